@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+// The one place that reads process.env. Parsed once; every bad key is named at start-up.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/portal.db')
+    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), 'must start with file: (SQLite) or postgresql:// (PostgreSQL)'),
+  APP_URL: z.url().default('http://localhost:3000'),
+  NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_DIR: z.string().default('./data/mail'),
+  MAIL_FROM: z.string().default('CareNotes Password Help <no-reply@localhost>'),
+  // How many reverse proxies in front of the app append to X-Forwarded-For.
+  // 0: the TCP peer is the client and any X-Forwarded-For it sends is ignored.
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+function loadConfig(): Config {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  // next-auth reads NEXTAUTH_URL by itself; keep it equal to APP_URL unless set apart.
+  process.env.NEXTAUTH_URL ??= parsed.data.APP_URL;
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** The key that signs session cookies: required wherever sessions are made or read. */
+export function authSecret(): string {
+  const secret = config().NEXTAUTH_SECRET;
+  if (secret) return secret;
+  // `next build` evaluates route modules without runtime secrets; nothing is signed then.
+  if (process.env.NEXT_PHASE === 'phase-production-build') return 'build-time-placeholder-that-signs-nothing';
+  throw new Error('Invalid environment:\n  NEXTAUTH_SECRET: required (npm run demo writes one to .env.local)');
+}

@@ -1,0 +1,30 @@
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as PostgresClient } from '@/lib/generated/postgresql/client';
+import { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
+import { config } from '@/lib/config';
+import { databaseKind } from '@/lib/db/kind';
+
+// The SQLite client is the canonical type. The PostgreSQL client is generated from
+// the same model text, so model types and inputs agree; only engine-specific
+// extras differ, and the code keeps to the common subset.
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export function createDb(databaseUrl: string): Db {
+  if (databaseKind(databaseUrl) === 'postgresql') {
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    return new PostgresClient({ adapter }) as unknown as Db;
+  }
+  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 });
+  const client = new SqliteClient({ adapter });
+  return client;
+}
+
+const globalForDb = globalThis as unknown as { portalDb?: Db };
+
+/** The process-wide client for DATABASE_URL (one per process, survives dev reloads). */
+export function db(): Db {
+  globalForDb.portalDb ??= createDb(config().DATABASE_URL);
+  return globalForDb.portalDb;
+}

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const integration = (kind: 'sqlite' | 'postgresql') => ({
+  extends: true as const,
+  test: {
+    name: kind,
+    include: ['test/integration/**/*.test.ts'],
+    env: { TEST_DATABASE_KIND: kind },
+    globalSetup: ['test/support/global-database.ts'],
+    setupFiles: ['test/support/use-test-database.ts'],
+  },
+});
+
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  test: {
+    environment: 'node',
+    // Integration files share one database per kind: run them one after another.
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+      integration('sqlite'),
+      integration('postgresql'),
+    ],
+  },
+});
