@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { hash, parseOptions, verify } from '@node-rs/argon2';
+
+// OWASP Password Storage Cheat Sheet's first argon2id configuration (PRODUCT.md, "password hashing").
+export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+// Values of @node-rs/argon2's `Algorithm` and `Version` const enums, which isolatedModules cannot import.
+const ARGON2ID = 2;
+const VERSION_0x13 = 1;
+
+// NFKC so that the same password typed on another keyboard or IME (fullwidth, composed or decomposed accents)
+// still matches (PRODUCT.md, "Unicode"; NIST SP 800-63B).
+function normalize(password: string): string {
+  return password.normalize('NFKC');
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(normalize(password), { ...ARGON2_PARAMS, algorithm: ARGON2ID });
+}
+
+/** False, never an exception, for a wrong password or a hash that is not a valid argon2 string. */
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(hash, normalize(password));
+  } catch {
+    return false;
+  }
+}
+
+/** True when the stored hash was made with a weaker algorithm or parameters than ARGON2_PARAMS: rehash on sign-in. */
+export function needsRehash(hash: string): boolean {
+  try {
+    const options = parseOptions(hash);
+    // Parallelism is left out: with the same total memory, more lanes do not make an attacker's work cheaper.
+    return (
+      options.algorithm !== ARGON2ID ||
+      options.version !== VERSION_0x13 ||
+      options.memoryCost < ARGON2_PARAMS.memoryCost ||
+      options.timeCost < ARGON2_PARAMS.timeCost
+    );
+  } catch {
+    return true;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Spends the time of one real verify, for an unknown account or agency, so that response time does not tell
+ * whether an account exists. The hash is of a random secret nobody knows, made once per process.
+ */
+export async function verifyDummy(password: string): Promise<false> {
+  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  await verifyPassword(await dummyHash, password);
+  return false;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { hashPassword } from './hash';
+import { checkNewPassword, matchesAnyHash, MAX_PASSWORD_LENGTH, type PasswordContext } from './policy';
+
+const policy = { minLength: 15 };
+const context: PasswordContext = {
+  loginName: 'jnunez',
+  displayName: 'José Núñez-García',
+  agencyCode: 'ACME-NY',
+  agencyName: 'Sunrise Home Care',
+};
+
+const TOO_SHORT = 'Password must be at least 15 characters. Try a passphrase of 3 or 4 unrelated words.';
+const TOO_LONG = 'Password must be 128 characters or fewer.';
+const CONTROL = 'Password must not include tabs, line breaks or other control characters.';
+const COMMON = 'This password is too common. Choose something less predictable.';
+const CONTEXT = 'Password must not contain your name, login name, agency or product name.';
+
+describe('checkNewPassword', () => {
+  it('accepts a 15-character passphrase with no digits, capitals or symbols', () => {
+    expect(checkNewPassword('violet kettle h', policy, context)).toEqual([]);
+    expect(checkNewPassword('violet kettle harbour', policy, context)).toEqual([]);
+  });
+
+  it('refuses a password below the minimum, with the passphrase hint', () => {
+    expect(checkNewPassword('violet kettle', policy, context)).toEqual([TOO_SHORT]);
+    expect(checkNewPassword('violet kettl', { minLength: 8 }, context)).toEqual([]);
+  });
+
+  it('counts code points after NFKC, not UTF-16 units', () => {
+    // 14 emoji are 28 UTF-16 units but 14 characters.
+    expect(checkNewPassword('🐢'.repeat(7) + '🦊'.repeat(7), policy, context)).toEqual([TOO_SHORT]);
+    expect(checkNewPassword('🐢'.repeat(8) + '🦊'.repeat(7), policy, context)).toEqual([]);
+  });
+
+  it('accepts 128 characters and refuses 129', () => {
+    const words = 'violet kettle harbour lantern '.repeat(5);
+    expect(checkNewPassword(words.slice(0, MAX_PASSWORD_LENGTH), policy, context)).toEqual([]);
+    expect(checkNewPassword(words.slice(0, MAX_PASSWORD_LENGTH + 1), policy, context)).toEqual([TOO_LONG]);
+  });
+
+  it('refuses control characters', () => {
+    expect(checkNewPassword('violet kettle\tharbour', policy, context)).toEqual([CONTROL]);
+    expect(checkNewPassword('violet kettle\nharbour', policy, context)).toEqual([CONTROL]);
+  });
+
+  it('refuses a common password whatever its case or width', () => {
+    expect(checkNewPassword('1qaz2wsx3edc4rfv', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('１ＱＡＺ２ＷＳＸ３ＥＤＣ４ＲＦＶ', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('password1234', { minLength: 8 }, context)).toEqual([COMMON]);
+  });
+
+  it('refuses one character repeated as common', () => {
+    expect(checkNewPassword('z'.repeat(20), policy, context)).toEqual([COMMON]);
+  });
+
+  it.each([
+    ['their login name', 'my jnunez password'],
+    ['their login name in capitals', 'my JNUNEZ password'],
+    ['a word of the display name, without accents', 'garcia the gardener'],
+    ['a word of the display name, as spelled', 'núñez rides a bicycle'],
+    ['the agency code without its hyphen', 'welcome to acmeny now'],
+    ['the agency name, spaces removed', 'sunrisehomecare2024!'],
+    ['the product name', 'my carenotes password'],
+    ['the product name in fullwidth', 'my ＣａｒｅＮｏｔｅｓ pass'],
+  ])('refuses a password containing %s', (_name, password) => {
+    expect(checkNewPassword(password, policy, context)).toEqual([CONTEXT]);
+  });
+
+  it('ignores context words shorter than four characters', () => {
+    const short = { loginName: 'jo', displayName: 'Jo Li', agencyCode: 'NY', agencyName: 'Abc' };
+    expect(checkNewPassword('jo and li went to ny abc', policy, short)).toEqual([]);
+  });
+
+  it('matches a name with or without its accents', () => {
+    expect(checkNewPassword('nunez rides a bicycle', policy, context)).toEqual([CONTEXT]);
+    expect(checkNewPassword('José builds boats', policy, { ...context, displayName: 'Jose Smith' })).toEqual([
+      CONTEXT,
+    ]);
+  });
+
+  it('gives every applicable message at once', () => {
+    expect(checkNewPassword('carenotes\t', policy, context)).toEqual([TOO_SHORT, CONTROL, CONTEXT]);
+  });
+});
+
+describe('matchesAnyHash', () => {
+  it('finds the password among earlier hashes, NFKC-equivalent included', async () => {
+    const hashes = [await hashPassword('first old passphrase'), await hashPassword('second old passphrase')];
+    expect(await matchesAnyHash('second old passphrase', hashes)).toBe(true);
+    expect(await matchesAnyHash('ｓｅｃｏｎｄ old passphrase', hashes)).toBe(true);
+    expect(await matchesAnyHash('a brand new passphrase', hashes)).toBe(false);
+    expect(await matchesAnyHash('anything', [])).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+// PRODUCT.md's policy table: defaults, and the bounds within which an agency may tighten them.
+export const POLICY_BOUNDS = {
+  minPasswordLength: { min: 8, max: 64, default: 15 },
+  passwordHistoryCount: { min: 0, max: 24, default: 5 },
+  softLockThreshold: { min: 3, max: 20, default: 5 },
+  hardLockThreshold: { min: 10, max: 100, default: 20 },
+  temporaryPasswordHours: { min: 1, max: 168, default: 72 },
+  resetLinkHours: { min: 1, max: 24, default: 24 },
+} as const;
+
+type BoundedKey = keyof typeof POLICY_BOUNDS;
+
+function bounded(key: BoundedKey, label: string) {
+  const { min, max } = POLICY_BOUNDS[key];
+  return z.coerce
+    .number({ error: `Enter the ${label} as a whole number` })
+    .int(`Enter the ${label} as a whole number`)
+    .min(min, `The ${label} must be between ${min} and ${max}`)
+    .max(max, `The ${label} must be between ${min} and ${max}`);
+}
+
+export const agencyPolicySchema = z
+  .object({
+    minPasswordLength: bounded('minPasswordLength', 'minimum password length'),
+    passwordHistoryCount: bounded('passwordHistoryCount', 'number of previous passwords to block'),
+    softLockThreshold: bounded('softLockThreshold', 'failures before a temporary lock'),
+    hardLockThreshold: bounded('hardLockThreshold', 'failures before a lock that needs an admin'),
+    temporaryPasswordHours: bounded('temporaryPasswordHours', 'temporary password lifetime in hours'),
+    resetLinkHours: bounded('resetLinkHours', 'reset link lifetime in hours'),
+    onlySuperAdminsResetAdmins: z.boolean(),
+  })
+  .refine((policy) => policy.hardLockThreshold > policy.softLockThreshold, {
+    path: ['hardLockThreshold'],
+    message: 'The lock that needs an admin must take more failures than the temporary lock',
+  });
+
+export type AgencyPolicy = z.infer<typeof agencyPolicySchema>;
+
+export const DEFAULT_POLICY: AgencyPolicy = {
+  minPasswordLength: POLICY_BOUNDS.minPasswordLength.default,
+  passwordHistoryCount: POLICY_BOUNDS.passwordHistoryCount.default,
+  softLockThreshold: POLICY_BOUNDS.softLockThreshold.default,
+  hardLockThreshold: POLICY_BOUNDS.hardLockThreshold.default,
+  temporaryPasswordHours: POLICY_BOUNDS.temporaryPasswordHours.default,
+  resetLinkHours: POLICY_BOUNDS.resetLinkHours.default,
+  onlySuperAdminsResetAdmins: false,
+};
+
+/** Vendor staff have no agency; they get the defaults. */
+export const VENDOR_POLICY: AgencyPolicy = DEFAULT_POLICY;

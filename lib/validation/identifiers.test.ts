@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import {
+  hasForbiddenCharacters,
+  loginNameSchema,
+  normalizeKey,
+  providerCodeSchema,
+  signInPasswordSchema,
+  vendorEmailSchema,
+} from './identifiers';
+
+function messages(result: { success: boolean; error?: { issues: { message: string }[] } }): string[] {
+  return result.error?.issues.map((issue) => issue.message) ?? [];
+}
+
+describe('normalizeKey', () => {
+  it('folds fullwidth letters to plain lower case', () => {
+    expect(normalizeKey('ＡＣＭＥ')).toBe('acme');
+    expect(normalizeKey('ＡＣＭＥ－ＮＹ')).toBe('acme-ny');
+  });
+
+  it('trims ordinary and ideographic spaces', () => {
+    expect(normalizeKey('  Acme-NY\t')).toBe('acme-ny');
+    expect(normalizeKey('\u3000Acme\u3000')).toBe('acme');
+  });
+
+  it('treats composed and decomposed accents alike', () => {
+    expect(normalizeKey('Jose\u0301')).toBe(normalizeKey('José'));
+  });
+
+  it('keeps ß as ß (toLowerCase does not expand it) and lowers capital ẞ to it', () => {
+    expect(normalizeKey('Straße')).toBe('straße');
+    expect(normalizeKey('STRAẞE')).toBe('straße');
+    expect(normalizeKey('STRASSE')).toBe('strasse');
+  });
+
+  it('expands ligatures and compatibility forms', () => {
+    expect(normalizeKey('ﬁnance')).toBe('finance');
+    expect(normalizeKey('Ⅻ')).toBe('xii');
+  });
+
+  it('collapses nothing inside', () => {
+    expect(normalizeKey('a  b')).toBe('a  b');
+  });
+});
+
+describe('hasForbiddenCharacters', () => {
+  it.each([
+    ['zero-width space', 'ac\u200Bme'],
+    ['NUL', 'acme\u0000'],
+    ['right-to-left override', 'acme\u202E'],
+    ['zero-width joiner', 'ac\u200Dme'],
+    ['byte order mark', '\uFEFFacme'],
+    ['line separator', 'ac\u2028me'],
+    ['paragraph separator', 'ac\u2029me'],
+    ['tab', 'ac\tme'],
+    ['lone surrogate', 'ac\uD800me'],
+  ])('refuses a %s', (_name, input) => {
+    expect(hasForbiddenCharacters(input)).toBe(true);
+  });
+
+  it('accepts ordinary letters, accents, other scripts and punctuation', () => {
+    for (const input of ['ACME-NY', 'José Núñez', 'Zoë', 'Łódź', 'Ñandú', '山田', "o'neil.smith_2"]) {
+      expect(hasForbiddenCharacters(input)).toBe(false);
+    }
+  });
+});
+
+describe('providerCodeSchema', () => {
+  it('trims and accepts a code', () => {
+    expect(providerCodeSchema.parse('  ACME-NY ')).toBe('ACME-NY');
+  });
+
+  it('asks for the code when empty, blank or missing', () => {
+    for (const input of ['', '   ', undefined, null]) {
+      expect(messages(providerCodeSchema.safeParse(input))).toEqual([
+        'Enter your provider code, for example ACME-NY',
+      ]);
+    }
+  });
+
+  it('refuses a code over 32 characters', () => {
+    expect(messages(providerCodeSchema.safeParse('A'.repeat(33)))).toEqual([
+      'Provider code must be 32 characters or fewer',
+    ]);
+  });
+
+  it('refuses hidden characters', () => {
+    expect(messages(providerCodeSchema.safeParse('AC\u200BME'))).toEqual([
+      'Provider code contains a hidden character. Type it in rather than pasting it',
+    ]);
+  });
+});
+
+describe('loginNameSchema', () => {
+  it('accepts a name with accents', () => {
+    expect(loginNameSchema.parse(' josé.núñez ')).toBe('josé.núñez');
+  });
+
+  it('asks for the login name when empty', () => {
+    expect(messages(loginNameSchema.safeParse(''))).toEqual(['Enter your login name']);
+  });
+
+  it('refuses over 64 characters and bidi controls', () => {
+    expect(messages(loginNameSchema.safeParse('a'.repeat(65)))).toEqual([
+      'Login name must be 64 characters or fewer',
+    ]);
+    expect(loginNameSchema.safeParse('admin\u202Etxt').success).toBe(false);
+  });
+});
+
+describe('vendorEmailSchema', () => {
+  it('trims and accepts a work address', () => {
+    expect(vendorEmailSchema.parse(' jane.doe@vendor.example ')).toBe('jane.doe@vendor.example');
+  });
+
+  it('asks for the address when empty, with that message only', () => {
+    expect(messages(vendorEmailSchema.safeParse(''))).toEqual(['Enter your work e-mail address']);
+  });
+
+  it('explains the format of a malformed address', () => {
+    expect(messages(vendorEmailSchema.safeParse('jane.doe'))).toEqual([
+      'Enter an e-mail address in the correct format, like name@example.com',
+    ]);
+  });
+
+  it('refuses an address over 254 characters', () => {
+    const long = `${'a'.repeat(250)}@vendor.example`;
+    expect(messages(vendorEmailSchema.safeParse(long))).toEqual(['E-mail address must be 254 characters or fewer']);
+  });
+});
+
+describe('signInPasswordSchema', () => {
+  it('keeps the password exactly as typed', () => {
+    expect(signInPasswordSchema.parse('  ｐａｓｓ word  ')).toBe('  ｐａｓｓ word  ');
+  });
+
+  it('asks for the password when empty or missing', () => {
+    expect(messages(signInPasswordSchema.safeParse(''))).toEqual(['Enter your password']);
+    expect(messages(signInPasswordSchema.safeParse(undefined))).toEqual(['Enter your password']);
+  });
+
+  it('accepts 1024 characters and refuses a 6 MB string before any hashing', () => {
+    expect(signInPasswordSchema.safeParse('x'.repeat(1024)).success).toBe(true);
+    const result = signInPasswordSchema.safeParse('x'.repeat(6 * 1024 * 1024));
+    expect(messages(result)).toEqual(['Password must be 1024 characters or fewer']);
+  });
+});

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * The form under which provider codes, login names and vendor e-mails are stored and matched.
+ * NFKC first so that fullwidth "ＡＣＭＥ" and ligatures compare as their plain forms; lower-casing can
+ * produce characters that are not in NFKC form, hence the second pass.
+ */
+export function normalizeKey(input: string): string {
+  return input.normalize('NFKC').trim().toLowerCase().normalize('NFKC');
+}
+
+// Invisible or layout-changing characters let two identifiers look the same on screen while differing
+// (spoofing), or hide text (bidi overrides). Lone surrogates cannot be stored as UTF-8.
+const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/** True when the input contains control, format (zero-width, BOM, bidi) or line/paragraph separator characters. */
+export function hasForbiddenCharacters(input: string): boolean {
+  return FORBIDDEN.test(input);
+}
+
+// Such characters almost always come from pasting, so the message says what to do about it.
+function invisibleCharacterMessage(label: string): string {
+  return `${label} contains a hidden character. Type it in rather than pasting it`;
+}
+
+function identifier(label: string, emptyMessage: string, max: number) {
+  return z
+    .string({ error: emptyMessage })
+    .trim()
+    .min(1, emptyMessage)
+    .max(max, `${label} must be ${max} characters or fewer`)
+    .refine((value) => !hasForbiddenCharacters(value), invisibleCharacterMessage(label));
+}
+
+// The schemas return the trimmed text as typed; match on normalizeKey(value).
+export const providerCodeSchema = identifier('Provider code', 'Enter your provider code, for example ACME-NY', 32);
+
+export const loginNameSchema = identifier('Login name', 'Enter your login name', 64);
+
+export const vendorEmailSchema = identifier('E-mail address', 'Enter your work e-mail address', 254).pipe(
+  z.email('Enter an e-mail address in the correct format, like name@example.com'),
+);
+
+/**
+ * Only a guard against absurd input (a 6 MB body would otherwise be hashed). Never trimmed or normalized
+ * here: spaces are part of a password, and hashing applies NFKC itself.
+ */
+export const signInPasswordSchema = z
+  .string({ error: 'Enter your password' })
+  .min(1, 'Enter your password')
+  .max(1024, 'Password must be 1024 characters or fewer');
