@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import type { ActionState } from '@/lib/auth/guards';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { hashPassword, verifyPassword } from '@/lib/password/hash';
+import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
+import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { signInPasswordSchema } from '@/lib/validation/identifiers';
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: signInPasswordSchema,
+    newPassword: z.string().min(1, 'Enter a new password').max(1024, 'Password must be 128 characters or fewer'),
+    confirmPassword: z.string().max(1024, 'Password must be 128 characters or fewer'),
+  })
+  .refine((input) => input.newPassword === input.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'The passwords do not match. Type the new password again.',
+  });
+
+/** A signed-in user replaces their own password (the only step allowed after a temporary one). */
+export async function changeOwnPassword(
+  actor: AgencyActor,
+  input: z.infer<typeof changePasswordSchema>,
+  ip: string,
+): Promise<ActionState> {
+  const audit = {
+    actorType: 'USER',
+    actorId: actor.userId,
+    agencyId: actor.agencyId,
+    targetType: 'User',
+    targetId: actor.userId,
+    ip,
+  } as const;
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, actor.userId)).limited) {
+    return { ok: false, message: 'Too many attempts. Wait 15 minutes and try again.' };
+  }
+
+  const user = await db().user.findUniqueOrThrow({
+    where: { id: actor.userId },
+    select: {
+      passwordHash: true,
+      loginName: true,
+      displayName: true,
+      agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
+      passwordHistory: {
+        orderBy: { createdAt: 'desc' },
+        take: POLICY_BOUNDS.passwordHistoryCount.max,
+        select: { passwordHash: true },
+      },
+    },
+  });
+
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await recordAuditAlone(db(), {
+      ...audit,
+      action: 'PASSWORD_CHANGE_FAILURE',
+      outcome: 'FAILURE',
+      details: { reason: 'wrong current password' },
+    });
+    return fieldError('currentPassword', 'Your current password is not right. Type it again.');
+  }
+
+  const problems = checkNewPassword(
+    input.newPassword,
+    { minLength: user.agency.minPasswordLength },
+    { loginName: user.loginName, displayName: user.displayName, agencyCode: user.agency.code, agencyName: user.agency.name },
+  );
+  if (problems.length > 0) return { ok: false, message: 'Choose a different password.', fieldErrors: { newPassword: problems } };
+
+  const recent = user.passwordHistory.slice(0, user.agency.passwordHistoryCount).map((entry) => entry.passwordHash);
+  if (await matchesAnyHash(input.newPassword, [user.passwordHash, ...recent])) {
+    return fieldError('newPassword', 'Choose a password you have not used recently.');
+  }
+
+  const passwordHash = await hashPassword(input.newPassword);
+  await db().$transaction(async (tx) => {
+    const updated = await tx.user.update({
+      where: { id: actor.userId },
+      data: {
+        passwordHash,
+        passwordChangedAt: new Date(),
+        mustChangePassword: false,
+        temporaryPasswordExpiresAt: null,
+        sessionVersion: { increment: 1 },
+      },
+      select: { sessionVersion: true },
+    });
+    await tx.passwordHistory.create({ data: { userId: actor.userId, passwordHash } });
+    // Every other session ends; this one carries on under the new version.
+    await tx.authSession.updateMany({
+      where: { userId: actor.userId, endedAt: null, id: { not: actor.sessionId } },
+      data: { endedAt: new Date() },
+    });
+    await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion: updated.sessionVersion } });
+    await recordAudit(tx, {
+      ...audit,
+      action: 'PASSWORD_CHANGED',
+      outcome: 'SUCCESS',
+      details: { fromTemporaryPassword: actor.mustChangePassword },
+    });
+  });
+  return { ok: true, message: 'Your password has been changed.' };
+}
+
+function fieldError(field: string, message: string): ActionState {
+  return { ok: false, message, fieldErrors: { [field]: [message] } };
+}

@@ -1,0 +1,115 @@
+import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
+import { db } from '@/lib/db/client';
+
+// PRODUCT.md: 12 h absolute for everyone; 30 min idle for admins and vendor staff.
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
+export const SESSION_IDLE_MS = 30 * 60_000;
+// lastSeenAt is written at most this often, so a busy page does not write on every request.
+const TOUCH_EVERY_MS = 60_000;
+
+export type AgencyActor = {
+  kind: 'agency';
+  sessionId: string;
+  userId: string;
+  agencyId: string;
+  agencyCode: string;
+  agencyName: string;
+  role: Role;
+  loginName: string;
+  displayName: string;
+  mustChangePassword: boolean;
+};
+
+export type VendorActor = {
+  kind: 'vendor';
+  sessionId: string;
+  vendorAccountId: string;
+  role: VendorRole;
+  email: string;
+  displayName: string;
+};
+
+export type Actor = AgencyActor | VendorActor;
+
+function isIdleLimited(actor: Actor): boolean {
+  return actor.kind === 'vendor' || actor.role !== 'STAFF';
+}
+
+/**
+ * Turns a session id from the cookie into the acting principal, or null when the session
+ * has ended, outlived its limits, or predates a change of the principal's session version.
+ */
+export async function resolveSession(sessionId: string, now = new Date()): Promise<Actor | null> {
+  const session = await db().authSession.findUnique({ where: { id: sessionId } });
+  if (!session || session.endedAt) return null;
+
+  const actor = await loadActor(session);
+  const expired =
+    now.getTime() - session.createdAt.getTime() > SESSION_ABSOLUTE_MS ||
+    (actor !== null && isIdleLimited(actor) && now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS);
+  if (!actor || expired) {
+    await endSession(sessionId);
+    return null;
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db().authSession.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
+  }
+  return actor;
+}
+
+async function loadActor(session: {
+  id: string;
+  userId: string | null;
+  vendorAccountId: string | null;
+  sessionVersion: number;
+}): Promise<Actor | null> {
+  if (session.userId) {
+    const user = await db().user.findUnique({
+      where: { id: session.userId },
+      select: {
+        id: true,
+        agencyId: true,
+        role: true,
+        status: true,
+        loginName: true,
+        displayName: true,
+        mustChangePassword: true,
+        sessionVersion: true,
+        agency: { select: { code: true, name: true } },
+      },
+    });
+    if (!user || user.status !== 'ACTIVE' || user.sessionVersion !== session.sessionVersion) return null;
+    return {
+      kind: 'agency',
+      sessionId: session.id,
+      userId: user.id,
+      agencyId: user.agencyId,
+      agencyCode: user.agency.code,
+      agencyName: user.agency.name,
+      role: user.role,
+      loginName: user.loginName,
+      displayName: user.displayName,
+      mustChangePassword: user.mustChangePassword,
+    };
+  }
+  if (session.vendorAccountId) {
+    const account = await db().vendorAccount.findUnique({
+      where: { id: session.vendorAccountId },
+      select: { id: true, role: true, email: true, displayName: true, active: true, sessionVersion: true },
+    });
+    if (!account || !account.active || account.sessionVersion !== session.sessionVersion) return null;
+    return {
+      kind: 'vendor',
+      sessionId: session.id,
+      vendorAccountId: account.id,
+      role: account.role,
+      email: account.email,
+      displayName: account.displayName,
+    };
+  }
+  return null;
+}
+
+export async function endSession(sessionId: string): Promise<void> {
+  await db().authSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
+}

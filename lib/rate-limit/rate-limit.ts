@@ -1,0 +1,51 @@
+import type { Db } from '@/lib/db/client';
+
+export type RateLimitRule = { name: string; limit: number; windowMs: number };
+
+/** Limits shared by every app instance: counters live in the database, never in memory. */
+export const RATE_LIMITS = {
+  signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
+  passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
+} satisfies Record<string, RateLimitRule>;
+
+export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
+
+function bucketKey(rule: RateLimitRule, subject: string): string {
+  return `${rule.name}:${subject}`;
+}
+
+function stateOf(rule: RateLimitRule, bucket: { windowStart: Date; count: number } | null, now: Date): RateLimitState {
+  if (!bucket || bucket.windowStart.getTime() + rule.windowMs <= now.getTime()) {
+    return { limited: false, retryAfterSeconds: 0 };
+  }
+  const retryAfterSeconds = Math.ceil((bucket.windowStart.getTime() + rule.windowMs - now.getTime()) / 1000);
+  return { limited: bucket.count >= rule.limit, retryAfterSeconds };
+}
+
+/** Whether the subject is over the limit, without counting anything. */
+export async function checkRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+  const bucket = await database.rateLimitBucket.findUnique({ where: { key: bucketKey(rule, subject) } });
+  return stateOf(rule, bucket, new Date());
+}
+
+/** Counts one event against the subject and tells whether it is now over the limit. */
+export async function consumeRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+  const key = bucketKey(rule, subject);
+  const now = new Date();
+  const windowOpenedAfter = new Date(now.getTime() - rule.windowMs);
+  // One atomic increment inside the current window; only when there is none do we open a new one.
+  const counted = await database.rateLimitBucket.updateMany({
+    where: { key, windowStart: { gt: windowOpenedAfter } },
+    data: { count: { increment: 1 } },
+  });
+  if (counted.count === 0) {
+    await database.rateLimitBucket.upsert({
+      where: { key },
+      create: { key, windowStart: now, count: 1 },
+      update: { windowStart: now, count: 1 },
+    });
+  }
+  const bucket = await database.rateLimitBucket.findUnique({ where: { key } });
+  const state = stateOf(rule, bucket, now);
+  return { ...state, limited: (bucket?.count ?? 0) > rule.limit };
+}
