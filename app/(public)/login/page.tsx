@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { SignInForm } from '@/components/auth/sign-in-form';
+import { safeCallbackPath } from '@/components/auth/sign-in-messages';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const { callbackUrl } = await searchParams;
+  return (
+    <>
+      <h1>Sign in to CareNotes</h1>
+      <SignInForm
+        provider="agency"
+        callbackPath={safeCallbackPath(callbackUrl, '/account')}
+        fields={[
+          {
+            name: 'providerCode',
+            label: 'Provider code',
+            hint: "Your agency's code, for example ACME-NY",
+            autoComplete: 'organization',
+            required: 'Enter your provider code, for example ACME-NY',
+          },
+          { name: 'loginName', label: 'Login name', autoComplete: 'username', required: 'Enter your login name' },
+        ]}
+      />
+      <h2>Cannot sign in?</h2>
+      <p>
+        <Link href="/help">Follow the sign-in help guide</Link>. Your provider administrator can reset your password
+        or unlock your account. CareNotes staff never reset passwords and never ask for yours.
+      </p>
+    </>
+  );
+}

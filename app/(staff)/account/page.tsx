@@ -1,0 +1,39 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { requirePageActor } from '@/lib/auth/guards';
+
+export const metadata: Metadata = { title: 'Your account' };
+
+const ROLE_LABELS = { STAFF: 'Staff', PROVIDER_ADMIN: 'Provider administrator', SUPER_ADMIN: 'Super administrator' };
+
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ changed?: string }> }) {
+  const actor = await requirePageActor({ principal: 'agency' }, '/account');
+  const { changed } = await searchParams;
+  return (
+    <>
+      {changed && (
+        <p className="notice success" role="status">
+          Your password has been changed. You have been signed out everywhere else.
+        </p>
+      )}
+      <h1>You are signed in</h1>
+      <dl className="summary">
+        <dt>Name</dt>
+        <dd>{actor.displayName}</dd>
+        <dt>Login name</dt>
+        <dd>{actor.loginName}</dd>
+        <dt>Agency</dt>
+        <dd>
+          {actor.agencyName} ({actor.agencyCode})
+        </dd>
+        <dt>Role</dt>
+        <dd>{ROLE_LABELS[actor.role]}</dd>
+      </dl>
+      <p>
+        <Link href="/change-password">Change your password</Link>
+      </p>
+      <SignOutButton redirectTo="/login" />
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Metadata } from 'next';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { requirePageActor } from '@/lib/auth/guards';
+import { getAgencyPasswordRules } from '@/lib/auth/get-agency-password-rules';
+import { ChangePasswordForm } from './change-password-form';
+
+export const metadata: Metadata = { title: 'Change your password' };
+
+export default async function ChangePasswordPage() {
+  const actor = await requirePageActor({ principal: 'agency', duringForcedPasswordChange: true }, '/change-password');
+  const rules = await getAgencyPasswordRules(actor.agencyId);
+  return (
+    <>
+      <h1>Change your password</h1>
+      {actor.mustChangePassword && (
+        <p className="notice warning" role="status">
+          You signed in with a temporary password. Choose your own password to continue.
+        </p>
+      )}
+      <ChangePasswordForm minLength={rules.minPasswordLength} />
+      <p className="no-print" style={{ marginTop: '2rem' }}>
+        <SignOutButton redirectTo="/login" />
+      </p>
+    </>
+  );
+}
