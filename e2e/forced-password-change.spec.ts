@@ -1,0 +1,62 @@
+import { DEMO_TEMPORARY_PASSWORD } from '@/prisma/seed';
+import { newStaffMember } from './support/data';
+import { expect, signInAsAgencyUser, test } from './support/test';
+
+const NEW_PASSWORD = 'saffron bridge winter compass';
+
+test('[STAFF] a temporary password leads only to the password change, then into the app', async ({ page }) => {
+  const temporary = 'Q7MZ4KP2XR9TWH3N';
+  const { creds } = await newStaffMember({ temporaryPassword: temporary });
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/change-password$/);
+  await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
+
+  // Every other page and API refuses the session until the password is changed.
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/change-password$/);
+  const api = await page.request.get('/api/me');
+  expect(api.status()).toBe(403);
+  expect(await api.json()).toMatchObject({ error: 'PASSWORD_CHANGE_REQUIRED' });
+
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page).toHaveURL(/\/account\?changed=1$/);
+  await expect(page.getByText('Your password has been changed')).toBeVisible();
+  expect((await page.request.get('/api/me')).status()).toBe(200);
+
+  // The temporary password no longer works; the new one does.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await signInAsAgencyUser(page, creds);
+  await expect(page.locator('.error-summary')).toContainText('The details you entered are not right');
+  await signInAsAgencyUser(page, { ...creds, password: NEW_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
+});
+
+test('the new password must pass the policy; the form says why and keeps nothing typed', async ({ page }) => {
+  const temporary = 'R8NW3KQ5ZT2MXP4H';
+  const { creds } = await newStaffMember({ temporaryPassword: temporary });
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/change-password$/);
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill('too short');
+  await page.getByLabel('Confirm new password').fill('too short');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.locator('.error-summary')).toContainText('at least 15 characters');
+  await expect(page.getByLabel('New password', { exact: true })).toHaveValue('');
+  await expect(page).toHaveURL(/\/change-password$/);
+});
+
+test('an expired temporary password cannot sign in and says to contact the provider administrator', async ({ page }) => {
+  const { creds } = await newStaffMember({ temporaryPassword: 'M4KX7QZ2PW9RTN3H', temporaryExpiresAt: new Date(Date.now() - 60_000) });
+  await signInAsAgencyUser(page, creds);
+  await expect(page.locator('.error-summary')).toContainText('Contact your provider administrator');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('[STAFF] the demo user with a pending temporary password is sent to change it', async ({ page }) => {
+  await signInAsAgencyUser(page, { providerCode: 'ACME-NY', loginName: 'temp.tran', password: DEMO_TEMPORARY_PASSWORD });
+  await expect(page).toHaveURL(/\/change-password$/);
+});

@@ -1,0 +1,110 @@
+import { DEMO_PASSWORD } from '@/prisma/seed';
+import { newStaffMember } from './support/data';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+const GENERIC_REFUSAL = /The details you entered are not right/;
+
+test('[STAFF] demo staff member can sign in, see their account and sign out', async ({ page }) => {
+  await signInAsAgencyUser(page, { providerCode: 'acme-ny', loginName: 'JSmith', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
+  await expect(page.getByText('Jordan Smith')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount/);
+});
+
+test('[STAFF] five wrong passwords lock the account; the right one is then refused with the same message', async ({ page }) => {
+  const { creds } = await newStaffMember();
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await signInAsAgencyUser(page, { ...creds, password: `wrong guess number ${attempt}` });
+    await expect(page.locator('.error-summary')).toContainText(GENERIC_REFUSAL);
+  }
+  await signInAsAgencyUser(page, creds);
+  await expect(page.locator('.error-summary')).toContainText(GENERIC_REFUSAL);
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('an unknown agency or user gets the very same message as a wrong password', async ({ page }) => {
+  const { creds } = await newStaffMember();
+  const messages: string[] = [];
+  for (const attempt of [
+    { ...creds, providerCode: 'NO-SUCH-AGENCY' },
+    { ...creds, loginName: 'nobody.here' },
+    { ...creds, password: 'not the right password at all' },
+  ]) {
+    await signInAsAgencyUser(page, attempt);
+    messages.push((await page.locator('.error-summary').innerText()).trim());
+  }
+  expect(new Set(messages).size).toBe(1);
+  expect(messages[0]).toMatch(GENERIC_REFUSAL);
+});
+
+test('empty fields get clear messages linked from the error summary, and nothing is sent', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary.getByRole('link', { name: 'Enter your provider code, for example ACME-NY' })).toHaveAttribute('href', '#providerCode');
+  await expect(summary.getByRole('link', { name: 'Enter your login name' })).toBeVisible();
+  await expect(summary.getByRole('link', { name: 'Enter your password' })).toBeVisible();
+  await expect(page.getByLabel('Provider code')).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('a login name with a hidden character is refused with a clear message', async ({ page }) => {
+  const { creds } = await newStaffMember();
+  await signInAsAgencyUser(page, { ...creds, loginName: `${creds.loginName}\u200B` });
+  await expect(page.locator('.error-summary')).toContainText('hidden or control characters');
+});
+
+test('the sign-in form offers what password managers need', async ({ page }) => {
+  await page.goto('/login');
+  await expect(page.getByLabel('Login name')).toHaveAttribute('autocomplete', 'username');
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('autocomplete', 'current-password');
+});
+
+test('the Caps Lock warning shows while the password field has focus', async ({ page }) => {
+  await page.goto('/login');
+  const password = page.getByLabel('Password', { exact: true });
+  const warning = page.getByText('Caps Lock is on');
+  await password.focus();
+  // Headless Chromium has no real Caps Lock key state: send the key event a keyboard with it on would send.
+  await password.dispatchEvent('keydown', { key: 'A', modifierCapsLock: true });
+  await expect(warning).toBeVisible();
+  await page.getByLabel('Login name').focus();
+  await expect(warning).toBeHidden();
+  await password.focus();
+  await password.dispatchEvent('keydown', { key: 'a', modifierCapsLock: false });
+  await expect(warning).toBeHidden();
+  await password.dispatchEvent('keyup', { key: 'CapsLock', modifierCapsLock: true });
+  await expect(warning).toBeVisible();
+});
+
+test('a malformed session cookie is treated as signed out', async ({ page, context, baseURL }) => {
+  await context.addCookies([{ name: 'next-auth.session-token', value: 'not-a-jwt.%%%.garbage', url: baseURL! }]);
+  const response = await page.goto('/account');
+  expect(response?.status()).toBe(200);
+  await expect(page).toHaveURL(/\/login/);
+  const api = await page.request.get('/api/me');
+  expect(api.status()).toBe(401);
+});
+
+test('[VERIFIER] signs in at the vendor page and cannot reach an agency page', async ({ page }) => {
+  await signInAsVendor(page, { email: 'Vera.Verifier@carenotes.example', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/vendor$/);
+  await expect(page.getByRole('heading', { name: 'Vendor workspace' })).toBeVisible();
+  const account = await page.goto('/account');
+  expect(account?.status()).toBe(404);
+  const changePassword = await page.goto('/change-password');
+  expect(changePassword?.status()).toBe(404);
+  expect((await page.request.get('/api/me')).status()).toBe(403);
+});
+
+test('[STAFF] cannot reach the vendor workspace', async ({ page }) => {
+  const { creds } = await newStaffMember();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  const vendor = await page.goto('/vendor');
+  expect(vendor?.status()).toBe(404);
+});

@@ -1,0 +1,13 @@
+// Settings shared by the Playwright config, the server it starts and the specs'
+// own database access. Importing this module points DATABASE_URL at the e2e database.
+import path from 'node:path';
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+export const E2E_DATABASE_URL =
+  process.env.E2E_DATABASE_URL ?? `file:${path.resolve(import.meta.dirname, '../../data/e2e/portal.db')}`;
+export const E2E_SECRET = 'e2e-only-secret-not-used-anywhere-else-000000000001';
+
+process.env.DATABASE_URL = E2E_DATABASE_URL;
+process.env.NEXTAUTH_SECRET = E2E_SECRET;
+process.env.APP_URL = E2E_BASE_URL;

@@ -1,0 +1,92 @@
+// Builders shared by the demo seed and the tests, so both make data the way the app does.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '@/lib/db/client';
+import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
+import { hashPassword } from '@/lib/password/hash';
+import { normalizeKey } from '@/lib/validation/identifiers';
+
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export type AgencyOverrides = Partial<{
+  code: string;
+  name: string;
+  phoneOnRecord: string;
+  softLockThreshold: number;
+  hardLockThreshold: number;
+  minPasswordLength: number;
+  passwordHistoryCount: number;
+}>;
+
+export async function createAgency(database: Db, overrides: AgencyOverrides = {}) {
+  const code = overrides.code ?? `T-${uniqueSuffix().toUpperCase()}`;
+  return database.agency.create({
+    data: {
+      name: `Agency ${code}`,
+      phoneOnRecord: '+1 555 0100',
+      ...overrides,
+      code,
+      codeKey: normalizeKey(code),
+    },
+  });
+}
+
+export type UserOverrides = Partial<{
+  loginName: string;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  role: Role;
+  status: 'ACTIVE' | 'DISABLED';
+  lockedUntil: Date | null;
+  hardLockedAt: Date | null;
+  failedSignInCount: number;
+}>;
+
+export async function createUser(
+  database: Db,
+  agencyId: string,
+  password: string,
+  overrides: UserOverrides = {},
+  temporary?: { expiresAt: Date },
+) {
+  const loginName = overrides.loginName ?? `user.${uniqueSuffix()}`;
+  const passwordHash = await hashPassword(password);
+  return database.user.create({
+    data: {
+      agencyId,
+      displayName: `Test ${loginName}`,
+      ...overrides,
+      loginName,
+      loginKey: normalizeKey(loginName),
+      passwordHash,
+      ...(temporary
+        ? {
+            mustChangePassword: true,
+            temporaryPasswordIssuedAt: new Date(),
+            temporaryPasswordExpiresAt: temporary.expiresAt,
+          }
+        : { passwordHistory: { create: { passwordHash } } }),
+    },
+  });
+}
+
+export async function createVendorAccount(
+  database: Db,
+  role: VendorRole,
+  password: string,
+  overrides: Partial<{ email: string; displayName: string; active: boolean }> = {},
+) {
+  const email = overrides.email ?? `${role.toLowerCase()}.${uniqueSuffix()}@vendor.test`;
+  return database.vendorAccount.create({
+    data: {
+      displayName: `Vendor ${email}`,
+      ...overrides,
+      email,
+      emailKey: normalizeKey(email),
+      role,
+      passwordHash: await hashPassword(password),
+    },
+  });
+}

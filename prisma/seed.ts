@@ -1,0 +1,94 @@
+// Demo data for the quick start. The passwords here and in the README are the only
+// place demo secrets exist; never run this against a real database.
+import { createDb } from '@/lib/db/client';
+import { config } from '@/lib/config';
+import { createAgency, createUser, createVendorAccount } from './factories';
+
+export const DEMO_PASSWORD = 'maple river quiet lantern';
+export const DEMO_TEMPORARY_PASSWORD = 'HXN47KQ2MZ9PRT3W';
+
+export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'already-present'> {
+  const database = createDb(databaseUrl);
+  try {
+    if (await database.agency.findUnique({ where: { codeKey: 'acme-ny' } })) return 'already-present';
+
+    const acme = await createAgency(database, {
+      code: 'ACME-NY',
+      name: 'Acme Home Care New York',
+      phoneOnRecord: '+1 212 555 0142',
+    });
+    await createUser(database, acme.id, DEMO_PASSWORD, {
+      loginName: 'jsmith',
+      displayName: 'Jordan Smith',
+      email: 'jordan.smith@acme-homecare.example',
+    });
+    await createUser(database, acme.id, DEMO_PASSWORD, {
+      loginName: 'pat.admin',
+      displayName: 'Pat Lee',
+      email: 'pat.lee@acme-homecare.example',
+      phone: '+1 212 555 0150',
+      role: 'PROVIDER_ADMIN',
+    });
+    await createUser(database, acme.id, DEMO_PASSWORD, {
+      loginName: 'sam.super',
+      displayName: 'Sam Rivera',
+      email: 'sam.rivera@acme-homecare.example',
+      phone: '+1 212 555 0151',
+      role: 'SUPER_ADMIN',
+    });
+    await createUser(database, acme.id, DEMO_PASSWORD, {
+      loginName: 'lockedlee',
+      displayName: 'Lee Locked',
+      email: 'lee@acme-homecare.example',
+      failedSignInCount: 20,
+      hardLockedAt: new Date(),
+    });
+    await createUser(
+      database,
+      acme.id,
+      DEMO_TEMPORARY_PASSWORD,
+      { loginName: 'temp.tran', displayName: 'Tam Tran', email: 'tam.tran@acme-homecare.example' },
+      { expiresAt: new Date(Date.now() + 72 * 3600_000) },
+    );
+
+    const solo = await createAgency(database, {
+      code: 'SOLO-TX',
+      name: 'Solo Care Texas',
+      phoneOnRecord: '+1 512 555 0177',
+    });
+    await createUser(database, solo.id, DEMO_PASSWORD, {
+      loginName: 'olga.owner',
+      displayName: 'Olga Owens',
+      email: 'olga@solocare.example',
+      phone: '+1 512 555 0178',
+      role: 'SUPER_ADMIN',
+    });
+    await createUser(database, solo.id, DEMO_PASSWORD, { loginName: 'ben.staff', displayName: 'Ben Ortiz' });
+
+    await createVendorAccount(database, 'VERIFIER', DEMO_PASSWORD, {
+      email: 'vera.verifier@carenotes.example',
+      displayName: 'Vera Verifier',
+    });
+    await createVendorAccount(database, 'VERIFIER', DEMO_PASSWORD, {
+      email: 'victor.verifier@carenotes.example',
+      displayName: 'Victor Verifier',
+    });
+    await createVendorAccount(database, 'OPERATOR', DEMO_PASSWORD, {
+      email: 'otto.operator@carenotes.example',
+      displayName: 'Otto Operator',
+    });
+    return 'seeded';
+  } finally {
+    await database.$disconnect();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  seedDemoData(config().DATABASE_URL).then(
+    (outcome) => console.log(outcome === 'seeded' ? 'seed: demo data created' : 'seed: demo data already present'),
+    (error: unknown) => {
+      console.error('seed failed:', error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,31 @@
+// npm run db:migrate — applies the pending migrations of prisma/migrations/<kind> to
+// DATABASE_URL (default: the SQLite file data/portal.db), like `prisma migrate deploy`
+// but without the engine binary Prisma would download.
+import { applyMigrations, databaseKind } from '../lib/db/migrations';
+
+/** The URL without its password, for messages. */
+function describe(url: string): string {
+  if (databaseKind(url) === 'sqlite') return `SQLite ${url}`;
+  const parsed = new URL(url);
+  parsed.password = '';
+  parsed.username = '';
+  return `PostgreSQL ${parsed.host}${parsed.pathname}`;
+}
+
+async function main() {
+  const url = process.env.DATABASE_URL || 'file:./data/portal.db';
+  const target = describe(url);
+  const started = Date.now();
+  const applied = await applyMigrations(url);
+  if (applied.length === 0) {
+    console.log(`${target}: database is up to date`);
+  } else {
+    console.log(`${target}: applied ${applied.length} migration(s) in ${Date.now() - started} ms`);
+    for (const name of applied) console.log(`  ${name}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`db:migrate failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

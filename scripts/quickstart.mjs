@@ -1,0 +1,28 @@
+// `npm run demo`: the embedded default (SQLite, demo data, mail to files), built and served.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const envFile = path.join(root, '.env.local');
+
+// A per-machine session key, kept out of git; Next.js loads .env.local by itself.
+const envText = existsSync(envFile) ? readFileSync(envFile, 'utf8') : '';
+if (!/^NEXTAUTH_SECRET=/m.test(envText)) {
+  const line = `NEXTAUTH_SECRET=${randomBytes(32).toString('base64url')}\n`;
+  writeFileSync(envFile, envText + (envText && !envText.endsWith('\n') ? '\n' : '') + line, { mode: 0o600 });
+  console.log('demo: wrote a new NEXTAUTH_SECRET to .env.local');
+}
+const secret = /^NEXTAUTH_SECRET=(.*)$/m.exec(readFileSync(envFile, 'utf8'))[1];
+const env = { ...process.env, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secret, NEXT_TELEMETRY_DISABLED: '1' };
+
+function run(command, args, extraEnv = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+run(bin('tsx'), ['scripts/prepare-database.ts']);
+run(bin('next'), ['build']);
+run(process.execPath, ['server.mjs'], { NODE_ENV: 'production' });

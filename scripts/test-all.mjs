@@ -1,0 +1,74 @@
+// `npm test`: the whole suite, as CI runs it. Type-check, lint, unit and integration
+// tests on SQLite and PostgreSQL (embedded, throw-away), a production build, and the
+// end-to-end journeys in Debian's Chromium. Ends with one "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+const reports = mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
+
+function run(label, command, args, extraEnv = {}) {
+  console.log(`\n=== ${label}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
+  console.log(`=== ${label}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result.status === 0;
+}
+
+function ensureChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) return true;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    console.log('Chromium is missing: installing Debian’s chromium package');
+    return (
+      run('apt-get update', 'apt-get', ['update', '-qq']) &&
+      run('apt-get install chromium', 'apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' })
+    );
+  }
+  console.error(
+    `The end-to-end tests need Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install chromium) ` +
+      'or point CHROMIUM_PATH at a Chromium or Chrome binary, then run npm test again.',
+  );
+  return false;
+}
+
+function counts(file, read) {
+  try {
+    return read(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+const vitestReport = path.join(reports, 'vitest.json');
+const playwrightReport = path.join(reports, 'playwright.json');
+const steps = [
+  () => run('type-check', bin('tsc'), ['--noEmit']),
+  () => run('lint', bin('eslint'), ['.']),
+  () =>
+    run('unit and integration tests (SQLite and PostgreSQL)', bin('vitest'), [
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestReport}`,
+    ]),
+  () => run('production build', bin('next'), ['build']),
+  () => ensureChromium() && run('end-to-end tests (Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }),
+];
+
+let allOk = true;
+for (const step of steps) allOk = step() && allOk;
+
+const unit = counts(vitestReport, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
+const e2e = counts(playwrightReport, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky }));
+const passed = (unit?.passed ?? 0) + (e2e?.passed ?? 0);
+const failed = (unit?.failed ?? 0) + (e2e?.failed ?? 0);
+console.log(`\nvitest: ${unit ? `${unit.passed} passed, ${unit.failed} failed` : 'no report'}; playwright: ${e2e ? `${e2e.passed} passed, ${e2e.failed} failed` : 'no report'}`);
+if (!allOk && failed === 0) console.log('a step before or around the tests failed (see "FAILED" above)');
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(allOk && unit && e2e ? 0 : 1);

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { changeOwnPassword } from '@/lib/auth/change-own-password';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { createAgency, createUser } from '@/prisma/factories';
+
+const TEMPORARY = 'K7MQ2XP9RT4WHN3B';
+const NEW_PASSWORD = 'lemon glacier paper trumpet';
+
+async function signedInWithTemporaryPassword() {
+  const agency = await createAgency(db(), { name: 'Sunrise Home Care' });
+  const user = await createUser(db(), agency.id, TEMPORARY, { displayName: 'Riley Novak' }, { expiresAt: new Date(Date.now() + 3600_000) });
+  const creds = { providerCode: agency.code, loginName: user.loginName, password: TEMPORARY };
+  const first = await signInAgencyUser(creds, '127.0.0.1');
+  const second = await signInAgencyUser(creds, '127.0.0.1');
+  if (!first.ok || !second.ok) throw new Error('sign-in failed');
+  const actor = (await resolveSession(first.sessionId)) as AgencyActor;
+  return { agency, user, actor, otherSessionId: second.sessionId };
+}
+
+const change = (actor: AgencyActor, newPassword: string, currentPassword = TEMPORARY) =>
+  changeOwnPassword(actor, { currentPassword, newPassword, confirmPassword: newPassword }, '127.0.0.1');
+
+describe('changing one’s own password', () => {
+  it('[STAFF with a temporary password] is marked as having to change it', async () => {
+    const { actor } = await signedInWithTemporaryPassword();
+    expect(actor.mustChangePassword).toBe(true);
+  });
+
+  it('refuses a wrong current password and changes nothing', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    const result = await change(actor, NEW_PASSWORD, 'not the temporary one');
+    expect(result.fieldErrors?.currentPassword).toBeDefined();
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(user.passwordHash);
+  });
+
+  it.each([
+    ['too short', 'short words'],
+    ['common', '1qaz2wsx3edc4rfv'],
+    ['the agency name', 'sunrise home care forever'],
+    ['the person’s name', 'novak likes long walks'],
+  ])('refuses a password that is %s', async (_label, candidate) => {
+    const { actor } = await signedInWithTemporaryPassword();
+    const result = await change(actor, candidate);
+    expect(result.ok).toBe(false);
+    expect(result.fieldErrors?.newPassword?.length).toBeGreaterThan(0);
+  });
+
+  it('refuses the temporary password itself as the new one', async () => {
+    const agency = await createAgency(db(), { minPasswordLength: 8 });
+    const user = await createUser(db(), agency.id, TEMPORARY, {}, { expiresAt: new Date(Date.now() + 3600_000) });
+    const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: TEMPORARY }, '127.0.0.1');
+    const actor = (await resolveSession(result.ok ? result.sessionId : '')) as AgencyActor;
+    expect((await change(actor, TEMPORARY)).fieldErrors?.newPassword).toEqual(['Choose a password you have not used recently.']);
+  });
+
+  it('refuses the mismatched confirmation through the form schema', async () => {
+    const { changePasswordSchema } = await import('@/lib/auth/change-own-password');
+    const parsed = changePasswordSchema.safeParse({ currentPassword: 'a', newPassword: NEW_PASSWORD, confirmPassword: 'other' });
+    expect(parsed.success).toBe(false);
+  });
+
+  it('changes the password, clears the forced change, keeps this session and ends every other one', async () => {
+    const { user, actor, otherSessionId } = await signedInWithTemporaryPassword();
+    expect((await change(actor, NEW_PASSWORD)).ok).toBe(true);
+
+    const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after.mustChangePassword).toBe(false);
+    expect(after.sessionVersion).toBe(user.sessionVersion + 1);
+    expect(await resolveSession(actor.sessionId)).toMatchObject({ userId: user.id, mustChangePassword: false });
+    expect(await resolveSession(otherSessionId)).toBeNull();
+
+    const oldLogin = await signInAgencyUser({ providerCode: actor.agencyCode, loginName: user.loginName, password: TEMPORARY }, '127.0.0.1');
+    expect(oldLogin.ok).toBe(false);
+    const newLogin = await signInAgencyUser({ providerCode: actor.agencyCode, loginName: user.loginName, password: NEW_PASSWORD }, '127.0.0.1');
+    expect(newLogin.ok).toBe(true);
+  });
+
+  it('refuses any of the last 5 passwords', async () => {
+    const { actor } = await signedInWithTemporaryPassword();
+    const passwords = ['amber falcon river one', 'amber falcon river two', 'amber falcon river three'];
+    let current = TEMPORARY;
+    for (const next of passwords) {
+      expect((await change(actor, next, current)).ok).toBe(true);
+      current = next;
+    }
+    const reuse = await change(actor, passwords[0]!, current);
+    expect(reuse.fieldErrors?.newPassword).toEqual(['Choose a password you have not used recently.']);
+  });
+
+  it('audits the change without any secret', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    await change(actor, NEW_PASSWORD);
+    const events = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } });
+    expect(events).toHaveLength(1);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(NEW_PASSWORD);
+    expect(text).not.toContain(TEMPORARY);
+  });
+});

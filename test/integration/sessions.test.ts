@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '@/lib/auth/session';
+import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import type { Role } from '@/lib/generated/sqlite/enums';
+import { createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+
+const PASSWORD = 'quiet meadow copper bicycle';
+
+async function signedIn(role: Role = 'STAFF') {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, PASSWORD, { role });
+  const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, '127.0.0.1');
+  if (!result.ok) throw new Error('sign-in failed');
+  return { user, sessionId: result.sessionId };
+}
+
+describe('server-side sessions', () => {
+  it('[STAFF] session resolves to the actor of its own agency', async () => {
+    const { user, sessionId } = await signedIn();
+    expect(await resolveSession(sessionId)).toMatchObject({ kind: 'agency', userId: user.id, agencyId: user.agencyId, role: 'STAFF' });
+  });
+
+  it('is refused on the very next request once the session version changes', async () => {
+    const { user, sessionId } = await signedIn();
+    await db().user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+    expect(await resolveSession(sessionId)).toBeNull();
+  });
+
+  it('is refused once the user is disabled', async () => {
+    const { user, sessionId } = await signedIn();
+    await db().user.update({ where: { id: user.id }, data: { status: 'DISABLED' } });
+    expect(await resolveSession(sessionId)).toBeNull();
+  });
+
+  it('ends after 12 hours whatever the activity', async () => {
+    const { sessionId } = await signedIn();
+    const later = new Date(Date.now() + SESSION_ABSOLUTE_MS + 1000);
+    await db().authSession.update({ where: { id: sessionId }, data: { lastSeenAt: later } });
+    expect(await resolveSession(sessionId, later)).toBeNull();
+    // Once ended, it stays ended.
+    expect(await resolveSession(sessionId)).toBeNull();
+  });
+
+  it('ends an admin session after 30 idle minutes but not a staff one', async () => {
+    const admin = await signedIn('PROVIDER_ADMIN');
+    const staff = await signedIn('STAFF');
+    const later = new Date(Date.now() + SESSION_IDLE_MS + 1000);
+    expect(await resolveSession(staff.sessionId, later)).not.toBeNull();
+    expect(await resolveSession(admin.sessionId, later)).toBeNull();
+  });
+
+  it('ends a vendor session after 30 idle minutes', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const result = await signInVendorAccount({ email: account.email, password: PASSWORD }, '127.0.0.1');
+    if (!result.ok) throw new Error('sign-in failed');
+    expect(await resolveSession(result.sessionId)).toMatchObject({ kind: 'vendor', role: 'VERIFIER' });
+    expect(await resolveSession(result.sessionId, new Date(Date.now() + SESSION_IDLE_MS + 1000))).toBeNull();
+  });
+
+  it('does not resolve an unknown session id', async () => {
+    expect(await resolveSession('not-a-session')).toBeNull();
+  });
+});

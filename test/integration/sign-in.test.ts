@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '@/lib/audit/verify-chain';
+import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+
+const PASSWORD = 'tidy orange harbour violin';
+const WRONG = 'tidy orange harbour violins';
+let ipCounter = 0;
+// Each test signs in from its own address so the per-address throttle stays out of the way.
+const freshIp = () => `10.99.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+async function agencyWithUser(overrides: Parameters<typeof createUser>[3] = {}) {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, PASSWORD, overrides);
+  return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: PASSWORD } };
+}
+
+const reload = (id: string) => db().user.findUniqueOrThrow({ where: { id } });
+
+describe('agency sign-in', () => {
+  it('[STAFF] can sign in and gets a server-side session', async () => {
+    const { user, creds } = await agencyWithUser();
+    const result = await signInAgencyUser(creds, freshIp());
+    expect(result.ok).toBe(true);
+    const session = await db().authSession.findUniqueOrThrow({ where: { id: result.ok ? result.sessionId : '' } });
+    expect(session.userId).toBe(user.id);
+    expect((await reload(user.id)).lastSignInAt).not.toBeNull();
+  });
+
+  it('matches provider code and login name case-insensitively after NFKC and trimming', async () => {
+    const suffix = uniqueSuffix().toUpperCase();
+    const agency = await createAgency(db(), { code: `NFKC-${suffix}` });
+    await createUser(db(), agency.id, PASSWORD, { loginName: 'Maria.Lopez' });
+    // Fullwidth letters and surrounding spaces, as a phone keyboard or copy-paste may produce.
+    const fullwidthCode = `  ＮＦＫＣ-${suffix.replace(/[A-Z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))} `;
+    const result = await signInAgencyUser({ providerCode: fullwidthCode, loginName: ' MARIA.LOPEZ ', password: PASSWORD }, freshIp());
+    expect(result.ok).toBe(true);
+  });
+
+  it('answers unknown agency, unknown user, wrong password and disabled user with one generic refusal', async () => {
+    const { agency, creds } = await agencyWithUser();
+    const disabled = await createUser(db(), agency.id, PASSWORD, { status: 'DISABLED' });
+    const outcomes = await Promise.all([
+      signInAgencyUser({ ...creds, providerCode: `NOPE-${uniqueSuffix()}` }, freshIp()),
+      signInAgencyUser({ ...creds, loginName: `ghost.${uniqueSuffix()}` }, freshIp()),
+      signInAgencyUser({ ...creds, password: WRONG }, freshIp()),
+      signInAgencyUser({ ...creds, loginName: disabled.loginName }, freshIp()),
+    ]);
+    expect(outcomes).toEqual(Array(4).fill({ ok: false, reason: 'INVALID' }));
+  });
+
+  it('takes about as long for an unknown account as for a wrong password', async () => {
+    const { creds } = await agencyWithUser();
+    const median = async (attempt: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const start = performance.now();
+        await attempt();
+        times.push(performance.now() - start);
+      }
+      return times.sort((a, b) => a - b)[3]!;
+    };
+    // Keep the real account under its lock threshold: wrong-password timing is measured on fresh users.
+    const users = await Promise.all(Array.from({ length: 7 }, () => agencyWithUser()));
+    let index = 0;
+    const wrong = await median(() => signInAgencyUser({ ...users[index++]!.creds, password: WRONG }, freshIp()));
+    const unknown = await median(() => signInAgencyUser({ ...creds, loginName: `ghost.${uniqueSuffix()}` }, freshIp()));
+    // Both paths run one argon2id verification; without the dummy verify, unknown would be ~10x faster.
+    expect(unknown / wrong).toBeGreaterThan(0.4);
+  });
+
+  it('refuses bad input without touching any account', async () => {
+    const { user, creds } = await agencyWithUser();
+    const bad = [
+      { ...creds, providerCode: '' },
+      { ...creds, loginName: 'bad\u200Bname' },
+      { ...creds, loginName: 'bad\u0000name' },
+      { ...creds, password: 'x'.repeat(6 * 1024 * 1024) },
+      { providerCode: 42, loginName: [], password: null },
+      null,
+    ];
+    for (const input of bad) expect(await signInAgencyUser(input, freshIp())).toEqual({ ok: false, reason: 'BAD_INPUT' });
+    expect((await reload(user.id)).failedSignInCount).toBe(0);
+  });
+
+  it('locks the account after 5 consecutive failures; the right password is then refused generically', async () => {
+    const { user, creds } = await agencyWithUser();
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++) expect(await signInAgencyUser({ ...creds, password: WRONG }, ip)).toMatchObject({ ok: false, reason: 'INVALID' });
+    const locked = await reload(user.id);
+    expect(locked.failedSignInCount).toBe(5);
+    const lockMs = locked.lockedUntil!.getTime() - locked.lastFailedSignInAt!.getTime();
+    expect(lockMs).toBeGreaterThanOrEqual(59_000);
+    expect(lockMs).toBeLessThanOrEqual(61_000);
+
+    expect(await signInAgencyUser(creds, ip)).toEqual({ ok: false, reason: 'INVALID' });
+    // Attempts while locked are not counted.
+    expect((await reload(user.id)).failedSignInCount).toBe(5);
+    const actions = await db().auditEvent.findMany({ where: { targetId: user.id }, select: { action: true } });
+    expect(actions.filter((a) => a.action === 'ACCOUNT_LOCKED')).toHaveLength(1);
+  });
+
+  it('lets the right password in once the lock has run out, and the streak ends', async () => {
+    const { user, creds } = await agencyWithUser({ failedSignInCount: 5, lockedUntil: new Date(Date.now() - 1000) });
+    await db().user.update({ where: { id: user.id }, data: { firstFailedSignInAt: new Date(), lastFailedSignInAt: new Date() } });
+    expect((await signInAgencyUser(creds, freshIp())).ok).toBe(true);
+    const after = await reload(user.id);
+    expect(after.failedSignInCount).toBe(0);
+    expect(after.lockedUntil).toBeNull();
+  });
+
+  it('doubles the lock with each further failure, up to 15 minutes', async () => {
+    const { user, creds } = await agencyWithUser();
+    const ip = freshIp();
+    const lockMinutes: number[] = [];
+    for (let failure = 1; failure <= 10; failure++) {
+      await db().user.update({ where: { id: user.id }, data: { lockedUntil: null } });
+      await signInAgencyUser({ ...creds, password: WRONG }, ip);
+      const row = await reload(user.id);
+      if (row.lockedUntil) lockMinutes.push(Math.round((row.lockedUntil.getTime() - row.lastFailedSignInAt!.getTime()) / 60_000));
+    }
+    expect(lockMinutes).toEqual([1, 2, 4, 8, 15, 15]);
+  });
+
+  it('parallel wrong passwords cannot slip past the threshold', async () => {
+    const { user, creds } = await agencyWithUser();
+    const ip = freshIp();
+    const results = await Promise.all(Array.from({ length: 20 }, () => signInAgencyUser({ ...creds, password: WRONG }, ip)));
+    expect(results.every((r) => !r.ok)).toBe(true);
+    const row = await reload(user.id);
+    expect(row.failedSignInCount).toBe(5);
+    expect(row.lockedUntil).not.toBeNull();
+    const checked = await db().auditEvent.count({
+      where: { targetId: user.id, action: 'SIGN_IN_FAILURE', details: { contains: 'wrong password' } },
+    });
+    expect(checked).toBe(5);
+  });
+
+  it('hard-locks after 20 consecutive failures within 24 h until an admin acts', async () => {
+    const { user, creds } = await agencyWithUser({ failedSignInCount: 19 });
+    await db().user.update({ where: { id: user.id }, data: { firstFailedSignInAt: new Date(), lastFailedSignInAt: new Date() } });
+    await signInAgencyUser({ ...creds, password: WRONG }, freshIp());
+    const row = await reload(user.id);
+    expect(row.hardLockedAt).not.toBeNull();
+    // Even long after any soft lock would have ended, the right password stays refused.
+    await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 3600_000) } });
+    expect(await signInAgencyUser(creds, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('starts a new streak after 12 hours without failures', async () => {
+    const { user, creds } = await agencyWithUser({ failedSignInCount: 4 });
+    const thirteenHoursAgo = new Date(Date.now() - 13 * 3600_000);
+    await db().user.update({ where: { id: user.id }, data: { firstFailedSignInAt: thirteenHoursAgo, lastFailedSignInAt: thirteenHoursAgo } });
+    await signInAgencyUser({ ...creds, password: WRONG }, freshIp());
+    const row = await reload(user.id);
+    expect(row.failedSignInCount).toBe(1);
+    expect(row.lockedUntil).toBeNull();
+  });
+
+  it('refuses an expired temporary password with its own message', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, 'TEMPPASSWORD2345', {}, { expiresAt: new Date(Date.now() - 1000) });
+    const creds = { providerCode: agency.code, loginName: user.loginName, password: 'TEMPPASSWORD2345' };
+    expect(await signInAgencyUser(creds, freshIp())).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    // A wrong guess at an expired temporary password learns nothing more than any wrong guess.
+    expect(await signInAgencyUser({ ...creds, password: WRONG }, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('throttles an address that keeps failing, across accounts', async () => {
+    const { creds } = await agencyWithUser();
+    const ip = freshIp();
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, windowStart: new Date(), count: rule.limit } });
+    expect(await signInAgencyUser(creds, ip)).toEqual({ ok: false, reason: 'THROTTLED' });
+    expect((await signInAgencyUser(creds, freshIp())).ok).toBe(true);
+  });
+
+  it('records successes and failures in an intact audit chain without any secret', async () => {
+    const { user, creds } = await agencyWithUser();
+    await signInAgencyUser({ ...creds, password: WRONG }, freshIp());
+    await signInAgencyUser(creds, freshIp());
+    const events = await db().auditEvent.findMany({ where: { targetId: user.id } });
+    expect(events.map((e) => e.action)).toEqual(['SIGN_IN_FAILURE', 'SIGN_IN_SUCCESS']);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(WRONG);
+    expect(text).not.toContain(user.passwordHash);
+    expect((await verifyAuditChain(db())).ok).toBe(true);
+  });
+});
+
+describe('vendor sign-in', () => {
+  it('[VERIFIER] can sign in with a work e-mail in any case', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const result = await signInVendorAccount({ email: account.email.toUpperCase(), password: PASSWORD }, freshIp());
+    expect(result.ok).toBe(true);
+  });
+
+  it('locks a vendor account after 5 failures like any other', async () => {
+    const account = await createVendorAccount(db(), 'OPERATOR', PASSWORD);
+    for (let i = 0; i < 5; i++) await signInVendorAccount({ email: account.email, password: WRONG }, freshIp());
+    expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
+  });
+});
