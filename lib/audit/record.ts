@@ -54,15 +54,10 @@ export function chainHash(prevHash: string, event: ChainedFields): string {
 
 /**
  * Appends one record inside the caller's transaction, so a security change and its
- * record commit together. Bumping the single head row first serializes appenders on
+ * record commit together. Bumping the single head row (created by a migration) first serializes appenders on
  * both databases (row lock on PostgreSQL, write lock on SQLite): the chain never forks.
  */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.auditChainHead.upsert({
-    where: { id: 1 },
-    create: { id: 1, lastSeq: 0, lastHash: AUDIT_GENESIS_HASH },
-    update: {},
-  });
   const head = await tx.auditChainHead.update({ where: { id: 1 }, data: { lastSeq: { increment: 1 } } });
   const fields: ChainedFields = {
     seq: head.lastSeq,

@@ -139,14 +139,16 @@ export async function startThrowawayPostgres(): Promise<{ url: string; stop: () 
 // ---------------------------------------------------------------------------------------
 
 type EngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
-let engineModule: Promise<EngineModule> | undefined;
+// One wasm instance per process: the glue module is shared even when this file is loaded more
+// than once (vitest's global setups), and a second instance would replace the first under it.
+const engineHolder = globalThis as { portalSchemaEngine?: Promise<EngineModule>; portalSchemaEngineQueue?: Promise<unknown> };
 let lastPanic: string | undefined;
 let runningCalls = 0;
 const engineTimers = new Set<NodeJS.Timeout>();
 
 /** Instantiates the wasm engine once per process (its module holds a single wasm instance). */
 function loadEngineModule(): Promise<EngineModule> {
-  engineModule ??= (async () => {
+  engineHolder.portalSchemaEngine ??= (async () => {
     // The wasm glue reports a Rust panic through this global (and crashes without it). The
     // panic then often escapes as an uncaught "RuntimeError: unreachable": print the real
     // message now, and keep it for the rejection when there is one.
@@ -177,14 +179,22 @@ function loadEngineModule(): Promise<EngineModule> {
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
   })();
-  return engineModule;
+  return engineHolder.portalSchemaEngine;
+}
+
+// The engine panics when two calls run in it at once (vitest sets up the SQLite and
+// PostgreSQL test databases concurrently): one call at a time, process-wide.
+function withEngine<T>(kind: DatabaseKind, databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  const run = (engineHolder.portalSchemaEngineQueue ?? Promise.resolve()).then(() => withEngineNow(kind, databaseUrl, fn));
+  engineHolder.portalSchemaEngineQueue = run.catch(() => undefined);
+  return run;
 }
 
 /**
  * Runs fn with an engine connected to databaseUrl, then frees the engine and closes every
  * connection/pool opened for it (callers, tests included, run this many times per process).
  */
-async function withEngine<T>(kind: DatabaseKind, databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>) {
+async function withEngineNow<T>(kind: DatabaseKind, databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>) {
   const bg = await loadEngineModule();
   const { factory, close } = adapterFactory(kind, databaseUrl);
   const bound = bindMigrationAwareSqlAdapterFactory(factory);
