@@ -3,6 +3,7 @@
 import { createDb } from '@/lib/db/client';
 import { config } from '@/lib/config';
 import { createAgency, createUser, createVendorAccount } from './factories';
+import { seedStatusComponents } from './seed-status';
 
 export const DEMO_PASSWORD = 'maple river quiet lantern';
 export const DEMO_TEMPORARY_PASSWORD = 'HXN47KQ2MZ9PRT3W';
@@ -77,6 +78,7 @@ export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'alr
       email: 'otto.operator@carenotes.example',
       displayName: 'Otto Operator',
     });
+    await seedStatusComponents(database);
     return 'seeded';
   } finally {
     await database.$disconnect();

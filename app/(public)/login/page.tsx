@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { safeCallbackPath } from '@/components/auth/sign-in-messages';
+import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -10,6 +11,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>Sign in to CareNotes</h1>
+      <SignInStatusBanner />
       <SignInForm
         provider="agency"
         callbackPath={safeCallbackPath(callbackUrl, '/account')}

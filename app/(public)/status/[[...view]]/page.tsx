@@ -1,0 +1,146 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import styles from '@/components/status/status.module.css';
+import { UptimeBars, UptimeLegend } from '@/components/status/uptime-bars';
+import { db } from '@/lib/db/client';
+import { getStatusOverview, type IncidentView, type MaintenanceView } from '@/lib/status/get-status-overview';
+import { COMPONENT_STATUS_LABEL, INCIDENT_STATUS_LABEL, OVERALL_LABEL, formatUtc } from '@/lib/status/severity';
+import { SubscribeForm } from '../subscribe-form';
+
+export const metadata: Metadata = {
+  title: 'System status',
+  alternates: { types: { 'application/atom+xml': '/status/feed.atom' } },
+};
+
+// Static, regenerated when an operator changes something (revalidatePath in their actions) and,
+// as a safety net for the other instances and for the clock, at most 15 s after it goes stale.
+// The optional catch-all with no static params keeps `next build` from rendering it without a
+// database: the first request renders it, later ones get the cached page.
+export const revalidate = 15;
+export const dynamicParams = true;
+export function generateStaticParams() {
+  return [];
+}
+
+function Timeline({ incident }: { incident: IncidentView }) {
+  return (
+    <ol className={styles.timeline}>
+      {incident.updates.map((update) => (
+        <li key={update.id}>
+          <time dateTime={update.createdAt}>{formatUtc(update.createdAt)}</time>
+          <strong>{INCIDENT_STATUS_LABEL[update.status]}</strong>: {update.message}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Incident({ incident }: { incident: IncidentView }) {
+  return (
+    <article className={styles.incident} id={`incident-${incident.id}`} aria-labelledby={`incident-${incident.id}-title`}>
+      <h3 id={`incident-${incident.id}-title`}>{incident.title}</h3>
+      <p>
+        <span className={`${styles.badge} ${styles[incident.impact]}`}>{COMPONENT_STATUS_LABEL[incident.impact]}</span> Affects:{' '}
+        {incident.components.join(', ')}
+      </p>
+      <Timeline incident={incident} />
+    </article>
+  );
+}
+
+function Maintenance({ window }: { window: MaintenanceView }) {
+  return (
+    <article className={styles.maintenance} id={`maintenance-${window.id}`}>
+      <h3>{window.title}</h3>
+      <p>
+        {window.inProgress ? 'In progress until about ' : `From ${formatUtc(window.startsAt)} to `}
+        <time dateTime={window.endsAt}>{formatUtc(window.endsAt)}</time>.{' '}
+        {window.blocksSignIn ? <strong>Sign-in is not possible during this time.</strong> : 'Sign-in works during this time.'}
+      </p>
+      {window.description && <p>{window.description}</p>}
+      <p className="muted">Affects: {window.components.join(', ')}</p>
+    </article>
+  );
+}
+
+export default async function StatusPage({ params }: { params: Promise<{ view?: string[] }> }) {
+  if ((await params).view) notFound();
+  const status = await getStatusOverview(db());
+  const { inProgress, upcoming } = status.maintenance;
+  return (
+    <>
+      <h1>CareNotes status</h1>
+      <p className={`${styles.overall} ${styles[status.overall]}`} role="status">
+        {OVERALL_LABEL[status.overall]}
+      </p>
+
+      {inProgress.length > 0 && (
+        <section aria-labelledby="maintenance-now">
+          <h2 id="maintenance-now">Maintenance in progress</h2>
+          {inProgress.map((window) => (
+            <Maintenance key={window.id} window={window} />
+          ))}
+        </section>
+      )}
+
+      {status.activeIncidents.length > 0 && (
+        <section aria-labelledby="incidents">
+          <h2 id="incidents">Current incidents</h2>
+          {status.activeIncidents.map((incident) => (
+            <Incident key={incident.id} incident={incident} />
+          ))}
+        </section>
+      )}
+
+      <section aria-labelledby="components">
+        <h2 id="components">Systems</h2>
+        <ul className={styles.components}>
+          {status.components.map((component) => (
+            <li key={component.id} className={styles.component} id={`component-${component.slug}`}>
+              <div className={styles.componentHead}>
+                <h3 className={styles.componentName}>{component.name}</h3>
+                <span className={`${styles.badge} ${styles[component.status]}`}>{COMPONENT_STATUS_LABEL[component.status]}</span>
+              </div>
+              {component.description && <p className="muted">{component.description}</p>}
+              <UptimeBars name={component.name} slug={component.slug} uptime={component.uptime} />
+            </li>
+          ))}
+        </ul>
+        <UptimeLegend />
+        <p className="muted">
+          Uptime counts partial and major outages as downtime. Slow service and announced maintenance show on the day but are
+          not counted as downtime.
+        </p>
+      </section>
+
+      <section aria-labelledby="upcoming">
+        <h2 id="upcoming">Planned maintenance</h2>
+        {upcoming.length === 0 ? <p>No maintenance is planned.</p> : upcoming.map((window) => <Maintenance key={window.id} window={window} />)}
+      </section>
+
+      {status.recentIncidents.length > 0 && (
+        <section aria-labelledby="recent">
+          <h2 id="recent">Resolved in the last 7 days</h2>
+          {status.recentIncidents.map((incident) => (
+            <Incident key={incident.id} incident={incident} />
+          ))}
+        </section>
+      )}
+
+      <section className={styles.subscribe} aria-labelledby="subscribe">
+        <h2 id="subscribe">Get an e-mail when something changes</h2>
+        <p>We write when an incident starts, changes or ends, and when maintenance is planned, starts or ends.</p>
+        <SubscribeForm />
+        <p>
+          Or follow the <a href="/status/feed.atom">Atom feed</a> in a feed reader.
+        </p>
+      </section>
+
+      <p className="muted">
+        Updated <time dateTime={status.generatedAt}>{formatUtc(status.generatedAt)}</time>. Cannot sign in?{' '}
+        <Link href="/help">Follow the sign-in help guide</Link>.
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import { db } from '@/lib/db/client';
+import { listFeedEntries, renderAtomFeed } from '@/lib/status/atom-feed';
+
+export const dynamic = 'force-dynamic';
+
+/** Atom 1.0 feed of incidents and maintenance. Feed readers poll it: a minute of caching is fine. */
+export async function GET() {
+  return new Response(renderAtomFeed(await listFeedEntries(db())), {
+    headers: { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=60' },
+  });
+}

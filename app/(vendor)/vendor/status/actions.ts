@@ -1,0 +1,61 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { defineAction } from '@/lib/auth/guards';
+import { requestClientIp } from '@/lib/http/client-ip';
+import {
+  cancelMaintenance,
+  endMaintenanceNow,
+  extendMaintenance,
+  extendMaintenanceSchema,
+  startMaintenanceNow,
+  windowIdSchema,
+} from '@/lib/status/change-maintenance';
+import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
+import type { OperatorResult } from '@/lib/status/operator-input';
+import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-incident-update';
+import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/status/schedule-maintenance';
+import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-component-status';
+
+const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
+
+/** After a change: /status is rendered again on its next request, on this instance at once. */
+function published(result: OperatorResult): OperatorResult {
+  if (result.ok) {
+    revalidatePath('/status');
+    revalidatePath('/vendor/status');
+  }
+  return result;
+}
+
+export const setComponentStatusAction = defineAction('status-set-component', OPERATOR, setComponentStatusSchema, async (actor, input) =>
+  published(await setComponentStatus(actor, input, await requestClientIp())),
+);
+
+export const openIncidentAction = defineAction('status-open-incident', OPERATOR, openIncidentSchema, async (actor, input) =>
+  published(await openIncident(actor, input, await requestClientIp())),
+);
+
+export const postIncidentUpdateAction = defineAction('status-update-incident', OPERATOR, postIncidentUpdateSchema, async (actor, input) =>
+  published(await postIncidentUpdate(actor, input, await requestClientIp())),
+);
+
+export const scheduleMaintenanceAction = defineAction('status-schedule-maintenance', OPERATOR, scheduleMaintenanceSchema, async (actor, input) =>
+  published(await scheduleMaintenance(actor, input, await requestClientIp())),
+);
+
+export const startMaintenanceAction = defineAction('status-start-maintenance', OPERATOR, windowIdSchema, async (actor, input) =>
+  published(await startMaintenanceNow(actor, input, await requestClientIp())),
+);
+
+export const extendMaintenanceAction = defineAction('status-extend-maintenance', OPERATOR, extendMaintenanceSchema, async (actor, input) =>
+  published(await extendMaintenance(actor, input, await requestClientIp())),
+);
+
+export const endMaintenanceAction = defineAction('status-end-maintenance', OPERATOR, windowIdSchema, async (actor, input) =>
+  published(await endMaintenanceNow(actor, input, await requestClientIp())),
+);
+
+export const cancelMaintenanceAction = defineAction('status-cancel-maintenance', OPERATOR, windowIdSchema, async (actor, input) =>
+  published(await cancelMaintenance(actor, input, await requestClientIp())),
+);

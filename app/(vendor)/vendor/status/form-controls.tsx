@@ -1,0 +1,133 @@
+'use client';
+
+import { createContext, useActionState, useContext, type ReactNode } from 'react';
+import { ErrorSummary } from '@/components/ui/error-summary';
+import { Field } from '@/components/ui/field';
+import styles from '@/components/status/status.module.css';
+import type { ActionState } from '@/lib/auth/guards';
+
+type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
+
+const FormState = createContext<ActionState>({ ok: false });
+
+/** A server action's form: the error summary on top, a confirmation after success, errors beside fields. */
+export function ActionForm({
+  action,
+  submit,
+  secondary,
+  inline,
+  children,
+}: {
+  action: Action;
+  submit: string;
+  secondary?: boolean;
+  inline?: boolean;
+  children?: ReactNode;
+}) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { ok: false });
+  const summary = Object.entries(state.fieldErrors ?? {}).flatMap(([field, messages]) => (messages ?? []).map((message) => ({ field, message })));
+  if (!state.ok && state.message && summary.length === 0) summary.push({ field: '', message: state.message });
+  return (
+    <FormState.Provider value={state}>
+      <form action={formAction} noValidate className={inline ? styles.inlineForm : undefined}>
+        <ErrorSummary errors={summary.map(({ field, message }) => ({ field: field || undefined, message }))} />
+        {state.ok && state.message && (
+          <p className="notice success" role="status">
+            {state.message}
+          </p>
+        )}
+        {children}
+        <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>
+          {submit}
+        </button>
+      </form>
+    </FormState.Provider>
+  );
+}
+
+function useErrors(name: string) {
+  return useContext(FormState).fieldErrors?.[name];
+}
+
+export function TextField(props: { name: string; label: string; hint?: string; type?: string; defaultValue?: string; id?: string }) {
+  return <Field {...props} errors={useErrors(props.name)} />;
+}
+
+export function TextArea({ name, label, hint, id = name }: { name: string; label: string; hint?: string; id?: string }) {
+  const errors = useErrors(name);
+  return (
+    <div className={errors?.length ? 'field has-error' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {hint && <span className="hint">{hint}</span>}
+      {errors?.map((message) => (
+        <span className="field-error" key={message}>
+          <span className="visually-hidden">Error: </span>
+          {message}
+        </span>
+      ))}
+      <textarea id={id} name={name} rows={3} aria-invalid={errors?.length ? true : undefined} />
+    </div>
+  );
+}
+
+export function Select({
+  name,
+  label,
+  options,
+  defaultValue,
+  id = name,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  id?: string;
+}) {
+  const errors = useErrors(name);
+  return (
+    <div className={errors?.length ? 'field has-error' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {errors?.map((message) => (
+        <span className="field-error" key={message}>
+          {message}
+        </span>
+      ))}
+      <select id={id} name={name} defaultValue={defaultValue}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function ComponentCheckboxes({ components, idPrefix }: { components: { id: string; name: string }[]; idPrefix: string }) {
+  const errors = useErrors('components');
+  return (
+    <fieldset className={styles.checkboxes} id={`${idPrefix}-components`}>
+      <legend>Affected components</legend>
+      {errors?.map((message) => (
+        <span className="field-error" key={message}>
+          {message}
+        </span>
+      ))}
+      {components.map((component) => (
+        <label className={styles.checkbox} key={component.id} htmlFor={`${idPrefix}-${component.id}`}>
+          <input type="checkbox" id={`${idPrefix}-${component.id}`} name={`component-${component.id}`} />
+          {component.name}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function Checkbox({ name, label, id = name }: { name: string; label: string; id?: string }) {
+  return (
+    <label className={styles.checkbox} htmlFor={id}>
+      <input type="checkbox" id={id} name={name} />
+      {label}
+    </label>
+  );
+}

@@ -1,0 +1,149 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import styles from '@/components/status/status.module.css';
+import { requirePageActor } from '@/lib/auth/guards';
+import { db } from '@/lib/db/client';
+import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
+import { getStatusOverview, type MaintenanceView } from '@/lib/status/get-status-overview';
+import { COMPONENT_STATUS_LABEL, COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUS_LABEL, INCIDENT_STATUSES, formatUtc } from '@/lib/status/severity';
+import {
+  cancelMaintenanceAction,
+  endMaintenanceAction,
+  extendMaintenanceAction,
+  openIncidentAction,
+  postIncidentUpdateAction,
+  scheduleMaintenanceAction,
+  setComponentStatusAction,
+  startMaintenanceAction,
+} from './actions';
+import { ActionForm, Checkbox, ComponentCheckboxes, Select, TextArea, TextField } from './form-controls';
+
+export const metadata: Metadata = { title: 'Status operations' };
+
+const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
+const statusOptions = COMPONENT_STATUSES.map((value) => ({ value, label: COMPONENT_STATUS_LABEL[value] }));
+const impactOptions = INCIDENT_IMPACTS.map((value) => ({ value, label: COMPONENT_STATUS_LABEL[value] }));
+const openStateOptions = INCIDENT_STATUSES.filter((s) => s !== 'RESOLVED').map((value) => ({ value, label: INCIDENT_STATUS_LABEL[value] }));
+const updateStateOptions = INCIDENT_STATUSES.map((value) => ({ value, label: INCIDENT_STATUS_LABEL[value] }));
+
+function WindowControls({ window }: { window: MaintenanceView }) {
+  return (
+    <div className={styles.maintenance} id={`maintenance-${window.id}`}>
+      <h3>{window.title}</h3>
+      <p>
+        {window.inProgress ? 'In progress' : 'Starts ' + formatUtc(window.startsAt)}, ends {formatUtc(window.endsAt)}.{' '}
+        {window.blocksSignIn ? 'Blocks sign-in.' : 'Does not block sign-in.'} Affects: {window.components.join(', ')}.
+      </p>
+      <ActionForm action={extendMaintenanceAction} submit="Extend" secondary inline>
+        <input type="hidden" name="windowId" value={window.id} />
+        <TextField name="endsAt" id={`extend-${window.id}`} label="New end (UTC)" type="datetime-local" defaultValue={window.endsAt.slice(0, 16)} />
+      </ActionForm>
+      {window.inProgress ? (
+        <ActionForm action={endMaintenanceAction} submit="End maintenance now">
+          <input type="hidden" name="windowId" value={window.id} />
+        </ActionForm>
+      ) : (
+        <>
+          <ActionForm action={startMaintenanceAction} submit="Start now">
+            <input type="hidden" name="windowId" value={window.id} />
+          </ActionForm>
+          <ActionForm action={cancelMaintenanceAction} submit="Cancel this maintenance" secondary>
+            <input type="hidden" name="windowId" value={window.id} />
+          </ActionForm>
+        </>
+      )}
+    </div>
+  );
+}
+
+export default async function VendorStatusPage() {
+  await requirePageActor(OPERATOR, '/vendor/status');
+  const [status, subscribers] = await Promise.all([getStatusOverview(db()), countActiveSubscribers(db())]);
+  const components = status.components.map(({ id, name }) => ({ id, name }));
+  const windows = [...status.maintenance.inProgress, ...status.maintenance.upcoming];
+  return (
+    <>
+      <h1>Status operations</h1>
+      <p>
+        Changes show on the public <Link href="/status">status page</Link> at once. Opening or updating an incident and scheduling,
+        starting or ending maintenance e-mail the {subscribers} confirmed {subscribers === 1 ? 'subscriber' : 'subscribers'}. Times
+        are in UTC.
+      </p>
+
+      <h2>Components</h2>
+      <table className={styles.operatorTable}>
+        <thead>
+          <tr>
+            <th scope="col">Component</th>
+            <th scope="col">Shown now</th>
+            <th scope="col">Own state</th>
+          </tr>
+        </thead>
+        <tbody>
+          {status.components.map((component) => (
+            <tr key={component.id}>
+              <th scope="row">{component.name}</th>
+              <td>{COMPONENT_STATUS_LABEL[component.status]}</td>
+              <td>
+                <ActionForm action={setComponentStatusAction} submit="Set" secondary inline>
+                  <input type="hidden" name="componentId" value={component.id} />
+                  <Select name="status" id={`state-${component.slug}`} label={`State of ${component.name}`} options={statusOptions} defaultValue={component.baseStatus} />
+                </ActionForm>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">Shown now: the worst of the own state, open incidents and maintenance in progress.</p>
+
+      <h2>Open incidents</h2>
+      {status.activeIncidents.length === 0 && <p>No open incident.</p>}
+      {status.activeIncidents.map((incident) => (
+        <div className={styles.incident} key={incident.id} id={`incident-${incident.id}`}>
+          <h3>{incident.title}</h3>
+          <p>
+            {COMPONENT_STATUS_LABEL[incident.impact]} · {incident.components.join(', ')} · since {formatUtc(incident.startedAt)}
+          </p>
+          <ol className={styles.timeline}>
+            {incident.updates.map((update) => (
+              <li key={update.id}>
+                <time dateTime={update.createdAt}>{formatUtc(update.createdAt)}</time>
+                <strong>{INCIDENT_STATUS_LABEL[update.status]}</strong>: {update.message}
+              </li>
+            ))}
+          </ol>
+          <ActionForm action={postIncidentUpdateAction} submit="Post update">
+            <input type="hidden" name="incidentId" value={incident.id} />
+            <Select name="status" id={`update-${incident.id}-status`} label="New state" options={updateStateOptions} defaultValue={incident.status} />
+            <TextArea name="message" id={`update-${incident.id}-message`} label="Update" hint="Choose Resolved to close the incident." />
+          </ActionForm>
+        </div>
+      ))}
+
+      <h2>Open an incident</h2>
+      <ActionForm action={openIncidentAction} submit="Open incident">
+        <TextField name="title" id="incident-title" label="Title" hint="What people notice, for example: Sign-in is slow" />
+        <Select name="impact" id="incident-impact" label="Impact" options={impactOptions} />
+        <ComponentCheckboxes components={components} idPrefix="incident" />
+        <Select name="status" id="incident-status" label="State" options={openStateOptions} />
+        <TextArea name="message" id="incident-message" label="First update" hint="Shown on the status page and mailed to subscribers." />
+      </ActionForm>
+
+      <h2>Maintenance</h2>
+      {windows.length === 0 && <p>No maintenance in progress or planned.</p>}
+      {windows.map((window) => (
+        <WindowControls key={window.id} window={window} />
+      ))}
+
+      <h3>Schedule maintenance</h3>
+      <ActionForm action={scheduleMaintenanceAction} submit="Schedule maintenance">
+        <TextField name="title" id="maintenance-title" label="Title" />
+        <TextArea name="description" id="maintenance-description" label="Description (optional)" />
+        <TextField name="startsAt" id="maintenance-starts" label="Start (UTC)" type="datetime-local" />
+        <TextField name="endsAt" id="maintenance-ends" label="End (UTC)" type="datetime-local" />
+        <ComponentCheckboxes components={components} idPrefix="maintenance" />
+        <Checkbox name="blocksSignIn" id="maintenance-blocks" label="Blocks sign-in (the app shows the Unavailable page while it runs)" />
+      </ActionForm>
+    </>
+  );
+}

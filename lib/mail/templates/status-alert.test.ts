@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { statusAlertContent, statusAlertMail } from '@/lib/mail/templates/status-alert';
+import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
+
+beforeAll(() => {
+  process.env.APP_URL ??= 'http://localhost:3000';
+});
+
+describe('status mail templates', () => {
+  it('an incident alert names the state, the message and the components, with a one-click unsubscribe', () => {
+    const content = statusAlertContent({
+      kind: 'incident-opened',
+      title: 'Sign-in <slow>',
+      impact: 'PARTIAL_OUTAGE',
+      status: 'INVESTIGATING',
+      message: 'Some people cannot <b>sign in</b>.',
+      components: ['Sign-in'],
+    });
+    const mail = statusAlertMail('a@example.com', content, '/status/unsubscribe?s=x&t=y');
+    expect(mail.template).toBe('status-incident-opened');
+    expect(mail.subject).toBe('[CareNotes status] Incident: Sign-in <slow>');
+    expect(mail.text).toContain('Investigating: Some people cannot <b>sign in</b>.');
+    expect(mail.text).toContain('Affects: Sign-in.');
+    expect(mail.text).toContain('/status/unsubscribe?s=x&t=y');
+    expect(mail.html).toContain('cannot &lt;b&gt;sign in&lt;/b&gt;.');
+    expect(mail.html).not.toContain('<b>');
+    expect(mail.headers).toEqual({
+      'List-Unsubscribe': expect.stringMatching(/^<https?:\/\/[^>]+\/status\/unsubscribe\?s=x&t=y>$/),
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Auto-Submitted': 'auto-generated',
+    });
+  });
+
+  it('a maintenance alert gives the window in UTC and says whether sign-in works', () => {
+    const content = statusAlertContent({
+      kind: 'maintenance-scheduled',
+      title: 'Database upgrade',
+      description: 'Faster search afterwards.',
+      startsAt: new Date('2026-12-01T02:00:00Z'),
+      endsAt: new Date('2026-12-01T04:30:00Z'),
+      blocksSignIn: true,
+      components: ['Sign-in', 'API'],
+    });
+    expect(content.template).toBe('status-maintenance-scheduled');
+    expect(content.paragraphs).toEqual([
+      'From 1 Dec 2026, 02:00 UTC to 1 Dec 2026, 04:30 UTC.',
+      'Faster search afterwards.',
+      'Sign-in to CareNotes is not possible during this time.',
+      'Affects: Sign-in, API.',
+    ]);
+  });
+
+  it('the confirmation asks to confirm and carries no unsubscribe header', () => {
+    const mail = statusSubscriptionConfirmMail('a@example.com', '/status/subscribe/confirm?s=x&t=y');
+    expect(mail.template).toBe('status-subscription-confirm');
+    expect(mail.text).toContain('Confirm my subscription: http');
+    expect(mail.text).toContain('/status/subscribe/confirm?s=x&t=y');
+    expect(mail.headers).not.toHaveProperty('List-Unsubscribe');
+  });
+});

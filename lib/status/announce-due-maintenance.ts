@@ -1,0 +1,46 @@
+import { recordAudit } from '@/lib/audit/record';
+import type { Db } from '@/lib/db/client';
+import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
+import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
+
+/**
+ * Windows start and end by the clock as well as by an operator's hand. This notices the ones
+ * whose start or end has passed unannounced, marks them (`startedAt`, `endedAt`) with a
+ * conditional write so that exactly one caller on one instance wins, and alerts the subscribers.
+ * Safe to call often and from anywhere; it returns how many windows changed.
+ */
+export async function announceDueMaintenance(database: Db, now = new Date()): Promise<number> {
+  const due = await database.maintenanceWindow.findMany({
+    where: {
+      cancelledAt: null,
+      endedAt: null,
+      OR: [{ startedAt: null, startsAt: { lte: now } }, { endsAt: { lte: now } }],
+    },
+    select: { id: true, endsAt: true },
+    take: 20,
+  });
+  let changed = 0;
+  for (const window of due) {
+    const ended = window.endsAt <= now;
+    const event = await database.$transaction(async (tx): Promise<StatusAlertEvent | null> => {
+      const claim = ended
+        ? await tx.maintenanceWindow.updateMany({ where: { id: window.id, endedAt: null, cancelledAt: null }, data: { endedAt: window.endsAt } })
+        : await tx.maintenanceWindow.updateMany({ where: { id: window.id, startedAt: null, endedAt: null, cancelledAt: null }, data: { startedAt: now } });
+      if (claim.count === 0) return null;
+      await recordAudit(tx, {
+        actorType: 'SYSTEM',
+        action: ended ? 'STATUS_MAINTENANCE_ENDED' : 'STATUS_MAINTENANCE_STARTED',
+        targetType: 'MaintenanceWindow',
+        targetId: window.id,
+        outcome: 'SUCCESS',
+        details: { bySchedule: true },
+      });
+      return maintenanceAlertEvent(tx, window.id, ended ? 'maintenance-ended' : 'maintenance-started');
+    });
+    if (!event) continue;
+    changed += 1;
+    await fanOutStatusAlert(database, event);
+  }
+  return changed;
+}

@@ -1,0 +1,42 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderAtomFeed } from '@/lib/status/atom-feed';
+
+beforeAll(() => {
+  process.env.APP_URL ??= 'http://localhost:3000';
+});
+
+const entry = {
+  key: 'incident/abc',
+  anchor: 'incident-abc',
+  title: 'Investigating: Sign-in <slow> & failing',
+  published: new Date('2026-11-27T10:00:00Z'),
+  updated: new Date('2026-11-27T10:30:00Z'),
+  text: 'Impact: Major outage.\n\n10:30 · Investigating: "quotes" & <tags>',
+};
+
+describe('renderAtomFeed', () => {
+  it('has what RFC 4287 requires of a feed and of each entry', () => {
+    const feed = renderAtomFeed([entry]);
+    expect(feed).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+    expect(feed).toMatch(/<id>tag:[^,]+,2026:status<\/id>/);
+    expect(feed).toContain('<updated>2026-11-27T10:30:00.000Z</updated>');
+    expect(feed).toContain('<author><name>CareNotes</name></author>');
+    expect(feed).toMatch(/<link rel="self" type="application\/atom\+xml" href="https?:\/\/[^"]+\/status\/feed.atom"\/>/);
+    expect(feed).toMatch(/<entry>\s+<id>tag:[^,]+,2026:status\/incident\/abc<\/id>/);
+    expect(feed).toContain('<published>2026-11-27T10:00:00.000Z</published>');
+  });
+
+  it('escapes every text so that the document stays well-formed', () => {
+    const feed = renderAtomFeed([entry]);
+    expect(feed).toContain('<title type="text">Investigating: Sign-in &lt;slow&gt; &amp; failing</title>');
+    expect(feed).toContain('&quot;quotes&quot; &amp; &lt;tags&gt;');
+    expect(feed).not.toContain('<slow>');
+  });
+
+  it('is valid without entries, dated now', () => {
+    const now = new Date('2026-11-27T12:00:00Z');
+    const feed = renderAtomFeed([], now);
+    expect(feed).toContain('<updated>2026-11-27T12:00:00.000Z</updated>');
+    expect(feed).not.toContain('<entry>');
+  });
+});

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
+import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
+import { idSchema, operatorAudit, queuedMessage, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
+
+// The operator's actions on a scheduled window. Each is one conditional write, so it applies
+// only to a window in the state it expects, even when two operators (or the clock) race.
+
+export const windowIdSchema = z.object({ windowId: idSchema });
+export const extendMaintenanceSchema = z.object({ windowId: idSchema, endsAt: utcDateTimeSchema('new end') });
+
+const notUpcomingOrRunning = { ok: false, message: 'That window has already ended, was cancelled, or does not exist.' };
+
+async function alertAfter(event: StatusAlertEvent | null, done: string): Promise<OperatorResult> {
+  if (!event) return { ok: true, message: done };
+  return { ok: true, message: queuedMessage(done, await fanOutStatusAlert(db(), event)) };
+}
+
+/** Start early: the window begins now (startsAt and startedAt), and subscribers are told. */
+export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  const now = new Date();
+  const event = await db().$transaction(async (tx) => {
+    const changed = await tx.maintenanceWindow.updateMany({
+      where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now } },
+      data: { startsAt: now, startedAt: now },
+    });
+    if (changed.count === 0) return null;
+    await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_STARTED', { type: 'MaintenanceWindow', id: input.windowId }, { early: true }));
+    return maintenanceAlertEvent(tx, input.windowId, 'maintenance-started');
+  });
+  if (!event) return { ok: false, message: 'Only a window that has not started yet can be started now.' };
+  return alertAfter(event, 'Maintenance started.');
+}
+
+/** Moves the expected end later; the Unavailable page and /status show the new end. */
+export async function extendMaintenance(actor: VendorActor, input: z.infer<typeof extendMaintenanceSchema>, ip: string): Promise<OperatorResult> {
+  const now = new Date();
+  return db().$transaction(async (tx) => {
+    const window = await tx.maintenanceWindow.findUnique({ where: { id: input.windowId }, select: { endsAt: true } });
+    if (!window) return notUpcomingOrRunning;
+    if (input.endsAt <= window.endsAt || input.endsAt <= now) {
+      return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: { endsAt: ['The new end must be later than the current end'] } };
+    }
+    const changed = await tx.maintenanceWindow.updateMany({
+      where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now } },
+      data: { endsAt: input.endsAt },
+    });
+    if (changed.count === 0) return notUpcomingOrRunning;
+    await recordAudit(
+      tx,
+      operatorAudit(actor, ip, 'STATUS_MAINTENANCE_EXTENDED', { type: 'MaintenanceWindow', id: input.windowId }, {
+        from: window.endsAt.toISOString(),
+        to: input.endsAt.toISOString(),
+      }),
+    );
+    return { ok: true, message: 'Maintenance extended.' };
+  });
+}
+
+/** Ends a window in progress now; sign-in opens again within a second. */
+export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  const now = new Date();
+  const event = await db().$transaction(async (tx) => {
+    const changed = await tx.maintenanceWindow.updateMany({
+      where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { lte: now }, endsAt: { gt: now } },
+      data: { endedAt: now },
+    });
+    if (changed.count === 0) return null;
+    await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_ENDED', { type: 'MaintenanceWindow', id: input.windowId }, { early: true }));
+    return maintenanceAlertEvent(tx, input.windowId, 'maintenance-ended');
+  });
+  if (!event) return { ok: false, message: 'Only a window in progress can be ended.' };
+  return alertAfter(event, 'Maintenance ended.');
+}
+
+/** Cancels a window that has not started. */
+export async function cancelMaintenance(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  const now = new Date();
+  return db().$transaction(async (tx) => {
+    const changed = await tx.maintenanceWindow.updateMany({
+      where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now } },
+      data: { cancelledAt: now },
+    });
+    if (changed.count === 0) return { ok: false, message: 'Only a window that has not started yet can be cancelled.' };
+    await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_CANCELLED', { type: 'MaintenanceWindow', id: input.windowId }));
+    return { ok: true, message: 'Maintenance cancelled.' };
+  });
+}

@@ -1,0 +1,175 @@
+import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enums';
+import type { Db } from '@/lib/db/client';
+import { inProgressWhere, isInProgress } from '@/lib/status/maintenance-window';
+import { worstStatus } from '@/lib/status/severity';
+import type { MaintenanceSummary, StatusSummary } from '@/lib/status/status-summary';
+import { UPTIME_DAYS, computeUptime, type ComponentUptime } from '@/lib/status/uptime';
+
+const DAY_MS = 86_400_000;
+/** Resolved incidents stay listed on /status for this long. */
+export const RECENT_INCIDENT_DAYS = 7;
+
+export type IncidentView = {
+  id: string;
+  title: string;
+  impact: ComponentStatus;
+  status: IncidentStatus;
+  startedAt: string;
+  resolvedAt: string | null;
+  components: string[];
+  /** Newest first. */
+  updates: { id: string; status: IncidentStatus; message: string; createdAt: string }[];
+};
+
+export type MaintenanceView = MaintenanceSummary & { components: string[]; inProgress: boolean };
+
+export type ComponentView = {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  /** What the operator set, before incidents and maintenance are applied. */
+  baseStatus: ComponentStatus;
+  /** The worst of the operator's state, open incidents and maintenance in progress. */
+  status: ComponentStatus;
+  uptime: ComponentUptime;
+};
+
+/** Everything /status shows; plain JSON (dates as ISO strings) so that it can be cached. */
+export type StatusOverview = {
+  overall: ComponentStatus;
+  components: ComponentView[];
+  activeIncidents: IncidentView[];
+  recentIncidents: IncidentView[];
+  maintenance: { inProgress: MaintenanceView[]; upcoming: MaintenanceView[] };
+  generatedAt: string;
+};
+
+function maintenanceView(
+  window: {
+    id: string;
+    title: string;
+    description: string | null;
+    startsAt: Date;
+    endsAt: Date;
+    endedAt: Date | null;
+    cancelledAt: Date | null;
+    blocksSignIn: boolean;
+    components: { component: { name: string; position: number } }[];
+  },
+  now: Date,
+): MaintenanceView {
+  return {
+    id: window.id,
+    title: window.title,
+    description: window.description,
+    startsAt: window.startsAt.toISOString(),
+    endsAt: window.endsAt.toISOString(),
+    blocksSignIn: window.blocksSignIn,
+    components: [...window.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name),
+    inProgress: isInProgress(window, now),
+  };
+}
+
+/** Reads components, incidents and maintenance of the last 90 days and derives what /status shows. */
+export async function getStatusOverview(database: Db, now = new Date()): Promise<StatusOverview> {
+  const since = new Date(now.getTime() - UPTIME_DAYS * DAY_MS);
+  const componentSelect = { select: { componentId: true, component: { select: { name: true, position: true } } } };
+  const [components, incidents, windows] = await Promise.all([
+    database.statusComponent.findMany({ orderBy: [{ position: 'asc' }, { name: 'asc' }] }),
+    database.incident.findMany({
+      where: { OR: [{ resolvedAt: null }, { resolvedAt: { gte: since } }] },
+      orderBy: { startedAt: 'desc' },
+      include: { components: componentSelect, updates: { orderBy: { createdAt: 'desc' } } },
+    }),
+    database.maintenanceWindow.findMany({
+      where: { cancelledAt: null, endsAt: { gte: since } },
+      orderBy: { startsAt: 'asc' },
+      include: { components: componentSelect },
+    }),
+  ]);
+
+  const uptimeIncidents = incidents.map((i) => ({ ...i, componentIds: i.components.map((c) => c.componentId) }));
+  const uptimeWindows = windows.map((w) => ({ ...w, componentIds: w.components.map((c) => c.componentId) }));
+  const open = uptimeIncidents.filter((i) => i.resolvedAt === null);
+  const inProgress = uptimeWindows.filter((w) => isInProgress(w, now));
+
+  const componentViews = components.map((component): ComponentView => {
+    const states: ComponentStatus[] = [component.status];
+    for (const incident of open) if (incident.componentIds.includes(component.id)) states.push(incident.impact);
+    if (inProgress.some((w) => w.componentIds.includes(component.id))) states.push('UNDER_MAINTENANCE');
+    return {
+      id: component.id,
+      slug: component.slug,
+      name: component.name,
+      description: component.description,
+      baseStatus: component.status,
+      status: worstStatus(states),
+      uptime: computeUptime(component, uptimeIncidents, uptimeWindows, now),
+    };
+  });
+
+  const incidentView = (incident: (typeof incidents)[number]): IncidentView => ({
+    id: incident.id,
+    title: incident.title,
+    impact: incident.impact,
+    status: incident.status,
+    startedAt: incident.startedAt.toISOString(),
+    resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+    components: [...incident.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name),
+    updates: incident.updates.map((u) => ({ id: u.id, status: u.status, message: u.message, createdAt: u.createdAt.toISOString() })),
+  });
+  const recentSince = now.getTime() - RECENT_INCIDENT_DAYS * DAY_MS;
+
+  return {
+    overall: worstStatus(componentViews.map((c) => c.status)),
+    components: componentViews,
+    activeIncidents: incidents.filter((i) => i.resolvedAt === null).map(incidentView),
+    recentIncidents: incidents.filter((i) => i.resolvedAt && i.resolvedAt.getTime() >= recentSince).map(incidentView),
+    maintenance: {
+      // Blocking windows first: they are the ones people are locked out by.
+      inProgress: windows
+        .filter((w) => isInProgress(w, now))
+        .sort((a, b) => Number(b.blocksSignIn) - Number(a.blocksSignIn) || b.endsAt.getTime() - a.endsAt.getTime())
+        .map((w) => maintenanceView(w, now)),
+      upcoming: windows.filter((w) => w.endedAt === null && w.startsAt > now).map((w) => maintenanceView(w, now)),
+    },
+    generatedAt: now.toISOString(),
+  };
+}
+
+function toMaintenanceSummary(view: MaintenanceView | undefined): MaintenanceSummary | null {
+  if (!view) return null;
+  const { id, title, description, startsAt, endsAt, blocksSignIn } = view;
+  return { id, title, description, startsAt, endsAt, blocksSignIn };
+}
+
+/** The public JSON shape (GET /api/status) from the overview. */
+export function toStatusSummary(overview: StatusOverview): StatusSummary {
+  return {
+    overall: overview.overall,
+    components: overview.components.map(({ slug, name, status }) => ({ slug, name, status })),
+    activeIncidents: overview.activeIncidents.map((incident) => ({
+      id: incident.id,
+      title: incident.title,
+      impact: incident.impact,
+      status: incident.status,
+      startedAt: incident.startedAt,
+      latestUpdate: incident.updates[0] ? { message: incident.updates[0].message, createdAt: incident.updates[0].createdAt } : null,
+    })),
+    maintenance: {
+      active: toMaintenanceSummary(overview.maintenance.inProgress[0]),
+      next: toMaintenanceSummary(overview.maintenance.upcoming[0]),
+    },
+    generatedAt: overview.generatedAt,
+  };
+}
+
+/** The blocking window in progress at `now`, if any: what the proxy and the sign-in banner ask. */
+export async function getBlockingMaintenance(database: Db, now = new Date()): Promise<{ id: string; title: string; endsAt: Date } | null> {
+  return database.maintenanceWindow.findFirst({
+    where: { ...inProgressWhere(now), blocksSignIn: true },
+    orderBy: { endsAt: 'desc' },
+    select: { id: true, title: true, endsAt: true },
+  });
+}

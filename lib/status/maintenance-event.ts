@@ -1,0 +1,22 @@
+import type { Db, Tx } from '@/lib/db/client';
+import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+
+type MaintenanceKind = 'maintenance-scheduled' | 'maintenance-started' | 'maintenance-ended';
+
+/** The alert for a window as it now stands (read after the change, inside its transaction). */
+export async function maintenanceAlertEvent(tx: Tx | Db, windowId: string, kind: MaintenanceKind): Promise<StatusAlertEvent> {
+  const window = await tx.maintenanceWindow.findUniqueOrThrow({
+    where: { id: windowId },
+    select: {
+      title: true,
+      description: true,
+      startsAt: true,
+      endsAt: true,
+      blocksSignIn: true,
+      components: { select: { component: { select: { name: true, position: true } } } },
+    },
+  });
+  const components = [...window.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name);
+  const { title, description, startsAt, endsAt, blocksSignIn } = window;
+  return { kind, title, description, startsAt, endsAt, blocksSignIn, components };
+}

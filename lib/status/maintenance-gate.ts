@@ -1,0 +1,22 @@
+/**
+ * Which requests the maintenance mode turns away while a window that blocks sign-in is in
+ * progress: sign-in and the app (pages, their server actions, their APIs). Everything people
+ * need to find out what is going on stays up: home, the guide, the status page and its API,
+ * the health check, the vendor workspace (an operator must be able to sign in and end the
+ * window), and static assets.
+ */
+export type GateAnswer = 'pass' | 'unavailable-page' | 'unavailable-json';
+
+const BLOCKED_PAGES = ['/login', '/account', '/change-password', '/admin'];
+// next-auth endpoints the vendor sign-in and sign-out use; the agency provider's are refused.
+const OPEN_AUTH_API = ['/api/auth/csrf', '/api/auth/providers', '/api/auth/session', '/api/auth/signout', '/api/auth/callback/vendor', '/api/auth/signin/vendor', '/api/auth/_log'];
+const OPEN_API = ['/api/health', '/api/status', ...OPEN_AUTH_API];
+
+function within(pathname: string, prefix: string): boolean {
+  return pathname === prefix || pathname.startsWith(`${prefix}/`);
+}
+
+export function gateDuringMaintenance(pathname: string): GateAnswer {
+  if (pathname.startsWith('/api/')) return OPEN_API.some((p) => within(pathname, p)) ? 'pass' : 'unavailable-json';
+  return BLOCKED_PAGES.some((p) => within(pathname, p)) ? 'unavailable-page' : 'pass';
+}

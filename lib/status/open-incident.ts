@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
+import { componentNames, messageSchema, operatorAudit, queuedMessage, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { INCIDENT_IMPACTS } from '@/lib/status/severity';
+
+export const openIncidentSchema = withComponentIds({
+  title: titleSchema,
+  impact: z.enum(INCIDENT_IMPACTS, { error: 'Choose the impact' }),
+  status: z.enum(['INVESTIGATING', 'IDENTIFIED', 'MONITORING'], { error: 'Choose the state' }),
+  message: messageSchema,
+});
+
+/** Opens an incident with its first update, and alerts the subscribers. */
+export async function openIncident(actor: VendorActor, input: z.infer<typeof openIncidentSchema>, ip: string): Promise<OperatorResult> {
+  const names = await componentNames(db(), input.componentIds);
+  if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
+
+  await db().$transaction(async (tx) => {
+    const created = await tx.incident.create({
+      data: {
+        title: input.title,
+        impact: input.impact,
+        status: input.status,
+        createdById: actor.vendorAccountId,
+        components: { create: input.componentIds.map((componentId) => ({ componentId })) },
+        updates: { create: { status: input.status, message: input.message, createdById: actor.vendorAccountId } },
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_INCIDENT_OPENED', { type: 'Incident', id: created.id }, { impact: input.impact, title: input.title }));
+  });
+
+  const queued = await fanOutStatusAlert(db(), { kind: 'incident-opened', ...input, components: names });
+  return { ok: true, message: queuedMessage(`Incident "${input.title}" opened.`, queued) };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { VendorActor } from '@/lib/auth/session';
+import type { AuditInput } from '@/lib/audit/record';
+import type { Db } from '@/lib/db/client';
+
+// Shared by the operator's use cases in this folder: form parsing and audit fields.
+
+export const titleSchema = z.string().trim().min(1, 'Enter a title').max(200, 'Title must be 200 characters or fewer');
+export const messageSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a message for the status page')
+  .max(5000, 'Message must be 5000 characters or fewer');
+export const idSchema = z.string().min(1).max(64);
+
+/** A `datetime-local` value, read as UTC (the operator form says so), e.g. "2026-12-01T02:00". */
+export function utcDateTimeSchema(label: string) {
+  return z
+    .string({ error: `Enter the ${label} date and time` })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, `Enter the ${label} as a date and time, like 2026-12-01T02:00`)
+    .transform((value) => new Date(`${value}Z`))
+    .refine((date) => !Number.isNaN(date.getTime()), `Enter a real ${label} date and time`);
+}
+
+const COMPONENT_FIELD = 'component-';
+
+/**
+ * Checkboxes arrive as `component-<id>=on` fields (a FormData with repeated names would lose all
+ * but the last through Object.fromEntries); this collects them into `componentIds`.
+ */
+export function withComponentIds<S extends z.ZodRawShape>(shape: S) {
+  return z
+    .object(shape)
+    .catchall(z.string())
+    .transform((values) => ({
+      ...values,
+      componentIds: Object.keys(values)
+        .filter((key) => key.startsWith(COMPONENT_FIELD))
+        .map((key) => key.slice(COMPONENT_FIELD.length)),
+    }));
+}
+
+/** The names of the given components in display order, or null when an id is unknown or none is given. */
+export async function componentNames(database: Db, ids: string[]): Promise<string[] | null> {
+  if (ids.length === 0) return null;
+  const found = await database.statusComponent.findMany({
+    where: { id: { in: ids } },
+    orderBy: { position: 'asc' },
+    select: { name: true },
+  });
+  return found.length === new Set(ids).size ? found.map((c) => c.name) : null;
+}
+
+export function operatorAudit(
+  actor: VendorActor,
+  ip: string,
+  action: string,
+  target: { type: string; id: string },
+  details?: AuditInput['details'],
+): AuditInput {
+  return { actorType: 'VENDOR', actorId: actor.vendorAccountId, action, targetType: target.type, targetId: target.id, ip, outcome: 'SUCCESS', details };
+}
+
+export type OperatorResult = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]> };
+
+export function queuedMessage(done: string, queued: number): string {
+  return `${done} ${queued === 1 ? '1 subscriber was' : `${queued} subscribers were`} alerted.`;
+}

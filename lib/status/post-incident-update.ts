@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
+import { idSchema, messageSchema, operatorAudit, queuedMessage, type OperatorResult } from '@/lib/status/operator-input';
+import { INCIDENT_STATUSES } from '@/lib/status/severity';
+
+export const postIncidentUpdateSchema = z.object({
+  incidentId: idSchema,
+  status: z.enum(INCIDENT_STATUSES, { error: 'Choose the state' }),
+  message: messageSchema,
+});
+
+/** Adds an update to an open incident; the state RESOLVED resolves it. Alerts the subscribers. */
+export async function postIncidentUpdate(
+  actor: VendorActor,
+  input: z.infer<typeof postIncidentUpdateSchema>,
+  ip: string,
+): Promise<OperatorResult> {
+  const now = new Date();
+  const resolves = input.status === 'RESOLVED';
+  const incident = await db().$transaction(async (tx) => {
+    // Only an open incident takes updates: the condition is part of the write, so two operators
+    // resolving at once produce one resolution.
+    const changed = await tx.incident.updateMany({
+      where: { id: input.incidentId, resolvedAt: null },
+      data: { status: input.status, ...(resolves ? { resolvedAt: now } : {}) },
+    });
+    if (changed.count === 0) return null;
+    await tx.incidentUpdate.create({
+      data: { incidentId: input.incidentId, status: input.status, message: input.message, createdById: actor.vendorAccountId, createdAt: now },
+    });
+    await recordAudit(
+      tx,
+      operatorAudit(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', { type: 'Incident', id: input.incidentId }, { status: input.status }),
+    );
+    return tx.incident.findUniqueOrThrow({
+      where: { id: input.incidentId },
+      select: { title: true, impact: true, components: { select: { component: { select: { name: true, position: true } } } } },
+    });
+  });
+  if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.' };
+
+  const components = [...incident.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name);
+  const queued = await fanOutStatusAlert(db(), {
+    kind: resolves ? 'incident-resolved' : 'incident-updated',
+    title: incident.title,
+    impact: incident.impact,
+    status: input.status,
+    message: input.message,
+    components,
+  });
+  return { ok: true, message: queuedMessage(resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.', queued) };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
+import { componentNames, operatorAudit, queuedMessage, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+
+export const scheduleMaintenanceSchema = withComponentIds({
+  title: titleSchema,
+  description: z.string().trim().max(2000, 'Description must be 2000 characters or fewer').optional(),
+  startsAt: utcDateTimeSchema('start'),
+  endsAt: utcDateTimeSchema('end'),
+  blocksSignIn: z.literal('on').optional(),
+});
+
+// A form filled in a minute ago may name "now" as its start.
+const START_GRACE_MS = 5 * 60_000;
+
+/** Schedules a window and alerts the subscribers; it starts by itself at `startsAt` or when an operator starts it. */
+export async function scheduleMaintenance(
+  actor: VendorActor,
+  input: z.infer<typeof scheduleMaintenanceSchema>,
+  ip: string,
+): Promise<OperatorResult> {
+  const fieldErrors: Record<string, string[]> = {};
+  if (input.startsAt.getTime() < Date.now() - START_GRACE_MS) fieldErrors.startsAt = ['The start must be in the future'];
+  if (input.endsAt <= input.startsAt) fieldErrors.endsAt = ['The end must be after the start'];
+  const names = await componentNames(db(), input.componentIds);
+  if (!names) fieldErrors.components = ['Choose at least one affected component'];
+  if (Object.keys(fieldErrors).length > 0 || !names) return { ok: false, message: 'There is a problem with what you entered.', fieldErrors };
+
+  const blocksSignIn = input.blocksSignIn === 'on';
+  const description = input.description || null;
+  await db().$transaction(async (tx) => {
+    const window = await tx.maintenanceWindow.create({
+      data: {
+        title: input.title,
+        description,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        blocksSignIn,
+        createdById: actor.vendorAccountId,
+        components: { create: input.componentIds.map((componentId) => ({ componentId })) },
+      },
+      select: { id: true },
+    });
+    await recordAudit(
+      tx,
+      operatorAudit(actor, ip, 'STATUS_MAINTENANCE_SCHEDULED', { type: 'MaintenanceWindow', id: window.id }, {
+        startsAt: input.startsAt.toISOString(),
+        endsAt: input.endsAt.toISOString(),
+        blocksSignIn,
+      }),
+    );
+  });
+
+  const queued = await fanOutStatusAlert(db(), {
+    kind: 'maintenance-scheduled',
+    title: input.title,
+    description,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    blocksSignIn,
+    components: names,
+  });
+  return { ok: true, message: queuedMessage(`Maintenance "${input.title}" scheduled.`, queued) };
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
+import { RATE_LIMITS, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
+import { subscriptionPath } from '@/lib/status/subscription-token';
+import { hasForbiddenCharacters, normalizeKey } from '@/lib/validation/identifiers';
+
+export const subscribeSchema = z.object({
+  email: z
+    .string({ error: 'Enter your e-mail address' })
+    .trim()
+    .min(1, 'Enter your e-mail address')
+    .max(254, 'E-mail address must be 254 characters or fewer')
+    .refine((value) => !hasForbiddenCharacters(value), 'E-mail address contains a hidden character. Type it in rather than pasting it')
+    .pipe(z.email('Enter an e-mail address in the correct format, like name@example.com')),
+});
+
+export type SubscribeResult = { ok: true } | { ok: false; limited: true };
+
+/**
+ * Asks for alerts. The answer is the same whether the address is new, waiting for confirmation,
+ * already subscribed or unsubscribed (no one learns who subscribes); only the mail differs:
+ * a confirmation link unless the address is already confirmed. Nothing is sent to an address
+ * until its owner confirms (double opt-in), and sign-ups are limited per client and per address.
+ */
+export async function requestStatusSubscription(input: z.infer<typeof subscribeSchema>, ip: string): Promise<SubscribeResult> {
+  const emailKey = normalizeKey(input.email);
+  // The address is hashed in the limiter's key: it must not be readable there either.
+  const addressKey = createHash('sha256').update(emailKey).digest('hex').slice(0, 32);
+  const [perClient, perAddress] = await Promise.all([
+    consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerClient, ip),
+    consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey),
+  ]);
+  if (perClient.limited) return { ok: false, limited: true };
+  // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
+  if (perAddress.limited) return { ok: true };
+
+  await db().$transaction(async (tx) => {
+    const existing = await tx.statusSubscriber.findUnique({ where: { emailKey }, select: { id: true, confirmedAt: true, unsubscribedAt: true } });
+    if (existing?.confirmedAt && !existing.unsubscribedAt) return;
+    const subscriber = existing
+      ? await tx.statusSubscriber.update({
+          where: { id: existing.id },
+          data: { email: input.email, confirmedAt: null, unsubscribedAt: null },
+          select: { id: true },
+        })
+      : await tx.statusSubscriber.create({ data: { email: input.email, emailKey }, select: { id: true } });
+    await enqueueMail(tx, statusSubscriptionConfirmMail(input.email, subscriptionPath(subscriber.id, 'confirm')));
+  });
+  return { ok: true };
+}
