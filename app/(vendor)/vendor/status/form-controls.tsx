@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, useActionState, useContext, type ReactNode } from 'react';
+import { createContext, useActionState, useCallback, useContext, useState, type ReactNode } from 'react';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
 import styles from '@/components/status/status.module.css';
@@ -9,8 +9,30 @@ import type { ActionState } from '@/lib/auth/guards';
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
 const FormState = createContext<ActionState>({ ok: false });
+const Notify = createContext<(message: string) => void>(() => {});
 
-/** A server action's form: the error summary on top, a confirmation after success, errors beside fields. */
+/**
+ * Holds the last confirmation for the whole page: a form may vanish once its action succeeds
+ * (a resolved incident, an ended window), and its confirmation must not vanish with it.
+ */
+export function OperatorNotices({ children }: { children: ReactNode }) {
+  const [notice, setNotice] = useState<{ message: string; at: number } | null>(null);
+  const notify = useCallback((message: string) => setNotice({ message, at: Date.now() }), []);
+  return (
+    <Notify.Provider value={notify}>
+      <div className={styles.noticeArea} role="status">
+        {notice && (
+          <p className="notice success" key={notice.at}>
+            {notice.message}
+          </p>
+        )}
+      </div>
+      {children}
+    </Notify.Provider>
+  );
+}
+
+/** A server action's form: the error summary on top, errors beside fields, the confirmation in OperatorNotices. */
 export function ActionForm({
   action,
   submit,
@@ -24,18 +46,18 @@ export function ActionForm({
   inline?: boolean;
   children?: ReactNode;
 }) {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { ok: false });
+  const notify = useContext(Notify);
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(async (previous, formData) => {
+    const result = await action(previous, formData);
+    if (result.ok && result.message) notify(result.message);
+    return result;
+  }, { ok: false });
   const summary = Object.entries(state.fieldErrors ?? {}).flatMap(([field, messages]) => (messages ?? []).map((message) => ({ field, message })));
   if (!state.ok && state.message && summary.length === 0) summary.push({ field: '', message: state.message });
   return (
     <FormState.Provider value={state}>
       <form action={formAction} noValidate className={inline ? styles.inlineForm : undefined}>
         <ErrorSummary errors={summary.map(({ field, message }) => ({ field: field || undefined, message }))} />
-        {state.ok && state.message && (
-          <p className="notice success" role="status">
-            {state.message}
-          </p>
-        )}
         {children}
         <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>
           {submit}

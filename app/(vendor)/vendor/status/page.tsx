@@ -16,7 +16,7 @@ import {
   setComponentStatusAction,
   startMaintenanceAction,
 } from './actions';
-import { ActionForm, Checkbox, ComponentCheckboxes, Select, TextArea, TextField } from './form-controls';
+import { ActionForm, Checkbox, ComponentCheckboxes, OperatorNotices, Select, TextArea, TextField } from './form-controls';
 
 export const metadata: Metadata = { title: 'Status operations' };
 
@@ -62,7 +62,7 @@ export default async function VendorStatusPage() {
   const components = status.components.map(({ id, name }) => ({ id, name }));
   const windows = [...status.maintenance.inProgress, ...status.maintenance.upcoming];
   return (
-    <>
+    <OperatorNotices>
       <h1>Status operations</h1>
       <p>
         Changes show on the public <Link href="/status">status page</Link> at once. Opening or updating an incident and scheduling,
@@ -144,6 +144,6 @@ export default async function VendorStatusPage() {
         <ComponentCheckboxes components={components} idPrefix="maintenance" />
         <Checkbox name="blocksSignIn" id="maintenance-blocks" label="Blocks sign-in (the app shows the Unavailable page while it runs)" />
       </ActionForm>
-    </>
+    </OperatorNotices>
   );
 }

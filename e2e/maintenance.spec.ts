@@ -1,0 +1,126 @@
+import type { APIRequestContext } from '@playwright/test';
+import { db } from './support/data';
+import { expect, test } from './support/test';
+
+// These tests put the whole app into maintenance: each ends its window before it returns, and
+// waits until sign-in answers again (the proxy keeps its lookup for up to a second).
+async function startBlockingWindow(minutes: number, title = 'Planned upgrade') {
+  const signIn = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'sign-in' } });
+  return db().maintenanceWindow.create({
+    data: {
+      title,
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + minutes * 60_000),
+      startedAt: new Date(),
+      blocksSignIn: true,
+      components: { create: [{ componentId: signIn.id }] },
+    },
+  });
+}
+
+async function endWindow(id: string, request: APIRequestContext) {
+  await db().maintenanceWindow.update({ where: { id }, data: { endedAt: new Date() } });
+  await expect.poll(async () => (await request.get('/login')).status()).toBe(200);
+}
+
+test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable" that no cache may keep', async ({ request }) => {
+  const window = await startBlockingWindow(60);
+  try {
+    await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
+    const page = await request.get('/login');
+    const headers = page.headers();
+    expect(headers['cache-control']).toBe('no-store');
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headers).not.toHaveProperty('etag');
+    expect(headers).not.toHaveProperty('last-modified');
+    expect(headers).not.toHaveProperty('expires');
+    const retryAfter = Number(headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(58 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(60 * 60);
+    const html = await page.text();
+    expect(html).toContain('CareNotes is unavailable for planned maintenance');
+    expect(html).toContain(`datetime="${window.endsAt.toISOString()}"`);
+    for (const href of ['/help', '/status', '/help#downtime-notice']) expect(html).toContain(`href="${href}"`);
+
+    for (const path of ['/account', '/change-password', '/admin']) {
+      const blocked = await request.get(path, { maxRedirects: 0 });
+      expect(blocked.status(), path).toBe(503);
+      expect(blocked.headers()['cache-control']).toBe('no-store');
+    }
+    // A server action posted to a blocked page is refused the same way.
+    const action = await request.post('/change-password', { headers: { 'Next-Action': '0'.repeat(40) }, data: '[]' });
+    expect(action.status()).toBe(503);
+
+    for (const path of ['/api/me', '/api/auth/callback/agency']) {
+      const api = await request.get(path);
+      expect(api.status(), path).toBe(503);
+      expect(api.headers()['content-type']).toBe('application/json');
+      expect(api.headers()['cache-control']).toBe('no-store');
+      expect(Number(api.headers()['retry-after'])).toBeGreaterThan(0);
+      expect(api.headers()).not.toHaveProperty('etag');
+      expect(await api.json()).toMatchObject({ error: 'MAINTENANCE', expectedEnd: window.endsAt.toISOString() });
+    }
+
+    for (const path of ['/', '/status', '/status/feed.atom', '/api/health', '/api/status', '/vendor/login', '/api/auth/csrf']) {
+      expect((await request.get(path)).status(), path).toBe(200);
+    }
+    expect((await request.get('/help')).status()).not.toBe(503);
+    const status = await (await request.get('/api/status')).json();
+    expect(status.maintenance.active).toMatchObject({ id: window.id, blocksSignIn: true });
+  } finally {
+    await endWindow(window.id, request);
+  }
+});
+
+test('[STAFF] in Chromium: the Unavailable page, the window ends, the same tab’s reload gets the real sign-in page', async ({ page, request }) => {
+  const window = await startBlockingWindow(60);
+  try {
+    await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
+    const first = await page.goto('/login');
+    expect(first?.status()).toBe(503);
+    await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Sign-in help guide' })).toHaveAttribute('href', '/help');
+  } finally {
+    await endWindow(window.id, request);
+  }
+  const reloaded = await page.reload();
+  expect(reloaded?.status()).toBe(200);
+  await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
+  await expect(page.getByLabel('Provider code')).toBeVisible();
+});
+
+test('[STAFF] the Unavailable page notices by itself that the window ended and opens the sign-in page', async ({ page, request }) => {
+  const window = await startBlockingWindow(60);
+  try {
+    await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
+    await page.goto('/login');
+    await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
+    // The operator ends it early; nobody touches the tab.
+    await db().maintenanceWindow.update({ where: { id: window.id }, data: { endedAt: new Date() } });
+    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible({ timeout: 20_000 });
+  } finally {
+    await endWindow(window.id, request);
+  }
+});
+
+test('[ANONYMOUS] the sign-in page announces a window that blocks sign-in from 72 hours before', async ({ page }) => {
+  const signIn = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'sign-in' } });
+  const startsAt = new Date(Date.now() + 48 * 3_600_000);
+  const later = new Date(Date.now() + 100 * 3_600_000);
+  const make = (title: string, at: Date) =>
+    db().maintenanceWindow.create({
+      data: { title, startsAt: at, endsAt: new Date(at.getTime() + 7_200_000), blocksSignIn: true, components: { create: [{ componentId: signIn.id }] } },
+    });
+  const soon = await make('Upgrade in two days', startsAt);
+  const farOff = await make('Upgrade in four days', later);
+  try {
+    await expect(async () => {
+      await page.goto('/login');
+      await expect(page.getByTestId('sign-in-maintenance')).toContainText('Planned maintenance: Upgrade in two days.', { timeout: 100 });
+    }).toPass();
+    await expect(page.getByTestId('sign-in-maintenance')).toContainText('You will not be able to sign in from');
+    await expect(page.getByText('Upgrade in four days')).toHaveCount(0);
+  } finally {
+    await db().maintenanceWindow.updateMany({ where: { id: { in: [soon.id, farOff.id] } }, data: { cancelledAt: new Date() } });
+  }
+});

@@ -1,0 +1,166 @@
+import type { Page } from '@playwright/test';
+import { DEMO_PASSWORD } from '@/prisma/seed';
+import { db } from './support/data';
+import { expect, signInAsVendor, test } from './support/test';
+
+const OPERATOR = { email: 'otto.operator@carenotes.example', password: DEMO_PASSWORD };
+const VERIFIER = { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD };
+
+function unique(label: string) {
+  return `${label} ${Date.now().toString(36)}`;
+}
+
+async function openIncidentAsOperator(page: Page, title: string, component: string) {
+  await page.goto('/vendor/status');
+  const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Open incident' }) });
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Impact').selectOption({ label: 'Partial outage' });
+  await form.getByLabel(component).check();
+  await form.getByLabel('First update').fill(`We are looking into ${title}.`);
+  await form.getByRole('button', { name: 'Open incident' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Incident "${title}" opened.` })).toBeVisible();
+}
+
+async function resolveIncident(title: string) {
+  await db().incident.updateMany({ where: { title }, data: { resolvedAt: new Date(), status: 'RESOLVED' } });
+}
+
+test('[ANONYMOUS] /status shows every component with its 90-day uptime, as a picture and as text', async ({ page }) => {
+  await page.goto('/status');
+  await expect(page.getByRole('heading', { name: 'CareNotes status', level: 1 })).toBeVisible();
+  for (const name of ['Sign-in', 'Documentation', 'Mobile app', 'API']) {
+    await expect(page.getByRole('heading', { name, exact: true, level: 3 })).toBeVisible();
+  }
+  // The seeded API outage 12 days ago shows in the API's bars and their text alternative.
+  const api = page.locator('#component-api');
+  await expect(api.getByRole('img')).toHaveAccessibleName(/^API, last 90 days: \d+\.\d\d% uptime; 1 day with incidents or maintenance\.$/);
+  await expect(api.locator('rect')).toHaveCount(90);
+  await api.getByText('Days with incidents or maintenance').click();
+  await expect(api.getByRole('listitem').filter({ hasText: /Partial outage, 45 min down/ })).toBeVisible();
+});
+
+test('[OPERATOR] an incident opened at /vendor/status shows on the cached /status page at once', async ({ page }) => {
+  const title = unique('Case notes not saving');
+  // A cached copy of /status exists before the change.
+  const before = await page.request.get('/status');
+  expect(await before.text()).not.toContain(title);
+  expect((await page.request.get('/status')).headers()['x-nextjs-cache']).toBe('HIT');
+
+  await signInAsVendor(page, OPERATOR);
+  await expect(page).toHaveURL(/\/vendor$/);
+  await openIncidentAsOperator(page, title, 'Documentation');
+
+  // One request, right after the operator's action returned: no waiting for the 15 s safety net.
+  const after = await page.request.get('/status');
+  const html = await after.text();
+  expect(html).toContain(title);
+  expect(html).toContain('Some systems are not working');
+
+  await page.goto('/status');
+  const incident = page.locator('article', { hasText: title });
+  await expect(incident).toContainText('Partial outage');
+  await expect(incident).toContainText(`Investigating: We are looking into ${title}.`);
+  await expect(page.locator('#component-documentation')).toContainText('Partial outage');
+
+  // The operator resolves it: the page says so at once, and the component is operational again.
+  await page.goto('/vendor/status');
+  const card = page.locator('div', { has: page.getByRole('heading', { name: title }) }).last();
+  await card.getByLabel('New state').selectOption({ label: 'Resolved' });
+  await card.getByLabel('Update').fill('Fixed.');
+  await card.getByRole('button', { name: 'Post update' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Incident "${title}" resolved.` })).toBeVisible();
+  const resolved = await (await page.request.get('/status')).text();
+  expect(resolved).toContain('Resolved in the last 7 days');
+  await page.goto('/status');
+  await expect(page.locator('#component-documentation')).toContainText('Operational');
+});
+
+test('[OPERATOR] a component state set by hand shows on /status at once', async ({ page }) => {
+  await signInAsVendor(page, OPERATOR);
+  await expect(page).toHaveURL(/\/vendor$/);
+  await page.goto('/vendor/status');
+  const row = page.getByRole('row', { name: /Mobile app/ });
+  await row.getByLabel('State of Mobile app').selectOption({ label: 'Degraded performance' });
+  await row.getByRole('button', { name: 'Set' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Mobile app: Degraded performance.' })).toBeVisible();
+  try {
+    const html = await (await page.request.get('/status')).text();
+    expect(html).toContain('Some systems are slow');
+  } finally {
+    await db().statusComponent.update({ where: { slug: 'mobile-app' }, data: { status: 'OPERATIONAL' } });
+  }
+});
+
+test('[VERIFIER] cannot reach /vendor/status, and a status action posted with their session is refused and audited', async ({ page, browser }) => {
+  // The operator's page holds the actions; the verifier's cookies then replace the operator's.
+  await signInAsVendor(page, OPERATOR);
+  await expect(page).toHaveURL(/\/vendor$/);
+  await page.goto('/vendor/status');
+
+  const verifier = await browser.newContext();
+  const verifierPage = await verifier.newPage();
+  await signInAsVendor(verifierPage, VERIFIER);
+  await expect(verifierPage).toHaveURL(/\/vendor$/);
+  expect((await verifierPage.goto('/vendor/status'))?.status()).toBe(404);
+  const verifierCookies = await verifier.cookies();
+  await verifier.close();
+
+  await page.context().clearCookies();
+  await page.context().addCookies(verifierCookies);
+  const title = unique('Forged incident');
+  const deniedBefore = await db().auditEvent.count({ where: { action: 'ACCESS_DENIED' } });
+  const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Open incident' }) });
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Sign-in').check();
+  await form.getByLabel('First update').fill('Should never appear.');
+  await form.getByRole('button', { name: 'Open incident' }).click();
+  await expect(form.locator('.error-summary')).toContainText('You are not allowed to do that.');
+  expect(await db().incident.count({ where: { title } })).toBe(0);
+  expect(await db().auditEvent.count({ where: { action: 'ACCESS_DENIED' } })).toBe(deniedBefore + 1);
+});
+
+test('[ANONYMOUS] the Atom feed is a well-formed Atom 1.0 document listing incidents', async ({ page }) => {
+  const response = await page.request.get('/status/feed.atom');
+  expect(response.headers()['content-type']).toBe('application/atom+xml; charset=utf-8');
+  const xml = await response.text();
+  await page.goto('/status');
+  const checked = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'application/xml');
+    const ns = 'http://www.w3.org/2005/Atom';
+    const feed = doc.documentElement;
+    const entries = [...doc.getElementsByTagNameNS(ns, 'entry')];
+    const has = (parent: Element, name: string) => parent.getElementsByTagNameNS(ns, name).length > 0;
+    return {
+      parseError: doc.getElementsByTagName('parsererror').length > 0,
+      root: `${feed.namespaceURI} ${feed.localName}`,
+      feedHasRequired: ['id', 'title', 'updated', 'author'].every((name) => has(feed, name)),
+      entries: entries.length,
+      entriesHaveRequired: entries.every((entry) => ['id', 'title', 'updated', 'content'].every((name) => has(entry, name))),
+      titles: entries.map((entry) => entry.getElementsByTagNameNS(ns, 'title')[0]!.textContent),
+    };
+  }, xml);
+  expect(checked).toMatchObject({ parseError: false, root: 'http://www.w3.org/2005/Atom feed', feedHasRequired: true, entriesHaveRequired: true });
+  expect(checked.titles).toContain('Resolved: API requests failing for some agencies');
+});
+
+test('[ANONYMOUS] the sign-in page warns of an incident touching sign-in', async ({ page }) => {
+  const title = unique('Sign-in slow');
+  const signIn = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'sign-in' } });
+  await db().incident.create({
+    data: {
+      title,
+      impact: 'DEGRADED_PERFORMANCE',
+      components: { create: [{ componentId: signIn.id }] },
+      updates: { create: [{ status: 'INVESTIGATING', message: 'Signing in takes up to a minute.' }] },
+    },
+  });
+  try {
+    // The banner's read is kept for up to a second per instance.
+    await expect(async () => {
+      await page.goto('/login');
+      await expect(page.getByTestId('sign-in-incident')).toContainText(`Degraded performance: ${title}. Signing in takes up to a minute.`, { timeout: 100 });
+    }).toPass();
+  } finally {
+    await resolveIncident(title);
+  }
+});
