@@ -23,30 +23,33 @@ export type SubscribeResult = { ok: true } | { ok: false; limited: true };
  * Asks for alerts. The answer is the same whether the address is new, waiting for confirmation,
  * already subscribed or unsubscribed (no one learns who subscribes); only the mail differs:
  * a confirmation link unless the address is already confirmed. Nothing is sent to an address
- * until its owner confirms (double opt-in), and sign-ups are limited per client and per address.
+ * until its owner confirms (double opt-in); sign-ups are limited per client, confirmation mails
+ * per address.
  */
 export async function requestStatusSubscription(input: z.infer<typeof subscribeSchema>, ip: string): Promise<SubscribeResult> {
   const emailKey = normalizeKey(input.email);
+  if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerClient, ip)).limited) return { ok: false, limited: true };
+
+  const existing = await db().statusSubscriber.findUnique({ where: { emailKey }, select: { id: true, confirmedAt: true, unsubscribedAt: true } });
+  if (existing?.confirmedAt && !existing.unsubscribedAt) return { ok: true };
+  // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
   // The address is hashed in the limiter's key: it must not be readable there either.
   const addressKey = createHash('sha256').update(emailKey).digest('hex').slice(0, 32);
-  const [perClient, perAddress] = await Promise.all([
-    consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerClient, ip),
-    consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey),
-  ]);
-  if (perClient.limited) return { ok: false, limited: true };
-  // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
-  if (perAddress.limited) return { ok: true };
+  if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey)).limited) return { ok: true };
 
   await db().$transaction(async (tx) => {
-    const existing = await tx.statusSubscriber.findUnique({ where: { emailKey }, select: { id: true, confirmedAt: true, unsubscribedAt: true } });
-    if (existing?.confirmedAt && !existing.unsubscribedAt) return;
     const subscriber = existing
       ? await tx.statusSubscriber.update({
           where: { id: existing.id },
           data: { email: input.email, confirmedAt: null, unsubscribedAt: null },
           select: { id: true },
         })
-      : await tx.statusSubscriber.create({ data: { email: input.email, emailKey }, select: { id: true } });
+      : await tx.statusSubscriber.upsert({
+          where: { emailKey },
+          create: { email: input.email, emailKey },
+          update: {},
+          select: { id: true },
+        });
     await enqueueMail(tx, statusSubscriptionConfirmMail(input.email, subscriptionPath(subscriber.id, 'confirm')));
   });
   return { ok: true };

@@ -1,0 +1,240 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
+import { cancelMaintenance, endMaintenanceNow, extendMaintenance, startMaintenanceNow } from '@/lib/status/change-maintenance';
+import { getBlockingMaintenance, getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
+import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
+import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
+import { postIncidentUpdate } from '@/lib/status/post-incident-update';
+import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/status/schedule-maintenance';
+import { setComponentStatus } from '@/lib/status/set-component-status';
+import { IP, clearStatusData, confirmedSubscribers, newComponent, newOperator } from './status-support';
+
+const HOUR = 3_600_000;
+const utcInput = (date: Date) => date.toISOString().slice(0, 16);
+
+async function alertsOf(template: string) {
+  return db().outboxMessage.count({ where: { template } });
+}
+
+async function auditOf(action: string, targetId?: string) {
+  return db().auditEvent.findMany({ where: { action, ...(targetId ? { targetId } : {}) } });
+}
+
+async function windowAt(startOffsetMs: number, endOffsetMs: number, blocksSignIn = true, componentId?: string) {
+  return db().maintenanceWindow.create({
+    data: {
+      title: 'Upgrade',
+      startsAt: new Date(Date.now() + startOffsetMs),
+      endsAt: new Date(Date.now() + endOffsetMs),
+      blocksSignIn,
+      ...(componentId ? { components: { create: [{ componentId }] } } : {}),
+    },
+  });
+}
+
+beforeEach(clearStatusData);
+
+describe('incidents', () => {
+  it('[OPERATOR] can open an incident: first update, components, audit, one alert per subscriber', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    const api = await newComponent('API');
+    await confirmedSubscribers(3);
+    const input = openIncidentSchema.parse({
+      title: 'Sign-in failing',
+      impact: 'MAJOR_OUTAGE',
+      status: 'INVESTIGATING',
+      message: 'Nobody can sign in.',
+      [`component-${signIn.id}`]: 'on',
+    });
+    expect(input.componentIds).toEqual([signIn.id]);
+    expect(await openIncident(operator, input, IP)).toEqual({ ok: true, message: 'Incident "Sign-in failing" opened. 3 subscribers were alerted.' });
+
+    const incident = await db().incident.findFirstOrThrow({ include: { components: true, updates: true } });
+    expect(incident).toMatchObject({ impact: 'MAJOR_OUTAGE', resolvedAt: null, createdById: operator.vendorAccountId });
+    expect(incident.components.map((c) => c.componentId)).toEqual([signIn.id]);
+    expect(incident.updates).toHaveLength(1);
+    expect(await alertsOf('status-incident-opened')).toBe(3);
+    const [audit] = await auditOf('STATUS_INCIDENT_OPENED', incident.id);
+    expect(audit).toMatchObject({ actorType: 'VENDOR', actorId: operator.vendorAccountId, ip: IP, outcome: 'SUCCESS' });
+
+    const overview = await getStatusOverview(db());
+    expect(overview.overall).toBe('MAJOR_OUTAGE');
+    expect(overview.components.find((c) => c.id === signIn.id)).toMatchObject({ status: 'MAJOR_OUTAGE', baseStatus: 'OPERATIONAL' });
+    expect(overview.components.find((c) => c.id === api.id)!.status).toBe('OPERATIONAL');
+  });
+
+  it('refuses an incident without components or with an unknown one', async () => {
+    const operator = await newOperator();
+    const base = { title: 'x', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'y' };
+    expect((await openIncident(operator, openIncidentSchema.parse(base), IP)).fieldErrors).toHaveProperty('components');
+    expect((await openIncident(operator, openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), IP)).ok).toBe(false);
+    expect(await db().incident.count()).toBe(0);
+  });
+
+  it('[OPERATOR] can update and then resolve an incident once; the component is operational again', async () => {
+    const operator = await newOperator();
+    const docs = await newComponent('Documentation');
+    await confirmedSubscribers(2);
+    await openIncident(operator, openIncidentSchema.parse({ title: 'Slow', impact: 'PARTIAL_OUTAGE', status: 'INVESTIGATING', message: 'Slow.', [`component-${docs.id}`]: 'on' }), IP);
+    const { id } = await db().incident.findFirstOrThrow();
+
+    expect((await postIncidentUpdate(operator, { incidentId: id, status: 'IDENTIFIED', message: 'Found it.' }, IP)).ok).toBe(true);
+    const resolveAt = [
+      postIncidentUpdate(operator, { incidentId: id, status: 'RESOLVED', message: 'Fixed.' }, IP),
+      postIncidentUpdate(operator, { incidentId: id, status: 'RESOLVED', message: 'Fixed too.' }, IP),
+    ];
+    const results = await Promise.all(resolveAt);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await alertsOf('status-incident-updated')).toBe(2);
+    expect(await alertsOf('status-incident-resolved')).toBe(2);
+    expect(await auditOf('STATUS_INCIDENT_RESOLVED', id)).toHaveLength(1);
+
+    const overview = await getStatusOverview(db());
+    expect(overview.activeIncidents).toHaveLength(0);
+    expect(overview.recentIncidents[0]).toMatchObject({ id, status: 'RESOLVED' });
+    expect(overview.recentIncidents[0]!.updates.map((u) => u.status)).toEqual(['RESOLVED', 'IDENTIFIED', 'INVESTIGATING']);
+    expect(overview.components[0]!.status).toBe('OPERATIONAL');
+    expect(overview.components[0]!.uptime.days.at(-1)!.state).toBe('partial');
+  });
+
+  it('[OPERATOR] can set a component’s own state, audited with before and after', async () => {
+    const operator = await newOperator();
+    const app = await newComponent('Mobile app');
+    expect(await setComponentStatus(operator, { componentId: app.id, status: 'DEGRADED_PERFORMANCE' }, IP)).toEqual({ ok: true, message: 'Mobile app: Degraded performance.' });
+    const [audit] = await auditOf('STATUS_COMPONENT_CHANGED', app.id);
+    expect(JSON.parse(audit!.details!)).toEqual({ from: 'OPERATIONAL', to: 'DEGRADED_PERFORMANCE' });
+    expect((await getStatusOverview(db())).overall).toBe('DEGRADED_PERFORMANCE');
+  });
+});
+
+describe('maintenance', () => {
+  it('[OPERATOR] can schedule a window: validated, audited, announced, shown as next', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    await confirmedSubscribers(2);
+    const startsAt = new Date(Math.ceil((Date.now() + 24 * HOUR) / 60_000) * 60_000);
+    const endsAt = new Date(startsAt.getTime() + 2 * HOUR);
+    const form = { title: 'Database upgrade', startsAt: utcInput(startsAt), endsAt: utcInput(endsAt), blocksSignIn: 'on', [`component-${signIn.id}`]: 'on' };
+
+    const backwards = scheduleMaintenanceSchema.parse({ ...form, endsAt: utcInput(startsAt) });
+    expect((await scheduleMaintenance(operator, backwards, IP)).fieldErrors).toHaveProperty('endsAt');
+    const past = scheduleMaintenanceSchema.parse({ ...form, startsAt: utcInput(new Date(Date.now() - HOUR)) });
+    expect((await scheduleMaintenance(operator, past, IP)).fieldErrors).toHaveProperty('startsAt');
+    expect(scheduleMaintenanceSchema.safeParse({ ...form, startsAt: 'tomorrow' }).success).toBe(false);
+
+    expect((await scheduleMaintenance(operator, scheduleMaintenanceSchema.parse(form), IP)).ok).toBe(true);
+    const window = await db().maintenanceWindow.findFirstOrThrow();
+    expect(window).toMatchObject({ startsAt, endsAt, blocksSignIn: true, startedAt: null });
+    expect(await alertsOf('status-maintenance-scheduled')).toBe(2);
+    expect(await auditOf('STATUS_MAINTENANCE_SCHEDULED', window.id)).toHaveLength(1);
+    expect(toStatusSummary(await getStatusOverview(db())).maintenance).toEqual({
+      active: null,
+      next: { id: window.id, title: 'Database upgrade', description: null, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), blocksSignIn: true },
+    });
+    expect(await getBlockingMaintenance(db())).toBeNull();
+  });
+
+  it('[OPERATOR] can start early, extend and end a window; each step blocks or frees sign-in as it should', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    await confirmedSubscribers(1);
+    const window = await windowAt(HOUR, 2 * HOUR, true, signIn.id);
+
+    expect((await endMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(false);
+    expect((await startMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(true);
+    expect((await startMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(false);
+    expect(await getBlockingMaintenance(db())).toMatchObject({ id: window.id });
+    const overview = await getStatusOverview(db());
+    expect(overview.components[0]!.status).toBe('UNDER_MAINTENANCE');
+    expect(toStatusSummary(overview).maintenance.active).toMatchObject({ id: window.id, blocksSignIn: true });
+
+    const later = new Date(window.endsAt.getTime() + HOUR);
+    expect((await extendMaintenance(operator, { windowId: window.id, endsAt: new Date(window.endsAt.getTime() - 60_000) }, IP)).fieldErrors).toHaveProperty('endsAt');
+    expect((await extendMaintenance(operator, { windowId: window.id, endsAt: later }, IP)).ok).toBe(true);
+    expect((await getBlockingMaintenance(db()))!.endsAt).toEqual(later);
+
+    expect((await endMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(true);
+    expect(await getBlockingMaintenance(db())).toBeNull();
+    expect((await extendMaintenance(operator, { windowId: window.id, endsAt: new Date(later.getTime() + HOUR) }, IP)).ok).toBe(false);
+
+    expect(await alertsOf('status-maintenance-started')).toBe(1);
+    expect(await alertsOf('status-maintenance-ended')).toBe(1);
+    for (const action of ['STATUS_MAINTENANCE_STARTED', 'STATUS_MAINTENANCE_EXTENDED', 'STATUS_MAINTENANCE_ENDED']) {
+      expect(await auditOf(action, window.id), action).toHaveLength(1);
+    }
+    // Ended by hand: the clock does not announce it again.
+    expect(await announceDueMaintenance(db(), new Date(later.getTime() + 1000))).toBe(0);
+  });
+
+  it('[OPERATOR] can cancel an upcoming window, never one in progress', async () => {
+    const operator = await newOperator();
+    const upcoming = await windowAt(HOUR, 2 * HOUR);
+    const running = await windowAt(-HOUR, HOUR);
+    expect((await cancelMaintenance(operator, { windowId: running.id }, IP)).ok).toBe(false);
+    expect((await cancelMaintenance(operator, { windowId: upcoming.id }, IP)).ok).toBe(true);
+    expect((await getStatusOverview(db())).maintenance.upcoming).toHaveLength(0);
+  });
+
+  it('only a window in progress, blocking sign-in, not cancelled and not ended blocks sign-in', async () => {
+    await windowAt(-HOUR, HOUR, false);
+    await windowAt(HOUR, 2 * HOUR);
+    await windowAt(-2 * HOUR, -HOUR);
+    const cancelled = await windowAt(-HOUR, HOUR);
+    await db().maintenanceWindow.update({ where: { id: cancelled.id }, data: { cancelledAt: new Date() } });
+    expect(await getBlockingMaintenance(db())).toBeNull();
+    const blocking = await windowAt(-HOUR, HOUR);
+    expect(await getBlockingMaintenance(db())).toMatchObject({ id: blocking.id });
+  });
+
+  it('announces a window that starts and ends by the clock exactly once, however many instances ask', async () => {
+    await confirmedSubscribers(2);
+    const window = await windowAt(-1000, HOUR);
+    const counts = await Promise.all([announceDueMaintenance(db()), announceDueMaintenance(db()), announceDueMaintenance(db())]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await alertsOf('status-maintenance-started')).toBe(2);
+    expect(await announceDueMaintenance(db())).toBe(0);
+
+    const afterEnd = new Date(window.endsAt.getTime() + 1000);
+    expect(await announceDueMaintenance(db(), afterEnd)).toBe(1);
+    expect(await announceDueMaintenance(db(), afterEnd)).toBe(0);
+    expect(await alertsOf('status-maintenance-ended')).toBe(2);
+    expect(await db().maintenanceWindow.findUniqueOrThrow({ where: { id: window.id } })).toMatchObject({ endedAt: window.endsAt });
+    expect(await auditOf('STATUS_MAINTENANCE_STARTED', window.id)).toMatchObject([{ actorType: 'SYSTEM' }]);
+  });
+});
+
+describe('the sign-in page notice', () => {
+  it('names an open incident touching sign-in, and a blocking window only from 72 hours before', async () => {
+    const signIn = await newComponent('Sign-in', 'sign-in');
+    const other = await newComponent('API');
+    const operator = await newOperator();
+    expect(await getSignInNotice(db())).toEqual({ incident: null, maintenance: null });
+
+    await openIncident(operator, openIncidentSchema.parse({ title: 'API down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'x', [`component-${other.id}`]: 'on' }), IP);
+    await windowAt(73 * HOUR, 74 * HOUR, true, signIn.id);
+    await windowAt(HOUR, 2 * HOUR, false, signIn.id);
+    expect(await getSignInNotice(db())).toEqual({ incident: null, maintenance: null });
+
+    await openIncident(operator, openIncidentSchema.parse({ title: 'Sign-in slow', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Slow.', [`component-${signIn.id}`]: 'on' }), IP);
+    const soon = await windowAt(71 * HOUR, 72 * HOUR, true, signIn.id);
+    expect(await getSignInNotice(db())).toEqual({
+      incident: { title: 'Sign-in slow', impact: 'DEGRADED_PERFORMANCE', message: 'Slow.' },
+      maintenance: { title: 'Upgrade', startsAt: soon.startsAt.toISOString(), endsAt: soon.endsAt.toISOString() },
+    });
+  });
+});
+
+describe('GET /api/status', () => {
+  it('answers exactly the StatusSummary shape, with no-store', async () => {
+    await newComponent('Sign-in');
+    const { GET } = await import('@/app/api/status/route');
+    const response = await GET();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const body = await response.json();
+    expect(Object.keys(body).sort()).toEqual(['activeIncidents', 'components', 'generatedAt', 'maintenance', 'overall']);
+    expect(Object.keys(body.components[0]).sort()).toEqual(['name', 'slug', 'status']);
+    expect(Object.keys(body.maintenance).sort()).toEqual(['active', 'next']);
+  });
+});

@@ -1,0 +1,132 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { fanOutStatusAlert, FAN_OUT_BATCH_SIZE } from '@/lib/status/fan-out-alert';
+import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
+import { requestStatusSubscription } from '@/lib/status/subscribe';
+import { subscriptionToken } from '@/lib/status/subscription-token';
+import { uniqueSuffix } from '@/prisma/factories';
+import { IP, clearStatusData, confirmedSubscribers } from './status-support';
+
+const event = {
+  kind: 'incident-opened' as const,
+  title: 'Sign-in failing',
+  impact: 'MAJOR_OUTAGE' as const,
+  status: 'INVESTIGATING' as const,
+  message: 'Nobody can sign in.',
+  components: ['Sign-in'],
+};
+
+function address() {
+  return `Person.${uniqueSuffix()}@Example.com`;
+}
+
+async function confirmationsTo(email: string) {
+  return db().outboxMessage.findMany({ where: { toAddress: email, template: 'status-subscription-confirm' } });
+}
+
+function linkParams(text: string) {
+  const url = new URL(/https?:\/\/\S+\/status\/subscribe\/confirm\?\S+/.exec(text)![0]);
+  return { id: url.searchParams.get('s')!, token: url.searchParams.get('t')! };
+}
+
+beforeEach(clearStatusData);
+
+describe('status alert subscriptions', () => {
+  it('[ANONYMOUS] can subscribe: one confirmation mail, nothing else until confirmed', async () => {
+    const email = address();
+    expect(await requestStatusSubscription({ email }, IP)).toEqual({ ok: true });
+    const [mail] = await confirmationsTo(email);
+    expect(mail).toBeDefined();
+    expect(mail!.sensitive).toBe(false);
+    const subscriber = await db().statusSubscriber.findUniqueOrThrow({ where: { emailKey: email.toLowerCase() } });
+    expect(subscriber.confirmedAt).toBeNull();
+    expect(await fanOutStatusAlert(db(), event)).toBe(0);
+  });
+
+  it('answers the same for a new, a waiting, a confirmed and an unsubscribed address; mails a link only where one is needed', async () => {
+    const email = address();
+    const answers = [await requestStatusSubscription({ email }, IP)];
+    answers.push(await requestStatusSubscription({ email: email.toUpperCase() }, IP));
+    expect(await confirmationsTo(email)).toHaveLength(1);
+    expect((await db().outboxMessage.findMany({ where: { toAddress: email.toUpperCase() } })).length).toBe(1);
+
+    const { id, token } = linkParams((await confirmationsTo(email))[0]!.textBody);
+    expect(await confirmStatusSubscription(id, token)).toBe(true);
+    answers.push(await requestStatusSubscription({ email }, IP));
+    expect(await db().outboxMessage.count({ where: { template: 'status-subscription-confirm' } })).toBe(2);
+
+    expect(await unsubscribeStatusSubscriber(id, subscriptionToken(id, 'unsubscribe'))).toBe(true);
+    answers.push(await requestStatusSubscription({ email }, IP));
+    expect(await db().outboxMessage.count({ where: { template: 'status-subscription-confirm' } })).toBe(3);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    // Subscribing again after unsubscribing needs a fresh confirmation.
+    expect(await db().statusSubscriber.findUniqueOrThrow({ where: { id } })).toMatchObject({ confirmedAt: null, unsubscribedAt: null });
+  });
+
+  it('sends at most 3 confirmations an hour to one address, still answering the same', async () => {
+    const email = address();
+    for (let i = 0; i < 5; i++) expect(await requestStatusSubscription({ email }, `198.51.100.${i}`)).toEqual({ ok: true });
+    expect(await confirmationsTo(email)).toHaveLength(3);
+  });
+
+  it('refuses a client that signs up too many addresses', async () => {
+    const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
+    const results = [];
+    for (let i = 0; i < 21; i++) results.push(await requestStatusSubscription({ email: address() }, ip));
+    expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
+    expect(results[20]).toEqual({ ok: false, limited: true });
+  });
+
+  it('keeps the address out of the rate limiter’s keys', async () => {
+    const email = address();
+    await requestStatusSubscription({ email }, IP);
+    const keys = (await db().rateLimitBucket.findMany({ select: { key: true } })).map((b) => b.key).join(' ');
+    expect(keys.toLowerCase()).not.toContain(email.toLowerCase());
+    expect(keys.toLowerCase()).not.toContain('example.com');
+  });
+
+  it('refuses a confirm or unsubscribe link with a wrong token, or with the other purpose’s token', async () => {
+    const email = address();
+    await requestStatusSubscription({ email }, IP);
+    const { id, token } = linkParams((await confirmationsTo(email))[0]!.textBody);
+    expect(await confirmStatusSubscription(id, subscriptionToken(id, 'unsubscribe'))).toBe(false);
+    expect(await confirmStatusSubscription(id, `${token.slice(0, -2)}AA`)).toBe(false);
+    expect(await unsubscribeStatusSubscriber(id, token)).toBe(false);
+    expect(await db().statusSubscriber.findUniqueOrThrow({ where: { id } })).toMatchObject({ confirmedAt: null, unsubscribedAt: null });
+  });
+});
+
+describe('alert fan-out', () => {
+  it('queues one message per confirmed, subscribed address, in batches, each with its own one-click unsubscribe', async () => {
+    const count = FAN_OUT_BATCH_SIZE * 2 + 3;
+    const addresses = await confirmedSubscribers(count);
+    await db().statusSubscriber.create({ data: { email: 'waiting@example.com', emailKey: 'waiting@example.com' } });
+    await db().statusSubscriber.create({
+      data: { email: 'gone@example.com', emailKey: 'gone@example.com', confirmedAt: new Date(), unsubscribedAt: new Date() },
+    });
+
+    expect(await fanOutStatusAlert(db(), event)).toBe(count);
+    const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true, textBody: true, headers: true } });
+    expect(rows).toHaveLength(count);
+    expect(new Set(rows.map((r) => r.toAddress))).toEqual(new Set(addresses));
+
+    const subscribers = await db().statusSubscriber.findMany({ where: { email: { in: addresses.slice(0, 3) } } });
+    for (const subscriber of subscribers) {
+      const row = rows.find((r) => r.toAddress === subscriber.email)!;
+      const link = `/status/unsubscribe?s=${subscriber.id}&t=${subscriptionToken(subscriber.id, 'unsubscribe')}`;
+      expect(row.textBody).toContain(link);
+      expect(JSON.parse(row.headers!)).toMatchObject({ 'List-Unsubscribe': expect.stringContaining(link), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      // No other subscriber's address or link is in anyone's copy.
+      expect(row.textBody).not.toContain(addresses.find((a) => a !== subscriber.email)!);
+    }
+  });
+
+  it('stops at once for an address that unsubscribed', async () => {
+    const [email] = await confirmedSubscribers(1);
+    const subscriber = await db().statusSubscriber.findFirstOrThrow({ where: { email } });
+    expect(await fanOutStatusAlert(db(), event)).toBe(1);
+    await unsubscribeStatusSubscriber(subscriber.id, subscriptionToken(subscriber.id, 'unsubscribe'));
+    expect(await unsubscribeStatusSubscriber(subscriber.id, subscriptionToken(subscriber.id, 'unsubscribe'))).toBe(true);
+    expect(await fanOutStatusAlert(db(), event)).toBe(0);
+  });
+});
