@@ -1,16 +1,15 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
 import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
-import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
 
 /**
  * Windows start and end by the clock as well as by an operator's hand. This notices the ones
  * whose start or end has passed unannounced, marks them (`startedAt`, `endedAt`) with a
- * conditional write so that exactly one caller on one instance wins, and alerts the subscribers.
- * Safe to call often and from anywhere; it returns how many windows changed.
+ * conditional write so that exactly one caller on one instance wins. Safe to call often and from
+ * anywhere; it returns the alerts the winner must fan out (fanOutStatusAlert).
  */
-export async function announceDueMaintenance(database: Db, now = new Date()): Promise<number> {
+export async function announceDueMaintenance(database: Db, now = new Date()): Promise<StatusAlertEvent[]> {
   const due = await database.maintenanceWindow.findMany({
     where: {
       cancelledAt: null,
@@ -20,7 +19,7 @@ export async function announceDueMaintenance(database: Db, now = new Date()): Pr
     select: { id: true, endsAt: true },
     take: 20,
   });
-  let changed = 0;
+  const alerts: StatusAlertEvent[] = [];
   for (const window of due) {
     const ended = window.endsAt <= now;
     const event = await database.$transaction(async (tx): Promise<StatusAlertEvent | null> => {
@@ -38,9 +37,7 @@ export async function announceDueMaintenance(database: Db, now = new Date()): Pr
       });
       return maintenanceAlertEvent(tx, window.id, ended ? 'maintenance-ended' : 'maintenance-started');
     });
-    if (!event) continue;
-    changed += 1;
-    await fanOutStatusAlert(database, event);
+    if (event) alerts.push(event);
   }
-  return changed;
+  return alerts;
 }

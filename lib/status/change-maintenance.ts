@@ -2,10 +2,8 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
-import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
-import { idSchema, operatorAudit, queuedMessage, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
+import { idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
 
 // The operator's actions on a scheduled window. Each is one conditional write, so it applies
 // only to a window in the state it expects, even when two operators (or the clock) race.
@@ -14,11 +12,6 @@ export const windowIdSchema = z.object({ windowId: idSchema });
 export const extendMaintenanceSchema = z.object({ windowId: idSchema, endsAt: utcDateTimeSchema('new end') });
 
 const notUpcomingOrRunning = { ok: false, message: 'That window has already ended, was cancelled, or does not exist.' };
-
-async function alertAfter(event: StatusAlertEvent | null, done: string): Promise<OperatorResult> {
-  if (!event) return { ok: true, message: done };
-  return { ok: true, message: queuedMessage(done, await fanOutStatusAlert(db(), event)) };
-}
 
 /** Start early: the window begins now (startsAt and startedAt), and subscribers are told. */
 export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
@@ -33,7 +26,7 @@ export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typ
     return maintenanceAlertEvent(tx, input.windowId, 'maintenance-started');
   });
   if (!event) return { ok: false, message: 'Only a window that has not started yet can be started now.' };
-  return alertAfter(event, 'Maintenance started.');
+  return { ok: true, message: 'Maintenance started.', alert: event };
 }
 
 /** Moves the expected end later; the Unavailable page and /status show the new end. */
@@ -74,7 +67,7 @@ export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeo
     return maintenanceAlertEvent(tx, input.windowId, 'maintenance-ended');
   });
   if (!event) return { ok: false, message: 'Only a window in progress can be ended.' };
-  return alertAfter(event, 'Maintenance ended.');
+  return { ok: true, message: 'Maintenance ended.', alert: event };
 }
 
 /** Cancels a window that has not started. */

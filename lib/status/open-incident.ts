@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
-import { componentNames, messageSchema, operatorAudit, queuedMessage, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { componentNames, messageSchema, operatorAudit, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_IMPACTS } from '@/lib/status/severity';
 
 export const openIncidentSchema = withComponentIds({
@@ -13,7 +12,7 @@ export const openIncidentSchema = withComponentIds({
   message: messageSchema,
 });
 
-/** Opens an incident with its first update, and alerts the subscribers. */
+/** Opens an incident with its first update; the result carries the alert for the subscribers. */
 export async function openIncident(actor: VendorActor, input: z.infer<typeof openIncidentSchema>, ip: string): Promise<OperatorResult> {
   const names = await componentNames(db(), input.componentIds);
   if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
@@ -33,6 +32,6 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_INCIDENT_OPENED', { type: 'Incident', id: created.id }, { impact: input.impact, title: input.title }));
   });
 
-  const queued = await fanOutStatusAlert(db(), { kind: 'incident-opened', ...input, components: names });
-  return { ok: true, message: queuedMessage(`Incident "${input.title}" opened.`, queued) };
+  const { title, impact, status, message } = input;
+  return { ok: true, message: `Incident "${title}" opened.`, alert: { kind: 'incident-opened', title, impact, status, message, components: names } };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { VendorActor } from '@/lib/auth/session';
 import type { AuditInput } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
+import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
@@ -62,8 +63,14 @@ export function operatorAudit(
   return { actorType: 'VENDOR', actorId: actor.vendorAccountId, action, targetType: target.type, targetId: target.id, ip, outcome: 'SUCCESS', details };
 }
 
-export type OperatorResult = { ok: boolean; message?: string; fieldErrors?: Record<string, string[]> };
-
-export function queuedMessage(done: string, queued: number): string {
-  return `${done} ${queued === 1 ? '1 subscriber was' : `${queued} subscribers were`} alerted.`;
-}
+export type OperatorResult = {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[]>;
+  /**
+   * The alert the change calls for, for the caller to fan out once the change has committed
+   * (fanOutStatusAlert): the app does it after the response, so that the operator does not wait
+   * for thousands of messages to be queued.
+   */
+  alert?: StatusAlertEvent;
+};

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
-import { idSchema, messageSchema, operatorAudit, queuedMessage, type OperatorResult } from '@/lib/status/operator-input';
+import { idSchema, messageSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_STATUSES } from '@/lib/status/severity';
 
 export const postIncidentUpdateSchema = z.object({
@@ -12,7 +11,7 @@ export const postIncidentUpdateSchema = z.object({
   message: messageSchema,
 });
 
-/** Adds an update to an open incident; the state RESOLVED resolves it. Alerts the subscribers. */
+/** Adds an update to an open incident; the state RESOLVED resolves it. Carries the alert. */
 export async function postIncidentUpdate(
   actor: VendorActor,
   input: z.infer<typeof postIncidentUpdateSchema>,
@@ -43,13 +42,9 @@ export async function postIncidentUpdate(
   if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.' };
 
   const components = [...incident.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name);
-  const queued = await fanOutStatusAlert(db(), {
-    kind: resolves ? 'incident-resolved' : 'incident-updated',
-    title: incident.title,
-    impact: incident.impact,
-    status: input.status,
-    message: input.message,
-    components,
-  });
-  return { ok: true, message: queuedMessage(resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.', queued) };
+  return {
+    ok: true,
+    message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.',
+    alert: { kind: resolves ? 'incident-resolved' : 'incident-updated', title: incident.title, impact: incident.impact, status: input.status, message: input.message, components },
+  };
 }

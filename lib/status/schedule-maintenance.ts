@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
-import { componentNames, operatorAudit, queuedMessage, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { componentNames, operatorAudit, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 
 export const scheduleMaintenanceSchema = withComponentIds({
   title: titleSchema,
@@ -16,7 +15,7 @@ export const scheduleMaintenanceSchema = withComponentIds({
 // A form filled in a minute ago may name "now" as its start.
 const START_GRACE_MS = 5 * 60_000;
 
-/** Schedules a window and alerts the subscribers; it starts by itself at `startsAt` or when an operator starts it. */
+/** Schedules a window (with the alert to send); it starts by itself at `startsAt` or when an operator starts it. */
 export async function scheduleMaintenance(
   actor: VendorActor,
   input: z.infer<typeof scheduleMaintenanceSchema>,
@@ -54,14 +53,9 @@ export async function scheduleMaintenance(
     );
   });
 
-  const queued = await fanOutStatusAlert(db(), {
-    kind: 'maintenance-scheduled',
-    title: input.title,
-    description,
-    startsAt: input.startsAt,
-    endsAt: input.endsAt,
-    blocksSignIn,
-    components: names,
-  });
-  return { ok: true, message: queuedMessage(`Maintenance "${input.title}" scheduled.`, queued) };
+  return {
+    ok: true,
+    message: `Maintenance "${input.title}" scheduled.`,
+    alert: { kind: 'maintenance-scheduled', title: input.title, description, startsAt: input.startsAt, endsAt: input.endsAt, blocksSignIn, components: names },
+  };
 }

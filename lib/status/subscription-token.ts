@@ -6,8 +6,15 @@ export type SubscriptionPurpose = 'confirm' | 'unsubscribe';
 // No token is stored: a link carries the subscriber id and an HMAC over (purpose, id) under a key
 // derived from NEXTAUTH_SECRET, so a database dump hands out no working link, and a confirm
 // link cannot be used to unsubscribe or the other way round.
+let derived: { secret: string; key: Buffer } | undefined;
+
 function key(): Buffer {
-  return Buffer.from(hkdfSync('sha256', authSecret(), 'portal-status', 'status subscription links v1', 32));
+  const secret = authSecret();
+  // Derived once per secret: an alert fan-out signs a link for every subscriber.
+  if (derived?.secret !== secret) {
+    derived = { secret, key: Buffer.from(hkdfSync('sha256', secret, 'portal-status', 'status subscription links v1', 32)) };
+  }
+  return derived.key;
 }
 
 export function subscriptionToken(subscriberId: string, purpose: SubscriptionPurpose): string {

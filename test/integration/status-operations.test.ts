@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
+import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
+import type { OperatorResult } from '@/lib/status/operator-input';
 import { cancelMaintenance, endMaintenanceNow, extendMaintenance, startMaintenanceNow } from '@/lib/status/change-maintenance';
 import { getBlockingMaintenance, getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
 import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
@@ -11,6 +13,19 @@ import { setComponentStatus } from '@/lib/status/set-component-status';
 import { IP, clearStatusData, confirmedSubscribers, newComponent, newOperator } from './status-support';
 
 const HOUR = 3_600_000;
+
+/** What the app does after the response: fan out the alert the use case asked for. */
+async function sent(result: Promise<OperatorResult>): Promise<OperatorResult> {
+  const outcome = await result;
+  if (outcome.alert) await fanOutStatusAlert(db(), outcome.alert);
+  return outcome;
+}
+
+async function announced(now?: Date): Promise<number> {
+  const alerts = await announceDueMaintenance(db(), now);
+  for (const alert of alerts) await fanOutStatusAlert(db(), alert);
+  return alerts.length;
+}
 const utcInput = (date: Date) => date.toISOString().slice(0, 16);
 
 async function alertsOf(template: string) {
@@ -49,7 +64,7 @@ describe('incidents', () => {
       [`component-${signIn.id}`]: 'on',
     });
     expect(input.componentIds).toEqual([signIn.id]);
-    expect(await openIncident(operator, input, IP)).toEqual({ ok: true, message: 'Incident "Sign-in failing" opened. 3 subscribers were alerted.' });
+    expect(await sent(openIncident(operator, input, IP))).toMatchObject({ ok: true, message: 'Incident "Sign-in failing" opened.' });
 
     const incident = await db().incident.findFirstOrThrow({ include: { components: true, updates: true } });
     expect(incident).toMatchObject({ impact: 'MAJOR_OUTAGE', resolvedAt: null, createdById: operator.vendorAccountId });
@@ -68,8 +83,8 @@ describe('incidents', () => {
   it('refuses an incident without components or with an unknown one', async () => {
     const operator = await newOperator();
     const base = { title: 'x', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'y' };
-    expect((await openIncident(operator, openIncidentSchema.parse(base), IP)).fieldErrors).toHaveProperty('components');
-    expect((await openIncident(operator, openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), IP)).ok).toBe(false);
+    expect((await sent(openIncident(operator, openIncidentSchema.parse(base), IP))).fieldErrors).toHaveProperty('components');
+    expect((await sent(openIncident(operator, openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), IP))).ok).toBe(false);
     expect(await db().incident.count()).toBe(0);
   });
 
@@ -77,13 +92,13 @@ describe('incidents', () => {
     const operator = await newOperator();
     const docs = await newComponent('Documentation');
     await confirmedSubscribers(2);
-    await openIncident(operator, openIncidentSchema.parse({ title: 'Slow', impact: 'PARTIAL_OUTAGE', status: 'INVESTIGATING', message: 'Slow.', [`component-${docs.id}`]: 'on' }), IP);
+    await sent(openIncident(operator, openIncidentSchema.parse({ title: 'Slow', impact: 'PARTIAL_OUTAGE', status: 'INVESTIGATING', message: 'Slow.', [`component-${docs.id}`]: 'on' }), IP));
     const { id } = await db().incident.findFirstOrThrow();
 
-    expect((await postIncidentUpdate(operator, { incidentId: id, status: 'IDENTIFIED', message: 'Found it.' }, IP)).ok).toBe(true);
+    expect((await sent(postIncidentUpdate(operator, { incidentId: id, status: 'IDENTIFIED', message: 'Found it.' }, IP))).ok).toBe(true);
     const resolveAt = [
-      postIncidentUpdate(operator, { incidentId: id, status: 'RESOLVED', message: 'Fixed.' }, IP),
-      postIncidentUpdate(operator, { incidentId: id, status: 'RESOLVED', message: 'Fixed too.' }, IP),
+      sent(postIncidentUpdate(operator, { incidentId: id, status: 'RESOLVED', message: 'Fixed.' }, IP)),
+      sent(postIncidentUpdate(operator, { incidentId: id, status: 'RESOLVED', message: 'Fixed too.' }, IP)),
     ];
     const results = await Promise.all(resolveAt);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -119,12 +134,12 @@ describe('maintenance', () => {
     const form = { title: 'Database upgrade', startsAt: utcInput(startsAt), endsAt: utcInput(endsAt), blocksSignIn: 'on', [`component-${signIn.id}`]: 'on' };
 
     const backwards = scheduleMaintenanceSchema.parse({ ...form, endsAt: utcInput(startsAt) });
-    expect((await scheduleMaintenance(operator, backwards, IP)).fieldErrors).toHaveProperty('endsAt');
+    expect((await sent(scheduleMaintenance(operator, backwards, IP))).fieldErrors).toHaveProperty('endsAt');
     const past = scheduleMaintenanceSchema.parse({ ...form, startsAt: utcInput(new Date(Date.now() - HOUR)) });
-    expect((await scheduleMaintenance(operator, past, IP)).fieldErrors).toHaveProperty('startsAt');
+    expect((await sent(scheduleMaintenance(operator, past, IP))).fieldErrors).toHaveProperty('startsAt');
     expect(scheduleMaintenanceSchema.safeParse({ ...form, startsAt: 'tomorrow' }).success).toBe(false);
 
-    expect((await scheduleMaintenance(operator, scheduleMaintenanceSchema.parse(form), IP)).ok).toBe(true);
+    expect((await sent(scheduleMaintenance(operator, scheduleMaintenanceSchema.parse(form), IP))).ok).toBe(true);
     const window = await db().maintenanceWindow.findFirstOrThrow();
     expect(window).toMatchObject({ startsAt, endsAt, blocksSignIn: true, startedAt: null });
     expect(await alertsOf('status-maintenance-scheduled')).toBe(2);
@@ -142,9 +157,9 @@ describe('maintenance', () => {
     await confirmedSubscribers(1);
     const window = await windowAt(HOUR, 2 * HOUR, true, signIn.id);
 
-    expect((await endMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(false);
-    expect((await startMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(true);
-    expect((await startMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(false);
+    expect((await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(false);
+    expect((await sent(startMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(true);
+    expect((await sent(startMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(false);
     expect(await getBlockingMaintenance(db())).toMatchObject({ id: window.id });
     const overview = await getStatusOverview(db());
     expect(overview.components[0]!.status).toBe('UNDER_MAINTENANCE');
@@ -155,7 +170,7 @@ describe('maintenance', () => {
     expect((await extendMaintenance(operator, { windowId: window.id, endsAt: later }, IP)).ok).toBe(true);
     expect((await getBlockingMaintenance(db()))!.endsAt).toEqual(later);
 
-    expect((await endMaintenanceNow(operator, { windowId: window.id }, IP)).ok).toBe(true);
+    expect((await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(true);
     expect(await getBlockingMaintenance(db())).toBeNull();
     expect((await extendMaintenance(operator, { windowId: window.id, endsAt: new Date(later.getTime() + HOUR) }, IP)).ok).toBe(false);
 
@@ -165,7 +180,7 @@ describe('maintenance', () => {
       expect(await auditOf(action, window.id), action).toHaveLength(1);
     }
     // Ended by hand: the clock does not announce it again.
-    expect(await announceDueMaintenance(db(), new Date(later.getTime() + 1000))).toBe(0);
+    expect(await announced(new Date(later.getTime() + 1000))).toBe(0);
   });
 
   it('[OPERATOR] can cancel an upcoming window, never one in progress', async () => {
@@ -191,14 +206,14 @@ describe('maintenance', () => {
   it('announces a window that starts and ends by the clock exactly once, however many instances ask', async () => {
     await confirmedSubscribers(2);
     const window = await windowAt(-1000, HOUR);
-    const counts = await Promise.all([announceDueMaintenance(db()), announceDueMaintenance(db()), announceDueMaintenance(db())]);
+    const counts = await Promise.all([announced(), announced(), announced()]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await alertsOf('status-maintenance-started')).toBe(2);
-    expect(await announceDueMaintenance(db())).toBe(0);
+    expect(await announced()).toBe(0);
 
     const afterEnd = new Date(window.endsAt.getTime() + 1000);
-    expect(await announceDueMaintenance(db(), afterEnd)).toBe(1);
-    expect(await announceDueMaintenance(db(), afterEnd)).toBe(0);
+    expect(await announced(afterEnd)).toBe(1);
+    expect(await announced(afterEnd)).toBe(0);
     expect(await alertsOf('status-maintenance-ended')).toBe(2);
     expect(await db().maintenanceWindow.findUniqueOrThrow({ where: { id: window.id } })).toMatchObject({ endedAt: window.endsAt });
     expect(await auditOf('STATUS_MAINTENANCE_STARTED', window.id)).toMatchObject([{ actorType: 'SYSTEM' }]);
@@ -212,12 +227,12 @@ describe('the sign-in page notice', () => {
     const operator = await newOperator();
     expect(await getSignInNotice(db())).toEqual({ incident: null, maintenance: null });
 
-    await openIncident(operator, openIncidentSchema.parse({ title: 'API down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'x', [`component-${other.id}`]: 'on' }), IP);
+    await sent(openIncident(operator, openIncidentSchema.parse({ title: 'API down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'x', [`component-${other.id}`]: 'on' }), IP));
     await windowAt(73 * HOUR, 74 * HOUR, true, signIn.id);
     await windowAt(HOUR, 2 * HOUR, false, signIn.id);
     expect(await getSignInNotice(db())).toEqual({ incident: null, maintenance: null });
 
-    await openIncident(operator, openIncidentSchema.parse({ title: 'Sign-in slow', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Slow.', [`component-${signIn.id}`]: 'on' }), IP);
+    await sent(openIncident(operator, openIncidentSchema.parse({ title: 'Sign-in slow', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Slow.', [`component-${signIn.id}`]: 'on' }), IP));
     const soon = await windowAt(71 * HOUR, 72 * HOUR, true, signIn.id);
     expect(await getSignInNotice(db())).toEqual({
       incident: { title: 'Sign-in slow', impact: 'DEGRADED_PERFORMANCE', message: 'Slow.' },

@@ -1,6 +1,7 @@
 import { revalidatePath } from 'next/cache';
 import { db } from '@/lib/db/client';
 import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
+import { fanOutAfterResponse } from '@/lib/status/fan-out-after-response';
 import { getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
 import { memoize } from '@/lib/status/memo';
 
@@ -12,7 +13,11 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 // instance at most. The same read notices windows that started or ended by the clock.
 const currentSummary = memoize(1000, async () => {
   const now = new Date();
-  if ((await announceDueMaintenance(db(), now)) > 0) revalidatePath('/status');
+  const alerts = await announceDueMaintenance(db(), now);
+  if (alerts.length > 0) {
+    revalidatePath('/status');
+    fanOutAfterResponse(alerts);
+  }
   return toStatusSummary(await getStatusOverview(db(), now));
 });
 

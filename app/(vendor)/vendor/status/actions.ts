@@ -1,7 +1,8 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { defineAction } from '@/lib/auth/guards';
+import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { db } from '@/lib/db/client';
 import { requestClientIp } from '@/lib/http/client-ip';
 import {
   cancelMaintenance,
@@ -11,6 +12,8 @@ import {
   startMaintenanceNow,
   windowIdSchema,
 } from '@/lib/status/change-maintenance';
+import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
+import { fanOutAfterResponse } from '@/lib/status/fan-out-after-response';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
 import type { OperatorResult } from '@/lib/status/operator-input';
 import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-incident-update';
@@ -19,13 +22,19 @@ import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-c
 
 const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
 
-/** After a change: /status is rendered again on its next request, on this instance at once. */
-function published(result: OperatorResult): OperatorResult {
-  if (result.ok) {
-    revalidatePath('/status');
-    revalidatePath('/vendor/status');
-  }
-  return result;
+/**
+ * After a change: /status is rendered again on its next request (on this instance at once, on
+ * the others within their 15 s revalidation), and the alert goes out after the response.
+ */
+async function published(result: OperatorResult): Promise<ActionState> {
+  const { alert, ...state } = result;
+  if (!state.ok) return state;
+  revalidatePath('/status');
+  revalidatePath('/vendor/status');
+  if (!alert) return state;
+  const subscribers = await countActiveSubscribers(db());
+  fanOutAfterResponse([alert]);
+  return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }
 
 export const setComponentStatusAction = defineAction('status-set-component', OPERATOR, setComponentStatusSchema, async (actor, input) =>
