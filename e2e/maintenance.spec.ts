@@ -1,6 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
+import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db } from './support/data';
-import { expect, test } from './support/test';
+import { expect, signInAsVendor, test } from './support/test';
 
 // These tests put the whole app into maintenance: each ends its window before it returns, and
 // waits until sign-in answers again (the proxy keeps its lookup for up to a second).
@@ -19,7 +20,7 @@ async function startBlockingWindow(minutes: number, title = 'Planned upgrade') {
 }
 
 async function endWindow(id: string, request: APIRequestContext) {
-  await db().maintenanceWindow.update({ where: { id }, data: { endedAt: new Date() } });
+  await db().maintenanceWindow.updateMany({ where: { id, endedAt: null }, data: { endedAt: new Date() } });
   await expect.poll(async () => (await request.get('/login')).status()).toBe(200);
 }
 
@@ -72,14 +73,31 @@ test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable
   }
 });
 
-test('[STAFF] in Chromium: the Unavailable page, the window ends, the same tab’s reload gets the real sign-in page', async ({ page, request }) => {
-  const window = await startBlockingWindow(60);
+test('[STAFF] in Chromium: the Unavailable page, an operator ends the window, the same tab’s reload gets the real sign-in page', async ({
+  page,
+  browser,
+  request,
+}) => {
+  const window = await startBlockingWindow(60, 'Storage migration');
   try {
     await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
     const first = await page.goto('/login');
     expect(first?.status()).toBe(503);
     await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Sign-in help guide' })).toHaveAttribute('href', '/help');
+
+    // The vendor workspace stays up: the operator signs in during the window and ends it.
+    const operatorContext = await browser.newContext();
+    const operator = await operatorContext.newPage();
+    await signInAsVendor(operator, { email: 'otto.operator@carenotes.example', password: DEMO_PASSWORD });
+    await expect(operator).toHaveURL(/\/vendor$/);
+    await operator.goto('/vendor/status');
+    const card = operator.locator('div', { has: operator.getByRole('heading', { name: 'Storage migration' }) }).last();
+    await card.getByRole('button', { name: 'End maintenance now' }).click();
+    await expect(operator.getByRole('status').filter({ hasText: 'Maintenance ended.' })).toBeVisible();
+    await operatorContext.close();
+    // The proxy's lookup is at most a second old.
+    await expect.poll(async () => (await request.get('/login')).status()).toBe(200);
   } finally {
     await endWindow(window.id, request);
   }

@@ -1,5 +1,6 @@
 import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enums';
 import type { Db } from '@/lib/db/client';
+import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { inProgressWhere, isInProgress } from '@/lib/status/maintenance-window';
 import { worstStatus } from '@/lib/status/severity';
 import type { MaintenanceSummary, StatusSummary } from '@/lib/status/status-summary';
@@ -66,7 +67,7 @@ function maintenanceView(
     startsAt: window.startsAt.toISOString(),
     endsAt: window.endsAt.toISOString(),
     blocksSignIn: window.blocksSignIn,
-    components: [...window.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name),
+    components: namesInOrder(window.components),
     inProgress: isInProgress(window, now),
   };
 }
@@ -74,25 +75,27 @@ function maintenanceView(
 /** Reads components, incidents and maintenance of the last 90 days and derives what /status shows. */
 export async function getStatusOverview(database: Db, now = new Date()): Promise<StatusOverview> {
   const since = new Date(now.getTime() - UPTIME_DAYS * DAY_MS);
-  const componentSelect = { select: { componentId: true, component: { select: { name: true, position: true } } } };
   const [components, incidents, windows] = await Promise.all([
     database.statusComponent.findMany({ orderBy: [{ position: 'asc' }, { name: 'asc' }] }),
     database.incident.findMany({
       where: { OR: [{ resolvedAt: null }, { resolvedAt: { gte: since } }] },
       orderBy: { startedAt: 'desc' },
-      include: { components: componentSelect, updates: { orderBy: { createdAt: 'desc' } } },
+      include: { components: COMPONENT_LINK_SELECT, updates: { orderBy: { createdAt: 'desc' } } },
     }),
     database.maintenanceWindow.findMany({
       where: { cancelledAt: null, endsAt: { gte: since } },
       orderBy: { startsAt: 'asc' },
-      include: { components: componentSelect },
+      include: { components: COMPONENT_LINK_SELECT },
     }),
   ]);
 
   const uptimeIncidents = incidents.map((i) => ({ ...i, componentIds: i.components.map((c) => c.componentId) }));
   const uptimeWindows = windows.map((w) => ({ ...w, componentIds: w.components.map((c) => c.componentId) }));
   const open = uptimeIncidents.filter((i) => i.resolvedAt === null);
-  const inProgress = uptimeWindows.filter((w) => isInProgress(w, now));
+  // Blocking windows first: they are the ones people are locked out by.
+  const inProgress = uptimeWindows
+    .filter((w) => isInProgress(w, now))
+    .sort((a, b) => Number(b.blocksSignIn) - Number(a.blocksSignIn) || b.endsAt.getTime() - a.endsAt.getTime());
 
   const componentViews = components.map((component): ComponentView => {
     const states: ComponentStatus[] = [component.status];
@@ -116,7 +119,7 @@ export async function getStatusOverview(database: Db, now = new Date()): Promise
     status: incident.status,
     startedAt: incident.startedAt.toISOString(),
     resolvedAt: incident.resolvedAt?.toISOString() ?? null,
-    components: [...incident.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name),
+    components: namesInOrder(incident.components),
     updates: incident.updates.map((u) => ({ id: u.id, status: u.status, message: u.message, createdAt: u.createdAt.toISOString() })),
   });
   const recentSince = now.getTime() - RECENT_INCIDENT_DAYS * DAY_MS;
@@ -127,11 +130,7 @@ export async function getStatusOverview(database: Db, now = new Date()): Promise
     activeIncidents: incidents.filter((i) => i.resolvedAt === null).map(incidentView),
     recentIncidents: incidents.filter((i) => i.resolvedAt && i.resolvedAt.getTime() >= recentSince).map(incidentView),
     maintenance: {
-      // Blocking windows first: they are the ones people are locked out by.
-      inProgress: windows
-        .filter((w) => isInProgress(w, now))
-        .sort((a, b) => Number(b.blocksSignIn) - Number(a.blocksSignIn) || b.endsAt.getTime() - a.endsAt.getTime())
-        .map((w) => maintenanceView(w, now)),
+      inProgress: inProgress.map((w) => maintenanceView(w, now)),
       upcoming: windows.filter((w) => w.endedAt === null && w.startsAt > now).map((w) => maintenanceView(w, now)),
     },
     generatedAt: now.toISOString(),

@@ -1,5 +1,6 @@
 import type { Db, Tx } from '@/lib/db/client';
 import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 
 type MaintenanceKind = 'maintenance-scheduled' | 'maintenance-started' | 'maintenance-ended';
 
@@ -13,10 +14,9 @@ export async function maintenanceAlertEvent(tx: Tx | Db, windowId: string, kind:
       startsAt: true,
       endsAt: true,
       blocksSignIn: true,
-      components: { select: { component: { select: { name: true, position: true } } } },
+      components: COMPONENT_LINK_SELECT,
     },
   });
-  const components = [...window.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name);
   const { title, description, startsAt, endsAt, blocksSignIn } = window;
-  return { kind, title, description, startsAt, endsAt, blocksSignIn, components };
+  return { kind, title, description, startsAt, endsAt, blocksSignIn, components: namesInOrder(window.components) };
 }

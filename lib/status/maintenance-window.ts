@@ -19,10 +19,6 @@ export function isInProgress(window: WindowTimes, now: Date): boolean {
   );
 }
 
-export function isUpcoming(window: WindowTimes, now: Date): boolean {
-  return window.cancelledAt === null && window.endedAt === null && now.getTime() < window.startsAt.getTime();
-}
-
 /** Prisma `where` for windows in progress at `now` (the same rule as isInProgress). */
 export function inProgressWhere(now: Date) {
   return { cancelledAt: null, endedAt: null, startsAt: { lte: now }, endsAt: { gt: now } };
@@ -31,6 +27,6 @@ export function inProgressWhere(now: Date) {
 /** When the window actually ran, for uptime: ended early or on time, never past `now`. */
 export function actualInterval(window: WindowTimes, now: Date): { start: Date; end: Date } | null {
   if (window.cancelledAt) return null;
-  const end = new Date(Math.min((window.endedAt ?? window.endsAt).getTime(), window.endsAt.getTime(), now.getTime()));
+  const end = new Date(Math.min((window.endedAt ?? window.endsAt).getTime(), now.getTime()));
   return end.getTime() > window.startsAt.getTime() ? { start: window.startsAt, end } : null;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { idSchema, messageSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_STATUSES } from '@/lib/status/severity';
 
@@ -36,12 +37,12 @@ export async function postIncidentUpdate(
     );
     return tx.incident.findUniqueOrThrow({
       where: { id: input.incidentId },
-      select: { title: true, impact: true, components: { select: { component: { select: { name: true, position: true } } } } },
+      select: { title: true, impact: true, components: COMPONENT_LINK_SELECT },
     });
   });
   if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.' };
 
-  const components = [...incident.components].sort((a, b) => a.component.position - b.component.position).map((c) => c.component.name);
+  const components = namesInOrder(incident.components);
   return {
     ok: true,
     message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.',

@@ -36,6 +36,7 @@ async function measure(label: string, url: string) {
     // The server's loop, polling as often as the e2e server does.
     const stop = startDeliveryLoop(database, transport, { intervalMs: 200 });
     const started = performance.now();
+    const firstDelivery = sink.waitFor(() => true, 600_000).then(() => performance.now());
     const queued = await fanOutStatusAlert(database, {
       kind: 'incident-opened',
       title: 'Sign-in failing for some agencies',
@@ -45,7 +46,7 @@ async function measure(label: string, url: string) {
       components: ['Sign-in'],
     });
     const queuedAt = performance.now();
-    const first = await sink.waitFor(() => true, 600_000).then(() => performance.now());
+    const first = await firstDelivery;
     while (sink.received.length < COUNT) await new Promise((resolve) => setTimeout(resolve, 20));
     const last = performance.now();
     await stop();

@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { IncidentTimeline } from '@/components/status/incident-timeline';
 import styles from '@/components/status/status.module.css';
 import { UptimeBars, UptimeLegend } from '@/components/status/uptime-bars';
 import { db } from '@/lib/db/client';
 import { getStatusOverview, type IncidentView, type MaintenanceView } from '@/lib/status/get-status-overview';
-import { COMPONENT_STATUS_LABEL, INCIDENT_STATUS_LABEL, OVERALL_LABEL, formatUtc } from '@/lib/status/severity';
+import { COMPONENT_STATUS_LABEL, OVERALL_LABEL, formatUtc } from '@/lib/status/severity';
 import { SubscribeForm } from '../subscribe-form';
 
 export const metadata: Metadata = {
@@ -23,19 +24,6 @@ export function generateStaticParams() {
   return [];
 }
 
-function Timeline({ incident }: { incident: IncidentView }) {
-  return (
-    <ol className={styles.timeline}>
-      {incident.updates.map((update) => (
-        <li key={update.id}>
-          <time dateTime={update.createdAt}>{formatUtc(update.createdAt)}</time>
-          <strong>{INCIDENT_STATUS_LABEL[update.status]}</strong>: {update.message}
-        </li>
-      ))}
-    </ol>
-  );
-}
-
 function Incident({ incident }: { incident: IncidentView }) {
   return (
     <article className={styles.incident} id={`incident-${incident.id}`} aria-labelledby={`incident-${incident.id}-title`}>
@@ -44,7 +32,7 @@ function Incident({ incident }: { incident: IncidentView }) {
         <span className={`${styles.badge} ${styles[incident.impact]}`}>{COMPONENT_STATUS_LABEL[incident.impact]}</span> Affects:{' '}
         {incident.components.join(', ')}
       </p>
-      <Timeline incident={incident} />
+      <IncidentTimeline updates={incident.updates} />
     </article>
   );
 }

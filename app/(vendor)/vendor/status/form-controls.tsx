@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, useActionState, useCallback, useContext, useState, type ReactNode } from 'react';
+import { createContext, useActionState, useCallback, useContext, useId, useState, type ReactNode } from 'react';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
 import styles from '@/components/status/status.module.css';
@@ -8,7 +8,8 @@ import type { ActionState } from '@/lib/auth/guards';
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
-const FormState = createContext<ActionState>({ ok: false });
+// Each form's fields get ids under the form's own prefix: a page holds many forms with the same field names.
+const FormState = createContext<{ state: ActionState; prefix: string }>({ state: { ok: false }, prefix: '' });
 const Notify = createContext<(message: string) => void>(() => {});
 
 /**
@@ -32,7 +33,7 @@ export function OperatorNotices({ children }: { children: ReactNode }) {
   );
 }
 
-/** A server action's form: the error summary on top, errors beside fields, the confirmation in OperatorNotices. */
+/** A server action's form: the error summary on top (linking to fields), errors beside fields, the confirmation in OperatorNotices. */
 export function ActionForm({
   action,
   submit,
@@ -47,6 +48,7 @@ export function ActionForm({
   children?: ReactNode;
 }) {
   const notify = useContext(Notify);
+  const prefix = useId();
   const [state, formAction, pending] = useActionState<ActionState, FormData>(async (previous, formData) => {
     const result = await action(previous, formData);
     if (result.ok && result.message) notify(result.message);
@@ -55,9 +57,9 @@ export function ActionForm({
   const summary = Object.entries(state.fieldErrors ?? {}).flatMap(([field, messages]) => (messages ?? []).map((message) => ({ field, message })));
   if (!state.ok && state.message && summary.length === 0) summary.push({ field: '', message: state.message });
   return (
-    <FormState.Provider value={state}>
+    <FormState.Provider value={{ state, prefix }}>
       <form action={formAction} noValidate className={inline ? styles.inlineForm : undefined}>
-        <ErrorSummary errors={summary.map(({ field, message }) => ({ field: field || undefined, message }))} />
+        <ErrorSummary errors={summary.map(({ field, message }) => ({ field: field ? `${prefix}-${field}` : undefined, message }))} />
         {children}
         <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>
           {submit}
@@ -67,16 +69,18 @@ export function ActionForm({
   );
 }
 
-function useErrors(name: string) {
-  return useContext(FormState).fieldErrors?.[name];
+function useField(name: string) {
+  const { state, prefix } = useContext(FormState);
+  return { id: `${prefix}-${name}`, errors: state.fieldErrors?.[name] };
 }
 
-export function TextField(props: { name: string; label: string; hint?: string; type?: string; defaultValue?: string; id?: string }) {
-  return <Field {...props} errors={useErrors(props.name)} />;
+export function TextField(props: { name: string; label: string; hint?: string; type?: string; defaultValue?: string }) {
+  const { id, errors } = useField(props.name);
+  return <Field {...props} id={id} errors={errors} />;
 }
 
-export function TextArea({ name, label, hint, id = name }: { name: string; label: string; hint?: string; id?: string }) {
-  const errors = useErrors(name);
+export function TextArea({ name, label, hint }: { name: string; label: string; hint?: string }) {
+  const { id, errors } = useField(name);
   return (
     <div className={errors?.length ? 'field has-error' : 'field'}>
       <label htmlFor={id}>{label}</label>
@@ -97,15 +101,13 @@ export function Select({
   label,
   options,
   defaultValue,
-  id = name,
 }: {
   name: string;
   label: string;
   options: { value: string; label: string }[];
   defaultValue?: string;
-  id?: string;
 }) {
-  const errors = useErrors(name);
+  const { id, errors } = useField(name);
   return (
     <div className={errors?.length ? 'field has-error' : 'field'}>
       <label htmlFor={id}>{label}</label>
@@ -125,10 +127,10 @@ export function Select({
   );
 }
 
-export function ComponentCheckboxes({ components, idPrefix }: { components: { id: string; name: string }[]; idPrefix: string }) {
-  const errors = useErrors('components');
+export function ComponentCheckboxes({ components }: { components: { id: string; name: string }[] }) {
+  const { id, errors } = useField('components');
   return (
-    <fieldset className={styles.checkboxes} id={`${idPrefix}-components`}>
+    <fieldset className={styles.checkboxes} id={id} tabIndex={-1}>
       <legend>Affected components</legend>
       {errors?.map((message) => (
         <span className="field-error" key={message}>
@@ -136,8 +138,8 @@ export function ComponentCheckboxes({ components, idPrefix }: { components: { id
         </span>
       ))}
       {components.map((component) => (
-        <label className={styles.checkbox} key={component.id} htmlFor={`${idPrefix}-${component.id}`}>
-          <input type="checkbox" id={`${idPrefix}-${component.id}`} name={`component-${component.id}`} />
+        <label className={styles.checkbox} key={component.id} htmlFor={`${id}-${component.id}`}>
+          <input type="checkbox" id={`${id}-${component.id}`} name={`component-${component.id}`} />
           {component.name}
         </label>
       ))}
@@ -145,7 +147,8 @@ export function ComponentCheckboxes({ components, idPrefix }: { components: { id
   );
 }
 
-export function Checkbox({ name, label, id = name }: { name: string; label: string; id?: string }) {
+export function Checkbox({ name, label }: { name: string; label: string }) {
+  const { id } = useField(name);
   return (
     <label className={styles.checkbox} htmlFor={id}>
       <input type="checkbox" id={id} name={name} />

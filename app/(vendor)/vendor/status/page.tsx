@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { IncidentTimeline } from '@/components/status/incident-timeline';
 import styles from '@/components/status/status.module.css';
 import { requirePageActor } from '@/lib/auth/guards';
 import { db } from '@/lib/db/client';
@@ -28,7 +29,7 @@ const updateStateOptions = INCIDENT_STATUSES.map((value) => ({ value, label: INC
 
 function WindowControls({ window }: { window: MaintenanceView }) {
   return (
-    <div className={styles.maintenance} id={`maintenance-${window.id}`}>
+    <div className={styles.maintenance}>
       <h3>{window.title}</h3>
       <p>
         {window.inProgress ? 'In progress' : 'Starts ' + formatUtc(window.startsAt)}, ends {formatUtc(window.endsAt)}.{' '}
@@ -36,7 +37,7 @@ function WindowControls({ window }: { window: MaintenanceView }) {
       </p>
       <ActionForm action={extendMaintenanceAction} submit="Extend" secondary inline>
         <input type="hidden" name="windowId" value={window.id} />
-        <TextField name="endsAt" id={`extend-${window.id}`} label="New end (UTC)" type="datetime-local" defaultValue={window.endsAt.slice(0, 16)} />
+        <TextField name="endsAt" label="New end (UTC)" type="datetime-local" defaultValue={window.endsAt.slice(0, 16)} />
       </ActionForm>
       {window.inProgress ? (
         <ActionForm action={endMaintenanceAction} submit="End maintenance now">
@@ -87,7 +88,7 @@ export default async function VendorStatusPage() {
               <td>
                 <ActionForm action={setComponentStatusAction} submit="Set" secondary inline>
                   <input type="hidden" name="componentId" value={component.id} />
-                  <Select name="status" id={`state-${component.slug}`} label={`State of ${component.name}`} options={statusOptions} defaultValue={component.baseStatus} />
+                  <Select name="status" label={`State of ${component.name}`} options={statusOptions} defaultValue={component.baseStatus} />
                 </ActionForm>
               </td>
             </tr>
@@ -99,34 +100,27 @@ export default async function VendorStatusPage() {
       <h2>Open incidents</h2>
       {status.activeIncidents.length === 0 && <p>No open incident.</p>}
       {status.activeIncidents.map((incident) => (
-        <div className={styles.incident} key={incident.id} id={`incident-${incident.id}`}>
+        <div className={styles.incident} key={incident.id}>
           <h3>{incident.title}</h3>
           <p>
             {COMPONENT_STATUS_LABEL[incident.impact]} · {incident.components.join(', ')} · since {formatUtc(incident.startedAt)}
           </p>
-          <ol className={styles.timeline}>
-            {incident.updates.map((update) => (
-              <li key={update.id}>
-                <time dateTime={update.createdAt}>{formatUtc(update.createdAt)}</time>
-                <strong>{INCIDENT_STATUS_LABEL[update.status]}</strong>: {update.message}
-              </li>
-            ))}
-          </ol>
+          <IncidentTimeline updates={incident.updates} />
           <ActionForm action={postIncidentUpdateAction} submit="Post update">
             <input type="hidden" name="incidentId" value={incident.id} />
-            <Select name="status" id={`update-${incident.id}-status`} label="New state" options={updateStateOptions} defaultValue={incident.status} />
-            <TextArea name="message" id={`update-${incident.id}-message`} label="Update" hint="Choose Resolved to close the incident." />
+            <Select name="status" label="New state" options={updateStateOptions} defaultValue={incident.status} />
+            <TextArea name="message" label="Update" hint="Choose Resolved to close the incident." />
           </ActionForm>
         </div>
       ))}
 
       <h2>Open an incident</h2>
       <ActionForm action={openIncidentAction} submit="Open incident">
-        <TextField name="title" id="incident-title" label="Title" hint="What people notice, for example: Sign-in is slow" />
-        <Select name="impact" id="incident-impact" label="Impact" options={impactOptions} />
-        <ComponentCheckboxes components={components} idPrefix="incident" />
-        <Select name="status" id="incident-status" label="State" options={openStateOptions} />
-        <TextArea name="message" id="incident-message" label="First update" hint="Shown on the status page and mailed to subscribers." />
+        <TextField name="title" label="Title" hint="What people notice, for example: Sign-in is slow" />
+        <Select name="impact" label="Impact" options={impactOptions} />
+        <ComponentCheckboxes components={components} />
+        <Select name="status" label="State" options={openStateOptions} />
+        <TextArea name="message" label="First update" hint="Shown on the status page and mailed to subscribers." />
       </ActionForm>
 
       <h2>Maintenance</h2>
@@ -137,12 +131,12 @@ export default async function VendorStatusPage() {
 
       <h3>Schedule maintenance</h3>
       <ActionForm action={scheduleMaintenanceAction} submit="Schedule maintenance">
-        <TextField name="title" id="maintenance-title" label="Title" />
-        <TextArea name="description" id="maintenance-description" label="Description (optional)" />
-        <TextField name="startsAt" id="maintenance-starts" label="Start (UTC)" type="datetime-local" />
-        <TextField name="endsAt" id="maintenance-ends" label="End (UTC)" type="datetime-local" />
-        <ComponentCheckboxes components={components} idPrefix="maintenance" />
-        <Checkbox name="blocksSignIn" id="maintenance-blocks" label="Blocks sign-in (the app shows the Unavailable page while it runs)" />
+        <TextField name="title" label="Title" />
+        <TextArea name="description" label="Description (optional)" />
+        <TextField name="startsAt" label="Start (UTC)" type="datetime-local" />
+        <TextField name="endsAt" label="End (UTC)" type="datetime-local" />
+        <ComponentCheckboxes components={components} />
+        <Checkbox name="blocksSignIn" label="Blocks sign-in (the app shows the Unavailable page while it runs)" />
       </ActionForm>
     </OperatorNotices>
   );
