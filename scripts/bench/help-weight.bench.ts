@@ -144,25 +144,44 @@ async function window(agent: http.Agent, port: number, urlPath: string, ms: numb
  * Requests per second of each path, measured in short alternating windows (a, b, a, b, ...) so that
  * other work on a shared machine slows both alike. Bounded: WINDOWS windows of WINDOW_MS per path.
  */
-async function compareRates(port: number, a: string, b: string) {
+async function compareRates(port: number, serverPid: number, a: string, b: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const totals = new Map([a, b].map((p) => [p, { ok: 0, failed: 0, seconds: 0 }]));
+  const totals = new Map([a, b].map((p) => [p, { ok: 0, failed: 0, seconds: 0, cpuMs: 0 }]));
   try {
     for (const p of [a, b]) await window(agent, port, p, WARM_UP_MS);
     for (let i = 0; i < WINDOWS; i++) {
       for (const p of i % 2 === 0 ? [a, b] : [b, a]) {
+        const cpuBefore = processCpuMs(serverPid);
         const result = await window(agent, port, p, WINDOW_MS);
         const total = totals.get(p)!;
         total.ok += result.ok;
         total.failed += result.failed;
         total.seconds += result.seconds;
+        total.cpuMs += processCpuMs(serverPid) - cpuBefore;
       }
     }
   } finally {
     agent.destroy();
   }
-  const rps = (p: string) => totals.get(p)!.ok / totals.get(p)!.seconds;
-  return { a: rps(a), b: rps(b), failed: totals.get(a)!.failed + totals.get(b)!.failed };
+  const figures = (p: string) => {
+    const total = totals.get(p)!;
+    return { rps: total.ok / total.seconds, cpuMsPerRequest: total.ok ? total.cpuMs / total.ok : NaN };
+  };
+  return { a: figures(a), b: figures(b), failed: totals.get(a)!.failed + totals.get(b)!.failed };
+}
+
+/**
+ * CPU time the server process has used (all its threads, user + system), from /proc on Linux;
+ * NaN elsewhere. Unlike requests per second, CPU per request hardly moves when other work shares
+ * the machine, so it says what each answer costs the server. Clock ticks are 1/100 s on Linux.
+ */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 async function stop(server: ChildProcess) {
@@ -210,8 +229,10 @@ async function main() {
       PORT: String(port),
       HOST: '127.0.0.1',
       APP_URL: `http://127.0.0.1:${port}`,
-      // /help and public files never touch the database; a throw-away path keeps data/ untouched.
+      // /help and public files never touch the database; a throw-away path keeps data/ untouched,
+      // and no mail worker polls it (its work would count as CPU spent on the requests).
       DATABASE_URL: `file:${path.join(dataDir, 'bench.db')}`,
+      MAIL_WORKER: 'off',
       NEXTAUTH_SECRET: 'bench-only-secret-that-signs-nothing-real-0000001',
     },
   });
@@ -244,11 +265,18 @@ async function main() {
       `\nRequests per second, ${CONNECTIONS} keep-alive connections, ${WINDOWS} alternating ${WINDOW_MS} ms windows per path, gzip accepted:`,
     );
     console.log(`  bodies: /help ${page.body.length} B, static copy ${staticCopy.body.length} B (gzipped on the wire)`);
-    const rates = await compareRates(port, '/help', '/__bench__/help-copy.html');
-    const ratio = rates.a / rates.b;
-    console.log(`  /help                      ${rates.a.toFixed(0).padStart(6)} req/s`);
-    console.log(`  static file from public/   ${rates.b.toFixed(0).padStart(6)} req/s`);
+    const rates = await compareRates(port, server.pid!, '/help', '/__bench__/help-copy.html');
+    const ratio = rates.a.rps / rates.b.rps;
+    const cpuRatio = rates.b.cpuMsPerRequest / rates.a.cpuMsPerRequest;
+    const line = (label: string, f: { rps: number; cpuMsPerRequest: number }) =>
+      console.log(`  ${label.padEnd(26)} ${f.rps.toFixed(0).padStart(6)} req/s   ${f.cpuMsPerRequest.toFixed(2)} ms of server CPU per request`);
+    line('/help', rates.a);
+    line('static file from public/', rates.b);
     console.log(`  /help at ${(ratio * 100).toFixed(0)}% of the static file's rate, target ${RATE_TARGET * 100}%: ${ratio >= RATE_TARGET ? 'met' : 'MISSED'}`);
+    if (Number.isFinite(cpuRatio)) {
+      console.log(`  by server CPU per request, /help costs ${(100 / cpuRatio).toFixed(0)}% of the static file (${(cpuRatio * 100).toFixed(0)}% of its rate on a CPU-bound server)`);
+    }
+    console.log(`  machine load average while measuring: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
     if (rates.failed > 0) console.log(`  ${rates.failed} requests failed`);
   } finally {
     await cleanUp();
