@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { listHelpRequests } from '@/lib/admin/help-requests';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import {
   ASK_ADMIN_MIN_DURATION_MS,
@@ -98,6 +101,21 @@ describe('asking one’s administrators for help', () => {
     await requestAdminHelp({ ip: newIp() }, input(first.agency.code, first.staff.loginName), QUICK);
     expect(await mailsTo(second.suffix)).toHaveLength(0);
     expect(await db().helpRequest.count({ where: { agencyId: second.agency.id } })).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] finds the request in their own console inbox; another agency’s admin does not', async () => {
+    const { agency, staff, admin } = await agencyWithAdmins();
+    const other = await agencyWithAdmins();
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'Locked out'), QUICK);
+    const actorFor = async (code: string, loginName: string) => {
+      const result = await signInAgencyUser({ providerCode: code, loginName, password: PASSWORD }, newIp());
+      if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+      return (await resolveSession(result.sessionId)) as AgencyActor;
+    };
+    const inbox = await listHelpRequests(await actorFor(agency.code, admin.loginName));
+    expect(inbox.open.map((request) => [request.user.loginName, request.message])).toEqual([[staff.loginName, 'Locked out']]);
+    const foreign = await listHelpRequests(await actorFor(other.agency.code, other.admin.loginName));
+    expect(foreign.open).toEqual([]);
   });
 
   it('throttles one client address, for real and unknown accounts alike', async () => {
