@@ -6,6 +6,10 @@ export type RateLimitRule = { name: string; limit: number; windowMs: number };
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
   passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
+  // "Ask my administrator": enough for a person to retry, not enough to flood an agency's admins.
+  helpRequestPerAddress: { name: 'help-request-ip', limit: 10, windowMs: 60 * 60_000 },
+  helpRequestPerAccount: { name: 'help-request-account', limit: 3, windowMs: 60 * 60_000 },
+  // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
