@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db } from './support/data';
@@ -41,7 +42,7 @@ test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable
     const html = await page.text();
     expect(html).toContain('CareNotes is unavailable for planned maintenance');
     expect(html).toContain(`datetime="${window.endsAt.toISOString()}"`);
-    for (const href of ['/help', '/status', '/help#downtime-notice']) expect(html).toContain(`href="${href}"`);
+    for (const href of ['/help', '/status', '/help#downtime']) expect(html).toContain(`href="${href}"`);
 
     for (const path of ['/account', '/change-password', '/admin']) {
       const blocked = await request.get(path, { maxRedirects: 0 });
@@ -85,6 +86,8 @@ test('[STAFF] in Chromium: the Unavailable page, an operator ends the window, th
     expect(first?.status()).toBe(503);
     await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Sign-in help guide' })).toHaveAttribute('href', '/help');
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
     // The vendor workspace stays up: the operator signs in during the window and ends it.
     const operatorContext = await browser.newContext();

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db } from './support/data';
@@ -5,6 +6,11 @@ import { expect, signInAsVendor, test } from './support/test';
 
 const OPERATOR = { email: 'otto.operator@carenotes.example', password: DEMO_PASSWORD };
 const VERIFIER = { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD };
+
+async function expectNoAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 
 function unique(label: string) {
   return `${label} ${Date.now().toString(36)}`;
@@ -163,4 +169,20 @@ test('[ANONYMOUS] the sign-in page warns of an incident touching sign-in', async
   } finally {
     await resolveIncident(title);
   }
+});
+
+test('[OPERATOR] /vendor/status, also after a failed submit, and the confirm page have no WCAG 2.2 A/AA violations axe can find', async ({ page }) => {
+  await signInAsVendor(page, OPERATOR);
+  await expect(page).toHaveURL(/\/vendor$/);
+  await page.goto('/vendor/status');
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Open incident' }).click();
+  await expect(page.locator('.error-summary')).toContainText('Enter a title');
+  // The summary links to the very field, although the page holds several forms with a Title.
+  const href = await page.locator('.error-summary').getByRole('link', { name: 'Enter a title' }).getAttribute('href');
+  await expect(page.locator(`[id="${href!.slice(1)}"]`)).toHaveAttribute('name', 'title');
+  await expect(page.locator(`[id="${href!.slice(1)}"]`)).toHaveAccessibleName('Title');
+  await expectNoAxeViolations(page);
+  await page.goto('/status/subscribe/confirm?s=x&t=y');
+  await expectNoAxeViolations(page);
 });

@@ -16,7 +16,7 @@ export default function HomePage() {
           <p>Step-by-step help. Your provider administrator can reset your password or unlock your account.</p>
         </li>
         <li>
-          <a href="/status">System status</a>
+          <Link href="/status">System status</Link>
           <p>Whether CareNotes is working, planned maintenance, and e-mail alerts.</p>
         </li>
       </ul>

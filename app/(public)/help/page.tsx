@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { CacheInstructions } from '@/components/help/cache-instructions';
@@ -84,12 +85,12 @@ export default function HelpPage() {
 
       <Step id="status-website">
         <p>
-          The <a href="/status">CareNotes status page</a> shows whether any part of CareNotes is down, what is being done
+          The <Link href="/status">CareNotes status page</Link> shows whether any part of CareNotes is down, what is being done
           about it, and planned maintenance. If it shows a problem, you cannot fix it from your device: wait until it is
           fixed.
         </p>
         <p>
-          <a href="/status#subscribe">Subscribe to e-mail alerts</a> to hear about outages and planned downtime.
+          <Link href="/status#subscribe">Subscribe to e-mail alerts</Link> to hear about outages and planned downtime.
         </p>
         <StatusCheck />
       </Step>
@@ -110,8 +111,8 @@ export default function HelpPage() {
       <Step id="downtime">
         <p>
           CareNotes is sometimes unavailable during planned maintenance. Planned downtime is announced in advance on the
-          sign-in page and the <a href="/status">status page</a>, and by e-mail if you{' '}
-          <a href="/status#subscribe">subscribe to alerts</a>.
+          sign-in page and the <Link href="/status">status page</Link>, and by e-mail if you{' '}
+          <Link href="/status#subscribe">subscribe to alerts</Link>.
         </p>
         <p>
           While CareNotes is unavailable, follow your agency’s downtime procedure, for example writing notes on paper to
