@@ -1,3 +1,4 @@
+import type { Access } from '@/lib/auth/access';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
@@ -37,3 +38,6 @@ export async function recordRequestAudit(
 
 export const MOVED_ON =
   'This request has changed since you opened it, or this step is not allowed for you now. Reload the page to see where it stands.';
+
+/** Who reaches the queue's pages, actions and routes: verifiers only (operators get a 404). */
+export const VERIFIER_ACCESS = { principal: 'vendor', roles: ['VERIFIER'] } as const satisfies Access;
