@@ -1,12 +1,15 @@
 import { DEMO_TEMPORARY_PASSWORD } from '@/prisma/seed';
+import { uniqueSuffix } from '@/prisma/factories';
 import { newStaffMember } from './support/data';
+import { waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
 const NEW_PASSWORD = 'saffron bridge winter compass';
 
 test('[STAFF] a temporary password leads only to the password change, then into the app', async ({ page }) => {
   const temporary = 'Q7MZ4KP2XR9TWH3N';
-  const { creds } = await newStaffMember({ temporaryPassword: temporary });
+  const email = `casey.${uniqueSuffix()}@agency.example`;
+  const { creds } = await newStaffMember({ temporaryPassword: temporary, email });
   await signInAsAgencyUser(page, creds);
   await expect(page).toHaveURL(/\/change-password$/);
   await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
@@ -25,6 +28,12 @@ test('[STAFF] a temporary password leads only to the password change, then into 
   await expect(page).toHaveURL(/\/account\?changed=1$/);
   await expect(page.getByText('Your password has been changed')).toBeVisible();
   expect((await page.request.get('/api/me')).status()).toBe(200);
+
+  // The owner is told, through real SMTP, and the notice holds no password.
+  const notice = await waitForMail({ to: email, subjectIncludes: 'password was changed' });
+  expect(notice.text).toContain('If you did not, contact your provider administrator');
+  expect(notice.raw).not.toContain(NEW_PASSWORD);
+  expect(notice.raw).not.toContain(temporary);
 
   // The temporary password no longer works; the new one does.
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -14,6 +14,12 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   MAIL_DIR: z.string().default('./data/mail'),
+  // The local mailbox page lists the file transport's messages. Production builds always run
+  // with NODE_ENV=production, so the demo opts in explicitly; it can never be on with SMTP.
+  DEV_MAILBOX: z.enum(['on', 'off']).optional(),
+  // The in-process mail worker: how often it looks for due messages, or off (npm run mail:worker instead).
+  MAIL_WORKER: z.enum(['on', 'off']).default('on'),
+  MAIL_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   MAIL_FROM: z.string().default('CareNotes Password Help <no-reply@localhost>'),
   // How many reverse proxies in front of the app append to X-Forwarded-For.
   // 0: the TCP peer is the client and any X-Forwarded-For it sends is ignored.
@@ -22,8 +28,13 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
+const checkedEnvSchema = envSchema.refine((env) => !(env.DEV_MAILBOX === 'on' && env.SMTP_URL), {
+  path: ['DEV_MAILBOX'],
+  message: 'cannot be on while SMTP_URL is set: the mailbox only shows the file transport',
+});
+
 function loadConfig(): Config {
-  const parsed = envSchema.safeParse(process.env);
+  const parsed = checkedEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new Error(`Invalid environment:\n${problems}`);
@@ -47,4 +58,11 @@ export function authSecret(): string {
   // `next build` evaluates route modules without runtime secrets; nothing is signed then.
   if (process.env.NEXT_PHASE === 'phase-production-build') return 'build-time-placeholder-that-signs-nothing';
   throw new Error('Invalid environment:\n  NEXTAUTH_SECRET: required (npm run demo writes one to .env.local)');
+}
+
+/** Whether /dev/mailbox exists: only with the file transport, and only outside production unless the demo opts in. */
+export function devMailboxEnabled(): boolean {
+  const { DEV_MAILBOX, SMTP_URL, NODE_ENV } = config();
+  if (SMTP_URL) return false;
+  return DEV_MAILBOX ? DEV_MAILBOX === 'on' : NODE_ENV !== 'production';
 }

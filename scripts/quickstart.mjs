@@ -25,4 +25,7 @@ function run(command, args, extraEnv = {}) {
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 run(bin('tsx'), ['scripts/prepare-database.ts']);
 run(bin('next'), ['build']);
-run(process.execPath, ['server.mjs'], { NODE_ENV: 'production' });
+// The demo keeps mail in local files and shows them at /dev/mailbox (never with SMTP_URL).
+const mailbox = process.env.SMTP_URL ? {} : { DEV_MAILBOX: 'on' };
+if (!process.env.SMTP_URL) console.log('demo: mail is written to data/mail and listed at http://localhost:3000/dev/mailbox');
+run(process.execPath, ['server.mjs'], { NODE_ENV: 'production', ...mailbox });

@@ -5,14 +5,14 @@ import { createAgency, createUser } from '@/prisma/factories';
 
 export const TEST_PASSWORD = 'velvet thunder garden kettle';
 
-export async function newStaffMember(options: { temporaryPassword?: string; temporaryExpiresAt?: Date } = {}) {
+export async function newStaffMember(options: { temporaryPassword?: string; temporaryExpiresAt?: Date; email?: string } = {}) {
   const agency = await createAgency(db());
   const password = options.temporaryPassword ?? TEST_PASSWORD;
   const user = await createUser(
     db(),
     agency.id,
     password,
-    { displayName: 'Casey Morgan' },
+    { displayName: 'Casey Morgan', email: options.email ?? null },
     options.temporaryPassword ? { expiresAt: options.temporaryExpiresAt ?? new Date(Date.now() + 3600_000) } : undefined,
   );
   return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password } };

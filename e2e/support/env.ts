@@ -6,6 +6,8 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 export const E2E_DATABASE_URL =
   process.env.E2E_DATABASE_URL ?? `file:${path.resolve(import.meta.dirname, '../../data/e2e/portal.db')}`;
+/** Where the e2e SMTP server saves each message it receives. */
+export const E2E_MAIL_DIR = process.env.E2E_MAIL_DIR ?? path.resolve(import.meta.dirname, `../../data/e2e-mail-${E2E_PORT}`);
 export const E2E_SECRET = 'e2e-only-secret-not-used-anywhere-else-000000000001';
 
 process.env.DATABASE_URL = E2E_DATABASE_URL;

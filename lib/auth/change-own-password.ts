@@ -3,6 +3,8 @@ import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { hashPassword, verifyPassword } from '@/lib/password/hash';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -44,6 +46,7 @@ export async function changeOwnPassword(
       passwordHash: true,
       loginName: true,
       displayName: true,
+      email: true,
       agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
       passwordHistory: {
         orderBy: { createdAt: 'desc' },
@@ -101,6 +104,9 @@ export async function changeOwnPassword(
       outcome: 'SUCCESS',
       details: { fromTemporaryPassword: actor.mustChangePassword },
     });
+    if (user.email) {
+      await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name }, new Date()));
+    }
   });
   return { ok: true, message: 'Your password has been changed.' };
 }

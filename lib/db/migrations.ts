@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -39,11 +40,28 @@ export function migrationsDir(kind: DatabaseKind): string {
 /** Applies the pending migrations of prisma/migrations/<kind>; returns the names applied. */
 export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   const kind = databaseKind(databaseUrl);
-  if (kind === 'sqlite') mkdirSync(path.dirname(sqlitePath(databaseUrl)), { recursive: true });
+  if (kind === 'sqlite') {
+    mkdirSync(path.dirname(sqlitePath(databaseUrl)), { recursive: true });
+    enableWriteAheadLog(sqlitePath(databaseUrl));
+  }
   return withEngine(kind, databaseUrl, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList: readMigrations(kind), filters: NO_FILTERS });
     return out.appliedMigrationNames;
   });
+}
+
+/**
+ * WAL lets the server, a separate mail worker and readers use one SQLite file at once, and
+ * commits without a full sync each time. The mode is stored in the file, so setting it once
+ * here (every start-up path migrates first) covers every later connection.
+ */
+function enableWriteAheadLog(file: string): void {
+  const connection = new Database(file);
+  try {
+    connection.pragma('journal_mode = WAL');
+  } finally {
+    connection.close();
+  }
 }
 
 export interface CreateMigrationOptions {

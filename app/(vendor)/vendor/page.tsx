@@ -2,11 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
+import { db } from '@/lib/db/client';
+import { countDeadMessages } from '@/lib/mail/dead-letters';
 
 export const metadata: Metadata = { title: 'Vendor workspace' };
 
 export default async function VendorHomePage() {
   const actor = await requirePageActor({ principal: 'vendor' }, '/vendor');
+  const deadMail = actor.role === 'OPERATOR' ? await countDeadMessages(db()) : 0;
   return (
     <>
       <h1>Vendor workspace</h1>
@@ -19,6 +22,20 @@ export default async function VendorHomePage() {
         </p>
       )}
       <p className="notice">Vendor accounts cannot see, set or reset any password, and never act inside an agency.</p>
+      {actor.role === 'OPERATOR' && (
+        <section aria-labelledby="mail-heading">
+          <h2 id="mail-heading">Mail delivery</h2>
+          {deadMail === 0 ? (
+            <p>Every message has been delivered or is still being retried.</p>
+          ) : (
+            <p className="notice warning" data-testid="dead-mail">
+              {deadMail} message{deadMail === 1 ? '' : 's'} could not be delivered after every retry. List them with{' '}
+              <code>npm run mail:dead</code> and queue them again with <code>npm run mail:dead -- --requeue all</code> once
+              the mail server works.
+            </p>
+          )}
+        </section>
+      )}
       <SignOutButton redirectTo="/vendor/login" />
     </>
   );

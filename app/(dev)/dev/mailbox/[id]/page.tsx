@@ -1,0 +1,50 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { devMailboxEnabled } from '@/lib/config';
+import { readLocalMail } from '@/lib/mail/local-mailbox';
+
+export const metadata: Metadata = { title: 'Message', robots: { index: false } };
+export const dynamic = 'force-dynamic';
+
+const LINK = /(https?:\/\/[^\s<>"]+)/g;
+
+export default async function LocalMailPage({ params }: { params: Promise<{ id: string }> }) {
+  if (!devMailboxEnabled()) notFound();
+  const mail = await readLocalMail((await params).id);
+  if (!mail) notFound();
+  return (
+    <>
+      <p>
+        <Link href="/dev/mailbox">Back to the mailbox</Link>
+      </p>
+      <h1>{mail.subject}</h1>
+      <dl className="summary">
+        <dt>From</dt>
+        <dd>{mail.from}</dd>
+        <dt>To</dt>
+        <dd>{mail.to}</dd>
+        <dt>Date</dt>
+        <dd>{mail.date?.toISOString() ?? '-'}</dd>
+        {mail.headers.map((header) => (
+          <div key={header} style={{ display: 'contents' }}>
+            <dt>Header</dt>
+            <dd>{header}</dd>
+          </div>
+        ))}
+      </dl>
+      {/* The plain-text part, with its links made clickable; the HTML part is never rendered here. */}
+      <pre style={{ whiteSpace: 'pre-wrap', font: 'inherit' }}>
+        {mail.text.split(LINK).map((part, index) =>
+          index % 2 === 1 ? (
+            <a key={index} href={part}>
+              {part}
+            </a>
+          ) : (
+            part
+          ),
+        )}
+      </pre>
+    </>
+  );
+}

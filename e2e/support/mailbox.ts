@@ -1,0 +1,68 @@
+// Reads the mail the e2e SMTP server received (saved by e2e/support/serve.ts), so specs
+// follow links from delivered messages, never from the database.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { E2E_MAIL_DIR } from './env';
+
+export type DeliveredMail = {
+  file: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  raw: string;
+  /** Every http(s) link in the plain-text part, in order. */
+  links: string[];
+};
+
+export type MailQuery = { to?: string; subjectIncludes?: string; textIncludes?: string };
+
+async function readAll(): Promise<DeliveredMail[]> {
+  let files: string[] = [];
+  try {
+    files = readdirSync(E2E_MAIL_DIR).filter((file) => file.endsWith('.eml')).sort();
+  } catch {
+    return [];
+  }
+  return Promise.all(
+    files.map(async (file) => {
+      const raw = readFileSync(path.join(E2E_MAIL_DIR, file), 'utf8');
+      const parsed = await simpleParser(raw);
+      const text = parsed.text ?? '';
+      return {
+        file,
+        to: [parsed.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase())),
+        subject: parsed.subject ?? '',
+        text,
+        html: typeof parsed.html === 'string' ? parsed.html : '',
+        raw,
+        links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
+      };
+    }),
+  );
+}
+
+function matches(mail: DeliveredMail, query: MailQuery): boolean {
+  return (
+    (!query.to || mail.to.includes(query.to.toLowerCase())) &&
+    (!query.subjectIncludes || mail.subject.includes(query.subjectIncludes)) &&
+    (!query.textIncludes || mail.text.includes(query.textIncludes))
+  );
+}
+
+/** Every delivered message that matches, oldest first. */
+export async function findMail(query: MailQuery = {}): Promise<DeliveredMail[]> {
+  return (await readAll()).filter((mail) => matches(mail, query));
+}
+
+/** Waits for the first delivered message that matches (the app's worker polls every 200 ms here). */
+export async function waitForMail(query: MailQuery, timeoutMs = 10_000): Promise<DeliveredMail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [found] = await findMail(query);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no mail matching ${JSON.stringify(query)} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,7 @@
+// Runs once when a server instance starts: the in-process mail worker (several instances
+// may each run one; claiming is atomic). MAIL_WORKER=off leaves delivery to `npm run mail:worker`.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { startServerMailWorker } = await import('@/lib/mail/server-worker');
+  startServerMailWorker();
+}

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { config } from '@/lib/config';
+
+// Reads the file transport's .eml files for the development mailbox page.
+const ID_PATTERN = /^[a-z0-9]+$/;
+
+function mailDir(): string {
+  return path.resolve(config().MAIL_DIR);
+}
+
+export type MailboxEntry = { id: string; to: string; subject: string; date: Date };
+
+export async function listLocalMailbox(limit = 200): Promise<MailboxEntry[]> {
+  let files: string[];
+  try {
+    files = readdirSync(mailDir()).filter((file) => file.endsWith('.eml'));
+  } catch {
+    return [];
+  }
+  const newest = files
+    .map((file) => ({ file, mtime: statSync(path.join(mailDir(), file)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime)
+    .slice(0, limit);
+  return Promise.all(
+    newest.map(async ({ file, mtime }) => {
+      const parsed = await simpleParser(readFileSync(path.join(mailDir(), file)));
+      return {
+        id: file.slice(0, -'.eml'.length),
+        to: parsed.to ? [parsed.to].flat().map((a) => a.text).join(', ') : '',
+        subject: parsed.subject ?? '(no subject)',
+        date: parsed.date ?? new Date(mtime),
+      };
+    }),
+  );
+}
+
+export async function readLocalMail(id: string) {
+  if (!ID_PATTERN.test(id)) return null;
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path.join(mailDir(), `${id}.eml`));
+  } catch {
+    return null;
+  }
+  const parsed = await simpleParser(raw);
+  return {
+    to: parsed.to ? [parsed.to].flat().map((a) => a.text).join(', ') : '',
+    from: parsed.from?.text ?? '',
+    subject: parsed.subject ?? '(no subject)',
+    date: parsed.date ?? null,
+    text: parsed.text ?? '',
+    headers: [...parsed.headers.keys()].filter((key) => key.startsWith('list-')).map((key) => `${key}: ${String(parsed.headers.get(key))}`),
+  };
+}

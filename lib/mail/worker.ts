@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '@/lib/db/client';
+import { unseal } from '@/lib/mail/seal';
+import type { MailTransport } from '@/lib/mail/transport';
+
+/** Waits before each retry (PRODUCT.md: 1 min, 5 min, 15 min, 1 h, 3 h; then dead). */
+export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 3 * 60 * 60_000];
+export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+/** How long a claimed message belongs to one worker; a crashed worker's messages return after it. */
+export const LEASE_MS = 5 * 60_000;
+const SEND_CONCURRENCY = 10;
+const WIPED = '[removed after delivery]';
+
+export type DeliveryReport = { claimed: number; sent: number; retried: number; dead: number };
+
+export function retryDelayMs(attemptsMade: number, random = Math.random): number {
+  const base = RETRY_DELAYS_MS[Math.min(attemptsMade, RETRY_DELAYS_MS.length) - 1] ?? RETRY_DELAYS_MS[0]!;
+  // ±20% jitter so messages that failed together do not all retry in the same second.
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * Claims due messages and sends them. Claiming is one conditional UPDATE over the candidate
+ * ids (row locks on PostgreSQL, the write lock on SQLite), stamped with a fresh lease token,
+ * so any number of workers in any number of processes never send one message twice.
+ */
+export async function deliverDueMessages(
+  database: Db,
+  transport: MailTransport,
+  options: { batchSize?: number; now?: Date } = {},
+): Promise<DeliveryReport> {
+  const batchSize = options.batchSize ?? 50;
+  const now = options.now ?? new Date();
+  const due = { status: 'PENDING' as const, nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
+  const candidates = await database.outboxMessage.findMany({
+    where: due,
+    orderBy: { nextAttemptAt: 'asc' },
+    take: batchSize,
+    select: { id: true },
+  });
+  const report: DeliveryReport = { claimed: 0, sent: 0, retried: 0, dead: 0 };
+  if (candidates.length === 0) return report;
+
+  const lease = randomBytes(12).toString('hex');
+  await database.outboxMessage.updateMany({
+    where: { ...due, id: { in: candidates.map((c) => c.id) } },
+    data: { leaseOwner: lease, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+  });
+  const claimed = await database.outboxMessage.findMany({ where: { leaseOwner: lease, status: 'PENDING' } });
+  report.claimed = claimed.length;
+
+  for (let i = 0; i < claimed.length; i += SEND_CONCURRENCY) {
+    const chunk = claimed.slice(i, i + SEND_CONCURRENCY);
+    const outcomes = await Promise.all(
+      chunk.map(async (message) => {
+        try {
+          await transport.send({
+            messageId: message.id,
+            to: message.toAddress,
+            subject: message.subject,
+            text: unseal(message.textBody),
+            html: unseal(message.htmlBody),
+            headers: message.headers ? (JSON.parse(message.headers) as Record<string, string>) : {},
+          });
+          return { message, error: null };
+        } catch (error) {
+          return { message, error };
+        }
+      }),
+    );
+    // One write per chunk for the sent ones (a write per message would bound SQLite at its fsync rate).
+    const sent = outcomes.filter((o) => o.error === null).map((o) => o.message);
+    for (const sensitive of [false, true]) {
+      const ids = sent.filter((m) => m.sensitive === sensitive).map((m) => m.id);
+      if (ids.length === 0) continue;
+      await database.outboxMessage.updateMany({
+        where: { id: { in: ids }, leaseOwner: lease },
+        data: {
+          status: 'SENT',
+          sentAt: new Date(),
+          attempts: { increment: 1 },
+          lastError: null,
+          leaseOwner: null,
+          leaseUntil: null,
+          // A delivered link has done its job in the outbox: keep no copy of it, sealed or not.
+          ...(sensitive ? { textBody: WIPED, htmlBody: WIPED } : {}),
+        },
+      });
+    }
+    report.sent += sent.length;
+    for (const { message, error } of outcomes) {
+      if (error === null) continue;
+      const attempts = message.attempts + 1;
+      const dead = attempts >= MAX_ATTEMPTS;
+      await database.outboxMessage.updateMany({
+        where: { id: message.id, leaseOwner: lease },
+        data: {
+          attempts,
+          status: dead ? 'DEAD' : 'PENDING',
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)),
+          lastError: describe(error),
+          leaseOwner: null,
+          leaseUntil: null,
+        },
+      });
+      report[dead ? 'dead' : 'retried'] += 1;
+    }
+  }
+  return report;
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, 500);
+}
+
+/** Delivers until nothing is due (tests, the command line worker's --until-empty). */
+export async function deliverUntilEmpty(database: Db, transport: MailTransport, batchSize = 50): Promise<DeliveryReport> {
+  const total: DeliveryReport = { claimed: 0, sent: 0, retried: 0, dead: 0 };
+  for (;;) {
+    const report = await deliverDueMessages(database, transport, { batchSize });
+    total.claimed += report.claimed;
+    total.sent += report.sent;
+    total.retried += report.retried;
+    total.dead += report.dead;
+    if (report.claimed === 0) return total;
+  }
+}
+
+/** A polling loop for the server process and `npm run mail:worker`; returns a stop function. */
+export function startDeliveryLoop(
+  database: Db,
+  transport: MailTransport,
+  options: { intervalMs: number; onError?: (error: unknown) => void },
+): () => Promise<void> {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      let busy = false;
+      try {
+        const report = await deliverDueMessages(database, transport);
+        busy = report.claimed > 0;
+      } catch (error) {
+        // The database may be down: keep polling, nothing is lost while it is.
+        options.onError?.(error);
+      }
+      if (!busy && !stopped) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, options.intervalMs).unref();
+        });
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    wake?.();
+    await loop;
+  };
+}

@@ -1,0 +1,38 @@
+// `npm run mail:dead`                 lists messages that ran out of delivery attempts
+// `npm run mail:dead -- --requeue ID`  queues one again; `--requeue all` queues them all
+import { config } from '@/lib/config';
+import { createDb } from '@/lib/db/client';
+import { listDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
+
+async function main(): Promise<number> {
+  const database = createDb(config().DATABASE_URL);
+  try {
+    const index = process.argv.indexOf('--requeue');
+    if (index !== -1) {
+      const target = process.argv[index + 1];
+      if (!target) {
+        console.error('usage: npm run mail:dead -- --requeue <message id | all>');
+        return 2;
+      }
+      const count = await requeueDeadMessages(database, target === 'all' ? 'all' : { id: target });
+      console.log(count ? `requeued ${count} message(s)` : 'no dead message matched');
+      return count || target === 'all' ? 0 : 1;
+    }
+    const dead = await listDeadMessages(database, 1000);
+    if (dead.length === 0) console.log('no dead messages');
+    for (const message of dead) {
+      console.log(
+        `${message.id}  ${message.createdAt.toISOString()}  ${message.template}  to ${message.toAddress}  ` +
+          `attempts ${message.attempts}  last error: ${message.lastError ?? '-'}`,
+      );
+    }
+    return 0;
+  } finally {
+    await database.$disconnect();
+  }
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error('mail:dead failed:', error);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+// A real SMTP server on loopback that keeps what it receives, parsed. It can be stopped
+// and started again on the same port to play a mail server outage.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export type ReceivedMail = {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers: Map<string, unknown>;
+  raw: string;
+};
+
+export type SmtpSink = {
+  port: number;
+  url: string;
+  received: ReceivedMail[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+};
+
+function toReceived(parsed: ParsedMail, raw: string): ReceivedMail {
+  return {
+    to: [parsed.to ?? []].flat().flatMap((a) => a.value.map((v) => v.address ?? '')),
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+    messageId: parsed.messageId ?? '',
+    headers: parsed.headers,
+    raw,
+  };
+}
+
+/** `saveTo`: also write each message to that folder, for readers in other processes (e2e specs). */
+export async function startSmtpSink(port = 0, options: { saveTo?: string } = {}): Promise<SmtpSink> {
+  if (options.saveTo) mkdirSync(options.saveTo, { recursive: true });
+  const received: ReceivedMail[] = [];
+  let server: SMTPServer | undefined;
+  const sink: SmtpSink = {
+    port,
+    url: '',
+    received,
+    async start() {
+      server = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['STARTTLS', 'AUTH'],
+        logger: false,
+        // Drop open connections at once on stop: an outage, not a polite shutdown.
+        closeTimeout: 50,
+        onData(stream, _session, callback) {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            const raw = Buffer.concat(chunks).toString('utf8');
+            if (options.saveTo) {
+              const name = `${Date.now()}-${String(received.length).padStart(6, '0')}.eml`;
+              // Written whole, then renamed: a reader never sees half a message.
+              writeFileSync(path.join(options.saveTo, `${name}.tmp`), raw);
+              renameSync(path.join(options.saveTo, `${name}.tmp`), path.join(options.saveTo, name));
+            }
+            simpleParser(raw).then(
+              (parsed) => {
+                received.push(toReceived(parsed, raw));
+                callback();
+              },
+              (error: Error) => callback(error),
+            );
+          });
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(sink.port, '127.0.0.1', () => resolve());
+      });
+      const address = server.server.address();
+      if (address && typeof address === 'object') sink.port = address.port;
+      sink.url = `smtp://127.0.0.1:${sink.port}`;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server = undefined;
+    },
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = received.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms (${received.length} received)`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+  await sink.start();
+  return sink;
+}
