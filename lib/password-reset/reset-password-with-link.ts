@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { db } from '@/lib/db/client';
-import { enqueueMailBatch } from '@/lib/mail/outbox';
+import { enqueueMail, enqueueMailBatch } from '@/lib/mail/outbox';
+import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { superAdminResetCompletedMail } from '@/lib/mail/templates/super-admin-reset-completed';
 import { hashPassword } from '@/lib/password/hash';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
@@ -178,6 +179,8 @@ export async function resetPasswordWithLink(
           ...(user.email ? [receipt(user.email, true)] : []),
           ...others.flatMap((admin) => (admin.email ? [receipt(admin.email, false)] : [])),
         ]);
+      } else if (user.email) {
+        await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name }, completedAt));
       }
     });
   } catch (error) {

@@ -91,6 +91,7 @@ describe('using a reset link', () => {
       sessionVersion: user.sessionVersion + 1,
     });
     expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(2);
+    expect(await mailsTo(user.email!, 'password-changed')).toHaveLength(1);
     expect(await resolveSession(signedIn.sessionId)).toBeNull();
     expect((await db().authSession.findUniqueOrThrow({ where: { id: signedIn.sessionId } })).endedAt).not.toBeNull();
 
@@ -150,6 +151,7 @@ describe('using a reset link', () => {
     expect(after.completedAt).not.toBeNull();
     expect(await mailsTo(admin.email!, 'super-admin-reset-completed')).toHaveLength(1);
     expect(await mailsTo(others[0]!.email!, 'super-admin-reset-completed')).toHaveLength(1);
+    expect(await mailsTo(admin.email!, 'password-changed')).toHaveLength(0);
     const audits = await db().auditEvent.findMany({ where: { actorId: admin.id, action: { in: ['PASSWORD_RESET_WITH_LINK', 'SUPER_ADMIN_RESET_COMPLETED'] } } });
     expect(audits.map((a) => a.action).sort()).toEqual(['PASSWORD_RESET_WITH_LINK', 'SUPER_ADMIN_RESET_COMPLETED']);
     expect(await getResetLinkState(token)).toBe('invalid');
