@@ -9,7 +9,8 @@ export function singleLine(label: string, emptyMessage: string, max: number) {
   return z
     .string({ error: emptyMessage })
     .trim()
-    .min(1, emptyMessage)
+    // An empty field gets one message, not every rule after it too.
+    .min(1, { error: emptyMessage, abort: true })
     .max(max, `${label} must be ${max} characters or fewer`)
     .refine((value) => !hasForbiddenCharacters(value), `${label} contains a hidden character. Type it in rather than pasting it`);
 }
@@ -18,7 +19,7 @@ export function paragraphs(label: string, emptyMessage: string, min: number, max
   return z
     .string({ error: emptyMessage })
     .trim()
-    .min(1, emptyMessage)
+    .min(1, { error: emptyMessage, abort: true })
     .min(min, `${label} must be at least ${min} characters`)
     .max(max, `${label} must be ${max} characters or fewer`)
     .refine((value) => !FORBIDDEN_IN_TEXT.test(value), `${label} contains a hidden character. Type it in rather than pasting it`);

@@ -74,7 +74,9 @@ describe('the public super-admin reset form', () => {
     expect(Object.keys(fieldErrors).sort()).toEqual(
       ['attestation', 'fullName', 'jobTitle', 'loginName', 'providerCode', 'reason', 'workEmail', 'workPhone'].sort(),
     );
+    for (const messages of Object.values(fieldErrors)) expect(messages).toHaveLength(1);
     expect(fieldErrors.providerCode).toEqual(['Enter your provider code, for example ACME-NY']);
+    expect(fieldErrors.workPhone).toEqual(['Enter your work phone number, for example +1 512 555 0100']);
     expect(fieldErrors.attestation).toEqual(['Confirm that you are the administrator named in this request']);
     expect(await db().superAdminResetRequest.count()).toBe(before);
   });
