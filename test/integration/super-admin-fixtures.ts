@@ -63,9 +63,12 @@ export function formFor(target: { providerCode: string; loginName: string }, ove
   };
 }
 
+/** The public form's use case without its answer floor, so the suite does not wait 500 ms a time. */
+export const submit = (raw: unknown, ip: string) => submitRequest(raw, ip, { answerFloorMs: 0 });
+
 /** Files the form and returns the stored request. */
 export async function fileRequest(target: { providerCode: string; loginName: string }, overrides: Record<string, string | undefined> = {}) {
-  const result = await submitRequest(formFor(target, overrides), someIp());
+  const result = await submit(formFor(target, overrides), someIp());
   if (!result.ok) throw new Error(`submission refused: ${result.message}`);
   return db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: parseReference(result.reference)! } });
 }

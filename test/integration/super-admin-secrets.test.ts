@@ -8,7 +8,6 @@ import { exportQueue } from '@/lib/super-admin/export-queue';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import { listQueue } from '@/lib/super-admin/list-queue';
 import { recordCallback } from '@/lib/super-admin/record-callback';
-import { submitRequest } from '@/lib/super-admin/submit-request';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
 import {
   agencyWithLoneSuperAdmin,
@@ -17,6 +16,7 @@ import {
   mailsTo,
   NEW_PASSWORD,
   someIp,
+  submit,
   tokenMailedTo,
   vendorActor,
 } from './super-admin-fixtures';
@@ -48,7 +48,7 @@ describe('vendor staff never hold a secret', () => {
     const vendorSaw: unknown[] = [];
     const ip = someIp();
 
-    const submitted = await submitRequest(formFor({ providerCode: agency.code, loginName: admin.loginName }), ip);
+    const submitted = await submit(formFor({ providerCode: agency.code, loginName: admin.loginName }), ip);
     if (!submitted.ok) throw new Error('refused');
     const request = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: submitted.reference } });
     const id = { requestId: request.id };
