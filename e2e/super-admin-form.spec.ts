@@ -1,5 +1,5 @@
-import { uniqueSuffix } from '@/prisma/factories';
-import { createAgency, createUser } from '@/prisma/factories';
+import AxeBuilder from '@axe-core/playwright';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
 import { waitForMail } from './support/mailbox';
 import { expect, test } from './support/test';
@@ -85,4 +85,24 @@ test('[ANONYMOUS] an unknown reset link gets the one clear message, not cached a
   expect(response?.headers()['cache-control']).toContain('no-store');
   await expect(page.getByRole('heading', { name: 'This link cannot be used' })).toBeVisible();
   await expect(page.getByLabel('New password')).toHaveCount(0);
+});
+
+test('[ANONYMOUS and VERIFIER] the form with errors, the status page and a request page pass an accessibility check', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await page.goto('/super-admin-reset');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await page.locator('.error-summary').waitFor();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.goto('/super-admin-reset/status');
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+  const reference = await fileSuperAdminRequest(page, { providerCode: 'NOT-REAL', loginName: 'axe.check' });
+  const vera = await vendorSession(browser, 'vera.verifier@carenotes.example');
+  await vera.page.goto(`/vendor/queue?q=${reference}`);
+  expect((await new AxeBuilder({ page: vera.page }).analyze()).violations).toEqual([]);
+  await vera.page.getByRole('link', { name: reference }).click();
+  await vera.page.getByRole('button', { name: 'Claim this request' }).click();
+  await expect(vera.page.getByRole('status')).toHaveText('You are working this request.');
+  expect((await new AxeBuilder({ page: vera.page }).analyze()).violations).toEqual([]);
+  await vera.close();
 });

@@ -81,7 +81,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
             <tbody>
               {rows.map((row) => (
                 <tr key={row.id}>
-                  <td>
+                  <td className={styles.nowrap}>
                     <Link href={`/vendor/queue/${row.id}`}>{row.reference}</Link>
                   </td>
                   <td>

@@ -33,8 +33,8 @@ function Row({ label, typed, onRecord }: { label: string; typed: ReactNode; onRe
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td>{typed}</td>
-      <td>{onRecord}</td>
+      <td data-label="Typed">{typed}</td>
+      <td data-label="On record">{onRecord}</td>
     </tr>
   );
 }
@@ -44,10 +44,10 @@ function Comparison({ request }: { request: RequestForVerifier }) {
   const none = <span className="muted">—</span>;
   return (
     <div className={styles.tableWrap}>
-      <table className={styles.table}>
+      <table className={`${styles.table} ${styles.stack}`}>
         <thead>
           <tr>
-            <th scope="col" />
+            <td />
             <th scope="col">Typed in the form</th>
             <th scope="col">On record</th>
           </tr>
@@ -78,8 +78,8 @@ function Comparison({ request }: { request: RequestForVerifier }) {
             onRecord={
               account ? (
                 <>
-                  {account.active ? 'Active' : 'Disabled'}, {account.lock}; last signed in{' '}
-                  {account.lastSignInAt ? formatWhen(account.lastSignInAt) : 'never'}
+                  {account.active ? 'Active' : 'Disabled'}, {account.lock};{' '}
+                  {account.lastSignInAt ? `last signed in ${formatWhen(account.lastSignInAt)}` : 'never signed in'}
                 </>
               ) : (
                 none
