@@ -53,11 +53,13 @@ export async function createUser(
 ) {
   const loginName = overrides.loginName ?? `user.${uniqueSuffix()}`;
   const passwordHash = await hashPassword(password);
+  const displayName = overrides.displayName ?? `Test ${loginName}`;
   return database.user.create({
     data: {
       agencyId,
-      displayName: `Test ${loginName}`,
       ...overrides,
+      displayName,
+      nameKey: normalizeKey(displayName),
       loginName,
       loginKey: normalizeKey(loginName),
       passwordHash,

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { VENDOR_PROMISE } from '@/lib/help/guide-steps';
 
 export default function HomePage() {
   return (
@@ -11,11 +12,20 @@ export default function HomePage() {
           <p>With your provider code, login name and password.</p>
         </li>
         <li>
-          <Link href="/help">Can&apos;t sign in?</Link>
+          <Link href="/help">Can’t sign in?</Link>
           <p>Step-by-step help. Your provider administrator can reset your password or unlock your account.</p>
         </li>
+        <li>
+          <a href="/status">System status</a>
+          <p>Whether CareNotes is working, planned maintenance, and e-mail alerts.</p>
+        </li>
       </ul>
-      <p className="notice">CareNotes staff cannot reset passwords, and no one from CareNotes will ever ask for your password.</p>
+      <p className="notice">{VENDOR_PROMISE}</p>
+      <h2>For administrators</h2>
+      <p>
+        Locked out of an administrator account? Ask another administrator at your agency first. If no one can help, use
+        the <a href="/super-admin-reset">super administrator password reset request</a>.
+      </p>
       <p className="muted">
         CareNotes staff: <Link href="/vendor/login">vendor sign in</Link>.
       </p>

@@ -19,3 +19,14 @@ export async function newStaffMember(options: { temporaryPassword?: string; temp
 }
 
 export { db };
+
+/** A staff member of a demo agency (created fresh, so specs do not disturb each other). */
+export async function newMemberOfDemoAgency(codeKey: 'acme-ny' | 'solo-tx', options: { email?: string; loginName?: string } = {}) {
+  const agency = await db().agency.findUniqueOrThrow({ where: { codeKey } });
+  const user = await createUser(db(), agency.id, TEST_PASSWORD, {
+    displayName: `Robin Example ${Math.random().toString(36).slice(2, 6)}`,
+    email: options.email ?? null,
+    ...(options.loginName ? { loginName: options.loginName } : {}),
+  });
+  return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD } };
+}

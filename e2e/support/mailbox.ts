@@ -57,7 +57,7 @@ export async function findMail(query: MailQuery = {}): Promise<DeliveredMail[]> 
 }
 
 /** Waits for the first delivered message that matches (the app's worker polls every 200 ms here). */
-export async function waitForMail(query: MailQuery, timeoutMs = 10_000): Promise<DeliveredMail> {
+export async function waitForMail(query: MailQuery, timeoutMs = 20_000): Promise<DeliveredMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [found] = await findMail(query);

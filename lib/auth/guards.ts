@@ -53,13 +53,13 @@ export type ActionState = {
  * Every server action goes through here: input parsed with zod, the actor loaded and
  * checked against `access`, and only then the use case. Anyone can POST to an action.
  */
-export function defineAction<A extends Access, S extends z.ZodType>(
+export function defineAction<A extends Access, S extends z.ZodType, R extends ActionState = ActionState>(
   name: string,
   access: A,
   schema: S,
-  run: (actor: ActorFor<A>, input: z.infer<S>) => Promise<ActionState>,
+  run: (actor: ActorFor<A>, input: z.infer<S>) => Promise<R>,
 ) {
-  return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
+  return async (_previous: R | ActionState, formData: FormData): Promise<R | ActionState> => {
     const actor = await getActor();
     const decision = decideAccess(actor, access);
     if (decision === 'signed-out') redirect(access.principal === 'vendor' ? '/vendor/login' : '/login');

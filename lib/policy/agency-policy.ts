@@ -29,7 +29,8 @@ export const agencyPolicySchema = z
     hardLockThreshold: bounded('hardLockThreshold', 'failures before a lock that needs an admin'),
     temporaryPasswordHours: bounded('temporaryPasswordHours', 'temporary password lifetime in hours'),
     resetLinkHours: bounded('resetLinkHours', 'reset link lifetime in hours'),
-    onlySuperAdminsResetAdmins: z.boolean(),
+    // A form posts a ticked checkbox as "on" and an unticked one not at all.
+    onlySuperAdminsResetAdmins: z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean()),
   })
   .refine((policy) => policy.hardLockThreshold > policy.softLockThreshold, {
     path: ['hardLockThreshold'],

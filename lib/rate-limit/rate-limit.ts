@@ -13,6 +13,9 @@ export const RATE_LIMITS = {
   superAdminStatusPerAddress: { name: 'sa-status-ip', limit: 30, windowMs: 15 * 60_000 },
   superAdminCancelPerAddress: { name: 'sa-cancel-ip', limit: 20, windowMs: 15 * 60_000 },
   resetLinkSubmitPerAddress: { name: 'reset-link-ip', limit: 20, windowMs: 15 * 60_000 },
+  // "Ask my administrator": enough for a person to retry, not enough to flood an agency's admins.
+  helpRequestPerAddress: { name: 'help-request-ip', limit: 10, windowMs: 60 * 60_000 },
+  helpRequestPerAccount: { name: 'help-request-account', limit: 3, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };

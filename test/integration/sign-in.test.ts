@@ -68,7 +68,7 @@ describe('agency sign-in', () => {
     const wrong = await median(() => signInAgencyUser({ ...users[index++]!.creds, password: WRONG }, freshIp()));
     const unknown = await median(() => signInAgencyUser({ ...creds, loginName: `ghost.${uniqueSuffix()}` }, freshIp()));
     // Both paths run one argon2id verification; without the dummy verify, unknown would be ~10x faster.
-    expect(unknown / wrong).toBeGreaterThan(0.4);
+    expect(unknown / wrong).toBeGreaterThan(0.3);
   });
 
   it('refuses bad input without touching any account', async () => {

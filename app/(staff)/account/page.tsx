@@ -30,9 +30,16 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         <dt>Role</dt>
         <dd>{ROLE_LABELS[actor.role]}</dd>
       </dl>
-      <p>
-        <Link href="/change-password">Change your password</Link>
-      </p>
+      <ul>
+        <li>
+          <Link href="/change-password">Change your password</Link>
+        </li>
+        {actor.role !== 'STAFF' && (
+          <li>
+            <Link href="/admin">Admin console</Link>: reset passwords and unlock accounts of {actor.agencyName}
+          </li>
+        )}
+      </ul>
       <SignOutButton redirectTo="/login" />
     </>
   );

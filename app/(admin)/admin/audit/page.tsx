@@ -1,0 +1,71 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AdminNav } from '@/components/admin/admin-nav';
+import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { auditQuerySchema, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
+import { requirePageActor } from '@/lib/auth/guards';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requirePageActor(ADMIN_ACCESS, '/admin/audit');
+  const query = auditQuerySchema.parse(await searchParams);
+  const { events, hasNextPage } = await listAgencyAudit(actor, query);
+  const names = await namesForAudit(actor, events.flatMap((e) => [e.actorId, e.targetId]));
+  const params = { ...(query.action ? { action: query.action } : {}), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
+  const link = (page: number) => `/admin/audit?${new URLSearchParams({ ...params, page: String(page) })}`;
+  return (
+    <div className="wide-content">
+      <AdminNav actor={actor} current="/admin/audit" />
+      <h1>Audit log</h1>
+      <form method="get" className="filters">
+        <div className="field">
+          <label htmlFor="action">Event</label>
+          <input id="action" name="action" defaultValue={query.action ?? ''} placeholder="e.g. SIGN_IN_FAILURE" spellCheck={false} />
+        </div>
+        <div className="field">
+          <label htmlFor="from">From</label>
+          <input id="from" name="from" type="date" defaultValue={query.from ?? ''} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">To</label>
+          <input id="to" name="to" type="date" defaultValue={query.to ?? ''} />
+        </div>
+        <button className="button" type="submit">
+          Filter
+        </button>
+        <a className="button secondary" href={`/admin/audit/export?${new URLSearchParams(params)}`} download>
+          Download CSV
+        </a>
+      </form>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">When (UTC)</th>
+            <th scope="col">Who</th>
+            <th scope="col">Event</th>
+            <th scope="col">Account</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Address</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((event) => (
+            <tr key={event.seq}>
+              <td>{event.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+              <td>{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
+              <td>{event.action}</td>
+              <td>{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>
+              <td>{event.outcome.toLowerCase()}</td>
+              <td>{event.ip ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav className="pagination" aria-label="Pages">
+        {query.page > 1 && <Link href={link(query.page - 1)}>Newer</Link>}
+        {hasNextPage && <Link href={link(query.page + 1)}>Older</Link>}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AdminNav } from '@/components/admin/admin-nav';
+import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import { requirePageActor } from '@/lib/auth/guards';
+
+export const metadata: Metadata = { title: 'Admin console' };
+
+const ROLE_LABELS = { STAFF: 'Staff', PROVIDER_ADMIN: 'Admin', SUPER_ADMIN: 'Super admin' } as const;
+const FILTERS = [
+  ['all', 'Everyone'],
+  ['locked', 'Locked'],
+  ['must-change', 'Must change password'],
+  ['disabled', 'Disabled'],
+  ['admins', 'Administrators'],
+] as const;
+
+export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requirePageActor(ADMIN_ACCESS, '/admin');
+  const query = userListQuerySchema.parse(await searchParams);
+  const [{ users, hasNextPage }, superAdmins] = await Promise.all([
+    listAgencyUsers(actor, query),
+    countActiveSuperAdmins(actor.agencyId),
+  ]);
+  const pageLink = (page: number) => `/admin?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), filter: query.filter, sort: query.sort, page: String(page) })}`;
+
+  return (
+    <div className="wide-content">
+      <AdminNav actor={actor} current="/admin" />
+      {superAdmins <= 1 && (
+        <p className="notice warning" role="status" data-testid="single-super-admin-warning">
+          Your agency has only one active super administrator. If that person is locked out, nobody in your agency can
+          manage administrators. {actor.role === 'SUPER_ADMIN' ? 'Make a second person super administrator.' : 'Ask your super administrator to name a second one.'}
+        </p>
+      )}
+      <h1>Users</h1>
+      <form method="get" className="filters" role="search">
+        <div className="field">
+          <label htmlFor="q">Name or login name</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ''} autoComplete="off" spellCheck={false} />
+        </div>
+        <div className="field">
+          <label htmlFor="filter">Show</label>
+          <select id="filter" name="filter" defaultValue={query.filter}>
+            {FILTERS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sort">Sort by</label>
+          <select id="sort" name="sort" defaultValue={query.sort}>
+            <option value="last-sign-in">Last sign-in</option>
+            <option value="name">Name</option>
+          </select>
+        </div>
+        <button className="button" type="submit">
+          Search
+        </button>
+      </form>
+      {users.length === 0 ? (
+        <p>No users match.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Login name</th>
+              <th scope="col">Role</th>
+              <th scope="col">State</th>
+              <th scope="col">Last sign-in</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td>
+                  <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link>
+                </td>
+                <td>{user.loginName}</td>
+                <td>{ROLE_LABELS[user.role]}</td>
+                <td>
+                  {user.status === 'DISABLED' && <span className="tag">Disabled</span>}
+                  {user.locked && <span className="tag danger">Locked</span>}
+                  {user.mustChangePassword && <span className="tag warn">Temporary password</span>}
+                </td>
+                <td>{user.lastSignInAt ? user.lastSignInAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav className="pagination" aria-label="Pages">
+        {query.page > 1 && <Link href={pageLink(query.page - 1)}>Previous page</Link>}
+        {hasNextPage && <Link href={pageLink(query.page + 1)}>Next page</Link>}
+      </nav>
+    </div>
+  );
+}

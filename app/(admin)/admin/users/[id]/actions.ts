@@ -1,0 +1,47 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { ADMIN_ACCESS } from '@/lib/admin/access';
+import type { AdminResult } from '@/lib/admin/admin-target';
+import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
+import { issueTemporaryPassword, issueTemporaryPasswordSchema } from '@/lib/admin/issue-temporary-password';
+import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
+import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
+import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { requestClientIp } from '@/lib/http/client-ip';
+
+export type ResetState = ActionState & { temporaryPassword?: string; expiresAt?: string };
+
+function toState(result: AdminResult<unknown>, success: string, userId: string): ActionState {
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath(`/admin/users/${userId}`);
+  return { ok: true, message: success };
+}
+
+export const resetPasswordAction = defineAction(
+  'admin-reset-password',
+  ADMIN_ACCESS,
+  issueTemporaryPasswordSchema,
+  async (actor, input): Promise<ResetState> => {
+    const result = await issueTemporaryPassword(actor, input, await requestClientIp());
+    if (!result.ok) return { ok: false, message: result.message };
+    // The only time the temporary password leaves the server: in this answer, to this admin.
+    return { ok: true, temporaryPassword: result.value.temporaryPassword, expiresAt: result.value.expiresAt.toISOString() };
+  },
+);
+
+export const unlockAction = defineAction('admin-unlock', ADMIN_ACCESS, userIdSchema, async (actor, input) =>
+  toState(await unlockUser(actor, input, await requestClientIp()), 'The account is unlocked. The password has not changed.', input.userId),
+);
+
+export const setStatusAction = defineAction('admin-set-status', ADMIN_ACCESS, setUserStatusSchema, async (actor, input) =>
+  toState(
+    await setUserStatus(actor, input, await requestClientIp()),
+    input.status === 'DISABLED' ? 'The account is disabled and signed out everywhere.' : 'The account is enabled.',
+    input.userId,
+  ),
+);
+
+export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, changeUserRoleSchema, async (actor, input) =>
+  toState(await changeUserRole(actor, input, await requestClientIp()), 'The role is changed. The person has been signed out.', input.userId),
+);

@@ -1,0 +1,145 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AdminNav } from '@/components/admin/admin-nav';
+import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
+import { canAdmin } from '@/lib/admin/permissions';
+import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { requirePageActor } from '@/lib/auth/guards';
+import { AccountActionForm } from './account-action-form';
+import { changeRoleAction, setStatusAction, unlockAction } from './actions';
+import { ResetPasswordPanel } from './reset-password-panel';
+
+export const metadata: Metadata = { title: 'User' };
+
+const ROLE_LABELS = { STAFF: 'Staff', PROVIDER_ADMIN: 'Provider administrator', SUPER_ADMIN: 'Super administrator' } as const;
+const TEMPORARY_LABELS = {
+  none: 'None issued',
+  issued: 'Issued, not used yet',
+  used: 'Used: the person chose their own password',
+  expired: 'Expired before it was used',
+} as const;
+
+const when = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
+
+export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const actor = await requirePageActor(ADMIN_ACCESS, `/admin/users/${id}`);
+  const detail = await getUserForAdmin(actor, id);
+  // Another agency's user simply does not exist here.
+  if (!detail) notFound();
+  const { user, lock, temporaryPassword, recentEvents } = detail;
+  const rules = await getAgencyPolicy(actor.agencyId);
+  const may = (capability: Parameters<typeof canAdmin>[1]) => canAdmin(actor, capability, user, rules);
+  const self = user.id === actor.userId;
+
+  return (
+    <div className="wide-content">
+      <AdminNav actor={actor} current="/admin" />
+      <p>
+        <Link href="/admin">All users</Link>
+      </p>
+      <h1>{user.displayName}</h1>
+      <dl className="summary">
+        <dt>Login name</dt>
+        <dd>{user.loginName}</dd>
+        <dt>Role</dt>
+        <dd>{ROLE_LABELS[user.role]}</dd>
+        <dt>Status</dt>
+        <dd>{user.status === 'ACTIVE' ? 'Active' : 'Disabled'}</dd>
+        <dt>E-mail on record</dt>
+        <dd>{user.email ?? 'None'}</dd>
+        <dt>Last sign-in</dt>
+        <dd>{when(user.lastSignInAt)}</dd>
+        <dt>Password last changed</dt>
+        <dd>{when(user.passwordChangedAt)}</dd>
+      </dl>
+
+      <h2>Lock</h2>
+      {lock.locked ? (
+        <div className="notice warning" data-testid="lock-state">
+          <p>
+            <strong>{lock.hard ? 'Locked until an administrator unlocks it or resets the password.' : `Locked until ${when(lock.lockedUntil)}.`}</strong>
+          </p>
+          <p>
+            {lock.failures} failed sign-in{lock.failures === 1 ? '' : 's'} in a row, first {when(lock.firstFailedAt)}, last {when(lock.lastFailedAt)}
+            {lock.addresses.length > 0 && <>, from {lock.addresses.join(', ')}</>}.
+          </p>
+        </div>
+      ) : (
+        <p data-testid="lock-state">
+          Not locked.{lock.failures > 0 && ` ${lock.failures} recent failed sign-in${lock.failures === 1 ? '' : 's'}${lock.addresses.length ? ` from ${lock.addresses.join(', ')}` : ''}.`}
+        </p>
+      )}
+
+      <h2>Temporary password</h2>
+      <p data-testid="temporary-password-state">
+        {TEMPORARY_LABELS[temporaryPassword.state]}
+        {temporaryPassword.issuedAt && ` (issued ${when(temporaryPassword.issuedAt)}${temporaryPassword.issuedBy ? ` by ${temporaryPassword.issuedBy}` : ''}, valid until ${when(temporaryPassword.expiresAt)})`}
+      </p>
+
+      <h2>Actions</h2>
+      {self ? (
+        <p className="notice">This is your own account. To reset or unlock it, ask another administrator of your agency.</p>
+      ) : (
+        <>
+          {may('users:reset-password').allowed ? (
+            <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} />
+          ) : (
+            <p className="muted">{(may('users:reset-password') as { message: string }).message}</p>
+          )}
+          <div className="actions-row">
+            {lock.locked && may('users:unlock').allowed && <AccountActionForm action={unlockAction} fields={{ userId: user.id }} label="Unlock" secondary />}
+            {may('users:set-status').allowed && (
+              <AccountActionForm
+                action={setStatusAction}
+                fields={{ userId: user.id, status: user.status === 'ACTIVE' ? 'DISABLED' : 'ACTIVE' }}
+                label={user.status === 'ACTIVE' ? 'Disable account' : 'Enable account'}
+                secondary
+              />
+            )}
+          </div>
+          {may('users:change-role').allowed && (
+            <>
+              <h3>Role</h3>
+              <div className="actions-row">
+                {(['STAFF', 'PROVIDER_ADMIN', 'SUPER_ADMIN'] as const)
+                  .filter((role) => role !== user.role)
+                  .map((role) => (
+                    <AccountActionForm key={role} action={changeRoleAction} fields={{ userId: user.id, role }} label={`Make ${ROLE_LABELS[role].toLowerCase()}`} secondary />
+                  ))}
+              </div>
+            </>
+          )}
+        </>
+      )}
+
+      <h2>Recent activity</h2>
+      {recentEvents.length === 0 ? (
+        <p>No recorded activity.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">What</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Address</th>
+            </tr>
+          </thead>
+          <tbody>
+            {recentEvents.map((event) => (
+              <tr key={event.seq}>
+                <td>{when(event.createdAt)}</td>
+                <td>{event.action.toLowerCase().replaceAll('_', ' ')}</td>
+                <td>{event.outcome.toLowerCase()}</td>
+                <td>{event.ip ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { resetPasswordAction, type ResetState } from './actions';
+
+/**
+ * Reset to a temporary password: a confirm step, then the password shown once in a large
+ * box with a copy button. It lives only in this component's state: reloading the page loses it.
+ */
+export function ResetPasswordPanel({ userId, expectedVersion, personName }: { userId: string; expectedVersion: number; personName: string }) {
+  const [state, formAction, pending] = useActionState<ResetState, FormData>(resetPasswordAction, { ok: false });
+  const [confirming, setConfirming] = useState(false);
+  const [copied, setCopied] = useState(false);
+
+  if (state.ok && state.temporaryPassword) {
+    return (
+      <div className="notice success" role="status" aria-live="polite">
+        <h3>Temporary password for {personName}</h3>
+        <p>Give it to {personName} by phone or in person. It is shown only now, and works once, until {new Date(state.expiresAt!).toUTCString()}.</p>
+        <p className="secret-box" data-testid="temporary-password">
+          {state.temporaryPassword}
+        </p>
+        <div className="actions-row">
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => {
+              void navigator.clipboard?.writeText(state.temporaryPassword!).then(() => setCopied(true));
+            }}
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+        <p>Do not write it down or e-mail it. {personName} must choose a new password when signing in with it.</p>
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      {state.message && !state.ok && (
+        <p className="notice warning" role="alert">
+          {state.message}
+        </p>
+      )}
+      {!confirming ? (
+        <button type="button" className="button" onClick={() => setConfirming(true)}>
+          Reset password
+        </button>
+      ) : (
+        <form action={formAction}>
+          <input type="hidden" name="userId" value={userId} />
+          <input type="hidden" name="expectedVersion" value={expectedVersion} />
+          <p>
+            <strong>Reset {personName}’s password?</strong> Their current password stops working, they are signed out
+            everywhere, and the account is unlocked. You will see a temporary password once.
+          </p>
+          <div className="actions-row">
+            <button className="button" type="submit" disabled={pending}>
+              {pending ? 'Resetting…' : 'Yes, reset the password'}
+            </button>
+            <button className="button secondary" type="button" onClick={() => setConfirming(false)} disabled={pending}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+'use client';
+
+import { useActionState, useEffect, useRef } from 'react';
+import { ErrorSummary } from '@/components/ui/error-summary';
+import { Field } from '@/components/ui/field';
+import { VENDOR_PROMISE } from '@/lib/help/guide-steps';
+import { askAdminAction, type AskAdminState } from './actions';
+
+const MESSAGE_MAX_LENGTH = 500;
+
+function refusal(state: AskAdminState): string | null {
+  if (state.status === 'throttled') {
+    return `Too many requests have come from your network. Wait ${state.retryAfterMinutes} minutes and try again, or ask your manager who your administrator is.`;
+  }
+  if (state.status === 'error') {
+    return `Something went wrong and your request was not sent. Try again in a few minutes. If it keeps happening, quote reference ${state.reference}.`;
+  }
+  return null;
+}
+
+export function AskAdminForm() {
+  const [state, formAction, pending] = useActionState<AskAdminState, FormData>(askAdminAction, { status: 'idle' });
+  const confirmation = useRef<HTMLHeadingElement>(null);
+  const problems = useRef<HTMLDivElement>(null);
+
+  // After each answer, move focus to what changed: the confirmation or the error summary.
+  useEffect(() => {
+    if (state.status === 'sent') confirmation.current?.focus();
+    else if (state.status !== 'idle') problems.current?.querySelector<HTMLElement>('.error-summary')?.focus();
+  }, [state]);
+
+  if (state.status === 'sent') {
+    // The same words whether or not the details matched an account: no one learns who has one.
+    return (
+      <div className="notice success" data-testid="ask-admin-sent">
+        <h2 tabIndex={-1} ref={confirmation}>
+          Request received
+        </h2>
+        <p>
+          If the provider code and login name match a CareNotes account, we have told that agency’s administrators that
+          you need help signing in.
+        </p>
+        <p>
+          An administrator should contact you. They can reset your password or unlock your account. For your account’s
+          safety, we do not say who they are or whether the details matched an account.
+        </p>
+        <p>If you hear nothing by the end of the next working day, ask your manager who your CareNotes administrator is.</p>
+        <p>{VENDOR_PROMISE}</p>
+        <p>
+          <a href="/help">Back to the sign-in help guide</a>
+        </p>
+      </div>
+    );
+  }
+
+  const fieldErrors = state.fieldErrors ?? {};
+  const problem = refusal(state);
+  const summary = [
+    ...(['providerCode', 'loginName', 'message'] as const).flatMap((field) =>
+      (fieldErrors[field] ?? []).map((message) => ({ field, message })),
+    ),
+    ...(problem ? [{ message: problem }] : []),
+  ];
+  const values = state.values;
+
+  return (
+    <form action={formAction} noValidate>
+      <div ref={problems}>
+        <ErrorSummary errors={summary} />
+      </div>
+      <Field
+        name="providerCode"
+        label="Provider code"
+        hint="Your agency’s code, for example ACME-NY"
+        autoComplete="organization"
+        autoCapitalize="none"
+        spellCheck={false}
+        defaultValue={values?.providerCode}
+        errors={fieldErrors.providerCode}
+      />
+      <Field
+        name="loginName"
+        label="Login name"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        defaultValue={values?.loginName}
+        errors={fieldErrors.loginName}
+      />
+      <div className={fieldErrors.message ? 'field has-error' : 'field'}>
+        <label htmlFor="message">Message (optional)</label>
+        <span className="hint" id="message-hint">
+          For example, when and how to reach you. Up to {MESSAGE_MAX_LENGTH} characters. Never write your password.
+        </span>
+        {fieldErrors.message?.map((message) => (
+          <span className="field-error" id="message-error" key={message}>
+            <span className="visually-hidden">Error: </span>
+            {message}
+          </span>
+        ))}
+        <textarea
+          id="message"
+          name="message"
+          rows={4}
+          maxLength={MESSAGE_MAX_LENGTH}
+          defaultValue={values?.message}
+          aria-describedby={fieldErrors.message ? 'message-hint message-error' : 'message-hint'}
+          aria-invalid={fieldErrors.message ? true : undefined}
+        />
+      </div>
+      <button className="button" type="submit" disabled={pending}>
+        {pending ? 'Sending…' : 'Send request'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { AskAdminForm } from './ask-admin-form';
+
+export const metadata: Metadata = { title: 'Ask your administrators for help' };
+
+export default function AskAdminPage() {
+  return (
+    <>
+      <p>
+        <a href="/help">Back to the sign-in help guide</a>
+      </p>
+      <h1>Ask your administrators for help</h1>
+      <p className="lead">
+        We will tell your agency’s CareNotes administrators that you cannot sign in. They can reset your password or
+        unlock your account.
+      </p>
+      <p>Enter the details you use to sign in. We do not need your password.</p>
+      <AskAdminForm />
+    </>
+  );
+}

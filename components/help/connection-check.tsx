@@ -1,0 +1,65 @@
+'use client';
+
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { connectionOutcome, type HealthResult } from '@/lib/help/connection-check';
+import { CheckResult } from './check-result';
+import { checkHealth, healthOnce } from './live-data';
+import { useHydrated } from './use-hydrated';
+
+function subscribeToOnline(onChange: () => void) {
+  window.addEventListener('online', onChange);
+  window.addEventListener('offline', onChange);
+  return () => {
+    window.removeEventListener('online', onChange);
+    window.removeEventListener('offline', onChange);
+  };
+}
+
+/** Step 2: the browser's online state, and whether the portal's health endpoint answers. */
+export function ConnectionCheck() {
+  const hydrated = useHydrated();
+  const online = useSyncExternalStore(subscribeToOnline, () => navigator.onLine, () => true);
+  const [health, setHealth] = useState<HealthResult | 'pending'>('pending');
+  const [attempt, setAttempt] = useState(0);
+  const asked = useRef(false);
+
+  useEffect(() => {
+    if (!online) return;
+    let current = true;
+    // The first reading is shared with step 3; "Check again" and coming back online ask anew.
+    const reading = asked.current ? checkHealth() : healthOnce();
+    asked.current = true;
+    reading.then((result) => current && setHealth(result));
+    return () => {
+      current = false;
+    };
+  }, [online, attempt]);
+
+  if (!hydrated) return <div role="status" className="no-print" />;
+  const outcome = connectionOutcome(online, health);
+  return (
+    <div className="no-print">
+      <div role="status" data-testid="connection-check">
+        <CheckResult tone={outcome.tone} title={outcome.title}>
+          {outcome.steps.length > 0 && (
+            <ul>
+              {outcome.steps.map((step) => (
+                <li key={step}>{step}</li>
+              ))}
+            </ul>
+          )}
+        </CheckResult>
+      </div>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => {
+          setHealth('pending');
+          setAttempt((n) => n + 1);
+        }}
+      >
+        Check again
+      </button>
+    </div>
+  );
+}

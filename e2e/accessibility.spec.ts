@@ -1,0 +1,108 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { GUIDE_STEPS } from '@/lib/help/guide-steps';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { db, TEST_PASSWORD } from './support/data';
+import { expect, test } from './support/test';
+
+// WCAG 2.2 AA, as far as a machine can tell: axe-core's rules for levels A and AA of 2.0 to 2.2.
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function expectNoViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const readable = violations.map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(readable).toEqual([]);
+}
+
+const PAGES: { path: string; builtElsewhere?: boolean }[] = [
+  { path: '/' },
+  { path: '/help' },
+  { path: '/login' },
+  { path: '/help/ask-admin' },
+  // Built in parallel by others: scanned once they exist, skipped with a note until then.
+  { path: '/super-admin-reset', builtElsewhere: true },
+  { path: '/status', builtElsewhere: true },
+];
+
+for (const { path, builtElsewhere } of PAGES) {
+  test(`${path} has no WCAG 2.2 A/AA violations axe can find`, async ({ page }) => {
+    const response = await page.goto(path);
+    if (builtElsewhere && response?.status() === 404) {
+      const note = `${path} returns 404 on this build (another issue builds it): not scanned`;
+      console.log(`accessibility: skipped, ${note}`);
+      test.skip(true, note);
+    }
+    expect(response?.status()).toBe(200);
+    // Let live checks settle so their final state is what gets scanned.
+    if (path === '/help') await expect(page.getByTestId('connection-check')).not.toContainText('Checking');
+    await expectNoViolations(page);
+  });
+}
+
+test('/help/ask-admin after a failed submit (error summary, invalid fields) has no violations', async ({ page }) => {
+  await page.goto('/help/ask-admin');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.locator('.error-summary')).toBeVisible();
+  await expectNoViolations(page);
+});
+
+/** Presses Tab until the focused element's accessible text matches; returns what was passed through. */
+async function tabTo(page: Page, target: RegExp, maxPresses = 80): Promise<string[]> {
+  const visited: string[] = [];
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    const label = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return '';
+      const labelled = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+      return (labelled ?? el.getAttribute('aria-label') ?? el.innerText ?? '').trim();
+    });
+    visited.push(label);
+    if (target.test(label)) return visited;
+  }
+  throw new Error(`Tab never reached ${target}; went through: ${visited.join(' | ')}`);
+}
+
+test('[STAFF] can walk the guide and ask their administrators with the keyboard alone', async ({ page }) => {
+  const agency = await createAgency(db());
+  await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `kb.${uniqueSuffix()}`, role: 'PROVIDER_ADMIN', email: `kb.${uniqueSuffix()}@example.test` });
+  const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `keys.${uniqueSuffix()}` });
+
+  await page.route('**/api/status', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+  await page.goto('/help');
+  await expect(page.getByTestId('connection-check')).not.toContainText('Checking');
+
+  // The skip link comes first and lands in the main content.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/help#main$/);
+
+  // Through the contents, every step in order, then down the steps and their controls.
+  const passed = await tabTo(page, /^Check again$/);
+  expect(passed.filter((label) => GUIDE_STEPS.some((step) => step.title === label))).toEqual(GUIDE_STEPS.map((step) => step.title));
+  expect(passed).toContain('Try it here');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('connection-check')).toContainText('CareNotes is answering');
+
+  await tabTo(page, /^Instructions for other browsers$/);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('details.other-browsers')).toHaveAttribute('open', '');
+
+  await tabTo(page, /^Ask your administrators for help$/);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/help\/ask-admin$/);
+
+  await tabTo(page, /^Provider code$/);
+  await page.keyboard.type(agency.code);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(staff.loginName);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Message (optional)')).toBeFocused();
+  await page.keyboard.type('Please phone me at the office.');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Send request' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeFocused();
+  expect(await db().helpRequest.count({ where: { userId: staff.id } })).toBe(1);
+});

@@ -1,0 +1,136 @@
+import { DEMO_PASSWORD } from '@/prisma/seed';
+import { uniqueSuffix } from '@/prisma/factories';
+import { newMemberOfDemoAgency, newStaffMember } from './support/data';
+import { findMail, waitForMail } from './support/mailbox';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+const ADMIN = { providerCode: 'ACME-NY', loginName: 'pat.admin', password: DEMO_PASSWORD };
+const NEW_PASSWORD = 'orchid tractor velvet summit';
+
+test('[PROVIDER_ADMIN] resets a staff member, who signs in with the temporary password, must change it, and lands in the app', async ({ page, browser }) => {
+  const email = `robin.${uniqueSuffix()}@acme-homecare.example`;
+  const { user, creds } = await newMemberOfDemoAgency('acme-ny', { email });
+
+  await signInAsAgencyUser(page, ADMIN);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto(`/admin?q=${encodeURIComponent(user.loginName)}`);
+  await page.getByRole('link', { name: user.displayName }).click();
+  await expect(page.getByRole('heading', { name: user.displayName })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Reset password' }).click();
+  // A double click on the confirm button still issues one password.
+  await page.getByRole('button', { name: 'Yes, reset the password' }).dblclick();
+  const box = page.getByTestId('temporary-password');
+  await expect(box).toHaveText(/^[23456789A-HJ-NP-Z]{16}$/);
+  const temporary = (await box.textContent())!.trim();
+  await expect(page.getByTestId('temporary-password')).toHaveCount(1);
+
+  // Shown once: a reload of the page does not show it again.
+  await page.reload();
+  await expect(page.getByTestId('temporary-password-state')).toContainText('Issued, not used yet');
+  expect(await page.content()).not.toContain(temporary);
+
+  // The staff member is told by mail, without the password.
+  const notice = await waitForMail({ to: email, subjectIncludes: 'reset by your administrator' });
+  expect(notice.raw).not.toContain(temporary);
+
+  const staffPage = await browser.newPage();
+  try {
+    await signInAsAgencyUser(staffPage, { ...creds, password: temporary });
+    await expect(staffPage).toHaveURL(/\/change-password$/);
+    await staffPage.goto('/account');
+    await expect(staffPage).toHaveURL(/\/change-password$/);
+    await staffPage.getByLabel('Current password').fill(temporary);
+    await staffPage.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await staffPage.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+    await staffPage.getByRole('button', { name: 'Change password' }).click();
+    await expect(staffPage).toHaveURL(/\/account\?changed=1$/);
+
+    // The temporary password no longer works.
+    await staffPage.getByRole('button', { name: 'Sign out' }).click();
+    await signInAsAgencyUser(staffPage, { ...creds, password: temporary });
+    await expect(staffPage.locator('.error-summary')).toContainText('The details you entered are not right');
+  } finally {
+    await staffPage.close();
+  }
+  await page.reload();
+  await expect(page.getByTestId('temporary-password-state')).toContainText('Used');
+  // No mail anywhere ever carried the temporary password.
+  for (const mail of await findMail()) expect(mail.raw).not.toContain(temporary);
+});
+
+test('[PROVIDER_ADMIN] unlocks a locked staff member and sees why it was locked', async ({ page }) => {
+  const { user, creds } = await newMemberOfDemoAgency('acme-ny');
+  for (let i = 0; i < 5; i++) {
+    await signInAsAgencyUser(page, { ...creds, password: `wrong ${i} attempt here` });
+    await expect(page.locator('.error-summary')).toBeVisible();
+  }
+  await signInAsAgencyUser(page, ADMIN);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto(`/admin/users/${user.id}`);
+  await expect(page.getByTestId('lock-state')).toContainText('5 failed sign-ins in a row');
+  await expect(page.getByTestId('lock-state')).toContainText('127.0.0.1');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByTestId('lock-state')).toContainText('Not locked.');
+  const other = await page.context().browser()!.newPage();
+  try {
+    await signInAsAgencyUser(other, creds);
+    await expect(other).toHaveURL(/\/account$/);
+  } finally {
+    await other.close();
+  }
+});
+
+test('[PROVIDER_ADMIN] cannot open a user of another agency, nor act on their own account', async ({ page }) => {
+  const { user: foreign } = await newStaffMember();
+  await signInAsAgencyUser(page, ADMIN);
+  await expect(page).toHaveURL(/\/account$/);
+  const response = await page.goto(`/admin/users/${foreign.id}`);
+  expect(response?.status()).toBe(404);
+  await page.goto('/admin?q=pat.admin');
+  await page.getByRole('link', { name: 'Pat Lee' }).click();
+  await expect(page.getByText('This is your own account')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Reset password' })).toHaveCount(0);
+});
+
+test('[SUPER_ADMIN] sees the single-super-admin warning and edits the policy within bounds', async ({ page }) => {
+  await signInAsAgencyUser(page, { providerCode: 'ACME-NY', loginName: 'sam.super', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/admin');
+  await expect(page.getByTestId('single-super-admin-warning')).toBeVisible();
+  await page.getByRole('link', { name: 'Security policy' }).click();
+  await page.getByLabel('Minimum password length').fill('7');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.locator('.error-summary')).toContainText('between 8 and 64');
+  await page.reload();
+  await expect(page.getByLabel('Minimum password length')).toHaveValue('15');
+});
+
+test('[STAFF] and [VERIFIER] cannot reach the admin console', async ({ page, browser }) => {
+  const { creds } = await newMemberOfDemoAgency('acme-ny');
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  expect((await page.goto('/admin'))?.status()).toBe(404);
+  expect((await page.request.get('/admin/audit/export')).status()).toBe(403);
+
+  const vendor = await browser.newPage();
+  try {
+    await signInAsVendor(vendor, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
+    await expect(vendor).toHaveURL(/\/vendor$/);
+    expect((await vendor.goto('/admin'))?.status()).toBe(404);
+    expect((await vendor.request.get('/admin/audit/export')).status()).toBe(403);
+  } finally {
+    await vendor.close();
+  }
+});
+
+test('[PROVIDER_ADMIN] downloads the agency audit log as CSV', async ({ page }) => {
+  await signInAsAgencyUser(page, ADMIN);
+  await expect(page).toHaveURL(/\/account$/);
+  const response = await page.request.get('/admin/audit/export?action=SIGN_IN_SUCCESS');
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toContain('text/csv');
+  const csv = await response.text();
+  expect(csv.split('\r\n')[0]).toContain('seq,time,actor_type');
+  expect(csv).toContain('Pat Lee (pat.admin)');
+});

@@ -1,0 +1,88 @@
+import type { Page } from '@playwright/test';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { db, TEST_PASSWORD } from './support/data';
+import { E2E_BASE_URL } from './support/env';
+import { findMail, waitForMail } from './support/mailbox';
+import { expect, test } from './support/test';
+
+const SUBJECT = 'Help request: someone in your agency cannot sign in to CareNotes';
+
+async function agencyWithAdmins() {
+  const suffix = uniqueSuffix();
+  const agency = await createAgency(db(), { name: `Riverside Care ${suffix}` });
+  const make = (loginName: string, role: 'STAFF' | 'PROVIDER_ADMIN' | 'SUPER_ADMIN', displayName: string) =>
+    createUser(db(), agency.id, TEST_PASSWORD, { loginName, role, displayName, email: `${loginName}.${suffix}@riverside.example` });
+  return {
+    agency,
+    staff: await make('drew.staff', 'STAFF', 'Drew Parker'),
+    admins: [await make('alex.admin', 'PROVIDER_ADMIN', 'Alex Admin'), await make('sky.super', 'SUPER_ADMIN', 'Sky Super')],
+  };
+}
+
+async function ask(page: Page, details: { providerCode: string; loginName: string; message?: string }) {
+  await page.goto('/help/ask-admin');
+  await page.getByLabel('Provider code').fill(details.providerCode);
+  await page.getByLabel('Login name').fill(details.loginName);
+  if (details.message) await page.getByLabel('Message (optional)').fill(details.message);
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const answer = page.getByTestId('ask-admin-sent');
+  await expect(answer).toBeVisible();
+  return (await page.locator('main').innerText()).trim();
+}
+
+test('[STAFF] can ask their administrators: one request, one delivered mail per admin; an unknown account gets the same page and nothing', async ({
+  page,
+}) => {
+  const { agency, staff, admins } = await agencyWithAdmins();
+
+  const realAnswer = await ask(page, { providerCode: agency.code.toLowerCase(), loginName: 'Drew.Staff', message: 'Locked out after my holiday' });
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeFocused();
+  expect(realAnswer).not.toMatch(/Alex|Sky|admin\./);
+
+  const requests = await db().helpRequest.findMany({ where: { agencyId: agency.id } });
+  expect(requests).toHaveLength(1);
+  expect(requests[0]).toMatchObject({ userId: staff.id, message: 'Locked out after my holiday', status: 'OPEN' });
+
+  for (const admin of admins) {
+    const mail = await waitForMail({ to: admin.email!, subjectIncludes: SUBJECT });
+    expect(mail.text).toContain(`Drew Parker (login name drew.staff) at ${agency.name}`);
+    expect(mail.text).toContain('Locked out after my holiday');
+    expect(mail.links).toContain(`${E2E_BASE_URL}/admin/help-requests`);
+  }
+  expect(await findMail({ to: staff.email!, subjectIncludes: SUBJECT })).toHaveLength(0);
+
+  const unknownAnswer = await ask(page, { providerCode: agency.code, loginName: 'no.such.person', message: 'Locked out after my holiday' });
+  expect(unknownAnswer).toBe(realAnswer);
+  expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
+  // Queued mail is written in the same transaction as the request: none queued means none will be sent.
+  const queued = await db().outboxMessage.count({ where: { template: 'help-request', toAddress: { in: admins.map((a) => a.email!) } } });
+  expect(queued).toBe(admins.length);
+
+  const unknownAgency = await ask(page, { providerCode: 'NO-SUCH-AGENCY', loginName: 'drew.staff', message: 'Locked out after my holiday' });
+  expect(unknownAgency).toBe(realAnswer);
+});
+
+test('empty fields get clear messages linked from the error summary, and what was typed stays', async ({ page }) => {
+  await page.goto('/help/ask-admin');
+  await page.getByLabel('Login name').fill('casey');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link', { name: 'Enter your provider code, for example ACME-NY' })).toHaveAttribute('href', '#providerCode');
+  await expect(page.getByLabel('Provider code')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Login name')).toHaveValue('casey');
+  await expect(page.getByLabel('Message (optional)')).toHaveAttribute('maxlength', '500');
+});
+
+test('the form works without JavaScript', async ({ browser }) => {
+  const { agency } = await agencyWithAdmins();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/help/ask-admin');
+  await page.getByLabel('Provider code').fill(agency.code);
+  await page.getByLabel('Login name').fill('drew.staff');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+  expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
+  await context.close();
+});

@@ -1,0 +1,75 @@
+import { recordAuditAlone } from '@/lib/audit/record';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db, type Tx } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
+import { config } from '@/lib/config';
+import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
+
+export type AdminResult<T = undefined> = { ok: true; value: T } | { ok: false; message: string };
+
+export const TARGET_SELECT = {
+  id: true,
+  agencyId: true,
+  role: true,
+  status: true,
+  loginName: true,
+  displayName: true,
+  email: true,
+  sessionVersion: true,
+} as const;
+
+/**
+ * Loads a user the actor may act on. The agency is part of the query, so a foreign id
+ * finds nothing; every refusal is audited and answered in plain words.
+ */
+export async function loadAdminTarget(actor: AgencyActor, capability: AdminCapability, userId: string, ip: string) {
+  const target = await db().user.findFirst({
+    where: { id: userId, agencyId: actor.agencyId },
+    select: { ...TARGET_SELECT, agency: { select: { onlySuperAdminsResetAdmins: true, name: true, temporaryPasswordHours: true } } },
+  });
+  const decision = target
+    ? canAdmin(actor, capability, target, target.agency)
+    : ({ allowed: false, reason: 'other-agency', message: 'No such user in your agency.' } as const);
+  if (!decision.allowed) {
+    await auditAdminRefusal(actor, capability, userId, decision.reason, ip);
+    return { ok: false as const, message: decision.message };
+  }
+  return { ok: true as const, target: target! };
+}
+
+export async function auditAdminRefusal(
+  actor: AgencyActor,
+  capability: string,
+  targetId: string | null,
+  reason: string,
+  ip: string,
+) {
+  await recordAuditAlone(db(), {
+    actorType: 'USER',
+    actorId: actor.userId,
+    agencyId: actor.agencyId,
+    action: 'ADMIN_ACTION_DENIED',
+    targetType: targetId ? 'User' : null,
+    targetId,
+    ip,
+    outcome: 'DENIED',
+    details: { capability, reason },
+  });
+}
+
+/**
+ * Serializes changes that must keep an agency invariant (always one active super admin) on
+ * PostgreSQL with a row lock on the agency; SQLite transactions already run one at a time.
+ */
+export async function lockAgency(tx: Tx, agencyId: string): Promise<void> {
+  if (databaseKind(config().DATABASE_URL) === 'postgresql') {
+    await tx.$queryRawUnsafe('SELECT "id" FROM "Agency" WHERE "id" = $1 FOR UPDATE', agencyId);
+  }
+}
+
+/** Active super admins left if `excludingUserId` lost the role or was disabled. */
+export async function otherActiveSuperAdmins(tx: Tx, agencyId: string, excludingUserId: string): Promise<number> {
+  return tx.user.count({
+    where: { agencyId, role: 'SUPER_ADMIN', status: 'ACTIVE', id: { not: excludingUserId } },
+  });
+}

@@ -1,0 +1,87 @@
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+
+export type TemporaryPasswordState = 'none' | 'issued' | 'used' | 'expired';
+
+export function temporaryPasswordState(
+  user: { mustChangePassword: boolean; temporaryPasswordIssuedAt: Date | null; temporaryPasswordExpiresAt: Date | null },
+  now: Date,
+): TemporaryPasswordState {
+  if (!user.temporaryPasswordIssuedAt) return 'none';
+  if (!user.mustChangePassword) return 'used';
+  return user.temporaryPasswordExpiresAt && user.temporaryPasswordExpiresAt <= now ? 'expired' : 'issued';
+}
+
+/**
+ * Everything the console shows beside one user: lock state and why, the temporary password's
+ * state (never the password), recent audit events. Null for a user of another agency.
+ */
+export async function getUserForAdmin(actor: AgencyActor, userId: string, now = new Date()) {
+  const user = await db().user.findFirst({
+    where: { id: userId, agencyId: actor.agencyId },
+    select: {
+      id: true,
+      agencyId: true,
+      loginName: true,
+      displayName: true,
+      email: true,
+      phone: true,
+      role: true,
+      status: true,
+      sessionVersion: true,
+      mustChangePassword: true,
+      temporaryPasswordIssuedAt: true,
+      temporaryPasswordIssuedById: true,
+      temporaryPasswordExpiresAt: true,
+      passwordChangedAt: true,
+      failedSignInCount: true,
+      firstFailedSignInAt: true,
+      lastFailedSignInAt: true,
+      lockedUntil: true,
+      hardLockedAt: true,
+      lastSignInAt: true,
+      createdAt: true,
+    },
+  });
+  if (!user) return null;
+
+  const [failures, recentEvents, issuedBy] = await Promise.all([
+    user.firstFailedSignInAt
+      ? db().auditEvent.findMany({
+          where: { targetId: user.id, action: 'SIGN_IN_FAILURE', createdAt: { gte: user.firstFailedSignInAt } },
+          select: { ip: true },
+          take: 200,
+        })
+      : Promise.resolve([]),
+    db().auditEvent.findMany({
+      where: { targetId: user.id, agencyId: actor.agencyId },
+      orderBy: { seq: 'desc' },
+      take: 15,
+      select: { seq: true, createdAt: true, action: true, outcome: true, ip: true, actorType: true, actorId: true },
+    }),
+    user.temporaryPasswordIssuedById
+      ? db().user.findFirst({ where: { id: user.temporaryPasswordIssuedById, agencyId: actor.agencyId }, select: { displayName: true } })
+      : Promise.resolve(null),
+  ]);
+
+  const locked = user.hardLockedAt !== null || (user.lockedUntil !== null && user.lockedUntil > now);
+  return {
+    user,
+    lock: {
+      locked,
+      hard: user.hardLockedAt !== null,
+      lockedUntil: locked && !user.hardLockedAt ? user.lockedUntil : null,
+      failures: user.failedSignInCount,
+      firstFailedAt: user.firstFailedSignInAt,
+      lastFailedAt: user.lastFailedSignInAt,
+      addresses: [...new Set(failures.map((f) => f.ip).filter((ip): ip is string => Boolean(ip)))],
+    },
+    temporaryPassword: {
+      state: temporaryPasswordState(user, now),
+      issuedAt: user.temporaryPasswordIssuedAt,
+      issuedBy: issuedBy?.displayName ?? null,
+      expiresAt: user.temporaryPasswordExpiresAt,
+    },
+    recentEvents,
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
+import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
+import { recordAudit } from '@/lib/audit/record';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
+import { hashPassword } from '@/lib/password/hash';
+import { generateTemporaryPassword } from '@/lib/password/temporary';
+
+export const issueTemporaryPasswordSchema = z.object({
+  userId: z.string().min(1).max(64),
+  /** The account's session version when the admin opened the page: a second submit of the same form changes nothing. */
+  expectedVersion: z.coerce.number().int().min(0),
+});
+
+export type IssuedTemporaryPassword = { temporaryPassword: string; expiresAt: Date };
+
+/**
+ * Resets a user's password to a server-generated temporary one. The admin sees it once; only
+ * its hash is stored. Unlocks the account, ends all its sessions, and mails the owner a notice
+ * without the password (and a receipt to the super admins when the account is an admin's).
+ */
+export async function issueTemporaryPassword(
+  actor: AgencyActor,
+  input: z.infer<typeof issueTemporaryPasswordSchema>,
+  ip: string,
+): Promise<AdminResult<IssuedTemporaryPassword>> {
+  const loaded = await loadAdminTarget(actor, 'users:reset-password', input.userId, ip);
+  if (!loaded.ok) return loaded;
+  const { target } = loaded;
+
+  const temporaryPassword = generateTemporaryPassword();
+  const passwordHash = await hashPassword(temporaryPassword);
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + target.agency.temporaryPasswordHours * 3600_000);
+
+  const done = await db().$transaction(async (tx) => {
+    // Optimistic check: a double submit (or another admin's reset meanwhile) finds a new version.
+    const updated = await tx.user.updateMany({
+      where: { id: target.id, agencyId: actor.agencyId, sessionVersion: input.expectedVersion },
+      data: {
+        passwordHash,
+        mustChangePassword: true,
+        temporaryPasswordIssuedAt: now,
+        temporaryPasswordIssuedById: actor.userId,
+        temporaryPasswordExpiresAt: expiresAt,
+        failedSignInCount: 0,
+        firstFailedSignInAt: null,
+        lastFailedSignInAt: null,
+        lockedUntil: null,
+        hardLockedAt: null,
+        sessionVersion: { increment: 1 },
+      },
+    });
+    if (updated.count !== 1) return false;
+    await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
+    // Earlier reset links stop working: the temporary password is now the way in.
+    await tx.passwordResetToken.updateMany({ where: { userId: target.id, usedAt: null }, data: { usedAt: now } });
+    await recordAudit(tx, {
+      actorType: 'USER',
+      actorId: actor.userId,
+      agencyId: actor.agencyId,
+      action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED',
+      targetType: 'User',
+      targetId: target.id,
+      ip,
+      outcome: 'SUCCESS',
+      details: { targetRole: target.role, expiresAt: expiresAt.toISOString() },
+    });
+    if (target.role !== 'STAFF') {
+      await notifyAdminAccountReset(tx, actor, target, 'temporary password', now);
+    } else if (target.email) {
+      await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name }, actor.displayName, now));
+    }
+    return true;
+  });
+  if (!done) {
+    return { ok: false, message: 'This account changed while you were looking at it (perhaps it was just reset). Reload the page and check before trying again.' };
+  }
+  return { ok: true, value: { temporaryPassword, expiresAt } };
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+
+export const auditQuerySchema = z.object({
+  action: z.string().regex(/^[A-Z_]{1,64}$/).optional().catch(undefined),
+  from: z.iso.date().optional().catch(undefined),
+  to: z.iso.date().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export const AUDIT_PAGE_SIZE = 50;
+
+function whereFor(actor: AgencyActor, query: AuditQuery) {
+  return {
+    agencyId: actor.agencyId,
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.from || query.to
+      ? {
+          createdAt: {
+            ...(query.from ? { gte: new Date(`${query.from}T00:00:00Z`) } : {}),
+            ...(query.to ? { lt: new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+const EVENT_SELECT = {
+  seq: true,
+  createdAt: true,
+  actorType: true,
+  actorId: true,
+  action: true,
+  targetType: true,
+  targetId: true,
+  ip: true,
+  outcome: true,
+  details: true,
+} as const;
+
+/** The agency's own audit records, newest first. */
+export async function listAgencyAudit(actor: AgencyActor, query: AuditQuery) {
+  const rows = await db().auditEvent.findMany({
+    where: whereFor(actor, query),
+    orderBy: { seq: 'desc' },
+    skip: (query.page - 1) * AUDIT_PAGE_SIZE,
+    take: AUDIT_PAGE_SIZE + 1,
+    select: EVENT_SELECT,
+  });
+  return { events: rows.slice(0, AUDIT_PAGE_SIZE), hasNextPage: rows.length > AUDIT_PAGE_SIZE };
+}
+
+/** People named in records, so the console shows names rather than ids (own agency only). */
+export async function namesForAudit(actor: AgencyActor, ids: (string | null)[]) {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  const users = await db().user.findMany({
+    where: { agencyId: actor.agencyId, id: { in: wanted } },
+    select: { id: true, displayName: true, loginName: true },
+  });
+  return new Map(users.map((u) => [u.id, `${u.displayName} (${u.loginName})`]));
+}
+
+function csvCell(value: unknown): string {
+  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
+  // Quote everything; a leading =, +, - or @ would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** CSV of the records matching the query (up to 50,000 rows). */
+export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery): Promise<string> {
+  const rows = await db().auditEvent.findMany({
+    where: whereFor(actor, query),
+    orderBy: { seq: 'asc' },
+    take: 50_000,
+    select: EVENT_SELECT,
+  });
+  const names = await namesForAudit(actor, rows.flatMap((r) => [r.actorId, r.targetId]));
+  const header = ['seq', 'time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'address', 'outcome', 'details'];
+  const lines = rows.map((r) =>
+    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, r.details]
+      .map(csvCell)
+      .join(','),
+  );
+  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
+import type { AgencyActor } from '@/lib/auth/session';
+
+const actor = (role: AgencyActor['role'], overrides: Partial<AgencyActor> = {}): AgencyActor => ({
+  kind: 'agency',
+  sessionId: 's',
+  userId: 'admin-1',
+  agencyId: 'agency-a',
+  agencyCode: 'A',
+  agencyName: 'A',
+  role,
+  loginName: 'admin',
+  displayName: 'Admin',
+  mustChangePassword: false,
+  ...overrides,
+});
+const staffOfA = { id: 'staff-1', agencyId: 'agency-a', role: 'STAFF' as const };
+const adminOfA = { id: 'admin-2', agencyId: 'agency-a', role: 'PROVIDER_ADMIN' as const };
+const staffOfB = { id: 'staff-9', agencyId: 'agency-b', role: 'STAFF' as const };
+
+describe('canAdmin', () => {
+  it('[STAFF] cannot use any console capability', () => {
+    for (const capability of ['users:read', 'users:reset-password', 'users:unlock', 'audit:read'] as AdminCapability[]) {
+      expect(canAdmin(actor('STAFF'), capability).allowed).toBe(false);
+    }
+  });
+
+  it('[PROVIDER_ADMIN] can reset, unlock and disable staff of their own agency', () => {
+    for (const capability of ['users:reset-password', 'users:send-reset-link', 'users:unlock', 'users:set-status'] as AdminCapability[]) {
+      expect(canAdmin(actor('PROVIDER_ADMIN'), capability, staffOfA)).toEqual({ allowed: true });
+    }
+  });
+
+  it('[PROVIDER_ADMIN] cannot act on a user of another agency', () => {
+    expect(canAdmin(actor('PROVIDER_ADMIN'), 'users:reset-password', staffOfB)).toMatchObject({ allowed: false, reason: 'other-agency' });
+    expect(canAdmin(actor('SUPER_ADMIN'), 'users:read', staffOfB)).toMatchObject({ allowed: false, reason: 'other-agency' });
+  });
+
+  it('[PROVIDER_ADMIN] cannot reset, unlock, disable or demote themselves', () => {
+    const self = { id: 'admin-1', agencyId: 'agency-a', role: 'SUPER_ADMIN' as const };
+    for (const capability of ['users:reset-password', 'users:unlock', 'users:set-status', 'users:change-role'] as AdminCapability[]) {
+      expect(canAdmin(actor('SUPER_ADMIN'), capability, self)).toMatchObject({ allowed: false, reason: 'self' });
+    }
+    expect(canAdmin(actor('SUPER_ADMIN'), 'users:read', self)).toEqual({ allowed: true });
+  });
+
+  it('[PROVIDER_ADMIN] can reset another admin unless the policy keeps that to super admins', () => {
+    expect(canAdmin(actor('PROVIDER_ADMIN'), 'users:reset-password', adminOfA, { onlySuperAdminsResetAdmins: false }).allowed).toBe(true);
+    expect(canAdmin(actor('PROVIDER_ADMIN'), 'users:reset-password', adminOfA, { onlySuperAdminsResetAdmins: true })).toMatchObject({
+      allowed: false,
+      reason: 'admins-reset-by-super-admins',
+    });
+    expect(canAdmin(actor('SUPER_ADMIN'), 'users:reset-password', adminOfA, { onlySuperAdminsResetAdmins: true }).allowed).toBe(true);
+    expect(canAdmin(actor('PROVIDER_ADMIN'), 'users:reset-password', staffOfA, { onlySuperAdminsResetAdmins: true }).allowed).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] cannot change roles or the policy; [SUPER_ADMIN] can', () => {
+    expect(canAdmin(actor('PROVIDER_ADMIN'), 'users:change-role', staffOfA).allowed).toBe(false);
+    expect(canAdmin(actor('PROVIDER_ADMIN'), 'policy:edit').allowed).toBe(false);
+    expect(canAdmin(actor('SUPER_ADMIN'), 'users:change-role', staffOfA).allowed).toBe(true);
+    expect(canAdmin(actor('SUPER_ADMIN'), 'policy:edit').allowed).toBe(true);
+  });
+});

@@ -1,0 +1,68 @@
+import type { AgencyActor } from '@/lib/auth/session';
+import type { Role } from '@/lib/generated/sqlite/enums';
+
+// The one table of what an agency administrator may do. Use cases enforce it on the
+// server; pages ask the same function only to decide which buttons to show.
+const ADMINS: readonly Role[] = ['PROVIDER_ADMIN', 'SUPER_ADMIN'];
+const SUPER_ADMINS: readonly Role[] = ['SUPER_ADMIN'];
+
+export const ADMIN_CAPABILITIES = {
+  'users:read': ADMINS,
+  'users:reset-password': ADMINS,
+  'users:send-reset-link': ADMINS,
+  'users:unlock': ADMINS,
+  'users:set-status': ADMINS,
+  'users:change-role': SUPER_ADMINS,
+  'policy:edit': SUPER_ADMINS,
+  'audit:read': ADMINS,
+  'help-requests:handle': ADMINS,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type AdminCapability = keyof typeof ADMIN_CAPABILITIES;
+
+/** Capabilities that act on another person's account: never on one's own ("ask another admin"). */
+const ON_ANOTHER_ACCOUNT = new Set<AdminCapability>([
+  'users:reset-password',
+  'users:send-reset-link',
+  'users:unlock',
+  'users:set-status',
+  'users:change-role',
+]);
+const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-reset-link']);
+
+export type AdminTarget = { id: string; agencyId: string; role: Role };
+export type AgencyRules = { onlySuperAdminsResetAdmins: boolean };
+
+export type AdminDecision =
+  | { allowed: true }
+  | { allowed: false; reason: 'role' | 'other-agency' | 'self' | 'admins-reset-by-super-admins'; message: string };
+
+export function canAdmin(
+  actor: AgencyActor,
+  capability: AdminCapability,
+  target?: AdminTarget,
+  rules?: AgencyRules,
+): AdminDecision {
+  if (!(ADMIN_CAPABILITIES[capability] as readonly Role[]).includes(actor.role)) {
+    return { allowed: false, reason: 'role', message: 'Only a super administrator can do that.' };
+  }
+  if (!target) return { allowed: true };
+  if (target.agencyId !== actor.agencyId) {
+    return { allowed: false, reason: 'other-agency', message: 'No such user in your agency.' };
+  }
+  if (ON_ANOTHER_ACCOUNT.has(capability) && target.id === actor.userId) {
+    return {
+      allowed: false,
+      reason: 'self',
+      message: 'You cannot do this to your own account. Ask another administrator of your agency.',
+    };
+  }
+  if (RESETS.has(capability) && target.role !== 'STAFF' && rules?.onlySuperAdminsResetAdmins && actor.role !== 'SUPER_ADMIN') {
+    return {
+      allowed: false,
+      reason: 'admins-reset-by-super-admins',
+      message: "Your agency's policy lets only super administrators reset an administrator's password.",
+    };
+  }
+  return { allowed: true };
+}

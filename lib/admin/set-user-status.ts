@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { loadAdminTarget, lockAgency, otherActiveSuperAdmins, type AdminResult } from '@/lib/admin/admin-target';
+import { recordAudit } from '@/lib/audit/record';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+
+export const setUserStatusSchema = z.object({
+  userId: z.string().min(1).max(64),
+  status: z.enum(['ACTIVE', 'DISABLED']),
+});
+
+/** Disables (ending every session) or enables an account; the last active super admin stays. */
+export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof setUserStatusSchema>, ip: string): Promise<AdminResult> {
+  const loaded = await loadAdminTarget(actor, 'users:set-status', input.userId, ip);
+  if (!loaded.ok) return loaded;
+  const { target } = loaded;
+  return db().$transaction(async (tx): Promise<AdminResult> => {
+    await lockAgency(tx, actor.agencyId);
+    if (input.status === 'DISABLED' && target.role === 'SUPER_ADMIN' && (await otherActiveSuperAdmins(tx, actor.agencyId, target.id)) === 0) {
+      return { ok: false, message: 'This is the agency’s only active super administrator: make someone else a super administrator first.' };
+    }
+    await tx.user.update({
+      where: { id: target.id },
+      data: { status: input.status, ...(input.status === 'DISABLED' ? { sessionVersion: { increment: 1 } } : {}) },
+    });
+    if (input.status === 'DISABLED') {
+      await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: new Date() } });
+    }
+    await recordAudit(tx, {
+      actorType: 'USER',
+      actorId: actor.userId,
+      agencyId: actor.agencyId,
+      action: input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED',
+      targetType: 'User',
+      targetId: target.id,
+      ip,
+      outcome: 'SUCCESS',
+    });
+    return { ok: true, value: undefined };
+  });
+}

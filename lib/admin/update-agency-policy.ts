@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { auditAdminRefusal, type AdminResult } from '@/lib/admin/admin-target';
+import { canAdmin } from '@/lib/admin/permissions';
+import { recordAudit } from '@/lib/audit/record';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { agencyPolicySchema, type AgencyPolicy } from '@/lib/policy/agency-policy';
+
+export const POLICY_SELECT = {
+  minPasswordLength: true,
+  passwordHistoryCount: true,
+  softLockThreshold: true,
+  hardLockThreshold: true,
+  temporaryPasswordHours: true,
+  resetLinkHours: true,
+  onlySuperAdminsResetAdmins: true,
+} as const;
+
+export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {
+  return db().agency.findUniqueOrThrow({ where: { id: agencyId }, select: POLICY_SELECT });
+}
+
+/** Super admins edit their agency's policy within PRODUCT.md's bounds; the change is audited with before and after. */
+export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip: string): Promise<AdminResult<AgencyPolicy> & { fieldErrors?: Record<string, string[] | undefined> }> {
+  const decision = canAdmin(actor, 'policy:edit');
+  if (!decision.allowed) {
+    await auditAdminRefusal(actor, 'policy:edit', null, decision.reason, ip);
+    return { ok: false, message: decision.message };
+  }
+  const parsed = agencyPolicySchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, message: 'Check the values below.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  }
+  const policy = parsed.data;
+  await db().$transaction(async (tx) => {
+    const before = await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: POLICY_SELECT });
+    await tx.agency.update({ where: { id: actor.agencyId }, data: policy });
+    const changed = Object.fromEntries(
+      (Object.keys(policy) as (keyof AgencyPolicy)[])
+        .filter((key) => before[key] !== policy[key])
+        .map((key) => [key, `${before[key]} -> ${policy[key]}`]),
+    );
+    await recordAudit(tx, {
+      actorType: 'USER',
+      actorId: actor.userId,
+      agencyId: actor.agencyId,
+      action: 'AGENCY_POLICY_UPDATED',
+      targetType: 'Agency',
+      targetId: actor.agencyId,
+      ip,
+      outcome: 'SUCCESS',
+      details: changed,
+    });
+  });
+  return { ok: true, value: policy };
+}

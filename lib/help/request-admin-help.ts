@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { ADMIN_ROLES } from '@/lib/auth/access';
+import { db } from '@/lib/db/client';
+import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
+import { helpRequestMail } from '@/lib/mail/templates/help-request';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { loginNameSchema, normalizeKey, providerCodeSchema } from '@/lib/validation/identifiers';
+
+export const HELP_MESSAGE_MAX_LENGTH = 500;
+
+// Line breaks and tabs are welcome in a message; other control characters and bidi overrides
+// (which can make a mail read differently from what it says) are not.
+const HIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+const helpMessageSchema = z
+  .string()
+  .default('')
+  .transform((value) => value.replace(/\r\n?/g, '\n').trim())
+  .pipe(
+    z
+      .string()
+      .max(HELP_MESSAGE_MAX_LENGTH, `Your message must be ${HELP_MESSAGE_MAX_LENGTH} characters or fewer`)
+      .refine((value) => !HIDDEN_IN_MESSAGE.test(value), 'Your message contains a hidden character. Type it in rather than pasting it'),
+  )
+  .transform((value) => value || null);
+
+export const askAdminSchema = z.object({
+  providerCode: providerCodeSchema,
+  loginName: loginNameSchema,
+  message: helpMessageSchema,
+});
+
+export type AskAdminInput = z.infer<typeof askAdminSchema>;
+
+/** The person asking: anonymous, known only by the address the request came from. */
+export type HelpRequester = { ip: string };
+
+/** `accepted` says nothing about whether the account exists: the page is the same either way. */
+export type AskAdminOutcome = { status: 'accepted' } | { status: 'throttled'; retryAfterSeconds: number };
+
+/**
+ * Every answer takes at least this long, so the work done for a real account (a transaction,
+ * an audit record, one mail per admin) does not tell it apart from an unknown one.
+ */
+export const ASK_ADMIN_MIN_DURATION_MS = 400;
+
+/** The per-account bucket is keyed by a hash: the rate-limit table never holds a login name. */
+function accountSubject(codeKey: string, loginKey: string): string {
+  return createHash('sha256').update(`${codeKey}\n${loginKey}`).digest('hex');
+}
+
+const isDeliverable = (address: string | null): address is string =>
+  address !== null && mailMessageSchema.shape.to.safeParse(address).success;
+
+/**
+ * "Ask my administrator" (/help/ask-admin). For an active account, stores one HelpRequest for the
+ * console's inbox and queues one mail per other active administrator of that agency, with its
+ * audit record, in one transaction. For anything else nothing is stored or queued. Either way the
+ * answer is the same `accepted`, in about the same time, and never names an administrator.
+ */
+export async function requestAdminHelp(
+  requester: HelpRequester,
+  input: AskAdminInput,
+  options: { minDurationMs?: number } = {},
+): Promise<AskAdminOutcome> {
+  const started = Date.now();
+  try {
+    return await handle(requester, input);
+  } finally {
+    const remaining = (options.minDurationMs ?? ASK_ADMIN_MIN_DURATION_MS) - (Date.now() - started);
+    if (remaining > 0) await sleep(remaining);
+  }
+}
+
+async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskAdminOutcome> {
+  const byAddress = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAddress, ip);
+  if (byAddress.limited) {
+    await recordAuditAlone(db(), {
+      actorType: 'ANONYMOUS',
+      action: 'HELP_REQUEST_THROTTLED',
+      outcome: 'DENIED',
+      ip,
+      details: { limit: 'address' },
+    });
+    return { status: 'throttled', retryAfterSeconds: byAddress.retryAfterSeconds };
+  }
+
+  const codeKey = normalizeKey(input.providerCode);
+  const loginKey = normalizeKey(input.loginName);
+  // Counted whether or not the account exists, so the limit itself reveals nothing.
+  const byAccount = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAccount, accountSubject(codeKey, loginKey));
+
+  const agency = await db().agency.findUnique({ where: { codeKey }, select: { id: true, name: true } });
+  const user = agency
+    ? await db().user.findUnique({
+        where: { agencyId_loginKey: { agencyId: agency.id, loginKey } },
+        select: { id: true, loginName: true, displayName: true, status: true },
+      })
+    : null;
+
+  if (!agency || !user || user.status !== 'ACTIVE') {
+    await recordAuditAlone(db(), {
+      actorType: 'ANONYMOUS',
+      agencyId: agency?.id ?? null,
+      action: 'HELP_REQUEST_UNMATCHED',
+      outcome: 'FAILURE',
+      ip,
+      details: { reason: !agency ? 'unknown agency' : !user ? 'unknown user' : 'account disabled' },
+    });
+    return { status: 'accepted' };
+  }
+
+  const audit = { actorType: 'ANONYMOUS', agencyId: agency.id, targetType: 'User', targetId: user.id, ip } as const;
+  if (byAccount.limited) {
+    // The admins were already told within the hour: the person sees the usual answer, and the
+    // admins are not flooded by someone submitting another person's name over and over.
+    await recordAuditAlone(db(), { ...audit, action: 'HELP_REQUEST_THROTTLED', outcome: 'DENIED', details: { limit: 'account' } });
+    return { status: 'accepted' };
+  }
+
+  await db().$transaction(async (tx) => {
+    const request = await tx.helpRequest.create({
+      data: { agencyId: agency.id, userId: user.id, message: input.message, ip },
+      select: { id: true, createdAt: true },
+    });
+    // An admin asking for help is helped by the others: no one acts on their own account.
+    const admins = await tx.user.findMany({
+      where: { agencyId: agency.id, role: { in: [...ADMIN_ROLES] }, status: 'ACTIVE', id: { not: user.id } },
+      select: { displayName: true, email: true },
+    });
+    const recipients = admins.filter((admin) => isDeliverable(admin.email));
+    const queued = await enqueueMailBatch(
+      tx,
+      recipients.map((admin) =>
+        helpRequestMail({
+          to: admin.email!,
+          adminName: admin.displayName,
+          agencyName: agency.name,
+          requester: { displayName: user.displayName, loginName: user.loginName },
+          message: input.message,
+          requestedAt: request.createdAt,
+        }),
+      ),
+    );
+    await recordAudit(tx, {
+      ...audit,
+      action: 'HELP_REQUEST_CREATED',
+      outcome: 'SUCCESS',
+      details: {
+        helpRequestId: request.id,
+        adminsNotified: queued,
+        adminsWithoutAddress: admins.length - recipients.length,
+        withMessage: input.message !== null,
+      },
+    });
+  });
+  return { status: 'accepted' };
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { mailMessageSchema } from '@/lib/mail/outbox';
+import { helpRequestMail } from './help-request';
+
+process.env.APP_URL ??= 'http://localhost:3000';
+
+const base = {
+  to: 'pat.lee@acme-homecare.example',
+  adminName: 'Pat Lee',
+  agencyName: 'Acme Home Care New York',
+  requester: { displayName: 'Jordan Smith', loginName: 'jsmith' },
+  message: null,
+  requestedAt: new Date('2026-11-27T14:05:00Z'),
+};
+
+describe('helpRequestMail', () => {
+  it('tells the admin who asked, when, and where to act, in both parts', () => {
+    const mail = helpRequestMail(base);
+    expect(mail.template).toBe('help-request');
+    expect(mail.to).toBe('pat.lee@acme-homecare.example');
+    expect(mail.subject).toBe('Help request: someone in your agency cannot sign in to CareNotes');
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain('Jordan Smith (login name jsmith) at Acme Home Care New York');
+      expect(part).toContain('Nov 27, 2026, 2:05 PM UTC');
+      expect(part).toMatch(/\/admin\/help-requests/);
+      expect(part).toContain('will never ask you for a password');
+    }
+    expect(mail.text).toContain('They did not leave a message.');
+    expect(mail.sensitive).toBeUndefined();
+    expect(mailMessageSchema.safeParse(mail).success).toBe(true);
+  });
+
+  it('quotes the message in the body only, escaped, and keeps the subject fixed', () => {
+    const message = 'Please call me\r\nBcc: attacker@evil.example\n<script>alert(1)</script>';
+    const mail = helpRequestMail({ ...base, message });
+    expect(mail.subject).toBe('Help request: someone in your agency cannot sign in to CareNotes');
+    expect(mail.headers).toBeUndefined();
+    expect(mail.text).toContain('Bcc: attacker@evil.example');
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(mailMessageSchema.safeParse(mail).success).toBe(true);
+  });
+});

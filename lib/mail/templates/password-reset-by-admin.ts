@@ -1,0 +1,47 @@
+import type { MailMessage } from '@/lib/mail/outbox';
+import { absoluteUrl, renderMail } from '@/lib/mail/render';
+
+type Account = { email: string; displayName: string; agencyName: string };
+
+/** To a staff member whose password an administrator reset. Never holds the temporary password. */
+export function passwordResetByAdminMail(to: Account, adminName: string, when: Date): MailMessage {
+  return {
+    template: 'password-reset-by-admin',
+    to: to.email,
+    ...renderMail({
+      subject: 'Your CareNotes password was reset by your administrator',
+      paragraphs: [
+        `Hello ${to.displayName},`,
+        `${adminName}, an administrator at ${to.agencyName}, reset your CareNotes password on ${when.toUTCString()}.`,
+        'They will give you a temporary password in person or by phone. It is never sent by e-mail. When you sign in with it, you will be asked to choose your own password.',
+        'If you did not ask for this, contact your provider administrator.',
+      ],
+      action: { label: 'Sign in', url: absoluteUrl('/login') },
+      footer: ['CareNotes staff will never ask for your password.'],
+    }),
+  };
+}
+
+/**
+ * The receipt for any reset of an administrator's account, to the agency's super admins and
+ * the account itself: who did it, when, and what to do if nobody expected it.
+ */
+export function adminAccountResetReceiptMail(
+  to: { email: string; displayName: string },
+  reset: { accountName: string; accountLogin: string; agencyName: string; byName: string; method: string; when: Date },
+): MailMessage {
+  return {
+    template: 'admin-reset-receipt',
+    to: to.email,
+    ...renderMail({
+      subject: `Administrator password reset at ${reset.agencyName}`,
+      paragraphs: [
+        `Hello ${to.displayName},`,
+        `The password of the administrator account ${reset.accountName} (${reset.accountLogin}) at ${reset.agencyName} was reset by ${reset.byName} on ${reset.when.toUTCString()} (${reset.method}).`,
+        'This wasn’t expected? Someone may be trying to take over an administrator account. Contact your agency’s other administrators at once, and check the audit log in the admin console.',
+      ],
+      action: { label: 'Open the admin console', url: absoluteUrl('/admin') },
+      footer: ['Every reset of an administrator account is reported to the agency’s super administrators and to the account itself.'],
+    }),
+  };
+}

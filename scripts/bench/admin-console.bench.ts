@@ -1,0 +1,119 @@
+// `npm run bench:admin`: the console's list and search queries on a large scratch database,
+// SQLite and PostgreSQL: 1,000,000 users over 2,000 agencies, one of them with 100,000.
+// Prints p50/p95 per query. BENCH_ADMIN_USERS scales it down for a quick look.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import type { AgencyActor } from '@/lib/auth/session';
+import { createDb, type Db } from '@/lib/db/client';
+import { applyMigrations, startThrowawayPostgres } from '@/lib/db/migrations';
+import { hashPassword } from '@/lib/password/hash';
+
+const TOTAL_USERS = Number(process.env.BENCH_ADMIN_USERS ?? 1_000_000);
+const AGENCIES = 2000;
+const BIG_AGENCY_USERS = Math.round(TOTAL_USERS / 10);
+const SAMPLES = 100;
+const FIRST = ['ana', 'ben', 'carla', 'dev', 'eli', 'fatima', 'george', 'hana', 'ivan', 'jo', 'kemal', 'lena', 'mo', 'nina', 'omar', 'pia'];
+const LAST = ['smith', 'garcia', 'nguyen', 'kowalski', 'okafor', 'rossi', 'schmidt', 'tanaka', 'haddad', 'silva', 'novak', 'brown'];
+
+async function fill(database: Db) {
+  const passwordHash = await hashPassword('bench password not used to sign in');
+  const agencies = Array.from({ length: AGENCIES }, (_, i) => ({
+    id: `agency-${i}`,
+    code: `BENCH-${i}`,
+    codeKey: `bench-${i}`,
+    name: `Bench Agency ${i}`,
+    phoneOnRecord: '+1 555 0100',
+  }));
+  await database.agency.createMany({ data: agencies });
+  const perSmallAgency = Math.floor((TOTAL_USERS - BIG_AGENCY_USERS) / (AGENCIES - 1));
+  const now = Date.now();
+  let made = 0;
+  const started = performance.now();
+  for (let agency = 0; agency < AGENCIES; agency++) {
+    const count = agency === 0 ? BIG_AGENCY_USERS : perSmallAgency;
+    for (let from = 0; from < count; from += 2000) {
+      const rows = Array.from({ length: Math.min(2000, count - from) }, (_, k) => {
+        const n = made + k;
+        const first = FIRST[n % FIRST.length]!;
+        const last = LAST[Math.floor(n / FIRST.length) % LAST.length]!;
+        const login = `${first}.${last}${n}`;
+        return {
+          id: `user-${n}`,
+          agencyId: `agency-${agency}`,
+          loginName: login,
+          loginKey: login,
+          displayName: `${first} ${last}`,
+          nameKey: `${first} ${last}`,
+          passwordHash,
+          role: n % 50 === 0 ? ('PROVIDER_ADMIN' as const) : ('STAFF' as const),
+          mustChangePassword: n % 97 === 0,
+          lockedUntil: n % 101 === 0 ? new Date(now + 600_000) : null,
+          lastSignInAt: n % 10 === 0 ? null : new Date(now - ((n * 7919) % (90 * 86_400)) * 1000),
+        };
+      });
+      await database.user.createMany({ data: rows });
+      made += rows.length;
+    }
+  }
+  return { made, seconds: (performance.now() - started) / 1000 };
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function time(label: string, run: (i: number) => Promise<unknown>) {
+  for (let i = 0; i < 5; i++) await run(i);
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const started = performance.now();
+    await run(i);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`  ${label.padEnd(46)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(6)} ms`);
+}
+
+function actorOf(agencyId: string): AgencyActor {
+  return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false };
+}
+
+async function bench(label: string, url: string) {
+  await applyMigrations(url);
+  const database = createDb(url);
+  // The use case reads the process-wide client: point it at this database.
+  (globalThis as { portalDb?: Db }).portalDb = database;
+  try {
+    const { made, seconds } = await fill(database);
+    console.log(`\n${label}: ${made.toLocaleString('en')} users in ${AGENCIES} agencies (largest ${BIG_AGENCY_USERS.toLocaleString('en')}), filled in ${seconds.toFixed(0)} s`);
+    const big = actorOf('agency-0');
+    const small = (i: number) => actorOf(`agency-${1 + ((i * 37) % (AGENCIES - 1))}`);
+    const q = (query: Record<string, string>) => userListQuerySchema.parse(query);
+    await time('largest agency: list, by last sign-in, page 1', () => listAgencyUsers(big, q({})));
+    await time('largest agency: list, by last sign-in, page 20', () => listAgencyUsers(big, q({ page: '20' })));
+    await time('largest agency: list, by name, page 1', () => listAgencyUsers(big, q({ sort: 'name' })));
+    await time('largest agency: search login name prefix', (i) => listAgencyUsers(big, q({ q: `${FIRST[i % FIRST.length]}.${LAST[i % LAST.length]}` })));
+    await time('largest agency: search name prefix', (i) => listAgencyUsers(big, q({ q: `${FIRST[i % FIRST.length]} ${LAST[(i * 5) % LAST.length]!.slice(0, 3)}` })));
+    await time('largest agency: filter locked', () => listAgencyUsers(big, q({ filter: 'locked' })));
+    await time('largest agency: filter admins', () => listAgencyUsers(big, q({ filter: 'admins' })));
+    await time('small agency: list, by last sign-in', (i) => listAgencyUsers(small(i), q({})));
+    await time('small agency: search name prefix', (i) => listAgencyUsers(small(i), q({ q: FIRST[i % FIRST.length]! })));
+  } finally {
+    await database.$disconnect();
+  }
+}
+
+const folder = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-admin-'));
+try {
+  await bench('SQLite', `file:${path.join(folder, 'bench.db')}`);
+  const postgres = await startThrowawayPostgres();
+  try {
+    await bench('PostgreSQL', postgres.url);
+  } finally {
+    await postgres.stop();
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}

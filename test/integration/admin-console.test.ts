@@ -1,0 +1,292 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { changeUserRole } from '@/lib/admin/change-user-role';
+import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
+import { handleHelpRequest } from '@/lib/admin/help-requests';
+import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
+import { exportAgencyAuditCsv, listAgencyAudit } from '@/lib/admin/list-agency-audit';
+import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import { setUserStatus } from '@/lib/admin/set-user-status';
+import { unlockUser } from '@/lib/admin/unlock-user';
+import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import type { Role } from '@/lib/generated/sqlite/enums';
+import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+
+const PASSWORD = 'granite willow ocean falcon';
+const IP = '192.0.2.10';
+
+async function member(agencyId: string, role: Role = 'STAFF', overrides: Parameters<typeof createUser>[3] = {}) {
+  return createUser(db(), agencyId, PASSWORD, { role, email: `u.${uniqueSuffix()}@agency.example`, ...overrides });
+}
+
+async function signIn(agency: { code: string }, user: { loginName: string }, password = PASSWORD) {
+  return signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, IP);
+}
+
+async function actorFor(agency: { code: string }, user: { loginName: string }): Promise<AgencyActor> {
+  const result = await signIn(agency, user);
+  if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+  return (await resolveSession(result.sessionId)) as AgencyActor;
+}
+
+/** Two agencies: A with a super admin, a provider admin and staff; B with its own staff. */
+async function twoAgencies() {
+  const a = await createAgency(db(), { name: 'Agency Alpha' });
+  const b = await createAgency(db(), { name: 'Agency Beta' });
+  const superAdmin = await member(a.id, 'SUPER_ADMIN', { displayName: 'Sue Super' });
+  const admin = await member(a.id, 'PROVIDER_ADMIN', { displayName: 'Pat Admin' });
+  const staff = await member(a.id, 'STAFF', { displayName: 'Sam Staff' });
+  const foreign = await member(b.id, 'STAFF', { displayName: 'Fay Foreign' });
+  const foreignSuper = await member(b.id, 'SUPER_ADMIN');
+  return {
+    a,
+    b,
+    superAdmin,
+    admin,
+    staff,
+    foreign,
+    foreignSuper,
+    superActor: await actorFor(a, superAdmin),
+    adminActor: await actorFor(a, admin),
+  };
+}
+
+let consoleOutput: string[] = [];
+beforeEach(() => {
+  consoleOutput = [];
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      consoleOutput.push(args.map(String).join(' '));
+    });
+  }
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('temporary password reset', () => {
+  it('[PROVIDER_ADMIN] can reset a staff member: shown once, forced change, unlocked, sessions ended, notice without the password', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    await db().user.update({ where: { id: staff.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
+    const staffSession = await signIn(a, staff);
+    expect(staffSession.ok).toBe(false); // locked
+    await db().user.update({ where: { id: staff.id }, data: { hardLockedAt: null, failedSignInCount: 0 } });
+    const openSession = await signIn(a, staff);
+    await db().user.update({ where: { id: staff.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
+
+    const result = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: staff.sessionVersion }, IP);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const temporary = result.value.temporaryPassword;
+    expect(temporary).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{16}$/);
+    expect(result.value.expiresAt.getTime() - Date.now()).toBeGreaterThan(71 * 3600_000);
+
+    // The session opened before the reset is refused on its next request.
+    expect(await resolveSession(openSession.ok ? openSession.sessionId : '')).toBeNull();
+    const after = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    expect(after).toMatchObject({ mustChangePassword: true, hardLockedAt: null, failedSignInCount: 0 });
+    expect((await signIn(a, staff)).ok).toBe(false);
+    const withTemporary = await signIn(a, staff, temporary);
+    expect(withTemporary.ok).toBe(true);
+    expect(await resolveSession(withTemporary.ok ? withTemporary.sessionId : '')).toMatchObject({ mustChangePassword: true });
+
+    const notice = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: staff.email!, template: 'password-reset-by-admin' } });
+    // The temporary password is nowhere but in the admin's answer.
+    const everywhere = JSON.stringify([
+      notice,
+      await db().outboxMessage.findMany({ where: { createdAt: { gte: new Date(Date.now() - 60_000) } } }),
+      await db().auditEvent.findMany({ where: { targetId: staff.id } }),
+      await getUserForAdmin(adminActor, staff.id),
+      consoleOutput,
+    ]);
+    expect(everywhere).not.toContain(temporary);
+    expect(everywhere).not.toContain(after.passwordHash);
+  });
+
+  it('a double submit leaves exactly one temporary password valid', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const input = { userId: staff.id, expectedVersion: staff.sessionVersion };
+    const [first, second] = await Promise.all([issueTemporaryPassword(adminActor, input, IP), issueTemporaryPassword(adminActor, input, IP)]);
+    const winners = [first, second].filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    const loser = [first, second].find((r) => !r.ok)!;
+    expect(loser.ok ? '' : loser.message).toMatch(/changed while you were looking/);
+    const temporary = winners[0]!.ok ? winners[0]!.value.temporaryPassword : '';
+    expect((await signIn(a, staff, temporary)).ok).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] resetting another admin mails a receipt to the super admins and to the account', async () => {
+    const { a, adminActor, superAdmin } = await twoAgencies();
+    const otherAdmin = await member(a.id, 'PROVIDER_ADMIN');
+    const result = await issueTemporaryPassword(adminActor, { userId: otherAdmin.id, expectedVersion: otherAdmin.sessionVersion }, IP);
+    expect(result.ok).toBe(true);
+    const receipts = await db().outboxMessage.findMany({ where: { template: 'admin-reset-receipt', toAddress: { in: [superAdmin.email!, otherAdmin.email!] } } });
+    expect(receipts.map((r) => r.toAddress).sort()).toEqual([superAdmin.email!, otherAdmin.email!].sort());
+    expect(receipts[0]!.textBody).toContain('This wasn’t expected?');
+    expect(receipts[0]!.textBody).toContain('Pat Admin');
+  });
+
+  it('[PROVIDER_ADMIN] cannot reset an admin when the policy keeps that to super admins; [SUPER_ADMIN] can', async () => {
+    const { a, adminActor, superActor } = await twoAgencies();
+    await db().agency.update({ where: { id: a.id }, data: { onlySuperAdminsResetAdmins: true } });
+    const otherAdmin = await member(a.id, 'PROVIDER_ADMIN');
+    const input = { userId: otherAdmin.id, expectedVersion: otherAdmin.sessionVersion };
+    expect(await issueTemporaryPassword(adminActor, input, IP)).toMatchObject({ ok: false });
+    expect(await issueTemporaryPassword(superActor, input, IP)).toMatchObject({ ok: true });
+  });
+});
+
+describe('one agency only, never oneself', () => {
+  it('[PROVIDER_ADMIN] of agency A cannot list, read, reset, unlock, disable or change the role of a user of agency B; every try is audited', async () => {
+    const { adminActor, superActor, foreign } = await twoAgencies();
+    const listed = await listAgencyUsers(adminActor, userListQuerySchema.parse({ q: foreign.loginName }));
+    expect(listed.users).toEqual([]);
+    expect(await getUserForAdmin(adminActor, foreign.id)).toBeNull();
+    const attempts = [
+      issueTemporaryPassword(adminActor, { userId: foreign.id, expectedVersion: foreign.sessionVersion }, IP),
+      unlockUser(adminActor, { userId: foreign.id }, IP),
+      setUserStatus(adminActor, { userId: foreign.id, status: 'DISABLED' }, IP),
+      changeUserRole(superActor, { userId: foreign.id, role: 'PROVIDER_ADMIN' }, IP),
+    ];
+    for (const result of await Promise.all(attempts)) expect(result).toEqual({ ok: false, message: 'No such user in your agency.' });
+    const untouched = await db().user.findUniqueOrThrow({ where: { id: foreign.id } });
+    expect(untouched).toMatchObject({ status: 'ACTIVE', role: 'STAFF', mustChangePassword: false, passwordHash: foreign.passwordHash });
+    expect(await db().auditEvent.count({ where: { targetId: foreign.id, action: 'ADMIN_ACTION_DENIED' } })).toBe(4);
+  });
+
+  it('[SUPER_ADMIN] cannot reset, unlock, disable or demote themselves', async () => {
+    const { superActor, superAdmin } = await twoAgencies();
+    const results = await Promise.all([
+      issueTemporaryPassword(superActor, { userId: superAdmin.id, expectedVersion: superAdmin.sessionVersion }, IP),
+      unlockUser(superActor, { userId: superAdmin.id }, IP),
+      setUserStatus(superActor, { userId: superAdmin.id, status: 'DISABLED' }, IP),
+      changeUserRole(superActor, { userId: superAdmin.id, role: 'STAFF' }, IP),
+    ]);
+    for (const result of results) expect(result.ok ? '' : result.message).toMatch(/Ask another administrator/);
+  });
+
+  it('[STAFF] cannot use any console use case', async () => {
+    const { a, staff, admin } = await twoAgencies();
+    const staffActor = await actorFor(a, staff);
+    expect(await unlockUser(staffActor, { userId: admin.id }, IP)).toMatchObject({ ok: false });
+    expect(await issueTemporaryPassword(staffActor, { userId: admin.id, expectedVersion: admin.sessionVersion }, IP)).toMatchObject({ ok: false });
+    expect(await updateAgencyPolicy(staffActor, { ...DEFAULT_POLICY }, IP)).toMatchObject({ ok: false });
+  });
+});
+
+describe('unlock, disable, roles', () => {
+  it('[PROVIDER_ADMIN] unlocks without changing the password or ending sessions', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const session = await signIn(a, staff);
+    await db().user.update({ where: { id: staff.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
+    expect(await unlockUser(adminActor, { userId: staff.id }, IP)).toEqual({ ok: true, value: undefined });
+    expect(await resolveSession(session.ok ? session.sessionId : '')).not.toBeNull();
+    expect((await signIn(a, staff)).ok).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] disabling ends the sessions; enabling lets the person in again', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const session = await signIn(a, staff);
+    expect((await setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP)).ok).toBe(true);
+    expect(await resolveSession(session.ok ? session.sessionId : '')).toBeNull();
+    expect(await signIn(a, staff)).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await setUserStatus(adminActor, { userId: staff.id, status: 'ACTIVE' }, IP)).ok).toBe(true);
+    expect((await signIn(a, staff)).ok).toBe(true);
+  });
+
+  it('[SUPER_ADMIN] grants and revokes roles; [PROVIDER_ADMIN] cannot', async () => {
+    const { adminActor, superActor, staff } = await twoAgencies();
+    expect(await changeUserRole(adminActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: false });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('PROVIDER_ADMIN');
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'STAFF' }, IP)).toMatchObject({ ok: true });
+  });
+
+  it('never leaves an agency without an active super admin, even when two demote each other at once', async () => {
+    const { a, superActor, superAdmin } = await twoAgencies();
+    const second = await member(a.id, 'SUPER_ADMIN');
+    const secondActor = await actorFor(a, second);
+    const results = await Promise.all([
+      changeUserRole(superActor, { userId: second.id, role: 'STAFF' }, IP),
+      changeUserRole(secondActor, { userId: superAdmin.id, role: 'STAFF' }, IP),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await db().user.count({ where: { agencyId: a.id, role: 'SUPER_ADMIN', status: 'ACTIVE' } })).toBe(1);
+  });
+
+  it('refuses to disable the last active super admin', async () => {
+    const { a, superAdmin } = await twoAgencies();
+    const promoted = await member(a.id, 'SUPER_ADMIN');
+    const promotedActor = await actorFor(a, promoted);
+    expect((await changeUserRole(promotedActor, { userId: promoted.id, role: 'STAFF' }, IP)).ok).toBe(false);
+    expect((await setUserStatus(promotedActor, { userId: superAdmin.id, status: 'DISABLED' }, IP)).ok).toBe(true);
+    const adminActor = await actorFor(a, await member(a.id, 'PROVIDER_ADMIN'));
+    const last = await setUserStatus(adminActor, { userId: promoted.id, status: 'DISABLED' }, IP);
+    expect(last.ok ? '' : last.message).toMatch(/only active super administrator/);
+  });
+});
+
+describe('policy, lists, audit, help requests', () => {
+  it('[SUPER_ADMIN] tightens the policy within bounds; out-of-bounds values change nothing', async () => {
+    const { a, superActor, adminActor } = await twoAgencies();
+    expect(await updateAgencyPolicy(adminActor, { ...DEFAULT_POLICY, minPasswordLength: 20 }, IP)).toMatchObject({ ok: false });
+    const bad = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, minPasswordLength: '7', hardLockThreshold: '500' }, IP);
+    expect(bad.ok).toBe(false);
+    expect(bad.fieldErrors?.minPasswordLength?.[0]).toMatch(/between 8 and 64/);
+    expect(bad.fieldErrors?.hardLockThreshold?.[0]).toMatch(/between 10 and 100/);
+    expect((await db().agency.findUniqueOrThrow({ where: { id: a.id } })).minPasswordLength).toBe(15);
+    const good = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, minPasswordLength: '20', onlySuperAdminsResetAdmins: 'on' }, IP);
+    expect(good.ok).toBe(true);
+    expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, onlySuperAdminsResetAdmins: true });
+  });
+
+  it('lists only the own agency, searches login and name prefixes, and filters', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    await db().user.update({ where: { id: staff.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
+    const list = (q: Record<string, string>) => listAgencyUsers(adminActor, userListQuerySchema.parse(q));
+    expect((await list({})).users.map((u) => u.id).sort()).toEqual(
+      (await db().user.findMany({ where: { agencyId: a.id }, select: { id: true } })).map((u) => u.id).sort(),
+    );
+    expect((await list({ q: 'SAM st' })).users.map((u) => u.id)).toEqual([staff.id]);
+    expect((await list({ q: staff.loginName.toUpperCase() })).users.map((u) => u.id)).toEqual([staff.id]);
+    expect((await list({ filter: 'locked' })).users.map((u) => u.id)).toEqual([staff.id]);
+    expect((await list({ filter: 'admins' })).users).toHaveLength(2);
+    expect((await list({ filter: 'nonsense', page: '-3' })).users.length).toBeGreaterThan(0);
+  });
+
+  it('shows why an account is locked: failures and the addresses they came from', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    for (const ip of ['198.51.100.7', '198.51.100.8']) {
+      await signInAgencyUser({ providerCode: a.code, loginName: staff.loginName, password: 'not the password at all' }, ip);
+    }
+    const detail = await getUserForAdmin(adminActor, staff.id);
+    expect(detail?.lock).toMatchObject({ failures: 2 });
+    expect(detail?.lock.addresses.sort()).toEqual(['198.51.100.7', '198.51.100.8']);
+  });
+
+  it('the audit view and its CSV hold only the own agency’s records, with formulas defused', async () => {
+    const { adminActor, foreign, staff, foreignSuper, b } = await twoAgencies();
+    const foreignActor = await actorFor(b, foreignSuper);
+    await unlockUser(foreignActor, { userId: foreign.id }, '=cmd|calc');
+    await unlockUser(adminActor, { userId: staff.id }, '=HYPERLINK("x")');
+    const { events } = await listAgencyAudit(adminActor, { page: 1 });
+    expect(events.every((e) => e.targetId !== foreign.id)).toBe(true);
+    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' });
+    expect(csv.split('\r\n')[0]).toBe('seq,time,actor_type,actor,action,target_type,target,address,outcome,details');
+    expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(csv).not.toContain(foreign.id);
+    expect(csv).toContain('Sam Staff');
+  });
+
+  it('an admin handles only their own agency’s help requests', async () => {
+    const { a, b, adminActor, staff, foreign } = await twoAgencies();
+    const own = await db().helpRequest.create({ data: { agencyId: a.id, userId: staff.id, message: 'locked out' } });
+    const other = await db().helpRequest.create({ data: { agencyId: b.id, userId: foreign.id } });
+    expect(await handleHelpRequest(adminActor, { requestId: other.id, outcome: 'RESOLVED' }, IP)).toMatchObject({ ok: false });
+    expect((await db().helpRequest.findUniqueOrThrow({ where: { id: other.id } })).status).toBe('OPEN');
+    expect(await handleHelpRequest(adminActor, { requestId: own.id, outcome: 'RESOLVED' }, IP)).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { listHelpRequests } from '@/lib/admin/help-requests';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import {
+  ASK_ADMIN_MIN_DURATION_MS,
+  askAdminSchema,
+  requestAdminHelp,
+  type AskAdminInput,
+} from '@/lib/help/request-admin-help';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+
+const PASSWORD = 'copper lantern rainy tulip';
+const QUICK = { minDurationMs: 0 };
+
+/** A fresh client address per test, so the per-address limit of one test does not touch another. */
+const newIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+async function agencyWithAdmins() {
+  const suffix = uniqueSuffix();
+  const agency = await createAgency(db(), { name: `Harbour Care ${suffix}` });
+  const make = (loginName: string, overrides: Parameters<typeof createUser>[3] = {}) =>
+    createUser(db(), agency.id, PASSWORD, { loginName, email: `${loginName}.${suffix}@harbour.example`, ...overrides });
+  const staff = await make('riley.staff', { displayName: 'Riley Novak' });
+  const admin = await make('pat.admin', { role: 'PROVIDER_ADMIN', displayName: 'Pat Lee' });
+  const superAdmin = await make('sam.super', { role: 'SUPER_ADMIN', displayName: 'Sam Rivera' });
+  await make('gone.admin', { role: 'PROVIDER_ADMIN', status: 'DISABLED' });
+  await make('other.staff');
+  await make('noaddress.admin', { role: 'PROVIDER_ADMIN', email: null });
+  return { agency, staff, admin, superAdmin, suffix };
+}
+
+const input = (providerCode: string, loginName: string, message: string | null = null): AskAdminInput => ({ providerCode, loginName, message });
+
+async function mailsTo(suffix: string) {
+  const rows = await db().outboxMessage.findMany({ where: { toAddress: { endsWith: `.${suffix}@harbour.example` } } });
+  return rows;
+}
+
+describe('asking one’s administrators for help', () => {
+  it('[STAFF] can ask: one request is stored and one mail is queued per active admin of the agency', async () => {
+    const { agency, staff, admin, superAdmin, suffix } = await agencyWithAdmins();
+    const ip = newIp();
+    const outcome = await requestAdminHelp({ ip }, input(agency.code, staff.loginName, 'I am back from leave'), QUICK);
+    expect(outcome).toEqual({ status: 'accepted' });
+
+    const requests = await db().helpRequest.findMany({ where: { agencyId: agency.id } });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ userId: staff.id, message: 'I am back from leave', status: 'OPEN', ip });
+
+    const mails = await mailsTo(suffix);
+    expect(mails.map((mail) => mail.toAddress).sort()).toEqual([admin.email, superAdmin.email].sort());
+    for (const mail of mails) {
+      expect(mail).toMatchObject({ template: 'help-request', status: 'PENDING', sensitive: false, headers: null });
+      expect(mail.subject).toBe('Help request: someone in your agency cannot sign in to CareNotes');
+      expect(mail.textBody).toContain(`Riley Novak (login name ${staff.loginName})`);
+      expect(mail.textBody).toContain('I am back from leave');
+      expect(mail.textBody).toContain('/admin/help-requests');
+      expect(mail.textBody).not.toContain(PASSWORD);
+    }
+
+    const audit = await db().auditEvent.findMany({ where: { targetId: staff.id, action: 'HELP_REQUEST_CREATED' } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorType: 'ANONYMOUS', agencyId: agency.id, outcome: 'SUCCESS', ip });
+    expect(JSON.parse(audit[0]!.details!)).toMatchObject({ helpRequestId: requests[0]!.id, adminsNotified: 2, adminsWithoutAddress: 1, withMessage: true });
+    expect(audit[0]!.details).not.toContain('back from leave');
+  });
+
+  it('matches the provider code and login name in any case and Unicode form', async () => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    const fullwidthCode = [...agency.code.toLowerCase()].map((c) => String.fromCodePoint(c.codePointAt(0)! + (/[a-z0-9]/.test(c) ? 0xfee0 : 0))).join('');
+    await requestAdminHelp({ ip: newIp() }, input(`  ${fullwidthCode} `, staff.loginName.toUpperCase()), QUICK);
+    expect(await db().helpRequest.count({ where: { userId: staff.id } })).toBe(1);
+    expect(await mailsTo(suffix)).toHaveLength(2);
+  });
+
+  it.each([
+    ['an unknown agency', (code: string, login: string) => input(`NO-${code}`, login)],
+    ['an unknown login name', (code: string) => input(code, 'nobody.here')],
+    ['a disabled account', (code: string) => input(code, 'gone.admin')],
+  ])('for %s stores nothing, queues nothing, and answers the same', async (_label, build) => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    const outcome = await requestAdminHelp({ ip: newIp() }, build(agency.code, staff.loginName), QUICK);
+    expect(outcome).toEqual({ status: 'accepted' });
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(0);
+    expect(await mailsTo(suffix)).toHaveLength(0);
+  });
+
+  it('[PROVIDER_ADMIN] asking is helped by the other admins, never mailed about themselves', async () => {
+    const { agency, admin, superAdmin, suffix } = await agencyWithAdmins();
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, admin.loginName), QUICK);
+    expect(await db().helpRequest.count({ where: { userId: admin.id } })).toBe(1);
+    expect((await mailsTo(suffix)).map((mail) => mail.toAddress)).toEqual([superAdmin.email]);
+  });
+
+  it('[STAFF] of one agency never reaches the admins of another', async () => {
+    const first = await agencyWithAdmins();
+    const second = await agencyWithAdmins();
+    await requestAdminHelp({ ip: newIp() }, input(first.agency.code, first.staff.loginName), QUICK);
+    expect(await mailsTo(second.suffix)).toHaveLength(0);
+    expect(await db().helpRequest.count({ where: { agencyId: second.agency.id } })).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] finds the request in their own console inbox; another agency’s admin does not', async () => {
+    const { agency, staff, admin } = await agencyWithAdmins();
+    const other = await agencyWithAdmins();
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'Locked out'), QUICK);
+    const actorFor = async (code: string, loginName: string) => {
+      const result = await signInAgencyUser({ providerCode: code, loginName, password: PASSWORD }, newIp());
+      if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+      return (await resolveSession(result.sessionId)) as AgencyActor;
+    };
+    const inbox = await listHelpRequests(await actorFor(agency.code, admin.loginName));
+    expect(inbox.open.map((request) => [request.user.loginName, request.message])).toEqual([[staff.loginName, 'Locked out']]);
+    const foreign = await listHelpRequests(await actorFor(other.agency.code, other.admin.loginName));
+    expect(foreign.open).toEqual([]);
+  });
+
+  it('throttles one client address, for real and unknown accounts alike', async () => {
+    const { agency, staff } = await agencyWithAdmins();
+    const ip = newIp();
+    const { limit } = RATE_LIMITS.helpRequestPerAddress;
+    for (let i = 0; i < limit; i++) {
+      const outcome = await requestAdminHelp({ ip }, input(agency.code, `unknown.${i}`), QUICK);
+      expect(outcome.status).toBe('accepted');
+    }
+    const real = await requestAdminHelp({ ip }, input(agency.code, staff.loginName), QUICK);
+    const unknown = await requestAdminHelp({ ip }, input(agency.code, 'nobody.at.all'), QUICK);
+    expect(real.status).toBe('throttled');
+    expect(unknown).toEqual(real);
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(0);
+    expect(await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName), QUICK)).toEqual({ status: 'accepted' });
+  });
+
+  it('throttles one account across addresses without telling the person, so admins are not flooded', async () => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    const { limit } = RATE_LIMITS.helpRequestPerAccount;
+    for (let i = 0; i < limit + 2; i++) {
+      expect(await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName), QUICK)).toEqual({ status: 'accepted' });
+    }
+    expect(await db().helpRequest.count({ where: { userId: staff.id } })).toBe(limit);
+    expect(await mailsTo(suffix)).toHaveLength(limit * 2);
+    const throttled = await db().auditEvent.findMany({ where: { targetId: staff.id, action: 'HELP_REQUEST_THROTTLED' } });
+    expect(throttled).toHaveLength(2);
+  });
+
+  it('takes at least the same minimum time whether or not the account exists', async () => {
+    const { agency, staff } = await agencyWithAdmins();
+    for (const loginName of [staff.loginName, 'nobody.here']) {
+      const started = performance.now();
+      await requestAdminHelp({ ip: newIp() }, input(agency.code, loginName));
+      // A few ms of slack for timer rounding: the floor is a sleep, not a measurement.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(ASK_ADMIN_MIN_DURATION_MS - 5);
+    }
+  });
+});
+
+describe('the ask-admin form’s input', () => {
+  const parse = (values: Record<string, unknown>) => askAdminSchema.safeParse({ providerCode: 'ACME-NY', loginName: 'jsmith', ...values });
+
+  it('makes the message optional and keeps line breaks, normalized', () => {
+    expect(parse({}).data?.message).toBeNull();
+    expect(parse({ message: '   ' }).data?.message).toBeNull();
+    expect(parse({ message: ' Call me\r\nafter 3 ' }).data?.message).toBe('Call me\nafter 3');
+  });
+
+  it('bounds the message and refuses hidden characters in it', () => {
+    expect(parse({ message: 'x'.repeat(500) }).success).toBe(true);
+    expect(parse({ message: 'x'.repeat(501) }).error?.issues[0]?.message).toBe('Your message must be 500 characters or fewer');
+    expect(parse({ message: 'evil\u202Etxt.exe' }).success).toBe(false);
+    expect(parse({ message: 'bell\u0007' }).success).toBe(false);
+  });
+
+  it('asks for the provider code and login name with plain messages', () => {
+    const result = askAdminSchema.safeParse({ providerCode: ' ', loginName: '' });
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'Enter your provider code, for example ACME-NY',
+      'Enter your login name',
+    ]);
+  });
+});
