@@ -8,12 +8,23 @@ const securityHeaders = [
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
 ];
 
+/** Pages whose path is a secret (a single-use link): never sent on as a referrer, never stored. */
+const secretLinkHeaders = [
+  { key: 'Referrer-Policy', value: 'no-referrer' },
+  { key: 'Cache-Control', value: 'no-store' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    // Later entries override earlier ones for the same header.
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      { source: '/reset/:token', headers: secretLinkHeaders },
+      { source: '/super-admin-reset/cancel/:token', headers: secretLinkHeaders },
+    ];
   },
 };
 

@@ -6,6 +6,13 @@ export type RateLimitRule = { name: string; limit: number; windowMs: number };
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
   passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
+  // The public super-admin form: per address, and per account named (keyed on what was typed,
+  // so the answer is the same whether or not such an account exists).
+  superAdminRequestPerAddress: { name: 'sa-request-ip', limit: 10, windowMs: 60 * 60_000 },
+  superAdminRequestPerAccount: { name: 'sa-request-account', limit: 5, windowMs: 24 * 60 * 60_000 },
+  superAdminStatusPerAddress: { name: 'sa-status-ip', limit: 30, windowMs: 15 * 60_000 },
+  superAdminCancelPerAddress: { name: 'sa-cancel-ip', limit: 20, windowMs: 15 * 60_000 },
+  resetLinkSubmitPerAddress: { name: 'reset-link-ip', limit: 20, windowMs: 15 * 60_000 },
   // "Ask my administrator": enough for a person to retry, not enough to flood an agency's admins.
   helpRequestPerAddress: { name: 'help-request-ip', limit: 10, windowMs: 60 * 60_000 },
   helpRequestPerAccount: { name: 'help-request-account', limit: 3, windowMs: 60 * 60_000 },

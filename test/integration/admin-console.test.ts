@@ -290,3 +290,29 @@ describe('policy, lists, audit, help requests', () => {
     expect(await handleHelpRequest(adminActor, { requestId: own.id, outcome: 'RESOLVED' }, IP)).toMatchObject({ ok: true });
   });
 });
+
+describe('reset link by e-mail', () => {
+  it('[PROVIDER_ADMIN] mails a single-use link to the address on record; the admin never gets it', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { unseal } = await import('@/lib/mail/seal');
+    const { resetPasswordWithLink } = await import('@/lib/password-reset/reset-password-with-link');
+    const result = await sendResetLink(adminActor, { userId: staff.id }, IP);
+    expect(result).toMatchObject({ ok: true });
+    expect(JSON.stringify(result)).not.toMatch(/\/reset\//);
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: staff.email!, template: 'reset-link' } });
+    const link = /\/reset\/([A-Za-z0-9_-]+)/.exec(unseal(mail.textBody))![1]!;
+    const changed = await resetPasswordWithLink(link, 'brass meadow lantern quietly', 'brass meadow lantern quietly', IP);
+    expect(changed.ok).toBe(true);
+    expect((await signIn(a, staff, 'brass meadow lantern quietly')).ok).toBe(true);
+    expect(JSON.stringify(await db().auditEvent.findMany({ where: { targetId: staff.id } }))).not.toContain(link);
+  });
+
+  it('refuses when there is no e-mail on record', async () => {
+    const { a, adminActor } = await twoAgencies();
+    const noEmail = await member(a.id, 'STAFF', { email: null });
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const result = await sendResetLink(adminActor, { userId: noEmail.id }, IP);
+    expect(result.ok ? '' : result.message).toMatch(/no e-mail address on record/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
 import { db } from '@/lib/db/client';
@@ -15,6 +16,11 @@ export default async function VendorHomePage() {
       <p>
         Signed in as {actor.displayName} ({actor.role === 'VERIFIER' ? 'verifier' : 'status operator'}).
       </p>
+      {actor.role === 'VERIFIER' && (
+        <p>
+          <Link href="/vendor/queue">Super administrator reset requests: the verification queue</Link>
+        </p>
+      )}
       <p className="notice">Vendor accounts cannot see, set or reset any password, and never act inside an agency.</p>
       {actor.role === 'OPERATOR' && (
         <section aria-labelledby="mail-heading">

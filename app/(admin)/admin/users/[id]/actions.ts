@@ -5,6 +5,7 @@ import { ADMIN_ACCESS } from '@/lib/admin/access';
 import type { AdminResult } from '@/lib/admin/admin-target';
 import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
 import { issueTemporaryPassword, issueTemporaryPasswordSchema } from '@/lib/admin/issue-temporary-password';
+import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link';
 import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
 import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
@@ -45,3 +46,9 @@ export const setStatusAction = defineAction('admin-set-status', ADMIN_ACCESS, se
 export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, changeUserRoleSchema, async (actor, input) =>
   toState(await changeUserRole(actor, input, await requestClientIp()), 'The role is changed. The person has been signed out.', input.userId),
 );
+
+export const sendResetLinkAction = defineAction('admin-send-reset-link', ADMIN_ACCESS, sendResetLinkSchema, async (actor, input) => {
+  const result = await sendResetLink(actor, input, await requestClientIp());
+  if (!result.ok) return { ok: false, message: result.message };
+  return { ok: true, message: `A single-use reset link is on its way to ${result.value.sentTo}. You will not see it, and the password stays theirs alone.` };
+});

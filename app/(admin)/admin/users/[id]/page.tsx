@@ -8,7 +8,7 @@ import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { requirePageActor } from '@/lib/auth/guards';
 import { AccountActionForm } from './account-action-form';
-import { changeRoleAction, setStatusAction, unlockAction } from './actions';
+import { changeRoleAction, sendResetLinkAction, setStatusAction, unlockAction } from './actions';
 import { ResetPasswordPanel } from './reset-password-panel';
 
 export const metadata: Metadata = { title: 'User' };
@@ -88,6 +88,11 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} />
           ) : (
             <p className="muted">{(may('users:reset-password') as { message: string }).message}</p>
+          )}
+          {user.email && may('users:send-reset-link').allowed && (
+            <div className="actions-row">
+              <AccountActionForm action={sendResetLinkAction} fields={{ userId: user.id }} label="E-mail a reset link instead" secondary />
+            </div>
           )}
           <div className="actions-row">
             {lock.locked && may('users:unlock').allowed && <AccountActionForm action={unlockAction} fields={{ userId: user.id }} label="Unlock" secondary />}

@@ -1,0 +1,50 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState } from 'react';
+import { PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
+import { summaryOf } from '@/components/super-admin/form-errors';
+import { ErrorSummary } from '@/components/ui/error-summary';
+import type { ResetWithLinkResult } from '@/lib/password-reset/reset-password-with-link';
+import { resetWithLinkAction } from './actions';
+import { LinkCannotBeUsed } from './link-cannot-be-used';
+
+type Props = { token: string; loginName: string; agencyCode: string; minLength: number };
+
+export function ResetForm({ token, loginName, agencyCode, minLength }: Props) {
+  const [state, formAction, pending] = useActionState<ResetWithLinkResult, FormData>(resetWithLinkAction, { ok: false });
+  if (state.ok) {
+    return (
+      <div className="notice success" role="status">
+        <h2 style={{ marginTop: 0 }}>Your new password is set</h2>
+        <p>Your account is unlocked and every earlier session has been signed out.</p>
+        <p style={{ marginBottom: 0 }}>
+          <Link className="button" href="/login">
+            Sign in
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  if (state.linkInvalid) return <LinkCannotBeUsed />;
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} noValidate>
+      <ErrorSummary errors={summaryOf(state, ['newPassword', 'confirmPassword'])} />
+      <input type="hidden" name="token" value={token} />
+      {/* Lets a password manager file the new password under the right account. */}
+      <input type="text" name="username" autoComplete="username" value={`${agencyCode} ${loginName}`} readOnly hidden />
+      <PasswordInputWithCapsLock
+        name="newPassword"
+        label="New password"
+        autoComplete="new-password"
+        hint={`At least ${minLength} characters. Try three or four unrelated words, like "copper lantern rainy tulip".`}
+        errors={errors.newPassword}
+      />
+      <PasswordInputWithCapsLock name="confirmPassword" label="Confirm new password" autoComplete="new-password" errors={errors.confirmPassword} />
+      <button className="button" type="submit" disabled={pending}>
+        {pending ? 'Saving…' : 'Set new password'}
+      </button>
+    </form>
+  );
+}

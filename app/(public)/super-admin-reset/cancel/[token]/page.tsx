@@ -1,0 +1,49 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
+import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
+import { CancelForm } from './cancel-form';
+
+// The path holds a secret: never cached, never sent on as a referrer (headers in next.config.js too).
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Cancel a password reset request', referrer: 'no-referrer', robots: { index: false } };
+
+/** "This wasn't me": opening the link shows the request; only the button cancels it. */
+export default async function CancelRequestPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const request = await getRequestForCancel(token);
+  if (!request) {
+    return (
+      <>
+        <h1>This link no longer works</h1>
+        <p>
+          The request has already been cancelled, completed, rejected or has expired, or the link is not complete. Nothing
+          more is needed.
+        </p>
+        <p>
+          <Link href="/help">Sign-in help guide</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <h1>Cancel this password reset request?</h1>
+      <dl className="summary">
+        <dt>Reference</dt>
+        <dd>{request.reference}</dd>
+        <dt>Account</dt>
+        <dd>
+          {request.accountName} ({request.loginName}), {request.agencyName}
+        </dd>
+        <dt>Sent</dt>
+        <dd>{formatWhen(request.submittedAt)}</dd>
+      </dl>
+      <p>
+        If you did not make this request, or you know the account holder did not, cancel it. CareNotes verifiers will see
+        that it was cancelled from this link, and no reset link will be sent for it.
+      </p>
+      <CancelForm token={token} />
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { formatReference, parseReference } from '@/lib/super-admin/reference';
+
+export const metadata: Metadata = { title: 'Request received' };
+
+// Every accepted request lands here, whether or not it matched an administrator account:
+// the page must not differ in any way between the two.
+export default async function RequestReceivedPage({ searchParams }: { searchParams: Promise<{ reference?: string }> }) {
+  const { reference } = await searchParams;
+  const parsed = parseReference(reference ?? '');
+  return (
+    <>
+      <h1>Request received</h1>
+      {parsed ? (
+        <div className="notice success" role="status">
+          <p style={{ margin: 0 }}>Your reference number is</p>
+          <p style={{ fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '2rem', fontWeight: 700, margin: '0.25rem 0' }} data-testid="reference">
+            {formatReference(parsed)}
+          </p>
+          <p style={{ margin: 0 }}>Write it down. You need it, with your login name, to check the state of your request.</p>
+        </div>
+      ) : (
+        <p className="notice">Your request was received.</p>
+      )}
+      <h2>What happens next</h2>
+      <ol>
+        <li>A CareNotes verifier checks your request against our records.</li>
+        <li>
+          They call your agency’s phone number on record. Make sure the people who answer it know how to reach you.
+        </li>
+        <li>A second verifier approves the request.</li>
+        <li>
+          A single-use link to choose a new password is e-mailed to the address on record for your account. It works once,
+          for up to 24 hours.
+        </li>
+      </ol>
+      <p>
+        When the details match an administrator account, we also tell the account’s e-mail address on record and your
+        agency’s other administrators, so that they can stop a request that someone else made. Requests that are not
+        completed within 7 days expire.
+      </p>
+      <p className="notice">No one from CareNotes will ever ask for your password.</p>
+      <p>
+        <Link href="/super-admin-reset/status">Check the state of your request</Link>
+      </p>
+    </>
+  );
+}

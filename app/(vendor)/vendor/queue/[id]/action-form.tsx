@@ -1,0 +1,48 @@
+'use client';
+
+import { useActionState } from 'react';
+import { CheckboxField } from '@/components/super-admin/checkbox-field';
+import { summaryOf } from '@/components/super-admin/form-errors';
+import { TextAreaField } from '@/components/super-admin/text-area-field';
+import { ErrorSummary } from '@/components/ui/error-summary';
+import type { ActionState } from '@/lib/auth/guards';
+
+export type FieldSpec =
+  | { kind: 'textarea'; name: string; label: string; hint?: string; defaultValue?: string }
+  | { kind: 'checkbox'; name: string; label: string; hint?: string; defaultChecked?: boolean };
+
+type Props = {
+  action: (previous: ActionState, formData: FormData) => Promise<ActionState>;
+  requestId: string;
+  submitLabel: string;
+  /** Distinguishes field ids when a page has several forms. */
+  idPrefix: string;
+  fields?: FieldSpec[];
+  secondary?: boolean;
+};
+
+/** One step of the workflow: a small form whose refusal (and why) shows above it. */
+export function ActionForm({ action, requestId, submitLabel, idPrefix, fields = [], secondary }: Props) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { ok: false });
+  const errors = state.fieldErrors ?? {};
+  const summary = summaryOf(state, fields.map((f) => f.name)).map((entry) => ({
+    ...entry,
+    field: entry.field && fields.some((f) => f.name === entry.field) ? `${idPrefix}-${entry.field}` : undefined,
+  }));
+  return (
+    <form action={formAction} noValidate>
+      <ErrorSummary errors={summary} title={summary.length === 1 && !summary[0]!.field ? 'This could not be done' : undefined} />
+      <input type="hidden" name="requestId" value={requestId} />
+      {fields.map((field) =>
+        field.kind === 'textarea' ? (
+          <TextAreaField key={field.name} id={`${idPrefix}-${field.name}`} name={field.name} label={field.label} hint={field.hint} defaultValue={field.defaultValue} errors={errors[field.name]} rows={4} />
+        ) : (
+          <CheckboxField key={field.name} id={`${idPrefix}-${field.name}`} name={field.name} label={field.label} hint={field.hint} defaultChecked={field.defaultChecked} errors={errors[field.name]} />
+        ),
+      )}
+      <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>
+        {pending ? 'Working…' : submitLabel}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { z } from 'zod';
+import { defineAction, type ActionState } from '@/lib/auth/guards';
+import type { VendorActor } from '@/lib/auth/session';
+import { requestClientIp } from '@/lib/http/client-ip';
+import { approveRequest } from '@/lib/super-admin/approve-request';
+import { claimRequest, requestIdSchema } from '@/lib/super-admin/claim-request';
+import { checklistSchema, recordCallback } from '@/lib/super-admin/record-callback';
+import { rejectRequest, rejectSchema } from '@/lib/super-admin/reject-request';
+import { moreInfoSchema, requestMoreInfo } from '@/lib/super-admin/request-more-info';
+import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
+import { verifyRequest } from '@/lib/super-admin/verify-request';
+
+// One thin action per step; each goes through the gate (verifiers only) and its use case, then
+// reloads the request page with a note of what was done.
+function step<S extends z.ZodType<{ requestId: string }>>(
+  name: string,
+  schema: S,
+  run: (actor: VendorActor, input: z.infer<S>, ip: string) => Promise<ActionState>,
+) {
+  return defineAction(`super-admin-${name}`, VERIFIER_ACCESS, schema, async (actor, input) => {
+    const result = await run(actor, input, await requestClientIp());
+    if (result.ok) redirect(`/vendor/queue/${encodeURIComponent(input.requestId)}?done=${name}`);
+    return result;
+  });
+}
+
+export const claimAction = step('claim', requestIdSchema, claimRequest);
+export const recordCallbackAction = step('checklist', checklistSchema, recordCallback);
+export const verifyAction = step('verify', requestIdSchema, verifyRequest);
+export const requestMoreInfoAction = step('more-info', moreInfoSchema, requestMoreInfo);
+export const approveAction = step('approve', requestIdSchema, approveRequest);
+export const rejectAction = step('reject', rejectSchema, rejectRequest);

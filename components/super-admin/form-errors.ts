@@ -1,0 +1,10 @@
+/** The error summary's entries from an action's result: one per field message, or the general message. */
+export function summaryOf(state: { ok: boolean; message?: string; fieldErrors?: Record<string, string[] | undefined> }, order: string[] = []) {
+  const fieldErrors = state.fieldErrors ?? {};
+  const fields = [...order.filter((f) => f in fieldErrors), ...Object.keys(fieldErrors).filter((f) => !order.includes(f))];
+  const summary: { field?: string; message: string }[] = fields.flatMap((field) =>
+    (fieldErrors[field] ?? []).map((message) => ({ field, message })),
+  );
+  if (summary.length === 0 && !state.ok && state.message) summary.push({ message: state.message });
+  return summary;
+}

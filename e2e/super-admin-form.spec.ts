@@ -1,0 +1,108 @@
+import AxeBuilder from '@axe-core/playwright';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { db, TEST_PASSWORD } from './support/data';
+import { waitForMail } from './support/mailbox';
+import { expect, test } from './support/test';
+import { fileSuperAdminRequest, vendorSession } from './super-admin-support';
+
+test('[ANONYMOUS] an empty form gets an error summary that links to each field', async ({ page }) => {
+  await page.goto('/super-admin-reset');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const summary = page.locator('.error-summary');
+  await expect(summary.getByRole('link', { name: 'Enter your provider code, for example ACME-NY' })).toHaveAttribute('href', '#providerCode');
+  await expect(summary.getByRole('link', { name: 'Enter your work e-mail address' })).toHaveAttribute('href', '#workEmail');
+  await expect(summary.getByRole('link', { name: 'Confirm that you are the administrator named in this request' })).toHaveAttribute('href', '#attestation');
+  await expect(summary.getByRole('link')).toHaveCount(8);
+  await expect(page.getByLabel('Work phone number')).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('[ANONYMOUS] a bad field keeps what was typed and says what to fix', async ({ page }) => {
+  await page.goto('/super-admin-reset');
+  await page.getByLabel('Provider code').fill('ACME-NY');
+  await page.getByLabel('Work e-mail address').fill('not an address');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.locator('.error-summary').getByRole('link', { name: 'Enter an e-mail address in the correct format, like name@example.com' })).toBeVisible();
+  await expect(page.getByLabel('Provider code')).toHaveValue('ACME-NY');
+  await expect(page.getByLabel('Work e-mail address')).toHaveValue('not an address');
+});
+
+test('[ANONYMOUS] the answer is the same page whether or not the details match an administrator', async ({ page }) => {
+  const texts: string[] = [];
+  for (const target of [
+    { providerCode: 'ACME-NY', loginName: 'sam.super', fullName: 'Sam Rivera' },
+    { providerCode: 'NO-SUCH-AGENCY', loginName: 'nobody', fullName: 'Nobody Atall' },
+  ]) {
+    const reference = await fileSuperAdminRequest(page, target);
+    texts.push((await page.locator('main').innerText()).replace(reference, '<reference>'));
+  }
+  expect(texts[1]).toBe(texts[0]);
+});
+
+test('[ANONYMOUS] can look up the state of a request with its reference and login name, and learns nothing from a wrong pair', async ({ page }) => {
+  const reference = await fileSuperAdminRequest(page, { providerCode: 'NOT-REAL', loginName: 'status.checker' });
+  await page.getByRole('link', { name: 'Check the state of your request' }).click();
+  await page.getByLabel('Reference number').fill(reference.toLowerCase());
+  await page.getByLabel('Login name').fill('Status.Checker');
+  await page.getByRole('button', { name: 'Check the state' }).click();
+  await expect(page.getByRole('heading', { name: 'Received' })).toBeVisible();
+
+  await page.getByLabel('Reference number').fill(reference);
+  await page.getByLabel('Login name').fill('someone.else');
+  await page.getByRole('button', { name: 'Check the state' }).click();
+  await expect(page.locator('.error-summary')).toContainText('We could not find a request with that reference number and login name.');
+});
+
+test('[ADMIN on record] “this wasn’t me” from the mailed notice cancels the request, and the verifiers see why', async ({ page, browser }) => {
+  const suffix = uniqueSuffix();
+  const agency = await createAgency(db(), { name: `Canary Care ${suffix}` });
+  const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', displayName: 'Cara Nary', email: `cara.${suffix}@canary.example` });
+  const reference = await fileSuperAdminRequest(page, { providerCode: agency.code, loginName: admin.loginName, fullName: 'Cara Nary' });
+
+  const notice = await waitForMail({ to: admin.email!, subjectIncludes: 'reset your administrator password' });
+  const cancelLink = notice.links.find((link) => link.includes('/super-admin-reset/cancel/'))!;
+  const response = await page.goto(cancelLink);
+  expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+  expect(response?.headers()['cache-control']).toContain('no-store');
+  await expect(page.getByRole('heading', { name: 'Cancel this password reset request?' })).toBeVisible();
+  await expect(page.getByText(reference)).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel this request' }).click();
+  await expect(page.getByRole('status')).toContainText('The request is cancelled.');
+  await page.goto(cancelLink);
+  await expect(page.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
+
+  const vera = await vendorSession(browser, 'vera.verifier@carenotes.example');
+  await vera.page.goto(`/vendor/queue?view=closed&q=${reference}`);
+  await vera.page.getByRole('link', { name: reference }).click();
+  await expect(vera.page.getByTestId('state')).toHaveText('Cancelled (“this wasn’t me”)');
+  await expect(vera.page.getByText(/Cancelled with the “this wasn’t me” link/).first()).toBeVisible();
+  await vera.close();
+});
+
+test('[ANONYMOUS] an unknown reset link gets the one clear message, not cached and not a referrer source', async ({ page }) => {
+  const response = await page.goto(`/reset/${'x'.repeat(43)}`);
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+  expect(response?.headers()['cache-control']).toContain('no-store');
+  await expect(page.getByRole('heading', { name: 'This link cannot be used' })).toBeVisible();
+  await expect(page.getByLabel('New password')).toHaveCount(0);
+});
+
+test('[ANONYMOUS and VERIFIER] the form with errors, the status page and a request page pass an accessibility check', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await page.goto('/super-admin-reset');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await page.locator('.error-summary').waitFor();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.goto('/super-admin-reset/status');
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+  const reference = await fileSuperAdminRequest(page, { providerCode: 'NOT-REAL', loginName: 'axe.check' });
+  const vera = await vendorSession(browser, 'vera.verifier@carenotes.example');
+  await vera.page.goto(`/vendor/queue?q=${reference}`);
+  expect((await new AxeBuilder({ page: vera.page }).analyze()).violations).toEqual([]);
+  await vera.page.getByRole('link', { name: reference }).click();
+  await vera.page.getByRole('button', { name: 'Claim this request' }).click();
+  await expect(vera.page.getByRole('status')).toHaveText('You are working this request.');
+  expect((await new AxeBuilder({ page: vera.page }).analyze()).violations).toEqual([]);
+  await vera.close();
+});

@@ -1,0 +1,50 @@
+import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
+import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
+import { userIdSchema } from '@/lib/admin/unlock-user';
+import { recordAudit } from '@/lib/audit/record';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { resetLinkMail } from '@/lib/mail/templates/reset-link';
+import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
+import type { z } from 'zod';
+
+export const sendResetLinkSchema = userIdSchema;
+
+/**
+ * Instead of a temporary password: mails the account's owner a single-use link to the
+ * address on record, so no one but them ever knows the new password. The admin never sees
+ * the link; nothing changes on the account until the owner uses it.
+ */
+export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof sendResetLinkSchema>, ip: string): Promise<AdminResult<{ sentTo: string }>> {
+  const loaded = await loadAdminTarget(actor, 'users:send-reset-link', input.userId, ip);
+  if (!loaded.ok) return loaded;
+  const { target } = loaded;
+  if (!target.email) {
+    return { ok: false, message: 'This person has no e-mail address on record. Give them a temporary password instead.' };
+  }
+  const email = target.email;
+  const lifetimeHours = (await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
+  await db().$transaction(async (tx) => {
+    const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
+    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, purpose: 'ADMIN_LINK' }));
+    await recordAudit(tx, {
+      actorType: 'USER',
+      actorId: actor.userId,
+      agencyId: actor.agencyId,
+      action: 'ADMIN_RESET_LINK_SENT',
+      targetType: 'User',
+      targetId: target.id,
+      ip,
+      outcome: 'SUCCESS',
+      details: { targetRole: target.role, expiresAt: link.expiresAt.toISOString() },
+    });
+    if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
+  });
+  return { ok: true, value: { sentTo: maskEmail(email) } };
+}
+
+function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}***@${domain}`;
+}

@@ -1,0 +1,62 @@
+import type { Tx } from '@/lib/db/client';
+import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+import { hashSecretToken, newSecretToken } from './secret-token';
+
+export type ResetLinkPurpose = 'ADMIN_LINK' | 'SUPER_ADMIN_REQUEST';
+
+export type IssueResetLinkInput = {
+  userId: string;
+  purpose: ResetLinkPurpose;
+  /** The SuperAdminResetRequest the link completes. */
+  requestId?: string;
+  /** Who caused the link: an agency admin's user id or the approving vendor account's id. */
+  issuedById?: string;
+  /** The agency's `resetLinkHours` (1–24). */
+  lifetimeHours: number;
+  /** A hard end, e.g. the request's own expiry: the link never outlives it. */
+  notAfter?: Date;
+};
+
+/**
+ * Creates a single-use reset link inside the caller's transaction and returns the token for the
+ * caller to mail (lib/mail/templates/reset-link.ts) in the same transaction. Only the SHA-256 is
+ * stored; the token must go nowhere but that mail: not to a log, an audit record or a response.
+ * Any earlier unused link of the same user stops working, so at most one is ever live.
+ */
+export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promise<{ token: string; expiresAt: Date }> {
+  const { min, max } = POLICY_BOUNDS.resetLinkHours;
+  if (!Number.isInteger(input.lifetimeHours) || input.lifetimeHours < min || input.lifetimeHours > max) {
+    throw new RangeError(`reset link lifetime must be ${min}–${max} hours`);
+  }
+  const now = new Date();
+  const byPolicy = new Date(now.getTime() + input.lifetimeHours * 3600_000);
+  const expiresAt = input.notAfter && input.notAfter < byPolicy ? input.notAfter : byPolicy;
+
+  await tx.passwordResetToken.updateMany({
+    where: { userId: input.userId, usedAt: null, expiresAt: { gt: now } },
+    data: { expiresAt: now },
+  });
+  const token = newSecretToken();
+  await tx.passwordResetToken.create({
+    data: {
+      userId: input.userId,
+      tokenHash: hashSecretToken(token),
+      purpose: input.purpose,
+      requestId: input.requestId ?? null,
+      issuedById: input.issuedById ?? null,
+      expiresAt,
+    },
+    select: { id: true },
+  });
+  return { token, expiresAt };
+}
+
+/** Ends every live link of a request (cancelled, expired): used by the super-admin use cases. */
+export async function revokeResetLinksOfRequest(tx: Tx, requestId: string): Promise<number> {
+  const now = new Date();
+  const revoked = await tx.passwordResetToken.updateMany({
+    where: { requestId, usedAt: null, expiresAt: { gt: now } },
+    data: { expiresAt: now },
+  });
+  return revoked.count;
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import type { ActionState } from '@/lib/auth/guards';
+import { db } from '@/lib/db/client';
+import { enqueueMail, enqueueMailBatch } from '@/lib/mail/outbox';
+import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
+import { superAdminResetCompletedMail } from '@/lib/mail/templates/super-admin-reset-completed';
+import { hashPassword } from '@/lib/password/hash';
+import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
+import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { listAgencyAdmins } from '@/lib/super-admin/list-agency-admins';
+import { hashSecretToken, looksLikeSecretToken } from './secret-token';
+
+export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
+
+export const LINK_INVALID_MESSAGE =
+  'This link cannot be used. It has already been used, it has expired, or it is not a complete link.';
+
+const passwordsSchema = z
+  .object({
+    newPassword: z.string().min(1, 'Enter a new password').max(1024, 'Password must be 128 characters or fewer'),
+    confirmPassword: z.string().max(1024, 'Password must be 128 characters or fewer'),
+  })
+  .refine((input) => input.newPassword === input.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'The passwords do not match. Type the new password again.',
+  });
+
+class LinkGone extends Error {}
+
+/**
+ * Sets a new password with a single-use link. The password is checked first (a refused password
+ * leaves the link usable); then one transaction consumes the link with a conditional UPDATE (two
+ * submits race to exactly one winner), sets the password with its history entry, ends every
+ * session, unlocks the account and completes the super-admin request the link belongs to.
+ * The token and its hash never reach a log or an audit record.
+ */
+export async function resetPasswordWithLink(
+  token: string,
+  newPassword: string,
+  confirmPassword: string,
+  ip: string,
+): Promise<ResetWithLinkResult> {
+  if ((await consumeRateLimit(db(), RATE_LIMITS.resetLinkSubmitPerAddress, ip)).limited) {
+    return { ok: false, message: 'Too many attempts from your network. Wait 15 minutes and try again.' };
+  }
+  const invalid = async (reason: string): Promise<ResetWithLinkResult> => {
+    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'RESET_LINK_REFUSED', outcome: 'DENIED', ip, details: { reason } });
+    return { ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE };
+  };
+
+  const now = new Date();
+  const tokenHash = looksLikeSecretToken(token) ? hashSecretToken(token) : null;
+  const link = tokenHash
+    ? await db().passwordResetToken.findUnique({
+        where: { tokenHash },
+        select: { id: true, userId: true, purpose: true, requestId: true, usedAt: true, expiresAt: true },
+      })
+    : null;
+  if (!link) return invalid('unknown link');
+  if (link.usedAt) return invalid('link already used');
+  if (link.expiresAt <= now) return invalid('link expired');
+
+  const user = await db().user.findUniqueOrThrow({
+    where: { id: link.userId },
+    select: {
+      id: true,
+      agencyId: true,
+      status: true,
+      passwordHash: true,
+      loginName: true,
+      displayName: true,
+      email: true,
+      lockedUntil: true,
+      hardLockedAt: true,
+      agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
+      passwordHistory: { orderBy: { createdAt: 'desc' }, take: POLICY_BOUNDS.passwordHistoryCount.max, select: { passwordHash: true } },
+    },
+  });
+  if (user.status !== 'ACTIVE') return invalid('account disabled');
+  const request =
+    link.purpose === 'SUPER_ADMIN_REQUEST' && link.requestId
+      ? await db().superAdminResetRequest.findUnique({ where: { id: link.requestId }, select: { id: true, reference: true, state: true } })
+      : null;
+  if (link.purpose === 'SUPER_ADMIN_REQUEST' && request?.state !== 'APPROVED') return invalid('request no longer approved');
+
+  const parsed = passwordsSchema.safeParse({ newPassword, confirmPassword });
+  if (!parsed.success) {
+    return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  }
+  const problems = checkNewPassword(
+    newPassword,
+    { minLength: user.agency.minPasswordLength },
+    { loginName: user.loginName, displayName: user.displayName, agencyCode: user.agency.code, agencyName: user.agency.name },
+  );
+  if (problems.length > 0) return { ok: false, message: 'Choose a different password.', fieldErrors: { newPassword: problems } };
+  const recent = user.passwordHistory.slice(0, user.agency.passwordHistoryCount).map((entry) => entry.passwordHash);
+  if (await matchesAnyHash(newPassword, [user.passwordHash, ...recent])) {
+    const message = 'Choose a password you have not used recently.';
+    return { ok: false, message, fieldErrors: { newPassword: [message] } };
+  }
+
+  const passwordHash = await hashPassword(newPassword);
+  const audit = { actorType: 'USER', actorId: user.id, agencyId: user.agencyId, ip } as const;
+  try {
+    await db().$transaction(async (tx) => {
+      const completedAt = new Date();
+      const consumed = await tx.passwordResetToken.updateMany({
+        where: { id: link.id, usedAt: null, expiresAt: { gt: completedAt } },
+        data: { usedAt: completedAt },
+      });
+      if (consumed.count !== 1) throw new LinkGone();
+      if (request) {
+        const completed = await tx.superAdminResetRequest.updateMany({
+          where: { id: request.id, state: 'APPROVED' },
+          data: { state: 'COMPLETED', completedAt },
+        });
+        if (completed.count !== 1) throw new LinkGone();
+      }
+      await tx.user.update({
+        where: { id: user.id },
+        data: {
+          passwordHash,
+          passwordChangedAt: completedAt,
+          mustChangePassword: false,
+          temporaryPasswordIssuedAt: null,
+          temporaryPasswordIssuedById: null,
+          temporaryPasswordExpiresAt: null,
+          failedSignInCount: 0,
+          firstFailedSignInAt: null,
+          lastFailedSignInAt: null,
+          lockedUntil: null,
+          hardLockedAt: null,
+          // Every session opened before this moment is refused on its next request.
+          sessionVersion: { increment: 1 },
+        },
+        select: { id: true },
+      });
+      await tx.passwordHistory.create({ data: { userId: user.id, passwordHash } });
+      const ended = await tx.authSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: completedAt } });
+      await tx.passwordResetToken.updateMany({
+        where: { userId: user.id, usedAt: null, expiresAt: { gt: completedAt } },
+        data: { expiresAt: completedAt },
+      });
+      await recordAudit(tx, {
+        ...audit,
+        action: 'PASSWORD_RESET_WITH_LINK',
+        targetType: 'User',
+        targetId: user.id,
+        outcome: 'SUCCESS',
+        details: {
+          purpose: link.purpose,
+          reference: request?.reference ?? null,
+          wasLocked: user.hardLockedAt !== null || (user.lockedUntil !== null && user.lockedUntil > completedAt),
+          sessionsEnded: ended.count,
+        },
+      });
+      if (request) {
+        await recordAudit(tx, {
+          ...audit,
+          action: 'SUPER_ADMIN_RESET_COMPLETED',
+          targetType: 'SuperAdminResetRequest',
+          targetId: request.id,
+          outcome: 'SUCCESS',
+          details: { reference: request.reference },
+        });
+        const others = await listAgencyAdmins(tx, user.agencyId, user.id);
+        const receipt = (to: string, toAccountHolder: boolean) =>
+          superAdminResetCompletedMail({
+            to,
+            toAccountHolder,
+            account: user,
+            agency: user.agency,
+            reference: request.reference,
+            completedAt,
+          });
+        await enqueueMailBatch(tx, [
+          ...(user.email ? [receipt(user.email, true)] : []),
+          ...others.flatMap((admin) => (admin.email ? [receipt(admin.email, false)] : [])),
+        ]);
+      } else if (user.email) {
+        await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name }, completedAt));
+      }
+    });
+  } catch (error) {
+    if (error instanceof LinkGone) return invalid('link used or revoked meanwhile');
+    throw error;
+  }
+  return { ok: true, message: 'Your new password is set. Sign in with it now.' };
+}

@@ -1,0 +1,60 @@
+import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { db } from '@/lib/db/client';
+import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
+import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { transitionWhere } from './state-machine';
+
+export const CANCEL_REASON =
+  'Cancelled with the “this wasn’t me” link from the notice mailed to the account’s addresses on record.';
+
+export type CancelResult = { ok: boolean; message: string };
+
+/**
+ * "This wasn't me": whoever holds the link from the notice cancels the request, at any open
+ * state; a link already mailed for it stops working. Verifiers see the reason in the queue.
+ */
+export async function cancelRequest(token: string, ip: string): Promise<CancelResult> {
+  if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminCancelPerAddress, ip)).limited) {
+    return { ok: false, message: 'Too many attempts from your network. Wait 15 minutes and try again.' };
+  }
+  const gone: CancelResult = {
+    ok: false,
+    message: 'This link no longer works: the request has already been cancelled, completed, rejected or has expired.',
+  };
+  const request = looksLikeSecretToken(token)
+    ? await db().superAdminResetRequest.findUnique({
+        where: { cancelTokenHash: hashSecretToken(token) },
+        select: { id: true, reference: true, agencyId: true, state: true },
+      })
+    : null;
+  if (!request) {
+    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_CANCEL_REFUSED', outcome: 'DENIED', ip });
+    return gone;
+  }
+  return db().$transaction(async (tx) => {
+    const cancelled = await tx.superAdminResetRequest.updateMany({
+      where: transitionWhere('cancel', request.id, null),
+      data: { state: 'CANCELLED', stateReason: CANCEL_REASON },
+    });
+    const ok = cancelled.count === 1;
+    const linksRevoked = ok ? await revokeResetLinksOfRequest(tx, request.id) : 0;
+    await recordAudit(tx, {
+      actorType: 'ANONYMOUS',
+      agencyId: request.agencyId,
+      action: 'SUPER_ADMIN_RESET_CANCELLED',
+      targetType: 'SuperAdminResetRequest',
+      targetId: request.id,
+      ip,
+      outcome: ok ? 'SUCCESS' : 'DENIED',
+      details: { reference: request.reference, from: request.state, linksRevoked },
+    });
+    return ok
+      ? {
+          ok: true,
+          message:
+            'The request is cancelled. No reset link will be sent for it. If you think someone is trying to get into the account, tell your agency’s other administrators.',
+        }
+      : gone;
+  });
+}

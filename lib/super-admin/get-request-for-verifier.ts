@@ -1,0 +1,203 @@
+import type { VendorActor } from '@/lib/auth/session';
+import { isLocked } from '@/lib/auth/lockout';
+import { db } from '@/lib/db/client';
+import { normalizeKey } from '@/lib/validation/identifiers';
+import { NO_EMAIL_ON_RECORD, SAME_VERIFIER } from './approve-request';
+import { listAgencyAdmins } from './list-agency-admins';
+import { vendorNames } from './list-queue';
+import { maskEmail, maskPhone } from './mask';
+import { describeAge, urgencyOf } from './queue-age';
+import { formatReference } from './reference';
+import { availableTransitions, isOpen, OPEN_STATES } from './state-machine';
+import { HISTORY_LABEL, STATE_LABEL } from './state-words';
+import { assertVerifier } from './verifier-guard';
+import { expireRequests } from './expire-requests';
+
+export const RECENT_SIGN_IN_MS = 30 * 24 * 3600_000;
+
+type LockState = 'not locked' | 'locked for a while' | 'locked until an admin unlocks it';
+
+function lockState(account: { lockedUntil: Date | null; hardLockedAt: Date | null }, now: Date): LockState {
+  if (account.hardLockedAt) return 'locked until an admin unlocks it';
+  return isLocked(account, now) ? 'locked for a while' : 'not locked';
+}
+
+/**
+ * One request as a verifier sees it: what was typed beside what is on record. Contact details on
+ * record are masked, except the agency's phone number, which the verifier must call back. Every
+ * select is explicit: no password hash, reset token or cancel-token hash ever leaves this file.
+ */
+export async function getRequestForVerifier(actor: VendorActor, requestId: string, now = new Date()) {
+  assertVerifier(actor);
+  await expireRequests(now);
+  const request = await db().superAdminResetRequest.findUnique({
+    where: { id: requestId },
+    select: {
+      id: true,
+      reference: true,
+      state: true,
+      stateReason: true,
+      createdAt: true,
+      expiresAt: true,
+      completedAt: true,
+      providerCode: true,
+      loginName: true,
+      fullName: true,
+      jobTitle: true,
+      workEmail: true,
+      workPhone: true,
+      reason: true,
+      ip: true,
+      agencyId: true,
+      userId: true,
+      claimedById: true,
+      callbackDone: true,
+      callbackNotes: true,
+      identityConfirmed: true,
+      noOtherAdminConfirmed: true,
+      verifiedById: true,
+      verifiedAt: true,
+      approvedById: true,
+      approvedAt: true,
+    },
+  });
+  if (!request) return null;
+
+  const agency = request.agencyId
+    ? await db().agency.findUnique({ where: { id: request.agencyId }, select: { name: true, code: true, phoneOnRecord: true } })
+    : null;
+  const account = request.userId
+    ? await db().user.findUnique({
+        where: { id: request.userId },
+        select: {
+          displayName: true,
+          loginName: true,
+          role: true,
+          status: true,
+          email: true,
+          phone: true,
+          lastSignInAt: true,
+          lockedUntil: true,
+          hardLockedAt: true,
+        },
+      })
+    : null;
+  const others = request.userId ? await listAgencyAdmins(db(), request.agencyId, request.userId) : [];
+  const history = await db().auditEvent.findMany({
+    where: { targetType: 'SuperAdminResetRequest', targetId: request.id },
+    orderBy: { seq: 'asc' },
+    select: { seq: true, createdAt: true, actorType: true, actorId: true, action: true, outcome: true, details: true },
+  });
+  const sameAccountOpen = request.userId
+    ? await db().superAdminResetRequest.findMany({
+        where: { userId: request.userId, state: { in: [...OPEN_STATES] }, NOT: { id: request.id } },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, reference: true, state: true },
+      })
+    : [];
+  const names = await vendorNames([
+    request.claimedById,
+    request.verifiedById,
+    request.approvedById,
+    ...history.filter((event) => event.actorType === 'VENDOR').map((event) => event.actorId),
+  ]);
+  const nameOf = (id: string | null) => (id ? (names.get(id) ?? 'a former vendor account') : null);
+
+  const submitted = history.find((event) => event.action === 'SUPER_ADMIN_RESET_SUBMITTED');
+  const noticesQueued = submitted?.details ? (JSON.parse(submitted.details) as { noticesQueued?: number }).noticesQueued ?? null : null;
+  const me = actor.vendorAccountId;
+  const actions = availableTransitions(request, me);
+  const waitedMs = now.getTime() - request.createdAt.getTime();
+
+  return {
+    id: request.id,
+    reference: formatReference(request.reference),
+    state: request.state,
+    stateLabel: STATE_LABEL[request.state],
+    stateReason: request.stateReason,
+    isOpen: isOpen(request.state),
+    submittedAt: request.createdAt,
+    expiresAt: request.expiresAt,
+    completedAt: request.completedAt,
+    waited: describeAge(waitedMs),
+    urgency: isOpen(request.state) ? urgencyOf(waitedMs) : 'normal',
+    submitted: {
+      providerCode: request.providerCode,
+      loginName: request.loginName,
+      fullName: request.fullName,
+      jobTitle: request.jobTitle,
+      workEmail: request.workEmail,
+      workPhone: request.workPhone,
+      reason: request.reason,
+      ip: request.ip,
+    },
+    matchesAdmin: account !== null,
+    agency,
+    account: account && {
+      displayName: account.displayName,
+      loginName: account.loginName,
+      role: account.role,
+      active: account.status === 'ACTIVE',
+      hasEmail: account.email !== null,
+      maskedEmail: account.email ? maskEmail(account.email) : null,
+      maskedPhone: account.phone ? maskPhone(account.phone) : null,
+      // Whether the typed contact details are those on record, without showing what is on record.
+      typedEmailMatches: account.email ? normalizeKey(account.email) === normalizeKey(request.workEmail) : null,
+      typedNameMatches: normalizeKey(account.displayName) === normalizeKey(request.fullName),
+      lastSignInAt: account.lastSignInAt,
+      lock: lockState(account, now),
+    },
+    otherAdmins: others.map((admin) => ({
+      displayName: admin.displayName,
+      role: admin.role,
+      hasEmail: admin.email !== null,
+      lastSignInAt: admin.lastSignInAt,
+      signedInRecently: admin.lastSignInAt !== null && now.getTime() - admin.lastSignInAt.getTime() <= RECENT_SIGN_IN_MS,
+      lock: lockState(admin, now),
+    })),
+    noticesQueued,
+    sameAccountOpen: sameAccountOpen.map((other) => ({ id: other.id, reference: formatReference(other.reference), stateLabel: STATE_LABEL[other.state] })),
+    checklist: {
+      callbackDone: request.callbackDone,
+      callbackNotes: request.callbackNotes,
+      identityConfirmed: request.identityConfirmed,
+      noOtherAdminConfirmed: request.noOtherAdminConfirmed,
+    },
+    claimedBy: nameOf(request.claimedById),
+    verifiedBy: nameOf(request.verifiedById),
+    verifiedAt: request.verifiedAt,
+    approvedBy: nameOf(request.approvedById),
+    approvedAt: request.approvedAt,
+    youClaimed: request.claimedById === me,
+    actions,
+    /** Why this verifier cannot approve a VERIFIED request, shown instead of the button. */
+    approveBlocked:
+      request.state !== 'VERIFIED'
+        ? null
+        : request.verifiedById === me
+          ? SAME_VERIFIER
+          : account && !account.email
+            ? NO_EMAIL_ON_RECORD
+            : null,
+    history: history.map((event) => {
+      const details = event.details ? (JSON.parse(event.details) as Record<string, unknown>) : {};
+      return {
+        seq: event.seq,
+        at: event.createdAt,
+        what: HISTORY_LABEL[event.action] ?? event.action,
+        who:
+          event.actorType === 'VENDOR'
+            ? nameOf(event.actorId)
+            : event.actorType === 'SYSTEM'
+              ? 'the system'
+              : event.action === 'SUPER_ADMIN_RESET_COMPLETED'
+                ? 'the account holder'
+                : 'someone on the public site',
+        refused: event.outcome !== 'SUCCESS',
+        note: typeof details.refused === 'string' ? details.refused : null,
+      };
+    }),
+  };
+}
+
+export type RequestForVerifier = NonNullable<Awaited<ReturnType<typeof getRequestForVerifier>>>;

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { recordAuditAlone } from '@/lib/audit/record';
+import { db } from '@/lib/db/client';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
+import { expireRequests } from './expire-requests';
+import { parseReference } from './reference';
+import { singleLine } from './request-fields';
+import { STATE_FOR_REQUESTER } from './state-words';
+
+export const requestStatusSchema = z.object({
+  reference: singleLine('Reference number', 'Enter your reference number, for example 7K3QZ-M4T9P', 32),
+  loginName: loginNameSchema,
+});
+
+export type RequestStatusResult =
+  | { ok: true; title: string; detail: string }
+  | { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined> };
+
+export const NO_SUCH_REQUEST =
+  'We could not find a request with that reference number and login name. Check both and try again.';
+
+/**
+ * The state of a request in plain words, for whoever knows both its reference and the login name
+ * it was filed for. A wrong reference, a wrong login name, or both, get the same answer.
+ */
+export async function getRequestStatus(raw: unknown, ip: string): Promise<RequestStatusResult> {
+  const parsed = requestStatusSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  }
+  if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminStatusPerAddress, ip)).limited) {
+    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_STATUS_THROTTLED', outcome: 'DENIED', ip });
+    return { ok: false, message: 'Too many look-ups from your network. Wait 15 minutes and try again.' };
+  }
+  await expireRequests();
+  const reference = parseReference(parsed.data.reference);
+  const request = reference
+    ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, state: true } })
+    : null;
+  if (!request || normalizeKey(request.loginName) !== normalizeKey(parsed.data.loginName)) {
+    return { ok: false, message: NO_SUCH_REQUEST };
+  }
+  return { ok: true, ...STATE_FOR_REQUESTER[request.state] };
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { ActionState } from '@/lib/auth/guards';
+import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { requestIdSchema } from './claim-request';
+import { paragraphs } from './request-fields';
+import { transitionWhere } from './state-machine';
+import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+
+const ticked = z
+  .literal('yes')
+  .optional()
+  .transform((value) => value === 'yes');
+
+export const checklistSchema = requestIdSchema
+  .extend({
+    callbackDone: ticked,
+    callbackNotes: z.union([z.literal(''), paragraphs('Call notes', 'Write what was said on the call', 5, 2000)]).optional(),
+    identityConfirmed: ticked,
+    noOtherAdminConfirmed: ticked,
+  })
+  .refine((input) => !input.callbackDone || (input.callbackNotes ?? '').length > 0, {
+    path: ['callbackNotes'],
+    message: 'Write who you spoke to on the agency’s number on record, and what they said',
+  });
+
+/**
+ * The claimer saves the checklist: the call-back to the agency's phone number ON RECORD (never
+ * the number typed in the form) with notes, identity confirmed, no other admin available.
+ */
+export async function recordCallback(actor: VendorActor, input: z.infer<typeof checklistSchema>, ip: string): Promise<ActionState> {
+  assertVerifier(actor);
+  const request = await db().superAdminResetRequest.findUnique({
+    where: { id: input.requestId },
+    select: { id: true, reference: true, agencyId: true },
+  });
+  if (!request) return { ok: false, message: 'There is no such request.' };
+  return db().$transaction(async (tx) => {
+    const saved = await tx.superAdminResetRequest.updateMany({
+      where: transitionWhere('recordCallback', request.id, actor.vendorAccountId),
+      data: {
+        callbackDone: input.callbackDone,
+        callbackNotes: input.callbackNotes || null,
+        identityConfirmed: input.identityConfirmed,
+        noOtherAdminConfirmed: input.noOtherAdminConfirmed,
+      },
+    });
+    const ok = saved.count === 1;
+    await recordRequestAudit(tx, {
+      actor,
+      request,
+      ip,
+      action: 'SUPER_ADMIN_RESET_CHECKLIST_SAVED',
+      outcome: ok ? 'SUCCESS' : 'DENIED',
+      details: {
+        callbackDone: input.callbackDone,
+        identityConfirmed: input.identityConfirmed,
+        noOtherAdminConfirmed: input.noOtherAdminConfirmed,
+      },
+    });
+    return ok ? { ok: true, message: 'Checklist saved.' } : { ok: false, message: MOVED_ON };
+  });
+}

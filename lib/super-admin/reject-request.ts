@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { ActionState } from '@/lib/auth/guards';
+import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejected';
+import { requestIdSchema } from './claim-request';
+import { paragraphs } from './request-fields';
+import { transitionWhere } from './state-machine';
+import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+
+export const rejectSchema = requestIdSchema.extend({
+  reason: paragraphs('Reason', 'Give the reason for rejecting the request', 5, 1000),
+});
+
+/** Ends a request with a reason, mailed to the address on record when there is one. */
+export async function rejectRequest(actor: VendorActor, input: z.infer<typeof rejectSchema>, ip: string): Promise<ActionState> {
+  assertVerifier(actor);
+  const request = await db().superAdminResetRequest.findUnique({
+    where: { id: input.requestId },
+    select: { id: true, reference: true, agencyId: true, userId: true },
+  });
+  if (!request) return { ok: false, message: 'There is no such request.' };
+  const account = request.userId
+    ? await db().user.findUnique({ where: { id: request.userId }, select: { email: true, displayName: true } })
+    : null;
+
+  return db().$transaction(async (tx) => {
+    const moved = await tx.superAdminResetRequest.updateMany({
+      where: transitionWhere('reject', request.id, actor.vendorAccountId),
+      data: { state: 'REJECTED', stateReason: input.reason },
+    });
+    const ok = moved.count === 1;
+    await recordRequestAudit(tx, {
+      actor,
+      request,
+      ip,
+      action: 'SUPER_ADMIN_RESET_REJECTED',
+      outcome: ok ? 'SUCCESS' : 'DENIED',
+      details: { mailed: ok && Boolean(account?.email) },
+    });
+    if (!ok) return { ok: false, message: MOVED_ON };
+    if (account?.email) {
+      await enqueueMail(tx, superAdminRejectedMail({ to: account.email, displayName: account.displayName, reference: request.reference, reason: input.reason }));
+    }
+    return { ok: true, message: account?.email ? 'Rejected. The reason was mailed to the address on record.' : 'Rejected.' };
+  });
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { hasForbiddenCharacters } from '@/lib/validation/identifiers';
+
+// Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
+// zero-width and bidi characters never (they hide or reorder what a verifier reads).
+const FORBIDDEN_IN_TEXT = /[\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
+
+export function singleLine(label: string, emptyMessage: string, max: number) {
+  return z
+    .string({ error: emptyMessage })
+    .trim()
+    // An empty field gets one message, not every rule after it too.
+    .min(1, { error: emptyMessage, abort: true })
+    .max(max, `${label} must be ${max} characters or fewer`)
+    .refine((value) => !hasForbiddenCharacters(value), `${label} contains a hidden character. Type it in rather than pasting it`);
+}
+
+export function paragraphs(label: string, emptyMessage: string, min: number, max: number) {
+  return z
+    .string({ error: emptyMessage })
+    .trim()
+    .min(1, { error: emptyMessage, abort: true })
+    .min(min, `${label} must be at least ${min} characters`)
+    .max(max, `${label} must be ${max} characters or fewer`)
+    .refine((value) => !FORBIDDEN_IN_TEXT.test(value), `${label} contains a hidden character. Type it in rather than pasting it`);
+}
+
+const PHONE_MESSAGE = 'Enter a phone number with 7 to 15 digits, like +1 512 555 0100';
+
+export const phoneSchema = singleLine('Work phone number', 'Enter your work phone number, for example +1 512 555 0100', 40).refine(
+  (value) => {
+    const [number = '', extension] = value.split(/\s*(?:ext\.?|x)\s*/i);
+    if (extension !== undefined && !/^\d{1,6}$/.test(extension)) return false;
+    const digits = number.replace(/\D/g, '').length;
+    return /^\+?[\d\s().-]+$/.test(number) && digits >= 7 && digits <= 15;
+  },
+  PHONE_MESSAGE,
+);
+
+export const workEmailSchema = singleLine('Work e-mail address', 'Enter your work e-mail address', 254).pipe(
+  z.email('Enter an e-mail address in the correct format, like name@example.com'),
+);

@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { ActionState } from '@/lib/auth/guards';
+import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { requestIdSchema } from './claim-request';
+import { transitionWhere } from './state-machine';
+import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+
+/**
+ * The claimer marks the request verified: only with the whole checklist done and an account on
+ * record to reset. A second verifier must then approve it.
+ */
+export async function verifyRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
+  assertVerifier(actor);
+  const request = await db().superAdminResetRequest.findUnique({
+    where: { id: input.requestId },
+    select: {
+      id: true,
+      reference: true,
+      agencyId: true,
+      userId: true,
+      callbackDone: true,
+      identityConfirmed: true,
+      noOtherAdminConfirmed: true,
+    },
+  });
+  if (!request) return { ok: false, message: 'There is no such request.' };
+  const missing = [
+    !request.callbackDone && 'the call-back to the agency’s number on record',
+    !request.identityConfirmed && 'the identity check',
+    !request.noOtherAdminConfirmed && 'that no other administrator is available',
+  ].filter(Boolean);
+  const refusal =
+    request.userId === null
+      ? 'This request matches no administrator account, so it cannot be verified. Reject it instead.'
+      : missing.length > 0
+        ? `Complete and save the checklist first: ${missing.join(', ')}.`
+        : null;
+
+  return db().$transaction(async (tx) => {
+    const verified = refusal
+      ? { count: 0 }
+      : await tx.superAdminResetRequest.updateMany({
+          where: {
+            ...transitionWhere('verify', request.id, actor.vendorAccountId),
+            userId: { not: null },
+            callbackDone: true,
+            identityConfirmed: true,
+            noOtherAdminConfirmed: true,
+          },
+          data: { state: 'VERIFIED', verifiedById: actor.vendorAccountId, verifiedAt: new Date() },
+        });
+    const ok = verified.count === 1;
+    await recordRequestAudit(tx, {
+      actor,
+      request,
+      ip,
+      action: 'SUPER_ADMIN_RESET_VERIFIED',
+      outcome: ok ? 'SUCCESS' : 'DENIED',
+      ...(refusal ? { details: { refused: refusal } } : {}),
+    });
+    if (ok) return { ok: true, message: 'Verified. A second verifier must now approve it.' };
+    return { ok: false, message: refusal ?? MOVED_ON };
+  });
+}

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSession } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { getResetLinkDetails, getResetLinkState } from '@/lib/password-reset/get-reset-link-state';
+import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
+import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
+import { hashSecretToken } from '@/lib/password-reset/secret-token';
+import { createAgency, createUser } from '@/prisma/factories';
+import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
+
+async function staffWithLink(options: { lifetimeHours?: number } = {}) {
+  const agency = await createAgency(db(), { name: 'Riverbend Care' });
+  const user = await createUser(db(), agency.id, PASSWORD, { displayName: 'Robin Quill', email: 'robin@riverbend.example' });
+  const link = await db().$transaction((tx) =>
+    issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', issuedById: 'some-admin', lifetimeHours: options.lifetimeHours ?? 24 }),
+  );
+  return { agency, user, ...link };
+}
+
+const reset = (token: string, password = NEW_PASSWORD, confirm = password) => resetPasswordWithLink(token, password, confirm, someIp());
+
+describe('issuing a reset link', () => {
+  it('stores only the SHA-256 of a 256-bit token, valid for the agency’s lifetime', async () => {
+    const { user, token, expiresAt } = await staffWithLink({ lifetimeHours: 6 });
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    const rows = await db().passwordResetToken.findMany({ where: { userId: user.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.tokenHash).toBe(hashSecretToken(token));
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(Math.abs(expiresAt.getTime() - (Date.now() + 6 * 3600_000))).toBeLessThan(5_000);
+  });
+
+  it('ends any earlier unused link of the same user', async () => {
+    const { user, token: first } = await staffWithLink();
+    const second = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+    expect(await getResetLinkState(first)).toBe('invalid');
+    expect(await getResetLinkState(second.token)).toBe('valid');
+  });
+
+  it('refuses a lifetime outside 1–24 hours, and never outlives `notAfter`', async () => {
+    const { user } = await staffWithLink();
+    await expect(db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 25 }))).rejects.toThrow(RangeError);
+    const notAfter = new Date(Date.now() + 3600_000);
+    const capped = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24, notAfter }));
+    expect(capped.expiresAt).toEqual(notAfter);
+  });
+});
+
+describe('using a reset link', () => {
+  it('is valid until used, and reading it never uses it up', async () => {
+    const { token } = await staffWithLink();
+    expect(await getResetLinkState(token)).toBe('valid');
+    expect(await getResetLinkState(token)).toBe('valid');
+    expect(await getResetLinkDetails(token)).toMatchObject({ minPasswordLength: 15 });
+  });
+
+  it.each([
+    ['unknown', 'A'.repeat(43)],
+    ['malformed', 'not-a-token'],
+    ['empty', ''],
+  ])('gives the one “cannot be used” answer for an %s link', async (_label, token) => {
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect(await reset(token)).toEqual({ ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE });
+  });
+
+  it('gives the same answer for an expired link', async () => {
+    const { token } = await staffWithLink();
+    await db().passwordResetToken.update({ where: { tokenHash: hashSecretToken(token) }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect(await reset(token)).toEqual({ ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE });
+  });
+
+  it('[STAFF with a link] sets a new password: history kept, every session ended, account unlocked, forced change cleared', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp());
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    await db().user.update({
+      where: { id: user.id },
+      data: { hardLockedAt: new Date(), failedSignInCount: 20, lockedUntil: new Date(Date.now() + 60_000), mustChangePassword: true },
+    });
+
+    expect(await reset(token)).toEqual({ ok: true, message: expect.any(String) });
+    const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({
+      hardLockedAt: null,
+      lockedUntil: null,
+      failedSignInCount: 0,
+      mustChangePassword: false,
+      temporaryPasswordExpiresAt: null,
+      sessionVersion: user.sessionVersion + 1,
+    });
+    expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(2);
+    expect(await mailsTo(user.email!, 'password-changed')).toHaveLength(1);
+    expect(await resolveSession(signedIn.sessionId)).toBeNull();
+    expect((await db().authSession.findUniqueOrThrow({ where: { id: signedIn.sessionId } })).endedAt).not.toBeNull();
+
+    expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp())).ok).toBe(false);
+    expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: NEW_PASSWORD }, someIp())).ok).toBe(true);
+
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect(await reset(token, 'another fine passphrase here')).toMatchObject({ ok: false, linkInvalid: true });
+  });
+
+  it.each([
+    ['too short', 'short one', 'Password must be at least 15 characters'],
+    ['common', '1qaz2wsx3edc4rfv', 'This password is too common'],
+    ['the person’s name', 'robin quill forever more', 'must not contain your name'],
+    ['the current one', PASSWORD, 'Choose a password you have not used recently.'],
+  ])('refuses a password that is %s and leaves the link usable', async (_label, candidate, message) => {
+    const { token } = await staffWithLink();
+    const result = await reset(token, candidate);
+    expect(result.ok).toBe(false);
+    expect(result.fieldErrors?.newPassword?.join(' ')).toContain(message);
+    expect(await getResetLinkState(token)).toBe('valid');
+  });
+
+  it('refuses a confirmation that does not match, without using the link', async () => {
+    const { token } = await staffWithLink();
+    const result = await reset(token, NEW_PASSWORD, 'something else entirely');
+    expect(result.fieldErrors?.confirmPassword).toEqual(['The passwords do not match. Type the new password again.']);
+    expect(await getResetLinkState(token)).toBe('valid');
+  });
+
+  it('[two submits at once] exactly one sets the password', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const results = await Promise.all([
+      reset(token, 'first racer picks this phrase'),
+      reset(token, 'second racer picks this one'),
+      reset(token, 'third racer wants a turn too'),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => r.linkInvalid)).toHaveLength(2);
+    expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(2);
+    const winner = ['first racer picks this phrase', 'second racer picks this one', 'third racer wants a turn too'][results.findIndex((r) => r.ok)]!;
+    expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: winner }, someIp())).ok).toBe(true);
+  });
+
+  it('does not work for a disabled account', async () => {
+    const { user, token } = await staffWithLink();
+    await db().user.update({ where: { id: user.id }, data: { status: 'DISABLED' } });
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect((await reset(token)).linkInvalid).toBe(true);
+  });
+
+  it('[SUPER_ADMIN with an approved request’s link] completes the request; a receipt goes to the addresses on record', async () => {
+    const { request, admin, others, token } = await approvedRequest({ otherAdmins: 1 });
+    expect(await reset(token)).toMatchObject({ ok: true });
+    const after = await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(after.state).toBe('COMPLETED');
+    expect(after.completedAt).not.toBeNull();
+    expect(await mailsTo(admin.email!, 'super-admin-reset-completed')).toHaveLength(1);
+    expect(await mailsTo(others[0]!.email!, 'super-admin-reset-completed')).toHaveLength(1);
+    expect(await mailsTo(admin.email!, 'password-changed')).toHaveLength(0);
+    const audits = await db().auditEvent.findMany({ where: { actorId: admin.id, action: { in: ['PASSWORD_RESET_WITH_LINK', 'SUPER_ADMIN_RESET_COMPLETED'] } } });
+    expect(audits.map((a) => a.action).sort()).toEqual(['PASSWORD_RESET_WITH_LINK', 'SUPER_ADMIN_RESET_COMPLETED']);
+    expect(await getResetLinkState(token)).toBe('invalid');
+  });
+
+  it('[SUPER_ADMIN] a link whose request is no longer approved cannot be used', async () => {
+    const { request, token } = await approvedRequest();
+    await db().superAdminResetRequest.update({ where: { id: request.id }, data: { state: 'REJECTED' } });
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect((await reset(token)).linkInvalid).toBe(true);
+  });
+
+  it('audits refused links without the token', async () => {
+    const ip = someIp();
+    const token = 'B'.repeat(43);
+    await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, ip);
+    const [event] = await db().auditEvent.findMany({ where: { ip, action: 'RESET_LINK_REFUSED' } });
+    expect(event).toMatchObject({ outcome: 'DENIED', actorType: 'ANONYMOUS' });
+    expect(JSON.stringify(event)).not.toContain(token);
+    expect(JSON.stringify(event)).not.toContain(hashSecretToken(token));
+  });
+});

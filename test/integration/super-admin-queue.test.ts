@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { unseal } from '@/lib/mail/seal';
+import { approveRequest, NO_EMAIL_ON_RECORD, SAME_VERIFIER } from '@/lib/super-admin/approve-request';
+import { claimRequest } from '@/lib/super-admin/claim-request';
+import { exportQueue } from '@/lib/super-admin/export-queue';
+import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
+import { listQueue } from '@/lib/super-admin/list-queue';
+import { recordCallback } from '@/lib/super-admin/record-callback';
+import { formatReference } from '@/lib/super-admin/reference';
+import { rejectRequest } from '@/lib/super-admin/reject-request';
+import { NO_ADDRESS_FOR_INFO, requestMoreInfo } from '@/lib/super-admin/request-more-info';
+import { verifyRequest } from '@/lib/super-admin/verify-request';
+import {
+  agencyWithLoneSuperAdmin,
+  expectOk,
+  fileRequest,
+  mailsTo,
+  someIp,
+  vendorActor,
+  verifiedRequest,
+} from './super-admin-fixtures';
+
+const CHECKLIST_DONE = {
+  callbackDone: true,
+  callbackNotes: 'Called +1 512 555 0177 (on record); the office manager put Olive on the line.',
+  identityConfirmed: true,
+  noOtherAdminConfirmed: true,
+};
+
+async function newRequest(options: { email?: string | null; otherAdmins?: number } = {}) {
+  const { agency, admin, others } = await agencyWithLoneSuperAdmin(options);
+  const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+  return { agency, admin, others, request };
+}
+
+describe('working the verification queue', () => {
+  it('[VERIFIER] can claim, record the call-back and verify; [another VERIFIER] approves and the link goes to the address on record', async () => {
+    const { admin, request } = await newRequest();
+    const vera = await vendorActor();
+    const victor = await vendorActor();
+    const ip = someIp();
+
+    await expectOk(claimRequest(vera, { requestId: request.id }, ip));
+    await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, ip));
+    await expectOk(verifyRequest(vera, { requestId: request.id }, ip));
+    const approved = await expectOk(approveRequest(victor, { requestId: request.id }, ip));
+    expect(approved.message).toContain('o***@lonestar');
+
+    const after = await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(after).toMatchObject({ state: 'APPROVED', claimedById: vera.vendorAccountId, verifiedById: vera.vendorAccountId, approvedById: victor.vendorAccountId });
+    const links = await db().passwordResetToken.findMany({ where: { requestId: request.id } });
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ userId: admin.id, purpose: 'SUPER_ADMIN_REQUEST', issuedById: victor.vendorAccountId, usedAt: null });
+    expect(links[0]!.expiresAt.getTime() - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+
+    const [mail] = await mailsTo(admin.email!, 'reset-link');
+    expect(mail).toMatchObject({ sensitive: true });
+    expect(unseal(mail!.textBody)).toMatch(/^Hello Olive Ownerson/);
+    expect(await mailsTo('attacker-controlled@elsewhere.example', 'reset-link')).toEqual([]);
+
+    const actions = await db().auditEvent.findMany({ where: { targetId: request.id }, orderBy: { seq: 'asc' } });
+    expect(actions.map((a) => [a.action, a.actorId])).toEqual([
+      ['SUPER_ADMIN_RESET_SUBMITTED', null],
+      ['SUPER_ADMIN_RESET_CLAIMED', vera.vendorAccountId],
+      ['SUPER_ADMIN_RESET_CHECKLIST_SAVED', vera.vendorAccountId],
+      ['SUPER_ADMIN_RESET_VERIFIED', vera.vendorAccountId],
+      ['SUPER_ADMIN_RESET_APPROVED', victor.vendorAccountId],
+    ]);
+  });
+
+  it('[VERIFIER] cannot approve a request they verified; the try is refused and audited', async () => {
+    const { request, verifier } = await verifiedRequest();
+    const ip = someIp();
+    expect(await approveRequest(verifier, { requestId: request.id }, ip)).toEqual({ ok: false, message: SAME_VERIFIER });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('VERIFIED');
+    expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_APPROVED', outcome: 'DENIED', ip } })).toBe(1);
+  });
+
+  it('[VERIFIER] cannot approve a request nobody verified', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    expect((await approveRequest(await vendorActor(), { requestId: request.id }, someIp())).ok).toBe(false);
+    expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
+  });
+
+  it('[OPERATOR] cannot work the queue: every use case refuses', async () => {
+    const { request } = await newRequest();
+    const otto = await vendorActor('OPERATOR');
+    const id = { requestId: request.id };
+    const attempts = [
+      () => listQueue(otto),
+      () => getRequestForVerifier(otto, request.id),
+      () => exportQueue(otto, {}, someIp()),
+      () => claimRequest(otto, id, someIp()),
+      () => recordCallback(otto, { ...id, ...CHECKLIST_DONE }, someIp()),
+      () => verifyRequest(otto, id, someIp()),
+      () => approveRequest(otto, id, someIp()),
+      () => requestMoreInfo(otto, { ...id, message: 'Please call us back.' }, someIp()),
+      () => rejectRequest(otto, { ...id, reason: 'Not allowed anyway' }, someIp()),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toThrow('only verifiers');
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('SUBMITTED');
+  });
+
+  it('[VERIFIER] cannot verify before the whole checklist is saved', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(recordCallback(vera, { ...CHECKLIST_DONE, requestId: request.id, noOtherAdminConfirmed: false }, someIp()));
+    const refused = await verifyRequest(vera, { requestId: request.id }, someIp());
+    expect(refused).toEqual({ ok: false, message: 'Complete and save the checklist first: that no other administrator is available.' });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('IN_REVIEW');
+  });
+
+  it('[VERIFIER] cannot verify a request that matches no administrator, only reject it (no mail goes anywhere)', async () => {
+    const request = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost' });
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
+    expect((await verifyRequest(vera, { requestId: request.id }, someIp())).message).toMatch(/matches no administrator account/);
+    expect((await requestMoreInfo(vera, { requestId: request.id, message: 'Who are you, please?' }, someIp())).message).toBe(NO_ADDRESS_FOR_INFO);
+    const outbox = await db().outboxMessage.count();
+    await expectOk(rejectRequest(vera, { requestId: request.id, reason: 'No such administrator on record.' }, someIp()));
+    expect(await db().outboxMessage.count()).toBe(outbox);
+  });
+
+  it('[VERIFIER] cannot work a request another verifier claimed, but can take it over (audited)', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    const victor = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    expect((await recordCallback(victor, { requestId: request.id, ...CHECKLIST_DONE }, someIp())).ok).toBe(false);
+    expect((await verifyRequest(victor, { requestId: request.id }, someIp())).ok).toBe(false);
+    expect((await claimRequest(vera, { requestId: request.id }, someIp())).ok).toBe(false);
+
+    await expectOk(claimRequest(victor, { requestId: request.id }, someIp()));
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).claimedById).toBe(victor.vendorAccountId);
+    const takeover = await db().auditEvent.findFirstOrThrow({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CLAIMED', actorId: victor.vendorAccountId, outcome: 'SUCCESS' } });
+    expect(JSON.parse(takeover.details!)).toMatchObject({ from: 'IN_REVIEW', previousClaimerId: vera.vendorAccountId });
+  });
+
+  it('[VERIFIER] can ask for more information: the mail goes to the address on record, and the request can be picked up again', async () => {
+    const { admin, request } = await newRequest();
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(requestMoreInfo(vera, { requestId: request.id, message: 'Please be at the office phone on Monday morning.' }, someIp()));
+    const held = await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(held).toMatchObject({ state: 'NEEDS_INFO', stateReason: 'Please be at the office phone on Monday morning.' });
+    const [mail] = await mailsTo(admin.email!, 'super-admin-needs-info');
+    expect(mail!.textBody).toContain('Please be at the office phone on Monday morning.');
+    expect(await mailsTo('attacker-controlled@elsewhere.example')).toEqual([]);
+    await expectOk(claimRequest(await vendorActor(), { requestId: request.id }, someIp()));
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('IN_REVIEW');
+  });
+
+  it('[VERIFIER] can reject with a reason, mailed to the address on record; a closed request accepts nothing more', async () => {
+    const { admin, request } = await newRequest();
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(rejectRequest(vera, { requestId: request.id, reason: 'The agency office says Olive left in May.' }, someIp()));
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      state: 'REJECTED',
+      stateReason: 'The agency office says Olive left in May.',
+    });
+    const [mail] = await mailsTo(admin.email!, 'super-admin-rejected');
+    expect(mail!.textBody).toContain('The agency office says Olive left in May.');
+    for (const attempt of [
+      claimRequest(vera, { requestId: request.id }, someIp()),
+      rejectRequest(vera, { requestId: request.id, reason: 'again and again' }, someIp()),
+      approveRequest(await vendorActor(), { requestId: request.id }, someIp()),
+    ]) {
+      expect((await attempt).ok).toBe(false);
+    }
+  });
+
+  it('[VERIFIER] cannot approve an account with no e-mail on record; the page says so, and rejecting with that reason works', async () => {
+    const { request } = await verifiedRequest({ email: null });
+    const victor = await vendorActor();
+    expect(await approveRequest(victor, { requestId: request.id }, someIp())).toEqual({ ok: false, message: NO_EMAIL_ON_RECORD });
+    const page = await getRequestForVerifier(victor, request.id);
+    expect(page!.approveBlocked).toBe(NO_EMAIL_ON_RECORD);
+    expect(page!.account).toMatchObject({ hasEmail: false, maskedEmail: null });
+    await expectOk(rejectRequest(victor, { requestId: request.id, reason: 'No e-mail address on record.' }, someIp()));
+    expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
+  });
+
+  it('[two VERIFIERS] approving at the same time produce exactly one link', async () => {
+    const { admin, request } = await verifiedRequest();
+    const victor = await vendorActor();
+    const wendy = await vendorActor();
+    const results = await Promise.all([
+      approveRequest(victor, { requestId: request.id }, someIp()),
+      approveRequest(wendy, { requestId: request.id }, someIp()),
+      approveRequest(victor, { requestId: request.id }, someIp()),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(1);
+    expect(await mailsTo(admin.email!, 'reset-link')).toHaveLength(1);
+    expect(await db().auditEvent.count({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_APPROVED', outcome: 'SUCCESS' } })).toBe(1);
+  });
+});
+
+describe('what a verifier sees', () => {
+  it('[VERIFIER] sees open requests oldest first, with time in queue highlighted, and can search them', async () => {
+    const vera = await vendorActor();
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const old = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const recent = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost.queue' });
+    await db().superAdminResetRequest.update({ where: { id: old.id }, data: { createdAt: new Date(Date.now() - 80 * 3600_000) } });
+
+    const rows = await listQueue(vera);
+    const mine = rows.filter((row) => row.id === old.id || row.id === recent.id);
+    expect(mine.map((row) => row.id)).toEqual([old.id, recent.id]);
+    expect(mine[0]).toMatchObject({ urgency: 'overdue', matchesAdmin: true, agencyName: agency.name, waited: expect.stringMatching(/^3 d 8 h/) });
+    expect(mine[1]).toMatchObject({ urgency: 'normal', matchesAdmin: false, agencyName: null });
+    const createdTimes = rows.map((row) => row.submittedAt.getTime());
+    expect(createdTimes).toEqual([...createdTimes].sort((x, y) => x - y));
+
+    expect((await listQueue(vera, { q: formatReference(old.reference).toLowerCase() })).map((r) => r.id)).toEqual([old.id]);
+    expect((await listQueue(vera, { q: agency.code.toLowerCase() })).map((r) => r.id)).toContain(old.id);
+    expect((await listQueue(vera, { view: 'SUBMITTED' })).every((r) => r.state === 'SUBMITTED')).toBe(true);
+    expect((await listQueue(vera, { view: 'closed' })).map((r) => r.id)).not.toContain(old.id);
+  });
+
+  it('[VERIFIER] sees what was typed beside what is on record, masked, with the other admins and their recent sign-ins', async () => {
+    const { agency, admin, others, request } = await newRequest({ otherAdmins: 2 });
+    await db().user.update({ where: { id: others[0]!.id }, data: { lastSignInAt: new Date(Date.now() - 3 * 24 * 3600_000) } });
+    await db().user.update({ where: { id: others[1]!.id }, data: { lastSignInAt: new Date(Date.now() - 45 * 24 * 3600_000) } });
+    await db().user.update({ where: { id: admin.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
+    const page = await getRequestForVerifier(await vendorActor(), request.id);
+
+    expect(page).toMatchObject({
+      state: 'SUBMITTED',
+      matchesAdmin: true,
+      noticesQueued: 3,
+      agency: { name: agency.name, code: agency.code, phoneOnRecord: '+1 512 555 0177' },
+      account: {
+        displayName: 'Olive Ownerson',
+        maskedEmail: expect.stringMatching(/^o\*\*\*@lonestar\.example$/),
+        maskedPhone: '+1 ••• ••• 0178',
+        typedEmailMatches: false,
+        typedNameMatches: true,
+        lock: 'locked until an admin unlocks it',
+      },
+      submitted: { workEmail: 'attacker-controlled@elsewhere.example', workPhone: '+1 737 555 0199' },
+      actions: ['claim', 'reject'],
+    });
+    expect(page!.otherAdmins.map((o) => [o.displayName, o.signedInRecently])).toEqual([
+      ['Other Admin 0', true],
+      ['Other Admin 1', false],
+    ]);
+    expect(JSON.stringify(page)).not.toContain(admin.email!);
+    expect(JSON.stringify(page)).not.toContain('555 0178');
+  });
+
+  it('[VERIFIER] gets nothing for an unknown request id', async () => {
+    expect(await getRequestForVerifier(await vendorActor(), 'no-such-request')).toBeNull();
+  });
+
+  it('[VERIFIER] sees an approved request expire after 7 days, and its link die with it', async () => {
+    const { request } = await verifiedRequest();
+    await expectOk(approveRequest(await vendorActor(), { requestId: request.id }, someIp()));
+    await db().superAdminResetRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const page = await getRequestForVerifier(await vendorActor(), request.id);
+    expect(page!.state).toBe('EXPIRED');
+    const [link] = await db().passwordResetToken.findMany({ where: { requestId: request.id } });
+    expect(link!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('[VERIFIER] exports the queue as CSV that a spreadsheet cannot run as formulas; the export is audited', async () => {
+    const vera = await vendorActor();
+    const request = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost.csv' }, { fullName: '=HYPERLINK("http://evil.example")' });
+    const ip = someIp();
+    const csv = await exportQueue(vera, { q: formatReference(request.reference) }, ip);
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^reference,state,submitted_at/);
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(await db().auditEvent.count({ where: { action: 'SUPER_ADMIN_QUEUE_EXPORTED', actorId: vera.vendorAccountId, ip } })).toBe(1);
+  });
+});

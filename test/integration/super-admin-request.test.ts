@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { isSealed } from '@/lib/mail/seal';
+import { hashSecretToken } from '@/lib/password-reset/secret-token';
+import { cancelRequest } from '@/lib/super-admin/cancel-request';
+import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
+import { getRequestStatus, NO_SUCH_REQUEST } from '@/lib/super-admin/get-request-status';
+import { formatReference } from '@/lib/super-admin/reference';
+import { ANSWER_FLOOR_MS, submitRequest } from '@/lib/super-admin/submit-request';
+import { createUser } from '@/prisma/factories';
+import {
+  agencyWithLoneSuperAdmin,
+  approvedRequest,
+  cancelTokenIn,
+  fileRequest,
+  formFor,
+  mailsTo,
+  PASSWORD,
+  someIp,
+  submit,
+} from './super-admin-fixtures';
+
+describe('the public super-admin reset form', () => {
+  it('[ANONYMOUS] can file a request for a real admin: stored as matching, noticed to the addresses on record only', async () => {
+    const { agency, admin, others } = await agencyWithLoneSuperAdmin({ otherAdmins: 2 });
+    const typed = formFor({ providerCode: agency.code.toLowerCase(), loginName: admin.loginName.toUpperCase() });
+    const result = await submit(typed, someIp());
+    expect(result).toEqual({ ok: true, reference: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{10}$/) });
+
+    const request = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: result.ok ? result.reference : '' } });
+    expect(request).toMatchObject({ state: 'SUBMITTED', agencyId: agency.id, userId: admin.id, workEmail: typed.workEmail });
+    expect(request.expiresAt.getTime() - request.createdAt.getTime()).toBe(7 * 24 * 3600_000);
+    expect(request.cancelTokenHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const notices = await db().outboxMessage.findMany({ where: { template: 'super-admin-request-notice', toAddress: { in: [admin.email!, ...others.map((o) => o.email!)] } } });
+    expect(notices.map((n) => n.toAddress).sort()).toEqual([admin.email!, ...others.map((o) => o.email!)].sort());
+    expect(await mailsTo(typed.workEmail)).toEqual([]);
+    for (const notice of notices) {
+      expect(notice.sensitive).toBe(true);
+      expect(isSealed(notice.textBody) && isSealed(notice.htmlBody)).toBe(true);
+      // Nothing the requester typed is put in front of the agency's admins.
+      expect(notice.subject).not.toContain(typed.reason);
+    }
+
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_SUBMITTED' } });
+    expect(JSON.parse(audit.details!)).toEqual({ reference: request.reference, matchesAdmin: true, noticesQueued: 3 });
+  });
+
+  it('[ANONYMOUS] gets the same answer for a request that matches no administrator; it is kept, marked unmatched, and mails no one', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const staff = await createUser(db(), agency.id, PASSWORD, { role: 'STAFF', email: 'staff@lonestar.example' });
+    const disabled = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', status: 'DISABLED', email: 'gone@lonestar.example' });
+    const outboxBefore = await db().outboxMessage.count();
+    for (const target of [
+      { providerCode: 'NO-SUCH-AGENCY', loginName: admin.loginName },
+      { providerCode: agency.code, loginName: 'nobody.by.that.name' },
+      { providerCode: agency.code, loginName: staff.loginName },
+      { providerCode: agency.code, loginName: disabled.loginName },
+    ]) {
+      const result = await submit(formFor(target), someIp());
+      expect(Object.keys(result).sort()).toEqual(['ok', 'reference']);
+      const request = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: result.ok ? result.reference : '' } });
+      expect(request.userId).toBeNull();
+      expect(request.cancelTokenHash).toBeNull();
+      expect(request.state).toBe('SUBMITTED');
+    }
+    expect(await db().outboxMessage.count()).toBe(outboxBefore);
+  });
+
+  it('[ANONYMOUS] never gets an answer sooner than the floor, whether or not the details match', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin({ otherAdmins: 1 });
+    for (const target of [
+      { providerCode: agency.code, loginName: admin.loginName },
+      { providerCode: agency.code, loginName: 'nobody.at.all' },
+    ]) {
+      const started = performance.now();
+      expect((await submitRequest(formFor(target), someIp())).ok).toBe(true);
+      // A lower bound only (timers may fire a millisecond early): it cannot flake on a slow machine.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(ANSWER_FLOOR_MS - 5);
+    }
+  });
+
+  it('refuses incomplete input with a message per field, and stores nothing', async () => {
+    const before = await db().superAdminResetRequest.count();
+    const result = await submit({}, someIp());
+    expect(result.ok).toBe(false);
+    const fieldErrors = result.ok ? {} : result.fieldErrors!;
+    expect(Object.keys(fieldErrors).sort()).toEqual(
+      ['attestation', 'fullName', 'jobTitle', 'loginName', 'providerCode', 'reason', 'workEmail', 'workPhone'].sort(),
+    );
+    for (const messages of Object.values(fieldErrors)) expect(messages).toHaveLength(1);
+    expect(fieldErrors.providerCode).toEqual(['Enter your provider code, for example ACME-NY']);
+    expect(fieldErrors.workPhone).toEqual(['Enter your work phone number, for example +1 512 555 0100']);
+    expect(fieldErrors.attestation).toEqual(['Confirm that you are the administrator named in this request']);
+    expect(await db().superAdminResetRequest.count()).toBe(before);
+  });
+
+  it.each([
+    ['workEmail', 'not an address', 'Enter an e-mail address in the correct format, like name@example.com'],
+    ['workPhone', 'call me maybe', 'Enter a phone number with 7 to 15 digits, like +1 512 555 0100'],
+    ['fullName', 'Olive\u202eOwnerson', 'Full name contains a hidden character. Type it in rather than pasting it'],
+    ['reason', 'short', 'Reason must be at least 10 characters'],
+  ])('refuses a bad %s with a clear message', async (field, value, message) => {
+    const result = await submit(formFor({ providerCode: 'ANY', loginName: 'any' }, { [field]: value }), someIp());
+    expect(result.ok ? [] : result.fieldErrors?.[field]).toEqual([message]);
+  });
+
+  it('accepts phone numbers as people write them', async () => {
+    for (const workPhone of ['+1 (512) 555-0100', '512.555.0100 ext 12', '+44 20 7946 0958']) {
+      const result = await submit(formFor({ providerCode: 'ANY', loginName: `any.${workPhone.length}` }, { workPhone }), someIp());
+      expect(result.ok).toBe(true);
+    }
+  });
+
+  it('[ANONYMOUS] is throttled per client address, whatever account is named', async () => {
+    const ip = someIp();
+    for (let i = 0; i < 10; i++) {
+      expect((await submit(formFor({ providerCode: 'ANY', loginName: `spray.${i}` }), ip)).ok).toBe(true);
+    }
+    const refused = await submit(formFor({ providerCode: 'ANY', loginName: 'spray.last' }), ip);
+    expect(refused).toEqual({ ok: false, message: expect.stringMatching(/^Too many requests/) });
+    expect(await db().auditEvent.count({ where: { action: 'SUPER_ADMIN_RESET_THROTTLED', ip } })).toBe(1);
+  });
+
+  it('[ANONYMOUS] is throttled per account named, with the same answer whether or not it exists', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const answers: string[] = [];
+    for (const target of [
+      { providerCode: agency.code, loginName: admin.loginName },
+      { providerCode: agency.code, loginName: 'no.such.person' },
+    ]) {
+      for (let i = 0; i < 5; i++) expect((await submit(formFor(target), someIp())).ok).toBe(true);
+      const refused = await submit(formFor(target), someIp());
+      answers.push(refused.ok ? 'accepted' : refused.message);
+    }
+    expect(answers[0]).toMatch(/^Too many requests/);
+    expect(answers[1]).toBe(answers[0]);
+  });
+});
+
+describe('looking up a request’s state', () => {
+  it('[ANONYMOUS] learns the state in plain words with the reference and login name, in any case or layout', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const typedReference = formatReference(request.reference).toLowerCase().replace('-', ' ');
+    const result = await getRequestStatus({ reference: typedReference, loginName: admin.loginName.toUpperCase() }, someIp());
+    expect(result).toEqual({ ok: true, title: 'Received', detail: 'Your request is waiting for a CareNotes verifier.' });
+  });
+
+  it('[ANONYMOUS] gets one answer for a wrong reference, a wrong login name, or a request that matched nothing', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const wrongName = await getRequestStatus({ reference: request.reference, loginName: 'someone.else' }, someIp());
+    const wrongReference = await getRequestStatus({ reference: '0000000000', loginName: admin.loginName }, someIp());
+    const garbage = await getRequestStatus({ reference: 'not a reference', loginName: admin.loginName }, someIp());
+    for (const answer of [wrongName, wrongReference, garbage]) expect(answer).toEqual({ ok: false, message: NO_SUCH_REQUEST });
+
+    const unmatched = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost' });
+    expect(await getRequestStatus({ reference: unmatched.reference, loginName: 'ghost' }, someIp())).toMatchObject({ ok: true, title: 'Received' });
+  });
+
+  it('[ANONYMOUS] sees a request older than 7 days as expired; the expiry is audited once', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    await db().superAdminResetRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const lookup = { reference: request.reference, loginName: admin.loginName };
+    expect(await getRequestStatus(lookup, someIp())).toMatchObject({ ok: true, title: 'Expired' });
+    expect(await getRequestStatus(lookup, someIp())).toMatchObject({ ok: true, title: 'Expired' });
+    const audits = await db().auditEvent.findMany({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_EXPIRED' } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorType: 'SYSTEM', outcome: 'SUCCESS' });
+  });
+});
+
+describe('“this wasn’t me”', () => {
+  it('[ANONYMOUS with the notice] can cancel the request from the link in the notice; verifiers see why', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const [notice] = await mailsTo(admin.email!, 'super-admin-request-notice');
+    const token = cancelTokenIn(notice!.textBody);
+    expect(hashSecretToken(token)).toBe(request.cancelTokenHash);
+
+    // Opening the link changes nothing: mail scanners open links.
+    expect(await getRequestForCancel(token)).toMatchObject({ reference: formatReference(request.reference), accountName: admin.displayName });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('SUBMITTED');
+
+    const ip = someIp();
+    expect(await cancelRequest(token, ip)).toMatchObject({ ok: true });
+    const after = await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(after.state).toBe('CANCELLED');
+    expect(after.stateReason).toMatch(/this wasn’t me/);
+    expect(await db().auditEvent.count({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CANCELLED', outcome: 'SUCCESS', ip } })).toBe(1);
+
+    expect(await cancelRequest(token, ip)).toMatchObject({ ok: false, message: expect.stringMatching(/no longer works/) });
+    expect(await getRequestForCancel(token)).toBeNull();
+    expect(await getRequestStatus({ reference: request.reference, loginName: admin.loginName }, ip)).toMatchObject({ title: 'Cancelled' });
+  });
+
+  it('[ANONYMOUS with the notice] cancelling after approval kills the link already mailed', async () => {
+    const { request, admin, token } = await approvedRequest();
+    const [notice] = await mailsTo(admin.email!, 'super-admin-request-notice');
+    expect(await cancelRequest(cancelTokenIn(notice!.textBody), someIp())).toMatchObject({ ok: true });
+    const link = await db().passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashSecretToken(token) } });
+    expect(link.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('CANCELLED');
+  });
+
+  it('[ANONYMOUS] an unknown or malformed cancel link does nothing and is audited', async () => {
+    const ip = someIp();
+    expect((await cancelRequest('x'.repeat(43), ip)).ok).toBe(false);
+    expect((await cancelRequest('../../etc', ip)).ok).toBe(false);
+    expect(await db().auditEvent.count({ where: { action: 'SUPER_ADMIN_RESET_CANCEL_REFUSED', ip } })).toBe(2);
+  });
+});
