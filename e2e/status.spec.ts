@@ -84,7 +84,8 @@ test('[OPERATOR] an incident opened at /vendor/status shows on the cached /statu
 test('[OPERATOR] a component state set by hand shows on /status at once', async ({ page }) => {
   await signInAsVendor(page, OPERATOR);
   await expect(page).toHaveURL(/\/vendor$/);
-  await page.goto('/vendor/status');
+  await page.getByRole('link', { name: /^Status operations/ }).click();
+  await expect(page.getByRole('heading', { name: 'Status operations' })).toBeVisible();
   const row = page.getByRole('row', { name: /Mobile app/ });
   await row.getByLabel('State of Mobile app').selectOption({ label: 'Degraded performance' });
   await row.getByRole('button', { name: 'Set' }).click();

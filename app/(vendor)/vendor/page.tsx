@@ -21,6 +21,11 @@ export default async function VendorHomePage() {
           <Link href="/vendor/queue">Super administrator reset requests: the verification queue</Link>
         </p>
       )}
+      {actor.role === 'OPERATOR' && (
+        <p>
+          <Link href="/vendor/status">Status operations: incidents, component states and maintenance</Link>
+        </p>
+      )}
       <p className="notice">Vendor accounts cannot see, set or reset any password, and never act inside an agency.</p>
       {actor.role === 'OPERATOR' && (
         <section aria-labelledby="mail-heading">
