@@ -1,6 +1,7 @@
 import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enums';
 import type { Db } from '@/lib/db/client';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
+import { SIGN_IN_COMPONENT_SLUG } from '@/lib/status/get-sign-in-notice';
 import { inProgressWhere, isInProgress } from '@/lib/status/maintenance-window';
 import { worstStatus } from '@/lib/status/severity';
 import type { MaintenanceSummary, StatusSummary } from '@/lib/status/status-summary';
@@ -90,7 +91,13 @@ export async function getStatusOverview(database: Db, now = new Date()): Promise
   ]);
 
   const uptimeIncidents = incidents.map((i) => ({ ...i, componentIds: i.components.map((c) => c.componentId) }));
-  const uptimeWindows = windows.map((w) => ({ ...w, componentIds: w.components.map((c) => c.componentId) }));
+  // A window that blocks sign-in takes the Sign-in component down with it, listed or not.
+  const signInId = components.find((c) => c.slug === SIGN_IN_COMPONENT_SLUG)?.id;
+  const uptimeWindows = windows.map((w) => {
+    const componentIds = w.components.map((c) => c.componentId);
+    if (w.blocksSignIn && signInId && !componentIds.includes(signInId)) componentIds.push(signInId);
+    return { ...w, componentIds };
+  });
   const open = uptimeIncidents.filter((i) => i.resolvedAt === null);
   // Blocking windows first: they are the ones people are locked out by.
   const inProgress = uptimeWindows

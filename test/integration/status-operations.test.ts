@@ -192,6 +192,18 @@ describe('maintenance', () => {
     expect((await getStatusOverview(db())).maintenance.upcoming).toHaveLength(0);
   });
 
+  it('a window that blocks sign-in puts the Sign-in component under maintenance, even when not listed', async () => {
+    const signIn = await newComponent('Sign-in', 'sign-in');
+    const docs = await newComponent('Documentation');
+    await windowAt(-HOUR, HOUR, true, docs.id);
+    const overview = await getStatusOverview(db());
+    expect(overview.components.map((c) => [c.name, c.status])).toEqual([
+      ['Documentation', 'UNDER_MAINTENANCE'],
+      ['Sign-in', 'UNDER_MAINTENANCE'],
+    ]);
+    expect(overview.components.find((c) => c.id === signIn.id)!.uptime.days.at(-1)!.state).toBe('maintenance');
+  });
+
   it('only a window in progress, blocking sign-in, not cancelled and not ended blocks sign-in', async () => {
     await windowAt(-HOUR, HOUR, false);
     await windowAt(HOUR, 2 * HOUR);
