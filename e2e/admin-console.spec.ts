@@ -48,6 +48,7 @@ test('[PROVIDER_ADMIN] resets a staff member, who signs in with the temporary pa
 
     // The temporary password no longer works.
     await staffPage.getByRole('button', { name: 'Sign out' }).click();
+    await expect(staffPage).toHaveURL(/\/login/);
     await signInAsAgencyUser(staffPage, { ...creds, password: temporary });
     await expect(staffPage.locator('.error-summary')).toContainText('The details you entered are not right');
   } finally {
