@@ -1,14 +1,16 @@
-import type { InputHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
 
-type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
-  name: string;
+type FrameProps = {
+  id: string;
   label: string;
   hint?: string;
   errors?: string[];
+  /** The control, given the attributes that tie it to its hint and errors. */
+  children: (aria: { 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
 };
 
-/** A labelled input with its hint and errors, wired for screen readers. */
-export function Field({ name, label, hint, errors, id = name, ...input }: FieldProps) {
+/** Label, hint and errors around one control, wired for screen readers (GOV.UK pattern). */
+function FieldFrame({ id, label, hint, errors, children }: FrameProps) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
   return (
@@ -25,13 +27,30 @@ export function Field({ name, label, hint, errors, id = name, ...input }: FieldP
           {message}
         </span>
       ))}
-      <input
-        id={id}
-        name={name}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        aria-invalid={errors?.length ? true : undefined}
-        {...input}
-      />
+      {children({
+        'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
+        'aria-invalid': errors?.length ? true : undefined,
+      })}
     </div>
+  );
+}
+
+type Labelled = { name: string; label: string; hint?: string; errors?: string[] };
+
+/** A labelled input with its hint and errors. */
+export function Field({ name, label, hint, errors, id = name, ...input }: InputHTMLAttributes<HTMLInputElement> & Labelled) {
+  return (
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
+      {(aria) => <input id={id} name={name} {...aria} {...input} />}
+    </FieldFrame>
+  );
+}
+
+/** A labelled multi-line field with its hint and errors. */
+export function TextAreaField({ name, label, hint, errors, id = name, rows = 5, ...textarea }: TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled) {
+  return (
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
+      {(aria) => <textarea id={id} name={name} rows={rows} {...aria} {...textarea} />}
+    </FieldFrame>
   );
 }

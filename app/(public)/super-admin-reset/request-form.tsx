@@ -3,9 +3,8 @@
 import { useActionState } from 'react';
 import { CheckboxField } from '@/components/super-admin/checkbox-field';
 import { summaryOf } from '@/components/super-admin/form-errors';
-import { TextAreaField } from '@/components/super-admin/text-area-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
-import { Field } from '@/components/ui/field';
+import { Field, TextAreaField } from '@/components/ui/field';
 import { submitRequestAction, type RequestFormState } from './actions';
 
 const ORDER = ['providerCode', 'loginName', 'fullName', 'jobTitle', 'workEmail', 'workPhone', 'reason', 'attestation'];

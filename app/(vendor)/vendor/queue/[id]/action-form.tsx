@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { CheckboxField } from '@/components/super-admin/checkbox-field';
 import { summaryOf } from '@/components/super-admin/form-errors';
-import { TextAreaField } from '@/components/super-admin/text-area-field';
+import { TextAreaField } from '@/components/ui/field';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
 
