@@ -51,6 +51,37 @@ test('the home page leads to sign-in, the guide, the status and the administrato
   await expect(page.getByText(VENDOR_PROMISE)).toBeVisible();
 });
 
+test('server.mjs sends the guide from memory exactly as Next.js sends it; RSC navigations still reach Next.js', async ({
+  page,
+  request,
+}) => {
+  // A query string is not the exact URL server.mjs keeps: Next.js answers that one itself.
+  const fromMemory = await request.get('/help');
+  const fromNext = await request.get('/help?through=next');
+  expect(fromMemory.status()).toBe(200);
+  expect(await fromMemory.body()).toEqual(await fromNext.body());
+  const perResponse = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+  const stable = (headers: Record<string, string>) =>
+    Object.fromEntries(Object.entries(headers).filter(([name]) => !perResponse.has(name)));
+  expect(stable(fromMemory.headers())).toEqual(stable(fromNext.headers()));
+  expect(fromMemory.headers()['x-frame-options']).toBe('DENY');
+
+  const etag = fromMemory.headers()['etag']!;
+  expect((await request.get('/help', { headers: { 'if-none-match': etag } })).status()).toBe(304);
+  const head = await request.head('/help');
+  expect(head.status()).toBe(200);
+  expect((await head.body()).length).toBe(0);
+  const identity = await request.get('/help', { headers: { 'accept-encoding': 'identity' } });
+  expect(identity.headers()['content-encoding']).toBeUndefined();
+  expect(await identity.body()).toEqual(await fromNext.body());
+
+  // A client-side navigation asks for the RSC payload, which only Next.js has.
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Can’t sign in?' }).click();
+  await expect(page).toHaveURL(/\/help$/);
+  await expect(page.locator(`#${GUIDE_STEPS[0]!.id} h2`)).toContainText(GUIDE_STEPS[0]!.title);
+});
+
 test('the guide gives the eight steps in order, each at its own anchor, with the promise', async ({ page }) => {
   await fakeStatus(page, { status: 404 });
   const response = await page.goto('/help');
