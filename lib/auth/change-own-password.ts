@@ -6,6 +6,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { hashPassword, verifyPassword } from '@/lib/password/hash';
+import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -91,7 +92,7 @@ export async function changeOwnPassword(
       },
       select: { sessionVersion: true },
     });
-    await tx.passwordHistory.create({ data: { userId: actor.userId, passwordHash } });
+    await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends; this one carries on under the new version.
     await tx.authSession.updateMany({
       where: { userId: actor.userId, endedAt: null, id: { not: actor.sessionId } },

@@ -6,6 +6,7 @@ import { enqueueMail, enqueueMailBatch } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { superAdminResetCompletedMail } from '@/lib/mail/templates/super-admin-reset-completed';
 import { hashPassword } from '@/lib/password/hash';
+import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -137,7 +138,7 @@ export async function resetPasswordWithLink(
         },
         select: { id: true },
       });
-      await tx.passwordHistory.create({ data: { userId: user.id, passwordHash } });
+      await rememberPassword(tx, user.id, passwordHash);
       const ended = await tx.authSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: completedAt } });
       await tx.passwordResetToken.updateMany({
         where: { userId: user.id, usedAt: null, expiresAt: { gt: completedAt } },

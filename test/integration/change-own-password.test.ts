@@ -3,6 +3,8 @@ import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { rememberPassword } from '@/lib/password/history';
+import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const TEMPORARY = 'K7MQ2XP9RT4WHN3B';
@@ -97,5 +99,17 @@ describe('changing one’s own password', () => {
     const text = JSON.stringify(events);
     expect(text).not.toContain(NEW_PASSWORD);
     expect(text).not.toContain(TEMPORARY);
+  });
+});
+
+describe('password history', () => {
+  it('keeps the most any policy may look back at, newest first, and forgets the older ones', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, NEW_PASSWORD);
+    const keep = POLICY_BOUNDS.passwordHistoryCount.max;
+    for (let i = 0; i < keep + 3; i++) await db().$transaction((tx) => rememberPassword(tx, user.id, `hash-${i}`));
+
+    const rows = await db().passwordHistory.findMany({ where: { userId: user.id }, select: { passwordHash: true } });
+    expect(rows.map((row) => row.passwordHash).sort()).toEqual(Array.from({ length: keep }, (_, i) => `hash-${i + 3}`).sort());
   });
 });
