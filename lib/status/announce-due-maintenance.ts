@@ -1,15 +1,15 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
-import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
 
 /**
  * Windows start and end by the clock as well as by an operator's hand. This notices the ones
  * whose start or end has passed unannounced, marks them (`startedAt`, `endedAt`) with a
  * conditional write so that exactly one caller on one instance wins. Safe to call often and from
- * anywhere; it returns the alerts the winner must fan out (fanOutStatusAlert).
+ * anywhere; each announcement queues its alert in the same transaction. Returns how many it made.
  */
-export async function announceDueMaintenance(database: Db, now = new Date()): Promise<StatusAlertEvent[]> {
+export async function announceDueMaintenance(database: Db, now = new Date()): Promise<number> {
   const due = await database.maintenanceWindow.findMany({
     where: {
       cancelledAt: null,
@@ -19,14 +19,14 @@ export async function announceDueMaintenance(database: Db, now = new Date()): Pr
     select: { id: true, endsAt: true },
     take: 20,
   });
-  const alerts: StatusAlertEvent[] = [];
+  let announced = 0;
   for (const window of due) {
     const ended = window.endsAt <= now;
-    const event = await database.$transaction(async (tx): Promise<StatusAlertEvent | null> => {
+    const won = await database.$transaction(async (tx) => {
       const claim = ended
         ? await tx.maintenanceWindow.updateMany({ where: { id: window.id, endedAt: null, cancelledAt: null }, data: { endedAt: window.endsAt } })
         : await tx.maintenanceWindow.updateMany({ where: { id: window.id, startedAt: null, endedAt: null, cancelledAt: null }, data: { startedAt: now } });
-      if (claim.count === 0) return null;
+      if (claim.count === 0) return false;
       await recordAudit(tx, {
         actorType: 'SYSTEM',
         action: ended ? 'STATUS_MAINTENANCE_ENDED' : 'STATUS_MAINTENANCE_STARTED',
@@ -35,9 +35,10 @@ export async function announceDueMaintenance(database: Db, now = new Date()): Pr
         outcome: 'SUCCESS',
         details: { bySchedule: true },
       });
-      return maintenanceAlertEvent(tx, window.id, ended ? 'maintenance-ended' : 'maintenance-started');
+      await queueStatusAlert(tx, await maintenanceAlertEvent(tx, window.id, ended ? 'maintenance-ended' : 'maintenance-started'));
+      return true;
     });
-    if (event) alerts.push(event);
+    if (won) announced += 1;
   }
-  return alerts;
+  return announced;
 }

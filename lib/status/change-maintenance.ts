@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
 import { idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
 
@@ -16,17 +17,18 @@ const notUpcomingOrRunning = { ok: false, message: 'That window has already ende
 /** Start early: the window begins now (startsAt and startedAt), and subscribers are told. */
 export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
   const now = new Date();
-  const event = await db().$transaction(async (tx) => {
+  const started = await db().$transaction(async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({
       where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now } },
       data: { startsAt: now, startedAt: now },
     });
-    if (changed.count === 0) return null;
+    if (changed.count === 0) return false;
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_STARTED', { type: 'MaintenanceWindow', id: input.windowId }, { early: true }));
-    return maintenanceAlertEvent(tx, input.windowId, 'maintenance-started');
+    await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-started'));
+    return true;
   });
-  if (!event) return { ok: false, message: 'Only a window that has not started yet can be started now.' };
-  return { ok: true, message: 'Maintenance started.', alert: event };
+  if (!started) return { ok: false, message: 'Only a window that has not started yet can be started now.' };
+  return { ok: true, message: 'Maintenance started.', alerted: true };
 }
 
 /** Moves the expected end later; the Unavailable page and /status show the new end. */
@@ -57,17 +59,18 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
 /** Ends a window in progress now; sign-in opens again within a second. */
 export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
   const now = new Date();
-  const event = await db().$transaction(async (tx) => {
+  const ended = await db().$transaction(async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({
       where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { lte: now }, endsAt: { gt: now } },
       data: { endedAt: now },
     });
-    if (changed.count === 0) return null;
+    if (changed.count === 0) return false;
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_ENDED', { type: 'MaintenanceWindow', id: input.windowId }, { early: true }));
-    return maintenanceAlertEvent(tx, input.windowId, 'maintenance-ended');
+    await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-ended'));
+    return true;
   });
-  if (!event) return { ok: false, message: 'Only a window in progress can be ended.' };
-  return { ok: true, message: 'Maintenance ended.', alert: event };
+  if (!ended) return { ok: false, message: 'Only a window in progress can be ended.' };
+  return { ok: true, message: 'Maintenance ended.', alerted: true };
 }
 
 /** Cancels a window that has not started. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { componentNames, messageSchema, operatorAudit, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_IMPACTS } from '@/lib/status/severity';
 
@@ -12,7 +13,7 @@ export const openIncidentSchema = withComponentIds({
   message: messageSchema,
 });
 
-/** Opens an incident with its first update; the result carries the alert for the subscribers. */
+/** Opens an incident with its first update, and queues the alert to the subscribers. */
 export async function openIncident(actor: VendorActor, input: z.infer<typeof openIncidentSchema>, ip: string): Promise<OperatorResult> {
   const names = await componentNames(db(), input.componentIds);
   if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
@@ -30,8 +31,9 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
       select: { id: true },
     });
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_INCIDENT_OPENED', { type: 'Incident', id: created.id }, { impact: input.impact, title: input.title }));
+    const { title, impact, status, message } = input;
+    await queueStatusAlert(tx, { kind: 'incident-opened', title, impact, status, message, components: names });
   });
 
-  const { title, impact, status, message } = input;
-  return { ok: true, message: `Incident "${title}" opened.`, alert: { kind: 'incident-opened', title, impact, status, message, components: names } };
+  return { ok: true, message: `Incident "${input.title}" opened.`, alerted: true };
 }

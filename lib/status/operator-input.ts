@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { VendorActor } from '@/lib/auth/session';
 import type { AuditInput } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
-import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
@@ -68,9 +67,8 @@ export type OperatorResult = {
   message?: string;
   fieldErrors?: Record<string, string[]>;
   /**
-   * The alert the change calls for, for the caller to fan out once the change has committed
-   * (fanOutStatusAlert): the app does it after the response, so that the operator does not wait
-   * for thousands of messages to be queued.
+   * The change queued an alert to the subscribers (queueStatusAlert, in its transaction); the
+   * app sends it on after the response, so the operator does not wait for thousands of messages.
    */
-  alert?: StatusAlertEvent;
+  alerted?: true;
 };

@@ -3,6 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
+import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { idSchema, messageSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_STATUSES } from '@/lib/status/severity';
 
@@ -12,7 +13,7 @@ export const postIncidentUpdateSchema = z.object({
   message: messageSchema,
 });
 
-/** Adds an update to an open incident; the state RESOLVED resolves it. Carries the alert. */
+/** Adds an update to an open incident (the state RESOLVED resolves it) and queues the alert. */
 export async function postIncidentUpdate(
   actor: VendorActor,
   input: z.infer<typeof postIncidentUpdateSchema>,
@@ -35,17 +36,21 @@ export async function postIncidentUpdate(
       tx,
       operatorAudit(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', { type: 'Incident', id: input.incidentId }, { status: input.status }),
     );
-    return tx.incident.findUniqueOrThrow({
+    const updated = await tx.incident.findUniqueOrThrow({
       where: { id: input.incidentId },
       select: { title: true, impact: true, components: COMPONENT_LINK_SELECT },
     });
+    await queueStatusAlert(tx, {
+      kind: resolves ? 'incident-resolved' : 'incident-updated',
+      title: updated.title,
+      impact: updated.impact,
+      status: input.status,
+      message: input.message,
+      components: namesInOrder(updated.components),
+    });
+    return updated;
   });
   if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.' };
 
-  const components = namesInOrder(incident.components);
-  return {
-    ok: true,
-    message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.',
-    alert: { kind: resolves ? 'incident-resolved' : 'incident-updated', title: incident.title, impact: incident.impact, status: input.status, message: input.message, components },
-  };
+  return { ok: true, message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.', alerted: true };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { componentNames, operatorAudit, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 
 export const scheduleMaintenanceSchema = withComponentIds({
@@ -15,7 +16,7 @@ export const scheduleMaintenanceSchema = withComponentIds({
 // A form filled in a minute ago may name "now" as its start.
 const START_GRACE_MS = 5 * 60_000;
 
-/** Schedules a window (with the alert to send); it starts by itself at `startsAt` or when an operator starts it. */
+/** Schedules a window and queues its alert; it starts by itself at `startsAt` or when an operator starts it. */
 export async function scheduleMaintenance(
   actor: VendorActor,
   input: z.infer<typeof scheduleMaintenanceSchema>,
@@ -51,11 +52,16 @@ export async function scheduleMaintenance(
         blocksSignIn,
       }),
     );
+    await queueStatusAlert(tx, {
+      kind: 'maintenance-scheduled',
+      title: input.title,
+      description,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      blocksSignIn,
+      components: names,
+    });
   });
 
-  return {
-    ok: true,
-    message: `Maintenance "${input.title}" scheduled.`,
-    alert: { kind: 'maintenance-scheduled', title: input.title, description, startsAt: input.startsAt, endsAt: input.endsAt, blocksSignIn, components: names },
-  };
+  return { ok: true, message: `Maintenance "${input.title}" scheduled.`, alerted: true };
 }

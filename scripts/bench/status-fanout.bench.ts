@@ -13,7 +13,7 @@ const { createDb } = await import('@/lib/db/client');
 const { applyMigrations, startThrowawayPostgres } = await import('@/lib/db/migrations');
 const { createSmtpTransport } = await import('@/lib/mail/transport');
 const { startDeliveryLoop } = await import('@/lib/mail/worker');
-const { fanOutStatusAlert } = await import('@/lib/status/fan-out-alert');
+const { queueStatusAlert, runStatusAlertFanOuts } = await import('@/lib/status/fan-out-alert');
 const { startSmtpSink } = await import('../../test/support/smtp-sink');
 
 const COUNT = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
@@ -37,14 +37,17 @@ async function measure(label: string, url: string) {
     const stop = startDeliveryLoop(database, transport, { intervalMs: 200 });
     const started = performance.now();
     const firstDelivery = sink.waitFor(() => true, 600_000).then(() => performance.now());
-    const queued = await fanOutStatusAlert(database, {
-      kind: 'incident-opened',
-      title: 'Sign-in failing for some agencies',
-      impact: 'PARTIAL_OUTAGE',
-      status: 'INVESTIGATING',
-      message: 'Some people cannot sign in. We are looking into it.',
-      components: ['Sign-in'],
-    });
+    await database.$transaction((tx) =>
+      queueStatusAlert(tx, {
+        kind: 'incident-opened',
+        title: 'Sign-in failing for some agencies',
+        impact: 'PARTIAL_OUTAGE',
+        status: 'INVESTIGATING',
+        message: 'Some people cannot sign in. We are looking into it.',
+        components: ['Sign-in'],
+      }),
+    );
+    const queued = await runStatusAlertFanOuts(database);
     const queuedAt = performance.now();
     const first = await firstDelivery;
     while (sink.received.length < COUNT) await new Promise((resolve) => setTimeout(resolve, 20));

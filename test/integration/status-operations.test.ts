@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
-import { fanOutStatusAlert } from '@/lib/status/fan-out-alert';
+import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import type { OperatorResult } from '@/lib/status/operator-input';
 import { cancelMaintenance, endMaintenanceNow, extendMaintenance, startMaintenanceNow } from '@/lib/status/change-maintenance';
 import { getBlockingMaintenance, getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
@@ -14,17 +14,17 @@ import { IP, clearStatusData, confirmedSubscribers, newComponent, newOperator } 
 
 const HOUR = 3_600_000;
 
-/** What the app does after the response: fan out the alert the use case asked for. */
+/** What the app does after the response: send on the alert the use case queued. */
 async function sent(result: Promise<OperatorResult>): Promise<OperatorResult> {
   const outcome = await result;
-  if (outcome.alert) await fanOutStatusAlert(db(), outcome.alert);
+  await runStatusAlertFanOuts(db());
   return outcome;
 }
 
 async function announced(now?: Date): Promise<number> {
-  const alerts = await announceDueMaintenance(db(), now);
-  for (const alert of alerts) await fanOutStatusAlert(db(), alert);
-  return alerts.length;
+  const count = await announceDueMaintenance(db(), now);
+  await runStatusAlertFanOuts(db());
+  return count;
 }
 const utcInput = (date: Date) => date.toISOString().slice(0, 16);
 

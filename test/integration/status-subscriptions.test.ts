@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { fanOutStatusAlert, FAN_OUT_BATCH_SIZE } from '@/lib/status/fan-out-alert';
+import { FAN_OUT_BATCH_SIZE, FAN_OUT_LEASE_MS, queueStatusAlert, runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
 import { requestStatusSubscription } from '@/lib/status/subscribe';
 import { subscriptionToken } from '@/lib/status/subscription-token';
@@ -15,6 +15,12 @@ const event = {
   message: 'Nobody can sign in.',
   components: ['Sign-in'],
 };
+
+/** What an operator's change does: queue the alert in its transaction, then send it on. */
+async function fanOut(): Promise<number> {
+  await db().$transaction((tx) => queueStatusAlert(tx, event));
+  return runStatusAlertFanOuts(db());
+}
 
 function address() {
   return `Person.${uniqueSuffix()}@Example.com`;
@@ -40,7 +46,7 @@ describe('status alert subscriptions', () => {
     expect(mail!.sensitive).toBe(false);
     const subscriber = await db().statusSubscriber.findUniqueOrThrow({ where: { emailKey: email.toLowerCase() } });
     expect(subscriber.confirmedAt).toBeNull();
-    expect(await fanOutStatusAlert(db(), event)).toBe(0);
+    expect(await fanOut()).toBe(0);
   });
 
   it('answers the same for a new, a waiting, a confirmed and an unsubscribed address; mails a link only where one is needed', async () => {
@@ -105,7 +111,7 @@ describe('alert fan-out', () => {
       data: { email: 'gone@example.com', emailKey: 'gone@example.com', confirmedAt: new Date(), unsubscribedAt: new Date() },
     });
 
-    expect(await fanOutStatusAlert(db(), event)).toBe(count);
+    expect(await fanOut()).toBe(count);
     const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true, textBody: true, headers: true } });
     expect(rows).toHaveLength(count);
     expect(new Set(rows.map((r) => r.toAddress))).toEqual(new Set(addresses));
@@ -124,9 +130,43 @@ describe('alert fan-out', () => {
   it('stops at once for an address that unsubscribed', async () => {
     const [email] = await confirmedSubscribers(1);
     const subscriber = await db().statusSubscriber.findFirstOrThrow({ where: { email } });
-    expect(await fanOutStatusAlert(db(), event)).toBe(1);
+    expect(await fanOut()).toBe(1);
     await unsubscribeStatusSubscriber(subscriber.id, subscriptionToken(subscriber.id, 'unsubscribe'));
     expect(await unsubscribeStatusSubscriber(subscriber.id, subscriptionToken(subscriber.id, 'unsubscribe'))).toBe(true);
-    expect(await fanOutStatusAlert(db(), event)).toBe(0);
+    expect(await fanOut()).toBe(0);
+  });
+
+  it('two instances working at once queue each copy exactly once', async () => {
+    const count = FAN_OUT_BATCH_SIZE * 2 + 3;
+    const addresses = await confirmedSubscribers(count);
+    await db().$transaction((tx) => queueStatusAlert(tx, event));
+
+    const queued = await Promise.all([runStatusAlertFanOuts(db()), runStatusAlertFanOuts(db())]);
+
+    expect(queued[0] + queued[1]).toBe(count);
+    const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true } });
+    expect(rows.map((r) => r.toAddress).sort()).toEqual([...addresses].sort());
+    expect(await db().statusAlertFanOut.findFirstOrThrow()).toMatchObject({ queuedCount: count, leaseToken: null, finishedAt: expect.any(Date) });
+  });
+
+  it('an instance that stops mid-way leaves the rest to another once its lease runs out: nothing lost, nothing twice', async () => {
+    const addresses = await confirmedSubscribers(FAN_OUT_BATCH_SIZE + 5);
+    // Sorts after every generated id, so the first batch goes through and the second fails.
+    await db().statusSubscriber.create({ data: { id: 'zzzz-broken', email: 'broken\r\nBcc: x@example.com', emailKey: 'broken', confirmedAt: new Date() } });
+    await db().$transaction((tx) => queueStatusAlert(tx, event));
+
+    await expect(runStatusAlertFanOuts(db())).rejects.toThrow(/line breaks/);
+    const queuedBeforeStop = await db().outboxMessage.count({ where: { template: 'status-incident-opened' } });
+    expect(queuedBeforeStop).toBe(FAN_OUT_BATCH_SIZE);
+    await db().statusSubscriber.delete({ where: { id: 'zzzz-broken' } });
+
+    // The lease still holds: no one else starts on it yet.
+    expect(await runStatusAlertFanOuts(db())).toBe(0);
+    const later = () => new Date(Date.now() + FAN_OUT_LEASE_MS + 1000);
+    expect(await runStatusAlertFanOuts(db(), later)).toBe(5);
+
+    const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true } });
+    expect(rows.map((r) => r.toAddress).sort()).toEqual([...addresses].sort());
+    expect(await db().statusAlertFanOut.findFirstOrThrow()).toMatchObject({ queuedCount: FAN_OUT_BATCH_SIZE + 5, finishedAt: expect.any(Date) });
   });
 });

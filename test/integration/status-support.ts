@@ -11,6 +11,7 @@ export async function newOperator(role: 'OPERATOR' | 'VERIFIER' = 'OPERATOR'): P
 /** Status data is global (not per agency): each test starts from none. */
 export async function clearStatusData() {
   await db().outboxMessage.deleteMany({ where: { template: { startsWith: 'status-' } } });
+  await db().statusAlertFanOut.deleteMany();
   await db().statusSubscriber.deleteMany();
   await db().incident.deleteMany();
   await db().maintenanceWindow.deleteMany();

@@ -13,10 +13,9 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 // instance at most. The same read notices windows that started or ended by the clock.
 const currentSummary = memoize(1000, async () => {
   const now = new Date();
-  const alerts = await announceDueMaintenance(db(), now);
-  if (alerts.length > 0) {
+  if ((await announceDueMaintenance(db(), now)) > 0) {
     revalidatePath('/status');
-    fanOutAfterResponse(alerts);
+    fanOutAfterResponse();
   }
   return toStatusSummary(await getStatusOverview(db(), now));
 });

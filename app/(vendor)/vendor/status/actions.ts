@@ -24,16 +24,16 @@ const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
 
 /**
  * After a change: /status is rendered again on its next request (on this instance at once, on
- * the others within their 15 s revalidation), and the alert goes out after the response.
+ * the others within their 15 s revalidation), and a queued alert goes out after the response.
  */
 async function published(result: OperatorResult): Promise<ActionState> {
-  const { alert, ...state } = result;
+  const { alerted, ...state } = result;
   if (!state.ok) return state;
   revalidatePath('/status');
   revalidatePath('/vendor/status');
-  if (!alert) return state;
+  if (!alerted) return state;
   const subscribers = await countActiveSubscribers(db());
-  fanOutAfterResponse([alert]);
+  fanOutAfterResponse();
   return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }
 
