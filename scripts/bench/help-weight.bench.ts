@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
+import { applyMigrations } from '@/lib/db/migrations';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const nextDir = path.join(root, '.next');
@@ -219,6 +220,9 @@ async function main() {
   const publicCopyDir = path.join(publicDir, '__bench__');
   const publicExisted = existsSync(publicDir);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
+  const databaseUrl = `file:${path.join(dataDir, 'bench.db')}`;
+  // Migrated, so the server's own rounds (maintenance announcer, alert fan-out) run as in service.
+  await applyMigrations(databaseUrl);
   mkdirSync(publicCopyDir, { recursive: true });
   writeFileSync(path.join(publicCopyDir, 'help-copy.html'), readFileSync(helpHtml));
 
@@ -233,9 +237,9 @@ async function main() {
       PORT: String(port),
       HOST: '127.0.0.1',
       APP_URL: `http://127.0.0.1:${port}`,
-      // /help and public files never touch the database; a throw-away path keeps data/ untouched,
+      // /help and public files never touch the database; a throw-away one keeps data/ untouched,
       // and no mail worker polls it (its work would count as CPU spent on the requests).
-      DATABASE_URL: `file:${path.join(dataDir, 'bench.db')}`,
+      DATABASE_URL: databaseUrl,
       MAIL_WORKER: 'off',
       NEXTAUTH_SECRET: 'bench-only-secret-that-signs-nothing-real-0000001',
     },
