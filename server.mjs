@@ -13,9 +13,11 @@ const dev = process.argv.includes('--dev');
 
 // The sign-in guide: prerendered, the same for everyone, open during maintenance, and the page
 // every staff member opens at once when sign-in breaks. Each instance keeps the exact answer
-// Next.js gives for it (fetched from itself once at start) and sends that from memory, without
-// the per-request page machinery. Client-side navigations (RSC requests) still go to Next.js.
+// Next.js gives for it (fetched from itself once at start) and sends that from memory (marked
+// X-Portal-From-Memory), without the per-request page machinery. Client-side navigations (RSC requests) still go to Next.js.
+// (/help stays up during maintenance, so skipping proxy.ts changes nothing for it.)
 const PAGES_SERVED_FROM_MEMORY = ['/help'];
+const FROM_MEMORY_HEADER = 'X-Portal-From-Memory';
 const ROUTER_HEADERS = ['rsc', 'next-router-prefetch', 'next-router-state-tree', 'next-router-segment-prefetch', 'next-action'];
 const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length', 'content-encoding']);
 /** @type {Map<string, { headers: [string, string][]; etag: string | undefined; body: Buffer; gzipped: Buffer }>} */
@@ -42,6 +44,7 @@ function answerFromMemory(request, response) {
   const page = pagesInMemory.get(request.url ?? '');
   if (!page || ROUTER_HEADERS.some((name) => name in request.headers)) return false;
   for (const [name, value] of page.headers) response.appendHeader(name, value);
+  response.setHeader(FROM_MEMORY_HEADER, '1');
   if (page.etag && request.headers['if-none-match'] === page.etag) {
     response.writeHead(304).end();
     return true;
@@ -59,10 +62,13 @@ function keepInMemory(pathname) {
   const fetched = httpRequest({ host, port, path: pathname, headers: { 'accept-encoding': 'identity' } }, (answer) => {
     const chunks = [];
     answer.on('data', (chunk) => chunks.push(chunk));
+    answer.on('error', (error) => console.warn(`portal: ${pathname} is left to Next.js (${error.message})`));
     answer.on('end', () => {
       const cacheControl = String(answer.headers['cache-control'] ?? '');
-      // Next.js marks a page built once and never revalidated with a year-long s-maxage alone.
-      if (answer.statusCode !== 200 || !answer.headers['x-nextjs-prerender'] || cacheControl !== 's-maxage=31536000') {
+      // Next.js marks a page built once and never revalidated with a year-long s-maxage alone;
+      // an answer that sets a cookie is someone's, not everyone's.
+      const sameForEveryone = answer.headers['x-nextjs-prerender'] && cacheControl === 's-maxage=31536000' && !answer.headers['set-cookie'];
+      if (answer.statusCode !== 200 || !sameForEveryone) {
         console.warn(`portal: ${pathname} is left to Next.js (answered ${answer.statusCode}, Cache-Control "${cacheControl}")`);
         return;
       }
@@ -71,6 +77,10 @@ function keepInMemory(pathname) {
       for (let i = 0; i < answer.rawHeaders.length; i += 2) {
         if (!HOP_HEADERS.has(answer.rawHeaders[i].toLowerCase())) headers.push([answer.rawHeaders[i], answer.rawHeaders[i + 1]]);
       }
+      // Sent gzipped or not by the request's Accept-Encoding: caches must know.
+      const vary = headers.find(([name]) => name.toLowerCase() === 'vary');
+      if (!vary) headers.push(['Vary', 'Accept-Encoding']);
+      else if (!/\baccept-encoding\b/i.test(vary[1])) vary[1] += ', Accept-Encoding';
       const etag = answer.headers.etag;
       pagesInMemory.set(pathname, { headers, etag, body, gzipped: gzipSync(body) });
     });

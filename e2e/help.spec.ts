@@ -3,6 +3,7 @@ import { GUIDE_STEPS, VENDOR_PROMISE } from '@/lib/help/guide-steps';
 import type { StatusSummary } from '@/lib/status/status-summary';
 import { expect, test } from './support/test';
 
+const FROM_MEMORY = 'x-portal-from-memory';
 const STATUS_UNAVAILABLE = 'We could not load the current status. See the status page at /status.';
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
@@ -59,8 +60,10 @@ test('server.mjs sends the guide from memory exactly as Next.js sends it; RSC na
   const fromMemory = await request.get('/help');
   const fromNext = await request.get('/help?through=next');
   expect(fromMemory.status()).toBe(200);
+  expect(fromMemory.headers()[FROM_MEMORY]).toBe('1');
+  expect(fromNext.headers()[FROM_MEMORY]).toBeUndefined();
   expect(await fromMemory.body()).toEqual(await fromNext.body());
-  const perResponse = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+  const perResponse = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', FROM_MEMORY]);
   const stable = (headers: Record<string, string>) =>
     Object.fromEntries(Object.entries(headers).filter(([name]) => !perResponse.has(name)));
   expect(stable(fromMemory.headers())).toEqual(stable(fromNext.headers()));
@@ -70,12 +73,16 @@ test('server.mjs sends the guide from memory exactly as Next.js sends it; RSC na
   expect((await request.get('/help', { headers: { 'if-none-match': etag } })).status()).toBe(304);
   const head = await request.head('/help');
   expect(head.status()).toBe(200);
+  expect(head.headers()[FROM_MEMORY]).toBe('1');
   expect((await head.body()).length).toBe(0);
   const identity = await request.get('/help', { headers: { 'accept-encoding': 'identity' } });
+  expect(identity.headers()[FROM_MEMORY]).toBe('1');
   expect(identity.headers()['content-encoding']).toBeUndefined();
   expect(await identity.body()).toEqual(await fromNext.body());
 
   // A client-side navigation asks for the RSC payload, which only Next.js has.
+  const rsc = await request.get('/help', { headers: { rsc: '1' }, maxRedirects: 0 });
+  expect(rsc.headers()[FROM_MEMORY]).toBeUndefined();
   await page.goto('/');
   await page.getByRole('link', { name: 'Can’t sign in?' }).click();
   await expect(page).toHaveURL(/\/help$/);
