@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
-import { statusAlertContent, statusAlertMail, type StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+import { statusAlertContent, statusAlertMail, type StatusAlertContent, type StatusAlertEvent } from '@/lib/mail/templates/status-alert';
 import { subscriptionPath } from '@/lib/status/subscription-token';
 
 /** Subscribers written to the outbox per transaction: short transactions, bounded memory. */
@@ -13,9 +13,14 @@ export const FAN_OUT_LEASE_MS = 2 * 60_000;
 const contentSchema = z.object({ template: z.string(), subject: z.string(), paragraphs: z.array(z.string()) });
 
 type Clock = () => Date;
-type Claimed = { id: string; leaseToken: string; content: string; afterSubscriberId: string | null };
 
-class LeaseLost extends Error {}
+/**
+ * A runner's hold on a fan-out. The token changes with every write to the fan-out and every write
+ * is conditional on the token last seen, so a runner whose lease was taken over can write nothing,
+ * and one that takes over starts from the cursor that goes with the token it saw.
+ */
+export type FanOutLease = { id: string; token: string; content: StatusAlertContent; afterSubscriberId: string | null };
+export type BatchOutcome = { queued: number; next: FanOutLease | 'finished' | 'lease-lost' };
 
 /**
  * Records that every subscriber is to get the alert, in the transaction of the change it
@@ -27,20 +32,24 @@ export async function queueStatusAlert(tx: Tx, event: StatusAlertEvent): Promise
 
 /**
  * Works through every unfinished fan-out, oldest first, including those an instance left
- * mid-way (its lease ran out). Each batch queues one copy per confirmed, not-unsubscribed
- * subscriber and moves the fan-out's cursor in one transaction, walking subscribers by id, so
- * sign-ups during the fan-out neither shift nor repeat a page, and a copy is queued once.
- * Returns how many messages this call queued.
+ * mid-way (its lease ran out). Returns how many messages this call queued.
  */
 export async function runStatusAlertFanOuts(database: Db, clock: Clock = () => new Date()): Promise<number> {
   let queued = 0;
-  for (let fanOut = await claimNext(database, clock); fanOut; fanOut = await claimNext(database, clock)) {
-    queued += await work(database, fanOut, clock);
+  for (let lease = await claimStatusAlertFanOut(database, clock); lease; lease = await claimStatusAlertFanOut(database, clock)) {
+    for (;;) {
+      const outcome = await queueNextBatch(database, lease, clock);
+      queued += outcome.queued;
+      if (outcome.next === 'lease-lost') console.warn(`status alert fan-out ${lease.id}: taken over by another instance`);
+      if (typeof outcome.next === 'string') break;
+      lease = outcome.next;
+    }
   }
   return queued;
 }
 
-async function claimNext(database: Db, clock: Clock): Promise<Claimed | null> {
+/** Takes the oldest unfinished fan-out that nobody holds, or whose holder's lease ran out. */
+export async function claimStatusAlertFanOut(database: Db, clock: Clock): Promise<FanOutLease | null> {
   for (;;) {
     const now = clock();
     const candidate = await database.statusAlertFanOut.findFirst({
@@ -49,50 +58,47 @@ async function claimNext(database: Db, clock: Clock): Promise<Claimed | null> {
       select: { id: true, leaseToken: true, content: true, afterSubscriberId: true },
     });
     if (!candidate) return null;
-    const leaseToken = randomUUID();
-    // Conditional on the lease as read: of several instances, one takes it.
+    const token = randomUUID();
+    // Conditional on the token as read: if anyone wrote since (another claim, or a batch by the
+    // holder we think is gone), this claim fails and the row is read again.
     const claimed = await database.statusAlertFanOut.updateMany({
       where: { id: candidate.id, finishedAt: null, leaseToken: candidate.leaseToken },
-      data: { leaseToken, leaseExpiresAt: new Date(now.getTime() + FAN_OUT_LEASE_MS) },
+      data: { leaseToken: token, leaseExpiresAt: new Date(now.getTime() + FAN_OUT_LEASE_MS) },
     });
-    if (claimed.count === 1) return { ...candidate, leaseToken };
+    if (claimed.count === 1) {
+      const content = contentSchema.parse(JSON.parse(candidate.content));
+      return { id: candidate.id, token, content, afterSubscriberId: candidate.afterSubscriberId };
+    }
   }
 }
 
-async function work(database: Db, fanOut: Claimed, clock: Clock): Promise<number> {
-  const content = contentSchema.parse(JSON.parse(fanOut.content));
-  let after = fanOut.afterSubscriberId;
-  let queued = 0;
-  try {
-    for (;;) {
-      const subscribers = await database.statusSubscriber.findMany({
-        where: { confirmedAt: { not: null }, unsubscribedAt: null, ...(after ? { id: { gt: after } } : {}) },
-        orderBy: { id: 'asc' },
-        take: FAN_OUT_BATCH_SIZE,
-        select: { id: true, email: true },
-      });
-      const last = subscribers.at(-1)?.id ?? after;
-      const finished = subscribers.length < FAN_OUT_BATCH_SIZE;
-      const messages = subscribers.map((s) => statusAlertMail(s.email, content, subscriptionPath(s.id, 'unsubscribe')));
-      queued += await database.$transaction(async (tx) => {
-        const count = await enqueueMailBatch(tx, messages);
-        const now = clock();
-        const kept = await tx.statusAlertFanOut.updateMany({
-          where: { id: fanOut.id, leaseToken: fanOut.leaseToken },
-          data: finished
-            ? { afterSubscriberId: last, queuedCount: { increment: count }, finishedAt: now, leaseToken: null, leaseExpiresAt: null }
-            : { afterSubscriberId: last, queuedCount: { increment: count }, leaseExpiresAt: new Date(now.getTime() + FAN_OUT_LEASE_MS) },
-        });
-        // Another instance took over after our lease ran out: this batch is its to queue.
-        if (kept.count === 0) throw new LeaseLost();
-        return count;
-      });
-      after = last;
-      if (finished) return queued;
-    }
-  } catch (error) {
-    if (!(error instanceof LeaseLost)) throw error;
-    console.warn(`status alert fan-out ${fanOut.id}: lease lost to another instance after ${queued} messages`);
-    return queued;
-  }
+/**
+ * Queues the next batch: one copy per confirmed, not-unsubscribed subscriber after the cursor,
+ * walking subscribers by id (sign-ups during the fan-out neither shift nor repeat a page). The
+ * mails and the cursor move commit together, or not at all when the lease was lost.
+ */
+export async function queueNextBatch(database: Db, lease: FanOutLease, clock: Clock): Promise<BatchOutcome> {
+  const after = lease.afterSubscriberId;
+  const subscribers = await database.statusSubscriber.findMany({
+    where: { confirmedAt: { not: null }, unsubscribedAt: null, ...(after ? { id: { gt: after } } : {}) },
+    orderBy: { id: 'asc' },
+    take: FAN_OUT_BATCH_SIZE,
+    select: { id: true, email: true },
+  });
+  const last = subscribers.at(-1)?.id ?? after;
+  const finished = subscribers.length < FAN_OUT_BATCH_SIZE;
+  const messages = subscribers.map((s) => statusAlertMail(s.email, lease.content, subscriptionPath(s.id, 'unsubscribe')));
+  const token = randomUUID();
+  return database.$transaction(async (tx): Promise<BatchOutcome> => {
+    const now = clock();
+    const moved = await tx.statusAlertFanOut.updateMany({
+      where: { id: lease.id, leaseToken: lease.token },
+      data: finished
+        ? { afterSubscriberId: last, queuedCount: { increment: messages.length }, finishedAt: now, leaseToken: null, leaseExpiresAt: null }
+        : { afterSubscriberId: last, queuedCount: { increment: messages.length }, leaseToken: token, leaseExpiresAt: new Date(now.getTime() + FAN_OUT_LEASE_MS) },
+    });
+    if (moved.count === 0) return { queued: 0, next: 'lease-lost' };
+    const queued = await enqueueMailBatch(tx, messages);
+    return { queued, next: finished ? 'finished' : { ...lease, token, afterSubscriberId: last } };
+  });
 }

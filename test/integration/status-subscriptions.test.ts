@@ -1,6 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { FAN_OUT_BATCH_SIZE, FAN_OUT_LEASE_MS, queueStatusAlert, runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
+import {
+  claimStatusAlertFanOut,
+  FAN_OUT_BATCH_SIZE,
+  FAN_OUT_LEASE_MS,
+  queueNextBatch,
+  queueStatusAlert,
+  runStatusAlertFanOuts,
+  type FanOutLease,
+} from '@/lib/status/fan-out-alert';
 import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
 import { requestStatusSubscription } from '@/lib/status/subscribe';
 import { subscriptionToken } from '@/lib/status/subscription-token';
@@ -15,6 +23,8 @@ const event = {
   message: 'Nobody can sign in.',
   components: ['Sign-in'],
 };
+
+type BatchNext = Awaited<ReturnType<typeof queueNextBatch>>['next'];
 
 /** What an operator's change does: queue the alert in its transaction, then send it on. */
 async function fanOut(): Promise<number> {
@@ -168,5 +178,29 @@ describe('alert fan-out', () => {
     const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true } });
     expect(rows.map((r) => r.toAddress).sort()).toEqual([...addresses].sort());
     expect(await db().statusAlertFanOut.findFirstOrThrow()).toMatchObject({ queuedCount: FAN_OUT_BATCH_SIZE + 5, finishedAt: expect.any(Date) });
+  });
+
+  it('a runner that stalls past its lease is taken over, and whatever it tries next is refused: nothing twice', async () => {
+    const addresses = await confirmedSubscribers(FAN_OUT_BATCH_SIZE * 2 + 3);
+    await db().$transaction((tx) => queueStatusAlert(tx, event));
+    const now = () => new Date();
+    const later = () => new Date(Date.now() + FAN_OUT_LEASE_MS + 1000);
+
+    const stalled = (await claimStatusAlertFanOut(db(), now))!;
+    const first = await queueNextBatch(db(), stalled, now);
+    expect(first.queued).toBe(FAN_OUT_BATCH_SIZE);
+    const afterFirst = first.next as FanOutLease;
+    expect(await claimStatusAlertFanOut(db(), now)).toBeNull();
+
+    const takeover = (await claimStatusAlertFanOut(db(), later))!;
+    expect(takeover.afterSubscriberId).toBe(afterFirst.afterSubscriberId);
+    expect(await queueNextBatch(db(), afterFirst, now)).toEqual({ queued: 0, next: 'lease-lost' });
+    expect(await queueNextBatch(db(), stalled, now)).toEqual({ queued: 0, next: 'lease-lost' });
+
+    let next: BatchNext = takeover;
+    while (typeof next !== 'string') next = (await queueNextBatch(db(), next, later)).next;
+    expect(next).toBe('finished');
+    const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true } });
+    expect(rows.map((r) => r.toAddress).sort()).toEqual([...addresses].sort());
   });
 });
