@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/sqlite/client';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 export const USERS_PAGE_SIZE = 25;
@@ -19,40 +20,78 @@ function startsWith(prefix: string) {
   return { gte: prefix, lt: `${prefix}\uffff` };
 }
 
+const LIST_SELECT = {
+  id: true,
+  loginName: true,
+  displayName: true,
+  nameKey: true,
+  role: true,
+  status: true,
+  mustChangePassword: true,
+  lockedUntil: true,
+  hardLockedAt: true,
+  lastSignInAt: true,
+} as const;
+
+type UserWhere = Prisma.UserWhereInput;
+type ListRow = Prisma.UserGetPayload<{ select: typeof LIST_SELECT }>;
+
+/**
+ * What each filter picks, as one or more parts, each answered by one index on (agencyId, column):
+ * locked is either kind of lock, read as two parts.
+ */
+function filterParts(filter: Exclude<UserListQuery['filter'], 'all'>, now: Date): UserWhere[] {
+  switch (filter) {
+    case 'locked':
+      return [{ hardLockedAt: { not: null } }, { lockedUntil: { gt: now } }];
+    case 'must-change':
+      return [{ mustChangePassword: true }];
+    case 'disabled':
+      return [{ status: 'DISABLED' }];
+    case 'admins':
+      return [{ role: { in: ['PROVIDER_ADMIN', 'SUPER_ADMIN'] } }];
+  }
+}
+
+type SortKeys = { id: string; lastSignInAt: Date | null; nameKey: string };
+
+// The order of the filtered lists, kept here: latest sign-in first (never signed in last), or by name.
+const byLastSignIn = (a: SortKeys, b: SortKeys) =>
+  (b.lastSignInAt?.getTime() ?? -Infinity) - (a.lastSignInAt?.getTime() ?? -Infinity) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const byName = (a: SortKeys, b: SortKeys) =>
+  a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/**
+ * A filter picks a few users out of many. Asked for them in sort order with a LIMIT, a database
+ * walks the agency's sort index until it has a page, all 100,000 users when the agency has three
+ * locked ones (SQLite without statistics does exactly that). So each part is read through its own
+ * index with no ORDER BY, and the matches are sorted and paged here.
+ */
+async function filteredPage(agencyId: string, parts: UserWhere[], search: UserWhere, query: UserListQuery, skip: number) {
+  const found = await Promise.all(parts.map((part) => db().user.findMany({ where: { agencyId, AND: [part, search] }, select: LIST_SELECT })));
+  const matches = [...new Map(found.flat().map((user) => [user.id, user])).values()];
+  matches.sort(query.sort === 'name' ? byName : byLastSignIn);
+  return matches.slice(skip, skip + USERS_PAGE_SIZE + 1);
+}
+
 /** One page of the actor's own agency's users; the agency is always part of the query. */
 export async function listAgencyUsers(actor: AgencyActor, query: UserListQuery, now = new Date()) {
   const key = query.q ? normalizeKey(query.q) : '';
-  const filters = {
-    all: {},
-    locked: { OR: [{ hardLockedAt: { not: null } }, { lockedUntil: { gt: now } }] },
-    'must-change': { mustChangePassword: true },
-    disabled: { status: 'DISABLED' as const },
-    admins: { role: { in: ['PROVIDER_ADMIN' as const, 'SUPER_ADMIN' as const] } },
-  }[query.filter];
-  const rows = await db().user.findMany({
-    where: {
-      agencyId: actor.agencyId,
-      ...filters,
-      ...(key ? { AND: [{ OR: [{ loginKey: startsWith(key) }, { nameKey: startsWith(key) }] }] } : {}),
-    },
-    // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory. (Where
-    // the never-signed-in land differs by database: last on SQLite, first on PostgreSQL; forcing
-    // one place would cost the index on the other.)
-    orderBy: query.sort === 'name' ? [{ nameKey: 'asc' }, { id: 'asc' }] : [{ lastSignInAt: 'desc' }, { id: 'desc' }],
-    skip: (query.page - 1) * USERS_PAGE_SIZE,
-    take: USERS_PAGE_SIZE + 1,
-    select: {
-      id: true,
-      loginName: true,
-      displayName: true,
-      role: true,
-      status: true,
-      mustChangePassword: true,
-      lockedUntil: true,
-      hardLockedAt: true,
-      lastSignInAt: true,
-    },
-  });
+  const search: UserWhere = key ? { OR: [{ loginKey: startsWith(key) }, { nameKey: startsWith(key) }] } : {};
+  const skip = (query.page - 1) * USERS_PAGE_SIZE;
+  const rows: ListRow[] =
+    query.filter === 'all'
+      ? await db().user.findMany({
+          where: { agencyId: actor.agencyId, ...search },
+          // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory.
+          // (Where the never-signed-in land differs by database: last on SQLite, first on
+          // PostgreSQL; forcing one place would cost the index on the other.)
+          orderBy: query.sort === 'name' ? [{ nameKey: 'asc' }, { id: 'asc' }] : [{ lastSignInAt: 'desc' }, { id: 'desc' }],
+          skip,
+          take: USERS_PAGE_SIZE + 1,
+          select: LIST_SELECT,
+        })
+      : await filteredPage(actor.agencyId, filterParts(query.filter, now), search, query, skip);
   return {
     users: rows.slice(0, USERS_PAGE_SIZE).map((user) => ({
       ...user,

@@ -257,6 +257,39 @@ describe('policy, lists, audit, help requests', () => {
     expect((await list({ filter: 'nonsense', page: '-3' })).users.length).toBeGreaterThan(0);
   });
 
+  it('pages a filter in its own order: latest sign-in first (never signed in last), or by name; each kind of lock once', async () => {
+    const agency = await createAgency(db());
+    const adminActor = await actorFor(agency, await member(agency.id, 'PROVIDER_ADMIN'));
+    const now = Date.now();
+    const locked = Array.from({ length: 30 }, (_, i) => ({
+      agencyId: agency.id,
+      loginName: `locked.${i}`,
+      loginKey: `locked.${i}`,
+      displayName: `Person ${String(29 - i).padStart(2, '0')}`,
+      nameKey: `person ${String(29 - i).padStart(2, '0')}`,
+      passwordHash: 'not used to sign in',
+      // Hard locks, soft locks, and some with both.
+      hardLockedAt: i % 3 === 0 ? new Date(now) : null,
+      lockedUntil: i % 3 !== 0 || i % 2 === 0 ? new Date(now + 600_000) : null,
+      lastSignInAt: i % 5 === 4 ? null : new Date(now - i * 60_000),
+    }));
+    await db().user.createMany({ data: locked });
+    const expired = { ...locked[0]!, loginName: 'was.locked', loginKey: 'was.locked', hardLockedAt: null, lockedUntil: new Date(now - 1000) };
+    await db().user.create({ data: expired });
+    const list = async (query: Record<string, string>) => {
+      const pages = [await listAgencyUsers(adminActor, userListQuerySchema.parse({ filter: 'locked', ...query }))];
+      pages.push(await listAgencyUsers(adminActor, userListQuerySchema.parse({ filter: 'locked', page: '2', ...query })));
+      expect(pages.map((page) => page.hasNextPage)).toEqual([true, false]);
+      return pages.flatMap((page) => page.users);
+    };
+
+    const bySignIn = (await list({})).map((user) => user.loginName);
+    const signedIn = locked.filter((user) => user.lastSignInAt).map((user) => user.loginName);
+    expect(bySignIn.slice(0, signedIn.length)).toEqual(signedIn);
+    expect(bySignIn.slice(signedIn.length).sort()).toEqual(locked.filter((user) => !user.lastSignInAt).map((user) => user.loginName).sort());
+    expect((await list({ sort: 'name' })).map((user) => user.displayName)).toEqual(locked.map((user) => user.displayName).sort());
+  });
+
   it('shows why an account is locked: failures and the addresses they came from', async () => {
     const { a, adminActor, staff } = await twoAgencies();
     for (const ip of ['198.51.100.7', '198.51.100.8']) {
