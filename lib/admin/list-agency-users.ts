@@ -24,6 +24,7 @@ const LIST_SELECT = {
   id: true,
   loginName: true,
   displayName: true,
+  loginKey: true,
   nameKey: true,
   role: true,
   status: true,
@@ -65,11 +66,14 @@ const byName = (a: SortKeys, b: SortKeys) =>
  * A filter picks a few users out of many. Asked for them in sort order with a LIMIT, a database
  * walks the agency's sort index until it has a page, all 100,000 users when the agency has three
  * locked ones (SQLite without statistics does exactly that). So each part is read through its own
- * index with no ORDER BY, and the matches are sorted and paged here.
+ * index alone (no ORDER BY, no search terms a planner could prefer), and the few matches are
+ * searched, sorted and paged here.
  */
-async function filteredPage(agencyId: string, parts: UserWhere[], search: UserWhere, query: UserListQuery, skip: number) {
-  const found = await Promise.all(parts.map((part) => db().user.findMany({ where: { agencyId, AND: [part, search] }, select: LIST_SELECT })));
-  const matches = [...new Map(found.flat().map((user) => [user.id, user])).values()];
+async function filteredPage(agencyId: string, parts: UserWhere[], key: string, query: UserListQuery, skip: number) {
+  const found = await Promise.all(parts.map((part) => db().user.findMany({ where: { agencyId, ...part }, select: LIST_SELECT })));
+  const matches = [...new Map(found.flat().map((user) => [user.id, user])).values()].filter(
+    (user) => !key || user.loginKey.startsWith(key) || user.nameKey.startsWith(key),
+  );
   matches.sort(query.sort === 'name' ? byName : byLastSignIn);
   return matches.slice(skip, skip + USERS_PAGE_SIZE + 1);
 }
@@ -77,12 +81,11 @@ async function filteredPage(agencyId: string, parts: UserWhere[], search: UserWh
 /** One page of the actor's own agency's users; the agency is always part of the query. */
 export async function listAgencyUsers(actor: AgencyActor, query: UserListQuery, now = new Date()) {
   const key = query.q ? normalizeKey(query.q) : '';
-  const search: UserWhere = key ? { OR: [{ loginKey: startsWith(key) }, { nameKey: startsWith(key) }] } : {};
   const skip = (query.page - 1) * USERS_PAGE_SIZE;
   const rows: ListRow[] =
     query.filter === 'all'
       ? await db().user.findMany({
-          where: { agencyId: actor.agencyId, ...search },
+          where: { agencyId: actor.agencyId, ...(key ? { OR: [{ loginKey: startsWith(key) }, { nameKey: startsWith(key) }] } : {}) },
           // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory.
           // (Where the never-signed-in land differs by database: last on SQLite, first on
           // PostgreSQL; forcing one place would cost the index on the other.)
@@ -91,7 +94,7 @@ export async function listAgencyUsers(actor: AgencyActor, query: UserListQuery, 
           take: USERS_PAGE_SIZE + 1,
           select: LIST_SELECT,
         })
-      : await filteredPage(actor.agencyId, filterParts(query.filter, now), search, query, skip);
+      : await filteredPage(actor.agencyId, filterParts(query.filter, now), key, query, skip);
   return {
     users: rows.slice(0, USERS_PAGE_SIZE).map((user) => ({
       ...user,

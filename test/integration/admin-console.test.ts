@@ -288,6 +288,12 @@ describe('policy, lists, audit, help requests', () => {
     expect(bySignIn.slice(0, signedIn.length)).toEqual(signedIn);
     expect(bySignIn.slice(signedIn.length).sort()).toEqual(locked.filter((user) => !user.lastSignInAt).map((user) => user.loginName).sort());
     expect((await list({ sort: 'name' })).map((user) => user.displayName)).toEqual(locked.map((user) => user.displayName).sort());
+
+    const search = async (q: string) =>
+      (await listAgencyUsers(adminActor, userListQuerySchema.parse({ filter: 'locked', sort: 'name', q }))).users.map((user) => user.loginName);
+    expect(await search('PERSON 0')).toEqual(['locked.29', 'locked.28', 'locked.27', 'locked.26', 'locked.25', 'locked.24', 'locked.23', 'locked.22', 'locked.21', 'locked.20']);
+    expect((await search('Locked.1')).sort()).toEqual(['locked.1', ...Array.from({ length: 10 }, (_, i) => `locked.1${i}`)].sort());
+    expect(await search('was.')).toEqual([]);
   });
 
   it('shows why an account is locked: failures and the addresses they came from', async () => {
