@@ -50,7 +50,7 @@ export async function changeOwnPassword(
       email: true,
       agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
       passwordHistory: {
-        orderBy: { createdAt: 'desc' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: POLICY_BOUNDS.passwordHistoryCount.max,
         select: { passwordHash: true },
       },

@@ -76,7 +76,7 @@ export async function resetPasswordWithLink(
       lockedUntil: true,
       hardLockedAt: true,
       agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
-      passwordHistory: { orderBy: { createdAt: 'desc' }, take: POLICY_BOUNDS.passwordHistoryCount.max, select: { passwordHash: true } },
+      passwordHistory: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: POLICY_BOUNDS.passwordHistoryCount.max, select: { passwordHash: true } },
     },
   });
   if (user.status !== 'ACTIVE') return invalid('account disabled');
