@@ -1,3 +1,4 @@
+import { isLocked } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
@@ -64,7 +65,7 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       : Promise.resolve(null),
   ]);
 
-  const locked = user.hardLockedAt !== null || (user.lockedUntil !== null && user.lockedUntil > now);
+  const locked = isLocked(user, now);
   return {
     user,
     lock: {

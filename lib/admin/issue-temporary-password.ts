@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
+import { UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -46,11 +47,7 @@ export async function issueTemporaryPassword(
         temporaryPasswordIssuedAt: now,
         temporaryPasswordIssuedById: actor.userId,
         temporaryPasswordExpiresAt: expiresAt,
-        failedSignInCount: 0,
-        firstFailedSignInAt: null,
-        lastFailedSignInAt: null,
-        lockedUntil: null,
-        hardLockedAt: null,
+        ...UNLOCKED,
         sessionVersion: { increment: 1 },
       },
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLocked, lockedConditions } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
@@ -44,7 +45,7 @@ type ListRow = Prisma.UserGetPayload<{ select: typeof LIST_SELECT }>;
 function filterParts(filter: Exclude<UserListQuery['filter'], 'all'>, now: Date): UserWhere[] {
   switch (filter) {
     case 'locked':
-      return [{ hardLockedAt: { not: null } }, { lockedUntil: { gt: now } }];
+      return lockedConditions(now);
     case 'must-change':
       return [{ mustChangePassword: true }];
     case 'disabled':
@@ -98,7 +99,7 @@ export async function listAgencyUsers(actor: AgencyActor, query: UserListQuery, 
   return {
     users: rows.slice(0, USERS_PAGE_SIZE).map((user) => ({
       ...user,
-      locked: user.hardLockedAt !== null || (user.lockedUntil !== null && user.lockedUntil > now),
+      locked: isLocked(user, now),
     })),
     hasNextPage: rows.length > USERS_PAGE_SIZE,
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
+import { UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
@@ -17,7 +18,7 @@ export async function unlockUser(actor: AgencyActor, input: z.infer<typeof userI
     });
     await tx.user.update({
       where: { id: loaded.target.id },
-      data: { failedSignInCount: 0, firstFailedSignInAt: null, lastFailedSignInAt: null, lockedUntil: null, hardLockedAt: null },
+      data: UNLOCKED,
     });
     await recordAudit(tx, {
       actorType: 'USER',

@@ -26,3 +26,17 @@ export type LockState = { lockedUntil: Date | null; hardLockedAt: Date | null };
 export function isLocked(state: LockState, now: Date): boolean {
   return state.hardLockedAt !== null || (state.lockedUntil !== null && state.lockedUntil > now);
 }
+
+/** isLocked as query conditions, either of which makes an account locked (one index each). */
+export function lockedConditions(now: Date) {
+  return [{ hardLockedAt: { not: null } }, { lockedUntil: { gt: now } }];
+}
+
+/** What ending a streak writes: no failures counted, no lock of either kind (sign-in, unlock, resets). */
+export const UNLOCKED = {
+  failedSignInCount: 0,
+  firstFailedSignInAt: null,
+  lastFailedSignInAt: null,
+  lockedUntil: null,
+  hardLockedAt: null,
+} as const;

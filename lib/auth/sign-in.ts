@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
-import { isLocked, lockAfterFailure, STREAK_RESET_MS, type LockDecision } from '@/lib/auth/lockout';
+import { isLocked, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision } from '@/lib/auth/lockout';
 import { db, type Tx } from '@/lib/db/client';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
@@ -253,13 +253,6 @@ async function reserveAttempt(
 async function clearFailures(tx: Tx, candidate: Candidate, extra: { lastSignInAt?: Date; passwordHash?: string }) {
   await lockoutTable(tx, candidate.kind).update({
     where: { id: candidate.id },
-    data: {
-      failedSignInCount: 0,
-      firstFailedSignInAt: null,
-      lastFailedSignInAt: null,
-      lockedUntil: null,
-      hardLockedAt: null,
-      ...extra,
-    },
+    data: { ...UNLOCKED, ...extra },
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
+import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
 import { enqueueMail, enqueueMailBatch } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
@@ -128,11 +129,7 @@ export async function resetPasswordWithLink(
           temporaryPasswordIssuedAt: null,
           temporaryPasswordIssuedById: null,
           temporaryPasswordExpiresAt: null,
-          failedSignInCount: 0,
-          firstFailedSignInAt: null,
-          lastFailedSignInAt: null,
-          lockedUntil: null,
-          hardLockedAt: null,
+          ...UNLOCKED,
           // Every session opened before this moment is refused on its next request.
           sessionVersion: { increment: 1 },
         },
@@ -153,7 +150,7 @@ export async function resetPasswordWithLink(
         details: {
           purpose: link.purpose,
           reference: request?.reference ?? null,
-          wasLocked: user.hardLockedAt !== null || (user.lockedUntil !== null && user.lockedUntil > completedAt),
+          wasLocked: isLocked(user, completedAt),
           sessionsEnded: ended.count,
         },
       });
