@@ -1,14 +1,12 @@
 // `npm run bench:admin`: the console's list and search queries on a large scratch database,
 // SQLite and PostgreSQL: 1,000,000 users over 2,000 agencies, one of them with 100,000.
 // Prints p50/p95 per query. BENCH_ADMIN_USERS scales it down for a quick look.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import type { AgencyActor } from '@/lib/auth/session';
 import { createDb, type Db } from '@/lib/db/client';
-import { applyMigrations, startThrowawayPostgres } from '@/lib/db/migrations';
+import { applyMigrations } from '@/lib/db/migrations';
 import { hashPassword } from '@/lib/password/hash';
+import { onEachDatabase } from './each-database';
 
 const TOTAL_USERS = Number(process.env.BENCH_ADMIN_USERS ?? 1_000_000);
 const AGENCIES = 2000;
@@ -116,15 +114,4 @@ async function bench(label: string, url: string) {
   }
 }
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-admin-'));
-try {
-  await bench('SQLite', `file:${path.join(folder, 'bench.db')}`);
-  const postgres = await startThrowawayPostgres();
-  try {
-    await bench('PostgreSQL', postgres.url);
-  } finally {
-    await postgres.stop();
-  }
-} finally {
-  rmSync(folder, { recursive: true, force: true });
-}
+await onEachDatabase(bench);

@@ -19,12 +19,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { applyMigrations } from '@/lib/db/migrations';
+import { freePort } from '@/lib/net/free-port';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const nextDir = path.join(root, '.next');
@@ -80,17 +80,6 @@ function pageWeights() {
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function get(agent: http.Agent, port: number, urlPath: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {

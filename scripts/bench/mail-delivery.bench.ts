@@ -1,15 +1,13 @@
 // Delivery rate of the outbox worker into a real SMTP server on loopback, on SQLite and on
 // PostgreSQL: N messages queued, then one worker (and then two in parallel) until empty.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createDb, type Db } from '@/lib/db/client';
-import { applyMigrations, startThrowawayPostgres } from '@/lib/db/migrations';
+import { applyMigrations } from '@/lib/db/migrations';
 import { enqueueMailBatch, type MailMessage } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
 import { startSmtpSink } from '../../test/support/smtp-sink';
+import { onEachDatabase } from './each-database';
 
 const COUNT = Number(process.env.BENCH_MAIL_COUNT ?? 2000);
 
@@ -51,15 +49,4 @@ async function measure(label: string, url: string) {
   }
 }
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
-try {
-  await measure('SQLite', `file:${path.join(folder, 'bench.db')}`);
-  const postgres = await startThrowawayPostgres();
-  try {
-    await measure('PostgreSQL', postgres.url);
-  } finally {
-    await postgres.stop();
-  }
-} finally {
-  rmSync(folder, { recursive: true, force: true });
-}
+await onEachDatabase(measure);

@@ -2,15 +2,13 @@
 // fan-out writes the outbox in batches, the delivery loop (as it runs in the server) sends to a
 // real SMTP server on loopback. Prints the time to queue, to the first and to the last delivery,
 // on SQLite and on PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { onEachDatabase } from './each-database';
 
 process.env.NEXTAUTH_SECRET ??= 'bench-only-secret-that-is-long-enough-0000000001';
 process.env.APP_URL ??= 'https://status.example.test';
 
 const { createDb } = await import('@/lib/db/client');
-const { applyMigrations, startThrowawayPostgres } = await import('@/lib/db/migrations');
+const { applyMigrations } = await import('@/lib/db/migrations');
 const { createSmtpTransport } = await import('@/lib/mail/transport');
 const { startDeliveryLoop } = await import('@/lib/mail/worker');
 const { queueStatusAlert, runStatusAlertFanOuts } = await import('@/lib/status/fan-out-alert');
@@ -69,15 +67,4 @@ async function measure(label: string, url: string) {
   }
 }
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'portal-status-bench-'));
-try {
-  await measure('SQLite', `file:${path.join(folder, 'bench.db')}`);
-  const postgres = await startThrowawayPostgres();
-  try {
-    await measure('PostgreSQL', postgres.url);
-  } finally {
-    await postgres.stop();
-  }
-} finally {
-  rmSync(folder, { recursive: true, force: true });
-}
+await onEachDatabase(measure);

@@ -2,9 +2,6 @@
 // (request stored, notices queued) and when they do not (request stored, nothing else), on SQLite
 // and PostgreSQL. The two should be close: the answer's timing must not tell which accounts exist.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 
 const ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 40);
 
@@ -68,7 +65,8 @@ async function measure(label: string) {
 if (process.env.BENCH_CHILD) {
   await measure(process.env.BENCH_CHILD);
 } else {
-  const { applyMigrations, startThrowawayPostgres } = await import('@/lib/db/migrations');
+  const { applyMigrations } = await import('@/lib/db/migrations');
+  const { onEachDatabase } = await import('./each-database');
   const run = (label: string, url: string) => {
     const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename], {
       stdio: 'inherit',
@@ -76,19 +74,8 @@ if (process.env.BENCH_CHILD) {
     });
     if (result.status !== 0) process.exitCode = 1;
   };
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
-  try {
-    const sqlite = `file:${path.join(folder, 'bench.db')}`;
-    await applyMigrations(sqlite);
-    run('SQLite', sqlite);
-    const postgres = await startThrowawayPostgres();
-    try {
-      await applyMigrations(postgres.url);
-      run('PostgreSQL', postgres.url);
-    } finally {
-      await postgres.stop();
-    }
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+  await onEachDatabase(async (label, url) => {
+    await applyMigrations(url);
+    run(label, url);
+  });
 }
