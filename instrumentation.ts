@@ -8,3 +8,17 @@ export async function register() {
   startServerMailWorker();
   startMaintenanceAnnouncer();
 }
+
+/** Every error a page, action or route throws, logged once with the request id and the digest the person sees. */
+export async function onRequestError(
+  error: unknown,
+  request: { path: string; method: string; headers: Record<string, string | string[] | undefined> },
+) {
+  const { redactPath } = await import('@/lib/http/redact-path');
+  const { requestIdFrom } = await import('@/lib/http/request-context');
+  const digest = (error as { digest?: string }).digest;
+  console.error(
+    `request failed: ${request.method} ${redactPath(request.path)} (request id ${requestIdFrom(request.headers) ?? 'none'}, digest ${digest ?? 'none'})`,
+    error,
+  );
+}

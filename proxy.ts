@@ -1,14 +1,42 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
+import { clientIpFrom } from '@/lib/http/client-ip';
+import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { currentBlockingMaintenance } from '@/lib/status/blocking-maintenance-cache';
 import { gateDuringMaintenance } from '@/lib/status/maintenance-gate';
 import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/status/unavailable-page';
 
 /**
- * Maintenance mode, and nothing else: a routing decision. While a window that blocks sign-in is
+ * A state-changing request from anywhere but our own pages is refused before any page, action
+ * or route runs, with a real 403 (a server action cannot set its status). The entry-point kit
+ * in lib/auth/guards.ts checks the same rule again, so an entry the matcher misses is still covered.
+ */
+async function refuseCrossSite(request: NextRequest): Promise<Response | null> {
+  const { pathname } = request.nextUrl;
+  if (SAFE_METHODS.has(request.method) || acceptsCrossSitePost(pathname) || isSameOriginRequest(request.headers, appOrigin())) return null;
+  try {
+    await auditCrossSiteRefusal(clientIpFrom(request.headers), `${request.method} ${pathname}`, request.headers.get('origin'));
+  } catch (error) {
+    console.error('cross-site refusal could not be audited', error);
+  }
+  const wantsJson = pathname.startsWith('/api/') || !(request.headers.get('accept') ?? '').includes('text/html');
+  return wantsJson
+    ? Response.json({ error: 'CROSS_SITE', message: CROSS_SITE_MESSAGE }, { status: 403, headers: { 'Cache-Control': 'no-store' } })
+    : new Response(crossSitePage(), { status: 403, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } });
+}
+
+function crossSitePage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Request refused · CareNotes password help</title></head><body><main><h1>This request was refused</h1><p>${CROSS_SITE_MESSAGE}</p><p><a href="/">Go to the CareNotes password help home page</a></p></main></body></html>`;
+}
+
+/**
+ * Then maintenance mode: a routing decision. While a window that blocks sign-in is
  * in progress, sign-in and the app answer 503 "Unavailable" (see lib/status/maintenance-gate.ts
  * for what stays up). Pages, actions and routes still check sessions themselves.
  */
 export async function proxy(request: NextRequest) {
+  const refused = await refuseCrossSite(request);
+  if (refused) return refused;
   const gate = gateDuringMaintenance(request.nextUrl.pathname);
   if (gate === 'pass') return NextResponse.next();
 

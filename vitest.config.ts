@@ -13,7 +13,13 @@ const integration = (kind: 'sqlite' | 'postgresql') => ({
 });
 
 export default defineConfig({
-  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      '@': path.resolve(import.meta.dirname),
+      // Tests run server code outside React's server bundle, where `server-only` is its empty module.
+      'server-only': path.resolve(import.meta.dirname, 'node_modules/server-only/empty.js'),
+    },
+  },
   test: {
     environment: 'node',
     // Integration files share one database per kind: run them one after another.

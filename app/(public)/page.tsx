@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { VENDOR_PROMISE } from '@/lib/help/guide-steps';
+import { publicPage } from '@/lib/auth/guards';
 
-export default function HomePage() {
+export default publicPage(function HomePage() {
   return (
     <>
       <h1>CareNotes sign-in and password help</h1>
@@ -31,4 +32,4 @@ export default function HomePage() {
       </p>
     </>
   );
-}
+});

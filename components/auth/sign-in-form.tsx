@@ -1,12 +1,10 @@
 'use client';
 
-import { signIn } from 'next-auth/react';
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useActionState, useState, type FormEvent } from 'react';
 import { PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
-import { signInMessage } from '@/components/auth/sign-in-messages';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
+import type { ActionState } from '@/lib/auth/guards';
 
 export type IdentifierField = {
   name: string;
@@ -14,52 +12,50 @@ export type IdentifierField = {
   hint?: string;
   type?: 'text' | 'email';
   autoComplete: string;
-  /** Shown when the field is left empty. */
+  /** Shown when the field is left empty (the server says the same without JavaScript). */
   required: string;
 };
 
-type Props = { provider: 'agency' | 'vendor'; fields: IdentifierField[]; callbackPath: string };
+type Props = {
+  action: (previous: ActionState, formData: FormData) => Promise<ActionState>;
+  fields: IdentifierField[];
+  /** Where to continue after signing in; the server checks it again. */
+  callbackPath?: string;
+};
 
 const PASSWORD_REQUIRED = 'Enter your password';
 
-/** Credentials sign-in; the server answers every refusal with one generic message. */
-export function SignInForm({ provider, fields, callbackPath }: Props) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+/**
+ * Credentials sign-in as a plain POST form to a server action: it works before and without
+ * JavaScript (the server renders its errors), and JavaScript only adds the live checks.
+ */
+export function SignInForm({ action, fields, callbackPath }: Props) {
+  const [state, formAction, pending] = useActionState(action, { ok: true });
+  const [missing, setMissing] = useState<Record<string, string>>({});
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function checkFilledIn(event: FormEvent<HTMLFormElement>) {
     const form = new FormData(event.currentTarget);
-    const values = Object.fromEntries([...fields.map((f) => f.name), 'password'].map((n) => [n, String(form.get(n) ?? '')]));
-    const missing: Record<string, string> = {};
-    for (const field of fields) if (!values[field.name]?.trim()) missing[field.name] = field.required;
-    if (!values.password) missing.password = PASSWORD_REQUIRED;
-    setFieldErrors(missing);
-    setFormError(null);
-    if (Object.keys(missing).length > 0) return;
-
-    setPending(true);
-    const result = await signIn(provider, { ...values, redirect: false });
-    if (result?.ok && !result.error) {
-      router.replace(callbackPath);
-      router.refresh();
-      return;
-    }
-    setPending(false);
-    setFormError(signInMessage(result?.error));
+    const empty: Record<string, string> = {};
+    for (const field of fields) if (!String(form.get(field.name) ?? '').trim()) empty[field.name] = field.required;
+    if (!form.get('password')) empty.password = PASSWORD_REQUIRED;
+    setMissing(empty);
+    if (Object.keys(empty).length > 0) event.preventDefault();
   }
 
+  const serverErrors = Object.fromEntries(
+    Object.entries(state.fieldErrors ?? {}).flatMap(([name, messages]) => (messages?.[0] ? [[name, messages[0]]] : [])),
+  );
+  const fieldErrors: Record<string, string> = Object.keys(missing).length > 0 ? missing : serverErrors;
   const summary = [
     ...Object.entries(fieldErrors).map(([field, message]) => ({ field, message })),
-    ...(formError ? [{ message: formError }] : []),
+    ...(Object.keys(missing).length === 0 && !state.ok && state.message && !state.fieldErrors ? [{ message: state.message }] : []),
   ];
   const errorsOf = (name: string) => (fieldErrors[name] ? [fieldErrors[name]] : undefined);
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form action={formAction} onSubmit={checkFilledIn} noValidate>
       <ErrorSummary errors={summary} />
+      {callbackPath && <input type="hidden" name="callbackUrl" value={callbackPath} />}
       {fields.map((field) => (
         <Field
           key={field.name}
@@ -70,6 +66,7 @@ export function SignInForm({ provider, fields, callbackPath }: Props) {
           autoComplete={field.autoComplete}
           autoCapitalize="none"
           spellCheck={false}
+          defaultValue={state.values?.[field.name]}
           errors={errorsOf(field.name)}
         />
       ))}

@@ -1,11 +1,12 @@
-'use client';
+import { signOutAction } from '@/app/(public)/login/actions';
 
-import { signOut } from 'next-auth/react';
-
-export function SignOutButton({ redirectTo }: { redirectTo: string }) {
+/** A plain POST form, so signing out works with JavaScript off too. */
+export function SignOutButton() {
   return (
-    <button type="button" className="button secondary" onClick={() => signOut({ callbackUrl: redirectTo })}>
-      Sign out
-    </button>
+    <form action={signOutAction as unknown as (formData: FormData) => Promise<void>}>
+      <button type="submit" className="button secondary">
+        Sign out
+      </button>
+    </form>
   );
 }

@@ -1,13 +1,38 @@
+import 'server-only';
 import { getServerSession } from 'next-auth';
-import { notFound, redirect } from 'next/navigation';
+import { headers } from 'next/headers';
+import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { decideAccess, type Access } from '@/lib/auth/access';
+import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { authOptions } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { requestClientIp } from '@/lib/http/client-ip';
+import { clientIpFrom } from '@/lib/http/client-ip';
+import { requestIdFrom } from '@/lib/http/request-context';
+import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
+import { apologize } from '@/lib/http/unexpected-error';
+
+// The entry-point kit. Every page, server action and route handler is built with one of
+// `requirePageActor`/`publicPage`, `defineAction` and `defineRoute` (a test walks app/ to
+// prove it). Between the request and the use case they: refuse cross-site state changes,
+// load and check the actor, parse input with a strict schema, and turn any unexpected error
+// into an apology with a reference instead of framework or database text.
+
+/** Entry points anyone may use, signed in or not. */
+export const PUBLIC = { principal: 'public' } as const;
+export type EntryAccess = Access | typeof PUBLIC;
+
+type ActorFor<A extends EntryAccess> = A extends { principal: 'agency' }
+  ? AgencyActor
+  : A extends { principal: 'vendor' }
+    ? VendorActor
+    : null;
+
+/** What every use case is handed besides its input. */
+export type RequestContext = { ip: string; requestId: string | null };
 
 /** The actor of the current request, or null; resolved once per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
@@ -15,19 +40,28 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return session?.sid ? resolveSession(session.sid) : null;
 });
 
-type ActorFor<A extends Access> = A extends { principal: 'agency' } ? AgencyActor : VendorActor;
+export async function currentRequestContext(): Promise<RequestContext> {
+  const bag = await headers();
+  return { ip: clientIpFrom(bag), requestId: requestIdFrom(bag) };
+}
 
-async function auditDenied(actor: Actor, what: string, decision: string) {
+async function auditRefusal(actor: Actor | null, context: RequestContext, what: string, decision: string) {
   await recordAuditAlone(db(), {
-    actorType: actor.kind === 'agency' ? 'USER' : 'VENDOR',
-    actorId: actor.kind === 'agency' ? actor.userId : actor.vendorAccountId,
-    agencyId: actor.kind === 'agency' ? actor.agencyId : null,
+    actorType: actor ? (actor.kind === 'agency' ? 'USER' : 'VENDOR') : 'ANONYMOUS',
+    actorId: actor ? (actor.kind === 'agency' ? actor.userId : actor.vendorAccountId) : null,
+    agencyId: actor?.kind === 'agency' ? actor.agencyId : null,
     action: 'ACCESS_DENIED',
     outcome: 'DENIED',
-    ip: await requestClientIp(),
+    ip: context.ip,
     details: { what, decision },
   });
 }
+
+function decide(actor: Actor | null, access: EntryAccess) {
+  return access.principal === 'public' ? 'allowed' : decideAccess(actor, access);
+}
+
+// ---------------------------------------------------------------------------------- pages
 
 /** For pages: the actor, or a redirect to sign in / change password, or 404 for the wrong audience. */
 export async function requirePageActor<A extends Access>(access: A, path: string): Promise<ActorFor<A>> {
@@ -39,69 +73,161 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   }
   if (decision === 'password-change-required') redirect('/change-password');
   // Such pages do not exist for this audience.
-  await auditDenied(actor!, `page ${path}`, decision);
+  await auditRefusal(actor, await currentRequestContext(), `page ${path}`, decision);
   notFound();
 }
+
+/**
+ * Marks a page that anyone may open. It changes nothing at run time (so prerendered pages stay
+ * static); it says, where the entry-point test can see it, that the page was meant to be public.
+ */
+export function publicPage<P>(page: P): P {
+  return page;
+}
+
+// -------------------------------------------------------------------------------- actions
 
 export type ActionState = {
   ok: boolean;
   message?: string;
   fieldErrors?: Record<string, string[] | undefined>;
+  /** What was typed (never a secret field), so a refused or failed form is not emptied. */
+  values?: Record<string, string>;
+  /** Set when the server failed: the reference a person can quote to support. */
+  reference?: string;
 };
 
+// Fields whose values never go back to the browser, even to refill a form.
+const SECRET_FIELD = /password|token|secret/i;
+// React's own fields for forms that work before (or without) JavaScript.
+const REACT_ACTION_FIELD = /^\$ACTION_/;
+
+type FormInput = { ok: true; input: Record<string, string> } | { ok: false; message: string };
+
+/** The form's fields as one string each; files and repeated fields are not what our forms send. */
+function readForm(formData: FormData): FormInput {
+  const input: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (REACT_ACTION_FIELD.test(key)) continue;
+    if (typeof value !== 'string' || Object.hasOwn(input, key)) {
+      return { ok: false, message: 'This form was sent in a way our pages never send it. Reload the page and try again. Nothing was changed.' };
+    }
+    input[key] = value;
+  }
+  return { ok: true, input };
+}
+
+function typedValues(input: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !SECRET_FIELD.test(key)).map(([key, value]) => [key, value.slice(0, 2000)]));
+}
+
 /**
- * Every server action goes through here: input parsed with zod, the actor loaded and
- * checked against `access`, and only then the use case. Anyone can POST to an action.
+ * The schema with unknown fields refused rather than silently dropped. An object that declares
+ * a catch-all (checkbox groups) decides about its extra fields itself.
  */
-export function defineAction<A extends Access, S extends z.ZodType, R extends ActionState = ActionState>(
+function refusingUnknownFields(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodObject) return schema._zod.def.catchall ? schema : schema.strict();
+  if (schema instanceof z.ZodPipe) return refusingUnknownFields(schema.in as z.ZodType).pipe(schema.out as z.ZodType);
+  return schema;
+}
+
+/**
+ * Every server action goes through here: the request must come from our own pages, the actor
+ * is loaded and checked against `access`, the input is parsed with `schema` (unknown fields are
+ * refused, not dropped), and only then the use case runs. Anyone can POST to an action.
+ */
+export function defineAction<A extends EntryAccess, S extends z.ZodType, R extends ActionState = ActionState>(
   name: string,
   access: A,
   schema: S,
-  run: (actor: ActorFor<A>, input: z.infer<S>) => Promise<R>,
+  run: (actor: ActorFor<A>, input: z.infer<S>, context: RequestContext) => Promise<R>,
 ) {
+  const strict = refusingUnknownFields(schema);
   return async (_previous: R | ActionState, formData: FormData): Promise<R | ActionState> => {
-    const actor = await getActor();
-    const decision = decideAccess(actor, access);
-    if (decision === 'signed-out') redirect(access.principal === 'vendor' ? '/vendor/login' : '/login');
-    if (decision === 'password-change-required') {
-      await auditDenied(actor!, `action ${name}`, decision);
-      redirect('/change-password');
+    const bag = await headers();
+    const context: RequestContext = { ip: clientIpFrom(bag), requestId: requestIdFrom(bag) };
+    const form = readForm(formData);
+    const values = form.ok ? typedValues(form.input) : undefined;
+    try {
+      if (!isSameOriginRequest(bag, appOrigin())) {
+        await auditCrossSiteRefusal(context.ip, `action ${name}`, bag.get('origin'));
+        return { ok: false, message: CROSS_SITE_MESSAGE };
+      }
+      const actor = access.principal === 'public' ? null : await getActor();
+      const decision = decide(actor, access);
+      if (decision === 'signed-out') redirect(access.principal === 'vendor' ? '/vendor/login' : '/login');
+      if (decision === 'password-change-required') {
+        await auditRefusal(actor, context, `action ${name}`, decision);
+        redirect('/change-password');
+      }
+      if (decision === 'forbidden') {
+        await auditRefusal(actor, context, `action ${name}`, decision);
+        return { ok: false, message: 'You are not allowed to do that.' };
+      }
+      if (!form.ok) return { ok: false, message: form.message };
+      const parsed = strict.safeParse(form.input);
+      if (!parsed.success) {
+        const unknown = parsed.error.issues.some((issue) => issue.code === 'unrecognized_keys');
+        if (unknown) return { ok: false, message: 'This form sent a field it does not have. Reload the page and try again. Nothing was changed.', values };
+        const { fieldErrors } = z.flattenError(parsed.error);
+        return { ok: false, message: 'There is a problem with what you entered.', fieldErrors, values };
+      }
+      return await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
+    } catch (error) {
+      unstable_rethrow(error);
+      const apology = apologize(`action ${name}`, error, context.requestId);
+      return { ok: false, message: apology.message, reference: apology.reference, values };
     }
-    if (decision === 'forbidden') {
-      await auditDenied(actor!, `action ${name}`, decision);
-      return { ok: false, message: 'You are not allowed to do that.' };
-    }
-    const parsed = schema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) {
-      const { fieldErrors } = z.flattenError(parsed.error);
-      return { ok: false, message: 'There is a problem with what you entered.', fieldErrors };
-    }
-    return run(actor as ActorFor<A>, parsed.data);
   };
 }
 
+// --------------------------------------------------------------------------------- routes
+
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-/** Every route handler that needs a session goes through here. */
-export function defineRoute<A extends Access>(
+type RouteOptions = {
+  /** Only the RFC 8058 one-click endpoint: mail providers POST to it from their servers. */
+  crossSite?: 'allowed';
+};
+
+/** Every route handler goes through here, public ones included. */
+export function defineRoute<A extends EntryAccess>(
   name: string,
   access: A,
-  handle: (actor: ActorFor<A>, request: Request) => Promise<Response>,
+  handle: (actor: ActorFor<A>, request: Request, context: RequestContext) => Promise<Response>,
+  options: RouteOptions = {},
 ) {
   return async (request: Request): Promise<Response> => {
-    const actor = await getActor();
-    const decision = decideAccess(actor, access);
-    if (decision === 'allowed') return handle(actor as ActorFor<A>, request);
-    if (decision === 'signed-out') {
-      return Response.json({ error: 'SIGNED_OUT', message: 'Sign in first.' }, { status: 401, headers: NO_STORE });
-    }
-    await auditDenied(actor!, `route ${name}`, decision);
-    if (decision === 'password-change-required') {
+    const context: RequestContext = { ip: clientIpFrom(request.headers), requestId: requestIdFrom(request.headers) };
+    try {
+      if (!SAFE_METHODS.has(request.method) && !isSameOriginRequest(request.headers, appOrigin())) {
+        const exempt = options.crossSite === 'allowed' && acceptsCrossSitePost(new URL(request.url).pathname);
+        if (!exempt) {
+          await auditCrossSiteRefusal(context.ip, `route ${name}`, request.headers.get('origin'));
+          return Response.json({ error: 'CROSS_SITE', message: CROSS_SITE_MESSAGE }, { status: 403, headers: NO_STORE });
+        }
+      }
+      const actor = access.principal === 'public' ? null : await getActor();
+      const decision = decide(actor, access);
+      if (decision === 'allowed') return await handle(actor as ActorFor<A>, request, context);
+      if (decision === 'signed-out') {
+        return Response.json({ error: 'SIGNED_OUT', message: 'Sign in first.' }, { status: 401, headers: NO_STORE });
+      }
+      await auditRefusal(actor, context, `route ${name}`, decision);
+      if (decision === 'password-change-required') {
+        return Response.json(
+          { error: 'PASSWORD_CHANGE_REQUIRED', message: 'Change your temporary password first.' },
+          { status: 403, headers: NO_STORE },
+        );
+      }
+      return Response.json({ error: 'FORBIDDEN', message: 'Not allowed.' }, { status: 403, headers: NO_STORE });
+    } catch (error) {
+      unstable_rethrow(error);
+      const apology = apologize(`route ${name}`, error, context.requestId);
       return Response.json(
-        { error: 'PASSWORD_CHANGE_REQUIRED', message: 'Change your temporary password first.' },
-        { status: 403, headers: NO_STORE },
+        { error: apology.status === 503 ? 'UNAVAILABLE' : 'INTERNAL', message: apology.message, reference: apology.reference },
+        { status: apology.status, headers: { ...NO_STORE, ...(apology.status === 503 ? { 'Retry-After': '120' } : {}) } },
       );
     }
-    return Response.json({ error: 'FORBIDDEN', message: 'Not allowed.' }, { status: 403, headers: NO_STORE });
   };
 }

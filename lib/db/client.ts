@@ -11,12 +11,17 @@ import { databaseKind } from '@/lib/db/kind';
 export type Db = SqliteClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+// How long a request waits for the database before it gives up with "try again in a few minutes":
+// a sign-in must fail fast rather than hang while the database is down or locked. On SQLite the
+// wait blocks the process (better-sqlite3 is synchronous), so it must stay short.
+export const DATABASE_WAIT_MS = 2000;
+
 export function createDb(databaseUrl: string): Db {
   if (databaseKind(databaseUrl) === 'postgresql') {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10 });
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: DATABASE_WAIT_MS });
     return new PostgresClient({ adapter }) as unknown as Db;
   }
-  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: 10_000 });
+  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: DATABASE_WAIT_MS });
   const client = new SqliteClient({ adapter });
   return client;
 }

@@ -8,9 +8,7 @@
 export type GateAnswer = 'pass' | 'unavailable-page' | 'unavailable-json';
 
 const BLOCKED_PAGES = ['/login', '/account', '/change-password', '/admin'];
-// next-auth endpoints the vendor sign-in and sign-out use; the agency provider's are refused.
-const OPEN_AUTH_API = ['/api/auth/csrf', '/api/auth/providers', '/api/auth/session', '/api/auth/signout', '/api/auth/callback/vendor', '/api/auth/signin/vendor', '/api/auth/_log'];
-const OPEN_API = ['/api/health', '/api/status', ...OPEN_AUTH_API];
+const OPEN_API = ['/api/health', '/api/status'];
 
 function within(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);

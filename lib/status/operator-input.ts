@@ -33,6 +33,10 @@ export function withComponentIds<S extends z.ZodRawShape>(shape: S) {
   return z
     .object(shape)
     .catchall(z.string())
+    .superRefine((values, context) => {
+      const unknown = Object.keys(values).filter((key) => !(key in shape) && !key.startsWith(COMPONENT_FIELD));
+      if (unknown.length > 0) context.addIssue({ code: 'unrecognized_keys', keys: unknown, input: values });
+    })
     .transform((values) => ({
       ...values,
       componentIds: Object.keys(values)

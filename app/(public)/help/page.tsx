@@ -7,6 +7,7 @@ import { ConnectionCheck } from '@/components/help/connection-check';
 import { DowntimeCheck, StatusCheck, VendorWebsiteCheck } from '@/components/help/status-checks';
 import { CACHE_INSTRUCTIONS } from '@/lib/help/cache-instructions';
 import { GUIDE_STEPS, VENDOR_PROMISE, type GuideStepId } from '@/lib/help/guide-steps';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = {
   title: 'Can’t sign in? Help guide',
@@ -29,7 +30,7 @@ function Step({ id, children }: { id: GuideStepId; children: ReactNode }) {
   );
 }
 
-export default function HelpPage() {
+export default publicPage(function HelpPage() {
   return (
     <div className="help-guide">
       <h1>Can’t sign in? Try these steps</h1>
@@ -161,4 +162,4 @@ export default function HelpPage() {
       </p>
     </div>
   );
-}
+});

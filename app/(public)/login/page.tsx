@@ -1,20 +1,22 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignInForm } from '@/components/auth/sign-in-form';
-import { safeCallbackPath } from '@/components/auth/sign-in-messages';
 import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
+import { publicPage } from '@/lib/auth/guards';
+import { afterSignInPath } from '@/lib/auth/sign-in-form';
+import { signInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default publicPage(async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const { callbackUrl } = await searchParams;
   return (
     <>
       <h1>Sign in to CareNotes</h1>
       <SignInStatusBanner />
       <SignInForm
-        provider="agency"
-        callbackPath={safeCallbackPath(callbackUrl, '/account')}
+        action={signInAction}
+        callbackPath={afterSignInPath('agency', callbackUrl)}
         fields={[
           {
             name: 'providerCode',
@@ -33,4 +35,4 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </p>
     </>
   );
-}
+});

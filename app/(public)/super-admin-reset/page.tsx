@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { RequestForm } from './request-form';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Super administrator password reset request' };
 
-export default function SuperAdminResetPage() {
+export default publicPage(function SuperAdminResetPage() {
   return (
     <>
       <h1>Super administrator password reset request</h1>
@@ -32,4 +33,4 @@ export default function SuperAdminResetPage() {
       </p>
     </>
   );
-}
+});

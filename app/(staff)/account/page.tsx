@@ -40,7 +40,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           </li>
         )}
       </ul>
-      <SignOutButton redirectTo="/login" />
+      <SignOutButton />
     </>
   );
 }

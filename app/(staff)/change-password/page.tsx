@@ -19,7 +19,7 @@ export default async function ChangePasswordPage() {
       )}
       <ChangePasswordForm minLength={rules.minPasswordLength} />
       <p className="no-print" style={{ marginTop: '2rem' }}>
-        <SignOutButton redirectTo="/login" />
+        <SignOutButton />
       </p>
     </>
   );

@@ -41,7 +41,7 @@ export default async function VendorHomePage() {
           )}
         </section>
       )}
-      <SignOutButton redirectTo="/vendor/login" />
+      <SignOutButton />
     </>
   );
 }

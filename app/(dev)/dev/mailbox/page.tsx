@@ -3,11 +3,12 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { devMailboxEnabled } from '@/lib/config';
 import { listLocalMailbox } from '@/lib/mail/local-mailbox';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Local mailbox', robots: { index: false } };
 export const dynamic = 'force-dynamic';
 
-export default async function LocalMailboxPage() {
+export default publicPage(async function LocalMailboxPage() {
   if (!devMailboxEnabled()) notFound();
   const messages = await listLocalMailbox();
   return (
@@ -42,4 +43,4 @@ export default async function LocalMailboxPage() {
       )}
     </>
   );
-}
+});

@@ -8,28 +8,18 @@ import { askAdminAction, type AskAdminState } from './actions';
 
 const MESSAGE_MAX_LENGTH = 500;
 
-function refusal(state: AskAdminState): string | null {
-  if (state.status === 'throttled') {
-    return `Too many requests have come from your network. Wait ${state.retryAfterMinutes} minutes and try again, or ask your manager who your administrator is.`;
-  }
-  if (state.status === 'error') {
-    return `Something went wrong and your request was not sent. Try again in a few minutes. If it keeps happening, quote reference ${state.reference}.`;
-  }
-  return null;
-}
-
 export function AskAdminForm() {
-  const [state, formAction, pending] = useActionState<AskAdminState, FormData>(askAdminAction, { status: 'idle' });
+  const [state, formAction, pending] = useActionState<AskAdminState, FormData>(askAdminAction, { ok: true });
   const confirmation = useRef<HTMLHeadingElement>(null);
   const problems = useRef<HTMLDivElement>(null);
 
   // After each answer, move focus to what changed: the confirmation or the error summary.
   useEffect(() => {
-    if (state.status === 'sent') confirmation.current?.focus();
-    else if (state.status !== 'idle') problems.current?.querySelector<HTMLElement>('.error-summary')?.focus();
+    if (state.sent) confirmation.current?.focus();
+    else if (!state.ok) problems.current?.querySelector<HTMLElement>('.error-summary')?.focus();
   }, [state]);
 
-  if (state.status === 'sent') {
+  if (state.sent) {
     // The same words whether or not the details matched an account: no one learns who has one.
     return (
       <div className="notice success" data-testid="ask-admin-sent">
@@ -54,7 +44,8 @@ export function AskAdminForm() {
   }
 
   const fieldErrors = state.fieldErrors ?? {};
-  const problem = refusal(state);
+  // A refusal or failure without field errors (throttled, server trouble) is said in the summary.
+  const problem = !state.ok && !state.fieldErrors ? (state.message ?? null) : null;
   const summary = [
     ...(['providerCode', 'loginName', 'message'] as const).flatMap((field) =>
       (fieldErrors[field] ?? []).map((message) => ({ field, message })),

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import { AskAdminForm } from './ask-admin-form';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Ask your administrators for help' };
 
-export default function AskAdminPage() {
+export default publicPage(function AskAdminPage() {
   return (
     <>
       <p>
@@ -18,4 +19,4 @@ export default function AskAdminPage() {
       <AskAdminForm />
     </>
   );
-}
+});

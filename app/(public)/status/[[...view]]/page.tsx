@@ -8,6 +8,7 @@ import { db } from '@/lib/db/client';
 import { getStatusOverview, type IncidentView, type MaintenanceView } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, OVERALL_LABEL, formatUtc } from '@/lib/status/severity';
 import { SubscribeForm } from '../subscribe-form';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = {
   title: 'System status',
@@ -52,7 +53,7 @@ function Maintenance({ window }: { window: MaintenanceView }) {
   );
 }
 
-export default async function StatusPage({ params }: { params: Promise<{ view?: string[] }> }) {
+export default publicPage(async function StatusPage({ params }: { params: Promise<{ view?: string[] }> }) {
   if ((await params).view) notFound();
   const status = await getStatusOverview(db());
   const { inProgress, upcoming } = status.maintenance;
@@ -131,4 +132,4 @@ export default async function StatusPage({ params }: { params: Promise<{ view?: 
       </p>
     </>
   );
-}
+});

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Status alerts confirmed', robots: { index: false } };
 
-export default function SubscribedPage() {
+export default publicPage(function SubscribedPage() {
   return (
     <>
       <h1>You will get status alerts</h1>
@@ -15,4 +16,4 @@ export default function SubscribedPage() {
       </p>
     </>
   );
-}
+});

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Status alerts stopped', robots: { index: false } };
 
-export default async function UnsubscribedPage({ searchParams }: { searchParams: Promise<{ link?: string }> }) {
+export default publicPage(async function UnsubscribedPage({ searchParams }: { searchParams: Promise<{ link?: string }> }) {
   if ((await searchParams).link === 'invalid') {
     return (
       <>
@@ -23,4 +24,4 @@ export default async function UnsubscribedPage({ searchParams }: { searchParams:
       </p>
     </>
   );
-}
+});

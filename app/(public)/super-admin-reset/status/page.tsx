@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { StatusForm } from './status-form';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Check the state of your request' };
 
-export default function RequestStatusPage() {
+export default publicPage(function RequestStatusPage() {
   return (
     <>
       <h1>Check the state of your request</h1>
@@ -15,4 +16,4 @@ export default function RequestStatusPage() {
       </p>
     </>
   );
-}
+});

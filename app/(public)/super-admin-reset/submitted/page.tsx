@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatReference, parseReference } from '@/lib/super-admin/reference';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Request received' };
 
 // Every accepted request lands here, whether or not it matched an administrator account:
 // the page must not differ in any way between the two.
-export default async function RequestReceivedPage({ searchParams }: { searchParams: Promise<{ reference?: string }> }) {
+export default publicPage(async function RequestReceivedPage({ searchParams }: { searchParams: Promise<{ reference?: string }> }) {
   const { reference } = await searchParams;
   const parsed = parseReference(reference ?? '');
   return (
@@ -46,4 +47,4 @@ export default async function RequestReceivedPage({ searchParams }: { searchPara
       </p>
     </>
   );
-}
+});

@@ -1,16 +1,17 @@
 import type { Metadata } from 'next';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { publicPage } from '@/lib/auth/guards';
+import { vendorSignInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Vendor staff sign in' };
 
-export default function VendorLoginPage() {
+export default publicPage(function VendorLoginPage() {
   return (
     <>
       <h1>Vendor staff sign in</h1>
       <p className="muted">For CareNotes verification and status staff only. Agency staff sign in on the main sign-in page.</p>
       <SignInForm
-        provider="vendor"
-        callbackPath="/vendor"
+        action={vendorSignInAction}
         fields={[
           {
             name: 'email',
@@ -23,4 +24,4 @@ export default function VendorLoginPage() {
       />
     </>
   );
-}
+});

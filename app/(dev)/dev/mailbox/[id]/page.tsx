@@ -3,13 +3,14 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { devMailboxEnabled } from '@/lib/config';
 import { readLocalMail } from '@/lib/mail/local-mailbox';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Message', robots: { index: false } };
 export const dynamic = 'force-dynamic';
 
 const LINK = /(https?:\/\/[^\s<>"]+)/g;
 
-export default async function LocalMailPage({ params }: { params: Promise<{ id: string }> }) {
+export default publicPage(async function LocalMailPage({ params }: { params: Promise<{ id: string }> }) {
   if (!devMailboxEnabled()) notFound();
   const mail = await readLocalMail((await params).id);
   if (!mail) notFound();
@@ -47,4 +48,4 @@ export default async function LocalMailPage({ params }: { params: Promise<{ id: 
       </pre>
     </>
   );
-}
+});

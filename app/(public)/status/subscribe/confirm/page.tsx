@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ConfirmForm } from './confirm-form';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Confirm status alerts', robots: { index: false } };
 
 // Confirming takes a button press, not just opening the link: mail scanners that open every
 // link must not sign anyone up. (Unsubscribing, the other way round, happens on the first click.)
-export default async function ConfirmSubscriptionPage({ searchParams }: { searchParams: Promise<{ s?: string; t?: string }> }) {
+export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: Promise<{ s?: string; t?: string }> }) {
   const { s, t } = await searchParams;
   return (
     <>
@@ -23,4 +24,4 @@ export default async function ConfirmSubscriptionPage({ searchParams }: { search
       )}
     </>
   );
-}
+});

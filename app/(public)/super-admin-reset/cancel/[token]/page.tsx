@@ -3,13 +3,14 @@ import Link from 'next/link';
 import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { CancelForm } from './cancel-form';
+import { publicPage } from '@/lib/auth/guards';
 
 // The path holds a secret: never cached, never sent on as a referrer (headers in next.config.js too).
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Cancel a password reset request', referrer: 'no-referrer', robots: { index: false } };
 
 /** "This wasn't me": opening the link shows the request; only the button cancels it. */
-export default async function CancelRequestPage({ params }: { params: Promise<{ token: string }> }) {
+export default publicPage(async function CancelRequestPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const request = await getRequestForCancel(token);
   if (!request) {
@@ -46,4 +47,4 @@ export default async function CancelRequestPage({ params }: { params: Promise<{ 
       <CancelForm token={token} />
     </>
   );
-}
+});

@@ -1,6 +1,8 @@
+import type { SignInFailure } from '@/lib/auth/sign-in';
+
 // What each sign-in refusal tells a person. INVALID is deliberately the same for an
 // unknown agency, unknown user, wrong password, disabled or locked account.
-export const SIGN_IN_MESSAGES: Record<string, string> = {
+const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
   INVALID:
     'The details you entered are not right, or the account cannot sign in just now. Check them and try again. ' +
     'After several failed attempts an account is locked for a few minutes; your provider administrator can unlock it.',
@@ -11,11 +13,6 @@ export const SIGN_IN_MESSAGES: Record<string, string> = {
     'Check what you entered. Codes and names cannot contain hidden or control characters, and a password can be at most 1024 characters.',
 };
 
-export function signInMessage(code: string | null | undefined): string {
-  return SIGN_IN_MESSAGES[code ?? ''] ?? 'Something went wrong signing you in. Try again in a moment.';
-}
-
-/** Only same-site paths are followed after sign-in, never another origin. */
-export function safeCallbackPath(value: string | null | undefined, fallback: string): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
+export function signInMessage(reason: SignInFailure): string {
+  return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;
 }

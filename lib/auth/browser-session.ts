@@ -1,0 +1,32 @@
+import 'server-only';
+import { getServerSession } from 'next-auth';
+import { encode } from 'next-auth/jwt';
+import { cookies } from 'next/headers';
+import { authOptions, usesSecureCookies } from '@/lib/auth/options';
+import { endSession, SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
+import { authSecret } from '@/lib/config';
+
+// next-auth's own cookie name, so getServerSession reads what we set.
+function sessionCookieName(): string {
+  return usesSecureCookies() ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
+}
+
+/** Hands the browser a cookie for a server-side session that sign-in has just opened. */
+export async function startBrowserSession(sessionId: string, kind: 'agency' | 'vendor'): Promise<void> {
+  const maxAge = SESSION_ABSOLUTE_MS / 1000;
+  const token = await encode({ token: { sid: sessionId, kind }, secret: authSecret(), maxAge });
+  (await cookies()).set(sessionCookieName(), token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: usesSecureCookies(),
+    path: '/',
+    maxAge,
+  });
+}
+
+/** Ends the current server-side session (if any) and removes the cookie. */
+export async function endBrowserSession(): Promise<void> {
+  const session = await getServerSession(authOptions());
+  if (session?.sid) await endSession(session.sid);
+  (await cookies()).delete(sessionCookieName());
+}

@@ -1,0 +1,48 @@
+import 'server-only';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { startBrowserSession } from '@/lib/auth/browser-session';
+import type { ActionState } from '@/lib/auth/guards';
+import type { SignInResult } from '@/lib/auth/sign-in';
+import { signInMessage } from '@/lib/auth/sign-in-messages';
+import { config } from '@/lib/config';
+import { safeRedirectPath } from '@/lib/http/safe-redirect';
+
+// What the sign-in forms post. Only presence and size are checked here; the sign-in itself
+// normalises and validates, so every bad identifier gets the same treatment on every path.
+const password = z.string().min(1, 'Enter your password').max(4096, 'A password can be at most 1024 characters');
+const callbackUrl = z.string().max(2048).optional();
+
+export const agencySignInFormSchema = z.object({
+  providerCode: z.string().trim().min(1, 'Enter your provider code, for example ACME-NY').max(200, 'That provider code is too long'),
+  loginName: z.string().trim().min(1, 'Enter your login name').max(200, 'That login name is too long'),
+  password,
+  callbackUrl,
+});
+
+export const vendorSignInFormSchema = z.object({
+  email: z.string().trim().min(1, 'Enter your work e-mail address').max(320, 'That e-mail address is too long'),
+  password,
+});
+
+export const AFTER_SIGN_IN = { agency: '/account', vendor: '/vendor' } as const;
+
+/** Where a sign-in may continue to: a plain path on the portal, or the audience's home. */
+export function afterSignInPath(kind: 'agency' | 'vendor', callback: string | undefined): string {
+  return safeRedirectPath(callback, config().APP_URL, AFTER_SIGN_IN[kind]);
+}
+
+/**
+ * Ends a form sign-in: a refusal becomes the one message the person may see (with what they
+ * typed, never the password); a success gets its cookie and continues to a safe path.
+ */
+export async function finishFormSignIn(
+  result: SignInResult,
+  kind: 'agency' | 'vendor',
+  typed: Record<string, string>,
+  callback?: string,
+): Promise<ActionState> {
+  if (!result.ok) return { ok: false, message: signInMessage(result.reason), values: typed };
+  await startBrowserSession(result.sessionId, kind);
+  redirect(afterSignInPath(kind, callback));
+}

@@ -1,0 +1,26 @@
+/** Methods that never change state: the only ones a cross-site page may send us. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+type HeaderBag = Pick<Headers, 'get'>;
+
+/**
+ * Whether a state-changing request comes from our own pages. Browsers send `Origin` on every
+ * POST; where a client leaves it out, `Sec-Fetch-Site: same-origin` must vouch for it instead.
+ * A request with neither (curl, a scripted attacker, an old proxy) is refused: a password
+ * portal's forms are only ever sent from its own pages.
+ */
+export function isSameOriginRequest(headers: HeaderBag, appOrigin: string): boolean {
+  const origin = headers.get('origin');
+  if (origin !== null) return origin === appOrigin;
+  return headers.get('sec-fetch-site') === 'same-origin';
+}
+
+/**
+ * The one state-changing endpoint other sites may call: RFC 8058 one-click unsubscribe is
+ * POSTed by a mail provider's server, without Origin, and is authorised by the HMAC in its URL.
+ */
+export const CROSS_SITE_POST_PATHS: readonly string[] = ['/status/unsubscribe'];
+
+export function acceptsCrossSitePost(pathname: string): boolean {
+  return CROSS_SITE_POST_PATHS.includes(pathname);
+}

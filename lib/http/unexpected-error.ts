@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+
+// Codes and messages that mean "the database cannot be reached or is busy", from Prisma,
+// better-sqlite3, pg and Node's sockets. Such a failure changed nothing and is worth retrying.
+const UNAVAILABLE_CODES = new Set([
+  'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028',
+  'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_READONLY',
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006',
+]);
+const UNAVAILABLE_MESSAGE =
+  /database is locked|database is busy|can't reach database|connection (terminated|refused|timeout|ended)|timeout exceeded when trying to connect|too many (clients|connections)|the database system is (starting|shutting) down|unable to open database/i;
+
+/** Whether an error means the database is down, locked or overloaded (503), not a bug (500). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 6; depth++) {
+    const { code, message, name, cause } = current as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (name === 'PrismaClientInitializationError') return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
+
+export type Apology = { status: 500 | 503; reference: string; message: string };
+
+/**
+ * Logs an unexpected failure with its reference and returns the plain words a person sees:
+ * never framework or database text. The reference is the request id, so support can find
+ * the log line and the audit records of the same request.
+ */
+export function apologize(where: string, error: unknown, requestId: string | null): Apology {
+  const reference = requestId ?? randomBytes(6).toString('hex');
+  const unavailable = isDatabaseUnavailable(error);
+  console.error(`${where} failed (reference ${reference}${unavailable ? ', database unavailable' : ''})`, error);
+  return unavailable
+    ? {
+        status: 503,
+        reference,
+        message: `The service is busy or unavailable just now, and nothing was saved. Try again in a few minutes. (Reference ${reference})`,
+      }
+    : {
+        status: 500,
+        reference,
+        message: `Something went wrong on our side and this was not completed. Try again; if it keeps happening, tell support the reference ${reference}.`,
+      };
+}
