@@ -1,3 +1,6 @@
+import { redactPath } from '@/lib/http/redact-path';
+import { requestIdFrom } from '@/lib/http/request-context';
+
 // Runs once when a server instance starts: the in-process mail worker (several instances
 // may each run one; claiming is atomic; MAIL_WORKER=off leaves delivery to `npm run mail:worker`)
 // and the announcer of maintenance windows that start or end by the clock.
@@ -14,8 +17,6 @@ export async function onRequestError(
   error: unknown,
   request: { path: string; method: string; headers: Record<string, string | string[] | undefined> },
 ) {
-  const { redactPath } = await import('@/lib/http/redact-path');
-  const { requestIdFrom } = await import('@/lib/http/request-context');
   const digest = (error as { digest?: string }).digest;
   console.error(
     `request failed: ${request.method} ${redactPath(request.path)} (request id ${requestIdFrom(request.headers) ?? 'none'}, digest ${digest ?? 'none'})`,

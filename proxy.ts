@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
+import { isMalformedActionRequest } from '@/lib/http/action-request';
 import { clientIpFrom } from '@/lib/http/client-ip';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { currentBlockingMaintenance } from '@/lib/status/blocking-maintenance-cache';
@@ -37,6 +38,12 @@ function crossSitePage(): string {
 export async function proxy(request: NextRequest) {
   const refused = await refuseCrossSite(request);
   if (refused) return refused;
+  if (await isMalformedActionRequest(request)) {
+    return new Response('This request is not one the portal’s pages send.\n', {
+      status: 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
+  }
   const gate = gateDuringMaintenance(request.nextUrl.pathname);
   if (gate === 'pass') return NextResponse.next();
 

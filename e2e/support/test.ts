@@ -8,9 +8,9 @@ export const test = base.extend<{ failOnConsoleErrors: void }>({
       const errors: string[] = [];
       page.on('console', (message) => {
         // A refused sign-in or a 4xx API call is expected in some specs; the browser logs those as resource errors.
-        if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) errors.push(message.text());
+        if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) errors.push(message.text() + ' @ ' + page.url());
       });
-      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('pageerror', (error) => errors.push(`${error.message} @ ${page.url()}`));
       await use();
       expect(errors, 'console errors in the browser').toEqual([]);
     },

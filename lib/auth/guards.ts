@@ -104,13 +104,18 @@ const REACT_ACTION_FIELD = /^\$ACTION_/;
 
 type FormInput = { ok: true; input: Record<string, string> } | { ok: false; message: string };
 
+const MALFORMED_FORM = 'This form was sent in a way our pages never send it. Reload the page and try again. Nothing was changed.';
+
 /** The form's fields as one string each; files and repeated fields are not what our forms send. */
-function readForm(formData: FormData): FormInput {
+function readForm(formData: unknown): FormInput {
+  if (!(formData instanceof FormData)) {
+    return { ok: false, message: MALFORMED_FORM };
+  }
   const input: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
     if (REACT_ACTION_FIELD.test(key)) continue;
     if (typeof value !== 'string' || Object.hasOwn(input, key)) {
-      return { ok: false, message: 'This form was sent in a way our pages never send it. Reload the page and try again. Nothing was changed.' };
+      return { ok: false, message: MALFORMED_FORM };
     }
     input[key] = value;
   }
@@ -144,11 +149,13 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
 ) {
   const strict = refusingUnknownFields(schema);
   return async (_previous: R | ActionState, formData: FormData): Promise<R | ActionState> => {
+    // Anyone can POST to an action with arguments of their choosing: nothing about them is trusted.
     const bag = await headers();
     const context: RequestContext = { ip: clientIpFrom(bag), requestId: requestIdFrom(bag) };
-    const form = readForm(formData);
-    const values = form.ok ? typedValues(form.input) : undefined;
+    let values: Record<string, string> | undefined;
     try {
+      const form = readForm(formData);
+      values = form.ok ? typedValues(form.input) : undefined;
       if (!isSameOriginRequest(bag, appOrigin())) {
         await auditCrossSiteRefusal(context.ip, `action ${name}`, bag.get('origin'));
         return { ok: false, message: CROSS_SITE_MESSAGE };

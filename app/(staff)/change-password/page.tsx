@@ -18,9 +18,10 @@ export default async function ChangePasswordPage() {
         </p>
       )}
       <ChangePasswordForm minLength={rules.minPasswordLength} />
-      <p className="no-print" style={{ marginTop: '2rem' }}>
+      {/* A div, not a p: the sign-out button is a form, which a paragraph cannot hold. */}
+      <div className="no-print" style={{ marginTop: '2rem' }}>
         <SignOutButton />
-      </p>
+      </div>
     </>
   );
 }

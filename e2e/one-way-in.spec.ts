@@ -1,0 +1,238 @@
+// One way in: every form works without JavaScript and never puts a secret in a URL; cross-site,
+// malformed and unexpected requests are refused by the one gate, with nothing changed.
+import type { Page, Request } from '@playwright/test';
+import { DEMO_PASSWORD } from '@/prisma/seed';
+import { db, newMemberOfDemoAgency, newStaffMember } from './support/data';
+import { E2E_BASE_URL } from './support/env';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+const GENERIC_REFUSAL = /The details you entered are not right/;
+
+/** Every URL the page asks for, to prove no password ever travels in one. */
+function recordRequestUrls(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (request: Request) => urls.push(decodeURIComponent(request.url())));
+  return urls;
+}
+
+test.describe('with JavaScript off', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('[STAFF] signs in with a POST form, sees server-rendered refusals, and no password reaches a URL', async ({ page }) => {
+    const { creds } = await newStaffMember();
+    const urls = recordRequestUrls(page);
+    await page.goto('/login');
+    const form = page.locator('form', { has: page.getByLabel('Password', { exact: true }) });
+    await expect(form).toHaveAttribute('method', /post/i);
+
+    await page.getByLabel('Provider code').fill(creds.providerCode);
+    await page.getByLabel('Login name').fill(creds.loginName);
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('.error-summary')).toContainText(GENERIC_REFUSAL);
+    // What was typed stays, but never the password.
+    await expect(page.getByLabel('Provider code')).toHaveValue(creds.providerCode);
+    await expect(page.getByLabel('Login name')).toHaveValue(creds.loginName);
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+    expect(await page.content()).not.toContain('not the password at all');
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('.error-summary')).toContainText('Enter your password');
+
+    await page.getByLabel('Password', { exact: true }).fill(creds.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    expect((await page.goto('/account'))?.url()).toMatch(/\/login\?callbackUrl=/);
+
+    for (const url of urls) {
+      expect(url).not.toContain(creds.password);
+      expect(url).not.toContain('not the password at all');
+      expect(url).not.toMatch(/password=/i);
+    }
+  });
+
+  test('[STAFF] a temporary password leads to the change form, which works without JavaScript', async ({ page }) => {
+    const temporary = 'K7MZ4QP2XR9TWH3N';
+    const { creds } = await newStaffMember({ temporaryPassword: temporary });
+    await page.goto('/login');
+    await page.getByLabel('Provider code').fill(creds.providerCode);
+    await page.getByLabel('Login name').fill(creds.loginName);
+    await page.getByLabel('Password', { exact: true }).fill(temporary);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/change-password$/);
+    await page.getByLabel('Current password').fill(temporary);
+    await page.getByLabel('New password', { exact: true }).fill('lantern meadow copper violin');
+    await page.getByLabel('Confirm new password').fill('lantern meadow copper violin');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page).toHaveURL(/\/account\?changed=1$/);
+  });
+
+  test('[VERIFIER] signs in at the vendor page without JavaScript', async ({ page }) => {
+    await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
+    await expect(page).toHaveURL(/\/vendor$/);
+  });
+
+  test('[ANONYMOUS] asks an administrator for help without JavaScript', async ({ page }) => {
+    const { creds } = await newMemberOfDemoAgency('acme-ny');
+    await page.goto('/help/ask-admin');
+    await page.getByLabel('Provider code').fill(creds.providerCode);
+    await page.getByLabel('Login name').fill(creds.loginName);
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await expect(page.getByTestId('ask-admin-sent')).toBeVisible();
+  });
+
+  test('[ANONYMOUS] files the super-admin reset form without JavaScript', async ({ page }) => {
+    await page.goto('/super-admin-reset');
+    await page.getByLabel('Provider code').fill('SOLO-TX');
+    await page.getByLabel('Login name').fill('olga.owner');
+    await page.getByLabel('Full name').fill('Olga Owens');
+    await page.getByLabel('Job title').fill('Owner');
+    await page.getByLabel('Work e-mail address').fill('olga@elsewhere.example');
+    await page.getByLabel('Work phone number').fill('+1 737 555 0199');
+    await page.getByLabel('Why can no other administrator reset your password?').fill('I am the only administrator and I am locked out.');
+    await page.getByLabel(/I am the administrator named above/).check();
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await expect(page).toHaveURL(/\/super-admin-reset\/submitted\?reference=/);
+  });
+});
+
+test('[STAFF] after signing in, only a plain path on the portal is followed', async ({ page }) => {
+  const { creds } = await newStaffMember();
+  const bypasses = [
+    'https://evil.example/',
+    '//evil.example/',
+    '/\\evil.example',
+    '/%09/evil.example',
+    '/\t/evil.example',
+    'javascript:alert(document.domain)',
+    `${E2E_BASE_URL}.evil.example/`,
+    '/%2F%2Fevil.example',
+  ];
+  for (const callbackUrl of bypasses) {
+    await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await page.getByLabel('Provider code').fill(creds.providerCode);
+    await page.getByLabel('Login name').fill(creds.loginName);
+    await page.getByLabel('Password', { exact: true }).fill(creds.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page, callbackUrl).toHaveURL(`${E2E_BASE_URL}/account`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+  }
+  // A plain path of the portal is kept.
+  await page.goto(`/login?callbackUrl=${encodeURIComponent('/account?from=guide')}`);
+  await signInWithFilledForm(page, creds);
+  await expect(page).toHaveURL(`${E2E_BASE_URL}/account?from=guide`);
+});
+
+async function signInWithFilledForm(page: Page, creds: { providerCode: string; loginName: string; password: string }) {
+  await page.getByLabel('Provider code').fill(creds.providerCode);
+  await page.getByLabel('Login name').fill(creds.loginName);
+  await page.getByLabel('Password', { exact: true }).fill(creds.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('[PROVIDER_ADMIN] an unlock replayed without Origin, from another site, or with an extra field changes nothing', async ({ page }) => {
+  const { user } = await newMemberOfDemoAgency('acme-ny');
+  const lockedUntil = new Date(Date.now() + 60 * 60_000);
+  await db().user.update({ where: { id: user.id }, data: { lockedUntil, failedSignInCount: 5 } });
+
+  await signInAsAgencyUser(page, { providerCode: 'ACME-NY', loginName: 'pat.admin', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
+
+  // Capture the real action request the button sends, and hold it back (in a tab of its own, whose
+  // aborted request the browser reports as an error).
+  const capturing = await page.context().newPage();
+  await capturing.goto(`/admin/users/${user.id}`);
+  let captured: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
+  await capturing.route(`**/admin/users/${user.id}`, async (route) => {
+    const request = route.request();
+    if (request.method() !== 'POST') return route.continue();
+    captured = { url: request.url(), headers: await request.allHeaders(), body: request.postDataBuffer()! };
+    await route.abort();
+  });
+  await capturing.getByRole('button', { name: 'Unlock' }).click();
+  await expect.poll(() => captured !== null).toBe(true);
+  await capturing.close();
+  const { url, headers, body } = captured!;
+  const replay = (extra: Record<string, string | undefined>) => {
+    const sent: Record<string, string> = {};
+    for (const [name, value] of Object.entries({ ...headers, ...extra })) if (value !== undefined && !name.startsWith(':')) sent[name] = value;
+    return page.request.fetch(url, { method: 'POST', headers: sent, data: body, maxRedirects: 0 });
+  };
+
+  for (const [label, extra] of [
+    ['no Origin, no Sec-Fetch-Site', { origin: undefined, 'sec-fetch-site': undefined }],
+    ['another site', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
+    ['a look-alike origin', { origin: `${E2E_BASE_URL}.evil.example` }],
+    ['the null origin', { origin: 'null' }],
+    ['no Origin, cross-site fetch', { origin: undefined, 'sec-fetch-site': 'cross-site' }],
+  ] as const) {
+    const response = await replay(extra);
+    expect(response.status(), label).toBe(403);
+  }
+  expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil?.getTime()).toBe(lockedUntil.getTime());
+  const refusals = await db().auditEvent.count({ where: { action: 'CROSS_SITE_REFUSED', createdAt: { gte: new Date(Date.now() - 60_000) } } });
+  expect(refusals).toBeGreaterThanOrEqual(5);
+
+  // The same request from our own page goes through.
+  const allowed = await replay({});
+  expect(allowed.status()).toBe(200);
+  expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil).toBeNull();
+});
+
+test('[ANONYMOUS] a form with a field it does not have is refused, and nothing happens', async ({ page }) => {
+  const { creds, user } = await newStaffMember();
+  await page.goto('/login');
+  await page.evaluate(() => {
+    const input = Object.assign(document.createElement('input'), { type: 'hidden', name: 'role', value: 'SUPER_ADMIN' });
+    document.querySelector('form')!.append(input);
+  });
+  await signInWithFilledForm(page, creds);
+  await expect(page.locator('.error-summary')).toContainText('This form sent a field it does not have');
+  await expect(page).toHaveURL(/\/login$/);
+  expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).toBeNull();
+});
+
+test('requests no browser would send get a 4xx answer, never a 500', async ({ page }) => {
+  await page.goto('/login');
+  const html = await page.content();
+  const actionId = /&quot;id&quot;:&quot;([0-9a-f]+)&quot;|"id":"([0-9a-f]{20,})"/.exec(html);
+  const origin = { origin: E2E_BASE_URL };
+  const probes: { label: string; path: string; headers?: Record<string, string>; data?: string | Buffer }[] = [
+    { label: 'JSON to the old next-auth callback', path: '/api/auth/callback/agency', headers: { ...origin, 'content-type': 'application/json' }, data: '{"providerCode":"x"}' },
+    { label: 'form to the old next-auth callback', path: '/api/auth/callback/agency', headers: { ...origin, 'content-type': 'application/x-www-form-urlencoded' }, data: 'providerCode=x' },
+    { label: 'JSON to the sign-in page', path: '/login', headers: { ...origin, 'content-type': 'application/json' }, data: '{"password":"x"}' },
+    { label: 'an unknown action id', path: '/login', headers: { ...origin, 'next-action': '0'.repeat(42), 'content-type': 'text/plain' }, data: '[]' },
+  ];
+  if (actionId) {
+    const id = actionId[1] ?? actionId[2]!;
+    probes.push(
+      { label: 'action arguments as text', path: '/login', headers: { ...origin, 'next-action': id, 'content-type': 'text/plain;charset=UTF-8' }, data: 'garbage' },
+      { label: 'action arguments as an empty list', path: '/login', headers: { ...origin, 'next-action': id, 'content-type': 'text/plain;charset=UTF-8' }, data: '[]' },
+      {
+        label: 'action multipart with broken JSON',
+        path: '/login',
+        headers: { ...origin, 'next-action': id, 'content-type': 'multipart/form-data; boundary=x' },
+        data: '--x\r\nContent-Disposition: form-data; name="0"\r\n\r\n{bad\r\n--x--\r\n',
+      },
+      {
+        label: 'action multipart cut short',
+        path: '/login',
+        headers: { ...origin, 'next-action': id, 'content-type': 'multipart/form-data; boundary=x' },
+        data: '--x\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]',
+      },
+    );
+  }
+  expect(actionId, 'the sign-in page carries its action id for no-JS posts').not.toBeNull();
+  for (const probe of probes) {
+    const response = await page.request.post(probe.path, { headers: probe.headers, data: probe.data, maxRedirects: 0 });
+    expect(response.status(), probe.label).toBeGreaterThanOrEqual(200);
+    expect(response.status(), probe.label).toBeLessThan(500);
+    const text = await response.text();
+    expect(text, probe.label).not.toMatch(/prisma|sqlite|postgres|stack|TypeError|SyntaxError/i);
+  }
+});
