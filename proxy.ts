@@ -38,14 +38,20 @@ function crossSitePage(): string {
 export async function proxy(request: NextRequest) {
   const refused = await refuseCrossSite(request);
   if (refused) return refused;
+  const unavailable = await answerDuringMaintenance(request);
+  if (unavailable) return unavailable;
   if (await isMalformedActionRequest(request)) {
     return new Response('This request is not one the portal’s pages send.\n', {
       status: 400,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
     });
   }
+  return NextResponse.next();
+}
+
+async function answerDuringMaintenance(request: NextRequest): Promise<Response | null> {
   const gate = gateDuringMaintenance(request.nextUrl.pathname);
-  if (gate === 'pass') return NextResponse.next();
+  if (gate === 'pass') return null;
 
   let window;
   try {
@@ -53,9 +59,9 @@ export async function proxy(request: NextRequest) {
   } catch (error) {
     // Without the database the app cannot work anyway; its own pages report that.
     console.error('maintenance lookup failed', error);
-    return NextResponse.next();
+    return null;
   }
-  if (!window) return NextResponse.next();
+  if (!window) return null;
 
   return gate === 'unavailable-json'
     ? new Response(unavailableJson(window), { status: 503, headers: unavailableHeaders(window, 'application/json') })

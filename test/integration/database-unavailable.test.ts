@@ -1,0 +1,85 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { createDb, DATABASE_WAIT_MS } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
+import { freePort } from '@/lib/net/free-port';
+import { apologize, isDatabaseUnavailable } from '@/lib/http/unexpected-error';
+import { createAgency, createUser } from '@/prisma/factories';
+import { withFreshDatabase } from '../support/fresh-database';
+
+const PASSWORD = 'amber falcon river stone';
+
+/** Runs `attempt` and returns what it threw and how long it took to fail. */
+async function failure(attempt: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const started = Date.now();
+  try {
+    await attempt();
+  } catch (error) {
+    return { error, ms: Date.now() - started };
+  }
+  throw new Error('expected the database call to fail');
+}
+
+describe('a database that is down or locked', () => {
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'sqlite')(
+    'a locked SQLite file fails a write within the short wait, as "unavailable", and the apology holds no database text',
+    async () => {
+      await withFreshDatabase(async (database, url) => {
+        const agency = await createAgency(database);
+        const user = await createUser(database, agency.id, PASSWORD);
+        const holder = new Database(url.slice('file:'.length));
+        holder.exec('BEGIN EXCLUSIVE');
+        try {
+          const { error, ms } = await failure(() =>
+            database.user.update({ where: { id: user.id }, data: { failedSignInCount: { increment: 1 } } }),
+          );
+          expect(isDatabaseUnavailable(error)).toBe(true);
+          expect(ms).toBeLessThan(DATABASE_WAIT_MS + 1500);
+          const apology = apologize('test', error, 'req-1');
+          expect(apology).toMatchObject({ status: 503, reference: 'req-1' });
+          expect(apology.message).not.toMatch(/sqlite|prisma|database is locked|SQLITE_BUSY|P\d{4}/i);
+        } finally {
+          holder.exec('ROLLBACK');
+          holder.close();
+        }
+        // Released again: the same sign-in works, so nothing was left half done.
+        const again = await withDatabase(url, () =>
+          signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, '127.0.0.1'),
+        );
+        expect(again.ok).toBe(true);
+      });
+    },
+  );
+
+  it('a PostgreSQL server that does not answer is "unavailable" within the short wait', async () => {
+    const port = await freePort();
+    const unreachable = createDb(`postgresql://portal:secret@127.0.0.1:${port}/portal`);
+    const { error, ms } = await failure(() => unreachable.user.count());
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(ms).toBeLessThan(DATABASE_WAIT_MS + 1500);
+    expect(apologize('test', error, null).status).toBe(503);
+    await unreachable.$disconnect().catch(() => undefined);
+  });
+
+  it('a bug is a 500 with a reference, never its own text', () => {
+    const apology = apologize('test', new TypeError("Cannot read properties of undefined (reading 'id')"), null);
+    expect(apology.status).toBe(500);
+    expect(apology.reference).toMatch(/^[0-9a-f]{12}$/);
+    expect(apology.message).not.toContain('Cannot read');
+  });
+});
+
+/** Runs `work` with the app's process-wide client pointed at `url`. */
+async function withDatabase<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const globals = globalThis as unknown as { portalDb?: ReturnType<typeof createDb> };
+  const previous = globals.portalDb;
+  const client = createDb(url);
+  globals.portalDb = client;
+  try {
+    return await work();
+  } finally {
+    globals.portalDb = previous;
+    await client.$disconnect();
+  }
+}
