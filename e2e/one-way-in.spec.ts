@@ -1,9 +1,10 @@
 // One way in: every form works without JavaScript and never puts a secret in a URL; cross-site,
 // malformed and unexpected requests are refused by the one gate, with nothing changed.
 import type { Page, Request } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db, newMemberOfDemoAgency, newStaffMember } from './support/data';
-import { E2E_BASE_URL } from './support/env';
+import { E2E_BASE_URL, E2E_DATABASE_URL } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const GENERIC_REFUSAL = /The details you entered are not right/;
@@ -235,4 +236,44 @@ test('requests no browser would send get a 4xx answer, never a 500', async ({ pa
     const text = await response.text();
     expect(text, probe.label).not.toMatch(/prisma|sqlite|postgres|stack|TypeError|SyntaxError/i);
   }
+});
+
+test.describe('while the database is locked', () => {
+  test('[ANONYMOUS] sign-in and ask-admin say "try again in a few minutes", keep what was typed, and record nothing', async ({ page }) => {
+    const { creds, user } = await newMemberOfDemoAgency('acme-ny');
+    await page.goto('/help/ask-admin');
+    await page.getByLabel('Provider code').fill(creds.providerCode);
+    await page.getByLabel('Login name').fill(creds.loginName);
+    await page.getByLabel('Message (optional)').fill('Please call me on the office line');
+    const loginPage = await page.context().newPage();
+    await loginPage.goto('/login');
+    await loginPage.getByLabel('Provider code').fill(creds.providerCode);
+    await loginPage.getByLabel('Login name').fill(creds.loginName);
+    await loginPage.getByLabel('Password', { exact: true }).fill(creds.password);
+
+    const holder = new Database(E2E_DATABASE_URL.slice('file:'.length));
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      await page.getByRole('button', { name: 'Send request' }).click();
+      await expect(page.locator('.error-summary')).toContainText('Try again in a few minutes', { timeout: 20_000 });
+      await expect(page.getByTestId('ask-admin-sent')).toHaveCount(0);
+      await expect(page.getByLabel('Provider code')).toHaveValue(creds.providerCode);
+      await expect(page.getByLabel('Message (optional)')).toHaveValue('Please call me on the office line');
+
+      await loginPage.getByRole('button', { name: 'Sign in' }).click();
+      await expect(loginPage.locator('.error-summary')).toContainText('Try again in a few minutes', { timeout: 20_000 });
+      await expect(loginPage).toHaveURL(/\/login$/);
+      await expect(loginPage.getByLabel('Login name')).toHaveValue(creds.loginName);
+      expect(await loginPage.content()).not.toMatch(/prisma|sqlite|database is locked/i);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(await db().helpRequest.count({ where: { userId: user.id } })).toBe(0);
+    // Once the database answers again, the very same form goes through.
+    await loginPage.getByLabel('Password', { exact: true }).fill(creds.password);
+    await loginPage.getByRole('button', { name: 'Sign in' }).click();
+    await expect(loginPage).toHaveURL(/\/account$/);
+    await loginPage.close();
+  });
 });
