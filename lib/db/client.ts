@@ -1,5 +1,6 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient as PostgresClient } from '@/lib/generated/postgresql/client';
 import { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import { config } from '@/lib/config';
@@ -16,13 +17,25 @@ export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 // wait blocks the process (better-sqlite3 is synchronous), so it must stay short.
 export const DATABASE_WAIT_MS = 2000;
 
+// A transaction may queue for its turn during a rush (audit appends are serialized by design);
+// Prisma's default of 2 s for that queue turned a busy minute into errors.
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
+class ClientThatConnectsFast extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: DATABASE_WAIT_MS });
+  }
+}
+
 export function createDb(databaseUrl: string): Db {
   if (databaseKind(databaseUrl) === 'postgresql') {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: DATABASE_WAIT_MS });
-    return new PostgresClient({ adapter }) as unknown as Db;
+    // The wait applies to opening a connection only: on the pool it would also cut short requests
+    // that queue for a connection during a rush, which are slow but fine.
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: ClientThatConnectsFast });
+    return new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   }
   const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: DATABASE_WAIT_MS });
-  const client = new SqliteClient({ adapter });
+  const client = new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   return client;
 }
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomInt } from 'node:crypto';
 
 // No 0/O or 1/I/L: the password is read aloud over the phone or copied from a screen by hand.

@@ -35,7 +35,7 @@ describe('a database that is down or locked', () => {
             database.user.update({ where: { id: user.id }, data: { failedSignInCount: { increment: 1 } } }),
           );
           expect(isDatabaseUnavailable(error)).toBe(true);
-          expect(ms).toBeLessThan(DATABASE_WAIT_MS + 1500);
+          expect(ms).toBeLessThan(DATABASE_WAIT_MS + 6000); // generous for a busy machine, yet under the old 10 s wait
           const apology = apologize('test', error, 'req-1');
           expect(apology).toMatchObject({ status: 503, reference: 'req-1' });
           expect(apology.message).not.toMatch(/sqlite|prisma|database is locked|SQLITE_BUSY|P\d{4}/i);
@@ -57,7 +57,7 @@ describe('a database that is down or locked', () => {
     const unreachable = createDb(`postgresql://portal:secret@127.0.0.1:${port}/portal`);
     const { error, ms } = await failure(() => unreachable.user.count());
     expect(isDatabaseUnavailable(error)).toBe(true);
-    expect(ms).toBeLessThan(DATABASE_WAIT_MS + 1500);
+    expect(ms).toBeLessThan(DATABASE_WAIT_MS + 6000); // generous for a busy machine, yet under the old 10 s wait
     expect(apologize('test', error, null).status).toBe(503);
     await unreachable.$disconnect().catch(() => undefined);
   });

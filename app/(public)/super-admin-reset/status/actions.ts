@@ -1,12 +1,15 @@
 'use server';
 
-import { requestClientIp } from '@/lib/http/client-ip';
-import { getRequestStatus, type RequestStatusResult } from '@/lib/super-admin/get-request-status';
+import { z } from 'zod';
+import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
+import { getRequestStatus } from '@/lib/super-admin/get-request-status';
 
-export type StatusFormState = { ok: boolean; title?: string; detail?: string; message?: string; fieldErrors?: Record<string, string[] | undefined>; values?: Record<string, string> };
+export type StatusFormState = ActionState & { title?: string; detail?: string };
 
-export async function lookUpStatusAction(_previous: StatusFormState, formData: FormData): Promise<StatusFormState> {
-  const input = { reference: String(formData.get('reference') ?? '').slice(0, 64), loginName: String(formData.get('loginName') ?? '').slice(0, 128) };
-  const result: RequestStatusResult = await getRequestStatus(input, await requestClientIp());
-  return { ...result, values: input };
-}
+// The form's two fields; their rules (and the answer that gives nothing away) live in the use case.
+const lookUpFormSchema = z.object({ reference: z.string().max(64), loginName: z.string().max(128) });
+
+export const lookUpStatusAction = defineAction('super-admin-status', PUBLIC, lookUpFormSchema, async (_actor, input, { ip }): Promise<StatusFormState> => ({
+  ...(await getRequestStatus(input, ip)),
+  values: input,
+}));
