@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { logRequestError, requestIdFrom } from '@/lib/http/request-context';
 import { currentBlockingMaintenance } from '@/lib/status/blocking-maintenance-cache';
 import { gateDuringMaintenance } from '@/lib/status/maintenance-gate';
 import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/status/unavailable-page';
@@ -17,7 +18,7 @@ export async function proxy(request: NextRequest) {
     window = await currentBlockingMaintenance();
   } catch (error) {
     // Without the database the app cannot work anyway; its own pages report that.
-    console.error('maintenance lookup failed', error);
+    await logRequestError('maintenance lookup failed', error, requestIdFrom(request.headers));
     return NextResponse.next();
   }
   if (!window) return NextResponse.next();
