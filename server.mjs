@@ -74,14 +74,17 @@ function refuse(request, response, [status, message], { expectedContinue = false
     // A client told to wait for "100 Continue" may never send its body: the stream cannot go on.
     ...(expectedContinue && { Connection: 'close' }),
   });
-  response.end(request.method === 'HEAD' ? undefined : body);
-  // Closing a socket with body bytes unread resets the connection, and the client may lose this
-  // answer before reading it. Node reads and drops the rest of the body (keep-alive); a body that
-  // takes longer than a moment is cut off.
-  response.once('finish', () => {
-    const cutOff = setTimeout(() => request.socket.destroy(), LINGER_MS).unref();
-    request.once('end', () => clearTimeout(cutOff));
+  if (expectedContinue) return response.end(request.method === 'HEAD' ? undefined : body);
+  // The whole answer goes out now (its length is declared), but the response ends only once the
+  // body is read and dropped: closing a socket with bytes unread resets the connection, and the
+  // client may lose the answer before reading it. A body still coming after a moment is cut off.
+  if (request.method !== 'HEAD') response.write(body);
+  const cutOff = setTimeout(() => request.socket.destroy(), LINGER_MS).unref();
+  request.once('end', () => {
+    clearTimeout(cutOff);
+    response.end();
   });
+  request.resume();
 }
 
 function acceptsGzip(request) {
