@@ -1,10 +1,11 @@
 // What server.mjs answers itself, before Next.js: request ids, oversized or length-less bodies,
 // malformed paths. Raw HTTP where a browser would never send such a request.
 import http from 'node:http';
+import net from 'node:net';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL, E2E_PORT } from './support/env';
-import { expect, signInAsAgencyUser, test } from './support/test';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const CAP = 64 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -64,6 +65,28 @@ test('[ANONYMOUS] a failed sign-in is audited with the request id the server sen
   const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' } });
   expect(record.requestId).toBe(sentBack);
   expect(await db().auditEvent.count({ where: { requestId: 'forged-by-client' } })).toBe(0);
+});
+
+test('[VERIFIER] records written while rendering a page and in a server action carry that request’s id', async ({ page }) => {
+  await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/vendor$/);
+  // An agency page does not exist for a verifier: refused (and audited) while rendering.
+  const refused = await page.goto('/account');
+  expect(refused!.status()).toBe(404);
+  const pageId = refused!.headers()['x-request-id'];
+  expect(await db().auditEvent.findFirst({ where: { requestId: pageId, action: 'ACCESS_DENIED' } })).not.toBeNull();
+
+  const { agency, user } = await newStaffMember();
+  await page.goto('/help/ask-admin');
+  await page.getByLabel('Provider code').fill(agency.code);
+  await page.getByLabel('Login name').fill(user.loginName);
+  const action = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/help/ask-admin'));
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const actionId = (await action).headers()['x-request-id'];
+  await expect(page.getByTestId('ask-admin-sent')).toBeVisible();
+  const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: { startsWith: 'HELP_REQUEST' } } });
+  expect(record.requestId).toBe(actionId);
+  expect(actionId).not.toBe(pageId);
 });
 
 test('[ANONYMOUS] an oversized form posted by a browser gets a plain 413 page, never a 500', async ({ browser }) => {
@@ -126,16 +149,19 @@ test('[ANONYMOUS] a client asking to send a large body first gets 413 instead of
 });
 
 test('[ANONYMOUS] a refused body that keeps trickling in is cut off instead of holding the connection', async () => {
-  const socket = await new Promise<import('node:net').Socket>((resolve) => {
-    const request = http.request({ host: '127.0.0.1', port: E2E_PORT, method: 'POST', path: '/login', agent: false, headers: { ...FORM, 'content-length': 1024 * 1024 * 1024 } });
-    request.on('socket', (s) => resolve(s));
-    request.on('error', () => {});
-    request.flushHeaders();
-    const drip = setInterval(() => (request.destroyed ? clearInterval(drip) : request.write('a')), 100);
-    request.on('close', () => clearInterval(drip));
-  });
-  // The server closes it (a couple of seconds after its answer): waited for as an event.
+  // A raw socket: an HTTP client would close it by itself once it has the answer.
+  const socket = net.connect(E2E_PORT, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+  socket.on('error', () => {});
+  socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${1024 ** 3}\r\n\r\n`);
+  const drip = setInterval(() => socket.writable && socket.write('a'), 100);
+  const started = Date.now();
   await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  clearInterval(drip);
+  expect(received).toMatch(/^HTTP\/1\.1 413 /);
+  // Closed by the server, after letting the body in for a while (2 s), not at once.
+  expect(Date.now() - started).toBeGreaterThan(1500);
 });
 
 test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-formed ones and odd queries are Next.js’s', async () => {
