@@ -47,9 +47,8 @@ function edgeRefusal(request) {
   if (request.headers['transfer-encoding'] !== undefined) {
     return [411, 'Length Required: send the request body with a Content-Length.'];
   }
-  const length = request.headers['content-length'];
-  if (length !== undefined && !/^\d+$/.test(length)) return [400, 'Bad Request: the Content-Length is not a number.'];
-  if (Number(length ?? 0) > MAX_BODY_BYTES) {
+  // Node's parser has already refused a Content-Length that is not a number, or two of them.
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
     return [413, `Content Too Large: this service accepts at most ${MAX_BODY_BYTES / 1024} KB in one request. Go back and shorten what you entered.`];
   }
   // Next.js decodes the path and answers 500 when that throws (/%E0%A4%A, /status/%).

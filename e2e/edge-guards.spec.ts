@@ -164,6 +164,18 @@ test('[ANONYMOUS] a refused body that keeps trickling in is cut off instead of h
   expect(Date.now() - started).toBeGreaterThan(1500);
 });
 
+test('[ANONYMOUS] requests hidden in a refused body are dropped with it; the connection then serves the next request', async () => {
+  const hidden = 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+  const body = hidden.repeat(Math.ceil((CAP + 1) / hidden.length));
+  const next = 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
+  const socket = net.connect(E2E_PORT, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+  socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}${next}`);
+  await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  expect(received.match(/^HTTP\/1\.1 \d{3}/gm)).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200']);
+});
+
 test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-formed ones and odd queries are Next.js’s', async () => {
   for (const path of ['/%E0%A4%A', '/status/%', '/%', '/help/%C0%AF', '/admin/users/%zz', '/reset/%ED%A0%80', '/api/health/%']) {
     for (const method of ['GET', 'HEAD', 'POST']) {
