@@ -1,5 +1,4 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { logRequestError, requestIdFrom } from '@/lib/http/request-context';
 import { currentBlockingMaintenance } from '@/lib/status/blocking-maintenance-cache';
 import { gateDuringMaintenance } from '@/lib/status/maintenance-gate';
 import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/status/unavailable-page';
@@ -18,7 +17,7 @@ export async function proxy(request: NextRequest) {
     window = await currentBlockingMaintenance();
   } catch (error) {
     // Without the database the app cannot work anyway; its own pages report that.
-    await logRequestError('maintenance lookup failed', error, requestIdFrom(request.headers));
+    console.error('maintenance lookup failed', error);
     return NextResponse.next();
   }
   if (!window) return NextResponse.next();

@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { requestClientIp } from '@/lib/http/client-ip';
-import { logRequestError } from '@/lib/http/request-context';
 import { askAdminSchema, requestAdminHelp } from '@/lib/help/request-admin-help';
 
 export type AskAdminState = {
@@ -34,7 +33,7 @@ export async function askAdminAction(_previous: AskAdminState, formData: FormDat
     return { status: 'sent' };
   } catch (error) {
     const reference = randomBytes(4).toString('hex').toUpperCase();
-    await logRequestError(`ask-admin failed (reference ${reference})`, error);
+    console.error(`ask-admin failed (reference ${reference})`, error);
     return { status: 'error', reference, values };
   }
 }
