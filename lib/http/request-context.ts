@@ -25,7 +25,7 @@ export function clientIpFrom(headerBag: HeaderBag): string {
  */
 export function requestIdFrom(headerBag: HeaderBag): string | null {
   const id = privateHeader(headerBag, REQUEST_ID_HEADER);
-  return id && /^[A-Za-z0-9._-]{1,64}$/.test(id) ? id : null;
+  return id && /^[A-Za-z0-9-]{1,64}$/.test(id) ? id : null;
 }
 
 export type RequestContext = { requestId: string | null; ip: string };
