@@ -1,11 +1,17 @@
-// Serves the Next.js app and stamps each request with the client address the app may
-// trust. Next.js keeps any X-Forwarded-For a client sends, so rate limits and audit
-// records would otherwise believe whatever address a client claims.
+// Serves the Next.js app. Before Next.js sees a request it refuses what Next.js would answer
+// with a 500 (an oversized body, a malformed path), and stamps the request with the client
+// address the app may trust and a fresh request id. Next.js keeps any X-Forwarded-For a client
+// sends, so rate limits and audit records would otherwise believe whatever address a client claims.
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest, createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import next from 'next';
 
+// Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
+const REQUEST_ID_HEADER = 'x-portal-request-id';
+// The portal's forms carry a few KB; nothing it accepts comes near this.
+const MAX_BODY_BYTES = 64 * 1024;
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
@@ -19,7 +25,7 @@ const dev = process.argv.includes('--dev');
 const PAGES_SERVED_FROM_MEMORY = ['/help'];
 const FROM_MEMORY_HEADER = 'X-Portal-From-Memory';
 const ROUTER_HEADERS = ['rsc', 'next-router-prefetch', 'next-router-state-tree', 'next-router-segment-prefetch', 'next-action'];
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length', 'content-encoding']);
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length', 'content-encoding', 'x-request-id']);
 /** @type {Map<string, { headers: [string, string][]; etag: string | undefined; body: Buffer; gzipped: Buffer }>} */
 const pagesInMemory = new Map();
 
@@ -32,6 +38,52 @@ function clientIp(request) {
     .map((part) => part.trim())
     .filter(Boolean);
   return hops[hops.length - trustedProxyHops] ?? peer;
+}
+
+/** What server.mjs answers itself instead of passing the request on: [status, message], or null. */
+function edgeRefusal(request) {
+  // A body of unknown length (chunked) would have to be counted while Next.js reads it, and
+  // cut mid-parse; browsers send a length with every form, so such a body is simply refused.
+  if (request.headers['transfer-encoding'] !== undefined) {
+    return [411, 'Length Required: send the request body with a Content-Length.'];
+  }
+  // Node's parser has already refused a Content-Length that is not a number, or two of them.
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    return [413, `Content Too Large: this service accepts at most ${MAX_BODY_BYTES / 1024} KB in one request. Go back and shorten what you entered.`];
+  }
+  // Next.js decodes the path and answers 500 when that throws (/%E0%A4%A, /status/%).
+  try {
+    decodeURIComponent((request.url ?? '/').split('?')[0]);
+  } catch {
+    return [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
+  }
+  return null;
+}
+
+// How long a refused request's body is still read (and dropped) after the answer.
+const LINGER_MS = 2000;
+
+function refuse(request, response, [status, message], { expectedContinue = false } = {}) {
+  const body = `${message}\n`;
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    // A client told to wait for "100 Continue" may never send its body: the stream cannot go on.
+    ...(expectedContinue && { Connection: 'close' }),
+  });
+  if (expectedContinue) return response.end(request.method === 'HEAD' ? undefined : body);
+  // The whole answer goes out now (its length is declared), but the response ends only once the
+  // body is read and dropped: closing a socket with bytes unread resets the connection, and the
+  // client may lose the answer before reading it. A body still coming after a moment is cut off.
+  if (request.method !== 'HEAD') response.write(body);
+  const cutOff = setTimeout(() => request.socket.destroy(), LINGER_MS).unref();
+  request.once('end', () => {
+    clearTimeout(cutOff);
+    response.end();
+  });
+  request.resume();
 }
 
 function acceptsGzip(request) {
@@ -93,11 +145,29 @@ const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-createServer((request, response) => {
+function serve(request, response) {
+  const requestId = randomUUID();
+  response.setHeader('X-Request-Id', requestId);
+  const refusal = edgeRefusal(request);
+  if (refusal) return refuse(request, response, refusal);
   if (answerFromMemory(request, response)) return;
+  request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
   handle(request, response);
-}).listen(port, hostname, () => {
+}
+
+const server = createServer(serve);
+// A client that waits for "100 Continue" before sending its body gets the refusal instead.
+server.on('checkContinue', (request, response) => {
+  const refusal = edgeRefusal(request);
+  if (!refusal) {
+    response.writeContinue();
+    return serve(request, response);
+  }
+  response.setHeader('X-Request-Id', randomUUID());
+  refuse(request, response, refusal, { expectedContinue: true });
+});
+server.listen(port, hostname, () => {
   console.log(`portal: listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
   if (!dev) for (const pathname of PAGES_SERVED_FROM_MEMORY) keepInMemory(pathname);
 });

@@ -63,7 +63,7 @@ test('server.mjs sends the guide from memory exactly as Next.js sends it; RSC na
   expect(fromMemory.headers()[FROM_MEMORY]).toBe('1');
   expect(fromNext.headers()[FROM_MEMORY]).toBeUndefined();
   expect(await fromMemory.body()).toEqual(await fromNext.body());
-  const perResponse = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', FROM_MEMORY]);
+  const perResponse = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id', FROM_MEMORY]);
   const stable = (headers: Record<string, string>) =>
     Object.fromEntries(Object.entries(headers).filter(([name]) => !perResponse.has(name)));
   expect(stable(fromMemory.headers())).toEqual(stable(fromNext.headers()));

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { db } from '@/lib/db/client';
+import { logRequestError } from '@/lib/http/request-context';
 import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
 import { memoize } from '@/lib/status/memo';
 import { COMPONENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
@@ -14,7 +15,7 @@ export async function SignInStatusBanner() {
     notice = await currentNotice();
   } catch (error) {
     // The form must still show if the status cannot be read.
-    console.error('sign-in status banner failed', error);
+    await logRequestError('sign-in status banner failed', error);
     return null;
   }
   const { incident, maintenance } = notice;

@@ -31,18 +31,29 @@ export async function loadAdminTarget(actor: AgencyActor, capability: AdminCapab
     ? canAdmin(actor, capability, target, target.agency)
     : ({ allowed: false, reason: 'other-agency', message: 'No such user in your agency.' } as const);
   if (!decision.allowed) {
-    await auditAdminRefusal(actor, capability, userId, decision.reason, ip);
+    await auditAdminRefusal(actor, capability, userId, decision.reason, ip, target?.agencyId ?? (await agencyOfAnyUser(userId)));
     return { ok: false as const, message: decision.message };
   }
   return { ok: true as const, target: target! };
 }
 
+/**
+ * For the investigators only: which agency a refused id belongs to, if any. The actor gets the
+ * same "no such user" either way, and the agency's own export leaves it out (list-agency-audit.ts).
+ */
+async function agencyOfAnyUser(userId: string): Promise<string | null> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { agencyId: true } });
+  return user?.agencyId ?? null;
+}
+
+/** The record's agency is the actor's; `targetAgencyId` (in details) the target's, when it exists. */
 export async function auditAdminRefusal(
   actor: AgencyActor,
   capability: string,
   targetId: string | null,
   reason: string,
   ip: string,
+  targetAgencyId: string | null = null,
 ) {
   await recordAuditAlone(db(), {
     actorType: 'USER',
@@ -53,7 +64,7 @@ export async function auditAdminRefusal(
     targetId,
     ip,
     outcome: 'DENIED',
-    details: { capability, reason },
+    details: { capability, reason, ...(targetAgencyId && { targetAgencyId }) },
   });
 }
 

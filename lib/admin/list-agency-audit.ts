@@ -69,6 +69,17 @@ function csvCell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+// Facts about other agencies, kept for the vendor's investigators: an admin who tried a foreign
+// user id must not learn from their own export that it exists (auditAdminRefusal).
+const NOT_FOR_THE_AGENCY = ['targetAgencyId'];
+
+function agencyVisibleDetails(details: string | null): string | null {
+  if (!details || !NOT_FOR_THE_AGENCY.some((key) => details.includes(`"${key}"`))) return details;
+  const parsed = JSON.parse(details) as Record<string, unknown>;
+  for (const key of NOT_FOR_THE_AGENCY) delete parsed[key];
+  return JSON.stringify(parsed);
+}
+
 /** CSV of the records matching the query (up to 50,000 rows). */
 export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery): Promise<string> {
   const rows = await db().auditEvent.findMany({
@@ -80,7 +91,7 @@ export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery
   const names = await namesForAudit(actor, rows.flatMap((r) => [r.actorId, r.targetId]));
   const header = ['seq', 'time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'address', 'outcome', 'details'];
   const lines = rows.map((r) =>
-    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, r.details]
+    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)]
       .map(csvCell)
       .join(','),
   );

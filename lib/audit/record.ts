@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '@/lib/db/client';
+import { currentRequestContext } from '@/lib/http/request-context';
 
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
@@ -17,6 +18,8 @@ export type AuditInput = {
   outcome: AuditOutcome;
   /** Facts that help an investigation. Never a password, temporary password, token or hash. */
   details?: Record<string, string | number | boolean | null>;
+  /** Taken from the request being served when not given (see lib/http/request-context.ts). */
+  requestId?: string | null;
 };
 
 type ChainedFields = {
@@ -31,11 +34,12 @@ type ChainedFields = {
   ip: string | null;
   outcome: string;
   details: string | null;
+  requestId?: string | null;
 };
 
 /** The hash that links a record to the one before it; changing any field breaks the chain. */
 export function chainHash(prevHash: string, event: ChainedFields): string {
-  const canonical = JSON.stringify([
+  const fields = [
     prevHash,
     event.seq,
     event.createdAt.toISOString(),
@@ -48,7 +52,11 @@ export function chainHash(prevHash: string, event: ChainedFields): string {
     event.ip,
     event.outcome,
     event.details,
-  ]);
+  ];
+  // Records written before requestId existed were hashed without it: appended only when
+  // present, it keeps their hashes, and a longer array can never hash like a shorter one.
+  if (event.requestId != null) fields.push(event.requestId);
+  const canonical = JSON.stringify(fields);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -58,6 +66,7 @@ export function chainHash(prevHash: string, event: ChainedFields): string {
  * both databases (row lock on PostgreSQL, write lock on SQLite): the chain never forks.
  */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  const requestId = input.requestId !== undefined ? input.requestId : ((await currentRequestContext())?.requestId ?? null);
   const head = await tx.auditChainHead.update({ where: { id: 1 }, data: { lastSeq: { increment: 1 } } });
   const fields: ChainedFields = {
     seq: head.lastSeq,
@@ -71,6 +80,7 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
     ip: input.ip ?? null,
     outcome: input.outcome,
     details: input.details ? JSON.stringify(input.details) : null,
+    requestId,
   };
   const hash = chainHash(head.lastHash, fields);
   await tx.auditEvent.create({ data: { ...fields, prevHash: head.lastHash, hash } });

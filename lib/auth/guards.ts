@@ -10,8 +10,7 @@ import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth
 import { authOptions } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { clientIpFrom } from '@/lib/http/client-ip';
-import { requestIdFrom } from '@/lib/http/request-context';
+import { clientIpFrom, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
 
@@ -31,8 +30,7 @@ type ActorFor<A extends EntryAccess> = A extends { principal: 'agency' }
     ? VendorActor
     : null;
 
-/** What every use case is handed besides its input. */
-export type RequestContext = { ip: string; requestId: string | null };
+export type { RequestContext };
 
 /** The actor of the current request, or null; resolved once per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
@@ -40,7 +38,7 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return session?.sid ? resolveSession(session.sid) : null;
 });
 
-export async function currentRequestContext(): Promise<RequestContext> {
+async function requestContextOf(): Promise<RequestContext> {
   const bag = await headers();
   return { ip: clientIpFrom(bag), requestId: requestIdFrom(bag) };
 }
@@ -73,7 +71,7 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   }
   if (decision === 'password-change-required') redirect('/change-password');
   // Such pages do not exist for this audience.
-  await auditRefusal(actor, await currentRequestContext(), `page ${path}`, decision);
+  await auditRefusal(actor, await requestContextOf(), `page ${path}`, decision);
   notFound();
 }
 

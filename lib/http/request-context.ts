@@ -1,8 +1,53 @@
-// server.mjs stamps every request with a fresh id in this header (overwriting any a client sent).
+import { headers } from 'next/headers';
+import { unstable_rethrow } from 'next/navigation';
+
+// server.mjs overwrites these private headers on every request, whatever a client sent, so
+// the app may believe them: the address it trusts (the TCP peer, or the hop TRUSTED_PROXY_HOPS
+// asks for) and a fresh request id, which it also sends back as X-Request-Id.
+export const CLIENT_IP_HEADER = 'x-portal-client-ip';
 export const REQUEST_ID_HEADER = 'x-portal-request-id';
 
-export function requestIdFrom(headerBag: Headers | Record<string, string | string[] | undefined>): string | null {
-  const value = headerBag instanceof Headers ? headerBag.get(REQUEST_ID_HEADER) : headerBag[REQUEST_ID_HEADER];
-  const id = Array.isArray(value) ? value[0] : value;
+type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+
+function privateHeader(headerBag: HeaderBag, name: string): string | undefined {
+  const value = headerBag instanceof Headers ? headerBag.get(name) : headerBag[name];
+  return (Array.isArray(value) ? value[0] : value) ?? undefined;
+}
+
+export function clientIpFrom(headerBag: HeaderBag): string {
+  const ip = privateHeader(headerBag, CLIENT_IP_HEADER);
+  return ip && ip.length <= 64 ? ip : 'unknown';
+}
+
+/**
+ * The request id server.mjs stamped, or null. Served some other way (a bare `next start`) the
+ * header is whatever a client sent: the shape check keeps such a value out of logs and records.
+ */
+export function requestIdFrom(headerBag: HeaderBag): string | null {
+  const id = privateHeader(headerBag, REQUEST_ID_HEADER);
   return id && /^[A-Za-z0-9-]{1,64}$/.test(id) ? id : null;
+}
+
+export type RequestContext = { requestId: string | null; ip: string };
+
+/**
+ * The id and client address of the request being served (server components, server actions,
+ * route handlers), or null outside one: scripts, the mail worker, tests.
+ */
+export async function currentRequestContext(): Promise<RequestContext | null> {
+  let headerBag: Headers;
+  try {
+    headerBag = await headers();
+  } catch (error) {
+    // Next.js's own signals (a page turning dynamic during a build) must reach Next.js.
+    unstable_rethrow(error);
+    return null;
+  }
+  return { requestId: requestIdFrom(headerBag), ip: clientIpFrom(headerBag) };
+}
+
+/** An error log line that names the request it happened in, when there is one. */
+export async function logRequestError(message: string, error: unknown, requestId?: string | null): Promise<void> {
+  const id = requestId === undefined ? (await currentRequestContext())?.requestId : requestId;
+  console.error(id ? `${message} [request ${id}]` : message, error);
 }

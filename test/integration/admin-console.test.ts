@@ -157,6 +157,40 @@ describe('one agency only, never oneself', () => {
     expect(await db().auditEvent.count({ where: { targetId: foreign.id, action: 'ADMIN_ACTION_DENIED' } })).toBe(4);
   });
 
+  it('[PROVIDER_ADMIN] of agency A refused on a user of agency B: the record names both agencies, the admin learns nothing', async () => {
+    const { a, b, adminActor, foreign } = await twoAgencies();
+    const madeUp = `c${uniqueSuffix()}nosuchuser`;
+    const [onForeign, onMadeUp] = await Promise.all([
+      unlockUser(adminActor, { userId: foreign.id }, IP),
+      unlockUser(adminActor, { userId: madeUp }, IP),
+    ]);
+    // The same answer for a user who exists elsewhere and for one who exists nowhere.
+    expect(onForeign).toEqual({ ok: false, message: 'No such user in your agency.' });
+    expect(onMadeUp).toEqual(onForeign);
+
+    const denied = async (targetId: string) => {
+      const record = await db().auditEvent.findFirstOrThrow({ where: { targetId, action: 'ADMIN_ACTION_DENIED' } });
+      return { agencyId: record.agencyId, actorId: record.actorId, details: JSON.parse(record.details!) as Record<string, unknown> };
+    };
+    expect(await denied(foreign.id)).toEqual({
+      agencyId: a.id,
+      actorId: adminActor.userId,
+      details: { capability: 'users:unlock', reason: 'other-agency', targetAgencyId: b.id },
+    });
+    expect(await denied(madeUp)).toEqual({
+      agencyId: a.id,
+      actorId: adminActor.userId,
+      details: { capability: 'users:unlock', reason: 'other-agency' },
+    });
+    // The agency's own export cannot serve as an oracle for which foreign ids exist.
+    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACTION_DENIED' });
+    expect(csv).toContain(foreign.id);
+    expect(csv).not.toContain(b.id);
+    expect(csv).not.toContain('targetAgencyId');
+    const rowFor = (id: string) => csv.split('\r\n').find((line) => line.includes(id))!.split(',').slice(-2).join(',');
+    expect(rowFor(foreign.id)).toBe(rowFor(madeUp));
+  });
+
   it('[SUPER_ADMIN] cannot reset, unlock, disable or demote themselves', async () => {
     const { superActor, superAdmin } = await twoAgencies();
     const results = await Promise.all([

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { chainHash, recordAuditAlone } from '@/lib/audit/record';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
-import { db } from '@/lib/db/client';
+import { db, type Db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { withFreshDatabase } from '../support/fresh-database';
 
 const run = promisify(execFile);
@@ -20,6 +22,15 @@ async function auditVerify(databaseUrl = process.env.DATABASE_URL) {
   } catch (error) {
     const failure = error as { code: number; stderr: string };
     return { code: failure.code, output: failure.stderr };
+  }
+}
+
+/** What someone with the owner's rights would do first: switch off the append-only triggers. */
+async function disableAppendOnlyTriggers(database: Db) {
+  if (databaseKind(process.env.DATABASE_URL!) === 'sqlite') {
+    await database.$executeRawUnsafe('DROP TRIGGER "AuditEvent_no_update"');
+  } else {
+    await database.$executeRawUnsafe('ALTER TABLE "AuditEvent" DISABLE TRIGGER USER');
   }
 }
 
@@ -68,5 +79,43 @@ describe('audit chain', () => {
       expect(code).toBe(1);
       expect(output).toMatch(/BROKEN/);
     });
+  });
+
+  it('covers the request id: records without one keep the hash they were written with; changing or removing one breaks the chain', async () => {
+    await withFreshDatabase(async (database, url) => {
+      await recordAuditAlone(database, { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS' });
+      await recordAuditAlone(database, { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS', requestId: 'req-1111' });
+      await recordAuditAlone(database, { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS' });
+      const [older, withId] = await database.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+      expect(older!.requestId).toBeNull();
+      expect(withId!.requestId).toBe('req-1111');
+      // The formula from before the column existed, written out: older records must still match it.
+      const o = older!;
+      const before = [o.prevHash, o.seq, o.createdAt.toISOString(), o.actorType, o.actorId, o.agencyId, o.action, o.targetType, o.targetId, o.ip, o.outcome, o.details];
+      expect(createHash('sha256').update(JSON.stringify(before)).digest('hex')).toBe(o.hash);
+      expect(await verifyAuditChain(database)).toEqual({ ok: true, count: 3 });
+
+      await disableAppendOnlyTriggers(database);
+      const tamper = (requestId: string | null, seq = withId!.seq) =>
+        database.$executeRaw`UPDATE "AuditEvent" SET "requestId" = ${requestId} WHERE "seq" = ${seq}`;
+      for (const forged of ['req-2222', null, '']) {
+        await tamper(forged);
+        expect(await verifyAuditChain(database)).toMatchObject({ ok: false, brokenAtSeq: withId!.seq, reason: 'record altered' });
+      }
+      await tamper('req-1111');
+      expect(await verifyAuditChain(database)).toEqual({ ok: true, count: 3 });
+      // A request id slipped onto a record that had none breaks it too.
+      await tamper('req-3333', older!.seq);
+      expect(await verifyAuditChain(database)).toMatchObject({ ok: false, brokenAtSeq: older!.seq });
+      const { code, output } = await auditVerify(url);
+      expect(code).toBe(1);
+      expect(output).toMatch(new RegExp(`BROKEN at record ${older!.seq}`));
+    });
+  });
+
+  it('outside a request (scripts, workers, tests) a record carries no request id', async () => {
+    await recordAuditAlone(db(), { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS' });
+    const last = await db().auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    expect(last.requestId).toBeNull();
   });
 });

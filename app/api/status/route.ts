@@ -1,5 +1,6 @@
 import { revalidatePath } from 'next/cache';
 import { db } from '@/lib/db/client';
+import { logRequestError } from '@/lib/http/request-context';
 import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
 import { fanOutAfterResponse } from '@/lib/status/fan-out-after-response';
 import { getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
@@ -25,7 +26,7 @@ export async function GET() {
   try {
     return Response.json(await currentSummary(), { headers: NO_STORE });
   } catch (error) {
-    console.error('status summary failed', error);
+    await logRequestError('status summary failed', error);
     return Response.json({ error: 'UNAVAILABLE', message: 'The status is not available right now.' }, { status: 503, headers: NO_STORE });
   }
 }

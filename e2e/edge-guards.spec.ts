@@ -1,0 +1,195 @@
+// What server.mjs answers itself, before Next.js: request ids, oversized or length-less bodies,
+// malformed paths. Raw HTTP where a browser would never send such a request.
+import http from 'node:http';
+import net from 'node:net';
+import { DEMO_PASSWORD } from '@/prisma/seed';
+import { db, newStaffMember } from './support/data';
+import { E2E_BASE_URL, E2E_PORT } from './support/env';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+const CAP = 64 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string; gotContinue: boolean };
+
+/** One request on its own connection; `body` is sent chunked when `headers` name no length. */
+function send(method: string, path: string, headers: Record<string, string | number> = {}, body?: Buffer | string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let gotContinue = false;
+    const request = http.request({ host: '127.0.0.1', port: E2E_PORT, method, path, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), gotContinue }),
+      );
+    });
+    request.on('error', reject);
+    request.on('continue', () => {
+      gotContinue = true;
+      request.end(body);
+    });
+    if (headers.expect) request.flushHeaders();
+    else request.end(body);
+  });
+}
+
+const form = (bytes: number) => `message=${'a'.repeat(bytes - 'message='.length)}`;
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+test('every answer carries a fresh X-Request-Id, including those sent from memory and the refusals', async ({ request }) => {
+  const answers = [
+    await request.get('/api/health'),
+    await request.get('/api/health'),
+    await request.get('/help'), // from memory
+    await request.get('/login'),
+  ];
+  const ids = answers.map((answer) => answer.headers()['x-request-id']);
+  expect(answers[2]!.headers()['x-portal-from-memory']).toBe('1');
+  const refused = [await send('GET', '/status/%'), await send('POST', '/login', { ...FORM, 'content-length': CAP + 1 }, form(CAP + 1))];
+  ids.push(...refused.map((answer) => String(answer.headers['x-request-id'])));
+  for (const id of ids) expect(id).toMatch(UUID);
+  expect(new Set(ids).size).toBe(ids.length);
+  // A client's own id goes nowhere: not back, not on.
+  const forged = await request.get('/api/health', { headers: { 'x-portal-request-id': 'forged-by-client', 'x-request-id': 'forged-too' } });
+  expect(forged.headers()['x-request-id']).toMatch(UUID);
+});
+
+test('[ANONYMOUS] a failed sign-in is audited with the request id the server sent back, never one the client sent', async ({ page }) => {
+  const { user, creds } = await newStaffMember();
+  await page.setExtraHTTPHeaders({ 'x-portal-request-id': 'forged-by-client' });
+  // Whatever carries the sign-in (next-auth's callback or a server action), it is the one POST.
+  const callback = page.waitForResponse((response) => response.request().method() === 'POST');
+  await signInAsAgencyUser(page, { ...creds, password: 'not the password, sorry' });
+  const sentBack = (await callback).headers()['x-request-id'];
+  expect(sentBack).toMatch(UUID);
+  await expect(page.locator('.error-summary')).toBeVisible();
+  const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' } });
+  expect(record.requestId).toBe(sentBack);
+  expect(await db().auditEvent.count({ where: { requestId: 'forged-by-client' } })).toBe(0);
+});
+
+test('[VERIFIER] records written while rendering a page and in a server action carry that request’s id', async ({ page }) => {
+  await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/vendor$/);
+  // An agency page does not exist for a verifier: refused (and audited) while rendering.
+  const refused = await page.goto('/account');
+  expect(refused!.status()).toBe(404);
+  const pageId = refused!.headers()['x-request-id'];
+  expect(await db().auditEvent.findFirst({ where: { requestId: pageId, action: 'ACCESS_DENIED' } })).not.toBeNull();
+
+  const { agency, user } = await newStaffMember();
+  await page.goto('/help/ask-admin');
+  await page.getByLabel('Provider code').fill(agency.code);
+  await page.getByLabel('Login name').fill(user.loginName);
+  const action = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/help/ask-admin'));
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const actionId = (await action).headers()['x-request-id'];
+  await expect(page.getByTestId('ask-admin-sent')).toBeVisible();
+  const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: { startsWith: 'HELP_REQUEST' } } });
+  expect(record.requestId).toBe(actionId);
+  expect(actionId).not.toBe(pageId);
+});
+
+test('[ANONYMOUS] an oversized form posted by a browser gets a plain 413 page, never a 500', async ({ browser }) => {
+  // Without JavaScript the form posts as a page, the way a browser sends any form.
+  const context = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/help/ask-admin');
+  await page.getByLabel('Provider code').fill('ACME-NY');
+  await page.getByLabel('Login name').fill('jsmith');
+  await page.getByLabel('Message (optional)').evaluate((field, text) => {
+    field.removeAttribute('maxlength');
+    (field as HTMLTextAreaElement).value = text;
+  }, 'x'.repeat(CAP + 1000));
+  const answer = page.waitForResponse((response) => response.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  expect((await answer).status()).toBe(413);
+  await expect(page.locator('body')).toContainText('Content Too Large');
+  await context.close();
+});
+
+test('[ANONYMOUS] a body over 64 KiB is refused with 413 on any path and method; 64 KiB itself still reaches Next.js', async () => {
+  for (const [method, path] of [
+    ['POST', '/help/ask-admin'],
+    ['POST', '/api/auth/callback/credentials'],
+    ['PUT', '/api/health'],
+    ['POST', '/%'], // the size is checked first
+  ] as const) {
+    const answer = await send(method, path, { ...FORM, 'next-action': 'abc', 'content-length': CAP + 1 }, form(CAP + 1));
+    expect(answer.status, `${method} ${path}`).toBe(413);
+    expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(answer.body).toMatch(/^Content Too Large: .*64 KB/);
+  }
+  // Far larger bodies are answered too, not dropped with a reset connection.
+  const huge = await send('POST', '/help/ask-admin', { ...FORM, 'content-length': 8 * 1024 * 1024 }, Buffer.alloc(8 * 1024 * 1024, 97));
+  expect(huge.status).toBe(413);
+  const atCap = await send('POST', '/help/ask-admin', { ...FORM, 'content-length': CAP }, form(CAP));
+  expect(atCap.status).not.toBe(413);
+  expect(atCap.status).toBeLessThan(500);
+  expect(atCap.headers['x-request-id']).toMatch(UUID);
+});
+
+test('[ANONYMOUS] a body without a length (chunked) is refused, however small, whatever the method', async () => {
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'GET']) {
+    const answer = await send(method, '/help/ask-admin', { ...FORM, 'transfer-encoding': 'chunked', 'next-action': 'abc' }, 'message=hi');
+    expect(answer.status, method).toBe(411);
+    expect(answer.body).toMatch(/^Length Required/);
+  }
+  const oversized = await send('POST', '/login', { ...FORM, 'transfer-encoding': 'chunked' }, form(4 * CAP));
+  expect(oversized.status).toBe(411);
+});
+
+test('[ANONYMOUS] a client asking to send a large body first gets 413 instead of "100 Continue"', async () => {
+  const answer = await send('POST', '/help/ask-admin', { ...FORM, expect: '100-continue', 'content-length': 10 * CAP }, form(10 * CAP));
+  expect(answer.status).toBe(413);
+  expect(answer.gotContinue).toBe(false);
+  expect(answer.headers.connection).toBe('close');
+  const small = await send('POST', '/help/ask-admin', { ...FORM, expect: '100-continue', 'content-length': 11 }, 'message=hey');
+  expect(small.gotContinue).toBe(true);
+  expect(small.status).toBeLessThan(500);
+});
+
+test('[ANONYMOUS] a refused body that keeps trickling in is cut off instead of holding the connection', async () => {
+  // A raw socket: an HTTP client would close it by itself once it has the answer.
+  const socket = net.connect(E2E_PORT, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+  socket.on('error', () => {});
+  socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${1024 ** 3}\r\n\r\n`);
+  const drip = setInterval(() => socket.writable && socket.write('a'), 100);
+  const started = Date.now();
+  await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  clearInterval(drip);
+  expect(received).toMatch(/^HTTP\/1\.1 413 /);
+  // Closed by the server, after letting the body in for a while (2 s), not at once.
+  expect(Date.now() - started).toBeGreaterThan(1500);
+});
+
+test('[ANONYMOUS] requests hidden in a refused body are dropped with it; the connection then serves the next request', async () => {
+  const hidden = 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+  const body = hidden.repeat(Math.ceil((CAP + 1) / hidden.length));
+  const next = 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
+  const socket = net.connect(E2E_PORT, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+  socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}${next}`);
+  await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  expect(received.match(/^HTTP\/1\.1 \d{3}/gm)).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200']);
+});
+
+test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-formed ones and odd queries are Next.js’s', async () => {
+  for (const path of ['/%E0%A4%A', '/status/%', '/%', '/help/%C0%AF', '/admin/users/%zz', '/reset/%ED%A0%80', '/api/health/%']) {
+    for (const method of ['GET', 'HEAD', 'POST']) {
+      const answer = await send(method, path, method === 'POST' ? { ...FORM, 'content-length': 9 } : {}, method === 'POST' ? 'message=x' : undefined);
+      expect(answer.status, `${method} ${path}`).toBe(400);
+      if (method === 'GET') expect(answer.body).toMatch(/^Bad Request: the address is not valid/);
+    }
+  }
+  expect((await send('GET', '/status/%25')).status).toBe(404);
+  expect((await send('GET', '/help?from=%')).status).toBe(200);
+});
+
+test('[STAFF] ordinary form posts still work end to end', async ({ page }) => {
+  await signInAsAgencyUser(page, { providerCode: 'ACME-NY', loginName: 'jsmith', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
+});
