@@ -3,7 +3,6 @@
 import { revalidatePath } from 'next/cache';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
 import { db } from '@/lib/db/client';
-import { requestClientIp } from '@/lib/http/client-ip';
 import {
   cancelMaintenance,
   endMaintenanceNow,
@@ -37,34 +36,34 @@ async function published(result: OperatorResult): Promise<ActionState> {
   return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }
 
-export const setComponentStatusAction = defineAction('status-set-component', OPERATOR, setComponentStatusSchema, async (actor, input) =>
-  published(await setComponentStatus(actor, input, await requestClientIp())),
+export const setComponentStatusAction = defineAction('status-set-component', OPERATOR, setComponentStatusSchema, async (actor, input, { ip }) =>
+  published(await setComponentStatus(actor, input, ip)),
 );
 
-export const openIncidentAction = defineAction('status-open-incident', OPERATOR, openIncidentSchema, async (actor, input) =>
-  published(await openIncident(actor, input, await requestClientIp())),
+export const openIncidentAction = defineAction('status-open-incident', OPERATOR, openIncidentSchema, async (actor, input, { ip }) =>
+  published(await openIncident(actor, input, ip)),
 );
 
-export const postIncidentUpdateAction = defineAction('status-update-incident', OPERATOR, postIncidentUpdateSchema, async (actor, input) =>
-  published(await postIncidentUpdate(actor, input, await requestClientIp())),
+export const postIncidentUpdateAction = defineAction('status-update-incident', OPERATOR, postIncidentUpdateSchema, async (actor, input, { ip }) =>
+  published(await postIncidentUpdate(actor, input, ip)),
 );
 
-export const scheduleMaintenanceAction = defineAction('status-schedule-maintenance', OPERATOR, scheduleMaintenanceSchema, async (actor, input) =>
-  published(await scheduleMaintenance(actor, input, await requestClientIp())),
+export const scheduleMaintenanceAction = defineAction('status-schedule-maintenance', OPERATOR, scheduleMaintenanceSchema, async (actor, input, { ip }) =>
+  published(await scheduleMaintenance(actor, input, ip)),
 );
 
-export const startMaintenanceAction = defineAction('status-start-maintenance', OPERATOR, windowIdSchema, async (actor, input) =>
-  published(await startMaintenanceNow(actor, input, await requestClientIp())),
+export const startMaintenanceAction = defineAction('status-start-maintenance', OPERATOR, windowIdSchema, async (actor, input, { ip }) =>
+  published(await startMaintenanceNow(actor, input, ip)),
 );
 
-export const extendMaintenanceAction = defineAction('status-extend-maintenance', OPERATOR, extendMaintenanceSchema, async (actor, input) =>
-  published(await extendMaintenance(actor, input, await requestClientIp())),
+export const extendMaintenanceAction = defineAction('status-extend-maintenance', OPERATOR, extendMaintenanceSchema, async (actor, input, { ip }) =>
+  published(await extendMaintenance(actor, input, ip)),
 );
 
-export const endMaintenanceAction = defineAction('status-end-maintenance', OPERATOR, windowIdSchema, async (actor, input) =>
-  published(await endMaintenanceNow(actor, input, await requestClientIp())),
+export const endMaintenanceAction = defineAction('status-end-maintenance', OPERATOR, windowIdSchema, async (actor, input, { ip }) =>
+  published(await endMaintenanceNow(actor, input, ip)),
 );
 
-export const cancelMaintenanceAction = defineAction('status-cancel-maintenance', OPERATOR, windowIdSchema, async (actor, input) =>
-  published(await cancelMaintenance(actor, input, await requestClientIp())),
+export const cancelMaintenanceAction = defineAction('status-cancel-maintenance', OPERATOR, windowIdSchema, async (actor, input, { ip }) =>
+  published(await cancelMaintenance(actor, input, ip)),
 );

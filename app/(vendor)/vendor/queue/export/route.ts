@@ -1,17 +1,16 @@
 import { defineRoute } from '@/lib/auth/guards';
-import { clientIpFrom } from '@/lib/http/client-ip';
 import { exportQueue } from '@/lib/super-admin/export-queue';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 
 export const dynamic = 'force-dynamic';
 
 /** The current view of the queue as CSV, for the vendor's records. */
-export const GET = defineRoute('super-admin-queue-export', VERIFIER_ACCESS, async (actor, request) => {
+export const GET = defineRoute('super-admin-queue-export', VERIFIER_ACCESS, async (actor, request, { ip }) => {
   const url = new URL(request.url);
   const csv = await exportQueue(
     actor,
     { view: url.searchParams.get('view') ?? undefined, q: url.searchParams.get('q')?.slice(0, 100) ?? undefined },
-    clientIpFrom(request.headers),
+    ip,
   );
   const day = new Date().toISOString().slice(0, 10);
   return new Response(csv, {
