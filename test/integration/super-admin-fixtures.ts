@@ -8,7 +8,7 @@ import { approveRequest } from '@/lib/super-admin/approve-request';
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { recordCallback } from '@/lib/super-admin/record-callback';
 import { parseReference } from '@/lib/super-admin/reference';
-import { submitRequest } from '@/lib/super-admin/submit-request';
+import { newIdempotencyKey, submitRequest } from '@/lib/super-admin/submit-request';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 
@@ -59,6 +59,8 @@ export function formFor(target: { providerCode: string; loginName: string }, ove
     workPhone: '+1 737 555 0199',
     reason: 'I am the only administrator and I am locked out after a holiday.',
     attestation: 'yes',
+    // A fresh rendering of the form each time, as a new visit to the page would give.
+    idempotencyKey: newIdempotencyKey(),
     ...overrides,
   };
 }

@@ -13,12 +13,14 @@ export type RequestFormState = {
 };
 
 const ECHOED = ['providerCode', 'loginName', 'fullName', 'jobTitle', 'workEmail', 'workPhone', 'reason', 'attestation'];
+// The hidden idempotency key is read too (declared in the use case's schema), never echoed back.
+const FIELDS = [...ECHOED, 'idempotencyKey'];
 
 // A public form: no session, so no defineAction; zod and the rate limits live in the use case.
 export async function submitRequestAction(_previous: RequestFormState, formData: FormData): Promise<RequestFormState> {
-  const input = Object.fromEntries(ECHOED.flatMap((name) => (typeof formData.get(name) === 'string' ? [[name, String(formData.get(name))]] : [])));
+  const input = Object.fromEntries(FIELDS.flatMap((name) => (typeof formData.get(name) === 'string' ? [[name, String(formData.get(name))]] : [])));
   const result = await submitRequest(input, await requestClientIp());
   // The same page for every accepted request, whether or not it matched an administrator.
   if (result.ok) redirect(`/super-admin-reset/submitted?reference=${result.reference}`);
-  return { ...result, values: Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v.slice(0, 2000)])) };
+  return { ...result, values: Object.fromEntries(Object.entries(input).flatMap(([k, v]) => (ECHOED.includes(k) ? [[k, v.slice(0, 2000)]] : []))) };
 }
