@@ -68,12 +68,16 @@ export function formFor(target: { providerCode: string; loginName: string }, ove
 /** The public form's use case without its answer floor, so the suite does not wait 500 ms a time. */
 export const submit = (raw: unknown, ip: string) => submitRequest(raw, ip, { answerFloorMs: 0 });
 
-/** Files the form and returns the stored request. */
+/** Files the form and returns the stored request (the open one it attached to, for a repeat). */
 export async function fileRequest(target: { providerCode: string; loginName: string }, overrides: Record<string, string | undefined> = {}) {
   const result = await submit(formFor(target, overrides), someIp());
   if (!result.ok) throw new Error(`submission refused: ${result.message}`);
-  return db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: parseReference(result.reference)! } });
+  const submission = await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: parseReference(result.reference)! } });
+  return db().superAdminResetRequest.findUniqueOrThrow({ where: { id: submission.requestId } });
 }
+
+/** A login name no other test types, so an unmatched request is a new one, not a repeat. */
+export const ghost = (name: string) => `${name}.${uniqueSuffix()}`;
 
 export async function expectOk(promise: Promise<{ ok: boolean; message?: string }>) {
   const result = await promise;

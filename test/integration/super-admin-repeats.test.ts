@@ -135,7 +135,7 @@ describe('telling operators about the queue', () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const [reference] = references([await submit(formFor({ providerCode: agency.code, loginName: admin.loginName }), someIp())]);
     await db().superAdminResetRequest.update({
-      where: { reference: parseReference(reference)! },
+      where: { reference: parseReference(reference!)! },
       data: { createdAt: new Date(Date.now() - QUEUE_ALERT_OLDEST_MS - 3600_000) },
     });
     const health = await getQueueHealth(db());
