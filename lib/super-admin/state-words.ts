@@ -34,7 +34,7 @@ export const STATE_LABEL: Record<ResetRequestState, string> = {
   IN_REVIEW: 'In review',
   NEEDS_INFO: 'Needs information',
   VERIFIED: 'Verified, awaiting approval',
-  APPROVED: 'Approved, link e-mailed by the system',
+  APPROVED: 'Approved, link by e-mail',
   COMPLETED: 'Completed',
   REJECTED: 'Rejected',
   EXPIRED: 'Expired',

@@ -16,7 +16,7 @@ const TABS: { view: QueueView; label: string }[] = [
   { view: 'IN_REVIEW', label: STATE_LABEL.IN_REVIEW },
   { view: 'NEEDS_INFO', label: STATE_LABEL.NEEDS_INFO },
   { view: 'VERIFIED', label: 'Awaiting approval' },
-  { view: 'APPROVED', label: 'Link sent' },
+  { view: 'APPROVED', label: 'Approved' },
   { view: 'closed', label: 'Closed' },
 ];
 
