@@ -4,6 +4,7 @@ import { alertQueueHealth, QUEUE_ALERT_EVERY_MS } from '@/lib/super-admin/alert-
 import { getQueueHealth, QUEUE_ALERT_DEPTH, QUEUE_ALERT_OLDEST_MS } from '@/lib/super-admin/get-queue-health';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import { getRequestStatus } from '@/lib/super-admin/get-request-status';
+import { listQueue } from '@/lib/super-admin/list-queue';
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { parseReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
@@ -46,6 +47,10 @@ describe('one open request per account', () => {
 
     const page = await getRequestForVerifier(await vendorActor(), request!.id);
     expect(page!.repeats.map((r) => [r.fullName, r.workEmail])).toEqual([1, 2, 3, 4].map((i) => [`Typed Name ${i}`, `typed${i}@elsewhere.example`]));
+    const vera = await vendorActor();
+    for (const reference of answers) {
+      expect((await listQueue(vera, { q: reference })).map((row) => [row.id, row.repeatCount])).toEqual([[request!.id, 4]]);
+    }
     // Every reference the requester was given leads to the one request's state.
     for (const reference of answers) {
       expect(await getRequestStatus({ reference, loginName: admin.loginName }, someIp())).toMatchObject({ ok: true, title: 'Received' });

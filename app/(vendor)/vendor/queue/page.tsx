@@ -83,6 +83,12 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
                 <tr key={row.id}>
                   <td className={styles.nowrap}>
                     <Link href={`/vendor/queue/${row.id}`}>{row.reference}</Link>
+                    {row.repeatCount > 0 && (
+                      <span className="muted">
+                        {' '}
+                        · sent {row.repeatCount + 1} times
+                      </span>
+                    )}
                   </td>
                   <td>
                     <span className={styles.tag}>{row.stateLabel}</span>
