@@ -9,7 +9,9 @@ import { claimRequest } from '@/lib/super-admin/claim-request';
 import { parseReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { FORM_EXPIRED, newIdempotencyKey } from '@/lib/super-admin/submit-request';
-import { agencyWithLoneSuperAdmin, expectOk, formFor, someIp, submit, vendorActor } from './super-admin-fixtures';
+import { createVendorAccount } from '@/prisma/factories';
+import { withFreshDatabase } from '../support/fresh-database';
+import { agencyWithLoneSuperAdmin, expectOk, formFor, PASSWORD, someIp, submit, vendorActor } from './super-admin-fixtures';
 
 const references = (results: Awaited<ReturnType<typeof submit>>[]) =>
   results.map((result) => {
@@ -157,16 +159,29 @@ describe('telling operators about the queue', () => {
     expect(await alertQueueHealth(db(), new Date(Date.now() + QUEUE_ALERT_EVERY_MS + 60_000))).toBe(operators);
   });
 
-  it('[OPERATOR] is not mailed while the queue is under both thresholds', async () => {
-    await db().superAdminQueueAlert.deleteMany();
-    // Everything older than the threshold is closed: nothing waits that long.
-    await db().superAdminResetRequest.updateMany({
-      where: { createdAt: { lte: new Date(Date.now() - QUEUE_ALERT_OLDEST_MS) } },
-      data: { state: 'REJECTED', openKey: null },
+  it('[OPERATOR] is not mailed while the queue is under both thresholds, and is once it holds 20', async () => {
+    // A database of its own: the shared one holds every other test's open requests.
+    await withFreshDatabase(async (database) => {
+      const operator = await createVendorAccount(database, 'OPERATOR', PASSWORD);
+      const waiting = (n: number, from: number) =>
+        database.superAdminResetRequest.createMany({
+          data: Array.from({ length: n }, (_, i) => ({
+            reference: `Q${String(from + i).padStart(9, '0')}`,
+            ...formFor({ providerCode: 'NO-SUCH-AGENCY', loginName: `queue.${from + i}` }),
+            idempotencyKey: undefined,
+            attestation: undefined,
+            createdAt: new Date(Date.now() - 3600_000),
+            expiresAt: new Date(Date.now() + 6 * 24 * 3600_000),
+          })),
+        });
+      await waiting(QUEUE_ALERT_DEPTH - 1, 0);
+      expect(await getQueueHealth(database)).toMatchObject({ depth: QUEUE_ALERT_DEPTH - 1, reasons: [] });
+      expect(await alertQueueHealth(database)).toBe(0);
+
+      await waiting(1, QUEUE_ALERT_DEPTH);
+      expect(await alertQueueHealth(database)).toBe(1);
+      const [mail] = await database.outboxMessage.findMany({ where: { template: 'super-admin-queue-alert' } });
+      expect(mail).toMatchObject({ toAddress: operator.email, subject: `Verification queue needs attention: ${QUEUE_ALERT_DEPTH} waiting, oldest 1 h 0 min` });
     });
-    const health = await getQueueHealth(db());
-    expect(health.depth).toBeLessThan(QUEUE_ALERT_DEPTH);
-    expect(health.reasons).toEqual([]);
-    expect(await alertQueueHealth(db())).toBe(0);
   });
 });
