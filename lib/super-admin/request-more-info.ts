@@ -34,13 +34,14 @@ export async function requestMoreInfo(actor: VendorActor, input: z.infer<typeof 
       ? await takeTransition(tx, 'requestMoreInfo', request, actor.vendorAccountId, { data: { stateReason: input.message } })
       : 'refused';
     const ok = outcome === 'taken';
+    const refused = !recipient ? 'no e-mail on record' : outcome === 'expired' ? 'expired' : null;
     await recordRequestAudit(tx, {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_NEEDS_INFO',
       outcome: ok ? 'SUCCESS' : 'DENIED',
-      ...(recipient ? (outcome === 'expired' ? { details: { refused: 'expired' } } : {}) : { details: { refused: 'no e-mail on record' } }),
+      ...(refused ? { details: { refused } } : {}),
     });
     if (!ok || !recipient) return { ok: false, message: !recipient ? NO_ADDRESS_FOR_INFO : outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
     await enqueueMail(tx, superAdminNeedsInfoMail({ ...recipient, reference: request.reference, message: input.message }));

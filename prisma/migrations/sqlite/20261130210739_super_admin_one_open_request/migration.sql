@@ -84,3 +84,21 @@ CREATE INDEX "SuperAdminRequestSubmission_requestId_createdAt_idx" ON "SuperAdmi
 
 -- CreateIndex
 CREATE UNIQUE INDEX "SuperAdminRequestSubmission_idempotencyKey_accountKey_key" ON "SuperAdminRequestSubmission"("idempotencyKey", "accountKey");
+
+-- Requests filed before this migration: the oldest open request of each admin takes the account's
+-- open slot (later ones stay open and are worked as before), and the contact details on record now
+-- stand in for the snapshot at filing, which was not kept then.
+UPDATE "SuperAdminResetRequest" SET "openKey" = 'user:' || "userId"
+WHERE "userId" IS NOT NULL
+  AND "state" IN ('SUBMITTED', 'IN_REVIEW', 'NEEDS_INFO', 'VERIFIED', 'APPROVED')
+  AND "id" = (
+    SELECT r2."id" FROM "SuperAdminResetRequest" r2
+    WHERE r2."userId" = "SuperAdminResetRequest"."userId"
+      AND r2."state" IN ('SUBMITTED', 'IN_REVIEW', 'NEEDS_INFO', 'VERIFIED', 'APPROVED')
+    ORDER BY r2."createdAt" ASC, r2."id" ASC
+    LIMIT 1
+  );
+UPDATE "SuperAdminResetRequest" SET
+  "emailAtFiling" = (SELECT u."email" FROM "User" u WHERE u."id" = "SuperAdminResetRequest"."userId"),
+  "phoneAtFiling" = (SELECT u."phone" FROM "User" u WHERE u."id" = "SuperAdminResetRequest"."userId")
+WHERE "userId" IS NOT NULL;
