@@ -26,9 +26,11 @@ test('[ANONYMOUS] a bad field keeps what was typed and says what to fix', async 
   await expect(page.getByLabel('Work e-mail address')).toHaveValue('not an address');
 });
 
-test('[ANONYMOUS] the answer is the same page whether or not the details match an administrator', async ({ page }) => {
+test('[ANONYMOUS] the answer is the same page whether or not the details match an administrator, and for a repeat', async ({ page }) => {
   const texts: string[] = [];
   for (const target of [
+    { providerCode: 'ACME-NY', loginName: 'sam.super', fullName: 'Sam Rivera' },
+    { providerCode: 'NO-SUCH-AGENCY', loginName: 'nobody', fullName: 'Nobody Atall' },
     { providerCode: 'ACME-NY', loginName: 'sam.super', fullName: 'Sam Rivera' },
     { providerCode: 'NO-SUCH-AGENCY', loginName: 'nobody', fullName: 'Nobody Atall' },
   ]) {
@@ -36,6 +38,36 @@ test('[ANONYMOUS] the answer is the same page whether or not the details match a
     texts.push((await page.locator('main').innerText()).replace(reference, '<reference>'));
   }
   expect(texts[1]).toBe(texts[0]);
+});
+
+test('[ANONYMOUS] each rendering of the form carries its own key; sending one rendering twice files one request', async ({ page }) => {
+  await page.goto('/super-admin-reset');
+  const key = page.locator('input[type=hidden][name=idempotencyKey]');
+  const first = await key.getAttribute('value');
+  await page.reload();
+  const second = await key.getAttribute('value');
+  expect(first).toMatch(/^[A-Za-z0-9_-]{20,64}$/);
+  expect(second).not.toBe(first);
+
+  const loginName = `double.${uniqueSuffix()}`;
+  await page.getByLabel('Provider code').fill('NO-SUCH-AGENCY');
+  await page.getByLabel('Login name').fill(loginName);
+  await page.getByLabel('Full name').fill('Double Clicker');
+  await page.getByLabel('Job title').fill('Director');
+  await page.getByLabel('Work e-mail address').fill('double@elsewhere.example');
+  await page.getByLabel('Work phone number').fill('+1 737 555 0199');
+  await page.getByLabel('Why can no other administrator reset your password?').fill('I am our only administrator and I am locked out.');
+  await page.getByLabel(/I am the administrator named above/).check();
+  // Two submits of the same rendering, as a double click or a resend after a network error gives.
+  await page.evaluate(() => {
+    const form = document.querySelector<HTMLFormElement>('form:has(input[name=idempotencyKey])')!;
+    form.requestSubmit();
+    form.requestSubmit();
+  });
+  await expect(page).toHaveURL(/\/super-admin-reset\/submitted\?reference=/);
+  const reference = (await page.getByTestId('reference').innerText()).trim();
+  const submissions = await db().superAdminRequestSubmission.findMany({ where: { idempotencyKey: second! } });
+  expect(submissions.map((s) => s.reference)).toEqual([reference.replace('-', '')]);
 });
 
 test('[ANONYMOUS] can look up the state of a request with its reference and login name, and learns nothing from a wrong pair', async ({ page }) => {

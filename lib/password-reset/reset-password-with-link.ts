@@ -12,6 +12,7 @@ import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { listAgencyAdmins } from '@/lib/super-admin/list-agency-admins';
+import { transitionData, transitionWhere } from '@/lib/super-admin/state-machine';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
@@ -114,9 +115,10 @@ export async function resetPasswordWithLink(
       });
       if (consumed.count !== 1) throw new LinkGone();
       if (request) {
+        // Completing closes the request (frees the account's open slot), and only while it is unexpired.
         const completed = await tx.superAdminResetRequest.updateMany({
-          where: { id: request.id, state: 'APPROVED' },
-          data: { state: 'COMPLETED', completedAt },
+          where: transitionWhere('complete', request.id, null, completedAt),
+          data: transitionData('complete', { completedAt }),
         });
         if (completed.count !== 1) throw new LinkGone();
       }

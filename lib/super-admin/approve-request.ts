@@ -8,61 +8,107 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { requestIdSchema } from './claim-request';
+import { contactDetailsChanged } from './contact-snapshot';
 import { maskEmail } from './mask';
-import { transitionWhere } from './state-machine';
+import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
 
 export const NO_EMAIL_ON_RECORD =
-  'This account has no e-mail address on record, so it cannot be approved: the link can go nowhere else. Reject the request with that reason.';
+  'This account had no e-mail address on record when the request was filed, so it cannot be approved: the link can go nowhere else. Follow “No e-mail address on record” on this page.';
 export const SAME_VERIFIER = 'You verified this request. A second verifier must approve it.';
+export const CONTACT_CHANGED =
+  'Contact details changed since this request was filed: verify again. The request is back in review with its claimer, who must call back and complete the checklist again.';
 
 /**
- * The second verifier approves. Four eyes are enforced by the conditional UPDATE itself (state
- * VERIFIED and verified by someone else), so two approvals racing produce exactly one link. The
- * system, never a person, creates the link and mails it to the address on record: the token
- * lives only in that sealed message, and this function returns nothing of it.
+ * The second verifier approves. Four eyes and expiry are enforced by the conditional UPDATE itself
+ * (state VERIFIED, verified by someone else, not expired), so two approvals racing produce exactly
+ * one link, and an expired request none. The link goes to the e-mail on record WHEN THE REQUEST WAS
+ * FILED: if the account's e-mail or phone has changed since, approval is refused and the request
+ * goes back to review, because a change made after filing is exactly what someone hijacking the
+ * account would do. The system, never a person, creates the link: the token lives only in that
+ * sealed message, and this function returns nothing of it.
  */
 export async function approveRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
   assertVerifier(actor);
   const request = await db().superAdminResetRequest.findUnique({
     where: { id: input.requestId },
-    select: { id: true, reference: true, agencyId: true, userId: true, state: true, verifiedById: true, expiresAt: true },
+    select: {
+      id: true,
+      reference: true,
+      agencyId: true,
+      userId: true,
+      state: true,
+      verifiedById: true,
+      expiresAt: true,
+      emailAtFiling: true,
+      phoneAtFiling: true,
+    },
   });
   if (!request) return { ok: false, message: 'There is no such request.' };
   const account = request.userId
     ? await db().user.findUnique({
         where: { id: request.userId },
-        select: { id: true, email: true, displayName: true, status: true, role: true, agency: { select: { resetLinkHours: true } } },
+        select: { id: true, email: true, phone: true, displayName: true, status: true, role: true, agency: { select: { resetLinkHours: true } } },
       })
     : null;
+  const filed = { email: request.emailAtFiling, phone: request.phoneAtFiling };
+  const changed = account !== null && contactDetailsChanged(filed, account);
   const refusal =
     request.state === 'VERIFIED' && request.verifiedById === actor.vendorAccountId
       ? SAME_VERIFIER
       : !account || account.status !== 'ACTIVE' || !(ADMIN_ROLES as readonly Role[]).includes(account.role)
         ? 'The account on record is no longer an active administrator, so it cannot be approved. Reject the request.'
-        : !account.email
-          ? NO_EMAIL_ON_RECORD
-          : null;
-  const target = !refusal && account?.email ? { ...account, email: account.email } : null;
+        : changed
+          ? CONTACT_CHANGED
+          : !filed.email
+            ? NO_EMAIL_ON_RECORD
+            : null;
+  const target = !refusal && account && filed.email ? { ...account, email: filed.email } : null;
 
   return db().$transaction(async (tx) => {
     const approvedAt = new Date();
-    const approved = !target
-      ? { count: 0 }
-      : await tx.superAdminResetRequest.updateMany({
-          where: transitionWhere('approve', request.id, actor.vendorAccountId),
-          data: { state: 'APPROVED', approvedById: actor.vendorAccountId, approvedAt },
-        });
-    if (!target || approved.count !== 1) {
+    if (refusal === CONTACT_CHANGED && account) {
+      // Back to review with the details now on record, so that the checklist is done against them.
+      const outcome = await takeTransition(tx, 'returnToReview', request, null, {
+        where: { verifiedById: request.verifiedById, emailAtFiling: filed.email, phoneAtFiling: filed.phone },
+        data: {
+          verifiedById: null,
+          verifiedAt: null,
+          callbackDone: false,
+          identityConfirmed: false,
+          noOtherAdminConfirmed: false,
+          emailAtFiling: account.email,
+          phoneAtFiling: account.phone,
+          contactChangedAt: approvedAt,
+        },
+      });
       await recordRequestAudit(tx, {
         actor,
         request,
         ip,
         action: 'SUPER_ADMIN_RESET_APPROVED',
         outcome: 'DENIED',
-        details: { refused: refusal ?? 'state or verifier did not allow it' },
+        details: { refused: outcome === 'expired' ? 'expired' : refusal, returnedToReview: outcome === 'taken' },
       });
-      return { ok: false, message: refusal ?? MOVED_ON };
+      return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : outcome === 'taken' ? CONTACT_CHANGED : MOVED_ON };
+    }
+    const outcome: TransitionOutcome = !target
+      ? 'refused'
+      : await takeTransition(tx, 'approve', request, actor.vendorAccountId, {
+          where: { emailAtFiling: filed.email },
+          data: { approvedById: actor.vendorAccountId, approvedAt },
+          now: approvedAt,
+        });
+    if (!target || outcome !== 'taken') {
+      await recordRequestAudit(tx, {
+        actor,
+        request,
+        ip,
+        action: 'SUPER_ADMIN_RESET_APPROVED',
+        outcome: 'DENIED',
+        details: { refused: refusal ?? (outcome === 'expired' ? 'expired' : 'state or verifier did not allow it') },
+      });
+      return { ok: false, message: refusal ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
     }
     const link = await issueResetLink(tx, {
       userId: target.id,
@@ -72,7 +118,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
       lifetimeHours: target.agency.resetLinkHours,
       notAfter: request.expiresAt,
     });
-    await enqueueMail(
+    const mailId = await enqueueMail(
       tx,
       resetLinkMail({
         to: target.email,
@@ -83,6 +129,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
         reference: request.reference,
       }),
     );
+    await tx.superAdminResetRequest.update({ where: { id: request.id }, data: { approvalMailId: mailId }, select: { id: true } });
     await recordRequestAudit(tx, {
       actor,
       request,
@@ -90,6 +137,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
       action: 'SUPER_ADMIN_RESET_APPROVED',
       details: { verifiedById: request.verifiedById, linkExpiresAt: link.expiresAt.toISOString() },
     });
-    return { ok: true, message: `Approved. The system e-mailed a single-use link to ${maskEmail(target.email)}.` };
+    // Queued, not sent: the outbox delivers it, and the request page shows when it went out.
+    return { ok: true, message: `Approved. A single-use link is queued for e-mail to ${maskEmail(target.email)}, the address on record when the request was filed.` };
   });
 }

@@ -3,7 +3,7 @@ import { db } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { transitionWhere } from './state-machine';
+import { takeTransition } from './take-transition';
 
 export const CANCEL_REASON =
   'Cancelled with the “this wasn’t me” link from the notice mailed to the account’s addresses on record.';
@@ -33,11 +33,7 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
     return gone;
   }
   return db().$transaction(async (tx) => {
-    const cancelled = await tx.superAdminResetRequest.updateMany({
-      where: transitionWhere('cancel', request.id, null),
-      data: { state: 'CANCELLED', stateReason: CANCEL_REASON },
-    });
-    const ok = cancelled.count === 1;
+    const ok = (await takeTransition(tx, 'cancel', request, null, { data: { stateReason: CANCEL_REASON } })) === 'taken';
     const linksRevoked = ok ? await revokeResetLinksOfRequest(tx, request.id) : 0;
     await recordAudit(tx, {
       actorType: 'ANONYMOUS',

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { expireRequests } from './expire-requests';
-import { transitionWhere } from './state-machine';
+import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
 
 export const requestIdSchema = z.object({ requestId: z.string().min(1).max(64) });
@@ -11,26 +10,23 @@ export const requestIdSchema = z.object({ requestId: z.string().min(1).max(64) }
 /** A verifier takes a request to work it (new, back from "needs information", or taken over). */
 export async function claimRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
   assertVerifier(actor);
-  await expireRequests();
   const request = await db().superAdminResetRequest.findUnique({
     where: { id: input.requestId },
     select: { id: true, reference: true, agencyId: true, state: true, claimedById: true },
   });
   if (!request) return { ok: false, message: 'There is no such request.' };
   return db().$transaction(async (tx) => {
-    const claimed = await tx.superAdminResetRequest.updateMany({
-      where: transitionWhere('claim', request.id, actor.vendorAccountId),
-      data: { state: 'IN_REVIEW', claimedById: actor.vendorAccountId },
-    });
-    const ok = claimed.count === 1;
+    const outcome = await takeTransition(tx, 'claim', request, actor.vendorAccountId, { data: { claimedById: actor.vendorAccountId } });
+    const ok = outcome === 'taken';
     await recordRequestAudit(tx, {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_CLAIMED',
       outcome: ok ? 'SUCCESS' : 'DENIED',
-      details: { from: request.state, previousClaimerId: request.claimedById },
+      details: { from: request.state, previousClaimerId: request.claimedById, ...(outcome === 'expired' ? { refused: 'expired' } : {}) },
     });
-    return ok ? { ok: true, message: 'You are working this request.' } : { ok: false, message: MOVED_ON };
+    if (ok) return { ok: true, message: 'You are working this request.' };
+    return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
   });
 }

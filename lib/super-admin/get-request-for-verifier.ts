@@ -3,12 +3,14 @@ import { isLocked } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
 import { normalizeKey } from '@/lib/validation/identifiers';
 import { NO_EMAIL_ON_RECORD, SAME_VERIFIER } from './approve-request';
+import { contactDetailsChanged } from './contact-snapshot';
+import { describeDelivery } from './delivery-state';
 import { listAgencyAdmins } from './list-agency-admins';
 import { vendorNames } from './list-queue';
 import { maskEmail, maskPhone } from './mask';
 import { describeAge, urgencyOf } from './queue-age';
 import { formatReference } from './reference';
-import { availableTransitions, isOpen, OPEN_STATES } from './state-machine';
+import { availableTransitions, isOpen } from './state-machine';
 import { HISTORY_LABEL, STATE_LABEL } from './state-words';
 import { assertVerifier } from './verifier-guard';
 import { expireRequests } from './expire-requests';
@@ -59,6 +61,11 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
       verifiedAt: true,
       approvedById: true,
       approvedAt: true,
+      emailAtFiling: true,
+      phoneAtFiling: true,
+      contactChangedAt: true,
+      approvalMailId: true,
+      repeatCount: true,
     },
   });
   if (!request) return null;
@@ -88,13 +95,20 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
     orderBy: { seq: 'asc' },
     select: { seq: true, createdAt: true, actorType: true, actorId: true, action: true, outcome: true, details: true },
   });
-  const sameAccountOpen = request.userId
-    ? await db().superAdminResetRequest.findMany({
-        where: { userId: request.userId, state: { in: [...OPEN_STATES] }, NOT: { id: request.id } },
-        orderBy: { createdAt: 'asc' },
-        select: { id: true, reference: true, state: true },
+  const repeats = await db().superAdminRequestSubmission.findMany({
+    where: { requestId: request.id, repeat: true },
+    orderBy: { createdAt: 'asc' },
+    take: 50,
+    select: { reference: true, createdAt: true, fullName: true, jobTitle: true, workEmail: true, workPhone: true, reason: true, ip: true },
+  });
+  // Only the delivery columns of the link's mail: its body is the secret.
+  const approvalMail = request.approvalMailId
+    ? await db().outboxMessage.findUnique({
+        where: { id: request.approvalMailId },
+        select: { status: true, attempts: true, nextAttemptAt: true, sentAt: true, createdAt: true },
       })
-    : [];
+    : null;
+  const contactChanged = account !== null && contactDetailsChanged({ email: request.emailAtFiling, phone: request.phoneAtFiling }, account);
   const names = await vendorNames([
     request.claimedById,
     request.verifiedById,
@@ -156,7 +170,16 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
       lock: lockState(admin, now),
     })),
     noticesQueued,
-    sameAccountOpen: sameAccountOpen.map((other) => ({ id: other.id, reference: formatReference(other.reference), stateLabel: STATE_LABEL[other.state] })),
+    /** Later submissions for this account, attached here: what was typed each time, unverified. */
+    repeatCount: request.repeatCount,
+    repeats: repeats.map((repeat) => ({ ...repeat, reference: formatReference(repeat.reference) })),
+    /** No address on record at filing: approval is impossible; the page shows what to do instead. */
+    noEmailAtFiling: account !== null && request.emailAtFiling === null,
+    /** The account's contact details on record differ from those at filing (approval would send it back). */
+    contactChanged,
+    /** When an approval found them changed and sent the request back to review. */
+    contactChangedAt: request.contactChangedAt,
+    delivery: approvalMail ? describeDelivery(approvalMail) : null,
     checklist: {
       callbackDone: request.callbackDone,
       callbackNotes: request.callbackNotes,
@@ -176,7 +199,7 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
         ? null
         : request.verifiedById === me
           ? SAME_VERIFIER
-          : account && !account.email
+          : account && !contactChanged && !request.emailAtFiling
             ? NO_EMAIL_ON_RECORD
             : null,
     history: history.map((event) => {

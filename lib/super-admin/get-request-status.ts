@@ -35,9 +35,15 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   }
   await expireRequests();
   const reference = parseReference(parsed.data.reference);
-  const request = reference
-    ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, state: true } })
+  // Every submission's reference (a repeat's too) leads to the state of the request it belongs to.
+  const submission = reference
+    ? await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { loginName: true, request: { select: { state: true } } } })
     : null;
+  const request = submission
+    ? { loginName: submission.loginName, state: submission.request.state }
+    : reference
+      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, state: true } })
+      : null;
   if (!request || normalizeKey(request.loginName) !== normalizeKey(parsed.data.loginName)) {
     return { ok: false, message: NO_SUCH_REQUEST };
   }

@@ -34,6 +34,8 @@ export type QueueRow = {
   claimedBy: string | null;
   verifiedBy: string | null;
   approvedBy: string | null;
+  /** Later submissions attached to this request. */
+  repeatCount: number;
 };
 
 // Super-admin requests are rare (a few a day at most); a view shows at most this many rows.
@@ -76,6 +78,7 @@ export async function listQueue(actor: VendorActor, filter: { view?: string; q?:
       claimedById: true,
       verifiedById: true,
       approvedById: true,
+      repeatCount: true,
     },
   });
   const agencyIds = [...new Set(requests.map((r) => r.agencyId).filter((id): id is string => id !== null))];
@@ -103,12 +106,17 @@ export async function listQueue(actor: VendorActor, filter: { view?: string; q?:
       claimedBy: request.claimedById ? (names.get(request.claimedById) ?? null) : null,
       verifiedBy: request.verifiedById ? (names.get(request.verifiedById) ?? null) : null,
       approvedBy: request.approvedById ? (names.get(request.approvedById) ?? null) : null,
+      repeatCount: request.repeatCount,
     };
   });
   const q = filter.q?.trim();
   if (!q) return rows;
   const reference = parseReference(q);
-  if (reference) return rows.filter((row) => row.reference.replace('-', '') === reference);
+  if (reference) {
+    // A repeat's reference (what that requester was told) finds the request it was attached to.
+    const submission = await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { requestId: true } });
+    return rows.filter((row) => row.reference.replace('-', '') === reference || row.id === submission?.requestId);
+  }
   const needle = normalizeKey(q);
   return rows.filter((row) =>
     [row.providerCode, row.loginName, row.fullName, row.agencyName ?? ''].some((field) => normalizeKey(field).includes(needle)),

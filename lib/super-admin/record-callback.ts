@@ -4,7 +4,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
 import { paragraphs } from './request-fields';
-import { transitionWhere } from './state-machine';
+import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
 
 const ticked = z
@@ -36,8 +36,7 @@ export async function recordCallback(actor: VendorActor, input: z.infer<typeof c
   });
   if (!request) return { ok: false, message: 'There is no such request.' };
   return db().$transaction(async (tx) => {
-    const saved = await tx.superAdminResetRequest.updateMany({
-      where: transitionWhere('recordCallback', request.id, actor.vendorAccountId),
+    const outcome = await takeTransition(tx, 'recordCallback', request, actor.vendorAccountId, {
       data: {
         callbackDone: input.callbackDone,
         callbackNotes: input.callbackNotes || null,
@@ -45,7 +44,7 @@ export async function recordCallback(actor: VendorActor, input: z.infer<typeof c
         noOtherAdminConfirmed: input.noOtherAdminConfirmed,
       },
     });
-    const ok = saved.count === 1;
+    const ok = outcome === 'taken';
     await recordRequestAudit(tx, {
       actor,
       request,
@@ -56,8 +55,10 @@ export async function recordCallback(actor: VendorActor, input: z.infer<typeof c
         callbackDone: input.callbackDone,
         identityConfirmed: input.identityConfirmed,
         noOtherAdminConfirmed: input.noOtherAdminConfirmed,
+        ...(outcome === 'expired' ? { refused: 'expired' } : {}),
       },
     });
-    return ok ? { ok: true, message: 'Checklist saved.' } : { ok: false, message: MOVED_ON };
+    if (ok) return { ok: true, message: 'Checklist saved.' };
+    return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
   });
 }

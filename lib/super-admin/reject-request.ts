@@ -6,7 +6,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejected';
 import { requestIdSchema } from './claim-request';
 import { paragraphs } from './request-fields';
-import { transitionWhere } from './state-machine';
+import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
 
 export const rejectSchema = requestIdSchema.extend({
@@ -26,20 +26,17 @@ export async function rejectRequest(actor: VendorActor, input: z.infer<typeof re
     : null;
 
   return db().$transaction(async (tx) => {
-    const moved = await tx.superAdminResetRequest.updateMany({
-      where: transitionWhere('reject', request.id, actor.vendorAccountId),
-      data: { state: 'REJECTED', stateReason: input.reason },
-    });
-    const ok = moved.count === 1;
+    const outcome = await takeTransition(tx, 'reject', request, actor.vendorAccountId, { data: { stateReason: input.reason } });
+    const ok = outcome === 'taken';
     await recordRequestAudit(tx, {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_REJECTED',
       outcome: ok ? 'SUCCESS' : 'DENIED',
-      details: { mailed: ok && Boolean(account?.email) },
+      details: { mailed: ok && Boolean(account?.email), ...(outcome === 'expired' ? { refused: 'expired' } : {}) },
     });
-    if (!ok) return { ok: false, message: MOVED_ON };
+    if (!ok) return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
     if (account?.email) {
       await enqueueMail(tx, superAdminRejectedMail({ to: account.email, displayName: account.displayName, reference: request.reference, reason: input.reason }));
     }

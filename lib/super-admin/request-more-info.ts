@@ -6,7 +6,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { superAdminNeedsInfoMail } from '@/lib/mail/templates/super-admin-needs-info';
 import { requestIdSchema } from './claim-request';
 import { paragraphs } from './request-fields';
-import { transitionWhere } from './state-machine';
+import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
 
 export const moreInfoSchema = requestIdSchema.extend({
@@ -30,22 +30,20 @@ export async function requestMoreInfo(actor: VendorActor, input: z.infer<typeof 
   const recipient = account?.email ? { to: account.email, displayName: account.displayName } : null;
 
   return db().$transaction(async (tx) => {
-    const moved = recipient
-      ? await tx.superAdminResetRequest.updateMany({
-          where: transitionWhere('requestMoreInfo', request.id, actor.vendorAccountId),
-          data: { state: 'NEEDS_INFO', stateReason: input.message },
-        })
-      : { count: 0 };
-    const ok = moved.count === 1;
+    const outcome: TransitionOutcome = recipient
+      ? await takeTransition(tx, 'requestMoreInfo', request, actor.vendorAccountId, { data: { stateReason: input.message } })
+      : 'refused';
+    const ok = outcome === 'taken';
+    const refused = !recipient ? 'no e-mail on record' : outcome === 'expired' ? 'expired' : null;
     await recordRequestAudit(tx, {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_NEEDS_INFO',
       outcome: ok ? 'SUCCESS' : 'DENIED',
-      ...(recipient ? {} : { details: { refused: 'no e-mail on record' } }),
+      ...(refused ? { details: { refused } } : {}),
     });
-    if (!ok || !recipient) return { ok: false, message: recipient ? MOVED_ON : NO_ADDRESS_FOR_INFO };
+    if (!ok || !recipient) return { ok: false, message: !recipient ? NO_ADDRESS_FOR_INFO : outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
     await enqueueMail(tx, superAdminNeedsInfoMail({ ...recipient, reference: request.reference, message: input.message }));
     return { ok: true, message: 'The request is on hold. We wrote to the address on record.' };
   });

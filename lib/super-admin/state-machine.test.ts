@@ -6,6 +6,7 @@ import {
   CLOSED_STATES,
   OPEN_STATES,
   TRANSITIONS,
+  transitionData,
   transitionWhere,
   type RequestPosition,
 } from './state-machine';
@@ -72,15 +73,35 @@ describe('the super-admin request state machine', () => {
     }
   });
 
-  it('builds the conditional update from the same table (four eyes in the WHERE)', () => {
-    expect(transitionWhere('approve', 'r1', VICTOR)).toEqual({
+  it('builds the conditional update from the same table (four eyes and expiry in the WHERE)', () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    expect(transitionWhere('approve', 'r1', VICTOR, now)).toEqual({
       id: 'r1',
       OR: [{ state: 'VERIFIED', verifiedById: { not: null }, NOT: { verifiedById: VICTOR } }],
+      expiresAt: { gt: now },
     });
-    expect(transitionWhere('claim', 'r1', VERA)).toEqual({
+    expect(transitionWhere('claim', 'r1', VERA, now)).toEqual({
       id: 'r1',
       OR: [{ state: 'SUBMITTED' }, { state: 'NEEDS_INFO' }, { state: 'IN_REVIEW', NOT: { claimedById: VERA } }],
+      expiresAt: { gt: now },
     });
-    expect(transitionWhere('verify', 'r1', VERA)).toEqual({ id: 'r1', OR: [{ state: 'IN_REVIEW', claimedById: VERA }] });
+    expect(transitionWhere('verify', 'r1', VERA, now)).toEqual({ id: 'r1', OR: [{ state: 'IN_REVIEW', claimedById: VERA }], expiresAt: { gt: now } });
+    expect(transitionWhere('expire', 'r1', null, now)).toMatchObject({ expiresAt: { lte: now } });
+  });
+
+  it('refuses every step but expiry on a request past its expiry date', () => {
+    const now = new Date();
+    for (const transition of Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]) {
+      expect(transitionWhere(transition, 'r1', VERA, now).expiresAt).toEqual(transition === 'expire' ? { lte: now } : { gt: now });
+    }
+  });
+
+  it('frees the account’s one open slot exactly when a transition closes the request', () => {
+    for (const transition of Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]) {
+      const closes = (CLOSED_STATES as readonly string[]).includes(TRANSITIONS[transition].to);
+      expect(transitionData(transition, {}), transition).toEqual(
+        closes ? { state: TRANSITIONS[transition].to, openKey: null } : { state: TRANSITIONS[transition].to },
+      );
+    }
   });
 });

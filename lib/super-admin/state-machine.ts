@@ -27,6 +27,8 @@ export const TRANSITIONS = {
   requestMoreInfo: { to: 'NEEDS_INFO', from: { IN_REVIEW: 'claimer' } },
   verify: { to: 'VERIFIED', from: { IN_REVIEW: 'claimer' } },
   approve: { to: 'APPROVED', from: { VERIFIED: 'not-verifier' } },
+  // Approval found the account's e-mail or phone changed since filing: the claimer verifies again.
+  returnToReview: { to: 'IN_REVIEW', from: { VERIFIED: 'system' } },
   reject: {
     to: 'REJECTED',
     from: { SUBMITTED: 'any-verifier', IN_REVIEW: 'claimer', NEEDS_INFO: 'any-verifier', VERIFIED: 'any-verifier' },
@@ -77,13 +79,17 @@ export function isOpen(state: ResetRequestState): boolean {
 
 /**
  * The `where` of the conditional UPDATE that takes a transition: the row changes only if, at that
- * instant, it is in a state the table allows and the actor is who the table requires. Two verifiers
- * racing therefore produce exactly one winner on both databases (the loser's update matches 0 rows).
+ * instant, it is in a state the table allows, the actor is who the table requires, and the request
+ * has not passed its expiry (expiring is the one transition that wants the opposite). Two verifiers
+ * racing therefore produce exactly one winner on both databases (the loser's update matches 0 rows),
+ * and no step, approval above all, can act on a request whose 7 days are over, whether or not
+ * anything has marked it EXPIRED yet.
  */
 export function transitionWhere(
   transition: Transition,
   requestId: string,
   actorId: string | null,
+  now: Date = new Date(),
 ): Prisma.SuperAdminResetRequestWhereInput {
   const alternatives: Prisma.SuperAdminResetRequestWhereInput[] = fromStates(transition).map(([state, who]) => {
     switch (who) {
@@ -97,5 +103,17 @@ export function transitionWhere(
         return { state };
     }
   });
-  return { id: requestId, OR: alternatives };
+  return { id: requestId, OR: alternatives, expiresAt: transition === 'expire' ? { lte: now } : { gt: now } };
+}
+
+/**
+ * The `data` of that UPDATE: the target state, and, when the transition closes the request, the
+ * release of the account's one open slot (`openKey`), so the next submission opens a new request.
+ */
+export function transitionData(
+  transition: Transition,
+  data: Omit<Prisma.SuperAdminResetRequestUpdateManyMutationInput, 'state' | 'openKey'> = {},
+): Prisma.SuperAdminResetRequestUpdateManyMutationInput {
+  const to: ResetRequestState = TRANSITIONS[transition].to;
+  return { ...data, state: to, ...(isOpen(to) ? {} : { openKey: null }) };
 }

@@ -14,7 +14,7 @@ export const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; det
   VERIFIED: { title: 'Checked', detail: 'Your request has been checked and is waiting for a second verifier to approve it.' },
   APPROVED: {
     title: 'Approved',
-    detail: 'A single-use link to choose a new password has been e-mailed to the address on record for the account.',
+    detail: 'A single-use link to choose a new password is being e-mailed to the address on record for the account. Look in that inbox.',
   },
   COMPLETED: { title: 'Completed', detail: 'A new password has been set with the link. You can sign in with it.' },
   REJECTED: {
@@ -34,7 +34,7 @@ export const STATE_LABEL: Record<ResetRequestState, string> = {
   IN_REVIEW: 'In review',
   NEEDS_INFO: 'Needs information',
   VERIFIED: 'Verified, awaiting approval',
-  APPROVED: 'Approved, link sent',
+  APPROVED: 'Approved, link by e-mail',
   COMPLETED: 'Completed',
   REJECTED: 'Rejected',
   EXPIRED: 'Expired',
@@ -44,13 +44,31 @@ export const STATE_LABEL: Record<ResetRequestState, string> = {
 /** How the request's audit records read in its history on the request page. */
 export const HISTORY_LABEL: Record<string, string> = {
   SUPER_ADMIN_RESET_SUBMITTED: 'Submitted on the public form',
+  SUPER_ADMIN_RESET_REPEATED: 'Submitted again on the public form (attached here; no notice sent)',
   SUPER_ADMIN_RESET_CLAIMED: 'Claimed',
   SUPER_ADMIN_RESET_CHECKLIST_SAVED: 'Checklist saved',
   SUPER_ADMIN_RESET_NEEDS_INFO: 'Asked for more information',
   SUPER_ADMIN_RESET_VERIFIED: 'Verified',
-  SUPER_ADMIN_RESET_APPROVED: 'Approved; link mailed to the address on record',
+  SUPER_ADMIN_RESET_APPROVED: 'Approved; link queued for e-mail to the address on record at filing',
   SUPER_ADMIN_RESET_REJECTED: 'Rejected',
   SUPER_ADMIN_RESET_CANCELLED: 'Cancelled with “this wasn’t me”',
   SUPER_ADMIN_RESET_EXPIRED: 'Expired after 7 days',
   SUPER_ADMIN_RESET_COMPLETED: 'Completed: the account holder set a new password',
 };
+
+/**
+ * What happens when the account has no e-mail address on record (README, "No e-mail on record"):
+ * no link can go anywhere, so the request is rejected, and the agency has an address added through
+ * its contract contact before filing again. The requester reads it before filing, whoever they are:
+ * it must not depend on whether their account has an address.
+ */
+export const NO_EMAIL_FOR_REQUESTER =
+  'If your account has no e-mail address on record, we cannot send you a link, and we will not send it anywhere else. We will call your agency’s phone number on record to explain: the person who signed your agency’s CareNotes contract asks CareNotes in writing to add a work e-mail address to your account, and then you send this form again.';
+
+/** The verifier's steps for an account with no e-mail on record, shown on the request page. */
+export const NO_EMAIL_STEPS_FOR_VERIFIER = [
+  'Do not approve: a link can only go to an e-mail address on record, and none was on record when this request was filed.',
+  'Call the agency’s phone number on record (never the number typed in the request) and explain that no link can be sent.',
+  'Tell them how to add an address: the agency’s contract signatory writes to the CareNotes account team (on agency letterhead, signed) naming a work e-mail address for this administrator. The account team checks the letter by calling this same number on record and records the address. Verifiers never add or change contact details.',
+  'Reject this request with the reason below. Once the address is on record, the administrator sends a new request.',
+] as const;

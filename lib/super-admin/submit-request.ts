@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { superAdminRequestNoticeMail } from '@/lib/mail/templates/super-admin-request-notice';
@@ -9,6 +11,7 @@ import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-tok
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey, providerCodeSchema } from '@/lib/validation/identifiers';
 import { listAgencyAdmins } from './list-agency-admins';
+import { isOpen } from './state-machine';
 import { generateReference } from './reference';
 import { paragraphs, phoneSchema, singleLine, workEmailSchema } from './request-fields';
 
@@ -21,6 +24,14 @@ export const REQUEST_LIFETIME_MS = 7 * 24 * 3600_000;
  */
 export const ANSWER_FLOOR_MS = 500;
 
+export const FORM_EXPIRED = 'This form is out of date. Reload the page, fill it in again and send it.';
+
+/** The form's hidden idempotency key: random for each rendering of the form, so a retry of one
+ * rendering (a double click, a resend after a network error) files once. */
+export function newIdempotencyKey(): string {
+  return randomBytes(18).toString('base64url');
+}
+
 export const superAdminRequestSchema = z.object({
   providerCode: providerCodeSchema,
   loginName: loginNameSchema,
@@ -30,6 +41,7 @@ export const superAdminRequestSchema = z.object({
   workPhone: phoneSchema,
   reason: paragraphs('Reason', 'Tell us why no other administrator of your agency can reset your password', 10, 2000),
   attestation: z.literal('yes', { error: 'Confirm that you are the administrator named in this request' }),
+  idempotencyKey: z.string({ error: FORM_EXPIRED }).regex(/^[A-Za-z0-9_-]{20,64}$/, { error: FORM_EXPIRED }),
 });
 
 export type SuperAdminRequestInput = z.infer<typeof superAdminRequestSchema>;
@@ -42,11 +54,13 @@ const THROTTLED = 'Too many requests have been sent from your network or for thi
 
 /**
  * Files a public super-admin reset request. Every valid submission is stored and answered the same
- * way, with a reference, whether or not it names a real administrator, and with the same work on
- * both paths (the same queries run with an id that matches nothing) and no sooner than
- * ANSWER_FLOOR_MS after it arrived, so neither the answer nor its time tells a stranger which
- * accounts exist. When it does name one, the notice goes to the
- * addresses ON RECORD (the account and the agency's other admins), never to the typed address.
+ * way, with a reference, whether or not it names a real administrator, whether it opens a request
+ * or repeats one, with the same work on both match paths (the same queries run with an id that
+ * matches nothing) and no sooner than ANSWER_FLOOR_MS after it arrived, so neither the answer nor
+ * its time tells a stranger which accounts exist or have a request open. When it does name one,
+ * the notice goes to the addresses ON RECORD (the account and the agency's other admins), never to
+ * the typed address, and only when the request is opened: repeats attach to the open request and
+ * notify no one.
  */
 export async function submitRequest(
   raw: unknown,
@@ -56,7 +70,10 @@ export async function submitRequest(
   const arrived = performance.now();
   const parsed = superAdminRequestSchema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    // The hidden key is no field a person can fix: its problem is said as the form's message.
+    const { idempotencyKey, ...fieldErrors } = z.flattenError(parsed.error).fieldErrors;
+    const onlyTheKey = idempotencyKey !== undefined && Object.keys(fieldErrors).length === 0;
+    return { ok: false, message: onlyTheKey ? FORM_EXPIRED : 'There is a problem with what you entered.', fieldErrors };
   }
   try {
     return await fileRequest(parsed.data, ip);
@@ -66,8 +83,22 @@ export async function submitRequest(
   }
 }
 
+/** A unique index refused the write: someone else filed, repeated or took the reference first. */
+const isUniqueClash = (error: unknown) => (error as { code?: string }).code === 'P2002';
+class OpenRequestClosed extends Error {}
+
 async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<SubmitRequestResult> {
   const accountKey = `${normalizeKey(input.providerCode)}/${normalizeKey(input.loginName)}`;
+  const replay = () =>
+    db().superAdminRequestSubmission.findUnique({
+      where: { idempotencyKey_accountKey: { idempotencyKey: input.idempotencyKey, accountKey } },
+      select: { reference: true },
+    });
+  // The same rendering of the form sent again (double submit, retry after a network error): the
+  // answer it got, without counting it against the limits or filing anything.
+  const earlier = await replay();
+  if (earlier) return { ok: true, reference: earlier.reference };
+
   const byAddress = await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip);
   const byAccount = byAddress.limited ? byAddress : await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAccount, accountKey);
   if (byAddress.limited || byAccount.limited) {
@@ -87,14 +118,87 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
   });
   const candidate = await db().user.findUnique({
     where: { agencyId_loginKey: { agencyId: agency?.id ?? '', loginKey: normalizeKey(input.loginName) } },
-    select: { id: true, displayName: true, loginName: true, email: true, role: true, status: true },
+    select: { id: true, displayName: true, loginName: true, email: true, phone: true, role: true, status: true },
   });
   const account =
     candidate && candidate.status === 'ACTIVE' && (ADMIN_ROLES as readonly Role[]).includes(candidate.role) ? candidate : null;
+  // One open request per account: the admin's user id, or, when nothing matched, what was typed
+  // (normalized), so repeats of an unmatched request attach too and verifiers see them together.
+  const openKey = account ? `user:${account.id}` : `typed:${accountKey}`;
   const otherAdmins = await listAgencyAdmins(db(), account ? agency!.id : null, account?.id ?? null);
+  const typed = {
+    providerCode: input.providerCode,
+    loginName: input.loginName,
+    fullName: input.fullName,
+    jobTitle: input.jobTitle,
+    workEmail: input.workEmail,
+    workPhone: input.workPhone,
+    reason: input.reason,
+    ip,
+  };
+
+  for (let attempt = 1; ; attempt++) {
+    const reference = generateReference();
+    const submission = { ...typed, reference, idempotencyKey: input.idempotencyKey, accountKey };
+    try {
+      const open = await db().superAdminResetRequest.findUnique({
+        where: { openKey },
+        select: { id: true, reference: true, agencyId: true, state: true },
+      });
+      if (open && isOpen(open.state)) {
+        await db().$transaction(async (tx) => {
+          // Conditional on the request still holding the account's open slot: if it closed
+          // meanwhile, this submission opens a new request on the next turn instead.
+          const attached = await tx.superAdminResetRequest.updateMany({
+            where: { id: open.id, openKey },
+            data: { repeatCount: { increment: 1 }, lastRepeatAt: new Date() },
+          });
+          if (attached.count !== 1) throw new OpenRequestClosed();
+          await tx.superAdminRequestSubmission.create({ data: { ...submission, requestId: open.id, repeat: true }, select: { id: true } });
+          await recordAudit(tx, {
+            actorType: 'ANONYMOUS',
+            agencyId: open.agencyId,
+            action: 'SUPER_ADMIN_RESET_REPEATED',
+            targetType: 'SuperAdminResetRequest',
+            targetId: open.id,
+            ip,
+            outcome: 'SUCCESS',
+            details: { reference: open.reference, repeatReference: reference, matchesAdmin: account !== null, noticesQueued: 0 },
+          });
+        });
+        return { ok: true, reference };
+      }
+      await openRequest({ input, submission, openKey, agency, account, otherAdmins, ip });
+      return { ok: true, reference };
+    } catch (error) {
+      // A clash on the reference (50 random bits: all but impossible), on the account's open slot
+      // (a parallel submission opened it first: attach to it) or on the idempotency key (a parallel
+      // copy of this very submission won: give its answer). Each turn looks again.
+      if (attempt < 5 && (isUniqueClash(error) || error instanceof OpenRequestClosed)) {
+        const winner = await replay();
+        if (winner) return { ok: true, reference: winner.reference };
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+type Matched = { id: string; displayName: string; loginName: string; email: string | null; phone: string | null };
+
+async function openRequest(args: {
+  input: SuperAdminRequestInput;
+  submission: Omit<Prisma.SuperAdminRequestSubmissionUncheckedCreateInput, 'requestId' | 'repeat'> & { reference: string };
+  openKey: string;
+  agency: { id: string; code: string; name: string } | null;
+  account: Matched | null;
+  otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
+  ip: string;
+}): Promise<void> {
+  const { input, submission, openKey, agency, account, otherAdmins, ip } = args;
+  const { reference } = submission;
   const cancelToken = newSecretToken();
   const submittedAt = new Date();
-
   const notices =
     account && agency
       ? [
@@ -102,60 +206,54 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
           ...otherAdmins.flatMap((admin) => (admin.email ? [{ to: admin.email, toAccountHolder: false }] : [])),
         ]
       : [];
-
-  for (let attempt = 1; ; attempt++) {
-    const reference = generateReference();
-    try {
-      await db().$transaction(async (tx) => {
-        const request = await tx.superAdminResetRequest.create({
-          data: {
-            reference,
-            providerCode: input.providerCode,
-            loginName: input.loginName,
-            fullName: input.fullName,
-            jobTitle: input.jobTitle,
-            workEmail: input.workEmail,
-            workPhone: input.workPhone,
-            reason: input.reason,
-            ip,
-            agencyId: agency?.id ?? null,
-            userId: account?.id ?? null,
-            cancelTokenHash: account ? hashSecretToken(cancelToken) : null,
-            createdAt: submittedAt,
-            expiresAt: new Date(submittedAt.getTime() + REQUEST_LIFETIME_MS),
-          },
-          select: { id: true },
-        });
-        await recordAudit(tx, {
-          actorType: 'ANONYMOUS',
-          agencyId: agency?.id ?? null,
-          action: 'SUPER_ADMIN_RESET_SUBMITTED',
-          targetType: 'SuperAdminResetRequest',
-          targetId: request.id,
-          ip,
-          outcome: 'SUCCESS',
-          details: { reference, matchesAdmin: account !== null, noticesQueued: notices.length },
-        });
-        await enqueueMailBatch(
-          tx,
-          notices.map(({ to, toAccountHolder }) =>
-            superAdminRequestNoticeMail({
-              to,
-              toAccountHolder,
-              account: account!,
-              agency: agency!,
-              reference,
-              submittedAt,
-              cancelToken,
-            }),
-          ),
-        );
-      });
-      return { ok: true, reference };
-    } catch (error) {
-      // 50 random bits: a clash is all but impossible, but a unique index is the only real guarantee.
-      if (attempt < 3 && (error as { code?: string }).code === 'P2002') continue;
-      throw error;
-    }
-  }
+  await db().$transaction(async (tx) => {
+    const request = await tx.superAdminResetRequest.create({
+      data: {
+        reference,
+        providerCode: input.providerCode,
+        loginName: input.loginName,
+        fullName: input.fullName,
+        jobTitle: input.jobTitle,
+        workEmail: input.workEmail,
+        workPhone: input.workPhone,
+        reason: input.reason,
+        ip,
+        agencyId: agency?.id ?? null,
+        userId: account?.id ?? null,
+        openKey,
+        // What approval compares with and mails to: the address as it was when the request was filed.
+        emailAtFiling: account?.email ?? null,
+        phoneAtFiling: account?.phone ?? null,
+        cancelTokenHash: account ? hashSecretToken(cancelToken) : null,
+        createdAt: submittedAt,
+        expiresAt: new Date(submittedAt.getTime() + REQUEST_LIFETIME_MS),
+      },
+      select: { id: true },
+    });
+    await tx.superAdminRequestSubmission.create({ data: { ...submission, requestId: request.id, repeat: false, createdAt: submittedAt }, select: { id: true } });
+    await recordAudit(tx, {
+      actorType: 'ANONYMOUS',
+      agencyId: agency?.id ?? null,
+      action: 'SUPER_ADMIN_RESET_SUBMITTED',
+      targetType: 'SuperAdminResetRequest',
+      targetId: request.id,
+      ip,
+      outcome: 'SUCCESS',
+      details: { reference, matchesAdmin: account !== null, noticesQueued: notices.length },
+    });
+    await enqueueMailBatch(
+      tx,
+      notices.map(({ to, toAccountHolder }) =>
+        superAdminRequestNoticeMail({
+          to,
+          toAccountHolder,
+          account: account!,
+          agency: agency!,
+          reference,
+          submittedAt,
+          cancelToken,
+        }),
+      ),
+    );
+  });
 }

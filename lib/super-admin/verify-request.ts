@@ -3,7 +3,7 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
-import { transitionWhere } from './state-machine';
+import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
 
 /**
@@ -38,28 +38,22 @@ export async function verifyRequest(actor: VendorActor, input: z.infer<typeof re
         : null;
 
   return db().$transaction(async (tx) => {
-    const verified = refusal
-      ? { count: 0 }
-      : await tx.superAdminResetRequest.updateMany({
-          where: {
-            ...transitionWhere('verify', request.id, actor.vendorAccountId),
-            userId: { not: null },
-            callbackDone: true,
-            identityConfirmed: true,
-            noOtherAdminConfirmed: true,
-          },
-          data: { state: 'VERIFIED', verifiedById: actor.vendorAccountId, verifiedAt: new Date() },
+    const outcome: TransitionOutcome = refusal
+      ? 'refused'
+      : await takeTransition(tx, 'verify', request, actor.vendorAccountId, {
+          where: { userId: { not: null }, callbackDone: true, identityConfirmed: true, noOtherAdminConfirmed: true },
+          data: { verifiedById: actor.vendorAccountId, verifiedAt: new Date() },
         });
-    const ok = verified.count === 1;
+    const ok = outcome === 'taken';
     await recordRequestAudit(tx, {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_VERIFIED',
       outcome: ok ? 'SUCCESS' : 'DENIED',
-      ...(refusal ? { details: { refused: refusal } } : {}),
+      ...(refusal ? { details: { refused: refusal } } : outcome === 'expired' ? { details: { refused: 'expired' } } : {}),
     });
     if (ok) return { ok: true, message: 'Verified. A second verifier must now approve it.' };
-    return { ok: false, message: refusal ?? MOVED_ON };
+    return { ok: false, message: refusal ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
   });
 }

@@ -8,7 +8,7 @@ import { approveRequest } from '@/lib/super-admin/approve-request';
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { recordCallback } from '@/lib/super-admin/record-callback';
 import { parseReference } from '@/lib/super-admin/reference';
-import { submitRequest } from '@/lib/super-admin/submit-request';
+import { newIdempotencyKey, submitRequest } from '@/lib/super-admin/submit-request';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 
@@ -59,6 +59,8 @@ export function formFor(target: { providerCode: string; loginName: string }, ove
     workPhone: '+1 737 555 0199',
     reason: 'I am the only administrator and I am locked out after a holiday.',
     attestation: 'yes',
+    // A fresh rendering of the form each time, as a new visit to the page would give.
+    idempotencyKey: newIdempotencyKey(),
     ...overrides,
   };
 }
@@ -66,12 +68,16 @@ export function formFor(target: { providerCode: string; loginName: string }, ove
 /** The public form's use case without its answer floor, so the suite does not wait 500 ms a time. */
 export const submit = (raw: unknown, ip: string) => submitRequest(raw, ip, { answerFloorMs: 0 });
 
-/** Files the form and returns the stored request. */
+/** Files the form and returns the stored request (the open one it attached to, for a repeat). */
 export async function fileRequest(target: { providerCode: string; loginName: string }, overrides: Record<string, string | undefined> = {}) {
   const result = await submit(formFor(target, overrides), someIp());
   if (!result.ok) throw new Error(`submission refused: ${result.message}`);
-  return db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: parseReference(result.reference)! } });
+  const submission = await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: parseReference(result.reference)! } });
+  return db().superAdminResetRequest.findUniqueOrThrow({ where: { id: submission.requestId } });
 }
+
+/** A login name no other test types, so an unmatched request is a new one, not a repeat. */
+export const ghost = (name: string) => `${name}.${uniqueSuffix()}`;
 
 export async function expectOk(promise: Promise<{ ok: boolean; message?: string }>) {
   const result = await promise;

@@ -15,6 +15,7 @@ import {
   agencyWithLoneSuperAdmin,
   expectOk,
   fileRequest,
+  ghost,
   mailsTo,
   someIp,
   vendorActor,
@@ -116,7 +117,7 @@ describe('working the verification queue', () => {
   });
 
   it('[VERIFIER] cannot verify a request that matches no administrator, only reject it (no mail goes anywhere)', async () => {
-    const request = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost' });
+    const request = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: ghost('ghost') });
     const vera = await vendorActor();
     await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
     await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
@@ -208,7 +209,7 @@ describe('what a verifier sees', () => {
     const vera = await vendorActor();
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const old = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
-    const recent = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost.queue' });
+    const recent = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: ghost('ghost.queue') });
     await db().superAdminResetRequest.update({ where: { id: old.id }, data: { createdAt: new Date(Date.now() - 80 * 3600_000) } });
 
     const rows = await listQueue(vera);
@@ -272,7 +273,7 @@ describe('what a verifier sees', () => {
 
   it('[VERIFIER] exports the queue as CSV that a spreadsheet cannot run as formulas; the export is audited', async () => {
     const vera = await vendorActor();
-    const request = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost.csv' }, { fullName: '=HYPERLINK("http://evil.example")' });
+    const request = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: ghost('ghost.csv') }, { fullName: '=HYPERLINK("http://evil.example")' });
     const ip = someIp();
     const csv = await exportQueue(vera, { q: formatReference(request.reference) }, ip);
     const lines = csv.trim().split('\r\n');

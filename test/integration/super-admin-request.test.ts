@@ -14,6 +14,7 @@ import {
   cancelTokenIn,
   fileRequest,
   formFor,
+  ghost,
   mailsTo,
   PASSWORD,
   someIp,
@@ -67,9 +68,11 @@ describe('the public super-admin reset form', () => {
     expect(await db().outboxMessage.count()).toBe(outboxBefore);
   });
 
-  it('[ANONYMOUS] never gets an answer sooner than the floor, whether or not the details match', async () => {
+  it('[ANONYMOUS] never gets an answer sooner than the floor, whether or not the details match, new or repeat', async () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin({ otherAdmins: 1 });
     for (const target of [
+      { providerCode: agency.code, loginName: admin.loginName },
+      { providerCode: agency.code, loginName: 'nobody.at.all' },
       { providerCode: agency.code, loginName: admin.loginName },
       { providerCode: agency.code, loginName: 'nobody.at.all' },
     ]) {
@@ -155,8 +158,9 @@ describe('looking up a request’s state', () => {
     const garbage = await getRequestStatus({ reference: 'not a reference', loginName: admin.loginName }, someIp());
     for (const answer of [wrongName, wrongReference, garbage]) expect(answer).toEqual({ ok: false, message: NO_SUCH_REQUEST });
 
-    const unmatched = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: 'ghost' });
-    expect(await getRequestStatus({ reference: unmatched.reference, loginName: 'ghost' }, someIp())).toMatchObject({ ok: true, title: 'Received' });
+    const loginName = ghost('ghost');
+    const unmatched = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName });
+    expect(await getRequestStatus({ reference: unmatched.reference, loginName }, someIp())).toMatchObject({ ok: true, title: 'Received' });
   });
 
   it('[ANONYMOUS] sees a request older than 7 days as expired; the expiry is audited once', async () => {

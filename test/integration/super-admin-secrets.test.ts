@@ -52,6 +52,8 @@ describe('vendor staff never hold a secret', () => {
     if (!submitted.ok) throw new Error('refused');
     const request = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: submitted.reference } });
     const id = { requestId: request.id };
+    // A repeat, attached to the open request with what it typed: shown to verifiers, still no secret.
+    expect((await submit(formFor({ providerCode: agency.code, loginName: admin.loginName }), someIp())).ok).toBe(true);
     vendorSaw.push(await listQueue(vera), await getRequestForVerifier(vera, request.id));
     vendorSaw.push(await claimRequest(vera, id, ip));
     vendorSaw.push(
@@ -59,7 +61,10 @@ describe('vendor staff never hold a secret', () => {
     );
     vendorSaw.push(await verifyRequest(vera, id, ip));
     vendorSaw.push(await approveRequest(victor, id, ip));
-    vendorSaw.push(await listQueue(victor, { view: 'APPROVED' }), await getRequestForVerifier(victor, request.id), await exportQueue(victor, { view: 'open' }, ip));
+    const approvedPage = await getRequestForVerifier(victor, request.id);
+    // The new fields are there to be searched: the repeat, and the link mail's delivery state.
+    expect(approvedPage).toMatchObject({ repeatCount: 1, delivery: { state: 'queued' } });
+    vendorSaw.push(await listQueue(victor, { view: 'APPROVED' }), approvedPage, await exportQueue(victor, { view: 'open' }, ip));
 
     const token = await tokenMailedTo(admin.email!);
     const [notice] = await mailsTo(admin.email!, 'super-admin-request-notice');
@@ -88,6 +93,8 @@ describe('vendor staff never hold a secret', () => {
 
     expect((await getRequestForVerifier(vera, request.id))!.state).toBe('COMPLETED');
     expectNoSecret('what the vendor accounts got back', JSON.stringify(vendorSaw), secrets);
+    // The e-mail on record (snapshot at filing included) reaches vendors only masked.
+    expectNoSecret('what the vendor accounts got back', JSON.stringify(vendorSaw).toLowerCase(), { 'e-mail on record': admin.email!.toLowerCase() });
     const audit = await db().auditEvent.findMany();
     expect(audit.length).toBeGreaterThan(8);
     expectNoSecret('the audit log', JSON.stringify(audit), secrets);

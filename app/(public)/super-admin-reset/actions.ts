@@ -1,24 +1,26 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { requestClientIp } from '@/lib/http/client-ip';
+import { z } from 'zod';
+import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
 import { submitRequest } from '@/lib/super-admin/submit-request';
 
-export type RequestFormState = {
-  ok: boolean;
-  message?: string;
-  fieldErrors?: Record<string, string[] | undefined>;
-  /** What was typed, so a failed submit does not empty eight fields. None of it is a secret. */
-  values?: Record<string, string>;
-};
+export type RequestFormState = ActionState;
 
-const ECHOED = ['providerCode', 'loginName', 'fullName', 'jobTitle', 'workEmail', 'workPhone', 'reason', 'attestation'];
+const ECHOED = ['providerCode', 'loginName', 'fullName', 'jobTitle', 'workEmail', 'workPhone', 'reason', 'attestation'] as const;
 
-// A public form: no session, so no defineAction; zod and the rate limits live in the use case.
-export async function submitRequestAction(_previous: RequestFormState, formData: FormData): Promise<RequestFormState> {
-  const input = Object.fromEntries(ECHOED.flatMap((name) => (typeof formData.get(name) === 'string' ? [[name, String(formData.get(name))]] : [])));
-  const result = await submitRequest(input, await requestClientIp());
+// The form's fields (the checkbox may be absent; the hidden idempotency key is never echoed back).
+// Their rules live in the use case's schema, which answers every requester alike.
+const requestFormSchema = z.object({
+  ...Object.fromEntries(ECHOED.map((name) => [name, z.string().max(4000).optional()])),
+  idempotencyKey: z.string().max(200).optional(),
+});
+
+// A public form: the use case throttles and answers the same whether or not the request matched.
+export const submitRequestAction = defineAction('super-admin-request', PUBLIC, requestFormSchema, async (_actor, input, { ip }): Promise<RequestFormState> => {
+  const result = await submitRequest(input, ip);
   // The same page for every accepted request, whether or not it matched an administrator.
   if (result.ok) redirect(`/super-admin-reset/submitted?reference=${result.reference}`);
-  return { ...result, values: Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v.slice(0, 2000)])) };
-}
+  const typed = Object.entries(input).flatMap(([name, value]) => ((ECHOED as readonly string[]).includes(name) && typeof value === 'string' ? [[name, value.slice(0, 2000)]] : []));
+  return { ...result, values: Object.fromEntries(typed) };
+});

@@ -1,11 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { connection } from 'next/server';
+import { newIdempotencyKey } from '@/lib/super-admin/submit-request';
+import { NO_EMAIL_FOR_REQUESTER } from '@/lib/super-admin/state-words';
 import { RequestForm } from './request-form';
 import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Super administrator password reset request' };
 
-export default publicPage(function SuperAdminResetPage() {
+export default publicPage(async function SuperAdminResetPage() {
+  // Rendered per request, never prerendered: each rendering carries its own idempotency key.
+  await connection();
   return (
     <>
       <h1>Super administrator password reset request</h1>
@@ -27,7 +32,8 @@ export default publicPage(function SuperAdminResetPage() {
       <p className="notice">
         CareNotes staff never see, choose or send a password, and no one from CareNotes will ever ask for yours.
       </p>
-      <RequestForm />
+      <p>{NO_EMAIL_FOR_REQUESTER}</p>
+      <RequestForm idempotencyKey={newIdempotencyKey()} />
       <p style={{ marginTop: '2rem' }}>
         Already sent a request? <Link href="/super-admin-reset/status">Check the state of your request</Link>.
       </p>

@@ -9,7 +9,8 @@ import { submitRequestAction, type RequestFormState } from './actions';
 
 const ORDER = ['providerCode', 'loginName', 'fullName', 'jobTitle', 'workEmail', 'workPhone', 'reason', 'attestation'];
 
-export function RequestForm() {
+/** `idempotencyKey` is made by the page for this rendering: a resend of the same form files once. */
+export function RequestForm({ idempotencyKey }: { idempotencyKey: string }) {
   const [state, formAction, pending] = useActionState<RequestFormState, FormData>(submitRequestAction, { ok: false });
   const errors = state.fieldErrors ?? {};
   const value = (name: string) => state.values?.[name] ?? '';
@@ -17,6 +18,7 @@ export function RequestForm() {
     // `key` re-mounts the fields with what was typed after a refused submit (React resets the form).
     <form action={formAction} noValidate key={JSON.stringify(state.values ?? {})}>
       <ErrorSummary errors={summaryOf(state, ORDER)} />
+      <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       <h2>Your account</h2>
       <Field name="providerCode" label="Provider code" hint="Your agency’s code, for example ACME-NY" autoComplete="organization" autoCapitalize="none" spellCheck={false} defaultValue={value('providerCode')} errors={errors.providerCode} />
       <Field name="loginName" label="Login name" hint="The name you sign in to CareNotes with" autoComplete="username" autoCapitalize="none" spellCheck={false} defaultValue={value('loginName')} errors={errors.loginName} />

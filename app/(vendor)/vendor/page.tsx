@@ -4,12 +4,15 @@ import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
 import { db } from '@/lib/db/client';
 import { countDeadMessages } from '@/lib/mail/dead-letters';
+import { QUEUE_ALERT_EVERY_MS } from '@/lib/super-admin/alert-queue-health';
+import { getQueueHealth, QUEUE_ALERT_DEPTH, QUEUE_ALERT_OLDEST_MS } from '@/lib/super-admin/get-queue-health';
 
 export const metadata: Metadata = { title: 'Vendor workspace' };
 
 export default async function VendorHomePage() {
   const actor = await requirePageActor({ principal: 'vendor' }, '/vendor');
   const deadMail = actor.role === 'OPERATOR' ? await countDeadMessages(db()) : 0;
+  const queue = actor.role === 'OPERATOR' ? await getQueueHealth(db()) : null;
   return (
     <>
       <h1>Vendor workspace</h1>
@@ -39,6 +42,26 @@ export default async function VendorHomePage() {
               the mail server works.
             </p>
           )}
+        </section>
+      )}
+      {queue && (
+        <section aria-labelledby="queue-heading">
+          <h2 id="queue-heading">Verification queue</h2>
+          <p data-testid="queue-health">
+            {queue.depth} request{queue.depth === 1 ? '' : 's'} waiting for verifiers
+            {queue.oldestWaited ? `; the oldest has waited ${queue.oldestWaited}` : ''}.
+          </p>
+          {queue.reasons.length > 0 && (
+            <div className="notice warning" data-testid="queue-alert">
+              {queue.reasons.map((reason) => (
+                <p key={reason}>{reason}</p>
+              ))}
+            </div>
+          )}
+          <p className="muted">
+            Operators are mailed, at most every {QUEUE_ALERT_EVERY_MS / 3600_000} hours, when {QUEUE_ALERT_DEPTH} or more requests wait
+            or the oldest has waited {QUEUE_ALERT_OLDEST_MS / 3600_000} hours.
+          </p>
         </section>
       )}
       <SignOutButton />

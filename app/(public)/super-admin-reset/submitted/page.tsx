@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatReference, parseReference } from '@/lib/super-admin/reference';
 import { publicPage } from '@/lib/auth/guards';
+import { NO_EMAIL_FOR_REQUESTER } from '@/lib/super-admin/state-words';
 
 export const metadata: Metadata = { title: 'Request received' };
 
@@ -40,6 +41,11 @@ export default publicPage(async function RequestReceivedPage({ searchParams }: {
         When the details match an administrator account, we also tell the account’s e-mail address on record and your
         agency’s other administrators, so that they can stop a request that someone else made. Requests that are not
         completed within 7 days expire.
+      </p>
+      <p>{NO_EMAIL_FOR_REQUESTER}</p>
+      <p>
+        If you send this form again while this request is open, we add what you send to this request for the verifiers; it does
+        not start a new one.
       </p>
       <p className="notice">No one from CareNotes will ever ask for your password.</p>
       <p>

@@ -16,7 +16,7 @@ const TABS: { view: QueueView; label: string }[] = [
   { view: 'IN_REVIEW', label: STATE_LABEL.IN_REVIEW },
   { view: 'NEEDS_INFO', label: STATE_LABEL.NEEDS_INFO },
   { view: 'VERIFIED', label: 'Awaiting approval' },
-  { view: 'APPROVED', label: 'Link sent' },
+  { view: 'APPROVED', label: 'Approved' },
   { view: 'closed', label: 'Closed' },
 ];
 
@@ -83,6 +83,12 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
                 <tr key={row.id}>
                   <td className={styles.nowrap}>
                     <Link href={`/vendor/queue/${row.id}`}>{row.reference}</Link>
+                    {row.repeatCount > 0 && (
+                      <span className="muted">
+                        {' '}
+                        · sent {row.repeatCount + 1} times
+                      </span>
+                    )}
                   </td>
                   <td>
                     <span className={styles.tag}>{row.stateLabel}</span>

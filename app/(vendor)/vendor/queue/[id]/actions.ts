@@ -4,7 +4,6 @@ import { redirect } from 'next/navigation';
 import type { z } from 'zod';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { requestClientIp } from '@/lib/http/client-ip';
 import { approveRequest } from '@/lib/super-admin/approve-request';
 import { claimRequest, requestIdSchema } from '@/lib/super-admin/claim-request';
 import { checklistSchema, recordCallback } from '@/lib/super-admin/record-callback';
@@ -20,8 +19,8 @@ function step<S extends z.ZodType<{ requestId: string }>>(
   schema: S,
   run: (actor: VendorActor, input: z.infer<S>, ip: string) => Promise<ActionState>,
 ) {
-  return defineAction(`super-admin-${name}`, VERIFIER_ACCESS, schema, async (actor, input) => {
-    const result = await run(actor, input, await requestClientIp());
+  return defineAction(`super-admin-${name}`, VERIFIER_ACCESS, schema, async (actor, input, { ip }) => {
+    const result = await run(actor, input, ip);
     if (result.ok) redirect(`/vendor/queue/${encodeURIComponent(input.requestId)}?done=${name}`);
     return result;
   });

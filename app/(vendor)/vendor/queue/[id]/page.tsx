@@ -5,7 +5,8 @@ import type { ReactNode } from 'react';
 import { requirePageActor } from '@/lib/auth/guards';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { getRequestForVerifier, type RequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
-import { NO_EMAIL_ON_RECORD } from '@/lib/super-admin/approve-request';
+import { CONTACT_CHANGED } from '@/lib/super-admin/approve-request';
+import { NO_EMAIL_STEPS_FOR_VERIFIER } from '@/lib/super-admin/state-words';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 import styles from '../queue.module.css';
 import { ActionForm } from './action-form';
@@ -18,7 +19,7 @@ const DONE: Record<string, string> = {
   checklist: 'Checklist saved.',
   verify: 'Verified. A second verifier must now approve it.',
   'more-info': 'The request is on hold. The requester was written to at the address on record.',
-  approve: 'Approved. The system e-mailed a single-use link to the address on record. No one at CareNotes sees it.',
+  approve: 'Approved. The system queued a single-use link for e-mail to the address on record at filing; its delivery shows below. No one at CareNotes sees it.',
   reject: 'Rejected.',
 };
 
@@ -27,6 +28,21 @@ const ROLE_LABEL: Record<string, string> = { SUPER_ADMIN: 'Super administrator',
 function Same({ same }: { same: boolean | null }) {
   if (same === null) return null;
   return same ? <span className={styles.yes}> · same as typed</span> : <span className={styles.no}> · differs from what was typed</span>;
+}
+
+const UNVERIFIED = 'typed by the requester — unverified; never use to contact';
+
+/** Contact details the requester typed: anyone can type anything, so they are never a way to reach anyone. */
+function Unverified({ value }: { value: string }) {
+  return (
+    <>
+      {value}
+      <br />
+      <strong className={styles.no} data-testid="unverified">
+        {UNVERIFIED}
+      </strong>
+    </>
+  );
 }
 
 function Row({ label, typed, onRecord }: { label: string; typed: ReactNode; onRecord: ReactNode }) {
@@ -68,10 +84,10 @@ function Comparison({ request }: { request: RequestForVerifier }) {
           <Row label="Job title / role" typed={submitted.jobTitle} onRecord={account ? ROLE_LABEL[account.role] : none} />
           <Row
             label="E-mail"
-            typed={submitted.workEmail}
+            typed={<Unverified value={submitted.workEmail} />}
             onRecord={account ? (account.maskedEmail ? (<>{account.maskedEmail}<Same same={account.typedEmailMatches} /></>) : <span className={styles.no}>None on record</span>) : none}
           />
-          <Row label="Phone" typed={submitted.workPhone} onRecord={account ? (account.maskedPhone ?? 'None on record') : none} />
+          <Row label="Phone" typed={<Unverified value={submitted.workPhone} />} onRecord={account ? (account.maskedPhone ?? 'None on record') : none} />
           <Row
             label="Account"
             typed={none}
@@ -111,7 +127,12 @@ function NextStep({ request }: { request: RequestForVerifier }) {
 
   if (!request.isOpen) return <p className="notice">This request is closed. There is nothing more to do.</p>;
   if (request.state === 'APPROVED') {
-    return <p className="notice">The link has been e-mailed to the address on record. Nothing more to do: the request completes when the account holder uses it.</p>;
+    return (
+      <p className="notice">
+        The system queued the link for e-mail to the address on record at filing (see its delivery above). Nothing more to do:
+        the request completes when the account holder uses it.
+      </p>
+    );
   }
   return (
     <>
@@ -169,11 +190,18 @@ function NextStep({ request }: { request: RequestForVerifier }) {
             <p className="notice warning" data-testid="approve-blocked">
               {request.approveBlocked}
             </p>
+          ) : request.contactChanged ? (
+            <>
+              <p className="notice warning" data-testid="contact-changed">
+                The account’s e-mail or phone on record changed after this request was filed. It cannot be approved: {CONTACT_CHANGED}
+              </p>
+              <ActionForm action={approveAction} requestId={request.id} idPrefix="approve" submitLabel="Send it back to review" secondary />
+            </>
           ) : (
             <>
               <p>
-                Verified by {request.verifiedBy}. Approving makes the system e-mail a single-use link to{' '}
-                <strong>{request.account?.maskedEmail}</strong>, the address on record. You will not see the link.
+                Verified by {request.verifiedBy}. Approving makes the system queue a single-use link for e-mail to{' '}
+                <strong>{request.account?.maskedEmail}</strong>, the address on record when the request was filed. You will not see the link.
               </p>
               <ActionForm action={approveAction} requestId={request.id} idPrefix="approve" submitLabel="Approve and e-mail the link" />
             </>
@@ -193,7 +221,7 @@ function NextStep({ request }: { request: RequestForVerifier }) {
           />
         </section>
       )}
-      {can('reject') && rejectForm(request.approveBlocked === NO_EMAIL_ON_RECORD ? 'There is no e-mail address on record for this account, so no reset link can be sent.' : undefined)}
+      {can('reject') && rejectForm(request.noEmailAtFiling ? 'There is no e-mail address on record for this account, so no reset link can be sent.' : undefined)}
     </>
   );
 }
@@ -266,6 +294,28 @@ export default async function RequestPage({ params, searchParams }: { params: Pr
           {request.stateReason}
         </p>
       )}
+      {request.delivery && (
+        <p className={`notice ${request.delivery.state === 'sent' ? 'success' : request.delivery.state === 'queued' ? '' : 'warning'}`} data-testid="delivery">
+          <strong>The link’s e-mail: </strong>
+          {request.delivery.words}
+        </p>
+      )}
+      {request.contactChangedAt && request.isOpen && (
+        <p className="notice warning" data-testid="contact-changed-at">
+          On {formatWhen(request.contactChangedAt)} an approval found the account’s e-mail or phone on record changed since the
+          request was filed, and sent it back to review. Verify again, against the details on record now.
+        </p>
+      )}
+      {request.noEmailAtFiling && request.isOpen && (
+        <section className="notice warning" data-testid="no-email-process" aria-labelledby="no-email-heading">
+          <h2 id="no-email-heading">No e-mail address on record</h2>
+          <ol>
+            {NO_EMAIL_STEPS_FOR_VERIFIER.map((step) => (
+              <li key={step}>{step}</li>
+            ))}
+          </ol>
+        </section>
+      )}
       {!request.matchesAdmin && (
         <p className="notice warning" data-testid="unmatched">
           <strong>This request matches no administrator account.</strong> The requester was told the same as everyone else.
@@ -315,17 +365,48 @@ export default async function RequestPage({ params, searchParams }: { params: Pr
               ? `A notice with a “this wasn’t me” link went to ${request.noticesQueued} address${request.noticesQueued === 1 ? '' : 'es'} on record.`
               : 'No notice could be sent: there is no e-mail address on record for the account or the other administrators.'}
           </p>
-          {request.sameAccountOpen.length > 0 && (
-            <p className="notice warning">
-              Other open requests for this account:{' '}
-              {request.sameAccountOpen.map((other, i) => (
-                <span key={other.id}>
-                  {i > 0 && ', '}
-                  <Link href={`/vendor/queue/${other.id}`}>{other.reference}</Link> ({other.stateLabel})
-                </span>
-              ))}
-            </p>
-          )}
+        </>
+      )}
+
+      {request.repeats.length > 0 && (
+        <>
+          <h2>Sent again ({request.repeatCount} time{request.repeatCount === 1 ? '' : 's'})</h2>
+          <p>
+            The same account was named again while this request was open. Each was attached here; no notice was sent for them. What
+            was typed is {UNVERIFIED}.
+          </p>
+          <div className={styles.tableWrap}>
+            <table className={styles.table} data-testid="repeats">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Their reference</th>
+                  <th scope="col">Name and job title typed</th>
+                  <th scope="col">E-mail and phone typed (unverified)</th>
+                  <th scope="col">Reason typed</th>
+                  <th scope="col">Sent from</th>
+                </tr>
+              </thead>
+              <tbody>
+                {request.repeats.map((repeat) => (
+                  <tr key={repeat.reference}>
+                    <td>{formatWhen(repeat.createdAt)}</td>
+                    <td>{repeat.reference}</td>
+                    <td>
+                      {repeat.fullName}, {repeat.jobTitle}
+                    </td>
+                    <td>
+                      {repeat.workEmail}
+                      <br />
+                      {repeat.workPhone}
+                    </td>
+                    <td className={styles.quote}>{repeat.reason}</td>
+                    <td>{repeat.ip ?? 'unknown address'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
 

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { describeDelivery, type OutboxRow } from './delivery-state';
+
+const queuedAt = new Date('2026-11-30T10:00:00Z');
+const row = (over: Partial<OutboxRow>): OutboxRow => ({ status: 'PENDING', attempts: 0, nextAttemptAt: queuedAt, sentAt: null, createdAt: queuedAt, ...over });
+
+describe('the approval mail’s delivery, in words', () => {
+  it('says queued, not sent, until the worker has tried', () => {
+    expect(describeDelivery(row({}))).toEqual({ state: 'queued', words: 'Queued for e-mail at 30 November 2026, 10:00 UTC; not sent yet.' });
+  });
+
+  it('says retrying with the next try once an attempt failed', () => {
+    const next = new Date('2026-11-30T10:06:00Z');
+    expect(describeDelivery(row({ attempts: 2, nextAttemptAt: next }))).toEqual({
+      state: 'retrying',
+      words: 'Retrying: not delivered after 2 tries; next try at 30 November 2026, 10:06 UTC.',
+    });
+  });
+
+  it('says sent with the time, and failed once the outbox gave up', () => {
+    expect(describeDelivery(row({ status: 'SENT', attempts: 1, sentAt: new Date('2026-11-30T10:01:00Z') })).words).toBe(
+      'Sent at 30 November 2026, 10:01 UTC (handed to the mail server).',
+    );
+    expect(describeDelivery(row({ status: 'DEAD', attempts: 6 }))).toMatchObject({ state: 'failed', words: expect.stringMatching(/^Failed: not delivered after 6 tries/) });
+  });
+});

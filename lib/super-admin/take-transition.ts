@@ -1,0 +1,35 @@
+import type { Tx } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/sqlite/client';
+import { expireRequest } from './expire-requests';
+import { transitionData, transitionWhere, type Transition } from './state-machine';
+
+export type TransitionOutcome = 'taken' | 'expired' | 'refused';
+
+export const EXPIRED_MESSAGE =
+  'This request has expired: it was not completed within 7 days, so nothing more can be done with it. The requester can file a new one.';
+
+/**
+ * Takes a transition with its conditional UPDATE (state, actor and expiry in the WHERE, see
+ * transitionWhere). When that matches nothing because the request is past its expiry, the same
+ * transaction marks it EXPIRED: a step on an expired request is refused and leaves it closed.
+ */
+export async function takeTransition(
+  tx: Tx,
+  transition: Exclude<Transition, 'expire'>,
+  request: { id: string; reference: string; agencyId: string | null },
+  actorId: string | null,
+  options: {
+    data?: Parameters<typeof transitionData>[1];
+    /** Further conditions the row must meet (e.g. the checklist done before verifying). */
+    where?: Prisma.SuperAdminResetRequestWhereInput;
+    now?: Date;
+  } = {},
+): Promise<TransitionOutcome> {
+  const now = options.now ?? new Date();
+  const moved = await tx.superAdminResetRequest.updateMany({
+    where: { ...options.where, ...transitionWhere(transition, request.id, actorId, now) },
+    data: transitionData(transition, options.data),
+  });
+  if (moved.count === 1) return 'taken';
+  return (await expireRequest(tx, request, now)) ? 'expired' : 'refused';
+}
