@@ -15,7 +15,11 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return session?.sid ? resolveSession(session.sid) : null;
 });
 
-type ActorFor<A extends Access> = A extends { principal: 'agency' } ? AgencyActor : VendorActor;
+type ActorFor<A extends Access> = A extends { principal: 'public' }
+  ? Actor | null
+  : A extends { principal: 'agency' }
+    ? AgencyActor
+    : VendorActor;
 
 async function auditDenied(actor: Actor, what: string, decision: string) {
   await recordAuditAlone(db(), {
