@@ -11,14 +11,16 @@ export const RATE_LIMITS = {
   superAdminRequestPerAddress: { name: 'sa-request-ip', limit: 10, windowMs: 60 * 60_000 },
   superAdminRequestPerAccount: { name: 'sa-request-account', limit: 5, windowMs: 24 * 60 * 60_000 },
   superAdminStatusPerAddress: { name: 'sa-status-ip', limit: 30, windowMs: 15 * 60_000 },
-  superAdminCancelPerAddress: { name: 'sa-cancel-ip', limit: 20, windowMs: 15 * 60_000 },
-  resetLinkSubmitPerAddress: { name: 'reset-link-ip', limit: 20, windowMs: 15 * 60_000 },
   // "Ask my administrator": enough for a person to retry, not enough to flood an agency's admins.
   helpRequestPerAddress: { name: 'help-request-ip', limit: 10, windowMs: 60 * 60_000 },
   helpRequestPerAccount: { name: 'help-request-account', limit: 3, windowMs: 60 * 60_000 },
   // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },
+  // Pages opened from a secret link (lib/rate-limit/token-pages.ts), GET and POST alike: a person
+  // opens a link and submits a few times; 30 in 15 minutes leaves room for several such people
+  // behind one office address, and stops one address sweeping tokens.
+  tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
