@@ -1,7 +1,4 @@
-import { revalidatePath } from 'next/cache';
 import { db } from '@/lib/db/client';
-import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
-import { fanOutAfterResponse } from '@/lib/status/fan-out-after-response';
 import { getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
 import { memoize } from '@/lib/status/memo';
 
@@ -10,15 +7,9 @@ export const dynamic = 'force-dynamic';
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 // Polled by every open Unavailable page and the guide's live check: one read per second per
-// instance at most. The same read notices windows that started or ended by the clock.
-const currentSummary = memoize(1000, async () => {
-  const now = new Date();
-  if ((await announceDueMaintenance(db(), now)) > 0) {
-    revalidatePath('/status');
-    fanOutAfterResponse();
-  }
-  return toStatusSummary(await getStatusOverview(db(), now));
-});
+// instance at most. Only reads: windows that start or end by the clock are announced by the
+// periodic round (lib/status/maintenance-announcer.ts); the summary works state out by the clock.
+const currentSummary = memoize(1000, async () => toStatusSummary(await getStatusOverview(db(), new Date())));
 
 /** The public status at a glance (StatusSummary). Stays up during maintenance; never cached. */
 export async function GET() {

@@ -3,17 +3,7 @@ import Link from 'next/link';
 
 export const metadata: Metadata = { title: 'Status alerts stopped', robots: { index: false } };
 
-export default async function UnsubscribedPage({ searchParams }: { searchParams: Promise<{ link?: string }> }) {
-  if ((await searchParams).link === 'invalid') {
-    return (
-      <>
-        <h1>This link does not work</h1>
-        <p>
-          Copy the whole link from the e-mail and try again. <Link href="/status">Back to the status page</Link>
-        </p>
-      </>
-    );
-  }
+export default function UnsubscribedPage() {
   return (
     <>
       <h1>You will get no more status alerts</h1>
