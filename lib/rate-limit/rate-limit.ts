@@ -43,6 +43,25 @@ export async function checkRateLimit(database: Db, rule: RateLimitRule, subject:
   return stateOf(rule, bucket, new Date());
 }
 
+/**
+ * Starts a new window holding this one event. Requests that arrive together at a window's start
+ * must not each start it at 1 (a burst would then count as one): only an expired window is
+ * restarted, by a conditional write, and of two creators the loser counts itself in the winner's.
+ */
+async function openWindow(database: Db, key: string, now: Date, windowOpenedAfter: Date): Promise<void> {
+  const restarted = await database.rateLimitBucket.updateMany({
+    where: { key, windowStart: { lte: windowOpenedAfter } },
+    data: { windowStart: now, count: 1 },
+  });
+  if (restarted.count === 1) return;
+  try {
+    await database.rateLimitBucket.create({ data: { key, windowStart: now, count: 1 } });
+  } catch (error) {
+    const joined = await database.rateLimitBucket.updateMany({ where: { key }, data: { count: { increment: 1 } } });
+    if (joined.count === 0) throw error;
+  }
+}
+
 /** Counts one event against the subject and tells whether it is now over the limit. */
 export async function consumeRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
   const key = bucketKey(rule, subject);
@@ -53,13 +72,7 @@ export async function consumeRateLimit(database: Db, rule: RateLimitRule, subjec
     where: { key, windowStart: { gt: windowOpenedAfter } },
     data: { count: { increment: 1 } },
   });
-  if (counted.count === 0) {
-    await database.rateLimitBucket.upsert({
-      where: { key },
-      create: { key, windowStart: now, count: 1 },
-      update: { windowStart: now, count: 1 },
-    });
-  }
+  if (counted.count === 0) await openWindow(database, key, now, windowOpenedAfter);
   const bucket = await database.rateLimitBucket.findUnique({ where: { key } });
   const state = stateOf(rule, bucket, now);
   return { ...state, limited: (bucket?.count ?? 0) > rule.limit };
