@@ -103,3 +103,22 @@ test('[ANONYMOUS] a mail program’s one-click POST unsubscribes, and a forged l
   expect(response.headers()['cache-control']).toBe('no-store');
   expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt).not.toBeNull();
 });
+
+test('[ANONYMOUS] a confirm link older than 7 days says plainly that it expired; opening it changes nothing, the periodic round removes the row', async ({ page }) => {
+  const address = `late.${Date.now().toString(36)}@example.com`;
+  const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+  const subscriber = await db().statusSubscriber.create({ data: { email: address, emailKey: address, confirmationSentAt: eightDaysAgo } });
+  const { confirmPath } = await import('@/lib/status/subscription-token');
+
+  await page.goto(confirmPath(subscriber.id, eightDaysAgo));
+  await expect(page.getByRole('status')).toContainText('This link has expired: a confirmation link works for 7 days. Subscribe again on the status page to get a new one.');
+  await expect(page.getByRole('link', { name: 'Subscribe again' })).toHaveAttribute('href', '/status#subscribe');
+  await expect(page.getByRole('button', { name: 'Confirm my subscription' })).toHaveCount(0);
+  expect(await db().statusSubscriber.findUnique({ where: { id: subscriber.id } })).not.toBeNull();
+
+  const { runStatusRound } = await import('@/lib/status/maintenance-announcer');
+  expect((await runStatusRound(db())).expiredSubscriptionsRemoved).toBeGreaterThanOrEqual(1);
+  expect(await db().statusSubscriber.findUnique({ where: { id: subscriber.id } })).toBeNull();
+  await page.reload();
+  await expect(page.getByRole('status')).toContainText('This link has expired');
+});
