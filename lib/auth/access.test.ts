@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PUBLIC_ACCESS, decideAccess } from '@/lib/auth/access';
+import { decideAccess } from '@/lib/auth/access';
 import type { AgencyActor, VendorActor } from '@/lib/auth/session';
 
 const staff: AgencyActor = {
@@ -45,10 +45,5 @@ describe('decideAccess', () => {
   it('[VERIFIER] cannot reach operator-only entry points', () => {
     expect(decideAccess(verifier, { principal: 'vendor', roles: ['OPERATOR'] })).toBe('forbidden');
     expect(decideAccess(verifier, { principal: 'vendor', roles: ['VERIFIER'] })).toBe('allowed');
-  });
-  it('[anyone] reaches public entry points (a link is their only credential), signed in or not', () => {
-    for (const actor of [null, staff, { ...staff, mustChangePassword: true }, verifier]) {
-      expect(decideAccess(actor, PUBLIC_ACCESS)).toBe('allowed');
-    }
   });
 });

@@ -4,11 +4,7 @@ import type { Actor } from '@/lib/auth/session';
 /** Who may reach a page, server action or route handler. */
 export type Access =
   | { principal: 'agency'; roles?: readonly Role[]; duringForcedPasswordChange?: boolean }
-  | { principal: 'vendor'; roles?: readonly VendorRole[] }
-  | { principal: 'public' };
-
-/** Anyone, signed in or not: pages and actions where a link (its token) is the only credential. */
-export const PUBLIC_ACCESS = { principal: 'public' } as const satisfies Access;
+  | { principal: 'vendor'; roles?: readonly VendorRole[] };
 
 export const ADMIN_ROLES = ['PROVIDER_ADMIN', 'SUPER_ADMIN'] as const satisfies readonly Role[];
 
@@ -19,7 +15,6 @@ export type AccessDecision = 'allowed' | 'signed-out' | 'password-change-require
  * password is refused everywhere except where `duringForcedPasswordChange` is set.
  */
 export function decideAccess(actor: Actor | null, access: Access): AccessDecision {
-  if (access.principal === 'public') return 'allowed';
   if (!actor) return 'signed-out';
   if (actor.kind !== access.principal) return 'forbidden';
   if (actor.kind === 'agency' && access.principal === 'agency') {

@@ -15,11 +15,19 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return session?.sid ? resolveSession(session.sid) : null;
 });
 
-type ActorFor<A extends Access> = A extends { principal: 'public' }
-  ? Actor | null
-  : A extends { principal: 'agency' }
-    ? AgencyActor
-    : VendorActor;
+/** Entry points anyone may use, signed in or not (a link's token is their only credential). */
+export const PUBLIC = { principal: 'public' } as const;
+export type EntryAccess = Access | typeof PUBLIC;
+
+type ActorFor<A extends EntryAccess> = A extends { principal: 'agency' }
+  ? AgencyActor
+  : A extends { principal: 'vendor' }
+    ? VendorActor
+    : null;
+
+function decide(actor: Actor | null, access: EntryAccess) {
+  return access.principal === 'public' ? 'allowed' : decideAccess(actor, access);
+}
 
 async function auditDenied(actor: Actor, what: string, decision: string) {
   await recordAuditAlone(db(), {
@@ -47,6 +55,11 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   notFound();
 }
 
+/** Marks a page that anyone may open; it changes nothing at run time. */
+export function publicPage<P>(page: P): P {
+  return page;
+}
+
 export type ActionState = {
   ok: boolean;
   message?: string;
@@ -57,15 +70,15 @@ export type ActionState = {
  * Every server action goes through here: input parsed with zod, the actor loaded and
  * checked against `access`, and only then the use case. Anyone can POST to an action.
  */
-export function defineAction<A extends Access, S extends z.ZodType, R extends ActionState = ActionState>(
+export function defineAction<A extends EntryAccess, S extends z.ZodType, R extends ActionState = ActionState>(
   name: string,
   access: A,
   schema: S,
   run: (actor: ActorFor<A>, input: z.infer<S>) => Promise<R>,
 ) {
   return async (_previous: R | ActionState, formData: FormData): Promise<R | ActionState> => {
-    const actor = await getActor();
-    const decision = decideAccess(actor, access);
+    const actor = access.principal === 'public' ? null : await getActor();
+    const decision = decide(actor, access);
     if (decision === 'signed-out') redirect(access.principal === 'vendor' ? '/vendor/login' : '/login');
     if (decision === 'password-change-required') {
       await auditDenied(actor!, `action ${name}`, decision);
@@ -86,15 +99,23 @@ export function defineAction<A extends Access, S extends z.ZodType, R extends Ac
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-/** Every route handler that needs a session goes through here. */
-export function defineRoute<A extends Access>(
+type RouteOptions = {
+  /** Only the RFC 8058 one-click endpoint: mail providers POST to it from their servers. */
+  crossSite?: 'allowed';
+};
+
+/** Every route handler goes through here, public ones included. */
+export function defineRoute<A extends EntryAccess>(
   name: string,
   access: A,
   handle: (actor: ActorFor<A>, request: Request) => Promise<Response>,
+  // Read by the same-origin check that state-changing routes get; recorded here so each route says it.
+  options: RouteOptions = {},
 ) {
+  void options;
   return async (request: Request): Promise<Response> => {
-    const actor = await getActor();
-    const decision = decideAccess(actor, access);
+    const actor = access.principal === 'public' ? null : await getActor();
+    const decision = decide(actor, access);
     if (decision === 'allowed') return handle(actor as ActorFor<A>, request);
     if (decision === 'signed-out') {
       return Response.json({ error: 'SIGNED_OUT', message: 'Sign in first.' }, { status: 401, headers: NO_STORE });

@@ -6,6 +6,7 @@ import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { LinkCannotBeUsed } from './link-cannot-be-used';
 import { refusedAsVendor } from './refuse-vendor';
 import { ResetForm } from './reset-form';
+import { publicPage } from '@/lib/auth/guards';
 
 // The path holds the secret: render per request, never cache, never leak it as a referrer
 // (next.config.js also sends Referrer-Policy: no-referrer and Cache-Control: no-store here).
@@ -14,7 +15,7 @@ export const revalidate = 0;
 export const metadata: Metadata = { title: 'Choose a new password', referrer: 'no-referrer', robots: { index: false } };
 
 /** Opening the link only checks it; the password form consumes it on submit. */
-export default async function ResetWithLinkPage({ params }: { params: Promise<{ token: string }> }) {
+export default publicPage(async function ResetWithLinkPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   if (await refusedAsVendor('page /reset/[token]')) notFound();
   // Throttled: the page for a link that cannot be used (see tokenPageThrottled).
@@ -35,4 +36,4 @@ export default async function ResetWithLinkPage({ params }: { params: Promise<{ 
       )}
     </>
   );
-}
+});

@@ -4,6 +4,7 @@ import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { isValidUnsubscribeToken } from '@/lib/status/subscription-token';
 import { LinkDoesNotWork } from './link-does-not-work';
 import { StopAlertsForm } from './stop-alerts-form';
+import { publicPage } from '@/lib/auth/guards';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Stop status alerts', referrer: 'no-referrer', robots: { index: false } };
@@ -12,7 +13,7 @@ const param = (value: string | string[] | undefined) => (typeof value === 'strin
 
 // Where the unsubscribe link in an alert leads. Opening it changes nothing: mail scanners open
 // every link. Only the button stops the alerts. (Mail programs use the one-click POST instead.)
-export default async function StopAlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default publicPage(async function StopAlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const query = await searchParams;
   const s = param(query.s);
   const t = param(query.t);
@@ -30,4 +31,4 @@ export default async function StopAlertsPage({ searchParams }: { searchParams: P
       )}
     </>
   );
-}
+});

@@ -3,6 +3,7 @@
 // is the only credential, and all it can do is stop alerts to that one subscriber. A same-origin
 // check on state-changing requests must exempt exactly this route (POST /status/unsubscribe), and
 // nothing else: the unsubscribe page people see posts through a server action like every form.
+import { defineRoute, PUBLIC } from '@/lib/auth/guards';
 import { db } from '@/lib/db/client';
 import { clientIpFrom } from '@/lib/http/client-ip';
 import { RATE_LIMITS, checkRateLimit, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
@@ -21,22 +22,27 @@ function linkOf(request: Request) {
  * The link in every alert's body and List-Unsubscribe header. Opening it changes nothing (mail
  * scanners open every link): it leads to the page that asks before it stops anything.
  */
-export async function GET(request: Request) {
+export const GET = defineRoute('status-unsubscribe-link', PUBLIC, async (_actor, request) => {
   const { s, t } = linkOf(request);
   return new Response(null, { status: 303, headers: { Location: `/status/stop-alerts?${new URLSearchParams({ s, t })}`, ...NO_STORE } });
-}
+});
 
 /** The mail program POSTs `List-Unsubscribe=One-Click` to the List-Unsubscribe URL. */
-export async function POST(request: Request) {
-  const { s, t } = linkOf(request);
-  const ip = clientIpFrom(request.headers);
-  // A big mail provider POSTs for many subscribers from a few addresses, so only wrong links count
-  // against the token-page limit here; over it, the answer is the wrong link's.
-  const throttled = (await checkRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip)).limited;
-  const done = !throttled && (await unsubscribeStatusSubscriber(s, t));
-  if (!done && !throttled) await consumeRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip);
-  return new Response(done ? 'Unsubscribed.\n' : 'This unsubscribe link is not valid.\n', {
-    status: done ? 200 : 400,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', ...NO_STORE },
-  });
-}
+export const POST = defineRoute(
+  'status-one-click-unsubscribe',
+  PUBLIC,
+  async (_actor, request) => {
+    const { s, t } = linkOf(request);
+    const ip = clientIpFrom(request.headers);
+    // A big mail provider POSTs for many subscribers from a few addresses, so only wrong links count
+    // against the token-page limit here; over it, the answer is the wrong link's.
+    const throttled = (await checkRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip)).limited;
+    const done = !throttled && (await unsubscribeStatusSubscriber(s, t));
+    if (!done && !throttled) await consumeRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip);
+    return new Response(done ? 'Unsubscribed.\n' : 'This unsubscribe link is not valid.\n', {
+      status: done ? 200 : 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', ...NO_STORE },
+    });
+  },
+  { crossSite: 'allowed' },
+);

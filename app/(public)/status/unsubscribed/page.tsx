@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Status alerts stopped', robots: { index: false } };
 
-export default function UnsubscribedPage() {
+export default publicPage(function UnsubscribedPage() {
   return (
     <>
       <h1>You will get no more status alerts</h1>
@@ -13,4 +14,4 @@ export default function UnsubscribedPage() {
       </p>
     </>
   );
-}
+});

@@ -2,8 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { PUBLIC_ACCESS } from '@/lib/auth/access';
-import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
 import { requestClientIp } from '@/lib/http/client-ip';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { confirmStatusSubscription } from '@/lib/status/manage-subscription';
@@ -16,7 +15,7 @@ const confirmSchema = z.object({ s: z.string().max(64), e: z.string().max(16), t
 /** Public: the HMAC in the link is the only credential. */
 export const confirmSubscriptionAction = defineAction(
   'status-confirm-subscription',
-  PUBLIC_ACCESS,
+  PUBLIC,
   confirmSchema,
   async (_actor, link): Promise<ConfirmState> => {
     if (await tokenPageThrottled(await requestClientIp())) return { ok: false, problem: 'invalid' };

@@ -4,6 +4,7 @@ import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { checkConfirmLink } from '@/lib/status/subscription-token';
 import { ConfirmForm } from './confirm-form';
 import { LinkProblem } from './link-problem';
+import { publicPage } from '@/lib/auth/guards';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Confirm status alerts', referrer: 'no-referrer', robots: { index: false } };
@@ -12,7 +13,7 @@ const param = (value: string | string[] | undefined) => (typeof value === 'strin
 
 // Confirming takes a button press, not just opening the link: mail scanners that open every
 // link must not sign anyone up. Opening it only reads (and counts against the token-page limit).
-export default async function ConfirmSubscriptionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const query = await searchParams;
   const link = { s: param(query.s), e: param(query.e), t: param(query.t) };
   const check = (await tokenPageThrottled(await requestClientIp())) ? 'invalid' : checkConfirmLink(link);
@@ -29,4 +30,4 @@ export default async function ConfirmSubscriptionPage({ searchParams }: { search
       )}
     </>
   );
-}
+});

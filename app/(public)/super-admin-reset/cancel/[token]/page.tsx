@@ -5,13 +5,14 @@ import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { CancelForm } from './cancel-form';
+import { publicPage } from '@/lib/auth/guards';
 
 // The path holds a secret: never cached, never sent on as a referrer (headers in next.config.js too).
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Cancel a password reset request', referrer: 'no-referrer', robots: { index: false } };
 
 /** "This wasn't me": opening the link shows the request; only the button cancels it. */
-export default async function CancelRequestPage({ params }: { params: Promise<{ token: string }> }) {
+export default publicPage(async function CancelRequestPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   // Throttled: the page for a link that no longer works (see tokenPageThrottled).
   const request = (await tokenPageThrottled(await requestClientIp())) ? null : await getRequestForCancel(token);
@@ -49,4 +50,4 @@ export default async function CancelRequestPage({ params }: { params: Promise<{ 
       <CancelForm token={token} />
     </>
   );
-}
+});
