@@ -58,8 +58,15 @@ test('[ANONYMOUS] subscribes, confirms from the mail, gets one alert per inciden
   expect(await unsubscribeHeaders(alert)).toEqual({ url: unsubscribe, post: 'List-Unsubscribe=One-Click' });
   expect(alert.raw).not.toContain(control);
 
-  await page.goto(unsubscribe);
+  // Opening the link (as a mail scanner does) only asks; the button stops the alerts.
+  const subscriber = await db().statusSubscriber.findUniqueOrThrow({ where: { emailKey: address } });
+  const opened = await page.goto(unsubscribe);
+  expect(opened!.status()).toBe(200);
+  await expect(page.getByRole('heading', { name: 'Stop status alerts?' })).toBeVisible();
+  expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt).toBeNull();
+  await page.getByRole('button', { name: 'Stop status alerts' }).click();
   await expect(page.getByRole('heading', { name: 'You will get no more status alerts' })).toBeVisible();
+  expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt).not.toBeNull();
 
   await page.goto('/vendor/status');
   const card = page.locator('div', { has: page.getByRole('heading', { name: title }) }).last();
@@ -77,15 +84,41 @@ test('[ANONYMOUS] subscribes, confirms from the mail, gets one alert per inciden
 test('[ANONYMOUS] a mail program’s one-click POST unsubscribes, and a forged link does nothing', async ({ page }) => {
   const address = `oneclick.${Date.now().toString(36)}@example.com`;
   const subscriber = await db().statusSubscriber.create({ data: { email: address, emailKey: address, confirmedAt: new Date() } });
-  const { subscriptionPath } = await import('@/lib/status/subscription-token');
-  const path = subscriptionPath(subscriber.id, 'unsubscribe');
+  const { unsubscribePath } = await import('@/lib/status/subscription-token');
+  const path = unsubscribePath(subscriber.id);
+
+  // A scanner fetching the link gets sent to the page that asks; nothing changes.
+  const fetched = await page.request.get(path, { maxRedirects: 0 });
+  expect(fetched.status()).toBe(303);
+  expect(fetched.headers()['location']).toBe(`/status/stop-alerts?${new URL(path, 'http://x').searchParams}`);
+  expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt).toBeNull();
 
   const forged = await page.request.post(path.replace(/t=[^&]+/, 't=forged'), { form: { 'List-Unsubscribe': 'One-Click' } });
   expect(forged.status()).toBe(400);
   expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt).toBeNull();
 
-  const response = await page.request.post(path, { form: { 'List-Unsubscribe': 'One-Click' } });
+  // As a mail provider's server sends it: cross-site, no cookies, no Origin of ours.
+  const response = await page.request.post(path, { form: { 'List-Unsubscribe': 'One-Click' }, headers: { Origin: 'https://mail.example.net' } });
   expect(response.status()).toBe(200);
   expect(response.headers()['cache-control']).toBe('no-store');
   expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt).not.toBeNull();
+});
+
+test('[ANONYMOUS] a confirm link older than 7 days says plainly that it expired; opening it changes nothing, the periodic round removes the row', async ({ page }) => {
+  const address = `late.${Date.now().toString(36)}@example.com`;
+  const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+  const subscriber = await db().statusSubscriber.create({ data: { email: address, emailKey: address, confirmationSentAt: eightDaysAgo } });
+  const { confirmPath } = await import('@/lib/status/subscription-token');
+
+  await page.goto(confirmPath(subscriber.id, eightDaysAgo));
+  await expect(page.getByRole('status')).toContainText('This link has expired: a confirmation link works for 7 days. Subscribe again on the status page to get a new one.');
+  await expect(page.getByRole('link', { name: 'Subscribe again' })).toHaveAttribute('href', '/status#subscribe');
+  await expect(page.getByRole('button', { name: 'Confirm my subscription' })).toHaveCount(0);
+  expect(await db().statusSubscriber.findUnique({ where: { id: subscriber.id } })).not.toBeNull();
+
+  const { runStatusRound } = await import('@/lib/status/maintenance-announcer');
+  expect((await runStatusRound(db())).expiredSubscriptionsRemoved).toBeGreaterThanOrEqual(1);
+  expect(await db().statusSubscriber.findUnique({ where: { id: subscriber.id } })).toBeNull();
+  await page.reload();
+  await expect(page.getByRole('status')).toContainText('This link has expired');
 });

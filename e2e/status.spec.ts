@@ -172,7 +172,7 @@ test('[ANONYMOUS] the sign-in page warns of an incident touching sign-in', async
   }
 });
 
-test('[OPERATOR] /vendor/status, also after a failed submit, and the confirm page have no WCAG 2.2 A/AA violations axe can find', async ({ page }) => {
+test('[OPERATOR] /vendor/status, also after a failed submit, and the confirm and unsubscribe pages have no WCAG 2.2 A/AA violations axe can find', async ({ page }) => {
   await signInAsVendor(page, OPERATOR);
   await expect(page).toHaveURL(/\/vendor$/);
   await page.goto('/vendor/status');
@@ -184,6 +184,11 @@ test('[OPERATOR] /vendor/status, also after a failed submit, and the confirm pag
   await expect(page.locator(`[id="${href!.slice(1)}"]`)).toHaveAttribute('name', 'title');
   await expect(page.locator(`[id="${href!.slice(1)}"]`)).toHaveAccessibleName('Title');
   await expectNoAxeViolations(page);
-  await page.goto('/status/subscribe/confirm?s=x&t=y');
-  await expectNoAxeViolations(page);
+  const email = `axe.${unique('sub').replace(/\W/g, '')}@example.com`.toLowerCase();
+  const subscriber = await db().statusSubscriber.create({ data: { email, emailKey: email } });
+  const { confirmPath, unsubscribePath } = await import('@/lib/status/subscription-token');
+  for (const path of [confirmPath(subscriber.id, new Date()), '/status/subscribe/confirm?s=x&e=1&t=y', unsubscribePath(subscriber.id), '/status/stop-alerts?s=x&t=y']) {
+    await page.goto(path);
+    await expectNoAxeViolations(page);
+  }
 });

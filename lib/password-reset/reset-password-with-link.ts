@@ -10,7 +10,7 @@ import { hashPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
-import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { listAgencyAdmins } from '@/lib/super-admin/list-agency-admins';
 import { transitionData, transitionWhere } from '@/lib/super-admin/state-machine';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
@@ -45,12 +45,12 @@ export async function resetPasswordWithLink(
   confirmPassword: string,
   ip: string,
 ): Promise<ResetWithLinkResult> {
-  if ((await consumeRateLimit(db(), RATE_LIMITS.resetLinkSubmitPerAddress, ip)).limited) {
-    return { ok: false, message: 'Too many attempts from your network. Wait 15 minutes and try again.' };
-  }
+  const linkInvalid: ResetWithLinkResult = { ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE };
+  // Throttled: the same answer as a wrong link (see tokenPageThrottled).
+  if (await tokenPageThrottled(ip)) return linkInvalid;
   const invalid = async (reason: string): Promise<ResetWithLinkResult> => {
     await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'RESET_LINK_REFUSED', outcome: 'DENIED', ip, details: { reason } });
-    return { ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE };
+    return linkInvalid;
   };
 
   const now = new Date();

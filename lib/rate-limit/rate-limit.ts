@@ -11,14 +11,16 @@ export const RATE_LIMITS = {
   superAdminRequestPerAddress: { name: 'sa-request-ip', limit: 10, windowMs: 60 * 60_000 },
   superAdminRequestPerAccount: { name: 'sa-request-account', limit: 5, windowMs: 24 * 60 * 60_000 },
   superAdminStatusPerAddress: { name: 'sa-status-ip', limit: 30, windowMs: 15 * 60_000 },
-  superAdminCancelPerAddress: { name: 'sa-cancel-ip', limit: 20, windowMs: 15 * 60_000 },
-  resetLinkSubmitPerAddress: { name: 'reset-link-ip', limit: 20, windowMs: 15 * 60_000 },
   // "Ask my administrator": enough for a person to retry, not enough to flood an agency's admins.
   helpRequestPerAddress: { name: 'help-request-ip', limit: 10, windowMs: 60 * 60_000 },
   helpRequestPerAccount: { name: 'help-request-account', limit: 3, windowMs: 60 * 60_000 },
   // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },
+  // Pages opened from a secret link (lib/rate-limit/token-pages.ts), GET and POST alike: a person
+  // opens a link and submits a few times; 30 in 15 minutes leaves room for several such people
+  // behind one office address, and stops one address sweeping tokens.
+  tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
@@ -41,6 +43,25 @@ export async function checkRateLimit(database: Db, rule: RateLimitRule, subject:
   return stateOf(rule, bucket, new Date());
 }
 
+/**
+ * Starts a new window holding this one event. Requests that arrive together at a window's start
+ * must not each start it at 1 (a burst would then count as one): only an expired window is
+ * restarted, by a conditional write, and of two creators the loser counts itself in the winner's.
+ */
+async function openWindow(database: Db, key: string, now: Date, windowOpenedAfter: Date): Promise<void> {
+  const restarted = await database.rateLimitBucket.updateMany({
+    where: { key, windowStart: { lte: windowOpenedAfter } },
+    data: { windowStart: now, count: 1 },
+  });
+  if (restarted.count === 1) return;
+  try {
+    await database.rateLimitBucket.create({ data: { key, windowStart: now, count: 1 } });
+  } catch (error) {
+    const joined = await database.rateLimitBucket.updateMany({ where: { key }, data: { count: { increment: 1 } } });
+    if (joined.count === 0) throw error;
+  }
+}
+
 /** Counts one event against the subject and tells whether it is now over the limit. */
 export async function consumeRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
   const key = bucketKey(rule, subject);
@@ -51,13 +72,7 @@ export async function consumeRateLimit(database: Db, rule: RateLimitRule, subjec
     where: { key, windowStart: { gt: windowOpenedAfter } },
     data: { count: { increment: 1 } },
   });
-  if (counted.count === 0) {
-    await database.rateLimitBucket.upsert({
-      where: { key },
-      create: { key, windowStart: now, count: 1 },
-      update: { windowStart: now, count: 1 },
-    });
-  }
+  if (counted.count === 0) await openWindow(database, key, now, windowOpenedAfter);
   const bucket = await database.rateLimitBucket.findUnique({ where: { key } });
   const state = stateOf(rule, bucket, now);
   return { ...state, limited: (bucket?.count ?? 0) > rule.limit };

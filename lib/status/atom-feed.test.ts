@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderAtomFeed } from '@/lib/status/atom-feed';
+import { childrenNamed, parseStrictXml } from '@/test/support/strict-xml';
 
 beforeAll(() => {
   process.env.APP_URL ??= 'http://localhost:3000';
@@ -38,5 +39,21 @@ describe('renderAtomFeed', () => {
     const feed = renderAtomFeed([], now);
     expect(feed).toContain('<updated>2026-11-27T12:00:00.000Z</updated>');
     expect(feed).not.toContain('<entry>');
+  });
+
+  it('stays well-formed for a strict XML parser whatever the text holds, even characters XML 1.0 cannot carry', () => {
+    const every = Array.from({ length: 0xa0 }, (_, i) => String.fromCharCode(i)).join('');
+    const hostile = `${every} ]]> <![CDATA[ x ]]> &amp; &#0; <!-- --> <?pi?> "' \uD800 \uDFFF \uD83D\uDE00 \uFFFE \uFFFF \u2028 \u202E`;
+    const feed = renderAtomFeed([{ ...entry, key: `incident/${hostile}`, anchor: hostile, title: hostile, text: hostile }]);
+
+    const root = parseStrictXml(feed);
+    const [parsed] = childrenNamed(root, 'entry');
+    const title = childrenNamed(parsed!, 'title')[0]!.text;
+    // What XML can carry arrives as it was; the rest, and only the rest, is U+FFFD.
+    const expected = hostile.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+    expect(title).toBe(expected.replace(/\r/g, '\n')); // XML reads a CR as a line end
+    expect(title).toContain(']]> <![CDATA[ x ]]> &amp; &#0; <!-- -->');
+    expect(title).toContain('\uD83D\uDE00');
+    expect(childrenNamed(parsed!, 'link')[0]!.attributes.href).toContain('#');
   });
 });

@@ -6,8 +6,18 @@ export const FEED_ENTRIES = 50;
 
 export type FeedEntry = { key: string; title: string; published: Date; updated: Date; text: string; anchor: string };
 
+// Everything outside XML 1.0's Char production (most C0 controls, lone surrogates, U+FFFE/U+FFFF)
+// makes the whole feed unreadable to a strict parser. Operator input refuses them, but rows written
+// before that rule or by other paths may hold them: they become U+FFFD here, whatever the source.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 function xml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return value
+    .replace(NOT_XML_CHAR, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 /** Incidents (with their timeline) and maintenance windows, newest change first. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { statusAlertContent, statusAlertMail, type StatusAlertContent, type StatusAlertEvent } from '@/lib/mail/templates/status-alert';
-import { subscriptionPath } from '@/lib/status/subscription-token';
+import { unsubscribePath } from '@/lib/status/subscription-token';
 
 /** Subscribers written to the outbox per transaction: short transactions, bounded memory. */
 export const FAN_OUT_BATCH_SIZE = 500;
@@ -87,7 +87,7 @@ export async function queueNextBatch(database: Db, lease: FanOutLease, clock: Cl
   });
   const last = subscribers.at(-1)?.id ?? after;
   const finished = subscribers.length < FAN_OUT_BATCH_SIZE;
-  const messages = subscribers.map((s) => statusAlertMail(s.email, lease.content, subscriptionPath(s.id, 'unsubscribe')));
+  const messages = subscribers.map((s) => statusAlertMail(s.email, lease.content, unsubscribePath(s.id)));
   const token = randomUUID();
   return database.$transaction(async (tx): Promise<BatchOutcome> => {
     const now = clock();

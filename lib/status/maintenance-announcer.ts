@@ -1,24 +1,35 @@
-import { db } from '@/lib/db/client';
+import { db, type Db } from '@/lib/db/client';
 import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
+import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
 
 const CHECK_EVERY_MS = 30_000;
 const holder = globalThis as { portalMaintenanceAnnouncer?: NodeJS.Timeout };
 
+export type StatusRound = { announced: number; alertsQueued: number; expiredSubscriptionsRemoved: number };
+
 /**
- * Windows start and end by the clock: each server instance looks every 30 s, so their alerts
- * go out even when nobody polls /api/status. The claim inside is a conditional write: one
- * instance wins each announcement. The same round finishes any alert fan-out an instance left
- * mid-way, and tells operators when the verification queue is too deep or too old.
+ * The status work that the clock, not a request, makes due: windows that started or ended
+ * (announced with a conditional write, so one instance wins each), alert fan-outs an instance
+ * left mid-way, and subscriptions nobody confirmed in time. This is the only place those writes
+ * happen by the clock: no GET does them (mail scanners and pollers must not change state).
+ * The same 30 s tick tells operators when the verification queue is too deep or too old.
  */
+export async function runStatusRound(database: Db, now = new Date()): Promise<StatusRound> {
+  const announced = await announceDueMaintenance(database, now);
+  const alertsQueued = await runStatusAlertFanOuts(database);
+  const expiredSubscriptionsRemoved = await removeExpiredSubscriptions(database, now);
+  return { announced, alertsQueued, expiredSubscriptionsRemoved };
+}
+
+/** Each server instance runs the round every 30 s, whether or not anybody is looking. */
 export function startMaintenanceAnnouncer(): void {
   if (holder.portalMaintenanceAnnouncer) return;
   holder.portalMaintenanceAnnouncer = setInterval(() => {
     void (async () => {
       try {
-        await announceDueMaintenance(db());
-        await runStatusAlertFanOuts(db());
+        await runStatusRound(db());
       } catch (error) {
         console.error('maintenance announcer:', error instanceof Error ? error.message : error);
       }

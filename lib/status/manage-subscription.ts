@@ -1,24 +1,35 @@
 import { db } from '@/lib/db/client';
-import { isValidSubscriptionToken } from '@/lib/status/subscription-token';
+import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
+import { checkConfirmLink, isValidUnsubscribeToken, type ConfirmLink } from '@/lib/status/subscription-token';
 
-/** Confirms a subscription from the link in the confirmation mail. Idempotent. */
-export async function confirmStatusSubscription(subscriberId: string, token: string): Promise<boolean> {
-  if (!isValidSubscriptionToken(subscriberId, 'confirm', token)) return false;
-  const subscriber = await db().statusSubscriber.findUnique({ where: { id: subscriberId }, select: { confirmedAt: true, unsubscribedAt: true } });
-  // A confirm link does not undo a later unsubscribe: subscribing again sends a new one.
-  if (!subscriber || subscriber.unsubscribedAt) return false;
-  if (!subscriber.confirmedAt) {
-    await db().statusSubscriber.updateMany({ where: { id: subscriberId, confirmedAt: null }, data: { confirmedAt: new Date() } });
+export type ConfirmOutcome = 'confirmed' | 'expired' | 'invalid';
+
+/**
+ * Confirms a subscription from the link in the confirmation mail. Idempotent. An expired link
+ * removes its row if nothing newer was asked for since (the periodic round removes the rest).
+ */
+export async function confirmStatusSubscription(link: ConfirmLink, now = new Date()): Promise<ConfirmOutcome> {
+  const check = checkConfirmLink(link, now);
+  if (check === 'invalid') return 'invalid';
+  if (check === 'expired') {
+    await removeExpiredSubscriptions(db(), now, link.s);
+    return 'expired';
   }
-  return true;
+  const subscriber = await db().statusSubscriber.findUnique({ where: { id: link.s }, select: { confirmedAt: true, unsubscribedAt: true } });
+  // A confirm link does not undo a later unsubscribe: subscribing again sends a new one.
+  if (!subscriber || subscriber.unsubscribedAt) return 'invalid';
+  if (!subscriber.confirmedAt) {
+    await db().statusSubscriber.updateMany({ where: { id: link.s, confirmedAt: null }, data: { confirmedAt: now } });
+  }
+  return 'confirmed';
 }
 
 /**
- * Stops all alerts to the subscriber. One request does it (the mail's link or the mail program's
- * List-Unsubscribe-Post), and a repeat changes nothing. Returns false only for a bad link.
+ * Stops all alerts to the subscriber: the button on the unsubscribe page, or the mail program's
+ * List-Unsubscribe-Post (RFC 8058). A repeat changes nothing. Returns false only for a bad link.
  */
 export async function unsubscribeStatusSubscriber(subscriberId: string, token: string): Promise<boolean> {
-  if (!isValidSubscriptionToken(subscriberId, 'unsubscribe', token)) return false;
+  if (!isValidUnsubscribeToken(subscriberId, token)) return false;
   await db().statusSubscriber.updateMany({ where: { id: subscriberId, unsubscribedAt: null }, data: { unsubscribedAt: new Date() } });
   return true;
 }

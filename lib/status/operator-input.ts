@@ -5,12 +5,35 @@ import type { Db } from '@/lib/db/client';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
-export const titleSchema = z.string().trim().min(1, 'Enter a title').max(200, 'Title must be 200 characters or fewer');
-export const messageSchema = z
+// Operator text reaches the status page, mail subjects and bodies, and the Atom feed, whose XML 1.0
+// cannot carry most control characters at all. Titles are one line: no control, format (bidi,
+// zero-width) or separator character. Long texts keep their line breaks and tabs (a textarea sends
+// CRLF: stored as LF) but refuse every other control, bidi overrides that reorder what readers
+// see, lone surrogates and the noncharacters U+FFFE/U+FFFF.
+const TITLE_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}]/u;
+const TEXT_FORBIDDEN = /(?![\n\t])\p{Cc}|[\p{Cs}\p{Noncharacter_Code_Point}\u202A-\u202E\u2066-\u2069]/u;
+
+function hiddenCharacterMessage(label: string): string {
+  return `${label} contains a control or hidden character. Type it in rather than pasting it`;
+}
+
+export const titleSchema = z
   .string()
   .trim()
-  .min(1, 'Enter a message for the status page')
-  .max(5000, 'Message must be 5000 characters or fewer');
+  .min(1, 'Enter a title')
+  .max(200, 'Title must be 200 characters or fewer')
+  .refine((value) => !TITLE_FORBIDDEN.test(value), hiddenCharacterMessage('Title'));
+
+/** A multi-line text an operator writes for the status page (an update, a maintenance note). */
+export function operatorTextSchema(label: string, max: number) {
+  return z
+    .string()
+    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
+    .pipe(z.string().max(max, `${label} must be ${max} characters or fewer`))
+    .refine((value) => !TEXT_FORBIDDEN.test(value), hiddenCharacterMessage(label));
+}
+
+export const messageSchema = operatorTextSchema('Message', 5000).refine((value) => value.length > 0, 'Enter a message for the status page');
 export const idSchema = z.string().min(1).max(64);
 
 /** A `datetime-local` value, read as UTC (the operator form says so), e.g. "2026-12-01T02:00". */

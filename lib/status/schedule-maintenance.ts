@@ -3,11 +3,11 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { componentNames, operatorAudit, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { componentNames, operatorAudit, operatorTextSchema, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 
 export const scheduleMaintenanceSchema = withComponentIds({
   title: titleSchema,
-  description: z.string().trim().max(2000, 'Description must be 2000 characters or fewer').optional(),
+  description: operatorTextSchema('Description', 2000).optional(),
   startsAt: utcDateTimeSchema('start'),
   endsAt: utcDateTimeSchema('end'),
   blocksSignIn: z.literal('on').optional(),

@@ -4,7 +4,8 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
 import { RATE_LIMITS, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
-import { subscriptionPath } from '@/lib/status/subscription-token';
+import { CONFIRM_LINK_DAYS } from '@/lib/status/confirm-link-lifetime';
+import { confirmPath } from '@/lib/status/subscription-token';
 import { hasForbiddenCharacters, normalizeKey } from '@/lib/validation/identifiers';
 
 export const subscribeSchema = z.object({
@@ -37,20 +38,19 @@ export async function requestStatusSubscription(input: z.infer<typeof subscribeS
   const addressKey = createHash('sha256').update(emailKey).digest('hex').slice(0, 32);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey)).limited) return { ok: true };
 
+  const sentAt = new Date();
   await db().$transaction(async (tx) => {
-    const subscriber = existing
-      ? await tx.statusSubscriber.update({
-          where: { id: existing.id },
-          data: { email: input.email, confirmedAt: null, unsubscribedAt: null },
-          select: { id: true },
-        })
-      : await tx.statusSubscriber.upsert({
-          where: { emailKey },
-          create: { email: input.email, emailKey },
-          update: {},
-          select: { id: true },
-        });
-    await enqueueMail(tx, statusSubscriptionConfirmMail(input.email, subscriptionPath(subscriber.id, 'confirm')));
+    // An upsert either way: the periodic round may remove an expired unconfirmed row between the
+    // read above and this write, and then a fresh row is right.
+    const subscriber = await tx.statusSubscriber.upsert({
+      where: { emailKey },
+      create: { email: input.email, emailKey, confirmationSentAt: sentAt },
+      update: existing
+        ? { email: input.email, confirmedAt: null, unsubscribedAt: null, confirmationSentAt: sentAt }
+        : { confirmationSentAt: sentAt },
+      select: { id: true },
+    });
+    await enqueueMail(tx, statusSubscriptionConfirmMail(input.email, confirmPath(subscriber.id, sentAt), CONFIRM_LINK_DAYS));
   });
   return { ok: true };
 }

@@ -4,21 +4,49 @@ beforeAll(() => {
   process.env.NEXTAUTH_SECRET ??= 'unit-test-secret-that-is-long-enough-000000000001';
 });
 
-describe('subscription tokens', () => {
-  it('accept their own subscriber and purpose only', async () => {
-    const { subscriptionToken, isValidSubscriptionToken } = await import('@/lib/status/subscription-token');
-    const token = subscriptionToken('sub_1', 'unsubscribe');
-    expect(isValidSubscriptionToken('sub_1', 'unsubscribe', token)).toBe(true);
-    expect(isValidSubscriptionToken('sub_2', 'unsubscribe', token)).toBe(false);
-    expect(isValidSubscriptionToken('sub_1', 'confirm', token)).toBe(false);
-    expect(isValidSubscriptionToken('sub_1', 'unsubscribe', token.slice(0, -1))).toBe(false);
-    expect(isValidSubscriptionToken('sub_1', 'unsubscribe', '')).toBe(false);
+const DAY = 24 * 3_600_000;
+
+describe('subscription links', () => {
+  it('unsubscribe tokens accept their own subscriber only, and never a confirm token', async () => {
+    const { unsubscribeToken, isValidUnsubscribeToken, confirmToken } = await import('@/lib/status/subscription-token');
+    const token = unsubscribeToken('sub_1');
+    expect(isValidUnsubscribeToken('sub_1', token)).toBe(true);
+    expect(isValidUnsubscribeToken('sub_2', token)).toBe(false);
+    expect(isValidUnsubscribeToken('sub_1', token.slice(0, -1))).toBe(false);
+    expect(isValidUnsubscribeToken('sub_1', '')).toBe(false);
+    expect(isValidUnsubscribeToken('sub_1', confirmToken('sub_1', 0))).toBe(false);
   });
 
-  it('build links that carry the id and the token, never an address', async () => {
-    const { subscriptionPath, subscriptionToken } = await import('@/lib/status/subscription-token');
-    const path = subscriptionPath('sub_1', 'confirm');
-    expect(path).toBe(`/status/subscribe/confirm?s=sub_1&t=${subscriptionToken('sub_1', 'confirm')}`);
-    expect(subscriptionPath('sub_1', 'unsubscribe')).toMatch(/^\/status\/unsubscribe\?s=sub_1&t=[\w-]{43}$/);
+  it('unsubscribe tokens are signed as they always were, so links in alerts already sent keep working', async () => {
+    const { createHmac, hkdfSync } = await import('node:crypto');
+    const { unsubscribeToken } = await import('@/lib/status/subscription-token');
+    const key = Buffer.from(hkdfSync('sha256', process.env.NEXTAUTH_SECRET!, 'portal-status', 'status subscription links v1', 32));
+    expect(unsubscribeToken('sub_1')).toBe(createHmac('sha256', key).update('unsubscribe\u0000sub_1').digest('base64url'));
+  });
+
+  it('a confirm link is valid for 7 days from its signed issue time, then expired; a changed time or id is invalid', async () => {
+    const { checkConfirmLink, confirmToken, unsubscribeToken } = await import('@/lib/status/subscription-token');
+    const issued = new Date('2026-11-01T10:00:00Z');
+    const e = String(issued.getTime() / 1000);
+    const link = { s: 'sub_1', e, t: confirmToken('sub_1', Number(e)) };
+    expect(checkConfirmLink(link, issued)).toBe('valid');
+    expect(checkConfirmLink(link, new Date(issued.getTime() + 7 * DAY - 1000))).toBe('valid');
+    expect(checkConfirmLink(link, new Date(issued.getTime() + 7 * DAY))).toBe('expired');
+    expect(checkConfirmLink(link, new Date(issued.getTime() + 300 * DAY))).toBe('expired');
+    // Moving the issue time forward to revive an old link breaks the signature.
+    const later = String(Number(e) + 30 * 86_400);
+    expect(checkConfirmLink({ ...link, e: later }, new Date(issued.getTime() + 30 * DAY))).toBe('invalid');
+    expect(checkConfirmLink({ ...link, s: 'sub_2' }, issued)).toBe('invalid');
+    expect(checkConfirmLink({ ...link, t: unsubscribeToken('sub_1') }, issued)).toBe('invalid');
+    for (const bad of ['', '-1', '1e9', ' 1', `${e}.0`, '9'.repeat(13)]) expect(checkConfirmLink({ ...link, e: bad }, issued)).toBe('invalid');
+  });
+
+  it('build links that carry the id, the issue time and the token, never an address', async () => {
+    const { confirmPath, confirmToken, unsubscribePath, unsubscribeToken } = await import('@/lib/status/subscription-token');
+    const issued = new Date('2026-11-01T10:00:00.750Z');
+    const e = Math.floor(issued.getTime() / 1000);
+    expect(confirmPath('sub_1', issued)).toBe(`/status/subscribe/confirm?s=sub_1&e=${e}&t=${confirmToken('sub_1', e)}`);
+    expect(unsubscribePath('sub_1')).toBe(`/status/unsubscribe?s=sub_1&t=${unsubscribeToken('sub_1')}`);
+    expect(unsubscribePath('sub_1')).toMatch(/^\/status\/unsubscribe\?s=sub_1&t=[\w-]{43}$/);
   });
 });

@@ -1,9 +1,8 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { authSecret } from '@/lib/config';
+import { CONFIRM_LINK_LIFETIME_MS } from '@/lib/status/confirm-link-lifetime';
 
-export type SubscriptionPurpose = 'confirm' | 'unsubscribe';
-
-// No token is stored: a link carries the subscriber id and an HMAC over (purpose, id) under a key
+// No token is stored: a link carries the subscriber id and an HMAC over (purpose, id, …) under a key
 // derived from NEXTAUTH_SECRET, so a database dump hands out no working link, and a confirm
 // link cannot be used to unsubscribe or the other way round.
 let derived: { secret: string; key: Buffer } | undefined;
@@ -17,18 +16,48 @@ function key(): Buffer {
   return derived.key;
 }
 
-export function subscriptionToken(subscriberId: string, purpose: SubscriptionPurpose): string {
-  return createHmac('sha256', key()).update(`${purpose}\u0000${subscriberId}`).digest('base64url');
+function sign(...parts: string[]): string {
+  return createHmac('sha256', key()).update(parts.join('\u0000')).digest('base64url');
 }
 
-export function isValidSubscriptionToken(subscriberId: string, purpose: SubscriptionPurpose, token: string): boolean {
-  const expected = Buffer.from(subscriptionToken(subscriberId, purpose));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Path (with query) of a subscriber's confirm or unsubscribe link; build absolute links with absoluteUrl. */
-export function subscriptionPath(subscriberId: string, purpose: SubscriptionPurpose): string {
-  const query = new URLSearchParams({ s: subscriberId, t: subscriptionToken(subscriberId, purpose) });
-  return `${purpose === 'confirm' ? '/status/subscribe/confirm' : '/status/unsubscribe'}?${query}`;
+// Unsubscribe links never expire: an alert read a year later must still stop the alerts. The
+// signed text is unchanged since v1, so links in mail already sent keep working.
+export function unsubscribeToken(subscriberId: string): string {
+  return sign('unsubscribe', subscriberId);
+}
+
+export function isValidUnsubscribeToken(subscriberId: string, token: string): boolean {
+  return sameToken(token, unsubscribeToken(subscriberId));
+}
+
+/** Path (with query) of the link in every alert; build absolute links with absoluteUrl. */
+export function unsubscribePath(subscriberId: string): string {
+  return `/status/unsubscribe?${new URLSearchParams({ s: subscriberId, t: unsubscribeToken(subscriberId) })}`;
+}
+
+// A confirm link signs the second it was issued, so the link itself tells "expired" from "forged"
+// even after the expired row is gone, and an old link never comes back to life.
+export function confirmToken(subscriberId: string, issuedAtSeconds: number): string {
+  return sign('confirm', subscriberId, String(issuedAtSeconds));
+}
+
+export type ConfirmLink = { s: string; e: string; t: string };
+export type ConfirmLinkCheck = 'valid' | 'expired' | 'invalid';
+
+export function checkConfirmLink(link: ConfirmLink, now = new Date()): ConfirmLinkCheck {
+  if (!/^\d{1,12}$/.test(link.e)) return 'invalid';
+  const issuedAtSeconds = Number(link.e);
+  if (!sameToken(link.t, confirmToken(link.s, issuedAtSeconds))) return 'invalid';
+  return now.getTime() - issuedAtSeconds * 1000 >= CONFIRM_LINK_LIFETIME_MS ? 'expired' : 'valid';
+}
+
+export function confirmPath(subscriberId: string, issuedAt: Date): string {
+  const e = Math.floor(issuedAt.getTime() / 1000);
+  return `/status/subscribe/confirm?${new URLSearchParams({ s: subscriberId, e: String(e), t: confirmToken(subscriberId, e) })}`;
 }

@@ -2,7 +2,7 @@ import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
-import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { takeTransition } from './take-transition';
 
 export const CANCEL_REASON =
@@ -15,13 +15,12 @@ export type CancelResult = { ok: boolean; message: string };
  * state; a link already mailed for it stops working. Verifiers see the reason in the queue.
  */
 export async function cancelRequest(token: string, ip: string): Promise<CancelResult> {
-  if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminCancelPerAddress, ip)).limited) {
-    return { ok: false, message: 'Too many attempts from your network. Wait 15 minutes and try again.' };
-  }
   const gone: CancelResult = {
     ok: false,
     message: 'This link no longer works: the request has already been cancelled, completed, rejected or has expired.',
   };
+  // Throttled: the same answer as a wrong link (see tokenPageThrottled).
+  if (await tokenPageThrottled(ip)) return gone;
   const request = looksLikeSecretToken(token)
     ? await db().superAdminResetRequest.findUnique({
         where: { cancelTokenHash: hashSecretToken(token) },

@@ -254,10 +254,30 @@ describe('the sign-in page notice', () => {
 });
 
 describe('GET /api/status', () => {
+  it('[ANONYMOUS] polling it changes nothing: a window due by the clock is announced by the periodic round alone', async () => {
+    const signIn = await newComponent('Sign-in');
+    await confirmedSubscribers(2);
+    const due = await windowAt(-60_000, HOUR, true, signIn.id);
+    const { GET } = await import('@/app/api/status/route');
+    const { runStatusRound } = await import('@/lib/status/maintenance-announcer');
+
+    const body = await (await GET(new Request('http://localhost/api/status'))).json();
+    // The summary still shows the window as running: state is worked out by the clock on read.
+    expect(body.maintenance.active).toMatchObject({ id: due.id });
+    expect(await db().maintenanceWindow.findUniqueOrThrow({ where: { id: due.id } })).toMatchObject({ startedAt: null, endedAt: null });
+    expect(await auditOf('STATUS_MAINTENANCE_STARTED', due.id)).toHaveLength(0);
+    expect(await db().statusAlertFanOut.count()).toBe(0);
+
+    expect(await runStatusRound(db())).toMatchObject({ announced: 1, alertsQueued: 2 });
+    expect((await db().maintenanceWindow.findUniqueOrThrow({ where: { id: due.id } })).startedAt).toEqual(expect.any(Date));
+    expect(await alertsOf('status-maintenance-started')).toBe(2);
+    expect(await runStatusRound(db())).toMatchObject({ announced: 0, alertsQueued: 0 });
+  });
+
   it('answers exactly the StatusSummary shape, with no-store', async () => {
     await newComponent('Sign-in');
     const { GET } = await import('@/app/api/status/route');
-    const response = await GET();
+    const response = await GET(new Request('http://localhost/api/status'));
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await response.json();
     expect(Object.keys(body).sort()).toEqual(['activeIncidents', 'components', 'generatedAt', 'maintenance', 'overall']);

@@ -11,7 +11,8 @@ import {
 } from '@/lib/status/fan-out-alert';
 import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
 import { requestStatusSubscription } from '@/lib/status/subscribe';
-import { subscriptionToken } from '@/lib/status/subscription-token';
+import { runStatusRound } from '@/lib/status/maintenance-announcer';
+import { confirmToken, unsubscribeToken } from '@/lib/status/subscription-token';
 import { uniqueSuffix } from '@/prisma/factories';
 import { IP, clearStatusData, confirmedSubscribers } from './status-support';
 
@@ -42,7 +43,7 @@ async function confirmationsTo(email: string) {
 
 function linkParams(text: string) {
   const url = new URL(/https?:\/\/\S+\/status\/subscribe\/confirm\?\S+/.exec(text)![0]);
-  return { id: url.searchParams.get('s')!, token: url.searchParams.get('t')! };
+  return { id: url.searchParams.get('s')!, link: { s: url.searchParams.get('s')!, e: url.searchParams.get('e')!, t: url.searchParams.get('t')! } };
 }
 
 beforeEach(clearStatusData);
@@ -66,12 +67,12 @@ describe('status alert subscriptions', () => {
     expect(await confirmationsTo(email)).toHaveLength(1);
     expect((await db().outboxMessage.findMany({ where: { toAddress: email.toUpperCase() } })).length).toBe(1);
 
-    const { id, token } = linkParams((await confirmationsTo(email))[0]!.textBody);
-    expect(await confirmStatusSubscription(id, token)).toBe(true);
+    const { id, link } = linkParams((await confirmationsTo(email))[0]!.textBody);
+    expect(await confirmStatusSubscription(link)).toBe('confirmed');
     answers.push(await requestStatusSubscription({ email }, IP));
     expect(await db().outboxMessage.count({ where: { template: 'status-subscription-confirm' } })).toBe(2);
 
-    expect(await unsubscribeStatusSubscriber(id, subscriptionToken(id, 'unsubscribe'))).toBe(true);
+    expect(await unsubscribeStatusSubscriber(id, unsubscribeToken(id))).toBe(true);
     answers.push(await requestStatusSubscription({ email }, IP));
     expect(await db().outboxMessage.count({ where: { template: 'status-subscription-confirm' } })).toBe(3);
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
@@ -104,11 +105,91 @@ describe('status alert subscriptions', () => {
   it('refuses a confirm or unsubscribe link with a wrong token, or with the other purpose’s token', async () => {
     const email = address();
     await requestStatusSubscription({ email }, IP);
-    const { id, token } = linkParams((await confirmationsTo(email))[0]!.textBody);
-    expect(await confirmStatusSubscription(id, subscriptionToken(id, 'unsubscribe'))).toBe(false);
-    expect(await confirmStatusSubscription(id, `${token.slice(0, -2)}AA`)).toBe(false);
-    expect(await unsubscribeStatusSubscriber(id, token)).toBe(false);
+    const { id, link } = linkParams((await confirmationsTo(email))[0]!.textBody);
+    expect(await confirmStatusSubscription({ ...link, t: unsubscribeToken(id) })).toBe('invalid');
+    expect(await confirmStatusSubscription({ ...link, t: `${link.t.slice(0, -2)}AA` })).toBe('invalid');
+    expect(await unsubscribeStatusSubscriber(id, link.t)).toBe(false);
     expect(await db().statusSubscriber.findUniqueOrThrow({ where: { id } })).toMatchObject({ confirmedAt: null, unsubscribedAt: null });
+  });
+});
+
+const DAY = 24 * 3_600_000;
+const daysFromNow = (days: number) => new Date(Date.now() + days * DAY);
+
+async function latestLink(email: string) {
+  const mails = await db().outboxMessage.findMany({ where: { toAddress: email, template: 'status-subscription-confirm' }, orderBy: { createdAt: 'asc' } });
+  return linkParams(mails.at(-1)!.textBody);
+}
+
+describe('unconfirmed subscriptions expire after 7 days', () => {
+  it('[ANONYMOUS] a confirm link older than 7 days says it expired, confirms nothing, and removes the row', async () => {
+    const email = address();
+    await requestStatusSubscription({ email }, IP);
+    const { id, link } = await latestLink(email);
+    expect(await confirmStatusSubscription(link, daysFromNow(7.001))).toBe('expired');
+    expect(await db().statusSubscriber.findUnique({ where: { id } })).toBeNull();
+    expect(await fanOut()).toBe(0);
+    // The link itself carries its age: with the row gone it still says "expired", never "confirmed".
+    expect(await confirmStatusSubscription(link, daysFromNow(30))).toBe('expired');
+    expect(await confirmStatusSubscription(link)).toBe('invalid');
+  });
+
+  it('[ANONYMOUS] a link of 6 days and 23 hours still confirms', async () => {
+    const email = address();
+    await requestStatusSubscription({ email }, IP);
+    const { id, link } = await latestLink(email);
+    expect(await confirmStatusSubscription(link, daysFromNow(6.95))).toBe('confirmed');
+    // Confirmed rows never expire, whatever the round's clock says.
+    expect((await runStatusRound(db(), daysFromNow(400))).expiredSubscriptionsRemoved).toBe(0);
+    expect(await db().statusSubscriber.findUniqueOrThrow({ where: { id } })).toMatchObject({ confirmedAt: expect.any(Date) });
+  });
+
+  it('asking again sends a fresh link; the old one still expires on its own date and does not remove the renewed row', async () => {
+    const email = address();
+    await requestStatusSubscription({ email }, IP);
+    const { id } = await latestLink(email);
+    const eightDaysAgo = daysFromNow(-8);
+    await db().statusSubscriber.update({ where: { id }, data: { confirmationSentAt: eightDaysAgo } });
+    const e = String(Math.floor(eightDaysAgo.getTime() / 1000));
+    const oldLink = { s: id, e, t: confirmToken(id, Number(e)) };
+
+    await requestStatusSubscription({ email }, IP);
+    const fresh = await latestLink(email);
+    expect(fresh.id).toBe(id);
+    expect(await confirmStatusSubscription(oldLink)).toBe('expired');
+    expect(await db().statusSubscriber.findUnique({ where: { id } })).not.toBeNull();
+    expect(await confirmStatusSubscription(fresh.link)).toBe('confirmed');
+  });
+
+  it('the periodic round removes unconfirmed rows whose link went out 7 days ago, and nothing else', async () => {
+    const row = (prefix: string, data: object) => {
+      const email = `${prefix}.${uniqueSuffix()}@example.com`;
+      return db().statusSubscriber.create({ data: { email, emailKey: email, ...data } });
+    };
+    const expired = await row('expired', { confirmationSentAt: daysFromNow(-7.01) });
+    const waiting = await row('waiting', { confirmationSentAt: daysFromNow(-6.9) });
+    const confirmed = await row('confirmed', { confirmationSentAt: daysFromNow(-90), confirmedAt: daysFromNow(-89) });
+    const gone = await row('gone', { confirmationSentAt: daysFromNow(-90), confirmedAt: daysFromNow(-89), unsubscribedAt: daysFromNow(-1) });
+
+    expect((await runStatusRound(db())).expiredSubscriptionsRemoved).toBe(1);
+    const left = (await db().statusSubscriber.findMany({ select: { id: true } })).map((r) => r.id).sort();
+    expect(left).toEqual([waiting.id, confirmed.id, gone.id].sort());
+    expect(left).not.toContain(expired.id);
+  });
+
+  it('asking again while the round removes the expired row still leaves a link that works', async () => {
+    for (let i = 0; i < 3; i++) {
+      const email = address();
+      await requestStatusSubscription({ email }, IP);
+      const { id } = await latestLink(email);
+      await db().statusSubscriber.update({ where: { id }, data: { confirmationSentAt: daysFromNow(-8) } });
+
+      await Promise.all([runStatusRound(db()), requestStatusSubscription({ email }, `198.51.100.${i}`)]);
+
+      const { link } = await latestLink(email);
+      expect(await confirmStatusSubscription(link)).toBe('confirmed');
+      expect(await db().statusSubscriber.count({ where: { emailKey: email.toLowerCase() } })).toBe(1);
+    }
   });
 });
 
@@ -129,7 +210,7 @@ describe('alert fan-out', () => {
     const subscribers = await db().statusSubscriber.findMany({ where: { email: { in: addresses.slice(0, 3) } } });
     for (const subscriber of subscribers) {
       const row = rows.find((r) => r.toAddress === subscriber.email)!;
-      const link = `/status/unsubscribe?s=${subscriber.id}&t=${subscriptionToken(subscriber.id, 'unsubscribe')}`;
+      const link = `/status/unsubscribe?s=${subscriber.id}&t=${unsubscribeToken(subscriber.id)}`;
       expect(row.textBody).toContain(link);
       expect(JSON.parse(row.headers!)).toMatchObject({ 'List-Unsubscribe': expect.stringContaining(link), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
       // No other subscriber's address or link is in anyone's copy.
@@ -141,8 +222,8 @@ describe('alert fan-out', () => {
     const [email] = await confirmedSubscribers(1);
     const subscriber = await db().statusSubscriber.findFirstOrThrow({ where: { email } });
     expect(await fanOut()).toBe(1);
-    await unsubscribeStatusSubscriber(subscriber.id, subscriptionToken(subscriber.id, 'unsubscribe'));
-    expect(await unsubscribeStatusSubscriber(subscriber.id, subscriptionToken(subscriber.id, 'unsubscribe'))).toBe(true);
+    await unsubscribeStatusSubscriber(subscriber.id, unsubscribeToken(subscriber.id));
+    expect(await unsubscribeStatusSubscriber(subscriber.id, unsubscribeToken(subscriber.id))).toBe(true);
     expect(await fanOut()).toBe(0);
   });
 

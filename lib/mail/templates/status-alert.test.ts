@@ -50,8 +50,9 @@ describe('status mail templates', () => {
     ]);
   });
 
-  it('the confirmation asks to confirm and carries no unsubscribe header', () => {
-    const mail = statusSubscriptionConfirmMail('a@example.com', '/status/subscribe/confirm?s=x&t=y');
+  it('the confirmation asks to confirm, says for how long the link works, and carries no unsubscribe header', () => {
+    const mail = statusSubscriptionConfirmMail('a@example.com', '/status/subscribe/confirm?s=x&t=y', 7);
+    expect(mail.text).toContain('confirm your subscription within 7 days');
     expect(mail.template).toBe('status-subscription-confirm');
     expect(mail.text).toContain('Confirm my subscription: http');
     expect(mail.text).toContain('/status/subscribe/confirm?s=x&t=y');

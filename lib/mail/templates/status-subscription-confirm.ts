@@ -2,12 +2,12 @@ import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
 /** Double opt-in: nothing is sent to the address until its owner follows this link. */
-export function statusSubscriptionConfirmMail(to: string, confirmPath: string): MailMessage {
+export function statusSubscriptionConfirmMail(to: string, confirmPath: string, validDays: number): MailMessage {
   const { subject, text, html } = renderMail({
     subject: 'Confirm your CareNotes status alerts',
     paragraphs: [
       'Someone, probably you, asked to get an e-mail when CareNotes has an incident or planned maintenance.',
-      'To start getting these alerts, confirm your subscription. If you did not ask for this, ignore this message: you will get nothing more.',
+      `To start getting these alerts, confirm your subscription within ${validDays} days. If you did not ask for this, ignore this message: you will get nothing more.`,
     ],
     action: { label: 'Confirm my subscription', url: absoluteUrl(confirmPath) },
     footer: [`Current status: ${absoluteUrl('/status')}`],

@@ -1,26 +1,48 @@
+// RFC 8058 one-click unsubscribe. This route MUST accept cross-site POSTs with no Origin header:
+// the mail provider's server sends them, not a browser on this site. The HMAC token in the URL
+// is the only credential, and all it can do is stop alerts to that one subscriber. A same-origin
+// check on state-changing requests must exempt exactly this route (POST /status/unsubscribe), and
+// nothing else: the unsubscribe page people see posts through a server action like every form.
+import { defineRoute, PUBLIC } from '@/lib/auth/guards';
+import { db } from '@/lib/db/client';
+import { clientIpFrom } from '@/lib/http/client-ip';
+import { RATE_LIMITS, checkRateLimit, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
 import { unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
 
 export const dynamic = 'force-dynamic';
 
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
 function linkOf(request: Request) {
   const url = new URL(request.url);
-  return { id: (url.searchParams.get('s') ?? '').slice(0, 64), token: (url.searchParams.get('t') ?? '').slice(0, 64) };
+  return { s: (url.searchParams.get('s') ?? '').slice(0, 64), t: (url.searchParams.get('t') ?? '').slice(0, 64) };
 }
 
-/** The link in every alert: one click unsubscribes, then shows where that leaves you. */
-export async function GET(request: Request) {
-  const { id, token } = linkOf(request);
-  const done = await unsubscribeStatusSubscriber(id, token);
-  const location = done ? '/status/unsubscribed' : '/status/unsubscribed?link=invalid';
-  return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
-}
+/**
+ * The link in every alert's body and List-Unsubscribe header. Opening it changes nothing (mail
+ * scanners open every link): it leads to the page that asks before it stops anything.
+ */
+export const GET = defineRoute('status-unsubscribe-link', PUBLIC, async (_actor, request) => {
+  const { s, t } = linkOf(request);
+  return new Response(null, { status: 303, headers: { Location: `/status/stop-alerts?${new URLSearchParams({ s, t })}`, ...NO_STORE } });
+});
 
-/** RFC 8058 one-click: a mail program POSTs `List-Unsubscribe=One-Click` to the List-Unsubscribe URL. */
-export async function POST(request: Request) {
-  const { id, token } = linkOf(request);
-  const done = await unsubscribeStatusSubscriber(id, token);
-  return new Response(done ? 'Unsubscribed.\n' : 'This unsubscribe link is not valid.\n', {
-    status: done ? 200 : 400,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
-}
+/** The mail program POSTs `List-Unsubscribe=One-Click` to the List-Unsubscribe URL. */
+export const POST = defineRoute(
+  'status-one-click-unsubscribe',
+  PUBLIC,
+  async (_actor, request) => {
+    const { s, t } = linkOf(request);
+    const ip = clientIpFrom(request.headers);
+    // A big mail provider POSTs for many subscribers from a few addresses, so only wrong links count
+    // against the token-page limit here; over it, the answer is the wrong link's.
+    const throttled = (await checkRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip)).limited;
+    const done = !throttled && (await unsubscribeStatusSubscriber(s, t));
+    if (!done && !throttled) await consumeRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip);
+    return new Response(done ? 'Unsubscribed.\n' : 'This unsubscribe link is not valid.\n', {
+      status: done ? 200 : 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', ...NO_STORE },
+    });
+  },
+  { crossSite: 'allowed' },
+);

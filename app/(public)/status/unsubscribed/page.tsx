@@ -4,17 +4,7 @@ import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Status alerts stopped', robots: { index: false } };
 
-export default publicPage(async function UnsubscribedPage({ searchParams }: { searchParams: Promise<{ link?: string }> }) {
-  if ((await searchParams).link === 'invalid') {
-    return (
-      <>
-        <h1>This link does not work</h1>
-        <p>
-          Copy the whole link from the e-mail and try again. <Link href="/status">Back to the status page</Link>
-        </p>
-      </>
-    );
-  }
+export default publicPage(function UnsubscribedPage() {
   return (
     <>
       <h1>You will get no more status alerts</h1>

@@ -2,14 +2,25 @@
 
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import type { ActionState } from '@/lib/auth/guards';
+import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
+import { requestClientIp } from '@/lib/http/client-ip';
+import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { confirmStatusSubscription } from '@/lib/status/manage-subscription';
+import type { ConfirmLinkProblem } from './link-problem';
 
-const confirmSchema = z.object({ s: z.string().max(64), t: z.string().max(64) });
+export type ConfirmState = ActionState & { problem?: ConfirmLinkProblem };
+
+const confirmSchema = z.object({ s: z.string().max(64), e: z.string().max(16), t: z.string().max(64) });
 
 /** Public: the HMAC in the link is the only credential. */
-export async function confirmSubscriptionAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const parsed = confirmSchema.safeParse(Object.fromEntries(formData));
-  if (parsed.success && (await confirmStatusSubscription(parsed.data.s, parsed.data.t))) redirect('/status/subscribed');
-  return { ok: false, message: 'This link does not work. Subscribe again on the status page to get a new one.' };
-}
+export const confirmSubscriptionAction = defineAction(
+  'status-confirm-subscription',
+  PUBLIC,
+  confirmSchema,
+  async (_actor, link): Promise<ConfirmState> => {
+    if (await tokenPageThrottled(await requestClientIp())) return { ok: false, problem: 'invalid' };
+    const outcome = await confirmStatusSubscription(link);
+    if (outcome === 'confirmed') redirect('/status/subscribed');
+    return { ok: false, problem: outcome };
+  },
+);

@@ -1,16 +1,16 @@
 'use client';
 
 import { useActionState } from 'react';
-import { ErrorSummary } from '@/components/ui/error-summary';
-import type { ActionState } from '@/lib/auth/guards';
-import { confirmSubscriptionAction } from './actions';
+import { confirmSubscriptionAction, type ConfirmState } from './actions';
+import { LinkProblem } from './link-problem';
 
-export function ConfirmForm({ subscriberId, token }: { subscriberId: string; token: string }) {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(confirmSubscriptionAction, { ok: false });
+export function ConfirmForm({ subscriberId, issuedAt, token }: { subscriberId: string; issuedAt: string; token: string }) {
+  const [state, formAction, pending] = useActionState<ConfirmState, FormData>(confirmSubscriptionAction, { ok: false });
+  if (state.problem) return <LinkProblem problem={state.problem} />;
   return (
     <form action={formAction}>
-      <ErrorSummary errors={state.message ? [{ message: state.message }] : []} />
       <input type="hidden" name="s" value={subscriberId} />
+      <input type="hidden" name="e" value={issuedAt} />
       <input type="hidden" name="t" value={token} />
       <button className="button" type="submit" disabled={pending}>
         Confirm my subscription

@@ -1,26 +1,32 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { requestClientIp } from '@/lib/http/client-ip';
+import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
+import { checkConfirmLink } from '@/lib/status/subscription-token';
 import { ConfirmForm } from './confirm-form';
+import { LinkProblem } from './link-problem';
 import { publicPage } from '@/lib/auth/guards';
 
-export const metadata: Metadata = { title: 'Confirm status alerts', robots: { index: false } };
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Confirm status alerts', referrer: 'no-referrer', robots: { index: false } };
+
+const param = (value: string | string[] | undefined) => (typeof value === 'string' ? value.slice(0, 64) : '');
 
 // Confirming takes a button press, not just opening the link: mail scanners that open every
-// link must not sign anyone up. (Unsubscribing, the other way round, happens on the first click.)
-export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: Promise<{ s?: string; t?: string }> }) {
-  const { s, t } = await searchParams;
+// link must not sign anyone up. Opening it only reads (and counts against the token-page limit).
+export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const query = await searchParams;
+  const link = { s: param(query.s), e: param(query.e), t: param(query.t) };
+  const check = (await tokenPageThrottled(await requestClientIp())) ? 'invalid' : checkConfirmLink(link);
   return (
     <>
       <h1>Confirm your status alerts</h1>
-      {s && t ? (
+      {check === 'valid' ? (
         <>
           <p>Confirm to get an e-mail when CareNotes has an incident or planned maintenance.</p>
-          <ConfirmForm subscriberId={s} token={t} />
+          <ConfirmForm subscriberId={link.s} issuedAt={link.e} token={link.t} />
         </>
       ) : (
-        <p>
-          This link is not complete. Copy the whole link from the e-mail, or <Link href="/status#subscribe">subscribe again</Link>.
-        </p>
+        <LinkProblem problem={check} />
       )}
     </>
   );

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { requestClientIp } from '@/lib/http/client-ip';
+import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { CancelForm } from './cancel-form';
@@ -12,7 +14,8 @@ export const metadata: Metadata = { title: 'Cancel a password reset request', re
 /** "This wasn't me": opening the link shows the request; only the button cancels it. */
 export default publicPage(async function CancelRequestPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const request = await getRequestForCancel(token);
+  // Throttled: the page for a link that no longer works (see tokenPageThrottled).
+  const request = (await tokenPageThrottled(await requestClientIp())) ? null : await getRequestForCancel(token);
   if (!request) {
     return (
       <>

@@ -1,0 +1,13 @@
+import Link from 'next/link';
+
+/** A wrong, incomplete or throttled unsubscribe link: one answer for all of them. */
+export function LinkDoesNotWork() {
+  return (
+    <div className="notice warning" role="status">
+      <p style={{ margin: 0 }}>
+        This link does not work. Copy the whole link from the e-mail and try again, or use the unsubscribe button of your mail
+        program. <Link href="/status">Back to the status page</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+import type { Page } from '@playwright/test';
+import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
+import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { confirmPath, unsubscribePath } from '@/lib/status/subscription-token';
+import { uniqueSuffix } from '@/prisma/factories';
+import { db, newStaffMember } from './support/data';
+import { expect, test } from './support/test';
+
+// Every page opened from a secret link counts GETs and POSTs per client address, and once over the
+// limit answers exactly as for a wrong link. The browser here always comes from 127.0.0.1, so each
+// test empties that address's bucket before and after: other specs open token pages too.
+const RULE = RATE_LIMITS.tokenPagePerAddress;
+const KEY = `${RULE.name}:127.0.0.1`;
+const NEW_PASSWORD = 'brass meadow lantern quietly';
+
+const counted = async () => (await db().rateLimitBucket.findUnique({ where: { key: KEY } }))?.count ?? 0;
+const emptyBucket = () => db().rateLimitBucket.deleteMany({ where: { key: KEY } });
+const fillBucket = () =>
+  db().rateLimitBucket.upsert({ where: { key: KEY }, create: { key: KEY, windowStart: new Date(), count: RULE.limit }, update: { windowStart: new Date(), count: RULE.limit } });
+const mainText = (page: Page) => page.locator('main').innerText();
+
+type TokenPage = {
+  name: string;
+  button: string;
+  /** The hidden field that carries the token to the server action. */
+  tokenField: string;
+  make: () => Promise<{ valid: string; wrong: string; wrongToken: string; used: () => Promise<boolean> }>;
+  fill?: (page: Page) => Promise<void>;
+};
+
+const wrongHmac = (token: string) => `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+
+const PAGES: TokenPage[] = [
+  {
+    name: 'the reset link page',
+    button: 'Set new password',
+    tokenField: 'token',
+    make: async () => {
+      const { user } = await newStaffMember();
+      const { token } = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+      const wrongToken = newSecretToken();
+      return {
+        valid: `/reset/${token}`,
+        wrong: `/reset/${wrongToken}`,
+        wrongToken,
+        used: async () => !!(await db().passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashSecretToken(token) } })).usedAt,
+      };
+    },
+    fill: async (page) => {
+      await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+      await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+    },
+  },
+  {
+    name: 'the “this wasn’t me” cancel page',
+    button: 'Cancel this request',
+    tokenField: 'token',
+    make: async () => {
+      const { agency, user } = await newStaffMember();
+      const token = newSecretToken();
+      const request = await db().superAdminResetRequest.create({
+        data: {
+          reference: `T${uniqueSuffix()}`.slice(0, 20),
+          providerCode: agency.code,
+          loginName: user.loginName,
+          fullName: 'Casey Morgan',
+          jobTitle: 'Director',
+          workEmail: 'casey@elsewhere.example',
+          workPhone: '+1 555 0100',
+          reason: 'Locked out.',
+          agencyId: agency.id,
+          userId: user.id,
+          cancelTokenHash: hashSecretToken(token),
+          expiresAt: new Date(Date.now() + 7 * 86_400_000),
+        },
+      });
+      const wrongToken = newSecretToken();
+      return {
+        valid: `/super-admin-reset/cancel/${token}`,
+        wrong: `/super-admin-reset/cancel/${wrongToken}`,
+        wrongToken,
+        used: async () => (await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state === 'CANCELLED',
+      };
+    },
+  },
+  {
+    name: 'the status subscription confirm page',
+    button: 'Confirm my subscription',
+    tokenField: 't',
+    make: async () => {
+      const email = `confirm.${uniqueSuffix()}@example.com`;
+      const subscriber = await db().statusSubscriber.create({ data: { email, emailKey: email } });
+      const valid = confirmPath(subscriber.id, new Date());
+      const wrongToken = wrongHmac(new URL(valid, 'http://x').searchParams.get('t')!);
+      return {
+        valid,
+        wrong: valid.replace(/t=[^&]+/, `t=${wrongToken}`),
+        wrongToken,
+        used: async () => !!(await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).confirmedAt,
+      };
+    },
+  },
+  {
+    name: 'the status unsubscribe page',
+    button: 'Stop status alerts',
+    tokenField: 't',
+    make: async () => {
+      const email = `stop.${uniqueSuffix()}@example.com`;
+      const subscriber = await db().statusSubscriber.create({ data: { email, emailKey: email, confirmedAt: new Date() } });
+      // The link in the alert, which leads to the page without changing anything.
+      const valid = unsubscribePath(subscriber.id);
+      const wrongToken = wrongHmac(new URL(valid, 'http://x').searchParams.get('t')!);
+      return {
+        valid,
+        wrong: valid.replace(/t=[^&]+/, `t=${wrongToken}`),
+        wrongToken,
+        used: async () => !!(await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt,
+      };
+    },
+  },
+];
+
+for (const tokenPage of PAGES) {
+  test(`[ANONYMOUS] ${tokenPage.name}: GET and POST both count; over the limit it answers exactly as for a wrong link; a right link works within it`, async ({
+    page,
+  }) => {
+    const link = await tokenPage.make();
+    const button = page.getByRole('button', { name: tokenPage.button });
+    // Answered: no button left at all (a pending one is renamed, e.g. "Saving…").
+    const answered = () => expect(page.locator('main button')).toHaveCount(0);
+    await emptyBucket();
+    try {
+      // A wrong link, opened: the answer to match, and one GET counted.
+      const wrongGet = await page.goto(link.wrong);
+      const wrongGetText = await mainText(page);
+      await expect(button).toHaveCount(0);
+      expect(await counted()).toBe(1);
+
+      // A wrong token posted from the right page (as a forged form would): the other answer to match.
+      await page.goto(link.valid);
+      await expect(button).toBeVisible();
+      expect(await counted()).toBe(2);
+      await tokenPage.fill?.(page);
+      await page.locator(`input[name="${tokenPage.tokenField}"]`).evaluate((input, value) => ((input as HTMLInputElement).value = value), link.wrongToken);
+      await button.click();
+      await answered();
+      const wrongPostText = await mainText(page);
+      expect(await counted()).toBe(3);
+      expect(await link.used()).toBe(false);
+
+      // Over the limit, the right link's page, then its button, answer as the wrong link did.
+      await page.goto(link.valid);
+      await expect(button).toBeVisible();
+      await fillBucket();
+      await tokenPage.fill?.(page);
+      await button.click();
+      await answered();
+      expect(await mainText(page)).toBe(wrongPostText);
+      expect(await link.used()).toBe(false);
+      const throttledGet = await page.goto(link.valid);
+      expect(throttledGet!.status()).toBe(wrongGet!.status());
+      expect(await mainText(page)).toBe(wrongGetText);
+      await expect(button).toHaveCount(0);
+
+      // Once the window is over, the same right link works.
+      await emptyBucket();
+      await page.goto(link.valid);
+      await tokenPage.fill?.(page);
+      await button.click();
+      await answered();
+      await expect.poll(link.used).toBe(true);
+    } finally {
+      await emptyBucket();
+    }
+  });
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { messageSchema, operatorTextSchema, titleSchema } from '@/lib/status/operator-input';
+
+const hex = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i));
+
+const C0 = range(0x00, 0x1f);
+const C1_AND_DEL = range(0x7f, 0x9f);
+// Lone surrogates, noncharacters and bidi overrides/isolates: none may reach a mail or the feed.
+const NEVER = ['\uD800', '\uDFFF', '\uFFFE', '\uFFFF', '\u202E', '\u2066', '\u2069'];
+
+describe('operator titles', () => {
+  it.each([...C0, ...C1_AND_DEL, ...NEVER, '\u200B', '\u200D', '\uFEFF', '\u2028', '\u2029'].map((c) => [hex(c), c]))(
+    'refuse %s inside the text, with a message that says what to do',
+    (_name, c) => {
+      // At either end, whitespace among them is trimmed away before the check, harmlessly.
+      for (const title of [`Sign-in${c}failing`, `a${c}${c}b`]) {
+        const result = titleSchema.safeParse(title);
+        expect(result.success, JSON.stringify(title)).toBe(false);
+        expect(result.error!.issues[0]!.message).toBe('Title contains a control or hidden character. Type it in rather than pasting it');
+      }
+    },
+  );
+
+  it('keep markup-looking text, quotes and emoji as typed (escaping is the renderers’ job)', () => {
+    for (const title of ['Sign-in <slow> & "failing" ]]> <![CDATA[x]]>', 'Ümlaut façade ✓ 😀', '&amp; &#0; &#x1;']) {
+      expect(titleSchema.parse(` ${title} `)).toBe(title);
+    }
+  });
+});
+
+describe('operator long texts', () => {
+  it('keep line breaks and tabs, and store a textarea’s CRLF as LF', () => {
+    expect(messageSchema.parse('First line\r\nSecond\tline\rThird\n\nFourth')).toBe('First line\nSecond\tline\nThird\n\nFourth');
+    expect(operatorTextSchema('Description', 2000).parse('  a\r\n  ')).toBe('a');
+  });
+
+  it.each([...C0.filter((c) => c !== '\t' && c !== '\n' && c !== '\r'), ...C1_AND_DEL, ...NEVER].map((c) => [hex(c), c]))(
+    'refuse %s',
+    (_name, c) => {
+      const result = messageSchema.safeParse(`Nobody can${c} sign in.`);
+      expect(result.success).toBe(false);
+      expect(result.error!.issues[0]!.message).toBe('Message contains a control or hidden character. Type it in rather than pasting it');
+    },
+  );
+
+  it('still ask for a message and bound its length', () => {
+    expect(messageSchema.safeParse(' \r\n ').error?.issues[0]?.message).toBe('Enter a message for the status page');
+    expect(messageSchema.safeParse('x'.repeat(5001)).error?.issues[0]?.message).toBe('Message must be 5000 characters or fewer');
+    expect(operatorTextSchema('Description', 2000).safeParse('x'.repeat(2001)).success).toBe(false);
+  });
+});
