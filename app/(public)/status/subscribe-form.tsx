@@ -27,6 +27,7 @@ export function SubscribeForm() {
         type="email"
         autoComplete="email"
         spellCheck={false}
+        defaultValue={state.ok ? undefined : state.values?.email}
         errors={errors}
       />
       <button className="button" type="submit" disabled={pending}>

@@ -1,10 +1,12 @@
 'use server';
 
-import { requestClientIp } from '@/lib/http/client-ip';
-import { cancelRequest, type CancelResult } from '@/lib/super-admin/cancel-request';
+import { z } from 'zod';
+import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
+import { cancelRequest } from '@/lib/super-admin/cancel-request';
 
-export type CancelFormState = CancelResult | { ok: false; message?: undefined };
+export type CancelFormState = ActionState;
 
-export async function cancelRequestAction(_previous: CancelFormState, formData: FormData): Promise<CancelFormState> {
-  return cancelRequest(String(formData.get('token') ?? '').slice(0, 64), await requestClientIp());
-}
+// Public: the link from the notice is the only credential.
+export const cancelRequestAction = defineAction('super-admin-cancel', PUBLIC, z.object({ token: z.string().max(128) }), async (_actor, input, { ip }): Promise<CancelFormState> =>
+  cancelRequest(input.token, ip),
+);
