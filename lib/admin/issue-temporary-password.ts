@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';

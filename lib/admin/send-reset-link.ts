@@ -1,3 +1,4 @@
+import 'server-only';
 import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { userIdSchema } from '@/lib/admin/unlock-user';
