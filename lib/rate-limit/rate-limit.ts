@@ -1,4 +1,7 @@
-import type { Db } from '@/lib/db/client';
+import type { Db, Tx } from '@/lib/db/client';
+
+/** A client or a transaction: a limit may be counted inside the change it guards. */
+type Counter = Pick<Db | Tx, 'rateLimitBucket'>;
 
 export type RateLimitRule = { name: string; limit: number; windowMs: number };
 
@@ -36,13 +39,13 @@ function stateOf(rule: RateLimitRule, bucket: { windowStart: Date; count: number
 }
 
 /** Whether the subject is over the limit, without counting anything. */
-export async function checkRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+export async function checkRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
   const bucket = await database.rateLimitBucket.findUnique({ where: { key: bucketKey(rule, subject) } });
   return stateOf(rule, bucket, new Date());
 }
 
 /** Counts one event against the subject and tells whether it is now over the limit. */
-export async function consumeRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+export async function consumeRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
   const key = bucketKey(rule, subject);
   const now = new Date();
   const windowOpenedAfter = new Date(now.getTime() - rule.windowMs);
@@ -61,4 +64,9 @@ export async function consumeRateLimit(database: Db, rule: RateLimitRule, subjec
   const bucket = await database.rateLimitBucket.findUnique({ where: { key } });
   const state = stateOf(rule, bucket, now);
   return { ...state, limited: (bucket?.count ?? 0) > rule.limit };
+}
+
+/** Gives back one event counted in advance (a sign-in counted before its password turned out right). */
+export async function refundRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<void> {
+  await database.rateLimitBucket.updateMany({ where: { key: bucketKey(rule, subject), count: { gt: 0 } }, data: { count: { decrement: 1 } } });
 }
