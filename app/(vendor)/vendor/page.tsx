@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
+import { listRecentSprayAlerts } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
 import { countDeadMessages } from '@/lib/mail/dead-letters';
 
@@ -10,6 +11,7 @@ export const metadata: Metadata = { title: 'Vendor workspace' };
 export default async function VendorHomePage() {
   const actor = await requirePageActor({ principal: 'vendor' }, '/vendor');
   const deadMail = actor.role === 'OPERATOR' ? await countDeadMessages(db()) : 0;
+  const sprays = actor.role === 'OPERATOR' ? await listRecentSprayAlerts() : [];
   return (
     <>
       <h1>Vendor workspace</h1>
@@ -38,6 +40,39 @@ export default async function VendorHomePage() {
               <code>npm run mail:dead</code> and queue them again with <code>npm run mail:dead -- --requeue all</code> once
               the mail server works.
             </p>
+          )}
+        </section>
+      )}
+      {actor.role === 'OPERATOR' && (
+        <section aria-labelledby="spray-heading">
+          <h2 id="spray-heading">Failed sign-ins across agencies</h2>
+          {sprays.length === 0 ? (
+            <p>No agency has alerted its administrators of many failing accounts in the last hour.</p>
+          ) : (
+            <table className="table" data-testid="spray-alerts">
+              <thead>
+                <tr>
+                  <th scope="col">Agency</th>
+                  <th scope="col">Since (UTC)</th>
+                  <th scope="col">Accounts</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Busiest addresses</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sprays.map((spray) => (
+                  <tr key={spray.agencyId}>
+                    <td>
+                      {spray.agencyName} ({spray.agencyCode})
+                    </td>
+                    <td>{spray.since.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                    <td>{spray.accounts}</td>
+                    <td>{spray.attempts}</td>
+                    <td>{spray.addresses.slice(0, 5).map((a) => `${a.ip} (${a.attempts})`).join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </section>
       )}

@@ -1,0 +1,20 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { bulkUnlockSchema, bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
+import { defineAction } from '@/lib/auth/guards';
+import { requestClientIp } from '@/lib/http/client-ip';
+
+export const bulkUnlockAction = defineAction('admin-bulk-unlock', ADMIN_ACCESS, bulkUnlockSchema, async (actor, input) => {
+  const result = await bulkUnlockUsers(actor, input, await requestClientIp());
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath('/admin');
+  const { unlocked, leftOwn } = result.value;
+  return {
+    ok: true,
+    message:
+      `${unlocked} account${unlocked === 1 ? ' is' : 's are'} unlocked. Passwords have not changed.` +
+      (leftOwn ? ' Your own account is locked too: ask another administrator to unlock it.' : ''),
+  };
+});
