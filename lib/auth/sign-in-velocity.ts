@@ -184,3 +184,13 @@ export async function listRecentSprayAlerts(now = new Date()): Promise<RecentSpr
     ];
   });
 }
+
+/** Velocity rows older than a day count for nothing: for the periodic pruning round (PRODUCT.md, "Running it"). */
+export async function pruneSignInVelocity(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - 24 * 60 * 60_000);
+  const [addresses, accounts] = await db().$transaction([
+    db().signInAddressFailure.deleteMany({ where: { lastFailedAt: { lt: before } } }),
+    db().signInFailingAccount.deleteMany({ where: { lastFailedAt: { lt: before } } }),
+  ]);
+  return addresses.count + accounts.count;
+}
