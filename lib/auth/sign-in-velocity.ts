@@ -1,5 +1,5 @@
 import { recordAudit } from '@/lib/audit/record';
-import { db, type Db, type Tx } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { signInSprayAlertMail } from '@/lib/mail/templates/sign-in-spray-alert';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -23,6 +23,7 @@ export function velocityKey(agencyId: string | null, codeKey: string, accountKey
 
 const addressRowKey = (k: VelocityKey) => `${k.agencyKey}/${k.ip}/${k.accountKey}`;
 const accountRowKey = (k: VelocityKey) => `${k.agencyKey}/${k.accountKey}`;
+const checkRowKey = (k: VelocityKey) => `${k.agencyKey}/${k.ip}`;
 
 /** Seconds an address must wait before its next sign-in into this agency, doubling per further account from 1 s up to 60 s. */
 export function slowingSeconds(distinctAccounts: number): number {
@@ -32,31 +33,38 @@ export function slowingSeconds(distinctAccounts: number): number {
 
 /**
  * How long this address must still wait before a password is checked for it in this agency; 0 when it may go on.
- * The wait runs from its last checked failure, so attempts refused meanwhile (which a person at the same
- * address may make too) do not push it further: a right password gets in once the wait is over.
+ * Counted: failures already known (a password checked and wrong, or a refusal for slowing), never attempts still
+ * in flight, so an office signing in at once is not slowed by its own successes. The wait runs from the last
+ * check, so refusals meanwhile (which a person at the same address may get too) do not push it further.
  */
-export async function slowingWait(database: Db, key: VelocityKey, now = new Date()): Promise<number> {
+export async function slowingWait(tx: Tx, key: VelocityKey, now = new Date()): Promise<number> {
   const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
-  const [accounts, last] = await Promise.all([
-    database.signInAddressFailure.count({ where: { agencyKey: key.agencyKey, ip: key.ip, lastFailedAt: { gt: since } } }),
-    database.signInAddressFailure.findFirst({
-      where: { agencyKey: key.agencyKey, ip: key.ip, lastCheckedAt: { gt: since } },
-      orderBy: { lastCheckedAt: 'desc' },
-      select: { lastCheckedAt: true },
-    }),
-  ]);
+  const accounts = await tx.signInAddressFailure.count({ where: { agencyKey: key.agencyKey, ip: key.ip, lastFailedAt: { gt: since } } });
+  const last = await tx.signInAddressCheck.findUnique({ where: { key: checkRowKey(key) }, select: { lastCheckedAt: true } });
   const seconds = slowingSeconds(accounts);
-  if (seconds === 0 || !last?.lastCheckedAt) return 0;
+  if (seconds === 0 || !last) return 0;
   return Math.max(0, Math.ceil((last.lastCheckedAt.getTime() + seconds * 1000 - now.getTime()) / 1000));
 }
 
-/** Counts one failed (or, `checked` false, refused) attempt for the address and for the agency's gauge. */
-export async function recordVelocityFailure(tx: Tx, key: VelocityKey, checked: boolean, now = new Date()): Promise<void> {
-  const lastCheckedAt = checked ? now : undefined;
+/**
+ * Takes the address's turn to have a password checked in this agency, in the transaction that read the wait.
+ * Parallel attempts from one address take turns on the address's rate-limit row first, so when the address is
+ * slowed only one of a burst finds the wait over.
+ */
+export async function claimCheck(tx: Tx, key: VelocityKey, now = new Date()): Promise<void> {
+  await tx.signInAddressCheck.upsert({
+    where: { key: checkRowKey(key) },
+    create: { key: checkRowKey(key), lastCheckedAt: now },
+    update: { lastCheckedAt: now },
+  });
+}
+
+/** Counts one failure (a wrong password, an account that cannot sign in, or a refusal for slowing) for the address and the agency. */
+export async function recordVelocityFailure(tx: Tx, key: VelocityKey, now = new Date()): Promise<void> {
   await tx.signInAddressFailure.upsert({
     where: { key: addressRowKey(key) },
-    create: { key: addressRowKey(key), ...key, attempts: 1, firstFailedAt: now, lastFailedAt: now, lastCheckedAt: lastCheckedAt ?? null },
-    update: { attempts: { increment: 1 }, lastFailedAt: now, ...(lastCheckedAt ? { lastCheckedAt } : {}) },
+    create: { key: addressRowKey(key), ...key, attempts: 1, firstFailedAt: now, lastFailedAt: now },
+    update: { attempts: { increment: 1 }, lastFailedAt: now },
   });
   await tx.signInFailingAccount.upsert({
     where: { key: accountRowKey(key) },
@@ -191,6 +199,7 @@ export async function pruneSignInVelocity(now = new Date()): Promise<number> {
   const [addresses, accounts] = await db().$transaction([
     db().signInAddressFailure.deleteMany({ where: { lastFailedAt: { lt: before } } }),
     db().signInFailingAccount.deleteMany({ where: { lastFailedAt: { lt: before } } }),
+    db().signInAddressCheck.deleteMany({ where: { lastCheckedAt: { lt: before } } }),
   ]);
   return addresses.count + accounts.count;
 }

@@ -4,6 +4,7 @@ import { isLocked } from '@/lib/auth/lockout';
 import { clearFailures, reserveAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
 import {
   checkSprayAlert,
+  claimCheck,
   forgetVelocityFailures,
   recordVelocityFailure,
   slowingWait,
@@ -136,34 +137,45 @@ async function attemptSignIn(
     return { ok: false, reason: 'THROTTLED' };
   }
 
-  // An address failing on many accounts of this agency waits between checks (README, "Slowing a
-  // spraying address"). The refusal checks no password and counts for that address in that agency only.
-  const wait = velocity ? await slowingWait(db(), velocity.key) : 0;
-  if (velocity && wait > 0) {
-    await db().$transaction(async (tx) => {
-      await recordVelocityFailure(tx, velocity.key, false);
-      await recordAudit(tx, { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
-    });
-    return { ok: false, reason: 'THROTTLED', retryAfterSeconds: wait };
-  }
-
-  // Every attempt past this point does the same work, whatever the account: one transaction that counts it
-  // for the address, the agency and the account (against no row when there is no account it may count on),
-  // one argon2id verify, one transaction to audit, two reads for the spray gauge. A right password gives
-  // the counts back. So no refusal answers sooner than another (README, "Equal work for every refusal").
-  const now = new Date();
-  const eligible = candidate !== null && candidate.active && !isLocked(candidate, now);
+  // Every attempt past the slowing does the same work, whatever the account: one transaction that counts it
+  // for the address and the account (against no row when there is no account it may count on), one argon2id
+  // verify, one transaction that audits the failure and counts it for the agency and the address, two reads for
+  // the spray gauge. A right password gives the counts back. So no refusal answers sooner than another
+  // (README, "Equal work for every refusal").
+  const eligible = candidate !== null && candidate.active && !isLocked(candidate, new Date());
   const reservation = await db().$transaction(async (tx) => {
-    await consumeRateLimit(tx, addressRule, ip);
-    if (velocity) await recordVelocityFailure(tx, velocity.key, true, now);
-    return reserveAttempt(tx, { kind: candidate?.kind ?? (velocity ? 'user' : 'vendor'), id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY }, now);
+    // First the address's own counter: its row lock makes parallel attempts from one address take turns
+    // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
+    if ((await consumeRateLimit(tx, addressRule, ip)).limited) return { throttled: 'address' as const };
+    const now = new Date();
+    if (velocity) {
+      // An address failing on many accounts of this agency waits between checks (README, "Slowing a
+      // spraying address"). The refusal checks no password and counts for that address in that agency only.
+      const wait = await slowingWait(tx, velocity.key, now);
+      if (wait > 0) {
+        await refundRateLimit(tx, addressRule, ip);
+        await recordVelocityFailure(tx, velocity.key, now);
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
+        return { throttled: 'slowed' as const, wait };
+      }
+      await claimCheck(tx, velocity.key, now);
+    }
+    const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
+    const reserved = await reserveAttempt(tx, { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY }, now);
+    return { throttled: null, ...reserved };
   });
+  if (reservation.throttled === 'address') {
+    await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
+    return { ok: false, reason: 'THROTTLED' };
+  }
+  if (reservation.throttled === 'slowed') return { ok: false, reason: 'THROTTLED', retryAfterSeconds: reservation.wait };
 
   const verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
 
   if (!verified) {
     const reason = !candidate ? 'unknown account' : !candidate.active ? 'account disabled' : reservation.counted ? 'wrong password' : 'account locked';
     await db().$transaction(async (tx) => {
+      if (velocity) await recordVelocityFailure(tx, velocity.key);
       await recordAudit(tx, {
         ...audit,
         action: 'SIGN_IN_FAILURE',
@@ -189,6 +201,7 @@ async function attemptSignIn(
   }
 
   const account = candidate!;
+  const now = new Date();
   // The right password: it was no failure, for the address, the agency or the account.
   const settle = async (tx: Tx, extra: { lastSignInAt?: Date; passwordHash?: string }) => {
     await clearFailures(tx, account.kind, account.id, extra);

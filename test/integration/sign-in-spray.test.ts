@@ -9,6 +9,7 @@ import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { listRecentSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
@@ -152,7 +153,7 @@ describe('slowing an address that fails across accounts of one agency', () => {
       expect(await signInAgencyUser({ providerCode: agency.code, loginName: `guess.${i}`, password: COMMON[0] }, ip!)).toEqual({ ok: false, reason: 'INVALID' });
     }
     // As if the last check were this instant: a loaded machine may take longer than the first 1 s wait per sign-in.
-    await db().signInAddressFailure.updateMany({ where: { agencyKey: agency.id, ip }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
     const slowed = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip!);
     expect(slowed).toMatchObject({ ok: false, reason: 'THROTTLED' });
     expect(slowed.ok === false && slowed.retryAfterSeconds).toBeGreaterThanOrEqual(1);
@@ -165,7 +166,7 @@ describe('slowing an address that fails across accounts of one agency', () => {
     expect(fancy).toMatchObject({ ok: false, reason: 'THROTTLED' });
 
     // Once the wait has passed (moved back in the database, not slept), the right password gets in.
-    await db().signInAddressFailure.updateMany({ where: { agencyKey: agency.id, ip }, data: { lastCheckedAt: new Date(Date.now() - 5 * 60_000) } });
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() - 5 * 60_000) } });
     expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip!)).ok).toBe(true);
   }, 120_000);
 
@@ -176,7 +177,7 @@ describe('slowing an address that fails across accounts of one agency', () => {
       const result = await signInAgencyUser({ providerCode: agency.code, loginName: name, password: COMMON[0] }, ip!);
       return result.ok ? 0 : (result.retryAfterSeconds ?? 0);
     };
-    const back = (ms: number) => db().signInAddressFailure.updateMany({ where: { agencyKey: agency.id, ip }, data: { lastCheckedAt: new Date(Date.now() - ms) } });
+    const back = (ms: number) => db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() - ms) } });
     for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) await wait(`a.${i}`);
     const waits: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -189,6 +190,40 @@ describe('slowing an address that fails across accounts of one agency', () => {
     const first = await wait('d.0');
     for (let i = 0; i < 10; i++) await wait('d.0');
     expect(await wait('d.0')).toBeLessThanOrEqual(first);
+  }, 120_000);
+});
+
+describe('bursts from one address', () => {
+  it('[ATTACKER] a slowed address sending 30 parallel guesses over 30 accounts gets one check when its wait is over', async () => {
+    const agency = await createAgency(db());
+    const [ip] = addresses(1);
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS + 3; i++) {
+      await signInAgencyUser({ providerCode: agency.code, loginName: `warmup.${i}`, password: COMMON[0] }, ip!);
+    }
+    // The wait (8 s or more by now) has just passed, as far as the database knows.
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() - 10 * 60_000 + 30_000) } });
+    const before = await db().auditEvent.count({ where: { agencyId: agency.id, ip, action: 'SIGN_IN_FAILURE' } });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signInAgencyUser({ providerCode: agency.code, loginName: `burst.${i}`, password: COMMON[0] }, ip!)),
+    );
+    const checked = (await db().auditEvent.count({ where: { agencyId: agency.id, ip, action: 'SIGN_IN_FAILURE' } })) - before;
+    expect(checked).toBe(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'THROTTLED')).toHaveLength(29);
+  }, 120_000);
+
+  it('[ATTACKER] a parallel burst at the per-address limit gets exactly the attempts left, in any agency', async () => {
+    const agencies = await Promise.all([createAgency(db()), createAgency(db())]);
+    const [ip] = addresses(1);
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, windowStart: new Date(), count: rule.limit - 3 } });
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        signInAgencyUser({ providerCode: agencies[i % 2]!.code, loginName: `limit.${i % 4}`, password: COMMON[0] }, ip!),
+      ),
+    );
+    const checked = await db().auditEvent.count({ where: { ip, action: 'SIGN_IN_FAILURE' } });
+    expect(checked).toBe(3);
+    expect(results.filter((r) => !r.ok && r.reason === 'THROTTLED')).toHaveLength(13);
   }, 120_000);
 });
 

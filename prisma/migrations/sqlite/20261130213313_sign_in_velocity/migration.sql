@@ -6,8 +6,13 @@ CREATE TABLE "SignInAddressFailure" (
     "accountKey" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL,
     "firstFailedAt" DATETIME NOT NULL,
-    "lastFailedAt" DATETIME NOT NULL,
-    "lastCheckedAt" DATETIME
+    "lastFailedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "SignInAddressCheck" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "lastCheckedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
@@ -55,9 +60,6 @@ PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
 CREATE INDEX "SignInAddressFailure_agencyKey_ip_lastFailedAt_idx" ON "SignInAddressFailure"("agencyKey", "ip", "lastFailedAt");
-
--- CreateIndex
-CREATE INDEX "SignInAddressFailure_agencyKey_ip_lastCheckedAt_idx" ON "SignInAddressFailure"("agencyKey", "ip", "lastCheckedAt");
 
 -- CreateIndex
 CREATE INDEX "SignInAddressFailure_agencyKey_lastFailedAt_idx" ON "SignInAddressFailure"("agencyKey", "lastFailedAt");

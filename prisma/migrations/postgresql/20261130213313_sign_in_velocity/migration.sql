@@ -10,9 +10,16 @@ CREATE TABLE "SignInAddressFailure" (
     "attempts" INTEGER NOT NULL,
     "firstFailedAt" TIMESTAMP(3) NOT NULL,
     "lastFailedAt" TIMESTAMP(3) NOT NULL,
-    "lastCheckedAt" TIMESTAMP(3),
 
     CONSTRAINT "SignInAddressFailure_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
+CREATE TABLE "SignInAddressCheck" (
+    "key" TEXT NOT NULL,
+    "lastCheckedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SignInAddressCheck_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateTable
@@ -38,9 +45,6 @@ CREATE TABLE "SignInSprayAlert" (
 
 -- CreateIndex
 CREATE INDEX "SignInAddressFailure_agencyKey_ip_lastFailedAt_idx" ON "SignInAddressFailure"("agencyKey", "ip", "lastFailedAt");
-
--- CreateIndex
-CREATE INDEX "SignInAddressFailure_agencyKey_ip_lastCheckedAt_idx" ON "SignInAddressFailure"("agencyKey", "ip", "lastCheckedAt");
 
 -- CreateIndex
 CREATE INDEX "SignInAddressFailure_agencyKey_lastFailedAt_idx" ON "SignInAddressFailure"("agencyKey", "lastFailedAt");
