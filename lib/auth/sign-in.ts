@@ -56,6 +56,9 @@ type Candidate = {
 /** Agency sign-ins are counted per agency and per address in it; vendor sign-ins have no agency. */
 type Velocity = { key: VelocityKey; agency: SprayAgency } | null;
 
+/** Attempts from one address queue on its rate-limit row (counted, given back), holding pool connections: allow more than the default 2 s to get one. */
+const ADDRESS_TURN = { maxWait: 10_000, timeout: 15_000 };
+
 /** An agency id no row has: an unknown provider code still costs the user lookup a known one costs. */
 const NO_AGENCY = '~no-agency~';
 
@@ -138,12 +141,12 @@ async function attemptSignIn(
   }
 
   // Every attempt past the slowing does the same work, whatever the account: one transaction that counts it
-  // for the address and the account (against no row when there is no account it may count on), one argon2id
-  // verify, one transaction that audits the failure and counts it for the agency and the address, two reads for
+  // for the address, one that counts it for the account (against no row when there is no account it may
+  // count on), one argon2id verify, one transaction that audits the failure and counts it for the agency and the address, two reads for
   // the spray gauge. A right password gives the counts back. So no refusal answers sooner than another
   // (README, "Equal work for every refusal").
   const eligible = candidate !== null && candidate.active && !isLocked(candidate, new Date());
-  const reservation = await db().$transaction(async (tx) => {
+  const turn = await db().$transaction(async (tx) => {
     // First the address's own counter: its row lock makes parallel attempts from one address take turns
     // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
     if ((await consumeRateLimit(tx, addressRule, ip)).limited) return { throttled: 'address' as const };
@@ -160,15 +163,18 @@ async function attemptSignIn(
       }
       await claimCheck(tx, velocity.key, now);
     }
-    const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
-    const reserved = await reserveAttempt(tx, { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY }, now);
-    return { throttled: null, ...reserved };
-  });
-  if (reservation.throttled === 'address') {
+    return { throttled: null };
+  }, ADDRESS_TURN);
+  if (turn.throttled === 'address') {
     await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
     return { ok: false, reason: 'THROTTLED' };
   }
-  if (reservation.throttled === 'slowed') return { ok: false, reason: 'THROTTLED', retryAfterSeconds: reservation.wait };
+  if (turn.throttled === 'slowed') return { ok: false, reason: 'THROTTLED', retryAfterSeconds: turn.wait };
+
+  // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
+  const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
+  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY };
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
 
   const verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
 
@@ -218,7 +224,7 @@ async function attemptSignIn(
         outcome: 'FAILURE',
         details: { reason: 'temporary password expired' },
       });
-    });
+    }, ADDRESS_TURN);
     return { ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' };
   }
 
@@ -241,6 +247,6 @@ async function attemptSignIn(
       details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null },
     });
     return session.id;
-  });
+  }, ADDRESS_TURN);
   return { ok: true, sessionId };
 }
