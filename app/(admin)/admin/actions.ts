@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { bulkUnlockSchema, bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
 import { defineAction } from '@/lib/auth/guards';
@@ -9,7 +8,7 @@ import { requestClientIp } from '@/lib/http/client-ip';
 export const bulkUnlockAction = defineAction('admin-bulk-unlock', ADMIN_ACCESS, bulkUnlockSchema, async (actor, input) => {
   const result = await bulkUnlockUsers(actor, input, await requestClientIp());
   if (!result.ok) return { ok: false, message: result.message };
-  revalidatePath('/admin');
+  // No revalidation here: it would take the banner, and this answer inside it, off the page before it is read.
   const { unlocked, leftOwn } = result.value;
   return {
     ok: true,
