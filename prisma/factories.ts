@@ -17,6 +17,7 @@ export type AgencyOverrides = Partial<{
   hardLockThreshold: number;
   minPasswordLength: number;
   passwordHistoryCount: number;
+  signInAlertThreshold: number;
 }>;
 
 export async function createAgency(database: Db, overrides: AgencyOverrides = {}) {

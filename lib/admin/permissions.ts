@@ -11,6 +11,8 @@ export const ADMIN_CAPABILITIES = {
   'users:reset-password': ADMINS,
   'users:send-reset-link': ADMINS,
   'users:unlock': ADMINS,
+  // Unlocks every account a spray locked in the last hour; each account under the rules of 'users:unlock'.
+  'users:bulk-unlock': ADMINS,
   'users:set-status': ADMINS,
   'users:change-role': SUPER_ADMINS,
   'policy:edit': SUPER_ADMINS,

@@ -13,6 +13,7 @@ export const POLICY_SELECT = {
   hardLockThreshold: true,
   temporaryPasswordHours: true,
   resetLinkHours: true,
+  signInAlertThreshold: true,
   onlySuperAdminsResetAdmins: true,
 } as const;
 

@@ -1,12 +1,14 @@
 import 'server-only';
 import { z } from 'zod';
-import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
+import { isLocked } from '@/lib/auth/lockout';
+import { clearFailures, reserveAttempt } from '@/lib/auth/password-attempt';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
-import { hashPassword, verifyPassword } from '@/lib/password/hash';
+import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -46,10 +48,14 @@ export async function changeOwnPassword(
     where: { id: actor.userId },
     select: {
       passwordHash: true,
+      lockedUntil: true,
+      hardLockedAt: true,
       loginName: true,
       displayName: true,
       email: true,
-      agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
+      agency: {
+        select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true, softLockThreshold: true, hardLockThreshold: true },
+      },
       passwordHistory: {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: POLICY_BOUNDS.passwordHistoryCount.max,
@@ -58,15 +64,40 @@ export async function changeOwnPassword(
     },
   });
 
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await recordAuditAlone(db(), {
-      ...audit,
-      action: 'PASSWORD_CHANGE_FAILURE',
-      outcome: 'FAILURE',
-      details: { reason: 'wrong current password' },
+  // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts):
+  // a stolen session cannot keep guessing here after sign-in would have locked the account.
+  const now = new Date();
+  const reservation = await db().$transaction((tx) =>
+    reserveAttempt(tx, { kind: 'user', id: isLocked(user, now) ? null : actor.userId, policy: user.agency }, now),
+  );
+  const verified = reservation.counted ? await verifyPassword(user.passwordHash, input.currentPassword) : await verifyDummy(input.currentPassword);
+  if (!verified) {
+    await db().$transaction(async (tx) => {
+      await recordAudit(tx, {
+        ...audit,
+        action: 'PASSWORD_CHANGE_FAILURE',
+        outcome: 'FAILURE',
+        details: reservation.counted
+          ? { reason: 'wrong current password', consecutiveFailures: reservation.failureCount }
+          : { reason: 'account locked' },
+      });
+      if (reservation.counted && (reservation.lock.hardLock || reservation.lock.lockedUntil)) {
+        await recordAudit(tx, {
+          ...audit,
+          actorType: 'SYSTEM',
+          actorId: null,
+          action: reservation.lock.hardLock ? 'ACCOUNT_HARD_LOCKED' : 'ACCOUNT_LOCKED',
+          outcome: 'SUCCESS',
+          details: { consecutiveFailures: reservation.failureCount, lockedUntil: reservation.lock.lockedUntil?.toISOString() ?? null, pathway: 'change-password' },
+        });
+      }
     });
+    if (!reservation.counted) {
+      return { ok: false, message: 'Your account is locked after too many wrong passwords. Try again later, or ask your provider administrator to unlock it.' };
+    }
     return fieldError('currentPassword', 'Your current password is not right. Type it again.');
   }
+  await db().$transaction((tx) => clearFailures(tx, 'user', actor.userId));
 
   const problems = checkNewPassword(
     input.newPassword,

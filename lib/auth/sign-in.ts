@@ -1,10 +1,21 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
-import { isLocked, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision } from '@/lib/auth/lockout';
+import { isLocked } from '@/lib/auth/lockout';
+import { clearFailures, reserveAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
+import {
+  checkSprayAlert,
+  claimCheck,
+  forgetVelocityFailures,
+  recordVelocityFailure,
+  slowingWait,
+  velocityKey,
+  type SprayAgency,
+  type VelocityKey,
+} from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
-import { checkRateLimit, consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { checkRateLimit, consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import {
   loginNameSchema,
   normalizeKey,
@@ -15,7 +26,8 @@ import {
 
 /** What the sign-in forms may tell a person. Everything else is INVALID: no enumeration. */
 export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'BAD_INPUT';
-export type SignInResult = { ok: true; sessionId: string } | { ok: false; reason: SignInFailure };
+/** THROTTLED may say when to try again (an address slowed in an agency); no other refusal says more than its reason. */
+export type SignInResult = { ok: true; sessionId: string } | { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
 
 export const agencySignInSchema = z.object({
   providerCode: providerCodeSchema,
@@ -28,12 +40,9 @@ export const vendorSignInSchema = z.object({
   password: signInPasswordSchema,
 });
 
-type PrincipalKind = 'user' | 'vendor';
-
 type Candidate = {
   kind: PrincipalKind;
   id: string;
-  agencyId: string | null;
   active: boolean;
   passwordHash: string;
   lockedUntil: Date | null;
@@ -44,36 +53,44 @@ type Candidate = {
   mustChangePassword: boolean;
 };
 
+/** Agency sign-ins are counted per agency and per address in it; vendor sign-ins have no agency. */
+type Velocity = { key: VelocityKey; agency: SprayAgency } | null;
+
+/** Attempts from one address queue on its rate-limit row (counted, given back), holding pool connections: allow more than the default 2 s to get one. */
+const ADDRESS_TURN = { maxWait: 10_000, timeout: 15_000 };
+
+/** An agency id no row has: an unknown provider code still costs the user lookup a known one costs. */
+const NO_AGENCY = '~no-agency~';
+
 export async function signInAgencyUser(input: unknown, ip: string): Promise<SignInResult> {
   const parsed = agencySignInSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: 'BAD_INPUT' };
   const { providerCode, loginName, password } = parsed.data;
+  const codeKey = normalizeKey(providerCode);
+  const loginKey = normalizeKey(loginName);
 
   const agency = await db().agency.findUnique({
-    where: { codeKey: normalizeKey(providerCode) },
-    select: { id: true, softLockThreshold: true, hardLockThreshold: true },
+    where: { codeKey },
+    select: { id: true, softLockThreshold: true, hardLockThreshold: true, signInAlertThreshold: true },
   });
-  const user = agency
-    ? await db().user.findUnique({
-        where: { agencyId_loginKey: { agencyId: agency.id, loginKey: normalizeKey(loginName) } },
-        select: {
-          id: true,
-          status: true,
-          passwordHash: true,
-          lockedUntil: true,
-          hardLockedAt: true,
-          sessionVersion: true,
-          mustChangePassword: true,
-          temporaryPasswordExpiresAt: true,
-        },
-      })
-    : null;
+  const user = await db().user.findUnique({
+    where: { agencyId_loginKey: { agencyId: agency?.id ?? NO_AGENCY, loginKey } },
+    select: {
+      id: true,
+      status: true,
+      passwordHash: true,
+      lockedUntil: true,
+      hardLockedAt: true,
+      sessionVersion: true,
+      mustChangePassword: true,
+      temporaryPasswordExpiresAt: true,
+    },
+  });
   const candidate: Candidate | null =
     agency && user
       ? {
           kind: 'user',
           id: user.id,
-          agencyId: agency.id,
           active: user.status === 'ACTIVE',
           passwordHash: user.passwordHash,
           lockedUntil: user.lockedUntil,
@@ -84,7 +101,8 @@ export async function signInAgencyUser(input: unknown, ip: string): Promise<Sign
           mustChangePassword: user.mustChangePassword,
         }
       : null;
-  return attemptSignIn(candidate, password, ip, agency?.id ?? null);
+  const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip), agency };
+  return attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity);
 }
 
 export async function signInVendorAccount(input: unknown, ip: string): Promise<SignInResult> {
@@ -95,16 +113,9 @@ export async function signInVendorAccount(input: unknown, ip: string): Promise<S
     select: { id: true, active: true, passwordHash: true, lockedUntil: true, hardLockedAt: true, sessionVersion: true },
   });
   const candidate: Candidate | null = account
-    ? {
-        kind: 'vendor',
-        ...account,
-        agencyId: null,
-        policy: VENDOR_POLICY,
-        temporaryPasswordExpiresAt: null,
-        mustChangePassword: false,
-      }
+    ? { kind: 'vendor', ...account, policy: VENDOR_POLICY, temporaryPasswordExpiresAt: null, mustChangePassword: false }
     : null;
-  return attemptSignIn(candidate, parsed.data.password, ip, null);
+  return attemptSignIn(candidate, parsed.data.password, ip, null, null);
 }
 
 async function attemptSignIn(
@@ -112,6 +123,7 @@ async function attemptSignIn(
   password: string,
   ip: string,
   agencyId: string | null,
+  velocity: Velocity,
 ): Promise<SignInResult> {
   const audit = {
     actorType: candidate?.kind === 'vendor' ? 'VENDOR' : candidate ? 'USER' : 'ANONYMOUS',
@@ -121,39 +133,62 @@ async function attemptSignIn(
     targetId: candidate?.id ?? null,
     ip,
   } as const;
+  const addressRule = RATE_LIMITS.signInFailuresPerAddress;
 
-  if ((await checkRateLimit(db(), RATE_LIMITS.signInFailuresPerAddress, ip)).limited) {
+  if ((await checkRateLimit(db(), addressRule, ip)).limited) {
     await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
     return { ok: false, reason: 'THROTTLED' };
   }
 
-  const refuse = async (reason: string): Promise<SignInResult> => {
-    // Same work as a real check, so a missing, disabled or locked account answers in the same time.
-    await verifyDummy(password);
-    await consumeRateLimit(db(), RATE_LIMITS.signInFailuresPerAddress, ip);
-    await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason } });
-    return { ok: false, reason: 'INVALID' };
-  };
+  // Every attempt past the slowing does the same work, whatever the account: one transaction that counts it
+  // for the address, one that counts it for the account (against no row when there is no account it may
+  // count on), one argon2id verify, one transaction that audits the failure and counts it for the agency and the address, two reads for
+  // the spray gauge. A right password gives the counts back. So no refusal answers sooner than another
+  // (README, "Equal work for every refusal").
+  const eligible = candidate !== null && candidate.active && !isLocked(candidate, new Date());
+  const turn = await db().$transaction(async (tx) => {
+    // First the address's own counter: its row lock makes parallel attempts from one address take turns
+    // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
+    if ((await consumeRateLimit(tx, addressRule, ip)).limited) return { throttled: 'address' as const };
+    const now = new Date();
+    if (velocity) {
+      // An address failing on many accounts of this agency waits between checks (README, "Slowing a
+      // spraying address"). The refusal checks no password and counts for that address in that agency only.
+      const wait = await slowingWait(tx, velocity.key, now);
+      if (wait > 0) {
+        await refundRateLimit(tx, addressRule, ip);
+        await recordVelocityFailure(tx, velocity.key, now);
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
+        return { throttled: 'slowed' as const, wait };
+      }
+      await claimCheck(tx, velocity.key, now);
+    }
+    return { throttled: null };
+  }, ADDRESS_TURN);
+  if (turn.throttled === 'address') {
+    await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
+    return { ok: false, reason: 'THROTTLED' };
+  }
+  if (turn.throttled === 'slowed') return { ok: false, reason: 'THROTTLED', retryAfterSeconds: turn.wait };
 
-  if (!candidate) return refuse('unknown account');
-  if (!candidate.active) return refuse('account disabled');
-  if (isLocked(candidate, new Date())) return refuse('account locked');
+  // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
+  const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
+  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY };
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
 
-  // The attempt is counted (and the lock set) before the password is checked, so a
-  // burst of parallel guesses gets at most `threshold` checks before the lock holds.
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, candidate));
-  if (!reservation) return refuse('account locked');
+  const verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
 
-  if (!(await verifyPassword(candidate.passwordHash, password))) {
-    await consumeRateLimit(db(), RATE_LIMITS.signInFailuresPerAddress, ip);
+  if (!verified) {
+    const reason = !candidate ? 'unknown account' : !candidate.active ? 'account disabled' : reservation.counted ? 'wrong password' : 'account locked';
     await db().$transaction(async (tx) => {
+      if (velocity) await recordVelocityFailure(tx, velocity.key);
       await recordAudit(tx, {
         ...audit,
         action: 'SIGN_IN_FAILURE',
         outcome: 'FAILURE',
-        details: { reason: 'wrong password', consecutiveFailures: reservation.failureCount },
+        details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason },
       });
-      if (reservation.lock.hardLock || reservation.lock.lockedUntil) {
+      if (reservation.counted && (reservation.lock.hardLock || reservation.lock.lockedUntil)) {
         await recordAudit(tx, {
           ...audit,
           actorType: 'SYSTEM',
@@ -167,31 +202,40 @@ async function attemptSignIn(
         });
       }
     });
+    if (velocity) await checkSprayAlert(velocity.agency, velocity.key);
     return { ok: false, reason: 'INVALID' };
   }
 
+  const account = candidate!;
   const now = new Date();
-  if (candidate.mustChangePassword && candidate.temporaryPasswordExpiresAt && candidate.temporaryPasswordExpiresAt <= now) {
+  // The right password: it was no failure, for the address, the agency or the account.
+  const settle = async (tx: Tx, extra: { lastSignInAt?: Date; passwordHash?: string }) => {
+    await clearFailures(tx, account.kind, account.id, extra);
+    await refundRateLimit(tx, addressRule, ip);
+    if (velocity) await forgetVelocityFailures(tx, velocity.key);
+  };
+
+  if (account.mustChangePassword && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt <= now) {
     await db().$transaction(async (tx) => {
-      await clearFailures(tx, candidate, {});
+      await settle(tx, {});
       await recordAudit(tx, {
         ...audit,
         action: 'SIGN_IN_FAILURE',
         outcome: 'FAILURE',
         details: { reason: 'temporary password expired' },
       });
-    });
+    }, ADDRESS_TURN);
     return { ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' };
   }
 
-  const rehash = needsRehash(candidate.passwordHash) ? await hashPassword(password) : null;
+  const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
   const sessionId = await db().$transaction(async (tx) => {
-    await clearFailures(tx, candidate, { lastSignInAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
+    await settle(tx, { lastSignInAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
     const session = await tx.authSession.create({
       data: {
-        userId: candidate.kind === 'user' ? candidate.id : null,
-        vendorAccountId: candidate.kind === 'vendor' ? candidate.id : null,
-        sessionVersion: candidate.sessionVersion,
+        userId: account.kind === 'user' ? account.id : null,
+        vendorAccountId: account.kind === 'vendor' ? account.id : null,
+        sessionVersion: account.sessionVersion,
         ip,
       },
       select: { id: true },
@@ -200,59 +244,9 @@ async function attemptSignIn(
       ...audit,
       action: 'SIGN_IN_SUCCESS',
       outcome: 'SUCCESS',
-      details: { temporaryPassword: candidate.mustChangePassword, passwordRehashed: rehash !== null },
+      details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null },
     });
     return session.id;
-  });
+  }, ADDRESS_TURN);
   return { ok: true, sessionId };
-}
-
-/** The columns the lockout uses, which users and vendor accounts share. */
-type LockoutTable = Pick<Tx['user'], 'updateMany' | 'findUniqueOrThrow' | 'update'>;
-
-function lockoutTable(tx: Tx, kind: PrincipalKind): LockoutTable {
-  // Both models carry the same lockout columns; only those are touched through this view.
-  return kind === 'user' ? tx.user : (tx.vendorAccount as unknown as LockoutTable);
-}
-
-async function reserveAttempt(
-  tx: Tx,
-  candidate: Candidate,
-): Promise<{ failureCount: number; lock: LockDecision } | null> {
-  const table = lockoutTable(tx, candidate.kind);
-  const now = new Date();
-  await table.updateMany({
-    where: { id: candidate.id, lastFailedSignInAt: { lt: new Date(now.getTime() - STREAK_RESET_MS) } },
-    data: { failedSignInCount: 0, firstFailedSignInAt: null },
-  });
-  // One conditional increment: attempts while locked are not counted, and concurrent
-  // attempts each see their own count (row lock on PostgreSQL, write lock on SQLite).
-  const counted = await table.updateMany({
-    where: { id: candidate.id, hardLockedAt: null, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
-    data: { failedSignInCount: { increment: 1 }, lastFailedSignInAt: now },
-  });
-  if (counted.count === 0) return null;
-  const row = await table.findUniqueOrThrow({
-    where: { id: candidate.id },
-    select: { failedSignInCount: true, firstFailedSignInAt: true },
-  });
-  const streakStart = row.firstFailedSignInAt ?? now;
-  const lock = lockAfterFailure(row.failedSignInCount, streakStart, now, candidate.policy);
-  await table.update({
-    where: { id: candidate.id },
-    data: {
-      firstFailedSignInAt: streakStart,
-      lockedUntil: lock.lockedUntil,
-      ...(lock.hardLock ? { hardLockedAt: now } : {}),
-    },
-  });
-  return { failureCount: row.failedSignInCount, lock };
-}
-
-/** The right password ends the streak, including the lock its own reservation set. */
-async function clearFailures(tx: Tx, candidate: Candidate, extra: { lastSignInAt?: Date; passwordHash?: string }) {
-  await lockoutTable(tx, candidate.kind).update({
-    where: { id: candidate.id },
-    data: { ...UNLOCKED, ...extra },
-  });
 }

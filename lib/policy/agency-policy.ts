@@ -8,6 +8,8 @@ export const POLICY_BOUNDS = {
   hardLockThreshold: { min: 10, max: 100, default: 20 },
   temporaryPasswordHours: { min: 1, max: 168, default: 72 },
   resetLinkHours: { min: 1, max: 24, default: 24 },
+  // Distinct accounts failing within 10 minutes before the admins hear of a spray.
+  signInAlertThreshold: { min: 3, max: 1000, default: 10 },
 } as const;
 
 type BoundedKey = keyof typeof POLICY_BOUNDS;
@@ -29,6 +31,7 @@ export const agencyPolicySchema = z
     hardLockThreshold: bounded('hardLockThreshold', 'failures before a lock that needs an admin'),
     temporaryPasswordHours: bounded('temporaryPasswordHours', 'temporary password lifetime in hours'),
     resetLinkHours: bounded('resetLinkHours', 'reset link lifetime in hours'),
+    signInAlertThreshold: bounded('signInAlertThreshold', 'number of accounts failing at once that alerts the admins'),
     // A form posts a ticked checkbox as "on" and an unticked one not at all.
     onlySuperAdminsResetAdmins: z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean()),
   })
@@ -46,6 +49,7 @@ export const DEFAULT_POLICY: AgencyPolicy = {
   hardLockThreshold: POLICY_BOUNDS.hardLockThreshold.default,
   temporaryPasswordHours: POLICY_BOUNDS.temporaryPasswordHours.default,
   resetLinkHours: POLICY_BOUNDS.resetLinkHours.default,
+  signInAlertThreshold: POLICY_BOUNDS.signInAlertThreshold.default,
   onlySuperAdminsResetAdmins: false,
 };
 

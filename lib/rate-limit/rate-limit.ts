@@ -1,4 +1,7 @@
-import type { Db } from '@/lib/db/client';
+import type { Db, Tx } from '@/lib/db/client';
+
+/** A client or a transaction: a limit may be counted inside the change it guards. */
+type Counter = Pick<Db | Tx, 'rateLimitBucket'>;
 
 export type RateLimitRule = { name: string; limit: number; windowMs: number };
 
@@ -38,7 +41,7 @@ function stateOf(rule: RateLimitRule, bucket: { windowStart: Date; count: number
 }
 
 /** Whether the subject is over the limit, without counting anything. */
-export async function checkRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+export async function checkRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
   const bucket = await database.rateLimitBucket.findUnique({ where: { key: bucketKey(rule, subject) } });
   return stateOf(rule, bucket, new Date());
 }
@@ -48,22 +51,23 @@ export async function checkRateLimit(database: Db, rule: RateLimitRule, subject:
  * must not each start it at 1 (a burst would then count as one): only an expired window is
  * restarted, by a conditional write, and of two creators the loser counts itself in the winner's.
  */
-async function openWindow(database: Db, key: string, now: Date, windowOpenedAfter: Date): Promise<void> {
+async function openWindow(database: Counter, key: string, now: Date, windowOpenedAfter: Date): Promise<void> {
   const restarted = await database.rateLimitBucket.updateMany({
     where: { key, windowStart: { lte: windowOpenedAfter } },
     data: { windowStart: now, count: 1 },
   });
   if (restarted.count === 1) return;
-  try {
-    await database.rateLimitBucket.create({ data: { key, windowStart: now, count: 1 } });
-  } catch (error) {
-    const joined = await database.rateLimitBucket.updateMany({ where: { key }, data: { count: { increment: 1 } } });
-    if (joined.count === 0) throw error;
-  }
+  // A native upsert (INSERT … ON CONFLICT): no failed insert, which would abort a surrounding
+  // PostgreSQL transaction.
+  await database.rateLimitBucket.upsert({
+    where: { key },
+    create: { key, windowStart: now, count: 1 },
+    update: { count: { increment: 1 } },
+  });
 }
 
 /** Counts one event against the subject and tells whether it is now over the limit. */
-export async function consumeRateLimit(database: Db, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+export async function consumeRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
   const key = bucketKey(rule, subject);
   const now = new Date();
   const windowOpenedAfter = new Date(now.getTime() - rule.windowMs);
@@ -76,4 +80,9 @@ export async function consumeRateLimit(database: Db, rule: RateLimitRule, subjec
   const bucket = await database.rateLimitBucket.findUnique({ where: { key } });
   const state = stateOf(rule, bucket, now);
   return { ...state, limited: (bucket?.count ?? 0) > rule.limit };
+}
+
+/** Gives back one event counted in advance (a sign-in counted before its password turned out right). */
+export async function refundRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<void> {
+  await database.rateLimitBucket.updateMany({ where: { key: bucketKey(rule, subject), count: { gt: 0 } }, data: { count: { decrement: 1 } } });
 }

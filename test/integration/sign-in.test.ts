@@ -181,7 +181,7 @@ describe('agency sign-in', () => {
     const { user, creds } = await agencyWithUser();
     await signInAgencyUser({ ...creds, password: WRONG }, freshIp());
     await signInAgencyUser(creds, freshIp());
-    const events = await db().auditEvent.findMany({ where: { targetId: user.id } });
+    const events = await db().auditEvent.findMany({ where: { targetId: user.id }, orderBy: { seq: 'asc' } });
     expect(events.map((e) => e.action)).toEqual(['SIGN_IN_FAILURE', 'SIGN_IN_SUCCESS']);
     const text = JSON.stringify(events);
     expect(text).not.toContain(PASSWORD);

@@ -2,8 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { requirePageActor } from '@/lib/auth/guards';
+import { BulkUnlockForm } from './bulk-unlock-form';
 
 export const metadata: Metadata = { title: 'Admin console' };
 
@@ -19,10 +22,12 @@ const FILTERS = [
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin');
   const query = userListQuerySchema.parse(await searchParams);
-  const [{ users, hasNextPage }, superAdmins] = await Promise.all([
+  const [{ users, hasNextPage }, superAdmins, failureLocks] = await Promise.all([
     listAgencyUsers(actor, query),
     countActiveSuperAdmins(actor.agencyId),
+    listFailureLocks(actor),
   ]);
+  const unlockable = failureLocks.filter((target) => canAdmin(actor, 'users:unlock', target).allowed).length;
   const pageLink = (page: number) => `/admin?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), filter: query.filter, sort: query.sort, page: String(page) })}`;
 
   return (
@@ -33,6 +38,19 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           Your agency has only one active super administrator. If that person is locked out, nobody in your agency can
           manage administrators. {actor.role === 'SUPER_ADMIN' ? 'Make a second person super administrator.' : 'Ask your super administrator to name a second one.'}
         </p>
+      )}
+      {failureLocks.length > 0 && (
+        <section className="notice warning" aria-labelledby="failure-locks-heading" data-testid="failure-locks-banner">
+          <h2 id="failure-locks-heading">
+            {failureLocks.length} account{failureLocks.length === 1 ? ' was' : 's were'} locked in the last hour by repeated failed sign-ins
+          </h2>
+          <p>
+            This can be someone guessing passwords across your agency. People whose passwords are right can sign in again once
+            unlocked; nobody’s password changes.
+          </p>
+          {canAdmin(actor, 'users:bulk-unlock').allowed && unlockable > 0 && <BulkUnlockForm count={unlockable} />}
+          {unlockable < failureLocks.length && <p>Your own account is among them: ask another administrator to unlock it.</p>}
+        </section>
       )}
       <h1>Users</h1>
       <form method="get" className="filters" role="search">

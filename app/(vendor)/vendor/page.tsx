@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
+import { listRecentSprayAlerts } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
 import { countDeadMessages } from '@/lib/mail/dead-letters';
 import { QUEUE_ALERT_EVERY_MS } from '@/lib/super-admin/alert-queue-health';
@@ -13,6 +14,7 @@ export default async function VendorHomePage() {
   const actor = await requirePageActor({ principal: 'vendor' }, '/vendor');
   const deadMail = actor.role === 'OPERATOR' ? await countDeadMessages(db()) : 0;
   const queue = actor.role === 'OPERATOR' ? await getQueueHealth(db()) : null;
+  const sprays = actor.role === 'OPERATOR' ? await listRecentSprayAlerts() : [];
   return (
     <>
       <h1>Vendor workspace</h1>
@@ -62,6 +64,39 @@ export default async function VendorHomePage() {
             Operators are mailed, at most every {QUEUE_ALERT_EVERY_MS / 3600_000} hours, when {QUEUE_ALERT_DEPTH} or more requests wait
             or the oldest has waited {QUEUE_ALERT_OLDEST_MS / 3600_000} hours.
           </p>
+        </section>
+      )}
+      {actor.role === 'OPERATOR' && (
+        <section aria-labelledby="spray-heading">
+          <h2 id="spray-heading">Failed sign-ins across agencies</h2>
+          {sprays.length === 0 ? (
+            <p>No agency has alerted its administrators of many failing accounts in the last hour.</p>
+          ) : (
+            <table className="table" data-testid="spray-alerts">
+              <thead>
+                <tr>
+                  <th scope="col">Agency</th>
+                  <th scope="col">Since (UTC)</th>
+                  <th scope="col">Accounts</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Busiest addresses</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sprays.map((spray) => (
+                  <tr key={spray.agencyId}>
+                    <td>
+                      {spray.agencyName} ({spray.agencyCode})
+                    </td>
+                    <td>{spray.since.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                    <td>{spray.accounts}</td>
+                    <td>{spray.attempts}</td>
+                    <td>{spray.addresses.slice(0, 5).map((a) => `${a.ip} (${a.attempts})`).join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
       )}
       <SignOutButton />

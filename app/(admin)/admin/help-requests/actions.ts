@@ -4,10 +4,9 @@ import { revalidatePath } from 'next/cache';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { handleHelpRequest, handleHelpRequestSchema } from '@/lib/admin/help-requests';
 import { defineAction } from '@/lib/auth/guards';
-import { requestClientIp } from '@/lib/http/client-ip';
 
-export const handleHelpRequestAction = defineAction('admin-handle-help-request', ADMIN_ACCESS, handleHelpRequestSchema, async (actor, input) => {
-  const result = await handleHelpRequest(actor, input, await requestClientIp());
+export const handleHelpRequestAction = defineAction('admin-handle-help-request', ADMIN_ACCESS, handleHelpRequestSchema, async (actor, input, { ip }) => {
+  const result = await handleHelpRequest(actor, input, ip);
   if (!result.ok) return { ok: false, message: result.message };
   revalidatePath('/admin/help-requests');
   return { ok: true, message: input.outcome === 'RESOLVED' ? 'Marked as resolved.' : 'Dismissed.' };

@@ -18,6 +18,7 @@ const SETTINGS = [
   { name: 'hardLockThreshold', label: 'Failed sign-ins in 24 hours before a lock only an admin can end', hint: `${b.hardLockThreshold.min} to ${b.hardLockThreshold.max}. Kept high so strangers cannot lock out your staff.` },
   { name: 'temporaryPasswordHours', label: 'Temporary password lifetime (hours)', hint: `${b.temporaryPasswordHours.min} to ${b.temporaryPasswordHours.max}` },
   { name: 'resetLinkHours', label: 'Reset link lifetime (hours)', hint: `${b.resetLinkHours.min} to ${b.resetLinkHours.max}` },
+  { name: 'signInAlertThreshold', label: 'Accounts failing to sign in within 10 minutes before admins are alerted', hint: `${b.signInAlertThreshold.min} to ${b.signInAlertThreshold.max}. At most one alert an hour.` },
 ] as const;
 
 export default async function PolicyPage() {

@@ -1,0 +1,18 @@
+'use server';
+
+import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { bulkUnlockSchema, bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
+import { defineAction } from '@/lib/auth/guards';
+
+export const bulkUnlockAction = defineAction('admin-bulk-unlock', ADMIN_ACCESS, bulkUnlockSchema, async (actor, input, { ip }) => {
+  const result = await bulkUnlockUsers(actor, input, ip);
+  if (!result.ok) return { ok: false, message: result.message };
+  // No revalidation here: it would take the banner, and this answer inside it, off the page before it is read.
+  const { unlocked, leftOwn } = result.value;
+  return {
+    ok: true,
+    message:
+      `${unlocked} account${unlocked === 1 ? ' is' : 's are'} unlocked. Passwords have not changed.` +
+      (leftOwn ? ' Your own account is locked too: ask another administrator to unlock it.' : ''),
+  };
+});

@@ -1,0 +1,48 @@
+import { DEMO_PASSWORD } from '@/prisma/seed';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db, TEST_PASSWORD } from './support/data';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+test('[PROVIDER_ADMIN] after a spray sees the banner and unlocks every locked account with one confirmation; [OPERATOR] sees the agency on /vendor', async ({ page, browser }) => {
+  const suffix = uniqueSuffix();
+  const agency = await createAgency(db(), { softLockThreshold: 3, signInAlertThreshold: 5, name: `Spray Home Care ${suffix}` });
+  const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'PROVIDER_ADMIN', email: `admin.${suffix}@spray.example` });
+  await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', email: `owner.${suffix}@spray.example` });
+  const staff = await Promise.all(Array.from({ length: 6 }, () => createUser(db(), agency.id, TEST_PASSWORD)));
+
+  // The spray, through the real sign-in use case: three common passwords per account, rotating addresses.
+  let n = 0;
+  for (const user of staff) {
+    for (const password of ['Password1234', 'Welcome2026!', 'Summer2026!!']) {
+      await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, `198.51.100.${++n}`);
+    }
+  }
+
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admin.loginName, password: TEST_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/admin');
+  const banner = page.getByTestId('failure-locks-banner');
+  await expect(banner.getByRole('heading')).toHaveText('6 accounts were locked in the last hour by repeated failed sign-ins');
+  // One confirmation: the box must be ticked.
+  await banner.getByRole('button', { name: 'Unlock all 6 accounts' }).click();
+  await expect(page.getByTestId('bulk-unlock-result')).toHaveCount(0);
+  await banner.getByLabel(/Yes, unlock these 6 accounts/).check();
+  await banner.getByRole('button', { name: 'Unlock all 6 accounts' }).click();
+  await expect(page.getByTestId('bulk-unlock-result')).toHaveText('6 accounts are unlocked. Passwords have not changed.');
+  await page.reload();
+  await expect(page.getByTestId('failure-locks-banner')).toHaveCount(0);
+  expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED', actorId: admin.id } })).toBe(6);
+
+  const operatorContext = await browser.newContext();
+  try {
+    const operator = await operatorContext.newPage();
+    await signInAsVendor(operator, { email: 'otto.operator@carenotes.example', password: DEMO_PASSWORD });
+    await expect(operator).toHaveURL(/\/vendor$/);
+    const row = operator.getByTestId('spray-alerts').getByRole('row', { name: new RegExp(agency.code) });
+    await expect(row).toContainText(`Spray Home Care ${suffix}`);
+    await expect(row).toContainText('198.51.100.');
+  } finally {
+    await operatorContext.close();
+  }
+});

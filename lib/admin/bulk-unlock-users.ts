@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { auditAdminRefusal, type AdminResult } from '@/lib/admin/admin-target';
+import { listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { canAdmin } from '@/lib/admin/permissions';
+import { recordAudit } from '@/lib/audit/record';
+import { lockedConditions, UNLOCKED } from '@/lib/auth/lockout';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+
+/** The one confirmation: a box the admin ticks. */
+export const bulkUnlockSchema = z.object({ confirm: z.literal('yes', { error: 'Tick the box to confirm' }) });
+
+/**
+ * Ends the locks a spray of failed sign-ins set within the last hour, in the actor's agency, never on the
+ * actor's own account. Each account is unlocked by a conditional update (still locked?) and audited on its own,
+ * so two admins at once unlock and audit each account once.
+ */
+export async function bulkUnlockUsers(
+  actor: AgencyActor,
+  _input: z.infer<typeof bulkUnlockSchema>,
+  ip: string,
+): Promise<AdminResult<{ unlocked: number; leftOwn: boolean }>> {
+  const decision = canAdmin(actor, 'users:bulk-unlock');
+  if (!decision.allowed) {
+    await auditAdminRefusal(actor, 'users:bulk-unlock', null, decision.reason, ip);
+    return { ok: false, message: decision.message };
+  }
+  const now = new Date();
+  const locked = await listFailureLocks(actor, now);
+  const allowed = locked.filter((target) => canAdmin(actor, 'users:unlock', target).allowed);
+  const leftOwn = allowed.length < locked.length;
+  const unlocked = await db().$transaction(async (tx) => {
+    let count = 0;
+    for (const target of allowed) {
+      const before = await tx.user.findUniqueOrThrow({
+        where: { id: target.id },
+        select: { failedSignInCount: true, hardLockedAt: true },
+      });
+      const done = await tx.user.updateMany({
+        where: { id: target.id, agencyId: actor.agencyId, OR: lockedConditions(now) },
+        data: UNLOCKED,
+      });
+      if (done.count === 0) continue;
+      count += 1;
+      await recordAudit(tx, {
+        actorType: 'USER',
+        actorId: actor.userId,
+        agencyId: actor.agencyId,
+        action: 'ADMIN_ACCOUNT_UNLOCKED',
+        targetType: 'User',
+        targetId: target.id,
+        ip,
+        outcome: 'SUCCESS',
+        details: { bulk: true, failuresCleared: before.failedSignInCount, wasHardLocked: before.hardLockedAt !== null },
+      });
+    }
+    return count;
+  });
+  return { ok: true, value: { unlocked, leftOwn } };
+}

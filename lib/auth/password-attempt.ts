@@ -1,0 +1,67 @@
+import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
+import type { Tx } from '@/lib/db/client';
+
+// The one per-account failure counter and lock. Every pathway that checks a password (sign-in, the
+// current password of a change) reserves its attempt here before it verifies, and clears the streak
+// here when the password was right, so guesses spread over several forms meet the same lock.
+
+export type PrincipalKind = 'user' | 'vendor';
+
+/** Whose attempt this is. `id` null (no such account, or one that may not sign in) does the same work against no row. */
+export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy };
+
+export type Reservation = { counted: true; failureCount: number; lock: LockDecision } | { counted: false };
+
+/** An id no row has: refusals run the reservation's statements against it, so they cost what a real one costs. */
+const NO_ACCOUNT = '~no-account~';
+
+/** The columns the lockout uses, which users and vendor accounts share. */
+type LockoutTable = Pick<Tx['user'], 'updateMany' | 'findUnique'>;
+
+function lockoutTable(tx: Tx, kind: PrincipalKind): LockoutTable {
+  // Both models carry the same lockout columns; only those are touched through this view.
+  return kind === 'user' ? tx.user : (tx.vendorAccount as unknown as LockoutTable);
+}
+
+/**
+ * Counts one attempt (and sets the lock when it reaches a threshold) before the password is checked, so
+ * a burst of parallel guesses gets at most `threshold` verifications. Not counted: attempts while locked.
+ * Always the same four statements, whether or not the subject is a real, unlocked account.
+ */
+export async function reserveAttempt(tx: Tx, subject: AttemptSubject, now = new Date()): Promise<Reservation> {
+  const table = lockoutTable(tx, subject.kind);
+  const id = subject.id ?? NO_ACCOUNT;
+  await table.updateMany({
+    where: { id, lastFailedSignInAt: { lt: new Date(now.getTime() - STREAK_RESET_MS) } },
+    data: { failedSignInCount: 0, firstFailedSignInAt: null },
+  });
+  // One conditional increment: concurrent attempts each see their own count
+  // (row lock on PostgreSQL, write lock on SQLite).
+  const increment = await table.updateMany({
+    where: { id, hardLockedAt: null, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+    data: { failedSignInCount: { increment: 1 }, lastFailedSignInAt: now },
+  });
+  const counted = increment.count === 1;
+  const row = await table.findUnique({
+    where: { id: counted ? id : NO_ACCOUNT },
+    select: { failedSignInCount: true, firstFailedSignInAt: true },
+  });
+  const failureCount = row?.failedSignInCount ?? 0;
+  const streakStart = row?.firstFailedSignInAt ?? now;
+  const lock = lockAfterFailure(failureCount, streakStart, now, subject.policy);
+  await table.updateMany({
+    where: { id: counted ? id : NO_ACCOUNT },
+    data: { firstFailedSignInAt: streakStart, lockedUntil: lock.lockedUntil, ...(lock.hardLock ? { hardLockedAt: now } : {}) },
+  });
+  return counted ? { counted, failureCount, lock } : { counted };
+}
+
+/** The right password ends the streak, including the lock its own reservation set. */
+export async function clearFailures(
+  tx: Tx,
+  kind: PrincipalKind,
+  id: string,
+  extra: { lastSignInAt?: Date; passwordHash?: string } = {},
+): Promise<void> {
+  await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
+}

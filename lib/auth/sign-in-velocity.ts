@@ -1,0 +1,205 @@
+import { recordAudit } from '@/lib/audit/record';
+import { db, type Tx } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { signInSprayAlertMail } from '@/lib/mail/templates/sign-in-spray-alert';
+import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+
+// Velocity of failed sign-ins per agency and per address within an agency (PRODUCT.md, "Under attack").
+// Rows live in the database so every instance sees the same figures.
+
+export const VELOCITY_WINDOW_MS = 10 * 60_000;
+export const ALERT_INTERVAL_MS = 60 * 60_000;
+/** An address failing on this many distinct accounts of one agency within the window is slowed. */
+export const SLOW_AFTER_ACCOUNTS = 5;
+export const MAX_SLOWING_SECONDS = 60;
+const ALERT_ADDRESSES = 20;
+
+/** Where an attempt lands: the agency (or the code typed when none has it), the login name typed, the address. */
+export type VelocityKey = { agencyKey: string; accountKey: string; ip: string };
+
+export function velocityKey(agencyId: string | null, codeKey: string, accountKey: string, ip: string): VelocityKey {
+  return { agencyKey: agencyId ?? `?${codeKey}`, accountKey, ip };
+}
+
+const addressRowKey = (k: VelocityKey) => `${k.agencyKey}/${k.ip}/${k.accountKey}`;
+const accountRowKey = (k: VelocityKey) => `${k.agencyKey}/${k.accountKey}`;
+const checkRowKey = (k: VelocityKey) => `${k.agencyKey}/${k.ip}`;
+
+/** Seconds an address must wait before its next sign-in into this agency, doubling per further account from 1 s up to 60 s. */
+export function slowingSeconds(distinctAccounts: number): number {
+  if (distinctAccounts < SLOW_AFTER_ACCOUNTS) return 0;
+  return Math.min(2 ** Math.min(distinctAccounts - SLOW_AFTER_ACCOUNTS, 16), MAX_SLOWING_SECONDS);
+}
+
+/**
+ * How long this address must still wait before a password is checked for it in this agency; 0 when it may go on.
+ * Counted: failures already known (a password checked and wrong, or a refusal for slowing), never attempts still
+ * in flight, so an office signing in at once is not slowed by its own successes. The wait runs from the last
+ * check, so refusals meanwhile (which a person at the same address may get too) do not push it further.
+ */
+export async function slowingWait(tx: Tx, key: VelocityKey, now = new Date()): Promise<number> {
+  const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
+  const accounts = await tx.signInAddressFailure.count({ where: { agencyKey: key.agencyKey, ip: key.ip, lastFailedAt: { gt: since } } });
+  const last = await tx.signInAddressCheck.findUnique({ where: { key: checkRowKey(key) }, select: { lastCheckedAt: true } });
+  const seconds = slowingSeconds(accounts);
+  if (seconds === 0 || !last) return 0;
+  return Math.max(0, Math.ceil((last.lastCheckedAt.getTime() + seconds * 1000 - now.getTime()) / 1000));
+}
+
+/**
+ * Takes the address's turn to have a password checked in this agency, in the transaction that read the wait.
+ * Parallel attempts from one address take turns on the address's rate-limit row first, so when the address is
+ * slowed only one of a burst finds the wait over.
+ */
+export async function claimCheck(tx: Tx, key: VelocityKey, now = new Date()): Promise<void> {
+  await tx.signInAddressCheck.upsert({
+    where: { key: checkRowKey(key) },
+    create: { key: checkRowKey(key), lastCheckedAt: now },
+    update: { lastCheckedAt: now },
+  });
+}
+
+/** Counts one failure (a wrong password, an account that cannot sign in, or a refusal for slowing) for the address and the agency. */
+export async function recordVelocityFailure(tx: Tx, key: VelocityKey, now = new Date()): Promise<void> {
+  await tx.signInAddressFailure.upsert({
+    where: { key: addressRowKey(key) },
+    create: { key: addressRowKey(key), ...key, attempts: 1, firstFailedAt: now, lastFailedAt: now },
+    update: { attempts: { increment: 1 }, lastFailedAt: now },
+  });
+  await tx.signInFailingAccount.upsert({
+    where: { key: accountRowKey(key) },
+    create: { key: accountRowKey(key), agencyKey: key.agencyKey, lastFailedAt: now },
+    update: { lastFailedAt: now },
+  });
+}
+
+/**
+ * The right password was typed: this account's failures from this address, and the account in the agency's
+ * gauge, no longer count. An office where many people mistype and then get in is neither slowed nor reported.
+ */
+export async function forgetVelocityFailures(tx: Tx, key: VelocityKey): Promise<void> {
+  await tx.signInAddressFailure.deleteMany({ where: { key: addressRowKey(key) } });
+  await tx.signInFailingAccount.deleteMany({ where: { key: accountRowKey(key) } });
+}
+
+export type SprayAgency = { id: string; signInAlertThreshold: number } | null;
+
+/**
+ * After a failure: when distinct accounts failing in the agency within the window reach its threshold, alert its
+ * admins, at most once an hour. Every failure runs the same two reads, whatever the account was; only a
+ * threshold crossing writes, and a conditional write on the alert's `sentAt` lets exactly one through.
+ */
+export async function checkSprayAlert(agency: SprayAgency, key: VelocityKey, now = new Date()): Promise<boolean> {
+  const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
+  const [alert, accounts] = await Promise.all([
+    db().signInSprayAlert.findUnique({ where: { agencyId: agency?.id ?? key.agencyKey }, select: { sentAt: true } }),
+    db().signInFailingAccount.count({ where: { agencyKey: key.agencyKey, lastFailedAt: { gt: since } } }),
+  ]);
+  const threshold = agency?.signInAlertThreshold ?? POLICY_BOUNDS.signInAlertThreshold.default;
+  if (!agency || accounts < threshold) return false;
+  if (alert && alert.sentAt.getTime() > now.getTime() - ALERT_INTERVAL_MS) return false;
+  try {
+    return await db().$transaction((tx) => sendSprayAlert(tx, agency.id, now));
+  } catch (error) {
+    // Another instance created the alert row first: it sends this hour's alert.
+    if ((error as { code?: string }).code === 'P2002') return false;
+    throw error;
+  }
+}
+
+async function sendSprayAlert(tx: Tx, agencyId: string, now: Date): Promise<boolean> {
+  const hourAgo = new Date(now.getTime() - ALERT_INTERVAL_MS);
+  const figures = await sprayFigures(tx, agencyId, hourAgo);
+  const data = { sentAt: now, since: figures.since, accounts: figures.accounts, attempts: figures.attempts, addresses: JSON.stringify(figures.addresses) };
+  // The claim: only one of several parallel failures moves sentAt past the hour (or creates the row).
+  const claimed = await tx.signInSprayAlert.updateMany({ where: { agencyId, sentAt: { lte: hourAgo } }, data });
+  if (claimed.count === 0) {
+    if (await tx.signInSprayAlert.findUnique({ where: { agencyId }, select: { agencyId: true } })) return false;
+    await tx.signInSprayAlert.create({ data: { agencyId, ...data } });
+  }
+  const agency = await tx.agency.findUniqueOrThrow({ where: { id: agencyId }, select: { name: true, code: true } });
+  const admins = await tx.user.findMany({
+    where: { agencyId, role: { in: ['PROVIDER_ADMIN', 'SUPER_ADMIN'] }, status: 'ACTIVE', email: { not: null } },
+    select: { email: true, displayName: true },
+  });
+  for (const admin of admins) {
+    await enqueueMail(tx, signInSprayAlertMail({ email: admin.email!, displayName: admin.displayName, agencyName: agency.name }, figures, now));
+  }
+  await recordAudit(tx, {
+    actorType: 'SYSTEM',
+    actorId: null,
+    agencyId,
+    action: 'SIGN_IN_SPRAY_ALERTED',
+    targetType: 'Agency',
+    targetId: agencyId,
+    ip: null,
+    outcome: 'SUCCESS',
+    details: { accounts: figures.accounts, attempts: figures.attempts, addresses: figures.addresses.length, since: figures.since.toISOString(), mailed: admins.length },
+  });
+  return true;
+}
+
+export type SprayFigures = { since: Date; accounts: number; attempts: number; addresses: { ip: string; attempts: number }[] };
+
+async function sprayFigures(tx: Tx, agencyKey: string, after: Date): Promise<SprayFigures> {
+  const where = { agencyKey, lastFailedAt: { gt: after } };
+  const [totals, accounts, byAddress] = await Promise.all([
+    tx.signInAddressFailure.aggregate({ where, _sum: { attempts: true }, _min: { firstFailedAt: true } }),
+    tx.signInFailingAccount.count({ where }),
+    tx.signInAddressFailure.groupBy({
+      by: ['ip'],
+      where,
+      _sum: { attempts: true },
+      orderBy: { _sum: { attempts: 'desc' } },
+      take: ALERT_ADDRESSES,
+    }),
+  ]);
+  return {
+    since: totals._min.firstFailedAt ?? after,
+    accounts,
+    attempts: totals._sum.attempts ?? 0,
+    addresses: byAddress.map((row) => ({ ip: row.ip, attempts: row._sum.attempts ?? 0 })),
+  };
+}
+
+export type RecentSprayAlert = { agencyId: string; agencyName: string; agencyCode: string } & SprayFigures & { sentAt: Date };
+
+/** Sprays alerted within the last hour, for the vendor's operators (figures only, no account names). */
+export async function listRecentSprayAlerts(now = new Date()): Promise<RecentSprayAlert[]> {
+  const alerts = await db().signInSprayAlert.findMany({
+    where: { sentAt: { gt: new Date(now.getTime() - ALERT_INTERVAL_MS) } },
+    orderBy: { sentAt: 'desc' },
+  });
+  const agencies = await db().agency.findMany({
+    where: { id: { in: alerts.map((a) => a.agencyId) } },
+    select: { id: true, name: true, code: true },
+  });
+  const byId = new Map(agencies.map((a) => [a.id, a]));
+  return alerts.flatMap((alert) => {
+    const agency = byId.get(alert.agencyId);
+    if (!agency) return [];
+    return [
+      {
+        agencyId: alert.agencyId,
+        agencyName: agency.name,
+        agencyCode: agency.code,
+        sentAt: alert.sentAt,
+        since: alert.since,
+        accounts: alert.accounts,
+        attempts: alert.attempts,
+        addresses: JSON.parse(alert.addresses) as { ip: string; attempts: number }[],
+      },
+    ];
+  });
+}
+
+/** Velocity rows older than a day count for nothing: for the periodic pruning round (PRODUCT.md, "Running it"). */
+export async function pruneSignInVelocity(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - 24 * 60 * 60_000);
+  const [addresses, accounts] = await db().$transaction([
+    db().signInAddressFailure.deleteMany({ where: { lastFailedAt: { lt: before } } }),
+    db().signInFailingAccount.deleteMany({ where: { lastFailedAt: { lt: before } } }),
+    db().signInAddressCheck.deleteMany({ where: { lastCheckedAt: { lt: before } } }),
+  ]);
+  return addresses.count + accounts.count;
+}

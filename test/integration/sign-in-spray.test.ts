@@ -1,0 +1,256 @@
+// PRODUCT.md, "Under attack": a spray over many accounts of one agency alerts its admins (at most hourly),
+// shows a banner with a bulk unlock in the console, and slows the failing addresses without stopping
+// people who sign in correctly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
+import { listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { verifyAuditChain } from '@/lib/audit/verify-chain';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { listRecentSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
+import { db } from '@/lib/db/client';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { createSmtpTransport } from '@/lib/mail/transport';
+import { deliverUntilEmpty } from '@/lib/mail/worker';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+
+const PASSWORD = 'granite willow seven parcel';
+const COMMON = ['Password1234', 'Welcome2026!', 'Summer2026!!'];
+let sink: SmtpSink;
+let ipBase = 0;
+/** A block of addresses of its own for each test, so no test's addresses fail in another's counts. */
+const addresses = (n: number) => {
+  const block = ++ipBase;
+  return Array.from({ length: n }, (_, i) => `10.${60 + block}.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+};
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  await sink.stop();
+});
+
+async function signedIn(user: { loginName: string }, code: string, ip: string): Promise<AgencyActor> {
+  const result = await signInAgencyUser({ providerCode: code, loginName: user.loginName, password: PASSWORD }, ip);
+  if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+  return (await resolveSession(result.sessionId)) as AgencyActor;
+}
+
+/** Runs the attempts `width` at a time, as a botnet would: many in flight at once. */
+async function inParallel<T>(jobs: (() => Promise<T>)[], width = 12): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < jobs.length; i += width) results.push(...(await Promise.all(jobs.slice(i, i + width).map((job) => job()))));
+  return results;
+}
+
+describe('a password spray over one agency', () => {
+  it('[ATTACKER] spraying common passwords from rotating addresses: one alert mail per admin, banner, bulk unlock, and a right password still gets in', async () => {
+    const suffix = uniqueSuffix();
+    const agency = await createAgency(db(), { softLockThreshold: 3, name: `Spray Care ${suffix}` });
+    const superAdmin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `owner.${suffix}@spray.example` });
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `admin.${suffix}@spray.example` });
+    const staff = await Promise.all(Array.from({ length: 24 }, () => createUser(db(), agency.id, PASSWORD)));
+    const bystander = await createUser(db(), agency.id, PASSWORD);
+    const pool = addresses(30);
+    const actor = await signedIn(admin, agency.code, '192.0.2.10');
+
+    // Every staff account and the acting admin's own, three common passwords each, from 30 rotating addresses.
+    const targets = [...staff, admin];
+    const attempts = targets.flatMap((user, u) =>
+      COMMON.map((password, p) => () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, pool[(u * 3 + p) % pool.length]!)),
+    );
+    const results = await inParallel(attempts);
+    expect(results.every((r) => !r.ok)).toBe(true);
+
+    // (a) one alert, mailed to each admin with an address, read back from a real SMTP server.
+    const alerts = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } });
+    expect(alerts).toHaveLength(1);
+    const queued = await db().outboxMessage.findMany({ where: { template: 'sign-in-spray-alert', toAddress: { endsWith: `.${suffix}@spray.example` } } });
+    expect(queued.map((m) => m.toAddress).sort()).toEqual([admin.email, superAdmin.email].sort());
+    await deliverUntilEmpty(db(), createSmtpTransport(sink.url));
+    const mail = await sink.waitFor((m) => m.to.includes(superAdmin.email!) && m.subject.includes('Many failed sign-ins'));
+    const stored = (await db().signInSprayAlert.findUniqueOrThrow({ where: { agencyId: agency.id } }));
+    expect(stored.accounts).toBeGreaterThanOrEqual(10);
+    expect(mail.text).toContain(`${stored.attempts} sign-in attempts failed on ${stored.accounts} different accounts`);
+    expect(mail.text).toMatch(/10\.\d+\.0\.\d+ \(\d+ attempts?\)/);
+    expect(mail.text).not.toContain(COMMON[0]);
+    // Operators see it on /vendor, figures only.
+    const seen = (await listRecentSprayAlerts()).find((s) => s.agencyId === agency.id);
+    expect(seen).toMatchObject({ agencyCode: agency.code, accounts: stored.accounts, attempts: stored.attempts });
+
+    // (b) the banner's data: every sprayed account is locked, the admin's own among them.
+    const locked = await listFailureLocks(actor);
+    expect(locked.map((u) => u.id).sort()).toEqual(targets.map((u) => u.id).sort());
+    const unlocked = await bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.10');
+    expect(unlocked).toEqual({ ok: true, value: { unlocked: staff.length, leftOwn: true } });
+    const audits = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } });
+    expect(audits.map((a) => a.targetId).sort()).toEqual(staff.map((u) => u.id).sort());
+    expect(audits.every((a) => a.actorId === admin.id && JSON.parse(a.details!).bulk === true)).toBe(true);
+    expect((await listFailureLocks(actor)).map((u) => u.id)).toEqual([admin.id]);
+
+    // (c) people with the right password get in, from an address that failed here.
+    expect((await signInAgencyUser({ providerCode: agency.code, loginName: bystander.loginName, password: PASSWORD }, pool[0]!)).ok).toBe(true);
+    expect((await signInAgencyUser({ providerCode: agency.code, loginName: staff[3]!.loginName, password: PASSWORD }, pool[4]!)).ok).toBe(true);
+    expect((await verifyAuditChain(db())).ok).toBe(true);
+  }, 180_000);
+
+  it('alerts at most once an hour per agency, even with every failure in parallel', async () => {
+    const suffix = uniqueSuffix();
+    const agency = await createAgency(db(), { signInAlertThreshold: 3 });
+    await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `owner.${suffix}@hourly.example` });
+    const pool = addresses(40);
+    const spray = (n: number, from: number) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          signInAgencyUser({ providerCode: agency.code, loginName: `nobody.${suffix}.${from + i}`, password: COMMON[0] }, pool[(from + i) % pool.length]!),
+        ),
+      );
+    await spray(20, 0);
+    await spray(20, 20);
+    const count = () => db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } });
+    const mails = () => db().outboxMessage.count({ where: { template: 'sign-in-spray-alert', toAddress: `owner.${suffix}@hourly.example` } });
+    expect(await count()).toBe(1);
+    expect(await mails()).toBe(1);
+    // An hour later, by the alert's own record, the next failure may alert again, once.
+    await db().signInSprayAlert.update({ where: { agencyId: agency.id }, data: { sentAt: new Date(Date.now() - 61 * 60_000) } });
+    await spray(10, 40);
+    expect(await count()).toBe(2);
+    expect(await mails()).toBe(2);
+  }, 120_000);
+
+  it('[OFFICE] 300 staff behind one address, many mistyping once: nobody is slowed, no alert', async () => {
+    const agency = await createAgency(db(), { signInAlertThreshold: 10 });
+    const office = addresses(1)[0]!;
+    const people = await Promise.all(Array.from({ length: 30 }, () => createUser(db(), agency.id, PASSWORD)));
+    for (const person of people) {
+      const creds = { providerCode: agency.code, loginName: person.loginName, password: PASSWORD };
+      expect(await signInAgencyUser({ ...creds, password: `${PASSWORD}x` }, office)).toEqual({ ok: false, reason: 'INVALID' });
+      expect((await signInAgencyUser(creds, office)).ok).toBe(true);
+    }
+    // 270 more sign in at once, straight away (same password hash, to spare 270 hashings in the setup).
+    const names = Array.from({ length: 270 }, (_, i) => `office.${uniqueSuffix()}.${i}`);
+    await db().user.createMany({
+      data: names.map((loginName) => ({ agencyId: agency.id, loginName, loginKey: loginName, displayName: loginName, passwordHash: people[0]!.passwordHash })),
+    });
+    const rest = names.map((loginName) => ({ loginName }));
+    const results = await inParallel(rest.map((p) => () => signInAgencyUser({ providerCode: agency.code, loginName: p.loginName, password: PASSWORD }, office)), 30);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } })).toBe(0);
+    expect(await db().signInAddressFailure.count({ where: { agencyKey: agency.id } })).toBe(0);
+  }, 180_000);
+});
+
+describe('slowing an address that fails across accounts of one agency', () => {
+  it('[ATTACKER] one address failing on distinct accounts is told to wait, without a password check, and only in that agency', async () => {
+    const agency = await createAgency(db());
+    const other = await createAgency(db());
+    const [ip] = addresses(1);
+    const user = await createUser(db(), agency.id, PASSWORD);
+    const elsewhere = await createUser(db(), other.id, PASSWORD);
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) {
+      expect(await signInAgencyUser({ providerCode: agency.code, loginName: `guess.${i}`, password: COMMON[0] }, ip!)).toEqual({ ok: false, reason: 'INVALID' });
+    }
+    // As if the last check were this instant: a loaded machine may take longer than the first 1 s wait per sign-in.
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
+    const slowed = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip!);
+    expect(slowed).toMatchObject({ ok: false, reason: 'THROTTLED' });
+    expect(slowed.ok === false && slowed.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    // No password was checked: the account's counter did not move.
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    // Same address, another agency: not slowed.
+    expect((await signInAgencyUser({ providerCode: other.code, loginName: elsewhere.loginName, password: PASSWORD }, ip!)).ok).toBe(true);
+    // Other encodings of the same agency and name meet the same slowing (NFKC, case, spaces).
+    const fancy = await signInAgencyUser({ providerCode: ` ${agency.code.toLowerCase()} `, loginName: ` GUESS.9 `, password: COMMON[1] }, ip!);
+    expect(fancy).toMatchObject({ ok: false, reason: 'THROTTLED' });
+
+    // Once the wait has passed (moved back in the database, not slept), the right password gets in.
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() - 5 * 60_000) } });
+    expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip!)).ok).toBe(true);
+  }, 120_000);
+
+  it('[ATTACKER] waits grow with each further account, and refused attempts do not restart the wait', async () => {
+    const agency = await createAgency(db());
+    const [ip] = addresses(1);
+    const wait = async (name: string) => {
+      const result = await signInAgencyUser({ providerCode: agency.code, loginName: name, password: COMMON[0] }, ip!);
+      return result.ok ? 0 : (result.retryAfterSeconds ?? 0);
+    };
+    const back = (ms: number) => db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() - ms) } });
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) await wait(`a.${i}`);
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      waits.push(await wait(`b.${i}`)); // refused: a new account name counts for the address
+      await back(10 * 60_000 - 60_000); // the wait has passed, the failures stay within 10 minutes
+      expect(await wait(`c.${i}`)).toBe(0); // checked (and failed)
+    }
+    expect(waits).toEqual([1, 4, 16, 60]);
+    // Hammering while slowed leaves the wait where the last checked failure put it.
+    const first = await wait('d.0');
+    for (let i = 0; i < 10; i++) await wait('d.0');
+    expect(await wait('d.0')).toBeLessThanOrEqual(first);
+  }, 120_000);
+});
+
+describe('bursts from one address', () => {
+  it('[ATTACKER] a slowed address sending 30 parallel guesses over 30 accounts gets one check when its wait is over', async () => {
+    const agency = await createAgency(db());
+    const [ip] = addresses(1);
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS + 3; i++) {
+      await signInAgencyUser({ providerCode: agency.code, loginName: `warmup.${i}`, password: COMMON[0] }, ip!);
+    }
+    // The wait (8 s or more by now) has just passed, as far as the database knows.
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() - 10 * 60_000 + 30_000) } });
+    const before = await db().auditEvent.count({ where: { agencyId: agency.id, ip, action: 'SIGN_IN_FAILURE' } });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signInAgencyUser({ providerCode: agency.code, loginName: `burst.${i}`, password: COMMON[0] }, ip!)),
+    );
+    const checked = (await db().auditEvent.count({ where: { agencyId: agency.id, ip, action: 'SIGN_IN_FAILURE' } })) - before;
+    expect(checked).toBe(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'THROTTLED')).toHaveLength(29);
+  }, 120_000);
+
+  it('[ATTACKER] a parallel burst at the per-address limit gets exactly the attempts left, in any agency', async () => {
+    const agencies = await Promise.all([createAgency(db()), createAgency(db())]);
+    const [ip] = addresses(1);
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, windowStart: new Date(), count: rule.limit - 3 } });
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        signInAgencyUser({ providerCode: agencies[i % 2]!.code, loginName: `limit.${i % 4}`, password: COMMON[0] }, ip!),
+      ),
+    );
+    const checked = await db().auditEvent.count({ where: { ip, action: 'SIGN_IN_FAILURE' } });
+    expect(checked).toBe(3);
+    expect(results.filter((r) => !r.ok && r.reason === 'THROTTLED')).toHaveLength(13);
+  }, 120_000);
+});
+
+describe('bulk unlock permissions', () => {
+  it('[STAFF] cannot bulk unlock; [PROVIDER_ADMIN] of another agency unlocks nothing here; two admins at once audit each account once', async () => {
+    const agency = await createAgency(db(), { softLockThreshold: 3 });
+    const other = await createAgency(db());
+    const adminA = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN' });
+    const adminB = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN' });
+    const staff = await createUser(db(), agency.id, PASSWORD);
+    const foreign = await createUser(db(), other.id, PASSWORD, { role: 'SUPER_ADMIN' });
+    const [ip] = addresses(1);
+    const actorA = await signedIn(adminA, agency.code, ip!);
+    const actorB = await signedIn(adminB, agency.code, ip!);
+    const staffActor = await signedIn(staff, agency.code, ip!);
+    const foreignActor = await signedIn(foreign, other.code, ip!);
+    const victims = await Promise.all(
+      Array.from({ length: 6 }, () => createUser(db(), agency.id, PASSWORD, { lockedUntil: new Date(Date.now() + 600_000), failedSignInCount: 3 })),
+    );
+    await db().user.updateMany({ where: { id: { in: victims.map((v) => v.id) } }, data: { lastFailedSignInAt: new Date() } });
+
+    expect(await bulkUnlockUsers(staffActor, { confirm: 'yes' }, ip!)).toMatchObject({ ok: false });
+    expect(await bulkUnlockUsers(foreignActor, { confirm: 'yes' }, ip!)).toEqual({ ok: true, value: { unlocked: 0, leftOwn: false } });
+    const [a, b] = await Promise.all([bulkUnlockUsers(actorA, { confirm: 'yes' }, ip!), bulkUnlockUsers(actorB, { confirm: 'yes' }, ip!)]);
+    expect((a.ok ? a.value.unlocked : 0) + (b.ok ? b.value.unlocked : 0)).toBe(victims.length);
+    const audits = await db().auditEvent.findMany({ where: { action: 'ADMIN_ACCOUNT_UNLOCKED', targetId: { in: victims.map((v) => v.id) } } });
+    expect(audits).toHaveLength(victims.length);
+    expect(await db().auditEvent.count({ where: { actorId: staff.id, action: 'ADMIN_ACTION_DENIED' } })).toBe(1);
+  });
+});
