@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db, newMemberOfDemoAgency, newStaffMember } from './support/data';
 import { E2E_BASE_URL, E2E_DATABASE_URL } from './support/env';
+import { clearSuperAdminRequestLimits } from './super-admin-support';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const GENERIC_REFUSAL = /The details you entered are not right/;
@@ -87,6 +88,7 @@ test.describe('with JavaScript off', () => {
   });
 
   test('[ANONYMOUS] files the super-admin reset form without JavaScript', async ({ page }) => {
+    await clearSuperAdminRequestLimits();
     await page.goto('/super-admin-reset');
     await page.getByLabel('Provider code').fill('SOLO-TX');
     await page.getByLabel('Login name').fill('olga.owner');

@@ -1,5 +1,6 @@
-import { headers } from 'next/headers';
-import { unstable_rethrow } from 'next/navigation';
+// With its extension: scripts and test runners load this module as plain Node.js ESM too.
+import { headers } from 'next/headers.js';
+import { unstable_rethrow } from 'next/navigation.js';
 
 // server.mjs overwrites these private headers on every request, whatever a client sent, so
 // the app may believe them: the address it trusts (the TCP peer, or the hop TRUSTED_PROXY_HOPS
