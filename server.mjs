@@ -4,6 +4,7 @@
 import { request as httpRequest, createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import next from 'next';
+import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
 const port = Number(process.env.PORT ?? 3000);
@@ -89,6 +90,24 @@ function keepInMemory(pathname) {
   fetched.end();
 }
 
+// Script nonce of answers rendered for this request: Next.js reads it from the request's policy
+// and puts it on every script it writes; the answer then gets the same policy. An answer that
+// brings its own policy keeps it: a prerendered page (hashes of exactly its inline scripts, added
+// by lib/security/prerendered-page-cache.mjs) and the Unavailable page (proxy.ts). Which answer
+// is prerendered is known only once Next.js has routed the request (an unknown URL gets the
+// prerendered 404 page), so this is decided when the head is written, not in proxy.ts.
+function useScriptNonce(request, response) {
+  const policy = noncePolicy(newNonce(), { dev });
+  request.headers[CSP_HEADER.toLowerCase()] = policy;
+  const writeHead = response.writeHead;
+  response.writeHead = function writeHeadWithPolicy(...args) {
+    if (!response.hasHeader(CSP_HEADER) && /^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) {
+      response.setHeader(CSP_HEADER, policy);
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -96,6 +115,7 @@ await app.prepare();
 createServer((request, response) => {
   if (answerFromMemory(request, response)) return;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
+  useScriptNonce(request, response);
   handle(request, response);
 }).listen(port, hostname, () => {
   console.log(`portal: listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
