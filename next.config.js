@@ -1,4 +1,5 @@
 // @ts-check
+import { fileURLToPath } from 'node:url';
 
 /** Headers every response carries; pages that show secrets add no-store themselves. */
 const securityHeaders = [
@@ -17,6 +18,9 @@ const secretLinkHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Next.js's file-system cache, storing with each prerendered page the script hashes of its
+  // Content-Security-Policy (per-request pages get a nonce in proxy.ts).
+  cacheHandler: fileURLToPath(new URL('./lib/security/prerendered-page-cache.mjs', import.meta.url)),
   reactStrictMode: true,
   async headers() {
     // Later entries override earlier ones for the same header.

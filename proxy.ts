@@ -1,16 +1,34 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
+import { config as appConfig } from '@/lib/config';
 import { isMalformedActionRequest } from '@/lib/http/action-request';
 import { clientIpFrom } from '@/lib/http/client-ip';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
+import { CSP_HEADER, hashPolicy } from '@/lib/security/content-security-policy.mjs';
+import { strictTransportSecurity } from '@/lib/security/transport-security';
 import { currentBlockingMaintenance } from '@/lib/status/blocking-maintenance-cache';
 import { gateDuringMaintenance } from '@/lib/status/maintenance-gate';
 import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/status/unavailable-page';
 
 /**
- * A state-changing request from anywhere but our own pages is refused before any page, action
- * or route runs, with a real 403 (a server action cannot set its status). The entry-point kit
- * in lib/auth/guards.ts checks the same rule again, so an entry the matcher misses is still covered.
+ * Routing decisions before any page, action or route runs, in this order: a state-changing
+ * request from another site is refused (403); while a window that blocks sign-in is in progress,
+ * sign-in and the app answer 503 "Unavailable" (see lib/status/maintenance-gate.ts for what stays
+ * up); a server-action body that is not what React sends is refused (400). Every answer gets HSTS
+ * when the portal is served over https. Pages, actions and routes still check sessions
+ * themselves; script nonces are set in server.mjs (see there why).
+ */
+export async function proxy(request: NextRequest) {
+  const answer = (await refuseCrossSite(request)) ?? (await unavailableAnswer(request)) ?? (await refuseMalformedAction(request)) ?? NextResponse.next();
+  const hsts = strictTransportSecurity(appConfig().APP_URL);
+  if (hsts) answer.headers.set('Strict-Transport-Security', hsts);
+  return answer;
+}
+
+/**
+ * A real 403 for a state change that did not come from our own pages (a server action cannot set
+ * its own status). The entry-point kit in lib/auth/guards.ts checks the same rule again, so an
+ * entry the matcher misses is still covered.
  */
 async function refuseCrossSite(request: NextRequest): Promise<Response | null> {
   const { pathname } = request.nextUrl;
@@ -30,26 +48,15 @@ function crossSitePage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Request refused · CareNotes password help</title></head><body><main><h1>This request was refused</h1><p>${CROSS_SITE_MESSAGE}</p><p><a href="/">Go to the CareNotes password help home page</a></p></main></body></html>`;
 }
 
-/**
- * Then maintenance mode: a routing decision. While a window that blocks sign-in is
- * in progress, sign-in and the app answer 503 "Unavailable" (see lib/status/maintenance-gate.ts
- * for what stays up). Pages, actions and routes still check sessions themselves.
- */
-export async function proxy(request: NextRequest) {
-  const refused = await refuseCrossSite(request);
-  if (refused) return refused;
-  const unavailable = await answerDuringMaintenance(request);
-  if (unavailable) return unavailable;
-  if (await isMalformedActionRequest(request)) {
-    return new Response('This request is not one the portal’s pages send.\n', {
-      status: 400,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-    });
-  }
-  return NextResponse.next();
+async function refuseMalformedAction(request: NextRequest): Promise<Response | null> {
+  if (!(await isMalformedActionRequest(request))) return null;
+  return new Response('This request is not one the portal’s pages send.\n', {
+    status: 400,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
 }
 
-async function answerDuringMaintenance(request: NextRequest): Promise<Response | null> {
+async function unavailableAnswer(request: NextRequest): Promise<Response | null> {
   const gate = gateDuringMaintenance(request.nextUrl.pathname);
   if (gate === 'pass') return null;
 
@@ -63,15 +70,17 @@ async function answerDuringMaintenance(request: NextRequest): Promise<Response |
   }
   if (!window) return null;
 
-  return gate === 'unavailable-json'
-    ? new Response(unavailableJson(window), { status: 503, headers: unavailableHeaders(window, 'application/json') })
-    : new Response(request.method === 'HEAD' ? null : renderUnavailablePage(window), {
-        status: 503,
-        headers: unavailableHeaders(window, 'text/html; charset=utf-8'),
-      });
+  if (gate === 'unavailable-json') {
+    return new Response(unavailableJson(window), { status: 503, headers: unavailableHeaders(window, 'application/json') });
+  }
+  const html = renderUnavailablePage(window);
+  const headers = unavailableHeaders(window, 'text/html; charset=utf-8');
+  // Built here and the same for everyone: its one inline script is allowed by hash.
+  headers.set(CSP_HEADER, hashPolicy(html, { dev: appConfig().NODE_ENV === 'development' }));
+  return new Response(request.method === 'HEAD' ? null : html, { status: 503, headers });
 }
 
 export const config = {
-  // Static assets never pass through; everything else is decided by gateDuringMaintenance.
+  // Static assets never pass through; everything else is decided above.
   matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
 };

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import next from 'next';
+import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
@@ -141,6 +142,24 @@ function keepInMemory(pathname) {
   fetched.end();
 }
 
+// Script nonce of answers rendered for this request: Next.js reads it from the request's policy
+// and puts it on every script it writes; the answer then gets the same policy. An answer that
+// brings its own policy keeps it: a prerendered page (hashes of exactly its inline scripts, added
+// by lib/security/prerendered-page-cache.mjs) and the Unavailable page (proxy.ts). Which answer
+// is prerendered is known only once Next.js has routed the request (an unknown URL gets the
+// prerendered 404 page), so this is decided when the head is written, not in proxy.ts.
+function applyScriptNonce(request, response) {
+  const policy = noncePolicy(newNonce(), { dev });
+  request.headers[CSP_HEADER.toLowerCase()] = policy;
+  const writeHead = response.writeHead;
+  response.writeHead = function writeHeadWithPolicy(...args) {
+    if (!response.hasHeader(CSP_HEADER) && /^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) {
+      response.setHeader(CSP_HEADER, policy);
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -153,6 +172,7 @@ function serve(request, response) {
   if (answerFromMemory(request, response)) return;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
+  applyScriptNonce(request, response);
   handle(request, response);
 }
 

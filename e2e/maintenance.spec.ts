@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
@@ -42,6 +43,13 @@ test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable
     expect(retryAfter).toBeLessThanOrEqual(60 * 60);
     const html = await page.text();
     expect(html).toContain('CareNotes is unavailable for planned maintenance');
+    // Its one inline script is allowed by its hash and nothing else inline, like a prerendered page.
+    const policy = headers['content-security-policy']!.split('; ');
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    expect(policy.find((directive) => directive.startsWith('script-src '))).toBe(
+      `script-src 'self' 'sha256-${createHash('sha256').update(script).digest('base64')}'`,
+    );
+    expect(policy).toContain("frame-ancestors 'none'");
     expect(html).toContain(`datetime="${window.endsAt.toISOString()}"`);
     for (const href of ['/help', '/status', '/help#downtime']) expect(html).toContain(`href="${href}"`);
 

@@ -1,8 +1,59 @@
-// The `test` every spec uses: a console error or an uncaught page error fails the test.
-import { test as base, expect, type Page } from '@playwright/test';
+// The `test` every spec uses: a console error, an uncaught page error or a Content-Security-Policy
+// violation fails the test.
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import './env';
 
-export const test = base.extend<{ failOnConsoleErrors: void }>({
+declare global {
+  interface Window {
+    __reportCspViolation?: (text: string) => void;
+  }
+}
+
+/**
+ * Records every `securitypolicyviolation` of every page the context opens, from before the page's
+ * own first script (an init script), into `violations`.
+ */
+const watched = new WeakSet<BrowserContext>();
+
+async function watchForCspViolations(context: BrowserContext, violations: string[]) {
+  // browser.newPage opens its context through browser.newContext: watch each context once.
+  if (watched.has(context)) return;
+  watched.add(context);
+  await context.exposeBinding('__reportCspViolation', ({ page }, text: string) => violations.push(`${page?.url() ?? 'a page'}: ${text}`));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const where = event.blockedURI || 'inline';
+      window.__reportCspViolation?.(`${event.effectiveDirective} refused ${where} at ${event.sourceFile}:${event.lineNumber} ${event.sample}`);
+    });
+  });
+}
+
+export const test = base.extend<{ failOnConsoleErrors: void; cspViolations: string[] }>({
+  // Every violation on any page the test opens, its own ones too (browser.newPage, browser.newContext);
+  // any left at the end fails the test.
+  cspViolations: [
+    async ({ context, browser }, use) => {
+      const violations: string[] = [];
+      await watchForCspViolations(context, violations);
+      const { newContext, newPage } = browser;
+      browser.newContext = async (options) => {
+        const opened = await newContext.call(browser, options);
+        await watchForCspViolations(opened, violations);
+        return opened;
+      };
+      browser.newPage = async (options) => {
+        const opened = await newPage.call(browser, options);
+        await watchForCspViolations(opened.context(), violations);
+        return opened;
+      };
+      // `use` returns when the test ends, failed or not: the browser is the worker's, put it back.
+      await use(violations);
+      browser.newContext = newContext;
+      browser.newPage = newPage;
+      expect(violations, 'Content-Security-Policy violations in the browser').toEqual([]);
+    },
+    { auto: true },
+  ],
   failOnConsoleErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
