@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db, newMemberOfDemoAgency, newStaffMember } from './support/data';
 import { E2E_BASE_URL, E2E_DATABASE_URL } from './support/env';
-import { clearSuperAdminRequestLimits } from './super-admin-support';
+import { fileSuperAdminRequest } from './super-admin-support';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const GENERIC_REFUSAL = /The details you entered are not right/;
@@ -88,18 +88,8 @@ test.describe('with JavaScript off', () => {
   });
 
   test('[ANONYMOUS] files the super-admin reset form without JavaScript', async ({ page }) => {
-    await clearSuperAdminRequestLimits();
-    await page.goto('/super-admin-reset');
-    await page.getByLabel('Provider code').fill('SOLO-TX');
-    await page.getByLabel('Login name').fill('olga.owner');
-    await page.getByLabel('Full name').fill('Olga Owens');
-    await page.getByLabel('Job title').fill('Owner');
-    await page.getByLabel('Work e-mail address').fill('olga@elsewhere.example');
-    await page.getByLabel('Work phone number').fill('+1 737 555 0199');
-    await page.getByLabel('Why can no other administrator reset your password?').fill('I am the only administrator and I am locked out.');
-    await page.getByLabel(/I am the administrator named above/).check();
-    await page.getByRole('button', { name: 'Send request' }).click();
-    await expect(page).toHaveURL(/\/super-admin-reset\/submitted\?reference=/);
+    const reference = await fileSuperAdminRequest(page, { providerCode: 'SOLO-TX', loginName: 'olga.owner', fullName: 'Olga Owens' });
+    expect(reference).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
   });
 });
 

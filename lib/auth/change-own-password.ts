@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { isLocked } from '@/lib/auth/lockout';
-import { clearFailures, reserveAttempt } from '@/lib/auth/password-attempt';
+import { auditLockSetBy, clearFailures, reserveAttempt } from '@/lib/auth/password-attempt';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -81,16 +81,7 @@ export async function changeOwnPassword(
           ? { reason: 'wrong current password', consecutiveFailures: reservation.failureCount }
           : { reason: 'account locked' },
       });
-      if (reservation.counted && (reservation.lock.hardLock || reservation.lock.lockedUntil)) {
-        await recordAudit(tx, {
-          ...audit,
-          actorType: 'SYSTEM',
-          actorId: null,
-          action: reservation.lock.hardLock ? 'ACCOUNT_HARD_LOCKED' : 'ACCOUNT_LOCKED',
-          outcome: 'SUCCESS',
-          details: { consecutiveFailures: reservation.failureCount, lockedUntil: reservation.lock.lockedUntil?.toISOString() ?? null, pathway: 'change-password' },
-        });
-      }
+      await auditLockSetBy(tx, reservation, audit, 'change-password');
     });
     if (!reservation.counted) {
       return { ok: false, message: 'Your account is locked after too many wrong passwords. Try again later, or ask your provider administrator to unlock it.' };

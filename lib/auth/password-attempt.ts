@@ -1,4 +1,5 @@
 import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
+import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import type { Tx } from '@/lib/db/client';
 
 // The one per-account failure counter and lock. Every pathway that checks a password (sign-in, the
@@ -64,4 +65,24 @@ export async function clearFailures(
   extra: { lastSignInAt?: Date; passwordHash?: string } = {},
 ): Promise<void> {
   await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
+}
+
+/**
+ * Audits the lock a counted failure has just set, if any, beside the failure's own record: the
+ * same words whichever pathway counted it.
+ */
+export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string): Promise<void> {
+  if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
+  await recordAudit(tx, {
+    ...audit,
+    actorType: 'SYSTEM',
+    actorId: null,
+    action: reservation.lock.hardLock ? 'ACCOUNT_HARD_LOCKED' : 'ACCOUNT_LOCKED',
+    outcome: 'SUCCESS',
+    details: {
+      consecutiveFailures: reservation.failureCount,
+      lockedUntil: reservation.lock.lockedUntil?.toISOString() ?? null,
+      pathway,
+    },
+  });
 }

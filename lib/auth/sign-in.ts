@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
-import { clearFailures, reserveAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { auditLockSetBy, clearFailures, reserveAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
 import {
   checkSprayAlert,
   claimCheck,
@@ -188,19 +188,7 @@ async function attemptSignIn(
         outcome: 'FAILURE',
         details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason },
       });
-      if (reservation.counted && (reservation.lock.hardLock || reservation.lock.lockedUntil)) {
-        await recordAudit(tx, {
-          ...audit,
-          actorType: 'SYSTEM',
-          actorId: null,
-          action: reservation.lock.hardLock ? 'ACCOUNT_HARD_LOCKED' : 'ACCOUNT_LOCKED',
-          outcome: 'SUCCESS',
-          details: {
-            consecutiveFailures: reservation.failureCount,
-            lockedUntil: reservation.lock.lockedUntil?.toISOString() ?? null,
-          },
-        });
-      }
+      await auditLockSetBy(tx, reservation, audit, 'sign-in');
     });
     if (velocity) await checkSprayAlert(velocity.agency, velocity.key);
     return { ok: false, reason: 'INVALID' };

@@ -168,7 +168,7 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
         });
         return { ok: true, reference };
       }
-      await openRequest({ input, submission, openKey, agency, account, otherAdmins, ip });
+      await openRequest({ typed, submission, openKey, agency, account, otherAdmins, ip });
       return { ok: true, reference };
     } catch (error) {
       // A clash on the reference (50 random bits: all but impossible), on the account's open slot
@@ -187,7 +187,8 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
 type Matched = { id: string; displayName: string; loginName: string; email: string | null; phone: string | null };
 
 async function openRequest(args: {
-  input: SuperAdminRequestInput;
+  /** What was typed, and the address it came from. */
+  typed: Pick<SuperAdminRequestInput, 'providerCode' | 'loginName' | 'fullName' | 'jobTitle' | 'workEmail' | 'workPhone' | 'reason'> & { ip: string };
   submission: Omit<Prisma.SuperAdminRequestSubmissionUncheckedCreateInput, 'requestId' | 'repeat'> & { reference: string };
   openKey: string;
   agency: { id: string; code: string; name: string } | null;
@@ -195,8 +196,9 @@ async function openRequest(args: {
   otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
   ip: string;
 }): Promise<void> {
-  const { input, submission, openKey, agency, account, otherAdmins, ip } = args;
+  const { typed, submission, openKey, agency, account, otherAdmins, ip } = args;
   const { reference } = submission;
+
   const cancelToken = newSecretToken();
   const submittedAt = new Date();
   const notices =
@@ -210,14 +212,7 @@ async function openRequest(args: {
     const request = await tx.superAdminResetRequest.create({
       data: {
         reference,
-        providerCode: input.providerCode,
-        loginName: input.loginName,
-        fullName: input.fullName,
-        jobTitle: input.jobTitle,
-        workEmail: input.workEmail,
-        workPhone: input.workPhone,
-        reason: input.reason,
-        ip,
+        ...typed,
         agencyId: agency?.id ?? null,
         userId: account?.id ?? null,
         openKey,
