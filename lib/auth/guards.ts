@@ -10,7 +10,7 @@ import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth
 import { authOptions } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { clientIpFrom, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
+import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
 
@@ -42,6 +42,17 @@ async function requestContextOf(): Promise<RequestContext> {
   const bag = await headers();
   return { ip: clientIpFrom(bag), requestId: requestIdFrom(bag) };
 }
+
+// Lets the layers below (the audit log, error logs) name the request they run in.
+provideRequestContext(async () => {
+  try {
+    return await requestContextOf();
+  } catch (error) {
+    // Outside a request (a background round) there is none; Next.js's own signals must reach it.
+    unstable_rethrow(error);
+    return null;
+  }
+});
 
 async function auditRefusal(actor: Actor | null, context: RequestContext, what: string, decision: string) {
   await recordAuditAlone(db(), {

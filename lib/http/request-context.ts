@@ -1,6 +1,3 @@
-// With its extension: scripts and test runners load this module as plain Node.js ESM too.
-import { headers } from 'next/headers.js';
-import { unstable_rethrow } from 'next/navigation.js';
 
 // server.mjs overwrites these private headers on every request, whatever a client sent, so
 // the app may believe them: the address it trusts (the TCP peer, or the hop TRUSTED_PROXY_HOPS
@@ -31,20 +28,25 @@ export function requestIdFrom(headerBag: HeaderBag): string | null {
 
 export type RequestContext = { requestId: string | null; ip: string };
 
+type RequestContextSource = () => Promise<RequestContext | null>;
+
+// Kept on globalThis: the bundler may give each route its own copy of this module.
+const holder = globalThis as unknown as { portalRequestContextSource?: RequestContextSource };
+
+/**
+ * Set once by the entry-point kit (lib/auth/guards.ts), the layer that knows Next.js's request
+ * APIs, so that this module, and the audit log below it, load in scripts and test runners too.
+ */
+export function provideRequestContext(source: RequestContextSource): void {
+  holder.portalRequestContextSource = source;
+}
+
 /**
  * The id and client address of the request being served (server components, server actions,
  * route handlers), or null outside one: scripts, the mail worker, tests.
  */
 export async function currentRequestContext(): Promise<RequestContext | null> {
-  let headerBag: Headers;
-  try {
-    headerBag = await headers();
-  } catch (error) {
-    // Next.js's own signals (a page turning dynamic during a build) must reach Next.js.
-    unstable_rethrow(error);
-    return null;
-  }
-  return { requestId: requestIdFrom(headerBag), ip: clientIpFrom(headerBag) };
+  return (await holder.portalRequestContextSource?.()) ?? null;
 }
 
 /** An error log line that names the request it happened in, when there is one. */
