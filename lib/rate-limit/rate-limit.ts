@@ -46,23 +46,43 @@ export async function checkRateLimit(database: Counter, rule: RateLimitRule, sub
   return stateOf(rule, bucket, new Date());
 }
 
+type Bucket = { windowStart: Date; count: number };
+
+/**
+ * Counts this event in the current window and returns the bucket as this very write left it, so
+ * requests that arrive together each see their own count (one UPDATE … RETURNING), not the last.
+ * Null when there is no current window.
+ */
+async function countInWindow(database: Counter, key: string, windowOpenedAfter: Date): Promise<Bucket | null> {
+  try {
+    return await database.rateLimitBucket.update({
+      where: { key, windowStart: { gt: windowOpenedAfter } },
+      data: { count: { increment: 1 } },
+      select: { windowStart: true, count: true },
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2025') return null;
+    throw error;
+  }
+}
+
 /**
  * Starts a new window holding this one event. Requests that arrive together at a window's start
  * must not each start it at 1 (a burst would then count as one): only an expired window is
- * restarted, by a conditional write, and of two creators the loser counts itself in the winner's.
+ * restarted, by a conditional write, and of two creators the loser counts itself in the winner's
+ * (a native upsert, INSERT … ON CONFLICT: no failed insert to abort a surrounding transaction).
  */
-async function openWindow(database: Counter, key: string, now: Date, windowOpenedAfter: Date): Promise<void> {
+async function openWindow(database: Counter, key: string, now: Date, windowOpenedAfter: Date): Promise<Bucket> {
   const restarted = await database.rateLimitBucket.updateMany({
     where: { key, windowStart: { lte: windowOpenedAfter } },
     data: { windowStart: now, count: 1 },
   });
-  if (restarted.count === 1) return;
-  // A native upsert (INSERT … ON CONFLICT): no failed insert, which would abort a surrounding
-  // PostgreSQL transaction.
-  await database.rateLimitBucket.upsert({
+  if (restarted.count === 1) return { windowStart: now, count: 1 };
+  return database.rateLimitBucket.upsert({
     where: { key },
     create: { key, windowStart: now, count: 1 },
     update: { count: { increment: 1 } },
+    select: { windowStart: true, count: true },
   });
 }
 
@@ -71,15 +91,8 @@ export async function consumeRateLimit(database: Counter, rule: RateLimitRule, s
   const key = bucketKey(rule, subject);
   const now = new Date();
   const windowOpenedAfter = new Date(now.getTime() - rule.windowMs);
-  // One atomic increment inside the current window; only when there is none do we open a new one.
-  const counted = await database.rateLimitBucket.updateMany({
-    where: { key, windowStart: { gt: windowOpenedAfter } },
-    data: { count: { increment: 1 } },
-  });
-  if (counted.count === 0) await openWindow(database, key, now, windowOpenedAfter);
-  const bucket = await database.rateLimitBucket.findUnique({ where: { key } });
-  const state = stateOf(rule, bucket, now);
-  return { ...state, limited: (bucket?.count ?? 0) > rule.limit };
+  const bucket = (await countInWindow(database, key, windowOpenedAfter)) ?? (await openWindow(database, key, now, windowOpenedAfter));
+  return { ...stateOf(rule, bucket, now), limited: bucket.count > rule.limit };
 }
 
 /** Gives back one event counted in advance (a sign-in counted before its password turned out right). */
