@@ -1,5 +1,6 @@
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { db } from '@/lib/db/client';
+import { hasSecondFactor, mustHaveSecondFactor } from '@/lib/mfa/policy';
 
 // PRODUCT.md: 12 h absolute for everyone; 30 min idle for admins and vendor staff.
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
@@ -18,6 +19,14 @@ export type AgencyActor = {
   loginName: string;
   displayName: string;
   mustChangePassword: boolean;
+} & SecondFactorState;
+
+/** Where the session stands with the second factor; lib/auth/access.ts decides what follows. */
+export type SecondFactorState = {
+  /** Opened by the password; the factor at /login/verify is still due. */
+  secondFactorPending: boolean;
+  /** Must have a second factor and has none: only enrolment is reachable. */
+  mustEnrolSecondFactor: boolean;
 };
 
 export type VendorActor = {
@@ -27,7 +36,7 @@ export type VendorActor = {
   role: VendorRole;
   email: string;
   displayName: string;
-};
+} & SecondFactorState;
 
 export type Actor = AgencyActor | VendorActor;
 
@@ -62,6 +71,7 @@ async function loadActor(session: {
   userId: string | null;
   vendorAccountId: string | null;
   sessionVersion: number;
+  secondFactorPending: boolean;
 }): Promise<Actor | null> {
   if (session.userId) {
     const user = await db().user.findUnique({
@@ -75,10 +85,11 @@ async function loadActor(session: {
         displayName: true,
         mustChangePassword: true,
         sessionVersion: true,
-        agency: { select: { code: true, name: true } },
+        agency: { select: { code: true, name: true, requireSecondFactorForAllStaff: true } },
       },
     });
     if (!user || user.status !== 'ACTIVE' || user.sessionVersion !== session.sessionVersion) return null;
+    const required = mustHaveSecondFactor({ kind: 'agency', role: user.role, ...user.agency });
     return {
       kind: 'agency',
       sessionId: session.id,
@@ -90,6 +101,8 @@ async function loadActor(session: {
       loginName: user.loginName,
       displayName: user.displayName,
       mustChangePassword: user.mustChangePassword,
+      secondFactorPending: session.secondFactorPending,
+      mustEnrolSecondFactor: required && !session.secondFactorPending && !(await hasSecondFactor({ kind: 'user', id: user.id })),
     };
   }
   if (session.vendorAccountId) {
@@ -105,6 +118,8 @@ async function loadActor(session: {
       role: account.role,
       email: account.email,
       displayName: account.displayName,
+      secondFactorPending: session.secondFactorPending,
+      mustEnrolSecondFactor: !session.secondFactorPending && !(await hasSecondFactor({ kind: 'vendor', id: account.id })),
     };
   }
   return null;
