@@ -6,7 +6,7 @@ import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { confirmTotpEnrolment } from '@/lib/mfa/confirm-totp-enrolment';
-import { listOwnFactors } from '@/lib/mfa/list-factors';
+import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -99,7 +99,7 @@ describe('second factor at sign-in', () => {
     const first = await pendingSession(user, signIn);
     const made = await regenerateRecoveryCodes(first, { code: await codeNow(secret) }, IP);
     expect(made.recoveryCodes).toHaveLength(10);
-    const recovery = made.recoveryCodes![3];
+    const recovery = made.recoveryCodes![3]!;
     const lowerCaseNoHyphen = recovery.replace('-', '').toLowerCase();
     const second = await pendingSession(user, signIn);
     expect(await verifySignInSecondFactor(second, { code: lowerCaseNoHyphen }, IP)).toMatchObject({ ok: true });
@@ -175,7 +175,7 @@ describe('mandatory enrolment', () => {
     const outcome = await verifySignInSecondFactor(pending, { code: await codeNow(secret) }, IP);
     if (!outcome.ok) throw new Error('verify failed');
     const actor = await actorOf(outcome.sessionId);
-    const [phone, tablet] = (await listOwnFactors(actor)).factors;
+    const [phone, tablet] = (await listOwnFactors(actor)).factors as [FactorRow, FactorRow];
     expect(await removeFactor(actor, { factorId: tablet.id, code: '12345' }, IP)).toMatchObject({ ok: false });
     expect(await removeFactor(actor, { factorId: tablet.id, code: await codeNow(spareSecret) }, IP)).toMatchObject({ ok: true });
     expect(await removeFactor(actor, { factorId: phone.id, code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: false });
