@@ -13,14 +13,31 @@ type Props = {
   /** The one typed field; omitted for forms that only confirm a choice. */
   field?: { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; autoComplete?: string };
   hidden?: Record<string, string>;
+  /** After a success, a link on instead of the form (the page behind it has changed). */
+  doneHref?: string;
 };
 
 /** One small form of the second-factor pages; works without JavaScript (a plain POST). */
-export function CodeForm({ action, submitLabel, field, hidden = {} }: Props) {
+export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref }: Props) {
   const [state, formAction, pending] = useActionState<State, FormData>(action, { ok: false });
   const id = useId();
   const fieldId = field ? `${field.name}-${id.replace(/:/g, '')}` : '';
   const errors = field ? state.fieldErrors?.[field.name] : undefined;
+  if (state.ok && doneHref) {
+    return (
+      <>
+        <p className="notice success" role="status">
+          {state.message}
+        </p>
+        {state.recoveryCodes && <RecoveryCodes codes={state.recoveryCodes} />}
+        <p>
+          <a className="button" href={doneHref}>
+            {state.recoveryCodes ? 'I have saved my recovery codes' : 'Continue'}
+          </a>
+        </p>
+      </>
+    );
+  }
   return (
     <form action={formAction} noValidate>
       {!state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} />}

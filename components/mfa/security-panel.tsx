@@ -70,6 +70,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
           </p>
           <CodeForm
             action={actions.confirmTotp}
+            doneHref={actor.kind === 'agency' ? '/account/security' : '/vendor/security'}
             submitLabel="Confirm"
             field={{ name: 'code', label: 'The 6-digit code your app shows', inputMode: 'numeric', autoComplete: 'one-time-code' }}
           />

@@ -17,11 +17,10 @@ export const startTotpAction = defineAction('start-totp-enrolment', ACCESS, star
   return result;
 });
 
-export const confirmTotpAction = defineAction('confirm-totp-enrolment', ACCESS, confirmTotpSchema, async (actor, input, { ip }) => {
-  const result = await confirmTotpEnrolment(actor, input, ip);
-  revalidatePath('/vendor/security');
-  return result;
-});
+// No revalidation: the page keeps this form so its state can show the recovery codes once.
+export const confirmTotpAction = defineAction('confirm-totp-enrolment', ACCESS, confirmTotpSchema, async (actor, input, { ip }) =>
+  confirmTotpEnrolment(actor, input, ip),
+);
 
 export const removeFactorAction = defineAction('remove-second-factor', ACCESS, removeFactorSchema, async (actor, input, { ip }) => {
   const result = await removeFactor(actor, input, ip);
