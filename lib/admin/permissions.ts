@@ -11,6 +11,7 @@ export const ADMIN_CAPABILITIES = {
   'users:reset-password': ADMINS,
   'users:send-reset-link': ADMINS,
   'users:unlock': ADMINS,
+  'users:clear-second-factors': ADMINS,
   'users:set-status': ADMINS,
   'users:change-role': SUPER_ADMINS,
   'policy:edit': SUPER_ADMINS,
@@ -25,10 +26,12 @@ const ON_ANOTHER_ACCOUNT = new Set<AdminCapability>([
   'users:reset-password',
   'users:send-reset-link',
   'users:unlock',
+  'users:clear-second-factors',
   'users:set-status',
   'users:change-role',
 ]);
-const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-reset-link']);
+// Clearing second factors hands the account to whoever knows the password: a reset in all but name.
+const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-reset-link', 'users:clear-second-factors']);
 
 export type AdminTarget = { id: string; agencyId: string; role: Role };
 export type AgencyRules = { onlySuperAdminsResetAdmins: boolean };

@@ -21,7 +21,10 @@ export function ownerWhere(owner: MfaOwner) {
 }
 
 /** Only confirmed factors count: an enrolment waiting for its first code signs no one in. */
+export async function countSecondFactors(owner: MfaOwner): Promise<number> {
+  return db().mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null } } });
+}
+
 export async function hasSecondFactor(owner: MfaOwner): Promise<boolean> {
-  const count = await db().mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null } } });
-  return count > 0;
+  return (await countSecondFactors(owner)) > 0;
 }
