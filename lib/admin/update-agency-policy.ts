@@ -14,6 +14,7 @@ export const POLICY_SELECT = {
   temporaryPasswordHours: true,
   resetLinkHours: true,
   onlySuperAdminsResetAdmins: true,
+  requireSecondFactorForAllStaff: true,
 } as const;
 
 export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
-import { resolveSession, type Actor } from '@/lib/auth/session';
+import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
@@ -13,6 +14,7 @@ import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 
 const PASSWORD = 'quiet meadow copper bicycle';
@@ -149,7 +151,20 @@ describe('mandatory enrolment', () => {
 
   it('[STAFF] of an agency that requires a factor for all staff must enrol; elsewhere not', async () => {
     const strict = await passwordSignIn('STAFF', {});
-    await db().agency.update({ where: { id: strict.agency.id }, data: { requireSecondFactorForAllStaff: true } });
+    const before = await strict.signIn();
+    if (!before.ok) throw new Error('sign-in failed');
+    expect(decideAccess(await actorOf(before.sessionId), { principal: 'agency' })).toBe('allowed');
+    const owner = await createUser(db(), strict.agency.id, PASSWORD, { role: 'SUPER_ADMIN' });
+    const ownerSignIn = await signInAgencyUser({ providerCode: strict.agency.code, loginName: owner.loginName, password: PASSWORD }, IP);
+    if (!ownerSignIn.ok) throw new Error('sign-in failed');
+    const saved = await updateAgencyPolicy(
+      (await actorOf(ownerSignIn.sessionId)) as AgencyActor,
+      { ...DEFAULT_POLICY, requireSecondFactorForAllStaff: 'on' },
+      IP,
+    );
+    expect(saved.ok).toBe(true);
+    // Sessions already open are held to it on their next request, as new ones are.
+    expect(decideAccess(await actorOf(before.sessionId), { principal: 'agency' })).toBe('enrolment-required');
     const result = await strict.signIn();
     if (!result.ok) throw new Error('sign-in failed');
     expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('enrolment-required');
