@@ -8,6 +8,11 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
 import { consumeSecondFactor } from '@/lib/mfa/consume-second-factor';
+import { checkRateLimit, consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
+
+// A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the
+// password could sign in again between code guesses; this budget per account outlives that.
+const WRONG_CODES_PER_ACCOUNT: RateLimitRule = { name: 'second-factor-fail-account', limit: 10, windowMs: 60 * 60_000 };
 
 export const verifySecondFactorSchema = z.object({
   code: z.string().trim().min(1, 'Enter the code from your app, or a recovery code').max(40, 'That code is too long'),
@@ -24,7 +29,8 @@ export async function verifySignInSecondFactor(actor: Actor, input: z.infer<type
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
-  if (await isSecondFactorLocked(owner)) {
+  const budgetKey = `${owner.kind}:${owner.id}`;
+  if ((await isSecondFactorLocked(owner)) || (await checkRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) {
     await db().$transaction(async (tx) => {
       await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details: { reason: 'account locked' } });
@@ -34,9 +40,10 @@ export async function verifySignInSecondFactor(actor: Actor, input: z.infer<type
 
   const used = await consumeSecondFactor(owner, input.code);
   if (!used.ok) {
+    const overBudget = (await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited;
     const locked = await db().$transaction(async (tx) => {
       const counted = await countWrongSecondFactorCode(tx, owner);
-      const nowLocked = counted === null || counted.lock.hardLock || counted.lock.lockedUntil !== null;
+      const nowLocked = overBudget || counted === null || counted.lock.hardLock || counted.lock.lockedUntil !== null;
       await recordAudit(tx, {
         ...audit,
         action: 'SIGN_IN_SECOND_FACTOR_FAILURE',

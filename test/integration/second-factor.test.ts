@@ -95,6 +95,23 @@ describe('second factor at sign-in', () => {
     expect(await verifySignInSecondFactor(pending, { code: right }, IP)).toMatchObject({ ok: false });
   });
 
+  it('[PROVIDER_ADMIN] knowing the password does not buy more code guesses by signing in again between them', async () => {
+    const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 5 });
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const right = await codeNow(secret);
+    const wrong = right === '000000' ? '111111' : '000000';
+    const outcomes = [];
+    for (let round = 0; round < 4; round += 1) {
+      // The right password resets the lockout streak each round...
+      const pending = await pendingSession(user, signIn);
+      for (let guess = 0; guess < 3; guess += 1) outcomes.push((await verifySignInSecondFactor(pending, { code: wrong }, IP)).ok === false);
+    }
+    // ...but not the per-account budget of wrong codes: the right code is refused now too.
+    const last = await pendingSession(user, signIn);
+    expect(await verifySignInSecondFactor(last, { code: right }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
+    expect(outcomes.every(Boolean)).toBe(true);
+  });
+
   it('[SUPER_ADMIN] a recovery code signs in once, is mailed, and never again', async () => {
     const { user, signIn } = await passwordSignIn('SUPER_ADMIN');
     const secret = await addTotpFactor(db(), { userId: user.id });
