@@ -101,7 +101,28 @@ test('[SUPER_ADMIN] a recovery code works once; wrong codes lock the account', a
   }
   await page.getByLabel('Code', { exact: true }).fill('000001');
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(/\/login\?locked=1$/);
+  await expect(page.locator('.error-summary')).toContainText('Your account is locked');
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/login/);
   const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
   expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+});
+
+test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console; the staff member signs in with the password alone', async ({ page }) => {
+  const { agency, creds: adminCreds } = await newAdmin();
+  const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `lost.${uniqueSuffix()}` });
+  const { addTotpFactor } = await import('@/prisma/factories');
+  await addTotpFactor(db(), { userId: staff.id }, undefined, 'Lost phone');
+  await signInAsAgencyUser(page, adminCreds);
+  await page.goto(`/admin/users/${staff.id}`);
+  await expect(page.getByText('1 set up')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear second factors' }).click();
+  // The page is redrawn with what is now on record.
+  await expect(page.getByText('None set up.')).toBeVisible();
+  expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(0);
+  expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_SECOND_FACTORS_CLEARED' } })).toBe(1);
+
+  await page.context().clearCookies();
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: staff.loginName, password: TEST_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
 });

@@ -15,7 +15,10 @@ export const verifySecondFactorAction = defineAction(
       await startBrowserSession(outcome.sessionId, 'agency');
       redirect('/account');
     }
-    if (outcome.reason === 'LOCKED') redirect('/login?locked=1');
+    if (outcome.reason === 'LOCKED') {
+      // The pending session has ended: the next step is a new sign-in once the lock expires.
+      return { ok: false, message: 'Too many wrong codes. Your account is locked for a while: sign in again later, or ask your administrator to unlock it.' };
+    }
     if (outcome.reason === 'NOT_PENDING') redirect('/account');
     return { ok: false, message: 'That code is not right, or it was already used. Type the code your app shows now.' };
   },
