@@ -4,7 +4,7 @@ import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
 import { nextTotpCode } from './support/second-factor';
-import { expect, signInAsAgencyUser, test } from './support/test';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -125,4 +125,14 @@ test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console; th
   await page.context().clearCookies();
   await signInAsAgencyUser(page, { providerCode: agency.code, loginName: staff.loginName, password: TEST_PASSWORD });
   await expect(page).toHaveURL(/\/account$/);
+});
+
+test('[VERIFIER] a new vendor account is sent to /vendor/security to enrol; the page passes axe', async ({ page }) => {
+  const { createVendorAccount } = await import('@/prisma/factories');
+  const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+  await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD }, { enrol: false });
+  await expect(page).toHaveURL(/\/vendor\/security$/);
+  await page.goto('/vendor/queue');
+  await expect(page).toHaveURL(/\/vendor\/security$/);
+  await expectNoViolations(page);
 });

@@ -7,6 +7,8 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 export const SESSION_IDLE_MS = 30 * 60_000;
 // lastSeenAt is written at most this often, so a busy page does not write on every request.
 const TOUCH_EVERY_MS = 60_000;
+// A password-only session waiting for its second factor is for typing one code, not for keeping.
+export const SECOND_FACTOR_PENDING_MS = 10 * 60_000;
 
 export type AgencyActor = {
   kind: 'agency';
@@ -54,7 +56,7 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
 
   const actor = await loadActor(session);
   const expired =
-    now.getTime() - session.createdAt.getTime() > SESSION_ABSOLUTE_MS ||
+    now.getTime() - session.createdAt.getTime() > (session.secondFactorPending ? SECOND_FACTOR_PENDING_MS : SESSION_ABSOLUTE_MS) ||
     (actor !== null && isIdleLimited(actor) && now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS);
   if (!actor || expired) {
     await endSession(sessionId);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
-import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
+import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
@@ -125,6 +125,14 @@ describe('second factor at sign-in', () => {
     const third = await pendingSession(user, signIn);
     expect(await verifySignInSecondFactor(third, { code: recovery }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'second-factor-changed' } })).toBe(2);
+  });
+
+  it('[PROVIDER_ADMIN] a session waiting for its code ends after 10 minutes', async () => {
+    const { user, signIn } = await passwordSignIn();
+    await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    expect(await resolveSession(pending.sessionId, new Date(Date.now() + SECOND_FACTOR_PENDING_MS - 5_000))).not.toBeNull();
+    expect(await resolveSession(pending.sessionId, new Date(Date.now() + SECOND_FACTOR_PENDING_MS + 1_000))).toBeNull();
   });
 
   it('[STAFF] without a factor signs in with the password alone', async () => {
