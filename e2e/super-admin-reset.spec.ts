@@ -1,3 +1,4 @@
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { db } from './support/data';
 import { findMail, waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, test } from './support/test';
@@ -97,9 +98,18 @@ test('[SUPER_ADMIN] the lone super admin gets back in: form, call-back, verify, 
   await expect(page.getByRole('heading', { name: 'Your new password is set' })).toBeVisible();
   await waitForMail({ to: OLGA_ON_RECORD, subjectIncludes: 'Your CareNotes password was changed' });
 
-  // She signs in with it.
+  // She signs in with it: the link cleared her lost second factor, so she sets up a new one first.
+  expect(await db().mfaFactor.count({ where: { userId: olga.id } })).toBe(0);
   await page.getByRole('link', { name: 'Sign in' }).click();
-  await signInAsAgencyUser(page, { providerCode: 'SOLO-TX', loginName: 'olga.owner', password: NEW_PASSWORD });
+  await signInAsAgencyUser(page, { providerCode: 'SOLO-TX', loginName: 'olga.owner', password: NEW_PASSWORD }, { enrol: false });
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await page.getByLabel('Name for this app').fill('New phone');
+  await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+  await page.getByLabel('The 6-digit code your app shows').fill(await totpCodeFor(secret, totpStep(new Date())));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('link', { name: 'I have saved my recovery codes' }).click();
+  await page.goto('/account');
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByText('Olga Owens')).toBeVisible();
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { db } from './support/data';
+import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { signInAsVendor } from './support/test';
 
 export type RequestForm = {
@@ -79,6 +80,12 @@ export async function secretsFor(token: string): Promise<Record<string, string>>
     secrets[`password hash #${i}`] = passwordHash;
     secrets[`password digest #${i}`] = passwordHash.split('$').pop()!;
   }
+  // Second factors: an app's secret (as stored, and as an app would be given it) and recovery code hashes.
+  for (const [i, factor] of (await db().mfaFactor.findMany({ where: { secret: { not: null } }, select: { secret: true } })).entries()) {
+    secrets[`sealed factor secret #${i}`] = factor.secret!;
+    secrets[`factor secret #${i}`] = unsealFactorSecret(factor.secret!);
+  }
+  for (const [i, code] of (await db().recoveryCode.findMany({ select: { codeHash: true } })).entries()) secrets[`recovery code hash #${i}`] = code.codeHash;
   return secrets;
 }
 

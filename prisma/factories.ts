@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '@/lib/db/client';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { hashPassword } from '@/lib/password/hash';
+import { sealFactorSecret } from '@/lib/mfa/secret-box';
+import { newTotpSecret } from '@/lib/mfa/totp';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 export function uniqueSuffix(): string {
@@ -92,4 +94,12 @@ export async function createVendorAccount(
       passwordHash: await hashPassword(password),
     },
   });
+}
+
+/** A confirmed authenticator-app factor with a known secret (tests and the demo compute its codes). */
+export async function addTotpFactor(database: Db, owner: { userId: string } | { vendorAccountId: string }, secret = newTotpSecret(), name = 'Authenticator app') {
+  await database.mfaFactor.create({
+    data: { ...owner, kind: 'TOTP', name, secret: sealFactorSecret(secret), confirmedAt: new Date() },
+  });
+  return secret;
 }

@@ -2,11 +2,23 @@
 // place demo secrets exist; never run this against a real database.
 import { createDb } from '@/lib/db/client';
 import { config } from '@/lib/config';
-import { createAgency, createUser, createVendorAccount } from './factories';
+import { addTotpFactor, createAgency, createUser, createVendorAccount } from './factories';
 import { seedStatusComponents } from './seed-status';
 
 export const DEMO_PASSWORD = 'maple river quiet lantern';
 export const DEMO_TEMPORARY_PASSWORD = 'HXN47KQ2MZ9PRT3W';
+
+// Fixed authenticator-app secrets for the demo admins and vendor staff, so that `npm run
+// demo:codes` can print their current codes. Fine for a demo; a real account's secret is
+// random and shown only to its owner.
+export const DEMO_TOTP_SECRETS = {
+  'ACME-NY:pat.admin': 'GVSXY2LSMVZXI2LJNZTWK4TNMFWGK3TB',
+  'ACME-NY:sam.super': 'ONQW2LTTOVYGK4TEMVWW6ZDFNVXWC3DB',
+  'SOLO-TX:olga.owner': 'N5WGOYJON53W4ZLSMRSW233ENFZWG33E',
+  'vera.verifier@carenotes.example': 'OZSXEYJOOZSXE2LGNFSXEZDFNVXWC3DB',
+  'victor.verifier@carenotes.example': 'OZUWG5DPOIXHMZLSNFTGSZLSMRSW233E',
+  'otto.operator@carenotes.example': 'N52HI3ZON5YGK4TBORXXEZDFNVXWC3DB',
+} as const;
 
 export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'already-present'> {
   const database = createDb(databaseUrl);
@@ -23,14 +35,14 @@ export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'alr
       displayName: 'Jordan Smith',
       email: 'jordan.smith@acme-homecare.example',
     });
-    await createUser(database, acme.id, DEMO_PASSWORD, {
+    const pat = await createUser(database, acme.id, DEMO_PASSWORD, {
       loginName: 'pat.admin',
       displayName: 'Pat Lee',
       email: 'pat.lee@acme-homecare.example',
       phone: '+1 212 555 0150',
       role: 'PROVIDER_ADMIN',
     });
-    await createUser(database, acme.id, DEMO_PASSWORD, {
+    const sam = await createUser(database, acme.id, DEMO_PASSWORD, {
       loginName: 'sam.super',
       displayName: 'Sam Rivera',
       email: 'sam.rivera@acme-homecare.example',
@@ -57,7 +69,7 @@ export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'alr
       name: 'Solo Care Texas',
       phoneOnRecord: '+1 512 555 0177',
     });
-    await createUser(database, solo.id, DEMO_PASSWORD, {
+    const olga = await createUser(database, solo.id, DEMO_PASSWORD, {
       loginName: 'olga.owner',
       displayName: 'Olga Owens',
       email: 'olga@solocare.example',
@@ -66,18 +78,28 @@ export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'alr
     });
     await createUser(database, solo.id, DEMO_PASSWORD, { loginName: 'ben.staff', displayName: 'Ben Ortiz' });
 
-    await createVendorAccount(database, 'VERIFIER', DEMO_PASSWORD, {
+    const vera = await createVendorAccount(database, 'VERIFIER', DEMO_PASSWORD, {
       email: 'vera.verifier@carenotes.example',
       displayName: 'Vera Verifier',
     });
-    await createVendorAccount(database, 'VERIFIER', DEMO_PASSWORD, {
+    const victor = await createVendorAccount(database, 'VERIFIER', DEMO_PASSWORD, {
       email: 'victor.verifier@carenotes.example',
       displayName: 'Victor Verifier',
     });
-    await createVendorAccount(database, 'OPERATOR', DEMO_PASSWORD, {
+    const otto = await createVendorAccount(database, 'OPERATOR', DEMO_PASSWORD, {
       email: 'otto.operator@carenotes.example',
       displayName: 'Otto Operator',
     });
+    for (const [owner, key] of [
+      [{ userId: pat.id }, 'ACME-NY:pat.admin'],
+      [{ userId: sam.id }, 'ACME-NY:sam.super'],
+      [{ userId: olga.id }, 'SOLO-TX:olga.owner'],
+      [{ vendorAccountId: vera.id }, 'vera.verifier@carenotes.example'],
+      [{ vendorAccountId: victor.id }, 'victor.verifier@carenotes.example'],
+      [{ vendorAccountId: otto.id }, 'otto.operator@carenotes.example'],
+    ] as const) {
+      await addTotpFactor(database, owner, DEMO_TOTP_SECRETS[key], 'Demo authenticator');
+    }
     await seedStatusComponents(database);
     return 'seeded';
   } finally {

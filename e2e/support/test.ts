@@ -2,6 +2,7 @@
 // violation fails the test.
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import './env';
+import { agencyOwner, ensureTotpFactor, hasConfirmedFactor, nextTotpCode, vendorOwner, type FactorOwner } from './second-factor';
 
 declare global {
   interface Window {
@@ -71,17 +72,41 @@ export const test = base.extend<{ failOnConsoleErrors: void; cspViolations: stri
 
 export { expect };
 
-export async function signInAsAgencyUser(page: Page, creds: { providerCode: string; loginName: string; password: string }) {
+type SignInOptions = {
+  /** false: leave an account that must enrol without a factor (the enrolment tests). */
+  enrol?: boolean;
+  /** false: stop at /login/verify instead of typing the app's code. */
+  verify?: boolean;
+};
+
+export async function signInAsAgencyUser(page: Page, creds: { providerCode: string; loginName: string; password: string }, options: SignInOptions = {}) {
+  const account = await agencyOwner(creds);
+  if (account?.required && options.enrol !== false) await ensureTotpFactor(account.owner);
   await page.goto('/login');
   await page.getByLabel('Provider code').fill(creds.providerCode);
   await page.getByLabel('Login name').fill(creds.loginName);
   await page.getByLabel('Password', { exact: true }).fill(creds.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  if (account && options.verify !== false) await completeSecondFactor(page, account.owner);
 }
 
-export async function signInAsVendor(page: Page, creds: { email: string; password: string }) {
+export async function signInAsVendor(page: Page, creds: { email: string; password: string }, options: SignInOptions = {}) {
+  const account = await vendorOwner(creds);
+  if (account && options.enrol !== false) await ensureTotpFactor(account.owner);
   await page.goto('/vendor/login');
   await page.getByLabel('Work e-mail address').fill(creds.email);
   await page.getByLabel('Password', { exact: true }).fill(creds.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  if (account && options.verify !== false) await completeSecondFactor(page, account.owner);
+}
+
+/** Types the app's code when the sign-in asks for it; a refused sign-in is left as it is. */
+export async function completeSecondFactor(page: Page, owner: FactorOwner) {
+  if (!(await hasConfirmedFactor(owner))) return;
+  const verify = page.getByRole('heading', { name: 'Confirm it is you' });
+  await expect(verify.or(page.locator('.error-summary, .notice.error')).first()).toBeVisible();
+  if (!(await verify.isVisible())) return;
+  await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode(owner));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(verify).toBeHidden();
 }

@@ -13,6 +13,8 @@ const actor = (role: AgencyActor['role'], overrides: Partial<AgencyActor> = {}):
   loginName: 'admin',
   displayName: 'Admin',
   mustChangePassword: false,
+  secondFactorPending: false,
+  mustEnrolSecondFactor: false,
   ...overrides,
 });
 const staffOfA = { id: 'staff-1', agencyId: 'agency-a', role: 'STAFF' as const };

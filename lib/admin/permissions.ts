@@ -13,6 +13,7 @@ export const ADMIN_CAPABILITIES = {
   'users:unlock': ADMINS,
   // Unlocks every account a spray locked in the last hour; each account under the rules of 'users:unlock'.
   'users:bulk-unlock': ADMINS,
+  'users:clear-second-factors': ADMINS,
   'users:set-status': ADMINS,
   'users:change-role': SUPER_ADMINS,
   'policy:edit': SUPER_ADMINS,
@@ -27,10 +28,12 @@ const ON_ANOTHER_ACCOUNT = new Set<AdminCapability>([
   'users:reset-password',
   'users:send-reset-link',
   'users:unlock',
+  'users:clear-second-factors',
   'users:set-status',
   'users:change-role',
 ]);
-const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-reset-link']);
+// Clearing second factors hands the account to whoever knows the password: a reset in all but name.
+const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-reset-link', 'users:clear-second-factors']);
 
 export type AdminTarget = { id: string; agencyId: string; role: Role };
 export type AgencyRules = { onlySuperAdminsResetAdmins: boolean };

@@ -15,6 +15,7 @@ export const POLICY_SELECT = {
   resetLinkHours: true,
   signInAlertThreshold: true,
   onlySuperAdminsResetAdmins: true,
+  requireSecondFactorForAllStaff: true,
 } as const;
 
 export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {

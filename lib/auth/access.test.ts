@@ -13,6 +13,8 @@ const staff: AgencyActor = {
   loginName: 'jo',
   displayName: 'Jo',
   mustChangePassword: false,
+  secondFactorPending: false,
+  mustEnrolSecondFactor: false,
 };
 const verifier: VendorActor = {
   kind: 'vendor',
@@ -21,6 +23,8 @@ const verifier: VendorActor = {
   role: 'VERIFIER',
   email: 'v@vendor.test',
   displayName: 'V',
+  secondFactorPending: false,
+  mustEnrolSecondFactor: false,
 };
 
 describe('decideAccess', () => {

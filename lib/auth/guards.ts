@@ -5,7 +5,7 @@ import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
 import { recordAuditAlone } from '@/lib/audit/record';
-import { decideAccess, type Access } from '@/lib/auth/access';
+import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { authOptions } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
@@ -80,7 +80,7 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   if (decision === 'signed-out') {
     redirect(access.principal === 'vendor' ? '/vendor/login' : `/login?callbackUrl=${encodeURIComponent(path)}`);
   }
-  if (decision === 'password-change-required') redirect('/change-password');
+  if (isNextStepDecision(decision)) redirect(NEXT_STEP_PATH[access.principal][decision]);
   // Such pages do not exist for this audience.
   await auditRefusal(actor, await requestContextOf(), `page ${path}`, decision);
   notFound();
@@ -172,9 +172,9 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       const actor = access.principal === 'public' ? null : await getActor();
       const decision = decide(actor, access);
       if (decision === 'signed-out') redirect(access.principal === 'vendor' ? '/vendor/login' : '/login');
-      if (decision === 'password-change-required') {
+      if (isNextStepDecision(decision) && access.principal !== 'public') {
         await auditRefusal(actor, context, `action ${name}`, decision);
-        redirect('/change-password');
+        redirect(NEXT_STEP_PATH[access.principal][decision]);
       }
       if (decision === 'forbidden') {
         await auditRefusal(actor, context, `action ${name}`, decision);
@@ -200,6 +200,12 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
 // --------------------------------------------------------------------------------- routes
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
+
+const NEXT_STEP_REFUSAL = {
+  'second-factor-required': { error: 'SECOND_FACTOR_REQUIRED', message: 'Finish signing in with your second factor first.' },
+  'password-change-required': { error: 'PASSWORD_CHANGE_REQUIRED', message: 'Change your temporary password first.' },
+  'enrolment-required': { error: 'SECOND_FACTOR_ENROLMENT_REQUIRED', message: 'Add a second factor to your account first.' },
+} as const;
 
 type RouteOptions = {
   /** Only the RFC 8058 one-click endpoint: mail providers POST to it from their servers. */
@@ -230,11 +236,8 @@ export function defineRoute<A extends EntryAccess>(
         return Response.json({ error: 'SIGNED_OUT', message: 'Sign in first.' }, { status: 401, headers: NO_STORE });
       }
       await auditRefusal(actor, context, `route ${name}`, decision);
-      if (decision === 'password-change-required') {
-        return Response.json(
-          { error: 'PASSWORD_CHANGE_REQUIRED', message: 'Change your temporary password first.' },
-          { status: 403, headers: NO_STORE },
-        );
+      if (isNextStepDecision(decision)) {
+        return Response.json({ error: NEXT_STEP_REFUSAL[decision].error, message: NEXT_STEP_REFUSAL[decision].message }, { status: 403, headers: NO_STORE });
       }
       return Response.json({ error: 'FORBIDDEN', message: 'Not allowed.' }, { status: 403, headers: NO_STORE });
     } catch (error) {

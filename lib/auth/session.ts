@@ -1,11 +1,14 @@
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { db } from '@/lib/db/client';
+import { hasSecondFactor, mustHaveSecondFactor } from '@/lib/mfa/policy';
 
 // PRODUCT.md: 12 h absolute for everyone; 30 min idle for admins and vendor staff.
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 export const SESSION_IDLE_MS = 30 * 60_000;
 // lastSeenAt is written at most this often, so a busy page does not write on every request.
 const TOUCH_EVERY_MS = 60_000;
+// A password-only session waiting for its second factor is for typing one code, not for keeping.
+export const SECOND_FACTOR_PENDING_MS = 10 * 60_000;
 
 export type AgencyActor = {
   kind: 'agency';
@@ -18,6 +21,14 @@ export type AgencyActor = {
   loginName: string;
   displayName: string;
   mustChangePassword: boolean;
+} & SecondFactorState;
+
+/** Where the session stands with the second factor; lib/auth/access.ts decides what follows. */
+export type SecondFactorState = {
+  /** Opened by the password; the factor at /login/verify is still due. */
+  secondFactorPending: boolean;
+  /** Must have a second factor and has none: only enrolment is reachable. */
+  mustEnrolSecondFactor: boolean;
 };
 
 export type VendorActor = {
@@ -27,7 +38,7 @@ export type VendorActor = {
   role: VendorRole;
   email: string;
   displayName: string;
-};
+} & SecondFactorState;
 
 export type Actor = AgencyActor | VendorActor;
 
@@ -45,7 +56,7 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
 
   const actor = await loadActor(session);
   const expired =
-    now.getTime() - session.createdAt.getTime() > SESSION_ABSOLUTE_MS ||
+    now.getTime() - session.createdAt.getTime() > (session.secondFactorPending ? SECOND_FACTOR_PENDING_MS : SESSION_ABSOLUTE_MS) ||
     (actor !== null && isIdleLimited(actor) && now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS);
   if (!actor || expired) {
     await endSession(sessionId);
@@ -62,6 +73,7 @@ async function loadActor(session: {
   userId: string | null;
   vendorAccountId: string | null;
   sessionVersion: number;
+  secondFactorPending: boolean;
 }): Promise<Actor | null> {
   if (session.userId) {
     const user = await db().user.findUnique({
@@ -75,10 +87,11 @@ async function loadActor(session: {
         displayName: true,
         mustChangePassword: true,
         sessionVersion: true,
-        agency: { select: { code: true, name: true } },
+        agency: { select: { code: true, name: true, requireSecondFactorForAllStaff: true } },
       },
     });
     if (!user || user.status !== 'ACTIVE' || user.sessionVersion !== session.sessionVersion) return null;
+    const required = mustHaveSecondFactor({ kind: 'agency', role: user.role, ...user.agency });
     return {
       kind: 'agency',
       sessionId: session.id,
@@ -90,6 +103,8 @@ async function loadActor(session: {
       loginName: user.loginName,
       displayName: user.displayName,
       mustChangePassword: user.mustChangePassword,
+      secondFactorPending: session.secondFactorPending,
+      mustEnrolSecondFactor: required && !session.secondFactorPending && !(await hasSecondFactor({ kind: 'user', id: user.id })),
     };
   }
   if (session.vendorAccountId) {
@@ -105,6 +120,8 @@ async function loadActor(session: {
       role: account.role,
       email: account.email,
       displayName: account.displayName,
+      secondFactorPending: session.secondFactorPending,
+      mustEnrolSecondFactor: !session.secondFactorPending && !(await hasSecondFactor({ kind: 'vendor', id: account.id })),
     };
   }
   return null;

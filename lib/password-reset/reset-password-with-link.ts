@@ -14,6 +14,7 @@ import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { listAgencyAdmins } from '@/lib/super-admin/list-agency-admins';
 import { transitionData, transitionWhere } from '@/lib/super-admin/state-machine';
+import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
@@ -123,6 +124,9 @@ export async function resetPasswordWithLink(
         });
         if (completed.count !== 1) throw new LinkGone();
       }
+      // The four-eyes link is for a lone super admin who lost everything: their factors go too,
+      // and enrolment follows at the next sign-in. An admin's own link leaves them in place.
+      const factorsCleared = request ? await clearSecondFactorsOf(tx, { kind: 'user', id: user.id }) : null;
       await tx.user.update({
         where: { id: user.id },
         data: {
@@ -164,7 +168,7 @@ export async function resetPasswordWithLink(
           targetType: 'SuperAdminResetRequest',
           targetId: request.id,
           outcome: 'SUCCESS',
-          details: { reference: request.reference },
+          details: { reference: request.reference, secondFactorsCleared: factorsCleared?.factorsRemoved ?? 0 },
         });
         const others = await listAgencyAdmins(tx, user.agencyId, user.id);
         const receipt = (to: string, toAccountHolder: boolean) =>

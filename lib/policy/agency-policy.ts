@@ -23,6 +23,9 @@ function bounded(key: BoundedKey, label: string) {
     .max(max, `The ${label} must be between ${min} and ${max}`);
 }
 
+// A form posts a ticked checkbox as "on" and an unticked one not at all.
+const checkbox = z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean());
+
 export const agencyPolicySchema = z
   .object({
     minPasswordLength: bounded('minPasswordLength', 'minimum password length'),
@@ -32,8 +35,9 @@ export const agencyPolicySchema = z
     temporaryPasswordHours: bounded('temporaryPasswordHours', 'temporary password lifetime in hours'),
     resetLinkHours: bounded('resetLinkHours', 'reset link lifetime in hours'),
     signInAlertThreshold: bounded('signInAlertThreshold', 'number of accounts failing at once that alerts the admins'),
-    // A form posts a ticked checkbox as "on" and an unticked one not at all.
-    onlySuperAdminsResetAdmins: z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean()),
+    onlySuperAdminsResetAdmins: checkbox,
+    // Admins must always have a second factor (lib/mfa/policy.ts); this extends it to all staff.
+    requireSecondFactorForAllStaff: checkbox,
   })
   .refine((policy) => policy.hardLockThreshold > policy.softLockThreshold, {
     path: ['hardLockThreshold'],
@@ -51,6 +55,7 @@ export const DEFAULT_POLICY: AgencyPolicy = {
   resetLinkHours: POLICY_BOUNDS.resetLinkHours.default,
   signInAlertThreshold: POLICY_BOUNDS.signInAlertThreshold.default,
   onlySuperAdminsResetAdmins: false,
+  requireSecondFactorForAllStaff: false,
 };
 
 /** Vendor staff have no agency; they get the defaults. */

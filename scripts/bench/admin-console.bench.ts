@@ -79,7 +79,7 @@ async function time(label: string, run: (i: number) => Promise<unknown>) {
 }
 
 function actorOf(agencyId: string): AgencyActor {
-  return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false };
+  return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
 async function bench(label: string, url: string) {

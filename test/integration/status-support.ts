@@ -5,7 +5,7 @@ import { createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 
 export async function newOperator(role: 'OPERATOR' | 'VERIFIER' = 'OPERATOR'): Promise<VendorActor> {
   const account = await createVendorAccount(db(), role, 'not used in these tests at all');
-  return { kind: 'vendor', sessionId: 'test-session', vendorAccountId: account.id, role, email: account.email, displayName: account.displayName };
+  return { kind: 'vendor', sessionId: 'test-session', vendorAccountId: account.id, role, email: account.email, displayName: account.displayName, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
 /** Status data is global (not per agency): each test starts from none. */

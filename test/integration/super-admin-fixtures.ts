@@ -46,7 +46,7 @@ export async function agencyWithLoneSuperAdmin(options: { email?: string | null;
 
 export async function vendorActor(role: VendorRole = 'VERIFIER'): Promise<VendorActor> {
   const account = await createVendorAccount(db(), role, PASSWORD);
-  return { kind: 'vendor', sessionId: `test-${account.id}`, vendorAccountId: account.id, role, email: account.email, displayName: account.displayName };
+  return { kind: 'vendor', sessionId: `test-${account.id}`, vendorAccountId: account.id, role, email: account.email, displayName: account.displayName, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
 export function formFor(target: { providerCode: string; loginName: string }, overrides: Record<string, string | undefined> = {}) {

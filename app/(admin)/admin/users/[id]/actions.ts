@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import type { AdminResult } from '@/lib/admin/admin-target';
+import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
 import { issueTemporaryPassword, issueTemporaryPasswordSchema } from '@/lib/admin/issue-temporary-password';
 import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link';
@@ -51,3 +52,11 @@ export const sendResetLinkAction = defineAction('admin-send-reset-link', ADMIN_A
   if (!result.ok) return { ok: false, message: result.message };
   return { ok: true, message: `A single-use reset link is on its way to ${result.value.sentTo}. You will not see it, and the password stays theirs alone.` };
 });
+
+export const clearSecondFactorsAction = defineAction('admin-clear-second-factors', ADMIN_ACCESS, userIdSchema, async (actor, input, { ip }) =>
+  toState(
+    await clearUserSecondFactors(actor, input, ip),
+    'Their second factors are cleared and they are signed out. They set up a new one at their next sign-in.',
+    input.userId,
+  ),
+);

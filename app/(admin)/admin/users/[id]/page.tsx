@@ -8,7 +8,8 @@ import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { requirePageActor } from '@/lib/auth/guards';
 import { AccountActionForm } from './account-action-form';
-import { changeRoleAction, sendResetLinkAction, setStatusAction, unlockAction } from './actions';
+import { changeRoleAction, clearSecondFactorsAction, sendResetLinkAction, setStatusAction, unlockAction } from './actions';
+import { countSecondFactors } from '@/lib/mfa/policy';
 import { ResetPasswordPanel } from './reset-password-panel';
 
 export const metadata: Metadata = { title: 'User' };
@@ -33,6 +34,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   const rules = await getAgencyPolicy(actor.agencyId);
   const may = (capability: Parameters<typeof canAdmin>[1]) => canAdmin(actor, capability, user, rules);
   const self = user.id === actor.userId;
+  const secondFactors = await countSecondFactors({ kind: 'user', id: user.id });
 
   return (
     <div className="wide-content">
@@ -117,6 +119,16 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
               </div>
             </>
           )}
+          <h3>Second factors</h3>
+          <p>{secondFactors === 0 ? 'None set up.' : `${secondFactors} set up (authenticator apps or passkeys).`}</p>
+          {secondFactors > 0 &&
+            (may('users:clear-second-factors').allowed ? (
+              <div className="actions-row">
+                <AccountActionForm action={clearSecondFactorsAction} fields={{ userId: user.id }} label="Clear second factors" secondary />
+              </div>
+            ) : (
+              <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>
+            ))}
         </>
       )}
 

@@ -1,0 +1,25 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { VerifyForm } from '@/components/mfa/verify-form';
+import { requirePageActor } from '@/lib/auth/guards';
+import { verifySecondFactorAction } from './actions';
+
+export const metadata: Metadata = { title: 'Confirm it is you' };
+
+export default async function VerifyPage() {
+  const actor = await requirePageActor({ principal: 'agency', duringSecondFactor: true }, '/login/verify');
+  if (!actor.secondFactorPending) redirect('/account');
+  return (
+    <>
+      <h1>Confirm it is you</h1>
+      <p>Your password was right. Now type a code from your authenticator app to finish signing in.</p>
+      <VerifyForm action={verifySecondFactorAction} />
+      <h2>Lost your phone?</h2>
+      <p>Type one of your recovery codes instead. If you have none, ask another administrator of your agency to clear your second factors.</p>
+      <div className="no-print" style={{ marginTop: '2rem' }}>
+        <SignOutButton />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { SecurityPanel } from '@/components/mfa/security-panel';
+import { requirePageActor } from '@/lib/auth/guards';
+import { confirmTotpAction, regenerateCodesAction, removeFactorAction, startTotpAction } from './actions';
+
+export const metadata: Metadata = { title: 'Sign-in security' };
+
+export default async function SecurityPage() {
+  const actor = await requirePageActor({ principal: 'vendor', duringEnrolment: true } as const, '/vendor/security');
+  return (
+    <>
+      <SecurityPanel
+        actor={actor}
+        actions={{ startTotp: startTotpAction, confirmTotp: confirmTotpAction, removeFactor: removeFactorAction, regenerateCodes: regenerateCodesAction }}
+      />
+      <div className="no-print" style={{ marginTop: '2rem' }}>
+        <SignOutButton />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+'use client';
+
+import { useActionState, useId } from 'react';
+import { ErrorSummary } from '@/components/ui/error-summary';
+import { Field } from '@/components/ui/field';
+import type { ActionState } from '@/lib/auth/guards';
+
+type State = ActionState & { recoveryCodes?: string[] };
+
+type Props = {
+  action: (previous: State, formData: FormData) => Promise<State>;
+  submitLabel: string;
+  /** The one typed field; omitted for forms that only confirm a choice. */
+  field?: { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; autoComplete?: string };
+  hidden?: Record<string, string>;
+  /** After a success, a link on instead of the form (the page behind it has changed). */
+  doneHref?: string;
+};
+
+/** One small form of the second-factor pages; works without JavaScript (a plain POST). */
+export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref }: Props) {
+  const [state, formAction, pending] = useActionState<State, FormData>(action, { ok: false });
+  const id = useId();
+  const fieldId = field ? `${field.name}-${id.replace(/:/g, '')}` : '';
+  const errors = field ? state.fieldErrors?.[field.name] : undefined;
+  if (state.ok && doneHref) {
+    return (
+      <>
+        <p className="notice success" role="status">
+          {state.message}
+        </p>
+        {state.recoveryCodes && <RecoveryCodes codes={state.recoveryCodes} />}
+        <p>
+          <a className="button" href={doneHref}>
+            {state.recoveryCodes ? 'I have saved my recovery codes' : 'Continue'}
+          </a>
+        </p>
+      </>
+    );
+  }
+  return (
+    <form action={formAction} noValidate>
+      {!state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} />}
+      {state.ok && state.message && (
+        <p className="notice success" role="status">
+          {state.message}
+        </p>
+      )}
+      {state.recoveryCodes && <RecoveryCodes codes={state.recoveryCodes} />}
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {field && (
+        <Field
+          id={fieldId}
+          name={field.name}
+          label={field.label}
+          hint={field.hint}
+          errors={errors}
+          inputMode={field.inputMode}
+          autoComplete={field.autoComplete ?? 'off'}
+          spellCheck={false}
+        />
+      )}
+      <button className="button" type="submit" disabled={pending}>
+        {submitLabel}
+      </button>
+    </form>
+  );
+}
+
+function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <section className="notice warning" aria-labelledby="recovery-codes-title">
+      <h2 id="recovery-codes-title">Your recovery codes</h2>
+      <p>
+        Print them or write them down now and keep them somewhere safe: this is the only time they are shown. Each works once,
+        if you lose your phone or passkey.
+      </p>
+      <ul className="recovery-codes" data-testid="recovery-codes">
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

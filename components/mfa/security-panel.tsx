@@ -1,0 +1,102 @@
+import { CodeForm } from '@/components/mfa/code-form';
+import type { ActionState } from '@/lib/auth/guards';
+import type { Actor } from '@/lib/auth/session';
+import { listOwnFactors } from '@/lib/mfa/list-factors';
+
+type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
+
+export type SecurityActions = { startTotp: Action; confirmTotp: Action; removeFactor: Action; regenerateCodes: Action };
+
+const KIND_LABEL = { TOTP: 'Authenticator app', PASSKEY: 'Passkey' } as const;
+
+function when(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never';
+}
+
+/** The body of /account/security and /vendor/security: the account's factors and the forms that change them. */
+export async function SecurityPanel({ actor, actions }: { actor: Actor; actions: SecurityActions }) {
+  const { factors, enrolment, unusedRecoveryCodes } = await listOwnFactors(actor);
+  const freshCode = { name: 'code', label: 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
+  return (
+    <>
+      <h1>Sign-in security</h1>
+      {actor.mustEnrolSecondFactor && (
+        <p className="notice warning" role="status">
+          Your account must have a second factor. Add an authenticator app before you continue.
+        </p>
+      )}
+      <h2>Your second factors</h2>
+      {factors.length === 0 ? (
+        <p>None yet.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Your second factors</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Added</th>
+              <th scope="col">Last used</th>
+            </tr>
+          </thead>
+          <tbody>
+            {factors.map((factor) => (
+              <tr key={factor.id}>
+                <td>{factor.name}</td>
+                <td>{KIND_LABEL[factor.kind]}</td>
+                <td>{when(factor.createdAt)}</td>
+                <td>{when(factor.lastUsedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {factors.length > 0 && <p>Unused recovery codes: {unusedRecoveryCodes} of 10.</p>}
+
+      <h2>Add an authenticator app</h2>
+      {enrolment ? (
+        <section aria-labelledby="enrol-title">
+          <h3 id="enrol-title">Set up “{enrolment.name}”</h3>
+          <p>Scan this code with your authenticator app, or type the key below into it.</p>
+          {/* Drawn on the server from our own data: the secret never goes to a third party. */}
+          <img
+            src={`data:image/svg+xml;base64,${Buffer.from(enrolment.qrSvg).toString('base64')}`}
+            width={200}
+            height={200}
+            alt="QR code for your authenticator app; the same key is written below"
+          />
+          <p>
+            Key: <code data-testid="totp-secret">{enrolment.secretText}</code>
+          </p>
+          <CodeForm
+            action={actions.confirmTotp}
+            doneHref={actor.kind === 'agency' ? '/account/security' : '/vendor/security'}
+            submitLabel="Confirm"
+            field={{ name: 'code', label: 'The 6-digit code your app shows', inputMode: 'numeric', autoComplete: 'one-time-code' }}
+          />
+        </section>
+      ) : (
+        <CodeForm
+          action={actions.startTotp}
+          submitLabel="Add an authenticator app"
+          field={{ name: 'name', label: 'Name for this app', hint: 'For example "Work phone"', autoComplete: 'off' }}
+        />
+      )}
+
+      {factors.length > 0 && (
+        <>
+          <h2>Remove a factor</h2>
+          {factors.map((factor) => (
+            <section key={factor.id} aria-label={`Remove ${factor.name}`}>
+              <h3>{factor.name}</h3>
+              <CodeForm action={actions.removeFactor} submitLabel={`Remove ${factor.name}`} field={freshCode} hidden={{ factorId: factor.id }} />
+            </section>
+          ))}
+          <h2>New recovery codes</h2>
+          <p>Makes ten new codes; the old ones stop working.</p>
+          <CodeForm action={actions.regenerateCodes} submitLabel="Make new recovery codes" field={freshCode} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,140 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { db, TEST_PASSWORD } from './support/data';
+import { nextTotpCode } from './support/second-factor';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function expectNoViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+async function newAdmin(role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN') {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, TEST_PASSWORD, { role, loginName: `mfa.${uniqueSuffix()}`, email: `mfa.${uniqueSuffix()}@example.test` });
+  return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD } };
+}
+
+/** What the app would show now for the secret typed off the page. */
+async function codeFromPage(page: Page, offset = 0) {
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+  return totpCodeFor(secret, totpStep(new Date()) + offset);
+}
+
+test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard alone, then signs in with codes', async ({ page }) => {
+  const { user, creds } = await newAdmin();
+  await signInAsAgencyUser(page, creds, { enrol: false });
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByText('Your account must have a second factor')).toBeVisible();
+  // Every other page and action sends it back here.
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/account\/security$/);
+  const api = await page.request.get('/api/me');
+  expect([401, 403]).toContain(api.status());
+
+  await expectNoViolations(page);
+  await page.getByLabel('Name for this app').focus();
+  await page.keyboard.type('Work phone');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('totp-secret')).toBeVisible();
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await expectNoViolations(page);
+  await page.getByLabel('The 6-digit code your app shows').focus();
+  await page.keyboard.type(await codeFromPage(page));
+  await page.keyboard.press('Enter');
+  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  await page.getByRole('link', { name: 'I have saved my recovery codes' }).click();
+  await expect(page.getByRole('cell', { name: 'Work phone' })).toBeVisible();
+  await expect(page.getByText('Your account must have a second factor')).toBeHidden();
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/admin$/);
+
+  // The next sign-in asks for a code; the one just used is refused (each code once).
+  await page.context().clearCookies();
+  const used = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id } });
+  await signInAsAgencyUser(page, creds, { verify: false });
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expectNoViolations(page);
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  const { unsealFactorSecret } = await import('@/lib/mfa/secret-box');
+  const replayed = await totpCodeFor(unsealFactorSecret(used.secret!), used.lastUsedStep!);
+  await page.getByLabel('Code', { exact: true }).fill(replayed);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.locator('.error-summary')).toContainText('not right, or it was already used');
+  await page.getByLabel('Code', { exact: true }).focus();
+  await page.keyboard.type(await nextTotpCode({ userId: user.id }));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/account$/);
+  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } });
+  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'TOTP' });
+});
+
+test('[SUPER_ADMIN] a recovery code works once; wrong codes lock the account', async ({ page }) => {
+  const { agency, user, creds } = await newAdmin('SUPER_ADMIN');
+  await db().agency.update({ where: { id: agency.id }, data: { softLockThreshold: 3 } });
+  await signInAsAgencyUser(page, creds);
+  await page.goto('/account/security');
+  await page.getByLabel('Code from your app, or a recovery code').last().fill(await nextTotpCode({ userId: user.id }));
+  await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.first().textContent())!.trim();
+
+  await page.context().clearCookies();
+  await signInAsAgencyUser(page, creds, { verify: false });
+  await page.getByLabel('Code', { exact: true }).fill(recovery);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  await page.context().clearCookies();
+  await signInAsAgencyUser(page, creds, { verify: false });
+  const refusals = () => db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_FAILURE' } });
+  for (const [attempt, code] of [recovery, '000000', '000001'].entries()) {
+    await page.getByLabel('Code', { exact: true }).fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // Wait for this answer (recorded, and the form back from pending) before typing the next code.
+    await expect.poll(refusals).toBe(attempt + 1);
+    await expect(page.getByRole('button', { name: 'Continue' })).toBeEnabled();
+    if (attempt < 2) await expect(page.locator('.error-summary')).toContainText('not right');
+  }
+  await expect(page.locator('.error-summary')).toContainText('Your account is locked');
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/login/);
+  const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+  expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+});
+
+test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console; the staff member signs in with the password alone', async ({ page }) => {
+  const { agency, creds: adminCreds } = await newAdmin();
+  const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `lost.${uniqueSuffix()}` });
+  const { addTotpFactor } = await import('@/prisma/factories');
+  await addTotpFactor(db(), { userId: staff.id }, undefined, 'Lost phone');
+  await signInAsAgencyUser(page, adminCreds);
+  await page.goto(`/admin/users/${staff.id}`);
+  await expect(page.getByText('1 set up')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear second factors' }).click();
+  // The page is redrawn with what is now on record.
+  await expect(page.getByText('None set up.')).toBeVisible();
+  expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(0);
+  expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_SECOND_FACTORS_CLEARED' } })).toBe(1);
+
+  await page.context().clearCookies();
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: staff.loginName, password: TEST_PASSWORD });
+  await expect(page).toHaveURL(/\/account$/);
+});
+
+test('[VERIFIER] a new vendor account is sent to /vendor/security to enrol; the page passes axe', async ({ page }) => {
+  const { createVendorAccount } = await import('@/prisma/factories');
+  const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+  await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD }, { enrol: false });
+  await expect(page).toHaveURL(/\/vendor\/security$/);
+  await page.goto('/vendor/queue');
+  await expect(page).toHaveURL(/\/vendor\/security$/);
+  await expectNoViolations(page);
+});

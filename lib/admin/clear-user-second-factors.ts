@@ -1,0 +1,41 @@
+import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
+import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
+import type { userIdSchema } from '@/lib/admin/unlock-user';
+import { recordAudit } from '@/lib/audit/record';
+import type { AgencyActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
+import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
+import type { z } from 'zod';
+
+/** A lost phone: another admin clears the factors under the rules of a password reset, and the person enrols again. */
+export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<AdminResult> {
+  const loaded = await loadAdminTarget(actor, 'users:clear-second-factors', input.userId, ip);
+  if (!loaded.ok) return loaded;
+  const target = loaded.target;
+  const now = new Date();
+  await db().$transaction(async (tx) => {
+    const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
+    // Whoever holds a session of this account now may be the one who took the phone.
+    await tx.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
+    await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
+    await recordAudit(tx, {
+      actorType: 'USER',
+      actorId: actor.userId,
+      agencyId: actor.agencyId,
+      action: 'ADMIN_SECOND_FACTORS_CLEARED',
+      targetType: 'User',
+      targetId: target.id,
+      ip,
+      outcome: 'SUCCESS',
+      details: { ...cleared, targetRole: target.role },
+    });
+    if (target.role !== 'STAFF') {
+      await notifyAdminAccountReset(tx, actor, { ...target, agency: target.agency }, 'second factors cleared', now);
+    } else if (target.email) {
+      await enqueueMail(tx, secondFactorChangedMail({ email: target.email, displayName: target.displayName }, 'second factors cleared by an administrator', now));
+    }
+  });
+  return { ok: true, value: undefined };
+}

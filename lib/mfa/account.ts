@@ -1,0 +1,29 @@
+import type { AuditInput } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import type { MfaOwner } from '@/lib/mfa/policy';
+
+/** The account a second-factor use case acts on, and how its audit records name it. */
+export function ownerOf(actor: Actor): MfaOwner {
+  return actor.kind === 'agency' ? { kind: 'user', id: actor.userId } : { kind: 'vendor', id: actor.vendorAccountId };
+}
+
+export function auditSubject(actor: Actor, ip: string): Omit<AuditInput, 'action' | 'outcome'> {
+  return actor.kind === 'agency'
+    ? { actorType: 'USER', actorId: actor.userId, agencyId: actor.agencyId, targetType: 'User', targetId: actor.userId, ip }
+    : { actorType: 'VENDOR', actorId: actor.vendorAccountId, agencyId: null, targetType: 'VendorAccount', targetId: actor.vendorAccountId, ip };
+}
+
+/** Where notices about the account's factors go (agency staff may have no e-mail on record). */
+export async function accountContact(owner: MfaOwner): Promise<{ email: string; displayName: string } | null> {
+  if (owner.kind === 'vendor') {
+    return db().vendorAccount.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
+  }
+  const user = await db().user.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
+  return user.email ? { email: user.email, displayName: user.displayName } : null;
+}
+
+/** The label an authenticator app shows for this account. */
+export function accountLabel(actor: Actor): string {
+  return actor.kind === 'agency' ? `${actor.agencyCode}:${actor.loginName}` : actor.email;
+}

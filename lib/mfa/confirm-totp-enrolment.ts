@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { ActionState } from '@/lib/auth/guards';
+import type { Actor } from '@/lib/auth/session';
+import { db, type Tx } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
+import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
+import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
+import { hashRecoveryCode, newRecoveryCodes } from '@/lib/mfa/recovery-codes';
+import { unsealFactorSecret } from '@/lib/mfa/secret-box';
+import { matchTotpCode } from '@/lib/mfa/totp';
+
+export const confirmTotpSchema = z.object({ code: z.string().trim().max(20).regex(/^\d{3}\s?\d{3}$/, 'Enter the 6-digit code your app shows') });
+
+export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
+
+/** Replaces the account's recovery codes with ten new ones, returned in clear this once. */
+export async function replaceRecoveryCodes(tx: Tx, owner: MfaOwner): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
+  await tx.recoveryCode.createMany({ data: codes.map((code) => ({ ...ownerWhere(owner), codeHash: hashRecoveryCode(code) })) });
+  return codes;
+}
+
+/** The first correct code confirms the app; an account's first factor also gets its recovery codes. */
+export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
+  const owner = ownerOf(actor);
+  const pending = await db().mfaFactor.findFirst({ where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: null } });
+  if (!pending?.secret) return { ok: false, message: 'Start again: add an authenticator app.' };
+  const now = new Date();
+  const step = await matchTotpCode(unsealFactorSecret(pending.secret), input.code.replace(/\s/g, ''), null, now);
+  if (step === null) {
+    return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right. Check the time on your phone and type the code your app shows now.'] } };
+  }
+  const contact = await accountContact(owner);
+  return db().$transaction(async (tx) => {
+    const confirmed = await tx.mfaFactor.updateMany({
+      where: { id: pending.id, confirmedAt: null },
+      data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now },
+    });
+    if (confirmed.count === 0) return { ok: false, message: 'Start again: add an authenticator app.' };
+    const hasCodes = (await tx.recoveryCode.count({ where: { ...ownerWhere(owner), usedAt: null } })) > 0;
+    const recoveryCodes = hasCodes ? undefined : await replaceRecoveryCodes(tx, owner);
+    await recordAudit(tx, {
+      ...auditSubject(actor, ip),
+      action: 'SECOND_FACTOR_ADDED',
+      outcome: 'SUCCESS',
+      details: { factor: 'TOTP', factorId: pending.id, recoveryCodesMade: recoveryCodes !== undefined },
+    });
+    if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'authenticator app added', now));
+    return { ok: true, message: 'Your authenticator app has been added.', recoveryCodes };
+  });
+}

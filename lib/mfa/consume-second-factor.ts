@@ -1,0 +1,39 @@
+import { db } from '@/lib/db/client';
+import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
+import { hashRecoveryCode, looksLikeRecoveryCode } from '@/lib/mfa/recovery-codes';
+import { unsealFactorSecret } from '@/lib/mfa/secret-box';
+import { matchTotpCode } from '@/lib/mfa/totp';
+
+export type UsedFactor = { ok: true; kind: 'TOTP' | 'RECOVERY_CODE'; factorId: string | null } | { ok: false };
+
+/**
+ * Checks a code typed for a second factor and uses it up: an app code's time step (and every
+ * earlier one) or a recovery code can pass once. Each use is one conditional write, so two
+ * parallel submissions of the same code cannot both succeed.
+ */
+export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = new Date()): Promise<UsedFactor> {
+  const code = typed.replace(/\s/g, '');
+  if (/^\d{6}$/.test(code)) {
+    const factors = await db().mfaFactor.findMany({
+      where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: { not: null } },
+      select: { id: true, secret: true, lastUsedStep: true },
+    });
+    for (const factor of factors) {
+      if (!factor.secret) continue;
+      const step = await matchTotpCode(unsealFactorSecret(factor.secret), code, factor.lastUsedStep, now);
+      if (step === null) continue;
+      const used = await db().mfaFactor.updateMany({
+        where: { id: factor.id, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: step } }] },
+        data: { lastUsedStep: step, lastUsedAt: now },
+      });
+      return used.count === 1 ? { ok: true, kind: 'TOTP', factorId: factor.id } : { ok: false };
+    }
+    return { ok: false };
+  }
+  if (!looksLikeRecoveryCode(code)) return { ok: false };
+  const used = await db().recoveryCode.updateMany({
+    where: { ...ownerWhere(owner), codeHash: hashRecoveryCode(code), usedAt: null },
+    data: { usedAt: now },
+  });
+  return used.count === 1 ? { ok: true, kind: 'RECOVERY_CODE', factorId: null } : { ok: false };
+}

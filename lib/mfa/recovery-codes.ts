@@ -1,0 +1,26 @@
+import { createHash, randomInt } from 'node:crypto';
+
+export const RECOVERY_CODE_COUNT = 10;
+// No 0/O, 1/I/L: read from paper and typed back.
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const LENGTH = 10; // ~49 bits each: too many to guess within the lockout, so a fast hash is enough.
+
+export function newRecoveryCodes(): string[] {
+  return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const chars = Array.from({ length: LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+    return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  });
+}
+
+/** What was typed, in the stored form: case, spaces and hyphens do not matter. */
+export function normalizeRecoveryCode(typed: string): string {
+  return typed.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export function hashRecoveryCode(typed: string): string {
+  return createHash('sha256').update(`recovery-code:${normalizeRecoveryCode(typed)}`).digest('hex');
+}
+
+export function looksLikeRecoveryCode(typed: string): boolean {
+  return new RegExp(`^[${ALPHABET}]{${LENGTH}}$`).test(normalizeRecoveryCode(typed));
+}

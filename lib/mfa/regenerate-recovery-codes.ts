@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
+import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
+import { checkFreshSecondFactor } from '@/lib/mfa/check-fresh-second-factor';
+import { replaceRecoveryCodes, type WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
+import { hasSecondFactor } from '@/lib/mfa/policy';
+import { freshCodeField } from '@/lib/mfa/remove-factor';
+
+export const regenerateRecoveryCodesSchema = z.object({ code: freshCodeField });
+
+/** Ten new recovery codes; every earlier one stops working. */
+export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeof regenerateRecoveryCodesSchema>, ip: string): Promise<WithRecoveryCodes> {
+  const owner = ownerOf(actor);
+  if (!(await hasSecondFactor(owner))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
+  const used = await checkFreshSecondFactor(actor, input.code, ip, 'new recovery codes');
+  if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
+  const contact = await accountContact(owner);
+  return db().$transaction(async (tx) => {
+    const recoveryCodes = await replaceRecoveryCodes(tx, owner);
+    await recordAudit(tx, { ...auditSubject(actor, ip), action: 'RECOVERY_CODES_REPLACED', outcome: 'SUCCESS', details: { confirmedWith: used.kind } });
+    if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'new recovery codes made', new Date()));
+    return { ok: true, message: 'New recovery codes made. The old ones no longer work.', recoveryCodes };
+  });
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import type { ActionState } from '@/lib/auth/guards';
+import type { Actor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { ownerOf } from '@/lib/mfa/account';
+import { ownerWhere } from '@/lib/mfa/policy';
+import { sealFactorSecret } from '@/lib/mfa/secret-box';
+import { newTotpSecret } from '@/lib/mfa/totp';
+
+export const factorNameSchema = z.string().trim().min(1, 'Name the factor, for example "Phone"').max(60, 'Use at most 60 characters');
+export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema });
+
+/** Makes a new, unconfirmed app secret (replacing any earlier unconfirmed one); it counts once a code confirms it. */
+export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof startTotpEnrolmentSchema>): Promise<ActionState> {
+  const owner = ownerOf(actor);
+  await db().$transaction(async (tx) => {
+    await tx.mfaFactor.deleteMany({ where: { ...ownerWhere(owner), confirmedAt: null } });
+    await tx.mfaFactor.create({ data: { ...ownerWhere(owner), kind: 'TOTP', name: input.name, secret: sealFactorSecret(newTotpSecret()) } });
+  });
+  return { ok: true };
+}

@@ -1,0 +1,20 @@
+// `npm run vendor:reset-mfa -- <email>`: clears a vendor account's second factors (lost phone);
+// the account enrols again at its next sign-in. Audited; the account is mailed.
+import { userInfo } from 'node:os';
+import { config } from '@/lib/config';
+import { createDb } from '@/lib/db/client';
+import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
+
+const email = process.argv[2];
+if (!email) {
+  console.error('usage: npm run vendor:reset-mfa -- <work e-mail address>');
+  process.exit(2);
+}
+const database = createDb(config().DATABASE_URL);
+try {
+  const outcome = await resetVendorSecondFactors(database, email, userInfo().username);
+  console.log(outcome === 'cleared' ? `second factors cleared for ${email}; they enrol again at their next sign-in` : `no vendor account ${email}`);
+  process.exitCode = outcome === 'cleared' ? 0 : 1;
+} finally {
+  await database.$disconnect();
+}

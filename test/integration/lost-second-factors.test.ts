@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
+import { decideAccess } from '@/lib/auth/access';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import type { Role } from '@/lib/generated/sqlite/enums';
+import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
+import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
+import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
+
+async function member(agencyId: string, role: Role = 'STAFF') {
+  const user = await createUser(db(), agencyId, PASSWORD, { role, email: `m.${uniqueSuffix()}@example.test` });
+  await addTotpFactor(db(), { userId: user.id });
+  return user;
+}
+
+async function fullActor(agency: { code: string }, user: { loginName: string }): Promise<AgencyActor> {
+  const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp());
+  if (!result.ok) throw new Error('sign-in failed');
+  const actor = await resolveSession(result.sessionId);
+  if (actor?.kind !== 'agency') throw new Error('no actor');
+  return actor;
+}
+
+const factorsOf = (userId: string) => db().mfaFactor.count({ where: { userId } });
+
+describe('lost second factors', () => {
+  it('[PROVIDER_ADMIN] clears a staff member’s factors: sessions end, audited, the person is mailed', async () => {
+    const agency = await createAgency(db());
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const staff = await member(agency.id);
+    const staffSession = await fullActor(agency, staff);
+    const result = await clearUserSecondFactors(await fullActor(agency, admin), { userId: staff.id }, someIp());
+    expect(result.ok).toBe(true);
+    expect(await factorsOf(staff.id)).toBe(0);
+    expect(await resolveSession(staffSession.sessionId)).toBeNull();
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_SECOND_FACTORS_CLEARED' } })).toBe(1);
+    expect(await mailsTo(staff.email!, 'second-factor-changed')).toHaveLength(1);
+  });
+
+  it('[PROVIDER_ADMIN] cannot clear their own factors, nor those of another agency; refusals are audited', async () => {
+    const agency = await createAgency(db());
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const other = await createAgency(db());
+    const foreign = await member(other.id, 'SUPER_ADMIN');
+    const actor = await fullActor(agency, admin);
+    expect(await clearUserSecondFactors(actor, { userId: admin.id }, someIp())).toMatchObject({ ok: false });
+    expect(await clearUserSecondFactors(actor, { userId: foreign.id }, someIp())).toMatchObject({ ok: false });
+    expect(await factorsOf(admin.id)).toBe(1);
+    expect(await factorsOf(foreign.id)).toBe(1);
+    expect(await db().auditEvent.count({ where: { actorId: admin.id, action: 'ADMIN_ACTION_DENIED' } })).toBe(2);
+  });
+
+  it('[STAFF] cannot clear anyone’s factors', async () => {
+    const agency = await createAgency(db());
+    const staff = await member(agency.id);
+    const colleague = await member(agency.id);
+    expect(await clearUserSecondFactors(await fullActor(agency, staff), { userId: colleague.id }, someIp())).toMatchObject({ ok: false });
+    expect(await factorsOf(colleague.id)).toBe(1);
+  });
+
+  it('[PROVIDER_ADMIN] clearing another admin sends the receipt to the super admins; a policy of super admins only is kept', async () => {
+    const agency = await createAgency(db());
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const otherAdmin = await member(agency.id, 'PROVIDER_ADMIN');
+    const superAdmin = await member(agency.id, 'SUPER_ADMIN');
+    const actor = await fullActor(agency, admin);
+    await db().agency.update({ where: { id: agency.id }, data: { onlySuperAdminsResetAdmins: true } });
+    expect(await clearUserSecondFactors(actor, { userId: otherAdmin.id }, someIp())).toMatchObject({ ok: false });
+    await db().agency.update({ where: { id: agency.id }, data: { onlySuperAdminsResetAdmins: false } });
+    expect(await clearUserSecondFactors(actor, { userId: otherAdmin.id }, someIp())).toMatchObject({ ok: true });
+    expect(await mailsTo(superAdmin.email!)).not.toHaveLength(0);
+    // Next sign-in: the admin must enrol again before anything else.
+    const again = await fullActor(agency, otherAdmin);
+    expect(decideAccess(again, { principal: 'agency' })).toBe('enrolment-required');
+  });
+
+  it('[SUPER_ADMIN alone] the four-eyes link sets a new password and clears the factors', async () => {
+    const { admin, token, request } = await approvedRequest();
+    await addTotpFactor(db(), { userId: admin.id });
+    expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: true });
+    expect(await factorsOf(admin.id)).toBe(0);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_COMPLETED' } });
+    expect(JSON.parse(audit.details!)).toMatchObject({ secondFactorsCleared: 1 });
+  });
+
+  it('[VERIFIER] vendor staff factors are cleared only by the command, audited and mailed', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    await addTotpFactor(db(), { vendorAccountId: account.id });
+    expect(await resetVendorSecondFactors(db(), account.email.toUpperCase(), 'ops')).toBe('cleared');
+    expect(await db().mfaFactor.count({ where: { vendorAccountId: account.id } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' } })).toBe(1);
+    expect(await resetVendorSecondFactors(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');
+  });
+});

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { decideAccess } from '@/lib/auth/access';
+import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
+import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import type { Role } from '@/lib/generated/sqlite/enums';
+import { confirmTotpEnrolment } from '@/lib/mfa/confirm-totp-enrolment';
+import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
+import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
+import { removeFactor } from '@/lib/mfa/remove-factor';
+import { unsealFactorSecret } from '@/lib/mfa/secret-box';
+import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
+import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
+import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+
+const PASSWORD = 'quiet meadow copper bicycle';
+const IP = '127.0.0.1';
+
+async function passwordSignIn(role: Role = 'PROVIDER_ADMIN', agencyOverrides = {}) {
+  const agency = await createAgency(db(), agencyOverrides);
+  const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${Date.now()}@example.test` });
+  const signIn = () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, IP);
+  return { agency, user, signIn };
+}
+
+async function actorOf(sessionId: string): Promise<Actor> {
+  const actor = await resolveSession(sessionId);
+  if (!actor) throw new Error('no session');
+  return actor;
+}
+
+async function pendingSession(user: { id: string }, signIn: () => ReturnType<typeof signInAgencyUser>) {
+  const result = await signIn();
+  if (!result.ok) throw new Error('password sign-in failed');
+  expect(await holdForSecondFactor(result.sessionId)).toBe(true);
+  return actorOf(result.sessionId);
+}
+
+const codeNow = (secret: string, offset = 0) => totpCodeFor(secret, totpStep(new Date()) + offset);
+
+describe('second factor at sign-in', () => {
+  it('[PROVIDER_ADMIN] with an app reaches only /login/verify until the code, then gets a new full session', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    expect(decideAccess(pending, { principal: 'agency' })).toBe('second-factor-required');
+    expect(decideAccess(pending, { principal: 'agency', duringEnrolment: true })).toBe('second-factor-required');
+    expect(decideAccess(pending, { principal: 'agency', duringForcedPasswordChange: true })).toBe('second-factor-required');
+    expect(decideAccess(pending, { principal: 'agency', duringSecondFactor: true })).toBe('allowed');
+
+    const outcome = await verifySignInSecondFactor(pending, { code: await codeNow(secret) }, IP);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.sessionId).not.toBe(pending.sessionId);
+    // The pending session's cookie is worth nothing now.
+    expect(await resolveSession(pending.sessionId)).toBeNull();
+    const full = await actorOf(outcome.sessionId);
+    expect(decideAccess(full, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } });
+    expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'TOTP' });
+  });
+
+  it('[PROVIDER_ADMIN] cannot replay a code within its window, nor win with one code in parallel', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const code = await codeNow(secret);
+    const sessions = await Promise.all([1, 2, 3, 4].map(() => pendingSession(user, signIn)));
+    const outcomes = await Promise.all(sessions.map((actor) => verifySignInSecondFactor(actor, { code }, IP)));
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    const again = await pendingSession(user, signIn);
+    expect(await verifySignInSecondFactor(again, { code }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    // The previous step's code is older than the one used: refused as well.
+    expect(await verifySignInSecondFactor(again, { code: await codeNow(secret, -1) }, IP)).toMatchObject({ ok: false });
+  });
+
+  it('[PROVIDER_ADMIN] wrong codes lock the account on the password lockout, and the right code then fails', async () => {
+    const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 3 });
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    const right = await codeNow(secret);
+    const wrong = right === '000000' ? '111111' : '000000';
+    expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
+    const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.failedSignInCount).toBe(3);
+    expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // The pending session ended with the lock, and the password is refused while locked.
+    expect(await resolveSession(pending.sessionId)).toBeNull();
+    expect(await signIn()).toMatchObject({ ok: false });
+    expect(await verifySignInSecondFactor(pending, { code: right }, IP)).toMatchObject({ ok: false });
+  });
+
+  it('[PROVIDER_ADMIN] knowing the password does not buy more code guesses by signing in again between them', async () => {
+    const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 5 });
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const right = await codeNow(secret);
+    const wrong = right === '000000' ? '111111' : '000000';
+    const outcomes = [];
+    for (let round = 0; round < 4; round += 1) {
+      // The right password resets the lockout streak each round...
+      const pending = await pendingSession(user, signIn);
+      for (let guess = 0; guess < 3; guess += 1) outcomes.push((await verifySignInSecondFactor(pending, { code: wrong }, IP)).ok === false);
+    }
+    // ...but not the per-account budget of wrong codes: the right code is refused now too.
+    const last = await pendingSession(user, signIn);
+    expect(await verifySignInSecondFactor(last, { code: right }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
+    expect(outcomes.every(Boolean)).toBe(true);
+  });
+
+  it('[SUPER_ADMIN] a recovery code signs in once, is mailed, and never again', async () => {
+    const { user, signIn } = await passwordSignIn('SUPER_ADMIN');
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const first = await pendingSession(user, signIn);
+    const made = await regenerateRecoveryCodes(first, { code: await codeNow(secret) }, IP);
+    expect(made.recoveryCodes).toHaveLength(10);
+    const recovery = made.recoveryCodes![3]!;
+    const lowerCaseNoHyphen = recovery.replace('-', '').toLowerCase();
+    const second = await pendingSession(user, signIn);
+    expect(await verifySignInSecondFactor(second, { code: lowerCaseNoHyphen }, IP)).toMatchObject({ ok: true });
+    const third = await pendingSession(user, signIn);
+    expect(await verifySignInSecondFactor(third, { code: recovery }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'second-factor-changed' } })).toBe(2);
+  });
+
+  it('[PROVIDER_ADMIN] a session waiting for its code ends after 10 minutes', async () => {
+    const { user, signIn } = await passwordSignIn();
+    await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    expect(await resolveSession(pending.sessionId, new Date(Date.now() + SECOND_FACTOR_PENDING_MS - 5_000))).not.toBeNull();
+    expect(await resolveSession(pending.sessionId, new Date(Date.now() + SECOND_FACTOR_PENDING_MS + 1_000))).toBeNull();
+  });
+
+  it('[STAFF] without a factor signs in with the password alone', async () => {
+    const { signIn } = await passwordSignIn('STAFF');
+    const result = await signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    expect(await holdForSecondFactor(result.sessionId)).toBe(false);
+    expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('allowed');
+  });
+});
+
+describe('mandatory enrolment', () => {
+  it('[PROVIDER_ADMIN] without a factor is sent to enrol before anything else, then enrols with an app', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const result = await signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    expect(await holdForSecondFactor(result.sessionId)).toBe(false);
+    const actor = await actorOf(result.sessionId);
+    expect(decideAccess(actor, { principal: 'agency' })).toBe('enrolment-required');
+    expect(decideAccess(actor, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('enrolment-required');
+    expect(decideAccess(actor, { principal: 'agency', duringEnrolment: true })).toBe('allowed');
+
+    await startTotpEnrolment(actor, { name: 'Work phone' });
+    // An unconfirmed app is no factor yet.
+    expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('enrolment-required');
+    const pending = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } });
+    const secret = unsealFactorSecret(pending.secret!);
+    expect((await listOwnFactors(actor)).enrolment?.secretText.replace(/ /g, '')).toBe(secret);
+    expect(await confirmTotpEnrolment(actor, { code: '000000' === (await codeNow(secret)) ? '111111' : '000000' }, IP)).toMatchObject({ ok: false });
+    const confirmed = await confirmTotpEnrolment(actor, { code: await codeNow(secret) }, IP);
+    expect(confirmed).toMatchObject({ ok: true });
+    expect(confirmed.recoveryCodes).toHaveLength(10);
+    expect(new Set(confirmed.recoveryCodes).size).toBe(10);
+    expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('allowed');
+    // Only hashes are stored.
+    const stored = await db().recoveryCode.findMany({ where: { userId: user.id } });
+    expect(stored.map((row) => row.codeHash)).not.toContain(confirmed.recoveryCodes![0]);
+    expect(JSON.stringify(await db().auditEvent.findMany({ where: { targetId: user.id } }))).not.toContain(secret);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_ADDED' } })).toBe(1);
+  });
+
+  it('[STAFF] of an agency that requires a factor for all staff must enrol; elsewhere not', async () => {
+    const strict = await passwordSignIn('STAFF', {});
+    const before = await strict.signIn();
+    if (!before.ok) throw new Error('sign-in failed');
+    expect(decideAccess(await actorOf(before.sessionId), { principal: 'agency' })).toBe('allowed');
+    const owner = await createUser(db(), strict.agency.id, PASSWORD, { role: 'SUPER_ADMIN' });
+    const ownerSignIn = await signInAgencyUser({ providerCode: strict.agency.code, loginName: owner.loginName, password: PASSWORD }, IP);
+    if (!ownerSignIn.ok) throw new Error('sign-in failed');
+    const saved = await updateAgencyPolicy(
+      (await actorOf(ownerSignIn.sessionId)) as AgencyActor,
+      { ...DEFAULT_POLICY, requireSecondFactorForAllStaff: 'on' },
+      IP,
+    );
+    expect(saved.ok).toBe(true);
+    // Sessions already open are held to it on their next request, as new ones are.
+    expect(decideAccess(await actorOf(before.sessionId), { principal: 'agency' })).toBe('enrolment-required');
+    const result = await strict.signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('enrolment-required');
+  });
+
+  it('[VERIFIER] without a factor must enrol; a vendor factor sends the sign-in to verify', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const first = await signInVendorAccount({ email: account.email, password: PASSWORD }, IP);
+    if (!first.ok) throw new Error('sign-in failed');
+    expect(decideAccess(await actorOf(first.sessionId), { principal: 'vendor' })).toBe('enrolment-required');
+    await addTotpFactor(db(), { vendorAccountId: account.id });
+    const second = await signInVendorAccount({ email: account.email, password: PASSWORD }, IP);
+    if (!second.ok) throw new Error('sign-in failed');
+    expect(await holdForSecondFactor(second.sessionId)).toBe(true);
+    expect(decideAccess(await actorOf(second.sessionId), { principal: 'vendor' })).toBe('second-factor-required');
+  });
+
+  it('[PROVIDER_ADMIN] cannot remove the last factor, and removing another asks for a fresh code', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Phone');
+    const spareSecret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Tablet');
+    const pending = await pendingSession(user, signIn);
+    const outcome = await verifySignInSecondFactor(pending, { code: await codeNow(secret) }, IP);
+    if (!outcome.ok) throw new Error('verify failed');
+    const actor = await actorOf(outcome.sessionId);
+    const [phone, tablet] = (await listOwnFactors(actor)).factors as [FactorRow, FactorRow];
+    expect(await removeFactor(actor, { factorId: tablet.id, code: '12345' }, IP)).toMatchObject({ ok: false });
+    expect(await removeFactor(actor, { factorId: tablet.id, code: await codeNow(spareSecret) }, IP)).toMatchObject({ ok: true });
+    expect(await removeFactor(actor, { factorId: phone.id, code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: false });
+    expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+  });
+});
