@@ -26,6 +26,8 @@ function policy(scriptSources, { dev }) {
     // Style attributes cannot carry a nonce or a hash, and React and Next.js write some (the
     // route announcer, the Unavailable page's <style>); a style cannot run script.
     "style-src 'self' 'unsafe-inline'",
+    // The authenticator-app QR code is drawn on the server as a data: image; an image cannot run script.
+    "img-src 'self' data:",
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
