@@ -39,6 +39,7 @@ function toReceived(parsed: ParsedMail, raw: string): ReceivedMail {
 /** `saveTo`: also write each message to that folder, for readers in other processes (e2e specs). */
 export async function startSmtpSink(port = 0, options: { saveTo?: string } = {}): Promise<SmtpSink> {
   if (options.saveTo) mkdirSync(options.saveTo, { recursive: true });
+  let saved = 0;
   const received: ReceivedMail[] = [];
   let server: SMTPServer | undefined;
   const sink: SmtpSink = {
@@ -58,7 +59,10 @@ export async function startSmtpSink(port = 0, options: { saveTo?: string } = {})
           stream.on('end', () => {
             const raw = Buffer.concat(chunks).toString('utf8');
             if (options.saveTo) {
-              const name = `${Date.now()}-${String(received.length).padStart(6, '0')}.eml`;
+              // Numbered as they arrive, not by what has been parsed so far: two messages that arrive
+              // together on pooled connections must never share a name (one would overwrite the other).
+              saved += 1;
+              const name = `${Date.now()}-${String(saved).padStart(6, '0')}.eml`;
               // Written whole, then renamed: a reader never sees half a message.
               writeFileSync(path.join(options.saveTo, `${name}.tmp`), raw);
               renameSync(path.join(options.saveTo, `${name}.tmp`), path.join(options.saveTo, name));
