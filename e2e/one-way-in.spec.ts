@@ -177,6 +177,31 @@ test('[PROVIDER_ADMIN] an unlock replayed without Origin, from another site, or 
   expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil).toBeNull();
 });
 
+test('[ANONYMOUS] a flood of cross-site posts is refused in full, leaves a bounded audit trail with its count, and sign-in still works', async ({ page, request }) => {
+  const since = new Date();
+  const flood = 300;
+  const answers = await Promise.all(
+    Array.from({ length: flood }, () =>
+      request.post('/login', {
+        headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+        data: 'providerCode=ACME-NY&loginName=jsmith&password=x',
+        maxRedirects: 0,
+      }),
+    ),
+  );
+  expect(answers.map((answer) => answer.status())).toEqual(Array(flood).fill(403));
+  const records = await db().auditEvent.findMany({ where: { action: 'CROSS_SITE_REFUSED', createdAt: { gte: since } }, select: { details: true } });
+  // The first ten of a minute from an address are each recorded, then the 100th, 1,000th…
+  expect(records.length).toBeGreaterThanOrEqual(2);
+  expect(records.length).toBeLessThanOrEqual(12);
+  const counts = records.map((record) => JSON.parse(record.details ?? '{}').refusalsThisMinute as number);
+  expect(Math.max(...counts)).toBeGreaterThanOrEqual(100);
+
+  const { creds } = await newStaffMember();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).not.toHaveURL(/\/login/);
+});
+
 test('[ANONYMOUS] a form with a field it does not have is refused, and nothing happens', async ({ page }) => {
   const { creds, user } = await newStaffMember();
   await page.goto('/login');
