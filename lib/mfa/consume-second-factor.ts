@@ -1,5 +1,5 @@
 import { db } from '@/lib/db/client';
-import { usePasskeyOf } from '@/lib/mfa/passkey-assertion';
+import { confirmWithPasskey } from '@/lib/mfa/passkey-assertion';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 import { hashRecoveryCode, looksLikeRecoveryCode } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -20,7 +20,7 @@ export function isAppCode(typed: string): boolean {
  */
 export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string): Promise<UsedFactor> {
   if ('passkey' in proof) {
-    const used = await usePasskeyOf(owner, proof.passkey, 'SECOND_FACTOR', sessionId);
+    const used = await confirmWithPasskey(owner, proof.passkey, 'SECOND_FACTOR', sessionId);
     return used.ok ? { ok: true, kind: 'PASSKEY', factorId: used.factorId } : { ok: false };
   }
   return consumeSecondFactor(owner, proof.code);

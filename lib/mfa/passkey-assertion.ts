@@ -68,7 +68,7 @@ export async function checkAssertion(passkey: StoredPasskey, opened: OpenedAsser
 }
 
 /** A passkey of this owner proves the owner is here: open, find, check. */
-export async function usePasskeyOf(owner: MfaOwner, text: string, purpose: WebAuthnPurpose, sessionId: string): Promise<{ ok: true; factorId: string } | { ok: false }> {
+export async function confirmWithPasskey(owner: MfaOwner, text: string, purpose: WebAuthnPurpose, sessionId: string): Promise<{ ok: true; factorId: string } | { ok: false }> {
   const opened = await openAssertion(text, purpose, sessionId);
   if (!opened) return { ok: false };
   const passkey = await findPasskey(opened.response.id, owner);

@@ -25,7 +25,7 @@ export async function startPasskeyConfirmation(actor: Actor): Promise<PublicKeyC
 
 // Each passwordless attempt stores a challenge row for anyone who asks: enough for an office
 // behind one address (and autofill asking on every visit), not enough to fill the table.
-const SIGN_IN_CHALLENGES_PER_ADDRESS: RateLimitRule = { name: 'passkey-challenge-ip', limit: 300, windowMs: 15 * 60_000 };
+const SIGN_IN_CHALLENGES_PER_ADDRESS: RateLimitRule = { name: 'passkey-challenge-ip', limit: 1000, windowMs: 15 * 60_000 };
 
 /** Options for a passwordless sign-in: no account named, the browser offers its discoverable passkeys. Null when the address asked too often. */
 export async function startPasskeySignIn(ip: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
