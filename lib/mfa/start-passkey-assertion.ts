@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
-import { issueChallenge, relyingParty, transportsOf } from '@/lib/mfa/webauthn';
+import { challengeBytes, issueChallenge, relyingParty, transportsOf } from '@/lib/mfa/webauthn';
 import { consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
 
 /**
@@ -17,7 +17,7 @@ export async function startPasskeyConfirmation(actor: Actor): Promise<PublicKeyC
   });
   return generateAuthenticationOptions({
     rpID: relyingParty().id,
-    challenge: await issueChallenge('SECOND_FACTOR', actor.sessionId),
+    challenge: challengeBytes(await issueChallenge('SECOND_FACTOR', actor.sessionId)),
     userVerification: 'required',
     allowCredentials: passkeys.map((passkey) => ({ id: passkey.credentialId!, transports: transportsOf(passkey.transports) })),
   });
@@ -32,7 +32,7 @@ export async function startPasskeySignIn(ip: string): Promise<PublicKeyCredentia
   if ((await consumeRateLimit(db(), SIGN_IN_CHALLENGES_PER_ADDRESS, ip)).limited) return null;
   return generateAuthenticationOptions({
     rpID: relyingParty().id,
-    challenge: await issueChallenge('SIGN_IN', null),
+    challenge: challengeBytes(await issueChallenge('SIGN_IN', null)),
     userVerification: 'required',
   });
 }

@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { accountLabel, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
-import { issueChallenge, relyingParty, transportsOf } from '@/lib/mfa/webauthn';
+import { challengeBytes, issueChallenge, relyingParty, transportsOf } from '@/lib/mfa/webauthn';
 
 /**
  * Options for the browser to create a passkey: discoverable (so it can sign in without a name)
@@ -24,7 +24,7 @@ export async function startPasskeyRegistration(actor: Actor): Promise<PublicKeyC
     userID: new TextEncoder().encode(`${owner.kind}:${owner.id}`),
     userName: accountLabel(actor),
     userDisplayName: actor.displayName,
-    challenge: await issueChallenge('REGISTRATION', actor.sessionId),
+    challenge: challengeBytes(await issueChallenge('REGISTRATION', actor.sessionId)),
     attestationType: 'none',
     excludeCredentials: existing.map((factor) => ({ id: factor.credentialId!, transports: transportsOf(factor.transports) })),
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },

@@ -25,6 +25,11 @@ export async function issueChallenge(purpose: WebAuthnPurpose, sessionId: string
   return challenge;
 }
 
+/** A challenge as the library takes it: bytes, which it encodes to the very base64url text we stored (a string would be encoded twice). */
+export function challengeBytes(challenge: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.from(challenge, 'base64url'));
+}
+
 /** The challenge the browser signed, read from its clientDataJSON; null when that is not even JSON. */
 export function challengeIn(response: { response: { clientDataJSON: string } }): string | null {
   try {
