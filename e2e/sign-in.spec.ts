@@ -44,7 +44,7 @@ test('an unknown agency or user gets the very same message as a wrong password',
 
 test('empty fields get clear messages linked from the error summary, and nothing is sent', async ({ page }) => {
   await page.goto('/login');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const summary = page.locator('.error-summary');
   await expect(summary.getByRole('link', { name: 'Enter your provider code, for example ACME-NY' })).toHaveAttribute('href', '#providerCode');
   await expect(summary.getByRole('link', { name: 'Enter your login name' })).toBeVisible();
