@@ -60,7 +60,8 @@ test('a login name with a hidden character is refused with a clear message', asy
 
 test('the sign-in form offers what password managers need', async ({ page }) => {
   await page.goto('/login');
-  await expect(page.getByLabel('Login name')).toHaveAttribute('autocomplete', 'username');
+  // "webauthn" too: the browser may offer passkeys in the same autofill (conditional mediation).
+  await expect(page.getByLabel('Login name')).toHaveAttribute('autocomplete', 'username webauthn');
   await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('autocomplete', 'current-password');
 });
 
