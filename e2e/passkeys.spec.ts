@@ -149,6 +149,7 @@ test('[SUPER_ADMIN] "require passkeys for admins" sends an admin without one to 
   await page.getByLabel('Administrators must sign in with a passkey').check();
   await page.getByRole('button', { name: 'Save policy' }).click();
   await expect(page.getByText('The security policy is saved.')).toBeVisible();
+  await expectNoViolations(page);
   expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(true);
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/account\/security$/);
