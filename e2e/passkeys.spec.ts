@@ -169,9 +169,10 @@ test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers i
   await expectNoViolations(page);
   await addPasskeyByKeyboard(page, 'Vendor laptop');
   await page.context().clearCookies();
-  // The login field asks for autofill with passkeys; the virtual authenticator picks the one it has at once.
+  // The login field asks for autofill with passkeys once it has focus; the virtual authenticator picks the one it has at once.
   await page.goto('/vendor/login');
   await expect(page.getByLabel('Work e-mail address')).toHaveAttribute('autocomplete', 'username webauthn');
+  await page.getByLabel('Work e-mail address').focus();
   await expect(page).toHaveURL(/\/vendor$/);
   const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
   expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });

@@ -26,18 +26,29 @@ export function PasskeyForm({ action, optionsAction, label, callbackPath, primar
   useEffect(() => {
     if (!autofill) return;
     let live = true;
-    (async () => {
+    let started = false;
+    const start = async () => {
       // Conditional mediation: the browser lists passkeys under the login field and asks nothing until one is picked.
       if (!(await browserSupportsWebAuthnAutofill())) return;
       const result = await optionsAction({ ok: false }, new FormData());
       if (!live || !result.ok || !result.options) return;
       const answer = await startAuthentication({ optionsJSON: result.options as PublicKeyCredentialRequestOptionsJSON, useBrowserAutofill: true });
       if (live && formRef.current) submitWithPasskey(formRef.current, answer);
-    })().catch(() => {
-      // Cancelled when the button starts its own ceremony, or the page is left: nothing to tell.
-    });
+    };
+    // Started when the login field first gets focus, not on load: a view of the sign-in page
+    // then costs no challenge row, and the offer is there when the person reaches the field.
+    const onFocus = (event: FocusEvent) => {
+      const field = event.target;
+      if (started || !(field instanceof HTMLInputElement) || !/\bwebauthn\b/.test(field.autocomplete)) return;
+      started = true;
+      start().catch(() => {
+        // Cancelled when the button starts its own ceremony, or the page is left: nothing to tell.
+      });
+    };
+    document.addEventListener('focusin', onFocus);
     return () => {
       live = false;
+      document.removeEventListener('focusin', onFocus);
     };
   }, [autofill, optionsAction]);
   const message = clientError ?? (!state.ok ? state.message : null);
