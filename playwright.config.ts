@@ -26,6 +26,8 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        // Chromium may try ::1 first for localhost; the e2e server answers on 127.0.0.1 only.
+        '--host-resolver-rules=MAP localhost 127.0.0.1',
       ],
     },
   },

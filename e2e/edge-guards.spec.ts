@@ -58,7 +58,8 @@ test('[ANONYMOUS] a failed sign-in is audited with the request id the server sen
   const { user, creds } = await newStaffMember();
   await page.setExtraHTTPHeaders({ 'x-portal-request-id': 'forged-by-client' });
   // Whatever carries the sign-in (next-auth's callback or a server action), it is the one POST.
-  const callback = page.waitForResponse((response) => response.request().method() === 'POST');
+  // (Not the request for a passkey challenge that focusing the login field may send.)
+  const callback = page.waitForResponse((response) => response.request().method() === 'POST' && (response.request().postData() ?? '').includes('loginName'));
   await signInAsAgencyUser(page, { ...creds, password: 'not the password, sorry' });
   const sentBack = (await callback).headers()['x-request-id'];
   expect(sentBack).toMatch(UUID);

@@ -30,7 +30,7 @@ test.describe('with JavaScript off', () => {
     await page.getByLabel('Provider code').fill(creds.providerCode);
     await page.getByLabel('Login name').fill(creds.loginName);
     await page.getByLabel('Password', { exact: true }).fill('not the password at all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.locator('.error-summary')).toContainText(GENERIC_REFUSAL);
     // What was typed stays, but never the password.
     await expect(page.getByLabel('Provider code')).toHaveValue(creds.providerCode);
@@ -38,11 +38,11 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
     expect(await page.content()).not.toContain('not the password at all');
 
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.locator('.error-summary')).toContainText('Enter your password');
 
     await page.getByLabel('Password', { exact: true }).fill(creds.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
 
@@ -64,7 +64,7 @@ test.describe('with JavaScript off', () => {
     await page.getByLabel('Provider code').fill(creds.providerCode);
     await page.getByLabel('Login name').fill(creds.loginName);
     await page.getByLabel('Password', { exact: true }).fill(temporary);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page).toHaveURL(/\/change-password$/);
     await page.getByLabel('Current password').fill(temporary);
     await page.getByLabel('New password', { exact: true }).fill('lantern meadow copper violin');
@@ -110,7 +110,7 @@ test('[STAFF] after signing in, only a plain path on the portal is followed', as
     await page.getByLabel('Provider code').fill(creds.providerCode);
     await page.getByLabel('Login name').fill(creds.loginName);
     await page.getByLabel('Password', { exact: true }).fill(creds.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page, callbackUrl).toHaveURL(`${E2E_BASE_URL}/account`);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/login$/);
@@ -125,7 +125,7 @@ async function signInWithFilledForm(page: Page, creds: { providerCode: string; l
   await page.getByLabel('Provider code').fill(creds.providerCode);
   await page.getByLabel('Login name').fill(creds.loginName);
   await page.getByLabel('Password', { exact: true }).fill(creds.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 test('[PROVIDER_ADMIN] an unlock replayed without Origin, from another site, or with an extra field changes nothing', async ({ page }) => {
@@ -277,7 +277,7 @@ test.describe('while the database is locked', () => {
       await expect(page.getByLabel('Provider code')).toHaveValue(creds.providerCode);
       await expect(page.getByLabel('Message (optional)')).toHaveValue('Please call me on the office line');
 
-      await loginPage.getByRole('button', { name: 'Sign in' }).click();
+      await loginPage.getByRole('button', { name: 'Sign in', exact: true }).click();
       await expect(loginPage.locator('.error-summary')).toContainText('Try again in a few minutes', { timeout: 20_000 });
       await expect(loginPage).toHaveURL(/\/login$/);
       await expect(loginPage.getByLabel('Login name')).toHaveValue(creds.loginName);
@@ -289,7 +289,7 @@ test.describe('while the database is locked', () => {
     expect(await db().helpRequest.count({ where: { userId: user.id } })).toBe(0);
     // Once the database answers again, the very same form goes through.
     await loginPage.getByLabel('Password', { exact: true }).fill(creds.password);
-    await loginPage.getByRole('button', { name: 'Sign in' }).click();
+    await loginPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(loginPage).toHaveURL(/\/account$/);
     await loginPage.close();
   });

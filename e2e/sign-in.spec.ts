@@ -44,7 +44,7 @@ test('an unknown agency or user gets the very same message as a wrong password',
 
 test('empty fields get clear messages linked from the error summary, and nothing is sent', async ({ page }) => {
   await page.goto('/login');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const summary = page.locator('.error-summary');
   await expect(summary.getByRole('link', { name: 'Enter your provider code, for example ACME-NY' })).toHaveAttribute('href', '#providerCode');
   await expect(summary.getByRole('link', { name: 'Enter your login name' })).toBeVisible();
@@ -60,7 +60,8 @@ test('a login name with a hidden character is refused with a clear message', asy
 
 test('the sign-in form offers what password managers need', async ({ page }) => {
   await page.goto('/login');
-  await expect(page.getByLabel('Login name')).toHaveAttribute('autocomplete', 'username');
+  // "webauthn" too: the browser may offer passkeys in the same autofill (conditional mediation).
+  await expect(page.getByLabel('Login name')).toHaveAttribute('autocomplete', 'username webauthn');
   await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('autocomplete', 'current-password');
 });
 

@@ -1,6 +1,7 @@
 'use client';
 
-import { useActionState, useId } from 'react';
+import { useActionState, useId, useState } from 'react';
+import { PasskeyButton, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
 import type { ActionState } from '@/lib/auth/guards';
@@ -15,11 +16,14 @@ type Props = {
   hidden?: Record<string, string>;
   /** After a success, a link on instead of the form (the page behind it has changed). */
   doneHref?: string;
+  /** Offers "Use a passkey instead" for the typed code: a fresh factor from the account's passkey. */
+  passkeyOptions?: PasskeyOptionsAction;
 };
 
 /** One small form of the second-factor pages; works without JavaScript (a plain POST). */
-export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref }: Props) {
+export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, passkeyOptions }: Props) {
   const [state, formAction, pending] = useActionState<State, FormData>(action, { ok: false });
+  const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const id = useId();
   const fieldId = field ? `${field.name}-${id.replace(/:/g, '')}` : '';
   const errors = field ? state.fieldErrors?.[field.name] : undefined;
@@ -40,7 +44,11 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref }: 
   }
   return (
     <form action={formAction} noValidate>
-      {!state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} />}
+      {passkeyError ? (
+        <ErrorSummary errors={[{ message: passkeyError }]} />
+      ) : (
+        !state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} />
+      )}
       {state.ok && state.message && (
         <p className="notice success" role="status">
           {state.message}
@@ -65,11 +73,17 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref }: 
       <button className="button" type="submit" disabled={pending}>
         {submitLabel}
       </button>
+      {passkeyOptions && (
+        <>
+          <input type="hidden" name="passkey" />{' '}
+          <PasskeyButton mode="authenticate" optionsAction={passkeyOptions} label="Use a passkey instead" onError={setPasskeyError} />
+        </>
+      )}
     </form>
   );
 }
 
-function RecoveryCodes({ codes }: { codes: string[] }) {
+export function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <section className="notice warning" aria-labelledby="recovery-codes-title">
       <h2 id="recovery-codes-title">Your recovery codes</h2>

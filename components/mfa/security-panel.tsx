@@ -1,11 +1,21 @@
+import { AddPasskeyForm } from '@/components/mfa/add-passkey-form';
 import { CodeForm } from '@/components/mfa/code-form';
+import type { PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
-export type SecurityActions = { startTotp: Action; confirmTotp: Action; removeFactor: Action; regenerateCodes: Action };
+export type SecurityActions = {
+  startTotp: Action;
+  confirmTotp: Action;
+  removeFactor: Action;
+  regenerateCodes: Action;
+  addPasskey: Action;
+  passkeyRegistrationOptions: PasskeyOptionsAction;
+  passkeyConfirmationOptions: PasskeyOptionsAction;
+};
 
 const KIND_LABEL = { TOTP: 'Authenticator app', PASSKEY: 'Passkey' } as const;
 
@@ -17,12 +27,20 @@ function when(date: Date | null): string {
 export async function SecurityPanel({ actor, actions }: { actor: Actor; actions: SecurityActions }) {
   const { factors, enrolment, unusedRecoveryCodes } = await listOwnFactors(actor);
   const freshCode = { name: 'code', label: 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
+  const hasPasskey = factors.some((factor) => factor.kind === 'PASSKEY');
+  const freshPasskey = hasPasskey ? actions.passkeyConfirmationOptions : undefined;
+  const home = actor.kind === 'agency' ? '/account/security' : '/vendor/security';
   return (
     <>
       <h1>Sign-in security</h1>
       {actor.mustEnrolSecondFactor && (
         <p className="notice warning" role="status">
-          Your account must have a second factor. Add an authenticator app before you continue.
+          Your account must have a second factor. Add a passkey or an authenticator app before you continue.
+        </p>
+      )}
+      {actor.kind === 'agency' && actor.mustEnrolPasskey && !actor.mustEnrolSecondFactor && (
+        <p className="notice warning" role="status">
+          Your agency requires administrators to have a passkey. Add a passkey before you continue.
         </p>
       )}
       <h2>Your second factors</h2>
@@ -53,6 +71,13 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
       )}
       {factors.length > 0 && <p>Unused recovery codes: {unusedRecoveryCodes} of 10.</p>}
 
+      <h2>Add a passkey</h2>
+      <p>
+        A passkey lives on this device (or your phone or security key) and is unlocked with your fingerprint, face or device PIN.
+        With it you can sign in without a password, and it cannot be phished.
+      </p>
+      <AddPasskeyForm action={actions.addPasskey} optionsAction={actions.passkeyRegistrationOptions} doneHref={home} />
+
       <h2>Add an authenticator app</h2>
       {enrolment ? (
         <section aria-labelledby="enrol-title">
@@ -70,7 +95,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
           </p>
           <CodeForm
             action={actions.confirmTotp}
-            doneHref={actor.kind === 'agency' ? '/account/security' : '/vendor/security'}
+            doneHref={home}
             submitLabel="Confirm"
             field={{ name: 'code', label: 'The 6-digit code your app shows', inputMode: 'numeric', autoComplete: 'one-time-code' }}
           />
@@ -89,12 +114,18 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
           {factors.map((factor) => (
             <section key={factor.id} aria-label={`Remove ${factor.name}`}>
               <h3>{factor.name}</h3>
-              <CodeForm action={actions.removeFactor} submitLabel={`Remove ${factor.name}`} field={freshCode} hidden={{ factorId: factor.id }} />
+              <CodeForm
+                action={actions.removeFactor}
+                submitLabel={`Remove ${factor.name}`}
+                field={freshCode}
+                hidden={{ factorId: factor.id }}
+                passkeyOptions={freshPasskey}
+              />
             </section>
           ))}
           <h2>New recovery codes</h2>
           <p>Makes ten new codes; the old ones stop working.</p>
-          <CodeForm action={actions.regenerateCodes} submitLabel="Make new recovery codes" field={freshCode} />
+          <CodeForm action={actions.regenerateCodes} submitLabel="Make new recovery codes" field={freshCode} passkeyOptions={freshPasskey} />
         </>
       )}
     </>

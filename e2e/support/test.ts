@@ -86,7 +86,7 @@ export async function signInAsAgencyUser(page: Page, creds: { providerCode: stri
   await page.getByLabel('Provider code').fill(creds.providerCode);
   await page.getByLabel('Login name').fill(creds.loginName);
   await page.getByLabel('Password', { exact: true }).fill(creds.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   if (account && options.verify !== false) await completeSecondFactor(page, account.owner);
 }
 
@@ -96,7 +96,7 @@ export async function signInAsVendor(page: Page, creds: { email: string; passwor
   await page.goto('/vendor/login');
   await page.getByLabel('Work e-mail address').fill(creds.email);
   await page.getByLabel('Password', { exact: true }).fill(creds.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   if (account && options.verify !== false) await completeSecondFactor(page, account.owner);
 }
 

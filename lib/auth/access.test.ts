@@ -50,4 +50,13 @@ describe('decideAccess', () => {
     expect(decideAccess(verifier, { principal: 'vendor', roles: ['OPERATOR'] })).toBe('forbidden');
     expect(decideAccess(verifier, { principal: 'vendor', roles: ['VERIFIER'] })).toBe('allowed');
   });
+  it('[PROVIDER_ADMIN] of an agency requiring passkeys, without one, reaches only enrolment (and the password change)', () => {
+    const admin = { ...staff, role: 'PROVIDER_ADMIN' as const, mustEnrolPasskey: true };
+    expect(decideAccess(admin, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('enrolment-required');
+    expect(decideAccess(admin, { principal: 'agency' })).toBe('enrolment-required');
+    expect(decideAccess(admin, { principal: 'agency', duringEnrolment: true })).toBe('allowed');
+    expect(decideAccess(admin, { principal: 'agency', duringForcedPasswordChange: true })).toBe('allowed');
+    expect(decideAccess({ ...admin, secondFactorPending: true }, { principal: 'agency', duringEnrolment: true })).toBe('second-factor-required');
+    expect(decideAccess({ ...admin, mustEnrolPasskey: false }, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+  });
 });

@@ -32,7 +32,8 @@ export const NEXT_STEP_PATH = {
 /**
  * The single gate every entry point goes through. In order: a session still owing its second
  * factor reaches only the verification step; one opened with a temporary password only the
- * password change; an account that must have a second factor and has none only enrolment.
+ * password change; an account that must have a second factor and has none (or an admin whose
+ * agency requires a passkey and who has none) only enrolment.
  */
 export function decideAccess(actor: Actor | null, access: Access): AccessDecision {
   if (!actor) return 'signed-out';
@@ -40,7 +41,8 @@ export function decideAccess(actor: Actor | null, access: Access): AccessDecisio
   if (actor.secondFactorPending) return access.duringSecondFactor ? 'allowed' : 'second-factor-required';
   if (actor.kind === 'agency' && access.principal === 'agency') {
     if (actor.mustChangePassword && !access.duringForcedPasswordChange) return 'password-change-required';
-    if (actor.mustEnrolSecondFactor && !access.duringEnrolment && !access.duringForcedPasswordChange) return 'enrolment-required';
+    const mustEnrol = actor.mustEnrolSecondFactor || actor.mustEnrolPasskey === true;
+    if (mustEnrol && !access.duringEnrolment && !access.duringForcedPasswordChange) return 'enrolment-required';
     if (access.roles && !access.roles.includes(actor.role)) return 'forbidden';
     return 'allowed';
   }

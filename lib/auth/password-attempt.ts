@@ -1,10 +1,12 @@
 import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Tx } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
+import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 
-// The one per-account failure counter and lock. Every pathway that checks a password (sign-in, the
-// current password of a change) reserves its attempt here before it verifies, and clears the streak
-// here when the password was right, so guesses spread over several forms meet the same lock.
+// The one per-account failure counter and lock. Every pathway that checks a secret of the account
+// (sign-in, the current password of a change, a second-factor code, a passkey's signature) reserves
+// its attempt here before it checks, and clears the streak here when the secret was right, so
+// guesses spread over several forms and factors meet the same lock.
 
 export type PrincipalKind = 'user' | 'vendor';
 
@@ -12,6 +14,21 @@ export type PrincipalKind = 'user' | 'vendor';
 export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy };
 
 export type Reservation = { counted: true; failureCount: number; lock: LockDecision } | { counted: false };
+
+/** The lockout thresholds that apply to an account: its agency's, or the vendor defaults. */
+export async function lockoutPolicyOf(kind: PrincipalKind, id: string): Promise<LockoutPolicy> {
+  if (kind === 'vendor') return VENDOR_POLICY;
+  const user = await db().user.findUniqueOrThrow({
+    where: { id },
+    select: { agency: { select: { softLockThreshold: true, hardLockThreshold: true } } },
+  });
+  return user.agency;
+}
+
+/** The subject of an attempt on an existing account (a second factor, a passkey). */
+export async function attemptSubjectOf(kind: PrincipalKind, id: string): Promise<AttemptSubject> {
+  return { kind, id, policy: await lockoutPolicyOf(kind, id) };
+}
 
 /** An id no row has: refusals run the reservation's statements against it, so they cost what a real one costs. */
 const NO_ACCOUNT = '~no-account~';

@@ -1,5 +1,6 @@
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { db } from '@/lib/db/client';
+import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { hasSecondFactor, mustHaveSecondFactor } from '@/lib/mfa/policy';
 
 // PRODUCT.md: 12 h absolute for everyone; 30 min idle for admins and vendor staff.
@@ -21,6 +22,8 @@ export type AgencyActor = {
   loginName: string;
   displayName: string;
   mustChangePassword: boolean;
+  /** An admin of an agency requiring passkeys for admins, without one: only enrolment is reachable. */
+  mustEnrolPasskey?: boolean;
 } & SecondFactorState;
 
 /** Where the session stands with the second factor; lib/auth/access.ts decides what follows. */
@@ -87,7 +90,7 @@ async function loadActor(session: {
         displayName: true,
         mustChangePassword: true,
         sessionVersion: true,
-        agency: { select: { code: true, name: true, requireSecondFactorForAllStaff: true } },
+        agency: { select: { code: true, name: true, requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true } },
       },
     });
     if (!user || user.status !== 'ACTIVE' || user.sessionVersion !== session.sessionVersion) return null;
@@ -105,6 +108,7 @@ async function loadActor(session: {
       mustChangePassword: user.mustChangePassword,
       secondFactorPending: session.secondFactorPending,
       mustEnrolSecondFactor: required && !session.secondFactorPending && !(await hasSecondFactor({ kind: 'user', id: user.id })),
+      mustEnrolPasskey: mustHavePasskey(user.role, user.agency) && !session.secondFactorPending && !(await hasPasskey({ kind: 'user', id: user.id })),
     };
   }
   if (session.vendorAccountId) {

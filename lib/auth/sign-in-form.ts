@@ -50,3 +50,13 @@ export async function finishFormSignIn(
   await startBrowserSession(result.sessionId, kind);
   redirect(pending ? NEXT_STEP_PATH[kind]['second-factor-required'] : afterSignInPath(kind, callback));
 }
+
+/**
+ * Ends a passwordless sign-in: the passkey with user verification was both factors, so the
+ * session is full at once (never held for /login/verify) and gets its cookie the same way.
+ */
+export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
+  if (!result.ok) return { ok: false, message: signInMessage(result.reason) };
+  await startBrowserSession(result.sessionId, kind);
+  redirect(afterSignInPath(kind, callback));
+}

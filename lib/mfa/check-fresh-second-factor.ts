@@ -1,18 +1,38 @@
+import { z } from 'zod';
 import { recordAuditAlone } from '@/lib/audit/record';
+import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
-import { consumeSecondFactor, type UsedFactor } from '@/lib/mfa/consume-second-factor';
+import { proveSecondFactor, type UsedFactor } from '@/lib/mfa/consume-second-factor';
+import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 
+/** A fresh factor, as the forms that change factors post it: a typed code, or a passkey's answer (the other left empty). */
+export const freshFactorFields = {
+  code: z.string().trim().max(40, 'That code is too long').optional(),
+  passkey: webAuthnResponseField.optional().or(z.literal('')),
+};
+
+export type FreshFactorInput = { code?: string; passkey?: string };
+
+export const FRESH_FACTOR_MISSING: ActionState = {
+  ok: false,
+  message: 'Confirm it is you first.',
+  fieldErrors: { code: ['Enter a code from your app or a recovery code, or use a passkey'] },
+};
+
 /**
- * Changes to the factors themselves ask for a code now, not only the session's sign-in, so a
+ * Changes to the factors themselves ask for a factor now, not only the session's sign-in, so a
  * borrowed unlocked screen cannot swap the factors. Guesses share the password-change budget.
+ * Null when neither a code nor a passkey was given.
  */
-export async function checkFreshSecondFactor(actor: Actor, code: string, ip: string, what: string): Promise<UsedFactor> {
+export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInput, ip: string, what: string): Promise<UsedFactor | null> {
+  const proof = input.passkey ? { passkey: input.passkey } : input.code ? { code: input.code } : null;
+  if (!proof) return null;
   const key = actor.kind === 'agency' ? actor.userId : actor.vendorAccountId;
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, key)).limited) return { ok: false };
-  const used = await consumeSecondFactor(ownerOf(actor), code);
+  const used = await proveSecondFactor(ownerOf(actor), proof, actor.sessionId);
   if (!used.ok) {
     await recordAuditAlone(db(), { ...auditSubject(actor, ip), action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: { for: what } });
   }

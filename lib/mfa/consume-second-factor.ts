@@ -1,10 +1,30 @@
 import { db } from '@/lib/db/client';
+import { confirmWithPasskey } from '@/lib/mfa/passkey-assertion';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 import { hashRecoveryCode, looksLikeRecoveryCode } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { matchTotpCode } from '@/lib/mfa/totp';
 
-export type UsedFactor = { ok: true; kind: 'TOTP' | 'RECOVERY_CODE'; factorId: string | null } | { ok: false };
+export type UsedFactor = { ok: true; kind: 'TOTP' | 'RECOVERY_CODE' | 'PASSKEY'; factorId: string | null } | { ok: false };
+
+/** What a person offers as their second factor: a typed code, or a passkey's answer to a challenge. */
+export type SecondFactorProof = { code: string } | { passkey: string };
+
+export function isAppCode(typed: string): boolean {
+  return /^\d{6}$/.test(typed.replace(/\s/g, ''));
+}
+
+/**
+ * Checks and uses up either kind of proof. A passkey answers a SECOND_FACTOR challenge issued to
+ * this very session, so an assertion made for another session (or for a sign-in) is refused.
+ */
+export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string): Promise<UsedFactor> {
+  if ('passkey' in proof) {
+    const used = await confirmWithPasskey(owner, proof.passkey, 'SECOND_FACTOR', sessionId);
+    return used.ok ? { ok: true, kind: 'PASSKEY', factorId: used.factorId } : { ok: false };
+  }
+  return consumeSecondFactor(owner, proof.code);
+}
 
 /**
  * Checks a code typed for a second factor and uses it up: an app code's time step (and every

@@ -5,18 +5,18 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
-import { checkFreshSecondFactor } from '@/lib/mfa/check-fresh-second-factor';
+import { checkFreshSecondFactor, FRESH_FACTOR_MISSING, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { replaceRecoveryCodes, type WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { hasSecondFactor } from '@/lib/mfa/policy';
-import { freshCodeField } from '@/lib/mfa/remove-factor';
 
-export const regenerateRecoveryCodesSchema = z.object({ code: freshCodeField });
+export const regenerateRecoveryCodesSchema = z.object(freshFactorFields);
 
 /** Ten new recovery codes; every earlier one stops working. */
 export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeof regenerateRecoveryCodesSchema>, ip: string): Promise<WithRecoveryCodes> {
   const owner = ownerOf(actor);
   if (!(await hasSecondFactor(owner))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
-  const used = await checkFreshSecondFactor(actor, input.code, ip, 'new recovery codes');
+  const used = await checkFreshSecondFactor(actor, input, ip, 'new recovery codes');
+  if (!used) return FRESH_FACTOR_MISSING;
   if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
   const contact = await accountContact(owner);
   return db().$transaction(async (tx) => {

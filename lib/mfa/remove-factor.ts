@@ -6,26 +6,29 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
-import { checkFreshSecondFactor } from '@/lib/mfa/check-fresh-second-factor';
+import { checkFreshSecondFactor, FRESH_FACTOR_MISSING, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
+import { mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
 
-export const freshCodeField = z.string().trim().min(1, 'Enter a code from your app or a recovery code').max(40);
-export const removeFactorSchema = z.object({ factorId: z.string().min(1).max(40), code: freshCodeField });
+export const removeFactorSchema = z.object({ factorId: z.string().min(1).max(40), ...freshFactorFields });
 
 export async function removeFactor(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string): Promise<ActionState> {
   const owner = ownerOf(actor);
   const factor = await db().mfaFactor.findFirst({ where: { id: input.factorId, ...ownerWhere(owner), confirmedAt: { not: null } } });
   if (!factor) return { ok: false, message: 'That factor is no longer on your account.' };
   const others = await db().mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null }, id: { not: factor.id } } });
-  const required =
-    actor.kind === 'vendor' ||
-    mustHaveSecondFactor({
-      kind: 'agency',
-      role: actor.role,
-      ...(await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { requireSecondFactorForAllStaff: true } })),
-    });
+  const agency =
+    actor.kind === 'agency'
+      ? await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true } })
+      : null;
+  const required = actor.kind === 'vendor' || mustHaveSecondFactor({ kind: 'agency', role: actor.role, ...agency! });
   if (required && others === 0) return { ok: false, message: 'Your account must keep a second factor. Add another one before you remove this one.' };
-  const used = await checkFreshSecondFactor(actor, input.code, ip, 'remove factor');
+  if (factor.kind === 'PASSKEY' && actor.kind === 'agency' && mustHavePasskey(actor.role, agency!)) {
+    const otherPasskeys = await db().mfaFactor.count({ where: { ...ownerWhere(owner), kind: 'PASSKEY', confirmedAt: { not: null }, id: { not: factor.id } } });
+    if (otherPasskeys === 0) return { ok: false, message: 'Your agency requires administrators to keep a passkey. Add another passkey before you remove this one.' };
+  }
+  const used = await checkFreshSecondFactor(actor, input, ip, 'remove factor');
+  if (!used) return FRESH_FACTOR_MISSING;
   if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
   const contact = await accountContact(owner);
   await db().$transaction(async (tx) => {

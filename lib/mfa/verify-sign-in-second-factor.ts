@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
-import { UNLOCKED } from '@/lib/auth/lockout';
-import { countWrongSecondFactorCode, isSecondFactorLocked } from '@/lib/auth/second-factor-lockout';
+import { attemptSubjectOf, auditLockSetBy, clearFailures, reserveAttempt } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
-import { consumeSecondFactor } from '@/lib/mfa/consume-second-factor';
+import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
+import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
+import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { checkRateLimit, consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
 
 // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the
@@ -18,52 +19,68 @@ export const verifySecondFactorSchema = z.object({
   code: z.string().trim().min(1, 'Enter the code from your app, or a recovery code').max(40, 'That code is too long'),
 });
 
-export type VerifyOutcome = { ok: true; sessionId: string } | { ok: false; reason: 'WRONG_CODE' | 'LOCKED' | 'NOT_PENDING' };
+export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnResponseField });
+
+export type VerifyOutcome =
+  | { ok: true; sessionId: string }
+  | { ok: false; reason: 'WRONG_CODE' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' };
+
+export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
+  return verifySignIn(actor, { code: input.code }, ip);
+}
+
+export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof verifyPasskeySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
+  return verifySignIn(actor, { passkey: input.passkey }, ip);
+}
+
+/** An admin whose agency requires passkeys, and who has one, finishes with it: an app code alone no longer does. */
+async function appCodesRefused(actor: Actor): Promise<boolean> {
+  if (actor.kind !== 'agency') return false;
+  const agency = await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { requirePasskeyForAdmins: true } });
+  return mustHavePasskey(actor.role, agency) && (await hasPasskey(ownerOf(actor)));
+}
 
 /**
- * The second step of a sign-in. Success ends the pending session and opens a new full one (a
- * new id), so the pending session's cookie can never be replayed as a full session. A wrong
- * code counts on the account's lockout; once locked, the pending session ends too.
+ * The second step of a sign-in. The attempt is reserved on the account's one failure counter
+ * (lib/auth/password-attempt.ts) before the code or signature is checked, like a password.
+ * Success ends the pending session and opens a new full one (a new id), so the pending
+ * session's cookie can never be replayed as a full session; once locked, the pending session ends too.
  */
-export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
+async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string): Promise<VerifyOutcome> {
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
   const budgetKey = `${owner.kind}:${owner.id}`;
-  if ((await isSecondFactorLocked(owner)) || (await checkRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) {
+  // Not a guess at anything: the app code is simply not enough for this account.
+  if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, reason: 'PASSKEY_REQUIRED' };
+
+  const endPending = async (details: { reason: string }) => {
     await db().$transaction(async (tx) => {
       await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
-      await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details: { reason: 'account locked' } });
+      await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details });
     });
-    return { ok: false, reason: 'LOCKED' };
-  }
+    return { ok: false, reason: 'LOCKED' } as const;
+  };
+  if ((await checkRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) return endPending({ reason: 'too many wrong codes' });
+  const subject = await attemptSubjectOf(owner.kind, owner.id);
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
+  if (!reservation.counted) return endPending({ reason: 'account locked' });
 
-  const used = await consumeSecondFactor(owner, input.code);
+  const used = await proveSecondFactor(owner, proof, actor.sessionId);
   if (!used.ok) {
     const overBudget = (await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited;
-    const locked = await db().$transaction(async (tx) => {
-      const counted = await countWrongSecondFactorCode(tx, owner);
-      const nowLocked = overBudget || counted === null || counted.lock.hardLock || counted.lock.lockedUntil !== null;
+    const nowLocked = overBudget || reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
+    await db().$transaction(async (tx) => {
       await recordAudit(tx, {
         ...audit,
         action: 'SIGN_IN_SECOND_FACTOR_FAILURE',
         outcome: 'FAILURE',
-        details: { reason: 'wrong code', consecutiveFailures: counted?.failureCount ?? null },
+        details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
       });
-      if (counted && nowLocked) {
-        await recordAudit(tx, {
-          ...audit,
-          actorType: 'SYSTEM',
-          actorId: null,
-          action: counted.lock.hardLock ? 'ACCOUNT_HARD_LOCKED' : 'ACCOUNT_LOCKED',
-          outcome: 'SUCCESS',
-          details: { consecutiveFailures: counted.failureCount, lockedUntil: counted.lock.lockedUntil?.toISOString() ?? null, by: 'second factor' },
-        });
-      }
+      await auditLockSetBy(tx, reservation, audit, 'second factor');
       if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
-      return nowLocked;
     });
-    return { ok: false, reason: locked ? 'LOCKED' : 'WRONG_CODE' };
+    return { ok: false, reason: nowLocked ? 'LOCKED' : 'WRONG_CODE' };
   }
 
   const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;
@@ -81,8 +98,7 @@ export async function verifySignInSecondFactor(actor: Actor, input: z.infer<type
       },
       select: { id: true },
     });
-    if (owner.kind === 'user') await tx.user.update({ where: { id: owner.id }, data: UNLOCKED });
-    else await tx.vendorAccount.update({ where: { id: owner.id }, data: UNLOCKED });
+    await clearFailures(tx, owner.kind, owner.id);
     await recordAudit(tx, {
       ...audit,
       action: 'SIGN_IN_SECOND_FACTOR_SUCCESS',

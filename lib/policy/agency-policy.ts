@@ -38,6 +38,8 @@ export const agencyPolicySchema = z
     onlySuperAdminsResetAdmins: checkbox,
     // Admins must always have a second factor (lib/mfa/policy.ts); this extends it to all staff.
     requireSecondFactorForAllStaff: checkbox,
+    // Provider and super admins must have a passkey (lib/mfa/passkey-policy.ts); their app codes stop finishing a sign-in.
+    requirePasskeyForAdmins: checkbox,
   })
   .refine((policy) => policy.hardLockThreshold > policy.softLockThreshold, {
     path: ['hardLockThreshold'],
@@ -56,6 +58,7 @@ export const DEFAULT_POLICY: AgencyPolicy = {
   signInAlertThreshold: POLICY_BOUNDS.signInAlertThreshold.default,
   onlySuperAdminsResetAdmins: false,
   requireSecondFactorForAllStaff: false,
+  requirePasskeyForAdmins: false,
 };
 
 /** Vendor staff have no agency; they get the defaults. */

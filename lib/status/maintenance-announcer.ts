@@ -3,6 +3,7 @@ import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
+import { removeExpiredChallenges } from '@/lib/mfa/webauthn';
 
 const CHECK_EVERY_MS = 30_000;
 const holder = globalThis as { portalMaintenanceAnnouncer?: NodeJS.Timeout };
@@ -37,6 +38,11 @@ export function startMaintenanceAnnouncer(): void {
         await alertQueueHealth(db());
       } catch (error) {
         console.error('verification queue alert:', error instanceof Error ? error.message : error);
+      }
+      try {
+        await removeExpiredChallenges();
+      } catch (error) {
+        console.error('passkey challenges:', error instanceof Error ? error.message : error);
       }
     })();
   }, CHECK_EVERY_MS);

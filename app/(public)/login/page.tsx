@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
 import { publicPage } from '@/lib/auth/guards';
 import { afterSignInPath } from '@/lib/auth/sign-in-form';
-import { signInAction } from './actions';
+import { passkeySignInAction, passkeySignInOptionsAction, signInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -25,8 +26,18 @@ export default publicPage(async function LoginPage({ searchParams }: { searchPar
             autoComplete: 'organization',
             required: 'Enter your provider code, for example ACME-NY',
           },
-          { name: 'loginName', label: 'Login name', autoComplete: 'username', required: 'Enter your login name' },
+          // "webauthn" lets the browser offer passkeys in this field's autofill (conditional mediation).
+          { name: 'loginName', label: 'Login name', autoComplete: 'username webauthn', required: 'Enter your login name' },
         ]}
+      />
+      <h2>Or use a passkey</h2>
+      <p>If you added a passkey to your account, you need no password: your fingerprint, face or device PIN signs you in.</p>
+      <PasskeyForm
+        action={passkeySignInAction}
+        optionsAction={passkeySignInOptionsAction}
+        label="Sign in with a passkey"
+        callbackPath={afterSignInPath('agency', callbackUrl)}
+        autofill
       />
       <h2>Cannot sign in?</h2>
       <p>

@@ -3,6 +3,7 @@ import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
 export type SecondFactorChange =
   | 'authenticator app added'
+  | 'passkey added'
   | 'second factor removed'
   | 'new recovery codes made'
   | 'recovery code used to sign in'

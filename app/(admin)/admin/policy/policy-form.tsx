@@ -7,7 +7,7 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { AgencyPolicy } from '@/lib/policy/agency-policy';
 import { updatePolicyAction } from './actions';
 
-type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff'>; label: string; hint: string };
+type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff' | 'requirePasskeyForAdmins'>; label: string; hint: string };
 
 export function PolicyForm({ policy, settings }: { policy: AgencyPolicy; settings: NumberSetting[] }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(updatePolicyAction, { ok: false });
@@ -33,6 +33,12 @@ export function PolicyForm({ policy, settings }: { policy: AgencyPolicy; setting
         <label>
           <input type="checkbox" name="requireSecondFactorForAllStaff" defaultChecked={policy.requireSecondFactorForAllStaff} style={{ width: 'auto', minHeight: 0, marginRight: '0.5rem' }} />
           Every staff member must set up a second factor (administrators always must)
+        </label>
+      </div>
+      <div className="field">
+        <label>
+          <input type="checkbox" name="requirePasskeyForAdmins" defaultChecked={policy.requirePasskeyForAdmins} style={{ width: 'auto', minHeight: 0, marginRight: '0.5rem' }} />
+          Administrators must sign in with a passkey (an authenticator-app code alone is no longer enough)
         </label>
       </div>
       <button className="button" type="submit" disabled={pending}>

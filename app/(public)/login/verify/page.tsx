@@ -1,9 +1,12 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignOutButton } from '@/components/auth/sign-out-button';
+import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { VerifyForm } from '@/components/mfa/verify-form';
 import { requirePageActor } from '@/lib/auth/guards';
-import { verifySecondFactorAction } from './actions';
+import { ownerOf } from '@/lib/mfa/account';
+import { hasPasskey } from '@/lib/mfa/passkey-policy';
+import { passkeyOptionsAction, verifyPasskeyAction, verifySecondFactorAction } from './actions';
 
 export const metadata: Metadata = { title: 'Confirm it is you' };
 
@@ -13,7 +16,14 @@ export default async function VerifyPage() {
   return (
     <>
       <h1>Confirm it is you</h1>
-      <p>Your password was right. Now type a code from your authenticator app to finish signing in.</p>
+      <p>Your password was right. Now use your passkey, or type a code from your authenticator app, to finish signing in.</p>
+      {(await hasPasskey(ownerOf(actor))) && (
+        <>
+          <h2>Use a passkey</h2>
+          <PasskeyForm action={verifyPasskeyAction} optionsAction={passkeyOptionsAction} label="Use a passkey" primary />
+          <h2>Or type a code</h2>
+        </>
+      )}
       <VerifyForm action={verifySecondFactorAction} />
       <h2>Lost your phone?</h2>
       <p>Type one of your recovery codes instead. If you have none, ask another administrator of your agency to clear your second factors.</p>

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { publicPage } from '@/lib/auth/guards';
-import { vendorSignInAction } from './actions';
+import { passkeySignInAction, passkeySignInOptionsAction, vendorSignInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Vendor staff sign in' };
 
@@ -17,11 +18,14 @@ export default publicPage(function VendorLoginPage() {
             name: 'email',
             label: 'Work e-mail address',
             type: 'email',
-            autoComplete: 'username',
+            // "webauthn" lets the browser offer passkeys in this field's autofill (conditional mediation).
+            autoComplete: 'username webauthn',
             required: 'Enter your work e-mail address',
           },
         ]}
       />
+      <h2>Or use a passkey</h2>
+      <PasskeyForm action={passkeySignInAction} optionsAction={passkeySignInOptionsAction} label="Sign in with a passkey" autofill />
     </>
   );
 });

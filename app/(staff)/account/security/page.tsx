@@ -2,7 +2,15 @@ import type { Metadata } from 'next';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { SecurityPanel } from '@/components/mfa/security-panel';
 import { requirePageActor } from '@/lib/auth/guards';
-import { confirmTotpAction, regenerateCodesAction, removeFactorAction, startTotpAction } from './actions';
+import {
+  addPasskeyAction,
+  confirmTotpAction,
+  passkeyConfirmationOptionsAction,
+  passkeyRegistrationOptionsAction,
+  regenerateCodesAction,
+  removeFactorAction,
+  startTotpAction,
+} from './actions';
 
 export const metadata: Metadata = { title: 'Sign-in security' };
 
@@ -12,7 +20,15 @@ export default async function SecurityPage() {
     <>
       <SecurityPanel
         actor={actor}
-        actions={{ startTotp: startTotpAction, confirmTotp: confirmTotpAction, removeFactor: removeFactorAction, regenerateCodes: regenerateCodesAction }}
+        actions={{
+          startTotp: startTotpAction,
+          confirmTotp: confirmTotpAction,
+          removeFactor: removeFactorAction,
+          regenerateCodes: regenerateCodesAction,
+          addPasskey: addPasskeyAction,
+          passkeyRegistrationOptions: passkeyRegistrationOptionsAction,
+          passkeyConfirmationOptions: passkeyConfirmationOptionsAction,
+        }}
       />
       <div className="no-print" style={{ marginTop: '2rem' }}>
         <SignOutButton />

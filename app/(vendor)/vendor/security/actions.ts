@@ -2,10 +2,14 @@
 
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { defineAction } from '@/lib/auth/guards';
+import { addPasskey, addPasskeySchema } from '@/lib/mfa/add-passkey';
 import { confirmTotpEnrolment, confirmTotpSchema } from '@/lib/mfa/confirm-totp-enrolment';
 import { regenerateRecoveryCodes, regenerateRecoveryCodesSchema } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor, removeFactorSchema } from '@/lib/mfa/remove-factor';
+import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
+import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { startTotpEnrolment, startTotpEnrolmentSchema } from '@/lib/mfa/start-totp-enrolment';
 
 // Enrolment is reachable by an account that must enrol before anything else.
@@ -31,3 +35,17 @@ export const removeFactorAction = defineAction('remove-second-factor', ACCESS, r
 export const regenerateCodesAction = defineAction('regenerate-recovery-codes', ACCESS, regenerateRecoveryCodesSchema, async (actor, input, { ip }) =>
   regenerateRecoveryCodes(actor, input, ip),
 );
+
+export const passkeyRegistrationOptionsAction = defineAction('passkey-registration-options', ACCESS, z.object({}), async (actor) => ({
+  ok: true,
+  options: await startPasskeyRegistration(actor),
+}));
+
+// No revalidation, as for the app: the form's state shows the recovery codes of a first factor once.
+export const addPasskeyAction = defineAction('add-passkey', ACCESS, addPasskeySchema, async (actor, input, { ip }) => addPasskey(actor, input, ip));
+
+// A fresh factor from a passkey before removing a factor or making new recovery codes.
+export const passkeyConfirmationOptionsAction = defineAction('passkey-confirmation-options', ACCESS, z.object({}), async (actor) => ({
+  ok: true,
+  options: await startPasskeyConfirmation(actor),
+}));

@@ -1,0 +1,52 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { RecoveryCodes } from '@/components/mfa/code-form';
+import { PasskeyButton, useWebAuthnAvailable, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
+import { ErrorSummary } from '@/components/ui/error-summary';
+import { Field } from '@/components/ui/field';
+import type { ActionState } from '@/lib/auth/guards';
+
+type State = ActionState & { recoveryCodes?: string[] };
+
+const NAME_MISSING = 'Name the passkey, for example "Work laptop"';
+
+/** "Add a passkey": a name, then the browser creates the passkey; the form is sent with its answer. */
+export function AddPasskeyForm({ action, optionsAction, doneHref }: { action: (previous: State, formData: FormData) => Promise<State>; optionsAction: PasskeyOptionsAction; doneHref: string }) {
+  const [state, formAction] = useActionState<State, FormData>(action, { ok: false });
+  const [clientError, setClientError] = useState<string | null>(null);
+  const available = useWebAuthnAvailable();
+  if (state.ok) {
+    return (
+      <>
+        <p className="notice success" role="status">
+          {state.message}
+        </p>
+        {state.recoveryCodes && <RecoveryCodes codes={state.recoveryCodes} />}
+        <p>
+          <a className="button" href={doneHref}>
+            {state.recoveryCodes ? 'I have saved my recovery codes' : 'Continue'}
+          </a>
+        </p>
+      </>
+    );
+  }
+  const nameErrors = clientError === NAME_MISSING ? [NAME_MISSING] : state.fieldErrors?.name;
+  const message = clientError ?? (!state.ok ? state.message : undefined);
+  return (
+    <form action={formAction} noValidate>
+      {message && <ErrorSummary errors={[{ field: nameErrors?.length ? 'passkey-name' : undefined, message }]} />}
+      {!available && <p>This browser cannot make passkeys here. Use a browser with passkeys on this device, or add an authenticator app.</p>}
+      <Field id="passkey-name" name="name" label="Name for this passkey" hint='For example "Work laptop" or "My phone"' errors={nameErrors} autoComplete="off" defaultValue={state.values?.name} />
+      <input type="hidden" name="passkey" />
+      <PasskeyButton
+        mode="register"
+        optionsAction={optionsAction}
+        label="Add a passkey"
+        primary
+        ready={(form) => (String(new FormData(form).get('name') ?? '').trim() ? null : NAME_MISSING)}
+        onError={setClientError}
+      />
+    </form>
+  );
+}

@@ -1,0 +1,179 @@
+// Passkeys in real Chromium with a virtual authenticator (DevTools protocol): a platform
+// authenticator with resident keys that always verifies the user, as a laptop with a fingerprint would.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { db, TEST_PASSWORD } from './support/data';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+async function expectNoViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/**
+ * Chromium's virtual authenticator answers a conditional (autofill) request at once, without the
+ * person picking the passkey, so a page with autofill would sign in by itself. Unless a test is
+ * about autofill, the page is told it has none, as in a browser without conditional mediation.
+ */
+async function addVirtualAuthenticator(page: Page, { autofill = false } = {}) {
+  if (!autofill) {
+    await page.addInitScript(() => {
+      if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+    });
+  }
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  return { cdp, authenticatorId };
+}
+
+async function newAccount(role: 'STAFF' | 'PROVIDER_ADMIN' | 'SUPER_ADMIN') {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, TEST_PASSWORD, { role, loginName: `pk.${uniqueSuffix()}`, email: `pk.${uniqueSuffix()}@example.test` });
+  return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD } };
+}
+
+/** Adds a passkey at the security page by keyboard alone: type its name, Tab to the button, Enter. */
+async function addPasskeyByKeyboard(page: Page, name: string) {
+  await page.getByLabel('Name for this passkey').focus();
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Add a passkey' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(`Your passkey "${name}" has been added.`)).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+test('[STAFF] adds a passkey at /account/security by keyboard, signs out, and signs in with it and no password', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await addVirtualAuthenticator(page);
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  await expectNoViolations(page);
+  await addPasskeyByKeyboard(page, 'Work laptop');
+  // The first factor brings its recovery codes, shown once.
+  await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+  await page.getByRole('link', { name: 'I have saved my recovery codes' }).click();
+  await expect(page.getByRole('cell', { name: 'Work laptop' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Passkey' })).toBeVisible();
+  await expectNoViolations(page);
+  const stored = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'PASSKEY' } });
+  expect(stored.credentialId).toBeTruthy();
+
+  await signOut(page);
+  await page.goto('/login');
+  await expectNoViolations(page);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
+  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+});
+
+test('[PROVIDER_ADMIN] signs in with a passkey alone into the console, and a passkey finishes /login/verify after the password', async ({ page }) => {
+  const { user, creds } = await newAccount('PROVIDER_ADMIN');
+  await addVirtualAuthenticator(page);
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  await addPasskeyByKeyboard(page, 'Office PC');
+  await signOut(page);
+
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/admin$/);
+  await signOut(page);
+
+  await signInAsAgencyUser(page, creds, { verify: false });
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expectNoViolations(page);
+  // By keyboard: the passkey button is reachable and pressed with Enter.
+  await page.getByRole('button', { name: 'Use a passkey' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/account$/);
+  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' }, orderBy: { createdAt: 'desc' } });
+  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY' });
+});
+
+test('[STAFF] a disabled account cannot sign in with its passkey: the one generic message', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await addVirtualAuthenticator(page);
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  await addPasskeyByKeyboard(page, 'Laptop');
+  await signOut(page);
+  await db().user.update({ where: { id: user.id }, data: { status: 'DISABLED' } });
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The details you entered are not right' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('[STAFF] removing a passkey asks for a fresh factor, which the passkey itself can give', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await addVirtualAuthenticator(page);
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  await addPasskeyByKeyboard(page, 'Laptop');
+  await page.goto('/account/security');
+  const remove = page.getByRole('region', { name: 'Remove Laptop' });
+  await remove.getByRole('button', { name: 'Remove Laptop' }).click();
+  await expect(remove.locator('.error-summary')).toContainText('Confirm it is you first');
+  expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+  await remove.getByRole('button', { name: 'Use a passkey instead' }).click();
+  // The page is drawn again from what is on record: no factor left.
+  await expect(page.getByText('None yet.')).toBeVisible();
+  expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(0);
+  expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
+});
+
+test('[SUPER_ADMIN] "require passkeys for admins" sends an admin without one to enrol a passkey before anything else', async ({ page }) => {
+  const { agency, creds } = await newAccount('SUPER_ADMIN');
+  await addVirtualAuthenticator(page);
+  await signInAsAgencyUser(page, creds);
+  await page.goto('/admin/policy');
+  await page.getByLabel('Administrators must sign in with a passkey').check();
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByText('The security policy is saved.')).toBeVisible();
+  await expectNoViolations(page);
+  expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(true);
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByText('Your agency requires administrators to have a passkey')).toBeVisible();
+  await expectNoViolations(page);
+  await addPasskeyByKeyboard(page, 'Security key');
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/admin$/);
+});
+
+test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers it through autofill and signs in with it', async ({ page }) => {
+  const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+  await addVirtualAuthenticator(page, { autofill: true });
+  await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD });
+  await expect(page).toHaveURL(/\/vendor$/);
+  await page.goto('/vendor/security');
+  await expectNoViolations(page);
+  await addPasskeyByKeyboard(page, 'Vendor laptop');
+  await page.context().clearCookies();
+  // The login field asks for autofill with passkeys once it has focus; the virtual authenticator picks the one it has at once.
+  await page.goto('/vendor/login');
+  await expect(page.getByLabel('Work e-mail address')).toHaveAttribute('autocomplete', 'username webauthn');
+  await page.getByLabel('Work e-mail address').focus();
+  await expect(page).toHaveURL(/\/vendor$/);
+  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
+  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+});

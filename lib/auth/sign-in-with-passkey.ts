@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { recordAudit, recordAuditAlone, type AuditInput } from '@/lib/audit/record';
+import { isLocked } from '@/lib/auth/lockout';
+import { auditLockSetBy, clearFailures, reserveAttempt, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import type { SignInResult } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-assertion';
+import { webAuthnResponseField } from '@/lib/mfa/webauthn';
+import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
+import { checkRateLimit, consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+
+export const passkeySignInSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: z.string().max(2048).optional() });
+
+type Account = {
+  kind: PrincipalKind;
+  id: string;
+  agencyId: string | null;
+  active: boolean;
+  lockedUntil: Date | null;
+  hardLockedAt: Date | null;
+  sessionVersion: number;
+  policy: { softLockThreshold: number; hardLockThreshold: number };
+};
+
+async function accountOf(kind: 'agency' | 'vendor', passkey: { userId: string | null; vendorAccountId: string | null }): Promise<Account | null> {
+  const lock = { lockedUntil: true, hardLockedAt: true, sessionVersion: true } as const;
+  if (kind === 'agency') {
+    if (!passkey.userId) return null;
+    const user = await db().user.findUnique({
+      where: { id: passkey.userId },
+      select: { id: true, agencyId: true, status: true, ...lock, agency: { select: { softLockThreshold: true, hardLockThreshold: true } } },
+    });
+    return (
+      user && {
+        kind: 'user',
+        id: user.id,
+        agencyId: user.agencyId,
+        active: user.status === 'ACTIVE',
+        lockedUntil: user.lockedUntil,
+        hardLockedAt: user.hardLockedAt,
+        sessionVersion: user.sessionVersion,
+        policy: user.agency,
+      }
+    );
+  }
+  if (!passkey.vendorAccountId) return null;
+  const account = await db().vendorAccount.findUnique({ where: { id: passkey.vendorAccountId }, select: { id: true, active: true, ...lock } });
+  return account && { kind: 'vendor', agencyId: null, ...account, policy: VENDOR_POLICY };
+}
+
+/**
+ * A passwordless sign-in: a discoverable passkey with user verification is a whole sign-in (no
+ * /login/verify). The same account checks as a password: disabled or locked accounts are refused
+ * with the same message as any failure, the attempt is reserved on the account's one failure
+ * counter before the signature is checked, failures count for the address, and the session is
+ * opened as sign-in opens it. A passkey signs in only at its own audience's page (a vendor passkey
+ * at /login finds no account), and only when it names the account it was made for.
+ */
+export async function signInWithPasskey(kind: 'agency' | 'vendor', text: string, ip: string): Promise<SignInResult> {
+  const addressRule = RATE_LIMITS.signInFailuresPerAddress;
+  const anonymous = { actorType: 'ANONYMOUS', actorId: null, agencyId: null, targetType: null, targetId: null, ip } as const;
+  if ((await checkRateLimit(db(), addressRule, ip)).limited) {
+    await recordAuditAlone(db(), { ...anonymous, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'PASSKEY' } });
+    return { ok: false, reason: 'THROTTLED' };
+  }
+  const refuse = async (audit: Omit<AuditInput, 'action' | 'outcome'>, reason: string, reservation?: Reservation): Promise<SignInResult> => {
+    await consumeRateLimit(db(), addressRule, ip);
+    await db().$transaction(async (tx) => {
+      const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
+      await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY', ...counted } });
+      if (reservation) await auditLockSetBy(tx, reservation, audit, 'passkey sign-in');
+    });
+    return { ok: false, reason: 'INVALID' };
+  };
+
+  const opened = await openAssertion(text, 'SIGN_IN', null);
+  if (!opened) return refuse(anonymous, 'challenge unknown, used or expired');
+  const passkey = await findPasskey(opened.response.id);
+  const account = passkey ? await accountOf(kind, passkey) : null;
+  if (!passkey || !account) return refuse(anonymous, 'unknown passkey');
+  const audit = {
+    actorType: account.kind === 'vendor' ? 'VENDOR' : 'USER',
+    actorId: account.id,
+    agencyId: account.agencyId,
+    targetType: account.kind === 'vendor' ? 'VendorAccount' : 'User',
+    targetId: account.id,
+    ip,
+  } as const;
+  const handle = opened.response.response.userHandle;
+  if (handle !== undefined && handle !== Buffer.from(`${account.kind}:${account.id}`).toString('base64url')) {
+    return refuse(audit, 'passkey names another account');
+  }
+  // Not counted, as with a password: a disabled account has no streak, and attempts while locked are not counted.
+  if (!account.active) return refuse(audit, 'account disabled');
+  if (isLocked(account, new Date())) return refuse(audit, 'account locked');
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, { kind: account.kind, id: account.id, policy: account.policy }));
+  if (!reservation.counted) return refuse(audit, 'account locked');
+  if (!(await checkAssertion(passkey, opened))) return refuse(audit, 'passkey refused', reservation);
+
+  const now = new Date();
+  const sessionId = await db().$transaction(async (tx) => {
+    await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
+    const session = await tx.authSession.create({
+      data: {
+        userId: account.kind === 'user' ? account.id : null,
+        vendorAccountId: account.kind === 'vendor' ? account.id : null,
+        sessionVersion: account.sessionVersion,
+        ip,
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details: { factor: 'PASSKEY', factorId: passkey.id, passwordless: true } });
+    return session.id;
+  });
+  return { ok: true, sessionId };
+}

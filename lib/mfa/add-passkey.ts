@@ -1,0 +1,76 @@
+import { verifyRegistrationResponse } from '@simplewebauthn/server';
+import { z } from 'zod';
+import { recordAudit } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
+import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
+import { replaceRecoveryCodes, type WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
+import { ownerWhere } from '@/lib/mfa/policy';
+import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
+import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
+
+export const addPasskeySchema = z.object({ name: factorNameSchema, passkey: webAuthnResponseField });
+
+const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your fingerprint, face or PIN when asked.';
+
+/**
+ * Keeps a passkey the browser has just created for this session's challenge (used up first, so
+ * an answer is kept at most once), with user verification required. An account's first factor
+ * also gets its recovery codes. Audited and mailed like every other factor change.
+ */
+export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
+  const owner = ownerOf(actor);
+  const response = parseRegistrationResponse(input.passkey);
+  const challenge = response ? challengeIn(response) : null;
+  if (!response || !challenge || !(await consumeChallenge(challenge, 'REGISTRATION', actor.sessionId))) {
+    return { ok: false, message: NOT_ADDED };
+  }
+  const rp = relyingParty();
+  let verification;
+  try {
+    verification = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+    });
+  } catch {
+    return { ok: false, message: NOT_ADDED };
+  }
+  if (!verification.verified || !verification.registrationInfo.userVerified) return { ok: false, message: NOT_ADDED };
+  const { credential, credentialBackedUp } = verification.registrationInfo;
+  if (await db().mfaFactor.findUnique({ where: { credentialId: credential.id }, select: { id: true } })) {
+    return { ok: false, message: 'That passkey is already on an account.' };
+  }
+  const contact = await accountContact(owner);
+  const now = new Date();
+  return db().$transaction(async (tx) => {
+    const factor = await tx.mfaFactor.create({
+      data: {
+        ...ownerWhere(owner),
+        kind: 'PASSKEY',
+        name: input.name,
+        confirmedAt: now,
+        credentialId: credential.id,
+        publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+        signCount: BigInt(credential.counter),
+        transports: (response.response.transports ?? []).join(',') || null,
+        backedUp: credentialBackedUp,
+      },
+      select: { id: true },
+    });
+    const hasCodes = (await tx.recoveryCode.count({ where: { ...ownerWhere(owner), usedAt: null } })) > 0;
+    const recoveryCodes = hasCodes ? undefined : await replaceRecoveryCodes(tx, owner);
+    await recordAudit(tx, {
+      ...auditSubject(actor, ip),
+      action: 'SECOND_FACTOR_ADDED',
+      outcome: 'SUCCESS',
+      details: { factor: 'PASSKEY', factorId: factor.id, backedUp: credentialBackedUp, recoveryCodesMade: recoveryCodes !== undefined },
+    });
+    if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'passkey added', now));
+    return { ok: true, message: `Your passkey "${input.name}" has been added.`, recoveryCodes };
+  });
+}

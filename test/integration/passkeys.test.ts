@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { decideAccess } from '@/lib/auth/access';
+import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
+import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
+import { db } from '@/lib/db/client';
+import type { Role } from '@/lib/generated/sqlite/enums';
+import { addPasskey } from '@/lib/mfa/add-passkey';
+import { listOwnFactors } from '@/lib/mfa/list-factors';
+import { removeFactor } from '@/lib/mfa/remove-factor';
+import { startPasskeyConfirmation, startPasskeySignIn } from '@/lib/mfa/start-passkey-assertion';
+import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
+import { verifySignInPasskey, verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { CHALLENGE_TTL_MS, consumeChallenge, issueChallenge, relyingParty } from '@/lib/mfa/webauthn';
+import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
+import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+import { assertionResponse, newSoftPasskey, registrationResponse, type SoftPasskey } from '@/test/support/soft-authenticator';
+
+const PASSWORD = 'quiet meadow copper bicycle';
+const IP = '127.0.0.1';
+
+function ceremony(challenge: string, extra: { userVerified?: boolean; origin?: string } = {}) {
+  const rp = relyingParty();
+  return { challenge, rpId: rp.id, origin: extra.origin ?? rp.origin, userVerified: extra.userVerified };
+}
+
+async function actorOf(sessionId: string): Promise<Actor> {
+  const actor = await resolveSession(sessionId);
+  if (!actor) throw new Error('no session');
+  return actor;
+}
+
+async function staffSession(role: Role = 'STAFF', agencyOverrides = {}) {
+  const agency = await createAgency(db(), agencyOverrides);
+  const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${Date.now()}@example.test` });
+  const signIn = () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, IP);
+  const result = await signIn();
+  if (!result.ok) throw new Error('password sign-in failed');
+  return { agency, user, signIn, actor: await actorOf(result.sessionId) };
+}
+
+/** Registers a soft passkey for the session's account through the real use cases. */
+async function enrolPasskey(actor: Actor, name = 'Laptop'): Promise<SoftPasskey> {
+  const passkey = newSoftPasskey();
+  const options = await startPasskeyRegistration(actor);
+  expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
+  const response = registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id });
+  const added = await addPasskey(actor, { name, passkey: JSON.stringify(response) }, IP);
+  expect(added).toMatchObject({ ok: true });
+  return passkey;
+}
+
+async function passwordless(passkey: SoftPasskey, kind: 'agency' | 'vendor' = 'agency', extra: { userVerified?: boolean } = {}) {
+  const options = await startPasskeySignIn(IP);
+  return signInWithPasskey(kind, JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge, extra))), IP);
+}
+
+describe('passkeys', () => {
+  it('[STAFF] adds a passkey (audited, mailed, recovery codes) and then signs in with it and no password: a full session', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const passkey = newSoftPasskey();
+    const options = await startPasskeyRegistration(actor);
+    const added = await addPasskey(actor, { name: 'Laptop', passkey: JSON.stringify(registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id })) }, IP);
+    expect(added).toMatchObject({ ok: true });
+    expect(added.recoveryCodes).toHaveLength(10);
+    const factors = (await listOwnFactors(actor)).factors;
+    expect(factors).toMatchObject([{ kind: 'PASSKEY', name: 'Laptop', lastUsedAt: null }]);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_ADDED' } })).toBe(1);
+    expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'second-factor-changed' } })).toBe(1);
+
+    const result = await passwordless(passkey);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    // A complete sign-in: nothing owed at /login/verify.
+    const session = await db().authSession.findUniqueOrThrow({ where: { id: result.sessionId } });
+    expect(session.secondFactorPending).toBe(false);
+    expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('allowed');
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
+    expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+    expect((await listOwnFactors(actor)).factors[0]!.lastUsedAt).not.toBeNull();
+  });
+
+  it('[PROVIDER_ADMIN] with a passkey signs in without a password and without /login/verify, though admins must have a factor', async () => {
+    const { actor } = await staffSession('PROVIDER_ADMIN');
+    expect(decideAccess(actor, { principal: 'agency' })).toBe('enrolment-required');
+    const passkey = await enrolPasskey(actor);
+    expect(decideAccess(await actorOf(actor.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+    const result = await passwordless(passkey);
+    if (!result.ok) throw new Error('passkey sign-in failed');
+    expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+  });
+
+  it('[anonymous] cannot replay an assertion, nor win twice with one challenge in parallel', async () => {
+    const { actor } = await staffSession('STAFF');
+    const passkey = await enrolPasskey(actor);
+    const options = await startPasskeySignIn(IP);
+    const first = JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge)));
+    const second = JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge)));
+    const outcomes = await Promise.all([first, second, first, second].map((text) => signInWithPasskey('agency', text, IP)));
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    expect(await signInWithPasskey('agency', first, IP)).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('[anonymous] a challenge is single use, expires, and belongs to its purpose and session', async () => {
+    const challenge = await issueChallenge('SECOND_FACTOR', 'session-a');
+    expect(await consumeChallenge(challenge, 'SIGN_IN', null)).toBe(false);
+    expect(await consumeChallenge(challenge, 'SECOND_FACTOR', 'session-b')).toBe(false);
+    const parallel = await Promise.all([1, 2, 3, 4].map(() => consumeChallenge(challenge, 'SECOND_FACTOR', 'session-a')));
+    expect(parallel.filter(Boolean)).toHaveLength(1);
+    const old = await issueChallenge('SIGN_IN', null, new Date(Date.now() - CHALLENGE_TTL_MS - 1000));
+    expect(await consumeChallenge(old, 'SIGN_IN', null)).toBe(false);
+  });
+
+  it('[STAFF] an assertion without user verification, or for another origin, is refused and counted on the account', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const passkey = await enrolPasskey(actor);
+    expect(await passwordless(passkey, 'agency', { userVerified: false })).toEqual({ ok: false, reason: 'INVALID' });
+    const options = await startPasskeySignIn(IP);
+    const phished = assertionResponse(passkey, ceremony(options!.challenge, { origin: 'https://carenotes-help.example' }));
+    expect(await signInWithPasskey('agency', JSON.stringify(phished), IP)).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(2);
+  });
+
+  it('[STAFF] a disabled or locked account is refused with the same answer, and a lock is not counted', async () => {
+    const disabled = await staffSession('STAFF');
+    const passkey = await enrolPasskey(disabled.actor);
+    await db().user.update({ where: { id: disabled.user.id }, data: { status: 'DISABLED' } });
+    expect(await passwordless(passkey)).toEqual({ ok: false, reason: 'INVALID' });
+
+    const locked = await staffSession('STAFF');
+    const lockedKey = await enrolPasskey(locked.actor);
+    await db().user.update({ where: { id: locked.user.id }, data: { lockedUntil: new Date(Date.now() + 60_000), failedSignInCount: 5 } });
+    expect(await passwordless(lockedKey)).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: locked.user.id } })).failedSignInCount).toBe(5);
+    const audits = await db().auditEvent.findMany({ where: { targetId: { in: [disabled.user.id, locked.user.id] }, action: 'SIGN_IN_FAILURE' } });
+    expect(audits.map((audit) => JSON.parse(audit.details!).reason).sort()).toEqual(['account disabled', 'account locked']);
+  });
+
+  it('[VERIFIER] a vendor passkey signs in at the vendor page only; [STAFF] a staff passkey not at the vendor page', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const { signInVendorAccount } = await import('@/lib/auth/sign-in');
+    const signedIn = await signInVendorAccount({ email: account.email, password: PASSWORD }, IP);
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    const vendorKey = await enrolPasskey(await actorOf(signedIn.sessionId));
+    expect(await passwordless(vendorKey, 'agency')).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await passwordless(vendorKey, 'vendor')).ok).toBe(true);
+    const { actor } = await staffSession('STAFF');
+    const staffKey = await enrolPasskey(actor);
+    expect(await passwordless(staffKey, 'vendor')).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('[PROVIDER_ADMIN] a passkey completes a pending session at /login/verify; another account\u2019s passkey does not', async () => {
+    const { user, signIn, actor } = await staffSession('PROVIDER_ADMIN');
+    const passkey = await enrolPasskey(actor);
+    const other = await staffSession('PROVIDER_ADMIN');
+    const otherKey = await enrolPasskey(other.actor);
+
+    const result = await signIn();
+    if (!result.ok) throw new Error('password sign-in failed');
+    expect(await holdForSecondFactor(result.sessionId)).toBe(true);
+    const pending = await actorOf(result.sessionId);
+    const options = await startPasskeyConfirmation(pending);
+    expect(options.allowCredentials?.map((credential) => credential.id)).toEqual([passkey.credentialId.toString('base64url')]);
+    // Someone else's passkey, even over this session's own challenge, is no factor of this account.
+    const foreign = await verifySignInPasskey(pending, { passkey: JSON.stringify(assertionResponse(otherKey, ceremony(options.challenge))) }, IP);
+    expect(foreign).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    const again = await startPasskeyConfirmation(pending);
+    const outcome = await verifySignInPasskey(pending, { passkey: JSON.stringify(assertionResponse(passkey, ceremony(again.challenge))) }, IP);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(decideAccess(await actorOf(outcome.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } });
+    expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY' });
+  });
+
+  it('[PROVIDER_ADMIN] an assertion made for another session cannot finish this one', async () => {
+    const { signIn, actor } = await staffSession('PROVIDER_ADMIN');
+    const passkey = await enrolPasskey(actor);
+    const sessions = await Promise.all([signIn(), signIn()]);
+    const [a, b] = await Promise.all(
+      sessions.map(async (result) => {
+        if (!result.ok) throw new Error('password sign-in failed');
+        await holdForSecondFactor(result.sessionId);
+        return actorOf(result.sessionId);
+      }),
+    );
+    const options = await startPasskeyConfirmation(a!);
+    const answer = JSON.stringify(assertionResponse(passkey, ceremony(options.challenge)));
+    expect(await verifySignInPasskey(b!, { passkey: answer }, IP)).toMatchObject({ ok: false });
+  });
+
+  it('[SUPER_ADMIN] "require passkeys for admins" sends an admin without one to enrol, and the app code alone no longer finishes /login/verify', async () => {
+    const { agency, user, signIn } = await staffSession('SUPER_ADMIN');
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const full = await signIn();
+    if (!full.ok) throw new Error('password sign-in failed');
+    await holdForSecondFactor(full.sessionId);
+    const verified = await verifySignInSecondFactor(await actorOf(full.sessionId), { code: await totpCodeFor(secret, totpStep(new Date())) }, IP);
+    if (!verified.ok) throw new Error('verify failed');
+    const admin = (await actorOf(verified.sessionId)) as AgencyActor;
+    expect(decideAccess(admin, { principal: 'agency', roles: ['SUPER_ADMIN'] })).toBe('allowed');
+    expect((await updateAgencyPolicy(admin, { ...DEFAULT_POLICY, requirePasskeyForAdmins: 'on' }, IP)).ok).toBe(true);
+    expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(true);
+
+    // Open sessions are held to it on their next request: enrolment only.
+    const held = await actorOf(verified.sessionId);
+    expect(decideAccess(held, { principal: 'agency', roles: ['SUPER_ADMIN'] })).toBe('enrolment-required');
+    expect(decideAccess(held, { principal: 'agency', duringEnrolment: true })).toBe('allowed');
+    const passkey = await enrolPasskey(held);
+    expect(decideAccess(await actorOf(verified.sessionId), { principal: 'agency', roles: ['SUPER_ADMIN'] })).toBe('allowed');
+
+    // The next sign-in: the app code is not enough, the passkey is.
+    const next = await signIn();
+    if (!next.ok) throw new Error('password sign-in failed');
+    await holdForSecondFactor(next.sessionId);
+    const pending = await actorOf(next.sessionId);
+    expect(await verifySignInSecondFactor(pending, { code: await totpCodeFor(secret, totpStep(new Date()) + 1) }, IP)).toEqual({ ok: false, reason: 'PASSKEY_REQUIRED' });
+    const options = await startPasskeyConfirmation(pending);
+    expect((await verifySignInPasskey(pending, { passkey: JSON.stringify(assertionResponse(passkey, ceremony(options.challenge))) }, IP)).ok).toBe(true);
+    // Nor can the admin remove their only passkey while the policy stands.
+    const factors = (await listOwnFactors(held)).factors;
+    const key = factors.find((factor) => factor.kind === 'PASSKEY')!;
+    expect(await removeFactor(await actorOf(verified.sessionId), { factorId: key.id, code: await totpCodeFor(secret, totpStep(new Date()) + 1) }, IP)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('keep a passkey'),
+    });
+  });
+
+  it('[STAFF] removing a passkey asks for a fresh factor, which a passkey of this session can give', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const keep = await enrolPasskey(actor, 'Laptop');
+    await enrolPasskey(actor, 'Old phone');
+    const oldPhone = (await listOwnFactors(actor)).factors.find((factor) => factor.name === 'Old phone')!;
+    expect(await removeFactor(actor, { factorId: oldPhone.id }, IP)).toMatchObject({ ok: false, fieldErrors: { code: [expect.any(String)] } });
+    expect(await removeFactor(actor, { factorId: oldPhone.id, code: '123456' }, IP)).toMatchObject({ ok: false });
+    // An assertion over a sign-in challenge (not this session's) is no fresh factor.
+    const signInOptions = await startPasskeySignIn(IP);
+    expect(await removeFactor(actor, { factorId: oldPhone.id, passkey: JSON.stringify(assertionResponse(keep, ceremony(signInOptions!.challenge))) }, IP)).toMatchObject({ ok: false });
+    const options = await startPasskeyConfirmation(actor);
+    expect(await removeFactor(actor, { factorId: oldPhone.id, passkey: JSON.stringify(assertionResponse(keep, ceremony(options.challenge))) }, IP)).toMatchObject({ ok: true });
+    expect((await listOwnFactors(actor)).factors.map((factor) => factor.name)).toEqual(['Laptop']);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
+  });
+
+  it('[STAFF] a registration is kept once: a replayed answer, one without user verification, or one for another session is refused', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const other = await staffSession('STAFF');
+    const passkey = newSoftPasskey();
+    const options = await startPasskeyRegistration(actor);
+    const answer = JSON.stringify(registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id }));
+    expect(await addPasskey(other.actor, { name: 'Stolen', passkey: answer }, IP)).toMatchObject({ ok: false });
+    const noUv = await startPasskeyRegistration(actor);
+    const unverified = JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony(noUv.challenge, { userVerified: false }), userId: noUv.user.id }));
+    expect(await addPasskey(actor, { name: 'No PIN', passkey: unverified }, IP)).toMatchObject({ ok: false });
+    const fresh = await startPasskeyRegistration(actor);
+    const good = JSON.stringify(registrationResponse(passkey, { ...ceremony(fresh.challenge), userId: fresh.user.id }));
+    const both = await Promise.all([addPasskey(actor, { name: 'Laptop', passkey: good }, IP), addPasskey(actor, { name: 'Laptop', passkey: good }, IP)]);
+    expect(both.filter((result) => result.ok)).toHaveLength(1);
+    expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'PASSKEY' } })).toBe(1);
+    expect(await db().mfaFactor.count({ where: { userId: other.user.id } })).toBe(0);
+  });
+});
