@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { auditAdminRefusal, type AdminResult } from '@/lib/admin/admin-target';
-import { canAdmin } from '@/lib/admin/permissions';
+import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
 import { recordAudit } from '@/lib/audit/record';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
 /** Open "ask my administrator" requests of the actor's agency, oldest first, and the latest handled ones. */
 export async function listHelpRequests(actor: AgencyActor) {
+  requireAdminCapability(actor, 'help-requests:handle');
   const select = {
     id: true,
     message: true,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireAdminCapability } from '@/lib/admin/permissions';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
@@ -42,6 +43,7 @@ const EVENT_SELECT = {
 
 /** The agency's own audit records, newest first. */
 export async function listAgencyAudit(actor: AgencyActor, query: AuditQuery) {
+  requireAdminCapability(actor, 'audit:read');
   const rows = await db().auditEvent.findMany({
     where: whereFor(actor, query),
     orderBy: { seq: 'desc' },
@@ -54,6 +56,7 @@ export async function listAgencyAudit(actor: AgencyActor, query: AuditQuery) {
 
 /** People named in records, so the console shows names rather than ids (own agency only). */
 export async function namesForAudit(actor: AgencyActor, ids: (string | null)[]) {
+  requireAdminCapability(actor, 'audit:read');
   const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   const users = await db().user.findMany({
     where: { agencyId: actor.agencyId, id: { in: wanted } },
@@ -82,6 +85,7 @@ function agencyVisibleDetails(details: string | null): string | null {
 
 /** CSV of the records matching the query (up to 50,000 rows). */
 export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery): Promise<string> {
+  requireAdminCapability(actor, 'audit:read');
   const rows = await db().auditEvent.findMany({
     where: whereFor(actor, query),
     orderBy: { seq: 'asc' },

@@ -4,7 +4,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
-import { idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
 
 // The operator's actions on a scheduled window. Each is one conditional write, so it applies
 // only to a window in the state it expects, even when two operators (or the clock) race.
@@ -16,6 +16,7 @@ const notUpcomingOrRunning = { ok: false, message: 'That window has already ende
 
 /** Start early: the window begins now (startsAt and startedAt), and subscribers are told. */
 export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
   const started = await db().$transaction(async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({
@@ -33,6 +34,7 @@ export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typ
 
 /** Moves the expected end later; the Unavailable page and /status show the new end. */
 export async function extendMaintenance(actor: VendorActor, input: z.infer<typeof extendMaintenanceSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
   return db().$transaction(async (tx) => {
     const window = await tx.maintenanceWindow.findUnique({ where: { id: input.windowId }, select: { endsAt: true } });
@@ -58,6 +60,7 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
 
 /** Ends a window in progress now; sign-in opens again within a second. */
 export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
   const ended = await db().$transaction(async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({
@@ -75,6 +78,7 @@ export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeo
 
 /** Cancels a window that has not started. */
 export async function cancelMaintenance(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
   return db().$transaction(async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({

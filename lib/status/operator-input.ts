@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { VendorActor } from '@/lib/auth/session';
 import type { AuditInput } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
+import { Refused } from '@/lib/result';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
@@ -77,6 +78,11 @@ export async function componentNames(database: Db, ids: string[]): Promise<strin
     select: { name: true },
   });
   return found.length === new Set(ids).size ? found.map((c) => c.name) : null;
+}
+
+/** The gate lets only operators reach these use cases; each checks again, so no caller can forget it. */
+export function assertOperator(actor: VendorActor): void {
+  if (actor.kind !== 'vendor' || actor.role !== 'OPERATOR') throw new Refused('status:operate');
 }
 
 export function operatorAudit(
