@@ -28,7 +28,7 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   const lifetimeHours = (await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
   await db().$transaction(async (tx) => {
     const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
-    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, purpose: 'ADMIN_LINK' }));
+    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt }));
     await recordAudit(tx, {
       actorType: 'USER',
       actorId: actor.userId,
