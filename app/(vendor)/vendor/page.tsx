@@ -3,7 +3,6 @@ import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
 import { listRecentSprayAlerts } from '@/lib/auth/sign-in-velocity';
-import { db } from '@/lib/db/client';
 import { countDeadMessages } from '@/lib/mail/dead-letters';
 import { QUEUE_ALERT_EVERY_MS } from '@/lib/super-admin/alert-queue-health';
 import { getQueueHealth, QUEUE_ALERT_DEPTH, QUEUE_ALERT_OLDEST_MS } from '@/lib/super-admin/get-queue-health';
@@ -12,8 +11,8 @@ export const metadata: Metadata = { title: 'Vendor workspace' };
 
 export default async function VendorHomePage() {
   const actor = await requirePageActor({ principal: 'vendor' }, '/vendor');
-  const deadMail = actor.role === 'OPERATOR' ? await countDeadMessages(db()) : 0;
-  const queue = actor.role === 'OPERATOR' ? await getQueueHealth(db()) : null;
+  const deadMail = actor.role === 'OPERATOR' ? await countDeadMessages() : 0;
+  const queue = actor.role === 'OPERATOR' ? await getQueueHealth() : null;
   const sprays = actor.role === 'OPERATOR' ? await listRecentSprayAlerts() : [];
   return (
     <>

@@ -2,7 +2,6 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
-import { db } from '@/lib/db/client';
 import {
   cancelMaintenance,
   endMaintenanceNow,
@@ -31,7 +30,7 @@ async function published(result: OperatorResult): Promise<ActionState> {
   revalidatePath('/status');
   revalidatePath('/vendor/status');
   if (!alerted) return state;
-  const subscribers = await countActiveSubscribers(db());
+  const subscribers = await countActiveSubscribers();
   fanOutAfterResponse();
   return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }
