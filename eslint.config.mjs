@@ -8,6 +8,7 @@ const SHARED_LAYERS = [
   'lib/audit/**',
   'lib/config.ts',
   'lib/db/**',
+  'lib/format/**',
   'lib/http/**',
   'lib/mail/**',
   'lib/net/**',

@@ -6,8 +6,6 @@ import { config } from '@/lib/config';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
 import { Refused } from '@/lib/result';
 
-export type AdminResult<T = undefined> = { ok: true; value: T } | { ok: false; message: string };
-
 export const TARGET_SELECT = {
   id: true,
   agencyId: true,

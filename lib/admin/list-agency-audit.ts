@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireAdminCapability } from '@/lib/admin/permissions';
+import { csvDocument } from '@/lib/format/csv';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
@@ -65,13 +66,6 @@ export async function namesForAudit(actor: AgencyActor, ids: (string | null)[]) 
   return new Map(users.map((u) => [u.id, `${u.displayName} (${u.loginName})`]));
 }
 
-function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
-  // Quote everything; a leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 // Facts about other agencies, kept for the vendor's investigators: an admin who tried a foreign
 // user id must not learn from their own export that it exists (auditAdminRefusal).
 const NOT_FOR_THE_AGENCY = ['targetAgencyId'];
@@ -95,9 +89,7 @@ export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery
   const names = await namesForAudit(actor, rows.flatMap((r) => [r.actorId, r.targetId]));
   const header = ['seq', 'time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'address', 'outcome', 'details'];
   const lines = rows.map((r) =>
-    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)]
-      .map(csvCell)
-      .join(','),
+    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)],
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  return csvDocument(header, lines);
 }
