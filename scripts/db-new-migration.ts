@@ -3,7 +3,7 @@
 // like `prisma migrate dev --create-only` but offline. PostgreSQL's is computed on a
 // throw-away embedded PostgreSQL server started here.
 import { execFileSync } from 'node:child_process';
-import { createMigrationFor, startThrowawayPostgres } from '../lib/db/migrations';
+import { createMigrationFor, startThrowawayPostgres } from './db/schema-engine';
 
 async function main() {
   const name = process.argv[2] ?? '';

@@ -11,7 +11,7 @@ import {
   migrationsDir,
   startThrowawayPostgres,
   type DatabaseKind,
-} from './migrations';
+} from './schema-engine';
 
 const TABLES = ['Agency', 'User', 'PasswordHistory', 'VendorAccount', 'AuthSession', 'RateLimitBucket', 'AuditEvent', 'AuditChainHead'];
 
