@@ -2,7 +2,7 @@ import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enu
 import { db, type Db } from '@/lib/db/client';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { SIGN_IN_COMPONENT_SLUG } from '@/lib/status/get-sign-in-notice';
-import { inProgressWhere, isInProgress } from '@/lib/status/maintenance-window';
+import { inProgressWhere, isInProgress } from '@/lib/maintenance/maintenance-window';
 import { worstStatus } from '@/lib/status/severity';
 import type { MaintenanceSummary, StatusSummary } from '@/lib/status/status-summary';
 import { UPTIME_DAYS, computeUptime, type ComponentUptime } from '@/lib/status/uptime';

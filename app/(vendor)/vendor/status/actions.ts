@@ -9,13 +9,13 @@ import {
   extendMaintenanceSchema,
   startMaintenanceNow,
   windowIdSchema,
-} from '@/lib/status/change-maintenance';
+} from '@/lib/maintenance/change-maintenance';
 import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
 import { fanOutAfterResponse } from '@/lib/status/fan-out-after-response';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
 import type { OperatorResult } from '@/lib/status/operator-input';
 import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-incident-update';
-import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/status/schedule-maintenance';
+import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-component-status';
 
 const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;

@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
+import { maintenanceAlertEvent } from '@/lib/maintenance/maintenance-event';
 import { assertOperator, idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
 
 // The operator's actions on a scheduled window. Each is one conditional write, so it applies

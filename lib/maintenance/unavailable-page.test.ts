@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inlineScriptHashes } from '@/lib/security/content-security-policy.mjs';
-import { renderUnavailablePage, retryAfterSeconds, unavailableHeaders, unavailableJson } from '@/lib/status/unavailable-page';
+import { renderUnavailablePage, retryAfterSeconds, unavailableHeaders, unavailableJson } from '@/lib/maintenance/unavailable-page';
 
 const NOW = new Date('2026-12-01T02:00:00Z');
 const window = { title: 'Database <upgrade>', endsAt: new Date('2026-12-01T04:30:00Z') };
