@@ -10,9 +10,11 @@
 //   is not enough, the engine then panics reading them as chars: https://github.com/prisma/orm/issues/29635
 // - adapter-pg's executeScript splits a script on every ";", breaking $$ … $$ bodies in migrations:
 //   https://github.com/prisma/orm/issues/22495
-// - shadow databases through adapters (better-sqlite3 refuses multi-statement scripts,
-//   https://github.com/prisma/orm/issues/2868; the shadow URL ending up on the main database,
-//   https://github.com/prisma/orm/issues/20690): we use no shadow database at all, and diff a scratch one.
+// - shadow databases through the adapters: better-sqlite3 refuses the engine's multi-statement
+//   scripts (related: https://github.com/prisma/orm/issues/2868), and adapter-pg 7.10.1 built from a
+//   connectionString opens the "shadow" on the main database (no upstream report found; what a shadow
+//   equal to the main database does to its data: https://github.com/prisma/orm/issues/19234). So no
+//   shadow database at all: create-migration.ts diffs a scratch database migrated to the history.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
