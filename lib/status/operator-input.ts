@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import type { AuditInput } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
@@ -95,13 +96,9 @@ export function operatorAudit(
   return { actorType: 'VENDOR', actorId: actor.vendorAccountId, action, targetType: target.type, targetId: target.id, ip, outcome: 'SUCCESS', details };
 }
 
-export type OperatorResult = {
-  ok: boolean;
-  message?: string;
-  fieldErrors?: Record<string, string[]>;
-  /**
-   * The change queued an alert to the subscribers (queueStatusAlert, in its transaction); the
-   * app sends it on after the response, so the operator does not wait for thousands of messages.
-   */
-  alerted?: true;
-};
+/**
+ * An action's answer, and whether the change queued an alert to the subscribers (queueStatusAlert,
+ * in its transaction); the app sends it on after the response, so the operator does not wait for
+ * thousands of messages.
+ */
+export type OperatorResult = ActionState & { alerted?: true };
