@@ -34,6 +34,7 @@ import { recordCallback } from '@/lib/super-admin/record-callback';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { requestMoreInfo } from '@/lib/super-admin/request-more-info';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
+import { getOperatorOverview } from '@/lib/vendor/get-operator-overview';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { clearStatusData } from './status-support';
 import { agencyWithLoneSuperAdmin, fileRequest } from './super-admin-fixtures';
@@ -133,6 +134,7 @@ const USE_CASES: [string, AnyRole[], (actor: never, w: World) => Promise<unknown
   ['approveRequest', VERIFIERS, (a: VendorActor, w) => approveRequest(a, { requestId: w.request.id }, IP)],
   ['requestMoreInfo', VERIFIERS, (a: VendorActor, w) => requestMoreInfo(a, { requestId: w.request.id, message: 'Please call us back on Monday.' }, IP)],
   ['rejectRequest', VERIFIERS, (a: VendorActor, w) => rejectRequest(a, { requestId: w.request.id, reason: 'Not the administrator.' }, IP)],
+  ['getOperatorOverview', OPERATORS, (a: VendorActor) => getOperatorOverview(a)],
   ['setComponentStatus', OPERATORS, (a: VendorActor, w) => setComponentStatus(a, { componentId: w.component.id, status: 'MAJOR_OUTAGE' }, IP)],
   [
     'openIncident',
