@@ -7,7 +7,7 @@ import { requestIdFrom } from '@/lib/http/request-context';
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startServerMailWorker } = await import('@/lib/mail/server-worker');
-  const { startMaintenanceAnnouncer } = await import('@/lib/status/maintenance-announcer');
+  const { startMaintenanceAnnouncer } = await import('@/lib/maintenance/maintenance-announcer');
   startServerMailWorker();
   startMaintenanceAnnouncer();
 }

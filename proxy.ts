@@ -6,9 +6,9 @@ import { clientIpFrom } from '@/lib/http/client-ip';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { CSP_HEADER, hashPolicy } from '@/lib/security/content-security-policy.mjs';
 import { strictTransportSecurity } from '@/lib/security/transport-security';
-import { currentBlockingMaintenance } from '@/lib/status/blocking-maintenance-cache';
-import { gateDuringMaintenance } from '@/lib/status/maintenance-gate';
-import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/status/unavailable-page';
+import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
+import { gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
+import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/maintenance/unavailable-page';
 
 /**
  * Routing decisions before any page, action or route runs, in this order: a state-changing

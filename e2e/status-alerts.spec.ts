@@ -6,7 +6,7 @@ import { findMail, waitForMail, type DeliveredMail } from './support/mailbox';
 import { expect, signInAsVendor, test } from './support/test';
 
 async function finishAlertFanOuts() {
-  const { runStatusRound } = await import('@/lib/status/maintenance-announcer');
+  const { runStatusRound } = await import('@/lib/maintenance/maintenance-announcer');
   await runStatusRound(db());
 }
 
@@ -125,7 +125,7 @@ test('[ANONYMOUS] a confirm link older than 7 days says plainly that it expired;
   await expect(page.getByRole('button', { name: 'Confirm my subscription' })).toHaveCount(0);
   expect(await db().statusSubscriber.findUnique({ where: { id: subscriber.id } })).not.toBeNull();
 
-  const { runStatusRound } = await import('@/lib/status/maintenance-announcer');
+  const { runStatusRound } = await import('@/lib/maintenance/maintenance-announcer');
   expect((await runStatusRound(db())).expiredSubscriptionsRemoved).toBeGreaterThanOrEqual(1);
   expect(await db().statusSubscriber.findUnique({ where: { id: subscriber.id } })).toBeNull();
   await page.reload();

@@ -1,7 +1,8 @@
 // npm run db:migrate — applies the pending migrations of prisma/migrations/<kind> to
 // DATABASE_URL (default: the SQLite file data/portal.db), like `prisma migrate deploy`
 // but without the engine binary Prisma would download.
-import { applyMigrations, databaseKind } from '../lib/db/migrations';
+import { databaseKind } from '../lib/db/kind';
+import { applyMigrations } from './db/migrate';
 
 /** The URL without its password, for messages. */
 function describe(url: string): string {

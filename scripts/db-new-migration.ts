@@ -3,7 +3,8 @@
 // like `prisma migrate dev --create-only` but offline. PostgreSQL's is computed on a
 // throw-away embedded PostgreSQL server started here.
 import { execFileSync } from 'node:child_process';
-import { createMigrationFor, startThrowawayPostgres } from '../lib/db/migrations';
+import { startThrowawayPostgres } from '../test/support/throwaway-postgres';
+import { createMigrationFor } from './db/create-migration';
 
 async function main() {
   const name = process.argv[2] ?? '';

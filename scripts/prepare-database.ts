@@ -1,6 +1,6 @@
 // Brings DATABASE_URL to the latest migration and adds the demo data when it is missing.
 import { config } from '@/lib/config';
-import { applyMigrations } from '@/lib/db/migrations';
+import { applyMigrations } from '@/scripts/db/migrate';
 import { seedDemoData } from '@/prisma/seed';
 
 const url = config().DATABASE_URL;

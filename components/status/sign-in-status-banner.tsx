@@ -1,12 +1,11 @@
 import Link from 'next/link';
-import { db } from '@/lib/db/client';
 import { logRequestError } from '@/lib/http/request-context';
 import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
 import { memoize } from '@/lib/status/memo';
 import { COMPONENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
 
 // The sign-in page is busy: one read per second per instance is enough for a banner.
-const currentNotice = memoize(1000, () => getSignInNotice(db()));
+const currentNotice = memoize(1000, () => getSignInNotice());
 
 /** On the sign-in page: an incident touching sign-in, and a window that will block sign-in within 72 h. */
 export async function SignInStatusBanner() {

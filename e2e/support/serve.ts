@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { applyMigrations } from '@/lib/db/migrations';
+import { applyMigrations } from '@/scripts/db/migrate';
 import { seedDemoData } from '@/prisma/seed';
 import { startSmtpSink } from '../../test/support/smtp-sink';
 import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_MAIL_DIR, E2E_PORT, E2E_SECRET } from './env';

@@ -4,8 +4,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { config } from '@/lib/config';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
-
-export type AdminResult<T = undefined> = { ok: true; value: T } | { ok: false; message: string };
+import { Refused } from '@/lib/result';
 
 export const TARGET_SELECT = {
   id: true,
@@ -55,6 +54,8 @@ export async function auditAdminRefusal(
   ip: string,
   targetAgencyId: string | null = null,
 ) {
+  // A vendor actor handed in past the gate has no place in an agency's log: the kit audits it instead.
+  if (actor.kind !== 'agency') throw new Refused(capability);
   await recordAuditAlone(db(), {
     actorType: 'USER',
     actorId: actor.userId,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { auditAdminRefusal, type AdminResult } from '@/lib/admin/admin-target';
+import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAudit } from '@/lib/audit/record';
 import { lockedConditions, UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import type { Result } from '@/lib/result';
 
 /** The one confirmation: a box the admin ticks. */
 export const bulkUnlockSchema = z.object({ confirm: z.literal('yes', { error: 'Tick the box to confirm' }) });
@@ -19,7 +20,7 @@ export async function bulkUnlockUsers(
   actor: AgencyActor,
   _input: z.infer<typeof bulkUnlockSchema>,
   ip: string,
-): Promise<AdminResult<{ unlocked: number; leftOwn: boolean }>> {
+): Promise<Result<{ unlocked: number; leftOwn: boolean }>> {
   const decision = canAdmin(actor, 'users:bulk-unlock');
   if (!decision.allowed) {
     await auditAdminRefusal(actor, 'users:bulk-unlock', null, decision.reason, ip);

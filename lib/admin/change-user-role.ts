@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { loadAdminTarget, lockAgency, otherActiveSuperAdmins, type AdminResult } from '@/lib/admin/admin-target';
+import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import type { Result } from '@/lib/result';
 
 export const changeUserRoleSchema = z.object({
   userId: z.string().min(1).max(64),
@@ -14,11 +15,11 @@ export const changeUserRoleSchema = z.object({
  * two super admins demoting each other at once cannot leave it with none. A role change ends
  * the account's sessions, so new rights and lost rights both apply at once.
  */
-export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof changeUserRoleSchema>, ip: string): Promise<AdminResult> {
+export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof changeUserRoleSchema>, ip: string): Promise<Result> {
   const loaded = await loadAdminTarget(actor, 'users:change-role', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
-  return db().$transaction(async (tx): Promise<AdminResult> => {
+  return db().$transaction(async (tx): Promise<Result> => {
     await lockAgency(tx, actor.agencyId);
     const current = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } });
     if (current.role === input.role) return { ok: true, value: undefined };

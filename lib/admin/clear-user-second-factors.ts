@@ -1,4 +1,4 @@
-import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
+import { loadAdminTarget } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import type { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAudit } from '@/lib/audit/record';
@@ -7,10 +7,11 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
+import type { Result } from '@/lib/result';
 import type { z } from 'zod';
 
 /** A lost phone: another admin clears the factors under the rules of a password reset, and the person enrols again. */
-export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<AdminResult> {
+export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<Result> {
   const loaded = await loadAdminTarget(actor, 'users:clear-second-factors', input.userId, ip);
   if (!loaded.ok) return loaded;
   const target = loaded.target;

@@ -1,3 +1,4 @@
+import { requireAdminCapability } from '@/lib/admin/permissions';
 import { isLocked } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
@@ -18,6 +19,7 @@ export function temporaryPasswordState(
  * state (never the password), recent audit events. Null for a user of another agency.
  */
 export async function getUserForAdmin(actor: AgencyActor, userId: string, now = new Date()) {
+  requireAdminCapability(actor, 'users:read');
   const user = await db().user.findFirst({
     where: { id: userId, agencyId: actor.agencyId },
     select: {

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { auditAdminRefusal, type AdminResult } from '@/lib/admin/admin-target';
-import { canAdmin } from '@/lib/admin/permissions';
+import { auditAdminRefusal } from '@/lib/admin/admin-target';
+import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
 import { recordAudit } from '@/lib/audit/record';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import type { Result } from '@/lib/result';
 
 /** Open "ask my administrator" requests of the actor's agency, oldest first, and the latest handled ones. */
 export async function listHelpRequests(actor: AgencyActor) {
+  requireAdminCapability(actor, 'help-requests:handle');
   const select = {
     id: true,
     message: true,
@@ -27,13 +29,13 @@ export const handleHelpRequestSchema = z.object({
   outcome: z.enum(['RESOLVED', 'DISMISSED']),
 });
 
-export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeof handleHelpRequestSchema>, ip: string): Promise<AdminResult> {
+export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeof handleHelpRequestSchema>, ip: string): Promise<Result> {
   const decision = canAdmin(actor, 'help-requests:handle');
   if (!decision.allowed) {
     await auditAdminRefusal(actor, 'help-requests:handle', null, decision.reason, ip);
     return { ok: false, message: decision.message };
   }
-  return db().$transaction(async (tx): Promise<AdminResult> => {
+  return db().$transaction(async (tx): Promise<Result> => {
     // Scoped by agency: another agency's request id matches nothing.
     const updated = await tx.helpRequest.updateMany({
       where: { id: input.requestId, agencyId: actor.agencyId, status: 'OPEN' },

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
+import { loadAdminTarget } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
 import { UNLOCKED } from '@/lib/auth/lockout';
@@ -10,6 +10,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
 import { hashPassword } from '@/lib/password/hash';
 import { generateTemporaryPassword } from '@/lib/password/temporary';
+import type { Result } from '@/lib/result';
 
 export const issueTemporaryPasswordSchema = z.object({
   userId: z.string().min(1).max(64),
@@ -28,7 +29,7 @@ export async function issueTemporaryPassword(
   actor: AgencyActor,
   input: z.infer<typeof issueTemporaryPasswordSchema>,
   ip: string,
-): Promise<AdminResult<IssuedTemporaryPassword>> {
+): Promise<Result<IssuedTemporaryPassword>> {
   const loaded = await loadAdminTarget(actor, 'users:reset-password', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { requireAdminCapability } from '@/lib/admin/permissions';
+import { csvDocument } from '@/lib/format/csv';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
@@ -42,6 +44,7 @@ const EVENT_SELECT = {
 
 /** The agency's own audit records, newest first. */
 export async function listAgencyAudit(actor: AgencyActor, query: AuditQuery) {
+  requireAdminCapability(actor, 'audit:read');
   const rows = await db().auditEvent.findMany({
     where: whereFor(actor, query),
     orderBy: { seq: 'desc' },
@@ -54,19 +57,13 @@ export async function listAgencyAudit(actor: AgencyActor, query: AuditQuery) {
 
 /** People named in records, so the console shows names rather than ids (own agency only). */
 export async function namesForAudit(actor: AgencyActor, ids: (string | null)[]) {
+  requireAdminCapability(actor, 'audit:read');
   const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   const users = await db().user.findMany({
     where: { agencyId: actor.agencyId, id: { in: wanted } },
     select: { id: true, displayName: true, loginName: true },
   });
   return new Map(users.map((u) => [u.id, `${u.displayName} (${u.loginName})`]));
-}
-
-function csvCell(value: unknown): string {
-  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
-  // Quote everything; a leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
 }
 
 // Facts about other agencies, kept for the vendor's investigators: an admin who tried a foreign
@@ -82,6 +79,7 @@ function agencyVisibleDetails(details: string | null): string | null {
 
 /** CSV of the records matching the query (up to 50,000 rows). */
 export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery): Promise<string> {
+  requireAdminCapability(actor, 'audit:read');
   const rows = await db().auditEvent.findMany({
     where: whereFor(actor, query),
     orderBy: { seq: 'asc' },
@@ -91,9 +89,7 @@ export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery
   const names = await namesForAudit(actor, rows.flatMap((r) => [r.actorId, r.targetId]));
   const header = ['seq', 'time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'address', 'outcome', 'details'];
   const lines = rows.map((r) =>
-    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)]
-      .map(csvCell)
-      .join(','),
+    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)],
   );
-  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  return csvDocument(header, lines);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requireAdminCapability } from '@/lib/admin/permissions';
 import { isLocked, lockedConditions } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
@@ -81,6 +82,7 @@ async function filteredPage(agencyId: string, parts: UserWhere[], key: string, q
 
 /** One page of the actor's own agency's users; the agency is always part of the query. */
 export async function listAgencyUsers(actor: AgencyActor, query: UserListQuery, now = new Date()) {
+  requireAdminCapability(actor, 'users:read');
   const key = query.q ? normalizeKey(query.q) : '';
   const skip = (query.page - 1) * USERS_PAGE_SIZE;
   const rows: ListRow[] =

@@ -1,3 +1,4 @@
+import { requireAdminCapability } from '@/lib/admin/permissions';
 import type { AgencyActor } from '@/lib/auth/session';
 import { lockedConditions } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
@@ -7,6 +8,7 @@ export const FAILURE_LOCK_WINDOW_MS = 60 * 60_000;
 
 /** Accounts of the actor's agency that are locked now after a failed password within the window (the banner and bulk unlock). */
 export async function listFailureLocks(actor: AgencyActor, now = new Date()) {
+  requireAdminCapability(actor, 'users:read');
   return db().user.findMany({
     where: {
       agencyId: actor.agencyId,

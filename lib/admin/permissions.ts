@@ -1,5 +1,6 @@
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Role } from '@/lib/generated/sqlite/enums';
+import { Refused } from '@/lib/result';
 
 // The one table of what an agency administrator may do. Use cases enforce it on the
 // server; pages ask the same function only to decide which buttons to show.
@@ -48,7 +49,8 @@ export function canAdmin(
   target?: AdminTarget,
   rules?: AgencyRules,
 ): AdminDecision {
-  if (!(ADMIN_CAPABILITIES[capability] as readonly Role[]).includes(actor.role)) {
+  // The kind too: a vendor actor passed in past the gate has no agency to scope a query by.
+  if (actor.kind !== 'agency' || !(ADMIN_CAPABILITIES[capability] as readonly Role[]).includes(actor.role)) {
     return { allowed: false, reason: 'role', message: 'Only a super administrator can do that.' };
   }
   if (!target) return { allowed: true };
@@ -70,4 +72,12 @@ export function canAdmin(
     };
   }
   return { allowed: true };
+}
+
+/**
+ * For use cases that only read (no target, nothing to audit per row): throws `Refused` unless the
+ * actor's role has the capability. Writes answer refusals as audited results instead.
+ */
+export function requireAdminCapability(actor: AgencyActor, capability: AdminCapability): void {
+  if (!canAdmin(actor, capability).allowed) throw new Refused(capability);
 }

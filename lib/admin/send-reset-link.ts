@@ -1,13 +1,15 @@
 import 'server-only';
-import { loadAdminTarget, type AdminResult } from '@/lib/admin/admin-target';
+import { loadAdminTarget } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAudit } from '@/lib/audit/record';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { maskEmail } from '@/lib/format/mask';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
+import type { Result } from '@/lib/result';
 import type { z } from 'zod';
 
 export const sendResetLinkSchema = userIdSchema;
@@ -17,7 +19,7 @@ export const sendResetLinkSchema = userIdSchema;
  * address on record, so no one but them ever knows the new password. The admin never sees
  * the link; nothing changes on the account until the owner uses it.
  */
-export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof sendResetLinkSchema>, ip: string): Promise<AdminResult<{ sentTo: string }>> {
+export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof sendResetLinkSchema>, ip: string): Promise<Result<{ sentTo: string }>> {
   const loaded = await loadAdminTarget(actor, 'users:send-reset-link', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
@@ -28,7 +30,7 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   const lifetimeHours = (await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
   await db().$transaction(async (tx) => {
     const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
-    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, purpose: 'ADMIN_LINK' }));
+    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt }));
     await recordAudit(tx, {
       actorType: 'USER',
       actorId: actor.userId,
@@ -43,9 +45,4 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
     if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
   });
   return { ok: true, value: { sentTo: maskEmail(email) } };
-}
-
-function maskEmail(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
-  return `${local.slice(0, 1)}***@${domain}`;
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { loadAdminTarget, lockAgency, otherActiveSuperAdmins, type AdminResult } from '@/lib/admin/admin-target';
+import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import type { Result } from '@/lib/result';
 
 export const setUserStatusSchema = z.object({
   userId: z.string().min(1).max(64),
@@ -10,11 +11,11 @@ export const setUserStatusSchema = z.object({
 });
 
 /** Disables (ending every session) or enables an account; the last active super admin stays. */
-export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof setUserStatusSchema>, ip: string): Promise<AdminResult> {
+export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof setUserStatusSchema>, ip: string): Promise<Result> {
   const loaded = await loadAdminTarget(actor, 'users:set-status', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
-  return db().$transaction(async (tx): Promise<AdminResult> => {
+  return db().$transaction(async (tx): Promise<Result> => {
     await lockAgency(tx, actor.agencyId);
     if (input.status === 'DISABLED' && target.role === 'SUPER_ADMIN' && (await otherActiveSuperAdmins(tx, actor.agencyId, target.id)) === 0) {
       return { ok: false, message: 'This is the agency’s only active super administrator: make someone else a super administrator first.' };

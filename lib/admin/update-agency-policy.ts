@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { auditAdminRefusal, type AdminResult } from '@/lib/admin/admin-target';
+import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAudit } from '@/lib/audit/record';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { agencyPolicySchema, type AgencyPolicy } from '@/lib/policy/agency-policy';
+import type { Result } from '@/lib/result';
 
 export const POLICY_SELECT = {
   minPasswordLength: true,
@@ -24,7 +25,7 @@ export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {
 }
 
 /** Super admins edit their agency's policy within PRODUCT.md's bounds; the change is audited with before and after. */
-export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip: string): Promise<AdminResult<AgencyPolicy> & { fieldErrors?: Record<string, string[] | undefined> }> {
+export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip: string): Promise<Result<AgencyPolicy> & { fieldErrors?: Record<string, string[] | undefined> }> {
   const decision = canAdmin(actor, 'policy:edit');
   if (!decision.allowed) {
     await auditAdminRefusal(actor, 'policy:edit', null, decision.reason, ip);

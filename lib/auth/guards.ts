@@ -13,6 +13,7 @@ import { db } from '@/lib/db/client';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
+import { Refused } from '@/lib/result';
 
 // The entry-point kit. Every page, server action and route handler is built with one of
 // `requirePageActor`/`publicPage`, `defineAction` and `defineRoute` (a test walks app/ to
@@ -191,6 +192,10 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       return await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
     } catch (error) {
       unstable_rethrow(error);
+      if (error instanceof Refused) {
+        await auditRefusal(await getActor(), context, `action ${name}`, `refused ${error.capability}`);
+        return { ok: false, message: error.message };
+      }
       const apology = apologize(`action ${name}`, error, context.requestId);
       return { ok: false, message: apology.message, reference: apology.reference, values };
     }
@@ -242,6 +247,10 @@ export function defineRoute<A extends EntryAccess>(
       return Response.json({ error: 'FORBIDDEN', message: 'Not allowed.' }, { status: 403, headers: NO_STORE });
     } catch (error) {
       unstable_rethrow(error);
+      if (error instanceof Refused) {
+        await auditRefusal(await getActor(), context, `route ${name}`, `refused ${error.capability}`);
+        return Response.json({ error: 'FORBIDDEN', message: error.message }, { status: 403, headers: NO_STORE });
+      }
       const apology = apologize(`route ${name}`, error, context.requestId);
       return Response.json(
         { error: apology.status === 503 ? 'UNAVAILABLE' : 'INTERNAL', message: apology.message, reference: apology.reference },

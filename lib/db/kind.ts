@@ -1,11 +1,1 @@
-export type DatabaseKind = 'sqlite' | 'postgresql';
-
-/** SQLite for `file:` URLs (the embedded default), PostgreSQL for `postgresql://`. */
-export function databaseKind(url: string): DatabaseKind {
-  if (url.startsWith('file:')) return 'sqlite';
-  if (url.startsWith('postgresql://') || url.startsWith('postgres://')) return 'postgresql';
-  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';
-  throw new Error(
-    `Unsupported database URL scheme ${scheme}: use file:./path/to/db.sqlite (SQLite) or postgresql://… (PostgreSQL)`,
-  );
-}
+export { databaseKind, type DatabaseKind } from './kind.mjs';

@@ -1,5 +1,5 @@
 import { recordAudit } from '@/lib/audit/record';
-import type { Db } from '@/lib/db/client';
+import { db, type Db } from '@/lib/db/client';
 
 /** Messages that ran out of attempts: what operators look at after a long mail outage. */
 export function listDeadMessages(database: Db, take = 100) {
@@ -11,7 +11,7 @@ export function listDeadMessages(database: Db, take = 100) {
   });
 }
 
-export function countDeadMessages(database: Db) {
+export function countDeadMessages(database: Db = db()) {
   return database.outboxMessage.count({ where: { status: 'DEAD' } });
 }
 

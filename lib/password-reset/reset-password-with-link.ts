@@ -4,17 +4,14 @@ import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
-import { enqueueMail, enqueueMailBatch } from '@/lib/mail/outbox';
+import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
-import { superAdminResetCompletedMail } from '@/lib/mail/templates/super-admin-reset-completed';
 import { hashPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
-import { listAgencyAdmins } from '@/lib/super-admin/list-agency-admins';
-import { transitionData, transitionWhere } from '@/lib/super-admin/state-machine';
-import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
+import { completeRequest, findRequestToComplete } from '@/lib/super-admin/complete-request';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
@@ -84,11 +81,8 @@ export async function resetPasswordWithLink(
     },
   });
   if (user.status !== 'ACTIVE') return invalid('account disabled');
-  const request =
-    link.purpose === 'SUPER_ADMIN_REQUEST' && link.requestId
-      ? await db().superAdminResetRequest.findUnique({ where: { id: link.requestId }, select: { id: true, reference: true, state: true } })
-      : null;
-  if (link.purpose === 'SUPER_ADMIN_REQUEST' && request?.state !== 'APPROVED') return invalid('request no longer approved');
+  const request = link.purpose === 'SUPER_ADMIN_REQUEST' && link.requestId ? await findRequestToComplete(link.requestId) : null;
+  if (link.purpose === 'SUPER_ADMIN_REQUEST' && !request) return invalid('request no longer approved');
 
   const parsed = passwordsSchema.safeParse({ newPassword, confirmPassword });
   if (!parsed.success) {
@@ -116,17 +110,6 @@ export async function resetPasswordWithLink(
         data: { usedAt: completedAt },
       });
       if (consumed.count !== 1) throw new LinkGone();
-      if (request) {
-        // Completing closes the request (frees the account's open slot), and only while it is unexpired.
-        const completed = await tx.superAdminResetRequest.updateMany({
-          where: transitionWhere('complete', request.id, null, completedAt),
-          data: transitionData('complete', { completedAt }),
-        });
-        if (completed.count !== 1) throw new LinkGone();
-      }
-      // The four-eyes link is for a lone super admin who lost everything: their factors go too,
-      // and enrolment follows at the next sign-in. An admin's own link leaves them in place.
-      const factorsCleared = request ? await clearSecondFactorsOf(tx, { kind: 'user', id: user.id }) : null;
       await tx.user.update({
         where: { id: user.id },
         data: {
@@ -162,28 +145,8 @@ export async function resetPasswordWithLink(
         },
       });
       if (request) {
-        await recordAudit(tx, {
-          ...audit,
-          action: 'SUPER_ADMIN_RESET_COMPLETED',
-          targetType: 'SuperAdminResetRequest',
-          targetId: request.id,
-          outcome: 'SUCCESS',
-          details: { reference: request.reference, secondFactorsCleared: factorsCleared?.factorsRemoved ?? 0 },
-        });
-        const others = await listAgencyAdmins(tx, user.agencyId, user.id);
-        const receipt = (to: string, toAccountHolder: boolean) =>
-          superAdminResetCompletedMail({
-            to,
-            toAccountHolder,
-            account: user,
-            agency: user.agency,
-            reference: request.reference,
-            completedAt,
-          });
-        await enqueueMailBatch(tx, [
-          ...(user.email ? [receipt(user.email, true)] : []),
-          ...others.flatMap((admin) => (admin.email ? [receipt(admin.email, false)] : [])),
-        ]);
+        // The super-admin feature completes its request through its own state machine.
+        if (!(await completeRequest(tx, request, user, completedAt, ip))) throw new LinkGone();
       } else if (user.email) {
         await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name }, completedAt));
       }

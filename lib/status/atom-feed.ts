@@ -1,4 +1,4 @@
-import type { Db } from '@/lib/db/client';
+import { db, type Db } from '@/lib/db/client';
 import { absoluteUrl } from '@/lib/mail/render';
 import { COMPONENT_STATUS_LABEL, INCIDENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
 
@@ -21,7 +21,7 @@ function xml(value: string): string {
 }
 
 /** Incidents (with their timeline) and maintenance windows, newest change first. */
-export async function listFeedEntries(database: Db): Promise<FeedEntry[]> {
+export async function listFeedEntries(database: Db = db()): Promise<FeedEntry[]> {
   const names = { select: { component: { select: { name: true } } } };
   const [incidents, windows] = await Promise.all([
     database.incident.findMany({

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
-import { statusAlertContent, statusAlertMail, type StatusAlertContent, type StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+import { statusAlertMail, type StatusAlertContent } from '@/lib/mail/templates/status-alert';
 import { unsubscribePath } from '@/lib/status/subscription-token';
+import { statusAlertContent, type StatusAlertEvent } from '@/lib/status/status-alert-content';
 
 /** Subscribers written to the outbox per transaction: short transactions, bounded memory. */
 export const FAN_OUT_BATCH_SIZE = 500;

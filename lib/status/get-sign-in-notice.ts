@@ -1,5 +1,5 @@
 import type { ComponentStatus } from '@/lib/generated/sqlite/enums';
-import type { Db } from '@/lib/db/client';
+import { db, type Db } from '@/lib/db/client';
 
 export const SIGN_IN_COMPONENT_SLUG = 'sign-in';
 /** A window that blocks sign-in is announced on the sign-in page from this long before it starts. */
@@ -11,7 +11,7 @@ export type SignInNotice = {
 };
 
 /** What the sign-in page warns about: an open incident touching sign-in, and the next blocking window within 72 h. */
-export async function getSignInNotice(database: Db, now = new Date()): Promise<SignInNotice> {
+export async function getSignInNotice(database: Db = db(), now = new Date()): Promise<SignInNotice> {
   const [incident, window] = await Promise.all([
     database.incident.findFirst({
       where: { resolvedAt: null, components: { some: { component: { slug: SIGN_IN_COMPONENT_SLUG } } } },

@@ -1,8 +1,8 @@
 import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enums';
-import type { Db } from '@/lib/db/client';
+import { db, type Db } from '@/lib/db/client';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { SIGN_IN_COMPONENT_SLUG } from '@/lib/status/get-sign-in-notice';
-import { inProgressWhere, isInProgress } from '@/lib/status/maintenance-window';
+import { inProgressWhere, isInProgress } from '@/lib/maintenance/maintenance-window';
 import { worstStatus } from '@/lib/status/severity';
 import type { MaintenanceSummary, StatusSummary } from '@/lib/status/status-summary';
 import { UPTIME_DAYS, computeUptime, type ComponentUptime } from '@/lib/status/uptime';
@@ -74,7 +74,7 @@ function maintenanceView(
 }
 
 /** Reads components, incidents and maintenance of the last 90 days and derives what /status shows. */
-export async function getStatusOverview(database: Db, now = new Date()): Promise<StatusOverview> {
+export async function getStatusOverview(database: Db = db(), now = new Date()): Promise<StatusOverview> {
   const since = new Date(now.getTime() - UPTIME_DAYS * DAY_MS);
   const [components, incidents, windows] = await Promise.all([
     database.statusComponent.findMany({ orderBy: [{ position: 'asc' }, { name: 'asc' }] }),

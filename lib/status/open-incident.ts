@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { componentNames, messageSchema, operatorAudit, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, componentNames, messageSchema, operatorAudit, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_IMPACTS } from '@/lib/status/severity';
 
 export const openIncidentSchema = withComponentIds({
@@ -15,6 +15,7 @@ export const openIncidentSchema = withComponentIds({
 
 /** Opens an incident with its first update, and queues the alert to the subscribers. */
 export async function openIncident(actor: VendorActor, input: z.infer<typeof openIncidentSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const names = await componentNames(db(), input.componentIds);
   if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import type { AuditInput } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
+import { Refused } from '@/lib/result';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
@@ -79,6 +81,11 @@ export async function componentNames(database: Db, ids: string[]): Promise<strin
   return found.length === new Set(ids).size ? found.map((c) => c.name) : null;
 }
 
+/** The gate lets only operators reach these use cases; each checks again, so no caller can forget it. */
+export function assertOperator(actor: VendorActor): void {
+  if (actor.kind !== 'vendor' || actor.role !== 'OPERATOR') throw new Refused('status:operate');
+}
+
 export function operatorAudit(
   actor: VendorActor,
   ip: string,
@@ -89,13 +96,9 @@ export function operatorAudit(
   return { actorType: 'VENDOR', actorId: actor.vendorAccountId, action, targetType: target.type, targetId: target.id, ip, outcome: 'SUCCESS', details };
 }
 
-export type OperatorResult = {
-  ok: boolean;
-  message?: string;
-  fieldErrors?: Record<string, string[]>;
-  /**
-   * The change queued an alert to the subscribers (queueStatusAlert, in its transaction); the
-   * app sends it on after the response, so the operator does not wait for thousands of messages.
-   */
-  alerted?: true;
-};
+/**
+ * An action's answer, and whether the change queued an alert to the subscribers (queueStatusAlert,
+ * in its transaction); the app sends it on after the response, so the operator does not wait for
+ * thousands of messages.
+ */
+export type OperatorResult = ActionState & { alerted?: true };

@@ -4,7 +4,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { idSchema, messageSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, idSchema, messageSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_STATUSES } from '@/lib/status/severity';
 
 export const postIncidentUpdateSchema = z.object({
@@ -19,6 +19,7 @@ export async function postIncidentUpdate(
   input: z.infer<typeof postIncidentUpdateSchema>,
   ip: string,
 ): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
   const resolves = input.status === 'RESOLVED';
   const incident = await db().$transaction(async (tx) => {

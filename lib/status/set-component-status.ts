@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { idSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, idSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
 import { COMPONENT_STATUS_LABEL, COMPONENT_STATUSES } from '@/lib/status/severity';
 
 export const setComponentStatusSchema = z.object({
@@ -19,6 +19,7 @@ export async function setComponentStatus(
   input: z.infer<typeof setComponentStatusSchema>,
   ip: string,
 ): Promise<OperatorResult> {
+  assertOperator(actor);
   return db().$transaction(async (tx) => {
     const before = await tx.statusComponent.findUnique({ where: { id: input.componentId }, select: { name: true, status: true } });
     if (!before) return { ok: false, message: 'That component does not exist.' };

@@ -1,5 +1,5 @@
 import type { ComponentStatus } from '@/lib/generated/sqlite/enums';
-import { actualInterval, type WindowTimes } from '@/lib/status/maintenance-window';
+import { actualInterval, type WindowTimes } from '@/lib/maintenance/maintenance-window';
 
 export const UPTIME_DAYS = 90;
 const DAY_MS = 86_400_000;

@@ -3,13 +3,14 @@ import { ADMIN_ROLES } from '@/lib/auth/access';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { maskEmail } from '@/lib/format/mask';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { requestIdSchema } from './claim-request';
 import { contactDetailsChanged } from './contact-snapshot';
-import { maskEmail } from './mask';
+import { formatReference } from './reference';
 import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
 
@@ -125,8 +126,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
         displayName: target.displayName,
         token: link.token,
         expiresAt: link.expiresAt,
-        purpose: 'SUPER_ADMIN_REQUEST',
-        reference: request.reference,
+        superAdminReference: formatReference(request.reference),
       }),
     );
     await tx.superAdminResetRequest.update({ where: { id: request.id }, data: { approvalMailId: mailId }, select: { id: true } });

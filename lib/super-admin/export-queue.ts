@@ -1,6 +1,7 @@
 import { recordAuditAlone } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { csvDocument } from '@/lib/format/csv';
 import { listQueue, parseQueueView } from './list-queue';
 import { assertVerifier } from './verifier-guard';
 
@@ -19,12 +20,6 @@ const COLUMNS = [
   'approved_by',
   'state_reason',
 ] as const;
-
-/** One CSV cell: quoted, and never read as a formula by a spreadsheet (=, +, -, @ lead). */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 /** The queue as CSV, for the vendor's own records. Audited: it carries requesters' details. */
 export async function exportQueue(actor: VendorActor, filter: { view?: string; q?: string }, ip: string): Promise<string> {
@@ -53,9 +48,7 @@ export async function exportQueue(actor: VendorActor, filter: { view?: string; q
       row.verifiedBy ?? '',
       row.approvedBy ?? '',
       row.stateReason ?? '',
-    ]
-      .map(csvCell)
-      .join(','),
+    ],
   );
-  return [COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
+  return csvDocument(COLUMNS, lines);
 }

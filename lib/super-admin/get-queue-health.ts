@@ -1,4 +1,4 @@
-import type { Db } from '@/lib/db/client';
+import { db, type Db } from '@/lib/db/client';
 import type { ResetRequestState } from '@/lib/generated/sqlite/enums';
 import { describeAge } from './queue-age';
 
@@ -18,7 +18,7 @@ export type QueueHealth = {
 };
 
 /** The queue's depth and oldest age: no requester's detail, so operators may see it too. */
-export async function getQueueHealth(database: Db, now = new Date()): Promise<QueueHealth> {
+export async function getQueueHealth(database: Db = db(), now = new Date()): Promise<QueueHealth> {
   const where = { state: { in: [...AWAITING_VERIFIERS] }, expiresAt: { gt: now } };
   const [depth, oldest] = await Promise.all([
     database.superAdminResetRequest.count({ where }),

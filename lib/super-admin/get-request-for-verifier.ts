@@ -1,13 +1,13 @@
 import type { VendorActor } from '@/lib/auth/session';
 import { isLocked } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
+import { maskEmail, maskPhone } from '@/lib/format/mask';
 import { normalizeKey } from '@/lib/validation/identifiers';
 import { NO_EMAIL_ON_RECORD, SAME_VERIFIER } from './approve-request';
 import { contactDetailsChanged } from './contact-snapshot';
 import { describeDelivery } from './delivery-state';
 import { listAgencyAdmins } from './list-agency-admins';
 import { vendorNames } from './list-queue';
-import { maskEmail, maskPhone } from './mask';
 import { describeAge, urgencyOf } from './queue-age';
 import { formatReference } from './reference';
 import { availableTransitions, isOpen } from './state-machine';

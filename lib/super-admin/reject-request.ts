@@ -5,6 +5,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejected';
 import { requestIdSchema } from './claim-request';
+import { formatReference } from './reference';
 import { paragraphs } from './request-fields';
 import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
@@ -38,7 +39,7 @@ export async function rejectRequest(actor: VendorActor, input: z.infer<typeof re
     });
     if (!ok) return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
     if (account?.email) {
-      await enqueueMail(tx, superAdminRejectedMail({ to: account.email, displayName: account.displayName, reference: request.reference, reason: input.reason }));
+      await enqueueMail(tx, superAdminRejectedMail({ to: account.email, displayName: account.displayName, reference: formatReference(request.reference), reason: input.reason }));
     }
     return { ok: true, message: account?.email ? 'Rejected. The reason was mailed to the address on record.' : 'Rejected.' };
   });

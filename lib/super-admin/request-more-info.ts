@@ -5,6 +5,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { superAdminNeedsInfoMail } from '@/lib/mail/templates/super-admin-needs-info';
 import { requestIdSchema } from './claim-request';
+import { formatReference } from './reference';
 import { paragraphs } from './request-fields';
 import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
 import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
@@ -44,7 +45,7 @@ export async function requestMoreInfo(actor: VendorActor, input: z.infer<typeof 
       ...(refused ? { details: { refused } } : {}),
     });
     if (!ok || !recipient) return { ok: false, message: !recipient ? NO_ADDRESS_FOR_INFO : outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
-    await enqueueMail(tx, superAdminNeedsInfoMail({ ...recipient, reference: request.reference, message: input.message }));
+    await enqueueMail(tx, superAdminNeedsInfoMail({ ...recipient, reference: formatReference(request.reference), message: input.message }));
     return { ok: true, message: 'The request is on hold. We wrote to the address on record.' };
   });
 }

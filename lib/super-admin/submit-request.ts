@@ -12,7 +12,7 @@ import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey, providerCodeSchema } from '@/lib/validation/identifiers';
 import { listAgencyAdmins } from './list-agency-admins';
 import { isOpen } from './state-machine';
-import { generateReference } from './reference';
+import { formatReference, generateReference } from './reference';
 import { paragraphs, phoneSchema, singleLine, workEmailSchema } from './request-fields';
 
 export const REQUEST_LIFETIME_MS = 7 * 24 * 3600_000;
@@ -244,7 +244,7 @@ async function openRequest(args: {
           toAccountHolder,
           account: account!,
           agency: agency!,
-          reference,
+          reference: formatReference(reference),
           submittedAt,
           cancelToken,
         }),

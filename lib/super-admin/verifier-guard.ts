@@ -2,13 +2,14 @@ import type { Access } from '@/lib/auth/access';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
+import { Refused } from '@/lib/result';
 
 /**
  * The gate (defineAction / requirePageActor) already refuses everyone but verifiers; the use cases
  * check again, so that no future caller can forget it.
  */
 export function assertVerifier(actor: VendorActor): void {
-  if (actor.kind !== 'vendor' || actor.role !== 'VERIFIER') throw new Error('only verifiers work the super-admin queue');
+  if (actor.kind !== 'vendor' || actor.role !== 'VERIFIER') throw new Refused('super-admin-queue');
 }
 
 /** One audit record about a request, with the acting vendor account. Never a token or a hash. */

@@ -4,7 +4,7 @@
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import type { AgencyActor } from '@/lib/auth/session';
 import { createDb, type Db } from '@/lib/db/client';
-import { applyMigrations } from '@/lib/db/migrations';
+import { applyMigrations } from '@/scripts/db/migrate';
 import { hashPassword } from '@/lib/password/hash';
 import { onEachDatabase } from './each-database';
 

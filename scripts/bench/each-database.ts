@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startThrowawayPostgres } from '@/lib/db/migrations';
+import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 
 /** Runs a measurement on a throw-away SQLite file, then on a throw-away PostgreSQL database. */
 export async function onEachDatabase(measure: (label: 'SQLite' | 'PostgreSQL', url: string) => Promise<void> | void): Promise<void> {

@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { applyMigrations } from '@/lib/db/migrations';
+import { applyMigrations } from '@/scripts/db/migrate';
 import { freePort } from '@/lib/net/free-port';
 
 const root = path.resolve(import.meta.dirname, '../..');

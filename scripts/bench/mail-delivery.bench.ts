@@ -1,7 +1,7 @@
 // Delivery rate of the outbox worker into a real SMTP server on loopback, on SQLite and on
 // PostgreSQL: N messages queued, then one worker (and then two in parallel) until empty.
 import { createDb, type Db } from '@/lib/db/client';
-import { applyMigrations } from '@/lib/db/migrations';
+import { applyMigrations } from '@/scripts/db/migrate';
 import { enqueueMailBatch, type MailMessage } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { createSmtpTransport } from '@/lib/mail/transport';

@@ -98,7 +98,7 @@ async function measure(label: string) {
 if (process.env.BENCH_CHILD) {
   await measure(process.env.BENCH_CHILD);
 } else {
-  const { applyMigrations } = await import('@/lib/db/migrations');
+  const { applyMigrations } = await import('@/scripts/db/migrate');
   const { onEachDatabase } = await import('./each-database');
   await onEachDatabase(async (label, url) => {
     await applyMigrations(url);

@@ -8,7 +8,7 @@ process.env.NEXTAUTH_SECRET ??= 'bench-only-secret-that-is-long-enough-000000000
 process.env.APP_URL ??= 'https://status.example.test';
 
 const { createDb } = await import('@/lib/db/client');
-const { applyMigrations } = await import('@/lib/db/migrations');
+const { applyMigrations } = await import('@/scripts/db/migrate');
 const { createSmtpTransport } = await import('@/lib/mail/transport');
 const { startDeliveryLoop } = await import('@/lib/mail/worker');
 const { queueStatusAlert, runStatusAlertFanOuts } = await import('@/lib/status/fan-out-alert');

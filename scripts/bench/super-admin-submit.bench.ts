@@ -65,7 +65,7 @@ async function measure(label: string) {
 if (process.env.BENCH_CHILD) {
   await measure(process.env.BENCH_CHILD);
 } else {
-  const { applyMigrations } = await import('@/lib/db/migrations');
+  const { applyMigrations } = await import('@/scripts/db/migrate');
   const { onEachDatabase } = await import('./each-database');
   const run = (label: string, url: string) => {
     const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename], {

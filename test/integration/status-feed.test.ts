@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
 import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-incident-update';
-import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/status/schedule-maintenance';
+import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { childrenNamed, parseStrictXml } from '@/test/support/strict-xml';
 import { IP, clearStatusData, newComponent, newOperator } from './status-support';
 

@@ -1,14 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
+import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import type { OperatorResult } from '@/lib/status/operator-input';
-import { cancelMaintenance, endMaintenanceNow, extendMaintenance, startMaintenanceNow } from '@/lib/status/change-maintenance';
+import { cancelMaintenance, endMaintenanceNow, extendMaintenance, startMaintenanceNow } from '@/lib/maintenance/change-maintenance';
 import { getBlockingMaintenance, getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
 import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
 import { postIncidentUpdate } from '@/lib/status/post-incident-update';
-import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/status/schedule-maintenance';
+import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus } from '@/lib/status/set-component-status';
 import { IP, clearStatusData, confirmedSubscribers, newComponent, newOperator } from './status-support';
 
@@ -259,7 +259,7 @@ describe('GET /api/status', () => {
     await confirmedSubscribers(2);
     const due = await windowAt(-60_000, HOUR, true, signIn.id);
     const { GET } = await import('@/app/api/status/route');
-    const { runStatusRound } = await import('@/lib/status/maintenance-announcer');
+    const { runStatusRound } = await import('@/lib/maintenance/maintenance-announcer');
 
     const body = await (await GET(new Request('http://localhost/api/status'))).json();
     // The summary still shows the window as running: state is worked out by the clock on read.

@@ -11,7 +11,7 @@ import {
 } from '@/lib/status/fan-out-alert';
 import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
 import { requestStatusSubscription } from '@/lib/status/subscribe';
-import { runStatusRound } from '@/lib/status/maintenance-announcer';
+import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
 import { confirmToken, unsubscribeToken } from '@/lib/status/subscription-token';
 import { uniqueSuffix } from '@/prisma/factories';
 import { IP, clearStatusData, confirmedSubscribers } from './status-support';

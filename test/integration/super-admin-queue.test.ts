@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { unseal } from '@/lib/mail/seal';
+import { Refused } from '@/lib/result';
 import { approveRequest, NO_EMAIL_ON_RECORD, SAME_VERIFIER } from '@/lib/super-admin/approve-request';
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { exportQueue } from '@/lib/super-admin/export-queue';
@@ -102,7 +103,7 @@ describe('working the verification queue', () => {
       () => requestMoreInfo(otto, { ...id, message: 'Please call us back.' }, someIp()),
       () => rejectRequest(otto, { ...id, reason: 'Not allowed anyway' }, someIp()),
     ];
-    for (const attempt of attempts) await expect(attempt()).rejects.toThrow('only verifiers');
+    for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(Refused);
     expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('SUBMITTED');
   });
 

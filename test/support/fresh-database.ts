@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createDb, type Db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
-import { applyMigrations } from '@/lib/db/migrations';
+import { applyMigrations } from '@/scripts/db/migrate';
 
 export async function withFreshDatabase(run: (database: Db, url: string) => Promise<void>): Promise<void> {
   const baseUrl = process.env.DATABASE_URL!;

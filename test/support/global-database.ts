@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { applyMigrations } from '@/lib/db/migrations';
+import { applyMigrations } from '@/scripts/db/migrate';
 import { startTestPostgres } from './postgres';
 
 declare module 'vitest' {

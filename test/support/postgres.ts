@@ -2,7 +2,7 @@
 // An outside TEST_POSTGRES_URL (a server the caller runs) takes precedence.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startThrowawayPostgres } from '@/lib/db/migrations';
+import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 
 export async function startTestPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   const outside = process.env.TEST_POSTGRES_URL;

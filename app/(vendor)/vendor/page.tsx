@@ -2,19 +2,15 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
-import { listRecentSprayAlerts } from '@/lib/auth/sign-in-velocity';
-import { db } from '@/lib/db/client';
-import { countDeadMessages } from '@/lib/mail/dead-letters';
 import { QUEUE_ALERT_EVERY_MS } from '@/lib/super-admin/alert-queue-health';
-import { getQueueHealth, QUEUE_ALERT_DEPTH, QUEUE_ALERT_OLDEST_MS } from '@/lib/super-admin/get-queue-health';
+import { QUEUE_ALERT_DEPTH, QUEUE_ALERT_OLDEST_MS } from '@/lib/super-admin/get-queue-health';
+import { getOperatorOverview } from '@/lib/vendor/get-operator-overview';
 
 export const metadata: Metadata = { title: 'Vendor workspace' };
 
 export default async function VendorHomePage() {
   const actor = await requirePageActor({ principal: 'vendor' }, '/vendor');
-  const deadMail = actor.role === 'OPERATOR' ? await countDeadMessages(db()) : 0;
-  const queue = actor.role === 'OPERATOR' ? await getQueueHealth(db()) : null;
-  const sprays = actor.role === 'OPERATOR' ? await listRecentSprayAlerts() : [];
+  const { deadMail, queue, sprays } = actor.role === 'OPERATOR' ? await getOperatorOverview(actor) : { deadMail: 0, queue: null, sprays: [] };
   return (
     <>
       <h1>Vendor workspace</h1>

@@ -1,5 +1,5 @@
 import { defineRoute, PUBLIC } from '@/lib/auth/guards';
-import { db } from '@/lib/db/client';
+import { pingDatabase } from '@/lib/db/ping';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export const GET = defineRoute('health', PUBLIC, async () => {
   const headers = { 'Cache-Control': 'no-store' };
   try {
-    await db().$queryRawUnsafe('SELECT 1');
+    await pingDatabase();
     return Response.json({ status: 'ok', time: new Date().toISOString() }, { headers });
   } catch {
     return Response.json({ status: 'degraded', database: 'unreachable' }, { status: 503, headers });

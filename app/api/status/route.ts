@@ -1,5 +1,4 @@
 import { defineRoute, PUBLIC } from '@/lib/auth/guards';
-import { db } from '@/lib/db/client';
 import { logRequestError } from '@/lib/http/request-context';
 import { getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
 import { memoize } from '@/lib/status/memo';
@@ -11,7 +10,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 // Polled by every open Unavailable page and the guide's live check: one read per second per
 // instance at most. Only reads: windows that start or end by the clock are announced by the
 // periodic round (lib/status/maintenance-announcer.ts); the summary works state out by the clock.
-const currentSummary = memoize(1000, async () => toStatusSummary(await getStatusOverview(db(), new Date())));
+const currentSummary = memoize(1000, async () => toStatusSummary(await getStatusOverview()));
 
 /** The public status at a glance (StatusSummary). Stays up during maintenance; never cached. */
 export const GET = defineRoute('status-summary', PUBLIC, async (_actor, _request, { requestId }) => {

@@ -1,7 +1,5 @@
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
-import type { ResetLinkPurpose } from '@/lib/password-reset/issue-reset-link';
-import { formatReference } from '@/lib/super-admin/reference';
 import { formatWhen, NEVER_ASKS } from './super-admin-shared';
 
 export type ResetLinkMailInput = {
@@ -10,9 +8,8 @@ export type ResetLinkMailInput = {
   displayName: string;
   token: string;
   expiresAt: Date;
-  purpose: ResetLinkPurpose;
-  /** The super-admin request the link completes, when purpose is SUPER_ADMIN_REQUEST. */
-  reference?: string;
+  /** The super-admin request the link completes, as people see it; absent when an agency administrator sent it. */
+  superAdminReference?: string;
 };
 
 /**
@@ -21,8 +18,8 @@ export type ResetLinkMailInput = {
  */
 export function resetLinkMail(input: ResetLinkMailInput): MailMessage {
   const why =
-    input.purpose === 'SUPER_ADMIN_REQUEST'
-      ? `CareNotes verifiers approved your super administrator password reset request${input.reference ? ` ${formatReference(input.reference)}` : ''}. Use the link below to choose a new password.`
+    input.superAdminReference !== undefined
+      ? `CareNotes verifiers approved your super administrator password reset request ${input.superAdminReference}. Use the link below to choose a new password.`
       : 'An administrator of your agency sent you this link so that you can choose a new password yourself.';
   const content = renderMail({
     subject: 'Your CareNotes password reset link',

@@ -1,57 +1,8 @@
-import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enums';
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
-import { COMPONENT_STATUS_LABEL, INCIDENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
 
-export type StatusAlertEvent =
-  | {
-      kind: 'incident-opened' | 'incident-updated' | 'incident-resolved';
-      title: string;
-      impact: ComponentStatus;
-      status: IncidentStatus;
-      message: string;
-      components: string[];
-    }
-  | {
-      kind: 'maintenance-scheduled' | 'maintenance-started' | 'maintenance-ended';
-      title: string;
-      description: string | null;
-      startsAt: Date;
-      endsAt: Date;
-      blocksSignIn: boolean;
-      components: string[];
-    };
-
+/** An alert's words, worked out by the status feature once per event (lib/status/status-alert-content.ts). */
 export type StatusAlertContent = { template: string; subject: string; paragraphs: string[] };
-
-const SUBJECT_PREFIX: Record<StatusAlertEvent['kind'], string> = {
-  'incident-opened': 'Incident',
-  'incident-updated': 'Update',
-  'incident-resolved': 'Resolved',
-  'maintenance-scheduled': 'Planned maintenance',
-  'maintenance-started': 'Maintenance started',
-  'maintenance-ended': 'Maintenance ended',
-};
-
-/** What every subscriber gets for one event: built once, then addressed per subscriber. */
-export function statusAlertContent(event: StatusAlertEvent): StatusAlertContent {
-  const affects = event.components.length ? `Affects: ${event.components.join(', ')}.` : null;
-  let paragraphs: string[];
-  if ('message' in event) {
-    paragraphs = [`${INCIDENT_STATUS_LABEL[event.status]}: ${event.message}`, `Impact: ${COMPONENT_STATUS_LABEL[event.impact]}.`];
-  } else {
-    const signIn = event.blocksSignIn ? 'Sign-in to CareNotes is not possible during this time.' : 'You can still sign in during this time.';
-    if (event.kind === 'maintenance-scheduled') {
-      paragraphs = [`From ${formatUtc(event.startsAt)} to ${formatUtc(event.endsAt)}.`, ...(event.description ? [event.description] : []), signIn];
-    } else if (event.kind === 'maintenance-started') {
-      paragraphs = [`The maintenance has started. We expect it to end by ${formatUtc(event.endsAt)}.`, signIn];
-    } else {
-      paragraphs = ['The maintenance has ended. CareNotes is available again.'];
-    }
-  }
-  if (affects) paragraphs.push(affects);
-  return { template: `status-${event.kind}`, subject: `[CareNotes status] ${SUBJECT_PREFIX[event.kind]}: ${event.title}`, paragraphs };
-}
 
 /**
  * One subscriber's copy. Every alert carries a one-click unsubscribe: the link in the body, and

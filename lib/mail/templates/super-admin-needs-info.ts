@@ -1,15 +1,14 @@
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
-import { formatReference } from '@/lib/super-admin/reference';
 import { NEVER_ASKS } from './super-admin-shared';
 
 /** To the address on record: a verifier needs more before the request can go on. */
 export function superAdminNeedsInfoMail(input: { to: string; displayName: string; reference: string; message: string }): MailMessage {
   const content = renderMail({
-    subject: `CareNotes needs more information about your request ${formatReference(input.reference)}`,
+    subject: `CareNotes needs more information about your request ${input.reference}`,
     paragraphs: [
       `Hello ${input.displayName},`,
-      `A CareNotes verifier needs more information about your super administrator password reset request ${formatReference(input.reference)}:`,
+      `A CareNotes verifier needs more information about your super administrator password reset request ${input.reference}:`,
       input.message,
       'A verifier will call your agency’s phone number on record. Please make sure someone there can reach you.',
       NEVER_ASKS,

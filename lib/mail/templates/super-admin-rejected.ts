@@ -1,15 +1,14 @@
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
-import { formatReference } from '@/lib/super-admin/reference';
 import { NEVER_ASKS } from './super-admin-shared';
 
 /** To the address on record: the request was not approved, and why. */
 export function superAdminRejectedMail(input: { to: string; displayName: string; reference: string; reason: string }): MailMessage {
   const content = renderMail({
-    subject: `Your CareNotes request ${formatReference(input.reference)} was not approved`,
+    subject: `Your CareNotes request ${input.reference} was not approved`,
     paragraphs: [
       `Hello ${input.displayName},`,
-      `CareNotes verifiers did not approve the super administrator password reset request ${formatReference(input.reference)}. The reason they gave:`,
+      `CareNotes verifiers did not approve the super administrator password reset request ${input.reference}. The reason they gave:`,
       input.reason,
       'If you still cannot sign in, ask another administrator of your agency to reset your password. If there is none, you can file a new request.',
       NEVER_ASKS,

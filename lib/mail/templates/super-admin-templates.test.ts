@@ -18,7 +18,7 @@ describe('super-admin and reset-link mail', () => {
   });
 
   it('the request notice carries an absolute "this wasn’t me" link, is sealed, and names the account from the record', () => {
-    const mail = superAdminRequestNoticeMail({ to: 'olga@solocare.example', toAccountHolder: true, account, agency, reference: '7K3QZM4T9P', submittedAt: WHEN, cancelToken: TOKEN });
+    const mail = superAdminRequestNoticeMail({ to: 'olga@solocare.example', toAccountHolder: true, account, agency, reference: '7K3QZ-M4T9P', submittedAt: WHEN, cancelToken: TOKEN });
     expect(mail).toMatchObject({ template: 'super-admin-request-notice', to: 'olga@solocare.example', sensitive: true });
     expect(mail.text).toContain(`http://localhost:3000/super-admin-reset/cancel/${TOKEN}`);
     expect(mail.text).toContain('7K3QZ-M4T9P');
@@ -27,12 +27,12 @@ describe('super-admin and reset-link mail', () => {
   });
 
   it('the notice to another admin says whose account it is about', () => {
-    const mail = superAdminRequestNoticeMail({ to: 'pat@solocare.example', toAccountHolder: false, account, agency, reference: '7K3QZM4T9P', submittedAt: WHEN, cancelToken: TOKEN });
+    const mail = superAdminRequestNoticeMail({ to: 'pat@solocare.example', toAccountHolder: false, account, agency, reference: '7K3QZ-M4T9P', submittedAt: WHEN, cancelToken: TOKEN });
     expect(mail.subject).toBe('Someone asked CareNotes to reset the password of Olga Owens');
   });
 
   it('the reset link is absolute, sealed, and says when it stops working', () => {
-    const mail = resetLinkMail({ to: 'olga@solocare.example', displayName: 'Olga Owens', token: TOKEN, expiresAt: WHEN, purpose: 'SUPER_ADMIN_REQUEST', reference: '7K3QZM4T9P' });
+    const mail = resetLinkMail({ to: 'olga@solocare.example', displayName: 'Olga Owens', token: TOKEN, expiresAt: WHEN, superAdminReference: '7K3QZ-M4T9P' });
     expect(mail).toMatchObject({ template: 'reset-link', sensitive: true });
     expect(mail.text).toContain(`http://localhost:3000/reset/${TOKEN}`);
     expect(mail.html).toContain(`href="http://localhost:3000/reset/${TOKEN}"`);
@@ -41,13 +41,13 @@ describe('super-admin and reset-link mail', () => {
   });
 
   it('an admin’s reset link says who sent it', () => {
-    const mail = resetLinkMail({ to: 'j@acme.example', displayName: 'Jordan', token: TOKEN, expiresAt: WHEN, purpose: 'ADMIN_LINK' });
+    const mail = resetLinkMail({ to: 'j@acme.example', displayName: 'Jordan', token: TOKEN, expiresAt: WHEN });
     expect(mail.text).toContain('An administrator of your agency sent you this link');
   });
 
   it('escapes what a verifier wrote in the HTML part, and carries no secret', () => {
-    const needsInfo = superAdminNeedsInfoMail({ to: 'olga@solocare.example', displayName: 'Olga', reference: '7K3QZM4T9P', message: '<script>alert(1)</script>' });
-    const rejected = superAdminRejectedMail({ to: 'olga@solocare.example', displayName: 'Olga', reference: '7K3QZM4T9P', reason: '<b>no</b>' });
+    const needsInfo = superAdminNeedsInfoMail({ to: 'olga@solocare.example', displayName: 'Olga', reference: '7K3QZ-M4T9P', message: '<script>alert(1)</script>' });
+    const rejected = superAdminRejectedMail({ to: 'olga@solocare.example', displayName: 'Olga', reference: '7K3QZ-M4T9P', reason: '<b>no</b>' });
     expect(needsInfo.html).toContain('&lt;script&gt;');
     expect(needsInfo.html).not.toContain('<script>');
     expect(rejected.html).toContain('&lt;b&gt;no&lt;/b&gt;');
@@ -55,7 +55,7 @@ describe('super-admin and reset-link mail', () => {
   });
 
   it('the completion receipt is not sensitive and names the request', () => {
-    const mail = superAdminResetCompletedMail({ to: 'pat@solocare.example', toAccountHolder: false, account, agency, reference: '7K3QZM4T9P', completedAt: WHEN });
+    const mail = superAdminResetCompletedMail({ to: 'pat@solocare.example', toAccountHolder: false, account, agency, reference: '7K3QZ-M4T9P', completedAt: WHEN });
     expect(mail.subject).toBe('The CareNotes password of Olga Owens was changed');
     expect(mail.text).toContain('7K3QZ-M4T9P');
     expect(mail.sensitive).toBeUndefined();

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { resetPasswordWithLink, type ResetWithLinkResult } from '@/lib/password-reset/reset-password-with-link';
-import { refusedAsVendor } from './refuse-vendor';
+import { refusedAsVendor } from '@/lib/password-reset/refused-as-vendor';
 
 // What the form posts; `username` is the read-only hint password managers need beside a new
 // password, and is ignored. The password rules live in the use case.

@@ -4,7 +4,7 @@ import { requestClientIp } from '@/lib/http/client-ip';
 import { getResetLinkDetails } from '@/lib/password-reset/get-reset-link-state';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { LinkCannotBeUsed } from './link-cannot-be-used';
-import { refusedAsVendor } from './refuse-vendor';
+import { refusedAsVendor } from '@/lib/password-reset/refused-as-vendor';
 import { ResetForm } from './reset-form';
 import { publicPage } from '@/lib/auth/guards';
 

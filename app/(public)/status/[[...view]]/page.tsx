@@ -4,7 +4,6 @@ import { notFound } from 'next/navigation';
 import { IncidentTimeline } from '@/components/status/incident-timeline';
 import styles from '@/components/status/status.module.css';
 import { UptimeBars, UptimeLegend } from '@/components/status/uptime-bars';
-import { db } from '@/lib/db/client';
 import { getStatusOverview, type IncidentView, type MaintenanceView } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, OVERALL_LABEL, formatUtc } from '@/lib/status/severity';
 import { SubscribeForm } from '../subscribe-form';
@@ -55,7 +54,7 @@ function Maintenance({ window }: { window: MaintenanceView }) {
 
 export default publicPage(async function StatusPage({ params }: { params: Promise<{ view?: string[] }> }) {
   if ((await params).view) notFound();
-  const status = await getStatusOverview(db());
+  const status = await getStatusOverview();
   const { inProgress, upcoming } = status.maintenance;
   return (
     <>

@@ -4,10 +4,8 @@
 // check on state-changing requests must exempt exactly this route (POST /status/unsubscribe), and
 // nothing else: the unsubscribe page people see posts through a server action like every form.
 import { defineRoute, PUBLIC } from '@/lib/auth/guards';
-import { db } from '@/lib/db/client';
 import { clientIpFrom } from '@/lib/http/client-ip';
-import { RATE_LIMITS, checkRateLimit, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
-import { unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
+import { unsubscribeWithOneClick } from '@/lib/status/manage-subscription';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,11 +32,7 @@ export const POST = defineRoute(
   async (_actor, request) => {
     const { s, t } = linkOf(request);
     const ip = clientIpFrom(request.headers);
-    // A big mail provider POSTs for many subscribers from a few addresses, so only wrong links count
-    // against the token-page limit here; over it, the answer is the wrong link's.
-    const throttled = (await checkRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip)).limited;
-    const done = !throttled && (await unsubscribeStatusSubscriber(s, t));
-    if (!done && !throttled) await consumeRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip);
+    const done = await unsubscribeWithOneClick(s, t, ip);
     return new Response(done ? 'Unsubscribed.\n' : 'This unsubscribe link is not valid.\n', {
       status: done ? 200 : 400,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', ...NO_STORE },

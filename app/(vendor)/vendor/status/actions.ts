@@ -2,7 +2,6 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
-import { db } from '@/lib/db/client';
 import {
   cancelMaintenance,
   endMaintenanceNow,
@@ -10,13 +9,13 @@ import {
   extendMaintenanceSchema,
   startMaintenanceNow,
   windowIdSchema,
-} from '@/lib/status/change-maintenance';
+} from '@/lib/maintenance/change-maintenance';
 import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
 import { fanOutAfterResponse } from '@/lib/status/fan-out-after-response';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
 import type { OperatorResult } from '@/lib/status/operator-input';
 import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-incident-update';
-import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/status/schedule-maintenance';
+import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-component-status';
 
 const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
@@ -31,7 +30,7 @@ async function published(result: OperatorResult): Promise<ActionState> {
   revalidatePath('/status');
   revalidatePath('/vendor/status');
   if (!alerted) return state;
-  const subscribers = await countActiveSubscribers(db());
+  const subscribers = await countActiveSubscribers();
   fanOutAfterResponse();
   return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }

@@ -3,7 +3,6 @@ import Link from 'next/link';
 import { IncidentTimeline } from '@/components/status/incident-timeline';
 import styles from '@/components/status/status.module.css';
 import { requirePageActor } from '@/lib/auth/guards';
-import { db } from '@/lib/db/client';
 import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
 import { getStatusOverview, type MaintenanceView } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUS_LABEL, INCIDENT_STATUSES, formatUtc } from '@/lib/status/severity';
@@ -59,7 +58,7 @@ function WindowControls({ window }: { window: MaintenanceView }) {
 
 export default async function VendorStatusPage() {
   await requirePageActor(OPERATOR, '/vendor/status');
-  const [status, subscribers] = await Promise.all([getStatusOverview(db()), countActiveSubscribers(db())]);
+  const [status, subscribers] = await Promise.all([getStatusOverview(), countActiveSubscribers()]);
   const components = status.components.map(({ id, name }) => ({ id, name }));
   const windows = [...status.maintenance.inProgress, ...status.maintenance.upcoming];
   return (

@@ -2,7 +2,6 @@
 
 import { revalidatePath } from 'next/cache';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import type { AdminResult } from '@/lib/admin/admin-target';
 import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
 import { issueTemporaryPassword, issueTemporaryPasswordSchema } from '@/lib/admin/issue-temporary-password';
@@ -10,10 +9,11 @@ import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link'
 import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
 import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
+import type { Result } from '@/lib/result';
 
 export type ResetState = ActionState & { temporaryPassword?: string; expiresAt?: string };
 
-function toState(result: AdminResult<unknown>, success: string, userId: string): ActionState {
+function toState(result: Result<unknown>, success: string, userId: string): ActionState {
   if (!result.ok) return { ok: false, message: result.message };
   revalidatePath(`/admin/users/${userId}`);
   return { ok: true, message: success };

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { statusAlertContent, statusAlertMail } from '@/lib/mail/templates/status-alert';
+import { statusAlertMail } from '@/lib/mail/templates/status-alert';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
+import { statusAlertContent } from '@/lib/status/status-alert-content';
 
 beforeAll(() => {
   process.env.APP_URL ??= 'http://localhost:3000';

@@ -4,14 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyMigrations,
-  createMigrationFor,
-  databaseKind,
-  migrationsDir,
-  startThrowawayPostgres,
-  type DatabaseKind,
-} from './migrations';
+import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
+import { createMigrationFor } from './create-migration';
+import { applyMigrations, pendingMigrations } from './migrate';
+import { databaseKind, migrationsDir, type DatabaseKind } from './schema-engine';
 
 const TABLES = ['Agency', 'User', 'PasswordHistory', 'VendorAccount', 'AuthSession', 'RateLimitBucket', 'AuditEvent', 'AuditChainHead'];
 
@@ -47,7 +43,9 @@ describe('SQLite', () => {
 
   it('applies every migration to a fresh file (creating its folder), then nothing', async () => {
     const file = path.join(dir, 'nested', 'portal.db');
+    expect(await pendingMigrations(`file:${file}`)).toEqual(migrationNames('sqlite'));
     expect(await applyMigrations(`file:${file}`)).toEqual(migrationNames('sqlite'));
+    expect(await pendingMigrations(`file:${file}`)).toEqual([]);
     expect(await applyMigrations(`file:${file}`)).toEqual([]);
 
     const db = new Database(file);
@@ -76,6 +74,19 @@ describe('SQLite', () => {
     }
   });
 
+  it('names a migration the database has not finished as pending', async () => {
+    const file = path.join(dir, 'behind.db');
+    await applyMigrations(`file:${file}`);
+    const last = migrationNames('sqlite').at(-1)!;
+    const db = new Database(file);
+    try {
+      db.prepare('UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = ?').run(last);
+    } finally {
+      db.close();
+    }
+    expect(await pendingMigrations(`file:${file}`)).toEqual([last]);
+  });
+
   it('finds no schema change to migrate', async () => {
     await expectNoMigrationNeeded('sqlite');
   });
@@ -95,7 +106,9 @@ describe('PostgreSQL', () => {
   });
 
   it('applies every migration to a fresh database, then nothing', async () => {
+    expect(await pendingMigrations(server.url)).toEqual(migrationNames('postgresql'));
     expect(await applyMigrations(server.url)).toEqual(migrationNames('postgresql'));
+    expect(await pendingMigrations(server.url)).toEqual([]);
     expect(await applyMigrations(server.url)).toEqual([]);
     const { rows } = await client.query<{ name: string }>(
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",

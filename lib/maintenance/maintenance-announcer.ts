@@ -1,5 +1,5 @@
 import { db, type Db } from '@/lib/db/client';
-import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
+import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';

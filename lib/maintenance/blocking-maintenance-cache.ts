@@ -1,7 +1,7 @@
 import { db } from '@/lib/db/client';
 import { getBlockingMaintenance } from '@/lib/status/get-status-overview';
 import { memoize } from '@/lib/status/memo';
-import type { UnavailableWindow } from '@/lib/status/unavailable-page';
+import type { UnavailableWindow } from '@/lib/maintenance/unavailable-page';
 
 /**
  * The proxy asks on every gated request; the answer is kept for at most this long per instance.

@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { componentNames, operatorAudit, operatorTextSchema, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, componentNames, operatorAudit, operatorTextSchema, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 
 export const scheduleMaintenanceSchema = withComponentIds({
   title: titleSchema,
@@ -22,6 +22,7 @@ export async function scheduleMaintenance(
   input: z.infer<typeof scheduleMaintenanceSchema>,
   ip: string,
 ): Promise<OperatorResult> {
+  assertOperator(actor);
   const fieldErrors: Record<string, string[]> = {};
   if (input.startsAt.getTime() < Date.now() - START_GRACE_MS) fieldErrors.startsAt = ['The start must be in the future'];
   if (input.endsAt <= input.startsAt) fieldErrors.endsAt = ['The end must be after the start'];

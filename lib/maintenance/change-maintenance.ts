@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/sqlite/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
-import { idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
+import { maintenanceAlertEvent } from '@/lib/maintenance/maintenance-event';
+import { assertOperator, idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
 
 // The operator's actions on a scheduled window. Each is one conditional write, so it applies
 // only to a window in the state it expects, even when two operators (or the clock) race.
@@ -14,18 +15,39 @@ export const extendMaintenanceSchema = z.object({ windowId: idSchema, endsAt: ut
 
 const notUpcomingOrRunning = { ok: false, message: 'That window has already ended, was cancelled, or does not exist.' };
 
+/**
+ * One step that moves a window by the clock and tells subscribers: a conditional write (the window
+ * still where `where` says), its audit record and its alert, in one transaction.
+ */
+async function moveWindowNow(
+  actor: VendorActor,
+  windowId: string,
+  ip: string,
+  step: {
+    where: Prisma.MaintenanceWindowWhereInput;
+    data: Prisma.MaintenanceWindowUpdateManyMutationInput;
+    action: string;
+    alert: 'maintenance-started' | 'maintenance-ended';
+  },
+): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    const changed = await tx.maintenanceWindow.updateMany({ where: { id: windowId, cancelledAt: null, endedAt: null, ...step.where }, data: step.data });
+    if (changed.count === 0) return false;
+    await recordAudit(tx, operatorAudit(actor, ip, step.action, { type: 'MaintenanceWindow', id: windowId }, { early: true }));
+    await queueStatusAlert(tx, await maintenanceAlertEvent(tx, windowId, step.alert));
+    return true;
+  });
+}
+
 /** Start early: the window begins now (startsAt and startedAt), and subscribers are told. */
 export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
-  const started = await db().$transaction(async (tx) => {
-    const changed = await tx.maintenanceWindow.updateMany({
-      where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now } },
-      data: { startsAt: now, startedAt: now },
-    });
-    if (changed.count === 0) return false;
-    await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_STARTED', { type: 'MaintenanceWindow', id: input.windowId }, { early: true }));
-    await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-started'));
-    return true;
+  const started = await moveWindowNow(actor, input.windowId, ip, {
+    where: { startsAt: { gt: now } },
+    data: { startsAt: now, startedAt: now },
+    action: 'STATUS_MAINTENANCE_STARTED',
+    alert: 'maintenance-started',
   });
   if (!started) return { ok: false, message: 'Only a window that has not started yet can be started now.' };
   return { ok: true, message: 'Maintenance started.', alerted: true };
@@ -33,6 +55,7 @@ export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typ
 
 /** Moves the expected end later; the Unavailable page and /status show the new end. */
 export async function extendMaintenance(actor: VendorActor, input: z.infer<typeof extendMaintenanceSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
   return db().$transaction(async (tx) => {
     const window = await tx.maintenanceWindow.findUnique({ where: { id: input.windowId }, select: { endsAt: true } });
@@ -58,16 +81,13 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
 
 /** Ends a window in progress now; sign-in opens again within a second. */
 export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
-  const ended = await db().$transaction(async (tx) => {
-    const changed = await tx.maintenanceWindow.updateMany({
-      where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { lte: now }, endsAt: { gt: now } },
-      data: { endedAt: now },
-    });
-    if (changed.count === 0) return false;
-    await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_ENDED', { type: 'MaintenanceWindow', id: input.windowId }, { early: true }));
-    await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-ended'));
-    return true;
+  const ended = await moveWindowNow(actor, input.windowId, ip, {
+    where: { startsAt: { lte: now }, endsAt: { gt: now } },
+    data: { endedAt: now },
+    action: 'STATUS_MAINTENANCE_ENDED',
+    alert: 'maintenance-ended',
   });
   if (!ended) return { ok: false, message: 'Only a window in progress can be ended.' };
   return { ok: true, message: 'Maintenance ended.', alerted: true };
@@ -75,6 +95,7 @@ export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeo
 
 /** Cancels a window that has not started. */
 export async function cancelMaintenance(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
+  assertOperator(actor);
   const now = new Date();
   return db().$transaction(async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({

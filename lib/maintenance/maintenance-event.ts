@@ -1,5 +1,5 @@
 import type { Db, Tx } from '@/lib/db/client';
-import type { StatusAlertEvent } from '@/lib/mail/templates/status-alert';
+import type { StatusAlertEvent } from '@/lib/status/status-alert-content';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 
 type MaintenanceKind = 'maintenance-scheduled' | 'maintenance-started' | 'maintenance-ended';

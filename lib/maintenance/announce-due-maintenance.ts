@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { maintenanceAlertEvent } from '@/lib/status/maintenance-event';
+import { maintenanceAlertEvent } from '@/lib/maintenance/maintenance-event';
 
 /**
  * Windows start and end by the clock as well as by an operator's hand. This notices the ones

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderUnavailablePage, retryAfterSeconds, unavailableHeaders, unavailableJson } from '@/lib/status/unavailable-page';
+import { inlineScriptHashes } from '@/lib/security/content-security-policy.mjs';
+import { renderUnavailablePage, retryAfterSeconds, unavailableHeaders, unavailableJson } from '@/lib/maintenance/unavailable-page';
 
 const NOW = new Date('2026-12-01T02:00:00Z');
 const window = { title: 'Database <upgrade>', endsAt: new Date('2026-12-01T04:30:00Z') };
@@ -31,5 +32,13 @@ describe('the Unavailable answer', () => {
 
   it('answers JSON clients with the expected end', () => {
     expect(JSON.parse(unavailableJson(window))).toMatchObject({ error: 'MAINTENANCE', expectedEnd: '2026-12-01T04:30:00.000Z' });
+  });
+
+  it('allows the Unavailable page its one inline script, whatever the window', () => {
+    const a = renderUnavailablePage({ title: 'Upgrade', endsAt: new Date('2026-12-01T04:30:00Z') });
+    const b = renderUnavailablePage({ title: '<script>alert(1)</script>', endsAt: new Date('2026-12-02T04:30:00Z') });
+    expect(inlineScriptHashes(a)).toHaveLength(1);
+    // The title is escaped, so it adds no script, and the polling script does not change with it.
+    expect(inlineScriptHashes(b)).toEqual(inlineScriptHashes(a));
   });
 });

@@ -1,0 +1,2 @@
+export type DatabaseKind = 'sqlite' | 'postgresql';
+export declare function databaseKind(url: string): DatabaseKind;

@@ -1,0 +1,5 @@
+import type { DatabaseKind } from './kind.mjs';
+
+export declare function migrationsDir(kind: DatabaseKind): string;
+export declare function migrationNames(kind: DatabaseKind): string[];
+export declare function pendingMigrations(databaseUrl: string): Promise<string[]>;

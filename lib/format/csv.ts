@@ -1,0 +1,15 @@
+/**
+ * One CSV cell: always quoted, a date as ISO 8601, nothing as empty. A cell that a spreadsheet
+ * would run as a formula (leading =, +, -, @, tab or CR; OWASP "CSV injection") gets a leading
+ * apostrophe, so an exported name like `=HYPERLINK(…)` stays text.
+ */
+export function csvCell(value: unknown): string {
+  const text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? '' : String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** A whole file (RFC 4180): the column names, then one line per row, each line ended by CRLF. */
+export function csvDocument(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return [columns.join(','), ...rows.map((row) => row.map(csvCell).join(','))].join('\r\n') + '\r\n';
+}
