@@ -43,9 +43,33 @@ const LIVE_MAX_AGE_MS = 60_000;
 const CHANGED_HOOK = Symbol.for('portal.livePageChanged');
 
 /**
- * @typedef {{ headers: [string, string][]; etag: string | undefined; body: Buffer; gzipped: Buffer; renderedAt?: string }} Page
+ * @typedef {{ headers: [string, string][]; etag: string | undefined; body: Buffer; gzipped: Buffer; renderedAt?: string; head: { notModified: Record<string, string>; identity: Record<string, string>; gzipped: Record<string, string> } }} Page
  * @typedef {{ status: number; headers: import('node:http').IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }} Fetched
  */
+
+/**
+ * The head of each answer, built once per page rather than per request: a page's headers (a name
+ * that comes twice is joined, as HTTP allows; no Set-Cookie is ever kept), the mark, and the length.
+ * @param {Omit<Page, 'head'>} page
+ * @returns {Page}
+ */
+function withHead(page) {
+  /** @type {Record<string, string>} */
+  const common = {};
+  for (const [name, value] of page.headers) {
+    const key = name.toLowerCase();
+    common[key] = key in common ? `${common[key]}, ${value}` : value;
+  }
+  common[FROM_MEMORY_HEADER.toLowerCase()] = '1';
+  return {
+    ...page,
+    head: {
+      notModified: common,
+      identity: { ...common, 'content-length': String(page.body.length) },
+      gzipped: { ...common, 'content-encoding': 'gzip', 'content-length': String(page.gzipped.length) },
+    },
+  };
+}
 
 /**
  * @param {{ host: string; port: number; dev: boolean; appUrl: string; exportDir?: string; log?: Pick<Console, 'warn'> }} options
@@ -103,7 +127,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         return;
       }
       const etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
-      exact.set(pathname, { headers: keptHeaders(answer, new Set()), etag, body: answer.body, gzipped: await gzip(answer.body) });
+      exact.set(pathname, withHead({ headers: keptHeaders(answer, new Set()), etag, body: answer.body, gzipped: await gzip(answer.body) }));
     } catch (error) {
       log.warn(`portal: ${pathname} is left to Next.js (${error instanceof Error ? error.message : String(error)})`);
     }
@@ -120,7 +144,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     headers.push([CSP_HEADER, hashPolicy(html, { dev })], ['Cache-Control', 'no-cache'], [RENDERED_AT_HEADER, renderedAt]);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     headers.push(['ETag', etag]);
-    return { headers, etag, body, gzipped: await gzip(body), renderedAt };
+    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt });
   }
 
   /**
@@ -219,16 +243,12 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       if (entry && !entry.stale) page = entry.page;
     }
     if (!page) return false;
-    for (const [name, value] of page.headers) response.appendHeader(name, value);
-    response.setHeader(FROM_MEMORY_HEADER, '1');
     if (page.etag && request.headers['if-none-match'] === page.etag) {
-      response.writeHead(304).end();
+      response.writeHead(304, page.head.notModified).end();
       return true;
     }
-    const body = acceptsGzip(request) ? page.gzipped : page.body;
-    if (body === page.gzipped) response.setHeader('Content-Encoding', 'gzip');
-    response.setHeader('Content-Length', body.length);
-    response.writeHead(200).end(request.method === 'HEAD' ? undefined : body);
+    const gzipped = acceptsGzip(request);
+    response.writeHead(200, gzipped ? page.head.gzipped : page.head.identity).end(request.method === 'HEAD' ? undefined : gzipped ? page.gzipped : page.body);
     return true;
   }
 
