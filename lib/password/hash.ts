@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 
 // OWASP Password Storage Cheat Sheet's first argon2id configuration (PRODUCT.md, "password hashing").
@@ -15,34 +14,14 @@ function normalize(password: string): string {
   return password.normalize('NFKC');
 }
 
-// argon2id runs on libuv's thread pool (4 threads, shared with file and zlib work) and takes 19 MiB
-// per call: more calls in flight than cores only add memory and make every one of them slower. The
-// rest wait here, in arrival order; a sign-in rush then holds cores × 19 MiB, not 4 × or more.
-const ARGON2_SLOTS = Math.max(1, availableParallelism());
-let argon2Running = 0;
-const argon2Waiting: (() => void)[] = [];
-
-async function inArgon2Slot<T>(work: () => Promise<T>): Promise<T> {
-  if (argon2Running < ARGON2_SLOTS) argon2Running += 1;
-  // The finishing call hands its slot straight to the next in line.
-  else await new Promise<void>((resolve) => argon2Waiting.push(resolve));
-  try {
-    return await work();
-  } finally {
-    const next = argon2Waiting.shift();
-    if (next) next();
-    else argon2Running -= 1;
-  }
-}
-
 export function hashPassword(password: string): Promise<string> {
-  return inArgon2Slot(() => hash(normalize(password), { ...ARGON2_PARAMS, algorithm: ARGON2ID }));
+  return hash(normalize(password), { ...ARGON2_PARAMS, algorithm: ARGON2ID });
 }
 
 /** False, never an exception, for a wrong password or a hash that is not a valid argon2 string. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await inArgon2Slot(() => verify(hash, normalize(password)));
+    return await verify(hash, normalize(password));
   } catch {
     return false;
   }
