@@ -5,10 +5,11 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const only = process.argv.slice(2);
-const benches = readdirSync(import.meta.dirname)
-  .filter((file) => file.endsWith('.bench.ts'))
-  .filter((file) => only.length === 0 || only.some((name) => file.includes(name)))
-  .sort();
+const all = readdirSync(import.meta.dirname).filter((file) => file.endsWith('.bench.ts'));
+// A name picks its own bench when one has exactly that name (`sign-in`, not also `sign-in-timing`),
+// otherwise every bench whose name contains it.
+const picks = (name, file) => (all.includes(`${name}.bench.ts`) ? file === `${name}.bench.ts` : file.includes(name));
+const benches = all.filter((file) => only.length === 0 || only.some((name) => picks(name, file))).sort();
 let failed = 0;
 for (const file of benches) {
   console.log(`\n### ${file}`);

@@ -14,15 +14,11 @@ export const metadata: Metadata = {
   alternates: { types: { 'application/atom+xml': '/status/feed.atom' } },
 };
 
-// Static, regenerated when an operator changes something (revalidatePath in their actions) and,
-// as a safety net for the other instances and for the clock, at most 15 s after it goes stale.
-// The optional catch-all with no static params keeps `next build` from rendering it without a
-// database: the first request renders it, later ones get the cached page.
-export const revalidate = 15;
-export const dynamicParams = true;
-export function generateStaticParams() {
-  return [];
-}
+// Rendered per request by Next.js, yet people get server.mjs's copy from memory
+// (lib/runtime/pages-in-memory.mjs): rendered again on each instance within a second of a change
+// (a version row the database bumps), at once after an operator's change on that instance, and
+// every minute for the uptime bars; kept, and sent, while the database is down.
+export const dynamic = 'force-dynamic';
 
 function Incident({ incident }: { incident: IncidentView }) {
   return (

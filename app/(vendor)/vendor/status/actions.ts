@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { livePageChanged } from '@/lib/runtime/live-page-changed';
 import {
   cancelMaintenance,
   endMaintenanceNow,
@@ -21,13 +22,14 @@ import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-c
 const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
 
 /**
- * After a change: /status is rendered again on its next request (on this instance at once, on
- * the others within their 15 s revalidation), and a queued alert goes out after the response.
+ * After a change: this instance's copy of /status in memory is rendered again at once (the other
+ * instances see the change in the database within a second), and a queued alert goes out after
+ * the response.
  */
 async function published(result: OperatorResult): Promise<ActionState> {
   const { alerted, ...state } = result;
   if (!state.ok) return state;
-  revalidatePath('/status');
+  livePageChanged('/status');
   revalidatePath('/vendor/status');
   if (!alerted) return state;
   const subscribers = await countActiveSubscribers();

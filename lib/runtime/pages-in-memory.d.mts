@@ -1,0 +1,18 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export const FROM_MEMORY_HEADER: string;
+export const RENDERED_AT_HEADER: string;
+
+export function createPagesInMemory(options: {
+  host: string;
+  port: number;
+  dev: boolean;
+  appUrl: string;
+  exportDir?: string;
+  log?: Pick<Console, 'warn'>;
+}): {
+  answer(request: IncomingMessage, response: ServerResponse): boolean;
+  keepPrerendered(pathname: string): Promise<void>;
+  keepLive(pathname: string, options: { versionPath: string; feedPath?: string }): void;
+  stop(): void;
+};

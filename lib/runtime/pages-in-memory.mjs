@@ -1,0 +1,297 @@
+// @ts-check
+// Pages that are the same for everyone, sent by server.mjs from memory without the per-request
+// page machinery of Next.js (about 2–10 ms of CPU each through Next.js, ~0.05 ms from here).
+// These are the pages everyone opens at once when sign-in breaks: the guide, home and status.
+//
+// - Prerendered pages (/help, /): Next.js's own answer, fetched from this instance once at start,
+//   kept only when it is a page built once and never revalidated.
+// - Live pages (/status): rendered per request by Next.js, fetched again from this instance when
+//   the database says the status changed (a version row bumped by triggers, polled twice a second
+//   on every instance), after a change on this instance, and at least every minute (the clock
+//   moves the uptime bars). While a render fails (the database is down) the last copy is kept and
+//   sent; each good render is also written to STATUS_EXPORT_DIR as a static page and feed, which
+//   a fresh instance also starts from when it cannot render.
+//
+// Only GET and HEAD of the exact path (live pages: any query string, which they ignore), never a
+// client-side navigation (RSC request): those go to Next.js. None of these pages is closed during
+// maintenance (lib/status/maintenance-gate.ts), so skipping proxy.ts changes nothing for them.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs';
+import { exportStatusPage } from './status-export.mjs';
+
+const gzip = promisify(gzipCallback);
+
+export const FROM_MEMORY_HEADER = 'X-Portal-From-Memory';
+/** When a live page sent from memory was rendered (ISO 8601): how fresh a snapshot is. */
+export const RENDERED_AT_HEADER = 'X-Portal-Rendered-At';
+// Marks this instance's own fetches, which must reach Next.js: a random key per process, so a
+// client sending the header still gets the copy from memory.
+const RENDER_HEADER = 'x-portal-render';
+const ROUTER_HEADERS = ['rsc', 'next-router-prefetch', 'next-router-state-tree', 'next-router-segment-prefetch', 'next-action'];
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length', 'content-encoding', 'x-request-id', 'set-cookie']);
+// Headers of a page rendered per request that do not hold for a copy sent to everyone.
+const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
+const POLL_MS = 500;
+const LIVE_MAX_AGE_MS = 60_000;
+// The app calls this (lib/runtime/live-page-changed.mjs) after a change it made: the bundle
+// Next.js runs and this module are separate module instances, so they meet on globalThis.
+const CHANGED_HOOK = Symbol.for('portal.livePageChanged');
+
+/**
+ * @typedef {{ headers: [string, string][]; etag: string | undefined; body: Buffer; gzipped: Buffer; renderedAt?: string; head: { notModified: Record<string, string>; identity: Record<string, string>; gzipped: Record<string, string> } }} Page
+ * @typedef {{ status: number; headers: import('node:http').IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }} Fetched
+ */
+
+/**
+ * The head of each answer, built once per page rather than per request: a page's headers (a name
+ * that comes twice is joined, as HTTP allows; no Set-Cookie is ever kept), the mark, and the length.
+ * @param {Omit<Page, 'head'>} page
+ * @returns {Page}
+ */
+function withHead(page) {
+  /** @type {Record<string, string>} */
+  const common = {};
+  for (const [name, value] of page.headers) {
+    const key = name.toLowerCase();
+    common[key] = key in common ? `${common[key]}, ${value}` : value;
+  }
+  common[FROM_MEMORY_HEADER.toLowerCase()] = '1';
+  return {
+    ...page,
+    head: {
+      notModified: common,
+      identity: { ...common, 'content-length': String(page.body.length) },
+      gzipped: { ...common, 'content-encoding': 'gzip', 'content-length': String(page.gzipped.length) },
+    },
+  };
+}
+
+/**
+ * @param {{ host: string; port: number; dev: boolean; appUrl: string; exportDir?: string; log?: Pick<Console, 'warn'> }} options
+ */
+export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = console }) {
+  const renderKey = randomBytes(16).toString('hex');
+  /** @type {Map<string, Page>} */
+  const exact = new Map();
+  /** @type {Map<string, { page: Page | undefined; stale: boolean; refresh: () => void }>} */
+  const live = new Map();
+  /** @type {NodeJS.Timeout[]} */
+  const timers = [];
+
+  /** @param {string} pathname @returns {Promise<Fetched>} */
+  function fetchOwn(pathname) {
+    return new Promise((resolve, reject) => {
+      const fetched = httpRequest({ host, port, path: pathname, headers: { 'accept-encoding': 'identity', [RENDER_HEADER]: renderKey } }, (answer) => {
+        /** @type {Buffer[]} */
+        const chunks = [];
+        answer.on('data', (chunk) => chunks.push(chunk));
+        answer.on('error', reject);
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, headers: answer.headers, rawHeaders: answer.rawHeaders, body: Buffer.concat(chunks) }));
+      });
+      fetched.setTimeout(10_000, () => fetched.destroy(new Error(`${pathname} took over 10 s`)));
+      fetched.on('error', reject);
+      fetched.end();
+    });
+  }
+
+  /** @param {Fetched} answer @param {Set<string>} drop */
+  function keptHeaders(answer, drop) {
+    /** @type {[string, string][]} */
+    const headers = [];
+    for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+      const name = answer.rawHeaders[i] ?? '';
+      if (!HOP_HEADERS.has(name.toLowerCase()) && !drop.has(name.toLowerCase())) headers.push([name, answer.rawHeaders[i + 1] ?? '']);
+    }
+    // Sent gzipped or not by the request's Accept-Encoding: caches must know.
+    const vary = headers.find(([name]) => name.toLowerCase() === 'vary');
+    if (!vary) headers.push(['Vary', 'Accept-Encoding']);
+    else if (!/\baccept-encoding\b/i.test(vary[1])) vary[1] += ', Accept-Encoding';
+    return headers;
+  }
+
+  /** Keeps Next.js's own answer for a page, if it is a prerendered one that never revalidates. @param {string} pathname */
+  async function keepPrerendered(pathname) {
+    try {
+      const answer = await fetchOwn(pathname);
+      const cacheControl = String(answer.headers['cache-control'] ?? '');
+      // Next.js marks a page built once and never revalidated with a year-long s-maxage alone;
+      // an answer that sets a cookie is someone's, not everyone's.
+      const sameForEveryone = answer.headers['x-nextjs-prerender'] && cacheControl === 's-maxage=31536000' && !answer.headers['set-cookie'];
+      if (answer.status !== 200 || !sameForEveryone) {
+        log.warn(`portal: ${pathname} is left to Next.js (answered ${answer.status}, Cache-Control "${cacheControl}")`);
+        return;
+      }
+      const etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
+      exact.set(pathname, withHead({ headers: keptHeaders(answer, new Set()), etag, body: answer.body, gzipped: await gzip(answer.body) }));
+    } catch (error) {
+      log.warn(`portal: ${pathname} is left to Next.js (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+
+  /**
+   * A copy of a page Next.js renders per request, for everyone: its scripts allowed by hash (the
+   * nonce Next.js stamped on them is in no policy this copy is sent with), revalidated by ETag.
+   * @param {Buffer} body @param {Fetched} answer @param {string} renderedAt
+   */
+  async function livePage(body, answer, renderedAt) {
+    const html = body.toString('utf8');
+    const headers = keptHeaders(answer, PER_REQUEST_HEADERS);
+    headers.push([CSP_HEADER, hashPolicy(html, { dev })], ['Cache-Control', 'no-cache'], [RENDERED_AT_HEADER, renderedAt]);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    headers.push(['ETag', etag]);
+    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt });
+  }
+
+  /**
+   * @param {string} pathname
+   * @param {{ versionPath: string; feedPath?: string }} options
+   */
+  function keepLive(pathname, { versionPath, feedPath }) {
+    /** @type {{ page: Page | undefined; stale: boolean; refresh: () => void }} */
+    const entry = { page: undefined, stale: false, refresh: () => void tick(true) };
+    live.set(pathname, entry);
+    /** @type {unknown} */
+    let seenVersion;
+    let renderedAtMs = 0;
+    let busy = false;
+    let again = false;
+
+    const snapshot = exportDir ? readSnapshot(exportDir) : undefined;
+    if (snapshot) {
+      // Until the first render (or while the database is down from the start): the last export.
+      void livePage(snapshot.body, { status: 200, headers: {}, rawHeaders: ['Content-Type', 'text/html; charset=utf-8'], body: snapshot.body }, snapshot.takenAt).then((page) => {
+        entry.page ??= page;
+      });
+    }
+
+    /** @param {boolean} force */
+    async function tick(force) {
+      if (busy) {
+        again ||= force;
+        return;
+      }
+      busy = true;
+      try {
+        let version;
+        try {
+          const answer = await fetchOwn(versionPath);
+          if (answer.status === 200) version = JSON.parse(answer.body.toString('utf8')).version;
+        } catch {
+          // This instance is not answering yet, or is stopping: try again next time.
+        }
+        const due = force || entry.stale || Date.now() - renderedAtMs >= LIVE_MAX_AGE_MS;
+        if (version === undefined ? !due : !due && version === seenVersion) return;
+        // Read before rendering: a change that lands during the render moves it again.
+        const rendering = version;
+        const renderedAt = new Date();
+        renderedAtMs = renderedAt.getTime();
+        const answer = await fetchOwn(pathname);
+        if (answer.status !== 200 || !/^text\/html\b/i.test(String(answer.headers['content-type'] ?? ''))) {
+          log.warn(`portal: ${pathname} could not be rendered again (answered ${answer.status}); sending the copy from ${entry.page?.renderedAt ?? 'nowhere'}`);
+          entry.stale = false;
+          return;
+        }
+        entry.page = await livePage(answer.body, answer, renderedAt.toISOString());
+        entry.stale = false;
+        seenVersion = rendering;
+        if (exportDir) await exportSnapshot(exportDir, answer.body, feedPath, renderedAt);
+      } catch (error) {
+        log.warn(`portal: ${pathname} could not be rendered again (${error instanceof Error ? error.message : String(error)})`);
+      } finally {
+        busy = false;
+        if (again) {
+          again = false;
+          void tick(true);
+        }
+      }
+    }
+
+    /**
+     * @param {string} dir @param {Buffer} body @param {string | undefined} feed @param {Date} takenAt
+     */
+    async function exportSnapshot(dir, body, feed, takenAt) {
+      const feedAnswer = feed ? await fetchOwn(feed) : undefined;
+      const css = new Map();
+      for (const href of body.toString('utf8').matchAll(/<link\b[^>]*\brel="stylesheet"[^>]*\bhref="(\/[^"]+)"/g)) {
+        const sheet = await fetchOwn(href[1] ?? '');
+        if (sheet.status === 200) css.set(href[1], sheet.body.toString('utf8'));
+      }
+      const files = exportStatusPage({ html: body.toString('utf8'), css, appUrl, takenAt });
+      mkdirSync(dir, { recursive: true });
+      writeAtomically(path.join(dir, 'index.html'), files.html);
+      if (feedAnswer?.status === 200) writeAtomically(path.join(dir, 'feed.atom'), feedAnswer.body);
+    }
+
+    timers.push(setInterval(() => void tick(false), POLL_MS).unref());
+    void tick(true);
+  }
+
+  /** @param {NonNullable<import('node:http').IncomingMessage>} request @param {import('node:http').ServerResponse} response */
+  function answer(request, response) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    if (request.headers[RENDER_HEADER] === renderKey) return false;
+    if (ROUTER_HEADERS.some((name) => name in request.headers)) return false;
+    const url = request.url ?? '';
+    let page = exact.get(url);
+    if (!page) {
+      const entry = live.get(url.split('?')[0] ?? '');
+      if (entry && !entry.stale) page = entry.page;
+    }
+    if (!page) return false;
+    if (page.etag && request.headers['if-none-match'] === page.etag) {
+      response.writeHead(304, page.head.notModified).end();
+      return true;
+    }
+    const gzipped = acceptsGzip(request);
+    response.writeHead(200, gzipped ? page.head.gzipped : page.head.identity).end(request.method === 'HEAD' ? undefined : gzipped ? page.gzipped : page.body);
+    return true;
+  }
+
+  /** @type {(pathname: string) => void} */
+  const changed = (pathname) => {
+    const entry = live.get(pathname);
+    if (!entry) return;
+    // Until the new copy is in, Next.js answers: whoever made the change sees it at once.
+    entry.stale = true;
+    entry.refresh();
+  };
+  /** @type {Record<symbol, unknown>} */ (globalThis)[CHANGED_HOOK] = changed;
+
+  return {
+    answer,
+    keepPrerendered,
+    keepLive,
+    stop() {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
+}
+
+/** @param {import('node:http').IncomingMessage} request */
+function acceptsGzip(request) {
+  return /\bgzip\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))/i.test(String(request.headers['accept-encoding'] ?? ''));
+}
+
+/** @param {string} file @param {string | Buffer} content */
+function writeAtomically(file, content) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+/** The exported page, if an earlier run left one. @param {string} dir */
+function readSnapshot(dir) {
+  try {
+    const file = path.join(dir, 'index.html');
+    const body = readFileSync(file);
+    const takenAt = /<meta name="portal-snapshot-taken" content="([^"]+)"/.exec(body.toString('utf8'))?.[1] ?? new Date(0).toISOString();
+    return { body, takenAt };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+// The HTTP a browser without JavaScript makes to sign in: GET /login, read the form (its action,
+// method and hidden fields, whatever they are), POST it as multipart/form-data from the page's
+// origin, and follow the redirect to the landing page with the session cookie.
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { request } from './serve';
+
+export type SignInOutcome = { ok: boolean; status: number; ms: number; detail?: string };
+
+const decode = (body: Buffer, encoding: string | string[] | undefined) => (encoding === 'gzip' ? gunzipSync(body) : body).toString('utf8');
+
+function formOf(html: string): { action: string; hidden: [string, string][] } {
+  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error('no form on /login');
+  const action = /\baction="([^"]*)"/.exec(form[1] ?? '')?.[1] ?? '';
+  const hidden: [string, string][] = [];
+  for (const [tag] of (form[2] ?? '').matchAll(/<input\b[^>]*>/g)) {
+    if (!/\btype="hidden"/.test(tag)) continue;
+    const name = /\bname="([^"]*)"/.exec(tag)?.[1];
+    if (name) hidden.push([name, (/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"')]);
+  }
+  return { action, hidden };
+}
+
+function multipart(fields: [string, string][]): { body: string; type: string } {
+  const boundary = `----portalbench${Math.random().toString(36).slice(2)}`;
+  const body = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+  return { body, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+export async function browserSignIn(
+  agent: http.Agent,
+  port: number,
+  creds: { providerCode: string; loginName: string; password: string },
+): Promise<SignInOutcome> {
+  const started = performance.now();
+  const origin = `http://127.0.0.1:${port}`;
+  const page = await request(agent, port, '/login', { headers: { accept: 'text/html' } });
+  if (page.status !== 200) return { ok: false, status: page.status, ms: performance.now() - started, detail: 'GET /login' };
+  const form = formOf(decode(page.body, page.headers['content-encoding']));
+  const { body, type } = multipart([...form.hidden, ['providerCode', creds.providerCode], ['loginName', creds.loginName], ['password', creds.password]]);
+  const posted = await request(agent, port, form.action || '/login', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), origin, referer: `${origin}/login`, accept: 'text/html' },
+  });
+  const location = posted.headers.location;
+  const cookies = (posted.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]).join('; ');
+  if (posted.status !== 303 || !location || !cookies) {
+    return { ok: false, status: posted.status, ms: performance.now() - started, detail: `POST answered ${posted.status} ${location ?? ''}` };
+  }
+  const landing = await request(agent, port, new URL(location, origin).pathname, { headers: { cookie: cookies, accept: 'text/html' } });
+  return { ok: landing.status === 200, status: landing.status, ms: performance.now() - started, detail: `landing ${location}` };
+}
