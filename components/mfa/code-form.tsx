@@ -40,7 +40,7 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref }: 
   }
   return (
     <form action={formAction} noValidate>
-      {!state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} />}
+      {!state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} focusKey={state} />}
       {state.ok && state.message && (
         <p className="notice success" role="status">
           {state.message}

@@ -188,7 +188,9 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         const { fieldErrors } = z.flattenError(parsed.error);
         return { ok: false, message: 'There is a problem with what you entered.', fieldErrors, values };
       }
-      return await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
+      const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
+      // A use case's refusal keeps what was typed too (never a secret field), unless it says what to show.
+      return result.ok || result.values ? result : { ...result, values };
     } catch (error) {
       unstable_rethrow(error);
       const apology = apologize(`action ${name}`, error, context.requestId);

@@ -6,11 +6,11 @@ import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { requirePageActor } from '@/lib/auth/guards';
+import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { BulkUnlockForm } from './bulk-unlock-form';
 
 export const metadata: Metadata = { title: 'Admin console' };
 
-const ROLE_LABELS = { STAFF: 'Staff', PROVIDER_ADMIN: 'Admin', SUPER_ADMIN: 'Super admin' } as const;
 const FILTERS = [
   ['all', 'Everyone'],
   ['locked', 'Locked'],
@@ -99,7 +99,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
                   <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link>
                 </td>
                 <td>{user.loginName}</td>
-                <td>{ROLE_LABELS[user.role]}</td>
+                <td>{ROLE_LABEL[user.role]}</td>
                 <td>
                   {user.status === 'DISABLED' && <span className="tag">Disabled</span>}
                   {user.locked && <span className="tag danger">Locked</span>}

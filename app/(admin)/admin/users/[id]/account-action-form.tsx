@@ -1,6 +1,8 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
+import { useHydrated } from '@/components/help/use-hydrated';
+import { useNotify } from '@/components/ui/action-notices';
 import type { ActionState } from '@/lib/auth/guards';
 
 type Props = {
@@ -8,11 +10,28 @@ type Props = {
   fields: Record<string, string>;
   label: string;
   secondary?: boolean;
+  /**
+   * False once the action no longer applies (an unlocked account has no Unlock). The form stays
+   * mounted without its button, so the result of the action that made it vanish is still told.
+   */
+  available?: boolean;
 };
 
-/** One button that posts fixed fields to a server action and says how it went. */
-export function AccountActionForm({ action, fields, label, secondary }: Props) {
+/** One button that posts fixed fields to a server action; its result goes to the page's `ActionNotices`. */
+export function AccountActionForm({ action, fields, label, secondary, available = true }: Props) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { ok: false });
+  const notify = useNotify();
+  const hydrated = useHydrated();
+  useEffect(() => {
+    if (state.message) notify({ ok: state.ok, message: state.message });
+  }, [state, notify]);
+  // Without JavaScript the page is rendered again with this result: say it here.
+  const inline = !hydrated && state.message && (
+    <p className={state.ok ? 'notice success' : 'notice warning'} role={state.ok ? 'status' : 'alert'}>
+      {state.message}
+    </p>
+  );
+  if (!available) return inline || null;
   return (
     <form action={formAction}>
       {Object.entries(fields).map(([name, value]) => (
@@ -21,11 +40,7 @@ export function AccountActionForm({ action, fields, label, secondary }: Props) {
       <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>
         {label}
       </button>
-      {state.message && (
-        <p className={state.ok ? 'notice success' : 'notice warning'} role={state.ok ? 'status' : 'alert'}>
-          {state.message}
-        </p>
-      )}
+      {inline}
     </form>
   );
 }

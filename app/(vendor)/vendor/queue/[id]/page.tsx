@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { requirePageActor } from '@/lib/auth/guards';
+import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { getRequestForVerifier, type RequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import { CONTACT_CHANGED } from '@/lib/super-admin/approve-request';
@@ -23,7 +24,6 @@ const DONE: Record<string, string> = {
   reject: 'Rejected.',
 };
 
-const ROLE_LABEL: Record<string, string> = { SUPER_ADMIN: 'Super administrator', PROVIDER_ADMIN: 'Provider administrator', STAFF: 'Staff' };
 
 function Same({ same }: { same: boolean | null }) {
   if (same === null) return null;
