@@ -106,8 +106,10 @@ export type ActionState = {
   reference?: string;
 };
 
-// Fields whose values never go back to the browser, even to refill a form.
-const SECRET_FIELD = /password|token|secret/i;
+// Fields whose values never go back to the browser, even to refill a form: `password`, `newPassword`,
+// any token or secret. Anchored at the end so that settings about passwords (`minPasswordLength`,
+// `passwordHistoryCount`) are refilled like any other number.
+const SECRET_FIELD = /password$|token|secret/i;
 // React's own fields for forms that work before (or without) JavaScript.
 const REACT_ACTION_FIELD = /^\$ACTION_/;
 

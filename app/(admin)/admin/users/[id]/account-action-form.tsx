@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useActionState, useEffect } from 'react';
 import { useHydrated } from '@/components/help/use-hydrated';
 import { useNotify } from '@/components/ui/action-notices';
@@ -15,16 +16,24 @@ type Props = {
    * mounted without its button, so the result of the action that made it vanish is still told.
    */
   available?: boolean;
+  /**
+   * The action does not revalidate the page itself, because its success takes this form off the page
+   * (a handled help request): the page is refreshed once the result has been told.
+   */
+  refreshAfter?: boolean;
 };
 
 /** One button that posts fixed fields to a server action; its result goes to the page's `ActionNotices`. */
-export function AccountActionForm({ action, fields, label, secondary, available = true }: Props) {
+export function AccountActionForm({ action, fields, label, secondary, available = true, refreshAfter }: Props) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { ok: false });
   const notify = useNotify();
   const hydrated = useHydrated();
+  const router = useRouter();
   useEffect(() => {
-    if (state.message) notify({ ok: state.ok, message: state.message });
-  }, [state, notify]);
+    if (!state.message) return;
+    notify({ ok: state.ok, message: state.message });
+    if (state.ok && refreshAfter) router.refresh();
+  }, [state, notify, refreshAfter, router]);
   // Without JavaScript the page is rendered again with this result: say it here.
   const inline = !hydrated && state.message && (
     <p className={state.ok ? 'notice success' : 'notice warning'} role={state.ok ? 'status' : 'alert'}>

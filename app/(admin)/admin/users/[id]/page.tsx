@@ -131,7 +131,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       {recentEvents.length === 0 ? (
         <p>No recorded activity.</p>
       ) : (
-        <table className="table">
+        <table className="table stack-table">
           <thead>
             <tr>
               <th scope="col">When</th>
@@ -143,10 +143,10 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           <tbody>
             {recentEvents.map((event) => (
               <tr key={event.seq}>
-                <td>{when(event.createdAt)}</td>
-                <td>{event.action.toLowerCase().replaceAll('_', ' ')}</td>
-                <td>{event.outcome.toLowerCase()}</td>
-                <td>{event.ip ?? '—'}</td>
+                <td data-label="When">{when(event.createdAt)}</td>
+                <td data-label="What">{event.action.toLowerCase().replaceAll('_', ' ')}</td>
+                <td data-label="Outcome">{event.outcome.toLowerCase()}</td>
+                <td data-label="Address">{event.ip ?? '—'}</td>
               </tr>
             ))}
           </tbody>
