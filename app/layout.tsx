@@ -20,7 +20,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/">CareNotes password help</Link>
           </nav>
         </header>
-        <main id="main">{children}</main>
+        {/* tabIndex -1: the skip link's target takes focus, so the next Tab starts inside the page, not at the header. */}
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
       </body>
     </html>
   );

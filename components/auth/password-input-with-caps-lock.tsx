@@ -1,6 +1,7 @@
 'use client';
 
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useHydrated } from '@/components/help/use-hydrated';
 import { Field } from '@/components/ui/field';
 
 type Props = {
@@ -11,25 +12,56 @@ type Props = {
   hint?: string;
 };
 
-/** A password field that warns, while it has focus, that Caps Lock is on (guide step 1). */
+/**
+ * A password field that warns, while it has focus, that Caps Lock is on (guide step 1), with a
+ * show-password toggle. The toggle only switches the input's type: the typed value stays in the
+ * input alone (no copy in state, nothing sent anywhere).
+ */
 export function PasswordInputWithCapsLock({ name, label, autoComplete, errors, hint }: Props) {
   const [capsLock, setCapsLock] = useState(false);
   const [focused, setFocused] = useState(false);
+  const [shown, setShown] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  // The button does nothing without JavaScript, so it appears only once it can work.
+  const hydrated = useHydrated();
   const track = (event: KeyboardEvent<HTMLInputElement>) => setCapsLock(event.getModifierState('CapsLock'));
+
+  useEffect(() => {
+    const form = input.current?.form;
+    if (!form) return;
+    // Sent as type="text", a browser may keep the password in its autofill history for text fields.
+    const hideBeforeSending = () => {
+      if (input.current) input.current.type = 'password';
+      setShown(false);
+    };
+    form.addEventListener('submit', hideBeforeSending, { capture: true });
+    return () => form.removeEventListener('submit', hideBeforeSending, { capture: true });
+  }, []);
+
   return (
     <div>
       <Field
+        ref={input}
         name={name}
         label={label}
         hint={hint}
-        type="password"
+        type={shown ? 'text' : 'password'}
         autoComplete={autoComplete}
+        autoCapitalize="none"
+        autoCorrect="off"
         errors={errors}
         spellCheck={false}
         onKeyDown={track}
         onKeyUp={track}
         onFocus={() => setFocused(true)}
         onBlur={() => setFocused(false)}
+        suffix={
+          hydrated && (
+            <button type="button" className="button secondary show-password" aria-pressed={shown} aria-controls={name} onClick={() => setShown((now) => !now)}>
+              Show<span className="visually-hidden"> {label.toLowerCase()}</span>
+            </button>
+          )
+        }
       />
       <div aria-live="polite">
         {focused && capsLock && (

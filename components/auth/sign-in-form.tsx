@@ -54,7 +54,7 @@ export function SignInForm({ action, fields, callbackPath }: Props) {
 
   return (
     <form action={formAction} onSubmit={checkFilledIn} noValidate>
-      <ErrorSummary errors={summary} />
+      <ErrorSummary errors={summary} focusKey={Object.keys(missing).length > 0 ? missing : state} />
       {callbackPath && <input type="hidden" name="callbackUrl" value={callbackPath} />}
       {fields.map((field) => (
         <Field

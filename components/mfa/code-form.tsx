@@ -45,9 +45,9 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, pa
   return (
     <form action={formAction} noValidate>
       {passkeyError ? (
-        <ErrorSummary errors={[{ message: passkeyError }]} />
+        <ErrorSummary errors={[{ message: passkeyError }]} focusKey={passkeyError} />
       ) : (
-        !state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} />
+        !state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} focusKey={state} />
       )}
       {state.ok && state.message && (
         <p className="notice success" role="status">

@@ -11,7 +11,7 @@ export function VerifyForm({ action }: { action: (previous: ActionState, formDat
   const errors = state.fieldErrors?.code ?? (state.message && !state.ok ? [state.message] : undefined);
   return (
     <form action={formAction} noValidate>
-      {errors && <ErrorSummary errors={errors.map((message) => ({ field: 'code', message }))} />}
+      {errors && <ErrorSummary errors={errors.map((message) => ({ field: 'code', message }))} focusKey={state} />}
       <Field
         name="code"
         label="Code"

@@ -76,7 +76,10 @@ export function UptimeBars({ name, slug, uptime }: { name: string; slug: string;
       </p>
       {notable.length > 0 && (
         <details>
-          <summary>Days with incidents or maintenance</summary>
+          <summary>
+            {/* Each component's toggle needs a name of its own: a list of four identical ones says nothing. */}
+            Days with incidents or maintenance<span className="visually-hidden"> for {name}</span>
+          </summary>
           <ul>
             {notable.map((day) => (
               <li key={day.date}>{describe(day)}</li>

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 type FrameProps = {
   id: string;
@@ -37,11 +37,44 @@ function FieldFrame({ id, label, hint, errors, children }: FrameProps) {
 
 type Labelled = { name: string; label: string; hint?: string; errors?: string[] };
 
+type WithSuffix = {
+  /** A control beside the input (a show-password button), kept on its line. */
+  suffix?: ReactNode;
+};
+
 /** A labelled input with its hint and errors. */
-export function Field({ name, label, hint, errors, id = name, ...input }: InputHTMLAttributes<HTMLInputElement> & Labelled) {
+export function Field({ name, label, hint, errors, id = name, suffix, ...input }: InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> } & Labelled & WithSuffix) {
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors}>
-      {(aria) => <input id={id} name={name} {...aria} {...input} />}
+      {(aria) =>
+        suffix ? (
+          <div className="input-with-suffix">
+            <input id={id} name={name} {...aria} {...input} />
+            {suffix}
+          </div>
+        ) : (
+          <input id={id} name={name} {...aria} {...input} />
+        )
+      }
+    </FieldFrame>
+  );
+}
+
+type Option = { value: string; label: string };
+
+/** A labelled drop-down with its hint and errors. */
+export function SelectField({ name, label, hint, errors, id = name, options, ...select }: SelectHTMLAttributes<HTMLSelectElement> & Labelled & { options: Option[] }) {
+  return (
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
+      {(aria) => (
+        <select id={id} name={name} {...aria} {...select}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
     </FieldFrame>
   );
 }

@@ -1,28 +1,48 @@
 import { z } from 'zod';
 import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
+import { ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';
 import type { AgencyActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
+import { enqueueMailBatch } from '@/lib/mail/outbox';
+import { roleChangedReceiptMail } from '@/lib/mail/templates/role-changed';
 import type { Result } from '@/lib/result';
 
 export const changeUserRoleSchema = z.object({
   userId: z.string().min(1).max(64),
   role: z.enum(['STAFF', 'PROVIDER_ADMIN', 'SUPER_ADMIN']),
+  /** The answer to "are you sure?": without "yes" nothing changes, whoever sends the request. */
+  confirm: z.enum(['yes', 'no']).optional(),
 });
 
+export type RoleChangeOutcome = {
+  /** `ask`: nothing changed yet, confirm first; `cancelled`: the admin said no; `unchanged`: already that role. */
+  state: 'ask' | 'cancelled' | 'unchanged' | 'changed';
+  name: string;
+  from: AgencyRole;
+  to: AgencyRole;
+};
+
 /**
- * Grants or revokes admin roles (super admins only). The agency is locked for the check, so
- * two super admins demoting each other at once cannot leave it with none. A role change ends
- * the account's sessions, so new rights and lost rights both apply at once.
+ * Grants or revokes admin roles (super admins only), in two steps: the first answers `ask`, and
+ * only a second request with `confirm: 'yes'` changes the role. The agency is locked for the check,
+ * so two super admins demoting each other at once cannot leave it with none. A role change ends
+ * the account's sessions, so new rights and lost rights both apply at once, and is mailed to the
+ * account and the agency's super admins in the same transaction.
  */
-export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof changeUserRoleSchema>, ip: string): Promise<Result> {
+export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof changeUserRoleSchema>, ip: string): Promise<Result<RoleChangeOutcome>> {
   const loaded = await loadAdminTarget(actor, 'users:change-role', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
-  return db().$transaction(async (tx): Promise<Result> => {
+  const outcome = (state: RoleChangeOutcome['state'], from: AgencyRole) => ({ ok: true as const, value: { state, name: target.displayName, from, to: input.role } });
+  if (input.confirm !== 'yes') {
+    if (target.role === input.role) return outcome('unchanged', target.role);
+    return outcome(input.confirm === 'no' ? 'cancelled' : 'ask', target.role);
+  }
+  return db().$transaction(async (tx): Promise<Result<RoleChangeOutcome>> => {
     await lockAgency(tx, actor.agencyId);
     const current = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } });
-    if (current.role === input.role) return { ok: true, value: undefined };
+    if (current.role === input.role) return outcome('unchanged', current.role);
     if (
       current.role === 'SUPER_ADMIN' &&
       current.status === 'ACTIVE' &&
@@ -30,8 +50,9 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
     ) {
       return { ok: false, message: 'This is the agency’s only active super administrator: make someone else a super administrator first.' };
     }
+    const now = new Date();
     await tx.user.update({ where: { id: target.id }, data: { role: input.role, sessionVersion: { increment: 1 } } });
-    await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: new Date() } });
+    await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
     await recordAudit(tx, {
       actorType: 'USER',
       actorId: actor.userId,
@@ -43,6 +64,30 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
       outcome: 'SUCCESS',
       details: { from: current.role, to: input.role },
     });
-    return { ok: true, value: undefined };
+    await mailRoleChangeReceipts(tx, actor, { ...target, agencyName: target.agency.name }, current.role, input.role, now);
+    return outcome('changed', current.role);
   });
+}
+
+type Account = { id: string; agencyId: string; loginName: string; displayName: string; email: string | null; agencyName: string };
+
+/** To the account and every active super admin with an address (read after the change, so a new one is told too), once each. */
+async function mailRoleChangeReceipts(tx: Tx, actor: AgencyActor, account: Account, from: AgencyRole, to: AgencyRole, when: Date) {
+  const superAdmins = await tx.user.findMany({
+    where: { agencyId: account.agencyId, role: 'SUPER_ADMIN', status: 'ACTIVE', email: { not: null } },
+    select: { email: true, displayName: true },
+  });
+  const recipients = new Map<string, { email: string; displayName: string }>();
+  for (const admin of superAdmins) recipients.set(admin.email!.toLowerCase(), { email: admin.email!, displayName: admin.displayName });
+  if (account.email) recipients.set(account.email.toLowerCase(), { email: account.email, displayName: account.displayName });
+  const change = {
+    accountName: account.displayName,
+    accountLogin: account.loginName,
+    agencyName: account.agencyName,
+    byName: actor.displayName,
+    fromLabel: ROLE_LABEL[from],
+    toLabel: ROLE_LABEL[to],
+    when,
+  };
+  await enqueueMailBatch(tx, [...recipients.values()].map((recipient) => roleChangedReceiptMail(recipient, change)));
 }

@@ -107,8 +107,10 @@ export type ActionState = {
   reference?: string;
 };
 
-// Fields whose values never go back to the browser, even to refill a form.
-const SECRET_FIELD = /password|token|secret/i;
+// Fields whose values never go back to the browser, even to refill a form: `password`, `newPassword`,
+// any token or secret. Anchored at the end so that settings about passwords (`minPasswordLength`,
+// `passwordHistoryCount`) are refilled like any other number.
+const SECRET_FIELD = /password$|token|secret/i;
 // React's own fields for forms that work before (or without) JavaScript.
 const REACT_ACTION_FIELD = /^\$ACTION_/;
 
@@ -189,7 +191,9 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         const { fieldErrors } = z.flattenError(parsed.error);
         return { ok: false, message: 'There is a problem with what you entered.', fieldErrors, values };
       }
-      return await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
+      const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
+      // A use case's refusal keeps what was typed too (never a secret field), unless it says what to show.
+      return result.ok || result.values ? result : { ...result, values };
     } catch (error) {
       unstable_rethrow(error);
       if (error instanceof Refused) {

@@ -234,9 +234,45 @@ describe('unlock, disable, roles', () => {
   it('[SUPER_ADMIN] grants and revokes roles; [PROVIDER_ADMIN] cannot', async () => {
     const { adminActor, superActor, staff } = await twoAgencies();
     expect(await changeUserRole(adminActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: false });
-    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: true });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
     expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('PROVIDER_ADMIN');
-    expect(await changeUserRole(superActor, { userId: staff.id, role: 'STAFF' }, IP)).toMatchObject({ ok: true });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'STAFF', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
+  });
+
+  it('[SUPER_ADMIN] a role change without "yes" only asks, and "no" changes nothing; neither is audited or mailed', async () => {
+    const { superActor, staff } = await twoAgencies();
+    const before = await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { role: true, sessionVersion: true } });
+    const asked = await Promise.all([
+      changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN' }, IP),
+      changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN' }, IP),
+      changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN', confirm: 'no' }, IP),
+    ]);
+    expect(asked.map((r) => (r.ok ? r.value.state : r.message))).toEqual(['ask', 'ask', 'cancelled']);
+    expect(asked[0]).toMatchObject({ ok: true, value: { name: 'Sam Staff', from: 'STAFF', to: 'SUPER_ADMIN' } });
+    expect(await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { role: true, sessionVersion: true } })).toEqual(before);
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } })).toBe(0);
+    expect(await db().outboxMessage.count({ where: { template: 'role-changed-receipt', toAddress: staff.email! } })).toBe(0);
+  });
+
+  it('[SUPER_ADMIN] a confirmed role change is audited and mailed once to the account and each super admin with an address', async () => {
+    const { a, superActor, superAdmin, staff } = await twoAgencies();
+    const otherSuper = await member(a.id, 'SUPER_ADMIN', { displayName: 'Otto Other' });
+    const noAddress = await member(a.id, 'SUPER_ADMIN', { email: null });
+    const result = await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP);
+    expect(result).toMatchObject({ ok: true, value: { state: 'changed', from: 'STAFF', to: 'PROVIDER_ADMIN' } });
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } });
+    const mails = await db().outboxMessage.findMany({ where: { template: 'role-changed-receipt', createdAt: { gte: audit.createdAt } }, select: { toAddress: true, textBody: true } });
+    const ours = mails.filter((m) => [staff.email, superAdmin.email, otherSuper.email].includes(m.toAddress));
+    expect(ours.map((m) => m.toAddress).sort()).toEqual([staff.email, superAdmin.email, otherSuper.email].sort());
+    expect(noAddress.email).toBeNull();
+    for (const mail of ours) {
+      expect(mail.textBody).toContain('from Staff to Provider administrator');
+      expect(mail.textBody).toContain(superActor.displayName);
+      expect(mail.textBody).toContain('This wasn’t expected?');
+    }
+    // Confirming again changes nothing more and mails nobody.
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'unchanged' } });
+    expect(await db().outboxMessage.count({ where: { template: 'role-changed-receipt', toAddress: staff.email! } })).toBe(1);
   });
 
   it('never leaves an agency without an active super admin, even when two demote each other at once', async () => {
@@ -244,8 +280,8 @@ describe('unlock, disable, roles', () => {
     const second = await member(a.id, 'SUPER_ADMIN');
     const secondActor = await actorFor(a, second);
     const results = await Promise.all([
-      changeUserRole(superActor, { userId: second.id, role: 'STAFF' }, IP),
-      changeUserRole(secondActor, { userId: superAdmin.id, role: 'STAFF' }, IP),
+      changeUserRole(superActor, { userId: second.id, role: 'STAFF', confirm: 'yes' }, IP),
+      changeUserRole(secondActor, { userId: superAdmin.id, role: 'STAFF', confirm: 'yes' }, IP),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await db().user.count({ where: { agencyId: a.id, role: 'SUPER_ADMIN', status: 'ACTIVE' } })).toBe(1);

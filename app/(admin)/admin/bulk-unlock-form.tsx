@@ -1,36 +1,39 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useEffect, useRef } from 'react';
+import { CheckboxField } from '@/components/ui/checkbox-field';
+import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
 import { bulkUnlockAction } from './actions';
 
 /** The spray banner's bulk unlock: one box to tick, one button. */
 export function BulkUnlockForm({ count }: { count: number }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(bulkUnlockAction, { ok: false });
+  const result = useRef<HTMLParagraphElement>(null);
+  // The form gives way to its result: focus goes there rather than back to the top of the page.
+  useEffect(() => {
+    if (state.ok) result.current?.focus();
+  }, [state]);
   if (state.ok) {
     return (
-      <p className="notice success" role="status" data-testid="bulk-unlock-result">
+      <p className="notice success" role="status" tabIndex={-1} ref={result} data-testid="bulk-unlock-result">
         {state.message}
       </p>
     );
   }
   return (
     <form action={formAction}>
-      <div className="field">
-        <label>
-          <input type="checkbox" name="confirm" value="yes" required style={{ width: 'auto', minHeight: 0, marginRight: '0.5rem' }} />
-          Yes, unlock these {count} account{count === 1 ? '' : 's'}. Their passwords stay the same.
-        </label>
-        {state.fieldErrors?.confirm && <p className="field-error">{state.fieldErrors.confirm[0]}</p>}
-      </div>
+      <ErrorSummary state={state} />
+      <CheckboxField
+        name="confirm"
+        value="yes"
+        required
+        label={`Yes, unlock these ${count} account${count === 1 ? '' : 's'}. Their passwords stay the same.`}
+        errors={state.fieldErrors?.confirm}
+      />
       <button className="button" type="submit" disabled={pending}>
         Unlock {count === 1 ? 'the account' : `all ${count} accounts`}
       </button>
-      {state.message && !state.ok && (
-        <p className="notice warning" role="alert">
-          {state.message}
-        </p>
-      )}
     </form>
   );
 }

@@ -6,11 +6,11 @@ import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { requirePageActor } from '@/lib/auth/guards';
+import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { BulkUnlockForm } from './bulk-unlock-form';
 
 export const metadata: Metadata = { title: 'Admin console' };
 
-const ROLE_LABELS = { STAFF: 'Staff', PROVIDER_ADMIN: 'Admin', SUPER_ADMIN: 'Super admin' } as const;
 const FILTERS = [
   ['all', 'Everyone'],
   ['locked', 'Locked'],
@@ -82,7 +82,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       {users.length === 0 ? (
         <p>No users match.</p>
       ) : (
-        <table className="table">
+        <table className="table stack-table">
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -95,17 +95,17 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           <tbody>
             {users.map((user) => (
               <tr key={user.id}>
-                <td>
+                <td data-label="Name">
                   <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link>
                 </td>
-                <td>{user.loginName}</td>
-                <td>{ROLE_LABELS[user.role]}</td>
-                <td>
+                <td data-label="Login name">{user.loginName}</td>
+                <td data-label="Role">{ROLE_LABEL[user.role]}</td>
+                <td data-label="State">
                   {user.status === 'DISABLED' && <span className="tag">Disabled</span>}
                   {user.locked && <span className="tag danger">Locked</span>}
                   {user.mustChangePassword && <span className="tag warn">Temporary password</span>}
                 </td>
-                <td>{user.lastSignInAt ? user.lastSignInAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'}</td>
+                <td data-label="Last sign-in">{user.lastSignInAt ? user.lastSignInAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'}</td>
               </tr>
             ))}
           </tbody>

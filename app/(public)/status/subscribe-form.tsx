@@ -16,10 +16,9 @@ export function SubscribeForm() {
     );
   }
   const errors = state.fieldErrors?.email;
-  const summary = errors?.length ? errors.map((message) => ({ field: 'email', message })) : state.message ? [{ message: state.message }] : [];
   return (
     <form action={formAction} noValidate>
-      <ErrorSummary errors={summary} />
+      <ErrorSummary state={state} order={['email']} />
       <Field
         name="email"
         label="E-mail address"

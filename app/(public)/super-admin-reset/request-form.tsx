@@ -1,8 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { CheckboxField } from '@/components/super-admin/checkbox-field';
-import { summaryOf } from '@/components/super-admin/form-errors';
+import { CheckboxField } from '@/components/ui/checkbox-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field, TextAreaField } from '@/components/ui/field';
 import { submitRequestAction, type RequestFormState } from './actions';
@@ -17,7 +16,7 @@ export function RequestForm({ idempotencyKey }: { idempotencyKey: string }) {
   return (
     // `key` re-mounts the fields with what was typed after a refused submit (React resets the form).
     <form action={formAction} noValidate key={JSON.stringify(state.values ?? {})}>
-      <ErrorSummary errors={summaryOf(state, ORDER)} />
+      <ErrorSummary state={state} order={ORDER} />
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       <h2>Your account</h2>
       <Field name="providerCode" label="Provider code" hint="Your agency’s code, for example ACME-NY" autoComplete="organization" autoCapitalize="none" spellCheck={false} defaultValue={value('providerCode')} errors={errors.providerCode} />

@@ -2,10 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
+import { ROLE_LABEL } from '@/lib/auth/role-labels';
 
 export const metadata: Metadata = { title: 'Your account' };
-
-const ROLE_LABELS = { STAFF: 'Staff', PROVIDER_ADMIN: 'Provider administrator', SUPER_ADMIN: 'Super administrator' };
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ changed?: string }> }) {
   const actor = await requirePageActor({ principal: 'agency' }, '/account');
@@ -28,7 +27,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           {actor.agencyName} ({actor.agencyCode})
         </dd>
         <dt>Role</dt>
-        <dd>{ROLE_LABELS[actor.role]}</dd>
+        <dd>{ROLE_LABEL[actor.role]}</dd>
       </dl>
       <ul>
         <li>

@@ -9,15 +9,12 @@ import { changePasswordAction } from './actions';
 export function ChangePasswordForm({ minLength }: { minLength: number }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(changePasswordAction, { ok: false });
   const fieldErrors = state.fieldErrors ?? {};
-  const summary = Object.entries(fieldErrors).flatMap(([field, messages]) =>
-    (messages ?? []).map((message) => ({ field, message })),
-  );
-  if (summary.length === 0 && state.message && !state.ok) summary.push({ field: '', message: state.message });
 
   return (
-    // Passwords are never echoed back: after a failed submit the fields start empty.
+    // Passwords are never echoed back: after a failed submit the fields start empty, and the summary
+    // (which takes focus) says which one to type again.
     <form action={formAction} noValidate>
-      <ErrorSummary errors={summary.map(({ field, message }) => ({ field: field || undefined, message }))} />
+      <ErrorSummary state={state} order={['currentPassword', 'newPassword', 'confirmPassword']} />
       <PasswordInputWithCapsLock
         name="currentPassword"
         label="Current password"

@@ -68,7 +68,7 @@ export default async function VendorHomePage() {
           {sprays.length === 0 ? (
             <p>No agency has alerted its administrators of many failing accounts in the last hour.</p>
           ) : (
-            <table className="table" data-testid="spray-alerts">
+            <table className="table stack-table" data-testid="spray-alerts">
               <thead>
                 <tr>
                   <th scope="col">Agency</th>
@@ -81,13 +81,13 @@ export default async function VendorHomePage() {
               <tbody>
                 {sprays.map((spray) => (
                   <tr key={spray.agencyId}>
-                    <td>
+                    <td data-label="Agency">
                       {spray.agencyName} ({spray.agencyCode})
                     </td>
-                    <td>{spray.since.toISOString().slice(0, 16).replace('T', ' ')}</td>
-                    <td>{spray.accounts}</td>
-                    <td>{spray.attempts}</td>
-                    <td>{spray.addresses.slice(0, 5).map((a) => `${a.ip} (${a.attempts})`).join(', ')}</td>
+                    <td data-label="Since (UTC)">{spray.since.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                    <td data-label="Accounts">{spray.accounts}</td>
+                    <td data-label="Attempts">{spray.attempts}</td>
+                    <td data-label="Busiest addresses">{spray.addresses.slice(0, 5).map((a) => `${a.ip} (${a.attempts})`).join(', ')}</td>
                   </tr>
                 ))}
               </tbody>

@@ -38,7 +38,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Download CSV
         </a>
       </form>
-      <table className="table">
+      <table className="table stack-table">
         <thead>
           <tr>
             <th scope="col">When (UTC)</th>
@@ -52,12 +52,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <tbody>
           {events.map((event) => (
             <tr key={event.seq}>
-              <td>{event.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
-              <td>{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
-              <td>{event.action}</td>
-              <td>{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>
-              <td>{event.outcome.toLowerCase()}</td>
-              <td>{event.ip ?? '—'}</td>
+              <td data-label="When (UTC)">{event.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+              <td data-label="Who">{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
+              <td data-label="Event">{event.action}</td>
+              <td data-label="Account">{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>
+              <td data-label="Outcome">{event.outcome.toLowerCase()}</td>
+              <td data-label="Address">{event.ip ?? '—'}</td>
             </tr>
           ))}
         </tbody>

@@ -4,6 +4,7 @@ import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { listHelpRequests } from '@/lib/admin/help-requests';
 import { requirePageActor } from '@/lib/auth/guards';
+import { ActionNotices } from '@/components/ui/action-notices';
 import { AccountActionForm } from '../users/[id]/account-action-form';
 import { handleHelpRequestAction } from './actions';
 
@@ -19,30 +20,32 @@ export default async function HelpRequestsPage() {
       <AdminNav actor={actor} current="/admin/help-requests" />
       <h1>Help requests</h1>
       <p>Staff who cannot sign in ask for help from the sign-in guide. Reset their password or unlock them, then mark the request resolved.</p>
-      {open.length === 0 ? (
-        <p>No open requests.</p>
-      ) : (
-        <ul className="card-list">
-          {open.map((request) => (
-            <li key={request.id} data-testid="help-request">
-              <p>
-                <Link href={`/admin/users/${request.user.id}`}>{request.user.displayName}</Link> ({request.user.loginName}) asked at {when(request.createdAt)}
-                {(request.user.hardLockedAt || (request.user.lockedUntil && request.user.lockedUntil > new Date())) && (
-                  <> <span className="tag danger">Locked</span></>
-                )}
-              </p>
-              {request.message && <blockquote>{request.message}</blockquote>}
-              <div className="actions-row">
-                <Link className="button" href={`/admin/users/${request.user.id}`}>
-                  Reset or unlock
-                </Link>
-                <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, outcome: 'RESOLVED' }} label="Mark resolved" secondary />
-                <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, outcome: 'DISMISSED' }} label="Dismiss" secondary />
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ActionNotices>
+        {open.length === 0 ? (
+          <p>No open requests.</p>
+        ) : (
+          <ul className="card-list">
+            {open.map((request) => (
+              <li key={request.id} data-testid="help-request">
+                <p>
+                  <Link href={`/admin/users/${request.user.id}`}>{request.user.displayName}</Link> ({request.user.loginName}) asked at {when(request.createdAt)}
+                  {(request.user.hardLockedAt || (request.user.lockedUntil && request.user.lockedUntil > new Date())) && (
+                    <> <span className="tag danger">Locked</span></>
+                  )}
+                </p>
+                {request.message && <blockquote>{request.message}</blockquote>}
+                <div className="actions-row">
+                  <Link className="button" href={`/admin/users/${request.user.id}`}>
+                    Reset or unlock
+                  </Link>
+                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, outcome: 'RESOLVED' }} label="Mark resolved" secondary refreshAfter />
+                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, outcome: 'DISMISSED' }} label="Dismiss" secondary refreshAfter />
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </ActionNotices>
       {handled.length > 0 && (
         <>
           <h2>Recently handled</h2>

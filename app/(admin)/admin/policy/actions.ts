@@ -12,5 +12,7 @@ const policyFormSchema = z.object(Object.fromEntries(Object.keys(POLICY_SELECT).
 export const updatePolicyAction = defineAction('admin-update-policy', ADMIN_ACCESS, policyFormSchema, async (actor, input, { ip }) => {
   const result = await updateAgencyPolicy(actor, input, ip);
   if (!result.ok) return { ok: false, message: result.message, fieldErrors: result.fieldErrors };
-  return { ok: true, message: 'The security policy is saved.' };
+  // The form shows what is now saved (a checkbox that is off is absent, as a browser sends it).
+  const saved = Object.entries(result.value).flatMap(([key, value]) => (value === false ? [] : [[key, value === true ? 'on' : String(value)]]));
+  return { ok: true, message: 'The security policy is saved.', values: Object.fromEntries(saved) };
 });

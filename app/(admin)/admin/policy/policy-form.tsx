@@ -1,6 +1,7 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useEffect, useRef } from 'react';
+import { CheckboxField } from '@/components/ui/checkbox-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
 import type { ActionState } from '@/lib/auth/guards';
@@ -12,38 +13,47 @@ type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAd
 export function PolicyForm({ policy, settings }: { policy: AgencyPolicy; settings: NumberSetting[] }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(updatePolicyAction, { ok: false });
   const errors = state.fieldErrors ?? {};
+  // After saving: the saved values; after a refusal: what was typed; before either: the page's.
+  const values = state.values;
+  const number = (name: NumberSetting['name']) => values?.[name] ?? String(policy[name]);
+  const checked = (name: 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff' | 'requirePasskeyForAdmins') => (values ? values[name] !== undefined : policy[name]);
   return (
-    <form action={formAction} noValidate>
-      <ErrorSummary errors={Object.entries(errors).flatMap(([field, messages]) => (messages ?? []).map((message) => ({ field, message })))} />
-      {state.ok && (
-        <p className="notice success" role="status">
-          {state.message}
-        </p>
-      )}
+    // `key` re-mounts the fields with those values (React resets a form after its action).
+    <form action={formAction} noValidate key={JSON.stringify(values ?? {})}>
+      <ErrorSummary state={state} order={settings.map((setting) => setting.name)} />
+      {state.ok && <SavedNotice message={state.message} />}
       {settings.map((setting) => (
-        <Field key={setting.name} name={setting.name} label={setting.label} hint={setting.hint} type="number" inputMode="numeric" defaultValue={policy[setting.name]} errors={errors[setting.name]} style={{ maxWidth: '8rem' }} />
+        <Field key={setting.name} name={setting.name} label={setting.label} hint={setting.hint} type="number" inputMode="numeric" defaultValue={number(setting.name)} errors={errors[setting.name]} style={{ maxWidth: '8rem' }} />
       ))}
-      <div className="field">
-        <label>
-          <input type="checkbox" name="onlySuperAdminsResetAdmins" defaultChecked={policy.onlySuperAdminsResetAdmins} style={{ width: 'auto', minHeight: 0, marginRight: '0.5rem' }} />
-          Only super administrators may reset an administrator’s password
-        </label>
-      </div>
-      <div className="field">
-        <label>
-          <input type="checkbox" name="requireSecondFactorForAllStaff" defaultChecked={policy.requireSecondFactorForAllStaff} style={{ width: 'auto', minHeight: 0, marginRight: '0.5rem' }} />
-          Every staff member must set up a second factor (administrators always must)
-        </label>
-      </div>
-      <div className="field">
-        <label>
-          <input type="checkbox" name="requirePasskeyForAdmins" defaultChecked={policy.requirePasskeyForAdmins} style={{ width: 'auto', minHeight: 0, marginRight: '0.5rem' }} />
-          Administrators must sign in with a passkey (an authenticator-app code alone is no longer enough)
-        </label>
-      </div>
+      <CheckboxField name="onlySuperAdminsResetAdmins" value="on" label="Only super administrators may reset an administrator’s password" defaultChecked={checked('onlySuperAdminsResetAdmins')} errors={errors.onlySuperAdminsResetAdmins} />
+      <CheckboxField
+        name="requireSecondFactorForAllStaff"
+        value="on"
+        label="Every staff member must set up a second factor (administrators always must)"
+        defaultChecked={checked('requireSecondFactorForAllStaff')}
+        errors={errors.requireSecondFactorForAllStaff}
+      />
+      <CheckboxField
+        name="requirePasskeyForAdmins"
+        value="on"
+        label="Administrators must sign in with a passkey (an authenticator-app code alone is no longer enough)"
+        defaultChecked={checked('requirePasskeyForAdmins')}
+        errors={errors.requirePasskeyForAdmins}
+      />
       <button className="button" type="submit" disabled={pending}>
         Save policy
       </button>
     </form>
+  );
+}
+
+/** The confirmation takes focus, as the error summary does after a refusal. */
+function SavedNotice({ message }: { message?: string }) {
+  const notice = useRef<HTMLParagraphElement>(null);
+  useEffect(() => notice.current?.focus(), []);
+  return (
+    <p className="notice success" role="status" tabIndex={-1} ref={notice} data-testid="policy-saved">
+      {message}
+    </p>
   );
 }

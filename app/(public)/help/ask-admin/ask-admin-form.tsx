@@ -11,12 +11,10 @@ const MESSAGE_MAX_LENGTH = 500;
 export function AskAdminForm() {
   const [state, formAction, pending] = useActionState<AskAdminState, FormData>(askAdminAction, { ok: true });
   const confirmation = useRef<HTMLHeadingElement>(null);
-  const problems = useRef<HTMLDivElement>(null);
 
-  // After each answer, move focus to what changed: the confirmation or the error summary.
+  // After the answer, focus moves to the confirmation (the error summary moves it there on a refusal).
   useEffect(() => {
     if (state.sent) confirmation.current?.focus();
-    else if (!state.ok) problems.current?.querySelector<HTMLElement>('.error-summary')?.focus();
   }, [state]);
 
   if (state.sent) {
@@ -44,21 +42,11 @@ export function AskAdminForm() {
   }
 
   const fieldErrors = state.fieldErrors ?? {};
-  // A refusal or failure without field errors (throttled, server trouble) is said in the summary.
-  const problem = !state.ok && !state.fieldErrors ? (state.message ?? null) : null;
-  const summary = [
-    ...(['providerCode', 'loginName', 'message'] as const).flatMap((field) =>
-      (fieldErrors[field] ?? []).map((message) => ({ field, message })),
-    ),
-    ...(problem ? [{ message: problem }] : []),
-  ];
   const values = state.values;
 
   return (
     <form action={formAction} noValidate>
-      <div ref={problems}>
-        <ErrorSummary errors={summary} />
-      </div>
+      <ErrorSummary state={state} order={['providerCode', 'loginName', 'message']} />
       <Field
         name="providerCode"
         label="Provider code"

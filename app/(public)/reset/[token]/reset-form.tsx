@@ -3,7 +3,6 @@
 import Link from 'next/link';
 import { useActionState } from 'react';
 import { PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
-import { summaryOf } from '@/components/super-admin/form-errors';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ResetWithLinkResult } from '@/lib/password-reset/reset-password-with-link';
 import { resetWithLinkAction } from './actions';
@@ -30,7 +29,7 @@ export function ResetForm({ token, loginName, agencyCode, minLength }: Props) {
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate>
-      <ErrorSummary errors={summaryOf(state, ['newPassword', 'confirmPassword'])} />
+      <ErrorSummary state={state} order={['newPassword', 'confirmPassword']} />
       <input type="hidden" name="token" value={token} />
       {/* Lets a password manager file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={`${agencyCode} ${loginName}`} readOnly hidden />

@@ -1,7 +1,6 @@
 'use client';
 
 import { useActionState } from 'react';
-import { summaryOf } from '@/components/super-admin/form-errors';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
 import { lookUpStatusAction, type StatusFormState } from './actions';
@@ -18,7 +17,7 @@ export function StatusForm() {
         </div>
       )}
       <form action={formAction} noValidate key={JSON.stringify(state.values ?? {})}>
-        <ErrorSummary errors={summaryOf(state, ['reference', 'loginName'])} />
+        <ErrorSummary state={state} order={['reference', 'loginName']} />
         <Field
           name="reference"
           label="Reference number"

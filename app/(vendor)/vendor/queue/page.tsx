@@ -66,7 +66,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
         <p className="notice">No requests here.</p>
       ) : (
         <div className={styles.tableWrap}>
-          <table className={styles.table}>
+          <table className={`${styles.table} stack-table`}>
             <caption className="visually-hidden">Requests, {view === 'closed' ? 'most recent first' : 'oldest first'}</caption>
             <thead>
               <tr>
@@ -81,7 +81,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
             <tbody>
               {rows.map((row) => (
                 <tr key={row.id}>
-                  <td className={styles.nowrap}>
+                  <td data-label="Reference" className={styles.nowrap}>
                     <Link href={`/vendor/queue/${row.id}`}>{row.reference}</Link>
                     {row.repeatCount > 0 && (
                       <span className="muted">
@@ -90,10 +90,10 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
                       </span>
                     )}
                   </td>
-                  <td>
+                  <td data-label="State">
                     <span className={styles.tag}>{row.stateLabel}</span>
                   </td>
-                  <td>
+                  <td data-label={view === 'closed' ? 'Submitted' : 'Waiting'}>
                     {view === 'closed' ? (
                       formatWhen(row.submittedAt)
                     ) : (
@@ -104,11 +104,11 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
                       </span>
                     )}
                   </td>
-                  <td>
+                  <td data-label="Provider code and login name typed">
                     {row.providerCode} / {row.loginName}
                   </td>
-                  <td>{row.matchesAdmin ? row.agencyName : <span className={styles.no}>No matching administrator</span>}</td>
-                  <td>{row.claimedBy ?? '—'}</td>
+                  <td data-label="Account on record">{row.matchesAdmin ? row.agencyName : <span className={styles.no}>No matching administrator</span>}</td>
+                  <td data-label="Claimed by">{row.claimedBy ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

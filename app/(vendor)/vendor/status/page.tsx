@@ -71,7 +71,7 @@ export default async function VendorStatusPage() {
       </p>
 
       <h2>Components</h2>
-      <table className={styles.operatorTable}>
+      <table className={`${styles.operatorTable} stack-table`}>
         <thead>
           <tr>
             <th scope="col">Component</th>
@@ -83,8 +83,8 @@ export default async function VendorStatusPage() {
           {status.components.map((component) => (
             <tr key={component.id}>
               <th scope="row">{component.name}</th>
-              <td>{COMPONENT_STATUS_LABEL[component.status]}</td>
-              <td>
+              <td data-label="Shown now">{COMPONENT_STATUS_LABEL[component.status]}</td>
+              <td data-label="Own state">
                 <ActionForm action={setComponentStatusAction} submit="Set" secondary inline>
                   <input type="hidden" name="componentId" value={component.id} />
                   <Select name="status" label={`State of ${component.name}`} options={statusOptions} defaultValue={component.baseStatus} />

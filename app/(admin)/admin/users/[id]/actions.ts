@@ -10,8 +10,11 @@ import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status'
 import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
 import type { Result } from '@/lib/result';
+import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-labels';
 
 export type ResetState = ActionState & { temporaryPassword?: string; expiresAt?: string };
+/** `confirm`: the role change waits for a "yes" to this question (a second submit, so it works without JavaScript). */
+export type RoleChangeState = ActionState & { confirm?: { role: AgencyRole; question: string; yes: string } };
 
 function toState(result: Result<unknown>, success: string, userId: string): ActionState {
   if (!result.ok) return { ok: false, message: result.message };
@@ -32,20 +35,45 @@ export const resetPasswordAction = defineAction(
 );
 
 export const unlockAction = defineAction('admin-unlock', ADMIN_ACCESS, userIdSchema, async (actor, input, { ip }) =>
-  toState(await unlockUser(actor, input, ip), 'The account is unlocked. The password has not changed.', input.userId),
+  toState(await unlockUser(actor, input, ip), 'The account is unlocked: they can sign in again with their current password, which has not changed.', input.userId),
 );
 
 export const setStatusAction = defineAction('admin-set-status', ADMIN_ACCESS, setUserStatusSchema, async (actor, input, { ip }) =>
   toState(
     await setUserStatus(actor, input, ip),
-    input.status === 'DISABLED' ? 'The account is disabled and signed out everywhere.' : 'The account is enabled.',
+    input.status === 'DISABLED'
+      ? 'The account is disabled: it is signed out everywhere and cannot sign in until an administrator enables it.'
+      : 'The account is enabled: they can sign in again with their current password.',
     input.userId,
   ),
 );
 
-export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, changeUserRoleSchema, async (actor, input, { ip }) =>
-  toState(await changeUserRole(actor, input, ip), 'The role is changed. The person has been signed out.', input.userId),
-);
+export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, changeUserRoleSchema, async (actor, input, { ip }): Promise<RoleChangeState> => {
+  const result = await changeUserRole(actor, input, ip);
+  if (!result.ok) return { ok: false, message: result.message };
+  const { state, name, from, to } = result.value;
+  switch (state) {
+    case 'ask':
+      return {
+        ok: false,
+        confirm: {
+          role: to,
+          question: `Make ${name} ${roleWithArticle(to)}? They are now ${roleWithArticle(from)}. They will be signed out everywhere, and they and your agency’s super administrators will get an e-mail about the change.`,
+          yes: `Yes, make ${name} ${roleWithArticle(to)}`,
+        },
+      };
+    case 'cancelled':
+      return { ok: true, message: `Nothing changed: ${name} is still ${roleWithArticle(from)}.` };
+    case 'unchanged':
+      return { ok: true, message: `${name} is already ${roleWithArticle(to)}.` };
+    case 'changed':
+      revalidatePath(`/admin/users/${input.userId}`);
+      return {
+        ok: true,
+        message: `${name} is now ${roleWithArticle(to)} (was ${ROLE_LABEL[from].toLowerCase()}). They have been signed out everywhere, and a receipt is on its way to them and your super administrators.`,
+      };
+  }
+});
 
 export const sendResetLinkAction = defineAction('admin-send-reset-link', ADMIN_ACCESS, sendResetLinkSchema, async (actor, input, { ip }) => {
   const result = await sendResetLink(actor, input, ip);

@@ -7,14 +7,16 @@ import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { requirePageActor } from '@/lib/auth/guards';
+import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { AccountActionForm } from './account-action-form';
-import { changeRoleAction, clearSecondFactorsAction, sendResetLinkAction, setStatusAction, unlockAction } from './actions';
+import { clearSecondFactorsAction, sendResetLinkAction, setStatusAction, unlockAction } from './actions';
+import { RoleChangeForm } from './role-change-form';
+import { ActionNotices } from '@/components/ui/action-notices';
 import { countSecondFactors } from '@/lib/mfa/policy';
 import { ResetPasswordPanel } from './reset-password-panel';
 
 export const metadata: Metadata = { title: 'User' };
 
-const ROLE_LABELS = { STAFF: 'Staff', PROVIDER_ADMIN: 'Provider administrator', SUPER_ADMIN: 'Super administrator' } as const;
 const TEMPORARY_LABELS = {
   none: 'None issued',
   issued: 'Issued, not used yet',
@@ -47,7 +49,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <dt>Login name</dt>
         <dd>{user.loginName}</dd>
         <dt>Role</dt>
-        <dd>{ROLE_LABELS[user.role]}</dd>
+        <dd>{ROLE_LABEL[user.role]}</dd>
         <dt>Status</dt>
         <dd>{user.status === 'ACTIVE' ? 'Active' : 'Disabled'}</dd>
         <dt>E-mail on record</dt>
@@ -85,7 +87,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       {self ? (
         <p className="notice">This is your own account. To reset or unlock it, ask another administrator of your agency.</p>
       ) : (
-        <>
+        <ActionNotices>
           {may('users:reset-password').allowed ? (
             <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} />
           ) : (
@@ -97,7 +99,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
             </div>
           )}
           <div className="actions-row">
-            {lock.locked && may('users:unlock').allowed && <AccountActionForm action={unlockAction} fields={{ userId: user.id }} label="Unlock" secondary />}
+            {may('users:unlock').allowed && <AccountActionForm action={unlockAction} fields={{ userId: user.id }} label="Unlock" secondary available={lock.locked} />}
             {may('users:set-status').allowed && (
               <AccountActionForm
                 action={setStatusAction}
@@ -110,33 +112,26 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           {may('users:change-role').allowed && (
             <>
               <h3>Role</h3>
-              <div className="actions-row">
-                {(['STAFF', 'PROVIDER_ADMIN', 'SUPER_ADMIN'] as const)
-                  .filter((role) => role !== user.role)
-                  .map((role) => (
-                    <AccountActionForm key={role} action={changeRoleAction} fields={{ userId: user.id, role }} label={`Make ${ROLE_LABELS[role].toLowerCase()}`} secondary />
-                  ))}
-              </div>
+              <RoleChangeForm userId={user.id} currentRole={user.role} />
             </>
           )}
           <h3>Second factors</h3>
           <p>{secondFactors === 0 ? 'None set up.' : `${secondFactors} set up (authenticator apps or passkeys).`}</p>
-          {secondFactors > 0 &&
-            (may('users:clear-second-factors').allowed ? (
-              <div className="actions-row">
-                <AccountActionForm action={clearSecondFactorsAction} fields={{ userId: user.id }} label="Clear second factors" secondary />
-              </div>
-            ) : (
-              <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>
-            ))}
-        </>
+          {may('users:clear-second-factors').allowed ? (
+            <div className={secondFactors > 0 ? 'actions-row' : undefined}>
+              <AccountActionForm action={clearSecondFactorsAction} fields={{ userId: user.id }} label="Clear second factors" secondary available={secondFactors > 0} />
+            </div>
+          ) : (
+            secondFactors > 0 && <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>
+          )}
+        </ActionNotices>
       )}
 
       <h2>Recent activity</h2>
       {recentEvents.length === 0 ? (
         <p>No recorded activity.</p>
       ) : (
-        <table className="table">
+        <table className="table stack-table">
           <thead>
             <tr>
               <th scope="col">When</th>
@@ -148,10 +143,10 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           <tbody>
             {recentEvents.map((event) => (
               <tr key={event.seq}>
-                <td>{when(event.createdAt)}</td>
-                <td>{event.action.toLowerCase().replaceAll('_', ' ')}</td>
-                <td>{event.outcome.toLowerCase()}</td>
-                <td>{event.ip ?? '—'}</td>
+                <td data-label="When">{when(event.createdAt)}</td>
+                <td data-label="What">{event.action.toLowerCase().replaceAll('_', ' ')}</td>
+                <td data-label="Outcome">{event.outcome.toLowerCase()}</td>
+                <td data-label="Address">{event.ip ?? '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState, useEffect, useRef, useState } from 'react';
 import { resetPasswordAction, type ResetState } from './actions';
 
 /**
@@ -11,10 +11,15 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
   const [state, formAction, pending] = useActionState<ResetState, FormData>(resetPasswordAction, { ok: false });
   const [confirming, setConfirming] = useState(false);
   const [copied, setCopied] = useState(false);
+  const result = useRef<HTMLDivElement>(null);
+  // Focus moves to what the reset answered: the password box, or why it was refused.
+  useEffect(() => {
+    if (state.ok || state.message) result.current?.focus();
+  }, [state]);
 
   if (state.ok && state.temporaryPassword) {
     return (
-      <div className="notice success" role="status" aria-live="polite">
+      <div className="notice success" role="status" aria-live="polite" tabIndex={-1} ref={result} data-testid="reset-result">
         <h3>Temporary password for {personName}</h3>
         <p>Give it to {personName} by phone or in person. It is shown only now, and works once, until {new Date(state.expiresAt!).toUTCString()}.</p>
         <p className="secret-box" data-testid="temporary-password">
@@ -39,9 +44,9 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
   return (
     <div>
       {state.message && !state.ok && (
-        <p className="notice warning" role="alert">
+        <div className="notice warning" role="alert" tabIndex={-1} ref={result}>
           {state.message}
-        </p>
+        </div>
       )}
       {!confirming ? (
         <button type="button" className="button" onClick={() => setConfirming(true)}>

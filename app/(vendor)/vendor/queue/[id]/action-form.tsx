@@ -1,8 +1,8 @@
 'use client';
 
 import { useActionState } from 'react';
-import { CheckboxField } from '@/components/super-admin/checkbox-field';
-import { summaryOf } from '@/components/super-admin/form-errors';
+import { CheckboxField } from '@/components/ui/checkbox-field';
+import { summaryOf } from '@/components/ui/form-errors';
 import { TextAreaField } from '@/components/ui/field';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
@@ -30,14 +30,15 @@ export function ActionForm({ action, requestId, submitLabel, idPrefix, fields = 
     field: entry.field && fields.some((f) => f.name === entry.field) ? `${idPrefix}-${entry.field}` : undefined,
   }));
   return (
-    <form action={formAction} noValidate>
-      <ErrorSummary errors={summary} title={summary.length === 1 && !summary[0]!.field ? 'This could not be done' : undefined} />
+    // `key` re-mounts the fields with what was typed after a refusal (React resets a form after its action).
+    <form action={formAction} noValidate key={JSON.stringify(state.values ?? {})}>
+      <ErrorSummary errors={summary} focusKey={state} title={summary.length === 1 && !summary[0]!.field ? 'This could not be done' : undefined} />
       <input type="hidden" name="requestId" value={requestId} />
       {fields.map((field) =>
         field.kind === 'textarea' ? (
-          <TextAreaField key={field.name} id={`${idPrefix}-${field.name}`} name={field.name} label={field.label} hint={field.hint} defaultValue={field.defaultValue} errors={errors[field.name]} rows={4} />
+          <TextAreaField key={field.name} id={`${idPrefix}-${field.name}`} name={field.name} label={field.label} hint={field.hint} defaultValue={state.values?.[field.name] ?? field.defaultValue} errors={errors[field.name]} rows={4} />
         ) : (
-          <CheckboxField key={field.name} id={`${idPrefix}-${field.name}`} name={field.name} label={field.label} hint={field.hint} defaultChecked={field.defaultChecked} errors={errors[field.name]} />
+          <CheckboxField key={field.name} id={`${idPrefix}-${field.name}`} name={field.name} label={field.label} hint={field.hint} defaultChecked={state.values ? state.values[field.name] !== undefined : field.defaultChecked} errors={errors[field.name]} />
         ),
       )}
       <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>

@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import type { RequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import styles from '../queue.module.css';
+import { ROLE_LABEL } from '@/lib/auth/role-labels';
 
-export const ROLE_LABEL: Record<string, string> = { SUPER_ADMIN: 'Super administrator', PROVIDER_ADMIN: 'Provider administrator', STAFF: 'Staff' };
 
 function Same({ same }: { same: boolean | null }) {
   if (same === null) return null;

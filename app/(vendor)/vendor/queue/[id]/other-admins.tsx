@@ -1,7 +1,7 @@
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import type { RequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import styles from '../queue.module.css';
-import { ROLE_LABEL } from './comparison';
+import { ROLE_LABEL } from '@/lib/auth/role-labels';
 
 /** The agency's other administrators (could one of them reset it instead?) and who was notified. */
 export function OtherAdmins({ request }: { request: RequestForVerifier }) {

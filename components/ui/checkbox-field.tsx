@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes } from 'react';
-import styles from './forms.module.css';
+import styles from './checkbox-field.module.css';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & { name: string; label: string; hint?: string; errors?: string[] };
 

@@ -1,0 +1,133 @@
+// The admin user page: each action's result is announced and takes focus; a role change asks
+// first (with or without JavaScript) and mails a receipt to the account and the super admins.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { db, TEST_PASSWORD } from './support/data';
+import { waitForMail } from './support/mailbox';
+import { expect, signInAsAgencyUser, test } from './support/test';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** An agency of its own: a super admin who acts, a second one who gets receipts, and a staff member with an address. */
+async function agencyWithStaff() {
+  const agency = await createAgency(db());
+  const suffix = uniqueSuffix();
+  const actor = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `sue.${suffix}`, displayName: 'Sue Super', email: `sue.${suffix}@console.example` });
+  const other = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `omar.${suffix}`, displayName: 'Omar Other', email: `omar.${suffix}@console.example` });
+  const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `casey.${suffix}`, displayName: 'Casey Staff', email: `casey.${suffix}@console.example` });
+  return { agency, actor, other, staff, creds: { providerCode: agency.code, loginName: actor.loginName, password: TEST_PASSWORD } };
+}
+
+async function expectNoViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+const roleOf = async (id: string) => (await db().user.findUniqueOrThrow({ where: { id }, select: { role: true } })).role;
+
+test('[SUPER_ADMIN] a role change asks first, then changes, announces it with focus and mails the account and the super admins', async ({ page }) => {
+  const { staff, other, actor, creds } = await agencyWithStaff();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto(`/admin/users/${staff.id}`);
+
+  await page.getByRole('button', { name: 'Make provider administrator' }).click();
+  const confirm = page.getByTestId('role-change-confirm');
+  await expect(confirm).toContainText('Make Casey Staff a provider administrator?');
+  await expect(confirm.locator('p[tabindex="-1"]')).toBeFocused();
+  await expectNoViolations(page);
+  expect(await roleOf(staff.id)).toBe('STAFF');
+
+  // "Cancel" changes nothing and says so.
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  const result = page.getByTestId('action-result');
+  await expect(result).toContainText('Nothing changed: Casey Staff is still a staff member.');
+  await expect(result).toBeFocused();
+  expect(await roleOf(staff.id)).toBe('STAFF');
+
+  await page.getByRole('button', { name: 'Make provider administrator' }).click();
+  await page.getByRole('button', { name: 'Yes, make Casey Staff a provider administrator' }).click();
+  await expect(result).toContainText('Casey Staff is now a provider administrator');
+  await expect(result).toBeFocused();
+  await expect(page.locator('dl.summary')).toContainText('Provider administrator');
+  expect(await roleOf(staff.id)).toBe('PROVIDER_ADMIN');
+
+  for (const to of [staff.email!, other.email!, actor.email!]) {
+    const mail = await waitForMail({ to, subjectIncludes: 'CareNotes role changed' });
+    expect(mail.text).toContain('from Staff to Provider administrator');
+    expect(mail.text).toContain('Sue Super');
+  }
+});
+
+test('[SUPER_ADMIN] without JavaScript the role change still asks, and only "yes" changes it', async ({ browser }) => {
+  const { staff, creds } = await agencyWithStaff();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    await page.goto(`/admin/users/${staff.id}`);
+    await page.getByRole('button', { name: 'Make super administrator' }).click();
+    await expect(page.getByTestId('role-change-confirm')).toContainText('Make Casey Staff a super administrator?');
+    expect(await roleOf(staff.id)).toBe('STAFF');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByText('Nothing changed: Casey Staff is still a staff member.')).toBeVisible();
+    expect(await roleOf(staff.id)).toBe('STAFF');
+
+    await page.getByRole('button', { name: 'Make super administrator' }).click();
+    await page.getByRole('button', { name: 'Yes, make Casey Staff a super administrator' }).click();
+    await expect(page.getByText('Casey Staff is now a super administrator')).toBeVisible();
+    expect(await roleOf(staff.id)).toBe('SUPER_ADMIN');
+  } finally {
+    await context.close();
+  }
+});
+
+test('[SUPER_ADMIN] a role-change request without the confirmation, as no page sends it, changes nothing', async ({ page }) => {
+  const { staff, creds } = await agencyWithStaff();
+  await signInAsAgencyUser(page, creds);
+  await page.goto(`/admin/users/${staff.id}`);
+  // Capture the page's own first-step request, then replay it twice at once: each only asks.
+  let captured: { url: string; headers: Record<string, string>; body: Buffer } | null = null;
+  await page.route(`**/admin/users/${staff.id}`, async (route) => {
+    const request = route.request();
+    if (request.method() === 'POST' && !captured) captured = { url: request.url(), headers: await request.allHeaders(), body: request.postDataBuffer()! };
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Make super administrator' }).click();
+  await expect(page.getByTestId('role-change-confirm')).toBeVisible();
+  const { url, headers, body } = captured!;
+  const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith(':')));
+  const replies = await Promise.all([1, 2, 3].map(() => page.request.fetch(url, { method: 'POST', headers: sent, data: body })));
+  for (const reply of replies) expect(reply.status()).toBe(200);
+  expect(await roleOf(staff.id)).toBe('STAFF');
+  expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } })).toBe(0);
+});
+
+test('[SUPER_ADMIN] unlock, disable and enable say what happened, and focus moves to what they said', async ({ page }) => {
+  const { staff, creds } = await agencyWithStaff();
+  await db().user.update({ where: { id: staff.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
+  await signInAsAgencyUser(page, creds);
+  await page.goto(`/admin/users/${staff.id}`);
+  const result = page.getByTestId('action-result');
+
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(result).toContainText('The account is unlocked');
+  await expect(result).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Unlock' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Disable account' }).click();
+  await expect(result).toContainText('The account is disabled');
+  await expect(result).toBeFocused();
+  await expect(page.locator('dl.summary')).toContainText('Disabled');
+
+  await page.getByRole('button', { name: 'Enable account' }).click();
+  await expect(result).toContainText('The account is enabled');
+  await expect(result).toBeFocused();
+
+  await page.getByRole('button', { name: 'Reset password' }).click();
+  await page.getByRole('button', { name: 'Yes, reset the password' }).click();
+  await expect(page.getByTestId('reset-result')).toBeFocused();
+  await expectNoViolations(page);
+});
