@@ -21,6 +21,7 @@ export type AgencyOverrides = Partial<{
   minPasswordLength: number;
   passwordHistoryCount: number;
   signInAlertThreshold: number;
+  timeZone: string;
 }>;
 
 export async function createAgency(database: Db, overrides: AgencyOverrides = {}) {

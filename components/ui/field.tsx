@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 type FrameProps = {
   id: string;
@@ -51,6 +51,23 @@ export function TextAreaField({ name, label, hint, errors, id = name, rows = 5, 
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors}>
       {(aria) => <textarea id={id} name={name} rows={rows} {...aria} {...textarea} />}
+    </FieldFrame>
+  );
+}
+
+/** A labelled select with its hint and errors; options as [value, text]. */
+export function SelectField({ name, label, hint, errors, id = name, options, ...select }: SelectHTMLAttributes<HTMLSelectElement> & Labelled & { options: [string, string][] }) {
+  return (
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
+      {(aria) => (
+        <select id={id} name={name} {...aria} {...select}>
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
     </FieldFrame>
   );
 }

@@ -16,6 +16,7 @@ export const POLICY_SELECT = {
   signInAlertThreshold: true,
   onlySuperAdminsResetAdmins: true,
   requireSecondFactorForAllStaff: true,
+  timeZone: true,
 } as const;
 
 export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isSupportedTimeZone } from '@/lib/format/date';
 
 // PRODUCT.md's policy table: defaults, and the bounds within which an agency may tighten them.
 export const POLICY_BOUNDS = {
@@ -38,6 +39,8 @@ export const agencyPolicySchema = z
     onlySuperAdminsResetAdmins: checkbox,
     // Admins must always have a second factor (lib/mfa/policy.ts); this extends it to all staff.
     requireSecondFactorForAllStaff: checkbox,
+    // Where the agency's mails and console show times; any IANA name this runtime knows.
+    timeZone: z.string({ error: 'Choose a time zone' }).refine(isSupportedTimeZone, 'Choose a time zone from the list'),
   })
   .refine((policy) => policy.hardLockThreshold > policy.softLockThreshold, {
     path: ['hardLockThreshold'],
@@ -56,6 +59,7 @@ export const DEFAULT_POLICY: AgencyPolicy = {
   signInAlertThreshold: POLICY_BOUNDS.signInAlertThreshold.default,
   onlySuperAdminsResetAdmins: false,
   requireSecondFactorForAllStaff: false,
+  timeZone: DEFAULT_TIME_ZONE,
 };
 
 /** Vendor staff have no agency; they get the defaults. */

@@ -83,7 +83,7 @@ async function time(label: string, run: (i: number) => Promise<unknown>) {
 }
 
 function actorOf(agencyId: string): AgencyActor {
-  return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false, secondFactorPending: false, mustEnrolSecondFactor: false };
+  return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', agencyTimeZone: 'UTC', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
 async function bench(label: string, url: string) {

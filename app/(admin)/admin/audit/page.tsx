@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
@@ -52,7 +53,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <tbody>
           {events.map((event) => (
             <tr key={event.seq}>
-              <td>{event.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+              <td>{formatDateTime(event.createdAt, actor.agencyTimeZone)}</td>
               <td>{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
               <td>{event.action}</td>
               <td>{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>

@@ -2,14 +2,14 @@
 
 import { useActionState } from 'react';
 import { ErrorSummary } from '@/components/ui/error-summary';
-import { Field } from '@/components/ui/field';
+import { Field, SelectField } from '@/components/ui/field';
 import type { ActionState } from '@/lib/auth/guards';
 import type { AgencyPolicy } from '@/lib/policy/agency-policy';
 import { updatePolicyAction } from './actions';
 
-type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff'>; label: string; hint: string };
+type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff' | 'timeZone'>; label: string; hint: string };
 
-export function PolicyForm({ policy, settings }: { policy: AgencyPolicy; settings: NumberSetting[] }) {
+export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPolicy; settings: NumberSetting[]; timeZones: string[] }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(updatePolicyAction, { ok: false });
   const errors = state.fieldErrors ?? {};
   return (
@@ -35,6 +35,14 @@ export function PolicyForm({ policy, settings }: { policy: AgencyPolicy; setting
           Every staff member must set up a second factor (administrators always must)
         </label>
       </div>
+      <SelectField
+        name="timeZone"
+        label="Time zone"
+        hint="Times in mails to your agency and in this console are shown in this zone."
+        defaultValue={policy.timeZone}
+        errors={errors.timeZone}
+        options={timeZones.map((zone) => [zone, zone.replaceAll('_', ' ')])}
+      />
       <button className="button" type="submit" disabled={pending}>
         Save policy
       </button>
