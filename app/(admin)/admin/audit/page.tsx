@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
+import { AUDIT_ACTION_LABELS, auditActionLabel } from '@/lib/audit/action-labels';
 import { requirePageActor } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -22,7 +23,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form method="get" className="filters">
         <div className="field">
           <label htmlFor="action">Event</label>
-          <input id="action" name="action" defaultValue={query.action ?? ''} placeholder="e.g. SIGN_IN_FAILURE" spellCheck={false} />
+          <select id="action" name="action" defaultValue={query.action ?? ''}>
+            <option value="">All events</option>
+            {Object.entries(AUDIT_ACTION_LABELS)
+              .sort(([, a], [, b]) => a.localeCompare(b, 'en'))
+              .map(([code, label]) => (
+                <option key={code} value={code}>
+                  {label}
+                </option>
+              ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor="from">From</label>
@@ -42,7 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <table className="table">
         <thead>
           <tr>
-            <th scope="col">When (UTC)</th>
+            <th scope="col">When</th>
             <th scope="col">Who</th>
             <th scope="col">Event</th>
             <th scope="col">Account</th>
@@ -55,7 +65,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <tr key={event.seq}>
               <td>{formatDateTime(event.createdAt, actor.agencyTimeZone)}</td>
               <td>{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
-              <td>{event.action}</td>
+              <td>{auditActionLabel(event.action)}</td>
               <td>{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>
               <td>{event.outcome.toLowerCase()}</td>
               <td>{event.ip ?? '—'}</td>
