@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { ProviderCodeHelp } from '@/components/help/provider-code-help';
 import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
 import { publicPage } from '@/lib/auth/guards';
 import { afterSignInPath } from '@/lib/auth/sign-in-form';
@@ -28,6 +29,7 @@ export default publicPage(async function LoginPage({ searchParams }: { searchPar
           { name: 'loginName', label: 'Login name', autoComplete: 'username', required: 'Enter your login name' },
         ]}
       />
+      <ProviderCodeHelp />
       <h2>Cannot sign in?</h2>
       <p>
         <Link href="/help">Follow the sign-in help guide</Link>. Your provider administrator can reset your password
