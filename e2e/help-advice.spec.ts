@@ -29,7 +29,7 @@ test('[ANYONE] the downtime support materials are a real page with advice, linke
     await page.getByRole('link', { name: 'Support materials for working during downtime' }).click();
     await expect(page).toHaveURL(/\/help\/downtime$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Working while CareNotes is unavailable');
-    await expect(page.getByRole('heading', { name: 'While CareNotes is unavailable' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'While CareNotes is unavailable', exact: true })).toBeVisible();
     await expect(page.getByText('Enter each paper note in CareNotes with the time the care happened')).toBeVisible();
   } finally {
     await context.close();
