@@ -79,7 +79,7 @@ export async function resetPasswordWithLink(
       email: true,
       lockedUntil: true,
       hardLockedAt: true,
-      agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
+      agency: { select: { code: true, name: true, timeZone: true, minPasswordLength: true, passwordHistoryCount: true } },
       passwordHistory: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: POLICY_BOUNDS.passwordHistoryCount.max, select: { passwordHash: true } },
     },
   });
@@ -185,7 +185,7 @@ export async function resetPasswordWithLink(
           ...others.flatMap((admin) => (admin.email ? [receipt(admin.email, false)] : [])),
         ]);
       } else if (user.email) {
-        await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name }, completedAt));
+        await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name, timeZone: user.agency.timeZone }, completedAt));
       }
     });
   } catch (error) {
