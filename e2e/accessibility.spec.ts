@@ -19,6 +19,7 @@ const PAGES: { path: string; builtElsewhere?: boolean }[] = [
   { path: '/help' },
   { path: '/login' },
   { path: '/help/ask-admin' },
+  { path: '/help/downtime' },
   // Built in parallel by others: scanned once they exist, skipped with a note until then.
   { path: '/super-admin-reset', builtElsewhere: true },
   { path: '/status', builtElsewhere: true },

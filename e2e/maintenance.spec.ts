@@ -51,7 +51,7 @@ test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable
     );
     expect(policy).toContain("frame-ancestors 'none'");
     expect(html).toContain(`datetime="${window.endsAt.toISOString()}"`);
-    for (const href of ['/help', '/status', '/help#downtime']) expect(html).toContain(`href="${href}"`);
+    for (const href of ['/help', '/status', '/help/downtime']) expect(html).toContain(`href="${href}"`);
 
     for (const path of ['/account', '/change-password', '/admin']) {
       const blocked = await request.get(path, { maxRedirects: 0 });

@@ -6,6 +6,7 @@ import { hashPassword } from '@/lib/password/hash';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
 import { normalizeKey } from '@/lib/validation/identifiers';
+import { searchTermsOf } from '@/lib/admin/user-search-terms';
 
 export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
@@ -20,6 +21,7 @@ export type AgencyOverrides = Partial<{
   minPasswordLength: number;
   passwordHistoryCount: number;
   signInAlertThreshold: number;
+  timeZone: string;
 }>;
 
 export async function createAgency(database: Db, overrides: AgencyOverrides = {}) {
@@ -57,14 +59,18 @@ export async function createUser(
   const loginName = overrides.loginName ?? `user.${uniqueSuffix()}`;
   const passwordHash = await hashPassword(password);
   const displayName = overrides.displayName ?? `Test ${loginName}`;
+  const nameKey = normalizeKey(displayName);
+  const loginKey = normalizeKey(loginName);
   return database.user.create({
     data: {
       agencyId,
       ...overrides,
       displayName,
-      nameKey: normalizeKey(displayName),
+      nameKey,
       loginName,
-      loginKey: normalizeKey(loginName),
+      loginKey,
+      // Nested, so the user and its search terms are one write.
+      searchTerms: { create: searchTermsOf(nameKey, loginKey).map((term) => ({ agencyId, term })) },
       passwordHash,
       ...(temporary
         ? {

@@ -29,6 +29,7 @@ export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'alr
       code: 'ACME-NY',
       name: 'Acme Home Care New York',
       phoneOnRecord: '+1 212 555 0142',
+      timeZone: 'America/New_York',
     });
     await createUser(database, acme.id, DEMO_PASSWORD, {
       loginName: 'jsmith',
@@ -68,6 +69,7 @@ export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'alr
       code: 'SOLO-TX',
       name: 'Solo Care Texas',
       phoneOnRecord: '+1 512 555 0177',
+      timeZone: 'America/Chicago',
     });
     const olga = await createUser(database, solo.id, DEMO_PASSWORD, {
       loginName: 'olga.owner',

@@ -1,6 +1,8 @@
 // npm run db:migrate — applies the pending migrations of prisma/migrations/<kind> to
 // DATABASE_URL (default: the SQLite file data/portal.db), like `prisma migrate deploy`
 // but without the engine binary Prisma would download.
+import { backfillUserSearchTerms, needsSearchTermBackfill } from '../lib/admin/user-search-terms';
+import { createDb } from '../lib/db/client';
 import { databaseKind } from '../lib/db/kind';
 import { applyMigrations } from './db/migrate';
 
@@ -23,6 +25,14 @@ async function main() {
   } else {
     console.log(`${target}: applied ${applied.length} migration(s) in ${Date.now() - started} ms`);
     for (const name of applied) console.log(`  ${name}`);
+  }
+  if (needsSearchTermBackfill(applied)) {
+    const database = createDb(url);
+    try {
+      console.log(`${target}: search terms written for ${await backfillUserSearchTerms(database)} user(s)`);
+    } finally {
+      await database.$disconnect();
+    }
   }
 }
 

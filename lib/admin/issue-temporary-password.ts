@@ -71,7 +71,7 @@ export async function issueTemporaryPassword(
     if (target.role !== 'STAFF') {
       await notifyAdminAccountReset(tx, actor, target, 'temporary password', now);
     } else if (target.email) {
-      await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name }, actor.displayName, now));
+      await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone }, actor.displayName, now));
     }
     return true;
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requireAdminCapability } from '@/lib/admin/permissions';
 import { csvDocument } from '@/lib/format/csv';
 import type { AgencyActor } from '@/lib/auth/session';
+import { auditActionLabel } from '@/lib/audit/action-labels';
 import { db } from '@/lib/db/client';
 
 export const auditQuerySchema = z.object({
@@ -87,9 +88,9 @@ export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery
     select: EVENT_SELECT,
   });
   const names = await namesForAudit(actor, rows.flatMap((r) => [r.actorId, r.targetId]));
-  const header = ['seq', 'time', 'actor_type', 'actor', 'action', 'target_type', 'target', 'address', 'outcome', 'details'];
+  const header = ['seq', 'time', 'actor_type', 'actor', 'action', 'action_label', 'target_type', 'target', 'address', 'outcome', 'details'];
   const lines = rows.map((r) =>
-    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)],
+    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, auditActionLabel(r.action), r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)],
   );
   return csvDocument(header, lines);
 }

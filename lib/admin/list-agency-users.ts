@@ -5,6 +5,7 @@ import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { normalizeKey } from '@/lib/validation/identifiers';
+import { matchesSearch } from './user-search-terms';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -74,10 +75,51 @@ const byName = (a: SortKeys, b: SortKeys) =>
 async function filteredPage(agencyId: string, parts: UserWhere[], key: string, query: UserListQuery, skip: number) {
   const found = await Promise.all(parts.map((part) => db().user.findMany({ where: { agencyId, ...part }, select: LIST_SELECT })));
   const matches = [...new Map(found.flat().map((user) => [user.id, user])).values()].filter(
-    (user) => !key || user.loginKey.startsWith(key) || user.nameKey.startsWith(key),
+    (user) => !key || matchesSearch(key, user),
   );
   matches.sort(query.sort === 'name' ? byName : byLastSignIn);
   return matches.slice(skip, skip + USERS_PAGE_SIZE + 1);
+}
+
+// Up to this many term hits (a user has a few terms), a search's users are read by id and sorted
+// here; beyond it they are common enough that walking the sort index finds a page of them soon.
+const FEW_MATCHES = 1000;
+
+/**
+ * A search by any word: a prefix range on the agency's search terms (user-search-terms.ts). A rare
+ * word ("okafor") matches a few users, read by id; a common one ("a") matches a large share, so the
+ * sort index is walked and each user checked against its own terms, which stops after one page.
+ */
+async function searchedPage(agencyId: string, key: string, query: UserListQuery, skip: number): Promise<ListRow[]> {
+  const range = startsWith(key);
+  const hits = await db().userSearchTerm.findMany({ where: { agencyId, term: range }, select: { userId: true }, take: FEW_MATCHES + 1 });
+  if (hits.length > FEW_MATCHES) {
+    // No agencyId in the inner condition, on purpose: Prisma writes a correlated EXISTS, and with
+    // only the user id to go on the database probes each walked user's few terms by the userId
+    // index, instead of rescanning the agency's whole range of terms for every user it walks.
+    return sortedPage({ agencyId, searchTerms: { some: { term: range } } }, query, skip);
+  }
+  const ids = [...new Set(hits.map((hit) => hit.userId))];
+  // Sort on the keys alone; the page's few rows are read in full after.
+  const keys = await db().user.findMany({ where: { agencyId, id: { in: ids } }, select: { id: true, nameKey: true, lastSignInAt: true } });
+  keys.sort(query.sort === 'name' ? byName : byLastSignIn);
+  const pageIds = keys.slice(skip, skip + USERS_PAGE_SIZE + 1).map((user) => user.id);
+  const users = await db().user.findMany({ where: { agencyId, id: { in: pageIds } }, select: LIST_SELECT });
+  const byId = new Map(users.map((user) => [user.id, user]));
+  return pageIds.flatMap((id) => byId.get(id) ?? []);
+}
+
+function sortedPage(where: UserWhere, query: UserListQuery, skip: number): Promise<ListRow[]> {
+  return db().user.findMany({
+    where,
+    // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory.
+    // (Where the never-signed-in land differs by database: last on SQLite, first on
+    // PostgreSQL; forcing one place would cost the index on the other.)
+    orderBy: query.sort === 'name' ? [{ nameKey: 'asc' }, { id: 'asc' }] : [{ lastSignInAt: 'desc' }, { id: 'desc' }],
+    skip,
+    take: USERS_PAGE_SIZE + 1,
+    select: LIST_SELECT,
+  });
 }
 
 /** One page of the actor's own agency's users; the agency is always part of the query. */
@@ -86,18 +128,11 @@ export async function listAgencyUsers(actor: AgencyActor, query: UserListQuery, 
   const key = query.q ? normalizeKey(query.q) : '';
   const skip = (query.page - 1) * USERS_PAGE_SIZE;
   const rows: ListRow[] =
-    query.filter === 'all'
-      ? await db().user.findMany({
-          where: { agencyId: actor.agencyId, ...(key ? { OR: [{ loginKey: startsWith(key) }, { nameKey: startsWith(key) }] } : {}) },
-          // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory.
-          // (Where the never-signed-in land differs by database: last on SQLite, first on
-          // PostgreSQL; forcing one place would cost the index on the other.)
-          orderBy: query.sort === 'name' ? [{ nameKey: 'asc' }, { id: 'asc' }] : [{ lastSignInAt: 'desc' }, { id: 'desc' }],
-          skip,
-          take: USERS_PAGE_SIZE + 1,
-          select: LIST_SELECT,
-        })
-      : await filteredPage(actor.agencyId, filterParts(query.filter, now), key, query, skip);
+    query.filter !== 'all'
+      ? await filteredPage(actor.agencyId, filterParts(query.filter, now), key, query, skip)
+      : key
+        ? await searchedPage(actor.agencyId, key, query, skip)
+        : await sortedPage({ agencyId: actor.agencyId }, query, skip);
   return {
     users: rows.slice(0, USERS_PAGE_SIZE).map((user) => ({
       ...user,

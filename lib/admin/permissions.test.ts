@@ -9,6 +9,7 @@ const actor = (role: AgencyActor['role'], overrides: Partial<AgencyActor> = {}):
   agencyId: 'agency-a',
   agencyCode: 'A',
   agencyName: 'A',
+  agencyTimeZone: 'UTC',
   role,
   loginName: 'admin',
   displayName: 'Admin',

@@ -18,6 +18,7 @@ export const POLICY_SELECT = {
   onlySuperAdminsResetAdmins: true,
   requireSecondFactorForAllStaff: true,
   requirePasskeyForAdmins: true,
+  timeZone: true,
 } as const;
 
 export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {

@@ -9,6 +9,7 @@ const staff: AgencyActor = {
   agencyId: 'a',
   agencyCode: 'ACME',
   agencyName: 'Acme',
+  agencyTimeZone: 'UTC',
   role: 'STAFF',
   loginName: 'jo',
   displayName: 'Jo',

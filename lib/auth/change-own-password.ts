@@ -54,7 +54,7 @@ export async function changeOwnPassword(
       displayName: true,
       email: true,
       agency: {
-        select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true, softLockThreshold: true, hardLockThreshold: true },
+        select: { code: true, name: true, timeZone: true, minPasswordLength: true, passwordHistoryCount: true, softLockThreshold: true, hardLockThreshold: true },
       },
       passwordHistory: {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -129,7 +129,7 @@ export async function changeOwnPassword(
       details: { fromTemporaryPassword: actor.mustChangePassword },
     });
     if (user.email) {
-      await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name }, new Date()));
+      await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name, timeZone: user.agency.timeZone }, new Date()));
     }
   });
   return { ok: true, message: 'Your password has been changed.' };

@@ -18,6 +18,8 @@ export type AgencyActor = {
   agencyId: string;
   agencyCode: string;
   agencyName: string;
+  /** The agency's IANA zone: the console shows its times there (lib/format/date.ts). */
+  agencyTimeZone: string;
   role: Role;
   loginName: string;
   displayName: string;
@@ -90,7 +92,7 @@ async function loadActor(session: {
         displayName: true,
         mustChangePassword: true,
         sessionVersion: true,
-        agency: { select: { code: true, name: true, requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true } },
+        agency: { select: { code: true, name: true, timeZone: true, requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true } },
       },
     });
     if (!user || user.status !== 'ACTIVE' || user.sessionVersion !== session.sessionVersion) return null;
@@ -102,6 +104,7 @@ async function loadActor(session: {
       agencyId: user.agencyId,
       agencyCode: user.agency.code,
       agencyName: user.agency.name,
+      agencyTimeZone: user.agency.timeZone,
       role: user.role,
       loginName: user.loginName,
       displayName: user.displayName,

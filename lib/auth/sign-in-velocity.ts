@@ -117,13 +117,13 @@ async function sendSprayAlert(tx: Tx, agencyId: string, now: Date): Promise<bool
     if (await tx.signInSprayAlert.findUnique({ where: { agencyId }, select: { agencyId: true } })) return false;
     await tx.signInSprayAlert.create({ data: { agencyId, ...data } });
   }
-  const agency = await tx.agency.findUniqueOrThrow({ where: { id: agencyId }, select: { name: true, code: true } });
+  const agency = await tx.agency.findUniqueOrThrow({ where: { id: agencyId }, select: { name: true, code: true, timeZone: true } });
   const admins = await tx.user.findMany({
     where: { agencyId, role: { in: ['PROVIDER_ADMIN', 'SUPER_ADMIN'] }, status: 'ACTIVE', email: { not: null } },
     select: { email: true, displayName: true },
   });
   for (const admin of admins) {
-    await enqueueMail(tx, signInSprayAlertMail({ email: admin.email!, displayName: admin.displayName, agencyName: agency.name }, figures, now));
+    await enqueueMail(tx, signInSprayAlertMail({ email: admin.email!, displayName: admin.displayName, agencyName: agency.name, timeZone: agency.timeZone }, figures, now));
   }
   await recordAudit(tx, {
     actorType: 'SYSTEM',

@@ -93,7 +93,7 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
   // Counted whether or not the account exists, so the limit itself reveals nothing.
   const byAccount = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAccount, accountSubject(codeKey, loginKey));
 
-  const agency = await db().agency.findUnique({ where: { codeKey }, select: { id: true, name: true } });
+  const agency = await db().agency.findUnique({ where: { codeKey }, select: { id: true, name: true, timeZone: true } });
   const user = agency
     ? await db().user.findUnique({
         where: { agencyId_loginKey: { agencyId: agency.id, loginKey } },
@@ -142,6 +142,7 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
           requester: { displayName: user.displayName, loginName: user.loginName },
           message: input.message,
           requestedAt: request.createdAt,
+          timeZone: agency.timeZone,
         }),
       ),
     );

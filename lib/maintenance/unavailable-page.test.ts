@@ -26,7 +26,7 @@ describe('the Unavailable answer', () => {
     expect(html).toContain('We expect to be back by <time id="expected-end" datetime="2026-12-01T04:30:00.000Z">1 Dec 2026, 04:30 UTC</time>');
     expect(html).toContain('Database &lt;upgrade&gt;');
     expect(html).not.toContain('<upgrade>');
-    for (const href of ['/help', '/status', '/help#downtime']) expect(html).toContain(`href="${href}"`);
+    for (const href of ['/help', '/status', '/help/downtime']) expect(html).toContain(`href="${href}"`);
     expect(html).toContain("fetch('/api/status', { cache: 'no-store'");
   });
 

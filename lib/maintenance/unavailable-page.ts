@@ -24,7 +24,7 @@ export function unavailableHeaders(window: UnavailableWindow, contentType: strin
   });
 }
 
-export const DOWNTIME_MATERIALS_PATH = '/help#downtime';
+export const DOWNTIME_MATERIALS_PATH = '/help/downtime';
 /** How often the page asks /api/status whether the window is over. */
 export const POLL_SECONDS = 15;
 

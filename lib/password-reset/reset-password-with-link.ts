@@ -76,7 +76,7 @@ export async function resetPasswordWithLink(
       email: true,
       lockedUntil: true,
       hardLockedAt: true,
-      agency: { select: { code: true, name: true, minPasswordLength: true, passwordHistoryCount: true } },
+      agency: { select: { code: true, name: true, timeZone: true, minPasswordLength: true, passwordHistoryCount: true } },
       passwordHistory: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: POLICY_BOUNDS.passwordHistoryCount.max, select: { passwordHash: true } },
     },
   });
@@ -148,7 +148,7 @@ export async function resetPasswordWithLink(
         // The super-admin feature completes its request through its own state machine.
         if (!(await completeRequest(tx, request, user, completedAt, ip))) throw new LinkGone();
       } else if (user.email) {
-        await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name }, completedAt));
+        await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name, timeZone: user.agency.timeZone }, completedAt));
       }
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isSupportedTimeZone } from '@/lib/format/date';
 
 // PRODUCT.md's policy table: defaults, and the bounds within which an agency may tighten them.
 export const POLICY_BOUNDS = {
@@ -40,6 +41,8 @@ export const agencyPolicySchema = z
     requireSecondFactorForAllStaff: checkbox,
     // Provider and super admins must have a passkey (lib/mfa/passkey-policy.ts); their app codes stop finishing a sign-in.
     requirePasskeyForAdmins: checkbox,
+    // Where the agency's mails and console show times; any IANA name this runtime knows.
+    timeZone: z.string({ error: 'Choose a time zone' }).refine(isSupportedTimeZone, 'Choose a time zone from the list'),
   })
   .refine((policy) => policy.hardLockThreshold > policy.softLockThreshold, {
     path: ['hardLockThreshold'],
@@ -59,6 +62,7 @@ export const DEFAULT_POLICY: AgencyPolicy = {
   onlySuperAdminsResetAdmins: false,
   requireSecondFactorForAllStaff: false,
   requirePasskeyForAdmins: false,
+  timeZone: DEFAULT_TIME_ZONE,
 };
 
 /** Vendor staff have no agency; they get the defaults. */

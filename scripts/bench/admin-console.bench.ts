@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL: 1,000,000 users over 2,000 agencies, one of them with 100,000.
 // Prints p50/p95 per query. BENCH_ADMIN_USERS scales it down for a quick look.
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import { searchTermRows } from '@/lib/admin/user-search-terms';
 import type { AgencyActor } from '@/lib/auth/session';
 import { createDb, type Db } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/db/migrate';
@@ -55,7 +56,10 @@ async function fill(database: Db) {
           lastSignInAt: n % 10 === 3 ? null : new Date(now - ((n * 7919) % (90 * 86_400)) * 1000),
         };
       });
-      await database.user.createMany({ data: rows });
+      await database.$transaction([
+        database.user.createMany({ data: rows }),
+        database.userSearchTerm.createMany({ data: rows.flatMap(searchTermRows) }),
+      ]);
       made += rows.length;
     }
   }
@@ -79,7 +83,7 @@ async function time(label: string, run: (i: number) => Promise<unknown>) {
 }
 
 function actorOf(agencyId: string): AgencyActor {
-  return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false, secondFactorPending: false, mustEnrolSecondFactor: false };
+  return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', agencyTimeZone: 'UTC', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
 async function bench(label: string, url: string) {
@@ -98,6 +102,10 @@ async function bench(label: string, url: string) {
     await time('largest agency: list, by name, page 1', () => listAgencyUsers(big, q({ sort: 'name' })));
     await time('largest agency: search login name prefix', (i) => listAgencyUsers(big, q({ q: `${FIRST[i % FIRST.length]}.${LAST[i % LAST.length]}` })));
     await time('largest agency: search name prefix', (i) => listAgencyUsers(big, q({ q: `${FIRST[i % FIRST.length]} ${LAST[(i * 5) % LAST.length]!.slice(0, 3)}` })));
+    await time('largest agency: search a surname (many)', (i) => listAgencyUsers(big, q({ q: LAST[i % LAST.length]! })));
+    await time('largest agency: search a surname, by name', (i) => listAgencyUsers(big, q({ q: LAST[i % LAST.length]!, sort: 'name' })));
+    await time('largest agency: search a rare word', (i) => listAgencyUsers(big, q({ q: `${LAST[i % LAST.length]}${i * 97}` })));
+    await time('largest agency: search one letter', (i) => listAgencyUsers(big, q({ q: 'abcdefghijklmnopqrstuvwxyz'[i % 26]! })));
     await time('largest agency: filter locked', () => listAgencyUsers(big, q({ filter: 'locked' })));
     await time('largest agency: filter locked, by name', () => listAgencyUsers(big, q({ filter: 'locked', sort: 'name' })));
     await time('largest agency: filter admins', () => listAgencyUsers(big, q({ filter: 'admins' })));

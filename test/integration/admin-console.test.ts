@@ -384,7 +384,8 @@ describe('policy, lists, audit, help requests', () => {
     const { events } = await listAgencyAudit(adminActor, { page: 1 });
     expect(events.every((e) => e.targetId !== foreign.id)).toBe(true);
     const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' });
-    expect(csv.split('\r\n')[0]).toBe('seq,time,actor_type,actor,action,target_type,target,address,outcome,details');
+    expect(csv.split('\r\n')[0]).toBe('seq,time,actor_type,actor,action,action_label,target_type,target,address,outcome,details');
+    expect(csv).toContain('"ADMIN_ACCOUNT_UNLOCKED","Account unlocked by an admin"');
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv).not.toContain(foreign.id);
     expect(csv).toContain('Sam Staff');

@@ -69,6 +69,7 @@ async function world() {
     agencyId: agency.id,
     agencyCode: agency.code,
     agencyName: agency.name,
+    agencyTimeZone: agency.timeZone,
     role: user.role,
     loginName: user.loginName,
     displayName: user.displayName,

@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
@@ -105,7 +106,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
                   {user.locked && <span className="tag danger">Locked</span>}
                   {user.mustChangePassword && <span className="tag warn">Temporary password</span>}
                 </td>
-                <td data-label="Last sign-in">{user.lastSignInAt ? user.lastSignInAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never'}</td>
+                <td data-label="Last sign-in">{user.lastSignInAt ? formatDateTime(user.lastSignInAt, actor.agencyTimeZone) : 'Never'}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { ProviderCodeHelp } from '@/components/help/provider-code-help';
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { CacheInstructions } from '@/components/help/cache-instructions';
@@ -37,6 +38,10 @@ export default publicPage(function HelpPage() {
       <p className="lead">Work through the steps in order. Most problems are solved by one of the first five.</p>
       <p className="notice promise">
         <strong>{VENDOR_PROMISE}</strong> If someone says they are from CareNotes and asks for your password, do not give it.
+      </p>
+      <p className="notice">
+        Are you reading this on the same computer or phone you are trying to sign in on? The checks below test the device
+        you are reading on. If you are using another one, try the steps on the device that cannot sign in.
       </p>
 
       <nav aria-labelledby="steps-title" className="help-contents">
@@ -119,6 +124,10 @@ export default publicPage(function HelpPage() {
           While CareNotes is unavailable, follow your agency’s downtime procedure, for example writing notes on paper to
           enter later. Your manager or provider administrator can tell you what it is.
         </p>
+        <p>
+          <Link href="/help/downtime">Support materials for working during downtime</Link>: what to record on paper and how
+          to enter it later (printable).
+        </p>
         <DowntimeCheck />
       </Step>
 
@@ -141,6 +150,12 @@ export default publicPage(function HelpPage() {
           </a>
         </p>
         <p>If you know who your administrator is, you can also phone them or ask them in person.</p>
+        <p>Ask your supervisor if you don’t know who your administrator is.</p>
+        <p>
+          Never share your password with anyone: not a colleague, not your administrator, not CareNotes staff. An
+          administrator never needs it to help you: they give you a temporary one instead.
+        </p>
+        <ProviderCodeHelp />
       </Step>
 
       <Step id="admin-reset">

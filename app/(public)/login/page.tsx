@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { ProviderCodeHelp } from '@/components/help/provider-code-help';
 import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
 import { publicPage } from '@/lib/auth/guards';
@@ -30,6 +31,7 @@ export default publicPage(async function LoginPage({ searchParams }: { searchPar
           { name: 'loginName', label: 'Login name', autoComplete: 'username webauthn', required: 'Enter your login name' },
         ]}
       />
+      <ProviderCodeHelp />
       <h2>Or use a passkey</h2>
       <p>If you added a passkey to your account, you need no password: your fingerprint, face or device PIN signs you in.</p>
       <PasskeyForm

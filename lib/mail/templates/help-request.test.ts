@@ -11,6 +11,7 @@ const base = {
   requester: { displayName: 'Jordan Smith', loginName: 'jsmith' },
   message: null,
   requestedAt: new Date('2026-11-27T14:05:00Z'),
+  timeZone: 'America/New_York',
 };
 
 describe('helpRequestMail', () => {
@@ -21,11 +22,12 @@ describe('helpRequestMail', () => {
     expect(mail.subject).toBe('Help request: someone in your agency cannot sign in to CareNotes');
     for (const part of [mail.text, mail.html]) {
       expect(part).toContain('Jordan Smith (login name jsmith) at Acme Home Care New York');
-      expect(part).toContain('Nov 27, 2026, 2:05 PM UTC');
+      expect(part).toContain('Nov 27, 2026, 9:05 AM EST');
       expect(part).toMatch(/\/admin\/help-requests/);
       expect(part).toContain('will never ask you for a password');
     }
     expect(mail.text).toContain('They did not leave a message.');
+    expect(helpRequestMail({ ...base, timeZone: 'America/Chicago' }).text).toContain('Nov 27, 2026, 8:05 AM CST');
     expect(mail.sensitive).toBeUndefined();
     expect(mailMessageSchema.safeParse(mail).success).toBe(true);
   });

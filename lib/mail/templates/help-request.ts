@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
 import type { MailMessage } from '@/lib/mail/outbox';
 
@@ -9,13 +10,10 @@ export type HelpRequestMailInput = {
   /** As the person typed it: goes into the body only, never into a header. */
   message: string | null;
   requestedAt: Date;
+  /** The agency's zone: its admins read the time as their office's. */
+  timeZone: string;
 };
 
-const WHEN = new Intl.DateTimeFormat('en-US', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
 
 /**
  * To one administrator: a staff member of their agency asked for help signing in. The subject is
@@ -28,7 +26,7 @@ export function helpRequestMail(input: HelpRequestMailInput): MailMessage {
     subject: 'Help request: someone in your agency cannot sign in to CareNotes',
     paragraphs: [
       `Hello ${input.adminName},`,
-      `${requester.displayName} (login name ${requester.loginName}) at ${input.agencyName} asked for help signing in to CareNotes on ${WHEN.format(input.requestedAt)} UTC.`,
+      `${requester.displayName} (login name ${requester.loginName}) at ${input.agencyName} asked for help signing in to CareNotes on ${formatDateTime(input.requestedAt, input.timeZone)}.`,
       ...(input.message
         ? [`Their message, as typed in the form (not checked by CareNotes): “${input.message}”`]
         : ['They did not leave a message.']),

@@ -1,8 +1,9 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
 /** Tells the account's owner their password changed, so an unexpected change is noticed. No secret inside. */
-export function passwordChangedMail(to: { email: string; displayName: string; agencyName: string }, when: Date): MailMessage {
+export function passwordChangedMail(to: { email: string; displayName: string; agencyName: string; timeZone?: string }, when: Date): MailMessage {
   return {
     template: 'password-changed',
     to: to.email,
@@ -10,7 +11,7 @@ export function passwordChangedMail(to: { email: string; displayName: string; ag
       subject: 'Your CareNotes password was changed',
       paragraphs: [
         `Hello ${to.displayName},`,
-        `The password of your CareNotes account at ${to.agencyName} was changed on ${when.toUTCString()}. You have been signed out everywhere else.`,
+        `The password of your CareNotes account at ${to.agencyName} was changed on ${formatDateTime(when, to.timeZone)}. You have been signed out everywhere else.`,
         'If you did this, you do not need to do anything.',
         'If you did not, contact your provider administrator now: they can reset your password and check your account.',
       ],

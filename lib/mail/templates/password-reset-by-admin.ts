@@ -1,7 +1,8 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
-type Account = { email: string; displayName: string; agencyName: string };
+type Account = { email: string; displayName: string; agencyName: string; timeZone?: string };
 
 /** To a staff member whose password an administrator reset. Never holds the temporary password. */
 export function passwordResetByAdminMail(to: Account, adminName: string, when: Date): MailMessage {
@@ -12,7 +13,7 @@ export function passwordResetByAdminMail(to: Account, adminName: string, when: D
       subject: 'Your CareNotes password was reset by your administrator',
       paragraphs: [
         `Hello ${to.displayName},`,
-        `${adminName}, an administrator at ${to.agencyName}, reset your CareNotes password on ${when.toUTCString()}.`,
+        `${adminName}, an administrator at ${to.agencyName}, reset your CareNotes password on ${formatDateTime(when, to.timeZone)}.`,
         'They will give you a temporary password in person or by phone. It is never sent by e-mail. When you sign in with it, you will be asked to choose your own password.',
         'If you did not ask for this, contact your provider administrator.',
       ],
@@ -37,7 +38,7 @@ export function adminAccountResetReceiptMail(
       subject: `Administrator password reset at ${reset.agencyName}`,
       paragraphs: [
         `Hello ${to.displayName},`,
-        `The password of the administrator account ${reset.accountName} (${reset.accountLogin}) at ${reset.agencyName} was reset by ${reset.byName} on ${reset.when.toUTCString()} (${reset.method}).`,
+        `The password of the administrator account ${reset.accountName} (${reset.accountLogin}) at ${reset.agencyName} was reset by ${reset.byName} on ${formatDateTime(reset.when)} (${reset.method}).`,
         'This wasn’t expected? Someone may be trying to take over an administrator account. Contact your agency’s other administrators at once, and check the audit log in the admin console.',
       ],
       action: { label: 'Open the admin console', url: absoluteUrl('/admin') },

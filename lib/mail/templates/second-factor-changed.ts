@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
@@ -18,7 +19,7 @@ export function secondFactorChangedMail(to: { email: string; displayName: string
       subject: 'Your CareNotes sign-in security changed',
       paragraphs: [
         `Hello ${to.displayName},`,
-        `On ${when.toUTCString()}: ${change}.`,
+        `On ${formatDateTime(when)}: ${change}.`,
         'If you did this, you do not need to do anything.',
         'If you did not, contact your provider administrator now: they can reset your password and your second factors.',
       ],

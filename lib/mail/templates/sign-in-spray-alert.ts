@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
@@ -5,7 +6,7 @@ export type SprayAlertFigures = { since: Date; accounts: number; attempts: numbe
 
 /** Tells an agency's admin that many of its accounts are failing to sign in at once: a password spray or a lock-out attempt. */
 export function signInSprayAlertMail(
-  to: { email: string; displayName: string; agencyName: string },
+  to: { email: string; displayName: string; agencyName: string; timeZone?: string },
   figures: SprayAlertFigures,
   when: Date,
 ): MailMessage {
@@ -17,7 +18,7 @@ export function signInSprayAlertMail(
       subject: `Many failed sign-ins at ${to.agencyName}`,
       paragraphs: [
         `Hello ${to.displayName},`,
-        `Since ${figures.since.toUTCString()}, ${figures.attempts} sign-in attempts failed on ${figures.accounts} different accounts of ${to.agencyName} (as of ${when.toUTCString()}).`,
+        `Since ${formatDateTime(figures.since, to.timeZone)}, ${figures.attempts} sign-in attempts failed on ${figures.accounts} different accounts of ${to.agencyName} (as of ${formatDateTime(when, to.timeZone)}).`,
         `They came from ${figures.addresses.length}${figures.addresses.length >= 20 ? ' or more' : ''} network address${figures.addresses.length === 1 ? '' : 'es'}: ${addresses || 'none recorded'}.`,
         'This looks like someone trying common passwords on many accounts. Addresses that keep failing are slowed down; people who type their own password still get in.',
         'Accounts locked by these attempts are listed in the admin console, where you can unlock them together. Ask staff to choose long passphrases that are not common.',

@@ -1,8 +1,10 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
+import { AUDIT_ACTION_LABELS, auditActionLabel } from '@/lib/audit/action-labels';
 import { requirePageActor } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -21,7 +23,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form method="get" className="filters">
         <div className="field">
           <label htmlFor="action">Event</label>
-          <input id="action" name="action" defaultValue={query.action ?? ''} placeholder="e.g. SIGN_IN_FAILURE" spellCheck={false} />
+          <select id="action" name="action" defaultValue={query.action ?? ''}>
+            <option value="">All events</option>
+            {Object.entries(AUDIT_ACTION_LABELS)
+              .sort(([, a], [, b]) => a.localeCompare(b, 'en'))
+              .map(([code, label]) => (
+                <option key={code} value={code}>
+                  {label}
+                </option>
+              ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor="from">From</label>
@@ -41,7 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <table className="table stack-table">
         <thead>
           <tr>
-            <th scope="col">When (UTC)</th>
+            <th scope="col">When</th>
             <th scope="col">Who</th>
             <th scope="col">Event</th>
             <th scope="col">Account</th>
@@ -52,9 +63,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <tbody>
           {events.map((event) => (
             <tr key={event.seq}>
-              <td data-label="When (UTC)">{event.createdAt.toISOString().slice(0, 19).replace('T', ' ')}</td>
+              <td data-label="When">{formatDateTime(event.createdAt, actor.agencyTimeZone)}</td>
               <td data-label="Who">{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
-              <td data-label="Event">{event.action}</td>
+              <td data-label="Event">{auditActionLabel(event.action)}</td>
               <td data-label="Account">{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>
               <td data-label="Outcome">{event.outcome.toLowerCase()}</td>
               <td data-label="Address">{event.ip ?? '—'}</td>

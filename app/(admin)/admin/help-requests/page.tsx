@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
@@ -10,10 +11,10 @@ import { handleHelpRequestAction } from './actions';
 
 export const metadata: Metadata = { title: 'Help requests' };
 
-const when = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 
 export default async function HelpRequestsPage() {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin/help-requests');
+  const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
   const { open, handled } = await listHelpRequests(actor);
   return (
     <div className="wide-content">

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 // The form's fields, one per policy setting (a checkbox may be absent); bounds are checked by the
 // use case (lib/policy/agency-policy.ts), the one place that owns them.
-const policyFormSchema = z.object(Object.fromEntries(Object.keys(POLICY_SELECT).map((key) => [key, z.string().max(20).optional()])));
+const policyFormSchema = z.object(Object.fromEntries(Object.keys(POLICY_SELECT).map((key) => [key, z.string().max(64).optional()])));
 
 export const updatePolicyAction = defineAction('admin-update-policy', ADMIN_ACCESS, policyFormSchema, async (actor, input, { ip }) => {
   const result = await updateAgencyPolicy(actor, input, ip);

@@ -3,14 +3,14 @@
 import { useActionState, useEffect, useRef } from 'react';
 import { CheckboxField } from '@/components/ui/checkbox-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
-import { Field } from '@/components/ui/field';
+import { Field, SelectField } from '@/components/ui/field';
 import type { ActionState } from '@/lib/auth/guards';
 import type { AgencyPolicy } from '@/lib/policy/agency-policy';
 import { updatePolicyAction } from './actions';
 
-type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff' | 'requirePasskeyForAdmins'>; label: string; hint: string };
+type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff' | 'requirePasskeyForAdmins' | 'timeZone'>; label: string; hint: string };
 
-export function PolicyForm({ policy, settings }: { policy: AgencyPolicy; settings: NumberSetting[] }) {
+export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPolicy; settings: NumberSetting[]; timeZones: string[] }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(updatePolicyAction, { ok: false });
   const errors = state.fieldErrors ?? {};
   // After saving: the saved values; after a refusal: what was typed; before either: the page's.
@@ -39,6 +39,14 @@ export function PolicyForm({ policy, settings }: { policy: AgencyPolicy; setting
         label="Administrators must sign in with a passkey (an authenticator-app code alone is no longer enough)"
         defaultChecked={checked('requirePasskeyForAdmins')}
         errors={errors.requirePasskeyForAdmins}
+      />
+      <SelectField
+        name="timeZone"
+        label="Time zone"
+        hint="Times in mails to your agency and in this console are shown in this zone."
+        defaultValue={values?.timeZone ?? policy.timeZone}
+        errors={errors.timeZone}
+        options={timeZones.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }))}
       />
       <button className="button" type="submit" disabled={pending}>
         Save policy

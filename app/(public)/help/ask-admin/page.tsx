@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { AskAdminForm } from './ask-admin-form';
+import { ProviderCodeHelp } from '@/components/help/provider-code-help';
 import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Ask your administrators for help' };
@@ -16,6 +17,8 @@ export default publicPage(function AskAdminPage() {
         unlock your account.
       </p>
       <p>Enter the details you use to sign in. We do not need your password.</p>
+      <p>Ask your supervisor if you don’t know who your administrator is: they can also reach them for you.</p>
+      <ProviderCodeHelp />
       <AskAdminForm />
     </>
   );

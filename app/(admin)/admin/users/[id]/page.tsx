@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -24,11 +25,11 @@ const TEMPORARY_LABELS = {
   expired: 'Expired before it was used',
 } as const;
 
-const when = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 
 export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePageActor(ADMIN_ACCESS, `/admin/users/${id}`);
+  const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
   const detail = await getUserForAdmin(actor, id);
   // Another agency's user simply does not exist here.
   if (!detail) notFound();

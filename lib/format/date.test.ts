@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { formatDateTime, isSupportedTimeZone, zonedWallTimeToUtc } from './date';
+
+describe('formatDateTime', () => {
+  it('names the zone, in UTC unless told otherwise, with plain spaces', () => {
+    const when = new Date('2026-12-01T14:05:00Z');
+    expect(formatDateTime(when)).toBe('Dec 1, 2026, 2:05 PM UTC');
+    expect(formatDateTime(when, 'America/New_York')).toBe('Dec 1, 2026, 9:05 AM EST');
+    expect(formatDateTime(when.toISOString(), 'America/Chicago')).toBe('Dec 1, 2026, 8:05 AM CST');
+    expect(formatDateTime(new Date('2026-07-01T14:05:00Z'), 'America/New_York')).toBe('Jul 1, 2026, 10:05 AM EDT');
+  });
+});
+
+describe('time zones', () => {
+  it('accepts IANA names this runtime knows, and UTC; refuses the rest', () => {
+    expect(isSupportedTimeZone('America/Chicago')).toBe(true);
+    expect(isSupportedTimeZone('UTC')).toBe(true);
+    for (const bad of ['America/Springfield', 'EST5EDT ', '', '../etc/passwd', 'america/chicago']) expect(isSupportedTimeZone(bad), bad).toBe(false);
+  });
+
+  it('turns a wall-clock time in a zone into UTC across a DST change, refusing skipped and doubled times', () => {
+    expect(zonedWallTimeToUtc('2026-03-07T02:30', 'America/New_York')?.toISOString()).toBe('2026-03-07T07:30:00.000Z'); // EST
+    expect(zonedWallTimeToUtc('2026-03-08T01:59', 'America/New_York')?.toISOString()).toBe('2026-03-08T06:59:00.000Z');
+    expect(zonedWallTimeToUtc('2026-03-08T02:30', 'America/New_York')).toBeNull(); // skipped at spring-forward
+    expect(zonedWallTimeToUtc('2026-03-08T03:00', 'America/New_York')?.toISOString()).toBe('2026-03-08T07:00:00.000Z'); // EDT
+    expect(zonedWallTimeToUtc('2026-11-01T01:30', 'America/New_York')).toBeNull(); // happens twice at fall-back
+    expect(zonedWallTimeToUtc('2026-11-01T02:30', 'America/New_York')?.toISOString()).toBe('2026-11-01T07:30:00.000Z');
+    expect(zonedWallTimeToUtc('2026-12-01T09:05', 'UTC')?.toISOString()).toBe('2026-12-01T09:05:00.000Z');
+    expect(zonedWallTimeToUtc('2026-02-30T09:05', 'UTC')).toBeNull();
+    expect(zonedWallTimeToUtc('2026-12-01T09:05', 'Mars/Olympus')).toBeNull();
+  });
+});

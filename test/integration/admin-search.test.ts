@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { listAgencyUsers, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
+import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { createAgency, createUser } from '@/prisma/factories';
+
+const PASSWORD = 'granite willow ocean falcon';
+
+async function adminOf(agency: { id: string; code: string }): Promise<AgencyActor> {
+  const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', displayName: 'Pat Admin', loginName: 'pat.admin' });
+  const result = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, '192.0.2.30');
+  if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+  return (await resolveSession(result.sessionId)) as AgencyActor;
+}
+
+/** Many users at once, without hashing a password each, with their terms written as the app writes them. */
+async function bulkUsers(agencyId: string, count: number, name: (i: number) => [displayName: string, loginName: string]) {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const [displayName, loginName] = name(i);
+    return { id: `${agencyId}-${loginName}`, agencyId, displayName, nameKey: displayName.toLowerCase(), loginName, loginKey: loginName, passwordHash: 'not used to sign in' };
+  });
+  await db().user.createMany({ data: rows });
+  await db().userSearchTerm.createMany({ data: rows.flatMap(searchTermRows) });
+  return rows;
+}
+
+describe('console search by any word', () => {
+  it('[PROVIDER_ADMIN] finds a user by a word in the middle of the name or login, as a prefix, in any case and Unicode form', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    const jordan = await createUser(db(), agency.id, PASSWORD, { displayName: 'Jordan Smith', loginName: 'jsmith' });
+    const jose = await createUser(db(), agency.id, PASSWORD, { displayName: 'José Núñez-García', loginName: 'j.nunez' });
+    const other = await createUser(db(), agency.id, PASSWORD, { displayName: 'Blacksmith Jones', loginName: 'bjones' });
+    const found = async (q: string) => (await listAgencyUsers(actor, userListQuerySchema.parse({ q }))).users.map((user) => user.id).sort();
+
+    expect(await found('Smith')).toEqual([jordan.id]); // a word's start only: not "Blacksmith"
+    expect(await found('smi')).toEqual([jordan.id]);
+    expect(await found('  ＳＭＩＴＨ ')).toEqual([jordan.id]); // fullwidth, padded
+    expect(await found('jordan sm')).toEqual([jordan.id]);
+    expect(await found('jsm')).toEqual([jordan.id]);
+    expect(await found('GARCÍA')).toEqual([jose.id]);
+    expect(await found('nu\u0301n\u0303ez')).toEqual([jose.id]); // decomposed accents compose under NFKC
+    expect(await found('nunez')).toEqual([jose.id]); // the login name's second word
+    expect(await found('jones')).toEqual([other.id]);
+    expect(await found('mith')).toEqual([]);
+    expect(await found('%')).toEqual([]);
+    expect(await found('_')).toEqual([]);
+    expect(await found('smith jordan')).toEqual([]);
+  });
+
+  it('[PROVIDER_ADMIN] never finds another agency’s user, whatever the word', async () => {
+    const mine = await createAgency(db());
+    const theirs = await createAgency(db());
+    const actor = await adminOf(mine);
+    const own = await createUser(db(), mine.id, PASSWORD, { displayName: 'Ola Okafor', loginName: 'ola.okafor' });
+    const foreign = await createUser(db(), theirs.id, PASSWORD, { displayName: 'Ola Okafor', loginName: 'ola.okafor' });
+    // Common enough to take the walk over the sort index, rare enough to read by id: both must hold.
+    await bulkUsers(theirs.id, 1100, (i) => [`Foreign Okafor ${i}`, `okafor.${i}`]);
+    for (const q of ['okafor', 'ola', 'OLA OK', 'foreign', foreign.loginName]) {
+      const ids = (await listAgencyUsers(actor, userListQuerySchema.parse({ q }))).users.map((user) => user.id);
+      expect(ids, q).toEqual(q === 'foreign' ? [] : [own.id]);
+    }
+    await bulkUsers(mine.id, 1100, (i) => [`Neighbour Okafor ${i}`, `n.okafor.${i}`]);
+    const all = await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'okafor', sort: 'name', page: '5' }));
+    expect(all.users.some((user) => user.id === foreign.id || user.id.startsWith(theirs.id))).toBe(false);
+  });
+
+  it('[PROVIDER_ADMIN] pages a search the same way whether it matches few users or many: every match once, in name order', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    const pageThrough = async (q: string) => {
+      const seen: string[] = [];
+      for (let page = 1; ; page++) {
+        const result = await listAgencyUsers(actor, userListQuerySchema.parse({ q, sort: 'name', page: String(page) }));
+        expect(result.users.length).toBeLessThanOrEqual(USERS_PAGE_SIZE);
+        seen.push(...result.users.map((user) => user.displayName));
+        if (!result.hasNextPage) return seen;
+      }
+    };
+    const few = await bulkUsers(agency.id, 60, (i) => [`Ann ${String(i).padStart(4, '0')} Rossi`, `ann.rossi${i}`]);
+    // Two terms per user match "tanaka" (name and login): 1,100 users are past the by-id limit.
+    const many = await bulkUsers(agency.id, 1100, (i) => [`Ben ${String(i).padStart(4, '0')} Tanaka`, `ben.tanaka${i}`]);
+    expect(await pageThrough('rossi')).toEqual(few.map((user) => user.displayName));
+    expect(await pageThrough('tanaka')).toEqual(many.map((user) => user.displayName));
+    // By last sign-in (the default order), the walk over the index pages the same way.
+    const last = await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'tanaka', page: '44' }));
+    expect(last).toMatchObject({ hasNextPage: false });
+    expect(last.users).toHaveLength(1100 - 43 * USERS_PAGE_SIZE);
+    expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'tanaka', page: '45' }))).users).toEqual([]);
+    expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'rossi', page: '3' }))).users).toHaveLength(60 - 2 * USERS_PAGE_SIZE);
+  });
+
+  it('[PROVIDER_ADMIN] finds users made before the search terms existed once the migrate step backfills them, and a second run changes nothing', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    await db().user.createMany({
+      data: [{ agencyId: agency.id, displayName: 'Early Bird', nameKey: 'early bird', loginName: 'e.bird', loginKey: 'e.bird', passwordHash: 'x' }],
+    });
+    const search = async () => (await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'bird' }))).users.map((user) => user.loginName);
+    expect(await search()).toEqual([]);
+    await backfillUserSearchTerms(db(), 7);
+    expect(await search()).toEqual(['e.bird']);
+    const terms = await db().userSearchTerm.count({ where: { agencyId: agency.id } });
+    await backfillUserSearchTerms(db());
+    expect(await db().userSearchTerm.count({ where: { agencyId: agency.id } })).toBe(terms);
+  });
+});

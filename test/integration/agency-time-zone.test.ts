@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { formatDateTime } from '@/lib/format/date';
+import { requestAdminHelp } from '@/lib/help/request-admin-help';
+import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+
+const PASSWORD = 'copper lantern rainy tulip';
+
+async function superAdminOf(agency: { id: string; code: string }): Promise<AgencyActor> {
+  const user = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', loginName: 'sam.super', email: `sam.${uniqueSuffix()}@tz.example` });
+  const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, '192.0.2.40');
+  if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+  return (await resolveSession(result.sessionId)) as AgencyActor;
+}
+
+describe('agency time zone', () => {
+  it('a new agency starts in UTC; [SUPER_ADMIN] sets an IANA zone, and anything else changes nothing', async () => {
+    const agency = await createAgency(db());
+    expect(agency.timeZone).toBe('UTC');
+    const actor = await superAdminOf(agency);
+    expect(actor.agencyTimeZone).toBe('UTC');
+    for (const timeZone of ['Mars/Olympus', 'america/chicago', '', 'America/Chicago\u0000', 'x'.repeat(64)]) {
+      const refused = await updateAgencyPolicy(actor, { ...DEFAULT_POLICY, timeZone }, '192.0.2.40');
+      expect(refused.ok, timeZone).toBe(false);
+      expect(refused.fieldErrors?.timeZone?.[0]).toBe('Choose a time zone from the list');
+    }
+    expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).timeZone).toBe('UTC');
+    expect(await updateAgencyPolicy(actor, { ...DEFAULT_POLICY, timeZone: 'America/Chicago' }, '192.0.2.40')).toMatchObject({ ok: true });
+    expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).timeZone).toBe('America/Chicago');
+    expect((await resolveSession(actor.sessionId))).toMatchObject({ agencyTimeZone: 'America/Chicago' });
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { agencyId: agency.id, action: 'AGENCY_POLICY_UPDATED' }, orderBy: { createdAt: 'desc' } });
+    expect(JSON.stringify(audit.details)).toContain('UTC -> America/Chicago');
+  });
+
+  it('[STAFF] asking for help: the admins’ mail gives the time in the agency’s zone, naming it', async () => {
+    const agency = await createAgency(db(), { timeZone: 'America/Chicago' });
+    const suffix = uniqueSuffix();
+    await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `pat.${suffix}@tz.example` });
+    const staff = await createUser(db(), agency.id, PASSWORD, { loginName: 'riley' });
+    await requestAdminHelp({ ip: '192.0.2.41' }, { providerCode: agency.code, loginName: staff.loginName, message: null }, { minDurationMs: 0 });
+    const request = await db().helpRequest.findFirstOrThrow({ where: { agencyId: agency.id } });
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: `pat.${suffix}@tz.example` } });
+    const when = formatDateTime(request.createdAt, 'America/Chicago');
+    expect(when).toMatch(/ C[SD]T$/);
+    expect(mail.textBody).toContain(`on ${when}.`);
+  });
+});
