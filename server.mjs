@@ -7,6 +7,7 @@ import { request as httpRequest, createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import next from 'next';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
+import { installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
@@ -163,6 +164,7 @@ function applyScriptNonce(request, response) {
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
+const runtime = refuseToServeIfUnfit();
 
 function serve(request, response) {
   const requestId = randomUUID();
@@ -187,7 +189,9 @@ server.on('checkContinue', (request, response) => {
   response.setHeader('X-Request-Id', randomUUID());
   refuse(request, response, refusal, { expectedContinue: true });
 });
-server.listen(port, hostname, () => {
+installGracefulShutdown(server);
+listen(server, port, hostname, () => {
+  if (runtime?.summary) console.log(runtime.summary);
   console.log(`portal: listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
   if (!dev) for (const pathname of PAGES_SERVED_FROM_MEMORY) keepInMemory(pathname);
 });

@@ -22,6 +22,7 @@ import {
 import type { DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 import { databaseKind, type DatabaseKind } from '@/lib/db/kind';
+import { migrationsDir } from '@/lib/db/migration-status';
 import { freePort } from '@/lib/net/free-port';
 
 export { databaseKind, type DatabaseKind };
@@ -33,9 +34,7 @@ const SCHEMA_FILES: Record<DatabaseKind, string> = {
 };
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
-export function migrationsDir(kind: DatabaseKind): string {
-  return path.join(ROOT, 'prisma', 'migrations', kind);
-}
+export { migrationsDir };
 
 /** Applies the pending migrations of prisma/migrations/<kind>; returns the names applied. */
 export async function applyMigrations(databaseUrl: string): Promise<string[]> {
