@@ -91,7 +91,12 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
  * Returns null when another instance holds it or it is not due.
  */
 export async function runHousekeeping(database: Db, now = new Date()): Promise<PruneReport | null> {
-  await database.periodicJob.upsert({ where: { name: JOB }, create: { name: JOB, nextRunAt: new Date(0) }, update: {} });
+  try {
+    await database.periodicJob.create({ data: { name: JOB, nextRunAt: new Date(0) } });
+  } catch (error) {
+    // Every later run, and the losers of the very first: the row is there.
+    if ((error as { code?: string }).code !== 'P2002') throw error;
+  }
   const token = randomUUID();
   const claimed = await database.periodicJob.updateMany({
     where: { name: JOB, nextRunAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
