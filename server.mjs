@@ -7,7 +7,7 @@ import { request as httpRequest, createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import next from 'next';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
-import { installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
+import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
@@ -164,7 +164,6 @@ function applyScriptNonce(request, response) {
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
-const runtime = refuseToServeIfUnfit();
 
 function serve(request, response) {
   const requestId = randomUUID();
@@ -190,7 +189,11 @@ server.on('checkContinue', (request, response) => {
   refuse(request, response, refusal, { expectedContinue: true });
 });
 installGracefulShutdown(server);
-listen(server, port, hostname, () => {
+listen(server, port, hostname, async () => {
+  // Next.js loads the app (and runs instrumentation.ts, which checks the environment and the
+  // database) at its first request, not in prepare(): ask for the liveness probe, then decide.
+  await askSelf(hostname, port, '/api/live');
+  const runtime = await refuseToServeIfUnfit();
   if (runtime?.summary) console.log(runtime.summary);
   console.log(`portal: listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
   if (!dev) for (const pathname of PAGES_SERVED_FROM_MEMORY) keepInMemory(pathname);

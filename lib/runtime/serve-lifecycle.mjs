@@ -5,9 +5,28 @@
 /** How long in-flight requests may take to finish after SIGTERM before their sockets are closed. */
 export const DRAIN_MS = 10_000;
 
-/** After Next.js has prepared: exits 1 with one line per problem when this instance must not serve. */
-export function refuseToServeIfUnfit() {
+import { request as httpRequest } from 'node:http';
+
+/** One GET to this very server; resolves whatever the answer (or error). */
+export function askSelf(hostname, port, path) {
+  const host = hostname === '0.0.0.0' ? '127.0.0.1' : hostname;
+  return new Promise((resolve) => {
+    const asked = httpRequest({ host, port, path }, (answer) => {
+      answer.resume();
+      answer.on('end', resolve);
+      answer.on('error', resolve);
+    });
+    asked.on('error', resolve);
+    asked.end();
+  });
+}
+
+/** Once the app is loaded: exits 1 with one line per problem when this instance must not serve. */
+export async function refuseToServeIfUnfit() {
+  // instrumentation.ts may still be running its checks (the database's) when the first answer is out.
+  for (let waited = 0; !globalThis.portalRuntime && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   const runtime = globalThis.portalRuntime;
+  if (!runtime) console.warn('portal: the app did not report its start-up checks');
   if (!runtime || runtime.problems.length === 0) return runtime;
   for (const problem of runtime.problems) console.error(`portal: cannot start: ${problem}`);
   process.exit(1);
