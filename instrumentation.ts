@@ -1,15 +1,13 @@
 import { redactPath } from '@/lib/http/redact-path';
 import { requestIdFrom } from '@/lib/http/request-context';
 
-// Runs once when a server instance starts: the in-process mail worker (several instances
-// may each run one; claiming is atomic; MAIL_WORKER=off leaves delivery to `npm run mail:worker`)
-// and the announcer of maintenance windows that start or end by the clock.
+// Runs once when a server instance starts: checks that it may serve (production), then starts
+// the in-process mail worker (several instances may each run one; claiming is atomic;
+// MAIL_WORKER=off leaves delivery to `npm run mail:worker`) and the 30 s status round.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { startServerMailWorker } = await import('@/lib/mail/server-worker');
-  const { startMaintenanceAnnouncer } = await import('@/lib/maintenance/maintenance-announcer');
-  startServerMailWorker();
-  startMaintenanceAnnouncer();
+  const { startInstance } = await import('@/lib/runtime/start-instance');
+  await startInstance();
 }
 
 /** Every error a page, action or route throws, logged once with the request id and the digest the person sees. */

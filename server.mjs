@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
+import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
@@ -131,7 +132,13 @@ server.on('checkContinue', (request, response) => {
   response.setHeader('X-Request-Id', randomUUID());
   refuse(request, response, refusal, { expectedContinue: true });
 });
-server.listen(port, hostname, () => {
+installGracefulShutdown(server);
+listen(server, port, hostname, async () => {
+  // Next.js loads the app (and runs instrumentation.ts, which checks the environment and the
+  // database) at its first request, not in prepare(): ask for the liveness probe, then decide.
+  await askSelf(hostname, port, '/api/live');
+  const runtime = await refuseToServeIfUnfit();
+  if (runtime?.summary) console.log(runtime.summary);
   console.log(`portal: listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
   if (dev) return;
   for (const pathname of PAGES_SERVED_FROM_MEMORY) void pagesInMemory.keepPrerendered(pathname);

@@ -30,6 +30,8 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'] } },
       integration('sqlite'),
       integration('postgresql'),
+      // The production server as a whole process (server.mjs on the build): run after `next build`.
+      { extends: true, test: { name: 'production', include: ['test/production/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
     ],
   },
 });

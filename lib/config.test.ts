@@ -16,12 +16,28 @@ describe('config', () => {
     expect(() => config()).toThrow(/DATABASE_URL[\s\S]*SMTP_URL[\s\S]*TRUSTED_PROXY_HOPS/);
   });
 
+  it('refuses production without its explicit settings, one line naming each variable', async () => {
+    const { configProblems } = await freshConfig({});
+    const production = { NODE_ENV: 'production' };
+    expect(configProblems(production).map((line) => line.split(':')[0])).toEqual(['DATABASE_URL', 'APP_URL', 'NEXTAUTH_SECRET', 'SMTP_URL']);
+    const complete = { ...production, DATABASE_URL: 'file:./x.db', APP_URL: 'https://help.example.com', NEXTAUTH_SECRET: 'x'.repeat(32) };
+    expect(configProblems({ ...complete, SMTP_URL: 'smtp://mail:25' })).toEqual([]);
+    expect(configProblems({ ...complete, MAIL_TRANSPORT: 'file' })).toEqual([]);
+    expect(configProblems({ ...complete, MAIL_TRANSPORT: 'smtp' }).map((line) => line.split(':')[0])).toEqual(['SMTP_URL']);
+    expect(configProblems({ ...complete, MAIL_TRANSPORT: 'file', SMTP_URL: 'smtp://mail:25' }).map((line) => line.split(':')[0])).toEqual(['MAIL_TRANSPORT']);
+    // A secret too short is named once, as invalid, not also as missing.
+    expect(configProblems({ ...complete, MAIL_TRANSPORT: 'file', NEXTAUTH_SECRET: 'short' })).toHaveLength(1);
+    // `next build` runs with NODE_ENV=production and no runtime secrets.
+    expect(configProblems({ ...production, NEXT_PHASE: 'phase-production-build' })).toEqual([]);
+  });
+
   it('opens the local mailbox outside production, or in the demo that asks for it, never with SMTP', async () => {
     expect((await freshConfig({ NODE_ENV: 'development', SMTP_URL: undefined, DEV_MAILBOX: undefined })).devMailboxEnabled()).toBe(true);
-    expect((await freshConfig({ NODE_ENV: 'production', SMTP_URL: undefined, DEV_MAILBOX: undefined })).devMailboxEnabled()).toBe(false);
-    expect((await freshConfig({ NODE_ENV: 'production', SMTP_URL: undefined, DEV_MAILBOX: 'on' })).devMailboxEnabled()).toBe(true);
-    expect((await freshConfig({ NODE_ENV: 'development', SMTP_URL: 'smtp://127.0.0.1:2525', DEV_MAILBOX: undefined })).devMailboxEnabled()).toBe(false);
-    const both = await freshConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', DEV_MAILBOX: 'on' });
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'file:./x.db', APP_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32), MAIL_TRANSPORT: 'file' };
+    expect((await freshConfig({ ...production, SMTP_URL: undefined, DEV_MAILBOX: undefined })).devMailboxEnabled()).toBe(false);
+    expect((await freshConfig({ ...production, SMTP_URL: undefined, DEV_MAILBOX: 'on' })).devMailboxEnabled()).toBe(true);
+    expect((await freshConfig({ NODE_ENV: 'development', SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_TRANSPORT: undefined, DEV_MAILBOX: undefined })).devMailboxEnabled()).toBe(false);
+    const both = await freshConfig({ ...production, MAIL_TRANSPORT: undefined, SMTP_URL: 'smtp://127.0.0.1:2525', DEV_MAILBOX: 'on' });
     expect(() => both.config()).toThrow(/DEV_MAILBOX/);
   });
 

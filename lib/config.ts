@@ -13,6 +13,8 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
+  // Explicit choice of the file transport: production refuses to guess it from a missing SMTP_URL.
+  MAIL_TRANSPORT: z.enum(['smtp', 'file']).optional(),
   MAIL_DIR: z.string().default('./data/mail'),
   // The local mailbox page lists the file transport's messages. Production builds always run
   // with NODE_ENV=production, so the demo opts in explicitly; it can never be on with SMTP.
@@ -31,17 +33,51 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
-const checkedEnvSchema = envSchema.refine((env) => !(env.DEV_MAILBOX === 'on' && env.SMTP_URL), {
-  path: ['DEV_MAILBOX'],
-  message: 'cannot be on while SMTP_URL is set: the mailbox only shows the file transport',
-});
+const checkedEnvSchema = envSchema
+  .refine((env) => !(env.DEV_MAILBOX === 'on' && env.SMTP_URL), {
+    path: ['DEV_MAILBOX'],
+    message: 'cannot be on while SMTP_URL is set: the mailbox only shows the file transport',
+  })
+  .refine((env) => !(env.MAIL_TRANSPORT === 'file' && env.SMTP_URL), {
+    path: ['MAIL_TRANSPORT'],
+    message: 'is file while SMTP_URL is set: choose one',
+  })
+  .refine((env) => !(env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL), {
+    path: ['SMTP_URL'],
+    message: 'required when MAIL_TRANSPORT=smtp',
+  });
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * In production a default is a silent wrong answer (each instance its own SQLite file, reset links
+ * to localhost, mail in local files, a 500 at the first sign-in), so these must be set explicitly.
+ */
+function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== 'production' || env.NEXT_PHASE === 'phase-production-build') return [];
+  const problems: string[] = [];
+  if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production (file:/path/to/portal.db or postgresql://…)');
+  if (!env.APP_URL) problems.push('APP_URL: required in production (the public origin, e.g. https://help.example.com)');
+  if (!env.NEXTAUTH_SECRET) problems.push('NEXTAUTH_SECRET: required in production (32+ characters, e.g. `openssl rand -base64 32`)');
+  if (!env.SMTP_URL && env.MAIL_TRANSPORT !== 'file') {
+    problems.push('SMTP_URL: required in production (smtp://…), or set MAIL_TRANSPORT=file to write mail to MAIL_DIR');
+  }
+  return problems;
+}
+
+/** Every problem with the environment, one line each naming its variable; empty when it can serve. */
+export function configProblems(env: Env = process.env): string[] {
+  const parsed = checkedEnvSchema.safeParse(env);
+  const invalid = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const missing = productionProblems(env).filter((line) => !invalid.some((other) => other.split(':')[0] === line.split(':')[0]));
+  return [...missing, ...invalid];
+}
 
 function loadConfig(): Config {
+  const problems = configProblems(process.env);
+  if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   const parsed = checkedEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new Error(`Invalid environment:\n${problems}`);
-  }
+  if (!parsed.success) throw new Error('Invalid environment');
   // next-auth reads NEXTAUTH_URL by itself; keep it equal to APP_URL unless set apart.
   process.env.NEXTAUTH_URL ??= parsed.data.APP_URL;
   return parsed.data;
@@ -61,6 +97,11 @@ export function authSecret(): string {
   // `next build` evaluates route modules without runtime secrets; nothing is signed then.
   if (process.env.NEXT_PHASE === 'phase-production-build') return 'build-time-placeholder-that-signs-nothing';
   throw new Error('Invalid environment:\n  NEXTAUTH_SECRET: required (npm run demo writes one to .env.local)');
+}
+
+/** Which transport delivers mail: SMTP when SMTP_URL is set, files otherwise. */
+export function mailTransportKind(): 'smtp' | 'file' {
+  return config().SMTP_URL ? 'smtp' : 'file';
 }
 
 /** Whether /dev/mailbox exists: only with the file transport, and only outside production unless the demo opts in. */

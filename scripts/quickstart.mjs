@@ -15,7 +15,14 @@ if (!/^NEXTAUTH_SECRET=/m.test(envText)) {
   console.log('demo: wrote a new NEXTAUTH_SECRET to .env.local');
 }
 const secret = /^NEXTAUTH_SECRET=(.*)$/m.exec(readFileSync(envFile, 'utf8'))[1];
-const env = { ...process.env, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secret, NEXT_TELEMETRY_DISABLED: '1' };
+// Production refuses to guess these (lib/config.ts); the demo's choices are the embedded defaults.
+const env = {
+  ...process.env,
+  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secret,
+  DATABASE_URL: process.env.DATABASE_URL ?? 'file:./data/portal.db',
+  APP_URL: process.env.APP_URL ?? 'http://localhost:3000',
+  NEXT_TELEMETRY_DISABLED: '1',
+};
 
 function run(command, args, extraEnv = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
@@ -26,6 +33,6 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 run(bin('tsx'), ['scripts/prepare-database.ts']);
 run(bin('next'), ['build']);
 // The demo keeps mail in local files and shows them at /dev/mailbox (never with SMTP_URL).
-const mailbox = process.env.SMTP_URL ? {} : { DEV_MAILBOX: 'on' };
+const mailbox = process.env.SMTP_URL ? {} : { DEV_MAILBOX: 'on', MAIL_TRANSPORT: 'file' };
 if (!process.env.SMTP_URL) console.log('demo: mail is written to data/mail and listed at http://localhost:3000/dev/mailbox');
 run(process.execPath, ['server.mjs'], { NODE_ENV: 'production', ...mailbox });

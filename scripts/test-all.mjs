@@ -47,24 +47,32 @@ function counts(file, read) {
 
 const vitestReport = path.join(reports, 'vitest.json');
 const playwrightReport = path.join(reports, 'playwright.json');
+const productionReport = path.join(reports, 'production.json');
 const steps = [
   () => run('type-check', bin('tsc'), ['--noEmit']),
   () => run('lint', bin('eslint'), ['.']),
   () =>
     run('unit and integration tests (SQLite and PostgreSQL)', bin('vitest'), [
       'run',
+      '--project=unit',
+      '--project=sqlite',
+      '--project=postgresql',
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${vitestReport}`,
     ]),
   () => run('production build', bin('next'), ['build']),
+  // server.mjs on the build as whole processes: start-up refusals, probes, shutdown.
+  () =>
+    run('production server tests', bin('vitest'), ['run', '--project=production', '--reporter=default', '--reporter=json', `--outputFile.json=${productionReport}`]),
   () => ensureChromium() && run('end-to-end tests (Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }),
 ];
 
 let allOk = true;
 for (const step of steps) allOk = step() && allOk;
 
-const unit = counts(vitestReport, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests }));
+const vitestCounts = [vitestReport, productionReport].map((file) => counts(file, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests })));
+const unit = vitestCounts.every(Boolean) ? { passed: vitestCounts[0].passed + vitestCounts[1].passed, failed: vitestCounts[0].failed + vitestCounts[1].failed } : null;
 const e2e = counts(playwrightReport, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky }));
 const passed = (unit?.passed ?? 0) + (e2e?.passed ?? 0);
 const failed = (unit?.failed ?? 0) + (e2e?.failed ?? 0);

@@ -1,5 +1,6 @@
 import { recordAudit } from '@/lib/audit/record';
-import { db, type Tx } from '@/lib/db/client';
+import { db, type Db, type Tx } from '@/lib/db/client';
+import { deleteInBatches } from '@/lib/housekeeping/delete-in-batches';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { signInSprayAlertMail } from '@/lib/mail/templates/sign-in-spray-alert';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -193,13 +194,25 @@ export async function listRecentSprayAlerts(now = new Date()): Promise<RecentSpr
   });
 }
 
-/** Velocity rows older than a day count for nothing: for the periodic pruning round (PRODUCT.md, "Running it"). */
-export async function pruneSignInVelocity(now = new Date()): Promise<number> {
+/** Velocity rows older than a day count for nothing: pruned by the housekeeping round, a batch at a time. */
+export async function pruneSignInVelocity(database: Db, now = new Date()): Promise<{ removed: number; more: boolean }> {
   const before = new Date(now.getTime() - 24 * 60 * 60_000);
-  const [addresses, accounts] = await db().$transaction([
-    db().signInAddressFailure.deleteMany({ where: { lastFailedAt: { lt: before } } }),
-    db().signInFailingAccount.deleteMany({ where: { lastFailedAt: { lt: before } } }),
-    db().signInAddressCheck.deleteMany({ where: { lastCheckedAt: { lt: before } } }),
-  ]);
-  return addresses.count + accounts.count;
+  const addressWhere = { lastFailedAt: { lt: before } };
+  const accountWhere = { lastFailedAt: { lt: before } };
+  const checkWhere = { lastCheckedAt: { lt: before } };
+  const outcomes = [
+    await deleteInBatches(
+      async (take) => (await database.signInAddressFailure.findMany({ where: addressWhere, select: { key: true }, take })).map((row) => row.key),
+      (keys) => database.signInAddressFailure.deleteMany({ where: { ...addressWhere, key: { in: keys } } }),
+    ),
+    await deleteInBatches(
+      async (take) => (await database.signInFailingAccount.findMany({ where: accountWhere, select: { key: true }, take })).map((row) => row.key),
+      (keys) => database.signInFailingAccount.deleteMany({ where: { ...accountWhere, key: { in: keys } } }),
+    ),
+    await deleteInBatches(
+      async (take) => (await database.signInAddressCheck.findMany({ where: checkWhere, select: { key: true }, take })).map((row) => row.key),
+      (keys) => database.signInAddressCheck.deleteMany({ where: { ...checkWhere, key: { in: keys } } }),
+    ),
+  ];
+  return { removed: outcomes.reduce((sum, o) => sum + o.removed, 0), more: outcomes.some((o) => o.more) };
 }

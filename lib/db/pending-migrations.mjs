@@ -21,7 +21,7 @@ export function migrationNames(kind) {
 }
 
 // Prisma's own record of what it applied: a row per migration, finished and not rolled back.
-const APPLIED = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+export const APPLIED_MIGRATIONS_SQL = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
 
 async function appliedNames(databaseUrl) {
   if (databaseKind(databaseUrl) === 'sqlite') {
@@ -31,7 +31,7 @@ async function appliedNames(databaseUrl) {
     const connection = new Database(file, { readonly: true, fileMustExist: true });
     try {
       const table = connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
-      return table ? connection.prepare(APPLIED).all().map((row) => row.migration_name) : [];
+      return table ? connection.prepare(APPLIED_MIGRATIONS_SQL).all().map((row) => row.migration_name) : [];
     } finally {
       connection.close();
     }
@@ -41,7 +41,7 @@ async function appliedNames(databaseUrl) {
   await client.connect();
   try {
     const { rows } = await client.query("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present");
-    return rows[0].present ? (await client.query(APPLIED)).rows.map((row) => row.migration_name) : [];
+    return rows[0].present ? (await client.query(APPLIED_MIGRATIONS_SQL)).rows.map((row) => row.migration_name) : [];
   } finally {
     await client.end();
   }

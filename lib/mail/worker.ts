@@ -27,7 +27,7 @@ export function retryDelayMs(attemptsMade: number, random = Math.random): number
 export async function deliverDueMessages(
   database: Db,
   transport: MailTransport,
-  options: { batchSize?: number; now?: Date } = {},
+  options: { batchSize?: number; now?: Date; shouldStop?: () => boolean } = {},
 ): Promise<DeliveryReport> {
   const batchSize = options.batchSize ?? 50;
   const now = options.now ?? new Date();
@@ -49,7 +49,28 @@ export async function deliverDueMessages(
   const claimed = await database.outboxMessage.findMany({ where: { leaseOwner: lease, status: 'PENDING' } });
   report.claimed = claimed.length;
 
-  for (let i = 0; i < claimed.length; i += SEND_CONCURRENCY) {
+  try {
+    await sendClaimed(database, transport, lease, claimed, report, options.shouldStop);
+  } finally {
+    // A worker that stops (shutdown) or fails mid-batch gives back what it did not send, so another
+    // worker sends it now rather than after the lease, and nothing it sent is sent again.
+    await database.outboxMessage.updateMany({
+      where: { leaseOwner: lease, status: 'PENDING' },
+      data: { leaseOwner: null, leaseUntil: null },
+    });
+  }
+  return report;
+}
+
+async function sendClaimed(
+  database: Db,
+  transport: MailTransport,
+  lease: string,
+  claimed: Awaited<ReturnType<Db['outboxMessage']['findMany']>>,
+  report: DeliveryReport,
+  shouldStop: (() => boolean) | undefined,
+): Promise<void> {
+  for (let i = 0; i < claimed.length && !shouldStop?.(); i += SEND_CONCURRENCY) {
     const chunk = claimed.slice(i, i + SEND_CONCURRENCY);
     const outcomes = await Promise.all(
       chunk.map(async (message) => {
@@ -106,7 +127,6 @@ export async function deliverDueMessages(
       report[dead ? 'dead' : 'retried'] += 1;
     }
   }
-  return report;
 }
 
 function describe(error: unknown): string {
@@ -131,15 +151,16 @@ export async function deliverUntilEmpty(database: Db, transport: MailTransport, 
 export function startDeliveryLoop(
   database: Db,
   transport: MailTransport,
-  options: { intervalMs: number; onError?: (error: unknown) => void },
+  options: { intervalMs: number; onError?: (error: unknown) => void; onRound?: () => void },
 ): () => Promise<void> {
   let stopped = false;
   let wake: (() => void) | undefined;
   const loop = (async () => {
     while (!stopped) {
       let busy = false;
+      options.onRound?.();
       try {
-        const report = await deliverDueMessages(database, transport);
+        const report = await deliverDueMessages(database, transport, { shouldStop: () => stopped });
         busy = report.claimed > 0;
       } catch (error) {
         // The database may be down: keep polling, nothing is lost while it is.

@@ -4,38 +4,50 @@ import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
 import { removeExpiredChallenges } from '@/lib/mfa/webauthn';
+import { runHousekeeping, type PruneReport } from '@/lib/housekeeping/prune-expired-rows';
+import { isStopping } from '@/lib/runtime/stop-signal';
 
 const CHECK_EVERY_MS = 30_000;
-const holder = globalThis as { portalMaintenanceAnnouncer?: NodeJS.Timeout };
+const holder = globalThis as { portalMaintenanceAnnouncer?: NodeJS.Timeout; portalStatusRound?: Promise<void> };
 
-export type StatusRound = { announced: number; alertsQueued: number; expiredSubscriptionsRemoved: number };
+export type StatusRound = {
+  announced: number;
+  alertsQueued: number;
+  expiredSubscriptionsRemoved: number;
+  /** Null when another instance did the housekeeping or it was not due. */
+  pruned: PruneReport | null;
+};
 
 /**
  * The status work that the clock, not a request, makes due: windows that started or ended
  * (announced with a conditional write, so one instance wins each), alert fan-outs an instance
  * left mid-way, and subscriptions nobody confirmed in time. This is the only place those writes
  * happen by the clock: no GET does them (mail scanners and pollers must not change state).
- * The same 30 s tick tells operators when the verification queue is too deep or too old.
+ * The same 30 s tick tells operators when the verification queue is too deep or too old, and
+ * prunes what no rule reads any more (lib/housekeeping).
  */
 export async function runStatusRound(database: Db, now = new Date()): Promise<StatusRound> {
   const announced = await announceDueMaintenance(database, now);
   const alertsQueued = await runStatusAlertFanOuts(database);
   const expiredSubscriptionsRemoved = await removeExpiredSubscriptions(database, now);
-  return { announced, alertsQueued, expiredSubscriptionsRemoved };
+  const pruned = isStopping() ? null : await runHousekeeping(database, now);
+  return { announced, alertsQueued, expiredSubscriptionsRemoved, pruned };
 }
 
 /** Each server instance runs the round every 30 s, whether or not anybody is looking. */
 export function startMaintenanceAnnouncer(): void {
   if (holder.portalMaintenanceAnnouncer) return;
   holder.portalMaintenanceAnnouncer = setInterval(() => {
-    void (async () => {
+    // A round still running (a long fan-out) is not doubled up; the next tick comes soon enough.
+    if (holder.portalStatusRound || isStopping()) return;
+    holder.portalStatusRound = (async () => {
       try {
         await runStatusRound(db());
       } catch (error) {
         console.error('maintenance announcer:', error instanceof Error ? error.message : error);
       }
       try {
-        await alertQueueHealth(db());
+        if (!isStopping()) await alertQueueHealth(db());
       } catch (error) {
         console.error('verification queue alert:', error instanceof Error ? error.message : error);
       }
@@ -44,7 +56,15 @@ export function startMaintenanceAnnouncer(): void {
       } catch (error) {
         console.error('passkey challenges:', error instanceof Error ? error.message : error);
       }
-    })();
+    })().finally(() => {
+      holder.portalStatusRound = undefined;
+    });
   }, CHECK_EVERY_MS);
   holder.portalMaintenanceAnnouncer.unref();
+}
+
+/** No new round; the running one stops between batches (the stop signal) and gives its leases back. */
+export async function stopMaintenanceAnnouncer(): Promise<void> {
+  clearInterval(holder.portalMaintenanceAnnouncer);
+  await holder.portalStatusRound;
 }

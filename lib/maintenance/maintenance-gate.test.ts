@@ -24,6 +24,8 @@ describe('gateDuringMaintenance', () => {
     '/vendor/login',
     '/vendor/status',
     '/api/health',
+    '/api/live',
+    '/api/ready',
     '/api/status',
     '/loginhelp',
     '/administrators-guide',

@@ -8,7 +8,8 @@
 export type GateAnswer = 'pass' | 'unavailable-page' | 'unavailable-json';
 
 const BLOCKED_PAGES = ['/login', '/account', '/change-password', '/admin'];
-const OPEN_API = ['/api/health', '/api/status'];
+// Probes stay up: a 503 from them would take every instance out of rotation, or restart it.
+const OPEN_API = ['/api/health', '/api/live', '/api/ready', '/api/status'];
 
 function within(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);

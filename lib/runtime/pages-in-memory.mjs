@@ -14,7 +14,7 @@
 //
 // Only GET and HEAD of the exact path (live pages: any query string, which they ignore), never a
 // client-side navigation (RSC request): those go to Next.js. None of these pages is closed during
-// maintenance (lib/status/maintenance-gate.ts), so skipping proxy.ts changes nothing for them.
+// maintenance (lib/maintenance/maintenance-gate.ts), so skipping proxy.ts changes nothing for them.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';

@@ -1,5 +1,6 @@
 import { after } from 'next/server';
 import { db } from '@/lib/db/client';
+import { trackBackgroundWork } from '@/lib/runtime/stop-signal';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 
 /**
@@ -9,11 +10,15 @@ import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
  * announcer of any instance (every 30 s) picks it up where it stopped.
  */
 export function fanOutAfterResponse(): void {
-  after(async () => {
-    try {
-      await runStatusAlertFanOuts(db());
-    } catch (error) {
-      console.error('status alert fan-out failed; the announcer will retry:', error instanceof Error ? error.message : error);
-    }
-  });
+  after(() =>
+    trackBackgroundWork(
+      (async () => {
+        try {
+          await runStatusAlertFanOuts(db());
+        } catch (error) {
+          console.error('status alert fan-out failed; the announcer will retry:', error instanceof Error ? error.message : error);
+        }
+      })(),
+    ),
+  );
 }

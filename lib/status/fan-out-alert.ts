@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { statusAlertMail, type StatusAlertContent } from '@/lib/mail/templates/status-alert';
+import { isStopping } from '@/lib/runtime/stop-signal';
 import { unsubscribePath } from '@/lib/status/subscription-token';
 import { statusAlertContent, type StatusAlertEvent } from '@/lib/status/status-alert-content';
 
@@ -37,8 +38,16 @@ export async function queueStatusAlert(tx: Tx, event: StatusAlertEvent): Promise
  */
 export async function runStatusAlertFanOuts(database: Db, clock: Clock = () => new Date()): Promise<number> {
   let queued = 0;
-  for (let lease = await claimStatusAlertFanOut(database, clock); lease; lease = await claimStatusAlertFanOut(database, clock)) {
+  while (!isStopping()) {
+    let lease = await claimStatusAlertFanOut(database, clock);
+    if (!lease) break;
     for (;;) {
+      if (isStopping()) {
+        // Shutdown: hand the fan-out over now rather than when the lease runs out; its cursor
+        // says where the next runner starts.
+        await database.statusAlertFanOut.updateMany({ where: { id: lease.id, leaseToken: lease.token }, data: { leaseToken: null, leaseExpiresAt: null } });
+        break;
+      }
       const outcome = await queueNextBatch(database, lease, clock);
       queued += outcome.queued;
       if (outcome.next === 'lease-lost') console.warn(`status alert fan-out ${lease.id}: taken over by another instance`);

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '@/lib/db/client';
+import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
+import { pruneSignInVelocity } from '@/lib/auth/sign-in-velocity';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { deleteInBatches } from '@/lib/housekeeping/delete-in-batches';
+
+export const SENT_MAIL_KEPT_MS = 30 * 24 * 60 * 60_000;
+/** An authenticator-app enrolment nobody finished in a day is abandoned (its sealed secret goes too). */
+const UNFINISHED_ENROLMENT_MS = 24 * 60 * 60_000;
+const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+const HOUSEKEEPING_LEASE_MS = 5 * 60_000;
+const JOB = 'housekeeping';
+
+export type PruneReport = {
+  rateLimitBuckets: number;
+  sessions: number;
+  sentMail: number;
+  resetTokens: number;
+  unfinishedEnrolments: number;
+  signInVelocity: number;
+  /** Some kind still has rows due: run again at the next round. */
+  more: boolean;
+};
+
+/**
+ * Removes what no rule reads any more. Never audit records: the chain is the history, and the
+ * database refuses to delete them anyway.
+ */
+export async function pruneExpiredRows(database: Db, now = new Date()): Promise<PruneReport> {
+  let more = false;
+  const tally = (outcome: { removed: number; more: boolean }) => {
+    more ||= outcome.more;
+    return outcome.removed;
+  };
+
+  // A window that has run its course counts for nothing; each rule has its own length.
+  let rateLimitBuckets = 0;
+  for (const rule of Object.values(RATE_LIMITS)) {
+    const where = { key: { startsWith: `${rule.name}:` }, windowStart: { lte: new Date(now.getTime() - rule.windowMs) } };
+    rateLimitBuckets += tally(
+      await deleteInBatches(
+        async (take) => (await database.rateLimitBucket.findMany({ where, select: { key: true }, take })).map((row) => row.key),
+        (keys) => database.rateLimitBucket.deleteMany({ where: { ...where, key: { in: keys } } }),
+      ),
+    );
+  }
+
+  // Ended sessions, and those past the longest life any session has (the gate refuses both).
+  const sessionWhere = { OR: [{ endedAt: { not: null } }, { createdAt: { lt: new Date(now.getTime() - SESSION_ABSOLUTE_MS) } }] };
+  const sessions = tally(
+    await deleteInBatches(
+      async (take) => (await database.authSession.findMany({ where: sessionWhere, select: { id: true }, take })).map((row) => row.id),
+      (ids) => database.authSession.deleteMany({ where: { ...sessionWhere, id: { in: ids } } }),
+    ),
+  );
+
+  const mailWhere = { status: 'SENT' as const, sentAt: { lt: new Date(now.getTime() - SENT_MAIL_KEPT_MS) } };
+  const sentMail = tally(
+    await deleteInBatches(
+      async (take) => (await database.outboxMessage.findMany({ where: mailWhere, select: { id: true }, take })).map((row) => row.id),
+      (ids) => database.outboxMessage.deleteMany({ where: { ...mailWhere, id: { in: ids } } }),
+    ),
+  );
+
+  // A used or expired link opens nothing (its page reads both as "not valid"); only hashes are stored.
+  const tokenWhere = { OR: [{ usedAt: { not: null } }, { expiresAt: { lte: now } }] };
+  const resetTokens = tally(
+    await deleteInBatches(
+      async (take) => (await database.passwordResetToken.findMany({ where: tokenWhere, select: { id: true }, take })).map((row) => row.id),
+      (ids) => database.passwordResetToken.deleteMany({ where: { ...tokenWhere, id: { in: ids } } }),
+    ),
+  );
+
+  const enrolmentWhere = { confirmedAt: null, createdAt: { lt: new Date(now.getTime() - UNFINISHED_ENROLMENT_MS) } };
+  const unfinishedEnrolments = tally(
+    await deleteInBatches(
+      async (take) => (await database.mfaFactor.findMany({ where: enrolmentWhere, select: { id: true }, take })).map((row) => row.id),
+      (ids) => database.mfaFactor.deleteMany({ where: { ...enrolmentWhere, id: { in: ids } } }),
+    ),
+  );
+
+  const signInVelocity = tally(await pruneSignInVelocity(database, now));
+
+  return { rateLimitBuckets, sessions, sentMail, resetTokens, unfinishedEnrolments, signInVelocity, more };
+}
+
+/**
+ * The round's housekeeping: at most one instance at a time (a lease claimed by a conditional
+ * write), every 10 minutes across all instances, or at the next round while a backlog remains.
+ * Returns null when another instance holds it or it is not due.
+ */
+export async function runHousekeeping(database: Db, now = new Date()): Promise<PruneReport | null> {
+  try {
+    await database.periodicJob.create({ data: { name: JOB, nextRunAt: new Date(0) } });
+  } catch (error) {
+    // Every later run, and the losers of the very first: the row is there.
+    if ((error as { code?: string }).code !== 'P2002') throw error;
+  }
+  const token = randomUUID();
+  const claimed = await database.periodicJob.updateMany({
+    where: { name: JOB, nextRunAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    data: { leaseToken: token, leaseUntil: new Date(now.getTime() + HOUSEKEEPING_LEASE_MS) },
+  });
+  if (claimed.count === 0) return null;
+  let report: PruneReport | null = null;
+  try {
+    report = await pruneExpiredRows(database, now);
+  } finally {
+    // Given back at once; only a finished run moves the next run 10 minutes on.
+    const finished = report !== null && !report.more;
+    await database.periodicJob.updateMany({
+      where: { name: JOB, leaseToken: token },
+      data: { leaseToken: null, leaseUntil: null, ...(finished ? { nextRunAt: new Date(now.getTime() + HOUSEKEEPING_EVERY_MS) } : {}) },
+    });
+  }
+  return report;
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { config, configProblems } from '@/lib/config';
+import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
+import { pendingMigrations } from '@/lib/db/migration-status';
+import { startServerMailWorker, stopServerMailWorker } from '@/lib/mail/server-worker';
+import { raiseStopFlag, stopBackgroundWork } from '@/lib/runtime/stop-signal';
+import { startMaintenanceAnnouncer, stopMaintenanceAnnouncer } from '@/lib/maintenance/maintenance-announcer';
+
+/**
+ * What server.mjs reads after Next.js has prepared (lib/runtime/serve-lifecycle.mjs): the
+ * reasons not to serve, or the start-up summary and how to stop. On globalThis because
+ * server.mjs is plain Node.js and cannot import the app's bundled modules.
+ */
+export type PortalRuntime = {
+  problems: string[];
+  summary: string;
+  /** Raises the stop flag; the mail loop and the status round end their batch and give back their leases. */
+  stopBackground: () => Promise<void>;
+  /** Once no request runs: waits for work started after a response, then closes the database. */
+  close: () => Promise<void>;
+};
+
+const holder = globalThis as { portalRuntime?: PortalRuntime };
+
+/** The database URL without credentials: kind, host and database name. */
+export function describeDatabase(url: string): string {
+  if (databaseKind(url) === 'sqlite') return `SQLite ${url.slice('file:'.length)}`;
+  const parsed = new URL(url);
+  return `PostgreSQL ${parsed.host}${parsed.pathname}`;
+}
+
+function describeMail(): string {
+  const { SMTP_URL, MAIL_DIR } = config();
+  if (!SMTP_URL) return `files in ${MAIL_DIR}`;
+  const parsed = new URL(SMTP_URL);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function startupProblems(): Promise<string[]> {
+  const problems = configProblems();
+  if (problems.length > 0) return problems;
+  const url = config().DATABASE_URL;
+  try {
+    const pending = await pendingMigrations(db(), databaseKind(url));
+    if (pending.length > 0) {
+      return [`DATABASE_URL: ${describeDatabase(url)} is behind by ${pending.length} migration(s), first ${pending[0]}: run npm run db:migrate`];
+    }
+  } catch (error) {
+    // Not a reason to stay down: the guide and status page serve without it, and /api/ready says
+    // "not ready" until the database is back (and migrated: checked again there).
+    console.warn(`portal: ${describeDatabase(url)} cannot be reached at start (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  return [];
+}
+
+/**
+ * Runs once per server process, from instrumentation.ts. In production nothing starts when the
+ * environment or the database is not fit to serve: server.mjs prints the problems and exits 1.
+ */
+export async function startInstance(): Promise<void> {
+  const production = process.env.NODE_ENV === 'production';
+  const problems = production ? await startupProblems() : [];
+  if (problems.length > 0) {
+    holder.portalRuntime = { problems, summary: '', stopBackground: async () => {}, close: async () => {} };
+    return;
+  }
+  startServerMailWorker();
+  startMaintenanceAnnouncer();
+  const summary = `portal ${version()}: ${process.env.NODE_ENV ?? 'development'}, database ${describeDatabase(config().DATABASE_URL)}, mail ${describeMail()}${config().MAIL_WORKER === 'off' ? ' (delivery loop off)' : ''}, APP_URL ${config().APP_URL}`;
+  holder.portalRuntime = {
+    problems: [],
+    summary,
+    stopBackground: async () => {
+      raiseStopFlag();
+      await Promise.all([stopServerMailWorker(), stopMaintenanceAnnouncer()]);
+    },
+    close: async () => {
+      await stopBackgroundWork();
+      await db().$disconnect();
+    },
+  };
+}

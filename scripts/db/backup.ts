@@ -1,0 +1,41 @@
+// `npm run db:backup`: a consistent copy of a live SQLite database, or the pg_dump command to use.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { databaseKind } from '@/lib/db/kind';
+
+function timestamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * SQLite's online backup API copies the file page by page while the server keeps writing, and
+ * restarts a step when a writer changed a page it had copied, so the copy is one committed state
+ * (a plain `cp` of a WAL database can mix two). Returns the copy's path.
+ */
+export async function backupSqlite(databaseUrl: string, folder: string, now = new Date()): Promise<string> {
+  mkdirSync(folder, { recursive: true });
+  const target = path.resolve(folder, `portal-${timestamp(now)}.db`);
+  const source = new Database(databaseUrl.slice('file:'.length), { fileMustExist: true });
+  try {
+    // Large steps: a write by the server between two steps restarts the copy, so few steps finish
+    // under steady writes; each step holds the read lock for milliseconds only.
+    await source.backup(target, { progress: () => 10_000 });
+  } finally {
+    source.close();
+  }
+  return target;
+}
+
+/** PostgreSQL: the command to run (the password comes from PGPASSWORD or ~/.pgpass, never echoed). */
+export function pgDumpCommand(databaseUrl: string, folder: string, now = new Date()): string {
+  const url = new URL(databaseUrl);
+  url.password = '';
+  const target = path.join(folder, `portal-${timestamp(now)}.dump`);
+  return `pg_dump --format=custom --no-owner --file=${JSON.stringify(target)} ${JSON.stringify(url.toString())}`;
+}
+
+export async function backup(databaseUrl: string, folder: string): Promise<string> {
+  if (databaseKind(databaseUrl) === 'sqlite') return `backup written to ${await backupSqlite(databaseUrl, folder)}`;
+  return `PostgreSQL: back it up with pg_dump (give the password through PGPASSWORD or ~/.pgpass):\n  ${pgDumpCommand(databaseUrl, folder)}`;
+}
