@@ -1,4 +1,4 @@
-import { redactPath } from '@/lib/http/redact-path';
+import { redactPath } from '@/lib/http/redact-path.mjs';
 import { requestIdFrom } from '@/lib/http/request-context';
 
 // Runs once when a server instance starts: the in-process mail worker (several instances
