@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest, createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import next from 'next';
+import { observeRequest } from './lib/observability/access-log.mjs';
+import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
+import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
@@ -17,6 +20,8 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
 const dev = process.argv.includes('--dev');
+// Next.js prints with console.*: its lines join the JSON log, so every line on stdout parses.
+routeConsoleToLog();
 
 // The sign-in guide: prerendered, the same for everyone, open during maintenance, and the page
 // every staff member opens at once when sign-in breaks. Each instance keeps the exact answer
@@ -115,14 +120,14 @@ function keepInMemory(pathname) {
   const fetched = httpRequest({ host, port, path: pathname, headers: { 'accept-encoding': 'identity' } }, (answer) => {
     const chunks = [];
     answer.on('data', (chunk) => chunks.push(chunk));
-    answer.on('error', (error) => console.warn(`portal: ${pathname} is left to Next.js (${error.message})`));
+    answer.on('error', (error) => logger.warn({ event: 'server.page_not_kept_in_memory', path: pathname, reason: error.message }));
     answer.on('end', () => {
       const cacheControl = String(answer.headers['cache-control'] ?? '');
       // Next.js marks a page built once and never revalidated with a year-long s-maxage alone;
       // an answer that sets a cookie is someone's, not everyone's.
       const sameForEveryone = answer.headers['x-nextjs-prerender'] && cacheControl === 's-maxage=31536000' && !answer.headers['set-cookie'];
       if (answer.statusCode !== 200 || !sameForEveryone) {
-        console.warn(`portal: ${pathname} is left to Next.js (answered ${answer.statusCode}, Cache-Control "${cacheControl}")`);
+        logger.warn({ event: 'server.page_not_kept_in_memory', path: pathname, status: answer.statusCode, cacheControl });
         return;
       }
       const body = Buffer.concat(chunks);
@@ -138,7 +143,7 @@ function keepInMemory(pathname) {
       pagesInMemory.set(pathname, { headers, etag, body, gzipped: gzipSync(body) });
     });
   });
-  fetched.on('error', (error) => console.warn(`portal: ${pathname} is left to Next.js (${error.message})`));
+  fetched.on('error', (error) => logger.warn({ event: 'server.page_not_kept_in_memory', path: pathname, reason: error.message }));
   fetched.end();
 }
 
@@ -167,13 +172,14 @@ await app.prepare();
 function serve(request, response) {
   const requestId = randomUUID();
   response.setHeader('X-Request-Id', requestId);
+  observeRequest(request, response, { requestId, clientIp: clientIp(request) });
   const refusal = edgeRefusal(request);
   if (refusal) return refuse(request, response, refusal);
   if (answerFromMemory(request, response)) return;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
   applyScriptNonce(request, response);
-  handle(request, response);
+  runInRequestScope(requestId, () => handle(request, response));
 }
 
 const server = createServer(serve);
@@ -184,10 +190,13 @@ server.on('checkContinue', (request, response) => {
     response.writeContinue();
     return serve(request, response);
   }
-  response.setHeader('X-Request-Id', randomUUID());
+  const requestId = randomUUID();
+  response.setHeader('X-Request-Id', requestId);
+  observeRequest(request, response, { requestId, clientIp: clientIp(request) });
   refuse(request, response, refusal, { expectedContinue: true });
 });
+startMetricsServer(port);
 server.listen(port, hostname, () => {
-  console.log(`portal: listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
+  logger.info({ event: 'server.listening', url: `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}` });
   if (!dev) for (const pathname of PAGES_SERVED_FROM_MEMORY) keepInMemory(pathname);
 });

@@ -1,6 +1,7 @@
 import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import type { Tx } from '@/lib/db/client';
+import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
 // The one per-account failure counter and lock. Every pathway that checks a password (sign-in, the
 // current password of a change) reserves its attempt here before it verifies, and clears the streak
@@ -73,6 +74,7 @@ export async function clearFailures(
  */
 export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string): Promise<void> {
   if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
+  countAccountLock(reservation.lock.hardLock ? 'hard' : 'temporary', pathway);
   await recordAudit(tx, {
     ...audit,
     actorType: 'SYSTEM',

@@ -23,6 +23,7 @@ import type { DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-eng
 
 import { databaseKind, type DatabaseKind } from '@/lib/db/kind';
 import { freePort } from '@/lib/net/free-port';
+import { logger } from '@/lib/observability/logger.mjs';
 
 export { databaseKind, type DatabaseKind };
 
@@ -173,7 +174,7 @@ function loadEngineModule(): Promise<EngineModule> {
     (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
       set_message: (message: string) => {
         lastPanic = message;
-        console.error(`schema engine panic: ${message}`);
+        logger.error({ event: 'db.schema_engine_panic', message });
       },
     };
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');

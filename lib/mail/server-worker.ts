@@ -2,6 +2,7 @@ import { config } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { createConfiguredTransport } from '@/lib/mail/transport';
 import { startDeliveryLoop } from '@/lib/mail/worker';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 const holder = globalThis as { portalMailWorker?: () => Promise<void> };
 
@@ -9,6 +10,6 @@ export function startServerMailWorker(): void {
   if (config().MAIL_WORKER === 'off' || holder.portalMailWorker) return;
   holder.portalMailWorker = startDeliveryLoop(db(), createConfiguredTransport(), {
     intervalMs: config().MAIL_POLL_MS,
-    onError: (error) => console.error('mail worker: delivery round failed:', error instanceof Error ? error.message : error),
+    onError: (error) => logger.error({ event: 'mail.delivery_round_failed', ...errorFields(error) }),
   });
 }

@@ -8,6 +8,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
 import { consumeSecondFactor } from '@/lib/mfa/consume-second-factor';
+import { countAccountLock, countSignIn } from '@/lib/observability/metrics.mjs';
 import { checkRateLimit, consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
 
 // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the
@@ -26,6 +27,12 @@ export type VerifyOutcome = { ok: true; sessionId: string } | { ok: false; reaso
  * code counts on the account's lockout; once locked, the pending session ends too.
  */
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
+  const outcome = await checkSecondFactor(actor, input, ip);
+  countSignIn(ownerOf(actor).kind === 'vendor' ? 'vendor' : 'agency', 'second_factor', outcome.ok ? 'success' : outcome.reason.toLowerCase());
+  return outcome;
+}
+
+async function checkSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
@@ -51,6 +58,7 @@ export async function verifySignInSecondFactor(actor: Actor, input: z.infer<type
         details: { reason: 'wrong code', consecutiveFailures: counted?.failureCount ?? null },
       });
       if (counted && nowLocked) {
+        countAccountLock(counted.lock.hardLock ? 'hard' : 'temporary', 'second-factor');
         await recordAudit(tx, {
           ...audit,
           actorType: 'SYSTEM',

@@ -4,6 +4,7 @@ import type { Db, Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { statusAlertContent, statusAlertMail, type StatusAlertContent, type StatusAlertEvent } from '@/lib/mail/templates/status-alert';
 import { unsubscribePath } from '@/lib/status/subscription-token';
+import { logger } from '@/lib/observability/logger.mjs';
 
 /** Subscribers written to the outbox per transaction: short transactions, bounded memory. */
 export const FAN_OUT_BATCH_SIZE = 500;
@@ -40,7 +41,7 @@ export async function runStatusAlertFanOuts(database: Db, clock: Clock = () => n
     for (;;) {
       const outcome = await queueNextBatch(database, lease, clock);
       queued += outcome.queued;
-      if (outcome.next === 'lease-lost') console.warn(`status alert fan-out ${lease.id}: taken over by another instance`);
+      if (outcome.next === 'lease-lost') logger.warn({ event: 'status.fan_out_lease_lost', fanOutId: lease.id });
       if (typeof outcome.next === 'string') break;
       lease = outcome.next;
     }

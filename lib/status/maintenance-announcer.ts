@@ -3,6 +3,7 @@ import { announceDueMaintenance } from '@/lib/status/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 const CHECK_EVERY_MS = 30_000;
 const holder = globalThis as { portalMaintenanceAnnouncer?: NodeJS.Timeout };
@@ -31,12 +32,12 @@ export function startMaintenanceAnnouncer(): void {
       try {
         await runStatusRound(db());
       } catch (error) {
-        console.error('maintenance announcer:', error instanceof Error ? error.message : error);
+        logger.error({ event: 'status.round_failed', ...errorFields(error) });
       }
       try {
         await alertQueueHealth(db());
       } catch (error) {
-        console.error('verification queue alert:', error instanceof Error ? error.message : error);
+        logger.error({ event: 'super_admin.queue_alert_failed', ...errorFields(error) });
       }
     })();
   }, CHECK_EVERY_MS);
