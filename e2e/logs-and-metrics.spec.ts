@@ -228,3 +228,24 @@ test("[OPERATOR] the app's own lines written while serving a request carry its i
     await stopInstance(broken);
   }
 });
+
+test('[OPERATOR] a METRICS_PORT that cannot be used stops the server with exit code 1 and a line naming it', async () => {
+  const appPort = await freePort();
+  for (const [value, says] of [
+    ['9x', /METRICS_PORT must be a port number/],
+    [String(appPort), /METRICS_PORT must differ from PORT/],
+    [String(instance.metricsPort), /EADDRINUSE/],
+  ] as const) {
+    const child = spawn(process.execPath, ['server.mjs'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', DATABASE_URL: E2E_DATABASE_URL, NEXTAUTH_SECRET: E2E_SECRET, MAIL_WORKER: 'off', METRICS_PORT: value },
+    });
+    let stdout = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code, value).toBe(1);
+    const fatal = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine).find((line) => line.level === 60);
+    expect(JSON.stringify(fatal), value).toMatch(says);
+  }
+});

@@ -16,7 +16,15 @@ export function metricsSettings(env = process.env, appPort = Number(env.PORT ?? 
 
 /** Serves GET /metrics when METRICS_PORT is set; answers nothing else. */
 export function startMetricsServer(appPort) {
-  const settings = metricsSettings(process.env, appPort);
+  let settings;
+  try {
+    settings = metricsSettings(process.env, appPort);
+  } catch (error) {
+    // Exit explicitly: Next.js's handler of uncaught exceptions only logs them, and the process
+    // would then end with 0, as if all were well.
+    logger.fatal({ event: 'metrics.settings_invalid', message: error.message });
+    process.exit(1);
+  }
   if (!settings) return null;
   const server = createServer(async (request, response) => {
     const pathname = (request.url ?? '/').split('?')[0];
