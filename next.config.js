@@ -22,6 +22,9 @@ const nextConfig = {
   // Content-Security-Policy (per-request pages get a nonce in proxy.ts).
   cacheHandler: fileURLToPath(new URL('./lib/security/prerendered-page-cache.mjs', import.meta.url)),
   reactStrictMode: true,
+  // server.mjs and the app's code must count into one metrics registry (lib/observability/metrics.mjs):
+  // loaded from node_modules like pino, not bundled.
+  serverExternalPackages: ['prom-client'],
   async headers() {
     // Later entries override earlier ones for the same header.
     return [

@@ -9,6 +9,7 @@ import { strictTransportSecurity } from '@/lib/security/transport-security';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
 import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/maintenance/unavailable-page';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 /**
  * Routing decisions before any page, action or route runs, in this order: a state-changing
@@ -36,7 +37,7 @@ async function refuseCrossSite(request: NextRequest): Promise<Response | null> {
   try {
     await auditCrossSiteRefusal(clientIpFrom(request.headers), `${request.method} ${pathname}`, request.headers.get('origin'));
   } catch (error) {
-    console.error('cross-site refusal could not be audited', error);
+    logger.error({ event: 'proxy.cross_site_audit_failed', ...errorFields(error) });
   }
   const wantsJson = pathname.startsWith('/api/') || !(request.headers.get('accept') ?? '').includes('text/html');
   return wantsJson
@@ -65,7 +66,7 @@ async function unavailableAnswer(request: NextRequest): Promise<Response | null>
     window = await currentBlockingMaintenance();
   } catch (error) {
     // Without the database the app cannot work anyway; its own pages report that.
-    console.error('maintenance lookup failed', error);
+    logger.error({ event: 'proxy.maintenance_lookup_failed', ...errorFields(error) });
     return null;
   }
   if (!window) return null;

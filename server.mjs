@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import next from 'next';
 import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
+import { observeRequest } from './lib/observability/access-log.mjs';
+import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
+import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
@@ -18,6 +21,8 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
 const dev = process.argv.includes('--dev');
+// Next.js prints with console.*: its lines join the JSON log, so every line on stdout parses.
+routeConsoleToLog();
 
 // The pages everyone opens at once when sign-in breaks, sent from memory (see that module).
 const PAGES_SERVED_FROM_MEMORY = ['/help', '/'];
@@ -112,13 +117,14 @@ const pagesInMemory = createPagesInMemory({
 function serve(request, response) {
   const requestId = randomUUID();
   response.setHeader('X-Request-Id', requestId);
+  observeRequest(request, response, { requestId, clientIp: clientIp(request) });
   const refusal = edgeRefusal(request);
   if (refusal) return refuse(request, response, refusal);
   if (pagesInMemory.answer(request, response)) return;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
   applyScriptNonce(request, response);
-  handle(request, response);
+  runInRequestScope(requestId, () => handle(request, response));
 }
 
 const server = createServer(serve);
@@ -129,10 +135,13 @@ server.on('checkContinue', (request, response) => {
     response.writeContinue();
     return serve(request, response);
   }
-  response.setHeader('X-Request-Id', randomUUID());
+  const requestId = randomUUID();
+  response.setHeader('X-Request-Id', requestId);
+  observeRequest(request, response, { requestId, clientIp: clientIp(request) });
   refuse(request, response, refusal, { expectedContinue: true });
 });
 installGracefulShutdown(server);
+startMetricsServer(port);
 listen(server, port, hostname, async () => {
   // Next.js loads the app (and runs instrumentation.ts, which checks the environment and the
   // database) at its first request, not in prepare(): ask for the liveness probe, then decide.

@@ -2,6 +2,7 @@ import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type Lo
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
+import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
 // The one per-account failure counter and lock. Every pathway that checks a secret of the account
 // (sign-in, the current password of a change, a second-factor code, a passkey's signature) reserves
@@ -90,6 +91,7 @@ export async function clearFailures(
  */
 export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string): Promise<void> {
   if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
+  countAccountLock(reservation.lock.hardLock ? 'hard' : 'temporary', pathway);
   await recordAudit(tx, {
     ...audit,
     actorType: 'SYSTEM',

@@ -13,6 +13,7 @@ import {
   type VelocityKey,
 } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
+import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { checkRateLimit, consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
@@ -64,7 +65,7 @@ const NO_AGENCY = '~no-agency~';
 
 export async function signInAgencyUser(input: unknown, ip: string): Promise<SignInResult> {
   const parsed = agencySignInSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: 'BAD_INPUT' };
+  if (!parsed.success) return counted('agency', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
   const { providerCode, loginName, password } = parsed.data;
   const codeKey = normalizeKey(providerCode);
   const loginKey = normalizeKey(loginName);
@@ -102,12 +103,12 @@ export async function signInAgencyUser(input: unknown, ip: string): Promise<Sign
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip), agency };
-  return attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity);
+  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity));
 }
 
 export async function signInVendorAccount(input: unknown, ip: string): Promise<SignInResult> {
   const parsed = vendorSignInSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: 'BAD_INPUT' };
+  if (!parsed.success) return counted('vendor', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
   const account = await db().vendorAccount.findUnique({
     where: { emailKey: normalizeKey(parsed.data.email) },
     select: { id: true, active: true, passwordHash: true, lockedUntil: true, hardLockedAt: true, sessionVersion: true },
@@ -115,7 +116,26 @@ export async function signInVendorAccount(input: unknown, ip: string): Promise<S
   const candidate: Candidate | null = account
     ? { kind: 'vendor', ...account, policy: VENDOR_POLICY, temporaryPasswordExpiresAt: null, mustChangePassword: false }
     : null;
-  return attemptSignIn(candidate, parsed.data.password, ip, null, null);
+  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null));
+}
+
+/** How a password step ended, for the sign-in metric: finer than what the person is told (no enumeration there). */
+type SignInOutcome =
+  | 'success'
+  | 'wrong_password'
+  | 'unknown_account'
+  | 'disabled'
+  | 'locked'
+  | 'throttled'
+  | 'slowed'
+  | 'temporary_password_expired'
+  | 'bad_input';
+type Decided = { result: SignInResult; outcome: SignInOutcome };
+
+/** Every sign-in's password step is counted here, once, by how it was decided. */
+function counted(audience: 'agency' | 'vendor', { result, outcome }: Decided): SignInResult {
+  countSignIn(audience, 'password', outcome);
+  return result;
 }
 
 async function attemptSignIn(
@@ -124,7 +144,7 @@ async function attemptSignIn(
   ip: string,
   agencyId: string | null,
   velocity: Velocity,
-): Promise<SignInResult> {
+): Promise<Decided> {
   const audit = {
     actorType: candidate?.kind === 'vendor' ? 'VENDOR' : candidate ? 'USER' : 'ANONYMOUS',
     actorId: candidate?.id ?? null,
@@ -137,7 +157,7 @@ async function attemptSignIn(
 
   if ((await checkRateLimit(db(), addressRule, ip)).limited) {
     await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
-    return { ok: false, reason: 'THROTTLED' };
+    return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
 
   // Every attempt past the slowing does the same work, whatever the account: one transaction that counts it
@@ -167,9 +187,9 @@ async function attemptSignIn(
   }, ADDRESS_TURN);
   if (turn.throttled === 'address') {
     await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
-    return { ok: false, reason: 'THROTTLED' };
+    return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
-  if (turn.throttled === 'slowed') return { ok: false, reason: 'THROTTLED', retryAfterSeconds: turn.wait };
+  if (turn.throttled === 'slowed') return { result: { ok: false, reason: 'THROTTLED', retryAfterSeconds: turn.wait }, outcome: 'slowed' };
 
   // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
@@ -179,7 +199,13 @@ async function attemptSignIn(
   const verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
 
   if (!verified) {
-    const reason = !candidate ? 'unknown account' : !candidate.active ? 'account disabled' : reservation.counted ? 'wrong password' : 'account locked';
+    const [reason, outcome] = !candidate
+      ? (['unknown account', 'unknown_account'] as const)
+      : !candidate.active
+        ? (['account disabled', 'disabled'] as const)
+        : reservation.counted
+          ? (['wrong password', 'wrong_password'] as const)
+          : (['account locked', 'locked'] as const);
     await db().$transaction(async (tx) => {
       if (velocity) await recordVelocityFailure(tx, velocity.key);
       await recordAudit(tx, {
@@ -191,7 +217,7 @@ async function attemptSignIn(
       await auditLockSetBy(tx, reservation, audit, 'sign-in');
     });
     if (velocity) await checkSprayAlert(velocity.agency, velocity.key);
-    return { ok: false, reason: 'INVALID' };
+    return { result: { ok: false, reason: 'INVALID' }, outcome };
   }
 
   const account = candidate!;
@@ -213,7 +239,7 @@ async function attemptSignIn(
         details: { reason: 'temporary password expired' },
       });
     }, ADDRESS_TURN);
-    return { ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' };
+    return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' }, outcome: 'temporary_password_expired' };
   }
 
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
@@ -236,5 +262,5 @@ async function attemptSignIn(
     });
     return session.id;
   }, ADDRESS_TURN);
-  return { ok: true, sessionId };
+  return { result: { ok: true, sessionId }, outcome: 'success' };
 }

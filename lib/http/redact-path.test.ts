@@ -1,15 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { redactPath } from '@/lib/http/redact-path';
+import { redactPath } from '@/lib/http/redact-path.mjs';
 
 describe('redactPath', () => {
   it.each([
     ['/reset/abcDEF123_-', '/reset/[redacted]'],
     ['/reset/abc?x=1', '/reset/[redacted]?x=1'],
+    ['/reset/abc/', '/reset/[redacted]/'],
     ['/super-admin-reset/cancel/tok3n', '/super-admin-reset/cancel/[redacted]'],
     ['/status/unsubscribe?s=1&t=secret', '/status/unsubscribe?s=1&t=[redacted]'],
     ['/status/subscribe/confirm?t=secret&s=2', '/status/subscribe/confirm?t=[redacted]&s=2'],
+    ['/status/unsubscribe?T=secret&token=two&t=three', '/status/unsubscribe?T=[redacted]&token=[redacted]&t=[redacted]'],
+    ['/super-admin-reset/status?reference=REF123', '/super-admin-reset/status?reference=[redacted]'],
     ['/help', '/help'],
+    ['/help?tab=1', '/help?tab=1'],
   ])('%s → %s', (path, expected) => {
     expect(redactPath(path)).toBe(expected);
+  });
+
+  // Requests no browser sends from a mail link, but a client may: the token must not survive any of them.
+  it.each([
+    '/%72eset/SECRETTOKEN',
+    '/RESET/SECRETTOKEN',
+    '//reset/SECRETTOKEN',
+    '/reset//SECRETTOKEN',
+    '/super-admin-reset//cancel/SECRETTOKEN',
+    '/super-admin-reset/%63ancel/SECRETTOKEN',
+    '/status/unsubscribe?%74=SECRETTOKEN',
+    '/status/unsubscribe?s=1&%54oken=SECRETTOKEN',
+    '/status/unsubscribe?t+=SECRETTOKEN',
+    '/reset/SECRET%TOKEN',
+    'http://127.0.0.1:3000/reset/SECRETTOKEN',
+    'http://127.0.0.1:3000//super-admin-reset/cancel/SECRETTOKEN?t=SECRET',
+  ])('%s loses its token', (path) => {
+    expect(redactPath(path)).not.toContain('SECRET');
   });
 });

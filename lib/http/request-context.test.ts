@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clientIpFrom, currentRequestContext, logRequestError, REQUEST_ID_HEADER, requestIdFrom } from '@/lib/http/request-context';
+import { logger } from '@/lib/observability/logger.mjs';
 
 describe('request context', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -25,12 +26,12 @@ describe('request context', () => {
 
   it('is null outside a request, and log lines then name none', async () => {
     expect(await currentRequestContext()).toBeNull();
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => {});
     await logRequestError('round failed', new Error('boom'));
     await logRequestError('lookup failed', 'cause', 'req-42');
     expect(error.mock.calls).toEqual([
-      ['round failed', new Error('boom')],
-      ['lookup failed [request req-42]', 'cause'],
+      [{ event: 'request.error', where: 'round failed', error: expect.objectContaining({ type: 'Error', message: 'boom' }) }],
+      [{ event: 'request.error', where: 'lookup failed', requestId: 'req-42', error: { message: 'cause' } }],
     ]);
   });
 });

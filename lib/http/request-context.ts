@@ -1,3 +1,4 @@
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 // server.mjs overwrites these private headers on every request, whatever a client sent, so
 // the app may believe them: the address it trusts (the TCP peer, or the hop TRUSTED_PROXY_HOPS
@@ -52,5 +53,5 @@ export async function currentRequestContext(): Promise<RequestContext | null> {
 /** An error log line that names the request it happened in, when there is one. */
 export async function logRequestError(message: string, error: unknown, requestId?: string | null): Promise<void> {
   const id = requestId === undefined ? (await currentRequestContext())?.requestId : requestId;
-  console.error(id ? `${message} [request ${id}]` : message, error);
+  logger.error({ event: 'request.error', where: message, ...(id && { requestId: id }), ...errorFields(error) });
 }

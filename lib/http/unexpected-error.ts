@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 // Codes and messages that mean "the database cannot be reached or is busy", from Prisma,
 // better-sqlite3, pg and Node's sockets. Such a failure changed nothing and is worth retrying.
@@ -33,7 +34,7 @@ export type Apology = { status: 500 | 503; reference: string; message: string };
 export function apologize(where: string, error: unknown, requestId: string | null): Apology {
   const reference = requestId ?? randomBytes(6).toString('hex');
   const unavailable = isDatabaseUnavailable(error);
-  console.error(`${where} failed (reference ${reference}${unavailable ? ', database unavailable' : ''})`, error);
+  logger.error({ event: 'request.unexpected_error', where, reference, databaseUnavailable: unavailable, ...errorFields(error) });
   return unavailable
     ? {
         status: 503,

@@ -2,6 +2,7 @@ import { config } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { createConfiguredTransport } from '@/lib/mail/transport';
 import { LEASE_MS, startDeliveryLoop } from '@/lib/mail/worker';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 const holder = globalThis as { portalMailWorker?: () => Promise<void>; portalMailRoundAt?: number };
 
@@ -10,7 +11,7 @@ export function startServerMailWorker(): void {
   const transport = createConfiguredTransport();
   const stop = startDeliveryLoop(db(), transport, {
     intervalMs: config().MAIL_POLL_MS,
-    onError: (error) => console.error('mail worker: delivery round failed:', error instanceof Error ? error.message : error),
+    onError: (error) => logger.error({ event: 'mail.delivery_round_failed', ...errorFields(error) }),
     onRound: () => {
       holder.portalMailRoundAt = Date.now();
     },

@@ -6,6 +6,7 @@ import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscrip
 import { removeExpiredChallenges } from '@/lib/mfa/webauthn';
 import { runHousekeeping, type PruneReport } from '@/lib/housekeeping/prune-expired-rows';
 import { isStopping } from '@/lib/runtime/stop-signal';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 const CHECK_EVERY_MS = 30_000;
 const holder = globalThis as { portalMaintenanceAnnouncer?: NodeJS.Timeout; portalStatusRound?: Promise<void> };
@@ -44,17 +45,17 @@ export function startMaintenanceAnnouncer(): void {
       try {
         await runStatusRound(db());
       } catch (error) {
-        console.error('maintenance announcer:', error instanceof Error ? error.message : error);
+        logger.error({ event: 'status.round_failed', ...errorFields(error) });
       }
       try {
         if (!isStopping()) await alertQueueHealth(db());
       } catch (error) {
-        console.error('verification queue alert:', error instanceof Error ? error.message : error);
+        logger.error({ event: 'super_admin.queue_alert_failed', ...errorFields(error) });
       }
       try {
         await removeExpiredChallenges();
       } catch (error) {
-        console.error('passkey challenges:', error instanceof Error ? error.message : error);
+        logger.error({ event: 'mfa.challenge_cleanup_failed', ...errorFields(error) });
       }
     })().finally(() => {
       holder.portalStatusRound = undefined;

@@ -9,6 +9,7 @@ import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
+import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { checkRateLimit, consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
 
 // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the
@@ -47,6 +48,12 @@ async function appCodesRefused(actor: Actor): Promise<boolean> {
  * session's cookie can never be replayed as a full session; once locked, the pending session ends too.
  */
 async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string): Promise<VerifyOutcome> {
+  const outcome = await checkSecondFactor(actor, proof, ip);
+  countSignIn(ownerOf(actor).kind === 'vendor' ? 'vendor' : 'agency', 'second_factor', outcome.ok ? 'success' : outcome.reason.toLowerCase());
+  return outcome;
+}
+
+async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: string): Promise<VerifyOutcome> {
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);

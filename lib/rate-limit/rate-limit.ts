@@ -1,4 +1,5 @@
 import type { Db, Tx } from '@/lib/db/client';
+import { countRateLimitRefusal } from '@/lib/observability/metrics.mjs';
 
 /** A client or a transaction: a limit may be counted inside the change it guards. */
 type Counter = Pick<Db | Tx, 'rateLimitBucket'>;
@@ -92,7 +93,10 @@ export async function consumeRateLimit(database: Counter, rule: RateLimitRule, s
   const now = new Date();
   const windowOpenedAfter = new Date(now.getTime() - rule.windowMs);
   const bucket = (await countInWindow(database, key, windowOpenedAfter)) ?? (await openWindow(database, key, now, windowOpenedAfter));
-  return { ...stateOf(rule, bucket, now), limited: bucket.count > rule.limit };
+  const limited = bucket.count > rule.limit;
+  // Labelled by the rule's name, never the subject (an address, an account): a fixed set of values.
+  if (limited) countRateLimitRefusal(rule.name);
+  return { ...stateOf(rule, bucket, now), limited };
 }
 
 /** Gives back one event counted in advance (a sign-in counted before its password turned out right). */

@@ -2,6 +2,7 @@ import { after } from 'next/server';
 import { db } from '@/lib/db/client';
 import { trackBackgroundWork } from '@/lib/runtime/stop-signal';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 /**
  * Sends queued alerts on once the response has gone: 10,000 subscribers take seconds to write to
@@ -16,7 +17,8 @@ export function fanOutAfterResponse(): void {
         try {
           await runStatusAlertFanOuts(db());
         } catch (error) {
-          console.error('status alert fan-out failed; the announcer will retry:', error instanceof Error ? error.message : error);
+          // The announcer of any instance picks it up within 30 s.
+          logger.error({ event: 'status.fan_out_failed', ...errorFields(error) });
         }
       })(),
     ),

@@ -6,6 +6,7 @@ import { statusAlertMail, type StatusAlertContent } from '@/lib/mail/templates/s
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { unsubscribePath } from '@/lib/status/subscription-token';
 import { statusAlertContent, type StatusAlertEvent } from '@/lib/status/status-alert-content';
+import { logger } from '@/lib/observability/logger.mjs';
 
 /** Subscribers written to the outbox per transaction: short transactions, bounded memory. */
 export const FAN_OUT_BATCH_SIZE = 500;
@@ -50,7 +51,7 @@ export async function runStatusAlertFanOuts(database: Db, clock: Clock = () => n
       }
       const outcome = await queueNextBatch(database, lease, clock);
       queued += outcome.queued;
-      if (outcome.next === 'lease-lost') console.warn(`status alert fan-out ${lease.id}: taken over by another instance`);
+      if (outcome.next === 'lease-lost') logger.warn({ event: 'status.fan_out_lease_lost', fanOutId: lease.id });
       if (typeof outcome.next === 'string') break;
       lease = outcome.next;
     }

@@ -31,6 +31,7 @@ import {
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { databaseKind, type DatabaseKind } from '@/lib/db/kind';
 import { migrationNames, migrationsDir } from '@/lib/db/pending-migrations.mjs';
+import { logger } from '@/lib/observability/logger.mjs';
 
 export { databaseKind, migrationsDir, type DatabaseKind };
 
@@ -60,7 +61,7 @@ function loadEngineModule(): Promise<EngineModule> {
     (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
       set_message: (message: string) => {
         lastPanic = message;
-        console.error(`schema engine panic: ${message}`);
+        logger.error({ event: 'db.schema_engine_panic', message });
       },
     };
     const bg = await import('@prisma/schema-engine-wasm/schema_engine_bg');

@@ -14,6 +14,7 @@ import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { logger } from '@/lib/observability/logger.mjs';
 
 const PASSWORD = 'granite willow ocean falcon';
 const IP = '192.0.2.10';
@@ -60,6 +61,12 @@ beforeEach(() => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
       consoleOutput.push(args.map(String).join(' '));
+    });
+  }
+  // The app logs through pino (to stdout, not console): what it hands the logger counts too.
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const) {
+    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
+      consoleOutput.push(JSON.stringify(args));
     });
   }
 });

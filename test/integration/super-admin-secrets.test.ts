@@ -20,6 +20,7 @@ import {
   tokenMailedTo,
   vendorActor,
 } from './super-admin-fixtures';
+import { logger } from '@/lib/observability/logger.mjs';
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 let consoleOutput: string[] = [];
@@ -29,6 +30,12 @@ beforeEach(() => {
   for (const method of CONSOLE_METHODS) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
       consoleOutput.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg))).join(' '));
+    });
+  }
+  // The app logs through pino (to stdout, not console): what it hands the logger counts too.
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const) {
+    vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
+      consoleOutput.push(JSON.stringify(args));
     });
   }
 });

@@ -1,0 +1,2 @@
+/** A request path fit for a log line: link tokens replaced with a placeholder. */
+export declare function redactPath(path: string): string;

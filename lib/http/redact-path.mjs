@@ -1,0 +1,45 @@
+// Paths that carry a secret (single-use links) and query values that do: never logged as they are.
+// Matched on the decoded path, in any case and with any run of slashes, so `/%72eset/<token>`,
+// `//reset/<token>` or `/RESET/<token>` cannot carry a token into a log line either.
+const SECRET_SEGMENTS = /^(\/+(?:reset|super-admin-reset\/+cancel))\/+[^/]+/i;
+// `reference` leads to a super-admin request's state: a lookup secret as much as a token.
+const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference']);
+
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `GET http://host/reset/<token>` (absolute form) names the same page as `GET /reset/<token>`. */
+function originForm(target) {
+  if (target.startsWith('/')) return target;
+  try {
+    const url = new URL(target);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return target;
+  }
+}
+
+/** A request path fit for a log line: link tokens replaced with a placeholder. */
+export function redactPath(target) {
+  const path = originForm(target);
+  const queryAt = path.indexOf('?');
+  const pathname = queryAt === -1 ? path : path.slice(0, queryAt);
+  const query = queryAt === -1 ? null : path.slice(queryAt + 1);
+  const plainPath = decoded(pathname);
+  const safePath = SECRET_SEGMENTS.test(plainPath) ? plainPath.replace(SECRET_SEGMENTS, '$1/[redacted]') : pathname;
+  if (query === null) return safePath;
+  const safeQuery = query
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const key = equals === -1 ? pair : pair.slice(0, equals);
+      return equals !== -1 && SECRET_QUERY_KEYS.has(decoded(key.replace(/\+/g, ' ')).trim().toLowerCase()) ? `${key}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${safePath}?${safeQuery}`;
+}

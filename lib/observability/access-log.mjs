@@ -1,0 +1,37 @@
+// One access line and one duration sample per request, written once its answer is sent (or the
+// client went away first), whichever way server.mjs answered it.
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { redactPath } from '../http/redact-path.mjs';
+import { logger } from './logger.mjs';
+import { observeRequestDuration } from './metrics.mjs';
+import { createRouteLabeler } from './route-label.mjs';
+
+const routeLabel = createRouteLabeler(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.next/routes-manifest.json'));
+
+/**
+ * Watches one request to its end. `requestId` and `clientIp` are the ones server.mjs stamped for
+ * the app (and audit records) to read, so a line leads to the records and the other way round.
+ */
+export function observeRequest(request, response, { requestId, clientIp }) {
+  const started = performance.now();
+  response.once('close', () => {
+    const seconds = (performance.now() - started) / 1000;
+    const target = request.url ?? '/';
+    const route = routeLabel(target);
+    observeRequestDuration(request.method ?? 'OTHER', route, response.statusCode, seconds);
+    logger.info({
+      event: 'http.request',
+      requestId,
+      method: request.method,
+      path: redactPath(target),
+      route,
+      status: response.statusCode,
+      durationMs: Math.round(seconds * 10_000) / 10,
+      clientIp,
+      // The client went away before the whole answer was sent.
+      ...(!response.writableFinished && { aborted: true }),
+    });
+  });
+}

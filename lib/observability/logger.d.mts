@@ -1,0 +1,7 @@
+import type { Logger } from 'pino';
+
+export declare const logger: Logger;
+export declare function runInRequestScope<T>(requestId: string, run: () => T): T;
+export declare function runOutsideRequests<T>(run: () => T): T;
+export declare function errorFields(error: unknown): { error: { type?: string; code?: unknown; message: string; stack?: string } };
+export declare function routeConsoleToLog(): void;

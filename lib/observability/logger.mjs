@@ -1,0 +1,85 @@
+// The one logger: JSON lines on stdout (pino), each line written while serving a request carrying
+// that request's id. server.mjs loads this module itself and Next.js bundles its own copy for the
+// app's code, so the logger and the request scope live on globalThis: both copies share them.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { format, stripVTControlCharacters } from 'node:util';
+import pino from 'pino';
+
+const HOLDER = Symbol.for('portal.observability.logger');
+
+// Field names that hold a secret in an event or one level down: never written, even if a future
+// caller passes one by mistake. `code` (a second-factor code) only at the top:
+// `error.code` is an error's kind (P1001, ECONNREFUSED), which the person on call needs.
+const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'secret', 'body', 'html', 'text', 'cookie', 'authorization'];
+const REDACTED_PATHS = ['code', ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`])];
+
+function isDevelopment() {
+  return process.argv.includes('--dev') || process.env.NODE_ENV === 'development';
+}
+
+function createLogger() {
+  /** @type {AsyncLocalStorage<{ requestId: string }>} */
+  const scope = new AsyncLocalStorage();
+  const options = {
+    level: process.env.LOG_LEVEL || 'info',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // The caller's own fields win: the access line names its request explicitly.
+    mixin: () => {
+      const store = scope.getStore();
+      return store ? { requestId: store.requestId } : {};
+    },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  // Readable lines for a person at a terminal, and only there: production always writes JSON.
+  // pino-pretty is a development dependency, absent from a production install, so it is required
+  // only here (through getBuiltinModule: Next.js also compiles this file for the edge runtime,
+  // which has no node:module).
+  const destination = isDevelopment()
+    ? process.getBuiltinModule('node:module').createRequire(import.meta.url)('pino-pretty')({
+        sync: true,
+        singleLine: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        messageFormat: '{event}',
+        ignore: 'pid,hostname,event',
+      })
+    : pino.destination({ fd: 1, sync: true });
+  return { logger: pino(options, destination), scope };
+}
+
+/** @type {{ logger: import('pino').Logger; scope: AsyncLocalStorage<{ requestId: string }> }} */
+const shared = (globalThis[HOLDER] ??= createLogger());
+
+export const logger = shared.logger;
+
+const CONSOLE_LEVELS = { debug: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error' };
+
+/**
+ * Makes what Next.js and libraries print with console.* JSON lines too (event `console`), so every
+ * line on stdout parses. Called by server.mjs only: scripts that print for people keep their console.
+ */
+export function routeConsoleToLog() {
+  for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
+    console[method] = (...args) => shared.logger[level]({ event: 'console', message: stripVTControlCharacters(format(...args)) });
+  }
+}
+
+/** Runs the handling of one request so that every line it logs, however deep, names the request. */
+export function runInRequestScope(requestId, run) {
+  return shared.scope.run({ requestId }, run);
+}
+
+/** Starts work that outlives any request (timers, loops) without a request's id on its lines. */
+export function runOutsideRequests(run) {
+  return shared.scope.exit(run);
+}
+
+/**
+ * The error fields of a log line: kind, code, message and stack, never the error's other
+ * properties (a driver error may carry a query's values). Under `error`, not pino's `err`,
+ * whose serializer copies every property.
+ */
+export function errorFields(error) {
+  if (!(error instanceof Error)) return { error: { message: String(error) } };
+  const { code } = /** @type {{ code?: unknown }} */ (error);
+  return { error: { type: error.name, ...(code !== undefined && { code }), message: error.message, stack: error.stack } };
+}

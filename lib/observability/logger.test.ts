@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const LOGGER = path.resolve(import.meta.dirname, 'logger.mjs');
+
+// The logger writes to the process's stdout (fd 1): each case runs in a process of its own and reads it back.
+async function linesFrom(script: string, env: Record<string, string> = {}): Promise<string[]> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `import { logger, runInRequestScope, runOutsideRequests, errorFields } from ${JSON.stringify(LOGGER)};\n${script}`], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
+  });
+  return stdout.split('\n').filter(Boolean);
+}
+
+describe('logger', () => {
+  it('writes one JSON object per line, with its event, level and time', async () => {
+    const [line] = await linesFrom(`logger.info({ event: 'test.event', count: 2 });`);
+    const entry = JSON.parse(line!);
+    expect(entry).toMatchObject({ event: 'test.event', count: 2, level: 30 });
+    expect(new Date(entry.time).toISOString()).toBe(entry.time);
+  });
+
+  it('names the request on every line written while serving it, however deep, and on none outside', async () => {
+    const lines = await linesFrom(`
+      runInRequestScope('req-1', async () => {
+        logger.info({ event: 'inside' });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        logger.info({ event: 'after-await' });
+        runOutsideRequests(() => setTimeout(() => logger.info({ event: 'timer-started-outside' }), 1));
+      });
+      logger.info({ event: 'outside' });`);
+    const byEvent = Object.fromEntries(lines.map((line) => JSON.parse(line)).map((entry) => [entry.event, entry]));
+    expect(byEvent.inside.requestId).toBe('req-1');
+    expect(byEvent['after-await'].requestId).toBe('req-1');
+    expect(byEvent.outside.requestId).toBeUndefined();
+    expect(byEvent['timer-started-outside'].requestId).toBeUndefined();
+  });
+
+  it('never writes a secret passed under a secret field name, at the top or one level down', async () => {
+    const [line] = await linesFrom(`logger.info({ event: 'oops', password: 'hunter2-pw', token: 'tok-123', code: '123456', mail: { body: 'link tok-456', text: 'tok-789' } });`);
+    expect(line).not.toMatch(/hunter2|tok-|123456/);
+    expect(JSON.parse(line!)).toMatchObject({ event: 'oops', password: '[redacted]', code: '[redacted]', mail: { body: '[redacted]' } });
+  });
+
+  it("logs an error's kind, code and message, not the properties a driver hangs on it", async () => {
+    const [line] = await linesFrom(`
+      const error = Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED', query: { passwordHash: 'argon-secret' } });
+      logger.error({ event: 'failed', ...errorFields(error) });`);
+    const entry = JSON.parse(line!);
+    expect(entry.error).toMatchObject({ type: 'Error', code: 'ECONNREFUSED', message: 'connection refused' });
+    expect(line).not.toContain('argon-secret');
+  });
+
+  it('follows LOG_LEVEL', async () => {
+    const lines = await linesFrom(`logger.info({ event: 'chatty' }); logger.warn({ event: 'worth-knowing' });`, { LOG_LEVEL: 'warn' });
+    expect(lines.map((line) => JSON.parse(line).event)).toEqual(['worth-knowing']);
+  });
+
+  it('writes readable lines in development only', async () => {
+    const lines = await linesFrom(`logger.info({ event: 'dev.event', count: 2 });`, { NODE_ENV: 'development' });
+    expect(lines).toHaveLength(1);
+    expect(() => JSON.parse(lines[0]!)).toThrow();
+    expect(lines[0]).toMatch(/INFO.*dev\.event.*"count":2/);
+  });
+});
+
+describe('console routed to the log (server.mjs)', () => {
+  it('turns what libraries print into JSON lines, at their level, without colour codes', async () => {
+    const lines = await linesFrom(`
+      const { routeConsoleToLog } = await import(${JSON.stringify(LOGGER)});
+      routeConsoleToLog();
+      console.log('\\u001b[32m✓\\u001b[39m Ready in %d ms', 12);
+      console.error(new Error('boom'));
+      runInRequestScope('req-9', () => console.warn('inside'));`);
+    const entries = lines.map((line) => JSON.parse(line));
+    expect(entries[0]).toMatchObject({ event: 'console', level: 30, message: '✓ Ready in 12 ms' });
+    expect(entries[1]).toMatchObject({ event: 'console', level: 50 });
+    expect(entries[1].message).toMatch(/^Error: boom/);
+    expect(entries[2]).toMatchObject({ event: 'console', level: 40, message: 'inside', requestId: 'req-9' });
+  });
+});

@@ -1,0 +1,1 @@
+export declare function createRouteLabeler(manifestPath: string): (url: string) => string;
