@@ -8,7 +8,14 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { AgencyPolicy } from '@/lib/policy/agency-policy';
 import { updatePolicyAction } from './actions';
 
-type NumberSetting = { name: Exclude<keyof AgencyPolicy, 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff' | 'requirePasskeyForAdmins' | 'timeZone'>; label: string; hint: string };
+const SWITCHES = [
+  { name: 'onlySuperAdminsResetAdmins', label: 'Only super administrators may reset an administrator’s password' },
+  { name: 'requireSecondFactorForAllStaff', label: 'Every staff member must set up a second factor (administrators always must)' },
+  { name: 'requirePasskeyForAdmins', label: 'Administrators must sign in with a passkey (an authenticator-app code alone is no longer enough)' },
+] as const;
+type Switch = (typeof SWITCHES)[number]['name'];
+
+type NumberSetting = { name: Exclude<keyof AgencyPolicy, Switch | 'timeZone'>; label: string; hint: string };
 
 export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPolicy; settings: NumberSetting[]; timeZones: string[] }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(updatePolicyAction, { ok: false });
@@ -16,7 +23,7 @@ export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPoli
   // After saving: the saved values; after a refusal: what was typed; before either: the page's.
   const values = state.values;
   const number = (name: NumberSetting['name']) => values?.[name] ?? String(policy[name]);
-  const checked = (name: 'onlySuperAdminsResetAdmins' | 'requireSecondFactorForAllStaff' | 'requirePasskeyForAdmins') => (values ? values[name] !== undefined : policy[name]);
+  const checked = (name: Switch) => (values ? values[name] !== undefined : policy[name]);
   return (
     // `key` re-mounts the fields with those values (React resets a form after its action).
     <form action={formAction} noValidate key={JSON.stringify(values ?? {})}>
@@ -25,21 +32,9 @@ export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPoli
       {settings.map((setting) => (
         <Field key={setting.name} name={setting.name} label={setting.label} hint={setting.hint} type="number" inputMode="numeric" defaultValue={number(setting.name)} errors={errors[setting.name]} style={{ maxWidth: '8rem' }} />
       ))}
-      <CheckboxField name="onlySuperAdminsResetAdmins" value="on" label="Only super administrators may reset an administrator’s password" defaultChecked={checked('onlySuperAdminsResetAdmins')} errors={errors.onlySuperAdminsResetAdmins} />
-      <CheckboxField
-        name="requireSecondFactorForAllStaff"
-        value="on"
-        label="Every staff member must set up a second factor (administrators always must)"
-        defaultChecked={checked('requireSecondFactorForAllStaff')}
-        errors={errors.requireSecondFactorForAllStaff}
-      />
-      <CheckboxField
-        name="requirePasskeyForAdmins"
-        value="on"
-        label="Administrators must sign in with a passkey (an authenticator-app code alone is no longer enough)"
-        defaultChecked={checked('requirePasskeyForAdmins')}
-        errors={errors.requirePasskeyForAdmins}
-      />
+      {SWITCHES.map(({ name, label }) => (
+        <CheckboxField key={name} name={name} value="on" label={label} defaultChecked={checked(name)} errors={errors[name]} />
+      ))}
       <SelectField
         name="timeZone"
         label="Time zone"
