@@ -8,6 +8,7 @@ import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-as
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { checkRateLimit, consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { countSignIn } from '@/lib/observability/metrics.mjs';
 
 export const passkeySignInSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: z.string().max(2048).optional() });
 
@@ -57,6 +58,12 @@ async function accountOf(kind: 'agency' | 'vendor', passkey: { userId: string | 
  * at /login finds no account), and only when it names the account it was made for.
  */
 export async function signInWithPasskey(kind: 'agency' | 'vendor', text: string, ip: string): Promise<SignInResult> {
+  const result = await decidePasskeySignIn(kind, text, ip);
+  countSignIn(kind, 'passkey', result.ok ? 'success' : result.reason.toLowerCase());
+  return result;
+}
+
+async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: string): Promise<SignInResult> {
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   const anonymous = { actorType: 'ANONYMOUS', actorId: null, agencyId: null, targetType: null, targetId: null, ip } as const;
   if ((await checkRateLimit(db(), addressRule, ip)).limited) {

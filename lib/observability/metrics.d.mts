@@ -1,5 +1,5 @@
 export type SignInAudience = 'agency' | 'vendor';
-export type SignInStep = 'password' | 'second_factor';
+export type SignInStep = 'password' | 'second_factor' | 'passkey';
 export type DatabaseFigures = {
   outboxPending: number;
   outboxDead: number;

@@ -29,7 +29,7 @@ function createMetrics() {
 
   const signIns = new client.Counter({
     name: 'portal_sign_ins_total',
-    help: 'Sign-in attempts by audience (agency, vendor), step (password, second_factor) and outcome.',
+    help: 'Sign-in attempts by audience (agency, vendor), step (password, second_factor, passkey) and outcome.',
     labelNames: ['audience', 'step', 'outcome'],
     registers,
   });
