@@ -57,19 +57,17 @@ describe('verifyDummy', () => {
   it('is always false and costs about one real verify', async () => {
     const stored = await hashPassword('violet kettle harbour');
     await verifyDummy('warm up'); // the dummy hash is made on first use
-    // Medians of several runs, and a loose bound: only a missing argon2 run (~10x faster) fails it.
-    const median = async (run: () => Promise<unknown>) => {
-      const times: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const started = performance.now();
-        await run();
-        times.push(performance.now() - started);
-      }
-      return times.sort((a, b) => a - b)[2]!;
+    // CPU time, not wall time: a busy machine stretches the wait, not the work. argon2 runs on
+    // libuv's threads, which process.cpuUsage counts. A missing argon2 run (~100x less) fails it.
+    const cpuOf = async (run: () => Promise<unknown>) => {
+      const before = process.cpuUsage();
+      for (let i = 0; i < 5; i++) await run();
+      const spent = process.cpuUsage(before);
+      return spent.user + spent.system;
     };
     expect(await verifyDummy('violet kettle harbour')).toBe(false);
-    const dummy = await median(() => verifyDummy('violet kettle harbour'));
-    const real = await median(() => verifyPassword(stored, 'violet kettle harbour'));
+    const dummy = await cpuOf(() => verifyDummy('violet kettle harbour'));
+    const real = await cpuOf(() => verifyPassword(stored, 'violet kettle harbour'));
     expect(dummy).toBeGreaterThan(real / 4);
   });
 });
