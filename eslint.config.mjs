@@ -7,6 +7,7 @@ import nextTypescript from 'eslint-config-next/typescript';
 const SHARED_LAYERS = [
   'lib/audit/**',
   'lib/config.ts',
+  'lib/crypto/**',
   'lib/db/**',
   'lib/format/**',
   'lib/http/**',
