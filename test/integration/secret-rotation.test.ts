@@ -224,6 +224,43 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     }
   });
 
+  it('secrets:reseal never brings back a body that a worker wiped after reading it (each write is conditional)', async () => {
+    const tag = uniqueSuffix();
+    const mails = Array.from({ length: 3 }, (_, i) => ({
+      template: 'rotation-wiped',
+      to: `wiped.${i}.${tag}@example.test`,
+      sensitive: true,
+      ...renderMail({ subject: `Wiped ${i}`, paragraphs: [`secret body ${i}`] }),
+    }));
+    await db().$transaction((tx) => enqueueMailBatch(tx, mails));
+    const ours = new Set(mails.map((m) => m.to));
+    // The worker delivers and wipes each message between the command's read and its write.
+    const outbox = db().outboxMessage;
+    const racing = new Proxy(db(), {
+      get(target, prop) {
+        if (prop === 'outboxMessage') {
+          return {
+            findMany: async (args: Parameters<typeof outbox.findMany>[0]) => {
+              const rows = await outbox.findMany({ ...args, select: { ...args!.select, toAddress: true } });
+              const wiped = rows.filter((row) => ours.has(row.toAddress)).map((row) => row.id);
+              await outbox.updateMany({ where: { id: { in: wiped } }, data: { status: 'SENT', textBody: WIPED, htmlBody: WIPED } });
+              return rows;
+            },
+            updateMany: (args: Parameters<typeof outbox.updateMany>[0]) => outbox.updateMany(args),
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await appStartedWith(ROTATED);
+    const { resealStoredSecrets } = await import('@/lib/secrets/reseal-stored-secrets');
+    const report = await resealStoredSecrets(racing, 'test');
+    expect(report.outboxBodies.unreadable).toEqual([]);
+    const rows = await db().outboxMessage.findMany({ where: { toAddress: { in: [...ours] } } });
+    expect(rows.map((row) => [row.textBody, row.htmlBody])).toEqual(mails.map(() => [WIPED, WIPED]));
+  });
+
   it('secrets:reseal while a worker delivers the same queue: every message goes out once, intact, and none is left sealed after delivery', async () => {
     const tag = uniqueSuffix();
     const mails = Array.from({ length: 150 }, (_, i) => ({
