@@ -1,14 +1,11 @@
 import { encode } from 'next-auth/jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadModulesWith, NEW_SECRET, OLD_SECRET, STRANGER_SECRET } from '@/test/support/secrets';
 
-const OLD = 'old-secret-that-is-long-enough-for-the-portal-0000001';
-const NEW = 'new-secret-that-is-long-enough-for-the-portal-0000002';
-const STRANGER = 'some-other-secret-long-enough-for-the-portal-0000003';
+const [OLD, NEW, STRANGER] = [OLD_SECRET, NEW_SECRET, STRANGER_SECRET];
 
 async function startedWith(current: string, previous?: string) {
-  vi.resetModules();
-  vi.stubEnv('NEXTAUTH_SECRET', current);
-  vi.stubEnv('NEXTAUTH_SECRET_PREVIOUS', previous);
+  await loadModulesWith(current, previous);
   return import('@/lib/auth/options');
 }
 

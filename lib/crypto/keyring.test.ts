@@ -1,22 +1,27 @@
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadModulesWith, NEW_SECRET, OLD_SECRET, STRANGER_SECRET } from '@/test/support/secrets';
 
-const OLD = 'old-secret-that-is-long-enough-for-the-portal-0000001';
-const NEW = 'new-secret-that-is-long-enough-for-the-portal-0000002';
-const STRANGER = 'some-other-secret-long-enough-for-the-portal-0000003';
+const OLD = OLD_SECRET;
+const NEW = NEW_SECRET;
+const STRANGER = STRANGER_SECRET;
 
 /** The keyring and the sealing helpers as a process started with these secrets sees them. */
 async function startedWith(current: string, previous?: string) {
+  await loadModulesWith(current, previous);
+  return {
+    keyring: await import('@/lib/crypto/keyring'),
+    mail: await import('@/lib/mail/seal'),
+    mfa: await import('@/lib/mfa/secret-box'),
+  };
+}
+
+/** The configuration as a process started with these secrets reads it (throws when it is invalid). */
+async function configWith(current: string, previous?: string) {
   vi.resetModules();
   vi.stubEnv('NEXTAUTH_SECRET', current);
   vi.stubEnv('NEXTAUTH_SECRET_PREVIOUS', previous);
-  return {
-    keyring: await import('@/lib/crypto/keyring'),
-    seal: await import('@/lib/crypto/seal'),
-    mail: await import('@/lib/mail/seal'),
-    mfa: await import('@/lib/mfa/secret-box'),
-    config: await import('@/lib/config'),
-  };
+  return (await import('@/lib/config')).config();
 }
 
 const PURPOSE = { salt: 'probe-salt', info: 'probe info' };
@@ -49,8 +54,9 @@ describe('keyring', () => {
   });
 
   it('refuses a previous secret equal to the current one, or too short, naming the key', async () => {
-    await expect(startedWith(NEW, NEW).then(({ config }) => config.config())).rejects.toThrow(/NEXTAUTH_SECRET_PREVIOUS: must differ/);
-    await expect(startedWith(NEW, 'short').then(({ config }) => config.config())).rejects.toThrow(/NEXTAUTH_SECRET_PREVIOUS: must be at least 32/);
+    await expect(configWith(NEW, NEW)).rejects.toThrow(/NEXTAUTH_SECRET_PREVIOUS: must differ/);
+    await expect(configWith(NEW, 'short')).rejects.toThrow(/NEXTAUTH_SECRET_PREVIOUS: must be at least 32/);
+    expect((await configWith(NEW, OLD)).NEXTAUTH_SECRET_PREVIOUS).toBe(OLD);
   });
 });
 

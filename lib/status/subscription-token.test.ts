@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadModulesWith, NEW_SECRET, OLD_SECRET, STRANGER_SECRET } from '@/test/support/secrets';
 
 beforeAll(() => {
   process.env.NEXTAUTH_SECRET ??= 'unit-test-secret-that-is-long-enough-000000000001';
@@ -52,15 +53,11 @@ describe('subscription links', () => {
 });
 
 describe('subscription links across a secret rotation', () => {
-  const OLD = 'old-secret-that-is-long-enough-for-the-portal-0000001';
-  const NEW = 'new-secret-that-is-long-enough-for-the-portal-0000002';
-  const STRANGER = 'some-other-secret-long-enough-for-the-portal-0000003';
+  const [OLD, NEW, STRANGER] = [OLD_SECRET, NEW_SECRET, STRANGER_SECRET];
   const ISSUED = 1_780_000_000;
 
   async function startedWith(current: string, previous?: string) {
-    vi.resetModules();
-    vi.stubEnv('NEXTAUTH_SECRET', current);
-    vi.stubEnv('NEXTAUTH_SECRET_PREVIOUS', previous);
+    await loadModulesWith(current, previous);
     return import('@/lib/status/subscription-token');
   }
   afterEach(() => {

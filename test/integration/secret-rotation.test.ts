@@ -15,6 +15,7 @@ import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { unsubscribePath } from '@/lib/status/subscription-token';
 import { approveRequest } from '@/lib/super-admin/approve-request';
 import { addTotpFactor, createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { loadModulesWith, NEW_SECRET, STRANGER_SECRET } from '../support/secrets';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { confirmedSubscribers } from './status-support';
 import { expectOk, NEW_PASSWORD, PASSWORD, someIp, vendorActor, verifiedRequest } from './super-admin-fixtures';
@@ -22,8 +23,8 @@ import { expectOk, NEW_PASSWORD, PASSWORD, someIp, vendorActor, verifiedRequest 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const OLD = process.env.NEXTAUTH_SECRET!;
-const NEW = 'rotated-secret-that-is-long-enough-for-the-portal-02';
-const STRANGER = 'a-third-secret-nobody-configured-long-enough-0000003';
+const NEW = NEW_SECRET;
+const STRANGER = STRANGER_SECRET;
 const WIPED = '[removed after delivery]';
 
 type Secrets = { current: string; previous?: string };
@@ -58,17 +59,13 @@ const loaded: Array<{ db(): { $disconnect(): Promise<void> } }> = [];
 
 /** The use cases as an app instance started with these secrets runs them. */
 async function appStartedWith(secrets: Secrets) {
-  vi.resetModules();
-  vi.stubEnv('NEXTAUTH_SECRET', secrets.current);
-  vi.stubEnv('NEXTAUTH_SECRET_PREVIOUS', secrets.previous);
+  await loadModulesWith(secrets.current, secrets.previous);
   const app = {
     ...(await import('@/lib/mfa/consume-second-factor')),
     ...(await import('@/lib/status/manage-subscription')),
     ...(await import('@/lib/password-reset/reset-password-with-link')),
     ...(await import('@/lib/mail/seal')),
   };
-  // Read now, while the environment says so: the configuration is read once, on first use.
-  (await import('@/lib/config')).config();
   loaded.push(await import('@/lib/db/client'));
   vi.unstubAllEnvs();
   return app;
