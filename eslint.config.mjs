@@ -7,6 +7,7 @@ import nextTypescript from 'eslint-config-next/typescript';
 const SHARED_LAYERS = [
   'lib/audit/**',
   'lib/config.ts',
+  'lib/crypto/**',
   'lib/db/**',
   'lib/format/**',
   'lib/http/**',
@@ -20,7 +21,7 @@ const SHARED_LAYERS = [
   'lib/validation/**',
   'components/ui/**',
 ];
-const FEATURES = ['admin', 'auth', 'help', 'maintenance', 'mfa', 'password-reset', 'status', 'super-admin', 'vendor'];
+const FEATURES = ['admin', 'auth', 'help', 'maintenance', 'mfa', 'password-reset', 'secrets', 'status', 'super-admin', 'vendor'];
 const featureImports = {
   group: [...FEATURES.flatMap((feature) => [`@/lib/${feature}`, `@/lib/${feature}/**`]), '@/app/**', '@/components/*/**', '!@/components/ui/**'],
   message: 'A shared layer must not know a feature: pass plain values down, or keep the code beside its feature.',

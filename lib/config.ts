@@ -9,6 +9,8 @@ const envSchema = z.object({
     .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), 'must start with file: (SQLite) or postgresql:// (PostgreSQL)'),
   APP_URL: z.url().default('http://localhost:3000'),
   NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  // The secret being rotated out: it still opens what it made and makes nothing (lib/crypto/keyring.ts).
+  NEXTAUTH_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -45,6 +47,10 @@ const checkedEnvSchema = envSchema
   .refine((env) => !(env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL), {
     path: ['SMTP_URL'],
     message: 'required when MAIL_TRANSPORT=smtp',
+  })
+  .refine((env) => !env.NEXTAUTH_SECRET_PREVIOUS || env.NEXTAUTH_SECRET_PREVIOUS !== env.NEXTAUTH_SECRET, {
+    path: ['NEXTAUTH_SECRET_PREVIOUS'],
+    message: 'must differ from NEXTAUTH_SECRET (it is the secret being rotated out)',
   });
 
 type Env = Record<string, string | undefined>;
@@ -97,6 +103,13 @@ export function authSecret(): string {
   // `next build` evaluates route modules without runtime secrets; nothing is signed then.
   if (process.env.NEXT_PHASE === 'phase-production-build') return 'build-time-placeholder-that-signs-nothing';
   throw new Error('Invalid environment:\n  NEXTAUTH_SECRET: required (npm run demo writes one to .env.local)');
+}
+
+/** The current secret, then the one being rotated out if set. Only lib/crypto/keyring.ts uses it. */
+export function authSecrets(): [string] | [string, string] {
+  const current = authSecret();
+  const previous = config().NEXTAUTH_SECRET_PREVIOUS;
+  return previous ? [current, previous] : [current];
 }
 
 /** Which transport delivers mail: SMTP when SMTP_URL is set, files otherwise. */

@@ -11,7 +11,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
 };
-const OPERATIONS = ['db:migrate', 'mail:worker', 'audit:verify', 'db:backup'];
+const OPERATIONS = ['db:migrate', 'mail:worker', 'audit:verify', 'db:backup', 'secrets:reseal'];
 
 function packageName(specifier: string): string {
   const parts = specifier.split('/');

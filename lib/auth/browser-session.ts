@@ -4,7 +4,7 @@ import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { authOptions, usesSecureCookies } from '@/lib/auth/options';
 import { endSession, SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
-import { authSecret } from '@/lib/config';
+import { signingSecret } from '@/lib/crypto/keyring';
 
 // next-auth's own cookie name, so getServerSession reads what we set.
 function sessionCookieName(): string {
@@ -14,7 +14,7 @@ function sessionCookieName(): string {
 /** Hands the browser a cookie for a server-side session that sign-in has just opened. */
 export async function startBrowserSession(sessionId: string, kind: 'agency' | 'vendor'): Promise<void> {
   const maxAge = SESSION_ABSOLUTE_MS / 1000;
-  const token = await encode({ token: { sid: sessionId, kind }, secret: authSecret(), maxAge });
+  const token = await encode({ token: { sid: sessionId, kind }, secret: signingSecret(), maxAge });
   (await cookies()).set(sessionCookieName(), token, {
     httpOnly: true,
     sameSite: 'lax',

@@ -1,7 +1,9 @@
 import 'server-only';
 import type { NextAuthOptions } from 'next-auth';
+import { decode, type JWT, type JWTDecodeParams } from 'next-auth/jwt';
 import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
-import { authSecret, config } from '@/lib/config';
+import { config } from '@/lib/config';
+import { signingSecret, verifyingSecrets } from '@/lib/crypto/keyring';
 
 /**
  * next-auth signs and reads the session cookie (a JWT carrying only the server-side session's
@@ -11,7 +13,8 @@ import { authSecret, config } from '@/lib/config';
  */
 export function authOptions(): NextAuthOptions {
   return {
-    secret: authSecret(),
+    secret: signingSecret(),
+    jwt: { decode: decodeSessionToken },
     useSecureCookies: usesSecureCookies(),
     session: { strategy: 'jwt', maxAge: SESSION_ABSOLUTE_MS / 1000 },
     providers: [],
@@ -23,6 +26,23 @@ export function authOptions(): NextAuthOptions {
       },
     },
   };
+}
+
+/**
+ * A cookie made before a rotation (under NEXTAUTH_SECRET_PREVIOUS) still opens. It is not made
+ * again under the new secret: getServerSession in server components and actions drops the cookie
+ * next-auth re-encodes, so such a session lasts until its own 12 h end, never longer.
+ */
+export async function decodeSessionToken(params: JWTDecodeParams): Promise<JWT | null> {
+  for (const secret of verifyingSecrets()) {
+    try {
+      const token = await decode({ ...params, secret });
+      if (token) return token;
+    } catch {
+      // Not this secret's token (or expired, or changed): the next secret, or no session.
+    }
+  }
+  return null;
 }
 
 /** Cookies marked Secure (and named __Secure-…) whenever the portal is served over https. */

@@ -1,29 +1,23 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { authSecret } from '@/lib/config';
+import { isSealedIn, resealIn, sealIn, unsealIn, type SealBox } from '@/lib/crypto/seal';
 
-// Mail that carries a secret (a reset link) waits in the outbox sealed with AES-256-GCM under
-// a key derived from NEXTAUTH_SECRET, so a database dump does not hand out working links.
-const PREFIX = 'sealed:v1:';
-
-function key(): Buffer {
-  return Buffer.from(hkdfSync('sha256', authSecret(), 'portal-outbox', 'outbox body sealing v1', 32));
-}
+// Mail that carries a secret (a reset link) waits in the outbox sealed, so a database dump does
+// not hand out working links. Salt and info are those of every body sealed so far.
+export const OUTBOX_BOX: SealBox = { prefix: 'sealed:v1:', salt: 'portal-outbox', info: 'outbox body sealing v1' };
 
 export function seal(plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key(), iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  return sealIn(OUTBOX_BOX, plain);
 }
 
+/** The body as sent: unsealed when sealed, as stored otherwise (messages without a secret). */
 export function unseal(stored: string): string {
-  if (!stored.startsWith(PREFIX)) return stored;
-  const raw = Buffer.from(stored.slice(PREFIX.length), 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', key(), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  return isSealed(stored) ? unsealIn(OUTBOX_BOX, stored) : stored;
 }
 
 export function isSealed(stored: string): boolean {
-  return stored.startsWith(PREFIX);
+  return isSealedIn(OUTBOX_BOX, stored);
+}
+
+/** A sealed body under the current key, or null when it needs nothing (already current, or not sealed). */
+export function resealBody(stored: string): string | null {
+  return isSealed(stored) ? resealIn(OUTBOX_BOX, stored) : null;
 }

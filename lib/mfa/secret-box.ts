@@ -1,26 +1,19 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { authSecret } from '@/lib/config';
+import { resealIn, sealIn, unsealIn, type SealBox } from '@/lib/crypto/seal';
 
 // TOTP secrets must be readable by the server (to compute codes), so they cannot be hashed:
-// they are sealed with AES-256-GCM under a key derived from NEXTAUTH_SECRET, so a database
-// dump alone does not hand out working authenticator seeds.
-const PREFIX = 'mfa:v1:';
-
-function key(): Buffer {
-  return Buffer.from(hkdfSync('sha256', authSecret(), 'portal-mfa', 'totp secret sealing v1', 32));
-}
+// they are sealed, so a database dump alone does not hand out working authenticator seeds.
+// Salt and info are those of every seed sealed so far.
+export const FACTOR_SECRET_BOX: SealBox = { prefix: 'mfa:v1:', salt: 'portal-mfa', info: 'totp secret sealing v1' };
 
 export function sealFactorSecret(plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key(), iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  return sealIn(FACTOR_SECRET_BOX, plain);
 }
 
 export function unsealFactorSecret(stored: string): string {
-  if (!stored.startsWith(PREFIX)) throw new Error('factor secret is not sealed');
-  const raw = Buffer.from(stored.slice(PREFIX.length), 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', key(), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  return unsealIn(FACTOR_SECRET_BOX, stored);
+}
+
+/** The seed sealed under the current key, or null when it already is. */
+export function resealFactorSecret(stored: string): string | null {
+  return resealIn(FACTOR_SECRET_BOX, stored);
 }

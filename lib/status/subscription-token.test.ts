@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadModulesWith, NEW_SECRET, OLD_SECRET, STRANGER_SECRET } from '@/test/support/secrets';
 
 beforeAll(() => {
   process.env.NEXTAUTH_SECRET ??= 'unit-test-secret-that-is-long-enough-000000000001';
@@ -48,5 +49,47 @@ describe('subscription links', () => {
     expect(confirmPath('sub_1', issued)).toBe(`/status/subscribe/confirm?s=sub_1&e=${e}&t=${confirmToken('sub_1', e)}`);
     expect(unsubscribePath('sub_1')).toBe(`/status/unsubscribe?s=sub_1&t=${unsubscribeToken('sub_1')}`);
     expect(unsubscribePath('sub_1')).toMatch(/^\/status\/unsubscribe\?s=sub_1&t=[\w-]{43}$/);
+  });
+});
+
+describe('subscription links across a secret rotation', () => {
+  const [OLD, NEW, STRANGER] = [OLD_SECRET, NEW_SECRET, STRANGER_SECRET];
+  const ISSUED = 1_780_000_000;
+
+  async function startedWith(current: string, previous?: string) {
+    await loadModulesWith(current, previous);
+    return import('@/lib/status/subscription-token');
+  }
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('links signed under the old secret still work after the rotation, for their own subscriber only', async () => {
+    const before = await startedWith(OLD);
+    const unsubscribe = before.unsubscribeToken('sub_1');
+    const confirm = before.confirmToken('sub_1', ISSUED);
+    const rotated = await startedWith(NEW, OLD);
+    expect(rotated.isValidUnsubscribeToken('sub_1', unsubscribe)).toBe(true);
+    expect(rotated.isValidUnsubscribeToken('sub_2', unsubscribe)).toBe(false);
+    expect(rotated.checkConfirmLink({ s: 'sub_1', e: String(ISSUED), t: confirm }, new Date(ISSUED * 1000))).toBe('valid');
+    expect(rotated.checkConfirmLink({ s: 'sub_1', e: String(ISSUED + 1), t: confirm }, new Date(ISSUED * 1000))).toBe('invalid');
+    // An old confirm link still expires on time: the rotation revives nothing.
+    expect(rotated.checkConfirmLink({ s: 'sub_1', e: String(ISSUED), t: confirm }, new Date((ISSUED + 8 * 86_400) * 1000))).toBe('expired');
+  });
+
+  it('new links are signed with the new secret only, and a third unknown secret’s links are refused', async () => {
+    const rotated = await startedWith(NEW, OLD);
+    const fresh = rotated.unsubscribeToken('sub_1');
+    const stranger = (await startedWith(STRANGER)).unsubscribeToken('sub_1');
+    expect((await startedWith(NEW)).isValidUnsubscribeToken('sub_1', fresh)).toBe(true);
+    expect((await startedWith(OLD)).isValidUnsubscribeToken('sub_1', fresh)).toBe(false);
+    const again = await startedWith(NEW, OLD);
+    expect(again.isValidUnsubscribeToken('sub_1', stranger)).toBe(false);
+    expect(again.checkConfirmLink({ s: 'sub_1', e: String(ISSUED), t: stranger }, new Date(ISSUED * 1000))).toBe('invalid');
+  });
+
+  it('once the previous secret is dropped, its links stop working', async () => {
+    const old = (await startedWith(OLD)).unsubscribeToken('sub_1');
+    expect((await startedWith(NEW)).isValidUnsubscribeToken('sub_1', old)).toBe(false);
   });
 });

@@ -1,29 +1,29 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { authSecret } from '@/lib/config';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signingKey, verifyingKeys } from '@/lib/crypto/keyring';
 import { CONFIRM_LINK_LIFETIME_MS } from '@/lib/status/confirm-link-lifetime';
 
 // No token is stored: a link carries the subscriber id and an HMAC over (purpose, id, …) under a key
 // derived from NEXTAUTH_SECRET, so a database dump hands out no working link, and a confirm
 // link cannot be used to unsubscribe or the other way round.
-let derived: { secret: string; key: Buffer } | undefined;
+const LINKS = { salt: 'portal-status', info: 'status subscription links v1' } as const;
 
-function key(): Buffer {
-  const secret = authSecret();
-  // Derived once per secret: an alert fan-out signs a link for every subscriber.
-  if (derived?.secret !== secret) {
-    derived = { secret, key: Buffer.from(hkdfSync('sha256', secret, 'portal-status', 'status subscription links v1', 32)) };
-  }
-  return derived.key;
+function hmac(key: Buffer, parts: string[]): string {
+  return createHmac('sha256', key).update(parts.join('\u0000')).digest('base64url');
 }
 
 function sign(...parts: string[]): string {
-  return createHmac('sha256', key()).update(parts.join('\u0000')).digest('base64url');
+  return hmac(signingKey(LINKS), parts);
 }
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+// Links in mail already sent were signed before a rotation: any key that verifies accepts them.
+function signedByAnyKey(given: string, ...parts: string[]): boolean {
+  return verifyingKeys(LINKS).some((key) => sameToken(given, hmac(key, parts)));
 }
 
 // Unsubscribe links never expire: an alert read a year later must still stop the alerts. The
@@ -33,7 +33,7 @@ export function unsubscribeToken(subscriberId: string): string {
 }
 
 export function isValidUnsubscribeToken(subscriberId: string, token: string): boolean {
-  return sameToken(token, unsubscribeToken(subscriberId));
+  return signedByAnyKey(token, 'unsubscribe', subscriberId);
 }
 
 /** Path (with query) of the link in every alert; build absolute links with absoluteUrl. */
@@ -53,7 +53,7 @@ export type ConfirmLinkCheck = 'valid' | 'expired' | 'invalid';
 export function checkConfirmLink(link: ConfirmLink, now = new Date()): ConfirmLinkCheck {
   if (!/^\d{1,12}$/.test(link.e)) return 'invalid';
   const issuedAtSeconds = Number(link.e);
-  if (!sameToken(link.t, confirmToken(link.s, issuedAtSeconds))) return 'invalid';
+  if (!signedByAnyKey(link.t, 'confirm', link.s, String(issuedAtSeconds))) return 'invalid';
   return now.getTime() - issuedAtSeconds * 1000 >= CONFIRM_LINK_LIFETIME_MS ? 'expired' : 'valid';
 }
 
