@@ -27,6 +27,7 @@ async function serve(secrets: { current: string; previous?: string }): Promise<{
     DATABASE_URL: E2E_DATABASE_URL,
     NEXTAUTH_SECRET: secrets.current,
     MAIL_WORKER: 'off',
+      MAIL_TRANSPORT: 'file',
   };
   delete env.NEXTAUTH_SECRET_PREVIOUS;
   if (secrets.previous) env.NEXTAUTH_SECRET_PREVIOUS = secrets.previous;

@@ -163,6 +163,7 @@ test('[ANONYMOUS] HSTS is sent when the running server’s APP_URL is https, on 
       DATABASE_URL: E2E_DATABASE_URL,
       NEXTAUTH_SECRET: E2E_SECRET,
       MAIL_WORKER: 'off',
+      MAIL_TRANSPORT: 'file',
     },
   });
   try {

@@ -35,6 +35,7 @@ async function startInstance(databaseUrl: string, env: Record<string, string>, r
       NEXTAUTH_URL: url,
       DATABASE_URL: databaseUrl,
       MAIL_WORKER: 'off',
+      MAIL_TRANSPORT: 'file',
       NEXTAUTH_SECRET: 'e2e-snapshot-secret-not-used-anywhere-else-0000001',
       ...env,
     },

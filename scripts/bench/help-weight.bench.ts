@@ -230,6 +230,7 @@ async function main() {
       // and no mail worker polls it (its work would count as CPU spent on the requests).
       DATABASE_URL: databaseUrl,
       MAIL_WORKER: 'off',
+      MAIL_TRANSPORT: 'file',
       NEXTAUTH_SECRET: 'bench-only-secret-that-signs-nothing-real-0000001',
     },
   });

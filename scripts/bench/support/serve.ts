@@ -63,6 +63,7 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
       APP_URL: `http://127.0.0.1:${port}`,
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       MAIL_WORKER: 'off',
+      MAIL_TRANSPORT: 'file',
       NEXTAUTH_SECRET: BENCH_SECRET,
       ...env,
     },
