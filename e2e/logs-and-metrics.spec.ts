@@ -240,8 +240,18 @@ test('[OPERATOR] a METRICS_PORT that cannot be used stops the server with exit c
     const child = spawn(process.execPath, ['server.mjs'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(appPort), HOST: '127.0.0.1', DATABASE_URL: E2E_DATABASE_URL, NEXTAUTH_SECRET: E2E_SECRET, MAIL_WORKER: 'off',
-      MAIL_TRANSPORT: 'file', APP_URL: `http://127.0.0.1:${appPort}`, METRICS_PORT: value },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        PORT: String(appPort),
+        HOST: '127.0.0.1',
+        APP_URL: `http://127.0.0.1:${appPort}`,
+        DATABASE_URL: E2E_DATABASE_URL,
+        NEXTAUTH_SECRET: E2E_SECRET,
+        MAIL_WORKER: 'off',
+        MAIL_TRANSPORT: 'file',
+        METRICS_PORT: value,
+      },
     });
     let stdout = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
