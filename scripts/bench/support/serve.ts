@@ -63,6 +63,9 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
       APP_URL: `http://127.0.0.1:${port}`,
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       MAIL_WORKER: 'off',
+      // A production server refuses to start without a mail transport named (lib/config.ts).
+      MAIL_TRANSPORT: 'file',
+      MAIL_DIR: path.join(os.tmpdir(), 'portal-bench-mail'),
       NEXTAUTH_SECRET: BENCH_SECRET,
       ...env,
     },
