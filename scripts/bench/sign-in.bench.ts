@@ -7,7 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { verifyPassword } from '@/lib/password/hash';
 import { browserSignIn } from './support/browser-sign-in';
-import { loadLine, requireBuild, startPortal } from './support/serve';
+import { loadLine, requireBuild, startPortal, untilFromMemory } from './support/serve';
 import { BENCH_DATABASE_LABEL, BENCH_PASSWORD as PASSWORD, BENCH_PROVIDER_CODE, benchDatabaseWithStaff } from './support/staff';
 
 const USERS = Number(process.env.BENCH_SIGNIN_USERS ?? 2000);
@@ -64,6 +64,7 @@ async function main() {
   };
 
   try {
+    await untilFromMemory(portal.port, ['/login']);
     await signIns(2_000);
     await verifies(1_000);
     console.log(`${BENCH_DATABASE_LABEL}, ${USERS} distinct STAFF users, ${CLIENTS} clients (GET /login, POST the form, GET the landing page), ${ROUNDS} rounds:`);
