@@ -26,7 +26,12 @@ routeConsoleToLog();
 
 // The pages everyone opens at once when sign-in breaks, sent from memory (see that module).
 const PAGES_SERVED_FROM_MEMORY = ['/help', '/'];
-const LIVE_PAGES_SERVED_FROM_MEMORY = [{ pathname: '/status', versionPath: '/api/status/version', feedPath: '/status/feed.atom' }];
+const LIVE_PAGES_SERVED_FROM_MEMORY = [
+  { pathname: '/status', versionPath: '/api/status/version', feedPath: '/status/feed.atom', exported: true },
+  // The sign-in page's only per-request parts are its status banner (drawn from the same tables as
+  // /status, kept 1 s) and the callbackUrl: a copy for the bare path, none while maintenance closes it.
+  { pathname: '/login', versionPath: '/api/status/version', query: 'none', onFailure: 'drop', settleMs: 1100 },
+];
 
 function clientIp(request) {
   const peer = request.socket.remoteAddress ?? 'unknown';

@@ -154,3 +154,32 @@ test('[ANONYMOUS] the sign-in page announces a window that blocks sign-in from 7
     await db().maintenanceWindow.updateMany({ where: { id: { in: [soon.id, farOff.id] } }, data: { cancelledAt: new Date() } });
   }
 });
+
+test('[ANONYMOUS] the sign-in page kept in memory stops at the start of the window it announces', async ({ request }) => {
+  const signIn = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'sign-in' } });
+  const startsAt = new Date(Date.now() + 5_000);
+  const window = await db().maintenanceWindow.create({
+    data: {
+      title: 'Starts in a moment',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      blocksSignIn: true,
+      components: { create: [{ componentId: signIn.id }] },
+    },
+  });
+  try {
+    // The copy in memory announces it (the write moved the status version)...
+    await expect
+      .poll(async () => {
+        const answer = await request.get('/login');
+        return answer.headers()['x-portal-from-memory'] === '1' && (await answer.text()).includes('Starts in a moment');
+      })
+      .toBe(true);
+    // ...and is not sent once the window runs, although nothing was written since: without its end
+    // the copy would be sent until its next render, a minute later.
+    await expect.poll(async () => (await request.get('/login')).status(), { timeout: 15_000 }).toBe(503);
+    expect(Date.now()).toBeGreaterThanOrEqual(startsAt.getTime());
+  } finally {
+    await endWindow(window.id, request);
+  }
+});

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import type { APIResponse } from '@playwright/test';
 import { freePort } from '@/lib/net/free-port';
@@ -78,7 +79,8 @@ test('[ANONYMOUS] prerendered pages carry hashes, pages rendered per request a f
     expect(onePolicy(response), pathname).not.toContain("'nonce-");
   }
   // Many at once, so that no answer takes another's nonce.
-  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => request.get(i % 2 ? '/login' : '/super-admin-reset')));
+  // (/login itself comes from memory: with a callbackUrl it is rendered per request.)
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => request.get(i % 2 ? '/login?callbackUrl=%2Faccount' : '/super-admin-reset')));
   const nonces = await Promise.all(
     answers.map(async (answer) => {
       const policy = onePolicy(answer);
@@ -92,7 +94,7 @@ test('[ANONYMOUS] prerendered pages carry hashes, pages rendered per request a f
 
 test('[ANONYMOUS] cannot choose the nonce by sending a policy of their own', async ({ request }) => {
   const chosen = "default-src *; script-src 'nonce-attacker-chosen' 'unsafe-inline'";
-  const answer = await request.get('/login', { headers: { 'Content-Security-Policy': chosen } });
+  const answer = await request.get('/login?callbackUrl=%2Faccount', { headers: { 'Content-Security-Policy': chosen } });
   const policy = onePolicy(answer);
   expect(policy).not.toContain('attacker-chosen');
   expectStrictPolicy(policy);
@@ -111,6 +113,26 @@ test('[ANONYMOUS] /help from memory carries the very policy Next.js gave it, whi
   const head = await request.head('/help');
   expect(head.headers()[FROM_MEMORY]).toBe('1');
   expect(onePolicy(head)).toBe(onePolicy(fromMemory));
+});
+
+test('[ANONYMOUS] /login comes from memory with hashes that fit its bytes; with a callbackUrl, or as a client navigation, Next.js renders it', async ({
+  request,
+}) => {
+  await expect.poll(async () => (await request.get('/login')).headers()[FROM_MEMORY], { timeout: 30_000 }).toBe('1');
+  const fromMemory = await request.get('/login');
+  const html = await fromMemory.text();
+  expect(html).toContain('Sign in to CareNotes');
+  expect(html).toContain('name="callbackUrl" value="/account"');
+  expect(onePolicy(fromMemory)).not.toContain("'nonce-");
+  expect(refusedInlineScripts(html, onePolicy(fromMemory))).toEqual([]);
+  expect(fromMemory.headers()['cache-control']).toBe('no-cache');
+  expect(fromMemory.headers()).not.toHaveProperty('set-cookie');
+
+  const withCallback = await request.get('/login?callbackUrl=%2Fadmin');
+  expect(withCallback.headers()).not.toHaveProperty(FROM_MEMORY);
+  expect(await withCallback.text()).toContain('name="callbackUrl" value="/admin"');
+  const navigation = await request.get('/login', { headers: { RSC: '1' } });
+  expect(navigation.headers()).not.toHaveProperty(FROM_MEMORY);
 });
 
 test('[PROVIDER_ADMIN] the console answers with a nonce policy that its scripts carry', async ({ page }) => {
@@ -163,12 +185,16 @@ test('[ANONYMOUS] HSTS is sent when the running server’s APP_URL is https, on 
       DATABASE_URL: E2E_DATABASE_URL,
       NEXTAUTH_SECRET: E2E_SECRET,
       MAIL_WORKER: 'off',
+      // A production server refuses to start without a mail transport named (lib/config.ts).
       MAIL_TRANSPORT: 'file',
+      MAIL_DIR: path.join(os.tmpdir(), 'portal-e2e-hsts-mail'),
     },
   });
   try {
     const base = `http://127.0.0.1:${port}`;
-    await expect.poll(async () => (await fetch(`${base}/help`).catch(() => null))?.headers.get(FROM_MEMORY), { timeout: 60_000 }).toBe('1');
+    for (const pathname of ['/help', '/login']) {
+      await expect.poll(async () => (await fetch(`${base}${pathname}`).catch(() => null))?.headers.get(FROM_MEMORY), { timeout: 60_000 }).toBe('1');
+    }
     for (const pathname of ['/', '/login', '/help', '/status', '/super-admin-reset', '/admin', '/api/health']) {
       const answer = await fetch(`${base}${pathname}`, { redirect: 'manual' });
       expect(answer.headers.get(HSTS), pathname).toBe('max-age=31536000; includeSubDomains');

@@ -35,7 +35,9 @@ async function startInstance(databaseUrl: string, env: Record<string, string>, r
       NEXTAUTH_URL: url,
       DATABASE_URL: databaseUrl,
       MAIL_WORKER: 'off',
+      // A production server refuses to start without a mail transport named (lib/config.ts).
       MAIL_TRANSPORT: 'file',
+      MAIL_DIR: path.join(os.tmpdir(), 'portal-e2e-snapshot-mail'),
       NEXTAUTH_SECRET: 'e2e-snapshot-secret-not-used-anywhere-else-0000001',
       ...env,
     },

@@ -30,7 +30,8 @@ export async function SignInStatusBanner() {
         </div>
       )}
       {maintenance && (
-        <div className="notice" role="status" data-testid="sign-in-maintenance">
+        // server.mjs sends everyone a copy of /login: it must stop when this window closes the page.
+        <div className="notice" role="status" data-testid="sign-in-maintenance" data-portal-copy-until={maintenance.startsAt}>
           <strong>Planned maintenance: {maintenance.title}.</strong> You will not be able to sign in from{' '}
           <time dateTime={maintenance.startsAt}>{formatUtc(maintenance.startsAt)}</time> to about{' '}
           <time dateTime={maintenance.endsAt}>{formatUtc(maintenance.endsAt)}</time>. <Link href="/status">Details</Link>.

@@ -1,20 +1,22 @@
 // @ts-check
 // Pages that are the same for everyone, sent by server.mjs from memory without the per-request
 // page machinery of Next.js (about 2–10 ms of CPU each through Next.js, ~0.05 ms from here).
-// These are the pages everyone opens at once when sign-in breaks: the guide, home and status.
+// These are the pages everyone opens at once when sign-in breaks: the guide, home, status and sign-in.
 //
 // - Prerendered pages (/help, /): Next.js's own answer, fetched from this instance once at start,
 //   kept only when it is a page built once and never revalidated.
-// - Live pages (/status): rendered per request by Next.js, fetched again from this instance when
-//   the database says the status changed (a version row bumped by triggers, polled twice a second
-//   on every instance), after a change on this instance, and at least every minute (the clock
-//   moves the uptime bars). While a render fails (the database is down) the last copy is kept and
-//   sent; each good render is also written to STATUS_EXPORT_DIR as a static page and feed, which
-//   a fresh instance also starts from when it cannot render.
+// - Live pages (/status, /login): rendered per request by Next.js, fetched again from this instance
+//   when the database says the status changed (a version row bumped by triggers, polled twice a
+//   second on every instance), after a change on this instance, and at least every minute (the
+//   clock moves the uptime bars). While a render of /status fails (the database is down) the last
+//   copy is kept and sent; each good render is also written to STATUS_EXPORT_DIR as a static page
+//   and feed, which a fresh instance also starts from when it cannot render.
 //
-// Only GET and HEAD of the exact path (live pages: any query string, which they ignore), never a
-// client-side navigation (RSC request): those go to Next.js. None of these pages is closed during
-// maintenance (lib/maintenance/maintenance-gate.ts), so skipping proxy.ts changes nothing for them.
+// Only GET and HEAD of the exact path (/status: any query string, which it ignores; /login: none,
+// its callbackUrl is rendered into the form), never a client-side navigation (RSC request): those
+// go to Next.js. Of these pages only /login is closed during maintenance
+// (lib/maintenance/maintenance-gate.ts): its copy is dropped while a render is refused, and a copy
+// announcing a window is not sent from the window's start, so skipping proxy.ts changes nothing.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -43,7 +45,7 @@ const LIVE_MAX_AGE_MS = 60_000;
 const CHANGED_HOOK = Symbol.for('portal.livePageChanged');
 
 /**
- * @typedef {{ headers: [string, string][]; etag: string | undefined; body: Buffer; gzipped: Buffer; renderedAt?: string; head: { notModified: Record<string, string>; identity: Record<string, string>; gzipped: Record<string, string> } }} Page
+ * @typedef {{ headers: [string, string][]; etag: string | undefined; body: Buffer; gzipped: Buffer; renderedAt?: string; goodUntil?: number; head: { notModified: Record<string, string>; identity: Record<string, string>; gzipped: Record<string, string> } }} Page
  * @typedef {{ status: number; headers: import('node:http').IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }} Fetched
  */
 
@@ -78,7 +80,8 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   const renderKey = randomBytes(16).toString('hex');
   /** @type {Map<string, Page>} */
   const exact = new Map();
-  /** @type {Map<string, { page: Page | undefined; stale: boolean; refresh: () => void }>} */
+  /** @typedef {{ page: Page | undefined; stale: boolean; query: 'ignored' | 'none'; versionPath: string; refresh: () => void }} LiveEntry */
+  /** @type {Map<string, LiveEntry>} */
   const live = new Map();
   /** @type {NodeJS.Timeout[]} */
   const timers = [];
@@ -144,16 +147,22 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     headers.push([CSP_HEADER, hashPolicy(html, { dev })], ['Cache-Control', 'no-cache'], [RENDERED_AT_HEADER, renderedAt]);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     headers.push(['ETag', etag]);
-    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt });
+    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt, goodUntil: goodUntilOf(html) });
   }
 
   /**
    * @param {string} pathname
-   * @param {{ versionPath: string; feedPath?: string }} options
+   * @param {{ versionPath: string; feedPath?: string; exported?: boolean; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number }} options
+   * `exported`: the page written to (and started from) STATUS_EXPORT_DIR, with its feed.
+   * `query: 'none'`: only the bare path gets the copy (the page reads its query string).
+   * `onFailure: 'drop'`: when a render is refused (a window that blocks the page), Next.js answers
+   * until a render succeeds again, instead of the last copy being sent.
+   * `settleMs`: after a change, render once more this much later (the page keeps what it reads for
+   * that long, so the render right after a change may still show the state before it).
    */
-  function keepLive(pathname, { versionPath, feedPath }) {
-    /** @type {{ page: Page | undefined; stale: boolean; refresh: () => void }} */
-    const entry = { page: undefined, stale: false, refresh: () => void tick(true) };
+  function keepLive(pathname, { versionPath, feedPath, exported = false, query = 'ignored', onFailure = 'keep', settleMs }) {
+    /** @type {LiveEntry} */
+    const entry = { page: undefined, stale: false, query, versionPath, refresh: () => void tick(true) };
     live.set(pathname, entry);
     /** @type {unknown} */
     let seenVersion;
@@ -161,7 +170,8 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     let busy = false;
     let again = false;
 
-    const snapshot = exportDir ? readSnapshot(exportDir) : undefined;
+    const exportTo = exported ? exportDir : undefined;
+    const snapshot = exportTo ? readSnapshot(exportTo) : undefined;
     if (snapshot) {
       // Until the first render (or while the database is down from the start): the last export.
       void livePage(snapshot.body, { status: 200, headers: {}, rawHeaders: ['Content-Type', 'text/html; charset=utf-8'], body: snapshot.body }, snapshot.takenAt).then((page) => {
@@ -192,14 +202,22 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         renderedAtMs = renderedAt.getTime();
         const answer = await fetchOwn(pathname);
         if (answer.status !== 200 || !/^text\/html\b/i.test(String(answer.headers['content-type'] ?? ''))) {
+          if (onFailure === 'drop') {
+            entry.page = undefined;
+            seenVersion = rendering;
+            return;
+          }
           log.warn(`portal: ${pathname} could not be rendered again (answered ${answer.status}); sending the copy from ${entry.page?.renderedAt ?? 'nowhere'}`);
           entry.stale = false;
           return;
         }
         entry.page = await livePage(answer.body, answer, renderedAt.toISOString());
         entry.stale = false;
+        if (settleMs !== undefined && seenVersion !== undefined && rendering !== seenVersion) {
+          setTimeout(() => void tick(true), settleMs).unref();
+        }
         seenVersion = rendering;
-        if (exportDir) await exportSnapshot(exportDir, answer.body, feedPath, renderedAt);
+        if (exportTo) await exportSnapshot(exportTo, answer.body, feedPath, renderedAt);
       } catch (error) {
         log.warn(`portal: ${pathname} could not be rendered again (${error instanceof Error ? error.message : String(error)})`);
       } finally {
@@ -239,8 +257,15 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     const url = request.url ?? '';
     let page = exact.get(url);
     if (!page) {
-      const entry = live.get(url.split('?')[0] ?? '');
-      if (entry && !entry.stale) page = entry.page;
+      const [pathname = '', search] = url.split('?');
+      const entry = live.get(pathname);
+      if (entry && !entry.stale && (entry.query === 'ignored' || search === undefined)) page = entry.page;
+      // A copy that speaks of a window about to close the page is good until that window starts.
+      if (page?.goodUntil !== undefined && Date.now() >= page.goodUntil) {
+        /** @type {LiveEntry} */ (entry).page = undefined;
+        /** @type {LiveEntry} */ (entry).refresh();
+        page = undefined;
+      }
     }
     if (!page) return false;
     if (page.etag && request.headers['if-none-match'] === page.etag) {
@@ -254,11 +279,14 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
 
   /** @type {(pathname: string) => void} */
   const changed = (pathname) => {
-    const entry = live.get(pathname);
-    if (!entry) return;
-    // Until the new copy is in, Next.js answers: whoever made the change sees it at once.
-    entry.stale = true;
-    entry.refresh();
+    const versionPath = live.get(pathname)?.versionPath;
+    // Every page drawn from the same tables (one version) changed with it.
+    for (const entry of live.values()) {
+      if (entry.versionPath !== versionPath) continue;
+      // Until the new copy is in, Next.js answers: whoever made the change sees it at once.
+      entry.stale = true;
+      entry.refresh();
+    }
   };
   /** @type {Record<symbol, unknown>} */ (globalThis)[CHANGED_HOOK] = changed;
 
@@ -270,6 +298,19 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       for (const timer of timers) clearInterval(timer);
     },
   };
+}
+
+/** A page marks the earliest moment it stops being true with `data-portal-copy-until="<ISO 8601>"`. */
+export const COPY_UNTIL_ATTRIBUTE = 'data-portal-copy-until';
+
+/** @param {string} html @returns {number | undefined} */
+function goodUntilOf(html) {
+  let earliest;
+  for (const [, value] of html.matchAll(/\bdata-portal-copy-until="([^"]+)"/g)) {
+    const at = Date.parse(value ?? '');
+    if (Number.isFinite(at) && (earliest === undefined || at < earliest)) earliest = at;
+  }
+  return earliest;
 }
 
 /** @param {import('node:http').IncomingMessage} request */

@@ -32,7 +32,7 @@ async function main() {
   let bare;
   try {
     // The pages come into memory a moment after the start: wait on their mark.
-    for (const pagePath of ['/help', '/status', '/']) {
+    for (const pagePath of ['/help', '/status', '/', '/login']) {
       for (let i = 0; i < 100 && !(await request(undefined, portal.port, pagePath)).headers['x-portal-from-memory']; i++) {
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -1,13 +1,14 @@
 // A sign-in rush against one instance (issue 14): 200 clients signing in at once for 60 s, each
 // the whole HTTP flow of a browser without JavaScript, 2,000 distinct STAFF users on a throw-away
-// SQLite database, against the production build started as `npm start` starts it. Prints
+// database (SQLite; BENCH_DATABASE=postgresql for PostgreSQL), against the production build
+// started as `npm start` starts it. Prints
 // sign-ins/s, p50/p95 of a whole sign-in, 5xx answers (must be 0), audit records of successful
 // sign-ins (must equal the sign-ins), and the server's idle and peak RSS (target ≤ 350 MB).
 import http from 'node:http';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { browserSignIn } from './support/browser-sign-in';
-import { loadLine, requireBuild, rssMb, startPortal } from './support/serve';
-import { BENCH_PASSWORD, BENCH_PROVIDER_CODE, benchDatabaseWithStaff } from './support/staff';
+import { loadLine, requireBuild, rssMb, startFlags, startPortal, untilFromMemory } from './support/serve';
+import { BENCH_DATABASE_LABEL, BENCH_PASSWORD, BENCH_PROVIDER_CODE, benchDatabaseWithStaff } from './support/staff';
 
 const CLIENTS = Number(process.env.BENCH_RUSH_CLIENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_RUSH_SECONDS ?? 60);
@@ -24,12 +25,13 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main() {
   requireBuild('rush');
-  const { dataDir, databaseUrl, database, loginNames } = await benchDatabaseWithStaff(USERS, 'rush');
+  const { databaseUrl, database, loginNames, dispose } = await benchDatabaseWithStaff(USERS, 'rush');
   const portal = await startPortal({ DATABASE_URL: databaseUrl });
   const pid = portal.process.pid!;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
     // Warm: every page of the flow compiled and cached once, as after a few minutes in service.
+    await untilFromMemory(portal.port, ['/login']);
     await browserSignIn(agent, portal.port, { providerCode: BENCH_PROVIDER_CODE, loginName: loginNames[0]!, password: BENCH_PASSWORD });
     const idle = rssMb(pid);
     const auditBefore = await database.auditEvent.count({ where: { action: 'SIGN_IN_SUCCESS' } });
@@ -63,7 +65,7 @@ async function main() {
     const audited = (await database.auditEvent.count({ where: { action: 'SIGN_IN_SUCCESS' } })) - auditBefore;
     const peak = peakRssMb(pid);
     durations.sort((a, b) => a - b);
-    console.log(`${CLIENTS} clients for ${SECONDS} s, ${USERS} distinct STAFF users, one instance (node server.mjs):`);
+    console.log(`${BENCH_DATABASE_LABEL}, ${CLIENTS} clients for ${SECONDS} s, ${USERS} distinct STAFF users, one instance (node ${startFlags().join(' ')} server.mjs):`);
     console.log(`  ${(ok / seconds).toFixed(1)} sign-ins/s (${ok} in ${seconds.toFixed(1)} s); whole sign-in p50 ${percentile(durations, 50).toFixed(0)} ms, p95 ${percentile(durations, 95).toFixed(0)} ms`);
     console.log(`  5xx answers: ${serverErrors}${serverErrors === 0 ? '' : ' (must be 0)'}; other failures: ${otherFailures}${firstFailure ? ` (first: ${firstFailure})` : ''}`);
     console.log(`  audit records of successful sign-ins: ${audited} for ${ok} sign-ins: ${audited === ok ? 'equal' : 'NOT EQUAL'}`);
@@ -71,8 +73,7 @@ async function main() {
   } finally {
     agent.destroy();
     await portal.stop();
-    await database.$disconnect();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   }
 }
 

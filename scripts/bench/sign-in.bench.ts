@@ -1,15 +1,14 @@
 // Sign-in throughput against its physical bound (issue 14): the whole HTTP flow a browser
 // without JavaScript makes (scripts/bench/support/browser-sign-in.ts), for 2,000 distinct STAFF
-// users on a throw-away SQLite database, from several clients, against the production build;
+// users on a throw-away database (SQLite; BENCH_DATABASE=postgresql for PostgreSQL), from several clients, against the production build;
 // interleaved with windows of raw argon2id verifies of the same parameters, as many in flight as
 // there are cores. Prints both rates and their ratio (target 0.85 ×), with the load average.
 import http from 'node:http';
-import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { verifyPassword } from '@/lib/password/hash';
 import { browserSignIn } from './support/browser-sign-in';
-import { loadLine, requireBuild, startPortal } from './support/serve';
-import { BENCH_PASSWORD as PASSWORD, BENCH_PROVIDER_CODE, benchDatabaseWithStaff } from './support/staff';
+import { loadLine, requireBuild, startPortal, untilFromMemory } from './support/serve';
+import { BENCH_DATABASE_LABEL, BENCH_PASSWORD as PASSWORD, BENCH_PROVIDER_CODE, benchDatabaseWithStaff } from './support/staff';
 
 const USERS = Number(process.env.BENCH_SIGNIN_USERS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_SIGNIN_CLIENTS ?? 8);
@@ -20,9 +19,8 @@ const TARGET = 0.85;
 
 async function main() {
   requireBuild('sign-in');
-  const { dataDir, databaseUrl, database, loginNames: users, passwordHash } = await benchDatabaseWithStaff(USERS, 'signin');
+  const { databaseUrl, loginNames: users, passwordHash, dispose } = await benchDatabaseWithStaff(USERS, 'signin');
   const code = BENCH_PROVIDER_CODE;
-  await database.$disconnect();
 
   const portal = await startPortal({ DATABASE_URL: databaseUrl });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -66,9 +64,10 @@ async function main() {
   };
 
   try {
+    await untilFromMemory(portal.port, ['/login']);
     await signIns(2_000);
     await verifies(1_000);
-    console.log(`${USERS} distinct STAFF users, ${CLIENTS} clients (GET /login, POST the form, GET the landing page), ${ROUNDS} rounds:`);
+    console.log(`${BENCH_DATABASE_LABEL}, ${USERS} distinct STAFF users, ${CLIENTS} clients (GET /login, POST the form, GET the landing page), ${ROUNDS} rounds:`);
     const total = { signIn: { ok: 0, seconds: 0 }, argon2: { ok: 0, seconds: 0 } };
     for (let round = 0; round < ROUNDS; round++) {
       const s = await signIns(SIGN_IN_MS);
@@ -87,7 +86,7 @@ async function main() {
   } finally {
     agent.destroy();
     await portal.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   }
 }
 

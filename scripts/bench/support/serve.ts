@@ -48,10 +48,25 @@ export function request(
 
 export type Served = { port: number; process: ChildProcess; stop: () => Promise<void> };
 
+/** The Node.js flags `npm start` gives server.mjs (package.json): the benches measure what production runs. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return /\bnode\s+(.*?)\s*server\.mjs/.exec(start)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+}
+
+/** Waits until each path is answered from memory, as after a moment in service. */
+export async function untilFromMemory(port: number, paths: string[]) {
+  for (const pagePath of paths) {
+    for (let i = 0; i < 300 && !(await request(undefined, port, pagePath)).headers['x-portal-from-memory']; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** server.mjs in production mode on a free loopback port, answering once `readyPath` is 200. */
 export async function startPortal(env: Record<string, string>, readyPath = '/api/health', execArgv: string[] = []): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...execArgv, 'server.mjs'], {
+  const child = spawn(process.execPath, [...startFlags(), ...execArgv, 'server.mjs'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -63,7 +78,9 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
       APP_URL: `http://127.0.0.1:${port}`,
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       MAIL_WORKER: 'off',
+      // A production server refuses to start without a mail transport named (lib/config.ts).
       MAIL_TRANSPORT: 'file',
+      MAIL_DIR: path.join(os.tmpdir(), 'portal-bench-mail'),
       NEXTAUTH_SECRET: BENCH_SECRET,
       ...env,
     },

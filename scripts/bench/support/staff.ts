@@ -1,19 +1,26 @@
-// STAFF users for the sign-in benches, on a throw-away SQLite database: one agency, one argon2id
-// hash of one password for all of them (the same parameters, without thousands of hashes at set-up).
-import { mkdtempSync } from 'node:fs';
+// STAFF users for the sign-in benches, on a throw-away database (SQLite, or PostgreSQL with
+// BENCH_DATABASE=postgresql): one agency, one argon2id hash of one password for all of them (the same
+// parameters, without thousands of hashes at set-up).
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { hashPassword } from '@/lib/password/hash';
 import { normalizeKey } from '@/lib/validation/identifiers';
+import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 
 export const BENCH_PASSWORD = 'bench passphrase nobody else types';
 export const BENCH_PROVIDER_CODE = 'BENCH-SIGNIN';
 
+const KIND = process.env.BENCH_DATABASE ?? 'sqlite';
+if (KIND !== 'sqlite' && KIND !== 'postgresql') throw new Error(`BENCH_DATABASE must be sqlite or postgresql, not ${KIND}`);
+export const BENCH_DATABASE_LABEL = KIND === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+
 export async function benchDatabaseWithStaff(count: number, label: string) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `portal-bench-${label}-`));
-  const databaseUrl = `file:${path.join(dataDir, 'bench.db')}`;
+  const postgres = KIND === 'postgresql' ? await startThrowawayPostgres() : undefined;
+  const databaseUrl = postgres?.url ?? `file:${path.join(dataDir, 'bench.db')}`;
   await applyMigrations(databaseUrl);
   const database = createDb(databaseUrl);
   const agency = await database.agency.create({
@@ -33,5 +40,11 @@ export async function benchDatabaseWithStaff(count: number, label: string) {
       })),
     });
   }
-  return { dataDir, databaseUrl, database, loginNames, passwordHash };
+  /** Deletes the database (after the server using it has stopped). */
+  const dispose = async () => {
+    await database.$disconnect();
+    await postgres?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { databaseUrl, database, loginNames, passwordHash, dispose };
 }
