@@ -4,8 +4,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
 import { paragraphs } from './request-fields';
-import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
-import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+import { assertVerifier, takeVerifierStep } from './verifier-guard';
 
 const ticked = z
   .literal('yes')
@@ -35,30 +34,23 @@ export async function recordCallback(actor: VendorActor, input: z.infer<typeof c
     select: { id: true, reference: true, agencyId: true },
   });
   if (!request) return { ok: false, message: 'There is no such request.' };
-  return db().$transaction(async (tx) => {
-    const outcome = await takeTransition(tx, 'recordCallback', request, actor.vendorAccountId, {
-      data: {
-        callbackDone: input.callbackDone,
-        callbackNotes: input.callbackNotes || null,
-        identityConfirmed: input.identityConfirmed,
-        noOtherAdminConfirmed: input.noOtherAdminConfirmed,
-      },
-    });
-    const ok = outcome === 'taken';
-    await recordRequestAudit(tx, {
+  return takeVerifierStep(
+    {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_CHECKLIST_SAVED',
-      outcome: ok ? 'SUCCESS' : 'DENIED',
-      details: {
-        callbackDone: input.callbackDone,
-        identityConfirmed: input.identityConfirmed,
-        noOtherAdminConfirmed: input.noOtherAdminConfirmed,
-        ...(outcome === 'expired' ? { refused: 'expired' } : {}),
+      transition: 'recordCallback',
+      options: {
+        data: {
+          callbackDone: input.callbackDone,
+          callbackNotes: input.callbackNotes || null,
+          identityConfirmed: input.identityConfirmed,
+          noOtherAdminConfirmed: input.noOtherAdminConfirmed,
+        },
       },
-    });
-    if (ok) return { ok: true, message: 'Checklist saved.' };
-    return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
-  });
+      details: { callbackDone: input.callbackDone, identityConfirmed: input.identityConfirmed, noOtherAdminConfirmed: input.noOtherAdminConfirmed },
+    },
+    async () => ({ message: 'Checklist saved.' }),
+  );
 }

@@ -3,8 +3,7 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
-import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
-import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+import { assertVerifier, takeVerifierStep } from './verifier-guard';
 
 /**
  * The claimer marks the request verified: only with the whole checklist done and an account on
@@ -37,23 +36,19 @@ export async function verifyRequest(actor: VendorActor, input: z.infer<typeof re
         ? `Complete and save the checklist first: ${missing.join(', ')}.`
         : null;
 
-  return db().$transaction(async (tx) => {
-    const outcome: TransitionOutcome = refusal
-      ? 'refused'
-      : await takeTransition(tx, 'verify', request, actor.vendorAccountId, {
-          where: { userId: { not: null }, callbackDone: true, identityConfirmed: true, noOtherAdminConfirmed: true },
-          data: { verifiedById: actor.vendorAccountId, verifiedAt: new Date() },
-        });
-    const ok = outcome === 'taken';
-    await recordRequestAudit(tx, {
+  return takeVerifierStep(
+    {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_VERIFIED',
-      outcome: ok ? 'SUCCESS' : 'DENIED',
-      ...(refusal ? { details: { refused: refusal } } : outcome === 'expired' ? { details: { refused: 'expired' } } : {}),
-    });
-    if (ok) return { ok: true, message: 'Verified. A second verifier must now approve it.' };
-    return { ok: false, message: refusal ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
-  });
+      transition: 'verify',
+      options: {
+        where: { userId: { not: null }, callbackDone: true, identityConfirmed: true, noOtherAdminConfirmed: true },
+        data: { verifiedById: actor.vendorAccountId, verifiedAt: new Date() },
+      },
+      refusal: refusal ? { message: refusal } : null,
+    },
+    async () => ({ message: 'Verified. A second verifier must now approve it.' }),
+  );
 }
