@@ -12,7 +12,7 @@ import { requestIdSchema } from './claim-request';
 import { contactDetailsChanged } from './contact-snapshot';
 import { formatReference } from './reference';
 import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
-import { assertVerifier, MOVED_ON, recordRequestAudit, takeVerifierStep } from './verifier-guard';
+import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, recordRequestAudit, takeVerifierStep } from './verifier-guard';
 
 export const NO_EMAIL_ON_RECORD =
   'This account had no e-mail address on record when the request was filed, so it cannot be approved: the link can go nowhere else. Follow “No e-mail address on record” on this page.';
@@ -30,22 +30,15 @@ export const CONTACT_CHANGED =
  * sealed message, and this function returns nothing of it.
  */
 export async function approveRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: {
-      id: true,
-      reference: true,
-      agencyId: true,
-      userId: true,
-      state: true,
-      verifiedById: true,
-      expiresAt: true,
-      emailAtFiling: true,
-      phoneAtFiling: true,
-    },
+  const request = await findRequestForStep(actor, input.requestId, {
+    userId: true,
+    state: true,
+    verifiedById: true,
+    expiresAt: true,
+    emailAtFiling: true,
+    phoneAtFiling: true,
   });
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  if (!request) return NO_SUCH_REQUEST;
   const account = request.userId
     ? await db().user.findUnique({
         where: { id: request.userId },

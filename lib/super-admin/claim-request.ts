@@ -1,19 +1,14 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
-import { assertVerifier, takeVerifierStep } from './verifier-guard';
+import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 export const requestIdSchema = z.object({ requestId: z.string().min(1).max(64) });
 
 /** A verifier takes a request to work it (new, back from "needs information", or taken over). */
 export async function claimRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: { id: true, reference: true, agencyId: true, state: true, claimedById: true },
-  });
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  const request = await findRequestForStep(actor, input.requestId, { state: true, claimedById: true });
+  if (!request) return NO_SUCH_REQUEST;
   return takeVerifierStep(
     {
       actor,

@@ -7,7 +7,7 @@ import { NO_EMAIL_ON_RECORD, SAME_VERIFIER } from './approve-request';
 import { contactDetailsChanged } from './contact-snapshot';
 import { describeDelivery } from './delivery-state';
 import { listAgencyAdmins } from './list-agency-admins';
-import { describeRequest, vendorNames } from './list-queue';
+import { DESCRIBED_FIELDS, describeRequest, vendorNames } from './list-queue';
 import { formatReference } from './reference';
 import { availableTransitions, isOpen } from './state-machine';
 import { HISTORY_LABEL } from './state-words';
@@ -34,11 +34,7 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
   const request = await db().superAdminResetRequest.findUnique({
     where: { id: requestId },
     select: {
-      id: true,
-      reference: true,
-      state: true,
-      stateReason: true,
-      createdAt: true,
+      ...DESCRIBED_FIELDS,
       expiresAt: true,
       completedAt: true,
       providerCode: true,

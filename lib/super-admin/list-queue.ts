@@ -49,6 +49,9 @@ export async function vendorNames(ids: (string | null | undefined)[]): Promise<M
   return new Map(accounts.map((account) => [account.id, account.displayName]));
 }
 
+/** The fields describeRequest reads. */
+export const DESCRIBED_FIELDS = { id: true, reference: true, state: true, stateReason: true, createdAt: true } as const;
+
 /** What every view of a request says of where it stands and how long it has waited: the queue's rows and the request's page. */
 export function describeRequest(
   request: { id: string; reference: string; state: ResetRequestState; stateReason: string | null; createdAt: Date },
@@ -83,11 +86,7 @@ export async function listQueue(actor: VendorActor, filter: { view?: string; q?:
     orderBy: { createdAt: view === 'closed' ? 'desc' : 'asc' },
     take: MAX_ROWS,
     select: {
-      id: true,
-      reference: true,
-      state: true,
-      stateReason: true,
-      createdAt: true,
+      ...DESCRIBED_FIELDS,
       providerCode: true,
       loginName: true,
       fullName: true,

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
 import { paragraphs } from './request-fields';
-import { assertVerifier, takeVerifierStep } from './verifier-guard';
+import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 const ticked = z
   .literal('yes')
@@ -28,12 +27,8 @@ export const checklistSchema = requestIdSchema
  * the number typed in the form) with notes, identity confirmed, no other admin available.
  */
 export async function recordCallback(actor: VendorActor, input: z.infer<typeof checklistSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: { id: true, reference: true, agencyId: true },
-  });
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  const request = await findRequestForStep(actor, input.requestId, {});
+  if (!request) return NO_SUCH_REQUEST;
   return takeVerifierStep(
     {
       actor,

@@ -6,7 +6,7 @@ import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejecte
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';
 import { paragraphs } from './request-fields';
-import { assertVerifier, findRequestWithAccount, takeVerifierStep } from './verifier-guard';
+import { findRequestWithAccount, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 export const rejectSchema = requestIdSchema.extend({
   reason: paragraphs('Reason', 'Give the reason for rejecting the request', 5, 1000),
@@ -14,9 +14,8 @@ export const rejectSchema = requestIdSchema.extend({
 
 /** Ends a request with a reason, mailed to the address on record when there is one. */
 export async function rejectRequest(actor: VendorActor, input: z.infer<typeof rejectSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const { request, account } = await findRequestWithAccount(input.requestId);
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  const { request, account } = await findRequestWithAccount(actor, input.requestId);
+  if (!request) return NO_SUCH_REQUEST;
 
   return takeVerifierStep(
     { actor, request, ip, action: 'SUPER_ADMIN_RESET_REJECTED', transition: 'reject', options: { data: { stateReason: input.reason } } },

@@ -6,7 +6,7 @@ import { superAdminNeedsInfoMail } from '@/lib/mail/templates/super-admin-needs-
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';
 import { paragraphs } from './request-fields';
-import { assertVerifier, findRequestWithAccount, takeVerifierStep } from './verifier-guard';
+import { findRequestWithAccount, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 export const moreInfoSchema = requestIdSchema.extend({
   message: paragraphs('Message', 'Write what information you need from the requester', 10, 1000),
@@ -17,9 +17,8 @@ export const NO_ADDRESS_FOR_INFO =
 
 /** The claimer puts the request on hold and writes to the address on record (never the typed one). */
 export async function requestMoreInfo(actor: VendorActor, input: z.infer<typeof moreInfoSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const { request, account } = await findRequestWithAccount(input.requestId);
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  const { request, account } = await findRequestWithAccount(actor, input.requestId);
+  if (!request) return NO_SUCH_REQUEST;
   const recipient = account?.email ? { to: account.email, displayName: account.displayName } : null;
 
   return takeVerifierStep(

@@ -4,6 +4,7 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { Refused } from '@/lib/result';
+import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Transition } from './state-machine';
 import { EXPIRED_MESSAGE, takeTransition, type TransitionOptions, type TransitionOutcome } from './take-transition';
 
@@ -48,6 +49,9 @@ export const MOVED_ON =
 /** Who reaches the queue's pages, actions and routes: verifiers only (operators get a 404). */
 export const VERIFIER_ACCESS = { principal: 'vendor', roles: ['VERIFIER'] } as const satisfies Access;
 
+/** What a step needs of a request to take its transition and audit it. */
+const STEP_FIELDS = { id: true, reference: true, agencyId: true } as const;
+
 /**
  * A verifier's step on a request, in one transaction: the transition's conditional UPDATE, then
  * what the step does once taken (its mail, its link), then its audit record, taken or refused.
@@ -85,13 +89,26 @@ export async function takeVerifierStep(
 }
 
 /** A request with the account on record it names, for the steps that write to that account (never to the typed address). */
-export async function findRequestWithAccount(requestId: string) {
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: requestId },
-    select: { id: true, reference: true, agencyId: true, userId: true },
-  });
+export async function findRequestWithAccount(actor: VendorActor, requestId: string) {
+  const request = await findRequestForStep(actor, requestId, { userId: true });
   const account = request?.userId
     ? await db().user.findUnique({ where: { id: request.userId }, select: { email: true, displayName: true } })
     : null;
   return { request, account };
+}
+
+export const NO_SUCH_REQUEST: ActionState = { ok: false, message: 'There is no such request.' };
+
+/** The request a verifier's step acts on (checked to be a verifier first), with what the step reads besides; null when there is none. */
+export async function findRequestForStep<S extends Prisma.SuperAdminResetRequestSelect>(
+  actor: VendorActor,
+  requestId: string,
+  select: S,
+): Promise<Prisma.SuperAdminResetRequestGetPayload<{ select: typeof STEP_FIELDS & S }> | null> {
+  assertVerifier(actor);
+  // The spread of a generic select is beyond Prisma's inference; the payload type above is what it returns.
+  const fields: Prisma.SuperAdminResetRequestSelect = { ...select, ...STEP_FIELDS };
+  return (await db().superAdminResetRequest.findUnique({ where: { id: requestId }, select: fields })) as Prisma.SuperAdminResetRequestGetPayload<{
+    select: typeof STEP_FIELDS & S;
+  }> | null;
 }

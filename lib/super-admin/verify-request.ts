@@ -1,29 +1,21 @@
 import type { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
-import { assertVerifier, takeVerifierStep } from './verifier-guard';
+import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 /**
  * The claimer marks the request verified: only with the whole checklist done and an account on
  * record to reset. A second verifier must then approve it.
  */
 export async function verifyRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: {
-      id: true,
-      reference: true,
-      agencyId: true,
-      userId: true,
-      callbackDone: true,
-      identityConfirmed: true,
-      noOtherAdminConfirmed: true,
-    },
+  const request = await findRequestForStep(actor, input.requestId, {
+    userId: true,
+    callbackDone: true,
+    identityConfirmed: true,
+    noOtherAdminConfirmed: true,
   });
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  if (!request) return NO_SUCH_REQUEST;
   const missing = [
     !request.callbackDone && 'the call-back to the agency’s number on record',
     !request.identityConfirmed && 'the identity check',
