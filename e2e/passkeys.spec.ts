@@ -1,6 +1,7 @@
 // Passkey journeys; the virtual authenticator and the enrolment steps are in ./support/passkeys.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { hashPassword } from '@/lib/password/hash';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
 import { addPasskeyByKeyboard, addVirtualAuthenticator, signInAndAddPasskey, signOut } from './support/passkeys';
@@ -129,4 +130,37 @@ test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers i
   await expect(page).toHaveURL(/\/vendor$/);
   const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
   expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+});
+
+test('[STAFF with a pending temporary password] signs in with a passkey and sets a new password with the passkey, not the temporary one never seen', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await signInAndAddPasskey(page, creds, 'Laptop');
+  await signOut(page);
+  // What an admin's reset leaves (lib/admin/issue-temporary-password.ts): a temporary password the person was never told.
+  await db().user.update({
+    where: { id: user.id },
+    data: {
+      passwordHash: await hashPassword('HXN47KQ2MZ9PRT3W'),
+      mustChangePassword: true,
+      temporaryPasswordIssuedAt: new Date(),
+      temporaryPasswordExpiresAt: new Date(Date.now() + 3600_000),
+      sessionVersion: { increment: 1 },
+    },
+  });
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/change-password$/);
+  await expectNoViolations(page);
+  const NEW = 'violet harbour engine meadow';
+  await page.getByLabel('New password', { exact: true }).fill(NEW);
+  await page.getByLabel('Confirm new password').fill(NEW);
+  // By keyboard, as the other passkey buttons.
+  await page.getByRole('button', { name: 'Use a passkey instead of the current password' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/account\?changed=1$/);
+  const changed = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' }, orderBy: { createdAt: 'desc' } });
+  expect(JSON.parse(changed.details!)).toMatchObject({ fromTemporaryPassword: true, proof: 'passkey' });
+  await signOut(page);
+  await signInAsAgencyUser(page, { ...creds, password: NEW });
+  await expect(page).toHaveURL(/\/account$/);
 });
