@@ -160,7 +160,10 @@ test('[STAFF with a pending temporary password] signs in with a passkey and sets
   await expect(page).toHaveURL(/\/account\?changed=1$/);
   const changed = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' }, orderBy: { createdAt: 'desc' } });
   expect(JSON.parse(changed.details!)).toMatchObject({ fromTemporaryPassword: true, proof: 'passkey' });
+  // The new password is the account's now; the passkey then finishes the sign-in as a second factor.
   await signOut(page);
-  await signInAsAgencyUser(page, { ...creds, password: NEW });
+  await signInAsAgencyUser(page, { ...creds, password: NEW }, { verify: false });
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await page.getByRole('button', { name: 'Use a passkey' }).click();
   await expect(page).toHaveURL(/\/account$/);
 });
