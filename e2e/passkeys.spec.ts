@@ -14,6 +14,11 @@ async function expectNoViolations(page: Page) {
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+async function expectPasswordlessSignInAudited(targetId: string) {
+  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
+  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+}
+
 async function newAccount(role: 'STAFF' | 'PROVIDER_ADMIN' | 'SUPER_ADMIN') {
   const agency = await createAgency(db());
   const user = await createUser(db(), agency.id, TEST_PASSWORD, { role, loginName: `pk.${uniqueSuffix()}`, email: `pk.${uniqueSuffix()}@example.test` });
@@ -42,8 +47,7 @@ test('[STAFF] adds a passkey at /account/security by keyboard, signs out, and si
   await expectNoViolations(page);
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(page).toHaveURL(/\/account$/);
-  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
-  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+  await expectPasswordlessSignInAudited(user.id);
 });
 
 test('[PROVIDER_ADMIN] signs in with a passkey alone into the console, and a passkey finishes /login/verify after the password', async ({ page }) => {
@@ -128,8 +132,7 @@ test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers i
   await expect(page.getByLabel('Work e-mail address')).toHaveAttribute('autocomplete', 'username webauthn');
   await page.getByLabel('Work e-mail address').focus();
   await expect(page).toHaveURL(/\/vendor$/);
-  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
-  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+  await expectPasswordlessSignInAudited(account.id);
 });
 
 test('[STAFF with a pending temporary password] signs in with a passkey and sets a new password with the passkey, not the temporary one never seen', async ({ page }) => {
