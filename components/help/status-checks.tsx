@@ -11,7 +11,7 @@ import {
   type PostedMessage,
 } from '@/lib/help/status-messages';
 import type { StatusSummary } from '@/lib/status/status-summary';
-import { CheckResult } from './check-result';
+import { CheckLines, CheckResult } from './check-result';
 import { healthOnce, statusOnce } from './live-data';
 import { useHydrated } from './use-hydrated';
 
@@ -108,13 +108,7 @@ function StatusResult({ summary }: { summary: StatusSummary }) {
   const check = describeStatus(summary, timeFormat());
   return (
     <CheckResult tone={check.tone} title={check.headline}>
-      {check.affected.length > 0 && (
-        <ul>
-          {check.affected.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      )}
+      <CheckLines lines={check.affected} />
       {check.incidents.length > 0 && <Messages messages={check.incidents} />}
       <p>{check.advice}</p>
     </CheckResult>
