@@ -1,9 +1,10 @@
-// Passkeys in real Chromium with a virtual authenticator (DevTools protocol): a platform
-// authenticator with resident keys that always verifies the user, as a laptop with a fingerprint would.
+// Passkey journeys; the virtual authenticator and the enrolment steps are in ./support/passkeys.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { hashPassword } from '@/lib/password/hash';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
+import { addPasskeyByKeyboard, addVirtualAuthenticator, signInAndAddPasskey, signOut } from './support/passkeys';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -13,45 +14,15 @@ async function expectNoViolations(page: Page) {
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
-/**
- * Chromium's virtual authenticator answers a conditional (autofill) request at once, without the
- * person picking the passkey, so a page with autofill would sign in by itself. Unless a test is
- * about autofill, the page is told it has none, as in a browser without conditional mediation.
- */
-async function addVirtualAuthenticator(page: Page, { autofill = false } = {}) {
-  if (!autofill) {
-    await page.addInitScript(() => {
-      if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-    });
-  }
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-  return { cdp, authenticatorId };
+async function expectPasswordlessSignInAudited(targetId: string) {
+  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
+  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
 }
 
 async function newAccount(role: 'STAFF' | 'PROVIDER_ADMIN' | 'SUPER_ADMIN') {
   const agency = await createAgency(db());
   const user = await createUser(db(), agency.id, TEST_PASSWORD, { role, loginName: `pk.${uniqueSuffix()}`, email: `pk.${uniqueSuffix()}@example.test` });
   return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD } };
-}
-
-/** Adds a passkey at the security page by keyboard alone: type its name, Tab to the button, Enter. */
-async function addPasskeyByKeyboard(page: Page, name: string) {
-  await page.getByLabel('Name for this passkey').focus();
-  await page.keyboard.type(name);
-  await page.keyboard.press('Tab');
-  await expect(page.getByRole('button', { name: 'Add a passkey' })).toBeFocused();
-  await page.keyboard.press('Enter');
-  await expect(page.getByText(`Your passkey "${name}" has been added.`)).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.goto('/account');
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/login/);
 }
 
 test('[STAFF] adds a passkey at /account/security by keyboard, signs out, and signs in with it and no password', async ({ page }) => {
@@ -76,17 +47,12 @@ test('[STAFF] adds a passkey at /account/security by keyboard, signs out, and si
   await expectNoViolations(page);
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(page).toHaveURL(/\/account$/);
-  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
-  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+  await expectPasswordlessSignInAudited(user.id);
 });
 
 test('[PROVIDER_ADMIN] signs in with a passkey alone into the console, and a passkey finishes /login/verify after the password', async ({ page }) => {
   const { user, creds } = await newAccount('PROVIDER_ADMIN');
-  await addVirtualAuthenticator(page);
-  await signInAsAgencyUser(page, creds);
-  await expect(page).toHaveURL(/\/account$/);
-  await page.goto('/account/security');
-  await addPasskeyByKeyboard(page, 'Office PC');
+  await signInAndAddPasskey(page, creds, 'Office PC');
   await signOut(page);
 
   await page.goto('/login');
@@ -109,11 +75,7 @@ test('[PROVIDER_ADMIN] signs in with a passkey alone into the console, and a pas
 
 test('[STAFF] a disabled account cannot sign in with its passkey: the one generic message', async ({ page }) => {
   const { user, creds } = await newAccount('STAFF');
-  await addVirtualAuthenticator(page);
-  await signInAsAgencyUser(page, creds);
-  await expect(page).toHaveURL(/\/account$/);
-  await page.goto('/account/security');
-  await addPasskeyByKeyboard(page, 'Laptop');
+  await signInAndAddPasskey(page, creds, 'Laptop');
   await signOut(page);
   await db().user.update({ where: { id: user.id }, data: { status: 'DISABLED' } });
   await page.goto('/login');
@@ -124,11 +86,7 @@ test('[STAFF] a disabled account cannot sign in with its passkey: the one generi
 
 test('[STAFF] removing a passkey asks for a fresh factor, which the passkey itself can give', async ({ page }) => {
   const { user, creds } = await newAccount('STAFF');
-  await addVirtualAuthenticator(page);
-  await signInAsAgencyUser(page, creds);
-  await expect(page).toHaveURL(/\/account$/);
-  await page.goto('/account/security');
-  await addPasskeyByKeyboard(page, 'Laptop');
+  await signInAndAddPasskey(page, creds, 'Laptop');
   await page.goto('/account/security');
   const remove = page.getByRole('region', { name: 'Remove Laptop' });
   await remove.getByRole('button', { name: 'Remove Laptop' }).click();
@@ -174,6 +132,41 @@ test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers i
   await expect(page.getByLabel('Work e-mail address')).toHaveAttribute('autocomplete', 'username webauthn');
   await page.getByLabel('Work e-mail address').focus();
   await expect(page).toHaveURL(/\/vendor$/);
-  const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
-  expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
+  await expectPasswordlessSignInAudited(account.id);
+});
+
+test('[STAFF with a pending temporary password] signs in with a passkey and sets a new password with the passkey, not the temporary one never seen', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await signInAndAddPasskey(page, creds, 'Laptop');
+  await signOut(page);
+  // What an admin's reset leaves (lib/admin/issue-temporary-password.ts): a temporary password the person was never told.
+  await db().user.update({
+    where: { id: user.id },
+    data: {
+      passwordHash: await hashPassword('HXN47KQ2MZ9PRT3W'),
+      mustChangePassword: true,
+      temporaryPasswordIssuedAt: new Date(),
+      temporaryPasswordExpiresAt: new Date(Date.now() + 3600_000),
+      sessionVersion: { increment: 1 },
+    },
+  });
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/change-password$/);
+  await expectNoViolations(page);
+  const NEW = 'violet harbour engine meadow';
+  await page.getByLabel('New password', { exact: true }).fill(NEW);
+  await page.getByLabel('Confirm new password').fill(NEW);
+  // By keyboard, as the other passkey buttons.
+  await page.getByRole('button', { name: 'Use a passkey instead of the current password' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/account\?changed=1$/);
+  const changed = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' }, orderBy: { createdAt: 'desc' } });
+  expect(JSON.parse(changed.details!)).toMatchObject({ fromTemporaryPassword: true, proof: 'passkey' });
+  // The new password is the account's now; the passkey then finishes the sign-in as a second factor.
+  await signOut(page);
+  await signInAsAgencyUser(page, { ...creds, password: NEW }, { verify: false });
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await page.getByRole('button', { name: 'Use a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
 });

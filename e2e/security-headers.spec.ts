@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { APIResponse } from '@playwright/test';
 import { freePort } from '@/lib/net/free-port';
 import { DEMO_PASSWORD } from '@/prisma/seed';
+import { serveBuild } from '@/scripts/serve-build';
 import { E2E_DATABASE_URL, E2E_SECRET } from './support/env';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
@@ -171,24 +171,15 @@ test('[ANONYMOUS] HSTS is sent when the running server’s APP_URL is https, on 
 
   // The same build, started again with an https APP_URL: headers fixed at build time would miss it.
   const port = await freePort();
-  const server = spawn(process.execPath, ['server.mjs'], {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_URL: 'https://help.example.com',
-      NEXTAUTH_URL: 'https://help.example.com',
-      DATABASE_URL: E2E_DATABASE_URL,
-      NEXTAUTH_SECRET: E2E_SECRET,
-      MAIL_WORKER: 'off',
-      // A production server refuses to start without a mail transport named (lib/config.ts).
-      MAIL_TRANSPORT: 'file',
-      MAIL_DIR: path.join(os.tmpdir(), 'portal-e2e-hsts-mail'),
-    },
+  const server = serveBuild(port, {
+    APP_URL: 'https://help.example.com',
+    NEXTAUTH_URL: 'https://help.example.com',
+    DATABASE_URL: E2E_DATABASE_URL,
+    NEXTAUTH_SECRET: E2E_SECRET,
+    MAIL_WORKER: 'off',
+    // A production server refuses to start without a mail transport named (lib/config.ts).
+    MAIL_TRANSPORT: 'file',
+    MAIL_DIR: path.join(os.tmpdir(), 'portal-e2e-hsts-mail'),
   });
   try {
     const base = `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@ import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { confirmPath, unsubscribePath } from '@/lib/status/subscription-token';
-import { uniqueSuffix } from '@/prisma/factories';
+import { createSuperAdminRequest, uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
 import { expect, test } from './support/test';
 
@@ -58,23 +58,7 @@ const PAGES: TokenPage[] = [
     tokenField: 'token',
     make: async () => {
       const { agency, user } = await newStaffMember();
-      const token = newSecretToken();
-      const request = await db().superAdminResetRequest.create({
-        data: {
-          reference: `T${uniqueSuffix()}`.slice(0, 20),
-          providerCode: agency.code,
-          loginName: user.loginName,
-          fullName: 'Casey Morgan',
-          jobTitle: 'Director',
-          workEmail: 'casey@elsewhere.example',
-          workPhone: '+1 555 0100',
-          reason: 'Locked out.',
-          agencyId: agency.id,
-          userId: user.id,
-          cancelTokenHash: hashSecretToken(token),
-          expiresAt: new Date(Date.now() + 7 * 86_400_000),
-        },
-      });
+      const { request, cancelToken: token } = await createSuperAdminRequest(db(), agency, user);
       const wrongToken = newSecretToken();
       return {
         valid: `/super-admin-reset/cancel/${token}`,

@@ -4,6 +4,7 @@ import type { Db } from '@/lib/db/client';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { hashPassword } from '@/lib/password/hash';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
+import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { newTotpSecret } from '@/lib/mfa/totp';
 import { normalizeKey } from '@/lib/validation/identifiers';
 import { searchTermsOf } from '@/lib/admin/user-search-terms';
@@ -108,4 +109,26 @@ export async function addTotpFactor(database: Db, owner: { userId: string } | { 
     data: { ...owner, kind: 'TOTP', name, secret: sealFactorSecret(secret), confirmedAt: new Date() },
   });
   return secret;
+}
+
+/** An open super-admin request for an account, written straight to the table (no form, no mail), with its "this wasn't me" token. */
+export async function createSuperAdminRequest(database: Db, agency: { id: string; code: string }, user: { id: string; loginName: string }) {
+  const cancelToken = newSecretToken();
+  const request = await database.superAdminResetRequest.create({
+    data: {
+      reference: `T${uniqueSuffix()}`.slice(0, 20),
+      providerCode: agency.code,
+      loginName: user.loginName,
+      fullName: 'Casey Morgan',
+      jobTitle: 'Director',
+      workEmail: 'casey@elsewhere.example',
+      workPhone: '+1 555 0100',
+      reason: 'Locked out.',
+      agencyId: agency.id,
+      userId: user.id,
+      cancelTokenHash: hashSecretToken(cancelToken),
+      expiresAt: new Date(Date.now() + 7 * 86_400_000),
+    },
+  });
+  return { request, cancelToken };
 }

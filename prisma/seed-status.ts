@@ -23,38 +23,39 @@ export async function seedStatusComponents(database: Db): Promise<void> {
   }
 
   const at = (daysAgo: number, hour: number, minute = 0) => new Date(Math.floor((now - daysAgo * DAY_MS) / DAY_MS) * DAY_MS + (hour * 60 + minute) * 60_000);
-  await database.incident.create({
-    data: {
+  const pastIncidents = [
+    {
       title: 'API requests failing for some agencies',
       impact: 'PARTIAL_OUTAGE',
-      status: 'RESOLVED',
-      startedAt: at(12, 14, 5),
-      resolvedAt: at(12, 14, 50),
-      components: { create: [{ componentId: ids.api! }] },
-      updates: {
-        create: [
-          { status: 'INVESTIGATING', message: 'Some API requests fail with an error. We are looking into it.', createdAt: at(12, 14, 5) },
-          { status: 'RESOLVED', message: 'A faulty configuration change was rolled back. All requests succeed again.', createdAt: at(12, 14, 50) },
-        ],
-      },
+      component: 'api',
+      updates: [
+        { status: 'INVESTIGATING', message: 'Some API requests fail with an error. We are looking into it.', createdAt: at(12, 14, 5) },
+        { status: 'RESOLVED', message: 'A faulty configuration change was rolled back. All requests succeed again.', createdAt: at(12, 14, 50) },
+      ],
     },
-  });
-  await database.incident.create({
-    data: {
+    {
       title: 'Mobile app slow to load case notes',
       impact: 'DEGRADED_PERFORMANCE',
-      status: 'RESOLVED',
-      startedAt: at(41, 9, 30),
-      resolvedAt: at(41, 11, 0),
-      components: { create: [{ componentId: ids['mobile-app']! }] },
-      updates: {
-        create: [
-          { status: 'IDENTIFIED', message: 'Case notes take up to a minute to load in the mobile app.', createdAt: at(41, 9, 30) },
-          { status: 'RESOLVED', message: 'Loading times are back to normal.', createdAt: at(41, 11, 0) },
-        ],
-      },
+      component: 'mobile-app',
+      updates: [
+        { status: 'IDENTIFIED', message: 'Case notes take up to a minute to load in the mobile app.', createdAt: at(41, 9, 30) },
+        { status: 'RESOLVED', message: 'Loading times are back to normal.', createdAt: at(41, 11, 0) },
+      ],
     },
-  });
+  ] as const;
+  for (const incident of pastIncidents) {
+    await database.incident.create({
+      data: {
+        title: incident.title,
+        impact: incident.impact,
+        status: 'RESOLVED',
+        startedAt: incident.updates[0].createdAt,
+        resolvedAt: incident.updates[incident.updates.length - 1]!.createdAt,
+        components: { create: [{ componentId: ids[incident.component]! }] },
+        updates: { create: incident.updates.map((update) => ({ ...update })) },
+      },
+    });
+  }
   await database.maintenanceWindow.create({
     data: {
       title: 'Database upgrade',

@@ -19,3 +19,15 @@ export function CheckResult({ tone, title, children }: { tone: CheckTone; title:
     </div>
   );
 }
+
+/** A check's list of lines (what is affected, what to try), or nothing when there are none. */
+export function CheckLines({ lines }: { lines: string[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <ul>
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
+  );
+}

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { connectionOutcome, type HealthResult } from '@/lib/help/connection-check';
-import { CheckResult } from './check-result';
+import { CheckLines, CheckResult } from './check-result';
 import { checkHealth, healthOnce } from './live-data';
 import { useHydrated } from './use-hydrated';
 
@@ -41,13 +41,7 @@ export function ConnectionCheck() {
     <div className="no-print">
       <div role="status" data-testid="connection-check">
         <CheckResult tone={outcome.tone} title={outcome.title}>
-          {outcome.steps.length > 0 && (
-            <ul>
-              {outcome.steps.map((step) => (
-                <li key={step}>{step}</li>
-              ))}
-            </ul>
-          )}
+          <CheckLines lines={outcome.steps} />
         </CheckResult>
       </div>
       <button

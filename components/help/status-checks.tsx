@@ -11,7 +11,7 @@ import {
   type PostedMessage,
 } from '@/lib/help/status-messages';
 import type { StatusSummary } from '@/lib/status/status-summary';
-import { CheckResult } from './check-result';
+import { CheckLines, CheckResult } from './check-result';
 import { healthOnce, statusOnce } from './live-data';
 import { useHydrated } from './use-hydrated';
 
@@ -47,28 +47,37 @@ function Unavailable() {
   return <CheckResult tone="warning" title={STATUS_UNAVAILABLE} />;
 }
 
-function LiveBox({ testId, children }: { testId: string; children: ReactNode }) {
+type LiveCheckProps<T> = { testId: string; load: () => Promise<T>; loadingTitle: string; render: (value: T) => ReactNode };
+
+/** A live check of the guide: empty in the server's HTML (the guide reads without it), then loading, then its answer. */
+function LiveCheck<T>({ testId, ...result }: LiveCheckProps<T>) {
   const hydrated = useHydrated();
   return (
     <div role="status" className="no-print" data-testid={testId}>
-      {hydrated ? children : null}
+      {hydrated ? <LiveResult {...result} /> : null}
     </div>
   );
+}
+
+function LiveResult<T>({ load, loadingTitle, render }: Omit<LiveCheckProps<T>, 'testId'>) {
+  const loaded = useOnce(load);
+  if (loaded.state === 'loading') return <CheckResult tone="pending" title={loadingTitle} />;
+  return render(loaded.value);
 }
 
 /** Step 3: whether the portal itself answers, and any outage message the vendor posted. */
 export function VendorWebsiteCheck() {
   return (
-    <LiveBox testId="vendor-website-check">
-      <VendorWebsiteResult />
-    </LiveBox>
+    <LiveCheck
+      testId="vendor-website-check"
+      load={loadVendorWebsite}
+      loadingTitle="Checking whether CareNotes is answering…"
+      render={([health, summary]) => <VendorWebsiteResult health={health} summary={summary} />}
+    />
   );
 }
 
-function VendorWebsiteResult() {
-  const loaded = useOnce<[HealthResult, StatusSummary | null]>(loadVendorWebsite);
-  if (loaded.state === 'loading') return <CheckResult tone="pending" title="Checking whether CareNotes is answering…" />;
-  const [health, summary] = loaded.value;
+function VendorWebsiteResult({ health, summary }: { health: HealthResult; summary: StatusSummary | null }) {
   const check = describeVendorWebsite(health, summary, timeFormat());
   return (
     <CheckResult tone={check.tone} title={check.answering}>
@@ -86,26 +95,20 @@ function VendorWebsiteResult() {
 /** Step 4: the overall state, what is affected, and the active incidents. */
 export function StatusCheck() {
   return (
-    <LiveBox testId="status-check">
-      <StatusResult />
-    </LiveBox>
+    <LiveCheck
+      testId="status-check"
+      load={statusOnce}
+      loadingTitle="Loading the current status…"
+      render={(summary) => (summary ? <StatusResult summary={summary} /> : <Unavailable />)}
+    />
   );
 }
 
-function StatusResult() {
-  const loaded = useOnce(statusOnce);
-  if (loaded.state === 'loading') return <CheckResult tone="pending" title="Loading the current status…" />;
-  if (!loaded.value) return <Unavailable />;
-  const check = describeStatus(loaded.value, timeFormat());
+function StatusResult({ summary }: { summary: StatusSummary }) {
+  const check = describeStatus(summary, timeFormat());
   return (
     <CheckResult tone={check.tone} title={check.headline}>
-      {check.affected.length > 0 && (
-        <ul>
-          {check.affected.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      )}
+      <CheckLines lines={check.affected} />
       {check.incidents.length > 0 && <Messages messages={check.incidents} />}
       <p>{check.advice}</p>
     </CheckResult>
@@ -115,17 +118,17 @@ function StatusResult() {
 /** Step 6: the maintenance window in progress, or the next one. */
 export function DowntimeCheck() {
   return (
-    <LiveBox testId="downtime-check">
-      <DowntimeResult />
-    </LiveBox>
+    <LiveCheck
+      testId="downtime-check"
+      load={statusOnce}
+      loadingTitle="Loading planned downtime…"
+      render={(summary) => (summary ? <DowntimeResult summary={summary} /> : <Unavailable />)}
+    />
   );
 }
 
-function DowntimeResult() {
-  const loaded = useOnce(statusOnce);
-  if (loaded.state === 'loading') return <CheckResult tone="pending" title="Loading planned downtime…" />;
-  if (!loaded.value) return <Unavailable />;
-  const notice = describeDowntime(loaded.value, new Date(), timeFormat());
+function DowntimeResult({ summary }: { summary: StatusSummary }) {
+  const notice = describeDowntime(summary, new Date(), timeFormat());
   if (!notice) return <CheckResult tone="ok" title="No downtime is planned." />;
   return (
     <CheckResult

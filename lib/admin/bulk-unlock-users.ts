@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
-import { recordAudit } from '@/lib/audit/record';
-import { lockedConditions, UNLOCKED } from '@/lib/auth/lockout';
+import { unlockAccount } from '@/lib/admin/unlock-user';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
@@ -33,27 +32,7 @@ export async function bulkUnlockUsers(
   const unlocked = await db().$transaction(async (tx) => {
     let count = 0;
     for (const target of allowed) {
-      const before = await tx.user.findUniqueOrThrow({
-        where: { id: target.id },
-        select: { failedSignInCount: true, hardLockedAt: true },
-      });
-      const done = await tx.user.updateMany({
-        where: { id: target.id, agencyId: actor.agencyId, OR: lockedConditions(now) },
-        data: UNLOCKED,
-      });
-      if (done.count === 0) continue;
-      count += 1;
-      await recordAudit(tx, {
-        actorType: 'USER',
-        actorId: actor.userId,
-        agencyId: actor.agencyId,
-        action: 'ADMIN_ACCOUNT_UNLOCKED',
-        targetType: 'User',
-        targetId: target.id,
-        ip,
-        outcome: 'SUCCESS',
-        details: { bulk: true, failuresCleared: before.failedSignInCount, wasHardLocked: before.hardLockedAt !== null },
-      });
+      if (await unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now })) count += 1;
     }
     return count;
   });

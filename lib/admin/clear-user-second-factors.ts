@@ -1,7 +1,7 @@
 import { loadAdminTarget } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import type { userIdSchema } from '@/lib/admin/unlock-user';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -21,17 +21,7 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
     // Whoever holds a session of this account now may be the one who took the phone.
     await tx.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
     await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
-    await recordAudit(tx, {
-      actorType: 'USER',
-      actorId: actor.userId,
-      agencyId: actor.agencyId,
-      action: 'ADMIN_SECOND_FACTORS_CLEARED',
-      targetType: 'User',
-      targetId: target.id,
-      ip,
-      outcome: 'SUCCESS',
-      details: { ...cleared, targetRole: target.role },
-    });
+    await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
     if (target.role !== 'STAFF') {
       await notifyAdminAccountReset(tx, actor, { ...target, agency: target.agency }, 'second factors cleared', now);
     } else if (target.email) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
@@ -42,16 +42,7 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
       data: { status: input.outcome, handledAt: new Date(), handledById: actor.userId },
     });
     if (updated.count === 0) return { ok: false, message: 'That request is no longer open.' };
-    await recordAudit(tx, {
-      actorType: 'USER',
-      actorId: actor.userId,
-      agencyId: actor.agencyId,
-      action: input.outcome === 'RESOLVED' ? 'HELP_REQUEST_RESOLVED' : 'HELP_REQUEST_DISMISSED',
-      targetType: 'HelpRequest',
-      targetId: input.requestId,
-      ip,
-      outcome: 'SUCCESS',
-    });
+    await recordAdminAction(tx, actor, ip, input.outcome === 'RESOLVED' ? 'HELP_REQUEST_RESOLVED' : 'HELP_REQUEST_DISMISSED', { type: 'HelpRequest', id: input.requestId });
     return { ok: true, value: undefined };
   });
 }

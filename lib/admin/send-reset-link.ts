@@ -2,7 +2,7 @@ import 'server-only';
 import { loadAdminTarget } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { userIdSchema } from '@/lib/admin/unlock-user';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { maskEmail } from '@/lib/format/mask';
@@ -31,17 +31,7 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   await db().$transaction(async (tx) => {
     const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
     await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt }));
-    await recordAudit(tx, {
-      actorType: 'USER',
-      actorId: actor.userId,
-      agencyId: actor.agencyId,
-      action: 'ADMIN_RESET_LINK_SENT',
-      targetType: 'User',
-      targetId: target.id,
-      ip,
-      outcome: 'SUCCESS',
-      details: { targetRole: target.role, expiresAt: link.expiresAt.toISOString() },
-    });
+    await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
     if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
   });
   return { ok: true, value: { sentTo: maskEmail(email) } };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
@@ -27,16 +27,7 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
     if (input.status === 'DISABLED') {
       await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: new Date() } });
     }
-    await recordAudit(tx, {
-      actorType: 'USER',
-      actorId: actor.userId,
-      agencyId: actor.agencyId,
-      action: input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED',
-      targetType: 'User',
-      targetId: target.id,
-      ip,
-      outcome: 'SUCCESS',
-    });
+    await recordAdminAction(tx, actor, ip, input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED', { type: 'User', id: target.id });
     return { ok: true, value: undefined };
   });
 }

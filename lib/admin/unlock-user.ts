@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { loadAdminTarget } from '@/lib/admin/admin-target';
-import { recordAudit } from '@/lib/audit/record';
-import { UNLOCKED } from '@/lib/auth/lockout';
+import { recordAdminAction } from '@/lib/admin/record-admin-action';
+import { lockedConditions, UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 
 export const userIdSchema = z.object({ userId: z.string().min(1).max(64) });
@@ -12,26 +12,24 @@ export const userIdSchema = z.object({ userId: z.string().min(1).max(64) });
 export async function unlockUser(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<Result> {
   const loaded = await loadAdminTarget(actor, 'users:unlock', input.userId, ip);
   if (!loaded.ok) return loaded;
-  await db().$transaction(async (tx) => {
-    const before = await tx.user.findUniqueOrThrow({
-      where: { id: loaded.target.id },
-      select: { failedSignInCount: true, lockedUntil: true, hardLockedAt: true },
-    });
-    await tx.user.update({
-      where: { id: loaded.target.id },
-      data: UNLOCKED,
-    });
-    await recordAudit(tx, {
-      actorType: 'USER',
-      actorId: actor.userId,
-      agencyId: actor.agencyId,
-      action: 'ADMIN_ACCOUNT_UNLOCKED',
-      targetType: 'User',
-      targetId: loaded.target.id,
-      ip,
-      outcome: 'SUCCESS',
-      details: { failuresCleared: before.failedSignInCount, wasHardLocked: before.hardLockedAt !== null },
-    });
-  });
+  await db().$transaction((tx) => unlockAccount(tx, actor, loaded.target.id, ip));
   return { ok: true, value: undefined };
+}
+
+/**
+ * Clears an account's lock and failure count, and audits what was cleared. With `stillLockedAt`,
+ * only an account still locked then is touched (a conditional write), so two admins at once
+ * unlock and audit it once; false when there was nothing left to unlock.
+ */
+export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, ip: string, options: { stillLockedAt?: Date } = {}): Promise<boolean> {
+  const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { failedSignInCount: true, hardLockedAt: true } });
+  const locked = options.stillLockedAt ? { OR: lockedConditions(options.stillLockedAt) } : {};
+  const done = await tx.user.updateMany({ where: { id: userId, agencyId: actor.agencyId, ...locked }, data: UNLOCKED });
+  if (done.count === 0) return false;
+  await recordAdminAction(tx, actor, ip, 'ADMIN_ACCOUNT_UNLOCKED', { type: 'User', id: userId }, {
+    ...(options.stillLockedAt ? { bulk: true } : {}),
+    failuresCleared: before.failedSignInCount,
+    wasHardLocked: before.hardLockedAt !== null,
+  });
+  return true;
 }

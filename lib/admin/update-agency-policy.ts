@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
-import { recordAudit } from '@/lib/audit/record';
+import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { agencyPolicySchema, type AgencyPolicy } from '@/lib/policy/agency-policy';
@@ -45,17 +45,7 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
         .filter((key) => before[key] !== policy[key])
         .map((key) => [key, `${before[key]} -> ${policy[key]}`]),
     );
-    await recordAudit(tx, {
-      actorType: 'USER',
-      actorId: actor.userId,
-      agencyId: actor.agencyId,
-      action: 'AGENCY_POLICY_UPDATED',
-      targetType: 'Agency',
-      targetId: actor.agencyId,
-      ip,
-      outcome: 'SUCCESS',
-      details: changed,
-    });
+    await recordAdminAction(tx, actor, ip, 'AGENCY_POLICY_UPDATED', { type: 'Agency', id: actor.agencyId }, changed);
   });
   return { ok: true, value: policy };
 }

@@ -8,6 +8,9 @@ import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
+import { ownerOf } from '@/lib/mfa/account';
+import { proveSecondFactor } from '@/lib/mfa/consume-second-factor';
+import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
@@ -17,16 +20,26 @@ import { signInPasswordSchema } from '@/lib/validation/identifiers';
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: signInPasswordSchema,
+    // The current password, or a fresh passkey answer instead (the form sends both fields, one empty).
+    currentPassword: z.union([z.literal(''), signInPasswordSchema]).optional(),
+    passkey: webAuthnResponseField.optional().or(z.literal('')),
     newPassword: z.string().min(1, 'Enter a new password').max(1024, 'Password must be 128 characters or fewer'),
     confirmPassword: z.string().max(1024, 'Password must be 128 characters or fewer'),
+  })
+  .refine((input) => Boolean(input.currentPassword) || Boolean(input.passkey), {
+    path: ['currentPassword'],
+    message: 'Enter your current password',
   })
   .refine((input) => input.newPassword === input.confirmPassword, {
     path: ['confirmPassword'],
     message: 'The passwords do not match. Type the new password again.',
   });
 
-/** A signed-in user replaces their own password (the only step allowed after a temporary one). */
+/**
+ * A signed-in user replaces their own password (the only step allowed after a temporary one). It is
+ * proved to be them by the current password or by a passkey now: a passkey alone is a whole sign-in,
+ * so after a passkey sign-in over a pending temporary password, the person need not know that password.
+ */
 export async function changeOwnPassword(
   actor: AgencyActor,
   input: z.infer<typeof changePasswordSchema>,
@@ -70,7 +83,13 @@ export async function changeOwnPassword(
   const reservation = await db().$transaction((tx) =>
     reserveAttempt(tx, { kind: 'user', id: isLocked(user, now) ? null : actor.userId, policy: user.agency }, now),
   );
-  const verified = reservation.counted ? await verifyPassword(user.passwordHash, input.currentPassword) : await verifyDummy(input.currentPassword);
+  // Either proof is one attempt on the account's counter, as at sign-in.
+  const proof = input.passkey ? 'passkey' : 'password';
+  const verified = !reservation.counted
+    ? await verifyDummy(input.currentPassword ?? '')
+    : input.passkey
+      ? (await proveSecondFactor(ownerOf(actor), { passkey: input.passkey }, actor.sessionId)).ok
+      : await verifyPassword(user.passwordHash, input.currentPassword ?? '');
   if (!verified) {
     await db().$transaction(async (tx) => {
       await recordAudit(tx, {
@@ -78,7 +97,7 @@ export async function changeOwnPassword(
         action: 'PASSWORD_CHANGE_FAILURE',
         outcome: 'FAILURE',
         details: reservation.counted
-          ? { reason: 'wrong current password', consecutiveFailures: reservation.failureCount }
+          ? { reason: proof === 'passkey' ? 'passkey refused' : 'wrong current password', consecutiveFailures: reservation.failureCount }
           : { reason: 'account locked' },
       });
       await auditLockSetBy(tx, reservation, audit, 'change-password');
@@ -86,6 +105,7 @@ export async function changeOwnPassword(
     if (!reservation.counted) {
       return { ok: false, message: 'Your account is locked after too many wrong passwords. Try again later, or ask your provider administrator to unlock it.' };
     }
+    if (proof === 'passkey') return fieldError('currentPassword', 'The passkey was not accepted. Try it again, or type your current password.');
     return fieldError('currentPassword', 'Your current password is not right. Type it again.');
   }
   await db().$transaction((tx) => clearFailures(tx, 'user', actor.userId));
@@ -126,7 +146,7 @@ export async function changeOwnPassword(
       ...audit,
       action: 'PASSWORD_CHANGED',
       outcome: 'SUCCESS',
-      details: { fromTemporaryPassword: actor.mustChangePassword },
+      details: { fromTemporaryPassword: actor.mustChangePassword, proof },
     });
     if (user.email) {
       await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name, timeZone: user.agency.timeZone }, new Date()));

@@ -6,8 +6,9 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
-import { replaceRecoveryCodes, type WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
+import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
+import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
 import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
 
@@ -62,8 +63,7 @@ export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeyS
       },
       select: { id: true },
     });
-    const hasCodes = (await tx.recoveryCode.count({ where: { ...ownerWhere(owner), usedAt: null } })) > 0;
-    const recoveryCodes = hasCodes ? undefined : await replaceRecoveryCodes(tx, owner);
+    const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
     await recordAudit(tx, {
       ...auditSubject(actor, ip),
       action: 'SECOND_FACTOR_ADDED',

@@ -2,26 +2,18 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
-import { db, type Tx } from '@/lib/db/client';
+import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
-import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
-import { hashRecoveryCode, newRecoveryCodes } from '@/lib/mfa/recovery-codes';
+import { ownerWhere } from '@/lib/mfa/policy';
+import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { matchTotpCode } from '@/lib/mfa/totp';
 
 export const confirmTotpSchema = z.object({ code: z.string().trim().max(20).regex(/^\d{3}\s?\d{3}$/, 'Enter the 6-digit code your app shows') });
 
 export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
-
-/** Replaces the account's recovery codes with ten new ones, returned in clear this once. */
-export async function replaceRecoveryCodes(tx: Tx, owner: MfaOwner): Promise<string[]> {
-  const codes = newRecoveryCodes();
-  await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
-  await tx.recoveryCode.createMany({ data: codes.map((code) => ({ ...ownerWhere(owner), codeHash: hashRecoveryCode(code) })) });
-  return codes;
-}
 
 /** The first correct code confirms the app; an account's first factor also gets its recovery codes. */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
@@ -40,8 +32,7 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
       data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now },
     });
     if (confirmed.count === 0) return { ok: false, message: 'Start again: add an authenticator app.' };
-    const hasCodes = (await tx.recoveryCode.count({ where: { ...ownerWhere(owner), usedAt: null } })) > 0;
-    const recoveryCodes = hasCodes ? undefined : await replaceRecoveryCodes(tx, owner);
+    const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
     await recordAudit(tx, {
       ...auditSubject(actor, ip),
       action: 'SECOND_FACTOR_ADDED',

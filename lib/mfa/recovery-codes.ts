@@ -1,4 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
+import type { Tx } from '@/lib/db/client';
+import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 
 export const RECOVERY_CODE_COUNT = 10;
 // No 0/O, 1/I/L: read from paper and typed back.
@@ -23,4 +25,18 @@ export function hashRecoveryCode(typed: string): string {
 
 export function looksLikeRecoveryCode(typed: string): boolean {
   return new RegExp(`^[${ALPHABET}]{${LENGTH}}$`).test(normalizeRecoveryCode(typed));
+}
+
+/** Replaces the account's recovery codes with ten new ones, returned in clear this once. */
+export async function replaceRecoveryCodes(tx: Tx, owner: MfaOwner): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
+  await tx.recoveryCode.createMany({ data: codes.map((code) => ({ ...ownerWhere(owner), codeHash: hashRecoveryCode(code) })) });
+  return codes;
+}
+
+/** An account's first factor brings its recovery codes; a later one leaves the unused codes it has alone. */
+export async function recoveryCodesForNewFactor(tx: Tx, owner: MfaOwner): Promise<string[] | undefined> {
+  const hasCodes = (await tx.recoveryCode.count({ where: { ...ownerWhere(owner), usedAt: null } })) > 0;
+  return hasCodes ? undefined : replaceRecoveryCodes(tx, owner);
 }

@@ -6,7 +6,8 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, FRESH_FACTOR_MISSING, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
-import { replaceRecoveryCodes, type WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
+import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
+import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
 import { hasSecondFactor } from '@/lib/mfa/policy';
 
 export const regenerateRecoveryCodesSchema = z.object(freshFactorFields);

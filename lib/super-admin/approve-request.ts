@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { maskEmail } from '@/lib/format/mask';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -11,8 +11,8 @@ import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { requestIdSchema } from './claim-request';
 import { contactDetailsChanged } from './contact-snapshot';
 import { formatReference } from './reference';
-import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
-import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
+import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, recordRequestAudit, takeVerifierStep } from './verifier-guard';
 
 export const NO_EMAIL_ON_RECORD =
   'This account had no e-mail address on record when the request was filed, so it cannot be approved: the link can go nowhere else. Follow “No e-mail address on record” on this page.';
@@ -30,22 +30,15 @@ export const CONTACT_CHANGED =
  * sealed message, and this function returns nothing of it.
  */
 export async function approveRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: {
-      id: true,
-      reference: true,
-      agencyId: true,
-      userId: true,
-      state: true,
-      verifiedById: true,
-      expiresAt: true,
-      emailAtFiling: true,
-      phoneAtFiling: true,
-    },
+  const request = await findRequestForStep(actor, input.requestId, {
+    userId: true,
+    state: true,
+    verifiedById: true,
+    expiresAt: true,
+    emailAtFiling: true,
+    phoneAtFiling: true,
   });
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  if (!request) return NO_SUCH_REQUEST;
   const account = request.userId
     ? await db().user.findUnique({
         where: { id: request.userId },
@@ -64,11 +57,10 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
           : !filed.email
             ? NO_EMAIL_ON_RECORD
             : null;
-  const target = !refusal && account && filed.email ? { ...account, email: filed.email } : null;
 
-  return db().$transaction(async (tx) => {
-    const approvedAt = new Date();
-    if (refusal === CONTACT_CHANGED && account) {
+  const approvedAt = new Date();
+  if (refusal === CONTACT_CHANGED && account) {
+    return db().$transaction(async (tx) => {
       // Back to review with the details now on record, so that the checklist is done against them.
       const outcome = await takeTransition(tx, 'returnToReview', request, null, {
         where: { verifiedById: request.verifiedById, emailAtFiling: filed.email, phoneAtFiling: filed.phone },
@@ -92,52 +84,53 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
         details: { refused: outcome === 'expired' ? 'expired' : refusal, returnedToReview: outcome === 'taken' },
       });
       return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : outcome === 'taken' ? CONTACT_CHANGED : MOVED_ON };
-    }
-    const outcome: TransitionOutcome = !target
-      ? 'refused'
-      : await takeTransition(tx, 'approve', request, actor.vendorAccountId, {
-          where: { emailAtFiling: filed.email },
-          data: { approvedById: actor.vendorAccountId, approvedAt },
-          now: approvedAt,
-        });
-    if (!target || outcome !== 'taken') {
-      await recordRequestAudit(tx, {
-        actor,
-        request,
-        ip,
-        action: 'SUPER_ADMIN_RESET_APPROVED',
-        outcome: 'DENIED',
-        details: { refused: refusal ?? (outcome === 'expired' ? 'expired' : 'state or verifier did not allow it') },
-      });
-      return { ok: false, message: refusal ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
-    }
-    const link = await issueResetLink(tx, {
-      userId: target.id,
-      purpose: 'SUPER_ADMIN_REQUEST',
-      requestId: request.id,
-      issuedById: actor.vendorAccountId,
-      lifetimeHours: target.agency.resetLinkHours,
-      notAfter: request.expiresAt,
     });
-    const mailId = await enqueueMail(
-      tx,
-      resetLinkMail({
-        to: target.email,
-        displayName: target.displayName,
-        token: link.token,
-        expiresAt: link.expiresAt,
-        superAdminReference: formatReference(request.reference),
-      }),
-    );
-    await tx.superAdminResetRequest.update({ where: { id: request.id }, data: { approvalMailId: mailId }, select: { id: true } });
-    await recordRequestAudit(tx, {
+  }
+  const target = !refusal && account && filed.email ? { ...account, email: filed.email } : null;
+  return takeVerifierStep(
+    {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_APPROVED',
-      details: { verifiedById: request.verifiedById, linkExpiresAt: link.expiresAt.toISOString() },
-    });
-    // Queued, not sent: the outbox delivers it, and the request page shows when it went out.
-    return { ok: true, message: `Approved. A single-use link is queued for e-mail to ${maskEmail(target.email)}, the address on record when the request was filed.` };
+      transition: 'approve',
+      options: { where: { emailAtFiling: filed.email }, data: { approvedById: actor.vendorAccountId, approvedAt }, now: approvedAt },
+      refusal: target ? null : { message: refusal ?? NO_EMAIL_ON_RECORD },
+    },
+    // No target means a refusal above: the step is not tried.
+    (tx) => mailApprovalLink(tx, actor, request, target!),
+  );
+}
+
+/** The system, never a person, creates the link: the token lives only in the sealed message. */
+async function mailApprovalLink(
+  tx: Tx,
+  actor: VendorActor,
+  request: { id: string; reference: string; verifiedById: string | null; expiresAt: Date },
+  target: { id: string; email: string; displayName: string; agency: { resetLinkHours: number } },
+) {
+  const link = await issueResetLink(tx, {
+    userId: target.id,
+    purpose: 'SUPER_ADMIN_REQUEST',
+    requestId: request.id,
+    issuedById: actor.vendorAccountId,
+    lifetimeHours: target.agency.resetLinkHours,
+    notAfter: request.expiresAt,
   });
+  const mailId = await enqueueMail(
+    tx,
+    resetLinkMail({
+      to: target.email,
+      displayName: target.displayName,
+      token: link.token,
+      expiresAt: link.expiresAt,
+      superAdminReference: formatReference(request.reference),
+    }),
+  );
+  await tx.superAdminResetRequest.update({ where: { id: request.id }, data: { approvalMailId: mailId }, select: { id: true } });
+  // Queued, not sent: the outbox delivers it, and the request page shows when it went out.
+  return {
+    message: `Approved. A single-use link is queued for e-mail to ${maskEmail(target.email)}, the address on record when the request was filed.`,
+    details: { verifiedById: request.verifiedById, linkExpiresAt: link.expiresAt.toISOString() },
+  };
 }

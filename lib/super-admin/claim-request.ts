@@ -1,32 +1,24 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
-import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
-import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 export const requestIdSchema = z.object({ requestId: z.string().min(1).max(64) });
 
 /** A verifier takes a request to work it (new, back from "needs information", or taken over). */
 export async function claimRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: { id: true, reference: true, agencyId: true, state: true, claimedById: true },
-  });
-  if (!request) return { ok: false, message: 'There is no such request.' };
-  return db().$transaction(async (tx) => {
-    const outcome = await takeTransition(tx, 'claim', request, actor.vendorAccountId, { data: { claimedById: actor.vendorAccountId } });
-    const ok = outcome === 'taken';
-    await recordRequestAudit(tx, {
+  const request = await findRequestForStep(actor, input.requestId, { state: true, claimedById: true });
+  if (!request) return NO_SUCH_REQUEST;
+  return takeVerifierStep(
+    {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_CLAIMED',
-      outcome: ok ? 'SUCCESS' : 'DENIED',
-      details: { from: request.state, previousClaimerId: request.claimedById, ...(outcome === 'expired' ? { refused: 'expired' } : {}) },
-    });
-    if (ok) return { ok: true, message: 'You are working this request.' };
-    return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
-  });
+      transition: 'claim',
+      options: { data: { claimedById: actor.vendorAccountId } },
+      details: { from: request.state, previousClaimerId: request.claimedById },
+    },
+    async () => ({ message: 'You are working this request.' }),
+  );
 }

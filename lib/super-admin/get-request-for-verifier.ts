@@ -7,11 +7,10 @@ import { NO_EMAIL_ON_RECORD, SAME_VERIFIER } from './approve-request';
 import { contactDetailsChanged } from './contact-snapshot';
 import { describeDelivery } from './delivery-state';
 import { listAgencyAdmins } from './list-agency-admins';
-import { vendorNames } from './list-queue';
-import { describeAge, urgencyOf } from './queue-age';
+import { DESCRIBED_FIELDS, describeRequest, vendorNames } from './list-queue';
 import { formatReference } from './reference';
 import { availableTransitions, isOpen } from './state-machine';
-import { HISTORY_LABEL, STATE_LABEL } from './state-words';
+import { HISTORY_LABEL } from './state-words';
 import { assertVerifier } from './verifier-guard';
 import { expireRequests } from './expire-requests';
 
@@ -35,11 +34,7 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
   const request = await db().superAdminResetRequest.findUnique({
     where: { id: requestId },
     select: {
-      id: true,
-      reference: true,
-      state: true,
-      stateReason: true,
-      createdAt: true,
+      ...DESCRIBED_FIELDS,
       expiresAt: true,
       completedAt: true,
       providerCode: true,
@@ -121,20 +116,12 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
   const noticesQueued = submitted?.details ? (JSON.parse(submitted.details) as { noticesQueued?: number }).noticesQueued ?? null : null;
   const me = actor.vendorAccountId;
   const actions = availableTransitions(request, me);
-  const waitedMs = now.getTime() - request.createdAt.getTime();
 
   return {
-    id: request.id,
-    reference: formatReference(request.reference),
-    state: request.state,
-    stateLabel: STATE_LABEL[request.state],
-    stateReason: request.stateReason,
+    ...describeRequest(request, now),
     isOpen: isOpen(request.state),
-    submittedAt: request.createdAt,
     expiresAt: request.expiresAt,
     completedAt: request.completedAt,
-    waited: describeAge(waitedMs),
-    urgency: isOpen(request.state) ? urgencyOf(waitedMs) : 'normal',
     submitted: {
       providerCode: request.providerCode,
       loginName: request.loginName,

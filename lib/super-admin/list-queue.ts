@@ -49,6 +49,27 @@ export async function vendorNames(ids: (string | null | undefined)[]): Promise<M
   return new Map(accounts.map((account) => [account.id, account.displayName]));
 }
 
+/** The fields describeRequest reads. */
+export const DESCRIBED_FIELDS = { id: true, reference: true, state: true, stateReason: true, createdAt: true } as const;
+
+/** What every view of a request says of where it stands and how long it has waited: the queue's rows and the request's page. */
+export function describeRequest(
+  request: { id: string; reference: string; state: ResetRequestState; stateReason: string | null; createdAt: Date },
+  now: Date,
+): Pick<QueueRow, 'id' | 'reference' | 'state' | 'stateLabel' | 'stateReason' | 'submittedAt' | 'waited' | 'urgency'> {
+  const waitedMs = now.getTime() - request.createdAt.getTime();
+  return {
+    id: request.id,
+    reference: formatReference(request.reference),
+    state: request.state,
+    stateLabel: STATE_LABEL[request.state],
+    stateReason: request.stateReason,
+    submittedAt: request.createdAt,
+    waited: describeAge(waitedMs),
+    urgency: isOpen(request.state) ? urgencyOf(waitedMs) : 'normal',
+  };
+}
+
 /**
  * The verification queue: open requests oldest first, with how long each has waited; one state at
  * a time; or the most recent closed ones. `q` finds a reference, or text in the provider code,
@@ -65,11 +86,7 @@ export async function listQueue(actor: VendorActor, filter: { view?: string; q?:
     orderBy: { createdAt: view === 'closed' ? 'desc' : 'asc' },
     take: MAX_ROWS,
     select: {
-      id: true,
-      reference: true,
-      state: true,
-      stateReason: true,
-      createdAt: true,
+      ...DESCRIBED_FIELDS,
       providerCode: true,
       loginName: true,
       fullName: true,
@@ -87,28 +104,18 @@ export async function listQueue(actor: VendorActor, filter: { view?: string; q?:
   );
   const names = await vendorNames(requests.flatMap((r) => [r.claimedById, r.verifiedById, r.approvedById]));
 
-  const rows: QueueRow[] = requests.map((request) => {
-    const waitedMs = now.getTime() - request.createdAt.getTime();
-    return {
-      id: request.id,
-      reference: formatReference(request.reference),
-      state: request.state,
-      stateLabel: STATE_LABEL[request.state],
-      stateReason: request.stateReason,
-      submittedAt: request.createdAt,
-      waited: describeAge(waitedMs),
-      urgency: isOpen(request.state) ? urgencyOf(waitedMs) : 'normal',
-      providerCode: request.providerCode,
-      loginName: request.loginName,
-      fullName: request.fullName,
-      matchesAdmin: request.userId !== null,
-      agencyName: request.agencyId ? (agencies.get(request.agencyId) ?? null) : null,
-      claimedBy: request.claimedById ? (names.get(request.claimedById) ?? null) : null,
-      verifiedBy: request.verifiedById ? (names.get(request.verifiedById) ?? null) : null,
-      approvedBy: request.approvedById ? (names.get(request.approvedById) ?? null) : null,
-      repeatCount: request.repeatCount,
-    };
-  });
+  const rows: QueueRow[] = requests.map((request) => ({
+    ...describeRequest(request, now),
+    providerCode: request.providerCode,
+    loginName: request.loginName,
+    fullName: request.fullName,
+    matchesAdmin: request.userId !== null,
+    agencyName: request.agencyId ? (agencies.get(request.agencyId) ?? null) : null,
+    claimedBy: request.claimedById ? (names.get(request.claimedById) ?? null) : null,
+    verifiedBy: request.verifiedById ? (names.get(request.verifiedById) ?? null) : null,
+    approvedBy: request.approvedById ? (names.get(request.approvedById) ?? null) : null,
+    repeatCount: request.repeatCount,
+  }));
   const q = filter.q?.trim();
   if (!q) return rows;
   const reference = parseReference(q);

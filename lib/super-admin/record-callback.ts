@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
 import { paragraphs } from './request-fields';
-import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
-import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 const ticked = z
   .literal('yes')
@@ -29,36 +27,25 @@ export const checklistSchema = requestIdSchema
  * the number typed in the form) with notes, identity confirmed, no other admin available.
  */
 export async function recordCallback(actor: VendorActor, input: z.infer<typeof checklistSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: { id: true, reference: true, agencyId: true },
-  });
-  if (!request) return { ok: false, message: 'There is no such request.' };
-  return db().$transaction(async (tx) => {
-    const outcome = await takeTransition(tx, 'recordCallback', request, actor.vendorAccountId, {
-      data: {
-        callbackDone: input.callbackDone,
-        callbackNotes: input.callbackNotes || null,
-        identityConfirmed: input.identityConfirmed,
-        noOtherAdminConfirmed: input.noOtherAdminConfirmed,
-      },
-    });
-    const ok = outcome === 'taken';
-    await recordRequestAudit(tx, {
+  const request = await findRequestForStep(actor, input.requestId, {});
+  if (!request) return NO_SUCH_REQUEST;
+  return takeVerifierStep(
+    {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_CHECKLIST_SAVED',
-      outcome: ok ? 'SUCCESS' : 'DENIED',
-      details: {
-        callbackDone: input.callbackDone,
-        identityConfirmed: input.identityConfirmed,
-        noOtherAdminConfirmed: input.noOtherAdminConfirmed,
-        ...(outcome === 'expired' ? { refused: 'expired' } : {}),
+      transition: 'recordCallback',
+      options: {
+        data: {
+          callbackDone: input.callbackDone,
+          callbackNotes: input.callbackNotes || null,
+          identityConfirmed: input.identityConfirmed,
+          noOtherAdminConfirmed: input.noOtherAdminConfirmed,
+        },
       },
-    });
-    if (ok) return { ok: true, message: 'Checklist saved.' };
-    return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON };
-  });
+      details: { callbackDone: input.callbackDone, identityConfirmed: input.identityConfirmed, noOtherAdminConfirmed: input.noOtherAdminConfirmed },
+    },
+    async () => ({ message: 'Checklist saved.' }),
+  );
 }

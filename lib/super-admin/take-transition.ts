@@ -8,6 +8,13 @@ export type TransitionOutcome = 'taken' | 'expired' | 'refused';
 export const EXPIRED_MESSAGE =
   'This request has expired: it was not completed within 7 days, so nothing more can be done with it. The requester can file a new one.';
 
+export type TransitionOptions = {
+  data?: Parameters<typeof transitionData>[1];
+  /** Further conditions the row must meet (e.g. the checklist done before verifying). */
+  where?: Prisma.SuperAdminResetRequestWhereInput;
+  now?: Date;
+};
+
 /**
  * Takes a transition with its conditional UPDATE (state, actor and expiry in the WHERE, see
  * transitionWhere). When that matches nothing because the request is past its expiry, the same
@@ -18,12 +25,7 @@ export async function takeTransition(
   transition: Exclude<Transition, 'expire'>,
   request: { id: string; reference: string; agencyId: string | null },
   actorId: string | null,
-  options: {
-    data?: Parameters<typeof transitionData>[1];
-    /** Further conditions the row must meet (e.g. the checklist done before verifying). */
-    where?: Prisma.SuperAdminResetRequestWhereInput;
-    now?: Date;
-  } = {},
+  options: TransitionOptions = {},
 ): Promise<TransitionOutcome> {
   const now = options.now ?? new Date();
   const moved = await tx.superAdminResetRequest.updateMany({

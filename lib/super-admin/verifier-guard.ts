@@ -1,8 +1,14 @@
 import type { Access } from '@/lib/auth/access';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
+import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import type { Tx } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { Refused } from '@/lib/result';
+import type { Prisma } from '@/lib/generated/sqlite/client';
+import type { Transition } from './state-machine';
+import { EXPIRED_MESSAGE, takeTransition, type TransitionOptions, type TransitionOutcome } from './take-transition';
+
+type AuditDetails = Record<string, string | number | boolean | null>;
 
 /**
  * The gate (defineAction / requirePageActor) already refuses everyone but verifiers; the use cases
@@ -21,7 +27,7 @@ export async function recordRequestAudit(
     action: string;
     outcome?: AuditOutcome;
     ip: string;
-    details?: Record<string, string | number | boolean | null>;
+    details?: AuditDetails;
   },
 ): Promise<void> {
   await recordAudit(tx, {
@@ -42,3 +48,67 @@ export const MOVED_ON =
 
 /** Who reaches the queue's pages, actions and routes: verifiers only (operators get a 404). */
 export const VERIFIER_ACCESS = { principal: 'vendor', roles: ['VERIFIER'] } as const satisfies Access;
+
+/** What a step needs of a request to take its transition and audit it. */
+const STEP_FIELDS = { id: true, reference: true, agencyId: true } as const;
+
+/**
+ * A verifier's step on a request, in one transaction: the transition's conditional UPDATE, then
+ * what the step does once taken (its mail, its link), then its audit record, taken or refused.
+ * A refusal known before the write (a checklist not done, no address to write to) is audited and
+ * answered without trying the transition.
+ */
+export async function takeVerifierStep(
+  step: {
+    actor: VendorActor;
+    request: { id: string; reference: string; agencyId: string | null };
+    ip: string;
+    action: string;
+    transition: Exclude<Transition, 'expire'>;
+    options?: TransitionOptions;
+    /** What the verifier is told, and (when it differs) what the audit record says. */
+    refusal?: { message: string; audited?: string } | null;
+    details?: AuditDetails;
+  },
+  whenTaken: (tx: Tx) => Promise<{ message: string; details?: AuditDetails }>,
+): Promise<ActionState> {
+  const { actor, request, ip, action, refusal } = step;
+  return db().$transaction(async (tx) => {
+    const outcome: TransitionOutcome = refusal
+      ? 'refused'
+      : await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options);
+    if (outcome === 'taken') {
+      const done = await whenTaken(tx);
+      await recordRequestAudit(tx, { actor, request, ip, action, details: { ...step.details, ...done.details } });
+      return { ok: true, message: done.message };
+    }
+    const refused = refusal ? (refusal.audited ?? refusal.message) : outcome === 'expired' ? 'expired' : 'state or verifier did not allow it';
+    await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused } });
+    return { ok: false, message: refusal?.message ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
+  });
+}
+
+/** A request with the account on record it names, for the steps that write to that account (never to the typed address). */
+export async function findRequestWithAccount(actor: VendorActor, requestId: string) {
+  const request = await findRequestForStep(actor, requestId, { userId: true });
+  const account = request?.userId
+    ? await db().user.findUnique({ where: { id: request.userId }, select: { email: true, displayName: true } })
+    : null;
+  return { request, account };
+}
+
+export const NO_SUCH_REQUEST: ActionState = { ok: false, message: 'There is no such request.' };
+
+/** The request a verifier's step acts on (checked to be a verifier first), with what the step reads besides; null when there is none. */
+export async function findRequestForStep<S extends Prisma.SuperAdminResetRequestSelect>(
+  actor: VendorActor,
+  requestId: string,
+  select: S,
+): Promise<Prisma.SuperAdminResetRequestGetPayload<{ select: typeof STEP_FIELDS & S }> | null> {
+  assertVerifier(actor);
+  // The spread of a generic select is beyond Prisma's inference; the payload type above is what it returns.
+  const fields: Prisma.SuperAdminResetRequestSelect = { ...select, ...STEP_FIELDS };
+  return (await db().superAdminResetRequest.findUnique({ where: { id: requestId }, select: fields })) as Prisma.SuperAdminResetRequestGetPayload<{
+    select: typeof STEP_FIELDS & S;
+  }> | null;
+}

@@ -1,30 +1,21 @@
 import type { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { requestIdSchema } from './claim-request';
-import { EXPIRED_MESSAGE, takeTransition, type TransitionOutcome } from './take-transition';
-import { assertVerifier, MOVED_ON, recordRequestAudit } from './verifier-guard';
+import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 /**
  * The claimer marks the request verified: only with the whole checklist done and an account on
  * record to reset. A second verifier must then approve it.
  */
 export async function verifyRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
-  assertVerifier(actor);
-  const request = await db().superAdminResetRequest.findUnique({
-    where: { id: input.requestId },
-    select: {
-      id: true,
-      reference: true,
-      agencyId: true,
-      userId: true,
-      callbackDone: true,
-      identityConfirmed: true,
-      noOtherAdminConfirmed: true,
-    },
+  const request = await findRequestForStep(actor, input.requestId, {
+    userId: true,
+    callbackDone: true,
+    identityConfirmed: true,
+    noOtherAdminConfirmed: true,
   });
-  if (!request) return { ok: false, message: 'There is no such request.' };
+  if (!request) return NO_SUCH_REQUEST;
   const missing = [
     !request.callbackDone && 'the call-back to the agency’s number on record',
     !request.identityConfirmed && 'the identity check',
@@ -37,23 +28,19 @@ export async function verifyRequest(actor: VendorActor, input: z.infer<typeof re
         ? `Complete and save the checklist first: ${missing.join(', ')}.`
         : null;
 
-  return db().$transaction(async (tx) => {
-    const outcome: TransitionOutcome = refusal
-      ? 'refused'
-      : await takeTransition(tx, 'verify', request, actor.vendorAccountId, {
-          where: { userId: { not: null }, callbackDone: true, identityConfirmed: true, noOtherAdminConfirmed: true },
-          data: { verifiedById: actor.vendorAccountId, verifiedAt: new Date() },
-        });
-    const ok = outcome === 'taken';
-    await recordRequestAudit(tx, {
+  return takeVerifierStep(
+    {
       actor,
       request,
       ip,
       action: 'SUPER_ADMIN_RESET_VERIFIED',
-      outcome: ok ? 'SUCCESS' : 'DENIED',
-      ...(refusal ? { details: { refused: refusal } } : outcome === 'expired' ? { details: { refused: 'expired' } } : {}),
-    });
-    if (ok) return { ok: true, message: 'Verified. A second verifier must now approve it.' };
-    return { ok: false, message: refusal ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
-  });
+      transition: 'verify',
+      options: {
+        where: { userId: { not: null }, callbackDone: true, identityConfirmed: true, noOtherAdminConfirmed: true },
+        data: { verifiedById: actor.vendorAccountId, verifiedAt: new Date() },
+      },
+      refusal: refusal ? { message: refusal } : null,
+    },
+    async () => ({ message: 'Verified. A second verifier must now approve it.' }),
+  );
 }

@@ -16,7 +16,7 @@
 //    answers are the same size and only the serving path differs. Load: a fixed number of
 //    keep-alive HTTP/1.1 connections on loopback, gzip accepted like a browser, bounded in time
 //    and in count.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -25,6 +25,7 @@ import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { freePort } from '@/lib/net/free-port';
+import { serveBuild } from '@/scripts/serve-build';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const nextDir = path.join(root, '.next');
@@ -216,15 +217,9 @@ async function main() {
   writeFileSync(path.join(publicCopyDir, 'help-copy.html'), readFileSync(helpHtml));
 
   const port = await freePort();
-  const server = spawn(process.execPath, ['server.mjs'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
+  const server = serveBuild(
+    port,
+    {
       APP_URL: `http://127.0.0.1:${port}`,
       // /help and public files never touch the database; a throw-away one keeps data/ untouched,
       // and no mail worker polls it (its work would count as CPU spent on the requests).
@@ -233,7 +228,8 @@ async function main() {
       MAIL_TRANSPORT: 'file',
       NEXTAUTH_SECRET: 'bench-only-secret-that-signs-nothing-real-0000001',
     },
-  });
+    ['ignore', 'ignore', 'inherit'],
+  );
   const cleanUp = async () => {
     await stop(server);
     rmSync(publicExisted ? publicCopyDir : publicDir, { recursive: true, force: true });

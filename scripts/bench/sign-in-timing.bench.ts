@@ -3,7 +3,7 @@
 // timing must not tell them apart (PRODUCT.md: "in about the same time"). Prints the median per case
 // and a two-sample Kolmogorov–Smirnov p-value of each case against the wrong-password case.
 // A benchmark to read on a quiet machine, not a timed test.
-import { spawnSync } from 'node:child_process';
+import { measureInChildPerDatabase } from './each-database';
 
 const SAMPLES = Number(process.env.BENCH_SIGNIN_SAMPLES ?? 200);
 const CASES = ['unknown agency', 'unknown user', 'disabled', 'locked', 'wrong password'] as const;
@@ -94,18 +94,4 @@ async function measure(label: string) {
   await db().$disconnect();
 }
 
-// The app's db() and config() are one per process: each database kind is measured in a child.
-if (process.env.BENCH_CHILD) {
-  await measure(process.env.BENCH_CHILD);
-} else {
-  const { applyMigrations } = await import('@/scripts/db/migrate');
-  const { onEachDatabase } = await import('./each-database');
-  await onEachDatabase(async (label, url) => {
-    await applyMigrations(url);
-    const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename], {
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_CHILD: label, DATABASE_URL: url, MAIL_WORKER: 'off', NEXTAUTH_SECRET: 'bench-secret-that-is-long-enough-0000000000001' },
-    });
-    if (result.status !== 0) process.exitCode = 1;
-  });
-}
+await measureInChildPerDatabase(import.meta.filename, measure);

@@ -4,17 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { countDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
 import { enqueueMail, enqueueMailBatch, UnsafeMailError, type MailMessage } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { isSealed } from '@/lib/mail/seal';
-import { createFileTransport, createSmtpTransport, type MailTransport } from '@/lib/mail/transport';
+import { createFileTransport } from '@/lib/mail/transport';
 import { deliverDueMessages, deliverUntilEmpty, MAX_ATTEMPTS } from '@/lib/mail/worker';
 import { createAgency, uniqueSuffix } from '@/prisma/factories';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { withSmtpSink } from '../support/with-smtp-sink';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -34,20 +34,10 @@ async function drainQueue() {
   await db().outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { status: 'SENT' } });
 }
 
-let sink: SmtpSink;
-let smtp: MailTransport;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  smtp = createSmtpTransport(sink.url);
-});
-afterAll(async () => {
-  smtp.close();
-  await sink.stop();
-});
+const relay = withSmtpSink();
 beforeEach(async () => {
   await drainQueue();
-  sink.received.length = 0;
+  relay.sink.received.length = 0;
 });
 
 describe('outbox', () => {
@@ -102,11 +92,11 @@ describe('outbox', () => {
       headers: { 'List-Unsubscribe': '<https://portal.test/status/unsubscribe?t=abc>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
     const id = await db().$transaction((tx) => enqueueMail(tx, mail));
-    expect(await deliverUntilEmpty(db(), smtp)).toMatchObject({ sent: 1 });
-    expect(await deliverUntilEmpty(db(), smtp)).toMatchObject({ claimed: 0 });
+    expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: 1 });
+    expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ claimed: 0 });
 
-    expect(sink.received).toHaveLength(1);
-    const received = sink.received[0]!;
+    expect(relay.sink.received).toHaveLength(1);
+    const received = relay.sink.received[0]!;
     expect(received.to).toEqual([mail.to]);
     expect(received.subject).toBe(mail.subject);
     expect(received.text).toContain(`Hello <b>`);
@@ -122,8 +112,8 @@ describe('outbox', () => {
   it('keeps messages queued while the SMTP server is down and delivers each exactly once when it is back', async () => {
     const mails = [message(), message(), message()];
     await db().$transaction((tx) => enqueueMailBatch(tx, mails));
-    await sink.stop();
-    const down = await deliverDueMessages(db(), smtp);
+    await relay.sink.stop();
+    const down = await deliverDueMessages(db(), relay.smtp);
     expect(down).toMatchObject({ claimed: 3, sent: 0, retried: 3 });
     const queued = await db().outboxMessage.findMany({ where: { toAddress: { in: mails.map((m) => m.to) } } });
     for (const row of queued) {
@@ -135,32 +125,32 @@ describe('outbox', () => {
       expect(waitMs).toBeLessThan(75_000);
     }
     // Nothing is due yet: a worker round now sends nothing, even with the server back.
-    await sink.start();
-    expect(await deliverDueMessages(db(), smtp)).toMatchObject({ claimed: 0 });
+    await relay.sink.start();
+    expect(await deliverDueMessages(db(), relay.smtp)).toMatchObject({ claimed: 0 });
     // A minute later...
-    expect(await deliverUntilEmpty(db(), smtp, 10)).toMatchObject({ claimed: 0 });
-    await deliverDueMessages(db(), smtp, { now: new Date(Date.now() + 2 * 60_000) });
-    expect(sink.received.map((m) => m.to[0]).sort()).toEqual(mails.map((m) => m.to).sort());
-    await deliverDueMessages(db(), smtp, { now: new Date(Date.now() + 10 * 60_000) });
-    expect(sink.received).toHaveLength(3);
+    expect(await deliverUntilEmpty(db(), relay.smtp, 10)).toMatchObject({ claimed: 0 });
+    await deliverDueMessages(db(), relay.smtp, { now: new Date(Date.now() + 2 * 60_000) });
+    expect(relay.sink.received.map((m) => m.to[0]).sort()).toEqual(mails.map((m) => m.to).sort());
+    await deliverDueMessages(db(), relay.smtp, { now: new Date(Date.now() + 10 * 60_000) });
+    expect(relay.sink.received).toHaveLength(3);
   });
 
   it('marks a message dead after the last attempt, and an operator can queue it again', async () => {
     const mail = message();
     const id = await db().$transaction((tx) => enqueueMail(tx, mail));
-    await sink.stop();
+    await relay.sink.stop();
     let later = Date.now();
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       later += 4 * 3600_000;
-      await deliverDueMessages(db(), smtp, { now: new Date(later) });
+      await deliverDueMessages(db(), relay.smtp, { now: new Date(later) });
     }
     expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', attempts: MAX_ATTEMPTS });
     expect(await countDeadMessages(db())).toBeGreaterThanOrEqual(1);
 
-    await sink.start();
+    await relay.sink.start();
     expect(await requeueDeadMessages(db(), { id })).toBe(1);
-    await deliverUntilEmpty(db(), smtp);
-    expect(sink.received.filter((m) => m.to[0] === mail.to)).toHaveLength(1);
+    await deliverUntilEmpty(db(), relay.smtp);
+    expect(relay.sink.received.filter((m) => m.to[0] === mail.to)).toHaveLength(1);
   });
 
   it('seals a message holding a secret link while queued and wipes it once delivered', async () => {
@@ -171,8 +161,8 @@ describe('outbox', () => {
     expect(isSealed(queued.textBody) && isSealed(queued.htmlBody)).toBe(true);
     expect(JSON.stringify(queued)).not.toContain(secretLink);
 
-    await deliverUntilEmpty(db(), smtp);
-    expect((await sink.waitFor((m) => m.to[0] === mail.to)).text).toContain(secretLink);
+    await deliverUntilEmpty(db(), relay.smtp);
+    expect((await relay.sink.waitFor((m) => m.to[0] === mail.to)).text).toContain(secretLink);
     const sent = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
     expect(sent.textBody).not.toContain('sealed:');
     expect(JSON.stringify(sent)).not.toContain(secretLink);
@@ -203,16 +193,16 @@ describe('outbox', () => {
     const worker = () =>
       run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/mail-worker.ts', '--until-empty'], {
         cwd: root,
-        env: { ...process.env, SMTP_URL: sink.url },
+        env: { ...process.env, SMTP_URL: relay.sink.url },
       });
     const [first, second] = await Promise.all([worker(), worker()]);
     const sentBy = [first.stdout, second.stdout].map((out) => Number(/sent (\d+)/.exec(out)?.[1] ?? -1));
     expect(sentBy[0]! + sentBy[1]!).toBe(500);
 
-    const ids = sink.received.map((m) => m.messageId);
+    const ids = relay.sink.received.map((m) => m.messageId);
     expect(ids).toHaveLength(500);
     expect(new Set(ids).size).toBe(500);
-    expect(new Set(sink.received.map((m) => m.to[0]))).toEqual(new Set(mails.map((m) => m.to)));
+    expect(new Set(relay.sink.received.map((m) => m.to[0]))).toEqual(new Set(mails.map((m) => m.to)));
     expect(await db().outboxMessage.count({ where: { toAddress: { in: mails.map((m) => m.to) }, status: 'SENT' } })).toBe(500);
   }, 120_000);
 });

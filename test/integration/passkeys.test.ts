@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
+import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
 import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
 import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -261,5 +263,48 @@ describe('passkeys', () => {
     expect(both.filter((result) => result.ok)).toHaveLength(1);
     expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'PASSKEY' } })).toBe(1);
     expect(await db().mfaFactor.count({ where: { userId: other.user.id } })).toBe(0);
+  });
+  it('[STAFF with a pending temporary password] after a passkey sign-in, proves it is them at the forced change with a passkey instead of the password they never saw', async () => {
+    const { agency, user, actor } = await staffSession('STAFF');
+    const passkey = await enrolPasskey(actor);
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: null });
+    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, IP);
+    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
+    const current = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    const reset = await issueTemporaryPassword((await actorOf(adminSignIn.sessionId)) as AgencyActor, { userId: user.id, expectedVersion: current.sessionVersion }, IP);
+    expect(reset.ok).toBe(true);
+
+    const signedIn = await passwordless(passkey);
+    if (!signedIn.ok) throw new Error('passkey sign-in failed');
+    const held = (await actorOf(signedIn.sessionId)) as AgencyActor;
+    expect(decideAccess(held, { principal: 'agency' })).toBe('password-change-required');
+    const NEW = 'violet harbour engine meadow';
+    const withPasskey = (answer: unknown) =>
+      changeOwnPassword(held, { currentPassword: '', passkey: JSON.stringify(answer), newPassword: NEW, confirmPassword: NEW }, IP);
+
+    // Neither proof: refused by the schema, on the current-password field.
+    const neither = changePasswordSchema.safeParse({ currentPassword: '', passkey: '', newPassword: NEW, confirmPassword: NEW });
+    expect(neither.success).toBe(false);
+    expect(neither.error?.issues.map((issue) => issue.path.join('.'))).toContain('currentPassword');
+    // An answer to a sign-in challenge, or to another session's, or from another account's passkey: refused and counted.
+    const signInChallenge = (await startPasskeySignIn(IP))!.challenge;
+    expect(await withPasskey(assertionResponse(passkey, ceremony(signInChallenge)))).toMatchObject({ ok: false, fieldErrors: { currentPassword: [expect.stringMatching(/passkey was not accepted/)] } });
+    const other = await staffSession('STAFF');
+    const otherPasskey = await enrolPasskey(other.actor);
+    expect(await withPasskey(assertionResponse(otherPasskey, ceremony((await startPasskeyConfirmation(held)).challenge)))).toMatchObject({ ok: false });
+    expect(await withPasskey(assertionResponse(passkey, ceremony((await startPasskeyConfirmation(other.actor)).challenge)))).toMatchObject({ ok: false });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(3);
+
+    // The right passkey for this session, sent twice at once: one change, the replay refused.
+    const answer = assertionResponse(passkey, ceremony((await startPasskeyConfirmation(held)).challenge));
+    const results = await Promise.all([withPasskey(answer), withPasskey(answer)]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({ mustChangePassword: false, failedSignInCount: 0 });
+    const changed = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' }, orderBy: { seq: 'desc' } });
+    expect(JSON.parse(changed.details!)).toMatchObject({ fromTemporaryPassword: true, proof: 'passkey' });
+    expect(decideAccess(await actorOf(signedIn.sessionId), { principal: 'agency' })).toBe('allowed');
+    const withNewPassword = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: NEW }, IP);
+    expect(withNewPassword.ok).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { createSmtpTransport, type MailTransport } from '@/lib/mail/transport';
 import { deliverDueMessages, MAX_ATTEMPTS } from '@/lib/mail/worker';
 import { approveRequest, CONTACT_CHANGED, NO_EMAIL_ON_RECORD } from '@/lib/super-admin/approve-request';
 import { cancelRequest } from '@/lib/super-admin/cancel-request';
@@ -11,10 +10,11 @@ import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { requestMoreInfo } from '@/lib/super-admin/request-more-info';
 import { EXPIRED_MESSAGE } from '@/lib/super-admin/take-transition';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { withSmtpSink } from '../support/with-smtp-sink';
 import {
   agencyWithLoneSuperAdmin,
   cancelTokenIn,
+  CHECKLIST_DONE,
   expectOk,
   fileRequest,
   mailsTo,
@@ -23,12 +23,6 @@ import {
   verifiedRequest,
 } from './super-admin-fixtures';
 
-const CHECKLIST_DONE = {
-  callbackDone: true,
-  callbackNotes: 'Called the agency number on record; the office manager put Olive on the line.',
-  identityConfirmed: true,
-  noOtherAdminConfirmed: true,
-};
 
 const pastExpiry = (id: string) =>
   db().superAdminResetRequest.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } });
@@ -154,16 +148,7 @@ describe('the address as it was when the request was filed', () => {
 });
 
 describe('honest words about the link’s e-mail', () => {
-  let sink: SmtpSink;
-  let smtp: MailTransport;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    smtp = createSmtpTransport(sink.url);
-  });
-  afterAll(async () => {
-    smtp.close();
-    await sink.stop();
-  });
+  const relay = withSmtpSink();
 
   it('[VERIFIER] is told the link is queued, then sees retrying, sent, or failed from the outbox; never the link', async () => {
     await db().outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { status: 'SENT' } });
@@ -174,14 +159,14 @@ describe('honest words about the link’s e-mail', () => {
     const page = () => getRequestForVerifier(victor, request.id);
     expect((await page())!.delivery).toMatchObject({ state: 'queued', words: expect.stringMatching(/^Queued for e-mail at .*; not sent yet\.$/) });
 
-    await sink.stop();
-    await deliverDueMessages(db(), smtp);
+    await relay.sink.stop();
+    await deliverDueMessages(db(), relay.smtp);
     expect((await page())!.delivery).toMatchObject({ state: 'retrying', words: expect.stringMatching(/^Retrying: not delivered after 1 try; next try at /) });
 
-    await sink.start();
-    await deliverDueMessages(db(), smtp, { now: new Date(Date.now() + 3600_000) });
+    await relay.sink.start();
+    await deliverDueMessages(db(), relay.smtp, { now: new Date(Date.now() + 3600_000) });
     expect((await page())!.delivery).toMatchObject({ state: 'sent', words: expect.stringMatching(/^Sent at /) });
-    const mail = await sink.waitFor((m) => m.to.includes(admin.email!) && m.subject.includes('password reset link'));
+    const mail = await relay.sink.waitFor((m) => m.to.includes(admin.email!) && m.subject.includes('password reset link'));
     const token = /\/reset\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
     expect(JSON.stringify(await page())).not.toContain(token);
 

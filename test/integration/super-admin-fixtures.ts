@@ -85,6 +85,14 @@ export async function expectOk(promise: Promise<{ ok: boolean; message?: string 
   return result;
 }
 
+/** The whole checklist, as a verifier saves it after the call-back to the number on record. */
+export const CHECKLIST_DONE = {
+  callbackDone: true,
+  callbackNotes: 'Called the agency number on record; the office manager put Olive on the line.',
+  identityConfirmed: true,
+  noOtherAdminConfirmed: true,
+};
+
 /** A request for the lone super admin, claimed, checked and verified by `verifier`. */
 export async function verifiedRequest(options: { email?: string | null; otherAdmins?: number } = {}) {
   const { agency, admin, others } = await agencyWithLoneSuperAdmin(options);
@@ -92,19 +100,7 @@ export async function verifiedRequest(options: { email?: string | null; otherAdm
   const verifier = await vendorActor();
   const ip = someIp();
   await expectOk(claimRequest(verifier, { requestId: request.id }, ip));
-  await expectOk(
-    recordCallback(
-      verifier,
-      {
-        requestId: request.id,
-        callbackDone: true,
-        callbackNotes: 'Called the agency number on record; spoke to the office manager.',
-        identityConfirmed: true,
-        noOtherAdminConfirmed: true,
-      },
-      ip,
-    ),
-  );
+  await expectOk(recordCallback(verifier, { requestId: request.id, ...CHECKLIST_DONE }, ip));
   await expectOk(verifyRequest(verifier, { requestId: request.id }, ip));
   return { agency, admin, others, request, verifier };
 }

@@ -14,6 +14,7 @@ import { NO_ADDRESS_FOR_INFO, requestMoreInfo } from '@/lib/super-admin/request-
 import { verifyRequest } from '@/lib/super-admin/verify-request';
 import {
   agencyWithLoneSuperAdmin,
+  CHECKLIST_DONE,
   expectOk,
   fileRequest,
   ghost,
@@ -23,12 +24,6 @@ import {
   verifiedRequest,
 } from './super-admin-fixtures';
 
-const CHECKLIST_DONE = {
-  callbackDone: true,
-  callbackNotes: 'Called +1 512 555 0177 (on record); the office manager put Olive on the line.',
-  identityConfirmed: true,
-  noOtherAdminConfirmed: true,
-};
 
 async function newRequest(options: { email?: string | null; otherAdmins?: number } = {}) {
   const { agency, admin, others } = await agencyWithLoneSuperAdmin(options);

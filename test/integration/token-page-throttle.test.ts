@@ -6,7 +6,7 @@ import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-tok
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unsubscribePath } from '@/lib/status/subscription-token';
 import { cancelRequest } from '@/lib/super-admin/cancel-request';
-import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { createAgency, createSuperAdminRequest, createUser, uniqueSuffix } from '@/prisma/factories';
 import { NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
 const RULE = RATE_LIMITS.tokenPagePerAddress;
@@ -25,23 +25,7 @@ async function resetLink() {
 async function openRequestWithCancelLink() {
   const agency = await createAgency(db());
   const user = await createUser(db(), agency.id, PASSWORD, { email: null });
-  const token = newSecretToken();
-  const request = await db().superAdminResetRequest.create({
-    data: {
-      reference: `T${uniqueSuffix()}`.slice(0, 20),
-      providerCode: agency.code,
-      loginName: user.loginName,
-      fullName: 'Casey Morgan',
-      jobTitle: 'Director',
-      workEmail: 'casey@elsewhere.example',
-      workPhone: '+1 555 0100',
-      reason: 'Locked out.',
-      agencyId: agency.id,
-      userId: user.id,
-      cancelTokenHash: hashSecretToken(token),
-      expiresAt: new Date(Date.now() + 7 * 86_400_000),
-    },
-  });
+  const { request, cancelToken: token } = await createSuperAdminRequest(db(), agency, user);
   return { token, state: async () => (await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state };
 }
 

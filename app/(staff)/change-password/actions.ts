@@ -1,12 +1,17 @@
 'use server';
 
 import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import type { Access } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
 import { defineAction } from '@/lib/auth/guards';
+import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
+
+const ACCESS = { principal: 'agency', duringForcedPasswordChange: true } as const satisfies Access;
 
 export const changePasswordAction = defineAction(
   'change-own-password',
-  { principal: 'agency', duringForcedPasswordChange: true },
+  ACCESS,
   changePasswordSchema,
   async (actor, input, { ip }) => {
     const result = await changeOwnPassword(actor, input, ip);
@@ -14,3 +19,10 @@ export const changePasswordAction = defineAction(
     return result;
   },
 );
+
+// A passkey instead of the current password: after a passkey sign-in over a temporary password, the
+// person may never have been told that password.
+export const changePasswordPasskeyOptionsAction = defineAction('change-password-passkey-options', ACCESS, z.object({}), async (actor) => ({
+  ok: true,
+  options: await startPasskeyConfirmation(actor),
+}));

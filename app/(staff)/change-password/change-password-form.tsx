@@ -1,25 +1,35 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
+import { PasskeyButton } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
-import { changePasswordAction } from './actions';
+import { changePasswordAction, changePasswordPasskeyOptionsAction } from './actions';
 
-export function ChangePasswordForm({ minLength }: { minLength: number }) {
+export function ChangePasswordForm({ minLength, withPasskey }: { minLength: number; withPasskey: boolean }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(changePasswordAction, { ok: false });
+  const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const fieldErrors = state.fieldErrors ?? {};
 
   return (
     // Passwords are never echoed back: after a failed submit the fields start empty, and the summary
     // (which takes focus) says which one to type again.
     <form action={formAction} noValidate>
-      <ErrorSummary state={state} order={['currentPassword', 'newPassword', 'confirmPassword']} />
+      {passkeyError ? (
+        <ErrorSummary errors={[{ message: passkeyError }]} focusKey={passkeyError} />
+      ) : (
+        <ErrorSummary state={state} order={['currentPassword', 'newPassword', 'confirmPassword']} />
+      )}
       <PasswordInputWithCapsLock
         name="currentPassword"
         label="Current password"
         autoComplete="current-password"
-        hint="The temporary password from your administrator, or the password you use now."
+        hint={
+          withPasskey
+            ? 'The temporary password from your administrator, or the password you use now. Or fill in the new password and use your passkey instead.'
+            : 'The temporary password from your administrator, or the password you use now.'
+        }
         errors={fieldErrors.currentPassword}
       />
       <PasswordInputWithCapsLock
@@ -38,6 +48,18 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
       <button className="button" type="submit" disabled={pending}>
         {pending ? 'Changing…' : 'Change password'}
       </button>
+      {withPasskey && (
+        <>
+          <input type="hidden" name="passkey" />{' '}
+          <PasskeyButton
+            mode="authenticate"
+            optionsAction={changePasswordPasskeyOptionsAction}
+            label="Use a passkey instead of the current password"
+            ready={(form) => ((form.elements.namedItem('newPassword') as HTMLInputElement | null)?.value ? null : 'Enter a new password first, then use your passkey.')}
+            onError={setPasskeyError}
+          />
+        </>
+      )}
     </form>
   );
 }

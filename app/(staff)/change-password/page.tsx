@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
 import { getAgencyPasswordRules } from '@/lib/auth/get-agency-password-rules';
+import { hasPasskey } from '@/lib/mfa/passkey-policy';
 import { ChangePasswordForm } from './change-password-form';
 
 export const metadata: Metadata = { title: 'Change your password' };
@@ -9,6 +10,7 @@ export const metadata: Metadata = { title: 'Change your password' };
 export default async function ChangePasswordPage() {
   const actor = await requirePageActor({ principal: 'agency', duringForcedPasswordChange: true }, '/change-password');
   const rules = await getAgencyPasswordRules(actor.agencyId);
+  const withPasskey = await hasPasskey({ kind: 'user', id: actor.userId });
   return (
     <>
       <h1>Change your password</h1>
@@ -17,7 +19,7 @@ export default async function ChangePasswordPage() {
           You signed in with a temporary password. Choose your own password to continue.
         </p>
       )}
-      <ChangePasswordForm minLength={rules.minPasswordLength} />
+      <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} />
       {/* A div, not a p: the sign-out button is a form, which a paragraph cannot hold. */}
       <div className="no-print" style={{ marginTop: '2rem' }}>
         <SignOutButton />

@@ -1,0 +1,13 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** The production build served by server.mjs on 127.0.0.1 (as `npm start` serves it), with `env` over this process's environment. */
+export function serveBuild(port: number, env: Record<string, string>, stdio: StdioOptions = 'ignore'): ChildProcess {
+  return spawn(process.execPath, ['server.mjs'], {
+    cwd: root,
+    stdio,
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), HOST: '127.0.0.1', ...env },
+  });
+}
