@@ -1,5 +1,11 @@
 // Two production servers on one PostgreSQL: what they share lives in the database.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedDemoData } from '@/prisma/seed';
+import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy';
 import { createDb } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
@@ -36,6 +42,86 @@ describe('[OPERATOR] two instances on one PostgreSQL', () => {
     expect(await database.outboxMessage.count({ where: { status: 'SENT' } })).toBe(MESSAGES);
     expect(await Promise.all(servers.map((s) => s.stop('SIGTERM')))).toEqual([0, 0]);
     expect(sink.received).toHaveLength(MESSAGES);
+    await database.$disconnect();
+  });
+});
+
+describe('[OPERATOR] two instances behind a round-robin balancer', () => {
+  let proxy: RoundRobinProxy | undefined;
+  let browser: Browser | undefined;
+  const balanced: ProductionServer[] = [];
+  let pg: { url: string; stop: () => Promise<void> } | undefined;
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(balanced.map((s) => s.stop()));
+    await proxy?.stop();
+    await pg?.stop();
+  });
+
+  async function signIn(page: Page, loginName: string, password: string) {
+    await page.goto(`${proxy!.url}/login`);
+    await page.getByLabel('Provider code').fill('ACME-NY');
+    await page.getByLabel('Login name').fill(loginName);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForLoadState('networkidle');
+  }
+
+  it('a form rendered by one instance submits to the other, a session and a lockout hold on both', async () => {
+    pg = await startThrowawayPostgres();
+    await applyMigrations(pg.url);
+    // The seed seals the demo authenticator secrets with the instances' NEXTAUTH_SECRET.
+    process.env.NEXTAUTH_SECRET = TEST_SECRET;
+    await seedDemoData(pg.url);
+    const upstreams: string[] = [];
+    proxy = await startRoundRobinProxy(upstreams);
+    const env = {
+      DATABASE_URL: pg.url,
+      APP_URL: proxy.url,
+      NEXTAUTH_SECRET: TEST_SECRET,
+      MAIL_TRANSPORT: 'file',
+      MAIL_DIR: mkdtempSync(path.join(os.tmpdir(), 'portal-mail-')),
+      MAIL_WORKER: 'off',
+      // Same value on every instance (README "Several instances").
+      NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
+    balanced.push(...(await Promise.all([startProductionServer(env), startProductionServer(env)])));
+    upstreams.push(...balanced.map((s) => s.url));
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+    const database = createDb(pg.url);
+
+    // Session made on one instance, used on both.
+    const staff = await browser.newPage();
+    await signIn(staff, 'jsmith', 'maple river quiet lantern');
+    expect(new URL(staff.url()).pathname).not.toMatch(/^\/login/);
+    const loginPost = proxy.served.filter((s) => s.path.startsWith('/login') || s.path === '/').map((s) => s.upstream);
+    expect(new Set(loginPost).size).toBe(2);
+    const before = proxy.served.length;
+    for (let i = 0; i < 4; i += 1) {
+      const answer = await staff.goto(`${proxy.url}/account`);
+      expect(answer?.status()).toBe(200);
+      expect(new URL(staff.url()).pathname).toBe('/account');
+    }
+    expect(new Set(proxy.served.slice(before).filter((s) => s.path === '/account').map((s) => s.upstream))).toEqual(new Set([0, 1]));
+
+    // A lockout counted across both instances refuses on both.
+    const stranger = await browser.newPage();
+    let attempts = 0;
+    const lockedRow = () => database.user.findFirst({ where: { loginKey: 'pat.admin' }, select: { lockedUntil: true, hardLockedAt: true, failedSignInCount: true } });
+    while (attempts < 12 && !(await lockedRow())?.lockedUntil) {
+      await signIn(stranger, 'pat.admin', `wrong password number ${attempts}`);
+      attempts += 1;
+    }
+    const row = await lockedRow();
+    expect(row?.lockedUntil).not.toBeNull();
+    expect(row?.failedSignInCount).toBe(attempts);
+    const posts = proxy.served.filter((s) => s.path.startsWith('/login')).map((s) => s.upstream);
+    expect(new Set(posts)).toEqual(new Set([0, 1]));
+    for (let i = 0; i < 2; i += 1) {
+      await signIn(stranger, 'pat.admin', 'maple river quiet lantern');
+      expect(new URL(stranger.url()).pathname).toBe('/login');
+    }
     await database.$disconnect();
   });
 });
