@@ -51,6 +51,7 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
   let browser: Browser | undefined;
   const balanced: ProductionServer[] = [];
   let pg: { url: string; stop: () => Promise<void> } | undefined;
+  let route = { form: 0, post: 1 };
 
   afterAll(async () => {
     await browser?.close();
@@ -59,7 +60,8 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     await pg?.stop();
   });
 
-  async function signIn(page: Page, loginName: string, password: string) {
+  async function signIn(page: Page, loginName: string, password: string, via: { form: number; post: number }) {
+    route = via;
     await page.goto(`${proxy!.url}/login`);
     await page.getByLabel('Provider code').fill('ACME-NY');
     await page.getByLabel('Login name').fill(loginName);
@@ -75,7 +77,14 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     process.env.NEXTAUTH_SECRET = TEST_SECRET;
     await seedDemoData(pg.url);
     const upstreams: string[] = [];
-    proxy = await startRoundRobinProxy(upstreams);
+    // Which instance renders the sign-in form and which one gets its post (then the redirect's page).
+    let accountTurns = 0;
+    proxy = await startRoundRobinProxy(upstreams, (method, path) => {
+      if (path.startsWith('/login')) return method === 'GET' ? route.form : route.post;
+      // Strict turns for the signed-in page (the page's assets would otherwise shift them).
+      if (path === '/account') return accountTurns++ % 2;
+      return undefined;
+    });
     const env = {
       DATABASE_URL: pg.url,
       APP_URL: proxy.url,
@@ -93,10 +102,13 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
 
     // Session made on one instance, used on both.
     const staff = await browser.newPage();
-    await signIn(staff, 'jsmith', 'maple river quiet lantern');
+    await signIn(staff, 'jsmith', 'maple river quiet lantern', { form: 0, post: 1 });
     expect(new URL(staff.url()).pathname).not.toMatch(/^\/login/);
-    const loginPost = proxy.served.filter((s) => s.path.startsWith('/login') || s.path === '/').map((s) => s.upstream);
-    expect(new Set(loginPost).size).toBe(2);
+    // The form came from one instance and its post went to the other.
+    const [formGet, formPost] = proxy.served.filter((s) => s.path.startsWith('/login'));
+    expect(formGet?.method).toBe('GET');
+    expect(formPost?.method).toBe('POST');
+    expect(formPost?.upstream).not.toBe(formGet?.upstream);
     const before = proxy.served.length;
     for (let i = 0; i < 4; i += 1) {
       const answer = await staff.goto(`${proxy.url}/account`);
@@ -110,18 +122,38 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     let attempts = 0;
     const lockedRow = () => database.user.findFirst({ where: { loginKey: 'pat.admin' }, select: { lockedUntil: true, hardLockedAt: true, failedSignInCount: true } });
     while (attempts < 12 && !(await lockedRow())?.lockedUntil) {
-      await signIn(stranger, 'pat.admin', `wrong password number ${attempts}`);
+      await signIn(stranger, 'pat.admin', `wrong password number ${attempts}`, { form: attempts % 2, post: (attempts + 1) % 2 });
       attempts += 1;
     }
     const row = await lockedRow();
     expect(row?.lockedUntil).not.toBeNull();
-    expect(row?.failedSignInCount).toBe(attempts);
-    const posts = proxy.served.filter((s) => s.path.startsWith('/login')).map((s) => s.upstream);
+    // More failures than either instance saw: each counted the other's.
+    expect(row?.failedSignInCount).toBeGreaterThan(Math.ceil(attempts / 2));
+    // The sign-in posts themselves went to both instances.
+    const posts = proxy.served.filter((s) => s.method === 'POST' && s.path.startsWith('/login')).map((s) => s.upstream);
+    expect(posts.length).toBeGreaterThanOrEqual(attempts);
     expect(new Set(posts)).toEqual(new Set([0, 1]));
     for (let i = 0; i < 2; i += 1) {
-      await signIn(stranger, 'pat.admin', 'maple river quiet lantern');
+      await signIn(stranger, 'pat.admin', 'maple river quiet lantern', { form: i, post: i });
       expect(new URL(stranger.url()).pathname).toBe('/login');
     }
     await database.$disconnect();
+  });
+
+  it('SIGTERM to one instance mid-traffic: every request started gets an answer, then the other serves all', async () => {
+    const [first] = balanced;
+    const paths = ['/login', '/status', '/help', '/api/ready'];
+    const requests = Array.from({ length: 40 }, (_, i) => fetch(`${proxy!.url}${paths[i % paths.length]}`).then((r) => r.status));
+    // The signal goes once answers are coming back, while the rest are in flight on both instances.
+    await Promise.race(requests);
+    const exit = first!.stop('SIGTERM');
+    const statuses = await Promise.all(requests);
+    // /api/ready says 503 on the stopping instance, by design (the balancer takes it out).
+    expect(statuses.filter((status, i) => status !== 200 && !(paths[i % paths.length] === '/api/ready' && status === 503))).toEqual([]);
+    expect(await exit).toBe(0);
+    const after = proxy!.served.length;
+    const more = await Promise.all(Array.from({ length: 6 }, () => fetch(`${proxy!.url}/login`).then((r) => r.status)));
+    expect(more).toEqual(more.map(() => 200));
+    expect(proxy!.served.slice(after).map((s) => s.upstream)).toEqual(more.map(() => 1));
   });
 });
