@@ -18,6 +18,9 @@ const secretLinkHeaders = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // The container image (Dockerfile) serves .next/standalone; everything else keeps the ordinary
+  // layout, so `npm start` and the tests do not pay for the tracing and copying.
+  ...(process.env.NEXT_OUTPUT === 'standalone' && { output: 'standalone' }),
   // Next.js's file-system cache, storing with each prerendered page the script hashes of its
   // Content-Security-Policy (per-request pages get a nonce in proxy.ts).
   cacheHandler: fileURLToPath(new URL('./lib/security/prerendered-page-cache.mjs', import.meta.url)),

@@ -152,8 +152,8 @@ listen(server, port, hostname, async () => {
   // database) at its first request, not in prepare(): ask for the liveness probe, then decide.
   await askSelf(hostname, port, '/api/live');
   const runtime = await refuseToServeIfUnfit();
-  if (runtime?.summary) console.log(runtime.summary);
-  console.log(`portal: listening on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
+  if (runtime?.summary) logger.info({ event: 'server.started', ...runtime.summary });
+  logger.info({ event: 'server.listening', url: `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}` });
   if (dev) return;
   for (const pathname of PAGES_SERVED_FROM_MEMORY) void pagesInMemory.keepPrerendered(pathname);
   for (const { pathname, ...options } of LIVE_PAGES_SERVED_FROM_MEMORY) pagesInMemory.keepLive(pathname, options);

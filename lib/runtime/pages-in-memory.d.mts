@@ -9,7 +9,7 @@ export function createPagesInMemory(options: {
   dev: boolean;
   appUrl: string;
   exportDir?: string;
-  log?: Pick<Console, 'warn'>;
+  log?: Pick<import('pino').Logger, 'warn'>;
 }): {
   answer(request: IncomingMessage, response: ServerResponse): boolean;
   keepPrerendered(pathname: string): Promise<void>;

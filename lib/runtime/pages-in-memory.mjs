@@ -23,6 +23,7 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
+import { errorFields, logger } from '../observability/logger.mjs';
 import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs';
 import { exportStatusPage } from './status-export.mjs';
 
@@ -74,9 +75,9 @@ function withHead(page) {
 }
 
 /**
- * @param {{ host: string; port: number; dev: boolean; appUrl: string; exportDir?: string; log?: Pick<Console, 'warn'> }} options
+ * @param {{ host: string; port: number; dev: boolean; appUrl: string; exportDir?: string; log?: Pick<import('pino').Logger, 'warn'> }} options
  */
-export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = console }) {
+export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = logger }) {
   const renderKey = randomBytes(16).toString('hex');
   /** @type {Map<string, Page>} */
   const exact = new Map();
@@ -126,13 +127,13 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       // an answer that sets a cookie is someone's, not everyone's.
       const sameForEveryone = answer.headers['x-nextjs-prerender'] && cacheControl === 's-maxage=31536000' && !answer.headers['set-cookie'];
       if (answer.status !== 200 || !sameForEveryone) {
-        log.warn(`portal: ${pathname} is left to Next.js (answered ${answer.status}, Cache-Control "${cacheControl}")`);
+        log.warn({ event: 'server.page_not_kept_in_memory', pathname, status: answer.status, cacheControl });
         return;
       }
       const etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
       exact.set(pathname, withHead({ headers: keptHeaders(answer, new Set()), etag, body: answer.body, gzipped: await gzip(answer.body) }));
     } catch (error) {
-      log.warn(`portal: ${pathname} is left to Next.js (${error instanceof Error ? error.message : String(error)})`);
+      log.warn({ event: 'server.page_not_kept_in_memory', pathname, ...errorFields(error) });
     }
   }
 
@@ -207,7 +208,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
             seenVersion = rendering;
             return;
           }
-          log.warn(`portal: ${pathname} could not be rendered again (answered ${answer.status}); sending the copy from ${entry.page?.renderedAt ?? 'nowhere'}`);
+          log.warn({ event: 'server.page_rerender_failed', pathname, status: answer.status, servingCopyFrom: entry.page?.renderedAt ?? null });
           entry.stale = false;
           return;
         }
@@ -219,7 +220,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         seenVersion = rendering;
         if (exportTo) await exportSnapshot(exportTo, answer.body, feedPath, renderedAt);
       } catch (error) {
-        log.warn(`portal: ${pathname} could not be rendered again (${error instanceof Error ? error.message : String(error)})`);
+        log.warn({ event: 'server.page_rerender_failed', pathname, servingCopyFrom: entry.page?.renderedAt ?? null, ...errorFields(error) });
       } finally {
         busy = false;
         if (again) {

@@ -6,6 +6,18 @@
 export const DRAIN_MS = 10_000;
 
 import { request as httpRequest } from 'node:http';
+import { errorFields, logger } from '../observability/logger.mjs';
+
+/** One `server.cannot_start` line: the variable to fix and what is wrong with it. */
+export function logCannotStart(variable, problem) {
+  logger.fatal({ event: 'server.cannot_start', variable, problem });
+}
+
+/** Splits a start-up problem ("VARIABLE: what is wrong", lib/config.ts) into its two fields. */
+export function splitProblem(text) {
+  const colon = text.indexOf(': ');
+  return colon > 0 && /^[A-Z][A-Z0-9_]*$/.test(text.slice(0, colon)) ? [text.slice(0, colon), text.slice(colon + 2)] : [null, text];
+}
 
 /** One GET to this very server; resolves whatever the answer (or error). */
 export function askSelf(hostname, port, path) {
@@ -26,9 +38,9 @@ export async function refuseToServeIfUnfit() {
   // instrumentation.ts may still be running its checks (the database's) when the first answer is out.
   for (let waited = 0; !globalThis.portalRuntime && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   const runtime = globalThis.portalRuntime;
-  if (!runtime) console.warn('portal: the app did not report its start-up checks');
+  if (!runtime) logger.warn({ event: 'server.checks_missing', message: 'the app did not report its start-up checks' });
   if (!runtime || runtime.problems.length === 0) return runtime;
-  for (const problem of runtime.problems) console.error(`portal: cannot start: ${problem}`);
+  for (const problem of runtime.problems) logCannotStart(...splitProblem(problem));
   process.exit(1);
 }
 
@@ -36,9 +48,9 @@ export async function refuseToServeIfUnfit() {
 export function listen(server, port, hostname, onListening) {
   server.once('error', async (error) => {
     const where = `${hostname}:${port}`;
-    if (error.code === 'EADDRINUSE') console.error(`portal: cannot start: port ${port} is already in use on ${where} (another server is running there): stop it or set PORT`);
-    else if (error.code === 'EACCES') console.error(`portal: cannot start: not allowed to listen on ${where}: set PORT above 1023 or grant the right`);
-    else console.error(`portal: cannot start: ${error.message}`);
+    if (error.code === 'EADDRINUSE') logCannotStart('PORT', `port ${port} is already in use on ${where} (another server is running there): stop it or set PORT`);
+    else if (error.code === 'EACCES') logCannotStart('PORT', `not allowed to listen on ${where}: set PORT above 1023 or grant the right`);
+    else logCannotStart(null, error.message);
     await globalThis.portalRuntime?.stopBackground().catch(() => {});
     await globalThis.portalRuntime?.close().catch(() => {});
     process.exit(1);
@@ -62,19 +74,19 @@ export function installGracefulShutdown(server, { drainMs = DRAIN_MS } = {}) {
   server.prependListener('checkContinue', closeAfterAnswer);
   const shutdown = async (signal) => {
     if (shuttingDown) {
-      console.error(`portal: ${signal} again: exiting now`);
+      logger.warn({ event: 'server.stopping_now', signal });
       process.exit(1);
     }
     shuttingDown = true;
     const started = Date.now();
-    console.log(`portal: ${signal}: no new connections; finishing requests in flight (at most ${drainMs / 1000} s)`);
+    logger.info({ event: 'server.stopping', signal, drainMs });
     const runtime = globalThis.portalRuntime;
     const drained = new Promise((resolve) => server.close(() => resolve()));
     // Idle keep-alive sockets would hold server.close() open; busy ones close after their answer.
     server.closeIdleConnections();
     const sweep = setInterval(() => server.closeIdleConnections(), 100);
     const cutOff = setTimeout(() => {
-      console.warn('portal: requests still running after the drain time: closing their connections');
+      logger.warn({ event: 'server.drain_cut_off', drainMs });
       server.closeAllConnections();
     }, drainMs);
     // The mail loop and the status round stop now (their current batch ends, leases go back) ...
@@ -85,7 +97,7 @@ export function installGracefulShutdown(server, { drainMs = DRAIN_MS } = {}) {
     await background;
     // ... the database closes only once no request can use it.
     await settle(runtime?.close());
-    console.log(`portal: stopped in ${Date.now() - started} ms`);
+    logger.info({ event: 'server.stopped', durationMs: Date.now() - started });
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -96,6 +108,6 @@ async function settle(work) {
   try {
     await work;
   } catch (error) {
-    console.error('portal: shutdown step failed:', error instanceof Error ? error.message : error);
+    logger.error({ event: 'server.shutdown_step_failed', ...errorFields(error) });
   }
 }

@@ -4,6 +4,7 @@ import { config, configProblems } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { pendingMigrations } from '@/lib/db/migration-status';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { startServerMailWorker, stopServerMailWorker } from '@/lib/mail/server-worker';
 import { raiseStopFlag, stopBackgroundWork } from '@/lib/runtime/stop-signal';
 import { startMaintenanceAnnouncer, stopMaintenanceAnnouncer } from '@/lib/maintenance/maintenance-announcer';
@@ -14,8 +15,10 @@ import { startMaintenanceAnnouncer, stopMaintenanceAnnouncer } from '@/lib/maint
  * server.mjs is plain Node.js and cannot import the app's bundled modules.
  */
 export type PortalRuntime = {
+  /** Each "VARIABLE: what is wrong", logged as one `server.cannot_start` line. */
   problems: string[];
-  summary: string;
+  /** The fields of the `server.started` line; null when the instance must not serve. */
+  summary: StartSummary | null;
   /** Raises the stop flag; the mail loop and the status round end their batch and give back their leases. */
   stopBackground: () => Promise<void>;
   /** Once no request runs: waits for work started after a response, then closes the database. */
@@ -24,11 +27,26 @@ export type PortalRuntime = {
 
 const holder = globalThis as { portalRuntime?: PortalRuntime };
 
+export type StartSummary = {
+  version: string;
+  environment: string;
+  database: { kind: 'sqlite' | 'postgresql'; host: string };
+  mail: { transport: string; loop: 'on' | 'off' };
+  appUrl: string;
+};
+
 /** The database URL without credentials: kind, host and database name. */
 export function describeDatabase(url: string): string {
   if (databaseKind(url) === 'sqlite') return `SQLite ${url.slice('file:'.length)}`;
   const parsed = new URL(url);
   return `PostgreSQL ${parsed.host}${parsed.pathname}`;
+}
+
+/** Where the database is, without credentials: the file, or host:port/name. */
+function databaseWhere(url: string): StartSummary['database'] {
+  if (databaseKind(url) === 'sqlite') return { kind: 'sqlite', host: url.slice('file:'.length) };
+  const parsed = new URL(url);
+  return { kind: 'postgresql', host: `${parsed.host}${parsed.pathname}` };
 }
 
 function describeMail(): string {
@@ -58,7 +76,7 @@ async function startupProblems(): Promise<string[]> {
   } catch (error) {
     // Not a reason to stay down: the guide and status page serve without it, and /api/ready says
     // "not ready" until the database is back (and migrated: checked again there).
-    console.warn(`portal: ${describeDatabase(url)} cannot be reached at start (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    logger.warn({ event: 'server.database_unreachable', database: databaseWhere(url), ...errorFields(error) });
   }
   return [];
 }
@@ -71,12 +89,18 @@ export async function startInstance(): Promise<void> {
   const production = process.env.NODE_ENV === 'production';
   const problems = production ? await startupProblems() : [];
   if (problems.length > 0) {
-    holder.portalRuntime = { problems, summary: '', stopBackground: async () => {}, close: async () => {} };
+    holder.portalRuntime = { problems, summary: null, stopBackground: async () => {}, close: async () => {} };
     return;
   }
   startServerMailWorker();
   startMaintenanceAnnouncer();
-  const summary = `portal ${version()}: ${process.env.NODE_ENV ?? 'development'}, database ${describeDatabase(config().DATABASE_URL)}, mail ${describeMail()}${config().MAIL_WORKER === 'off' ? ' (delivery loop off)' : ''}, APP_URL ${config().APP_URL}`;
+  const summary: StartSummary = {
+    version: version(),
+    environment: process.env.NODE_ENV ?? 'development',
+    database: databaseWhere(config().DATABASE_URL),
+    mail: { transport: describeMail(), loop: config().MAIL_WORKER === 'off' ? 'off' : 'on' },
+    appUrl: config().APP_URL,
+  };
   holder.portalRuntime = {
     problems: [],
     summary,

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
-import { startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { eventLines, startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
 
 let postgres: { url: string; stop: () => Promise<void> };
 let server: ProductionServer;
@@ -39,7 +39,7 @@ describe('[OPERATOR] live and ready probes', () => {
     expect(await probe('/api/health')).toMatchObject({ status: 200, body: { status: 'ok', database: 'ok', mailLoop: 'ok' } });
     // The summary names the database without its credentials.
     const password = new URL(postgres.url).password;
-    expect(server.output()).toMatch(/database PostgreSQL 127\.0\.0\.1:\d+\//);
+    expect(eventLines(server, 'server.started')).toEqual([expect.objectContaining({ database: { kind: 'postgresql', host: expect.stringMatching(/^127\.0\.0\.1:\d+\//) } })]);
     expect(server.output()).not.toContain(password);
   });
 

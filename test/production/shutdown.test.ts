@@ -6,7 +6,7 @@ import { applyMigrations } from '@/scripts/db/migrate';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { startProductionServer, TEST_SECRET, throwawaySqliteUrl } from '../support/production-server';
+import { eventLines, startProductionServer, TEST_SECRET, throwawaySqliteUrl } from '../support/production-server';
 
 const MESSAGES = 300;
 let sink: SmtpSink | undefined;
@@ -41,7 +41,7 @@ describe('[OPERATOR] graceful shutdown', () => {
     const answers = await Promise.all(requests);
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(await exit).toBe(0);
-    expect(server.output()).toMatch(/portal: stopped in \d+ ms/);
+    expect(eventLines(server, 'server.stopped')).toEqual([expect.objectContaining({ durationMs: expect.any(Number) })]);
 
     const leased = await database.outboxMessage.count({ where: { leaseOwner: { not: null } } });
     expect(leased).toBe(0);

@@ -4,9 +4,10 @@ import net from 'node:net';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/scripts/db/migrate';
-import { spawnProductionServer, startProductionServer, TEST_SECRET, throwawaySqliteUrl } from '../support/production-server';
+import { eventLines, spawnProductionServer, startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
 
-const refusals = (output: string) => output.split('\n').filter((line) => line.startsWith('portal: cannot start: '));
+/** "VARIABLE: problem" for each `server.cannot_start` line, so that a line is easy to compare. */
+const refusals = (server: ProductionServer) => eventLines(server, 'server.cannot_start').map((line) => `${String(line.variable)}: ${String(line.problem)}`);
 
 let migratedUrl: string;
 const complete = () => ({ DATABASE_URL: migratedUrl, APP_URL: 'http://127.0.0.1:9', NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: `${migratedUrl.slice(5)}-mail` });
@@ -20,16 +21,17 @@ describe('[OPERATOR] production start-up', () => {
   it('refuses to start without DATABASE_URL, APP_URL, NEXTAUTH_SECRET or a mail transport, one line each', async () => {
     const server = await spawnProductionServer({});
     expect(await server.exited).toBe(1);
-    const lines = refusals(server.output());
-    expect(lines.map((line) => line.replace('portal: cannot start: ', '').split(':')[0])).toEqual(['DATABASE_URL', 'APP_URL', 'NEXTAUTH_SECRET', 'SMTP_URL']);
-    expect(lines[3]).toMatch(/MAIL_TRANSPORT=file/);
-    expect(server.output()).not.toMatch(/listening on/);
+    const lines = eventLines(server, 'server.cannot_start');
+    expect(lines.map((line) => line.variable)).toEqual(['DATABASE_URL', 'APP_URL', 'NEXTAUTH_SECRET', 'SMTP_URL']);
+    expect(lines.every((line) => line.level === 60 && typeof line.problem === 'string' && line.problem.length > 0)).toBe(true);
+    expect(lines[3]?.problem).toMatch(/MAIL_TRANSPORT=file/);
+    expect(eventLines(server, 'server.listening')).toEqual([]);
   });
 
   it('refuses a bad value as well as a missing one', async () => {
     const server = await spawnProductionServer({ ...complete(), NEXTAUTH_SECRET: 'too-short', MAIL_TRANSPORT: undefined, SMTP_URL: 'http://mail.example' });
     expect(await server.exited).toBe(1);
-    expect(refusals(server.output()).map((line) => line.split(': ')[2])).toEqual(['NEXTAUTH_SECRET', 'SMTP_URL']);
+    expect(eventLines(server, 'server.cannot_start').map((line) => line.variable)).toEqual(['NEXTAUTH_SECRET', 'SMTP_URL']);
   });
 
   it('refuses a database behind the latest migration, naming the first one missing', async () => {
@@ -41,13 +43,13 @@ describe('[OPERATOR] production start-up', () => {
     file.close();
     const server = await spawnProductionServer({ ...complete(), DATABASE_URL: url });
     expect(await server.exited).toBe(1);
-    expect(refusals(server.output())).toEqual([expect.stringMatching(new RegExp(`DATABASE_URL: .* behind by 1 migration\\(s\\), first ${last.migration_name}: run npm run db:migrate`))]);
+    expect(refusals(server)).toEqual([expect.stringMatching(new RegExp(`DATABASE_URL: .* behind by 1 migration\\(s\\), first ${last.migration_name}: run npm run db:migrate`))]);
   });
 
   it('refuses a database that was never migrated', async () => {
     const server = await spawnProductionServer({ ...complete(), DATABASE_URL: throwawaySqliteUrl() });
     expect(await server.exited).toBe(1);
-    expect(refusals(server.output())).toEqual([expect.stringMatching(/DATABASE_URL: SQLite .* is behind by \d+ migration/)]);
+    expect(refusals(server)).toEqual([expect.stringMatching(/DATABASE_URL: SQLite .* is behind by \d+ migration/)]);
   });
 
   it('says plainly when the port is taken', async () => {
@@ -57,20 +59,32 @@ describe('[OPERATOR] production start-up', () => {
     try {
       const server = await spawnProductionServer(complete(), port);
       expect(await server.exited).toBe(1);
-      expect(refusals(server.output())).toEqual([`portal: cannot start: port ${port} is already in use on 127.0.0.1:${port} (another server is running there): stop it or set PORT`]);
+      expect(refusals(server)).toEqual([`PORT: port ${port} is already in use on 127.0.0.1:${port} (another server is running there): stop it or set PORT`]);
     } finally {
       squatter.close();
     }
   });
 
-  it('prints one summary line (database, mail without credentials, APP_URL, version) and stops on SIGTERM with 0', async () => {
+  it('logs one server.started line (database, mail without credentials, APP_URL, version), every line JSON, and stops on SIGTERM with 0', async () => {
     const server = await startProductionServer({ ...complete(), MAIL_TRANSPORT: undefined, SMTP_URL: 'smtp://mailer:mail-password@127.0.0.1:9', MAIL_WORKER: 'off' });
-    const summary = server.output().split('\n').filter((line) => line.startsWith('portal 0.1.0: '));
-    expect(summary).toEqual([
-      `portal 0.1.0: production, database SQLite ${migratedUrl.slice(5)}, mail smtp://127.0.0.1:9 (delivery loop off), APP_URL http://127.0.0.1:9`,
+    expect(eventLines(server, 'server.started')).toEqual([
+      expect.objectContaining({
+        level: 30,
+        version: '0.1.0',
+        environment: 'production',
+        database: { kind: 'sqlite', host: migratedUrl.slice(5) },
+        mail: { transport: 'smtp://127.0.0.1:9', loop: 'off' },
+        appUrl: 'http://127.0.0.1:9',
+      }),
     ]);
     expect(server.output()).not.toMatch(/mail-password|mailer|production-test-secret/);
     expect(await server.stop('SIGTERM')).toBe(0);
+    const events = server.logLines().map((line) => line.event);
+    expect(events.indexOf('server.stopping')).toBeGreaterThan(events.indexOf('server.listening'));
+    expect(eventLines(server, 'server.stopping')).toEqual([expect.objectContaining({ signal: 'SIGTERM' })]);
+    expect(eventLines(server, 'server.stopped')).toEqual([expect.objectContaining({ durationMs: expect.any(Number) })]);
+    // Nothing the lifecycle writes goes through console any more.
+    expect(eventLines(server, 'console').filter((line) => /portal/.test(String(line.message)))).toEqual([]);
   });
 });
 

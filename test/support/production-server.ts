@@ -16,9 +16,13 @@ export type ProductionServer = {
   child: ChildProcess;
   /** Everything the process wrote so far (stdout and stderr, interleaved). */
   output(): string;
+  /** The JSON log lines on stdout so far; a line that is not JSON fails the test. */
+  logLines(): LogLine[];
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
+
+export type LogLine = { level: number; event?: string; [field: string]: unknown };
 
 export function requireBuild(): void {
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('these tests serve the production build: run `npx next build` first');
@@ -46,7 +50,11 @@ export async function spawnProductionServer(env: Record<string, string | undefin
     },
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stdout += chunk.toString();
+  });
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
@@ -54,6 +62,17 @@ export async function spawnProductionServer(env: Record<string, string | undefin
     port: chosen,
     child,
     output: () => output,
+    logLines: () =>
+      stdout
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => {
+          try {
+            return JSON.parse(line) as LogLine;
+          } catch {
+            throw new Error(`not a JSON log line on stdout: ${line}`);
+          }
+        }),
     exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -62,10 +81,15 @@ export async function spawnProductionServer(env: Record<string, string | undefin
   };
 }
 
-/** Waits until the server listens (its "listening" line), or fails with what it printed if it exits first. */
+/** The log lines of one event. */
+export function eventLines(server: ProductionServer, event: string): LogLine[] {
+  return server.logLines().filter((line) => line.event === event);
+}
+
+/** Waits until the server listens (its `server.listening` line), or fails with what it printed if it exits first. */
 export async function untilListening(server: ProductionServer, timeoutMs = 120_000): Promise<ProductionServer> {
   const deadline = Date.now() + timeoutMs;
-  while (!/portal: listening on/.test(server.output())) {
+  while (eventLines(server, 'server.listening').length === 0) {
     if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}:\n${server.output()}`);
     if (Date.now() > deadline) throw new Error(`server did not start within ${timeoutMs} ms:\n${server.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
