@@ -94,7 +94,7 @@ test('[STAFF] can walk the guide and ask their administrators with the keyboard 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/help\/ask-admin$/);
 
-  await tabTo(page, /^Provider code$/);
+  await tabTo(page, /^Provider code or agency name$/);
   await page.keyboard.type(agency.code);
   await page.keyboard.press('Tab');
   await page.keyboard.type(staff.loginName);

@@ -24,6 +24,8 @@ test('[PROVIDER_ADMIN] resets a staff member, who signs in with the temporary pa
   await expect(box).toHaveText(/^[23456789A-HJ-NP-Z]{16}$/);
   const temporary = (await box.textContent())!.trim();
   await expect(page.getByTestId('temporary-password')).toHaveCount(1);
+  // ACME-NY keeps New York time: the expiry names the agency's zone, as the rest of the console does.
+  await expect(page.getByTestId('reset-result')).toContainText(/works once, until [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T\./);
 
   // Shown once: a reload of the page does not show it again.
   await page.reload();

@@ -68,7 +68,7 @@ test('empty fields get clear messages linked from the error summary, and what wa
   await page.getByRole('button', { name: 'Send request' }).click();
   const summary = page.locator('.error-summary');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('link', { name: 'Enter your provider code, for example ACME-NY' })).toHaveAttribute('href', '#providerCode');
+  await expect(summary.getByRole('link', { name: 'Enter your provider code or your agency’s name' })).toHaveAttribute('href', '#providerCode');
   await expect(page.getByLabel('Provider code')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Login name')).toHaveValue('casey');
   await expect(page.getByLabel('Message (optional)')).toHaveAttribute('maxlength', '500');
@@ -85,4 +85,30 @@ test('the form works without JavaScript', async ({ browser }) => {
   await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
   expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
   await context.close();
+});
+
+test.describe('on a 375 px phone', () => {
+  test.use({ viewport: { width: 375, height: 740 } });
+
+  test('[STAFF] who knows only the agency’s name can ask by it; a shared or unknown name gets the same page, status and nothing', async ({ page }) => {
+    const { agency, staff, admins } = await agencyWithAdmins();
+    const other = await agencyWithAdmins();
+    const twin = await createAgency(db(), { name: `Twin Care ${uniqueSuffix()}` });
+    await createAgency(db(), { name: twin.name });
+
+    const statusOf = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/help/ask-admin'));
+    const realAnswer = await ask(page, { providerCode: `  ${agency.name.toLowerCase()} `, loginName: staff.loginName, message: 'By name' });
+    const realStatus = (await statusOf).status();
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
+    await waitForMail({ to: admins[0]!.email!, subjectIncludes: SUBJECT });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    for (const providerCode of [twin.name, 'Nowhere Care Of Any Name']) {
+      const status = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/help/ask-admin'));
+      expect(await ask(page, { providerCode, loginName: staff.loginName, message: 'By name' })).toBe(realAnswer);
+      expect((await status).status()).toBe(realStatus);
+    }
+    expect(await db().helpRequest.count({ where: { agency: { name: twin.name } } })).toBe(0);
+    expect(await db().helpRequest.count({ where: { agencyId: other.agency.id } })).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import type { IncidentView } from '@/lib/status/get-status-overview';
-import { INCIDENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
+import { LocalTime } from '@/components/ui/local-time';
+import { INCIDENT_STATUS_LABEL } from '@/lib/status/severity';
 import styles from './status.module.css';
 
 /** An incident's updates, newest first. */
@@ -8,7 +9,7 @@ export function IncidentTimeline({ updates }: { updates: IncidentView['updates']
     <ol className={styles.timeline}>
       {updates.map((update) => (
         <li key={update.id}>
-          <time dateTime={update.createdAt}>{formatUtc(update.createdAt)}</time>
+          <LocalTime value={update.createdAt} />
           <strong>{INCIDENT_STATUS_LABEL[update.status]}</strong>: {update.message}
         </li>
       ))}

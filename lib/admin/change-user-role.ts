@@ -88,6 +88,7 @@ async function mailRoleChangeReceipts(tx: Tx, actor: AgencyActor, account: Accou
     fromLabel: ROLE_LABEL[from],
     toLabel: ROLE_LABEL[to],
     when,
+    timeZone: actor.agencyTimeZone,
   };
   await enqueueMailBatch(tx, [...recipients.values()].map((recipient) => roleChangedReceiptMail(recipient, change)));
 }

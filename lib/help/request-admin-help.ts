@@ -7,7 +7,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { loginNameSchema, normalizeKey, providerCodeSchema } from '@/lib/validation/identifiers';
+import { agencyOrNameSchema, loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 
 export const HELP_MESSAGE_MAX_LENGTH = 500;
 
@@ -28,7 +28,8 @@ const helpMessageSchema = z
   .transform((value) => value || null);
 
 export const askAdminSchema = z.object({
-  providerCode: providerCodeSchema,
+  /** The agency's provider code, or its name for someone who does not know the code. */
+  providerCode: agencyOrNameSchema,
   loginName: loginNameSchema,
   message: helpMessageSchema,
 });
@@ -48,12 +49,30 @@ export type AskAdminOutcome = { status: 'accepted' } | { status: 'throttled'; re
 export const ASK_ADMIN_MIN_DURATION_MS = 400;
 
 /** The per-account bucket is keyed by a hash: the rate-limit table never holds a login name. */
-function accountSubject(codeKey: string, loginKey: string): string {
-  return createHash('sha256').update(`${codeKey}\n${loginKey}`).digest('hex');
+function accountSubject(agencyKey: string, loginKey: string): string {
+  return createHash('sha256').update(`${agencyKey}\n${loginKey}`).digest('hex');
 }
 
 const isDeliverable = (address: string | null): address is string =>
   address !== null && mailMessageSchema.shape.to.safeParse(address).success;
+
+const AGENCY_FIELDS = { id: true, name: true, timeZone: true } as const;
+
+/** Names are matched like codes, and runs of spaces count as one ("Harbour  Care" is "Harbour Care"). */
+export function normalizeAgencyName(name: string): string {
+  return normalizeKey(name).replace(/\s+/g, ' ');
+}
+
+// Names are not unique and have no normalized column, so a name is looked for among all agencies'
+// names (a few thousand short rows, read only when the code matched nothing, behind the answer's
+// time floor and the per-address limit). A name two agencies share names no one: the person gets
+// the same answer as for an unknown name, and no mail goes to the wrong agency.
+async function agencyByName(nameKey: string) {
+  const ids = (await db().agency.findMany({ select: { id: true, name: true } }))
+    .filter((agency) => normalizeAgencyName(agency.name) === nameKey)
+    .map((agency) => agency.id);
+  return ids.length === 1 ? db().agency.findUnique({ where: { id: ids[0] }, select: AGENCY_FIELDS }) : null;
+}
 
 /**
  * "Ask my administrator" (/help/ask-admin). For an active account, stores one HelpRequest for the
@@ -90,10 +109,12 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
 
   const codeKey = normalizeKey(input.providerCode);
   const loginKey = normalizeKey(input.loginName);
-  // Counted whether or not the account exists, so the limit itself reveals nothing.
-  const byAccount = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAccount, accountSubject(codeKey, loginKey));
-
-  const agency = await db().agency.findUnique({ where: { codeKey }, select: { id: true, name: true, timeZone: true } });
+  const agency =
+    (await db().agency.findUnique({ where: { codeKey }, select: AGENCY_FIELDS })) ??
+    (await agencyByName(normalizeAgencyName(input.providerCode)));
+  // Counted whether or not the account exists, so the limit itself reveals nothing; by agency id
+  // when there is one, so asking by name and by code fill the same bucket.
+  const byAccount = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAccount, accountSubject(agency?.id ?? codeKey, loginKey));
   const user = agency
     ? await db().user.findUnique({
         where: { agencyId_loginKey: { agencyId: agency.id, loginKey } },

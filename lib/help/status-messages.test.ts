@@ -47,7 +47,7 @@ const window = (startsAt: string, endsAt: string, blocksSignIn = true) => ({
 
 describe('timeFormat and formatDuration', () => {
   it('formats a time with its zone', () => {
-    expect(utc(NOW)).toBe('Fri, Nov 27, 2:00 PM UTC');
+    expect(utc(NOW)).toBe('Nov 27, 2026, 2:00 PM UTC');
   });
 
   it.each([
@@ -91,7 +91,7 @@ describe('describeStatus (step 4)', () => {
         title: 'Sign-in is failing',
         state: 'cause found, being fixed',
         message: 'We found the cause and expect a fix by 4 PM.',
-        postedAt: 'Fri, Nov 27, 1:30 PM UTC',
+        postedAt: 'Nov 27, 2026, 1:30 PM UTC',
       },
     ]);
     expect(check.advice).toMatch(/cannot fix this from your device/);
@@ -107,7 +107,7 @@ describe('describeStatus (step 4)', () => {
 
   it('dates an incident without updates from its start', () => {
     const check = describeStatus(summary({ overall: 'PARTIAL_OUTAGE', activeIncidents: [{ ...outage, latestUpdate: null }] }), utc);
-    expect(check.incidents[0]).toMatchObject({ message: null, postedAt: 'Fri, Nov 27, 12:00 PM UTC' });
+    expect(check.incidents[0]).toMatchObject({ message: null, postedAt: 'Nov 27, 2026, 12:00 PM UTC' });
   });
 });
 
@@ -157,8 +157,8 @@ describe('describeDowntime (step 6)', () => {
       title: 'Database upgrade',
       description: 'Sign-in and case notes are unavailable.',
       lines: [
-        'Started Fri, Nov 27, 1:00 PM UTC.',
-        'Expected to end Fri, Nov 27, 3:30 PM UTC, in about 1 hour 30 minutes.',
+        'Started Nov 27, 2026, 1:00 PM UTC.',
+        'Expected to end Nov 27, 2026, 3:30 PM UTC, in about 1 hour 30 minutes.',
         'You cannot sign in until it ends.',
       ],
     });
@@ -171,7 +171,7 @@ describe('describeDowntime (step 6)', () => {
       utc,
     );
     expect(notice?.lines.slice(1)).toEqual([
-      'It was expected to end Fri, Nov 27, 1:00 PM UTC and is taking longer than planned.',
+      'It was expected to end Nov 27, 2026, 1:00 PM UTC and is taking longer than planned.',
       'You can still sign in, but some parts may not work.',
     ]);
   });
@@ -184,7 +184,7 @@ describe('describeDowntime (step 6)', () => {
       kind: 'next',
       title: 'Network work',
       lines: [
-        'From Tue, Dec 1, 2:00 AM UTC to Tue, Dec 1, 4:15 AM UTC (2 hours 15 minutes).',
+        'From Dec 1, 2026, 2:00 AM UTC to Dec 1, 2026, 4:15 AM UTC (2 hours 15 minutes).',
         'You will not be able to sign in during that time.',
       ],
     });

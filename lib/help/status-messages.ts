@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enums';
 import type { HealthResult } from '@/lib/help/connection-check';
 import type { MaintenanceSummary, StatusSummary } from '@/lib/status/status-summary';
@@ -35,18 +36,9 @@ const INCIDENT_LABEL: Record<IncidentStatus, string> = {
 
 export type TimeFormat = (date: Date) => string;
 
-/** Local date and time with the zone's name, e.g. "Fri, Nov 27, 2:30 PM EST". */
+/** The browser's own zone (or the one given), named, as everywhere: "Nov 27, 2026, 2:30 PM EST". */
 export function timeFormat(timeZone?: string): TimeFormat {
-  const format = new Intl.DateTimeFormat('en-US', {
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-    timeZone,
-  });
-  return (date) => format.format(date);
+  return (date) => formatDateTime(date, timeZone ?? 'local');
 }
 
 /** "45 minutes", "2 hours 30 minutes", "1 day 3 hours". */

@@ -5,13 +5,15 @@ import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/maintenance/maintenance-event';
-import { assertOperator, idSchema, operatorAudit, utcDateTimeSchema, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, idSchema, operatorAudit, timeZoneSchema, wallTimeSchema, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
 // The operator's actions on a scheduled window. Each is one conditional write, so it applies
 // only to a window in the state it expects, even when two operators (or the clock) race.
 
 export const windowIdSchema = z.object({ windowId: idSchema });
-export const extendMaintenanceSchema = z.object({ windowId: idSchema, endsAt: utcDateTimeSchema('new end') });
+export const extendMaintenanceSchema = z
+  .object({ windowId: idSchema, endsAt: wallTimeSchema('new end'), timeZone: timeZoneSchema })
+  .transform(withUtcTimes({ endsAt: 'new end' }));
 
 const notUpcomingOrRunning = { ok: false, message: 'That window has already ended, was cancelled, or does not exist.' };
 

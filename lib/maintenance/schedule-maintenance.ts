@@ -3,15 +3,16 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { assertOperator, componentNames, operatorAudit, operatorTextSchema, titleSchema, utcDateTimeSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, componentNames, operatorAudit, operatorTextSchema, timeZoneSchema, titleSchema, wallTimeSchema, withComponentIds, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
 export const scheduleMaintenanceSchema = withComponentIds({
   title: titleSchema,
   description: operatorTextSchema('Description', 2000).optional(),
-  startsAt: utcDateTimeSchema('start'),
-  endsAt: utcDateTimeSchema('end'),
+  startsAt: wallTimeSchema('start'),
+  endsAt: wallTimeSchema('end'),
+  timeZone: timeZoneSchema,
   blocksSignIn: z.literal('on').optional(),
-});
+}).transform(withUtcTimes({ startsAt: 'start', endsAt: 'end' }));
 
 // A form filled in a minute ago may name "now" as its start.
 const START_GRACE_MS = 5 * 60_000;

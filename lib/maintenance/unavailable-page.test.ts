@@ -23,7 +23,7 @@ describe('the Unavailable answer', () => {
 
   it('names the expected end, escapes the title, links the guide, the status and the downtime materials', () => {
     const html = renderUnavailablePage(window);
-    expect(html).toContain('We expect to be back by <time id="expected-end" datetime="2026-12-01T04:30:00.000Z">1 Dec 2026, 04:30 UTC</time>');
+    expect(html).toContain('We expect to be back by <time id="expected-end" datetime="2026-12-01T04:30:00.000Z">Dec 1, 2026, 4:30 AM UTC</time>');
     expect(html).toContain('Database &lt;upgrade&gt;');
     expect(html).not.toContain('<upgrade>');
     for (const href of ['/help', '/status', '/help/downtime']) expect(html).toContain(`href="${href}"`);

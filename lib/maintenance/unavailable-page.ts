@@ -1,5 +1,6 @@
 import { escapeHtml } from '@/lib/mail/render';
 import { formatUtc } from '@/lib/status/severity';
+import { STALE_CHECK_SECONDS, STATUS_VERSION_PATH } from '@/lib/help/stale-page';
 
 export type UnavailableWindow = { title: string; endsAt: Date };
 
@@ -52,6 +53,7 @@ a{color:#1d4f91}
 :focus-visible{outline:3px solid #ffdd00;box-shadow:0 0 0 6px #0b0c0c}
 .panel{background:#fff4d6;border-left:5px solid #b58800;padding:.75rem 1rem;margin:1rem 0}
 .muted{color:#505a5f}
+button{font:inherit;padding:.5rem 1rem;border:2px solid #1d4f91;background:#1d4f91;color:#fff;border-radius:4px;cursor:pointer}
 </style>
 </head>
 <body>
@@ -66,11 +68,30 @@ a{color:#1d4f91}
 <li><a href="/status">Current status and maintenance times</a></li>
 <li><a href="/help">Sign-in help guide</a></li>
 </ul>
+<div role="status" id="stale-notice"><div class="panel" id="stale" hidden><p><strong>The status has changed since this page was opened.</strong> What it says may be out of date.</p><button type="button" id="stale-reload">Reload this page</button></div></div>
 <p class="muted" id="last-check" aria-live="polite"></p>
 </main>
 <script>
 (function () {
   var every = ${POLL_SECONDS * 1000};
+  // The status version when this page was opened: any other one later means the status moved on
+  // since, and the page offers the one-click fix (a reload that bypasses caches).
+  var own = null;
+  function checkVersion() {
+    fetch('${STATUS_VERSION_PATH}', { cache: 'no-store' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (v) {
+        if (!v || typeof v.version !== 'number') return;
+        if (own === null) own = v.version;
+        else if (v.version !== own) document.getElementById('stale').hidden = false;
+      })
+      .catch(function () {});
+  }
+  document.getElementById('stale-reload').addEventListener('click', function () {
+    fetch(location.href, { cache: 'reload' }).catch(function () {}).then(function () { location.reload(); });
+  });
+  checkVersion();
+  setInterval(checkVersion, ${STALE_CHECK_SECONDS * 1000});
   function check() {
     fetch('/api/status', { cache: 'no-store', headers: { accept: 'application/json' } })
       .then(function (r) { return r.ok ? r.json() : null; })

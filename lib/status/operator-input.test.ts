@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { extendMaintenanceSchema } from '@/lib/maintenance/change-maintenance';
+import { scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { describe, expect, it } from 'vitest';
 import { messageSchema, operatorTextSchema, titleSchema } from '@/lib/status/operator-input';
 
@@ -48,5 +51,37 @@ describe('operator long texts', () => {
     expect(messageSchema.safeParse(' \r\n ').error?.issues[0]?.message).toBe('Enter a message for the status page');
     expect(messageSchema.safeParse('x'.repeat(5001)).error?.issues[0]?.message).toBe('Message must be 5000 characters or fewer');
     expect(operatorTextSchema('Description', 2000).safeParse('x'.repeat(2001)).success).toBe(false);
+  });
+});
+
+describe('maintenance times typed in a zone the operator picks', () => {
+  const schedule = (startsAt: string, endsAt: string, timeZone?: string) =>
+    scheduleMaintenanceSchema.safeParse({ title: 'Upgrade', startsAt, endsAt, ...(timeZone ? { timeZone } : {}), 'component-c1': 'on' });
+  const errorsOf = (result: ReturnType<typeof schedule>) => (result.success ? {} : z.flattenError(result.error).fieldErrors);
+
+  it('reads the times in UTC when no zone is sent, and in the chosen zone otherwise', () => {
+    expect(schedule('2027-03-13T22:00', '2027-03-13T23:00').data).toMatchObject({
+      startsAt: new Date('2027-03-13T22:00:00Z'),
+      endsAt: new Date('2027-03-13T23:00:00Z'),
+    });
+    const newYork = schedule('2027-03-13T22:00', '2027-03-14T04:00', 'America/New_York').data;
+    // The night the clocks go forward: 22:00 EST is 03:00Z, 04:00 EDT is 08:00Z.
+    expect(newYork).toMatchObject({ startsAt: new Date('2027-03-14T03:00:00Z'), endsAt: new Date('2027-03-14T08:00:00Z'), componentIds: ['c1'] });
+    expect(newYork).not.toHaveProperty('timeZone');
+  });
+
+  it('refuses a time the zone skips or has twice, on that field, and an unknown zone', () => {
+    expect(errorsOf(schedule('2027-03-14T02:30', '2027-03-14T05:00', 'America/New_York')).startsAt?.[0]).toMatch(/does not exist in America\/New_York, or happens twice/);
+    const doubled = errorsOf(schedule('2027-11-07T00:30', '2027-11-07T01:30', 'America/New_York'));
+    expect(doubled.endsAt?.[0]).toMatch(/happens twice/);
+    expect(doubled.startsAt).toBeUndefined();
+    expect(errorsOf(schedule('2027-11-07T00:30', '2027-11-07T01:30', 'Mars/Olympus')).timeZone).toEqual(['Choose a time zone from the list']);
+  });
+
+  it('reads an extension in the chosen zone too', () => {
+    expect(extendMaintenanceSchema.parse({ windowId: 'w1', endsAt: '2027-07-01T09:00', timeZone: 'Europe/Berlin' })).toEqual({
+      windowId: 'w1',
+      endsAt: new Date('2027-07-01T07:00:00Z'),
+    });
   });
 });

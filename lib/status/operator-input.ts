@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isSupportedTimeZone, zonedWallTimeToUtc } from '@/lib/format/date';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import type { AuditInput } from '@/lib/audit/record';
@@ -38,14 +39,44 @@ export function operatorTextSchema(label: string, max: number) {
 export const messageSchema = operatorTextSchema('Message', 5000).refine((value) => value.length > 0, 'Enter a message for the status page');
 export const idSchema = z.string().min(1).max(64);
 
-/** A `datetime-local` value, read as UTC (the operator form says so), e.g. "2026-12-01T02:00". */
-export function utcDateTimeSchema(label: string) {
+/** A `datetime-local` value as typed, e.g. "2026-12-01T02:00"; withUtcTimes reads it in the form's zone. */
+export function wallTimeSchema(label: string) {
   return z
     .string({ error: `Enter the ${label} date and time` })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, `Enter the ${label} as a date and time, like 2026-12-01T02:00`)
-    .transform((value) => new Date(`${value}Z`))
-    .refine((date) => !Number.isNaN(date.getTime()), `Enter a real ${label} date and time`);
+    .transform((value) => value.slice(0, 16));
+}
+
+/** The zone the operator typed the times in (a select on the form); UTC when the form sends none. */
+export const timeZoneSchema = z
+  .string()
+  .default(DEFAULT_TIME_ZONE)
+  .refine((zone) => isSupportedTimeZone(zone), 'Choose a time zone from the list');
+
+/**
+ * Turns the named wall-clock fields into UTC instants in the form's `timeZone`. A time the zone
+ * skips (spring forward) or has twice (fall back) is refused on its field: which moment was meant
+ * is the operator's to say, not ours to guess.
+ */
+export function withUtcTimes<K extends string>(labels: Record<K, string>) {
+  return <T extends Record<K, string> & { timeZone: string }>(values: T, context: z.RefinementCtx) => {
+    const times = {} as Record<K, Date>;
+    for (const field of Object.keys(labels) as K[]) {
+      const instant = zonedWallTimeToUtc(values[field], values.timeZone);
+      if (instant) times[field] = instant;
+      else
+        context.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `The ${labels[field]} does not exist in ${values.timeZone}, or happens twice there (a clock change): choose another time or zone`,
+        });
+    }
+    // The zone has done its work: the use cases see instants only.
+    const rest: Partial<T> = { ...values };
+    delete rest.timeZone;
+    return { ...rest, ...times } as unknown as { [P in keyof T as P extends 'timeZone' ? never : P]: P extends K ? Date : T[P] };
+  };
 }
 
 const COMPONENT_FIELD = 'component-';

@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/lib/format/date';
 import type { ComponentStatus, IncidentStatus } from '@/lib/generated/sqlite/enums';
 
 // Planned maintenance ranks above "operational" but below any unplanned trouble, so an
@@ -52,8 +53,5 @@ export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
 
 /** "27 Nov 2026, 14:05 UTC": one unambiguous zone on every page, mail and feed. */
 export function formatUtc(value: Date | string): string {
-  const date = typeof value === 'string' ? new Date(value) : value;
-  const day = date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-  const time = date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
-  return `${day}, ${time} UTC`;
+  return formatDateTime(value, 'UTC');
 }

@@ -44,7 +44,7 @@ describe('status mail templates', () => {
     });
     expect(content.template).toBe('status-maintenance-scheduled');
     expect(content.paragraphs).toEqual([
-      'From 1 Dec 2026, 02:00 UTC to 1 Dec 2026, 04:30 UTC.',
+      'From Dec 1, 2026, 2:00 AM UTC to Dec 1, 2026, 4:30 AM UTC.',
       'Faster search afterwards.',
       'Sign-in to CareNotes is not possible during this time.',
       'Affects: Sign-in, API.',

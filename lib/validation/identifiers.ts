@@ -35,6 +35,9 @@ function identifier(label: string, emptyMessage: string, max: number) {
 // The schemas return the trimmed text as typed; match on normalizeKey(value).
 export const providerCodeSchema = identifier('Provider code', 'Enter your provider code, for example ACME-NY', 32);
 
+/** Where a person may give their agency's name instead of its code (/help/ask-admin). */
+export const agencyOrNameSchema = identifier('Provider code or agency name', 'Enter your provider code or your agency’s name', 200);
+
 export const loginNameSchema = identifier('Login name', 'Enter your login name', 64);
 
 export const vendorEmailSchema = identifier('E-mail address', 'Enter your work e-mail address', 254).pipe(

@@ -16,6 +16,39 @@ const SAMPLES = 100;
 const FIRST = ['ana', 'ben', 'carla', 'dev', 'eli', 'fatima', 'george', 'hana', 'ivan', 'jo', 'kemal', 'lena', 'mo', 'nina', 'omar', 'pia'];
 const LAST = ['smith', 'garcia', 'nguyen', 'kowalski', 'okafor', 'rossi', 'schmidt', 'tanaka', 'haddad', 'silva', 'novak', 'brown'];
 
+const FILL_BATCH = 1000;
+
+function userRow(n: number, agency: number, passwordHash: string, now: number) {
+  const first = FIRST[n % FIRST.length]!;
+  const last = LAST[Math.floor(n / FIRST.length) % LAST.length]!;
+  const login = `${first}.${last}${n}`;
+  return {
+    id: `user-${n}`,
+    agencyId: `agency-${agency}`,
+    loginName: login,
+    loginKey: login,
+    displayName: `${first} ${last}`,
+    nameKey: `${first} ${last}`,
+    passwordHash,
+    // As in a real agency, the filters pick few: 1 in 500 an admin, 1 in 211 disabled,
+    // 1 in 97 with a temporary password, about 1 in 4,000 locked (both kinds).
+    role: n % 500 === 0 ? ('PROVIDER_ADMIN' as const) : ('STAFF' as const),
+    status: n % 211 === 0 ? ('DISABLED' as const) : ('ACTIVE' as const),
+    mustChangePassword: n % 97 === 0,
+    lockedUntil: n % 5003 === 0 ? new Date(now + 600_000) : null,
+    hardLockedAt: n % 7919 === 1 ? new Date(now - 3_600_000) : null,
+    lastSignInAt: n % 10 === 3 ? null : new Date(now - ((n * 7919) % (90 * 86_400)) * 1000),
+  };
+}
+
+function* usersToFill(perSmallAgency: number, passwordHash: string, now: number) {
+  let n = 0;
+  for (let agency = 0; agency < AGENCIES; agency++) {
+    const count = agency === 0 ? BIG_AGENCY_USERS : perSmallAgency;
+    for (let k = 0; k < count; k++) yield userRow(n++, agency, passwordHash, now);
+  }
+}
+
 async function fill(database: Db) {
   const passwordHash = await hashPassword('bench password not used to sign in');
   const agencies = Array.from({ length: AGENCIES }, (_, i) => ({
@@ -30,39 +63,29 @@ async function fill(database: Db) {
   const now = Date.now();
   let made = 0;
   const started = performance.now();
-  for (let agency = 0; agency < AGENCIES; agency++) {
-    const count = agency === 0 ? BIG_AGENCY_USERS : perSmallAgency;
-    for (let from = 0; from < count; from += 2000) {
-      const rows = Array.from({ length: Math.min(2000, count - from) }, (_, k) => {
-        const n = made + k;
-        const first = FIRST[n % FIRST.length]!;
-        const last = LAST[Math.floor(n / FIRST.length) % LAST.length]!;
-        const login = `${first}.${last}${n}`;
-        return {
-          id: `user-${n}`,
-          agencyId: `agency-${agency}`,
-          loginName: login,
-          loginKey: login,
-          displayName: `${first} ${last}`,
-          nameKey: `${first} ${last}`,
-          passwordHash,
-          // As in a real agency, the filters pick few: 1 in 500 an admin, 1 in 211 disabled,
-          // 1 in 97 with a temporary password, about 1 in 4,000 locked (both kinds).
-          role: n % 500 === 0 ? ('PROVIDER_ADMIN' as const) : ('STAFF' as const),
-          status: n % 211 === 0 ? ('DISABLED' as const) : ('ACTIVE' as const),
-          mustChangePassword: n % 97 === 0,
-          lockedUntil: n % 5003 === 0 ? new Date(now + 600_000) : null,
-          hardLockedAt: n % 7919 === 1 ? new Date(now - 3_600_000) : null,
-          lastSignInAt: n % 10 === 3 ? null : new Date(now - ((n * 7919) % (90 * 86_400)) * 1000),
-        };
-      });
-      await database.$transaction([
-        database.user.createMany({ data: rows }),
-        database.userSearchTerm.createMany({ data: rows.flatMap(searchTermRows) }),
-      ]);
-      made += rows.length;
+  const users = usersToFill(perSmallAgency, passwordHash, now);
+  // Fixed-size batches only: Prisma keeps a compiled plan per query shape, and a createMany of
+  // each new row count is a new shape holding its rows; batches of varying sizes (one per agency,
+  // and the terms of each) filled the heap before 1,000,000 users. Users stream from a generator,
+  // their terms wait in a buffer until a whole batch is ready.
+  let terms: ReturnType<typeof searchTermRows> = [];
+  for (;;) {
+    const batch: ReturnType<typeof userRow>[] = [];
+    while (batch.length < FILL_BATCH) {
+      const next = users.next();
+      if (next.done) break;
+      batch.push(next.value);
     }
+    if (batch.length === 0) break;
+    await database.user.createMany({ data: batch });
+    terms.push(...batch.flatMap(searchTermRows));
+    const whole = terms.length - (terms.length % FILL_BATCH);
+    for (let from = 0; from < whole; from += FILL_BATCH) await database.userSearchTerm.createMany({ data: terms.slice(from, from + FILL_BATCH) });
+    terms = terms.slice(whole);
+    made += batch.length;
+    if (made % 100_000 < FILL_BATCH) console.log(`  … ${made.toLocaleString('en')} users, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
   }
+  if (terms.length > 0) await database.userSearchTerm.createMany({ data: terms });
   return { made, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { changeUserRole } from '@/lib/admin/change-user-role';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -34,6 +35,22 @@ describe('agency time zone', () => {
     expect((await resolveSession(actor.sessionId))).toMatchObject({ agencyTimeZone: 'America/Chicago' });
     const audit = await db().auditEvent.findFirstOrThrow({ where: { agencyId: agency.id, action: 'AGENCY_POLICY_UPDATED' }, orderBy: { createdAt: 'desc' } });
     expect(JSON.stringify(audit.details)).toContain('UTC -> America/Chicago');
+  });
+
+  it('[SUPER_ADMIN] a role change’s receipt gives the time in the agency’s zone, naming it', async () => {
+    const agency = await createAgency(db(), { timeZone: 'America/New_York' });
+    const actor = await superAdminOf(agency);
+    const suffix = uniqueSuffix();
+    const staff = await createUser(db(), agency.id, PASSWORD, { loginName: 'drew', email: `drew.${suffix}@tz.example` });
+    const changed = await changeUserRole(actor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, '192.0.2.42');
+    expect(changed.ok).toBe(true);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, outcome: 'SUCCESS' }, orderBy: { createdAt: 'desc' } });
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: `drew.${suffix}@tz.example` } });
+    expect(mail.textBody).toMatch(/ on [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T\./);
+    // The receipt's minute is the change's minute, in New York.
+    const minutes = [audit.createdAt, new Date(audit.createdAt.getTime() - 60_000)].map((at) => formatDateTime(at, 'America/New_York'));
+    expect(minutes.some((when) => mail.textBody.includes(`on ${when}.`))).toBe(true);
+    expect(mail.textBody).not.toContain('GMT');
   });
 
   it('[STAFF] asking for help: the admins’ mail gives the time in the agency’s zone, naming it', async () => {

@@ -146,6 +146,64 @@ describe('asking one’s administrators for help', () => {
     expect(throttled).toHaveLength(2);
   });
 
+  it('[STAFF] who does not know the code can ask by the agency’s name, typed in any case and spacing', async () => {
+    const { agency, staff, admin, superAdmin, suffix } = await agencyWithAdmins();
+    const typed = `  ${agency.name.toUpperCase().replace(' ', '   ')} `;
+    expect(await requestAdminHelp({ ip: newIp() }, askAdminSchema.parse({ providerCode: typed, loginName: staff.loginName }), QUICK)).toEqual({
+      status: 'accepted',
+    });
+    expect(await db().helpRequest.findMany({ where: { agencyId: agency.id } })).toMatchObject([{ userId: staff.id }]);
+    expect((await mailsTo(suffix)).map((mail) => mail.toAddress).sort()).toEqual([admin.email, superAdmin.email].sort());
+  });
+
+  it('[ANONYMOUS] a name two agencies share matches neither: same answer, nothing stored, nothing mailed', async () => {
+    const first = await agencyWithAdmins();
+    const second = await agencyWithAdmins();
+    await db().agency.update({ where: { id: second.agency.id }, data: { name: first.agency.name } });
+    const ip = newIp();
+    expect(await requestAdminHelp({ ip }, input(first.agency.name, first.staff.loginName), QUICK)).toEqual({ status: 'accepted' });
+    expect(await db().helpRequest.count({ where: { agencyId: { in: [first.agency.id, second.agency.id] } } })).toBe(0);
+    expect(await mailsTo(first.suffix)).toHaveLength(0);
+    expect(await mailsTo(second.suffix)).toHaveLength(0);
+    expect(await db().auditEvent.findMany({ where: { ip, action: 'HELP_REQUEST_UNMATCHED' } })).toMatchObject([{ agencyId: null }]);
+  });
+
+  it('[ANONYMOUS] a name that is only part of an agency’s name, or another word, matches nothing', async () => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    for (const typed of [agency.name.split(' ')[0]!, `${agency.name} Ltd`, agency.name.replaceAll(' ', '')]) {
+      expect(await requestAdminHelp({ ip: newIp() }, input(typed, staff.loginName), QUICK)).toEqual({ status: 'accepted' });
+    }
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(0);
+    expect(await mailsTo(suffix)).toHaveLength(0);
+  });
+
+  it('asking by name and by code count on the same per-account limit', async () => {
+    const { agency, staff } = await agencyWithAdmins();
+    const { limit } = RATE_LIMITS.helpRequestPerAccount;
+    for (let i = 0; i < limit + 2; i++) {
+      await requestAdminHelp({ ip: newIp() }, input(i % 2 ? agency.code : agency.name, staff.loginName), QUICK);
+    }
+    expect(await db().helpRequest.count({ where: { userId: staff.id } })).toBe(limit);
+  });
+
+  it('takes at least the same minimum time whether or not the account exists, by code or by name', async () => {
+    const { agency, staff } = await agencyWithAdmins();
+    const shared = await agencyWithAdmins();
+    await createAgency(db(), { name: shared.agency.name });
+    for (const [agencyOrName, loginName] of [
+      [agency.code, staff.loginName],
+      [agency.code, 'nobody.here'],
+      [agency.name, staff.loginName],
+      ['No Such Agency Anywhere', staff.loginName],
+      [shared.agency.name, shared.staff.loginName],
+    ] as const) {
+      const started = performance.now();
+      expect(await requestAdminHelp({ ip: newIp() }, input(agencyOrName, loginName))).toEqual({ status: 'accepted' });
+      // A few ms of slack for timer rounding: the floor is a sleep, not a measurement.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(ASK_ADMIN_MIN_DURATION_MS - 5);
+    }
+  });
+
   it('takes at least the same minimum time whether or not the account exists', async () => {
     const { agency, staff } = await agencyWithAdmins();
     for (const loginName of [staff.loginName, 'nobody.here']) {
@@ -176,7 +234,7 @@ describe('the ask-admin form’s input', () => {
   it('asks for the provider code and login name with plain messages', () => {
     const result = askAdminSchema.safeParse({ providerCode: ' ', loginName: '' });
     expect(result.error?.issues.map((issue) => issue.message)).toEqual([
-      'Enter your provider code, for example ACME-NY',
+      'Enter your provider code or your agency’s name',
       'Enter your login name',
     ]);
   });

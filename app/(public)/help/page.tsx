@@ -6,6 +6,7 @@ import { CacheInstructions } from '@/components/help/cache-instructions';
 import { CapsLockTryIt } from '@/components/help/caps-lock-try-it';
 import { ConnectionCheck } from '@/components/help/connection-check';
 import { DowntimeCheck, StatusCheck, VendorWebsiteCheck } from '@/components/help/status-checks';
+import { StalePageNotice } from '@/components/help/stale-page-notice';
 import { CACHE_INSTRUCTIONS } from '@/lib/help/cache-instructions';
 import { GUIDE_STEPS, VENDOR_PROMISE, type GuideStepId } from '@/lib/help/guide-steps';
 import { publicPage } from '@/lib/auth/guards';
@@ -36,6 +37,7 @@ export default publicPage(function HelpPage() {
     <div className="help-guide">
       <h1>Can’t sign in? Try these steps</h1>
       <p className="lead">Work through the steps in order. Most problems are solved by one of the first five.</p>
+      <StalePageNotice />
       <p className="notice promise">
         <strong>{VENDOR_PROMISE}</strong> If someone says they are from CareNotes and asks for your password, do not give it.
       </p>

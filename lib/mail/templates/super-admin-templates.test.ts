@@ -14,7 +14,7 @@ const agency = { name: 'Solo Care Texas', code: 'SOLO-TX' };
 
 describe('super-admin and reset-link mail', () => {
   it('names the time in UTC', () => {
-    expect(formatWhen(WHEN)).toBe('27 November 2026, 14:05 UTC');
+    expect(formatWhen(WHEN)).toBe('Nov 27, 2026, 2:05 PM UTC');
   });
 
   it('the request notice carries an absolute "this wasn’t me" link, is sealed, and names the account from the record', () => {
@@ -36,7 +36,7 @@ describe('super-admin and reset-link mail', () => {
     expect(mail).toMatchObject({ template: 'reset-link', sensitive: true });
     expect(mail.text).toContain(`http://localhost:3000/reset/${TOKEN}`);
     expect(mail.html).toContain(`href="http://localhost:3000/reset/${TOKEN}"`);
-    expect(mail.text).toContain('until 27 November 2026, 14:05 UTC');
+    expect(mail.text).toContain('until Nov 27, 2026, 2:05 PM UTC');
     expect(mail.text).toContain('request 7K3QZ-M4T9P');
   });
 

@@ -49,8 +49,8 @@ export function AskAdminForm() {
       <ErrorSummary state={state} order={['providerCode', 'loginName', 'message']} />
       <Field
         name="providerCode"
-        label="Provider code"
-        hint="Your agency’s code, for example ACME-NY"
+        label="Provider code or agency name"
+        hint="Your agency’s code, for example ACME-NY. If you do not know it, type your agency’s full name."
         autoComplete="organization"
         autoCapitalize="none"
         spellCheck={false}

@@ -5,7 +5,8 @@ import { IncidentTimeline } from '@/components/status/incident-timeline';
 import styles from '@/components/status/status.module.css';
 import { UptimeBars, UptimeLegend } from '@/components/status/uptime-bars';
 import { getStatusOverview, type IncidentView, type MaintenanceView } from '@/lib/status/get-status-overview';
-import { COMPONENT_STATUS_LABEL, OVERALL_LABEL, formatUtc } from '@/lib/status/severity';
+import { COMPONENT_STATUS_LABEL, OVERALL_LABEL } from '@/lib/status/severity';
+import { LocalTime } from '@/components/ui/local-time';
 import { SubscribeForm } from '../subscribe-form';
 import { publicPage } from '@/lib/auth/guards';
 
@@ -38,8 +39,14 @@ function Maintenance({ window }: { window: MaintenanceView }) {
     <article className={styles.maintenance} id={`maintenance-${window.id}`}>
       <h3>{window.title}</h3>
       <p>
-        {window.inProgress ? 'In progress until about ' : `From ${formatUtc(window.startsAt)} to `}
-        <time dateTime={window.endsAt}>{formatUtc(window.endsAt)}</time>.{' '}
+        {window.inProgress ? (
+          'In progress until about '
+        ) : (
+          <>
+            From <LocalTime value={window.startsAt} /> to{' '}
+          </>
+        )}
+        <LocalTime value={window.endsAt} />.{' '}
         {window.blocksSignIn ? <strong>Sign-in is not possible during this time.</strong> : 'Sign-in works during this time.'}
       </p>
       {window.description && <p>{window.description}</p>}
@@ -122,7 +129,7 @@ export default publicPage(async function StatusPage({ params }: { params: Promis
       </section>
 
       <p className="muted">
-        Updated <time dateTime={status.generatedAt}>{formatUtc(status.generatedAt)}</time>. Cannot sign in?{' '}
+        Updated <LocalTime value={status.generatedAt} />. Cannot sign in?{' '}
         <Link href="/help">Follow the sign-in help guide</Link>.
       </p>
     </>

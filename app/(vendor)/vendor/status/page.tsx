@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { IncidentTimeline } from '@/components/status/incident-timeline';
 import styles from '@/components/status/status.module.css';
 import { requirePageActor } from '@/lib/auth/guards';
+import { DEFAULT_TIME_ZONE, supportedTimeZones } from '@/lib/format/date';
 import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
 import { getStatusOverview, type MaintenanceView } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUS_LABEL, INCIDENT_STATUSES, formatUtc } from '@/lib/status/severity';
@@ -25,6 +26,9 @@ const statusOptions = COMPONENT_STATUSES.map((value) => ({ value, label: COMPONE
 const impactOptions = INCIDENT_IMPACTS.map((value) => ({ value, label: COMPONENT_STATUS_LABEL[value] }));
 const openStateOptions = INCIDENT_STATUSES.filter((s) => s !== 'RESOLVED').map((value) => ({ value, label: INCIDENT_STATUS_LABEL[value] }));
 const updateStateOptions = INCIDENT_STATUSES.map((value) => ({ value, label: INCIDENT_STATUS_LABEL[value] }));
+
+// UTC first (the default, and what the rest of this page shows), then every zone by name.
+const TIME_ZONE_OPTIONS = supportedTimeZones().map((zone) => ({ value: zone, label: zone }));
 
 function WindowControls({ window }: { window: MaintenanceView }) {
   return (
@@ -67,7 +71,7 @@ export default async function VendorStatusPage() {
       <p>
         Changes show on the public <Link href="/status">status page</Link> at once. Opening or updating an incident and scheduling,
         starting or ending maintenance e-mail the {subscribers} confirmed {subscribers === 1 ? 'subscriber' : 'subscribers'}. Times
-        are in UTC.
+        on this page are in UTC; a new window’s times are read in the zone you choose beside them.
       </p>
 
       <h2>Components</h2>
@@ -132,8 +136,9 @@ export default async function VendorStatusPage() {
       <ActionForm action={scheduleMaintenanceAction} submit="Schedule maintenance">
         <TextField name="title" label="Title" />
         <TextArea name="description" label="Description (optional)" />
-        <TextField name="startsAt" label="Start (UTC)" type="datetime-local" />
-        <TextField name="endsAt" label="End (UTC)" type="datetime-local" />
+        <TextField name="startsAt" label="Start" type="datetime-local" />
+        <TextField name="endsAt" label="End" type="datetime-local" />
+        <Select name="timeZone" label="Time zone of the start and end" options={TIME_ZONE_OPTIONS} defaultValue={DEFAULT_TIME_ZONE} />
         <ComponentCheckboxes components={components} />
         <Checkbox name="blocksSignIn" label="Blocks sign-in (the app shows the Unavailable page while it runs)" />
       </ActionForm>

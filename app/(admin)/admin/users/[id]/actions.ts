@@ -8,6 +8,7 @@ import { issueTemporaryPassword, issueTemporaryPasswordSchema } from '@/lib/admi
 import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link';
 import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
 import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
+import { formatDateTime } from '@/lib/format/date';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
 import type { Result } from '@/lib/result';
 import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-labels';
@@ -30,7 +31,7 @@ export const resetPasswordAction = defineAction(
     const result = await issueTemporaryPassword(actor, input, ip);
     if (!result.ok) return { ok: false, message: result.message };
     // The only time the temporary password leaves the server: in this answer, to this admin.
-    return { ok: true, temporaryPassword: result.value.temporaryPassword, expiresAt: result.value.expiresAt.toISOString() };
+    return { ok: true, temporaryPassword: result.value.temporaryPassword, expiresAt: formatDateTime(result.value.expiresAt, actor.agencyTimeZone) };
   },
 );
 

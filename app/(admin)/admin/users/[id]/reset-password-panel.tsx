@@ -21,7 +21,7 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
     return (
       <div className="notice success" role="status" aria-live="polite" tabIndex={-1} ref={result} data-testid="reset-result">
         <h3>Temporary password for {personName}</h3>
-        <p>Give it to {personName} by phone or in person. It is shown only now, and works once, until {new Date(state.expiresAt!).toUTCString()}.</p>
+        <p>Give it to {personName} by phone or in person. It is shown only now, and works once, until {state.expiresAt}.</p>
         <p className="secret-box" data-testid="temporary-password">
           {state.temporaryPassword}
         </p>
