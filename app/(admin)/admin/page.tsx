@@ -2,6 +2,7 @@ import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
@@ -80,38 +81,27 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           Search
         </button>
       </form>
-      {users.length === 0 ? (
-        <p>No users match.</p>
-      ) : (
-        <table className="table stack-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Login name</th>
-              <th scope="col">Role</th>
-              <th scope="col">State</th>
-              <th scope="col">Last sign-in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td data-label="Name">
-                  <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link>
-                </td>
-                <td data-label="Login name">{user.loginName}</td>
-                <td data-label="Role">{ROLE_LABEL[user.role]}</td>
-                <td data-label="State">
-                  {user.status === 'DISABLED' && <span className="tag">Disabled</span>}
-                  {user.locked && <span className="tag danger">Locked</span>}
-                  {user.mustChangePassword && <span className="tag warn">Temporary password</span>}
-                </td>
-                <td data-label="Last sign-in">{user.lastSignInAt ? formatDateTime(user.lastSignInAt, actor.agencyTimeZone) : 'Never'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <StackTable
+        rows={users}
+        rowKey={(user) => user.id}
+        empty="No users match."
+        columns={[
+          { label: 'Name', cell: (user) => <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link> },
+          { label: 'Login name', cell: (user) => user.loginName },
+          { label: 'Role', cell: (user) => ROLE_LABEL[user.role] },
+          {
+            label: 'State',
+            cell: (user) => (
+              <>
+                {user.status === 'DISABLED' && <span className="tag">Disabled</span>}
+                {user.locked && <span className="tag danger">Locked</span>}
+                {user.mustChangePassword && <span className="tag warn">Temporary password</span>}
+              </>
+            ),
+          },
+          { label: 'Last sign-in', cell: (user) => (user.lastSignInAt ? formatDateTime(user.lastSignInAt, actor.agencyTimeZone) : 'Never') },
+        ]}
+      />
       <nav className="pagination" aria-label="Pages">
         {query.page > 1 && <Link href={pageLink(query.page - 1)}>Previous page</Link>}
         {hasNextPage && <Link href={pageLink(query.page + 1)}>Next page</Link>}

@@ -2,6 +2,7 @@ import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
 import { AUDIT_ACTION_LABELS, auditActionLabel } from '@/lib/audit/action-labels';
@@ -49,30 +50,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Download CSV
         </a>
       </form>
-      <table className="table stack-table">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Event</th>
-            <th scope="col">Account</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Address</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.seq}>
-              <td data-label="When">{formatDateTime(event.createdAt, actor.agencyTimeZone)}</td>
-              <td data-label="Who">{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
-              <td data-label="Event">{auditActionLabel(event.action)}</td>
-              <td data-label="Account">{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>
-              <td data-label="Outcome">{event.outcome.toLowerCase()}</td>
-              <td data-label="Address">{event.ip ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <StackTable
+        rows={events}
+        rowKey={(event) => event.seq}
+        columns={[
+          { label: 'When', cell: (event) => formatDateTime(event.createdAt, actor.agencyTimeZone) },
+          { label: 'Who', cell: (event) => names.get(event.actorId ?? '') ?? event.actorType.toLowerCase() },
+          { label: 'Event', cell: (event) => auditActionLabel(event.action) },
+          { label: 'Account', cell: (event) => (event.targetId ? (names.get(event.targetId) ?? '—') : '—') },
+          { label: 'Outcome', cell: (event) => event.outcome.toLowerCase() },
+          { label: 'Address', cell: (event) => event.ip ?? '—' },
+        ]}
+      />
       <nav className="pagination" aria-label="Pages">
         {query.page > 1 && <Link href={link(query.page - 1)}>Newer</Link>}
         {hasNextPage && <Link href={link(query.page + 1)}>Older</Link>}
