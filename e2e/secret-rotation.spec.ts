@@ -17,8 +17,6 @@ async function serve(secrets: { current: string; previous?: string }): Promise<{
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = serveBuild(port, {
-    APP_URL: base,
-    NEXTAUTH_URL: base,
     DATABASE_URL: E2E_DATABASE_URL,
     NEXTAUTH_SECRET: secrets.current,
     NEXTAUTH_SECRET_PREVIOUS: secrets.previous,

@@ -22,8 +22,6 @@ async function startInstance(databaseUrl: string, env: Record<string, string>, r
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = serveBuild(port, {
-    APP_URL: url,
-    NEXTAUTH_URL: url,
     DATABASE_URL: databaseUrl,
     MAIL_WORKER: 'off',
     // A production server refuses to start without a mail transport named (lib/config.ts).

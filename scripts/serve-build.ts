@@ -11,6 +11,16 @@ export function serveBuild(port: number, env: Record<string, string | undefined>
   return spawn(process.execPath, [...execArgv, 'server.mjs'], {
     cwd: root,
     stdio,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      // Links in mail and the sign-in callback name the server's own origin unless `env` names another.
+      APP_URL: `http://127.0.0.1:${port}`,
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
   });
 }

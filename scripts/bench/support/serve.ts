@@ -70,8 +70,6 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
   const child = serveBuild(
     port,
     {
-      APP_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       MAIL_WORKER: 'off',
       // A production server refuses to start without a mail transport named (lib/config.ts).
       MAIL_TRANSPORT: 'file',
