@@ -2,6 +2,7 @@ import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { SelectField } from '@/components/ui/field';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
@@ -14,12 +15,16 @@ import { BulkUnlockForm } from './bulk-unlock-form';
 export const metadata: Metadata = { title: 'Admin console' };
 
 const FILTERS = [
-  ['all', 'Everyone'],
-  ['locked', 'Locked'],
-  ['must-change', 'Must change password'],
-  ['disabled', 'Disabled'],
-  ['admins', 'Administrators'],
-] as const;
+  { value: 'all', label: 'Everyone' },
+  { value: 'locked', label: 'Locked' },
+  { value: 'must-change', label: 'Must change password' },
+  { value: 'disabled', label: 'Disabled' },
+  { value: 'admins', label: 'Administrators' },
+];
+const SORTS = [
+  { value: 'last-sign-in', label: 'Last sign-in' },
+  { value: 'name', label: 'Name' },
+];
 
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin');
@@ -60,23 +65,8 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           <label htmlFor="q">Name or login name</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ''} autoComplete="off" spellCheck={false} />
         </div>
-        <div className="field">
-          <label htmlFor="filter">Show</label>
-          <select id="filter" name="filter" defaultValue={query.filter}>
-            {FILTERS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="sort">Sort by</label>
-          <select id="sort" name="sort" defaultValue={query.sort}>
-            <option value="last-sign-in">Last sign-in</option>
-            <option value="name">Name</option>
-          </select>
-        </div>
+        <SelectField name="filter" label="Show" defaultValue={query.filter} options={FILTERS} />
+        <SelectField name="sort" label="Sort by" defaultValue={query.sort} options={SORTS} />
         <button className="button" type="submit">
           Search
         </button>

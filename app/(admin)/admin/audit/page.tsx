@@ -2,6 +2,7 @@ import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { SelectField } from '@/components/ui/field';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
@@ -9,6 +10,13 @@ import { AUDIT_ACTION_LABELS, auditActionLabel } from '@/lib/audit/action-labels
 import { requirePageActor } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Audit log' };
+
+const EVENT_OPTIONS = [
+  { value: '', label: 'All events' },
+  ...Object.entries(AUDIT_ACTION_LABELS)
+    .sort(([, a], [, b]) => a.localeCompare(b, 'en'))
+    .map(([value, label]) => ({ value, label })),
+];
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin/audit');
@@ -22,19 +30,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <AdminNav actor={actor} current="/admin/audit" />
       <h1>Audit log</h1>
       <form method="get" className="filters">
-        <div className="field">
-          <label htmlFor="action">Event</label>
-          <select id="action" name="action" defaultValue={query.action ?? ''}>
-            <option value="">All events</option>
-            {Object.entries(AUDIT_ACTION_LABELS)
-              .sort(([, a], [, b]) => a.localeCompare(b, 'en'))
-              .map(([code, label]) => (
-                <option key={code} value={code}>
-                  {label}
-                </option>
-              ))}
-          </select>
-        </div>
+        <SelectField name="action" label="Event" defaultValue={query.action ?? ''} options={EVENT_OPTIONS} />
         <div className="field">
           <label htmlFor="from">From</label>
           <input id="from" name="from" type="date" defaultValue={query.from ?? ''} />
