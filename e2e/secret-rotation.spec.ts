@@ -1,12 +1,12 @@
 // A session cookie made before NEXTAUTH_SECRET is rotated keeps its session on a server restarted
 // with the new secret and the old one as NEXTAUTH_SECRET_PREVIOUS, and loses it once the previous
 // secret is removed. The same build and database as the suite's server, started again here.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Browser } from '@playwright/test';
 import { decode, encode } from 'next-auth/jwt';
 import { freePort } from '@/lib/net/free-port';
 import { DEMO_PASSWORD } from '@/prisma/seed';
+import { serveBuild } from '@/scripts/serve-build';
 import { E2E_DATABASE_URL, E2E_SECRET } from './support/env';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
@@ -16,22 +16,13 @@ const COOKIE = 'next-auth.session-token';
 async function serve(secrets: { current: string; previous?: string }): Promise<{ base: string; server: ChildProcess }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    APP_URL: base,
-    NEXTAUTH_URL: base,
+  const server = serveBuild(port, {
     DATABASE_URL: E2E_DATABASE_URL,
     NEXTAUTH_SECRET: secrets.current,
+    NEXTAUTH_SECRET_PREVIOUS: secrets.previous,
     MAIL_WORKER: 'off',
-      MAIL_TRANSPORT: 'file',
-  };
-  delete env.NEXTAUTH_SECRET_PREVIOUS;
-  if (secrets.previous) env.NEXTAUTH_SECRET_PREVIOUS = secrets.previous;
-  const server = spawn(process.execPath, ['server.mjs'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'ignore', env });
+    MAIL_TRANSPORT: 'file',
+  });
   await expect.poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status, { timeout: 60_000 }).toBe(200);
   return { base, server };
 }

@@ -3,7 +3,7 @@
 // second; with the database stopped both still answer 200 from their last copy; the export in
 // STATUS_EXPORT_DIR serves from a static host on another origin, and a fresh instance starts
 // from it while the database is still down.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -13,34 +13,22 @@ import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 import { freePort } from '@/lib/net/free-port';
 import { seedDemoData } from '@/prisma/seed';
+import { serveBuild } from '@/scripts/serve-build';
 import { expect, test } from './support/test';
-
-const root = path.resolve(import.meta.dirname, '..');
 
 type Instance = { url: string; process: ChildProcess };
 
 async function startInstance(databaseUrl: string, env: Record<string, string>, readyPath: string): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['server.mjs'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'ignore'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_URL: url,
-      NEXTAUTH_URL: url,
-      DATABASE_URL: databaseUrl,
-      MAIL_WORKER: 'off',
-      // A production server refuses to start without a mail transport named (lib/config.ts).
-      MAIL_TRANSPORT: 'file',
-      MAIL_DIR: path.join(os.tmpdir(), 'portal-e2e-snapshot-mail'),
-      NEXTAUTH_SECRET: 'e2e-snapshot-secret-not-used-anywhere-else-0000001',
-      ...env,
-    },
+  const child = serveBuild(port, {
+    DATABASE_URL: databaseUrl,
+    MAIL_WORKER: 'off',
+    // A production server refuses to start without a mail transport named (lib/config.ts).
+    MAIL_TRANSPORT: 'file',
+    MAIL_DIR: path.join(os.tmpdir(), 'portal-e2e-snapshot-mail'),
+    NEXTAUTH_SECRET: 'e2e-snapshot-secret-not-used-anywhere-else-0000001',
+    ...env,
   });
   await expect
     .poll(async () => (await fetch(`${url}${readyPath}`).catch(() => null))?.headers.get('x-portal-from-memory') ?? null, { timeout: 90_000 })

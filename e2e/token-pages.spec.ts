@@ -29,7 +29,12 @@ type TokenPage = {
   fill?: (page: Page) => Promise<void>;
 };
 
-const wrongHmac = (token: string) => `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+/** A signed status link, and the same link with its signature (`t`) spoiled. */
+function signedLink(valid: string, used: () => Promise<boolean>) {
+  const token = new URL(valid, 'http://x').searchParams.get('t')!;
+  const wrongToken = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+  return { valid, wrong: valid.replace(/t=[^&]+/, `t=${wrongToken}`), wrongToken, used };
+}
 
 const PAGES: TokenPage[] = [
   {
@@ -75,14 +80,10 @@ const PAGES: TokenPage[] = [
     make: async () => {
       const email = `confirm.${uniqueSuffix()}@example.com`;
       const subscriber = await db().statusSubscriber.create({ data: { email, emailKey: email } });
-      const valid = confirmPath(subscriber.id, new Date());
-      const wrongToken = wrongHmac(new URL(valid, 'http://x').searchParams.get('t')!);
-      return {
-        valid,
-        wrong: valid.replace(/t=[^&]+/, `t=${wrongToken}`),
-        wrongToken,
-        used: async () => !!(await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).confirmedAt,
-      };
+      return signedLink(
+        confirmPath(subscriber.id, new Date()),
+        async () => !!(await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).confirmedAt,
+      );
     },
   },
   {
@@ -93,14 +94,10 @@ const PAGES: TokenPage[] = [
       const email = `stop.${uniqueSuffix()}@example.com`;
       const subscriber = await db().statusSubscriber.create({ data: { email, emailKey: email, confirmedAt: new Date() } });
       // The link in the alert, which leads to the page without changing anything.
-      const valid = unsubscribePath(subscriber.id);
-      const wrongToken = wrongHmac(new URL(valid, 'http://x').searchParams.get('t')!);
-      return {
-        valid,
-        wrong: valid.replace(/t=[^&]+/, `t=${wrongToken}`),
-        wrongToken,
-        used: async () => !!(await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt,
-      };
+      return signedLink(
+        unsubscribePath(subscriber.id),
+        async () => !!(await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt,
+      );
     },
   },
 ];

@@ -73,3 +73,19 @@ export function PasswordInputWithCapsLock({ name, label, autoComplete, errors, h
     </div>
   );
 }
+
+/** The new password and its confirmation, with the one hint on length every form that sets a password gives. */
+export function NewPasswordFields({ minLength, errors }: { minLength: number; errors: Record<string, string[] | undefined> }) {
+  return (
+    <>
+      <PasswordInputWithCapsLock
+        name="newPassword"
+        label="New password"
+        autoComplete="new-password"
+        hint={`At least ${minLength} characters. Try three or four unrelated words, like "copper lantern rainy tulip".`}
+        errors={errors.newPassword}
+      />
+      <PasswordInputWithCapsLock name="confirmPassword" label="Confirm new password" autoComplete="new-password" errors={errors.confirmPassword} />
+    </>
+  );
+}

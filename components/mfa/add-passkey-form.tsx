@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { RecoveryCodes } from '@/components/mfa/code-form';
+import { FactorAdded } from '@/components/mfa/code-form';
 import { PasskeyButton, useWebAuthnAvailable, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
@@ -17,19 +17,7 @@ export function AddPasskeyForm({ action, optionsAction, doneHref }: { action: (p
   const [clientError, setClientError] = useState<string | null>(null);
   const available = useWebAuthnAvailable();
   if (state.ok) {
-    return (
-      <>
-        <p className="notice success" role="status">
-          {state.message}
-        </p>
-        {state.recoveryCodes && <RecoveryCodes codes={state.recoveryCodes} />}
-        <p>
-          <a className="button" href={doneHref}>
-            {state.recoveryCodes ? 'I have saved my recovery codes' : 'Continue'}
-          </a>
-        </p>
-      </>
-    );
+    return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
   const nameErrors = clientError === NAME_MISSING ? [NAME_MISSING] : state.fieldErrors?.name;
   const message = clientError ?? (!state.ok ? state.message : undefined);

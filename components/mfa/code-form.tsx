@@ -28,19 +28,7 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, pa
   const fieldId = field ? `${field.name}-${id.replace(/:/g, '')}` : '';
   const errors = field ? state.fieldErrors?.[field.name] : undefined;
   if (state.ok && doneHref) {
-    return (
-      <>
-        <p className="notice success" role="status">
-          {state.message}
-        </p>
-        {state.recoveryCodes && <RecoveryCodes codes={state.recoveryCodes} />}
-        <p>
-          <a className="button" href={doneHref}>
-            {state.recoveryCodes ? 'I have saved my recovery codes' : 'Continue'}
-          </a>
-        </p>
-      </>
-    );
+    return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
   return (
     <form action={formAction} noValidate>
@@ -80,6 +68,23 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, pa
         </>
       )}
     </form>
+  );
+}
+
+/** A factor added: its message, the recovery codes if this was the first, and a link on. */
+export function FactorAdded({ message, recoveryCodes, doneHref }: { message?: string; recoveryCodes?: string[]; doneHref: string }) {
+  return (
+    <>
+      <p className="notice success" role="status">
+        {message}
+      </p>
+      {recoveryCodes && <RecoveryCodes codes={recoveryCodes} />}
+      <p>
+        <a className="button" href={doneHref}>
+          {recoveryCodes ? 'I have saved my recovery codes' : 'Continue'}
+        </a>
+      </p>
+    </>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { hasSecondFactor, mustHaveSecondFactor } from '@/lib/mfa/policy';
 
@@ -136,4 +136,18 @@ async function loadActor(session: {
 
 export async function endSession(sessionId: string): Promise<void> {
   await db().authSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
+}
+
+/** The one place a session row is written; every sign-in pathway opens its session here, inside its own transaction. */
+export async function openSession(tx: Tx, owner: { kind: 'user' | 'vendor'; id: string }, sessionVersion: number, ip: string): Promise<string> {
+  const session = await tx.authSession.create({
+    data: {
+      userId: owner.kind === 'user' ? owner.id : null,
+      vendorAccountId: owner.kind === 'vendor' ? owner.id : null,
+      sessionVersion,
+      ip,
+    },
+    select: { id: true },
+  });
+  return session.id;
 }

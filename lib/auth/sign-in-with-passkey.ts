@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit, recordAuditAlone, type AuditInput } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
 import { auditLockSetBy, clearFailures, reserveAttempt, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import { openSession } from '@/lib/auth/session';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-assertion';
@@ -107,17 +108,9 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   const now = new Date();
   const sessionId = await db().$transaction(async (tx) => {
     await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
-    const session = await tx.authSession.create({
-      data: {
-        userId: account.kind === 'user' ? account.id : null,
-        vendorAccountId: account.kind === 'vendor' ? account.id : null,
-        sessionVersion: account.sessionVersion,
-        ip,
-      },
-      select: { id: true },
-    });
+    const id = await openSession(tx, account, account.sessionVersion, ip);
     await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details: { factor: 'PASSKEY', factorId: passkey.id, passwordless: true } });
-    return session.id;
+    return id;
   });
   return { ok: true, sessionId };
 }

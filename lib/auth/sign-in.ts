@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
 import { auditLockSetBy, clearFailures, reserveAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { openSession } from '@/lib/auth/session';
 import {
   checkSprayAlert,
   claimCheck,
@@ -245,22 +246,14 @@ async function attemptSignIn(
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
   const sessionId = await db().$transaction(async (tx) => {
     await settle(tx, { lastSignInAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
-    const session = await tx.authSession.create({
-      data: {
-        userId: account.kind === 'user' ? account.id : null,
-        vendorAccountId: account.kind === 'vendor' ? account.id : null,
-        sessionVersion: account.sessionVersion,
-        ip,
-      },
-      select: { id: true },
-    });
+    const id = await openSession(tx, account, account.sessionVersion, ip);
     await recordAudit(tx, {
       ...audit,
       action: 'SIGN_IN_SUCCESS',
       outcome: 'SUCCESS',
       details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null },
     });
-    return session.id;
+    return id;
   }, ADDRESS_TURN);
   return { result: { ok: true, sessionId }, outcome: 'success' };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { attemptSubjectOf, auditLockSetBy, clearFailures, reserveAttempt } from '@/lib/auth/password-attempt';
-import type { Actor } from '@/lib/auth/session';
+import { openSession, type Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
@@ -96,15 +96,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
     if (old.count === 0) return { ok: false, reason: 'NOT_PENDING' } as const;
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
-    const session = await tx.authSession.create({
-      data: {
-        userId: owner.kind === 'user' ? owner.id : null,
-        vendorAccountId: owner.kind === 'vendor' ? owner.id : null,
-        sessionVersion: previous.sessionVersion,
-        ip,
-      },
-      select: { id: true },
-    });
+    const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
     await clearFailures(tx, owner.kind, owner.id);
     await recordAudit(tx, {
       ...audit,
@@ -113,6 +105,6 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       details: { factor: used.kind, factorId: used.factorId },
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to sign in', now));
-    return { ok: true, sessionId: session.id } as const;
+    return { ok: true, sessionId } as const;
   });
 }

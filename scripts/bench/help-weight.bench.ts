@@ -16,7 +16,6 @@
 //    answers are the same size and only the serving path differs. Load: a fixed number of
 //    keep-alive HTTP/1.1 connections on loopback, gzip accepted like a browser, bounded in time
 //    and in count.
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -24,10 +23,8 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { applyMigrations } from '@/scripts/db/migrate';
-import { freePort } from '@/lib/net/free-port';
-import { serveBuild } from '@/scripts/serve-build';
+import { processCpuMs, request, requireBuild, root, startPortal, window, type Served } from '@/scripts/bench/support/serve';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const nextDir = path.join(root, '.next');
 const BUDGET_OVER_EMPTY_BYTES = 15 * 1024;
 const RATE_TARGET = 0.8;
@@ -82,58 +79,6 @@ function pageWeights() {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-function get(agent: http.Agent, port: number, urlPath: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const request = http.get({ host: '127.0.0.1', port, path: urlPath, agent, headers: { 'accept-encoding': 'gzip' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    request.setTimeout(10_000, () => request.destroy(new Error(`timeout on ${urlPath}`)));
-    request.on('error', reject);
-  });
-}
-
-async function waitUntilServing(port: number, server: ChildProcess) {
-  const agent = new http.Agent();
-  const deadline = Date.now() + 60_000;
-  try {
-    while (Date.now() < deadline) {
-      if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-      try {
-        if ((await get(agent, port, '/help')).status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error('server did not start within 60 s');
-  } finally {
-    agent.destroy();
-  }
-}
-
-/** Requests answered 200 on `connections` keep-alive connections within one window. */
-async function window(agent: http.Agent, port: number, urlPath: string, ms: number): Promise<{ ok: number; failed: number; seconds: number }> {
-  let ok = 0;
-  let failed = 0;
-  const started = performance.now();
-  const stopAt = started + ms;
-  const worker = async () => {
-    while (performance.now() < stopAt) {
-      try {
-        if ((await get(agent, port, urlPath)).status === 200) ok += 1;
-        else failed += 1;
-      } catch {
-        failed += 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  return { ok, failed, seconds: (performance.now() - started) / 1000 };
-}
-
 /**
  * Requests per second of each path, measured in short windows taking turns (a, b, c, c, b, a, ...)
  * so that other work on a shared machine slows them alike. Bounded: WINDOWS windows of WINDOW_MS
@@ -143,11 +88,11 @@ async function compareRates(port: number, serverPid: number, paths: string[]) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const totals = new Map(paths.map((p) => [p, { ok: 0, failed: 0, seconds: 0, cpuMs: 0 }]));
   try {
-    for (const p of paths) await window(agent, port, p, WARM_UP_MS);
+    for (const p of paths) await window(agent, port, p, WARM_UP_MS, CONNECTIONS);
     for (let i = 0; i < WINDOWS; i++) {
       for (const p of i % 2 === 0 ? paths : [...paths].reverse()) {
         const cpuBefore = processCpuMs(serverPid);
-        const result = await window(agent, port, p, WINDOW_MS);
+        const result = await window(agent, port, p, WINDOW_MS, CONNECTIONS);
         const total = totals.get(p)!;
         total.ok += result.ok;
         total.failed += result.failed;
@@ -165,34 +110,8 @@ async function compareRates(port: number, serverPid: number, paths: string[]) {
   return { figures, failed: [...totals.values()].reduce((sum, total) => sum + total.failed, 0) };
 }
 
-/**
- * CPU time the server process has used (all its threads, user + system), from /proc on Linux;
- * NaN elsewhere. Unlike requests per second, CPU per request hardly moves when other work shares
- * the machine, so it says what each answer costs the server. Clock ticks are 1/100 s on Linux.
- */
-function processCpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-async function stop(server: ChildProcess) {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function main() {
-  if (!existsSync(path.join(nextDir, 'BUILD_ID'))) {
-    console.error('help-weight: no production build in .next; run `npm run build` first.');
-    process.exit(1);
-  }
+  requireBuild('help-weight');
 
   const weights = pageWeights();
   const overEmpty = weights.help.gzip - weights.empty.gzip;
@@ -211,27 +130,16 @@ async function main() {
   const publicExisted = existsSync(publicDir);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portal-bench-'));
   const databaseUrl = `file:${path.join(dataDir, 'bench.db')}`;
+  // /help and public files never touch the database; a throw-away one keeps data/ untouched, and
+  // startPortal turns the mail worker off (its work would count as CPU spent on the requests).
   // Migrated, so the server's own rounds (maintenance announcer, alert fan-out) run as in service.
   await applyMigrations(databaseUrl);
   mkdirSync(publicCopyDir, { recursive: true });
   writeFileSync(path.join(publicCopyDir, 'help-copy.html'), readFileSync(helpHtml));
 
-  const port = await freePort();
-  const server = serveBuild(
-    port,
-    {
-      APP_URL: `http://127.0.0.1:${port}`,
-      // /help and public files never touch the database; a throw-away one keeps data/ untouched,
-      // and no mail worker polls it (its work would count as CPU spent on the requests).
-      DATABASE_URL: databaseUrl,
-      MAIL_WORKER: 'off',
-      MAIL_TRANSPORT: 'file',
-      NEXTAUTH_SECRET: 'bench-only-secret-that-signs-nothing-real-0000001',
-    },
-    ['ignore', 'ignore', 'inherit'],
-  );
+  let served: Served | undefined;
   const cleanUp = async () => {
-    await stop(server);
+    await served?.stop();
     rmSync(publicExisted ? publicCopyDir : publicDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -240,10 +148,11 @@ async function main() {
   });
 
   try {
-    await waitUntilServing(port, server);
+    served = await startPortal({ DATABASE_URL: databaseUrl }, '/help');
+    const { port, process: server } = served;
     const agent = new http.Agent();
-    const page = await get(agent, port, '/help');
-    const staticCopy = await get(agent, port, '/__bench__/help-copy.html');
+    const page = await request(agent, port, '/help');
+    const staticCopy = await request(agent, port, '/__bench__/help-copy.html');
     agent.destroy();
     if (staticCopy.status !== 200) throw new Error(`static copy answered ${staticCopy.status}`);
 

@@ -2,6 +2,8 @@ import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { SelectField } from '@/components/ui/field';
+import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
@@ -13,12 +15,16 @@ import { BulkUnlockForm } from './bulk-unlock-form';
 export const metadata: Metadata = { title: 'Admin console' };
 
 const FILTERS = [
-  ['all', 'Everyone'],
-  ['locked', 'Locked'],
-  ['must-change', 'Must change password'],
-  ['disabled', 'Disabled'],
-  ['admins', 'Administrators'],
-] as const;
+  { value: 'all', label: 'Everyone' },
+  { value: 'locked', label: 'Locked' },
+  { value: 'must-change', label: 'Must change password' },
+  { value: 'disabled', label: 'Disabled' },
+  { value: 'admins', label: 'Administrators' },
+];
+const SORTS = [
+  { value: 'last-sign-in', label: 'Last sign-in' },
+  { value: 'name', label: 'Name' },
+];
 
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin');
@@ -59,59 +65,33 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           <label htmlFor="q">Name or login name</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ''} autoComplete="off" spellCheck={false} />
         </div>
-        <div className="field">
-          <label htmlFor="filter">Show</label>
-          <select id="filter" name="filter" defaultValue={query.filter}>
-            {FILTERS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="sort">Sort by</label>
-          <select id="sort" name="sort" defaultValue={query.sort}>
-            <option value="last-sign-in">Last sign-in</option>
-            <option value="name">Name</option>
-          </select>
-        </div>
+        <SelectField name="filter" label="Show" defaultValue={query.filter} options={FILTERS} />
+        <SelectField name="sort" label="Sort by" defaultValue={query.sort} options={SORTS} />
         <button className="button" type="submit">
           Search
         </button>
       </form>
-      {users.length === 0 ? (
-        <p>No users match.</p>
-      ) : (
-        <table className="table stack-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Login name</th>
-              <th scope="col">Role</th>
-              <th scope="col">State</th>
-              <th scope="col">Last sign-in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td data-label="Name">
-                  <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link>
-                </td>
-                <td data-label="Login name">{user.loginName}</td>
-                <td data-label="Role">{ROLE_LABEL[user.role]}</td>
-                <td data-label="State">
-                  {user.status === 'DISABLED' && <span className="tag">Disabled</span>}
-                  {user.locked && <span className="tag danger">Locked</span>}
-                  {user.mustChangePassword && <span className="tag warn">Temporary password</span>}
-                </td>
-                <td data-label="Last sign-in">{user.lastSignInAt ? formatDateTime(user.lastSignInAt, actor.agencyTimeZone) : 'Never'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <StackTable
+        rows={users}
+        rowKey={(user) => user.id}
+        empty="No users match."
+        columns={[
+          { label: 'Name', cell: (user) => <Link href={`/admin/users/${user.id}`}>{user.displayName}</Link> },
+          { label: 'Login name', cell: (user) => user.loginName },
+          { label: 'Role', cell: (user) => ROLE_LABEL[user.role] },
+          {
+            label: 'State',
+            cell: (user) => (
+              <>
+                {user.status === 'DISABLED' && <span className="tag">Disabled</span>}
+                {user.locked && <span className="tag danger">Locked</span>}
+                {user.mustChangePassword && <span className="tag warn">Temporary password</span>}
+              </>
+            ),
+          },
+          { label: 'Last sign-in', cell: (user) => (user.lastSignInAt ? formatDateTime(user.lastSignInAt, actor.agencyTimeZone) : 'Never') },
+        ]}
+      />
       <nav className="pagination" aria-label="Pages">
         {query.page > 1 && <Link href={pageLink(query.page - 1)}>Previous page</Link>}
         {hasNextPage && <Link href={pageLink(query.page + 1)}>Next page</Link>}

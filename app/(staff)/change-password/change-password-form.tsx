@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
+import { NewPasswordFields, PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
 import { PasskeyButton } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
@@ -32,19 +32,7 @@ export function ChangePasswordForm({ minLength, withPasskey }: { minLength: numb
         }
         errors={fieldErrors.currentPassword}
       />
-      <PasswordInputWithCapsLock
-        name="newPassword"
-        label="New password"
-        autoComplete="new-password"
-        hint={`At least ${minLength} characters. Try three or four unrelated words, like "copper lantern rainy tulip".`}
-        errors={fieldErrors.newPassword}
-      />
-      <PasswordInputWithCapsLock
-        name="confirmPassword"
-        label="Confirm new password"
-        autoComplete="new-password"
-        errors={fieldErrors.confirmPassword}
-      />
+      <NewPasswordFields minLength={minLength} errors={fieldErrors} />
       <button className="button" type="submit" disabled={pending}>
         {pending ? 'Changing…' : 'Change password'}
       </button>

@@ -7,6 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@/lib/net/free-port';
+import { serveBuild } from '@/scripts/serve-build';
 
 export const root = path.resolve(import.meta.dirname, '../../..');
 const BENCH_SECRET = 'bench-only-secret-that-signs-nothing-real-0000001';
@@ -66,17 +67,9 @@ export async function untilFromMemory(port: number, paths: string[]) {
 /** server.mjs in production mode on a free loopback port, answering once `readyPath` is 200. */
 export async function startPortal(env: Record<string, string>, readyPath = '/api/health', execArgv: string[] = []): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...startFlags(), ...execArgv, 'server.mjs'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      APP_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  const child = serveBuild(
+    port,
+    {
       MAIL_WORKER: 'off',
       // A production server refuses to start without a mail transport named (lib/config.ts).
       MAIL_TRANSPORT: 'file',
@@ -84,7 +77,9 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
       NEXTAUTH_SECRET: BENCH_SECRET,
       ...env,
     },
-  });
+    ['ignore', 'ignore', 'inherit'],
+    [...startFlags(), ...execArgv],
+  );
   const served = { port, process: child, stop: () => stopChild(child) };
   await waitFor(port, child, readyPath);
   return served;
@@ -136,7 +131,10 @@ export async function startBareServer(pages: [string, Record<string, string>, Bu
   return { port, process: child, stop: () => stopChild(child) };
 }
 
-/** CPU time a process has used (user + system), from /proc; NaN elsewhere. */
+/**
+ * CPU time a process has used (all its threads, user + system), from /proc; NaN elsewhere. Unlike requests
+ * per second, CPU per request hardly moves when other work shares the machine. Clock ticks are 1/100 s on Linux.
+ */
 export function processCpuMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

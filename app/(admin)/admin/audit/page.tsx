@@ -2,12 +2,21 @@ import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { SelectField } from '@/components/ui/field';
+import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
 import { AUDIT_ACTION_LABELS, auditActionLabel } from '@/lib/audit/action-labels';
 import { requirePageActor } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Audit log' };
+
+const EVENT_OPTIONS = [
+  { value: '', label: 'All events' },
+  ...Object.entries(AUDIT_ACTION_LABELS)
+    .sort(([, a], [, b]) => a.localeCompare(b, 'en'))
+    .map(([value, label]) => ({ value, label })),
+];
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin/audit');
@@ -21,19 +30,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <AdminNav actor={actor} current="/admin/audit" />
       <h1>Audit log</h1>
       <form method="get" className="filters">
-        <div className="field">
-          <label htmlFor="action">Event</label>
-          <select id="action" name="action" defaultValue={query.action ?? ''}>
-            <option value="">All events</option>
-            {Object.entries(AUDIT_ACTION_LABELS)
-              .sort(([, a], [, b]) => a.localeCompare(b, 'en'))
-              .map(([code, label]) => (
-                <option key={code} value={code}>
-                  {label}
-                </option>
-              ))}
-          </select>
-        </div>
+        <SelectField name="action" label="Event" defaultValue={query.action ?? ''} options={EVENT_OPTIONS} />
         <div className="field">
           <label htmlFor="from">From</label>
           <input id="from" name="from" type="date" defaultValue={query.from ?? ''} />
@@ -49,30 +46,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Download CSV
         </a>
       </form>
-      <table className="table stack-table">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Event</th>
-            <th scope="col">Account</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Address</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.seq}>
-              <td data-label="When">{formatDateTime(event.createdAt, actor.agencyTimeZone)}</td>
-              <td data-label="Who">{names.get(event.actorId ?? '') ?? event.actorType.toLowerCase()}</td>
-              <td data-label="Event">{auditActionLabel(event.action)}</td>
-              <td data-label="Account">{event.targetId ? (names.get(event.targetId) ?? '—') : '—'}</td>
-              <td data-label="Outcome">{event.outcome.toLowerCase()}</td>
-              <td data-label="Address">{event.ip ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <StackTable
+        rows={events}
+        rowKey={(event) => event.seq}
+        columns={[
+          { label: 'When', cell: (event) => formatDateTime(event.createdAt, actor.agencyTimeZone) },
+          { label: 'Who', cell: (event) => names.get(event.actorId ?? '') ?? event.actorType.toLowerCase() },
+          { label: 'Event', cell: (event) => auditActionLabel(event.action) },
+          { label: 'Account', cell: (event) => (event.targetId ? (names.get(event.targetId) ?? '—') : '—') },
+          { label: 'Outcome', cell: (event) => event.outcome.toLowerCase() },
+          { label: 'Address', cell: (event) => event.ip ?? '—' },
+        ]}
+      />
       <nav className="pagination" aria-label="Pages">
         {query.page > 1 && <Link href={link(query.page - 1)}>Newer</Link>}
         {hasNextPage && <Link href={link(query.page + 1)}>Older</Link>}

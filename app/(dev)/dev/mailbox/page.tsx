@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { StackTable } from '@/components/ui/stack-table';
 import { devMailboxEnabled } from '@/lib/config';
 import { listLocalMailbox } from '@/lib/mail/local-mailbox';
 import { publicPage } from '@/lib/auth/guards';
@@ -17,30 +18,16 @@ export default publicPage(async function LocalMailboxPage() {
       <p className="notice warning">
         Development only. Without <code>SMTP_URL</code>, the portal writes every message here instead of sending it.
       </p>
-      {messages.length === 0 ? (
-        <p>No messages yet.</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Received</th>
-              <th scope="col">To</th>
-              <th scope="col">Subject</th>
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((message) => (
-              <tr key={message.id}>
-                <td>{message.date.toISOString().replace('T', ' ').slice(0, 19)}</td>
-                <td>{message.to}</td>
-                <td>
-                  <Link href={`/dev/mailbox/${message.id}`}>{message.subject}</Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <StackTable
+        rows={messages}
+        rowKey={(message) => message.id}
+        empty="No messages yet."
+        columns={[
+          { label: 'Received', cell: (message) => message.date.toISOString().replace('T', ' ').slice(0, 19) },
+          { label: 'To', cell: (message) => message.to },
+          { label: 'Subject', cell: (message) => <Link href={`/dev/mailbox/${message.id}`}>{message.subject}</Link> },
+        ]}
+      />
     </>
   );
 });

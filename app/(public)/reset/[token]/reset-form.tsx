@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
-import { PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
+import { NewPasswordFields } from '@/components/auth/password-input-with-caps-lock';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ResetWithLinkResult } from '@/lib/password-reset/reset-password-with-link';
 import { resetWithLinkAction } from './actions';
@@ -33,14 +33,7 @@ export function ResetForm({ token, loginName, agencyCode, minLength }: Props) {
       <input type="hidden" name="token" value={token} />
       {/* Lets a password manager file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={`${agencyCode} ${loginName}`} readOnly hidden />
-      <PasswordInputWithCapsLock
-        name="newPassword"
-        label="New password"
-        autoComplete="new-password"
-        hint={`At least ${minLength} characters. Try three or four unrelated words, like "copper lantern rainy tulip".`}
-        errors={errors.newPassword}
-      />
-      <PasswordInputWithCapsLock name="confirmPassword" label="Confirm new password" autoComplete="new-password" errors={errors.confirmPassword} />
+      <NewPasswordFields minLength={minLength} errors={errors} />
       <button className="button" type="submit" disabled={pending}>
         {pending ? 'Saving…' : 'Set new password'}
       </button>

@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { canAdmin } from '@/lib/admin/permissions';
@@ -129,30 +130,17 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       )}
 
       <h2>Recent activity</h2>
-      {recentEvents.length === 0 ? (
-        <p>No recorded activity.</p>
-      ) : (
-        <table className="table stack-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Address</th>
-            </tr>
-          </thead>
-          <tbody>
-            {recentEvents.map((event) => (
-              <tr key={event.seq}>
-                <td data-label="When">{when(event.createdAt)}</td>
-                <td data-label="What">{event.action.toLowerCase().replaceAll('_', ' ')}</td>
-                <td data-label="Outcome">{event.outcome.toLowerCase()}</td>
-                <td data-label="Address">{event.ip ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <StackTable
+        rows={recentEvents}
+        rowKey={(event) => event.seq}
+        empty="No recorded activity."
+        columns={[
+          { label: 'When', cell: (event) => when(event.createdAt) },
+          { label: 'What', cell: (event) => event.action.toLowerCase().replaceAll('_', ' ') },
+          { label: 'Outcome', cell: (event) => event.outcome.toLowerCase() },
+          { label: 'Address', cell: (event) => event.ip ?? '—' },
+        ]}
+      />
     </div>
   );
 }
