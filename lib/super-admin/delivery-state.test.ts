@@ -6,20 +6,20 @@ const row = (over: Partial<OutboxRow>): OutboxRow => ({ status: 'PENDING', attem
 
 describe('the approval mail’s delivery, in words', () => {
   it('says queued, not sent, until the worker has tried', () => {
-    expect(describeDelivery(row({}))).toEqual({ state: 'queued', words: 'Queued for e-mail at 30 November 2026, 10:00 UTC; not sent yet.' });
+    expect(describeDelivery(row({}))).toEqual({ state: 'queued', words: 'Queued for e-mail at Nov 30, 2026, 10:00 AM UTC; not sent yet.' });
   });
 
   it('says retrying with the next try once an attempt failed', () => {
     const next = new Date('2026-11-30T10:06:00Z');
     expect(describeDelivery(row({ attempts: 2, nextAttemptAt: next }))).toEqual({
       state: 'retrying',
-      words: 'Retrying: not delivered after 2 tries; next try at 30 November 2026, 10:06 UTC.',
+      words: 'Retrying: not delivered after 2 tries; next try at Nov 30, 2026, 10:06 AM UTC.',
     });
   });
 
   it('says sent with the time, and failed once the outbox gave up', () => {
     expect(describeDelivery(row({ status: 'SENT', attempts: 1, sentAt: new Date('2026-11-30T10:01:00Z') })).words).toBe(
-      'Sent at 30 November 2026, 10:01 UTC (handed to the mail server).',
+      'Sent at Nov 30, 2026, 10:01 AM UTC (handed to the mail server).',
     );
     expect(describeDelivery(row({ status: 'DEAD', attempts: 6 }))).toMatchObject({ state: 'failed', words: expect.stringMatching(/^Failed: not delivered after 6 tries/) });
   });
