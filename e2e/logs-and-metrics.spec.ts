@@ -89,7 +89,12 @@ function sample(text: string, series: string): number {
 
 /** Submits the sign-in form and returns the request id of the POST that carried it. */
 async function signInAndTrace(page: Page, creds: { providerCode: string; loginName: string; password: string }): Promise<string> {
-  const posted = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/login');
+  // The sign-in page also posts to /login as it loads: the passkey form's options action (autofill).
+  // The form's own post is the one that carries the login name.
+  const posted = page.waitForResponse(
+    (response) =>
+      response.request().method() === 'POST' && new URL(response.url()).pathname === '/login' && (response.request().postData() ?? '').includes(creds.loginName),
+  );
   await signInAsAgencyUser(page, creds);
   const requestId = (await posted).headers()['x-request-id'];
   expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
