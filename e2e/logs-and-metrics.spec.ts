@@ -226,8 +226,10 @@ test("[OPERATOR] the app's own lines written while serving a request carry its i
   // under its own id: at debug level their access lines show, marked internal.
   const broken = await startInstance({ metrics: false, env: { DATABASE_URL: 'file:/nonexistent-portal-dir/portal.db', LOG_LEVEL: 'debug' } });
   try {
-    // The mark the instance puts on its own fetches is a per-process secret: a guess is a client's request.
-    const answer = await fetch(`${broken.base}/login`, { headers: { 'x-portal-render': '1' } });
+    // With a query string /login is always rendered by Next.js, never sent from the copy kept in
+    // memory (which the instance's own fetch may already have made). The mark the instance puts on
+    // its own fetches is a per-process secret: a guess is a client's request.
+    const answer = await fetch(`${broken.base}/login?callbackUrl=%2Faccount`, { headers: { 'x-portal-render': '1' } });
     const requestId = answer.headers.get('x-request-id');
     await expect.poll(() => parsed(broken).some((line) => line.event === 'http.request' && line.requestId === requestId)).toBe(true);
     const failure = parsed(broken).find((line) => line.event === 'proxy.maintenance_lookup_failed' && line.requestId === requestId);
