@@ -122,7 +122,7 @@ const pagesInMemory = createPagesInMemory({
 function serve(request, response) {
   const requestId = randomUUID();
   response.setHeader('X-Request-Id', requestId);
-  observeRequest(request, response, { requestId, clientIp: clientIp(request) });
+  observeRequest(request, response, { requestId, clientIp: clientIp(request), internal: pagesInMemory.isOwnFetch(request) });
   const refusal = edgeRefusal(request);
   if (refusal) return refuse(request, response, refusal);
   if (pagesInMemory.answer(request, response)) return;

@@ -24,6 +24,8 @@ const envSchema = z.object({
   // The in-process mail worker: how often it looks for due messages, or off (npm run mail:worker instead).
   MAIL_WORKER: z.enum(['on', 'off']).default('on'),
   MAIL_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  // How long a request waits for the database (lib/db/client.ts). Keep it short on SQLite, where the wait blocks the process.
+  DATABASE_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   MAIL_FROM: z.string().default('CareNotes Password Help <no-reply@localhost>'),
   // How many reverse proxies in front of the app append to X-Forwarded-For.
   // 0: the TCP peer is the client and any X-Forwarded-For it sends is ignored.

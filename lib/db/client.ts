@@ -14,27 +14,30 @@ export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 // How long a request waits for the database before it gives up with "try again in a few minutes":
 // a sign-in must fail fast rather than hang while the database is down or locked. On SQLite the
-// wait blocks the process (better-sqlite3 is synchronous), so it must stay short.
+// wait blocks the process (better-sqlite3 is synchronous), so it must stay short. The server takes
+// DATABASE_WAIT_MS from its environment (lib/config.ts); this is the default.
 export const DATABASE_WAIT_MS = 2000;
 
 // A transaction may queue for its turn during a rush (audit appends are serialized by design);
 // Prisma's default of 2 s for that queue turned a busy minute into errors.
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
-class ClientThatConnectsFast extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
-    super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: DATABASE_WAIT_MS });
-  }
+function clientThatConnectsWithin(waitMs: number): typeof pg.Client {
+  return class ClientThatConnectsFast extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: waitMs });
+    }
+  };
 }
 
-export function createDb(databaseUrl: string): Db {
+export function createDb(databaseUrl: string, { waitMs = DATABASE_WAIT_MS }: { waitMs?: number } = {}): Db {
   if (databaseKind(databaseUrl) === 'postgresql') {
     // The wait applies to opening a connection only: on the pool it would also cut short requests
     // that queue for a connection during a rush, which are slow but fine.
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: ClientThatConnectsFast });
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs) });
     return new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   }
-  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: DATABASE_WAIT_MS });
+  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs });
   const client = new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   return client;
 }
@@ -43,6 +46,6 @@ const globalForDb = globalThis as unknown as { portalDb?: Db };
 
 /** The process-wide client for DATABASE_URL (one per process, survives dev reloads). */
 export function db(): Db {
-  globalForDb.portalDb ??= createDb(config().DATABASE_URL);
+  globalForDb.portalDb ??= createDb(config().DATABASE_URL, { waitMs: config().DATABASE_WAIT_MS });
   return globalForDb.portalDb;
 }

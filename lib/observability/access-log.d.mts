@@ -1,3 +1,3 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export declare function observeRequest(request: IncomingMessage, response: ServerResponse, context: { requestId: string; clientIp: string }): void;
+export declare function observeRequest(request: IncomingMessage, response: ServerResponse, context: { requestId: string; clientIp: string; internal?: boolean }): void;

@@ -13,15 +13,19 @@ const routeLabel = createRouteLabeler(path.resolve(path.dirname(fileURLToPath(im
 /**
  * Watches one request to its end. `requestId` and `clientIp` are the ones server.mjs stamped for
  * the app (and audit records) to read, so a line leads to the records and the other way round.
+ * `internal`: the instance's own fetch of a page it keeps in memory (lib/runtime/pages-in-memory.mjs,
+ * twice a second per instance): marked, left out of the request metrics, and written at debug level
+ * unless it failed, so the access lines and request rates are the clients' own.
  */
-export function observeRequest(request, response, { requestId, clientIp }) {
+export function observeRequest(request, response, { requestId, clientIp, internal = false }) {
   const started = performance.now();
   response.once('close', () => {
     const seconds = (performance.now() - started) / 1000;
     const target = request.url ?? '/';
     const route = routeLabel(target);
-    observeRequestDuration(request.method ?? 'OTHER', route, response.statusCode, seconds);
-    logger.info({
+    if (!internal) observeRequestDuration(request.method ?? 'OTHER', route, response.statusCode, seconds);
+    const failed = response.statusCode >= 500 || !response.writableFinished;
+    logger[internal && !failed ? 'debug' : 'info']({
       event: 'http.request',
       requestId,
       method: request.method,
@@ -32,6 +36,7 @@ export function observeRequest(request, response, { requestId, clientIp }) {
       clientIp,
       // The client went away before the whole answer was sent.
       ...(!response.writableFinished && { aborted: true }),
+      ...(internal && { internal: true }),
     });
   });
 }

@@ -12,6 +12,7 @@ export function createPagesInMemory(options: {
   log?: Pick<import('pino').Logger, 'warn'>;
 }): {
   answer(request: IncomingMessage, response: ServerResponse): boolean;
+  isOwnFetch(request: IncomingMessage): boolean;
   keepPrerendered(pathname: string): Promise<void>;
   keepLive(pathname: string, options: { versionPath: string; feedPath?: string }): void;
   stop(): void;

@@ -293,6 +293,8 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
 
   return {
     answer,
+    /** This instance's own fetch of a page (not a client's): the access log marks it. @param {import('node:http').IncomingMessage} request */
+    isOwnFetch: (request) => request.headers[RENDER_HEADER] === renderKey,
     keepPrerendered,
     keepLive,
     stop() {

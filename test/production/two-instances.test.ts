@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '@/prisma/seed';
+import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy';
 import { createDb } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/db/migrate';
@@ -46,12 +47,28 @@ describe('[OPERATOR] two instances on one PostgreSQL', () => {
   });
 });
 
+/** The hidden fields of the sign-in form of the page at `url` (the server action's reference), as a browser without JavaScript posts them. */
+async function signInFormFields(url: string): Promise<[string, string][]> {
+  const html = await (await fetch(url)).text();
+  const form = [...html.matchAll(/<form\b[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => /name="loginName"/.test(f));
+  if (!form) throw new Error('no sign-in form on the page');
+  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return [...form.matchAll(/<input\b[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((input) => /type="hidden"/.test(input))
+    .map((input) => [unescape(/name="([^"]*)"/.exec(input)?.[1] ?? ''), unescape(/value="([^"]*)"/.exec(input)?.[1] ?? '')] as [string, string])
+    .filter(([name]) => name !== '');
+}
+
 describe('[OPERATOR] two instances behind a round-robin balancer', () => {
   let proxy: RoundRobinProxy | undefined;
   let browser: Browser | undefined;
   const balanced: ProductionServer[] = [];
   let pg: { url: string; stop: () => Promise<void> } | undefined;
-  let route = { form: 0, post: 1 };
+  let route: { form: number; post: number } | null = { form: 0, post: 1 };
+  // Every request to this instance while set (a whole page and its form's post).
+  let pinned: number | undefined;
+  const NEW_PASSWORD = 'copper kettle winter orchard';
 
   afterAll(async () => {
     await browser?.close();
@@ -80,7 +97,8 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     // Which instance renders the sign-in form and which one gets its post (then the redirect's page).
     let accountTurns = 0;
     proxy = await startRoundRobinProxy(upstreams, (method, path) => {
-      if (path.startsWith('/login')) return method === 'GET' ? route.form : route.post;
+      if (pinned !== undefined) return pinned;
+      if (path.startsWith('/login') && route) return method === 'GET' ? route.form : route.post;
       // Strict turns for the signed-in page (the page's assets would otherwise shift them).
       if (path === '/account') return accountTurns++ % 2;
       return undefined;
@@ -140,17 +158,98 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     await database.$disconnect();
   });
 
-  it('SIGTERM to one instance mid-traffic: every request started gets an answer, then the other serves all', async () => {
+  it('a password changed through one instance ends the other sessions on the other instance at their next request', async () => {
+    const [, second] = balanced;
+    const cookieOf = async (page: Page) => (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const onSecond = (cookie: string) => fetch(`${second!.url}/account`, { headers: { cookie }, redirect: 'manual' });
+
+    // Another device's session, made on the second instance and used there.
+    const elsewhere = await browser!.newPage();
+    await signIn(elsewhere, 'jsmith', 'maple river quiet lantern', { form: 1, post: 1 });
+    const oldCookie = await cookieOf(elsewhere);
+    expect((await onSecond(oldCookie)).status).toBe(200);
+
+    // The change, rendered and posted on the first instance only.
+    const changer = await browser!.newPage();
+    await signIn(changer, 'jsmith', 'maple river quiet lantern', { form: 0, post: 0 });
+    pinned = 0;
+    const postsBefore = proxy!.served.length;
+    try {
+      await changer.goto(`${proxy!.url}/change-password`);
+      await changer.getByLabel('Current password').fill('maple river quiet lantern');
+      await changer.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+      await changer.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+      await changer.getByRole('button', { name: 'Change password' }).click();
+      await changer.waitForURL(/\/account\?changed=1$/);
+    } finally {
+      pinned = undefined;
+    }
+    const changePosts = proxy!.served.slice(postsBefore).filter((s) => s.method === 'POST' && s.path.startsWith('/change-password'));
+    expect(changePosts.map((s) => s.upstream)).toEqual([0]);
+
+    // The second instance's very next request with the old session's cookie is refused…
+    const refused = await onSecond(oldCookie);
+    expect(refused.status).not.toBe(200);
+    expect(new URL(refused.headers.get('location') ?? '', second!.url).pathname).toBe('/login');
+    // …while the session that made the change goes on there.
+    expect((await onSecond(await cookieOf(changer))).status).toBe(200);
+    await Promise.all([elsewhere.close(), changer.close()]);
+  });
+
+  it('SIGTERM to one instance mid-traffic of pages and sign-ins: every request started gets an answer, every sign-in answered is audited exactly once, then the other serves all', async () => {
     const [first] = balanced;
-    const paths = ['/login', '/status', '/help', '/api/ready'];
-    const requests = Array.from({ length: 40 }, (_, i) => fetch(`${proxy!.url}${paths[i % paths.length]}`).then((r) => r.status));
-    // The signal goes once answers are coming back, while the rest are in flight on both instances.
-    await Promise.race(requests);
+    const database = createDb(pg!.url);
+    // Sign-ins as a browser without JavaScript sends them: the form's fields, posted to /login.
+    const form = await signInFormFields(`${proxy!.url}/login`);
+    const signInPost = () => {
+      const body = new FormData();
+      for (const [name, value] of form) body.append(name, value);
+      body.set('providerCode', 'ACME-NY');
+      body.set('loginName', 'jsmith');
+      body.set('password', NEW_PASSWORD);
+      return fetch(`${proxy!.url}/login`, { method: 'POST', body, headers: { origin: proxy!.url }, redirect: 'manual' }).then(async (r) => {
+        await r.arrayBuffer();
+        return { status: r.status, location: r.headers.get('location'), requestId: r.headers.get('x-request-id') };
+      });
+    };
+    const lastSeq = (await database.auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0;
+    // Everything takes turns now, the sign-in posts too.
+    route = null;
+    const servedBefore = proxy!.served.length;
+    const kinds = Array.from({ length: 60 }, (_, i) => ['/login', 'sign-in', '/status', 'sign-in', '/help', '/api/ready'][i % 6]!);
+    const requests = kinds.map((kind) =>
+      kind === 'sign-in' ? signInPost() : fetch(`${proxy!.url}${kind}`).then(async (r) => ({ status: (await r.arrayBuffer(), r.status), location: null, requestId: null })),
+    );
+    // The signal goes once the first instance has answered a sign-in, while the rest are in flight on both.
+    while (!proxy!.served.slice(servedBefore).some((s) => s.method === 'POST' && s.upstream === 0)) await new Promise((resolve) => setTimeout(resolve, 10));
     const exit = first!.stop('SIGTERM');
-    const statuses = await Promise.all(requests);
+    const answers = await Promise.all(requests);
+    const signIns = answers.filter((_, i) => kinds[i] === 'sign-in');
     // /api/ready says 503 on the stopping instance, by design (the balancer takes it out).
-    expect(statuses.filter((status, i) => status !== 200 && !(paths[i % paths.length] === '/api/ready' && status === 503))).toEqual([]);
+    expect(answers.filter(({ status }, i) => kinds[i] !== 'sign-in' && status !== 200 && !(kinds[i] === '/api/ready' && status === 503))).toEqual([]);
+    // Each sign-in was answered: a redirect away from the form (signed in), or the form again (the
+    // burst can fill the address's sign-in bucket before the successes give their counts back).
+    const succeeded = signIns.filter(({ status, location }) => status === 303 && location && new URL(location, proxy!.url).pathname !== '/login');
+    expect(signIns.filter((answer) => !succeeded.includes(answer) && answer.status !== 200)).toEqual([]);
+    expect(succeeded.length).toBeGreaterThan(0);
     expect(await exit).toBe(0);
+    // Sign-ins were in flight on the first instance when it was told to stop, and it finished them.
+    const lines = first!.logLines();
+    const stopping = lines.findIndex((line) => line.event === 'server.stopping');
+    expect(stopping).toBeGreaterThan(-1);
+    expect(lines.slice(stopping).filter((line) => line.event === 'http.request' && line.method === 'POST' && line.status === 303).length).toBeGreaterThan(0);
+    for (const { requestId } of signIns) expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Both instances have settled (one exited, the other answered): each sign-in answered as a success
+    // has exactly one success record under its request id, every other answer one refusal record, and
+    // there is no record without an answer.
+    const audited = await database.auditEvent.findMany({ where: { action: { startsWith: 'SIGN_IN_' }, seq: { gt: lastSeq } }, select: { action: true, requestId: true } });
+    const ids = (rows: { requestId: string | null }[]) => rows.map((row) => row.requestId).sort();
+    expect(ids(audited.filter((row) => row.action === 'SIGN_IN_SUCCESS'))).toEqual(ids(succeeded));
+    expect(ids(audited.filter((row) => row.action !== 'SIGN_IN_SUCCESS'))).toEqual(ids(signIns.filter((answer) => !succeeded.includes(answer))));
+    // …and the chain both instances appended to has no gap.
+    expect(await verifyAuditChain(database)).toMatchObject({ ok: true });
+    await database.$disconnect();
     const after = proxy!.served.length;
     const more = await Promise.all(Array.from({ length: 6 }, () => fetch(`${proxy!.url}/login`).then((r) => r.status)));
     expect(more).toEqual(more.map(() => 200));
