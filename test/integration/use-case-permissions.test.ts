@@ -173,7 +173,9 @@ const WATCHED = [
 
 async function snapshot() {
   const tables = WATCHED.map((name) => db()[name] as unknown as { findMany(args: object): Promise<unknown[]> });
-  return JSON.stringify(await Promise.all(tables.map((table) => table.findMany({ orderBy: { id: 'asc' } }))));
+  const rows = await Promise.all(tables.map((table) => table.findMany({ orderBy: { id: 'asc' } })));
+  // BigInt columns (a passkey's signature counter, left by other files' passkeys) compare as text.
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 type Outcome = { refused: boolean; result?: unknown };
