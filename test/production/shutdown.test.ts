@@ -1,5 +1,6 @@
 // SIGTERM during traffic and a mail burst: every request the server had taken gets its normal
 // answer, the process exits 0, and no message is sent twice or left leased.
+import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/db/migrate';
@@ -14,6 +15,18 @@ let sink: SmtpSink | undefined;
 afterAll(async () => {
   await sink?.stop();
 });
+
+function get(agent: http.Agent, url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (answer) => {
+        let body = '';
+        answer.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
 
 describe('[OPERATOR] graceful shutdown', () => {
   it('finishes requests in flight, sends nothing twice, leaves nothing leased, exits 0', async () => {
@@ -33,12 +46,18 @@ describe('[OPERATOR] graceful shutdown', () => {
     });
     // The loop is delivering (recorded state, not a guess)...
     await sink.waitFor(() => sink!.received.length >= 10, 60_000);
-    // ... and requests are in flight: the signal goes once the server has answered one of them,
-    // by which time it has long accepted the others (an accept takes microseconds, a page milliseconds).
-    const requests = Array.from({ length: 20 }, (_, i) => fetch(`${server.url}/${i % 2 ? 'login' : 'status'}`).then(async (r) => ({ status: r.status, body: await r.text() })));
+    // ... and requests are in flight. Their 20 connections are opened and accepted first (a round of
+    // liveness probes on a keep-alive agent), so each request below is written on a connection the
+    // server already holds: what SIGTERM must not drop. A request on a connection not yet accepted
+    // would be refused, rightly, and prove nothing.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+    await Promise.all(Array.from({ length: 20 }, () => get(agent, `${server.url}/api/live`)));
+    const requests = Array.from({ length: 20 }, (_, i) => get(agent, `${server.url}/${i % 2 ? 'login?callbackUrl=%2Faccount' : 'status'}`));
+    // The signal goes once the server has answered one of them; the others were written at once.
     await Promise.race(requests);
     const exit = server.stop('SIGTERM');
     const answers = await Promise.all(requests);
+    agent.destroy();
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(await exit).toBe(0);
     expect(eventLines(server, 'server.stopped')).toEqual([expect.objectContaining({ durationMs: expect.any(Number) })]);
