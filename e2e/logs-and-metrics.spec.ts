@@ -26,11 +26,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startInstance({ metrics, env = {} }: { metrics: boolean; env?: Record<string, string> }): Promise<Instance> {
-  const port = await freePort();
-  const metricsPort = metrics ? await freePort() : null;
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['server.mjs'], {
+/**
+ * server.mjs on the build with only the environment given here (not this process's: no LOG_LEVEL or
+ * other setting leaks in), stdout piped for its JSON lines. The suite's own server delivers the
+ * mail; these only serve.
+ */
+function productionServer(port: number, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['server.mjs'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
@@ -39,17 +41,21 @@ async function startInstance({ metrics, env = {} }: { metrics: boolean; env?: Re
       NEXT_TELEMETRY_DISABLED: '1',
       PORT: String(port),
       HOST: '127.0.0.1',
+      APP_URL: `http://127.0.0.1:${port}`,
       DATABASE_URL: E2E_DATABASE_URL,
       NEXTAUTH_SECRET: E2E_SECRET,
-      APP_URL: base,
-      NEXTAUTH_URL: base,
-      // The suite's own server delivers the mail; this one only serves.
       MAIL_WORKER: 'off',
       MAIL_TRANSPORT: 'file',
-      ...(metricsPort && { METRICS_PORT: String(metricsPort) }),
       ...env,
     },
   });
+}
+
+async function startInstance({ metrics, env = {} }: { metrics: boolean; env?: Record<string, string> }): Promise<Instance> {
+  const port = await freePort();
+  const metricsPort = metrics ? await freePort() : null;
+  const base = `http://127.0.0.1:${port}`;
+  const child = productionServer(port, { NEXTAUTH_URL: base, ...(metricsPort && { METRICS_PORT: String(metricsPort) }), ...env });
   const lines: string[] = [];
   let partial = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -256,22 +262,7 @@ test('[OPERATOR] a METRICS_PORT that cannot be used stops the server with exit c
     [String(appPort), /METRICS_PORT must differ from PORT/],
     [String(instance.metricsPort), /EADDRINUSE/],
   ] as const) {
-    const child = spawn(process.execPath, ['server.mjs'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'production',
-        PORT: String(appPort),
-        HOST: '127.0.0.1',
-        APP_URL: `http://127.0.0.1:${appPort}`,
-        DATABASE_URL: E2E_DATABASE_URL,
-        NEXTAUTH_SECRET: E2E_SECRET,
-        MAIL_WORKER: 'off',
-        MAIL_TRANSPORT: 'file',
-        METRICS_PORT: value,
-      },
-    });
+    const child = productionServer(appPort, { METRICS_PORT: value });
     let stdout = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const code = await new Promise((resolve) => child.once('exit', resolve));
