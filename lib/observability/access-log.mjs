@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { redactPath } from '../http/redact-path.mjs';
-import { logger } from './logger.mjs';
+import { accessLogger } from './logger.mjs';
 import { observeRequestDuration } from './metrics.mjs';
 import { createRouteLabeler } from './route-label.mjs';
 
@@ -25,7 +25,7 @@ export function observeRequest(request, response, { requestId, clientIp, interna
     const route = routeLabel(target);
     if (!internal) observeRequestDuration(request.method ?? 'OTHER', route, response.statusCode, seconds);
     const failed = response.statusCode >= 500 || !response.writableFinished;
-    logger[internal && !failed ? 'debug' : 'info']({
+    accessLogger[internal && !failed ? 'debug' : 'info']({
       event: 'http.request',
       requestId,
       method: request.method,

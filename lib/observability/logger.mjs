@@ -42,14 +42,21 @@ function createLogger() {
         messageFormat: '{event}',
         ignore: 'pid,hostname,event',
       })
-    : pino.destination({ fd: 1, sync: true });
-  return { logger: pino(options, destination), scope };
+    : // Written as the stream drains, lines joined into one write under load (one write per line cost
+      // more than sending a page from memory); what is still buffered is written on exit (pino).
+      pino.destination({ fd: 1, sync: false });
+  // The access line (lib/observability/access-log.mjs) has fixed fields, its path already redacted
+  // and its request named: no redaction pass or request scope on the one line every request writes.
+  const access = pino({ level: options.level, timestamp: options.timestamp }, destination);
+  return { logger: pino(options, destination), access, scope };
 }
 
-/** @type {{ logger: import('pino').Logger; scope: AsyncLocalStorage<{ requestId: string }> }} */
+/** @type {{ logger: import('pino').Logger; access: import('pino').Logger; scope: AsyncLocalStorage<{ requestId: string }> }} */
 const shared = (globalThis[HOLDER] ??= createLogger());
 
 export const logger = shared.logger;
+/** Only for the access line: the same stream and level as `logger`, without its redaction. */
+export const accessLogger = shared.access;
 
 const CONSOLE_LEVELS = { debug: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error' };
 

@@ -8,8 +8,9 @@ const LOGGER = path.resolve(import.meta.dirname, 'logger.mjs');
 
 // The logger writes to the process's stdout (fd 1): each case runs in a process of its own and reads it back.
 async function linesFrom(script: string, env: Record<string, string> = {}): Promise<string[]> {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `import { logger, runInRequestScope, runOutsideRequests, errorFields } from ${JSON.stringify(LOGGER)};\n${script}`], {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `import { logger, accessLogger, runInRequestScope, runOutsideRequests, errorFields } from ${JSON.stringify(LOGGER)};\n${script}`], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
+    maxBuffer: 64 * 1024 * 1024,
   });
   return stdout.split('\n').filter(Boolean);
 }
@@ -51,6 +52,22 @@ describe('logger', () => {
     const entry = JSON.parse(line!);
     expect(entry.error).toMatchObject({ type: 'Error', code: 'ECONNREFUSED', message: 'connection refused' });
     expect(line).not.toContain('argon-secret');
+  });
+
+  it('loses no line written just before the process exits, however many are still waiting to be written', async () => {
+    const lines = await linesFrom(`
+      for (let i = 0; i < 20000; i++) (i % 2 ? logger : accessLogger).info({ event: 'burst', i });
+      process.exit(3 - 3);`);
+    expect(lines).toHaveLength(20000);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ event: 'burst', i: 19999 });
+  });
+
+  it('writes the access line with the same level, time and stream as every other line', async () => {
+    const lines = await linesFrom(`accessLogger.info({ event: 'http.request', path: '/help' }); accessLogger.debug({ event: 'hidden' });`);
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ event: 'http.request', path: '/help', level: 30 });
+    expect(new Date(entry.time).toISOString()).toBe(entry.time);
   });
 
   it('follows LOG_LEVEL', async () => {

@@ -64,6 +64,9 @@ export async function untilFromMemory(port: number, paths: string[]) {
   }
 }
 
+/** BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+const profileFlags = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : []);
+
 /** server.mjs in production mode on a free loopback port, answering once `readyPath` is 200. */
 export async function startPortal(env: Record<string, string>, readyPath = '/api/health', execArgv: string[] = []): Promise<Served> {
   const port = await freePort();
@@ -78,7 +81,7 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
       ...env,
     },
     ['ignore', 'ignore', 'inherit'],
-    [...startFlags(), ...execArgv],
+    [...startFlags(), ...profileFlags(), ...execArgv],
   );
   const served = { port, process: child, stop: () => stopChild(child) };
   await waitFor(port, child, readyPath);
