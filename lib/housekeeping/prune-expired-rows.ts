@@ -18,6 +18,7 @@ export type PruneReport = {
   sentMail: number;
   resetTokens: number;
   unfinishedEnrolments: number;
+  passkeyChallenges: number;
   signInVelocity: number;
   /** Some kind still has rows due: run again at the next round. */
   more: boolean;
@@ -80,9 +81,18 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
     ),
   );
 
+  // A challenge past its expiry is refused when used (consumeChallenge); nobody answered these.
+  const challengeWhere = { expiresAt: { lte: now } };
+  const passkeyChallenges = tally(
+    await deleteInBatches(
+      async (take) => (await database.webAuthnChallenge.findMany({ where: challengeWhere, select: { id: true }, take })).map((row) => row.id),
+      (ids) => database.webAuthnChallenge.deleteMany({ where: { ...challengeWhere, id: { in: ids } } }),
+    ),
+  );
+
   const signInVelocity = tally(await pruneSignInVelocity(database, now));
 
-  return { rateLimitBuckets, sessions, sentMail, resetTokens, unfinishedEnrolments, signInVelocity, more };
+  return { rateLimitBuckets, sessions, sentMail, resetTokens, unfinishedEnrolments, passkeyChallenges, signInVelocity, more };
 }
 
 /**

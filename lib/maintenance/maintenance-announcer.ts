@@ -3,7 +3,6 @@ import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenan
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
-import { removeExpiredChallenges } from '@/lib/mfa/webauthn';
 import { runHousekeeping, type PruneReport } from '@/lib/housekeeping/prune-expired-rows';
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
@@ -51,11 +50,6 @@ export function startMaintenanceAnnouncer(): void {
         if (!isStopping()) await alertQueueHealth(db());
       } catch (error) {
         logger.error({ event: 'super_admin.queue_alert_failed', ...errorFields(error) });
-      }
-      try {
-        await removeExpiredChallenges();
-      } catch (error) {
-        logger.error({ event: 'mfa.challenge_cleanup_failed', ...errorFields(error) });
       }
     })().finally(() => {
       holder.portalStatusRound = undefined;

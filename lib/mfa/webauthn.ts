@@ -54,11 +54,6 @@ export async function consumeChallenge(challenge: string | null, purpose: WebAut
   return deleted.count === 1;
 }
 
-/** The periodic round: challenges nobody answered. */
-export async function removeExpiredChallenges(now = new Date()): Promise<number> {
-  return (await db().webAuthnChallenge.deleteMany({ where: { expiresAt: { lte: now } } })).count;
-}
-
 // What a browser posts back, checked for shape only (the library checks the rest); sizes well above real ones.
 const b64url = z.string().max(8192).regex(/^[A-Za-z0-9_-]*$/);
 const transport = z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);

@@ -97,6 +97,21 @@ describe('housekeeping', () => {
     expect(factors.map((row) => row.name)).toEqual(['confirmed long ago', 'in progress']);
   });
 
+  it('prunes expired passkey challenges, more than a batch of them, and keeps live ones', async () => {
+    const tag = randomUUID();
+    const count = PRUNE_BATCH_SIZE * 2 + 17;
+    await db().webAuthnChallenge.createMany({
+      data: [
+        ...Array.from({ length: count }, (_, i) => ({ challenge: `${tag}-expired-${i}`, purpose: 'SIGN_IN' as const, expiresAt: ago(MINUTE) })),
+        { challenge: `${tag}-live`, purpose: 'SECOND_FACTOR' as const, sessionId: tag, expiresAt: new Date(Date.now() + MINUTE) },
+      ],
+    });
+    const report = await pruneExpiredRows(db());
+    expect(report.passkeyChallenges).toBeGreaterThanOrEqual(count);
+    const left = await db().webAuthnChallenge.findMany({ where: { challenge: { startsWith: tag } }, select: { challenge: true } });
+    expect(left.map((row) => row.challenge)).toEqual([`${tag}-live`]);
+  });
+
   it('prunes sign-in velocity rows older than a day', async () => {
     const tag = randomUUID();
     const row = (suffix: string, at: Date) => ({ key: `${tag}/${suffix}`, agencyKey: tag, ip: '192.0.2.1', accountKey: suffix, attempts: 1, firstFailedAt: at, lastFailedAt: at });
