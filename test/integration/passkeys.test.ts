@@ -17,6 +17,7 @@ import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInPasskey, verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { CHALLENGE_TTL_MS, consumeChallenge, issueChallenge, relyingParty } from '@/lib/mfa/webauthn';
+import { metricsText } from '@/lib/observability/metrics.mjs';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { assertionResponse, newSoftPasskey, registrationResponse, type SoftPasskey } from '@/test/support/soft-authenticator';
@@ -60,6 +61,13 @@ async function passwordless(passkey: SoftPasskey, kind: 'agency' | 'vendor' = 'a
   return signInWithPasskey(kind, JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge, extra))), IP);
 }
 
+/** The process's portal_sign_ins_total for agency passkey sign-ins with this outcome (0 before the first). */
+async function passkeySignIns(outcome: string): Promise<number> {
+  const series = `portal_sign_ins_total{audience="agency",step="passkey",outcome="${outcome}"} `;
+  const line = (await metricsText()).text.split('\n').find((row) => row.startsWith(series));
+  return line === undefined ? 0 : Number(line.slice(series.length));
+}
+
 describe('passkeys', () => {
   it('[STAFF] adds a passkey (audited, mailed, recovery codes) and then signs in with it and no password: a full session', async () => {
     const { user, actor } = await staffSession('STAFF');
@@ -83,6 +91,22 @@ describe('passkeys', () => {
     const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
     expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY', passwordless: true });
     expect((await listOwnFactors(actor)).factors[0]!.lastUsedAt).not.toBeNull();
+  });
+
+  it('[STAFF] a passwordless sign-in counts once as a passkey success in portal_sign_ins_total; a replay counts as invalid', async () => {
+    const { actor } = await staffSession('STAFF');
+    const passkey = await enrolPasskey(actor);
+    const options = await startPasskeySignIn(IP);
+    const answer = JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge)));
+    const [success, invalid] = [await passkeySignIns('success'), await passkeySignIns('invalid')];
+
+    expect((await signInWithPasskey('agency', answer, IP)).ok).toBe(true);
+    expect(await passkeySignIns('success')).toBe(success + 1);
+    expect(await passkeySignIns('invalid')).toBe(invalid);
+
+    expect((await signInWithPasskey('agency', answer, IP)).ok).toBe(false);
+    expect(await passkeySignIns('success')).toBe(success + 1);
+    expect(await passkeySignIns('invalid')).toBe(invalid + 1);
   });
 
   it('[PROVIDER_ADMIN] with a passkey signs in without a password and without /login/verify, though admins must have a factor', async () => {
