@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import next from 'next';
+import { createAdmission } from './lib/runtime/admission.mjs';
 import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
@@ -20,6 +21,14 @@ const MAX_BODY_BYTES = 64 * 1024;
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
+// Validated with the rest of the environment in lib/config.ts (a bad value stops the server).
+const admission = createAdmission({
+  limit: Number(process.env.MAX_REQUESTS_IN_FLIGHT || 16),
+  waitingLimit: Number(process.env.MAX_REQUESTS_WAITING || 2000),
+});
+// Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
+const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
+const BUSY_MESSAGE = 'Service Unavailable: the portal is very busy right now. Wait a few seconds and try again.';
 const dev = process.argv.includes('--dev');
 // Next.js prints with console.*: its lines join the JSON log, so every line on stdout parses.
 routeConsoleToLog();
@@ -129,7 +138,12 @@ function serve(request, response) {
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
   applyScriptNonce(request, response);
-  runInRequestScope(requestId, () => handle(request, response));
+  const run = () => runInRequestScope(requestId, () => handle(request, response));
+  if (PROBES.has((request.url ?? '').split('?')[0]) || pagesInMemory.isOwnFetch(request)) return run();
+  if (!admission.admit(response, run)) {
+    response.setHeader('Retry-After', '5');
+    refuse(request, response, [503, BUSY_MESSAGE]);
+  }
 }
 
 const server = createServer(serve);

@@ -30,6 +30,9 @@ const envSchema = z.object({
   // How many reverse proxies in front of the app append to X-Forwarded-For.
   // 0: the TCP peer is the client and any X-Forwarded-For it sends is ignored.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  // Requests Next.js works on at once, and how many more may wait for a place (lib/runtime/admission.mjs).
+  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
+  MAX_REQUESTS_WAITING: z.coerce.number().int().min(0).max(100_000).default(2000),
   // Where each instance writes the status page and its feed as static files on every change
   // (server.mjs, lib/runtime/pages-in-memory.mjs), for a static host on another origin.
   STATUS_EXPORT_DIR: z.string().min(1).optional(),

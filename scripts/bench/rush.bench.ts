@@ -62,6 +62,9 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    if (portal.process.exitCode !== null || portal.process.signalCode !== null) {
+      throw new Error(`the server died during the rush (exit code ${portal.process.exitCode}, signal ${portal.process.signalCode}); its stderr is above`);
+    }
     const audited = (await database.auditEvent.count({ where: { action: 'SIGN_IN_SUCCESS' } })) - auditBefore;
     const peak = peakRssMb(pid);
     durations.sort((a, b) => a - b);

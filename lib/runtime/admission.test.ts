@@ -1,0 +1,107 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAdmission } from './admission.mjs';
+
+// A real HTTP server admitting as server.mjs does; each admitted request is held until the test answers it.
+function serverWith(limit: number, waitingLimit: number) {
+  const admission = createAdmission({ limit, waitingLimit });
+  const held: { path: string; answer: () => void }[] = [];
+  const arrived: string[] = [];
+  const server = http.createServer((request, response) => {
+    const path = request.url ?? '';
+    arrived.push(path);
+    const admitted = admission.admit(response, () => held.push({ path, answer: () => response.end(`answered ${path}`) }));
+    if (!admitted) response.writeHead(503, { 'Retry-After': '5' }).end('busy');
+  });
+  return { server, admission, held, arrived };
+}
+
+function get(port: number, path: string, agent = new http.Agent()) {
+  const sent = http.get({ host: '127.0.0.1', port, path, agent });
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    sent.on('response', (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    sent.on('error', reject);
+  });
+  return { sent, answer };
+}
+
+async function until(condition: () => boolean) {
+  for (let turns = 0; !condition(); turns++) {
+    if (turns > 100_000) throw new Error('the server never got there');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+async function listening(limit: number, waitingLimit: number) {
+  const served = serverWith(limit, waitingLimit);
+  await new Promise<void>((resolve) => served.server.listen(0, '127.0.0.1', resolve));
+  close = () => {
+    served.server.closeAllConnections();
+    served.server.close();
+  };
+  return { ...served, port: (served.server.address() as AddressInfo).port };
+}
+
+describe('admission in front of Next.js', () => {
+  it('runs no more than its limit at once; the rest wait and go on in arrival order as places free', async () => {
+    const { port, held, admission, arrived } = await listening(2, 10);
+    const answers = ['/a', '/b', '/c', '/d'].map((path) => get(port, path).answer);
+    await until(() => arrived.length === 4);
+    expect(held.map((h) => h.path)).toEqual(['/a', '/b']);
+    expect(admission.figures()).toEqual({ inFlight: 2, waiting: 2 });
+
+    held.shift()!.answer();
+    await until(() => held.length === 2);
+    expect(held.map((h) => h.path)).toEqual(['/b', '/c']);
+    for (const path of ['/b', '/c', '/d']) {
+      await until(() => held.some((h) => h.path === path));
+      held.splice(held.findIndex((h) => h.path === path), 1)[0]!.answer();
+    }
+    expect((await Promise.all(answers)).map((a) => a.body)).toEqual(['answered /a', 'answered /b', 'answered /c', 'answered /d']);
+    await until(() => admission.figures().inFlight === 0);
+    expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
+  });
+
+  it('refuses with 503 only when the waiting line is full, and nothing refused ever runs', async () => {
+    const { port, held, arrived } = await listening(1, 1);
+    const first = get(port, '/in-flight').answer;
+    const second = get(port, '/waiting').answer;
+    await until(() => arrived.length === 2);
+    const refused = await get(port, '/refused').answer;
+    expect(refused.status).toBe(503);
+
+    held.shift()!.answer();
+    await until(() => held.length === 1);
+    held.shift()!.answer();
+    expect((await Promise.all([first, second])).map((a) => a.status)).toEqual([200, 200]);
+    expect(arrived).toContain('/refused');
+    expect(held).toHaveLength(0);
+  });
+
+  it('forgets a request whose client went away while waiting: it never runs and holds no place', async () => {
+    const { port, held, arrived, admission } = await listening(1, 1);
+    const first = get(port, '/in-flight').answer;
+    const impatient = get(port, '/gone');
+    impatient.answer.catch(() => {});
+    await until(() => arrived.length === 2);
+    impatient.sent.destroy();
+    await until(() => admission.figures().waiting === 0);
+
+    // Its place in the line is free again, and when the one in flight ends nothing runs for it.
+    const third = get(port, '/third').answer;
+    await until(() => admission.figures().waiting === 1);
+    held.shift()!.answer();
+    await until(() => held.length === 1);
+    expect(held[0]!.path).toBe('/third');
+    held.shift()!.answer();
+    expect((await Promise.all([first, third])).map((a) => a.status)).toEqual([200, 200]);
+  });
+});
