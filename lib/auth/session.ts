@@ -138,14 +138,25 @@ export async function endSession(sessionId: string): Promise<void> {
   await db().authSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
 }
 
-/** The one place a session row is written; every sign-in pathway opens its session here, inside its own transaction. */
-export async function openSession(tx: Tx, owner: { kind: 'user' | 'vendor'; id: string }, sessionVersion: number, ip: string): Promise<string> {
+/**
+ * The one place a session row is written; every sign-in pathway opens its session here, inside its own
+ * transaction. `secondFactorPending`: a password sign-in of an account with a second factor, born
+ * reaching only /login/verify, so no moment exists in which the row is a full session.
+ */
+export async function openSession(
+  tx: Tx,
+  owner: { kind: 'user' | 'vendor'; id: string },
+  sessionVersion: number,
+  ip: string,
+  secondFactorPending = false,
+): Promise<string> {
   const session = await tx.authSession.create({
     data: {
       userId: owner.kind === 'user' ? owner.id : null,
       vendorAccountId: owner.kind === 'vendor' ? owner.id : null,
       sessionVersion,
       ip,
+      secondFactorPending,
     },
     select: { id: true },
   });

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { NEXT_STEP_PATH } from '@/lib/auth/access';
 import { startBrowserSession } from '@/lib/auth/browser-session';
 import type { ActionState } from '@/lib/auth/guards';
-import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { signInMessage } from '@/lib/auth/sign-in-messages';
 import { config } from '@/lib/config';
@@ -45,10 +44,8 @@ export async function finishFormSignIn(
   callback?: string,
 ): Promise<ActionState> {
   if (!result.ok) return { ok: false, message: signInMessage(result.reason), values: typed };
-  // Marked before the cookie exists, so no request ever sees this session as a full one.
-  const pending = await holdForSecondFactor(result.sessionId);
   await startBrowserSession(result.sessionId, kind);
-  redirect(pending ? NEXT_STEP_PATH[kind]['second-factor-required'] : afterSignInPath(kind, callback));
+  redirect(result.secondFactorPending ? NEXT_STEP_PATH[kind]['second-factor-required'] : afterSignInPath(kind, callback));
 }
 
 /**

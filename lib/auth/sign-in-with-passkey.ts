@@ -112,5 +112,6 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
     await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details: { factor: 'PASSKEY', factorId: passkey.id, passwordless: true } });
     return id;
   });
-  return { ok: true, sessionId };
+  // A passkey with user verification was both factors.
+  return { ok: true, sessionId, secondFactorPending: false };
 }

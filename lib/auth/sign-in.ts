@@ -14,6 +14,7 @@ import {
   type VelocityKey,
 } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
+import { hasSecondFactor } from '@/lib/mfa/policy';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
@@ -29,7 +30,9 @@ import {
 /** What the sign-in forms may tell a person. Everything else is INVALID: no enumeration. */
 export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'BAD_INPUT';
 /** THROTTLED may say when to try again (an address slowed in an agency); no other refusal says more than its reason. */
-export type SignInResult = { ok: true; sessionId: string } | { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
+export type SignInResult =
+  | { ok: true; sessionId: string; secondFactorPending: boolean }
+  | { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
 
 export const agencySignInSchema = z.object({
   providerCode: providerCodeSchema,
@@ -244,16 +247,18 @@ async function attemptSignIn(
   }
 
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
-  const sessionId = await db().$transaction(async (tx) => {
+  const session = await db().$transaction(async (tx) => {
     await settle(tx, { lastSignInAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
-    const id = await openSession(tx, account, account.sessionVersion, ip);
+    // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
+    const secondFactorPending = await hasSecondFactor(account, tx);
+    const sessionId = await openSession(tx, account, account.sessionVersion, ip, secondFactorPending);
     await recordAudit(tx, {
       ...audit,
       action: 'SIGN_IN_SUCCESS',
       outcome: 'SUCCESS',
       details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null },
     });
-    return id;
+    return { sessionId, secondFactorPending };
   }, ADDRESS_TURN);
-  return { result: { ok: true, sessionId }, outcome: 'success' };
+  return { result: { ok: true, ...session }, outcome: 'success' };
 }

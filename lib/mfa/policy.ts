@@ -1,5 +1,5 @@
 import type { Role } from '@/lib/generated/sqlite/enums';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 
 // Everyone who can change someone else's access (ASVS L2, NIST AAL2): agency admins always,
 // vendor staff always, other staff when their agency's policy says so.
@@ -21,10 +21,10 @@ export function ownerWhere(owner: MfaOwner) {
 }
 
 /** Only confirmed factors count: an enrolment waiting for its first code signs no one in. */
-export async function countSecondFactors(owner: MfaOwner): Promise<number> {
-  return db().mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null } } });
+export async function countSecondFactors(owner: MfaOwner, database: Pick<Tx, 'mfaFactor'> = db()): Promise<number> {
+  return database.mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null } } });
 }
 
-export async function hasSecondFactor(owner: MfaOwner): Promise<boolean> {
-  return (await countSecondFactors(owner)) > 0;
+export async function hasSecondFactor(owner: MfaOwner, database: Pick<Tx, 'mfaFactor'> = db()): Promise<boolean> {
+  return (await countSecondFactors(owner, database)) > 0;
 }

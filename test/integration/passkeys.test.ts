@@ -3,7 +3,6 @@ import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
-import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
 import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
@@ -186,7 +185,7 @@ describe('passkeys', () => {
 
     const result = await signIn();
     if (!result.ok) throw new Error('password sign-in failed');
-    expect(await holdForSecondFactor(result.sessionId)).toBe(true);
+    expect(result.secondFactorPending).toBe(true);
     const pending = await actorOf(result.sessionId);
     const options = await startPasskeyConfirmation(pending);
     expect(options.allowCredentials?.map((credential) => credential.id)).toEqual([passkey.credentialId.toString('base64url')]);
@@ -209,7 +208,7 @@ describe('passkeys', () => {
     const [a, b] = await Promise.all(
       sessions.map(async (result) => {
         if (!result.ok) throw new Error('password sign-in failed');
-        await holdForSecondFactor(result.sessionId);
+        expect(result.secondFactorPending).toBe(true);
         return actorOf(result.sessionId);
       }),
     );
@@ -223,7 +222,7 @@ describe('passkeys', () => {
     const secret = await addTotpFactor(db(), { userId: user.id });
     const full = await signIn();
     if (!full.ok) throw new Error('password sign-in failed');
-    await holdForSecondFactor(full.sessionId);
+    expect(full.secondFactorPending).toBe(true);
     const verified = await verifySignInSecondFactor(await actorOf(full.sessionId), { code: await totpCodeFor(secret, totpStep(new Date())) }, IP);
     if (!verified.ok) throw new Error('verify failed');
     const admin = (await actorOf(verified.sessionId)) as AgencyActor;
@@ -241,7 +240,7 @@ describe('passkeys', () => {
     // The next sign-in: the app code is not enough, the passkey is.
     const next = await signIn();
     if (!next.ok) throw new Error('password sign-in failed');
-    await holdForSecondFactor(next.sessionId);
+    expect(next.secondFactorPending).toBe(true);
     const pending = await actorOf(next.sessionId);
     expect(await verifySignInSecondFactor(pending, { code: await totpCodeFor(secret, totpStep(new Date()) + 1) }, IP)).toEqual({ ok: false, reason: 'PASSKEY_REQUIRED' });
     const options = await startPasskeyConfirmation(pending);

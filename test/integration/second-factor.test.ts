@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
-import { holdForSecondFactor } from '@/lib/auth/second-factor-session';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -36,7 +35,7 @@ async function actorOf(sessionId: string): Promise<Actor> {
 async function pendingSession(user: { id: string }, signIn: () => ReturnType<typeof signInAgencyUser>) {
   const result = await signIn();
   if (!result.ok) throw new Error('password sign-in failed');
-  expect(await holdForSecondFactor(result.sessionId)).toBe(true);
+  expect(result.secondFactorPending).toBe(true);
   return actorOf(result.sessionId);
 }
 
@@ -139,7 +138,7 @@ describe('second factor at sign-in', () => {
     const { signIn } = await passwordSignIn('STAFF');
     const result = await signIn();
     if (!result.ok) throw new Error('sign-in failed');
-    expect(await holdForSecondFactor(result.sessionId)).toBe(false);
+    expect(result.secondFactorPending).toBe(false);
     expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('allowed');
   });
 });
@@ -149,7 +148,7 @@ describe('mandatory enrolment', () => {
     const { user, signIn } = await passwordSignIn();
     const result = await signIn();
     if (!result.ok) throw new Error('sign-in failed');
-    expect(await holdForSecondFactor(result.sessionId)).toBe(false);
+    expect(result.secondFactorPending).toBe(false);
     const actor = await actorOf(result.sessionId);
     expect(decideAccess(actor, { principal: 'agency' })).toBe('enrolment-required');
     expect(decideAccess(actor, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('enrolment-required');
@@ -203,7 +202,7 @@ describe('mandatory enrolment', () => {
     await addTotpFactor(db(), { vendorAccountId: account.id });
     const second = await signInVendorAccount({ email: account.email, password: PASSWORD }, IP);
     if (!second.ok) throw new Error('sign-in failed');
-    expect(await holdForSecondFactor(second.sessionId)).toBe(true);
+    expect(second.secondFactorPending).toBe(true);
     expect(decideAccess(await actorOf(second.sessionId), { principal: 'vendor' })).toBe('second-factor-required');
   });
 
