@@ -42,13 +42,37 @@ function createLogger() {
         messageFormat: '{event}',
         ignore: 'pid,hostname,event',
       })
-    : // Written as the stream drains, lines joined into one write under load (one write per line cost
-      // more than sending a page from memory); what is still buffered is written on exit (pino).
-      pino.destination({ fd: 1, sync: false });
+    : linesJoinedPerTurn();
   // The access line (lib/observability/access-log.mjs) has fixed fields, its path already redacted
   // and its request named: no redaction pass or request scope on the one line every request writes.
   const access = pino({ level: options.level, timestamp: options.timestamp }, destination);
   return { logger: pino(options, destination), access, scope };
+}
+
+/**
+ * stdout, written synchronously (as pino's default) but once per turn of the event loop: the lines
+ * of one turn go out in one write at its end. One write per line cost more than sending /help from
+ * memory. Not pino's asynchronous mode: its writes wait on libuv's thread pool, behind argon2 verifies
+ * in a sign-in rush, and one still waiting there when the process exits is lost.
+ */
+function linesJoinedPerTurn() {
+  const stdout = pino.destination({ fd: 1, sync: true });
+  /** @type {string[]} */
+  let pending = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    stdout.write(text);
+  };
+  // A process that exits (process.exit, a fatal error) writes what this turn logged first.
+  process.on('exit', flush);
+  return {
+    /** @param {string} line */
+    write(line) {
+      if (pending.push(line) === 1) setImmediate(flush);
+    },
+  };
 }
 
 /** @type {{ logger: import('pino').Logger; access: import('pino').Logger; scope: AsyncLocalStorage<{ requestId: string }> }} */

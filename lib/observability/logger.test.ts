@@ -62,6 +62,17 @@ describe('logger', () => {
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ event: 'burst', i: 19999 });
   });
 
+  it('loses no line when the process exits while the thread pool is busy (argon2 verifies in a sign-in rush)', async () => {
+    const lines = await linesFrom(`
+      const { pbkdf2 } = await import('node:crypto');
+      for (let i = 0; i < 8; i++) pbkdf2('busy', 'salt', 500_000, 32, 'sha512', () => {});
+      for (let i = 0; i < 5; i++) logger.fatal({ event: 'server.cannot_start', i });
+      setImmediate(() => { logger.fatal({ event: 'server.cannot_start', i: 5 }); process.exit(1); });`).catch((error: { stdout: string }) =>
+      error.stdout.split('\n').filter(Boolean),
+    );
+    expect(lines.map((line) => JSON.parse(line).i)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('writes the access line with the same level, time and stream as every other line', async () => {
     const lines = await linesFrom(`accessLogger.info({ event: 'http.request', path: '/help' }); accessLogger.debug({ event: 'hidden' });`);
     expect(lines).toHaveLength(1);
