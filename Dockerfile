@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The portal in a container: `next build` with output 'standalone' (NEXT_OUTPUT, next.config.js),
+# The portal in a container: `npm run build` (webpack, decision 053) with output 'standalone' (NEXT_OUTPUT, next.config.js),
 # served by our own server.mjs (edge refusals, request ids, CSP nonces, logs, metrics, graceful
 # shutdown) instead of the server.js Next.js writes there. Untested on the machine it was written
 # on (no registry access): see README "Running in production".
@@ -21,7 +21,7 @@ COPY . .
 ARG NEXT_SERVER_ACTIONS_ENCRYPTION_KEY
 ENV NEXT_TELEMETRY_DISABLED=1 NEXT_OUTPUT=standalone \
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=${NEXT_SERVER_ACTIONS_ENCRYPTION_KEY}
-RUN npm run generate && npx next build
+RUN npm run generate && npm run build
 # server.mjs and the plain modules it imports (next.config.js names lib/security's cache handler)
 # run from the standalone folder, next to the traced node_modules; migrations for the start-up check.
 RUN cp server.mjs next.config.js package.json .next/standalone/ \

@@ -31,7 +31,7 @@ function run(command, args, extraEnv = {}) {
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 run(bin('tsx'), ['scripts/prepare-database.ts']);
-run(bin('next'), ['build']);
+run(bin('next'), ['build', '--webpack']);
 // The demo keeps mail in local files and shows them at /dev/mailbox (never with SMTP_URL).
 const mailbox = process.env.SMTP_URL ? {} : { DEV_MAILBOX: 'on', MAIL_TRANSPORT: 'file' };
 if (!process.env.SMTP_URL) console.log('demo: mail is written to data/mail and listed at http://localhost:3000/dev/mailbox');

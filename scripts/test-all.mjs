@@ -61,7 +61,7 @@ const steps = [
       '--reporter=json',
       `--outputFile.json=${vitestReport}`,
     ]),
-  () => run('production build', bin('next'), ['build']),
+  () => run('production build', bin('next'), ['build', '--webpack']),
   // server.mjs on the build as whole processes: start-up refusals, probes, shutdown.
   () =>
     run('production server tests', bin('vitest'), ['run', '--project=production', '--reporter=default', '--reporter=json', `--outputFile.json=${productionReport}`]),
