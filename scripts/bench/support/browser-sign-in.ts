@@ -5,7 +5,7 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { request } from './serve';
 
-export type SignInOutcome = { ok: boolean; status: number; ms: number; detail?: string };
+export type SignInOutcome = { ok: boolean; status: number; ms: number; detail?: string; session?: { cookies: string; landing: string } };
 
 const decode = (body: Buffer, encoding: string | string[] | undefined) => (encoding === 'gzip' ? gunzipSync(body) : body).toString('utf8');
 
@@ -28,10 +28,15 @@ function multipart(fields: [string, string][]): { body: string; type: string } {
   return { body, type: `multipart/form-data; boundary=${boundary}` };
 }
 
+/**
+ * `followRedirect: false` stops at the POST's 303 with the session cookie (what a sign-in costs, as
+ * next-auth's csrf + callback pair did); the session it returns can open the landing page later.
+ */
 export async function browserSignIn(
   agent: http.Agent,
   port: number,
   creds: { providerCode: string; loginName: string; password: string },
+  { followRedirect = true }: { followRedirect?: boolean } = {},
 ): Promise<SignInOutcome> {
   const started = performance.now();
   const origin = `http://127.0.0.1:${port}`;
@@ -49,6 +54,13 @@ export async function browserSignIn(
   if (posted.status !== 303 || !location || !cookies) {
     return { ok: false, status: posted.status, ms: performance.now() - started, detail: `POST answered ${posted.status} ${location ?? ''}` };
   }
-  const landing = await request(agent, port, new URL(location, origin).pathname, { headers: { cookie: cookies, accept: 'text/html' } });
-  return { ok: landing.status === 200, status: landing.status, ms: performance.now() - started, detail: `landing ${location}` };
+  const session = { cookies, landing: new URL(location, origin).pathname };
+  if (!followRedirect) return { ok: true, status: posted.status, ms: performance.now() - started, session };
+  const landing = await openLanding(agent, port, session);
+  return { ok: landing.status === 200, status: landing.status, ms: performance.now() - started, detail: `landing ${location}`, session };
+}
+
+/** The page a sign-in redirected to, opened with its session cookie. */
+export function openLanding(agent: http.Agent, port: number, session: { cookies: string; landing: string }) {
+  return request(agent, port, session.landing, { headers: { cookie: session.cookies, accept: 'text/html' } });
 }
