@@ -10,6 +10,7 @@ import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
+import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
@@ -27,6 +28,7 @@ const admission = createAdmission({
   waitingLimit: Number(process.env.MAX_REQUESTS_WAITING || 2000),
 });
 // Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
+provideAdmissionFigures(admission.figures);
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
 const BUSY_MESSAGE = 'Service Unavailable: the portal is very busy right now. Wait a few seconds and try again.';
 const dev = process.argv.includes('--dev');

@@ -84,7 +84,21 @@ function createMetrics() {
       },
     });
   }
-  return { registry, signIns, locks, rateLimitRefusals, requestDuration, database };
+  const admission = { figures: null };
+  for (const [key, name, help] of [
+    ['inFlight', 'portal_requests_in_flight', 'Requests the app is working on (at most MAX_REQUESTS_IN_FLIGHT).'],
+    ['waiting', 'portal_requests_waiting', 'Requests waiting for a place in the app (beyond MAX_REQUESTS_WAITING they are refused with 503).'],
+  ]) {
+    new client.Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        if (admission.figures) this.set(admission.figures()[key]);
+      },
+    });
+  }
+  return { registry, signIns, locks, rateLimitRefusals, requestDuration, database, admission };
 }
 
 const metrics = (globalThis[HOLDER] ??= createMetrics());
@@ -111,6 +125,11 @@ export function observeRequestDuration(method, route, status, seconds) {
 export function provideDatabaseFigures(reader) {
   metrics.database.reader = reader;
   metrics.database.cached = null;
+}
+
+/** Where the admission gauges read from: set once by server.mjs. */
+export function provideAdmissionFigures(figures) {
+  metrics.admission.figures = figures;
 }
 
 /** The exposition text of every metric, and its content type. */

@@ -3,15 +3,21 @@
 // pages sent from memory still answer; once the place is free, the app answers again.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@/lib/net/free-port';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
 
-const APP_URL = 'http://127.0.0.1:9';
 let server: ProductionServer;
+let metricsPort: number;
+let APP_URL: string;
 
 beforeAll(async () => {
   const url = throwawaySqliteUrl();
   await applyMigrations(url);
+  metricsPort = await freePort();
+  // The server's own origin: Next.js refuses a server action whose Origin is not the host it was sent to.
+  const port = await freePort();
+  APP_URL = `http://127.0.0.1:${port}`;
   server = await startProductionServer({
     DATABASE_URL: url,
     APP_URL,
@@ -20,7 +26,8 @@ beforeAll(async () => {
     MAIL_DIR: `${url.slice(5)}-mail`,
     MAX_REQUESTS_IN_FLIGHT: '1',
     MAX_REQUESTS_WAITING: '0',
-  });
+    METRICS_PORT: String(metricsPort),
+  }, port);
 });
 
 afterAll(async () => {
@@ -28,47 +35,79 @@ afterAll(async () => {
 });
 
 /**
- * A form post to the app whose body has not all arrived: Next.js reads the body of a form post before
- * it answers, so this request holds the one place until `finish` sends the rest.
+ * The sign-in form posted (its hidden fields included, as a browser without JavaScript sends it) with
+ * the end of its body held back: Next.js reads the whole body of a server action before it runs it,
+ * so this request holds its place in the app until `finish` sends the rest.
  */
-function slowFormPost(port: number) {
+async function slowSignInPost(port: number) {
+  const html = (await get('/login')).body;
+  const form = /<form\b[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+  const hidden = [...form.matchAll(/<input\b[^>]*\btype="hidden"[^>]*>/g)].map(([tag]): [string, string] => [
+    /\bname="([^"]*)"/.exec(tag)?.[1] ?? '',
+    (/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+  ]);
+  expect(hidden.some(([name]) => name.startsWith('$ACTION'))).toBe(true);
   const boundary = 'portaladmissiontest';
-  const body = `--${boundary}\r\nContent-Disposition: form-data; name="loginName"\r\n\r\nsomeone\r\n--${boundary}--\r\n`;
+  const fields: [string, string][] = [...hidden, ['providerCode', 'NOBODY'], ['loginName', 'someone'], ['password', 'not the password']];
+  const body = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
   const socket = net.connect(port, '127.0.0.1');
   let answer = '';
   socket.on('data', (chunk) => (answer += chunk.toString()));
   const answered = new Promise<string>((resolve) => socket.on('close', () => resolve(answer)));
+  const held = Buffer.byteLength(body) - 10;
   socket.write(
-    `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${APP_URL}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 20)}`,
+    `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${APP_URL}\r\nAccept: text/html\r\n` +
+      `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
   );
-  return { finish: () => socket.write(body.slice(20)), answered };
+  socket.write(Buffer.from(body).subarray(0, held));
+  return { finish: () => socket.write(Buffer.from(body).subarray(held)), answered };
+}
+
+/** The admission gauges, read from the metrics port (never admitted, like the probes). */
+async function admissionFigures() {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  return { inFlight: Number(/^portal_requests_in_flight (\d+)$/m.exec(text)?.[1]), waiting: Number(/^portal_requests_waiting (\d+)$/m.exec(text)?.[1]) };
+}
+
+async function until(condition: () => Promise<boolean>) {
+  for (let i = 0; !(await condition()); i++) {
+    if (i > 300) throw new Error('the server never got there');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A whole answer: its body read to the end, so the server has finished with it. */
+async function get(pathname: string) {
+  const response = await fetch(`${server.url}${pathname}`);
+  return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
 describe('[OPERATOR] admission in front of the app', () => {
-  it('refuses with 503 and Retry-After when every place is taken and no one may wait; probes and pages from memory still answer', async () => {
+  it('refuses with 503 and Retry-After when every place is taken and no one may wait; probes, metrics and pages from memory still answer', async () => {
     // /help is kept in memory once the instance has fetched it after start.
-    for (let i = 0; i < 200 && !(await fetch(`${server.url}/help`)).headers.get('x-portal-from-memory'); i++) {
+    for (let i = 0; i < 200 && !(await get('/help')).headers.get('x-portal-from-memory'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect((await fetch(`${server.url}/vendor/login`)).status).toBe(200);
+    expect((await get('/vendor/login')).status).toBe(200);
 
-    const held = slowFormPost(server.port);
-    let refused: Response | undefined;
-    // The held post takes the place as soon as its head is read; until then a page may still get in.
-    for (let i = 0; i < 200 && refused?.status !== 503; i++) refused = await fetch(`${server.url}/vendor/login`);
-    expect(refused?.status).toBe(503);
-    expect(refused?.headers.get('retry-after')).toBe('5');
-    expect(await refused?.text()).toMatch(/very busy/);
+    await until(async () => (await admissionFigures()).inFlight === 0);
+    const held = await slowSignInPost(server.port);
+    await until(async () => (await admissionFigures()).inFlight === 1);
 
-    expect((await fetch(`${server.url}/api/live`)).status).toBe(200);
-    expect((await fetch(`${server.url}/api/ready`)).status).toBe(200);
-    const help = await fetch(`${server.url}/help`);
+    const refused = await get('/vendor/login');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(refused.body).toMatch(/very busy/);
+    expect((await get('/api/live')).status).toBe(200);
+    expect((await get('/api/ready')).status).toBe(200);
+    expect(await admissionFigures()).toEqual({ inFlight: 1, waiting: 0 });
+    const help = await get('/help');
     expect(help.status).toBe(200);
     expect(help.headers.get('x-portal-from-memory')).toBe('1');
 
     held.finish();
-    expect(await held.answered).toMatch(/^HTTP\/1\.1 \d{3}/);
-    expect((await fetch(`${server.url}/vendor/login`)).status).toBe(200);
+    // The held sign-in ran once its body was whole: a refusal for credentials nobody has, not a 503.
+    expect(await held.answered).toMatch(/^HTTP\/1\.1 200 /);
+    expect((await get('/vendor/login')).status).toBe(200);
   });
 });
