@@ -7,6 +7,8 @@
 // answered. Only when even the waiting line is full is a request refused, with 503 and
 // Retry-After, which a client or balancer can act on; nothing is ever half done.
 
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * @param {{ limit: number; waitingLimit: number }} options
  */
@@ -45,7 +47,12 @@ export function createAdmission({ limit, waitingLimit }) {
         if (next) start(next);
       });
       if (inFlight < limit) start(entry);
-      else waiting.push(entry);
+      else {
+        // Started later from another response's 'close': it must still run in its own request's
+        // async context (AsyncLocalStorage), not in the one of the request that freed the place.
+        entry.run = AsyncResource.bind(run);
+        waiting.push(entry);
+      }
       return true;
     },
     /** Requests in Next.js now, and waiting for a place (metrics, tests). */

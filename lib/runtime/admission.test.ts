@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,13 +9,21 @@ function serverWith(limit: number, waitingLimit: number) {
   const admission = createAdmission({ limit, waitingLimit });
   const held: { path: string; answer: () => void }[] = [];
   const arrived: string[] = [];
+  // Which request each admitted one believes it is serving, as a request-scoped logger would see it.
+  const scope = new AsyncLocalStorage<string>();
+  const ranAs = new Map<string, string | undefined>();
   const server = http.createServer((request, response) => {
     const path = request.url ?? '';
     arrived.push(path);
-    const admitted = admission.admit(response, () => held.push({ path, answer: () => response.end(`answered ${path}`) }));
+    const admitted = scope.run(path, () =>
+      admission.admit(response, () => {
+        ranAs.set(path, scope.getStore());
+        held.push({ path, answer: () => scope.run('the answer', () => response.end(`answered ${path}`)) });
+      }),
+    );
     if (!admitted) response.writeHead(503, { 'Retry-After': '5' }).end('busy');
   });
-  return { server, admission, held, arrived };
+  return { server, admission, held, arrived, ranAs };
 }
 
 function get(port: number, path: string, agent = new http.Agent()) {
@@ -52,7 +61,7 @@ async function listening(limit: number, waitingLimit: number) {
 
 describe('admission in front of Next.js', () => {
   it('runs no more than its limit at once; the rest wait and go on in arrival order as places free', async () => {
-    const { port, held, admission, arrived } = await listening(2, 10);
+    const { port, held, admission, arrived, ranAs } = await listening(2, 10);
     const answers = ['/a', '/b', '/c', '/d'].map((path) => get(port, path).answer);
     await until(() => arrived.length === 4);
     expect(held.map((h) => h.path)).toEqual(['/a', '/b']);
@@ -68,6 +77,8 @@ describe('admission in front of Next.js', () => {
     expect((await Promise.all(answers)).map((a) => a.body)).toEqual(['answered /a', 'answered /b', 'answered /c', 'answered /d']);
     await until(() => admission.figures().inFlight === 0);
     expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
+    // Each ran in its own request's context, also those started by another request's answer.
+    expect(Object.fromEntries(ranAs)).toEqual({ '/a': '/a', '/b': '/b', '/c': '/c', '/d': '/d' });
   });
 
   it('refuses with 503 only when the waiting line is full, and nothing refused ever runs', async () => {
