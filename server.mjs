@@ -27,8 +27,8 @@ const admission = createAdmission({
   limit: Number(process.env.MAX_REQUESTS_IN_FLIGHT || 16),
   waitingLimit: Number(process.env.MAX_REQUESTS_WAITING || 2000),
 });
-// Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
 provideAdmissionFigures(admission.figures);
+// Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
 const BUSY_MESSAGE = 'Service Unavailable: the portal is very busy right now. Wait a few seconds and try again.';
 const dev = process.argv.includes('--dev');
