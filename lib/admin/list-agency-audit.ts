@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ofAgency } from '@/lib/admin/list-agency-users';
 import { requireAdminCapability } from '@/lib/admin/permissions';
 import { csvDocument } from '@/lib/format/csv';
 import type { AgencyActor } from '@/lib/auth/session';
@@ -60,10 +61,10 @@ export async function listAgencyAudit(actor: AgencyActor, query: AuditQuery) {
 export async function namesForAudit(actor: AgencyActor, ids: (string | null)[]) {
   requireAdminCapability(actor, 'audit:read');
   const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
-  const users = await db().user.findMany({
-    where: { agencyId: actor.agencyId, id: { in: wanted } },
-    select: { id: true, displayName: true, loginName: true },
-  });
+  const users = ofAgency(
+    actor.agencyId,
+    await db().user.findMany({ where: { id: { in: wanted } }, select: { id: true, agencyId: true, displayName: true, loginName: true } }),
+  );
   return new Map(users.map((u) => [u.id, `${u.displayName} (${u.loginName})`]));
 }
 

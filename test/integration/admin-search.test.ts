@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { namesForAudit } from '@/lib/admin/list-agency-audit';
 import { listAgencyUsers, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
@@ -65,6 +66,21 @@ describe('console search by any word', () => {
     await bulkUsers(mine.id, 1100, (i) => [`Neighbour Okafor ${i}`, `n.okafor.${i}`]);
     const all = await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'okafor', sort: 'name', page: '5' }));
     expect(all.users.some((user) => user.id === foreign.id || user.id.startsWith(theirs.id))).toBe(false);
+  });
+
+  it('[PROVIDER_ADMIN] never shows another agency’s user through a term row of its own agency that names them, nor their name in the audit', async () => {
+    // Users of a search are read by id and the agency is checked on the rows (SQLite's plan): a term
+    // row left pointing at a user of another agency (written by hand, or by a bug) must not lead there.
+    const mine = await createAgency(db());
+    const theirs = await createAgency(db());
+    const actor = await adminOf(mine);
+    const foreign = await createUser(db(), theirs.id, PASSWORD, { displayName: 'Zeno Quill', loginName: 'zeno.quill' });
+    await db().userSearchTerm.create({ data: { agencyId: mine.id, term: 'zeno quill', userId: foreign.id } });
+    expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'zeno' }))).users).toEqual([]);
+    expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'zeno', sort: 'name' }))).users).toEqual([]);
+    const own = await createUser(db(), mine.id, PASSWORD, { displayName: 'Zeno Own', loginName: 'zeno.own' });
+    expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'zeno' }))).users.map((user) => user.id)).toEqual([own.id]);
+    expect([...(await namesForAudit(actor, [foreign.id, own.id])).keys()]).toEqual([own.id]);
   });
 
   it('[PROVIDER_ADMIN] pages a search the same way whether it matches few users or many: every match once, in name order', async () => {
