@@ -37,7 +37,8 @@ CMD ["npm", "run", "db:migrate"]
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOST=0.0.0.0 \
+# MALLOC_ARENA_MAX and the heap flags below are what `npm start` runs with (README, "Memory of one instance").
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOST=0.0.0.0 MALLOC_ARENA_MAX=2 \
     DATABASE_URL=file:/app/data/portal.db MAIL_DIR=/app/data/mail
 RUN groupadd --system portal && useradd --system --gid portal --home /app portal \
  && mkdir -p /app/data && chown portal:portal /app/data
@@ -50,4 +51,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM goes straight to node (exec form, no shell): server.mjs drains and exits 0.
-CMD ["node", "server.mjs"]
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=8", "server.mjs"]

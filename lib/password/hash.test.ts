@@ -1,6 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
-import { ARGON2_PARAMS, hashPassword, needsRehash, verifyDummy, verifyPassword } from './hash';
+import { availableParallelism } from 'node:os';
+import { argon2Runs, ARGON2_PARAMS, hashPassword, needsRehash, verifyDummy, verifyPassword } from './hash';
 
 describe('hashPassword and verifyPassword', () => {
   it('round-trips with argon2id at the configured parameters', async () => {
@@ -25,6 +26,30 @@ describe('hashPassword and verifyPassword', () => {
     for (const bad of ['', 'not a hash', '$argon2id$v=19$m=19456,t=2,p=1$broken', '$2b$10$abcdefghijklmnopqrstuv']) {
       expect(await verifyPassword(bad, 'anything')).toBe(false);
     }
+  });
+});
+
+describe('argon2id runs', () => {
+  it('runs at most one per core at once, however many are asked for, and every one still answers', async () => {
+    const cores = availableParallelism();
+    const stored = await hashPassword('violet kettle harbour');
+    const asked = 3 * cores + 1;
+    let settled = 0;
+    const all = Array.from({ length: asked }, (_, i) =>
+      (i % 3 === 0 ? hashPassword('violet kettle harbour').then((h) => verifyPassword(h, 'violet kettle harbour')) : verifyPassword(stored, 'violet kettle harbour')).finally(() => (settled += 1)),
+    );
+    let mostRunning = 0;
+    let mostWaiting = 0;
+    while (settled < asked) {
+      const { running, waiting } = argon2Runs();
+      mostRunning = Math.max(mostRunning, running);
+      mostWaiting = Math.max(mostWaiting, waiting);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await Promise.all(all)).toEqual(Array(asked).fill(true));
+    expect(mostRunning).toBe(cores);
+    expect(mostWaiting).toBeGreaterThan(0);
+    expect(argon2Runs()).toEqual({ running: 0, waiting: 0 });
   });
 });
 

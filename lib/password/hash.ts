@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
 
 // OWASP Password Storage Cheat Sheet's first argon2id configuration (PRODUCT.md, "password hashing").
 export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -14,14 +16,26 @@ function normalize(password: string): string {
   return password.normalize('NFKC');
 }
 
+/**
+ * At most one argon2id run per core at once; the rest wait their turn here, holding no memory. More
+ * at once would not finish sooner (each keeps a core busy), but each would hold its 19 MiB while it
+ * shares a core: libuv's pool runs four (README, "Memory of one instance").
+ */
+const argon2Turn = pLimit(availableParallelism());
+
+/** How many argon2id runs are going and how many wait their turn, now. */
+export function argon2Runs(): { running: number; waiting: number } {
+  return { running: argon2Turn.activeCount, waiting: argon2Turn.pendingCount };
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(normalize(password), { ...ARGON2_PARAMS, algorithm: ARGON2ID });
+  return argon2Turn(() => hash(normalize(password), { ...ARGON2_PARAMS, algorithm: ARGON2ID }));
 }
 
 /** False, never an exception, for a wrong password or a hash that is not a valid argon2 string. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await verify(hash, normalize(password));
+    return await argon2Turn(() => verify(hash, normalize(password)));
   } catch {
     return false;
   }

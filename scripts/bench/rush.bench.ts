@@ -7,7 +7,7 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { browserSignIn } from './support/browser-sign-in';
-import { loadLine, requireBuild, rssMb, startFlags, startPortal, untilFromMemory } from './support/serve';
+import { loadLine, requireBuild, rssMb, startCommand, startPortal, untilFromMemory } from './support/serve';
 import { BENCH_DATABASE_LABEL, BENCH_PASSWORD, BENCH_PROVIDER_CODE, benchDatabaseWithStaff } from './support/staff';
 
 const CLIENTS = Number(process.env.BENCH_RUSH_CLIENTS ?? 200);
@@ -68,7 +68,7 @@ async function main() {
     const audited = (await database.auditEvent.count({ where: { action: 'SIGN_IN_SUCCESS' } })) - auditBefore;
     const peak = peakRssMb(pid);
     durations.sort((a, b) => a - b);
-    console.log(`${BENCH_DATABASE_LABEL}, ${CLIENTS} clients for ${SECONDS} s, ${USERS} distinct STAFF users, one instance (node ${startFlags().join(' ')} server.mjs):`);
+    console.log(`${BENCH_DATABASE_LABEL}, ${CLIENTS} clients for ${SECONDS} s, ${USERS} distinct STAFF users, one instance (${startCommand().text}):`);
     console.log(`  ${(ok / seconds).toFixed(1)} sign-ins/s (${ok} in ${seconds.toFixed(1)} s); whole sign-in p50 ${percentile(durations, 50).toFixed(0)} ms, p95 ${percentile(durations, 95).toFixed(0)} ms`);
     console.log(`  5xx answers: ${serverErrors}${serverErrors === 0 ? '' : ' (must be 0)'}; other failures: ${otherFailures}${firstFailure ? ` (first: ${firstFailure})` : ''}`);
     console.log(`  audit records of successful sign-ins: ${audited} for ${ok} sign-ins: ${audited === ok ? 'equal' : 'NOT EQUAL'}`);

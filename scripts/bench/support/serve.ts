@@ -49,10 +49,15 @@ export function request(
 
 export type Served = { port: number; process: ChildProcess; stop: () => Promise<void> };
 
-/** The Node.js flags `npm start` gives server.mjs (package.json): the benches measure what production runs. */
-export function startFlags(): string[] {
+/**
+ * How `npm start` starts server.mjs (package.json): the environment it sets (`NAME=value` before
+ * `node`) and the Node.js flags. The benches measure what production runs, and print it.
+ */
+export function startCommand(): { env: Record<string, string>; flags: string[]; text: string } {
   const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  return /\bnode\s+(.*?)\s*server\.mjs/.exec(start)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+  const [, assignments = '', flags = ''] = /^((?:\w+=\S*\s+)*)node\s+(.*?)\s*server\.mjs/.exec(start) ?? [];
+  const env = Object.fromEntries(assignments.split(/\s+/).filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
+  return { env, flags: flags.split(/\s+/).filter(Boolean), text: start };
 }
 
 /** Waits until each path is answered from memory, as after a moment in service. */
@@ -78,10 +83,11 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
       MAIL_TRANSPORT: 'file',
       MAIL_DIR: path.join(os.tmpdir(), 'portal-bench-mail'),
       NEXTAUTH_SECRET: BENCH_SECRET,
+      ...startCommand().env,
       ...env,
     },
     ['ignore', 'ignore', 'inherit'],
-    [...startFlags(), ...profileFlags(), ...execArgv],
+    [...startCommand().flags, ...profileFlags(), ...execArgv],
   );
   const served = { port, process: child, stop: () => stopChild(child) };
   await waitFor(port, child, readyPath);
