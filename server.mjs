@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import next from 'next';
-import { createAdmission } from './lib/runtime/admission.mjs';
+import { ADMISSION_DEFAULTS, createAdmission } from './lib/runtime/admission.mjs';
 import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
@@ -24,8 +24,8 @@ const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
 // Validated with the rest of the environment in lib/config.ts (a bad value stops the server).
 const admission = createAdmission({
-  limit: Number(process.env.MAX_REQUESTS_IN_FLIGHT || 16),
-  waitingLimit: Number(process.env.MAX_REQUESTS_WAITING || 2000),
+  limit: Number(process.env.MAX_REQUESTS_IN_FLIGHT || ADMISSION_DEFAULTS.limit),
+  waitingLimit: Number(process.env.MAX_REQUESTS_WAITING || ADMISSION_DEFAULTS.waitingLimit),
 });
 provideAdmissionFigures(admission.figures);
 // Never wait behind clients: an orchestrator must see a busy instance as alive and ready.

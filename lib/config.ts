@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ADMISSION_DEFAULTS } from '@/lib/runtime/admission.mjs';
 
 // The one place that reads process.env. Parsed once; every bad key is named at start-up.
 const envSchema = z.object({
@@ -31,8 +32,8 @@ const envSchema = z.object({
   // 0: the TCP peer is the client and any X-Forwarded-For it sends is ignored.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   // Requests Next.js works on at once, and how many more may wait for a place (lib/runtime/admission.mjs).
-  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
-  MAX_REQUESTS_WAITING: z.coerce.number().int().min(0).max(100_000).default(2000),
+  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(ADMISSION_DEFAULTS.limit),
+  MAX_REQUESTS_WAITING: z.coerce.number().int().min(0).max(100_000).default(ADMISSION_DEFAULTS.waitingLimit),
   // Where each instance writes the status page and its feed as static files on every change
   // (server.mjs, lib/runtime/pages-in-memory.mjs), for a static host on another origin.
   STATUS_EXPORT_DIR: z.string().min(1).optional(),

@@ -9,6 +9,9 @@
 
 import { AsyncResource } from 'node:async_hooks';
 
+/** MAX_REQUESTS_IN_FLIGHT and MAX_REQUESTS_WAITING when unset (validated in lib/config.ts). */
+export const ADMISSION_DEFAULTS = Object.freeze({ limit: 16, waitingLimit: 2000 });
+
 /**
  * @param {{ limit: number; waitingLimit: number }} options
  */
