@@ -5,6 +5,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/net/free-port';
 import { applyMigrations } from '@/scripts/db/migrate';
+import { formWithField, multipartBody } from '../support/html-form';
 import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
@@ -40,16 +41,9 @@ afterAll(async () => {
  * so this request holds its place in the app until `finish` sends the rest.
  */
 async function slowSignInPost(port: number) {
-  const html = (await get('/login')).body;
-  const form = /<form\b[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
-  const hidden = [...form.matchAll(/<input\b[^>]*\btype="hidden"[^>]*>/g)].map(([tag]): [string, string] => [
-    /\bname="([^"]*)"/.exec(tag)?.[1] ?? '',
-    (/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
-  ]);
+  const { hidden } = formWithField((await get('/login')).body, 'loginName');
   expect(hidden.some(([name]) => name.startsWith('$ACTION'))).toBe(true);
-  const boundary = 'portaladmissiontest';
-  const fields: [string, string][] = [...hidden, ['providerCode', 'NOBODY'], ['loginName', 'someone'], ['password', 'not the password']];
-  const body = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+  const { body, type } = multipartBody([...hidden, ['providerCode', 'NOBODY'], ['loginName', 'someone'], ['password', 'not the password']]);
   const socket = net.connect(port, '127.0.0.1');
   let answer = '';
   socket.on('data', (chunk) => (answer += chunk.toString()));
@@ -57,7 +51,7 @@ async function slowSignInPost(port: number) {
   const held = Buffer.byteLength(body) - 10;
   socket.write(
     `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${APP_URL}\r\nAccept: text/html\r\n` +
-      `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+      `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
   );
   socket.write(Buffer.from(body).subarray(0, held));
   return { finish: () => socket.write(Buffer.from(body).subarray(held)), answered };

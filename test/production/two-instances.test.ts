@@ -10,6 +10,7 @@ import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-rob
 import { createDb } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
+import { formWithField } from '../support/html-form';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
 
@@ -49,15 +50,7 @@ describe('[OPERATOR] two instances on one PostgreSQL', () => {
 
 /** The hidden fields of the sign-in form of the page at `url` (the server action's reference), as a browser without JavaScript posts them. */
 async function signInFormFields(url: string): Promise<[string, string][]> {
-  const html = await (await fetch(url)).text();
-  const form = [...html.matchAll(/<form\b[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => /name="loginName"/.test(f));
-  if (!form) throw new Error('no sign-in form on the page');
-  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  return [...form.matchAll(/<input\b[^>]*>/g)]
-    .map((m) => m[0])
-    .filter((input) => /type="hidden"/.test(input))
-    .map((input) => [unescape(/name="([^"]*)"/.exec(input)?.[1] ?? ''), unescape(/value="([^"]*)"/.exec(input)?.[1] ?? '')] as [string, string])
-    .filter(([name]) => name !== '');
+  return formWithField(await (await fetch(url)).text(), 'loginName').hidden;
 }
 
 describe('[OPERATOR] two instances behind a round-robin balancer', () => {

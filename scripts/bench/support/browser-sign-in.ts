@@ -3,30 +3,12 @@
 // origin, and follow the redirect to the landing page with the session cookie.
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { formWithField, multipartBody } from '@/test/support/html-form';
 import { request } from './serve';
 
 export type SignInOutcome = { ok: boolean; status: number; ms: number; detail?: string; session?: { cookies: string; landing: string } };
 
 const decode = (body: Buffer, encoding: string | string[] | undefined) => (encoding === 'gzip' ? gunzipSync(body) : body).toString('utf8');
-
-function formOf(html: string): { action: string; hidden: [string, string][] } {
-  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/.exec(html);
-  if (!form) throw new Error('no form on /login');
-  const action = /\baction="([^"]*)"/.exec(form[1] ?? '')?.[1] ?? '';
-  const hidden: [string, string][] = [];
-  for (const [tag] of (form[2] ?? '').matchAll(/<input\b[^>]*>/g)) {
-    if (!/\btype="hidden"/.test(tag)) continue;
-    const name = /\bname="([^"]*)"/.exec(tag)?.[1];
-    if (name) hidden.push([name, (/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"')]);
-  }
-  return { action, hidden };
-}
-
-function multipart(fields: [string, string][]): { body: string; type: string } {
-  const boundary = `----portalbench${Math.random().toString(36).slice(2)}`;
-  const body = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
-  return { body, type: `multipart/form-data; boundary=${boundary}` };
-}
 
 /**
  * `followRedirect: false` stops at the POST's 303 with the session cookie (what a sign-in costs, as
@@ -42,8 +24,8 @@ export async function browserSignIn(
   const origin = `http://127.0.0.1:${port}`;
   const page = await request(agent, port, '/login', { headers: { accept: 'text/html' } });
   if (page.status !== 200) return { ok: false, status: page.status, ms: performance.now() - started, detail: 'GET /login' };
-  const form = formOf(decode(page.body, page.headers['content-encoding']));
-  const { body, type } = multipart([...form.hidden, ['providerCode', creds.providerCode], ['loginName', creds.loginName], ['password', creds.password]]);
+  const form = formWithField(decode(page.body, page.headers['content-encoding']), 'loginName');
+  const { body, type } = multipartBody([...form.hidden, ['providerCode', creds.providerCode], ['loginName', creds.loginName], ['password', creds.password]]);
   const posted = await request(agent, port, form.action || '/login', {
     method: 'POST',
     body,
