@@ -15,4 +15,5 @@ export declare function countRateLimitRefusal(limit: string): void;
 export declare function observeRequestDuration(method: string, route: string, status: number, seconds: number): void;
 export declare function provideDatabaseFigures(reader: () => Promise<DatabaseFigures>): void;
 export declare function provideAdmissionFigures(figures: () => { inFlight: number; waiting: number }): void;
+export declare function providePasswordHashFigures(figures: () => { running: number; waiting: number }): void;
 export declare function metricsText(): Promise<{ contentType: string; text: string }>;

@@ -98,7 +98,21 @@ function createMetrics() {
       },
     });
   }
-  return { registry, signIns, locks, rateLimitRefusals, requestDuration, database, admission };
+  const passwordHashes = { figures: null };
+  for (const [key, name, help] of [
+    ['running', 'portal_password_hashes_running', 'argon2id hashes and verifies running (at most one per core).'],
+    ['waiting', 'portal_password_hashes_waiting', 'argon2id hashes and verifies waiting for a core (sign-ins are CPU-bound while this stays up).'],
+  ]) {
+    new client.Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        if (passwordHashes.figures) this.set(passwordHashes.figures()[key]);
+      },
+    });
+  }
+  return { registry, signIns, locks, rateLimitRefusals, requestDuration, database, admission, passwordHashes };
 }
 
 const metrics = (globalThis[HOLDER] ??= createMetrics());
@@ -130,6 +144,11 @@ export function provideDatabaseFigures(reader) {
 /** Where the admission gauges read from: set once by server.mjs. */
 export function provideAdmissionFigures(figures) {
   metrics.admission.figures = figures;
+}
+
+/** Where the password-hash gauges read from: set by lib/password/hash.ts when it loads. */
+export function providePasswordHashFigures(figures) {
+  metrics.passwordHashes.figures = figures;
 }
 
 /** The exposition text of every metric, and its content type. */

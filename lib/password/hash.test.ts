@@ -1,6 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
+import { metricsText } from '@/lib/observability/metrics.mjs';
 import { argon2Runs, ARGON2_PARAMS, hashPassword, needsRehash, verifyDummy, verifyPassword } from './hash';
 
 describe('hashPassword and verifyPassword', () => {
@@ -40,6 +41,10 @@ describe('argon2id runs', () => {
     );
     let mostRunning = 0;
     let mostWaiting = 0;
+    // The metrics port shows the same figures.
+    const scraped = (await metricsText()).text;
+    expect(Number(/^portal_password_hashes_running (\d+)$/m.exec(scraped)?.[1])).toBe(cores);
+    expect(Number(/^portal_password_hashes_waiting (\d+)$/m.exec(scraped)?.[1])).toBeGreaterThan(0);
     while (settled < asked) {
       const { running, waiting } = argon2Runs();
       mostRunning = Math.max(mostRunning, running);

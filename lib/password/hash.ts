@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 import pLimit from 'p-limit';
+import { providePasswordHashFigures } from '@/lib/observability/metrics.mjs';
 
 // OWASP Password Storage Cheat Sheet's first argon2id configuration (PRODUCT.md, "password hashing").
 export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -23,10 +24,11 @@ function normalize(password: string): string {
  */
 const argon2Turn = pLimit(availableParallelism());
 
-/** How many argon2id runs are going and how many wait their turn, now. */
+/** How many argon2id runs are going and how many wait their turn, now (also the metrics' gauges). */
 export function argon2Runs(): { running: number; waiting: number } {
   return { running: argon2Turn.activeCount, waiting: argon2Turn.pendingCount };
 }
+providePasswordHashFigures(argon2Runs);
 
 export function hashPassword(password: string): Promise<string> {
   return argon2Turn(() => hash(normalize(password), { ...ARGON2_PARAMS, algorithm: ARGON2ID }));
