@@ -84,34 +84,29 @@ function createMetrics() {
       },
     });
   }
-  const admission = { figures: null };
-  for (const [key, name, help] of [
+  // Gauges read on scrape from a figures function that the part owning them provides later.
+  function providedGauges(gauges) {
+    const source = { figures: null };
+    for (const [key, name, help] of gauges) {
+      new client.Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          if (source.figures) this.set(source.figures()[key]);
+        },
+      });
+    }
+    return source;
+  }
+  const admission = providedGauges([
     ['inFlight', 'portal_requests_in_flight', 'Requests the app is working on (at most MAX_REQUESTS_IN_FLIGHT).'],
     ['waiting', 'portal_requests_waiting', 'Requests waiting for a place in the app (beyond MAX_REQUESTS_WAITING they are refused with 503).'],
-  ]) {
-    new client.Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        if (admission.figures) this.set(admission.figures()[key]);
-      },
-    });
-  }
-  const passwordHashes = { figures: null };
-  for (const [key, name, help] of [
+  ]);
+  const passwordHashes = providedGauges([
     ['running', 'portal_password_hashes_running', 'argon2id hashes and verifies running (at most one per core).'],
     ['waiting', 'portal_password_hashes_waiting', 'argon2id hashes and verifies waiting for a core (sign-ins are CPU-bound while this stays up).'],
-  ]) {
-    new client.Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        if (passwordHashes.figures) this.set(passwordHashes.figures()[key]);
-      },
-    });
-  }
+  ]);
   return { registry, signIns, locks, rateLimitRefusals, requestDuration, database, admission, passwordHashes };
 }
 
