@@ -75,6 +75,7 @@ const profileFlags = () => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-p
 /** server.mjs in production mode on a free loopback port, answering once `readyPath` is 200. */
 export async function startPortal(env: Record<string, string>, readyPath = '/api/health', execArgv: string[] = []): Promise<Served> {
   const port = await freePort();
+  const start = startCommand();
   const child = serveBuild(
     port,
     {
@@ -83,11 +84,11 @@ export async function startPortal(env: Record<string, string>, readyPath = '/api
       MAIL_TRANSPORT: 'file',
       MAIL_DIR: path.join(os.tmpdir(), 'portal-bench-mail'),
       NEXTAUTH_SECRET: BENCH_SECRET,
-      ...startCommand().env,
+      ...start.env,
       ...env,
     },
     ['ignore', 'ignore', 'inherit'],
-    [...startCommand().flags, ...profileFlags(), ...execArgv],
+    [...start.flags, ...profileFlags(), ...execArgv],
   );
   const served = { port, process: child, stop: () => stopChild(child) };
   await waitFor(port, child, readyPath);
