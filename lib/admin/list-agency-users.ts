@@ -124,10 +124,13 @@ export function ofAgency<T extends { agencyId: string }>(agencyId: string, users
 function sortedPage(where: UserWhere, query: UserListQuery, skip: number): Promise<ListRow[]> {
   return db().user.findMany({
     where,
-    // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory.
-    // (Where the never-signed-in land differs by database: last on SQLite, first on
-    // PostgreSQL; forcing one place would cost the index on the other.)
-    orderBy: query.sort === 'name' ? [{ nameKey: 'asc' }, { id: 'asc' }] : [{ lastSignInAt: 'desc' }, { id: 'desc' }],
+    // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory. Never
+    // signed in comes last, as in byLastSignIn: SQLite's DESC does that, PostgreSQL's index keeps
+    // NULL first and is read backwards (its migration user_never_signed_in_last).
+    orderBy:
+      query.sort === 'name'
+        ? [{ nameKey: 'asc' }, { id: 'asc' }]
+        : [{ lastSignInAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
     skip,
     take: USERS_PAGE_SIZE + 1,
     select: LIST_SELECT,

@@ -131,4 +131,12 @@ describe('PostgreSQL', () => {
   it('finds no schema change to migrate', async () => {
     await expectNoMigrationNeeded('postgresql', server.url);
   });
+
+  it('keeps the hand-written NULL placement of the console\'s sign-in index, which the schema cannot say', async () => {
+    // Read backwards, it lists by latest sign-in with never-signed-in users last (list-agency-users.ts).
+    const { rows } = await client.query<{ def: string }>(
+      `SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'User_agencyId_lastSignInAt_id_idx'`,
+    );
+    expect(rows.map((row) => row.def)).toEqual([expect.stringContaining('("agencyId", "lastSignInAt" NULLS FIRST, id)')]);
+  });
 });

@@ -17,10 +17,24 @@ async function adminOf(agency: { id: string; code: string }): Promise<AgencyActo
 }
 
 /** Many users at once, without hashing a password each, with their terms written as the app writes them. */
-async function bulkUsers(agencyId: string, count: number, name: (i: number) => [displayName: string, loginName: string]) {
+async function bulkUsers(
+  agencyId: string,
+  count: number,
+  name: (i: number) => [displayName: string, loginName: string],
+  lastSignInAt: (i: number) => Date | null = () => null,
+) {
   const rows = Array.from({ length: count }, (_, i) => {
     const [displayName, loginName] = name(i);
-    return { id: `${agencyId}-${loginName}`, agencyId, displayName, nameKey: displayName.toLowerCase(), loginName, loginKey: loginName, passwordHash: 'not used to sign in' };
+    return {
+      id: `${agencyId}-${loginName}`,
+      agencyId,
+      displayName,
+      nameKey: displayName.toLowerCase(),
+      loginName,
+      loginKey: loginName,
+      passwordHash: 'not used to sign in',
+      lastSignInAt: lastSignInAt(i),
+    };
   });
   await db().user.createMany({ data: rows });
   await db().userSearchTerm.createMany({ data: rows.flatMap(searchTermRows) });
@@ -106,6 +120,34 @@ describe('console search by any word', () => {
     expect(last.users).toHaveLength(1100 - 43 * USERS_PAGE_SIZE);
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'tanaka', page: '45' }))).users).toEqual([]);
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'rossi', page: '3' }))).users).toHaveLength(60 - 2 * USERS_PAGE_SIZE);
+  });
+
+  it('[PROVIDER_ADMIN] lists by latest sign-in alike on every path, never signed in last: the whole list, a search of many, of few, a filter', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    const now = Date.now();
+    // Every fourth never signed in; some share a time, so the id must break the tie alike everywhere.
+    const signedIn = (i: number) => (i % 4 === 0 ? null : new Date(now - (i % 300) * 60_000));
+    const many = await bulkUsers(agency.id, 1100, (i) => [`Ben Tanaka ${i}`, `ben.tanaka${i}`], signedIn);
+    const few = await bulkUsers(agency.id, 40, (i) => [`Ann Rossi ${i}`, `ann.rossi${i}`], signedIn);
+    await db().user.updateMany({ where: { id: { in: few.slice(0, 30).map((user) => user.id) } }, data: { mustChangePassword: true } });
+    const admin = await db().user.findFirstOrThrow({ where: { agencyId: agency.id, loginName: 'pat.admin' } });
+    const expected = (users: { id: string; lastSignInAt: Date | null }[]) =>
+      [...users]
+        .sort((a, b) => (b.lastSignInAt?.getTime() ?? -Infinity) - (a.lastSignInAt?.getTime() ?? -Infinity) || (a.id < b.id ? 1 : -1))
+        .map((user) => user.id);
+    const pageThrough = async (query: Record<string, string>) => {
+      const seen: string[] = [];
+      for (let page = 1; ; page++) {
+        const result = await listAgencyUsers(actor, userListQuerySchema.parse({ ...query, page: String(page) }));
+        seen.push(...result.users.map((user) => user.id));
+        if (!result.hasNextPage) return seen;
+      }
+    };
+    expect(await pageThrough({})).toEqual(expected([admin, ...many, ...few]));
+    expect(await pageThrough({ q: 'tanaka' })).toEqual(expected(many));
+    expect(await pageThrough({ q: 'rossi' })).toEqual(expected(few));
+    expect(await pageThrough({ filter: 'must-change' })).toEqual(expected(few.slice(0, 30)));
   });
 
   it('[PROVIDER_ADMIN] finds users made before the search terms existed once the migrate step backfills them, and a second run changes nothing', async () => {
