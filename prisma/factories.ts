@@ -71,7 +71,7 @@ export async function createUser(
       loginName,
       loginKey,
       // Nested, so the user and its search terms are one write.
-      searchTerms: { create: searchTermsOf(nameKey, loginKey).map((term) => ({ agencyId, term })) },
+      searchTerms: { create: searchTermsOf(nameKey, loginKey).map((term) => ({ agencyId, term, nameKey })) },
       passwordHash,
       ...(temporary
         ? {

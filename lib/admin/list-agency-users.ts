@@ -38,7 +38,7 @@ const LIST_SELECT = {
   lastSignInAt: true,
 } as const;
 
-const KEY_SELECT = { id: true, agencyId: true, nameKey: true, lastSignInAt: true } as const;
+const KEY_SELECT = { id: true, agencyId: true, lastSignInAt: true } as const;
 
 type UserWhere = Prisma.UserWhereInput;
 type ListRow = Prisma.UserGetPayload<{ select: typeof LIST_SELECT }>;
@@ -60,12 +60,13 @@ function filterParts(filter: Exclude<UserListQuery['filter'], 'all'>, now: Date)
   }
 }
 
-type SortKeys = { id: string; lastSignInAt: Date | null; nameKey: string };
+type SignInKeys = { id: string; lastSignInAt: Date | null };
+type NameKeys = { id: string; nameKey: string };
 
-// The order of the filtered lists, kept here: latest sign-in first (never signed in last), or by name.
-const byLastSignIn = (a: SortKeys, b: SortKeys) =>
+// The order of lists sorted here: latest sign-in first (never signed in last), or by name.
+const byLastSignIn = (a: SignInKeys, b: SignInKeys) =>
   (b.lastSignInAt?.getTime() ?? -Infinity) - (a.lastSignInAt?.getTime() ?? -Infinity) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-const byName = (a: SortKeys, b: SortKeys) =>
+const byName = (a: NameKeys, b: NameKeys) =>
   a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /**
@@ -85,28 +86,54 @@ async function filteredPage(agencyId: string, parts: UserWhere[], key: string, q
 }
 
 // Up to this many term hits (a user has a few terms), a search's users are read by id and sorted
-// here; beyond it they are common enough that walking the sort index finds a page of them soon.
+// here; beyond it they are common enough that walking the sign-in index finds a page of them soon.
 const FEW_MATCHES = 1000;
 
+// Sorted by name, up to this many term hits are paged by the database off the term rows alone
+// (each carries its user's nameKey). Walking the name index instead passes every user who sorts
+// before the first match: all names before "jo…" for "jo", every other "ana …" before "ana smith".
+export const NAME_SORTED_MATCHES = 20_000;
+
 /**
- * A search by any word: a prefix range on the agency's search terms (user-search-terms.ts). A rare
- * word ("okafor") matches a few users, read by id; a common one ("a") matches a large share, so the
- * sort index is walked and each user checked against its own terms, which stops after one page.
+ * A search by any word: a prefix range on the agency's search terms (user-search-terms.ts).
+ * - By name: the database pages the matching term rows by their nameKey, unless there are so many
+ *   that walking the name index finds a page sooner.
+ * - By last sign-in: a rare word's ("okafor") few users are read by id and sorted here; a common
+ *   word's ("a") are found by walking the sign-in index.
+ * A walk checks each user against its own terms and stops after one page.
  */
 async function searchedPage(agencyId: string, key: string, query: UserListQuery, skip: number): Promise<ListRow[]> {
   const range = startsWith(key);
-  const hits = await db().userSearchTerm.findMany({ where: { agencyId, term: range }, select: { userId: true }, take: FEW_MATCHES + 1 });
-  if (hits.length > FEW_MATCHES) {
-    // No agencyId in the inner condition, on purpose: Prisma writes a correlated EXISTS, and with
-    // only the user id to go on the database probes each walked user's few terms by the userId
-    // index, instead of rescanning the agency's whole range of terms for every user it walks.
-    return sortedPage({ agencyId, searchTerms: { some: { term: range } } }, query, skip);
+  const terms = { agencyId, term: range };
+  if (query.sort === 'name') {
+    if ((await db().userSearchTerm.count({ where: terms, take: NAME_SORTED_MATCHES + 1 })) <= NAME_SORTED_MATCHES) {
+      const page = await db().userSearchTerm.groupBy({
+        by: ['nameKey', 'userId'],
+        where: terms,
+        orderBy: [{ nameKey: 'asc' }, { userId: 'asc' }],
+        skip,
+        take: USERS_PAGE_SIZE + 1,
+      });
+      return usersInOrder(agencyId, page.map((row) => row.userId));
+    }
+  } else {
+    const hits = await db().userSearchTerm.findMany({ where: terms, select: { userId: true }, take: FEW_MATCHES + 1 });
+    if (hits.length <= FEW_MATCHES) {
+      const ids = [...new Set(hits.map((hit) => hit.userId))];
+      // Sort on the keys alone; the page's few rows are read in full after.
+      const keys = ofAgency(agencyId, await db().user.findMany({ where: { id: { in: ids } }, select: KEY_SELECT }));
+      keys.sort(byLastSignIn);
+      return usersInOrder(agencyId, keys.slice(skip, skip + USERS_PAGE_SIZE + 1).map((user) => user.id));
+    }
   }
-  const ids = [...new Set(hits.map((hit) => hit.userId))];
-  // Sort on the keys alone; the page's few rows are read in full after.
-  const keys = ofAgency(agencyId, await db().user.findMany({ where: { id: { in: ids } }, select: KEY_SELECT }));
-  keys.sort(query.sort === 'name' ? byName : byLastSignIn);
-  const pageIds = keys.slice(skip, skip + USERS_PAGE_SIZE + 1).map((user) => user.id);
+  // No agencyId in the inner condition, on purpose: Prisma writes a correlated EXISTS, and with
+  // only the user id to go on the database probes each walked user's few terms by the userId
+  // index, instead of rescanning the agency's whole range of terms for every user it walks.
+  return sortedPage({ agencyId, searchTerms: { some: { term: range } } }, query, skip);
+}
+
+/** The rows of one page of users, read by id, in the page's order. */
+async function usersInOrder(agencyId: string, pageIds: string[]): Promise<ListRow[]> {
   const users = ofAgency(agencyId, await db().user.findMany({ where: { id: { in: pageIds } }, select: LIST_SELECT }));
   const byId = new Map(users.map((user) => [user.id, user]));
   return pageIds.flatMap((id) => byId.get(id) ?? []);

@@ -24,9 +24,11 @@ export function matchesSearch(key: string, user: { nameKey: string; loginKey: st
 }
 
 export function searchTermRows(user: { id: string; agencyId: string; displayName: string; loginName: string }) {
-  return searchTermsOf(normalizeKey(user.displayName), normalizeKey(user.loginName)).map((term) => ({
+  const nameKey = normalizeKey(user.displayName);
+  return searchTermsOf(nameKey, normalizeKey(user.loginName)).map((term) => ({
     agencyId: user.agencyId,
     term,
+    nameKey,
     userId: user.id,
   }));
 }

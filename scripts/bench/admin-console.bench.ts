@@ -127,6 +127,7 @@ async function bench(label: string, url: string) {
     await time('largest agency: search name prefix', (i) => listAgencyUsers(big, q({ q: `${FIRST[i % FIRST.length]} ${LAST[(i * 5) % LAST.length]!.slice(0, 3)}` })));
     await time('largest agency: search a surname (many)', (i) => listAgencyUsers(big, q({ q: LAST[i % LAST.length]! })));
     await time('largest agency: search a surname, by name', (i) => listAgencyUsers(big, q({ q: LAST[i % LAST.length]!, sort: 'name' })));
+    await time('largest agency: search a first name, by name', (i) => listAgencyUsers(big, q({ q: FIRST[i % FIRST.length]!, sort: 'name' })));
     await time('largest agency: search a rare word', (i) => listAgencyUsers(big, q({ q: `${LAST[i % LAST.length]}${i * 97}` })));
     await time('largest agency: search one letter', (i) => listAgencyUsers(big, q({ q: 'abcdefghijklmnopqrstuvwxyz'[i % 26]! })));
     await time('largest agency: filter locked', () => listAgencyUsers(big, q({ filter: 'locked' })));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,6 +17,28 @@ function migrationNames(kind: DatabaseKind): string[] {
     .map((entry) => entry.name)
     .sort();
 }
+
+const NAME_KEY_MIGRATION = '20261201130327_user_search_term_name_key';
+
+/** The SQL of each migration of a kind before `name`, then of `name` itself. */
+function migrationSqlUpTo(kind: DatabaseKind, name: string) {
+  const sql = (folder: string) => readFileSync(path.join(migrationsDir(kind), folder, 'migration.sql'), 'utf8');
+  return { before: migrationNames(kind).filter((folder) => folder < name).map(sql), itself: sql(name) };
+}
+
+// A user with search terms, as the database held them before the terms carried the nameKey.
+const USER_WITH_TERMS_BEFORE_NAME_KEYS = `
+  INSERT INTO "Agency" ("id", "code", "codeKey", "name", "phoneOnRecord") VALUES ('ag', 'AG', 'ag', 'Agency', '+1 555 0100');
+  INSERT INTO "User" ("id", "agencyId", "loginName", "loginKey", "displayName", "nameKey", "passwordHash", "updatedAt")
+    VALUES ('u1', 'ag', 'jsmith', 'jsmith', 'Jordan Smith', 'jordan smith', 'x', CURRENT_TIMESTAMP);
+  INSERT INTO "UserSearchTerm" ("agencyId", "term", "userId") VALUES ('ag', 'jordan smith', 'u1'), ('ag', 'smith', 'u1'), ('ag', 'jsmith', 'u1');
+`;
+const TERMS_WITH_NAME_KEYS = [
+  { term: 'jordan smith', nameKey: 'jordan smith', userId: 'u1' },
+  { term: 'jsmith', nameKey: 'jordan smith', userId: 'u1' },
+  { term: 'smith', nameKey: 'jordan smith', userId: 'u1' },
+];
+const TERMS_QUERY = 'SELECT "term", "nameKey", "userId" FROM "UserSearchTerm" ORDER BY "term"';
 
 /** createMigrationFor must find nothing to do; if it wrote a folder, remove it (no side effect) and fail. */
 async function expectNoMigrationNeeded(kind: DatabaseKind, postgresUrl?: string) {
@@ -90,6 +112,19 @@ describe('SQLite', () => {
   it('finds no schema change to migrate', async () => {
     await expectNoMigrationNeeded('sqlite');
   });
+
+  it('gives existing search terms their user\'s nameKey when the terms start carrying it', () => {
+    const { before, itself } = migrationSqlUpTo('sqlite', NAME_KEY_MIGRATION);
+    const db = new Database(path.join(dir, 'name-keys.db'));
+    try {
+      for (const sql of before) db.exec(sql);
+      db.exec(USER_WITH_TERMS_BEFORE_NAME_KEYS);
+      db.exec(itself);
+      expect(db.prepare(TERMS_QUERY).all()).toEqual(TERMS_WITH_NAME_KEYS);
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describe('PostgreSQL', () => {
@@ -130,6 +165,23 @@ describe('PostgreSQL', () => {
 
   it('finds no schema change to migrate', async () => {
     await expectNoMigrationNeeded('postgresql', server.url);
+  });
+
+  it('gives existing search terms their user\'s nameKey when the terms start carrying it', async () => {
+    const { before, itself } = migrationSqlUpTo('postgresql', NAME_KEY_MIGRATION);
+    await client.query('CREATE DATABASE "name_keys"');
+    const url = new URL(server.url);
+    url.pathname = '/name_keys';
+    const older = new pg.Client({ connectionString: url.toString() });
+    await older.connect();
+    try {
+      for (const sql of before) await older.query(sql);
+      await older.query(USER_WITH_TERMS_BEFORE_NAME_KEYS);
+      await older.query(itself);
+      expect((await older.query(TERMS_QUERY)).rows).toEqual(TERMS_WITH_NAME_KEYS);
+    } finally {
+      await older.end();
+    }
   });
 
   it('keeps the hand-written NULL placement of the console\'s sign-in index, which the schema cannot say', async () => {

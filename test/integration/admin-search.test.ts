@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { namesForAudit } from '@/lib/admin/list-agency-audit';
-import { listAgencyUsers, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
+import { listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -89,7 +89,7 @@ describe('console search by any word', () => {
     const theirs = await createAgency(db());
     const actor = await adminOf(mine);
     const foreign = await createUser(db(), theirs.id, PASSWORD, { displayName: 'Zeno Quill', loginName: 'zeno.quill' });
-    await db().userSearchTerm.create({ data: { agencyId: mine.id, term: 'zeno quill', userId: foreign.id } });
+    await db().userSearchTerm.create({ data: { agencyId: mine.id, term: 'zeno quill', nameKey: 'zeno quill', userId: foreign.id } });
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'zeno' }))).users).toEqual([]);
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'zeno', sort: 'name' }))).users).toEqual([]);
     const own = await createUser(db(), mine.id, PASSWORD, { displayName: 'Zeno Own', loginName: 'zeno.own' });
@@ -120,6 +120,28 @@ describe('console search by any word', () => {
     expect(last.users).toHaveLength(1100 - 43 * USERS_PAGE_SIZE);
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'tanaka', page: '45' }))).users).toEqual([]);
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'rossi', page: '3' }))).users).toHaveLength(60 - 2 * USERS_PAGE_SIZE);
+  });
+
+  it('[PROVIDER_ADMIN] pages a search sorted by name in the same order when its matches are too many to sort', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    const names = (users: { displayName: string }[]) => users.map((user) => user.displayName);
+    // Past NAME_SORTED_MATCHES terms the name index is walked: the matches come after other names
+    // ("Ann …"), as a surname's do in a real agency. Each user here has ten terms that match
+    // "haddad" (nine in the name, one in the login), so a few users are enough.
+    const others = await bulkUsers(agency.id, 40, (i) => [`Ann ${String(i).padStart(2, '0')} Novak`, `ann.novak${i}`]);
+    const most = await bulkUsers(agency.id, NAME_SORTED_MATCHES / 10 + 1, (i) => [`Cy ${String(i).padStart(5, '0')}${' Haddad'.repeat(9)}`, `cy.haddad${i}`]);
+    try {
+      const page = async (q: string, number: number) =>
+        names((await listAgencyUsers(actor, userListQuerySchema.parse({ q, sort: 'name', page: String(number) }))).users);
+      const lastPage = Math.ceil(most.length / USERS_PAGE_SIZE);
+      expect([...(await page('haddad', 1)), ...(await page('haddad', 2))]).toEqual(names(most.slice(0, 2 * USERS_PAGE_SIZE)));
+      expect(await page('haddad', lastPage)).toEqual(names(most.slice((lastPage - 1) * USERS_PAGE_SIZE)));
+      expect([...(await page('ann', 1)), ...(await page('ann', 2))]).toEqual(names(others));
+    } finally {
+      // The other tests share this database; some (the backfill) read all of it.
+      await db().user.deleteMany({ where: { agencyId: agency.id } });
+    }
   });
 
   it('[PROVIDER_ADMIN] lists by latest sign-in alike on every path, never signed in last: the whole list, a search of many, of few, a filter', async () => {
