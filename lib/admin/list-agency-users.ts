@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireAdminCapability } from '@/lib/admin/permissions';
 import { isLocked, lockedConditions } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { db, kindOf, type Db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { normalizeKey } from '@/lib/validation/identifiers';
 import { matchesSearch } from './user-search-terms';
@@ -148,16 +148,23 @@ export function ofAgency<T extends { agencyId: string }>(agencyId: string, users
   return users.filter((user) => user.agencyId === agencyId);
 }
 
+/**
+ * Latest sign-in first, never signed in last (as byLastSignIn). SQLite's DESC puts NULL last as it
+ * is, and Prisma writes an explicit NULLS LAST there as a CASE that no index follows; PostgreSQL's
+ * DESC puts NULL first, so it is said, and the index is built for it (user_never_signed_in_last).
+ */
+function latestSignInFirst(database: Db) {
+  return kindOf(database) === 'postgresql' ? ({ sort: 'desc', nulls: 'last' } as const) : ('desc' as const);
+}
+
 function sortedPage(where: UserWhere, query: UserListQuery, skip: number): Promise<ListRow[]> {
   return db().user.findMany({
     where,
-    // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory. Never
-    // signed in comes last, as in byLastSignIn: SQLite's DESC does that, PostgreSQL's index keeps
-    // NULL first and is read backwards (its migration user_never_signed_in_last).
+    // Both orders follow an index exactly, so a 100,000-user agency never sorts in memory.
     orderBy:
       query.sort === 'name'
         ? [{ nameKey: 'asc' }, { id: 'asc' }]
-        : [{ lastSignInAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
+        : [{ lastSignInAt: latestSignInFirst(db()) }, { id: 'desc' }],
     skip,
     take: USERS_PAGE_SIZE + 1,
     select: LIST_SELECT,

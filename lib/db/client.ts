@@ -30,17 +30,37 @@ function clientThatConnectsWithin(waitMs: number): typeof pg.Client {
   };
 }
 
-export function createDb(databaseUrl: string, { waitMs = DATABASE_WAIT_MS }: { waitMs?: number } = {}): Db {
+const postgresClients = new WeakSet<Db>();
+
+/** Which database a client talks to, for the few queries that must be written per database. */
+export function kindOf(database: Db): 'sqlite' | 'postgresql' {
+  return postgresClients.has(database) ? 'postgresql' : 'sqlite';
+}
+
+/** A statement the client sent, with its parameters (Prisma's JSON of them). */
+export type SentQuery = { sql: string; params: string };
+
+export function createDb(
+  databaseUrl: string,
+  { waitMs = DATABASE_WAIT_MS, onQuery }: { waitMs?: number; onQuery?: (query: SentQuery) => void } = {},
+): Db {
+  const logging = onQuery ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
+  let client: Db;
   if (databaseKind(databaseUrl) === 'postgresql') {
     // The wait applies to opening a connection only: on the pool it would also cut short requests
     // that queue for a connection during a rush, which are slow but fine.
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs) });
-    return new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
+    client = new PostgresClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
+    postgresClients.add(client);
+  } else {
+    const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs });
+    client = new SqliteClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS });
   }
-  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs });
-  const client = new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+  if (onQuery) (client as unknown as QueryEvents).$on('query', (event) => onQuery({ sql: event.query, params: event.params }));
   return client;
 }
+
+type QueryEvents = { $on(event: 'query', listener: (event: { query: string; params: string }) => void): void };
 
 const globalForDb = globalThis as unknown as { portalDb?: Db };
 

@@ -4,7 +4,7 @@ import { listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema, USERS_PAGE_S
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
-import { db } from '@/lib/db/client';
+import { createDb, db, kindOf, type Db, type SentQuery } from '@/lib/db/client';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const PASSWORD = 'granite willow ocean falcon';
@@ -41,7 +41,52 @@ async function bulkUsers(
   return rows;
 }
 
+/** Runs `run` with the app's client swapped for one that reports every statement it sends. */
+async function statementsOf(run: () => Promise<unknown>): Promise<{ probe: Db; sent: SentQuery[] }> {
+  const sent: SentQuery[] = [];
+  const probe = createDb(process.env.DATABASE_URL!, { onQuery: (query) => sent.push(query) });
+  const app = globalThis as { portalDb?: Db };
+  const previous = app.portalDb;
+  app.portalDb = probe;
+  try {
+    await run();
+  } finally {
+    app.portalDb = previous;
+  }
+  return { probe, sent };
+}
+
+/** The plan the database makes for a statement as sent (PostgreSQL: told to avoid scanning the table). */
+async function planOf(probe: Db, { sql, params }: SentQuery): Promise<string> {
+  const values = (JSON.parse(params) as unknown[]).map((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
+  if (kindOf(probe) === 'sqlite') {
+    const rows = await probe.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...values);
+    return rows.map((row) => row.detail).join('\n');
+  }
+  return probe.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+    const rows = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, ...values);
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  });
+}
+
 describe('console search by any word', () => {
+  it('[PROVIDER_ADMIN] lists a whole agency, by latest sign-in or by name, straight off an index: nothing sorted', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    for (const sort of ['last-sign-in', 'name']) {
+      const { probe, sent } = await statementsOf(() => listAgencyUsers(actor, userListQuerySchema.parse({ sort, page: '2' })));
+      try {
+        const lists = sent.filter((query) => /FROM "(main|public)"\."User"/.test(query.sql.replaceAll('`', '"')) && /ORDER BY/.test(query.sql));
+        expect(lists, sort).toHaveLength(1);
+        const plan = await planOf(probe, lists[0]!);
+        expect(plan, `${sort}:\n${lists[0]!.sql}\n${plan}`).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort/);
+      } finally {
+        await probe.$disconnect();
+      }
+    }
+  });
+
   it('[PROVIDER_ADMIN] finds a user by a word in the middle of the name or login, as a prefix, in any case and Unicode form', async () => {
     const agency = await createAgency(db());
     const actor = await adminOf(agency);
