@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { namesForAudit } from '@/lib/admin/list-agency-audit';
-import { listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
+import { FEW_MATCHES, listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -165,6 +165,36 @@ describe('console search by any word', () => {
     expect(last.users).toHaveLength(1100 - 43 * USERS_PAGE_SIZE);
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'tanaka', page: '45' }))).users).toEqual([]);
     expect((await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'rossi', page: '3' }))).users).toHaveLength(60 - 2 * USERS_PAGE_SIZE);
+  });
+
+  it('[PROVIDER_ADMIN] pages a word of up to FEW_MATCHES users by latest sign-in in one read (SQLite: off the sign-in index)', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    const now = Date.now();
+    // The login matches "zz.k" once per user, the name never: exactly FEW_MATCHES ids in one statement.
+    const users = await bulkUsers(agency.id, FEW_MATCHES, (i) => [`Person ${i}`, `zz.k${i}`], (i) => (i % 7 === 0 ? null : new Date(now - (i % 50) * 60_000)));
+    try {
+      const expected = [...users]
+        .sort((a, b) => (b.lastSignInAt?.getTime() ?? -Infinity) - (a.lastSignInAt?.getTime() ?? -Infinity) || (a.id < b.id ? 1 : -1))
+        .map((user) => user.id);
+      const page = async (number: number) =>
+        (await listAgencyUsers(actor, userListQuerySchema.parse({ q: 'ZZ.K', page: String(number) }))).users.map((user) => user.id);
+      const lastPage = Math.ceil(FEW_MATCHES / USERS_PAGE_SIZE);
+      expect([...(await page(1)), ...(await page(2))]).toEqual(expected.slice(0, 2 * USERS_PAGE_SIZE));
+      expect(await page(lastPage)).toEqual(expected.slice((lastPage - 1) * USERS_PAGE_SIZE));
+
+      const { probe, sent } = await statementsOf(() => page(1));
+      try {
+        const reads = sent.filter((query) => /FROM "(main|public)"\."User"/.test(query.sql.replaceAll('`', '"')));
+        expect(reads).toHaveLength(1);
+        // SQLite plans without statistics, alike at any size: this is the plan at 1,000,000 users too.
+        if (kindOf(probe) === 'sqlite') expect(await planOf(probe, reads[0]!)).toMatch(/^SEARCH .*User USING INDEX User_agencyId_lastSignInAt_id_idx \(agencyId=\?\)$/);
+      } finally {
+        await probe.$disconnect();
+      }
+    } finally {
+      await db().user.deleteMany({ where: { agencyId: agency.id } });
+    }
   });
 
   it('[PROVIDER_ADMIN] pages a search sorted by name in the same order when its matches are too many to sort', async () => {
