@@ -30,13 +30,6 @@ function clientThatConnectsWithin(waitMs: number): typeof pg.Client {
   };
 }
 
-const postgresClients = new WeakSet<Db>();
-
-/** Which database a client talks to, for the few queries that must be written per database. */
-export function kindOf(database: Db): 'sqlite' | 'postgresql' {
-  return postgresClients.has(database) ? 'postgresql' : 'sqlite';
-}
-
 /** A statement the client sent, with its parameters (Prisma's JSON of them). */
 export type SentQuery = { sql: string; params: string };
 
@@ -51,7 +44,6 @@ export function createDb(
     // that queue for a connection during a rush, which are slow but fine.
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs) });
     client = new PostgresClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
-    postgresClients.add(client);
   } else {
     const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs });
     client = new SqliteClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS });

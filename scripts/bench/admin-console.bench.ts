@@ -4,10 +4,9 @@
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { searchTermRows } from '@/lib/admin/user-search-terms';
 import type { AgencyActor } from '@/lib/auth/session';
-import { createDb, type Db } from '@/lib/db/client';
-import { applyMigrations } from '@/scripts/db/migrate';
+import { db, type Db } from '@/lib/db/client';
 import { hashPassword } from '@/lib/password/hash';
-import { onEachDatabase } from './each-database';
+import { measureInChildPerDatabase } from './each-database';
 
 const TOTAL_USERS = Number(process.env.BENCH_ADMIN_USERS ?? 1_000_000);
 const AGENCIES = 2000;
@@ -109,11 +108,9 @@ function actorOf(agencyId: string): AgencyActor {
   return { kind: 'agency', sessionId: 'bench', userId: 'bench', agencyId, agencyCode: 'B', agencyName: 'B', agencyTimeZone: 'UTC', role: 'PROVIDER_ADMIN', loginName: 'bench', displayName: 'Bench', mustChangePassword: false, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
-async function bench(label: string, url: string) {
-  await applyMigrations(url);
-  const database = createDb(url);
-  // The use case reads the process-wide client: point it at this database.
-  (globalThis as { portalDb?: Db }).portalDb = database;
+// In a child per database (measureInChildPerDatabase): the use case reads the process-wide client.
+async function bench(label: string) {
+  const database = db();
   try {
     const { made, seconds } = await fill(database);
     console.log(`\n${label}: ${made.toLocaleString('en')} users in ${AGENCIES} agencies (largest ${BIG_AGENCY_USERS.toLocaleString('en')}), filled in ${seconds.toFixed(0)} s`);
@@ -146,4 +143,4 @@ async function bench(label: string, url: string) {
   }
 }
 
-await onEachDatabase(bench);
+await measureInChildPerDatabase(import.meta.filename, bench);

@@ -4,7 +4,8 @@ import { FEW_MATCHES, listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema,
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
-import { createDb, db, kindOf, type Db, type SentQuery } from '@/lib/db/client';
+import { createDb, db, type Db, type SentQuery } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const PASSWORD = 'granite willow ocean falcon';
@@ -59,7 +60,7 @@ async function statementsOf(run: () => Promise<unknown>): Promise<{ probe: Db; s
 /** The plan the database makes for a statement as sent (PostgreSQL: told to avoid scanning the table). */
 async function planOf(probe: Db, { sql, params }: SentQuery): Promise<string> {
   const values = (JSON.parse(params) as unknown[]).map((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
-  if (kindOf(probe) === 'sqlite') {
+  if (databaseKind(process.env.DATABASE_URL!) === 'sqlite') {
     const rows = await probe.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, ...values);
     return rows.map((row) => row.detail).join('\n');
   }
@@ -188,7 +189,7 @@ describe('console search by any word', () => {
         const reads = sent.filter((query) => /FROM "(main|public)"\."User"/.test(query.sql.replaceAll('`', '"')));
         expect(reads).toHaveLength(1);
         // SQLite plans without statistics, alike at any size: this is the plan at 1,000,000 users too.
-        if (kindOf(probe) === 'sqlite') expect(await planOf(probe, reads[0]!)).toMatch(/^SEARCH .*User USING INDEX User_agencyId_lastSignInAt_id_idx \(agencyId=\?\)$/);
+        if (databaseKind(process.env.DATABASE_URL!) === 'sqlite') expect(await planOf(probe, reads[0]!)).toMatch(/^SEARCH .*User USING INDEX User_agencyId_lastSignInAt_id_idx \(agencyId=\?\)$/);
       } finally {
         await probe.$disconnect();
       }
