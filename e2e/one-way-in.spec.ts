@@ -255,6 +255,23 @@ test('requests no browser would send get a 4xx answer, never a 500', async ({ pa
   }
 });
 
+test('[VERIFIER] a query parameter given twice is read as its first value, never a 500', async ({ page }) => {
+  for (const path of [
+    '/super-admin-reset/submitted?reference=a&reference=b',
+    '/status/stop-alerts?s=a&s=b&t=c&t=d',
+    '/status/subscribe/confirm?s=a&s=b&e=1&e=2&t=c&t=d',
+  ]) {
+    expect((await page.request.get(path, { maxRedirects: 0 })).status(), path).toBe(200);
+  }
+  await page.goto('/login?callbackUrl=%2Fadmin&callbackUrl=%2F%2Fevil.example');
+  await expect(page.locator('input[name="callbackUrl"]').first()).toHaveValue('/admin');
+
+  await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
+  const queue = await page.goto('/vendor/queue?q=first&q=second');
+  expect(queue?.status()).toBe(200);
+  await expect(page.getByLabel('Find a request')).toHaveValue('first');
+});
+
 test.describe('while the database is locked', () => {
   test('[ANONYMOUS] sign-in and ask-admin say "try again in a few minutes", keep what was typed, and record nothing', async ({ page }) => {
     const { creds, user } = await newMemberOfDemoAgency('acme-ny');

@@ -23,6 +23,10 @@ export function entryPointProblems(file: string, source: string): string[] {
   if (name === 'page.tsx' && !/\brequirePageActor\(/.test(source) && !/export default publicPage\(/.test(source)) {
     problems.push('a page must call requirePageActor(…) or be exported as publicPage(…)');
   }
+  // `?q=a&q=b` gives a page an array where its type says text; a page that trusts the type crashes.
+  if (name === 'page.tsx' && /\bsearchParams\b/.test(source) && !/\bfirstValues\(searchParams\)/.test(source)) {
+    problems.push('a page reads its query with firstValues(searchParams) (lib/http/search-params.ts)');
+  }
   if (name === 'route.ts') {
     for (const method of HTTP_METHODS) {
       if (new RegExp(`export\\s+(async\\s+)?function\\s+${method}\\b`).test(source)) problems.push(`${method} must be defineRoute(…), not a function`);
@@ -66,6 +70,9 @@ describe('the entry-point kit', () => {
     expect(entryPointProblems('app/x/actions.ts', "'use server';\nexport async function doIt() {}")).not.toEqual([]);
     expect(entryPointProblems('app/x/actions.ts', "'use server';\nexport const doIt = async () => {};")).not.toEqual([]);
     expect(entryPointProblems('app/x/route.ts', "export const GET = defineRoute('x', PUBLIC, async () => new Response());")).toEqual([]);
+    const readsQuery = (read: string) => `export default publicPage(async function P({ searchParams }) { const { q } = ${read}; })`;
+    expect(entryPointProblems('app/x/page.tsx', readsQuery('await searchParams'))).not.toEqual([]);
+    expect(entryPointProblems('app/x/page.tsx', readsQuery('await firstValues(searchParams)'))).toEqual([]);
   });
 });
 

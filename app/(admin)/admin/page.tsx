@@ -11,6 +11,7 @@ import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { BulkUnlockForm } from './bulk-unlock-form';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Admin console' };
 
@@ -26,9 +27,9 @@ const SORTS = [
   { value: 'name', label: 'Name' },
 ];
 
-export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AdminUsersPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin');
-  const query = userListQuerySchema.parse(await searchParams);
+  const query = userListQuerySchema.parse(await firstValues(searchParams));
   const [{ users, hasNextPage }, superAdmins, failureLocks] = await Promise.all([
     listAgencyUsers(actor, query),
     countActiveSuperAdmins(actor.agencyId),

@@ -7,11 +7,12 @@ import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
 import { publicPage } from '@/lib/auth/guards';
 import { afterSignInPath } from '@/lib/auth/sign-in-form';
 import { passkeySignInAction, passkeySignInOptionsAction, signInAction } from './actions';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default publicPage(async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl } = await searchParams;
+export default publicPage(async function LoginPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { callbackUrl } = await firstValues(searchParams);
   return (
     <>
       <h1>Sign in to CareNotes</h1>

@@ -3,12 +3,13 @@ import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Your account' };
 
-export default async function AccountPage({ searchParams }: { searchParams: Promise<{ changed?: string }> }) {
+export default async function AccountPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor({ principal: 'agency' }, '/account');
-  const { changed } = await searchParams;
+  const { changed } = await firstValues(searchParams);
   return (
     <>
       {changed && (

@@ -8,6 +8,7 @@ import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
 import { AUDIT_ACTION_LABELS, auditActionLabel } from '@/lib/audit/action-labels';
 import { requirePageActor } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -18,9 +19,9 @@ const EVENT_OPTIONS = [
     .map(([value, label]) => ({ value, label })),
 ];
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AuditPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin/audit');
-  const query = auditQuerySchema.parse(await searchParams);
+  const query = auditQuerySchema.parse(await firstValues(searchParams));
   const { events, hasNextPage } = await listAgencyAudit(actor, query);
   const names = await namesForAudit(actor, events.flatMap((e) => [e.actorId, e.targetId]));
   const params = { ...(query.action ? { action: query.action } : {}), ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };

@@ -5,16 +5,17 @@ import { isValidUnsubscribeToken } from '@/lib/status/subscription-token';
 import { LinkDoesNotWork } from './link-does-not-work';
 import { StopAlertsForm } from './stop-alerts-form';
 import { publicPage } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Stop status alerts', referrer: 'no-referrer', robots: { index: false } };
 
-const param = (value: string | string[] | undefined) => (typeof value === 'string' ? value.slice(0, 64) : '');
+const param = (value: string | undefined) => (value ?? '').slice(0, 64);
 
 // Where the unsubscribe link in an alert leads. Opening it changes nothing: mail scanners open
 // every link. Only the button stops the alerts. (Mail programs use the one-click POST instead.)
-export default publicPage(async function StopAlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const query = await searchParams;
+export default publicPage(async function StopAlertsPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const query = await firstValues(searchParams);
   const s = param(query.s);
   const t = param(query.t);
   const valid = !(await tokenPageThrottled(await requestClientIp())) && isValidUnsubscribeToken(s, t);

@@ -3,13 +3,14 @@ import Link from 'next/link';
 import { formatReference, parseReference } from '@/lib/super-admin/reference';
 import { publicPage } from '@/lib/auth/guards';
 import { NO_EMAIL_FOR_REQUESTER } from '@/lib/super-admin/state-words';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Request received' };
 
 // Every accepted request lands here, whether or not it matched an administrator account:
 // the page must not differ in any way between the two.
-export default publicPage(async function RequestReceivedPage({ searchParams }: { searchParams: Promise<{ reference?: string }> }) {
-  const { reference } = await searchParams;
+export default publicPage(async function RequestReceivedPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { reference } = await firstValues(searchParams);
   const parsed = parseReference(reference ?? '');
   return (
     <>

@@ -7,6 +7,7 @@ import { listQueue, parseQueueView, type QueueView } from '@/lib/super-admin/lis
 import { STATE_LABEL } from '@/lib/super-admin/state-words';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 import styles from './queue.module.css';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Verification queue' };
 
@@ -26,9 +27,9 @@ function queueHref(view: QueueView, q?: string) {
   return query ? `/vendor/queue?${query}` : '/vendor/queue';
 }
 
-export default async function QueuePage({ searchParams }: { searchParams: Promise<{ view?: string; q?: string }> }) {
+export default async function QueuePage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor(VERIFIER_ACCESS, '/vendor/queue');
-  const params = await searchParams;
+  const params = await firstValues(searchParams);
   const view = parseQueueView(params.view);
   const q = params.q?.slice(0, 100);
   const rows = await listQueue(actor, { view, q });

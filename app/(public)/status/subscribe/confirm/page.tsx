@@ -5,16 +5,17 @@ import { checkConfirmLink } from '@/lib/status/subscription-token';
 import { ConfirmForm } from './confirm-form';
 import { LinkProblem } from './link-problem';
 import { publicPage } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Confirm status alerts', referrer: 'no-referrer', robots: { index: false } };
 
-const param = (value: string | string[] | undefined) => (typeof value === 'string' ? value.slice(0, 64) : '');
+const param = (value: string | undefined) => (value ?? '').slice(0, 64);
 
 // Confirming takes a button press, not just opening the link: mail scanners that open every
 // link must not sign anyone up. Opening it only reads (and counts against the token-page limit).
-export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const query = await searchParams;
+export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const query = await firstValues(searchParams);
   const link = { s: param(query.s), e: param(query.e), t: param(query.t) };
   const check = (await tokenPageThrottled(await requestClientIp())) ? 'invalid' : checkConfirmLink(link);
   return (

@@ -11,6 +11,7 @@ import { Comparison } from './comparison';
 import { NextStep } from './next-step';
 import { OtherAdmins } from './other-admins';
 import { Repeats } from './repeats';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Reset request' };
 
@@ -23,12 +24,12 @@ const DONE: Record<string, string> = {
   reject: 'Rejected.',
 };
 
-export default async function RequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> }) {
+export default async function RequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: PageSearchParams }) {
   const { id } = await params;
   const actor = await requirePageActor(VERIFIER_ACCESS, `/vendor/queue/${id}`);
   const request = await getRequestForVerifier(actor, id);
   if (!request) notFound();
-  const { done } = await searchParams;
+  const { done } = await firstValues(searchParams);
 
   return (
     <div className={styles.wide}>
