@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
-import { db } from './support/data';
+import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { expect, signInAsVendor, test } from './support/test';
 
@@ -153,6 +153,43 @@ test('[ANONYMOUS] the sign-in page announces a window that blocks sign-in from 7
   } finally {
     await db().maintenanceWindow.updateMany({ where: { id: { in: [soon.id, farOff.id] } }, data: { cancelledAt: new Date() } });
   }
+});
+
+test('[STAFF] during maintenance agency sign-in is closed wherever its action is posted, and opens again after', async ({ browser, request }) => {
+  const { user, creds } = await newStaffMember();
+  // The sign-in form as a browser without JavaScript posts it: React's hidden fields name the action.
+  const page = await browser.newPage({ javaScriptEnabled: false });
+  await page.goto('/login');
+  const hidden = await page
+    .locator('form', { has: page.getByLabel('Password', { exact: true }) })
+    .locator('input[type="hidden"]')
+    .evaluateAll((inputs) => inputs.map((input): [string, string] => [(input as HTMLInputElement).name, (input as HTMLInputElement).value]));
+  await page.close();
+  expect(hidden.some(([name]) => name.startsWith('$ACTION_'))).toBe(true);
+  const form = { ...Object.fromEntries(hidden), providerCode: creds.providerCode, loginName: creds.loginName, password: creds.password, callbackUrl: '/account' };
+  // The vendor pages carry the sign-in action too (they import sign-out's module): a path the window leaves open.
+  const postAt = (path: string) => request.post(path, { headers: { origin: E2E_BASE_URL }, multipart: form, maxRedirects: 0 });
+  const signedIn = async () => db().authSession.count({ where: { userId: user.id } });
+
+  const window = await startBlockingWindow(30);
+  try {
+    await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
+    for (const path of ['/vendor', '/vendor/login', '/login']) {
+      const answer = await postAt(path);
+      expect(answer.status(), path).not.toBe(303);
+      expect(answer.headers()['set-cookie'] ?? '', path).not.toMatch(/session-token/);
+    }
+    expect(await signedIn()).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: { startsWith: 'SIGN_IN' } } })).toBe(0);
+  } finally {
+    await endWindow(window.id, request);
+  }
+  // The very same post signs in once the window is over (within the second each part of an instance
+  // keeps its lookup; a refused post changes nothing): the refusals above were the window's.
+  let after: APIResponse | undefined;
+  await expect.poll(async () => (after = await postAt('/vendor')).status()).toBe(303);
+  expect(after!.headers()['set-cookie']).toMatch(/session-token/);
+  expect(await signedIn()).toBe(1);
 });
 
 test('[ANONYMOUS] the sign-in page kept in memory stops at the start of the window it announces', async ({ request }) => {

@@ -13,6 +13,8 @@ import { db } from '@/lib/db/client';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
+import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
+import { actionClosedDuringMaintenance, closedForMaintenanceMessage } from '@/lib/maintenance/maintenance-gate';
 import { Refused } from '@/lib/result';
 
 // The entry-point kit. Every page, server action and route handler is built with one of
@@ -172,6 +174,8 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         await auditCrossSiteRefusal(context.ip, `action ${name}`, bag.get('origin'));
         return { ok: false, message: CROSS_SITE_MESSAGE };
       }
+      const closed = actionClosedDuringMaintenance(name, access.principal) ? await currentBlockingMaintenance() : null;
+      if (closed) return { ok: false, message: closedForMaintenanceMessage(closed), values };
       const actor = access.principal === 'public' ? null : await getActor();
       const decision = decide(actor, access);
       if (decision === 'signed-out') redirect(access.principal === 'vendor' ? '/vendor/login' : '/login');

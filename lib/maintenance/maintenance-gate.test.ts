@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
+import { actionClosedDuringMaintenance, gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
 
 describe('gateDuringMaintenance', () => {
   it.each(['/login', '/account', '/change-password', '/admin', '/admin/users/123'])('turns away the app page %s', (path) => {
@@ -31,5 +31,29 @@ describe('gateDuringMaintenance', () => {
     '/administrators-guide',
   ])('lets %s through', (path) => {
     expect(gateDuringMaintenance(path)).toBe('pass');
+  });
+});
+
+describe('actionClosedDuringMaintenance', () => {
+  it.each([
+    ['sign-in', 'public'],
+    ['passkey-sign-in', 'public'],
+    ['passkey-sign-in-options', 'public'],
+    ['admin-unlock', 'agency'],
+    ['change-password', 'agency'],
+    ['verify-passkey-agency', 'agency'],
+  ] as const)('closes %s (%s) wherever it is posted', (name, principal) => {
+    expect(actionClosedDuringMaintenance(name, principal)).toBe(true);
+  });
+
+  it.each([
+    ['vendor-sign-in', 'public'],
+    ['status-end-maintenance', 'vendor'],
+    ['sign-out', 'public'],
+    ['ask-admin', 'public'],
+    ['super-admin-request', 'public'],
+    ['status-subscribe', 'public'],
+  ] as const)('leaves %s (%s) open, as its pages are', (name, principal) => {
+    expect(actionClosedDuringMaintenance(name, principal)).toBe(false);
   });
 });

@@ -1,3 +1,6 @@
+import type { UnavailableWindow } from '@/lib/maintenance/unavailable-page';
+import { formatUtc } from '@/lib/status/severity';
+
 /**
  * Which requests the maintenance mode turns away while a window that blocks sign-in is in
  * progress: sign-in and the app (pages, their server actions, their APIs). Everything people
@@ -13,6 +16,23 @@ const OPEN_API = ['/api/health', '/api/live', '/api/ready', '/api/status'];
 
 function within(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);
+}
+
+/**
+ * The same rule for server actions, which the path cannot decide: an action is chosen by its id,
+ * and a page that imports another page's actions (the vendor pages import sign-out's module, which
+ * holds sign-in too) serves them at its own path. So the kit asks here, wherever the action was
+ * posted: every action of an agency session, and agency sign-in by password or passkey.
+ */
+const CLOSED_PUBLIC_ACTIONS = new Set(['sign-in', 'passkey-sign-in', 'passkey-sign-in-options']);
+
+export function actionClosedDuringMaintenance(name: string, principal: 'public' | 'agency' | 'vendor'): boolean {
+  return principal === 'agency' || CLOSED_PUBLIC_ACTIONS.has(name);
+}
+
+/** What a closed action answers: the page's own form shows it, and nothing was done. */
+export function closedForMaintenanceMessage(window: UnavailableWindow): string {
+  return `CareNotes sign-in is closed for planned maintenance until ${formatUtc(window.endsAt)}. Nothing was changed. The status page says more.`;
 }
 
 export function gateDuringMaintenance(pathname: string): GateAnswer {
