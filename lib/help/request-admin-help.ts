@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
+import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -85,13 +85,7 @@ export async function requestAdminHelp(
   input: AskAdminInput,
   options: { minDurationMs?: number } = {},
 ): Promise<AskAdminOutcome> {
-  const started = Date.now();
-  try {
-    return await handle(requester, input);
-  } finally {
-    const remaining = (options.minDurationMs ?? ASK_ADMIN_MIN_DURATION_MS) - (Date.now() - started);
-    if (remaining > 0) await sleep(remaining);
-  }
+  return answerNoSoonerThan(options.minDurationMs ?? ASK_ADMIN_MIN_DURATION_MS, () => handle(requester, input));
 }
 
 async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskAdminOutcome> {

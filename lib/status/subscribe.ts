@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
 import { RATE_LIMITS, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
@@ -21,13 +22,27 @@ export const subscribeSchema = z.object({
 export type SubscribeResult = { ok: true } | { ok: false; limited: true };
 
 /**
- * Asks for alerts. The answer is the same whether the address is new, waiting for confirmation,
- * already subscribed or unsubscribed (no one learns who subscribes); only the mail differs:
- * a confirmation link unless the address is already confirmed. Nothing is sent to an address
- * until its owner confirms (double opt-in); sign-ups are limited per client, confirmation mails
- * per address.
+ * Every answer takes at least this long: a new address costs a write and a queued mail, a confirmed
+ * one nothing, and the gap (~5 ms on loopback) would tell who subscribes.
  */
-export async function requestStatusSubscription(input: z.infer<typeof subscribeSchema>, ip: string): Promise<SubscribeResult> {
+export const SUBSCRIBE_ANSWER_FLOOR_MS = 250;
+
+/**
+ * Asks for alerts. The answer and its time are the same whether the address is new, waiting for
+ * confirmation, already subscribed or unsubscribed (no one learns who subscribes); only the mail
+ * differs: a confirmation link unless the address is already confirmed. Nothing is sent to an
+ * address until its owner confirms (double opt-in); sign-ups are limited per client, confirmation
+ * mails per address.
+ */
+export async function requestStatusSubscription(
+  input: z.infer<typeof subscribeSchema>,
+  ip: string,
+  options: { answerFloorMs?: number } = {},
+): Promise<SubscribeResult> {
+  return answerNoSoonerThan(options.answerFloorMs ?? SUBSCRIBE_ANSWER_FLOOR_MS, () => subscribe(input, ip));
+}
+
+async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Promise<SubscribeResult> {
   const emailKey = normalizeKey(input.email);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerClient, ip)).limited) return { ok: false, limited: true };
 

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { answerNoSoonerThan } from './answer-floor';
+
+describe('answerNoSoonerThan', () => {
+  it('holds a quick answer until the floor, and gives its value', async () => {
+    const began = performance.now();
+    expect(await answerNoSoonerThan(60, async () => 'done')).toBe('done');
+    expect(performance.now() - began).toBeGreaterThanOrEqual(59);
+  });
+
+  it('holds a failure until the floor too, then throws it', async () => {
+    const began = performance.now();
+    await expect(answerNoSoonerThan(60, async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    expect(performance.now() - began).toBeGreaterThanOrEqual(59);
+  });
+});
