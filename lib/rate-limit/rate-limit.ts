@@ -10,8 +10,9 @@ export type RateLimitRule = { name: string; limit: number; windowMs: number };
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
   passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
-  // The public super-admin form: per address, and per account named (keyed on what was typed,
-  // so the answer is the same whether or not such an account exists).
+  // The public super-admin form: per address, and requests opened per account named (keyed on what
+  // was typed, so the answer is the same whether or not such an account exists). Repeats attach to
+  // the open request without counting, so strangers cannot use up the form for its owner.
   superAdminRequestPerAddress: { name: 'sa-request-ip', limit: 10, windowMs: 60 * 60_000 },
   superAdminRequestPerAccount: { name: 'sa-request-account', limit: 5, windowMs: 24 * 60 * 60_000 },
   superAdminStatusPerAddress: { name: 'sa-status-ip', limit: 30, windowMs: 15 * 60_000 },

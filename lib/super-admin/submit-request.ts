@@ -5,6 +5,7 @@ import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
+import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { superAdminRequestNoticeMail } from '@/lib/mail/templates/super-admin-request-notice';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
@@ -75,12 +76,8 @@ export async function submitRequest(
     const onlyTheKey = idempotencyKey !== undefined && Object.keys(fieldErrors).length === 0;
     return { ok: false, message: onlyTheKey ? FORM_EXPIRED : 'There is a problem with what you entered.', fieldErrors };
   }
-  try {
-    return await fileRequest(parsed.data, ip);
-  } finally {
-    const wait = arrived + (options.answerFloorMs ?? ANSWER_FLOOR_MS) - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
-  }
+  const floor = arrived + (options.answerFloorMs ?? ANSWER_FLOOR_MS) - performance.now();
+  return answerNoSoonerThan(floor, () => fileRequest(parsed.data, ip));
 }
 
 /** A unique index refused the write: someone else filed, repeated or took the reference first. */
@@ -99,18 +96,11 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
   const earlier = await replay();
   if (earlier) return { ok: true, reference: earlier.reference };
 
-  const byAddress = await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip);
-  const byAccount = byAddress.limited ? byAddress : await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAccount, accountKey);
-  if (byAddress.limited || byAccount.limited) {
-    await recordAuditAlone(db(), {
-      actorType: 'ANONYMOUS',
-      action: 'SUPER_ADMIN_RESET_THROTTLED',
-      outcome: 'DENIED',
-      ip,
-      details: { limit: byAddress.limited ? 'per address' : 'per account' },
-    });
+  const throttled = async (limit: 'per address' | 'per account'): Promise<SubmitRequestResult> => {
+    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_THROTTLED', outcome: 'DENIED', ip, details: { limit } });
     return { ok: false, message: THROTTLED };
-  }
+  };
+  if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip)).limited) return throttled('per address');
 
   const agency = await db().agency.findUnique({
     where: { codeKey: normalizeKey(input.providerCode) },
@@ -137,6 +127,9 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
     ip,
   };
 
+  // Only opening a request counts for the account (it mails the notices): a repeat attaches to the
+  // open request and mails no one, so strangers naming an admin cannot use up the form for its owner.
+  let openingCounted = false;
   for (let attempt = 1; ; attempt++) {
     const reference = generateReference();
     const submission = { ...typed, reference, idempotencyKey: input.idempotencyKey, accountKey };
@@ -167,6 +160,10 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
           });
         });
         return { ok: true, reference };
+      }
+      if (!openingCounted) {
+        if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAccount, accountKey)).limited) return throttled('per account');
+        openingCounted = true;
       }
       await openRequest({ typed, submission, openKey, agency, account, otherAdmins, ip });
       return { ok: true, reference };
