@@ -30,7 +30,7 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   const lifetimeHours = (await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
   await db().$transaction(async (tx) => {
     const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
-    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt }));
+    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
     await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
     if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
   });

@@ -42,7 +42,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
   const account = request.userId
     ? await db().user.findUnique({
         where: { id: request.userId },
-        select: { id: true, email: true, phone: true, displayName: true, status: true, role: true, agency: { select: { resetLinkHours: true } } },
+        select: { id: true, email: true, phone: true, displayName: true, status: true, role: true, agency: { select: { resetLinkHours: true, timeZone: true } } },
       })
     : null;
   const filed = { email: request.emailAtFiling, phone: request.phoneAtFiling };
@@ -107,7 +107,7 @@ async function mailApprovalLink(
   tx: Tx,
   actor: VendorActor,
   request: { id: string; reference: string; verifiedById: string | null; expiresAt: Date },
-  target: { id: string; email: string; displayName: string; agency: { resetLinkHours: number } },
+  target: { id: string; email: string; displayName: string; agency: { resetLinkHours: number; timeZone: string } },
 ) {
   const link = await issueResetLink(tx, {
     userId: target.id,
@@ -124,6 +124,7 @@ async function mailApprovalLink(
       displayName: target.displayName,
       token: link.token,
       expiresAt: link.expiresAt,
+      timeZone: target.agency.timeZone,
       superAdminReference: formatReference(request.reference),
     }),
   );

@@ -24,7 +24,7 @@ type CompletedAccount = {
   email: string | null;
   loginName: string;
   displayName: string;
-  agency: { name: string };
+  agency: { name: string; timeZone: string };
 };
 
 /**

@@ -104,7 +104,7 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
 
   const agency = await db().agency.findUnique({
     where: { codeKey: normalizeKey(input.providerCode) },
-    select: { id: true, code: true, name: true },
+    select: { id: true, code: true, name: true, timeZone: true },
   });
   const candidate = await db().user.findUnique({
     where: { agencyId_loginKey: { agencyId: agency?.id ?? '', loginKey: normalizeKey(input.loginName) } },
@@ -188,7 +188,7 @@ async function openRequest(args: {
   typed: Pick<SuperAdminRequestInput, 'providerCode' | 'loginName' | 'fullName' | 'jobTitle' | 'workEmail' | 'workPhone' | 'reason'> & { ip: string };
   submission: Omit<Prisma.SuperAdminRequestSubmissionUncheckedCreateInput, 'requestId' | 'repeat'> & { reference: string };
   openKey: string;
-  agency: { id: string; code: string; name: string } | null;
+  agency: { id: string; code: string; name: string; timeZone: string } | null;
   account: Matched | null;
   otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
   ip: string;

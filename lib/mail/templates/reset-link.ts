@@ -1,6 +1,7 @@
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
-import { formatWhen, NEVER_ASKS } from './super-admin-shared';
+import { formatDateTime } from '@/lib/format/date';
+import { NEVER_ASKS } from './super-admin-shared';
 
 export type ResetLinkMailInput = {
   /** The address on record of the account: the only place the link ever goes. */
@@ -8,6 +9,8 @@ export type ResetLinkMailInput = {
   displayName: string;
   token: string;
   expiresAt: Date;
+  /** The agency's time zone: the expiry is said in it. */
+  timeZone: string;
   /** The super-admin request the link completes, as people see it; absent when an agency administrator sent it. */
   superAdminReference?: string;
 };
@@ -26,7 +29,7 @@ export function resetLinkMail(input: ResetLinkMailInput): MailMessage {
     paragraphs: [
       `Hello ${input.displayName},`,
       why,
-      `The link works once, until ${formatWhen(input.expiresAt)}. Choosing a new password unlocks your account and signs it out everywhere.`,
+      `The link works once, until ${formatDateTime(input.expiresAt, input.timeZone)}. Choosing a new password unlocks your account and signs it out everywhere.`,
       'If you did not expect this message, do not use the link, and tell your agency’s administrators.',
       NEVER_ASKS,
     ],

@@ -1,13 +1,14 @@
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
-import { formatWhen, NEVER_ASKS } from './super-admin-shared';
+import { formatDateTime } from '@/lib/format/date';
+import { NEVER_ASKS } from './super-admin-shared';
 
 export type RequestNoticeInput = {
   to: string;
   /** True for the account the request names, false for the agency's other administrators. */
   toAccountHolder: boolean;
   account: { displayName: string; loginName: string };
-  agency: { name: string; code: string };
+  agency: { name: string; code: string; timeZone: string };
   /** As people see it (formatted by the super-admin feature). */
   reference: string;
   submittedAt: Date;
@@ -29,7 +30,7 @@ export function superAdminRequestNoticeMail(input: RequestNoticeInput): MailMess
       ? 'Someone asked CareNotes to reset your administrator password'
       : `Someone asked CareNotes to reset the password of ${account.displayName}`,
     paragraphs: [
-      `On ${formatWhen(input.submittedAt)}, someone filed the CareNotes super administrator password reset form for ${whose} at ${agency.name} (${agency.code}). Reference: ${input.reference}.`,
+      `On ${formatDateTime(input.submittedAt, agency.timeZone)}, someone filed the CareNotes super administrator password reset form for ${whose} at ${agency.name} (${agency.code}). Reference: ${input.reference}.`,
       'Before anything happens, CareNotes verifiers call your agency’s phone number on record. If they approve, a single-use link is e-mailed only to the address on record for that account.',
       input.toAccountHolder
         ? 'If you did not ask for this, cancel the request now with the link below.'

@@ -10,10 +10,10 @@ import { formatWhen } from './super-admin-shared';
 const TOKEN = 'q'.repeat(43);
 const WHEN = new Date('2026-11-27T14:05:00Z');
 const account = { displayName: 'Olga Owens', loginName: 'olga.owner' };
-const agency = { name: 'Solo Care Texas', code: 'SOLO-TX' };
+const agency = { name: 'Solo Care Texas', code: 'SOLO-TX', timeZone: 'America/Chicago' };
 
 describe('super-admin and reset-link mail', () => {
-  it('names the time in UTC', () => {
+  it('names the time in UTC on the vendor’s pages', () => {
     expect(formatWhen(WHEN)).toBe('Nov 27, 2026, 2:05 PM UTC');
   });
 
@@ -23,6 +23,7 @@ describe('super-admin and reset-link mail', () => {
     expect(mail.text).toContain(`http://localhost:3000/super-admin-reset/cancel/${TOKEN}`);
     expect(mail.text).toContain('7K3QZ-M4T9P');
     expect(mail.text).toContain('olga.owner at Solo Care Texas (SOLO-TX)');
+    expect(mail.text).toContain('On Nov 27, 2026, 8:05 AM CST, someone filed');
     expect(mailMessageSchema.safeParse(mail).success).toBe(true);
   });
 
@@ -32,16 +33,16 @@ describe('super-admin and reset-link mail', () => {
   });
 
   it('the reset link is absolute, sealed, and says when it stops working', () => {
-    const mail = resetLinkMail({ to: 'olga@solocare.example', displayName: 'Olga Owens', token: TOKEN, expiresAt: WHEN, superAdminReference: '7K3QZ-M4T9P' });
+    const mail = resetLinkMail({ to: 'olga@solocare.example', displayName: 'Olga Owens', token: TOKEN, expiresAt: WHEN, timeZone: agency.timeZone, superAdminReference: '7K3QZ-M4T9P' });
     expect(mail).toMatchObject({ template: 'reset-link', sensitive: true });
     expect(mail.text).toContain(`http://localhost:3000/reset/${TOKEN}`);
     expect(mail.html).toContain(`href="http://localhost:3000/reset/${TOKEN}"`);
-    expect(mail.text).toContain('until Nov 27, 2026, 2:05 PM UTC');
+    expect(mail.text).toContain('until Nov 27, 2026, 8:05 AM CST');
     expect(mail.text).toContain('request 7K3QZ-M4T9P');
   });
 
   it('an admin’s reset link says who sent it', () => {
-    const mail = resetLinkMail({ to: 'j@acme.example', displayName: 'Jordan', token: TOKEN, expiresAt: WHEN });
+    const mail = resetLinkMail({ to: 'j@acme.example', displayName: 'Jordan', token: TOKEN, expiresAt: WHEN, timeZone: 'UTC' });
     expect(mail.text).toContain('An administrator of your agency sent you this link');
   });
 
@@ -58,6 +59,7 @@ describe('super-admin and reset-link mail', () => {
     const mail = superAdminResetCompletedMail({ to: 'pat@solocare.example', toAccountHolder: false, account, agency, reference: '7K3QZ-M4T9P', completedAt: WHEN });
     expect(mail.subject).toBe('The CareNotes password of Olga Owens was changed');
     expect(mail.text).toContain('7K3QZ-M4T9P');
+    expect(mail.text).toContain('On Nov 27, 2026, 8:05 AM CST, a new password was set');
     expect(mail.sensitive).toBeUndefined();
   });
 });
