@@ -23,12 +23,15 @@ async function readVersion(): Promise<number | null> {
  */
 export function StalePageNotice() {
   const [stale, setStale] = useState(false);
+  // How many versions were read and compared: what a test waits on before it says "no notice".
+  const [versionsRead, setVersionsRead] = useState(0);
   useEffect(() => {
     let own: number | null = null;
     let done = false;
     const check = async () => {
       const version = await readVersion();
       if (done || version === null) return;
+      setVersionsRead((count) => count + 1);
       if (own === null) own = version;
       else if (version !== own) {
         done = true;
@@ -49,7 +52,7 @@ export function StalePageNotice() {
     };
   }, []);
   return (
-    <div role="status" className="no-print" data-testid="stale-page-notice">
+    <div role="status" className="no-print" data-testid="stale-page-notice" data-versions-read={versionsRead}>
       {stale && (
         <div className="notice warning">
           <p>

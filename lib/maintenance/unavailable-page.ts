@@ -77,11 +77,14 @@ button{font:inherit;padding:.5rem 1rem;border:2px solid #1d4f91;background:#1d4f
   // The status version when this page was opened: any other one later means the status moved on
   // since, and the page offers the one-click fix (a reload that bypasses caches).
   var own = null;
+  var versionsRead = 0;
   function checkVersion() {
     fetch('${STATUS_VERSION_PATH}', { cache: 'no-store' })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (v) {
         if (!v || typeof v.version !== 'number') return;
+        versionsRead += 1;
+        document.getElementById('stale-notice').setAttribute('data-versions-read', String(versionsRead));
         if (own === null) own = v.version;
         else if (v.version !== own) document.getElementById('stale').hidden = false;
       })
