@@ -14,25 +14,11 @@ async function expectNoViolations(page: Page) {
   expect(readable).toEqual([]);
 }
 
-const PAGES: { path: string; builtElsewhere?: boolean }[] = [
-  { path: '/' },
-  { path: '/help' },
-  { path: '/login' },
-  { path: '/help/ask-admin' },
-  { path: '/help/downtime' },
-  // Built in parallel by others: scanned once they exist, skipped with a note until then.
-  { path: '/super-admin-reset', builtElsewhere: true },
-  { path: '/status', builtElsewhere: true },
-];
+const PAGES = ['/', '/help', '/login', '/help/ask-admin', '/help/downtime', '/super-admin-reset', '/status'];
 
-for (const { path, builtElsewhere } of PAGES) {
+for (const path of PAGES) {
   test(`${path} has no WCAG 2.2 A/AA violations axe can find`, async ({ page }) => {
     const response = await page.goto(path);
-    if (builtElsewhere && response?.status() === 404) {
-      const note = `${path} returns 404 on this build (another issue builds it): not scanned`;
-      console.log(`accessibility: skipped, ${note}`);
-      test.skip(true, note);
-    }
     expect(response?.status()).toBe(200);
     // Let live checks settle so their final state is what gets scanned.
     if (path === '/help') await expect(page.getByTestId('connection-check')).not.toContainText('Checking');

@@ -49,6 +49,8 @@ test('[STAFF] can ask their administrators: one request, one delivered mail per 
     expect(mail.text).toContain('Locked out after my holiday');
     expect(mail.links).toContain(`${E2E_BASE_URL}/admin/help-requests`);
   }
+  // The outbox is written with the request, in one transaction: what is not there is never sent.
+  expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'help-request' } })).toBe(0);
   expect(await findMail({ to: staff.email!, subjectIncludes: SUBJECT })).toHaveLength(0);
 
   const unknownAnswer = await ask(page, { providerCode: agency.code, loginName: 'no.such.person', message: 'Locked out after my holiday' });

@@ -25,7 +25,9 @@ test('[PROVIDER_ADMIN] after a spray sees the banner and unlocks every locked ac
   const banner = page.getByTestId('failure-locks-banner');
   await expect(banner.getByRole('heading')).toHaveText('6 accounts were locked in the last hour by repeated failed sign-ins');
   // One confirmation: the box must be ticked.
+  const confirm = banner.getByLabel(/Yes, unlock these 6 accounts/);
   await banner.getByRole('button', { name: 'Unlock all 6 accounts' }).click();
+  expect(await confirm.evaluate((box) => (box as HTMLInputElement).validity.valueMissing)).toBe(true);
   await expect(page.getByTestId('bulk-unlock-result')).toHaveCount(0);
   await banner.getByLabel(/Yes, unlock these 6 accounts/).check();
   await banner.getByRole('button', { name: 'Unlock all 6 accounts' }).click();

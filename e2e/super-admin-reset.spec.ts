@@ -23,6 +23,8 @@ test('[SUPER_ADMIN] the lone super admin gets back in: form, call-back, verify, 
   const notice = await waitForMail({ to: OLGA_ON_RECORD, subjectIncludes: 'reset your administrator password', textIncludes: reference });
   expect(notice.text).toContain(reference);
   expect(notice.links.some((link) => link.includes('/super-admin-reset/cancel/'))).toBe(true);
+  // The outbox is written with the request, in one transaction: what is not there is never sent.
+  expect(await db().outboxMessage.count({ where: { toAddress: { in: [TYPED_EMAIL, TYPED_EMAIL.toUpperCase()] } } })).toBe(0);
   expect(await findMail({ to: TYPED_EMAIL })).toEqual([]);
 
   // Verifier 1 claims it, calls back the agency's number on record, and verifies.
@@ -68,6 +70,7 @@ test('[SUPER_ADMIN] the lone super admin gets back in: form, call-back, verify, 
   const link = linkMail.links.find((l) => l.includes('/reset/'))!;
   const token = new URL(link).pathname.split('/').pop()!;
   expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(await db().outboxMessage.count({ where: { toAddress: { in: [TYPED_EMAIL, TYPED_EMAIL.toUpperCase()] } } })).toBe(0);
   expect(await findMail({ to: TYPED_EMAIL })).toEqual([]);
   await victor.page.reload();
   await expect(victor.page.getByTestId('delivery')).toContainText(/^The link’s e-mail: Sent at .* UTC \(handed to the mail server\)\.$/);
