@@ -167,14 +167,14 @@ test('[STAFF] during maintenance agency sign-in is closed wherever its action is
   await page.close();
   expect(hidden.some(([name]) => name.startsWith('$ACTION_'))).toBe(true);
   const form = { ...Object.fromEntries(hidden), providerCode: creds.providerCode, loginName: creds.loginName, password: creds.password, callbackUrl: '/account' };
-  // The vendor pages carry the sign-in action too (they import sign-out's module): a path the window leaves open.
+  // Posted to /login (which the window closes) and to paths it leaves open, where no page may run it.
   const postAt = (path: string) => request.post(path, { headers: { origin: E2E_BASE_URL }, multipart: form, maxRedirects: 0 });
   const signedIn = async () => db().authSession.count({ where: { userId: user.id } });
 
   const window = await startBlockingWindow(30);
   try {
     await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
-    for (const path of ['/vendor', '/vendor/login', '/login']) {
+    for (const path of ['/login', '/vendor', '/vendor/login', '/help', '/']) {
       const answer = await postAt(path);
       expect(answer.status(), path).not.toBe(303);
       expect(answer.headers()['set-cookie'] ?? '', path).not.toMatch(/session-token/);
@@ -187,8 +187,11 @@ test('[STAFF] during maintenance agency sign-in is closed wherever its action is
   // The very same post signs in once the window is over (within the second each part of an instance
   // keeps its lookup; a refused post changes nothing): the refusals above were the window's.
   let after: APIResponse | undefined;
-  await expect.poll(async () => (after = await postAt('/vendor')).status()).toBe(303);
+  await expect.poll(async () => (after = await postAt('/login')).status()).toBe(303);
   expect(after!.headers()['set-cookie']).toMatch(/session-token/);
+  expect(await signedIn()).toBe(1);
+  // No other page serves agency sign-in: the signed-in pages import only sign-out's module.
+  expect((await postAt('/vendor')).status()).not.toBe(303);
   expect(await signedIn()).toBe(1);
 });
 

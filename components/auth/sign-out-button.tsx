@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { signOutAction } from '@/app/(public)/login/actions';
+import { signOutAction } from '@/app/(public)/login/sign-out-action';
 
 /** A plain POST form, so signing out works with JavaScript off too. */
 export function SignOutButton() {

@@ -1,9 +1,7 @@
 'use server';
 
-import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { endBrowserSession } from '@/lib/auth/browser-session';
-import { defineAction, getActor, PUBLIC } from '@/lib/auth/guards';
+import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { agencySignInFormSchema, finishFormSignIn, finishPasskeySignIn } from '@/lib/auth/sign-in-form';
 import { passkeySignInSchema, signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
@@ -23,10 +21,3 @@ export const passkeySignInOptionsAction = defineAction('passkey-sign-in-options'
 export const passkeySignInAction = defineAction('passkey-sign-in', PUBLIC, passkeySignInSchema, async (_actor, input, { ip }) =>
   finishPasskeySignIn(await signInWithPasskey('agency', input.passkey, ip), 'agency', input.callbackUrl),
 );
-
-// Public: a session that must change its password, or one that has already ended, can still sign out.
-export const signOutAction = defineAction('sign-out', PUBLIC, z.object({}), async () => {
-  const actor = await getActor();
-  await endBrowserSession();
-  redirect(actor?.kind === 'vendor' ? '/vendor/login' : '/login');
-});
