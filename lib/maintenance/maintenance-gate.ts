@@ -18,21 +18,21 @@ function within(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);
 }
 
-/**
- * The same rule for server actions, which the path cannot decide: an action is chosen by its id,
- * and a page that imports another page's actions (the vendor pages import sign-out's module, which
- * holds sign-in too) serves them at its own path. So the kit asks here, wherever the action was
- * posted: every action of an agency session, and agency sign-in by password or passkey.
- */
 const CLOSED_PUBLIC_ACTIONS = new Set(['sign-in', 'passkey-sign-in', 'passkey-sign-in-options']);
 
+/**
+ * The same rule for server actions, which the path cannot decide: an action is chosen by its id,
+ * and every page that imports an action's module serves it at its own path (the vendor pages once
+ * served agency sign-in so). The kit asks here, wherever the action was posted: every action of an
+ * agency session is closed, and agency sign-in by password or passkey.
+ */
 export function actionClosedDuringMaintenance(name: string, principal: 'public' | 'agency' | 'vendor'): boolean {
   return principal === 'agency' || CLOSED_PUBLIC_ACTIONS.has(name);
 }
 
 /** What a closed action answers: the page's own form shows it, and nothing was done. */
 export function closedForMaintenanceMessage(window: UnavailableWindow): string {
-  return `CareNotes sign-in is closed for planned maintenance until ${formatUtc(window.endsAt)}. Nothing was changed. The status page says more.`;
+  return `CareNotes is unavailable for planned maintenance until ${formatUtc(window.endsAt)}. Nothing was changed. The status page says more.`;
 }
 
 export function gateDuringMaintenance(pathname: string): GateAnswer {

@@ -13,7 +13,7 @@ vi.mock('next-auth', () => ({ getServerSession: async () => null }));
 const { defineAction, PUBLIC } = await import('@/lib/auth/guards');
 
 const ORIGIN = new URL(process.env.APP_URL ?? 'http://localhost:3000').origin;
-const CLOSED = /^CareNotes sign-in is closed for planned maintenance until .+\. Nothing was changed\./;
+const CLOSED = /^CareNotes is unavailable for planned maintenance until .+\. Nothing was changed\./;
 
 let windowId: string | null = null;
 

@@ -10,8 +10,8 @@ import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
-import { BulkUnlockForm } from './bulk-unlock-form';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
+import { BulkUnlockForm } from './bulk-unlock-form';
 
 export const metadata: Metadata = { title: 'Admin console' };
 

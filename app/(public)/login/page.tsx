@@ -6,8 +6,8 @@ import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
 import { publicPage } from '@/lib/auth/guards';
 import { afterSignInPath } from '@/lib/auth/sign-in-form';
-import { passkeySignInAction, passkeySignInOptionsAction, signInAction } from './actions';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
+import { passkeySignInAction, passkeySignInOptionsAction, signInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { formatReference, parseReference } from '@/lib/super-admin/reference';
 import { publicPage } from '@/lib/auth/guards';
-import { NO_EMAIL_FOR_REQUESTER } from '@/lib/super-admin/state-words';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
+import { NO_EMAIL_FOR_REQUESTER } from '@/lib/super-admin/state-words';
 
 export const metadata: Metadata = { title: 'Request received' };
 

@@ -2,12 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Field } from '@/components/ui/field';
 import { requirePageActor } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { listQueue, parseQueueView, type QueueView } from '@/lib/super-admin/list-queue';
 import { STATE_LABEL } from '@/lib/super-admin/state-words';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 import styles from './queue.module.css';
-import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Verification queue' };
 

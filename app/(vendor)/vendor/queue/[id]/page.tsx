@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import { NO_EMAIL_STEPS_FOR_VERIFIER } from '@/lib/super-admin/state-words';
@@ -11,7 +12,6 @@ import { Comparison } from './comparison';
 import { NextStep } from './next-step';
 import { OtherAdmins } from './other-admins';
 import { Repeats } from './repeats';
-import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Reset request' };
 
