@@ -8,6 +8,7 @@ import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-chan
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
+import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
 import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
@@ -18,10 +19,11 @@ const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your f
 
 /**
  * Keeps a passkey the browser has just created for this session's challenge (used up first, so
- * an answer is kept at most once), with user verification required. An account's first factor
+ * an answer is kept at most once), with user verification required, by a session opened recently. An account's first factor
  * also gets its recovery codes. Audited and mailed like every other factor change.
  */
 export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
+  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   const response = parseRegistrationResponse(input.passkey);
   const challenge = response ? challengeIn(response) : null;

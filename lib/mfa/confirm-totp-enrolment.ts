@@ -7,6 +7,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
+import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { matchTotpCode } from '@/lib/mfa/totp';
@@ -15,8 +16,9 @@ export const confirmTotpSchema = z.object({ code: z.string().trim().max(20).rege
 
 export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
 
-/** The first correct code confirms the app; an account's first factor also gets its recovery codes. */
+/** The first correct code confirms the app (by a session opened recently); an account's first factor also gets its recovery codes. */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
+  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   const pending = await db().mfaFactor.findFirst({ where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: null } });
   if (!pending?.secret) return { ok: false, message: 'Start again: add an authenticator app.' };

@@ -4,6 +4,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
+import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
 
@@ -12,6 +13,7 @@ export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema });
 
 /** Makes a new, unconfirmed app secret (replacing any earlier unconfirmed one); it counts once a code confirms it. */
 export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof startTotpEnrolmentSchema>): Promise<ActionState> {
+  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   await db().$transaction(async (tx) => {
     await tx.mfaFactor.deleteMany({ where: { ...ownerWhere(owner), confirmedAt: null } });

@@ -5,8 +5,10 @@ import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor 
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
+import { addPasskey } from '@/lib/mfa/add-passkey';
 import { confirmTotpEnrolment } from '@/lib/mfa/confirm-totp-enrolment';
 import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
+import { ADD_FACTOR_WITHIN_MS, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -204,6 +206,30 @@ describe('mandatory enrolment', () => {
     if (!second.ok) throw new Error('sign-in failed');
     expect(second.secondFactorPending).toBe(true);
     expect(decideAccess(await actorOf(second.sessionId), { principal: 'vendor' })).toBe('second-factor-required');
+  });
+
+  it('[STAFF] a session opened more than 10 minutes ago cannot add a factor: a stolen cookie adds no way in', async () => {
+    const { user, signIn } = await passwordSignIn('STAFF');
+    const result = await signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    const actor = await actorOf(result.sessionId);
+    const openedAt = (createdAt: Date) => db().authSession.update({ where: { id: actor.sessionId }, data: { createdAt } });
+    const tooLongAgo = () => new Date(Date.now() - ADD_FACTOR_WITHIN_MS - 1_000);
+
+    await openedAt(tooLongAgo());
+    expect(await startTotpEnrolment(actor, { name: 'Phone' })).toEqual(SIGN_IN_AGAIN_TO_ADD);
+    expect(await addPasskey(actor, { name: 'Key', passkey: '{"id":"x"}' }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
+    expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(0);
+
+    // Started in time, an app cannot be confirmed once the time is up.
+    await openedAt(new Date());
+    expect(await startTotpEnrolment(actor, { name: 'Phone' })).toEqual({ ok: true });
+    const pending = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } });
+    await openedAt(tooLongAgo());
+    expect(await confirmTotpEnrolment(actor, { code: await codeNow(unsealFactorSecret(pending.secret!)) }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
+    await openedAt(new Date());
+    expect(await confirmTotpEnrolment(actor, { code: await codeNow(unsealFactorSecret(pending.secret!)) }, IP)).toMatchObject({ ok: true });
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
   });
 
   it('[PROVIDER_ADMIN] cannot remove the last factor, and removing another asks for a fresh code', async () => {

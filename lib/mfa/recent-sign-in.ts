@@ -1,0 +1,22 @@
+import type { ActionState } from '@/lib/auth/guards';
+import type { Actor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
+
+/**
+ * A factor can be added only this soon after the sign-in that opened the session: a factor, a
+ * passkey above all (a whole sign-in on its own), is a way in that outlives every session, so a
+ * stolen cookie or a screen left unlocked must not be enough to add one. Removing a factor asks
+ * for a factor instead (check-fresh-second-factor.ts).
+ */
+export const ADD_FACTOR_WITHIN_MS = 10 * 60_000;
+
+export const SIGN_IN_AGAIN_TO_ADD: ActionState = {
+  ok: false,
+  message: 'For your safety, a sign-in method can be added only within 10 minutes of signing in. Sign out, sign in again, then add it.',
+};
+
+/** True when the actor's session was opened (by a password, a passkey or a second factor) within ADD_FACTOR_WITHIN_MS. */
+export async function signedInRecently(actor: Actor, now = new Date()): Promise<boolean> {
+  const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { createdAt: true } });
+  return session !== null && now.getTime() - session.createdAt.getTime() <= ADD_FACTOR_WITHIN_MS;
+}
