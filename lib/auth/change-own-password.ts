@@ -61,6 +61,8 @@ export async function changeOwnPassword(
     where: { id: actor.userId },
     select: {
       passwordHash: true,
+      mustChangePassword: true,
+      temporaryPasswordExpiresAt: true,
       lockedUntil: true,
       hardLockedAt: true,
       loginName: true,
@@ -77,9 +79,16 @@ export async function changeOwnPassword(
     },
   });
 
+  const now = new Date();
+  // A temporary password works until it expires, here as at sign-in: a session opened with it in
+  // time cannot use it later. (A passkey is proof of its own; it needs no temporary password.)
+  const temporaryExpired = user.mustChangePassword && user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now;
+  if (temporaryExpired && !input.passkey) {
+    return fieldError('currentPassword', 'Your temporary password has expired. Ask your provider administrator for a new one.');
+  }
+
   // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts):
   // a stolen session cannot keep guessing here after sign-in would have locked the account.
-  const now = new Date();
   const reservation = await db().$transaction((tx) =>
     reserveAttempt(tx, { kind: 'user', id: isLocked(user, now) ? null : actor.userId, policy: user.agency }, now),
   );
@@ -123,25 +132,30 @@ export async function changeOwnPassword(
   }
 
   const passwordHash = await hashPassword(input.newPassword);
-  await db().$transaction(async (tx) => {
-    const updated = await tx.user.update({
-      where: { id: actor.userId },
+  const changed = await db().$transaction(async (tx) => {
+    // Only while this session still stands: an administrator's reset (or another change) that landed
+    // meanwhile moved the account's session version, and must not be undone by this older request.
+    const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
+    if (!session || session.endedAt) return false;
+    const version = session.sessionVersion + 1;
+    const updated = await tx.user.updateMany({
+      where: { id: actor.userId, sessionVersion: session.sessionVersion },
       data: {
         passwordHash,
         passwordChangedAt: new Date(),
         mustChangePassword: false,
         temporaryPasswordExpiresAt: null,
-        sessionVersion: { increment: 1 },
+        sessionVersion: version,
       },
-      select: { sessionVersion: true },
     });
+    if (updated.count !== 1) return false;
     await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends; this one carries on under the new version.
     await tx.authSession.updateMany({
       where: { userId: actor.userId, endedAt: null, id: { not: actor.sessionId } },
       data: { endedAt: new Date() },
     });
-    await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion: updated.sessionVersion } });
+    await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion: version } });
     await recordAudit(tx, {
       ...audit,
       action: 'PASSWORD_CHANGED',
@@ -151,7 +165,11 @@ export async function changeOwnPassword(
     if (user.email) {
       await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name, timeZone: user.agency.timeZone }, new Date()));
     }
+    return true;
   });
+  if (!changed) {
+    return { ok: false, message: 'Your password was not changed: it was reset, or changed elsewhere, while you were typing. Sign in again.' };
+  }
   return { ok: true, message: 'Your password has been changed.' };
 }
 

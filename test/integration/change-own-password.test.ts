@@ -79,6 +79,25 @@ describe('changing one’s own password', () => {
     expect(newLogin.ok).toBe(true);
   });
 
+  it('[STAFF] does not undo a reset that moved the account on while the change was in flight', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    // What an administrator's reset does to the account's sessions, landing after this session was read.
+    await db().user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
+    const result = await change(actor, NEW_PASSWORD);
+    expect(result).toEqual({ ok: false, message: expect.stringMatching(/^Your password was not changed: it was reset, or changed elsewhere/) });
+    const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true, sessionVersion: user.sessionVersion + 1 });
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(0);
+  });
+
+  it('[STAFF] a temporary password that expired since sign-in no longer completes the change', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    await db().user.update({ where: { id: user.id }, data: { temporaryPasswordExpiresAt: new Date(Date.now() - 1_000) } });
+    const result = await change(actor, NEW_PASSWORD);
+    expect(result.fieldErrors?.currentPassword).toEqual(['Your temporary password has expired. Ask your provider administrator for a new one.']);
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
+  });
+
   it('refuses any of the last 5 passwords', async () => {
     const { actor } = await signedInWithTemporaryPassword();
     const passwords = ['amber falcon river one', 'amber falcon river two', 'amber falcon river three'];
