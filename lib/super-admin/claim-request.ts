@@ -5,10 +5,18 @@ import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifie
 
 export const requestIdSchema = z.object({ requestId: z.string().min(1).max(64) });
 
-/** A verifier takes a request to work it (new, back from "needs information", or taken over). */
+/** What a verifier attests on the checklist: it is theirs alone, so a takeover starts it again. */
+const CHECKLIST_UNTICKED = { callbackDone: false, identityConfirmed: false, noOtherAdminConfirmed: false };
+
+/**
+ * A verifier takes a request to work it (new, back from "needs information", or taken over). Taken
+ * over, its checklist is unticked: the verifier who marks it verified must be the one who called
+ * back and checked, or the one who did the checks could approve what another only clicked through.
+ */
 export async function claimRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
   const request = await findRequestForStep(actor, input.requestId, { state: true, claimedById: true });
   if (!request) return NO_SUCH_REQUEST;
+  const takenOver = request.claimedById !== null && request.claimedById !== actor.vendorAccountId;
   return takeVerifierStep(
     {
       actor,
@@ -16,9 +24,11 @@ export async function claimRequest(actor: VendorActor, input: z.infer<typeof req
       ip,
       action: 'SUPER_ADMIN_RESET_CLAIMED',
       transition: 'claim',
-      options: { data: { claimedById: actor.vendorAccountId } },
+      options: { data: { claimedById: actor.vendorAccountId, ...(takenOver ? CHECKLIST_UNTICKED : {}) } },
       details: { from: request.state, previousClaimerId: request.claimedById },
     },
-    async () => ({ message: 'You are working this request.' }),
+    async () => ({
+      message: takenOver ? 'You are working this request. Its checklist starts again: call back and check it yourself.' : 'You are working this request.',
+    }),
   );
 }

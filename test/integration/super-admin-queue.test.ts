@@ -139,6 +139,26 @@ describe('working the verification queue', () => {
     expect(JSON.parse(takeover.details!)).toMatchObject({ from: 'IN_REVIEW', previousClaimerId: vera.vendorAccountId });
   });
 
+  it('[VERIFIER] a takeover unticks the checklist: who did the checks cannot approve what another only clicked through', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    const victor = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
+    await expectOk(claimRequest(victor, { requestId: request.id }, someIp()));
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      callbackDone: false,
+      identityConfirmed: false,
+      noOtherAdminConfirmed: false,
+    });
+    expect((await verifyRequest(victor, { requestId: request.id }, someIp())).message).toMatch(/^Complete and save the checklist first/);
+    expect((await approveRequest(vera, { requestId: request.id }, someIp())).ok).toBe(false);
+    // Victor's own checks, then Vera may approve: four eyes, each pair on its own step.
+    await expectOk(recordCallback(victor, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
+    await expectOk(verifyRequest(victor, { requestId: request.id }, someIp()));
+    await expectOk(approveRequest(vera, { requestId: request.id }, someIp()));
+  });
+
   it('[VERIFIER] can ask for more information: the mail goes to the address on record, and the request can be picked up again', async () => {
     const { admin, request } = await newRequest();
     const vera = await vendorActor();
