@@ -1,13 +1,27 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { config } from '@/lib/config';
+import { config, devMailboxEnabled } from '@/lib/config';
 
 // Reads the file transport's .eml files for the development mailbox page.
 const ID_PATTERN = /^[a-z0-9]+$/;
 
 function mailDir(): string {
   return path.resolve(config().MAIL_DIR);
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6: the machine itself. */
+export function isLoopbackAddress(ip: string): boolean {
+  const v4 = ip.startsWith('::ffff:') ? ip.slice('::ffff:'.length) : ip;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+/**
+ * Whether the mailbox answers this client: only where it is switched on (devMailboxEnabled), and
+ * only to the machine itself. It holds every reset link, and the demo listens on every interface.
+ */
+export function localMailboxOpenTo(clientIp: string): boolean {
+  return devMailboxEnabled() && isLoopbackAddress(clientIp);
 }
 
 export type MailboxEntry = { id: string; to: string; subject: string; date: Date };

@@ -2,15 +2,15 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { StackTable } from '@/components/ui/stack-table';
-import { devMailboxEnabled } from '@/lib/config';
-import { listLocalMailbox } from '@/lib/mail/local-mailbox';
+import { requestClientIp } from '@/lib/http/client-ip';
+import { listLocalMailbox, localMailboxOpenTo } from '@/lib/mail/local-mailbox';
 import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Local mailbox', robots: { index: false } };
 export const dynamic = 'force-dynamic';
 
 export default publicPage(async function LocalMailboxPage() {
-  if (!devMailboxEnabled()) notFound();
+  if (!localMailboxOpenTo(await requestClientIp())) notFound();
   const messages = await listLocalMailbox();
   return (
     <>
