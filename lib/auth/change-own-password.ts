@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { isLocked } from '@/lib/auth/lockout';
-import { auditLockSetBy, clearFailures, reserveAttempt } from '@/lib/auth/password-attempt';
+import { auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt } from '@/lib/auth/password-attempt';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -100,7 +100,7 @@ export async function changeOwnPassword(
       ? (await proveSecondFactor(ownerOf(actor), { passkey: input.passkey }, actor.sessionId)).ok
       : await verifyPassword(user.passwordHash, input.currentPassword ?? '');
   if (!verified) {
-    await db().$transaction(async (tx) => {
+    await settleReservedAttempt(() => db().$transaction(async (tx) => {
       await recordAudit(tx, {
         ...audit,
         action: 'PASSWORD_CHANGE_FAILURE',
@@ -110,14 +110,14 @@ export async function changeOwnPassword(
           : { reason: 'account locked' },
       });
       await auditLockSetBy(tx, reservation, audit, 'change-password');
-    });
+    }));
     if (!reservation.counted) {
       return { ok: false, message: 'Your account is locked after too many wrong passwords. Try again later, or ask your provider administrator to unlock it.' };
     }
     if (proof === 'passkey') return fieldError('currentPassword', 'The passkey was not accepted. Try it again, or type your current password.');
     return fieldError('currentPassword', 'Your current password is not right. Type it again.');
   }
-  await db().$transaction((tx) => clearFailures(tx, 'user', actor.userId));
+  await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, 'user', actor.userId)));
 
   const problems = checkNewPassword(
     input.newPassword,

@@ -1,6 +1,7 @@
 import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
@@ -15,6 +16,27 @@ export type PrincipalKind = 'user' | 'vendor';
 export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy };
 
 export type Reservation = { counted: true; failureCount: number; lock: LockDecision } | { counted: false };
+
+/** Tries of the step that settles a counted attempt, and the pause before each new one. */
+const SETTLE_TRIES = 4;
+const SETTLE_PAUSE_MS = 250;
+
+/**
+ * Runs the step that settles a reserved attempt (its audit record and, for a right secret, the
+ * refund and the session) again while the database is busy or away: the reservation is already
+ * written, and a lock between the two must not leave a counted attempt, or a lock, without its
+ * record. Each try is a whole transaction, rolled back when it fails, so trying again is safe.
+ */
+export async function settleReservedAttempt<T>(step: () => Promise<T>): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (tried >= SETTLE_TRIES || !isDatabaseUnavailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS * tried));
+    }
+  }
+}
 
 /** The lockout thresholds that apply to an account: its agency's, or the vendor defaults. */
 export async function lockoutPolicyOf(kind: PrincipalKind, id: string): Promise<LockoutPolicy> {

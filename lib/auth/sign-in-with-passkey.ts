@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone, type AuditInput } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
-import { auditLockSetBy, clearFailures, reserveAttempt, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import { auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -73,11 +73,13 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   }
   const refuse = async (audit: Omit<AuditInput, 'action' | 'outcome'>, reason: string, reservation?: Reservation): Promise<SignInResult> => {
     await consumeRateLimit(db(), addressRule, ip);
-    await db().$transaction(async (tx) => {
-      const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
-      await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY', ...counted } });
-      if (reservation) await auditLockSetBy(tx, reservation, audit, 'passkey sign-in');
-    });
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY', ...counted } });
+        if (reservation) await auditLockSetBy(tx, reservation, audit, 'passkey sign-in');
+      }),
+    );
     return { ok: false, reason: 'INVALID' };
   };
 
@@ -106,12 +108,14 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   if (!(await checkAssertion(passkey, opened))) return refuse(audit, 'passkey refused', reservation);
 
   const now = new Date();
-  const sessionId = await db().$transaction(async (tx) => {
-    await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
-    const id = await openSession(tx, account, account.sessionVersion, ip);
-    await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details: { factor: 'PASSKEY', factorId: passkey.id, passwordless: true } });
-    return id;
-  });
+  const sessionId = await settleReservedAttempt(() =>
+    db().$transaction(async (tx) => {
+      await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
+      const id = await openSession(tx, account, account.sessionVersion, ip);
+      await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details: { factor: 'PASSKEY', factorId: passkey.id, passwordless: true } });
+      return id;
+    }),
+  );
   // A passkey with user verification was both factors.
   return { ok: true, sessionId, secondFactorPending: false };
 }

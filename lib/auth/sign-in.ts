@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
-import { auditLockSetBy, clearFailures, reserveAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   checkSprayAlert,
@@ -210,16 +210,18 @@ async function attemptSignIn(
         : reservation.counted
           ? (['wrong password', 'wrong_password'] as const)
           : (['account locked', 'locked'] as const);
-    await db().$transaction(async (tx) => {
-      if (velocity) await recordVelocityFailure(tx, velocity.key);
-      await recordAudit(tx, {
-        ...audit,
-        action: 'SIGN_IN_FAILURE',
-        outcome: 'FAILURE',
-        details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason },
-      });
-      await auditLockSetBy(tx, reservation, audit, 'sign-in');
-    });
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        if (velocity) await recordVelocityFailure(tx, velocity.key);
+        await recordAudit(tx, {
+          ...audit,
+          action: 'SIGN_IN_FAILURE',
+          outcome: 'FAILURE',
+          details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason },
+        });
+        await auditLockSetBy(tx, reservation, audit, 'sign-in');
+      }),
+    );
     if (velocity) await checkSprayAlert(velocity.agency, velocity.key);
     return { result: { ok: false, reason: 'INVALID' }, outcome };
   }
@@ -234,31 +236,35 @@ async function attemptSignIn(
   };
 
   if (account.mustChangePassword && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt <= now) {
-    await db().$transaction(async (tx) => {
-      await settle(tx, {});
-      await recordAudit(tx, {
-        ...audit,
-        action: 'SIGN_IN_FAILURE',
-        outcome: 'FAILURE',
-        details: { reason: 'temporary password expired' },
-      });
-    }, ADDRESS_TURN);
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        await settle(tx, {});
+        await recordAudit(tx, {
+          ...audit,
+          action: 'SIGN_IN_FAILURE',
+          outcome: 'FAILURE',
+          details: { reason: 'temporary password expired' },
+        });
+      }, ADDRESS_TURN),
+    );
     return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' }, outcome: 'temporary_password_expired' };
   }
 
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
-  const session = await db().$transaction(async (tx) => {
-    await settle(tx, { lastSignInAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
-    // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
-    const secondFactorPending = await hasSecondFactor(account, tx);
-    const sessionId = await openSession(tx, account, account.sessionVersion, ip, secondFactorPending);
-    await recordAudit(tx, {
-      ...audit,
-      action: 'SIGN_IN_SUCCESS',
-      outcome: 'SUCCESS',
-      details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null },
-    });
-    return { sessionId, secondFactorPending };
-  }, ADDRESS_TURN);
+  const session = await settleReservedAttempt(() =>
+    db().$transaction(async (tx) => {
+      await settle(tx, { lastSignInAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
+      // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
+      const secondFactorPending = await hasSecondFactor(account, tx);
+      const sessionId = await openSession(tx, account, account.sessionVersion, ip, secondFactorPending);
+      await recordAudit(tx, {
+        ...audit,
+        action: 'SIGN_IN_SUCCESS',
+        outcome: 'SUCCESS',
+        details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null },
+      });
+      return { sessionId, secondFactorPending };
+    }, ADDRESS_TURN),
+  );
   return { result: { ok: true, ...session }, outcome: 'success' };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
-import { attemptSubjectOf, auditLockSetBy, clearFailures, reserveAttempt } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -77,22 +77,24 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   if (!used.ok) {
     const overBudget = (await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited;
     const nowLocked = overBudget || reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
-    await db().$transaction(async (tx) => {
-      await recordAudit(tx, {
-        ...audit,
-        action: 'SIGN_IN_SECOND_FACTOR_FAILURE',
-        outcome: 'FAILURE',
-        details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
-      });
-      await auditLockSetBy(tx, reservation, audit, 'second factor');
-      if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
-    });
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        await recordAudit(tx, {
+          ...audit,
+          action: 'SIGN_IN_SECOND_FACTOR_FAILURE',
+          outcome: 'FAILURE',
+          details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
+        });
+        await auditLockSetBy(tx, reservation, audit, 'second factor');
+        if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
+      }),
+    );
     return { ok: false, reason: nowLocked ? 'LOCKED' : 'WRONG_CODE' };
   }
 
   const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;
   const now = new Date();
-  return db().$transaction(async (tx) => {
+  return settleReservedAttempt(() => db().$transaction(async (tx) => {
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
     if (old.count === 0) return { ok: false, reason: 'NOT_PENDING' } as const;
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
@@ -106,5 +108,5 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to sign in', now));
     return { ok: true, sessionId } as const;
-  });
+  }));
 }

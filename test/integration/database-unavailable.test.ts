@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { recordAudit } from '@/lib/audit/record';
+import { settleReservedAttempt } from '@/lib/auth/password-attempt';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { createDb, DATABASE_WAIT_MS } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
@@ -51,6 +53,43 @@ describe('a database that is down or locked', () => {
       });
     },
   );
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'sqlite')(
+    'a lock between an attempt\'s count and its record delays the record, and loses neither',
+    async () => {
+      await withFreshDatabase(async (database, url) => {
+        const holder = new Database(url.slice('file:'.length));
+        holder.exec('BEGIN EXCLUSIVE');
+        // Released once the first try has given up (better-sqlite3 waits synchronously, so no sooner).
+        const release = setTimeout(() => {
+          holder.exec('ROLLBACK');
+          holder.close();
+        }, 50);
+        let tries = 0;
+        try {
+          await settleReservedAttempt(() => {
+            tries += 1;
+            return database.$transaction((tx) => recordAudit(tx, { actorType: 'SYSTEM', action: 'TEST_SETTLED', outcome: 'FAILURE' }));
+          });
+        } finally {
+          clearTimeout(release);
+          if (holder.open) holder.close();
+        }
+        expect(tries).toBeGreaterThan(1);
+        expect(await database.auditEvent.count({ where: { action: 'TEST_SETTLED' } })).toBe(1);
+      });
+    },
+  );
+
+  it('a step that fails for another reason than a busy database is not tried again', async () => {
+    let tries = 0;
+    const step = async () => {
+      tries += 1;
+      throw new Error('a bug, not a busy database');
+    };
+    await expect(settleReservedAttempt(step)).rejects.toThrow('a bug');
+    expect(tries).toBe(1);
+  });
 
   it('a PostgreSQL server that does not answer is "unavailable" within the short wait', async () => {
     const port = await freePort();
