@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { config } from '@/lib/config';
+import { db, type Tx } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
@@ -12,28 +14,55 @@ import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
 
 export const removeFactorSchema = z.object({ factorId: z.string().min(1).max(40), ...freshFactorFields });
 
+const KEEP_A_FACTOR = 'Your account must keep a second factor. Add another one before you remove this one.';
+const KEEP_A_PASSKEY = 'Your agency requires administrators to keep a passkey. Add another passkey before you remove this one.';
+
+/**
+ * Why this factor may not go, counting the owner's other confirmed factors through `database`: the
+ * last factor of an account that must have one, or an admin's last passkey where the agency asks
+ * for one. Null when it may go.
+ */
+async function mustKeep(actor: Actor, factor: { id: string; kind: string }, database: Pick<Tx, 'mfaFactor' | 'agency'>): Promise<string | null> {
+  const owner = ownerOf(actor);
+  const others = (kind?: 'PASSKEY') =>
+    database.mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null }, id: { not: factor.id }, ...(kind ? { kind } : {}) } });
+  const agency =
+    actor.kind === 'agency'
+      ? await database.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true } })
+      : null;
+  const required = actor.kind === 'vendor' || mustHaveSecondFactor({ kind: 'agency', role: actor.role, ...agency! });
+  if (required && (await others()) === 0) return KEEP_A_FACTOR;
+  if (factor.kind === 'PASSKEY' && actor.kind === 'agency' && mustHavePasskey(actor.role, agency!) && (await others('PASSKEY')) === 0) return KEEP_A_PASSKEY;
+  return null;
+}
+
+/** Holds the owner's row until the transaction ends (PostgreSQL), so two removals take turns counting what is left. */
+async function lockOwner(tx: Tx, owner: ReturnType<typeof ownerOf>): Promise<void> {
+  if (databaseKind(config().DATABASE_URL) !== 'postgresql') return; // SQLite runs one transaction at a time
+  const table = owner.kind === 'user' ? '"User"' : '"VendorAccount"';
+  await tx.$queryRawUnsafe(`SELECT "id" FROM ${table} WHERE "id" = $1 FOR UPDATE`, owner.id);
+}
+
 export async function removeFactor(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string): Promise<ActionState> {
   const owner = ownerOf(actor);
   const factor = await db().mfaFactor.findFirst({ where: { id: input.factorId, ...ownerWhere(owner), confirmedAt: { not: null } } });
   if (!factor) return { ok: false, message: 'That factor is no longer on your account.' };
-  const others = await db().mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null }, id: { not: factor.id } } });
-  const agency =
-    actor.kind === 'agency'
-      ? await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true } })
-      : null;
-  const required = actor.kind === 'vendor' || mustHaveSecondFactor({ kind: 'agency', role: actor.role, ...agency! });
-  if (required && others === 0) return { ok: false, message: 'Your account must keep a second factor. Add another one before you remove this one.' };
-  if (factor.kind === 'PASSKEY' && actor.kind === 'agency' && mustHavePasskey(actor.role, agency!)) {
-    const otherPasskeys = await db().mfaFactor.count({ where: { ...ownerWhere(owner), kind: 'PASSKEY', confirmedAt: { not: null }, id: { not: factor.id } } });
-    if (otherPasskeys === 0) return { ok: false, message: 'Your agency requires administrators to keep a passkey. Add another passkey before you remove this one.' };
-  }
+  // Said before a code is asked for and used up; asked again below, where removals take turns.
+  const refusal = await mustKeep(actor, factor, db());
+  if (refusal) return { ok: false, message: refusal };
   const used = await checkFreshSecondFactor(actor, input, ip, 'remove factor');
   if (!used) return FRESH_FACTOR_MISSING;
   if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
   const contact = await accountContact(owner);
-  await db().$transaction(async (tx) => {
-    await tx.mfaFactor.delete({ where: { id: factor.id } });
-    if (others === 0) await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
+  const outcome = await db().$transaction(async (tx) => {
+    await lockOwner(tx, owner);
+    // A removal of another factor in parallel may have left this one the last.
+    const stillRefused = await mustKeep(actor, factor, tx);
+    if (stillRefused) return stillRefused;
+    const deleted = await tx.mfaFactor.deleteMany({ where: { id: factor.id } });
+    if (deleted.count === 0) return 'That factor is no longer on your account.';
+    const left = await tx.mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null } } });
+    if (left === 0) await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
     await recordAudit(tx, {
       ...auditSubject(actor, ip),
       action: 'SECOND_FACTOR_REMOVED',
@@ -41,6 +70,8 @@ export async function removeFactor(actor: Actor, input: z.infer<typeof removeFac
       details: { factor: factor.kind, factorId: factor.id, confirmedWith: used.ok ? used.kind : null },
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'second factor removed', new Date()));
+    return null;
   });
+  if (outcome) return { ok: false, message: outcome };
   return { ok: true, message: `"${factor.name}" has been removed.` };
 }

@@ -246,4 +246,22 @@ describe('mandatory enrolment', () => {
     expect(await removeFactor(actor, { factorId: phone.id, code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: false });
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
   });
+
+  it('[PROVIDER_ADMIN] removing both factors at once, each confirmed with the other, leaves one', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Phone');
+    const spareSecret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Tablet');
+    const pending = await pendingSession(user, signIn);
+    const outcome = await verifySignInSecondFactor(pending, { code: await codeNow(secret) }, IP);
+    if (!outcome.ok) throw new Error('verify failed');
+    const actor = await actorOf(outcome.sessionId);
+    const [phone, tablet] = (await listOwnFactors(actor)).factors as [FactorRow, FactorRow];
+    const results = await Promise.all([
+      removeFactor(actor, { factorId: phone.id, code: await codeNow(spareSecret) }, IP),
+      removeFactor(actor, { factorId: tablet.id, code: await codeNow(secret, 1) }, IP),
+    ]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.find((result) => !result.ok)?.message).toBe('Your account must keep a second factor. Add another one before you remove this one.');
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
+  });
 });
