@@ -102,9 +102,17 @@ export async function clearFailures(
   tx: Tx,
   kind: PrincipalKind,
   id: string,
-  extra: { lastSignInAt?: Date; passwordHash?: string } = {},
+  extra: { lastSignInAt?: Date } = {},
 ): Promise<void> {
   await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
+}
+
+/**
+ * Stores a stronger hash of the password just verified, only while the account still has the hash
+ * it was verified against: a reset or a change that landed meanwhile is never undone by the old password.
+ */
+export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string, verified: string, stronger: string): Promise<void> {
+  await lockoutTable(tx, kind).updateMany({ where: { id, passwordHash: verified }, data: { passwordHash: stronger } });
 }
 
 /**

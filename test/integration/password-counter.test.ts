@@ -93,3 +93,17 @@ describe('one failure counter for every pathway that checks a password', () => {
     expect((await reload(user.id)).failedSignInCount).toBe(0);
   });
 });
+
+describe('a stronger hash after sign-in', () => {
+  it('[STAFF] is stored only over the hash that was verified: a reset landed meanwhile is never undone', async () => {
+    const { rehashIfUnchanged } = await import('@/lib/auth/password-attempt');
+    const { user } = await signedInStaff();
+    // Another hash than the one the sign-in verified: what an administrator's reset leaves.
+    const reset = `${user.passwordHash}-reset`;
+    await db().user.update({ where: { id: user.id }, data: { passwordHash: reset } });
+    await db().$transaction((tx) => rehashIfUnchanged(tx, 'user', user.id, user.passwordHash, 'stronger'));
+    expect((await reload(user.id)).passwordHash).toBe(reset);
+    await db().$transaction((tx) => rehashIfUnchanged(tx, 'user', user.id, reset, 'stronger'));
+    expect((await reload(user.id)).passwordHash).toBe('stronger');
+  });
+});
