@@ -17,7 +17,9 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
   const { target } = loaded;
   return db().$transaction(async (tx): Promise<Result> => {
     await lockAgency(tx, actor.agencyId);
-    if (input.status === 'DISABLED' && target.role === 'SUPER_ADMIN' && (await otherActiveSuperAdmins(tx, actor.agencyId, target.id)) === 0) {
+    // The role as it is now, under the agency's lock: it may have changed since the target was read.
+    const { role } = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true } });
+    if (input.status === 'DISABLED' && role === 'SUPER_ADMIN' && (await otherActiveSuperAdmins(tx, actor.agencyId, target.id)) === 0) {
       return { ok: false, message: 'This is the agency’s only active super administrator: make someone else a super administrator first.' };
     }
     await tx.user.update({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditAdminRefusal } from '@/lib/admin/admin-target';
+import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
@@ -38,6 +38,8 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
   }
   const policy = parsed.data;
   await db().$transaction(async (tx) => {
+    // Two admins saving at once take turns, so each record says what its save changed.
+    await lockAgency(tx, actor.agencyId);
     const before = await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: POLICY_SELECT });
     await tx.agency.update({ where: { id: actor.agencyId }, data: policy });
     const changed = Object.fromEntries(

@@ -24,7 +24,8 @@ export async function claimRequest(actor: VendorActor, input: z.infer<typeof req
       ip,
       action: 'SUPER_ADMIN_RESET_CLAIMED',
       transition: 'claim',
-      options: { data: { claimedById: actor.vendorAccountId, ...(takenOver ? CHECKLIST_UNTICKED : {}) } },
+      // Only from the claimer read above: a claim that moved on meanwhile would make `takenOver` wrong.
+      options: { where: { claimedById: request.claimedById }, data: { claimedById: actor.vendorAccountId, ...(takenOver ? CHECKLIST_UNTICKED : {}) } },
       details: { from: request.state, previousClaimerId: request.claimedById },
     },
     async () => ({
