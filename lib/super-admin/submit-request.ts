@@ -83,6 +83,8 @@ export async function submitRequest(
 /** A unique index refused the write: someone else filed, repeated or took the reference first. */
 const isUniqueClash = (error: unknown) => (error as { code?: string }).code === 'P2002';
 class OpenRequestClosed extends Error {}
+/** The account named has had its requests opened for the day: the opening is rolled back. */
+class OpeningsUsedUp extends Error {}
 
 async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<SubmitRequestResult> {
   const accountKey = `${normalizeKey(input.providerCode)}/${normalizeKey(input.loginName)}`;
@@ -127,9 +129,6 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
     ip,
   };
 
-  // Only opening a request counts for the account (it mails the notices): a repeat attaches to the
-  // open request and mails no one, so strangers naming an admin cannot use up the form for its owner.
-  let openingCounted = false;
   for (let attempt = 1; ; attempt++) {
     const reference = generateReference();
     const submission = { ...typed, reference, idempotencyKey: input.idempotencyKey, accountKey };
@@ -161,13 +160,10 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
         });
         return { ok: true, reference };
       }
-      if (!openingCounted) {
-        if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAccount, accountKey)).limited) return throttled('per account');
-        openingCounted = true;
-      }
       await openRequest({ typed, submission, openKey, agency, account, otherAdmins, ip });
       return { ok: true, reference };
     } catch (error) {
+      if (error instanceof OpeningsUsedUp) return throttled('per account');
       // A clash on the reference (50 random bits: all but impossible), on the account's open slot
       // (a parallel submission opened it first: attach to it) or on the idempotency key (a parallel
       // copy of this very submission won: give its answer). Each turn looks again.
@@ -222,6 +218,10 @@ async function openRequest(args: {
       },
       select: { id: true },
     });
+    // Only opening a request counts for the account (it mails the notices), and only the one that
+    // takes the open slot: a repeat attaches and mails no one, and a parallel opener that lost the
+    // slot attaches too, so strangers naming an admin cannot use up the form for its owner.
+    if ((await consumeRateLimit(tx, RATE_LIMITS.superAdminRequestPerAccount, submission.accountKey)).limited) throw new OpeningsUsedUp();
     await tx.superAdminRequestSubmission.create({ data: { ...submission, requestId: request.id, repeat: false, createdAt: submittedAt }, select: { id: true } });
     await recordAudit(tx, {
       actorType: 'ANONYMOUS',

@@ -146,6 +146,25 @@ describe('the public super-admin reset form', () => {
     expect(answers[1]).toBe(answers[0]);
   });
 
+  it('[ANONYMOUS] a burst of parallel submissions opens one request and counts one opening', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const burst = await Promise.all(Array.from({ length: 8 }, () => submit(formFor(target), someIp())));
+    expect(burst.every((result) => result.ok)).toBe(true);
+    const close = async () => {
+      const open = await db().superAdminResetRequest.findMany({ where: { userId: admin.id, openKey: { not: null } } });
+      expect(open).toHaveLength(1);
+      await db().superAdminResetRequest.update({ where: { id: open[0]!.id }, data: { state: 'CANCELLED', openKey: null } });
+    };
+    await close();
+    // Four more openings are left of the day's five.
+    for (let i = 0; i < 4; i++) {
+      expect((await submit(formFor(target), someIp())).ok).toBe(true);
+      await close();
+    }
+    expect(await submit(formFor(target), someIp())).toEqual({ ok: false, message: expect.stringMatching(/^Too many requests/) });
+  });
+
   it('[SUPER_ADMIN] strangers naming the lone super admin from many addresses never use up the form for her', async () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const target = { providerCode: agency.code, loginName: admin.loginName };
