@@ -24,7 +24,8 @@ export async function announceDueMaintenance(database: Db, now = new Date()): Pr
     const ended = window.endsAt <= now;
     const won = await database.$transaction(async (tx) => {
       const claim = ended
-        ? await tx.maintenanceWindow.updateMany({ where: { id: window.id, endedAt: null, cancelledAt: null }, data: { endedAt: window.endsAt } })
+        ? // Still due to end: an operator's extension that landed since the read above wins.
+          await tx.maintenanceWindow.updateMany({ where: { id: window.id, endedAt: null, cancelledAt: null, endsAt: { lte: now } }, data: { endedAt: window.endsAt } })
         : await tx.maintenanceWindow.updateMany({ where: { id: window.id, startedAt: null, endedAt: null, cancelledAt: null }, data: { startedAt: now } });
       if (claim.count === 0) return false;
       await recordAudit(tx, {

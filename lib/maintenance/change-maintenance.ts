@@ -65,8 +65,9 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
     if (input.endsAt <= window.endsAt || input.endsAt <= now) {
       return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: { endsAt: ['The new end must be later than the current end'] } };
     }
+    // Later only than the end it was read with: two operators extending at once never shorten it.
     const changed = await tx.maintenanceWindow.updateMany({
-      where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now } },
+      where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now, equals: window.endsAt } },
       data: { endsAt: input.endsAt },
     });
     if (changed.count === 0) return notUpcomingOrRunning;
