@@ -54,18 +54,23 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey)).limited) return { ok: true };
 
   const sentAt = new Date();
-  await db().$transaction(async (tx) => {
-    // An upsert either way: the periodic round may remove an expired unconfirmed row between the
-    // read above and this write, and then a fresh row is right.
-    const subscriber = await tx.statusSubscriber.upsert({
-      where: { emailKey },
-      create: { email: input.email, emailKey, confirmationSentAt: sentAt },
-      update: existing
-        ? { email: input.email, confirmedAt: null, unsubscribedAt: null, confirmationSentAt: sentAt }
-        : { confirmationSentAt: sentAt },
-      select: { id: true },
+  try {
+    await db().$transaction(async (tx) => {
+      // Renewed only while it is not a live subscription: a confirmation that landed since the read
+      // above must not be undone by this request.
+      const renewed = await tx.statusSubscriber.updateMany({
+        where: { emailKey, OR: [{ confirmedAt: null }, { unsubscribedAt: { not: null } }] },
+        data: { email: input.email, confirmedAt: null, unsubscribedAt: null, confirmationSentAt: sentAt },
+      });
+      const current = await tx.statusSubscriber.findUnique({ where: { emailKey }, select: { id: true } });
+      if (renewed.count === 0 && current) return; // confirmed meanwhile: nothing to confirm
+      // No row: a new address, or one the periodic round removed since the read above.
+      const subscriber = current ?? (await tx.statusSubscriber.create({ data: { email: input.email, emailKey, confirmationSentAt: sentAt }, select: { id: true } }));
+      await enqueueMail(tx, statusSubscriptionConfirmMail(input.email, confirmPath(subscriber.id, sentAt), CONFIRM_LINK_DAYS));
     });
-    await enqueueMail(tx, statusSubscriptionConfirmMail(input.email, confirmPath(subscriber.id, sentAt), CONFIRM_LINK_DAYS));
-  });
+  } catch (error) {
+    // The same new address signed up by a parallel request, which sends the one confirmation.
+    if ((error as { code?: string }).code !== 'P2002') throw error;
+  }
   return { ok: true };
 }

@@ -94,6 +94,17 @@ describe('status alert subscriptions', () => {
     }
   });
 
+  it('one new address signed up ten times at once gets one row, at most 3 confirmations, and ten same answers', async () => {
+    const email = address();
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => subscribe({ email }, `198.51.100.${100 + i}`)));
+    expect(answers).toEqual(Array(10).fill({ ok: true }));
+    expect(await db().statusSubscriber.count({ where: { emailKey: email.toLowerCase() } })).toBe(1);
+    // Each request that renews the waiting row sends a fresh link, up to the address's limit.
+    const sent = (await confirmationsTo(email)).length;
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThanOrEqual(3);
+  });
+
   it('sends at most 3 confirmations an hour to one address, still answering the same', async () => {
     const email = address();
     for (let i = 0; i < 5; i++) expect(await subscribe({ email }, `198.51.100.${i}`)).toEqual({ ok: true });
