@@ -10,7 +10,7 @@ import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
-import { checkRateLimit, consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
 
 // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the
 // password could sign in again between code guesses; this budget per account outlives that.
@@ -68,15 +68,19 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     });
     return { ok: false, reason: 'LOCKED' } as const;
   };
-  if ((await checkRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) return endPending({ reason: 'too many wrong codes' });
+  // Counted before the check and given back when the code is right, as the sign-in address rule is:
+  // guesses sent in parallel each meet the budget, instead of all passing a look at it first.
+  if ((await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) return endPending({ reason: 'too many wrong codes' });
   const subject = await attemptSubjectOf(owner.kind, owner.id);
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
-  if (!reservation.counted) return endPending({ reason: 'account locked' });
+  if (!reservation.counted) {
+    await refundRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey);
+    return endPending({ reason: 'account locked' });
+  }
 
   const used = await proveSecondFactor(owner, proof, actor.sessionId);
   if (!used.ok) {
-    const overBudget = (await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited;
-    const nowLocked = overBudget || reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
+    const nowLocked = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
     await settleReservedAttempt(() =>
       db().$transaction(async (tx) => {
         await recordAudit(tx, {
@@ -100,6 +104,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
     await clearFailures(tx, owner.kind, owner.id);
+    await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
     await recordAudit(tx, {
       ...audit,
       action: 'SIGN_IN_SECOND_FACTOR_SUCCESS',

@@ -113,6 +113,18 @@ describe('second factor at sign-in', () => {
     expect(outcomes.every(Boolean)).toBe(true);
   });
 
+  it('[PROVIDER_ADMIN] wrong codes sent at once each meet the budget of 10 an hour', async () => {
+    const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 20, hardLockThreshold: 100 });
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const right = await codeNow(secret);
+    const wrong = right === '000000' ? '111111' : '000000';
+    const sessions = [];
+    for (let i = 0; i < 15; i += 1) sessions.push(await pendingSession(user, signIn));
+    await Promise.all(sessions.map((pending) => verifySignInSecondFactor(pending, { code: wrong }, IP)));
+    const checked = await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'FAILURE' } });
+    expect(checked).toBe(10);
+  });
+
   it('[SUPER_ADMIN] a recovery code signs in once, is mailed, and never again', async () => {
     const { user, signIn } = await passwordSignIn('SUPER_ADMIN');
     const secret = await addTotpFactor(db(), { userId: user.id });
