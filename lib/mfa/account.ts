@@ -1,6 +1,8 @@
 import type { AuditInput } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { config } from '@/lib/config';
+import { db, type Tx } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import type { MfaOwner } from '@/lib/mfa/policy';
 
 /** The account a second-factor use case acts on, and how its audit records name it. */
@@ -12,6 +14,17 @@ export function auditSubject(actor: Actor, ip: string): Omit<AuditInput, 'action
   return actor.kind === 'agency'
     ? { actorType: 'USER', actorId: actor.userId, agencyId: actor.agencyId, targetType: 'User', targetId: actor.userId, ip }
     : { actorType: 'VENDOR', actorId: actor.vendorAccountId, agencyId: null, targetType: 'VendorAccount', targetId: actor.vendorAccountId, ip };
+}
+
+/**
+ * Holds the account's row until the transaction ends (PostgreSQL; SQLite runs one transaction at a
+ * time), so changes to its factors and recovery codes take turns: each counts what the one before
+ * it left, not what it read before that one committed.
+ */
+export async function lockFactorOwner(tx: Tx, owner: MfaOwner): Promise<void> {
+  if (databaseKind(config().DATABASE_URL) !== 'postgresql') return;
+  const table = owner.kind === 'user' ? '"User"' : '"VendorAccount"';
+  await tx.$queryRawUnsafe(`SELECT "id" FROM ${table} WHERE "id" = $1 FOR UPDATE`, owner.id);
 }
 
 /** Where notices about the account's factors go (agency staff may have no e-mail on record). */

@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Tx } from '@/lib/db/client';
+import { lockFactorOwner } from '@/lib/mfa/account';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -29,6 +30,7 @@ export function looksLikeRecoveryCode(typed: string): boolean {
 
 /** Replaces the account's recovery codes with ten new ones, returned in clear this once. */
 export async function replaceRecoveryCodes(tx: Tx, owner: MfaOwner): Promise<string[]> {
+  await lockFactorOwner(tx, owner);
   const codes = newRecoveryCodes();
   await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
   await tx.recoveryCode.createMany({ data: codes.map((code) => ({ ...ownerWhere(owner), codeHash: hashRecoveryCode(code) })) });
@@ -37,6 +39,8 @@ export async function replaceRecoveryCodes(tx: Tx, owner: MfaOwner): Promise<str
 
 /** An account's first factor brings its recovery codes; a later one leaves the unused codes it has alone. */
 export async function recoveryCodesForNewFactor(tx: Tx, owner: MfaOwner): Promise<string[] | undefined> {
+  // After the lock: a removal of the last factor in parallel deletes the codes this would keep.
+  await lockFactorOwner(tx, owner);
   const hasCodes = (await tx.recoveryCode.count({ where: { ...ownerWhere(owner), usedAt: null } })) > 0;
   return hasCodes ? undefined : replaceRecoveryCodes(tx, owner);
 }

@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, FRESH_FACTOR_MISSING, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
@@ -21,6 +21,9 @@ export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeo
   if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
   const contact = await accountContact(owner);
   return db().$transaction(async (tx) => {
+    await lockFactorOwner(tx, owner);
+    // The last factor may have gone meanwhile: codes without a factor would be a way in of their own.
+    if (!(await hasSecondFactor(owner, tx))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
     const recoveryCodes = await replaceRecoveryCodes(tx, owner);
     await recordAudit(tx, { ...auditSubject(actor, ip), action: 'RECOVERY_CODES_REPLACED', outcome: 'SUCCESS', details: { confirmedWith: used.kind } });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'new recovery codes made', new Date()));

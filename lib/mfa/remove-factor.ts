@@ -2,12 +2,10 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
-import { config } from '@/lib/config';
 import { db, type Tx } from '@/lib/db/client';
-import { databaseKind } from '@/lib/db/kind';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, FRESH_FACTOR_MISSING, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
@@ -36,13 +34,6 @@ async function mustKeep(actor: Actor, factor: { id: string; kind: string }, data
   return null;
 }
 
-/** Holds the owner's row until the transaction ends (PostgreSQL), so two removals take turns counting what is left. */
-async function lockOwner(tx: Tx, owner: ReturnType<typeof ownerOf>): Promise<void> {
-  if (databaseKind(config().DATABASE_URL) !== 'postgresql') return; // SQLite runs one transaction at a time
-  const table = owner.kind === 'user' ? '"User"' : '"VendorAccount"';
-  await tx.$queryRawUnsafe(`SELECT "id" FROM ${table} WHERE "id" = $1 FOR UPDATE`, owner.id);
-}
-
 export async function removeFactor(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string): Promise<ActionState> {
   const owner = ownerOf(actor);
   const factor = await db().mfaFactor.findFirst({ where: { id: input.factorId, ...ownerWhere(owner), confirmedAt: { not: null } } });
@@ -55,7 +46,7 @@ export async function removeFactor(actor: Actor, input: z.infer<typeof removeFac
   if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
   const contact = await accountContact(owner);
   const outcome = await db().$transaction(async (tx) => {
-    await lockOwner(tx, owner);
+    await lockFactorOwner(tx, owner);
     // A removal of another factor in parallel may have left this one the last.
     const stillRefused = await mustKeep(actor, factor, tx);
     if (stillRefused) return stillRefused;

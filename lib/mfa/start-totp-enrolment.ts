@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { ownerOf } from '@/lib/mfa/account';
+import { lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
@@ -16,6 +16,7 @@ export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof sta
   if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   await db().$transaction(async (tx) => {
+    await lockFactorOwner(tx, owner); // two tabs starting at once leave one app waiting, not two
     await tx.mfaFactor.deleteMany({ where: { ...ownerWhere(owner), confirmedAt: null } });
     await tx.mfaFactor.create({ data: { ...ownerWhere(owner), kind: 'TOTP', name: input.name, secret: sealFactorSecret(newTotpSecret()) } });
   });
