@@ -27,6 +27,16 @@ export async function lockFactorOwner(tx: Tx, owner: MfaOwner): Promise<void> {
   await tx.$queryRawUnsafe(`SELECT "id" FROM ${table} WHERE "id" = $1 FOR UPDATE`, owner.id);
 }
 
+/**
+ * Whether the session is still open, read after lockFactorOwner: a factor is kept only for a
+ * session that still stands, so an administrator's clearing of the factors (which ends every
+ * session) is never outlived by an addition that was in flight.
+ */
+export async function sessionStillStands(tx: Tx, actor: Actor): Promise<boolean> {
+  const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { endedAt: true } });
+  return session !== null && session.endedAt === null;
+}
+
 /** Where notices about the account's factors go (agency staff may have no e-mail on record). */
 export async function accountContact(owner: MfaOwner): Promise<{ email: string; displayName: string } | null> {
   if (owner.kind === 'vendor') {

@@ -1,4 +1,5 @@
 import type { Tx } from '@/lib/db/client';
+import { lockFactorOwner } from '@/lib/mfa/account';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 
 /**
@@ -7,6 +8,8 @@ import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
  * that must have a factor is sent to enrol at its next sign-in.
  */
 export async function clearSecondFactorsOf(tx: Tx, owner: MfaOwner): Promise<{ factorsRemoved: number; recoveryCodesRemoved: number }> {
+  // After any addition in flight: one that lands later sees its session ended (sessionStillStands).
+  await lockFactorOwner(tx, owner);
   const factors = await tx.mfaFactor.deleteMany({ where: ownerWhere(owner) });
   const codes = await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
   return { factorsRemoved: factors.count, recoveryCodesRemoved: codes.count };

@@ -9,6 +9,7 @@ import { confirmTotpEnrolment, confirmTotpSchema } from '@/lib/mfa/confirm-totp-
 import { regenerateRecoveryCodes, regenerateRecoveryCodesSchema } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor, removeFactorSchema } from '@/lib/mfa/remove-factor';
 import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
+import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { startTotpEnrolment, startTotpEnrolmentSchema } from '@/lib/mfa/start-totp-enrolment';
 
@@ -36,10 +37,10 @@ export const regenerateCodesAction = defineAction('regenerate-recovery-codes', A
   regenerateRecoveryCodes(actor, input, ip),
 );
 
-export const passkeyRegistrationOptionsAction = defineAction('passkey-registration-options', ACCESS, z.object({}), async (actor) => ({
-  ok: true,
-  options: await startPasskeyRegistration(actor),
-}));
+export const passkeyRegistrationOptionsAction = defineAction('passkey-registration-options', ACCESS, z.object({}), async (actor) =>
+  // Refused before the browser makes a passkey that could not be kept (lib/mfa/recent-sign-in.ts).
+  (await signedInRecently(actor)) ? { ok: true, options: await startPasskeyRegistration(actor) } : SIGN_IN_AGAIN_TO_ADD,
+);
 
 // No revalidation, as for the app: the form's state shows the recovery codes of a first factor once.
 export const addPasskeyAction = defineAction('add-passkey', ACCESS, addPasskeySchema, async (actor, input, { ip }) => addPasskey(actor, input, ip));
