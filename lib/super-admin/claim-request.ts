@@ -6,7 +6,7 @@ import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifie
 export const requestIdSchema = z.object({ requestId: z.string().min(1).max(64) });
 
 /** What a verifier attests on the checklist: it is theirs alone, so a takeover starts it again. */
-const CHECKLIST_UNTICKED = { callbackDone: false, identityConfirmed: false, noOtherAdminConfirmed: false };
+const CHECKLIST_UNTICKED = { callbackDone: false, callbackNotes: null, identityConfirmed: false, noOtherAdminConfirmed: false };
 
 /**
  * A verifier takes a request to work it (new, back from "needs information", or taken over). Taken
@@ -14,7 +14,7 @@ const CHECKLIST_UNTICKED = { callbackDone: false, identityConfirmed: false, noOt
  * back and checked, or the one who did the checks could approve what another only clicked through.
  */
 export async function claimRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
-  const request = await findRequestForStep(actor, input.requestId, { state: true, claimedById: true });
+  const request = await findRequestForStep(actor, input.requestId, { state: true, claimedById: true, callbackNotes: true });
   if (!request) return NO_SUCH_REQUEST;
   const takenOver = request.claimedById !== null && request.claimedById !== actor.vendorAccountId;
   return takeVerifierStep(
@@ -26,7 +26,8 @@ export async function claimRequest(actor: VendorActor, input: z.infer<typeof req
       transition: 'claim',
       // Only from the claimer read above: a claim that moved on meanwhile would make `takenOver` wrong.
       options: { where: { claimedById: request.claimedById }, data: { claimedById: actor.vendorAccountId, ...(takenOver ? CHECKLIST_UNTICKED : {}) } },
-      details: { from: request.state, previousClaimerId: request.claimedById },
+      // The notes of the call the previous claimer made stay on record here, not in the form.
+      details: { from: request.state, previousClaimerId: request.claimedById, ...(takenOver && request.callbackNotes ? { previousCallbackNotes: request.callbackNotes } : {}) },
     },
     async () => ({
       message: takenOver ? 'You are working this request. Its checklist starts again: call back and check it yourself.' : 'You are working this request.',

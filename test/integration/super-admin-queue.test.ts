@@ -148,6 +148,7 @@ describe('working the verification queue', () => {
     await expectOk(claimRequest(victor, { requestId: request.id }, someIp()));
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
       callbackDone: false,
+      callbackNotes: null,
       identityConfirmed: false,
       noOtherAdminConfirmed: false,
     });
