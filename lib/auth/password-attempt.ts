@@ -1,7 +1,6 @@
 import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
-import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
@@ -21,18 +20,33 @@ export type Reservation = { counted: true; failureCount: number; lock: LockDecis
 const SETTLE_TRIES = 4;
 const SETTLE_PAUSE_MS = 250;
 
+// Failures that leave a transaction unbegun or rolled back for certain: the database was locked or
+// busy, or could not be reached or given a connection at all. Not a connection lost mid-way, which
+// may have lost it during COMMIT, after the work was done: trying again would do it twice.
+const NOTHING_WRITTEN_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'P1008', 'P1001', 'P2024', '53300', 'ECONNREFUSED']);
+
+function failedBeforeWriting(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 6; depth++) {
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && NOTHING_WRITTEN_CODES.has(code)) return true;
+    if (typeof message === 'string' && /database is (locked|busy)/i.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
+
 /**
  * Runs the step that settles a reserved attempt (its audit record and, for a right secret, the
- * refund and the session) again while the database is busy or away: the reservation is already
- * written, and a lock between the two must not leave a counted attempt, or a lock, without its
- * record. Each try is a whole transaction, rolled back when it fails, so trying again is safe.
+ * refund and the session) again while the database is locked or unreachable: the reservation is
+ * already written, and a lock between the two must not leave a counted attempt, or a lock, without
+ * its record. Only failures that wrote nothing are tried again (failedBeforeWriting).
  */
 export async function settleReservedAttempt<T>(step: () => Promise<T>): Promise<T> {
   for (let tried = 1; ; tried++) {
     try {
       return await step();
     } catch (error) {
-      if (tried >= SETTLE_TRIES || !isDatabaseUnavailable(error)) throw error;
+      if (tried >= SETTLE_TRIES || !failedBeforeWriting(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS * tried));
     }
   }
