@@ -70,7 +70,12 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
       where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now, equals: window.endsAt } },
       data: { endsAt: input.endsAt },
     });
-    if (changed.count === 0) return notUpcomingOrRunning;
+    if (changed.count === 0) {
+      const still = await tx.maintenanceWindow.findFirst({ where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now } } });
+      return still
+        ? { ok: false, message: 'Someone changed this window’s end a moment ago. Reload the page, check the new end, and extend again if needed.' }
+        : notUpcomingOrRunning;
+    }
     await recordAudit(
       tx,
       operatorAudit(actor, ip, 'STATUS_MAINTENANCE_EXTENDED', { type: 'MaintenanceWindow', id: input.windowId }, {
