@@ -16,7 +16,7 @@ export async function getRequestForCancel(token: string) {
   if (!request || !request.userId || !isOpen(request.state)) return null;
   const account = await db().user.findUnique({
     where: { id: request.userId },
-    select: { displayName: true, loginName: true, agency: { select: { name: true } } },
+    select: { displayName: true, loginName: true, agency: { select: { name: true, timeZone: true } } },
   });
   if (!account) return null;
   return {
@@ -25,5 +25,7 @@ export async function getRequestForCancel(token: string) {
     accountName: account.displayName,
     loginName: account.loginName,
     agencyName: account.agency.name,
+    /** The agency's zone: the notice that links here says its times in it. */
+    timeZone: account.agency.timeZone,
   };
 }

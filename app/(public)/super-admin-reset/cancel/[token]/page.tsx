@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { requestClientIp } from '@/lib/http/client-ip';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
-import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
+import { formatDateTime } from '@/lib/format/date';
 import { CancelForm } from './cancel-form';
 import { publicPage } from '@/lib/auth/guards';
 
@@ -41,7 +41,7 @@ export default publicPage(async function CancelRequestPage({ params }: { params:
           {request.accountName} ({request.loginName}), {request.agencyName}
         </dd>
         <dt>Sent</dt>
-        <dd>{formatWhen(request.submittedAt)}</dd>
+        <dd>{formatDateTime(request.submittedAt, request.timeZone)}</dd>
       </dl>
       <p>
         If you did not make this request, or you know the account holder did not, cancel it. CareNotes verifiers will see
