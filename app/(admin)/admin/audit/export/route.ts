@@ -5,7 +5,9 @@ import { defineRoute } from '@/lib/auth/guards';
 export const dynamic = 'force-dynamic';
 
 export const GET = defineRoute('admin-audit-export', ADMIN_ACCESS, async (actor, request) => {
-  const query = auditQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  // Each field's first value, as the page reads it (firstValues), so the file holds what the page showed.
+  const params = new URL(request.url).searchParams;
+  const query = auditQuerySchema.parse(Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.get(name)!])));
   const csv = await exportAgencyAuditCsv(actor, query);
   return new Response(csv, {
     headers: {
