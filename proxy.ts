@@ -14,7 +14,7 @@ import { errorFields, logger } from '@/lib/observability/logger.mjs';
 /**
  * Routing decisions before any page, action or route runs, in this order: a state-changing
  * request from another site is refused (403); while a window that blocks sign-in is in progress,
- * sign-in and the app answer 503 "Unavailable" (see lib/status/maintenance-gate.ts for what stays
+ * sign-in and the app answer 503 "Unavailable" (see lib/maintenance/maintenance-gate.ts for what stays
  * up); a server-action body that is not what React sends is refused (400). Every answer gets HSTS
  * when the portal is served over https. Pages, actions and routes still check sessions
  * themselves; script nonces are set in server.mjs (see there why).

@@ -123,7 +123,7 @@ export function mailTransportKind(): 'smtp' | 'file' {
   return config().SMTP_URL ? 'smtp' : 'file';
 }
 
-/** Whether /dev/mailbox exists: only with the file transport, and only outside production unless the demo opts in. */
+/** Whether the local mailbox is switched on: only with the file transport, and only outside production unless the demo opts in (who may see it: localMailboxOpenTo). */
 export function devMailboxEnabled(): boolean {
   const { DEV_MAILBOX, SMTP_URL, NODE_ENV } = config();
   if (SMTP_URL) return false;

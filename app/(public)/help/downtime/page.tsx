@@ -8,7 +8,7 @@ export const metadata: Metadata = {
 };
 
 // Static and printable, so agencies can link it and print it before a planned window; it stays up
-// during maintenance (lib/status/maintenance-gate.ts lets /help through).
+// during maintenance (lib/maintenance/maintenance-gate.ts lets /help through).
 export default publicPage(function DowntimePage() {
   return (
     <div className="help-guide">
