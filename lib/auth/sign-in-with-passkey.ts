@@ -8,7 +8,7 @@ import { db } from '@/lib/db/client';
 import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-assertion';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
-import { checkRateLimit, consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 
 export const passkeySignInSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: z.string().max(2048).optional() });
@@ -67,12 +67,13 @@ export async function signInWithPasskey(kind: 'agency' | 'vendor', text: string,
 async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: string): Promise<SignInResult> {
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   const anonymous = { actorType: 'ANONYMOUS', actorId: null, agencyId: null, targetType: null, targetId: null, ip } as const;
-  if ((await checkRateLimit(db(), addressRule, ip)).limited) {
+  // Counted before anything is checked and given back on success, as a password attempt is: attempts
+  // sent at once each meet the address's limit, instead of all passing a look at it first.
+  if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
     await recordAuditAlone(db(), { ...anonymous, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'PASSKEY' } });
     return { ok: false, reason: 'THROTTLED' };
   }
   const refuse = async (audit: Omit<AuditInput, 'action' | 'outcome'>, reason: string, reservation?: Reservation): Promise<SignInResult> => {
-    await consumeRateLimit(db(), addressRule, ip);
     await settleReservedAttempt(() =>
       db().$transaction(async (tx) => {
         const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
@@ -111,6 +112,7 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   const sessionId = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
       await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
+      await refundRateLimit(tx, addressRule, ip);
       const id = await openSession(tx, account, account.sessionVersion, ip);
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details: { factor: 'PASSKEY', factorId: passkey.id, passwordless: true } });
       return id;
