@@ -1,8 +1,7 @@
 import { recordAuditAlone } from '@/lib/audit/record';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
-import { databaseKind } from '@/lib/db/kind';
-import { config } from '@/lib/config';
+import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
 import { Refused } from '@/lib/result';
 
@@ -74,9 +73,7 @@ export async function auditAdminRefusal(
  * PostgreSQL with a row lock on the agency; SQLite transactions already run one at a time.
  */
 export async function lockAgency(tx: Tx, agencyId: string): Promise<void> {
-  if (databaseKind(config().DATABASE_URL) === 'postgresql') {
-    await tx.$queryRawUnsafe('SELECT "id" FROM "Agency" WHERE "id" = $1 FOR UPDATE', agencyId);
-  }
+  await lockRow(tx, 'Agency', agencyId);
 }
 
 /** Active super admins left if `excludingUserId` lost the role or was disabled. */

@@ -1,8 +1,7 @@
 import type { AuditInput } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
-import { config } from '@/lib/config';
 import { db, type Tx } from '@/lib/db/client';
-import { databaseKind } from '@/lib/db/kind';
+import { lockRow } from '@/lib/db/lock-row';
 import type { MfaOwner } from '@/lib/mfa/policy';
 
 /** The account a second-factor use case acts on, and how its audit records name it. */
@@ -22,9 +21,7 @@ export function auditSubject(actor: Actor, ip: string): Omit<AuditInput, 'action
  * it left, not what it read before that one committed.
  */
 export async function lockFactorOwner(tx: Tx, owner: MfaOwner): Promise<void> {
-  if (databaseKind(config().DATABASE_URL) !== 'postgresql') return;
-  const table = owner.kind === 'user' ? '"User"' : '"VendorAccount"';
-  await tx.$queryRawUnsafe(`SELECT "id" FROM ${table} WHERE "id" = $1 FOR UPDATE`, owner.id);
+  await lockRow(tx, owner.kind === 'user' ? 'User' : 'VendorAccount', owner.id);
 }
 
 /**

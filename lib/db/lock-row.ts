@@ -1,0 +1,15 @@
+import { config } from '@/lib/config';
+import type { Tx } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
+
+/** The tables whose rows guard a rule across transactions (an agency's super admins, an account's factors). */
+export type LockableTable = 'Agency' | 'User' | 'VendorAccount';
+
+/**
+ * Holds one row until the transaction ends, so changes that must keep a rule about it take turns
+ * (PostgreSQL, `SELECT … FOR UPDATE`); SQLite runs one transaction at a time already.
+ */
+export async function lockRow(tx: Tx, table: LockableTable, id: string): Promise<void> {
+  if (databaseKind(config().DATABASE_URL) !== 'postgresql') return;
+  await tx.$queryRawUnsafe(`SELECT "id" FROM "${table}" WHERE "id" = $1 FOR UPDATE`, id);
+}
