@@ -1,6 +1,7 @@
 import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
+import { failedBeforeWriting } from '@/lib/http/unexpected-error';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
@@ -19,21 +20,6 @@ export type Reservation = { counted: true; failureCount: number; lock: LockDecis
 /** Tries of the step that settles a counted attempt, and the pause before each new one. */
 const SETTLE_TRIES = 4;
 const SETTLE_PAUSE_MS = 250;
-
-// Failures that leave a transaction unbegun or rolled back for certain: the database was locked or
-// busy, or could not be reached or given a connection at all. Not a connection lost mid-way, which
-// may have lost it during COMMIT, after the work was done: trying again would do it twice.
-const NOTHING_WRITTEN_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'P1008', 'P1001', 'P2024', '53300', 'ECONNREFUSED']);
-
-function failedBeforeWriting(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 6; depth++) {
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof code === 'string' && NOTHING_WRITTEN_CODES.has(code)) return true;
-    if (typeof message === 'string' && /database is (locked|busy)/i.test(message)) return true;
-    current = cause;
-  }
-  return false;
-}
 
 /**
  * Runs the step that settles a reserved attempt (its audit record and, for a right secret, the

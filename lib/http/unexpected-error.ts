@@ -12,16 +12,32 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGE =
   /database is locked|database is busy|can't reach database|connection (terminated|refused|timeout|ended)|timeout exceeded when trying to connect|too many (clients|connections)|the database system is (starting|shutting) down|unable to open database/i;
 
-/** Whether an error means the database is down, locked or overloaded (503), not a bug (500). */
-export function isDatabaseUnavailable(error: unknown): boolean {
+// Of those, the ones that leave a transaction unbegun or rolled back for certain: the database was
+// locked or busy, or could not be reached or give a connection at all. Not a connection lost mid-way,
+// which may have been lost during COMMIT, after the work was done.
+const NOTHING_WRITTEN_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'P1008', 'P1001', 'P2024', '53300', 'ECONNREFUSED']);
+const NOTHING_WRITTEN_MESSAGE = /database is (locked|busy)/i;
+
+/** Whether the error, or one of its causes, has one of the codes, the name or a message matching. */
+function inCauseChain(error: unknown, codes: Set<string>, message: RegExp, name?: string): boolean {
   for (let current = error, depth = 0; current && depth < 6; depth++) {
-    const { code, message, name, cause } = current as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    if (name === 'PrismaClientInitializationError') return true;
-    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-    current = cause;
+    const fields = current as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
+    if (typeof fields.code === 'string' && codes.has(fields.code)) return true;
+    if (name !== undefined && fields.name === name) return true;
+    if (typeof fields.message === 'string' && message.test(fields.message)) return true;
+    current = fields.cause;
   }
   return false;
+}
+
+/** Whether an error means the database is down, locked or overloaded (503), not a bug (500). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return inCauseChain(error, UNAVAILABLE_CODES, UNAVAILABLE_MESSAGE, 'PrismaClientInitializationError');
+}
+
+/** Whether the database refused the work before writing any of it: trying the transaction again is safe. */
+export function failedBeforeWriting(error: unknown): boolean {
+  return inCauseChain(error, NOTHING_WRITTEN_CODES, NOTHING_WRITTEN_MESSAGE);
 }
 
 export type Apology = { status: 500 | 503; reference: string; message: string };
