@@ -3,6 +3,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { accountLabel, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
+import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { challengeBytes, issueChallenge, relyingParty, transportsOf } from '@/lib/mfa/webauthn';
 
 /**
@@ -10,14 +11,18 @@ import { challengeBytes, issueChallenge, relyingParty, transportsOf } from '@/li
  * and with user verification required; the account's own passkeys are excluded, so one
  * authenticator is not added twice. The challenge is bound to this session.
  */
-export async function startPasskeyRegistration(actor: Actor): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function startPasskeyRegistration(
+  actor: Actor,
+): Promise<{ ok: true; options: PublicKeyCredentialCreationOptionsJSON } | typeof SIGN_IN_AGAIN_TO_ADD> {
+  // Refused before the browser makes a passkey that could not be kept.
+  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   const existing = await db().mfaFactor.findMany({
     where: { ...ownerWhere(owner), kind: 'PASSKEY', credentialId: { not: null } },
     select: { credentialId: true, transports: true },
   });
   const rp = relyingParty();
-  return generateRegistrationOptions({
+  const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     // The user handle the authenticator keeps: our id for the account, never a name or an e-mail.
@@ -29,4 +34,5 @@ export async function startPasskeyRegistration(actor: Actor): Promise<PublicKeyC
     excludeCredentials: existing.map((factor) => ({ id: factor.credentialId!, transports: transportsOf(factor.transports) })),
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
   });
+  return { ok: true, options };
 }

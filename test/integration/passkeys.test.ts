@@ -44,10 +44,17 @@ async function staffSession(role: Role = 'STAFF', agencyOverrides = {}) {
   return { agency, user, signIn, actor: await actorOf(result.sessionId) };
 }
 
+/** The browser's options for a new passkey, as the security page gets them. */
+async function registrationOptions(actor: Actor) {
+  const started = await startPasskeyRegistration(actor);
+  if (!('options' in started)) throw new Error(`no options: ${started.message}`);
+  return started.options;
+}
+
 /** Registers a soft passkey for the session's account through the real use cases. */
 async function enrolPasskey(actor: Actor, name = 'Laptop'): Promise<SoftPasskey> {
   const passkey = newSoftPasskey();
-  const options = await startPasskeyRegistration(actor);
+  const options = await registrationOptions(actor);
   expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
   const response = registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id });
   const added = await addPasskey(actor, { name, passkey: JSON.stringify(response) }, IP);
@@ -71,7 +78,7 @@ describe('passkeys', () => {
   it('[STAFF] adds a passkey (audited, mailed, recovery codes) and then signs in with it and no password: a full session', async () => {
     const { user, actor } = await staffSession('STAFF');
     const passkey = newSoftPasskey();
-    const options = await startPasskeyRegistration(actor);
+    const options = await registrationOptions(actor);
     const added = await addPasskey(actor, { name: 'Laptop', passkey: JSON.stringify(registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id })) }, IP);
     expect(added).toMatchObject({ ok: true });
     expect(added.recoveryCodes).toHaveLength(10);
@@ -274,13 +281,13 @@ describe('passkeys', () => {
     const { user, actor } = await staffSession('STAFF');
     const other = await staffSession('STAFF');
     const passkey = newSoftPasskey();
-    const options = await startPasskeyRegistration(actor);
+    const options = await registrationOptions(actor);
     const answer = JSON.stringify(registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id }));
     expect(await addPasskey(other.actor, { name: 'Stolen', passkey: answer }, IP)).toMatchObject({ ok: false });
-    const noUv = await startPasskeyRegistration(actor);
+    const noUv = await registrationOptions(actor);
     const unverified = JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony(noUv.challenge, { userVerified: false }), userId: noUv.user.id }));
     expect(await addPasskey(actor, { name: 'No PIN', passkey: unverified }, IP)).toMatchObject({ ok: false });
-    const fresh = await startPasskeyRegistration(actor);
+    const fresh = await registrationOptions(actor);
     const good = JSON.stringify(registrationResponse(passkey, { ...ceremony(fresh.challenge), userId: fresh.user.id }));
     const both = await Promise.all([addPasskey(actor, { name: 'Laptop', passkey: good }, IP), addPasskey(actor, { name: 'Laptop', passkey: good }, IP)]);
     expect(both.filter((result) => result.ok)).toHaveLength(1);

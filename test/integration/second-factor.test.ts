@@ -12,6 +12,7 @@ import { ADD_FACTOR_WITHIN_MS, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sig
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
+import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
@@ -230,6 +231,7 @@ describe('mandatory enrolment', () => {
 
     await openedAt(tooLongAgo());
     expect(await startTotpEnrolment(actor, { name: 'Phone' })).toEqual(SIGN_IN_AGAIN_TO_ADD);
+    expect(await startPasskeyRegistration(actor)).toEqual(SIGN_IN_AGAIN_TO_ADD);
     expect(await addPasskey(actor, { name: 'Key', passkey: '{"id":"x"}' }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(0);
 
@@ -248,7 +250,8 @@ describe('mandatory enrolment', () => {
     expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
   });
 
-  it('[PROVIDER_ADMIN] cannot remove the last factor, and removing another asks for a fresh code', async () => {
+  /** An admin with two apps ("Phone", "Tablet"), fully signed in with the phone's code. */
+  async function adminWithPhoneAndTablet() {
     const { user, signIn } = await passwordSignIn();
     const secret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Phone');
     const spareSecret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Tablet');
@@ -257,6 +260,11 @@ describe('mandatory enrolment', () => {
     if (!outcome.ok) throw new Error('verify failed');
     const actor = await actorOf(outcome.sessionId);
     const [phone, tablet] = (await listOwnFactors(actor)).factors as [FactorRow, FactorRow];
+    return { user, secret, spareSecret, actor, phone, tablet };
+  }
+
+  it('[PROVIDER_ADMIN] cannot remove the last factor, and removing another asks for a fresh code', async () => {
+    const { user, secret, spareSecret, actor, phone, tablet } = await adminWithPhoneAndTablet();
     expect(await removeFactor(actor, { factorId: tablet.id, code: '12345' }, IP)).toMatchObject({ ok: false });
     expect(await removeFactor(actor, { factorId: tablet.id, code: await codeNow(spareSecret) }, IP)).toMatchObject({ ok: true });
     expect(await removeFactor(actor, { factorId: phone.id, code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: false });
@@ -264,14 +272,7 @@ describe('mandatory enrolment', () => {
   });
 
   it('[PROVIDER_ADMIN] removing both factors at once, each confirmed with the other, leaves one', async () => {
-    const { user, signIn } = await passwordSignIn();
-    const secret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Phone');
-    const spareSecret = await addTotpFactor(db(), { userId: user.id }, undefined, 'Tablet');
-    const pending = await pendingSession(user, signIn);
-    const outcome = await verifySignInSecondFactor(pending, { code: await codeNow(secret) }, IP);
-    if (!outcome.ok) throw new Error('verify failed');
-    const actor = await actorOf(outcome.sessionId);
-    const [phone, tablet] = (await listOwnFactors(actor)).factors as [FactorRow, FactorRow];
+    const { user, secret, spareSecret, actor, phone, tablet } = await adminWithPhoneAndTablet();
     const results = await Promise.all([
       removeFactor(actor, { factorId: phone.id, code: await codeNow(spareSecret) }, IP),
       removeFactor(actor, { factorId: tablet.id, code: await codeNow(secret, 1) }, IP),

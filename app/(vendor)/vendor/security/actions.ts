@@ -9,7 +9,6 @@ import { confirmTotpEnrolment, confirmTotpSchema } from '@/lib/mfa/confirm-totp-
 import { regenerateRecoveryCodes, regenerateRecoveryCodesSchema } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor, removeFactorSchema } from '@/lib/mfa/remove-factor';
 import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
-import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { startTotpEnrolment, startTotpEnrolmentSchema } from '@/lib/mfa/start-totp-enrolment';
 
@@ -38,8 +37,7 @@ export const regenerateCodesAction = defineAction('regenerate-recovery-codes', A
 );
 
 export const passkeyRegistrationOptionsAction = defineAction('passkey-registration-options', ACCESS, z.object({}), async (actor) =>
-  // Refused before the browser makes a passkey that could not be kept (lib/mfa/recent-sign-in.ts).
-  (await signedInRecently(actor)) ? { ok: true, options: await startPasskeyRegistration(actor) } : SIGN_IN_AGAIN_TO_ADD,
+  startPasskeyRegistration(actor),
 );
 
 // No revalidation, as for the app: the form's state shows the recovery codes of a first factor once.
