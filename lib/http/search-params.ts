@@ -9,3 +9,8 @@ export async function firstValues(searchParams: PageSearchParams): Promise<Recor
   const query = await searchParams;
   return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]));
 }
+
+/** The same for a route handler's URL: each parameter's first value. */
+export function firstValuesOf(params: URLSearchParams): Record<string, string> {
+  return Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.get(name)!]));
+}

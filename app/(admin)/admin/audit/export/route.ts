@@ -1,13 +1,13 @@
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, exportAgencyAuditCsv } from '@/lib/admin/list-agency-audit';
 import { defineRoute } from '@/lib/auth/guards';
+import { firstValuesOf } from '@/lib/http/search-params';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = defineRoute('admin-audit-export', ADMIN_ACCESS, async (actor, request) => {
-  // Each field's first value, as the page reads it (firstValues), so the file holds what the page showed.
-  const params = new URL(request.url).searchParams;
-  const query = auditQuerySchema.parse(Object.fromEntries([...new Set(params.keys())].map((name) => [name, params.get(name)!])));
+  // Each field's first value, as the page reads it, so the file holds what the page showed.
+  const query = auditQuerySchema.parse(firstValuesOf(new URL(request.url).searchParams));
   const csv = await exportAgencyAuditCsv(actor, query);
   return new Response(csv, {
     headers: {
