@@ -2,8 +2,8 @@ import { config } from '@/lib/config';
 import type { Tx } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 
-/** The tables whose rows guard a rule across transactions (an agency's super admins, an account's factors). */
-export type LockableTable = 'Agency' | 'User' | 'VendorAccount';
+/** The tables whose rows guard a rule across transactions (an agency's super admins, an account's factors, a request's links). */
+export type LockableTable = 'Agency' | 'User' | 'VendorAccount' | 'SuperAdminResetRequest';
 
 /**
  * Holds one row until the transaction ends, so changes that must keep a rule about it take turns

@@ -4,6 +4,7 @@ import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { hashPassword } from '@/lib/password/hash';
@@ -105,11 +106,9 @@ export async function resetPasswordWithLink(
   try {
     await db().$transaction(async (tx) => {
       const completedAt = new Date();
-      const consumed = await tx.passwordResetToken.updateMany({
-        where: { id: link.id, usedAt: null, expiresAt: { gt: completedAt } },
-        data: { usedAt: completedAt },
-      });
-      if (consumed.count !== 1) throw new LinkGone();
+      // Rows in the order the other changes take them, so they wait for each other and never deadlock
+      // (PostgreSQL): the account before its links (issuing a temporary password), the request before
+      // its links (cancel, expiry). A link that lost the race meanwhile rolls all of this back.
       await tx.user.update({
         where: { id: user.id },
         data: {
@@ -125,6 +124,12 @@ export async function resetPasswordWithLink(
         },
         select: { id: true },
       });
+      if (request) await lockRow(tx, 'SuperAdminResetRequest', request.id);
+      const consumed = await tx.passwordResetToken.updateMany({
+        where: { id: link.id, usedAt: null, expiresAt: { gt: completedAt } },
+        data: { usedAt: completedAt },
+      });
+      if (consumed.count !== 1) throw new LinkGone();
       await rememberPassword(tx, user.id, passwordHash);
       const ended = await tx.authSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: completedAt } });
       await tx.passwordResetToken.updateMany({
