@@ -29,12 +29,11 @@ export async function bulkUnlockUsers(
   const locked = await listFailureLocks(actor, now);
   const allowed = locked.filter((target) => canAdmin(actor, 'users:unlock', target).allowed);
   const leftOwn = allowed.length < locked.length;
-  const unlocked = await db().$transaction(async (tx) => {
-    let count = 0;
-    for (const target of allowed) {
-      if (await unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now })) count += 1;
-    }
-    return count;
-  });
+  // One transaction per account: one holding many accounts and the audit chain between them would
+  // deadlock with any change that takes one of those accounts and then audits (PostgreSQL).
+  let unlocked = 0;
+  for (const target of allowed) {
+    if (await db().$transaction((tx) => unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }))) unlocked += 1;
+  }
   return { ok: true, value: { unlocked, leftOwn } };
 }

@@ -5,7 +5,7 @@ import { openSession, type Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
@@ -83,6 +83,8 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     const nowLocked = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
     await settleReservedAttempt(() =>
       db().$transaction(async (tx) => {
+        // The session before the audit chain, as every other change to it takes them (PostgreSQL deadlocks otherwise).
+        if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
         await recordAudit(tx, {
           ...audit,
           action: 'SIGN_IN_SECOND_FACTOR_FAILURE',
@@ -90,7 +92,6 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
           details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
         });
         await auditLockSetBy(tx, reservation, audit, 'second factor');
-        if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
       }),
     );
     return { ok: false, reason: nowLocked ? 'LOCKED' : 'WRONG_CODE' };
@@ -99,6 +100,9 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;
   const now = new Date();
   return settleReservedAttempt(() => db().$transaction(async (tx) => {
+    // The account before its sessions, the order of every change that ends them all (a reset, a
+    // disable, cleared factors): this waits for such a change instead of deadlocking with it.
+    await lockFactorOwner(tx, owner);
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
     if (old.count === 0) return { ok: false, reason: 'NOT_PENDING' } as const;
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });

@@ -107,8 +107,10 @@ export async function resetPasswordWithLink(
     await db().$transaction(async (tx) => {
       const completedAt = new Date();
       // Rows in the order the other changes take them, so they wait for each other and never deadlock
-      // (PostgreSQL): the account before its links (issuing a temporary password), the request before
-      // its links (cancel, expiry). A link that lost the race meanwhile rolls all of this back.
+      // (PostgreSQL): the account first and wholly (a request's completion clears its factors under
+      // that lock), before its links (issuing a temporary password); the request before its links
+      // (cancel, expiry); the audit chain last. A link that lost the race meanwhile rolls all of this back.
+      await lockRow(tx, 'User', user.id);
       await tx.user.update({
         where: { id: user.id },
         data: {

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { resolveSession } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -9,6 +8,7 @@ import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
 import { createAgency, createUser } from '@/prisma/factories';
+import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
 async function staffWithLink(options: { lifetimeHours?: number } = {}) {
@@ -177,43 +177,16 @@ describe('using a reset link', () => {
   });
 });
 
-/**
- * Runs `work` while another connection holds `rowSql`'s row (FOR UPDATE), as a competing transaction
- * would; once `work` queues behind it (seen in pg_stat_activity, not guessed), that transaction goes
- * on with `thenSql` and commits. `work` must then finish without a deadlock.
- */
-async function whileAnotherTransactionHolds<T>(rowSql: string, thenSql: string, id: string, work: () => Promise<T>): Promise<T> {
-  const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await other.connect();
-  try {
-    await other.query('BEGIN');
-    await other.query(rowSql, [id]);
-    const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const running = work();
-    running.catch(() => {}); // awaited below
-    const waiting = async () =>
-      (await other.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [otherPid])).rows[0]!.n;
-    for (let tries = 0; (await waiting()) === 0; tries++) {
-      if (tries > 600) throw new Error('it never waited for the held row');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await other.query(thenSql, [id]);
-    await other.query('COMMIT');
-    return await running;
-  } finally {
-    await other.end();
-  }
-}
-
 describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a link used while another change holds its rows (PostgreSQL)', () => {
   const linkInvalid = { ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE };
 
   it('an admin’s reset of the account (its row, then its links): the link waits, then finds itself used', async () => {
     const { user, token } = await staffWithLink();
-    const used = await whileAnotherTransactionHolds(
-      'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE',
-      'UPDATE "PasswordResetToken" SET "usedAt" = now() WHERE "userId" = $1 AND "usedAt" IS NULL',
-      user.id,
+    const used = await whileCompetingTransactionHolds(
+      {
+        holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] },
+        then: { sql: 'UPDATE "PasswordResetToken" SET "usedAt" = now() WHERE "userId" = $1 AND "usedAt" IS NULL', params: [user.id] },
+      },
       () => reset(token),
     );
     expect(used).toEqual(linkInvalid);
@@ -221,12 +194,23 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
 
   it('a cancel or expiry of the request (its row, then its links): the link waits, then finds itself revoked', async () => {
     const { request, token } = await approvedRequest();
-    const used = await whileAnotherTransactionHolds(
-      'SELECT "id" FROM "SuperAdminResetRequest" WHERE "id" = $1 FOR UPDATE',
-      'UPDATE "PasswordResetToken" SET "expiresAt" = now() WHERE "requestId" = $1 AND "usedAt" IS NULL',
-      request.id,
+    const used = await whileCompetingTransactionHolds(
+      {
+        holds: { sql: 'SELECT "id" FROM "SuperAdminResetRequest" WHERE "id" = $1 FOR UPDATE', params: [request.id] },
+        then: { sql: 'UPDATE "PasswordResetToken" SET "expiresAt" = now() WHERE "requestId" = $1 AND "usedAt" IS NULL', params: [request.id] },
+      },
       () => reset(token),
     );
     expect(used).toEqual(linkInvalid);
+  });
+
+  it('a help request from the same account (a key-share on it, then the audit chain): the link waits, then completes', async () => {
+    const { request, admin, token } = await approvedRequest();
+    const used = await whileCompetingTransactionHolds(
+      { holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR KEY SHARE', params: [admin.id] }, then: TAKE_AUDIT_HEAD },
+      () => reset(token),
+    );
+    expect(used).toMatchObject({ ok: true });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('COMPLETED');
   });
 });

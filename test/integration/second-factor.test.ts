@@ -4,6 +4,7 @@ import { decideAccess } from '@/lib/auth/access';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
 import { confirmTotpEnrolment } from '@/lib/mfa/confirm-totp-enrolment';
@@ -18,6 +19,7 @@ import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 const PASSWORD = 'quiet meadow copper bicycle';
 const IP = '127.0.0.1';
@@ -96,6 +98,24 @@ describe('second factor at sign-in', () => {
     expect(await signIn()).toMatchObject({ ok: false });
     expect(await verifySignInSecondFactor(pending, { code: right }, IP)).toMatchObject({ ok: false });
   });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[PROVIDER_ADMIN] the wrong code that locks takes the session before the audit chain, as the others do: no deadlock',
+    async () => {
+      const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 3 });
+      const secret = await addTotpFactor(db(), { userId: user.id });
+      const pending = await pendingSession(user, signIn);
+      await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 2 } });
+      const wrong = (await codeNow(secret)) === '000000' ? '111111' : '000000';
+      // A change that holds the session and then audits, as ending a pending session does.
+      const outcome = await whileCompetingTransactionHolds(
+        { holds: { sql: 'SELECT "id" FROM "AuthSession" WHERE "id" = $1 FOR UPDATE', params: [pending.sessionId] }, then: TAKE_AUDIT_HEAD },
+        () => verifySignInSecondFactor(pending, { code: wrong }, IP),
+      );
+      expect(outcome).toEqual({ ok: false, reason: 'LOCKED' });
+      expect(await resolveSession(pending.sessionId)).toBeNull();
+    },
+  );
 
   it('[PROVIDER_ADMIN] knowing the password does not buy more code guesses by signing in again between them', async () => {
     const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 5 });

@@ -9,10 +9,12 @@ import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { listRecentSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
 const PASSWORD = 'granite willow seven parcel';
@@ -95,6 +97,29 @@ describe('a password spray over one agency', () => {
     expect((await signInAgencyUser({ providerCode: agency.code, loginName: staff[3]!.loginName, password: PASSWORD }, pool[4]!)).ok).toBe(true);
     expect((await verifyAuditChain(db())).ok).toBe(true);
   }, 180_000);
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    'bulk unlock takes each account in a transaction of its own: no deadlock with a change that takes one of them, then audits',
+    async () => {
+      const agency = await createAgency(db(), { softLockThreshold: 3 });
+      const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN' });
+      const actor = await signedIn(admin, agency.code, '192.0.2.11');
+      const staff = await Promise.all([1, 2].map(() => createUser(db(), agency.id, PASSWORD)));
+      const now = new Date();
+      await db().user.updateMany({
+        where: { id: { in: staff.map((u) => u.id) } },
+        data: { failedSignInCount: 3, lastFailedSignInAt: now, lockedUntil: new Date(now.getTime() + 15 * 60_000) },
+      });
+      const [, second] = await listFailureLocks(actor);
+      // Another admin's change to the account bulk unlock reaches second (as unlocking it alone would do).
+      const unlocked = await whileCompetingTransactionHolds(
+        { holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [second!.id] }, then: TAKE_AUDIT_HEAD },
+        () => bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.11'),
+      );
+      expect(unlocked).toEqual({ ok: true, value: { unlocked: 2, leftOwn: false } });
+      expect(await listFailureLocks(actor)).toEqual([]);
+    },
+  );
 
   it('alerts at most once an hour per agency, even with every failure in parallel', async () => {
     const suffix = uniqueSuffix();

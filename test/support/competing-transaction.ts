@@ -1,0 +1,41 @@
+// PostgreSQL only: a transaction of our own on a separate connection, to prove that two changes
+// take their rows in one order. One that took them in the opposite order would deadlock (40P01).
+import pg from 'pg';
+
+type Competitor = {
+  /** What the competing transaction locks first, e.g. `SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE`. */
+  holds: { sql: string; params: unknown[] };
+  /** What it does next, once `work` waits for it: usually what `work` holds if it took the wrong order. */
+  then: { sql: string; params: unknown[] };
+};
+
+/**
+ * Runs `work` while the competitor holds its first row. Once `work` queues behind it (seen in
+ * pg_stat_activity, not guessed with a timer), the competitor goes on with its next statement and
+ * commits. Returns what `work` returned; a deadlock rejects on one side or the other.
+ */
+export async function whileCompetingTransactionHolds<T>(competitor: Competitor, work: () => Promise<T>): Promise<T> {
+  const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await other.connect();
+  try {
+    await other.query('BEGIN');
+    await other.query(competitor.holds.sql, competitor.holds.params);
+    const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const running = work();
+    running.catch(() => {}); // awaited below
+    const waiting = async () =>
+      (await other.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [otherPid])).rows[0]!.n;
+    for (let tries = 0; (await waiting()) === 0; tries++) {
+      if (tries > 600) throw new Error('the work never waited for the held row');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await other.query(competitor.then.sql, competitor.then.params);
+    await other.query('COMMIT');
+    return await running;
+  } finally {
+    await other.end();
+  }
+}
+
+/** The audit chain's head row: every audited transaction takes it (lib/audit/record.ts). */
+export const TAKE_AUDIT_HEAD = { sql: 'SELECT "id" FROM "AuditChainHead" WHERE "id" = 1 FOR UPDATE', params: [] };
