@@ -108,6 +108,20 @@ export async function clearFailures(
 }
 
 /**
+ * The right password of an account that still owes its second factor: only this attempt's own
+ * reservation (and any lock it set) is given back. The streak stands until the factor passes, so
+ * wrong codes between right passwords add up to the same locks as wrong passwords do.
+ */
+export async function giveBackAttempt(tx: Tx, kind: PrincipalKind, id: string, reservation: Reservation, extra: { lastSignInAt?: Date } = {}): Promise<void> {
+  if (!reservation.counted) return;
+  const setLock = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
+  await lockoutTable(tx, kind).updateMany({
+    where: { id },
+    data: { failedSignInCount: { decrement: 1 }, ...(setLock ? { lockedUntil: null, hardLockedAt: null } : {}), ...extra },
+  });
+}
+
+/**
  * Stores a stronger hash of the password just verified, only while the account still has the hash
  * it was verified against: a reset or a change that landed meanwhile is never undone by the old password.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
-import { auditLockSetBy, clearFailures, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { auditLockSetBy, clearFailures, giveBackAttempt, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   checkSprayAlert,
@@ -228,9 +228,11 @@ async function attemptSignIn(
 
   const account = candidate!;
   const now = new Date();
-  // The right password: it was no failure, for the address, the agency or the account.
-  const settle = async (tx: Tx, extra: { lastSignInAt?: Date }) => {
-    await clearFailures(tx, account.kind, account.id, extra);
+  // The right password: it was no failure, for the address, the agency or the account. An account that
+  // still owes its second factor gets back only this attempt: its streak ends when the factor passes.
+  const settle = async (tx: Tx, extra: { lastSignInAt?: Date }, secondFactorPending = false) => {
+    if (secondFactorPending) await giveBackAttempt(tx, account.kind, account.id, reservation, extra);
+    else await clearFailures(tx, account.kind, account.id, extra);
     await refundRateLimit(tx, addressRule, ip);
     if (velocity) await forgetVelocityFailures(tx, velocity.key);
   };
@@ -253,10 +255,10 @@ async function attemptSignIn(
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
   const session = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
-      await settle(tx, { lastSignInAt: now });
-      if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
+      await settle(tx, { lastSignInAt: now }, secondFactorPending);
+      if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
       const sessionId = await openSession(tx, account, account.sessionVersion, ip, secondFactorPending);
       await recordAudit(tx, {
         ...audit,

@@ -117,21 +117,30 @@ describe('second factor at sign-in', () => {
     },
   );
 
-  it('[PROVIDER_ADMIN] knowing the password does not buy more code guesses by signing in again between them', async () => {
+  it('[PROVIDER_ADMIN] knowing the password does not buy more code guesses: signing in again keeps the streak of wrong codes', async () => {
     const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 5 });
     const secret = await addTotpFactor(db(), { userId: user.id });
-    const right = await codeNow(secret);
-    const wrong = right === '000000' ? '111111' : '000000';
-    const outcomes = [];
-    for (let round = 0; round < 4; round += 1) {
-      // The right password resets the lockout streak each round...
-      const pending = await pendingSession(user, signIn);
-      for (let guess = 0; guess < 3; guess += 1) outcomes.push((await verifySignInSecondFactor(pending, { code: wrong }, IP)).ok === false);
-    }
-    // ...but not the per-account budget of wrong codes: the right code is refused now too.
-    const last = await pendingSession(user, signIn);
-    expect(await verifySignInSecondFactor(last, { code: right }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
-    expect(outcomes.every(Boolean)).toBe(true);
+    const wrong = (await codeNow(secret)) === '000000' ? '111111' : '000000';
+    const first = await pendingSession(user, signIn);
+    for (let guess = 0; guess < 3; guess += 1) expect(await verifySignInSecondFactor(first, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    // The right password again: the three wrong codes still count, so the fifth failure locks.
+    const second = await pendingSession(user, signIn);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(3);
+    expect(await verifySignInSecondFactor(second, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await verifySignInSecondFactor(second, { code: wrong }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
+    expect(await signIn()).toMatchObject({ ok: false });
+    // Once the lock runs out, the right password still leaves the streak at 5: the next wrong code locks again, for longer.
+    await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    const third = await pendingSession(user, signIn);
+    const afterPassword = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(afterPassword).toMatchObject({ failedSignInCount: 5, lockedUntil: null });
+    expect(await verifySignInSecondFactor(third, { code: wrong }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(6);
+    // The right code, at last, ends the streak.
+    await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    const fourth = await pendingSession(user, signIn);
+    expect(await verifySignInSecondFactor(fourth, { code: await codeNow(secret) }, IP)).toMatchObject({ ok: true });
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0, lockedUntil: null });
   });
 
   it('[PROVIDER_ADMIN] wrong codes sent at once each meet the budget of 10 an hour', async () => {
