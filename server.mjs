@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { ADMISSION_DEFAULTS, createAdmission } from './lib/runtime/admission.mjs';
 import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
+import { hasBody, whenBodyArrives } from './lib/runtime/request-body.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
@@ -55,8 +56,13 @@ function clientIp(request) {
   return hops[hops.length - trustedProxyHops] ?? peer;
 }
 
+// The methods the app answers. Next.js cannot even represent some others as a Request (TRACE,
+// CONNECT, TRACK) and answered them with a 500 and an error in the log.
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 /** What server.mjs answers itself instead of passing the request on: [status, message], or null. */
 function edgeRefusal(request) {
+  if (!METHODS.has(request.method ?? '')) return [405, 'Method Not Allowed: this service answers GET, HEAD and POST.'];
   // A body of unknown length (chunked) would have to be counted while Next.js reads it, and
   // cut mid-parse; browsers send a length with every form, so such a body is simply refused.
   if (request.headers['transfer-encoding'] !== undefined) {
@@ -78,17 +84,18 @@ function edgeRefusal(request) {
 // How long a refused request's body is still read (and dropped) after the answer.
 const LINGER_MS = 2000;
 
-function refuse(request, response, [status, message], { expectedContinue = false } = {}) {
+/** `closeConnection`: the body cannot be read to its end (never sent, or too slow), so the connection cannot go on. */
+function refuse(request, response, [status, message], { closeConnection = false } = {}) {
   const body = `${message}\n`;
   response.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    // A client told to wait for "100 Continue" may never send its body: the stream cannot go on.
-    ...(expectedContinue && { Connection: 'close' }),
+    ...(status === 405 && { Allow: 'GET, HEAD, POST' }),
+    ...(closeConnection && { Connection: 'close' }),
   });
-  if (expectedContinue) return response.end(request.method === 'HEAD' ? undefined : body);
+  if (closeConnection) return response.end(request.method === 'HEAD' ? undefined : body);
   // The whole answer goes out now (its length is declared), but the response ends only once the
   // body is read and dropped: closing a socket with bytes unread resets the connection, and the
   // client may lose the answer before reading it. A body still coming after a moment is cut off.
@@ -142,6 +149,17 @@ function serve(request, response) {
   applyScriptNonce(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0]) || pagesInMemory.isOwnFetch(request)) return run();
+  if (!hasBody(request)) return admit(request, response, run);
+  void whenBodyArrives(request, response).then((outcome) => {
+    if (outcome === 'arrived') admit(request, response, run);
+    else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE], { closeConnection: true });
+  });
+}
+
+const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Check your connection and send it again.';
+
+/** A place in the app, now or in the waiting line; refused with 503 when even the line is full. */
+function admit(request, response, run) {
   if (!admission.admit(response, run)) {
     response.setHeader('Retry-After', '5');
     refuse(request, response, [503, BUSY_MESSAGE]);
@@ -159,7 +177,8 @@ server.on('checkContinue', (request, response) => {
   const requestId = randomUUID();
   response.setHeader('X-Request-Id', requestId);
   observeRequest(request, response, { requestId, clientIp: clientIp(request) });
-  refuse(request, response, refusal, { expectedContinue: true });
+  // A client told to wait for "100 Continue" may never send its body.
+  refuse(request, response, refusal, { closeConnection: true });
 });
 installGracefulShutdown(server);
 startMetricsServer(port);

@@ -178,6 +178,20 @@ test('[ANONYMOUS] requests hidden in a refused body are dropped with it; the con
   expect(received.match(/^HTTP\/1\.1 \d{3}/gm)).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200']);
 });
 
+test('[ANONYMOUS] methods the app does not answer (TRACE, PROPFIND, SEARCH) get 405 with Allow, never 500', async () => {
+  for (const method of ['TRACE', 'PROPFIND', 'SEARCH']) {
+    for (const path of ['/login', '/status', '/api/health']) {
+      const answer = await send(method, path);
+      expect(answer.status, `${method} ${path}`).toBe(405);
+      expect(answer.headers.allow).toBe('GET, HEAD, POST');
+      expect(answer.headers['x-request-id']).toMatch(UUID);
+    }
+  }
+  // The methods it knows still reach it.
+  expect((await send('GET', '/api/health')).status).toBe(200);
+  expect((await send('OPTIONS', '/api/health')).status).toBeLessThan(500);
+});
+
 test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-formed ones and odd queries are Next.js’s', async () => {
   for (const path of ['/%E0%A4%A', '/status/%', '/%', '/help/%C0%AF', '/admin/users/%zz', '/reset/%ED%A0%80', '/api/health/%']) {
     for (const method of ['GET', 'HEAD', 'POST']) {

@@ -2,9 +2,9 @@
 // How many requests Next.js works on at once. In a rush (everyone signing in after an outage)
 // each request Next.js has begun holds its parsed body, its render state and, for a sign-in, a
 // database transaction waiting for its turn: 200 of them at once filled a 192 MB heap and the
-// instance died. Past the limit a request waits here, its body still unread (the kernel holds
-// it, and TCP slows the client), and goes on in arrival order as soon as one in flight is
-// answered. Only when even the waiting line is full is a request refused, with 503 and
+// instance died. A request comes here once its body has arrived (request-body.mjs: at most 64 KB,
+// so a slow client holds no place). Past the limit it waits, and goes on in arrival order as soon
+// as one in flight is answered. Only when even the waiting line is full is a request refused, with 503 and
 // Retry-After, which a client or balancer can act on; nothing is ever half done.
 
 import { AsyncResource } from 'node:async_hooks';

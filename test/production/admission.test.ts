@@ -1,6 +1,7 @@
 // Admission in server.mjs (lib/runtime/admission.mjs, decision 052): with every place in the app
 // taken and no room to wait, a request is refused with 503 and Retry-After, while the probes and the
-// pages sent from memory still answer; once the place is free, the app answers again.
+// pages sent from memory still answer. A request takes its place only once its body has arrived
+// (lib/runtime/request-body.mjs): slow bodies hold none, and one that never comes is cut off.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/net/free-port';
@@ -37,8 +38,7 @@ afterAll(async () => {
 
 /**
  * The sign-in form posted (its hidden fields included, as a browser without JavaScript sends it) with
- * the end of its body held back: Next.js reads the whole body of a server action before it runs it,
- * so this request holds its place in the app until `finish` sends the rest.
+ * the end of its body held back until `finish` sends the rest.
  */
 async function slowSignInPost(port: number) {
   const { hidden } = formWithField((await get('/login')).body, 'loginName');
@@ -47,6 +47,7 @@ async function slowSignInPost(port: number) {
   const socket = net.connect(port, '127.0.0.1');
   let answer = '';
   socket.on('data', (chunk) => (answer += chunk.toString()));
+  socket.on('error', () => {});
   const answered = new Promise<string>((resolve) => socket.on('close', () => resolve(answer)));
   const held = Buffer.byteLength(body) - 10;
   socket.write(
@@ -56,6 +57,51 @@ async function slowSignInPost(port: number) {
   socket.write(Buffer.from(body).subarray(0, held));
   return { finish: () => socket.write(Buffer.from(body).subarray(held)), answered };
 }
+
+type Answer = { path: string; status: number; retryAfter: string | null; body: string };
+
+/**
+ * Many requests written at once, each on a socket of its own opened beforehand, so the server reads
+ * them within a few milliseconds: with one place and no waiting line, those that come while a
+ * sign-in is in the app (an argon2id verify, ~20 ms at least) find the place taken.
+ */
+async function burst(requests: { path: string; text: string }[]): Promise<Answer[]> {
+  const sockets = await Promise.all(
+    requests.map(
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect(server.port, '127.0.0.1', () => resolve(socket));
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  const answers = sockets.map((socket) => {
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    return new Promise<string>((resolve) => socket.on('close', () => resolve(text)));
+  });
+  sockets.forEach((socket, i) => socket.write(requests[i]!.text));
+  return (await Promise.all(answers)).map((text, i) => ({
+    path: requests[i]!.path,
+    status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]),
+    retryAfter: /^retry-after: (.*)\r$/im.exec(text)?.[1] ?? null,
+    body: text.slice(text.indexOf('\r\n\r\n') + 4),
+  }));
+}
+
+/** The sign-in form as a browser without JavaScript posts it, whole. */
+async function signInPost() {
+  const { hidden } = formWithField((await get('/login')).body, 'loginName');
+  const { body, type } = multipartBody([...hidden, ['providerCode', 'NOBODY'], ['loginName', 'someone'], ['password', 'not the password']]);
+  return {
+    path: 'POST /login',
+    text:
+      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nAccept: text/html\r\n` +
+      `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  };
+}
+
+const getRequest = (path: string) => ({ path, text: `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n` });
 
 /** The admission gauges, read from the metrics port (never admitted, like the probes). */
 async function admissionFigures() {
@@ -77,31 +123,53 @@ async function get(pathname: string) {
 }
 
 describe('[OPERATOR] admission in front of the app', () => {
-  it('refuses with 503 and Retry-After when every place is taken and no one may wait; probes, metrics and pages from memory still answer', async () => {
+  it('refuses with 503 and Retry-After when every place is taken and no one may wait; probes and pages from memory still answer', async () => {
     // /help is kept in memory once the instance has fetched it after start.
     for (let i = 0; i < 200 && !(await get('/help')).headers.get('x-portal-from-memory'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect((await get('/vendor/login')).status).toBe(200);
+    await until(async () => (await admissionFigures()).inFlight === 0);
 
+    const signIn = await signInPost();
+    const answers = await burst(Array.from({ length: 24 }, (_, i) => [signIn, getRequest('/api/live'), getRequest('/help')][i % 3]!));
+    const admitted = answers.filter((answer) => answer.path === signIn.path);
+    // A refusal for credentials nobody has (200), or no place (503): nothing else.
+    expect(admitted.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
+    expect(admitted.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(1);
+    const refused = admitted.filter((answer) => answer.status === 503);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.every((answer) => answer.retryAfter === '5' && /very busy/.test(answer.body))).toBe(true);
+    // Never admitted, so never refused: the probes and the pages sent from memory.
+    expect(answers.filter((answer) => answer.path !== signIn.path).map((answer) => answer.status)).toEqual(Array(16).fill(200));
+    expect((await get('/vendor/login')).status).toBe(200);
+  });
+
+  it('a form whose body is still coming holds no place: the app answers others meanwhile, then the form', async () => {
     await until(async () => (await admissionFigures()).inFlight === 0);
     const held = await slowSignInPost(server.port);
-    await until(async () => (await admissionFigures()).inFlight === 1);
-
-    const refused = await get('/vendor/login');
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('5');
-    expect(refused.body).toMatch(/very busy/);
-    expect((await get('/api/live')).status).toBe(200);
-    expect((await get('/api/ready')).status).toBe(200);
-    expect(await admissionFigures()).toEqual({ inFlight: 1, waiting: 0 });
-    const help = await get('/help');
-    expect(help.status).toBe(200);
-    expect(help.headers.get('x-portal-from-memory')).toBe('1');
+    const slow = Array.from({ length: 3 }, () => slowSignInPost(server.port));
+    expect((await get('/vendor/login')).status).toBe(200);
+    expect(await admissionFigures()).toEqual({ inFlight: 0, waiting: 0 });
 
     held.finish();
     // The held sign-in ran once its body was whole: a refusal for credentials nobody has, not a 503.
     expect(await held.answered).toMatch(/^HTTP\/1\.1 200 /);
-    expect((await get('/vendor/login')).status).toBe(200);
+    for (const other of await Promise.all(slow)) other.finish();
+  });
+
+  it('a body that does not arrive within 10 s is refused with 408 and its connection closed', async () => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('error', () => {});
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
+    const started = Date.now();
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/took too long to arrive/);
+    expect(Date.now() - started).toBeGreaterThan(9_000);
+    expect(await admissionFigures()).toEqual({ inFlight: 0, waiting: 0 });
   });
 });

@@ -1,0 +1,51 @@
+// @ts-check
+// A request takes a place in the app (admission.mjs) only once its whole body has arrived. Next.js
+// reads a form's body before it does anything else, so a client that sends its body slowly, or
+// never, held one of the few places all that time: sixteen such sockets from one address froze
+// every form and every page rendered on demand. The body is read here instead (its size is
+// already capped by server.mjs) and put back at the front of the request's stream, where Next.js
+// reads it as if it had just come in.
+
+/** How long a body may take to arrive after its headers before the request is refused (408). */
+export const BODY_DEADLINE_MS = 10_000;
+
+/** @param {import('node:http').IncomingMessage} request */
+export function hasBody(request) {
+  return Number(request.headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * Resolves 'arrived' once the whole body is waiting, unread, in the request's stream; 'late' when
+ * it did not arrive within the deadline; 'gone' when the client went away first.
+ * @param {import('node:http').IncomingMessage} request
+ * @param {import('node:http').ServerResponse} response
+ * @returns {Promise<'arrived' | 'late' | 'gone'>}
+ */
+export function whenBodyArrives(request, response, deadlineMs = BODY_DEADLINE_MS) {
+  const expected = Number(request.headers['content-length'] ?? 0);
+  return new Promise((resolve) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let received = 0;
+    /** @param {'arrived' | 'late' | 'gone'} outcome */
+    const finish = (outcome) => {
+      clearTimeout(deadline);
+      request.off('readable', onReadable);
+      response.off('close', onGone);
+      // Back in front of the stream, before its end is announced (Node checks for this last unshift).
+      if (outcome === 'arrived' && received > 0) request.unshift(Buffer.concat(chunks, received));
+      resolve(outcome);
+    };
+    const onReadable = () => {
+      for (let chunk = request.read(); chunk !== null; chunk = request.read()) {
+        chunks.push(chunk);
+        received += chunk.length;
+      }
+      if (received >= expected || request.complete) finish('arrived');
+    };
+    const onGone = () => finish('gone');
+    const deadline = setTimeout(() => finish('late'), deadlineMs);
+    request.on('readable', onReadable);
+    response.once('close', onGone);
+  });
+}
