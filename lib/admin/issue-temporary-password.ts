@@ -9,6 +9,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
 import { hashPassword } from '@/lib/password/hash';
+import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import { generateTemporaryPassword } from '@/lib/password/temporary';
 import type { Result } from '@/lib/result';
 
@@ -56,7 +57,7 @@ export async function issueTemporaryPassword(
     if (updated.count !== 1) return false;
     await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
     // Earlier reset links stop working: the temporary password is now the way in.
-    await tx.passwordResetToken.updateMany({ where: { userId: target.id, usedAt: null }, data: { usedAt: now } });
+    await revokeResetLinksOf(tx, target.id, now);
     await recordAudit(tx, {
       actorType: 'USER',
       actorId: actor.userId,

@@ -3,6 +3,7 @@ import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import type { Result } from '@/lib/result';
 
 export const setUserStatusSchema = z.object({
@@ -28,6 +29,7 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
     });
     if (input.status === 'DISABLED') {
       await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: new Date() } });
+      await revokeResetLinksOf(tx, target.id);
     }
     await recordAdminAction(tx, actor, ip, input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED', { type: 'User', id: target.id });
     return { ok: true, value: undefined };

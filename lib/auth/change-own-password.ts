@@ -12,6 +12,7 @@ import { ownerOf } from '@/lib/mfa/account';
 import { proveSecondFactor } from '@/lib/mfa/consume-second-factor';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
+import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -156,6 +157,7 @@ export async function changeOwnPassword(
       data: { endedAt: new Date() },
     });
     await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion: version } });
+    await revokeResetLinksOf(tx, actor.userId);
     await recordAudit(tx, {
       ...audit,
       action: 'PASSWORD_CHANGED',

@@ -60,3 +60,16 @@ export async function revokeResetLinksOfRequest(tx: Tx, requestId: string): Prom
   });
   return revoked.count;
 }
+
+/**
+ * Ends every live link of an account. Whatever ends the account's sessions ends its links too (a
+ * password set by any other way, a disable, a role change): a link waiting in a mailbox must not
+ * undo that change later.
+ */
+export async function revokeResetLinksOf(tx: Tx, userId: string, now = new Date()): Promise<number> {
+  const revoked = await tx.passwordResetToken.updateMany({
+    where: { userId, usedAt: null, expiresAt: { gt: now } },
+    data: { expiresAt: now },
+  });
+  return revoked.count;
+}

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSession } from '@/lib/auth/session';
+import { changeUserRole } from '@/lib/admin/change-user-role';
+import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
+import { setUserStatus } from '@/lib/admin/set-user-status';
+import { changeOwnPassword } from '@/lib/auth/change-own-password';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
@@ -9,7 +13,7 @@ import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-rese
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
 import { createAgency, createUser } from '@/prisma/factories';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
-import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
+import { approvedRequest, expectOk, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
 async function staffWithLink(options: { lifetimeHours?: number } = {}) {
   const agency = await createAgency(db(), { name: 'Riverbend Care' });
@@ -174,6 +178,51 @@ describe('using a reset link', () => {
     expect(event).toMatchObject({ outcome: 'DENIED', actorType: 'ANONYMOUS' });
     expect(JSON.stringify(event)).not.toContain(token);
     expect(JSON.stringify(event)).not.toContain(hashSecretToken(token));
+  });
+});
+
+describe('a link outlives no change that ends the account’s sessions', () => {
+  async function adminOf(agency: { id: string; code: string }) {
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN' });
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, someIp());
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    // The admin's own second factor is not what this is about: the session stands in for a full one.
+    await db().authSession.update({ where: { id: signedIn.sessionId }, data: { secondFactorPending: false } });
+    return (await resolveSession(signedIn.sessionId)) as AgencyActor;
+  }
+
+  it('[STAFF] changing their own password', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp());
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    const actor = (await resolveSession(signedIn.sessionId)) as AgencyActor;
+    expect(await changeOwnPassword(actor, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, someIp())).toMatchObject({ ok: true });
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect((await reset(token, 'someone else picks this one')).linkInvalid).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] disabling the account: enabling it again does not bring the link back', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const admin = await adminOf(agency);
+    await expectOk(setUserStatus(admin, { userId: user.id, status: 'DISABLED' }, someIp()));
+    await expectOk(setUserStatus(admin, { userId: user.id, status: 'ACTIVE' }, someIp()));
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect((await reset(token)).linkInvalid).toBe(true);
+  });
+
+  it('[SUPER_ADMIN] changing the account’s role', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const admin = await adminOf(agency);
+    await expectOk(changeUserRole(admin, { userId: user.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, someIp()));
+    expect((await reset(token)).linkInvalid).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] a temporary password', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const admin = await adminOf(agency);
+    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    await expectOk(issueTemporaryPassword(admin, { userId: user.id, expectedVersion: sessionVersion }, someIp()));
+    expect((await reset(token)).linkInvalid).toBe(true);
   });
 });
 
