@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { recordAuditAlone } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
+import { attemptSubjectOf, auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
@@ -24,17 +25,32 @@ export const FRESH_FACTOR_MISSING: ActionState = {
 
 /**
  * Changes to the factors themselves ask for a factor now, not only the session's sign-in, so a
- * borrowed unlocked screen cannot swap the factors. Guesses share the password-change budget.
- * Null when neither a code nor a passkey was given.
+ * borrowed unlocked screen cannot swap the factors. Each try is one attempt on the account's
+ * counter and lock, as at sign-in (lib/auth/password-attempt.ts), and the guesses also share the
+ * password-change budget. Null when neither a code nor a passkey was given.
  */
 export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInput, ip: string, what: string): Promise<UsedFactor | null> {
   const proof = input.passkey ? { passkey: input.passkey } : input.code ? { code: input.code } : null;
   if (!proof) return null;
-  const key = actor.kind === 'agency' ? actor.userId : actor.vendorAccountId;
-  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, key)).limited) return { ok: false };
-  const used = await proveSecondFactor(ownerOf(actor), proof, actor.sessionId);
+  const owner = ownerOf(actor);
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false };
+  const audit = auditSubject(actor, ip);
+  const reservation = await db().$transaction(async (tx) => reserveAttempt(tx, await attemptSubjectOf(owner.kind, owner.id)));
+  const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId) : { ok: false };
   if (!used.ok) {
-    await recordAuditAlone(db(), { ...auditSubject(actor, ip), action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: { for: what } });
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        await recordAudit(tx, {
+          ...audit,
+          action: 'SECOND_FACTOR_FAILURE',
+          outcome: 'FAILURE',
+          details: reservation.counted ? { for: what, consecutiveFailures: reservation.failureCount } : { for: what, reason: 'account locked' },
+        });
+        await auditLockSetBy(tx, reservation, audit, 'second factor');
+      }),
+    );
+    return used;
   }
+  await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, owner.kind, owner.id)));
   return used;
 }

@@ -300,6 +300,28 @@ describe('mandatory enrolment', () => {
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
   });
 
+  it('[PROVIDER_ADMIN] wrong codes to change the factors count on the account’s lock, as at sign-in; a right one ends the streak', async () => {
+    const { user, secret, actor } = await adminWithPhoneAndTablet();
+    await db().agency.update({ where: { id: actor.kind === 'agency' ? actor.agencyId : '' }, data: { softLockThreshold: 3 } });
+    const wrong = (await codeNow(secret, 1)) === '000000' ? '111111' : '000000';
+    expect(await regenerateRecoveryCodes(actor, { code: wrong }, IP)).toMatchObject({ ok: false });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
+    const made = await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, IP);
+    expect(made).toMatchObject({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    for (let guess = 0; guess < 3; guess += 1) expect(await regenerateRecoveryCodes(actor, { code: wrong }, IP)).toMatchObject({ ok: false });
+    const locked = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(locked.failedSignInCount).toBe(3);
+    expect(locked.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Locked: nothing more is checked, not even a right recovery code (still unused after), and nothing more is counted.
+    const unused = await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } });
+    expect(await regenerateRecoveryCodes(actor, { code: made.recoveryCodes![0]! }, IP)).toMatchObject({ ok: false });
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(unused);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(3);
+    const audits = await db().auditEvent.findMany({ where: { targetId: user.id, action: { in: ['SECOND_FACTOR_FAILURE', 'ACCOUNT_LOCKED'] } }, orderBy: { seq: 'asc' } });
+    expect(audits.filter((event) => event.action === 'SECOND_FACTOR_FAILURE')).toHaveLength(5);
+  });
+
   it('[PROVIDER_ADMIN] removing both factors at once, each confirmed with the other, leaves one', async () => {
     const { user, secret, spareSecret, actor, phone, tablet } = await adminWithPhoneAndTablet();
     const results = await Promise.all([
