@@ -51,12 +51,16 @@ describe('decideAccess', () => {
     expect(decideAccess(verifier, { principal: 'vendor', roles: ['OPERATOR'] })).toBe('forbidden');
     expect(decideAccess(verifier, { principal: 'vendor', roles: ['VERIFIER'] })).toBe('allowed');
   });
-  it('[PROVIDER_ADMIN] of an agency requiring passkeys, without one, reaches only enrolment (and the password change)', () => {
+  it('[PROVIDER_ADMIN] of an agency requiring passkeys, without one, reaches only enrolment (and a forced password change)', () => {
     const admin = { ...staff, role: 'PROVIDER_ADMIN' as const, mustEnrolPasskey: true };
     expect(decideAccess(admin, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('enrolment-required');
     expect(decideAccess(admin, { principal: 'agency' })).toBe('enrolment-required');
     expect(decideAccess(admin, { principal: 'agency', duringEnrolment: true })).toBe('allowed');
-    expect(decideAccess(admin, { principal: 'agency', duringForcedPasswordChange: true })).toBe('allowed');
+    // The password change page, which also serves a change nobody forces: enrolment first.
+    expect(decideAccess(admin, { principal: 'agency', duringForcedPasswordChange: true })).toBe('enrolment-required');
+    const withTemporaryPassword = { ...admin, mustChangePassword: true };
+    expect(decideAccess(withTemporaryPassword, { principal: 'agency', duringEnrolment: true })).toBe('password-change-required');
+    expect(decideAccess(withTemporaryPassword, { principal: 'agency', duringForcedPasswordChange: true })).toBe('allowed');
     expect(decideAccess({ ...admin, secondFactorPending: true }, { principal: 'agency', duringEnrolment: true })).toBe('second-factor-required');
     expect(decideAccess({ ...admin, mustEnrolPasskey: false }, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
   });

@@ -42,7 +42,8 @@ export function decideAccess(actor: Actor | null, access: Access): AccessDecisio
   if (actor.kind === 'agency' && access.principal === 'agency') {
     if (actor.mustChangePassword && !access.duringForcedPasswordChange) return 'password-change-required';
     const mustEnrol = actor.mustEnrolSecondFactor || actor.mustEnrolPasskey === true;
-    if (mustEnrol && !access.duringEnrolment && !access.duringForcedPasswordChange) return 'enrolment-required';
+    // The password change comes before enrolment only when it is forced (a temporary password).
+    if (mustEnrol && !access.duringEnrolment && !(access.duringForcedPasswordChange && actor.mustChangePassword)) return 'enrolment-required';
     if (access.roles && !access.roles.includes(actor.role)) return 'forbidden';
     return 'allowed';
   }
