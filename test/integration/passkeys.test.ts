@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
@@ -144,6 +145,17 @@ describe('passkeys', () => {
     expect(parallel.filter(Boolean)).toHaveLength(1);
     const old = await issueChallenge('SIGN_IN', null, new Date(Date.now() - CHALLENGE_TTL_MS - 1000));
     expect(await consumeChallenge(old, 'SIGN_IN', null)).toBe(false);
+  });
+
+  it('[STAFF] a session asking for challenges again and again holds one per purpose: the newest', async () => {
+    const sessionId = `session-${randomUUID()}`;
+    const asked = [];
+    for (let i = 0; i < 20; i += 1) asked.push(await issueChallenge('SECOND_FACTOR', sessionId));
+    const registration = await issueChallenge('REGISTRATION', sessionId);
+    expect(await db().webAuthnChallenge.count({ where: { sessionId } })).toBe(2);
+    expect(await consumeChallenge(asked[0]!, 'SECOND_FACTOR', sessionId)).toBe(false);
+    expect(await consumeChallenge(asked.at(-1)!, 'SECOND_FACTOR', sessionId)).toBe(true);
+    expect(await consumeChallenge(registration, 'REGISTRATION', sessionId)).toBe(true);
   });
 
   it('[STAFF] an assertion without user verification, or for another origin, is refused and counted on the account', async () => {
