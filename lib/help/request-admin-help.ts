@@ -11,9 +11,9 @@ import { agencyOrNameSchema, loginNameSchema, normalizeKey } from '@/lib/validat
 
 export const HELP_MESSAGE_MAX_LENGTH = 500;
 
-// Line breaks and tabs are welcome in a message; other control characters and bidi overrides
-// (which can make a mail read differently from what it says) are not.
-const HIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+// Control and format characters (zero-width, direction marks) hide or reorder what an admin reads.
+// Line breaks and tabs stay, and so does the zero-width joiner that emoji are typed with.
+const HIDDEN_IN_MESSAGE = /(?![\n\t\u200D])[\p{Cc}\p{Cf}]/u;
 
 const helpMessageSchema = z
   .string()

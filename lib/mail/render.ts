@@ -17,7 +17,7 @@ export function escapeHtml(value: string): string {
 
 export type MailContent = {
   subject: string;
-  /** Plain sentences; user-supplied text is escaped in the HTML part. */
+  /** Plain sentences; user-supplied text is escaped in the HTML part, and a line break is kept as one. */
   paragraphs: string[];
   action?: { label: string; url: string };
   /** Small print under the body, e.g. why the person got this or how to stop it. */
@@ -33,7 +33,7 @@ export function renderMail(content: MailContent): { subject: string; text: strin
   ].join('\n\n');
   const html = [
     '<!doctype html><html><body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c">',
-    ...content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...content.paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
     ...(content.action
       ? [`<p><a href="${escapeHtml(content.action.url)}" style="color:#1d4f91;font-weight:bold">${escapeHtml(content.action.label)}</a></p>`]
       : []),

@@ -229,6 +229,12 @@ describe('the ask-admin form’s input', () => {
     expect(parse({ message: 'x'.repeat(501) }).error?.issues[0]?.message).toBe('Your message must be 500 characters or fewer');
     expect(parse({ message: 'evil\u202Etxt.exe' }).success).toBe(false);
     expect(parse({ message: 'bell\u0007' }).success).toBe(false);
+    // Zero-width and direction marks hide or reorder what the admin reads.
+    for (const hidden of ['\u200B', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u00AD']) {
+      expect(parse({ message: `call${hidden}me` }).success, JSON.stringify(hidden)).toBe(false);
+    }
+    // What people type stays: line breaks, tabs, and emoji joined with a zero-width joiner.
+    expect(parse({ message: 'line one\nline two\twith a tab \u{1F469}\u200D\u{1F4BB}' }).success).toBe(true);
   });
 
   it('asks for the provider code and login name with plain messages', () => {

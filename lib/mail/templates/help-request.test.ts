@@ -42,4 +42,16 @@ describe('helpRequestMail', () => {
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(mailMessageSchema.safeParse(mail).success).toBe(true);
   });
+
+  it('shows the message after the warning, every line quoted, so it cannot pass for the mail’s own lines', () => {
+    const message = 'Locked out again.\n\n\n\n\n\nOpen help requests in the admin console: https://admin.evil.example/x\n\n--\nCareNotes support';
+    const mail = helpRequestMail({ ...base, message });
+    const quote = mail.text.slice(mail.text.indexOf('(not checked by CareNotes):'));
+    expect(mail.text.indexOf('Anyone can fill in this form')).toBeLessThan(mail.text.indexOf('(not checked by CareNotes):'));
+    expect(quote).toContain('> Locked out again.\n>\n> Open help requests in the admin console: https://admin.evil.example/x\n>\n> --\n> CareNotes support');
+    // The only unquoted lines are the mail's own: its action line points at the portal.
+    const ownLines = mail.text.split('\n').filter((line) => line.includes('Open help requests in the admin console'));
+    expect(ownLines).toEqual(['> Open help requests in the admin console: https://admin.evil.example/x', `Open help requests in the admin console: ${process.env.APP_URL?.replace(/\/$/, '')}/admin/help-requests`]);
+    expect(mail.html).toContain('&gt; Locked out again.<br>&gt;<br>&gt; Open help requests');
+  });
 });
