@@ -1,10 +1,13 @@
+import http from 'node:http';
 import type { Page } from '@playwright/test';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { freePort } from '@/lib/net/free-port';
 import { confirmPath, unsubscribePath } from '@/lib/status/subscription-token';
 import { createSuperAdminRequest, uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
+import { E2E_BASE_URL } from './support/env';
 import { expect, test } from './support/test';
 
 // Every page opened from a secret link counts GETs and POSTs per client address, and once over the
@@ -152,6 +155,41 @@ for (const tokenPage of PAGES) {
       await answered();
       await expect.poll(link.used).toBe(true);
     } finally {
+      await emptyBucket();
+    }
+  });
+}
+
+/** Another site: one page of its own, served on another origin. */
+async function anotherSite(html: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const port = await freePort();
+  const server = http.createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+for (const tokenPage of PAGES) {
+  test(`[ATTACKER] ${tokenPage.name}: another site's hidden images and fetches spend none of a visitor's tries; the link in the mail still opens`, async ({
+    page,
+  }) => {
+    const link = await tokenPage.make();
+    const target = (i: number) => `${E2E_BASE_URL}${link.valid}${link.valid.includes('?') ? '&' : '?'}n=${i}`;
+    const images = Array.from({ length: RULE.limit + 5 }, (_, i) => `<img alt="" src="${target(i)}">`).join('');
+    const site = await anotherSite(
+      `<!doctype html><title>Elsewhere</title>${images}<script>fetch(${JSON.stringify(target(-1))}, { mode: 'no-cors', credentials: 'include' }).finally(() => (document.title = 'fetched'));</script>`,
+    );
+    await emptyBucket();
+    try {
+      await page.goto(site.url);
+      await expect(page).toHaveTitle('fetched');
+      await page.waitForFunction(() => [...document.images].every((image) => image.complete));
+      expect(await counted()).toBe(0);
+      // The visitor then follows the real link from the mail: it opens, as the one try it is.
+      await page.goto(link.valid);
+      await expect(page.getByRole('button', { name: tokenPage.button })).toBeVisible();
+      expect(await counted()).toBe(1);
+    } finally {
+      await site.close();
       await emptyBucket();
     }
   });

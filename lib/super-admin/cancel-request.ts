@@ -17,7 +17,8 @@ export type CancelResult = { ok: boolean; message: string };
 export async function cancelRequest(token: string, ip: string): Promise<CancelResult> {
   const gone: CancelResult = {
     ok: false,
-    message: 'This link no longer works: the request has already been cancelled, completed, rejected or has expired.',
+    message:
+      'This link no longer works: the request may already be cancelled, completed, rejected or expired. If you did not ask for a password reset, try again in 15 minutes, and tell your agency’s other administrators.',
   };
   // Throttled: the same answer as a wrong link (see tokenPageThrottled).
   if (await tokenPageThrottled(ip)) return gone;
