@@ -32,10 +32,7 @@ export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promis
   const byPolicy = new Date(now.getTime() + input.lifetimeHours * 3600_000);
   const expiresAt = input.notAfter && input.notAfter < byPolicy ? input.notAfter : byPolicy;
 
-  await tx.passwordResetToken.updateMany({
-    where: { userId: input.userId, usedAt: null, expiresAt: { gt: now } },
-    data: { expiresAt: now },
-  });
+  await revokeResetLinksOf(tx, input.userId, now);
   const token = newSecretToken();
   await tx.passwordResetToken.create({
     data: {

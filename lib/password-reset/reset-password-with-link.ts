@@ -13,6 +13,7 @@ import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { completeRequest, findRequestToComplete } from '@/lib/super-admin/complete-request';
+import { revokeResetLinksOf } from './issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
@@ -134,10 +135,7 @@ export async function resetPasswordWithLink(
       if (consumed.count !== 1) throw new LinkGone();
       await rememberPassword(tx, user.id, passwordHash);
       const ended = await tx.authSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: completedAt } });
-      await tx.passwordResetToken.updateMany({
-        where: { userId: user.id, usedAt: null, expiresAt: { gt: completedAt } },
-        data: { expiresAt: completedAt },
-      });
+      await revokeResetLinksOf(tx, user.id, completedAt);
       await recordAudit(tx, {
         ...audit,
         action: 'PASSWORD_RESET_WITH_LINK',
