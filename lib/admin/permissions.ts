@@ -35,13 +35,16 @@ const ON_ANOTHER_ACCOUNT = new Set<AdminCapability>([
 ]);
 // Clearing second factors hands the account to whoever knows the password: a reset in all but name.
 const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-reset-link', 'users:clear-second-factors']);
+// Disabling an administrator takes their admin powers away, and enabling one gives them back, as a
+// role change does: on an admin account, super admins only.
+const ON_ADMINS_BY_SUPER_ADMINS = new Set<AdminCapability>(['users:set-status']);
 
 export type AdminTarget = { id: string; agencyId: string; role: Role };
 export type AgencyRules = { onlySuperAdminsResetAdmins: boolean };
 
 export type AdminDecision =
   | { allowed: true }
-  | { allowed: false; reason: 'role' | 'other-agency' | 'self' | 'admins-reset-by-super-admins'; message: string };
+  | { allowed: false; reason: 'role' | 'other-agency' | 'self' | 'admins-reset-by-super-admins' | 'admins-by-super-admins'; message: string };
 
 export function canAdmin(
   actor: AgencyActor,
@@ -62,6 +65,13 @@ export function canAdmin(
       allowed: false,
       reason: 'self',
       message: 'You cannot do this to your own account. Ask another administrator of your agency.',
+    };
+  }
+  if (ON_ADMINS_BY_SUPER_ADMINS.has(capability) && target.role !== 'STAFF' && actor.role !== 'SUPER_ADMIN') {
+    return {
+      allowed: false,
+      reason: 'admins-by-super-admins',
+      message: 'Only a super administrator can disable or enable an administrator’s account.',
     };
   }
   if (RESETS.has(capability) && target.role !== 'STAFF' && rules?.onlySuperAdminsResetAdmins && actor.role !== 'SUPER_ADMIN') {

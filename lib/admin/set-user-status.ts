@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
+import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
+import { canAdmin, type AdminDecision } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
@@ -16,10 +17,12 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
   const loaded = await loadAdminTarget(actor, 'users:set-status', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
-  return db().$transaction(async (tx): Promise<Result> => {
+  const outcome = await db().$transaction(async (tx): Promise<Result | { refused: Refusal }> => {
     await lockAgency(tx, actor.agencyId);
     // The role as it is now, under the agency's lock: it may have changed since the target was read.
     const { role } = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true } });
+    const decision = canAdmin(actor, 'users:set-status', { ...target, role });
+    if (!decision.allowed) return { refused: decision };
     if (input.status === 'DISABLED' && role === 'SUPER_ADMIN' && (await otherActiveSuperAdmins(tx, actor.agencyId, target.id)) === 0) {
       return { ok: false, message: 'This is the agency’s only active super administrator: make someone else a super administrator first.' };
     }
@@ -34,4 +37,10 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
     await recordAdminAction(tx, actor, ip, input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED', { type: 'User', id: target.id });
     return { ok: true, value: undefined };
   });
+  if (!('refused' in outcome)) return outcome;
+  // Refused under the lock (the account became an admin after it was loaded): audited like any refusal.
+  await auditAdminRefusal(actor, 'users:set-status', target.id, outcome.refused.reason, ip, target.agencyId);
+  return { ok: false, message: outcome.refused.message };
 }
+
+type Refusal = Extract<AdminDecision, { allowed: false }>;

@@ -294,15 +294,38 @@ describe('unlock, disable, roles', () => {
     expect(await db().user.count({ where: { agencyId: a.id, role: 'SUPER_ADMIN', status: 'ACTIVE' } })).toBe(1);
   });
 
-  it('refuses to disable the last active super admin', async () => {
-    const { a, superAdmin } = await twoAgencies();
-    const promoted = await member(a.id, 'SUPER_ADMIN');
-    const promotedActor = await actorFor(a, promoted);
-    expect((await changeUserRole(promotedActor, { userId: promoted.id, role: 'STAFF' }, IP)).ok).toBe(false);
-    expect((await setUserStatus(promotedActor, { userId: superAdmin.id, status: 'DISABLED' }, IP)).ok).toBe(true);
-    const adminActor = await actorFor(a, await member(a.id, 'PROVIDER_ADMIN'));
-    const last = await setUserStatus(adminActor, { userId: promoted.id, status: 'DISABLED' }, IP);
-    expect(last.ok ? '' : last.message).toMatch(/only active super administrator/);
+  it('refuses to disable the last active super admin, even when two disable each other at once', async () => {
+    const { a, superAdmin, superActor } = await twoAgencies();
+    const second = await member(a.id, 'SUPER_ADMIN');
+    const secondActor = await actorFor(a, second);
+    expect((await changeUserRole(secondActor, { userId: second.id, role: 'STAFF' }, IP)).ok).toBe(false);
+    const results = await Promise.all([
+      setUserStatus(superActor, { userId: second.id, status: 'DISABLED' }, IP),
+      setUserStatus(secondActor, { userId: superAdmin.id, status: 'DISABLED' }, IP),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const refused = results.find((r) => !r.ok);
+    expect(refused?.ok === false && refused.message).toMatch(/only active super administrator/);
+    expect(await db().user.count({ where: { agencyId: a.id, role: 'SUPER_ADMIN', status: 'ACTIVE' } })).toBe(1);
+  });
+
+  it('[PROVIDER_ADMIN] cannot disable or enable an administrator’s account, only staff; [SUPER_ADMIN] can, and the refusal is audited', async () => {
+    const { a, superAdmin, superActor, adminActor, staff } = await twoAgencies();
+    const otherAdmin = await member(a.id, 'PROVIDER_ADMIN');
+    const secondSuper = await member(a.id, 'SUPER_ADMIN');
+    const onlySuperAdmins = { ok: false, message: 'Only a super administrator can disable or enable an administrator’s account.' };
+    for (const target of [superAdmin, secondSuper, otherAdmin]) {
+      expect(await setUserStatus(adminActor, { userId: target.id, status: 'DISABLED' }, IP)).toEqual(onlySuperAdmins);
+    }
+    expect(await db().user.count({ where: { id: { in: [superAdmin.id, secondSuper.id, otherAdmin.id] }, status: 'ACTIVE' } })).toBe(3);
+    const denied = await db().auditEvent.findMany({ where: { actorId: adminActor.kind === 'agency' ? adminActor.userId : '', action: 'ADMIN_ACTION_DENIED' } });
+    expect(denied.map((event) => JSON.parse(event.details!).reason)).toEqual(['admins-by-super-admins', 'admins-by-super-admins', 'admins-by-super-admins']);
+    // Nor bring back one a super admin disabled.
+    expect((await setUserStatus(superActor, { userId: otherAdmin.id, status: 'DISABLED' }, IP)).ok).toBe(true);
+    expect(await setUserStatus(adminActor, { userId: otherAdmin.id, status: 'ACTIVE' }, IP)).toEqual(onlySuperAdmins);
+    expect((await db().user.findUniqueOrThrow({ where: { id: otherAdmin.id } })).status).toBe('DISABLED');
+    expect((await setUserStatus(superActor, { userId: otherAdmin.id, status: 'ACTIVE' }, IP)).ok).toBe(true);
+    expect((await setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP)).ok).toBe(true);
   });
 });
 
