@@ -7,6 +7,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
+import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
 
@@ -21,6 +22,8 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
     // Whoever holds a session of this account now may be the one who took the phone.
     await tx.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
     await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
+    // And so may the one who reads the mailbox a reset link waits in.
+    await revokeResetLinksOf(tx, target.id, now);
     await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
     if (target.role !== 'STAFF') {
       await notifyAdminAccountReset(tx, actor, { ...target, agency: target.agency }, 'second factors cleared', now);

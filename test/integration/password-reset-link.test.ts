@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changeUserRole } from '@/lib/admin/change-user-role';
+import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { setUserStatus } from '@/lib/admin/set-user-status';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
@@ -214,6 +215,13 @@ describe('a link outlives no change that ends the account’s sessions', () => {
     const { agency, user, token } = await staffWithLink();
     const admin = await adminOf(agency);
     await expectOk(changeUserRole(admin, { userId: user.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, someIp()));
+    expect((await reset(token)).linkInvalid).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] clearing the account’s second factors', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const admin = await adminOf(agency);
+    await expectOk(clearUserSecondFactors(admin, { userId: user.id }, someIp()));
     expect((await reset(token)).linkInvalid).toBe(true);
   });
 
