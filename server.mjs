@@ -56,13 +56,13 @@ function clientIp(request) {
   return hops[hops.length - trustedProxyHops] ?? peer;
 }
 
-// The methods the app answers. Next.js cannot even represent some others as a Request (TRACE,
-// CONNECT, TRACK) and answered them with a 500 and an error in the log.
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+// The methods the portal's pages, forms and routes use. Next.js answered others as it could: a
+// page to PUT, a 400 to OPTIONS, and a 500 with an error logged to TRACE (which it cannot even
+// represent as a Request).
+const METHODS = ['GET', 'HEAD', 'POST'];
 
 /** What server.mjs answers itself instead of passing the request on: [status, message], or null. */
 function edgeRefusal(request) {
-  if (!METHODS.has(request.method ?? '')) return [405, 'Method Not Allowed: this service answers GET, HEAD and POST.'];
   // A body of unknown length (chunked) would have to be counted while Next.js reads it, and
   // cut mid-parse; browsers send a length with every form, so such a body is simply refused.
   if (request.headers['transfer-encoding'] !== undefined) {
@@ -72,6 +72,7 @@ function edgeRefusal(request) {
   if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
     return [413, `Content Too Large: this service accepts at most ${MAX_BODY_BYTES / 1024} KB in one request. Go back and shorten what you entered.`];
   }
+  if (!METHODS.includes(request.method ?? '')) return [405, `Method Not Allowed: this service answers ${METHODS.join(', ')}.`];
   // Next.js decodes the path and answers 500 when that throws (/%E0%A4%A, /status/%).
   try {
     decodeURIComponent((request.url ?? '/').split('?')[0]);
@@ -92,7 +93,7 @@ function refuse(request, response, [status, message], { closeConnection = false 
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    ...(status === 405 && { Allow: 'GET, HEAD, POST' }),
+    ...(status === 405 && { Allow: METHODS.join(', ') }),
     ...(closeConnection && { Connection: 'close' }),
   });
   if (closeConnection) return response.end(request.method === 'HEAD' ? undefined : body);
@@ -143,17 +144,23 @@ function serve(request, response) {
   observeRequest(request, response, { requestId, clientIp: clientIp(request), internal: pagesInMemory.isOwnFetch(request) });
   const refusal = edgeRefusal(request);
   if (refusal) return refuse(request, response, refusal);
+  // Nothing is answered before its body has arrived (request-body.mjs): a slow body holds no place.
+  if (!hasBody(request)) return route(request, response, requestId);
+  void whenBodyArrives(request, response).then((outcome) => {
+    if (outcome === 'arrived') route(request, response, requestId);
+    else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE], { closeConnection: true });
+  });
+}
+
+/** A request whose body (if any) has arrived: a page from memory, a probe, or Next.js through admission. */
+function route(request, response, requestId) {
   if (pagesInMemory.answer(request, response)) return;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
   applyScriptNonce(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0]) || pagesInMemory.isOwnFetch(request)) return run();
-  if (!hasBody(request)) return admit(request, response, run);
-  void whenBodyArrives(request, response).then((outcome) => {
-    if (outcome === 'arrived') admit(request, response, run);
-    else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE], { closeConnection: true });
-  });
+  admit(request, response, run);
 }
 
 const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Check your connection and send it again.';
@@ -166,7 +173,8 @@ function admit(request, response, run) {
   }
 }
 
-const server = createServer(serve);
+// A backstop behind the body deadline: no request, headers and body together, takes longer than this.
+const server = createServer({ headersTimeout: 20_000, requestTimeout: 30_000 }, serve);
 // A client that waits for "100 Continue" before sending its body gets the refusal instead.
 server.on('checkContinue', (request, response) => {
   const refusal = edgeRefusal(request);
