@@ -25,6 +25,9 @@ const nextConfig = {
   // Content-Security-Policy (per-request pages get a nonce in proxy.ts).
   cacheHandler: fileURLToPath(new URL('./lib/security/prerendered-page-cache.mjs', import.meta.url)),
   reactStrictMode: true,
+  // The portal shows no images through Next.js's optimizer, whose endpoint (/_next/image?url=…)
+  // would otherwise render any of its own pages on the server, outside proxy.ts.
+  images: { unoptimized: true },
   // server.mjs and the app's code must count into one metrics registry (lib/observability/metrics.mjs):
   // loaded from node_modules like pino, not bundled.
   serverExternalPackages: ['prom-client'],

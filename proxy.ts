@@ -4,7 +4,6 @@ import { config as appConfig } from '@/lib/config';
 import { isMalformedActionRequest } from '@/lib/http/action-request';
 import { clientIpFrom } from '@/lib/http/client-ip';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
-import { isEmbeddedByAnotherSite, isSecretLinkPage } from '@/lib/http/secret-link-pages';
 import { CSP_HEADER, hashPolicy } from '@/lib/security/content-security-policy.mjs';
 import { strictTransportSecurity } from '@/lib/security/transport-security';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
@@ -14,20 +13,14 @@ import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 /**
  * Routing decisions before any page, action or route runs, in this order: a state-changing
- * request from another site is refused (403), and so is a secret link's page fetched for another
- * site's page; while a window that blocks sign-in is in progress,
+ * request from another site is refused (403); while a window that blocks sign-in is in progress,
  * sign-in and the app answer 503 "Unavailable" (see lib/maintenance/maintenance-gate.ts for what stays
  * up); a server-action body that is not what React sends is refused (400). Every answer gets HSTS
  * when the portal is served over https. Pages, actions and routes still check sessions
  * themselves; script nonces are set in server.mjs (see there why).
  */
 export async function proxy(request: NextRequest) {
-  const answer =
-    (await refuseCrossSite(request)) ??
-    refuseEmbeddedSecretLink(request) ??
-    (await unavailableAnswer(request)) ??
-    (await refuseMalformedAction(request)) ??
-    NextResponse.next();
+  const answer = (await refuseCrossSite(request)) ?? (await unavailableAnswer(request)) ?? (await refuseMalformedAction(request)) ?? NextResponse.next();
   const hsts = strictTransportSecurity(appConfig().APP_URL);
   if (hsts) answer.headers.set('Strict-Transport-Security', hsts);
   return answer;
@@ -54,15 +47,6 @@ async function refuseCrossSite(request: NextRequest): Promise<Response | null> {
 
 function crossSitePage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Request refused · CareNotes password help</title></head><body><main><h1>This request was refused</h1><p>${CROSS_SITE_MESSAGE}</p><p><a href="/">Go to the CareNotes password help home page</a></p></main></body></html>`;
-}
-
-/** A secret link's page opens only as a page of its own, never inside another site's (see isEmbeddedByAnotherSite). */
-function refuseEmbeddedSecretLink(request: NextRequest): Response | null {
-  if (!isSecretLinkPage(request.nextUrl.pathname) || !isEmbeddedByAnotherSite(request.headers)) return null;
-  return new Response('This page opens only from the link itself, not inside another site.\n', {
-    status: 403,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
 }
 
 async function refuseMalformedAction(request: NextRequest): Promise<Response | null> {
