@@ -1,8 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { requestClientIp } from '@/lib/http/client-ip';
 import { getResetLinkDetails } from '@/lib/password-reset/get-reset-link-state';
-import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { LinkCannotBeUsed } from './link-cannot-be-used';
 import { refusedAsVendor } from '@/lib/password-reset/refused-as-vendor';
 import { ResetForm } from './reset-form';
@@ -18,8 +16,8 @@ export const metadata: Metadata = { title: 'Choose a new password', referrer: 'n
 export default publicPage(async function ResetWithLinkPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   if (await refusedAsVendor('page /reset/[token]')) notFound();
-  // Throttled: the page for a link that cannot be used (see tokenPageThrottled).
-  const link = (await tokenPageThrottled(await requestClientIp())) ? null : await getResetLinkDetails(token);
+  // Opening it is not counted (decision 027): only a submitted password is.
+  const link = await getResetLinkDetails(token);
   return (
     <>
       <h1>Choose a new password</h1>

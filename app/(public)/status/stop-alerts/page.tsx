@@ -1,6 +1,4 @@
 import type { Metadata } from 'next';
-import { requestClientIp } from '@/lib/http/client-ip';
-import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { isValidUnsubscribeToken } from '@/lib/status/subscription-token';
 import { LinkDoesNotWork } from './link-does-not-work';
 import { StopAlertsForm } from './stop-alerts-form';
@@ -18,7 +16,8 @@ export default publicPage(async function StopAlertsPage({ searchParams }: { sear
   const query = await firstValues(searchParams);
   const s = param(query.s);
   const t = param(query.t);
-  const valid = !(await tokenPageThrottled(await requestClientIp())) && isValidUnsubscribeToken(s, t);
+  // Opening it is not counted (decision 027): only the button is.
+  const valid = isValidUnsubscribeToken(s, t);
   return (
     <>
       <h1>Stop status alerts?</h1>

@@ -1,6 +1,4 @@
 import type { Metadata } from 'next';
-import { requestClientIp } from '@/lib/http/client-ip';
-import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { checkConfirmLink } from '@/lib/status/subscription-token';
 import { ConfirmForm } from './confirm-form';
 import { LinkProblem } from './link-problem';
@@ -17,7 +15,8 @@ const param = (value: string | undefined) => (value ?? '').slice(0, 64);
 export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: PageSearchParams }) {
   const query = await firstValues(searchParams);
   const link = { s: param(query.s), e: param(query.e), t: param(query.t) };
-  const check = (await tokenPageThrottled(await requestClientIp())) ? 'invalid' : checkConfirmLink(link);
+  // Opening it is not counted (decision 027): only the button is.
+  const check = checkConfirmLink(link);
   return (
     <>
       <h1>Confirm your status alerts</h1>

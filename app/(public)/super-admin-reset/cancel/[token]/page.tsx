@@ -1,7 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requestClientIp } from '@/lib/http/client-ip';
-import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
 import { formatDateTime } from '@/lib/format/date';
 import { CancelForm } from './cancel-form';
@@ -14,8 +12,8 @@ export const metadata: Metadata = { title: 'Cancel a password reset request', re
 /** "This wasn't me": opening the link shows the request; only the button cancels it. */
 export default publicPage(async function CancelRequestPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  // Throttled: the page for a link that no longer works (see tokenPageThrottled).
-  const request = (await tokenPageThrottled(await requestClientIp())) ? null : await getRequestForCancel(token);
+  // Opening it is not counted (decision 027): only the cancel button is.
+  const request = await getRequestForCancel(token);
   if (!request) {
     return (
       <>
