@@ -115,9 +115,15 @@ export async function clearFailures(
 export async function giveBackAttempt(tx: Tx, kind: PrincipalKind, id: string, reservation: Reservation, extra: { lastSignInAt?: Date } = {}): Promise<void> {
   if (!reservation.counted) return;
   const setLock = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
+  const begunByIt = reservation.failureCount === 1;
   await lockoutTable(tx, kind).updateMany({
     where: { id },
-    data: { failedSignInCount: { decrement: 1 }, ...(setLock ? { lockedUntil: null, hardLockedAt: null } : {}), ...extra },
+    data: {
+      failedSignInCount: { decrement: 1 },
+      ...(setLock && { lockedUntil: null, hardLockedAt: null }),
+      ...(begunByIt && { firstFailedSignInAt: null, lastFailedSignInAt: null }),
+      ...extra,
+    },
   });
 }
 

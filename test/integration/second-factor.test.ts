@@ -122,6 +122,8 @@ describe('second factor at sign-in', () => {
     const secret = await addTotpFactor(db(), { userId: user.id });
     const wrong = (await codeNow(secret)) === '000000' ? '111111' : '000000';
     const first = await pendingSession(user, signIn);
+    // A right password leaves no trace of its own attempt on a clean account.
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0, firstFailedSignInAt: null, lastFailedSignInAt: null });
     for (let guess = 0; guess < 3; guess += 1) expect(await verifySignInSecondFactor(first, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     // The right password again: the three wrong codes still count, so the fifth failure locks.
     const second = await pendingSession(user, signIn);
