@@ -22,10 +22,13 @@ export const RATE_LIMITS = {
   // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },
-  // Pages opened from a secret link (lib/rate-limit/token-pages.ts), GET and POST alike: a person
-  // opens a link and submits a few times; 30 in 15 minutes leaves room for several such people
-  // behind one office address, and stops one address sweeping tokens.
+  // What is submitted on pages opened from a secret link (lib/rate-limit/token-pages.ts): a person
+  // submits a few times; 30 in 15 minutes leaves room for several such people behind one office
+  // address, and stops one address sweeping tokens.
   tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
+  // Wrong one-click unsubscribe links (RFC 8058). A count of its own: any site may make a visitor's
+  // browser POST there, so it must never spend the tries of the pages above.
+  oneClickUnsubscribePerAddress: { name: 'one-click-unsubscribe-ip', limit: 30, windowMs: 15 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };

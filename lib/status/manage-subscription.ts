@@ -37,12 +37,12 @@ export async function unsubscribeStatusSubscriber(subscriberId: string, token: s
 
 /**
  * The mail program's RFC 8058 one-click POST. A big mail provider POSTs for many subscribers from a
- * few addresses, so only wrong links count against the token-page limit here; over it, the answer
- * is the wrong link's (false).
+ * few addresses, so only wrong links count, on a limit of their own (any site can make a browser
+ * POST here: it must not spend the secret-link pages' tries); over it, the answer is the wrong link's (false).
  */
 export async function unsubscribeWithOneClick(subscriberId: string, token: string, ip: string): Promise<boolean> {
-  if ((await checkRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip)).limited) return false;
+  if ((await checkRateLimit(db(), RATE_LIMITS.oneClickUnsubscribePerAddress, ip)).limited) return false;
   if (await unsubscribeStatusSubscriber(subscriberId, token)) return true;
-  await consumeRateLimit(db(), RATE_LIMITS.tokenPagePerAddress, ip);
+  await consumeRateLimit(db(), RATE_LIMITS.oneClickUnsubscribePerAddress, ip);
   return false;
 }

@@ -98,4 +98,17 @@ describe('RFC 8058 one-click unsubscribe', () => {
     expect(await subscriber.unsubscribed()).toBe(false);
     expect(await oneClick(subscriber.path, someIp())).toEqual({ status: 200, body: 'Unsubscribed.\n' });
   });
+
+  it('[ATTACKER] wrong one-click links, which any site can make a visitor’s browser send, spend none of the tries of the secret-link pages', async () => {
+    const ip = someIp();
+    const subscriber = await confirmedSubscriber();
+    const forged = subscriber.path.replace(/t=[^&]+/, `t=${'A'.repeat(43)}`);
+    for (let i = 0; i < RULE.limit + 5; i += 1) await oneClick(forged, ip);
+    const { token, used } = await resetLink();
+    const cancel = await openRequestWithCancelLink();
+    expect((await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, ip)).ok).toBe(true);
+    expect(await used()).toBe(true);
+    expect((await cancelRequest(cancel.token, ip)).ok).toBe(true);
+    expect(await cancel.state()).toBe('CANCELLED');
+  });
 });
