@@ -3,6 +3,7 @@ import type { AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
+import type { Role } from '@/lib/generated/sqlite/enums';
 import { Refused } from '@/lib/result';
 
 export const TARGET_SELECT = {
@@ -34,6 +35,27 @@ export async function loadAdminTarget(actor: AgencyActor, capability: AdminCapab
   }
   return { ok: true as const, target: target! };
 }
+
+/**
+ * Whether the decision made on the target as it was loaded still holds inside the transaction that
+ * acts on it, with its row held (PostgreSQL): same role, and the capability still allowed under the
+ * agency's policy as it is now. Otherwise a request in flight could land on an account promoted
+ * meanwhile, past the policy and without the receipts an admin account gets.
+ */
+export async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: AdminCapability, target: AdminTargetRow): Promise<boolean> {
+  await lockRow(tx, 'User', target.id);
+  const current = await tx.user.findUnique({
+    where: { id: target.id },
+    select: { role: true, agency: { select: { onlySuperAdminsResetAdmins: true } } },
+  });
+  return current !== null && current.role === target.role && canAdmin(actor, capability, target, current.agency).allowed;
+}
+
+type AdminTargetRow = { id: string; agencyId: string; role: Role };
+
+/** What an admin is told when the account changed between their page and their request. */
+export const TARGET_CHANGED_MESSAGE =
+  'This account changed while you were looking at it (perhaps it was just reset, or its role changed). Reload the page and check before trying again.';
 
 /**
  * For the investigators only: which agency a refused id belongs to, if any. The actor gets the

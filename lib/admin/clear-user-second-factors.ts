@@ -1,4 +1,4 @@
-import { loadAdminTarget } from '@/lib/admin/admin-target';
+import { auditAdminRefusal, loadAdminTarget, TARGET_CHANGED_MESSAGE, targetStillAsLoaded } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import type { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
@@ -17,7 +17,8 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
   if (!loaded.ok) return loaded;
   const target = loaded.target;
   const now = new Date();
-  await db().$transaction(async (tx) => {
+  const done = await db().$transaction(async (tx) => {
+    if (!(await targetStillAsLoaded(tx, actor, 'users:clear-second-factors', target))) return false;
     const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
     // Whoever holds a session of this account now may be the one who took the phone.
     await tx.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
@@ -30,6 +31,11 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
     } else if (target.email) {
       await enqueueMail(tx, secondFactorChangedMail({ email: target.email, displayName: target.displayName }, 'second factors cleared by an administrator', now));
     }
+    return true;
   });
+  if (!done) {
+    await auditAdminRefusal(actor, 'users:clear-second-factors', target.id, 'target-changed', ip, target.agencyId);
+    return { ok: false, message: TARGET_CHANGED_MESSAGE };
+  }
   return { ok: true, value: undefined };
 }

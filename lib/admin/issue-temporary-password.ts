@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { loadAdminTarget } from '@/lib/admin/admin-target';
+import { auditAdminRefusal, loadAdminTarget, TARGET_CHANGED_MESSAGE, targetStillAsLoaded } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
 import { UNLOCKED } from '@/lib/auth/lockout';
@@ -41,6 +41,7 @@ export async function issueTemporaryPassword(
   const expiresAt = new Date(now.getTime() + target.agency.temporaryPasswordHours * 3600_000);
 
   const done = await db().$transaction(async (tx) => {
+    if (!(await targetStillAsLoaded(tx, actor, 'users:reset-password', target))) return false;
     // Optimistic check: a double submit (or another admin's reset meanwhile) finds a new version.
     const updated = await tx.user.updateMany({
       where: { id: target.id, agencyId: actor.agencyId, sessionVersion: input.expectedVersion },
@@ -77,7 +78,8 @@ export async function issueTemporaryPassword(
     return true;
   });
   if (!done) {
-    return { ok: false, message: 'This account changed while you were looking at it (perhaps it was just reset). Reload the page and check before trying again.' };
+    await auditAdminRefusal(actor, 'users:reset-password', target.id, 'target-changed', ip, target.agencyId);
+    return { ok: false, message: TARGET_CHANGED_MESSAGE };
   }
   return { ok: true, value: { temporaryPassword, expiresAt } };
 }

@@ -11,10 +11,12 @@ import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { logger } from '@/lib/observability/logger.mjs';
+import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 const PASSWORD = 'granite willow ocean falcon';
 const IP = '192.0.2.10';
@@ -454,5 +456,39 @@ describe('reset link by e-mail', () => {
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
     const result = await sendResetLink(adminActor, { userId: noEmail.id }, IP);
     expect(result.ok ? '' : result.message).toMatch(/no e-mail address on record/);
+  });
+});
+
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an admin’s request in flight while the account is promoted (PostgreSQL)', () => {
+  /** A super admin's promotion of `userId`, held open until the admin's request queues behind it. */
+  const promotion = (userId: string) => ({
+    holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [userId] },
+    then: { sql: `UPDATE "User" SET "role" = 'SUPER_ADMIN', "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1`, params: [userId] },
+  });
+
+  it('[PROVIDER_ADMIN] a temporary password that guessed the next version lands on nobody: refused, audited, nothing changed', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    await db().agency.update({ where: { id: a.id }, data: { onlySuperAdminsResetAdmins: true } });
+    const before = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    const result = await whileCompetingTransactionHolds(promotion(staff.id), () =>
+      issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion + 1 }, IP),
+    );
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
+    const after = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    expect(after).toMatchObject({ role: 'SUPER_ADMIN', passwordHash: before.passwordHash, mustChangePassword: false });
+    const denied = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, action: 'ADMIN_ACTION_DENIED' } });
+    expect(JSON.parse(denied.details!)).toMatchObject({ capability: 'users:reset-password', reason: 'target-changed' });
+  });
+
+  it('[PROVIDER_ADMIN] a reset link and a clearing of factors in flight are refused the same way', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { clearUserSecondFactors } = await import('@/lib/admin/clear-user-second-factors');
+    const sent = await whileCompetingTransactionHolds(promotion(staff.id), () => sendResetLink(adminActor, { userId: staff.id }, IP));
+    expect(sent).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
+    expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(0);
+    const other = await member(staff.agencyId, 'STAFF');
+    const cleared = await whileCompetingTransactionHolds(promotion(other.id), () => clearUserSecondFactors(adminActor, { userId: other.id }, IP));
+    expect(cleared).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
   });
 });
