@@ -19,4 +19,11 @@ describe('cross-site refusals in a flood', () => {
     expect(crossSiteRefusalToRecord('198.51.100.1', now)).toBeNull();
     expect(crossSiteRefusalToRecord('198.51.100.1', now + 60_000)).toBe(1);
   });
+
+  it('[ANONYMOUS] records no more than 100 a minute from all addresses together: a flood from many addresses stays bounded', () => {
+    const now = 9_000_000;
+    const recorded = Array.from({ length: 500 }, (_, i) => crossSiteRefusalToRecord(`2001:db8::${i.toString(16)}`, now + i)).filter((count) => count !== null);
+    expect(recorded).toHaveLength(100);
+    expect(crossSiteRefusalToRecord('2001:db8::ffff', now + 60_000)).toBe(1);
+  });
 });

@@ -12,16 +12,30 @@ const EACH_RECORDED = 10;
 /** Addresses remembered at most; a flood from many addresses starts a fresh table rather than grow. */
 const MAX_ADDRESSES = 10_000;
 
-/** Refusals per address in the current window, in this process. */
+/** Records of all addresses together in a window: a flood from many addresses is bounded too. */
+const ALL_RECORDED = 100;
+
+/** Refusals per address in the current window, and records of them all, in this process. */
 const refusalsByAddress = new Map<string, { windowStart: number; count: number }>();
+let records = { windowStart: 0, count: 0 };
 
 /**
  * Which refusal of a flood gets an audit record: every one of the first ten from an address in a
- * minute, then the 100th, 1,000th, … each carrying the count. Every record is a write under the
- * audit chain's lock, so recording each of a flood's refusals would let any site on the web slow
- * every sign-in to a crawl; this keeps the evidence (who, how many) at a bounded cost.
+ * minute, then the 100th, 1,000th, … each carrying the count, and no more than 100 records a minute
+ * from all addresses together. Every record is a write under the audit chain's lock, so recording
+ * each of a flood's refusals would let any site on the web slow every sign-in to a crawl, and fill
+ * the log that is never pruned; this keeps the evidence (who, how many) at a bounded cost.
  */
 export function crossSiteRefusalToRecord(ip: string, now = Date.now()): number | null {
+  const count = refusalsFrom(ip, now);
+  if (count === null) return null;
+  if (now - records.windowStart >= WINDOW_MS) records = { windowStart: now, count: 0 };
+  if (records.count >= ALL_RECORDED) return null;
+  records.count += 1;
+  return count;
+}
+
+function refusalsFrom(ip: string, now: number): number | null {
   let entry = refusalsByAddress.get(ip);
   if (!entry || now - entry.windowStart >= WINDOW_MS) {
     if (!entry && refusalsByAddress.size >= MAX_ADDRESSES) refusalsByAddress.clear();
