@@ -191,6 +191,16 @@ test('[ANONYMOUS] methods the portal does not use get 405 with Allow, before Nex
   expect((await send('HEAD', '/login')).status).toBe(200);
 });
 
+test('[ANONYMOUS] a form body that does not parse as what it claims gets 400 on any path, never a 500', async () => {
+  const origin = { origin: E2E_BASE_URL };
+  for (const path of ['/login', '/help', '/no-such-page', '/super-admin-reset']) {
+    for (const type of ['multipart/form-data; boundary=zz', 'multipart/form-data']) {
+      const answer = await send('POST', path, { ...origin, 'content-type': type }, 'garbage');
+      expect(answer.status, `${path} ${type}`).toBe(400);
+    }
+  }
+});
+
 test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-formed ones and odd queries are Next.js’s', async () => {
   for (const path of ['/%E0%A4%A', '/status/%', '/%', '/help/%C0%AF', '/admin/users/%zz', '/reset/%ED%A0%80', '/api/health/%']) {
     for (const method of ['GET', 'HEAD', 'POST']) {
