@@ -11,9 +11,10 @@ import { agencyOrNameSchema, loginNameSchema, normalizeKey } from '@/lib/validat
 
 export const HELP_MESSAGE_MAX_LENGTH = 500;
 
-// Control and format characters (zero-width, direction marks) hide or reorder what an admin reads.
-// Line breaks and tabs stay, and so does the zero-width joiner that emoji are typed with.
-const HIDDEN_IN_MESSAGE = /(?![\n\t\u200D])[\p{Cc}\p{Cf}]/u;
+// Control and format characters (zero-width, direction marks) hide or reorder what an admin reads,
+// and line and paragraph separators break lines the mail's quoting does not see. Line breaks and
+// tabs stay, and so does the zero-width joiner that emoji are typed with.
+const HIDDEN_IN_MESSAGE = /(?![\n\t\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 const helpMessageSchema = z
   .string()

@@ -230,7 +230,7 @@ describe('the ask-admin form’s input', () => {
     expect(parse({ message: 'evil\u202Etxt.exe' }).success).toBe(false);
     expect(parse({ message: 'bell\u0007' }).success).toBe(false);
     // Zero-width and direction marks hide or reorder what the admin reads.
-    for (const hidden of ['\u200B', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u00AD']) {
+    for (const hidden of ['\u200B', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u00AD', '\u2028', '\u2029']) {
       expect(parse({ message: `call${hidden}me` }).success, JSON.stringify(hidden)).toBe(false);
     }
     // What people type stays: line breaks, tabs, and emoji joined with a zero-width joiner.
