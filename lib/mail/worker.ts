@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@/lib/db/client';
 import { unseal } from '@/lib/mail/seal';
+import { logger } from '@/lib/observability/logger.mjs';
 import type { MailTransport } from '@/lib/mail/transport';
 
 /** Waits before each retry (PRODUCT.md: 1 min, 5 min, 15 min, 1 h, 3 h; then dead). */
@@ -125,6 +126,10 @@ async function sendClaimed(
         },
       });
       report[dead ? 'dead' : 'retried'] += 1;
+      // Who it was for stays in the outbox; the log says which message, how often, and why.
+      const line = { event: dead ? 'mail.dead' : 'mail.delivery_failed', messageId: message.id, template: message.template, attempts, error: describe(error) };
+      if (dead) logger.error(line);
+      else logger.warn(line);
     }
   }
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { countDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
@@ -13,6 +13,7 @@ import { renderMail } from '@/lib/mail/render';
 import { isSealed } from '@/lib/mail/seal';
 import { createFileTransport } from '@/lib/mail/transport';
 import { deliverDueMessages, deliverUntilEmpty, MAX_ATTEMPTS } from '@/lib/mail/worker';
+import { logger } from '@/lib/observability/logger.mjs';
 import { createAgency, uniqueSuffix } from '@/prisma/factories';
 import { withSmtpSink } from '../support/with-smtp-sink';
 
@@ -135,14 +136,25 @@ describe('outbox', () => {
     expect(relay.sink.received).toHaveLength(3);
   });
 
-  it('marks a message dead after the last attempt, and an operator can queue it again', async () => {
+  it('marks a message dead after the last attempt, logs each failure (never the address), and an operator can queue it again', async () => {
     const mail = message();
     const id = await db().$transaction((tx) => enqueueMail(tx, mail));
     await relay.sink.stop();
+    const warned = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    const errored = vi.spyOn(logger, 'error').mockImplementation(() => {});
     let later = Date.now();
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      later += 4 * 3600_000;
-      await deliverDueMessages(db(), relay.smtp, { now: new Date(later) });
+    try {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        later += 4 * 3600_000;
+        await deliverDueMessages(db(), relay.smtp, { now: new Date(later) });
+      }
+      const ours = (spy: typeof warned) => spy.mock.calls.map(([line]) => line as unknown as Record<string, unknown>).filter((line) => line.messageId === id);
+      expect(ours(warned).map((line) => [line.event, line.attempts])).toEqual(Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => ['mail.delivery_failed', i + 1]));
+      expect(ours(errored)).toEqual([expect.objectContaining({ event: 'mail.dead', attempts: MAX_ATTEMPTS, template: mail.template, error: expect.any(String) })]);
+      expect(JSON.stringify([...warned.mock.calls, ...errored.mock.calls])).not.toContain(mail.to);
+    } finally {
+      warned.mockRestore();
+      errored.mockRestore();
     }
     expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', attempts: MAX_ATTEMPTS });
     expect(await countDeadMessages(db())).toBeGreaterThanOrEqual(1);
