@@ -114,17 +114,14 @@ export async function clearFailures(
  */
 export async function giveBackAttempt(tx: Tx, kind: PrincipalKind, id: string, reservation: Reservation, extra: { lastSignInAt?: Date } = {}): Promise<void> {
   if (!reservation.counted) return;
+  const table = lockoutTable(tx, kind);
   const setLock = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
-  const begunByIt = reservation.failureCount === 1;
-  await lockoutTable(tx, kind).updateMany({
-    where: { id },
-    data: {
-      failedSignInCount: { decrement: 1 },
-      ...(setLock && { lockedUntil: null, hardLockedAt: null }),
-      ...(begunByIt && { firstFailedSignInAt: null, lastFailedSignInAt: null }),
-      ...extra,
-    },
-  });
+  const unlockAndNote = { ...(setLock && { lockedUntil: null, hardLockedAt: null }), ...extra };
+  if (Object.keys(unlockAndNote).length > 0) await table.updateMany({ where: { id }, data: unlockAndNote });
+  // Never below zero: the streak may have been cleared meanwhile (the factor passed in another tab, an unlock).
+  await table.updateMany({ where: { id, failedSignInCount: { gt: 0 } }, data: { failedSignInCount: { decrement: 1 } } });
+  // A streak this attempt alone made leaves no trace.
+  await table.updateMany({ where: { id, failedSignInCount: 0 }, data: { firstFailedSignInAt: null, lastFailedSignInAt: null } });
 }
 
 /**

@@ -2,6 +2,7 @@
 // Guesses spread over sign-in and the change-password form meet the same counter and the same lock.
 import { describe, expect, it } from 'vitest';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
+import { clearFailures, giveBackAttempt, reserveAttempt } from '@/lib/auth/password-attempt';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -105,5 +106,16 @@ describe('a stronger hash after sign-in', () => {
     expect((await reload(user.id)).passwordHash).toBe(reset);
     await db().$transaction((tx) => rehashIfUnchanged(tx, 'user', user.id, reset, 'stronger'));
     expect((await reload(user.id)).passwordHash).toBe('stronger');
+  });
+
+  it('giving back a right password’s attempt never takes the count below zero, when the streak was cleared meanwhile', async () => {
+    const { user } = await signedInStaff();
+    const subject = { kind: 'user' as const, id: user.id, policy: { softLockThreshold: 5, hardLockThreshold: 20 } };
+    const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
+    expect(reservation).toMatchObject({ counted: true, failureCount: 1 });
+    // The factor passed in another tab, or an admin unlocked, before this attempt was settled.
+    await db().$transaction((tx) => clearFailures(tx, 'user', user.id));
+    await db().$transaction((tx) => giveBackAttempt(tx, 'user', user.id, reservation));
+    expect(await reload(user.id)).toMatchObject({ failedSignInCount: 0, firstFailedSignInAt: null, lastFailedSignInAt: null });
   });
 });
