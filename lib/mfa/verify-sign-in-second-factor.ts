@@ -104,7 +104,11 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     // disable, cleared factors): this waits for such a change instead of deadlocking with it.
     await lockFactorOwner(tx, owner);
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
-    if (old.count === 0) return { ok: false, reason: 'NOT_PENDING' } as const;
+    if (old.count === 0) {
+      // Ended meanwhile (a reset, a disable, cleared factors): the factor was used up for nothing, and that is on the record.
+      await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details: { reason: 'session ended meanwhile', factor: used.kind } });
+      return { ok: false, reason: 'NOT_PENDING' } as const;
+    }
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
     await clearFailures(tx, owner.kind, owner.id);

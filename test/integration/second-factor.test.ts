@@ -117,6 +117,17 @@ describe('second factor at sign-in', () => {
     },
   );
 
+  it('[PROVIDER_ADMIN] a right code for a session ended meanwhile (a reset, a disable) opens nothing, and is on the record', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    await db().authSession.update({ where: { id: pending.sessionId }, data: { endedAt: new Date() } });
+    expect(await verifySignInSecondFactor(pending, { code: await codeNow(secret) }, IP)).toEqual({ ok: false, reason: 'NOT_PENDING' });
+    expect(await db().authSession.count({ where: { userId: user.id, endedAt: null } })).toBe(0);
+    const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_FAILURE' } });
+    expect(JSON.parse(record.details!)).toEqual({ reason: 'session ended meanwhile', factor: 'TOTP' });
+  });
+
   it('[PROVIDER_ADMIN] knowing the password does not buy more code guesses: signing in again keeps the streak of wrong codes', async () => {
     const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 5 });
     const secret = await addTotpFactor(db(), { userId: user.id });
