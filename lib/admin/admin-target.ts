@@ -3,7 +3,7 @@ import type { AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
-import type { Role } from '@/lib/generated/sqlite/enums';
+import type { Role, UserStatus } from '@/lib/generated/sqlite/enums';
 import { Refused } from '@/lib/result';
 
 export const TARGET_SELECT = {
@@ -38,7 +38,7 @@ export async function loadAdminTarget(actor: AgencyActor, capability: AdminCapab
 
 /**
  * Whether the decision made on the target as it was loaded still holds inside the transaction that
- * acts on it, with its row held (PostgreSQL): same role, and the capability still allowed under the
+ * acts on it, with its row held (PostgreSQL): same role and status, and the capability still allowed under the
  * agency's policy as it is now. Otherwise a request in flight could land on an account promoted
  * meanwhile, past the policy and without the receipts an admin account gets.
  */
@@ -46,12 +46,17 @@ export async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability
   await lockRow(tx, 'User', target.id);
   const current = await tx.user.findUnique({
     where: { id: target.id },
-    select: { role: true, agency: { select: { onlySuperAdminsResetAdmins: true } } },
+    select: { role: true, status: true, agency: { select: { onlySuperAdminsResetAdmins: true } } },
   });
-  return current !== null && current.role === target.role && canAdmin(actor, capability, target, current.agency).allowed;
+  return (
+    current !== null &&
+    current.role === target.role &&
+    current.status === target.status &&
+    canAdmin(actor, capability, target, current.agency).allowed
+  );
 }
 
-type AdminTargetRow = { id: string; agencyId: string; role: Role };
+type AdminTargetRow = { id: string; agencyId: string; role: Role; status: UserStatus };
 
 /** What an admin is told when the account changed between their page and their request. */
 export const TARGET_CHANGED_MESSAGE =

@@ -23,6 +23,10 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   const loaded = await loadAdminTarget(actor, 'users:send-reset-link', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
+  // Enabling an account later must not bring a link back to life (decision 005): none is sent to a disabled one.
+  if (target.status !== 'ACTIVE') {
+    return { ok: false, message: 'This account is disabled. Enable it first, then send the link.' };
+  }
   if (!target.email) {
     return { ok: false, message: 'This person has no e-mail address on record. Give them a temporary password instead.' };
   }

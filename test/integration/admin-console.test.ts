@@ -450,6 +450,14 @@ describe('reset link by e-mail', () => {
     expect(JSON.stringify(await db().auditEvent.findMany({ where: { targetId: staff.id } }))).not.toContain(link);
   });
 
+  it('refuses a disabled account: enabling it later must not bring a link back', async () => {
+    const { a, adminActor } = await twoAgencies();
+    const disabled = await member(a.id, 'STAFF', { status: 'DISABLED' });
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    expect(await sendResetLink(adminActor, { userId: disabled.id }, IP)).toEqual({ ok: false, message: 'This account is disabled. Enable it first, then send the link.' });
+    expect(await db().passwordResetToken.count({ where: { userId: disabled.id } })).toBe(0);
+  });
+
   it('refuses when there is no e-mail on record', async () => {
     const { a, adminActor } = await twoAgencies();
     const noEmail = await member(a.id, 'STAFF', { email: null });
