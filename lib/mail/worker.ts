@@ -127,11 +127,16 @@ async function sendClaimed(
       });
       report[dead ? 'dead' : 'retried'] += 1;
       // Who it was for stays in the outbox; the log says which message, how often, and why.
-      const line = { event: dead ? 'mail.dead' : 'mail.delivery_failed', messageId: message.id, template: message.template, attempts, error: describe(error) };
+      const line = { event: dead ? 'mail.dead' : 'mail.delivery_failed', messageId: message.id, template: message.template, attempts, error: withoutAddresses(describe(error)) };
       if (dead) logger.error(line);
       else logger.warn(line);
     }
   }
+}
+
+/** A mail server's refusal often quotes the recipient ("550 <someone@…>: no such user"): the log gets it without. */
+export function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>"(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
 }
 
 function describe(error: unknown): string {
