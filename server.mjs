@@ -24,10 +24,13 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
 // Validated with the rest of the environment in lib/config.ts (a bad value stops the server).
-const admission = createAdmission({
-  limit: Number(process.env.MAX_REQUESTS_IN_FLIGHT || ADMISSION_DEFAULTS.limit),
-  waitingLimit: Number(process.env.MAX_REQUESTS_WAITING || ADMISSION_DEFAULTS.waitingLimit),
-});
+const waitingLimit = Number(process.env.MAX_REQUESTS_WAITING || ADMISSION_DEFAULTS.waitingLimit);
+const admission = createAdmission({ limit: Number(process.env.MAX_REQUESTS_IN_FLIGHT || ADMISSION_DEFAULTS.limit), waitingLimit });
+// Bodies being received count with those waiting for a place: together at most MAX_REQUESTS_WAITING
+// bodies of at most 64 KB are held in memory, however many clients send slowly (at least 64, so a
+// configuration where no one may wait still lets forms arrive).
+const bodiesHeldLimit = Math.max(waitingLimit, 64);
+let receivingBodies = 0;
 provideAdmissionFigures(admission.figures);
 // Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
@@ -146,7 +149,10 @@ function serve(request, response) {
   if (refusal) return refuse(request, response, refusal);
   // Nothing is answered before its body has arrived (request-body.mjs): a slow body holds no place.
   if (!hasBody(request)) return route(request, response, requestId);
+  if (receivingBodies + admission.figures().waiting >= bodiesHeldLimit) return refuseAsBusy(request, response);
+  receivingBodies += 1;
   void whenBodyArrives(request, response).then((outcome) => {
+    receivingBodies -= 1;
     if (outcome === 'arrived') route(request, response, requestId);
     else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE], { closeConnection: true });
   });
@@ -167,10 +173,12 @@ const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Ch
 
 /** A place in the app, now or in the waiting line; refused with 503 when even the line is full. */
 function admit(request, response, run) {
-  if (!admission.admit(response, run)) {
-    response.setHeader('Retry-After', '5');
-    refuse(request, response, [503, BUSY_MESSAGE]);
-  }
+  if (!admission.admit(response, run)) refuseAsBusy(request, response);
+}
+
+function refuseAsBusy(request, response) {
+  response.setHeader('Retry-After', '5');
+  refuse(request, response, [503, BUSY_MESSAGE]);
 }
 
 // A backstop behind the body deadline: no request, headers and body together, takes longer than this.

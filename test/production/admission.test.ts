@@ -179,4 +179,24 @@ describe('[OPERATOR] admission in front of the app', () => {
     }
     expect(await admissionFigures()).toEqual({ inFlight: 0, waiting: 0 });
   });
+
+  it('holds at most 64 bodies arriving at once here (MAX_REQUESTS_WAITING, never fewer than 64): those past it get 503 at once', async () => {
+    const answers: string[] = [];
+    const sockets = Array.from({ length: 70 }, (_, i) => {
+      const socket = net.connect(server.port, '127.0.0.1');
+      answers[i] = '';
+      socket.on('data', (chunk) => (answers[i] += chunk.toString()));
+      socket.on('error', () => {});
+      socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
+      return socket;
+    });
+    try {
+      // None of the 70 bodies ever completes: 64 are held arriving (until their 10 s are up), 6 are refused now.
+      await until(async () => answers.filter((answer) => answer.startsWith('HTTP/1.1 503 ')).length === 6);
+      expect(answers.filter((answer) => answer !== '').every((answer) => /^HTTP\/1\.1 503 [\s\S]*retry-after: 5/i.test(answer))).toBe(true);
+      expect((await get('/vendor/login')).status).toBe(200);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+  });
 });
