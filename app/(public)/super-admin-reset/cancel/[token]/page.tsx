@@ -20,7 +20,7 @@ export default publicPage(async function CancelRequestPage({ params }: { params:
         <h1>This link no longer works</h1>
         <p>
           The request may already be cancelled, completed, rejected or expired, or the link is not complete. If you did not
-          ask for a password reset, open the link again in 15 minutes, and tell your agency’s other administrators.
+          ask for a password reset, tell your agency’s other administrators.
         </p>
         <p>
           <Link href="/help">Sign-in help guide</Link>
