@@ -201,6 +201,13 @@ test('[ANONYMOUS] a form body that does not parse as what it claims gets 400 on 
   }
 });
 
+test('[ANONYMOUS] Next.js’s image optimizer is off: its endpoint renders none of the portal’s pages', async () => {
+  for (const url of ['/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/login', '/status']) {
+    const answer = await send('GET', `/_next/image?url=${encodeURIComponent(url)}&w=64&q=75`);
+    expect(answer.status, url).toBe(404);
+  }
+});
+
 test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-formed ones and odd queries are Next.js’s', async () => {
   for (const path of ['/%E0%A4%A', '/status/%', '/%', '/help/%C0%AF', '/admin/users/%zz', '/reset/%ED%A0%80', '/api/health/%']) {
     for (const method of ['GET', 'HEAD', 'POST']) {
