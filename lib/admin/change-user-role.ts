@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
+import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { roleChangedReceiptMail } from '@/lib/mail/templates/role-changed';
-import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import type { Result } from '@/lib/result';
 
 export const changeUserRoleSchema = z.object({
@@ -53,8 +53,7 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
     }
     const now = new Date();
     await tx.user.update({ where: { id: target.id }, data: { role: input.role, sessionVersion: { increment: 1 } } });
-    await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
-    await revokeResetLinksOf(tx, target.id, now);
+    await endAccountAccess(tx, target.id, now);
     await recordAudit(tx, {
       actorType: 'USER',
       actorId: actor.userId,

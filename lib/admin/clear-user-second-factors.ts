@@ -2,12 +2,12 @@ import { auditAdminRefusal, loadAdminTarget, TARGET_CHANGED_MESSAGE, targetStill
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import type { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
+import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
-import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
 
@@ -22,9 +22,8 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
     const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
     // Whoever holds a session of this account now may be the one who took the phone.
     await tx.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
-    await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
     // And so may the one who reads the mailbox a reset link waits in.
-    await revokeResetLinksOf(tx, target.id, now);
+    await endAccountAccess(tx, target.id, now);
     await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
     if (target.role !== 'STAFF') {
       await notifyAdminAccountReset(tx, actor, { ...target, agency: target.agency }, 'second factors cleared', now);

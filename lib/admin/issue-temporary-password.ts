@@ -4,12 +4,12 @@ import { auditAdminRefusal, loadAdminTarget, TARGET_CHANGED_MESSAGE, targetStill
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
 import { UNLOCKED } from '@/lib/auth/lockout';
+import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
 import { hashPassword } from '@/lib/password/hash';
-import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import { generateTemporaryPassword } from '@/lib/password/temporary';
 import type { Result } from '@/lib/result';
 
@@ -56,9 +56,8 @@ export async function issueTemporaryPassword(
       },
     });
     if (updated.count !== 1) return false;
-    await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now } });
-    // Earlier reset links stop working: the temporary password is now the way in.
-    await revokeResetLinksOf(tx, target.id, now);
+    // Earlier reset links stop working too: the temporary password is now the way in.
+    await endAccountAccess(tx, target.id, now);
     await recordAudit(tx, {
       actorType: 'USER',
       actorId: actor.userId,

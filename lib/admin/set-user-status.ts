@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { canAdmin, type AdminDecision } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
+import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import type { Result } from '@/lib/result';
 
 export const setUserStatusSchema = z.object({
@@ -31,8 +31,7 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
       data: { status: input.status, ...(input.status === 'DISABLED' ? { sessionVersion: { increment: 1 } } : {}) },
     });
     if (input.status === 'DISABLED') {
-      await tx.authSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: new Date() } });
-      await revokeResetLinksOf(tx, target.id);
+      await endAccountAccess(tx, target.id, new Date());
     }
     await recordAdminAction(tx, actor, ip, input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED', { type: 'User', id: target.id });
     return { ok: true, value: undefined };

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
+import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked } from '@/lib/auth/lockout';
 import { auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt } from '@/lib/auth/password-attempt';
 import type { AgencyActor } from '@/lib/auth/session';
@@ -12,7 +13,6 @@ import { ownerOf } from '@/lib/mfa/account';
 import { proveSecondFactor } from '@/lib/mfa/consume-second-factor';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
-import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -151,13 +151,9 @@ export async function changeOwnPassword(
     });
     if (updated.count !== 1) return false;
     await rememberPassword(tx, actor.userId, passwordHash);
-    // Every other session ends; this one carries on under the new version.
-    await tx.authSession.updateMany({
-      where: { userId: actor.userId, endedAt: null, id: { not: actor.sessionId } },
-      data: { endedAt: new Date() },
-    });
+    // Every other session ends, and every reset link; this one carries on under the new version.
+    await endAccountAccess(tx, actor.userId, new Date(), { keep: actor.sessionId });
     await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion: version } });
-    await revokeResetLinksOf(tx, actor.userId);
     await recordAudit(tx, {
       ...audit,
       action: 'PASSWORD_CHANGED',

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
+import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
@@ -13,7 +14,6 @@ import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { completeRequest, findRequestToComplete } from '@/lib/super-admin/complete-request';
-import { revokeResetLinksOf } from './issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
@@ -134,8 +134,7 @@ export async function resetPasswordWithLink(
       });
       if (consumed.count !== 1) throw new LinkGone();
       await rememberPassword(tx, user.id, passwordHash);
-      const ended = await tx.authSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: completedAt } });
-      await revokeResetLinksOf(tx, user.id, completedAt);
+      const sessionsEnded = await endAccountAccess(tx, user.id, completedAt);
       await recordAudit(tx, {
         ...audit,
         action: 'PASSWORD_RESET_WITH_LINK',
@@ -146,7 +145,7 @@ export async function resetPasswordWithLink(
           purpose: link.purpose,
           reference: request?.reference ?? null,
           wasLocked: isLocked(user, completedAt),
-          sessionsEnded: ended.count,
+          sessionsEnded,
         },
       });
       if (request) {

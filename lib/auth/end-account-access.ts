@@ -1,0 +1,14 @@
+import type { Tx } from '@/lib/db/client';
+import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
+
+/**
+ * Ends every session of an account but `keep` (the one making the change, if it goes on), and
+ * every live reset link with them, in the caller's transaction: a link waiting in a mailbox is a
+ * way in like a session (decision 005). The caller moves the account's session version in its own
+ * update of the account, which it makes first. Returns how many sessions ended.
+ */
+export async function endAccountAccess(tx: Tx, userId: string, now: Date, { keep }: { keep?: string } = {}): Promise<number> {
+  const ended = await tx.authSession.updateMany({ where: { userId, endedAt: null, ...(keep && { id: { not: keep } }) }, data: { endedAt: now } });
+  await revokeResetLinksOf(tx, userId, now);
+  return ended.count;
+}
