@@ -88,7 +88,7 @@ function edgeRefusal(request) {
 // How long a refused request's body is still read (and dropped) after the answer.
 const LINGER_MS = 2000;
 
-/** `closeConnection`: the body cannot be read to its end (never sent, or too slow), so the connection cannot go on. */
+/** `closeConnection`: the body will never be sent (the client waits for "100 Continue"), so the connection cannot go on. */
 function refuse(request, response, [status, message], { closeConnection = false } = {}) {
   const body = `${message}\n`;
   response.writeHead(status, {
@@ -154,7 +154,8 @@ function serve(request, response) {
   void whenBodyArrives(request, response).then((outcome) => {
     receivingBodies -= 1;
     if (outcome === 'arrived') route(request, response, requestId);
-    else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE], { closeConnection: true });
+    // Answered at once; what is still coming is read and dropped for a moment, so the client gets the answer.
+    else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE]);
   });
 }
 
