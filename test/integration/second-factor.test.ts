@@ -342,7 +342,11 @@ describe('mandatory enrolment', () => {
       removeFactor(actor, { factorId: tablet.id, code: await codeNow(secret, 1) }, IP),
     ]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(results.find((result) => !result.ok)?.message).toBe('Your account must keep a second factor. Add another one before you remove this one.');
+    // The other is refused by the last-factor rule, or, when the first removal is done before its code is
+    // checked, because its code belongs to the factor just removed: either way it changes nothing.
+    expect(['Your account must keep a second factor. Add another one before you remove this one.', 'That code is not right.']).toContain(
+      results.find((result) => !result.ok)?.message,
+    );
     expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
   });
 });
