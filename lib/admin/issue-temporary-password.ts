@@ -41,7 +41,7 @@ export async function issueTemporaryPassword(
   const expiresAt = new Date(now.getTime() + target.agency.temporaryPasswordHours * 3600_000);
 
   const done = await db().$transaction(async (tx) => {
-    if (!(await targetStillAsLoaded(tx, actor, 'users:reset-password', target))) return false;
+    if (!(await targetStillAsLoaded(tx, actor, 'users:reset-password', target))) return 'target-changed' as const;
     // Optimistic check: a double submit (or another admin's reset meanwhile) finds a new version.
     const updated = await tx.user.updateMany({
       where: { id: target.id, agencyId: actor.agencyId, sessionVersion: input.expectedVersion },
@@ -55,7 +55,7 @@ export async function issueTemporaryPassword(
         sessionVersion: { increment: 1 },
       },
     });
-    if (updated.count !== 1) return false;
+    if (updated.count !== 1) return 'form-stale' as const;
     // Earlier reset links stop working too: the temporary password is now the way in.
     await endAccountAccess(tx, target.id, now);
     await recordAudit(tx, {
@@ -76,8 +76,9 @@ export async function issueTemporaryPassword(
     }
     return true;
   });
-  if (!done) {
-    await auditAdminRefusal(actor, 'users:reset-password', target.id, 'target-changed', ip, target.agencyId);
+  if (done !== true) {
+    // A second submit of the same form changes nothing and is no refusal; a changed role or status is.
+    if (done === 'target-changed') await auditAdminRefusal(actor, 'users:reset-password', target.id, done, ip, target.agencyId);
     return { ok: false, message: TARGET_CHANGED_MESSAGE };
   }
   return { ok: true, value: { temporaryPassword, expiresAt } };
