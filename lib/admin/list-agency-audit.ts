@@ -16,6 +16,8 @@ export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 export const AUDIT_PAGE_SIZE = 50;
 
+const LAST_DAY = '9999-12-31';
+
 function whereFor(actor: AgencyActor, query: AuditQuery) {
   return {
     agencyId: actor.agencyId,
@@ -24,7 +26,9 @@ function whereFor(actor: AgencyActor, query: AuditQuery) {
       ? {
           createdAt: {
             ...(query.from ? { gte: new Date(`${query.from}T00:00:00Z`) } : {}),
-            ...(query.to ? { lt: new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+            // The day after 9999-12-31 has a five-digit year, which SQLite's stored dates compare as text
+            // before every real one: that last day has no upper bound.
+            ...(query.to && query.to < LAST_DAY ? { lt: new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
           },
         }
       : {}),

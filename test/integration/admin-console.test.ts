@@ -423,6 +423,18 @@ describe('policy, lists, audit, help requests', () => {
     expect(csv).toContain('Sam Staff');
   });
 
+  it('a date range reaching the last day a date can name still holds the records in it', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    await unlockUser(adminActor, { userId: staff.id }, IP);
+    const today = new Date().toISOString().slice(0, 10);
+    for (const range of [{ to: '9999-12-31' }, { from: '0001-01-01', to: '9999-12-31' }, { from: today, to: today }, { to: '9999-12-30' }]) {
+      const { events } = await listAgencyAudit(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED', ...range });
+      expect(events.map((event) => event.targetId), JSON.stringify(range)).toEqual([staff.id]);
+    }
+    const { events } = await listAgencyAudit(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED', to: '2000-01-01' });
+    expect(events).toEqual([]);
+  });
+
   it('an admin handles only their own agency’s help requests', async () => {
     const { a, b, adminActor, staff, foreign } = await twoAgencies();
     const own = await db().helpRequest.create({ data: { agencyId: a.id, userId: staff.id, message: 'locked out' } });
