@@ -64,13 +64,15 @@ export function withUtcTimes<K extends string>(labels: Record<K, string>) {
     const times = {} as Record<K, Date>;
     for (const field of Object.keys(labels) as K[]) {
       const instant = zonedWallTimeToUtc(values[field], values.timeZone);
-      if (instant) times[field] = instant;
-      else
+      if (!instant)
         context.addIssue({
           code: 'custom',
           path: [field],
           message: `The ${labels[field]} does not exist in ${values.timeZone}, or happens twice there (a clock change): choose another time or zone`,
         });
+      // Past 9999 in UTC an instant's text has a five-digit year, which SQLite orders before every other date.
+      else if (instant.getUTCFullYear() > 9999) context.addIssue({ code: 'custom', path: [field], message: `The ${labels[field]} is too far ahead: choose an earlier date` });
+      else times[field] = instant;
     }
     // The zone has done its work: the use cases see instants only.
     const rest: Partial<T> = { ...values };

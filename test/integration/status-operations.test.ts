@@ -3,7 +3,7 @@ import { db } from '@/lib/db/client';
 import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import type { OperatorResult } from '@/lib/status/operator-input';
-import { cancelMaintenance, endMaintenanceNow, extendMaintenance, startMaintenanceNow } from '@/lib/maintenance/change-maintenance';
+import { cancelMaintenance, endMaintenanceNow, extendMaintenance, extendMaintenanceSchema, startMaintenanceNow } from '@/lib/maintenance/change-maintenance';
 import { getBlockingMaintenance, getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
 import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
@@ -149,6 +149,21 @@ describe('maintenance', () => {
       next: { id: window.id, title: 'Database upgrade', description: null, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), blocksSignIn: true },
     });
     expect(await getBlockingMaintenance(db())).toBeNull();
+  });
+
+  it('refuses a time past the year 9999 in UTC, which SQLite would order before today: such a window was announced as started at once', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    // 9999-12-31 20:00 in New York is already the year 10000 in UTC.
+    const form = { title: 'Far away', startsAt: '9999-12-31T20:00', endsAt: '9999-12-31T23:00', timeZone: 'America/New_York', blocksSignIn: 'on', [`component-${signIn.id}`]: 'on' };
+    const parsed = scheduleMaintenanceSchema.safeParse(form);
+    if (parsed.success) await sent(scheduleMaintenance(operator, parsed.data, IP));
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['startsAt', 'endsAt']);
+    expect(await db().maintenanceWindow.count()).toBe(0);
+    expect(await getBlockingMaintenance(db())).toBeNull();
+    const window = await windowAt(HOUR, 2 * HOUR, true, signIn.id);
+    const extended = extendMaintenanceSchema.safeParse({ windowId: window.id, endsAt: '9999-12-31T23:00', timeZone: 'Pacific/Pago_Pago' });
+    expect(extended.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['endsAt']);
   });
 
   it('[OPERATOR] can start early, extend and end a window; each step blocks or frees sign-in as it should', async () => {
