@@ -4,7 +4,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
 import type { Role, UserStatus } from '@/lib/generated/sqlite/enums';
-import { Refused } from '@/lib/result';
+import { Refused, type Result } from '@/lib/result';
 
 export const TARGET_SELECT = {
   id: true,
@@ -37,12 +37,28 @@ export async function loadAdminTarget(actor: AgencyActor, capability: AdminCapab
 }
 
 /**
- * Whether the decision made on the target as it was loaded still holds inside the transaction that
- * acts on it, with its row held (PostgreSQL): same role and status, and the capability still allowed under the
- * agency's policy as it is now. Otherwise a request in flight could land on an account promoted
- * meanwhile, past the policy and without the receipts an admin account gets.
+ * Runs `act` in one transaction with the target as it was loaded: its row held (PostgreSQL), the same
+ * role and status, and the capability still allowed under the agency's policy as it is now. Otherwise
+ * nothing runs, the refusal is audited as `target-changed`, and the admin is told to reload: a request
+ * in flight must not land on an account promoted meanwhile, past the policy and without the receipts
+ * an admin account gets.
  */
-export async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: AdminCapability, target: AdminTargetRow): Promise<boolean> {
+export async function actOnTargetAsLoaded<T>(
+  actor: AgencyActor,
+  capability: AdminCapability,
+  target: AdminTargetRow,
+  ip: string,
+  act: (tx: Tx) => Promise<T>,
+): Promise<Result<T>> {
+  const done = await db().$transaction(async (tx) =>
+    (await targetStillAsLoaded(tx, actor, capability, target)) ? { ok: true as const, value: await act(tx) } : null,
+  );
+  if (done) return done;
+  await auditAdminRefusal(actor, capability, target.id, 'target-changed', ip, target.agencyId);
+  return { ok: false, message: TARGET_CHANGED_MESSAGE };
+}
+
+async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: AdminCapability, target: AdminTargetRow): Promise<boolean> {
   await lockRow(tx, 'User', target.id);
   const current = await tx.user.findUnique({
     where: { id: target.id },

@@ -1,10 +1,9 @@
-import { auditAdminRefusal, loadAdminTarget, TARGET_CHANGED_MESSAGE, targetStillAsLoaded } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import type { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
@@ -17,8 +16,7 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
   if (!loaded.ok) return loaded;
   const target = loaded.target;
   const now = new Date();
-  const done = await db().$transaction(async (tx) => {
-    if (!(await targetStillAsLoaded(tx, actor, 'users:clear-second-factors', target))) return false;
+  return actOnTargetAsLoaded(actor, 'users:clear-second-factors', target, ip, async (tx) => {
     const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
     // Whoever holds a session of this account now may be the one who took the phone.
     await tx.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
@@ -30,11 +28,6 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
     } else if (target.email) {
       await enqueueMail(tx, secondFactorChangedMail({ email: target.email, displayName: target.displayName }, 'second factors cleared by an administrator', now));
     }
-    return true;
+    return undefined;
   });
-  if (!done) {
-    await auditAdminRefusal(actor, 'users:clear-second-factors', target.id, 'target-changed', ip, target.agencyId);
-    return { ok: false, message: TARGET_CHANGED_MESSAGE };
-  }
-  return { ok: true, value: undefined };
 }

@@ -1,12 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
-import { auditAdminRefusal, loadAdminTarget, TARGET_CHANGED_MESSAGE, targetStillAsLoaded } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget, TARGET_CHANGED_MESSAGE } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
 import { UNLOCKED } from '@/lib/auth/lockout';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
 import { hashPassword } from '@/lib/password/hash';
@@ -40,8 +39,7 @@ export async function issueTemporaryPassword(
   const now = new Date();
   const expiresAt = new Date(now.getTime() + target.agency.temporaryPasswordHours * 3600_000);
 
-  const done = await db().$transaction(async (tx) => {
-    if (!(await targetStillAsLoaded(tx, actor, 'users:reset-password', target))) return 'target-changed' as const;
+  const done = await actOnTargetAsLoaded(actor, 'users:reset-password', target, ip, async (tx) => {
     // Optimistic check: a double submit (or another admin's reset meanwhile) finds a new version.
     const updated = await tx.user.updateMany({
       where: { id: target.id, agencyId: actor.agencyId, sessionVersion: input.expectedVersion },
@@ -76,10 +74,8 @@ export async function issueTemporaryPassword(
     }
     return true;
   });
-  if (done !== true) {
-    // A second submit of the same form changes nothing and is no refusal; a changed role or status is.
-    if (done === 'target-changed') await auditAdminRefusal(actor, 'users:reset-password', target.id, done, ip, target.agencyId);
-    return { ok: false, message: TARGET_CHANGED_MESSAGE };
-  }
+  if (!done.ok) return done;
+  // A second submit of the same form changes nothing and is no refusal: it is told what a changed account is.
+  if (done.value === 'form-stale') return { ok: false, message: TARGET_CHANGED_MESSAGE };
   return { ok: true, value: { temporaryPassword, expiresAt } };
 }

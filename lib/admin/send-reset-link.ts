@@ -1,5 +1,5 @@
 import 'server-only';
-import { auditAdminRefusal, loadAdminTarget, TARGET_CHANGED_MESSAGE, targetStillAsLoaded } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
@@ -32,17 +32,11 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   }
   const email = target.email;
   const lifetimeHours = (await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
-  const sent = await db().$transaction(async (tx) => {
-    if (!(await targetStillAsLoaded(tx, actor, 'users:send-reset-link', target))) return false;
+  return actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
     const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
     await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
     await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
     if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
-    return true;
+    return { sentTo: maskEmail(email) };
   });
-  if (!sent) {
-    await auditAdminRefusal(actor, 'users:send-reset-link', target.id, 'target-changed', ip, target.agencyId);
-    return { ok: false, message: TARGET_CHANGED_MESSAGE };
-  }
-  return { ok: true, value: { sentTo: maskEmail(email) } };
 }
