@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked } from '@/lib/auth/lockout';
-import { auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt } from '@/lib/auth/password-attempt';
+import { clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -101,17 +101,18 @@ export async function changeOwnPassword(
       ? (await proveSecondFactor(ownerOf(actor), { passkey: input.passkey }, actor.sessionId)).ok
       : await verifyPassword(user.passwordHash, input.currentPassword ?? '');
   if (!verified) {
-    await settleReservedAttempt(() => db().$transaction(async (tx) => {
-      await recordAudit(tx, {
+    await settleWrongSecret(
+      reservation,
+      {
         ...audit,
         action: 'PASSWORD_CHANGE_FAILURE',
         outcome: 'FAILURE',
         details: reservation.counted
           ? { reason: proof === 'passkey' ? 'passkey refused' : 'wrong current password', consecutiveFailures: reservation.failureCount }
           : { reason: 'account locked' },
-      });
-      await auditLockSetBy(tx, reservation, audit, 'change-password');
-    }));
+      },
+      'change-password',
+    );
     if (!reservation.counted) {
       return { ok: false, message: 'Your account is locked after too many wrong passwords. Try again later, or ask your provider administrator to unlock it.' };
     }

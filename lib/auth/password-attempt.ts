@@ -38,6 +38,26 @@ export async function settleReservedAttempt<T>(step: () => Promise<T>): Promise<
   }
 }
 
+/**
+ * Settles a reserved attempt whose secret was wrong: its failure on the audit chain, then the lock
+ * the attempt set, if any. `first` writes what must come before the chain in every transaction's
+ * lock order (a session, the address's rows).
+ */
+export async function settleWrongSecret(
+  reservation: Reservation | null,
+  failure: AuditInput,
+  pathway: string,
+  first?: (tx: Tx) => Promise<unknown>,
+): Promise<void> {
+  await settleReservedAttempt(() =>
+    db().$transaction(async (tx) => {
+      await first?.(tx);
+      await recordAudit(tx, failure);
+      if (reservation) await auditLockSetBy(tx, reservation, failure, pathway);
+    }),
+  );
+}
+
 /** The lockout thresholds that apply to an account: its agency's, or the vendor defaults. */
 export async function lockoutPolicyOf(kind: PrincipalKind, id: string): Promise<LockoutPolicy> {
   if (kind === 'vendor') return VENDOR_POLICY;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone, type AuditInput } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
-import { auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import { clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -74,13 +74,8 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
     return { ok: false, reason: 'THROTTLED' };
   }
   const refuse = async (audit: Omit<AuditInput, 'action' | 'outcome'>, reason: string, reservation?: Reservation): Promise<SignInResult> => {
-    await settleReservedAttempt(() =>
-      db().$transaction(async (tx) => {
-        const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
-        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY', ...counted } });
-        if (reservation) await auditLockSetBy(tx, reservation, audit, 'passkey sign-in');
-      }),
-    );
+    const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
+    await settleWrongSecret(reservation ?? null, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY', ...counted } }, 'passkey sign-in');
     return { ok: false, reason: 'INVALID' };
   };
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { isLocked } from '@/lib/auth/lockout';
-import { auditLockSetBy, clearFailures, giveBackAttempt, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { clearFailures, giveBackAttempt, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   checkSprayAlert,
@@ -210,17 +210,16 @@ async function attemptSignIn(
         : reservation.counted
           ? (['wrong password', 'wrong_password'] as const)
           : (['account locked', 'locked'] as const);
-    await settleReservedAttempt(() =>
-      db().$transaction(async (tx) => {
-        if (velocity) await recordVelocityFailure(tx, velocity.key);
-        await recordAudit(tx, {
-          ...audit,
-          action: 'SIGN_IN_FAILURE',
-          outcome: 'FAILURE',
-          details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason },
-        });
-        await auditLockSetBy(tx, reservation, audit, 'sign-in');
-      }),
+    await settleWrongSecret(
+      reservation,
+      {
+        ...audit,
+        action: 'SIGN_IN_FAILURE',
+        outcome: 'FAILURE',
+        details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason },
+      },
+      'sign-in',
+      async (tx) => velocity && (await recordVelocityFailure(tx, velocity.key)),
     );
     if (velocity) await checkSprayAlert(velocity.agency, velocity.key);
     return { result: { ok: false, reason: 'INVALID' }, outcome };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
-import { attemptSubjectOf, auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
@@ -38,16 +37,15 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   const reservation = await db().$transaction(async (tx) => reserveAttempt(tx, await attemptSubjectOf(owner.kind, owner.id)));
   const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId) : { ok: false };
   if (!used.ok) {
-    await settleReservedAttempt(() =>
-      db().$transaction(async (tx) => {
-        await recordAudit(tx, {
-          ...audit,
-          action: 'SECOND_FACTOR_FAILURE',
-          outcome: 'FAILURE',
-          details: reservation.counted ? { for: what, consecutiveFailures: reservation.failureCount } : { for: what, reason: 'account locked' },
-        });
-        await auditLockSetBy(tx, reservation, audit, 'second factor');
-      }),
+    await settleWrongSecret(
+      reservation,
+      {
+        ...audit,
+        action: 'SECOND_FACTOR_FAILURE',
+        outcome: 'FAILURE',
+        details: reservation.counted ? { for: what, consecutiveFailures: reservation.failureCount } : { for: what, reason: 'account locked' },
+      },
+      'second factor',
     );
     return used;
   }

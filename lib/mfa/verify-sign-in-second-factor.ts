@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
-import { attemptSubjectOf, auditLockSetBy, clearFailures, reserveAttempt, settleReservedAttempt } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -81,18 +81,17 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   const used = await proveSecondFactor(owner, proof, actor.sessionId);
   if (!used.ok) {
     const nowLocked = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
-    await settleReservedAttempt(() =>
-      db().$transaction(async (tx) => {
-        // The session before the audit chain, as every other change to it takes them (PostgreSQL deadlocks otherwise).
-        if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
-        await recordAudit(tx, {
-          ...audit,
-          action: 'SIGN_IN_SECOND_FACTOR_FAILURE',
-          outcome: 'FAILURE',
-          details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
-        });
-        await auditLockSetBy(tx, reservation, audit, 'second factor');
-      }),
+    await settleWrongSecret(
+      reservation,
+      {
+        ...audit,
+        action: 'SIGN_IN_SECOND_FACTOR_FAILURE',
+        outcome: 'FAILURE',
+        details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
+      },
+      'second factor',
+      // The session before the audit chain, as every other change to it takes them (PostgreSQL deadlocks otherwise).
+      async (tx) => nowLocked && (await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } })),
     );
     return { ok: false, reason: nowLocked ? 'LOCKED' : 'WRONG_CODE' };
   }
