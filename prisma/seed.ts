@@ -1,7 +1,7 @@
 // Demo data for the quick start. The passwords here and in the README are the only
 // place demo secrets exist; never run this against a real database.
 import { createDb } from '@/lib/db/client';
-import { config } from '@/lib/config';
+import { authSecret, config } from '@/lib/config';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from './factories';
 import { seedStatusComponents } from './seed-status';
 
@@ -21,6 +21,9 @@ export const DEMO_TOTP_SECRETS = {
 } as const;
 
 export async function seedDemoData(databaseUrl: string): Promise<'seeded' | 'already-present'> {
+  // The factors' secrets are sealed with NEXTAUTH_SECRET: without one, fail before writing anything,
+  // not halfway (the next run would find the agency and call the demo data present).
+  authSecret();
   const database = createDb(databaseUrl);
   try {
     if (await database.agency.findUnique({ where: { codeKey: 'acme-ny' } })) return 'already-present';
