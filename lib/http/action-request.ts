@@ -1,27 +1,23 @@
 // What React sends to a server action: every action here takes (previous state, FormData), so its
-// arguments always travel as multipart/form-data, and each numbered part is JSON. A form posted
-// without JavaScript is multipart/form-data too, with no header, and Next.js decodes any such body
-// on any page in case it is one. A body that is not what it claims would make Next.js's decoding
-// throw (an answer of 500, and errors in the log): it is refused as a bad request before it gets there.
+// arguments always travel as multipart/form-data, in numbered parts of JSON (React's "reply"
+// encoding). A form posted without JavaScript is multipart/form-data too, with no header; when it
+// names an action with bound arguments (`$ACTION_REF_<n>`), those arrive in parts `$ACTION_<n>:<m>`
+// of the same encoding. Next.js decodes any such body on any page in case it is one, and a body
+// that is not what it claims makes React's decoding throw (an answer of 500, and errors in the log):
+// it is refused as a bad request before it gets there.
 export const ACTION_HEADER = 'next-action';
 
 export async function isMalformedActionRequest(request: Request): Promise<boolean> {
   if (request.method !== 'POST') return false;
   const type = request.headers.get('content-type') ?? '';
-  if (!request.headers.has(ACTION_HEADER)) return /^multipart\/form-data\b/i.test(type) && (await formOf(request)) === null;
+  if (!request.headers.has(ACTION_HEADER)) {
+    if (!/^multipart\/form-data\b/i.test(type)) return false;
+    const form = await formOf(request);
+    return form === null || !boundArgumentsAreSound(form);
+  }
   if (!/^multipart\/form-data;\s*boundary=/i.test(type)) return true;
   const form = await formOf(request);
-  if (!form) return true;
-  for (const [name, value] of form.entries()) {
-    if (!/^\d+$/.test(name)) continue;
-    if (typeof value !== 'string') return true;
-    try {
-      JSON.parse(value);
-    } catch {
-      return true;
-    }
-  }
-  return !form.has('0');
+  return form === null || !isSoundReply(form, '');
 }
 
 async function formOf(request: Request): Promise<FormData | null> {
@@ -30,4 +26,52 @@ async function formOf(request: Request): Promise<FormData | null> {
   } catch {
     return null;
   }
+}
+
+/** Each `$ACTION_REF_<n>` of a form posted without JavaScript, with its parts `$ACTION_<n>:<m>`. */
+function boundArgumentsAreSound(form: FormData): boolean {
+  for (const name of form.keys()) {
+    if (name.startsWith('$ACTION_REF_') && !isSoundReply(form, `$ACTION_${name.slice('$ACTION_REF_'.length)}:`)) return false;
+  }
+  return true;
+}
+
+/** Deeper than any state of ours; React decodes recursively, and thousands of levels overflow its stack. */
+const MAX_DEPTH = 32;
+
+/**
+ * Whether the parts named `<prefix><decimal>` are a reply React decodes without throwing, as our
+ * clients send them: part 0 present, each part JSON, and only the markers plain values use
+ * (escaped text, undefined, numbers JSON cannot hold, dates, big integers, a FormData, a reference
+ * to another part that is there). Maps, sets, blobs, streams, iterators, typed arrays, temporary
+ * and server references are never in our states, and are what the decoding threw on.
+ */
+function isSoundReply(form: FormData, prefix: string): boolean {
+  const parts = new Map<number, unknown>();
+  for (const [name, value] of form.entries()) {
+    if (!name.startsWith(prefix)) continue;
+    const id = name.slice(prefix.length);
+    if (!/^\d+$/.test(id)) continue;
+    if (typeof value !== 'string') return false;
+    try {
+      parts.set(Number(id), JSON.parse(value));
+    } catch {
+      return false;
+    }
+  }
+  if (!parts.has(0)) return false;
+  const isSoundText = (text: string) => {
+    if (!text.startsWith('$')) return true;
+    if (/^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|D|K[0-9a-f]+$)/.test(text)) return true;
+    if (/^\$n-?\d{1,300}$/.test(text)) return true;
+    const reference = /^\$@?([0-9a-f]+)$/.exec(text);
+    return reference !== null && parts.has(parseInt(reference[1]!, 16));
+  };
+  const isSound = (value: unknown, depth: number): boolean => {
+    if (typeof value === 'string') return isSoundText(value);
+    if (value === null || typeof value !== 'object') return true;
+    if (depth >= MAX_DEPTH) return false;
+    return Object.values(value).every((inner) => isSound(inner, depth + 1));
+  };
+  return [...parts.values()].every((part) => isSound(part, 0));
 }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_HEADER, isMalformedActionRequest } from '@/lib/http/action-request';
+
+const ID = '7f'.repeat(21);
+
+function post(parts: [string, string | Blob][], headers: Record<string, string> = {}): Request {
+  const body = new FormData();
+  for (const [name, value] of parts) body.append(name, value);
+  return new Request('http://localhost/login', { method: 'POST', body, headers });
+}
+
+/** A call as React sends it with JavaScript: (previous state, FormData), the form's fields under `1_`. */
+const withJs = (zero: string, more: [string, string | Blob][] = []) =>
+  post([['1_loginName', 'jsmith'], ['0', zero], ...more], { [ACTION_HEADER]: ID });
+
+/** A form posted without JavaScript, its previous state bound as React renders it into the page. */
+const withoutJs = (meta: string, bound: string | null, more: [string, string][] = []) =>
+  post([
+    ['$ACTION_REF_1', ''],
+    ['$ACTION_1:0', meta],
+    ...(bound === null ? [] : ([['$ACTION_1:1', bound]] as [string, string][])),
+    ['$ACTION_KEY', 'k0'],
+    ['loginName', 'jsmith'],
+    ...more,
+  ]);
+const META = JSON.stringify({ id: ID, bound: '$@1' });
+
+const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+describe('isMalformedActionRequest', () => {
+  it('lets through what React sends, with JavaScript and without', async () => {
+    for (const request of [
+      withJs('[{"ok":false,"message":"$undefined","values":{"note":"$$5 off"}},"$K1"]'),
+      withJs('["$@1","$K1"]', [['1', '{"ok":true,"at":"$D2026-12-01T00:00:00.000Z","n":"$n12","x":["$NaN","$-0","$Infinity","$-Infinity"]}']]),
+      withJs('["$1","$K1"]', [['1', nested(20)]]),
+      withoutJs(META, '[{"ok":false}]'),
+      withoutJs(META, '["$undefined"]'),
+      withoutJs(JSON.stringify({ id: ID, bound: null }), null),
+      post([[`$ACTION_ID_${ID}`, ''], ['loginName', 'jsmith']]),
+      post([['message', 'hello'], ['attachment', new Blob(['x'])]]),
+    ]) {
+      expect(await isMalformedActionRequest(request)).toBe(false);
+    }
+  });
+
+  it('refuses what React would throw on: other markers, references to parts that are not there, depth', async () => {
+    for (const marker of ['$Q1', '$W1', '$B1', '$i1', '$h1', '$T', '$R1', '$r1', '$X1', '$x1', '$A1', '$O1', '$L1', '$n1e5', `$n${'9'.repeat(301)}`, '$Z']) {
+      expect(await isMalformedActionRequest(withJs(`[{},${JSON.stringify(marker)}]`, [['1', '[]']])), `with JS ${marker}`).toBe(true);
+      expect(await isMalformedActionRequest(withoutJs(META, `[${JSON.stringify(marker)}]`)), `without JS ${marker}`).toBe(true);
+    }
+    for (const request of [
+      withJs('[{},"$5"]'),
+      withJs('[{},"$@5"]'),
+      withJs(nested(5000)),
+      withJs('[{},"$K1"]', [['1', '{bad']]),
+      withJs('[{},"$K1"]', [['1', new Blob(['[]'])]]),
+      withoutJs(META, '{{{'),
+      withoutJs(META, null),
+      withoutJs(JSON.stringify({ id: ID, bound: '$@9' }), '[]'),
+      withoutJs(JSON.stringify({ id: ID, bound: '$Q1' }), '[]'),
+      withoutJs(META, nested(8000)),
+      post([['$ACTION_REF_1', ''], ['loginName', 'jsmith']]),
+    ]) {
+      expect(await isMalformedActionRequest(request)).toBe(true);
+    }
+  });
+
+  it('leaves other requests to the app', async () => {
+    expect(await isMalformedActionRequest(new Request('http://localhost/login'))).toBe(false);
+    const urlEncoded = new Request('http://localhost/login', { method: 'POST', body: new URLSearchParams({ $ACTION_REF_1: '' }) });
+    expect(await isMalformedActionRequest(urlEncoded)).toBe(false);
+  });
+});
