@@ -130,6 +130,8 @@ function applyScriptNonce(request, response) {
   };
 }
 
+const APP_URL = process.env.APP_URL ?? 'http://localhost:3000';
+const APP_HOST = new URL(APP_URL).host;
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -137,7 +139,7 @@ const pagesInMemory = createPagesInMemory({
   host: hostname === '0.0.0.0' ? '127.0.0.1' : hostname,
   port,
   dev,
-  appUrl: process.env.APP_URL ?? 'http://localhost:3000',
+  appUrl: APP_URL,
   exportDir: process.env.STATUS_EXPORT_DIR || undefined,
 });
 
@@ -164,6 +166,10 @@ function route(request, response, requestId) {
   if (pagesInMemory.answer(request, response)) return;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = clientIp(request);
+  // The portal is APP_URL, whatever Host a proxy in front forwards or a client makes up: Next.js aborts
+  // a server action (500) whose Origin differs from the forwarded host. proxy.ts has already refused
+  // every POST whose Origin is not APP_URL.
+  request.headers['x-forwarded-host'] = APP_HOST;
   applyScriptNonce(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0]) || pagesInMemory.isOwnFetch(request)) return run();

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { DEMO_PASSWORD } from '@/prisma/seed';
+import { formWithField, multipartBody } from '@/test/support/html-form';
 import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL, E2E_PORT } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
@@ -198,6 +199,53 @@ test('[ANONYMOUS] a form body that does not parse as what it claims gets 400 on 
       const answer = await send('POST', path, { ...origin, 'content-type': type }, 'garbage');
       expect(answer.status, `${path} ${type}`).toBe(400);
     }
+  }
+});
+
+/** The sign-in form as a browser without JavaScript posts it: its hidden fields (the action's reference and bound state among them) and the typed ones. */
+async function signInForm() {
+  const page = await send('GET', '/login', { accept: 'text/html' });
+  const form = formWithField(page.body, 'loginName');
+  return { action: form.action || '/login', hidden: form.hidden };
+}
+
+test('[ANONYMOUS] an action call React could not decode gets 400, with JavaScript or without, never a 500', async () => {
+  const { action, hidden } = await signInForm();
+  const meta = hidden.find(([name]) => /^\$ACTION_\d+:0$/.test(name));
+  expect(meta, 'the sign-in form binds its state for posts without JavaScript').toBeDefined();
+  const prefix = meta![0].slice(0, -1);
+  const id = (JSON.parse(meta![1]) as { id: string }).id;
+  const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+  const withBound = (bound: string, metaValue = meta![1]) =>
+    multipartBody([...hidden.filter(([name]) => !name.startsWith(prefix)), [`${prefix}0`, metaValue], [`${prefix}1`, bound], ['loginName', 'x']]);
+  const noJs = [
+    withBound('{{{'),
+    withBound('["$Q5"]'),
+    withBound('["$B5"]'),
+    withBound(deep(8000)),
+    withBound('[]', JSON.stringify({ id, bound: '$@9' })),
+  ];
+  for (const { body, type } of noJs) {
+    const answer = await send('POST', action, { origin: E2E_BASE_URL, 'content-type': type }, body);
+    expect(answer.status, body.slice(0, 300)).toBe(400);
+  }
+  for (const zero of ['[{},"$Q1"]', '[{},"$W1"]', '[{},"$i1"]', deep(5000)]) {
+    const { body, type } = multipartBody([['1', '[]'], ['0', zero]]);
+    const answer = await send('POST', '/login', { origin: E2E_BASE_URL, 'content-type': type, 'next-action': id }, body);
+    expect(answer.status, zero.slice(0, 40)).toBe(400);
+  }
+});
+
+test('[STAFF] a form sent with another Host, or a made-up X-Forwarded-Host, is answered as the portal’s own, never a 500', async () => {
+  const otherHosts: Record<string, string>[] = [{ host: `127.0.0.1:${E2E_PORT}` }, { 'x-forwarded-host': 'evil.example' }, { host: 'evil.example' }];
+  for (const headers of otherHosts) {
+    const { creds } = await newStaffMember();
+    const { action, hidden } = await signInForm();
+    const { body, type } = multipartBody([...hidden, ['providerCode', creds.providerCode], ['loginName', creds.loginName], ['password', creds.password]]);
+    const answer = await send('POST', action, { origin: E2E_BASE_URL, 'content-type': type, ...headers }, body);
+    expect(answer.status, JSON.stringify(headers)).toBe(303);
+    expect(answer.headers.location, JSON.stringify(headers)).toMatch(/^\/account/);
+    expect(String(answer.headers['set-cookie']), JSON.stringify(headers)).toMatch(/session/i);
   }
 });
 
