@@ -31,6 +31,11 @@ const nextConfig = {
   // server.mjs and the app's code must count into one metrics registry (lib/observability/metrics.mjs):
   // loaded from node_modules like pino, not bundled.
   serverExternalPackages: ['prom-client'],
+  // A form posted without JavaScript from a page that sends no referrer (the secret-link pages
+  // below) carries `Origin: null`, which Next.js's own check aborts with a 500. proxy.ts is the
+  // gate that decides (lib/http/same-origin.ts): a null origin passes only when the browser marks
+  // the request same-origin, as it never marks a sandboxed frame's or another site's.
+  experimental: { serverActions: { allowedOrigins: ['null'] } },
   async headers() {
     // Later entries override earlier ones for the same header.
     return [

@@ -162,7 +162,8 @@ test('[PROVIDER_ADMIN] an unlock replayed without Origin, from another site, or 
     ['no Origin, no Sec-Fetch-Site', { origin: undefined, 'sec-fetch-site': undefined }],
     ['another site', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
     ['a look-alike origin', { origin: `${E2E_BASE_URL}.evil.example` }],
-    ['the null origin', { origin: 'null' }],
+    ['the null origin of a sandboxed frame', { origin: 'null', 'sec-fetch-site': 'cross-site' }],
+    ['the null origin, nothing to vouch for it', { origin: 'null', 'sec-fetch-site': undefined }],
     ['no Origin, cross-site fetch', { origin: undefined, 'sec-fetch-site': 'cross-site' }],
   ] as const) {
     const response = await replay(extra);
@@ -171,7 +172,7 @@ test('[PROVIDER_ADMIN] an unlock replayed without Origin, from another site, or 
   expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil?.getTime()).toBe(lockedUntil.getTime());
   // Each replay refused and recorded (the first ten of a minute from an address each get a record).
   const refusals = await db().auditEvent.count({ where: { action: 'CROSS_SITE_REFUSED', createdAt: { gte: since }, details: { contains: user.id } } });
-  expect(refusals).toBe(5);
+  expect(refusals).toBe(6);
 
   // The same request from our own page goes through.
   const allowed = await replay({});

@@ -6,12 +6,14 @@ type HeaderBag = Pick<Headers, 'get'>;
 /**
  * Whether a state-changing request comes from our own pages. Browsers send `Origin` on every
  * POST; where a client leaves it out, `Sec-Fetch-Site: same-origin` must vouch for it instead.
- * A request with neither (curl, a scripted attacker, an old proxy) is refused: a password
- * portal's forms are only ever sent from its own pages.
+ * So too where it says `null`: a form posted without JavaScript from a page whose referrer policy
+ * is `no-referrer` (the secret-link pages) carries `Origin: null`, and so does one from a sandboxed
+ * frame, which the browser marks `cross-site`. A request with neither (curl, a scripted attacker,
+ * an old proxy) is refused: a password portal's forms are only ever sent from its own pages.
  */
 export function isSameOriginRequest(headers: HeaderBag, appOrigin: string): boolean {
   const origin = headers.get('origin');
-  if (origin !== null) return origin === appOrigin;
+  if (origin !== null && origin !== 'null') return origin === appOrigin;
   return headers.get('sec-fetch-site') === 'same-origin';
 }
 
