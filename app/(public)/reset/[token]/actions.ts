@@ -1,6 +1,6 @@
 'use server';
 
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { resetPasswordWithLink, type ResetWithLinkResult } from '@/lib/password-reset/reset-password-with-link';
@@ -16,7 +16,11 @@ const resetFormSchema = z.object({
 });
 
 // Public: the link itself is the authority. The passwords are never sent back to the browser.
+// Done, it goes to a page of its own: this one, rendered again for a browser without JavaScript,
+// would find its link used up and say it cannot be used.
 export const resetWithLinkAction = defineAction('reset-with-link', PUBLIC, resetFormSchema, async (_actor, input, { ip }): Promise<ResetWithLinkResult> => {
   if (await refusedAsVendor('action reset-with-link')) notFound();
-  return resetPasswordWithLink(input.token, input.newPassword, input.confirmPassword, ip);
+  const result = await resetPasswordWithLink(input.token, input.newPassword, input.confirmPassword, ip);
+  if (result.ok) redirect('/reset/done');
+  return result;
 });

@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import { useActionState } from 'react';
 import { NewPasswordFields } from '@/components/auth/password-input-with-caps-lock';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -12,20 +11,7 @@ type Props = { token: string; loginName: string; agencyCode: string; minLength: 
 
 export function ResetForm({ token, loginName, agencyCode, minLength }: Props) {
   const [state, formAction, pending] = useActionState<ResetWithLinkResult, FormData>(resetWithLinkAction, { ok: false });
-  if (state.ok) {
-    return (
-      <div className="notice success" role="status">
-        <h2 style={{ marginTop: 0 }}>Your new password is set</h2>
-        <p>Your account is unlocked and every earlier session has been signed out.</p>
-        <p style={{ marginBottom: 0 }}>
-          <Link className="button" href="/login">
-            Sign in
-          </Link>
-        </p>
-      </div>
-    );
-  }
-  if (state.linkInvalid) return <LinkCannotBeUsed />;
+  if (!state.ok && state.linkInvalid) return <LinkCannotBeUsed />;
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate>

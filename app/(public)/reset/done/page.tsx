@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { publicPage } from '@/lib/auth/guards';
+
+export const metadata: Metadata = { title: 'Your new password is set' };
+
+/** Where a reset link's form lands once the new password is saved, with JavaScript or without. */
+export default publicPage(function ResetDonePage() {
+  return (
+    <>
+      <h1>Your new password is set</h1>
+      <div className="notice success" role="status">
+        <p>Your account is unlocked and every earlier session has been signed out.</p>
+        <p style={{ marginBottom: 0 }}>
+          <Link className="button" href="/login">
+            Sign in
+          </Link>
+        </p>
+      </div>
+    </>
+  );
+});
