@@ -69,6 +69,7 @@ export async function changeOwnPassword(
       loginName: true,
       displayName: true,
       email: true,
+      sessionVersion: true,
       agency: {
         select: { code: true, name: true, timeZone: true, minPasswordLength: true, passwordHistoryCount: true, softLockThreshold: true, hardLockThreshold: true },
       },
@@ -135,13 +136,14 @@ export async function changeOwnPassword(
 
   const passwordHash = await hashPassword(input.newPassword);
   const changed = await db().$transaction(async (tx) => {
-    // Only while this session still stands: an administrator's reset (or another change) that landed
-    // meanwhile moved the account's session version, and must not be undone by this older request.
+    // Only on the account as its password was checked above: an administrator's reset, or another
+    // change (even from this session, sent at the same moment), moved its session version meanwhile,
+    // and must not be undone or repeated by this older request with the proof it no longer holds.
     const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-    if (!session || session.endedAt) return false;
-    const version = session.sessionVersion + 1;
+    if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return false;
+    const version = user.sessionVersion + 1;
     const updated = await tx.user.updateMany({
-      where: { id: actor.userId, sessionVersion: session.sessionVersion },
+      where: { id: actor.userId, sessionVersion: user.sessionVersion },
       data: {
         passwordHash,
         passwordChangedAt: new Date(),

@@ -90,6 +90,17 @@ describe('changing one’s own password', () => {
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(0);
   });
 
+  it('[STAFF] two changes sent at once with the same proof: one lands, the other changes nothing', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    const results = await Promise.all(['first brass meadow lantern', 'second copper river lantern', 'third silver harbor lantern'].map((next) => change(actor, next)));
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.filter((result) => !result.ok)).toHaveLength(2);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(1);
+    expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion).toBe(user.sessionVersion + 1);
+    expect(await resolveSession(actor.sessionId)).toMatchObject({ mustChangePassword: false });
+  });
+
   it('[STAFF] a temporary password that expired since sign-in no longer completes the change', async () => {
     const { user, actor } = await signedInWithTemporaryPassword();
     await db().user.update({ where: { id: user.id }, data: { temporaryPasswordExpiresAt: new Date(Date.now() - 1_000) } });
