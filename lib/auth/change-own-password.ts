@@ -128,6 +128,10 @@ export async function changeOwnPassword(
     { loginName: user.loginName, displayName: user.displayName, agencyCode: user.agency.code, agencyName: user.agency.name },
   );
   if (problems.length > 0) return { ok: false, message: 'Choose a different password.', fieldErrors: { newPassword: problems } };
+  // The administrator who issued the temporary password knows it: no variant of it will do either.
+  if (user.mustChangePassword && input.currentPassword && caseless(input.newPassword).includes(caseless(input.currentPassword))) {
+    return fieldError('newPassword', 'Choose a password that does not contain your temporary one.');
+  }
 
   const recent = user.passwordHistory.slice(0, user.agency.passwordHistoryCount).map((entry) => entry.passwordHash);
   if (await matchesAnyHash(input.newPassword, [user.passwordHash, ...recent])) {
@@ -173,6 +177,8 @@ export async function changeOwnPassword(
   }
   return { ok: true, message: 'Your password has been changed.' };
 }
+
+const caseless = (password: string) => password.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 
 function fieldError(field: string, message: string): ActionState {
   return { ok: false, message, fieldErrors: { [field]: [message] } };

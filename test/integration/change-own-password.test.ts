@@ -54,7 +54,7 @@ describe('changing one’s own password', () => {
     const user = await createUser(db(), agency.id, TEMPORARY, {}, { expiresAt: new Date(Date.now() + 3600_000) });
     const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: TEMPORARY }, '127.0.0.1');
     const actor = (await resolveSession(result.ok ? result.sessionId : '')) as AgencyActor;
-    expect((await change(actor, TEMPORARY)).fieldErrors?.newPassword).toEqual(['Choose a password you have not used recently.']);
+    expect((await change(actor, TEMPORARY)).fieldErrors?.newPassword).toEqual(['Choose a password that does not contain your temporary one.']);
   });
 
   it('refuses the mismatched confirmation through the form schema', async () => {
@@ -99,6 +99,13 @@ describe('changing one’s own password', () => {
     expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(1);
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion).toBe(user.sessionVersion + 1);
     expect(await resolveSession(actor.sessionId)).toMatchObject({ mustChangePassword: false });
+  });
+
+  it('refuses a new password that holds the temporary one in any case', async () => {
+    const { actor } = await signedInWithTemporaryPassword();
+    for (const candidate of [TEMPORARY.toLowerCase(), `${TEMPORARY.toLowerCase()} again`, `My ${TEMPORARY.slice(0, 8)} ${TEMPORARY.slice(8)}`]) {
+      expect((await change(actor, candidate)).fieldErrors?.newPassword, candidate).toEqual(['Choose a password that does not contain your temporary one.']);
+    }
   });
 
   it('[STAFF] a temporary password that expired since sign-in no longer completes the change', async () => {
