@@ -33,6 +33,8 @@ describe('isMalformedActionRequest', () => {
       withJs('[{"ok":false,"message":"$undefined","values":{"note":"$$5 off"}},"$K1"]'),
       withJs('["$@1","$K1"]', [['1', '{"ok":true,"at":"$D2026-12-01T00:00:00.000Z","n":"$n12","x":["$NaN","$-0","$Infinity","$-Infinity"]}']]),
       withJs('["$1","$K1"]', [['1', nested(20)]]),
+      withJs('[{"values":{"name":"x"},"again":"$0:0:values"},"$K1"]'),
+      withJs('[{"a":"$1"},"$0:0:a:b"]', [['1', '{"b":1}']]),
       withoutJs(META, '[{"ok":false}]'),
       withoutJs(META, '["$undefined"]'),
       withoutJs(JSON.stringify({ id: ID, bound: null }), null),
@@ -51,6 +53,9 @@ describe('isMalformedActionRequest', () => {
     for (const request of [
       withJs('[{},"$5"]'),
       withJs('[{},"$@5"]'),
+      withJs('[{"values":{}},"$0:0:nothing"]'),
+      withJs('[{"values":"text"},"$0:0:values:length"]'),
+      withJs('[{},"$0:__proto__"]'),
       withJs(nested(5000)),
       withJs('[{},"$K1"]', [['1', '{bad']]),
       withJs('[{},"$K1"]', [['1', new Blob(['[]'])]]),

@@ -64,8 +64,11 @@ function isSoundReply(form: FormData, prefix: string): boolean {
     if (!text.startsWith('$')) return true;
     if (/^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|D|K[0-9a-f]+$)/.test(text)) return true;
     if (/^\$n-?\d{1,300}$/.test(text)) return true;
-    const reference = /^\$@?([0-9a-f]+)$/.exec(text);
-    return reference !== null && parts.has(parseInt(reference[1]!, 16));
+    if (/^\$@[0-9a-f]+$/.test(text)) return parts.has(parseInt(text.slice(2), 16));
+    // Another part, or a value inside one ("$0:values:name", React's way of sending an object twice).
+    if (!/^\$[0-9a-f]+(:[^:]*)*$/.test(text)) return false;
+    const [id, ...path] = text.slice(1).split(':');
+    return leadsSomewhere(parts, parseInt(id!, 16), path);
   };
   const isSound = (value: unknown, depth: number): boolean => {
     if (typeof value === 'string') return isSoundText(value);
@@ -74,4 +77,17 @@ function isSoundReply(form: FormData, prefix: string): boolean {
     return Object.values(value).every((inner) => isSound(inner, depth + 1));
   };
   return [...parts.values()].every((part) => isSound(part, 0));
+}
+
+/** Whether the path leads to a value in the part, as React walks it (own keys of plain objects and arrays). */
+function leadsSomewhere(parts: Map<number, unknown>, id: number, path: string[]): boolean {
+  if (!parts.has(id)) return false;
+  let value = parts.get(id);
+  for (const key of path) {
+    // A reference on the way is resolved by React first; its own target is checked where it stands.
+    if (typeof value === 'string' && value.startsWith('$')) return true;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return false;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return true;
 }
