@@ -81,6 +81,34 @@ test('[OPERATOR] an incident opened at /vendor/status shows on the cached /statu
   await expect(page.locator('#component-documentation')).toContainText('Operational');
 });
 
+test.describe('with JavaScript off', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('[OPERATOR] opens, updates and resolves an incident, and sets a component’s state, each told on the page', async ({ page }) => {
+    const title = unique('Printing stuck');
+    await signInAsVendor(page, OPERATOR);
+    await openIncidentAsOperator(page, title, 'Documentation');
+    expect(await db().incident.count({ where: { title } })).toBe(1);
+
+    const card = page.locator('div', { has: page.getByRole('heading', { name: title }) }).last();
+    await card.getByLabel('New state').selectOption({ label: 'Resolved' });
+    await card.getByLabel('Update').fill('Fixed.');
+    await card.getByRole('button', { name: 'Post update' }).click();
+    await expect(page.getByRole('heading', { name: title })).toHaveCount(0);
+    expect(await db().incident.findFirstOrThrow({ where: { title } })).toMatchObject({ status: 'RESOLVED' });
+
+    const row = page.getByRole('row', { name: /Mobile app/ });
+    await row.getByLabel('State of Mobile app').selectOption({ label: 'Degraded performance' });
+    await row.getByRole('button', { name: 'Set' }).click();
+    try {
+      await expect(page.getByRole('status').filter({ hasText: 'Mobile app: Degraded performance.' })).toBeVisible();
+      expect((await db().statusComponent.findUniqueOrThrow({ where: { slug: 'mobile-app' } })).status).toBe('DEGRADED_PERFORMANCE');
+    } finally {
+      await db().statusComponent.update({ where: { slug: 'mobile-app' }, data: { status: 'OPERATIONAL' } });
+    }
+  });
+});
+
 test('[OPERATOR] a component state set by hand shows on /status at once', async ({ page }) => {
   await signInAsVendor(page, OPERATOR);
   await expect(page).toHaveURL(/\/vendor$/);

@@ -1,6 +1,7 @@
 'use client';
 
 import { createContext, useActionState, useContext, useId, type ReactNode } from 'react';
+import { useHydrated } from '@/components/help/use-hydrated';
 import { ActionNotices, useNotify } from '@/components/ui/action-notices';
 import { CheckboxField } from '@/components/ui/checkbox-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -33,17 +34,30 @@ export function ActionForm({
   children?: ReactNode;
 }) {
   const notify = useNotify();
+  const hydrated = useHydrated();
   const prefix = useId().replace(/:/g, '');
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(async (previous, formData) => {
+  // Without JavaScript the form posts to the server action itself, and the page comes back with its answer.
+  const [servedState, servedAction] = useActionState<ActionState, FormData>(action, { ok: false });
+  // With it, a success also goes to the page's notices as it arrives: the same answer may take this
+  // form off the page (a resolved incident, an ended window), and it must still be told.
+  const [liveState, liveAction, pending] = useActionState<ActionState, FormData>(async (previous, formData) => {
     const result = await action(previous, formData);
     if (result.ok && result.message) notify({ ok: true, message: result.message });
     return result;
   }, { ok: false });
+  const state = hydrated ? liveState : servedState;
+  const formAction = hydrated ? liveAction : servedAction;
   return (
     <FormState.Provider value={{ state, prefix }}>
       {/* `key` re-mounts the fields with what was typed after a refusal (React resets a form after its action). */}
       <form action={formAction} noValidate className={inline ? styles.inlineForm : undefined} key={JSON.stringify(state.values ?? {})}>
         <ErrorSummary state={state} idPrefix={prefix} />
+        {/* Without JavaScript the page is rendered again with this result: say it here. */}
+        {!hydrated && state.ok && state.message && (
+          <p className="notice success" role="status">
+            {state.message}
+          </p>
+        )}
         {children}
         <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>
           {submit}
