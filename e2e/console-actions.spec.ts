@@ -84,6 +84,32 @@ test('[SUPER_ADMIN] without JavaScript the role change still asks, and only "yes
   }
 });
 
+test('[SUPER_ADMIN] without JavaScript the password reset still asks, and only "yes" issues the temporary password', async ({ browser }) => {
+  const { staff, creds } = await agencyWithStaff();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const passwordHash = async () => (await db().user.findUniqueOrThrow({ where: { id: staff.id } })).passwordHash;
+  const before = await passwordHash();
+  try {
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    await page.goto(`/admin/users/${staff.id}`);
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await expect(page.getByText('Reset Casey Staff’s password?')).toBeVisible();
+    expect(await passwordHash()).toBe(before);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await expect(page.getByRole('button', { name: 'Yes, reset the password' })).toHaveCount(0);
+    expect(await passwordHash()).toBe(before);
+
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByRole('button', { name: 'Yes, reset the password' }).click();
+    await expect(page.getByTestId('temporary-password')).toHaveText(/^[23456789A-HJ-NP-Z]{16}$/);
+    expect(await passwordHash()).not.toBe(before);
+  } finally {
+    await context.close();
+  }
+});
+
 test('[SUPER_ADMIN] a role-change request without the confirmation, as no page sends it, changes nothing', async ({ page }) => {
   const { staff, creds } = await agencyWithStaff();
   await signInAsAgencyUser(page, creds);

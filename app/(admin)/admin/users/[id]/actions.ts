@@ -1,6 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
@@ -13,7 +14,8 @@ import { defineAction, type ActionState } from '@/lib/auth/guards';
 import type { Result } from '@/lib/result';
 import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-labels';
 
-export type ResetState = ActionState & { temporaryPassword?: string; expiresAt?: string };
+/** `confirming`: the reset waits for a "yes" (a second submit, so it works without JavaScript). */
+export type ResetState = ActionState & { temporaryPassword?: string; expiresAt?: string; confirming?: boolean };
 /** `confirm`: the role change waits for a "yes" to this question (a second submit, so it works without JavaScript). */
 export type RoleChangeState = ActionState & { confirm?: { role: AgencyRole; question: string; yes: string } };
 
@@ -26,8 +28,9 @@ function toState(result: Result<unknown>, success: string, userId: string): Acti
 export const resetPasswordAction = defineAction(
   'admin-reset-password',
   ADMIN_ACCESS,
-  issueTemporaryPasswordSchema,
-  async (actor, input, { ip }): Promise<ResetState> => {
+  issueTemporaryPasswordSchema.extend({ confirm: z.literal('yes').optional() }),
+  async (actor, { confirm, ...input }, { ip }): Promise<ResetState> => {
+    if (confirm !== 'yes') return { ok: false, confirming: true };
     const result = await issueTemporaryPassword(actor, input, ip);
     if (!result.ok) return { ok: false, message: result.message };
     // The only time the temporary password leaves the server: in this answer, to this admin.

@@ -48,14 +48,27 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
           {state.message}
         </div>
       )}
-      {!confirming ? (
-        <button type="button" className="button" onClick={() => setConfirming(true)}>
-          Reset password
-        </button>
+      {!confirming && !state.confirming ? (
+        // Without JavaScript this posts without a "yes", and the action answers with the question.
+        <form action={formAction}>
+          <input type="hidden" name="userId" value={userId} />
+          <input type="hidden" name="expectedVersion" value={expectedVersion} />
+          <button
+            type="submit"
+            className="button"
+            onClick={(event) => {
+              event.preventDefault();
+              setConfirming(true);
+            }}
+          >
+            Reset password
+          </button>
+        </form>
       ) : (
         <form action={formAction}>
           <input type="hidden" name="userId" value={userId} />
           <input type="hidden" name="expectedVersion" value={expectedVersion} />
+          <input type="hidden" name="confirm" value="yes" />
           <p>
             <strong>Reset {personName}’s password?</strong> Their current password stops working, they are signed out
             everywhere, and the account is unlocked. You will see a temporary password once.
@@ -64,9 +77,18 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
             <button className="button" type="submit" disabled={pending}>
               {pending ? 'Resetting…' : 'Yes, reset the password'}
             </button>
-            <button className="button secondary" type="button" onClick={() => setConfirming(false)} disabled={pending}>
+            {/* Without JavaScript, opening the page again is the way back. */}
+            <a
+              className="button secondary"
+              href={`/admin/users/${encodeURIComponent(userId)}`}
+              onClick={(event) => {
+                event.preventDefault();
+                setConfirming(false);
+              }}
+              aria-disabled={pending}
+            >
               Cancel
-            </button>
+            </a>
           </div>
         </form>
       )}
