@@ -25,6 +25,30 @@ async function codeFromPage(page: Page, offset = 0) {
   return totpCodeFor(secret, totpStep(new Date()) + offset);
 }
 
+test('[STAFF] adds an authenticator app without JavaScript, and is shown the recovery codes once', async ({ browser }) => {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `nojs.${uniqueSuffix()}` });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signInAsAgencyUser(page, { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD });
+    await page.goto('/account/security');
+    await page.getByLabel('Name for this app').fill('Desk phone');
+    await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+    await page.getByLabel('The 6-digit code your app shows').fill(await codeFromPage(page));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+    await expect(page.getByRole('link', { name: 'I have saved my recovery codes' })).toBeVisible();
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
+    // Shown once: opening the page again shows the factor, not the codes.
+    await page.goto('/account/security');
+    await expect(page.getByRole('cell', { name: 'Desk phone' })).toBeVisible();
+    await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
+
 test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard alone, then signs in with codes', async ({ page }) => {
   const { user, creds } = await newAdmin();
   await signInAsAgencyUser(page, creds, { enrol: false });

@@ -18,10 +18,12 @@ type Props = {
   doneHref?: string;
   /** Offers "Use a passkey instead" for the typed code: a fresh factor from the account's passkey. */
   passkeyOptions?: PasskeyOptionsAction;
+  /** Shows only a success's answer, no form: the form's step is over, but its answer may still be due. */
+  answerOnly?: boolean;
 };
 
 /** One small form of the second-factor pages; works without JavaScript (a plain POST). */
-export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, passkeyOptions }: Props) {
+export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, passkeyOptions, answerOnly }: Props) {
   const [state, formAction, pending] = useActionState<State, FormData>(action, { ok: false });
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const id = useId();
@@ -30,6 +32,7 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, pa
   if (state.ok && doneHref) {
     return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
+  if (answerOnly) return null;
   return (
     <form action={formAction} noValidate>
       {passkeyError ? (

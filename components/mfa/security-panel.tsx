@@ -79,7 +79,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
       <AddPasskeyForm action={actions.addPasskey} optionsAction={actions.passkeyRegistrationOptions} doneHref={home} />
 
       <h2>Add an authenticator app</h2>
-      {enrolment ? (
+      {enrolment && (
         <section aria-labelledby="enrol-title">
           <h3 id="enrol-title">Set up “{enrolment.name}”</h3>
           <p>Scan this code with your authenticator app, or type the key below into it.</p>
@@ -93,14 +93,19 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
           <p>
             Key: <code data-testid="totp-secret">{enrolment.secretText}</code>
           </p>
-          <CodeForm
-            action={actions.confirmTotp}
-            doneHref={home}
-            submitLabel="Confirm"
-            field={{ name: 'code', label: 'The 6-digit code your app shows', inputMode: 'numeric', autoComplete: 'one-time-code' }}
-          />
         </section>
-      ) : (
+      )}
+      {/* Always in this place, even once the enrolment is done: without JavaScript the page is rendered
+          again after "Confirm", and only a form in the same place receives its answer (the recovery
+          codes, shown this once). */}
+      <CodeForm
+        action={actions.confirmTotp}
+        doneHref={home}
+        submitLabel="Confirm"
+        field={{ name: 'code', label: 'The 6-digit code your app shows', inputMode: 'numeric', autoComplete: 'one-time-code' }}
+        answerOnly={!enrolment}
+      />
+      {!enrolment && (
         <CodeForm
           action={actions.startTotp}
           submitLabel="Add an authenticator app"
