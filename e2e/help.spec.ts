@@ -127,6 +127,10 @@ test('the guide reads in full without JavaScript, and no live check pretends to 
   }
   await expect(page.getByLabel('Try it here')).toHaveCount(0);
   await expect(page.locator('.live-check')).toHaveCount(0);
+  // Each live check says where its answer is instead: the status page.
+  for (const check of ['vendor-website-check', 'status-check', 'downtime-check']) {
+    await expect(page.getByTestId(check).getByRole('link', { name: 'CareNotes status page' }), check).toHaveAttribute('href', '/status');
+  }
   await context.close();
 });
 

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { HealthResult } from '@/lib/help/connection-check';
 import {
@@ -54,7 +55,16 @@ function LiveCheck<T>({ testId, ...result }: LiveCheckProps<T>) {
   const hydrated = useHydrated();
   return (
     <div role="status" className="no-print" data-testid={testId}>
-      {hydrated ? <LiveResult {...result} /> : null}
+      {hydrated ? (
+        <LiveResult {...result} />
+      ) : (
+        <noscript>
+          <p>
+            This check runs in the browser, and JavaScript is off. The <Link href="/status">CareNotes status page</Link> shows
+            the same: messages about problems, what is working now, and planned maintenance.
+          </p>
+        </noscript>
+      )}
     </div>
   );
 }

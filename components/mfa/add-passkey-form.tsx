@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { useHydrated } from '@/components/help/use-hydrated';
 import { FactorAdded } from '@/components/mfa/code-form';
 import { PasskeyButton, useWebAuthnAvailable, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -16,6 +17,7 @@ export function AddPasskeyForm({ action, optionsAction, doneHref }: { action: (p
   const [state, formAction] = useActionState<State, FormData>(action, { ok: false });
   const [clientError, setClientError] = useState<string | null>(null);
   const available = useWebAuthnAvailable();
+  const hydrated = useHydrated();
   if (state.ok) {
     return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
@@ -24,7 +26,10 @@ export function AddPasskeyForm({ action, optionsAction, doneHref }: { action: (p
   return (
     <form action={formAction} noValidate>
       {message && <ErrorSummary errors={[{ field: nameErrors?.length ? 'passkey-name' : undefined, message }]} />}
-      {!available && <p>This browser cannot make passkeys here. Use a browser with passkeys on this device, or add an authenticator app.</p>}
+      {hydrated && !available && <p>This browser cannot make passkeys here. Use a browser with passkeys on this device, or add an authenticator app.</p>}
+      <noscript>
+        <p>Making a passkey needs JavaScript, which is off in this browser. Turn it on to add one, or add an authenticator app below.</p>
+      </noscript>
       <Field id="passkey-name" name="name" label="Name for this passkey" hint='For example "Work laptop" or "My phone"' errors={nameErrors} autoComplete="off" defaultValue={state.values?.name} />
       <input type="hidden" name="passkey" />
       <PasskeyButton

@@ -62,6 +62,9 @@ export function PasskeyForm({ action, optionsAction, label, callbackPath, primar
       <input type="hidden" name="passkey" />
       {callbackPath && <input type="hidden" name="callbackUrl" value={callbackPath} />}
       <PasskeyButton mode="authenticate" optionsAction={optionsAction} label={label} onError={setClientError} primary={primary} />
+      <noscript>
+        <p>A passkey needs JavaScript, which is off in this browser. Use your password instead.</p>
+      </noscript>
     </form>
   );
 }
