@@ -8,6 +8,14 @@ describe('answerNoSoonerThan', () => {
     expect(performance.now() - began).toBeGreaterThanOrEqual(59);
   });
 
+  it('gives an answer it is told to give at once without waiting, and holds the others', async () => {
+    const began = performance.now();
+    expect(await answerNoSoonerThan(200, async () => 'throttled', (answer) => answer === 'throttled')).toBe('throttled');
+    expect(performance.now() - began).toBeLessThan(150);
+    expect(await answerNoSoonerThan(60, async () => 'accepted', (answer) => answer === 'throttled')).toBe('accepted');
+    expect(performance.now() - began).toBeGreaterThanOrEqual(59);
+  });
+
   it('holds a failure until the floor too, then throws it', async () => {
     const began = performance.now();
     await expect(answerNoSoonerThan(60, async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');

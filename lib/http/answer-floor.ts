@@ -4,13 +4,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Runs `work` and answers no sooner than `floorMs` after it began, whatever it did or threw. For
  * the public forms that do more work for a real account or address than for an unknown one (a
  * transaction, a queued mail): the time of the answer must not tell a stranger which exist.
+ *
+ * An answer `atOnce` picks is given without waiting: one that depends on no account (the client's
+ * address is over its limit) tells nothing by its time, and a flood from one address must not hold
+ * the instance's places in admission for the floor of every refusal.
  */
-export async function answerNoSoonerThan<T>(floorMs: number, work: () => Promise<T>): Promise<T> {
+export async function answerNoSoonerThan<T>(floorMs: number, work: () => Promise<T>, atOnce: (answer: T) => boolean = () => false): Promise<T> {
   const began = performance.now();
-  try {
-    return await work();
-  } finally {
-    const wait = began + floorMs - performance.now();
-    if (wait > 0) await sleep(Math.ceil(wait));
-  }
+  const answer = await work().catch(async (error: unknown) => {
+    await waitUntil(began + floorMs);
+    throw error;
+  });
+  if (!atOnce(answer)) await waitUntil(began + floorMs);
+  return answer;
+}
+
+async function waitUntil(time: number) {
+  const wait = time - performance.now();
+  if (wait > 0) await sleep(Math.ceil(wait));
 }

@@ -39,7 +39,8 @@ export async function requestStatusSubscription(
   ip: string,
   options: { answerFloorMs?: number } = {},
 ): Promise<SubscribeResult> {
-  return answerNoSoonerThan(options.answerFloorMs ?? SUBSCRIBE_ANSWER_FLOOR_MS, () => subscribe(input, ip));
+  // "Too many sign-ups from this address" says so at once: it depends on no address typed.
+  return answerNoSoonerThan(options.answerFloorMs ?? SUBSCRIBE_ANSWER_FLOOR_MS, () => subscribe(input, ip), (result) => !result.ok);
 }
 
 async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Promise<SubscribeResult> {

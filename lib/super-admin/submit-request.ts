@@ -77,8 +77,11 @@ export async function submitRequest(
     return { ok: false, message: onlyTheKey ? FORM_EXPIRED : 'There is a problem with what you entered.', fieldErrors };
   }
   const floor = arrived + (options.answerFloorMs ?? ANSWER_FLOOR_MS) - performance.now();
-  return answerNoSoonerThan(floor, () => fileRequest(parsed.data, ip));
+  // Refused for the client's address, it says so at once: that answer depends on no account.
+  return answerNoSoonerThan(floor, () => fileRequest(parsed.data, ip), (result) => result === THROTTLED_BY_ADDRESS);
 }
+
+const THROTTLED_BY_ADDRESS: SubmitRequestResult = { ok: false, message: THROTTLED };
 
 /** A unique index refused the write: someone else filed, repeated or took the reference first. */
 const isUniqueClash = (error: unknown) => (error as { code?: string }).code === 'P2002';
@@ -100,7 +103,7 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
 
   const throttled = async (limit: 'per address' | 'per account'): Promise<SubmitRequestResult> => {
     await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_THROTTLED', outcome: 'DENIED', ip, details: { limit } });
-    return { ok: false, message: THROTTLED };
+    return limit === 'per address' ? THROTTLED_BY_ADDRESS : { ok: false, message: THROTTLED };
   };
   if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip)).limited) return throttled('per address');
 

@@ -131,6 +131,10 @@ describe('asking one’s administrators for help', () => {
     expect(real.status).toBe('throttled');
     expect(unknown).toEqual(real);
     expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(0);
+    // Said at once, whatever the floor: it depends on no account, and must not hold the instance's places.
+    const began = performance.now();
+    expect((await requestAdminHelp({ ip }, input(agency.code, staff.loginName), { minDurationMs: 60_000 })).status).toBe('throttled');
+    expect(performance.now() - began).toBeLessThan(30_000);
     expect(await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName), QUICK)).toEqual({ status: 'accepted' });
   });
 

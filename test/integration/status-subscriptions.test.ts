@@ -117,6 +117,10 @@ describe('status alert subscriptions', () => {
     for (let i = 0; i < 21; i++) results.push(await subscribe({ email: address() }, ip));
     expect(results.slice(0, 20).every((r) => r.ok)).toBe(true);
     expect(results[20]).toEqual({ ok: false, limited: true });
+    // Said at once, whatever the floor: it depends on no address typed.
+    const began = performance.now();
+    expect(await requestStatusSubscription({ email: address() }, ip, { answerFloorMs: 60_000 })).toEqual({ ok: false, limited: true });
+    expect(performance.now() - began).toBeLessThan(30_000);
   });
 
   it('keeps the address out of the rate limiter’s keys', async () => {

@@ -123,6 +123,10 @@ describe('the public super-admin reset form', () => {
     const refused = await submit(formFor({ providerCode: 'ANY', loginName: 'spray.last' }), ip);
     expect(refused).toEqual({ ok: false, message: expect.stringMatching(/^Too many requests/) });
     expect(await db().auditEvent.count({ where: { action: 'SUPER_ADMIN_RESET_THROTTLED', ip } })).toBe(1);
+    // Said at once, whatever the floor: it depends on no account.
+    const began = performance.now();
+    expect((await submitRequest(formFor({ providerCode: 'ANY', loginName: 'spray.again' }), ip, { answerFloorMs: 60_000 })).ok).toBe(false);
+    expect(performance.now() - began).toBeLessThan(30_000);
   });
 
   it('[ANONYMOUS] opens at most 5 requests a day per account named, with the same answer whether or not it exists', async () => {
