@@ -50,8 +50,10 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
   const existing = await db().statusSubscriber.findUnique({ where: { emailKey }, select: { id: true, confirmedAt: true, unsubscribedAt: true } });
   if (existing?.confirmedAt && !existing.unsubscribedAt) return { ok: true };
   // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
-  // The address is hashed in the limiter's key: it must not be readable there either.
-  const addressKey = createHash('sha256').update(emailKey).digest('hex').slice(0, 32);
+  // The address is hashed in the limiter's key: it must not be readable there either. Counted per
+  // mailbox: "ann+1@x" and "ann+2@x" reach the same inbox, so they share its limit.
+  const mailbox = emailKey.replace(/\+[^@]*@/, '@');
+  const addressKey = createHash('sha256').update(mailbox).digest('hex').slice(0, 32);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey)).limited) return { ok: true };
 
   const sentAt = new Date();

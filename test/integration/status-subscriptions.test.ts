@@ -111,6 +111,13 @@ describe('status alert subscriptions', () => {
     expect(await confirmationsTo(email)).toHaveLength(3);
   });
 
+  it('counts tagged forms of one address (“ann+1@…”, “ann+2@…”) as that address: at most 3 confirmations reach its inbox', async () => {
+    const [local, domain] = address().split('@');
+    for (let i = 0; i < 6; i++) expect(await subscribe({ email: `${local}+tag${i}@${domain}` }, `198.51.100.${10 + i}`)).toEqual({ ok: true });
+    const sent = await db().outboxMessage.count({ where: { toAddress: { startsWith: `${local}+tag` } } });
+    expect(sent).toBe(3);
+  });
+
   it('refuses a client that signs up too many addresses', async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
     const results = [];
