@@ -180,7 +180,7 @@ const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Ch
 
 /** A place in the app, now or in the waiting line; refused with 503 when even the line is full. */
 function admit(request, response, run) {
-  if (!admission.admit(response, run)) refuseAsBusy(request, response);
+  if (!admission.admit(response, run, clientIp(request))) refuseAsBusy(request, response);
 }
 
 function refuseAsBusy(request, response) {

@@ -3,8 +3,10 @@
 // each request Next.js has begun holds its parsed body, its render state and, for a sign-in, a
 // database transaction waiting for its turn: 200 of them at once filled a 192 MB heap and the
 // instance died. A request comes here once its body has arrived (request-body.mjs: at most 64 KB,
-// so a slow client holds no place). Past the limit it waits, and goes on in arrival order as soon
-// as one in flight is answered. Only when even the waiting line is full is a request refused, with 503 and
+// so a slow client holds no place). Past the limit it waits; a freed place goes to the client
+// addresses waiting in turn, and to each address's requests in arrival order, so one address
+// sending hundreds at once (a flood, however refused) delays everyone else by one request, not by
+// its whole line. Only when even the waiting line is full is a request refused, with 503 and
 // Retry-After, which a client or balancer can act on; nothing is ever half done.
 
 import { AsyncResource } from 'node:async_hooks';
@@ -17,9 +19,12 @@ export const ADMISSION_DEFAULTS = Object.freeze({ limit: 16, waitingLimit: 2000 
  */
 export function createAdmission({ limit, waitingLimit }) {
   let inFlight = 0;
+  let waiting = 0;
   /** @typedef {{ run: () => void; started: boolean }} Entry */
-  /** @type {Entry[]} */
-  const waiting = [];
+  /** Each client address's waiting requests, oldest first. @type {Map<string, Entry[]>} */
+  const lines = new Map();
+  /** The addresses with requests waiting, in the order their turns come. @type {string[]} */
+  const turns = [];
 
   /** @param {Entry} entry */
   function start(entry) {
@@ -28,25 +33,49 @@ export function createAdmission({ limit, waitingLimit }) {
     entry.run();
   }
 
+  /** The next address's oldest request; that address goes to the back of the turns if it has more. */
+  function nextInTurn() {
+    const client = turns.shift();
+    if (client === undefined) return undefined;
+    const line = /** @type {Entry[]} */ (lines.get(client));
+    const entry = /** @type {Entry} */ (line.shift());
+    if (line.length > 0) turns.push(client);
+    else lines.delete(client);
+    waiting -= 1;
+    return entry;
+  }
+
+  /** @param {string} client @param {Entry} entry */
+  function leaveLine(client, entry) {
+    const line = /** @type {Entry[]} */ (lines.get(client));
+    line.splice(line.indexOf(entry), 1);
+    waiting -= 1;
+    if (line.length === 0) {
+      lines.delete(client);
+      turns.splice(turns.indexOf(client), 1);
+    }
+  }
+
   return {
     /**
      * Runs `run` now, or once a place is free; false when the waiting line is full (the caller refuses).
      * @param {import('node:http').ServerResponse} response
      * @param {() => void} run
+     * @param {string} client the client's address: places go to addresses in turn
      */
-    admit(response, run) {
-      if (inFlight >= limit && waiting.length >= waitingLimit) return false;
+    admit(response, run, client) {
+      if (inFlight >= limit && waiting >= waitingLimit) return false;
       /** @type {Entry} */
       const entry = { run, started: false };
       // 'close' comes once per response: after its answer, or when the client went away first.
       response.once('close', () => {
         if (!entry.started) {
           // The client went away while waiting: there is nothing to answer.
-          waiting.splice(waiting.indexOf(entry), 1);
+          leaveLine(client, entry);
           return;
         }
         inFlight -= 1;
-        const next = waiting.shift();
+        const next = nextInTurn();
         if (next) start(next);
       });
       if (inFlight < limit) start(entry);
@@ -54,11 +83,17 @@ export function createAdmission({ limit, waitingLimit }) {
         // Started later from another response's 'close': it must still run in its own request's
         // async context (AsyncLocalStorage), not in the one of the request that freed the place.
         entry.run = AsyncResource.bind(run);
-        waiting.push(entry);
+        const line = lines.get(client);
+        if (line) line.push(entry);
+        else {
+          lines.set(client, [entry]);
+          turns.push(client);
+        }
+        waiting += 1;
       }
       return true;
     },
     /** Requests in Next.js now, and waiting for a place (metrics, tests). */
-    figures: () => ({ inFlight, waiting: waiting.length }),
+    figures: () => ({ inFlight, waiting }),
   };
 }

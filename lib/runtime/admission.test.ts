@@ -15,19 +15,25 @@ function serverWith(limit: number, waitingLimit: number) {
   const server = http.createServer((request, response) => {
     const path = request.url ?? '';
     arrived.push(path);
+    // The client's address, as server.mjs passes it; a test names other clients in a header.
+    const client = String(request.headers['x-client'] ?? request.socket.remoteAddress);
     const admitted = scope.run(path, () =>
-      admission.admit(response, () => {
-        ranAs.set(path, scope.getStore());
-        held.push({ path, answer: () => scope.run('the answer', () => response.end(`answered ${path}`)) });
-      }),
+      admission.admit(
+        response,
+        () => {
+          ranAs.set(path, scope.getStore());
+          held.push({ path, answer: () => scope.run('the answer', () => response.end(`answered ${path}`)) });
+        },
+        client,
+      ),
     );
     if (!admitted) response.writeHead(503, { 'Retry-After': '5' }).end('busy');
   });
   return { server, admission, held, arrived, ranAs };
 }
 
-function get(port: number, path: string, agent = new http.Agent()) {
-  const sent = http.get({ host: '127.0.0.1', port, path, agent });
+function get(port: number, path: string, agent = new http.Agent(), client?: string) {
+  const sent = http.get({ host: '127.0.0.1', port, path, agent, headers: client ? { 'x-client': client } : {} });
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     sent.on('response', (response) => {
       let body = '';
@@ -79,6 +85,26 @@ describe('admission in front of Next.js', () => {
     expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
     // Each ran in its own request's context, also those started by another request's answer.
     expect(Object.fromEntries(ranAs)).toEqual({ '/a': '/a', '/b': '/b', '/c': '/c', '/d': '/d' });
+  });
+
+  it('gives freed places to the waiting addresses in turn: one address’s long line delays another by one request', async () => {
+    const { port, held, arrived, admission } = await listening(1, 10);
+    const answers = ['/a1', '/a2', '/a3', '/a4'].map((path) => get(port, path, undefined, 'flooding').answer);
+    await until(() => arrived.length === 4);
+    answers.push(get(port, '/b1', undefined, 'someone else').answer);
+    await until(() => arrived.length === 5);
+    expect(admission.figures()).toEqual({ inFlight: 1, waiting: 4 });
+    const ran: string[] = [];
+    while (ran.length < 5) {
+      await until(() => held.length === 1);
+      const next = held.shift()!;
+      ran.push(next.path);
+      next.answer();
+    }
+    expect(ran).toEqual(['/a1', '/a2', '/b1', '/a3', '/a4']);
+    await Promise.all(answers);
+    await until(() => admission.figures().inFlight === 0);
+    expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
   it('refuses with 503 only when the waiting line is full, and nothing refused ever runs', async () => {
