@@ -9,9 +9,9 @@ function post(parts: [string, string | Blob][], headers: Record<string, string> 
   return new Request('http://localhost/login', { method: 'POST', body, headers });
 }
 
-/** A call as React sends it with JavaScript: (previous state, FormData), the form's fields under `1_`. */
+/** A call as React sends it with JavaScript: (previous state, FormData), the form's fields under `1_`, part 0 last. */
 const withJs = (zero: string, more: [string, string | Blob][] = []) =>
-  post([['1_loginName', 'jsmith'], ['0', zero], ...more], { [ACTION_HEADER]: ID });
+  post([['1_loginName', 'jsmith'], ...more, ['0', zero]], { [ACTION_HEADER]: ID });
 
 /** A form posted without JavaScript, its previous state bound as React renders it into the page. */
 const withoutJs = (meta: string, bound: string | null, more: [string, string][] = []) =>
@@ -54,6 +54,16 @@ describe('isMalformedActionRequest', () => {
       withJs('[{},"$5"]'),
       withJs('[{},"$@5"]'),
       withJs('[{"values":{}},"$0:0:nothing"]'),
+      // Nesting counted across parts: 150 parts of 31 levels, each naming the next.
+      withJs('["$1"]', Array.from({ length: 63 }, (_, i): [string, string] => [String(i + 1), `${'['.repeat(30)}"$${(i + 2).toString(16)}"${']'.repeat(30)}`]).reverse()),
+      withJs('["$3"]', [['1', '[]'], ['2', `${'['.repeat(20)}"$1"${']'.repeat(20)}`], ['3', `${'['.repeat(20)}"$2"${']'.repeat(20)}`]].map(([n, v]) => [n, v] as [string, string])),
+      // Part 0 first: streamed, it names a part that has not arrived.
+      post([['0', '["$1","$K1"]'], ['1', '[]']], { [ACTION_HEADER]: ID }),
+      withJs('["$1"]', [['01', '[]']]),
+      // A path that goes on past a value React resolves to text or a FormData.
+      withJs('[{"a":"$$x"},"$0:0:a:zzz"]'),
+      withJs('[{"a":"$K1"},"$0:0:a:zzz"]'),
+      withJs('[{"a":"$1"},"$0:0:a:zzz"]', [['1', '{"b":1}']]),
       withJs('[{"values":"text"},"$0:0:values:length"]'),
       withJs('[{},"$0:__proto__"]'),
       withJs(nested(5000)),

@@ -17,7 +17,7 @@ export async function isMalformedActionRequest(request: Request): Promise<boolea
   }
   if (!/^multipart\/form-data;\s*boundary=/i.test(type)) return true;
   const form = await formOf(request);
-  return form === null || !isSoundReply(form, '');
+  return form === null || !isSoundReply(form, '', true);
 }
 
 async function formOf(request: Request): Promise<FormData | null> {
@@ -36,58 +36,71 @@ function boundArgumentsAreSound(form: FormData): boolean {
   return true;
 }
 
-/** Deeper than any state of ours; React decodes recursively, and thousands of levels overflow its stack. */
+/** Deeper than any state of ours (counted across references); React decodes recursively, and thousands of levels overflow its stack. */
 const MAX_DEPTH = 32;
+/** More parts than any call of ours sends: a state's repeated objects and a FormData each take one. */
+const MAX_PARTS = 64;
+
+const PART_REFERENCE = /^\$(@?)([0-9a-f]+)((?::[^:]*)*)$/;
 
 /**
- * Whether the parts named `<prefix><decimal>` are a reply React decodes without throwing, as our
+ * Whether the parts named `<prefix><number>` are a reply React decodes without throwing, as our
  * clients send them: part 0 present, each part JSON, and only the markers plain values use
  * (escaped text, undefined, numbers JSON cannot hold, dates, big integers, a FormData, a reference
- * to another part that is there). Maps, sets, blobs, streams, iterators, typed arrays, temporary
- * and server references are never in our states, and are what the decoding threw on.
+ * to another part or a value inside one). Maps, sets, blobs, streams, iterators, typed arrays,
+ * temporary and server references are never in our states, and are what the decoding threw on.
+ * `streamed`: Next.js decodes a call made with JavaScript part by part as the body arrives, so a
+ * part may only name parts before it (React writes part 0 last), or itself.
  */
-function isSoundReply(form: FormData, prefix: string): boolean {
-  const parts = new Map<number, unknown>();
+function isSoundReply(form: FormData, prefix: string, streamed = false): boolean {
+  const parts = new Map<number, { value: unknown; at: number }>();
   for (const [name, value] of form.entries()) {
     if (!name.startsWith(prefix)) continue;
     const id = name.slice(prefix.length);
     if (!/^\d+$/.test(id)) continue;
-    if (typeof value !== 'string') return false;
+    if (!/^(0|[1-9]\d{0,5})$/.test(id) || typeof value !== 'string' || parts.has(Number(id)) || parts.size >= MAX_PARTS) return false;
     try {
-      parts.set(Number(id), JSON.parse(value));
+      parts.set(Number(id), { value: JSON.parse(value), at: parts.size });
     } catch {
       return false;
     }
   }
   if (!parts.has(0)) return false;
-  const isSoundText = (text: string) => {
-    if (!text.startsWith('$')) return true;
-    if (/^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|D|K[0-9a-f]+$)/.test(text)) return true;
-    if (/^\$n-?\d{1,300}$/.test(text)) return true;
-    if (/^\$@[0-9a-f]+$/.test(text)) return parts.has(parseInt(text.slice(2), 16));
-    // Another part, or a value inside one ("$0:values:name", React's way of sending an object twice).
-    if (!/^\$[0-9a-f]+(:[^:]*)*$/.test(text)) return false;
-    const [id, ...path] = text.slice(1).split(':');
-    return leadsSomewhere(parts, parseInt(id!, 16), path);
-  };
-  const isSound = (value: unknown, depth: number): boolean => {
-    if (typeof value === 'string') return isSoundText(value);
-    if (value === null || typeof value !== 'object') return true;
-    if (depth >= MAX_DEPTH) return false;
-    return Object.values(value).every((inner) => isSound(inner, depth + 1));
-  };
-  return [...parts.values()].every((part) => isSound(part, 0));
-}
+  const checked = new Set<number>([0]);
 
-/** Whether the path leads to a value in the part, as React walks it (own keys of plain objects and arrays). */
-function leadsSomewhere(parts: Map<number, unknown>, id: number, path: string[]): boolean {
-  if (!parts.has(id)) return false;
-  let value = parts.get(id);
-  for (const key of path) {
-    // A reference on the way is resolved by React first; its own target is checked where it stands.
-    if (typeof value === 'string' && value.startsWith('$')) return true;
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return false;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return true;
+  /** The value a reference from part `from` names, as React finds it; undefined when React would throw. */
+  const resolve = (from: number, text: string, depth: number): { value: unknown } | undefined => {
+    const [, promise, hex, path] = PART_REFERENCE.exec(text) ?? [];
+    if (hex === undefined || depth >= MAX_DEPTH) return undefined;
+    const id = parseInt(hex, 16);
+    const part = parts.get(id);
+    if (!part || (streamed && !promise && id !== from && part.at > parts.get(from)!.at)) return undefined;
+    if (promise && path) return undefined;
+    // Each part is checked once, counted from where it is first named.
+    if (!checked.has(id)) {
+      checked.add(id);
+      if (!isSound(id, part.value, depth + 1)) return undefined;
+    }
+    let value = part.value;
+    for (const key of path ? path.slice(1).split(':') : []) {
+      // A reference on the way is followed, as React does, before the walk goes on.
+      if (typeof value === 'string' && PART_REFERENCE.test(value)) value = resolve(id, value, depth + 1)?.value;
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return { value };
+  };
+
+  const isSound = (from: number, value: unknown, depth: number): boolean => {
+    if (depth >= MAX_DEPTH) return false;
+    if (typeof value === 'string') {
+      if (!value.startsWith('$')) return true;
+      if (/^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|D|K[0-9a-f]+$)/.test(value)) return true;
+      if (/^\$n-?\d{1,300}$/.test(value)) return true;
+      return resolve(from, value, depth) !== undefined;
+    }
+    if (value === null || typeof value !== 'object') return true;
+    return Object.values(value).every((inner) => isSound(from, inner, depth + 1));
+  };
+  return isSound(0, parts.get(0)!.value, 0);
 }
