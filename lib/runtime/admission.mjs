@@ -6,8 +6,9 @@
 // so a slow client holds no place). Past the limit it waits; a freed place goes to the client
 // addresses waiting in turn, and to each address's requests in arrival order, so one address
 // sending hundreds at once (a flood, however refused) delays everyone else by one request, not by
-// its whole line. Only when even the waiting line is full is a request refused, with 503 and
-// Retry-After, which a client or balancer can act on; nothing is ever half done.
+// its whole line. Only when even the waiting line is full, or one address already holds a quarter
+// of it, is a request refused, with 503 and Retry-After, which a client or balancer can act on;
+// nothing is ever half done.
 
 import { AsyncResource } from 'node:async_hooks';
 
@@ -18,6 +19,8 @@ export const ADMISSION_DEFAULTS = Object.freeze({ limit: 16, waitingLimit: 2000 
  * @param {{ limit: number; waitingLimit: number }} options
  */
 export function createAdmission({ limit, waitingLimit }) {
+  // One address (an office behind one NAT, or a flood) may fill a quarter of the line, never all of it.
+  const waitingPerClient = Math.max(1, Math.ceil(waitingLimit / 4));
   let inFlight = 0;
   let waiting = 0;
   /** @typedef {{ run: () => void; started: boolean }} Entry */
@@ -64,7 +67,7 @@ export function createAdmission({ limit, waitingLimit }) {
      * @param {string} client the client's address: places go to addresses in turn
      */
     admit(response, run, client) {
-      if (inFlight >= limit && waiting >= waitingLimit) return false;
+      if (inFlight >= limit && (waiting >= waitingLimit || (lines.get(client)?.length ?? 0) >= waitingPerClient)) return false;
       /** @type {Entry} */
       const entry = { run, started: false };
       // 'close' comes once per response: after its answer, or when the client went away first.

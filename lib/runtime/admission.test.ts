@@ -107,6 +107,25 @@ describe('admission in front of Next.js', () => {
     expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
+  it('refuses an address that holds a quarter of the waiting line, and still admits everyone else', async () => {
+    const { port, held, arrived, admission } = await listening(1, 8);
+    const answers = ['/a1', '/a2', '/a3'].map((path) => get(port, path, undefined, 'flooding').answer);
+    await until(() => arrived.length === 3);
+    expect(admission.figures()).toEqual({ inFlight: 1, waiting: 2 });
+    expect((await get(port, '/a4', undefined, 'flooding').answer).status).toBe(503);
+    const other = get(port, '/b1', undefined, 'someone else').answer;
+    await until(() => admission.figures().waiting === 3);
+    const ran: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await until(() => held.length === 1);
+      const next = held.shift()!;
+      ran.push(next.path);
+      next.answer();
+    }
+    expect(ran).toEqual(['/a1', '/a2', '/b1', '/a3']);
+    expect((await Promise.all([...answers, other])).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+  });
+
   it('refuses with 503 only when the waiting line is full, and nothing refused ever runs', async () => {
     const { port, held, arrived } = await listening(1, 1);
     const first = get(port, '/in-flight').answer;
