@@ -144,7 +144,12 @@ export async function changeOwnPassword(
     // change (even from this session, sent at the same moment), moved its session version meanwhile,
     // and must not be undone or repeated by this older request with the proof it no longer holds.
     const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-    if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return false;
+    // This very session changed it a moment ago (the same form sent twice): it carries on, under the next version.
+    const changedJustNow = async () => {
+      const now = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
+      return now !== null && !now.endedAt && now.sessionVersion === user.sessionVersion + 1 ? ('changed-just-now' as const) : false;
+    };
+    if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return changedJustNow();
     const version = user.sessionVersion + 1;
     const updated = await tx.user.updateMany({
       where: { id: actor.userId, sessionVersion: user.sessionVersion },
@@ -156,7 +161,8 @@ export async function changeOwnPassword(
         sessionVersion: version,
       },
     });
-    if (updated.count !== 1) return false;
+    // On PostgreSQL the other submit may commit while this one waits for the row: it is read again then.
+    if (updated.count !== 1) return changedJustNow();
     await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends, and every reset link; this one carries on under the new version.
     await endAccountAccess(tx, actor.userId, new Date(), { keep: actor.sessionId });
@@ -172,6 +178,9 @@ export async function changeOwnPassword(
     }
     return true;
   });
+  if (changed === 'changed-just-now') {
+    return { ok: false, message: 'Your password was changed a moment ago from this page (the form was sent twice). Use the new password from now on.' };
+  }
   if (!changed) {
     return { ok: false, message: 'Your password was not changed: it was reset, or changed elsewhere, while you were typing. Sign in again.' };
   }
