@@ -32,7 +32,13 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, pa
   if (state.ok && doneHref) {
     return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
-  if (answerOnly) return null;
+  if (answerOnly) {
+    return state.message ? (
+      <p className="notice warning" role="alert">
+        {state.message}
+      </p>
+    ) : null;
+  }
   return (
     <form action={formAction} noValidate>
       {passkeyError ? (

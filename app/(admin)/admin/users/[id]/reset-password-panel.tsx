@@ -82,6 +82,8 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
               className="button secondary"
               href={`/admin/users/${encodeURIComponent(userId)}`}
               onClick={(event) => {
+                // Asked by the server (a click before the page's script ran): only opening the page again goes back.
+                if (state.confirming) return;
                 event.preventDefault();
                 setConfirming(false);
               }}
