@@ -194,9 +194,10 @@ test('[ANONYMOUS] a flood of cross-site posts is refused in full, leaves a bound
   );
   expect(answers.map((answer) => answer.status())).toEqual(Array(flood).fill(403));
   const records = await db().auditEvent.findMany({ where: { action: 'CROSS_SITE_REFUSED', createdAt: { gte: since } }, select: { details: true } });
-  // The first ten of a minute from an address are each recorded, then the 100th, 1,000th…
+  // The first ten of a minute from an address are each recorded, then the 100th, 1,000th… A slow
+  // run's flood may cross into the address's next minute, which counts afresh: two minutes' worth at most.
   expect(records.length).toBeGreaterThanOrEqual(2);
-  expect(records.length).toBeLessThanOrEqual(12);
+  expect(records.length).toBeLessThanOrEqual(22);
   const counts = records.map((record) => JSON.parse(record.details ?? '{}').refusalsThisMinute as number);
   expect(Math.max(...counts)).toBeGreaterThanOrEqual(100);
 
