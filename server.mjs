@@ -144,28 +144,29 @@ const pagesInMemory = createPagesInMemory({
 });
 
 function serve(request, response) {
-  const requestId = randomUUID();
-  response.setHeader('X-Request-Id', requestId);
-  observeRequest(request, response, { requestId, clientIp: clientIp(request), internal: pagesInMemory.isOwnFetch(request) });
+  // Who sent it and which request it is: worked out once, used by the log, Next.js and admission.
+  const stamp = { requestId: randomUUID(), ip: clientIp(request) };
+  response.setHeader('X-Request-Id', stamp.requestId);
+  observeRequest(request, response, { requestId: stamp.requestId, clientIp: stamp.ip, internal: pagesInMemory.isOwnFetch(request) });
   const refusal = edgeRefusal(request);
   if (refusal) return refuse(request, response, refusal);
   // Nothing is answered before its body has arrived (request-body.mjs): a slow body holds no place.
-  if (!hasBody(request)) return route(request, response, requestId);
+  if (!hasBody(request)) return route(request, response, stamp);
   if (receivingBodies + admission.figures().waiting >= bodiesHeldLimit) return refuseAsBusy(request, response);
   receivingBodies += 1;
   void whenBodyArrives(request, response).then((outcome) => {
     receivingBodies -= 1;
-    if (outcome === 'arrived') route(request, response, requestId);
+    if (outcome === 'arrived') route(request, response, stamp);
     // Answered at once; what is still coming is read and dropped for a moment, so the client gets the answer.
     else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE]);
   });
 }
 
 /** A request whose body (if any) has arrived: a page from memory, a probe, or Next.js through admission. */
-function route(request, response, requestId) {
+function route(request, response, { requestId, ip }) {
   if (pagesInMemory.answer(request, response)) return;
   request.headers[REQUEST_ID_HEADER] = requestId;
-  request.headers[CLIENT_IP_HEADER] = clientIp(request);
+  request.headers[CLIENT_IP_HEADER] = ip;
   // The portal is APP_URL, whatever Host a proxy in front forwards or a client makes up: Next.js aborts
   // a server action (500) whose Origin differs from the forwarded host. proxy.ts has already refused
   // every POST whose Origin is not APP_URL.
@@ -173,15 +174,11 @@ function route(request, response, requestId) {
   applyScriptNonce(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0]) || pagesInMemory.isOwnFetch(request)) return run();
-  admit(request, response, run);
+  // A place in the app, now or in the waiting line; refused with 503 when even the line is full.
+  if (!admission.admit(response, run, ip)) refuseAsBusy(request, response);
 }
 
 const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Check your connection and send it again.';
-
-/** A place in the app, now or in the waiting line; refused with 503 when even the line is full. */
-function admit(request, response, run) {
-  if (!admission.admit(response, run, clientIp(request))) refuseAsBusy(request, response);
-}
 
 function refuseAsBusy(request, response) {
   response.setHeader('Retry-After', '5');
