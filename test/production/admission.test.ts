@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/net/free-port';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { formWithField, multipartBody } from '../support/html-form';
+import { burst } from '../support/raw-burst';
 import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
@@ -58,37 +59,6 @@ async function slowSignInPost(port: number) {
   return { finish: () => socket.write(Buffer.from(body).subarray(held)), answered };
 }
 
-type Answer = { path: string; status: number; retryAfter: string | null; body: string };
-
-/**
- * Many requests written at once, each on a socket of its own opened beforehand, so the server reads
- * them within a few milliseconds: with one place and no waiting line, those that come while a
- * sign-in is in the app (an argon2id verify, ~20 ms at least) find the place taken.
- */
-async function burst(requests: { path: string; text: string }[]): Promise<Answer[]> {
-  const sockets = await Promise.all(
-    requests.map(
-      () =>
-        new Promise<net.Socket>((resolve, reject) => {
-          const socket = net.connect(server.port, '127.0.0.1', () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
-  );
-  const answers = sockets.map((socket) => {
-    let text = '';
-    socket.on('data', (chunk) => (text += chunk.toString()));
-    return new Promise<string>((resolve) => socket.on('close', () => resolve(text)));
-  });
-  sockets.forEach((socket, i) => socket.write(requests[i]!.text));
-  return (await Promise.all(answers)).map((text, i) => ({
-    path: requests[i]!.path,
-    status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]),
-    retryAfter: /^retry-after: (.*)\r$/im.exec(text)?.[1] ?? null,
-    body: text.slice(text.indexOf('\r\n\r\n') + 4),
-  }));
-}
-
 /** The sign-in form as a browser without JavaScript posts it, whole. */
 async function signInPost() {
   const { hidden } = formWithField((await get('/login')).body, 'loginName');
@@ -132,7 +102,7 @@ describe('[OPERATOR] admission in front of the app', () => {
     await until(async () => (await admissionFigures()).inFlight === 0);
 
     const signIn = await signInPost();
-    const answers = await burst(Array.from({ length: 24 }, (_, i) => [signIn, getRequest('/api/live'), getRequest('/help')][i % 3]!));
+    const answers = await burst(server.port, Array.from({ length: 24 }, (_, i) => [signIn, getRequest('/api/live'), getRequest('/help')][i % 3]!));
     const admitted = answers.filter((answer) => answer.path === signIn.path);
     // A refusal for credentials nobody has (200), or no place (503): nothing else.
     expect(admitted.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
