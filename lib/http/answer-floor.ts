@@ -19,7 +19,7 @@ export async function answerNoSoonerThan<T>(floorMs: number, work: () => Promise
   return answer;
 }
 
+/** Timers count from the event loop's last tick, so one may fire a little early: wait again until it is time. */
 async function waitUntil(time: number) {
-  const wait = time - performance.now();
-  if (wait > 0) await sleep(Math.ceil(wait));
+  for (let wait = time - performance.now(); wait > 0; wait = time - performance.now()) await sleep(Math.ceil(wait));
 }

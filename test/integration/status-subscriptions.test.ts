@@ -109,6 +109,10 @@ describe('status alert subscriptions', () => {
     const email = address();
     for (let i = 0; i < 5; i++) expect(await subscribe({ email }, `198.51.100.${i}`)).toEqual({ ok: true });
     expect(await confirmationsTo(email)).toHaveLength(3);
+    // Past its limit the address is answered as always, and no sooner: the floor hides that no mail went.
+    const began = performance.now();
+    expect(await requestStatusSubscription({ email }, '198.51.100.9', { answerFloorMs: 400 })).toEqual({ ok: true });
+    expect(performance.now() - began).toBeGreaterThanOrEqual(400);
   });
 
   it('counts tagged forms of one address (“ann+1@…”, “ann+2@…”) as that address: at most 3 confirmations reach its inbox', async () => {
