@@ -143,13 +143,12 @@ export async function changeOwnPassword(
     // Only on the account as its password was checked above: an administrator's reset, or another
     // change (even from this session, sent at the same moment), moved its session version meanwhile,
     // and must not be undone or repeated by this older request with the proof it no longer holds.
-    const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
+    const readSession = () => tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
     // This very session changed it a moment ago (the same form sent twice): it carries on, under the next version.
-    const changedJustNow = async () => {
-      const now = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-      return now !== null && !now.endedAt && now.sessionVersion === user.sessionVersion + 1 ? ('changed-just-now' as const) : false;
-    };
-    if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return changedJustNow();
+    const changedJustNow = (session: Awaited<ReturnType<typeof readSession>>) =>
+      session !== null && !session.endedAt && session.sessionVersion === user.sessionVersion + 1 ? ('changed-just-now' as const) : false;
+    const session = await readSession();
+    if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return changedJustNow(session);
     const version = user.sessionVersion + 1;
     const updated = await tx.user.updateMany({
       where: { id: actor.userId, sessionVersion: user.sessionVersion },
@@ -162,7 +161,7 @@ export async function changeOwnPassword(
       },
     });
     // On PostgreSQL the other submit may commit while this one waits for the row: it is read again then.
-    if (updated.count !== 1) return changedJustNow();
+    if (updated.count !== 1) return changedJustNow(await readSession());
     await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends, and every reset link; this one carries on under the new version.
     await endAccountAccess(tx, actor.userId, new Date(), { keep: actor.sessionId });

@@ -51,8 +51,7 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
       {!confirming && !state.confirming ? (
         // Without JavaScript this posts without a "yes", and the action answers with the question.
         <form action={formAction}>
-          <input type="hidden" name="userId" value={userId} />
-          <input type="hidden" name="expectedVersion" value={expectedVersion} />
+          <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <button
             type="submit"
             className="button"
@@ -66,8 +65,7 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
         </form>
       ) : (
         <form action={formAction}>
-          <input type="hidden" name="userId" value={userId} />
-          <input type="hidden" name="expectedVersion" value={expectedVersion} />
+          <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <input type="hidden" name="confirm" value="yes" />
           <p>
             <strong>Reset {personName}’s password?</strong> Their current password stops working, they are signed out
@@ -95,5 +93,15 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
         </form>
       )}
     </div>
+  );
+}
+
+/** Which account, as the page showed it: the action refuses a reset of an account changed since. */
+function TargetFields({ userId, expectedVersion }: { userId: string; expectedVersion: number }) {
+  return (
+    <>
+      <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="expectedVersion" value={expectedVersion} />
+    </>
   );
 }
