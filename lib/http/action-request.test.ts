@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+// React's own encoder of a server action's arguments, as the browser's copy of Next.js runs it.
+// @ts-expect-error Next.js ships its compiled React without types
+import { encodeReply } from 'next/dist/compiled/react-server-dom-webpack/client.edge';
 import { ACTION_HEADER, isMalformedActionRequest } from '@/lib/http/action-request';
 
 const ID = '7f'.repeat(21);
@@ -43,6 +46,32 @@ describe('isMalformedActionRequest', () => {
     ]) {
       expect(await isMalformedActionRequest(request)).toBe(false);
     }
+  });
+
+  it("lets through what React's own encoder sends for a form's state: an object met twice (a path), dates, big numbers, text starting with $", async () => {
+    const fieldErrors = { loginName: ['Enter your login name'] };
+    const state = {
+      ok: false,
+      message: '$5 off',
+      fieldErrors,
+      again: fieldErrors,
+      list: [fieldErrors, { nested: { deeper: [fieldErrors] } }],
+      at: new Date(0),
+      count: 10n,
+      missing: undefined,
+    };
+    const form = new FormData();
+    form.append('loginName', 'jsmith');
+    for (const args of [[state, form], [form], [state], ['text', 1, null]]) {
+      const encoded: FormData | string = await encodeReply(args);
+      const body = encoded instanceof FormData ? encoded : new FormData();
+      if (typeof encoded === 'string') body.append('0', encoded);
+      const request = new Request('http://localhost/login', { method: 'POST', body, headers: { [ACTION_HEADER]: ID } });
+      expect(await isMalformedActionRequest(request), JSON.stringify([...body.entries()])).toBe(false);
+    }
+    // No portal action takes a Set or a Map: React encodes them, and they are refused.
+    const withSet: FormData = await encodeReply([{ picked: new Set([1]) }]);
+    expect(await isMalformedActionRequest(new Request('http://localhost/login', { method: 'POST', body: withSet, headers: { [ACTION_HEADER]: ID } }))).toBe(true);
   });
 
   it('refuses what React would throw on: other markers, references to parts that are not there, depth', async () => {
