@@ -148,7 +148,8 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
       where: { agencyId: agency.id, role: { in: [...ADMIN_ROLES] }, status: 'ACTIVE', id: { not: user.id } },
       select: { displayName: true, email: true },
     });
-    const recipients = admins.filter((admin) => isDeliverable(admin.email));
+    const mailed = !(await consumeRateLimit(tx, RATE_LIMITS.helpRequestMailsPerAgency, agency.id)).limited;
+    const recipients = mailed ? admins.filter((admin) => isDeliverable(admin.email)) : [];
     const queued = await enqueueMailBatch(
       tx,
       recipients.map((admin) =>
@@ -170,7 +171,8 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
       details: {
         helpRequestId: request.id,
         adminsNotified: queued,
-        adminsWithoutAddress: admins.length - recipients.length,
+        adminsWithoutAddress: admins.filter((admin) => !isDeliverable(admin.email)).length,
+        ...(!mailed && { mailHeldBack: 'agency limit' }),
         withMessage: input.message !== null,
       },
     });

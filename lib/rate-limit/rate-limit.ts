@@ -19,6 +19,9 @@ export const RATE_LIMITS = {
   // "Ask my administrator": enough for a person to retry, not enough to flood an agency's admins.
   helpRequestPerAddress: { name: 'help-request-ip', limit: 10, windowMs: 60 * 60_000 },
   helpRequestPerAccount: { name: 'help-request-account', limit: 3, windowMs: 60 * 60_000 },
+  // Requests mailed to one agency's admins: naming many of its accounts (from many addresses) must not
+  // flood their inboxes. Past it a request is still stored and shown in the console; it is not mailed.
+  helpRequestMailsPerAgency: { name: 'help-request-mail-agency', limit: 20, windowMs: 60 * 60_000 },
   // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },

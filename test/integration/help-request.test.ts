@@ -34,6 +34,13 @@ async function agencyWithAdmins() {
 
 const input = (providerCode: string, loginName: string, message: string | null = null): AskAdminInput => ({ providerCode, loginName, message });
 
+/** An admin signed in, as the console sees them. */
+async function actorFor(code: string, loginName: string) {
+  const result = await signInAgencyUser({ providerCode: code, loginName, password: PASSWORD }, newIp());
+  if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
+  return (await resolveSession(result.sessionId)) as AgencyActor;
+}
+
 async function mailsTo(suffix: string) {
   const rows = await db().outboxMessage.findMany({ where: { toAddress: { endsWith: `.${suffix}@harbour.example` } } });
   return rows;
@@ -107,11 +114,6 @@ describe('asking one’s administrators for help', () => {
     const { agency, staff, admin } = await agencyWithAdmins();
     const other = await agencyWithAdmins();
     await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'Locked out'), QUICK);
-    const actorFor = async (code: string, loginName: string) => {
-      const result = await signInAgencyUser({ providerCode: code, loginName, password: PASSWORD }, newIp());
-      if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
-      return (await resolveSession(result.sessionId)) as AgencyActor;
-    };
     const inbox = await listHelpRequests(await actorFor(agency.code, admin.loginName));
     expect(inbox.open.map((request) => [request.user.loginName, request.message])).toEqual([[staff.loginName, 'Locked out']]);
     const foreign = await listHelpRequests(await actorFor(other.agency.code, other.admin.loginName));
@@ -153,6 +155,31 @@ describe('asking one’s administrators for help', () => {
     const began = performance.now();
     expect(await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName), { minDurationMs: 400 })).toEqual({ status: 'accepted' });
     expect(performance.now() - began).toBeGreaterThanOrEqual(400);
+  });
+
+  it('mails one agency’s admins about at most 20 requests an hour, however many accounts are named; the rest still reach the console', async () => {
+    const { agency, admin, suffix } = await agencyWithAdmins();
+    const { limit } = RATE_LIMITS.helpRequestMailsPerAgency;
+    const named = await Promise.all(
+      Array.from({ length: limit + 2 }, (_, i) => createUser(db(), agency.id, PASSWORD, { loginName: `named.${i}`, email: null })),
+    );
+    // From many addresses, each account named once: no per-address or per-account limit is reached.
+    for (const user of named) expect(await requestAdminHelp({ ip: newIp() }, input(agency.code, user.loginName), QUICK)).toEqual({ status: 'accepted' });
+
+    // Two admins with an address: two mails per request, for the first 20 requests only.
+    expect(await mailsTo(suffix)).toHaveLength(limit * 2);
+    const inbox = await listHelpRequests(await actorFor(agency.code, admin.loginName));
+    expect(inbox.open).toHaveLength(limit + 2);
+    const created = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'HELP_REQUEST_CREATED' }, orderBy: { createdAt: 'asc' } });
+    const details = created.map((event) => JSON.parse(event.details!) as { adminsNotified: number; mailHeldBack?: string });
+    expect(details.filter((detail) => detail.mailHeldBack === 'agency limit')).toEqual([
+      expect.objectContaining({ adminsNotified: 0 }),
+      expect.objectContaining({ adminsNotified: 0 }),
+    ]);
+    // Another agency's admins are mailed as usual.
+    const other = await agencyWithAdmins();
+    await requestAdminHelp({ ip: newIp() }, input(other.agency.code, other.staff.loginName), QUICK);
+    expect(await mailsTo(other.suffix)).toHaveLength(2);
   });
 
   it('[STAFF] who does not know the code can ask by the agency’s name, typed in any case and spacing', async () => {
