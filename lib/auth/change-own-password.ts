@@ -14,7 +14,7 @@ import { proveSecondFactor } from '@/lib/mfa/consume-second-factor';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
-import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
+import { checkNewPassword, containsMuchOf, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { signInPasswordSchema } from '@/lib/validation/identifiers';
@@ -129,8 +129,8 @@ export async function changeOwnPassword(
   );
   if (problems.length > 0) return { ok: false, message: 'Choose a different password.', fieldErrors: { newPassword: problems } };
   // The administrator who issued the temporary password knows it: no variant of it will do either.
-  if (user.mustChangePassword && input.currentPassword && caseless(input.newPassword).includes(caseless(input.currentPassword))) {
-    return fieldError('newPassword', 'Choose a password that does not contain your temporary one.');
+  if (user.mustChangePassword && input.currentPassword && containsMuchOf(input.newPassword, input.currentPassword)) {
+    return fieldError('newPassword', 'Choose a password that does not contain your temporary one, or a large part of it.');
   }
 
   const recent = user.passwordHistory.slice(0, user.agency.passwordHistoryCount).map((entry) => entry.passwordHash);
@@ -185,8 +185,6 @@ export async function changeOwnPassword(
   }
   return { ok: true, message: 'Your password has been changed.' };
 }
-
-const caseless = (password: string) => password.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 
 function fieldError(field: string, message: string): ActionState {
   return { ok: false, message, fieldErrors: { [field]: [message] } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from './hash';
-import { checkNewPassword, matchesAnyHash, MAX_PASSWORD_LENGTH, type PasswordContext } from './policy';
+import { checkNewPassword, containsMuchOf, matchesAnyHash, MAX_PASSWORD_LENGTH, type PasswordContext } from './policy';
 
 const policy = { minLength: 15 };
 const context: PasswordContext = {
@@ -81,6 +81,16 @@ describe('checkNewPassword', () => {
 
   it('gives every applicable message at once', () => {
     expect(checkNewPassword('carenotes\t', policy, context)).toEqual([TOO_SHORT, CONTROL, CONTEXT]);
+  });
+});
+
+describe('containsMuchOf', () => {
+  const known = 'HXN47KQ2MZ9PRT3W';
+  it.each([known, 'hxn47kq2-mz9prt3w', 'HXN47KQ2MZ9PRT3X', 'my HXN4 7KQ2 garden', 'ＨＸＮ４７ＫＱ２ and more', 'x MZ9PRT3W y'])('finds half of it or more in %j', (password) => {
+    expect(containsMuchOf(password, known)).toBe(true);
+  });
+  it.each(['maple river quiet lantern', 'HXN47KQ garden MZ9PRT3', 'W3TRP9ZM2QK74NXH'])('leaves %j, which holds no half of it in a row', (password) => {
+    expect(containsMuchOf(password, known)).toBe(false);
   });
 });
 

@@ -67,6 +67,22 @@ export function checkNewPassword(password: string, policy: PasswordPolicy, conte
 }
 
 /**
+ * True when the password holds half of `known` or more in one run (letters and digits only, in any
+ * case): the temporary password the administrator read out, with a hyphen put in, a character
+ * changed or a word added, is still mostly known to them.
+ */
+export function containsMuchOf(password: string, known: string): boolean {
+  const chosen = simplify(password.normalize('NFKC'));
+  const secret = simplify(known.normalize('NFKC'));
+  const run = Math.ceil(secret.length / 2);
+  if (run === 0) return false;
+  for (let start = 0; start + run <= secret.length; start++) {
+    if (chosen.includes(secret.slice(start, start + run))) return true;
+  }
+  return false;
+}
+
+/**
  * True when the password matches any of the hashes (the temporary password, the last N passwords).
  * One at a time rather than all at once: each verify takes 19 MiB, and the first match can stop early.
  */

@@ -54,7 +54,7 @@ describe('changing one’s own password', () => {
     const user = await createUser(db(), agency.id, TEMPORARY, {}, { expiresAt: new Date(Date.now() + 3600_000) });
     const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: TEMPORARY }, '127.0.0.1');
     const actor = (await resolveSession(result.ok ? result.sessionId : '')) as AgencyActor;
-    expect((await change(actor, TEMPORARY)).fieldErrors?.newPassword).toEqual(['Choose a password that does not contain your temporary one.']);
+    expect((await change(actor, TEMPORARY)).fieldErrors?.newPassword).toEqual(['Choose a password that does not contain your temporary one, or a large part of it.']);
   });
 
   it('refuses the mismatched confirmation through the form schema', async () => {
@@ -105,10 +105,22 @@ describe('changing one’s own password', () => {
     expect(await resolveSession(actor.sessionId)).toMatchObject({ mustChangePassword: false });
   });
 
-  it('refuses a new password that holds the temporary one in any case', async () => {
+  it('refuses a new password that holds the temporary one, or half of it in a row, in any case and with anything put in', async () => {
     const { actor } = await signedInWithTemporaryPassword();
-    for (const candidate of [TEMPORARY.toLowerCase(), `${TEMPORARY.toLowerCase()} again`, `My ${TEMPORARY.slice(0, 8)} ${TEMPORARY.slice(8)}`]) {
-      expect((await change(actor, candidate)).fieldErrors?.newPassword, candidate).toEqual(['Choose a password that does not contain your temporary one.']);
+    const changedOne = `${TEMPORARY.slice(0, 15)}${TEMPORARY.endsWith('Z') ? 'Y' : 'Z'}`;
+    for (const candidate of [
+      TEMPORARY.toLowerCase(),
+      `${TEMPORARY.toLowerCase()} again`,
+      `My ${TEMPORARY.slice(0, 8)} ${TEMPORARY.slice(8)}`,
+      `${TEMPORARY.slice(0, 8)}-${TEMPORARY.slice(8)}`,
+      `${TEMPORARY.slice(0, 8)}.${TEMPORARY.slice(8)} x`,
+      changedOne,
+      `harbour ${TEMPORARY.slice(4, 12)} lantern`,
+      `${TEMPORARY.slice(0, 4)}-${TEMPORARY.slice(4, 8)}-${TEMPORARY.slice(8, 12)}-${TEMPORARY.slice(12)}`,
+    ]) {
+      expect((await change(actor, candidate)).fieldErrors?.newPassword, candidate).toEqual([
+        'Choose a password that does not contain your temporary one, or a large part of it.',
+      ]);
     }
   });
 
