@@ -10,9 +10,11 @@ import { ownerWhere } from '@/lib/mfa/policy';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
-import { matchTotpCode } from '@/lib/mfa/totp';
+import { matchTotpCode, typedCode } from '@/lib/mfa/totp';
 
-export const confirmTotpSchema = z.object({ code: z.string().trim().max(20).regex(/^\d{3}\s?\d{3}$/, 'Enter the 6-digit code your app shows') });
+export const confirmTotpSchema = z.object({
+  code: z.string().max(20).transform(typedCode).pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code your app shows')),
+});
 
 export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
 
@@ -23,7 +25,7 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
   const pending = await db().mfaFactor.findFirst({ where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: null } });
   if (!pending?.secret) return { ok: false, message: 'Start again: add an authenticator app.' };
   const now = new Date();
-  const step = await matchTotpCode(unsealFactorSecret(pending.secret), input.code.replace(/\s/g, ''), null, now);
+  const step = await matchTotpCode(unsealFactorSecret(pending.secret), input.code, null, now);
   if (step === null) {
     return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right. Check the time on your phone and type the code your app shows now.'] } };
   }

@@ -3,7 +3,7 @@ import { confirmWithPasskey } from '@/lib/mfa/passkey-assertion';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 import { hashRecoveryCode, looksLikeRecoveryCode } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
-import { matchTotpCode } from '@/lib/mfa/totp';
+import { matchTotpCode, typedCode } from '@/lib/mfa/totp';
 
 export type UsedFactor = { ok: true; kind: 'TOTP' | 'RECOVERY_CODE' | 'PASSKEY'; factorId: string | null } | { ok: false };
 
@@ -32,7 +32,7 @@ export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProo
  * parallel submissions of the same code cannot both succeed.
  */
 export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = new Date()): Promise<UsedFactor> {
-  const code = typed.replace(/\s/g, '');
+  const code = typedCode(typed);
   if (/^\d{6}$/.test(code)) {
     const factors = await db().mfaFactor.findMany({
       where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: { not: null } },

@@ -14,6 +14,23 @@ export function totpStep(now: Date): number {
   return Math.floor(now.getTime() / 1000 / TOTP_PERIOD_S);
 }
 
+/**
+ * A code as typed, as the characters it stands for: without spaces, and with digits of any script
+ * as ASCII digits (a phone's keyboard may type "３０７６００" or "٣٠٧٦٠٠"; each Unicode block of
+ * digits runs from 0 to 9). Otherwise the right code would be refused and counted as a wrong guess.
+ */
+export function typedCode(typed: string): string {
+  return typed
+    .normalize('NFKC')
+    .replace(/\s/gu, '')
+    .replace(/\p{Nd}/gu, (digit) => {
+      const point = digit.codePointAt(0)!;
+      let zero = point;
+      while (/\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero--;
+      return String((point - zero) % 10);
+    });
+}
+
 /** The code for a time step: tests and `npm run demo:codes` compute what an app would show. */
 export async function totpCodeFor(secret: string, step: number): Promise<string> {
   return generate({ secret, epoch: step * TOTP_PERIOD_S });

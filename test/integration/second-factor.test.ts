@@ -68,6 +68,19 @@ describe('second factor at sign-in', () => {
     expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'TOTP' });
   });
 
+  it('[PROVIDER_ADMIN] the right code typed with another script’s digits (a phone keyboard’s) passes, and is no wrong guess', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const code = await codeNow(secret);
+    const fullWidth = [...code].map((digit) => String.fromCodePoint(0xff10 + Number(digit))).join('');
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: fullWidth }, IP)).toMatchObject({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    // The next step's code, in Arabic-Indic digits (the one just used cannot pass twice).
+    const next = [...(await codeNow(secret, 1))].map((digit) => String.fromCodePoint(0x0660 + Number(digit))).join('');
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: `${next.slice(0, 3)} ${next.slice(3)}` }, IP)).toMatchObject({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+  });
+
   it('[PROVIDER_ADMIN] cannot replay a code within its window, nor win with one code in parallel', async () => {
     const { user, signIn } = await passwordSignIn();
     const secret = await addTotpFactor(db(), { userId: user.id });
