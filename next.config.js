@@ -1,19 +1,12 @@
 // @ts-check
 import { fileURLToPath } from 'node:url';
 
-/** Headers every response carries; pages that show secrets add no-store themselves. */
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
-];
+import { SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
 
-/** Pages whose path is a secret (a single-use link): never sent on as a referrer, never stored. */
-const secretLinkHeaders = [
-  { key: 'Referrer-Policy', value: 'no-referrer' },
-  { key: 'Cache-Control', value: 'no-store' },
-];
+/** @param {Readonly<Record<string, string>>} headers */
+const asList = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
+const securityHeaders = asList(SECURITY_HEADERS);
+const secretLinkHeaders = asList(SECRET_LINK_HEADERS);
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

@@ -12,7 +12,9 @@ import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
+import { isSecretLinkPath } from './lib/http/redact-path.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
+import { SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
@@ -76,6 +78,9 @@ function edgeRefusal(request) {
     return [413, `Content Too Large: this service accepts at most ${MAX_BODY_BYTES / 1024} KB in one request. Go back and shorten what you entered.`];
   }
   if (!METHODS.includes(request.method ?? '')) return [405, `Method Not Allowed: this service answers ${METHODS.join(', ')}.`];
+  // Only a path: Next.js answers a full URL (`GET http://elsewhere/admin`, which only a proxy is
+  // sent) with a permanent redirect to that host, and `*` with a 500.
+  if (!(request.url ?? '').startsWith('/')) return [400, 'Bad Request: ask for a path on this service, such as /help.'];
   // Next.js decodes the path and answers 500 when that throws (/%E0%A4%A, /status/%).
   try {
     decodeURIComponent((request.url ?? '/').split('?')[0]);
@@ -118,14 +123,19 @@ function refuse(request, response, [status, message], { closeConnection = false 
 // by lib/security/prerendered-page-cache.mjs) and the Unavailable page (proxy.ts). Which answer
 // is prerendered is known only once Next.js has routed the request (an unknown URL gets the
 // prerendered 404 page), so this is decided when the head is written, not in proxy.ts.
-function applyScriptNonce(request, response) {
+// The security headers are made sure of then too: Next.js answers some requests itself (the
+// redirect of a path with a trailing slash), without the headers next.config.js gives the rest.
+function completeHeaders(request, response) {
   const policy = noncePolicy(newNonce(), { dev });
   request.headers[CSP_HEADER.toLowerCase()] = policy;
+  const secretLink = isSecretLinkPath(request.url ?? '/');
   const writeHead = response.writeHead;
   response.writeHead = function writeHeadWithPolicy(...args) {
     if (!response.hasHeader(CSP_HEADER) && /^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) {
       response.setHeader(CSP_HEADER, policy);
     }
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!response.hasHeader(name)) response.setHeader(name, value);
+    if (secretLink) for (const [name, value] of Object.entries(SECRET_LINK_HEADERS)) response.setHeader(name, value);
     return writeHead.apply(this, args);
   };
 }
@@ -171,7 +181,7 @@ function route(request, response, { requestId, ip }) {
   // a server action (500) whose Origin differs from the forwarded host. proxy.ts has already refused
   // every POST whose Origin is not APP_URL.
   request.headers['x-forwarded-host'] = APP_HOST;
-  applyScriptNonce(request, response);
+  completeHeaders(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0]) || pagesInMemory.isOwnFetch(request)) return run();
   // A place in the app, now or in the waiting line; refused with 503 when even the line is full.
@@ -189,6 +199,20 @@ function refuseAsBusy(request, response) {
 // Node.js checks both only every `connectionsCheckingInterval` (30 s by default, which let a slow
 // request run for up to a minute): every 5 s, the backstop holds within 5 s.
 const server = createServer({ headersTimeout: 20_000, requestTimeout: 30_000, connectionsCheckingInterval: 5_000 }, serve);
+// The portal speaks no other protocol. Next.js leaves an upgrade to a path it does not serve open
+// (for a WebSocket server of the app's own), outside every timeout, limit and log: a few thousand
+// of them held the instance's every file descriptor, for good. Refused at once, and closed; in
+// development Next.js's own live reload keeps its socket.
+server.on('upgrade', (request, socket) => {
+  if (dev && (request.url ?? '').startsWith('/_next/webpack-hmr')) return;
+  const body = 'Bad Request: this service does not upgrade connections.\n';
+  socket.on('error', () => {});
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
+});
 // A client that waits for "100 Continue" before sending its body gets the refusal instead.
 server.on('checkContinue', (request, response) => {
   const refusal = edgeRefusal(request);

@@ -268,6 +268,46 @@ test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-for
   expect((await send('GET', '/help?from=%')).status).toBe(200);
 });
 
+test('[ANONYMOUS] a request for a full URL or for `*` gets 400, never a redirect to another host or a 500', async () => {
+  for (const target of ['http://evil.example/admin', 'https://evil.example/reset/abc', `http://127.0.0.1:${E2E_PORT}/help`, '*']) {
+    for (const method of ['GET', 'HEAD', 'POST']) {
+      const answer = await send(method, target, method === 'POST' ? { ...FORM, 'content-length': 9 } : {}, method === 'POST' ? 'message=x' : undefined);
+      expect(answer.status, `${method} ${target}`).toBe(400);
+      expect(answer.headers.location).toBeUndefined();
+    }
+  }
+});
+
+test('[ANONYMOUS] a request to upgrade the connection (WebSocket) is refused and its connection closed by the server, on any path', async () => {
+  const upgrade = (path: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = net.connect(E2E_PORT, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', reject);
+      // Resolved only when the server closes the connection: the client never does.
+      socket.on('close', () => resolve(answer));
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${E2E_PORT}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    });
+  // Next.js left those to paths it does not serve open for ever; those to its pages it closed.
+  for (const path of ['/zzz', '/_next/static/x', '/favicon.ico', '/_next/webpack-hmr', '/help', '/login']) {
+    expect(await upgrade(path), path).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*does not upgrade connections/);
+  }
+  expect((await send('GET', '/api/health')).status).toBe(200);
+});
+
+test('[ANONYMOUS] the redirects Next.js makes on its own carry the security headers; a secret link’s also no-store and no referrer', async () => {
+  const help = await send('GET', '/help/');
+  expect(help.status).toBe(308);
+  expect(help.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
+  const link = await send('GET', '/reset/some-token-from-a-mail/');
+  expect(link.status).toBe(308);
+  expect(link.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+});
+
 test('[STAFF] ordinary form posts still work end to end', async ({ page }) => {
   await signInAsAgencyUser(page, { providerCode: 'ACME-NY', loginName: 'jsmith', password: DEMO_PASSWORD });
   await expect(page).toHaveURL(/\/account$/);

@@ -24,6 +24,13 @@ function originForm(target) {
   }
 }
 
+/** Whether a request's path is a single-use link's (a secret), however it is written. */
+export function isSecretLinkPath(target) {
+  const path = originForm(target);
+  const queryAt = path.indexOf('?');
+  return SECRET_SEGMENTS.test(decoded(queryAt === -1 ? path : path.slice(0, queryAt)));
+}
+
 /** A request path fit for a log line: link tokens replaced with a placeholder. */
 export function redactPath(target) {
   const path = originForm(target);

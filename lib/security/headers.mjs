@@ -1,0 +1,18 @@
+// @ts-check
+// The headers of the portal's answers, in one place: next.config.js adds them to what Next.js
+// renders, and server.mjs to what Next.js answers on its own before any of that (the permanent
+// redirects of `/reset/<token>/` or `//help`), which would otherwise go out without them.
+
+/** Headers every response carries; pages that show secrets add no-store themselves. */
+export const SECURITY_HEADERS = Object.freeze({
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+});
+
+/** Pages whose path is a secret (a single-use link): never sent on as a referrer, never stored. */
+export const SECRET_LINK_HEADERS = Object.freeze({
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+});
