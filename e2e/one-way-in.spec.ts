@@ -104,6 +104,12 @@ test('[STAFF] after signing in, only a plain path on the portal is followed', as
     'javascript:alert(document.domain)',
     `${E2E_BASE_URL}.evil.example/`,
     '/%2F%2Fevil.example',
+    // On the portal, but no page of this sign-in's own: another audience's, a route's JSON, a secret link's.
+    '/vendor/queue',
+    '/api/me',
+    '/;/evil.example',
+    // Past the length the form carries back once resolved: the sign-in still goes through.
+    `/account/${'é'.repeat(400)}`,
   ];
   for (const callbackUrl of bypasses) {
     await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
@@ -178,6 +184,29 @@ test('[PROVIDER_ADMIN] an unlock replayed without Origin, from another site, or 
   const allowed = await replay({});
   expect(allowed.status()).toBe(200);
   expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil).toBeNull();
+});
+
+test('[VERIFIER] an export opened from a link on another site is refused and not recorded; from the portal, or typed, it downloads', async ({ page }) => {
+  await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
+  await expect(page).toHaveURL(/\/vendor(\/queue)?$/);
+  const exports = () => db().auditEvent.count({ where: { action: 'SUPER_ADMIN_QUEUE_EXPORTED' } });
+  const before = await exports();
+
+  // A page of another origin links to the export: the browser sends the session cookie (SameSite=Lax) and says cross-site.
+  await page.goto(`data:text/html,<a href="${E2E_BASE_URL}/vendor/queue/export">queue</a>`);
+  const answered = page.waitForResponse(`${E2E_BASE_URL}/vendor/queue/export`);
+  await page.getByRole('link', { name: 'queue' }).click();
+  const refused = await answered;
+  expect(refused.status()).toBe(403);
+  expect(refused.request().headers()['sec-fetch-site'] ?? (await refused.request().allHeaders())['sec-fetch-site']).toBe('cross-site');
+  expect(await exports()).toBe(before);
+
+  // From the portal's own page, and as a typed address (`none`), it is the person's own.
+  for (const site of ['same-origin', 'none']) {
+    const response = await page.request.get('/vendor/queue/export', { headers: { 'sec-fetch-site': site } });
+    expect(response.status(), site).toBe(200);
+  }
+  expect(await exports()).toBe(before + 2);
 });
 
 test('[ANONYMOUS] a flood of cross-site posts is refused in full, leaves a bounded audit trail with its count, and sign-in still works', async ({ page, request }) => {

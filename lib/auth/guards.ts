@@ -11,7 +11,7 @@ import { authOptions } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
-import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
+import { acceptsCrossSitePost, isSameOriginRequest, isSentByAnotherSite, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { actionClosedDuringMaintenance, closedForMaintenanceMessage } from '@/lib/maintenance/maintenance-gate';
@@ -235,7 +235,10 @@ export function defineRoute<A extends EntryAccess>(
   return async (request: Request): Promise<Response> => {
     const context: RequestContext = { ip: clientIpFrom(request.headers), requestId: requestIdFrom(request.headers) };
     try {
-      if (!SAFE_METHODS.has(request.method) && !isSameOriginRequest(request.headers, appOrigin())) {
+      const crossSite = !SAFE_METHODS.has(request.method)
+        ? !isSameOriginRequest(request.headers, appOrigin())
+        : access.principal !== 'public' && isSentByAnotherSite(request.headers);
+      if (crossSite) {
         const exempt = options.crossSite === 'allowed' && acceptsCrossSitePost(new URL(request.url).pathname);
         if (!exempt) {
           await auditCrossSiteRefusal(context.ip, `route ${name}`, request.headers.get('origin'));

@@ -7,18 +7,17 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { signInMessage } from '@/lib/auth/sign-in-messages';
 import { config } from '@/lib/config';
-import { safeRedirectPath } from '@/lib/http/safe-redirect';
+import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
 
 // What the sign-in forms post. Only presence and size are checked here; the sign-in itself
 // normalises and validates, so every bad identifier gets the same treatment on every path.
 const password = z.string().min(1, 'Enter your password').max(4096, 'A password can be at most 1024 characters');
-const callbackUrl = z.string().max(2048).optional();
 
 export const agencySignInFormSchema = z.object({
   providerCode: z.string().trim().min(1, 'Enter your provider code, for example ACME-NY').max(200, 'That provider code is too long'),
   loginName: z.string().trim().min(1, 'Enter your login name').max(200, 'That login name is too long'),
   password,
-  callbackUrl,
+  callbackUrl: callbackUrlField,
 });
 
 export const vendorSignInFormSchema = z.object({
@@ -27,10 +26,16 @@ export const vendorSignInFormSchema = z.object({
 });
 
 export const AFTER_SIGN_IN = { agency: '/account', vendor: '/vendor' } as const;
+/**
+ * The pages a sign-in may continue to: its own audience's signed-in pages, those the sign-in page
+ * is sent from. Another audience's page, a route's JSON or a secret-link page would be a dead end,
+ * or an "access denied" recorded against the person who was only signing in.
+ */
+const AUDIENCE_PAGES = { agency: ['/account', '/admin'], vendor: ['/vendor'] } as const;
 
-/** Where a sign-in may continue to: a plain path on the portal, or the audience's home. */
+/** Where a sign-in may continue to: one of its audience's pages, or the audience's home. */
 export function afterSignInPath(kind: 'agency' | 'vendor', callback: string | undefined): string {
-  return safeRedirectPath(callback, config().APP_URL, AFTER_SIGN_IN[kind]);
+  return safeRedirectPath(callback, config().APP_URL, AFTER_SIGN_IN[kind], AUDIENCE_PAGES[kind]);
 }
 
 /**

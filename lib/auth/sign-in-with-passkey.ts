@@ -6,12 +6,13 @@ import { openSession } from '@/lib/auth/session';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-assertion';
+import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 
-export const passkeySignInSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: z.string().max(2048).optional() });
+export const passkeySignInSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: callbackUrlField });
 
 type Account = {
   kind: PrincipalKind;

@@ -54,11 +54,31 @@ describe('safeRedirectPath', () => {
     // look-alike hosts and odd inputs
     'evil.example',
     '@evil.example',
+    // Next.js's client reads a redirect's path only up to ";": it would land elsewhere with JavaScript
+    '/;//evil.example',
+    '/admin;x',
+    '/admin?a=1;2',
     '',
     'x'.repeat(3000),
     `/${'a'.repeat(3000)}`,
   ])('refuses %j', (value) => {
     expect(resolve(value)).toBe(FALLBACK);
+  });
+
+  it('refuses a path that grows past the limit once resolved (characters typed raw are percent-encoded)', () => {
+    expect(resolve(`/${'é'.repeat(400)}`)).toBe(FALLBACK);
+    expect(resolve(`/${'"'.repeat(700)}`)).toBe(FALLBACK);
+    expect(resolve(`/${'é'.repeat(300)}`)).toBe(`/${'%C3%A9'.repeat(300)}`);
+  });
+
+  it('keeps only paths under the ones it is given, each a path itself or below it', () => {
+    const within = ['/account', '/admin'];
+    for (const kept of ['/account', '/account/security', '/admin?page=2', '/admin/users/abc#x']) {
+      expect(safeRedirectPath(kept, APP, FALLBACK, within), kept).toBe(kept);
+    }
+    for (const refused of ['/', '/vendor/queue', '/api/me', '/reset/abc', '/administrator', '/accounts', '/admin/../vendor', '/%61dmin/../vendor']) {
+      expect(safeRedirectPath(refused, APP, FALLBACK, within), refused).toBe(FALLBACK);
+    }
   });
 
   it.each([undefined, null, 42, ['/admin'], { href: '/admin' }])('refuses a non-string %j', (value) => {

@@ -1,14 +1,23 @@
+import { z } from 'zod';
+
 // Anything a browser might read differently from us is refused outright: controls (browsers
 // strip tabs and newlines, so "/\t/evil.example" becomes "//evil.example"), backslashes (read as
-// slashes) and whitespace.
-const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007f-\u009f\\\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]/;
+// slashes), whitespace, and `;` (Next.js's client reads a redirect's path only up to it, so the
+// same path would land elsewhere with JavaScript than without).
+const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007f-\u009f\\;\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]/;
+/** Longer than any path of the portal; also the limit of what the forms carry back. */
+const MAX_REDIRECT_LENGTH = 2048;
+
+/** A form's callback field: one that is no path to continue to is dropped, never an error; the person goes home. */
+export const callbackUrlField = z.string().max(MAX_REDIRECT_LENGTH).optional().catch(undefined);
 
 /**
  * The path to send a person to after signing in: `value` resolved against the portal's own
- * origin, kept only when it stays on that origin and is a plain path; otherwise `fallback`.
+ * origin, kept only when it stays on that origin, is a plain path, and lies under one of the
+ * paths `within` (a path itself, or below it); otherwise `fallback`.
  */
-export function safeRedirectPath(value: unknown, appUrl: string, fallback: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return fallback;
+export function safeRedirectPath(value: unknown, appUrl: string, fallback: string, within: readonly string[] = ['/']): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_REDIRECT_LENGTH) return fallback;
   if (!value.startsWith('/') || value.startsWith('//') || UNSAFE_CHARACTERS.test(value)) return fallback;
   let decoded: string;
   try {
@@ -27,5 +36,7 @@ export function safeRedirectPath(value: unknown, appUrl: string, fallback: strin
     return fallback;
   }
   const path = `${url.pathname}${url.search}${url.hash}`;
-  return path.startsWith('/') && !path.startsWith('//') ? path : fallback;
+  // Resolving percent-encodes what was typed raw ("é" is six characters after it): the length again.
+  if (!path.startsWith('/') || path.startsWith('//') || path.length > MAX_REDIRECT_LENGTH) return fallback;
+  return within.some((root) => root === '/' || url.pathname === root || url.pathname.startsWith(`${root}/`)) ? path : fallback;
 }

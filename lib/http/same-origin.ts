@@ -18,6 +18,17 @@ export function isSameOriginRequest(headers: HeaderBag, appOrigin: string): bool
 }
 
 /**
+ * Whether the browser says another site sent it here: a link, a form or a script on another site
+ * (`cross-site`), or on a sibling of ours (`same-site`). A typed address or a bookmark says `none`.
+ * Even a GET of a signed-in person's route does something in their name (an export is audited): it
+ * answers only to the portal's own pages and to the person themselves.
+ */
+export function isSentByAnotherSite(headers: HeaderBag): boolean {
+  const site = headers.get('sec-fetch-site');
+  return site === 'cross-site' || site === 'same-site';
+}
+
+/**
  * The one state-changing endpoint other sites may call: RFC 8058 one-click unsubscribe is
  * POSTed by a mail provider's server, without Origin, and is authorised by the HMAC in its URL.
  */
