@@ -22,6 +22,16 @@ const CLIENT_IP_HEADER = 'x-portal-client-ip';
 const REQUEST_ID_HEADER = 'x-portal-request-id';
 // The portal's forms carry a few KB; nothing it accepts comes near this.
 const MAX_BODY_BYTES = 64 * 1024;
+// The portal sets a few cookies; a browser may carry some more of the parent domain's.
+const MAX_COOKIES = 64;
+// Open connections: all together, and from one peer address (an office's NAT opens a few per person).
+const MAX_CONNECTIONS = 8192;
+const MAX_CONNECTIONS_PER_PEER = 512;
+const FIRST_REQUEST_WITHIN_MS = 20_000;
+/** A new connection's timer, cleared by its first request. @type {WeakMap<import('node:net').Socket, NodeJS.Timeout>} */
+const waitingForFirstRequest = new WeakMap();
+/** @param {import('node:http').IncomingMessage} request */
+const requestArrived = (request) => clearTimeout(waitingForFirstRequest.get(request.socket));
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
@@ -33,6 +43,11 @@ const admission = createAdmission({ limit: Number(process.env.MAX_REQUESTS_IN_FL
 // configuration where no one may wait still lets forms arrive).
 const bodiesHeldLimit = Math.max(waitingLimit, 64);
 let receivingBodies = 0;
+// One address may be sending a quarter of those at most: 2,000 slow bodies from one address made
+// every other client's form answer 503.
+const bodiesPerClient = Math.ceil(bodiesHeldLimit / 4);
+/** Bodies being received, by client address. @type {Map<string, number>} */
+const receivingFrom = new Map();
 provideAdmissionFigures(admission.figures);
 // Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
@@ -76,6 +91,11 @@ function edgeRefusal(request) {
   // Node's parser has already refused a Content-Length that is not a number, or two of them.
   if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
     return [413, `Content Too Large: this service accepts at most ${MAX_BODY_BYTES / 1024} KB in one request. Go back and shorten what you entered.`];
+  }
+  // Next.js reads a request's cookies in time that grows with the square of how many there are:
+  // 1,500 made-up ones cost 1.4 s of CPU per request. The portal sets a handful.
+  if (String(request.headers.cookie ?? '').split(';').length > MAX_COOKIES) {
+    return [431, "Request Header Fields Too Large: your browser sent too many cookies for this site. Clear this site's cookies and try again."];
   }
   if (!METHODS.includes(request.method ?? '')) return [405, `Method Not Allowed: this service answers ${METHODS.join(', ')}.`];
   // Only a path: Next.js answers a full URL (`GET http://elsewhere/admin`, which only a proxy is
@@ -154,6 +174,7 @@ const pagesInMemory = createPagesInMemory({
 });
 
 function serve(request, response) {
+  requestArrived(request);
   // Who sent it and which request it is: worked out once, used by the log, Next.js and admission.
   const stamp = { requestId: randomUUID(), ip: clientIp(request) };
   response.setHeader('X-Request-Id', stamp.requestId);
@@ -162,10 +183,15 @@ function serve(request, response) {
   if (refusal) return refuse(request, response, refusal);
   // Nothing is answered before its body has arrived (request-body.mjs): a slow body holds no place.
   if (!hasBody(request)) return route(request, response, stamp);
-  if (receivingBodies + admission.figures().waiting >= bodiesHeldLimit) return refuseAsBusy(request, response);
+  const fromClient = receivingFrom.get(stamp.ip) ?? 0;
+  if (receivingBodies + admission.figures().waiting >= bodiesHeldLimit || fromClient >= bodiesPerClient) return refuseAsBusy(request, response);
   receivingBodies += 1;
+  receivingFrom.set(stamp.ip, fromClient + 1);
   void whenBodyArrives(request, response).then((outcome) => {
     receivingBodies -= 1;
+    const left = /** @type {number} */ (receivingFrom.get(stamp.ip)) - 1;
+    if (left === 0) receivingFrom.delete(stamp.ip);
+    else receivingFrom.set(stamp.ip, left);
     if (outcome === 'arrived') route(request, response, stamp);
     // Answered at once; what is still coming is read and dropped for a moment, so the client gets the answer.
     else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE]);
@@ -183,7 +209,12 @@ function route(request, response, { requestId, ip }) {
   request.headers['x-forwarded-host'] = APP_HOST;
   completeHeaders(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
-  if (PROBES.has((request.url ?? '').split('?')[0]) || pagesInMemory.isOwnFetch(request)) return run();
+  if (PROBES.has((request.url ?? '').split('?')[0])) {
+    // A probe reads no session: whatever cookies come with it are no work of Next.js's.
+    delete request.headers.cookie;
+    return run();
+  }
+  if (pagesInMemory.isOwnFetch(request)) return run();
   // A place in the app, now or in the waiting line; refused with 503 when even the line is full.
   if (!admission.admit(response, run, ip)) refuseAsBusy(request, response);
 }
@@ -199,11 +230,36 @@ function refuseAsBusy(request, response) {
 // Node.js checks both only every `connectionsCheckingInterval` (30 s by default, which let a slow
 // request run for up to a minute): every 5 s, the backstop holds within 5 s.
 const server = createServer({ headersTimeout: 20_000, requestTimeout: 30_000, connectionsCheckingInterval: 5_000 }, serve);
+// Connections, whatever comes on them. One that sends nothing at all is no request, and the
+// timeouts above start only at its first byte: 20,000 such connections held every file descriptor
+// and the instance answered no one, probes included. So a connection that has sent no request
+// within 20 s is closed (after one, the request and keep-alive timeouts take over); the instance
+// holds at most MAX_CONNECTIONS (far below the descriptors a host allows it), and one client
+// address a share of them (unless a proxy in front is the only peer there is).
+server.maxConnections = MAX_CONNECTIONS;
+/** Open connections by peer address. @type {Map<string, number>} */
+const connectionsFrom = new Map();
+server.on('connection', (socket) => {
+  const silent = setTimeout(() => socket.destroy(), FIRST_REQUEST_WITHIN_MS).unref();
+  socket.once('close', () => clearTimeout(silent));
+  waitingForFirstRequest.set(socket, silent);
+  if (trustedProxyHops > 0) return;
+  const peer = socket.remoteAddress ?? 'unknown';
+  const open = connectionsFrom.get(peer) ?? 0;
+  if (open >= MAX_CONNECTIONS_PER_PEER) return socket.destroy();
+  connectionsFrom.set(peer, open + 1);
+  socket.once('close', () => {
+    const left = /** @type {number} */ (connectionsFrom.get(peer)) - 1;
+    if (left === 0) connectionsFrom.delete(peer);
+    else connectionsFrom.set(peer, left);
+  });
+});
 // The portal speaks no other protocol. Next.js leaves an upgrade to a path it does not serve open
 // (for a WebSocket server of the app's own), outside every timeout, limit and log: a few thousand
 // of them held the instance's every file descriptor, for good. Refused at once, and closed; in
 // development Next.js's own live reload keeps its socket.
 server.on('upgrade', (request, socket) => {
+  requestArrived(request);
   if (dev && (request.url ?? '').startsWith('/_next/webpack-hmr')) return;
   const body = 'Bad Request: this service does not upgrade connections.\n';
   socket.on('error', () => {});
@@ -215,6 +271,7 @@ server.on('upgrade', (request, socket) => {
 });
 // A client that waits for "100 Continue" before sending its body gets the refusal instead.
 server.on('checkContinue', (request, response) => {
+  requestArrived(request);
   const refusal = edgeRefusal(request);
   if (!refusal) {
     response.writeContinue();

@@ -6,7 +6,9 @@
 // so a slow client holds no place). Past the limit it waits; a freed place goes to the client
 // addresses waiting in turn, and to each address's requests in arrival order, so one address
 // sending hundreds at once (a flood, however refused) delays everyone else by one request, not by
-// its whole line. Only when even the waiting line is full, or one address already holds a quarter
+// its whole line. One address also holds at most a quarter of the places in the app, even while
+// others are free: a flood that arrives first cannot take them all and leave the next person to
+// wait behind it. Only when even the waiting line is full, or one address already holds a quarter
 // of it, is a request refused, with 503 and Retry-After, which a client or balancer can act on;
 // nothing is ever half done.
 
@@ -19,43 +21,63 @@ export const ADMISSION_DEFAULTS = Object.freeze({ limit: 16, waitingLimit: 2000 
  * @param {{ limit: number; waitingLimit: number }} options
  */
 export function createAdmission({ limit, waitingLimit }) {
-  // One address (an office behind one NAT, or a flood) may fill a quarter of the line, never all of it.
+  // One address (an office behind one NAT, or a flood) may hold a quarter of the places and fill a
+  // quarter of the line, never all of either.
+  const inFlightPerClient = Math.max(1, Math.ceil(limit / 4));
   const waitingPerClient = Math.max(1, Math.ceil(waitingLimit / 4));
   let inFlight = 0;
   let waiting = 0;
-  /** @typedef {{ run: () => void; started: boolean }} Entry */
+  /** @typedef {{ run: () => void; client: string; started: boolean }} Entry */
+  /** Each client address's requests in the app. @type {Map<string, number>} */
+  const running = new Map();
   /** Each client address's waiting requests, oldest first. @type {Map<string, Entry[]>} */
   const lines = new Map();
   /** The addresses with requests waiting, in the order their turns come. @type {string[]} */
   const turns = [];
 
+  /** @param {string} client */
+  const mayStart = (client) => inFlight < limit && (running.get(client) ?? 0) < inFlightPerClient;
+
   /** @param {Entry} entry */
   function start(entry) {
     inFlight += 1;
+    running.set(entry.client, (running.get(entry.client) ?? 0) + 1);
     entry.started = true;
     entry.run();
   }
 
-  /** The next address's oldest request; that address goes to the back of the turns if it has more. */
+  /** @param {string} client */
+  function finished(client) {
+    inFlight -= 1;
+    const left = /** @type {number} */ (running.get(client)) - 1;
+    if (left === 0) running.delete(client);
+    else running.set(client, left);
+  }
+
+  /**
+   * The oldest request of the first address in turn that may have another place; that address goes
+   * to the back of the turns if it has more. Addresses at their share keep their turn.
+   */
   function nextInTurn() {
-    const client = turns.shift();
-    if (client === undefined) return undefined;
-    const line = /** @type {Entry[]} */ (lines.get(client));
+    const at = turns.findIndex(mayStart);
+    if (at === -1) return undefined;
+    const [client] = turns.splice(at, 1);
+    const line = /** @type {Entry[]} */ (lines.get(/** @type {string} */ (client)));
     const entry = /** @type {Entry} */ (line.shift());
-    if (line.length > 0) turns.push(client);
-    else lines.delete(client);
+    if (line.length > 0) turns.push(/** @type {string} */ (client));
+    else lines.delete(/** @type {string} */ (client));
     waiting -= 1;
     return entry;
   }
 
-  /** @param {string} client @param {Entry} entry */
-  function leaveLine(client, entry) {
-    const line = /** @type {Entry[]} */ (lines.get(client));
+  /** @param {Entry} entry */
+  function leaveLine(entry) {
+    const line = /** @type {Entry[]} */ (lines.get(entry.client));
     line.splice(line.indexOf(entry), 1);
     waiting -= 1;
     if (line.length === 0) {
-      lines.delete(client);
-      turns.splice(turns.indexOf(client), 1);
+      lines.delete(entry.client);
+      turns.splice(turns.indexOf(entry.client), 1);
     }
   }
 
@@ -67,21 +89,22 @@ export function createAdmission({ limit, waitingLimit }) {
      * @param {string} client the client's address: places go to addresses in turn
      */
     admit(response, run, client) {
-      if (inFlight >= limit && (waiting >= waitingLimit || (lines.get(client)?.length ?? 0) >= waitingPerClient)) return false;
+      const startsNow = mayStart(client);
+      if (!startsNow && (waiting >= waitingLimit || (lines.get(client)?.length ?? 0) >= waitingPerClient)) return false;
       /** @type {Entry} */
-      const entry = { run, started: false };
+      const entry = { run, client, started: false };
       // 'close' comes once per response: after its answer, or when the client went away first.
       response.once('close', () => {
         if (!entry.started) {
           // The client went away while waiting: there is nothing to answer.
-          leaveLine(client, entry);
+          leaveLine(entry);
           return;
         }
-        inFlight -= 1;
-        const next = nextInTurn();
-        if (next) start(next);
+        finished(client);
+        // The place freed may go to another address, and this one may take a request of its own again.
+        for (let next = nextInTurn(); next; next = nextInTurn()) start(next);
       });
-      if (inFlight < limit) start(entry);
+      if (startsNow) start(entry);
       else {
         // Started later from another response's 'close': it must still run in its own request's
         // async context (AsyncLocalStorage), not in the one of the request that freed the place.

@@ -68,7 +68,8 @@ async function listening(limit: number, waitingLimit: number) {
 describe('admission in front of Next.js', () => {
   it('runs no more than its limit at once; the rest wait and go on in arrival order as places free', async () => {
     const { port, held, admission, arrived, ranAs } = await listening(2, 10);
-    const answers = ['/a', '/b', '/c', '/d'].map((path) => get(port, path).answer);
+    // Each from an address of its own: one address alone would have a quarter of the places.
+    const answers = ['/a', '/b', '/c', '/d'].map((path) => get(port, path, undefined, `client ${path}`).answer);
     await until(() => arrived.length === 4);
     expect(held.map((h) => h.path)).toEqual(['/a', '/b']);
     expect(admission.figures()).toEqual({ inFlight: 2, waiting: 2 });
@@ -124,6 +125,28 @@ describe('admission in front of Next.js', () => {
     }
     expect(ran).toEqual(['/a1', '/a2', '/b1', '/a3']);
     expect((await Promise.all([...answers, other])).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('gives one address at most a quarter of the places, even while others are free: the next person finds one at once', async () => {
+    const { port, held, arrived, admission } = await listening(8, 100);
+    const flood = ['/a1', '/a2', '/a3', '/a4', '/a5'].map((path) => get(port, path, undefined, 'flooding').answer);
+    await until(() => arrived.length === 5);
+    expect(held.map((h) => h.path)).toEqual(['/a1', '/a2']);
+    expect(admission.figures()).toEqual({ inFlight: 2, waiting: 3 });
+    // Someone else, arriving after the flood, is let in at once.
+    const other = get(port, '/b1', undefined, 'someone else').answer;
+    await until(() => held.length === 3);
+    expect(held.map((h) => h.path)).toEqual(['/a1', '/a2', '/b1']);
+    // A request of the flood that ends lets its next one in, never more than its share.
+    held.shift()!.answer();
+    await until(() => held.some((h) => h.path === '/a3'));
+    expect(admission.figures()).toEqual({ inFlight: 3, waiting: 2 });
+    while (held.length > 0) {
+      held.shift()!.answer();
+      await until(() => held.length > 0 || admission.figures().inFlight === 0);
+    }
+    expect((await Promise.all([...flood, other])).map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
   it('refuses with 503 only when the waiting line is full, and nothing refused ever runs', async () => {

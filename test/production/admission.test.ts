@@ -150,23 +150,61 @@ describe('[OPERATOR] admission in front of the app', () => {
     expect(await admissionFigures()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
-  it('holds at most 64 bodies arriving at once here (MAX_REQUESTS_WAITING, never fewer than 64): those past it get 503 at once', async () => {
-    const answers: string[] = [];
-    const sockets = Array.from({ length: 70 }, (_, i) => {
-      const socket = net.connect(server.port, '127.0.0.1');
-      answers[i] = '';
-      socket.on('data', (chunk) => (answers[i] += chunk.toString()));
+  it('holds at most 64 bodies arriving at once here (MAX_REQUESTS_WAITING, never fewer than 64), 16 from one address: those past it get 503 at once', async () => {
+    /** A POST whose body never completes, from a loopback address of its own choosing. */
+    const slowPost = (localAddress: string) => {
+      const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
       socket.on('error', () => {});
       socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
-      return socket;
-    });
+      return { socket, answer: () => answer };
+    };
+    // Five addresses: the first sends 30 at once, the others 12 each (60 in all).
+    const posts = [
+      ...Array.from({ length: 30 }, () => ({ from: '127.0.0.2', ...slowPost('127.0.0.2') })),
+      ...['127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'].flatMap((from) => Array.from({ length: 12 }, () => ({ from, ...slowPost(from) }))),
+    ];
+    const refused = () => posts.filter((post) => post.answer().startsWith('HTTP/1.1 503 '));
     try {
-      // None of the 70 bodies ever completes: 64 are held arriving (until their 10 s are up), 6 are refused now.
-      await until(async () => answers.filter((answer) => answer.startsWith('HTTP/1.1 503 ')).length === 6);
-      expect(answers.filter((answer) => answer !== '').every((answer) => /^HTTP\/1\.1 503 [\s\S]*retry-after: 5/i.test(answer))).toBe(true);
+      // None of the bodies ever completes: the first address gets 16 held and 14 refused; the others are all held (64 in all).
+      await until(async () => refused().length === 14);
+      expect(refused().every((post) => post.from === '127.0.0.2' && /retry-after: 5/i.test(post.answer()))).toBe(true);
+      // Past 64 held, anyone's is refused at once.
+      const more = slowPost('127.0.0.7');
+      await until(async () => more.answer() !== '');
+      expect(more.answer()).toMatch(/^HTTP\/1\.1 503 /);
+      more.socket.destroy();
       expect((await get('/vendor/login')).status).toBe(200);
     } finally {
-      for (const socket of sockets) socket.destroy();
+      for (const post of posts) post.socket.destroy();
     }
+  });
+
+  it('refuses more than 64 cookies with 431 before Next.js reads them (its time grows with their square), on probes too', async () => {
+    const cookies = (count: number) => Array.from({ length: count }, (_, i) => `c${i}=1`).join('; ');
+    for (const path of ['/api/live', '/account', '/login']) {
+      const refused = await fetch(`${server.url}${path}`, { headers: { cookie: cookies(1500) }, redirect: 'manual' });
+      expect(refused.status, path).toBe(431);
+      expect(await refused.text()).toMatch(/too many cookies/);
+    }
+    expect((await fetch(`${server.url}/api/live`, { headers: { cookie: cookies(64) } })).status).toBe(200);
+  });
+
+  it('closes a connection on which no request comes within 20 s, and holds at most 512 open from one address at once', async () => {
+    const open = (localAddress: string) => {
+      const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
+      socket.on('error', () => {});
+      const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+      return { socket, closed };
+    };
+    const opened = Date.now();
+    const quiet = Array.from({ length: 530 }, () => open('127.0.0.8'));
+    // Those past 512 are closed at once; the rest when their 20 s are up. Another address is served meanwhile.
+    const closedAt = await Promise.all(quiet.map((connection) => connection.closed));
+    const early = closedAt.filter((at) => at - opened < 15_000).length;
+    expect(early).toBe(530 - 512);
+    expect(Math.min(...closedAt.filter((at) => at - opened >= 15_000)) - opened).toBeGreaterThanOrEqual(19_000);
+    expect((await get('/vendor/login')).status).toBe(200);
   });
 });
