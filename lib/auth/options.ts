@@ -4,6 +4,7 @@ import { decode, type JWT, type JWTDecodeParams } from 'next-auth/jwt';
 import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { config } from '@/lib/config';
 import { signingSecret, verifyingSecrets } from '@/lib/crypto/keyring';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 /**
  * next-auth signs and reads the session cookie (a JWT carrying only the server-side session's
@@ -18,6 +19,19 @@ export function authOptions(): NextAuthOptions {
     useSecureCookies: usesSecureCookies(),
     session: { strategy: 'jwt', maxAge: SESSION_ABSOLUTE_MS / 1000 },
     providers: [],
+    logger: {
+      // A session cookie that does not open (made up, tampered with, or from before a rotation) is the
+      // client's doing, not the server's: it is logged as a warning, without next-auth's stack trace,
+      // so that anyone sending junk cookies cannot fill the log with errors and set off alerts.
+      error(code, metadata) {
+        if (code === 'JWT_SESSION_ERROR') logger.warn({ event: 'auth.session_cookie_unreadable' });
+        else logger.error({ event: 'auth.next_auth_error', code, ...errorFields(metadata instanceof Error ? metadata : metadata.error) });
+      },
+      warn(code) {
+        logger.warn({ event: 'auth.next_auth_warning', code });
+      },
+      debug() {},
+    },
     callbacks: {
       // Everything but the session id is read from the database on each request, so nothing
       // in the token can go stale.
