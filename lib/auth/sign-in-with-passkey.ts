@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { recordAudit, recordAuditAlone, type AuditInput } from '@/lib/audit/record';
+import { recordAudit, type AuditInput } from '@/lib/audit/record';
+import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { isLocked } from '@/lib/auth/lockout';
 import { clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
@@ -71,7 +72,7 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   // Counted before anything is checked and given back on success, as a password attempt is: attempts
   // sent at once each meet the address's limit, instead of all passing a look at it first.
   if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
-    await recordAuditAlone(db(), { ...anonymous, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'PASSKEY' } });
+    await auditThrottledAddress({ ...anonymous, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'PASSKEY' } });
     return { ok: false, reason: 'THROTTLED' };
   }
   const refuse = async (audit: Omit<AuditInput, 'action' | 'outcome'>, reason: string, reservation?: Reservation): Promise<SignInResult> => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
+import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
 import { isLocked } from '@/lib/auth/lockout';
 import { clearFailures, giveBackAttempt, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
@@ -160,7 +161,7 @@ async function attemptSignIn(
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
 
   if ((await checkRateLimit(db(), addressRule, ip)).limited) {
-    await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
+    await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
     return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
 
@@ -182,7 +183,8 @@ async function attemptSignIn(
       if (wait > 0) {
         await refundRateLimit(tx, addressRule, ip);
         await recordVelocityFailure(tx, velocity.key, now);
-        await recordAudit(tx, { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
+        const record = sampledThrottle({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
+        if (record) await recordAudit(tx, record);
         return { throttled: 'slowed' as const, wait };
       }
       await claimCheck(tx, velocity.key, now);
@@ -190,7 +192,7 @@ async function attemptSignIn(
     return { throttled: null };
   }, ADDRESS_TURN);
   if (turn.throttled === 'address') {
-    await recordAuditAlone(db(), { ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
+    await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
     return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
   if (turn.throttled === 'slowed') return { result: { ok: false, reason: 'THROTTLED', retryAfterSeconds: turn.wait }, outcome: 'slowed' };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
@@ -93,7 +94,7 @@ export async function requestAdminHelp(
 async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskAdminOutcome> {
   const byAddress = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAddress, ip);
   if (byAddress.limited) {
-    await recordAuditAlone(db(), {
+    await auditThrottledAddress({
       actorType: 'ANONYMOUS',
       action: 'HELP_REQUEST_THROTTLED',
       outcome: 'DENIED',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordAuditAlone } from '@/lib/audit/record';
+import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { db } from '@/lib/db/client';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
@@ -30,7 +30,7 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
     return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
   }
   if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminStatusPerAddress, ip)).limited) {
-    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_STATUS_THROTTLED', outcome: 'DENIED', ip });
+    await auditThrottledAddress({ actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_STATUS_THROTTLED', outcome: 'DENIED', ip });
     return { ok: false, message: 'Too many look-ups from your network. Wait 15 minutes and try again.' };
   }
   await expireRequests();

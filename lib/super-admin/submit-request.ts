@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
@@ -102,7 +103,9 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
   if (earlier) return { ok: true, reference: earlier.reference };
 
   const throttled = async (limit: 'per address' | 'per account'): Promise<SubmitRequestResult> => {
-    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_THROTTLED', outcome: 'DENIED', ip, details: { limit } });
+    const record = { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_THROTTLED', outcome: 'DENIED', ip, details: { limit } } as const;
+    if (limit === 'per address') await auditThrottledAddress(record);
+    else await recordAuditAlone(db(), record);
     return limit === 'per address' ? THROTTLED_BY_ADDRESS : { ok: false, message: THROTTLED };
   };
   if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip)).limited) return throttled('per address');

@@ -177,6 +177,20 @@ describe('agency sign-in', () => {
     expect((await signInAgencyUser(creds, freshIp())).ok).toBe(true);
   });
 
+  it('records a flood of throttled attempts from one address by sample: each of the first ten a minute, then each power of ten, with its count', async () => {
+    const { creds } = await agencyWithUser();
+    const ip = freshIp();
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, windowStart: new Date(), count: rule.limit } });
+    const answers = [];
+    for (let i = 0; i < 120; i++) answers.push(await signInAgencyUser({ ...creds, password: i % 2 ? WRONG : PASSWORD }, ip));
+    // Every one refused alike, right password or not: nothing was checked.
+    expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(new Set([JSON.stringify({ ok: false, reason: 'THROTTLED' })]));
+    const records = await db().auditEvent.findMany({ where: { action: 'SIGN_IN_THROTTLED', ip }, orderBy: { seq: 'asc' } });
+    expect(records.map((record) => JSON.parse(record.details!).refusalsThisMinute)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]);
+    expect((await verifyAuditChain(db())).ok).toBe(true);
+  });
+
   it('records successes and failures in an intact audit chain without any secret', async () => {
     const { user, creds } = await agencyWithUser();
     await signInAgencyUser({ ...creds, password: WRONG }, freshIp());
