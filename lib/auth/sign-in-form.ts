@@ -8,6 +8,7 @@ import type { SignInResult } from '@/lib/auth/sign-in';
 import { signInMessage } from '@/lib/auth/sign-in-messages';
 import { config } from '@/lib/config';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
+import type { VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
 
 // What the sign-in forms post. Only presence and size are checked here; the sign-in itself
 // normalises and validates, so every bad identifier gets the same treatment on every path.
@@ -61,4 +62,26 @@ export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' |
   if (!result.ok) return { ok: false, message: signInMessage(result.reason) };
   await startBrowserSession(result.sessionId, kind);
   redirect(afterSignInPath(kind, callback));
+}
+
+const SECOND_FACTOR_MESSAGES: Record<Exclude<VerifyOutcome, { ok: true }>['reason'], string> = {
+  // The pending session has ended: the next step is a new sign-in once the lock expires.
+  LOCKED: 'Too many wrong codes. Your account is locked for a while: sign in again later, or ask your administrator to unlock it.',
+  PASSKEY_REQUIRED: 'Your agency requires administrators to finish signing in with a passkey. Use your passkey, or a recovery code if you lost it.',
+  THROTTLED: signInMessage('THROTTLED'),
+  WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now, or use your passkey again.',
+  NOT_PENDING: '',
+};
+
+/**
+ * Ends a sign-in's second step: a full session gets its cookie and goes home; a session that is no
+ * longer waiting for its factor (it passed in another tab) goes home too; a refusal is said.
+ */
+export async function finishSecondFactor(outcome: VerifyOutcome, kind: 'agency' | 'vendor'): Promise<ActionState> {
+  if (outcome.ok) {
+    await startBrowserSession(outcome.sessionId, kind);
+    redirect(AFTER_SIGN_IN[kind]);
+  }
+  if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[kind]);
+  return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
+import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
+import { checkSprayAlert, forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
@@ -10,7 +12,8 @@ import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
-import { consumeRateLimit, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
+import { normalizeKey } from '@/lib/validation/identifiers';
 
 // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the
 // password could sign in again between code guesses; this budget per account outlives that.
@@ -24,7 +27,7 @@ export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnRespo
 
 export type VerifyOutcome =
   | { ok: true; sessionId: string }
-  | { ok: false; reason: 'WRONG_CODE' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' };
+  | { ok: false; reason: 'WRONG_CODE' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' };
 
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
   return verifySignIn(actor, { code: input.code }, ip);
@@ -33,6 +36,9 @@ export async function verifySignInSecondFactor(actor: Actor, input: z.infer<type
 export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof verifyPasskeySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
   return verifySignIn(actor, { passkey: input.passkey }, ip);
 }
+
+/** The agency's spray alert threshold, for the alert a wrong code may set off. */
+const sprayAgency = (agencyId: string) => db().agency.findUniqueOrThrow({ where: { id: agencyId }, select: { id: true, signInAlertThreshold: true } });
 
 /** An admin whose agency requires passkeys, and who has one, finishes with it: an app code alone no longer does. */
 async function appCodesRefused(actor: Actor): Promise<boolean> {
@@ -68,6 +74,15 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     });
     return { ok: false, reason: 'LOCKED' } as const;
   };
+  // A wrong code is a failed sign-in like a wrong password: it counts for the client's address, on the
+  // limit password failures share, and for the agency's spray counts (README, "Under attack"), so an
+  // address holding many leaked passwords cannot guess codes on all those accounts unseen.
+  const addressRule = RATE_LIMITS.signInFailuresPerAddress;
+  if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
+    await auditThrottledAddress({ ...audit, ip, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'second factor' } });
+    return { ok: false, reason: 'THROTTLED' };
+  }
+  const velocity = actor.kind === 'agency' ? velocityKey(actor.agencyId, normalizeKey(actor.agencyCode), normalizeKey(actor.loginName), ip) : null;
   // Counted before the check and given back when the code is right, as the sign-in address rule is:
   // guesses sent in parallel each meet the budget, instead of all passing a look at it first.
   if ((await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) return endPending({ reason: 'too many wrong codes' });
@@ -90,9 +105,13 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
         details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
       },
       'second factor',
-      // The session before the audit chain, as every other change to it takes them (PostgreSQL deadlocks otherwise).
-      async (tx) => nowLocked && (await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } })),
+      async (tx) => {
+        // The session before the audit chain, as every other change to it takes them (PostgreSQL deadlocks otherwise).
+        if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
+        if (velocity) await recordVelocityFailure(tx, velocity);
+      },
     );
+    if (velocity && actor.kind === 'agency') await checkSprayAlert(await sprayAgency(actor.agencyId), velocity);
     return { ok: false, reason: nowLocked ? 'LOCKED' : 'WRONG_CODE' };
   }
 
@@ -112,6 +131,8 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
     await clearFailures(tx, owner.kind, owner.id);
     await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
+    await refundRateLimit(tx, addressRule, ip);
+    if (velocity) await forgetVelocityFailures(tx, velocity);
     await recordAudit(tx, {
       ...audit,
       action: 'SIGN_IN_SECOND_FACTOR_SUCCESS',

@@ -18,6 +18,7 @@ import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 
@@ -79,6 +80,28 @@ describe('second factor at sign-in', () => {
     const next = [...(await codeNow(secret, 1))].map((digit) => String.fromCodePoint(0x0660 + Number(digit))).join('');
     expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: `${next.slice(0, 3)} ${next.slice(3)}` }, IP)).toMatchObject({ ok: true });
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] wrong codes count for the address (with its wrong passwords) and in the agency’s spray counts; the right code gives its own back', async () => {
+    const { agency, user } = await passwordSignIn();
+    const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const signIn = () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip);
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    for (let i = 0; i < 3; i++) expect(await verifySignInSecondFactor(pending, { code: 'not-a-code-1' }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    const addressCount = async () => (await db().rateLimitBucket.findUnique({ where: { key: `${RATE_LIMITS.signInFailuresPerAddress.name}:${ip}` } }))?.count;
+    expect(await addressCount()).toBe(3);
+    const failures = () => db().signInAddressFailure.findMany({ where: { agencyKey: agency.id, ip } });
+    expect((await failures()).map((row) => row.attempts)).toEqual([3]);
+    expect(await verifySignInSecondFactor(pending, { code: await codeNow(secret) }, ip)).toMatchObject({ ok: true });
+    expect(await addressCount()).toBe(3);
+    expect(await failures()).toEqual([]);
+
+    // An address over the limit is refused before any code is looked at, even the right one.
+    await db().rateLimitBucket.update({ where: { key: `${RATE_LIMITS.signInFailuresPerAddress.name}:${ip}` }, data: { count: RATE_LIMITS.signInFailuresPerAddress.limit } });
+    const again = await pendingSession(user, () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, IP));
+    expect(await verifySignInSecondFactor(again, { code: await codeNow(secret, 1) }, ip)).toEqual({ ok: false, reason: 'THROTTLED' });
+    expect(await verifySignInSecondFactor(again, { code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: true });
   });
 
   it('[PROVIDER_ADMIN] cannot replay a code within its window, nor win with one code in parallel', async () => {
