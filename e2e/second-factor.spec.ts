@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
-import { nextTotpCode } from './support/second-factor';
+import { ensureTotpFactor, nextTotpCode } from './support/second-factor';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -48,6 +48,29 @@ test('[STAFF] adds an authenticator app without JavaScript, and is shown the rec
     await context.close();
   }
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`[PROVIDER_ADMIN] signed out on a console page, signs in and lands back on it after the code (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const { user, creds } = await newAdmin();
+    await ensureTotpFactor({ userId: user.id });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    try {
+      await page.goto('/admin/help-requests');
+      await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+      await page.getByLabel('Provider code').fill(creds.providerCode);
+      await page.getByLabel('Login name').fill(creds.loginName);
+      await page.getByLabel('Password', { exact: true }).fill(creds.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: user.id }));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page).toHaveURL(/\/admin\/help-requests$/);
+    } finally {
+      await context.close();
+    }
+  });
+}
 
 test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard alone, then signs in with codes', async ({ page }) => {
   const { user, creds } = await newAdmin();

@@ -6,7 +6,7 @@ import { Field } from '@/components/ui/field';
 import type { ActionState } from '@/lib/auth/guards';
 
 /** The code step of a sign-in: an app code or a recovery code in one field; works without JavaScript. */
-export function VerifyForm({ action }: { action: (previous: ActionState, formData: FormData) => Promise<ActionState> }) {
+export function VerifyForm({ action, callbackPath }: { action: (previous: ActionState, formData: FormData) => Promise<ActionState>; callbackPath?: string }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { ok: false });
   const errors = state.fieldErrors?.code ?? (state.message && !state.ok ? [state.message] : undefined);
   return (
@@ -21,6 +21,7 @@ export function VerifyForm({ action }: { action: (previous: ActionState, formDat
         spellCheck={false}
         autoFocus
       />
+      {callbackPath && <input type="hidden" name="callbackUrl" value={callbackPath} />}
       <button className="button" type="submit" disabled={pending}>
         Continue
       </button>

@@ -51,7 +51,11 @@ export async function finishFormSignIn(
 ): Promise<ActionState> {
   if (!result.ok) return { ok: false, message: signInMessage(result.reason), values: typed };
   await startBrowserSession(result.sessionId, kind);
-  redirect(result.secondFactorPending ? NEXT_STEP_PATH[kind]['second-factor-required'] : afterSignInPath(kind, callback));
+  const next = afterSignInPath(kind, callback);
+  if (!result.secondFactorPending) redirect(next);
+  // The code step carries on to where the sign-in was going.
+  const verify = NEXT_STEP_PATH[kind]['second-factor-required'];
+  redirect(next === AFTER_SIGN_IN[kind] ? verify : `${verify}?callbackUrl=${encodeURIComponent(next)}`);
 }
 
 /**
@@ -74,13 +78,14 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<VerifyOutcome, { ok: true }>['reaso
 };
 
 /**
- * Ends a sign-in's second step: a full session gets its cookie and goes home; a session that is no
+ * Ends a sign-in's second step: a full session gets its cookie and goes where the sign-in was going
+ * (or home); a session that is no
  * longer waiting for its factor (it passed in another tab) goes home too; a refusal is said.
  */
-export async function finishSecondFactor(outcome: VerifyOutcome, kind: 'agency' | 'vendor'): Promise<ActionState> {
+export async function finishSecondFactor(outcome: VerifyOutcome, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
   if (outcome.ok) {
     await startBrowserSession(outcome.sessionId, kind);
-    redirect(AFTER_SIGN_IN[kind]);
+    redirect(afterSignInPath(kind, callback));
   }
   if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[kind]);
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };

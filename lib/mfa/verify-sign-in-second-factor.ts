@@ -10,6 +10,7 @@ import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-chan
 import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
+import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
@@ -21,9 +22,11 @@ const WRONG_CODES_PER_ACCOUNT: RateLimitRule = { name: 'second-factor-fail-accou
 
 export const verifySecondFactorSchema = z.object({
   code: z.string().trim().min(1, 'Enter the code from your app, or a recovery code').max(40, 'That code is too long'),
+  // Where the sign-in was going (lib/auth/sign-in-form.ts decides whether it may).
+  callbackUrl: callbackUrlField,
 });
 
-export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnResponseField });
+export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: callbackUrlField });
 
 export type VerifyOutcome =
   | { ok: true; sessionId: string }

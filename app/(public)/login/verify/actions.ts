@@ -16,7 +16,7 @@ export const verifySecondFactorAction = defineAction(
   'verify-second-factor-agency',
   { principal: 'agency', duringSecondFactor: true },
   verifySecondFactorSchema,
-  async (actor, input, { ip }) => settle(await verifySignInSecondFactor(actor, input, ip)),
+  async (actor, input, { ip }) => settle(await verifySignInSecondFactor(actor, input, ip), input.callbackUrl),
 );
 
 export const passkeyOptionsAction = defineAction('passkey-second-factor-options-agency', { principal: 'agency', duringSecondFactor: true }, z.object({}), async (actor) => ({
@@ -25,7 +25,7 @@ export const passkeyOptionsAction = defineAction('passkey-second-factor-options-
 }));
 
 export const verifyPasskeyAction = defineAction('verify-passkey-agency', { principal: 'agency', duringSecondFactor: true }, verifyPasskeySecondFactorSchema, async (actor, input, { ip }) =>
-  settle(await verifySignInPasskey(actor, input, ip)),
+  settle(await verifySignInPasskey(actor, input, ip), input.callbackUrl),
 );
 
-const settle = (outcome: VerifyOutcome) => finishSecondFactor(outcome, 'agency');
+const settle = (outcome: VerifyOutcome, callback: string | undefined) => finishSecondFactor(outcome, 'agency', callback);

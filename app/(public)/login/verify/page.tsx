@@ -4,14 +4,17 @@ import { SignOutButton } from '@/components/auth/sign-out-button';
 import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { VerifyForm } from '@/components/mfa/verify-form';
 import { requirePageActor } from '@/lib/auth/guards';
+import { afterSignInPath } from '@/lib/auth/sign-in-form';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ownerOf } from '@/lib/mfa/account';
 import { hasPasskey } from '@/lib/mfa/passkey-policy';
 import { passkeyOptionsAction, verifyPasskeyAction, verifySecondFactorAction } from './actions';
 
 export const metadata: Metadata = { title: 'Confirm it is you' };
 
-export default async function VerifyPage() {
+export default async function VerifyPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor({ principal: 'agency', duringSecondFactor: true }, '/login/verify');
+  const callbackPath = afterSignInPath('agency', (await firstValues(searchParams)).callbackUrl);
   if (!actor.secondFactorPending) redirect('/account');
   return (
     <>
@@ -20,11 +23,11 @@ export default async function VerifyPage() {
       {(await hasPasskey(ownerOf(actor))) && (
         <>
           <h2>Use a passkey</h2>
-          <PasskeyForm action={verifyPasskeyAction} optionsAction={passkeyOptionsAction} label="Use a passkey" primary />
+          <PasskeyForm action={verifyPasskeyAction} optionsAction={passkeyOptionsAction} label="Use a passkey" callbackPath={callbackPath} primary />
           <h2>Or type a code</h2>
         </>
       )}
-      <VerifyForm action={verifySecondFactorAction} />
+      <VerifyForm action={verifySecondFactorAction} callbackPath={callbackPath} />
       <h2>Lost your phone?</h2>
       <p>Type one of your recovery codes instead. If you have none, ask another administrator of your agency to clear your second factors.</p>
       <div className="no-print" style={{ marginTop: '2rem' }}>
