@@ -3,15 +3,17 @@ import { isLocked } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
-export type TemporaryPasswordState = 'none' | 'issued' | 'used' | 'expired';
+export type TemporaryPasswordState = 'none' | 'issued' | 'signed-in' | 'used' | 'expired';
 
 export function temporaryPasswordState(
-  user: { mustChangePassword: boolean; temporaryPasswordIssuedAt: Date | null; temporaryPasswordExpiresAt: Date | null },
+  user: { mustChangePassword: boolean; temporaryPasswordIssuedAt: Date | null; temporaryPasswordExpiresAt: Date | null; temporaryPasswordUsedAt: Date | null },
   now: Date,
 ): TemporaryPasswordState {
   if (!user.temporaryPasswordIssuedAt) return 'none';
   if (!user.mustChangePassword) return 'used';
-  return user.temporaryPasswordExpiresAt && user.temporaryPasswordExpiresAt <= now ? 'expired' : 'issued';
+  if (user.temporaryPasswordExpiresAt && user.temporaryPasswordExpiresAt <= now) return 'expired';
+  // It opened a sign-in (single use: it opens no other), and the new password is still to come.
+  return user.temporaryPasswordUsedAt ? 'signed-in' : 'issued';
 }
 
 /**
@@ -36,6 +38,7 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       temporaryPasswordIssuedAt: true,
       temporaryPasswordIssuedById: true,
       temporaryPasswordExpiresAt: true,
+      temporaryPasswordUsedAt: true,
       passwordChangedAt: true,
       failedSignInCount: true,
       firstFailedSignInAt: true,

@@ -49,6 +49,7 @@ export async function issueTemporaryPassword(
         temporaryPasswordIssuedAt: now,
         temporaryPasswordIssuedById: actor.userId,
         temporaryPasswordExpiresAt: expiresAt,
+        temporaryPasswordUsedAt: null,
         ...UNLOCKED,
         sessionVersion: { increment: 1 },
       },

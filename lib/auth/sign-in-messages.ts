@@ -9,6 +9,8 @@ const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
   THROTTLED: 'Too many failed sign-ins from your network. Wait 15 minutes and try again.',
   TEMPORARY_PASSWORD_EXPIRED:
     'Your temporary password has expired. Contact your provider administrator to get a new one.',
+  TEMPORARY_PASSWORD_USED:
+    'Your temporary password has been used to sign in already, and works only once. Contact your provider administrator to get a new one.',
   BAD_INPUT:
     'Check what you entered. Codes and names cannot contain hidden or control characters, and a password can be at most 1024 characters.',
 };

@@ -29,7 +29,7 @@ import {
 } from '@/lib/validation/identifiers';
 
 /** What the sign-in forms may tell a person. Everything else is INVALID: no enumeration. */
-export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'BAD_INPUT';
+export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'TEMPORARY_PASSWORD_USED' | 'BAD_INPUT';
 /** THROTTLED may say when to try again (an address slowed in an agency); no other refusal says more than its reason. */
 export type SignInResult =
   | { ok: true; sessionId: string; secondFactorPending: boolean }
@@ -134,6 +134,7 @@ type SignInOutcome =
   | 'throttled'
   | 'slowed'
   | 'temporary_password_expired'
+  | 'temporary_password_used'
   | 'bad_input';
 type Decided = { result: SignInResult; outcome: SignInOutcome };
 
@@ -256,6 +257,13 @@ async function attemptSignIn(
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
   const session = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
+      // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
+      // password. Claimed in one conditional write, so of two sign-ins with it at once only one opens.
+      if (account.mustChangePassword && !(await claimTemporaryPassword(tx, account.id))) {
+        await settle(tx, {});
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: 'temporary password already used' } });
+        return null;
+      }
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
       await settle(tx, { lastSignInAt: now }, secondFactorPending);
@@ -270,5 +278,12 @@ async function attemptSignIn(
       return { sessionId, secondFactorPending };
     }, ADDRESS_TURN),
   );
+  if (!session) return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_USED' }, outcome: 'temporary_password_used' };
   return { result: { ok: true, ...session }, outcome: 'success' };
+}
+
+/** Marks the account's temporary password used; false when a sign-in used it already. */
+async function claimTemporaryPassword(tx: Tx, userId: string): Promise<boolean> {
+  const claimed = await tx.user.updateMany({ where: { id: userId, mustChangePassword: true, temporaryPasswordUsedAt: null }, data: { temporaryPasswordUsedAt: new Date() } });
+  return claimed.count === 1;
 }

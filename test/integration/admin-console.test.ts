@@ -101,6 +101,14 @@ describe('temporary password reset', () => {
     const withTemporary = await signIn(a, staff, temporary);
     expect(withTemporary.ok).toBe(true);
     expect(await resolveSession(withTemporary.ok ? withTemporary.sessionId : '')).toMatchObject({ mustChangePassword: true });
+    // Single use: the console says it opened a sign-in, and it opens no other.
+    expect((await getUserForAdmin(adminActor, staff.id))?.temporaryPassword.state).toBe('signed-in');
+    expect(await signIn(a, staff, temporary)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    // A new reset issues one that works again, once.
+    const again = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: after.sessionVersion }, IP);
+    if (!again.ok) throw new Error(again.message);
+    expect((await getUserForAdmin(adminActor, staff.id))?.temporaryPassword.state).toBe('issued');
+    expect((await signIn(a, staff, again.value.temporaryPassword)).ok).toBe(true);
 
     const notice = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: staff.email!, template: 'password-reset-by-admin' } });
     // The temporary password is nowhere but in the admin's answer.
@@ -112,6 +120,7 @@ describe('temporary password reset', () => {
       consoleOutput,
     ]);
     expect(everywhere).not.toContain(temporary);
+    expect(everywhere).not.toContain(again.value.temporaryPassword);
     expect(everywhere).not.toContain(after.passwordHash);
   });
 

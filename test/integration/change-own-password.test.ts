@@ -15,6 +15,8 @@ async function signedInWithTemporaryPassword() {
   const user = await createUser(db(), agency.id, TEMPORARY, { displayName: 'Riley Novak' }, { expiresAt: new Date(Date.now() + 3600_000) });
   const creds = { providerCode: agency.code, loginName: user.loginName, password: TEMPORARY };
   const first = await signInAgencyUser(creds, '127.0.0.1');
+  // A second session, as if from an earlier issue of it: a temporary password opens only one sign-in.
+  await db().user.update({ where: { id: user.id }, data: { temporaryPasswordUsedAt: null } });
   const second = await signInAgencyUser(creds, '127.0.0.1');
   if (!first.ok || !second.ok) throw new Error('sign-in failed');
   const actor = (await resolveSession(first.sessionId)) as AgencyActor;

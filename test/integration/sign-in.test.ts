@@ -159,6 +159,26 @@ describe('agency sign-in', () => {
     expect(row.lockedUntil).toBeNull();
   });
 
+  it('[STAFF] a temporary password opens one sign-in: the next, or a parallel one, is refused with its own message', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, 'TEMPPASSWORD2345', {}, { expiresAt: new Date(Date.now() + 3600_000) });
+    const creds = { providerCode: agency.code, loginName: user.loginName, password: 'TEMPPASSWORD2345' };
+    const firsts = await Promise.all([1, 2, 3].map(() => signInAgencyUser(creds, freshIp())));
+    expect(firsts.filter((result) => result.ok)).toHaveLength(1);
+    expect(firsts.filter((result) => !result.ok)).toEqual([
+      { ok: false, reason: 'TEMPORARY_PASSWORD_USED' },
+      { ok: false, reason: 'TEMPORARY_PASSWORD_USED' },
+    ]);
+    expect(await signInAgencyUser(creds, freshIp())).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    expect(await db().authSession.count({ where: { userId: user.id } })).toBe(1);
+    // Refused for what it is, not as a wrong password: the account's streak is not touched.
+    expect((await reload(user.id)).failedSignInCount).toBe(0);
+    const refusals = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' } });
+    expect(refusals.map((event) => JSON.parse(event.details!).reason)).toEqual(Array(3).fill('temporary password already used'));
+    // A wrong guess learns nothing more than any wrong guess.
+    expect(await signInAgencyUser({ ...creds, password: WRONG }, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
   it('refuses an expired temporary password with its own message', async () => {
     const agency = await createAgency(db());
     const user = await createUser(db(), agency.id, 'TEMPPASSWORD2345', {}, { expiresAt: new Date(Date.now() - 1000) });

@@ -22,8 +22,9 @@ export const metadata: Metadata = { title: 'User' };
 const TEMPORARY_LABELS = {
   none: 'None issued',
   issued: 'Issued, not used yet',
+  'signed-in': 'Used to sign in; the person has not chosen a new password yet',
   used: 'Used: the person chose their own password',
-  expired: 'Expired before it was used',
+  expired: 'Expired before the person chose a new password',
 } as const;
 
 
