@@ -26,7 +26,7 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
     if (target.role !== 'STAFF') {
       await notifyAdminAccountReset(tx, actor, { ...target, agency: target.agency }, 'second factors cleared', now);
     } else if (target.email) {
-      await enqueueMail(tx, secondFactorChangedMail({ email: target.email, displayName: target.displayName }, 'second factors cleared by an administrator', now));
+      await enqueueMail(tx, secondFactorChangedMail({ email: target.email, displayName: target.displayName, timeZone: target.agency.timeZone }, 'second factors cleared by an administrator', now));
     }
     return undefined;
   });

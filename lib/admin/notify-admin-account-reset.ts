@@ -1,12 +1,12 @@
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
-import { adminAccountResetReceiptMail } from '@/lib/mail/templates/password-reset-by-admin';
+import { adminAccountResetReceiptMail, type AdminAccountReset } from '@/lib/mail/templates/password-reset-by-admin';
 
-type ResetAccount = { id: string; agencyId: string; loginName: string; displayName: string; email: string | null; agency: { name: string } };
+type ResetAccount = { id: string; agencyId: string; loginName: string; displayName: string; email: string | null; agency: { name: string; timeZone: string } };
 
 /** PRODUCT.md: every reset of an admin account is mailed at once to the agency's super admins and to the account. */
-export async function notifyAdminAccountReset(tx: Tx, actor: AgencyActor, account: ResetAccount, method: string, when: Date) {
+export async function notifyAdminAccountReset(tx: Tx, actor: AgencyActor, account: ResetAccount, method: AdminAccountReset, when: Date) {
   const superAdmins = await tx.user.findMany({
     where: { agencyId: account.agencyId, role: 'SUPER_ADMIN', status: 'ACTIVE', email: { not: null } },
     select: { id: true, email: true, displayName: true },
@@ -18,6 +18,7 @@ export async function notifyAdminAccountReset(tx: Tx, actor: AgencyActor, accoun
     accountName: account.displayName,
     accountLogin: account.loginName,
     agencyName: account.agency.name,
+    timeZone: account.agency.timeZone,
     byName: actor.displayName,
     method,
     when,

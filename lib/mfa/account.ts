@@ -35,12 +35,12 @@ export async function sessionStillStands(tx: Tx, actor: Actor): Promise<boolean>
 }
 
 /** Where notices about the account's factors go (agency staff may have no e-mail on record). */
-export async function accountContact(owner: MfaOwner): Promise<{ email: string; displayName: string } | null> {
+export async function accountContact(owner: MfaOwner): Promise<{ email: string; displayName: string; timeZone?: string } | null> {
   if (owner.kind === 'vendor') {
     return db().vendorAccount.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
   }
-  const user = await db().user.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
-  return user.email ? { email: user.email, displayName: user.displayName } : null;
+  const user = await db().user.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true, agency: { select: { timeZone: true } } } });
+  return user.email ? { email: user.email, displayName: user.displayName, timeZone: user.agency.timeZone } : null;
 }
 
 /** The label an authenticator app shows for this account. */

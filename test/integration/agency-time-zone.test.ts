@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { changeUserRole } from '@/lib/admin/change-user-role';
+import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { formatDateTime } from '@/lib/format/date';
 import { requestAdminHelp } from '@/lib/help/request-admin-help';
+import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
-import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 
 const PASSWORD = 'copper lantern rainy tulip';
 
@@ -64,5 +67,33 @@ describe('agency time zone', () => {
     const when = formatDateTime(request.createdAt, 'America/Chicago');
     expect(when).toMatch(/ C[SD]T$/);
     expect(mail.textBody).toContain(`on ${when}.`);
+  });
+
+  it('[SUPER_ADMIN] clears an admin’s second factors: the receipts and the mail say so, not a password reset, in the agency’s zone', async () => {
+    const agency = await createAgency(db(), { timeZone: 'America/New_York' });
+    const actor = await superAdminOf(agency);
+    const suffix = uniqueSuffix();
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', loginName: 'pat', email: `pat.${suffix}@tz.example` });
+    await addTotpFactor(db(), { userId: admin.id });
+    expect(await clearUserSecondFactors(actor, { userId: admin.id }, '192.0.2.43')).toMatchObject({ ok: true });
+    const receipt = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: `pat.${suffix}@tz.example`, template: 'admin-reset-receipt' } });
+    expect(receipt.subject).toBe(`Administrator second factors cleared at ${agency.name}`);
+    expect(receipt.textBody).toContain('were cleared by');
+    expect(receipt.textBody).not.toMatch(/password of/);
+    expect(receipt.textBody).toMatch(/ E[SD]T\./);
+  });
+
+  it('[PROVIDER_ADMIN] new recovery codes are mailed with the time in the agency’s zone', async () => {
+    const agency = await createAgency(db(), { timeZone: 'America/Chicago' });
+    const suffix = uniqueSuffix();
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', loginName: 'pat', email: `pat.${suffix}@tz.example` });
+    const secret = await addTotpFactor(db(), { userId: admin.id });
+    const pending = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, '192.0.2.44');
+    if (!pending.ok) throw new Error('sign-in failed');
+    const actor = (await resolveSession(pending.sessionId)) as AgencyActor;
+    const made = await regenerateRecoveryCodes(actor, { code: await totpCodeFor(secret, totpStep(new Date())) }, '192.0.2.44');
+    expect(made.recoveryCodes).toHaveLength(10);
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: `pat.${suffix}@tz.example`, template: 'second-factor-changed' } });
+    expect(mail.textBody).toMatch(/ C[SD]T: new recovery codes made\./);
   });
 });

@@ -27,18 +27,26 @@ export function passwordResetByAdminMail(to: Account, adminName: string, when: D
  * The receipt for any reset of an administrator's account, to the agency's super admins and
  * the account itself: who did it, when, and what to do if nobody expected it.
  */
+/** How an administrator account was reset: its password (one way or the other), or its second factors. */
+export type AdminAccountReset = 'temporary password' | 'reset link by e-mail' | 'second factors cleared';
+
 export function adminAccountResetReceiptMail(
   to: { email: string; displayName: string },
-  reset: { accountName: string; accountLogin: string; agencyName: string; byName: string; method: string; when: Date },
+  reset: { accountName: string; accountLogin: string; agencyName: string; timeZone: string; byName: string; method: AdminAccountReset; when: Date },
 ): MailMessage {
+  const account = `the administrator account ${reset.accountName} (${reset.accountLogin}) at ${reset.agencyName}`;
+  const when = `by ${reset.byName} on ${formatDateTime(reset.when, reset.timeZone)}`;
+  const factors = reset.method === 'second factors cleared';
   return {
     template: 'admin-reset-receipt',
     to: to.email,
     ...renderMail({
-      subject: `Administrator password reset at ${reset.agencyName}`,
+      subject: factors ? `Administrator second factors cleared at ${reset.agencyName}` : `Administrator password reset at ${reset.agencyName}`,
       paragraphs: [
         `Hello ${to.displayName},`,
-        `The password of the administrator account ${reset.accountName} (${reset.accountLogin}) at ${reset.agencyName} was reset by ${reset.byName} on ${formatDateTime(reset.when)} (${reset.method}).`,
+        factors
+          ? `The second factors (authenticator apps, passkeys and recovery codes) of ${account} were cleared ${when}. The account must add a new one at its next sign-in.`
+          : `The password of ${account} was reset ${when} (${reset.method}).`,
         'This wasn’t expected? Someone may be trying to take over an administrator account. Contact your agency’s other administrators at once, and check the audit log in the admin console.',
       ],
       action: { label: 'Open the admin console', url: absoluteUrl('/admin') },

@@ -11,7 +11,8 @@ export type SecondFactorChange =
   | 'second factors cleared by an administrator';
 
 /** Tells the account's owner that their second factors changed, so an unexpected change is noticed. No secret inside. */
-export function secondFactorChangedMail(to: { email: string; displayName: string }, change: SecondFactorChange, when: Date): MailMessage {
+/** `to.timeZone`: the agency's, as every mail to its staff says times (the vendor's staff: the default). */
+export function secondFactorChangedMail(to: { email: string; displayName: string; timeZone?: string }, change: SecondFactorChange, when: Date): MailMessage {
   return {
     template: 'second-factor-changed',
     to: to.email,
@@ -19,7 +20,7 @@ export function secondFactorChangedMail(to: { email: string; displayName: string
       subject: 'Your CareNotes sign-in security changed',
       paragraphs: [
         `Hello ${to.displayName},`,
-        `On ${formatDateTime(when)}: ${change}.`,
+        `On ${formatDateTime(when, to.timeZone)}: ${change}.`,
         'If you did this, you do not need to do anything.',
         'If you did not, contact your provider administrator now: they can reset your password and your second factors.',
       ],
