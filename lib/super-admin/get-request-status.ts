@@ -35,7 +35,7 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   }
   await expireRequests();
   const reference = parseReference(parsed.data.reference);
-  // Every submission's reference (a repeat's too) leads to the state of the request it belongs to.
+  // Every submission's reference (a repeat's too) leads to the request it belongs to: open or closed, no more.
   const submission = reference
     ? await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { loginName: true, request: { select: { state: true } } } })
     : null;

@@ -1,31 +1,33 @@
 import type { ResetRequestState } from '@/lib/generated/sqlite/enums';
 
-/** What a requester reads in the status lookup: the state in plain words, and nothing else. */
+/**
+ * What a requester reads in the status lookup: only whether the request is still open or closed.
+ * Anyone may file for any account name, and a request for a real administrator goes on through
+ * states one that matches no account never reaches (checked, approved, completed, cancelled from a
+ * notice on record): a stranger who filed, or filed again, could watch for those and learn the
+ * account is real and when to expect the call-back (PRODUCT.md: the requester can't tell). What
+ * actually happens is told to the phone number and e-mail address on record.
+ */
+const OPEN = {
+  title: 'Received',
+  detail:
+    'Your request is open. CareNotes verifiers handle it through the phone number and e-mail address on record for the account: any call, question or link comes there, never here.',
+};
+const CLOSED = {
+  title: 'Closed',
+  detail:
+    'This request is closed. What happened has been sent to the e-mail address on record for the account, if there is one. If you still need a new password, you can file a new request.',
+};
 export const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; detail: string }> = {
-  SUBMITTED: { title: 'Received', detail: 'Your request is waiting for a CareNotes verifier.' },
-  IN_REVIEW: {
-    title: 'Being checked',
-    detail: 'A CareNotes verifier is checking your request and will call your agency’s phone number on record.',
-  },
-  NEEDS_INFO: {
-    title: 'More information needed',
-    detail: 'A verifier needs more information and has written to the e-mail address on record for the account.',
-  },
-  VERIFIED: { title: 'Checked', detail: 'Your request has been checked and is waiting for a second verifier to approve it.' },
-  APPROVED: {
-    title: 'Approved',
-    detail: 'A single-use link to choose a new password is being e-mailed to the address on record for the account. Look in that inbox.',
-  },
-  COMPLETED: { title: 'Completed', detail: 'A new password has been set with the link. You can sign in with it.' },
-  REJECTED: {
-    title: 'Not approved',
-    detail: 'Your request was not approved. The reason has been e-mailed to the address on record for the account, if there is one.',
-  },
-  EXPIRED: { title: 'Expired', detail: 'The request was not completed within 7 days. You can file a new one.' },
-  CANCELLED: {
-    title: 'Cancelled',
-    detail: 'The request was cancelled from the link in the notice sent to the account’s addresses on record.',
-  },
+  SUBMITTED: OPEN,
+  IN_REVIEW: OPEN,
+  NEEDS_INFO: OPEN,
+  VERIFIED: OPEN,
+  APPROVED: OPEN,
+  COMPLETED: CLOSED,
+  REJECTED: CLOSED,
+  EXPIRED: CLOSED,
+  CANCELLED: CLOSED,
 };
 
 /** Short labels for the verification queue. */

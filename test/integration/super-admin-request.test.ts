@@ -194,7 +194,30 @@ describe('looking up a request’s state', () => {
     const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
     const typedReference = formatReference(request.reference).toLowerCase().replace('-', ' ');
     const result = await getRequestStatus({ reference: typedReference, loginName: admin.loginName.toUpperCase() }, someIp());
-    expect(result).toEqual({ ok: true, title: 'Received', detail: 'Your request is waiting for a CareNotes verifier.' });
+    expect(result).toMatchObject({ ok: true, title: 'Received', detail: expect.stringMatching(/^Your request is open\./) });
+  });
+
+  it('[ANONYMOUS who filed, or filed again, for a real admin] learns only open or closed: never the steps a request that matches nobody could not reach', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const opened = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const again = await submit(formFor({ providerCode: agency.code, loginName: admin.loginName }), someIp());
+    if (!again.ok) throw new Error(again.message);
+    const ghostName = ghost('ghost');
+    const unmatched = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: ghostName });
+    const lookups = () =>
+      Promise.all([
+        getRequestStatus({ reference: opened.reference, loginName: admin.loginName }, someIp()),
+        getRequestStatus({ reference: again.reference, loginName: admin.loginName }, someIp()),
+      ]);
+    const untouched = await getRequestStatus({ reference: unmatched.reference, loginName: ghostName }, someIp());
+    for (const state of ['IN_REVIEW', 'NEEDS_INFO', 'VERIFIED', 'APPROVED'] as const) {
+      await db().superAdminResetRequest.update({ where: { id: opened.id }, data: { state } });
+      expect(await lookups(), state).toEqual([untouched, untouched]);
+    }
+    for (const state of ['COMPLETED', 'CANCELLED', 'REJECTED'] as const) {
+      await db().superAdminResetRequest.update({ where: { id: opened.id }, data: { state } });
+      expect((await lookups()).map((answer) => answer.ok && answer.title), state).toEqual(['Closed', 'Closed']);
+    }
   });
 
   it('[ANONYMOUS] gets one answer for a wrong reference, a wrong login name, or a request that matched nothing', async () => {
@@ -215,8 +238,8 @@ describe('looking up a request’s state', () => {
     const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
     await db().superAdminResetRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const lookup = { reference: request.reference, loginName: admin.loginName };
-    expect(await getRequestStatus(lookup, someIp())).toMatchObject({ ok: true, title: 'Expired' });
-    expect(await getRequestStatus(lookup, someIp())).toMatchObject({ ok: true, title: 'Expired' });
+    expect(await getRequestStatus(lookup, someIp())).toMatchObject({ ok: true, title: 'Closed' });
+    expect(await getRequestStatus(lookup, someIp())).toMatchObject({ ok: true, title: 'Closed' });
     const audits = await db().auditEvent.findMany({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_EXPIRED' } });
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actorType: 'SYSTEM', outcome: 'SUCCESS' });
@@ -244,7 +267,7 @@ describe('“this wasn’t me”', () => {
 
     expect(await cancelRequest(token, ip)).toMatchObject({ ok: false, message: expect.stringMatching(/no longer works/) });
     expect(await getRequestForCancel(token)).toBeNull();
-    expect(await getRequestStatus({ reference: request.reference, loginName: admin.loginName }, ip)).toMatchObject({ title: 'Cancelled' });
+    expect(await getRequestStatus({ reference: request.reference, loginName: admin.loginName }, ip)).toMatchObject({ title: 'Closed' });
   });
 
   it('[ANONYMOUS with the notice] cancelling after approval kills the link already mailed', async () => {
