@@ -179,10 +179,10 @@ async function attemptSignIn(
     const now = new Date();
     if (velocity) {
       // An address failing on many accounts of this agency waits between checks (README, "Slowing a
-      // spraying address"). The refusal checks no password and counts for that address in that agency only.
+      // spraying address"). The refusal checks no password; it keeps its count on the address's limit,
+      // so a slowed address's refusals, and the rows each made-up name adds here, stop at that limit.
       const wait = await slowingWait(tx, velocity.key, now);
       if (wait > 0) {
-        await refundRateLimit(tx, addressRule, ip);
         await recordVelocityFailure(tx, velocity.key, now);
         const record = sampledThrottle({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
         if (record) await recordAudit(tx, record);

@@ -236,6 +236,23 @@ describe('bursts from one address', () => {
     expect(results.filter((r) => !r.ok && r.reason === 'THROTTLED')).toHaveLength(29);
   }, 120_000);
 
+  it('[ATTACKER] a slowed address’s refusals count on its limit: past it, new made-up names add no rows at all', async () => {
+    const agency = await createAgency(db());
+    const [ip] = addresses(1);
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) await signInAgencyUser({ providerCode: agency.code, loginName: `warm.${i}`, password: COMMON[0] }, ip!);
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    const rows = () => Promise.all([db().signInAddressFailure.count({ where: { ip } }), db().signInFailingAccount.count({ where: { agencyKey: agency.id } })]);
+    for (let i = 0; i < rule.limit + 20; i++) {
+      const answer = await signInAgencyUser({ providerCode: agency.code, loginName: `made.up.${i}`, password: COMMON[0] }, ip!);
+      expect(answer).toMatchObject({ ok: false, reason: 'THROTTLED' });
+    }
+    // Each refusal while slowed counted on the address (one row per new name), until the limit; none after.
+    const [addressRows, accountRows] = await rows();
+    expect(addressRows).toBeLessThanOrEqual(rule.limit);
+    expect(accountRows).toBeLessThanOrEqual(rule.limit);
+    expect((await db().rateLimitBucket.findUniqueOrThrow({ where: { key: `${rule.name}:${ip}` } })).count).toBeGreaterThanOrEqual(rule.limit);
+  }, 120_000);
+
   it('[ATTACKER] a parallel burst at the per-address limit gets exactly the attempts left, in any agency', async () => {
     const agencies = await Promise.all([createAgency(db()), createAgency(db())]);
     const [ip] = addresses(1);
