@@ -33,10 +33,18 @@ export const AFTER_SIGN_IN = { agency: '/account', vendor: '/vendor' } as const;
  * or an "access denied" recorded against the person who was only signing in.
  */
 const AUDIENCE_PAGES = { agency: ['/account', '/admin'], vendor: ['/vendor'] } as const;
+/**
+ * Route handlers among those pages: a download, not a page. A sign-in link must not make the browser
+ * fetch an export in the person's name the moment they sign in. (lib/auth/sign-in-form.test.ts
+ * finds every route handler of the app, so a new one cannot be missed here.)
+ */
+const NOT_PAGES = ['/admin/audit/export', '/vendor/queue/export'];
 
 /** Where a sign-in may continue to: one of its audience's pages, or the audience's home. */
 export function afterSignInPath(kind: 'agency' | 'vendor', callback: string | undefined): string {
-  return safeRedirectPath(callback, config().APP_URL, AFTER_SIGN_IN[kind], AUDIENCE_PAGES[kind]);
+  const path = safeRedirectPath(callback, config().APP_URL, AFTER_SIGN_IN[kind], AUDIENCE_PAGES[kind]);
+  const { pathname } = new URL(path, 'http://portal.invalid');
+  return NOT_PAGES.some((route) => pathname === route || pathname.startsWith(`${route}/`)) ? AFTER_SIGN_IN[kind] : path;
 }
 
 /**

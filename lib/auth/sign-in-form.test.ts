@@ -1,0 +1,36 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { afterSignInPath } from '@/lib/auth/sign-in-form';
+
+const APP = path.resolve(import.meta.dirname, '../../app');
+
+/** The path of every route handler in the app (`app/(admin)/admin/audit/export/route.ts` → `/admin/audit/export`). */
+function routeHandlerPaths(dir = APP): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return routeHandlerPaths(full);
+    if (!/^route\.(ts|tsx|js)$/.test(entry.name)) return [];
+    const segments = path.relative(APP, dir).split(path.sep).filter((segment) => !/^\(.*\)$/.test(segment));
+    return [`/${segments.join('/')}`];
+  });
+}
+
+describe('where a sign-in continues', () => {
+  it('keeps a page of its own audience, with its query', () => {
+    expect(afterSignInPath('agency', '/admin/help-requests?from=mail')).toBe('/admin/help-requests?from=mail');
+    expect(afterSignInPath('agency', '/admin/audit?action=SIGN_IN_SUCCESS')).toBe('/admin/audit?action=SIGN_IN_SUCCESS');
+    expect(afterSignInPath('vendor', '/vendor/queue')).toBe('/vendor/queue');
+  });
+
+  it('never continues to a route handler (a download or JSON), whichever audience signs in and however it is written', () => {
+    const routes = routeHandlerPaths();
+    expect(routes).toContain('/admin/audit/export');
+    for (const route of routes) {
+      for (const written of [route, `${route}?from=x`, `${route}/`, route.replace(/^\/(\w)/, (_, first: string) => `/./${first}`)]) {
+        expect(afterSignInPath('agency', written), written).toBe('/account');
+        expect(afterSignInPath('vendor', written), written).toBe('/vendor');
+      }
+    }
+  });
+});
