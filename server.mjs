@@ -28,6 +28,7 @@ const MAX_COOKIES = 64;
 const MAX_CONNECTIONS = 8192;
 const MAX_CONNECTIONS_PER_PEER = 512;
 const FIRST_REQUEST_WITHIN_MS = 20_000;
+const ANSWERED_WITHIN_MS = 60_000;
 /** A new connection's timer, cleared by its first request. @type {WeakMap<import('node:net').Socket, NodeJS.Timeout>} */
 const waitingForFirstRequest = new WeakMap();
 /** @param {import('node:http').IncomingMessage} request */
@@ -175,6 +176,10 @@ const pagesInMemory = createPagesInMemory({
 
 function serve(request, response) {
   requestArrived(request);
+  // Every request is over within a minute of arriving, answered or not: a client that stops reading
+  // its answer holds a socket and the answer's bytes, never longer than this.
+  const cutOff = setTimeout(() => request.socket.destroy(), ANSWERED_WITHIN_MS).unref();
+  response.once('close', () => clearTimeout(cutOff));
   // Who sent it and which request it is: worked out once, used by the log, Next.js and admission.
   const stamp = { requestId: randomUUID(), ip: clientIp(request) };
   response.setHeader('X-Request-Id', stamp.requestId);

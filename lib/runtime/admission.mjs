@@ -93,6 +93,26 @@ export function createAdmission({ limit, waitingLimit }) {
       if (!startsNow && (waiting >= waitingLimit || (lines.get(client)?.length ?? 0) >= waitingPerClient)) return false;
       /** @type {Entry} */
       const entry = { run, client, started: false };
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        finished(client);
+        // The place freed may go to another address, and this one may take a request of its own again.
+        for (let next = nextInTurn(); next; next = nextInTurn()) start(next);
+      };
+      // The app's work ends when it has written its whole answer, not when the client has read it: a
+      // client that never reads (its receive window shut) would otherwise hold its place for ever,
+      // and sixteen of them froze every page. What is still unsent is the socket's to deliver.
+      const end = response.end;
+      response.end = /** @type {typeof response.end} */ (
+        function endAndRelease(/** @type {any[]} */ ...args) {
+          const result = end.apply(this, /** @type {any} */ (args));
+          // Once the stack that ended it has unwound: the next request does not start inside this one's.
+          if (entry.started) setImmediate(release);
+          return result;
+        }
+      );
       // 'close' comes once per response: after its answer, or when the client went away first.
       response.once('close', () => {
         if (!entry.started) {
@@ -100,9 +120,7 @@ export function createAdmission({ limit, waitingLimit }) {
           leaveLine(entry);
           return;
         }
-        finished(client);
-        // The place freed may go to another address, and this one may take a request of its own again.
-        for (let next = nextInTurn(); next; next = nextInTurn()) start(next);
+        release();
       });
       if (startsNow) start(entry);
       else {

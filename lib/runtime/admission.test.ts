@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdmission } from './admission.mjs';
@@ -7,7 +8,7 @@ import { createAdmission } from './admission.mjs';
 // A real HTTP server admitting as server.mjs does; each admitted request is held until the test answers it.
 function serverWith(limit: number, waitingLimit: number) {
   const admission = createAdmission({ limit, waitingLimit });
-  const held: { path: string; answer: () => void }[] = [];
+  const held: { path: string; answer: () => void; answerWith: (body: string) => void }[] = [];
   const arrived: string[] = [];
   // Which request each admitted one believes it is serving, as a request-scoped logger would see it.
   const scope = new AsyncLocalStorage<string>();
@@ -22,7 +23,11 @@ function serverWith(limit: number, waitingLimit: number) {
         response,
         () => {
           ranAs.set(path, scope.getStore());
-          held.push({ path, answer: () => scope.run('the answer', () => response.end(`answered ${path}`)) });
+          held.push({
+            path,
+            answer: () => scope.run('the answer', () => response.end(`answered ${path}`)),
+            answerWith: (body) => response.end(body),
+          });
         },
         client,
       ),
@@ -147,6 +152,28 @@ describe('admission in front of Next.js', () => {
     }
     expect((await Promise.all([...flood, other])).map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
+  });
+
+  it('frees a place once the answer is written, not once it is read: a client that never reads holds none', async () => {
+    const { port, held, arrived, admission } = await listening(1, 10);
+    // A client that sends its request and never reads: its receive buffer fills, and the server's send buffer after it.
+    const stalled = net.connect({ port, host: '127.0.0.1' });
+    stalled.on('error', () => {});
+    stalled.pause();
+    stalled.write(`GET /stalled HTTP/1.1\r\nHost: 127.0.0.1\r\nx-client: stalling\r\n\r\n`);
+    await until(() => held.length === 1);
+    const other = get(port, '/other', undefined, 'someone else').answer;
+    await until(() => arrived.length === 2);
+    expect(admission.figures()).toEqual({ inFlight: 1, waiting: 1 });
+    // The app writes an answer far larger than the buffers between it and the client, and ends it.
+    held.shift()!.answerWith('x'.repeat(32 * 1024 * 1024));
+    await until(() => held.length === 1);
+    expect(held[0]!.path).toBe('/other');
+    held.shift()!.answer();
+    expect((await other).status).toBe(200);
+    expect(stalled.destroyed).toBe(false);
+    stalled.destroy();
+    await until(() => admission.figures().inFlight === 0);
   });
 
   it('refuses with 503 only when the waiting line is full, and nothing refused ever runs', async () => {
