@@ -129,7 +129,9 @@ function refuse(request, response, [status, message], { closeConnection = false 
   // The whole answer goes out now (its length is declared), but the response ends only once the
   // body is read and dropped: closing a socket with bytes unread resets the connection, and the
   // client may lose the answer before reading it. A body still coming after a moment is cut off.
+  // (A HEAD answer has no body: its head goes out now all the same, not only once the request's body is read.)
   if (request.method !== 'HEAD') response.write(body);
+  else response.flushHeaders();
   const cutOff = setTimeout(() => request.socket.destroy(), LINGER_MS).unref();
   request.once('end', () => {
     clearTimeout(cutOff);

@@ -131,6 +131,21 @@ test('[ANONYMOUS] a body over 64 KiB is refused with 413 on any path and method;
   expect(atCap.headers['x-request-id']).toMatch(UUID);
 });
 
+test('[ANONYMOUS] a HEAD declaring an oversized body it never sends still gets its 413 head at once', async () => {
+  const answer = await new Promise<string>((resolve) => {
+    const socket = net.connect(E2E_PORT, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      if (text.includes('\r\n\r\n')) socket.destroy();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(text));
+    socket.write(`HEAD /help HTTP/1.1\r\nHost: 127.0.0.1:${E2E_PORT}\r\nContent-Length: ${CAP + 1}\r\n\r\n`);
+  });
+  expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+});
+
 test('[ANONYMOUS] a body without a length (chunked) is refused, however small, whatever the method', async () => {
   for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'GET']) {
     const answer = await send(method, '/help/ask-admin', { ...FORM, 'transfer-encoding': 'chunked', 'next-action': 'abc' }, 'message=hi');

@@ -1,7 +1,8 @@
 // Paths that carry a secret (single-use links) and query values that do: never logged as they are.
-// Matched on the decoded path, in any case and with any run of slashes, so `/%72eset/<token>`,
-// `//reset/<token>` or `/RESET/<token>` cannot carry a token into a log line either.
-const SECRET_SEGMENTS = /^(\/+(?:reset|super-admin-reset\/+cancel))\/+[^/]+/i;
+// Matched on the decoded path, in any case and with any run of slashes (backslashes too, which
+// Next.js reads as slashes), so `/%72eset/<token>`, `//reset/<token>`, `/RESET/<token>` or
+// `/reset\<token>` cannot carry a token into a log line either.
+const SECRET_SEGMENTS = /^([/\\]+(?:reset|super-admin-reset[/\\]+cancel))[/\\]+[^/\\]+/i;
 // `reference` leads to a super-admin request's state: a lookup secret as much as a token.
 const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference']);
 

@@ -20,6 +20,10 @@ describe('redactPath', () => {
   // Requests no browser sends from a mail link, but a client may: the token must not survive any of them.
   it.each([
     '/%72eset/SECRETTOKEN',
+    '/reset\\SECRETTOKEN',
+    '/reset%5CSECRETTOKEN',
+    '\\reset/SECRETTOKEN',
+    '/super-admin-reset\\cancel\\SECRETTOKEN',
     '/RESET/SECRETTOKEN',
     '//reset/SECRETTOKEN',
     '/reset//SECRETTOKEN',
