@@ -12,7 +12,7 @@ import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
-import { isSecretLinkPath } from './lib/http/redact-path.mjs';
+import { isSecretLinkPath, redactPath } from './lib/http/redact-path.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 import { SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
@@ -268,6 +268,7 @@ server.on('connection', (socket) => {
 server.on('upgrade', (request, socket) => {
   requestArrived(request);
   if (dev && (request.url ?? '').startsWith('/_next/webpack-hmr')) return;
+  logger.info({ event: 'http.upgrade_refused', path: redactPath(request.url ?? '/'), peer: socket.remoteAddress });
   const body = 'Bad Request: this service does not upgrade connections.\n';
   socket.on('error', () => {});
   socket.end(
@@ -275,6 +276,17 @@ server.on('upgrade', (request, socket) => {
       `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
     () => socket.destroy(),
   );
+});
+// What Node.js's parser refuses itself (a malformed head, headers over 16 KB, no Host, a head too
+// slow) never reaches serve(): one line each here, so a scanner leaves a trace, and the answer
+// Node.js would give.
+const PARSER_REFUSALS = { HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large', ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout' };
+server.on('clientError', (error, socket) => {
+  const code = /** @type {{ code?: string }} */ (error).code ?? 'unknown';
+  logger.info({ event: 'http.refused_by_parser', parserError: code, peer: socket.remoteAddress });
+  if (code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+  const status = PARSER_REFUSALS[/** @type {keyof typeof PARSER_REFUSALS} */ (code)] ?? '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n`);
 });
 // A client that waits for "100 Continue" before sending its body gets the refusal instead.
 server.on('checkContinue', (request, response) => {

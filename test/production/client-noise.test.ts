@@ -1,6 +1,7 @@
 // What a client sends wrong is the client's doing: it is answered, and logged at most as a warning,
 // without a stack trace. Anyone may send it, so an error line for it would let a stranger fill the
 // log with errors and set off the operators' alerts.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
@@ -31,5 +32,28 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     expect(server.output()).not.toMatch(/JWT_SESSION_ERROR|\n\s+at /);
     expect(lines.filter((line) => line.event === 'auth.session_cookie_unreadable').every((line) => line.level === 40)).toBe(true);
     expect(lines.filter((line) => line.event === 'auth.session_cookie_unreadable').length).toBeGreaterThanOrEqual(junk.length);
+  });
+
+  it('a request Node.js’s parser refuses, or an upgrade, is answered and leaves one info line: a scanner leaves a trace', async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect(server.port, '127.0.0.1');
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(answer));
+        socket.write(text);
+      });
+    expect(await raw('GET /help HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw(`GET /help HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+    expect(await raw('GET /reset/SECRETTOKEN HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    // The log reaches stdout a moment after the answer.
+    for (let i = 0; i < 100 && !server.logLines().some((line) => line.event === 'http.upgrade_refused'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = server.logLines();
+    expect(lines.filter((line) => line.event === 'http.refused_by_parser').map((line) => line.parserError)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^HPE_/), 'HPE_HEADER_OVERFLOW']),
+    );
+    expect(lines.filter((line) => line.event === 'http.upgrade_refused').map((line) => line.path)).toEqual(['/reset/[redacted]']);
+    expect(server.output()).not.toContain('SECRETTOKEN');
   });
 });
