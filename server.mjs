@@ -20,6 +20,13 @@ import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from '
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
 const REQUEST_ID_HEADER = 'x-portal-request-id';
+// A server action that ends in a redirect has Next.js fetch the target page from this server, with
+// the action's request headers, while the action still holds its place: waiting in admission, that
+// fetch would wait for its own parent (four such sign-ins from one address hung it for 300 s). Each
+// request entering the app carries this process's secret key, so the fetch made on its behalf is
+// known and runs in its parent's place. Never sent to a client; random per process.
+const INNER_REQUEST_HEADER = 'x-portal-inner-request';
+const INNER_REQUEST_KEY = randomUUID();
 // The portal's forms carry a few KB; nothing it accepts comes near this.
 const MAX_BODY_BYTES = 64 * 1024;
 // The portal sets a few cookies; a browser may carry some more of the parent domain's.
@@ -208,6 +215,8 @@ function serve(request, response) {
 /** A request whose body (if any) has arrived: a page from memory, a probe, or Next.js through admission. */
 function route(request, response, { requestId, ip }) {
   if (pagesInMemory.answer(request, response)) return;
+  const madeByTheApp = request.headers[INNER_REQUEST_HEADER] === INNER_REQUEST_KEY;
+  request.headers[INNER_REQUEST_HEADER] = INNER_REQUEST_KEY;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = ip;
   // The portal is APP_URL, whatever Host a proxy in front forwards or a client makes up: Next.js aborts
@@ -221,7 +230,7 @@ function route(request, response, { requestId, ip }) {
     delete request.headers.cookie;
     return run();
   }
-  if (pagesInMemory.isOwnFetch(request)) return run();
+  if (madeByTheApp || pagesInMemory.isOwnFetch(request)) return run();
   // A place in the app, now or in the waiting line; refused with 503 when even the line is full.
   if (!admission.admit(response, run, ip)) refuseAsBusy(request, response);
 }

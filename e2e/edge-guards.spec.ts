@@ -323,6 +323,29 @@ test('[ANONYMOUS] the redirects Next.js makes on its own carry the security head
   expect(link.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
 });
 
+test('[STAFF] eight people behind one address sign in at the same moment with JavaScript: each lands on their page at once', async ({ browser }) => {
+  // Each sign-in ends in a redirect, for which Next.js fetches the page from this server while the
+  // sign-in still holds its place; one address holds four places at most.
+  const people = await Promise.all(Array.from({ length: 8 }, () => newStaffMember()));
+  const contexts = await Promise.all(people.map(() => browser.newContext()));
+  try {
+    const pages = await Promise.all(
+      contexts.map(async (context, i) => {
+        const page = await context.newPage();
+        await page.goto('/login');
+        await page.getByLabel('Provider code').fill(people[i]!.creds.providerCode);
+        await page.getByLabel('Login name').fill(people[i]!.creds.loginName);
+        await page.getByLabel('Password', { exact: true }).fill(people[i]!.creds.password);
+        return page;
+      }),
+    );
+    await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Sign in', exact: true }).click()));
+    await Promise.all(pages.map((page) => expect(page).toHaveURL(/\/account$/, { timeout: 30_000 })));
+  } finally {
+    await Promise.all(contexts.map((context) => context.close()));
+  }
+});
+
 test('[STAFF] ordinary form posts still work end to end', async ({ page }) => {
   await signInAsAgencyUser(page, { providerCode: 'ACME-NY', loginName: 'jsmith', password: DEMO_PASSWORD });
   await expect(page).toHaveURL(/\/account$/);
