@@ -82,6 +82,7 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<VerifyOutcome, { ok: true }>['reaso
   PASSKEY_REQUIRED: 'Your agency requires administrators to finish signing in with a passkey. Use your passkey, or a recovery code if you lost it.',
   THROTTLED: signInMessage('THROTTLED'),
   WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now, or use your passkey again.',
+  PASSKEY_REFUSED: 'The passkey was not accepted. Try it again, or type the code your app shows now.',
   NOT_PENDING: '',
 };
 

@@ -30,7 +30,7 @@ export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnRespo
 
 export type VerifyOutcome =
   | { ok: true; sessionId: string }
-  | { ok: false; reason: 'WRONG_CODE' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' };
+  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' };
 
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
   return verifySignIn(actor, { code: input.code }, ip);
@@ -115,7 +115,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       },
     );
     if (velocity && actor.kind === 'agency') await checkSprayAlert(await sprayAgency(actor.agencyId), velocity);
-    return { ok: false, reason: nowLocked ? 'LOCKED' : 'WRONG_CODE' };
+    return { ok: false, reason: nowLocked ? 'LOCKED' : 'passkey' in proof ? 'PASSKEY_REFUSED' : 'WRONG_CODE' };
   }
 
   const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;

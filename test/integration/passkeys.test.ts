@@ -210,7 +210,7 @@ describe('passkeys', () => {
     expect(options.allowCredentials?.map((credential) => credential.id)).toEqual([passkey.credentialId.toString('base64url')]);
     // Someone else's passkey, even over this session's own challenge, is no factor of this account.
     const foreign = await verifySignInPasskey(pending, { passkey: JSON.stringify(assertionResponse(otherKey, ceremony(options.challenge))) }, IP);
-    expect(foreign).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(foreign).toEqual({ ok: false, reason: 'PASSKEY_REFUSED' });
     const again = await startPasskeyConfirmation(pending);
     const outcome = await verifySignInPasskey(pending, { passkey: JSON.stringify(assertionResponse(passkey, ceremony(again.challenge))) }, IP);
     expect(outcome.ok).toBe(true);
