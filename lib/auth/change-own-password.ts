@@ -16,7 +16,7 @@ import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, containsMuchOf, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
-import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { signInPasswordSchema } from '@/lib/validation/identifiers';
 
 export const changePasswordSchema = z
@@ -89,6 +89,12 @@ export async function changeOwnPassword(
     return fieldError('currentPassword', 'Your temporary password has expired. Ask your provider administrator for a new one.');
   }
 
+  // A wrong current password is a failed sign-in like any other: it counts for the client's address on
+  // the limit wrong passwords and codes share (PRODUCT.md, "Under attack"); the right one gives it back.
+  const addressRule = RATE_LIMITS.signInFailuresPerAddress;
+  if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
+    return { ok: false, message: 'Too many failed attempts from your network. Wait 15 minutes and try again.' };
+  }
   // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts):
   // a stolen session cannot keep guessing here after sign-in would have locked the account.
   const reservation = await db().$transaction((tx) =>
@@ -120,7 +126,12 @@ export async function changeOwnPassword(
     if (proof === 'passkey') return fieldError('currentPassword', 'The passkey was not accepted. Try it again, or type your current password.');
     return fieldError('currentPassword', 'Your current password is not right. Type it again.');
   }
-  await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, 'user', actor.userId)));
+  await settleReservedAttempt(() =>
+    db().$transaction(async (tx) => {
+      await clearFailures(tx, 'user', actor.userId);
+      await refundRateLimit(tx, addressRule, ip);
+    }),
+  );
 
   const problems = checkNewPassword(
     input.newPassword,

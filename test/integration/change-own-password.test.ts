@@ -5,6 +5,7 @@ import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { rememberPassword } from '@/lib/password/history';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const TEMPORARY = 'K7MQ2XP9RT4WHN3B';
@@ -30,6 +31,22 @@ describe('changing one’s own password', () => {
   it('[STAFF with a temporary password] is marked as having to change it', async () => {
     const { actor } = await signedInWithTemporaryPassword();
     expect(actor.mustChangePassword).toBe(true);
+  });
+
+  it('[STAFF] a wrong current password counts for the address, with wrong sign-ins; past its limit nothing is checked', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    const key = `${RATE_LIMITS.signInFailuresPerAddress.name}:${ip}`;
+    const count = async () => (await db().rateLimitBucket.findUnique({ where: { key } }))?.count ?? 0;
+    const changeFrom = (currentPassword: string) => changeOwnPassword(actor, { currentPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, ip);
+    expect((await changeFrom('not the temporary one')).ok).toBe(false);
+    expect(await count()).toBe(1);
+    await db().rateLimitBucket.update({ where: { key }, data: { count: RATE_LIMITS.signInFailuresPerAddress.limit } });
+    expect(await changeFrom(TEMPORARY)).toEqual({ ok: false, message: 'Too many failed attempts from your network. Wait 15 minutes and try again.' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(user.passwordHash);
+    await db().rateLimitBucket.update({ where: { key }, data: { count: 1 } });
+    expect(await changeFrom(TEMPORARY)).toMatchObject({ ok: true });
+    expect(await count()).toBe(1);
   });
 
   it('refuses a wrong current password and changes nothing', async () => {
