@@ -88,8 +88,8 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<VerifyOutcome, { ok: true }>['reaso
 
 /**
  * Ends a sign-in's second step: a full session gets its cookie and goes where the sign-in was going
- * (or home); a session that is no
- * longer waiting for its factor (it passed in another tab) goes home too; a refusal is said.
+ * (or home); a session no longer waiting for its factor (it passed in another tab) goes home too;
+ * a refusal is said.
  */
 export async function finishSecondFactor(outcome: VerifyOutcome, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
   if (outcome.ok) {

@@ -5,12 +5,12 @@ import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt,
 import { openSession, type Actor } from '@/lib/auth/session';
 import { checkSprayAlert, forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
+import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
-import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
@@ -78,7 +78,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     return { ok: false, reason: 'LOCKED' } as const;
   };
   // A wrong code is a failed sign-in like a wrong password: it counts for the client's address, on the
-  // limit password failures share, and for the agency's spray counts (README, "Under attack"), so an
+  // limit password failures share, and for the agency's spray counts (PRODUCT.md, "Under attack"), so an
   // address holding many leaked passwords cannot guess codes on all those accounts unseen.
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   if ((await consumeRateLimit(db(), addressRule, ip)).limited) {

@@ -61,11 +61,11 @@ export function createAdmission({ limit, waitingLimit }) {
   function nextInTurn() {
     const at = turns.findIndex(mayStart);
     if (at === -1) return undefined;
-    const [client] = turns.splice(at, 1);
-    const line = /** @type {Entry[]} */ (lines.get(/** @type {string} */ (client)));
+    const client = /** @type {string} */ (turns.splice(at, 1)[0]);
+    const line = /** @type {Entry[]} */ (lines.get(client));
     const entry = /** @type {Entry} */ (line.shift());
-    if (line.length > 0) turns.push(/** @type {string} */ (client));
-    else lines.delete(/** @type {string} */ (client));
+    if (line.length > 0) turns.push(client);
+    else lines.delete(client);
     waiting -= 1;
     return entry;
   }
