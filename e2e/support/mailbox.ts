@@ -18,6 +18,28 @@ export type DeliveredMail = {
 
 export type MailQuery = { to?: string; subjectIncludes?: string; textIncludes?: string };
 
+/**
+ * Parsed messages by file name. A message's file is written whole and renamed into place, never
+ * changed after (test/support/smtp-sink.ts), so each is parsed once: parsing the whole mailbox on
+ * every poll cost seconds of CPU late in the suite, slowing the server the specs wait on.
+ */
+const parsedByFile = new Map<string, Promise<DeliveredMail>>();
+
+async function parse(file: string): Promise<DeliveredMail> {
+  const raw = readFileSync(path.join(E2E_MAIL_DIR, file), 'utf8');
+  const parsed = await simpleParser(raw);
+  const text = parsed.text ?? '';
+  return {
+    file,
+    to: [parsed.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase())),
+    subject: parsed.subject ?? '',
+    text,
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+    raw,
+    links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
+  };
+}
+
 async function readAll(): Promise<DeliveredMail[]> {
   let files: string[] = [];
   try {
@@ -26,19 +48,14 @@ async function readAll(): Promise<DeliveredMail[]> {
     return [];
   }
   return Promise.all(
-    files.map(async (file) => {
-      const raw = readFileSync(path.join(E2E_MAIL_DIR, file), 'utf8');
-      const parsed = await simpleParser(raw);
-      const text = parsed.text ?? '';
-      return {
-        file,
-        to: [parsed.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase())),
-        subject: parsed.subject ?? '',
-        text,
-        html: typeof parsed.html === 'string' ? parsed.html : '',
-        raw,
-        links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
-      };
+    files.map((file) => {
+      let parsed = parsedByFile.get(file);
+      if (!parsed) {
+        parsed = parse(file);
+        parsedByFile.set(file, parsed);
+        parsed.catch(() => parsedByFile.delete(file));
+      }
+      return parsed;
     }),
   );
 }
