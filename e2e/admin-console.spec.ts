@@ -136,4 +136,11 @@ test('[PROVIDER_ADMIN] downloads the agency audit log as CSV', async ({ page }) 
   const csv = await response.text();
   expect(csv.split('\r\n')[0]).toContain('seq,time,actor_type');
   expect(csv).toContain('Pat Lee (pat.admin)');
+  // Asked for on another site's behalf (a link there, or a sibling subdomain), the export and the
+  // session's own details are refused: the browser sends the session cookie on a top-level GET.
+  for (const site of ['cross-site', 'same-site']) {
+    for (const path of ['/admin/audit/export', '/api/me']) {
+      expect((await page.request.get(path, { headers: { 'sec-fetch-site': site } })).status(), `${path} ${site}`).toBe(403);
+    }
+  }
 });
