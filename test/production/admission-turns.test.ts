@@ -3,49 +3,27 @@
 // at most a quarter of the line. The client address is the one a trusted proxy forwarded
 // (TRUSTED_PROXY_HOPS=1), so one test process can be two clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '@/scripts/db/migrate';
-import { formWithField, multipartBody } from '../support/html-form';
-import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
+import { rawFailedSignIn, startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 import { burst } from '../support/raw-burst';
-import { freePort } from '@/lib/net/free-port';
 
 let server: ProductionServer;
-let APP_URL: string;
 
 beforeAll(async () => {
-  const url = throwawaySqliteUrl();
-  await applyMigrations(url);
-  const port = await freePort();
-  APP_URL = `http://127.0.0.1:${port}`;
-  server = await startProductionServer({
-    DATABASE_URL: url,
-    APP_URL,
-    NEXTAUTH_SECRET: TEST_SECRET,
-    MAIL_TRANSPORT: 'file',
-    MAIL_DIR: `${url.slice(5)}-mail`,
+  server = await startMigratedProductionServer({
     TRUSTED_PROXY_HOPS: '1',
     // One request in the app at a time, so the order of the answers is the order of the turns;
     // eight may wait, two of them (a quarter) from any one address.
     MAX_REQUESTS_IN_FLIGHT: '1',
     MAX_REQUESTS_WAITING: '8',
-  }, port);
+  });
 });
 
 afterAll(async () => {
   await server?.stop();
 });
 
-/** The no-JS sign-in form with credentials nobody has, as the proxy forwards it for `clientAddress`. */
-async function signInFrom(clientAddress: string, extraHeaders = '') {
-  const { hidden } = formWithField(await (await fetch(`${server.url}/login`)).text(), 'loginName');
-  const { body, type } = multipartBody([...hidden, ['providerCode', 'NOBODY'], ['loginName', 'someone'], ['password', 'not the password']]);
-  return {
-    path: clientAddress,
-    text:
-      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nAccept: text/html\r\nX-Forwarded-For: ${clientAddress}\r\n${extraHeaders}` +
-      `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  };
-}
+/** The failing no-JS sign-in, as the proxy forwards it for `clientAddress`. */
+const signInFrom = (clientAddress: string, extraHeaders = '') => rawFailedSignIn(server, clientAddress, `X-Forwarded-For: ${clientAddress}\r\n${extraHeaders}`);
 
 describe('[OPERATOR] the waiting line, by client address', () => {
   it("one address's flood takes at most a quarter of the line; another address is let in, and served in turn before the flood's rest", async () => {

@@ -5,32 +5,16 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/net/free-port';
-import { applyMigrations } from '@/scripts/db/migrate';
 import { formWithField, multipartBody } from '../support/html-form';
 import { burst } from '../support/raw-burst';
-import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
+import { rawFailedSignIn, startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
 let metricsPort: number;
-let APP_URL: string;
 
 beforeAll(async () => {
-  const url = throwawaySqliteUrl();
-  await applyMigrations(url);
   metricsPort = await freePort();
-  // The server's own origin: Next.js refuses a server action whose Origin is not the host it was sent to.
-  const port = await freePort();
-  APP_URL = `http://127.0.0.1:${port}`;
-  server = await startProductionServer({
-    DATABASE_URL: url,
-    APP_URL,
-    NEXTAUTH_SECRET: TEST_SECRET,
-    MAIL_TRANSPORT: 'file',
-    MAIL_DIR: `${url.slice(5)}-mail`,
-    MAX_REQUESTS_IN_FLIGHT: '1',
-    MAX_REQUESTS_WAITING: '0',
-    METRICS_PORT: String(metricsPort),
-  }, port);
+  server = await startMigratedProductionServer({ MAX_REQUESTS_IN_FLIGHT: '1', MAX_REQUESTS_WAITING: '0', METRICS_PORT: String(metricsPort) });
 });
 
 afterAll(async () => {
@@ -52,23 +36,11 @@ async function slowSignInPost(port: number) {
   const answered = new Promise<string>((resolve) => socket.on('close', () => resolve(answer)));
   const held = Buffer.byteLength(body) - 10;
   socket.write(
-    `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${APP_URL}\r\nAccept: text/html\r\n` +
+    `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.url}\r\nAccept: text/html\r\n` +
       `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
   );
   socket.write(Buffer.from(body).subarray(0, held));
   return { finish: () => socket.write(Buffer.from(body).subarray(held)), answered };
-}
-
-/** The sign-in form as a browser without JavaScript posts it, whole. */
-async function signInPost() {
-  const { hidden } = formWithField((await get('/login')).body, 'loginName');
-  const { body, type } = multipartBody([...hidden, ['providerCode', 'NOBODY'], ['loginName', 'someone'], ['password', 'not the password']]);
-  return {
-    path: 'POST /login',
-    text:
-      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nAccept: text/html\r\n` +
-      `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  };
 }
 
 const getRequest = (path: string) => ({ path, text: `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n` });
@@ -101,7 +73,7 @@ describe('[OPERATOR] admission in front of the app', () => {
     expect((await get('/vendor/login')).status).toBe(200);
     await until(async () => (await admissionFigures()).inFlight === 0);
 
-    const signIn = await signInPost();
+    const signIn = await rawFailedSignIn(server, 'POST /login');
     const answers = await burst(server.port, Array.from({ length: 24 }, (_, i) => [signIn, getRequest('/api/live'), getRequest('/help')][i % 3]!));
     const admitted = answers.filter((answer) => answer.path === signIn.path);
     // A refusal for credentials nobody has (200), or no place (503): nothing else.
@@ -136,7 +108,7 @@ describe('[OPERATOR] admission in front of the app', () => {
       socket.on('data', (chunk) => (answer += chunk.toString()));
       socket.on('error', () => {});
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-      socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
+      socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
       const started = Date.now();
       await closed;
       return { answer, ms: Date.now() - started };
@@ -157,7 +129,7 @@ describe('[OPERATOR] admission in front of the app', () => {
       let answer = '';
       socket.on('data', (chunk) => (answer += chunk.toString()));
       socket.on('error', () => {});
-      socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${APP_URL}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
+      socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
       return { socket, answer: () => answer };
     };
     // Five addresses: the first sends 30 at once, the others 12 each (60 in all).

@@ -3,15 +3,12 @@
 // log with errors and set off the operators' alerts.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '@/scripts/db/migrate';
-import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
+import { startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
 
 beforeAll(async () => {
-  const url = throwawaySqliteUrl();
-  await applyMigrations(url);
-  server = await startProductionServer({ DATABASE_URL: url, APP_URL: 'http://127.0.0.1:9', NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: `${url.slice(5)}-mail` });
+  server = await startMigratedProductionServer();
 });
 
 afterAll(async () => {

@@ -1,29 +1,16 @@
 // The demo's local mailbox holds every reset link, and the demo listens on every interface: it
 // answers the machine itself and no one else, whatever else the mailbox's switch says.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '@/lib/net/free-port';
-import { applyMigrations } from '@/scripts/db/migrate';
-import { startProductionServer, TEST_SECRET, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
+import { startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
 
 beforeAll(async () => {
-  const url = throwawaySqliteUrl();
-  await applyMigrations(url);
-  const port = await freePort();
-  server = await startProductionServer(
-    {
-      DATABASE_URL: url,
-      APP_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_SECRET: TEST_SECRET,
-      MAIL_TRANSPORT: 'file',
-      MAIL_DIR: `${url.slice(5)}-mail`,
-      DEV_MAILBOX: 'on',
-      // One proxy in front: the client is the address it adds last (what a remote client looks like here).
-      TRUSTED_PROXY_HOPS: '1',
-    },
-    port,
-  );
+  server = await startMigratedProductionServer({
+    DEV_MAILBOX: 'on',
+    // One proxy in front: the client is the address it adds last (what a remote client looks like here).
+    TRUSTED_PROXY_HOPS: '1',
+  });
 });
 
 afterAll(async () => {

@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@/lib/net/free-port';
+import { applyMigrations } from '@/scripts/db/migrate';
+import { formWithField, multipartBody } from './html-form';
+import type { RawRequest } from './raw-burst';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const TEST_SECRET = 'production-test-secret-0000000000000000000000000001';
@@ -99,4 +102,32 @@ export async function untilListening(server: ProductionServer, timeoutMs = 120_0
 
 export async function startProductionServer(env: Record<string, string | undefined>, port?: number): Promise<ProductionServer> {
   return untilListening(await spawnProductionServer(env, port));
+}
+
+/**
+ * The production server on a throw-away migrated SQLite file, with mail written to files beside it
+ * and its own address as APP_URL (Next.js refuses a server action whose Origin is not the host it
+ * was sent to); `env` adds or overrides settings.
+ */
+export async function startMigratedProductionServer(env: Record<string, string | undefined> = {}): Promise<ProductionServer> {
+  const url = throwawaySqliteUrl();
+  await applyMigrations(url);
+  const port = await freePort();
+  const settings = { DATABASE_URL: url, APP_URL: `http://127.0.0.1:${port}`, NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: `${url.slice(5)}-mail` };
+  return startProductionServer({ ...settings, ...env }, port);
+}
+
+/**
+ * A sign-in with credentials nobody has, as a browser without JavaScript posts it whole, as raw
+ * HTTP/1.1 for `burst` (test/support/raw-burst.ts); `extraHeaders` are header lines, each ending in CRLF.
+ */
+export async function rawFailedSignIn(server: ProductionServer, label: string, extraHeaders = ''): Promise<RawRequest> {
+  const { hidden } = formWithField(await (await fetch(`${server.url}/login`)).text(), 'loginName');
+  const { body, type } = multipartBody([...hidden, ['providerCode', 'NOBODY'], ['loginName', 'someone'], ['password', 'not the password']]);
+  return {
+    path: label,
+    text:
+      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nAccept: text/html\r\n${extraHeaders}` +
+      `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  };
 }
