@@ -44,6 +44,33 @@ test('[STAFF] a temporary password leads only to the password change, then into 
   await expect(page).toHaveURL(/\/account$/);
 });
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`[STAFF] a temporary password opens one sign-in: in a second browser (JavaScript ${javaScriptEnabled ? 'on' : 'off'}) it is told to ask for a new one, while the first still changes the password`, async ({ page, browser }) => {
+    const temporary = javaScriptEnabled ? 'K4PX9MZ2QT7WRN3H' : 'W3TN8QZ5KX2PMR7H';
+    const { creds } = await newStaffMember({ temporaryPassword: temporary });
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/change-password$/);
+
+    // Whoever overheard it on the phone, trying it in their own browser.
+    const other = await browser.newContext({ javaScriptEnabled });
+    try {
+      const otherPage = await other.newPage();
+      await signInAsAgencyUser(otherPage, creds);
+      await expect(otherPage.locator('.error-summary')).toContainText('Your temporary password has been used to sign in already, and works only once');
+      await expect(otherPage).toHaveURL(/\/login/);
+      expect((await otherPage.request.get('/api/me')).status()).toBe(401);
+    } finally {
+      await other.close();
+    }
+
+    await page.getByLabel('Current password').fill(temporary);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page).toHaveURL(/\/account\?changed=1$/);
+  });
+}
+
 test('the new password must pass the policy; the form says why and keeps nothing typed', async ({ page }) => {
   const temporary = 'R8NW3KQ5ZT2MXP4H';
   const { creds } = await newStaffMember({ temporaryPassword: temporary });
