@@ -109,6 +109,26 @@ describe('isMalformedActionRequest', () => {
     }
   });
 
+  it('refuses at once references whose paths name further references, whose work multiplies at each level', async () => {
+    // Level i names the next through a path of two keys, and each key meets a reference again:
+    // about 3^levels steps to follow (14 levels, 1 KB, held the event loop for over a minute).
+    const bomb = (levels: number) => {
+      const step = (i: number) => (i === levels ? `$1:o${levels}` : `$1:x${i}:y:y:p:o${i}`);
+      const part: Record<string, unknown> = {};
+      for (let i = 0; i <= levels; i++) {
+        if (i < levels) part[`x${i}`] = step(i + 1);
+        part[`o${i}`] = { y: step(i), p: '$1' };
+      }
+      return { one: JSON.stringify(part), zero: JSON.stringify(step(0)) };
+    };
+    // Twenty levels: a check that followed every step would not finish within the test's time.
+    const { one, zero } = bomb(20);
+    expect(await isMalformedActionRequest(post([['1', one], ['0', zero]], { [ACTION_HEADER]: ID }))).toBe(true);
+    // Without JavaScript, as bound arguments of a form.
+    const meta = JSON.stringify({ id: ID, bound: '$@2' });
+    expect(await isMalformedActionRequest(post([['$ACTION_REF_1', ''], ['$ACTION_1:0', meta], ['$ACTION_1:1', one], ['$ACTION_1:2', `[${zero}]`]]))).toBe(true);
+  });
+
   it('leaves other requests to the app', async () => {
     expect(await isMalformedActionRequest(new Request('http://localhost/login'))).toBe(false);
     const urlEncoded = new Request('http://localhost/login', { method: 'POST', body: new URLSearchParams({ $ACTION_REF_1: '' }) });

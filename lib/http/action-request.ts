@@ -13,11 +13,11 @@ export async function isMalformedActionRequest(request: Request): Promise<boolea
   if (!request.headers.has(ACTION_HEADER)) {
     if (!/^multipart\/form-data\b/i.test(type)) return false;
     const form = await formOf(request);
-    return form === null || !boundArgumentsAreSound(form);
+    return form === null || !boundArgumentsAreSound(form, newBudget());
   }
   if (!/^multipart\/form-data;\s*boundary=/i.test(type)) return true;
   const form = await formOf(request);
-  return form === null || !isSoundReply(form, '', true);
+  return form === null || !isSoundReply(form, '', newBudget(), true);
 }
 
 async function formOf(request: Request): Promise<FormData | null> {
@@ -29,9 +29,9 @@ async function formOf(request: Request): Promise<FormData | null> {
 }
 
 /** Each `$ACTION_REF_<n>` of a form posted without JavaScript, with its parts `$ACTION_<n>:<m>`. */
-function boundArgumentsAreSound(form: FormData): boolean {
+function boundArgumentsAreSound(form: FormData, budget: Budget): boolean {
   for (const name of form.keys()) {
-    if (name.startsWith('$ACTION_REF_') && !isSoundReply(form, `$ACTION_${name.slice('$ACTION_REF_'.length)}:`)) return false;
+    if (name.startsWith('$ACTION_REF_') && !isSoundReply(form, `$ACTION_${name.slice('$ACTION_REF_'.length)}:`, budget)) return false;
   }
   return true;
 }
@@ -40,6 +40,16 @@ function boundArgumentsAreSound(form: FormData): boolean {
 const MAX_DEPTH = 32;
 /** More parts than any call of ours sends: a state's repeated objects and a FormData each take one. */
 const MAX_PARTS = 64;
+
+/**
+ * Steps of following references (each reference, each key of a path) one request's check may take.
+ * A depth limit alone does not bound the work: references whose paths name further references
+ * multiply it at every level, and 750 bytes held the event loop for nine seconds. Our clients'
+ * replies take a few dozen steps.
+ */
+const MAX_REFERENCE_STEPS = 10_000;
+type Budget = { steps: number };
+const newBudget = (): Budget => ({ steps: MAX_REFERENCE_STEPS });
 
 const PART_REFERENCE = /^\$(@?)([0-9a-f]+)((?::[^:]*)*)$/;
 
@@ -52,7 +62,7 @@ const PART_REFERENCE = /^\$(@?)([0-9a-f]+)((?::[^:]*)*)$/;
  * `streamed`: Next.js decodes a call made with JavaScript part by part as the body arrives, so a
  * part may only name parts before it (React writes part 0 last), or itself.
  */
-function isSoundReply(form: FormData, prefix: string, streamed = false): boolean {
+function isSoundReply(form: FormData, prefix: string, budget: Budget, streamed = false): boolean {
   const parts = new Map<number, { value: unknown; at: number }>();
   for (const [name, value] of form.entries()) {
     if (!name.startsWith(prefix)) continue;
@@ -71,7 +81,7 @@ function isSoundReply(form: FormData, prefix: string, streamed = false): boolean
   /** The value a reference from part `from` names, as React finds it; undefined when React would throw. */
   const resolve = (from: number, text: string, depth: number): { value: unknown } | undefined => {
     const [, promise, hex, path] = PART_REFERENCE.exec(text) ?? [];
-    if (hex === undefined || depth >= MAX_DEPTH) return undefined;
+    if (hex === undefined || depth >= MAX_DEPTH || --budget.steps < 0) return undefined;
     const id = parseInt(hex, 16);
     const part = parts.get(id);
     if (!part || (streamed && !promise && id !== from && part.at > parts.get(from)!.at)) return undefined;
@@ -83,6 +93,7 @@ function isSoundReply(form: FormData, prefix: string, streamed = false): boolean
     }
     let value = part.value;
     for (const key of path ? path.slice(1).split(':') : []) {
+      if (--budget.steps < 0) return undefined;
       // A reference on the way is followed, as React does, before the walk goes on.
       if (typeof value === 'string' && PART_REFERENCE.test(value)) value = resolve(id, value, depth + 1)?.value;
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
