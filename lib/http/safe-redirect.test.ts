@@ -11,6 +11,10 @@ describe('safeRedirectPath', () => {
     ['/admin/users/abc?filter=locked#list', '/admin/users/abc?filter=locked#list'],
     ['/status', '/status'],
     ['/a/../admin', '/admin'],
+    // As the server routes it: Next.js redirects repeated and trailing slashes to the plain path.
+    ['/admin//users///abc/?x=1', '/admin/users/abc?x=1'],
+    ['/admin/', '/admin'],
+    ['/', '/'],
   ])('keeps the plain path %s', (value, expected) => {
     expect(resolve(value)).toBe(expected);
   });

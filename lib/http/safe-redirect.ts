@@ -35,8 +35,11 @@ export function safeRedirectPath(value: unknown, appUrl: string, fallback: strin
   } catch {
     return fallback;
   }
-  const path = `${url.pathname}${url.search}${url.hash}`;
+  // The path as the server routes it: Next.js answers "/a//b" and "/a/b/" with a redirect to "/a/b",
+  // so what is checked, and sent, is "/a/b" (checked as written, "/admin/audit//export" passed as a page).
+  const pathname = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  const path = `${pathname}${url.search}${url.hash}`;
   // Resolving percent-encodes what was typed raw ("é" is six characters after it): the length again.
-  if (!path.startsWith('/') || path.startsWith('//') || path.length > MAX_REDIRECT_LENGTH) return fallback;
-  return within.some((root) => root === '/' || url.pathname === root || url.pathname.startsWith(`${root}/`)) ? path : fallback;
+  if (!path.startsWith('/') || path.length > MAX_REDIRECT_LENGTH) return fallback;
+  return within.some((root) => root === '/' || pathname === root || pathname.startsWith(`${root}/`)) ? path : fallback;
 }
