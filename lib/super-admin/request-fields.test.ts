@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { paragraphs, phoneSchema, singleLine } from './request-fields';
+
+const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((issue) => issue.message) ?? [];
+
+describe('the public forms’ free-text fields', () => {
+  it.each(['+1 512 555 0100', '(512) 555-0100', '+44 20 7946 0958 ext. 12', '512.555.0100 x 7', '5125550100EXT9'])('takes the phone number %s', (phone) => {
+    expect(phoneSchema.safeParse(phone).success).toBe(true);
+  });
+
+  it.each(['555 010', '+1 512 555 0100 ext', '+1 512 555 0100 x 1234567', 'call me', '+1 512 555 0100 ext 12a', '1234567890123456'])('refuses the phone number %s', (phone) => {
+    expect(messages(phoneSchema.safeParse(phone))).toEqual(['Enter a phone number with 7 to 15 digits, like +1 512 555 0100']);
+  });
+
+  it('says only that a value is too long, and checks nothing else of it (the forms let 4,000 characters through)', () => {
+    // A run of spaces between digits: what a check of the extension took time growing with the square of.
+    expect(messages(phoneSchema.safeParse(`1${' '.repeat(3998)}1`))).toEqual(['Work phone number must be 40 characters or fewer']);
+    expect(messages(singleLine('Full name', 'Enter your name', 10).safeParse(`a\u200b${'b'.repeat(20)}`))).toEqual(['Full name must be 10 characters or fewer']);
+    expect(messages(paragraphs('Reason', 'Enter a reason', 2, 10).safeParse(`a\u200b${'b'.repeat(20)}`))).toEqual(['Reason must be 10 characters or fewer']);
+  });
+});
