@@ -78,8 +78,8 @@ async function agencyByName(nameKey: string) {
 
 /**
  * "Ask my administrator" (/help/ask-admin). For an active account, stores one HelpRequest for the
- * console's inbox and queues one mail per other active administrator of that agency, with its
- * audit record, in one transaction. For anything else nothing is stored or queued. Either way the
+ * console's inbox and, within the limits, queues one mail per other active administrator of that
+ * agency, with its audit record, in one transaction. For anything else nothing is stored or queued. Either way the
  * answer is the same `accepted`, in about the same time, and never names an administrator.
  */
 export async function requestAdminHelp(
@@ -132,13 +132,6 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
   }
 
   const audit = { actorType: 'ANONYMOUS', agencyId: agency.id, targetType: 'User', targetId: user.id, ip } as const;
-  if (byAccount.limited) {
-    // The admins were already told within the hour: the person sees the usual answer, and the
-    // admins are not flooded by someone submitting another person's name over and over.
-    await recordAuditAlone(db(), { ...audit, action: 'HELP_REQUEST_THROTTLED', outcome: 'DENIED', details: { limit: 'account' } });
-    return { status: 'accepted' };
-  }
-
   await db().$transaction(async (tx) => {
     const request = await tx.helpRequest.create({
       data: { agencyId: agency.id, userId: user.id, message: input.message, ip },
@@ -149,8 +142,16 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
       where: { agencyId: agency.id, role: { in: [...ADMIN_ROLES] }, status: 'ACTIVE', id: { not: user.id } },
       select: { displayName: true, email: true },
     });
-    const mailed = !(await consumeRateLimit(tx, RATE_LIMITS.helpRequestMailsPerAgency, agency.id)).limited;
-    const recipients = mailed ? admins.filter((admin) => isDeliverable(admin.email)) : [];
+    // Past a limit the request is still stored and listed in the console, not mailed. Past the
+    // account's, the admins were mailed about this person within the hour, and someone typing
+    // another person's name over and over must not flood them; but the request may be the person's
+    // own, after strangers named them, so it is never dropped.
+    const heldBack = byAccount.limited
+      ? 'account limit'
+      : (await consumeRateLimit(tx, RATE_LIMITS.helpRequestMailsPerAgency, agency.id)).limited
+        ? 'agency limit'
+        : null;
+    const recipients = heldBack ? [] : admins.filter((admin) => isDeliverable(admin.email));
     const queued = await enqueueMailBatch(
       tx,
       recipients.map((admin) =>
@@ -173,7 +174,7 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
         helpRequestId: request.id,
         adminsNotified: queued,
         adminsWithoutAddress: admins.filter((admin) => !isDeliverable(admin.email)).length,
-        ...(!mailed && { mailHeldBack: 'agency limit' }),
+        ...(heldBack && { mailHeldBack: heldBack }),
         withMessage: input.message !== null,
       },
     });
