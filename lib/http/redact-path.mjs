@@ -32,8 +32,16 @@ export function isSecretLinkPath(target) {
   return SECRET_SEGMENTS.test(decoded(queryAt === -1 ? path : path.slice(0, queryAt)));
 }
 
-/** A request path fit for a log line: link tokens replaced with a placeholder. */
+/** Longer than any path of the portal; past it a path is the client's own text, which fills the log. */
+const MAX_LOGGED_PATH = 512;
+
+/** A request path fit for a log line: link tokens replaced with a placeholder, and cut short. */
 export function redactPath(target) {
+  const safe = redacted(target);
+  return safe.length > MAX_LOGGED_PATH ? `${safe.slice(0, MAX_LOGGED_PATH)}…[${safe.length - MAX_LOGGED_PATH} more characters]` : safe;
+}
+
+function redacted(target) {
   const path = originForm(target);
   const queryAt = path.indexOf('?');
   const pathname = queryAt === -1 ? path : path.slice(0, queryAt);

@@ -38,4 +38,10 @@ describe('redactPath', () => {
   ])('%s loses its token', (path) => {
     expect(redactPath(path)).not.toContain('SECRET');
   });
+
+  it('cuts a path longer than any of the portal’s to 512 characters, saying how much is left out', () => {
+    expect(redactPath(`/help?${'x'.repeat(15_000)}`)).toBe(`/help?${'x'.repeat(506)}…[14494 more characters]`);
+    expect(redactPath(`/help?${'x'.repeat(506)}`)).toBe(`/help?${'x'.repeat(506)}`);
+    expect(redactPath(`/reset/SECRETTOKEN?${'x'.repeat(600)}`)).toMatch(/^\/reset\/\[redacted\]\?x+…\[\d+ more characters\]$/);
+  });
 });
