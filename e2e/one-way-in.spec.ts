@@ -209,6 +209,22 @@ test('[VERIFIER] an export opened from a link on another site is refused and not
   expect(await exports()).toBe(before + 2);
 });
 
+test('[STAFF] a link on another site to an admin page, with text of its own in the path, leaves a short record that says where it came from', async ({ page }) => {
+  const { creds, user } = await newStaffMember();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  const planted = encodeURIComponent(`URGENT: ${'call the number below '.repeat(100)}`);
+  await page.goto(`data:text/html,<a href="${E2E_BASE_URL}/admin/users/${planted}">open</a>`);
+  const answered = page.waitForResponse((response) => response.url().startsWith(`${E2E_BASE_URL}/admin/users/`));
+  await page.getByRole('link', { name: 'open' }).click();
+  expect((await answered).status()).toBe(404);
+  const record = await db().auditEvent.findFirstOrThrow({ where: { actorId: user.id, action: 'ACCESS_DENIED' }, orderBy: { createdAt: 'desc' } });
+  const details = JSON.parse(record.details ?? '{}') as { what: string; sentByAnotherSite?: boolean };
+  expect(details.what.length).toBeLessThanOrEqual(200);
+  expect(details.what.startsWith('page /admin/users/URGENT')).toBe(true);
+  expect(details.sentByAnotherSite).toBe(true);
+});
+
 test('[ANONYMOUS] a flood of cross-site posts is refused in full, leaves a bounded audit trail with its count, and sign-in still works', async ({ page, request }) => {
   const since = new Date();
   const flood = 300;

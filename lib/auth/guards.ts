@@ -57,7 +57,8 @@ provideRequestContext(async () => {
   }
 });
 
-async function auditRefusal(actor: Actor | null, context: RequestContext, what: string, decision: string) {
+/** `what` names the page, action or route; a page's path is the visitor's text, so it is cut short. */
+async function auditRefusal(actor: Actor | null, context: RequestContext, what: string, decision: string, more: Record<string, unknown> = {}) {
   await recordAuditAlone(db(), {
     actorType: actor ? (actor.kind === 'agency' ? 'USER' : 'VENDOR') : 'ANONYMOUS',
     actorId: actor ? (actor.kind === 'agency' ? actor.userId : actor.vendorAccountId) : null,
@@ -65,7 +66,7 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
     action: 'ACCESS_DENIED',
     outcome: 'DENIED',
     ip: context.ip,
-    details: { what, decision },
+    details: { what: what.slice(0, 200), decision, ...more },
   });
 }
 
@@ -84,8 +85,10 @@ export async function requirePageActor<A extends Access>(access: A, path: string
     redirect(access.principal === 'vendor' ? '/vendor/login' : `/login?callbackUrl=${encodeURIComponent(path)}`);
   }
   if (isNextStepDecision(decision)) redirect(NEXT_STEP_PATH[access.principal][decision]);
-  // Such pages do not exist for this audience.
-  await auditRefusal(actor, await requestContextOf(), `page ${path}`, decision);
+  // Such pages do not exist for this audience. A link on another site may have sent the person's
+  // browser here, which the record says, as it is written in their name.
+  const sentByAnotherSite = isSentByAnotherSite(await headers());
+  await auditRefusal(actor, await requestContextOf(), `page ${path}`, decision, sentByAnotherSite ? { sentByAnotherSite } : {});
   notFound();
 }
 
