@@ -317,7 +317,7 @@ test('[ANONYMOUS] a request to upgrade the connection (WebSocket) is refused and
 test('[ANONYMOUS] the redirects Next.js makes on its own carry the security headers; a secret link’s also no-store and no referrer', async () => {
   const help = await send('GET', '/help/');
   expect(help.status).toBe(308);
-  expect(help.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
+  expect(help.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cross-origin-opener-policy': 'same-origin' });
   const link = await send('GET', '/reset/some-token-from-a-mail/');
   expect(link.status).toBe(308);
   expect(link.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });

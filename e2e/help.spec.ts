@@ -68,6 +68,7 @@ test('server.mjs sends the guide from memory exactly as Next.js sends it; RSC na
     Object.fromEntries(Object.entries(headers).filter(([name]) => !perResponse.has(name)));
   expect(stable(fromMemory.headers())).toEqual(stable(fromNext.headers()));
   expect(fromMemory.headers()['x-frame-options']).toBe('DENY');
+  expect(fromMemory.headers()['cross-origin-opener-policy']).toBe('same-origin');
 
   const etag = fromMemory.headers()['etag']!;
   expect((await request.get('/help', { headers: { 'if-none-match': etag } })).status()).toBe(304);

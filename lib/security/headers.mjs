@@ -9,6 +9,9 @@ export const SECURITY_HEADERS = Object.freeze({
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+  // A page of another site that opened the portal in a window keeps no handle to it: it cannot
+  // later send that window to a look-alike page, or on to other links of ours.
+  'Cross-Origin-Opener-Policy': 'same-origin',
 });
 
 /** Pages whose path is a secret (a single-use link): never sent on as a referrer, never stored. */
