@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import { headers } from 'next/headers';
 import { config, devMailboxEnabled } from '@/lib/config';
+import { clientIpFrom } from '@/lib/http/request-context';
 
 // Reads the file transport's .eml files for the development mailbox page.
 const ID_PATTERN = /^[a-z0-9]+$/;
@@ -17,11 +19,24 @@ export function isLoopbackAddress(ip: string): boolean {
 }
 
 /**
- * Whether the mailbox answers this client: only where it is switched on (devMailboxEnabled), and
- * only to the machine itself. It holds every reset link, and the demo listens on every interface.
+ * Whether a request's Host names the machine itself (localhost, a loopback address) or the portal.
+ * A page of another site whose name its owner points at 127.0.0.1 (DNS rebinding) reaches this
+ * server from a browser here, from a loopback address, but sends its own name.
  */
-export function localMailboxOpenTo(clientIp: string): boolean {
-  return devMailboxEnabled() && isLoopbackAddress(clientIp);
+export function namesThisMachine(host: string | null): boolean {
+  const name = host?.trim().toLowerCase().replace(/:\d*$/, '');
+  if (!name) return false;
+  return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) || name === new URL(config().APP_URL).hostname;
+}
+
+/**
+ * Whether the mailbox answers the current request: only where it is switched on (devMailboxEnabled),
+ * and only to the machine itself, under a name of its own. It holds every reset link, and the demo
+ * listens on every interface.
+ */
+export async function localMailboxOpenToThisRequest(): Promise<boolean> {
+  const bag = await headers();
+  return devMailboxEnabled() && isLoopbackAddress(clientIpFrom(bag)) && namesThisMachine(bag.get('host'));
 }
 
 export type MailboxEntry = { id: string; to: string; subject: string; date: Date };

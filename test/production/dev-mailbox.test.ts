@@ -1,5 +1,6 @@
 // The demo's local mailbox holds every reset link, and the demo listens on every interface: it
 // answers the machine itself and no one else, whatever else the mailbox's switch says.
+import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 
@@ -24,4 +25,18 @@ it('[ANYONE] the local mailbox answers a client on this machine, and 404 to any 
   for (const remote of ['192.0.2.2', '::ffff:192.0.2.2', '2001:db8::1']) expect((await open(remote)).status, remote).toBe(404);
   const message = await fetch(`${server.url}/dev/mailbox/abc123`, { headers: { 'x-forwarded-for': '192.0.2.2' } });
   expect(message.status).toBe(404);
+});
+
+it('[ATTACKER] a page of another site whose name points at this machine (DNS rebinding) is refused the mailbox, though its requests come from here', async () => {
+  const withHost = (host: string) =>
+    new Promise<number>((resolve, reject) => {
+      const request = http.get(`${server.url}/dev/mailbox`, { headers: { host } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+    });
+  expect(await withHost(`localhost:${server.port}`)).toBe(200);
+  expect(await withHost(`127.0.0.1:${server.port}`)).toBe(200);
+  for (const host of [`rebind.attacker.example:${server.port}`, 'localhost.attacker.example']) expect(await withHost(host), host).toBe(404);
 });

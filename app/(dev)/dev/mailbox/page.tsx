@@ -2,15 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { StackTable } from '@/components/ui/stack-table';
-import { requestClientIp } from '@/lib/http/client-ip';
-import { listLocalMailbox, localMailboxOpenTo } from '@/lib/mail/local-mailbox';
+import { listLocalMailbox, localMailboxOpenToThisRequest } from '@/lib/mail/local-mailbox';
 import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Local mailbox', robots: { index: false } };
 export const dynamic = 'force-dynamic';
 
 export default publicPage(async function LocalMailboxPage() {
-  if (!localMailboxOpenTo(await requestClientIp())) notFound();
+  if (!(await localMailboxOpenToThisRequest())) notFound();
   const messages = await listLocalMailbox();
   return (
     <>

@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { requestClientIp } from '@/lib/http/client-ip';
-import { localMailboxOpenTo, readLocalMail } from '@/lib/mail/local-mailbox';
+import { localMailboxOpenToThisRequest, readLocalMail } from '@/lib/mail/local-mailbox';
 import { publicPage } from '@/lib/auth/guards';
 
 export const metadata: Metadata = { title: 'Message', robots: { index: false } };
@@ -11,7 +10,7 @@ export const dynamic = 'force-dynamic';
 const LINK = /(https?:\/\/[^\s<>"]+)/g;
 
 export default publicPage(async function LocalMailPage({ params }: { params: Promise<{ id: string }> }) {
-  if (!localMailboxOpenTo(await requestClientIp())) notFound();
+  if (!(await localMailboxOpenToThisRequest())) notFound();
   const mail = await readLocalMail((await params).id);
   if (!mail) notFound();
   return (
