@@ -6,7 +6,7 @@ import { decideAccess } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
 import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
-import { signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
+import { PASSKEY_REFUSAL_MIN_MS, signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
@@ -135,6 +135,20 @@ describe('passkeys', () => {
     const outcomes = await Promise.all([first, second, first, second].map((text) => signInWithPasskey('agency', text, IP)));
     expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
     expect(await signInWithPasskey('agency', first, IP)).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('[anonymous] an unknown passkey is refused no sooner than a live account’s wrong one: the time tells nothing of which passkeys name a live account', async () => {
+    const { actor } = await staffSession('STAFF');
+    const enrolled = await enrolPasskey(actor);
+    const stranger = newSoftPasskey();
+    // A live account's passkey whose signature is another key's, and a passkey no one has.
+    const forged = { ...stranger, credentialId: enrolled.credentialId };
+    for (const passkey of [stranger, forged]) {
+      const options = await startPasskeySignIn(IP);
+      const began = performance.now();
+      expect(await signInWithPasskey('agency', JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge))), IP)).toEqual({ ok: false, reason: 'INVALID' });
+      expect(performance.now() - began).toBeGreaterThanOrEqual(PASSKEY_REFUSAL_MIN_MS);
+    }
   });
 
   it('[anonymous] a challenge is single use, expires, and belongs to its purpose and session', async () => {
