@@ -41,3 +41,19 @@ describe('session cookies across a secret rotation', () => {
     }
   });
 });
+
+describe('the session cookie', () => {
+  it('over https is a __Host- cookie, which only this very host can set: Secure, Path=/, no Domain', async () => {
+    vi.stubEnv('APP_URL', 'https://help.example.com');
+    const options = (await startedWith(NEW)).authOptions();
+    expect(options.cookies?.sessionToken).toEqual({
+      name: '__Host-next-auth.session-token',
+      options: { httpOnly: true, sameSite: 'lax', secure: true, path: '/' },
+    });
+  });
+
+  it('over http (this machine, the demo) has no prefix, which a browser would refuse without Secure', async () => {
+    vi.stubEnv('APP_URL', 'http://localhost:3000');
+    expect((await startedWith(NEW)).authOptions().cookies?.sessionToken?.name).toBe('next-auth.session-token');
+  });
+});

@@ -17,6 +17,7 @@ export function authOptions(): NextAuthOptions {
     secret: signingSecret(),
     jwt: { decode: decodeSessionToken },
     useSecureCookies: usesSecureCookies(),
+    cookies: { sessionToken: { name: sessionCookieName(), options: sessionCookieOptions() } },
     session: { strategy: 'jwt', maxAge: SESSION_ABSOLUTE_MS / 1000 },
     providers: [],
     logger: {
@@ -59,7 +60,21 @@ export async function decodeSessionToken(params: JWTDecodeParams): Promise<JWT |
   return null;
 }
 
-/** Cookies marked Secure (and named __Secure-…) whenever the portal is served over https. */
+/** Cookies marked Secure (and named __Host-…) whenever the portal is served over https. */
 export function usesSecureCookies(): boolean {
   return config().APP_URL.startsWith('https:');
+}
+
+/**
+ * The session cookie's name, which next-auth reads and sign-in sets. Over https it is `__Host-`:
+ * a browser takes such a cookie only from this very host (Secure, Path=/, no Domain), so another
+ * subdomain of the same site cannot plant one, or one of next-auth's chunks (`<name>.0`), to sign
+ * the person out unseen or into an account of its choosing. (`__Secure-` allowed a Domain.)
+ */
+export function sessionCookieName(): string {
+  return usesSecureCookies() ? '__Host-next-auth.session-token' : 'next-auth.session-token';
+}
+
+export function sessionCookieOptions() {
+  return { httpOnly: true, sameSite: 'lax', secure: usesSecureCookies(), path: '/' } as const;
 }
