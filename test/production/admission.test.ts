@@ -163,6 +163,16 @@ describe('[OPERATOR] admission in front of the app', () => {
     expect((await fetch(`${server.url}/api/live`, { headers: { cookie: cookies(64) } })).status).toBe(200);
   });
 
+  it('refuses more than 64 query parameters with 414 before Next.js reads them (its time grows with the square of repeats), on every path', async () => {
+    const repeated = (count: number) => Array.from({ length: count }, () => 'a').join('&');
+    for (const path of ['/api/live', '/help', '/', '/status/unsubscribe', '/no-such-page']) {
+      const refused = await fetch(`${server.url}${path}?${repeated(7000)}`, { redirect: 'manual' });
+      expect(refused.status, path).toBe(414);
+      expect(await refused.text()).toMatch(/more parts than any of this service/);
+    }
+    expect((await fetch(`${server.url}/api/live?${repeated(64)}`)).status).toBe(200);
+  });
+
   it('closes a connection on which no request comes within 20 s, and holds at most 512 open from one address at once', async () => {
     const open = (localAddress: string) => {
       const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
