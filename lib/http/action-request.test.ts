@@ -129,6 +129,23 @@ describe('isMalformedActionRequest', () => {
     expect(await isMalformedActionRequest(post([['$ACTION_REF_1', ''], ['$ACTION_1:0', meta], ['$ACTION_1:1', one], ['$ACTION_1:2', `[${zero}]`]]))).toBe(true);
   });
 
+  it('refuses a form that names an action with bound arguments more than once, or more of them than a form holds: each would have the body checked again', async () => {
+    const bound = (names: string[]) => post([...names.map((name): [string, string] => [name, '']), ['$ACTION_1:0', META], ['$ACTION_1:1', '[]'], ['loginName', 'jsmith']]);
+    expect(await isMalformedActionRequest(bound(['$ACTION_REF_1']))).toBe(false);
+    expect(await isMalformedActionRequest(bound(['$ACTION_REF_1', '$ACTION_REF_1']))).toBe(true);
+    expect(await isMalformedActionRequest(bound(Array.from({ length: 520 }, () => '$ACTION_REF_1')))).toBe(true);
+    // A form's own action and its buttons', each with its parts: eight pass, nine are more than a form of ours holds.
+    const actions = (count: number) =>
+      post(Array.from({ length: count }, (_, i): [string, string][] => [[`$ACTION_REF_${i}`, ''], [`$ACTION_${i}:0`, META], [`$ACTION_${i}:1`, '[]']]).flat());
+    expect(await isMalformedActionRequest(actions(8))).toBe(false);
+    expect(await isMalformedActionRequest(actions(9))).toBe(true);
+  });
+
+  it('counts every value it visits: a reply of more values than any of ours is refused, references or not', async () => {
+    expect(await isMalformedActionRequest(withJs(`[{},"$K1",${JSON.stringify(Array(40_000).fill(0))}]`))).toBe(false);
+    expect(await isMalformedActionRequest(withJs(`[{},"$K1",${JSON.stringify(Array(60_000).fill(0))}]`))).toBe(true);
+  });
+
   it('leaves other requests to the app', async () => {
     expect(await isMalformedActionRequest(new Request('http://localhost/login'))).toBe(false);
     const urlEncoded = new Request('http://localhost/login', { method: 'POST', body: new URLSearchParams({ $ACTION_REF_1: '' }) });
