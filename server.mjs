@@ -13,6 +13,7 @@ import { logger, routeConsoleToLog, runInRequestScope } from './lib/observabilit
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
 import { isSecretLinkPath, redactPath } from './lib/http/redact-path.mjs';
+import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 import { SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
@@ -123,6 +124,7 @@ function edgeRefusal(request) {
   } catch {
     return [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
   }
+  if (!isSoundRouterState(request.headers[ROUTER_STATE_HEADER])) return [400, 'Bad Request: the page state your browser sent is not valid. Reload the page.'];
   return null;
 }
 

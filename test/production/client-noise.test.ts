@@ -53,4 +53,15 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     expect(lines.filter((line) => line.event === 'http.upgrade_refused').map((line) => line.path)).toEqual(['/reset/[redacted]']);
     expect(server.output()).not.toContain('SECRETTOKEN');
   });
+
+  it('a client navigation’s router state that Next.js cannot read, or nested too deep to check cheaply, is a 400 and no error', async () => {
+    const nested = (levels: number): unknown => (levels === 0 ? ['', {}] : ['', { a: nested(levels - 1) }]);
+    const navigate = (state: string) => fetch(`${server.url}/status?x=1`, { headers: { rsc: '1', 'next-router-state-tree': state }, redirect: 'manual' });
+    for (const state of ['x', encodeURIComponent(JSON.stringify(['', {}, 0, 0, 0, 0, 0])), encodeURIComponent(JSON.stringify(nested(300)))]) {
+      const answer = await navigate(state);
+      expect(answer.status, state.slice(0, 40)).toBe(400);
+      expect(await answer.text()).toMatch(/page state your browser sent is not valid/);
+    }
+    expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
+  });
 });
