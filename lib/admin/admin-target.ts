@@ -41,7 +41,10 @@ export async function loadAdminTarget(actor: AgencyActor, capability: AdminCapab
  * role and status, and the capability still allowed under the agency's policy as it is now. Otherwise
  * nothing runs, the refusal is audited as `target-changed`, and the admin is told to reload: a request
  * in flight must not land on an account promoted meanwhile, past the policy and without the receipts
- * an admin account gets.
+ * an admin account gets. The acting admin is held to the same: their session still open, their
+ * account still active, in the same role and version, or nothing runs (`actor-changed`). A reset sent
+ * by an admin being disabled or demoted at that moment (its argon2 hashing comes first, and takes a
+ * while) handed them a working password after the disable was recorded.
  */
 export async function actOnTargetAsLoaded<T>(
   actor: AgencyActor,
@@ -50,16 +53,30 @@ export async function actOnTargetAsLoaded<T>(
   ip: string,
   act: (tx: Tx) => Promise<T>,
 ): Promise<Result<T>> {
-  const done = await db().$transaction(async (tx) =>
-    (await targetStillAsLoaded(tx, actor, capability, target)) ? { ok: true as const, value: await act(tx) } : null,
-  );
-  if (done) return done;
-  await auditAdminRefusal(actor, capability, target.id, 'target-changed', ip, target.agencyId);
-  return { ok: false, message: TARGET_CHANGED_MESSAGE };
+  const done = await db().$transaction(async (tx) => {
+    // Both rows held, in the order of their ids, so two admins acting on each other take turns.
+    for (const id of [target.id, actor.userId].sort()) await lockRow(tx, 'User', id);
+    if (!(await actorStillAsResolved(tx, actor))) return 'actor-changed' as const;
+    if (!(await targetStillAsLoaded(tx, actor, capability, target))) return 'target-changed' as const;
+    return { ok: true as const, value: await act(tx) };
+  });
+  if (typeof done === 'object') return done;
+  await auditAdminRefusal(actor, capability, target.id, done, ip, target.agencyId);
+  return { ok: false, message: done === 'actor-changed' ? ACTOR_CHANGED_MESSAGE : TARGET_CHANGED_MESSAGE };
+}
+
+/**
+ * Whether the acting admin is still who the gate let in, read in the write's own transaction: their
+ * session open, their account active, in the same role and session version. Changes of role and
+ * status take the agency's lock (or the account's row), so a transaction holding either reads them settled.
+ */
+export async function actorStillAsResolved(tx: Tx, actor: AgencyActor): Promise<boolean> {
+  const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { endedAt: true, sessionVersion: true } });
+  const self = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true, status: true, sessionVersion: true } });
+  return session !== null && session.endedAt === null && self !== null && self.status === 'ACTIVE' && self.role === actor.role && self.sessionVersion === session.sessionVersion;
 }
 
 async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: AdminCapability, target: AdminTargetRow): Promise<boolean> {
-  await lockRow(tx, 'User', target.id);
   const current = await tx.user.findUnique({
     where: { id: target.id },
     select: { role: true, status: true, agency: { select: { onlySuperAdminsResetAdmins: true } } },
@@ -73,6 +90,9 @@ async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: Admin
 }
 
 type AdminTargetRow = { id: string; agencyId: string; role: Role; status: UserStatus };
+
+/** What an admin is told when their own account or session changed while their request was on its way. */
+export const ACTOR_CHANGED_MESSAGE = 'Your own account changed while this was being done (perhaps your role or your sign-in), so nothing was changed. Reload the page.';
 
 /** What an admin is told when the account changed between their page and their request. */
 export const TARGET_CHANGED_MESSAGE =

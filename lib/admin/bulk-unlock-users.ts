@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditAdminRefusal } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, auditAdminRefusal } from '@/lib/admin/admin-target';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { unlockAccount } from '@/lib/admin/unlock-user';
@@ -33,7 +33,14 @@ export async function bulkUnlockUsers(
   // deadlock with any change that takes one of those accounts and then audits (PostgreSQL).
   let unlocked = 0;
   for (const target of allowed) {
-    if (await db().$transaction((tx) => unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }))) unlocked += 1;
+    const done = await db().$transaction(async (tx) =>
+      (await actorStillAsResolved(tx, actor)) ? unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }) : ('actor-changed' as const),
+    );
+    if (done === 'actor-changed') {
+      await auditAdminRefusal(actor, 'users:bulk-unlock', null, done, ip);
+      return { ok: false, message: ACTOR_CHANGED_MESSAGE };
+    }
+    if (done) unlocked += 1;
   }
   return { ok: true, value: { unlocked, leftOwn } };
 }

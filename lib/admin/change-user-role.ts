@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';
@@ -40,8 +40,9 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
     if (target.role === input.role) return outcome('unchanged', target.role);
     return outcome(input.confirm === 'no' ? 'cancelled' : 'ask', target.role);
   }
-  return db().$transaction(async (tx): Promise<Result<RoleChangeOutcome>> => {
+  const done = await db().$transaction(async (tx): Promise<Result<RoleChangeOutcome> | 'actor-changed'> => {
     await lockAgency(tx, actor.agencyId);
+    if (!(await actorStillAsResolved(tx, actor))) return 'actor-changed';
     const current = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } });
     if (current.role === input.role) return outcome('unchanged', current.role);
     if (
@@ -68,6 +69,9 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
     await mailRoleChangeReceipts(tx, actor, { ...target, agencyName: target.agency.name }, current.role, input.role, now);
     return outcome('changed', current.role);
   });
+  if (done !== 'actor-changed') return done;
+  await auditAdminRefusal(actor, 'users:change-role', target.id, done, ip, target.agencyId);
+  return { ok: false, message: ACTOR_CHANGED_MESSAGE };
 }
 
 type Account = { id: string; agencyId: string; loginName: string; displayName: string; email: string | null; agencyName: string };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { canAdmin, type AdminDecision } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
@@ -19,6 +19,7 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
   const { target } = loaded;
   const outcome = await db().$transaction(async (tx): Promise<Result | { refused: Refusal }> => {
     await lockAgency(tx, actor.agencyId);
+    if (!(await actorStillAsResolved(tx, actor))) return { refused: { reason: 'actor-changed', message: ACTOR_CHANGED_MESSAGE } };
     // The role as it is now, under the agency's lock: it may have changed since the target was read.
     const { role } = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true } });
     const decision = canAdmin(actor, 'users:set-status', { ...target, role });
@@ -42,4 +43,5 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
   return { ok: false, message: outcome.refused.message };
 }
 
-type Refusal = Extract<AdminDecision, { allowed: false }>;
+/** A permission refused under the lock, or the acting admin changed meanwhile. */
+type Refusal = Pick<Extract<AdminDecision, { allowed: false }>, 'message'> & { reason: string };

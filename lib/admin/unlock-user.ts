@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { loadAdminTarget } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { lockedConditions, UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
-import { db, type Tx } from '@/lib/db/client';
+import type { Tx } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 
 export const userIdSchema = z.object({ userId: z.string().min(1).max(64) });
@@ -12,8 +12,8 @@ export const userIdSchema = z.object({ userId: z.string().min(1).max(64) });
 export async function unlockUser(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<Result> {
   const loaded = await loadAdminTarget(actor, 'users:unlock', input.userId, ip);
   if (!loaded.ok) return loaded;
-  await db().$transaction((tx) => unlockAccount(tx, actor, loaded.target.id, ip));
-  return { ok: true, value: undefined };
+  const done = await actOnTargetAsLoaded(actor, 'users:unlock', loaded.target, ip, (tx) => unlockAccount(tx, actor, loaded.target.id, ip));
+  return done.ok ? { ok: true, value: undefined } : done;
 }
 
 /**

@@ -315,8 +315,9 @@ describe('unlock, disable, roles', () => {
       setUserStatus(secondActor, { userId: superAdmin.id, status: 'DISABLED' }, IP),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
+    // The one who lost the race was disabled by the other by the time their own turn came.
     const refused = results.find((r) => !r.ok);
-    expect(refused?.ok === false && refused.message).toMatch(/only active super administrator/);
+    expect(refused?.ok === false && refused.message).toMatch(/Your own account changed/);
     expect(await db().user.count({ where: { agencyId: a.id, role: 'SUPER_ADMIN', status: 'ACTIVE' } })).toBe(1);
   });
 
@@ -485,6 +486,53 @@ describe('reset link by e-mail', () => {
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
     const result = await sendResetLink(adminActor, { userId: noEmail.id }, IP);
     expect(result.ok ? '' : result.message).toMatch(/no e-mail address on record/);
+  });
+});
+
+describe('an admin’s request in flight while the admin is disabled, demoted or signed out', () => {
+  // The gate let the admin in as `adminActor`; what changes below lands before the request's write.
+  for (const [what, change] of [
+    ['disabled', { status: 'DISABLED' as const, sessionVersion: { increment: 1 } }],
+    ['demoted', { role: 'STAFF' as const }],
+    ['signed out everywhere', { sessionVersion: { increment: 1 } }],
+  ] as const) {
+    it(`[PROVIDER_ADMIN] ${what}: a temporary password, a link, an unlock or a clearing of factors lands on nobody, and is audited`, async () => {
+      const { admin, adminActor, staff } = await twoAgencies();
+      const before = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+      await db().user.update({ where: { id: admin.id }, data: change });
+      const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+      const { clearUserSecondFactors } = await import('@/lib/admin/clear-user-second-factors');
+      for (const attempt of [
+        () => issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP),
+        () => sendResetLink(adminActor, { userId: staff.id }, IP),
+        () => unlockUser(adminActor, { userId: staff.id }, IP),
+        () => clearUserSecondFactors(adminActor, { userId: staff.id }, IP),
+        () => setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP),
+      ]) {
+        expect(await attempt()).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+      }
+      expect(await db().user.findUniqueOrThrow({ where: { id: staff.id } })).toMatchObject({ passwordHash: before.passwordHash, sessionVersion: before.sessionVersion, status: 'ACTIVE' });
+      expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(0);
+      const denied = await db().auditEvent.findMany({ where: { actorId: admin.id, action: 'ADMIN_ACTION_DENIED' } });
+      expect(denied.map((event) => JSON.parse(event.details!).reason)).toEqual(Array(5).fill('actor-changed'));
+    });
+  }
+
+  it('[SUPER_ADMIN] demoted meanwhile, cannot still make someone an administrator', async () => {
+    const { superAdmin, superActor, staff } = await twoAgencies();
+    // Another super admin, so the demotion leaves the agency one.
+    await member(superAdmin.agencyId, 'SUPER_ADMIN');
+    await db().user.update({ where: { id: superAdmin.id }, data: { role: 'PROVIDER_ADMIN', sessionVersion: { increment: 1 } } });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('STAFF');
+  });
+
+  it('[PROVIDER_ADMIN] a session ended (signed out) meanwhile changes nothing either', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    await db().authSession.update({ where: { id: adminActor.sessionId }, data: { endedAt: new Date() } });
+    const before = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    expect(await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP)).toMatchObject({ ok: false });
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).passwordHash).toBe(before.passwordHash);
   });
 });
 

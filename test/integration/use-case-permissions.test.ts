@@ -55,6 +55,8 @@ async function world() {
   const member = (role: Role) => createUser(db(), agency.id, PASSWORD, { role, email: `m.${uniqueSuffix()}@matrix.example` });
   const people = { STAFF: await member('STAFF'), PROVIDER_ADMIN: await member('PROVIDER_ADMIN'), SUPER_ADMIN: await member('SUPER_ADMIN') };
   await member('SUPER_ADMIN');
+  // Each actor's session is a real one: an admin's write checks, in its transaction, that it is still open.
+  for (const user of Object.values(people)) await db().authSession.create({ data: { id: `test-${user.id}`, userId: user.id, sessionVersion: user.sessionVersion } });
   const created = await createUser(db(), agency.id, PASSWORD, { email: `t.${uniqueSuffix()}@matrix.example` });
   // Locked by failures within the hour: what a spray leaves, for the unlock and bulk unlock.
   const target = await db().user.update({
