@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
@@ -37,9 +37,10 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     return { ok: false, message: 'Check the values below.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
   }
   const policy = parsed.data;
-  await db().$transaction(async (tx) => {
+  const saved = await db().$transaction(async (tx) => {
     // Two admins saving at once take turns, so each record says what its save changed.
     await lockAgency(tx, actor.agencyId);
+    if (!(await actorStillAsResolved(tx, actor))) return false;
     const before = await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: POLICY_SELECT });
     await tx.agency.update({ where: { id: actor.agencyId }, data: policy });
     const changed = Object.fromEntries(
@@ -48,6 +49,11 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
         .map((key) => [key, `${before[key]} -> ${policy[key]}`]),
     );
     await recordAdminAction(tx, actor, ip, 'AGENCY_POLICY_UPDATED', { type: 'Agency', id: actor.agencyId }, changed);
+    return true;
   });
+  if (!saved) {
+    await auditAdminRefusal(actor, 'policy:edit', null, 'actor-changed', ip);
+    return { ok: false, message: ACTOR_CHANGED_MESSAGE };
+  }
   return { ok: true, value: policy };
 }

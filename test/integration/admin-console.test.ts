@@ -518,6 +518,15 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
     });
   }
 
+  it('[SUPER_ADMIN] disabled meanwhile, cannot still change the agency’s policy', async () => {
+    const { a, superAdmin, superActor } = await twoAgencies();
+    await db().user.update({ where: { id: superAdmin.id }, data: { status: 'DISABLED', sessionVersion: { increment: 1 } } });
+    const before = await db().agency.findUniqueOrThrow({ where: { id: a.id } });
+    const result = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, softLockThreshold: String(before.softLockThreshold + 1) }, IP);
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+    expect((await db().agency.findUniqueOrThrow({ where: { id: a.id } })).softLockThreshold).toBe(before.softLockThreshold);
+  });
+
   it('[SUPER_ADMIN] demoted meanwhile, cannot still make someone an administrator', async () => {
     const { superAdmin, superActor, staff } = await twoAgencies();
     // Another super admin, so the demotion leaves the agency one.
