@@ -79,8 +79,9 @@ async function agencyByName(nameKey: string) {
 /**
  * "Ask my administrator" (/help/ask-admin). For an active account, stores one HelpRequest for the
  * console's inbox and, within the limits, queues one mail per other active administrator of that
- * agency, with its audit record, in one transaction. For anything else nothing is stored or queued. Either way the
- * answer is the same `accepted`, in about the same time, and never names an administrator.
+ * agency, with its audit record, in one transaction. For anything else nothing is stored or
+ * queued. Either way the answer is the same `accepted`, in about the same time, and never names an
+ * administrator.
  */
 export async function requestAdminHelp(
   requester: HelpRequester,
