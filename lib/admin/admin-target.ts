@@ -1,5 +1,5 @@
 import { recordAuditAlone } from '@/lib/audit/record';
-import type { AgencyActor } from '@/lib/auth/session';
+import { actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
@@ -54,9 +54,7 @@ export async function actOnTargetAsLoaded<T>(
   act: (tx: Tx) => Promise<T>,
 ): Promise<Result<T>> {
   const done = await db().$transaction(async (tx) => {
-    // Both rows held, in the order of their ids, so two admins acting on each other take turns.
-    for (const id of [target.id, actor.userId].sort()) await lockRow(tx, 'User', id);
-    if (!(await actorStillAsResolved(tx, actor))) return 'actor-changed' as const;
+    if (!(await holdActorAndTarget(tx, actor, target.id))) return 'actor-changed' as const;
     if (!(await targetStillAsLoaded(tx, actor, capability, target))) return 'target-changed' as const;
     return { ok: true as const, value: await act(tx) };
   });
@@ -66,14 +64,13 @@ export async function actOnTargetAsLoaded<T>(
 }
 
 /**
- * Whether the acting admin is still who the gate let in, read in the write's own transaction: their
- * session open, their account active, in the same role and session version. Changes of role and
- * status take the agency's lock (or the account's row), so a transaction holding either reads them settled.
+ * Holds the acting admin's row and the target's, in the order of their ids so two admins acting on each
+ * other take turns (PostgreSQL), then asks whether the admin is still who the gate let in: a disable or
+ * demotion committed meanwhile is read settled. False when the admin changed.
  */
-export async function actorStillAsResolved(tx: Tx, actor: AgencyActor): Promise<boolean> {
-  const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { endedAt: true, sessionVersion: true } });
-  const self = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true, status: true, sessionVersion: true } });
-  return session !== null && session.endedAt === null && self !== null && self.status === 'ACTIVE' && self.role === actor.role && self.sessionVersion === session.sessionVersion;
+export async function holdActorAndTarget(tx: Tx, actor: AgencyActor, targetId: string): Promise<boolean> {
+  for (const id of [targetId, actor.userId].sort()) await lockRow(tx, 'User', id);
+  return actorStillAsResolved(tx, actor);
 }
 
 async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: AdminCapability, target: AdminTargetRow): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, auditAdminRefusal } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, auditAdminRefusal, holdActorAndTarget } from '@/lib/admin/admin-target';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { unlockAccount } from '@/lib/admin/unlock-user';
@@ -34,7 +34,7 @@ export async function bulkUnlockUsers(
   let unlocked = 0;
   for (const target of allowed) {
     const done = await db().$transaction(async (tx) =>
-      (await actorStillAsResolved(tx, actor)) ? unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }) : ('actor-changed' as const),
+      (await holdActorAndTarget(tx, actor, target.id)) ? unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }) : ('actor-changed' as const),
     );
     if (done === 'actor-changed') {
       await auditAdminRefusal(actor, 'users:bulk-unlock', null, done, ip);

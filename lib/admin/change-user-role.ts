@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
+import { actorStillAsResolved } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';

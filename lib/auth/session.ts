@@ -60,10 +60,7 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
   if (!session || session.endedAt) return null;
 
   const actor = await loadActor(session);
-  const expired =
-    now.getTime() - session.createdAt.getTime() > (session.secondFactorPending ? SECOND_FACTOR_PENDING_MS : SESSION_ABSOLUTE_MS) ||
-    (actor !== null && isIdleLimited(actor) && now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS);
-  if (!actor || expired) {
+  if (!actor || hasOutlivedItsLimits(session, actor, now)) {
     await endSession(sessionId);
     return null;
   }
@@ -71,6 +68,32 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
     await db().authSession.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
   }
   return actor;
+}
+
+type SessionTimes = { createdAt: Date; lastSeenAt: Date; secondFactorPending: boolean };
+
+/** PRODUCT.md's limits: 12 h from sign-in (10 min while the second factor is due), 30 min idle for admins and vendor staff. */
+function hasOutlivedItsLimits(session: SessionTimes, actor: Actor, now: Date): boolean {
+  const age = now.getTime() - session.createdAt.getTime();
+  return (
+    age > (session.secondFactorPending ? SECOND_FACTOR_PENDING_MS : SESSION_ABSOLUTE_MS) ||
+    (isIdleLimited(actor) && now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS)
+  );
+}
+
+/**
+ * Whether an agency actor is still who `resolveSession` let in, read again in a write's own transaction:
+ * the same session, open and within its limits, and the account active, in the same role and session
+ * version. A request in flight while its admin is disabled, demoted or signed out must change nothing.
+ */
+export async function actorStillAsResolved(tx: Tx, actor: AgencyActor, now = new Date()): Promise<boolean> {
+  const session = await tx.authSession.findUnique({
+    where: { id: actor.sessionId },
+    select: { userId: true, endedAt: true, sessionVersion: true, createdAt: true, lastSeenAt: true, secondFactorPending: true },
+  });
+  if (!session || session.endedAt || session.userId !== actor.userId || hasOutlivedItsLimits(session, actor, now)) return false;
+  const self = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true, status: true, sessionVersion: true } });
+  return self !== null && self.status === 'ACTIVE' && self.role === actor.role && self.sessionVersion === session.sessionVersion;
 }
 
 async function loadActor(session: {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
 import { changeUserRole } from '@/lib/admin/change-user-role';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { handleHelpRequest } from '@/lib/admin/help-requests';
@@ -8,7 +9,7 @@ import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-us
 import { setUserStatus } from '@/lib/admin/set-user-status';
 import { unlockUser } from '@/lib/admin/unlock-user';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
-import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { resolveSession, SESSION_IDLE_MS, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
@@ -543,6 +544,28 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
     expect(await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP)).toMatchObject({ ok: false });
     expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).passwordHash).toBe(before.passwordHash);
   });
+  it('[PROVIDER_ADMIN] a session past its idle limit meanwhile changes nothing: the gate’s own rule, read again in the write', async () => {
+    const { admin, adminActor, staff } = await twoAgencies();
+    const idle = new Date(Date.now() - SESSION_IDLE_MS - 60_000);
+    await db().authSession.update({ where: { id: adminActor.sessionId }, data: { lastSeenAt: idle } });
+    const before = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    const result = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP);
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).passwordHash).toBe(before.passwordHash);
+    const denied = await db().auditEvent.findFirstOrThrow({ where: { actorId: admin.id, action: 'ADMIN_ACTION_DENIED' } });
+    expect(JSON.parse(denied.details!)).toMatchObject({ reason: 'actor-changed' });
+  });
+
+  it('[PROVIDER_ADMIN] disabled meanwhile, a bulk unlock unlocks nobody, and is audited', async () => {
+    const { admin, adminActor, staff } = await twoAgencies();
+    const locked = { failedSignInCount: 5, lastFailedSignInAt: new Date(), lockedUntil: new Date(Date.now() + 10 * 60_000) };
+    await db().user.update({ where: { id: staff.id }, data: locked });
+    await db().user.update({ where: { id: admin.id }, data: { status: 'DISABLED', sessionVersion: { increment: 1 } } });
+    expect(await bulkUnlockUsers(adminActor, { confirm: 'yes' }, IP)).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+    expect(await db().user.findUniqueOrThrow({ where: { id: staff.id } })).toMatchObject({ failedSignInCount: 5, lockedUntil: locked.lockedUntil });
+    const denied = await db().auditEvent.findMany({ where: { actorId: admin.id, action: { in: ['ADMIN_ACTION_DENIED', 'ADMIN_ACCOUNT_UNLOCKED'] } } });
+    expect(denied.map((event) => [event.action, JSON.parse(event.details!).reason])).toEqual([['ADMIN_ACTION_DENIED', 'actor-changed']]);
+  });
 });
 
 describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an admin’s request in flight while the account is promoted (PostgreSQL)', () => {
@@ -577,4 +600,22 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an ad
     const cleared = await whileCompetingTransactionHolds(promotion(other.id), () => clearUserSecondFactors(adminActor, { userId: other.id }, IP));
     expect(cleared).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
   });
+
+  for (const [what, act] of [
+    ['a temporary password', (actor: AgencyActor, staff: { id: string; sessionVersion: number }) => issueTemporaryPassword(actor, { userId: staff.id, expectedVersion: staff.sessionVersion }, IP)],
+    ['a bulk unlock', (actor: AgencyActor) => bulkUnlockUsers(actor, { confirm: 'yes' }, IP)],
+  ] as const) {
+    it(`[PROVIDER_ADMIN] disabled by another admin at that very moment: ${what} waits for the disable, then changes nothing`, async () => {
+      const { admin, adminActor, staff } = await twoAgencies();
+      const locked = { failedSignInCount: 5, lastFailedSignInAt: new Date(), lockedUntil: new Date(Date.now() + 10 * 60_000) };
+      const before = await db().user.update({ where: { id: staff.id }, data: locked });
+      const disable = {
+        holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [admin.id] },
+        then: { sql: `UPDATE "User" SET "status" = 'DISABLED', "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1`, params: [admin.id] },
+      };
+      const result = await whileCompetingTransactionHolds<{ ok: boolean }>(disable, () => act(adminActor, staff));
+      expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+      expect(await db().user.findUniqueOrThrow({ where: { id: staff.id } })).toMatchObject({ passwordHash: before.passwordHash, failedSignInCount: 5 });
+    });
+  }
 });
