@@ -3,7 +3,7 @@ import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { findMail, waitForMail } from './support/mailbox';
-import { expect, test } from './support/test';
+import { expect, signInAsAgencyUser, test } from './support/test';
 
 const SUBJECT = 'Help request: someone in your agency cannot sign in to CareNotes';
 
@@ -62,6 +62,23 @@ test('[STAFF] can ask their administrators: one request, one delivered mail per 
 
   const unknownAgency = await ask(page, { providerCode: 'NO-SUCH-AGENCY', loginName: 'drew.staff', message: 'Locked out after my holiday' });
   expect(unknownAgency).toBe(realAnswer);
+});
+
+test('[PROVIDER_ADMIN] sees a person named three times once, with the newest words, and one click resolves all three', async ({ page }) => {
+  const { agency, staff, admins } = await agencyWithAdmins();
+  const messages = ['first', 'second', 'Still locked out, third time'];
+  await db().helpRequest.createMany({
+    data: messages.map((message, i) => ({ agencyId: agency.id, userId: staff.id, message, createdAt: new Date(Date.now() - (3 - i) * 60_000) })),
+  });
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admins[0]!.loginName, password: TEST_PASSWORD });
+  await page.goto('/admin/help-requests');
+  const entries = page.getByTestId('help-request');
+  await expect(entries).toHaveCount(1);
+  await expect(entries.first()).toContainText(/Drew Parker \(drew\.staff\) asked 3 times, first at .+, last at /);
+  await expect(entries.first().locator('blockquote')).toHaveText('Still locked out, third time');
+  await entries.first().getByRole('button', { name: 'Mark resolved' }).click();
+  await expect(page.getByText('No open requests.')).toBeVisible();
+  expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'RESOLVED' } })).toBe(3);
 });
 
 test('empty fields get clear messages linked from the error summary, and what was typed stays', async ({ page }) => {

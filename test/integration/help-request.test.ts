@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listHelpRequests } from '@/lib/admin/help-requests';
+import { handleHelpRequest, HELP_INBOX_PEOPLE, listHelpRequests } from '@/lib/admin/help-requests';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -160,6 +160,61 @@ describe('asking one’s administrators for help', () => {
     const began = performance.now();
     expect(await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName), { minDurationMs: 400 })).toEqual({ status: 'accepted' });
     expect(performance.now() - began).toBeGreaterThanOrEqual(400);
+  });
+
+  it('strangers naming one person over and over push no one else out of the inbox: one entry per person, handled up to what was shown', async () => {
+    const { agency, admin, staff } = await agencyWithAdmins();
+    // A flood of 300 stored requests about one person, all older than anyone else's (the inbox lists the longest waiting first).
+    const long = Date.now() - 3_600_000;
+    await db().helpRequest.createMany({
+      data: Array.from({ length: 300 }, (_, i) => ({ agencyId: agency.id, userId: staff.id, message: `flood ${i}`, createdAt: new Date(long + i) })),
+    });
+    const other = await createUser(db(), agency.id, PASSWORD, { loginName: 'quinn.staff', displayName: 'Quinn Abara' });
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, other.loginName, 'Locked out, please help'), QUICK);
+    const adminActor = await actorFor(agency.code, admin.loginName);
+    const inbox = await listHelpRequests(adminActor);
+    expect(inbox.open.map((entry) => [entry.user.loginName, entry.requests, entry.message])).toEqual([
+      [staff.loginName, 300, 'flood 299'],
+      [other.loginName, 1, 'Locked out, please help'],
+    ]);
+    expect(inbox.morePeopleWaiting).toBe(false);
+
+    // Resolving the entry covers the 300 shown; a request about the same person stored after the page was read stays open.
+    const shown = inbox.open[0]!;
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'It is me, after all that'), QUICK);
+    expect(await handleHelpRequest(adminActor, { requestId: shown.id, outcome: 'DISMISSED' }, newIp())).toEqual({ ok: true, value: undefined });
+    expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'DISMISSED' } })).toBe(300);
+    const after = await listHelpRequests(adminActor);
+    expect(after.open.map((entry) => [entry.user.loginName, entry.requests, entry.message])).toEqual([
+      [other.loginName, 1, 'Locked out, please help'],
+      [staff.loginName, 1, 'It is me, after all that'],
+    ]);
+    // Handled once: a second admin's click on the same entry changes nothing more, and says so.
+    expect(await handleHelpRequest(adminActor, { requestId: shown.id, outcome: 'RESOLVED' }, newIp())).toMatchObject({ ok: false, message: 'That request is no longer open.' });
+    const audited = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: { in: ['HELP_REQUEST_RESOLVED', 'HELP_REQUEST_DISMISSED'] } } });
+    expect(audited.map((event) => [event.action, event.targetId, JSON.parse(event.details!).requests])).toEqual([['HELP_REQUEST_DISMISSED', shown.id, 300]]);
+  });
+
+  it(`lists the ${HELP_INBOX_PEOPLE} people waiting longest, and says when more are waiting`, async () => {
+    const { agency, admin, staff } = await agencyWithAdmins();
+    const people = Array.from({ length: HELP_INBOX_PEOPLE + 1 }, (_, i) => ({
+      agencyId: agency.id,
+      loginName: `waiting.${i}`,
+      loginKey: `waiting.${i}`,
+      displayName: `Waiting ${i}`,
+      passwordHash: staff.passwordHash,
+    }));
+    await db().user.createMany({ data: people });
+    const ids = await db().user.findMany({ where: { agencyId: agency.id, loginKey: { startsWith: 'waiting.' } }, select: { id: true, loginKey: true } });
+    const since = Date.now() - 3_600_000;
+    await db().helpRequest.createMany({
+      data: ids.map((user) => ({ agencyId: agency.id, userId: user.id, createdAt: new Date(since + Number(user.loginKey.split('.')[1]) * 1000) })),
+    });
+    const inbox = await listHelpRequests(await actorFor(agency.code, admin.loginName));
+    expect(inbox.open).toHaveLength(HELP_INBOX_PEOPLE);
+    expect(inbox.open[0]!.user.loginName).toBe('waiting.0');
+    expect(inbox.open.map((entry) => entry.user.loginName)).not.toContain(`waiting.${HELP_INBOX_PEOPLE}`);
+    expect(inbox.morePeopleWaiting).toBe(true);
   });
 
   it('mails one agency’s admins about at most 20 requests an hour, however many accounts are named; the rest still reach the console', async () => {

@@ -11,16 +11,15 @@ import { handleHelpRequestAction } from './actions';
 
 export const metadata: Metadata = { title: 'Help requests' };
 
-
 export default async function HelpRequestsPage() {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin/help-requests');
   const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
-  const { open, handled } = await listHelpRequests(actor);
+  const { open, morePeopleWaiting, handled } = await listHelpRequests(actor);
   return (
     <div className="wide-content">
       <AdminNav actor={actor} current="/admin/help-requests" />
       <h1>Help requests</h1>
-      <p>Staff who cannot sign in ask for help from the sign-in guide. Reset their password or unlock them, then mark the request resolved.</p>
+      <p>Staff who cannot sign in ask for help from the sign-in guide. Reset their password or unlock them, then mark the request resolved. Each person is listed once, however many times they were named; marking resolved or dismissing covers all of their requests shown.</p>
       <ActionNotices>
         {open.length === 0 ? (
           <p>No open requests.</p>
@@ -29,12 +28,24 @@ export default async function HelpRequestsPage() {
             {open.map((request) => (
               <li key={request.id} data-testid="help-request">
                 <p>
-                  <Link href={`/admin/users/${request.user.id}`}>{request.user.displayName}</Link> ({request.user.loginName}) asked at {when(request.createdAt)}
+                  <Link href={`/admin/users/${request.user.id}`}>{request.user.displayName}</Link> ({request.user.loginName}){' '}
+                  {request.requests === 1 ? (
+                    <>asked at {when(request.createdAt)}</>
+                  ) : (
+                    <>
+                      asked {request.requests} times, first at {when(request.firstAskedAt)}, last at {when(request.createdAt)}
+                    </>
+                  )}
                   {(request.user.hardLockedAt || (request.user.lockedUntil && request.user.lockedUntil > new Date())) && (
                     <> <span className="tag danger">Locked</span></>
                   )}
                 </p>
-                {request.message && <blockquote>{request.message}</blockquote>}
+                {request.message && (
+                  <>
+                    {request.requests > 1 && <p>The newest request says:</p>}
+                    <blockquote>{request.message}</blockquote>
+                  </>
+                )}
                 <div className="actions-row">
                   <Link className="button" href={`/admin/users/${request.user.id}`}>
                     Reset or unlock
@@ -47,6 +58,7 @@ export default async function HelpRequestsPage() {
           </ul>
         )}
       </ActionNotices>
+      {morePeopleWaiting && <p>More people are waiting than are shown here. Handle these, those waiting longest, and the next appear.</p>}
       {handled.length > 0 && (
         <>
           <h2>Recently handled</h2>
