@@ -1,5 +1,5 @@
 import { recordAuditAlone } from '@/lib/audit/record';
-import { actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
@@ -54,7 +54,7 @@ export async function actOnTargetAsLoaded<T>(
   act: (tx: Tx) => Promise<T>,
 ): Promise<Result<T>> {
   const done = await db().$transaction(async (tx) => {
-    if (!(await holdActorAndTarget(tx, actor, target.id))) return 'actor-changed' as const;
+    if (!(await holdActor(tx, actor, target.id))) return 'actor-changed' as const;
     if (!(await targetStillAsLoaded(tx, actor, capability, target))) return 'target-changed' as const;
     return { ok: true as const, value: await act(tx) };
   });
@@ -64,12 +64,12 @@ export async function actOnTargetAsLoaded<T>(
 }
 
 /**
- * Holds the acting admin's row and the target's, in the order of their ids so two admins acting on each
- * other take turns (PostgreSQL), then asks whether the admin is still who the gate let in: a disable or
- * demotion committed meanwhile is read settled. False when the admin changed.
+ * Holds the acting admin's row, and the target's when there is one, in the order of their ids so two
+ * admins acting on each other take turns (PostgreSQL); then asks whether the admin is still who the
+ * gate let in, so a disable or demotion committed meanwhile is read settled. False when they changed.
  */
-export async function holdActorAndTarget(tx: Tx, actor: AgencyActor, targetId: string): Promise<boolean> {
-  for (const id of [targetId, actor.userId].sort()) await lockRow(tx, 'User', id);
+export async function holdActor(tx: Tx, actor: AgencyActor, targetId: string | null = null): Promise<boolean> {
+  for (const id of [actor.userId, ...(targetId ? [targetId] : [])].sort()) await lockRow(tx, 'User', id);
   return actorStillAsResolved(tx, actor);
 }
 
@@ -87,9 +87,6 @@ async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: Admin
 }
 
 type AdminTargetRow = { id: string; agencyId: string; role: Role; status: UserStatus };
-
-/** What an admin is told when their own account or session changed while their request was on its way. */
-export const ACTOR_CHANGED_MESSAGE = 'Your own account changed while this was being done (perhaps your role or your sign-in), so nothing was changed. Reload the page.';
 
 /** What an admin is told when the account changed between their page and their request. */
 export const TARGET_CHANGED_MESSAGE =

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ACTOR_CHANGED_MESSAGE, auditAdminRefusal, holdActorAndTarget } from '@/lib/admin/admin-target';
+import { auditAdminRefusal, holdActor } from '@/lib/admin/admin-target';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { unlockAccount } from '@/lib/admin/unlock-user';
-import type { AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 
@@ -34,7 +34,7 @@ export async function bulkUnlockUsers(
   let unlocked = 0;
   for (const target of allowed) {
     const done = await db().$transaction(async (tx) =>
-      (await holdActorAndTarget(tx, actor, target.id)) ? unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }) : ('actor-changed' as const),
+      (await holdActor(tx, actor, target.id)) ? unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }) : ('actor-changed' as const),
     );
     if (done === 'actor-changed') {
       await auditAdminRefusal(actor, 'users:bulk-unlock', null, done, ip);

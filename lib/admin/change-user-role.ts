@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { actorStillAsResolved } from '@/lib/auth/session';
-import { ACTOR_CHANGED_MESSAGE, auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved } from '@/lib/auth/session';
+import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { auditAdminRefusal } from '@/lib/admin/admin-target';
+import { auditAdminRefusal, holdActor } from '@/lib/admin/admin-target';
 import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
-import type { AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 
@@ -61,7 +61,8 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
     await auditAdminRefusal(actor, 'help-requests:handle', null, decision.reason, ip);
     return { ok: false, message: decision.message };
   }
-  return db().$transaction(async (tx): Promise<Result> => {
+  const done = await db().$transaction(async (tx): Promise<Result | 'actor-changed'> => {
+    if (!(await holdActor(tx, actor))) return 'actor-changed';
     // Scoped by agency: another agency's request id matches nothing.
     const shown = await tx.helpRequest.findFirst({ where: { id: input.requestId, agencyId: actor.agencyId, status: 'OPEN' }, select: { userId: true, createdAt: true } });
     if (!shown) return { ok: false, message: 'That request is no longer open.' };
@@ -77,4 +78,7 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
     });
     return { ok: true, value: undefined };
   });
+  if (done !== 'actor-changed') return done;
+  await auditAdminRefusal(actor, 'help-requests:handle', null, done, ip);
+  return { ok: false, message: ACTOR_CHANGED_MESSAGE };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { actorStillAsResolved } from '@/lib/auth/session';
-import { ACTOR_CHANGED_MESSAGE, auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved } from '@/lib/auth/session';
+import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { canAdmin, type AdminDecision } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { endAccountAccess } from '@/lib/auth/end-account-access';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { actorStillAsResolved } from '@/lib/auth/session';
-import { ACTOR_CHANGED_MESSAGE, auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved } from '@/lib/auth/session';
+import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';

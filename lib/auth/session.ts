@@ -82,19 +82,26 @@ function hasOutlivedItsLimits(session: SessionTimes, actor: Actor, now: Date): b
 }
 
 /**
- * Whether an agency actor is still who `resolveSession` let in, read again in a write's own transaction:
- * the same session, open and within its limits, and the account active, in the same role and session
- * version. A request in flight while its admin is disabled, demoted or signed out must change nothing.
+ * Whether an actor is still who `resolveSession` let in, read again in a write's own transaction: the
+ * same session, open and within its limits, and the account active, in the same role and session
+ * version. A request in flight while its author is disabled, demoted or signed out must change nothing.
  */
-export async function actorStillAsResolved(tx: Tx, actor: AgencyActor, now = new Date()): Promise<boolean> {
+export async function actorStillAsResolved(tx: Tx, actor: Actor, now = new Date()): Promise<boolean> {
   const session = await tx.authSession.findUnique({
     where: { id: actor.sessionId },
-    select: { userId: true, endedAt: true, sessionVersion: true, createdAt: true, lastSeenAt: true, secondFactorPending: true },
+    select: { userId: true, vendorAccountId: true, endedAt: true, sessionVersion: true, createdAt: true, lastSeenAt: true, secondFactorPending: true },
   });
-  if (!session || session.endedAt || session.userId !== actor.userId || hasOutlivedItsLimits(session, actor, now)) return false;
-  const self = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true, status: true, sessionVersion: true } });
-  return self !== null && self.status === 'ACTIVE' && self.role === actor.role && self.sessionVersion === session.sessionVersion;
+  if (!session || session.endedAt || hasOutlivedItsLimits(session, actor, now)) return false;
+  if (actor.kind === 'agency') {
+    const self = await tx.user.findUnique({ where: { id: actor.userId }, select: { role: true, status: true, sessionVersion: true } });
+    return session.userId === actor.userId && self?.status === 'ACTIVE' && self.role === actor.role && self.sessionVersion === session.sessionVersion;
+  }
+  const self = await tx.vendorAccount.findUnique({ where: { id: actor.vendorAccountId }, select: { role: true, active: true, sessionVersion: true } });
+  return session.vendorAccountId === actor.vendorAccountId && self?.active === true && self.role === actor.role && self.sessionVersion === session.sessionVersion;
 }
+
+/** What someone is told when their own account or session changed while their request was on its way. */
+export const ACTOR_CHANGED_MESSAGE = 'Your own account changed while this was being done (perhaps your role or your sign-in), so nothing was changed. Reload the page.';
 
 async function loadActor(session: {
   id: string;

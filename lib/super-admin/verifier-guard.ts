@@ -1,8 +1,9 @@
 import type { Access } from '@/lib/auth/access';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
-import type { VendorActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type VendorActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { Refused } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Transition } from './state-machine';
@@ -74,6 +75,7 @@ export async function takeVerifierStep(
 ): Promise<ActionState> {
   const { actor, request, ip, action, refusal } = step;
   return db().$transaction(async (tx) => {
+    if (!(await verifierStillAsResolved(tx, actor))) return refuseChangedVerifier(tx, step);
     const outcome: TransitionOutcome = refusal
       ? 'refused'
       : await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options);
@@ -86,6 +88,24 @@ export async function takeVerifierStep(
     await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused } });
     return { ok: false, message: refusal?.message ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
   });
+}
+
+/**
+ * Holds the verifier's own row (PostgreSQL), then asks whether they are still who the gate let in: a
+ * verifier disabled or signed out while a step was on its way must not count as one of the four eyes.
+ */
+export async function verifierStillAsResolved(tx: Tx, actor: VendorActor): Promise<boolean> {
+  await lockRow(tx, 'VendorAccount', actor.vendorAccountId);
+  return actorStillAsResolved(tx, actor);
+}
+
+/** The step is refused, and audited, because the verifier changed meanwhile. */
+export async function refuseChangedVerifier(
+  tx: Tx,
+  step: { actor: VendorActor; request: { id: string; reference: string; agencyId: string | null }; ip: string; action: string; details?: AuditDetails },
+): Promise<ActionState> {
+  await recordRequestAudit(tx, { ...step, outcome: 'DENIED', details: { ...step.details, refused: 'actor-changed' } });
+  return { ok: false, message: ACTOR_CHANGED_MESSAGE };
 }
 
 /** A request with the account on record it names, for the steps that write to that account (never to the typed address). */

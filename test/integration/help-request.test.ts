@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleHelpRequest, HELP_INBOX_PEOPLE, listHelpRequests } from '@/lib/admin/help-requests';
-import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import {
@@ -193,6 +193,18 @@ describe('asking one’s administrators for help', () => {
     expect(await handleHelpRequest(adminActor, { requestId: shown.id, outcome: 'RESOLVED' }, newIp())).toMatchObject({ ok: false, message: 'That request is no longer open.' });
     const audited = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: { in: ['HELP_REQUEST_RESOLVED', 'HELP_REQUEST_DISMISSED'] } } });
     expect(audited.map((event) => [event.action, event.targetId, JSON.parse(event.details!).requests])).toEqual([['HELP_REQUEST_DISMISSED', shown.id, 300]]);
+  });
+
+  it('[PROVIDER_ADMIN] disabled while marking a request resolved: it stays open, and the try is audited', async () => {
+    const { agency, admin, staff } = await agencyWithAdmins();
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'Locked out'), QUICK);
+    const adminActor = await actorFor(agency.code, admin.loginName);
+    const [entry] = (await listHelpRequests(adminActor)).open;
+    await db().user.update({ where: { id: admin.id }, data: { status: 'DISABLED', sessionVersion: { increment: 1 } } });
+    expect(await handleHelpRequest(adminActor, { requestId: entry!.id, outcome: 'RESOLVED' }, newIp())).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
+    expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'OPEN' } })).toBe(1);
+    const denied = await db().auditEvent.findMany({ where: { actorId: admin.id, action: 'ADMIN_ACTION_DENIED' } });
+    expect(denied.map((event) => JSON.parse(event.details!))).toEqual([expect.objectContaining({ capability: 'help-requests:handle', reason: 'actor-changed' })]);
   });
 
   it(`lists the ${HELP_INBOX_PEOPLE} people waiting longest, and says when more are waiting`, async () => {

@@ -1,6 +1,6 @@
 // Builders for the super-admin and reset-link integration tests (not a test file itself).
 import { randomInt } from 'node:crypto';
-import type { VendorActor } from '@/lib/auth/session';
+import { openSession, type VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { VendorRole } from '@/lib/generated/sqlite/enums';
 import { unseal } from '@/lib/mail/seal';
@@ -44,9 +44,11 @@ export async function agencyWithLoneSuperAdmin(options: { email?: string | null;
   return { agency, admin, others };
 }
 
+/** A vendor account of `role`, signed in: its session is a real one, as every step checks it again. */
 export async function vendorActor(role: VendorRole = 'VERIFIER'): Promise<VendorActor> {
   const account = await createVendorAccount(db(), role, PASSWORD);
-  return { kind: 'vendor', sessionId: `test-${account.id}`, vendorAccountId: account.id, role, email: account.email, displayName: account.displayName, secondFactorPending: false, mustEnrolSecondFactor: false };
+  const sessionId = await db().$transaction((tx) => openSession(tx, { kind: 'vendor', id: account.id }, account.sessionVersion, someIp()));
+  return { kind: 'vendor', sessionId, vendorAccountId: account.id, role, email: account.email, displayName: account.displayName, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
 export function formFor(target: { providerCode: string; loginName: string }, overrides: Record<string, string | undefined> = {}) {

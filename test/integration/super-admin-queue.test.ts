@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ACTOR_CHANGED_MESSAGE, SESSION_IDLE_MS, type VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { unseal } from '@/lib/mail/seal';
 import { Refused } from '@/lib/result';
 import { approveRequest, NO_EMAIL_ON_RECORD, SAME_VERIFIER } from '@/lib/super-admin/approve-request';
@@ -23,6 +25,7 @@ import {
   vendorActor,
   verifiedRequest,
 } from './super-admin-fixtures';
+import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 
 async function newRequest(options: { email?: string | null; otherAdmins?: number } = {}) {
@@ -81,6 +84,31 @@ describe('working the verification queue', () => {
     await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
     expect((await approveRequest(await vendorActor(), { requestId: request.id }, someIp())).ok).toBe(false);
     expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
+  });
+
+  it('[VERIFIER] disabled, signed out or past the idle limit while a step was on its way: nothing moves, no link, the try is audited', async () => {
+    const { request } = await verifiedRequest();
+    const changes: [string, (victor: VendorActor) => Promise<unknown>][] = [
+      ['disabled', (victor) => db().vendorAccount.update({ where: { id: victor.vendorAccountId }, data: { active: false } })],
+      ['signed out', (victor) => db().authSession.update({ where: { id: victor.sessionId }, data: { endedAt: new Date() } })],
+      ['idle', (victor) => db().authSession.update({ where: { id: victor.sessionId }, data: { lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 60_000) } })],
+    ];
+    for (const [what, change] of changes) {
+      const victor = await vendorActor();
+      await change(victor);
+      expect(await approveRequest(victor, { requestId: request.id }, someIp()), what).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
+      const denied = await db().auditEvent.findMany({ where: { targetId: request.id, actorId: victor.vendorAccountId } });
+      expect(denied.map((event) => [event.action, event.outcome, JSON.parse(event.details!).refused]), what).toEqual([['SUPER_ADMIN_RESET_APPROVED', 'DENIED', 'actor-changed']]);
+    }
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('VERIFIED');
+    expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
+
+    // A claim by a disabled verifier leaves the request where it was, too.
+    const fresh = await newRequest();
+    const vera = await vendorActor();
+    await db().vendorAccount.update({ where: { id: vera.vendorAccountId }, data: { active: false } });
+    expect(await claimRequest(vera, { requestId: fresh.request.id }, someIp())).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: fresh.request.id } })).state).toBe('SUBMITTED');
   });
 
   it('[OPERATOR] cannot work the queue: every use case refuses', async () => {
@@ -298,5 +326,20 @@ describe('what a verifier sees', () => {
     expect(lines[0]).toMatch(/^reference,state,submitted_at/);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
     expect(await db().auditEvent.count({ where: { action: 'SUPER_ADMIN_QUEUE_EXPORTED', actorId: vera.vendorAccountId, ip } })).toBe(1);
+  });
+});
+
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a verifier disabled at that very moment (PostgreSQL)', () => {
+  it('[VERIFIER] an approval waits for the disable, then mails no link', async () => {
+    const { request } = await verifiedRequest();
+    const victor = await vendorActor();
+    const disable = {
+      holds: { sql: 'SELECT "id" FROM "VendorAccount" WHERE "id" = $1 FOR UPDATE', params: [victor.vendorAccountId] },
+      then: { sql: 'UPDATE "VendorAccount" SET "active" = false WHERE "id" = $1', params: [victor.vendorAccountId] },
+    };
+    const result = await whileCompetingTransactionHolds(disable, () => approveRequest(victor, { requestId: request.id }, someIp()));
+    expect(result).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('VERIFIED');
+    expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
   });
 });
