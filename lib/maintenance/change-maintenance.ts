@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/maintenance/maintenance-event';
-import { assertOperator, idSchema, operatorAudit, timeZoneSchema, wallTimeSchema, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, idSchema, operatorAudit, operatorChanged, operatorTransaction, timeZoneSchema, wallTimeSchema, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
 // The operator's actions on a scheduled window. Each is one conditional write, so it applies
 // only to a window in the state it expects, even when two operators (or the clock) race.
@@ -31,8 +30,8 @@ async function moveWindowNow(
     action: string;
     alert: 'maintenance-started' | 'maintenance-ended';
   },
-): Promise<boolean> {
-  return db().$transaction(async (tx) => {
+): Promise<boolean | OperatorResult> {
+  return operatorTransaction(actor, ip, step.action, async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({ where: { id: windowId, cancelledAt: null, endedAt: null, ...step.where }, data: step.data });
     if (changed.count === 0) return false;
     await recordAudit(tx, operatorAudit(actor, ip, step.action, { type: 'MaintenanceWindow', id: windowId }, { early: true }));
@@ -51,6 +50,7 @@ export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typ
     action: 'STATUS_MAINTENANCE_STARTED',
     alert: 'maintenance-started',
   });
+  if (operatorChanged(started)) return started;
   if (!started) return { ok: false, message: 'Only a window that has not started yet can be started now.' };
   return { ok: true, message: 'Maintenance started.', alerted: true };
 }
@@ -59,7 +59,7 @@ export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typ
 export async function extendMaintenance(actor: VendorActor, input: z.infer<typeof extendMaintenanceSchema>, ip: string): Promise<OperatorResult> {
   assertOperator(actor);
   const now = new Date();
-  return db().$transaction(async (tx) => {
+  return operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_EXTENDED', async (tx) => {
     const window = await tx.maintenanceWindow.findUnique({ where: { id: input.windowId }, select: { endsAt: true } });
     if (!window) return notUpcomingOrRunning;
     if (input.endsAt <= window.endsAt || input.endsAt <= now) {
@@ -97,6 +97,7 @@ export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeo
     action: 'STATUS_MAINTENANCE_ENDED',
     alert: 'maintenance-ended',
   });
+  if (operatorChanged(ended)) return ended;
   if (!ended) return { ok: false, message: 'Only a window in progress can be ended.' };
   return { ok: true, message: 'Maintenance ended.', alerted: true };
 }
@@ -105,7 +106,7 @@ export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeo
 export async function cancelMaintenance(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
   assertOperator(actor);
   const now = new Date();
-  return db().$transaction(async (tx) => {
+  return operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_CANCELLED', async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({
       where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now } },
       data: { cancelledAt: now },

@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { assertOperator, componentNames, operatorAudit, operatorTextSchema, timeZoneSchema, titleSchema, wallTimeSchema, withComponentIds, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, componentNames, operatorAudit, operatorChanged, operatorTextSchema, operatorTransaction, timeZoneSchema, titleSchema, wallTimeSchema, withComponentIds, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
 export const scheduleMaintenanceSchema = withComponentIds({
   title: titleSchema,
@@ -33,7 +33,7 @@ export async function scheduleMaintenance(
 
   const blocksSignIn = input.blocksSignIn === 'on';
   const description = input.description || null;
-  await db().$transaction(async (tx) => {
+  const done = await operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_SCHEDULED', async (tx) => {
     const window = await tx.maintenanceWindow.create({
       data: {
         title: input.title,
@@ -64,6 +64,7 @@ export async function scheduleMaintenance(
       components: names,
     });
   });
+  if (operatorChanged(done)) return done;
 
   return { ok: true, message: `Maintenance "${input.title}" scheduled.`, alerted: true };
 }

@@ -3,7 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { assertOperator, componentNames, messageSchema, operatorAudit, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, componentNames, messageSchema, operatorAudit, operatorChanged, operatorTransaction, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_IMPACTS } from '@/lib/status/severity';
 
 export const openIncidentSchema = withComponentIds({
@@ -19,7 +19,7 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
   const names = await componentNames(db(), input.componentIds);
   if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
 
-  await db().$transaction(async (tx) => {
+  const done = await operatorTransaction(actor, ip, 'STATUS_INCIDENT_OPENED', async (tx) => {
     const created = await tx.incident.create({
       data: {
         title: input.title,
@@ -35,6 +35,7 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
     const { title, impact, status, message } = input;
     await queueStatusAlert(tx, { kind: 'incident-opened', title, impact, status, message, components: names });
   });
+  if (operatorChanged(done)) return done;
 
   return { ok: true, message: `Incident "${input.title}" opened.`, alerted: true };
 }

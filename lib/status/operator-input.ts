@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isSupportedTimeZone, zonedWallTimeToUtc } from '@/lib/format/date';
 import type { ActionState } from '@/lib/auth/guards';
-import type { VendorActor } from '@/lib/auth/session';
-import type { AuditInput } from '@/lib/audit/record';
-import type { Db } from '@/lib/db/client';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type VendorActor } from '@/lib/auth/session';
+import { recordAuditAlone, type AuditInput } from '@/lib/audit/record';
+import { db, type Db, type Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { Refused } from '@/lib/result';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
@@ -135,3 +136,26 @@ export function operatorAudit(
  * thousands of messages.
  */
 export type OperatorResult = ActionState & { alerted?: true };
+
+/** The answer when the operator's own account or session changed while their change was on its way. */
+export const OPERATOR_CHANGED: OperatorResult = { ok: false, message: ACTOR_CHANGED_MESSAGE };
+
+/** Whether operatorTransaction refused because the operator changed. */
+export function operatorChanged(result: unknown): result is typeof OPERATOR_CHANGED {
+  return result === OPERATOR_CHANGED;
+}
+
+/**
+ * An operator's change, in one transaction that first holds the operator's row (PostgreSQL) and asks
+ * whether they are still who the gate let in; if not, nothing runs, the refusal is audited, and the
+ * answer is OPERATOR_CHANGED. A disabled or signed-out operator's change in flight lands on nothing.
+ */
+export async function operatorTransaction<T>(actor: VendorActor, ip: string, action: string, work: (tx: Tx) => Promise<T>): Promise<T | typeof OPERATOR_CHANGED> {
+  const done = await db().$transaction(async (tx) => {
+    await lockRow(tx, 'VendorAccount', actor.vendorAccountId);
+    return (await actorStillAsResolved(tx, actor)) ? { value: await work(tx) } : null;
+  });
+  if (done) return done.value;
+  await recordAuditAlone(db(), { actorType: 'VENDOR', actorId: actor.vendorAccountId, action, ip, outcome: 'DENIED', details: { refused: 'actor-changed' } });
+  return OPERATOR_CHANGED;
+}

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { assertOperator, idSchema, messageSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, idSchema, messageSchema, operatorAudit, operatorChanged, operatorTransaction, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_STATUSES } from '@/lib/status/severity';
 
 export const postIncidentUpdateSchema = z.object({
@@ -22,7 +21,7 @@ export async function postIncidentUpdate(
   assertOperator(actor);
   const now = new Date();
   const resolves = input.status === 'RESOLVED';
-  const incident = await db().$transaction(async (tx) => {
+  const incident = await operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
     // Only an open incident takes updates: the condition is part of the write, so two operators
     // resolving at once produce one resolution.
     const changed = await tx.incident.updateMany({
@@ -51,6 +50,7 @@ export async function postIncidentUpdate(
     });
     return updated;
   });
+  if (operatorChanged(incident)) return incident;
   if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.' };
 
   return { ok: true, message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.', alerted: true };

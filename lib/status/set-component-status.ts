@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
-import { assertOperator, idSchema, operatorAudit, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, idSchema, operatorAudit, operatorTransaction, type OperatorResult } from '@/lib/status/operator-input';
 import { COMPONENT_STATUS_LABEL, COMPONENT_STATUSES } from '@/lib/status/severity';
 
 export const setComponentStatusSchema = z.object({
@@ -20,7 +19,7 @@ export async function setComponentStatus(
   ip: string,
 ): Promise<OperatorResult> {
   assertOperator(actor);
-  return db().$transaction(async (tx) => {
+  return operatorTransaction(actor, ip, 'STATUS_COMPONENT_CHANGED', async (tx) => {
     const before = await tx.statusComponent.findUnique({ where: { id: input.componentId }, select: { name: true, status: true } });
     if (!before) return { ok: false, message: 'That component does not exist.' };
     await tx.statusComponent.update({ where: { id: input.componentId }, data: { status: input.status } });

@@ -247,6 +247,35 @@ describe('maintenance', () => {
   });
 });
 
+describe('an operator disabled or signed out while a change was on its way', () => {
+  it('[OPERATOR] every change lands on nothing, queues no alert, and each try is audited', async () => {
+    const component = await newComponent('Reports');
+    const upcoming = await windowAt(HOUR, 2 * HOUR);
+    const running = await windowAt(-HOUR, HOUR);
+    const incident = await db().incident.create({ data: { title: 'Slow', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING' } });
+    const operator = await newOperator();
+    const before = JSON.stringify(await Promise.all([db().statusComponent.findMany(), db().incident.findMany(), db().maintenanceWindow.findMany(), db().statusAlertFanOut.count()]));
+    const changes: [string, () => Promise<OperatorResult>][] = [
+      ['STATUS_COMPONENT_CHANGED', () => setComponentStatus(operator, { componentId: component.id, status: 'MAJOR_OUTAGE' }, IP)],
+      ['STATUS_INCIDENT_OPENED', () => openIncident(operator, openIncidentSchema.parse({ title: 'Down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'Looking', [`component-${component.id}`]: 'on' }), IP)],
+      ['STATUS_INCIDENT_RESOLVED', () => postIncidentUpdate(operator, { incidentId: incident.id, status: 'RESOLVED', message: 'Fixed' }, IP)],
+      [
+        'STATUS_MAINTENANCE_SCHEDULED',
+        () => scheduleMaintenance(operator, scheduleMaintenanceSchema.parse({ title: 'Later', startsAt: utcInput(new Date(Date.now() + 5 * HOUR)), endsAt: utcInput(new Date(Date.now() + 6 * HOUR)), [`component-${component.id}`]: 'on' }), IP),
+      ],
+      ['STATUS_MAINTENANCE_EXTENDED', () => extendMaintenance(operator, extendMaintenanceSchema.parse({ windowId: running.id, endsAt: utcInput(new Date(Date.now() + 3 * HOUR)) }), IP)],
+      ['STATUS_MAINTENANCE_STARTED', () => startMaintenanceNow(operator, { windowId: upcoming.id }, IP)],
+      ['STATUS_MAINTENANCE_ENDED', () => endMaintenanceNow(operator, { windowId: running.id }, IP)],
+      ['STATUS_MAINTENANCE_CANCELLED', () => cancelMaintenance(operator, { windowId: upcoming.id }, IP)],
+    ];
+    await db().authSession.update({ where: { id: operator.sessionId }, data: { endedAt: new Date() } });
+    for (const [, change] of changes) expect(await change()).toEqual({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+    expect(JSON.stringify(await Promise.all([db().statusComponent.findMany(), db().incident.findMany(), db().maintenanceWindow.findMany(), db().statusAlertFanOut.count()]))).toBe(before);
+    const denied = await db().auditEvent.findMany({ where: { actorId: operator.vendorAccountId }, orderBy: { seq: 'asc' } });
+    expect(denied.map((event) => [event.action, event.outcome, JSON.parse(event.details!).refused])).toEqual(changes.map(([action]) => [action, 'DENIED', 'actor-changed']));
+  });
+});
+
 describe('the sign-in page notice', () => {
   it('names an open incident touching sign-in, and a blocking window only from 72 hours before', async () => {
     const signIn = await newComponent('Sign-in', 'sign-in');

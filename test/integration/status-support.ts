@@ -5,7 +5,9 @@ import { createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 
 export async function newOperator(role: 'OPERATOR' | 'VERIFIER' = 'OPERATOR'): Promise<VendorActor> {
   const account = await createVendorAccount(db(), role, 'not used in these tests at all');
-  return { kind: 'vendor', sessionId: 'test-session', vendorAccountId: account.id, role, email: account.email, displayName: account.displayName, secondFactorPending: false, mustEnrolSecondFactor: false };
+  // A real session: every operator change checks, in its transaction, that it is still open.
+  const session = await db().authSession.create({ data: { vendorAccountId: account.id, sessionVersion: account.sessionVersion }, select: { id: true } });
+  return { kind: 'vendor', sessionId: session.id, vendorAccountId: account.id, role, email: account.email, displayName: account.displayName, secondFactorPending: false, mustEnrolSecondFactor: false };
 }
 
 /** Status data is global (not per agency): each test starts from none. */

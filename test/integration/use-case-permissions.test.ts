@@ -55,7 +55,7 @@ async function world() {
   const member = (role: Role) => createUser(db(), agency.id, PASSWORD, { role, email: `m.${uniqueSuffix()}@matrix.example` });
   const people = { STAFF: await member('STAFF'), PROVIDER_ADMIN: await member('PROVIDER_ADMIN'), SUPER_ADMIN: await member('SUPER_ADMIN') };
   await member('SUPER_ADMIN');
-  // Each actor's session is a real one: an admin's write checks, in its transaction, that it is still open.
+  // Each actor's session is a real one: every write checks, in its transaction, that it is still open.
   for (const user of Object.values(people)) await db().authSession.create({ data: { id: `test-${user.id}`, userId: user.id, sessionVersion: user.sessionVersion } });
   const created = await createUser(db(), agency.id, PASSWORD, { email: `t.${uniqueSuffix()}@matrix.example` });
   // Locked by failures within the hour: what a spray leaves, for the unlock and bulk unlock.
@@ -81,6 +81,7 @@ async function world() {
   });
   const vendorActor = async (role: VendorRole): Promise<VendorActor> => {
     const account = await createVendorAccount(db(), role, PASSWORD);
+    await db().authSession.create({ data: { id: `test-${account.id}`, vendorAccountId: account.id, sessionVersion: account.sessionVersion } });
     return { kind: 'vendor', sessionId: `test-${account.id}`, vendorAccountId: account.id, role, email: account.email, displayName: account.displayName, secondFactorPending: false, mustEnrolSecondFactor: false };
   };
   const actors: Record<AnyRole, Actor> = {
