@@ -61,24 +61,33 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
     await auditAdminRefusal(actor, 'help-requests:handle', null, decision.reason, ip);
     return { ok: false, message: decision.message };
   }
-  const done = await db().$transaction(async (tx): Promise<Result | 'actor-changed'> => {
+  const done = await db().$transaction(async (tx): Promise<Result | 'actor-changed' | { otherAgencyId: string }> => {
     if (!(await holdActor(tx, actor))) return 'actor-changed';
-    // Scoped by agency: another agency's request id matches nothing.
-    const shown = await tx.helpRequest.findFirst({ where: { id: input.requestId, agencyId: actor.agencyId, status: 'OPEN' }, select: { userId: true, createdAt: true } });
-    if (!shown) return { ok: false, message: 'That request is no longer open.' };
+    const shown = await tx.helpRequest.findUnique({ where: { id: input.requestId }, select: { agencyId: true, userId: true, status: true, createdAt: true } });
+    // Another agency's request is answered as one that is gone, and audited like any foreign id.
+    if (shown && shown.agencyId !== actor.agencyId) return { otherAgencyId: shown.agencyId };
+    if (!shown || shown.status !== 'OPEN') return NO_LONGER_OPEN;
     // The entry stood for every open request of that person up to the newest shown; one that came later is left open.
     const updated = await tx.helpRequest.updateMany({
       where: { agencyId: actor.agencyId, userId: shown.userId, status: 'OPEN', createdAt: { lte: shown.createdAt } },
       data: { status: input.outcome, handledAt: new Date(), handledById: actor.userId },
     });
     // Another admin handled them a moment ago (their write went first).
-    if (updated.count === 0) return { ok: false, message: 'That request is no longer open.' };
+    if (updated.count === 0) return NO_LONGER_OPEN;
     await recordAdminAction(tx, actor, ip, input.outcome === 'RESOLVED' ? 'HELP_REQUEST_RESOLVED' : 'HELP_REQUEST_DISMISSED', { type: 'HelpRequest', id: input.requestId }, {
       requests: updated.count,
     });
     return { ok: true, value: undefined };
   });
-  if (done !== 'actor-changed') return done;
-  await auditAdminRefusal(actor, 'help-requests:handle', null, done, ip);
-  return { ok: false, message: ACTOR_CHANGED_MESSAGE };
+  if (done === 'actor-changed') {
+    await auditAdminRefusal(actor, 'help-requests:handle', null, done, ip);
+    return { ok: false, message: ACTOR_CHANGED_MESSAGE };
+  }
+  if ('otherAgencyId' in done) {
+    await auditAdminRefusal(actor, 'help-requests:handle', null, 'other-agency', ip, done.otherAgencyId);
+    return NO_LONGER_OPEN;
+  }
+  return done;
 }
+
+const NO_LONGER_OPEN = { ok: false, message: 'That request is no longer open.' } as const;
