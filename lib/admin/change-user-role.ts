@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
 import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';
-import type { AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { roleChangedReceiptMail } from '@/lib/mail/templates/role-changed';

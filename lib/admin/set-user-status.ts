@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
 import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { canAdmin, type AdminDecision } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
-import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
 import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
-import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { agencyPolicySchema, type AgencyPolicy } from '@/lib/policy/agency-policy';
 import type { Result } from '@/lib/result';
