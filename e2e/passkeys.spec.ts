@@ -99,16 +99,19 @@ test('[STAFF] removing a passkey asks for a fresh factor, which the passkey itse
   expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
 });
 
-test('[SUPER_ADMIN] "require passkeys for admins" sends an admin without one to enrol a passkey before anything else', async ({ page }) => {
+test('[SUPER_ADMIN] "require passkeys for admins": refused to one without a passkey (nobody could turn it off); once on, an admin without one enrols first', async ({ page }) => {
   const { agency, creds } = await newAccount('SUPER_ADMIN');
   await addVirtualAuthenticator(page);
   await signInAsAgencyUser(page, creds);
   await page.goto('/admin/policy');
   await page.getByLabel('Administrators must sign in with a passkey').check();
   await page.getByRole('button', { name: 'Save policy' }).click();
-  await expect(page.getByText('The security policy is saved.')).toBeVisible();
+  await expect(page.locator('.error-summary')).toContainText('Add a passkey to your own account first');
   await expectNoViolations(page);
-  expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(true);
+  expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(false);
+
+  // Another super admin, with a passkey of their own, turns it on.
+  await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/account\/security$/);
   await expect(page.getByText('Your agency requires administrators to have a passkey')).toBeVisible();

@@ -13,7 +13,18 @@ type State = ActionState & { recoveryCodes?: string[] };
 const NAME_MISSING = 'Name the passkey, for example "Work laptop"';
 
 /** "Add a passkey": a name, then the browser creates the passkey; the form is sent with its answer. */
-export function AddPasskeyForm({ action, optionsAction, doneHref }: { action: (previous: State, formData: FormData) => Promise<State>; optionsAction: PasskeyOptionsAction; doneHref: string }) {
+export function AddPasskeyForm({
+  action,
+  optionsAction,
+  doneHref,
+  passkeyRequired = false,
+}: {
+  action: (previous: State, formData: FormData) => Promise<State>;
+  optionsAction: PasskeyOptionsAction;
+  doneHref: string;
+  /** The agency requires a passkey of this admin: an authenticator app is no way on, so it is not offered as one. */
+  passkeyRequired?: boolean;
+}) {
   const [state, formAction] = useActionState<State, FormData>(action, { ok: false });
   const [clientError, setClientError] = useState<string | null>(null);
   const available = useWebAuthnAvailable();
@@ -26,9 +37,17 @@ export function AddPasskeyForm({ action, optionsAction, doneHref }: { action: (p
   return (
     <form action={formAction} noValidate>
       {message && <ErrorSummary errors={[{ field: nameErrors?.length ? 'passkey-name' : undefined, message }]} />}
-      {hydrated && !available && <p>This browser cannot make passkeys here. Use a browser with passkeys on this device, or add an authenticator app.</p>}
+      {hydrated && !available && (
+        <p>
+          This browser cannot make passkeys here. Use a browser with passkeys on this device
+          {passkeyRequired ? ' (your agency requires a passkey: an authenticator app is not enough).' : ', or add an authenticator app.'}
+        </p>
+      )}
       <noscript>
-        <p>Making a passkey needs JavaScript, which is off in this browser. Turn it on to add one, or add an authenticator app below.</p>
+        <p>
+          Making a passkey needs JavaScript, which is off in this browser.{' '}
+          {passkeyRequired ? 'Turn it on to add one: your agency requires a passkey, and an authenticator app is not enough.' : 'Turn it on to add one, or add an authenticator app below.'}
+        </p>
       </noscript>
       <Field id="passkey-name" name="name" label="Name for this passkey" hint='For example "Work laptop" or "My phone"' errors={nameErrors} autoComplete="off" defaultValue={state.values?.name} />
       <input type="hidden" name="passkey" />

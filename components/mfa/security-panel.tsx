@@ -76,7 +76,12 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
         A passkey lives on this device (or your phone or security key) and is unlocked with your fingerprint, face or device PIN.
         With it you can sign in without a password, and it cannot be phished.
       </p>
-      <AddPasskeyForm action={actions.addPasskey} optionsAction={actions.passkeyRegistrationOptions} doneHref={home} />
+      <AddPasskeyForm
+        action={actions.addPasskey}
+        optionsAction={actions.passkeyRegistrationOptions}
+        doneHref={home}
+        passkeyRequired={actor.kind === 'agency' && actor.mustEnrolPasskey === true}
+      />
 
       <h2>Add an authenticator app</h2>
       {enrolment && (

@@ -4,6 +4,7 @@ import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { db } from '@/lib/db/client';
+import { hasPasskey } from '@/lib/mfa/passkey-policy';
 import { agencyPolicySchema, type AgencyPolicy } from '@/lib/policy/agency-policy';
 import type { Result } from '@/lib/result';
 
@@ -25,6 +26,9 @@ export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {
   return db().agency.findUniqueOrThrow({ where: { id: agencyId }, select: POLICY_SELECT });
 }
 
+export const NO_OWN_PASSKEY =
+  'Add a passkey to your own account first (Account, then Sign-in security): once this is on, administrators without one can only add one, and someone must be able to turn it off again.';
+
 /** Super admins edit their agency's policy within PRODUCT.md's bounds; the change is audited with before and after. */
 export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip: string): Promise<Result<AgencyPolicy> & { fieldErrors?: Record<string, string[] | undefined> }> {
   const decision = canAdmin(actor, 'policy:edit');
@@ -42,6 +46,9 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     await lockAgency(tx, actor.agencyId);
     if (!(await actorStillAsResolved(tx, actor))) return false;
     const before = await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: POLICY_SELECT });
+    // Once on, an admin without a passkey reaches only the page that adds one. The super admin turning
+    // it on must have one, or the agency may be left with no admin able to turn it off again.
+    if (policy.requirePasskeyForAdmins && !before.requirePasskeyForAdmins && !(await hasPasskey({ kind: 'user', id: actor.userId }, tx))) return 'no-own-passkey';
     await tx.agency.update({ where: { id: actor.agencyId }, data: policy });
     const changed = Object.fromEntries(
       (Object.keys(policy) as (keyof AgencyPolicy)[])
@@ -51,6 +58,9 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     await recordAdminAction(tx, actor, ip, 'AGENCY_POLICY_UPDATED', { type: 'Agency', id: actor.agencyId }, changed);
     return true;
   });
+  if (saved === 'no-own-passkey') {
+    return { ok: false, message: 'Check the values below.', fieldErrors: { requirePasskeyForAdmins: [NO_OWN_PASSKEY] } };
+  }
   if (!saved) {
     await auditAdminRefusal(actor, 'policy:edit', null, 'actor-changed', ip);
     return { ok: false, message: ACTOR_CHANGED_MESSAGE };

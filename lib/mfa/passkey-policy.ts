@@ -1,5 +1,5 @@
 import type { Role } from '@/lib/generated/sqlite/enums';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 
 // Admins of an agency that turned on "require passkeys for admins": phishing-resistant factors
@@ -10,6 +10,6 @@ export function mustHavePasskey(role: Role, agency: { requirePasskeyForAdmins: b
   return agency.requirePasskeyForAdmins && (ROLES_REQUIRING_PASSKEY as readonly Role[]).includes(role);
 }
 
-export async function hasPasskey(owner: MfaOwner): Promise<boolean> {
-  return (await db().mfaFactor.count({ where: { ...ownerWhere(owner), kind: 'PASSKEY', confirmedAt: { not: null } } })) > 0;
+export async function hasPasskey(owner: MfaOwner, database: Pick<Tx, 'mfaFactor'> = db()): Promise<boolean> {
+  return (await database.mfaFactor.count({ where: { ...ownerWhere(owner), kind: 'PASSKEY', confirmedAt: { not: null } } })) > 0;
 }

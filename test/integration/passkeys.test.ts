@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
-import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { NO_OWN_PASSKEY, updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
 import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
@@ -260,7 +260,16 @@ describe('passkeys', () => {
     if (!verified.ok) throw new Error('verify failed');
     const admin = (await actorOf(verified.sessionId)) as AgencyActor;
     expect(decideAccess(admin, { principal: 'agency', roles: ['SUPER_ADMIN'] })).toBe('allowed');
-    expect((await updateAgencyPolicy(admin, { ...DEFAULT_POLICY, requirePasskeyForAdmins: 'on' }, IP)).ok).toBe(true);
+    // Not by a super admin without a passkey: no admin might be able to turn it off again.
+    expect(await updateAgencyPolicy(admin, { ...DEFAULT_POLICY, requirePasskeyForAdmins: 'on' }, IP)).toMatchObject({ ok: false, fieldErrors: { requirePasskeyForAdmins: [NO_OWN_PASSKEY] } });
+    expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(false);
+    // Another super admin, with a passkey, turns it on.
+    const other = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `other.${Date.now()}@example.test` });
+    const otherSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: other.loginName, password: PASSWORD }, IP);
+    if (!otherSignIn.ok) throw new Error('password sign-in failed');
+    const otherActor = await actorOf(otherSignIn.sessionId);
+    await enrolPasskey(otherActor);
+    expect((await updateAgencyPolicy(otherActor as AgencyActor, { ...DEFAULT_POLICY, requirePasskeyForAdmins: 'on' }, IP)).ok).toBe(true);
     expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(true);
 
     // Open sessions are held to it on their next request: enrolment only.
