@@ -29,4 +29,11 @@ describe('which refusals of a flood get an audit record', () => {
     expect(recorded).toHaveLength(100);
     expect(toRecord('2001:db8::ffff', now + 60_000)).toBe(1);
   });
+
+  it('[STAFF] a sampler keyed by account may allow more records of all keys together', () => {
+    const toRecord = floodSampler({ allRecorded: 1_000 });
+    const now = 12_000_000;
+    const recorded = Array.from({ length: 500 }, (_, i) => toRecord(`agency:user-${i}`, now + i)).filter((count) => count !== null);
+    expect(recorded).toHaveLength(500);
+  });
 });

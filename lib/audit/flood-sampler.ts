@@ -16,9 +16,9 @@ const ALL_RECORDED = 100;
  * checked is recorded, every one.
  *
  * Returns a function that takes the refusal's key (its kind and address) and says the count to
- * record, or null for none.
+ * record, or null for none. `allRecorded` overrides the bound of all keys together.
  */
-export function floodSampler(): (key: string, now?: number) => number | null {
+export function floodSampler({ allRecorded = ALL_RECORDED } = {}): (key: string, now?: number) => number | null {
   const byKey = new Map<string, { windowStart: number; count: number }>();
   let records = { windowStart: 0, count: 0 };
 
@@ -39,7 +39,7 @@ export function floodSampler(): (key: string, now?: number) => number | null {
     const count = countFor(key, now);
     if (count === null) return null;
     if (now - records.windowStart >= WINDOW_MS) records = { windowStart: now, count: 0 };
-    if (records.count >= ALL_RECORDED) return null;
+    if (records.count >= allRecorded) return null;
     records.count += 1;
     return count;
   };

@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
+import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
@@ -57,8 +58,17 @@ provideRequestContext(async () => {
   }
 });
 
+/**
+ * Which refusals get a record: one account (or, signed out, one address) sending thousands is sampled
+ * (lib/audit/flood-sampler.ts). Keyed by account, whose number the agencies bound: all accounts
+ * together may leave more records a minute than anonymous floods may.
+ */
+const refusalToRecord = floodSampler({ allRecorded: 1_000 });
+
 /** `what` names the page, action or route; a page's path is the visitor's text, so it is cut short. */
 async function auditRefusal(actor: Actor | null, context: RequestContext, what: string, decision: string, more: Record<string, unknown> = {}) {
+  const refusalsThisMinute = refusalToRecord(actor ? `${actor.kind}:${actor.kind === 'agency' ? actor.userId : actor.vendorAccountId}` : `ip:${context.ip}`);
+  if (refusalsThisMinute === null) return;
   await recordAuditAlone(db(), {
     actorType: actor ? (actor.kind === 'agency' ? 'USER' : 'VENDOR') : 'ANONYMOUS',
     actorId: actor ? (actor.kind === 'agency' ? actor.userId : actor.vendorAccountId) : null,
@@ -66,7 +76,7 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
     action: 'ACCESS_DENIED',
     outcome: 'DENIED',
     ip: context.ip,
-    details: { what: what.slice(0, 200), decision, ...more },
+    details: { what: what.slice(0, 200), decision, ...more, refusalsThisMinute },
   });
 }
 

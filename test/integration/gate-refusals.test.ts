@@ -1,7 +1,9 @@
 // The kit answers a use case's typed refusal (`Refused`) as a refusal, audited, never as a 500:
 // a caller that skipped the gate's role check still gets "not allowed" and changes nothing.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { createAgency, createUser } from '@/prisma/factories';
 import { Refused, REFUSED_MESSAGE } from '@/lib/result';
 import { exportQueue } from '@/lib/super-admin/export-queue';
 import { z } from 'zod';
@@ -9,7 +11,8 @@ import { vendorActor } from './super-admin-fixtures';
 
 const requestHeaders = vi.hoisted(() => ({ current: new Headers() }));
 vi.mock('next/headers', () => ({ headers: async () => requestHeaders.current }));
-vi.mock('next-auth', () => ({ getServerSession: async () => null }));
+const signedIn = vi.hoisted(() => ({ session: null as { sid: string } | null }));
+vi.mock('next-auth', () => ({ getServerSession: async () => signedIn.session }));
 
 const { defineAction, defineRoute, PUBLIC } = await import('@/lib/auth/guards');
 
@@ -17,6 +20,7 @@ const ORIGIN = new URL(process.env.APP_URL ?? 'http://localhost:3000').origin;
 const REQUEST_ID = 'gate-refusal-test';
 
 beforeEach(() => {
+  signedIn.session = null;
   requestHeaders.current = new Headers({ origin: ORIGIN, 'x-portal-request-id': `${REQUEST_ID}-${Math.random()}` });
 });
 
@@ -56,5 +60,21 @@ describe('the kit and typed refusals', () => {
     spy.mockRestore();
     expect(response.status).toBe(500);
     expect((await response.json()).error).toBe('INTERNAL');
+  });
+});
+
+describe('a flood of refusals from one signed-in account', () => {
+  it('[STAFF] 150 requests to an admin route: all refused, the first ten recorded, then the 100th, each with its count', async () => {
+    const agency = await createAgency(db());
+    const staff = await createUser(db(), agency.id, 'granite willow ocean falcon', { role: 'STAFF' });
+    const signIn = await signInAgencyUser({ providerCode: agency.code, loginName: staff.loginName, password: 'granite willow ocean falcon' }, '192.0.2.77');
+    if (!signIn.ok) throw new Error('sign-in failed');
+    signedIn.session = { sid: signIn.sessionId };
+    const route = defineRoute('probe-admin-only', { principal: 'agency', roles: ['PROVIDER_ADMIN', 'SUPER_ADMIN'] }, async () => new Response('secret'));
+    const statuses = [];
+    for (let i = 0; i < 150; i++) statuses.push((await route(new Request(`${ORIGIN}/probe`, { headers: { origin: ORIGIN } }))).status);
+    expect(statuses).toEqual(Array(150).fill(403));
+    const records = await db().auditEvent.findMany({ where: { actorId: staff.id, action: 'ACCESS_DENIED' }, orderBy: { seq: 'asc' } });
+    expect(records.map((record) => JSON.parse(record.details!).refusalsThisMinute)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]);
   });
 });
