@@ -10,8 +10,13 @@ export type UsedFactor = { ok: true; kind: 'TOTP' | 'RECOVERY_CODE' | 'PASSKEY';
 /** What a person offers as their second factor: a typed code, or a passkey's answer to a challenge. */
 export type SecondFactorProof = { code: string } | { passkey: string };
 
+/**
+ * Whether a typed code is an app code: six digits once read as typedCode reads them (spaces aside,
+ * digits of any script). The passkey policy and the check below share this one test: the policy read
+ * the raw text, so "０６８７１７" passed it as no app code and was then accepted as one.
+ */
 export function isAppCode(typed: string): boolean {
-  return /^\d{6}$/.test(typed.replace(/\s/g, ''));
+  return /^\d{6}$/.test(typedCode(typed));
 }
 
 /**
@@ -33,7 +38,7 @@ export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProo
  */
 export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = new Date()): Promise<UsedFactor> {
   const code = typedCode(typed);
-  if (/^\d{6}$/.test(code)) {
+  if (isAppCode(code)) {
     const factors = await db().mfaFactor.findMany({
       where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: { not: null } },
       select: { id: true, secret: true, lastUsedStep: true },

@@ -284,7 +284,13 @@ describe('passkeys', () => {
     if (!next.ok) throw new Error('password sign-in failed');
     expect(next.secondFactorPending).toBe(true);
     const pending = await actorOf(next.sessionId);
-    expect(await verifySignInSecondFactor(pending, { code: await totpCodeFor(secret, totpStep(new Date()) + 1) }, IP)).toEqual({ ok: false, reason: 'PASSKEY_REQUIRED' });
+    const appCode = await totpCodeFor(secret, totpStep(new Date()) + 1);
+    expect(await verifySignInSecondFactor(pending, { code: appCode }, IP)).toEqual({ ok: false, reason: 'PASSKEY_REQUIRED' });
+    // Nor in digits of another script, spaced, as typedCode reads any code (full-width, Arabic-Indic, Devanagari, mathematical bold).
+    for (const zero of [0xff10, 0x0660, 0x0966, 0x1d7ce]) {
+      const spelled = [...appCode].map((digit) => String.fromCodePoint(zero + Number(digit))).join(' ');
+      expect(await verifySignInSecondFactor(pending, { code: spelled }, IP), spelled).toEqual({ ok: false, reason: 'PASSKEY_REQUIRED' });
+    }
     const options = await startPasskeyConfirmation(pending);
     expect((await verifySignInPasskey(pending, { passkey: JSON.stringify(assertionResponse(passkey, ceremony(options.challenge))) }, IP)).ok).toBe(true);
     // Nor can the admin remove their only passkey while the policy stands.
