@@ -2,7 +2,9 @@
 // Matched on the decoded path, in any case and with any run of slashes (backslashes too, which
 // Next.js reads as slashes), so `/%72eset/<token>`, `//reset/<token>`, `/RESET/<token>` or
 // `/reset\<token>` cannot carry a token into a log line either.
-const SECRET_SEGMENTS = /^([/\\]+(?:reset|super-admin-reset[/\\]+cancel))[/\\]+[^/\\]+/i;
+// Everything after such a prefix is redacted, not its first segment only: `/reset/<token>/<token>`
+// is no link of ours, but a client may send it, and the second copy reached the log.
+const SECRET_SEGMENTS = /^([/\\]+(?:reset|super-admin-reset[/\\]+cancel))[/\\]+[^/\\][\s\S]*$/i;
 // `reference` leads to a super-admin request's state: a lookup secret as much as a token.
 const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference']);
 

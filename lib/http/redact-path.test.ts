@@ -5,7 +5,8 @@ describe('redactPath', () => {
   it.each([
     ['/reset/abcDEF123_-', '/reset/[redacted]'],
     ['/reset/abc?x=1', '/reset/[redacted]?x=1'],
-    ['/reset/abc/', '/reset/[redacted]/'],
+    ['/reset/abc/', '/reset/[redacted]'],
+    ['/reset/abc/def/ghi', '/reset/[redacted]'],
     ['/super-admin-reset/cancel/tok3n', '/super-admin-reset/cancel/[redacted]'],
     ['/status/unsubscribe?s=1&t=secret', '/status/unsubscribe?s=1&t=[redacted]'],
     ['/status/subscribe/confirm?t=secret&s=2', '/status/subscribe/confirm?t=[redacted]&s=2'],
@@ -34,6 +35,10 @@ describe('redactPath', () => {
     '/status/unsubscribe?t+=SECRETTOKEN',
     '/reset/SECRET%TOKEN',
     'http://127.0.0.1:3000/reset/SECRETTOKEN',
+    '/reset/SECRETTOKEN/SECRETTOKEN',
+    '/reset/x/SECRETTOKEN',
+    '/reset/x%0ASECRETTOKEN',
+    '/super-admin-reset/cancel/x/SECRETTOKEN',
     'http://127.0.0.1:3000//super-admin-reset/cancel/SECRETTOKEN?t=SECRET',
   ])('%s loses its token', (path) => {
     expect(redactPath(path)).not.toContain('SECRET');
