@@ -8,6 +8,8 @@ import type { Result } from '@/lib/result';
 
 /** How many people waiting for help the inbox shows at once, those waiting longest first. */
 export const HELP_INBOX_PEOPLE = 100;
+/** How many of one person's open requests with words the inbox shows at once, the newest first. */
+export const HELP_INBOX_WORDS = 10;
 
 const REQUEST_SELECT = {
   id: true,
@@ -21,7 +23,9 @@ const REQUEST_SELECT = {
 /**
  * The inbox of "ask my administrator": one entry per person with open requests (strangers may name
  * someone again and again, and must not push other people out of view), those waiting longest first,
- * each with its newest request; and the latest handled requests.
+ * each with its newest request and the words of its newest requests that have any; and the latest
+ * handled requests. Anyone may ask in anyone's name, so no words hide behind newer ones: an entry is
+ * closed only as far as it was shown (handleHelpRequest).
  */
 export async function listHelpRequests(actor: AgencyActor) {
   requireAdminCapability(actor, 'help-requests:handle');
@@ -32,26 +36,37 @@ export async function listHelpRequests(actor: AgencyActor) {
       where: openWhere,
       _count: { _all: true },
       _min: { createdAt: true },
-      _max: { createdAt: true },
       orderBy: { _min: { createdAt: 'asc' } },
       take: HELP_INBOX_PEOPLE + 1,
     }),
     db().helpRequest.findMany({ where: { agencyId: actor.agencyId, status: { not: 'OPEN' } }, orderBy: { handledAt: 'desc' }, take: 20, select: REQUEST_SELECT }),
   ]);
-  const shown = people.slice(0, HELP_INBOX_PEOPLE);
-  const newest = shown.length
-    ? await db().helpRequest.findMany({ where: { ...openWhere, OR: shown.map((person) => ({ userId: person.userId, createdAt: person._max.createdAt! })) }, select: REQUEST_SELECT })
-    : [];
-  const open = shown.flatMap((person) => {
-    // Two requests of one person stored in the same millisecond: either is the newest.
-    const request = newest.find((candidate) => candidate.user.id === person.userId);
-    return request ? [{ ...request, requests: person._count._all, firstAskedAt: person._min.createdAt! }] : [];
-  });
+  const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] as const;
+  const open = await Promise.all(
+    people.slice(0, HELP_INBOX_PEOPLE).map(async (person) => {
+      const newest = await db().helpRequest.findFirstOrThrow({ where: { ...openWhere, userId: person.userId }, orderBy: [...newestFirst], select: REQUEST_SELECT });
+      const words = await db().helpRequest.findMany({
+        where: { ...openWhere, userId: person.userId, createdAt: { lte: newest.createdAt }, message: { not: null } },
+        orderBy: [...newestFirst],
+        take: HELP_INBOX_WORDS,
+        select: { id: true, message: true, createdAt: true },
+      });
+      return { ...newest, requests: person._count._all, firstAskedAt: person._min.createdAt!, words };
+    }),
+  );
   return { open, morePeopleWaiting: people.length > HELP_INBOX_PEOPLE, handled };
 }
 
 export const handleHelpRequestSchema = z.object({
+  /** The entry's newest request: the person, and how far the entry reached. */
   requestId: z.string().min(1).max(64),
+  /** The requests with words the entry showed (ids, comma-separated): of those with words, only these are closed. */
+  shown: z
+    .string()
+    .max(HELP_INBOX_WORDS * 65)
+    .default('')
+    .transform((ids) => ids.split(',').filter(Boolean))
+    .pipe(z.array(z.string().max(64)).max(HELP_INBOX_WORDS)),
   outcome: z.enum(['RESOLVED', 'DISMISSED']),
 });
 
@@ -67,9 +82,16 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
     // Another agency's request is answered as one that is gone, and audited like any foreign id.
     if (shown && shown.agencyId !== actor.agencyId) return { otherAgencyId: shown.agencyId };
     if (!shown || shown.status !== 'OPEN') return NO_LONGER_OPEN;
-    // The entry stood for every open request of that person up to the newest shown; one that came later is left open.
+    // The entry stood for that person's requests up to its newest: those without words, and those whose
+    // words it showed. One that came later, or whose words were not shown, stays open and is listed next.
     const updated = await tx.helpRequest.updateMany({
-      where: { agencyId: actor.agencyId, userId: shown.userId, status: 'OPEN', createdAt: { lte: shown.createdAt } },
+      where: {
+        agencyId: actor.agencyId,
+        userId: shown.userId,
+        status: 'OPEN',
+        createdAt: { lte: shown.createdAt },
+        OR: [{ message: null }, { id: { in: input.shown } }],
+      },
       data: { status: input.outcome, handledAt: new Date(), handledById: actor.userId },
     });
     // Another admin handled them a moment ago (their write went first).

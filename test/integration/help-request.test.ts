@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleHelpRequest, HELP_INBOX_PEOPLE, listHelpRequests } from '@/lib/admin/help-requests';
+import { handleHelpRequest, HELP_INBOX_PEOPLE, HELP_INBOX_WORDS, listHelpRequests } from '@/lib/admin/help-requests';
 import { ACTOR_CHANGED_MESSAGE, resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -162,37 +162,54 @@ describe('asking one’s administrators for help', () => {
     expect(performance.now() - began).toBeGreaterThanOrEqual(400);
   });
 
-  it('strangers naming one person over and over push no one else out of the inbox: one entry per person, handled up to what was shown', async () => {
+  it('strangers naming one person over and over push no one else out of the inbox: one entry per person, closed only as far as it was shown', async () => {
     const { agency, admin, staff } = await agencyWithAdmins();
     // A flood of 300 stored requests about one person, all older than anyone else's (the inbox lists the longest waiting first).
     const long = Date.now() - 3_600_000;
     await db().helpRequest.createMany({
-      data: Array.from({ length: 300 }, (_, i) => ({ agencyId: agency.id, userId: staff.id, message: `flood ${i}`, createdAt: new Date(long + i) })),
+      data: Array.from({ length: 300 }, (_, i) => ({ agencyId: agency.id, userId: staff.id, message: i % 2 ? `flood ${i}` : null, createdAt: new Date(long + i) })),
     });
     const other = await createUser(db(), agency.id, PASSWORD, { loginName: 'quinn.staff', displayName: 'Quinn Abara' });
     await requestAdminHelp({ ip: newIp() }, input(agency.code, other.loginName, 'Locked out, please help'), QUICK);
     const adminActor = await actorFor(agency.code, admin.loginName);
     const inbox = await listHelpRequests(adminActor);
-    expect(inbox.open.map((entry) => [entry.user.loginName, entry.requests, entry.message])).toEqual([
-      [staff.loginName, 300, 'flood 299'],
-      [other.loginName, 1, 'Locked out, please help'],
+    const said = (entry: (typeof inbox.open)[number]) => [entry.user.loginName, entry.requests, entry.words.map((words) => words.message)];
+    expect(inbox.open.map(said)).toEqual([
+      [staff.loginName, 300, Array.from({ length: HELP_INBOX_WORDS }, (_, i) => `flood ${299 - 2 * i}`)],
+      [other.loginName, 1, ['Locked out, please help']],
     ]);
     expect(inbox.morePeopleWaiting).toBe(false);
 
-    // Resolving the entry covers the 300 shown; a request about the same person stored after the page was read stays open.
-    const shown = inbox.open[0]!;
+    // Dismissing the entry closes the 150 requests without words and the 10 whose words were shown. The
+    // other 140 with words stay, and so does a request stored after the page was read.
+    const entry = inbox.open[0]!;
     await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'It is me, after all that'), QUICK);
-    expect(await handleHelpRequest(adminActor, { requestId: shown.id, outcome: 'DISMISSED' }, newIp())).toEqual({ ok: true, value: undefined });
-    expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'DISMISSED' } })).toBe(300);
+    const shown = entry.words.map((words) => words.id);
+    expect(await handleHelpRequest(adminActor, { requestId: entry.id, shown, outcome: 'DISMISSED' }, newIp())).toEqual({ ok: true, value: undefined });
+    expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'DISMISSED' } })).toBe(160);
     const after = await listHelpRequests(adminActor);
-    expect(after.open.map((entry) => [entry.user.loginName, entry.requests, entry.message])).toEqual([
-      [other.loginName, 1, 'Locked out, please help'],
-      [staff.loginName, 1, 'It is me, after all that'],
+    expect(after.open.map(said)).toEqual([
+      [staff.loginName, 141, ['It is me, after all that', ...Array.from({ length: HELP_INBOX_WORDS - 1 }, (_, i) => `flood ${279 - 2 * i}`)]],
+      [other.loginName, 1, ['Locked out, please help']],
     ]);
     // Handled once: a second admin's click on the same entry changes nothing more, and says so.
-    expect(await handleHelpRequest(adminActor, { requestId: shown.id, outcome: 'RESOLVED' }, newIp())).toMatchObject({ ok: false, message: 'That request is no longer open.' });
+    expect(await handleHelpRequest(adminActor, { requestId: entry.id, shown, outcome: 'RESOLVED' }, newIp())).toMatchObject({ ok: false, message: 'That request is no longer open.' });
     const audited = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: { in: ['HELP_REQUEST_RESOLVED', 'HELP_REQUEST_DISMISSED'] } } });
-    expect(audited.map((event) => [event.action, event.targetId, JSON.parse(event.details!).requests])).toEqual([['HELP_REQUEST_DISMISSED', shown.id, 300]]);
+    expect(audited.map((event) => [event.action, event.targetId, JSON.parse(event.details!).requests])).toEqual([['HELP_REQUEST_DISMISSED', entry.id, 160]]);
+  });
+
+  it('a stranger’s newer words do not hide the person’s own: both are shown, and words not shown are never closed', async () => {
+    const { agency, admin, staff } = await agencyWithAdmins();
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'GENUINE: locked out since Monday'), QUICK);
+    await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'Got back in, please dismiss this'), QUICK);
+    const adminActor = await actorFor(agency.code, admin.loginName);
+    const [entry] = (await listHelpRequests(adminActor)).open;
+    expect(entry!.words.map((words) => words.message)).toEqual(['Got back in, please dismiss this', 'GENUINE: locked out since Monday']);
+    // A form naming only the newest words (or none) leaves the genuine request open.
+    const newest = entry!.words[0]!.id;
+    expect(await handleHelpRequest(adminActor, { requestId: entry!.id, shown: [newest], outcome: 'DISMISSED' }, newIp())).toMatchObject({ ok: true });
+    const left = await db().helpRequest.findMany({ where: { userId: staff.id, status: 'OPEN' }, select: { message: true } });
+    expect(left).toEqual([{ message: 'GENUINE: locked out since Monday' }]);
   });
 
   it('[PROVIDER_ADMIN] disabled while marking a request resolved: it stays open, and the try is audited', async () => {
@@ -201,7 +218,7 @@ describe('asking one’s administrators for help', () => {
     const adminActor = await actorFor(agency.code, admin.loginName);
     const [entry] = (await listHelpRequests(adminActor)).open;
     await db().user.update({ where: { id: admin.id }, data: { status: 'DISABLED', sessionVersion: { increment: 1 } } });
-    expect(await handleHelpRequest(adminActor, { requestId: entry!.id, outcome: 'RESOLVED' }, newIp())).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
+    expect(await handleHelpRequest(adminActor, { requestId: entry!.id, shown: entry!.words.map((words) => words.id), outcome: 'RESOLVED' }, newIp())).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
     expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'OPEN' } })).toBe(1);
     const denied = await db().auditEvent.findMany({ where: { actorId: admin.id, action: 'ADMIN_ACTION_DENIED' } });
     expect(denied.map((event) => JSON.parse(event.details!))).toEqual([expect.objectContaining({ capability: 'help-requests:handle', reason: 'actor-changed' })]);

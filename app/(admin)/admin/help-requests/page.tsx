@@ -19,7 +19,7 @@ export default async function HelpRequestsPage() {
     <div className="wide-content">
       <AdminNav actor={actor} current="/admin/help-requests" />
       <h1>Help requests</h1>
-      <p>Staff who cannot sign in ask for help from the sign-in guide. Reset their password or unlock them, then mark the request resolved. Each person is listed once, however many times they were named; marking resolved or dismissing covers all of their requests shown.</p>
+      <p>Staff who cannot sign in ask for help from the sign-in guide. Reset their password or unlock them, then mark the request resolved. Each person is listed once, however many times they were named, with the words of their newest requests: anyone can ask in someone’s name, so read them all. Marking resolved or dismissing covers the requests shown; any others stay listed.</p>
       <ActionNotices>
         {open.length === 0 ? (
           <p>No open requests.</p>
@@ -40,18 +40,18 @@ export default async function HelpRequestsPage() {
                     <> <span className="tag danger">Locked</span></>
                   )}
                 </p>
-                {request.message && (
-                  <>
-                    {request.requests > 1 && <p>The newest request says:</p>}
-                    <blockquote>{request.message}</blockquote>
-                  </>
-                )}
+                {request.words.map((said) => (
+                  <blockquote key={said.id}>
+                    {request.requests > 1 && <p className="muted">At {when(said.createdAt)}:</p>}
+                    {said.message}
+                  </blockquote>
+                ))}
                 <div className="actions-row">
                   <Link className="button" href={`/admin/users/${request.user.id}`}>
                     Reset or unlock
                   </Link>
-                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, outcome: 'RESOLVED' }} label="Mark resolved" secondary refreshAfter />
-                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, outcome: 'DISMISSED' }} label="Dismiss" secondary refreshAfter />
+                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'RESOLVED' }} label="Mark resolved" secondary refreshAfter />
+                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'DISMISSED' }} label="Dismiss" secondary refreshAfter />
                 </div>
               </li>
             ))}
