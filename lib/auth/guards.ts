@@ -230,7 +230,7 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 const NEXT_STEP_REFUSAL = {
   'second-factor-required': { error: 'SECOND_FACTOR_REQUIRED', message: 'Finish signing in with your second factor first.' },
   'password-change-required': { error: 'PASSWORD_CHANGE_REQUIRED', message: 'Change your temporary password first.' },
-  'enrolment-required': { error: 'SECOND_FACTOR_ENROLMENT_REQUIRED', message: 'Add a second factor to your account first.' },
+  'enrolment-required': { error: 'SECOND_FACTOR_ENROLMENT_REQUIRED', message: 'Add a second factor to your account first (a passkey, where your agency requires one).' },
 } as const;
 
 type RouteOptions = {
