@@ -11,7 +11,8 @@ const throttledToRecord = floodSampler();
  * account's limit are recorded every one: the address's limit bounds how many there are.
  */
 export function sampledThrottle(input: AuditInput & { ip: string }): AuditInput | null {
-  const refusalsThisMinute = throttledToRecord(`${input.action}:${input.ip}`);
+  // Bounded per agency: a spray against one agency cannot leave another's refusals unrecorded.
+  const refusalsThisMinute = throttledToRecord(`${input.action}:${input.ip}`, { scope: input.agencyId ?? 'no agency' });
   return refusalsThisMinute === null ? null : { ...input, details: { ...input.details, refusalsThisMinute } };
 }
 

@@ -60,14 +60,15 @@ provideRequestContext(async () => {
 
 /**
  * Which refusals get a record: one account (or, signed out, one address) sending thousands is sampled
- * (lib/audit/flood-sampler.ts). Keyed by account, whose number the agencies bound: all accounts
- * together may leave more records a minute than anonymous floods may.
+ * (lib/audit/flood-sampler.ts), within the bound of its agency's log (or the vendor's): the accounts
+ * of one agency cannot leave another's refusals unrecorded.
  */
-const refusalToRecord = floodSampler({ allRecorded: 1_000 });
+const refusalToRecord = floodSampler();
 
 /** `what` names the page, action or route; a page's path is the visitor's text, so it is cut short. */
 async function auditRefusal(actor: Actor | null, context: RequestContext, what: string, decision: string, more: Record<string, unknown> = {}) {
-  const refusalsThisMinute = refusalToRecord(actor ? `${actor.kind}:${actor.kind === 'agency' ? actor.userId : actor.vendorAccountId}` : `ip:${context.ip}`);
+  const key = actor ? `${actor.kind}:${actor.kind === 'agency' ? actor.userId : actor.vendorAccountId}` : `ip:${context.ip}`;
+  const refusalsThisMinute = refusalToRecord(key, { scope: actor?.kind === 'agency' ? actor.agencyId : (actor?.kind ?? 'anonymous') });
   if (refusalsThisMinute === null) return;
   await recordAuditAlone(db(), {
     actorType: actor ? (actor.kind === 'agency' ? 'USER' : 'VENDOR') : 'ANONYMOUS',
