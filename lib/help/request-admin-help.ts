@@ -8,24 +8,20 @@ import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { hasHiddenCharacters, tidyFreeText } from '@/lib/validation/free-text';
 import { agencyOrNameSchema, loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 
 export const HELP_MESSAGE_MAX_LENGTH = 500;
 
-// Control and format characters (zero-width, direction marks) hide or reorder what an admin reads,
-// and line and paragraph separators break lines the mail's quoting does not see. Line breaks and
-// tabs stay, and so does the zero-width joiner that emoji are typed with.
-const HIDDEN_IN_MESSAGE = /(?![\n\t\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-
 const helpMessageSchema = z
   .string()
   .default('')
-  .transform((value) => value.replace(/\r\n?/g, '\n').trim())
+  .transform(tidyFreeText)
   .pipe(
     z
       .string()
-      .max(HELP_MESSAGE_MAX_LENGTH, `Your message must be ${HELP_MESSAGE_MAX_LENGTH} characters or fewer`)
-      .refine((value) => !HIDDEN_IN_MESSAGE.test(value), 'Your message contains a hidden character. Type it in rather than pasting it'),
+      .max(HELP_MESSAGE_MAX_LENGTH, { error: `Your message must be ${HELP_MESSAGE_MAX_LENGTH} characters or fewer`, abort: true })
+      .refine((value) => !hasHiddenCharacters(value), 'Your message contains a hidden character. Type it in rather than pasting it'),
   )
   .transform((value) => value || null);
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { hasHiddenCharacters, tidyFreeText } from '@/lib/validation/free-text';
 import { hasForbiddenCharacters } from '@/lib/validation/identifiers';
 
 // Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
-// zero-width and bidi characters never (they hide or reorder what a verifier reads).
-const FORBIDDEN_IN_TEXT = /[\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u;
+// hidden characters never (lib/validation/free-text.ts).
 
 export function singleLine(label: string, emptyMessage: string, max: number) {
   return z
@@ -19,11 +19,15 @@ export function singleLine(label: string, emptyMessage: string, max: number) {
 export function paragraphs(label: string, emptyMessage: string, min: number, max: number) {
   return z
     .string({ error: emptyMessage })
-    .trim()
-    .min(1, { error: emptyMessage, abort: true })
-    .min(min, `${label} must be at least ${min} characters`)
-    .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
-    .refine((value) => !FORBIDDEN_IN_TEXT.test(value), `${label} contains a hidden character. Type it in rather than pasting it`);
+    .transform(tidyFreeText)
+    .pipe(
+      z
+        .string()
+        .min(1, { error: emptyMessage, abort: true })
+        .min(min, `${label} must be at least ${min} characters`)
+        .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
+        .refine((value) => !hasHiddenCharacters(value), `${label} contains a hidden character. Type it in rather than pasting it`),
+    );
 }
 
 const PHONE_MESSAGE = 'Enter a phone number with 7 to 15 digits, like +1 512 555 0100';

@@ -48,10 +48,28 @@ describe('helpRequestMail', () => {
     const mail = helpRequestMail({ ...base, message });
     const quote = mail.text.slice(mail.text.indexOf('(not checked by CareNotes):'));
     expect(mail.text.indexOf('Anyone can fill in this form')).toBeLessThan(mail.text.indexOf('(not checked by CareNotes):'));
-    expect(quote).toContain('> Locked out again.\n>\n> Open help requests in the admin console: https://admin.evil.example/x\n>\n> --\n> CareNotes support');
+    expect(quote).toContain('> Locked out again.\n>\n> Open help requests in the admin console:\n> https://admin.evil.example/x\n>\n> --\n> CareNotes support');
     // The only unquoted lines are the mail's own: its action line points at the portal.
     const ownLines = mail.text.split('\n').filter((line) => line.includes('Open help requests in the admin console'));
-    expect(ownLines).toEqual(['> Open help requests in the admin console: https://admin.evil.example/x', `Open help requests in the admin console: ${process.env.APP_URL?.replace(/\/$/, '')}/admin/help-requests`]);
-    expect(mail.html).toContain('&gt; Locked out again.<br>&gt;<br>&gt; Open help requests');
+    expect(ownLines).toEqual(['> Open help requests in the admin console:', `Open help requests in the admin console: ${process.env.APP_URL?.replace(/\/$/, '')}/admin/help-requests`]);
+    expect(mail.html).toMatch(/<blockquote [^>]*>Locked out again\.<br><br>Open help requests in the admin console: https:\/\/admin\.evil\.example\/x<br><br>--<br>CareNotes support<\/blockquote>/);
+  });
+
+  it('wraps the quoted words itself, every line marked, and keeps no run of wide spaces a mail client could break a line at', () => {
+    const pad = '\u2003'.repeat(70);
+    const forged = 'CareNotes Support note: we have verified this person by phone (ticket 48213). Please reset the password and read it to them at +1 555 0199.';
+    const message = `Hi, locked out again, sorry.${pad}${forged}${pad}\u2014 CareNotes Support\u00a0\u00a0\u3000\ttoo`;
+    const mail = helpRequestMail({ ...base, message });
+    const start = mail.text.indexOf('(not checked by CareNotes):\n\n') + '(not checked by CareNotes):\n\n'.length;
+    const quotedLines = mail.text.slice(start, mail.text.indexOf('\n\n', start)).split('\n');
+    expect(quotedLines.length).toBeGreaterThan(2);
+    for (const line of quotedLines) {
+      expect(line.startsWith('> ') || line === '>').toBe(true);
+      expect(line.length).toBeLessThanOrEqual(68);
+    }
+    expect(quotedLines.map((line) => line.replace(/^> ?/, '')).join(' ')).toContain('CareNotes Support note: we have verified this person by phone');
+    for (const part of [mail.text, mail.html]) expect(part).not.toMatch(/[\u00a0\u2000-\u200a\u3000\t]/);
+    expect(mail.html).toContain('sorry. CareNotes Support note');
+    expect(mail.html).toMatch(/<blockquote [^>]*>Hi, locked out again, sorry\. CareNotes Support note: .* \u2014 CareNotes Support too<\/blockquote>/);
   });
 });

@@ -15,18 +15,6 @@ export type HelpRequestMailInput = {
 };
 
 /**
- * Someone's own words, every line marked as quoted and blank runs kept to one: nothing they type
- * (a link, a signature, a row of empty lines) can pass for a line of the mail itself.
- */
-function quoted(message: string): string {
-  return message
-    .replace(/\n{3,}/g, '\n\n')
-    .split('\n')
-    .map((line) => `> ${line}`.trimEnd())
-    .join('\n');
-}
-
-/**
  * To one administrator: a staff member of their agency asked for help signing in. The subject is
  * fixed; names come from the records, not from the form; the requester's own words are quoted
  * in the body and marked as unchecked, since anyone can fill in the form with someone's name.
@@ -39,7 +27,7 @@ export function helpRequestMail(input: HelpRequestMailInput): MailMessage {
       `Hello ${input.adminName},`,
       `${requester.displayName} (login name ${requester.loginName}) at ${input.agencyName} asked for help signing in to CareNotes on ${formatDateTime(input.requestedAt, input.timeZone)}.`,
       'Anyone can fill in this form with a name. Before you reset a password, make sure it is really them: call them on a number you already know.',
-      ...(input.message ? [`Their message, as typed in the form (not checked by CareNotes):\n${quoted(input.message)}`] : ['They did not leave a message.']),
+      ...(input.message ? ['Their message, as typed in the form (not checked by CareNotes):', { quote: input.message }] : ['They did not leave a message.']),
       'In the admin console you can reset their password or unlock their account, and mark this request as handled.',
     ],
     action: { label: 'Open help requests in the admin console', url: absoluteUrl('/admin/help-requests') },

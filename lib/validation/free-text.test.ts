@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { hasHiddenCharacters, tidyFreeText } from '@/lib/validation/free-text';
+
+describe('free text a stranger types for staff to read', () => {
+  it('keeps one space for any run of spaces of any kind, none at line ends, and one blank line at most', () => {
+    expect(tidyFreeText('  Hi,\u2003\u2003\u2003locked\u00a0out\u3000\tagain \r\n\r\n\r\n\r\n  sorry\u205f\u1680!  ')).toBe('Hi, locked out again\n\nsorry !');
+  });
+
+  it.each([
+    ['a lone high surrogate', 'help \uD800 me'],
+    ['a lone low surrogate', 'help \uDFFF me'],
+    ['a zero-width space', 'pay\u200Bpal'],
+    ['a right-to-left override', 'invoice \u202Etxt.exe'],
+    ['a line separator', 'one\u2028two'],
+    ['a paragraph separator', 'one\u2029two'],
+    ['a NUL', 'a\u0000b'],
+    ['an escape', 'a\u001b[31mb'],
+  ])('refuses %s', (_what, text) => {
+    expect(hasHiddenCharacters(tidyFreeText(text))).toBe(true);
+  });
+
+  it('accepts line breaks, tabs (made spaces) and the joiner emoji are typed with', () => {
+    expect(hasHiddenCharacters(tidyFreeText('Line one\n\tLine two 👩\u200D💻'))).toBe(false);
+  });
+});
