@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasHiddenCharacters, tidyFreeText } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, oneLine, tidyFreeText } from '@/lib/validation/free-text';
 import { hasForbiddenCharacters } from '@/lib/validation/identifiers';
 
 // Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
@@ -8,12 +8,16 @@ import { hasForbiddenCharacters } from '@/lib/validation/identifiers';
 export function singleLine(label: string, emptyMessage: string, max: number) {
   return z
     .string({ error: emptyMessage })
-    .trim()
-    // An empty field gets one message, not every rule after it too.
-    .min(1, { error: emptyMessage, abort: true })
-    // Too long is the one message, and no later check reads what is too long (up to what the form lets through).
-    .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
-    .refine((value) => !hasForbiddenCharacters(value), `${label} contains a hidden character. Type it in rather than pasting it`);
+    .transform(oneLine)
+    .pipe(
+      z
+        .string()
+        // An empty field gets one message, not every rule after it too.
+        .min(1, { error: emptyMessage, abort: true })
+        // Too long is the one message, and no later check reads what is too long (up to what the form lets through).
+        .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
+        .refine((value) => !hasForbiddenCharacters(value), `${label} contains a hidden character. Type it in rather than pasting it`),
+    );
 }
 
 export function paragraphs(label: string, emptyMessage: string, min: number, max: number) {

@@ -25,3 +25,8 @@ export function tidyFreeText(text: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/** One line of typed text (a name, a phone number, a login name): every run of spaces of any kind as one space, none at the ends. */
+export function oneLine(text: string): string {
+  return text.replace(/[\t\p{Zs}]+/gu, ' ').trim();
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneLine } from '@/lib/validation/free-text';
 
 /**
  * The form under which provider codes, login names and vendor e-mails are stored and matched.
@@ -26,13 +27,18 @@ function invisibleCharacterMessage(label: string): string {
 function identifier(label: string, emptyMessage: string, max: number) {
   return z
     .string({ error: emptyMessage })
-    .trim()
-    .min(1, emptyMessage)
-    .max(max, `${label} must be ${max} characters or fewer`)
-    .refine((value) => !hasForbiddenCharacters(value), invisibleCharacterMessage(label));
+    .transform(oneLine)
+    .pipe(
+      z
+        .string()
+        .min(1, emptyMessage)
+        .max(max, `${label} must be ${max} characters or fewer`)
+        .refine((value) => !hasForbiddenCharacters(value), invisibleCharacterMessage(label)),
+    );
 }
 
-// The schemas return the trimmed text as typed; match on normalizeKey(value).
+// The schemas return the text as typed, on one line (runs of spaces as one: it is shown to staff);
+// match on normalizeKey(value).
 export const providerCodeSchema = identifier('Provider code', 'Enter your provider code, for example ACME-NY', 32);
 
 /** Where a person may give their agency's name instead of its code (/help/ask-admin). */
