@@ -40,7 +40,7 @@ export function renderMail(content: MailContent): { subject: string; text: strin
     ...content.paragraphs.map((p) =>
       typeof p === 'string'
         ? `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`
-        : `<blockquote style="margin:0 0 1em;padding:0.5em 1em;border-left:4px solid #b1b4b6;background:#f3f2f1">${escapeHtml(tidyFreeText(p.quote)).replace(/\n/g, '<br>')}</blockquote>`,
+        : `<blockquote style="margin:0 0 1em;padding:0.5em 1em;border-left:4px solid #b1b4b6;background:#f3f2f1;overflow:hidden;overflow-wrap:anywhere">${escapeHtml(tidyFreeText(p.quote)).replace(/\n/g, '<br>')}</blockquote>`,
     ),
     ...(content.action
       ? [`<p><a href="${escapeHtml(content.action.url)}" style="color:#1d4f91;font-weight:bold">${escapeHtml(content.action.label)}</a></p>`]
@@ -53,12 +53,12 @@ export function renderMail(content: MailContent): { subject: string; text: strin
   return { subject: content.subject, text, html };
 }
 
-/** Shorter than any mail client's own wrapping, so every line a reader sees is one we marked. */
-const QUOTED_LINE_LENGTH = 66;
+/** Narrower than any mail client's own wrapping, so every line a reader sees is one we marked. */
+const QUOTED_LINE_COLUMNS = 66;
 
 /**
- * Words quoted in a plain-text part: wrapped here at spaces (a longer word is cut), so a client never
- * wraps a line itself and leaves its second half unmarked, and every line starts "> ".
+ * Words quoted in a plain-text part: wrapped here at spaces (a longer word is cut between letters), so a
+ * client never wraps a line itself and leaves its second half unmarked, and every line starts "> ".
  */
 function quotedText(words: string): string {
   return tidyFreeText(words)
@@ -68,25 +68,39 @@ function quotedText(words: string): string {
     .join('\n');
 }
 
+const letters = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// East Asian wide and full-width letters, and emoji, take two columns in a monospaced view.
+const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1FAFF}\u{20000}-\u{3FFFD}]/u;
+
+/** A line as letters (grapheme clusters, so a letter and its marks stay together) with the columns each takes. */
+function columnsOf(text: string): { letter: string; columns: number }[] {
+  return [...letters.segment(text)].map(({ segment }) => ({ letter: segment, columns: WIDE.test(segment) ? 2 : 1 }));
+}
+
 function wrapped(line: string): string[] {
   const lines: string[] = [];
   let current = '';
+  let used = 0;
   for (const word of line.split(' ')) {
-    for (let rest = word; ; ) {
-      const room = QUOTED_LINE_LENGTH - (current ? current.length + 1 : 0);
-      if ([...rest].length <= room) {
-        current = current ? `${current} ${rest}` : rest;
-        break;
-      }
-      if (current) {
+    const cells = columnsOf(word);
+    const width = cells.reduce((sum, cell) => sum + cell.columns, 0);
+    if (used > 0 && used + 1 + width <= QUOTED_LINE_COLUMNS) {
+      current += ` ${word}`;
+      used += 1 + width;
+      continue;
+    }
+    if (used > 0) lines.push(current);
+    current = '';
+    used = 0;
+    // A word wider than a line is cut between letters.
+    for (const cell of cells) {
+      if (used + cell.columns > QUOTED_LINE_COLUMNS) {
         lines.push(current);
         current = '';
-        continue;
+        used = 0;
       }
-      const chars = [...rest];
-      lines.push(chars.slice(0, QUOTED_LINE_LENGTH).join(''));
-      rest = chars.slice(QUOTED_LINE_LENGTH).join('');
-      if (!rest) break;
+      current += cell.letter;
+      used += cell.columns;
     }
   }
   return [...lines, current];

@@ -72,4 +72,15 @@ describe('helpRequestMail', () => {
     expect(mail.html).toContain('sorry. CareNotes Support note');
     expect(mail.html).toMatch(/<blockquote [^>]*>Hi, locked out again, sorry\. CareNotes Support note: .* \u2014 CareNotes Support too<\/blockquote>/);
   });
+
+  it('measures quoted lines in columns and cuts only between letters: full-width text and stacked accents stay marked and whole', () => {
+    const wide = 'Locked out, sorry. ' + 'ＰＬＥＡＳＥ ＣＡＬＬ ＭＥ ＢＡＣＫ ＯＮ ＴＨＩＳ ＮＵＭＢＥＲ '.repeat(3) + 'e\u0301'.repeat(100);
+    const lines = helpRequestMail({ ...base, message: wide }).text.split('\n').filter((line) => line.startsWith('>'));
+    const columns = (line: string) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(line)].reduce((sum, { segment }) => sum + (/[\uFF00-\uFF60]/.test(segment) ? 2 : 1), 0);
+    expect(lines.length).toBeGreaterThan(4);
+    for (const line of lines) {
+      expect(columns(line)).toBeLessThanOrEqual(68);
+      expect(line).not.toMatch(/^> ?\u0301/);
+    }
+  });
 });
