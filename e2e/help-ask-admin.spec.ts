@@ -84,6 +84,18 @@ test('[PROVIDER_ADMIN] sees a person named three times once, with every requestâ
   expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'RESOLVED' } })).toBe(3);
 });
 
+test('[PROVIDER_ADMIN] a strangerâ€™s one long word wraps inside its own quote: the inbox stays as wide as the window', async ({ page }) => {
+  const { agency, staff, admins } = await agencyWithAdmins();
+  await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, message: `Locked:${'W'.repeat(480)}` } });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admins[0]!.loginName, password: TEST_PASSWORD });
+  await page.goto('/admin/help-requests');
+  await expect(page.getByTestId('help-request')).toHaveCount(1);
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+  expect(widths.page).toBeLessThanOrEqual(widths.window);
+  await expect(page.getByRole('button', { name: 'Mark resolved' })).toBeInViewport();
+});
+
 test('empty fields get clear messages linked from the error summary, and what was typed stays', async ({ page }) => {
   await page.goto('/help/ask-admin');
   await page.getByLabel('Login name').fill('casey');
