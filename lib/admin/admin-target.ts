@@ -1,5 +1,5 @@
 import { recordAuditAlone } from '@/lib/audit/record';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
@@ -61,16 +61,6 @@ export async function actOnTargetAsLoaded<T>(
   if (typeof done === 'object') return done;
   await auditAdminRefusal(actor, capability, target.id, done, ip, target.agencyId);
   return { ok: false, message: done === 'actor-changed' ? ACTOR_CHANGED_MESSAGE : TARGET_CHANGED_MESSAGE };
-}
-
-/**
- * Holds the acting admin's row, and the target's when there is one, in the order of their ids so two
- * admins acting on each other take turns (PostgreSQL); then asks whether the admin is still who the
- * gate let in, so a disable or demotion committed meanwhile is read settled. False when they changed.
- */
-export async function holdActor(tx: Tx, actor: AgencyActor, targetId: string | null = null): Promise<boolean> {
-  for (const id of [actor.userId, ...(targetId ? [targetId] : [])].sort()) await lockRow(tx, 'User', id);
-  return actorStillAsResolved(tx, actor);
 }
 
 async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: AdminCapability, target: AdminTargetRow): Promise<boolean> {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { auditAdminRefusal, holdActor } from '@/lib/admin/admin-target';
+import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { unlockAccount } from '@/lib/admin/unlock-user';
-import { ACTOR_CHANGED_MESSAGE, type AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { auditAdminRefusal, holdActor } from '@/lib/admin/admin-target';
+import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
-import { ACTOR_CHANGED_MESSAGE, type AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 

@@ -1,5 +1,6 @@
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { db, type Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { hasSecondFactor, mustHaveSecondFactor } from '@/lib/mfa/policy';
 
@@ -98,6 +99,23 @@ export async function actorStillAsResolved(tx: Tx, actor: Actor, now = new Date(
   }
   const self = await tx.vendorAccount.findUnique({ where: { id: actor.vendorAccountId }, select: { role: true, active: true, sessionVersion: true } });
   return session.vendorAccountId === actor.vendorAccountId && self?.active === true && self.role === actor.role && self.sessionVersion === session.sessionVersion;
+}
+
+/**
+ * Holds the actor's own row, and the target user's when there is one, in the order of their ids so two
+ * admins acting on each other take turns (PostgreSQL); then asks whether the actor is still who the gate
+ * let in, so a disable, demotion or sign-out committed meanwhile is read settled. False when they changed:
+ * a privileged write in flight must then land on nothing (an admin's reset, a verifier's step, an
+ * operator's change).
+ */
+export async function holdActor(tx: Tx, actor: Actor, targetUserId: string | null = null): Promise<boolean> {
+  if (actor.kind === 'agency') {
+    for (const id of [actor.userId, ...(targetUserId ? [targetUserId] : [])].sort()) await lockRow(tx, 'User', id);
+  } else {
+    await lockRow(tx, 'VendorAccount', actor.vendorAccountId);
+    if (targetUserId) await lockRow(tx, 'User', targetUserId);
+  }
+  return actorStillAsResolved(tx, actor);
 }
 
 /** What someone is told when their own account or session changed while their request was on its way. */

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isSupportedTimeZone, zonedWallTimeToUtc } from '@/lib/format/date';
 import type { ActionState } from '@/lib/auth/guards';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type VendorActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, holdActor, type VendorActor } from '@/lib/auth/session';
 import { recordAuditAlone, type AuditInput } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
-import { lockRow } from '@/lib/db/lock-row';
 import { Refused } from '@/lib/result';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
@@ -152,8 +151,7 @@ export function operatorChanged(result: unknown): result is typeof OPERATOR_CHAN
  */
 export async function operatorTransaction<T>(actor: VendorActor, ip: string, action: string, work: (tx: Tx) => Promise<T>): Promise<T | typeof OPERATOR_CHANGED> {
   const done = await db().$transaction(async (tx) => {
-    await lockRow(tx, 'VendorAccount', actor.vendorAccountId);
-    return (await actorStillAsResolved(tx, actor)) ? { value: await work(tx) } : null;
+    return (await holdActor(tx, actor)) ? { value: await work(tx) } : null;
   });
   if (done) return done.value;
   await recordAuditAlone(db(), { actorType: 'VENDOR', actorId: actor.vendorAccountId, action, ip, outcome: 'DENIED', details: { refused: 'actor-changed' } });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import type { ActionState } from '@/lib/auth/guards';
-import type { VendorActor } from '@/lib/auth/session';
+import { holdActor, type VendorActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { maskEmail } from '@/lib/format/mask';
 import type { Role } from '@/lib/generated/sqlite/enums';
@@ -12,7 +12,7 @@ import { requestIdSchema } from './claim-request';
 import { contactDetailsChanged } from './contact-snapshot';
 import { formatReference } from './reference';
 import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
-import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, recordRequestAudit, refuseChangedVerifier, takeVerifierStep, verifierStillAsResolved } from './verifier-guard';
+import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, recordRequestAudit, refuseChangedVerifier, takeVerifierStep } from './verifier-guard';
 
 export const NO_EMAIL_ON_RECORD =
   'This account had no e-mail address on record when the request was filed, so it cannot be approved: the link can go nowhere else. Follow “No e-mail address on record” on this page.';
@@ -61,7 +61,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
   const approvedAt = new Date();
   if (refusal === CONTACT_CHANGED && account) {
     return db().$transaction(async (tx) => {
-      if (!(await verifierStillAsResolved(tx, actor))) return refuseChangedVerifier(tx, { actor, request, ip, action: 'SUPER_ADMIN_RESET_APPROVED' });
+      if (!(await holdActor(tx, actor))) return refuseChangedVerifier(tx, { actor, request, ip, action: 'SUPER_ADMIN_RESET_APPROVED' });
       // Back to review with the details now on record, so that the checklist is done against them.
       const outcome = await takeTransition(tx, 'returnToReview', request, null, {
         where: { verifiedById: request.verifiedById, emailAtFiling: filed.email, phoneAtFiling: filed.phone },

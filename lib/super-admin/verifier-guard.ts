@@ -1,9 +1,8 @@
 import type { Access } from '@/lib/auth/access';
 import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type VendorActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, holdActor, type VendorActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
-import { lockRow } from '@/lib/db/lock-row';
 import { Refused } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Transition } from './state-machine';
@@ -75,7 +74,7 @@ export async function takeVerifierStep(
 ): Promise<ActionState> {
   const { actor, request, ip, action, refusal } = step;
   return db().$transaction(async (tx) => {
-    if (!(await verifierStillAsResolved(tx, actor))) return refuseChangedVerifier(tx, step);
+    if (!(await holdActor(tx, actor))) return refuseChangedVerifier(tx, step);
     const outcome: TransitionOutcome = refusal
       ? 'refused'
       : await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options);
@@ -88,15 +87,6 @@ export async function takeVerifierStep(
     await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused } });
     return { ok: false, message: refusal?.message ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
   });
-}
-
-/**
- * Holds the verifier's own row (PostgreSQL), then asks whether they are still who the gate let in: a
- * verifier disabled or signed out while a step was on its way must not count as one of the four eyes.
- */
-export async function verifierStillAsResolved(tx: Tx, actor: VendorActor): Promise<boolean> {
-  await lockRow(tx, 'VendorAccount', actor.vendorAccountId);
-  return actorStillAsResolved(tx, actor);
 }
 
 /** The step is refused, and audited, because the verifier changed meanwhile. */
