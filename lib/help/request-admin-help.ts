@@ -21,7 +21,7 @@ const helpMessageSchema = z
     z
       .string()
       .max(HELP_MESSAGE_MAX_LENGTH, { error: `Your message must be ${HELP_MESSAGE_MAX_LENGTH} characters or fewer`, abort: true })
-      .refine((value) => !hasHiddenCharacters(value), 'Your message contains a hidden character. Type it in rather than pasting it'),
+      .refine((value) => !hasHiddenCharacters(value, 'paragraphs'), 'Your message contains a hidden character. Type it in rather than pasting it'),
   )
   .transform((value) => value || null);
 

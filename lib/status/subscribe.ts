@@ -7,7 +7,8 @@ import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subsc
 import { RATE_LIMITS, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
 import { CONFIRM_LINK_DAYS } from '@/lib/status/confirm-link-lifetime';
 import { confirmPath } from '@/lib/status/subscription-token';
-import { hasForbiddenCharacters, normalizeKey } from '@/lib/validation/identifiers';
+import { hasHiddenCharacters } from '@/lib/validation/free-text';
+import { normalizeKey } from '@/lib/validation/identifiers';
 
 export const subscribeSchema = z.object({
   email: z
@@ -15,7 +16,7 @@ export const subscribeSchema = z.object({
     .trim()
     .min(1, 'Enter your e-mail address')
     .max(254, 'E-mail address must be 254 characters or fewer')
-    .refine((value) => !hasForbiddenCharacters(value), 'E-mail address contains a hidden character. Type it in rather than pasting it')
+    .refine((value) => !hasHiddenCharacters(value, 'one line'), 'E-mail address contains a hidden character. Type it in rather than pasting it')
     .pipe(z.email('Enter an e-mail address in the correct format, like name@example.com')),
 });
 

@@ -16,10 +16,17 @@ describe('free text a stranger types for staff to read', () => {
     ['a NUL', 'a\u0000b'],
     ['an escape', 'a\u001b[31mb'],
   ])('refuses %s', (_what, text) => {
-    expect(hasHiddenCharacters(tidyFreeText(text))).toBe(true);
+    expect(hasHiddenCharacters(tidyFreeText(text), 'paragraphs')).toBe(true);
   });
 
   it('accepts line breaks, tabs (made spaces) and the joiner emoji are typed with', () => {
-    expect(hasHiddenCharacters(tidyFreeText('Line one\n\tLine two 👩\u200D💻'))).toBe(false);
+    expect(hasHiddenCharacters(tidyFreeText('Line one\n\tLine two 👩\u200D💻'), 'paragraphs')).toBe(false);
+  });
+
+  it('refuses on one line what paragraphs allow: a line break, a tab, the joiner', () => {
+    for (const text of ['two\nlines', 'a\ttab', 'ac\u200Dme']) {
+      expect(hasHiddenCharacters(text, 'one line')).toBe(true);
+      expect(hasHiddenCharacters(text, 'paragraphs')).toBe(false);
+    }
   });
 });

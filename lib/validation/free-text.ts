@@ -2,14 +2,18 @@
 // verifier's notes): one rule for what it may hold, and one way it is tidied.
 
 /**
- * Control and format characters hide or reorder what staff read (zero-width, bidi overrides); line and
- * paragraph separators break lines where the quoting does not see them; lone surrogates are no text.
- * Line breaks and tabs stay (tabs become spaces), and so does the zero-width joiner emoji are typed with.
+ * Control and format characters hide or reorder what staff read (zero-width, bidi overrides), and let
+ * two identifiers look the same while differing; line and paragraph separators break lines where the
+ * quoting does not see them; lone surrogates are no text (nor UTF-8).
  */
-const HIDDEN_IN_FREE_TEXT = /(?![\n\t\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const HIDDEN = String.raw`\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}`;
+const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]`, 'u');
+// Paragraphs keep their line breaks and tabs (tabs become spaces), and the zero-width joiner emoji are typed with.
+const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t\u200D])[${HIDDEN}]`, 'u');
 
-export function hasHiddenCharacters(text: string): boolean {
-  return HIDDEN_IN_FREE_TEXT.test(text);
+/** `one line`: a name, an identifier, an address; `paragraphs`: a message or a reason. */
+export function hasHiddenCharacters(text: string, shape: 'one line' | 'paragraphs'): boolean {
+  return (shape === 'one line' ? HIDDEN_ON_ONE_LINE : HIDDEN_IN_PARAGRAPHS).test(text);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { hasHiddenCharacters } from '@/lib/validation/free-text';
 import {
-  hasForbiddenCharacters,
   loginNameSchema,
   normalizeKey,
   providerCodeSchema,
@@ -30,7 +30,7 @@ describe('normalizeKey', () => {
   });
 });
 
-describe('hasForbiddenCharacters', () => {
+describe('hidden characters on one line (identifiers, names, addresses)', () => {
   it.each([
     ['zero-width space', 'ac\u200Bme'],
     ['NUL', 'acme\u0000'],
@@ -42,12 +42,12 @@ describe('hasForbiddenCharacters', () => {
     ['tab', 'ac\tme'],
     ['lone surrogate', 'ac\uD800me'],
   ])('refuses a %s', (_name, input) => {
-    expect(hasForbiddenCharacters(input)).toBe(true);
+    expect(hasHiddenCharacters(input, 'one line')).toBe(true);
   });
 
   it('accepts ordinary letters, accents, other scripts and punctuation', () => {
     for (const input of ['ACME-NY', 'José Núñez', 'Zoë', 'Łódź', 'Ñandú', '山田', "o'neil.smith_2"]) {
-      expect(hasForbiddenCharacters(input)).toBe(false);
+      expect(hasHiddenCharacters(input, 'one line')).toBe(false);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { oneLine } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, oneLine } from '@/lib/validation/free-text';
 
 /**
  * The form under which provider codes, login names and vendor e-mails are stored and matched.
@@ -8,15 +8,6 @@ import { oneLine } from '@/lib/validation/free-text';
  */
 export function normalizeKey(input: string): string {
   return input.normalize('NFKC').trim().toLowerCase().normalize('NFKC');
-}
-
-// Invisible or layout-changing characters let two identifiers look the same on screen while differing
-// (spoofing), or hide text (bidi overrides). Lone surrogates cannot be stored as UTF-8.
-const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
-
-/** True when the input contains control, format (zero-width, BOM, bidi) or line/paragraph separator characters. */
-export function hasForbiddenCharacters(input: string): boolean {
-  return FORBIDDEN.test(input);
 }
 
 // Such characters almost always come from pasting, so the message says what to do about it.
@@ -33,7 +24,7 @@ function identifier(label: string, emptyMessage: string, max: number) {
         .string()
         .min(1, emptyMessage)
         .max(max, `${label} must be ${max} characters or fewer`)
-        .refine((value) => !hasForbiddenCharacters(value), invisibleCharacterMessage(label)),
+        .refine((value) => !hasHiddenCharacters(value, 'one line'), invisibleCharacterMessage(label)),
     );
 }
 
