@@ -4,6 +4,7 @@ import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { Prisma } from '@/lib/generated/sqlite/client';
 import type { Result } from '@/lib/result';
 
 /** How many people waiting for help the inbox shows at once, those waiting longest first. */
@@ -41,20 +42,40 @@ export async function listHelpRequests(actor: AgencyActor) {
     }),
     db().helpRequest.findMany({ where: { agencyId: actor.agencyId, status: { not: 'OPEN' } }, orderBy: { handledAt: 'desc' }, take: 20, select: REQUEST_SELECT }),
   ]);
-  const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] as const;
-  const open = await Promise.all(
-    people.slice(0, HELP_INBOX_PEOPLE).map(async (person) => {
-      const newest = await db().helpRequest.findFirstOrThrow({ where: { ...openWhere, userId: person.userId }, orderBy: [...newestFirst], select: REQUEST_SELECT });
-      const words = await db().helpRequest.findMany({
-        where: { ...openWhere, userId: person.userId, createdAt: { lte: newest.createdAt }, message: { not: null } },
-        orderBy: [...newestFirst],
-        take: HELP_INBOX_WORDS,
-        select: { id: true, message: true, createdAt: true },
-      });
-      return { ...newest, requests: person._count._all, firstAskedAt: person._min.createdAt!, words };
-    }),
-  );
+  const shownPeople = people.slice(0, HELP_INBOX_PEOPLE);
+  const rows = await db().helpRequest.findMany({
+    where: { id: { in: await entryRequestIds(actor.agencyId, shownPeople.map((person) => person.userId)) } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { ...REQUEST_SELECT, userId: true },
+  });
+  const open = shownPeople.flatMap((person) => {
+    const [newest, ...older] = rows.filter((row) => row.userId === person.userId);
+    // Handled by another admin a moment ago, between the two reads.
+    if (!newest) return [];
+    const words = [newest, ...older].filter((row) => row.message !== null).map(({ id, message, createdAt }) => ({ id, message, createdAt }));
+    return [{ ...newest, requests: person._count._all, firstAskedAt: person._min.createdAt!, words }];
+  });
   return { open, morePeopleWaiting: people.length > HELP_INBOX_PEOPLE, handled };
+}
+
+/**
+ * The requests the inbox entries of these people show, in one query however many people there are:
+ * each person's newest open request, and their newest HELP_INBOX_WORDS open requests with words.
+ * Ranked by the database (window functions, on both SQLite and PostgreSQL); a flood naming one person
+ * adds nothing to what is read for the others.
+ */
+async function entryRequestIds(agencyId: string, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const ranked = await db().$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM (
+      SELECT "id", "message",
+        ROW_NUMBER() OVER (PARTITION BY "userId" ORDER BY "createdAt" DESC, "id" DESC) AS "newest",
+        ROW_NUMBER() OVER (PARTITION BY "userId", "message" IS NULL ORDER BY "createdAt" DESC, "id" DESC) AS "newestWithWords"
+      FROM "HelpRequest"
+      WHERE "agencyId" = ${agencyId} AND "status" = 'OPEN' AND "userId" IN (${Prisma.join(userIds)})
+    ) AS "ranked"
+    WHERE "newest" = 1 OR ("message" IS NOT NULL AND "newestWithWords" <= ${HELP_INBOX_WORDS})`;
+  return ranked.map((row) => row.id);
 }
 
 export const handleHelpRequestSchema = z.object({

@@ -212,6 +212,22 @@ describe('asking one’s administrators for help', () => {
     expect(left).toEqual([{ message: 'GENUINE: locked out since Monday' }]);
   });
 
+  it('each entry shows its own person’s newest request and newest words, however the requests of several people interleave', async () => {
+    const { agency, admin, staff } = await agencyWithAdmins();
+    const other = await createUser(db(), agency.id, PASSWORD, { loginName: 'quinn.staff' });
+    const since = Date.now() - 3_600_000;
+    // 24 worded requests each, interleaved in time; the staff member's newest has no words, the other's has.
+    await db().helpRequest.createMany({
+      data: Array.from({ length: 48 }, (_, i) => ({ agencyId: agency.id, userId: i % 2 ? other.id : staff.id, message: `${i % 2 ? 'quinn' : 'riley'} ${i}`, createdAt: new Date(since + i * 1000) })),
+    });
+    const wordless = await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, createdAt: new Date(since + 60_000) } });
+    const inbox = await listHelpRequests(await actorFor(agency.code, admin.loginName));
+    expect(inbox.open.map((entry) => [entry.user.loginName, entry.id === wordless.id, entry.message, entry.requests, entry.words.map((words) => words.message)])).toEqual([
+      [staff.loginName, true, null, 25, Array.from({ length: HELP_INBOX_WORDS }, (_, i) => `riley ${46 - 2 * i}`)],
+      [other.loginName, false, 'quinn 47', 24, Array.from({ length: HELP_INBOX_WORDS }, (_, i) => `quinn ${47 - 2 * i}`)],
+    ]);
+  });
+
   it('[PROVIDER_ADMIN] disabled while marking a request resolved: it stays open, and the try is audited', async () => {
     const { agency, admin, staff } = await agencyWithAdmins();
     await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName, 'Locked out'), QUICK);
