@@ -11,8 +11,10 @@ const throttledToRecord = floodSampler();
  * account's limit are recorded every one: the address's limit bounds how many there are.
  */
 export function sampledThrottle(input: AuditInput & { ip: string }): AuditInput | null {
-  // Bounded per agency: a spray against one agency cannot leave another's refusals unrecorded.
-  const refusalsThisMinute = throttledToRecord(`${input.action}:${input.ip}`, { scope: input.agencyId ?? 'no agency' });
+  // Bounded per agency: a spray against one agency cannot leave another's refusals unrecorded. Vendor
+  // staff's accounts have no agency: a spray of made-up provider codes must not leave theirs unrecorded either.
+  const scope = input.agencyId ?? (input.actorType === 'VENDOR' ? 'vendor staff' : 'no agency');
+  const refusalsThisMinute = throttledToRecord(`${input.action}:${input.ip}`, { scope });
   return refusalsThisMinute === null ? null : { ...input, details: { ...input.details, refusalsThisMinute } };
 }
 
