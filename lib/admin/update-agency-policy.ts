@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type AgencyActor } from '@/lib/auth/session';
+import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
@@ -44,7 +44,9 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
   const saved = await db().$transaction(async (tx) => {
     // Two admins saving at once take turns, so each record says what its save changed.
     await lockAgency(tx, actor.agencyId);
-    if (!(await actorStillAsResolved(tx, actor))) return false;
+    // The author's row too: their own factor changes hold it (lockFactorOwner), so the passkey check
+    // below takes turns with the removal of their last passkey.
+    if (!(await holdActor(tx, actor))) return false;
     const before = await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: POLICY_SELECT });
     // Once on, an admin without a passkey reaches only the page that adds one. The super admin turning
     // it on must have one, or the agency may be left with no admin able to turn it off again.

@@ -8,6 +8,7 @@ import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { PASSKEY_REFUSAL_MIN_MS, signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
@@ -21,6 +22,7 @@ import { metricsText } from '@/lib/observability/metrics.mjs';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { assertionResponse, newSoftPasskey, registrationResponse, type SoftPasskey } from '@/test/support/soft-authenticator';
+import { whileCompetingTransactionHolds } from '@/test/support/competing-transaction';
 
 const PASSWORD = 'quiet meadow copper bicycle';
 const IP = '127.0.0.1';
@@ -377,5 +379,21 @@ describe('passkeys', () => {
     expect(decideAccess(await actorOf(signedIn.sessionId), { principal: 'agency' })).toBe('allowed');
     const withNewPassword = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: NEW }, IP);
     expect(withNewPassword.ok).toBe(true);
+  });
+});
+
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('turning on "require passkeys for admins" while its author removes their passkey (PostgreSQL)', () => {
+  it('[SUPER_ADMIN] the save waits for the removal, then sees no passkey and changes nothing', async () => {
+    const { agency, user, actor } = await staffSession('SUPER_ADMIN');
+    await enrolPasskey(actor);
+    const [passkey] = await db().mfaFactor.findMany({ where: { userId: user.id, kind: 'PASSKEY' } });
+    // The removal as removeFactor makes it: the account's row first (lockFactorOwner), then the delete.
+    const removal = {
+      holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] },
+      then: { sql: 'DELETE FROM "MfaFactor" WHERE "id" = $1', params: [passkey!.id] },
+    };
+    const saved = await whileCompetingTransactionHolds(removal, () => updateAgencyPolicy(actor as AgencyActor, { ...DEFAULT_POLICY, requirePasskeyForAdmins: 'on' }, IP));
+    expect(saved).toMatchObject({ ok: false, fieldErrors: { requirePasskeyForAdmins: [NO_OWN_PASSKEY] } });
+    expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(false);
   });
 });
