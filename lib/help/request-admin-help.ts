@@ -8,7 +8,7 @@ import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { hasHiddenCharacters, tidyFreeText } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
 import { agencyOrNameSchema, loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 
 export const HELP_MESSAGE_MAX_LENGTH = 500;
@@ -21,7 +21,8 @@ const helpMessageSchema = z
     z
       .string()
       .max(HELP_MESSAGE_MAX_LENGTH, { error: `Your message must be ${HELP_MESSAGE_MAX_LENGTH} characters or fewer`, abort: true })
-      .refine((value) => !hasHiddenCharacters(value, 'paragraphs'), 'Your message contains a hidden character. Type it in rather than pasting it'),
+      .refine((value) => !hasHiddenCharacters(value, 'paragraphs'), 'Your message contains a hidden character. Type it in rather than pasting it')
+      .refine((value) => !hasStackedMarks(value), `Your message ${STACKED_MARKS_MESSAGE}`),
   )
   .transform((value) => value || null);
 

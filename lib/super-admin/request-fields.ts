@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasHiddenCharacters, oneLine, tidyFreeText } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, oneLine, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
 
 // Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
 // hidden characters never (lib/validation/free-text.ts).
@@ -15,7 +15,8 @@ export function singleLine(label: string, emptyMessage: string, max: number) {
         .min(1, { error: emptyMessage, abort: true })
         // Too long is the one message, and no later check reads what is too long (up to what the form lets through).
         .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
-        .refine((value) => !hasHiddenCharacters(value, 'one line'), `${label} contains a hidden character. Type it in rather than pasting it`),
+        .refine((value) => !hasHiddenCharacters(value, 'one line'), `${label} contains a hidden character. Type it in rather than pasting it`)
+        .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`),
     );
 }
 
@@ -29,7 +30,8 @@ export function paragraphs(label: string, emptyMessage: string, min: number, max
         .min(1, { error: emptyMessage, abort: true })
         .min(min, `${label} must be at least ${min} characters`)
         .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
-        .refine((value) => !hasHiddenCharacters(value, 'paragraphs'), `${label} contains a hidden character. Type it in rather than pasting it`),
+        .refine((value) => !hasHiddenCharacters(value, 'paragraphs'), `${label} contains a hidden character. Type it in rather than pasting it`)
+        .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`),
     );
 }
 

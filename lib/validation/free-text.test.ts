@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasHiddenCharacters, tidyFreeText } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, tidyFreeText } from '@/lib/validation/free-text';
 
 describe('free text a stranger types for staff to read', () => {
   it('keeps one space for any run of spaces of any kind, none at line ends, and one blank line at most', () => {
@@ -21,6 +21,14 @@ describe('free text a stranger types for staff to read', () => {
 
   it('accepts line breaks, tabs (made spaces) and the joiner emoji are typed with', () => {
     expect(hasHiddenCharacters(tidyFreeText('Line one\n\tLine two 👩\u200D💻'), 'paragraphs')).toBe(false);
+  });
+
+  it('refuses a letter with marks stacked past any writing’s need, and keeps the marks languages use', () => {
+    expect(hasStackedMarks('Z\u0351\u0360\u034c\u0357\u0350\u035b\u0346algo')).toBe(true);
+    // Decomposed Vietnamese, pointed Hebrew with a cantillation mark, Devanagari, Thai, a Tibetan stack.
+    for (const text of ['Nguye\u0302\u0303n', '\u05e9\u05c1\u05bc\u05b8\u0591', 'हिन्दी', 'น้ำ', '\u0f66\u0f92\u0fb2\u0f7c\u0f7e']) {
+      expect(hasStackedMarks(text.normalize('NFD'))).toBe(false);
+    }
   });
 
   it('refuses on one line what paragraphs allow: a line break, a tab, the joiner', () => {

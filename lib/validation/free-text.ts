@@ -16,6 +16,17 @@ export function hasHiddenCharacters(text: string, shape: 'one line' | 'paragraph
   return (shape === 'one line' ? HIDDEN_ON_ONE_LINE : HIDDEN_IN_PARAGRAPHS).test(text);
 }
 
+// Writing stacks a few marks on a letter (Vietnamese two, pointed Hebrew or Tibetan up to four or five);
+// dozens stacked draw over the lines and table rows around the text (staff read it in the console).
+const STACKED_MARKS = /\p{M}{6,}/u;
+
+export function hasStackedMarks(text: string): boolean {
+  return STACKED_MARKS.test(text);
+}
+
+/** Said after a field's label when hasStackedMarks. */
+export const STACKED_MARKS_MESSAGE = 'has a letter with more accents or marks on it than any language uses. Type it in rather than pasting it';
+
 /**
  * Line breaks as "\n"; every run of spaces of any kind (tabs, no-break, em or ideographic spaces) as
  * one space; none at a line's ends; at most one blank line in a row. A run of wide spaces let a

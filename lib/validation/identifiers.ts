@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasHiddenCharacters, oneLine } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, oneLine, STACKED_MARKS_MESSAGE } from '@/lib/validation/free-text';
 
 /**
  * The form under which provider codes, login names and vendor e-mails are stored and matched.
@@ -24,7 +24,8 @@ function identifier(label: string, emptyMessage: string, max: number) {
         .string()
         .min(1, emptyMessage)
         .max(max, `${label} must be ${max} characters or fewer`)
-        .refine((value) => !hasHiddenCharacters(value, 'one line'), invisibleCharacterMessage(label)),
+        .refine((value) => !hasHiddenCharacters(value, 'one line'), invisibleCharacterMessage(label))
+        .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`),
     );
 }
 

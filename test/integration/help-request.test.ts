@@ -375,6 +375,7 @@ describe('the ask-admin form’s input', () => {
     for (const hidden of ['\u200B', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u00AD', '\u2028', '\u2029']) {
       expect(parse({ message: `call${hidden}me` }).success, JSON.stringify(hidden)).toBe(false);
     }
+    expect(parse({ message: `help${'\u0300\u0301\u0302'.repeat(10)} me` }).error?.issues[0]?.message).toMatch(/^Your message has a letter with more accents or marks/);
     // What people type stays: line breaks, tabs, and emoji joined with a zero-width joiner.
     expect(parse({ message: 'line one\nline two\twith a tab \u{1F469}\u200D\u{1F4BB}' }).success).toBe(true);
   });

@@ -103,6 +103,8 @@ describe('the public super-admin reset form', () => {
     ['workPhone', 'call me maybe', 'Enter a phone number with 7 to 15 digits, like +1 512 555 0100'],
     ['fullName', 'Olive\u202eOwnerson', 'Full name contains a hidden character. Type it in rather than pasting it'],
     ['reason', 'short', 'Reason must be at least 10 characters'],
+    ['fullName', 'Oli\u0351\u0360\u034c\u0357\u0350\u035b\u0346\u0351ve Owens', 'Full name has a letter with more accents or marks on it than any language uses. Type it in rather than pasting it'],
+    ['reason', `Locked out ${'\u0489'.repeat(40)} since Monday`, 'Reason has a letter with more accents or marks on it than any language uses. Type it in rather than pasting it'],
   ])('refuses a bad %s with a clear message', async (field, value, message) => {
     const result = await submit(formFor({ providerCode: 'ANY', loginName: 'any' }, { [field]: value }), someIp());
     expect(result.ok ? [] : result.fieldErrors?.[field]).toEqual([message]);
