@@ -84,6 +84,30 @@ test('[PROVIDER_ADMIN] sees a person named three times once, with every requestâ
   expect(await db().helpRequest.count({ where: { userId: staff.id, status: 'RESOLVED' } })).toBe(3);
 });
 
+test('[PROVIDER_ADMIN] without JavaScript, one click on a grouped entry closes what it showed and leaves newer words open', async ({ browser }) => {
+  const { agency, staff, admins } = await agencyWithAdmins();
+  await db().helpRequest.createMany({
+    data: ['first', 'second'].map((message, i) => ({ agencyId: agency.id, userId: staff.id, message, createdAt: new Date(Date.now() - (3 - i) * 60_000) })),
+  });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admins[0]!.loginName, password: TEST_PASSWORD });
+    await page.goto('/admin/help-requests');
+    const entry = page.getByTestId('help-request');
+    await expect(entry.locator('blockquote')).toHaveText([/second$/, /first$/]);
+    // Words that arrive while the page is open were not shown: the click must leave them open.
+    const later = await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, message: 'Arrived after the page was read' } });
+    await entry.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(page.getByTestId('help-request').locator('blockquote')).toHaveText([/Arrived after the page was read$/]);
+    const statuses = await db().helpRequest.findMany({ where: { userId: staff.id }, select: { id: true, status: true } });
+    expect(statuses.filter((row) => row.status === 'DISMISSED')).toHaveLength(2);
+    expect(statuses.find((row) => row.id === later.id)?.status).toBe('OPEN');
+  } finally {
+    await context.close();
+  }
+});
+
 test('[PROVIDER_ADMIN] a strangerâ€™s one long word wraps inside its own quote: the inbox stays as wide as the window', async ({ page }) => {
   const { agency, staff, admins } = await agencyWithAdmins();
   await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, message: `Locked:${'W'.repeat(480)}` } });
