@@ -4,7 +4,8 @@ import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt,
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
-import { proveSecondFactor, type UsedFactor } from '@/lib/mfa/consume-second-factor';
+import { isAppCode, proveSecondFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
+import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 
@@ -22,17 +23,30 @@ export const FRESH_FACTOR_MISSING: ActionState = {
   fieldErrors: { code: ['Enter a code from your app or a recovery code, or use a passkey'] },
 };
 
+const WRONG_FRESH_FACTOR: ActionState = { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
+
+export const FRESH_PASSKEY_REQUIRED: ActionState = {
+  ok: false,
+  message: 'Your agency requires administrators to confirm it is them with a passkey.',
+  fieldErrors: { code: ['Use your passkey, or a recovery code if you lost it'] },
+};
+
+/** The factor that confirmed it, or the answer to give when none did. */
+export type FreshFactor = Extract<UsedFactor, { ok: true }> | { ok: false; refusal: ActionState };
+
 /**
  * Changes to the factors themselves ask for a factor now, not only the session's sign-in, so a
  * borrowed unlocked screen cannot swap the factors. Each try is one attempt on the account's
  * counter and lock, as at sign-in (lib/auth/password-attempt.ts), and the guesses also share the
- * password-change budget. Null when neither a code nor a passkey was given.
+ * password-change budget. The factor must be one that would finish this account's sign-in: not an
+ * app code for an admin held to passkeys.
  */
-export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInput, ip: string, what: string): Promise<UsedFactor | null> {
-  const proof = input.passkey ? { passkey: input.passkey } : input.code ? { code: input.code } : null;
-  if (!proof) return null;
+export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInput, ip: string, what: string): Promise<FreshFactor> {
+  const proof: SecondFactorProof | null = input.passkey ? { passkey: input.passkey } : input.code ? { code: input.code } : null;
+  if (!proof) return { ok: false, refusal: FRESH_FACTOR_MISSING };
+  if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, refusal: FRESH_PASSKEY_REQUIRED };
   const owner = ownerOf(actor);
-  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false };
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false, refusal: WRONG_FRESH_FACTOR };
   const audit = auditSubject(actor, ip);
   const reservation = await db().$transaction(async (tx) => reserveAttempt(tx, await attemptSubjectOf(owner.kind, owner.id)));
   const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId) : { ok: false };
@@ -47,7 +61,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
       },
       'second factor',
     );
-    return used;
+    return { ok: false, refusal: WRONG_FRESH_FACTOR };
   }
   await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, owner.kind, owner.id)));
   return used;

@@ -5,7 +5,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
-import { checkFreshSecondFactor, FRESH_FACTOR_MISSING, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
+import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
 import { hasSecondFactor } from '@/lib/mfa/policy';
@@ -17,8 +17,7 @@ export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeo
   const owner = ownerOf(actor);
   if (!(await hasSecondFactor(owner))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
   const used = await checkFreshSecondFactor(actor, input, ip, 'new recovery codes');
-  if (!used) return FRESH_FACTOR_MISSING;
-  if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
+  if (!used.ok) return used.refusal;
   const contact = await accountContact(owner);
   return db().$transaction(async (tx) => {
     await lockFactorOwner(tx, owner);

@@ -6,7 +6,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
-import { checkFreshSecondFactor, FRESH_FACTOR_MISSING, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
+import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
 
@@ -42,8 +42,7 @@ export async function removeFactor(actor: Actor, input: z.infer<typeof removeFac
   const refusal = await mustKeep(actor, factor, db());
   if (refusal) return { ok: false, message: refusal };
   const used = await checkFreshSecondFactor(actor, input, ip, 'remove factor');
-  if (!used) return FRESH_FACTOR_MISSING;
-  if (!used.ok) return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
+  if (!used.ok) return used.refusal;
   const contact = await accountContact(owner);
   const outcome = await db().$transaction(async (tx) => {
     await lockFactorOwner(tx, owner);

@@ -10,7 +10,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
-import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
+import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
@@ -42,13 +42,6 @@ export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof ve
 
 /** The agency's spray alert threshold, for the alert a wrong code may set off. */
 const sprayAgency = (agencyId: string) => db().agency.findUniqueOrThrow({ where: { id: agencyId }, select: { id: true, signInAlertThreshold: true } });
-
-/** An admin whose agency requires passkeys, and who has one, finishes with it: an app code alone no longer does. */
-async function appCodesRefused(actor: Actor): Promise<boolean> {
-  if (actor.kind !== 'agency') return false;
-  const agency = await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { requirePasskeyForAdmins: true } });
-  return mustHavePasskey(actor.role, agency) && (await hasPasskey(ownerOf(actor)));
-}
 
 /**
  * The second step of a sign-in. The attempt is reserved on the account's one failure counter

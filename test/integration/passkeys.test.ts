@@ -12,6 +12,8 @@ import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
+import { FRESH_PASSKEY_REQUIRED } from '@/lib/mfa/check-fresh-second-factor';
+import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { startPasskeyConfirmation, startPasskeySignIn } from '@/lib/mfa/start-passkey-assertion';
 import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
@@ -302,6 +304,24 @@ describe('passkeys', () => {
       ok: false,
       message: expect.stringContaining('keep a passkey'),
     });
+  });
+
+  it('[SUPER_ADMIN] held to passkeys, confirms a change to the factors with the passkey: an app code is not enough there either', async () => {
+    const { agency, user, actor } = await staffSession('SUPER_ADMIN');
+    const passkey = await enrolPasskey(actor);
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
+    const held = await actorOf(actor.sessionId);
+    const app = (await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'TOTP' } })).id;
+    const appCode = await totpCodeFor(secret, totpStep(new Date()));
+    expect(await removeFactor(held, { factorId: app, code: appCode }, IP)).toEqual(FRESH_PASSKEY_REQUIRED);
+    expect(await regenerateRecoveryCodes(held, { code: appCode }, IP)).toEqual(FRESH_PASSKEY_REQUIRED);
+    // Refused before anything was checked: no guess counted, and the app stays.
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0 });
+    expect(await db().mfaFactor.count({ where: { id: app } })).toBe(1);
+    const options = await startPasskeyConfirmation(held);
+    expect(await removeFactor(held, { factorId: app, passkey: JSON.stringify(assertionResponse(passkey, ceremony(options.challenge))) }, IP)).toMatchObject({ ok: true });
+    expect(await db().mfaFactor.count({ where: { id: app } })).toBe(0);
   });
 
   it('[STAFF] removing a passkey asks for a fresh factor, which a passkey of this session can give', async () => {
