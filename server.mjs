@@ -12,7 +12,7 @@ import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
-import { isSecretLinkPath, redactPath } from './lib/http/redact-path.mjs';
+import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 import { SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
@@ -168,7 +168,7 @@ function refuse(request, response, [status, message], { closeConnection = false 
 function completeHeaders(request, response) {
   const policy = noncePolicy(newNonce(), { dev });
   request.headers[CSP_HEADER.toLowerCase()] = policy;
-  const secretLink = isSecretLinkPath(request.url ?? '/');
+  const secretLink = carriesSecret(request.url ?? '/');
   const writeHead = response.writeHead;
   response.writeHead = function writeHeadWithPolicy(...args) {
     if (!response.hasHeader(CSP_HEADER) && /^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) {

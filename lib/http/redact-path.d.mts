@@ -1,3 +1,3 @@
 /** A request path fit for a log line: link tokens replaced with a placeholder. */
 export declare function redactPath(path: string): string;
-export declare function isSecretLinkPath(target: string): boolean;
+export declare function carriesSecret(target: string): boolean;

@@ -27,11 +27,21 @@ function originForm(target) {
   }
 }
 
-/** Whether a request's path is a single-use link's (a secret), however it is written. */
-export function isSecretLinkPath(target) {
+/** Whether a query parameter's name (as sent) is one whose value is a secret. */
+function isSecretKey(key) {
+  return SECRET_QUERY_KEYS.has(decoded(key.replace(/\+/g, ' ')).trim().toLowerCase());
+}
+
+/**
+ * Whether a request's target carries a secret, however it is written: a single-use link's path, or a
+ * query naming a token or a reference (`/status/subscribe/confirm?…&t=`). Its answers, redirects
+ * included, are kept by no cache and sent to no other site as a Referer.
+ */
+export function carriesSecret(target) {
   const path = originForm(target);
   const queryAt = path.indexOf('?');
-  return SECRET_SEGMENTS.test(decoded(queryAt === -1 ? path : path.slice(0, queryAt)));
+  if (SECRET_SEGMENTS.test(decoded(queryAt === -1 ? path : path.slice(0, queryAt)))) return true;
+  return queryAt !== -1 && path.slice(queryAt + 1).split('&').some((pair) => pair.includes('=') && isSecretKey(pair.slice(0, pair.indexOf('='))));
 }
 
 /** Longer than any path of the portal; past it a path is the client's own text, which fills the log. */
@@ -56,7 +66,7 @@ function redacted(target) {
     .map((pair) => {
       const equals = pair.indexOf('=');
       const key = equals === -1 ? pair : pair.slice(0, equals);
-      return equals !== -1 && SECRET_QUERY_KEYS.has(decoded(key.replace(/\+/g, ' ')).trim().toLowerCase()) ? `${key}=[redacted]` : pair;
+      return equals !== -1 && isSecretKey(key) ? `${key}=[redacted]` : pair;
     })
     .join('&');
   return `${safePath}?${safeQuery}`;

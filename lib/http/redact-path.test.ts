@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactPath } from '@/lib/http/redact-path.mjs';
+import { carriesSecret, redactPath } from '@/lib/http/redact-path.mjs';
 
 describe('redactPath', () => {
   it.each([
@@ -42,6 +42,15 @@ describe('redactPath', () => {
     'http://127.0.0.1:3000//super-admin-reset/cancel/SECRETTOKEN?t=SECRET',
   ])('%s loses its token', (path) => {
     expect(redactPath(path)).not.toContain('SECRET');
+  });
+
+  it('tells which targets carry a secret, in the path or the query, however written: their answers get no-store and no Referer', () => {
+    for (const target of ['/reset/T/', '//RESET/T', '/super-admin-reset/cancel/T/', '/status/subscribe/confirm/?s=1&e=2&t=T', '/status/unsubscribe?%74=T', '/status/stop-alerts?s=1&Token=T', '/super-admin-reset/submitted/?reference=R', '/x?t+=T']) {
+      expect(carriesSecret(target), target).toBe(true);
+    }
+    for (const target of ['/help/', '/status?s=1', '/login?callbackUrl=%2Fadmin', '/reset', '/status?tt=1&at=2', '/status?t']) {
+      expect(carriesSecret(target), target).toBe(false);
+    }
   });
 
   it('cuts a path longer than any of the portal’s to 512 characters, saying how much is left out', () => {
