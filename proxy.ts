@@ -82,6 +82,7 @@ async function unavailableAnswer(request: NextRequest): Promise<Response | null>
 }
 
 export const config = {
-  // Static assets never pass through; everything else is decided above.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  // Built assets never pass through (server.mjs refuses every POST to them); everything else, whatever
+  // its name starts with, is decided above: a prefix `favicon.ico` let `/favicon.icox` skip every check.
+  matcher: ['/((?!_next/static/).*)'],
 };

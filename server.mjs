@@ -115,6 +115,8 @@ function edgeRefusal(request) {
     return [414, 'URI Too Long: the address has more parts than any of this service. Check the link or type the address again.'];
   }
   if (!METHODS.includes(request.method ?? '')) return [405, `Method Not Allowed: this service answers ${METHODS.join(', ')}.`];
+  // Next.js's built files are only read; proxy.ts does not see them, so no form may be posted there.
+  if (request.method === 'POST' && (request.url ?? '').startsWith('/_next/')) return [405, 'Method Not Allowed: this address is only read.'];
   // Only a path: Next.js answers a full URL (`GET http://elsewhere/admin`, which only a proxy is
   // sent) with a permanent redirect to that host, and `*` with a 500.
   if (!(request.url ?? '').startsWith('/')) return [400, 'Bad Request: ask for a path on this service, such as /help.'];
@@ -139,7 +141,7 @@ function refuse(request, response, [status, message], { closeConnection = false 
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    ...(status === 405 && { Allow: METHODS.join(', ') }),
+    ...(status === 405 && { Allow: (request.url ?? '').startsWith('/_next/') ? 'GET, HEAD' : METHODS.join(', ') }),
     ...(closeConnection && { Connection: 'close' }),
   });
   if (closeConnection) return response.end(request.method === 'HEAD' ? undefined : body);

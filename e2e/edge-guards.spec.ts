@@ -251,6 +251,25 @@ test('[ANONYMOUS] an action call React could not decode gets 400, with JavaScrip
   }
 });
 
+test('[ANONYMOUS] an action body that two parsers read differently, or one posted where proxy.ts once did not look, is refused, never a 500', async () => {
+  const { hidden } = await signInForm();
+  const id = (JSON.parse(hidden.find(([name]) => /^\$ACTION_\d+:0$/.test(name))![1]) as { id: string }).id;
+  // Next.js's parser takes a part's first name, the check's parser its last: a decoy part 0 hid the real one.
+  const part = (names: string[], value: string) => `--b0\r\n${names.map((name) => `Content-Disposition: form-data; name="${name}"\r\n`).join('')}\r\n${value}\r\n`;
+  const smuggled = `${part(['0', 'h0'], '[{},"$Q1"]')}${part(['decoy', '0'], '[{},"$K1"]')}--b0--\r\n`;
+  const headers = { origin: E2E_BASE_URL, 'content-type': 'multipart/form-data; boundary=b0', 'next-action': id };
+  expect((await send('POST', '/login', headers, smuggled)).status).toBe(400);
+  // Paths that only began like the static files' skipped proxy.ts: another site's action there met Next.js.
+  const { body, type } = multipartBody([['1', '[]'], ['0', '[{},"$K1"]']]);
+  const crossSite = await send('POST', '/favicon.icox', { origin: 'http://evil.example', 'content-type': type, 'next-action': id }, body);
+  expect(crossSite.status).toBe(403);
+  // Next.js's own files are only read: no post reaches it there.
+  for (const path of ['/_next/staticx', '/_next/image', '/_next/static/chunks/any.js']) {
+    const built = await send('POST', path, headers, smuggled);
+    expect([built.status, built.headers.allow], path).toEqual([405, 'GET, HEAD']);
+  }
+});
+
 test('[STAFF] a form sent with another Host, or a made-up X-Forwarded-Host, is answered as the portal’s own, never a 500', async () => {
   const otherHosts: Record<string, string>[] = [{ host: `127.0.0.1:${E2E_PORT}` }, { 'x-forwarded-host': 'evil.example' }, { host: 'evil.example' }];
   for (const headers of otherHosts) {
@@ -318,9 +337,12 @@ test('[ANONYMOUS] the redirects Next.js makes on its own carry the security head
   const help = await send('GET', '/help/');
   expect(help.status).toBe(308);
   expect(help.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cross-origin-opener-policy': 'same-origin' });
-  const link = await send('GET', '/reset/some-token-from-a-mail/');
-  expect(link.status).toBe(308);
-  expect(link.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+  // A token in the path, or in the query (a status alert link, a request's reference): every such redirect.
+  for (const path of ['/reset/some-token-from-a-mail/', '/status/subscribe/confirm/?s=a&e=1&t=some-token', '/super-admin-reset/submitted/?reference=SA-1234']) {
+    const link = await send('GET', path);
+    expect(link.status, path).toBe(308);
+    expect(link.headers, path).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+  }
 });
 
 test('[STAFF] eight people behind one address sign in at the same moment with JavaScript: each lands on their page at once', async ({ browser }) => {

@@ -42,7 +42,6 @@ describe('isMalformedActionRequest', () => {
       withoutJs(META, '["$undefined"]'),
       withoutJs(JSON.stringify({ id: ID, bound: null }), null),
       post([[`$ACTION_ID_${ID}`, ''], ['loginName', 'jsmith']]),
-      post([['message', 'hello'], ['attachment', new Blob(['x'])]]),
     ]) {
       expect(await isMalformedActionRequest(request)).toBe(false);
     }
@@ -107,6 +106,33 @@ describe('isMalformedActionRequest', () => {
     ]) {
       expect(await isMalformedActionRequest(request)).toBe(true);
     }
+  });
+
+  it('refuses a body that two parsers would read differently: every part one plain field, as browsers and React send them', async () => {
+    const raw = (body: string, headers: Record<string, string> = { [ACTION_HEADER]: ID }) =>
+      new Request('http://localhost/login', { method: 'POST', body, headers: { 'content-type': 'multipart/form-data; boundary=b0', ...headers } });
+    const field = (name: string, value: string, extra = '') => `--b0\r\nContent-Disposition: form-data; name="${name}"\r\n${extra}\r\n${value}\r\n`;
+    expect(await isMalformedActionRequest(raw(`${field('1', '[]')}${field('0', '[{},"$K1"]')}--b0--\r\n`))).toBe(false);
+    for (const [what, body] of [
+      // busboy (Next.js) reads the first name, undici (this check) the last: a decoy part 0 hid the real one.
+      ['two names', `${field('0', '[{},"$Q1"]', 'Content-Disposition: form-data; name="h0"\r\n')}${field('decoy', '[{},"$K1"]', 'Content-Disposition: form-data; name="0"\r\n')}--b0--\r\n`],
+      ['a transfer encoding', `${field('0', 'W3t9LCIkUTEiXQ==', 'Content-Transfer-Encoding: base64\r\n')}--b0--\r\n`],
+      ['a file', `--b0\r\nContent-Disposition: form-data; name="0"; filename=""\r\n\r\n[{},"$K1"]\r\n--b0--\r\n`],
+      ['a part type', `${field('0', '[{},"$K1"]', 'Content-Type: application/json\r\n')}--b0--\r\n`],
+      ['text before the first boundary', `hello\r\n${field('0', '[{},"$K1"]')}--b0--\r\n`],
+      ['no closing boundary', field('0', '[{},"$K1"]')],
+      ['an escaped quote in a name', `--b0\r\nContent-Disposition: form-data; name="a\\"; name="0"\r\n\r\n[{},"$K1"]\r\n--b0--\r\n`],
+    ] as const) {
+      expect(await isMalformedActionRequest(raw(body)), what).toBe(true);
+      // The same, posted as a form without JavaScript.
+      expect(await isMalformedActionRequest(raw(body, {})), `${what}, without JavaScript`).toBe(true);
+    }
+    // What a browser sends for a file input: the portal has none.
+    expect(await isMalformedActionRequest(post([['message', 'hello'], ['attachment', new Blob(['x'])]]))).toBe(true);
+  });
+
+  it("refuses a call whose arguments are not a list: Next.js threw applying them", async () => {
+    for (const zero of ['1', '{"a":1}', '"text"', 'null']) expect(await isMalformedActionRequest(withJs(zero)), zero).toBe(true);
   });
 
   it('refuses at once references whose paths name further references, whose work multiplies at each level', async () => {

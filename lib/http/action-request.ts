@@ -17,15 +17,49 @@ export async function isMalformedActionRequest(request: Request): Promise<boolea
   }
   if (!/^multipart\/form-data;\s*boundary=/i.test(type)) return true;
   const form = await formOf(request);
+  // The call's arguments are a list: anything else made Next.js throw applying them.
   return form === null || !isSoundReply(form, '', newBudget(), true);
 }
 
+/** The form the body holds, or null when it is none, or not one every parser reads alike (plainParts). */
 async function formOf(request: Request): Promise<FormData | null> {
   try {
-    return await request.clone().formData();
+    const body = await request.clone().arrayBuffer();
+    const type = request.headers.get('content-type') ?? '';
+    if (!plainParts(Buffer.from(body).toString('latin1'), boundaryOf(type))) return null;
+    return await new Response(body, { headers: { 'content-type': type } }).formData();
   } catch {
     return null;
   }
+}
+
+function boundaryOf(contentType: string): string | null {
+  const [, quoted, bare] = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType) ?? [];
+  return quoted ?? bare ?? null;
+}
+
+// A part as browsers and React send a form's fields: one header, naming the field, nothing else.
+const PLAIN_PART_HEAD = /^content-disposition:[ \t]*form-data;[ \t]*name="[^"\\;\r\n]*"[ \t]*$/i;
+
+/**
+ * Whether every part of a multipart body is a plain field, as our pages' forms and React send them:
+ * no second Content-Disposition, no Content-Type, file name or transfer encoding, no text before the
+ * first boundary. Next.js decodes an action's body with its own parser (busboy), which reads such
+ * parts differently from the one this check reads with (two names: busboy takes the first, undici
+ * the last): the check must never judge one body while React decodes another.
+ */
+function plainParts(body: string, boundary: string | null): boolean {
+  if (!boundary) return false;
+  const delimiter = `--${boundary}`;
+  if (!body.startsWith(`${delimiter}\r\n`)) return false;
+  const parts = body.slice(delimiter.length).split(`\r\n${delimiter}`);
+  const last = parts.pop();
+  if (last === undefined || !last.startsWith('--')) return false;
+  return parts.every((part) => {
+    if (!part.startsWith('\r\n')) return false;
+    const headEnd = part.indexOf('\r\n\r\n');
+    return headEnd !== -1 && PLAIN_PART_HEAD.test(part.slice(2, headEnd));
+  });
 }
 
 /**
@@ -81,6 +115,7 @@ function isSoundReply(form: FormData, prefix: string, budget: Budget, streamed =
     }
   }
   if (!parts.has(0)) return false;
+  if (streamed && !Array.isArray(parts.get(0)!.value)) return false;
   const checked = new Set<number>([0]);
 
   /** The value a reference from part `from` names, as React finds it; undefined when React would throw. */
