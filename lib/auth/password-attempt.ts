@@ -132,12 +132,10 @@ export async function clearFailures(
  * reservation (and any lock it set) is given back. The streak stands until the factor passes, so
  * wrong codes between right passwords add up to the same locks as wrong passwords do.
  */
-export async function giveBackAttempt(tx: Tx, kind: PrincipalKind, id: string, reservation: Reservation, extra: { lastSignInAt?: Date } = {}): Promise<void> {
+export async function giveBackAttempt(tx: Tx, kind: PrincipalKind, id: string, reservation: Reservation): Promise<void> {
   if (!reservation.counted) return;
   const table = lockoutTable(tx, kind);
-  const setLock = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
-  const unlockAndNote = { ...(setLock && { lockedUntil: null, hardLockedAt: null }), ...extra };
-  if (Object.keys(unlockAndNote).length > 0) await table.updateMany({ where: { id }, data: unlockAndNote });
+  if (reservation.lock.hardLock || reservation.lock.lockedUntil !== null) await table.updateMany({ where: { id }, data: { lockedUntil: null, hardLockedAt: null } });
   // Never below zero: the streak may have been cleared meanwhile (the factor passed in another tab, an unlock).
   await table.updateMany({ where: { id, failedSignInCount: { gt: 0 } }, data: { failedSignInCount: { decrement: 1 } } });
   // A streak this attempt alone made leaves no trace.

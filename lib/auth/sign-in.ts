@@ -230,13 +230,15 @@ async function attemptSignIn(
 
   const account = candidate!;
   const now = new Date();
-  // The right password: it was no failure, for the address, the agency or the account. An account that
-  // still owes its second factor gets back only this attempt: its streak ends when the factor passes.
+  // The right password: this attempt was no failure, for the address or the account. An account that
+  // still owes its second factor gets back only this attempt: its streak, the agency's spray counts of
+  // wrong codes, and its last sign-in wait for the factor to pass (typing a leaked password again
+  // between wrong codes erased them).
   const settle = async (tx: Tx, extra: { lastSignInAt?: Date }, secondFactorPending = false) => {
-    if (secondFactorPending) await giveBackAttempt(tx, account.kind, account.id, reservation, extra);
+    if (secondFactorPending) await giveBackAttempt(tx, account.kind, account.id, reservation);
     else await clearFailures(tx, account.kind, account.id, extra);
     await refundRateLimit(tx, addressRule, ip);
-    if (velocity) await forgetVelocityFailures(tx, velocity.key);
+    if (velocity && !secondFactorPending) await forgetVelocityFailures(tx, velocity.key);
   };
 
   if (account.mustChangePassword && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt <= now) {
@@ -273,7 +275,7 @@ async function attemptSignIn(
         ...audit,
         action: 'SIGN_IN_SUCCESS',
         outcome: 'SUCCESS',
-        details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null },
+        details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null, secondFactorPending },
       });
       return { sessionId, secondFactorPending };
     }, ADDRESS_TURN),

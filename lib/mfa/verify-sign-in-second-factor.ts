@@ -125,7 +125,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     }
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
-    await clearFailures(tx, owner.kind, owner.id);
+    await clearFailures(tx, owner.kind, owner.id, { lastSignInAt: now });
     await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
     await refundRateLimit(tx, addressRule, ip);
     if (velocity) await forgetVelocityFailures(tx, velocity);

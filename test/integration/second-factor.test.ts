@@ -104,6 +104,27 @@ describe('second factor at sign-in', () => {
     expect(await verifySignInSecondFactor(again, { code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: true });
   });
 
+  it('[PROVIDER_ADMIN] a leaked password typed again between wrong codes erases none of them from the spray counts, nor counts as a sign-in', async () => {
+    const { agency, user } = await passwordSignIn();
+    const ip = `198.51.101.${Math.floor(Math.random() * 250)}`;
+    const signIn = () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip);
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const failures = async () => (await db().signInAddressFailure.findMany({ where: { agencyKey: agency.id, ip } })).map((row) => row.attempts);
+    for (let round = 1; round <= 3; round++) {
+      const pending = await pendingSession(user, signIn);
+      expect(await verifySignInSecondFactor(pending, { code: 'not-a-code-1' }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+      expect(await failures()).toEqual([round]);
+    }
+    expect(await db().signInFailingAccount.count({ where: { agencyKey: agency.id } })).toBe(1);
+    // The password alone is not a sign-in: the last one is when the factor passes, and the record says the factor is owed.
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).toBeNull();
+    const passwordStep = await db().auditEvent.findFirst({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { seq: 'desc' } });
+    expect(JSON.parse(passwordStep!.details!)).toMatchObject({ secondFactorPending: true });
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: await codeNow(secret) }, ip)).toMatchObject({ ok: true });
+    expect(await failures()).toEqual([]);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).not.toBeNull();
+  });
+
   it('[PROVIDER_ADMIN] cannot replay a code within its window, nor win with one code in parallel', async () => {
     const { user, signIn } = await passwordSignIn();
     const secret = await addTotpFactor(db(), { userId: user.id });
