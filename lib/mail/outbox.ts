@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
+import { carriesSecret } from '@/lib/http/redact-path.mjs';
 import { seal } from '@/lib/mail/seal';
 
 /** The only extra headers a message may carry; everything else is built by the transport. */
@@ -16,7 +17,11 @@ export const mailMessageSchema = z.object({
   text: z.string().min(1),
   html: z.string().min(1),
   headers: z.partialRecord(z.enum(ALLOWED_HEADERS), noLineBreaks('Header').pipe(z.string().max(500))).optional(),
-  /** The body holds a secret (a single-use link): sealed while queued, wiped once sent. */
+  /**
+   * The message holds a working link (a reset link, a request's cancel link, a subscription's confirm
+   * or unsubscribe link): its bodies and headers are sealed while queued and wiped once sent, so a
+   * copy of the database hands out no link.
+   */
   sensitive: z.boolean().optional(),
 });
 
@@ -24,19 +29,38 @@ export type MailMessage = z.input<typeof mailMessageSchema>;
 
 export class UnsafeMailError extends Error {}
 
+const LINK = /https?:\/\/[^\s<>"']+/g;
+
+/** Whether any link in these texts carries a secret (lib/http/redact-path.mjs: a token in its path or query). */
+function holdsSecretLink(...texts: string[]): boolean {
+  return texts.some((text) =>
+    [...text.matchAll(LINK)].some(([link]) => {
+      try {
+        const url = new URL(link.replaceAll('&amp;', '&'));
+        return carriesSecret(`${url.pathname}${url.search}`);
+      } catch {
+        return false;
+      }
+    }),
+  );
+}
+
 function toRow(message: MailMessage) {
   const parsed = mailMessageSchema.safeParse(message);
   if (!parsed.success) {
     throw new UnsafeMailError(`refused to queue mail "${message.template}": ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
-  const { template, to, subject, text, html, headers, sensitive = false } = parsed.data;
+  const { template, to, subject, text, html, headers } = parsed.data;
+  // Sealed whenever a link in it carries a secret, whatever the template says: one forgotten flag
+  // left status alerts' unsubscribe links readable in every copy of the database.
+  const sensitive = parsed.data.sensitive === true || holdsSecretLink(text, html, JSON.stringify(headers ?? {}));
   return {
     template,
     toAddress: to,
     subject,
     textBody: sensitive ? seal(text) : text,
     htmlBody: sensitive ? seal(html) : html,
-    headers: headers ? JSON.stringify(headers) : null,
+    headers: headers ? (sensitive ? seal(JSON.stringify(headers)) : JSON.stringify(headers)) : null,
     sensitive,
   };
 }

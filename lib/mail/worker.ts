@@ -82,7 +82,7 @@ async function sendClaimed(
             subject: message.subject,
             text: unseal(message.textBody),
             html: unseal(message.htmlBody),
-            headers: message.headers ? (JSON.parse(message.headers) as Record<string, string>) : {},
+            headers: message.headers ? (JSON.parse(unseal(message.headers)) as Record<string, string>) : {},
           });
           return { message, error: null };
         } catch (error) {
@@ -105,7 +105,7 @@ async function sendClaimed(
           leaseOwner: null,
           leaseUntil: null,
           // A delivered link has done its job in the outbox: keep no copy of it, sealed or not.
-          ...(sensitive ? { textBody: WIPED, htmlBody: WIPED } : {}),
+          ...(sensitive ? { textBody: WIPED, htmlBody: WIPED, headers: null } : {}),
         },
       });
     }

@@ -15,7 +15,7 @@ export type StoredSecretsReport = { outboxBodies: ResealReport; factorSecrets: R
 export async function resealStoredSecrets(database: Db, osUser: string, batchSize = 200): Promise<StoredSecretsReport> {
   const outboxBodies = await resealInBatches(
     {
-      fields: ['textBody', 'htmlBody'],
+      fields: ['textBody', 'htmlBody', 'headers'],
       reseal: resealBody,
       // Delivered messages hold no body any more (wiped after delivery); pending and dead ones may.
       batch: (afterId, take) =>
@@ -23,10 +23,15 @@ export async function resealStoredSecrets(database: Db, osUser: string, batchSiz
           where: { sensitive: true, status: { not: 'SENT' }, ...(afterId ? { id: { gt: afterId } } : {}) },
           orderBy: { id: 'asc' },
           take,
-          select: { id: true, textBody: true, htmlBody: true },
+          select: { id: true, textBody: true, htmlBody: true, headers: true },
         }),
       replace: async (id, before, after) =>
-        (await database.outboxMessage.updateMany({ where: { id, textBody: before.textBody!, htmlBody: before.htmlBody! }, data: { textBody: after.textBody!, htmlBody: after.htmlBody! } })).count === 1,
+        (
+          await database.outboxMessage.updateMany({
+            where: { id, textBody: before.textBody!, htmlBody: before.htmlBody!, headers: before.headers },
+            data: { textBody: after.textBody!, htmlBody: after.htmlBody!, headers: after.headers },
+          })
+        ).count === 1,
     },
     batchSize,
   );

@@ -93,6 +93,9 @@ describe('outbox', () => {
       headers: { 'List-Unsubscribe': '<https://portal.test/status/unsubscribe?t=abc>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
     const id = await db().$transaction((tx) => enqueueMail(tx, mail));
+    // A link with a token, in the headers of a message no template flagged: sealed all the same.
+    const queued = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
+    expect([queued.sensitive, isSealed(queued.headers!), JSON.stringify(queued).includes('t=abc')]).toEqual([true, true, false]);
     expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: 1 });
     expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ claimed: 0 });
 
@@ -107,7 +110,7 @@ describe('outbox', () => {
     expect(received.raw).toMatch(/^List-Unsubscribe: <https:\/\/portal\.test\/status\/unsubscribe\?t=abc>\r?$/m);
     expect(received.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
     const row = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(row).toMatchObject({ status: 'SENT', attempts: 1, headers: null });
   });
 
   it('keeps messages queued while the SMTP server is down and delivers each exactly once when it is back', async () => {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
+import { unseal } from '@/lib/mail/seal';
 import {
   claimStatusAlertFanOut,
   FAN_OUT_BATCH_SIZE,
@@ -40,8 +41,11 @@ function address() {
   return `Person.${uniqueSuffix()}@Example.com`;
 }
 
+/** The confirmation mails queued for the address, as they will be sent (their link is sealed in the outbox). */
 async function confirmationsTo(email: string) {
-  return db().outboxMessage.findMany({ where: { toAddress: email, template: 'status-subscription-confirm' } });
+  const rows = await db().outboxMessage.findMany({ where: { toAddress: email, template: 'status-subscription-confirm' } });
+  for (const row of rows) expect(row.textBody).not.toMatch(/confirm\?/);
+  return rows.map((row) => ({ ...row, textBody: unseal(row.textBody) }));
 }
 
 function linkParams(text: string) {
@@ -57,7 +61,7 @@ describe('status alert subscriptions', () => {
     expect(await subscribe({ email }, IP)).toEqual({ ok: true });
     const [mail] = await confirmationsTo(email);
     expect(mail).toBeDefined();
-    expect(mail!.sensitive).toBe(false);
+    expect(mail!.sensitive).toBe(true);
     const subscriber = await db().statusSubscriber.findUniqueOrThrow({ where: { emailKey: email.toLowerCase() } });
     expect(subscriber.confirmedAt).toBeNull();
     expect(await fanOut()).toBe(0);
@@ -158,7 +162,7 @@ const daysFromNow = (days: number) => new Date(Date.now() + days * DAY);
 
 async function latestLink(email: string) {
   const mails = await db().outboxMessage.findMany({ where: { toAddress: email, template: 'status-subscription-confirm' }, orderBy: { createdAt: 'asc' } });
-  return linkParams(mails.at(-1)!.textBody);
+  return linkParams(unseal(mails.at(-1)!.textBody));
 }
 
 describe('unconfirmed subscriptions expire after 7 days', () => {
@@ -249,10 +253,13 @@ describe('alert fan-out', () => {
 
     const subscribers = await db().statusSubscriber.findMany({ where: { email: { in: addresses.slice(0, 3) } } });
     for (const subscriber of subscribers) {
-      const row = rows.find((r) => r.toAddress === subscriber.email)!;
+      const sealed = rows.find((r) => r.toAddress === subscriber.email)!;
       const link = `/status/unsubscribe?s=${subscriber.id}&t=${unsubscribeToken(subscriber.id)}`;
+      // The unsubscribe link never expires: no copy of it is readable in the outbox, body or headers.
+      expect(`${sealed.textBody}${sealed.headers}`).not.toContain(unsubscribeToken(subscriber.id));
+      const row = { textBody: unseal(sealed.textBody), headers: unseal(sealed.headers!) };
       expect(row.textBody).toContain(link);
-      expect(JSON.parse(row.headers!)).toMatchObject({ 'List-Unsubscribe': expect.stringContaining(link), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      expect(JSON.parse(row.headers)).toMatchObject({ 'List-Unsubscribe': expect.stringContaining(link), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
       // No other subscriber's address or link is in anyone's copy.
       expect(row.textBody).not.toContain(addresses.find((a) => a !== subscriber.email)!);
     }

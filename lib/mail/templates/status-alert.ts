@@ -27,5 +27,7 @@ export function statusAlertMail(to: string, content: StatusAlertContent, unsubsc
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'Auto-Submitted': 'auto-generated',
     },
+    // The unsubscribe link never expires: no copy of it stays readable in the outbox.
+    sensitive: true,
   };
 }

@@ -12,5 +12,6 @@ export function statusSubscriptionConfirmMail(to: string, confirmPath: string, v
     action: { label: 'Confirm my subscription', url: absoluteUrl(confirmPath) },
     footer: [`Current status: ${absoluteUrl('/status')}`],
   });
-  return { template: 'status-subscription-confirm', to, subject, text, html, headers: { 'Auto-Submitted': 'auto-generated' } };
+  // Sealed: anyone reading the outbox could otherwise confirm an address that never agreed.
+  return { template: 'status-subscription-confirm', to, subject, text, html, headers: { 'Auto-Submitted': 'auto-generated' }, sensitive: true };
 }
