@@ -14,6 +14,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   ADMIN_TEMPORARY_PASSWORD_ISSUED: 'Temporary password issued by an admin',
   ADMIN_RESET_LINK_SENT: 'Reset link sent by an admin',
   ADMIN_ACCOUNT_UNLOCKED: 'Account unlocked by an admin',
+  VENDOR_ACCOUNT_UNLOCKED: 'Vendor account unlocked from the command line',
   ADMIN_ROLE_CHANGED: 'Role changed',
   ADMIN_SECOND_FACTORS_CLEARED: 'Second factors cleared by an admin',
   ADMIN_ACTION_DENIED: 'Admin action refused',

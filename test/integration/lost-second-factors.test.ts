@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { decideAccess } from '@/lib/auth/access';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
-import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
+import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
@@ -93,5 +94,21 @@ describe('lost second factors', () => {
     expect(await db().mfaFactor.count({ where: { vendorAccountId: account.id } })).toBe(0);
     expect(await db().auditEvent.count({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' } })).toBe(1);
     expect(await resetVendorSecondFactors(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');
+  });
+
+  it('[VERIFIER] locked by a stranger’s wrong passwords, hard or not, is unlocked by the command, audited', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const signIn = (password: string) => signInVendorAccount({ email: account.email, password }, someIp());
+    for (let i = 0; i < 5; i++) expect(await signIn('not the password at all')).toMatchObject({ ok: false });
+    expect(await signIn(PASSWORD)).toEqual({ ok: false, reason: 'INVALID' });
+    // A hard lock (20 failures) has no end of its own.
+    await db().vendorAccount.update({ where: { id: account.id }, data: { hardLockedAt: new Date(), lockedUntil: null } });
+    expect(await signIn(PASSWORD)).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await unlockVendorAccount(db(), ` ${account.email.toUpperCase()}`, 'ops')).toBe('unlocked');
+    expect(await signIn(PASSWORD)).toMatchObject({ ok: true });
+    const audited = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'VENDOR_ACCOUNT_UNLOCKED' } });
+    expect(JSON.parse(audited.details!)).toMatchObject({ hardLocked: true, by: 'command line (ops)' });
+    expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('not-locked');
+    expect(await unlockVendorAccount(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');
   });
 });

@@ -1,0 +1,28 @@
+import { recordAudit } from '@/lib/audit/record';
+import { clearFailures } from '@/lib/auth/password-attempt';
+import type { Db } from '@/lib/db/client';
+import { normalizeKey } from '@/lib/validation/identifiers';
+
+/**
+ * `npm run vendor:unlock -- <email>`: ends a vendor account's lock and its streak of failures. Wrong
+ * passwords from anyone lock an account (hard after 20), and vendor staff have no admin in the portal:
+ * without this, strangers could lock both verifiers for good, and with them every super admin's way
+ * back. Run by someone with shell access to the deployment; audited.
+ */
+export async function unlockVendorAccount(database: Db, email: string, osUser: string): Promise<'unlocked' | 'not-locked' | 'no-such-account'> {
+  const account = await database.vendorAccount.findUnique({ where: { emailKey: normalizeKey(email) }, select: { id: true, lockedUntil: true, hardLockedAt: true, failedSignInCount: true } });
+  if (!account) return 'no-such-account';
+  const locked = account.hardLockedAt !== null || (account.lockedUntil !== null && account.lockedUntil > new Date());
+  await database.$transaction(async (tx) => {
+    await clearFailures(tx, 'vendor', account.id);
+    await recordAudit(tx, {
+      actorType: 'SYSTEM',
+      action: 'VENDOR_ACCOUNT_UNLOCKED',
+      targetType: 'VendorAccount',
+      targetId: account.id,
+      outcome: 'SUCCESS',
+      details: { hardLocked: account.hardLockedAt !== null, failedSignIns: account.failedSignInCount, by: `command line (${osUser})` },
+    });
+  });
+  return locked ? 'unlocked' : 'not-locked';
+}
