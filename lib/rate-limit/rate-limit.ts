@@ -12,7 +12,8 @@ export const RATE_LIMITS = {
   passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
   // The public super-admin form: per address, and requests opened per account named (keyed on what
   // was typed, so the answer is the same whether or not such an account exists). Repeats attach to
-  // the open request without counting, so strangers cannot use up the form for its owner.
+  // the open request without counting. Past the account's limit a request is still filed but mails
+  // no notices: strangers cannot use up the form for its owner, nor flood the owner's inbox.
   superAdminRequestPerAddress: { name: 'sa-request-ip', limit: 10, windowMs: 60 * 60_000 },
   superAdminRequestPerAccount: { name: 'sa-request-account', limit: 5, windowMs: 24 * 60 * 60_000 },
   superAdminStatusPerAddress: { name: 'sa-status-ip', limit: 30, windowMs: 15 * 60_000 },

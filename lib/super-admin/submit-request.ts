@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
@@ -52,7 +52,7 @@ export type SubmitRequestResult =
   | { ok: true; reference: string }
   | { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined> };
 
-const THROTTLED = 'Too many requests have been sent from your network or for this account. Wait a few hours and try again.';
+const THROTTLED = 'Too many requests have been sent from your network. Wait an hour and try again.';
 
 /**
  * Files a public super-admin reset request. Every valid submission is stored and answered the same
@@ -87,8 +87,6 @@ const THROTTLED_BY_ADDRESS: SubmitRequestResult = { ok: false, message: THROTTLE
 /** A unique index refused the write: someone else filed, repeated or took the reference first. */
 const isUniqueClash = (error: unknown) => (error as { code?: string }).code === 'P2002';
 class OpenRequestClosed extends Error {}
-/** The account named has had its requests opened for the day: the opening is rolled back. */
-class OpeningsUsedUp extends Error {}
 
 async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<SubmitRequestResult> {
   const accountKey = `${normalizeKey(input.providerCode)}/${normalizeKey(input.loginName)}`;
@@ -102,13 +100,10 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
   const earlier = await replay();
   if (earlier) return { ok: true, reference: earlier.reference };
 
-  const throttled = async (limit: 'per address' | 'per account'): Promise<SubmitRequestResult> => {
-    const record = { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_THROTTLED', outcome: 'DENIED', ip, details: { limit } } as const;
-    if (limit === 'per address') await auditThrottledAddress(record);
-    else await recordAuditAlone(db(), record);
-    return limit === 'per address' ? THROTTLED_BY_ADDRESS : { ok: false, message: THROTTLED };
-  };
-  if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip)).limited) return throttled('per address');
+  if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip)).limited) {
+    await auditThrottledAddress({ actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_THROTTLED', outcome: 'DENIED', ip, details: { limit: 'per address' } });
+    return THROTTLED_BY_ADDRESS;
+  }
 
   const agency = await db().agency.findUnique({
     where: { codeKey: normalizeKey(input.providerCode) },
@@ -169,7 +164,6 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
       await openRequest({ typed, submission, openKey, agency, account, otherAdmins, ip });
       return { ok: true, reference };
     } catch (error) {
-      if (error instanceof OpeningsUsedUp) return throttled('per account');
       // A clash on the reference (50 random bits: all but impossible), on the account's open slot
       // (a parallel submission opened it first: attach to it) or on the idempotency key (a parallel
       // copy of this very submission won: give its answer). Each turn looks again.
@@ -224,10 +218,13 @@ async function openRequest(args: {
       },
       select: { id: true },
     });
-    // Only opening a request counts for the account (it mails the notices), and only the one that
-    // takes the open slot: a repeat attaches and mails no one, and a parallel opener that lost the
-    // slot attaches too, so strangers naming an admin cannot use up the form for its owner.
-    if ((await consumeRateLimit(tx, RATE_LIMITS.superAdminRequestPerAccount, submission.accountKey)).limited) throw new OpeningsUsedUp();
+    // Only opening a request counts for the account, and only the one that takes the open slot (a
+    // repeat, or a parallel opener that lost the slot, attaches). Past the day's openings a request is
+    // still filed for the verifiers, who check by calling the number on record; it only mails no notices.
+    // Refusing it let strangers use up the form for its owner: each "this wasn't me" closed their
+    // request, so the next one opened and counted, and after five the lone super admin was refused.
+    const noticesAllowed = !(await consumeRateLimit(tx, RATE_LIMITS.superAdminRequestPerAccount, submission.accountKey)).limited;
+    const mailed = noticesAllowed ? notices : [];
     await tx.superAdminRequestSubmission.create({ data: { ...submission, requestId: request.id, repeat: false, createdAt: submittedAt }, select: { id: true } });
     await recordAudit(tx, {
       actorType: 'ANONYMOUS',
@@ -237,11 +234,11 @@ async function openRequest(args: {
       targetId: request.id,
       ip,
       outcome: 'SUCCESS',
-      details: { reference, matchesAdmin: account !== null, noticesQueued: notices.length },
+      details: { reference, matchesAdmin: account !== null, noticesQueued: mailed.length, ...(noticesAllowed ? {} : { noticesHeldBack: 'account limit' }) },
     });
     await enqueueMailBatch(
       tx,
-      notices.map(({ to, toAccountHolder }) =>
+      mailed.map(({ to, toAccountHolder }) =>
         superAdminRequestNoticeMail({
           to,
           toAccountHolder,
