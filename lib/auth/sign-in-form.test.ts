@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterSignInPath } from '@/lib/auth/sign-in-form';
+import { afterSignInPath, finishFormSignIn } from '@/lib/auth/sign-in-form';
 
 const APP = path.resolve(import.meta.dirname, '../../app');
 
@@ -34,5 +34,13 @@ describe('where a sign-in continues', () => {
         expect(afterSignInPath('vendor', written), written).toBe('/vendor');
       }
     }
+  });
+});
+
+describe('what a refused sign-in says', () => {
+  it('tells an address slowed for spraying how many seconds to wait, not the quarter hour of its limit', async () => {
+    const typed = { providerCode: 'ACME-NY', loginName: 'jsmith', callbackUrl: '' };
+    expect(await finishFormSignIn({ ok: false, reason: 'THROTTLED', retryAfterSeconds: 7 }, 'agency', typed)).toMatchObject({ ok: false, message: expect.stringContaining('Wait 7 seconds') });
+    expect(await finishFormSignIn({ ok: false, reason: 'THROTTLED' }, 'agency', typed)).toMatchObject({ message: expect.stringContaining('Wait 15 minutes') });
   });
 });

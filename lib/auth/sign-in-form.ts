@@ -57,7 +57,7 @@ export async function finishFormSignIn(
   typed: Record<string, string>,
   callback?: string,
 ): Promise<ActionState> {
-  if (!result.ok) return { ok: false, message: signInMessage(result.reason), values: typed };
+  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds), values: typed };
   await startBrowserSession(result.sessionId, kind);
   const next = afterSignInPath(kind, callback);
   if (!result.secondFactorPending) redirect(next);
@@ -71,7 +71,7 @@ export async function finishFormSignIn(
  * session is full at once (never held for /login/verify) and gets its cookie the same way.
  */
 export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
-  if (!result.ok) return { ok: false, message: signInMessage(result.reason) };
+  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds) };
   await startBrowserSession(result.sessionId, kind);
   redirect(afterSignInPath(kind, callback));
 }

@@ -15,6 +15,11 @@ const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
     'Check what you entered. Codes and names cannot contain hidden or control characters, and a password can be at most 1024 characters.',
 };
 
-export function signInMessage(reason: SignInFailure): string {
+/** `retryAfterSeconds`: an address slowed while failing on many accounts waits seconds, not the quarter hour of its limit. */
+export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number): string {
+  if (reason === 'THROTTLED' && retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
+    const wait = retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`;
+    return `Too many failed sign-ins from your network just now. Wait ${wait} and try again.`;
+  }
   return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;
 }
