@@ -28,6 +28,7 @@ const REQUEST_ID_HEADER = 'x-portal-request-id';
 // known and runs in its parent's place. Never sent to a client; random per process.
 const INNER_REQUEST_HEADER = 'x-portal-inner-request';
 const INNER_REQUEST_KEY = randomUUID();
+const ACTION_FORWARDED_HEADER = 'x-action-forwarded';
 // The portal's forms carry a few KB; nothing it accepts comes near this.
 const MAX_BODY_BYTES = 64 * 1024;
 // The portal sets a few cookies; a browser may carry some more of the parent domain's.
@@ -127,6 +128,10 @@ function edgeRefusal(request) {
     return [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
   }
   if (!isSoundRouterState(request.headers[ROUTER_STATE_HEADER])) return [400, 'Bad Request: the page state your browser sent is not valid. Reload the page.'];
+  // Next.js sends an action posted to a page without it on to the page that has it, as a new request to
+  // this server from 127.0.0.1 (the address limits and records would then name): every page runs only
+  // its own actions, so such a request is refused, whoever sends it.
+  if (request.headers[ACTION_FORWARDED_HEADER] !== undefined) return [400, 'Bad Request: post the form from its own page.'];
   return null;
 }
 

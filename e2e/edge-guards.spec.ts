@@ -261,6 +261,9 @@ test('[ANONYMOUS] an action body that two parsers read differently, or one poste
   expect((await send('POST', '/login', headers, smuggled)).status).toBe(400);
   // Paths that only began like the static files' skipped proxy.ts: another site's action there met Next.js.
   const { body, type } = multipartBody([['1', '[]'], ['0', '[{},"$K1"]']]);
+  // An action posted to a page without it: Next.js would post it again to the page that has it, from this very server.
+  const forwarded = await send('POST', '/login', { ...headers, 'content-type': type, 'x-action-forwarded': '1' }, body);
+  expect(forwarded.status).toBe(400);
   const crossSite = await send('POST', '/favicon.icox', { origin: 'http://evil.example', 'content-type': type, 'next-action': id }, body);
   expect(crossSite.status).toBe(403);
   // Next.js's own files are only read: no post reaches it there.
