@@ -76,7 +76,11 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     await page.getByLabel('Provider code').fill('ACME-NY');
     await page.getByLabel('Login name').fill(loginName);
     await page.getByLabel('Password', { exact: true }).fill(password);
+    // The form's post itself, answered (its cookie set or its refusal given): on a busy machine "no
+    // network for a moment" came before React had even sent it.
+    const posted = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/login');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await posted;
     await page.waitForLoadState('networkidle');
   }
 
