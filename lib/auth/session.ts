@@ -102,18 +102,19 @@ export async function actorStillAsResolved(tx: Tx, actor: Actor, now = new Date(
 }
 
 /**
- * Holds the actor's own row, and the target user's when there is one, in the order of their ids so two
- * admins acting on each other take turns (PostgreSQL); then asks whether the actor is still who the gate
- * let in, so a disable, demotion or sign-out committed meanwhile is read settled. False when they changed:
- * a privileged write in flight must then land on nothing (an admin's reset, a verifier's step, an
- * operator's change).
+ * Holds the actor's own row, and for an admin the target user's when there is one, in the order of their
+ * ids so two admins acting on each other take turns (PostgreSQL); then asks whether the actor is still who
+ * the gate let in, so a disable, demotion or sign-out committed meanwhile is read settled. False when they
+ * changed: a privileged write in flight must then land on nothing (an admin's reset, a verifier's step, an
+ * operator's change). Vendor staff never act on an agency user's row, so they hold only their own.
  */
-export async function holdActor(tx: Tx, actor: Actor, targetUserId: string | null = null): Promise<boolean> {
+export async function holdActor(tx: Tx, actor: AgencyActor, targetUserId?: string): Promise<boolean>;
+export async function holdActor(tx: Tx, actor: VendorActor): Promise<boolean>;
+export async function holdActor(tx: Tx, actor: Actor, targetUserId?: string): Promise<boolean> {
   if (actor.kind === 'agency') {
     for (const id of [actor.userId, ...(targetUserId ? [targetUserId] : [])].sort()) await lockRow(tx, 'User', id);
   } else {
     await lockRow(tx, 'VendorAccount', actor.vendorAccountId);
-    if (targetUserId) await lockRow(tx, 'User', targetUserId);
   }
   return actorStillAsResolved(tx, actor);
 }

@@ -17,7 +17,7 @@ export const freshFactorFields = {
 
 export type FreshFactorInput = { code?: string; passkey?: string };
 
-export const FRESH_FACTOR_MISSING: ActionState = {
+const FRESH_FACTOR_MISSING: ActionState = {
   ok: false,
   message: 'Confirm it is you first.',
   fieldErrors: { code: ['Enter a code from your app or a recovery code, or use a passkey'] },
