@@ -93,6 +93,16 @@ describe('loginNameSchema', () => {
     ]);
     expect(loginNameSchema.safeParse('admin\u202Etxt').success).toBe(false);
   });
+
+  it('refuses a name under a pile of combining marks, and accepts the marks a language uses', () => {
+    expect(messages(loginNameSchema.safeParse(`admin${'\u0351\u0360\u034c'.repeat(2)}`))).toEqual([
+      'Login name has a letter with more accents or marks on it than any language uses. Type it in rather than pasting it',
+    ]);
+    expect(providerCodeSchema.safeParse(`ACME${'\u0301'.repeat(6)}`).success).toBe(false);
+    expect(vendorEmailSchema.safeParse(`ops${'\u0301'.repeat(6)}@vendor.example`).success).toBe(false);
+    // Vietnamese spelled decomposed: two marks on a letter at most.
+    expect(loginNameSchema.parse('nguyễn.thị'.normalize('NFD'))).toBe('nguyễn.thị'.normalize('NFD'));
+  });
 });
 
 describe('vendorEmailSchema', () => {

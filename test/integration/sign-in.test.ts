@@ -77,6 +77,9 @@ describe('agency sign-in', () => {
       { ...creds, providerCode: '' },
       { ...creds, loginName: 'bad\u200Bname' },
       { ...creds, loginName: 'bad\u0000name' },
+      // The real name and code under a pile of combining marks: no language stacks six, and NFKC keeps them.
+      { ...creds, loginName: `${creds.loginName}${'\u0351\u0360\u034c'.repeat(2)}` },
+      { ...creds, providerCode: `${creds.providerCode}${'\u0301'.repeat(6)}` },
       { ...creds, password: 'x'.repeat(6 * 1024 * 1024) },
       { providerCode: 42, loginName: [], password: null },
       null,
