@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { db } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
+import { statusAlertMail } from '@/lib/mail/templates/status-alert';
 import { isSealed } from '@/lib/mail/seal';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { unsubscribePath } from '@/lib/status/subscription-token';
@@ -187,6 +188,31 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     const app = await appStartedWith(DROPPED);
     expect(await app.consumeSecondFactor(owner, await codeNow(secret))).toMatchObject({ ok: true });
     expect(await app.resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: true });
+  });
+
+  it('[ANONYMOUS] a queued status alert keeps its unsubscribe header sealed through secrets:reseal, and a worker without the previous secret sends it whole', async () => {
+    const [email] = await confirmedSubscribers(1, 'rotation-header');
+    const { id } = await db().statusSubscriber.findFirstOrThrow({ where: { email } });
+    const content = { template: 'status-alert-rotation', subject: 'Sign-in is slow', paragraphs: ['We are looking into it.'] };
+    await db().$transaction((tx) => enqueueMailBatch(tx, [statusAlertMail(email!, content, unsubscribePath(id))]));
+    const queued = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: email, template: content.template } });
+    expect(isSealed(queued.headers!) && isSealed(queued.textBody)).toBe(true);
+
+    const reseal = await resealAs(ROTATED);
+    expect(reseal.code, reseal.stdout).toBe(0);
+    const resealed = await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } });
+    expect(resealed.headers).not.toBe(queued.headers);
+    expect(isSealed(resealed.headers!)).toBe(true);
+
+    await deliverAs(DROPPED);
+    const mail = await sink.waitFor((m) => m.to.includes(email!));
+    const list = mail.headers.get('list') as { unsubscribe?: { url?: string } } | undefined;
+    const link = new URL(list!.unsubscribe!.url!);
+    expect(link.pathname + link.search).toBe(unsubscribePath(id));
+    expect(await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: 'SENT', headers: null });
+    // Its link was signed when it was queued, under the old secret (decision 049: such links work while it is the previous one).
+    const app = await appStartedWith(ROTATED);
+    expect(await app.unsubscribeStatusSubscriber(id, link.searchParams.get('t')!)).toBe(true);
   });
 
   it('secrets:reseal leaves a changed value alone, names it and fails; no worker delivers it', async () => {
