@@ -190,6 +190,26 @@ describe('the public super-admin reset form', () => {
     expect(await notices()).toBe(5);
   });
 
+  it('[ANONYMOUS] a parallel burst past the day’s openings files one request, for the verifiers, and mails no notice', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const openRequests = () => db().superAdminResetRequest.findMany({ where: { userId: admin.id, openKey: { not: null } } });
+    for (let i = 0; i < 5; i++) {
+      expect((await submit(formFor(target), someIp())).ok).toBe(true);
+      await db().superAdminResetRequest.updateMany({ where: { userId: admin.id, openKey: { not: null } }, data: { state: 'CANCELLED', openKey: null } });
+    }
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => submit(formFor(target, { fullName: `Burst ${i}` }), someIp())));
+    expect(burst.map((result) => result.ok)).toEqual(Array(8).fill(true));
+    expect(await openRequests()).toHaveLength(1);
+    expect(await db().outboxMessage.count({ where: { template: 'super-admin-request-notice', toAddress: admin.email! } })).toBe(5);
+    const events = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: { in: ['SUPER_ADMIN_RESET_SUBMITTED', 'SUPER_ADMIN_RESET_REPEATED'] } }, orderBy: { seq: 'asc' } });
+    const afterLimit = events.slice(5);
+    expect(afterLimit.filter((event) => event.action === 'SUPER_ADMIN_RESET_SUBMITTED').map((event) => JSON.parse(event.details!))).toEqual([
+      expect.objectContaining({ noticesQueued: 0, noticesHeldBack: 'account limit' }),
+    ]);
+    expect(afterLimit.filter((event) => event.action === 'SUPER_ADMIN_RESET_REPEATED')).toHaveLength(7);
+  });
+
   it('[SUPER_ADMIN] strangers naming the lone super admin from many addresses never use up the form for her', async () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const target = { providerCode: agency.code, loginName: admin.loginName };
