@@ -259,6 +259,13 @@ test('[ANONYMOUS] an action body that two parsers read differently, or one poste
   const smuggled = `${part(['0', 'h0'], '[{},"$Q1"]')}${part(['decoy', '0'], '[{},"$K1"]')}--b0--\r\n`;
   const headers = { origin: E2E_BASE_URL, 'content-type': 'multipart/form-data; boundary=b0', 'next-action': id };
   expect((await send('POST', '/login', headers, smuggled)).status).toBe(400);
+  // Without JavaScript too: a form's part under two names is refused; the same form with plain parts is answered.
+  const boundary = '----formboundaryq7Xk2';
+  const field = (names: string[], value: string) => `--${boundary}\r\n${names.map((name) => `Content-Disposition: form-data; name="${name}"\r\n`).join('')}\r\n${value}\r\n`;
+  const formWith = (last: string[]) => `${hidden.map(([name, value]) => field([name], value)).join('')}${field(last, 'someone')}--${boundary}--\r\n`;
+  const noScript = { origin: E2E_BASE_URL, 'content-type': `multipart/form-data; boundary=${boundary}` };
+  expect((await send('POST', '/login', noScript, formWith(['loginName', 'password']))).status).toBe(400);
+  expect((await send('POST', '/login', noScript, formWith(['loginName']))).status).toBe(200);
   // Paths that only began like the static files' skipped proxy.ts: another site's action there met Next.js.
   const { body, type } = multipartBody([['1', '[]'], ['0', '[{},"$K1"]']]);
   // An action posted to a page without it: Next.js would post it again to the page that has it, from this very server.
