@@ -10,12 +10,9 @@ export type RateLimitRule = { name: string; limit: number; windowMs: number };
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
   passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
-  // The public super-admin form: per address, and requests opened per account named (keyed on what
-  // was typed, so the answer is the same whether or not such an account exists). Repeats attach to
-  // the open request without counting. Past the account's limit a request is still filed but mails
-  // no notices: strangers cannot use up the form for its owner, nor flood the owner's inbox.
+  // The public super-admin form, per address. Per account named there is no count: one open request at
+  // a time (decision 016) bounds both the queue and the notices an account's addresses get.
   superAdminRequestPerAddress: { name: 'sa-request-ip', limit: 10, windowMs: 60 * 60_000 },
-  superAdminRequestPerAccount: { name: 'sa-request-account', limit: 5, windowMs: 24 * 60 * 60_000 },
   superAdminStatusPerAddress: { name: 'sa-status-ip', limit: 30, windowMs: 15 * 60_000 },
   // "Ask my administrator": enough for a person to retry, not enough to flood an agency's admins.
   helpRequestPerAddress: { name: 'help-request-ip', limit: 10, windowMs: 60 * 60_000 },

@@ -10,11 +10,13 @@ import { listAgencyAdmins } from './list-agency-admins';
 import { DESCRIBED_FIELDS, describeRequest, vendorNames } from './list-queue';
 import { formatReference } from './reference';
 import { availableTransitions, isOpen } from './state-machine';
-import { HISTORY_LABEL } from './state-words';
+import { HISTORY_LABEL, STATE_LABEL } from './state-words';
 import { assertVerifier } from './verifier-guard';
 import { expireRequests } from './expire-requests';
 
 export const RECENT_SIGN_IN_MS = 30 * 24 * 3600_000;
+/** How far back the page lists the account's other requests. */
+export const EARLIER_REQUESTS_MS = 30 * 24 * 3600_000;
 
 type LockState = 'not locked' | 'locked for a while' | 'locked until an admin unlocks it';
 
@@ -96,6 +98,16 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
     take: 50,
     select: { reference: true, createdAt: true, fullName: true, jobTitle: true, workEmail: true, workPhone: true, reason: true, ip: true },
   });
+  // Strangers may file again and again for one account; "this wasn't me" answers to earlier ones are
+  // what a verifier most needs to see before calling the number on record.
+  const earlier = request.userId
+    ? await db().superAdminResetRequest.findMany({
+        where: { userId: request.userId, id: { not: request.id }, createdAt: { gte: new Date(now.getTime() - EARLIER_REQUESTS_MS) } },
+        orderBy: { createdAt: 'desc' },
+        take: 20,
+        select: { reference: true, createdAt: true, state: true },
+      })
+    : [];
   // Only the delivery columns of the link's mail: its body is the secret.
   const approvalMail = request.approvalMailId
     ? await db().outboxMessage.findUnique({
@@ -113,7 +125,7 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
   const nameOf = (id: string | null) => (id ? (names.get(id) ?? 'a former vendor account') : null);
 
   const submitted = history.find((event) => event.action === 'SUPER_ADMIN_RESET_SUBMITTED');
-  const noticesQueued = submitted?.details ? (JSON.parse(submitted.details) as { noticesQueued?: number }).noticesQueued ?? null : null;
+  const filing = submitted?.details ? (JSON.parse(submitted.details) as { noticesQueued?: number; noticesHeldBack?: string }) : {};
   const me = actor.vendorAccountId;
   const actions = availableTransitions(request, me);
 
@@ -156,7 +168,16 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
       signedInRecently: admin.lastSignInAt !== null && now.getTime() - admin.lastSignInAt.getTime() <= RECENT_SIGN_IN_MS,
       lock: lockState(admin, now),
     })),
-    noticesQueued,
+    noticesQueued: filing.noticesQueued ?? null,
+    /** Filed while a daily cap held notices back (until session 16): no one on record was warned. */
+    noticesHeldBack: filing.noticesHeldBack !== undefined,
+    /** The account's other requests of the last 30 days, newest first. */
+    earlierRequests: earlier.map((other) => ({
+      reference: formatReference(other.reference),
+      createdAt: other.createdAt,
+      state: STATE_LABEL[other.state],
+      cancelledOnRecord: other.state === 'CANCELLED',
+    })),
     /** Later submissions for this account, attached here: what was typed each time, unverified. */
     repeatCount: request.repeatCount,
     repeats: repeats.map((repeat) => ({ ...repeat, reference: formatReference(repeat.reference) })),

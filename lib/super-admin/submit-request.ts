@@ -218,13 +218,11 @@ async function openRequest(args: {
       },
       select: { id: true },
     });
-    // Only opening a request counts for the account, and only the one that takes the open slot (a
-    // repeat, or a parallel opener that lost the slot, attaches). Past the day's openings a request is
-    // still filed for the verifiers, who check by calling the number on record; it only mails no notices.
-    // Refusing it let strangers use up the form for its owner: each "this wasn't me" closed their
-    // request, so the next one opened and counted, and after five the lone super admin was refused.
-    const noticesAllowed = !(await consumeRateLimit(tx, RATE_LIMITS.superAdminRequestPerAccount, submission.accountKey)).limited;
-    const mailed = noticesAllowed ? notices : [];
+    // Every request opened for a real account warns the addresses on record: the canary must sing every
+    // time. Their inbox stays bounded without a count: the account has one open request at a time (a
+    // repeat attaches and mails nothing), so the next notice waits for this request to close, by their
+    // own "this wasn't me", a verifier's decision or its expiry. A daily cap on notices let a stranger
+    // whose requests the owner cancelled file a sixth that warned no one.
     await tx.superAdminRequestSubmission.create({ data: { ...submission, requestId: request.id, repeat: false, createdAt: submittedAt }, select: { id: true } });
     await recordAudit(tx, {
       actorType: 'ANONYMOUS',
@@ -234,11 +232,11 @@ async function openRequest(args: {
       targetId: request.id,
       ip,
       outcome: 'SUCCESS',
-      details: { reference, matchesAdmin: account !== null, noticesQueued: mailed.length, ...(noticesAllowed ? {} : { noticesHeldBack: 'account limit' }) },
+      details: { reference, matchesAdmin: account !== null, noticesQueued: notices.length },
     });
     await enqueueMailBatch(
       tx,
-      mailed.map(({ to, toAccountHolder }) =>
+      notices.map(({ to, toAccountHolder }) =>
         superAdminRequestNoticeMail({
           to,
           toAccountHolder,

@@ -26,13 +26,13 @@ describe('housekeeping', () => {
   it('prunes expired rate-limit windows by each rule’s own length and keeps running ones', async () => {
     const tag = randomUUID();
     const short = RATE_LIMITS.tokenPagePerAddress; // 15 min
-    const long = RATE_LIMITS.superAdminRequestPerAccount; // 24 h
+    const long = RATE_LIMITS.helpRequestPerAddress; // 1 h
     await db().rateLimitBucket.createMany({
       data: [
         { key: `${short.name}:${tag}-expired`, windowStart: ago(short.windowMs + MINUTE), count: 3 },
         { key: `${short.name}:${tag}-running`, windowStart: ago(MINUTE), count: 3 },
-        // Two hours old: expired for a 15-minute rule, still counting for this 24-hour one.
-        { key: `${long.name}:${tag}-running`, windowStart: ago(2 * 60 * MINUTE), count: 1 },
+        // Half an hour old: expired for a 15-minute rule, still counting for this one-hour one.
+        { key: `${long.name}:${tag}-running`, windowStart: ago(30 * MINUTE), count: 1 },
       ],
     });
     const report = await pruneExpiredRows(db());

@@ -28,6 +28,30 @@ async function noticesFor(emails: string[]) {
 }
 
 describe('one open request per account', () => {
+  it('[VERIFIER] a request filed after “this wasn’t me” answers shows the verifier those earlier requests, the cancelled ones counted', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const closeAs = async (state: 'CANCELLED' | 'REJECTED') =>
+      db().superAdminResetRequest.updateMany({ where: { userId: admin.id, openKey: { not: null } }, data: { state, openKey: null } });
+    for (const state of ['CANCELLED', 'REJECTED', 'CANCELLED'] as const) {
+      references([await submit(formFor(target), someIp())]);
+      await closeAs(state);
+    }
+    const [latest] = references([await submit(formFor(target), someIp())]);
+    const open = (await requestsFor(admin.id)).find((request) => request.reference === latest)!;
+    const page = (await getRequestForVerifier(await vendorActor(), open.id))!;
+    expect(page.earlierRequests.map((other) => [other.state, other.cancelledOnRecord])).toEqual([
+      ['Cancelled (“this wasn’t me”)', true],
+      ['Rejected', false],
+      ['Cancelled (“this wasn’t me”)', true],
+    ]);
+    // Another account's requests are not its history.
+    const stranger = await agencyWithLoneSuperAdmin();
+    const [theirs] = references([await submit(formFor({ providerCode: stranger.agency.code, loginName: stranger.admin.loginName }), someIp())]);
+    const theirRequest = (await requestsFor(stranger.admin.id)).find((request) => request.reference === theirs)!;
+    expect((await getRequestForVerifier(await vendorActor(), theirRequest.id))!.earlierRequests).toEqual([]);
+  });
+
   it('[ANONYMOUS] sending the form five times for one admin opens one request and one notice round; the repeats are kept for the verifiers', async () => {
     const { agency, admin, others } = await agencyWithLoneSuperAdmin({ otherAdmins: 2 });
     const results = [];

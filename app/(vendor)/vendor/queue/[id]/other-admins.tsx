@@ -40,7 +40,9 @@ export function OtherAdmins({ request }: { request: RequestForVerifier }) {
       <p>
         {request.noticesQueued
           ? `A notice with a “this wasn’t me” link went to ${request.noticesQueued} address${request.noticesQueued === 1 ? '' : 'es'} on record.`
-          : 'No notice could be sent: there is no e-mail address on record for the account or the other administrators.'}
+          : request.noticesHeldBack
+            ? 'No notice was sent for this request: a daily limit held it back, so no one on record was warned of it.'
+            : 'No notice could be sent: there is no e-mail address on record for the account or the other administrators.'}
       </p>
     </>
   );

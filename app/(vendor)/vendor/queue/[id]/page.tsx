@@ -11,6 +11,7 @@ import styles from '../queue.module.css';
 import { Comparison } from './comparison';
 import { NextStep } from './next-step';
 import { OtherAdmins } from './other-admins';
+import { EarlierRequests } from './earlier-requests';
 import { Repeats } from './repeats';
 
 export const metadata: Metadata = { title: 'Reset request' };
@@ -129,6 +130,8 @@ export default async function RequestPage({ params, searchParams }: { params: Pr
       {request.matchesAdmin && <OtherAdmins request={request} />}
 
       {request.repeats.length > 0 && <Repeats request={request} />}
+
+      {request.earlierRequests.length > 0 && <EarlierRequests request={request} />}
 
       <h2>Your next step</h2>
       <NextStep request={request} />
