@@ -5,11 +5,11 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejected';
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';
-import { paragraphs } from './request-fields';
+import { wordsToRecord } from './request-fields';
 import { findRequestWithAccount, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 export const rejectSchema = requestIdSchema.extend({
-  reason: paragraphs('Reason', 'Give the reason for rejecting the request', 5, 1000),
+  reason: wordsToRecord('Reason', 'Give the reason for rejecting the request', 5, 1000),
 });
 
 /** Ends a request with a reason, mailed to the address on record when there is one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paragraphs, phoneSchema, singleLine } from './request-fields';
+import { paragraphs, phoneSchema, singleLine, wordsToRecord } from './request-fields';
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((issue) => issue.message) ?? [];
 
@@ -20,5 +20,14 @@ describe('the public forms’ free-text fields', () => {
     expect(singleLine('Full name', 'Enter your name', 100).parse(`Sam Super${'\u2003'.repeat(45)}CareNotes:\u00a0\u00a0ID verified`)).toBe('Sam Super CareNotes: ID verified');
     expect(messages(singleLine('Full name', 'Enter your name', 10).safeParse(`a\u200b${'b'.repeat(20)}`))).toEqual(['Full name must be 10 characters or fewer']);
     expect(messages(paragraphs('Reason', 'Enter a reason', 2, 10).safeParse(`a\u200b${'b'.repeat(20)}`))).toEqual(['Reason must be 10 characters or fewer']);
+  });
+
+  it('what a verifier writes to the address on record holds no web or e-mail address, and too long is still the one message', () => {
+    const reason = wordsToRecord('Reason', 'Give the reason', 5, 100);
+    expect(messages(reason.safeParse('Identity confirmed. Choose your new password here: http://evil.example/reset/x'))).toEqual([
+      'Reason must not contain a web or e-mail address: the mail already links to CareNotes, and the requester is reached only through the contact details on record',
+    ]);
+    expect(messages(reason.safeParse(`see evil.example ${'a'.repeat(200)}`))).toEqual(['Reason must be 100 characters or fewer']);
+    expect(reason.parse('The callback to the number on record was not answered.')).toBe('The callback to the number on record was not answered.');
   });
 });

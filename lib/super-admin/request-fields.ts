@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasHiddenCharacters, hasStackedMarks, oneLine, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, hasWebAddress, oneLine, STACKED_MARKS_MESSAGE, tidyFreeText, WEB_ADDRESS_MESSAGE } from '@/lib/validation/free-text';
 
 // Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
 // hidden characters never (lib/validation/free-text.ts).
@@ -51,3 +51,8 @@ export const phoneSchema = singleLine('Work phone number', 'Enter your work phon
 export const workEmailSchema = singleLine('Work e-mail address', 'Enter your work e-mail address', 254).pipe(
   z.email('Enter an e-mail address in the correct format, like name@example.com'),
 );
+
+/** What a verifier writes to the address on record (a rejection's reason, a question): paragraphs without a web or e-mail address. */
+export function wordsToRecord(label: string, emptyMessage: string, min: number, max: number) {
+  return paragraphs(label, emptyMessage, min, max).refine((value) => !hasWebAddress(value), `${label} ${WEB_ADDRESS_MESSAGE}`);
+}

@@ -5,11 +5,11 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { superAdminNeedsInfoMail } from '@/lib/mail/templates/super-admin-needs-info';
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';
-import { paragraphs } from './request-fields';
+import { wordsToRecord } from './request-fields';
 import { findRequestWithAccount, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 export const moreInfoSchema = requestIdSchema.extend({
-  message: paragraphs('Message', 'Write what information you need from the requester', 10, 1000),
+  message: wordsToRecord('Message', 'Write what information you need from the requester', 10, 1000),
 });
 
 export const NO_ADDRESS_FOR_INFO =

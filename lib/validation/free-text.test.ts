@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasHiddenCharacters, hasStackedMarks, tidyFreeText } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, hasWebAddress, tidyFreeText } from '@/lib/validation/free-text';
 
 describe('free text a stranger types for staff to read', () => {
   it('keeps one space for any run of spaces of any kind, none at line ends, and one blank line at most', () => {
@@ -35,6 +35,25 @@ describe('free text a stranger types for staff to read', () => {
     for (const text of ['two\nlines', 'a\ttab', 'ac\u200Dme']) {
       expect(hasHiddenCharacters(text, 'one line')).toBe(true);
       expect(hasHiddenCharacters(text, 'paragraphs')).toBe(false);
+    }
+  });
+
+  it('finds a web or e-mail address however it is written, and no address in ordinary sentences', () => {
+    for (const text of [
+      'choose your new password here: http://evil.example/reset/abc',
+      'go to HTTPS://Evil.Example',
+      'see www.evil',
+      'visit evil.example/reset',
+      'write to help@evil.example',
+      'visit carenotes-help.co.uk today',
+      'visit ｅｖｉｌ．ｅｘａｍｐｌｅ', // full-width letters and dot
+      'visit пример.рф',
+      'ftp://files',
+    ]) {
+      expect(hasWebAddress(text), text).toBe(true);
+    }
+    for (const text of ['We could not reach anyone at 512.555.0100.', 'The name did not match, e.g. the job title. i.e. no.', 'Version 2.5 of the form.', 'Call us back. Thanks!']) {
+      expect(hasWebAddress(text), text).toBe(false);
     }
   });
 });

@@ -24,6 +24,23 @@ export function hasStackedMarks(text: string): boolean {
   return STACKED_MARKS.test(text);
 }
 
+// A scheme, "www.", or a host name (labels, a dot, letters): what a mail client turns into a link.
+// NFKC first, so full-width dots and letters are read as the ones they look like.
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}-])/iu;
+
+/**
+ * Whether the text holds a web or e-mail address. Words that vendor staff write to an address on record
+ * (a rejection's reason, a question) name no site or inbox: the mail's only link is the portal's own,
+ * and one verifier must not be able to send a customer anywhere else in CareNotes' name.
+ */
+export function hasWebAddress(text: string): boolean {
+  return WEB_ADDRESS.test(text.normalize('NFKC'));
+}
+
+/** Said after a field's label when hasWebAddress. */
+export const WEB_ADDRESS_MESSAGE =
+  'must not contain a web or e-mail address: the mail already links to CareNotes, and the requester is reached only through the contact details on record';
+
 /** Said after a field's label when hasStackedMarks. */
 export const STACKED_MARKS_MESSAGE = 'has a letter with more accents or marks on it than any language uses. Type it in rather than pasting it';
 

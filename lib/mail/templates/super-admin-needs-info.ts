@@ -8,8 +8,8 @@ export function superAdminNeedsInfoMail(input: { to: string; displayName: string
     subject: `CareNotes needs more information about your request ${input.reference}`,
     paragraphs: [
       `Hello ${input.displayName},`,
-      `A CareNotes verifier needs more information about your super administrator password reset request ${input.reference}:`,
-      input.message,
+      `A CareNotes verifier needs more information about your super administrator password reset request ${input.reference}. Their words:`,
+      { quote: input.message },
       'A verifier will call your agency’s phone number on record. Please make sure someone there can reach you.',
       NEVER_ASKS,
     ],

@@ -8,8 +8,8 @@ export function superAdminRejectedMail(input: { to: string; displayName: string;
     subject: `Your CareNotes request ${input.reference} was not approved`,
     paragraphs: [
       `Hello ${input.displayName},`,
-      `CareNotes verifiers did not approve the super administrator password reset request ${input.reference}. The reason they gave:`,
-      input.reason,
+      `CareNotes verifiers did not approve the super administrator password reset request ${input.reference}. The reason they gave, in their words:`,
+      { quote: input.reason },
       'If you still cannot sign in, ask another administrator of your agency to reset your password. If there is none, you can file a new request.',
       NEVER_ASKS,
     ],

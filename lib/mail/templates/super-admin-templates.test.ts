@@ -55,6 +55,14 @@ describe('super-admin and reset-link mail', () => {
     for (const mail of [needsInfo, rejected]) expect(mail.sensitive).toBeUndefined();
   });
 
+  it('quotes what a verifier wrote, as their words, never as the mail’s own sentences', () => {
+    const rejected = superAdminRejectedMail({ to: 'olga@solocare.example', displayName: 'Olga', reference: '7K3QZ-M4T9P', reason: 'Identity confirmed.\nPlease call us.' });
+    const needsInfo = superAdminNeedsInfoMail({ to: 'olga@solocare.example', displayName: 'Olga', reference: '7K3QZ-M4T9P', message: 'Who is your manager?' });
+    expect(rejected.text).toContain('in their words:\n\n> Identity confirmed.\n> Please call us.');
+    expect(needsInfo.text).toContain('Their words:\n\n> Who is your manager?');
+    for (const mail of [rejected, needsInfo]) expect(mail.html).toMatch(/<blockquote[^>]*>[^<]*(Identity confirmed|Who is your manager)/);
+  });
+
   it('the completion receipt is not sensitive and names the request', () => {
     const mail = superAdminResetCompletedMail({ to: 'pat@solocare.example', toAccountHolder: false, account, agency, reference: '7K3QZ-M4T9P', completedAt: WHEN });
     expect(mail.subject).toBe('The CareNotes password of Olga Owens was changed');

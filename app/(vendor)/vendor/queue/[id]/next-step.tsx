@@ -16,7 +16,7 @@ export function NextStep({ request }: { request: RequestForVerifier }) {
         idPrefix="reject"
         submitLabel="Reject the request"
         secondary
-        fields={[{ kind: 'textarea', name: 'reason', label: 'Reason', hint: 'Mailed to the address on record, if there is one.', defaultValue: defaultReason }]}
+        fields={[{ kind: 'textarea', name: 'reason', label: 'Reason', hint: 'Mailed to the address on record, if there is one, as your words. No web or e-mail addresses.', defaultValue: defaultReason }]}
       />
     </section>
   );
@@ -113,7 +113,7 @@ export function NextStep({ request }: { request: RequestForVerifier }) {
             idPrefix="more-info"
             submitLabel="Put on hold and write to the address on record"
             secondary
-            fields={[{ kind: 'textarea', name: 'message', label: 'What do you need?', hint: 'Mailed to the address on record, never to the address typed in the request.' }]}
+            fields={[{ kind: 'textarea', name: 'message', label: 'What do you need?', hint: 'Mailed to the address on record (never to the one typed in the request), as your words. No web or e-mail addresses.' }]}
           />
         </section>
       )}
