@@ -27,9 +27,6 @@ export const RATE_LIMITS = {
   // submits a few times; 30 in 15 minutes leaves room for several such people behind one office
   // address, and stops one address sweeping tokens.
   tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
-  // Wrong one-click unsubscribe links (RFC 8058). A count of its own: any site may make a visitor's
-  // browser POST there, so it must never spend the tries of the pages above.
-  oneClickUnsubscribePerAddress: { name: 'one-click-unsubscribe-ip', limit: 30, windowMs: 15 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };

@@ -1,5 +1,4 @@
 import { db } from '@/lib/db/client';
-import { RATE_LIMITS, checkRateLimit, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
 import { checkConfirmLink, isValidUnsubscribeToken, type ConfirmLink } from '@/lib/status/subscription-token';
 
@@ -33,16 +32,4 @@ export async function unsubscribeStatusSubscriber(subscriberId: string, token: s
   if (!isValidUnsubscribeToken(subscriberId, token)) return false;
   await db().statusSubscriber.updateMany({ where: { id: subscriberId, unsubscribedAt: null }, data: { unsubscribedAt: new Date() } });
   return true;
-}
-
-/**
- * The mail program's RFC 8058 one-click POST. A big mail provider POSTs for many subscribers from a
- * few addresses, so only wrong links count, on a limit of their own (any site can make a browser
- * POST here: it must not spend the secret-link pages' tries); over it, the answer is the wrong link's (false).
- */
-export async function unsubscribeWithOneClick(subscriberId: string, token: string, ip: string): Promise<boolean> {
-  if ((await checkRateLimit(db(), RATE_LIMITS.oneClickUnsubscribePerAddress, ip)).limited) return false;
-  if (await unsubscribeStatusSubscriber(subscriberId, token)) return true;
-  await consumeRateLimit(db(), RATE_LIMITS.oneClickUnsubscribePerAddress, ip);
-  return false;
 }
