@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { inboxKey } from '@/lib/mail/mailbox';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
@@ -52,9 +53,8 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
   if (existing?.confirmedAt && !existing.unsubscribedAt) return { ok: true };
   // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
   // The address is hashed in the limiter's key: it must not be readable there either. Counted per
-  // mailbox: "ann+1@x" and "ann+2@x" reach the same inbox, so they share its limit.
-  const mailbox = emailKey.replace(/\+[^@]*@/, '@');
-  const addressKey = createHash('sha256').update(mailbox).digest('hex').slice(0, 32);
+  // inbox: "ann+1@x" and "ann+2@x", or Gmail's "a.nn@" and "ann@", reach the same one, so they share its limit.
+  const addressKey = createHash('sha256').update(inboxKey(emailKey)).digest('hex').slice(0, 32);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey)).limited) return { ok: true };
 
   const sentAt = new Date();

@@ -126,6 +126,14 @@ describe('status alert subscriptions', () => {
     expect(sent).toBe(3);
   });
 
+  it('counts every spelling of one Gmail inbox (dots anywhere, googlemail.com) as that inbox: at most 3 confirmations reach it', async () => {
+    const local = `inbox${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+    const spellings = [`${local}@gmail.com`, `${local.slice(0, 3)}.${local.slice(3)}@gmail.com`, `${local}@googlemail.com`, `${local.slice(0, 2)}.${local.slice(2, 5)}.${local.slice(5)}@gmail.com`, `${local}+x@googlemail.com`];
+    for (const [i, email] of spellings.entries()) expect(await subscribe({ email }, `198.51.100.${40 + i}`)).toEqual({ ok: true });
+    const sent = await db().outboxMessage.count({ where: { toAddress: { in: spellings } } });
+    expect(sent).toBe(3);
+  });
+
   it('refuses a client that signs up too many addresses', async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
     const results = [];
