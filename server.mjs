@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import next from 'next';
 import { ADMISSION_DEFAULTS, createAdmission } from './lib/runtime/admission.mjs';
+import { createFairShares } from './lib/runtime/fair-shares.mjs';
 import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
 import { hasBody, whenBodyArrives } from './lib/runtime/request-body.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
@@ -54,12 +55,12 @@ const admission = createAdmission({ limit: Number(process.env.MAX_REQUESTS_IN_FL
 // bodies of at most 64 KB are held in memory, however many clients send slowly (at least 64, so a
 // configuration where no one may wait still lets forms arrive).
 const bodiesHeldLimit = Math.max(waitingLimit, 64);
-let receivingBodies = 0;
 // One address may be sending a quarter of those at most: 2,000 slow bodies from one address made
-// every other client's form answer 503.
+// every other client's form answer 503. When they are all taken, a lighter address makes room
+// (lib/runtime/fair-shares.mjs): four addresses at their quarter did the same.
 const bodiesPerClient = Math.ceil(bodiesHeldLimit / 4);
-/** Bodies being received, by client address. @type {Map<string, number>} */
-const receivingFrom = new Map();
+/** Requests whose body is being received, by client address. @type {ReturnType<typeof createFairShares<import('node:http').IncomingMessage>>} */
+const receiving = createFairShares();
 provideAdmissionFigures(admission.figures);
 // Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
@@ -214,19 +215,27 @@ function serve(request, response) {
   if (refusal) return refuse(request, response, refusal);
   // Nothing is answered before its body has arrived (request-body.mjs): a slow body holds no place.
   if (!hasBody(request)) return route(request, response, stamp);
-  const fromClient = receivingFrom.get(stamp.ip) ?? 0;
-  if (receivingBodies + admission.figures().waiting >= bodiesHeldLimit || fromClient >= bodiesPerClient) return refuseAsBusy(request, response);
-  receivingBodies += 1;
-  receivingFrom.set(stamp.ip, fromClient + 1);
+  if (receiving.countOf(stamp.ip) >= bodiesPerClient || !roomForABody(stamp.ip)) return refuseAsBusy(request, response);
+  receiving.add(stamp.ip, request);
   void whenBodyArrives(request, response).then((outcome) => {
-    receivingBodies -= 1;
-    const left = /** @type {number} */ (receivingFrom.get(stamp.ip)) - 1;
-    if (left === 0) receivingFrom.delete(stamp.ip);
-    else receivingFrom.set(stamp.ip, left);
+    receiving.release(stamp.ip, request);
     if (outcome === 'arrived') route(request, response, stamp);
     // Answered at once; what is still coming is read and dropped for a moment, so the client gets the answer.
     else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE]);
   });
+}
+
+/**
+ * Whether one more body may be held: under the limit, or once a longer waiting line or an address
+ * sending more bodies gave one up (its newest body's connection is closed: it is still arriving).
+ * @param {string} ip
+ */
+function roomForABody(ip) {
+  if (receiving.size() + admission.figures().waiting < bodiesHeldLimit) return true;
+  if (admission.makeRoomFor(ip)) return true;
+  const pushedOut = receiving.pushOutFor(ip);
+  pushedOut?.socket.destroy();
+  return pushedOut !== undefined;
 }
 
 /** A request whose body (if any) has arrived: a page from memory, a probe, or Next.js through admission. */
@@ -248,8 +257,10 @@ function route(request, response, { requestId, ip }) {
     return run();
   }
   if (madeByTheApp || pagesInMemory.isOwnFetch(request)) return run();
-  // A place in the app, now or in the waiting line; refused with 503 when even the line is full.
-  if (!admission.admit(response, run, ip)) refuseAsBusy(request, response);
+  // A place in the app, now or in the waiting line; refused with 503 when the line is full, now or
+  // later to make room for someone else (lib/runtime/admission.mjs).
+  const busy = () => refuseAsBusy(request, response);
+  if (!admission.admit(response, run, ip, busy)) busy();
 }
 
 const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Check your connection and send it again.';
@@ -269,23 +280,26 @@ const server = createServer({ headersTimeout: 20_000, requestTimeout: 30_000, co
 // within 20 s is closed (after one, the request and keep-alive timeouts take over); the instance
 // holds at most MAX_CONNECTIONS (far below the descriptors a host allows it), and one client
 // address a share of them (unless a proxy in front is the only peer there is).
-server.maxConnections = MAX_CONNECTIONS;
-/** Open connections by peer address. @type {Map<string, number>} */
-const connectionsFrom = new Map();
+// Node.js closes a connection past its own limit before anyone sees it: that limit sits a little
+// above ours, so a newcomer from a lighter address reaches the check below and makes room.
+server.maxConnections = MAX_CONNECTIONS + 64;
+/** Open connections by peer address. @type {ReturnType<typeof createFairShares<import('node:net').Socket>>} */
+const connections = createFairShares();
 server.on('connection', (socket) => {
   const silent = setTimeout(() => socket.destroy(), FIRST_REQUEST_WITHIN_MS).unref();
   socket.once('close', () => clearTimeout(silent));
   waitingForFirstRequest.set(socket, silent);
   if (trustedProxyHops > 0) return;
   const peer = socket.remoteAddress ?? 'unknown';
-  const open = connectionsFrom.get(peer) ?? 0;
-  if (open >= MAX_CONNECTIONS_PER_PEER) return socket.destroy();
-  connectionsFrom.set(peer, open + 1);
-  socket.once('close', () => {
-    const left = /** @type {number} */ (connectionsFrom.get(peer)) - 1;
-    if (left === 0) connectionsFrom.delete(peer);
-    else connectionsFrom.set(peer, left);
-  });
+  if (connections.countOf(peer) >= MAX_CONNECTIONS_PER_PEER) return socket.destroy();
+  // Sixteen addresses at their share hold every connection: the heaviest gives up its newest.
+  if (connections.size() >= MAX_CONNECTIONS) {
+    const pushedOut = connections.pushOutFor(peer);
+    if (!pushedOut) return socket.destroy();
+    pushedOut.destroy();
+  }
+  connections.add(peer, socket);
+  socket.once('close', () => connections.release(peer, socket));
 });
 // The portal speaks no other protocol. Next.js leaves an upgrade to a path it does not serve open
 // (for a WebSocket server of the app's own), outside every timeout, limit and log: a few thousand

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 export declare const ADMISSION_DEFAULTS: Readonly<{ limit: number; waitingLimit: number }>;
 
 export declare function createAdmission(options: { limit: number; waitingLimit: number }): {
-  admit(response: ServerResponse, run: () => void, client: string): boolean;
+  admit(response: ServerResponse, run: () => void, client: string, refuse: () => void): boolean;
+  makeRoomFor(client: string): boolean;
   figures(): { inFlight: number; waiting: number };
 };

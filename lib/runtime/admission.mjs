@@ -8,9 +8,11 @@
 // sending hundreds at once (a flood, however refused) delays everyone else by one request, not by
 // its whole line. One address also holds at most a quarter of the places in the app, even while
 // others are free: a flood that arrives first cannot take them all and leave the next person to
-// wait behind it. Only when even the waiting line is full, or one address already holds a quarter
-// of it, is a request refused, with 503 and Retry-After, which a client or balancer can act on;
-// nothing is ever half done.
+// wait behind it. An address that already holds a quarter of the waiting line is refused, with 503
+// and Retry-After, which a client or balancer can act on; nothing is ever half done. When the whole
+// line is full (four such addresses fill it), a newcomer from an address with a shorter line takes
+// the place of the newest request of the longest one, which is refused instead: a few addresses
+// cannot shut everyone else out.
 
 import { AsyncResource } from 'node:async_hooks';
 
@@ -27,7 +29,7 @@ export function createAdmission({ limit, waitingLimit }) {
   const waitingPerClient = Math.max(1, Math.ceil(waitingLimit / 4));
   let inFlight = 0;
   let waiting = 0;
-  /** @typedef {{ run: () => void; client: string; started: boolean }} Entry */
+  /** @typedef {{ run: () => void; refuse: () => void; client: string; started: boolean; refused: boolean }} Entry */
   /** Each client address's requests in the app. @type {Map<string, number>} */
   const running = new Map();
   /** Each client address's waiting requests, oldest first. @type {Map<string, Entry[]>} */
@@ -70,6 +72,22 @@ export function createAdmission({ limit, waitingLimit }) {
     return entry;
   }
 
+  /**
+   * The newest waiting request of the address with the longest line, taken out to make room for an
+   * address whose line is at least two shorter; undefined when there is none.
+   * @param {string} client
+   */
+  function pushOutFor(client) {
+    const own = lines.get(client)?.length ?? 0;
+    let longest = /** @type {Entry[] | undefined} */ (undefined);
+    for (const line of lines.values()) if (!longest || line.length > longest.length) longest = line;
+    if (!longest || longest.length < own + 2) return undefined;
+    const entry = /** @type {Entry} */ (longest.at(-1));
+    leaveLine(entry);
+    entry.refused = true;
+    return entry;
+  }
+
   /** @param {Entry} entry */
   function leaveLine(entry) {
     const line = /** @type {Entry[]} */ (lines.get(entry.client));
@@ -83,16 +101,20 @@ export function createAdmission({ limit, waitingLimit }) {
 
   return {
     /**
-     * Runs `run` now, or once a place is free; false when the waiting line is full (the caller refuses).
+     * Runs `run` now, or once a place is free; false when this address's share of the line, or the
+     * line, is full (the caller refuses). A request already waiting may be refused later (`refuse`) to
+     * make room for an address with a shorter line.
      * @param {import('node:http').ServerResponse} response
      * @param {() => void} run
      * @param {string} client the client's address: places go to addresses in turn
+     * @param {() => void} refuse answers a waiting request that gave its place up
      */
-    admit(response, run, client) {
+    admit(response, run, client, refuse) {
       const startsNow = mayStart(client);
-      if (!startsNow && (waiting >= waitingLimit || (lines.get(client)?.length ?? 0) >= waitingPerClient)) return false;
+      if (!startsNow && (lines.get(client)?.length ?? 0) >= waitingPerClient) return false;
+      if (!startsNow && waiting >= waitingLimit && !this.makeRoomFor(client)) return false;
       /** @type {Entry} */
-      const entry = { run, client, started: false };
+      const entry = { run, refuse, client, started: false, refused: false };
       let released = false;
       const release = () => {
         if (released) return;
@@ -115,6 +137,7 @@ export function createAdmission({ limit, waitingLimit }) {
       );
       // 'close' comes once per response: after its answer, or when the client went away first.
       response.once('close', () => {
+        if (entry.refused) return;
         if (!entry.started) {
           // The client went away while waiting: there is nothing to answer.
           leaveLine(entry);
@@ -136,6 +159,17 @@ export function createAdmission({ limit, waitingLimit }) {
         waiting += 1;
       }
       return true;
+    },
+    /**
+     * Refuses the newest waiting request of the longest line when `client`'s line is at least two
+     * shorter; false when there is none. (server.mjs also calls it when bodies arriving and requests
+     * waiting together fill what it holds.)
+     * @param {string} client
+     */
+    makeRoomFor(client) {
+      const pushedOut = pushOutFor(client);
+      pushedOut?.refuse();
+      return pushedOut !== undefined;
     },
     /** Requests in Next.js now, and waiting for a place (metrics, tests). */
     figures: () => ({ inFlight, waiting }),

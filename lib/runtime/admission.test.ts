@@ -30,6 +30,7 @@ function serverWith(limit: number, waitingLimit: number) {
           });
         },
         client,
+        () => response.writeHead(503, { 'Retry-After': '5' }).end('busy'),
       ),
     );
     if (!admitted) response.writeHead(503, { 'Retry-After': '5' }).end('busy');
@@ -190,6 +191,35 @@ describe('admission in front of Next.js', () => {
     expect((await Promise.all([first, second])).map((a) => a.status)).toEqual([200, 200]);
     expect(arrived).toContain('/refused');
     expect(held).toHaveLength(0);
+  });
+
+  it('when a few addresses fill the whole line, a newcomer takes the place of the longest line’s newest request', async () => {
+    // Four addresses, each at its quarter of a line of 8: the line is full.
+    const { port, held, arrived, admission } = await listening(1, 8);
+    const inFlight = get(port, '/running', undefined, 'someone').answer;
+    await until(() => held.length === 1);
+    const floods = ['a', 'b', 'c', 'd'].flatMap((flooder) => [1, 2].map((n) => ({ path: `/${flooder}${n}`, answer: get(port, `/${flooder}${n}`, undefined, flooder).answer })));
+    await until(() => admission.figures().waiting === 8);
+    // One more of a flood is refused; someone new gets in, and the newest of a longest line makes way.
+    expect((await get(port, '/a3', undefined, 'a').answer).status).toBe(503);
+    const newcomer = get(port, '/new', undefined, 'newcomer').answer;
+    await until(() => arrived.includes('/new') && admission.figures().waiting === 8);
+    const pushedOut = await Promise.race(floods.map(async ({ path, answer }) => ({ path, ...(await answer) })));
+    expect([pushedOut.path, pushedOut.status, pushedOut.body]).toEqual(['/a2', 503, 'busy']);
+    // Everyone still waiting, the newcomer among them, runs; the one pushed out never does.
+    const ran: string[] = [];
+    while (ran.length < 9) {
+      await until(() => held.length === 1);
+      const next = held.shift()!;
+      ran.push(next.path);
+      next.answer();
+    }
+    expect(ran).toContain('/new');
+    expect(ran).not.toContain('/a2');
+    expect((await newcomer).status).toBe(200);
+    await inFlight;
+    await until(() => admission.figures().inFlight === 0);
+    expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
   it('forgets a request whose client went away while waiting: it never runs and holds no place', async () => {

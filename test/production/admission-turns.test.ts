@@ -55,4 +55,15 @@ describe('[OPERATOR] the waiting line, by client address', () => {
     expect(answers.filter((answer) => answer.status === 503).length).toBeGreaterThanOrEqual(6);
     expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('four addresses at their quarter fill the line; someone new is let in all the same, in place of the newest of a longest line', async () => {
+    const floods = await Promise.all(['203.0.113.21', '203.0.113.22', '203.0.113.23', '203.0.113.24'].map((address) => signInFrom(address)));
+    const newcomer = await signInFrom('198.51.100.21');
+    const answers = await burst(server.port, [...floods.flatMap((flood) => Array<typeof flood>(6).fill(flood)), newcomer]);
+    expect(answers.filter((answer) => answer.path === newcomer.path).map((answer) => answer.status)).toEqual([200]);
+    // Every refusal is one of the floods', with Retry-After.
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.every((answer) => answer.path !== newcomer.path && answer.retryAfter === '5')).toBe(true);
+  });
 });

@@ -122,15 +122,17 @@ describe('[OPERATOR] admission in front of the app', () => {
     expect(await admissionFigures()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
-  it('holds at most 64 bodies arriving at once here (MAX_REQUESTS_WAITING, never fewer than 64), 16 from one address: those past it get 503 at once', async () => {
+  it('holds at most 64 bodies arriving at once here (MAX_REQUESTS_WAITING, never fewer than 64), 16 from one address: past them, a lighter address makes room', async () => {
     /** A POST whose body never completes, from a loopback address of its own choosing. */
     const slowPost = (localAddress: string) => {
       const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
       let answer = '';
+      let closed = false;
       socket.on('data', (chunk) => (answer += chunk.toString()));
       socket.on('error', () => {});
+      socket.on('close', () => (closed = true));
       socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
-      return { socket, answer: () => answer };
+      return { socket, answer: () => answer, closedUnanswered: () => closed && answer === '' };
     };
     // Five addresses: the first sends 30 at once, the others 12 each (60 in all).
     const posts = [
@@ -142,12 +144,18 @@ describe('[OPERATOR] admission in front of the app', () => {
       // None of the bodies ever completes: the first address gets 16 held and 14 refused; the others are all held (64 in all).
       await until(async () => refused().length === 14);
       expect(refused().every((post) => post.from === '127.0.0.2' && /retry-after: 5/i.test(post.answer()))).toBe(true);
-      // Past 64 held, anyone's is refused at once.
-      const more = slowPost('127.0.0.7');
+      // Past 64 held, a newcomer from another address is held in place of the newest of the address
+      // sending the most (its connection closed, unanswered: the body is still on its way) ...
+      const newcomer = slowPost('127.0.0.7');
+      await until(async () => posts.some((post) => post.closedUnanswered()));
+      expect(posts.filter((post) => post.closedUnanswered()).map((post) => post.from)).toEqual(['127.0.0.2']);
+      // ... and one more from the address sending the most is refused at once.
+      const more = slowPost('127.0.0.2');
       await until(async () => more.answer() !== '');
       expect(more.answer()).toMatch(/^HTTP\/1\.1 503 /);
-      more.socket.destroy();
+      expect(newcomer.answer()).toBe('');
       expect((await get('/vendor/login')).status).toBe(200);
+      for (const extra of [newcomer, more]) extra.socket.destroy();
     } finally {
       for (const post of posts) post.socket.destroy();
     }

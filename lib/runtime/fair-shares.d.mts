@@ -1,0 +1,7 @@
+export declare function createFairShares<T>(): {
+  size(): number;
+  countOf(client: string): number;
+  add(client: string, item: T): void;
+  release(client: string, item: T): void;
+  pushOutFor(client: string): T | undefined;
+};

@@ -1,0 +1,50 @@
+// @ts-check
+// What the instance holds per client address (bodies arriving, open connections), where every
+// address may have a share and the shares add up to the whole: four addresses at a quarter each, or
+// sixteen at 512 connections, would hold everything and shut every other client out. So when the
+// whole is taken, a newcomer from an address holding at least two fewer than the heaviest one takes
+// the place of that address's newest (lib/runtime/admission.mjs does the same for the waiting line).
+
+/**
+ * @template T
+ */
+export function createFairShares() {
+  /** Each address's items, oldest first (a Set keeps insertion order). @type {Map<string, Set<T>>} */
+  const held = new Map();
+  let size = 0;
+  return {
+    /** How many all addresses hold. */
+    size: () => size,
+    /** @param {string} client */
+    countOf: (client) => held.get(client)?.size ?? 0,
+    /** @param {string} client @param {T} item */
+    add(client, item) {
+      const items = held.get(client) ?? new Set();
+      items.add(item);
+      held.set(client, items);
+      size += 1;
+    },
+    /** Idempotent: an item pushed out is released once. @param {string} client @param {T} item */
+    release(client, item) {
+      const items = held.get(client);
+      if (!items?.delete(item)) return;
+      size -= 1;
+      if (items.size === 0) held.delete(client);
+    },
+    /**
+     * The newest item of the address holding the most, released here for the caller to let go,
+     * when that address holds at least two more than `client`; otherwise undefined.
+     * @param {string} client
+     * @returns {T | undefined}
+     */
+    pushOutFor(client) {
+      const own = held.get(client)?.size ?? 0;
+      let heaviest = /** @type {[string, Set<T>] | undefined} */ (undefined);
+      for (const entry of held) if (!heaviest || entry[1].size > heaviest[1].size) heaviest = entry;
+      if (!heaviest || heaviest[1].size < own + 2) return undefined;
+      const newest = /** @type {T} */ ([...heaviest[1]].at(-1));
+      this.release(heaviest[0], newest);
+      return newest;
+    },
+  };
+}
