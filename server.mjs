@@ -208,7 +208,7 @@ function serve(request, response) {
   const cutOff = setTimeout(() => request.socket.destroy(), ANSWERED_WITHIN_MS).unref();
   response.once('close', () => clearTimeout(cutOff));
   // Who sent it and which request it is: worked out once, used by the log, Next.js and admission.
-  const stamp = { requestId: randomUUID(), ip: clientIp(request) };
+  const stamp = parentStamp(request) ?? { requestId: randomUUID(), ip: clientIp(request) };
   response.setHeader('X-Request-Id', stamp.requestId);
   observeRequest(request, response, { requestId: stamp.requestId, clientIp: stamp.ip, internal: pagesInMemory.isOwnFetch(request) });
   const refusal = edgeRefusal(request);
@@ -238,6 +238,19 @@ function roomForABody(ip) {
   return pushedOut !== undefined;
 }
 
+/**
+ * The client's address and request id when Next.js asks this server for a page on a client's behalf
+ * (the page an action redirects to): the request is still theirs, and the log and the records must
+ * say so, not name 127.0.0.1 under a request id of its own. Known by this process's secret key.
+ * @param {import('node:http').IncomingMessage} request
+ */
+function parentStamp(request) {
+  if (request.headers[INNER_REQUEST_HEADER] !== INNER_REQUEST_KEY) return null;
+  const requestId = request.headers[REQUEST_ID_HEADER];
+  const ip = request.headers[CLIENT_IP_HEADER];
+  return typeof requestId === 'string' && typeof ip === 'string' ? { requestId, ip } : null;
+}
+
 /** A request whose body (if any) has arrived: a page from memory, a probe, or Next.js through admission. */
 function route(request, response, { requestId, ip }) {
   if (pagesInMemory.answer(request, response)) return;
@@ -249,6 +262,10 @@ function route(request, response, { requestId, ip }) {
   // a server action (500) whose Origin differs from the forwarded host. proxy.ts has already refused
   // every POST whose Origin is not APP_URL.
   request.headers['x-forwarded-host'] = APP_HOST;
+  // Next.js fetches the page an action redirects to from this very listener, over the protocol named
+  // here: it speaks plain HTTP, whatever a client or the TLS proxy in front says (https made each such
+  // fetch fail and log an error, and the browser ask again).
+  request.headers['x-forwarded-proto'] = 'http';
   completeHeaders(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0])) {

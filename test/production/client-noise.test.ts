@@ -1,8 +1,10 @@
 // What a client sends wrong is the client's doing: it is answered, and logged at most as a warning,
 // without a stack trace. Anyone may send it, so an error line for it would let a stranger fill the
 // log with errors and set off the operators' alerts.
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formWithField } from '../support/html-form';
 import { startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
@@ -63,5 +65,72 @@ describe('[OPERATOR] a client’s junk in the log', () => {
       expect(await answer.text()).toMatch(/page state your browser sent is not valid/);
     }
     expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('an action that redirects, called with JavaScript and a made-up X-Forwarded-Proto, gets its page rendered in the same answer, logged as the client’s', async () => {
+    const { hidden } = formWithField(await (await fetch(`${server.url}/super-admin-reset`)).text(), 'reason');
+    const [, meta] = hidden.find(([name]) => /^\$ACTION_\d+:0$/.test(name))!;
+    const [, state] = hidden.find(([name]) => /^\$ACTION_\d+:1$/.test(name))!;
+    // What React sends: the form's fields as part 1 of the reply, the call's arguments as part 0.
+    const form = new FormData();
+    const fields: Record<string, string> = {
+      ...Object.fromEntries(hidden.filter(([name]) => !name.startsWith('$ACTION'))),
+      providerCode: 'NOBODY',
+      loginName: 'someone',
+      fullName: 'Sam Someone',
+      jobTitle: 'Director',
+      workEmail: 'sam@example.com',
+      workPhone: '+1 512 555 0100',
+      reason: 'No other administrator can reset my password.',
+      attestation: 'yes',
+    };
+    for (const [name, value] of Object.entries(fields)) form.append(`_1_${name}`, value);
+    form.append('0', JSON.stringify([(JSON.parse(state) as unknown[])[0], '$K1']));
+    const encoded = new Response(form);
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const answer = await new Promise<{ status: number; type: string; redirect: string; requestId: string }>((resolve, reject) => {
+      const sent = http.request({
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: '/super-admin-reset',
+        localAddress: '127.0.0.9',
+        headers: {
+          'content-type': encoded.headers.get('content-type')!,
+          'content-length': body.length,
+          origin: server.url,
+          accept: 'text/x-component',
+          'next-action': (JSON.parse(meta) as { id: string }).id,
+          'x-forwarded-proto': 'https',
+        },
+      });
+      sent.on('response', (response) => {
+        response.resume();
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode!,
+            type: String(response.headers['content-type']),
+            redirect: String(response.headers['x-action-redirect']),
+            requestId: String(response.headers['x-request-id']),
+          }),
+        );
+      });
+      sent.on('error', reject);
+      sent.end(body);
+    });
+    expect(answer.redirect).toMatch(/^\/super-admin-reset\/submitted\?reference=/);
+    // The page it leads to came with the answer, not asked for again by the browser.
+    expect([answer.status, answer.type]).toEqual([200, 'text/x-component']);
+    // Each request's line is written once its answer is closed: wait for both.
+    const linesOfTheRequest = () => server.logLines().filter((line) => line.event === 'http.request' && line.requestId === answer.requestId);
+    for (let tries = 0; linesOfTheRequest().length < 2 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const lines = linesOfTheRequest();
+    expect(lines.map((line) => [line.method, String(line.path).split('?')[0], line.clientIp])).toEqual(
+      expect.arrayContaining([
+        ['POST', '/super-admin-reset', '127.0.0.9'],
+        ['GET', '/super-admin-reset/submitted', '127.0.0.9'],
+      ]),
+    );
+    expect(server.output()).not.toMatch(/failed to get redirect response/);
   });
 });
