@@ -18,11 +18,14 @@ export const confirmTotpSchema = z.object({
 
 export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
 
-/** The first correct code confirms the app (by a session opened recently); an account's first factor also gets its recovery codes. */
+/**
+ * The first correct code, typed in the session that started adding the app (opened recently),
+ * confirms it; an account's first factor also gets its recovery codes.
+ */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
   if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
-  const pending = await db().mfaFactor.findFirst({ where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: null } });
+  const pending = await db().mfaFactor.findFirst({ where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: null, enrolmentSessionId: actor.sessionId } });
   if (!pending?.secret) return { ok: false, message: 'Start again: add an authenticator app.' };
   const now = new Date();
   const step = await matchTotpCode(unsealFactorSecret(pending.secret), input.code, null, now);
@@ -35,7 +38,7 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
     if (!(await sessionStillStands(tx, actor))) return SIGN_IN_AGAIN_TO_ADD;
     const confirmed = await tx.mfaFactor.updateMany({
       where: { id: pending.id, confirmedAt: null },
-      data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now },
+      data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now, enrolmentSessionId: null },
     });
     if (confirmed.count === 0) return { ok: false, message: 'Start again: add an authenticator app.' };
     const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);

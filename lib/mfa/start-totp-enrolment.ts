@@ -11,14 +11,17 @@ import { newTotpSecret } from '@/lib/mfa/totp';
 export const factorNameSchema = z.string().trim().min(1, 'Name the factor, for example "Phone"').max(60, 'Use at most 60 characters');
 export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema });
 
-/** Makes a new, unconfirmed app secret (replacing any earlier unconfirmed one); it counts once a code confirms it. */
+/**
+ * Makes a new, unconfirmed app secret for this session (replacing any earlier unconfirmed one); it
+ * counts once a code typed in this session confirms it.
+ */
 export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof startTotpEnrolmentSchema>): Promise<ActionState> {
   if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   await db().$transaction(async (tx) => {
     await lockFactorOwner(tx, owner); // two tabs starting at once leave one app waiting, not two
     await tx.mfaFactor.deleteMany({ where: { ...ownerWhere(owner), confirmedAt: null } });
-    await tx.mfaFactor.create({ data: { ...ownerWhere(owner), kind: 'TOTP', name: input.name, secret: sealFactorSecret(newTotpSecret()) } });
+    await tx.mfaFactor.create({ data: { ...ownerWhere(owner), kind: 'TOTP', name: input.name, secret: sealFactorSecret(newTotpSecret()), enrolmentSessionId: actor.sessionId } });
   });
   return { ok: true };
 }

@@ -320,6 +320,33 @@ describe('mandatory enrolment', () => {
     expect(decideAccess(await actorOf(second.sessionId), { principal: 'vendor' })).toBe('second-factor-required');
   });
 
+  it('[STAFF] an app one session starts adding is shown to and confirmed by that session alone: an older cookie never reads its secret', async () => {
+    const { user, signIn } = await passwordSignIn('STAFF');
+    const sessions = await Promise.all([signIn(), signIn()]);
+    const [stolen, owner] = (await Promise.all(
+      sessions.map((result) => {
+        if (!result.ok) throw new Error('sign-in failed');
+        return actorOf(result.sessionId);
+      }),
+    )) as [Actor, Actor];
+    // The stolen cookie is too old to add a factor; the owner, freshly signed in, starts an app.
+    await db().authSession.update({ where: { id: stolen.sessionId }, data: { createdAt: new Date(Date.now() - ADD_FACTOR_WITHIN_MS - 1_000) } });
+    expect(await startTotpEnrolment(owner, { name: 'Phone' })).toEqual({ ok: true });
+    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
+    expect((await listOwnFactors(stolen)).enrolment).toBeNull();
+    expect((await listOwnFactors(owner)).enrolment?.secretText.replace(/ /g, '')).toBe(secret);
+    // Another fresh session of the account neither sees it nor confirms it (it would need the code anyway).
+    const third = await signIn();
+    if (!third.ok) throw new Error('sign-in failed');
+    const other = await actorOf(third.sessionId);
+    expect((await listOwnFactors(other)).enrolment).toBeNull();
+    expect(await confirmTotpEnrolment(other, { code: await codeNow(secret) }, IP)).toEqual({ ok: false, message: 'Start again: add an authenticator app.' });
+    // Once the starting session is too old, it no longer shows the secret either.
+    await db().authSession.update({ where: { id: owner.sessionId }, data: { createdAt: new Date(Date.now() - ADD_FACTOR_WITHIN_MS - 1_000) } });
+    expect((await listOwnFactors(owner)).enrolment).toBeNull();
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(0);
+  });
+
   it('[STAFF] a session opened more than 10 minutes ago cannot add a factor: a stolen cookie adds no way in', async () => {
     const { user, signIn } = await passwordSignIn('STAFF');
     const result = await signIn();
