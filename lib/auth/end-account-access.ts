@@ -1,3 +1,4 @@
+import type { Actor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 
@@ -10,5 +11,16 @@ import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
 export async function endAccountAccess(tx: Tx, userId: string, now: Date, { keep }: { keep?: string } = {}): Promise<number> {
   const ended = await tx.authSession.updateMany({ where: { userId, endedAt: null, ...(keep && { id: { not: keep } }) }, data: { endedAt: now } });
   await revokeResetLinksOf(tx, userId, now);
+  return ended.count;
+}
+
+/**
+ * The owner removed a way in (a second factor) or replaced their recovery codes: whatever the old one
+ * opened must close with it. Every other session of their own account ends (and, for an agency user,
+ * every live reset link); the session making the change goes on. Returns how many sessions ended.
+ */
+export async function endOtherSessions(tx: Tx, actor: Actor, now: Date): Promise<number> {
+  if (actor.kind === 'agency') return endAccountAccess(tx, actor.userId, now, { keep: actor.sessionId });
+  const ended = await tx.authSession.updateMany({ where: { vendorAccountId: actor.vendorAccountId, endedAt: null, id: { not: actor.sessionId } }, data: { endedAt: now } });
   return ended.count;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
+import { endOtherSessions } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -12,7 +13,7 @@ import { hasSecondFactor } from '@/lib/mfa/policy';
 
 export const regenerateRecoveryCodesSchema = z.object(freshFactorFields);
 
-/** Ten new recovery codes; every earlier one stops working. */
+/** Ten new recovery codes; every earlier one stops working, and so does every other session (one may have been opened with an old code). */
 export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeof regenerateRecoveryCodesSchema>, ip: string): Promise<WithRecoveryCodes> {
   const owner = ownerOf(actor);
   if (!(await hasSecondFactor(owner))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
@@ -24,8 +25,9 @@ export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeo
     // The last factor may have gone meanwhile: codes without a factor would be a way in of their own.
     if (!(await hasSecondFactor(owner, tx))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
     const recoveryCodes = await replaceRecoveryCodes(tx, owner);
-    await recordAudit(tx, { ...auditSubject(actor, ip), action: 'RECOVERY_CODES_REPLACED', outcome: 'SUCCESS', details: { confirmedWith: used.kind } });
+    const otherSessionsEnded = await endOtherSessions(tx, actor, new Date());
+    await recordAudit(tx, { ...auditSubject(actor, ip), action: 'RECOVERY_CODES_REPLACED', outcome: 'SUCCESS', details: { confirmedWith: used.kind, otherSessionsEnded } });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'new recovery codes made', new Date()));
-    return { ok: true, message: 'New recovery codes made. The old ones no longer work.', recoveryCodes };
+    return { ok: true, message: 'New recovery codes made. The old ones no longer work, and you were signed out everywhere else.', recoveryCodes };
   });
 }

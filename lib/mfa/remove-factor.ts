@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
+import { endOtherSessions } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -53,15 +54,17 @@ export async function removeFactor(actor: Actor, input: z.infer<typeof removeFac
     if (deleted.count === 0) return 'That factor is no longer on your account.';
     const left = await tx.mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null } } });
     if (left === 0) await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
+    // A passkey is a whole sign-in: the sessions it opened (perhaps someone else's) end with it.
+    const otherSessionsEnded = await endOtherSessions(tx, actor, new Date());
     await recordAudit(tx, {
       ...auditSubject(actor, ip),
       action: 'SECOND_FACTOR_REMOVED',
       outcome: 'SUCCESS',
-      details: { factor: factor.kind, factorId: factor.id, confirmedWith: used.ok ? used.kind : null },
+      details: { factor: factor.kind, factorId: factor.id, confirmedWith: used.ok ? used.kind : null, otherSessionsEnded },
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'second factor removed', new Date()));
     return null;
   });
   if (outcome) return { ok: false, message: outcome };
-  return { ok: true, message: `"${factor.name}" has been removed.` };
+  return { ok: true, message: `"${factor.name}" has been removed, and you were signed out everywhere else.` };
 }

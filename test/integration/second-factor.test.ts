@@ -386,7 +386,7 @@ describe('mandatory enrolment', () => {
     if (!outcome.ok) throw new Error('verify failed');
     const actor = await actorOf(outcome.sessionId);
     const [phone, tablet] = (await listOwnFactors(actor)).factors as [FactorRow, FactorRow];
-    return { user, secret, spareSecret, actor, phone, tablet };
+    return { user, secret, spareSecret, actor, phone, tablet, signIn };
   }
 
   it('[PROVIDER_ADMIN] cannot remove the last factor, and removing another asks for a fresh code', async () => {
@@ -395,6 +395,29 @@ describe('mandatory enrolment', () => {
     expect(await removeFactor(actor, { factorId: tablet.id, code: await codeNow(spareSecret) }, IP)).toMatchObject({ ok: true });
     expect(await removeFactor(actor, { factorId: phone.id, code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: false });
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('[PROVIDER_ADMIN] new recovery codes, or a factor removed, sign the account out everywhere else; the session that did it goes on', async () => {
+    const { user, secret, spareSecret, actor, tablet, signIn } = await adminWithPhoneAndTablet();
+    const signedInWith = async (code: string) => {
+      const outcome = await verifySignInSecondFactor(await pendingSession(user, signIn), { code }, IP);
+      if (!outcome.ok) throw new Error('verify failed');
+      return outcome.sessionId;
+    };
+    const elsewhere = await signedInWith(await codeNow(spareSecret));
+    const made = await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, IP);
+    expect(made).toMatchObject({ ok: true });
+    expect(await resolveSession(elsewhere)).toBeNull();
+    // Someone signed in with one of the new codes; the owner then removes the tablet.
+    const withACode = await signedInWith(made.recoveryCodes![0]!);
+    expect(await removeFactor(actor, { factorId: tablet.id, code: made.recoveryCodes![1]! }, IP)).toMatchObject({ ok: true });
+    expect(await resolveSession(withACode)).toBeNull();
+    expect(await resolveSession(actor.sessionId)).not.toBeNull();
+    const records = await db().auditEvent.findMany({ where: { targetId: user.id, action: { in: ['RECOVERY_CODES_REPLACED', 'SECOND_FACTOR_REMOVED'] } }, orderBy: { seq: 'asc' } });
+    expect(records.map((record) => [record.action, JSON.parse(record.details!).otherSessionsEnded])).toEqual([
+      ['RECOVERY_CODES_REPLACED', 1],
+      ['SECOND_FACTOR_REMOVED', 1],
+    ]);
   });
 
   it('[PROVIDER_ADMIN] wrong codes to change the factors count on the account’s lock, as at sign-in; a right one ends the streak', async () => {
