@@ -251,6 +251,23 @@ function parentStamp(request) {
   return typeof requestId === 'string' && typeof ip === 'string' ? { requestId, ip } : null;
 }
 
+// A cookie's name is a token (RFC 6265): letters, digits and these marks, nothing else.
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The Cookie header without the pairs whose name is no token: no browser stores such a cookie from
+ * this site, and next-auth, which reads its cookie by the start of a name, threw writing one back
+ * (`next-auth.session-token@=x` made every signed-in page answer 500, and sign-out fail).
+ * @param {string} header
+ */
+function wellNamedCookies(header) {
+  return header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => COOKIE_NAME.test(pair.split('=', 1)[0]))
+    .join('; ');
+}
+
 /** A request whose body (if any) has arrived: a page from memory, a probe, or Next.js through admission. */
 function route(request, response, { requestId, ip }) {
   if (pagesInMemory.answer(request, response)) return;
@@ -258,6 +275,7 @@ function route(request, response, { requestId, ip }) {
   request.headers[INNER_REQUEST_HEADER] = INNER_REQUEST_KEY;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = ip;
+  if (request.headers.cookie !== undefined) request.headers.cookie = wellNamedCookies(request.headers.cookie);
   // The portal is APP_URL, whatever Host a proxy in front forwards or a client makes up: Next.js aborts
   // a server action (500) whose Origin differs from the forwarded host. proxy.ts has already refused
   // every POST whose Origin is not APP_URL.

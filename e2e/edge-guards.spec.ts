@@ -293,6 +293,23 @@ test('[STAFF] a form sent with another Host, or a made-up X-Forwarded-Host, is a
   }
 });
 
+test('[STAFF] a cookie whose name no browser would store is dropped: pages answer as without it, signed in or not, never a 500', async () => {
+  const { creds } = await newStaffMember();
+  const { action, hidden } = await signInForm();
+  const { body, type } = multipartBody([...hidden, ['providerCode', creds.providerCode], ['loginName', creds.loginName], ['password', creds.password]]);
+  const signedIn = await send('POST', action, { origin: E2E_BASE_URL, 'content-type': type }, body);
+  expect(signedIn.status).toBe(303);
+  const session = ([] as string[]).concat(signedIn.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]!).find((pair) => /session-token=/.test(pair))!;
+  // Named like the session cookie, with a character no cookie name may hold.
+  for (const junk of ['next-auth.session-token@=x', 'next-auth.session-token x=1', 'next-auth.session-token(x)=1', 'next-auth.session-tokené=1']) {
+    expect((await send('GET', '/api/me', { cookie: `${session}; ${junk}` })).status, junk).toBe(200);
+    expect((await send('GET', '/account', { cookie: `${junk}; ${session}`, accept: 'text/html' })).status, junk).toBe(200);
+    const anonymous = await send('GET', '/account', { cookie: junk, accept: 'text/html' });
+    expect([anonymous.status, anonymous.headers.location], junk).toEqual([307, '/login?callbackUrl=%2Faccount']);
+    expect((await send('GET', '/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { cookie: junk, accept: 'text/html' })).status, junk).toBe(200);
+  }
+});
+
 test('[ANONYMOUS] Next.js’s image optimizer is off: its endpoint renders none of the portal’s pages', async () => {
   for (const url of ['/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/login', '/status']) {
     const answer = await send('GET', `/_next/image?url=${encodeURIComponent(url)}&w=64&q=75`);
