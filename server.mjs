@@ -13,6 +13,7 @@ import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
+import { clientAddress } from './lib/http/client-address.mjs';
 import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
@@ -78,15 +79,16 @@ const LIVE_PAGES_SERVED_FROM_MEMORY = [
   { pathname: '/login', versionPath: '/api/status/version', query: 'none', onFailure: 'drop', settleMs: 1100 },
 ];
 
+/** The client's address, as the portal counts and records it (lib/http/client-address.mjs: an IPv6 host by its /64). */
 function clientIp(request) {
   const peer = request.socket.remoteAddress ?? 'unknown';
-  if (trustedProxyHops === 0) return peer;
+  if (trustedProxyHops === 0) return clientAddress(peer);
   // Each trusted proxy appends the address it saw: count back from the right.
   const hops = String(request.headers['x-forwarded-for'] ?? '')
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
-  return hops[hops.length - trustedProxyHops] ?? peer;
+  return clientAddress(hops[hops.length - trustedProxyHops] ?? peer);
 }
 
 // The methods the portal's pages, forms and routes use. Next.js answered others as it could: a
@@ -325,7 +327,7 @@ server.on('connection', (socket) => {
   socket.once('close', () => clearTimeout(silent));
   waitingForFirstRequest.set(socket, silent);
   if (trustedProxyHops > 0) return;
-  const peer = socket.remoteAddress ?? 'unknown';
+  const peer = clientAddress(socket.remoteAddress ?? 'unknown');
   if (connections.countOf(peer) >= MAX_CONNECTIONS_PER_PEER) return socket.destroy();
   // Sixteen addresses at their share hold every connection: the heaviest gives up its newest.
   if (connections.size() >= MAX_CONNECTIONS) {

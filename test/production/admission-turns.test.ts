@@ -66,4 +66,17 @@ describe('[OPERATOR] the waiting line, by client address', () => {
     expect(refused.length).toBeGreaterThanOrEqual(1);
     expect(refused.every((answer) => answer.path !== newcomer.path && answer.retryAfter === '5')).toBe(true);
   });
+
+  it('the addresses of one IPv6 /64 are one client: a host that spreads its flood over them is held to one share', async () => {
+    const spread = await Promise.all(Array.from({ length: 12 }, (_, i) => signInFrom(`2001:db8:77:1::${(i + 1).toString(16)}`)));
+    const answers = await burst(server.port, spread);
+    // As for one address: three at a time at most (one in the app, two waiting); half, not nine, on a busy machine.
+    expect(answers.filter((answer) => answer.status === 503).length).toBeGreaterThanOrEqual(6);
+    // Each request's line is written once it is answered: wait for all twelve.
+    const recordedLines = () => server.logLines().filter((line) => line.event === 'http.request' && String(line.clientIp).startsWith('2001:db8:77:1'));
+    for (let tries = 0; recordedLines().length < 12 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const recorded = recordedLines();
+    expect(recorded).toHaveLength(12);
+    expect(new Set(recorded.map((line) => line.clientIp))).toEqual(new Set(['2001:db8:77:1::/64']));
+  });
 });

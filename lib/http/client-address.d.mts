@@ -1,0 +1,1 @@
+export declare function clientAddress(address: string): string;

@@ -1,0 +1,34 @@
+// @ts-check
+import { isIPv6 } from 'node:net';
+
+/**
+ * The address the portal knows a client by, for its limits, its waiting line, its records and its
+ * log: an IPv4 address as it is (also when it comes IPv4-mapped, `::ffff:192.0.2.1`), an IPv6 one as
+ * its /64 network (`2001:db8:1:2::/64`). A host is handed a whole /64 and may use any address in it
+ * (its own privacy addresses change daily): counted address by address, one IPv6 host was as many
+ * clients as it liked, and no limit per address held.
+ * @param {string} address
+ */
+export function clientAddress(address) {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return /** @type {string} */ (mapped[1]);
+  // The loopback is one host, not a network.
+  if (!isIPv6(address) || address === '::1') return address;
+  return `${groupsOf(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight groups of a valid IPv6 address, each as short hex. @param {string} address */
+function groupsOf(address) {
+  let text = address.split('%')[0].toLowerCase();
+  // A dotted IPv4 tail (`64:ff9b::192.0.2.1`) is two groups.
+  const tail = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (tail) {
+    const [a, b, c, d] = tail.slice(1).map(Number);
+    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [left, right] = text.includes('::') ? text.split('::') : [text, undefined];
+  const head = left ? left.split(':') : [];
+  const rest = right ? right.split(':') : [];
+  const zeros = right === undefined ? [] : Array(8 - head.length - rest.length).fill('0');
+  return [...head, ...zeros, ...rest].map((group) => parseInt(group, 16).toString(16));
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { clientAddress } from './client-address.mjs';
+
+describe('clientAddress', () => {
+  it('counts every address of one IPv6 /64 as one client, however it is written', () => {
+    const oneHost = ['2001:db8:1:2::1', '2001:0DB8:0001:0002:ffff:1234:5678:9abc', '2001:db8:1:2:0:0:0:0', '2001:db8:1:2::a%eth0', '2001:db8:1:2::192.0.2.7'];
+    expect(new Set(oneHost.map(clientAddress))).toEqual(new Set(['2001:db8:1:2::/64']));
+    expect(clientAddress('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(clientAddress('::1')).toBe('::1');
+    expect(clientAddress('fe80::1')).toBe('fe80:0:0:0::/64');
+  });
+
+  it('keeps IPv4 as it is, also when it comes IPv4-mapped, and leaves what is no address alone', () => {
+    expect(clientAddress('192.0.2.7')).toBe('192.0.2.7');
+    expect(clientAddress('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(clientAddress('::FFFF:192.0.2.7')).toBe('192.0.2.7');
+    expect(clientAddress('unknown')).toBe('unknown');
+  });
+});
