@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { ADMISSION_DEFAULTS, createAdmission } from './lib/runtime/admission.mjs';
 import { createFairShares } from './lib/runtime/fair-shares.mjs';
+import { whenGone } from './lib/runtime/when-gone.mjs';
 import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
 import { hasBody, whenBodyArrives } from './lib/runtime/request-body.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
@@ -208,7 +209,7 @@ function serve(request, response) {
   // Every request is over within a minute of arriving, answered or not: a client that stops reading
   // its answer holds a socket and the answer's bytes, never longer than this.
   const cutOff = setTimeout(() => request.socket.destroy(), ANSWERED_WITHIN_MS).unref();
-  response.once('close', () => clearTimeout(cutOff));
+  whenGone(response, request.socket, () => clearTimeout(cutOff));
   // Who sent it and which request it is: worked out once, used by the log, Next.js and admission.
   const stamp = parentStamp(request) ?? { requestId: randomUUID(), ip: clientIp(request) };
   response.setHeader('X-Request-Id', stamp.requestId);
@@ -297,7 +298,7 @@ function route(request, response, { requestId, ip }) {
   // A place in the app, now or in the waiting line; refused with 503 when the line is full, now or
   // later to make room for someone else (lib/runtime/admission.mjs).
   const busy = () => refuseAsBusy(request, response);
-  if (!admission.admit(response, run, ip, busy)) busy();
+  if (!admission.admit(response, run, ip, busy, request.socket)) busy();
 }
 
 const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Check your connection and send it again.';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { redactPath } from '../http/redact-path.mjs';
+import { whenGone } from '../runtime/when-gone.mjs';
 import { accessLogger } from './logger.mjs';
 import { observeRequestDuration } from './metrics.mjs';
 import { createRouteLabeler } from './route-label.mjs';
@@ -19,7 +20,7 @@ const routeLabel = createRouteLabeler(path.resolve(path.dirname(fileURLToPath(im
  */
 export function observeRequest(request, response, { requestId, clientIp, internal = false }) {
   const started = performance.now();
-  response.once('close', () => {
+  whenGone(response, request.socket, () => {
     const seconds = (performance.now() - started) / 1000;
     const target = request.url ?? '/';
     const route = routeLabel(target);

@@ -15,6 +15,7 @@
 // cannot shut everyone else out.
 
 import { AsyncResource } from 'node:async_hooks';
+import { whenGone } from './when-gone.mjs';
 
 /** MAX_REQUESTS_IN_FLIGHT and MAX_REQUESTS_WAITING when unset (validated in lib/config.ts). */
 export const ADMISSION_DEFAULTS = Object.freeze({ limit: 16, waitingLimit: 2000 });
@@ -108,8 +109,9 @@ export function createAdmission({ limit, waitingLimit }) {
      * @param {() => void} run
      * @param {string} client the client's address: places go to addresses in turn
      * @param {() => void} refuse answers a waiting request that gave its place up
+     * @param {import('node:net').Socket | null} [connection] the connection the request came on
      */
-    admit(response, run, client, refuse) {
+    admit(response, run, client, refuse, connection = null) {
       const startsNow = mayStart(client);
       if (!startsNow && (lines.get(client)?.length ?? 0) >= waitingPerClient) return false;
       if (!startsNow && waiting >= waitingLimit && !this.makeRoomFor(client)) return false;
@@ -136,7 +138,7 @@ export function createAdmission({ limit, waitingLimit }) {
         }
       );
       // 'close' comes once per response: after its answer, or when the client went away first.
-      response.once('close', () => {
+      whenGone(response, connection, () => {
         if (entry.refused) return;
         if (!entry.started) {
           // The client went away while waiting: there is nothing to answer.

@@ -31,6 +31,7 @@ function serverWith(limit: number, waitingLimit: number) {
         },
         client,
         () => response.writeHead(503, { 'Retry-After': '5' }).end('busy'),
+        request.socket,
       ),
     );
     if (!admitted) response.writeHead(503, { 'Retry-After': '5' }).end('busy');
@@ -220,6 +221,27 @@ describe('admission in front of Next.js', () => {
     await inFlight;
     await until(() => admission.figures().inFlight === 0);
     expect(admission.figures()).toEqual({ inFlight: 0, waiting: 0 });
+  });
+
+  it('frees the places of requests sent one after another on a connection the client then closes, started or waiting', async () => {
+    for (const limit of [1, 2]) {
+      const { port, held, arrived, admission } = await listening(limit, 8);
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      // The second request goes out before the first is answered: its answer waits behind the first's.
+      // With two places, from two clients (behind one proxy, say), both are in the app.
+      socket.write(`GET /first HTTP/1.1\r\nHost: x\r\nx-client: piped\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\nx-client: piped ${limit}\r\n\r\n`);
+      await until(() => arrived.length === 2);
+      expect(admission.figures()).toEqual(limit === 1 ? { inFlight: 1, waiting: 1 } : { inFlight: 2, waiting: 0 });
+      socket.destroy();
+      await until(() => admission.figures().inFlight === 0 && admission.figures().waiting === 0);
+      // Someone else is served at once.
+      const next = get(port, '/next', undefined, 'someone else').answer;
+      await until(() => held.some((h) => h.path === '/next'));
+      held.find((h) => h.path === '/next')!.answer();
+      expect((await next).status).toBe(200);
+      close?.();
+    }
   });
 
   it('forgets a request whose client went away while waiting: it never runs and holds no place', async () => {

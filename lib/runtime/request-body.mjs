@@ -1,4 +1,5 @@
 // @ts-check
+import { whenGone } from './when-gone.mjs';
 // A request takes a place in the app (admission.mjs) only once its whole body has arrived. Next.js
 // reads a form's body before it does anything else, so a client that sends its body slowly, or
 // never, held one of the few places all that time: sixteen such sockets from one address froze
@@ -31,7 +32,7 @@ export function whenBodyArrives(request, response, deadlineMs = BODY_DEADLINE_MS
     const finish = (outcome) => {
       clearTimeout(deadline);
       request.off('readable', onReadable);
-      response.off('close', onGone);
+      gone = () => {};
       // Back in front of the stream, before its end is announced (Node checks for this last unshift).
       if (outcome === 'arrived' && received > 0) request.unshift(Buffer.concat(chunks, received));
       resolve(outcome);
@@ -43,9 +44,10 @@ export function whenBodyArrives(request, response, deadlineMs = BODY_DEADLINE_MS
       }
       if (received >= expected || request.complete) finish('arrived');
     };
-    const onGone = () => finish('gone');
+    let gone = () => finish('gone');
     const deadline = setTimeout(() => finish('late'), deadlineMs);
     request.on('readable', onReadable);
-    response.once('close', onGone);
+    // Also the connection's: an answer waiting behind another on it is never closed (when-gone.mjs).
+    whenGone(response, request.socket, () => gone());
   });
 }
