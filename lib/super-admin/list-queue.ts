@@ -38,8 +38,30 @@ export type QueueRow = {
   repeatCount: number;
 };
 
-// Super-admin requests are rare (a few a day at most); a view shows at most this many rows.
-const MAX_ROWS = 500;
+// Super-admin requests are rare (a few a day at most); a view shows at most this many rows, and says so
+// when there are more.
+export const MAX_QUEUE_ROWS = 500;
+// A text search reads a view this many rows at a time, and at most this many in all.
+const SEARCH_BATCH = 500;
+const SEARCH_SCAN_LIMIT = 20_000;
+
+const QUEUE_SELECT = {
+  id: true,
+  reference: true,
+  state: true,
+  stateReason: true,
+  createdAt: true,
+  providerCode: true,
+  loginName: true,
+  fullName: true,
+  agencyId: true,
+  userId: true,
+  claimedById: true,
+  verifiedById: true,
+  approvedById: true,
+  repeatCount: true,
+} as const;
+type Found = Prisma.SuperAdminResetRequestGetPayload<{ select: typeof QUEUE_SELECT }>;
 
 /** Vendor accounts' display names by id, for "claimed by", "verified by", the history. */
 export async function vendorNames(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
@@ -71,40 +93,71 @@ export function describeRequest(
 }
 
 /**
- * The verification queue: open requests oldest first, with how long each has waited; one state at
- * a time; or the most recent closed ones. `q` finds a reference, or text in the provider code,
- * login name, full name or agency (compared normalized, the same on both databases).
+ * The verification queue: open requests oldest first, those that match an administrator's account
+ * before those that match none (junk a stranger files cannot push a real request out of sight), with
+ * how long each has waited; one state at a time; or the most recent closed ones. `q` finds a
+ * reference, or text in the provider code, login name, full name or agency (compared normalized, the
+ * same on both databases), among all the view's requests, not only the rows shown. At most
+ * MAX_QUEUE_ROWS rows.
  */
 export async function listQueue(actor: VendorActor, filter: { view?: string; q?: string } = {}, now = new Date()): Promise<QueueRow[]> {
   assertVerifier(actor);
   await expireRequests(now);
   const view = parseQueueView(filter.view);
-  const where: Prisma.SuperAdminResetRequestWhereInput =
+  const inView: Prisma.SuperAdminResetRequestWhereInput =
     view === 'open' ? { state: { in: [...OPEN_STATES] } } : view === 'closed' ? { state: { in: [...CLOSED_STATES] } } : { state: view };
-  const requests = await db().superAdminResetRequest.findMany({
-    where,
-    orderBy: { createdAt: view === 'closed' ? 'desc' : 'asc' },
-    take: MAX_ROWS,
-    select: {
-      ...DESCRIBED_FIELDS,
-      providerCode: true,
-      loginName: true,
-      fullName: true,
-      agencyId: true,
-      userId: true,
-      claimedById: true,
-      verifiedById: true,
-      approvedById: true,
-      repeatCount: true,
-    },
-  });
+  const order = view === 'closed' ? ('desc' as const) : ('asc' as const);
+  const q = filter.q?.trim();
+  const requests = q ? await search(inView, order, q) : await inQueueOrder(inView, order, MAX_QUEUE_ROWS);
+  return toRows(requests, now);
+}
+
+/** The view's requests, matching an account first, then matching none, each oldest (or newest) first. */
+async function inQueueOrder(inView: Prisma.SuperAdminResetRequestWhereInput, order: 'asc' | 'desc', take: number, skip = 0): Promise<Found[]> {
+  const find = (where: Prisma.SuperAdminResetRequestWhereInput, take: number, skip: number) =>
+    take > 0 ? db().superAdminResetRequest.findMany({ where: { AND: [inView, where] }, orderBy: [{ createdAt: order }, { id: order }], take, skip, select: QUEUE_SELECT }) : [];
+  const matching = { userId: { not: null } };
+  const matchingCount = await db().superAdminResetRequest.count({ where: { AND: [inView, matching] } });
+  const first = await find(matching, Math.min(take, Math.max(0, matchingCount - skip)), skip);
+  const rest = await find({ userId: null }, take - first.length, Math.max(0, skip - matchingCount));
+  return [...first, ...rest];
+}
+
+async function search(inView: Prisma.SuperAdminResetRequestWhereInput, order: 'asc' | 'desc', q: string): Promise<Found[]> {
+  const reference = parseReference(q);
+  if (reference) {
+    // A repeat's reference (what that requester was told) finds the request it was attached to.
+    const submission = await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { requestId: true } });
+    return db().superAdminResetRequest.findMany({
+      where: { AND: [inView, { OR: [{ reference }, ...(submission ? [{ id: submission.requestId }] : [])] }] },
+      select: QUEUE_SELECT,
+    });
+  }
+  // Normalized text is compared here, not in SQL (the two databases fold case and width differently):
+  // the view is read in batches until enough rows match.
+  const needle = normalizeKey(q);
+  const agencyNames = new Map<string, string>();
+  const found: Found[] = [];
+  for (let skip = 0; skip < SEARCH_SCAN_LIMIT && found.length < MAX_QUEUE_ROWS; skip += SEARCH_BATCH) {
+    const batch = await inQueueOrder(inView, order, SEARCH_BATCH, skip);
+    const unknown = [...new Set(batch.map((r) => r.agencyId).filter((id): id is string => id !== null && !agencyNames.has(id)))];
+    for (const agency of await db().agency.findMany({ where: { id: { in: unknown } }, select: { id: true, name: true } })) agencyNames.set(agency.id, agency.name);
+    for (const request of batch) {
+      const fields = [request.providerCode, request.loginName, request.fullName, request.agencyId ? (agencyNames.get(request.agencyId) ?? '') : ''];
+      if (fields.some((field) => normalizeKey(field).includes(needle))) found.push(request);
+    }
+    if (batch.length < SEARCH_BATCH) break;
+  }
+  return found.slice(0, MAX_QUEUE_ROWS);
+}
+
+async function toRows(requests: Found[], now: Date): Promise<QueueRow[]> {
   const agencyIds = [...new Set(requests.map((r) => r.agencyId).filter((id): id is string => id !== null))];
   const agencies = new Map(
     (await db().agency.findMany({ where: { id: { in: agencyIds } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]),
   );
   const names = await vendorNames(requests.flatMap((r) => [r.claimedById, r.verifiedById, r.approvedById]));
-
-  const rows: QueueRow[] = requests.map((request) => ({
+  return requests.map((request) => ({
     ...describeRequest(request, now),
     providerCode: request.providerCode,
     loginName: request.loginName,
@@ -116,16 +169,4 @@ export async function listQueue(actor: VendorActor, filter: { view?: string; q?:
     approvedBy: request.approvedById ? (names.get(request.approvedById) ?? null) : null,
     repeatCount: request.repeatCount,
   }));
-  const q = filter.q?.trim();
-  if (!q) return rows;
-  const reference = parseReference(q);
-  if (reference) {
-    // A repeat's reference (what that requester was told) finds the request it was attached to.
-    const submission = await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { requestId: true } });
-    return rows.filter((row) => row.reference.replace('-', '') === reference || row.id === submission?.requestId);
-  }
-  const needle = normalizeKey(q);
-  return rows.filter((row) =>
-    [row.providerCode, row.loginName, row.fullName, row.agencyName ?? ''].some((field) => normalizeKey(field).includes(needle)),
-  );
 }

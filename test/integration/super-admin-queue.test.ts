@@ -8,7 +8,7 @@ import { approveRequest, NO_EMAIL_ON_RECORD, SAME_VERIFIER } from '@/lib/super-a
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { exportQueue } from '@/lib/super-admin/export-queue';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
-import { listQueue } from '@/lib/super-admin/list-queue';
+import { listQueue, MAX_QUEUE_ROWS } from '@/lib/super-admin/list-queue';
 import { recordCallback } from '@/lib/super-admin/record-callback';
 import { formatReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
@@ -26,6 +26,8 @@ import {
   verifiedRequest,
 } from './super-admin-fixtures';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { withFreshDatabase } from '../support/fresh-database';
+import { createAgency, createSuperAdminRequest, createUser } from '@/prisma/factories';
 
 
 async function newRequest(options: { email?: string | null; otherAdmins?: number } = {}) {
@@ -250,6 +252,47 @@ describe('working the verification queue', () => {
 });
 
 describe('what a verifier sees', () => {
+  it('[VERIFIER] a real request stays in sight behind more than 500 a stranger filed: listed before them, and found by any search', async () => {
+    await withFreshDatabase(async (database) => {
+      // The use cases read the process's client: this test's own database for its length.
+      const holder = globalThis as unknown as { portalDb?: unknown };
+      const shared = holder.portalDb;
+      holder.portalDb = database;
+      try {
+        await database.superAdminResetRequest.createMany({
+          data: Array.from({ length: MAX_QUEUE_ROWS + 10 }, (_, i) => ({
+            reference: `J${String(i).padStart(9, '0')}`,
+            providerCode: 'NO-SUCH-AGENCY',
+            loginName: `junk.${i}`,
+            fullName: 'Nobody',
+            jobTitle: 'None',
+            workEmail: 'nobody@example.com',
+            workPhone: '+1 555 0100',
+            reason: 'Junk filed from many addresses.',
+            createdAt: new Date(Date.now() - 2 * 3600_000),
+            expiresAt: new Date(Date.now() + 6 * 86_400_000),
+          })),
+        });
+        const agency = await createAgency(database);
+        const admin = await createUser(database, agency.id, 'a long enough password', { role: 'SUPER_ADMIN' });
+        const filed = await createSuperAdminRequest(database, agency, admin);
+        // A reference as the form hands them out (Crockford base32).
+        const request = await database.superAdminResetRequest.update({ where: { id: filed.request.id }, data: { reference: '7K3QZM4T9P' } });
+        const vera = await vendorActor();
+        const open = await listQueue(vera);
+        expect(open).toHaveLength(MAX_QUEUE_ROWS);
+        expect(open[0]!.id).toBe(request.id);
+        for (const q of [formatReference(request.reference), agency.code, admin.loginName]) {
+          expect((await listQueue(vera, { q })).map((row) => row.id), q).toEqual([request.id]);
+        }
+        // And a search reads past the rows a view shows.
+        expect((await listQueue(vera, { q: `junk.${MAX_QUEUE_ROWS + 9}` })).map((row) => row.loginName)).toEqual([`junk.${MAX_QUEUE_ROWS + 9}`]);
+      } finally {
+        holder.portalDb = shared;
+      }
+    });
+  });
+
   it('[VERIFIER] sees open requests oldest first, with time in queue highlighted, and can search them', async () => {
     const vera = await vendorActor();
     const { agency, admin } = await agencyWithLoneSuperAdmin();

@@ -4,7 +4,7 @@ import { Field } from '@/components/ui/field';
 import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
-import { listQueue, parseQueueView, type QueueView } from '@/lib/super-admin/list-queue';
+import { listQueue, MAX_QUEUE_ROWS, parseQueueView, type QueueView } from '@/lib/super-admin/list-queue';
 import { STATE_LABEL } from '@/lib/super-admin/state-words';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 import styles from './queue.module.css';
@@ -41,7 +41,7 @@ export default async function QueuePage({ searchParams }: { searchParams: PageSe
       </p>
       <h1>Super administrator reset requests</h1>
       <p>
-        Open requests are listed oldest first. Call back only the agency’s phone number <strong>on record</strong>, never a
+        Open requests are listed oldest first, those that match an administrator’s account before those that match none. Call back only the agency’s phone number <strong>on record</strong>, never a
         number typed in a request. You never see or send a password or a link: the system mails the link after a second
         verifier approves.
       </p>
@@ -63,6 +63,12 @@ export default async function QueuePage({ searchParams }: { searchParams: PageSe
           Search
         </button>
       </form>
+      {rows.length >= MAX_QUEUE_ROWS && (
+        <p className="notice warning" data-testid="rows-left-out">
+          Only the first {MAX_QUEUE_ROWS} requests are shown here; there are more. Search for a reference, a provider code or a
+          name, or pick a state, to find the others.
+        </p>
+      )}
       {rows.length === 0 ? (
         <p className="notice">No requests here.</p>
       ) : (
