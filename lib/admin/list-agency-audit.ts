@@ -58,7 +58,7 @@ export async function listAgencyAudit(actor: AgencyActor, query: AuditQuery) {
     take: AUDIT_PAGE_SIZE + 1,
     select: EVENT_SELECT,
   });
-  return { events: rows.slice(0, AUDIT_PAGE_SIZE), hasNextPage: rows.length > AUDIT_PAGE_SIZE };
+  return { events: rows.slice(0, AUDIT_PAGE_SIZE).map(forTheAgency), hasNextPage: rows.length > AUDIT_PAGE_SIZE };
 }
 
 /** People named in records, so the console shows names rather than ids (own agency only). */
@@ -72,9 +72,20 @@ export async function namesForAudit(actor: AgencyActor, ids: (string | null)[]) 
   return new Map(users.map((u) => [u.id, `${u.displayName} (${u.loginName})`]));
 }
 
-// Facts about other agencies, kept for the vendor's investigators: an admin who tried a foreign
-// user id must not learn from their own export that it exists (auditAdminRefusal).
-const NOT_FOR_THE_AGENCY = ['targetAgencyId'];
+// Facts kept for the vendor alone: about other agencies (an admin who tried a foreign user id must not
+// learn from their own export that it exists, auditAdminRefusal), and the verifiers' own work on the
+// agency's requests (a taken-over claim keeps the previous verifier's call notes, which say who at the
+// agency was called and what they thought of it).
+const NOT_FOR_THE_AGENCY = ['targetAgencyId', 'previousClaimerId', 'previousCallbackNotes'];
+
+/**
+ * A record as the agency's admins see it (console and export): the vendor's staff are "CareNotes
+ * staff", without their account id or network address, and details only the vendor keeps are left out.
+ */
+function forTheAgency<Row extends { actorType: string; actorId: string | null; ip: string | null; details: string | null }>(row: Row): Row {
+  const vendor = row.actorType === 'VENDOR';
+  return { ...row, actorId: vendor ? null : row.actorId, ip: vendor ? null : row.ip, details: agencyVisibleDetails(row.details) };
+}
 
 function agencyVisibleDetails(details: string | null): string | null {
   if (!details || !NOT_FOR_THE_AGENCY.some((key) => details.includes(`"${key}"`))) return details;
@@ -83,19 +94,41 @@ function agencyVisibleDetails(details: string | null): string | null {
   return JSON.stringify(parsed);
 }
 
-/** CSV of the records matching the query (up to 50,000 rows). */
-export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery): Promise<string> {
+/** The most records one export holds. */
+export const AUDIT_EXPORT_MAX_ROWS = 50_000;
+
+/**
+ * CSV of the records matching the query, oldest first: the newest AUDIT_EXPORT_MAX_ROWS of them. When
+ * there are more, its first row says so (the oldest were kept before, and the newest, a sign-in a
+ * minute ago included, were silently left out).
+ */
+export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery, maxRows = AUDIT_EXPORT_MAX_ROWS): Promise<string> {
   requireAdminCapability(actor, 'audit:read');
-  const rows = await db().auditEvent.findMany({
+  const newestFirst = await db().auditEvent.findMany({
     where: whereFor(actor, query),
-    orderBy: { seq: 'asc' },
-    take: 50_000,
+    orderBy: { seq: 'desc' },
+    take: maxRows + 1,
     select: EVENT_SELECT,
   });
+  const leftOut = newestFirst.length > maxRows;
+  const rows = newestFirst.slice(0, maxRows).reverse().map(forTheAgency);
   const names = await namesForAudit(actor, rows.flatMap((r) => [r.actorId, r.targetId]));
   const header = ['seq', 'time', 'actor_type', 'actor', 'action', 'action_label', 'target_type', 'target', 'address', 'outcome', 'details'];
+  const notice = [
+    '',
+    '',
+    '',
+    '',
+    'EXPORT_INCOMPLETE',
+    `Only the newest ${maxRows.toLocaleString('en-US')} records are in this file: choose dates to export the older ones`,
+    '',
+    '',
+    '',
+    '',
+    '',
+  ];
   const lines = rows.map((r) =>
-    [r.seq, r.createdAt, r.actorType, names.get(r.actorId ?? '') ?? r.actorId, r.action, auditActionLabel(r.action), r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, agencyVisibleDetails(r.details)],
+    [r.seq, r.createdAt, r.actorType, r.actorType === 'VENDOR' ? 'CareNotes staff' : (names.get(r.actorId ?? '') ?? r.actorId), r.action, auditActionLabel(r.action), r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, r.details],
   );
-  return csvDocument(header, lines);
+  return csvDocument(header, leftOut ? [notice, ...lines] : lines);
 }

@@ -15,7 +15,8 @@ import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
-import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { recordAudit } from '@/lib/audit/record';
+import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { logger } from '@/lib/observability/logger.mjs';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 
@@ -417,6 +418,41 @@ describe('policy, lists, audit, help requests', () => {
     const detail = await getUserForAdmin(adminActor, staff.id);
     expect(detail?.lock).toMatchObject({ failures: 2 });
     expect(detail?.lock.addresses.sort()).toEqual(['198.51.100.7', '198.51.100.8']);
+  });
+
+  it('an export past its size holds the newest records and says the oldest were left out', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    for (let i = 0; i < 4; i++) await unlockUser(adminActor, { userId: staff.id }, IP);
+    const events = await db().auditEvent.findMany({ where: { agencyId: adminActor.agencyId, action: 'ADMIN_ACCOUNT_UNLOCKED' }, orderBy: { seq: 'asc' } });
+    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, 3);
+    const [, notice, ...rows] = csv.trimEnd().split('\r\n');
+    expect(notice).toContain('"EXPORT_INCOMPLETE","Only the newest 3 records are in this file: choose dates to export the older ones"');
+    expect(rows.map((row) => Number(row.split(',')[0]!.replaceAll('"', '')))).toEqual(events.slice(-3).map((event) => event.seq));
+    expect((await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, 4)).split('\r\n')[1]).not.toContain('EXPORT_INCOMPLETE');
+  });
+
+  it('the agency’s audit view and export name the vendor’s staff “CareNotes staff”, without their id, address or their own notes', async () => {
+    const { a, adminActor, superAdmin } = await twoAgencies();
+    const verifier = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    await db().$transaction((tx) =>
+      recordAudit(tx, {
+        actorType: 'VENDOR',
+        actorId: verifier.id,
+        agencyId: a.id,
+        action: 'SUPER_ADMIN_RESET_CLAIMED',
+        targetType: 'SuperAdminResetRequest',
+        targetId: superAdmin.id,
+        ip: '203.0.113.99',
+        outcome: 'SUCCESS',
+        details: { reference: 'ABCDE12345', previousClaimerId: 'vendor-1', previousCallbackNotes: 'receptionist Mary; voice did not match' },
+      }),
+    );
+    const { events } = await listAgencyAudit(adminActor, { page: 1, action: 'SUPER_ADMIN_RESET_CLAIMED' });
+    expect(events.map((event) => [event.actorId, event.ip])).toEqual([[null, null]]);
+    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'SUPER_ADMIN_RESET_CLAIMED' });
+    expect(csv).toContain('"CareNotes staff"');
+    expect(csv).toContain('ABCDE12345');
+    for (const secret of [verifier.id, '203.0.113.99', 'vendor-1', 'Mary', 'previousCallbackNotes']) expect(csv).not.toContain(secret);
   });
 
   it('the audit view and its CSV hold only the own agency’s records, with formulas defused', async () => {
