@@ -84,4 +84,14 @@ describe('maintenance times typed in a zone the operator picks', () => {
       endsAt: new Date('2027-07-01T07:00:00Z'),
     });
   });
+
+  it('refuses a web or e-mail address in what is mailed to subscribers: titles, messages, maintenance notes', () => {
+    const refusal = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((issue) => issue.message);
+    expect(refusal(titleSchema.safeParse('Action required: confirm at carenotes-login.example'))).toEqual([
+      'Title must not contain a web or e-mail address: status alerts link only to CareNotes’ own pages',
+    ]);
+    expect(messageSchema.safeParse('Re-confirm your password today at https://carenotes-login.example/confirm').success).toBe(false);
+    expect(operatorTextSchema('Description', 2000).safeParse('Write to help@carenotes-help.example').success).toBe(false);
+    expect(messageSchema.parse('Sign-in is slow since 9:40. Call support on 512.555.0100.')).toBe('Sign-in is slow since 9:40. Call support on 512.555.0100.');
+  });
 });

@@ -49,6 +49,10 @@ describe('free text a stranger types for staff to read', () => {
       'visit ｅｖｉｌ．ｅｘａｍｐｌｅ', // full-width letters and dot
       'visit пример.рф',
       'ftp://files',
+      'reset at 203.0.113.7/reset/abc',
+      'carenotes-help.xn--p1ai/reset',
+      'evil\u3002com',
+      'evil\uff61com',
     ]) {
       expect(hasWebAddress(text), text).toBe(true);
     }

@@ -24,17 +24,20 @@ export function hasStackedMarks(text: string): boolean {
   return STACKED_MARKS.test(text);
 }
 
-// A scheme, "www.", or a host name (labels, a dot, letters): what a mail client turns into a link.
-// NFKC first, so full-width dots and letters are read as the ones they look like.
-const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}-])/iu;
+// A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
+// what a mail client turns into a link. NFKC first, so full-width letters and dots are read as the
+// ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)(?![\p{L}\p{N}-])|\b\d{1,3}(?:\.\d{1,3}){3}\b/iu;
+const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
 
 /**
- * Whether the text holds a web or e-mail address. Words that vendor staff write to an address on record
- * (a rejection's reason, a question) name no site or inbox: the mail's only link is the portal's own,
- * and one verifier must not be able to send a customer anywhere else in CareNotes' name.
+ * Whether the text holds a web or e-mail address. Words vendor staff write that the portal mails in
+ * CareNotes' name (a verifier's reason or question, an operator's incident or maintenance) name no
+ * site or inbox: a mail's only links are the portal's own, and one member of staff must not be able to
+ * send customers anywhere else.
  */
 export function hasWebAddress(text: string): boolean {
-  return WEB_ADDRESS.test(text.normalize('NFKC'));
+  return WEB_ADDRESS.test(text.normalize('NFKC').replace(IDEOGRAPHIC_FULL_STOP, '.'));
 }
 
 /** Said after a field's label when hasWebAddress. */
