@@ -97,12 +97,13 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
     await auditAdminRefusal(actor, 'help-requests:handle', null, decision.reason, ip);
     return { ok: false, message: decision.message };
   }
-  const done = await db().$transaction(async (tx): Promise<Result | 'actor-changed' | { otherAgencyId: string }> => {
+  const done = await db().$transaction(async (tx): Promise<Result | 'actor-changed' | { otherAgencyId: string | null }> => {
     if (!(await holdActor(tx, actor))) return 'actor-changed';
     const shown = await tx.helpRequest.findUnique({ where: { id: input.requestId }, select: { agencyId: true, userId: true, status: true, createdAt: true } });
-    // Another agency's request is answered as one that is gone, and audited like any foreign id.
-    if (shown && shown.agencyId !== actor.agencyId) return { otherAgencyId: shown.agencyId };
-    if (!shown || shown.status !== 'OPEN') return NO_LONGER_OPEN;
+    // Another agency's request, or one that never was, is answered as one that is gone, and leaves the
+    // same record in this agency's log (the other agency is named only where the vendor reads it).
+    if (!shown || shown.agencyId !== actor.agencyId) return { otherAgencyId: shown?.agencyId ?? null };
+    if (shown.status !== 'OPEN') return NO_LONGER_OPEN;
     // The entry stood for that person's requests up to its newest: those without words, and those whose
     // words it showed. One that came later, or whose words were not shown, stays open and is listed next.
     const updated = await tx.helpRequest.updateMany({
