@@ -40,6 +40,9 @@ export default async function HelpRequestsPage() {
                     <> <span className="tag danger">Locked</span></>
                   )}
                 </p>
+                {request.words.length > 0 && (
+                  <p className="muted">Their words, as typed in the form: anyone can fill it in with a name, and CareNotes has not checked them.</p>
+                )}
                 {request.words.map((said) => (
                   <blockquote key={said.id}>
                     {request.requests > 1 && <p className="muted">At {when(said.createdAt)}:</p>}
