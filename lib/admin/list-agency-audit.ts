@@ -5,6 +5,7 @@ import { csvDocument } from '@/lib/format/csv';
 import type { AgencyActor } from '@/lib/auth/session';
 import { auditActionLabel } from '@/lib/audit/action-labels';
 import { db } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/sqlite/client';
 
 export const auditQuerySchema = z.object({
   action: z.string().regex(/^[A-Z_]{1,64}$/).optional().catch(undefined),
@@ -96,20 +97,47 @@ function agencyVisibleDetails(details: string | null): string | null {
 
 /** The most records one export holds. */
 export const AUDIT_EXPORT_MAX_ROWS = 50_000;
+const EXPORT_BATCH = 2_000;
 
 /**
  * CSV of the records matching the query, oldest first: the newest AUDIT_EXPORT_MAX_ROWS of them. When
  * there are more, its first row says so (the oldest were kept before, and the newest, a sign-in a
  * minute ago included, were silently left out).
  */
-export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery, maxRows = AUDIT_EXPORT_MAX_ROWS): Promise<string> {
+export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery, maxRows = AUDIT_EXPORT_MAX_ROWS): Promise<string | typeof EXPORT_BUSY> {
   requireAdminCapability(actor, 'audit:read');
-  const newestFirst = await db().auditEvent.findMany({
-    where: whereFor(actor, query),
-    orderBy: { seq: 'desc' },
-    take: maxRows + 1,
-    select: EVENT_SELECT,
-  });
+  // One at a time on an instance: each holds its rows and its file in memory (a few exports at once
+  // took 380 MB and held every other request for 20 s); the next admin is asked to wait a moment.
+  if (exportsRunning.count > 0) return EXPORT_BUSY;
+  exportsRunning.count += 1;
+  try {
+    return await auditCsv(actor, query, maxRows);
+  } finally {
+    exportsRunning.count -= 1;
+  }
+}
+
+/** Said when another export is being made on this instance. */
+export const EXPORT_BUSY = 'busy';
+// On globalThis: the bundler may give each route its own copy of this module.
+const exportsRunning = ((globalThis as unknown as { portalAuditExports?: { count: number } }).portalAuditExports ??= { count: 0 });
+
+async function auditCsv(actor: AgencyActor, query: AuditQuery, maxRows: number): Promise<string> {
+  // Read in batches, letting other requests run between them: on SQLite each read holds the process,
+  // and 50,000 rows at once held it for two seconds per export.
+  const newestFirst: Prisma.AuditEventGetPayload<{ select: typeof EVENT_SELECT }>[] = [];
+  while (newestFirst.length <= maxRows) {
+    const before = newestFirst.at(-1)?.seq;
+    const batch = await db().auditEvent.findMany({
+      where: { AND: [whereFor(actor, query), before === undefined ? {} : { seq: { lt: before } }] },
+      orderBy: { seq: 'desc' },
+      take: Math.min(EXPORT_BATCH, maxRows + 1 - newestFirst.length),
+      select: EVENT_SELECT,
+    });
+    newestFirst.push(...batch);
+    if (batch.length === 0 || newestFirst.length > maxRows) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const leftOut = newestFirst.length > maxRows;
   const rows = newestFirst.slice(0, maxRows).reverse().map(forTheAgency);
   const names = await namesForAudit(actor, rows.flatMap((r) => [r.actorId, r.targetId]));

@@ -4,7 +4,7 @@ import { changeUserRole } from '@/lib/admin/change-user-role';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { handleHelpRequest } from '@/lib/admin/help-requests';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
-import { exportAgencyAuditCsv, listAgencyAudit } from '@/lib/admin/list-agency-audit';
+import { EXPORT_BUSY, exportAgencyAuditCsv, listAgencyAudit } from '@/lib/admin/list-agency-audit';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { setUserStatus } from '@/lib/admin/set-user-status';
 import { unlockUser } from '@/lib/admin/unlock-user';
@@ -429,6 +429,14 @@ describe('policy, lists, audit, help requests', () => {
     expect(notice).toContain('"EXPORT_INCOMPLETE","Only the newest 3 records are in this file: choose dates to export the older ones"');
     expect(rows.map((row) => Number(row.split(',')[0]!.replaceAll('"', '')))).toEqual(events.slice(-3).map((event) => event.seq));
     expect((await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, 4)).split('\r\n')[1]).not.toContain('EXPORT_INCOMPLETE');
+  });
+
+  it('one audit export at a time on an instance: the second asked meanwhile is told to wait, the next one runs', async () => {
+    const { adminActor } = await twoAgencies();
+    const [first, second] = await Promise.all([exportAgencyAuditCsv(adminActor, { page: 1 }), exportAgencyAuditCsv(adminActor, { page: 1 })]);
+    expect(first).toMatch(/^seq,time,/);
+    expect(second).toBe(EXPORT_BUSY);
+    expect(await exportAgencyAuditCsv(adminActor, { page: 1 })).toMatch(/^seq,time,/);
   });
 
   it('the agency’s audit view and export name the vendor’s staff “CareNotes staff”, without their id, address or their own notes', async () => {

@@ -1,5 +1,5 @@
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { auditQuerySchema, exportAgencyAuditCsv } from '@/lib/admin/list-agency-audit';
+import { auditQuerySchema, EXPORT_BUSY, exportAgencyAuditCsv } from '@/lib/admin/list-agency-audit';
 import { defineRoute } from '@/lib/auth/guards';
 import { firstValuesOf } from '@/lib/http/search-params';
 
@@ -9,6 +9,12 @@ export const GET = defineRoute('admin-audit-export', ADMIN_ACCESS, async (actor,
   // Each field's first value, as the page reads it, so the file holds what the page showed.
   const query = auditQuerySchema.parse(firstValuesOf(new URL(request.url).searchParams));
   const csv = await exportAgencyAuditCsv(actor, query);
+  if (csv === EXPORT_BUSY) {
+    return new Response('Another audit export is being prepared on this server. Try again in a minute.\n', {
+      status: 503,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '30', 'Cache-Control': 'no-store' },
+    });
+  }
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
