@@ -293,7 +293,7 @@ describe('what a verifier sees', () => {
     });
   });
 
-  it('[VERIFIER] sees open requests oldest first, with time in queue highlighted, and can search them', async () => {
+  it('[VERIFIER] sees open requests oldest first, those matching an account before the others, with time in queue highlighted, and can search them', async () => {
     const vera = await vendorActor();
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const old = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
@@ -305,8 +305,13 @@ describe('what a verifier sees', () => {
     expect(mine.map((row) => row.id)).toEqual([old.id, recent.id]);
     expect(mine[0]).toMatchObject({ urgency: 'overdue', matchesAdmin: true, agencyName: agency.name, waited: expect.stringMatching(/^3 d 8 h/) });
     expect(mine[1]).toMatchObject({ urgency: 'normal', matchesAdmin: false, agencyName: null });
-    const createdTimes = rows.map((row) => row.submittedAt.getTime());
-    expect(createdTimes).toEqual([...createdTimes].sort((x, y) => x - y));
+    const matching = rows.filter((row) => row.matchesAdmin);
+    const others = rows.filter((row) => !row.matchesAdmin);
+    expect(rows).toEqual([...matching, ...others]);
+    for (const group of [matching, others]) {
+      const createdTimes = group.map((row) => row.submittedAt.getTime());
+      expect(createdTimes).toEqual([...createdTimes].sort((x, y) => x - y));
+    }
 
     expect((await listQueue(vera, { q: formatReference(old.reference).toLowerCase() })).map((r) => r.id)).toEqual([old.id]);
     expect((await listQueue(vera, { q: agency.code.toLowerCase() })).map((r) => r.id)).toContain(old.id);
