@@ -74,6 +74,25 @@ for (const step of steps) allOk = step() && allOk;
 const vitestCounts = [vitestReport, productionReport].map((file) => counts(file, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests })));
 const unit = vitestCounts.every(Boolean) ? { passed: vitestCounts[0].passed + vitestCounts[1].passed, failed: vitestCounts[0].failed + vitestCounts[1].failed } : null;
 const e2e = counts(playwrightReport, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky }));
+// The names of failed tests last: CI keeps only the end of the output.
+const failedNames = [
+  ...[vitestReport, productionReport].flatMap(
+    (file) =>
+      counts(file, (r) =>
+        r.testResults.flatMap((f) =>
+          f.assertionResults.filter((t) => t.status === 'failed').map((t) => `vitest ${path.relative(root, f.name)} › ${t.fullName}\n    ${(t.failureMessages[0] ?? '').split('\n')[0]}`),
+        ),
+      ) ?? [],
+  ),
+  ...(counts(playwrightReport, (r) => {
+    const walk = (suite) => [
+      ...(suite.specs ?? []).filter((spec) => !spec.ok).map((spec) => `playwright ${spec.file}:${spec.line} › ${spec.title}`),
+      ...(suite.suites ?? []).flatMap(walk),
+    ];
+    return r.suites.flatMap(walk);
+  }) ?? []),
+];
+if (failedNames.length > 0) console.log(`\nfailed:\n${failedNames.map((name) => `  ${name}`).join('\n')}`);
 const passed = (unit?.passed ?? 0) + (e2e?.passed ?? 0);
 const failed = (unit?.failed ?? 0) + (e2e?.failed ?? 0);
 console.log(`\nvitest: ${unit ? `${unit.passed} passed, ${unit.failed} failed` : 'no report'}; playwright: ${e2e ? `${e2e.passed} passed, ${e2e.failed} failed` : 'no report'}`);
