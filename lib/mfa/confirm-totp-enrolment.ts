@@ -6,10 +6,10 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, lockFactorOwner, ownerOf, sessionStillStands } from '@/lib/mfa/account';
-import { ownerWhere } from '@/lib/mfa/policy';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
+import { pendingEnrolmentOf } from '@/lib/mfa/start-totp-enrolment';
 import { matchTotpCode, typedCode } from '@/lib/mfa/totp';
 
 export const confirmTotpSchema = z.object({
@@ -25,7 +25,7 @@ export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
   if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
-  const pending = await db().mfaFactor.findFirst({ where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: null, enrolmentSessionId: actor.sessionId } });
+  const pending = await pendingEnrolmentOf(actor);
   if (!pending?.secret) return { ok: false, message: 'Start again: add an authenticator app.' };
   const now = new Date();
   const step = await matchTotpCode(unsealFactorSecret(pending.secret), input.code, null, now);

@@ -4,25 +4,24 @@ import { accountLabel, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { signedInRecently } from '@/lib/mfa/recent-sign-in';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
+import { pendingEnrolmentOf } from '@/lib/mfa/start-totp-enrolment';
 import { formatSecretForTyping, totpQrSvg, totpUri } from '@/lib/mfa/totp';
 
 export type FactorRow = { id: string; kind: 'TOTP' | 'PASSKEY'; name: string; createdAt: Date; lastUsedAt: Date | null };
 
 /**
  * What /account/security shows its owner: never a confirmed factor's secret, only that of the app
- * this very session started adding, while it may still confirm it (signed in recently). Another
- * session of the account, an older cookie above all, never reads it: it would hold the owner's codes
- * once the owner confirmed the app.
+ * this very session started adding, while it may still confirm it (signed in recently).
  */
 export async function listOwnFactors(actor: Actor) {
   const owner = ownerOf(actor);
   const factors = await db().mfaFactor.findMany({
-    where: ownerWhere(owner),
+    where: { ...ownerWhere(owner), confirmedAt: { not: null } },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, kind: true, name: true, createdAt: true, lastUsedAt: true, confirmedAt: true, secret: true, enrolmentSessionId: true },
+    select: { id: true, kind: true, name: true, createdAt: true, lastUsedAt: true },
   });
-  const started = factors.find((factor) => factor.confirmedAt === null && factor.secret && factor.enrolmentSessionId === actor.sessionId);
-  const pending = started && (await signedInRecently(actor)) ? started : undefined;
+  const started = await pendingEnrolmentOf(actor);
+  const pending = started && (await signedInRecently(actor)) ? started : null;
   const enrolment = pending?.secret
     ? await (async () => {
         const secret = unsealFactorSecret(pending.secret!);
@@ -30,9 +29,5 @@ export async function listOwnFactors(actor: Actor) {
       })()
     : null;
   const unusedRecoveryCodes = await db().recoveryCode.count({ where: { ...ownerWhere(owner), usedAt: null } });
-  return {
-    factors: factors.filter((factor) => factor.confirmedAt !== null).map(({ id, kind, name, createdAt, lastUsedAt }): FactorRow => ({ id, kind, name, createdAt, lastUsedAt })),
-    enrolment,
-    unusedRecoveryCodes,
-  };
+  return { factors: factors satisfies FactorRow[], enrolment, unusedRecoveryCodes };
 }

@@ -25,3 +25,15 @@ export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof sta
   });
   return { ok: true };
 }
+
+/**
+ * The app this very session started adding and has not confirmed yet: the one place that decides whose
+ * eyes its secret is for. Another session of the account, an older cookie above all, never gets it: it
+ * would hold the owner's codes once the owner confirmed the app. Callers also require a recent sign-in.
+ */
+export function pendingEnrolmentOf(actor: Actor) {
+  return db().mfaFactor.findFirst({
+    where: { ...ownerWhere(ownerOf(actor)), kind: 'TOTP', confirmedAt: null, secret: { not: null }, enrolmentSessionId: actor.sessionId },
+    select: { id: true, name: true, secret: true },
+  });
+}
