@@ -3,7 +3,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { DEMO_PASSWORD } from '@/prisma/seed';
-import { formWithField, multipartBody } from '@/test/support/html-form';
+import { formWithButton, formWithField, multipartBody } from '@/test/support/html-form';
 import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL, E2E_PORT } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
@@ -308,6 +308,13 @@ test('[STAFF] a cookie whose name no browser would store is dropped: pages answe
     expect([anonymous.status, anonymous.headers.location], junk).toEqual([307, '/login?callbackUrl=%2Faccount']);
     expect((await send('GET', '/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { cookie: junk, accept: 'text/html' })).status, junk).toBe(200);
   }
+  // Signing out beside such a cookie, without JavaScript, ends the session (next-auth threw writing the junk back).
+  const junk = 'next-auth.session-token@=x';
+  const signOut = formWithButton((await send('GET', '/account', { cookie: session, accept: 'text/html' })).body, 'Sign out');
+  const { body: signOutBody, type: signOutType } = multipartBody(signOut.hidden);
+  const signedOut = await send('POST', signOut.action || '/account', { origin: E2E_BASE_URL, 'content-type': signOutType, cookie: `${junk}; ${session}` }, signOutBody);
+  expect([signedOut.status, signedOut.headers.location]).toEqual([303, '/login']);
+  expect((await send('GET', '/api/me', { cookie: session })).status).toBe(401);
 });
 
 test('[ANONYMOUS] Next.js’s image optimizer is off: its endpoint renders none of the portal’s pages', async () => {

@@ -5,10 +5,21 @@
 const unescape = (value: string) =>
   value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
+type Form = { action: string; hidden: [string, string][] };
+
 /** The first form on the page that has a field named `fieldName`: its action and its hidden fields. */
-export function formWithField(html: string, fieldName: string): { action: string; hidden: [string, string][] } {
-  const form = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].find((match) => new RegExp(`\\bname="${fieldName}"`).test(match[2] ?? ''));
-  if (!form) throw new Error(`no form with a field "${fieldName}" on the page`);
+export function formWithField(html: string, fieldName: string): Form {
+  return formWhere(html, (inner) => new RegExp(`\\bname="${fieldName}"`).test(inner), `a field "${fieldName}"`);
+}
+
+/** The first form on the page with a button saying `label` (a form of hidden fields alone, as "Sign out"). */
+export function formWithButton(html: string, label: string): Form {
+  return formWhere(html, (inner) => new RegExp(`<button\\b[^>]*>${label}</button>`).test(inner), `a button "${label}"`);
+}
+
+function formWhere(html: string, holds: (inner: string) => boolean, what: string): Form {
+  const form = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].find((match) => holds(match[2] ?? ''));
+  if (!form) throw new Error(`no form with ${what} on the page`);
   const action = unescape(/\baction="([^"]*)"/.exec(form[1] ?? '')?.[1] ?? '');
   const hidden = [...(form[2] ?? '').matchAll(/<input\b[^>]*>/g)]
     .map(([tag]) => tag)
