@@ -112,13 +112,29 @@ export async function listQueue(actor: VendorActor, filter: { view?: string; q?:
   return toRows(requests, now);
 }
 
-/** The view's requests, matching an account first, then matching none, each oldest (or newest) first. */
-async function inQueueOrder(inView: Prisma.SuperAdminResetRequestWhereInput, order: 'asc' | 'desc', take: number, skip = 0): Promise<Found[]> {
+const MATCHING: Prisma.SuperAdminResetRequestWhereInput = { userId: { not: null } };
+
+/** How many of the view's requests match an account: where the others start in queue order. */
+function countMatching(inView: Prisma.SuperAdminResetRequestWhereInput): Promise<number> {
+  return db().superAdminResetRequest.count({ where: { AND: [inView, MATCHING] } });
+}
+
+/**
+ * The view's requests, matching an account first, then matching none, each oldest (or newest) first.
+ * A search reading the view in batches counts the matching ones once, so every batch splits the
+ * order at the same place.
+ */
+async function inQueueOrder(
+  inView: Prisma.SuperAdminResetRequestWhereInput,
+  order: 'asc' | 'desc',
+  take: number,
+  skip = 0,
+  matchingCount?: number,
+): Promise<Found[]> {
   const find = (where: Prisma.SuperAdminResetRequestWhereInput, take: number, skip: number) =>
     take > 0 ? db().superAdminResetRequest.findMany({ where: { AND: [inView, where] }, orderBy: [{ createdAt: order }, { id: order }], take, skip, select: QUEUE_SELECT }) : [];
-  const matching = { userId: { not: null } };
-  const matchingCount = await db().superAdminResetRequest.count({ where: { AND: [inView, matching] } });
-  const first = await find(matching, Math.min(take, Math.max(0, matchingCount - skip)), skip);
+  matchingCount ??= await countMatching(inView);
+  const first = await find(MATCHING, Math.min(take, Math.max(0, matchingCount - skip)), skip);
   const rest = await find({ userId: null }, take - first.length, Math.max(0, skip - matchingCount));
   return [...first, ...rest];
 }
@@ -138,8 +154,9 @@ async function search(inView: Prisma.SuperAdminResetRequestWhereInput, order: 'a
   const needle = normalizeKey(q);
   const agencyNames = new Map<string, string>();
   const found: Found[] = [];
+  const matchingCount = await countMatching(inView);
   for (let skip = 0; skip < SEARCH_SCAN_LIMIT && found.length < MAX_QUEUE_ROWS; skip += SEARCH_BATCH) {
-    const batch = await inQueueOrder(inView, order, SEARCH_BATCH, skip);
+    const batch = await inQueueOrder(inView, order, SEARCH_BATCH, skip, matchingCount);
     const unknown = [...new Set(batch.map((r) => r.agencyId).filter((id): id is string => id !== null && !agencyNames.has(id)))];
     for (const agency of await db().agency.findMany({ where: { id: { in: unknown } }, select: { id: true, name: true } })) agencyNames.set(agency.id, agency.name);
     for (const request of batch) {
