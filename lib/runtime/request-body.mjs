@@ -28,11 +28,13 @@ export function whenBodyArrives(request, response, deadlineMs = BODY_DEADLINE_MS
     /** @type {Buffer[]} */
     const chunks = [];
     let received = 0;
-    /** @param {'arrived' | 'late' | 'gone'} outcome */
+    let settled = false;
+    /** Once, whichever comes first. @param {'arrived' | 'late' | 'gone'} outcome */
     const finish = (outcome) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(deadline);
       request.off('readable', onReadable);
-      gone = () => {};
       // Back in front of the stream, before its end is announced (Node checks for this last unshift).
       if (outcome === 'arrived' && received > 0) request.unshift(Buffer.concat(chunks, received));
       resolve(outcome);
@@ -44,10 +46,9 @@ export function whenBodyArrives(request, response, deadlineMs = BODY_DEADLINE_MS
       }
       if (received >= expected || request.complete) finish('arrived');
     };
-    let gone = () => finish('gone');
     const deadline = setTimeout(() => finish('late'), deadlineMs);
     request.on('readable', onReadable);
     // Also the connection's: an answer waiting behind another on it is never closed (when-gone.mjs).
-    whenGone(response, request.socket, () => gone());
+    whenGone(response, request.socket, () => finish('gone'));
   });
 }
