@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '@/prisma/seed';
+import { DEMO_PASSWORD, seedDemoData } from '@/prisma/seed';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy';
 import { createDb } from '@/lib/db/client';
@@ -132,7 +132,7 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
 
     // Session made on one instance, used on both.
     const staff = await browser.newPage();
-    await signIn(staff, 'jsmith', 'maple river quiet lantern', { form: 0, post: 1 }, 'signed in');
+    await signIn(staff, 'jsmith', DEMO_PASSWORD, { form: 0, post: 1 }, 'signed in');
     // The form came from one instance and its post went to the other.
     const [formGet, formPost] = proxy.served.filter((s) => s.path.startsWith('/login'));
     expect(formGet?.method).toBe('GET');
@@ -163,7 +163,7 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     expect(posts.length).toBeGreaterThanOrEqual(attempts);
     expect(new Set(posts)).toEqual(new Set([0, 1]));
     for (let i = 0; i < 2; i += 1) {
-      await signIn(stranger, 'pat.admin', 'maple river quiet lantern', { form: i, post: i }, 'refused');
+      await signIn(stranger, 'pat.admin', DEMO_PASSWORD, { form: i, post: i }, 'refused');
     }
     await database.$disconnect();
   });
@@ -175,18 +175,18 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
 
     // Another device's session, made on the second instance and used there.
     const elsewhere = await browser!.newPage();
-    await signIn(elsewhere, 'jsmith', 'maple river quiet lantern', { form: 1, post: 1 }, 'signed in');
+    await signIn(elsewhere, 'jsmith', DEMO_PASSWORD, { form: 1, post: 1 }, 'signed in');
     const oldCookie = await cookieOf(elsewhere);
     expect((await onSecond(oldCookie)).status).toBe(200);
 
     // The change, rendered and posted on the first instance only.
     const changer = await browser!.newPage();
-    await signIn(changer, 'jsmith', 'maple river quiet lantern', { form: 0, post: 0 }, 'signed in');
+    await signIn(changer, 'jsmith', DEMO_PASSWORD, { form: 0, post: 0 }, 'signed in');
     pinned = 0;
     const postsBefore = proxy!.served.length;
     try {
       await changer.goto(`${proxy!.url}/change-password`);
-      await changer.getByLabel('Current password').fill('maple river quiet lantern');
+      await changer.getByLabel('Current password').fill(DEMO_PASSWORD);
       await changer.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
       await changer.getByLabel('Confirm new password').fill(NEW_PASSWORD);
       await changer.getByRole('button', { name: 'Change password' }).click();
@@ -214,9 +214,10 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     const signInPost = () => {
       const body = new FormData();
       for (const [name, value] of form) body.append(name, value);
-      body.set('providerCode', 'ACME-NY');
-      body.set('loginName', 'jsmith');
-      body.set('password', NEW_PASSWORD);
+      // An account of another agency that no test before changed: this test stands on its own.
+      body.set('providerCode', 'SOLO-TX');
+      body.set('loginName', 'ben.staff');
+      body.set('password', DEMO_PASSWORD);
       return fetch(`${proxy!.url}/login`, { method: 'POST', body, headers: { origin: proxy!.url }, redirect: 'manual' }).then(async (r) => {
         await r.arrayBuffer();
         return { status: r.status, location: r.headers.get('location'), requestId: r.headers.get('x-request-id') };
