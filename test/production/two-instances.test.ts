@@ -84,9 +84,8 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
     await page.getByLabel('Provider code').fill('ACME-NY');
     await page.getByLabel('Login name').fill(loginName);
     await page.getByLabel('Password', { exact: true }).fill(password);
-    // The form's own post, the one carrying the login name: focusing that field also posts to /login (the
-    // passkey autofill's options), and when that answer came late, the test went on before the sign-in
-    // was even answered (a "just opened" session that did not exist yet).
+    // The form's own post, the one carrying the login name: focusing that field also posts to /login
+    // (the passkey autofill's options), whose answer must not be taken for the sign-in's.
     const posted = page.waitForResponse(
       (response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/login' && (response.request().postData() ?? '').includes(loginName),
     );
