@@ -11,6 +11,7 @@ import { freePort } from '@/lib/net/free-port';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 import { rawFailedSignIn, startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { admissionFigures as readAdmissionFigures, until } from '../support/admission-figures';
 import { burst } from '../support/raw-burst';
 
 let server: ProductionServer;
@@ -47,18 +48,8 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-/** The admission gauges, read from the metrics port. */
-async function admissionFigures() {
-  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  return { inFlight: Number(/^portal_requests_in_flight (\d+)$/m.exec(text)?.[1]), waiting: Number(/^portal_requests_waiting (\d+)$/m.exec(text)?.[1]) };
-}
-
-async function until(condition: () => Promise<boolean>) {
-  for (let i = 0; !(await condition()); i++) {
-    if (i > 300) throw new Error('the server never got there');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The admission gauges of this file's server. */
+const admissionFigures = () => readAdmissionFigures(metricsPort);
 
 /** The failing no-JS sign-in, as the proxy forwards it for `clientAddress`. */
 const signInFrom = (clientAddress: string, extraHeaders = '') => rawFailedSignIn(server, clientAddress, `X-Forwarded-For: ${clientAddress}\r\n${extraHeaders}`);

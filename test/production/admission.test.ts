@@ -6,6 +6,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/net/free-port';
 import { formWithField, multipartBody } from '../support/html-form';
+import { admissionFigures as readAdmissionFigures, until } from '../support/admission-figures';
 import { burst } from '../support/raw-burst';
 import { rawFailedSignIn, startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 
@@ -45,18 +46,8 @@ async function slowSignInPost(port: number) {
 
 const getRequest = (path: string) => ({ path, text: `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n` });
 
-/** The admission gauges, read from the metrics port (never admitted, like the probes). */
-async function admissionFigures() {
-  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  return { inFlight: Number(/^portal_requests_in_flight (\d+)$/m.exec(text)?.[1]), waiting: Number(/^portal_requests_waiting (\d+)$/m.exec(text)?.[1]) };
-}
-
-async function until(condition: () => Promise<boolean>) {
-  for (let i = 0; !(await condition()); i++) {
-    if (i > 300) throw new Error('the server never got there');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The admission gauges of this file's server. */
+const admissionFigures = () => readAdmissionFigures(metricsPort);
 
 /** A whole answer: its body read to the end, so the server has finished with it. */
 async function get(pathname: string) {
