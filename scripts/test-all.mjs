@@ -71,7 +71,11 @@ const steps = [
 let allOk = true;
 for (const step of steps) allOk = step() && allOk;
 
-const vitestCounts = [vitestReport, productionReport].map((file) => counts(file, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests })));
+// A file that fails outside its tests (an import, a beforeAll) fails none of them: it counts as one failure.
+const failedOutsideTests = (f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed');
+const vitestCounts = [vitestReport, productionReport].map((file) =>
+  counts(file, (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests + r.testResults.filter(failedOutsideTests).length })),
+);
 const unit = vitestCounts.every(Boolean) ? { passed: vitestCounts[0].passed + vitestCounts[1].passed, failed: vitestCounts[0].failed + vitestCounts[1].failed } : null;
 const e2e = counts(playwrightReport, (r) => ({ passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky }));
 // The names of failed tests last: CI keeps only the end of the output.
@@ -79,9 +83,10 @@ const failedNames = [
   ...[vitestReport, productionReport].flatMap(
     (file) =>
       counts(file, (r) =>
-        r.testResults.flatMap((f) =>
-          f.assertionResults.filter((t) => t.status === 'failed').map((t) => `vitest ${path.relative(root, f.name)} › ${t.fullName}\n    ${(t.failureMessages[0] ?? '').split('\n')[0]}`),
-        ),
+        r.testResults.flatMap((f) => [
+          ...(failedOutsideTests(f) ? [`vitest ${path.relative(root, f.name)} (outside its tests)\n    ${(f.message ?? '').split('\n')[0]}`] : []),
+          ...f.assertionResults.filter((t) => t.status === 'failed').map((t) => `vitest ${path.relative(root, f.name)} › ${t.fullName}\n    ${(t.failureMessages[0] ?? '').split('\n')[0]}`),
+        ]),
       ) ?? [],
   ),
   ...(counts(playwrightReport, (r) => {
