@@ -2,15 +2,11 @@
 // decision 052): freed places go to the waiting client addresses in turn, and one address may hold
 // at most a quarter of the line. The client address is the one a trusted proxy forwarded
 // (TRUSTED_PROXY_HOPS=1), so one test process can be two clients.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/net/free-port';
-import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
-import { rawFailedSignIn, startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { rawFailedSignIn, startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 import { admissionFigures as readAdmissionFigures, until } from '../support/admission-figures';
 import { burst } from '../support/raw-burst';
 
@@ -22,16 +18,9 @@ let metricsPort: number;
 // hold the whole event loop while it waits): a test can keep the one place taken for as long as it needs.
 beforeAll(async () => {
   postgres = await startThrowawayPostgres();
-  await applyMigrations(postgres.url);
-  const port = await freePort();
   metricsPort = await freePort();
-  server = await startProductionServer(
+  server = await startMigratedProductionServer(
     {
-      DATABASE_URL: postgres.url,
-      APP_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_SECRET: TEST_SECRET,
-      MAIL_TRANSPORT: 'file',
-      MAIL_DIR: mkdtempSync(path.join(os.tmpdir(), 'portal-mail-')),
       METRICS_PORT: String(metricsPort),
       TRUSTED_PROXY_HOPS: '1',
       // One request in the app at a time, so the order of the answers is the order of the turns;
@@ -39,7 +28,7 @@ beforeAll(async () => {
       MAX_REQUESTS_IN_FLIGHT: '1',
       MAX_REQUESTS_WAITING: '8',
     },
-    port,
+    postgres.url,
   );
 });
 

@@ -73,7 +73,14 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
   /** Why a sign-in did not end as expected, for the failure message: what the page said, and what the instances logged above info. */
   async function whatHappened(page: Page): Promise<string> {
     const said = await page.locator('[role=alert], h1').allInnerTexts();
-    const logged = balanced.flatMap((server, i) => server.logLines().filter((line) => line.level > 30).map((line) => `instance ${i}: ${JSON.stringify(line)}`));
+    // From the raw output: a line that is not JSON must not hide the miss being reported.
+    const logged = balanced.flatMap((server, i) =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line && !/^\{.*"level":(10|20|30),/.test(line))
+        .map((line) => `instance ${i}: ${line}`),
+    );
     return [`at ${page.url()}`, ...said, ...logged.slice(-20)].join('\n');
   }
 

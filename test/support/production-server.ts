@@ -105,15 +105,21 @@ export async function startProductionServer(env: Record<string, string | undefin
 }
 
 /**
- * The production server on a throw-away migrated SQLite file, with mail written to files beside it
- * and its own address as APP_URL (Next.js refuses a server action whose Origin is not the host it
- * was sent to); `env` adds or overrides settings.
+ * The production server on a throw-away migrated database (a SQLite file, or the one `databaseUrl`
+ * names, such as a throw-away PostgreSQL), with mail written to files in a throw-away folder and
+ * its own address as APP_URL (Next.js refuses a server action whose Origin is not the host it was
+ * sent to); `env` adds or overrides settings.
  */
-export async function startMigratedProductionServer(env: Record<string, string | undefined> = {}): Promise<ProductionServer> {
-  const url = throwawaySqliteUrl();
-  await applyMigrations(url);
+export async function startMigratedProductionServer(env: Record<string, string | undefined> = {}, databaseUrl = throwawaySqliteUrl()): Promise<ProductionServer> {
+  await applyMigrations(databaseUrl);
   const port = await freePort();
-  const settings = { DATABASE_URL: url, APP_URL: `http://127.0.0.1:${port}`, NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: `${url.slice(5)}-mail` };
+  const settings = {
+    DATABASE_URL: databaseUrl,
+    APP_URL: `http://127.0.0.1:${port}`,
+    NEXTAUTH_SECRET: TEST_SECRET,
+    MAIL_TRANSPORT: 'file',
+    MAIL_DIR: mkdtempSync(path.join(os.tmpdir(), 'portal-mail-')),
+  };
   return startProductionServer({ ...settings, ...env }, port);
 }
 
