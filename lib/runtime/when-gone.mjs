@@ -1,7 +1,26 @@
 // @ts-check
 
-/** What waits for each connection to close: one listener per connection, however many requests it carries. @type {WeakMap<import('node:net').Socket, Set<() => void>>} */
-const waitingOnConnection = new WeakMap();
+/**
+ * What waits for each answer or connection to close: one 'close' listener on each, however many
+ * wait on it. (A connection carries many requests; an answer has several waiting on it, and with
+ * Next.js's own, an action that redirects passed Node.js's leak warning of ten listeners, an error line.)
+ * @type {WeakMap<import('node:events').EventEmitter, Set<() => void>>}
+ */
+const waitingOn = new WeakMap();
+
+/** @param {import('node:events').EventEmitter} emitter @param {() => void} callback */
+function onClose(emitter, callback) {
+  let waiting = waitingOn.get(emitter);
+  if (!waiting) {
+    const callbacks = new Set();
+    waiting = callbacks;
+    waitingOn.set(emitter, callbacks);
+    emitter.once('close', () => {
+      for (const each of [...callbacks]) each();
+    });
+  }
+  waiting.add(callback);
+}
 
 /**
  * Calls `gone` once, when the answer closes, or when its connection does. A request sent on a
@@ -17,20 +36,12 @@ export function whenGone(response, connection, gone) {
   const once = () => {
     if (called) return;
     called = true;
-    if (connection) waitingOnConnection.get(connection)?.delete(once);
+    waitingOn.get(response)?.delete(once);
+    if (connection) waitingOn.get(connection)?.delete(once);
     gone();
   };
-  response.once('close', once);
+  onClose(response, once);
   if (!connection) return;
   if (connection.destroyed) return void setImmediate(once);
-  let waiting = waitingOnConnection.get(connection);
-  if (!waiting) {
-    const callbacks = new Set();
-    waiting = callbacks;
-    waitingOnConnection.set(connection, callbacks);
-    connection.once('close', () => {
-      for (const callback of [...callbacks]) callback();
-    });
-  }
-  waiting.add(once);
+  onClose(connection, once);
 }
