@@ -15,6 +15,9 @@ describe('safeRedirectPath', () => {
     ['/admin//users///abc/?x=1', '/admin/users/abc?x=1'],
     ['/admin/', '/admin'],
     ['/', '/'],
+    // As the server routes it: each segment decoded ("%65" is "e"), and sent encoded the one way.
+    ['/%61dmin/audit/%65xport', '/admin/audit/export'],
+    ['/admin/users/a%2bb%3F', '/admin/users/a%2Bb%3F'],
   ])('keeps the plain path %s', (value, expected) => {
     expect(resolve(value)).toBe(expected);
   });
@@ -54,6 +57,10 @@ describe('safeRedirectPath', () => {
     '/%09/evil.example',
     '/%0a/evil.example',
     '/%E0%A4%A',
+    // a segment that decodes to a slash, or to a character refused raw
+    '/admin/a%2Fb',
+    '/admin/%5C',
+    '/admin/%3B',
     '%2F%2Fevil.example',
     // look-alike hosts and odd inputs
     'evil.example',

@@ -35,9 +35,22 @@ export function safeRedirectPath(value: unknown, appUrl: string, fallback: strin
   } catch {
     return fallback;
   }
-  // The path as the server routes it: Next.js answers "/a//b" and "/a/b/" with a redirect to "/a/b",
-  // so what is checked, and sent, is "/a/b" (checked as written, "/admin/audit//export" passed as a page).
-  const pathname = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  // The path as the server routes it, so that what is checked is what opens. Next.js decodes each
+  // segment before routing ("/admin/audit/%65xport" is the export) and answers "/a//b" and "/a/b/"
+  // with a redirect to "/a/b": what is checked, and sent, is "/a/b" with each segment decoded and
+  // encoded again the one way. A segment that decodes to a slash or a dot segment is no page.
+  let segments: string[];
+  try {
+    segments = url.pathname.split('/').map(decodeURIComponent);
+  } catch {
+    return fallback;
+  }
+  if (segments.some((segment) => segment.includes('/') || segment === '.' || segment === '..' || UNSAFE_CHARACTERS.test(segment))) return fallback;
+  const pathname = segments
+    .map(encodeURIComponent)
+    .join('/')
+    .replace(/\/{2,}/g, '/')
+    .replace(/(.)\/$/, '$1');
   const path = `${pathname}${url.search}${url.hash}`;
   // Resolving percent-encodes what was typed raw ("é" is six characters after it): the length again.
   if (!path.startsWith('/') || path.length > MAX_REDIRECT_LENGTH) return fallback;
