@@ -78,6 +78,13 @@ test.describe('with JavaScript off', () => {
     await expect(page).toHaveURL(/\/vendor$/);
   });
 
+  test('[ANONYMOUS] an address nobody has gets a page that says so, with ways on, and a 404', async ({ page }) => {
+    const answer = await page.goto('/no-such-page');
+    expect(answer?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find that page');
+    await expect(page.getByRole('link', { name: 'Help with signing in' })).toHaveAttribute('href', '/help');
+  });
+
   test('[ANONYMOUS] asks an administrator for help without JavaScript', async ({ page }) => {
     const { creds } = await newMemberOfDemoAgency('acme-ny');
     await page.goto('/help/ask-admin');
@@ -94,7 +101,7 @@ test.describe('with JavaScript off', () => {
 });
 
 test('[STAFF] after signing in, only a plain path on the portal is followed', async ({ page }) => {
-  const { creds } = await newStaffMember();
+  const { creds, user } = await newStaffMember();
   const bypasses = [
     'https://evil.example/',
     '//evil.example/',
@@ -107,6 +114,10 @@ test('[STAFF] after signing in, only a plain path on the portal is followed', as
     // On the portal, but no page of this sign-in's own: another audience's, a route's JSON, a secret link's.
     '/vendor/queue',
     '/api/me',
+    // Of this audience, but a section a staff member's role does not open, however it is spelled.
+    '/admin',
+    '/%61dmin/users',
+    '/admin/audit/%65xport',
     '/;/evil.example',
     // Past the length the form carries back once resolved: the sign-in still goes through.
     `/account/${'é'.repeat(400)}`,
@@ -125,6 +136,8 @@ test('[STAFF] after signing in, only a plain path on the portal is followed', as
   await page.goto(`/login?callbackUrl=${encodeURIComponent('/account?from=guide')}`);
   await signInWithFilledForm(page, creds);
   await expect(page).toHaveURL(`${E2E_BASE_URL}/account?from=guide`);
+  // No sign-in ended on a page that refused the person, recording "access denied" in their name.
+  expect(await db().auditEvent.count({ where: { actorId: user.id, action: 'ACCESS_DENIED' } })).toBe(0);
 });
 
 async function signInWithFilledForm(page: Page, creds: { providerCode: string; loginName: string; password: string }) {

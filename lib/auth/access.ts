@@ -44,13 +44,16 @@ export function decideAccess(actor: Actor | null, access: Access): AccessDecisio
     const mustEnrol = actor.mustEnrolSecondFactor || actor.mustEnrolPasskey === true;
     // The password change comes before enrolment only when it is forced (a temporary password).
     if (mustEnrol && !access.duringEnrolment && !(access.duringForcedPasswordChange && actor.mustChangePassword)) return 'enrolment-required';
-    if (access.roles && !access.roles.includes(actor.role)) return 'forbidden';
-    return 'allowed';
+    return holdsRole(access, actor.role) ? 'allowed' : 'forbidden';
   }
   if (actor.kind === 'vendor' && access.principal === 'vendor') {
     if (actor.mustEnrolSecondFactor && !access.duringEnrolment) return 'enrolment-required';
-    if (access.roles && !access.roles.includes(actor.role)) return 'forbidden';
-    return 'allowed';
+    return holdsRole(access, actor.role) ? 'allowed' : 'forbidden';
   }
   return 'forbidden';
+}
+
+/** Whether `role` is one `access` lets in: any role of its principal when it names none. */
+export function holdsRole(access: Access, role: Role | VendorRole): boolean {
+  return !access.roles || (access.roles as readonly string[]).includes(role);
 }

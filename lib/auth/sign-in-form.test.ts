@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterSignInPath, finishFormSignIn } from '@/lib/auth/sign-in-form';
+import { afterSignInPath, finishFormSignIn, type SignedIn } from '@/lib/auth/sign-in-form';
 
 const APP = path.resolve(import.meta.dirname, '../../app');
 
@@ -28,12 +28,43 @@ describe('where a sign-in continues', () => {
     expect(routes).toContain('/admin/audit/export');
     for (const route of routes) {
       // Next.js answers repeated and trailing slashes with a redirect to the plain path.
-      const spellings = [route, `${route}?from=x`, `${route}/`, route.replace(/^\/(\w)/, (_, first: string) => `/./${first}`), route.replace(/\//g, '//'), route.replace(/\/(?=[^/]*$)/, '///'), `${route}//`];
+      const spellings = [
+        route,
+        `${route}?from=x`,
+        `${route}/`,
+        route.replace(/^\/(\w)/, (_, first: string) => `/./${first}`),
+        route.replace(/\//g, '//'),
+        route.replace(/\/(?=[^/]*$)/, '///'),
+        `${route}//`,
+        // Next.js decodes each segment before routing: "%65xport" is "export".
+        route.replace(/\/(\w)(?=[^/]*$)/, (_, first: string) => `/%${first.charCodeAt(0).toString(16)}`),
+        route.replace(/^\/(\w)/, (_, first: string) => `/%${first.charCodeAt(0).toString(16).toUpperCase()}`),
+      ];
       for (const written of spellings) {
         expect(afterSignInPath('agency', written), written).toBe('/account');
         expect(afterSignInPath('vendor', written), written).toBe('/vendor');
       }
     }
+  });
+});
+
+describe('where a sign-in continues, once the person is known', () => {
+  it('only to a section their role opens: any other would be a dead end, and an "access denied" on their record', () => {
+    const continues = (kind: 'agency' | 'vendor', role: SignedIn['role'], callback: string) => afterSignInPath({ kind, role }, callback);
+    expect(continues('agency', 'STAFF', '/admin')).toBe('/account');
+    expect(continues('agency', 'STAFF', '/%61dmin/users/x')).toBe('/account');
+    expect(continues('agency', 'STAFF', '/account/security')).toBe('/account/security');
+    expect(continues('agency', 'PROVIDER_ADMIN', '/admin/users/x?tab=1')).toBe('/admin/users/x?tab=1');
+    expect(continues('agency', 'SUPER_ADMIN', '/admin/audit')).toBe('/admin/audit');
+    expect(continues('vendor', 'VERIFIER', '/vendor/status')).toBe('/vendor');
+    expect(continues('vendor', 'VERIFIER', '/vendor/queue/abc')).toBe('/vendor/queue/abc');
+    expect(continues('vendor', 'OPERATOR', '/vendor/queue/abc')).toBe('/vendor');
+    expect(continues('vendor', 'OPERATOR', '/vendor/status')).toBe('/vendor/status');
+    expect(continues('vendor', 'OPERATOR', '/vendor/security')).toBe('/vendor/security');
+    // The section is the longest root a path lies under, not the first: "/vendor/queue" is not just "/vendor".
+    expect(continues('vendor', 'OPERATOR', '/vendor/queue')).toBe('/vendor');
+    // The role never widens the audience.
+    expect(continues('agency', 'SUPER_ADMIN', '/vendor/queue')).toBe('/account');
   });
 });
 

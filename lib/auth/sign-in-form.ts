@@ -1,14 +1,18 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { NEXT_STEP_PATH } from '@/lib/auth/access';
+import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { startBrowserSession } from '@/lib/auth/browser-session';
 import type { ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { signInMessage } from '@/lib/auth/sign-in-messages';
 import { config } from '@/lib/config';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
+import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import type { VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
+import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
+import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 
 // What the sign-in forms post. Only presence and size are checked here; the sign-in itself
 // normalises and validates, so every bad identifier gets the same treatment on every path.
@@ -27,12 +31,27 @@ export const vendorSignInFormSchema = z.object({
 });
 
 export const AFTER_SIGN_IN = { agency: '/account', vendor: '/vendor' } as const;
+
+/** Who a sign-in opened a session for: where it may continue depends on the role. */
+export type SignedIn = { kind: 'agency' | 'vendor'; role: Role | VendorRole };
+
 /**
- * The pages a sign-in may continue to: its own audience's signed-in pages, those the sign-in page
- * is sent from. Another audience's page, a route's JSON or a secret-link page would be a dead end,
- * or an "access denied" recorded against the person who was only signing in.
+ * The sections a sign-in may continue to, each with the gate of its pages: the signed-in pages
+ * the sign-in page is sent from. Another audience's page, a section the person's role does not
+ * open, a route's JSON or a secret-link page would be a dead end, or an "access denied" recorded
+ * against the person who was only signing in. A path belongs to the longest root it lies under.
  */
-const AUDIENCE_PAGES = { agency: ['/account', '/admin'], vendor: ['/vendor'] } as const;
+const SECTIONS: Record<SignedIn['kind'], readonly { root: string; access: Access }[]> = {
+  agency: [
+    { root: '/account', access: { principal: 'agency' } },
+    { root: '/admin', access: ADMIN_ACCESS },
+  ],
+  vendor: [
+    { root: '/vendor', access: { principal: 'vendor' } },
+    { root: '/vendor/queue', access: VERIFIER_ACCESS },
+    { root: '/vendor/status', access: OPERATOR_ACCESS },
+  ],
+};
 /**
  * Route handlers among those pages: a download, not a page. A sign-in link must not make the browser
  * fetch an export in the person's name the moment they sign in. (lib/auth/sign-in-form.test.ts
@@ -40,11 +59,28 @@ const AUDIENCE_PAGES = { agency: ['/account', '/admin'], vendor: ['/vendor'] } a
  */
 const NOT_PAGES = ['/admin/audit/export', '/vendor/queue/export'];
 
-/** Where a sign-in may continue to: one of its audience's pages, or the audience's home. */
-export function afterSignInPath(kind: 'agency' | 'vendor', callback: string | undefined): string {
-  const path = safeRedirectPath(callback, config().APP_URL, AFTER_SIGN_IN[kind], AUDIENCE_PAGES[kind]);
+const isUnder = (pathname: string, root: string) => pathname === root || pathname.startsWith(`${root}/`);
+
+/**
+ * Where a sign-in may continue to: a page of its audience's sections (of those the role opens,
+ * once the person is known), or the audience's home. The sign-in pages carry the callback with
+ * `who` only the audience; the last step of a sign-in decides with the role.
+ */
+export function afterSignInPath(who: SignedIn | SignedIn['kind'], callback: string | undefined): string {
+  const kind = typeof who === 'string' ? who : who.kind;
+  const home = AFTER_SIGN_IN[kind];
+  const sections = SECTIONS[kind];
+  const path = safeRedirectPath(
+    callback,
+    config().APP_URL,
+    home,
+    sections.map((section) => section.root),
+  );
   const { pathname } = new URL(path, 'http://portal.invalid');
-  return NOT_PAGES.some((route) => pathname === route || pathname.startsWith(`${route}/`)) ? AFTER_SIGN_IN[kind] : path;
+  if (NOT_PAGES.some((route) => isUnder(pathname, route))) return home;
+  if (typeof who === 'string') return path;
+  const section = sections.filter((each) => isUnder(pathname, each.root)).sort((a, b) => b.root.length - a.root.length)[0];
+  return section && holdsRole(section.access, who.role) ? path : home;
 }
 
 /**
@@ -59,7 +95,7 @@ export async function finishFormSignIn(
 ): Promise<ActionState> {
   if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds), values: typed };
   await startBrowserSession(result.sessionId, kind);
-  const next = afterSignInPath(kind, callback);
+  const next = afterSignInPath({ kind, role: result.role }, callback);
   if (!result.secondFactorPending) redirect(next);
   // The code step carries on to where the sign-in was going.
   const verify = NEXT_STEP_PATH[kind]['second-factor-required'];
@@ -73,7 +109,7 @@ export async function finishFormSignIn(
 export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
   if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds) };
   await startBrowserSession(result.sessionId, kind);
-  redirect(afterSignInPath(kind, callback));
+  redirect(afterSignInPath({ kind, role: result.role }, callback));
 }
 
 const SECOND_FACTOR_MESSAGES: Record<Exclude<VerifyOutcome, { ok: true }>['reason'], string> = {
@@ -91,11 +127,11 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<VerifyOutcome, { ok: true }>['reaso
  * (or home); a session no longer waiting for its factor (it passed in another tab) goes home too;
  * a refusal is said.
  */
-export async function finishSecondFactor(outcome: VerifyOutcome, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
+export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, callback?: string): Promise<ActionState> {
   if (outcome.ok) {
-    await startBrowserSession(outcome.sessionId, kind);
-    redirect(afterSignInPath(kind, callback));
+    await startBrowserSession(outcome.sessionId, who.kind);
+    redirect(afterSignInPath(who, callback));
   }
-  if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[kind]);
+  if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[who.kind]);
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
 }

@@ -12,6 +12,7 @@ import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
+import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 
 export const passkeySignInSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: callbackUrlField });
@@ -20,6 +21,7 @@ type Account = {
   kind: PrincipalKind;
   id: string;
   agencyId: string | null;
+  role: Role | VendorRole;
   active: boolean;
   lockedUntil: Date | null;
   hardLockedAt: Date | null;
@@ -28,7 +30,7 @@ type Account = {
 };
 
 async function accountOf(kind: 'agency' | 'vendor', passkey: { userId: string | null; vendorAccountId: string | null }): Promise<Account | null> {
-  const lock = { lockedUntil: true, hardLockedAt: true, sessionVersion: true } as const;
+  const lock = { role: true, lockedUntil: true, hardLockedAt: true, sessionVersion: true } as const;
   if (kind === 'agency') {
     if (!passkey.userId) return null;
     const user = await db().user.findUnique({
@@ -40,6 +42,7 @@ async function accountOf(kind: 'agency' | 'vendor', passkey: { userId: string | 
         kind: 'user',
         id: user.id,
         agencyId: user.agencyId,
+        role: user.role,
         active: user.status === 'ACTIVE',
         lockedUntil: user.lockedUntil,
         hardLockedAt: user.hardLockedAt,
@@ -124,5 +127,5 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
     }),
   );
   // A passkey with user verification was both factors.
-  return { ok: true, sessionId, secondFactorPending: false };
+  return { ok: true, sessionId, secondFactorPending: false, role: account.role };
 }

@@ -15,6 +15,7 @@ import {
   type VelocityKey,
 } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
+import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { hasSecondFactor } from '@/lib/mfa/policy';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
@@ -32,7 +33,7 @@ import {
 export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'TEMPORARY_PASSWORD_USED' | 'BAD_INPUT';
 /** THROTTLED may say when to try again (an address slowed in an agency); no other refusal says more than its reason. */
 export type SignInResult =
-  | { ok: true; sessionId: string; secondFactorPending: boolean }
+  | { ok: true; sessionId: string; secondFactorPending: boolean; role: Role | VendorRole }
   | { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
 
 export const agencySignInSchema = z.object({
@@ -49,6 +50,7 @@ export const vendorSignInSchema = z.object({
 type Candidate = {
   kind: PrincipalKind;
   id: string;
+  role: Role | VendorRole;
   active: boolean;
   passwordHash: string;
   lockedUntil: Date | null;
@@ -83,6 +85,7 @@ export async function signInAgencyUser(input: unknown, ip: string): Promise<Sign
     where: { agencyId_loginKey: { agencyId: agency?.id ?? NO_AGENCY, loginKey } },
     select: {
       id: true,
+      role: true,
       status: true,
       passwordHash: true,
       lockedUntil: true,
@@ -97,6 +100,7 @@ export async function signInAgencyUser(input: unknown, ip: string): Promise<Sign
       ? {
           kind: 'user',
           id: user.id,
+          role: user.role,
           active: user.status === 'ACTIVE',
           passwordHash: user.passwordHash,
           lockedUntil: user.lockedUntil,
@@ -116,7 +120,7 @@ export async function signInVendorAccount(input: unknown, ip: string): Promise<S
   if (!parsed.success) return counted('vendor', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
   const account = await db().vendorAccount.findUnique({
     where: { emailKey: normalizeKey(parsed.data.email) },
-    select: { id: true, active: true, passwordHash: true, lockedUntil: true, hardLockedAt: true, sessionVersion: true },
+    select: { id: true, role: true, active: true, passwordHash: true, lockedUntil: true, hardLockedAt: true, sessionVersion: true },
   });
   const candidate: Candidate | null = account
     ? { kind: 'vendor', ...account, policy: VENDOR_POLICY, temporaryPasswordExpiresAt: null, mustChangePassword: false }
@@ -281,7 +285,7 @@ async function attemptSignIn(
     }, ADDRESS_TURN),
   );
   if (!session) return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_USED' }, outcome: 'temporary_password_used' };
-  return { result: { ok: true, ...session }, outcome: 'success' };
+  return { result: { ok: true, ...session, role: account.role }, outcome: 'success' };
 }
 
 /** Marks the account's temporary password used; false when a sign-in used it already. */

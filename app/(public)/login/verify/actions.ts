@@ -1,6 +1,7 @@
 'use server';
 
 import { defineAction } from '@/lib/auth/guards';
+import type { Actor } from '@/lib/auth/session';
 import { finishSecondFactor } from '@/lib/auth/sign-in-form';
 import { z } from 'zod';
 import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
@@ -16,7 +17,7 @@ export const verifySecondFactorAction = defineAction(
   'verify-second-factor-agency',
   { principal: 'agency', duringSecondFactor: true },
   verifySecondFactorSchema,
-  async (actor, input, { ip }) => settle(await verifySignInSecondFactor(actor, input, ip), input.callbackUrl),
+  async (actor, input, { ip }) => settle(actor, await verifySignInSecondFactor(actor, input, ip), input.callbackUrl),
 );
 
 export const passkeyOptionsAction = defineAction('passkey-second-factor-options-agency', { principal: 'agency', duringSecondFactor: true }, z.object({}), async (actor) => ({
@@ -25,7 +26,7 @@ export const passkeyOptionsAction = defineAction('passkey-second-factor-options-
 }));
 
 export const verifyPasskeyAction = defineAction('verify-passkey-agency', { principal: 'agency', duringSecondFactor: true }, verifyPasskeySecondFactorSchema, async (actor, input, { ip }) =>
-  settle(await verifySignInPasskey(actor, input, ip), input.callbackUrl),
+  settle(actor, await verifySignInPasskey(actor, input, ip), input.callbackUrl),
 );
 
-const settle = (outcome: VerifyOutcome, callback: string | undefined) => finishSecondFactor(outcome, 'agency', callback);
+const settle = (actor: Actor, outcome: VerifyOutcome, callback: string | undefined) => finishSecondFactor(outcome, actor, callback);

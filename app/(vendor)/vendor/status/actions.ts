@@ -18,8 +18,8 @@ import type { OperatorResult } from '@/lib/status/operator-input';
 import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-incident-update';
 import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-component-status';
+import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 
-const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
 
 /**
  * After a change: this instance's copy of /status in memory is rendered again at once (the other
@@ -37,34 +37,34 @@ async function published(result: OperatorResult): Promise<ActionState> {
   return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }
 
-export const setComponentStatusAction = defineAction('status-set-component', OPERATOR, setComponentStatusSchema, async (actor, input, { ip }) =>
+export const setComponentStatusAction = defineAction('status-set-component', OPERATOR_ACCESS, setComponentStatusSchema, async (actor, input, { ip }) =>
   published(await setComponentStatus(actor, input, ip)),
 );
 
-export const openIncidentAction = defineAction('status-open-incident', OPERATOR, openIncidentSchema, async (actor, input, { ip }) =>
+export const openIncidentAction = defineAction('status-open-incident', OPERATOR_ACCESS, openIncidentSchema, async (actor, input, { ip }) =>
   published(await openIncident(actor, input, ip)),
 );
 
-export const postIncidentUpdateAction = defineAction('status-update-incident', OPERATOR, postIncidentUpdateSchema, async (actor, input, { ip }) =>
+export const postIncidentUpdateAction = defineAction('status-update-incident', OPERATOR_ACCESS, postIncidentUpdateSchema, async (actor, input, { ip }) =>
   published(await postIncidentUpdate(actor, input, ip)),
 );
 
-export const scheduleMaintenanceAction = defineAction('status-schedule-maintenance', OPERATOR, scheduleMaintenanceSchema, async (actor, input, { ip }) =>
+export const scheduleMaintenanceAction = defineAction('status-schedule-maintenance', OPERATOR_ACCESS, scheduleMaintenanceSchema, async (actor, input, { ip }) =>
   published(await scheduleMaintenance(actor, input, ip)),
 );
 
-export const startMaintenanceAction = defineAction('status-start-maintenance', OPERATOR, windowIdSchema, async (actor, input, { ip }) =>
+export const startMaintenanceAction = defineAction('status-start-maintenance', OPERATOR_ACCESS, windowIdSchema, async (actor, input, { ip }) =>
   published(await startMaintenanceNow(actor, input, ip)),
 );
 
-export const extendMaintenanceAction = defineAction('status-extend-maintenance', OPERATOR, extendMaintenanceSchema, async (actor, input, { ip }) =>
+export const extendMaintenanceAction = defineAction('status-extend-maintenance', OPERATOR_ACCESS, extendMaintenanceSchema, async (actor, input, { ip }) =>
   published(await extendMaintenance(actor, input, ip)),
 );
 
-export const endMaintenanceAction = defineAction('status-end-maintenance', OPERATOR, windowIdSchema, async (actor, input, { ip }) =>
+export const endMaintenanceAction = defineAction('status-end-maintenance', OPERATOR_ACCESS, windowIdSchema, async (actor, input, { ip }) =>
   published(await endMaintenanceNow(actor, input, ip)),
 );
 
-export const cancelMaintenanceAction = defineAction('status-cancel-maintenance', OPERATOR, windowIdSchema, async (actor, input, { ip }) =>
+export const cancelMaintenanceAction = defineAction('status-cancel-maintenance', OPERATOR_ACCESS, windowIdSchema, async (actor, input, { ip }) =>
   published(await cancelMaintenance(actor, input, ip)),
 );

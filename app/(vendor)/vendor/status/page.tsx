@@ -18,10 +18,10 @@ import {
   startMaintenanceAction,
 } from './actions';
 import { ActionForm, Checkbox, ComponentCheckboxes, OperatorNotices, Select, TextArea, TextField } from './form-controls';
+import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 
 export const metadata: Metadata = { title: 'Status operations' };
 
-const OPERATOR = { principal: 'vendor', roles: ['OPERATOR'] } as const;
 const statusOptions = COMPONENT_STATUSES.map((value) => ({ value, label: COMPONENT_STATUS_LABEL[value] }));
 const impactOptions = INCIDENT_IMPACTS.map((value) => ({ value, label: COMPONENT_STATUS_LABEL[value] }));
 const openStateOptions = INCIDENT_STATUSES.filter((s) => s !== 'RESOLVED').map((value) => ({ value, label: INCIDENT_STATUS_LABEL[value] }));
@@ -61,7 +61,7 @@ function WindowControls({ window }: { window: MaintenanceView }) {
 }
 
 export default async function VendorStatusPage() {
-  await requirePageActor(OPERATOR, '/vendor/status');
+  await requirePageActor(OPERATOR_ACCESS, '/vendor/status');
   const [status, subscribers] = await Promise.all([getStatusOverview(), countActiveSubscribers()]);
   const components = status.components.map(({ id, name }) => ({ id, name }));
   const windows = [...status.maintenance.inProgress, ...status.maintenance.upcoming];
