@@ -33,7 +33,7 @@ export async function proxy(request: NextRequest) {
  */
 async function refuseCrossSite(request: NextRequest): Promise<Response | null> {
   const { pathname } = request.nextUrl;
-  if (SAFE_METHODS.has(request.method) || acceptsCrossSitePost(pathname) || isSameOriginRequest(request.headers, appOrigin())) return null;
+  if (SAFE_METHODS.has(request.method) || acceptsCrossSitePost(pathname, request.headers) || isSameOriginRequest(request.headers, appOrigin())) return null;
   try {
     await auditCrossSiteRefusal(clientIpFrom(request.headers), `${request.method} ${pathname}`, request.headers.get('origin'));
   } catch (error) {

@@ -24,6 +24,7 @@ import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from '
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
 const REQUEST_ID_HEADER = 'x-portal-request-id';
+const SENT_PATH_HEADER = 'x-portal-sent-path';
 // A server action that ends in a redirect has Next.js fetch the target page from this server, with
 // the action's request headers, while the action still holds its place: waiting in admission, that
 // fetch would wait for its own parent (four such sign-ins from one address hung it for 300 s). Each
@@ -278,6 +279,7 @@ function route(request, response, { requestId, ip }) {
   request.headers[INNER_REQUEST_HEADER] = INNER_REQUEST_KEY;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = ip;
+  request.headers[SENT_PATH_HEADER] = (request.url ?? '/').split('?')[0];
   if (request.headers.cookie !== undefined) request.headers.cookie = wellNamedCookies(request.headers.cookie);
   // The portal is APP_URL, whatever Host a proxy in front forwards or a client makes up: Next.js aborts
   // a server action (500) whose Origin differs from the forwarded host. proxy.ts has already refused

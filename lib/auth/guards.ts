@@ -253,7 +253,7 @@ export function defineRoute<A extends EntryAccess>(
         ? !isSameOriginRequest(request.headers, appOrigin())
         : access.principal !== 'public' && isSentByAnotherSite(request.headers);
       if (crossSite) {
-        const exempt = options.crossSite === 'allowed' && acceptsCrossSitePost(new URL(request.url).pathname);
+        const exempt = options.crossSite === 'allowed' && acceptsCrossSitePost(new URL(request.url).pathname, request.headers);
         if (!exempt) {
           await auditCrossSiteRefusal(context.ip, `route ${name}`, request.headers.get('origin'));
           return Response.json({ error: 'CROSS_SITE', message: CROSS_SITE_MESSAGE }, { status: 403, headers: NO_STORE });

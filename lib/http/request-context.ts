@@ -5,6 +5,9 @@ import { errorFields, logger } from '@/lib/observability/logger.mjs';
 // asks for) and a fresh request id, which it also sends back as X-Request-Id.
 export const CLIENT_IP_HEADER = 'x-portal-client-ip';
 export const REQUEST_ID_HEADER = 'x-portal-request-id';
+// And the path as the client sent it: Next.js hands the app a normalised one ("/x.rsc" becomes a
+// router request for "/x").
+export const SENT_PATH_HEADER = 'x-portal-sent-path';
 
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 

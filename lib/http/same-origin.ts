@@ -1,3 +1,5 @@
+import { SENT_PATH_HEADER } from '@/lib/http/request-context';
+
 /** Methods that never change state: the only ones a cross-site page may send us. */
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -34,6 +36,13 @@ export function isSentByAnotherSite(headers: HeaderBag): boolean {
  */
 export const CROSS_SITE_POST_PATHS: readonly string[] = ['/status/unsubscribe'];
 
-export function acceptsCrossSitePost(pathname: string): boolean {
-  return CROSS_SITE_POST_PATHS.includes(pathname);
+/**
+ * Whether a POST is the one-click unsubscribe other sites may send: to its path as the client
+ * sent it, and no page's router or action request. (Next.js turns "/status/unsubscribe.rsc" into
+ * a router request for "/status/unsubscribe" before the proxy sees it: by that path alone it
+ * passed as the unsubscribe.)
+ */
+export function acceptsCrossSitePost(pathname: string, headers: HeaderBag): boolean {
+  const sent = headers.get(SENT_PATH_HEADER) ?? pathname;
+  return CROSS_SITE_POST_PATHS.includes(pathname) && sent === pathname && headers.get('rsc') === null && headers.get('next-action') === null;
 }
