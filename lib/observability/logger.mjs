@@ -104,9 +104,18 @@ const CONSOLE_LEVELS = { debug: 'debug', log: 'info', info: 'info', warn: 'warn'
  */
 export function routeConsoleToLog() {
   for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
-    console[method] = (...args) => shared.logger[level]({ event: 'console', message: stripVTControlCharacters(format(...args)) });
+    console[method] = (...args) => {
+      const message = stripVTControlCharacters(format(...args));
+      if (CLIENT_MISTAKES.some((mistake) => mistake.test(message))) shared.logger.warn({ event: 'console', message: message.split('\n')[0] });
+      else shared.logger[level]({ event: 'console', message });
+    };
   }
 }
+
+// What Next.js prints, with a stack, about a request a client got wrong: a form post that is no
+// action, an action id no build of ours has (a forged form, or one left open across a deploy). Anyone
+// may send one: a warning of one line, as every client mistake is, never a stack or an error.
+const CLIENT_MISTAKES = [/^Error: Invalid Server Actions? request/, /^Error: Failed to find Server Action /, /^Error: The Server Reference ID did not match/];
 
 /** Runs the handling of one request so that every line it logs, however deep, names the request. */
 export function runInRequestScope(requestId, run) {

@@ -56,6 +56,29 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     expect(server.output()).not.toContain('SECRETTOKEN');
   });
 
+  it('a form post that is no action, or names an action no build has (forged, or open across a deploy), is a 4xx and one warning line without a stack', async () => {
+    const before = server.output().length;
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${server.url}/login`, { method: 'POST', headers: { origin: server.url, accept: 'text/html', ...headers }, body, redirect: 'manual' });
+    const multipart = { 'content-type': 'multipart/form-data; boundary=x' };
+    const field = (name: string) => `--x\r\nContent-Disposition: form-data; name="${name}"\r\n\r\nvalue\r\n--x--\r\n`;
+    const answers = [
+      await post(multipart, field('a')),
+      await post(multipart, field(`$ACTION_ID_7f${'0'.repeat(40)}`)),
+      await post({ ...multipart, 'next-action': `7f${'0'.repeat(40)}` }, field('0')),
+      await post({ ...multipart, 'next-action': 'zz' }, field('0')),
+    ];
+    for (const answer of answers) expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answers.map((answer) => answer.status).every((status) => status < 500)).toBe(true);
+    // Each answer's access line is written once it is closed: wait for all four.
+    const accessLines = () => server.output().slice(before).split('\n').filter((line) => line.includes('"event":"http.request"')).length;
+    for (let i = 0; i < 100 && accessLines() < answers.length; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const written = server.output().slice(before);
+    expect(written).toMatch(/Failed to find Server Action/);
+    expect(written).not.toMatch(/\n\s+at |\\n\s+at /);
+    expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('a client navigation’s router state that Next.js cannot read, or nested too deep to check cheaply, is a 400 and no error', async () => {
     const nested = (levels: number): unknown => (levels === 0 ? ['', {}] : ['', { a: nested(levels - 1) }]);
     const navigate = (state: string) => fetch(`${server.url}/status?x=1`, { headers: { rsc: '1', 'next-router-state-tree': state }, redirect: 'manual' });
