@@ -290,6 +290,7 @@ function route(request, response, { requestId, ip }) {
   // fetch fail and log an error, and the browser ask again).
   request.headers['x-forwarded-proto'] = 'http';
   completeHeaders(request, response);
+  pagesInMemory.answerNotFound(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0])) {
     // A probe reads no session: whatever cookies come with it are no work of Next.js's.
@@ -393,5 +394,6 @@ listen(server, port, hostname, async () => {
   logger.info({ event: 'server.listening', url: `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}` });
   if (dev) return;
   for (const pathname of PAGES_SERVED_FROM_MEMORY) void pagesInMemory.keepPrerendered(pathname);
+  void pagesInMemory.keepNotFound();
   for (const { pathname, ...options } of LIVE_PAGES_SERVED_FROM_MEMORY) pagesInMemory.keepLive(pathname, options);
 });

@@ -14,6 +14,8 @@ export function createPagesInMemory(options: {
   answer(request: IncomingMessage, response: ServerResponse): boolean;
   isOwnFetch(request: IncomingMessage): boolean;
   keepPrerendered(pathname: string): Promise<void>;
+  keepNotFound(): Promise<void>;
+  answerNotFound(request: IncomingMessage, response: ServerResponse): void;
   keepLive(pathname: string, options: { versionPath: string; feedPath?: string }): void;
   stop(): void;
 };

@@ -40,6 +40,9 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'd
 // Headers of a page rendered per request that do not hold for a copy sent to everyone.
 const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
 const POLL_MS = 500;
+// An address no page has, and the mark of the empty shell Next.js renders a page's notFound() into.
+const NO_SUCH_PAGE = '/_portal/no-such-page';
+const EMPTY_SHELL = 'id="__next_error__"';
 const LIVE_MAX_AGE_MS = 60_000;
 // The app calls this (lib/runtime/live-page-changed.mjs) after a change it made: the bundle
 // Next.js runs and this module are separate module instances, so they meet on globalThis.
@@ -135,6 +138,63 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     } catch (error) {
       log.warn({ event: 'server.page_not_kept_in_memory', pathname, ...errorFields(error) });
     }
+  }
+
+  /** @type {Page | undefined} */
+  let notFound;
+
+  /**
+   * Keeps the page Next.js answers an address nobody has with: the not-found page, server-rendered.
+   * A page's own notFound() gets from Next.js only an empty shell whose content is in its scripts
+   * (Next.js #62228), blank without JavaScript: `answerNotFound` sends this copy in its place.
+   */
+  async function keepNotFound() {
+    try {
+      const answer = await fetchOwn(NO_SUCH_PAGE);
+      const html = answer.body.toString('utf8');
+      if (answer.status !== 404 || !/^text\/html\b/i.test(String(answer.headers['content-type'] ?? '')) || html.includes(EMPTY_SHELL)) {
+        log.warn({ event: 'server.page_not_kept_in_memory', pathname: NO_SUCH_PAGE, status: answer.status });
+        return;
+      }
+      const headers = keptHeaders(answer, PER_REQUEST_HEADERS);
+      headers.push([CSP_HEADER, hashPolicy(html, { dev })], ['Cache-Control', 'no-store']);
+      notFound = withHead({ headers, etag: undefined, body: answer.body, gzipped: await gzip(answer.body) });
+    } catch (error) {
+      log.warn({ event: 'server.page_not_kept_in_memory', pathname: NO_SUCH_PAGE, ...errorFields(error) });
+    }
+  }
+
+  /**
+   * Sends the kept not-found page instead of the 404 Next.js is writing for a page request, once
+   * its head is being written (only then is its status known). Call before Next.js gets `response`:
+   * its compression writes through the methods replaced here. Requests of the client-side router
+   * (an RSC payload, not a page) and the fetch of the copy itself are left alone.
+   * @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response
+   */
+  function answerNotFound(request, response) {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers[RENDER_HEADER] === renderKey) return;
+    if (ROUTER_HEADERS.some((name) => name in request.headers)) return;
+    const { writeHead, write, end } = response;
+    /** @type {Page | undefined} */
+    let sending;
+    response.writeHead = /** @type {typeof writeHead} */ (
+      function writeHeadOfCopy(/** @type {number} */ status, /** @type {any[]} */ ...rest) {
+        const html = /^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''));
+        if (status !== 404 || !html || !notFound) return writeHead.call(response, status, ...rest);
+        sending = notFound;
+        for (const name of ['content-type', 'content-length', 'content-encoding', 'etag', 'cache-control', 'vary', CSP_HEADER.toLowerCase()]) response.removeHeader(name);
+        return writeHead.call(response, 404, acceptsGzip(request) ? sending.head.gzipped : sending.head.identity);
+      }
+    );
+    // Next.js's own bytes (its shell, gzipped or not) are dropped; the copy goes out at the end.
+    response.write = /** @type {typeof write} */ ((/** @type {any[]} */ ...args) => (sending ? true : write.apply(response, /** @type {any} */ (args))));
+    response.end = /** @type {typeof end} */ (
+      (/** @type {any[]} */ ...args) => {
+        if (!sending) return end.apply(response, /** @type {any} */ (args));
+        const done = args.find((arg) => typeof arg === 'function');
+        return end.call(response, request.method === 'HEAD' ? undefined : acceptsGzip(request) ? sending.gzipped : sending.body, done);
+      }
+    );
   }
 
   /**
@@ -296,6 +356,8 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     /** This instance's own fetch of a page (not a client's): the access log marks it. @param {import('node:http').IncomingMessage} request */
     isOwnFetch: (request) => request.headers[RENDER_HEADER] === renderKey,
     keepPrerendered,
+    keepNotFound,
+    answerNotFound,
     keepLive,
     stop() {
       for (const timer of timers) clearInterval(timer);
