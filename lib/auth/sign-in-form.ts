@@ -70,12 +70,7 @@ export function afterSignInPath(who: SignedIn | SignedIn['kind'], callback: stri
   const kind = typeof who === 'string' ? who : who.kind;
   const home = AFTER_SIGN_IN[kind];
   const sections = SECTIONS[kind];
-  const path = safeRedirectPath(
-    callback,
-    config().APP_URL,
-    home,
-    sections.map((section) => section.root),
-  );
+  const path = safeRedirectPath(callback, config().APP_URL, home, sections.map((section) => section.root));
   const { pathname } = new URL(path, 'http://portal.invalid');
   if (NOT_PAGES.some((route) => isUnder(pathname, route))) return home;
   if (typeof who === 'string') return path;
