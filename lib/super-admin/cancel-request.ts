@@ -49,7 +49,7 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
       ? {
           ok: true,
           message:
-            'The request is cancelled. No reset link will be sent for it. If you think someone is trying to get into the account, tell your agency’s other administrators.',
+            'The request is cancelled. No reset link will be sent for it, and one already sent no longer works. If you think someone is trying to get into the account, tell your agency’s other administrators.',
         }
       : gone;
   });

@@ -10,7 +10,7 @@ export default publicPage(function RequestCancelledPage() {
     <>
       <h1>Request cancelled</h1>
       <p className="notice success" role="status">
-        The request is cancelled. No reset link will be sent for it. If you think someone is trying to get into the account,
+        The request is cancelled. No reset link will be sent for it, and one already sent no longer works. If you think someone is trying to get into the account,
         tell your agency’s other administrators.
       </p>
       <p>

@@ -43,7 +43,7 @@ export default publicPage(async function CancelRequestPage({ params }: { params:
       </dl>
       <p>
         If you did not make this request, or you know the account holder did not, cancel it. CareNotes verifiers will see
-        that it was cancelled from this link, and no reset link will be sent for it.
+        that it was cancelled from this link. No reset link will be sent for it, and one already sent stops working.
       </p>
       <CancelForm token={token} />
     </>
