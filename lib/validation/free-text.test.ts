@@ -53,6 +53,14 @@ describe('free text a stranger types for staff to read', () => {
       'carenotes-help.xn--p1ai/reset',
       'evil\u3002com',
       'evil\uff61com',
+      // what a reader does not see, between the letters or on them
+      'carenotes-backup\u200B.example',
+      'help\u200B@carenotes-backup\u00AD.example',
+      'https\u200B://carenotes-backup\u2060.example/login',
+      'carenotes-verify\u200D.example/id',
+      'evil\u200E.\u200Fexample',
+      'evil\uFEFF.example',
+      'evil\u0336.example',
     ]) {
       expect(hasWebAddress(text), text).toBe(true);
     }

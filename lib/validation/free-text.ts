@@ -29,15 +29,18 @@ export function hasStackedMarks(text: string): boolean {
 // ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
 const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)(?![\p{L}\p{N}-])|\b\d{1,3}(?:\.\d{1,3}){3}\b/iu;
 const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
+// Invisible in a mail (zero-width space and joiner, soft hyphen, word joiner, direction marks) or
+// riding on the letter before it: "evil\u200B.example" still reads as an address, so they are looked past.
+const INVISIBLE_OR_MARK = /[\p{Cf}\p{M}]/gu;
 
 /**
- * Whether the text holds a web or e-mail address. Words vendor staff write that the portal mails in
- * CareNotes' name (a verifier's reason or question, an operator's incident or maintenance) name no
- * site or inbox: a mail's only links are the portal's own, and one member of staff must not be able to
- * send customers anywhere else.
+ * Whether the text holds a web or e-mail address. Words the portal mails in CareNotes' name (a
+ * verifier's reason or question, an operator's incident or maintenance, a stranger's message to an
+ * agency's admins) name no site or inbox: a mail's only links are the portal's own, and no one must be
+ * able to send its readers anywhere else.
  */
 export function hasWebAddress(text: string): boolean {
-  return WEB_ADDRESS.test(text.normalize('NFKC').replace(IDEOGRAPHIC_FULL_STOP, '.'));
+  return WEB_ADDRESS.test(text.normalize('NFKC').replace(INVISIBLE_OR_MARK, '').replace(IDEOGRAPHIC_FULL_STOP, '.'));
 }
 
 /** Said after a field's label when hasWebAddress. */

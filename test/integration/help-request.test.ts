@@ -380,6 +380,13 @@ describe('the ask-admin form’s input', () => {
     expect(parse({ message: 'line one\nline two\twith a tab \u{1F469}\u200D\u{1F4BB}' }).success).toBe(true);
   });
 
+  it('refuses a web or e-mail address in the message, however it is hidden: it is mailed to the admins in CareNotes’ name', () => {
+    for (const message of ['Reset it at https://carenotes-reset.example/acme', 'see www.carenotes-help.example', 'write to me@home.example', 'go to carenotes-verify\u200D.example/id']) {
+      expect(parse({ message }).error?.issues[0]?.message, message).toMatch(/^Leave out web and e-mail addresses/);
+    }
+    expect(parse({ message: 'Locked out since Monday, call me on 512.555.0100 after 3.' }).success).toBe(true);
+  });
+
   it('asks for the provider code and login name with plain messages', () => {
     const result = askAdminSchema.safeParse({ providerCode: ' ', loginName: '' });
     expect(result.error?.issues.map((issue) => issue.message)).toEqual([
