@@ -26,6 +26,12 @@ for (const path of PAGES) {
   });
 }
 
+test('the not-found page (a page that is not there) has no WCAG 2.2 A/AA violations axe can find', async ({ page }) => {
+  expect((await page.goto('/status/no-such-view'))?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find that page');
+  await expectNoViolations(page);
+});
+
 test('/help/ask-admin after a failed submit (error summary, invalid fields) has no violations', async ({ page }) => {
   await page.goto('/help/ask-admin');
   await page.getByRole('button', { name: 'Send request' }).click();
