@@ -49,22 +49,24 @@ describe('where a sign-in continues', () => {
 });
 
 describe('where a sign-in continues, once the person is known', () => {
-  it('only to a section their role opens: any other would be a dead end, and an "access denied" on their record', () => {
-    const continues = (kind: 'agency' | 'vendor', role: SignedIn['role'], callback: string) => afterSignInPath({ kind, role }, callback);
-    expect(continues('agency', 'STAFF', '/admin')).toBe('/account');
-    expect(continues('agency', 'STAFF', '/%61dmin/users/x')).toBe('/account');
-    expect(continues('agency', 'STAFF', '/account/security')).toBe('/account/security');
-    expect(continues('agency', 'PROVIDER_ADMIN', '/admin/users/x?tab=1')).toBe('/admin/users/x?tab=1');
-    expect(continues('agency', 'SUPER_ADMIN', '/admin/audit')).toBe('/admin/audit');
-    expect(continues('vendor', 'VERIFIER', '/vendor/status')).toBe('/vendor');
-    expect(continues('vendor', 'VERIFIER', '/vendor/queue/abc')).toBe('/vendor/queue/abc');
-    expect(continues('vendor', 'OPERATOR', '/vendor/queue/abc')).toBe('/vendor');
-    expect(continues('vendor', 'OPERATOR', '/vendor/status')).toBe('/vendor/status');
-    expect(continues('vendor', 'OPERATOR', '/vendor/security')).toBe('/vendor/security');
+  // Only to a section the role opens: any other would be a dead end, and an "access denied" on their record.
+  it.each<[SignedIn['kind'], SignedIn['role'], string, string]>([
+    ['agency', 'STAFF', '/admin', '/account'],
+    ['agency', 'STAFF', '/%61dmin/users/x', '/account'],
+    ['agency', 'STAFF', '/account/security', '/account/security'],
+    ['agency', 'PROVIDER_ADMIN', '/admin/users/x?tab=1', '/admin/users/x?tab=1'],
+    ['agency', 'SUPER_ADMIN', '/admin/audit', '/admin/audit'],
+    ['vendor', 'VERIFIER', '/vendor/status', '/vendor'],
+    ['vendor', 'VERIFIER', '/vendor/queue/abc', '/vendor/queue/abc'],
+    ['vendor', 'OPERATOR', '/vendor/queue/abc', '/vendor'],
+    ['vendor', 'OPERATOR', '/vendor/status', '/vendor/status'],
+    ['vendor', 'OPERATOR', '/vendor/security', '/vendor/security'],
     // The section is the longest root a path lies under, not the first: "/vendor/queue" is not just "/vendor".
-    expect(continues('vendor', 'OPERATOR', '/vendor/queue')).toBe('/vendor');
+    ['vendor', 'OPERATOR', '/vendor/queue', '/vendor'],
     // The role never widens the audience.
-    expect(continues('agency', 'SUPER_ADMIN', '/vendor/queue')).toBe('/account');
+    ['agency', 'SUPER_ADMIN', '/vendor/queue', '/account'],
+  ])('%s %s asking for %s continues to %s', (kind, role, callback, expected) => {
+    expect(afterSignInPath({ kind, role }, callback)).toBe(expected);
   });
 });
 
