@@ -86,6 +86,10 @@ test.describe('with JavaScript off', () => {
       await expect(page.getByRole('heading', { level: 1 }), address).toHaveText('We could not find that page');
       await expect(page.getByRole('link', { name: 'Help with signing in' })).toHaveAttribute('href', '/help');
     }
+    // Under a secret link's address, the page keeps what keeps the link out of Referer headers.
+    const underSecret = await page.goto('/reset/not-a-live-token/more');
+    expect([underSecret?.status(), underSecret?.headers()['referrer-policy']]).toEqual([404, 'no-referrer']);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find that page');
   });
 
   test('[ANONYMOUS] asks an administrator for help without JavaScript', async ({ page }) => {

@@ -43,6 +43,8 @@ const POLL_MS = 500;
 // An address no page has, and the mark of the empty shell Next.js renders a page's notFound() into.
 const NO_SUCH_PAGE = '/_portal/no-such-page';
 const EMPTY_SHELL = 'id="__next_error__"';
+// The headers of the kept not-found page that describe its bytes (and its scripts' policy).
+const COPY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'vary', 'cache-control', CSP_HEADER.toLowerCase(), FROM_MEMORY_HEADER.toLowerCase()];
 const LIVE_MAX_AGE_MS = 60_000;
 // The app calls this (lib/runtime/live-page-changed.mjs) after a change it made: the bundle
 // Next.js runs and this module are separate module instances, so they meet on globalThis.
@@ -148,12 +150,15 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
    * A page's own notFound() gets from Next.js only an empty shell whose content is in its scripts
    * (Next.js #62228), blank without JavaScript: `answerNotFound` sends this copy in its place.
    */
-  async function keepNotFound() {
+  async function keepNotFound(attempt = 1) {
+    // Tried again a while later (a busy start, a maintenance window), for an hour.
+    const later = () => attempt < 60 && timers.push(setTimeout(() => void keepNotFound(attempt + 1), 60_000).unref());
     try {
       const answer = await fetchOwn(NO_SUCH_PAGE);
       const html = answer.body.toString('utf8');
       if (answer.status !== 404 || !/^text\/html\b/i.test(String(answer.headers['content-type'] ?? '')) || html.includes(EMPTY_SHELL)) {
         log.warn({ event: 'server.page_not_kept_in_memory', pathname: NO_SUCH_PAGE, status: answer.status });
+        later();
         return;
       }
       const headers = keptHeaders(answer, PER_REQUEST_HEADERS);
@@ -161,6 +166,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       notFound = withHead({ headers, etag: undefined, body: answer.body, gzipped: await gzip(answer.body) });
     } catch (error) {
       log.warn({ event: 'server.page_not_kept_in_memory', pathname: NO_SUCH_PAGE, ...errorFields(error) });
+      later();
     }
   }
 
@@ -179,17 +185,34 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     let sending;
     response.writeHead = /** @type {typeof writeHead} */ (
       function writeHeadOfCopy(/** @type {number} */ status, /** @type {any[]} */ ...rest) {
-        const html = /^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''));
-        if (status !== 404 || !html || !notFound) return writeHead.call(response, status, ...rest);
+        const given = rest.find((arg) => typeof arg === 'object' && arg !== null);
+        if (status !== 404 || !notFound || Array.isArray(given)) return writeHead.call(response, status, ...rest);
+        // Headers given here count as set: the answer's own (its cookies, a secret link's) stay.
+        for (const [name, value] of Object.entries(given ?? {})) response.setHeader(name, value);
+        if (!/^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) return writeHead.call(response, status);
         sending = notFound;
-        for (const name of ['content-type', 'content-length', 'content-encoding', 'etag', 'cache-control', 'vary', CSP_HEADER.toLowerCase()]) response.removeHeader(name);
-        return writeHead.call(response, 404, acceptsGzip(request) ? sending.head.gzipped : sending.head.identity);
+        // Only what describes the copy's bytes comes from the copy; every other header is this answer's.
+        const head = acceptsGzip(request) ? sending.head.gzipped : sending.head.identity;
+        for (const name of ['etag', ...COPY_HEADERS]) response.removeHeader(name);
+        for (const name of COPY_HEADERS) if (head[name] !== undefined) response.setHeader(name, head[name]);
+        return writeHead.call(response, 404);
       }
     );
+    // The head is decided before a byte is written, whichever method writes first (Node.js would
+    // write a head of its own, then Next.js's bytes under the copy's length).
+    const decideHead = () => {
+      if (!response.headersSent && response.statusCode === 404) response.writeHead(404);
+    };
     // Next.js's own bytes (its shell, gzipped or not) are dropped; the copy goes out at the end.
-    response.write = /** @type {typeof write} */ ((/** @type {any[]} */ ...args) => (sending ? true : write.apply(response, /** @type {any} */ (args))));
+    response.write = /** @type {typeof write} */ (
+      (/** @type {any[]} */ ...args) => {
+        decideHead();
+        return sending ? true : write.apply(response, /** @type {any} */ (args));
+      }
+    );
     response.end = /** @type {typeof end} */ (
       (/** @type {any[]} */ ...args) => {
+        decideHead();
         if (!sending) return end.apply(response, /** @type {any} */ (args));
         const done = args.find((arg) => typeof arg === 'function');
         return end.call(response, request.method === 'HEAD' ? undefined : acceptsGzip(request) ? sending.gzipped : sending.body, done);
