@@ -53,7 +53,7 @@ export function decideAccess(actor: Actor | null, access: Access): AccessDecisio
   return 'forbidden';
 }
 
-/** Whether `role` is one `access` lets in: any role of its principal when it names none. */
+/** Whether `role` is one `access` lets in (every role, when it names none). The principal is checked apart. */
 export function holdsRole(access: Access, role: Role | VendorRole): boolean {
   return !access.roles || (access.roles as readonly string[]).includes(role);
 }

@@ -62,9 +62,9 @@ const NOT_PAGES = ['/admin/audit/export', '/vendor/queue/export'];
 const isUnder = (pathname: string, root: string) => pathname === root || pathname.startsWith(`${root}/`);
 
 /**
- * Where a sign-in may continue to: a page of its audience's sections (of those the role opens,
- * once the person is known), or the audience's home. The sign-in pages carry the callback with
- * `who` only the audience; the last step of a sign-in decides with the role.
+ * Where a sign-in may continue to: a page of its audience's sections, or the audience's home. Given
+ * only the audience (the sign-in pages, which carry the callback before anyone is known), any of its
+ * sections; given the person, only those their role opens (every last step of a sign-in).
  */
 export function afterSignInPath(who: SignedIn | SignedIn['kind'], callback: string | undefined): string {
   const kind = typeof who === 'string' ? who : who.kind;

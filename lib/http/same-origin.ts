@@ -43,6 +43,5 @@ export const CROSS_SITE_POST_PATHS: readonly string[] = ['/status/unsubscribe'];
  * passed as the unsubscribe.)
  */
 export function acceptsCrossSitePost(pathname: string, headers: HeaderBag): boolean {
-  const sent = headers.get(SENT_PATH_HEADER) ?? pathname;
-  return CROSS_SITE_POST_PATHS.includes(pathname) && sent === pathname && headers.get('rsc') === null && headers.get('next-action') === null;
+  return CROSS_SITE_POST_PATHS.includes(pathname) && headers.get(SENT_PATH_HEADER) === pathname && headers.get('rsc') === null && headers.get('next-action') === null;
 }

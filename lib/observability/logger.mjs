@@ -96,6 +96,11 @@ export const logger = shared.logger;
 /** Only for the access line: the same stream and level as `logger`, without its redaction. */
 export const accessLogger = shared.access;
 
+// What Next.js prints, with a stack, about a request a client got wrong: a form post that is no
+// action, an action id no build of ours has (a forged form, or one left open across a deploy). Anyone
+// may send one: a warning of one line, as every client mistake is, never a stack or an error.
+const CLIENT_MISTAKES = [/^Error: Invalid Server Actions? request/, /^Error: Failed to find Server Action /, /^Error: The Server Reference ID did not match/];
+
 const CONSOLE_LEVELS = { debug: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error' };
 
 /**
@@ -111,11 +116,6 @@ export function routeConsoleToLog() {
     };
   }
 }
-
-// What Next.js prints, with a stack, about a request a client got wrong: a form post that is no
-// action, an action id no build of ours has (a forged form, or one left open across a deploy). Anyone
-// may send one: a warning of one line, as every client mistake is, never a stack or an error.
-const CLIENT_MISTAKES = [/^Error: Invalid Server Actions? request/, /^Error: Failed to find Server Action /, /^Error: The Server Reference ID did not match/];
 
 /** Runs the handling of one request so that every line it logs, however deep, names the request. */
 export function runInRequestScope(requestId, run) {

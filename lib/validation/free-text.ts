@@ -40,7 +40,34 @@ const INVISIBLE_OR_MARK = /[\p{Cf}\p{M}]/gu;
  * able to send its readers anywhere else.
  */
 export function hasWebAddress(text: string): boolean {
-  return WEB_ADDRESS.test(text.normalize('NFKC').replace(INVISIBLE_OR_MARK, '').replace(IDEOGRAPHIC_FULL_STOP, '.'));
+  return WEB_ADDRESS.test(readableForAddresses(text));
+}
+
+/** The text as a reader takes an address in it: full-width forms as plain ones, nothing invisible, any full stop a dot. */
+function readableForAddresses(text: string): string {
+  return text.normalize('NFKC').replace(INVISIBLE_OR_MARK, '').replace(IDEOGRAPHIC_FULL_STOP, '.');
+}
+
+// What a mail program makes a link of in anyone's words: a scheme, "www.", an e-mail address, a host
+// name followed by a path, or one ending in a top-level domain people know. Narrower than WEB_ADDRESS:
+// a locked-out person names a login like "jane.doe" or a file like "report.pdf", or misses a space.
+const CLICKABLE_ADDRESS = new RegExp(
+  [
+    String.raw`[a-z][a-z0-9+.-]*:\/\/`,
+    String.raw`\bwww\.`,
+    String.raw`[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]{2,}`,
+    String.raw`(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)\/`,
+    String.raw`(?:[\p{L}\p{N}-]+\.)+(?:com|net|org|info|biz|io|co|us|uk|ca|au|app|dev|me|ly|xyz|site|online|link|click|top|ru|cn|de|fr)(?![\p{L}\p{N}-])`,
+  ].join('|'),
+  'iu',
+);
+
+/**
+ * Whether anyone's words (a stranger's message to an agency's admins, mailed in CareNotes' name)
+ * hold an address a mail program would make a link of, seen past what a reader cannot see.
+ */
+export function hasClickableAddress(text: string): boolean {
+  return CLICKABLE_ADDRESS.test(readableForAddresses(text));
 }
 
 /** Said after a field's label when hasWebAddress. */

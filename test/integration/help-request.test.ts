@@ -381,10 +381,20 @@ describe('the ask-admin form’s input', () => {
   });
 
   it('refuses a web or e-mail address in the message, however it is hidden: it is mailed to the admins in CareNotes’ name', () => {
-    for (const message of ['Reset it at https://carenotes-reset.example/acme', 'see www.carenotes-help.example', 'write to me@home.example', 'go to carenotes-verify\u200D.example/id']) {
+    for (const message of [
+      'Reset it at https://carenotes-reset.example/acme',
+      'see www.carenotes-help.example',
+      'write to me@home.example',
+      'go to carenotes-verify\u200D.example/id',
+      'reset at carenotes-help\u200D.com now',
+      'ｃａｒｅｎｏｔｅｓ．ｃｏｍ',
+    ]) {
       expect(parse({ message }).error?.issues[0]?.message, message).toMatch(/^Leave out web and e-mail addresses/);
     }
-    expect(parse({ message: 'Locked out since Monday, call me on 512.555.0100 after 3.' }).success).toBe(true);
+    // What a locked-out person writes is kept: a login name, a file, a missed space, a phone number.
+    for (const message of ['Locked out since Monday, call me on 512.555.0100 after 3.', 'My login name is jane.doe and I am locked out', 'I am locked out.Please help', 'I cannot open report.pdf', 'Mr.Smith told me to ask']) {
+      expect(parse({ message }).success, message).toBe(true);
+    }
   });
 
   it('asks for the provider code and login name with plain messages', () => {

@@ -20,7 +20,6 @@ import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenanc
 import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-component-status';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 
-
 /**
  * After a change: this instance's copy of /status in memory is rendered again at once (the other
  * instances see the change in the database within a second), and a queued alert goes out after
