@@ -27,7 +27,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'test/support/**/*.test.ts'] } },
       integration('sqlite'),
       integration('postgresql'),
       // The production server as a whole process (server.mjs on the build): run after `next build`.
