@@ -103,4 +103,5 @@ const failed = (unit?.failed ?? 0) + (e2e?.failed ?? 0);
 console.log(`\nvitest: ${unit ? `${unit.passed} passed, ${unit.failed} failed` : 'no report'}; playwright: ${e2e ? `${e2e.passed} passed, ${e2e.failed} failed` : 'no report'}`);
 if (!allOk && failed === 0) console.log('a step before or around the tests failed (see "FAILED" above)');
 console.log(`tests: ${passed} passed, ${failed} failed`);
-process.exit(allOk && unit && e2e ? 0 : 1);
+// The reports decide too: a runner's own exit status has been known to hide failures.
+process.exit(allOk && unit && e2e && failed === 0 ? 0 : 1);
