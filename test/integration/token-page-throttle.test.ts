@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
+import { SENT_PATH_HEADER } from '@/lib/http/request-context';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unsubscribePath } from '@/lib/status/subscription-token';
@@ -35,13 +36,19 @@ async function confirmedSubscriber() {
   return { id: subscriber.id, path: unsubscribePath(subscriber.id), unsubscribed: async () => !!(await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt };
 }
 
-/** What a mail provider's server sends (RFC 8058), from the given address. */
+/** What a mail provider's server sends (RFC 8058), from the given address, as server.mjs passes it on. */
 async function oneClick(path: string, ip: string) {
   const { POST } = await import('@/app/(public)/status/unsubscribe/route');
+  const url = new URL(path, 'http://localhost:3000');
   const response = await POST(
-    new Request(`http://localhost:3000${path}`, {
+    new Request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-portal-client-ip': ip, origin: 'https://mail.example.net' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-portal-client-ip': ip,
+        [SENT_PATH_HEADER]: url.pathname,
+        origin: 'https://mail.example.net',
+      },
       body: 'List-Unsubscribe=One-Click',
     }),
   );
