@@ -1,18 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { GUIDE_STEPS } from '@/lib/help/guide-steps';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { expect, test } from './support/test';
-
-// WCAG 2.2 AA, as far as a machine can tell: axe-core's rules for levels A and AA of 2.0 to 2.2.
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const readable = violations.map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(readable).toEqual([]);
-}
 
 const PAGES = ['/', '/help', '/login', '/help/ask-admin', '/help/downtime', '/super-admin-reset', '/status'];
 
@@ -22,21 +13,21 @@ for (const path of PAGES) {
     expect(response?.status()).toBe(200);
     // Let live checks settle so their final state is what gets scanned.
     if (path === '/help') await expect(page.getByTestId('connection-check')).not.toContainText('Checking');
-    await expectNoViolations(page);
+    await expectNoAxeViolations(page);
   });
 }
 
 test('the not-found page (a page that is not there) has no WCAG 2.2 A/AA violations axe can find', async ({ page }) => {
   expect((await page.goto('/status/no-such-view'))?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find that page');
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
 });
 
 test('/help/ask-admin after a failed submit (error summary, invalid fields) has no violations', async ({ page }) => {
   await page.goto('/help/ask-admin');
   await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.locator('.error-summary')).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
 });
 
 /** Presses Tab until the focused element's accessible text matches; returns what was passed through. */

@@ -1,13 +1,10 @@
 // The admin user page: each action's result is announced and takes focus; a role change asks
 // first (with or without JavaScript) and mails a receipt to the account and the super admins.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, test } from './support/test';
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** An agency of its own: a super admin who acts, a second one who gets receipts, and a staff member with an address. */
 async function agencyWithStaff() {
@@ -17,11 +14,6 @@ async function agencyWithStaff() {
   const other = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `omar.${suffix}`, displayName: 'Omar Other', email: `omar.${suffix}@console.example` });
   const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `casey.${suffix}`, displayName: 'Casey Staff', email: `casey.${suffix}@console.example` });
   return { agency, actor, other, staff, creds: { providerCode: agency.code, loginName: actor.loginName, password: TEST_PASSWORD } };
-}
-
-async function expectNoViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 const roleOf = async (id: string) => (await db().user.findUniqueOrThrow({ where: { id }, select: { role: true } })).role;
@@ -36,7 +28,7 @@ test('[SUPER_ADMIN] a role change asks first, then changes, announces it with fo
   const confirm = page.getByTestId('role-change-confirm');
   await expect(confirm).toContainText('Make Casey Staff a provider administrator?');
   await expect(confirm.locator('p[tabindex="-1"]')).toBeFocused();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   expect(await roleOf(staff.id)).toBe('STAFF');
 
   // "Cancel" changes nothing and says so.
@@ -155,5 +147,5 @@ test('[SUPER_ADMIN] unlock, disable and enable say what happened, and focus move
   await page.getByRole('button', { name: 'Reset password' }).click();
   await page.getByRole('button', { name: 'Yes, reset the password' }).click();
   await expect(page.getByTestId('reset-result')).toBeFocused();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
 });

@@ -1,18 +1,10 @@
 // Passkey journeys; the virtual authenticator and the enrolment steps are in ./support/passkeys.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { hashPassword } from '@/lib/password/hash';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { addPasskeyByKeyboard, addVirtualAuthenticator, signInAndAddPasskey, signOut } from './support/passkeys';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 async function expectPasswordlessSignInAudited(targetId: string) {
   const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId, action: 'SIGN_IN_SUCCESS' }, orderBy: { createdAt: 'desc' } });
@@ -31,20 +23,20 @@ test('[STAFF] adds a passkey at /account/security by keyboard, signs out, and si
   await signInAsAgencyUser(page, creds);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto('/account/security');
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await addPasskeyByKeyboard(page, 'Work laptop');
   // The first factor brings its recovery codes, shown once.
   await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
   await page.getByRole('link', { name: 'I have saved my recovery codes' }).click();
   await expect(page.getByRole('cell', { name: 'Work laptop' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Passkey' })).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   const stored = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'PASSKEY' } });
   expect(stored.credentialId).toBeTruthy();
 
   await signOut(page);
   await page.goto('/login');
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expectPasswordlessSignInAudited(user.id);
@@ -64,7 +56,7 @@ test('[PROVIDER_ADMIN] signs in with a passkey alone into the console, and a pas
 
   await signInAsAgencyUser(page, creds, { verify: false });
   await expect(page).toHaveURL(/\/login\/verify$/);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   // By keyboard: the passkey button is reachable and pressed with Enter.
   await page.getByRole('button', { name: 'Use a passkey' }).focus();
   await page.keyboard.press('Enter');
@@ -107,7 +99,7 @@ test('[SUPER_ADMIN] "require passkeys for admins": refused to one without a pass
   await page.getByLabel('Administrators must sign in with a passkey').check();
   await page.getByRole('button', { name: 'Save policy' }).click();
   await expect(page.locator('.error-summary')).toContainText('Add a passkey to your own account first');
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(false);
 
   // Another super admin, with a passkey of their own, turns it on.
@@ -115,7 +107,7 @@ test('[SUPER_ADMIN] "require passkeys for admins": refused to one without a pass
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/account\/security$/);
   await expect(page.getByText('Your agency requires administrators to have a passkey')).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await addPasskeyByKeyboard(page, 'Security key');
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/admin$/);
@@ -127,7 +119,7 @@ test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers i
   await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD });
   await expect(page).toHaveURL(/\/vendor$/);
   await page.goto('/vendor/security');
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await addPasskeyByKeyboard(page, 'Vendor laptop');
   await page.context().clearCookies();
   // The login field asks for autofill with passkeys once it has focus; the virtual authenticator picks the one it has at once.
@@ -156,7 +148,7 @@ test('[STAFF with a pending temporary password] signs in with a passkey and sets
   await page.goto('/login');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(page).toHaveURL(/\/change-password$/);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   const NEW = 'violet harbour engine meadow';
   await page.getByLabel('New password', { exact: true }).fill(NEW);
   await page.getByLabel('Confirm new password').fill(NEW);

@@ -1,17 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { ensureTotpFactor, nextTotpCode } from './support/second-factor';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function expectNoViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 async function newAdmin(role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN') {
   const agency = await createAgency(db());
@@ -83,13 +76,13 @@ test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard a
   const api = await page.request.get('/api/me');
   expect([401, 403]).toContain(api.status());
 
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByLabel('Name for this app').focus();
   await page.keyboard.type('Work phone');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('totp-secret')).toBeVisible();
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.getByLabel('The 6-digit code your app shows').focus();
   await page.keyboard.type(await codeFromPage(page));
   await page.keyboard.press('Enter');
@@ -106,7 +99,7 @@ test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard a
   const used = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id } });
   await signInAsAgencyUser(page, creds, { verify: false });
   await expect(page).toHaveURL(/\/login\/verify$/);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/login\/verify$/);
   const { unsealFactorSecret } = await import('@/lib/mfa/secret-box');
@@ -183,5 +176,5 @@ test('[VERIFIER] a new vendor account is sent to /vendor/security to enrol; the 
   await expect(page).toHaveURL(/\/vendor\/security$/);
   await page.goto('/vendor/queue');
   await expect(page).toHaveURL(/\/vendor\/security$/);
-  await expectNoViolations(page);
+  await expectNoAxeViolations(page);
 });

@@ -1,9 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { expectNoAxeViolations } from './support/axe';
 import { db } from './support/data';
 import { expect, test } from './support/test';
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 // A real status change: the database triggers bump the version the pages watch.
 async function changeTheStatus() {
@@ -13,11 +11,6 @@ async function changeTheStatus() {
 
 async function versionRead(page: Page) {
   return page.waitForResponse((response) => response.url().endsWith('/api/status/version') && response.ok());
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
 test('[ANYONE] the guide notices a status change after it was opened, and one click brings a fresh page without the notice', async ({ page }) => {

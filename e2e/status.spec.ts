@@ -1,16 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
+import { expectNoAxeViolations } from './support/axe';
 import { db } from './support/data';
 import { expect, signInAsVendor, test } from './support/test';
 
 const OPERATOR = { email: 'otto.operator@carenotes.example', password: DEMO_PASSWORD };
 const VERIFIER = { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD };
-
-async function expectNoAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 function unique(label: string) {
   return `${label} ${Date.now().toString(36)}`;
