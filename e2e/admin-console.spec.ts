@@ -1,6 +1,7 @@
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { uniqueSuffix } from '@/prisma/factories';
 import { newMemberOfDemoAgency, newStaffMember } from './support/data';
+import { E2E_BASE_URL } from './support/env';
 import { findMail, waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
@@ -143,4 +144,7 @@ test('[PROVIDER_ADMIN] downloads the agency audit log as CSV', async ({ page }) 
       expect((await page.request.get(path, { headers: { 'sec-fetch-site': site } })).status(), `${path} ${site}`).toBe(403);
     }
   }
+  // A browser without Fetch Metadata is judged by the page it names as the referrer.
+  expect((await page.request.get('/admin/audit/export', { headers: { referer: 'https://elsewhere.example/download' } })).status()).toBe(403);
+  expect((await page.request.get('/admin/audit/export', { headers: { referer: `${E2E_BASE_URL}/admin/audit` } })).status()).toBe(200);
 });

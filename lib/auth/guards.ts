@@ -98,7 +98,7 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   if (isNextStepDecision(decision)) redirect(NEXT_STEP_PATH[access.principal][decision]);
   // Such pages do not exist for this audience. A link on another site may have sent the person's
   // browser here, which the record says, as it is written in their name.
-  const sentByAnotherSite = isSentByAnotherSite(await headers());
+  const sentByAnotherSite = isSentByAnotherSite(await headers(), appOrigin());
   await auditRefusal(actor, await requestContextOf(), `page ${path}`, decision, sentByAnotherSite ? { sentByAnotherSite } : {});
   notFound();
 }
@@ -251,7 +251,7 @@ export function defineRoute<A extends EntryAccess>(
     try {
       const crossSite = !SAFE_METHODS.has(request.method)
         ? !isSameOriginRequest(request.headers, appOrigin())
-        : access.principal !== 'public' && isSentByAnotherSite(request.headers);
+        : access.principal !== 'public' && isSentByAnotherSite(request.headers, appOrigin());
       if (crossSite) {
         const exempt = options.crossSite === 'allowed' && acceptsCrossSitePost(new URL(request.url).pathname, request.headers);
         if (!exempt) {

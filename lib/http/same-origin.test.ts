@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { isSentByAnotherSite } from './same-origin';
+
+const APP = 'https://portal.example';
+
+describe('isSentByAnotherSite', () => {
+  it.each([
+    [{ 'sec-fetch-site': 'cross-site' }, true],
+    [{ 'sec-fetch-site': 'same-site' }, true],
+    [{ 'sec-fetch-site': 'same-origin' }, false],
+    [{ 'sec-fetch-site': 'none' }, false],
+    // Fetch Metadata decides when present, whatever the referrer says.
+    [{ 'sec-fetch-site': 'same-origin', referer: 'https://elsewhere.example/' }, false],
+    // Without it, the referrer: another origin (another site, a sibling, another port or scheme) is another site.
+    [{ referer: 'https://elsewhere.example/page' }, true],
+    [{ referer: 'https://sub.portal.example/' }, true],
+    [{ referer: 'https://portal.example:8443/' }, true],
+    [{ referer: 'http://portal.example/admin' }, true],
+    [{ referer: 'not a url' }, true],
+    [{ referer: 'https://portal.example/admin/audit?x=1' }, false],
+    // Neither: a typed address, a bookmark, a client that sends none.
+    [{}, false],
+  ])('%j → %s', (headers, expected) => {
+    expect(isSentByAnotherSite(new Headers(headers as Record<string, string>), APP)).toBe(expected);
+  });
+});
