@@ -6,7 +6,7 @@ import { loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 import { expireRequests } from './expire-requests';
 import { parseReference } from './reference';
 import { singleLine } from './request-fields';
-import { STATE_FOR_REQUESTER } from './state-words';
+import { stateForRequester } from './state-words';
 
 export const requestStatusSchema = z.object({
   reference: singleLine('Reference number', 'Enter your reference number, for example 7K3QZ-M4T9P', 32),
@@ -37,15 +37,15 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   const reference = parseReference(parsed.data.reference);
   // Every submission's reference (a repeat's too) leads to the request it belongs to: open or closed, no more.
   const submission = reference
-    ? await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { loginName: true, request: { select: { state: true } } } })
+    ? await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { loginName: true, request: { select: { state: true, expiresAt: true } } } })
     : null;
   const request = submission
-    ? { loginName: submission.loginName, state: submission.request.state }
+    ? { loginName: submission.loginName, ...submission.request }
     : reference
-      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, state: true } })
+      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, state: true, expiresAt: true } })
       : null;
   if (!request || normalizeKey(request.loginName) !== normalizeKey(parsed.data.loginName)) {
     return { ok: false, message: NO_SUCH_REQUEST };
   }
-  return { ok: true, ...STATE_FOR_REQUESTER[request.state] };
+  return { ok: true, ...stateForRequester(request) };
 }

@@ -11,14 +11,14 @@ import type { ResetRequestState } from '@/lib/generated/sqlite/enums';
 const OPEN = {
   title: 'Received',
   detail:
-    'Your request is open. CareNotes verifiers handle it through the phone number and e-mail address on record for the account: any call, question or link comes there, never here.',
+    'Your request is with CareNotes. Verifiers handle it through the phone number and e-mail address on record for the account: any call, question or link comes there, never here.',
 };
 const CLOSED = {
   title: 'Closed',
   detail:
     'This request is closed. What happened has been sent to the e-mail address on record for the account, if there is one. If you still need a new password, you can file a new request.',
 };
-export const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; detail: string }> = {
+const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; detail: string }> = {
   SUBMITTED: OPEN,
   IN_REVIEW: OPEN,
   NEEDS_INFO: OPEN,
@@ -29,6 +29,17 @@ export const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; det
   EXPIRED: CLOSED,
   CANCELLED: CLOSED,
 };
+
+// Ends only a request for a real account reaches: the owner's new password, or their "this wasn't
+// me" from the notice. A request for nobody closes only by a verifier's rejection (which any request
+// may get) or at its expiry: until then these read as open, as an untouched request for nobody does.
+const ENDS_ONLY_ON_RECORD: ReadonlySet<ResetRequestState> = new Set(['COMPLETED', 'CANCELLED']);
+
+/** The lookup's words for a request, the same for a real account's request and one for nobody. */
+export function stateForRequester(request: { state: ResetRequestState; expiresAt: Date }, now = new Date()) {
+  if (ENDS_ONLY_ON_RECORD.has(request.state) && now < request.expiresAt) return OPEN;
+  return STATE_FOR_REQUESTER[request.state];
+}
 
 /** Short labels for the verification queue. */
 export const STATE_LABEL: Record<ResetRequestState, string> = {

@@ -196,7 +196,7 @@ describe('looking up a request’s state', () => {
     const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
     const typedReference = formatReference(request.reference).toLowerCase().replace('-', ' ');
     const result = await getRequestStatus({ reference: typedReference, loginName: admin.loginName.toUpperCase() }, someIp());
-    expect(result).toMatchObject({ ok: true, title: 'Received', detail: expect.stringMatching(/^Your request is open\./) });
+    expect(result).toMatchObject({ ok: true, title: 'Received', detail: expect.stringMatching(/^Your request is with CareNotes\./) });
   });
 
   it('[ANONYMOUS who filed, or filed again, for a real admin] learns only open or closed: never the steps a request that matches nobody could not reach', async () => {
@@ -212,13 +212,28 @@ describe('looking up a request’s state', () => {
         getRequestStatus({ reference: again.reference, loginName: admin.loginName }, someIp()),
       ]);
     const untouched = await getRequestStatus({ reference: unmatched.reference, loginName: ghostName }, someIp());
-    for (const state of ['IN_REVIEW', 'NEEDS_INFO', 'VERIFIED', 'APPROVED'] as const) {
+    // Ends only the owner can bring (a new password, "this wasn't me" from the notice) included:
+    // a request for nobody stays open until a verifier rejects it or it expires.
+    for (const state of ['IN_REVIEW', 'NEEDS_INFO', 'VERIFIED', 'APPROVED', 'COMPLETED', 'CANCELLED'] as const) {
       await db().superAdminResetRequest.update({ where: { id: opened.id }, data: { state } });
       expect(await lookups(), state).toEqual([untouched, untouched]);
     }
-    for (const state of ['COMPLETED', 'CANCELLED', 'REJECTED'] as const) {
-      await db().superAdminResetRequest.update({ where: { id: opened.id }, data: { state } });
-      expect((await lookups()).map((answer) => answer.ok && answer.title), state).toEqual(['Closed', 'Closed']);
+    await db().superAdminResetRequest.update({ where: { id: opened.id }, data: { state: 'REJECTED' } });
+    expect((await lookups()).map((answer) => answer.ok && answer.title)).toEqual(['Closed', 'Closed']);
+  });
+
+  it('[ANONYMOUS who filed for a real admin] sees a completed or cancelled request close at its expiry, as one for nobody does', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const real = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const ghostName = ghost('ghost');
+    const unmatched = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: ghostName });
+    const past = new Date(Date.now() - 1000);
+    await db().superAdminResetRequest.update({ where: { id: unmatched.id }, data: { expiresAt: past } });
+    const expired = await getRequestStatus({ reference: unmatched.reference, loginName: ghostName }, someIp());
+    expect(expired).toMatchObject({ ok: true, title: 'Closed' });
+    for (const state of ['COMPLETED', 'CANCELLED'] as const) {
+      await db().superAdminResetRequest.update({ where: { id: real.id }, data: { state, expiresAt: past } });
+      expect(await getRequestStatus({ reference: real.reference, loginName: admin.loginName }, someIp()), state).toEqual(expired);
     }
   });
 
@@ -269,7 +284,8 @@ describe('“this wasn’t me”', () => {
 
     expect(await cancelRequest(token, ip)).toMatchObject({ ok: false, message: expect.stringMatching(/no longer works/) });
     expect(await getRequestForCancel(token)).toBeNull();
-    expect(await getRequestStatus({ reference: request.reference, loginName: admin.loginName }, ip)).toMatchObject({ title: 'Closed' });
+    // The stranger who filed cannot tell the owner answered: it reads as a request for nobody does.
+    expect(await getRequestStatus({ reference: request.reference, loginName: admin.loginName }, ip)).toMatchObject({ title: 'Received' });
   });
 
   it('[ANONYMOUS with the notice] cancelling after approval kills the link already mailed', async () => {
