@@ -65,6 +65,38 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`[PROVIDER_ADMIN] the wrong code that locks the account ends on a page that says so, never on a form sent again elsewhere (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const { agency, user, creds } = await newAdmin();
+    await ensureTotpFactor({ userId: user.id });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    const postAnswers: number[] = [];
+    page.on('response', (response) => {
+      if (response.request().method() === 'POST') postAnswers.push(response.status());
+    });
+    try {
+      await signInAsAgencyUser(page, creds, { verify: false });
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      // One wrong code short of the lock.
+      const { softLockThreshold } = await db().agency.findUniqueOrThrow({ where: { id: agency.id } });
+      await db().user.update({ where: { id: user.id }, data: { failedSignInCount: softLockThreshold - 1, lastFailedSignInAt: new Date() } });
+      await page.getByLabel('Code', { exact: true }).fill('000000');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page).toHaveURL(/\/login\/locked$/);
+      await expect(page.getByRole('alert')).toHaveText(/^Too many wrong codes\. Your account is locked for a while/);
+      // Answered with "see other": never 307, which has a browser send the form again to the sign-in page.
+      expect(postAnswers.filter((status) => status === 307 || status >= 400)).toEqual([]);
+      await expectNoAxeViolations(page);
+      // The sign-in it ended stays ended.
+      await page.goto('/login/verify');
+      await expect(page).toHaveURL(/\/login(\?|$)/);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard alone, then signs in with codes', async ({ page }) => {
   const { user, creds } = await newAdmin();
   await signInAsAgencyUser(page, creds, { enrol: false });

@@ -107,20 +107,27 @@ export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' |
   redirect(afterSignInPath({ kind, role: result.role }, callback));
 }
 
-const SECOND_FACTOR_MESSAGES: Record<Exclude<VerifyOutcome, { ok: true }>['reason'], string> = {
-  // The pending session has ended: the next step is a new sign-in once the lock expires.
-  LOCKED: 'Too many wrong codes. Your account is locked for a while: sign in again later, or ask your administrator to unlock it.',
+/** Said on the page a second step ends on when it locks the account (its pending session has ended). */
+export const SECOND_FACTOR_LOCKED_MESSAGE =
+  'Too many wrong codes. Your account is locked for a while: sign in again later, or ask your administrator to unlock it.';
+
+/** Where a second step that locked the account ends, with JavaScript or without. */
+export const SECOND_FACTOR_LOCKED_PATH = { agency: '/login/locked', vendor: '/vendor/login/locked' } as const;
+
+// The refusals said on the code step itself; LOCKED and NOT_PENDING leave it (finishSecondFactor).
+const SECOND_FACTOR_MESSAGES: Record<Exclude<Exclude<VerifyOutcome, { ok: true }>['reason'], 'LOCKED' | 'NOT_PENDING'>, string> = {
   PASSKEY_REQUIRED: 'Your agency requires administrators to finish signing in with a passkey. Use your passkey, or a recovery code if you lost it.',
   THROTTLED: signInMessage('THROTTLED'),
   WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now, or use your passkey again.',
   PASSKEY_REFUSED: 'The passkey was not accepted. Try it again, or type the code your app shows now.',
-  NOT_PENDING: '',
 };
 
 /**
  * Ends a sign-in's second step: a full session gets its cookie and goes where the sign-in was going
  * (or home); a session no longer waiting for its factor (it passed in another tab) goes home too;
- * a refusal is said.
+ * one that locked the account goes to a page that says so (the code step is no longer open to it,
+ * and without JavaScript its page would be rendered again, for a session that has ended); any other
+ * refusal is said on the code step.
  */
 export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, callback?: string): Promise<ActionState> {
   if (outcome.ok) {
@@ -128,5 +135,6 @@ export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, 
     redirect(afterSignInPath(who, callback));
   }
   if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[who.kind]);
+  if (outcome.reason === 'LOCKED') redirect(SECOND_FACTOR_LOCKED_PATH[who.kind]);
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
 }
