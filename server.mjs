@@ -8,7 +8,8 @@ import next from 'next';
 import { ADMISSION_DEFAULTS, createAdmission } from './lib/runtime/admission.mjs';
 import { createFairShares } from './lib/runtime/fair-shares.mjs';
 import { whenGone } from './lib/runtime/when-gone.mjs';
-import { createPagesInMemory } from './lib/runtime/pages-in-memory.mjs';
+import { createPagesInMemory, NO_SUCH_PAGE } from './lib/runtime/pages-in-memory.mjs';
+import { seeOtherAfterPost } from './lib/runtime/see-other.mjs';
 import { hasBody, whenBodyArrives } from './lib/runtime/request-body.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
@@ -133,6 +134,12 @@ function edgeRefusal(request) {
     return [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
   }
   if (!isSoundRouterState(request.headers[ROUTER_STATE_HEADER])) return [400, 'Bad Request: the page state your browser sent is not valid. Reload the page.'];
+  // A router request (an `.rsc` address, or the RSC header) is a GET of a page's payload. Posted with
+  // anything but an action, Next.js answers 500 and logs an invariant error ("Expected RSC response"),
+  // whatever proxy.ts answers: it expects a payload even of a refusal.
+  if (request.method === 'POST' && request.headers['next-action'] === undefined && (request.headers.rsc !== undefined || /\.rsc$/i.test(request.url.split('?')[0]))) {
+    return [400, 'Bad Request: this address is only read.'];
+  }
   // Next.js sends an action posted to a page without it on to the page that has it, as a new request to
   // this server from 127.0.0.1 (the address limits and records would then name): every page runs only
   // its own actions, so such a request is refused, whoever sends it.
@@ -289,7 +296,11 @@ function route(request, response, { requestId, ip }) {
   // here: it speaks plain HTTP, whatever a client or the TLS proxy in front says (https made each such
   // fetch fail and log an error, and the browser ask again).
   request.headers['x-forwarded-proto'] = 'http';
+  // Next.js's page for an error in the root layout is a route of the build like any other: it answered
+  // anyone with a 500 that a shared cache would keep for a year. No address of ours: the not-found page.
+  if (request.headers[SENT_PATH_HEADER] === '/_global-error') request.url = NO_SUCH_PAGE;
   completeHeaders(request, response);
+  seeOtherAfterPost(request, response);
   pagesInMemory.answerNotFound(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0])) {

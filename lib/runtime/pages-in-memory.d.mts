@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+export const NO_SUCH_PAGE: string;
 export const FROM_MEMORY_HEADER: string;
 export const RENDERED_AT_HEADER: string;
 

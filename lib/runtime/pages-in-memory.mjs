@@ -41,7 +41,7 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'd
 const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
 const POLL_MS = 500;
 // An address no page has, and the mark of the empty shell Next.js renders a page's notFound() into.
-const NO_SUCH_PAGE = '/_portal/no-such-page';
+export const NO_SUCH_PAGE = '/_portal/no-such-page';
 const EMPTY_SHELL = 'id="__next_error__"';
 // The headers of the kept not-found page that describe its bytes (and its scripts' policy).
 const COPY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'vary', 'cache-control', CSP_HEADER.toLowerCase(), FROM_MEMORY_HEADER.toLowerCase()];

@@ -79,6 +79,27 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it('a router request posted with a form body (a `.rsc` address, or the RSC header) is a 400 and no error', async () => {
+    const post = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'a=b', redirect: 'manual' });
+    for (const answer of [await post('/anything.rsc'), await post('/login.rsc'), await post('/help?_rsc=1', { rsc: '1' }), await post('/help', { rsc: '1' })]) {
+      expect(answer.status, answer.url).toBe(400);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
+    expect(server.output()).not.toMatch(/Invariant|Expected RSC response/);
+    expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('Next.js’s own error page is no address of ours: the not-found page, never a 500 a cache would keep', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const answer = await fetch(`${server.url}/_global-error`, { method });
+      expect([method, answer.status]).toEqual([method, 404]);
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      if (method === 'GET') expect(await answer.text()).toMatch(/<title>[^<]*not found/i);
+    }
+    expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('a client navigation’s router state that Next.js cannot read, or nested too deep to check cheaply, is a 400 and no error', async () => {
     const nested = (levels: number): unknown => (levels === 0 ? ['', {}] : ['', { a: nested(levels - 1) }]);
     const navigate = (state: string) => fetch(`${server.url}/status?x=1`, { headers: { rsc: '1', 'next-router-state-tree': state }, redirect: 'manual' });
