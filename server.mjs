@@ -10,6 +10,7 @@ import { createFairShares } from './lib/runtime/fair-shares.mjs';
 import { whenGone } from './lib/runtime/when-gone.mjs';
 import { createPagesInMemory, NO_SUCH_PAGE } from './lib/runtime/pages-in-memory.mjs';
 import { seeOtherAfterPost } from './lib/runtime/see-other.mjs';
+import { answerFormRefusalWithPage } from './lib/runtime/form-refusal-page.mjs';
 import { hasBody, whenBodyArrives } from './lib/runtime/request-body.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
@@ -301,6 +302,7 @@ function route(request, response, { requestId, ip }) {
   if (request.headers[SENT_PATH_HEADER] === '/_global-error') request.url = NO_SUCH_PAGE;
   completeHeaders(request, response);
   seeOtherAfterPost(request, response);
+  answerFormRefusalWithPage(request, response);
   pagesInMemory.answerNotFound(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
   if (PROBES.has((request.url ?? '').split('?')[0])) {

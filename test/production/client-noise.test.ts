@@ -79,6 +79,26 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it('[ANYONE without JavaScript] a form Next.js cannot run (open across an update, or made up) gets a page saying to reload, with the same status', async () => {
+    const multipart = { 'content-type': 'multipart/form-data; boundary=x' };
+    const field = (name: string) => `--x\r\nContent-Disposition: form-data; name="${name}"\r\n\r\nvalue\r\n--x--\r\n`;
+    const post = (accept: string, body: string) =>
+      fetch(`${server.url}/login`, { method: 'POST', headers: { origin: server.url, accept, 'accept-encoding': 'gzip', ...multipart }, body, redirect: 'manual' });
+    const browser = 'text/html,application/xhtml+xml,*/*;q=0.8';
+    for (const [body, status] of [
+      [field(`$ACTION_ID_7f${'0'.repeat(40)}`), 409],
+      [field('a'), 400],
+    ] as const) {
+      const answer = await post(browser, body);
+      expect([answer.status, answer.headers.get('content-type'), answer.headers.get('cache-control')]).toEqual([status, 'text/html; charset=utf-8', 'no-store']);
+      expect(answer.headers.get('content-security-policy')).toBeTruthy();
+      expect(await answer.text()).toMatch(/<title>Form out of date[^<]*<\/title>.*reload the page/s);
+      // A client that asks for no page gets Next.js's line, as before.
+      expect((await post('*/*', body)).headers.get('content-type')).toMatch(/^text\/plain/);
+    }
+    expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('a router request posted with a form body (a `.rsc` address, or the RSC header) is a 400 and no error', async () => {
     const post = (path: string, headers: Record<string, string> = {}) =>
       fetch(`${server.url}${path}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'a=b', redirect: 'manual' });
