@@ -196,6 +196,12 @@ function completeHeaders(request, response) {
     }
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!response.hasHeader(name)) response.setHeader(name, value);
     if (secretLink) for (const [name, value] of Object.entries(SECRET_LINK_HEADERS)) response.setHeader(name, value);
+    // Next.js answers a method a route handler does not take with a bare 405. Of the methods that reach
+    // it (METHODS), the route takes the others: reads when a post was refused, the post when a read was.
+    if ((args[0] ?? response.statusCode) === 405 && !response.hasHeader('Allow')) {
+      response.setHeader('Allow', request.method === 'POST' ? 'GET, HEAD' : 'POST');
+      response.setHeader('Cache-Control', 'no-store');
+    }
     return writeHead.apply(this, args);
   };
 }

@@ -205,6 +205,11 @@ test('[ANONYMOUS] methods the portal does not use get 405 with Allow, before Nex
   }
   expect((await send('GET', '/api/health')).status).toBe(200);
   expect((await send('HEAD', '/login')).status).toBe(200);
+  // A method the portal uses, on a route that does not take it: Next.js's 405, with what the route takes.
+  for (const path of ['/status/feed.atom', '/api/status', '/api/me', '/api/live', '/admin/audit/export']) {
+    const answer = await send('POST', path, { origin: E2E_BASE_URL });
+    expect([answer.status, answer.headers.allow, answer.headers['cache-control']], path).toEqual([405, 'GET, HEAD', 'no-store']);
+  }
 });
 
 test('[ANONYMOUS] a form body that does not parse as what it claims gets 400 on any path, never a 500', async () => {
