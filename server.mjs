@@ -69,6 +69,8 @@ const receiving = createFairShares();
 provideAdmissionFigures(admission.figures);
 // Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
+// Next.js's page for an error in the root layout, and its router copies (see route()).
+const NEXT_ERROR_PAGE = /^\/_global-error(?:\/?$|\.rsc$|\.segments\/)/;
 const BUSY_MESSAGE = 'Service Unavailable: the portal is very busy right now. Wait a few seconds and try again.';
 const dev = process.argv.includes('--dev');
 // Next.js prints with console.*: its lines join the JSON log, so every line on stdout parses.
@@ -138,7 +140,7 @@ function edgeRefusal(request) {
   // A router request (an `.rsc` address, or the RSC header) is a GET of a page's payload. Posted with
   // anything but an action, Next.js answers 500 and logs an invariant error ("Expected RSC response"),
   // whatever proxy.ts answers: it expects a payload even of a refusal.
-  if (request.method === 'POST' && request.headers['next-action'] === undefined && (request.headers.rsc !== undefined || /\.rsc$/i.test(request.url.split('?')[0]))) {
+  if (request.method === 'POST' && request.headers['next-action'] === undefined && (request.headers.rsc !== undefined || /\.rsc$/i.test(decodeURIComponent(request.url.split('?')[0])))) {
     return [400, 'Bad Request: this address is only read.'];
   }
   // Next.js sends an action posted to a page without it on to the page that has it, as a new request to
@@ -198,8 +200,8 @@ function completeHeaders(request, response) {
     if (secretLink) for (const [name, value] of Object.entries(SECRET_LINK_HEADERS)) response.setHeader(name, value);
     // Next.js answers a method a route handler does not take with a bare 405. Of the methods that reach
     // it (METHODS), the route takes the others: reads when a post was refused, the post when a read was.
-    if ((args[0] ?? response.statusCode) === 405 && !response.hasHeader('Allow')) {
-      response.setHeader('Allow', request.method === 'POST' ? 'GET, HEAD' : 'POST');
+    if ((args[0] ?? response.statusCode) === 405) {
+      if (!response.hasHeader('Allow')) response.setHeader('Allow', request.method === 'POST' ? 'GET, HEAD' : 'POST');
       response.setHeader('Cache-Control', 'no-store');
     }
     return writeHead.apply(this, args);
@@ -305,7 +307,7 @@ function route(request, response, { requestId, ip }) {
   request.headers['x-forwarded-proto'] = 'http';
   // Next.js's page for an error in the root layout is a route of the build like any other: it answered
   // anyone with a 500 that a shared cache would keep for a year. No address of ours: the not-found page.
-  if (request.headers[SENT_PATH_HEADER] === '/_global-error') request.url = NO_SUCH_PAGE;
+  if (NEXT_ERROR_PAGE.test(decodeURIComponent(request.headers[SENT_PATH_HEADER]))) request.url = NO_SUCH_PAGE;
   completeHeaders(request, response);
   seeOtherAfterPost(request, response);
   answerFormRefusalWithPage(request, response);

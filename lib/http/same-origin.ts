@@ -22,9 +22,10 @@ export function isSameOriginRequest(headers: HeaderBag, appOrigin: string): bool
 /**
  * Whether the browser says another site sent it here: a link, a form or a script on another site
  * (`cross-site`), or on a sibling of ours (`same-site`). A typed address or a bookmark says `none`.
- * A browser that sends no `Sec-Fetch-Site` is judged by its `Referer`, when it names another origin.
- * Even a GET of a signed-in person's route does something in their name (an export is audited): it
- * answers only to the portal's own pages and to the person themselves.
+ * A browser that sends no `Sec-Fetch-Site` (older ones) is judged by its `Referer`, when it names
+ * another origin: best effort, as another site can have such a browser send none, which reads as a
+ * typed address. Even a GET of a signed-in person's route does something in their name (an export
+ * is audited): it answers only to the portal's own pages and to the person themselves.
  */
 export function isSentByAnotherSite(headers: HeaderBag, appOrigin: string): boolean {
   const site = headers.get('sec-fetch-site');

@@ -15,6 +15,8 @@ const PAGE = Buffer.from(
     '<p><a href="/">Go to the CareNotes password help home page</a></p></main></body></html>',
 );
 
+// How Next.js marks an answer to an action it has not got (action-handler.js, handleUnrecognizedAction).
+const ACTION_NOT_FOUND_HEADER = 'x-nextjs-action-not-found';
 // Headers of Next.js's answer that describe its bytes, not the page sent instead.
 const BYTES_HEADERS = ['content-type', 'content-length', 'content-encoding', 'etag', 'vary'];
 
@@ -32,7 +34,8 @@ export function answerFormRefusalWithPage(request, response) {
       const given = rest.find((arg) => typeof arg === 'object' && arg !== null);
       if ((status !== 400 && status !== 409) || Array.isArray(given)) return writeHead.call(response, status, ...rest);
       for (const [name, value] of Object.entries(given ?? {})) response.setHeader(name, value);
-      if (!/^text\/plain\b/i.test(String(response.getHeader('content-type') ?? ''))) return writeHead.call(response, status);
+      // Only Next.js's own refusal, which it marks: any other 400 or 409 (ours) says what it means.
+      if (response.getHeader(ACTION_NOT_FOUND_HEADER) !== '1') return writeHead.call(response, status);
       replacing = true;
       for (const name of BYTES_HEADERS) response.removeHeader(name);
       response.setHeader('Content-Type', 'text/html; charset=utf-8');

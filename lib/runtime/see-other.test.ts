@@ -10,8 +10,10 @@ let port: number;
 beforeAll(async () => {
   server = createServer((request, response) => {
     seeOtherAfterPost(request, response);
-    const [, status, how] = /^\/(\d+)\/(implicit|explicit)$/.exec(request.url ?? '') ?? [];
-    if (how === 'implicit') {
+    const [, status, how] = /^\/(\d+)\/(implicit|explicit|phrase)$/.exec(request.url ?? '') ?? [];
+    if (how === 'phrase') {
+      response.writeHead(Number(status), 'Temporary Redirect', { Location: '/login' }).end();
+    } else if (how === 'implicit') {
       response.statusCode = Number(status);
       response.setHeader('Location', '/login');
       response.end();
@@ -24,20 +26,26 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function statusOf(method: string, path: string): Promise<number | undefined> {
+function answerOf(method: string, path: string): Promise<{ status: number | undefined; phrase: string | undefined }> {
   return new Promise((resolve, reject) => {
     const sent = httpRequest({ host: '127.0.0.1', port, method, path }, (response) => {
       response.resume();
-      resolve(response.statusCode);
+      resolve({ status: response.statusCode, phrase: response.statusMessage });
     });
     sent.on('error', reject);
     sent.end(method === 'POST' ? 'a=b' : undefined);
   });
 }
 
+const statusOf = async (method: string, path: string) => (await answerOf(method, path)).status;
+
 describe('seeOtherAfterPost', () => {
   it.each(['implicit', 'explicit'])('[ANYONE] a 307 answering a POST (%s head) goes out as 303, so the form is not sent again', async (how) => {
     expect(await statusOf('POST', `/307/${how}`)).toBe(303);
+  });
+
+  it('[ANYONE] a 307 written with its reason phrase goes out as "303 See Other"', async () => {
+    expect(await answerOf('POST', '/307/phrase')).toEqual({ status: 303, phrase: 'See Other' });
   });
 
   it.each([

@@ -33,7 +33,8 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
     await auditThrottledAddress({ actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_STATUS_THROTTLED', outcome: 'DENIED', ip });
     return { ok: false, message: 'Too many look-ups from your network. Wait 15 minutes and try again.' };
   }
-  await expireRequests();
+  const now = new Date();
+  await expireRequests(now);
   const reference = parseReference(parsed.data.reference);
   // Every submission's reference (a repeat's too) leads to the request it belongs to: open or closed, no more.
   const submission = reference
@@ -47,5 +48,5 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   if (!request || normalizeKey(request.loginName) !== normalizeKey(parsed.data.loginName)) {
     return { ok: false, message: NO_SUCH_REQUEST };
   }
-  return { ok: true, ...stateForRequester(request) };
+  return { ok: true, ...stateForRequester(request, now) };
 }

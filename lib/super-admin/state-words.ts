@@ -35,9 +35,13 @@ const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; detail: st
 // may get) or at its expiry: until then these read as open, as an untouched request for nobody does.
 const ENDS_ONLY_ON_RECORD: ReadonlySet<ResetRequestState> = new Set(['COMPLETED', 'CANCELLED']);
 
-/** The lookup's words for a request, the same for a real account's request and one for nobody. */
-export function stateForRequester(request: { state: ResetRequestState; expiresAt: Date }, now = new Date()) {
-  if (ENDS_ONLY_ON_RECORD.has(request.state) && now < request.expiresAt) return OPEN;
+/**
+ * The lookup's words for a request, the same for a real account's request and one for nobody: past
+ * its expiry by the clock alone (not by whether the expiry round has marked it yet), closed.
+ */
+export function stateForRequester(request: { state: ResetRequestState; expiresAt: Date }, now: Date) {
+  if (now >= request.expiresAt) return CLOSED;
+  if (ENDS_ONLY_ON_RECORD.has(request.state)) return OPEN;
   return STATE_FOR_REQUESTER[request.state];
 }
 

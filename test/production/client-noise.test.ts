@@ -91,18 +91,27 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     ] as const) {
       const answer = await post(browser, body);
       expect([answer.status, answer.headers.get('content-type'), answer.headers.get('cache-control')]).toEqual([status, 'text/html; charset=utf-8', 'no-store']);
+      // Next.js's gzip of its line is not left on the page sent instead.
+      expect(answer.headers.get('content-encoding')).toBeNull();
       expect(answer.headers.get('content-security-policy')).toBeTruthy();
       expect(await answer.text()).toMatch(/<title>Form out of date[^<]*<\/title>.*reload the page/s);
       // A client that asks for no page gets Next.js's line, as before.
       expect((await post('*/*', body)).headers.get('content-type')).toMatch(/^text\/plain/);
     }
+    // Our own 400s say what they mean: a wrong one-click unsubscribe link, from a browser.
+    const unsubscribe = await fetch(`${server.url}/status/unsubscribe?s=x&t=${'A'.repeat(43)}`, {
+      method: 'POST',
+      headers: { origin: server.url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect([unsubscribe.status, await unsubscribe.text()]).toEqual([400, 'This unsubscribe link is not valid.\n']);
     expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
   });
 
   it('a router request posted with a form body (a `.rsc` address, or the RSC header) is a 400 and no error', async () => {
     const post = (path: string, headers: Record<string, string> = {}) =>
       fetch(`${server.url}${path}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'a=b', redirect: 'manual' });
-    for (const answer of [await post('/anything.rsc'), await post('/login.rsc'), await post('/help?_rsc=1', { rsc: '1' }), await post('/help', { rsc: '1' })]) {
+    for (const answer of [await post('/anything.rsc'), await post('/login.rsc'), await post('/login%2Ersc'), await post('/help?_rsc=1', { rsc: '1' }), await post('/help', { rsc: '1' })]) {
       expect(answer.status, answer.url).toBe(400);
       expect(answer.headers.get('cache-control')).toBe('no-store');
     }
@@ -116,6 +125,11 @@ describe('[OPERATOR] a client’s junk in the log', () => {
       expect([method, answer.status]).toEqual([method, 404]);
       expect(answer.headers.get('cache-control')).toBe('no-store');
       if (method === 'GET') expect(await answer.text()).toMatch(/<title>[^<]*not found/i);
+    }
+    // Nor are its router copies.
+    for (const path of ['/_global-error.rsc', '/_global-error.segments/_tree.segment.rsc', '/_global-error.segments/_full.segment.rsc', '/%5Fglobal-error']) {
+      expect([path, (await fetch(`${server.url}${path}`)).status]).toEqual([path, 404]);
+      expect([path, (await fetch(`${server.url}${path}`, { headers: { rsc: '1' } })).status]).toEqual([path, 404]);
     }
     expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
   });
