@@ -1,4 +1,5 @@
 // @ts-check
+import { replaceAnswer } from './replace-answer.mjs';
 
 /**
  * A form posted without JavaScript that Next.js cannot run (its action is in no build of ours: a
@@ -21,44 +22,19 @@ const ACTION_NOT_FOUND_HEADER = 'x-nextjs-action-not-found';
 const BYTES_HEADERS = ['content-type', 'content-length', 'content-encoding', 'etag', 'vary'];
 
 /**
- * Call before Next.js gets `response`: its compression writes through the methods replaced here.
+ * Call before Next.js gets `response` (see replaceAnswer).
  * @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response
  */
 export function answerFormRefusalWithPage(request, response) {
   if (request.method !== 'POST' || request.headers['next-action'] !== undefined) return;
   if (!String(request.headers.accept ?? '').includes('text/html')) return;
-  const { writeHead, write, end } = response;
-  let replacing = false;
-  response.writeHead = /** @type {typeof writeHead} */ (
-    function writeHeadOfPage(/** @type {number} */ status, /** @type {any[]} */ ...rest) {
-      const given = rest.find((arg) => typeof arg === 'object' && arg !== null);
-      if ((status !== 400 && status !== 409) || Array.isArray(given)) return writeHead.call(response, status, ...rest);
-      for (const [name, value] of Object.entries(given ?? {})) response.setHeader(name, value);
-      // Only Next.js's own refusal, which it marks: any other 400 or 409 (ours) says what it means.
-      if (response.getHeader(ACTION_NOT_FOUND_HEADER) !== '1') return writeHead.call(response, status);
-      replacing = true;
-      for (const name of BYTES_HEADERS) response.removeHeader(name);
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      response.setHeader('Content-Length', PAGE.length);
-      response.setHeader('Cache-Control', 'no-store');
-      return writeHead.call(response, status);
-    }
-  );
-  // The head is decided before a byte is written, whichever method writes first.
-  const decideHead = () => {
-    if (!response.headersSent) response.writeHead(response.statusCode);
-  };
-  response.write = /** @type {typeof write} */ (
-    (/** @type {any[]} */ ...args) => {
-      decideHead();
-      return replacing ? true : write.apply(response, /** @type {any} */ (args));
-    }
-  );
-  response.end = /** @type {typeof end} */ (
-    (/** @type {any[]} */ ...args) => {
-      decideHead();
-      if (!replacing) return end.apply(response, /** @type {any} */ (args));
-      return end.call(response, PAGE, args.find((arg) => typeof arg === 'function'));
-    }
-  );
+  replaceAnswer(response, (status) => {
+    // Only Next.js's own refusal, which it marks: any other 400 or 409 (ours) says what it means.
+    if ((status !== 400 && status !== 409) || response.getHeader(ACTION_NOT_FOUND_HEADER) !== '1') return undefined;
+    for (const name of BYTES_HEADERS) response.removeHeader(name);
+    response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    response.setHeader('Content-Length', PAGE.length);
+    response.setHeader('Cache-Control', 'no-store');
+    return PAGE;
+  });
 }

@@ -25,6 +25,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { errorFields, logger } from '../observability/logger.mjs';
 import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs';
+import { replaceAnswer } from './replace-answer.mjs';
 import { exportStatusPage } from './status-export.mjs';
 
 const gzip = promisify(gzipCallback);
@@ -172,52 +173,22 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
 
   /**
    * Sends the kept not-found page instead of the 404 Next.js is writing for a page request, once
-   * its head is being written (only then is its status known). Call before Next.js gets `response`:
-   * its compression writes through the methods replaced here. Requests of the client-side router
+   * its head is being written (see replaceAnswer; call before Next.js gets `response`). Requests of the client-side router
    * (an RSC payload, not a page) and the fetch of the copy itself are left alone.
    * @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response
    */
   function answerNotFound(request, response) {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers[RENDER_HEADER] === renderKey) return;
     if (ROUTER_HEADERS.some((name) => name in request.headers)) return;
-    const { writeHead, write, end } = response;
-    /** @type {Page | undefined} */
-    let sending;
-    response.writeHead = /** @type {typeof writeHead} */ (
-      function writeHeadOfCopy(/** @type {number} */ status, /** @type {any[]} */ ...rest) {
-        const given = rest.find((arg) => typeof arg === 'object' && arg !== null);
-        if (status !== 404 || !notFound || Array.isArray(given)) return writeHead.call(response, status, ...rest);
-        // Headers given here count as set: the answer's own (its cookies, a secret link's) stay.
-        for (const [name, value] of Object.entries(given ?? {})) response.setHeader(name, value);
-        if (!/^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) return writeHead.call(response, status);
-        sending = notFound;
-        // Only what describes the copy's bytes comes from the copy; every other header is this answer's.
-        const head = acceptsGzip(request) ? sending.head.gzipped : sending.head.identity;
-        for (const name of ['etag', ...COPY_HEADERS]) response.removeHeader(name);
-        for (const name of COPY_HEADERS) if (head[name] !== undefined) response.setHeader(name, head[name]);
-        return writeHead.call(response, 404);
-      }
-    );
-    // The head is decided before a byte is written, whichever method writes first (Node.js would
-    // write a head of its own, then Next.js's bytes under the copy's length).
-    const decideHead = () => {
-      if (!response.headersSent && response.statusCode === 404) response.writeHead(404);
-    };
-    // Next.js's own bytes (its shell, gzipped or not) are dropped; the copy goes out at the end.
-    response.write = /** @type {typeof write} */ (
-      (/** @type {any[]} */ ...args) => {
-        decideHead();
-        return sending ? true : write.apply(response, /** @type {any} */ (args));
-      }
-    );
-    response.end = /** @type {typeof end} */ (
-      (/** @type {any[]} */ ...args) => {
-        decideHead();
-        if (!sending) return end.apply(response, /** @type {any} */ (args));
-        const done = args.find((arg) => typeof arg === 'function');
-        return end.call(response, request.method === 'HEAD' ? undefined : acceptsGzip(request) ? sending.gzipped : sending.body, done);
-      }
-    );
+    replaceAnswer(response, (status) => {
+      if (status !== 404 || !notFound || !/^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) return undefined;
+      // Only what describes the copy's bytes comes from the copy; every other header is this answer's.
+      const gzipped = acceptsGzip(request);
+      const head = gzipped ? notFound.head.gzipped : notFound.head.identity;
+      for (const name of ['etag', ...COPY_HEADERS]) response.removeHeader(name);
+      for (const name of COPY_HEADERS) if (head[name] !== undefined) response.setHeader(name, head[name]);
+      return gzipped ? notFound.gzipped : notFound.body;
+    });
   }
 
   /**

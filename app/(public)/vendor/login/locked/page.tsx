@@ -1,21 +1,9 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { SecondFactorLocked } from '@/components/auth/second-factor-locked';
 import { publicPage } from '@/lib/auth/guards';
-import { SECOND_FACTOR_LOCKED_MESSAGE } from '@/lib/auth/sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign-in ended' };
 
-/** Where the vendor code step ends when wrong codes lock the account, with JavaScript or without. */
 export default publicPage(function VendorSecondFactorLockedPage() {
-  return (
-    <>
-      <h1>Sign-in ended</h1>
-      <p className="notice warning" role="alert">
-        {SECOND_FACTOR_LOCKED_MESSAGE}
-      </p>
-      <p>
-        <Link href="/vendor/login">Sign in</Link>
-      </p>
-    </>
-  );
+  return <SecondFactorLocked audience="vendor" />;
 });

@@ -1,0 +1,3 @@
+import type { ServerResponse } from 'node:http';
+
+export declare function replaceAnswer(response: ServerResponse, replacement: (status: number) => Buffer | undefined): void;
