@@ -237,6 +237,12 @@ test('[VERIFIER] an export opened from a link on another site is refused and not
     expect(response.status(), site).toBe(200);
   }
   expect(await exports()).toBe(before + 2);
+
+  // A browser without Fetch Metadata is judged by the page it names as the referrer.
+  expect((await page.request.get('/vendor/queue/export', { headers: { referer: 'https://elsewhere.example/queue' } })).status()).toBe(403);
+  expect(await exports()).toBe(before + 2);
+  expect((await page.request.get('/vendor/queue/export', { headers: { referer: `${E2E_BASE_URL}/vendor/queue` } })).status()).toBe(200);
+  expect(await exports()).toBe(before + 3);
 });
 
 test('[STAFF] a link on another site to an admin page, with text of its own in the path, leaves a short record that says where it came from', async ({ page }) => {

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
+import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
@@ -91,6 +92,40 @@ for (const javaScriptEnabled of [true, false]) {
       // The sign-in it ended stays ended.
       await page.goto('/login/verify');
       await expect(page).toHaveURL(/\/login(\?|$)/);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`[VERIFIER] the wrong code that locks a vendor account ends on the vendor page that says so (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const { createVendorAccount } = await import('@/prisma/factories');
+    const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+    await ensureTotpFactor({ vendorAccountId: account.id });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    const postAnswers: number[] = [];
+    page.on('response', (response) => {
+      if (response.request().method() === 'POST') postAnswers.push(response.status());
+    });
+    try {
+      await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD }, { verify: false });
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      // One wrong code short of the lock.
+      await db().vendorAccount.update({ where: { id: account.id }, data: { failedSignInCount: VENDOR_POLICY.softLockThreshold - 1, lastFailedSignInAt: new Date() } });
+      await page.getByLabel('Code', { exact: true }).fill('000000');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page).toHaveURL(/\/vendor\/login\/locked$/);
+      await expect(page.locator('main p[role="alert"]')).toHaveText(/^Too many wrong codes\. Your account is locked for a while/);
+      await expect(page.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/vendor/login');
+      expect(postAnswers.filter((status) => status === 307 || status >= 400)).toEqual([]);
+      const row = await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } });
+      expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+      if (javaScriptEnabled) await expectNoAxeViolations(page);
+      // The sign-in it ended stays ended.
+      await page.goto('/vendor/queue');
+      await expect(page).toHaveURL(/\/vendor\/login(\?|$)/);
     } finally {
       await context.close();
     }

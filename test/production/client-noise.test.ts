@@ -108,6 +108,21 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it('[ANYONE without JavaScript] a form posted to a page that sends the signed-out to sign in is answered "see other": the browser does not send the form on', async () => {
+    for (const path of ['/account', '/admin', '/vendor/queue']) {
+      const posted = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { origin: server.url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'newPassword=kept+out+of+the+sign-in+page',
+        redirect: 'manual',
+      });
+      expect([posted.status, posted.statusText], path).toEqual([303, 'See Other']);
+      expect(posted.headers.get('location'), path).toMatch(/\/login(\?callbackUrl=|$)/);
+      // A page opened by link keeps its 307.
+      expect((await fetch(`${server.url}${path}`, { redirect: 'manual' })).status, path).toBe(307);
+    }
+  });
+
   it('a router request posted with a form body (a `.rsc` address, or the RSC header) is a 400 and no error', async () => {
     const post = (path: string, headers: Record<string, string> = {}) =>
       fetch(`${server.url}${path}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'a=b', redirect: 'manual' });
