@@ -83,6 +83,8 @@ const LIVE_PAGES_SERVED_FROM_MEMORY = [
   // The sign-in page's only per-request parts are its status banner (drawn from the same tables as
   // /status, kept 1 s) and the callbackUrl: a copy for the bare path, none while maintenance closes it.
   { pathname: '/login', versionPath: '/api/status/version', query: 'none', onFailure: 'drop', settleMs: 1100 },
+  // Asked by every guide opened and polled by every Unavailable page; the route keeps its read 1 s.
+  { pathname: '/api/status', versionPath: '/api/status/version', type: 'json', settleMs: 1100 },
 ];
 
 /** The client's address, as the portal counts and records it (lib/http/client-address.mjs: an IPv6 host by its /64). */

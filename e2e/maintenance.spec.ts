@@ -76,8 +76,8 @@ test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable
       expect((await request.get(path)).status(), path).toBe(200);
     }
     expect((await request.get('/help')).status()).not.toBe(503);
-    const status = await (await request.get('/api/status')).json();
-    expect(status.maintenance.active).toMatchObject({ id: window.id, blocksSignIn: true });
+    // Kept in memory too: in step with the window within a second or so of its write.
+    await expect.poll(async () => (await (await request.get('/api/status')).json()).maintenance.active).toMatchObject({ id: window.id, blocksSignIn: true });
   } finally {
     await endWindow(window.id, request);
   }
@@ -219,6 +219,48 @@ test('[ANONYMOUS] the sign-in page kept in memory stops at the start of the wind
     // the copy would be sent until its next render, a minute later.
     await expect.poll(async () => (await request.get('/login')).status(), { timeout: 35_000 }).toBe(503);
     expect(Date.now()).toBeGreaterThanOrEqual(startsAt.getTime());
+  } finally {
+    await endWindow(window.id, request);
+  }
+});
+
+test('[ANONYMOUS] the status summary kept in memory turns to a window at its start, by the clock alone', async ({ request }) => {
+  const api = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'api' } });
+  // Far enough ahead that a busy machine renders the copy before the window starts; marked started
+  // already, so that no round writes anything when it does.
+  const startsAt = new Date(Date.now() + 15_000);
+  const window = await db().maintenanceWindow.create({
+    data: {
+      title: 'Summary turns',
+      startsAt,
+      startedAt: startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      blocksSignIn: false,
+      components: { create: [{ componentId: api.id }] },
+    },
+  });
+  const summary = async () => {
+    const answer = await request.get('/api/status');
+    return { fromMemory: answer.headers()['x-portal-from-memory'] === '1', ...(await answer.json()) };
+  };
+  const version = async () => (await db().statusVersion.findUniqueOrThrow({ where: { id: 1 } })).version;
+  try {
+    await expect
+      .poll(
+        async () => {
+          const now = await summary();
+          return now.fromMemory && now.maintenance.next?.id;
+        },
+        { timeout: 13_000 },
+      )
+      .toBe(window.id);
+    const announced = await version();
+    expect(Date.now()).toBeLessThan(startsAt.getTime());
+    await expect.poll(async () => (await summary()).maintenance.active?.id, { timeout: 30_000 }).toBe(window.id);
+    expect(Date.now()).toBeGreaterThanOrEqual(startsAt.getTime());
+    // Nothing was written since the copy announced it: the copy's own mark ended it, not a write.
+    expect(await version()).toBe(announced);
+    await expect.poll(async () => (await summary()).fromMemory).toBe(true);
   } finally {
     await endWindow(window.id, request);
   }

@@ -95,6 +95,14 @@ test('[OPERATOR] a change written on one instance reaches /status on another wit
   // The instance noticed the change and began the new copy within a second (its own record of when
   // the render started); how long the render then takes depends on the machine's load, not on us.
   expect(Date.parse(renderedAt) - written).toBeLessThanOrEqual(1_000);
+  // The summary every guide asks for is kept the same way.
+  await expect
+    .poll(async () => {
+      const answer = await request.get(`${second!.url}/api/status`);
+      const api = (await answer.json()).components.find((component: { slug: string }) => component.slug === 'api');
+      return answer.headers()['x-portal-from-memory'] === '1' && api?.status;
+    })
+    .toBe('DEGRADED_PERFORMANCE');
 });
 
 test('[ANONYMOUS] the export is a static page and feed that another origin can serve, without scripts', async ({ page }) => {
@@ -134,6 +142,10 @@ test('[ANONYMOUS] with the database stopped, /status answers 200 from the last c
     expect(answer.status()).toBe(200);
     expect(answer.headers()['x-portal-rendered-at']).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(await answer.text()).toContain(change);
+    // The summary the guide asks for too, rather than "not available".
+    const summary = await request.get(`${instance.url}/api/status`);
+    expect([summary.status(), summary.headers()['x-portal-from-memory']]).toEqual([200, '1']);
+    expect((await summary.json()).components).toContainEqual(expect.objectContaining({ slug: 'api', status: 'DEGRADED_PERFORMANCE' }));
   }
   // In a browser too: its scripts run under the copy's own policy (the fixture fails on a violation).
   await page.goto(`${second!.url}/status`);

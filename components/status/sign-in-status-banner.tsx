@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { logRequestError } from '@/lib/http/request-context';
+import { copyUntilAttribute } from '@/lib/runtime/copy-until.mjs';
 import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
 import { memoize } from '@/lib/status/memo';
 import { COMPONENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
@@ -31,7 +32,7 @@ export async function SignInStatusBanner() {
       )}
       {maintenance && (
         // server.mjs sends everyone a copy of /login: it must stop when this window closes the page.
-        <div className="notice" role="status" data-testid="sign-in-maintenance" data-portal-copy-until={maintenance.startsAt}>
+        <div className="notice" role="status" data-testid="sign-in-maintenance" {...copyUntilAttribute(maintenance.startsAt)}>
           <strong>Planned maintenance: {maintenance.title}.</strong> You will not be able to sign in from{' '}
           <time dateTime={maintenance.startsAt}>{formatUtc(maintenance.startsAt)}</time> to about{' '}
           <time dateTime={maintenance.endsAt}>{formatUtc(maintenance.endsAt)}</time>. <Link href="/status">Details</Link>.

@@ -17,6 +17,9 @@ export function createPagesInMemory(options: {
   keepPrerendered(pathname: string): Promise<void>;
   keepNotFound(): Promise<void>;
   answerNotFound(request: IncomingMessage, response: ServerResponse): void;
-  keepLive(pathname: string, options: { versionPath: string; feedPath?: string }): void;
+  keepLive(
+    pathname: string,
+    options: { versionPath: string; feedPath?: string; exported?: boolean; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number; type?: 'html' | 'json' },
+  ): void;
   stop(): void;
 };

@@ -5,7 +5,8 @@
 //
 // - Prerendered pages (/help, /): Next.js's own answer, fetched from this instance once at start,
 //   kept only when it is a page built once and never revalidated.
-// - Live pages (/status, /login): rendered per request by Next.js, fetched again from this instance
+// - Live pages (/status, /login, and /api/status, which every open guide asks once): rendered per
+//   request by Next.js, fetched again from this instance
 //   when the database says the status changed (a version row bumped by triggers, polled twice a
 //   second on every instance), after a change on this instance, and at least every minute (the
 //   clock moves the uptime bars). While a render of /status fails (the database is down) the last
@@ -25,6 +26,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { errorFields, logger } from '../observability/logger.mjs';
 import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs';
+import { COPY_UNTIL_ATTRIBUTE, COPY_UNTIL_HEADER } from './copy-until.mjs';
 import { replaceAnswer } from './replace-answer.mjs';
 import { exportStatusPage } from './status-export.mjs';
 
@@ -39,7 +41,9 @@ const RENDER_HEADER = 'x-portal-render';
 const ROUTER_HEADERS = ['rsc', 'next-router-prefetch', 'next-router-state-tree', 'next-router-segment-prefetch', 'next-action'];
 const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length', 'content-encoding', 'x-request-id', 'set-cookie']);
 // Headers of a page rendered per request that do not hold for a copy sent to everyone.
-const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
+const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), COPY_UNTIL_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
+// What a live page's render must be: a page, or the JSON of an API kept the same way.
+const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i };
 const POLL_MS = 500;
 // An address no page has, and the mark of the empty shell Next.js renders a page's notFound() into.
 export const NO_SUCH_PAGE = '/_portal/no-such-page';
@@ -87,7 +91,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   const renderKey = randomBytes(16).toString('hex');
   /** @type {Map<string, Page>} */
   const exact = new Map();
-  /** @typedef {{ page: Page | undefined; stale: boolean; query: 'ignored' | 'none'; versionPath: string; refresh: () => void }} LiveEntry */
+  /** @typedef {{ page: Page | undefined; stale: boolean; query: 'ignored' | 'none'; versionPath: string; refresh: () => void; outOfDate: () => void }} LiveEntry */
   /** @type {Map<string, LiveEntry>} */
   const live = new Map();
   /** @type {NodeJS.Timeout[]} */
@@ -194,30 +198,49 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   /**
    * A copy of a page Next.js renders per request, for everyone: its scripts allowed by hash (the
    * nonce Next.js stamped on them is in no policy this copy is sent with), revalidated by ETag.
-   * @param {Buffer} body @param {Fetched} answer @param {string} renderedAt
+   * JSON keeps its own no-store: it is polled, and what it says moves with the clock.
+   * @param {Buffer} body @param {Fetched} answer @param {string} renderedAt @param {keyof typeof LIVE_TYPES} type
    */
-  async function livePage(body, answer, renderedAt) {
-    const html = body.toString('utf8');
+  async function livePage(body, answer, renderedAt, type = 'html') {
+    const text = body.toString('utf8');
     const headers = keptHeaders(answer, PER_REQUEST_HEADERS);
-    headers.push([CSP_HEADER, hashPolicy(html, { dev })], ['Cache-Control', 'no-cache'], [RENDERED_AT_HEADER, renderedAt]);
+    if (type === 'html') headers.push([CSP_HEADER, hashPolicy(text, { dev })], ['Cache-Control', 'no-cache']);
+    else headers.push(['Cache-Control', 'no-store']);
+    headers.push([RENDERED_AT_HEADER, renderedAt]);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     headers.push(['ETag', etag]);
-    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt, goodUntil: goodUntilOf(html) });
+    const goodUntil = earliest([...(type === 'html' ? copyUntilMarks(text) : []), String(answer.headers[COPY_UNTIL_HEADER.toLowerCase()] ?? '')]);
+    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt, goodUntil });
   }
 
   /**
    * @param {string} pathname
-   * @param {{ versionPath: string; feedPath?: string; exported?: boolean; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number }} options
+   * @param {{ versionPath: string; feedPath?: string; exported?: boolean; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number; type?: keyof typeof LIVE_TYPES }} options
    * `exported`: the page written to (and started from) STATUS_EXPORT_DIR, with its feed.
    * `query: 'none'`: only the bare path gets the copy (the page reads its query string).
    * `onFailure: 'drop'`: when a render is refused (a window that blocks the page), Next.js answers
    * until a render succeeds again, instead of the last copy being sent.
    * `settleMs`: after a change, render once more this much later (the page keeps what it reads for
    * that long, so the render right after a change may still show the state before it).
+   * `type: 'json'`: an API's answer rather than a page.
+   * A copy stops being sent at the moment its render marked (lib/runtime/copy-until.mjs): until the
+   * next render is in, Next.js answers. When that render fails, `onFailure` decides as above; a copy
+   * kept so is sent on with no such moment (it is the last state known).
    */
-  function keepLive(pathname, { versionPath, feedPath, exported = false, query = 'ignored', onFailure = 'keep', settleMs }) {
+  function keepLive(pathname, { versionPath, feedPath, exported = false, query = 'ignored', onFailure = 'keep', settleMs, type = 'html' }) {
     /** @type {LiveEntry} */
-    const entry = { page: undefined, stale: false, query, versionPath, refresh: () => void tick(true) };
+    const entry = {
+      page: undefined,
+      stale: false,
+      query,
+      versionPath,
+      refresh: () => void tick(true),
+      outOfDate() {
+        if (onFailure === 'drop') entry.page = undefined;
+        else entry.stale = true;
+        entry.refresh();
+      },
+    };
     live.set(pathname, entry);
     /** @type {unknown} */
     let seenVersion;
@@ -256,17 +279,17 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         const renderedAt = new Date();
         renderedAtMs = renderedAt.getTime();
         const answer = await fetchOwn(pathname);
-        if (answer.status !== 200 || !/^text\/html\b/i.test(String(answer.headers['content-type'] ?? ''))) {
+        if (answer.status !== 200 || !LIVE_TYPES[type].test(String(answer.headers['content-type'] ?? ''))) {
           if (onFailure === 'drop') {
             entry.page = undefined;
             seenVersion = rendering;
             return;
           }
           log.warn({ event: 'server.page_rerender_failed', pathname, status: answer.status, servingCopyFrom: entry.page?.renderedAt ?? null });
-          entry.stale = false;
+          keepLastCopy();
           return;
         }
-        entry.page = await livePage(answer.body, answer, renderedAt.toISOString());
+        entry.page = await livePage(answer.body, answer, renderedAt.toISOString(), type);
         entry.stale = false;
         if (settleMs !== undefined && seenVersion !== undefined && rendering !== seenVersion) {
           setTimeout(() => void tick(true), settleMs).unref();
@@ -275,6 +298,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         if (exportTo) await exportSnapshot(exportTo, answer.body, feedPath, renderedAt);
       } catch (error) {
         log.warn({ event: 'server.page_rerender_failed', pathname, servingCopyFrom: entry.page?.renderedAt ?? null, ...errorFields(error) });
+        if (onFailure === 'keep') keepLastCopy();
       } finally {
         busy = false;
         if (again) {
@@ -282,6 +306,12 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
           void tick(true);
         }
       }
+    }
+
+    /** A render failed (the database is down): the last copy is sent again, past any moment it marked. */
+    function keepLastCopy() {
+      entry.stale = false;
+      if (entry.page?.goodUntil !== undefined) entry.page = { ...entry.page, goodUntil: undefined };
     }
 
     /**
@@ -315,10 +345,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       const [pathname = '', search] = url.split('?');
       const entry = live.get(pathname);
       if (entry && !entry.stale && (entry.query === 'ignored' || search === undefined)) page = entry.page;
-      // A copy that speaks of a window about to close the page is good until that window starts.
+      // A copy is good until the first moment it marked (a maintenance window starting or ending).
       if (page?.goodUntil !== undefined && Date.now() >= page.goodUntil) {
-        /** @type {LiveEntry} */ (entry).page = undefined;
-        /** @type {LiveEntry} */ (entry).refresh();
+        /** @type {LiveEntry} */ (entry).outOfDate();
         page = undefined;
       }
     }
@@ -359,17 +388,15 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   };
 }
 
-/** A page marks the earliest moment it stops being true with `data-portal-copy-until="<ISO 8601>"`. */
-export const COPY_UNTIL_ATTRIBUTE = 'data-portal-copy-until';
+/** The moments a page marked with COPY_UNTIL_ATTRIBUTE. @param {string} html */
+function copyUntilMarks(html) {
+  return [...html.matchAll(new RegExp(`\\b${COPY_UNTIL_ATTRIBUTE}="([^"]+)"`, 'g'))].map((match) => match[1] ?? '');
+}
 
-/** @param {string} html @returns {number | undefined} */
-function goodUntilOf(html) {
-  let earliest;
-  for (const [, value] of html.matchAll(/\bdata-portal-copy-until="([^"]+)"/g)) {
-    const at = Date.parse(value ?? '');
-    if (Number.isFinite(at) && (earliest === undefined || at < earliest)) earliest = at;
-  }
-  return earliest;
+/** The earliest of these ISO 8601 moments, as milliseconds; undefined when none is one. @param {string[]} moments */
+function earliest(moments) {
+  const times = moments.map((moment) => Date.parse(moment)).filter(Number.isFinite);
+  return times.length ? Math.min(...times) : undefined;
 }
 
 /** @param {import('node:http').IncomingMessage} request */

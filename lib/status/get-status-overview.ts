@@ -150,6 +150,15 @@ function toMaintenanceSummary(view: MaintenanceView | undefined): MaintenanceSum
   return { id, title, description, startsAt, endsAt, blocksSignIn };
 }
 
+/**
+ * The first moment the overview changes by the clock alone (a maintenance window starts or ends),
+ * as ISO 8601: a copy of what it shows is good until then.
+ */
+export function nextChangeByClock(overview: StatusOverview): string | undefined {
+  const { inProgress, upcoming } = overview.maintenance;
+  return [...inProgress.map((window) => window.endsAt), ...upcoming.map((window) => window.startsAt)].sort()[0];
+}
+
 /** The public JSON shape (GET /api/status) from the overview. */
 export function toStatusSummary(overview: StatusOverview): StatusSummary {
   return {

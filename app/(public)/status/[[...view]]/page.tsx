@@ -4,7 +4,8 @@ import { notFound } from 'next/navigation';
 import { IncidentTimeline } from '@/components/status/incident-timeline';
 import styles from '@/components/status/status.module.css';
 import { UptimeBars, UptimeLegend } from '@/components/status/uptime-bars';
-import { getStatusOverview, type IncidentView, type MaintenanceView } from '@/lib/status/get-status-overview';
+import { copyUntilAttribute } from '@/lib/runtime/copy-until.mjs';
+import { getStatusOverview, nextChangeByClock, type IncidentView, type MaintenanceView } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, OVERALL_LABEL } from '@/lib/status/severity';
 import { LocalTime } from '@/components/ui/local-time';
 import { SubscribeForm } from '../subscribe-form';
@@ -18,7 +19,8 @@ export const metadata: Metadata = {
 // Rendered per request by Next.js, yet people get server.mjs's copy from memory
 // (lib/runtime/pages-in-memory.mjs): rendered again on each instance within a second of a change
 // (a version row the database bumps), at once after an operator's change on that instance, and
-// every minute for the uptime bars; kept, and sent, while the database is down.
+// every minute for the uptime bars, and when a window starts or ends; kept, and sent, while the
+// database is down.
 export const dynamic = 'force-dynamic';
 
 function Incident({ incident }: { incident: IncidentView }) {
@@ -59,10 +61,11 @@ export default publicPage(async function StatusPage({ params }: { params: Promis
   if ((await params).view) notFound();
   const status = await getStatusOverview();
   const { inProgress, upcoming } = status.maintenance;
+  const changesAt = nextChangeByClock(status);
   return (
     <>
       <h1>CareNotes status</h1>
-      <p className={`${styles.overall} ${styles[status.overall]}`} role="status">
+      <p className={`${styles.overall} ${styles[status.overall]}`} role="status" {...(changesAt && copyUntilAttribute(changesAt))}>
         {OVERALL_LABEL[status.overall]}
       </p>
 

@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { COPY_UNTIL_HEADER } from './copy-until.mjs';
+import { createPagesInMemory } from './pages-in-memory.mjs';
+
+// A stand-in for Next.js behind the copies: a version to poll and a JSON answer that counts its
+// own renders and may mark a moment it stops being true, `goodForMs` after each render. `down` is the database away (503s).
+const app = { version: 1, renders: 0, goodForMs: undefined as number | undefined, markedMoment: 0, down: false };
+let server: Server;
+let url: string;
+let pages: ReturnType<typeof createPagesInMemory>;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    if (pages.answer(request, response)) return;
+    const pathname = (request.url ?? '').split('?')[0];
+    if (app.down) return void response.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"UNAVAILABLE"}');
+    if (pathname === '/version') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ version: app.version }));
+    // The instance's own fetch for its copy (a client that got past the copy is answered with 0).
+    const render = 'x-portal-render' in request.headers ? ++app.renders : 0;
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
+    if (render && app.goodForMs !== undefined) {
+      app.markedMoment = Date.now() + app.goodForMs;
+      headers[COPY_UNTIL_HEADER] = new Date(app.markedMoment).toISOString();
+    }
+    response.writeHead(200, headers).end(JSON.stringify({ render }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}`;
+  pages = createPagesInMemory({ host: '127.0.0.1', port, dev: false, appUrl: url, log: { warn: () => {} } });
+  pages.keepLive('/api/status', { versionPath: '/version', type: 'json' });
+});
+
+afterAll(async () => {
+  pages.stop();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function get(path = '/api/status') {
+  const answer = await fetch(`${url}${path}`);
+  return { status: answer.status, fromMemory: answer.headers.get('x-portal-from-memory') === '1', headers: answer.headers, body: await answer.text() };
+}
+
+/** Until the copy of the `render`-th render is what a client gets. */
+async function copyOf(render: number) {
+  await vi.waitFor(async () => expect(await get()).toMatchObject({ fromMemory: true, body: JSON.stringify({ render }) }), { timeout: 10_000, interval: 20 });
+}
+
+/** The clock past the moment the last render marked: a moment the test set, not a wait for background work. */
+async function pastMarkedMoment() {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, app.markedMoment - Date.now() + 1)));
+}
+
+describe('createPagesInMemory: JSON kept live', () => {
+  it('[ANYONE] gets the API answer from memory, any query string, never cached, without the marks meant for the copy', async () => {
+    await copyOf(1);
+    const answer = await get('/api/status?t=123');
+    expect(answer).toMatchObject({ status: 200, fromMemory: true, body: '{"render":1}' });
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(answer.headers.get('content-security-policy')).toBeNull();
+    // Rendered once, however many clients ask.
+    await Promise.all(Array.from({ length: 20 }, () => get()));
+    expect(app.renders).toBe(1);
+  });
+
+  it('[ANYONE] after a change (the version moves) gets the new answer from memory', async () => {
+    app.version += 1;
+    await copyOf(2);
+  });
+
+  it('[ANYONE] past the moment a render marked (a window starting), is answered afresh, then from the new copy', async () => {
+    app.goodForMs = 1_000;
+    app.version += 1;
+    await copyOf(3);
+    app.goodForMs = undefined;
+    await pastMarkedMoment();
+    expect(await get()).toMatchObject({ fromMemory: false, body: '{"render":0}' });
+    await vi.waitFor(
+      async () => {
+        const answer = await get();
+        expect(answer.fromMemory && JSON.parse(answer.body).render).toBeGreaterThan(3);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+  });
+
+  it('[ANYONE] while renders fail (the database away), gets the last copy, even past the moment it marked', async () => {
+    app.goodForMs = 1_000;
+    app.version += 1;
+    const before = app.renders;
+    await copyOf(before + 1);
+    app.down = true;
+    await pastMarkedMoment();
+    // The first request past the moment may reach the app while the render is tried; then the copy again.
+    await get();
+    await vi.waitFor(async () => expect(await get()).toMatchObject({ status: 200, fromMemory: true, body: JSON.stringify({ render: before + 1 }) }), { timeout: 10_000, interval: 20 });
+    for (let i = 0; i < 5; i++) expect(await get()).toMatchObject({ status: 200, fromMemory: true });
+    app.down = false;
+    app.goodForMs = undefined;
+  });
+});
