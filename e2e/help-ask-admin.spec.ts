@@ -139,6 +139,7 @@ test('the form works without JavaScript', async ({ browser }) => {
   await page.getByLabel('Provider code').fill(agency.code);
   await page.getByLabel('Login name').fill('drew.staff');
   await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page).toHaveURL(/\/help\/ask-admin\/sent$/);
   await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
   expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
   await context.close();

@@ -164,6 +164,21 @@ function refusingUnknownFields(schema: z.ZodType): z.ZodType {
   return schema;
 }
 
+export type ActionOptions<I> = {
+  /**
+   * Without JavaScript the browser shows an action's answer as the page itself, and reloading it
+   * sends the form again. An action whose success must not happen twice on a reload (a mail, an
+   * incident) names the page that says it was done: a success without JavaScript is answered with
+   * "see other" to it. With JavaScript a reload is a plain GET, and the answer stays in place.
+   */
+  afterSuccessWithoutJavaScript?: (input: I) => string;
+};
+
+/** A page that says the action `name` was done: `?done=<name>`, which the page's own notices read. */
+export function donePath(pathname: string, name: string): string {
+  return `${pathname}?done=${encodeURIComponent(name)}`;
+}
+
 /**
  * Every server action goes through here: the request must come from our own pages, the actor
  * is loaded and checked against `access`, the input is parsed with `schema` (unknown fields are
@@ -174,6 +189,7 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
   access: A,
   schema: S,
   run: (actor: ActorFor<A>, input: z.infer<S>, context: RequestContext) => Promise<R>,
+  { afterSuccessWithoutJavaScript }: ActionOptions<z.infer<S>> = {},
 ) {
   const strict = refusingUnknownFields(schema);
   return async (_previous: R | ActionState, formData: FormData): Promise<R | ActionState> => {
@@ -210,6 +226,8 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         return { ok: false, message: 'There is a problem with what you entered.', fieldErrors, values };
       }
       const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
+      // A form posted without JavaScript carries no Next-Action header (its action id is in the body).
+      if (result.ok && afterSuccessWithoutJavaScript && !bag.has('next-action')) redirect(afterSuccessWithoutJavaScript(parsed.data as z.infer<S>));
       // A use case's refusal keeps what was typed too (never a secret field), unless it says what to show.
       return result.ok || result.values ? result : { ...result, values };
     } catch (error) {

@@ -3,8 +3,8 @@
 import { useActionState, useEffect, useRef } from 'react';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
-import { VENDOR_PROMISE } from '@/lib/help/guide-steps';
 import { askAdminAction, type AskAdminState } from './actions';
+import { AskAdminReceived } from './received';
 
 const MESSAGE_MAX_LENGTH = 500;
 
@@ -18,25 +18,12 @@ export function AskAdminForm() {
   }, [state]);
 
   if (state.sent) {
-    // The same words whether or not the details matched an account: no one learns who has one.
     return (
       <div className="notice success" data-testid="ask-admin-sent">
         <h2 tabIndex={-1} ref={confirmation}>
           Request received
         </h2>
-        <p>
-          If the provider code and login name match a CareNotes account, we have told that agency’s administrators that
-          you need help signing in.
-        </p>
-        <p>
-          An administrator should contact you. They can reset your password or unlock your account. For your account’s
-          safety, we do not say who they are or whether the details matched an account.
-        </p>
-        <p>If you hear nothing by the end of the next working day, ask your manager who your CareNotes administrator is.</p>
-        <p>{VENDOR_PROMISE}</p>
-        <p>
-          <a href="/help">Back to the sign-in help guide</a>
-        </p>
+        <AskAdminReceived />
       </div>
     );
   }

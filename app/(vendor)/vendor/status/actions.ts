@@ -1,7 +1,9 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { defineAction, type ActionState } from '@/lib/auth/guards';
+import type { z } from 'zod';
+import { defineAction, donePath, type ActionState } from '@/lib/auth/guards';
+import type { VendorActor } from '@/lib/auth/session';
 import { livePageChanged } from '@/lib/runtime/live-page-changed';
 import {
   cancelMaintenance,
@@ -19,6 +21,7 @@ import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-
 import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-component-status';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
+import { OPERATOR_DONE } from '@/lib/status/operator-done';
 
 /**
  * After a change: this instance's copy of /status in memory is rendered again at once (the other
@@ -36,34 +39,21 @@ async function published(result: OperatorResult): Promise<ActionState> {
   return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }
 
-export const setComponentStatusAction = defineAction('status-set-component', OPERATOR_ACCESS, setComponentStatusSchema, async (actor, input, { ip }) =>
-  published(await setComponentStatus(actor, input, ip)),
-);
+/**
+ * An operator's change, published. Without JavaScript a success reloads the page with a note of
+ * what was done, so that reloading the answer cannot open the incident or send the alerts twice.
+ */
+function operatorAction<S extends z.ZodType>(name: keyof typeof OPERATOR_DONE, schema: S, change: (actor: VendorActor, input: z.infer<S>, ip: string) => Promise<OperatorResult>) {
+  return defineAction(name, OPERATOR_ACCESS, schema, async (actor, input, { ip }) => published(await change(actor, input, ip)), {
+    afterSuccessWithoutJavaScript: () => donePath('/vendor/status', name),
+  });
+}
 
-export const openIncidentAction = defineAction('status-open-incident', OPERATOR_ACCESS, openIncidentSchema, async (actor, input, { ip }) =>
-  published(await openIncident(actor, input, ip)),
-);
-
-export const postIncidentUpdateAction = defineAction('status-update-incident', OPERATOR_ACCESS, postIncidentUpdateSchema, async (actor, input, { ip }) =>
-  published(await postIncidentUpdate(actor, input, ip)),
-);
-
-export const scheduleMaintenanceAction = defineAction('status-schedule-maintenance', OPERATOR_ACCESS, scheduleMaintenanceSchema, async (actor, input, { ip }) =>
-  published(await scheduleMaintenance(actor, input, ip)),
-);
-
-export const startMaintenanceAction = defineAction('status-start-maintenance', OPERATOR_ACCESS, windowIdSchema, async (actor, input, { ip }) =>
-  published(await startMaintenanceNow(actor, input, ip)),
-);
-
-export const extendMaintenanceAction = defineAction('status-extend-maintenance', OPERATOR_ACCESS, extendMaintenanceSchema, async (actor, input, { ip }) =>
-  published(await extendMaintenance(actor, input, ip)),
-);
-
-export const endMaintenanceAction = defineAction('status-end-maintenance', OPERATOR_ACCESS, windowIdSchema, async (actor, input, { ip }) =>
-  published(await endMaintenanceNow(actor, input, ip)),
-);
-
-export const cancelMaintenanceAction = defineAction('status-cancel-maintenance', OPERATOR_ACCESS, windowIdSchema, async (actor, input, { ip }) =>
-  published(await cancelMaintenance(actor, input, ip)),
-);
+export const setComponentStatusAction = operatorAction('status-set-component', setComponentStatusSchema, setComponentStatus);
+export const openIncidentAction = operatorAction('status-open-incident', openIncidentSchema, openIncident);
+export const postIncidentUpdateAction = operatorAction('status-update-incident', postIncidentUpdateSchema, postIncidentUpdate);
+export const scheduleMaintenanceAction = operatorAction('status-schedule-maintenance', scheduleMaintenanceSchema, scheduleMaintenance);
+export const startMaintenanceAction = operatorAction('status-start-maintenance', windowIdSchema, startMaintenanceNow);
+export const extendMaintenanceAction = operatorAction('status-extend-maintenance', extendMaintenanceSchema, extendMaintenance);
+export const endMaintenanceAction = operatorAction('status-end-maintenance', windowIdSchema, endMaintenanceNow);
+export const cancelMaintenanceAction = operatorAction('status-cancel-maintenance', windowIdSchema, cancelMaintenance);

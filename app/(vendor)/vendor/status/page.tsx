@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { IncidentTimeline } from '@/components/status/incident-timeline';
+import { DoneNotice } from '@/components/ui/done-notice';
 import styles from '@/components/status/status.module.css';
 import { requirePageActor } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { DEFAULT_TIME_ZONE, supportedTimeZones } from '@/lib/format/date';
 import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
 import { getStatusOverview, type MaintenanceView } from '@/lib/status/get-status-overview';
@@ -19,6 +21,7 @@ import {
 } from './actions';
 import { ActionForm, Checkbox, ComponentCheckboxes, OperatorNotices, Select, TextArea, TextField } from './form-controls';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
+import { OPERATOR_DONE } from '@/lib/status/operator-done';
 
 export const metadata: Metadata = { title: 'Status operations' };
 
@@ -60,14 +63,16 @@ function WindowControls({ window }: { window: MaintenanceView }) {
   );
 }
 
-export default async function VendorStatusPage() {
+export default async function VendorStatusPage({ searchParams }: { searchParams: PageSearchParams }) {
   await requirePageActor(OPERATOR_ACCESS, '/vendor/status');
+  const { done } = await firstValues(searchParams);
   const [status, subscribers] = await Promise.all([getStatusOverview(), countActiveSubscribers()]);
   const components = status.components.map(({ id, name }) => ({ id, name }));
   const windows = [...status.maintenance.inProgress, ...status.maintenance.upcoming];
   return (
     <OperatorNotices>
       <h1>Status operations</h1>
+      <DoneNotice messages={OPERATOR_DONE} done={done} />
       <p>
         Changes show on the public <Link href="/status">status page</Link> at once. Opening or updating an incident and scheduling,
         starting or ending maintenance e-mail the {subscribers} confirmed {subscribers === 1 ? 'subscriber' : 'subscribers'}. Times

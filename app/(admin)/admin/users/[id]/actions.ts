@@ -10,7 +10,8 @@ import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link'
 import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
 import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
 import { formatDateTime } from '@/lib/format/date';
-import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { defineAction, donePath, type ActionState } from '@/lib/auth/guards';
+import { RESET_LINK_SENT_PROMISE } from '@/lib/admin/user-page-done';
 import type { Result } from '@/lib/result';
 import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-labels';
 
@@ -79,11 +80,18 @@ export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, 
   }
 });
 
-export const sendResetLinkAction = defineAction('admin-send-reset-link', ADMIN_ACCESS, sendResetLinkSchema, async (actor, input, { ip }) => {
-  const result = await sendResetLink(actor, input, ip);
-  if (!result.ok) return { ok: false, message: result.message };
-  return { ok: true, message: `A single-use reset link is on its way to ${result.value.sentTo}. You will not see it, and the password stays theirs alone.` };
-});
+export const sendResetLinkAction = defineAction(
+  'admin-send-reset-link',
+  ADMIN_ACCESS,
+  sendResetLinkSchema,
+  async (actor, input, { ip }) => {
+    const result = await sendResetLink(actor, input, ip);
+    if (!result.ok) return { ok: false, message: result.message };
+    return { ok: true, message: `A single-use reset link is on its way to ${result.value.sentTo}. ${RESET_LINK_SENT_PROMISE}` };
+  },
+  // A reload of the answer would mail another link (and cancel this one).
+  { afterSuccessWithoutJavaScript: (input) => donePath(`/admin/users/${encodeURIComponent(input.userId)}`, 'admin-send-reset-link') },
+);
 
 export const clearSecondFactorsAction = defineAction('admin-clear-second-factors', ADMIN_ACCESS, userIdSchema, async (actor, input, { ip }) =>
   toState(

@@ -3,12 +3,15 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { DoneNotice } from '@/components/ui/done-notice';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { USER_PAGE_DONE } from '@/lib/admin/user-page-done';
 import { requirePageActor } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { AccountActionForm } from './account-action-form';
 import { clearSecondFactorsAction, sendResetLinkAction, setStatusAction, unlockAction } from './actions';
@@ -28,8 +31,9 @@ const TEMPORARY_LABELS = {
 } as const;
 
 
-export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AdminUserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: PageSearchParams }) {
   const { id } = await params;
+  const { done } = await firstValues(searchParams);
   const actor = await requirePageActor(ADMIN_ACCESS, `/admin/users/${id}`);
   const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
   const detail = await getUserForAdmin(actor, id);
@@ -48,6 +52,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <Link href="/admin">All users</Link>
       </p>
       <h1>{user.displayName}</h1>
+      <DoneNotice messages={USER_PAGE_DONE} done={done} />
       <dl className="summary">
         <dt>Login name</dt>
         <dd>{user.loginName}</dd>

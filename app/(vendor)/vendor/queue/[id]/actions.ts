@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import type { z } from 'zod';
-import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { defineAction, donePath, type ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import { approveRequest } from '@/lib/super-admin/approve-request';
 import { claimRequest, requestIdSchema } from '@/lib/super-admin/claim-request';
@@ -21,7 +21,7 @@ function step<S extends z.ZodType<{ requestId: string }>>(
 ) {
   return defineAction(`super-admin-${name}`, VERIFIER_ACCESS, schema, async (actor, input, { ip }) => {
     const result = await run(actor, input, ip);
-    if (result.ok) redirect(`/vendor/queue/${encodeURIComponent(input.requestId)}?done=${name}`);
+    if (result.ok) redirect(donePath(`/vendor/queue/${encodeURIComponent(input.requestId)}`, name));
     return result;
   });
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { DoneNotice } from '@/components/ui/done-notice';
 import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
@@ -38,11 +39,7 @@ export default async function RequestPage({ params, searchParams }: { params: Pr
         <Link href="/vendor/queue">Back to the queue</Link>
       </p>
       <h1>Request {request.reference}</h1>
-      {done && DONE[done] && (
-        <p className="notice success" role="status">
-          {DONE[done]}
-        </p>
-      )}
+      <DoneNotice messages={DONE} done={done} />
       <dl className="summary">
         <dt>State</dt>
         <dd>
