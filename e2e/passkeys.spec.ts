@@ -76,9 +76,20 @@ test('[STAFF] a disabled account cannot sign in with its passkey: the one generi
   await expect(page).toHaveURL(/\/login/);
 });
 
-test('[STAFF] removing a passkey asks for a fresh factor, which the passkey itself can give', async ({ page }) => {
+test('[STAFF] removing a passkey asks for a fresh factor, which the passkey itself can give once held before the sign-in', async ({ page }) => {
   const { user, creds } = await newAccount('STAFF');
   await signInAndAddPasskey(page, creds, 'Laptop');
+  // Added in this session, it proves nothing about the factors yet (a borrowed session could add one).
+  await page.goto('/account/security');
+  const early = page.getByRole('region', { name: 'Remove Laptop' });
+  await early.getByRole('button', { name: 'Use a passkey instead' }).click();
+  await expect(early.locator('.error-summary')).toContainText('That code is not right');
+  expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+  // Signed in again (with it), the passkey is the owner's.
+  await signOut(page);
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
   await page.goto('/account/security');
   const remove = page.getByRole('region', { name: 'Remove Laptop' });
   await remove.getByRole('button', { name: 'Remove Laptop' }).click();

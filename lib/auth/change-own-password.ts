@@ -15,6 +15,7 @@ import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, containsMuchOf, matchesAnyHash } from '@/lib/password/policy';
+import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { signInPasswordSchema } from '@/lib/validation/identifiers';
@@ -105,7 +106,7 @@ export async function changeOwnPassword(
   const verified = !reservation.counted
     ? await verifyDummy(input.currentPassword ?? '')
     : input.passkey
-      ? (await proveSecondFactor(ownerOf(actor), { passkey: input.passkey }, actor.sessionId)).ok
+      ? (await proveSecondFactor(ownerOf(actor), { passkey: input.passkey }, actor.sessionId, await sessionOpenedAt(actor))).ok
       : await verifyPassword(user.passwordHash, input.currentPassword ?? '');
   if (!verified) {
     await settleWrongSecret(

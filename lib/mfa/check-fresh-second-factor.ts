@@ -6,6 +6,7 @@ import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
+import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 
@@ -23,7 +24,11 @@ const FRESH_FACTOR_MISSING: ActionState = {
   fieldErrors: { code: ['Enter a code from your app or a recovery code, or use a passkey'] },
 };
 
-const WRONG_FRESH_FACTOR: ActionState = { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right, or it was already used.'] } };
+const WRONG_FRESH_FACTOR: ActionState = {
+  ok: false,
+  message: 'That code is not right.',
+  fieldErrors: { code: ['That code is not right, or it was already used. A sign-in method added since you signed in does not count here.'] },
+};
 
 export const FRESH_PASSKEY_REQUIRED: ActionState = {
   ok: false,
@@ -35,8 +40,9 @@ export const FRESH_PASSKEY_REQUIRED: ActionState = {
 export type FreshFactor = Extract<UsedFactor, { ok: true }> | { ok: false; refusal: ActionState };
 
 /**
- * Changes to the factors themselves ask for a factor now, not only the session's sign-in, so a
- * borrowed unlocked screen cannot swap the factors. Each try is one attempt on the account's
+ * Changes to the factors themselves ask for a factor now, one the account held before this session
+ * opened (sessionOpenedAt), not only the session's sign-in, so a borrowed unlocked screen cannot
+ * swap the factors. Each try is one attempt on the account's
  * counter and lock, as at sign-in (lib/auth/password-attempt.ts), and the guesses also share the
  * password-change budget. The factor must be one that would finish this account's sign-in: not an
  * app code for an admin held to passkeys.
@@ -49,7 +55,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false, refusal: WRONG_FRESH_FACTOR };
   const audit = auditSubject(actor, ip);
   const reservation = await db().$transaction(async (tx) => reserveAttempt(tx, await attemptSubjectOf(owner.kind, owner.id)));
-  const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId) : { ok: false };
+  const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
   if (!used.ok) {
     await settleWrongSecret(
       reservation,

@@ -22,13 +22,19 @@ export function isAppCode(typed: string): boolean {
 /**
  * Checks and uses up either kind of proof. A passkey answers a SECOND_FACTOR challenge issued to
  * this very session, so an assertion made for another session (or for a sign-in) is refused.
+ * `heldBefore`: only a factor (or recovery code) the account already had then counts.
  */
-export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string): Promise<UsedFactor> {
+export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string, heldBefore?: Date): Promise<UsedFactor> {
   if ('passkey' in proof) {
     const used = await confirmWithPasskey(owner, proof.passkey, 'SECOND_FACTOR', sessionId);
-    return used.ok ? { ok: true, kind: 'PASSKEY', factorId: used.factorId } : { ok: false };
+    if (!used.ok) return { ok: false };
+    if (heldBefore) {
+      const factor = await db().mfaFactor.findUnique({ where: { id: used.factorId }, select: { confirmedAt: true } });
+      if (!factor?.confirmedAt || factor.confirmedAt >= heldBefore) return { ok: false };
+    }
+    return { ok: true, kind: 'PASSKEY', factorId: used.factorId };
   }
-  return consumeSecondFactor(owner, proof.code);
+  return consumeSecondFactor(owner, proof.code, new Date(), heldBefore);
 }
 
 /**
@@ -36,11 +42,11 @@ export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProo
  * earlier one) or a recovery code can pass once. Each use is one conditional write, so two
  * parallel submissions of the same code cannot both succeed.
  */
-export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = new Date()): Promise<UsedFactor> {
+export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = new Date(), heldBefore?: Date): Promise<UsedFactor> {
   const code = typedCode(typed);
   if (isAppCode(code)) {
     const factors = await db().mfaFactor.findMany({
-      where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: { not: null } },
+      where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: heldBefore ? { lt: heldBefore } : { not: null } },
       select: { id: true, secret: true, lastUsedStep: true },
     });
     for (const factor of factors) {
@@ -57,7 +63,7 @@ export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = 
   }
   if (!looksLikeRecoveryCode(code)) return { ok: false };
   const used = await db().recoveryCode.updateMany({
-    where: { ...ownerWhere(owner), codeHash: hashRecoveryCode(code), usedAt: null },
+    where: { ...ownerWhere(owner), codeHash: hashRecoveryCode(code), usedAt: null, ...(heldBefore && { createdAt: { lt: heldBefore } }) },
     data: { usedAt: now },
   });
   return used.count === 1 ? { ok: true, kind: 'RECOVERY_CODE', factorId: null } : { ok: false };

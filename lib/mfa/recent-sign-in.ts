@@ -20,3 +20,15 @@ export async function signedInRecently(actor: Actor, now = new Date()): Promise<
   const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { createdAt: true } });
   return session !== null && now.getTime() - session.createdAt.getTime() <= ADD_FACTOR_WITHIN_MS;
 }
+
+/**
+ * When the actor's session was opened: proof for a change to the factors or the password must come
+ * from a factor the account held by then. One added since (by whoever holds the session, a borrowed
+ * screen or a stolen cookie) cannot be used to remove the owner's others, replace the recovery codes
+ * or set a new password, which would turn a borrowed session into the account.
+ */
+export async function sessionOpenedAt(actor: Actor): Promise<Date> {
+  const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { createdAt: true } });
+  // A session with no row is refused before here; the epoch then admits no factor at all.
+  return session?.createdAt ?? new Date(0);
+}

@@ -49,6 +49,14 @@ async function staffSession(role: Role = 'STAFF', agencyOverrides = {}) {
   return { agency, user, signIn, actor: await actorOf(result.sessionId) };
 }
 
+/**
+ * The session as if opened after what the test set up so far: the owner signed in again later. A
+ * change to the factors counts only factors held before the session opened (sessionOpenedAt).
+ */
+async function signedInAgainSince(sessionId: string) {
+  await db().authSession.update({ where: { id: sessionId }, data: { createdAt: new Date(Date.now() + 1) } });
+}
+
 /** The browser's options for a new passkey, as the security page gets them. */
 async function registrationOptions(actor: Actor) {
   const started = await startPasskeyRegistration(actor);
@@ -311,6 +319,7 @@ describe('passkeys', () => {
     const passkey = await enrolPasskey(actor);
     const secret = await addTotpFactor(db(), { userId: user.id });
     await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
+    await signedInAgainSince(actor.sessionId);
     const held = await actorOf(actor.sessionId);
     const app = (await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'TOTP' } })).id;
     const appCode = await totpCodeFor(secret, totpStep(new Date()));
@@ -324,10 +333,32 @@ describe('passkeys', () => {
     expect(await db().mfaFactor.count({ where: { id: app } })).toBe(0);
   });
 
-  it('[STAFF] removing a passkey asks for a fresh factor, which a passkey of this session can give', async () => {
+  it('[ATTACKER with a borrowed session] a passkey added in it proves nothing: it cannot remove the owner’s factors, replace the recovery codes or set a password', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    await signedInAgainSince(actor.sessionId);
+    const app = (await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'TOTP' } })).id;
+    // Within minutes of the owner's sign-in, the borrower adds a passkey of their own...
+    const planted = await enrolPasskey(actor, 'Borrower');
+    const proof = async () => JSON.stringify(assertionResponse(planted, ceremony((await startPasskeyConfirmation(actor)).challenge)));
+    // ...which then stands for no one: the owner's app stays, and so do the codes and the password.
+    expect(await removeFactor(actor, { factorId: app, passkey: await proof() }, IP)).toMatchObject({ ok: false });
+    expect(await regenerateRecoveryCodes(actor, { passkey: await proof() }, IP)).toMatchObject({ ok: false });
+    const passwordBefore = (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
+    const stranger = 'borrowed screen quiet harbour';
+    expect(await changeOwnPassword(actor as AgencyActor, { currentPassword: '', passkey: await proof(), newPassword: stranger, confirmPassword: stranger }, IP)).toMatchObject({ ok: false });
+    expect(await db().mfaFactor.count({ where: { id: app } })).toBe(1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(passwordBefore);
+    // The owner's own app still confirms a change, as before.
+    const borrowers = (await listOwnFactors(actor)).factors.find((factor) => factor.name === 'Borrower')!;
+    expect(await removeFactor(actor, { factorId: borrowers.id, code: await totpCodeFor(secret, totpStep(new Date())) }, IP)).toMatchObject({ ok: true });
+  });
+
+  it('[STAFF] removing a passkey asks for a fresh factor, which a passkey held before this sign-in can give', async () => {
     const { user, actor } = await staffSession('STAFF');
     const keep = await enrolPasskey(actor, 'Laptop');
     await enrolPasskey(actor, 'Old phone');
+    await signedInAgainSince(actor.sessionId);
     const oldPhone = (await listOwnFactors(actor)).factors.find((factor) => factor.name === 'Old phone')!;
     expect(await removeFactor(actor, { factorId: oldPhone.id }, IP)).toMatchObject({ ok: false, fieldErrors: { code: [expect.any(String)] } });
     expect(await removeFactor(actor, { factorId: oldPhone.id, code: '123456' }, IP)).toMatchObject({ ok: false });
