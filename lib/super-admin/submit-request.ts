@@ -78,11 +78,14 @@ export async function submitRequest(
     return { ok: false, message: onlyTheKey ? FORM_EXPIRED : 'There is a problem with what you entered.', fieldErrors };
   }
   const floor = arrived + (options.answerFloorMs ?? ANSWER_FLOOR_MS) - performance.now();
-  // Refused for the client's address, it says so at once: that answer depends on no account.
-  return answerNoSoonerThan(floor, () => fileRequest(parsed.data, ip), (result) => result === THROTTLED_BY_ADDRESS);
+  return answerNoSoonerThan(floor, () => fileRequest(parsed.data, ip), (result) => ANSWERED_AT_ONCE.has(result));
 }
 
 const THROTTLED_BY_ADDRESS: SubmitRequestResult = { ok: false, message: THROTTLED };
+// Answers that depend on no account are given at once, not held to the floor (where each would hold
+// one of the app's places for nothing): a refusal for the client's address, and a form sent again,
+// which gets the answer its first sending got, whatever account it named, real or made up.
+const ANSWERED_AT_ONCE = new WeakSet<SubmitRequestResult>([THROTTLED_BY_ADDRESS]);
 
 /** A unique index refused the write: someone else filed, repeated or took the reference first. */
 const isUniqueClash = (error: unknown) => (error as { code?: string }).code === 'P2002';
@@ -98,7 +101,11 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
   // The same rendering of the form sent again (double submit, retry after a network error): the
   // answer it got, without counting it against the limits or filing anything.
   const earlier = await replay();
-  if (earlier) return { ok: true, reference: earlier.reference };
+  if (earlier) {
+    const again: SubmitRequestResult = { ok: true, reference: earlier.reference };
+    ANSWERED_AT_ONCE.add(again);
+    return again;
+  }
 
   if ((await consumeRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip)).limited) {
     await auditThrottledAddress({ actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_THROTTLED', outcome: 'DENIED', ip, details: { limit: 'per address' } });

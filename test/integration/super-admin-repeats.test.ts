@@ -8,6 +8,7 @@ import { listQueue } from '@/lib/super-admin/list-queue';
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { parseReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
+import { submitRequest } from '@/lib/super-admin/submit-request';
 import { FORM_EXPIRED, newIdempotencyKey } from '@/lib/super-admin/submit-request';
 import { createVendorAccount } from '@/prisma/factories';
 import { withFreshDatabase } from '../support/fresh-database';
@@ -140,6 +141,18 @@ describe('the form’s idempotency key', () => {
     expect(request!.repeatCount).toBe(0);
     expect(await db().superAdminRequestSubmission.count({ where: { requestId: request!.id } })).toBe(1);
     expect(await noticesFor([admin.email!])).toBe(1);
+  });
+
+  it('[ANONYMOUS] a form sent again is answered at once, for a real account and a made-up one alike: it holds no place in the app', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    for (const target of [{ providerCode: agency.code, loginName: admin.loginName }, { providerCode: 'NO-SUCH-AGENCY', loginName: 'ghost.again' }]) {
+      const form = formFor(target);
+      const first = await submit(form, someIp());
+      const began = performance.now();
+      const again = await submitRequest(form, someIp(), { answerFloorMs: 60_000 });
+      expect(performance.now() - began).toBeLessThan(30_000);
+      expect(references([again])).toEqual(references([first]));
+    }
   });
 
   it('[ANONYMOUS] the same key naming another account is another submission, not the first one’s answer', async () => {

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { PasskeyForm } from '@/components/mfa/passkey-form';
@@ -29,7 +30,10 @@ export default async function VerifyPage({ searchParams }: { searchParams: PageS
       )}
       <VerifyForm action={verifySecondFactorAction} callbackPath={callbackPath} />
       <h2>Lost your phone?</h2>
-      <p>Type one of your recovery codes instead. If you have none, ask another administrator of your agency to clear your second factors.</p>
+      <p>
+        Type one of your recovery codes instead. If you have none, ask an administrator of your agency to clear your second factors. If
+        you are its only super administrator, <Link href="/super-admin-reset">ask CareNotes for a reset link</Link>: it clears them too.
+      </p>
       <div className="no-print" style={{ marginTop: '2rem' }}>
         <SignOutButton />
       </div>
