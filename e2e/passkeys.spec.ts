@@ -4,6 +4,7 @@ import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/p
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { addPasskeyByKeyboard, addVirtualAuthenticator, signInAndAddPasskey, signOut } from './support/passkeys';
+import { agencyOwner, ensureTotpFactor } from './support/second-factor';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 async function expectPasswordlessSignInAudited(targetId: string) {
@@ -65,6 +66,24 @@ test('[PROVIDER_ADMIN] signs in with a passkey alone into the console, and a pas
   expect(JSON.parse(audit.details!)).toMatchObject({ factor: 'PASSKEY' });
 });
 
+test('[ATTACKER with a borrowed session] cannot add a passkey beside the owner’s app without a code from it', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await ensureTotpFactor({ userId: user.id });
+  await addVirtualAuthenticator(page);
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  await page.getByLabel('Name for this passkey').fill('Planted');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.locator('.error-summary')).toContainText('Confirm it is you first');
+  expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'PASSKEY' } })).toBe(0);
+  await expectNoAxeViolations(page);
+  // The owner, with the app's code, adds it.
+  await page.getByLabel('Name for this passkey').fill('');
+  await addPasskeyByKeyboard(page, 'Laptop', { userId: user.id });
+  expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'PASSKEY' } })).toBe(1);
+});
+
 test('[STAFF] a disabled account cannot sign in with its passkey: the one generic message', async ({ page }) => {
   const { user, creds } = await newAccount('STAFF');
   await signInAndAddPasskey(page, creds, 'Laptop');
@@ -119,7 +138,7 @@ test('[SUPER_ADMIN] "require passkeys for admins": refused to one without a pass
   await expect(page).toHaveURL(/\/account\/security$/);
   await expect(page.getByText('Your agency requires administrators to have a passkey')).toBeVisible();
   await expectNoAxeViolations(page);
-  await addPasskeyByKeyboard(page, 'Security key');
+  await addPasskeyByKeyboard(page, 'Security key', (await agencyOwner(creds))!.owner);
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/admin$/);
 });
@@ -131,7 +150,7 @@ test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers i
   await expect(page).toHaveURL(/\/vendor$/);
   await page.goto('/vendor/security');
   await expectNoAxeViolations(page);
-  await addPasskeyByKeyboard(page, 'Vendor laptop');
+  await addPasskeyByKeyboard(page, 'Vendor laptop', { vendorAccountId: account.id });
   await page.context().clearCookies();
   // The login field asks for autofill with passkeys once it has focus; the virtual authenticator picks the one it has at once.
   await page.goto('/vendor/login');

@@ -18,12 +18,15 @@ export function AddPasskeyForm({
   optionsAction,
   doneHref,
   passkeyRequired = false,
+  freshCode,
 }: {
   action: (previous: State, formData: FormData) => Promise<State>;
   optionsAction: PasskeyOptionsAction;
   doneHref: string;
   /** The agency requires a passkey of this admin: an authenticator app is no way on, so it is not offered as one. */
   passkeyRequired?: boolean;
+  /** The fresh factor adding asks for, when the account already has one: a code from the app or a recovery code. */
+  freshCode?: { name: string; label: string; hint?: string; autoComplete?: string };
 }) {
   const [state, formAction] = useActionState<State, FormData>(action, { ok: false });
   const [clientError, setClientError] = useState<string | null>(null);
@@ -33,10 +36,12 @@ export function AddPasskeyForm({
     return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
   const nameErrors = clientError === NAME_MISSING ? [NAME_MISSING] : state.fieldErrors?.name;
+  const codeErrors = clientError ? undefined : state.fieldErrors?.code;
   const message = clientError ?? (!state.ok ? state.message : undefined);
+  const wrongField = nameErrors?.length ? 'passkey-name' : codeErrors?.length ? 'passkey-fresh-code' : undefined;
   return (
     <form action={formAction} noValidate>
-      {message && <ErrorSummary errors={[{ field: nameErrors?.length ? 'passkey-name' : undefined, message }]} />}
+      {message && <ErrorSummary errors={[{ field: wrongField, message }]} />}
       {hydrated && !available && (
         <p>
           This browser cannot make passkeys here. Use a browser with passkeys on this device
@@ -49,6 +54,18 @@ export function AddPasskeyForm({
           {passkeyRequired ? 'Turn it on to add one: your agency requires a passkey, and an authenticator app is not enough.' : 'Turn it on to add one, or add an authenticator app below.'}
         </p>
       </noscript>
+      {freshCode && (
+        <Field
+          id="passkey-fresh-code"
+          name={freshCode.name}
+          label={freshCode.label}
+          hint={freshCode.hint}
+          errors={codeErrors}
+          inputMode="text"
+          autoComplete={freshCode.autoComplete ?? 'off'}
+          spellCheck={false}
+        />
+      )}
       <Field id="passkey-name" name="name" label="Name for this passkey" hint='For example "Work laptop" or "My phone"' errors={nameErrors} autoComplete="off" defaultValue={state.values?.name} />
       <input type="hidden" name="passkey" />
       <PasskeyButton

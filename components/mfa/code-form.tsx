@@ -8,11 +8,15 @@ import type { ActionState } from '@/lib/auth/guards';
 
 type State = ActionState & { recoveryCodes?: string[] };
 
+type FieldSpec = { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; autoComplete?: string };
+
 type Props = {
   action: (previous: State, formData: FormData) => Promise<State>;
   submitLabel: string;
   /** The one typed field; omitted for forms that only confirm a choice. */
-  field?: { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; autoComplete?: string };
+  field?: FieldSpec;
+  /** A second typed field after it: the fresh factor a change asks for (its passkey is `passkeyOptions`). */
+  freshField?: FieldSpec;
   hidden?: Record<string, string>;
   /** After a success, a link on instead of the form (the page behind it has changed). */
   doneHref?: string;
@@ -23,12 +27,13 @@ type Props = {
 };
 
 /** One small form of the second-factor pages; works without JavaScript (a plain POST). */
-export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, passkeyOptions, answerOnly }: Props) {
+export function CodeForm({ action, submitLabel, field, freshField, hidden = {}, doneHref, passkeyOptions, answerOnly }: Props) {
   const [state, formAction, pending] = useActionState<State, FormData>(action, { ok: false });
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
-  const id = useId();
-  const fieldId = field ? `${field.name}-${id.replace(/:/g, '')}` : '';
-  const errors = field ? state.fieldErrors?.[field.name] : undefined;
+  const id = useId().replace(/:/g, '');
+  const typed = [field, freshField].flatMap((spec) => (spec ? [{ spec, id: `${spec.name}-${id}`, errors: state.fieldErrors?.[spec.name] }] : []));
+  // The summary links to the first field that has a message.
+  const wrongFieldId = typed.find((entry) => entry.errors?.length)?.id;
   if (state.ok && doneHref) {
     return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
@@ -44,7 +49,7 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, pa
       {passkeyError ? (
         <ErrorSummary errors={[{ message: passkeyError }]} focusKey={passkeyError} />
       ) : (
-        !state.ok && state.message && <ErrorSummary errors={[{ field: errors?.length ? fieldId : undefined, message: state.message }]} focusKey={state} />
+        !state.ok && state.message && <ErrorSummary errors={[{ field: wrongFieldId, message: state.message }]} focusKey={state} />
       )}
       {state.ok && state.message && (
         <p className="notice success" role="status">
@@ -55,18 +60,19 @@ export function CodeForm({ action, submitLabel, field, hidden = {}, doneHref, pa
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      {field && (
+      {typed.map(({ spec, id: fieldId, errors }) => (
         <Field
+          key={spec.name}
           id={fieldId}
-          name={field.name}
-          label={field.label}
-          hint={field.hint}
+          name={spec.name}
+          label={spec.label}
+          hint={spec.hint}
           errors={errors}
-          inputMode={field.inputMode}
-          autoComplete={field.autoComplete ?? 'off'}
+          inputMode={spec.inputMode}
+          autoComplete={spec.autoComplete ?? 'off'}
           spellCheck={false}
         />
-      )}
+      ))}
       <button className="button" type="submit" disabled={pending}>
         {submitLabel}
       </button>

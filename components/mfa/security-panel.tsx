@@ -4,6 +4,7 @@ import type { PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
+import { holdsFactorFromBefore } from '@/lib/mfa/may-add-factor';
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -27,6 +28,9 @@ function when(date: Date | null): string {
 export async function SecurityPanel({ actor, actions }: { actor: Actor; actions: SecurityActions }) {
   const { factors, enrolment, unusedRecoveryCodes } = await listOwnFactors(actor);
   const freshCode = { name: 'code', label: 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
+  // Adding a factor asks for one the account held before this sign-in, when it has one (lib/mfa/may-add-factor.ts).
+  const addingAsksForFactor = await holdsFactorFromBefore(actor);
+  const freshCodeToAdd = { ...freshCode, hint: 'You already have a sign-in method: confirm it is you with it.' };
   const hasPasskey = factors.some((factor) => factor.kind === 'PASSKEY');
   const freshPasskey = hasPasskey ? actions.passkeyConfirmationOptions : undefined;
   const home = actor.kind === 'agency' ? '/account/security' : '/vendor/security';
@@ -81,6 +85,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
         optionsAction={actions.passkeyRegistrationOptions}
         doneHref={home}
         passkeyRequired={actor.kind === 'agency' && actor.mustEnrolPasskey === true}
+        freshCode={addingAsksForFactor ? freshCodeToAdd : undefined}
       />
 
       <h2>Add an authenticator app</h2>
@@ -115,6 +120,8 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
           action={actions.startTotp}
           submitLabel="Add an authenticator app"
           field={{ name: 'name', label: 'Name for this app', hint: 'For example "Work phone"', autoComplete: 'off' }}
+          freshField={addingAsksForFactor ? freshCodeToAdd : undefined}
+          passkeyOptions={addingAsksForFactor ? freshPasskey : undefined}
         />
       )}
 

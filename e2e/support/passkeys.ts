@@ -1,6 +1,7 @@
 // Passkeys in real Chromium with a virtual authenticator (DevTools protocol): a platform
 // authenticator with resident keys that always verifies the user, as a laptop with a fingerprint would.
 import type { Page } from '@playwright/test';
+import { agencyOwner, nextTotpCode, type FactorOwner } from './second-factor';
 import { expect, signInAsAgencyUser } from './test';
 
 /**
@@ -22,8 +23,13 @@ export async function addVirtualAuthenticator(page: Page, { autofill = false } =
   return { cdp, authenticatorId };
 }
 
-/** Adds a passkey at the security page by keyboard alone: type its name, Tab to the button, Enter. */
-export async function addPasskeyByKeyboard(page: Page, name: string) {
+/**
+ * Adds a passkey at the security page by keyboard alone: type its name, Tab to the button, Enter.
+ * An account that already had a factor (`owner`'s app) first types a code from it, as asked.
+ */
+export async function addPasskeyByKeyboard(page: Page, name: string, owner?: FactorOwner) {
+  const freshCode = page.locator('#passkey-fresh-code');
+  if (owner && (await freshCode.count())) await freshCode.fill(await nextTotpCode(owner));
   await page.getByLabel('Name for this passkey').focus();
   await page.keyboard.type(name);
   await page.keyboard.press('Tab');
@@ -38,7 +44,7 @@ export async function signInAndAddPasskey(page: Page, creds: { providerCode: str
   await signInAsAgencyUser(page, creds);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto('/account/security');
-  await addPasskeyByKeyboard(page, name);
+  await addPasskeyByKeyboard(page, name, (await agencyOwner(creds))?.owner);
 }
 
 export async function signOut(page: Page) {

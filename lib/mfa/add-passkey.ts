@@ -8,22 +8,27 @@ import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-chan
 import { accountContact, auditSubject, lockFactorOwner, ownerOf, sessionStillStands } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
-import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
+import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
+import { refusalToAddFactor } from '@/lib/mfa/may-add-factor';
+import { SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
 import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
 
-export const addPasskeySchema = z.object({ name: factorNameSchema, passkey: webAuthnResponseField });
+// `passkey` is the new passkey's registration; a fresh factor, when one is asked for, is a typed code.
+export const addPasskeySchema = z.object({ name: factorNameSchema, passkey: webAuthnResponseField, code: freshFactorFields.code });
 
 const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your fingerprint, face or PIN when asked.';
 
 /**
  * Keeps a passkey the browser has just created for this session's challenge (used up first, so
- * an answer is kept at most once), with user verification required, by a session opened recently. An account's first factor
+ * an answer is kept at most once), with user verification required, by a session that may add a
+ * factor (refusalToAddFactor). An account's first factor
  * also gets its recovery codes. Audited and mailed like every other factor change.
  */
 export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
-  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
+  const refusal = await refusalToAddFactor(actor, { code: input.code }, ip);
+  if (refusal) return refusal;
   const owner = ownerOf(actor);
   const response = parseRegistrationResponse(input.passkey);
   const challenge = response ? challengeIn(response) : null;

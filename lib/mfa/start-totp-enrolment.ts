@@ -4,19 +4,22 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
-import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
+import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
+import { refusalToAddFactor } from '@/lib/mfa/may-add-factor';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
 
 export const factorNameSchema = z.string().trim().min(1, 'Name the factor, for example "Phone"').max(60, 'Use at most 60 characters');
-export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema });
+export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...freshFactorFields });
 
 /**
  * Makes a new, unconfirmed app secret for this session (replacing any earlier unconfirmed one); it
- * counts once a code typed in this session confirms it.
+ * counts once a code typed in this session confirms it. Only a session that may add a factor
+ * (refusalToAddFactor) is shown a secret.
  */
-export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof startTotpEnrolmentSchema>): Promise<ActionState> {
-  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
+export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof startTotpEnrolmentSchema>, ip: string): Promise<ActionState> {
+  const refusal = await refusalToAddFactor(actor, input, ip);
+  if (refusal) return refusal;
   const owner = ownerOf(actor);
   await db().$transaction(async (tx) => {
     await lockFactorOwner(tx, owner); // two tabs starting at once leave one app waiting, not two

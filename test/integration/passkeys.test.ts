@@ -17,6 +17,7 @@ import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { startPasskeyConfirmation, startPasskeySignIn } from '@/lib/mfa/start-passkey-assertion';
 import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
+import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInPasskey, verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { CHALLENGE_TTL_MS, consumeChallenge, issueChallenge, relyingParty } from '@/lib/mfa/webauthn';
@@ -64,13 +65,13 @@ async function registrationOptions(actor: Actor) {
   return started.options;
 }
 
-/** Registers a soft passkey for the session's account through the real use cases. */
-async function enrolPasskey(actor: Actor, name = 'Laptop'): Promise<SoftPasskey> {
+/** Registers a soft passkey for the session's account through the real use cases (`code`: the fresh factor, when the account has one). */
+async function enrolPasskey(actor: Actor, name = 'Laptop', code?: string): Promise<SoftPasskey> {
   const passkey = newSoftPasskey();
   const options = await registrationOptions(actor);
   expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
   const response = registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id });
-  const added = await addPasskey(actor, { name, passkey: JSON.stringify(response) }, IP);
+  const added = await addPasskey(actor, { name, passkey: JSON.stringify(response), code }, IP);
   expect(added).toMatchObject({ ok: true });
   return passkey;
 }
@@ -288,7 +289,8 @@ describe('passkeys', () => {
     const held = await actorOf(verified.sessionId);
     expect(decideAccess(held, { principal: 'agency', roles: ['SUPER_ADMIN'] })).toBe('enrolment-required');
     expect(decideAccess(held, { principal: 'agency', duringEnrolment: true })).toBe('allowed');
-    const passkey = await enrolPasskey(held);
+    // The app, held from before this session, confirms it is them (the sign-in used this step's code).
+    const passkey = await enrolPasskey(held, 'Laptop', await totpCodeFor(secret, totpStep(new Date()) + 1));
     expect(decideAccess(await actorOf(verified.sessionId), { principal: 'agency', roles: ['SUPER_ADMIN'] })).toBe('allowed');
 
     // The next sign-in: the app code is not enough, the passkey is.
@@ -333,15 +335,24 @@ describe('passkeys', () => {
     expect(await db().mfaFactor.count({ where: { id: app } })).toBe(0);
   });
 
-  it('[ATTACKER with a borrowed session] a passkey added in it proves nothing: it cannot remove the owner’s factors, replace the recovery codes or set a password', async () => {
+  it('[ATTACKER with a borrowed session] cannot add a passkey beside the owner’s app without a code from it; one added with it still proves nothing in that session', async () => {
     const { user, actor } = await staffSession('STAFF');
     const secret = await addTotpFactor(db(), { userId: user.id });
     await signedInAgainSince(actor.sessionId);
     const app = (await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'TOTP' } })).id;
-    // Within minutes of the owner's sign-in, the borrower adds a passkey of their own...
-    const planted = await enrolPasskey(actor, 'Borrower');
-    const proof = async () => JSON.stringify(assertionResponse(planted, ceremony((await startPasskeyConfirmation(actor)).challenge)));
-    // ...which then stands for no one: the owner's app stays, and so do the codes and the password.
+    const registration = async () => {
+      const options = await registrationOptions(actor);
+      return JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony(options.challenge), userId: options.user.id }));
+    };
+    // Within minutes of the owner's sign-in, the borrower tries to plant a passkey of their own.
+    expect(await addPasskey(actor, { name: 'Borrower', passkey: await registration() }, IP)).toMatchObject({ ok: false, fieldErrors: { code: [expect.any(String)] } });
+    expect(await addPasskey(actor, { name: 'Borrower', passkey: await registration(), code: '000000' }, IP)).toMatchObject({ ok: false });
+    expect(await startTotpEnrolment(actor, { name: 'Borrower' }, IP)).toMatchObject({ ok: false });
+    expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+
+    // The owner adds one with the app's code; in this same session it then stands for nothing more.
+    const added = await enrolPasskey(actor, 'New laptop', await totpCodeFor(secret, totpStep(new Date())));
+    const proof = async () => JSON.stringify(assertionResponse(added, ceremony((await startPasskeyConfirmation(actor)).challenge)));
     expect(await removeFactor(actor, { factorId: app, passkey: await proof() }, IP)).toMatchObject({ ok: false });
     expect(await regenerateRecoveryCodes(actor, { passkey: await proof() }, IP)).toMatchObject({ ok: false });
     const passwordBefore = (await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
@@ -349,9 +360,6 @@ describe('passkeys', () => {
     expect(await changeOwnPassword(actor as AgencyActor, { currentPassword: '', passkey: await proof(), newPassword: stranger, confirmPassword: stranger }, IP)).toMatchObject({ ok: false });
     expect(await db().mfaFactor.count({ where: { id: app } })).toBe(1);
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(passwordBefore);
-    // The owner's own app still confirms a change, as before.
-    const borrowers = (await listOwnFactors(actor)).factors.find((factor) => factor.name === 'Borrower')!;
-    expect(await removeFactor(actor, { factorId: borrowers.id, code: await totpCodeFor(secret, totpStep(new Date())) }, IP)).toMatchObject({ ok: true });
   });
 
   it('[STAFF] removing a passkey asks for a fresh factor, which a passkey held before this sign-in can give', async () => {

@@ -15,8 +15,8 @@ import { startTotpEnrolment, startTotpEnrolmentSchema } from '@/lib/mfa/start-to
 // Enrolment is reachable by an account that must enrol before anything else.
 const ACCESS = { principal: 'agency', duringEnrolment: true } as const;
 
-export const startTotpAction = defineAction('start-totp-enrolment', ACCESS, startTotpEnrolmentSchema, async (actor, input) => {
-  const result = await startTotpEnrolment(actor, input);
+export const startTotpAction = defineAction('start-totp-enrolment', ACCESS, startTotpEnrolmentSchema, async (actor, input, { ip }) => {
+  const result = await startTotpEnrolment(actor, input, ip);
   if (result.ok) redirect('/account/security');
   return result;
 });
