@@ -85,6 +85,8 @@ const LIVE_PAGES_SERVED_FROM_MEMORY = [
   { pathname: '/login', versionPath: '/api/status/version', query: 'none', onFailure: 'drop', settleMs: 1100 },
   // Asked by every guide opened and polled by every Unavailable page; the route keeps its read 1 s.
   { pathname: '/api/status', versionPath: '/api/status/version', type: 'json', settleMs: 1100 },
+  // Feed readers poll it; each render is two queries.
+  { pathname: '/status/feed.atom', versionPath: '/api/status/version', type: 'atom' },
 ];
 
 /** The client's address, as the portal counts and records it (lib/http/client-address.mjs: an IPv6 host by its /64). */

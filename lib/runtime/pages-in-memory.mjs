@@ -5,7 +5,7 @@
 //
 // - Prerendered pages (/help, /): Next.js's own answer, fetched from this instance once at start,
 //   kept only when it is a page built once and never revalidated.
-// - Live pages (/status, /login, and /api/status, which every open guide asks once): rendered per
+// - Live pages (/status, /login, /api/status, which every open guide asks once, and the status feed): rendered per
 //   request by Next.js, fetched again from this instance
 //   when the database says the status changed (a version row bumped by triggers, polled twice a
 //   second on every instance), after a change on this instance, and at least every minute (the
@@ -42,8 +42,8 @@ const ROUTER_HEADERS = ['rsc', 'next-router-prefetch', 'next-router-state-tree',
 const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length', 'content-encoding', 'x-request-id', 'set-cookie']);
 // Headers of a page rendered per request that do not hold for a copy sent to everyone.
 const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), COPY_UNTIL_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
-// What a live page's render must be: a page, or the JSON of an API kept the same way.
-const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i };
+// What a live page's render must be: a page, or the JSON or Atom feed of a route kept the same way.
+const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i, atom: /^application\/atom\+xml\b/i };
 const POLL_MS = 500;
 // An address no page has, and the mark of the empty shell Next.js renders a page's notFound() into.
 export const NO_SUCH_PAGE = '/_portal/no-such-page';
@@ -198,14 +198,14 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   /**
    * A copy of a page Next.js renders per request, for everyone: its scripts allowed by hash (the
    * nonce Next.js stamped on them is in no policy this copy is sent with), revalidated by ETag.
-   * JSON keeps its own no-store: it is polled, and what it says moves with the clock.
+   * A route's answer (JSON, a feed) keeps its own Cache-Control (no-store for what is polled).
    * @param {Buffer} body @param {Fetched} answer @param {string} renderedAt @param {keyof typeof LIVE_TYPES} type
    */
   async function livePage(body, answer, renderedAt, type = 'html') {
     const text = body.toString('utf8');
     const headers = keptHeaders(answer, PER_REQUEST_HEADERS);
     if (type === 'html') headers.push([CSP_HEADER, hashPolicy(text, { dev })], ['Cache-Control', 'no-cache']);
-    else headers.push(['Cache-Control', 'no-store']);
+    else headers.push(['Cache-Control', String(answer.headers['cache-control'] ?? 'no-store')]);
     headers.push([RENDERED_AT_HEADER, renderedAt]);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     headers.push(['ETag', etag]);
@@ -222,7 +222,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
    * until a render succeeds again, instead of the last copy being sent.
    * `settleMs`: after a change, render once more this much later (the page keeps what it reads for
    * that long, so the render right after a change may still show the state before it).
-   * `type: 'json'`: an API's answer rather than a page.
+   * `type`: a route's answer (`json`, `atom`) rather than a page.
    * A copy stops being sent at the moment its render marked (lib/runtime/copy-until.mjs): until the
    * next render is in, Next.js answers. When that render fails, `onFailure` decides as above; a copy
    * kept so is sent on with no such moment (it is the last state known).

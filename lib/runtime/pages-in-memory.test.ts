@@ -17,6 +17,9 @@ beforeAll(async () => {
     const pathname = (request.url ?? '').split('?')[0];
     if (app.down) return void response.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"UNAVAILABLE"}');
     if (pathname === '/version') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ version: app.version }));
+    if (pathname === '/feed.atom') {
+      return void response.writeHead(200, { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=60' }).end('<feed/>');
+    }
     // The instance's own fetch for its copy (a client that got past the copy is answered with 0).
     const render = 'x-portal-render' in request.headers ? ++app.renders : 0;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
@@ -31,6 +34,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   pages = createPagesInMemory({ host: '127.0.0.1', port, dev: false, appUrl: url, log: { warn: () => {} } });
   pages.keepLive('/api/status', { versionPath: '/version', type: 'json' });
+  pages.keepLive('/feed.atom', { versionPath: '/version', type: 'atom' });
 });
 
 afterAll(async () => {
@@ -64,6 +68,12 @@ describe('createPagesInMemory: JSON kept live', () => {
     // Rendered once, however many clients ask.
     await Promise.all(Array.from({ length: 20 }, () => get()));
     expect(app.renders).toBe(1);
+  });
+
+  it('[ANYONE] gets a feed from memory with the cache time its route gave', async () => {
+    await vi.waitFor(async () => expect((await get('/feed.atom')).fromMemory).toBe(true), { timeout: 10_000, interval: 20 });
+    const answer = await get('/feed.atom');
+    expect([answer.body, answer.headers.get('content-type'), answer.headers.get('cache-control')]).toEqual(['<feed/>', 'application/atom+xml; charset=utf-8', 'public, max-age=60']);
   });
 
   it('[ANYONE] after a change (the version moves) gets the new answer from memory', async () => {
