@@ -2,6 +2,8 @@ import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type Lo
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
 import { failedBeforeWriting } from '@/lib/http/unexpected-error';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { accountLockedMail, type AccountLock } from '@/lib/mail/templates/account-locked';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
@@ -15,7 +17,13 @@ export type PrincipalKind = 'user' | 'vendor';
 /** Whose attempt this is. `id` null (no such account, or one that may not sign in) does the same work against no row. */
 export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy };
 
-export type Reservation = { counted: true; failureCount: number; lock: LockDecision } | { counted: false };
+/**
+ * `account`: whose streak it counted on. `firstLockOfStreak`: this attempt set the streak's first
+ * lock (the owner is told of it, and of a hard lock, not of every lock after).
+ */
+export type Reservation =
+  | { counted: true; failureCount: number; lock: LockDecision; account: { kind: PrincipalKind; id: string }; firstLockOfStreak: boolean }
+  | { counted: false };
 
 /** Tries of the step that settles a counted attempt, and the pause before each new one. */
 const SETTLE_TRIES = 4;
@@ -114,7 +122,8 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, now = new 
     where: { id: counted ? id : NO_ACCOUNT },
     data: { firstFailedSignInAt: streakStart, lockedUntil: lock.lockedUntil, ...(lock.hardLock ? { hardLockedAt: now } : {}) },
   });
-  return counted ? { counted, failureCount, lock } : { counted };
+  if (!counted) return { counted };
+  return { counted, failureCount, lock, account: { kind: subject.kind, id }, firstLockOfStreak: lock.lockedUntil !== null && failureCount === subject.policy.softLockThreshold };
 }
 
 /** The right password ends the streak, including the lock its own reservation set. */
@@ -152,7 +161,8 @@ export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string,
 
 /**
  * Audits the lock a counted failure has just set, if any, beside the failure's own record: the
- * same words whichever pathway counted it.
+ * same words whichever pathway counted it. The streak's first lock and a hard lock are also mailed
+ * to the account's owner.
  */
 export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string): Promise<void> {
   if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
@@ -169,4 +179,18 @@ export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Om
       pathway,
     },
   });
+  if (reservation.lock.hardLock || reservation.firstLockOfStreak) {
+    const lock = { until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil, failures: reservation.failureCount, fromAddress: audit.ip ?? null };
+    await mailLockToOwner(tx, reservation.account, lock);
+  }
+}
+
+async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {
+  if (account.kind === 'vendor') {
+    const owner = await tx.vendorAccount.findUnique({ where: { id: account.id }, select: { email: true, displayName: true } });
+    if (owner) await enqueueMail(tx, accountLockedMail(owner, lock, 'vendor'));
+    return;
+  }
+  const owner = await tx.user.findUnique({ where: { id: account.id }, select: { email: true, displayName: true, agency: { select: { timeZone: true } } } });
+  if (owner?.email) await enqueueMail(tx, accountLockedMail({ email: owner.email, displayName: owner.displayName, timeZone: owner.agency.timeZone }, lock, 'agency'));
 }

@@ -105,6 +105,29 @@ describe('agency sign-in', () => {
     expect(actions.filter((a) => a.action === 'ACCOUNT_LOCKED')).toHaveLength(1);
   });
 
+  it('[STAFF] is told by mail of the streak’s first lock and of the hard lock, not of every lock between', async () => {
+    const { user, creds } = await agencyWithUser({ email: `locked.${Date.now()}@example.test` });
+    const ip = freshIp();
+    const lockMails = () => db().outboxMessage.findMany({ where: { toAddress: user.email!, template: 'account-locked' }, select: { textBody: true }, orderBy: { createdAt: 'asc' } });
+    for (let failure = 1; failure <= 7; failure++) {
+      await db().user.update({ where: { id: user.id }, data: { lockedUntil: null } });
+      await signInAgencyUser({ ...creds, password: WRONG }, ip);
+    }
+    // Locks at the 5th, 6th and 7th failures; one mail, which says until when and from where.
+    const [first, ...more] = await lockMails();
+    expect(more).toHaveLength(0);
+    expect(first!.textBody).toMatch(/After 5 wrong passwords or codes in a row, your account is locked until /);
+    expect(first!.textBody).toContain(ip);
+    expect(first!.textBody).not.toContain(PASSWORD);
+    // The hard lock is told too.
+    await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 19, lockedUntil: null } });
+    await signInAgencyUser({ ...creds, password: WRONG }, ip);
+    expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+    const mails = await lockMails();
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.textBody).toContain('locked until an administrator unlocks it');
+  });
+
   it('lets the right password in once the lock has run out, and the streak ends', async () => {
     const { user, creds } = await agencyWithUser({ failedSignInCount: 5, lockedUntil: new Date(Date.now() - 1000) });
     await db().user.update({ where: { id: user.id }, data: { firstFailedSignInAt: new Date(), lastFailedSignInAt: new Date() } });
