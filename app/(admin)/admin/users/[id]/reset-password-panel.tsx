@@ -69,7 +69,8 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
           <input type="hidden" name="confirm" value="yes" />
           <p>
             <strong>Reset {personName}’s password?</strong> Their current password stops working, they are signed out
-            everywhere, and the account is unlocked. You will see a temporary password once.
+            everywhere, and the account is unlocked. You will see a temporary password once. Their passkeys and
+            authenticator apps stay: if the account may be in someone else’s hands, also clear its second factors below.
           </p>
           <div className="actions-row">
             <button className="button" type="submit" disabled={pending}>
