@@ -1,9 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import type { z } from 'zod';
 import { defineAction, donePath, type ActionState } from '@/lib/auth/guards';
-import type { VendorActor } from '@/lib/auth/session';
 import { livePageChanged } from '@/lib/runtime/live-page-changed';
 import {
   cancelMaintenance,
@@ -40,20 +38,71 @@ async function published(result: OperatorResult): Promise<ActionState> {
 }
 
 /**
- * An operator's change, published. Without JavaScript a success reloads the page with a note of
- * what was done, so that reloading the answer cannot open the incident or send the alerts twice.
+ * Without JavaScript a success reloads the page with a note of what was done, so that reloading the
+ * answer cannot open the incident or send the alerts twice (decision 060).
  */
-function operatorAction<S extends z.ZodType>(name: keyof typeof OPERATOR_DONE, schema: S, change: (actor: VendorActor, input: z.infer<S>, ip: string) => Promise<OperatorResult>) {
-  return defineAction(name, OPERATOR_ACCESS, schema, async (actor, input, { ip }) => published(await change(actor, input, ip)), {
-    afterSuccessWithoutJavaScript: () => donePath('/vendor/status', name),
-  });
-}
+const saysDone = (name: keyof typeof OPERATOR_DONE) => ({ afterSuccessWithoutJavaScript: () => donePath('/vendor/status', name) });
 
-export const setComponentStatusAction = operatorAction('status-set-component', setComponentStatusSchema, setComponentStatus);
-export const openIncidentAction = operatorAction('status-open-incident', openIncidentSchema, openIncident);
-export const postIncidentUpdateAction = operatorAction('status-update-incident', postIncidentUpdateSchema, postIncidentUpdate);
-export const scheduleMaintenanceAction = operatorAction('status-schedule-maintenance', scheduleMaintenanceSchema, scheduleMaintenance);
-export const startMaintenanceAction = operatorAction('status-start-maintenance', windowIdSchema, startMaintenanceNow);
-export const extendMaintenanceAction = operatorAction('status-extend-maintenance', extendMaintenanceSchema, extendMaintenance);
-export const endMaintenanceAction = operatorAction('status-end-maintenance', windowIdSchema, endMaintenanceNow);
-export const cancelMaintenanceAction = operatorAction('status-cancel-maintenance', windowIdSchema, cancelMaintenance);
+export const setComponentStatusAction = defineAction(
+  'status-set-component',
+  OPERATOR_ACCESS,
+  setComponentStatusSchema,
+  async (actor, input, { ip }) => published(await setComponentStatus(actor, input, ip)),
+  saysDone('status-set-component'),
+);
+
+export const openIncidentAction = defineAction(
+  'status-open-incident',
+  OPERATOR_ACCESS,
+  openIncidentSchema,
+  async (actor, input, { ip }) => published(await openIncident(actor, input, ip)),
+  saysDone('status-open-incident'),
+);
+
+export const postIncidentUpdateAction = defineAction(
+  'status-update-incident',
+  OPERATOR_ACCESS,
+  postIncidentUpdateSchema,
+  async (actor, input, { ip }) => published(await postIncidentUpdate(actor, input, ip)),
+  saysDone('status-update-incident'),
+);
+
+export const scheduleMaintenanceAction = defineAction(
+  'status-schedule-maintenance',
+  OPERATOR_ACCESS,
+  scheduleMaintenanceSchema,
+  async (actor, input, { ip }) => published(await scheduleMaintenance(actor, input, ip)),
+  saysDone('status-schedule-maintenance'),
+);
+
+export const startMaintenanceAction = defineAction(
+  'status-start-maintenance',
+  OPERATOR_ACCESS,
+  windowIdSchema,
+  async (actor, input, { ip }) => published(await startMaintenanceNow(actor, input, ip)),
+  saysDone('status-start-maintenance'),
+);
+
+export const extendMaintenanceAction = defineAction(
+  'status-extend-maintenance',
+  OPERATOR_ACCESS,
+  extendMaintenanceSchema,
+  async (actor, input, { ip }) => published(await extendMaintenance(actor, input, ip)),
+  saysDone('status-extend-maintenance'),
+);
+
+export const endMaintenanceAction = defineAction(
+  'status-end-maintenance',
+  OPERATOR_ACCESS,
+  windowIdSchema,
+  async (actor, input, { ip }) => published(await endMaintenanceNow(actor, input, ip)),
+  saysDone('status-end-maintenance'),
+);
+
+export const cancelMaintenanceAction = defineAction(
+  'status-cancel-maintenance',
+  OPERATOR_ACCESS,
+  windowIdSchema,
+  async (actor, input, { ip }) => published(await cancelMaintenance(actor, input, ip)),
+  saysDone('status-cancel-maintenance'),
+);
