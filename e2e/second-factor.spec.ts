@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
@@ -66,16 +66,22 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+/** A page whose posts' answer statuses are recorded: a 307 to a post has the browser send the form again elsewhere. */
+async function pageRecordingPostAnswers(browser: Browser, javaScriptEnabled: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  const postAnswers: number[] = [];
+  page.on('response', (response) => {
+    if (response.request().method() === 'POST') postAnswers.push(response.status());
+  });
+  return { context, page, postAnswers };
+}
+
 for (const javaScriptEnabled of [true, false]) {
   test(`[PROVIDER_ADMIN] the wrong code that locks the account ends on a page that says so, never on a form sent again elsewhere (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
     const { agency, user, creds } = await newAdmin();
     await ensureTotpFactor({ userId: user.id });
-    const context = await browser.newContext({ javaScriptEnabled });
-    const page = await context.newPage();
-    const postAnswers: number[] = [];
-    page.on('response', (response) => {
-      if (response.request().method() === 'POST') postAnswers.push(response.status());
-    });
+    const { context, page, postAnswers } = await pageRecordingPostAnswers(browser, javaScriptEnabled);
     try {
       await signInAsAgencyUser(page, creds, { verify: false });
       await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
@@ -103,12 +109,7 @@ for (const javaScriptEnabled of [true, false]) {
     const { createVendorAccount } = await import('@/prisma/factories');
     const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
     await ensureTotpFactor({ vendorAccountId: account.id });
-    const context = await browser.newContext({ javaScriptEnabled });
-    const page = await context.newPage();
-    const postAnswers: number[] = [];
-    page.on('response', (response) => {
-      if (response.request().method() === 'POST') postAnswers.push(response.status());
-    });
+    const { context, page, postAnswers } = await pageRecordingPostAnswers(browser, javaScriptEnabled);
     try {
       await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD }, { verify: false });
       await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
