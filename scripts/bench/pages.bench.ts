@@ -1,8 +1,9 @@
-// The pages everyone opens at once when sign-in breaks (/help, /status, /, /login), each against a
+// The pages everyone opens at once when sign-in breaks (/help, /status, /, /login, and the status
+// summary every guide asks for, /api/status; the feed readers poll, /status/feed.atom), each against a
 // bare Node.js server (a process of its own) sending the very same bytes (gzip) and headers from
 // memory: 16 keep-alive clients, short windows taking turns (portal, bare, bare, portal, ...) so
 // other work on a shared machine slows both alike. Prints each rate, the ratio and the portal's
-// CPU per request. Targets: 0.8 × for /help, /status and /; 0.5 × for /login.
+// CPU per request. Targets: 0.8 × for /help, /status, /, /api/status and the feed; 0.5 × for /login.
 // On a throw-away SQLite database with the demo data; run `npm run build` first.
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,8 @@ const PAGES: [string, number][] = [
   ['/status', 0.8],
   ['/', 0.8],
   ['/login', 0.5],
+  ['/api/status', 0.8],
+  ['/status/feed.atom', 0.8],
 ];
 
 async function main() {
@@ -32,7 +35,7 @@ async function main() {
   let bare;
   try {
     // The pages come into memory a moment after the start: wait on their mark.
-    for (const pagePath of ['/help', '/status', '/', '/login']) {
+    for (const [pagePath] of PAGES) {
       for (let i = 0; i < 100 && !(await request(undefined, portal.port, pagePath)).headers['x-portal-from-memory']; i++) {
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -45,7 +48,7 @@ async function main() {
         Object.entries(answer.headers).filter(([name]) => !['content-length', 'connection', 'keep-alive', 'date', 'transfer-encoding'].includes(name)),
       ) as Record<string, string>;
       recorded.push([pagePath, headers, answer.body]);
-      console.log(`  ${pagePath.padEnd(8)} ${answer.body.length} B gzipped, ${answer.headers['x-portal-from-memory'] ? 'from memory' : 'rendered by Next.js'}`);
+      console.log(`  ${pagePath.padEnd(17)} ${answer.body.length} B gzipped, ${answer.headers['x-portal-from-memory'] ? 'from memory' : 'rendered by Next.js'}`);
     }
     bare = await startBareServer(recorded);
     const portalAgent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
@@ -77,7 +80,7 @@ async function main() {
       const bareRate = totals.bare.ok / totals.bare.seconds;
       const ratio = portalRate / bareRate;
       console.log(
-        `  ${pagePath.padEnd(8)} portal ${portalRate.toFixed(0).padStart(6)} req/s, bare ${bareRate.toFixed(0).padStart(6)} req/s: ` +
+        `  ${pagePath.padEnd(17)} portal ${portalRate.toFixed(0).padStart(6)} req/s, bare ${bareRate.toFixed(0).padStart(6)} req/s: ` +
           `${ratio.toFixed(2)} × (target ${target} ×: ${ratio >= target ? 'met' : 'MISSED'}), ` +
           `${(totals.portal.cpuMs / totals.portal.ok).toFixed(2)} ms of portal CPU per request; ${loadLine()}`,
       );
