@@ -4,6 +4,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { failedBeforeWriting } from '@/lib/http/unexpected-error';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { accountLockedMail, type AccountLock } from '@/lib/mail/templates/account-locked';
+import { accountContact } from '@/lib/mfa/account';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
@@ -186,11 +187,6 @@ export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Om
 }
 
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {
-  if (account.kind === 'vendor') {
-    const owner = await tx.vendorAccount.findUnique({ where: { id: account.id }, select: { email: true, displayName: true } });
-    if (owner) await enqueueMail(tx, accountLockedMail(owner, lock, 'vendor'));
-    return;
-  }
-  const owner = await tx.user.findUnique({ where: { id: account.id }, select: { email: true, displayName: true, agency: { select: { timeZone: true } } } });
-  if (owner?.email) await enqueueMail(tx, accountLockedMail({ email: owner.email, displayName: owner.displayName, timeZone: owner.agency.timeZone }, lock, 'agency'));
+  const owner = await accountContact(account, tx);
+  if (owner) await enqueueMail(tx, accountLockedMail(owner, lock, account.kind === 'vendor' ? 'vendor' : 'agency'));
 }

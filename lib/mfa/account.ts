@@ -1,6 +1,6 @@
 import type { AuditInput } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
-import { db, type Tx } from '@/lib/db/client';
+import { db, type Db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import type { MfaOwner } from '@/lib/mfa/policy';
 
@@ -34,12 +34,15 @@ export async function sessionStillStands(tx: Tx, actor: Actor): Promise<boolean>
   return session !== null && session.endedAt === null;
 }
 
-/** Where notices about the account's factors go (agency staff may have no e-mail on record). */
-export async function accountContact(owner: MfaOwner): Promise<{ email: string; displayName: string; timeZone?: string } | null> {
+/**
+ * Where notices about the account go (agency staff may have no e-mail on record); `database`: a
+ * transaction's, when read inside one.
+ */
+export async function accountContact(owner: MfaOwner, database: Db | Tx = db()): Promise<{ email: string; displayName: string; timeZone?: string } | null> {
   if (owner.kind === 'vendor') {
-    return db().vendorAccount.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
+    return database.vendorAccount.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
   }
-  const user = await db().user.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true, agency: { select: { timeZone: true } } } });
+  const user = await database.user.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true, agency: { select: { timeZone: true } } } });
   return user.email ? { email: user.email, displayName: user.displayName, timeZone: user.agency.timeZone } : null;
 }
 

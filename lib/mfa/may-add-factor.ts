@@ -4,11 +4,11 @@ import { db } from '@/lib/db/client';
 import { ownerOf } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, type FreshFactorInput } from '@/lib/mfa/check-fresh-second-factor';
 import { ownerWhere } from '@/lib/mfa/policy';
-import { sessionOpenedAt, signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
+import { openedRecently, sessionOpenedAt, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 
 /** True when the account held a confirmed factor before this session opened: adding one then asks for it. */
-export async function holdsFactorFromBefore(actor: Actor): Promise<boolean> {
-  const opened = await sessionOpenedAt(actor);
+export async function holdsFactorFromBefore(actor: Actor, opened?: Date): Promise<boolean> {
+  opened ??= await sessionOpenedAt(actor);
   return (await db().mfaFactor.count({ where: { ...ownerWhere(ownerOf(actor)), confirmedAt: { lt: opened } } })) > 0;
 }
 
@@ -19,8 +19,9 @@ export async function holdsFactorFromBefore(actor: Actor): Promise<boolean> {
  * and, when the account already held a factor before this session opened, that factor now.
  */
 export async function refusalToAddFactor(actor: Actor, input: FreshFactorInput, ip: string): Promise<ActionState | null> {
-  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
-  if (!(await holdsFactorFromBefore(actor))) return null;
+  const opened = await sessionOpenedAt(actor);
+  if (!openedRecently(opened)) return SIGN_IN_AGAIN_TO_ADD;
+  if (!(await holdsFactorFromBefore(actor, opened))) return null;
   const fresh = await checkFreshSecondFactor(actor, input, ip, 'add a factor');
   return fresh.ok ? null : fresh.refusal;
 }

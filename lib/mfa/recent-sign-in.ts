@@ -17,8 +17,12 @@ export const SIGN_IN_AGAIN_TO_ADD: ActionState = {
 
 /** True when the actor's session was opened (by a password, a passkey or a second factor) within ADD_FACTOR_WITHIN_MS. */
 export async function signedInRecently(actor: Actor, now = new Date()): Promise<boolean> {
-  const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { createdAt: true } });
-  return session !== null && now.getTime() - session.createdAt.getTime() <= ADD_FACTOR_WITHIN_MS;
+  return openedRecently(await sessionOpenedAt(actor), now);
+}
+
+/** True when a session opened at `opened` is within ADD_FACTOR_WITHIN_MS of `now`. */
+export function openedRecently(opened: Date, now = new Date()): boolean {
+  return now.getTime() - opened.getTime() <= ADD_FACTOR_WITHIN_MS;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { FRESH_PASSKEY_REQUIRED } from '@/lib/mfa/check-fresh-second-factor';
+import { hashRecoveryCode } from '@/lib/mfa/recovery-codes';
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { startPasskeyConfirmation, startPasskeySignIn } from '@/lib/mfa/start-passkey-assertion';
@@ -349,9 +350,15 @@ describe('passkeys', () => {
     expect(await addPasskey(actor, { name: 'Borrower', passkey: await registration(), code: '000000' }, IP)).toMatchObject({ ok: false });
     expect(await startTotpEnrolment(actor, { name: 'Borrower' }, IP)).toMatchObject({ ok: false });
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+    // A recovery code made in this session is no proof either (adding a factor could have made it).
+    await db().recoveryCode.create({ data: { userId: user.id, codeHash: hashRecoveryCode('ABCDE-FGHJK') } });
+    expect(await startTotpEnrolment(actor, { name: 'Borrower', code: 'ABCDE-FGHJK' }, IP)).toMatchObject({ ok: false });
+    expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
 
     // The owner adds one with the app's code; in this same session it then stands for nothing more.
     const added = await enrolPasskey(actor, 'New laptop', await totpCodeFor(secret, totpStep(new Date())));
+    // The app's next code starts adding another app too.
+    expect(await startTotpEnrolment(actor, { name: 'Tablet', code: await totpCodeFor(secret, totpStep(new Date()) + 1) }, IP)).toEqual({ ok: true });
     const proof = async () => JSON.stringify(assertionResponse(added, ceremony((await startPasskeyConfirmation(actor)).challenge)));
     expect(await removeFactor(actor, { factorId: app, passkey: await proof() }, IP)).toMatchObject({ ok: false });
     expect(await regenerateRecoveryCodes(actor, { passkey: await proof() }, IP)).toMatchObject({ ok: false });

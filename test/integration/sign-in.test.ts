@@ -262,5 +262,9 @@ describe('vendor sign-in', () => {
     const account = await createVendorAccount(db(), 'OPERATOR', PASSWORD);
     for (let i = 0; i < 5; i++) await signInVendorAccount({ email: account.email, password: WRONG }, freshIp());
     expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
+    // Its owner is told, and sent to whoever runs the portal rather than to an agency.
+    const [mail, ...more] = await db().outboxMessage.findMany({ where: { toAddress: account.email, template: 'account-locked' }, select: { textBody: true } });
+    expect(more).toHaveLength(0);
+    expect(mail!.textBody).toContain('the colleague who runs the CareNotes password help portal');
   });
 });

@@ -36,7 +36,8 @@ export function ActionForm({
   const notify = useNotify();
   const hydrated = useHydrated();
   const prefix = useId().replace(/:/g, '');
-  // Without JavaScript the form posts to the server action itself, and the page comes back with its answer.
+  // Without JavaScript the form posts to the server action itself: a refusal comes back as the page with
+  // its answer, a success as the page reloaded with a note of what was done (decision 060).
   const [servedState, servedAction] = useActionState<ActionState, FormData>(action, { ok: false });
   // With it, a success also goes to the page's notices as it arrives: the same answer may take this
   // form off the page (a resolved incident, an ended window), and it must still be told.
@@ -52,12 +53,6 @@ export function ActionForm({
       {/* `key` re-mounts the fields with what was typed after a refusal (React resets a form after its action). */}
       <form action={formAction} noValidate className={inline ? styles.inlineForm : undefined} key={JSON.stringify(state.values ?? {})}>
         <ErrorSummary state={state} idPrefix={prefix} />
-        {/* Without JavaScript the page is rendered again with this result: say it here. */}
-        {!hydrated && state.ok && state.message && (
-          <p className="notice success" role="status">
-            {state.message}
-          </p>
-        )}
         {children}
         <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>
           {submit}
