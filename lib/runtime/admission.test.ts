@@ -244,6 +244,65 @@ describe('admission in front of Next.js', () => {
     }
   });
 
+  it('runs no more of one address’s requests in a turn of the event loop than its places, however fast they are answered', async () => {
+    // Pages the app answers from its cache end within the request's own callback. Were a freed place
+    // given on at once, one address's fifty keep-alive connections would all be served in one turn
+    // (about 80 ms on this machine), and every other client, pages from memory included, would wait
+    // that long for each step: another client's sign-in went from 27 ms to 440 ms.
+    const admission = createAdmission({ limit: 16, waitingLimit: 400 });
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const runsInTurn = new Map<number, number>();
+    const server = http.createServer((request, response) => {
+      const admitted = admission.admit(
+        response,
+        () => {
+          runsInTurn.set(turn, (runsInTurn.get(turn) ?? 0) + 1);
+          response.end('from the cache');
+        },
+        'one address',
+        () => response.writeHead(503).end(),
+        request.socket,
+      );
+      if (!admitted) response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => {
+      ticking = false;
+      server.closeAllConnections();
+      server.close();
+    };
+    const port = (server.address() as AddressInfo).port;
+    // Fifty connections whose requests are all there when the server's turn comes, as from a client
+    // in another process: the sockets are written, then this process is kept busy for a moment.
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 50 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const socket = net.connect({ port, host: '127.0.0.1' }, () => resolve(socket));
+          }),
+      ),
+    );
+    let answered = 0;
+    for (const socket of sockets) socket.on('data', (chunk) => (answered += String(chunk).split('from the cache').length - 1));
+    for (let round = 1; round <= 3; round++) {
+      for (const socket of sockets) socket.write('GET /cached HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      const busyUntil = performance.now() + 50;
+      while (performance.now() < busyUntil);
+      await until(() => answered === 50 * round);
+    }
+    for (const socket of sockets) socket.destroy();
+    // A quarter of the 16 places, taken as requests arrive and again once freed in the same turn.
+    expect(Math.max(...runsInTurn.values())).toBeLessThanOrEqual(8);
+    await until(() => admission.figures().inFlight === 0);
+  });
+
   it('forgets a request whose client went away while waiting: it never runs and holds no place', async () => {
     const { port, held, arrived, admission } = await listening(1, 1);
     const first = get(port, '/in-flight').answer;
