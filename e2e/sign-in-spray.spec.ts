@@ -1,7 +1,9 @@
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db, TEST_PASSWORD } from './support/data';
+import { E2E_BASE_URL } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 test('[PROVIDER_ADMIN] after a spray sees the banner and unlocks every locked account with one confirmation; [OPERATOR] sees the agency on /vendor', async ({ page, browser }) => {
@@ -46,5 +48,41 @@ test('[PROVIDER_ADMIN] after a spray sees the banner and unlocks every locked ac
     await expect(row).toContainText('198.51.100.');
   } finally {
     await operatorContext.close();
+  }
+});
+
+test('[STAFF] at an address slowed by a spraying machine, signs in from the browser they used before; a fresh browser is told to wait (JavaScript off)', async ({ browser }) => {
+  const agency = await createAgency(db());
+  const colleague = await createUser(db(), agency.id, TEST_PASSWORD);
+  const creds = { providerCode: agency.code, loginName: colleague.loginName, password: TEST_PASSWORD };
+  const usual = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  const fresh = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  try {
+    // Yesterday: the colleague signed in from their usual browser, and signed out.
+    const page = await usual.newPage();
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    const device = (await usual.cookies()).find((cookie) => cookie.name === 'portal-known-device');
+    expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(device!.value).not.toContain(TEST_PASSWORD);
+    await usual.clearCookies({ name: 'next-auth.session-token' });
+
+    // Today a machine at the same address sprays the agency, from a browser of its own.
+    const sprayer = await fresh.newPage();
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) {
+      await signInAsAgencyUser(sprayer, { providerCode: agency.code, loginName: `spray.${i}`, password: 'Password1234' });
+      await expect(sprayer.locator('.error-summary, .notice.error').first()).toContainText('not right');
+    }
+    // The wait, however long the machine took to get here (moved in the database, not slept).
+    await db().signInAddressCheck.updateMany({ where: { key: { startsWith: `${agency.id}/` } }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
+    await signInAsAgencyUser(sprayer, creds);
+    await expect(sprayer.locator('.error-summary, .notice.error').first()).toContainText(/Wait \d+ seconds/);
+
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    expect(await db().auditEvent.count({ where: { targetId: colleague.id, action: 'SIGN_IN_SUCCESS' } })).toBe(2);
+  } finally {
+    await usual.close();
+    await fresh.close();
   }
 });

@@ -2,7 +2,9 @@ import 'server-only';
 import { getServerSession } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
-import { authOptions, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
+import { knowsAccount, KNOWN_DEVICE_DAYS, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
+import { authOptions, knownDeviceCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
+import type { KnowsAccount } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { signingSecret } from '@/lib/crypto/keyring';
 
@@ -18,4 +20,18 @@ export async function endBrowserSession(): Promise<void> {
   const session = await getServerSession(authOptions());
   if (session?.sid) await endSession(session.sid);
   (await cookies()).delete(sessionCookieName());
+}
+
+/** Which accounts this browser has signed in as before (known-device.ts), for the sign-in it is making. */
+export async function accountsKnownHere(): Promise<KnowsAccount> {
+  const cookie = (await cookies()).get(knownDeviceCookieName())?.value;
+  return (account) => knowsAccount(cookie, account);
+}
+
+/** Makes this browser a known device for an account that has just proved its password or passkey here. */
+export async function rememberAccountHere(account: KnownAccount): Promise<void> {
+  const jar = await cookies();
+  const value = rememberAccount(jar.get(knownDeviceCookieName())?.value, account);
+  // Strict: only the portal's own forms ever send it; it opens nothing, it only lets an attempt be checked.
+  jar.set(knownDeviceCookieName(), value, { ...sessionCookieOptions(), sameSite: 'strict', maxAge: KNOWN_DEVICE_DAYS * 86_400 });
 }

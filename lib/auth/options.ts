@@ -75,6 +75,11 @@ export function sessionCookieName(): string {
   return usesSecureCookies() ? '__Host-next-auth.session-token' : 'next-auth.session-token';
 }
 
+/** The cookie that makes this browser a known device for the accounts signed in here (known-device.ts). */
+export function knownDeviceCookieName(): string {
+  return usesSecureCookies() ? '__Host-portal-known-device' : 'portal-known-device';
+}
+
 export function sessionCookieOptions() {
   return { httpOnly: true, sameSite: 'lax', secure: usesSecureCookies(), path: '/' } as const;
 }

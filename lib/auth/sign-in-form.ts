@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
-import { startBrowserSession } from '@/lib/auth/browser-session';
+import { rememberAccountHere, startBrowserSession } from '@/lib/auth/browser-session';
 import type { ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { signInMessage } from '@/lib/auth/sign-in-messages';
@@ -90,6 +90,7 @@ export async function finishFormSignIn(
 ): Promise<ActionState> {
   if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds), values: typed };
   await startBrowserSession(result.sessionId, kind);
+  await rememberAccountHere(result.account);
   const next = afterSignInPath({ kind, role: result.role }, callback);
   if (!result.secondFactorPending) redirect(next);
   // The code step carries on to where the sign-in was going.
@@ -104,6 +105,7 @@ export async function finishFormSignIn(
 export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
   if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds) };
   await startBrowserSession(result.sessionId, kind);
+  await rememberAccountHere(result.account);
   redirect(afterSignInPath({ kind, role: result.role }, callback));
 }
 

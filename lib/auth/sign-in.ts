@@ -16,6 +16,7 @@ import {
 } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
+import type { KnownAccount } from '@/lib/auth/known-device';
 import { hasSecondFactor } from '@/lib/mfa/policy';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
@@ -33,7 +34,7 @@ import {
 export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'TEMPORARY_PASSWORD_USED' | 'BAD_INPUT';
 /** THROTTLED may say when to try again (an address slowed in an agency); no other refusal says more than its reason. */
 export type SignInResult =
-  | { ok: true; sessionId: string; secondFactorPending: boolean; role: Role | VendorRole }
+  | { ok: true; sessionId: string; secondFactorPending: boolean; role: Role | VendorRole; account: KnownAccount }
   | { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
 
 export const agencySignInSchema = z.object({
@@ -61,6 +62,10 @@ type Candidate = {
   mustChangePassword: boolean;
 };
 
+/** Whether the browser signing in has signed in as this account before (known-device.ts); none, when not given. */
+export type KnowsAccount = (account: KnownAccount) => boolean;
+const NO_DEVICE: KnowsAccount = () => false;
+
 /** Agency sign-ins are counted per agency and per address in it; vendor sign-ins have no agency. */
 type Velocity = { key: VelocityKey; agency: SprayAgency } | null;
 
@@ -70,7 +75,7 @@ const ADDRESS_TURN = { maxWait: 10_000, timeout: 15_000 };
 /** An agency id no row has: an unknown provider code still costs the user lookup a known one costs. */
 const NO_AGENCY = '~no-agency~';
 
-export async function signInAgencyUser(input: unknown, ip: string): Promise<SignInResult> {
+export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DEVICE): Promise<SignInResult> {
   const parsed = agencySignInSchema.safeParse(input);
   if (!parsed.success) return counted('agency', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
   const { providerCode, loginName, password } = parsed.data;
@@ -112,10 +117,10 @@ export async function signInAgencyUser(input: unknown, ip: string): Promise<Sign
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip), agency };
-  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity));
+  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity, knows));
 }
 
-export async function signInVendorAccount(input: unknown, ip: string): Promise<SignInResult> {
+export async function signInVendorAccount(input: unknown, ip: string, knows = NO_DEVICE): Promise<SignInResult> {
   const parsed = vendorSignInSchema.safeParse(input);
   if (!parsed.success) return counted('vendor', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
   const account = await db().vendorAccount.findUnique({
@@ -125,7 +130,7 @@ export async function signInVendorAccount(input: unknown, ip: string): Promise<S
   const candidate: Candidate | null = account
     ? { kind: 'vendor', ...account, policy: VENDOR_POLICY, temporaryPasswordExpiresAt: null, mustChangePassword: false }
     : null;
-  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null));
+  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, knows));
 }
 
 /** How a password step ended, for the sign-in metric: finer than what the person is told (no enumeration there). */
@@ -154,6 +159,7 @@ async function attemptSignIn(
   ip: string,
   agencyId: string | null,
   velocity: Velocity,
+  knows: KnowsAccount,
 ): Promise<Decided> {
   const audit = {
     actorType: candidate?.kind === 'vendor' ? 'VENDOR' : candidate ? 'USER' : 'ANONYMOUS',
@@ -164,8 +170,12 @@ async function attemptSignIn(
     ip,
   } as const;
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
+  // A browser that has signed in as this account before passes the address's limit and its slowing: a
+  // colleague behind the same NAT as a spraying machine still signs in (known-device.ts). Its attempt is
+  // counted all the same, and the account's own count below applies as always.
+  const knownDevice = candidate !== null && knows({ kind: candidate.kind, id: candidate.id });
 
-  if ((await checkRateLimit(db(), addressRule, ip)).limited) {
+  if (!knownDevice && (await checkRateLimit(db(), addressRule, ip)).limited) {
     await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
     return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
@@ -179,7 +189,9 @@ async function attemptSignIn(
   const turn = await db().$transaction(async (tx) => {
     // First the address's own counter: its row lock makes parallel attempts from one address take turns
     // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
-    if ((await consumeRateLimit(tx, addressRule, ip)).limited) return { throttled: 'address' as const };
+    const { limited } = await consumeRateLimit(tx, addressRule, ip);
+    if (knownDevice) return { throttled: null };
+    if (limited) return { throttled: 'address' as const };
     const now = new Date();
     if (velocity) {
       // An address failing on many accounts of this agency waits between checks (README, "Slowing a
@@ -285,7 +297,7 @@ async function attemptSignIn(
     }, ADDRESS_TURN),
   );
   if (!session) return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_USED' }, outcome: 'temporary_password_used' };
-  return { result: { ok: true, ...session, role: account.role }, outcome: 'success' };
+  return { result: { ok: true, ...session, role: account.role, account: { kind: account.kind, id: account.id } }, outcome: 'success' };
 }
 
 /** Marks the account's temporary password used; false when a sign-in used it already. */

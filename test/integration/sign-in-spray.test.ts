@@ -6,6 +6,7 @@ import { bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
 import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { listRecentSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
@@ -215,6 +216,58 @@ describe('slowing an address that fails across accounts of one agency', () => {
     const first = await wait('d.0');
     for (let i = 0; i < 10; i++) await wait('d.0');
     expect(await wait('d.0')).toBeLessThanOrEqual(first);
+  }, 120_000);
+});
+
+describe('a known device at a slowed address', () => {
+  it('[OFFICE] a colleague whose browser has signed in before gets in at a slowed address, and past its limit; other browsers wait', async () => {
+    const agency = await createAgency(db());
+    const [office] = addresses(1);
+    const colleague = await createUser(db(), agency.id, PASSWORD);
+    const other = await createUser(db(), agency.id, PASSWORD);
+    const colleaguesBrowser = rememberAccount(undefined, { kind: 'user', id: colleague.id });
+    const knownBy = (cookie: string) => (account: KnownAccount) => knowsAccount(cookie, account);
+    const signIn = (user: { loginName: string }, knows?: (account: KnownAccount) => boolean, password = PASSWORD) =>
+      signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, office!, knows);
+    // A machine in the office sprays the agency: the address is slowed.
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) await signIn({ loginName: `spray.${i}` }, undefined, COMMON[0]);
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${office}` }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
+
+    expect(await signIn(colleague)).toMatchObject({ ok: false, reason: 'THROTTLED' });
+    expect(await signIn(colleague, knownBy(rememberAccount(undefined, { kind: 'user', id: other.id })))).toMatchObject({ ok: false, reason: 'THROTTLED' });
+    expect(await signIn(colleague, knownBy(`${colleaguesBrowser.slice(0, -2)}xx`))).toMatchObject({ ok: false, reason: 'THROTTLED' });
+    expect(await signIn(colleague, knownBy(colleaguesBrowser))).toMatchObject({ ok: true, account: { kind: 'user', id: colleague.id } });
+    // The colleague's check did not end or restart the spray's wait.
+    const spray = await signIn({ loginName: 'spray.next' }, undefined, COMMON[0]);
+    expect(spray.ok === false && spray.retryAfterSeconds).toBeGreaterThanOrEqual(30);
+
+    // Past the address's failure limit too.
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.update({ where: { key: `${rule.name}:${office}` }, data: { count: rule.limit + 5 } });
+    expect(await signIn(colleague)).toEqual({ ok: false, reason: 'THROTTLED' });
+    expect((await signIn(colleague, knownBy(colleaguesBrowser))).ok).toBe(true);
+    // Its success gave back only its own count.
+    expect((await db().rateLimitBucket.findUniqueOrThrow({ where: { key: `${rule.name}:${office}` } })).count).toBe(rule.limit + 5);
+  }, 120_000);
+
+  it('[ATTACKER with a stolen device cookie] it is worth one account’s guesses at that account’s pace, counted as always', async () => {
+    const agency = await createAgency(db(), { softLockThreshold: 3 });
+    const [ip] = addresses(1);
+    const victim = await createUser(db(), agency.id, PASSWORD);
+    const stolen = rememberAccount(undefined, { kind: 'user', id: victim.id });
+    const knows = (account: KnownAccount) => knowsAccount(stolen, account);
+    for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) await signInAgencyUser({ providerCode: agency.code, loginName: `warm.${i}`, password: COMMON[0] }, ip!);
+    await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
+    const guesses = [];
+    for (const guess of COMMON) guesses.push(await signInAgencyUser({ providerCode: agency.code, loginName: victim.loginName, password: guess }, ip!, knows));
+    expect(guesses).toEqual([{ ok: false, reason: 'INVALID' }, { ok: false, reason: 'INVALID' }, { ok: false, reason: 'INVALID' }]);
+    const account = await db().user.findUniqueOrThrow({ where: { id: victim.id } });
+    expect(account.failedSignInCount).toBe(3);
+    expect(account.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Locked: even the right password is refused now, known device or not.
+    expect(await signInAgencyUser({ providerCode: agency.code, loginName: victim.loginName, password: PASSWORD }, ip!, knows)).toEqual({ ok: false, reason: 'INVALID' });
+    // Each checked guess counted for the address, as a failure anywhere does.
+    expect(await db().auditEvent.count({ where: { targetId: victim.id, action: 'SIGN_IN_FAILURE' } })).toBe(4);
   }, 120_000);
 });
 
