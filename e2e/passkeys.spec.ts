@@ -1,4 +1,5 @@
 // Passkey journeys; the virtual authenticator and the enrolment steps are in ./support/passkeys.
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { hashPassword } from '@/lib/password/hash';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
@@ -119,6 +120,31 @@ test('[STAFF] removing a passkey asks for a fresh factor, which the passkey itse
   await expect(page.getByText('None yet.')).toBeVisible();
   expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(0);
   expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
+});
+
+test('[STAFF with a passkey from before] adds an authenticator app with “Use a passkey instead” as the proof it is them; with no proof, nothing is added', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await signInAndAddPasskey(page, creds, 'Laptop');
+  await signOut(page);
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  const addApp = page.locator('form', { has: page.getByRole('button', { name: 'Add an authenticator app' }) });
+  await addApp.getByLabel('Name for this app').fill('Phone');
+  // The account held a passkey before this session: the form asks for it, or a code.
+  await addApp.getByRole('button', { name: 'Add an authenticator app' }).click();
+  await expect(addApp.locator('.error-summary')).toContainText('Confirm it is you first');
+  await expect(page.getByRole('heading', { name: 'Set up “Phone”' })).toHaveCount(0);
+  // What was typed stays; only the proof is missing.
+  await expect(addApp.getByLabel('Name for this app')).toHaveValue('Phone');
+  await addApp.getByRole('button', { name: 'Use a passkey instead' }).click();
+  await expect(page.getByRole('heading', { name: 'Set up “Phone”' })).toBeVisible();
+  const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+  await page.getByLabel('The 6-digit code your app shows').fill(await totpCodeFor(secret, totpStep(new Date())));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your authenticator app has been added.' })).toBeVisible();
+  expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'TOTP', confirmedAt: { not: null } } })).toBe(1);
 });
 
 test('[SUPER_ADMIN] "require passkeys for admins": refused to one without a passkey (nobody could turn it off); once on, an admin without one enrols first', async ({ page }) => {

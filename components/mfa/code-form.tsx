@@ -8,7 +8,8 @@ import type { ActionState } from '@/lib/auth/guards';
 
 type State = ActionState & { recoveryCodes?: string[] };
 
-type FieldSpec = { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; autoComplete?: string };
+/** `refill`: typed again into the form after a refusal (a name, never a code: a refused code is retyped). */
+type FieldSpec = { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; autoComplete?: string; refill?: boolean };
 
 type Props = {
   action: (previous: State, formData: FormData) => Promise<State>;
@@ -71,6 +72,7 @@ export function CodeForm({ action, submitLabel, field, freshField, hidden = {}, 
           inputMode={spec.inputMode}
           autoComplete={spec.autoComplete ?? 'off'}
           spellCheck={false}
+          defaultValue={spec.refill ? state.values?.[spec.name] : undefined}
         />
       ))}
       <button className="button" type="submit" disabled={pending}>

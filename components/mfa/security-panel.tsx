@@ -119,7 +119,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
         <CodeForm
           action={actions.startTotp}
           submitLabel="Add an authenticator app"
-          field={{ name: 'name', label: 'Name for this app', hint: 'For example "Work phone"', autoComplete: 'off' }}
+          field={{ name: 'name', label: 'Name for this app', hint: 'For example "Work phone"', autoComplete: 'off', refill: true }}
           freshField={addingAsksForFactor ? freshCodeToAdd : undefined}
           passkeyOptions={addingAsksForFactor ? freshPasskey : undefined}
         />
