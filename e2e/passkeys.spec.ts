@@ -5,7 +5,7 @@ import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/p
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { addPasskeyByKeyboard, addVirtualAuthenticator, signInAndAddPasskey, signOut } from './support/passkeys';
-import { agencyOwner, ensureTotpFactor } from './support/second-factor';
+import { addAppForm, agencyOwner, ensureTotpFactor } from './support/second-factor';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 async function expectPasswordlessSignInAudited(targetId: string) {
@@ -85,6 +85,30 @@ test('[ATTACKER with a borrowed session] cannot add a passkey beside the owner�
   expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'PASSKEY' } })).toBe(1);
 });
 
+test('[ATTACKER with a borrowed session] cannot add a first passkey without the account’s password; the owner types it', async ({ page }) => {
+  const { user, creds } = await newAccount('STAFF');
+  await addVirtualAuthenticator(page);
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  const addPasskey = page.locator('form', { has: page.getByRole('button', { name: 'Add a passkey' }) });
+  await addPasskey.getByLabel('Name for this passkey').fill('Planted');
+  // Asked before the browser makes a passkey at all.
+  await addPasskey.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(addPasskey.locator('.error-summary')).toContainText('Type your password');
+  // A guess: the browser makes the passkey, the portal does not keep it.
+  await addPasskey.getByLabel('Your password').fill('Password1234');
+  await addPasskey.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(addPasskey.locator('.error-summary')).toContainText('Your password is not right');
+  await expect(addPasskey.getByLabel('Your password')).toHaveValue('');
+  expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(0);
+  expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'CURRENT_PASSWORD_FAILURE' } })).toBe(1);
+  await expectNoAxeViolations(page);
+  await addPasskey.getByLabel('Name for this passkey').fill('');
+  await addPasskeyByKeyboard(page, 'Laptop');
+  expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'PASSKEY', confirmedAt: { not: null } } })).toBe(1);
+});
+
 test('[STAFF] a disabled account cannot sign in with its passkey: the one generic message', async ({ page }) => {
   const { user, creds } = await newAccount('STAFF');
   await signInAndAddPasskey(page, creds, 'Laptop');
@@ -130,7 +154,7 @@ test('[STAFF with a passkey from before] adds an authenticator app with “Use a
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await page.goto('/account/security');
-  const addApp = page.locator('form', { has: page.getByRole('button', { name: 'Add an authenticator app' }) });
+  const addApp = addAppForm(page);
   await addApp.getByLabel('Name for this app').fill('Phone');
   // The account held a passkey before this session: the form asks for it, or a code.
   await addApp.getByRole('button', { name: 'Add an authenticator app' }).click();

@@ -4,7 +4,7 @@ import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
-import { ensureTotpFactor, nextTotpCode } from './support/second-factor';
+import { addAppForm, ensureTotpFactor, nextTotpCode } from './support/second-factor';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 async function newAdmin(role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN') {
@@ -28,6 +28,7 @@ test('[STAFF] adds an authenticator app without JavaScript, and is shown the rec
     await signInAsAgencyUser(page, { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD });
     await page.goto('/account/security');
     await page.getByLabel('Name for this app').fill('Desk phone');
+    await addAppForm(page).getByLabel('Your password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Add an authenticator app' }).click();
     await page.getByLabel('The 6-digit code your app shows').fill(await codeFromPage(page));
     await page.getByRole('button', { name: 'Confirm' }).click();
@@ -147,6 +148,9 @@ test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard a
   await expectNoAxeViolations(page);
   await page.getByLabel('Name for this app').focus();
   await page.keyboard.type('Work phone');
+  await page.keyboard.press('Tab');
+  await expect(addAppForm(page).getByLabel('Your password')).toBeFocused();
+  await page.keyboard.type(TEST_PASSWORD);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('totp-secret')).toBeVisible();
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();

@@ -1,6 +1,7 @@
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { db } from './support/data';
 import { findMail, waitForMail } from './support/mailbox';
+import { addAppForm } from './support/second-factor';
 import { expect, signInAsAgencyUser, test } from './support/test';
 import { expectNoSecret, expectVendorResponsesHoldNoSecret, fileSuperAdminRequest, secretsFor, vendorSession } from './super-admin-support';
 
@@ -107,6 +108,7 @@ test('[SUPER_ADMIN] the lone super admin gets back in: form, call-back, verify, 
   await signInAsAgencyUser(page, { providerCode: 'SOLO-TX', loginName: 'olga.owner', password: NEW_PASSWORD }, { enrol: false });
   await expect(page).toHaveURL(/\/account\/security$/);
   await page.getByLabel('Name for this app').fill('New phone');
+  await addAppForm(page).getByLabel('Your password').fill(NEW_PASSWORD);
   await page.getByRole('button', { name: 'Add an authenticator app' }).click();
   const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
   await page.getByLabel('The 6-digit code your app shows').fill(await totpCodeFor(secret, totpStep(new Date())));

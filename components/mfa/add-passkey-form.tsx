@@ -11,6 +11,8 @@ import type { ActionState } from '@/lib/auth/guards';
 type State = ActionState & { recoveryCodes?: string[] };
 
 const NAME_MISSING = 'Name the passkey, for example "Work laptop"';
+// Asked before the browser makes a passkey that could not be kept.
+const PASSWORD_MISSING = 'Type your password';
 
 /** "Add a passkey": a name, then the browser creates the passkey; the form is sent with its answer. */
 export function AddPasskeyForm({
@@ -18,15 +20,15 @@ export function AddPasskeyForm({
   optionsAction,
   doneHref,
   passkeyRequired = false,
-  freshCode,
+  proof,
 }: {
   action: (previous: State, formData: FormData) => Promise<State>;
   optionsAction: PasskeyOptionsAction;
   doneHref: string;
   /** The agency requires a passkey of this admin: an authenticator app is no way on, so it is not offered as one. */
   passkeyRequired?: boolean;
-  /** The fresh factor adding asks for, when the account already has one: a code from the app or a recovery code. */
-  freshCode?: { name: string; label: string; hint?: string; autoComplete?: string };
+  /** The proof adding asks for: a code from the app (or a recovery code) when the account already has a factor, else the password. */
+  proof: { name: string; label: string; hint?: string; type?: 'password'; autoComplete?: string };
 }) {
   const [state, formAction] = useActionState<State, FormData>(action, { ok: false });
   const [clientError, setClientError] = useState<string | null>(null);
@@ -36,9 +38,10 @@ export function AddPasskeyForm({
     return <FactorAdded message={state.message} recoveryCodes={state.recoveryCodes} doneHref={doneHref} />;
   }
   const nameErrors = clientError === NAME_MISSING ? [NAME_MISSING] : state.fieldErrors?.name;
-  const codeErrors = clientError ? undefined : state.fieldErrors?.code;
+  const proofErrors = clientError === PASSWORD_MISSING ? [PASSWORD_MISSING] : clientError ? undefined : state.fieldErrors?.[proof.name];
+  const proofId = proof.type === 'password' ? 'passkey-current-password' : 'passkey-fresh-code';
   const message = clientError ?? (!state.ok ? state.message : undefined);
-  const wrongField = nameErrors?.length ? 'passkey-name' : codeErrors?.length ? 'passkey-fresh-code' : undefined;
+  const wrongField = proofErrors?.length ? proofId : nameErrors?.length ? 'passkey-name' : undefined;
   return (
     <form action={formAction} noValidate>
       {message && <ErrorSummary errors={[{ field: wrongField, message }]} />}
@@ -54,18 +57,17 @@ export function AddPasskeyForm({
           {passkeyRequired ? 'Turn it on to add one: your agency requires a passkey, and an authenticator app is not enough.' : 'Turn it on to add one, or add an authenticator app below.'}
         </p>
       </noscript>
-      {freshCode && (
-        <Field
-          id="passkey-fresh-code"
-          name={freshCode.name}
-          label={freshCode.label}
-          hint={freshCode.hint}
-          errors={codeErrors}
-          inputMode="text"
-          autoComplete={freshCode.autoComplete ?? 'off'}
-          spellCheck={false}
-        />
-      )}
+      <Field
+        id={proofId}
+        name={proof.name}
+        label={proof.label}
+        hint={proof.hint}
+        errors={proofErrors}
+        type={proof.type}
+        inputMode={proof.type ? undefined : 'text'}
+        autoComplete={proof.autoComplete ?? 'off'}
+        spellCheck={false}
+      />
       <Field id="passkey-name" name="name" label="Name for this passkey" hint='For example "Work laptop" or "My phone"' errors={nameErrors} autoComplete="off" defaultValue={state.values?.name} />
       <input type="hidden" name="passkey" />
       <PasskeyButton
@@ -73,7 +75,11 @@ export function AddPasskeyForm({
         optionsAction={optionsAction}
         label="Add a passkey"
         primary
-        ready={(form) => (String(new FormData(form).get('name') ?? '').trim() ? null : NAME_MISSING)}
+        ready={(form) => {
+          const typed = new FormData(form);
+          if (proof.type === 'password' && !String(typed.get(proof.name) ?? '')) return PASSWORD_MISSING;
+          return String(typed.get('name') ?? '').trim() ? null : NAME_MISSING;
+        }}
         onError={setClientError}
       />
     </form>

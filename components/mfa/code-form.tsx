@@ -9,7 +9,7 @@ import type { ActionState } from '@/lib/auth/guards';
 type State = ActionState & { recoveryCodes?: string[] };
 
 /** `refill`: typed again into the form after a refusal (a name, never a code: a refused code is retyped). */
-type FieldSpec = { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; autoComplete?: string; refill?: boolean };
+type FieldSpec = { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; type?: 'password'; autoComplete?: string; refill?: boolean };
 
 type Props = {
   action: (previous: State, formData: FormData) => Promise<State>;
@@ -70,6 +70,7 @@ export function CodeForm({ action, submitLabel, field, freshField, hidden = {}, 
           hint={spec.hint}
           errors={errors}
           inputMode={spec.inputMode}
+          type={spec.type}
           autoComplete={spec.autoComplete ?? 'off'}
           spellCheck={false}
           defaultValue={spec.refill ? state.values?.[spec.name] : undefined}

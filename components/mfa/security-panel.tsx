@@ -28,9 +28,17 @@ function when(date: Date | null): string {
 export async function SecurityPanel({ actor, actions }: { actor: Actor; actions: SecurityActions }) {
   const { factors, enrolment, unusedRecoveryCodes } = await listOwnFactors(actor);
   const freshCode = { name: 'code', label: 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
-  // Adding a factor asks for one the account held before this sign-in, when it has one (lib/mfa/may-add-factor.ts).
+  // Adding a factor asks for one the account held before this sign-in, or else for the password (lib/mfa/may-add-factor.ts).
   const addingAsksForFactor = await holdsFactorFromBefore(actor);
   const freshCodeToAdd = { ...freshCode, hint: 'You already have a sign-in method: confirm it is you with it.' };
+  const passwordToAdd = {
+    name: 'currentPassword',
+    label: 'Your password',
+    hint: 'Adding a way to sign in asks for your password again.',
+    type: 'password' as const,
+    autoComplete: 'current-password',
+  };
+  const proofToAdd = addingAsksForFactor ? freshCodeToAdd : passwordToAdd;
   const hasPasskey = factors.some((factor) => factor.kind === 'PASSKEY');
   const freshPasskey = hasPasskey ? actions.passkeyConfirmationOptions : undefined;
   const home = actor.kind === 'agency' ? '/account/security' : '/vendor/security';
@@ -85,7 +93,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
         optionsAction={actions.passkeyRegistrationOptions}
         doneHref={home}
         passkeyRequired={actor.kind === 'agency' && actor.mustEnrolPasskey === true}
-        freshCode={addingAsksForFactor ? freshCodeToAdd : undefined}
+        proof={proofToAdd}
       />
 
       <h2>Add an authenticator app</h2>
@@ -120,7 +128,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
           action={actions.startTotp}
           submitLabel="Add an authenticator app"
           field={{ name: 'name', label: 'Name for this app', hint: 'For example "Work phone"', autoComplete: 'off', refill: true }}
-          freshField={addingAsksForFactor ? freshCodeToAdd : undefined}
+          freshField={proofToAdd}
           passkeyOptions={addingAsksForFactor ? freshPasskey : undefined}
         />
       )}

@@ -1,6 +1,7 @@
 // Passkeys in real Chromium with a virtual authenticator (DevTools protocol): a platform
 // authenticator with resident keys that always verifies the user, as a laptop with a fingerprint would.
 import type { Page } from '@playwright/test';
+import { TEST_PASSWORD } from './data';
 import { agencyOwner, nextTotpCode, type FactorOwner } from './second-factor';
 import { expect, signInAsAgencyUser } from './test';
 
@@ -25,11 +26,14 @@ export async function addVirtualAuthenticator(page: Page, { autofill = false } =
 
 /**
  * Adds a passkey at the security page by keyboard alone: type its name, Tab to the button, Enter.
- * An account that already had a factor (`owner`'s app) first types a code from it, as asked.
+ * First the proof the form asks for: a code from `owner`'s app when the account already had a
+ * factor, else the account's password.
  */
-export async function addPasskeyByKeyboard(page: Page, name: string, owner?: FactorOwner) {
+export async function addPasskeyByKeyboard(page: Page, name: string, owner?: FactorOwner, password = TEST_PASSWORD) {
   const freshCode = page.locator('#passkey-fresh-code');
   if (owner && (await freshCode.count())) await freshCode.fill(await nextTotpCode(owner));
+  const currentPassword = page.locator('#passkey-current-password');
+  if (await currentPassword.count()) await currentPassword.fill(password);
   await page.getByLabel('Name for this passkey').focus();
   await page.keyboard.type(name);
   await page.keyboard.press('Tab');
@@ -44,7 +48,7 @@ export async function signInAndAddPasskey(page: Page, creds: { providerCode: str
   await signInAsAgencyUser(page, creds);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto('/account/security');
-  await addPasskeyByKeyboard(page, name, (await agencyOwner(creds))?.owner);
+  await addPasskeyByKeyboard(page, name, (await agencyOwner(creds))?.owner, creds.password);
 }
 
 export async function signOut(page: Page) {

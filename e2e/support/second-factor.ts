@@ -1,5 +1,6 @@
 // Second factors for e2e sign-ins: accounts that must have one get an app secret the test
 // knows (as the demo accounts do), and the helpers type the code an app would show.
+import type { Page } from '@playwright/test';
 import './env';
 import { db } from '@/lib/db/client';
 import { mustHaveSecondFactor } from '@/lib/mfa/policy';
@@ -9,6 +10,11 @@ import { normalizeKey } from '@/lib/validation/identifiers';
 import { addTotpFactor } from '@/prisma/factories';
 
 export type FactorOwner = { userId: string } | { vendorAccountId: string };
+
+/** The security page's "Add an authenticator app" form (the passkey form beside it asks for a password too). */
+export function addAppForm(page: Page) {
+  return page.locator('form', { has: page.getByRole('button', { name: 'Add an authenticator app' }) });
+}
 
 export async function agencyOwner(creds: { providerCode: string; loginName: string }) {
   const agency = await db().agency.findUnique({ where: { codeKey: normalizeKey(creds.providerCode) } });

@@ -9,6 +9,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   SIGN_IN_SPRAY_ALERTED: 'Admins alerted: many accounts failing to sign in',
   PASSWORD_CHANGED: 'Password changed',
   PASSWORD_CHANGE_FAILURE: 'Failed password change',
+  CURRENT_PASSWORD_FAILURE: 'Wrong password when adding a sign-in method',
   PASSWORD_RESET_WITH_LINK: 'Password set with a reset link',
   RESET_LINK_REFUSED: 'Reset link refused',
   ADMIN_TEMPORARY_PASSWORD_ISSUED: 'Temporary password issued by an admin',

@@ -9,14 +9,14 @@ import { accountContact, auditSubject, lockFactorOwner, ownerOf, sessionStillSta
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
-import { refusalToAddFactor } from '@/lib/mfa/may-add-factor';
+import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
 import { SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
 import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
 
-// `passkey` is the new passkey's registration; a fresh factor, when one is asked for, is a typed code.
-export const addPasskeySchema = z.object({ name: factorNameSchema, passkey: webAuthnResponseField, code: freshFactorFields.code });
+// `passkey` is the new passkey's registration; the proof asked for is a typed code, or the password for a first factor.
+export const addPasskeySchema = z.object({ name: factorNameSchema, passkey: webAuthnResponseField, code: freshFactorFields.code, currentPassword: currentPasswordField });
 
 const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your fingerprint, face or PIN when asked.';
 
@@ -27,7 +27,7 @@ const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your f
  * also gets its recovery codes. Audited and mailed like every other factor change.
  */
 export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
-  const refusal = await refusalToAddFactor(actor, { code: input.code }, ip);
+  const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip);
   if (refusal) return refusal;
   const owner = ownerOf(actor);
   const response = parseRegistrationResponse(input.passkey);

@@ -1,10 +1,31 @@
+import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
+import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { ownerOf } from '@/lib/mfa/account';
+import { auditSubject, ownerOf } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, type FreshFactorInput } from '@/lib/mfa/check-fresh-second-factor';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { openedRecently, sessionOpenedAt, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
+import { verifyDummy, verifyPassword } from '@/lib/password/hash';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+
+/** The account's password, asked when adding its first factor (never sent back to refill the form). */
+export const currentPasswordField = z.string().max(4096, 'A password can be at most 1024 characters').optional();
+
+export type AddFactorInput = FreshFactorInput & { currentPassword?: string };
+
+const PASSWORD_MISSING: ActionState = {
+  ok: false,
+  message: 'Confirm it is you first.',
+  fieldErrors: { currentPassword: ['Type your password'] },
+};
+
+const WRONG_PASSWORD: ActionState = {
+  ok: false,
+  message: 'Your password is not right.',
+  fieldErrors: { currentPassword: ['Your password is not right. Type it again.'] },
+};
 
 /** True when the account held a confirmed factor before this session opened: adding one then asks for it. */
 export async function holdsFactorFromBefore(actor: Actor, opened?: Date): Promise<boolean> {
@@ -16,12 +37,45 @@ export async function holdsFactorFromBefore(actor: Actor, opened?: Date): Promis
  * Whether this session may add a factor now; the refusal to give when not. A factor is a way in
  * that outlives every session (a passkey is a whole sign-in), so a borrowed unlocked screen or a
  * stolen cookie must not plant one beside the owner's: it needs a sign-in within the last minutes
- * and, when the account already held a factor before this session opened, that factor now.
+ * and proof from the owner now: the factor the account held before this session opened, or, when it
+ * held none, its password (decision 061).
  */
-export async function refusalToAddFactor(actor: Actor, input: FreshFactorInput, ip: string): Promise<ActionState | null> {
+export async function refusalToAddFactor(actor: Actor, input: AddFactorInput, ip: string): Promise<ActionState | null> {
   const opened = await sessionOpenedAt(actor);
   if (!openedRecently(opened)) return SIGN_IN_AGAIN_TO_ADD;
-  if (!(await holdsFactorFromBefore(actor, opened))) return null;
+  if (!(await holdsFactorFromBefore(actor, opened))) return refusalOfPassword(actor, input.currentPassword, ip);
   const fresh = await checkFreshSecondFactor(actor, input, ip, 'add a factor');
   return fresh.ok ? null : fresh.refusal;
+}
+
+/**
+ * The account's password, checked as at sign-in: one attempt on its counter and lock
+ * (lib/auth/password-attempt.ts), within the budget the password change and factor checks share, so a
+ * borrowed session cannot guess here longer than a sign-in could.
+ */
+async function refusalOfPassword(actor: Actor, password: string | undefined, ip: string): Promise<ActionState | null> {
+  if (!password) return PASSWORD_MISSING;
+  const owner = ownerOf(actor);
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return WRONG_PASSWORD;
+  const account =
+    owner.kind === 'user'
+      ? await db().user.findUnique({ where: { id: owner.id }, select: { passwordHash: true } })
+      : await db().vendorAccount.findUnique({ where: { id: owner.id }, select: { passwordHash: true } });
+  const reservation = await db().$transaction(async (tx) => reserveAttempt(tx, await attemptSubjectOf(owner.kind, owner.id)));
+  const verified = reservation.counted && account ? await verifyPassword(account.passwordHash, password) : await verifyDummy(password);
+  if (!verified) {
+    await settleWrongSecret(
+      reservation,
+      {
+        ...auditSubject(actor, ip),
+        action: 'CURRENT_PASSWORD_FAILURE',
+        outcome: 'FAILURE',
+        details: reservation.counted ? { for: 'add a factor', consecutiveFailures: reservation.failureCount } : { for: 'add a factor', reason: 'account locked' },
+      },
+      'current password',
+    );
+    return WRONG_PASSWORD;
+  }
+  await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, owner.kind, owner.id)));
+  return null;
 }

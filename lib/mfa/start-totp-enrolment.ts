@@ -5,12 +5,12 @@ import { db } from '@/lib/db/client';
 import { lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
-import { refusalToAddFactor } from '@/lib/mfa/may-add-factor';
+import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
 
 export const factorNameSchema = z.string().trim().min(1, 'Name the factor, for example "Phone"').max(60, 'Use at most 60 characters');
-export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...freshFactorFields });
+export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...freshFactorFields, currentPassword: currentPasswordField });
 
 /**
  * Makes a new, unconfirmed app secret for this session (replacing any earlier unconfirmed one); it

@@ -66,13 +66,13 @@ async function registrationOptions(actor: Actor) {
   return started.options;
 }
 
-/** Registers a soft passkey for the session's account through the real use cases (`code`: the fresh factor, when the account has one). */
+/** Registers a soft passkey for the session's account through the real use cases (`code`: the fresh factor, when the account has one; else the password). */
 async function enrolPasskey(actor: Actor, name = 'Laptop', code?: string): Promise<SoftPasskey> {
   const passkey = newSoftPasskey();
   const options = await registrationOptions(actor);
   expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
   const response = registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id });
-  const added = await addPasskey(actor, { name, passkey: JSON.stringify(response), code }, IP);
+  const added = await addPasskey(actor, { name, passkey: JSON.stringify(response), ...(code ? { code } : { currentPassword: PASSWORD }) }, IP);
   expect(added).toMatchObject({ ok: true });
   return passkey;
 }
@@ -94,7 +94,11 @@ describe('passkeys', () => {
     const { user, actor } = await staffSession('STAFF');
     const passkey = newSoftPasskey();
     const options = await registrationOptions(actor);
-    const added = await addPasskey(actor, { name: 'Laptop', passkey: JSON.stringify(registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id })) }, IP);
+    const added = await addPasskey(
+      actor,
+      { name: 'Laptop', passkey: JSON.stringify(registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id })), currentPassword: PASSWORD },
+      IP,
+    );
     expect(added).toMatchObject({ ok: true });
     expect(added.recoveryCodes).toHaveLength(10);
     const factors = (await listOwnFactors(actor)).factors;
@@ -336,6 +340,32 @@ describe('passkeys', () => {
     expect(await db().mfaFactor.count({ where: { id: app } })).toBe(0);
   });
 
+  it('[ATTACKER with a borrowed session] cannot add a first factor without the account’s password: wrong ones count and lock as at sign-in', async () => {
+    const { user, actor } = await staffSession('STAFF', { softLockThreshold: 3 });
+    const registration = async () => {
+      const options = await registrationOptions(actor);
+      return JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony(options.challenge), userId: options.user.id }));
+    };
+    const asksForPassword = { ok: false, fieldErrors: { currentPassword: [expect.any(String)] } };
+    // Within minutes of the owner's sign-in, the cookie alone plants nothing: a passkey is a whole way in.
+    expect(await addPasskey(actor, { name: 'Planted', passkey: await registration() }, IP)).toMatchObject(asksForPassword);
+    expect(await startTotpEnrolment(actor, { name: 'Planted' }, IP)).toMatchObject(asksForPassword);
+    expect(await addPasskey(actor, { name: 'Planted', passkey: await registration(), code: '123456' }, IP)).toMatchObject(asksForPassword);
+    expect(await startTotpEnrolment(actor, { name: 'Planted', currentPassword: 'Password1234' }, IP)).toMatchObject({ ok: false, message: 'Your password is not right.' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'CURRENT_PASSWORD_FAILURE' } })).toBe(1);
+    // The owner's password, typed by the owner: the streak is cleared.
+    expect(await startTotpEnrolment(actor, { name: 'Phone', currentPassword: PASSWORD }, IP)).toEqual({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    // Guessing locks the account as sign-in would; locked, even the right password adds nothing.
+    for (const guess of ['Welcome2026!', 'Summer2026!!', 'Autumn2026!!']) {
+      expect(await addPasskey(actor, { name: 'Planted', passkey: await registration(), currentPassword: guess }, IP)).toMatchObject({ ok: false });
+    }
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    expect(await addPasskey(actor, { name: 'Planted', passkey: await registration(), currentPassword: PASSWORD }, IP)).toMatchObject({ ok: false });
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(0);
+  });
+
   it('[ATTACKER with a borrowed session] cannot add a passkey beside the owner’s app without a code from it; one added with it still proves nothing in that session', async () => {
     const { user, actor } = await staffSession('STAFF');
     const secret = await addTotpFactor(db(), { userId: user.id });
@@ -392,13 +422,14 @@ describe('passkeys', () => {
     const passkey = newSoftPasskey();
     const options = await registrationOptions(actor);
     const answer = JSON.stringify(registrationResponse(passkey, { ...ceremony(options.challenge), userId: options.user.id }));
-    expect(await addPasskey(other.actor, { name: 'Stolen', passkey: answer }, IP)).toMatchObject({ ok: false });
+    expect(await addPasskey(other.actor, { name: 'Stolen', passkey: answer, currentPassword: PASSWORD }, IP)).toMatchObject({ ok: false, message: expect.stringContaining('not added') });
     const noUv = await registrationOptions(actor);
     const unverified = JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony(noUv.challenge, { userVerified: false }), userId: noUv.user.id }));
-    expect(await addPasskey(actor, { name: 'No PIN', passkey: unverified }, IP)).toMatchObject({ ok: false });
+    expect(await addPasskey(actor, { name: 'No PIN', passkey: unverified, currentPassword: PASSWORD }, IP)).toMatchObject({ ok: false, message: expect.stringContaining('not added') });
     const fresh = await registrationOptions(actor);
     const good = JSON.stringify(registrationResponse(passkey, { ...ceremony(fresh.challenge), userId: fresh.user.id }));
-    const both = await Promise.all([addPasskey(actor, { name: 'Laptop', passkey: good }, IP), addPasskey(actor, { name: 'Laptop', passkey: good }, IP)]);
+    const adding = { name: 'Laptop', passkey: good, currentPassword: PASSWORD };
+    const both = await Promise.all([addPasskey(actor, adding, IP), addPasskey(actor, adding, IP)]);
     expect(both.filter((result) => result.ok)).toHaveLength(1);
     expect(await db().mfaFactor.count({ where: { userId: user.id, kind: 'PASSKEY' } })).toBe(1);
     expect(await db().mfaFactor.count({ where: { userId: other.user.id } })).toBe(0);

@@ -268,7 +268,7 @@ describe('mandatory enrolment', () => {
     expect(decideAccess(actor, { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('enrolment-required');
     expect(decideAccess(actor, { principal: 'agency', duringEnrolment: true })).toBe('allowed');
 
-    await startTotpEnrolment(actor, { name: 'Work phone' }, IP);
+    await startTotpEnrolment(actor, { name: 'Work phone', currentPassword: PASSWORD }, IP);
     // An unconfirmed app is no factor yet.
     expect(decideAccess(await actorOf(result.sessionId), { principal: 'agency' })).toBe('enrolment-required');
     const pending = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } });
@@ -331,7 +331,7 @@ describe('mandatory enrolment', () => {
     )) as [Actor, Actor];
     // The stolen cookie is too old to add a factor; the owner, freshly signed in, starts an app.
     await db().authSession.update({ where: { id: stolen.sessionId }, data: { createdAt: new Date(Date.now() - ADD_FACTOR_WITHIN_MS - 1_000) } });
-    expect(await startTotpEnrolment(owner, { name: 'Phone' }, IP)).toEqual({ ok: true });
+    expect(await startTotpEnrolment(owner, { name: 'Phone', currentPassword: PASSWORD }, IP)).toEqual({ ok: true });
     const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
     expect((await listOwnFactors(stolen)).enrolment).toBeNull();
     expect((await listOwnFactors(owner)).enrolment?.secretText.replace(/ /g, '')).toBe(secret);
@@ -356,14 +356,14 @@ describe('mandatory enrolment', () => {
     const tooLongAgo = () => new Date(Date.now() - ADD_FACTOR_WITHIN_MS - 1_000);
 
     await openedAt(tooLongAgo());
-    expect(await startTotpEnrolment(actor, { name: 'Phone' }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
+    expect(await startTotpEnrolment(actor, { name: 'Phone', currentPassword: PASSWORD }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
     expect(await startPasskeyRegistration(actor)).toEqual(SIGN_IN_AGAIN_TO_ADD);
     expect(await addPasskey(actor, { name: 'Key', passkey: '{"id":"x"}' }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(0);
 
     // Started in time, an app cannot be confirmed once the time is up.
     await openedAt(new Date());
-    expect(await startTotpEnrolment(actor, { name: 'Phone' }, IP)).toEqual({ ok: true });
+    expect(await startTotpEnrolment(actor, { name: 'Phone', currentPassword: PASSWORD }, IP)).toEqual({ ok: true });
     const pending = await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } });
     await openedAt(tooLongAgo());
     expect(await confirmTotpEnrolment(actor, { code: await codeNow(unsealFactorSecret(pending.secret!)) }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
