@@ -10,29 +10,33 @@ import type { PrincipalKind } from '@/lib/auth/password-attempt';
 // cookie is worth one account's guesses at that account's pace, and nothing else.
 //
 // The cookie holds no secret of the account: for each of the last few accounts signed in here, the
-// account, when, and an HMAC over both under a key derived from NEXTAUTH_SECRET (a rotation's
-// previous secret still opens them). Nothing is stored on the server.
+// account, its session version, when, and an HMAC over them under a key derived from NEXTAUTH_SECRET
+// (a rotation's previous secret still opens them). Nothing is stored on the server; whatever revokes
+// the account's sessions (a password changed or reset, the account disabled) also ends its cookies.
 
-const DEVICES = { salt: 'portal-known-device', info: 'known device cookie v1' } as const;
+const DEVICES = { salt: 'portal-known-device', info: 'known device cookie v2' } as const;
 /** How long a sign-in keeps its browser known: about a season, as a person's usual browser. */
 export const KNOWN_DEVICE_DAYS = 90;
 /** Accounts one browser remembers (a shared office computer), most recent first. */
 export const KNOWN_ACCOUNTS_PER_DEVICE = 8;
 const SEPARATOR = '~';
-const TOKEN = /^(user|vendor)\.([A-Za-z0-9_-]{1,64})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+const TOKEN = /^(user|vendor)\.([A-Za-z0-9_-]{1,64})\.(\d{1,9})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+// Tokens read from one cookie, valid or not: bounds the HMACs a made-up cookie costs, and junk in
+// front cannot hide the valid ones after it.
+const TOKENS_READ = 2 * KNOWN_ACCOUNTS_PER_DEVICE;
 
-/** An account as a device cookie names it. */
-export type KnownAccount = { kind: PrincipalKind; id: string };
+/** An account as a device cookie names it: `version` is its session version when it signed in. */
+export type KnownAccount = { kind: PrincipalKind; id: string; version: number };
 type Token = KnownAccount & { issuedAtSeconds: number; text: string };
 
-function mac(key: Buffer, kind: PrincipalKind, id: string, issuedAtSeconds: number): string {
-  return createHmac('sha256', key).update(`${kind}\u0000${id}\u0000${issuedAtSeconds}`).digest('base64url');
+function mac(key: Buffer, account: KnownAccount, issuedAtSeconds: number): string {
+  return createHmac('sha256', key).update(`${account.kind}\u0000${account.id}\u0000${account.version}\u0000${issuedAtSeconds}`).digest('base64url');
 }
 
 function signedByAnyKey(token: Token, given: string): boolean {
   const a = Buffer.from(given);
   return verifyingKeys(DEVICES).some((key) => {
-    const b = Buffer.from(mac(key, token.kind, token.id, token.issuedAtSeconds));
+    const b = Buffer.from(mac(key, token, token.issuedAtSeconds));
     return a.length === b.length && timingSafeEqual(a, b);
   });
 }
@@ -42,26 +46,29 @@ function validTokens(cookie: string | undefined, now: Date): Token[] {
   const oldest = now.getTime() / 1000 - KNOWN_DEVICE_DAYS * 86_400;
   return (cookie ?? '')
     .split(SEPARATOR)
-    .slice(0, KNOWN_ACCOUNTS_PER_DEVICE)
+    .slice(0, TOKENS_READ)
     .flatMap((text) => {
-      const [, kind, id, issued, given] = TOKEN.exec(text) ?? [];
-      if (!kind || !id || !issued || !given) return [];
-      const token: Token = { kind: kind as PrincipalKind, id, issuedAtSeconds: Number(issued), text };
+      const [, kind, id, version, issued, given] = TOKEN.exec(text) ?? [];
+      if (!kind || !id || !version || !issued || !given) return [];
+      const token: Token = { kind: kind as PrincipalKind, id, version: Number(version), issuedAtSeconds: Number(issued), text };
       return token.issuedAtSeconds >= oldest && token.issuedAtSeconds <= now.getTime() / 1000 + 60 && signedByAnyKey(token, given) ? [token] : [];
-    });
+    })
+    .slice(0, KNOWN_ACCOUNTS_PER_DEVICE);
 }
 
-/** Whether the browser that sent `cookie` has signed in as this account within KNOWN_DEVICE_DAYS. */
+const sameAccount = (a: KnownAccount, b: KnownAccount) => a.kind === b.kind && a.id === b.id;
+
+/** Whether the browser that sent `cookie` has signed in as this account within KNOWN_DEVICE_DAYS, since its sessions were last revoked. */
 export function knowsAccount(cookie: string | undefined, account: KnownAccount, now = new Date()): boolean {
-  return validTokens(cookie, now).some((token) => token.kind === account.kind && token.id === account.id);
+  return validTokens(cookie, now).some((token) => sameAccount(token, account) && token.version === account.version);
 }
 
 /** The cookie's new value once `account` has signed in: its fresh token first, then the others still valid. */
 export function rememberAccount(cookie: string | undefined, account: KnownAccount, now = new Date()): string {
   const issuedAtSeconds = Math.floor(now.getTime() / 1000);
-  const fresh = `${account.kind}.${account.id}.${issuedAtSeconds}.${mac(signingKey(DEVICES), account.kind, account.id, issuedAtSeconds)}`;
+  const fresh = `${account.kind}.${account.id}.${account.version}.${issuedAtSeconds}.${mac(signingKey(DEVICES), account, issuedAtSeconds)}`;
   const others = validTokens(cookie, now)
-    .filter((token) => token.kind !== account.kind || token.id !== account.id)
+    .filter((token) => !sameAccount(token, account))
     .map((token) => token.text);
   return [fresh, ...others].slice(0, KNOWN_ACCOUNTS_PER_DEVICE).join(SEPARATOR);
 }

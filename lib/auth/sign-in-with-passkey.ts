@@ -127,5 +127,5 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
     }),
   );
   // A passkey with user verification was both factors.
-  return { ok: true, sessionId, secondFactorPending: false, role: account.role, account: { kind: account.kind, id: account.id } };
+  return { ok: true, sessionId, secondFactorPending: false, role: account.role, account: { kind: account.kind, id: account.id, version: account.sessionVersion } };
 }

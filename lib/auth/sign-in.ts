@@ -173,7 +173,7 @@ async function attemptSignIn(
   // A browser that has signed in as this account before passes the address's limit and its slowing: a
   // colleague behind the same NAT as a spraying machine still signs in (known-device.ts). Its attempt is
   // counted all the same, and the account's own count below applies as always.
-  const knownDevice = candidate !== null && knows({ kind: candidate.kind, id: candidate.id });
+  const knownDevice = candidate !== null && knows({ kind: candidate.kind, id: candidate.id, version: candidate.sessionVersion });
 
   if (!knownDevice && (await checkRateLimit(db(), addressRule, ip)).limited) {
     await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
@@ -190,14 +190,15 @@ async function attemptSignIn(
     // First the address's own counter: its row lock makes parallel attempts from one address take turns
     // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
     const { limited } = await consumeRateLimit(tx, addressRule, ip);
-    if (knownDevice) return { throttled: null };
-    if (limited) return { throttled: 'address' as const };
     const now = new Date();
+    // An address failing on many accounts of this agency waits between checks (README, "Slowing a
+    // spraying address"). The refusal checks no password; it keeps its count on the address's limit,
+    // so a slowed address's refusals, and the rows each made-up name adds here, stop at that limit.
+    const wait = velocity && (knownDevice || !limited) ? await slowingWait(tx, velocity.key, now) : 0;
+    // A known device passes both; whether it had to decides what its success may clear (settle, below).
+    if (knownDevice) return { throttled: null, passedSlowing: limited || wait > 0 };
+    if (limited) return { throttled: 'address' as const };
     if (velocity) {
-      // An address failing on many accounts of this agency waits between checks (README, "Slowing a
-      // spraying address"). The refusal checks no password; it keeps its count on the address's limit,
-      // so a slowed address's refusals, and the rows each made-up name adds here, stop at that limit.
-      const wait = await slowingWait(tx, velocity.key, now);
       if (wait > 0) {
         await recordVelocityFailure(tx, velocity.key, now);
         const record = sampledThrottle({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
@@ -206,7 +207,7 @@ async function attemptSignIn(
       }
       await claimCheck(tx, velocity.key, now);
     }
-    return { throttled: null };
+    return { throttled: null, passedSlowing: false };
   }, ADDRESS_TURN);
   if (turn.throttled === 'address') {
     await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
@@ -254,7 +255,9 @@ async function attemptSignIn(
     if (secondFactorPending) await giveBackAttempt(tx, account.kind, account.id, reservation);
     else await clearFailures(tx, account.kind, account.id, extra);
     await refundRateLimit(tx, addressRule, ip);
-    if (velocity && !secondFactorPending) await forgetVelocityFailures(tx, velocity.key);
+    // A known device let past a slowed address says nothing of that address's other attempts: the
+    // spray's failure on this name stays counted, so its wait is neither shortened nor ended.
+    if (velocity && !secondFactorPending && !turn.passedSlowing) await forgetVelocityFailures(tx, velocity.key);
   };
 
   if (account.mustChangePassword && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt <= now) {
@@ -297,7 +300,10 @@ async function attemptSignIn(
     }, ADDRESS_TURN),
   );
   if (!session) return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_USED' }, outcome: 'temporary_password_used' };
-  return { result: { ok: true, ...session, role: account.role, account: { kind: account.kind, id: account.id } }, outcome: 'success' };
+  return {
+    result: { ok: true, ...session, role: account.role, account: { kind: account.kind, id: account.id, version: account.sessionVersion } },
+    outcome: 'success',
+  };
 }
 
 /** Marks the account's temporary password used; false when a sign-in used it already. */

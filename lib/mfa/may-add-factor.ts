@@ -21,6 +21,13 @@ const PASSWORD_MISSING: ActionState = {
   fieldErrors: { currentPassword: ['Type your password'] },
 };
 
+// Said as at a password change: a right password is never called wrong.
+const TOO_MANY_TRIES: ActionState = { ok: false, message: 'Too many attempts. Wait 15 minutes and try again.' };
+const ACCOUNT_LOCKED: ActionState = {
+  ok: false,
+  message: 'Your account is locked after too many wrong passwords. Try again later, or ask your administrator to unlock it.',
+};
+
 const WRONG_PASSWORD: ActionState = {
   ok: false,
   message: 'Your password is not right.',
@@ -56,7 +63,7 @@ export async function refusalToAddFactor(actor: Actor, input: AddFactorInput, ip
 async function refusalOfPassword(actor: Actor, password: string | undefined, ip: string): Promise<ActionState | null> {
   if (!password) return PASSWORD_MISSING;
   const owner = ownerOf(actor);
-  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return WRONG_PASSWORD;
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return TOO_MANY_TRIES;
   const account =
     owner.kind === 'user'
       ? await db().user.findUnique({ where: { id: owner.id }, select: { passwordHash: true } })
@@ -74,7 +81,7 @@ async function refusalOfPassword(actor: Actor, password: string | undefined, ip:
       },
       'current password',
     );
-    return WRONG_PASSWORD;
+    return reservation.counted ? WRONG_PASSWORD : ACCOUNT_LOCKED;
   }
   await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, owner.kind, owner.id)));
   return null;

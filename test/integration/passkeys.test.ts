@@ -362,7 +362,10 @@ describe('passkeys', () => {
       expect(await addPasskey(actor, { name: 'Planted', passkey: await registration(), currentPassword: guess }, IP)).toMatchObject({ ok: false });
     }
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
-    expect(await addPasskey(actor, { name: 'Planted', passkey: await registration(), currentPassword: PASSWORD }, IP)).toMatchObject({ ok: false });
+    expect(await addPasskey(actor, { name: 'Planted', passkey: await registration(), currentPassword: PASSWORD }, IP)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('locked'),
+    });
     expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(0);
   });
 

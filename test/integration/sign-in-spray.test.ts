@@ -225,19 +225,27 @@ describe('a known device at a slowed address', () => {
     const [office] = addresses(1);
     const colleague = await createUser(db(), agency.id, PASSWORD);
     const other = await createUser(db(), agency.id, PASSWORD);
-    const colleaguesBrowser = rememberAccount(undefined, { kind: 'user', id: colleague.id });
+    const colleaguesBrowser = rememberAccount(undefined, { kind: 'user', id: colleague.id, version: colleague.sessionVersion });
     const knownBy = (cookie: string) => (account: KnownAccount) => knowsAccount(cookie, account);
     const signIn = (user: { loginName: string }, knows?: (account: KnownAccount) => boolean, password = PASSWORD) =>
       signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, office!, knows);
-    // A machine in the office sprays the agency: the address is slowed.
-    for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) await signIn({ loginName: `spray.${i}` }, undefined, COMMON[0]);
+    // A machine in the office sprays the agency, the colleague's name among others: the address is slowed.
+    await signIn(colleague, undefined, COMMON[0]);
+    for (let i = 1; i < SLOW_AFTER_ACCOUNTS; i++) await signIn({ loginName: `spray.${i}` }, undefined, COMMON[0]);
     await db().signInAddressCheck.update({ where: { key: `${agency.id}/${office}` }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
 
     expect(await signIn(colleague)).toMatchObject({ ok: false, reason: 'THROTTLED' });
-    expect(await signIn(colleague, knownBy(rememberAccount(undefined, { kind: 'user', id: other.id })))).toMatchObject({ ok: false, reason: 'THROTTLED' });
+    expect(await signIn(colleague, knownBy(rememberAccount(undefined, { kind: 'user', id: other.id, version: other.sessionVersion })))).toMatchObject({
+      ok: false,
+      reason: 'THROTTLED',
+    });
     expect(await signIn(colleague, knownBy(`${colleaguesBrowser.slice(0, -2)}xx`))).toMatchObject({ ok: false, reason: 'THROTTLED' });
+    const failingAccounts = () => db().signInAddressFailure.count({ where: { ip: office! } });
+    const failingBefore = await failingAccounts();
     expect(await signIn(colleague, knownBy(colleaguesBrowser))).toMatchObject({ ok: true, account: { kind: 'user', id: colleague.id } });
-    // The colleague's check did not end or restart the spray's wait.
+    // The colleague's check did not end, shorten or restart the spray's wait: the spray's failure on
+    // the colleague's name stays counted.
+    expect(await failingAccounts()).toBe(failingBefore);
     const spray = await signIn({ loginName: 'spray.next' }, undefined, COMMON[0]);
     expect(spray.ok === false && spray.retryAfterSeconds).toBeGreaterThanOrEqual(30);
 
@@ -248,13 +256,16 @@ describe('a known device at a slowed address', () => {
     expect((await signIn(colleague, knownBy(colleaguesBrowser))).ok).toBe(true);
     // Its success gave back only its own count.
     expect((await db().rateLimitBucket.findUniqueOrThrow({ where: { key: `${rule.name}:${office}` } })).count).toBe(rule.limit + 5);
+    // Once the colleague's sessions are revoked (a password changed or reset), that browser is a stranger again.
+    await db().user.update({ where: { id: colleague.id }, data: { sessionVersion: { increment: 1 } } });
+    expect(await signIn(colleague, knownBy(colleaguesBrowser))).toEqual({ ok: false, reason: 'THROTTLED' });
   }, 120_000);
 
   it('[ATTACKER with a stolen device cookie] it is worth one account’s guesses at that account’s pace, counted as always', async () => {
     const agency = await createAgency(db(), { softLockThreshold: 3 });
     const [ip] = addresses(1);
     const victim = await createUser(db(), agency.id, PASSWORD);
-    const stolen = rememberAccount(undefined, { kind: 'user', id: victim.id });
+    const stolen = rememberAccount(undefined, { kind: 'user', id: victim.id, version: victim.sessionVersion });
     const knows = (account: KnownAccount) => knowsAccount(stolen, account);
     for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) await signInAgencyUser({ providerCode: agency.code, loginName: `warm.${i}`, password: COMMON[0] }, ip!);
     await db().signInAddressCheck.update({ where: { key: `${agency.id}/${ip}` }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
