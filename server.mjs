@@ -67,8 +67,19 @@ const bodiesPerClient = Math.ceil(bodiesHeldLimit / 4);
 /** Requests whose body is being received, by client address. @type {ReturnType<typeof createFairShares<import('node:http').IncomingMessage>>} */
 const receiving = createFairShares();
 provideAdmissionFigures(admission.figures);
-// Never wait behind clients: an orchestrator must see a busy instance as alive and ready.
+// Never wait behind clients: an orchestrator must see a busy instance as alive and ready. They have
+// a line of their own instead, as small as a balancer's probes need: past it, 50 keep-alive
+// connections asking for /api/health from one address slowed everyone else's sign-in 16 times, and
+// one connection with 5,000 of them pipelined started 5,000 Next.js handlers at once and the heap ran out.
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
+const probeAdmission = createAdmission({ limit: 2, waitingLimit: 64 });
+// Requests a connection may have sent ahead of their answers. No browser pipelines (sends a request
+// before the answer to the one before), and a proxy in front does not either; Node.js hands every
+// request it reads to serve() at once, so 200 pipelined requests for /help were 200 answers in one
+// turn of the event loop, with every other client's request waiting behind them.
+const MAX_REQUESTS_AHEAD_ON_A_CONNECTION = 4;
+/** Requests not yet answered, by connection. @type {WeakMap<import('node:net').Socket, number>} */
+const unanswered = new WeakMap();
 // Next.js's page for an error in the root layout, and its router copies (see route()).
 const NEXT_ERROR_PAGE = /^\/_global-error(?:\/?$|\.rsc$|\.segments\/)/;
 const BUSY_MESSAGE = 'Service Unavailable: the portal is very busy right now. Wait a few seconds and try again.';
@@ -227,6 +238,7 @@ const pagesInMemory = createPagesInMemory({
 
 function serve(request, response) {
   requestArrived(request);
+  if (pipelinedTooDeep(request, response)) return;
   // Every request is over within a minute of arriving, answered or not: a client that stops reading
   // its answer holds a socket and the answer's bytes, never longer than this.
   const cutOff = setTimeout(() => request.socket.destroy(), ANSWERED_WITHIN_MS).unref();
@@ -247,6 +259,25 @@ function serve(request, response) {
     // Answered at once; what is still coming is read and dropped for a moment, so the client gets the answer.
     else if (outcome === 'late') refuse(request, response, [408, SLOW_BODY_MESSAGE]);
   });
+}
+
+/**
+ * Counts the request on its connection until its answer is done; a connection that has sent more than
+ * MAX_REQUESTS_AHEAD_ON_A_CONNECTION ahead of their answers is closed (true), its requests unanswered.
+ * @param {import('node:http').IncomingMessage} request
+ * @param {import('node:http').ServerResponse} response
+ */
+function pipelinedTooDeep(request, response) {
+  const socket = request.socket;
+  const ahead = (unanswered.get(socket) ?? 0) + 1;
+  if (ahead > MAX_REQUESTS_AHEAD_ON_A_CONNECTION) {
+    if (!socket.destroyed) logger.info({ event: 'http.pipelining_refused', peer: socket.remoteAddress });
+    socket.destroy();
+    return true;
+  }
+  unanswered.set(socket, ahead);
+  whenGone(response, socket, () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
+  return false;
 }
 
 /**
@@ -317,15 +348,16 @@ function route(request, response, { requestId, ip }) {
   answerFormRefusalWithPage(request, response);
   pagesInMemory.answerNotFound(request, response);
   const run = () => runInRequestScope(requestId, () => handle(request, response));
+  const busy = () => refuseAsBusy(request, response);
   if (PROBES.has((request.url ?? '').split('?')[0])) {
     // A probe reads no session: whatever cookies come with it are no work of Next.js's.
     delete request.headers.cookie;
-    return run();
+    if (!probeAdmission.admit(response, run, ip, busy, request.socket)) busy();
+    return;
   }
   if (madeByTheApp || pagesInMemory.isOwnFetch(request)) return run();
   // A place in the app, now or in the waiting line; refused with 503 when the line is full, now or
   // later to make room for someone else (lib/runtime/admission.mjs).
-  const busy = () => refuseAsBusy(request, response);
   if (!admission.admit(response, run, ip, busy, request.socket)) busy();
 }
 
