@@ -1,5 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { signingKey, verifyingKeys } from '@/lib/crypto/keyring';
+import { hmacSign, hmacVerify } from '@/lib/crypto/keyring';
 import type { PrincipalKind } from '@/lib/auth/password-attempt';
 
 // A browser in which an account has signed in before is a known device for that account (OWASP's
@@ -29,17 +28,7 @@ const TOKENS_READ = 2 * KNOWN_ACCOUNTS_PER_DEVICE;
 export type KnownAccount = { kind: PrincipalKind; id: string; version: number };
 type Token = KnownAccount & { issuedAtSeconds: number; text: string };
 
-function mac(key: Buffer, account: KnownAccount, issuedAtSeconds: number): string {
-  return createHmac('sha256', key).update(`${account.kind}\u0000${account.id}\u0000${account.version}\u0000${issuedAtSeconds}`).digest('base64url');
-}
-
-function signedByAnyKey(token: Token, given: string): boolean {
-  const a = Buffer.from(given);
-  return verifyingKeys(DEVICES).some((key) => {
-    const b = Buffer.from(mac(key, token, token.issuedAtSeconds));
-    return a.length === b.length && timingSafeEqual(a, b);
-  });
-}
+const signed = (account: KnownAccount, issuedAtSeconds: number) => [account.kind, account.id, String(account.version), String(issuedAtSeconds)];
 
 /** The cookie's tokens that are well formed, signed by us and not yet expired; anything else is ignored. */
 function validTokens(cookie: string | undefined, now: Date): Token[] {
@@ -51,7 +40,7 @@ function validTokens(cookie: string | undefined, now: Date): Token[] {
       const [, kind, id, version, issued, given] = TOKEN.exec(text) ?? [];
       if (!kind || !id || !version || !issued || !given) return [];
       const token: Token = { kind: kind as PrincipalKind, id, version: Number(version), issuedAtSeconds: Number(issued), text };
-      return token.issuedAtSeconds >= oldest && token.issuedAtSeconds <= now.getTime() / 1000 + 60 && signedByAnyKey(token, given) ? [token] : [];
+      return token.issuedAtSeconds >= oldest && token.issuedAtSeconds <= now.getTime() / 1000 + 60 && hmacVerify(DEVICES, signed(token, token.issuedAtSeconds), given) ? [token] : [];
     })
     .slice(0, KNOWN_ACCOUNTS_PER_DEVICE);
 }
@@ -66,7 +55,7 @@ export function knowsAccount(cookie: string | undefined, account: KnownAccount, 
 /** The cookie's new value once `account` has signed in: its fresh token first, then the others still valid. */
 export function rememberAccount(cookie: string | undefined, account: KnownAccount, now = new Date()): string {
   const issuedAtSeconds = Math.floor(now.getTime() / 1000);
-  const fresh = `${account.kind}.${account.id}.${account.version}.${issuedAtSeconds}.${mac(signingKey(DEVICES), account, issuedAtSeconds)}`;
+  const fresh = `${account.kind}.${account.id}.${account.version}.${issuedAtSeconds}.${hmacSign(DEVICES, signed(account, issuedAtSeconds))}`;
   const others = validTokens(cookie, now)
     .filter((token) => !sameAccount(token, account))
     .map((token) => token.text);

@@ -1,4 +1,4 @@
-import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadModulesWith, NEW_SECRET, OLD_SECRET, STRANGER_SECRET } from '@/test/support/secrets';
 
@@ -57,6 +57,37 @@ describe('keyring', () => {
     await expect(configWith(NEW, NEW)).rejects.toThrow(/NEXTAUTH_SECRET_PREVIOUS: must differ/);
     await expect(configWith(NEW, 'short')).rejects.toThrow(/NEXTAUTH_SECRET_PREVIOUS: must be at least 32/);
     expect((await configWith(NEW, OLD)).NEXTAUTH_SECRET_PREVIOUS).toBe(OLD);
+  });
+});
+
+describe('signing across a rotation', () => {
+  // The signed text is fixed: links and cookies handed out before this helper must still verify.
+  const hmacBy = (secret: string, text: string) => createHmac('sha256', derived(secret)).update(text).digest('base64url');
+  const PARTS = ['confirm', 'sub-1', '1700000000'];
+  const TEXT = 'confirm\u0000sub-1\u00001700000000';
+
+  it('signs the NUL-joined parts under the current key, and verifies under the current or the previous one', async () => {
+    const { keyring } = await startedWith(NEW, OLD);
+    expect(keyring.hmacSign(PURPOSE, PARTS)).toBe(hmacBy(NEW, TEXT));
+    expect(keyring.hmacVerify(PURPOSE, PARTS, hmacBy(NEW, TEXT))).toBe(true);
+    expect(keyring.hmacVerify(PURPOSE, PARTS, hmacBy(OLD, TEXT))).toBe(true);
+  });
+
+  it('refuses a third secret’s signature, other parts, another purpose, a cut or padded signature', async () => {
+    const { keyring } = await startedWith(NEW, OLD);
+    const good = hmacBy(NEW, TEXT);
+    expect(keyring.hmacVerify(PURPOSE, PARTS, hmacBy(STRANGER, TEXT))).toBe(false);
+    // The separator keeps parts apart: ["confirm", "sub-11700000000"] is not ["confirm", "sub-1", "1700000000"].
+    expect(keyring.hmacVerify(PURPOSE, ['confirm', 'sub-11700000000'], good)).toBe(false);
+    expect(keyring.hmacVerify({ ...PURPOSE, info: 'other' }, PARTS, good)).toBe(false);
+    for (const forged of [good.slice(0, -1), `${good}A`, '', good.toUpperCase()]) {
+      expect(keyring.hmacVerify(PURPOSE, PARTS, forged), forged).toBe(false);
+    }
+  });
+
+  it('after the previous secret is dropped, what it signed verifies no more', async () => {
+    const { keyring } = await startedWith(NEW);
+    expect(keyring.hmacVerify(PURPOSE, PARTS, hmacBy(OLD, TEXT))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { authSecrets } from '@/lib/config';
 
 // The rotation rule, in one place. Everything keyed by NEXTAUTH_SECRET (session cookies, sealed
@@ -41,4 +41,22 @@ export function signingKey(purpose: KeyPurpose): Buffer {
 /** The keys that verify, unseal or decrypt for `purpose`: the current one first, then the previous one. */
 export function verifyingKeys(purpose: KeyPurpose): readonly Buffer[] {
   return verifyingSecrets().map((secret) => derive(secret, purpose));
+}
+
+function hmac(key: Buffer, parts: readonly string[]): string {
+  return createHmac('sha256', key).update(parts.join('\u0000')).digest('base64url');
+}
+
+/** An HMAC-SHA256 over `parts` (NUL-joined, base64url) for `purpose`, under the signing key. */
+export function hmacSign(purpose: KeyPurpose, parts: readonly string[]): string {
+  return hmac(signingKey(purpose), parts);
+}
+
+/** Whether `given` is the HMAC over `parts` under any verifying key: what was signed before a rotation still verifies. */
+export function hmacVerify(purpose: KeyPurpose, parts: readonly string[], given: string): boolean {
+  const a = Buffer.from(given);
+  return verifyingKeys(purpose).some((key) => {
+    const b = Buffer.from(hmac(key, parts));
+    return a.length === b.length && timingSafeEqual(a, b);
+  });
 }
