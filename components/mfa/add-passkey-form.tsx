@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { useHydrated } from '@/components/help/use-hydrated';
-import { FactorAdded } from '@/components/mfa/code-form';
+import { FactorAdded, TypedField, type FieldSpec } from '@/components/mfa/code-form';
 import { PasskeyButton, useWebAuthnAvailable, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
@@ -28,7 +28,7 @@ export function AddPasskeyForm({
   /** The agency requires a passkey of this admin: an authenticator app is no way on, so it is not offered as one. */
   passkeyRequired?: boolean;
   /** The proof adding asks for: a code from the app (or a recovery code) when the account already has a factor, else the password. */
-  proof: { name: string; label: string; hint?: string; type?: 'password'; autoComplete?: string };
+  proof: FieldSpec;
 }) {
   const [state, formAction] = useActionState<State, FormData>(action, { ok: false });
   const [clientError, setClientError] = useState<string | null>(null);
@@ -57,17 +57,7 @@ export function AddPasskeyForm({
           {passkeyRequired ? 'Turn it on to add one: your agency requires a passkey, and an authenticator app is not enough.' : 'Turn it on to add one, or add an authenticator app below.'}
         </p>
       </noscript>
-      <Field
-        id={proofId}
-        name={proof.name}
-        label={proof.label}
-        hint={proof.hint}
-        errors={proofErrors}
-        type={proof.type}
-        inputMode={proof.type ? undefined : 'text'}
-        autoComplete={proof.autoComplete ?? 'off'}
-        spellCheck={false}
-      />
+      <TypedField spec={proof} id={proofId} errors={proofErrors} />
       <Field id="passkey-name" name="name" label="Name for this passkey" hint='For example "Work laptop" or "My phone"' errors={nameErrors} autoComplete="off" defaultValue={state.values?.name} />
       <input type="hidden" name="passkey" />
       <PasskeyButton

@@ -9,7 +9,7 @@ import type { ActionState } from '@/lib/auth/guards';
 type State = ActionState & { recoveryCodes?: string[] };
 
 /** `refill`: typed again into the form after a refusal (a name, never a code: a refused code is retyped). */
-type FieldSpec = { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; type?: 'password'; autoComplete?: string; refill?: boolean };
+export type FieldSpec = { name: string; label: string; hint?: string; inputMode?: 'numeric' | 'text'; type?: 'password'; autoComplete?: string; refill?: boolean };
 
 type Props = {
   action: (previous: State, formData: FormData) => Promise<State>;
@@ -62,19 +62,7 @@ export function CodeForm({ action, submitLabel, field, freshField, hidden = {}, 
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {typed.map(({ spec, id: fieldId, errors }) => (
-        <Field
-          key={spec.name}
-          id={fieldId}
-          name={spec.name}
-          label={spec.label}
-          hint={spec.hint}
-          errors={errors}
-          inputMode={spec.inputMode}
-          type={spec.type}
-          autoComplete={spec.autoComplete ?? 'off'}
-          spellCheck={false}
-          defaultValue={spec.refill ? state.values?.[spec.name] : undefined}
-        />
+        <TypedField key={spec.name} spec={spec} id={fieldId} errors={errors} defaultValue={spec.refill ? state.values?.[spec.name] : undefined} />
       ))}
       <button className="button" type="submit" disabled={pending}>
         {submitLabel}
@@ -86,6 +74,24 @@ export function CodeForm({ action, submitLabel, field, freshField, hidden = {}, 
         </>
       )}
     </form>
+  );
+}
+
+/** A typed field of the second-factor forms (a code, a password, a name): never spell-checked, no autofill unless the spec asks for one. */
+export function TypedField({ spec, id, errors, defaultValue }: { spec: FieldSpec; id: string; errors?: string[]; defaultValue?: string }) {
+  return (
+    <Field
+      id={id}
+      name={spec.name}
+      label={spec.label}
+      hint={spec.hint}
+      errors={errors}
+      inputMode={spec.inputMode}
+      type={spec.type}
+      autoComplete={spec.autoComplete ?? 'off'}
+      spellCheck={false}
+      defaultValue={defaultValue}
+    />
   );
 }
 
