@@ -7,14 +7,14 @@ import { listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
-import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { listRecentSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
-import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
@@ -279,6 +279,27 @@ describe('a known device at a slowed address', () => {
     expect(await signInAgencyUser({ providerCode: agency.code, loginName: victim.loginName, password: PASSWORD }, ip!, knows)).toEqual({ ok: false, reason: 'INVALID' });
     // Each checked guess counted for the address, as a failure anywhere does.
     expect(await db().auditEvent.count({ where: { targetId: victim.id, action: 'SIGN_IN_FAILURE' } })).toBe(4);
+  }, 120_000);
+});
+
+describe('a known device at an address past its limit, at the vendor sign-in', () => {
+  it('[VENDOR STAFF] the browser that signed in as the account gets in; a staff account of the same id, a forged token or a revoked one does not', async () => {
+    const [ip] = addresses(1);
+    const verifier = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const account = { kind: 'vendor', id: verifier.id, version: verifier.sessionVersion } as const;
+    const knownBy = (cookie: string) => (each: KnownAccount) => knowsAccount(cookie, each);
+    const signIn = (knows?: (each: KnownAccount) => boolean) => signInVendorAccount({ email: verifier.email, password: PASSWORD }, ip!, knows);
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, count: rule.limit + 5, windowStart: new Date() } });
+
+    expect(await signIn()).toEqual({ ok: false, reason: 'THROTTLED' });
+    // The token names the kind: a staff account's token with the vendor account's id is not this account's.
+    expect(await signIn(knownBy(rememberAccount(undefined, { ...account, kind: 'user' })))).toEqual({ ok: false, reason: 'THROTTLED' });
+    const browser = rememberAccount(undefined, account);
+    expect(await signIn(knownBy(`${browser.slice(0, -2)}xx`))).toEqual({ ok: false, reason: 'THROTTLED' });
+    expect(await signIn(knownBy(browser))).toMatchObject({ ok: true, account });
+    await db().vendorAccount.update({ where: { id: verifier.id }, data: { sessionVersion: { increment: 1 } } });
+    expect(await signIn(knownBy(browser))).toEqual({ ok: false, reason: 'THROTTLED' });
   }, 120_000);
 });
 
