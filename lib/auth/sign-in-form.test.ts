@@ -23,6 +23,18 @@ describe('where a sign-in continues', () => {
     expect(afterSignInPath('vendor', '/vendor/queue')).toBe('/vendor/queue');
   });
 
+  it('never continues to a page’s router data or a file (a browser would show it as raw text), however the dot is written', () => {
+    const pages = ['/account/security', '/admin/audit', '/admin/users/abc', '/vendor/queue/abc', '/vendor'];
+    for (const page of pages) {
+      const home = page.startsWith('/vendor') ? '/vendor' : '/account';
+      const audience = page.startsWith('/vendor') ? 'vendor' : 'agency';
+      for (const written of [`${page}.rsc`, `${page}.rsc?x=1`, `${page}.rsc/`, `${page}%2Ersc`, `${page}%2ersc`, `${page}.segment.rsc`, `${page}.txt`, `${page}.`]) {
+        expect(afterSignInPath(audience, written), written).toBe(home);
+      }
+      expect(afterSignInPath(audience, page)).toBe(page);
+    }
+  });
+
   it('never continues to a route handler (a download or JSON), whichever audience signs in and however it is written', () => {
     const routes = routeHandlerPaths();
     expect(routes).toContain('/admin/audit/export');
