@@ -7,6 +7,7 @@ import { expireRequests } from './expire-requests';
 import { parseReference } from './reference';
 import { singleLine } from './request-fields';
 import { stateForRequester } from './state-words';
+import { REQUEST_LIFETIME_MS } from './submit-request';
 
 export const requestStatusSchema = z.object({
   reference: singleLine('Reference number', 'Enter your reference number, for example 7K3QZ-M4T9P', 32),
@@ -37,11 +38,20 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   await expireRequests(now);
   const reference = parseReference(parsed.data.reference);
   // Every submission's reference (a repeat's too) leads to the request it belongs to: open or closed, no more.
+  // A repeat is timed by its own filing: the request's expiry would tell its requester that someone
+  // filed for that name before them, and when.
   const submission = reference
-    ? await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { loginName: true, request: { select: { state: true, expiresAt: true } } } })
+    ? await db().superAdminRequestSubmission.findUnique({
+        where: { reference },
+        select: { loginName: true, repeat: true, createdAt: true, request: { select: { state: true, expiresAt: true } } },
+      })
     : null;
   const request = submission
-    ? { loginName: submission.loginName, ...submission.request }
+    ? {
+        loginName: submission.loginName,
+        state: submission.request.state,
+        expiresAt: submission.repeat ? new Date(submission.createdAt.getTime() + REQUEST_LIFETIME_MS) : submission.request.expiresAt,
+      }
     : reference
       ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, state: true, expiresAt: true } })
       : null;

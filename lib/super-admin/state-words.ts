@@ -30,18 +30,21 @@ const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; detail: st
   CANCELLED: CLOSED,
 };
 
-// Ends only a request for a real account reaches: the owner's new password, or their "this wasn't
-// me" from the notice. A request for nobody closes only by a verifier's rejection (which any request
-// may get) or at its expiry: until then these read as open, as an untouched request for nobody does.
-const ENDS_ONLY_ON_RECORD: ReadonlySet<ResetRequestState> = new Set(['COMPLETED', 'CANCELLED']);
+// Ends that read as open until the submission's own expiry. Only a request for a real account reaches
+// COMPLETED or CANCELLED (the owner's new password, or their "this wasn't me" from the notice); a request
+// for nobody closes only by a verifier's rejection (which any request may get) or at its expiry. And a
+// repeat, attached to a request someone filed earlier, outlives that request's expiry: its own runs
+// from its own filing (get-request-status.ts).
+const READ_AS_OPEN_UNTIL_EXPIRY: ReadonlySet<ResetRequestState> = new Set(['COMPLETED', 'CANCELLED', 'EXPIRED']);
 
 /**
- * The lookup's words for a request, the same for a real account's request and one for nobody: past
- * its expiry by the clock alone (not by whether the expiry round has marked it yet), closed.
+ * The lookup's words for a request, the same for a real account's request and one for nobody, and for
+ * a first filing and a repeat: past `expiresAt` (the submission's own) by the clock alone, not by
+ * whether the expiry round has marked it yet, closed.
  */
 export function stateForRequester(request: { state: ResetRequestState; expiresAt: Date }, now: Date) {
   if (now >= request.expiresAt) return CLOSED;
-  if (ENDS_ONLY_ON_RECORD.has(request.state)) return OPEN;
+  if (READ_AS_OPEN_UNTIL_EXPIRY.has(request.state)) return OPEN;
   return STATE_FOR_REQUESTER[request.state];
 }
 

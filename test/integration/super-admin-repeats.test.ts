@@ -129,6 +129,34 @@ describe('one open request per account', () => {
   });
 });
 
+describe('what a repeat’s requester can look up', () => {
+  it('[ANONYMOUS] a repeat reads as a first filing would: the earlier request’s expiry does not close it, for a real account or a made-up one', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const DAY = 24 * 3600_000;
+    for (const target of [
+      { providerCode: agency.code, loginName: admin.loginName },
+      { providerCode: 'NO-SUCH-AGENCY', loginName: `ghost.${Date.now()}` },
+    ]) {
+      const look = async (reference: string) => ((await getRequestStatus({ reference, loginName: target.loginName }, someIp())) as { title?: string }).title;
+      // Someone filed nearly seven days ago; a stranger files now, and the two are one request.
+      const [earlier] = references([await submit(formFor(target), someIp())]);
+      const request = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: earlier } });
+      await db().superAdminResetRequest.update({ where: { id: request.id }, data: { createdAt: new Date(Date.now() - 7 * DAY + 60_000), expiresAt: new Date(Date.now() + 60_000) } });
+      const [repeat] = references([await submit(formFor(target), someIp())]);
+      expect((await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: repeat } })).requestId).toBe(request.id);
+      expect([await look(earlier!), await look(repeat!)]).toEqual(['Received', 'Received']);
+
+      // The earlier filing's week is over (and the expiry round has marked it): the repeat still reads as
+      // open, as any request filed now does, until its own week is over.
+      await db().superAdminResetRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+      expect([await look(earlier!), await look(repeat!)]).toEqual(['Closed', 'Received']);
+      expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('EXPIRED');
+      await db().superAdminRequestSubmission.update({ where: { reference: repeat }, data: { createdAt: new Date(Date.now() - 7 * DAY - 1_000) } });
+      expect(await look(repeat!)).toBe('Closed');
+    }
+  });
+});
+
 describe('the form’s idempotency key', () => {
   it('[ANONYMOUS] sending one rendering of the form twice (a retry, a double click) files once and gives the same reference, in parallel too', async () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin();
