@@ -20,7 +20,7 @@ import { clientAddress } from './lib/http/client-address.mjs';
 import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
-import { SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
+import { cacheControlOnTheWire, SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
@@ -213,6 +213,9 @@ function completeHeaders(request, response) {
     }
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!response.hasHeader(name)) response.setHeader(name, value);
     if (secretLink) for (const [name, value] of Object.entries(SECRET_LINK_HEADERS)) response.setHeader(name, value);
+    // (Not on this server's own fetch of a page to keep: it reads Next.js's mark, pages-in-memory.mjs.)
+    const cacheControl = response.getHeader('cache-control');
+    if (typeof cacheControl === 'string' && !pagesInMemory.isOwnFetch(request)) response.setHeader('Cache-Control', cacheControlOnTheWire(cacheControl));
     // Next.js answers a method a route handler does not take with a bare 405. Of the methods that reach
     // it (METHODS), the route takes the others: reads when a post was refused, the post when a read was.
     if ((args[0] ?? response.statusCode) === 405) {

@@ -135,6 +135,25 @@ test('[ANONYMOUS] /login comes from memory with hashes that fit its bytes; with 
   expect(navigation.headers()).not.toHaveProperty(FROM_MEMORY);
 });
 
+test('[OPERATOR] no page is kept a year by a shared cache: after a deploy, its forms and scripts would point at the old build', async ({ request }) => {
+  // Prerendered pages with forms, pages from memory, and the router's data for them.
+  const prerendered = ['/', '/help', '/vendor/login', '/help/ask-admin', '/super-admin-reset/status', '/login/locked', '/vendor/login/locked'];
+  for (const pathname of [...PAGES, ...prerendered]) {
+    for (const headers of [{}, { RSC: '1' }] as Record<string, string>[]) {
+      const answer = await request.get(pathname, { headers, maxRedirects: 0 });
+      expect(answer.headers()['cache-control'] ?? '', `${pathname} ${JSON.stringify(headers)}`).not.toMatch(/s-maxage|max-age=[1-9]|immutable/);
+    }
+  }
+  // A cache may still keep them, asking each time: the ETag makes that a 304.
+  for (const pathname of prerendered) {
+    const answer = await request.get(pathname);
+    expect(answer.headers()['cache-control'], pathname).toBe('no-cache');
+    const etag = answer.headers().etag;
+    expect(etag, pathname).toBeTruthy();
+    expect((await request.get(pathname, { headers: { 'If-None-Match': etag! } })).status(), pathname).toBe(304);
+  }
+});
+
 test('[PROVIDER_ADMIN] the console answers with a nonce policy that its scripts carry', async ({ page }) => {
   await signInAsAgencyUser(page, { providerCode: 'ACME-NY', loginName: 'pat.admin', password: DEMO_PASSWORD });
   await expect(page).toHaveURL(/\/account$/);

@@ -26,6 +26,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { errorFields, logger } from '../observability/logger.mjs';
 import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs';
+import { cacheControlOnTheWire } from '../security/headers.mjs';
 import { COPY_UNTIL_ATTRIBUTE, COPY_UNTIL_HEADER } from './copy-until.mjs';
 import { replaceAnswer } from './replace-answer.mjs';
 import { exportStatusPage } from './status-export.mjs';
@@ -141,7 +142,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         return;
       }
       const etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
-      exact.set(pathname, withHead({ headers: keptHeaders(answer, new Set()), etag, body: answer.body, gzipped: await gzip(answer.body) }));
+      const headers = keptHeaders(answer, new Set(['cache-control']));
+      headers.push(['Cache-Control', cacheControlOnTheWire(cacheControl)]);
+      exact.set(pathname, withHead({ headers, etag, body: answer.body, gzipped: await gzip(answer.body) }));
     } catch (error) {
       log.warn({ event: 'server.page_not_kept_in_memory', pathname, ...errorFields(error) });
     }

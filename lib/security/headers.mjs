@@ -19,3 +19,15 @@ export const SECRET_LINK_HEADERS = Object.freeze({
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
 });
+
+// Next.js tells shared caches to keep what it prerendered at build time for a year (`s-maxage=31536000`).
+// Behind a CDN, a deploy's pages would outlive it by that long: their forms posting to server actions the
+// next build does not have (a form sent without JavaScript gets "Server Action unavailable"), their
+// scripts asking for chunks it no longer serves. Such a page is the same for everyone, so a cache may
+// keep it, but must ask each time (its ETag makes the asking cheap).
+const KEPT_FOR_THE_BUILD = /^s-maxage=31536000(?:,|$)/;
+
+/** The Cache-Control an answer goes out with, given the one Next.js wrote for it. @param {string} written */
+export function cacheControlOnTheWire(written) {
+  return KEPT_FOR_THE_BUILD.test(written.trim()) ? 'no-cache' : written;
+}
