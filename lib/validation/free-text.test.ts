@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasHiddenCharacters, hasStackedMarks, hasWebAddress, tidyFreeText } from '@/lib/validation/free-text';
+import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, hasWebAddress, tidyFreeText } from '@/lib/validation/free-text';
 
 describe('free text a stranger types for staff to read', () => {
   it('keeps one space for any run of spaces of any kind, none at line ends, and one blank line at most', () => {
@@ -66,6 +66,38 @@ describe('free text a stranger types for staff to read', () => {
     }
     for (const text of ['We could not reach anyone at 512.555.0100.', 'The name did not match, e.g. the job title. i.e. no.', 'Version 2.5 of the form.', 'Call us back. Thanks!']) {
       expect(hasWebAddress(text), text).toBe(false);
+    }
+  });
+
+  it('finds what a mail program would make a link of in a stranger’s message, any top-level domain, and names it', () => {
+    for (const [text, named] of [
+      ['reset it at carenotes-help.support', 'carenotes-help.support'],
+      ['acme-reset.ai', 'acme-reset.ai'],
+      ['see carenotes.help today', 'carenotes.help'],
+      ['portal.carenotes.it', 'portal.carenotes.it'],
+      ['carenotes-support.nl.', 'carenotes-support.nl'],
+      ['RESET.CARENOTES.GG', 'RESET.CARENOTES.GG'],
+      ['go to 203.0.113.7 now', '203.0.113.7'],
+      ['пример.рф', 'пример.рф'],
+      ['carenotes.xn--p1ai', 'carenotes.xn--p1ai'],
+      ['ｃａｒｅｎｏｔｅｓ．ｈｅｌｐ', 'carenotes.help'],
+      ['carenotes\u200B.help', 'carenotes.help'],
+      ['https://x', 'https://'],
+      ['write to me@home.example', 'me@home.example'],
+      // A missed space before a word that is a top-level domain links too: the writer is told which.
+      ['I was locked out.It says wrong password', 'out.It'],
+    ] as const) {
+      expect(clickableAddressIn(text), text).toBe(named);
+    }
+    for (const text of [
+      'My login name is jane.doe and I am locked out',
+      'I cannot open report.pdf',
+      'Mr.Smith told me to ask',
+      'I am locked out.Please help',
+      'Locked out since Monday, call me on 512.555.0100 after 3.',
+      'Version 2.5 of the form, e.g. the job title. i.e. no.',
+    ]) {
+      expect(clickableAddressIn(text), text).toBeUndefined();
     }
   });
 });

@@ -1,3 +1,5 @@
+import topLevelDomains from 'tlds';
+
 // Text a stranger types that staff will read (a help request's message, a super admin's reason, a
 // verifier's notes): one rule for what it may hold, and one way it is tidied.
 
@@ -49,25 +51,37 @@ function readableForAddresses(text: string): string {
 }
 
 // What a mail program makes a link of in anyone's words: a scheme, "www.", an e-mail address, a host
-// name followed by a path, or one ending in a top-level domain people know. Narrower than WEB_ADDRESS:
-// a locked-out person names a login like "jane.doe" or a file like "report.pdf", or misses a space.
+// name followed by a path, an IPv4 address, or a host name ending in a top-level domain (any of IANA's,
+// as mail programs know them: ".help", ".support" and ".ai" link as ".com" does). Narrower than
+// WEB_ADDRESS: a locked-out person names a login like "jane.doe" or a file like "report.pdf".
 const CLICKABLE_ADDRESS = new RegExp(
   [
     String.raw`[a-z][a-z0-9+.-]*:\/\/`,
     String.raw`\bwww\.`,
     String.raw`[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]{2,}`,
     String.raw`(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)\/`,
-    String.raw`(?:[\p{L}\p{N}-]+\.)+(?:com|net|org|info|biz|io|co|us|uk|ca|au|app|dev|me|ly|xyz|site|online|link|click|top|ru|cn|de|fr)(?![\p{L}\p{N}-])`,
+    String.raw`\b\d{1,3}(?:\.\d{1,3}){3}\b`,
   ].join('|'),
   'iu',
 );
+const HOST_NAME = /(?:[\p{L}\p{N}-]+\.)+([\p{L}\p{N}-]+)/gu;
+const TOP_LEVEL_DOMAINS: ReadonlySet<string> = new Set(topLevelDomains);
 
 /**
- * Whether anyone's words (a stranger's message to an agency's admins, mailed in CareNotes' name)
- * hold an address a mail program would make a link of, seen past what a reader cannot see.
+ * The first address in anyone's words (a stranger's message to an agency's admins, mailed in
+ * CareNotes' name) that a mail program would make a link of, seen past what a reader cannot see;
+ * undefined when there is none. Returned to be named in the refusal: "out.It" (a missed space) is
+ * one too, and its writer must see which.
  */
-export function hasClickableAddress(text: string): boolean {
-  return CLICKABLE_ADDRESS.test(readableForAddresses(text));
+export function clickableAddressIn(text: string): string | undefined {
+  const readable = readableForAddresses(text);
+  const found = CLICKABLE_ADDRESS.exec(readable)?.[0];
+  if (found) return found;
+  for (const [host, last = ''] of readable.matchAll(HOST_NAME)) {
+    const domain = last.toLowerCase();
+    if (TOP_LEVEL_DOMAINS.has(domain) || domain.startsWith('xn--')) return host;
+  }
+  return undefined;
 }
 
 /** Said after a field's label when hasWebAddress. */

@@ -388,9 +388,16 @@ describe('the ask-admin form’s input', () => {
       'go to carenotes-verify\u200D.example/id',
       'reset at carenotes-help\u200D.com now',
       'ｃａｒｅｎｏｔｅｓ．ｃｏｍ',
+      // Any top-level domain a mail program knows, and an IP address.
+      'new password at carenotes-help.support',
+      'acme-reset.ai',
+      'reset.carenotes.gg please',
+      'go to 203.0.113.7',
     ]) {
       expect(parse({ message }).error?.issues[0]?.message, message).toMatch(/^Leave out web and e-mail addresses/);
     }
+    // The refusal names what it found, so that a missed space is easy to mend.
+    expect(parse({ message: 'I was locked out.It says wrong password' }).error?.issues[0]?.message).toContain('“out.It” would be a link');
     // What a locked-out person writes is kept: a login name, a file, a missed space, a phone number.
     for (const message of ['Locked out since Monday, call me on 512.555.0100 after 3.', 'My login name is jane.doe and I am locked out', 'I am locked out.Please help', 'I cannot open report.pdf', 'Mr.Smith told me to ask']) {
       expect(parse({ message }).success, message).toBe(true);
