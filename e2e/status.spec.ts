@@ -97,7 +97,7 @@ test.describe('with JavaScript off', () => {
     await row.getByLabel('State of Mobile app').selectOption({ label: 'Degraded performance' });
     await row.getByRole('button', { name: 'Set' }).click();
     try {
-      await expect(page).toHaveURL(/\/vendor\/status\?done=status-set-component$/);
+      await expect(page).toHaveURL(/\/vendor\/status\?done=status-set-component\.\d+\.[\w-]+$/);
       await expect(page.getByRole('status').filter({ hasText: 'Component state saved.' })).toBeVisible();
       await expect(page.getByRole('row', { name: /Mobile app/ }).getByLabel('State of Mobile app').locator('option:checked')).toHaveText('Degraded performance');
       expect((await db().statusComponent.findUniqueOrThrow({ where: { slug: 'mobile-app' } })).status).toBe('DEGRADED_PERFORMANCE');

@@ -174,11 +174,6 @@ export type ActionOptions<I> = {
   afterSuccessWithoutJavaScript?: (input: I) => string;
 };
 
-/** A page that says the action `name` was done: `?done=<name>`, which the page's own notices read. */
-export function donePath(pathname: string, name: string): string {
-  return `${pathname}?done=${encodeURIComponent(name)}`;
-}
-
 /**
  * Every server action goes through here: the request must come from our own pages, the actor
  * is loaded and checked against `access`, the input is parsed with `schema` (unknown fields are

@@ -1,7 +1,8 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { defineAction, donePath, type ActionState } from '@/lib/auth/guards';
+import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { donePath } from '@/lib/http/done-notice';
 import { livePageChanged } from '@/lib/runtime/live-page-changed';
 import {
   cancelMaintenance,

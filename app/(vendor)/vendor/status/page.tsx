@@ -72,7 +72,7 @@ export default async function VendorStatusPage({ searchParams }: { searchParams:
   return (
     <OperatorNotices>
       <h1>Status operations</h1>
-      <DoneNotice messages={OPERATOR_DONE} done={done} />
+      <DoneNotice messages={OPERATOR_DONE} done={done} pathname="/vendor/status" />
       <p>
         Changes show on the public <Link href="/status">status page</Link> at once. Opening or updating an incident and scheduling,
         starting or ending maintenance e-mail the {subscribers} confirmed {subscribers === 1 ? 'subscriber' : 'subscribers'}. Times

@@ -10,7 +10,8 @@ import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link'
 import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
 import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
 import { formatDateTime } from '@/lib/format/date';
-import { defineAction, donePath, type ActionState } from '@/lib/auth/guards';
+import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { donePath } from '@/lib/http/done-notice';
 import { RESET_LINK_SENT_PROMISE } from '@/lib/admin/user-page-done';
 import type { Result } from '@/lib/result';
 import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-labels';

@@ -2,7 +2,8 @@
 
 import { redirect } from 'next/navigation';
 import type { z } from 'zod';
-import { defineAction, donePath, type ActionState } from '@/lib/auth/guards';
+import { defineAction, type ActionState } from '@/lib/auth/guards';
+import { donePath } from '@/lib/http/done-notice';
 import type { VendorActor } from '@/lib/auth/session';
 import { approveRequest } from '@/lib/super-admin/approve-request';
 import { claimRequest, requestIdSchema } from '@/lib/super-admin/claim-request';
