@@ -1,4 +1,4 @@
-import topLevelDomains from 'tlds';
+import topLevelDomains from 'tlds' with { type: 'json' };
 
 // Text a stranger types that staff will read (a help request's message, a super admin's reason, a
 // verifier's notes): one rule for what it may hold, and one way it is tidied.
