@@ -37,23 +37,22 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   const now = new Date();
   await expireRequests(now);
   const reference = parseReference(parsed.data.reference);
-  // Every submission's reference (a repeat's too) leads to the request it belongs to: open or closed, no more.
-  // A repeat is timed by its own filing: the request's expiry would tell its requester that someone
+  // Every submission's reference (a repeat's too) leads to its own seven days, no more (state-words.ts).
+  // A repeat's run from its own filing: the request's expiry would tell its requester that someone
   // filed for that name before them, and when.
   const submission = reference
     ? await db().superAdminRequestSubmission.findUnique({
         where: { reference },
-        select: { loginName: true, repeat: true, createdAt: true, request: { select: { state: true, expiresAt: true } } },
+        select: { loginName: true, repeat: true, createdAt: true, request: { select: { expiresAt: true } } },
       })
     : null;
   const request = submission
     ? {
         loginName: submission.loginName,
-        state: submission.request.state,
         expiresAt: submission.repeat ? new Date(submission.createdAt.getTime() + REQUEST_LIFETIME_MS) : submission.request.expiresAt,
       }
     : reference
-      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, state: true, expiresAt: true } })
+      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, expiresAt: true } })
       : null;
   if (!request || normalizeKey(request.loginName) !== normalizeKey(parsed.data.loginName)) {
     return { ok: false, message: NO_SUCH_REQUEST };

@@ -1,51 +1,32 @@
 import type { ResetRequestState } from '@/lib/generated/sqlite/enums';
 
 /**
- * What a requester reads in the status lookup: only whether the request is still open or closed.
- * Anyone may file for any account name, and a request for a real administrator goes on through
- * states one that matches no account never reaches (checked, approved, completed, cancelled from a
- * notice on record): a stranger who filed, or filed again, could watch for those and learn the
- * account is real and when to expect the call-back (PRODUCT.md: the requester can't tell). What
+ * What a requester reads in the status lookup: only whether the submission's seven days are over, by the
+ * clock alone. Anyone may file for any account name, and whatever happens to a request tells of the
+ * account: a request for a real administrator goes through steps one for nobody never reaches
+ * (checked, approved, completed, cancelled from a notice on record), and one for nobody is rejected at
+ * the verifiers' first look (its page tells them to), while a real one waits on call-backs. A stranger
+ * who filed, or filed again, could watch for either (PRODUCT.md: the requester can't tell). What
  * actually happens is told to the phone number and e-mail address on record.
  */
 const OPEN = {
   title: 'Received',
   detail:
-    'Your request is with CareNotes. Verifiers handle it through the phone number and e-mail address on record for the account: any call, question or link comes there, never here.',
+    'Your request was received. Verifiers handle it through the phone number and e-mail address on record for the account: any call, question, decision or link comes there, never here.',
 };
 const CLOSED = {
   title: 'Closed',
   detail:
     'This request is closed. What happened has been sent to the e-mail address on record for the account, if there is one. If you still need a new password, you can file a new request.',
 };
-const STATE_FOR_REQUESTER: Record<ResetRequestState, { title: string; detail: string }> = {
-  SUBMITTED: OPEN,
-  IN_REVIEW: OPEN,
-  NEEDS_INFO: OPEN,
-  VERIFIED: OPEN,
-  APPROVED: OPEN,
-  COMPLETED: CLOSED,
-  REJECTED: CLOSED,
-  EXPIRED: CLOSED,
-  CANCELLED: CLOSED,
-};
-
-// Ends that read as open until the submission's own expiry. Only a request for a real account reaches
-// COMPLETED or CANCELLED (the owner's new password, or their "this wasn't me" from the notice); a request
-// for nobody closes only by a verifier's rejection (which any request may get) or at its expiry. And a
-// repeat, attached to a request someone filed earlier, outlives that request's expiry: its own runs
-// from its own filing (get-request-status.ts).
-const READ_AS_OPEN_UNTIL_EXPIRY: ReadonlySet<ResetRequestState> = new Set(['COMPLETED', 'CANCELLED', 'EXPIRED']);
 
 /**
- * The lookup's words for a request, the same for a real account's request and one for nobody, and for
- * a first filing and a repeat: past `expiresAt` (the submission's own) by the clock alone, not by
- * whether the expiry round has marked it yet, closed.
+ * The lookup's words for a submission, the same whatever became of its request: open until
+ * `expiresAt` (the submission's own: a repeat's runs from its own filing, get-request-status.ts),
+ * closed from then on, by the clock alone, not by whether the expiry round has marked it yet.
  */
-export function stateForRequester(request: { state: ResetRequestState; expiresAt: Date }, now: Date) {
-  if (now >= request.expiresAt) return CLOSED;
-  if (READ_AS_OPEN_UNTIL_EXPIRY.has(request.state)) return OPEN;
-  return STATE_FOR_REQUESTER[request.state];
+export function stateForRequester(submission: { expiresAt: Date }, now: Date) {
+  return now >= submission.expiresAt ? CLOSED : OPEN;
 }
 
 /** Short labels for the verification queue. */

@@ -6,6 +6,7 @@ import { cancelRequest } from '@/lib/super-admin/cancel-request';
 import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
 import { getRequestStatus, NO_SUCH_REQUEST } from '@/lib/super-admin/get-request-status';
 import { formatReference } from '@/lib/super-admin/reference';
+import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { ANSWER_FLOOR_MS, submitRequest } from '@/lib/super-admin/submit-request';
 import { createUser } from '@/prisma/factories';
 import {
@@ -19,6 +20,7 @@ import {
   PASSWORD,
   someIp,
   submit,
+  vendorActor,
 } from './super-admin-fixtures';
 
 describe('the public super-admin reset form', () => {
@@ -196,7 +198,7 @@ describe('looking up a request’s state', () => {
     const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
     const typedReference = formatReference(request.reference).toLowerCase().replace('-', ' ');
     const result = await getRequestStatus({ reference: typedReference, loginName: admin.loginName.toUpperCase() }, someIp());
-    expect(result).toMatchObject({ ok: true, title: 'Received', detail: expect.stringMatching(/^Your request is with CareNotes\./) });
+    expect(result).toMatchObject({ ok: true, title: 'Received', detail: expect.stringMatching(/^Your request was received\./) });
   });
 
   it('[ANONYMOUS who filed, or filed again, for a real admin] learns only open or closed: never the steps a request that matches nobody could not reach', async () => {
@@ -212,14 +214,22 @@ describe('looking up a request’s state', () => {
         getRequestStatus({ reference: again.reference, loginName: admin.loginName }, someIp()),
       ]);
     const untouched = await getRequestStatus({ reference: unmatched.reference, loginName: ghostName }, someIp());
-    // Ends only the owner can bring (a new password, "this wasn't me" from the notice) included:
-    // a request for nobody stays open until a verifier rejects it or it expires.
-    for (const state of ['IN_REVIEW', 'NEEDS_INFO', 'VERIFIED', 'APPROVED', 'COMPLETED', 'CANCELLED'] as const) {
+    // Ends only the owner can bring (a new password, "this wasn't me" from the notice) included, and a
+    // rejection: a request for nobody is rejected at the verifiers' first look, one for a real admin
+    // waits on call-backs, so an early "closed" would tell which is which.
+    for (const state of ['IN_REVIEW', 'NEEDS_INFO', 'VERIFIED', 'APPROVED', 'COMPLETED', 'CANCELLED', 'REJECTED'] as const) {
       await db().superAdminResetRequest.update({ where: { id: opened.id }, data: { state } });
       expect(await lookups(), state).toEqual([untouched, untouched]);
     }
-    await db().superAdminResetRequest.update({ where: { id: opened.id }, data: { state: 'REJECTED' } });
-    expect((await lookups()).map((answer) => answer.ok && answer.title)).toEqual(['Closed', 'Closed']);
+  });
+
+  it('[ANONYMOUS who filed for nobody] cannot tell from the lookup that verifiers rejected the request at once', async () => {
+    const ghostName = ghost('ghost');
+    const unmatched = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: ghostName });
+    const before = await getRequestStatus({ reference: unmatched.reference, loginName: ghostName }, someIp());
+    expect(await rejectRequest(await vendorActor(), { requestId: unmatched.id, reason: 'Matches no administrator account.' }, someIp())).toMatchObject({ ok: true });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: unmatched.id } })).state).toBe('REJECTED');
+    expect(await getRequestStatus({ reference: unmatched.reference, loginName: ghostName }, someIp())).toEqual(before);
   });
 
   it('[ANONYMOUS who filed for a real admin] sees a completed or cancelled request close at its expiry, as one for nobody does', async () => {
