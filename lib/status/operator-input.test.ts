@@ -52,6 +52,17 @@ describe('operator long texts', () => {
     expect(messageSchema.safeParse('x'.repeat(5001)).error?.issues[0]?.message).toBe('Message must be 5000 characters or fewer');
     expect(operatorTextSchema('Description', 2000).safeParse('x'.repeat(2001)).success).toBe(false);
   });
+
+  it('stop at the length: a long text is not read by the checks after it (the address check took seconds on 60 KB)', () => {
+    // Long, and holding an address and a hidden character: only the length is said.
+    const long = `${'a.'.repeat(30_000)}evil.example​`;
+    for (const [result, message] of [
+      [titleSchema.safeParse(long), 'Title must be 200 characters or fewer'],
+      [messageSchema.safeParse(long), 'Message must be 5000 characters or fewer'],
+    ] as const) {
+      expect(result.error?.issues.map((issue) => issue.message)).toEqual([message]);
+    }
+  });
 });
 
 describe('maintenance times typed in a zone the operator picks', () => {

@@ -28,7 +28,8 @@ export const titleSchema = z
   .string()
   .trim()
   .min(1, 'Enter a title')
-  .max(200, 'Title must be 200 characters or fewer')
+  // Stops here when too long: the checks after it read the whole text (a long one took seconds).
+  .max(200, { error: 'Title must be 200 characters or fewer', abort: true })
   .refine((value) => !TITLE_FORBIDDEN.test(value), hiddenCharacterMessage('Title'))
   .refine((value) => !hasWebAddress(value), webAddressMessage('Title'));
 
@@ -37,7 +38,7 @@ export function operatorTextSchema(label: string, max: number) {
   return z
     .string()
     .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-    .pipe(z.string().max(max, `${label} must be ${max} characters or fewer`))
+    .pipe(z.string().max(max, { error: `${label} must be ${max} characters or fewer`, abort: true }))
     .refine((value) => !TEXT_FORBIDDEN.test(value), hiddenCharacterMessage(label))
     .refine((value) => !hasWebAddress(value), webAddressMessage(label));
 }

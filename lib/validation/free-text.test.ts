@@ -64,6 +64,9 @@ describe('free text a stranger types for staff to read', () => {
     ]) {
       expect(hasWebAddress(text), text).toBe(true);
     }
+    for (const text of ['evil.com-then', 'evil.com²', 'evil.com2', 'see 1.2.3.4_ today', 'carenotes-status.com--check back hourly']) {
+      expect(hasWebAddress(text), text).toBe(true);
+    }
     for (const text of ['We could not reach anyone at 512.555.0100.', 'The name did not match, e.g. the job title. i.e. no.', 'Version 2.5 of the form.', 'Call us back. Thanks!']) {
       expect(hasWebAddress(text), text).toBe(false);
     }
@@ -84,6 +87,13 @@ describe('free text a stranger types for staff to read', () => {
       ['carenotes\u200B.help', 'carenotes.help'],
       ['https://x', 'https://'],
       ['write to me@home.example', 'me@home.example'],
+      // Whatever is glued after the top-level domain: mail programs link the address all the same.
+      ['My notes are on evil.com.Thanks, Jo', 'evil.com.Thanks'],
+      ['Please read evil.com-then call me back', 'evil.com-then'],
+      ['Also evil.com² and more', 'evil.com2'],
+      ['evil.com--please', 'evil.com--please'],
+      ['请访问evil.com获取', '请访问evil.com获取'],
+      ['go to 1.2.3.4_ now', '1.2.3.4'],
       // A missed space before a word that is a top-level domain links too: the writer is told which.
       ['I was locked out.It says wrong password', 'out.It'],
     ] as const) {

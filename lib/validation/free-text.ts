@@ -29,7 +29,7 @@ export function hasStackedMarks(text: string): boolean {
 // A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
 // what a mail client turns into a link. NFKC first, so full-width letters and dots are read as the
 // ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
-const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)(?![\p{L}\p{N}-])|\b\d{1,3}(?:\.\d{1,3}){3}\b/iu;
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)|(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)/iu;
 const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
 // Invisible in a mail (zero-width space and joiner, soft hyphen, word joiner, direction marks) or
 // riding on the letter before it: "evil\u200B.example" still reads as an address, so they are looked past.
@@ -60,12 +60,23 @@ const CLICKABLE_ADDRESS = new RegExp(
     String.raw`\bwww\.`,
     String.raw`[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]{2,}`,
     String.raw`(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)\/`,
-    String.raw`\b\d{1,3}(?:\.\d{1,3}){3}\b`,
+    String.raw`(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)`,
   ].join('|'),
   'iu',
 );
-const HOST_NAME = /(?:[\p{L}\p{N}-]+\.)+([\p{L}\p{N}-]+)/gu;
+const HOST_NAME = /[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const TOP_LEVEL_DOMAINS: ReadonlySet<string> = new Set(topLevelDomains);
+
+/**
+ * Whether a label after a dot starts with a top-level domain, whatever is glued after it: mail
+ * programs link "evil.com" in "evil.com-then", "evil.com2", "evil.com获取" and "evil.com.Thanks".
+ */
+function startsWithTopLevelDomain(label: string): boolean {
+  const lower = label.toLowerCase();
+  const asciiLetters = /^[a-z]+/.exec(lower)?.[0];
+  const letters = /^\p{L}+/u.exec(lower)?.[0];
+  return lower.startsWith('xn--') || [asciiLetters, letters].some((start) => start !== undefined && TOP_LEVEL_DOMAINS.has(start));
+}
 
 /**
  * The first address in anyone's words (a stranger's message to an agency's admins, mailed in
@@ -77,9 +88,8 @@ export function clickableAddressIn(text: string): string | undefined {
   const readable = readableForAddresses(text);
   const found = CLICKABLE_ADDRESS.exec(readable)?.[0];
   if (found) return found;
-  for (const [host, last = ''] of readable.matchAll(HOST_NAME)) {
-    const domain = last.toLowerCase();
-    if (TOP_LEVEL_DOMAINS.has(domain) || domain.startsWith('xn--')) return host;
+  for (const [host] of readable.matchAll(HOST_NAME)) {
+    if (host.split('.').slice(1).some(startsWithTopLevelDomain)) return host;
   }
   return undefined;
 }
