@@ -47,7 +47,7 @@ test('[PROVIDER_ADMIN] resets a staff member, who signs in with the temporary pa
     await staffPage.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await staffPage.getByLabel('Confirm new password').fill(NEW_PASSWORD);
     await staffPage.getByRole('button', { name: 'Change password' }).click();
-    await expect(staffPage).toHaveURL(/\/account\?changed=1$/);
+    await expect(staffPage).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
 
     // The temporary password no longer works.
     await staffPage.getByRole('button', { name: 'Sign out' }).click();

@@ -25,9 +25,13 @@ test('[STAFF] a temporary password leads only to the password change, then into 
   await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
   await page.getByRole('button', { name: 'Change password' }).click();
-  await expect(page).toHaveURL(/\/account\?changed=1$/);
+  await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
   await expect(page.getByText('Your password has been changed')).toBeVisible();
   expect((await page.request.get('/api/me')).status()).toBe(200);
+  // Only the portal's own redirect says so: a link cannot tell someone their password was changed.
+  await page.goto('/account?done=password-changed');
+  await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
+  await expect(page.getByText('Your password has been changed')).toHaveCount(0);
 
   // The owner is told, through real SMTP, and the notice holds no password.
   const notice = await waitForMail({ to: email, subjectIncludes: 'password was changed' });
@@ -67,7 +71,7 @@ for (const javaScriptEnabled of [true, false]) {
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
-    await expect(page).toHaveURL(/\/account\?changed=1$/);
+    await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
   });
 }
 

@@ -235,7 +235,7 @@ test('[STAFF with a pending temporary password] signs in with a passkey and sets
   // By keyboard, as the other passkey buttons.
   await page.getByRole('button', { name: 'Use a passkey instead of the current password' }).focus();
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/\/account\?changed=1$/);
+  await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
   const changed = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' }, orderBy: { createdAt: 'desc' } });
   expect(JSON.parse(changed.details!)).toMatchObject({ fromTemporaryPassword: true, proof: 'passkey' });
   // The new password is the account's now; the passkey then finishes the sign-in as a second factor.

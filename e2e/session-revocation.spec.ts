@@ -17,7 +17,7 @@ test('[STAFF] a session opened before a password change is refused after it', as
     await phone.getByLabel('New password', { exact: true }).fill(newPassword);
     await phone.getByLabel('Confirm new password').fill(newPassword);
     await phone.getByRole('button', { name: 'Change password' }).click();
-    await expect(phone).toHaveURL(/\/account\?changed=1$/);
+    await expect(phone).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
 
     // The laptop's session is refused on its very next request.
     await laptop.reload();

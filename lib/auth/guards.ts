@@ -171,7 +171,7 @@ export type ActionOptions<I> = {
    * incident) names the page that says it was done: a success without JavaScript is answered with
    * "see other" to it. With JavaScript a reload is a plain GET, and the answer stays in place.
    */
-  afterSuccessWithoutJavaScript?: (input: I) => string;
+  afterSuccessWithoutJavaScript?: (input: I, actor: Actor) => string;
 };
 
 /**
@@ -222,7 +222,7 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       }
       const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
       // A form posted without JavaScript carries no Next-Action header (its action id is in the body).
-      if (result.ok && afterSuccessWithoutJavaScript && !bag.has('next-action')) redirect(afterSuccessWithoutJavaScript(parsed.data as z.infer<S>));
+      if (result.ok && afterSuccessWithoutJavaScript && !bag.has('next-action')) redirect(afterSuccessWithoutJavaScript(parsed.data as z.infer<S>, actor as Actor));
       // A use case's refusal keeps what was typed too (never a secret field), unless it says what to show.
       return result.ok || result.values ? result : { ...result, values };
     } catch (error) {

@@ -11,36 +11,40 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
+const VICTOR = { sessionId: 'session-of-victor' };
+const VERA = { sessionId: 'session-of-vera' };
 const at = (path: string) => new URL(path, 'http://portal.invalid');
 const doneOf = (path: string) => at(path).searchParams.get('done') ?? undefined;
 
 describe('the notice a page shows after an action', () => {
-  it('is said on the page the action sent the browser to, for ten minutes', () => {
+  it('is said to the one who did it, on the page the action sent them to, for ten minutes', () => {
     const when = new Date('2026-12-03T12:00:00Z');
-    const path = donePath('/vendor/queue/abc', 'approve', when);
+    const path = donePath('/vendor/queue/abc', 'approve', VICTOR, when);
     expect(at(path).pathname).toBe('/vendor/queue/abc');
-    expect(doneAt('/vendor/queue/abc', doneOf(path), when)).toBe('approve');
-    expect(doneAt('/vendor/queue/abc', doneOf(path), new Date(when.getTime() + 9 * 60_000))).toBe('approve');
-    expect(doneAt('/vendor/queue/abc', doneOf(path), new Date(when.getTime() + 11 * 60_000))).toBeUndefined();
+    expect(doneAt('/vendor/queue/abc', doneOf(path), VICTOR, when)).toBe('approve');
+    expect(doneAt('/vendor/queue/abc', doneOf(path), VICTOR, new Date(when.getTime() + 9 * 60_000))).toBe('approve');
+    expect(doneAt('/vendor/queue/abc', doneOf(path), VICTOR, new Date(when.getTime() + 11 * 60_000))).toBeUndefined();
   });
 
-  it('[ANYONE with a link] says nothing for a bare name, another page’s notice, another name, a changed time or signature', () => {
+  it('[ANYONE with a link, or a colleague’s] says nothing for a bare name, another session, another page, another name, a changed time or signature', () => {
     const when = new Date();
-    const done = doneOf(donePath('/vendor/queue/abc', 'approve', when))!;
+    const done = doneOf(donePath('/vendor/queue/abc', 'claim', VICTOR, when))!;
     const [, seconds, signature] = done.split('.');
     for (const forged of [
-      'approve',
-      `reject.${seconds}.${signature}`,
-      `approve.${Number(seconds) - 1}.${signature}`,
-      `approve.${seconds}.${signature!.slice(0, -1)}`,
-      `approve.${seconds}.${signature}.x`,
-      `approve.${Number(seconds) + 3600}.${signature}`,
+      'claim',
+      `approve.${seconds}.${signature}`,
+      `claim.${Number(seconds) - 1}.${signature}`,
+      `claim.${seconds}.${signature!.slice(0, -1)}`,
+      `claim.${seconds}.${signature}.x`,
+      `claim.${Number(seconds) + 3600}.${signature}`,
       '',
       '...',
     ]) {
-      expect(doneAt('/vendor/queue/abc', forged, when), forged).toBeUndefined();
+      expect(doneAt('/vendor/queue/abc', forged, VICTOR, when), forged).toBeUndefined();
     }
-    expect(doneAt('/vendor/queue/other', done, when)).toBeUndefined();
-    expect(doneAt('/vendor/queue/abc', undefined, when)).toBeUndefined();
+    // Victor's own link, opened by Vera: "You are working this request" would be a lie to her.
+    expect(doneAt('/vendor/queue/abc', done, VERA, when)).toBeUndefined();
+    expect(doneAt('/vendor/queue/other', done, VICTOR, when)).toBeUndefined();
+    expect(doneAt('/vendor/queue/abc', undefined, VICTOR, when)).toBeUndefined();
   });
 });

@@ -196,7 +196,7 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
       await changer.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
       await changer.getByLabel('Confirm new password').fill(NEW_PASSWORD);
       await changer.getByRole('button', { name: 'Change password' }).click();
-      await changer.waitForURL(/\/account\?changed=1$/);
+      await changer.waitForURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
     } finally {
       pinned = undefined;
     }

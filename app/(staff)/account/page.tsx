@@ -1,22 +1,21 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignOutButton } from '@/components/auth/sign-out-button';
+import { DoneNotice } from '@/components/ui/done-notice';
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Your account' };
 
+const DONE = { 'password-changed': 'Your password has been changed. You have been signed out everywhere else.' };
+
 export default async function AccountPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor({ principal: 'agency' }, '/account');
-  const { changed } = await firstValues(searchParams);
+  const { done } = await firstValues(searchParams);
   return (
     <>
-      {changed && (
-        <p className="notice success" role="status">
-          Your password has been changed. You have been signed out everywhere else.
-        </p>
-      )}
+      <DoneNotice messages={DONE} done={done} pathname="/account" viewer={actor} />
       <h1>You are signed in</h1>
       <dl className="summary">
         <dt>Name</dt>

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Access } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
 import { defineAction } from '@/lib/auth/guards';
+import { donePath } from '@/lib/http/done-notice';
 import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
 
 const ACCESS = { principal: 'agency', duringForcedPasswordChange: true } as const satisfies Access;
@@ -15,7 +16,7 @@ export const changePasswordAction = defineAction(
   changePasswordSchema,
   async (actor, input, { ip }) => {
     const result = await changeOwnPassword(actor, input, ip);
-    if (result.ok) redirect('/account?changed=1');
+    if (result.ok) redirect(donePath('/account', 'password-changed', actor));
     return result;
   },
 );

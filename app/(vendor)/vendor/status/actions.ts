@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
 import { donePath } from '@/lib/http/done-notice';
+import type { Actor } from '@/lib/auth/session';
 import { livePageChanged } from '@/lib/runtime/live-page-changed';
 import {
   cancelMaintenance,
@@ -42,7 +43,7 @@ async function published(result: OperatorResult): Promise<ActionState> {
  * Without JavaScript a success reloads the page with a note of what was done, so that reloading the
  * answer cannot open the incident or send the alerts twice (decision 060).
  */
-const saysDone = (name: keyof typeof OPERATOR_DONE) => ({ afterSuccessWithoutJavaScript: () => donePath('/vendor/status', name) });
+const saysDone = (name: keyof typeof OPERATOR_DONE) => ({ afterSuccessWithoutJavaScript: (_input: unknown, actor: Actor) => donePath('/vendor/status', name, actor) });
 
 export const setComponentStatusAction = defineAction(
   'status-set-component',

@@ -64,7 +64,7 @@ function WindowControls({ window }: { window: MaintenanceView }) {
 }
 
 export default async function VendorStatusPage({ searchParams }: { searchParams: PageSearchParams }) {
-  await requirePageActor(OPERATOR_ACCESS, '/vendor/status');
+  const actor = await requirePageActor(OPERATOR_ACCESS, '/vendor/status');
   const { done } = await firstValues(searchParams);
   const [status, subscribers] = await Promise.all([getStatusOverview(), countActiveSubscribers()]);
   const components = status.components.map(({ id, name }) => ({ id, name }));
@@ -72,7 +72,7 @@ export default async function VendorStatusPage({ searchParams }: { searchParams:
   return (
     <OperatorNotices>
       <h1>Status operations</h1>
-      <DoneNotice messages={OPERATOR_DONE} done={done} pathname="/vendor/status" />
+      <DoneNotice messages={OPERATOR_DONE} done={done} pathname="/vendor/status" viewer={actor} />
       <p>
         Changes show on the public <Link href="/status">status page</Link> at once. Opening or updating an incident and scheduling,
         starting or ending maintenance e-mail the {subscribers} confirmed {subscribers === 1 ? 'subscriber' : 'subscribers'}. Times

@@ -91,7 +91,7 @@ export const sendResetLinkAction = defineAction(
     return { ok: true, message: `A single-use reset link is on its way to ${result.value.sentTo}. ${RESET_LINK_SENT_PROMISE}` };
   },
   // A reload of the answer would mail another link (and cancel this one).
-  { afterSuccessWithoutJavaScript: (input) => donePath(`/admin/users/${encodeURIComponent(input.userId)}`, 'admin-send-reset-link') },
+  { afterSuccessWithoutJavaScript: (input, actor) => donePath(`/admin/users/${encodeURIComponent(input.userId)}`, 'admin-send-reset-link', actor) },
 );
 
 export const clearSecondFactorsAction = defineAction('admin-clear-second-factors', ADMIN_ACCESS, userIdSchema, async (actor, input, { ip }) =>

@@ -52,7 +52,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
         <Link href="/admin">All users</Link>
       </p>
       <h1>{user.displayName}</h1>
-      <DoneNotice messages={USER_PAGE_DONE} done={done} pathname={`/admin/users/${encodeURIComponent(id)}`} />
+      <DoneNotice messages={USER_PAGE_DONE} done={done} pathname={`/admin/users/${encodeURIComponent(id)}`} viewer={actor} />
       <dl className="summary">
         <dt>Login name</dt>
         <dd>{user.loginName}</dd>

@@ -22,7 +22,7 @@ function step<S extends z.ZodType<{ requestId: string }>>(
 ) {
   return defineAction(`super-admin-${name}`, VERIFIER_ACCESS, schema, async (actor, input, { ip }) => {
     const result = await run(actor, input, ip);
-    if (result.ok) redirect(donePath(`/vendor/queue/${encodeURIComponent(input.requestId)}`, name));
+    if (result.ok) redirect(donePath(`/vendor/queue/${encodeURIComponent(input.requestId)}`, name, actor));
     return result;
   });
 }

@@ -39,7 +39,7 @@ export default async function RequestPage({ params, searchParams }: { params: Pr
         <Link href="/vendor/queue">Back to the queue</Link>
       </p>
       <h1>Request {request.reference}</h1>
-      <DoneNotice messages={DONE} done={done} pathname={`/vendor/queue/${encodeURIComponent(id)}`} />
+      <DoneNotice messages={DONE} done={done} pathname={`/vendor/queue/${encodeURIComponent(id)}`} viewer={actor} />
       <dl className="summary">
         <dt>State</dt>
         <dd>
