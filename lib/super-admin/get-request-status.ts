@@ -38,7 +38,7 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   await expireRequests(now);
   const reference = parseReference(parsed.data.reference);
   // Every submission's reference (a repeat's too) leads to its own seven days, no more (state-words.ts).
-  // A repeat's run from its own filing: the request's expiry would tell its requester that someone
+  // A repeat's runs from its own filing: the request's expiry would tell its requester that someone
   // filed for that name before them, and when.
   const submission = reference
     ? await db().superAdminRequestSubmission.findUnique({
