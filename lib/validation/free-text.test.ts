@@ -64,7 +64,7 @@ describe('free text a stranger types for staff to read', () => {
     ]) {
       expect(hasWebAddress(text), text).toBe(true);
     }
-    for (const text of ['evil.com-then', 'evil.com²', 'evil.com2', 'see 1.2.3.4_ today', 'carenotes-status.com--check back hourly']) {
+    for (const text of ['evil.com-then', 'evil.com²', 'evil.com2', 'see 1.2.3.4_ today', 'carenotes-status.com--check back hourly', 'i❤.ws', 'evil❤.com', 'evil.भारत']) {
       expect(hasWebAddress(text), text).toBe(true);
     }
     for (const text of ['We could not reach anyone at 512.555.0100.', 'The name did not match, e.g. the job title. i.e. no.', 'Version 2.5 of the form.', 'Call us back. Thanks!']) {
@@ -90,7 +90,10 @@ describe('free text a stranger types for staff to read', () => {
       // Whatever is glued after the top-level domain: mail programs link the address all the same.
       ['My notes are on evil.com.Thanks, Jo', 'evil.com.Thanks'],
       ['Please read evil.com-then call me back', 'evil.com-then'],
-      ['Also evil.com² and more', 'evil.com2'],
+      ['see acme-help.भारत for my notes', 'acme-help.भरत'],
+      ['evil.বাংলা', 'evil.বল'],
+      ['My details are on evil❤.com/reset please', 'evil❤.com/'],
+      ['Please look at i❤.ws today', 'i❤.ws'],
       ['evil.com--please', 'evil.com--please'],
       ['请访问evil.com获取', '请访问evil.com获取'],
       ['go to 1.2.3.4_ now', '1.2.3.4'],
@@ -106,6 +109,8 @@ describe('free text a stranger types for staff to read', () => {
       'I am locked out.Please help',
       'Locked out since Monday, call me on 512.555.0100 after 3.',
       'Version 2.5 of the form, e.g. the job title. i.e. no.',
+      // A login name with digits after a part that is also a country's domain.
+      'my login is david.li2, or wei.ma2',
     ]) {
       expect(clickableAddressIn(text), text).toBeUndefined();
     }

@@ -27,9 +27,9 @@ export function hasStackedMarks(text: string): boolean {
 }
 
 // A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
-// what a mail client turns into a link. NFKC first, so full-width letters and dots are read as the
+// what a mail client turns into a link. A label may hold symbols: "i❤.ws" is a link too. NFKC first, so full-width letters and dots are read as the
 // ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
-const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)|(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)/iu;
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}\p{So}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)|(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)/iu;
 const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
 // Invisible in a mail (zero-width space and joiner, soft hyphen, word joiner, direction marks) or
 // riding on the letter before it: "evil\u200B.example" still reads as an address, so they are looked past.
@@ -58,24 +58,28 @@ const CLICKABLE_ADDRESS = new RegExp(
   [
     String.raw`[a-z][a-z0-9+.-]*:\/\/`,
     String.raw`\bwww\.`,
-    String.raw`[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]{2,}`,
-    String.raw`(?:[\p{L}\p{N}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)\/`,
+    String.raw`[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}\p{So}-]+\.)+[\p{L}\p{N}-]{2,}`,
+    String.raw`(?:[\p{L}\p{N}\p{So}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)\/`,
     String.raw`(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)`,
   ].join('|'),
   'iu',
 );
-const HOST_NAME = /[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
-const TOP_LEVEL_DOMAINS: ReadonlySet<string> = new Set(topLevelDomains);
+const HOST_NAME = /[\p{L}\p{N}\p{So}-]+(?:\.[\p{L}\p{N}\p{So}-]+)+/gu;
+// Read as the text is (marks dropped): "भारत" is looked up as the "भरत" the text becomes.
+const TOP_LEVEL_DOMAINS: ReadonlySet<string> = new Set(topLevelDomains.map(readableForAddresses));
 
 /**
- * Whether a label after a dot starts with a top-level domain, whatever is glued after it: mail
- * programs link "evil.com" in "evil.com-then", "evil.com2", "evil.com获取" and "evil.com.Thanks".
+ * Whether a label after a dot starts with a top-level domain, whatever is glued after it but a digit:
+ * mail programs link "evil.com" in "evil.com-then", "evil.com获取" and "evil.com.Thanks", and no
+ * address in a login name like "wei.ma2".
  */
 function startsWithTopLevelDomain(label: string): boolean {
   const lower = label.toLowerCase();
-  const asciiLetters = /^[a-z]+/.exec(lower)?.[0];
-  const letters = /^\p{L}+/u.exec(lower)?.[0];
-  return lower.startsWith('xn--') || [asciiLetters, letters].some((start) => start !== undefined && TOP_LEVEL_DOMAINS.has(start));
+  if (lower.startsWith('xn--')) return true;
+  return [/^[a-z]+/, /^\p{L}+/u].some((letters) => {
+    const start = letters.exec(lower)?.[0];
+    return start !== undefined && !/^\p{N}/u.test(lower.slice(start.length)) && TOP_LEVEL_DOMAINS.has(start);
+  });
 }
 
 /**
