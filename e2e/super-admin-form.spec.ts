@@ -99,6 +99,13 @@ test('[ADMIN on record] “this wasn’t me” from the mailed notice cancels th
   await expect(page.getByText(reference)).toBeVisible();
   await page.getByRole('button', { name: 'Cancel this request' }).click();
   await expect(page.getByRole('status')).toContainText('The request is cancelled.');
+  // An impostor's link to that page, unsigned, does not reassure the admin: it says to use the notice's link.
+  const cancelledPage = page.url();
+  await page.goto('/super-admin-reset/cancelled');
+  await expect(page.getByRole('heading', { name: 'Cancel a request' })).toBeVisible();
+  await expect(page.getByText('The request is cancelled.')).toHaveCount(0);
+  await page.goto(cancelledPage.replace(/\.[\w-]+$/, '.forged'));
+  await expect(page.getByText('The request is cancelled.')).toHaveCount(0);
   await page.goto(cancelLink);
   await expect(page.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
 

@@ -13,6 +13,9 @@ const SAID_FOR_SECONDS = 10 * 60;
 /** Whose notice it is: the session that did the action, and the only one its page says it to. */
 export type Doer = { sessionId: string };
 
+/** The doer on a public page, where there is no session: its notice proves only that the portal sent someone there, just now. */
+export const ANYONE: Doer = { sessionId: '' };
+
 /** The page at `pathname`, saying to `doer` that they just did the action `name` there. */
 export function donePath(pathname: string, name: string, doer: Doer, now = new Date()): string {
   const at = String(Math.floor(now.getTime() / 1000));

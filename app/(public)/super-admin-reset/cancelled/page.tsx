@@ -1,18 +1,33 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { publicPage } from '@/lib/auth/guards';
+import { ANYONE, doneAt } from '@/lib/http/done-notice';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Request cancelled' };
 
-/** Where “this wasn't me” lands once the request is cancelled, with JavaScript or without. */
-export default publicPage(function RequestCancelledPage() {
+/**
+ * Where “this wasn't me” lands once the request is cancelled, with JavaScript or without. It says so
+ * only when the cancel sent the browser here (`?done=`, signed): a link from an impostor to this page
+ * must not reassure an admin who has not used the link in their notice.
+ */
+export default publicPage(async function RequestCancelledPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { done } = await firstValues(searchParams);
+  const cancelled = doneAt('/super-admin-reset/cancelled', done, ANYONE) === 'cancelled';
   return (
     <>
-      <h1>Request cancelled</h1>
-      <p className="notice success" role="status">
-        The request is cancelled. No reset link will be sent for it, and one already sent no longer works. If you think someone is trying to get into the account,
-        tell your agency’s other administrators.
-      </p>
+      <h1>{cancelled ? 'Request cancelled' : 'Cancel a request'}</h1>
+      {cancelled ? (
+        <p className="notice success" role="status">
+          The request is cancelled. No reset link will be sent for it, and one already sent no longer works. If you think someone is trying to get into the
+          account, tell your agency’s other administrators.
+        </p>
+      ) : (
+        <p className="notice">
+          This page cancels nothing. To cancel a request for your account, use the “this wasn’t me” link in the notice we e-mailed to the address on
+          record, and confirm there.
+        </p>
+      )}
       <p>
         <Link href="/help">Sign-in help guide</Link>
       </p>
