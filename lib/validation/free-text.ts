@@ -26,9 +26,10 @@ export function hasStackedMarks(text: string): boolean {
   return STACKED_MARKS.test(text);
 }
 
-// A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
-// what a mail client turns into a link. A label may hold symbols: "i❤.ws" is a link too. NFKC first, so full-width letters and dots are read as the
-// ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
+// A scheme, "www.", a host name (labels, a dot, then letters or a punycode label; a label may hold
+// symbols: "i❤.ws" links too), or an IPv4 address: what a mail client turns into a link. NFKC first, so
+// full-width letters and dots are read as the ones they look like, and the ideographic full stop, which
+// browsers take for a dot in host names, too.
 const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}\p{So}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)|(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)/iu;
 const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
 // Invisible in a mail (zero-width space and joiner, soft hyphen, word joiner, direction marks) or
