@@ -64,7 +64,7 @@ describe('free text a stranger types for staff to read', () => {
     ]) {
       expect(hasWebAddress(text), text).toBe(true);
     }
-    for (const text of ['evil.com-then', 'evil.com²', 'evil.com2', 'see 1.2.3.4_ today', 'carenotes-status.com--check back hourly', 'i❤.ws', 'evil❤.com', 'evil.भारत']) {
+    for (const text of ['evil.com-then', 'evil.com²', 'evil.com2', 'see 1.2.3.4_ today', 'carenotes-status.com--check back hourly', 'i❤.ws', 'evil❤.com', 'evil.भारत', 'a🏽.ws', 'helpdesk↔.ws', '〽.ws']) {
       expect(hasWebAddress(text), text).toBe(true);
     }
     for (const text of ['We could not reach anyone at 512.555.0100.', 'The name did not match, e.g. the job title. i.e. no.', 'Version 2.5 of the form.', 'Call us back. Thanks!']) {
@@ -94,6 +94,11 @@ describe('free text a stranger types for staff to read', () => {
       ['evil.বাংলা', 'evil.বল'],
       ['My details are on evil❤.com/reset please', 'evil❤.com/'],
       ['Please look at i❤.ws today', 'i❤.ws'],
+      // Skin tones, arrows, squares, wavy dashes: labels to a linkifier, and hosts to a browser.
+      ['reset👍🏽.ws/jsmith', 'reset👍🏽.ws/'],
+      ['Please see helpdesk↔.ws for my ticket', 'helpdesk↔.ws'],
+      ['a〰b.ws', 'a〰b.ws'],
+      ['evil_.com', 'evil_.com'],
       ['evil.com--please', 'evil.com--please'],
       ['请访问evil.com获取', '请访问evil.com获取'],
       ['go to 1.2.3.4_ now', '1.2.3.4'],
@@ -114,5 +119,16 @@ describe('free text a stranger types for staff to read', () => {
     ]) {
       expect(clickableAddressIn(text), text).toBeUndefined();
     }
+  });
+
+  it('reads a text that NFKC makes six times longer, or a long chain of labels, to the end (each piece of an address is bounded)', () => {
+    // "㌖" is "キロメートル" once normalized: 5,000 of them are 30,000 letters without a dot.
+    expect(hasWebAddress('\u3316'.repeat(5_000))).toBe(false);
+    expect(clickableAddressIn('\u3316'.repeat(500))).toBeUndefined();
+    // An address at the very end of a long text is still found.
+    expect(hasWebAddress(`${'\u3316'.repeat(4_990)} evil.com`)).toBe(true);
+    expect(clickableAddressIn(`${'a.'.repeat(240)} see evil.help`)).toBe('evil.help');
+    // A host of more than 17 labels is still an address: its last ones are.
+    expect(clickableAddressIn(`${'a.'.repeat(30)}evil.com`)).toMatch(/evil\.com$/);
   });
 });

@@ -26,11 +26,21 @@ export function hasStackedMarks(text: string): boolean {
   return STACKED_MARKS.test(text);
 }
 
-// A scheme, "www.", a host name (labels, a dot, then letters or a punycode label; a label may hold
-// symbols: "i❤.ws" links too), or an IPv4 address: what a mail client turns into a link. NFKC first, so
-// full-width letters and dots are read as the ones they look like, and the ideographic full stop, which
-// browsers take for a dot in host names, too.
-const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|(?:[\p{L}\p{N}\p{So}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)|(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)/iu;
+// The pieces of an address, each bounded: the text is read after NFKC, which can make it six times
+// longer ("㌖" is "キロメートル"), and an unbounded run made each start of the scan read to its end
+// (seconds for an operator's 5,000 characters). Bounded, every start reads at most a host's length.
+// A label is what a linkifier takes for one: letters, digits, marks, symbols (emoji: "i❤.ws", "a🏽.ws"),
+// dashes and underscores, at most 63 (DNS); up to 16 labels before the last.
+const LABEL = String.raw`(?:[^\s\p{P}\p{C}]|[\p{Pd}\p{Pc}\u303D]){1,63}`;
+const LABELS = String.raw`(?:${LABEL}\.){1,16}`;
+const SCHEME = String.raw`[a-z][a-z0-9+.-]{0,31}:\/\/`;
+const IPV4 = String.raw`(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)`;
+const LETTERS_OR_PUNYCODE = String.raw`(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})`;
+
+// A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
+// what a mail client turns into a link. NFKC first, so full-width letters and dots are read as the
+// ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
+const WEB_ADDRESS = new RegExp([SCHEME, String.raw`\bwww\.`, `${LABELS}${LETTERS_OR_PUNYCODE}`, IPV4].join('|'), 'iu');
 const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
 // Invisible in a mail (zero-width space and joiner, soft hyphen, word joiner, direction marks) or
 // riding on the letter before it: "evil\u200B.example" still reads as an address, so they are looked past.
@@ -56,16 +66,10 @@ function readableForAddresses(text: string): string {
 // as mail programs know them: ".help", ".support" and ".ai" link as ".com" does). Narrower than
 // WEB_ADDRESS: a locked-out person names a login like "jane.doe" or a file like "report.pdf".
 const CLICKABLE_ADDRESS = new RegExp(
-  [
-    String.raw`[a-z][a-z0-9+.-]*:\/\/`,
-    String.raw`\bwww\.`,
-    String.raw`[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}\p{So}-]+\.)+[\p{L}\p{N}-]{2,}`,
-    String.raw`(?:[\p{L}\p{N}\p{So}-]+\.)+(?:\p{L}{2,}|xn--[a-z0-9-]+)\/`,
-    String.raw`(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)`,
-  ].join('|'),
+  [SCHEME, String.raw`\bwww\.`, String.raw`[\p{L}\p{N}._%+-]{1,64}@${LABELS}[\p{L}\p{N}-]{2,63}`, String.raw`${LABELS}${LETTERS_OR_PUNYCODE}\/`, IPV4].join('|'),
   'iu',
 );
-const HOST_NAME = /[\p{L}\p{N}\p{So}-]+(?:\.[\p{L}\p{N}\p{So}-]+)+/gu;
+const HOST_NAME = new RegExp(String.raw`${LABEL}(?:\.${LABEL}){1,16}`, 'gu');
 // Read as the text is (marks dropped): "भारत" is looked up as the "भरत" the text becomes.
 const TOP_LEVEL_DOMAINS: ReadonlySet<string> = new Set(topLevelDomains.map(readableForAddresses));
 
