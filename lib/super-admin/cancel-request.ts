@@ -8,15 +8,22 @@ import { takeTransition } from './take-transition';
 export const CANCEL_REASON =
   'Cancelled with the “this wasn’t me” link from the notice mailed to the account’s addresses on record.';
 
-export type CancelResult = { ok: boolean; message: string };
+/** Cancelled, and which request (the page that says so shows it), or why not. */
+export type CancelResult = { ok: true; reference: string } | { ok: false; message: string };
+
+/** The signed done notice's name for a cancelled request (decision 060): it carries the reference, shown on the page it lands on. */
+export const cancelledNotice = (reference: string) => `cancelled-${reference}`;
+
+/** The reference a verified done notice says was cancelled, or undefined. */
+export const referenceCancelledIn = (notice: string | undefined) => (notice?.startsWith('cancelled-') ? notice.slice('cancelled-'.length) : undefined);
 
 /**
  * "This wasn't me": whoever holds the link from the notice cancels the request, at any open
  * state; a link already mailed for it stops working. Verifiers see the reason in the queue.
  */
 export async function cancelRequest(token: string, ip: string): Promise<CancelResult> {
-  const gone: CancelResult = {
-    ok: false,
+  const gone = {
+    ok: false as const,
     message:
       'This link no longer works: the request may already be cancelled, completed, rejected or expired. If you did not ask for a password reset, try again in 15 minutes, and tell your agency’s other administrators.',
   };
@@ -45,12 +52,6 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
       outcome: ok ? 'SUCCESS' : 'DENIED',
       details: { reference: request.reference, from: request.state, linksRevoked },
     });
-    return ok
-      ? {
-          ok: true,
-          message:
-            'The request is cancelled. No reset link will be sent for it, and one already sent no longer works. If you think someone is trying to get into the account, tell your agency’s other administrators.',
-        }
-      : gone;
+    return ok ? { ok: true as const, reference: request.reference } : gone;
   });
 }

@@ -3,24 +3,29 @@ import Link from 'next/link';
 import { publicPage } from '@/lib/auth/guards';
 import { ANYONE, doneAt } from '@/lib/http/done-notice';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
+import { referenceCancelledIn } from '@/lib/super-admin/cancel-request';
+import { formatReference } from '@/lib/super-admin/reference';
 
 export const metadata: Metadata = { title: 'Request cancelled' };
 
 /**
  * Where “this wasn't me” lands once the request is cancelled, with JavaScript or without. It says so
  * only when the cancel sent the browser here (`?done=`, signed): a link from an impostor to this page
- * must not reassure an admin who has not used the link in their notice.
+ * must not reassure an admin who has not used the link in their notice, and it names the request, so
+ * one cancelled by someone else and sent on does not pass for theirs.
  */
 export default publicPage(async function RequestCancelledPage({ searchParams }: { searchParams: PageSearchParams }) {
   const { done } = await firstValues(searchParams);
-  const cancelled = doneAt('/super-admin-reset/cancelled', done, ANYONE) === 'cancelled';
+  const reference = referenceCancelledIn(doneAt('/super-admin-reset/cancelled', done, ANYONE));
+  const cancelled = reference !== undefined;
   return (
     <>
       <h1>{cancelled ? 'Request cancelled' : 'Cancel a request'}</h1>
       {cancelled ? (
         <p className="notice success" role="status">
-          The request is cancelled. No reset link will be sent for it, and one already sent no longer works. If you think someone is trying to get into the
-          account, tell your agency’s other administrators.
+          Request {formatReference(reference)} is cancelled. No reset link will be sent for it, and one already sent no longer works. If that is not the
+          reference in the notice we e-mailed you, your request is not cancelled: use the link in your notice. If you think someone is trying to get into
+          the account, tell your agency’s other administrators.
         </p>
       ) : (
         <p className="notice">

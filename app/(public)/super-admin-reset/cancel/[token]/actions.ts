@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
-import { cancelRequest } from '@/lib/super-admin/cancel-request';
+import { cancelledNotice, cancelRequest } from '@/lib/super-admin/cancel-request';
 
 export type CancelFormState = ActionState;
 
@@ -14,6 +14,8 @@ const CANCELLED_PAGE = '/super-admin-reset/cancelled';
 // one, rendered again for a browser without JavaScript, would find the request closed and say the link no longer works.
 export const cancelRequestAction = defineAction('super-admin-cancel', PUBLIC, z.object({ token: z.string().max(128) }), async (_actor, input, { ip }): Promise<CancelFormState> => {
   const result = await cancelRequest(input.token, ip);
-  if (result.ok) redirect(donePath(CANCELLED_PAGE, 'cancelled', ANYONE));
-  return result;
+  // The reference goes into the signed notice: a cancelled page someone else reached and sent on names
+  // their request, not the one in this admin's notice.
+  if (!result.ok) return result;
+  redirect(donePath(CANCELLED_PAGE, cancelledNotice(result.reference), ANYONE));
 });
