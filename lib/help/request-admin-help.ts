@@ -8,7 +8,7 @@ import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
+import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
 import { agencyOrNameSchema, loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 
 export const HELP_MESSAGE_MAX_LENGTH = 500;
@@ -24,16 +24,13 @@ const helpMessageSchema = z
       .refine((value) => !hasHiddenCharacters(value, 'paragraphs'), 'Your message contains a hidden character. Type it in rather than pasting it')
       .refine((value) => !hasStackedMarks(value), `Your message ${STACKED_MARKS_MESSAGE}`)
       // Mailed to the agency's admins in CareNotes' name: anyone may write it, so it names no site or inbox.
-      .superRefine((value, context) => {
-        const found = clickableAddressIn(value);
-        if (found) {
-          const address = found.length > 60 ? `${found.slice(0, 59)}…` : found;
-          context.addIssue({
-            code: 'custom',
-            message: `Leave out web and e-mail addresses: “${address}” would be a link in your administrators’ mail. They reach you through your account’s details. If it is no address, put a space after its full stop.`,
-          });
-        }
-      }),
+      .superRefine(
+        refuseAddresses(
+          clickableAddressIn,
+          (address) =>
+            `Leave out web and e-mail addresses: ${address} would be a link in your administrators’ mail. They reach you through your account’s details. If it is no address, put a space after its full stop.`,
+        ),
+      ),
   )
   .transform((value) => value || null);
 

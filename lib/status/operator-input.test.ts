@@ -99,7 +99,7 @@ describe('maintenance times typed in a zone the operator picks', () => {
   it('refuses a web or e-mail address in what is mailed to subscribers: titles, messages, maintenance notes', () => {
     const refusal = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((issue) => issue.message);
     expect(refusal(titleSchema.safeParse('Action required: confirm at carenotes-login.example'))).toEqual([
-      'Title must not contain a web or e-mail address: status alerts link only to CareNotes’ own pages',
+      'Title must not contain a web or e-mail address, and “carenotes-login.example” reads as one: status alerts link only to CareNotes’ own pages',
     ]);
     expect(messageSchema.safeParse('Re-confirm your password today at https://carenotes-login.example/confirm').success).toBe(false);
     expect(operatorTextSchema('Description', 2000).safeParse('Write to help@carenotes-help.example').success).toBe(false);

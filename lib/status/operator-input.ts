@@ -5,7 +5,7 @@ import { ACTOR_CHANGED_MESSAGE, holdActor, type VendorActor } from '@/lib/auth/s
 import { recordAuditAlone, type AuditInput } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { Refused } from '@/lib/result';
-import { hasWebAddress } from '@/lib/validation/free-text';
+import { refuseAddresses, webAddressIn } from '@/lib/validation/free-text';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
@@ -18,7 +18,11 @@ const TITLE_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Poi
 const TEXT_FORBIDDEN = /(?![\n\t])\p{Cc}|[\p{Cs}\p{Noncharacter_Code_Point}\u202A-\u202E\u2066-\u2069]/u;
 
 // Alerts are mailed in CareNotes' name: they link to the portal's own pages only (lib/validation/free-text.ts).
-const webAddressMessage = (label: string) => `${label} must not contain a web or e-mail address: status alerts link only to CareNotes’ own pages`;
+const noWebAddress = (label: string) =>
+  refuseAddresses(
+    webAddressIn,
+    (address) => `${label} must not contain a web or e-mail address, and ${address} reads as one: status alerts link only to CareNotes’ own pages`,
+  );
 
 function hiddenCharacterMessage(label: string): string {
   return `${label} contains a control or hidden character. Type it in rather than pasting it`;
@@ -31,7 +35,7 @@ export const titleSchema = z
   // Stops here when too long: the checks after it read the whole text (a long one took seconds).
   .max(200, { error: 'Title must be 200 characters or fewer', abort: true })
   .refine((value) => !TITLE_FORBIDDEN.test(value), hiddenCharacterMessage('Title'))
-  .refine((value) => !hasWebAddress(value), webAddressMessage('Title'));
+  .superRefine(noWebAddress('Title'));
 
 /** A multi-line text an operator writes for the status page (an update, a maintenance note). */
 export function operatorTextSchema(label: string, max: number) {
@@ -40,7 +44,7 @@ export function operatorTextSchema(label: string, max: number) {
     .transform((value) => value.replace(/\r\n?/g, '\n').trim())
     .pipe(z.string().max(max, { error: `${label} must be ${max} characters or fewer`, abort: true }))
     .refine((value) => !TEXT_FORBIDDEN.test(value), hiddenCharacterMessage(label))
-    .refine((value) => !hasWebAddress(value), webAddressMessage(label));
+    .superRefine(noWebAddress(label));
 }
 
 export const messageSchema = operatorTextSchema('Message', 5000).refine((value) => value.length > 0, 'Enter a message for the status page');

@@ -25,7 +25,7 @@ describe('the public forms’ free-text fields', () => {
   it('what a verifier writes to the address on record holds no web or e-mail address, and too long is still the one message', () => {
     const reason = wordsToRecord('Reason', 'Give the reason', 5, 100);
     expect(messages(reason.safeParse('Identity confirmed. Choose your new password here: http://evil.example/reset/x'))).toEqual([
-      'Reason must not contain a web or e-mail address: the mail already links to CareNotes, and the requester is reached only through the contact details on record',
+      'Reason must not contain a web or e-mail address, and “http://evil.example/reset/x” reads as one: the mail already links to CareNotes, and the requester is reached only through the contact details on record',
     ]);
     expect(messages(reason.safeParse(`see evil.example ${'a'.repeat(200)}`))).toEqual(['Reason must be 100 characters or fewer']);
     expect(reason.parse('The callback to the number on record was not answered.')).toBe('The callback to the number on record was not answered.');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasHiddenCharacters, hasStackedMarks, hasWebAddress, oneLine, STACKED_MARKS_MESSAGE, tidyFreeText, WEB_ADDRESS_MESSAGE } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, oneLine, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText, webAddressIn } from '@/lib/validation/free-text';
 
 // Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
 // hidden characters never (lib/validation/free-text.ts).
@@ -54,5 +54,11 @@ export const workEmailSchema = singleLine('Work e-mail address', 'Enter your wor
 
 /** What a verifier writes to the address on record (a rejection's reason, a question): paragraphs without a web or e-mail address. */
 export function wordsToRecord(label: string, emptyMessage: string, min: number, max: number) {
-  return paragraphs(label, emptyMessage, min, max).refine((value) => !hasWebAddress(value), `${label} ${WEB_ADDRESS_MESSAGE}`);
+  return paragraphs(label, emptyMessage, min, max).superRefine(
+    refuseAddresses(
+      webAddressIn,
+      (address) =>
+        `${label} must not contain a web or e-mail address, and ${address} reads as one: the mail already links to CareNotes, and the requester is reached only through the contact details on record`,
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, hasWebAddress, tidyFreeText } from '@/lib/validation/free-text';
+import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, tidyFreeText, webAddressIn } from '@/lib/validation/free-text';
 
 describe('free text a stranger types for staff to read', () => {
   it('keeps one space for any run of spaces of any kind, none at line ends, and one blank line at most', () => {
@@ -62,14 +62,22 @@ describe('free text a stranger types for staff to read', () => {
       'evil\uFEFF.example',
       'evil\u0336.example',
     ]) {
-      expect(hasWebAddress(text), text).toBe(true);
+      expect(webAddressIn(text), text).toBeDefined();
     }
     for (const text of ['evil.com-then', 'evil.com²', 'evil.com2', 'see 1.2.3.4_ today', 'carenotes-status.com--check back hourly', 'i❤.ws', 'evil❤.com', 'evil.भारत', 'a🏽.ws', 'helpdesk↔.ws', '〽.ws']) {
-      expect(hasWebAddress(text), text).toBe(true);
+      expect(webAddressIn(text), text).toBeDefined();
     }
     for (const text of ['We could not reach anyone at 512.555.0100.', 'The name did not match, e.g. the job title. i.e. no.', 'Version 2.5 of the form.', 'Call us back. Thanks!']) {
-      expect(hasWebAddress(text), text).toBe(false);
+      expect(webAddressIn(text), text).toBeUndefined();
     }
+  });
+
+  it('names the address it found in vendor staff’s words, as it reads it', () => {
+    expect(webAddressIn('Built with Node.js today')).toBe('Node.js');
+    expect(webAddressIn('Write to help@evil.example now')).toBe('evil.example');
+    expect(webAddressIn('visit ｅｖｉｌ．ｅｘａｍｐｌｅ')).toBe('evil.example');
+    expect(webAddressIn('see https://evil.example/reset now')).toBe('https://evil.example/reset');
+    expect(clickableAddressIn('go to www.evil.example today')).toBe('www.evil.example');
   });
 
   it('finds what a mail program would make a link of in a stranger’s message, any top-level domain, and names it', () => {
@@ -85,7 +93,7 @@ describe('free text a stranger types for staff to read', () => {
       ['carenotes.xn--p1ai', 'carenotes.xn--p1ai'],
       ['ｃａｒｅｎｏｔｅｓ．ｈｅｌｐ', 'carenotes.help'],
       ['carenotes\u200B.help', 'carenotes.help'],
-      ['https://x', 'https://'],
+      ['https://x', 'https://x'],
       ['write to me@home.example', 'me@home.example'],
       // Whatever is glued after the top-level domain: mail programs link the address all the same.
       ['My notes are on evil.com.Thanks, Jo', 'evil.com.Thanks'],
@@ -123,10 +131,10 @@ describe('free text a stranger types for staff to read', () => {
 
   it('reads a text that NFKC makes six times longer, or a long chain of labels, to the end (each piece of an address is bounded)', () => {
     // "㌖" is "キロメートル" once normalized: 5,000 of them are 30,000 letters without a dot.
-    expect(hasWebAddress('\u3316'.repeat(5_000))).toBe(false);
+    expect(webAddressIn('\u3316'.repeat(5_000))).toBeUndefined();
     expect(clickableAddressIn('\u3316'.repeat(500))).toBeUndefined();
     // An address at the very end of a long text is still found.
-    expect(hasWebAddress(`${'\u3316'.repeat(4_990)} evil.com`)).toBe(true);
+    expect(webAddressIn(`${'\u3316'.repeat(4_990)} evil.com`)).toBe('evil.com');
     expect(clickableAddressIn(`${'a.'.repeat(240)} see evil.help`)).toBe('evil.help');
     // A host of more than 17 labels is still an address: its last ones are.
     expect(clickableAddressIn(`${'a.'.repeat(30)}evil.com`)).toMatch(/evil\.com$/);

@@ -1,4 +1,5 @@
 import topLevelDomains from 'tlds' with { type: 'json' };
+import type { z } from 'zod';
 
 // Text a stranger types that staff will read (a help request's message, a super admin's reason, a
 // verifier's notes): one rule for what it may hold, and one way it is tidied.
@@ -33,27 +34,29 @@ export function hasStackedMarks(text: string): boolean {
 // dashes and underscores, at most 63 (DNS); up to 16 labels before the last.
 const LABEL = String.raw`(?:[^\s\p{P}\p{C}]|[\p{Pd}\p{Pc}\u303D]){1,63}`;
 const LABELS = String.raw`(?:${LABEL}\.){1,16}`;
-const SCHEME = String.raw`[a-z][a-z0-9+.-]{0,31}:\/\/`;
+// A scheme or "www." with what follows it up to a space (bounded too), so that a refusal names the address.
+const SCHEME = String.raw`[a-z][a-z0-9+.-]{0,31}:\/\/\S{0,64}`;
+const WWW = String.raw`\bwww\.\S{0,64}`;
 const IPV4 = String.raw`(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)`;
 const LETTERS_OR_PUNYCODE = String.raw`(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})`;
 
 // A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
 // what a mail client turns into a link. NFKC first, so full-width letters and dots are read as the
 // ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
-const WEB_ADDRESS = new RegExp([SCHEME, String.raw`\bwww\.`, `${LABELS}${LETTERS_OR_PUNYCODE}`, IPV4].join('|'), 'iu');
+const WEB_ADDRESS = new RegExp([SCHEME, WWW, `${LABELS}${LETTERS_OR_PUNYCODE}`, IPV4].join('|'), 'iu');
 const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
 // Invisible in a mail (zero-width space and joiner, soft hyphen, word joiner, direction marks) or
 // riding on the letter before it: "evil\u200B.example" still reads as an address, so they are looked past.
 const INVISIBLE_OR_MARK = /[\p{Cf}\p{M}]/gu;
 
 /**
- * Whether the text holds a web or e-mail address. Words the portal mails in CareNotes' name (a
- * verifier's reason or question, an operator's incident or maintenance, a stranger's message to an
- * agency's admins) name no site or inbox: a mail's only links are the portal's own, and no one must be
- * able to send its readers anywhere else.
+ * The first web or e-mail address in vendor staff's words, as the check reads it; undefined when there
+ * is none. Words the portal mails in CareNotes' name (a verifier's reason or question, an operator's
+ * incident or maintenance) name no site or inbox: a mail's only links are the portal's own, and no one
+ * must be able to send its readers anywhere else. Broader than clickableAddressIn: any "word.word".
  */
-export function hasWebAddress(text: string): boolean {
-  return WEB_ADDRESS.test(readableForAddresses(text));
+export function webAddressIn(text: string): string | undefined {
+  return WEB_ADDRESS.exec(readableForAddresses(text))?.[0];
 }
 
 /** The text as a reader takes an address in it: full-width forms as plain ones, nothing invisible, any full stop a dot. */
@@ -66,7 +69,7 @@ function readableForAddresses(text: string): string {
 // as mail programs know them: ".help", ".support" and ".ai" link as ".com" does). Narrower than
 // WEB_ADDRESS: a locked-out person names a login like "jane.doe" or a file like "report.pdf".
 const CLICKABLE_ADDRESS = new RegExp(
-  [SCHEME, String.raw`\bwww\.`, String.raw`[\p{L}\p{N}._%+-]{1,64}@${LABELS}[\p{L}\p{N}-]{2,63}`, String.raw`${LABELS}${LETTERS_OR_PUNYCODE}\/`, IPV4].join('|'),
+  [SCHEME, WWW, String.raw`[\p{L}\p{N}._%+-]{1,64}@${LABELS}[\p{L}\p{N}-]{2,63}`, String.raw`${LABELS}${LETTERS_OR_PUNYCODE}\/`, IPV4].join('|'),
   'iu',
 );
 const HOST_NAME = new RegExp(String.raw`${LABEL}(?:\.${LABEL}){1,16}`, 'gu');
@@ -103,9 +106,16 @@ export function clickableAddressIn(text: string): string | undefined {
   return undefined;
 }
 
-/** Said after a field's label when hasWebAddress. */
-export const WEB_ADDRESS_MESSAGE =
-  'must not contain a web or e-mail address: the mail already links to CareNotes, and the requester is reached only through the contact details on record';
+/**
+ * A check refusing text in which `addressIn` finds an address, saying `message` of it: the message
+ * names what was found, so that a missed space ("out.It") or a name ("Node.js") is easy to find and mend.
+ */
+export function refuseAddresses(addressIn: (text: string) => string | undefined, message: (quoted: string) => string) {
+  return (value: string, context: z.core.$RefinementCtx<string>) => {
+    const found = addressIn(value);
+    if (found) context.addIssue({ code: 'custom', message: message(`“${found.length > 60 ? `${found.slice(0, 59)}…` : found}”`) });
+  };
+}
 
 /** Said after a field's label when hasStackedMarks. */
 export const STACKED_MARKS_MESSAGE = 'has a letter with more accents or marks on it than any language uses. Type it in rather than pasting it';
