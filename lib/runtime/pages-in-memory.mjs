@@ -26,7 +26,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { errorFields, logger } from '../observability/logger.mjs';
 import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs';
-import { cacheControlOnTheWire } from '../security/headers.mjs';
+import { cacheControlOnTheWire, KEPT_FOR_THE_BUILD } from '../security/headers.mjs';
 import { COPY_UNTIL_ATTRIBUTE, COPY_UNTIL_HEADER } from './copy-until.mjs';
 import { replaceAnswer } from './replace-answer.mjs';
 import { exportStatusPage } from './status-export.mjs';
@@ -134,9 +134,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     try {
       const answer = await fetchOwn(pathname);
       const cacheControl = String(answer.headers['cache-control'] ?? '');
-      // Next.js marks a page built once and never revalidated with a year-long s-maxage alone;
+      // Next.js marks a page built once and never revalidated with that mark alone;
       // an answer that sets a cookie is someone's, not everyone's.
-      const sameForEveryone = answer.headers['x-nextjs-prerender'] && cacheControl === 's-maxage=31536000' && !answer.headers['set-cookie'];
+      const sameForEveryone = answer.headers['x-nextjs-prerender'] && cacheControl === KEPT_FOR_THE_BUILD && !answer.headers['set-cookie'];
       if (answer.status !== 200 || !sameForEveryone) {
         log.warn({ event: 'server.page_not_kept_in_memory', pathname, status: answer.status, cacheControl });
         return;

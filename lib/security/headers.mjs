@@ -25,9 +25,11 @@ export const SECRET_LINK_HEADERS = Object.freeze({
 // next build does not have (a form sent without JavaScript gets "Server Action unavailable"), their
 // scripts asking for chunks it no longer serves. Such a page is the same for everyone, so a cache may
 // keep it, but must ask each time (its ETag makes the asking cheap).
-const KEPT_FOR_THE_BUILD = /^s-maxage=31536000(?:,|$)/;
+/** Next.js's mark on a page it prerendered and never revalidates. */
+export const KEPT_FOR_THE_BUILD = 's-maxage=31536000';
+const STARTS_KEPT_FOR_THE_BUILD = new RegExp(`^${KEPT_FOR_THE_BUILD}(?:,|$)`);
 
 /** The Cache-Control an answer goes out with, given the one Next.js wrote for it. @param {string} written */
 export function cacheControlOnTheWire(written) {
-  return KEPT_FOR_THE_BUILD.test(written.trim()) ? 'no-cache' : written;
+  return STARTS_KEPT_FOR_THE_BUILD.test(written.trim()) ? 'no-cache' : written;
 }
