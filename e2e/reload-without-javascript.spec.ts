@@ -55,7 +55,7 @@ test('[OPERATOR] a made-up `done` says nothing, nor a real action’s name that 
   }
 });
 
-test('[PROVIDER_ADMIN] e-mails a reset link; reloading the page that says so mails no second link', async ({ page }) => {
+test('[PROVIDER_ADMIN] e-mails a reset link; reloading the page that says so mails no second link, and a colleague’s copy of it says nothing', async ({ page, browser }) => {
   const agency = await createAgency(db());
   const suffix = uniqueSuffix();
   const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'PROVIDER_ADMIN', loginName: `reload.admin.${suffix}` });
@@ -68,6 +68,19 @@ test('[PROVIDER_ADMIN] e-mails a reset link; reloading the page that says so mai
   await reloadTwice(page);
   expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(1);
   expect(await db().outboxMessage.count({ where: { toAddress: staff.email! } })).toBe(1);
+
+  // The notice is signed for the session that acted: the same address sent to a colleague says nothing to them.
+  const colleague = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'PROVIDER_ADMIN', loginName: `reload.colleague.${suffix}` });
+  const context = await browser.newContext();
+  try {
+    const other = await context.newPage();
+    await signInAsAgencyUser(other, { providerCode: agency.code, loginName: colleague.loginName, password: TEST_PASSWORD });
+    await other.goto(page.url());
+    await expect(other.getByRole('heading', { name: staff.displayName })).toBeVisible();
+    await expect(other.getByText('A single-use reset link is on its way')).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
 });
 
 /** The suite's other tests post these public forms from this same address: this one starts within the address's limit. */
