@@ -15,12 +15,17 @@ export async function endAccountAccess(tx: Tx, userId: string, now: Date, { keep
 }
 
 /**
- * The owner removed a way in (a second factor) or replaced their recovery codes: whatever the old one
- * opened must close with it. Every other session of their own account ends (and, for an agency user,
- * every live reset link); the session making the change goes on. Returns how many sessions ended.
+ * The owner changed their second factors: removed one or replaced their recovery codes (whatever the old
+ * one opened must close with it), or added one (a session that signed in with the password alone, while
+ * the account had no factor to ask for, would otherwise pass for one that had shown it). Every other
+ * session of their own account ends (and, for an agency user, every live reset link); the session
+ * making the change goes on. Returns how many sessions ended.
  */
 export async function endOtherSessions(tx: Tx, actor: Actor, now: Date): Promise<number> {
   if (actor.kind === 'agency') return endAccountAccess(tx, actor.userId, now, { keep: actor.sessionId });
   const ended = await tx.authSession.updateMany({ where: { vendorAccountId: actor.vendorAccountId, endedAt: null, id: { not: actor.sessionId } }, data: { endedAt: now } });
   return ended.count;
 }
+
+/** Told to the owner after a change that ended their other sessions. */
+export const SIGNED_OUT_ELSEWHERE = 'You were signed out everywhere else.';

@@ -1,6 +1,7 @@
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
+import { endOtherSessions, SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -73,13 +74,14 @@ export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeyS
       select: { id: true },
     });
     const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
+    const otherSessionsEnded = await endOtherSessions(tx, actor, now);
     await recordAudit(tx, {
       ...auditSubject(actor, ip),
       action: 'SECOND_FACTOR_ADDED',
       outcome: 'SUCCESS',
-      details: { factor: 'PASSKEY', factorId: factor.id, backedUp: credentialBackedUp, recoveryCodesMade: recoveryCodes !== undefined },
+      details: { factor: 'PASSKEY', factorId: factor.id, backedUp: credentialBackedUp, recoveryCodesMade: recoveryCodes !== undefined, otherSessionsEnded },
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'passkey added', now));
-    return { ok: true, message: `Your passkey "${input.name}" has been added.`, recoveryCodes };
+    return { ok: true, message: `Your passkey "${input.name}" has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
   });
 }

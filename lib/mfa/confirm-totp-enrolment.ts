@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
+import { endOtherSessions, SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
@@ -42,13 +43,14 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
     });
     if (confirmed.count === 0) return { ok: false, message: 'Start again: add an authenticator app.' };
     const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
+    const otherSessionsEnded = await endOtherSessions(tx, actor, now);
     await recordAudit(tx, {
       ...auditSubject(actor, ip),
       action: 'SECOND_FACTOR_ADDED',
       outcome: 'SUCCESS',
-      details: { factor: 'TOTP', factorId: pending.id, recoveryCodesMade: recoveryCodes !== undefined },
+      details: { factor: 'TOTP', factorId: pending.id, recoveryCodesMade: recoveryCodes !== undefined, otherSessionsEnded },
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'authenticator app added', now));
-    return { ok: true, message: 'Your authenticator app has been added.', recoveryCodes };
+    return { ok: true, message: `Your authenticator app has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
   });
 }

@@ -118,6 +118,15 @@ describe('passkeys', () => {
     expect((await listOwnFactors(actor)).factors[0]!.lastUsedAt).not.toBeNull();
   });
 
+  it('[ATTACKER with the password] a session held to enrolment is signed out when the owner adds a passkey elsewhere', async () => {
+    const { signIn, actor } = await staffSession('PROVIDER_ADMIN');
+    const attacker = await signIn();
+    if (!attacker.ok) throw new Error('sign-in failed');
+    await enrolPasskey(actor);
+    expect(await resolveSession(attacker.sessionId)).toBeNull();
+    expect(decideAccess(await actorOf(actor.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+  });
+
   it('[STAFF] a passwordless sign-in counts once as a passkey success in portal_sign_ins_total; a replay counts as invalid', async () => {
     const { actor } = await staffSession('STAFF');
     const passkey = await enrolPasskey(actor);

@@ -287,6 +287,34 @@ describe('mandatory enrolment', () => {
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_ADDED' } })).toBe(1);
   });
 
+  it('[ATTACKER with the password] a session held to enrolment is signed out when the owner enrols elsewhere: it never becomes a full one', async () => {
+    const { signIn } = await passwordSignIn();
+    const attacker = await signIn();
+    const owner = await signIn();
+    if (!attacker.ok || !owner.ok) throw new Error('sign-in failed');
+    expect(decideAccess(await actorOf(attacker.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('enrolment-required');
+    const actor = await actorOf(owner.sessionId);
+    await startTotpEnrolment(actor, { name: 'New phone', currentPassword: PASSWORD }, IP);
+    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { enrolmentSessionId: owner.sessionId } })).secret!);
+    expect(await confirmTotpEnrolment(actor, { code: await codeNow(secret) }, IP)).toMatchObject({ ok: true, message: expect.stringContaining('signed out everywhere else') });
+    expect(await resolveSession(attacker.sessionId)).toBeNull();
+    expect(decideAccess(await actorOf(owner.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+  });
+
+  it('[ATTACKER with the password] a vendor session held to enrolment is signed out when the owner enrols elsewhere', async () => {
+    const account = await createVendorAccount(db(), 'OPERATOR', PASSWORD);
+    const signIn = () => signInVendorAccount({ email: account.email, password: PASSWORD }, IP);
+    const attacker = await signIn();
+    const owner = await signIn();
+    if (!attacker.ok || !owner.ok) throw new Error('sign-in failed');
+    const actor = await actorOf(owner.sessionId);
+    await startTotpEnrolment(actor, { name: 'New phone', currentPassword: PASSWORD }, IP);
+    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { enrolmentSessionId: owner.sessionId } })).secret!);
+    expect(await confirmTotpEnrolment(actor, { code: await codeNow(secret) }, IP)).toMatchObject({ ok: true });
+    expect(await resolveSession(attacker.sessionId)).toBeNull();
+    expect(decideAccess(await actorOf(owner.sessionId), { principal: 'vendor', roles: ['OPERATOR'] })).toBe('allowed');
+  });
+
   it('[STAFF] of an agency that requires a factor for all staff must enrol; elsewhere not', async () => {
     const strict = await passwordSignIn('STAFF', {});
     const before = await strict.signIn();
