@@ -4,7 +4,7 @@ import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { isLocked } from '@/lib/auth/lockout';
 import { clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
-import type { SignInResult } from '@/lib/auth/sign-in';
+import { NO_DEVICE, type KnowsAccount, type SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-assertion';
@@ -71,21 +71,18 @@ export const PASSKEY_REFUSAL_MIN_MS = 150;
  * opened as sign-in opens it. A passkey signs in only at its own audience's page (a vendor passkey
  * at /login finds no account), and only when it names the account it was made for.
  */
-export async function signInWithPasskey(kind: 'agency' | 'vendor', text: string, ip: string): Promise<SignInResult> {
-  const result = await answerNoSoonerThan(PASSKEY_REFUSAL_MIN_MS, () => decidePasskeySignIn(kind, text, ip), (answer) => answer.ok || answer.reason === 'THROTTLED');
+export async function signInWithPasskey(kind: 'agency' | 'vendor', text: string, ip: string, knows = NO_DEVICE): Promise<SignInResult> {
+  const result = await answerNoSoonerThan(PASSKEY_REFUSAL_MIN_MS, () => decidePasskeySignIn(kind, text, ip, knows), (answer) => answer.ok || answer.reason === 'THROTTLED');
   countSignIn(kind, 'passkey', result.ok ? 'success' : result.reason.toLowerCase());
   return result;
 }
 
-async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: string): Promise<SignInResult> {
+async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: string, knows: KnowsAccount): Promise<SignInResult> {
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   const anonymous = { actorType: 'ANONYMOUS', actorId: null, agencyId: null, targetType: null, targetId: null, ip } as const;
   // Counted before anything is checked and given back on success, as a password attempt is: attempts
   // sent at once each meet the address's limit, instead of all passing a look at it first.
-  if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
-    await auditThrottledAddress({ ...anonymous, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'PASSKEY' } });
-    return { ok: false, reason: 'THROTTLED' };
-  }
+  const { limited } = await consumeRateLimit(db(), addressRule, ip);
   const refuse = async (audit: Omit<AuditInput, 'action' | 'outcome'>, reason: string, reservation?: Reservation): Promise<SignInResult> => {
     const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
     await settleWrongSecret(reservation ?? null, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY', ...counted } }, 'passkey sign-in');
@@ -93,9 +90,15 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   };
 
   const opened = await openAssertion(text, 'SIGN_IN', null);
-  if (!opened) return refuse(anonymous, 'challenge unknown, used or expired');
-  const passkey = await findPasskey(opened.response.id);
+  const passkey = opened ? await findPasskey(opened.response.id) : null;
   const account = passkey ? await accountOf(kind, passkey) : null;
+  // Past the limit, only a browser that has signed in as the passkey's account before goes on, as at the
+  // password step (decision 062); its attempt is counted all the same, and the account's lockout applies.
+  if (limited && !(account && knows({ kind: account.kind, id: account.id, version: account.sessionVersion }))) {
+    await auditThrottledAddress({ ...anonymous, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'PASSKEY' } });
+    return { ok: false, reason: 'THROTTLED' };
+  }
+  if (!opened) return refuse(anonymous, 'challenge unknown, used or expired');
   if (!passkey || !account) return refuse(anonymous, 'unknown passkey');
   const audit = {
     actorType: account.kind === 'vendor' ? 'VENDOR' : 'USER',

@@ -64,7 +64,8 @@ type Candidate = {
 
 /** Whether the browser signing in has signed in as this account before (known-device.ts); none, when not given. */
 export type KnowsAccount = (account: KnownAccount) => boolean;
-const NO_DEVICE: KnowsAccount = () => false;
+/** A browser that has signed in as no account (a test, a script). */
+export const NO_DEVICE: KnowsAccount = () => false;
 
 /** Agency sign-ins are counted per agency and per address in it; vendor sign-ins have no agency. */
 type Velocity = { key: VelocityKey; agency: SprayAgency } | null;

@@ -3,6 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
+import { NO_DEVICE, type KnowsAccount } from '@/lib/auth/sign-in';
 import { checkSprayAlert, forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
 import { callbackUrlField } from '@/lib/http/safe-redirect';
@@ -32,12 +33,13 @@ export type VerifyOutcome =
   | { ok: true; sessionId: string }
   | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' };
 
-export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
-  return verifySignIn(actor, { code: input.code }, ip);
+/** `knows`: the accounts this browser has signed in as before (decision 062), which pass the address's limit here too. */
+export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string, knows = NO_DEVICE): Promise<VerifyOutcome> {
+  return verifySignIn(actor, { code: input.code }, ip, knows);
 }
 
-export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof verifyPasskeySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
-  return verifySignIn(actor, { passkey: input.passkey }, ip);
+export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof verifyPasskeySecondFactorSchema>, ip: string, knows = NO_DEVICE): Promise<VerifyOutcome> {
+  return verifySignIn(actor, { passkey: input.passkey }, ip, knows);
 }
 
 /** The agency's spray alert threshold, for the alert a wrong code may set off. */
@@ -49,13 +51,20 @@ const sprayAgency = (agencyId: string) => db().agency.findUniqueOrThrow({ where:
  * Success ends the pending session and opens a new full one (a new id), so the pending
  * session's cookie can never be replayed as a full session; once locked, the pending session ends too.
  */
-async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string): Promise<VerifyOutcome> {
-  const outcome = await checkSecondFactor(actor, proof, ip);
+async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string, knows: KnowsAccount): Promise<VerifyOutcome> {
+  const outcome = await checkSecondFactor(actor, proof, ip, knows);
   countSignIn(ownerOf(actor).kind === 'vendor' ? 'vendor' : 'agency', 'second_factor', outcome.ok ? 'success' : outcome.reason.toLowerCase());
   return outcome;
 }
 
-async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: string): Promise<VerifyOutcome> {
+/** Whether this browser has signed in as the pending session's account before (its version is the account's: resolveSession checked). */
+async function knownHere(actor: Actor, knows: KnowsAccount): Promise<boolean> {
+  const { kind, id } = ownerOf(actor);
+  const session = await db().authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
+  return knows({ kind, id, version: session.sessionVersion });
+}
+
+async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: string, knows: KnowsAccount): Promise<VerifyOutcome> {
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
@@ -72,9 +81,12 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   };
   // A wrong code is a failed sign-in like a wrong password: it counts for the client's address, on the
   // limit password failures share, and for the agency's spray counts (PRODUCT.md, "Under attack"), so an
-  // address holding many leaked passwords cannot guess codes on all those accounts unseen.
+  // address holding many leaked passwords cannot guess codes on all those accounts unseen. A browser that
+  // has signed in as this account before passes that limit, as at the password step (decision 062): behind
+  // a spraying machine's address, an admin who got past the password is not stopped at the code. It is
+  // counted all the same, and the account's own budget and lockout below apply as always.
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
-  if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
+  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !(await knownHere(actor, knows))) {
     await auditThrottledAddress({ ...audit, ip, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'second factor' } });
     return { ok: false, reason: 'THROTTLED' };
   }

@@ -5,7 +5,8 @@ import { NO_OWN_PASSKEY, updateAgencyPolicy } from '@/lib/admin/update-agency-po
 import { decideAccess } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
 import { resolveSession, type Actor, type AgencyActor } from '@/lib/auth/session';
-import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { knowsAccount, rememberAccount } from '@/lib/auth/known-device';
+import { signInAgencyUser, type KnowsAccount } from '@/lib/auth/sign-in';
 import { PASSKEY_REFUSAL_MIN_MS, signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
@@ -24,6 +25,7 @@ import { verifySignInPasskey, verifySignInSecondFactor } from '@/lib/mfa/verify-
 import { CHALLENGE_TTL_MS, consumeChallenge, issueChallenge, relyingParty } from '@/lib/mfa/webauthn';
 import { metricsText } from '@/lib/observability/metrics.mjs';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { assertionResponse, newSoftPasskey, registrationResponse, type SoftPasskey } from '@/test/support/soft-authenticator';
 import { whileCompetingTransactionHolds } from '@/test/support/competing-transaction';
@@ -125,6 +127,22 @@ describe('passkeys', () => {
     await enrolPasskey(actor);
     expect(await resolveSession(attacker.sessionId)).toBeNull();
     expect(decideAccess(await actorOf(actor.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+  });
+
+  it('[STAFF] at an address past its limit, a passkey signs in only from a browser that has signed in as its account before (decision 062)', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const passkey = await enrolPasskey(actor);
+    const ip = `10.231.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.upsert({ where: { key: `${rule.name}:${ip}` }, create: { key: `${rule.name}:${ip}`, count: rule.limit + 5, windowStart: new Date() }, update: { count: rule.limit + 5, windowStart: new Date() } });
+    const attempt = async (knows?: KnowsAccount) => {
+      const options = await startPasskeySignIn(ip);
+      return signInWithPasskey('agency', JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge))), ip, knows);
+    };
+    expect(await attempt()).toEqual({ ok: false, reason: 'THROTTLED' });
+    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    const browser = rememberAccount(undefined, { kind: 'user', id: user.id, version: sessionVersion });
+    expect(await attempt((account) => knowsAccount(browser, account))).toMatchObject({ ok: true });
   });
 
   it('[STAFF] a passwordless sign-in counts once as a passkey success in portal_sign_ins_total; a replay counts as invalid', async () => {

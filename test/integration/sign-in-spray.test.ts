@@ -10,11 +10,13 @@ import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/kno
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { listRecentSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
+import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { databaseKind } from '@/lib/db/kind';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
-import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
@@ -300,6 +302,34 @@ describe('a known device at an address past its limit, at the vendor sign-in', (
     expect(await signIn(knownBy(browser))).toMatchObject({ ok: true, account });
     await db().vendorAccount.update({ where: { id: verifier.id }, data: { sessionVersion: { increment: 1 } } });
     expect(await signIn(knownBy(browser))).toEqual({ ok: false, reason: 'THROTTLED' });
+  }, 120_000);
+});
+
+describe('a known device at an address past its limit, at the second factor', () => {
+  it('[PROVIDER_ADMIN] the browser that signed in as the admin gets past the code step too; another browser’s right code waits', async () => {
+    const [ip] = addresses(1);
+    const agency = await createAgency(db());
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN' });
+    const secret = await addTotpFactor(db(), { userId: admin.id });
+    const browser = rememberAccount(undefined, { kind: 'user', id: admin.id, version: admin.sessionVersion });
+    const knows = (account: KnownAccount) => knowsAccount(browser, account);
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, count: rule.limit + 5, windowStart: new Date() } });
+    const pendingActor = async () => {
+      const result = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, ip!, knows);
+      if (!result.ok || !result.secondFactorPending) throw new Error(`no pending session: ${JSON.stringify(result)}`);
+      return (await resolveSession(result.sessionId))!;
+    };
+    const now = await totpCodeFor(secret, totpStep(new Date()));
+    const next = await totpCodeFor(secret, totpStep(new Date()) + 1);
+
+    // A browser that never signed in as the admin (the spraying machine's) is told to wait, right code or not.
+    expect(await verifySignInSecondFactor(await pendingActor(), { code: now }, ip!)).toEqual({ ok: false, reason: 'THROTTLED' });
+    expect(await verifySignInSecondFactor(await pendingActor(), { code: now }, ip!, knows)).toMatchObject({ ok: true });
+    // Counted all the same: a wrong code there counts on the account as always.
+    const wrong = ['000000', '111111', '222222'].find((code) => code !== now && code !== next)!;
+    expect(await verifySignInSecondFactor(await pendingActor(), { code: wrong }, ip!, knows)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).failedSignInCount).toBe(1);
   }, 120_000);
 });
 

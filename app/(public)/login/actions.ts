@@ -20,5 +20,5 @@ export const passkeySignInOptionsAction = defineAction('passkey-sign-in-options'
 });
 
 export const passkeySignInAction = defineAction('passkey-sign-in', PUBLIC, passkeySignInSchema, async (_actor, input, { ip }) =>
-  finishPasskeySignIn(await signInWithPasskey('agency', input.passkey, ip), 'agency', input.callbackUrl),
+  finishPasskeySignIn(await signInWithPasskey('agency', input.passkey, ip, await accountsKnownHere()), 'agency', input.callbackUrl),
 );

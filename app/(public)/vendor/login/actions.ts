@@ -18,5 +18,5 @@ export const passkeySignInOptionsAction = defineAction('vendor-passkey-sign-in-o
 });
 
 export const passkeySignInAction = defineAction('vendor-passkey-sign-in', PUBLIC, passkeySignInSchema, async (_actor, input, { ip }) =>
-  finishPasskeySignIn(await signInWithPasskey('vendor', input.passkey, ip), 'vendor'),
+  finishPasskeySignIn(await signInWithPasskey('vendor', input.passkey, ip, await accountsKnownHere()), 'vendor'),
 );
