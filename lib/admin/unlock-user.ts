@@ -4,11 +4,12 @@ import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { lockedConditions, UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
+import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import type { Result } from '@/lib/result';
 
 export const userIdSchema = z.object({ userId: z.string().min(1).max(64) });
 
-/** Ends a soft or hard lock without touching the password or the sessions. */
+/** Ends a soft or hard lock, and the stop on wrong second-factor codes, without touching the password or the sessions. */
 export async function unlockUser(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<Result> {
   const loaded = await loadAdminTarget(actor, 'users:unlock', input.userId, ip);
   if (!loaded.ok) return loaded;
@@ -26,6 +27,8 @@ export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, 
   const locked = options.stillLockedAt ? { OR: lockedConditions(options.stillLockedAt) } : {};
   const done = await tx.user.updateMany({ where: { id: userId, agencyId: actor.agencyId, ...locked }, data: UNLOCKED });
   if (done.count === 0) return false;
+  // Wrong second-factor codes stop a sign-in as a lock does (lib/mfa/wrong-codes.ts).
+  await forgetWrongCodes(tx, { kind: 'user', id: userId });
   await recordAdminAction(tx, actor, ip, 'ADMIN_ACCOUNT_UNLOCKED', { type: 'User', id: userId }, {
     ...(options.stillLockedAt ? { bulk: true } : {}),
     failuresCleared: before.failedSignInCount,

@@ -13,13 +13,12 @@ import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mf
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
+import { wrongCodesSubject } from '@/lib/mfa/wrong-codes';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
-import { consumeRateLimit, RATE_LIMITS, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
-// A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the
-// password could sign in again between code guesses; this budget per account outlives that.
-const WRONG_CODES_PER_ACCOUNT: RateLimitRule = { name: 'second-factor-fail-account', limit: 10, windowMs: 60 * 60_000 };
+const WRONG_CODES_PER_ACCOUNT = RATE_LIMITS.wrongCodesPerAccount;
 
 export const verifySecondFactorSchema = z.object({
   code: z.string().trim().min(1, 'Enter the code from your app, or a recovery code').max(40, 'That code is too long'),
@@ -68,7 +67,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
-  const budgetKey = `${owner.kind}:${owner.id}`;
+  const budgetKey = wrongCodesSubject(owner);
   // Not a guess at anything: the app code is simply not enough for this account.
   if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, reason: 'PASSKEY_REQUIRED' };
 

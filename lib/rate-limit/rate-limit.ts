@@ -9,6 +9,9 @@ export type RateLimitRule = { name: string; limit: number; windowMs: number };
 /** Limits shared by every app instance: counters live in the database, never in memory. */
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
+  // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the password
+  // could sign in again between code guesses; this budget per account outlives that. An unlock clears it.
+  wrongCodesPerAccount: { name: 'second-factor-fail-account', limit: 10, windowMs: 60 * 60_000 },
   passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
   // The public super-admin form, per address. Per account named there is no count: one open request at
   // a time (decision 016) bounds both the queue and the notices an account's addresses get.
@@ -99,6 +102,11 @@ export async function consumeRateLimit(database: Counter, rule: RateLimitRule, s
   // Labelled by the rule's name, never the subject (an address, an account): a fixed set of values.
   if (limited) countRateLimitRefusal(rule.name);
   return { ...stateOf(rule, bucket, now), limited };
+}
+
+/** Forgets every event counted for the subject (an administrator's unlock). */
+export async function forgetRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<void> {
+  await database.rateLimitBucket.deleteMany({ where: { key: bucketKey(rule, subject) } });
 }
 
 /** Gives back one event counted in advance (a sign-in counted before its password turned out right). */

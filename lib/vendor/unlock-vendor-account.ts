@@ -1,10 +1,11 @@
 import { recordAudit } from '@/lib/audit/record';
 import { clearFailures } from '@/lib/auth/password-attempt';
 import type { Db } from '@/lib/db/client';
+import { forgetWrongCodes, wrongCodesStopUntil } from '@/lib/mfa/wrong-codes';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 /**
- * `npm run vendor:unlock -- <email>`: ends a vendor account's lock and its streak of failures. Wrong
+ * `npm run vendor:unlock -- <email>`: ends a vendor account's lock, its streak of failures and its stop on wrong codes. Wrong
  * passwords from anyone lock an account (hard after 20), and vendor staff have no admin in the portal:
  * without this, strangers could lock both verifiers for good, and with them every super admin's way
  * back. Run by someone with shell access to the deployment; audited.
@@ -12,9 +13,11 @@ import { normalizeKey } from '@/lib/validation/identifiers';
 export async function unlockVendorAccount(database: Db, email: string, osUser: string): Promise<'unlocked' | 'not-locked' | 'no-such-account'> {
   const account = await database.vendorAccount.findUnique({ where: { emailKey: normalizeKey(email) }, select: { id: true, lockedUntil: true, hardLockedAt: true, failedSignInCount: true } });
   if (!account) return 'no-such-account';
-  const locked = account.hardLockedAt !== null || (account.lockedUntil !== null && account.lockedUntil > new Date());
+  const owner = { kind: 'vendor', id: account.id } as const;
+  const locked = account.hardLockedAt !== null || (account.lockedUntil !== null && account.lockedUntil > new Date()) || (await wrongCodesStopUntil(database, owner)) !== null;
   await database.$transaction(async (tx) => {
     await clearFailures(tx, 'vendor', account.id);
+    await forgetWrongCodes(tx, owner);
     await recordAudit(tx, {
       actorType: 'SYSTEM',
       action: 'VENDOR_ACCOUNT_UNLOCKED',

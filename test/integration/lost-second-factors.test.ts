@@ -6,6 +6,7 @@ import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
@@ -109,6 +110,11 @@ describe('lost second factors', () => {
     const audited = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'VENDOR_ACCOUNT_UNLOCKED' } });
     expect(JSON.parse(audited.details!)).toMatchObject({ hardLocked: true, by: 'command line (ops)' });
     expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('not-locked');
+    // Ten wrong second-factor codes in the hour stop its sign-ins as a lock does; the unlock ends that too.
+    const codes = RATE_LIMITS.wrongCodesPerAccount;
+    await db().rateLimitBucket.create({ data: { key: `${codes.name}:vendor:${account.id}`, count: codes.limit, windowStart: new Date() } });
+    expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('unlocked');
+    expect(await db().rateLimitBucket.count({ where: { key: `${codes.name}:vendor:${account.id}` } })).toBe(0);
     expect(await unlockVendorAccount(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');
   });
 });

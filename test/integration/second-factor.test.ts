@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
+import { unlockUser } from '@/lib/admin/unlock-user';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
@@ -223,6 +225,26 @@ describe('second factor at sign-in', () => {
     await Promise.all(sessions.map((pending) => verifySignInSecondFactor(pending, { code: wrong }, IP)));
     const checked = await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'FAILURE' } });
     expect(checked).toBe(10);
+  });
+
+  it('[PROVIDER_ADMIN] an account stopped by wrong codes shows as locked in the console, and an administrator’s unlock lets the right code in', async () => {
+    const { agency, user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 20, hardLockThreshold: 100 });
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const right = await codeNow(secret);
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 10; i += 1) expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    // The account's own lock is not set (20 would): the budget of wrong codes alone stops the right one.
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: right }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
+    const superAdmin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN' });
+    const superSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: superAdmin.loginName, password: PASSWORD }, IP);
+    if (!superSignIn.ok) throw new Error('sign-in failed');
+    const superActor = (await actorOf(superSignIn.sessionId)) as AgencyActor;
+    const shown = await getUserForAdmin(superActor, user.id);
+    expect(shown?.lock).toMatchObject({ locked: true, hard: false, lockedUntil: null, codesStopUntil: expect.any(Date) });
+
+    expect(await unlockUser(superActor, { userId: user.id }, IP)).toEqual({ ok: true, value: undefined });
+    expect((await getUserForAdmin(superActor, user.id))?.lock).toMatchObject({ locked: false, codesStopUntil: null });
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: right }, IP)).toMatchObject({ ok: true });
   });
 
   it('[SUPER_ADMIN] a recovery code signs in once, is mailed, and never again', async () => {
