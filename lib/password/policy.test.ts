@@ -50,8 +50,24 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('password1234', { minLength: 8 }, context)).toEqual([COMMON]);
   });
 
-  it('refuses one character repeated as common', () => {
+  it('refuses one character, or any shorter run, repeated as common', () => {
     expect(checkNewPassword('z'.repeat(20), policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('ab'.repeat(8), policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('harbour7harbour7', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('harbour7 harbour7', policy, context)).toEqual([]);
+  });
+
+  it('refuses a listed password with spaces put in or around it', () => {
+    expect(checkNewPassword('password12345   ', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('1qaz 2wsx 3edc 4rfv', policy, context)).toEqual([COMMON]);
+  });
+
+  it('counts what was typed when NFKC makes a character many: one “ﷺ” is no 18-character password', () => {
+    expect(checkNewPassword('\uFDFA', policy, context)).toEqual([TOO_SHORT]);
+    expect(checkNewPassword('\u2167'.repeat(5), policy, context)).toContain(TOO_SHORT);
+    expect(checkNewPassword('\uFB03'.repeat(8), policy, context)).toContain(TOO_SHORT);
+    // And what is hashed when it is longer than 128.
+    expect(checkNewPassword('\uFDFA'.repeat(8), policy, context)).toEqual(expect.arrayContaining([TOO_SHORT, TOO_LONG]));
   });
 
   it.each([

@@ -35,28 +35,34 @@ function contextWords(context: PasswordContext): string[] {
     .filter((word) => [...word].length >= MIN_CONTEXT_WORD_LENGTH);
 }
 
+// A shorter run repeated to fill the whole ("zzzz…", "abababab…", "harbour7harbour7") is as guessable as
+// the run alone, whatever its length. A listed password with spaces put in or around it is still listed.
+const REPEATED = /^(.+)\1+$/su;
+
 /**
  * The rules for a password someone chooses (NIST SP 800-63B-4, ASVS 6.2): length, a blocklist and context
  * words, and deliberately no composition rules. Returns the messages to show; an empty array means acceptable.
  */
 export function checkNewPassword(password: string, policy: PasswordPolicy, context: PasswordContext): string[] {
   const normalized = password.normalize('NFKC'); // as it will be hashed
-  const length = [...normalized].length; // code points, so an emoji counts as one character
+  // Code points, so an emoji counts as one character. NFKC can make one character many ("ﷺ" is 18
+  // letters, "Ⅷ" four): the shorter of what was typed and what is hashed is the length that was chosen.
+  const typed = [...password].length;
+  const hashed = [...normalized].length;
   const messages: string[] = [];
 
-  if (length < policy.minLength) {
+  if (Math.min(typed, hashed) < policy.minLength) {
     messages.push(
       `Password must be at least ${policy.minLength} characters. Try a passphrase of 3 or 4 unrelated words.`,
     );
   }
-  if (length > MAX_PASSWORD_LENGTH) {
+  if (Math.max(typed, hashed) > MAX_PASSWORD_LENGTH) {
     messages.push(`Password must be ${MAX_PASSWORD_LENGTH} characters or fewer.`);
   }
   if (/\p{Cc}/u.test(normalized)) {
     messages.push('Password must not include tabs, line breaks or other control characters.');
   }
-  // One character repeated is as guessable as a listed password, whatever its length.
-  if (isCommonPassword(normalized) || (length > 1 && new Set(normalized).size === 1)) {
+  if (isCommonPassword(normalized) || isCommonPassword(normalized.replace(/\s+/gu, '')) || REPEATED.test(normalized)) {
     messages.push('This password is too common. Choose something less predictable.');
   }
   const simplified = simplify(normalized);
