@@ -44,6 +44,14 @@ describe('the super-admin request state machine', () => {
     }
   });
 
+  it('closes an approval whose link died unused as EXPIRED, by the system, from APPROVED alone, and frees the slot', () => {
+    expect(TRANSITIONS.lapse).toEqual({ to: 'EXPIRED', from: { APPROVED: 'system' } });
+    const now = new Date('2026-11-30T12:00:00Z');
+    // Within the request's 7 days: past them it is the expiry round's to close.
+    expect(transitionWhere('lapse', 'r1', null, now)).toEqual({ id: 'r1', OR: [{ state: 'APPROVED' }], expiresAt: { gt: now } });
+    expect(transitionData('lapse', { stateReason: 'why' })).toEqual({ stateReason: 'why', state: 'EXPIRED', openKey: null });
+  });
+
   it('[VERIFIER] can claim a new request and then work it', () => {
     expect(availableTransitions(at('SUBMITTED'), VERA)).toEqual(['claim', 'reject']);
     expect(availableTransitions(at('IN_REVIEW', VERA), VERA)).toEqual(['recordCallback', 'requestMoreInfo', 'verify', 'reject']);

@@ -18,7 +18,8 @@ const openFrom = (who: Who) => Object.fromEntries(OPEN_STATES.map((state) => [st
 
 /**
  * PRODUCT.md's state machine, as data: SUBMITTED → IN_REVIEW → VERIFIED → APPROVED → COMPLETED,
- * or REJECTED, NEEDS_INFO, EXPIRED, and CANCELLED from the "this wasn't me" link. The use cases
+ * or REJECTED, NEEDS_INFO, EXPIRED (after 7 days, or once an approval's link died unused), and CANCELLED
+ * from the "this wasn't me" link. The use cases
  * build their conditional UPDATE from this table, and the pages ask it which buttons to show.
  */
 export const TRANSITIONS = {
@@ -36,6 +37,9 @@ export const TRANSITIONS = {
   complete: { to: 'COMPLETED', from: { APPROVED: 'link-holder' } },
   cancel: { to: 'CANCELLED', from: openFrom('canary-link') },
   expire: { to: 'EXPIRED', from: openFrom('system') },
+  // The approval's link died unused (its hours passed, or something revoked it): nothing more can
+  // come of the request, so it closes and frees the account for a new one (lapse-approval.ts).
+  lapse: { to: 'EXPIRED', from: { APPROVED: 'system' } },
 } as const satisfies Record<string, { to: ResetRequestState; from: Partial<Record<ResetRequestState, Who>> }>;
 
 export type Transition = keyof typeof TRANSITIONS;
