@@ -34,6 +34,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   SUPER_ADMIN_RESET_CANCELLED: 'Super admin reset cancelled ("this wasn’t me")',
   SUPER_ADMIN_RESET_COMPLETED: 'Super admin reset completed',
   SUPER_ADMIN_RESET_EXPIRED: 'Super admin reset request expired',
+  SUPER_ADMIN_RESET_LINK_LAPSED: 'Super admin reset request closed: its link was never used',
 };
 
 /** The label of an action code; a code without one reads as words ("SOME_CODE" → "Some code"). */

@@ -1,6 +1,7 @@
 import { recordAudit } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
+import { lapseApproval, lapseApprovals } from './lapse-approval';
 import { OPEN_STATES, transitionData, transitionWhere } from './state-machine';
 
 export const EXPIRED_REASON = 'Not completed within 7 days.';
@@ -34,9 +35,19 @@ export async function expireRequest(tx: Tx, request: Expirable, now = new Date()
 }
 
 /**
- * Moves every open request past its 7 days to EXPIRED, one audited transaction each. Run on read
- * (queue, request page, status lookup) so lists never show a stale state; the transitions do not
- * rely on it (see expireRequest).
+ * Closes the request if nothing more can come of it: past its 7 days, or approved with its link dead
+ * unused (lapse-approval.ts). Returns whether it closed it, and so freed the account's open slot.
+ * The filing form asks this of the open request before attaching a repeat to it.
+ */
+export async function closeIfSpent(tx: Tx, request: Expirable, now = new Date()): Promise<boolean> {
+  return (await expireRequest(tx, request, now)) || (await lapseApproval(tx, request, now));
+}
+
+/**
+ * Moves every open request past its 7 days to EXPIRED, one audited transaction each, and closes
+ * every approval whose link died unused. Run on read (queue, request page, status lookup) so lists
+ * never show a stale state; the transitions and the filing form do not rely on it (see expireRequest
+ * and closeIfSpent).
  */
 export async function expireRequests(now = new Date()): Promise<number> {
   const due = await db().superAdminResetRequest.findMany({
@@ -48,5 +59,5 @@ export async function expireRequests(now = new Date()): Promise<number> {
   for (const request of due) {
     if (await db().$transaction((tx) => expireRequest(tx, request, now))) expired += 1;
   }
-  return expired;
+  return expired + (await lapseApprovals(now));
 }

@@ -54,6 +54,7 @@ export const HISTORY_LABEL: Record<string, string> = {
   SUPER_ADMIN_RESET_REJECTED: 'Rejected',
   SUPER_ADMIN_RESET_CANCELLED: 'Cancelled with “this wasn’t me”',
   SUPER_ADMIN_RESET_EXPIRED: 'Expired after 7 days',
+  SUPER_ADMIN_RESET_LINK_LAPSED: 'Closed: its link expired or was revoked before it was used',
   SUPER_ADMIN_RESET_COMPLETED: 'Completed: the account holder set a new password',
 };
 

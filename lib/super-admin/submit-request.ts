@@ -12,6 +12,7 @@ import { superAdminRequestNoticeMail } from '@/lib/mail/templates/super-admin-re
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey, providerCodeSchema } from '@/lib/validation/identifiers';
+import { closeIfSpent } from './expire-requests';
 import { listAgencyAdmins } from './list-agency-admins';
 import { isOpen } from './state-machine';
 import { formatReference, generateReference } from './reference';
@@ -62,7 +63,7 @@ const THROTTLED = 'Too many requests have been sent from your network. Wait an h
  * its time tells a stranger which accounts exist or have a request open. When it does name one,
  * the notice goes to the addresses ON RECORD (the account and the agency's other admins), never to
  * the typed address, and only when the request is opened: repeats attach to the open request and
- * notify no one.
+ * notify no one, unless nothing more can come of it (closeIfSpent), when it closes and this opens anew.
  */
 export async function submitRequest(
   raw: unknown,
@@ -145,7 +146,11 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
         where: { openKey },
         select: { id: true, reference: true, agencyId: true, state: true },
       });
-      if (open && isOpen(open.state)) {
+      // A request that nothing more can come of (past its 7 days, or approved with its link dead
+      // unused) is closed here and holds the slot no longer: this filing opens a new request, with its
+      // notices, to be verified from the start, instead of attaching to one no one can finish.
+      const holding = open && isOpen(open.state) && !(await db().$transaction((tx) => closeIfSpent(tx, open)));
+      if (open && holding) {
         await db().$transaction(async (tx) => {
           // Conditional on the request still holding the account's open slot: if it closed
           // meanwhile, this submission opens a new request on the next turn instead.
