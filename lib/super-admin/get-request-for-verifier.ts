@@ -188,6 +188,8 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
     /** When an approval found them changed and sent the request back to review. */
     contactChangedAt: request.contactChangedAt,
     delivery: approvalMail ? describeDelivery(approvalMail) : null,
+    /** Closed because its approval's link died unused (lapse-approval.ts): a new filing starts afresh. */
+    linkLapsed: request.state === 'EXPIRED' && history.some((event) => event.action === 'SUPER_ADMIN_RESET_LINK_LAPSED'),
     checklist: {
       callbackDone: request.callbackDone,
       callbackNotes: request.callbackNotes,

@@ -21,12 +21,22 @@ export function NextStep({ request }: { request: RequestForVerifier }) {
     </section>
   );
 
+  if (request.linkLapsed) {
+    return (
+      <p className="notice" data-testid="link-lapsed">
+        Its link lapsed unused: it expired or was revoked before the account holder set a password with it. This request is closed and
+        cannot be approved again. If they still need a new password, they send the public form again: that opens a new request, with a
+        new notice to the addresses on record, to verify and approve from the start.
+      </p>
+    );
+  }
   if (!request.isOpen) return <p className="notice">This request is closed. There is nothing more to do.</p>;
   if (request.state === 'APPROVED') {
     return (
       <p className="notice">
         The system queued the link for e-mail to the address on record at filing (see its delivery above). Nothing more to do:
-        the request completes when the account holder uses it.
+        the request completes when the account holder uses it. If the link expires or is revoked unused, the request closes, and
+        a new filing starts a new request.
       </p>
     );
   }
