@@ -76,8 +76,8 @@ export async function namesForAudit(actor: AgencyActor, ids: (string | null)[]) 
 // Facts kept for the vendor alone: about other agencies (an admin who tried a foreign user id must not
 // learn from their own export that it exists, auditAdminRefusal), and the verifiers' own work on the
 // agency's requests (a taken-over claim keeps the previous verifier's call notes, which say who at the
-// agency was called and what they thought of it).
-const NOT_FOR_THE_AGENCY = ['targetAgencyId', 'previousClaimerId', 'previousCallbackNotes'];
+// agency was called and what they thought of it), and which of the vendor's accounts did it.
+const NOT_FOR_THE_AGENCY = ['targetAgencyId', 'previousClaimerId', 'previousCallbackNotes', 'verifiedById'];
 
 /**
  * A record as the agency's admins see it (console and export): the vendor's staff are "CareNotes

@@ -455,12 +455,28 @@ describe('policy, lists, audit, help requests', () => {
         details: { reference: 'ABCDE12345', previousClaimerId: 'vendor-1', previousCallbackNotes: 'receptionist Mary; voice did not match' },
       }),
     );
+    // The approval names the verifier who verified: a vendor account too.
+    await db().$transaction((tx) =>
+      recordAudit(tx, {
+        actorType: 'VENDOR',
+        actorId: verifier.id,
+        agencyId: a.id,
+        action: 'SUPER_ADMIN_RESET_APPROVED',
+        targetType: 'SuperAdminResetRequest',
+        targetId: superAdmin.id,
+        ip: '203.0.113.99',
+        outcome: 'SUCCESS',
+        details: { reference: 'ABCDE12345', verifiedById: 'vendor-2', linkExpiresAt: '2026-12-04T00:00:00.000Z' },
+      }),
+    );
     const { events } = await listAgencyAudit(adminActor, { page: 1, action: 'SUPER_ADMIN_RESET_CLAIMED' });
     expect(events.map((event) => [event.actorId, event.ip])).toEqual([[null, null]]);
-    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'SUPER_ADMIN_RESET_CLAIMED' });
-    expect(csv).toContain('"CareNotes staff"');
-    expect(csv).toContain('ABCDE12345');
-    for (const secret of [verifier.id, '203.0.113.99', 'vendor-1', 'Mary', 'previousCallbackNotes']) expect(csv).not.toContain(secret);
+    for (const action of ['SUPER_ADMIN_RESET_CLAIMED', 'SUPER_ADMIN_RESET_APPROVED']) {
+      const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action });
+      expect(csv).toContain('"CareNotes staff"');
+      expect(csv).toContain('ABCDE12345');
+      for (const secret of [verifier.id, '203.0.113.99', 'vendor-1', 'vendor-2', 'Mary', 'previousCallbackNotes', 'verifiedById']) expect(csv, action).not.toContain(secret);
+    }
   });
 
   it('the audit view and its CSV hold only the own agency’s records, with formulas defused', async () => {
