@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
+import { prefixRange } from '@/lib/admin/list-agency-users';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { Result } from '@/lib/result';
+import { normalizeKey } from '@/lib/validation/identifiers';
 
-/** How many people waiting for help the inbox shows at once, those waiting longest first. */
+/** How many people waiting for help one page of the inbox shows, those waiting longest first. */
 export const HELP_INBOX_PEOPLE = 100;
 /** How many of one person's open requests with words the inbox shows at once, the newest first. */
 export const HELP_INBOX_WORDS = 10;
@@ -21,23 +23,41 @@ const REQUEST_SELECT = {
   user: { select: { id: true, displayName: true, loginName: true, lockedUntil: true, hardLockedAt: true, mustChangePassword: true } },
 } as const;
 
+/** The inbox's address: a page, and a name or login name to find one person (as the users list's search). */
+export const helpInboxQuerySchema = z.object({
+  q: z.string().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+
+export type HelpInboxQuery = z.infer<typeof helpInboxQuerySchema>;
+
 /**
  * The inbox of "ask my administrator": one entry per person with open requests (strangers may name
  * someone again and again, and must not push other people out of view), those waiting longest first,
  * each with its newest request and the words of its newest requests that have any; and the latest
  * handled requests. Anyone may ask in anyone's name, so no words hide behind newer ones: an entry is
  * closed only as far as it was shown (handleHelpRequest).
+ * Strangers naming a hundred real people can fill a page (and the agency's mail budget) before the
+ * person who really asked: every entry stays reachable, on the next pages and by the person's name.
  */
-export async function listHelpRequests(actor: AgencyActor) {
+export async function listHelpRequests(actor: AgencyActor, query: HelpInboxQuery = { page: 1 }) {
   requireAdminCapability(actor, 'help-requests:handle');
-  const openWhere = { agencyId: actor.agencyId, status: 'OPEN' } as const;
+  const key = query.q ? normalizeKey(query.q) : '';
+  const openWhere: Prisma.HelpRequestWhereInput = {
+    agencyId: actor.agencyId,
+    status: 'OPEN',
+    // The users list's search: a prefix of any word of the name or login name (user-search-terms.ts).
+    ...(key ? { user: { searchTerms: { some: { term: prefixRange(key) } } } } : {}),
+  };
   const [people, handled] = await Promise.all([
     db().helpRequest.groupBy({
       by: ['userId'],
       where: openWhere,
       _count: { _all: true },
       _min: { createdAt: true },
-      orderBy: { _min: { createdAt: 'asc' } },
+      // The id settles ties, so that no one falls between two pages.
+      orderBy: [{ _min: { createdAt: 'asc' } }, { userId: 'asc' }],
+      skip: (query.page - 1) * HELP_INBOX_PEOPLE,
       take: HELP_INBOX_PEOPLE + 1,
     }),
     db().helpRequest.findMany({ where: { agencyId: actor.agencyId, status: { not: 'OPEN' } }, orderBy: { handledAt: 'desc' }, take: 20, select: REQUEST_SELECT }),

@@ -21,7 +21,7 @@ export const userListQuerySchema = z.object({
 export type UserListQuery = z.infer<typeof userListQuerySchema>;
 
 /** Prefix match as an index range on a normalized key (works alike on SQLite and PostgreSQL). */
-function startsWith(prefix: string) {
+export function prefixRange(prefix: string) {
   return { gte: prefix, lt: `${prefix}\uffff` };
 }
 
@@ -104,7 +104,7 @@ export const NAME_SORTED_MATCHES = 20_000;
  * A walk checks each user against its own terms and stops after one page.
  */
 async function searchedPage(agencyId: string, key: string, query: UserListQuery, skip: number): Promise<ListRow[]> {
-  const range = startsWith(key);
+  const range = prefixRange(key);
   const terms = { agencyId, term: range };
   if (query.sort === 'name') {
     if ((await db().userSearchTerm.count({ where: terms, take: NAME_SORTED_MATCHES + 1 })) <= NAME_SORTED_MATCHES) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handleHelpRequest, HELP_INBOX_PEOPLE, HELP_INBOX_WORDS, listHelpRequests } from '@/lib/admin/help-requests';
+import { searchTermRows } from '@/lib/admin/user-search-terms';
 import { ACTOR_CHANGED_MESSAGE, resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -260,6 +261,55 @@ describe('asking one’s administrators for help', () => {
     expect(inbox.open[0]!.user.loginName).toBe('waiting.0');
     expect(inbox.open.map((entry) => entry.user.loginName)).not.toContain(`waiting.${HELP_INBOX_PEOPLE}`);
     expect(inbox.morePeopleWaiting).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] reaches every open request: 120 people waiting, page 1 the 100 waiting longest, page 2 the rest with the newest; never another agency’s', async () => {
+    const { agency, admin, staff } = await agencyWithAdmins();
+    const other = await agencyWithAdmins();
+    const count = 120;
+    await db().user.createMany({
+      data: Array.from({ length: count }, (_, i) => ({
+        agencyId: agency.id,
+        loginName: `flooded.${i}`,
+        loginKey: `flooded.${i}`,
+        displayName: `Flooded ${i}`,
+        passwordHash: staff.passwordHash,
+      })),
+    });
+    const named = await db().user.findMany({ where: { agencyId: agency.id, loginKey: { startsWith: 'flooded.' } }, select: { id: true, agencyId: true, loginKey: true, displayName: true } });
+    await db().userSearchTerm.createMany({ data: named.flatMap((user) => searchTermRows({ ...user, loginName: user.loginKey })) });
+    const since = Date.now() - 3_600_000;
+    await db().helpRequest.createMany({
+      data: named.map((user) => ({ agencyId: agency.id, userId: user.id, createdAt: new Date(since + Number(user.loginKey.split('.')[1]) * 1000) })),
+    });
+    // The genuine request, made after the flood: the newest of all.
+    await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, message: 'It is really me' } });
+    // Another agency's person, asking in the middle of it all.
+    await db().helpRequest.create({ data: { agencyId: other.agency.id, userId: other.staff.id, createdAt: new Date(since + 500) } });
+    const actor = await actorFor(agency.code, admin.loginName);
+    const logins = (inbox: Awaited<ReturnType<typeof listHelpRequests>>) => inbox.open.map((entry) => entry.user.loginName);
+
+    const first = await listHelpRequests(actor, { page: 1 });
+    expect(logins(first)).toEqual(Array.from({ length: HELP_INBOX_PEOPLE }, (_, i) => `flooded.${i}`));
+    expect(first.morePeopleWaiting).toBe(true);
+
+    const second = await listHelpRequests(actor, { page: 2 });
+    expect(logins(second)).toEqual([...Array.from({ length: count - HELP_INBOX_PEOPLE }, (_, i) => `flooded.${HELP_INBOX_PEOPLE + i}`), staff.loginName]);
+    expect(second.open.at(-1)!.words.map((said) => said.message)).toEqual(['It is really me']);
+    expect(second.morePeopleWaiting).toBe(false);
+    expect(await listHelpRequests(actor, { page: 3 })).toMatchObject({ open: [], morePeopleWaiting: false });
+
+    // An admin told by phone finds the person by name or login name, whatever page they are on.
+    for (const q of ['riley', 'Novak', 'RILEY.ST']) expect(logins(await listHelpRequests(actor, { q, page: 1 }))).toEqual([staff.loginName]);
+    expect(logins(await listHelpRequests(actor, { q: 'flooded.11', page: 1 }))).toEqual(['flooded.11', 'flooded.110', 'flooded.111', 'flooded.112', 'flooded.113', 'flooded.114', 'flooded.115', 'flooded.116', 'flooded.117', 'flooded.118', 'flooded.119']);
+
+    const everyUserShown = [first, second].flatMap((inbox) => inbox.open.map((entry) => entry.user.id));
+    expect(everyUserShown).not.toContain(other.staff.id);
+    expect(new Set(everyUserShown).size).toBe(count + 1);
+    // The other agency's admin, searching for the name, finds only their own person.
+    const otherActor = await actorFor(other.agency.code, other.admin.loginName);
+    expect((await listHelpRequests(otherActor, { q: 'riley', page: 1 })).open.map((entry) => entry.user.id)).toEqual([other.staff.id]);
+    expect((await listHelpRequests(otherActor, { q: 'flooded', page: 1 })).open).toEqual([]);
   });
 
   it('mails one agency’s admins about at most 20 requests an hour, however many accounts are named; the rest still reach the console', async () => {

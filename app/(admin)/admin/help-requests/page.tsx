@@ -3,26 +3,38 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { listHelpRequests } from '@/lib/admin/help-requests';
+import { HELP_INBOX_PEOPLE, helpInboxQuerySchema, listHelpRequests } from '@/lib/admin/help-requests';
 import { requirePageActor } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ActionNotices } from '@/components/ui/action-notices';
 import { AccountActionForm } from '../users/[id]/account-action-form';
 import { handleHelpRequestAction } from './actions';
 
 export const metadata: Metadata = { title: 'Help requests' };
 
-export default async function HelpRequestsPage() {
+export default async function HelpRequestsPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin/help-requests');
+  const query = helpInboxQuerySchema.parse(await firstValues(searchParams));
   const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
-  const { open, morePeopleWaiting, handled } = await listHelpRequests(actor);
+  const { open, morePeopleWaiting, handled } = await listHelpRequests(actor, query);
+  const pageLink = (page: number) => `/admin/help-requests?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(page) })}`;
   return (
     <div className="wide-content">
       <AdminNav actor={actor} current="/admin/help-requests" />
       <h1>Help requests</h1>
       <p>Staff who cannot sign in ask for help from the sign-in guide. Reset their password or unlock them, then mark the request resolved. Each person is listed once, however many times they were named, with the words of their newest requests: anyone can ask in someone’s name, so read them all. Marking resolved or dismissing covers the requests shown; any others stay listed.</p>
+      <form method="get" className="filters" role="search">
+        <div className="field">
+          <label htmlFor="q">Name or login name</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ''} autoComplete="off" spellCheck={false} />
+        </div>
+        <button className="button" type="submit">
+          Find
+        </button>
+      </form>
       <ActionNotices>
         {open.length === 0 ? (
-          <p>No open requests.</p>
+          <p>{query.q ? 'No open requests for that name.' : query.page > 1 ? 'No more open requests.' : 'No open requests.'}</p>
         ) : (
           <ul className="card-list">
             {open.map((request) => (
@@ -61,7 +73,16 @@ export default async function HelpRequestsPage() {
           </ul>
         )}
       </ActionNotices>
-      {morePeopleWaiting && <p>More people are waiting than are shown here. Handle these, those waiting longest, and the next appear.</p>}
+      {morePeopleWaiting && (
+        <p data-testid="more-people-waiting">
+          More people are waiting than this page shows: <Link href={pageLink(query.page + 1)}>see the next {HELP_INBOX_PEOPLE}</Link>, or find someone by
+          their name or login name above.
+        </p>
+      )}
+      <nav className="pagination" aria-label="Pages">
+        {query.page > 1 && <Link href={pageLink(query.page - 1)}>Previous page</Link>}
+        {morePeopleWaiting && <Link href={pageLink(query.page + 1)}>Next page</Link>}
+      </nav>
       {handled.length > 0 && (
         <>
           <h2>Recently handled</h2>
