@@ -7,6 +7,8 @@ import { findMail, waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
 const SUBJECT = 'Help request: someone in your agency cannot sign in to CareNotes';
+/** People on one page of the inbox (HELP_INBOX_PEOPLE). */
+const INBOX_PAGE = 100;
 
 async function agencyWithAdmins() {
   const suffix = uniqueSuffix();
@@ -102,6 +104,42 @@ test('[PROVIDER_ADMIN] without JavaScript, one click on a grouped entry closes w
     const statuses = await db().helpRequest.findMany({ where: { userId: staff.id }, select: { id: true, status: true } });
     expect(statuses.filter((row) => row.status === 'DISMISSED')).toHaveLength(2);
     expect(statuses.find((row) => row.id === later.id)?.status).toBe('OPEN');
+  } finally {
+    await context.close();
+  }
+});
+
+test('[PROVIDER_ADMIN] without JavaScript, reaches a person asking after a hundred others: by the next page, and by their name', async ({ browser }) => {
+  const { agency, staff, admins } = await agencyWithAdmins();
+  const since = Date.now() - 3_600_000;
+  // Strangers named a hundred real people first (the people, as plain rows: none of them signs in here).
+  await db().user.createMany({
+    data: Array.from({ length: INBOX_PAGE }, (_, i) => ({ agencyId: agency.id, loginName: `flooded.${i}`, loginKey: `flooded.${i}`, displayName: `Flooded ${i}`, passwordHash: staff.passwordHash })),
+  });
+  const flooded = await db().user.findMany({ where: { agencyId: agency.id, loginKey: { startsWith: 'flooded.' } }, select: { id: true, loginKey: true } });
+  await db().helpRequest.createMany({
+    data: flooded.map((user) => ({ agencyId: agency.id, userId: user.id, createdAt: new Date(since + Number(user.loginKey.split('.')[1]) * 1000) })),
+  });
+  await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, message: 'It is really me' } });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admins[0]!.loginName, password: TEST_PASSWORD });
+    await page.goto('/admin/help-requests');
+    await expect(page.getByTestId('help-request')).toHaveCount(INBOX_PAGE);
+    await expect(page.getByTestId('help-request').filter({ hasText: 'Drew Parker' })).toHaveCount(0);
+    await page.getByTestId('more-people-waiting').getByRole('link', { name: `see the next ${INBOX_PAGE}` }).click();
+    await expect(page).toHaveURL(/\/admin\/help-requests\?page=2$/);
+    await expect(page.getByTestId('help-request')).toHaveCount(1);
+    await expect(page.getByTestId('help-request')).toContainText('Drew Parker (drew.staff)');
+    await expect(page.getByTestId('more-people-waiting')).toHaveCount(0);
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    await expect(page.getByTestId('help-request')).toHaveCount(INBOX_PAGE);
+
+    await page.getByLabel('Name or login name').fill('Parker');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect(page.getByTestId('help-request')).toHaveCount(1);
+    await expect(page.getByTestId('help-request').locator('blockquote')).toHaveText(['It is really me']);
   } finally {
     await context.close();
   }
