@@ -4,6 +4,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
 import type { Role, UserStatus } from '@/lib/generated/sqlite/enums';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { Refused, type Result } from '@/lib/result';
 
 export const TARGET_SELECT = {
@@ -52,15 +53,45 @@ export async function actOnTargetAsLoaded<T>(
   target: AdminTargetRow,
   ip: string,
   act: (tx: Tx) => Promise<T>,
+  options: { reset?: ResetWay } = {},
 ): Promise<Result<T>> {
   const done = await db().$transaction(async (tx) => {
     if (!(await holdActor(tx, actor, target.id))) return 'actor-changed' as const;
     if (!(await targetStillAsLoaded(tx, actor, capability, target))) return 'target-changed' as const;
+    if (options.reset) {
+      // Counted in the reset's own transaction: a reset that fails (rolled back) gives its turn back.
+      const limit = await consumeRateLimit(tx, RATE_LIMITS.adminResetsPerAccount, `${options.reset}:${target.id}`);
+      if (limit.limited) return { tooManyResets: limit.retryAfterSeconds };
+    }
     return { ok: true as const, value: await act(tx) };
   });
-  if (typeof done === 'object') return done;
+  if (typeof done === 'object' && done.ok) return done;
+  if (typeof done === 'object') {
+    await auditAdminRefusal(actor, capability, target.id, 'too-many-resets', ip, target.agencyId);
+    return { ok: false, message: tooManyResetsMessage(options.reset!, done.tooManyResets) };
+  }
   await auditAdminRefusal(actor, capability, target.id, done, ip, target.agencyId);
   return { ok: false, message: done === 'actor-changed' ? ACTOR_CHANGED_MESSAGE : TARGET_CHANGED_MESSAGE };
+}
+
+/**
+ * The resets that mail the account (and, for an admin's account, every super admin), each limited per
+ * account by RATE_LIMITS.adminResetsPerAccount: every click used to mail a new link and new receipts.
+ */
+export type ResetWay = 'link' | 'temporary-password' | 'second-factors';
+
+const RESETS_SENT: Record<ResetWay, string> = {
+  link: 'reset links were sent to this account',
+  'temporary-password': 'temporary passwords were given for this account',
+  'second-factors': 'times this account’s second factors were cleared',
+};
+
+/** A refused reset changed nothing; the admin is told when the next one will go. */
+export function tooManyResetsMessage(way: ResetWay, retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  const { limit } = RATE_LIMITS.adminResetsPerAccount;
+  const instead = way === 'link' ? ' If the mails are not arriving, give them a temporary password instead.' : '';
+  return `${limit} ${RESETS_SENT[way]} in the last hour, the most allowed. Nothing was changed or sent. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.${instead}`;
 }
 
 async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: AdminCapability, target: AdminTargetRow): Promise<boolean> {

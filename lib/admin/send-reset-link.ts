@@ -38,5 +38,5 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
     await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
     if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
     return { sentTo: maskEmail(email) };
-  });
+  }, { reset: 'link' });
 }

@@ -23,6 +23,11 @@ export const RATE_LIMITS = {
   // Requests mailed to one agency's admins: naming many of its accounts (from many addresses) must not
   // flood their inboxes. Past it a request is still stored and shown in the console; it is not mailed.
   helpRequestMailsPerAgency: { name: 'help-request-mail-agency', limit: 20, windowMs: 60 * 60_000 },
+  // Resets admins mail to one account (a reset link; a temporary password's or cleared factors' notice;
+  // for an admin's account, a receipt to every super admin too): one who got no mail gets a few more
+  // tries, a flood of clicks stops. Counted per account and per way (lib/admin/admin-target.ts), so a
+  // temporary password still helps someone whose links never arrived.
+  adminResetsPerAccount: { name: 'admin-reset-account', limit: 5, windowMs: 60 * 60_000 },
   // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },

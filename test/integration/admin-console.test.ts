@@ -16,6 +16,7 @@ import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { recordAudit } from '@/lib/audit/record';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { logger } from '@/lib/observability/logger.mjs';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
@@ -548,6 +549,39 @@ describe('reset link by e-mail', () => {
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
     expect(await sendResetLink(adminActor, { userId: disabled.id }, IP)).toEqual({ ok: false, message: 'This account is disabled. Enable it first, then send the link.' });
     expect(await db().passwordResetToken.count({ where: { userId: disabled.id } })).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] sends one account at most 5 links an hour: the 6th is refused with when to try again, writes no token and no mail, and is audited; another account still gets one', async () => {
+    const { a, adminActor, superAdmin, staff } = await twoAgencies();
+    const otherAdmin = await member(a.id, 'PROVIDER_ADMIN');
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { limit } = RATE_LIMITS.adminResetsPerAccount;
+    expect(limit).toBe(5);
+    const written = async () => ({
+      tokens: await db().passwordResetToken.count({ where: { userId: otherAdmin.id } }),
+      mails: await db().outboxMessage.count({ where: { toAddress: { in: [superAdmin.email!, otherAdmin.email!] } } }),
+    });
+    for (let i = 0; i < limit; i++) expect(await sendResetLink(adminActor, { userId: otherAdmin.id }, IP)).toMatchObject({ ok: true });
+    // Each link to an admin's account: the link, and a receipt to the super admin and to the account.
+    expect(await written()).toEqual({ tokens: limit, mails: limit * 3 });
+    const refused = await sendResetLink(adminActor, { userId: otherAdmin.id }, IP);
+    expect(refused).toEqual({ ok: false, message: expect.stringMatching(/^5 reset links were sent to this account in the last hour.+Nothing was changed or sent\. Try again in (60|59) minutes\./) });
+    expect(await written()).toEqual({ tokens: limit, mails: limit * 3 });
+    // The last link sent still works: the refusal revoked nothing.
+    expect(await db().passwordResetToken.count({ where: { userId: otherAdmin.id, usedAt: null, expiresAt: { gt: new Date() } } })).toBe(1);
+    const denied = await db().auditEvent.findMany({ where: { targetId: otherAdmin.id, action: 'ADMIN_ACTION_DENIED' } });
+    expect(denied.map((event) => [event.outcome, JSON.parse(event.details!)])).toEqual([['DENIED', { capability: 'users:send-reset-link', reason: 'too-many-resets', targetAgencyId: a.id }]]);
+
+    expect(await sendResetLink(adminActor, { userId: staff.id }, IP)).toMatchObject({ ok: true });
+    expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(1);
+  });
+
+  it('[PROVIDER_ADMIN] clicks arriving together send one account no more than 5 links', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => sendResetLink(adminActor, { userId: staff.id }, IP)));
+    expect(answers.filter((answer) => answer.ok)).toHaveLength(5);
+    expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
   });
 
   it('refuses when there is no e-mail on record', async () => {
