@@ -29,5 +29,5 @@ export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<
       await enqueueMail(tx, secondFactorChangedMail({ email: target.email, displayName: target.displayName, timeZone: target.agency.timeZone }, 'second factors cleared by an administrator', now));
     }
     return undefined;
-  });
+  }, { reset: 'second-factors' });
 }

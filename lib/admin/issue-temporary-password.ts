@@ -74,7 +74,7 @@ export async function issueTemporaryPassword(
       await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone }, actor.displayName, now));
     }
     return true;
-  });
+  }, { reset: 'temporary-password' });
   if (!done.ok) return done;
   // A second submit of the same form changes nothing and is no refusal: it is told what a changed account is.
   if (done.value === 'form-stale') return { ok: false, message: TARGET_CHANGED_MESSAGE };

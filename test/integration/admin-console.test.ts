@@ -584,6 +584,28 @@ describe('reset link by e-mail', () => {
     expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
   });
 
+  it('[PROVIDER_ADMIN] gives one account at most 5 temporary passwords an hour, on the same rule: the 6th changes nothing and mails no receipt; links are counted apart', async () => {
+    const { a, adminActor, superAdmin } = await twoAgencies();
+    const otherAdmin = await member(a.id, 'PROVIDER_ADMIN');
+    const reset = async () => {
+      const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: otherAdmin.id } });
+      return issueTemporaryPassword(adminActor, { userId: otherAdmin.id, expectedVersion: sessionVersion }, IP);
+    };
+    for (let i = 0; i < 5; i++) expect(await reset()).toMatchObject({ ok: true });
+    const receipts = () => db().outboxMessage.count({ where: { template: 'admin-reset-receipt', toAddress: { in: [superAdmin.email!, otherAdmin.email!] } } });
+    expect(await receipts()).toBe(10);
+    const before = await db().user.findUniqueOrThrow({ where: { id: otherAdmin.id } });
+    expect(await reset()).toEqual({ ok: false, message: expect.stringMatching(/^5 temporary passwords were given for this account in the last hour.+Try again in (60|59) minutes\.$/) });
+    const after = await db().user.findUniqueOrThrow({ where: { id: otherAdmin.id } });
+    expect([after.passwordHash, after.sessionVersion]).toEqual([before.passwordHash, before.sessionVersion]);
+    expect(await receipts()).toBe(10);
+    const denied = await db().auditEvent.findMany({ where: { targetId: otherAdmin.id, action: 'ADMIN_ACTION_DENIED' } });
+    expect(denied.map((event) => JSON.parse(event.details!))).toEqual([{ capability: 'users:reset-password', reason: 'too-many-resets', targetAgencyId: a.id }]);
+    // A person whose temporary passwords went astray can still be sent a link.
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    expect(await sendResetLink(adminActor, { userId: otherAdmin.id }, IP)).toMatchObject({ ok: true });
+  });
+
   it('refuses when there is no e-mail on record', async () => {
     const { a, adminActor } = await twoAgencies();
     const noEmail = await member(a.id, 'STAFF', { email: null });
