@@ -31,3 +31,30 @@ test('[STAFF] a session opened before a password change is refused after it', as
     await phone.close();
   }
 });
+
+test('[STAFF] signing in again in the same browser ends the session it held: a copy of the old cookie opens nothing', async ({ browser, baseURL }) => {
+  const { creds } = await newStaffMember();
+  const context = await browser.newContext();
+  const sessionCookie = async () => (await context.cookies()).find((cookie) => cookie.name.endsWith('next-auth.session-token'))!;
+  try {
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    const first = await sessionCookie();
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    expect((await sessionCookie()).value).not.toBe(first.value);
+    expect((await page.request.get('/api/me')).status()).toBe(200);
+
+    // The old cookie, copied elsewhere before, is refused.
+    const copy = await browser.newContext();
+    try {
+      await copy.addCookies([{ ...first, url: baseURL }].map(({ name, value, url }) => ({ name, value, url: url! })));
+      expect((await copy.request.get('/api/me')).status()).toBe(401);
+    } finally {
+      await copy.close();
+    }
+  } finally {
+    await context.close();
+  }
+});

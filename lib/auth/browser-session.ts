@@ -3,16 +3,24 @@ import { getServerSession } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { knowsAccount, KNOWN_DEVICE_DAYS, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
-import { authOptions, knownDeviceCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
+import { authOptions, decodeSessionToken, knownDeviceCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { signingSecret } from '@/lib/crypto/keyring';
 
-/** Hands the browser a cookie for a server-side session that sign-in has just opened. */
+/**
+ * Hands the browser a cookie for a server-side session that sign-in has just opened. The session this
+ * browser held before (signing in again without signing out, or as someone else on a shared computer)
+ * ends: its cookie is replaced here, and a copy of it kept elsewhere must open nothing.
+ */
 export async function startBrowserSession(sessionId: string, kind: 'agency' | 'vendor'): Promise<void> {
+  const jar = await cookies();
+  const before = jar.get(sessionCookieName())?.value;
+  const previous = before ? (await decodeSessionToken({ token: before, secret: signingSecret() }))?.sid : undefined;
+  if (typeof previous === 'string' && previous !== sessionId) await endSession(previous);
   const maxAge = SESSION_ABSOLUTE_MS / 1000;
   const token = await encode({ token: { sid: sessionId, kind }, secret: signingSecret(), maxAge });
-  (await cookies()).set(sessionCookieName(), token, { ...sessionCookieOptions(), maxAge });
+  jar.set(sessionCookieName(), token, { ...sessionCookieOptions(), maxAge });
 }
 
 /** Ends the current server-side session (if any) and removes the cookie. */
