@@ -15,14 +15,15 @@ export function totpStep(now: Date): number {
 }
 
 /**
- * A code as typed, as the characters it stands for: without spaces, and with digits of any script
- * as ASCII digits (a phone's keyboard may type "３０７６００" or "٣٠٧٦٠٠"; each Unicode block of
- * digits runs from 0 to 9). Otherwise the right code would be refused and counted as a wrong guess.
+ * A code as typed, as the characters it stands for: without spaces, dashes ("307-600") or invisible
+ * characters a copy and paste brings along, and with digits of any script as ASCII digits (a phone's
+ * keyboard may type "３０７６００" or "٣٠٧٦٠٠"; each Unicode block of digits runs from 0 to 9).
+ * Otherwise the right code would be refused and counted as a wrong guess.
  */
 export function typedCode(typed: string): string {
   return typed
     .normalize('NFKC')
-    .replace(/\s/gu, '')
+    .replace(/[\s\p{Pd}\p{Cf}]/gu, '')
     .replace(/\p{Nd}/gu, (digit) => {
       const point = digit.codePointAt(0)!;
       let zero = point;

@@ -84,6 +84,15 @@ describe('second factor at sign-in', () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
   });
 
+  it('[PROVIDER_ADMIN] the right code with a dash or a pasted invisible character in it passes, and is no wrong guess', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const [code, next] = [await codeNow(secret), await codeNow(secret, 1)];
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: `${code.slice(0, 3)}-${code.slice(3)}` }, IP)).toMatchObject({ ok: true });
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: `\u200B${next.slice(0, 3)}\u2060${next.slice(3)}\uFEFF` }, IP)).toMatchObject({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+  });
+
   it('[PROVIDER_ADMIN] wrong codes count for the address (with its wrong passwords) and in the agency’s spray counts; the right code gives its own back', async () => {
     const { agency, user } = await passwordSignIn();
     const ip = `198.51.100.${Math.floor(Math.random() * 250)}`;
