@@ -2,7 +2,6 @@ import { requireAdminCapability } from '@/lib/admin/permissions';
 import { isLocked } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { wrongCodesStopUntil } from '@/lib/mfa/wrong-codes';
 
 export type TemporaryPasswordState = 'none' | 'issued' | 'signed-in' | 'used' | 'expired';
 
@@ -52,7 +51,7 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
   });
   if (!user) return null;
 
-  const [failures, recentEvents, issuedBy, codesStopUntil] = await Promise.all([
+  const [failures, recentEvents, issuedBy] = await Promise.all([
     user.firstFailedSignInAt
       ? db().auditEvent.findMany({
           where: { targetId: user.id, action: 'SIGN_IN_FAILURE', createdAt: { gte: user.firstFailedSignInAt } },
@@ -69,19 +68,15 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
     user.temporaryPasswordIssuedById
       ? db().user.findFirst({ where: { id: user.temporaryPasswordIssuedById, agencyId: actor.agencyId }, select: { displayName: true } })
       : Promise.resolve(null),
-    wrongCodesStopUntil(db(), { kind: 'user', id: user.id }, now),
   ]);
 
-  const failureLocked = isLocked(user, now);
-  const locked = failureLocked || codesStopUntil !== null;
+  const locked = isLocked(user, now);
   return {
     user,
     lock: {
       locked,
-      /** Until when too many wrong second-factor codes stop its sign-ins (an unlock clears them too). */
-      codesStopUntil,
       hard: user.hardLockedAt !== null,
-      lockedUntil: failureLocked && !user.hardLockedAt ? user.lockedUntil : null,
+      lockedUntil: locked && !user.hardLockedAt ? user.lockedUntil : null,
       failures: user.failedSignInCount,
       firstFailedAt: user.firstFailedSignInAt,
       lastFailedAt: user.lastFailedSignInAt,

@@ -4,6 +4,7 @@ import { actOnTargetAsLoaded, loadAdminTarget, TARGET_CHANGED_MESSAGE } from '@/
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
 import { UNLOCKED } from '@/lib/auth/lockout';
+import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -55,6 +56,7 @@ export async function issueTemporaryPassword(
       },
     });
     if (updated.count !== 1) return 'form-stale' as const;
+    await forgetWrongCodes(tx, { kind: 'user', id: target.id });
     // Earlier reset links stop working too: the temporary password is now the way in.
     await endAccountAccess(tx, target.id, now);
     await recordAudit(tx, {

@@ -9,7 +9,7 @@ import type { Result } from '@/lib/result';
 
 export const userIdSchema = z.object({ userId: z.string().min(1).max(64) });
 
-/** Ends a soft or hard lock, and the stop on wrong second-factor codes, without touching the password or the sessions. */
+/** Ends a soft or hard lock (and the wrong second-factor codes that may have set it) without touching the password or the sessions. */
 export async function unlockUser(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<Result> {
   const loaded = await loadAdminTarget(actor, 'users:unlock', input.userId, ip);
   if (!loaded.ok) return loaded;
@@ -27,7 +27,7 @@ export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, 
   const locked = options.stillLockedAt ? { OR: lockedConditions(options.stillLockedAt) } : {};
   const done = await tx.user.updateMany({ where: { id: userId, agencyId: actor.agencyId, ...locked }, data: UNLOCKED });
   if (done.count === 0) return false;
-  // Wrong second-factor codes stop a sign-in as a lock does (lib/mfa/wrong-codes.ts).
+  // The lock may be the one spent wrong second-factor codes set: they go with it (lib/mfa/wrong-codes.ts).
   await forgetWrongCodes(tx, { kind: 'user', id: userId });
   await recordAdminAction(tx, actor, ip, 'ADMIN_ACCOUNT_UNLOCKED', { type: 'User', id: userId }, {
     ...(options.stillLockedAt ? { bulk: true } : {}),

@@ -137,6 +137,11 @@ export async function clearFailures(
   await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
 }
 
+/** Locks the account until `until` (its budget of wrong codes spent), unless it is locked longer already. */
+export async function lockAccountUntil(tx: Tx, kind: PrincipalKind, id: string, until: Date): Promise<void> {
+  await lockoutTable(tx, kind).updateMany({ where: { id, hardLockedAt: null, OR: [{ lockedUntil: null }, { lockedUntil: { lt: until } }] }, data: { lockedUntil: until } });
+}
+
 /**
  * The right password of an account that still owes its second factor: only this attempt's own
  * reservation (and any lock it set) is given back. The streak stands until the factor passes, so

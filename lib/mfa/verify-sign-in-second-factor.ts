@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
-import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, lockAccountUntil, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import { NO_DEVICE, type KnowsAccount } from '@/lib/auth/sign-in';
 import { checkSprayAlert, forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
@@ -15,7 +15,7 @@ import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { wrongCodesSubject } from '@/lib/mfa/wrong-codes';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
-import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
+import { checkRateLimit, consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 const WRONG_CODES_PER_ACCOUNT = RATE_LIMITS.wrongCodesPerAccount;
@@ -71,8 +71,17 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // Not a guess at anything: the app code is simply not enough for this account.
   if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, reason: 'PASSKEY_REQUIRED' };
 
+  // The budget of wrong codes spent is a lock until its hour is over, like one from wrong passwords: the
+  // console shows it and lists it, and whatever ends a lock (an unlock, a reset) ends it (wrong-codes.ts).
+  const lockIfBudgetSpent = async (tx: Tx) => {
+    const budget = await checkRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
+    if (budget.limited) await lockAccountUntil(tx, owner.kind, owner.id, new Date(Date.now() + budget.retryAfterSeconds * 1000));
+    return budget.limited;
+  };
   const endPending = async (details: { reason: string }) => {
     await db().$transaction(async (tx) => {
+      // The account before its sessions, as every change that ends them takes them (PostgreSQL deadlocks otherwise).
+      await lockIfBudgetSpent(tx);
       await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details });
     });
@@ -102,7 +111,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
 
   const used = await proveSecondFactor(owner, proof, actor.sessionId);
   if (!used.ok) {
-    const nowLocked = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
+    let nowLocked = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
     await settleWrongSecret(
       reservation,
       {
@@ -113,7 +122,8 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       },
       'second factor',
       async (tx) => {
-        // The session before the audit chain, as every other change to it takes them (PostgreSQL deadlocks otherwise).
+        // The account, then the session, before the audit chain, as every other change takes them (PostgreSQL deadlocks otherwise).
+        if (await lockIfBudgetSpent(tx)) nowLocked = true;
         if (nowLocked) await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
         if (velocity) await recordVelocityFailure(tx, velocity);
       },

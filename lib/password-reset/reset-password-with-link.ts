@@ -4,6 +4,7 @@ import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
+import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -133,6 +134,7 @@ export async function resetPasswordWithLink(
         data: { usedAt: completedAt },
       });
       if (consumed.count !== 1) throw new LinkGone();
+      await forgetWrongCodes(tx, { kind: 'user', id: user.id });
       await rememberPassword(tx, user.id, passwordHash);
       const sessionsEnded = await endAccountAccess(tx, user.id, completedAt);
       await recordAudit(tx, {

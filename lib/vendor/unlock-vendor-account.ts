@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit/record';
 import { clearFailures } from '@/lib/auth/password-attempt';
 import type { Db } from '@/lib/db/client';
-import { forgetWrongCodes, wrongCodesStopUntil } from '@/lib/mfa/wrong-codes';
+import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 /**
@@ -14,7 +14,7 @@ export async function unlockVendorAccount(database: Db, email: string, osUser: s
   const account = await database.vendorAccount.findUnique({ where: { emailKey: normalizeKey(email) }, select: { id: true, lockedUntil: true, hardLockedAt: true, failedSignInCount: true } });
   if (!account) return 'no-such-account';
   const owner = { kind: 'vendor', id: account.id } as const;
-  const locked = account.hardLockedAt !== null || (account.lockedUntil !== null && account.lockedUntil > new Date()) || (await wrongCodesStopUntil(database, owner)) !== null;
+  const locked = account.hardLockedAt !== null || (account.lockedUntil !== null && account.lockedUntil > new Date());
   await database.$transaction(async (tx) => {
     await clearFailures(tx, 'vendor', account.id);
     await forgetWrongCodes(tx, owner);

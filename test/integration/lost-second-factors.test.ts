@@ -110,9 +110,10 @@ describe('lost second factors', () => {
     const audited = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'VENDOR_ACCOUNT_UNLOCKED' } });
     expect(JSON.parse(audited.details!)).toMatchObject({ hardLocked: true, by: 'command line (ops)' });
     expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('not-locked');
-    // Ten wrong second-factor codes in the hour stop its sign-ins as a lock does; the unlock ends that too.
+    // Ten wrong second-factor codes in the hour lock it till the hour is over; the unlock forgets them with the lock.
     const codes = RATE_LIMITS.wrongCodesPerAccount;
     await db().rateLimitBucket.create({ data: { key: `${codes.name}:vendor:${account.id}`, count: codes.limit, windowStart: new Date() } });
+    await db().vendorAccount.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() + 3_600_000) } });
     expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('unlocked');
     expect(await db().rateLimitBucket.count({ where: { key: `${codes.name}:vendor:${account.id}` } })).toBe(0);
     expect(await unlockVendorAccount(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');

@@ -72,13 +72,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
       {lock.locked ? (
         <div className="notice warning" data-testid="lock-state">
           <p>
-            <strong>
-              {lock.hard
-                ? 'Locked until an administrator unlocks it or resets the password.'
-                : lock.lockedUntil
-                  ? `Locked until ${when(lock.lockedUntil)}.`
-                  : `Too many wrong second-factor codes: locked until ${when(lock.codesStopUntil)}.`}
-            </strong>
+            <strong>{lock.hard ? 'Locked until an administrator unlocks it or resets the password.' : `Locked until ${when(lock.lockedUntil)}.`}</strong>
           </p>
           <p>
             {lock.failures} failed sign-in{lock.failures === 1 ? '' : 's'} in a row, first {when(lock.firstFailedAt)}, last {when(lock.lastFailedAt)}
