@@ -29,8 +29,9 @@ describe('checkNewPassword', () => {
 
   it('counts code points after NFKC, not UTF-16 units', () => {
     // 14 emoji are 28 UTF-16 units but 14 characters.
-    expect(checkNewPassword('🐢'.repeat(7) + '🦊'.repeat(7), policy, context)).toEqual([TOO_SHORT]);
-    expect(checkNewPassword('🐢'.repeat(8) + '🦊'.repeat(7), policy, context)).toEqual([]);
+    const animals = [...'🐢🦊🐙🦉🐝🦋🐳🦔🐌🦀🐧🦩🐸🦒🐞'];
+    expect(checkNewPassword(animals.slice(0, 14).join(''), policy, context)).toEqual([TOO_SHORT]);
+    expect(checkNewPassword(animals.join(''), policy, context)).toEqual([]);
   });
 
   it('accepts 128 characters and refuses 129', () => {
@@ -54,7 +55,33 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('z'.repeat(20), policy, context)).toEqual([COMMON]);
     expect(checkNewPassword('ab'.repeat(8), policy, context)).toEqual([COMMON]);
     expect(checkNewPassword('harbour7harbour7', policy, context)).toEqual([COMMON]);
-    expect(checkNewPassword('harbour7 harbour7', policy, context)).toEqual([]);
+    expect(checkNewPassword('harbour7 harbour7', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('ab ab ab ab ab ab', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('abababababababab.', policy, context)).toEqual([COMMON]);
+  });
+
+  it('refuses a few keys, or letters and digits counting up or down, as common', () => {
+    expect(checkNewPassword('aaaaaaaaaaaaaab', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('1234567890123456', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('9876543210987654', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('abcdefghijklmnop', policy, context)).toEqual([COMMON]);
+    // A passphrase is no sequence, nor are a few digits in it.
+    expect(checkNewPassword('violet kettle 1234', policy, context)).toEqual([]);
+  });
+
+  it('counts no character that shows nothing, and refuses those that turn text around', () => {
+    expect(checkNewPassword(`e${'\uFE0F'.repeat(14)}`, policy, context)).toContain(TOO_SHORT);
+    expect(checkNewPassword(`x${'\u200D'.repeat(14)}`, policy, context)).toContain(TOO_SHORT);
+    expect(checkNewPassword(`violet${'\u200B'.repeat(10)}`, policy, context)).toContain(TOO_SHORT);
+    expect(checkNewPassword('violet kettle\u2028harbour', policy, context)).toEqual([CONTROL]);
+    expect(checkNewPassword('violet kettle\u202Eharbour', policy, context)).toEqual([CONTROL]);
+    // An emoji made of several joined is still a character, and a passphrase with one is fine.
+    expect(checkNewPassword('violet kettle 👩\u200D👩\u200D👧 harbour', policy, context)).toEqual([]);
+  });
+
+  it('refuses a listed password with punctuation or invisible characters put in', () => {
+    expect(checkNewPassword('pass-word-12345', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword(`password${'\u200B'.repeat(4)}12345`, { minLength: 8 }, context)).toEqual([COMMON]);
   });
 
   it('refuses a listed password with spaces put in or around it', () => {

@@ -35,9 +35,45 @@ function contextWords(context: PasswordContext): string[] {
     .filter((word) => [...word].length >= MIN_CONTEXT_WORD_LENGTH);
 }
 
+// Characters that show nothing (zero-width spaces and joiners, variation selectors, soft hyphens):
+// they add no length a person chose.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+// Refused like control characters: line and paragraph separators and the marks that turn text around
+// change what the field seems to hold, and no keyboard types them.
+const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 // A shorter run repeated to fill the whole ("zzzz…", "abababab…", "harbour7harbour7") is as guessable as
-// the run alone, whatever its length. A listed password with spaces put in or around it is still listed.
+// the run alone, whatever its length.
 const REPEATED = /^(.+)\1+$/su;
+/** Fewer different characters than this, and a password is a run of a few keys ("aaaaaaaaaaaaaab"). */
+const MIN_DIFFERENT_CHARACTERS = 4;
+
+/** Whether the letters and digits count up or down one by one ("1234567890123…", "zyxwv…"), digits wrapping from 9 to 0. */
+function isSequence(letters: string): boolean {
+  const points = [...letters].map((character) => character.codePointAt(0)!);
+  if (points.length < MIN_DIFFERENT_CHARACTERS) return false;
+  const digits = /^\d+$/.test(letters);
+  const step = (from: number, to: number) => (digits ? (to - from + 10) % 10 : to - from);
+  const first = step(points[0]!, points[1]!);
+  if (first !== 1 && first !== (digits ? 9 : -1)) return false;
+  return points.every((point, i) => i === 0 || step(points[i - 1]!, point) === first);
+}
+
+/**
+ * Whether the password is as guessable as a listed one: listed itself, or once spaces, punctuation and
+ * accents are taken out ("password-1234567", "pass word 12345", "password" with invisible characters);
+ * a repeated run, with or without its spaces ("iloveyou iloveyou"); a few keys; a sequence.
+ */
+function isPredictable(visible: string): boolean {
+  const letters = simplify(visible);
+  return (
+    isCommonPassword(visible) ||
+    (letters.length > 0 && isCommonPassword(letters)) ||
+    REPEATED.test(visible) ||
+    (letters.length > 0 && REPEATED.test(letters)) ||
+    new Set(visible).size < MIN_DIFFERENT_CHARACTERS ||
+    isSequence(letters)
+  );
+}
 
 /**
  * The rules for a password someone chooses (NIST SP 800-63B-4, ASVS 6.2): length, a blocklist and context
@@ -45,13 +81,15 @@ const REPEATED = /^(.+)\1+$/su;
  */
 export function checkNewPassword(password: string, policy: PasswordPolicy, context: PasswordContext): string[] {
   const normalized = password.normalize('NFKC'); // as it will be hashed
-  // Code points, so an emoji counts as one character. NFKC can make one character many ("ﷺ" is 18
-  // letters, "Ⅷ" four): the shorter of what was typed and what is hashed is the length that was chosen.
-  const typed = [...password].length;
+  const visible = normalized.replace(INVISIBLE, '');
+  // Code points, so an emoji counts as one character, and none that shows nothing. NFKC can make one
+  // character many ("ﷺ" is 18 letters, "Ⅷ" four): the shorter of what was typed and what is hashed
+  // is the length that was chosen.
+  const typed = [...password.replace(INVISIBLE, '')].length;
   const hashed = [...normalized].length;
   const messages: string[] = [];
 
-  if (Math.min(typed, hashed) < policy.minLength) {
+  if (Math.min(typed, [...visible].length) < policy.minLength) {
     messages.push(
       `Password must be at least ${policy.minLength} characters. Try a passphrase of 3 or 4 unrelated words.`,
     );
@@ -59,10 +97,10 @@ export function checkNewPassword(password: string, policy: PasswordPolicy, conte
   if (Math.max(typed, hashed) > MAX_PASSWORD_LENGTH) {
     messages.push(`Password must be ${MAX_PASSWORD_LENGTH} characters or fewer.`);
   }
-  if (/\p{Cc}/u.test(normalized)) {
+  if (FORBIDDEN.test(normalized)) {
     messages.push('Password must not include tabs, line breaks or other control characters.');
   }
-  if (isCommonPassword(normalized) || isCommonPassword(normalized.replace(/\s+/gu, '')) || REPEATED.test(normalized)) {
+  if (isPredictable(visible)) {
     messages.push('This password is too common. Choose something less predictable.');
   }
   const simplified = simplify(normalized);
