@@ -5,7 +5,7 @@ import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { addAppForm, ensureTotpFactor, nextTotpCode } from './support/second-factor';
-import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+import { completeSecondFactor, expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 async function newAdmin(role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN') {
   const agency = await createAgency(db());
@@ -254,4 +254,22 @@ test('[VERIFIER] a new vendor account is sent to /vendor/security to enrol; the 
   await page.goto('/vendor/queue');
   await expect(page).toHaveURL(/\/vendor\/security$/);
   await expectNoAxeViolations(page);
+});
+
+test('[PROVIDER_ADMIN] the browser becomes a known device only once the code passes: the password alone earns no pass at the code step', async ({ browser }) => {
+  const { user, creds } = await newAdmin();
+  await ensureTotpFactor({ userId: user.id });
+  const context = await browser.newContext();
+  const knownDevice = async () => (await context.cookies()).some((cookie) => cookie.name.endsWith('portal-known-device'));
+  try {
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, creds, { verify: false });
+    await expect(page).toHaveURL(/\/login\/verify/);
+    expect(await knownDevice()).toBe(false);
+    await completeSecondFactor(page, { userId: user.id });
+    await expect(page).not.toHaveURL(/\/login/);
+    expect(await knownDevice()).toBe(true);
+  } finally {
+    await context.close();
+  }
 });

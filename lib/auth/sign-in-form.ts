@@ -96,7 +96,9 @@ export async function finishFormSignIn(
 ): Promise<ActionState> {
   if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds), values: typed };
   await startBrowserSession(result.sessionId, kind);
-  await rememberAccountHere(result.account);
+  // A browser becomes a known device (decision 062) once the whole sign-in is done: the password alone
+  // of an account with a second factor must not let its code be guessed past the address's limit.
+  if (!result.secondFactorPending) await rememberAccountHere(result.account);
   const next = afterSignInPath({ kind, role: result.role }, callback);
   if (!result.secondFactorPending) redirect(next);
   // The code step carries on to where the sign-in was going.
@@ -140,6 +142,7 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<Exclude<VerifyOutcome, { ok: true }
 export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, callback?: string): Promise<ActionState> {
   if (outcome.ok) {
     await startBrowserSession(outcome.sessionId, who.kind);
+    await rememberAccountHere(outcome.account);
     redirect(afterSignInPath(who, callback));
   }
   if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[who.kind]);

@@ -3,6 +3,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { attemptSubjectOf, clearFailures, lockAccountUntil, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
+import type { KnownAccount } from '@/lib/auth/known-device';
 import { NO_DEVICE, type KnowsAccount } from '@/lib/auth/sign-in';
 import { checkSprayAlert, forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
@@ -29,7 +30,7 @@ export const verifySecondFactorSchema = z.object({
 export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: callbackUrlField });
 
 export type VerifyOutcome =
-  | { ok: true; sessionId: string }
+  | { ok: true; sessionId: string; account: KnownAccount }
   | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' };
 
 /** `knows`: the accounts this browser has signed in as before (decision 062), which pass the address's limit here too. */
@@ -157,6 +158,6 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       details: { factor: used.kind, factorId: used.factorId },
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to sign in', now));
-    return { ok: true, sessionId } as const;
+    return { ok: true, sessionId, account: { kind: owner.kind, id: owner.id, version: previous.sessionVersion } } as const;
   }));
 }
