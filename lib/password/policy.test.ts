@@ -79,6 +79,22 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('violet kettle 👩\u200D👩\u200D👧 harbour', policy, context)).toEqual([]);
   });
 
+  it('refuses a short word padded with one key held down, at any minimum', () => {
+    for (const padded of [`qwerty${' '.repeat(9)}`, 'dragon!!!!!!!!!', 'monkey.........', 'abc123!!!!!!!!!', '!@#$!!!!!!!!!!!', 'a .,,,,,,,,,,,,', 'ab !!!!!!!!!!!!!']) {
+      expect(checkNewPassword(padded, policy, context), padded).toEqual([COMMON]);
+    }
+    expect(checkNewPassword('qwerty!!', { minLength: 8 }, context)).toEqual([COMMON]);
+    // A passphrase's spaces and a word's doubled letters are no padding.
+    expect(checkNewPassword('mississippi hippos', policy, context)).toEqual([]);
+    expect(checkNewPassword('violet -- kettle -- harbour', policy, context)).toEqual([]);
+  });
+
+  it('refuses a letter under a pile of marks', () => {
+    expect(checkNewPassword(`k${[...Array(14)].map((_, i) => String.fromCodePoint(0x350 + i)).join('')}`, policy, context)).toContain(
+      'Password has a letter with more accents or marks on it than any language uses. Type it in rather than pasting it.',
+    );
+  });
+
   it('refuses a listed password with punctuation or invisible characters put in', () => {
     expect(checkNewPassword('pass-word-12345', policy, context)).toEqual([COMMON]);
     expect(checkNewPassword(`password${'\u200B'.repeat(4)}12345`, { minLength: 8 }, context)).toEqual([COMMON]);

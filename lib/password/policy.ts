@@ -1,4 +1,5 @@
 import { isCommonPassword } from './blocklist';
+import { hasStackedMarks, STACKED_MARKS_MESSAGE } from '@/lib/validation/free-text';
 import { verifyPassword } from './hash';
 
 /** The vendor's product name: a word people reach for when asked for a password inside it. */
@@ -58,15 +59,21 @@ function isSequence(letters: string): boolean {
   return points.every((point, i) => i === 0 || step(points[i - 1]!, point) === first);
 }
 
+// A run of one space, punctuation mark or symbol is one key held down: "dragon!!!!!!!!!" and "qwerty"
+// with nine spaces are the short word they pad.
+const PADDING = /([^\p{L}\p{N}\p{M}])\1+/gu;
+
 /**
  * Whether the password is as guessable as a listed one: listed itself, or once spaces, punctuation and
  * accents are taken out ("password-1234567", "pass word 12345", "password" with invisible characters);
- * a repeated run, with or without its spaces ("iloveyou iloveyou"); a few keys; a sequence.
+ * short but for a padding of one key; a repeated run, with or without its spaces ("iloveyou
+ * iloveyou"); a few keys; a sequence.
  */
-function isPredictable(visible: string): boolean {
+function isPredictable(visible: string, minLength: number): boolean {
   const letters = simplify(visible);
   return (
     isCommonPassword(visible) ||
+    [...visible.replace(PADDING, '$1')].length < minLength ||
     (letters.length > 0 && isCommonPassword(letters)) ||
     REPEATED.test(visible) ||
     (letters.length > 0 && REPEATED.test(letters)) ||
@@ -100,7 +107,10 @@ export function checkNewPassword(password: string, policy: PasswordPolicy, conte
   if (FORBIDDEN.test(normalized)) {
     messages.push('Password must not include tabs, line breaks or other control characters.');
   }
-  if (isPredictable(visible)) {
+  // A letter under a pile of marks ("k" and fourteen accents) is one letter, however long it counts.
+  if (hasStackedMarks(normalized)) messages.push(`Password ${STACKED_MARKS_MESSAGE}.`);
+  // Refused as one: either it is too short, or the length is padding.
+  if ([...visible].length >= policy.minLength && isPredictable(visible, policy.minLength)) {
     messages.push('This password is too common. Choose something less predictable.');
   }
   const simplified = simplify(normalized);
