@@ -65,8 +65,14 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('1234567890123456', policy, context)).toEqual([COMMON]);
     expect(checkNewPassword('9876543210987654', policy, context)).toEqual([COMMON]);
     expect(checkNewPassword('abcdefghijklmnop', policy, context)).toEqual([COMMON]);
-    // A passphrase is no sequence, nor are a few digits in it.
+    // In other scripts' digits and letters too (NFKD would make the Cyrillic "й" an "и").
+    expect(checkNewPassword('١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('๙๘๗๖๕๔๓๒๑๐๙๘๗๖๕', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('१२३४५६७८९०१२३४५', policy, context)).toEqual([COMMON]);
+    expect(checkNewPassword('абвгдежзийклмноп', policy, context)).toEqual([COMMON]);
+    // A passphrase is no sequence, nor are a few digits in it, in any script.
     expect(checkNewPassword('violet kettle 1234', policy, context)).toEqual([]);
+    expect(checkNewPassword('синий чайник гавань ٣٤٥', policy, context)).toEqual([]);
   });
 
   it('counts no character that shows nothing, and refuses those that turn text around', () => {

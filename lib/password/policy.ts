@@ -1,5 +1,5 @@
-import { isCommonPassword } from './blocklist';
 import { hasStackedMarks, STACKED_MARKS_MESSAGE } from '@/lib/validation/free-text';
+import { isCommonPassword } from './blocklist';
 import { verifyPassword } from './hash';
 
 /** The vendor's product name: a word people reach for when asked for a password inside it. */
@@ -29,6 +29,11 @@ function simplify(text: string): string {
     .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
+// Letters and digits as typed, in lower case: "й" stays "й", so the Cyrillic alphabet still counts up.
+function lettersAsTyped(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
 function contextWords(context: PasswordContext): string[] {
   const nameWords = context.displayName.split(/[\s\p{Pd}]+/u);
   return [context.loginName, context.agencyCode, context.agencyName, context.displayName, ...nameWords, PRODUCT_NAME]
@@ -48,14 +53,35 @@ const REPEATED = /^(.+)\1+$/su;
 /** Fewer different characters than this, and a password is a run of a few keys ("aaaaaaaaaaaaaab"). */
 const MIN_DIFFERENT_CHARACTERS = 4;
 
-/** Whether the letters and digits count up or down one by one ("1234567890123…", "zyxwv…"), digits wrapping from 9 to 0. */
-function isSequence(letters: string): boolean {
-  const points = [...letters].map((character) => character.codePointAt(0)!);
-  if (points.length < MIN_DIFFERENT_CHARACTERS) return false;
-  const digits = /^\d+$/.test(letters);
-  const step = (from: number, to: number) => (digits ? (to - from + 10) % 10 : to - from);
+/**
+ * A decimal digit's value in any script ("٣" and "३" are 3), or null for anything else: Unicode gives
+ * every script its digits as runs of ten code points, 0 to 9, so the value is the distance to its run's start.
+ */
+function digitValue(character: string): number | null {
+  const isDigit = (point: number) => /\p{Nd}/u.test(String.fromCodePoint(point));
+  let point = character.codePointAt(0)!;
+  if (!isDigit(point)) return null;
+  let distance = 0;
+  while (isDigit(point - 1)) {
+    point -= 1;
+    distance += 1;
+  }
+  return distance % 10;
+}
+
+/**
+ * Whether the characters count up or down one by one ("1234567890123…", "zyxwv…", "абвгд…"), digits of
+ * any script wrapping from 9 to 0.
+ */
+function isSequence(characters: string): boolean {
+  const all = [...characters];
+  if (all.length < MIN_DIFFERENT_CHARACTERS) return false;
+  const digits = all.map(digitValue);
+  const byDigit = digits.every((value) => value !== null);
+  const points = byDigit ? (digits as number[]) : all.map((character) => character.codePointAt(0)!);
+  const step = (from: number, to: number) => (byDigit ? (to - from + 10) % 10 : to - from);
   const first = step(points[0]!, points[1]!);
-  if (first !== 1 && first !== (digits ? 9 : -1)) return false;
+  if (first !== 1 && first !== (byDigit ? 9 : -1)) return false;
   return points.every((point, i) => i === 0 || step(points[i - 1]!, point) === first);
 }
 
@@ -78,7 +104,8 @@ function isPredictable(visible: string, minLength: number): boolean {
     REPEATED.test(visible) ||
     (letters.length > 0 && REPEATED.test(letters)) ||
     new Set(visible).size < MIN_DIFFERENT_CHARACTERS ||
-    isSequence(letters)
+    isSequence(letters) ||
+    isSequence(lettersAsTyped(visible))
   );
 }
 
