@@ -87,7 +87,7 @@ const RESETS_SENT: Record<ResetWay, string> = {
 };
 
 /** A refused reset changed nothing; the admin is told when the next one will go. */
-export function tooManyResetsMessage(way: ResetWay, retryAfterSeconds: number): string {
+function tooManyResetsMessage(way: ResetWay, retryAfterSeconds: number): string {
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
   const { limit } = RATE_LIMITS.adminResetsPerAccount;
   const instead = way === 'link' ? ' If the mails are not arriving, give them a temporary password instead.' : '';
