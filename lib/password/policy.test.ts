@@ -75,6 +75,19 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('синий чайник гавань ٣٤٥', policy, context)).toEqual([]);
   });
 
+  it.each([
+    ['Chinese', '紫色水壶港口猫头鹰在夜晚飞翔很安静'],
+    ['Japanese', '青いやかんと静かな港の猫たちが眠る'],
+    ['Korean', '파란 주전자와 조용한 항구의 고양이'],
+    ['Arabic', 'قطة زرقاء تنام تحت الشجرة'],
+    ['Persian', 'گربه آبی زیر درخت می‌خوابد'],
+    ['Hindi', 'नीली केतली बंदरगाह पर रखी है'],
+    ['Thai', 'แมวสีฟ้านอนใต้ต้นไม้ใหญ่'],
+    ['Russian', 'синий чайник у тихой гавани'],
+  ])('accepts a passphrase in %s', (_script, passphrase) => {
+    expect(checkNewPassword(passphrase, policy, context)).toEqual([]);
+  });
+
   it('counts no character that shows nothing, and refuses those that turn text around', () => {
     expect(checkNewPassword(`e${'\uFE0F'.repeat(14)}`, policy, context)).toContain(TOO_SHORT);
     expect(checkNewPassword(`x${'\u200D'.repeat(14)}`, policy, context)).toContain(TOO_SHORT);
