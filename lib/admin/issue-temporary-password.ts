@@ -55,7 +55,8 @@ export async function issueTemporaryPassword(
         sessionVersion: { increment: 1 },
       },
     });
-    if (updated.count !== 1) return 'form-stale' as const;
+    // Thrown, so the transaction rolls back and the stale submit spends none of the account's resets.
+    if (updated.count !== 1) throw new FormStale();
     await forgetWrongCodes(tx, { kind: 'user', id: target.id });
     // Earlier reset links stop working too: the temporary password is now the way in.
     await endAccountAccess(tx, target.id, now);
@@ -76,9 +77,14 @@ export async function issueTemporaryPassword(
       await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone }, actor.displayName, now));
     }
     return true;
-  }, { reset: 'temporary-password' });
+  }, { reset: 'temporary-password' }).catch((error: unknown) => {
+    // A second submit of the same form changes nothing and is no refusal: it is told what a changed account is.
+    if (error instanceof FormStale) return { ok: false as const, message: TARGET_CHANGED_MESSAGE };
+    throw error;
+  });
   if (!done.ok) return done;
-  // A second submit of the same form changes nothing and is no refusal: it is told what a changed account is.
-  if (done.value === 'form-stale') return { ok: false, message: TARGET_CHANGED_MESSAGE };
   return { ok: true, value: { temporaryPassword, expiresAt } };
 }
+
+/** The account's version moved since the form was loaded: a double submit, or another admin's reset meanwhile. */
+class FormStale extends Error {}

@@ -606,6 +606,18 @@ describe('reset link by e-mail', () => {
     expect(await sendResetLink(adminActor, { userId: otherAdmin.id }, IP)).toMatchObject({ ok: true });
   });
 
+  it('[PROVIDER_ADMIN] a stale second submit of the temporary-password form spends none of the five resets', async () => {
+    const { a, adminActor } = await twoAgencies();
+    const staff = await member(a.id, 'STAFF');
+    const stale = { userId: staff.id, expectedVersion: staff.sessionVersion };
+    expect(await issueTemporaryPassword(adminActor, stale, IP)).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await issueTemporaryPassword(adminActor, stale, IP)).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
+    for (let i = 0; i < 4; i++) {
+      const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+      expect(await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: sessionVersion }, IP)).toMatchObject({ ok: true });
+    }
+  });
+
   it('refuses when there is no e-mail on record', async () => {
     const { a, adminActor } = await twoAgencies();
     const noEmail = await member(a.id, 'STAFF', { email: null });
