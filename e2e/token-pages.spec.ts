@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { formatReference } from '@/lib/super-admin/reference';
 import { freePort } from '@/lib/net/free-port';
 import { confirmPath, unsubscribePath } from '@/lib/status/subscription-token';
 import { createSuperAdminRequest, uniqueSuffix } from '@/prisma/factories';
@@ -28,7 +29,7 @@ type TokenPage = {
   button: string;
   /** The hidden field that carries the token to the server action. */
   tokenField: string;
-  make: () => Promise<{ valid: string; wrong: string; wrongToken: string; used: () => Promise<boolean> }>;
+  make: () => Promise<{ valid: string; wrong: string; wrongToken: string; used: () => Promise<boolean>; says?: string }>;
   /** The heading of the page a submission that worked lands on. */
   done: string;
   fill?: (page: Page) => Promise<void>;
@@ -77,6 +78,8 @@ const PAGES: TokenPage[] = [
         wrong: `/super-admin-reset/cancel/${wrongToken}`,
         wrongToken,
         used: async () => (await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state === 'CANCELLED',
+        // The done page names the request it cancelled (decision 060).
+        says: `Request ${formatReference(request.reference)} is cancelled.`,
       };
     },
   },
@@ -124,6 +127,7 @@ test.describe('with JavaScript off', () => {
         await tokenPage.fill?.(page);
         await page.getByRole('button', { name: tokenPage.button }).click();
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(tokenPage.done);
+        if (link.says) await expect(page.locator('main')).toContainText(link.says);
         expect(await link.used()).toBe(true);
       } finally {
         await emptyBucket();
