@@ -172,6 +172,14 @@ describe('isMalformedActionRequest', () => {
     expect(await isMalformedActionRequest(withJs(`[{},"$K1",${JSON.stringify(Array(60_000).fill(0))}]`))).toBe(true);
   });
 
+  it('refuses a body whose type only starts like a form: Next.js decodes it as one, and threw', async () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="loginName"\r\n\r\njsmith\r\n--b--\r\n';
+    for (const type of ['multipart/form-dataX; boundary=b', 'multipart/form-data_; boundary=b', 'multipart/form-data1', 'multipart/form-data']) {
+      expect(await isMalformedActionRequest(new Request('http://localhost/login', { method: 'POST', body, headers: { 'content-type': type } })), type).toBe(true);
+    }
+    expect(await isMalformedActionRequest(new Request('http://localhost/login', { method: 'POST', body, headers: { 'content-type': 'multipart/form-data; boundary=b' } }))).toBe(false);
+  });
+
   it('leaves other requests to the app', async () => {
     expect(await isMalformedActionRequest(new Request('http://localhost/login'))).toBe(false);
     const urlEncoded = new Request('http://localhost/login', { method: 'POST', body: new URLSearchParams({ $ACTION_REF_1: '' }) });
