@@ -10,13 +10,18 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /database is locked|database is busy|can't reach database|connection (terminated|refused|timeout|ended)|timeout exceeded when trying to connect|too many (clients|connections)|the database system is (starting|shutting) down|unable to open database/i;
+  /database is locked|database is busy|can't reach database|connection (terminated|refused|timeout|ended)|timeout exceeded when trying to connect|too many (clients|connections)|the database system is (starting up|shutting down|in recovery mode|not (yet )?accepting connections)|unable to open database/i;
 
 // Of those, the ones that leave a transaction unbegun or rolled back for certain: the database was
 // locked or busy, or could not be reached or give a connection at all. Not a connection lost mid-way,
 // which may have been lost during COMMIT, after the work was done.
-const NOTHING_WRITTEN_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'P1008', 'P1001', 'P2024', '53300', 'ECONNREFUSED']);
-const NOTHING_WRITTEN_MESSAGE = /database is (locked|busy)/i;
+const NOTHING_WRITTEN_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'P1008', 'P1001', 'P2024', '53300', '57P03', 'ECONNREFUSED']);
+const NOTHING_WRITTEN_MESSAGE = /database is (locked|busy)|the database system is (starting up|not (yet )?accepting connections)/i;
+
+// Prisma passes some PostgreSQL errors on as P2039, the server's own code only in its message
+// ("Database error. Code: `57P03`. Message: `the database system is starting up`").
+const PRISMA_DATABASE_ERROR = 'P2039';
+const CODE_IN_MESSAGE = /\bCode: `([0-9A-Z]{5})`/;
 
 /** Whether the error, or one of its causes, has one of the codes, the name or a message matching. */
 function inCauseChain(error: unknown, codes: Set<string>, message: RegExp, name?: string): boolean {
@@ -25,6 +30,7 @@ function inCauseChain(error: unknown, codes: Set<string>, message: RegExp, name?
     if (typeof fields.code === 'string' && codes.has(fields.code)) return true;
     if (name !== undefined && fields.name === name) return true;
     if (typeof fields.message === 'string' && message.test(fields.message)) return true;
+    if (fields.code === PRISMA_DATABASE_ERROR && typeof fields.message === 'string' && codes.has(CODE_IN_MESSAGE.exec(fields.message)?.[1] ?? '')) return true;
     current = fields.cause;
   }
   return false;
