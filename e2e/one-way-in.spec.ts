@@ -342,7 +342,7 @@ test('requests no browser would send get a 4xx answer, never a 500', async ({ pa
 
 test('[VERIFIER] a query parameter given twice is read as its first value, never a 500', async ({ page }) => {
   for (const path of [
-    '/super-admin-reset/submitted?reference=a&reference=b',
+    '/super-admin-reset/submitted?done=a&done=b',
     '/status/stop-alerts?s=a&s=b&t=c&t=d',
     '/status/subscribe/confirm?s=a&s=b&e=1&e=2&t=c&t=d',
   ]) {

@@ -64,7 +64,7 @@ test('[ANONYMOUS] each rendering of the form carries its own key; sending one re
     form.requestSubmit();
     form.requestSubmit();
   });
-  await expect(page).toHaveURL(/\/super-admin-reset\/submitted\?reference=/);
+  await expect(page).toHaveURL(/\/super-admin-reset\/submitted\?done=submitted-/);
   const reference = (await page.getByTestId('reference').innerText()).trim();
   const submissions = await db().superAdminRequestSubmission.findMany({ where: { idempotencyKey: second! } });
   expect(submissions.map((s) => s.reference)).toEqual([reference.replace('-', '')]);
@@ -72,6 +72,15 @@ test('[ANONYMOUS] each rendering of the form carries its own key; sending one re
 
 test('[ANONYMOUS] can look up the state of a request with its reference and login name, and learns nothing from a wrong pair', async ({ page }) => {
   const reference = await fileSuperAdminRequest(page, { providerCode: 'NOT-REAL', loginName: 'status.checker' });
+  // The page shows a reference only as the filing signed it there: not one of someone else's choosing, nor this one forged.
+  const filedPage = page.url();
+  for (const forged of ['/super-admin-reset/submitted?reference=ATTAC-KER00', filedPage.replace(/-[0-9A-Z]{10}\./, '-ATTACKER00.')]) {
+    await page.goto(forged);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request received');
+    await expect(page.getByTestId('reference')).toHaveCount(0);
+  }
+  await page.goto(filedPage);
+  await expect(page.getByTestId('reference')).toHaveText(reference);
   await page.getByRole('link', { name: 'Check the state of your request' }).click();
   await page.getByLabel('Reference number').fill(reference.toLowerCase());
   await page.getByLabel('Login name').fill('Status.Checker');

@@ -37,7 +37,7 @@ export async function fileSuperAdminRequest(page: Page, form: RequestForm): Prom
   await page.getByLabel('Why can no other administrator reset your password?').fill(form.reason ?? 'I am our only administrator and I am locked out.');
   await page.getByLabel(/I am the administrator named above/).check();
   await page.getByRole('button', { name: 'Send request' }).click();
-  await expect(page).toHaveURL(/\/super-admin-reset\/submitted\?reference=/);
+  await expect(page).toHaveURL(/\/super-admin-reset\/submitted\?done=submitted-/);
   return (await page.getByTestId('reference').innerText()).trim();
 }
 

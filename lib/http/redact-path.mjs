@@ -5,8 +5,10 @@
 // Everything after such a prefix is redacted, not its first segment only: `/reset/<token>/<token>`
 // is no link of ours, but a client may send it, and the second copy reached the log.
 const SECRET_SEGMENTS = /^([/\\]+(?:reset|super-admin-reset[/\\]+cancel))[/\\]+[^/\\][\s\S]*$/i;
-// `reference` leads to a super-admin request's state: a lookup secret as much as a token.
-const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference']);
+// `reference` leads to a super-admin request's state: a lookup secret as much as a token; so does a
+// done notice that names a request just filed or cancelled (`done=submitted-<reference>…`), and every
+// done notice is read alike.
+const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference', 'done']);
 
 function decoded(text) {
   try {

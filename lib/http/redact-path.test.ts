@@ -40,12 +40,14 @@ describe('redactPath', () => {
     '/reset/x%0ASECRETTOKEN',
     '/super-admin-reset/cancel/x/SECRETTOKEN',
     'http://127.0.0.1:3000//super-admin-reset/cancel/SECRETTOKEN?t=SECRET',
+    // A done notice can name a request's reference.
+    '/super-admin-reset/cancelled?done=cancelled-SECRETREF.1796321048.signature',
   ])('%s loses its token', (path) => {
     expect(redactPath(path)).not.toContain('SECRET');
   });
 
   it('tells which targets carry a secret, in the path or the query, however written: their answers get no-store and no Referer', () => {
-    for (const target of ['/reset/T/', '//RESET/T', '/super-admin-reset/cancel/T/', '/status/subscribe/confirm/?s=1&e=2&t=T', '/status/unsubscribe?%74=T', '/status/stop-alerts?s=1&Token=T', '/super-admin-reset/submitted/?reference=R', '/x?t+=T']) {
+    for (const target of ['/reset/T/', '//RESET/T', '/super-admin-reset/cancel/T/', '/status/subscribe/confirm/?s=1&e=2&t=T', '/status/unsubscribe?%74=T', '/status/stop-alerts?s=1&Token=T', '/super-admin-reset/submitted/?reference=R', '/super-admin-reset/submitted?done=submitted-R.1.S', '/x?t+=T']) {
       expect(carriesSecret(target), target).toBe(true);
     }
     for (const target of ['/help/', '/status?s=1', '/login?callbackUrl=%2Fadmin', '/reset', '/status?tt=1&at=2', '/status?t']) {

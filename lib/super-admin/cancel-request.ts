@@ -11,12 +11,6 @@ export const CANCEL_REASON =
 /** Cancelled, and which request (the page that says so shows it), or why not. */
 export type CancelResult = { ok: true; reference: string } | { ok: false; message: string };
 
-/** The signed done notice's name for a cancelled request (decision 060): it carries the reference, shown on the page it lands on. */
-export const cancelledNotice = (reference: string) => `cancelled-${reference}`;
-
-/** The reference a verified done notice says was cancelled, or undefined. */
-export const referenceCancelledIn = (notice: string | undefined) => (notice?.startsWith('cancelled-') ? notice.slice('cancelled-'.length) : undefined);
-
 /**
  * "This wasn't me": whoever holds the link from the notice cancels the request, at any open
  * state; a link already mailed for it stops working. Verifiers see the reason in the queue.

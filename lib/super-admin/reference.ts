@@ -30,3 +30,17 @@ export function parseReference(input: string): string | null {
     .replace(/[IL]/g, '1');
   return STORED.test(cleaned) ? cleaned : null;
 }
+
+/** What a public page says was just done with a request: filed, or cancelled with the link in its notice. */
+export type RequestNotice = 'submitted' | 'cancelled';
+
+/**
+ * The signed done notice's name (decision 060) for a request just filed or cancelled: it carries the
+ * reference, and the page it lands on shows it only when the signature holds, so a link to that page
+ * with a reference of someone's choosing shows none.
+ */
+export const requestNotice = (what: RequestNotice, reference: string) => `${what}-${reference}`;
+
+/** The reference a verified done notice names for `what`, or undefined. */
+export const referenceInNotice = (what: RequestNotice, notice: string | undefined) =>
+  notice?.startsWith(`${what}-`) ? notice.slice(what.length + 1) : undefined;

@@ -211,7 +211,7 @@ describe('[OPERATOR] a client’s junk in the log', () => {
       sent.on('error', reject);
       sent.end(body);
     });
-    expect(answer.redirect).toMatch(/^\/super-admin-reset\/submitted\?reference=/);
+    expect(answer.redirect).toMatch(/^\/super-admin-reset\/submitted\?done=submitted-/);
     // The page it leads to came with the answer, not asked for again by the browser.
     expect([answer.status, answer.type]).toEqual([200, 'text/x-component']);
     // Each request's line is written once its answer is closed: wait for both.

@@ -3,9 +3,13 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
+import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { requestNotice } from '@/lib/super-admin/reference';
 import { submitRequest } from '@/lib/super-admin/submit-request';
 
 export type RequestFormState = ActionState;
+
+const SUBMITTED_PAGE = '/super-admin-reset/submitted';
 
 const ECHOED = ['providerCode', 'loginName', 'fullName', 'jobTitle', 'workEmail', 'workPhone', 'reason', 'attestation'] as const;
 
@@ -19,8 +23,9 @@ const requestFormSchema = z.object({
 // A public form: the use case throttles and answers the same whether or not the request matched.
 export const submitRequestAction = defineAction('super-admin-request', PUBLIC, requestFormSchema, async (_actor, input, { ip }): Promise<RequestFormState> => {
   const result = await submitRequest(input, ip);
-  // The same page for every accepted request, whether or not it matched an administrator.
-  if (result.ok) redirect(`/super-admin-reset/submitted?reference=${result.reference}`);
+  // The same page for every accepted request, whether or not it matched an administrator; it shows the
+  // reference only as the portal signed it here.
+  if (result.ok) redirect(donePath(SUBMITTED_PAGE, requestNotice('submitted', result.reference), ANYONE));
   const typed = Object.entries(input).flatMap(([name, value]) => ((ECHOED as readonly string[]).includes(name) && typeof value === 'string' ? [[name, value.slice(0, 2000)]] : []));
   return { ...result, values: Object.fromEntries(typed) };
 });

@@ -3,8 +3,7 @@ import Link from 'next/link';
 import { publicPage } from '@/lib/auth/guards';
 import { ANYONE, doneAt } from '@/lib/http/done-notice';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
-import { referenceCancelledIn } from '@/lib/super-admin/cancel-request';
-import { formatReference } from '@/lib/super-admin/reference';
+import { formatReference, referenceInNotice } from '@/lib/super-admin/reference';
 
 export const metadata: Metadata = { title: 'Request cancelled' };
 
@@ -16,7 +15,7 @@ export const metadata: Metadata = { title: 'Request cancelled' };
  */
 export default publicPage(async function RequestCancelledPage({ searchParams }: { searchParams: PageSearchParams }) {
   const { done } = await firstValues(searchParams);
-  const reference = referenceCancelledIn(doneAt('/super-admin-reset/cancelled', done, ANYONE));
+  const reference = referenceInNotice('cancelled', doneAt('/super-admin-reset/cancelled', done, ANYONE));
   const cancelled = reference !== undefined;
   return (
     <>
