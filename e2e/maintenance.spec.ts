@@ -132,6 +132,32 @@ test('[STAFF] the Unavailable page notices by itself that the window ended and o
   }
 });
 
+test('[STAFF] a sign-in posted before the page’s scripts ran meets the Unavailable page: when the window ends, it opens the sign-in page and sends nothing again', async ({ page, request }) => {
+  const { creds, user } = await newStaffMember();
+  await page.goto('/login');
+  await page.getByLabel('Provider code').fill(creds.providerCode);
+  await page.getByLabel('Login name').fill(creds.loginName);
+  await page.getByLabel('Password', { exact: true }).fill(creds.password);
+  const posts: string[] = [];
+  page.on('request', (sent) => {
+    if (sent.method() === 'POST' && !sent.headers()['next-action']) posts.push(sent.url());
+  });
+  const window = await startBlockingWindow(60);
+  try {
+    await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
+    // A plain form post, as a browser sends one before the page's scripts have loaded.
+    await Promise.all([page.waitForEvent('load'), page.evaluate(() => document.querySelector('form')!.submit())]);
+    await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
+    await db().maintenanceWindow.update({ where: { id: window.id }, data: { endedAt: new Date() } });
+    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible({ timeout: 20_000 });
+  } finally {
+    await endWindow(window.id, request);
+  }
+  expect(posts).toHaveLength(1);
+  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
+});
+
 test('[ANONYMOUS] the sign-in page announces a window that blocks sign-in from 72 hours before', async ({ page }) => {
   const signIn = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'sign-in' } });
   const startsAt = new Date(Date.now() + 48 * 3_600_000);

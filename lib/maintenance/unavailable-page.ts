@@ -78,6 +78,9 @@ button{font:inherit;padding:.5rem 1rem;border:2px solid #1d4f91;background:#1d4f
   // since, and the page offers the one-click fix (a reload that bypasses caches).
   var own = null;
   var versionsRead = 0;
+  // Opens this address again with a GET: a reload would send again the form this page answered
+  // (a sign-in posted before the page's scripts ran: its password, and a session nobody asked for).
+  function openAgain() { location.replace(location.href.split('#')[0]); }
   function checkVersion() {
     fetch('${STATUS_VERSION_PATH}', { cache: 'no-store' })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -91,7 +94,7 @@ button{font:inherit;padding:.5rem 1rem;border:2px solid #1d4f91;background:#1d4f
       .catch(function () {});
   }
   document.getElementById('stale-reload').addEventListener('click', function () {
-    fetch(location.href, { cache: 'reload' }).catch(function () {}).then(function () { location.reload(); });
+    fetch(location.href, { cache: 'reload' }).catch(function () {}).then(openAgain);
   });
   checkVersion();
   setInterval(checkVersion, ${STALE_CHECK_SECONDS * 1000});
@@ -101,9 +104,9 @@ button{font:inherit;padding:.5rem 1rem;border:2px solid #1d4f91;background:#1d4f
       .then(function (s) {
         if (!s) return;
         var w = s.maintenance && s.maintenance.active;
-        if (!w || !w.blocksSignIn) { location.reload(); return; }
+        if (!w || !w.blocksSignIn) { openAgain(); return; }
         // Extended: this page comes again from the server with the new end (never from a cache).
-        if (document.getElementById('expected-end').getAttribute('datetime') !== w.endsAt) { location.reload(); return; }
+        if (document.getElementById('expected-end').getAttribute('datetime') !== w.endsAt) { openAgain(); return; }
         document.getElementById('last-check').textContent = 'Last checked ' + new Date().toLocaleTimeString() + '.';
       })
       .catch(function () {});
