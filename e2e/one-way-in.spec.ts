@@ -92,6 +92,20 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find that page');
   });
 
+  test('[ANONYMOUS] a form posted without JavaScript to a page that is not there gets the page that says so, not an empty one', async ({ page }) => {
+    // The alert form of /status, posted as the browser posts it, to a status view nobody has: its action
+    // runs, then the page is not there.
+    const BOUNDARY = '----formdata-portal-e2e';
+    const html = await (await page.request.get('/status')).text();
+    const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/>/g)].map(([, name, value = '']) => [name!, value.replace(/&quot;/g, '"').replace(/&amp;/g, '&')]);
+    expect(hidden.map(([name]) => name)).toContain('$ACTION_KEY');
+    const form = [...hidden, ['email', 'not-an-address']].map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${BOUNDARY}--\r\n`;
+    const answer = await page.request.post('/status/no-such-view', { data: form, headers: { Origin: E2E_BASE_URL, 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`, Accept: 'text/html' }, maxRedirects: 0 });
+    expect(answer.status()).toBe(404);
+    // In the page's markup, not only in the data its scripts would render from (Next.js's empty shell has that).
+    expect(await answer.text()).toMatch(/<h1[^>]*>We could not find that page<\/h1>/);
+  });
+
   test('[ANONYMOUS] asks an administrator for help without JavaScript', async ({ page }) => {
     const { creds } = await newMemberOfDemoAgency('acme-ny');
     await page.goto('/help/ask-admin');

@@ -180,12 +180,14 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
 
   /**
    * Sends the kept not-found page instead of the 404 Next.js is writing for a page request, once
-   * its head is being written (see replaceAnswer; call before Next.js gets `response`). Requests of the client-side router
-   * (an RSC payload, not a page) and the fetch of the copy itself are left alone.
+   * its head is being written (see replaceAnswer; call before Next.js gets `response`). A form posted
+   * without JavaScript is a page request too: its page may be one the poster may not open, or be gone.
+   * Requests of the client-side router (an RSC payload, not a page; an action called with JavaScript)
+   * and the fetch of the copy itself are left alone.
    * @param {import('node:http').IncomingMessage} request @param {import('node:http').ServerResponse} response
    */
   function answerNotFound(request, response) {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers[RENDER_HEADER] === renderKey) return;
+    if (!['GET', 'HEAD', 'POST'].includes(request.method ?? '') || request.headers[RENDER_HEADER] === renderKey) return;
     if (ROUTER_HEADERS.some((name) => name in request.headers)) return;
     replaceAnswer(response, (status) => {
       if (status !== 404 || !notFound || !/^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) return undefined;
