@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { config as appConfig } from '@/lib/config';
-import { isMalformedActionRequest } from '@/lib/http/action-request';
+import { ACTION_HEADER, isMalformedActionRequest } from '@/lib/http/action-request';
 import { clientIpFrom } from '@/lib/http/client-ip';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { CSP_HEADER, hashPolicy } from '@/lib/security/content-security-policy.mjs';
@@ -58,7 +58,7 @@ async function refuseMalformedAction(request: NextRequest): Promise<Response | n
 }
 
 async function unavailableAnswer(request: NextRequest): Promise<Response | null> {
-  const gate = gateDuringMaintenance(request.nextUrl.pathname);
+  const gate = gateDuringMaintenance(request.nextUrl.pathname, request.method === 'POST' && request.headers.has(ACTION_HEADER));
   if (gate === 'pass') return null;
 
   let window;

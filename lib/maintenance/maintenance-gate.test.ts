@@ -4,6 +4,9 @@ import { actionClosedDuringMaintenance, gateDuringMaintenance } from '@/lib/main
 describe('gateDuringMaintenance', () => {
   it.each(['/login', '/account', '/change-password', '/admin', '/admin/users/123'])('turns away the app page %s', (path) => {
     expect(gateDuringMaintenance(path)).toBe('unavailable-page');
+    // An action called there with JavaScript is the kit's to close, in words its form shows.
+    expect(gateDuringMaintenance(path, true)).toBe('pass');
+    expect(gateDuringMaintenance('/api/me', true)).toBe('unavailable-json');
   });
 
   it.each(['/api/me', '/api/auth/callback/agency', '/api/auth/signin/agency', '/api/admin/users', '/api/auth/callback/agency-evil'])(

@@ -35,7 +35,12 @@ export function closedForMaintenanceMessage(window: UnavailableWindow): string {
   return `CareNotes is unavailable for planned maintenance until ${formatUtc(window.endsAt)}. Nothing was changed. The status page says more.`;
 }
 
-export function gateDuringMaintenance(pathname: string): GateAnswer {
+/**
+ * `actionCall`: a server action called with JavaScript (the Next-Action header). It passes on to the
+ * kit, which closes it by the rule above and answers in words the page's form shows; a page of HTML
+ * here is nothing the calling page can read, and it showed a generic error instead of the window's end.
+ */
+export function gateDuringMaintenance(pathname: string, actionCall = false): GateAnswer {
   if (pathname.startsWith('/api/')) return OPEN_API.some((p) => within(pathname, p)) ? 'pass' : 'unavailable-json';
-  return BLOCKED_PAGES.some((p) => within(pathname, p)) ? 'unavailable-page' : 'pass';
+  return !actionCall && BLOCKED_PAGES.some((p) => within(pathname, p)) ? 'unavailable-page' : 'pass';
 }
