@@ -47,8 +47,11 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login\?done=signed-out\./);
+    // Without JavaScript too, the page says the sign-out worked; the same address later says nothing.
+    await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
     expect((await page.goto('/account'))?.url()).toMatch(/\/login\?callbackUrl=/);
+    await expect(page.getByText('You are signed out.')).toHaveCount(0);
 
     for (const url of urls) {
       expect(url).not.toContain(creds.password);
@@ -76,6 +79,9 @@ test.describe('with JavaScript off', () => {
   test('[VERIFIER] signs in at the vendor page without JavaScript', async ({ page }) => {
     await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
     await expect(page).toHaveURL(/\/vendor$/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/vendor\/login\?done=signed-out\./);
+    await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
   });
 
   test('[ANONYMOUS] an address nobody has, or a page that is not there, gets a page that says so, with ways on, and a 404', async ({ page }) => {
@@ -161,7 +167,7 @@ test('[STAFF] after signing in, only a plain path on the portal is followed', as
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page, callbackUrl).toHaveURL(`${E2E_BASE_URL}/account`);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login\?done=signed-out\./);
   }
   // A plain path of the portal is kept.
   await page.goto(`/login?callbackUrl=${encodeURIComponent('/account?from=guide')}`);

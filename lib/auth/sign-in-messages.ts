@@ -23,3 +23,6 @@ export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number)
   }
   return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;
 }
+
+/** The done notice sign-out leaves for the sign-in page; signed for anyone, it proves only that a sign-out sent the browser there just now. */
+export const SIGNED_OUT = 'signed-out';

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { SignedOutNotice } from '@/components/auth/signed-out-notice';
 import { ProviderCodeHelp } from '@/components/help/provider-code-help';
 import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { SignInStatusBanner } from '@/components/status/sign-in-status-banner';
@@ -12,10 +13,11 @@ import { passkeySignInAction, passkeySignInOptionsAction, signInAction } from '.
 export const metadata: Metadata = { title: 'Sign in' };
 
 export default publicPage(async function LoginPage({ searchParams }: { searchParams: PageSearchParams }) {
-  const { callbackUrl } = await firstValues(searchParams);
+  const { callbackUrl, done } = await firstValues(searchParams);
   return (
     <>
       <h1>Sign in to CareNotes</h1>
+      <SignedOutNotice page="/login" done={done} />
       <SignInStatusBanner />
       <SignInForm
         action={signInAction}

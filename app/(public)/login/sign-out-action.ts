@@ -4,6 +4,8 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { endBrowserSession } from '@/lib/auth/browser-session';
 import { defineAction, getActor, PUBLIC } from '@/lib/auth/guards';
+import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { SIGNED_OUT } from '@/lib/auth/sign-in-messages';
 
 // A module of its own: every signed-in page shows the sign-out button, and a page serves every
 // action of the modules it imports, so sign-in's actions stay on the sign-in page.
@@ -11,5 +13,7 @@ import { defineAction, getActor, PUBLIC } from '@/lib/auth/guards';
 export const signOutAction = defineAction('sign-out', PUBLIC, z.object({}), async () => {
   const actor = await getActor();
   await endBrowserSession();
-  redirect(actor?.kind === 'vendor' ? '/vendor/login' : '/login');
+  // The sign-in page then says so: on a shared computer, the next person can tell a sign-out that
+  // worked from a session that ran out or a button that did nothing.
+  redirect(donePath(actor?.kind === 'vendor' ? '/vendor/login' : '/login', SIGNED_OUT, ANYONE));
 });
