@@ -4,8 +4,8 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { endBrowserSession } from '@/lib/auth/browser-session';
 import { defineAction, getActor, PUBLIC } from '@/lib/auth/guards';
-import { ANYONE, donePath } from '@/lib/http/done-notice';
 import { SIGNED_OUT } from '@/lib/auth/sign-in-messages';
+import { ANYONE, donePath } from '@/lib/http/done-notice';
 
 // A module of its own: every signed-in page shows the sign-out button, and a page serves every
 // action of the modules it imports, so sign-in's actions stay on the sign-in page.
