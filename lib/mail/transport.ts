@@ -16,6 +16,7 @@ export type OutgoingMail = {
 export type MailTransport = {
   kind: 'smtp' | 'file';
   send(mail: OutgoingMail): Promise<void>;
+  /** Closes every connection now; a send still in flight fails. */
   close(): void;
 };
 
@@ -46,6 +47,8 @@ function toNodemailer(mail: OutgoingMail) {
  */
 export const SMTP_TIMEOUT_MS = 30_000;
 
+type PooledConnection = { close(): void };
+
 /** A pooled SMTP connection to SMTP_URL. `timeoutMs`: see SMTP_TIMEOUT_MS (tests pass short ones). */
 export function createSmtpTransport(smtpUrl: string, { timeoutMs = SMTP_TIMEOUT_MS } = {}): MailTransport {
   const transporter = nodemailer.createTransport({
@@ -60,7 +63,13 @@ export function createSmtpTransport(smtpUrl: string, { timeoutMs = SMTP_TIMEOUT_
     async send(mail) {
       await transporter.sendMail(toNodemailer(mail));
     },
-    close: () => transporter.close(),
+    close() {
+      transporter.close();
+      // The pool closes a busy connection only once its send is over, which a server that never
+      // answers does not allow: closed now, its send fails (at shutdown, past the drain time).
+      const pool = transporter.transporter as unknown as { _connections?: PooledConnection[] };
+      for (const connection of [...(pool._connections ?? [])]) connection.close();
+    },
   };
 }
 

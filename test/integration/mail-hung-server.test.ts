@@ -1,13 +1,14 @@
 // A mail server that accepts a connection and then never answers: the send fails within the SMTP
-// timeout as any failed attempt. Real SMTP on loopback; the tests wait on recorded state, never on
-// a guess of time.
+// timeout as any failed attempt, and a shutdown past its drain time cuts the send off and gives
+// the message back. Real SMTP on loopback; the tests wait on recorded state, never on a guess of time.
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { createSmtpTransport, type MailTransport } from '@/lib/mail/transport';
-import { deliverDueMessages } from '@/lib/mail/worker';
+import { deliverDueMessages, deliverUntilEmpty, startDeliveryLoop } from '@/lib/mail/worker';
+import { logger } from '@/lib/observability/logger.mjs';
 import { uniqueSuffix } from '@/prisma/factories';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
@@ -30,6 +31,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const transport of transports.splice(0)) transport.close();
   await sink.stop();
+  vi.restoreAllMocks();
 });
 
 async function queue(subject = 'Test'): Promise<string> {
@@ -39,6 +41,12 @@ async function queue(subject = 'Test'): Promise<string> {
 }
 
 const row = (id: string) => db().outboxMessage.findUniqueOrThrow({ where: { id } });
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 15_000; !predicate(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+  }
+}
 
 describe('a mail server that accepts and never answers', () => {
   // Without timeouts of its own the transport waited nodemailer's 10 minutes here (the test's limit is 30 s).
@@ -79,5 +87,39 @@ describe('a mail server that accepts and never answers', () => {
       for (const socket of held) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it('at shutdown, waits for a hung send only until the drain time is up, then closes its connection and gives its message back as it was', async () => {
+    sink.stallOn = (mail) => mail.subject.startsWith('Hang');
+    // The transport's own timeout is far off: only the cut can end this send.
+    const transport = transportTo(sink.url, 10 * 60_000);
+    const hung = await queue('Hang');
+    const delivered = await queue('Deliver');
+    const stop = startDeliveryLoop(db(), transport, { intervalMs: 50 });
+    await until(() => sink.hungConnections === 1 && sink.received.length === 1, 'one message hung and the other received');
+    const warned = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+
+    const drainOver = new AbortController();
+    const stopping = stop(drainOver.signal);
+    // Within the drain time the send is still the loop's: its message stays leased.
+    expect((await row(hung)).leaseOwner).not.toBeNull();
+    drainOver.abort();
+    await stopping;
+
+    // Given back at once, no attempt counted: another instance (or the next start) sends it now.
+    const given = await row(hung);
+    expect(given).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null, lastError: null });
+    expect(given.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+    // The one its server had answered is recorded as sent, never to go out again.
+    expect(await row(delivered)).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(warned).toHaveBeenCalledWith(expect.objectContaining({ event: 'mail.sends_abandoned', messageIds: [hung] }));
+    // The hung connection is closed: nothing more can go over it.
+    await until(() => sink.hungConnections === 0, 'the hung connection closed');
+
+    sink.stallOn = null;
+    expect(await deliverUntilEmpty(db(), transportTo(sink.url, TIMEOUT_MS))).toMatchObject({ sent: 1 });
+    const ids = sink.received.map((m) => m.messageId);
+    expect(ids).toHaveLength(2);
+    expect(ids).toEqual(expect.arrayContaining([expect.stringContaining(hung), expect.stringContaining(delivered)]));
   });
 });
