@@ -10,6 +10,12 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** How long a claimed message belongs to one worker; a crashed worker's messages return after it. */
 export const LEASE_MS = 5 * 60_000;
 const SEND_CONCURRENCY = 10;
+/**
+ * A chunk of sends starts only while this much of its batch's lease is left: with the SMTP timeouts
+ * (lib/mail/transport.ts) even a chunk whose every send hangs ends within it, so no message is still
+ * being sent when another worker may claim it. The rest of the batch goes back for the next round.
+ */
+const LEASE_LEFT_TO_START_MS = LEASE_MS / 2;
 const WIPED = '[removed after delivery]';
 
 export type DeliveryReport = { claimed: number; sent: number; retried: number; dead: number };
@@ -43,9 +49,10 @@ export async function deliverDueMessages(
   if (candidates.length === 0) return report;
 
   const lease = randomBytes(12).toString('hex');
+  const leaseUntil = new Date(now.getTime() + LEASE_MS);
   await database.outboxMessage.updateMany({
     where: { ...due, id: { in: candidates.map((c) => c.id) } },
-    data: { leaseOwner: lease, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+    data: { leaseOwner: lease, leaseUntil },
   });
   const claimed = await database.outboxMessage.findMany({ where: { leaseOwner: lease, status: 'PENDING' } });
   report.claimed = claimed.length;
@@ -62,7 +69,8 @@ export async function deliverDueMessages(
   if (options.abandon?.aborted) onAbandon();
   else options.abandon?.addEventListener('abort', onAbandon, { once: true });
   try {
-    await sendClaimed(database, transport, lease, claimed, report, { shouldStop: options.shouldStop, abandon: options.abandon, cutOff });
+    const inTime = () => Date.now() < leaseUntil.getTime() - LEASE_LEFT_TO_START_MS;
+    await sendClaimed(database, transport, lease, claimed, report, { shouldStop: options.shouldStop, inTime, abandon: options.abandon, cutOff });
   } finally {
     options.abandon?.removeEventListener('abort', onAbandon);
     // A worker that stops (shutdown) or fails mid-batch gives back what it did not send, so another
@@ -83,9 +91,9 @@ async function sendClaimed(
   lease: string,
   claimed: Awaited<ReturnType<Db['outboxMessage']['findMany']>>,
   report: DeliveryReport,
-  { shouldStop, abandon, cutOff }: { shouldStop?: () => boolean; abandon?: AbortSignal; cutOff: Promise<typeof ABANDONED> },
+  { shouldStop, inTime, abandon, cutOff }: { shouldStop?: () => boolean; inTime: () => boolean; abandon?: AbortSignal; cutOff: Promise<typeof ABANDONED> },
 ): Promise<void> {
-  for (let i = 0; i < claimed.length && !shouldStop?.() && !abandon?.aborted; i += SEND_CONCURRENCY) {
+  for (let i = 0; i < claimed.length && inTime() && !shouldStop?.() && !abandon?.aborted; i += SEND_CONCURRENCY) {
     const chunk = claimed.slice(i, i + SEND_CONCURRENCY);
     const settled = await Promise.all(chunk.map(async (message) => ({ message, error: await Promise.race([attempt(transport, message), cutOff]) })));
     // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the

@@ -89,6 +89,19 @@ describe('a mail server that accepts and never answers', () => {
     }
   });
 
+  it('starts no more sends once half of its batch lease is gone (hung chunks before), and gives the rest back for the next round', async () => {
+    const transport = transportTo(sink.url, TIMEOUT_MS);
+    const id = await queue();
+    // Claimed 3 minutes ago, as if its batch's earlier chunks had hung that long: 2 minutes of lease left.
+    const claimedAt = new Date(Date.now() - 3 * 60_000);
+    await db().outboxMessage.update({ where: { id }, data: { nextAttemptAt: claimedAt } });
+    expect(await deliverDueMessages(db(), transport, { now: claimedAt })).toEqual({ claimed: 1, sent: 0, retried: 0, dead: 0 });
+    expect(await row(id)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null });
+    expect(sink.received).toHaveLength(0);
+    // The next round claims it with a fresh lease and sends it.
+    expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 1, sent: 1 });
+  });
+
   it('at shutdown, waits for a hung send only until the drain time is up, then closes its connection and gives its message back as it was', async () => {
     sink.stallOn = (mail) => mail.subject.startsWith('Hang');
     // The transport's own timeout is far off: only the cut can end this send.
