@@ -30,6 +30,7 @@ export function retryDelayMs(attemptsMade: number, random = Math.random): number
  * Claims due messages and sends them. Claiming is one conditional UPDATE over the candidate
  * ids (row locks on PostgreSQL, the write lock on SQLite), stamped with a fresh lease token,
  * so any number of workers in any number of processes never send one message twice.
+ * `abandon` (shutdown past its drain time) closes the transport and gives back what is in flight.
  */
 export async function deliverDueMessages(
   database: Db,
