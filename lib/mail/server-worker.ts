@@ -4,7 +4,7 @@ import { createConfiguredTransport } from '@/lib/mail/transport';
 import { LEASE_MS, startDeliveryLoop } from '@/lib/mail/worker';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
-const holder = globalThis as { portalMailWorker?: () => Promise<void>; portalMailRoundAt?: number };
+const holder = globalThis as { portalMailWorker?: (abandon?: AbortSignal) => Promise<void>; portalMailRoundAt?: number };
 
 export function startServerMailWorker(): void {
   if (config().MAIL_WORKER === 'off' || holder.portalMailWorker) return;
@@ -16,17 +16,21 @@ export function startServerMailWorker(): void {
       holder.portalMailRoundAt = Date.now();
     },
   });
-  holder.portalMailWorker = async () => {
-    await stop();
+  holder.portalMailWorker = async (abandon) => {
+    await stop(abandon);
     transport.close();
   };
 }
 
-/** Finishes the messages being sent, gives back the rest of the batch, and ends the loop. */
-export async function stopServerMailWorker(): Promise<void> {
+/**
+ * Finishes the messages being sent, gives back the rest of the batch, and ends the loop. When
+ * `abandon` fires first (shutdown's drain time is up), the sends still running are cut off and
+ * their messages given back too.
+ */
+export async function stopServerMailWorker(abandon?: AbortSignal): Promise<void> {
   const stop = holder.portalMailWorker;
   if (!stop) return;
-  await stop();
+  await stop(abandon);
 }
 
 export type MailLoopState = 'ok' | 'off' | 'stalled' | 'not-running';

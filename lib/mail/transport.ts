@@ -16,6 +16,7 @@ export type OutgoingMail = {
 export type MailTransport = {
   kind: 'smtp' | 'file';
   send(mail: OutgoingMail): Promise<void>;
+  /** Closes every connection now; a send still in flight fails. */
   close(): void;
 };
 
@@ -35,15 +36,40 @@ function toNodemailer(mail: OutgoingMail) {
   };
 }
 
-/** A pooled SMTP connection to SMTP_URL. */
-export function createSmtpTransport(smtpUrl: string): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl.includes('?') ? `${smtpUrl}&pool=true` : `${smtpUrl}?pool=true`);
+/**
+ * How long the SMTP client waits on the mail server: to connect (DNS, TCP, TLS and the greeting
+ * together), for the greeting, and for each reply once connected. nodemailer's own (2 min, 30 s,
+ * 10 min) let a server that accepts and never answers hold a send for twice a message's 5-minute
+ * lease (lib/mail/worker.ts), and the delivery loop and shutdown with it. A live relay answers
+ * within a second or two, even after scanning a message: 30 s leaves it fifteen times that, and
+ * a chunk of sends that all hang (two turns of the pool's 5 connections) still ends within 2 min.
+ * Parameters in SMTP_URL (`?socketTimeout=60000`) override these, as nodemailer reads them last.
+ */
+export const SMTP_TIMEOUT_MS = 30_000;
+
+type PooledConnection = { close(): void };
+
+/** A pooled SMTP connection to SMTP_URL. `timeoutMs`: see SMTP_TIMEOUT_MS (tests pass short ones). */
+export function createSmtpTransport(smtpUrl: string, { timeoutMs = SMTP_TIMEOUT_MS } = {}): MailTransport {
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
   return {
     kind: 'smtp',
     async send(mail) {
       await transporter.sendMail(toNodemailer(mail));
     },
-    close: () => transporter.close(),
+    close() {
+      transporter.close();
+      // The pool closes a busy connection only once its send is over, which a server that never
+      // answers does not allow: closed now, its send fails (at shutdown, past the drain time).
+      const pool = transporter.transporter as unknown as { _connections?: PooledConnection[] };
+      for (const connection of [...(pool._connections ?? [])]) connection.close();
+    },
   };
 }
 

@@ -10,6 +10,12 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** How long a claimed message belongs to one worker; a crashed worker's messages return after it. */
 export const LEASE_MS = 5 * 60_000;
 const SEND_CONCURRENCY = 10;
+/**
+ * A chunk of sends starts only while this much of its batch's lease is left: with the SMTP timeouts
+ * (lib/mail/transport.ts) even a chunk whose every send hangs ends within it, so no message is still
+ * being sent when another worker may claim it. The rest of the batch goes back for the next round.
+ */
+const LEASE_LEFT_TO_START_MS = LEASE_MS / 2;
 const WIPED = '[removed after delivery]';
 
 export type DeliveryReport = { claimed: number; sent: number; retried: number; dead: number };
@@ -24,11 +30,12 @@ export function retryDelayMs(attemptsMade: number, random = Math.random): number
  * Claims due messages and sends them. Claiming is one conditional UPDATE over the candidate
  * ids (row locks on PostgreSQL, the write lock on SQLite), stamped with a fresh lease token,
  * so any number of workers in any number of processes never send one message twice.
+ * `abandon` (shutdown past its drain time) closes the transport and gives back what is in flight.
  */
 export async function deliverDueMessages(
   database: Db,
   transport: MailTransport,
-  options: { batchSize?: number; now?: Date; shouldStop?: () => boolean } = {},
+  options: { batchSize?: number; now?: Date; shouldStop?: () => boolean; abandon?: AbortSignal } = {},
 ): Promise<DeliveryReport> {
   const batchSize = options.batchSize ?? 50;
   const now = options.now ?? new Date();
@@ -43,16 +50,30 @@ export async function deliverDueMessages(
   if (candidates.length === 0) return report;
 
   const lease = randomBytes(12).toString('hex');
+  const leaseUntil = new Date(now.getTime() + LEASE_MS);
   await database.outboxMessage.updateMany({
     where: { ...due, id: { in: candidates.map((c) => c.id) } },
-    data: { leaseOwner: lease, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+    data: { leaseOwner: lease, leaseUntil },
   });
   const claimed = await database.outboxMessage.findMany({ where: { leaseOwner: lease, status: 'PENDING' } });
   report.claimed = claimed.length;
 
+  // Shutdown past its drain time: the sends in flight are cut off, their connections closed before
+  // their leases go back below (a send left running could still deliver what another worker sends).
+  let onAbandon = () => {};
+  const cutOff = new Promise<typeof ABANDONED>((resolve) => {
+    onAbandon = () => {
+      transport.close();
+      resolve(ABANDONED);
+    };
+  });
+  if (options.abandon?.aborted) onAbandon();
+  else options.abandon?.addEventListener('abort', onAbandon, { once: true });
   try {
-    await sendClaimed(database, transport, lease, claimed, report, options.shouldStop);
+    const inTime = () => Date.now() < leaseUntil.getTime() - LEASE_LEFT_TO_START_MS;
+    await sendClaimed(database, transport, lease, claimed, report, { shouldStop: options.shouldStop, inTime, abandon: options.abandon, cutOff });
   } finally {
+    options.abandon?.removeEventListener('abort', onAbandon);
     // A worker that stops (shutdown) or fails mid-batch gives back what it did not send, so another
     // worker sends it now rather than after the lease, and nothing it sent is sent again.
     await database.outboxMessage.updateMany({
@@ -63,33 +84,24 @@ export async function deliverDueMessages(
   return report;
 }
 
+const ABANDONED = Symbol('abandoned');
+
 async function sendClaimed(
   database: Db,
   transport: MailTransport,
   lease: string,
   claimed: Awaited<ReturnType<Db['outboxMessage']['findMany']>>,
   report: DeliveryReport,
-  shouldStop: (() => boolean) | undefined,
+  { shouldStop, inTime, abandon, cutOff }: { shouldStop?: () => boolean; inTime: () => boolean; abandon?: AbortSignal; cutOff: Promise<typeof ABANDONED> },
 ): Promise<void> {
-  for (let i = 0; i < claimed.length && !shouldStop?.(); i += SEND_CONCURRENCY) {
+  for (let i = 0; i < claimed.length && inTime() && !shouldStop?.() && !abandon?.aborted; i += SEND_CONCURRENCY) {
     const chunk = claimed.slice(i, i + SEND_CONCURRENCY);
-    const outcomes = await Promise.all(
-      chunk.map(async (message) => {
-        try {
-          await transport.send({
-            messageId: message.id,
-            to: message.toAddress,
-            subject: message.subject,
-            text: unseal(message.textBody),
-            html: unseal(message.htmlBody),
-            headers: message.headers ? (JSON.parse(unseal(message.headers)) as Record<string, string>) : {},
-          });
-          return { message, error: null };
-        } catch (error) {
-          return { message, error };
-        }
-      }),
-    );
+    const settled = await Promise.all(chunk.map(async (message) => ({ message, error: await Promise.race([attempt(transport, message), cutOff]) })));
+    // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the
+    // batch. One that was over before the cut is recorded: above all a sent one, never to be sent again.
+    const cut = settled.filter((o) => o.error !== null && abandon?.aborted === true);
+    const outcomes = settled.filter((o) => !cut.includes(o));
+    if (cut.length > 0) logger.warn({ event: 'mail.sends_abandoned', messageIds: cut.map((o) => o.message.id) });
     // One write per chunk for the sent ones (a write per message would bound SQLite at its fsync rate).
     const sent = outcomes.filter((o) => o.error === null).map((o) => o.message);
     for (const sensitive of [false, true]) {
@@ -134,6 +146,23 @@ async function sendClaimed(
   }
 }
 
+/** Null when sent, else why not. */
+async function attempt(transport: MailTransport, message: Awaited<ReturnType<Db['outboxMessage']['findMany']>>[number]): Promise<unknown> {
+  try {
+    await transport.send({
+      messageId: message.id,
+      to: message.toAddress,
+      subject: message.subject,
+      text: unseal(message.textBody),
+      html: unseal(message.htmlBody),
+      headers: message.headers ? (JSON.parse(unseal(message.headers)) as Record<string, string>) : {},
+    });
+    return null;
+  } catch (error) {
+    return error;
+  }
+}
+
 /** A mail server's refusal often quotes the recipient ("550 <someone@…>: no such user"): the log gets it without. */
 export function withoutAddresses(text: string): string {
   return text.replace(/[^\s<>"(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
@@ -157,20 +186,25 @@ export async function deliverUntilEmpty(database: Db, transport: MailTransport, 
   }
 }
 
-/** A polling loop for the server process and `npm run mail:worker`; returns a stop function. */
+/**
+ * A polling loop for the server process and `npm run mail:worker`; returns a stop function. Stopping
+ * lets the sends in flight finish, unless `abandon` fires first: then they are cut off and their
+ * messages given back (shutdown past its drain time).
+ */
 export function startDeliveryLoop(
   database: Db,
   transport: MailTransport,
   options: { intervalMs: number; onError?: (error: unknown) => void; onRound?: () => void },
-): () => Promise<void> {
+): (abandon?: AbortSignal) => Promise<void> {
   let stopped = false;
   let wake: (() => void) | undefined;
+  const cut = new AbortController();
   const loop = (async () => {
     while (!stopped) {
       let busy = false;
       options.onRound?.();
       try {
-        const report = await deliverDueMessages(database, transport, { shouldStop: () => stopped });
+        const report = await deliverDueMessages(database, transport, { shouldStop: () => stopped, abandon: cut.signal });
         busy = report.claimed > 0;
       } catch (error) {
         // The database may be down: keep polling, nothing is lost while it is.
@@ -184,9 +218,11 @@ export function startDeliveryLoop(
       }
     }
   })();
-  return async () => {
+  return async (abandon) => {
     stopped = true;
     wake?.();
+    if (abandon?.aborted) cut.abort();
+    else abandon?.addEventListener('abort', () => cut.abort(), { once: true });
     await loop;
   };
 }

@@ -62,7 +62,8 @@ export function listen(server, port, hostname, onListening) {
  * SIGTERM/SIGINT: stop accepting connections; let requests in flight finish (answering them with
  * `Connection: close`, and closing idle keep-alive sockets) for at most DRAIN_MS, then close what
  * is left; meanwhile the mail loop and the status round finish their batch and give back their
- * leases; then the database is closed and the process exits 0. A second signal exits at once.
+ * leases (mail sends still running at DRAIN_MS are cut off and given back); then the database is
+ * closed and the process exits 0. A second signal exits at once.
  */
 export function installGracefulShutdown(server, { drainMs = DRAIN_MS } = {}) {
   let shuttingDown = false;
@@ -85,16 +86,20 @@ export function installGracefulShutdown(server, { drainMs = DRAIN_MS } = {}) {
     // Idle keep-alive sockets would hold server.close() open; busy ones close after their answer.
     server.closeIdleConnections();
     const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    // The drain time bounds the background work too: a mail send still waiting on its server then
+    // is cut off (its message goes back to the outbox for another instance or the next start).
+    const drainOver = new AbortController();
     const cutOff = setTimeout(() => {
       logger.warn({ event: 'server.drain_cut_off', drainMs });
       server.closeAllConnections();
+      drainOver.abort();
     }, drainMs);
     // The mail loop and the status round stop now (their current batch ends, leases go back) ...
-    const background = settle(runtime?.stopBackground());
+    const background = settle(runtime?.stopBackground(drainOver.signal));
     await drained;
     clearInterval(sweep);
-    clearTimeout(cutOff);
     await background;
+    clearTimeout(cutOff);
     // ... the database closes only once no request can use it.
     await settle(runtime?.close());
     logger.info({ event: 'server.stopped', durationMs: Date.now() - started });

@@ -19,8 +19,11 @@ export type PortalRuntime = {
   problems: string[];
   /** The fields of the `server.started` line; null when the instance must not serve. */
   summary: StartSummary | null;
-  /** Raises the stop flag; the mail loop and the status round end their batch and give back their leases. */
-  stopBackground: () => Promise<void>;
+  /**
+   * Raises the stop flag; the mail loop and the status round end their batch and give back their
+   * leases. When `drainOver` fires, mail sends still running are cut off and given back as well.
+   */
+  stopBackground: (drainOver?: AbortSignal) => Promise<void>;
   /** Once no request runs: waits for work started after a response, then closes the database. */
   close: () => Promise<void>;
 };
@@ -104,9 +107,9 @@ export async function startInstance(): Promise<void> {
   holder.portalRuntime = {
     problems: [],
     summary,
-    stopBackground: async () => {
+    stopBackground: async (drainOver) => {
       raiseStopFlag();
-      await Promise.all([stopServerMailWorker(), stopMaintenanceAnnouncer()]);
+      await Promise.all([stopServerMailWorker(drainOver), stopMaintenanceAnnouncer()]);
     },
     close: async () => {
       await stopBackgroundWork();

@@ -1,5 +1,6 @@
 // SIGTERM during traffic and a mail burst: every request the server had taken gets its normal
-// answer, the process exits 0, and no message is sent twice or left leased.
+// answer, the process exits 0, and no message is sent twice or left leased. And SIGTERM while a
+// send waits on a mail server that never answers: cut off at the drain time, its message given back.
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '@/lib/db/client';
@@ -11,10 +12,18 @@ import { eventLines, startProductionServer, TEST_SECRET, throwawaySqliteUrl } fr
 
 const MESSAGES = 300;
 let sink: SmtpSink | undefined;
+let hung: SmtpSink | undefined;
 
 afterAll(async () => {
   await sink?.stop();
+  await hung?.stop();
 });
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; !predicate(); await new Promise((resolve) => setTimeout(resolve, 50))) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+  }
+}
 
 function get(agent: http.Agent, url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -77,6 +86,33 @@ describe('[OPERATOR] graceful shutdown', () => {
     const all = sink.received.map((m) => m.messageId);
     expect(all).toHaveLength(MESSAGES);
     expect(new Set(all).size).toBe(MESSAGES);
+    await database.$disconnect();
+  });
+
+  it('cuts off a send its mail server never answers when the drain time is up, gives the message back, exits 0', async () => {
+    const url = throwawaySqliteUrl();
+    await applyMigrations(url);
+    const database = createDb(url);
+    const { id } = await database.outboxMessage.create({
+      data: { template: 'test', toAddress: 'person@example.test', subject: 'hung', textBody: 't', htmlBody: '<p>h</p>' },
+    });
+    hung = await startSmtpSink();
+    hung.stallOn = () => true;
+    const server = await startProductionServer({
+      DATABASE_URL: url,
+      APP_URL: 'http://127.0.0.1:9',
+      NEXTAUTH_SECRET: TEST_SECRET,
+      // The transport's own timeout far off: only the shutdown's cut can end this send.
+      SMTP_URL: `${hung.url}?socketTimeout=600000`,
+      MAIL_POLL_MS: '100',
+    });
+    await until(() => hung!.hungConnections === 1, 'the message reached the hung server');
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(eventLines(server, 'mail.sends_abandoned')).toEqual([expect.objectContaining({ messageIds: [id] })]);
+    expect(eventLines(server, 'server.drain_cut_off')).toHaveLength(1);
+    // Given back as it was: due now, for another instance or the next start.
+    expect(await database.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null });
+    await until(() => hung!.hungConnections === 0, 'the hung connection closed');
     await database.$disconnect();
   });
 });

@@ -1,5 +1,5 @@
 // A real SMTP server on loopback that keeps what it receives, parsed. It can be stopped
-// and started again on the same port to play a mail server outage.
+// and started again on the same port to play a mail server outage, or hang on chosen messages.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -19,6 +19,12 @@ export type SmtpSink = {
   port: number;
   url: string;
   received: ReceivedMail[];
+  /** Messages this returns true for are read and never answered: a hung mail server. */
+  stallOn: ((mail: ReceivedMail) => boolean) | null;
+  /** What it hung on (never in `received`). */
+  stalled: ReceivedMail[];
+  /** Connections it is hanging on that are still open. */
+  hungConnections: number;
   start(): Promise<void>;
   stop(): Promise<void>;
   waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
@@ -41,11 +47,15 @@ export async function startSmtpSink(port = 0, options: { saveTo?: string } = {})
   if (options.saveTo) mkdirSync(options.saveTo, { recursive: true });
   let saved = 0;
   const received: ReceivedMail[] = [];
+  const hanging = new Set<string>();
   let server: SMTPServer | undefined;
   const sink: SmtpSink = {
     port,
     url: '',
     received,
+    stallOn: null,
+    stalled: [],
+    hungConnections: 0,
     async start() {
       server = new SMTPServer({
         authOptional: true,
@@ -53,7 +63,10 @@ export async function startSmtpSink(port = 0, options: { saveTo?: string } = {})
         logger: false,
         // Drop open connections at once on stop: an outage, not a polite shutdown.
         closeTimeout: 50,
-        onData(stream, _session, callback) {
+        onClose(session) {
+          if (hanging.delete(session.id)) sink.hungConnections -= 1;
+        },
+        onData(stream, session, callback) {
           const chunks: Buffer[] = [];
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.on('end', () => {
@@ -69,7 +82,14 @@ export async function startSmtpSink(port = 0, options: { saveTo?: string } = {})
             }
             simpleParser(raw).then(
               (parsed) => {
-                received.push(toReceived(parsed, raw));
+                const mail = toReceived(parsed, raw);
+                if (sink.stallOn?.(mail)) {
+                  sink.stalled.push(mail);
+                  hanging.add(session.id);
+                  sink.hungConnections += 1;
+                  return;
+                }
+                received.push(mail);
                 callback();
               },
               (error: Error) => callback(error),
