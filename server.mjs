@@ -11,6 +11,7 @@ import { whenGone } from './lib/runtime/when-gone.mjs';
 import { createPagesInMemory, NO_SUCH_PAGE } from './lib/runtime/pages-in-memory.mjs';
 import { seeOtherAfterPost } from './lib/runtime/see-other.mjs';
 import { answerFormRefusalWithPage } from './lib/runtime/form-refusal-page.mjs';
+import { answerDatabaseUnavailable } from './lib/runtime/database-unavailable-page.mjs';
 import { hasBody, whenBodyArrives } from './lib/runtime/request-body.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
 import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
@@ -350,7 +351,10 @@ function route(request, response, { requestId, ip }) {
   seeOtherAfterPost(request, response);
   answerFormRefusalWithPage(request, response);
   pagesInMemory.answerNotFound(request, response);
-  const run = () => runInRequestScope(requestId, () => handle(request, response));
+  // The request's scope, which the app marks when the database fails it.
+  const scope = { requestId };
+  answerDatabaseUnavailable(request, response, scope);
+  const run = () => runInRequestScope(scope, () => handle(request, response));
   const busy = () => refuseAsBusy(request, response);
   if (PROBES.has((request.url ?? '').split('?')[0])) {
     // A probe reads no session: whatever cookies come with it are no work of Next.js's.

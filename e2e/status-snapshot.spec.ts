@@ -2,7 +2,7 @@
 // of their own, each sending /status from memory. A change reaches the other instance within a
 // second; with the database stopped both still answer 200 from their last copy; the export in
 // STATUS_EXPORT_DIR serves from a static host on another origin, and a fresh instance starts
-// from it while the database is still down.
+// from it while the database is still down; one without it says the status cannot be shown.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -45,6 +45,7 @@ let database: Db;
 let first: Instance;
 let second: Instance | undefined;
 let fresh: Instance | undefined;
+let freshWithoutExport: Instance | undefined;
 let exportDir: string;
 let staticHost: http.Server | undefined;
 const change = `Answers slowly ${Date.now().toString(36)}`;
@@ -66,6 +67,7 @@ test.afterAll(async () => {
   stopInstance(first);
   stopInstance(second);
   stopInstance(fresh);
+  stopInstance(freshWithoutExport);
   staticHost?.close();
   await database?.$disconnect().catch(() => {});
   await postgres?.stop().catch(() => {});
@@ -161,6 +163,21 @@ test('[ANONYMOUS] an instance started while the database is down sends the expor
   const text = await answer.text();
   expect(text).toContain(change);
   expect(text).toContain('A copy of the CareNotes status page, taken');
+});
+
+test('[ANONYMOUS] an instance started while the database is down, without an export, says the status cannot be shown', async ({ browser }) => {
+  test.setTimeout(150_000);
+  // Ready once it sends the guide from memory: it never has a copy of /status.
+  freshWithoutExport = await startInstance('postgresql://nobody:nothing@127.0.0.1:9/gone', {}, '/help');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const answer = await page.goto(`${freshWithoutExport.url}/status`);
+  expect(answer?.status()).toBe(503);
+  expect(answer?.headers()['retry-after']).toBe('120');
+  await expect(page.getByRole('heading', { name: 'The system status cannot be shown just now', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'sign-in help guide' }).click();
+  await expect(page).toHaveURL(`${freshWithoutExport.url}/help`);
+  await context.close();
 });
 
 function readExport(file: string): string {

@@ -5,6 +5,8 @@ import { PrismaClient as PostgresClient } from '@/lib/generated/postgresql/clien
 import { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import { config } from '@/lib/config';
 import { databaseKind } from '@/lib/db/kind';
+import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
+import { markDatabaseUnavailable } from '@/lib/observability/logger.mjs';
 
 // The SQLite client is the canonical type. The PostgreSQL client is generated from
 // the same model text, so model types and inputs agree; only engine-specific
@@ -56,8 +58,28 @@ type QueryEvents = { $on(event: 'query', listener: (event: { query: string; para
 
 const globalForDb = globalThis as unknown as { portalDb?: Db };
 
+/**
+ * The client, marking the request it serves when the database is unavailable (as the query fails,
+ * before any answer is written): a page that then fails is answered 503 with a page that reads
+ * without JavaScript, not Next.js's empty 500 shell (lib/runtime/database-unavailable-page.mjs).
+ */
+export function markingUnavailability(client: Db): Db {
+  return client.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) markDatabaseUnavailable();
+          throw error;
+        }
+      },
+    },
+  }) as unknown as Db;
+}
+
 /** The process-wide client for DATABASE_URL (one per process, survives dev reloads). */
 export function db(): Db {
-  globalForDb.portalDb ??= createDb(config().DATABASE_URL, { waitMs: config().DATABASE_WAIT_MS });
+  globalForDb.portalDb ??= markingUnavailability(createDb(config().DATABASE_URL, { waitMs: config().DATABASE_WAIT_MS }));
   return globalForDb.portalDb;
 }

@@ -7,6 +7,8 @@ import pino from 'pino';
 
 const HOLDER = Symbol.for('portal.observability.logger');
 
+/** @typedef {{ requestId: string; databaseUnavailable?: boolean }} RequestScope */
+
 // Field names that hold a secret in an event or one level down: never written, even if a future
 // caller passes one by mistake. `code` (a second-factor code) only at the top:
 // `error.code` is an error's kind (P1001, ECONNREFUSED), which the person on call needs.
@@ -32,7 +34,7 @@ function isoTimeOncePerMillisecond() {
 }
 
 function createLogger() {
-  /** @type {AsyncLocalStorage<{ requestId: string }>} */
+  /** @type {AsyncLocalStorage<RequestScope>} */
   const scope = new AsyncLocalStorage();
   const options = {
     level: process.env.LOG_LEVEL || 'info',
@@ -89,7 +91,7 @@ function linesJoinedPerTurn() {
   };
 }
 
-/** @type {{ logger: import('pino').Logger; access: import('pino').Logger; scope: AsyncLocalStorage<{ requestId: string }> }} */
+/** @type {{ logger: import('pino').Logger; access: import('pino').Logger; scope: AsyncLocalStorage<RequestScope> }} */
 const shared = (globalThis[HOLDER] ??= createLogger());
 
 export const logger = shared.logger;
@@ -117,9 +119,24 @@ export function routeConsoleToLog() {
   }
 }
 
-/** Runs the handling of one request so that every line it logs, however deep, names the request. */
-export function runInRequestScope(requestId, run) {
-  return shared.scope.run({ requestId }, run);
+/**
+ * Runs the handling of one request so that every line it logs, however deep, names the request.
+ * Given the request's scope rather than its id, the caller keeps it and can read what the app marked
+ * on it (server.mjs: markDatabaseUnavailable).
+ * @param {string | RequestScope} request
+ */
+export function runInRequestScope(request, run) {
+  return shared.scope.run(typeof request === 'string' ? { requestId: request } : request, run);
+}
+
+/**
+ * Marks the request being served as one that met an unavailable database (lib/db/client.ts). It is
+ * marked as the query fails, before Next.js writes an answer: a page that then fails is answered
+ * 503 with words that read without JavaScript (lib/runtime/database-unavailable-page.mjs).
+ */
+export function markDatabaseUnavailable() {
+  const store = shared.scope.getStore();
+  if (store) store.databaseUnavailable = true;
 }
 
 /** Starts work that outlives any request (timers, loops) without a request's id on its lines. */

@@ -7,9 +7,10 @@
  *
  * `replacement(status)` reads the answer's headers on `response` (those given to writeHead count as
  * set, so the answer's own cookies and policies stay) and either returns the bytes to send instead,
- * having set the headers that describe them, or returns undefined to leave the answer alone.
+ * having set the headers that describe them, or returns undefined to leave the answer alone. It
+ * returns `{ status, body }` to send the bytes under another status (without the answer's reason phrase).
  * @param {import('node:http').ServerResponse} response
- * @param {(status: number) => Buffer | undefined} replacement
+ * @param {(status: number) => Buffer | { status: number; body: Buffer } | undefined} replacement
  */
 export function replaceAnswer(response, replacement) {
   const { writeHead, write, end } = response;
@@ -21,7 +22,12 @@ export function replaceAnswer(response, replacement) {
       // Raw header pairs are not how Next.js writes a head: such an answer is left as it is.
       if (Array.isArray(given)) return writeHead.call(response, status, ...rest);
       for (const [name, value] of Object.entries(given ?? {})) response.setHeader(name, value);
-      bytes = replacement(status);
+      const chosen = replacement(status);
+      if (chosen && !Buffer.isBuffer(chosen)) {
+        bytes = chosen.body;
+        return writeHead.call(response, chosen.status);
+      }
+      bytes = chosen;
       return writeHead.call(response, status, typeof rest[0] === 'string' ? rest[0] : undefined);
     }
   );

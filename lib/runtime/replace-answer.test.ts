@@ -8,13 +8,14 @@ let server: Server;
 let port: number;
 
 // Each path writes a 404 page the way Next.js may: the head given to writeHead or set before,
-// the body in one end() or in chunks, with no writeHead at all. Only 404 HTML answers are replaced.
+// the body in one end() or in chunks, with no writeHead at all. Only 404 HTML answers are replaced;
+// a 502 HTML answer is replaced under 503.
 beforeAll(async () => {
   server = createServer((request, response) => {
     replaceAnswer(response, (status) => {
-      if (status !== 404 || !/^text\/html/.test(String(response.getHeader('content-type')))) return undefined;
+      if ((status !== 404 && status !== 502) || !/^text\/html/.test(String(response.getHeader('content-type')))) return undefined;
       response.setHeader('Content-Length', REPLACEMENT.length);
-      return REPLACEMENT;
+      return status === 502 ? { status: 503, body: REPLACEMENT } : REPLACEMENT;
     });
     const [, status = '404', how] = /^\/(\d+)\/(\w+)$/.exec(request.url ?? '') ?? [];
     const code = Number(status);
@@ -62,6 +63,10 @@ describe('replaceAnswer', () => {
   it("[ANYONE] keeps the answer's own headers given to writeHead (its cookies) and its reason phrase", async () => {
     expect((await answerOf('GET', '/404/given')).headers['set-cookie']).toEqual(['kept=1']);
     expect(await answerOf('GET', '/404/phrase')).toMatchObject({ status: 404, phrase: 'Gone Fishing', body: REPLACEMENT.toString() });
+  });
+
+  it.each(['given', 'chunks', 'phrase'])('[ANYONE] sends the replacement under a status of its own (head %s), without the reason phrase of the other', async (how) => {
+    expect(await answerOf('GET', `/502/${how}`)).toMatchObject({ status: 503, phrase: 'Service Unavailable', body: REPLACEMENT.toString() });
   });
 
   it('[ANYONE] sends no body for HEAD', async () => {

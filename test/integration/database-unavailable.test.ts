@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
 import { settleReservedAttempt } from '@/lib/auth/password-attempt';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
-import { createDb, DATABASE_WAIT_MS } from '@/lib/db/client';
+import { createDb, DATABASE_WAIT_MS, db, markingUnavailability } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { freePort } from '@/lib/net/free-port';
 import { apologize, isDatabaseUnavailable } from '@/lib/http/unexpected-error';
+import { runInRequestScope, type RequestScope } from '@/lib/observability/logger.mjs';
 import { createAgency, createUser } from '@/prisma/factories';
 import { withFreshDatabase } from '../support/fresh-database';
 
@@ -99,6 +100,23 @@ describe('a database that is down or locked', () => {
     expect(ms).toBeLessThan(DATABASE_WAIT_MS + 6000); // generous for a busy machine, yet under the old 10 s wait
     expect(apologize('test', error, null).status).toBe(503);
     await unreachable.$disconnect().catch(() => undefined);
+  });
+
+  it("marks the request it serves when the database is unavailable (server.mjs then answers a failed page 503), not when a query fails otherwise", async () => {
+    const unreachable = markingUnavailability(createDb(`postgresql://portal:secret@127.0.0.1:${await freePort()}/portal`));
+    const down: RequestScope = { requestId: 'req-down' };
+    const { error } = await runInRequestScope(down, () => failure(() => unreachable.user.count()));
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(down.databaseUnavailable).toBe(true);
+    // Outside any request (a background round) there is nothing to mark, and nothing else changes.
+    expect(isDatabaseUnavailable((await failure(() => unreachable.user.count())).error)).toBe(true);
+    await unreachable.$disconnect().catch(() => undefined);
+
+    // The app's own client, on the test database: a query that fails for another reason marks nothing.
+    const bug: RequestScope = { requestId: 'req-bug' };
+    await runInRequestScope(bug, () => failure(() => db().$queryRawUnsafe('SELECT * FROM no_such_table')));
+    await runInRequestScope(bug, () => db().user.count());
+    expect(bug.databaseUnavailable).toBeUndefined();
   });
 
   it('a bug is a 500 with a reference, never its own text', () => {

@@ -1,0 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestScope } from '../observability/logger.mjs';
+
+export declare function answerDatabaseUnavailable(request: IncomingMessage, response: ServerResponse, scope: RequestScope): void;
