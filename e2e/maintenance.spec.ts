@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { APIRequestContext, APIResponse } from '@playwright/test';
+import type { APIRequestContext, APIResponse, Page } from '@playwright/test';
 import { MAINTENANCE_LOOKUP_TTL_MS } from '@/lib/maintenance/blocking-maintenance-cache';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { expectNoAxeViolations } from './support/axe';
@@ -21,6 +21,16 @@ async function startBlockingWindow(minutes: number, title = 'Planned upgrade') {
       components: { create: [{ componentId: signIn.id }] },
     },
   });
+}
+
+/** A new staff member's sign-in page, opened and filled in before any window starts; the member. */
+async function signInFormFilledBeforeTheWindow(page: Page) {
+  const { creds, user } = await newStaffMember();
+  await page.goto('/login');
+  await page.getByLabel('Provider code').fill(creds.providerCode);
+  await page.getByLabel('Login name').fill(creds.loginName);
+  await page.getByLabel('Password', { exact: true }).fill(creds.password);
+  return user;
 }
 
 async function endWindow(id: string, request: APIRequestContext) {
@@ -133,11 +143,7 @@ test('[STAFF] the Unavailable page notices by itself that the window ended and o
 });
 
 test('[STAFF] a sign-in posted before the page’s scripts ran meets the Unavailable page: when the window ends, it opens the sign-in page and sends nothing again', async ({ page, request }) => {
-  const { creds, user } = await newStaffMember();
-  await page.goto('/login');
-  await page.getByLabel('Provider code').fill(creds.providerCode);
-  await page.getByLabel('Login name').fill(creds.loginName);
-  await page.getByLabel('Password', { exact: true }).fill(creds.password);
+  const user = await signInFormFilledBeforeTheWindow(page);
   const posts: string[] = [];
   page.on('request', (sent) => {
     if (sent.method() === 'POST' && !sent.headers()['next-action']) posts.push(sent.url());
@@ -181,11 +187,7 @@ test('[ANONYMOUS] the sign-in page announces a window that blocks sign-in from 7
 });
 
 test('[STAFF] signing in with JavaScript from a page opened before the window says the portal is closed until its end, and nothing happens', async ({ page, request }) => {
-  const { creds, user } = await newStaffMember();
-  await page.goto('/login');
-  await page.getByLabel('Provider code').fill(creds.providerCode);
-  await page.getByLabel('Login name').fill(creds.loginName);
-  await page.getByLabel('Password', { exact: true }).fill(creds.password);
+  const user = await signInFormFilledBeforeTheWindow(page);
   const window = await startBlockingWindow(60);
   try {
     await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
