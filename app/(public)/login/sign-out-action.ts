@@ -13,7 +13,8 @@ import { ANYONE, donePath } from '@/lib/http/done-notice';
 export const signOutAction = defineAction('sign-out', PUBLIC, z.object({}), async () => {
   const actor = await getActor();
   await endBrowserSession();
-  // The sign-in page then says so: on a shared computer, the next person can tell a sign-out that
-  // worked from a session that ran out or a button that did nothing.
-  redirect(donePath(actor?.kind === 'vendor' ? '/vendor/login' : '/login', SIGNED_OUT, ANYONE));
+  // The sign-in page then says so: on an agency's shared computer, the next person can tell a sign-out
+  // that worked from a session that ran out or a button that did nothing. The vendor's sign-in page is
+  // prerendered (its own staff, their own devices) and stays so: a notice would render it per request.
+  redirect(actor?.kind === 'vendor' ? '/vendor/login' : donePath('/login', SIGNED_OUT, ANYONE));
 });
