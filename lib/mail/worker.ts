@@ -99,7 +99,7 @@ async function sendClaimed(
     const settled = await Promise.all(chunk.map(async (message) => ({ message, error: await Promise.race([attempt(transport, message), cutOff]) })));
     // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the
     // batch. One that was over before the cut is recorded: above all a sent one, never to be sent again.
-    const cut = settled.filter((o) => o.error !== null && abandon?.aborted === true);
+    const cut = settled.filter((o) => o.error === ABANDONED);
     const outcomes = settled.filter((o) => !cut.includes(o));
     if (cut.length > 0) logger.warn({ event: 'mail.sends_abandoned', messageIds: cut.map((o) => o.message.id) });
     // One write per chunk for the sent ones (a write per message would bound SQLite at its fsync rate).
