@@ -86,3 +86,31 @@ test('[STAFF] at an address slowed by a spraying machine, signs in from the brow
     await fresh.close();
   }
 });
+
+test('[STAFF] hard-locked by a stranger’s paced guesses, signs in from the browser they used before; a fresh browser is refused (JavaScript off)', async ({ browser }) => {
+  const agency = await createAgency(db());
+  const owner = await createUser(db(), agency.id, TEST_PASSWORD);
+  const creds = { providerCode: agency.code, loginName: owner.loginName, password: TEST_PASSWORD };
+  const usual = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  const fresh = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  try {
+    const page = await usual.newPage();
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    await usual.clearCookies({ name: 'next-auth.session-token' });
+
+    // Twenty wrong passwords over three hours, each after the last lock ended (decision 065): written, not waited.
+    await db().user.update({ where: { id: owner.id }, data: { failedSignInCount: 20, lastFailedSignInAt: new Date(), hardLockedAt: new Date() } });
+
+    const stranger = await fresh.newPage();
+    await signInAsAgencyUser(stranger, creds);
+    await expect(stranger.locator('.error-summary, .notice.error').first()).toContainText('not right');
+
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    expect(await db().user.findUniqueOrThrow({ where: { id: owner.id } })).toMatchObject({ hardLockedAt: null, failedSignInCount: 0 });
+  } finally {
+    await usual.close();
+    await fresh.close();
+  }
+});

@@ -32,11 +32,55 @@ export function lockedConditions(now: Date) {
   return [{ hardLockedAt: { not: null } }, { lockedUntil: { gt: now } }];
 }
 
-/** What ending a streak writes: no failures counted, no lock of either kind (sign-in, unlock, resets). */
+/**
+ * Each account keeps two streaks, each with its own locks (decision 065). Attempts from a browser
+ * that has signed in as the account before (its known-device token, decision 062) count on
+ * `knownDevice`; all others on `anyone`. A stranger who paces his guesses into the hard lock locks out
+ * strangers, not the owner's usual browsers; a stolen token meets a lock of its own.
+ */
+export type Lane = 'anyone' | 'knownDevice';
+
+/** The columns of each lane, on users and vendor accounts alike. */
+export const LANE_COLUMNS = {
+  anyone: {
+    count: 'failedSignInCount',
+    first: 'firstFailedSignInAt',
+    last: 'lastFailedSignInAt',
+    lockedUntil: 'lockedUntil',
+    hardLockedAt: 'hardLockedAt',
+  },
+  knownDevice: {
+    count: 'knownDeviceFailedCount',
+    first: 'knownDeviceFirstFailedAt',
+    last: 'knownDeviceLastFailedAt',
+    lockedUntil: 'knownDeviceLockedUntil',
+    hardLockedAt: 'knownDeviceHardLockedAt',
+  },
+} as const;
+
+/** The lock state of one lane of an account row that carries both. */
+export type LanesState = LockState & { knownDeviceLockedUntil: Date | null; knownDeviceHardLockedAt: Date | null };
+
+export function laneLockState(row: LanesState, lane: Lane): LockState {
+  return lane === 'anyone' ? row : { lockedUntil: row.knownDeviceLockedUntil, hardLockedAt: row.knownDeviceHardLockedAt };
+}
+
+/** The columns to select for laneLockState. */
+export const LANES_SELECT = { lockedUntil: true, hardLockedAt: true, knownDeviceLockedUntil: true, knownDeviceHardLockedAt: true } as const;
+
+/**
+ * What ending a streak writes: no failures counted, no lock of either kind, in either lane (a
+ * success, an unlock, a reset: whoever proves the account, or an admin, ends every lock on it).
+ */
 export const UNLOCKED = {
   failedSignInCount: 0,
   firstFailedSignInAt: null,
   lastFailedSignInAt: null,
   lockedUntil: null,
   hardLockedAt: null,
+  knownDeviceFailedCount: 0,
+  knownDeviceFirstFailedAt: null,
+  knownDeviceLastFailedAt: null,
+  knownDeviceLockedUntil: null,
+  knownDeviceHardLockedAt: null,
 } as const;

@@ -1,4 +1,4 @@
-import { lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
+import { LANE_COLUMNS, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type Lane, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
 import { failedBeforeWriting } from '@/lib/http/unexpected-error';
@@ -11,19 +11,24 @@ import { countAccountLock } from '@/lib/observability/metrics.mjs';
 // The one per-account failure counter and lock. Every pathway that checks a secret of the account
 // (sign-in, the current password of a change, a second-factor code, a passkey's signature) reserves
 // its attempt here before it checks, and clears the streak here when the secret was right, so
-// guesses spread over several forms and factors meet the same lock.
+// guesses spread over several forms and factors meet the same lock. Each account has two such
+// streaks (lockout.ts, lanes): one for browsers that have signed in as it before, one for anyone else.
 
 export type PrincipalKind = 'user' | 'vendor';
 
-/** Whose attempt this is. `id` null (no such account, or one that may not sign in) does the same work against no row. */
-export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy };
+/**
+ * Whose attempt this is, and on which of its streaks it counts (`anyone` unless the browser is known
+ * to the account: laneOf). `id` null (no such account, or one locked or not allowed to sign in) does
+ * the same work against no row.
+ */
+export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy; lane?: Lane };
 
 /**
  * `account`: whose streak it counted on. `firstLockOfStreak`: this attempt set the streak's first
  * lock (the owner is told of it, and of a hard lock, not of every lock after).
  */
 export type Reservation =
-  | { counted: true; failureCount: number; lock: LockDecision; account: { kind: PrincipalKind; id: string }; firstLockOfStreak: boolean }
+  | { counted: true; failureCount: number; lock: LockDecision; account: { kind: PrincipalKind; id: string }; lane: Lane; firstLockOfStreak: boolean }
   | { counted: false };
 
 /** Tries of the step that settles a counted attempt, and the pause before each new one. */
@@ -77,9 +82,14 @@ export async function lockoutPolicyOf(kind: PrincipalKind, id: string): Promise<
   return user.agency;
 }
 
-/** The subject of an attempt on an existing account (a second factor, a passkey). */
-export async function attemptSubjectOf(kind: PrincipalKind, id: string): Promise<AttemptSubject> {
-  return { kind, id, policy: await lockoutPolicyOf(kind, id) };
+/** The subject of an attempt on an existing account (a second factor, a passkey), on the given lane. */
+export async function attemptSubjectOf(kind: PrincipalKind, id: string, lane: Lane = 'anyone'): Promise<AttemptSubject> {
+  return { kind, id, policy: await lockoutPolicyOf(kind, id), lane };
+}
+
+/** The lane of an attempt: `knownDevice` when the browser holds the account's known-device token. */
+export function laneOf(knownDevice: boolean): Lane {
+  return knownDevice ? 'knownDevice' : 'anyone';
 }
 
 /** An id no row has: refusals run the reservation's statements against it, so they cost what a real one costs. */
@@ -96,35 +106,44 @@ function lockoutTable(tx: Tx, kind: PrincipalKind): LockoutTable {
 /**
  * Counts one attempt (and sets the lock when it reaches a threshold) before the password is checked, so
  * a burst of parallel guesses gets at most `threshold` verifications. Not counted: attempts while locked.
- * Always the same four statements, whether or not the subject is a real, unlocked account.
+ * Always the same four statements, whether or not the subject is a real, unlocked account, on either lane.
  */
 export async function reserveAttempt(tx: Tx, subject: AttemptSubject, now = new Date()): Promise<Reservation> {
   const table = lockoutTable(tx, subject.kind);
+  const lane = subject.lane ?? 'anyone';
+  const c = LANE_COLUMNS[lane];
   const id = subject.id ?? NO_ACCOUNT;
   await table.updateMany({
-    where: { id, lastFailedSignInAt: { lt: new Date(now.getTime() - STREAK_RESET_MS) } },
-    data: { failedSignInCount: 0, firstFailedSignInAt: null },
+    where: { id, [c.last]: { lt: new Date(now.getTime() - STREAK_RESET_MS) } },
+    data: { [c.count]: 0, [c.first]: null },
   });
   // One conditional increment: concurrent attempts each see their own count
   // (row lock on PostgreSQL, write lock on SQLite).
   const increment = await table.updateMany({
-    where: { id, hardLockedAt: null, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
-    data: { failedSignInCount: { increment: 1 }, lastFailedSignInAt: now },
+    where: { id, [c.hardLockedAt]: null, OR: [{ [c.lockedUntil]: null }, { [c.lockedUntil]: { lte: now } }] },
+    data: { [c.count]: { increment: 1 }, [c.last]: now },
   });
   const counted = increment.count === 1;
-  const row = await table.findUnique({
+  const row = (await table.findUnique({
     where: { id: counted ? id : NO_ACCOUNT },
-    select: { failedSignInCount: true, firstFailedSignInAt: true },
-  });
-  const failureCount = row?.failedSignInCount ?? 0;
-  const streakStart = row?.firstFailedSignInAt ?? now;
+    select: { [c.count]: true, [c.first]: true },
+  })) as Record<string, unknown> | null;
+  const failureCount = (row?.[c.count] as number | undefined) ?? 0;
+  const streakStart = (row?.[c.first] as Date | null | undefined) ?? now;
   const lock = lockAfterFailure(failureCount, streakStart, now, subject.policy);
   await table.updateMany({
     where: { id: counted ? id : NO_ACCOUNT },
-    data: { firstFailedSignInAt: streakStart, lockedUntil: lock.lockedUntil, ...(lock.hardLock ? { hardLockedAt: now } : {}) },
+    data: { [c.first]: streakStart, [c.lockedUntil]: lock.lockedUntil, ...(lock.hardLock ? { [c.hardLockedAt]: now } : {}) },
   });
   if (!counted) return { counted };
-  return { counted, failureCount, lock, account: { kind: subject.kind, id }, firstLockOfStreak: lock.lockedUntil !== null && failureCount === subject.policy.softLockThreshold };
+  return {
+    counted,
+    failureCount,
+    lock,
+    account: { kind: subject.kind, id },
+    lane,
+    firstLockOfStreak: lock.lockedUntil !== null && failureCount === subject.policy.softLockThreshold,
+  };
 }
 
 /** The right password ends the streak, including the lock its own reservation set. */
@@ -144,17 +163,18 @@ export async function lockAccountUntil(tx: Tx, kind: PrincipalKind, id: string, 
 
 /**
  * The right password of an account that still owes its second factor: only this attempt's own
- * reservation (and any lock it set) is given back. The streak stands until the factor passes, so
- * wrong codes between right passwords add up to the same locks as wrong passwords do.
+ * reservation (and any lock it set) is given back, on its lane. The streak stands until the factor
+ * passes, so wrong codes between right passwords add up to the same locks as wrong passwords do.
  */
 export async function giveBackAttempt(tx: Tx, kind: PrincipalKind, id: string, reservation: Reservation): Promise<void> {
   if (!reservation.counted) return;
   const table = lockoutTable(tx, kind);
-  if (reservation.lock.hardLock || reservation.lock.lockedUntil !== null) await table.updateMany({ where: { id }, data: { lockedUntil: null, hardLockedAt: null } });
+  const c = LANE_COLUMNS[reservation.lane];
+  if (reservation.lock.hardLock || reservation.lock.lockedUntil !== null) await table.updateMany({ where: { id }, data: { [c.lockedUntil]: null, [c.hardLockedAt]: null } });
   // Never below zero: the streak may have been cleared meanwhile (the factor passed in another tab, an unlock).
-  await table.updateMany({ where: { id, failedSignInCount: { gt: 0 } }, data: { failedSignInCount: { decrement: 1 } } });
+  await table.updateMany({ where: { id, [c.count]: { gt: 0 } }, data: { [c.count]: { decrement: 1 } } });
   // A streak this attempt alone made leaves no trace.
-  await table.updateMany({ where: { id, failedSignInCount: 0 }, data: { firstFailedSignInAt: null, lastFailedSignInAt: null } });
+  await table.updateMany({ where: { id, [c.count]: 0 }, data: { [c.first]: null, [c.last]: null } });
 }
 
 /**
@@ -183,10 +203,11 @@ export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Om
       consecutiveFailures: reservation.failureCount,
       lockedUntil: reservation.lock.lockedUntil?.toISOString() ?? null,
       pathway,
+      ...(reservation.lane === 'knownDevice' ? { lane: 'known device' } : {}),
     },
   });
   if (reservation.lock.hardLock || reservation.firstLockOfStreak) {
-    const lock = { until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil, failures: reservation.failureCount, fromAddress: audit.ip ?? null };
+    const lock = { until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil, failures: reservation.failureCount, fromAddress: audit.ip ?? null, lane: reservation.lane };
     await mailLockToOwner(tx, reservation.account, lock);
   }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
-import { isLocked } from '@/lib/auth/lockout';
-import { clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
+import { clearFailures, laneOf, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import { NO_DEVICE, type KnowsAccount, type SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -23,14 +23,13 @@ type Account = {
   agencyId: string | null;
   role: Role | VendorRole;
   active: boolean;
-  lockedUntil: Date | null;
-  hardLockedAt: Date | null;
+  lock: LanesState;
   sessionVersion: number;
   policy: { softLockThreshold: number; hardLockThreshold: number };
 };
 
 async function accountOf(kind: 'agency' | 'vendor', passkey: { userId: string | null; vendorAccountId: string | null }): Promise<Account | null> {
-  const lock = { role: true, lockedUntil: true, hardLockedAt: true, sessionVersion: true } as const;
+  const lock = { role: true, ...LANES_SELECT, sessionVersion: true } as const;
   if (kind === 'agency') {
     if (!passkey.userId) return null;
     const user = await db().user.findUnique({
@@ -44,8 +43,7 @@ async function accountOf(kind: 'agency' | 'vendor', passkey: { userId: string | 
         agencyId: user.agencyId,
         role: user.role,
         active: user.status === 'ACTIVE',
-        lockedUntil: user.lockedUntil,
-        hardLockedAt: user.hardLockedAt,
+        lock: user,
         sessionVersion: user.sessionVersion,
         policy: user.agency,
       }
@@ -53,7 +51,7 @@ async function accountOf(kind: 'agency' | 'vendor', passkey: { userId: string | 
   }
   if (!passkey.vendorAccountId) return null;
   const account = await db().vendorAccount.findUnique({ where: { id: passkey.vendorAccountId }, select: { id: true, active: true, ...lock } });
-  return account && { kind: 'vendor', agencyId: null, ...account, policy: VENDOR_POLICY };
+  return account && { kind: 'vendor', agencyId: null, ...account, lock: account, policy: VENDOR_POLICY };
 }
 
 /**
@@ -93,8 +91,9 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   const passkey = opened ? await findPasskey(opened.response.id) : null;
   const account = passkey ? await accountOf(kind, passkey) : null;
   // Past the limit, only a browser that has signed in as the passkey's account before goes on, as at the
-  // password step (decision 062); its attempt is counted all the same, and the account's lockout applies.
-  if (limited && !(account && knows({ kind: account.kind, id: account.id, version: account.sessionVersion }))) {
+  // password step (decision 062); its attempt is counted all the same, on the account's streak for known devices.
+  const knownDevice = account !== null && knows({ kind: account.kind, id: account.id, version: account.sessionVersion });
+  if (limited && !knownDevice) {
     await auditThrottledAddress({ ...anonymous, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'PASSKEY' } });
     return { ok: false, reason: 'THROTTLED' };
   }
@@ -114,8 +113,9 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   }
   // Not counted, as with a password: a disabled account has no streak, and attempts while locked are not counted.
   if (!account.active) return refuse(audit, 'account disabled');
-  if (isLocked(account, new Date())) return refuse(audit, 'account locked');
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, { kind: account.kind, id: account.id, policy: account.policy }));
+  const lane = laneOf(knownDevice);
+  if (isLocked(laneLockState(account.lock, lane), new Date())) return refuse(audit, 'account locked');
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, { kind: account.kind, id: account.id, policy: account.policy, lane }));
   if (!reservation.counted) return refuse(audit, 'account locked');
   if (!(await checkAssertion(passkey, opened))) return refuse(audit, 'passkey refused', reservation);
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
-import { isLocked } from '@/lib/auth/lockout';
-import { clearFailures, giveBackAttempt, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
+import { clearFailures, giveBackAttempt, laneOf, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   checkSprayAlert,
@@ -54,8 +54,7 @@ type Candidate = {
   role: Role | VendorRole;
   active: boolean;
   passwordHash: string;
-  lockedUntil: Date | null;
-  hardLockedAt: Date | null;
+  lock: LanesState;
   sessionVersion: number;
   policy: { softLockThreshold: number; hardLockThreshold: number };
   temporaryPasswordExpiresAt: Date | null;
@@ -94,8 +93,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
       role: true,
       status: true,
       passwordHash: true,
-      lockedUntil: true,
-      hardLockedAt: true,
+      ...LANES_SELECT,
       sessionVersion: true,
       mustChangePassword: true,
       temporaryPasswordExpiresAt: true,
@@ -109,8 +107,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
           role: user.role,
           active: user.status === 'ACTIVE',
           passwordHash: user.passwordHash,
-          lockedUntil: user.lockedUntil,
-          hardLockedAt: user.hardLockedAt,
+          lock: user,
           sessionVersion: user.sessionVersion,
           policy: agency,
           temporaryPasswordExpiresAt: user.temporaryPasswordExpiresAt,
@@ -126,10 +123,10 @@ export async function signInVendorAccount(input: unknown, ip: string, knows = NO
   if (!parsed.success) return counted('vendor', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
   const account = await db().vendorAccount.findUnique({
     where: { emailKey: normalizeKey(parsed.data.email) },
-    select: { id: true, role: true, active: true, passwordHash: true, lockedUntil: true, hardLockedAt: true, sessionVersion: true },
+    select: { id: true, role: true, active: true, passwordHash: true, ...LANES_SELECT, sessionVersion: true },
   });
   const candidate: Candidate | null = account
-    ? { kind: 'vendor', ...account, policy: VENDOR_POLICY, temporaryPasswordExpiresAt: null, mustChangePassword: false }
+    ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, temporaryPasswordExpiresAt: null, mustChangePassword: false }
     : null;
   return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, knows));
 }
@@ -173,7 +170,7 @@ async function attemptSignIn(
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   // A browser that has signed in as this account before passes the address's limit and its slowing: a
   // colleague behind the same NAT as a spraying machine still signs in (known-device.ts). Its attempt is
-  // counted all the same, and the account's own count below applies as always.
+  // counted all the same, and on the account's own streak for known devices: a stranger's lock does not stop it (decision 065).
   const knownDevice = candidate !== null && knows({ kind: candidate.kind, id: candidate.id, version: candidate.sessionVersion });
 
   if (!knownDevice && (await checkRateLimit(db(), addressRule, ip)).limited) {
@@ -186,7 +183,8 @@ async function attemptSignIn(
   // count on), one argon2id verify, one transaction that audits the failure and counts it for the agency and the address, two reads for
   // the spray gauge. A right password gives the counts back. So no refusal answers sooner than another
   // (README, "Equal work for every refusal").
-  const eligible = candidate !== null && candidate.active && !isLocked(candidate, new Date());
+  const lane = laneOf(knownDevice);
+  const eligible = candidate !== null && candidate.active && !isLocked(laneLockState(candidate.lock, lane), new Date());
   const turn = await db().$transaction(async (tx) => {
     // First the address's own counter: its row lock makes parallel attempts from one address take turns
     // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
@@ -218,7 +216,7 @@ async function attemptSignIn(
 
   // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
-  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY };
+  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane };
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
 
   const verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);

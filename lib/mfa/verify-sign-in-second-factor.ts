@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
-import { attemptSubjectOf, clearFailures, lockAccountUntil, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { NO_DEVICE, type KnowsAccount } from '@/lib/auth/sign-in';
@@ -33,7 +33,7 @@ export type VerifyOutcome =
   | { ok: true; sessionId: string; account: KnownAccount }
   | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' };
 
-/** `knows`: the accounts this browser has signed in as before (decision 062), which pass the address's limit here too. */
+/** `knows`: the accounts this browser has signed in as before (decision 062): they pass the address's limit here too, and count on their own streak (065). */
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string, knows = NO_DEVICE): Promise<VerifyOutcome> {
   return verifySignIn(actor, { code: input.code }, ip, knows);
 }
@@ -94,8 +94,10 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // has signed in as this account before passes that limit, as at the password step (decision 062): behind
   // a spraying machine's address, an admin who got past the password is not stopped at the code. It is
   // counted all the same, and the account's own budget and lockout below apply as always.
+  // Its attempt also counts on the account's streak for known devices, which a stranger's lock does not stop (decision 065).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
-  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !(await knownHere(actor, knows))) {
+  const knownDevice = await knownHere(actor, knows);
+  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !knownDevice) {
     await auditThrottledAddress({ ...audit, ip, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'second factor' } });
     return { ok: false, reason: 'THROTTLED' };
   }
@@ -103,7 +105,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // Counted before the check and given back when the code is right, as the sign-in address rule is:
   // guesses sent in parallel each meet the budget, instead of all passing a look at it first.
   if ((await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) return endPending({ reason: 'too many wrong codes' });
-  const subject = await attemptSubjectOf(owner.kind, owner.id);
+  const subject = await attemptSubjectOf(owner.kind, owner.id, laneOf(knownDevice));
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
   if (!reservation.counted) {
     await refundRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey);

@@ -145,6 +145,21 @@ describe('passkeys', () => {
     expect(await attempt((account) => knowsAccount(browser, account))).toMatchObject({ ok: true });
   });
 
+  it('[STAFF] while strangers have hard-locked the account, its passkey signs in only from a browser that has signed in as it before (decision 065)', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const passkey = await enrolPasskey(actor);
+    await db().user.update({ where: { id: user.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
+    const attempt = async (knows?: KnowsAccount) => {
+      const options = await startPasskeySignIn(IP);
+      return signInWithPasskey('agency', JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge))), IP, knows);
+    };
+    expect(await attempt()).toEqual({ ok: false, reason: 'INVALID' });
+    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    const browser = rememberAccount(undefined, { kind: 'user', id: user.id, version: sessionVersion });
+    expect(await attempt((account) => knowsAccount(browser, account))).toMatchObject({ ok: true });
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ hardLockedAt: null, failedSignInCount: 0 });
+  });
+
   it('[STAFF] a passwordless sign-in counts once as a passkey success in portal_sign_ins_total; a replay counts as invalid', async () => {
     const { actor } = await staffSession('STAFF');
     const passkey = await enrolPasskey(actor);

@@ -274,10 +274,11 @@ describe('a known device at a slowed address', () => {
     const guesses = [];
     for (const guess of COMMON) guesses.push(await signInAgencyUser({ providerCode: agency.code, loginName: victim.loginName, password: guess }, ip!, knows));
     expect(guesses).toEqual([{ ok: false, reason: 'INVALID' }, { ok: false, reason: 'INVALID' }, { ok: false, reason: 'INVALID' }]);
+    // On the account's streak for known devices (decision 065), at the same thresholds.
     const account = await db().user.findUniqueOrThrow({ where: { id: victim.id } });
-    expect(account.failedSignInCount).toBe(3);
-    expect(account.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
-    // Locked: even the right password is refused now, known device or not.
+    expect(account.knownDeviceFailedCount).toBe(3);
+    expect(account.knownDeviceLockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Locked: even the right password is refused now from a browser holding the token.
     expect(await signInAgencyUser({ providerCode: agency.code, loginName: victim.loginName, password: PASSWORD }, ip!, knows)).toEqual({ ok: false, reason: 'INVALID' });
     // Each checked guess counted for the address, as a failure anywhere does.
     expect(await db().auditEvent.count({ where: { targetId: victim.id, action: 'SIGN_IN_FAILURE' } })).toBe(4);
@@ -326,10 +327,10 @@ describe('a known device at an address past its limit, at the second factor', ()
     // A browser that never signed in as the admin (the spraying machine's) is told to wait, right code or not.
     expect(await verifySignInSecondFactor(await pendingActor(), { code: now }, ip!)).toEqual({ ok: false, reason: 'THROTTLED' });
     expect(await verifySignInSecondFactor(await pendingActor(), { code: now }, ip!, knows)).toMatchObject({ ok: true });
-    // Counted all the same: a wrong code there counts on the account as always.
+    // Counted all the same: a wrong code there counts on the account, on its streak for known devices (decision 065).
     const wrong = ['000000', '111111', '222222'].find((code) => code !== now && code !== next)!;
     expect(await verifySignInSecondFactor(await pendingActor(), { code: wrong }, ip!, knows)).toEqual({ ok: false, reason: 'WRONG_CODE' });
-    expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).failedSignInCount).toBe(1);
+    expect(await db().user.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({ knownDeviceFailedCount: 1, failedSignInCount: 0 });
   }, 120_000);
 });
 

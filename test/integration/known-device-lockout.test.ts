@@ -1,0 +1,156 @@
+// Decision 065: a stranger who paces his guesses into the hard lock locks out strangers, not the
+// owner's usual browser. Attempts from a browser holding the account's known-device token count on a
+// streak of their own, with the same thresholds, so a stolen token is no way around a lock either.
+import { describe, expect, it } from 'vitest';
+import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
+import { resolveSession } from '@/lib/auth/session';
+import { signInAgencyUser, signInVendorAccount, type KnowsAccount } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
+import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+
+const PASSWORD = 'quiet meadow copper lantern';
+const WRONG = 'quiet meadow copper lanterns';
+let ipCounter = 0;
+// Every guess from an address of its own: no address limit, no spray slowing, only the account's streak.
+const freshIp = () => `10.65.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+/** A browser that signed in as `account` before: its cookie, as the sign-in wrote it. */
+const usualBrowserOf = (account: KnownAccount): KnowsAccount => {
+  const cookie = rememberAccount(undefined, account);
+  return (asked) => knowsAccount(cookie, asked);
+};
+
+/** What pacing does: each soft lock is waited out before the next guess, so every guess is counted. */
+async function pacedGuesses(guess: () => Promise<unknown>, count: number, endLock: () => Promise<unknown>) {
+  for (let i = 0; i < count; i++) {
+    await guess();
+    await endLock();
+  }
+}
+
+async function staff(role: 'STAFF' | 'PROVIDER_ADMIN' = 'STAFF') {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${Date.now()}.${ipCounter}@example.test` });
+  const signIn = (password: string, knows?: KnowsAccount) => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, freshIp(), knows);
+  const usual = usualBrowserOf({ kind: 'user', id: user.id, version: user.sessionVersion });
+  const endStrangersLock = () => db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+  return { agency, user, signIn, usual, endStrangersLock };
+}
+
+const reload = (id: string) => db().user.findUniqueOrThrow({ where: { id } });
+
+describe('a stranger’s paced guesses hard-lock strangers out, not the owner’s usual browser', () => {
+  it('[STAFF] twenty paced wrong passwords: a new browser is refused the right one, the usual browser signs in, and that ends the lock', async () => {
+    const { user, signIn, usual, endStrangersLock } = await staff();
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    const locked = await reload(user.id);
+    expect(locked.hardLockedAt).not.toBeNull();
+    expect(locked.knownDeviceFailedCount).toBe(0);
+
+    expect(await signIn(PASSWORD)).toEqual({ ok: false, reason: 'INVALID' });
+    const usualSignIn = await signIn(PASSWORD, usual);
+    expect(usualSignIn.ok).toBe(true);
+    // Whoever proves the account ends every lock on it, as PRODUCT.md's "a success resets the count".
+    const after = await reload(user.id);
+    expect(after).toMatchObject({ failedSignInCount: 0, hardLockedAt: null, lockedUntil: null });
+    expect((await signIn(PASSWORD)).ok).toBe(true);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_HARD_LOCKED' } })).toBe(1);
+  });
+
+  it('[STAFF] the lock mail tells the owner their usual browser still signs in', async () => {
+    const { user, signIn, endStrangersLock } = await staff();
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    const mails = await db().outboxMessage.findMany({ where: { toAddress: user.email!, template: 'account-locked' }, orderBy: { createdAt: 'asc' } });
+    expect(mails).toHaveLength(2);
+    expect(mails.at(-1)!.textBody).toMatch(/until an administrator unlocks it/);
+    expect(mails.at(-1)!.textBody).toMatch(/where you have signed in to it before, you can still sign in/);
+  });
+
+  it('[VERIFIER] a vendor account hard-locked by a stranger still signs in from its usual browser', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const signIn = (password: string, knows?: KnowsAccount) => signInVendorAccount({ email: account.email, password }, freshIp(), knows);
+    const endStrangersLock = () => db().vendorAccount.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    expect((await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } })).hardLockedAt).not.toBeNull();
+    expect(await signIn(PASSWORD)).toEqual({ ok: false, reason: 'INVALID' });
+    const usual = usualBrowserOf({ kind: 'vendor', id: account.id, version: account.sessionVersion });
+    expect((await signIn(PASSWORD, usual)).ok).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] the usual browser passes the password and then its code while strangers are hard-locked out', async () => {
+    const { user, signIn, usual, endStrangersLock } = await staff('PROVIDER_ADMIN');
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    const password = await signIn(PASSWORD, usual);
+    if (!password.ok) throw new Error('the usual browser was refused its password');
+    expect(password.secondFactorPending).toBe(true);
+    // The password alone ends nothing: the stranger's lock stands until the factor passes.
+    expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+    const pending = (await resolveSession(password.sessionId))!;
+    const code = await totpCodeFor(secret, totpStep(new Date()));
+    const verified = await verifySignInSecondFactor(pending, { code }, freshIp(), usual);
+    expect(verified.ok).toBe(true);
+    expect((await reload(user.id)).hardLockedAt).toBeNull();
+  });
+
+  it('[PROVIDER_ADMIN] the code step of a new browser meets the strangers’ lock', async () => {
+    const { user, signIn, usual, endStrangersLock } = await staff('PROVIDER_ADMIN');
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    // The password passes in the usual browser; then strangers lock the account before its code.
+    const password = await signIn(PASSWORD, usual);
+    if (!password.ok) throw new Error('password refused');
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    const pending = (await resolveSession(password.sessionId))!;
+    const code = await totpCodeFor(secret, totpStep(new Date()));
+    // Sent without the browser's token, the same code is refused: it counts on the strangers' streak.
+    expect(await verifySignInSecondFactor(pending, { code }, freshIp())).toMatchObject({ ok: false, reason: 'LOCKED' });
+  });
+});
+
+describe('known devices meet a lock of their own', () => {
+  it('[STAFF] five wrong passwords from the usual browser lock it, not a new browser; the count is per lane', async () => {
+    const { user, signIn, usual } = await staff();
+    for (let i = 0; i < 5; i++) expect(await signIn(`${WRONG} ${i}`, usual)).toEqual({ ok: false, reason: 'INVALID' });
+    const locked = await reload(user.id);
+    expect(locked).toMatchObject({ knownDeviceFailedCount: 5, failedSignInCount: 0, lockedUntil: null });
+    expect(locked.knownDeviceLockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Locked for known devices: even the right password is not checked there.
+    expect(await signIn(PASSWORD, usual)).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await reload(user.id)).knownDeviceFailedCount).toBe(5);
+    const lock = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } });
+    expect(JSON.parse(lock.details!)).toMatchObject({ consecutiveFailures: 5, lane: 'known device' });
+    // A new browser is a stranger's lane, which nobody has failed on: the owner gets in there.
+    expect((await signIn(PASSWORD)).ok).toBe(true);
+    expect(await reload(user.id)).toMatchObject({ knownDeviceFailedCount: 0, knownDeviceLockedUntil: null });
+  });
+
+  it('[STAFF] a stolen token paced into the hard lock is stopped for good, like a stranger', async () => {
+    const { user, signIn, usual } = await staff();
+    const endKnownLock = () => db().user.update({ where: { id: user.id }, data: { knownDeviceLockedUntil: new Date(Date.now() - 1000) } });
+    await pacedGuesses(() => signIn(WRONG, usual), 20, endKnownLock);
+    expect((await reload(user.id)).knownDeviceHardLockedAt).not.toBeNull();
+    expect(await signIn(PASSWORD, usual)).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_HARD_LOCKED' } })).toBe(1);
+  });
+
+  it('[STAFF] parallel guesses from a known device get at most the threshold of checks', async () => {
+    const { user, signIn, usual } = await staff();
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => signIn(`${WRONG} ${i}`, usual)));
+    expect(results.every((r) => !r.ok)).toBe(true);
+    expect((await reload(user.id)).knownDeviceFailedCount).toBe(5);
+    const checked = await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE', details: { contains: 'wrong password' } } });
+    expect(checked).toBe(5);
+  });
+
+  it('[STAFF] a token for another account, or from before a password reset, is a stranger’s attempt', async () => {
+    const { user, signIn, endStrangersLock } = await staff();
+    const other = await staff();
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    expect(await signIn(PASSWORD, other.usual)).toEqual({ ok: false, reason: 'INVALID' });
+    const stale = usualBrowserOf({ kind: 'user', id: user.id, version: user.sessionVersion - 1 });
+    expect(await signIn(PASSWORD, stale)).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await reload(user.id)).knownDeviceFailedCount).toBe(0);
+  });
+});
