@@ -160,6 +160,20 @@ describe('passkeys', () => {
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ hardLockedAt: null, failedSignInCount: 0 });
   });
 
+  it('[SUPER_ADMIN] a passwordless sign-in ends a four-eyes link waiting in the mailbox, which would clear the passkey; an admin’s own link stays', async () => {
+    const { user, actor } = await staffSession('SUPER_ADMIN');
+    const passkey = await enrolPasskey(actor);
+    const link = (purpose: 'SUPER_ADMIN_REQUEST' | 'ADMIN_LINK') =>
+      db().passwordResetToken.create({ data: { userId: user.id, purpose, tokenHash: `${purpose}-${randomUUID()}`, expiresAt: new Date(Date.now() + 3600_000) } });
+    const fourEyes = await link('SUPER_ADMIN_REQUEST');
+    expect((await passwordless(passkey)).ok).toBe(true);
+    const after = await db().passwordResetToken.findUniqueOrThrow({ where: { id: fourEyes.id } });
+    expect(after.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+    const own = await link('ADMIN_LINK');
+    expect((await passwordless(passkey)).ok).toBe(true);
+    expect((await db().passwordResetToken.findUniqueOrThrow({ where: { id: own.id } })).expiresAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
   it('[STAFF] a passwordless sign-in counts once as a passkey success in portal_sign_ins_total; a replay counts as invalid', async () => {
     const { actor } = await staffSession('STAFF');
     const passkey = await enrolPasskey(actor);

@@ -3,6 +3,8 @@ import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
+import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { approveRequest } from '@/lib/super-admin/approve-request';
 import { claimRequest } from '@/lib/super-admin/claim-request';
@@ -10,6 +12,7 @@ import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifie
 import { LINK_LAPSED_REASON } from '@/lib/super-admin/lapse-approval';
 import { listQueue } from '@/lib/super-admin/list-queue';
 import { parseReference } from '@/lib/super-admin/reference';
+import { addTotpFactor } from '@/prisma/factories';
 import { approvedRequest, expectOk, formFor, NEW_PASSWORD, PASSWORD, someIp, submit, vendorActor } from './super-admin-fixtures';
 
 type Approved = Awaited<ReturnType<typeof approvedRequest>>;
@@ -106,6 +109,27 @@ describe('an approval whose link died unused frees the account for a new request
       ['SUBMITTED', 1],
     ]);
     expect(await db().auditEvent.count({ where: { targetId: approved.request.id, action: 'SUPER_ADMIN_RESET_LINK_LAPSED' } })).toBe(1);
+  });
+
+  it('[SUPER_ADMIN] a sign-in with the second factor ends the link waiting in the mailbox (it would clear those factors); the password alone does not', async () => {
+    const approved = await approvedRequest({ otherAdmins: 1 });
+    const secret = await addTotpFactor(db(), { userId: approved.admin.id });
+    const password = await signInAgencyUser({ providerCode: approved.agency.code, loginName: approved.admin.loginName, password: PASSWORD }, someIp());
+    if (!password.ok || !password.secondFactorPending) throw new Error('no pending session');
+    const live = () => db().passwordResetToken.count({ where: { requestId: approved.request.id, usedAt: null, expiresAt: { gt: new Date() } } });
+    expect(await live()).toBe(1);
+
+    const pending = (await resolveSession(password.sessionId))!;
+    expect(await verifySignInSecondFactor(pending, { code: await totpCodeFor(secret, totpStep(new Date())) }, someIp())).toMatchObject({ ok: true });
+    expect(await live()).toBe(0);
+    const signedIn = await db().auditEvent.findFirstOrThrow({ where: { targetId: approved.admin.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } });
+    expect(JSON.parse(signedIn.details!)).toMatchObject({ fourEyesLinkRevoked: true });
+
+    // Whoever reads the mailbox later gets nothing from the link, and the factor stays.
+    expect(await resetPasswordWithLink(approved.token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: false, linkInvalid: true });
+    expect(await db().mfaFactor.count({ where: { userId: approved.admin.id } })).toBe(1);
+    // The request no longer holds the account's slot once someone files again.
+    await expectOpensANewRequest(approved);
   });
 
   it('[VERIFIER] the queue shows an approval whose link expired unused as closed, before anyone files again', async () => {
