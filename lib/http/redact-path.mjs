@@ -10,13 +10,30 @@ const SECRET_SEGMENTS = /^([/\\]+(?:reset|super-admin-reset[/\\]+cancel))[/\\]+[
 // done notice is read alike.
 const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference', 'done']);
 
+/**
+ * The text with its percent escapes decoded. One malformed escape (`%`, `%E0`) makes
+ * decodeURIComponent refuse the whole text, which left `/%72eset/<token>%` unmatched and logged in
+ * clear: then each run of escapes is decoded on its own, and within a run that is no UTF-8 each
+ * ASCII escape still is.
+ */
 function decoded(text) {
   try {
     return decodeURIComponent(text);
   } catch {
-    return text;
+    return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run.replace(/%[0-7][0-9a-f]/gi, (ascii) => String.fromCharCode(parseInt(ascii.slice(1), 16)));
+      }
+    });
   }
 }
+
+// Our secrets (link tokens: 32 random bytes; signed status links: an HMAC-SHA256) are words of 43
+// base64url characters. Any such word left in a line after the rules above, under a name or in a
+// path no rule knows (`?t%=<token>`), is a secret's shape and goes too: no page of ours has one.
+const SECRET_SHAPED = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 
 /** `GET http://host/reset/<token>` (absolute form) names the same page as `GET /reset/<token>`. */
 function originForm(target) {
@@ -56,6 +73,10 @@ export function redactPath(target) {
 }
 
 function redacted(target) {
+  return redactedByRule(target).replace(SECRET_SHAPED, '[redacted]');
+}
+
+function redactedByRule(target) {
   const path = originForm(target);
   const queryAt = path.indexOf('?');
   const pathname = queryAt === -1 ? path : path.slice(0, queryAt);

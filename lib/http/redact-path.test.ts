@@ -46,6 +46,27 @@ describe('redactPath', () => {
     expect(redactPath(path)).not.toContain('SECRET');
   });
 
+  // A malformed escape once made the whole path undecodable, and the rules above were matched on the
+  // raw text: an encoded letter of `reset` then kept the token (review r25a F3).
+  const TOKEN = 'Zq3vXh0N7pL2sK9dW4yB1cR6tF8gJ5mA0eU3iO7wQ2x';
+  it.each([
+    `/%72eset/${TOKEN}%`,
+    `/reset%2F${TOKEN}%`,
+    `/super-admin-reset/%63ancel/${TOKEN}%E0`,
+    `/%72eset/x%E0%72${TOKEN}`,
+    `/x?t%=${TOKEN}`,
+    `/status/unsubscribe?tok=${TOKEN}&s=1`,
+    `/anything/${TOKEN}.json`,
+  ])('%s loses its token, a malformed escape or an unknown name notwithstanding', (path) => {
+    expect(TOKEN).toHaveLength(43);
+    expect(redactPath(path)).not.toContain(TOKEN.slice(0, 20));
+  });
+
+  it('leaves words of other lengths alone', () => {
+    expect(redactPath(`/help?q=${'a'.repeat(42)}`)).toBe(`/help?q=${'a'.repeat(42)}`);
+    expect(redactPath(`/help?q=${'a'.repeat(44)}`)).toBe(`/help?q=${'a'.repeat(44)}`);
+  });
+
   it('tells which targets carry a secret, in the path or the query, however written: their answers get no-store and no Referer', () => {
     for (const target of ['/reset/T/', '//RESET/T', '/super-admin-reset/cancel/T/', '/status/subscribe/confirm/?s=1&e=2&t=T', '/status/unsubscribe?%74=T', '/status/stop-alerts?s=1&Token=T', '/super-admin-reset/submitted/?reference=R', '/super-admin-reset/submitted?done=submitted-R.1.S', '/x?t+=T']) {
       expect(carriesSecret(target), target).toBe(true);
