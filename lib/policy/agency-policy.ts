@@ -15,13 +15,23 @@ export const POLICY_BOUNDS = {
 
 type BoundedKey = keyof typeof POLICY_BOUNDS;
 
+/**
+ * A form's whole number: digits only, spaces around them allowed. Coercion read a blank box as 0 (it
+ * switched password history off, review r25c), and took "1e1", "0x10", "5.0" or a list as numbers.
+ */
+const WHOLE_NUMBER = /^\s*[0-9]{1,9}\s*$/;
+
 function bounded(key: BoundedKey, label: string) {
   const { min, max } = POLICY_BOUNDS[key];
-  return z.coerce
-    .number({ error: `Enter the ${label} as a whole number` })
-    .int(`Enter the ${label} as a whole number`)
-    .min(min, `The ${label} must be between ${min} and ${max}`)
-    .max(max, `The ${label} must be between ${min} and ${max}`);
+  const asTyped = (value: unknown) => (typeof value === 'string' && WHOLE_NUMBER.test(value) ? Number(value) : value);
+  return z.preprocess(
+    asTyped,
+    z
+      .number({ error: `Enter the ${label} as a whole number` })
+      .int(`Enter the ${label} as a whole number`)
+      .min(min, `The ${label} must be between ${min} and ${max}`)
+      .max(max, `The ${label} must be between ${min} and ${max}`),
+  );
 }
 
 // A form posts a ticked checkbox as "on" and an unticked one not at all.

@@ -358,6 +358,19 @@ describe('policy, lists, audit, help requests', () => {
     expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, onlySuperAdminsResetAdmins: true });
   });
 
+  it('[SUPER_ADMIN] a blank box, or a number written any other way than in digits, is refused and changes nothing', async () => {
+    const { a, superActor } = await twoAgencies();
+    for (const written of ['', '   ', '1e1', '0x10', '5.0', '-0', '٥', ['5'], null, true]) {
+      const result = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, passwordHistoryCount: written }, IP);
+      expect(result.ok, JSON.stringify(written)).toBe(false);
+      expect(result.fieldErrors?.passwordHistoryCount?.[0], JSON.stringify(written)).toMatch(/whole number/);
+    }
+    expect((await db().agency.findUniqueOrThrow({ where: { id: a.id } })).passwordHistoryCount).toBe(DEFAULT_POLICY.passwordHistoryCount);
+    // Digits, with the spaces a phone's keyboard may add, and 0 written as such: history off, on purpose.
+    expect(await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, passwordHistoryCount: ' 0 ' }, IP)).toMatchObject({ ok: true });
+    expect((await db().agency.findUniqueOrThrow({ where: { id: a.id } })).passwordHistoryCount).toBe(0);
+  });
+
   it('lists only the own agency, searches login and name prefixes, and filters', async () => {
     const { a, adminActor, staff } = await twoAgencies();
     await db().user.update({ where: { id: staff.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });

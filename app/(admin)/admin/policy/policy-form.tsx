@@ -30,7 +30,7 @@ export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPoli
       <ErrorSummary state={state} order={settings.map((setting) => setting.name)} />
       {state.ok && <SavedNotice message={state.message} />}
       {settings.map((setting) => (
-        <Field key={setting.name} name={setting.name} label={setting.label} hint={setting.hint} type="number" inputMode="numeric" defaultValue={number(setting.name)} errors={errors[setting.name]} style={{ maxWidth: '8rem' }} />
+        <Field key={setting.name} name={setting.name} label={setting.label} hint={setting.hint} type="number" inputMode="numeric" required defaultValue={number(setting.name)} errors={errors[setting.name]} style={{ maxWidth: '8rem' }} />
       ))}
       {SWITCHES.map(({ name, label }) => (
         <CheckboxField key={name} name={name} value="on" label={label} defaultChecked={checked(name)} errors={errors[name]} />
