@@ -180,4 +180,12 @@ describe('matchesAnyHash', () => {
     expect(await matchesAnyHash('a brand new passphrase', hashes)).toBe(false);
     expect(await matchesAnyHash('anything', [])).toBe(false);
   });
+
+  it('finds an old password with invisible characters added: zero-width space and joiner, word joiner, soft hyphen, a variation selector', async () => {
+    const hashes = [await hashPassword('second old passphrase')];
+    for (const invisible of ['\u200B', '\u200D', '\u2060', '\u00AD', '\uFE0F']) {
+      expect(await matchesAnyHash(`second old${invisible} passphrase${invisible}`, hashes), JSON.stringify(invisible)).toBe(true);
+    }
+    expect(await matchesAnyHash('second old\u200B passphrases', hashes)).toBe(false);
+  });
 });
