@@ -21,7 +21,7 @@ test.describe('with JavaScript off', () => {
   test.use({ javaScriptEnabled: false });
 
   test('[STAFF] signs in with a POST form, sees server-rendered refusals, and no password reaches a URL', async ({ page }) => {
-    const { creds } = await newStaffMember();
+    const { creds, user } = await newStaffMember();
     const urls = recordRequestUrls(page);
     await page.goto('/login');
     const form = page.locator('form', { has: page.getByLabel('Password', { exact: true }) });
@@ -50,6 +50,7 @@ test.describe('with JavaScript off', () => {
     await expect(page).toHaveURL(/\/login\?done=signed-out\./);
     // Without JavaScript too, the page says the sign-out worked; the same address later says nothing.
     await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGNED_OUT' } })).toBe(1);
     expect((await page.goto('/account'))?.url()).toMatch(/\/login\?callbackUrl=/);
     await expect(page.getByText('You are signed out.')).toHaveCount(0);
 

@@ -2,6 +2,7 @@
 // the records and the CSV (stable, for scripts); people see these labels. One table, beside the codes.
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   SIGN_IN_SUCCESS: 'Signed in',
+  SIGNED_OUT: 'Signed out',
   SIGN_IN_FAILURE: 'Failed sign-in',
   SIGN_IN_THROTTLED: 'Sign-in slowed down (too many failures)',
   SIGN_IN_SECOND_FACTOR_SUCCESS: 'Second factor accepted at sign-in',

@@ -5,7 +5,7 @@ import { cookies } from 'next/headers';
 import { knowsAccount, KNOWN_DEVICE_DAYS, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { authOptions, decodeSessionToken, knownDeviceCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
-import { endSession, SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
+import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
 import { signingSecret } from '@/lib/crypto/keyring';
 
 /**
@@ -23,10 +23,10 @@ export async function startBrowserSession(sessionId: string, kind: 'agency' | 'v
   jar.set(sessionCookieName(), token, { ...sessionCookieOptions(), maxAge });
 }
 
-/** Ends the current server-side session (if any) and removes the cookie. */
-export async function endBrowserSession(): Promise<void> {
+/** Signs the browser out: ends its server-side session (if any, audited) and removes the cookie. */
+export async function endBrowserSession(ip: string): Promise<void> {
   const session = await getServerSession(authOptions());
-  if (session?.sid) await endSession(session.sid);
+  if (session?.sid) await signOutSession(session.sid, ip);
   (await cookies()).delete(sessionCookieName());
 }
 

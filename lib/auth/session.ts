@@ -1,4 +1,5 @@
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
+import { recordAudit } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { hasPasskey, mustHavePasskey } from '@/lib/mfa/passkey-policy';
@@ -185,6 +186,23 @@ async function loadActor(session: {
 
 export async function endSession(sessionId: string): Promise<void> {
   await db().authSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
+}
+
+/**
+ * Ends a session its owner signed out of, on the audit record beside its sign-in (a shared computer:
+ * who left, and when). A session that had already ended (ran out, was revoked, signed out in another
+ * tab) records nothing: nothing happened.
+ */
+export async function signOutSession(sessionId: string, ip: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const ended = await tx.authSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
+    if (ended.count === 0) return;
+    const { userId, vendorAccountId } = await tx.authSession.findUniqueOrThrow({ where: { id: sessionId }, select: { userId: true, vendorAccountId: true } });
+    const who = userId
+      ? ({ actorType: 'USER', actorId: userId, targetType: 'User', targetId: userId, agencyId: (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { agencyId: true } })).agencyId } as const)
+      : ({ actorType: 'VENDOR', actorId: vendorAccountId, targetType: 'VendorAccount', targetId: vendorAccountId, agencyId: null } as const);
+    await recordAudit(tx, { ...who, ip, action: 'SIGNED_OUT', outcome: 'SUCCESS' });
+  });
 }
 
 /**

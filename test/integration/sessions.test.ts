@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '@/lib/auth/session';
+import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, signOutSession } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
@@ -19,6 +19,21 @@ describe('server-side sessions', () => {
   it('[STAFF] session resolves to the actor of its own agency', async () => {
     const { user, sessionId } = await signedIn();
     expect(await resolveSession(sessionId)).toMatchObject({ kind: 'agency', userId: user.id, agencyId: user.agencyId, role: 'STAFF' });
+  });
+
+  it('[STAFF] [VENDOR] a sign-out ends the session and is on the record once; signing out of an ended session records nothing', async () => {
+    const { user, sessionId } = await signedIn();
+    await Promise.all([signOutSession(sessionId, '10.9.8.7'), signOutSession(sessionId, '10.9.8.7')]);
+    expect(await resolveSession(sessionId)).toBeNull();
+    const records = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGNED_OUT' } });
+    expect(records.map((r) => [r.actorType, r.actorId, r.agencyId, r.ip, r.outcome])).toEqual([['USER', user.id, user.agencyId, '10.9.8.7', 'SUCCESS']]);
+
+    const vendor = await createVendorAccount(db(), 'OPERATOR', PASSWORD);
+    const signIn = await signInVendorAccount({ email: vendor.email, password: PASSWORD }, '127.0.0.1');
+    if (!signIn.ok) throw new Error('vendor sign-in failed');
+    await signOutSession(signIn.sessionId, '10.9.8.6');
+    const vendorRecord = await db().auditEvent.findFirstOrThrow({ where: { targetId: vendor.id, action: 'SIGNED_OUT' } });
+    expect(vendorRecord).toMatchObject({ actorType: 'VENDOR', actorId: vendor.id, agencyId: null });
   });
 
   it('is refused on the very next request once the session version changes', async () => {
