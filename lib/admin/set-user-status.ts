@@ -21,9 +21,11 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
     await lockAgency(tx, actor.agencyId);
     if (!(await actorStillAsResolved(tx, actor))) return { refused: { reason: 'actor-changed', message: ACTOR_CHANGED_MESSAGE } };
     // The role as it is now, under the agency's lock: it may have changed since the target was read.
-    const { role } = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true } });
+    const { role, status } = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } });
     const decision = canAdmin(actor, 'users:set-status', { ...target, role });
     if (!decision.allowed) return { refused: decision };
+    // Nothing to change (a second tab, a stale page): said so, and nothing recorded as done.
+    if (status === input.status) return { ok: false, message: status === 'ACTIVE' ? 'This account is already active.' : 'This account is already disabled.' };
     if (input.status === 'DISABLED' && role === 'SUPER_ADMIN' && (await otherActiveSuperAdmins(tx, actor.agencyId, target.id)) === 0) {
       return { ok: false, message: 'This is the agency’s only active super administrator: make someone else a super administrator first.' };
     }

@@ -252,6 +252,18 @@ describe('unlock, disable, roles', () => {
     expect((await signIn(a, staff)).ok).toBe(true);
   });
 
+  it('[PROVIDER_ADMIN] enabling an active account, or disabling a disabled one, is said to change nothing and records nothing', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    const records = () => db().auditEvent.count({ where: { targetId: staff.id, action: { in: ['ADMIN_ACCOUNT_ENABLED', 'ADMIN_ACCOUNT_DISABLED'] } } });
+    expect(await setUserStatus(adminActor, { userId: staff.id, status: 'ACTIVE' }, IP)).toEqual({ ok: false, message: 'This account is already active.' });
+    expect(await records()).toBe(0);
+    expect((await setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP)).ok).toBe(true);
+    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    expect(await setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP)).toEqual({ ok: false, message: 'This account is already disabled.' });
+    expect(await records()).toBe(1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).sessionVersion).toBe(sessionVersion);
+  });
+
   it('[SUPER_ADMIN] grants and revokes roles; [PROVIDER_ADMIN] cannot', async () => {
     const { adminActor, superActor, staff } = await twoAgencies();
     expect(await changeUserRole(adminActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: false });
