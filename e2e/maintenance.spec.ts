@@ -5,7 +5,7 @@ import { DEMO_PASSWORD } from '@/prisma/seed';
 import { expectNoAxeViolations } from './support/axe';
 import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL } from './support/env';
-import { expect, signInAsVendor, test } from './support/test';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 // These tests put the whole app into maintenance: each ends its window before it returns, and
 // waits until sign-in answers again (the proxy keeps its lookup for up to a second).
@@ -311,5 +311,26 @@ test('[ANONYMOUS] the status summary kept in memory turns to a window at its sta
     await expect.poll(async () => (await summary()).fromMemory).toBe(true);
   } finally {
     await endWindow(window.id, request);
+  }
+});
+
+test('[STAFF] signing out without JavaScript during maintenance ends the session; the tab shows the Unavailable page, never the signed-in one', async ({ browser, request }) => {
+  const { creds, user } = await newStaffMember();
+  const context = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account$/);
+  const window = await startBlockingWindow(60);
+  try {
+    await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
+    // The signed-in page was open before the window; its sign-out button is pressed during it.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
+    expect(page.url()).toMatch(/\/login\?done=signed-out\./);
+    expect(await db().authSession.count({ where: { userId: user.id, endedAt: null } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGNED_OUT' } })).toBe(1);
+  } finally {
+    await endWindow(window.id, request);
+    await context.close();
   }
 });

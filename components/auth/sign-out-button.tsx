@@ -1,14 +1,11 @@
-'use client';
-
-import { useActionState } from 'react';
-import { signOutAction } from '@/app/(public)/login/sign-out-action';
-
-/** A plain POST form, so signing out works with JavaScript off too. */
+/**
+ * A plain POST form to the sign-out route, the same with JavaScript or without, and open during a
+ * maintenance window (app/(public)/sign-out/route.ts).
+ */
 export function SignOutButton() {
-  const [, formAction, pending] = useActionState(signOutAction, { ok: true });
   return (
-    <form action={formAction}>
-      <button type="submit" className="button secondary" disabled={pending}>
+    <form method="post" action="/sign-out">
+      <button type="submit" className="button secondary">
         Sign out
       </button>
     </form>

@@ -6,7 +6,7 @@ import { formatUtc } from '@/lib/status/severity';
  * progress: sign-in and the app (pages, their server actions, their APIs). Everything people
  * need to find out what is going on stays up: home, the guide, the status page and its API,
  * the health check, the vendor workspace (an operator must be able to sign in and end the
- * window), and static assets.
+ * window), signing out (`/sign-out`), and static assets.
  */
 export type GateAnswer = 'pass' | 'unavailable-page' | 'unavailable-json';
 

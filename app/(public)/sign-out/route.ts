@@ -1,0 +1,23 @@
+import { endBrowserSession } from '@/lib/auth/browser-session';
+import { defineRoute, getActor, PUBLIC } from '@/lib/auth/guards';
+import { SIGNED_OUT } from '@/lib/auth/sign-in-messages';
+import { ANYONE, donePath } from '@/lib/http/done-notice';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Signing out: a plain form POST here from every signed-in page, with JavaScript or without. A route
+ * of its own, outside the pages a maintenance window closes: posted to the page it sits on (as a server
+ * action without JavaScript is), it met the Unavailable page, the session lived on, and the page opened
+ * itself again signed in when the window ended. Public: a session that must change its password, or one
+ * that has already ended, can still sign out. Same origin only, as every state change (defineRoute).
+ */
+export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, _request, { ip }) => {
+  const actor = await getActor();
+  await endBrowserSession(ip);
+  // The sign-in page then says so: on an agency's shared computer, the next person can tell a sign-out
+  // that worked from a session that ran out or a button that did nothing. The vendor's sign-in page is
+  // prerendered (its own staff, their own devices) and stays so: a notice would render it per request.
+  const next = actor?.kind === 'vendor' ? '/vendor/login' : donePath('/login', SIGNED_OUT, ANYONE);
+  return new Response(null, { status: 303, headers: { Location: next, 'Cache-Control': 'no-store' } });
+});
