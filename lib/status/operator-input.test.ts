@@ -32,6 +32,32 @@ describe('operator titles', () => {
   });
 });
 
+// Review r25b: direction marks reordered "02:00 - 04:00" on the page; invisible letters and piled-up
+// marks made a title look empty or draw over the page around it.
+const LOOKS_LIKE_NOTHING = ['\u200E', '\u200F', '\u061C', '\u200B', '\u2060', '\u{E0041}', '\u3164', '\u115F', '\u034F', '\u2800', '\uFE0F'];
+
+describe('operator text that shows something other than what it holds', () => {
+  it.each(LOOKS_LIKE_NOTHING.map((c) => [hex(c), c]))('refuses %s in a title and in a message', (_name, c) => {
+    for (const [schema, text] of [
+      [titleSchema, `Maintenance 02:00 -${c} 04:00`],
+      [messageSchema, `Sign-in returns\nat 02:00 -${c} 04:00`],
+    ] as const) {
+      const result = schema.safeParse(text);
+      expect(result.success, JSON.stringify(text)).toBe(false);
+      expect(result.error!.issues[0]!.message).toMatch(/hidden character/);
+    }
+  });
+
+  it('refuses a letter under a pile of marks, and keeps the marks languages use and emoji as typed', () => {
+    expect(titleSchema.safeParse(`Z${'\u0301'.repeat(40)}algo`).success).toBe(false);
+    expect(messageSchema.safeParse(`Z${'\u0301'.repeat(40)}algo`).success).toBe(false);
+    for (const text of ['Tiếng Việt chậm', 'Warning ⚠️ sign-in', 'Team 👩‍💻 on it', 'Team 👩🏽‍💻 on it', 'We ❤️‍🔥 uptime']) {
+      expect(messageSchema.parse(text)).toBe(text);
+    }
+    expect(titleSchema.parse('Warning ⚠️ sign-in slow')).toBe('Warning ⚠️ sign-in slow');
+  });
+});
+
 describe('operator long texts', () => {
   it('keep line breaks and tabs, and store a textarea’s CRLF as LF', () => {
     expect(messageSchema.parse('First line\r\nSecond\tline\rThird\n\nFourth')).toBe('First line\nSecond\tline\nThird\n\nFourth');

@@ -5,17 +5,25 @@ import { ACTOR_CHANGED_MESSAGE, holdActor, type VendorActor } from '@/lib/auth/s
 import { recordAuditAlone, type AuditInput } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { Refused } from '@/lib/result';
-import { refuseAddresses, webAddressIn } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, refuseAddresses, STACKED_MARKS_MESSAGE, webAddressIn } from '@/lib/validation/free-text';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
 // Operator text reaches the status page, mail subjects and bodies, and the Atom feed, whose XML 1.0
 // cannot carry most control characters at all. Titles are one line: no control, format (bidi,
 // zero-width) or separator character. Long texts keep their line breaks and tabs (a textarea sends
-// CRLF: stored as LF) but refuse every other control, bidi overrides that reorder what readers
-// see, lone surrogates and the noncharacters U+FFFE/U+FFFF.
+// CRLF: stored as LF) and the zero-width joiner of emoji, and refuse what staff free text refuses
+// (lib/validation/free-text.ts): every other control and format character (direction marks turned
+// "02:00 - 04:00" into "04:00 - 02:00" on the page, review r25b), lone surrogates; and here the
+// noncharacters U+FFFE/U+FFFF too.
 const TITLE_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}]/u;
-const TEXT_FORBIDDEN = /(?![\n\t])\p{Cc}|[\p{Cs}\p{Noncharacter_Code_Point}\u202A-\u202E\u2066-\u2069]/u;
+const NONCHARACTER = /\p{Noncharacter_Code_Point}/u;
+// Letters and marks that show nothing ("ㅤ" Hangul filler, the combining grapheme joiner, the blank
+// braille pattern, a variation selector on no emoji): a title or message of them looks empty, or
+// like another. A variation selector after an emoji ("⚠️"), and the joiner after one ("👩‍💻"), are how
+// emoji are typed.
+const INVISIBLE =
+  /(?<!\p{Extended_Pictographic})[\uFE0E\uFE0F]|(?<![\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D|(?![\uFE0E\uFE0F\u200D])[\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 // Alerts are mailed in CareNotes' name: they link to the portal's own pages only (lib/validation/free-text.ts).
 const noWebAddress = (label: string) =>
@@ -34,7 +42,8 @@ export const titleSchema = z
   .min(1, 'Enter a title')
   // Stops here when too long: the checks after it read the whole text (a long one took seconds).
   .max(200, { error: 'Title must be 200 characters or fewer', abort: true })
-  .refine((value) => !TITLE_FORBIDDEN.test(value), hiddenCharacterMessage('Title'))
+  .refine((value) => !TITLE_FORBIDDEN.test(value) && !INVISIBLE.test(value), hiddenCharacterMessage('Title'))
+  .refine((value) => !hasStackedMarks(value), `Title ${STACKED_MARKS_MESSAGE}`)
   .superRefine(noWebAddress('Title'));
 
 /** A multi-line text an operator writes for the status page (an update, a maintenance note). */
@@ -43,7 +52,8 @@ export function operatorTextSchema(label: string, max: number) {
     .string()
     .transform((value) => value.replace(/\r\n?/g, '\n').trim())
     .pipe(z.string().max(max, { error: `${label} must be ${max} characters or fewer`, abort: true }))
-    .refine((value) => !TEXT_FORBIDDEN.test(value), hiddenCharacterMessage(label))
+    .refine((value) => !hasHiddenCharacters(value, 'paragraphs') && !NONCHARACTER.test(value) && !INVISIBLE.test(value), hiddenCharacterMessage(label))
+    .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`)
     .superRefine(noWebAddress(label));
 }
 
