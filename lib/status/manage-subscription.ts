@@ -15,9 +15,11 @@ export async function confirmStatusSubscription(link: ConfirmLink, now = new Dat
     await removeExpiredSubscriptions(db(), now, link.s);
     return 'expired';
   }
-  const subscriber = await db().statusSubscriber.findUnique({ where: { id: link.s }, select: { confirmedAt: true, unsubscribedAt: true } });
-  // A confirm link does not undo a later unsubscribe: subscribing again sends a new one.
+  const subscriber = await db().statusSubscriber.findUnique({ where: { id: link.s }, select: { confirmedAt: true, unsubscribedAt: true, confirmationSentAt: true } });
+  // A confirm link does not undo a later unsubscribe: subscribing again sends a new one, and only the
+  // newest link confirms (one from before an unsubscribe confirmed the next subscription, review r25b).
   if (!subscriber || subscriber.unsubscribedAt) return 'invalid';
+  if (Number(link.e) < Math.floor(subscriber.confirmationSentAt.getTime() / 1000)) return 'invalid';
   if (!subscriber.confirmedAt) {
     await db().statusSubscriber.updateMany({ where: { id: link.s, confirmedAt: null }, data: { confirmedAt: now } });
   }

@@ -213,6 +213,24 @@ describe('unconfirmed subscriptions expire after 7 days', () => {
     expect(await confirmStatusSubscription(fresh.link)).toBe('confirmed');
   });
 
+  it('a confirm link from before an unsubscribe does not confirm the next subscription; that one’s own link does', async () => {
+    const email = address();
+    await subscribe({ email }, IP);
+    const { id } = await latestLink(email);
+    // The first link went out a minute ago (links sign whole seconds), was used, and the address left.
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    await db().statusSubscriber.update({ where: { id }, data: { confirmationSentAt: aMinuteAgo } });
+    const e = Math.floor(aMinuteAgo.getTime() / 1000);
+    const first = { s: id, e: String(e), t: confirmToken(id, e) };
+    expect(await confirmStatusSubscription(first)).toBe('confirmed');
+    expect(await unsubscribeStatusSubscriber(id, unsubscribeToken(id))).toBe(true);
+    // Now someone subscribes the address again: the old link, still within its 7 days, confirms nothing.
+    await subscribe({ email }, IP);
+    expect(await confirmStatusSubscription(first)).toBe('invalid');
+    expect(await db().statusSubscriber.findUniqueOrThrow({ where: { id } })).toMatchObject({ confirmedAt: null });
+    expect(await confirmStatusSubscription((await latestLink(email)).link)).toBe('confirmed');
+  });
+
   it('the periodic round removes unconfirmed rows whose link went out 7 days ago, and nothing else', async () => {
     const row = (prefix: string, data: object) => {
       const email = `${prefix}.${uniqueSuffix()}@example.com`;

@@ -17,8 +17,8 @@ export function LinkProblem({ problem }: { problem: ConfirmLinkProblem }) {
         </p>
       ) : (
         <p style={{ margin: 0 }}>
-          This link does not work. Copy the whole link from the e-mail, or <Link href="/status#subscribe">subscribe again</Link> on the
-          status page to get a new one.
+          This link does not work. Copy the whole link from the newest confirmation e-mail (each new one replaces the one before), or{' '}
+          <Link href="/status#subscribe">subscribe again</Link> on the status page to get a new one.
         </p>
       )}
     </div>
