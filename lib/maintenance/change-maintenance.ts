@@ -83,7 +83,9 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
         to: input.endsAt.toISOString(),
       }),
     );
-    return { ok: true, message: 'Maintenance extended.' };
+    // Subscribers were told when it would end: they hear of the new end too (review r25b).
+    await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-extended'));
+    return { ok: true, message: 'Maintenance extended.', alerted: true };
   });
 }
 
@@ -113,6 +115,8 @@ export async function cancelMaintenance(actor: VendorActor, input: z.infer<typeo
     });
     if (changed.count === 0) return { ok: false, message: 'Only a window that has not started yet can be cancelled.' };
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_CANCELLED', { type: 'MaintenanceWindow', id: input.windowId }));
-    return { ok: true, message: 'Maintenance cancelled.' };
+    // Subscribers were told it would happen: they hear that it will not.
+    await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-cancelled'));
+    return { ok: true, message: 'Maintenance cancelled.', alerted: true };
   });
 }

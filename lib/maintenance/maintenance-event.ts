@@ -2,7 +2,7 @@ import type { Db, Tx } from '@/lib/db/client';
 import type { StatusAlertEvent } from '@/lib/status/status-alert-content';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 
-type MaintenanceKind = 'maintenance-scheduled' | 'maintenance-started' | 'maintenance-ended';
+type MaintenanceKind = Extract<StatusAlertEvent, { startsAt: Date }>['kind'];
 
 /** The alert for a window as it now stands (read after the change, inside its transaction). */
 export async function maintenanceAlertEvent(tx: Tx | Db, windowId: string, kind: MaintenanceKind): Promise<StatusAlertEvent> {

@@ -12,7 +12,7 @@ export type StatusAlertEvent =
       components: string[];
     }
   | {
-      kind: 'maintenance-scheduled' | 'maintenance-started' | 'maintenance-ended';
+      kind: 'maintenance-scheduled' | 'maintenance-started' | 'maintenance-extended' | 'maintenance-ended' | 'maintenance-cancelled';
       title: string;
       description: string | null;
       startsAt: Date;
@@ -27,7 +27,9 @@ const SUBJECT_PREFIX: Record<StatusAlertEvent['kind'], string> = {
   'incident-resolved': 'Resolved',
   'maintenance-scheduled': 'Planned maintenance',
   'maintenance-started': 'Maintenance started',
+  'maintenance-extended': 'Maintenance extended',
   'maintenance-ended': 'Maintenance ended',
+  'maintenance-cancelled': 'Maintenance cancelled',
 };
 
 /** What every subscriber gets for one event: built once, then addressed per subscriber. */
@@ -42,6 +44,10 @@ export function statusAlertContent(event: StatusAlertEvent): StatusAlertContent 
       paragraphs = [`From ${formatUtc(event.startsAt)} to ${formatUtc(event.endsAt)}.`, ...(event.description ? [event.description] : []), signIn];
     } else if (event.kind === 'maintenance-started') {
       paragraphs = [`The maintenance has started. We expect it to end by ${formatUtc(event.endsAt)}.`, signIn];
+    } else if (event.kind === 'maintenance-extended') {
+      paragraphs = [`The maintenance takes longer than planned: it now runs from ${formatUtc(event.startsAt)} to ${formatUtc(event.endsAt)}.`, signIn];
+    } else if (event.kind === 'maintenance-cancelled') {
+      paragraphs = [`The maintenance planned from ${formatUtc(event.startsAt)} to ${formatUtc(event.endsAt)} will not take place. Nothing changes for you.`];
     } else {
       paragraphs = ['The maintenance has ended. CareNotes is available again.'];
     }

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
+import { formatUtc } from '@/lib/status/severity';
+import { unseal } from '@/lib/mail/seal';
 import type { OperatorResult } from '@/lib/status/operator-input';
 import { cancelMaintenance, endMaintenanceNow, extendMaintenance, extendMaintenanceSchema, startMaintenanceNow } from '@/lib/maintenance/change-maintenance';
 import { getBlockingMaintenance, getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
@@ -182,7 +184,7 @@ describe('maintenance', () => {
 
     const later = new Date(window.endsAt.getTime() + HOUR);
     expect((await extendMaintenance(operator, { windowId: window.id, endsAt: new Date(window.endsAt.getTime() - 60_000) }, IP)).fieldErrors).toHaveProperty('endsAt');
-    expect((await extendMaintenance(operator, { windowId: window.id, endsAt: later }, IP)).ok).toBe(true);
+    expect((await sent(extendMaintenance(operator, { windowId: window.id, endsAt: later }, IP))).ok).toBe(true);
     expect((await getBlockingMaintenance(db()))!.endsAt).toEqual(later);
 
     expect((await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(true);
@@ -190,6 +192,11 @@ describe('maintenance', () => {
     expect((await extendMaintenance(operator, { windowId: window.id, endsAt: new Date(later.getTime() + HOUR) }, IP)).ok).toBe(false);
 
     expect(await alertsOf('status-maintenance-started')).toBe(1);
+    // Subscribers hear of the new end, once: the refused extensions above told no one.
+    const [extension] = await db().outboxMessage.findMany({ where: { template: 'status-maintenance-extended' } });
+    expect(await alertsOf('status-maintenance-extended')).toBe(1);
+    expect(extension!.subject).toBe('[CareNotes status] Maintenance extended: Upgrade');
+    expect(unseal(extension!.textBody)).toContain(`to ${formatUtc(later)}`);
     expect(await alertsOf('status-maintenance-ended')).toBe(1);
     for (const action of ['STATUS_MAINTENANCE_STARTED', 'STATUS_MAINTENANCE_EXTENDED', 'STATUS_MAINTENANCE_ENDED']) {
       expect(await auditOf(action, window.id), action).toHaveLength(1);
@@ -200,11 +207,17 @@ describe('maintenance', () => {
 
   it('[OPERATOR] can cancel an upcoming window, never one in progress', async () => {
     const operator = await newOperator();
+    await confirmedSubscribers(2);
     const upcoming = await windowAt(HOUR, 2 * HOUR);
     const running = await windowAt(-HOUR, HOUR);
-    expect((await cancelMaintenance(operator, { windowId: running.id }, IP)).ok).toBe(false);
-    expect((await cancelMaintenance(operator, { windowId: upcoming.id }, IP)).ok).toBe(true);
+    expect((await sent(cancelMaintenance(operator, { windowId: running.id }, IP))).ok).toBe(false);
+    expect((await sent(cancelMaintenance(operator, { windowId: upcoming.id }, IP))).ok).toBe(true);
+    expect((await sent(cancelMaintenance(operator, { windowId: upcoming.id }, IP))).ok).toBe(false);
     expect((await getStatusOverview(db())).maintenance.upcoming).toHaveLength(0);
+    // Those told it would happen hear that it will not, once each.
+    expect(await alertsOf('status-maintenance-cancelled')).toBe(2);
+    const [cancelled] = await db().outboxMessage.findMany({ where: { template: 'status-maintenance-cancelled' } });
+    expect(unseal(cancelled!.textBody)).toContain('will not take place');
   });
 
   it('a window that blocks sign-in puts the Sign-in component under maintenance, even when not listed', async () => {
