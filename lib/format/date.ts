@@ -59,12 +59,30 @@ export function isSupportedTimeZone(name: string): boolean {
  * A time that does not exist (skipped by a spring-forward) or exists twice (fall-back) is refused:
  * the operator must say which moment they mean rather than have one picked for them.
  */
-export function zonedWallTimeToUtc(local: string, timeZone: string): Date | null {
+/**
+ * A wall-clock "YYYY-MM-DDTHH:MM" as UTC milliseconds, or null unless every part is in its range:
+ * Date.UTC rolls month 13 into January and minute 75 into the next hour (review r25b).
+ */
+function calendarWallTime(local: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
-  if (!match || !isSupportedTimeZone(timeZone)) return null;
+  if (!match) return null;
   const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
   const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-  if (Number.isNaN(asUtc) || new Date(asUtc).getUTCDate() !== day) return null;
+  const back = new Date(asUtc);
+  const same =
+    back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day && back.getUTCHours() === hour && back.getUTCMinutes() === minute;
+  return same ? asUtc : null;
+}
+
+/** Whether "YYYY-MM-DDTHH:MM" names a real date and time (month 1–12, a day the month has, 00:00–23:59). */
+export function isCalendarWallTime(local: string): boolean {
+  return calendarWallTime(local) !== null;
+}
+
+export function zonedWallTimeToUtc(local: string, timeZone: string): Date | null {
+  if (!isSupportedTimeZone(timeZone)) return null;
+  const asUtc = calendarWallTime(local);
+  if (asUtc === null) return null;
   // The zone's offset is within ±14 h: try the offsets found around the guess and keep those that
   // give back the same wall clock.
   const candidates = new Set<number>();

@@ -96,6 +96,13 @@ describe('maintenance times typed in a zone the operator picks', () => {
     scheduleMaintenanceSchema.safeParse({ title: 'Upgrade', startsAt, endsAt, ...(timeZone ? { timeZone } : {}), 'component-c1': 'on' });
   const errorsOf = (result: ReturnType<typeof schedule>) => (result.success ? {} : z.flattenError(result.error).fieldErrors);
 
+  it('refuses a month, day, hour or minute out of its range on its field, instead of rolling it over', () => {
+    for (const startsAt of ['2027-13-01T02:00', '2027-00-10T02:00', '2027-02-30T02:00', '2027-03-10T24:00', '2027-03-10T02:75']) {
+      expect(errorsOf(schedule(startsAt, '2028-01-01T02:00')).startsAt, startsAt).toEqual(['The start is not a real date and time: the month runs 01–12, the time 00:00–23:59']);
+    }
+    expect(schedule('2028-02-29T02:00', '2028-02-29T03:00').success).toBe(true);
+  });
+
   it('reads the times in UTC when no zone is sent, and in the chosen zone otherwise', () => {
     expect(schedule('2027-03-13T22:00', '2027-03-13T23:00').data).toMatchObject({
       startsAt: new Date('2027-03-13T22:00:00Z'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE, isSupportedTimeZone, zonedWallTimeToUtc } from '@/lib/format/date';
+import { DEFAULT_TIME_ZONE, isCalendarWallTime, isSupportedTimeZone, zonedWallTimeToUtc } from '@/lib/format/date';
 import type { ActionState } from '@/lib/auth/guards';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type VendorActor } from '@/lib/auth/session';
 import { recordAuditAlone, type AuditInput } from '@/lib/audit/record';
@@ -66,7 +66,8 @@ export function wallTimeSchema(label: string) {
     .string({ error: `Enter the ${label} date and time` })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, `Enter the ${label} as a date and time, like 2026-12-01T02:00`)
-    .transform((value) => value.slice(0, 16));
+    .transform((value) => value.slice(0, 16))
+    .refine(isCalendarWallTime, `The ${label} is not a real date and time: the month runs 01–12, the time 00:00–23:59`);
 }
 
 /** The zone the operator typed the times in (a select on the form); UTC when the form sends none. */
