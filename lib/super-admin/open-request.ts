@@ -34,6 +34,8 @@ export type TypedRequest = {
 /**
  * Opens a request in the caller's transaction, with its audit record and, for a real account, the
  * notices to the addresses on record; the caller files the submission itself on the request.
+ * Two callers: a new filing (submit-request.ts), and a repeat that outlived the request it joined
+ * (refile-repeats.ts), so a re-filed request warns and is audited exactly as a new filing is.
  */
 export async function openRequest(
   tx: Tx,

@@ -59,6 +59,7 @@ const THROTTLED = 'Too many requests have been sent from your network. Wait an h
  * the notice goes to the addresses ON RECORD (the account and the agency's other admins), never to
  * the typed address, and only when the request is opened: repeats attach to the open request and
  * notify no one, unless nothing more can come of it (closeIfSpent), when it closes and this opens anew.
+ * A repeat outlives a cancelled or rejected request: it is re-filed then, with notices (refile-repeats.ts).
  */
 export async function submitRequest(
   raw: unknown,
