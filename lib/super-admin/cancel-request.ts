@@ -3,6 +3,7 @@ import { db } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
+import { refileRepeats } from './refile-repeats';
 import { takeTransition } from './take-transition';
 
 export const CANCEL_REASON =
@@ -14,6 +15,7 @@ export type CancelResult = { ok: true; reference: string } | { ok: false; messag
 /**
  * "This wasn't me": whoever holds the link from the notice cancels the request, at any open
  * state; a link already mailed for it stops working. Verifiers see the reason in the queue.
+ * Repeats attached to it are re-filed as a request of their own (refile-repeats.ts).
  */
 export async function cancelRequest(token: string, ip: string): Promise<CancelResult> {
   const gone = {
@@ -36,6 +38,8 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
   return db().$transaction(async (tx) => {
     const ok = (await takeTransition(tx, 'cancel', request, null, { data: { stateReason: CANCEL_REASON } })) === 'taken';
     const linksRevoked = ok ? await revokeResetLinksOfRequest(tx, request.id) : 0;
+    // "This wasn't me" answers the filing the notice named, not later ones for the same account.
+    const refiledAs = ok ? await refileRepeats(tx, request) : null;
     await recordAudit(tx, {
       actorType: 'ANONYMOUS',
       agencyId: request.agencyId,
@@ -44,7 +48,7 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
       targetId: request.id,
       ip,
       outcome: ok ? 'SUCCESS' : 'DENIED',
-      details: { reference: request.reference, from: request.state, linksRevoked },
+      details: { reference: request.reference, from: request.state, linksRevoked, refiledAs },
     });
     return ok ? { ok: true as const, reference: request.reference } : gone;
   });

@@ -227,7 +227,12 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
                 ? 'the account holder'
                 : 'someone on the public site',
         refused: event.outcome !== 'SUCCESS',
-        note: typeof details.refused === 'string' ? details.refused : null,
+        note:
+          typeof details.refused === 'string'
+            ? details.refused
+            : typeof details.refiledFrom === 'string'
+              ? `filed as a repeat of ${formatReference(details.refiledFrom)}, which was closed; opened as a request of its own`
+              : null,
       };
     }),
   };

@@ -4,10 +4,10 @@ import { db } from '@/lib/db/client';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 import { expireRequests } from './expire-requests';
+import { REQUEST_LIFETIME_MS } from './open-request';
 import { parseReference } from './reference';
 import { singleLine } from './request-fields';
 import { stateForRequester } from './state-words';
-import { REQUEST_LIFETIME_MS } from './submit-request';
 
 export const requestStatusSchema = z.object({
   reference: singleLine('Reference number', 'Enter your reference number, for example 7K3QZ-M4T9P', 32),

@@ -5,6 +5,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejected';
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';
+import { refileRepeats } from './refile-repeats';
 import { wordsToRecord } from './request-fields';
 import { findRequestWithAccount, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
@@ -12,7 +13,10 @@ export const rejectSchema = requestIdSchema.extend({
   reason: wordsToRecord('Reason', 'Give the reason for rejecting the request', 5, 1000),
 });
 
-/** Ends a request with a reason, mailed to the address on record when there is one. */
+/**
+ * Ends a request with a reason, mailed to the address on record when there is one. Repeats attached
+ * to it are re-filed as a request of their own (refile-repeats.ts).
+ */
 export async function rejectRequest(actor: VendorActor, input: z.infer<typeof rejectSchema>, ip: string): Promise<ActionState> {
   const { request, account } = await findRequestWithAccount(actor, input.requestId);
   if (!request) return NO_SUCH_REQUEST;
@@ -20,9 +24,12 @@ export async function rejectRequest(actor: VendorActor, input: z.infer<typeof re
   return takeVerifierStep(
     { actor, request, ip, action: 'SUPER_ADMIN_RESET_REJECTED', transition: 'reject', options: { data: { stateReason: input.reason } } },
     async (tx) => {
-      if (!account?.email) return { message: 'Rejected.', details: { mailed: false } };
+      // The reason is about this request's first filing: later ones for the account stay open on their own.
+      const refiledAs = await refileRepeats(tx, request);
+      const refiled = refiledAs ? ` Its later submissions are now request ${formatReference(refiledAs)}.` : '';
+      if (!account?.email) return { message: `Rejected.${refiled}`, details: { mailed: false, refiledAs } };
       await enqueueMail(tx, superAdminRejectedMail({ to: account.email, displayName: account.displayName, reference: formatReference(request.reference), reason: input.reason }));
-      return { message: 'Rejected. The reason was mailed to the address on record.', details: { mailed: true } };
+      return { message: `Rejected. The reason was mailed to the address on record.${refiled}`, details: { mailed: true, refiledAs } };
     },
   );
 }

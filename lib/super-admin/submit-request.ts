@@ -4,21 +4,16 @@ import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
-import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
-import { enqueueMailBatch } from '@/lib/mail/outbox';
-import { superAdminRequestNoticeMail } from '@/lib/mail/templates/super-admin-request-notice';
-import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey, providerCodeSchema } from '@/lib/validation/identifiers';
 import { closeIfSpent } from './expire-requests';
 import { listAgencyAdmins } from './list-agency-admins';
+import { openKeyFor, openRequest, type TypedRequest } from './open-request';
 import { isOpen } from './state-machine';
-import { formatReference, generateReference } from './reference';
+import { generateReference } from './reference';
 import { paragraphs, phoneSchema, singleLine, workEmailSchema } from './request-fields';
-
-export const REQUEST_LIFETIME_MS = 7 * 24 * 3600_000;
 
 /**
  * Every accepted or throttled answer waits until this long after the submission arrived. A match
@@ -64,6 +59,7 @@ const THROTTLED = 'Too many requests have been sent from your network. Wait an h
  * the notice goes to the addresses ON RECORD (the account and the agency's other admins), never to
  * the typed address, and only when the request is opened: repeats attach to the open request and
  * notify no one, unless nothing more can come of it (closeIfSpent), when it closes and this opens anew.
+ * A repeat outlives a cancelled or rejected request: it is re-filed then, with notices (refile-repeats.ts).
  */
 export async function submitRequest(
   raw: unknown,
@@ -123,11 +119,9 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
   });
   const account =
     candidate && candidate.status === 'ACTIVE' && (ADMIN_ROLES as readonly Role[]).includes(candidate.role) ? candidate : null;
-  // One open request per account: the admin's user id, or, when nothing matched, what was typed
-  // (normalized), so repeats of an unmatched request attach too and verifiers see them together.
-  const openKey = account ? `user:${account.id}` : `typed:${accountKey}`;
+  const openKey = openKeyFor(account?.id ?? null, accountKey);
   const otherAdmins = await listAgencyAdmins(db(), account ? agency!.id : null, account?.id ?? null);
-  const typed = {
+  const typed: TypedRequest = {
     providerCode: input.providerCode,
     loginName: input.loginName,
     fullName: input.fullName,
@@ -173,7 +167,11 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
         });
         return { ok: true, reference };
       }
-      await openRequest({ typed, submission, openKey, agency, account, otherAdmins, ip });
+      await db().$transaction(async (tx) => {
+        const submittedAt = new Date();
+        const request = await openRequest(tx, { typed, reference, submittedAt, openKey, agency, account, otherAdmins });
+        await tx.superAdminRequestSubmission.create({ data: { ...submission, requestId: request.id, repeat: false, createdAt: submittedAt }, select: { id: true } });
+      });
       return { ok: true, reference };
     } catch (error) {
       // A clash on the reference (50 random bits: all but impossible), on the account's open slot
@@ -187,78 +185,4 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
       throw error;
     }
   }
-}
-
-type Matched = { id: string; displayName: string; loginName: string; email: string | null; phone: string | null };
-
-async function openRequest(args: {
-  /** What was typed, and the address it came from. */
-  typed: Pick<SuperAdminRequestInput, 'providerCode' | 'loginName' | 'fullName' | 'jobTitle' | 'workEmail' | 'workPhone' | 'reason'> & { ip: string };
-  submission: Omit<Prisma.SuperAdminRequestSubmissionUncheckedCreateInput, 'requestId' | 'repeat'> & { reference: string };
-  openKey: string;
-  agency: { id: string; code: string; name: string; timeZone: string } | null;
-  account: Matched | null;
-  otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
-  ip: string;
-}): Promise<void> {
-  const { typed, submission, openKey, agency, account, otherAdmins, ip } = args;
-  const { reference } = submission;
-
-  const cancelToken = newSecretToken();
-  const submittedAt = new Date();
-  const notices =
-    account && agency
-      ? [
-          ...(account.email ? [{ to: account.email, toAccountHolder: true }] : []),
-          ...otherAdmins.flatMap((admin) => (admin.email ? [{ to: admin.email, toAccountHolder: false }] : [])),
-        ]
-      : [];
-  await db().$transaction(async (tx) => {
-    const request = await tx.superAdminResetRequest.create({
-      data: {
-        reference,
-        ...typed,
-        agencyId: agency?.id ?? null,
-        userId: account?.id ?? null,
-        openKey,
-        // What approval compares with and mails to: the address as it was when the request was filed.
-        emailAtFiling: account?.email ?? null,
-        phoneAtFiling: account?.phone ?? null,
-        cancelTokenHash: account ? hashSecretToken(cancelToken) : null,
-        createdAt: submittedAt,
-        expiresAt: new Date(submittedAt.getTime() + REQUEST_LIFETIME_MS),
-      },
-      select: { id: true },
-    });
-    // Every request opened for a real account warns the addresses on record: the canary must sing every
-    // time. Their inbox stays bounded without a count: the account has one open request at a time (a
-    // repeat attaches and mails nothing), so the next notice waits for this request to close, by their
-    // own "this wasn't me", a verifier's decision or its expiry. A daily cap on notices let a stranger
-    // whose requests the owner cancelled file a sixth that warned no one.
-    await tx.superAdminRequestSubmission.create({ data: { ...submission, requestId: request.id, repeat: false, createdAt: submittedAt }, select: { id: true } });
-    await recordAudit(tx, {
-      actorType: 'ANONYMOUS',
-      agencyId: agency?.id ?? null,
-      action: 'SUPER_ADMIN_RESET_SUBMITTED',
-      targetType: 'SuperAdminResetRequest',
-      targetId: request.id,
-      ip,
-      outcome: 'SUCCESS',
-      details: { reference, matchesAdmin: account !== null, noticesQueued: notices.length },
-    });
-    await enqueueMailBatch(
-      tx,
-      notices.map(({ to, toAccountHolder }) =>
-        superAdminRequestNoticeMail({
-          to,
-          toAccountHolder,
-          account: account!,
-          agency: agency!,
-          reference: formatReference(reference),
-          submittedAt,
-          cancelToken,
-        }),
-      ),
-    );
-  });
 }

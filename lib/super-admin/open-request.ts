@@ -1,0 +1,110 @@
+import { recordAudit } from '@/lib/audit/record';
+import type { Tx } from '@/lib/db/client';
+import { enqueueMailBatch } from '@/lib/mail/outbox';
+import { superAdminRequestNoticeMail } from '@/lib/mail/templates/super-admin-request-notice';
+import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
+import { listAgencyAdmins } from './list-agency-admins';
+import { formatReference } from './reference';
+
+export const REQUEST_LIFETIME_MS = 7 * 24 * 3600_000;
+
+/**
+ * The account's one open slot: the admin's user id, or, when nothing matched, what was typed
+ * (normalized), so repeats of an unmatched request attach too and verifiers see them together.
+ */
+export function openKeyFor(userId: string | null, accountKey: string): string {
+  return userId ? `user:${userId}` : `typed:${accountKey}`;
+}
+
+export type MatchedAccount = { id: string; displayName: string; loginName: string; email: string | null; phone: string | null };
+export type RequestAgency = { id: string; code: string; name: string; timeZone: string };
+
+/** What a requester typed, and the address it came from: the request's own words. */
+export type TypedRequest = {
+  providerCode: string;
+  loginName: string;
+  fullName: string;
+  jobTitle: string;
+  workEmail: string;
+  workPhone: string;
+  reason: string;
+  ip: string | null;
+};
+
+/**
+ * Opens a request in the caller's transaction, with its audit record and, for a real account, the
+ * notices to the addresses on record; the caller files the submission itself on the request.
+ * Two callers: a new filing (submit-request.ts), and a repeat that outlived the request it joined
+ * (refile-repeats.ts), so a re-filed request warns and is audited exactly as a new filing is.
+ */
+export async function openRequest(
+  tx: Tx,
+  args: {
+    typed: TypedRequest;
+    reference: string;
+    /** When its requester filed it: its seven days run from then. */
+    submittedAt: Date;
+    openKey: string;
+    agency: RequestAgency | null;
+    account: MatchedAccount | null;
+    otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
+    /** Added to the audit record's details. */
+    auditDetails?: Record<string, string | number | boolean | null>;
+  },
+): Promise<{ id: string }> {
+  const { typed, reference, submittedAt, openKey, agency, account, otherAdmins } = args;
+  const cancelToken = newSecretToken();
+  const notices =
+    account && agency
+      ? [
+          ...(account.email ? [{ to: account.email, toAccountHolder: true }] : []),
+          ...otherAdmins.flatMap((admin) => (admin.email ? [{ to: admin.email, toAccountHolder: false }] : [])),
+        ]
+      : [];
+  const request = await tx.superAdminResetRequest.create({
+    data: {
+      reference,
+      ...typed,
+      agencyId: agency?.id ?? null,
+      userId: account?.id ?? null,
+      openKey,
+      // What approval compares with and mails to: the address as it was when the request was filed.
+      emailAtFiling: account?.email ?? null,
+      phoneAtFiling: account?.phone ?? null,
+      cancelTokenHash: account ? hashSecretToken(cancelToken) : null,
+      createdAt: submittedAt,
+      expiresAt: new Date(submittedAt.getTime() + REQUEST_LIFETIME_MS),
+    },
+    select: { id: true },
+  });
+  // Every request opened for a real account warns the addresses on record: the canary must sing every
+  // time. Their inbox stays bounded without a count: the account has one open request at a time (a
+  // repeat attaches and mails nothing), so the next notice waits for this request to close, by their
+  // own "this wasn't me", a verifier's decision or its expiry. A daily cap on notices let a stranger
+  // whose requests the owner cancelled file a sixth that warned no one.
+  await recordAudit(tx, {
+    actorType: 'ANONYMOUS',
+    agencyId: agency?.id ?? null,
+    action: 'SUPER_ADMIN_RESET_SUBMITTED',
+    targetType: 'SuperAdminResetRequest',
+    targetId: request.id,
+    ip: typed.ip,
+    outcome: 'SUCCESS',
+    details: { reference, matchesAdmin: account !== null, noticesQueued: notices.length, ...args.auditDetails },
+  });
+  await enqueueMailBatch(
+    tx,
+    notices.map(({ to, toAccountHolder }) =>
+      superAdminRequestNoticeMail({
+        to,
+        toAccountHolder,
+        account: account!,
+        agency: agency!,
+        reference: formatReference(reference),
+        submittedAt,
+        cancelToken,
+      }),
+    ),
+  );
+  return request;
+}

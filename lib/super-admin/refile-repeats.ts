@@ -1,0 +1,66 @@
+import type { Tx } from '@/lib/db/client';
+import { listAgencyAdmins } from './list-agency-admins';
+import { openKeyFor, openRequest } from './open-request';
+
+/**
+ * Called in the transaction that closed a request by "this wasn't me" or a verifier's rejection,
+ * after the close released its `openKey`. Those answers are about the request's first filing, which
+ * may be a stranger's: the account holder's own later filing, attached as a repeat, must not end
+ * with it unheard (her lookup would say "Received" for a week, and the notice she answered named
+ * the stranger's reference). So the earliest repeat opens a request of its own, under the reference
+ * its requester was told, with the notices and audit record a new filing gets, and the other repeats
+ * move onto it. Taking the slot here, before the close commits, means a filing racing the close
+ * attaches to the new request or retries; it never finds the account free. Returns the new request's
+ * reference, or null when there were no repeats. Expiry and a lapsed link still end their repeats.
+ */
+export async function refileRepeats(tx: Tx, closed: { id: string; reference: string }): Promise<string | null> {
+  const repeats = await tx.superAdminRequestSubmission.findMany({
+    where: { requestId: closed.id, repeat: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: {
+      id: true,
+      reference: true,
+      accountKey: true,
+      createdAt: true,
+      providerCode: true,
+      loginName: true,
+      fullName: true,
+      jobTitle: true,
+      workEmail: true,
+      workPhone: true,
+      reason: true,
+      ip: true,
+    },
+  });
+  const [first, ...rest] = repeats;
+  if (!first) return null;
+
+  const { agencyId, userId } = await tx.superAdminResetRequest.findUniqueOrThrow({ where: { id: closed.id }, select: { agencyId: true, userId: true } });
+  // The account as it is on record now: its notices and its contact details "at filing" are today's.
+  const account = userId
+    ? await tx.user.findUnique({ where: { id: userId }, select: { id: true, displayName: true, loginName: true, email: true, phone: true } })
+    : null;
+  const agency = agencyId ? await tx.agency.findUnique({ where: { id: agencyId }, select: { id: true, code: true, name: true, timeZone: true } }) : null;
+  const otherAdmins = await listAgencyAdmins(tx, account ? agencyId : null, account?.id ?? null);
+
+  const { id, accountKey, reference, createdAt, ...typed } = first;
+  const request = await openRequest(tx, {
+    typed,
+    reference,
+    submittedAt: createdAt,
+    openKey: openKeyFor(account?.id ?? null, accountKey),
+    agency,
+    account,
+    otherAdmins,
+    auditDetails: { refiledFrom: closed.reference, repeatsMoved: rest.length },
+  });
+  await tx.superAdminRequestSubmission.update({ where: { id }, data: { requestId: request.id, repeat: false } });
+  await tx.superAdminRequestSubmission.updateMany({ where: { id: { in: rest.map((repeat) => repeat.id) } }, data: { requestId: request.id } });
+  await tx.superAdminResetRequest.update({
+    where: { id: request.id },
+    data: { repeatCount: rest.length, lastRepeatAt: rest.at(-1)?.createdAt ?? null },
+  });
+  // Its repeats live on the new request now; the counts follow them.
+  await tx.superAdminResetRequest.update({ where: { id: closed.id }, data: { repeatCount: 0, lastRepeatAt: null } });
+  return reference;
+}

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { unseal } from '@/lib/mail/seal';
+import { cancelRequest } from '@/lib/super-admin/cancel-request';
+import { claimRequest } from '@/lib/super-admin/claim-request';
+import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
+import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
+import { getRequestStatus } from '@/lib/super-admin/get-request-status';
+import { formatReference } from '@/lib/super-admin/reference';
+import { rejectRequest } from '@/lib/super-admin/reject-request';
+import { agencyWithLoneSuperAdmin, cancelTokenIn, expectOk, formFor, ghost, mailsTo, someIp, submit, vendorActor } from './super-admin-fixtures';
+
+// Whoever files first for a lone super admin (only her provider code and login name are needed) owns the
+// request her own later filing joins as a repeat. Closing the stranger's request must not end hers.
+
+type Target = { providerCode: string; loginName: string };
+
+async function file(target: Target, fullName = 'Olive Ownerson'): Promise<string> {
+  const result = await submit(formFor(target, { fullName }), someIp());
+  if (!result.ok) throw new Error(`refused: ${result.message}`);
+  return result.reference;
+}
+
+const requestsFor = (userId: string) => db().superAdminResetRequest.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
+
+/** The canary notices mailed to `to`, oldest first, as read: which reference each names, and its cancel link. */
+async function noticesTo(to: string) {
+  return (await mailsTo(to, 'super-admin-request-notice')).map((mail) => ({
+    names: /Reference: ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(unseal(mail.textBody))?.[1],
+    cancelToken: cancelTokenIn(mail.textBody),
+  }));
+}
+
+/** Every request holds exactly one first submission (under its own reference) and its repeats, counted. */
+async function expectSubmissionsAccountedFor(requests: { id: string; reference: string; repeatCount: number }[]) {
+  for (const request of requests) {
+    const submissions = await db().superAdminRequestSubmission.findMany({ where: { requestId: request.id } });
+    const firsts = submissions.filter((submission) => !submission.repeat);
+    if (submissions.length > 0) expect(firsts.map((first) => first.reference)).toEqual([request.reference]);
+    expect(submissions.length - firsts.length).toBe(request.repeatCount);
+  }
+}
+
+describe('a repeat outlives the request it joined', () => {
+  it('[SUPER_ADMIN alone] her “this wasn’t me” on a stranger’s request leaves her own later filing open, as a request of its own with its notice', async () => {
+    const { agency, admin, others } = await agencyWithLoneSuperAdmin({ otherAdmins: 1 });
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const strangers = await file(target, 'Mallory Stranger');
+    const hers = await file(target);
+
+    const [notice] = await noticesTo(admin.email!);
+    expect(notice!.names).toBe(formatReference(strangers));
+    expect(await cancelRequest(notice!.cancelToken, someIp())).toEqual({ ok: true, reference: strangers });
+
+    const [cancelled, reopened, ...more] = await requestsFor(admin.id);
+    expect(more).toEqual([]);
+    expect(cancelled).toMatchObject({ reference: strangers, state: 'CANCELLED', openKey: null, repeatCount: 0, fullName: 'Mallory Stranger' });
+    expect(reopened).toMatchObject({
+      reference: hers,
+      state: 'SUBMITTED',
+      openKey: `user:${admin.id}`,
+      fullName: 'Olive Ownerson',
+      emailAtFiling: admin.email,
+      repeatCount: 0,
+      lastRepeatAt: null,
+    });
+    const submission = await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: hers } });
+    expect(submission).toMatchObject({ requestId: reopened!.id, repeat: false });
+    expect(reopened!.createdAt).toEqual(submission.createdAt);
+
+    // The canary sings again, to her and to the agency's other admins, naming her own reference, with a link that cancels it.
+    const [, renewed, ...beyond] = await noticesTo(admin.email!);
+    expect(beyond).toEqual([]);
+    expect(renewed!.names).toBe(formatReference(hers));
+    expect(await getRequestForCancel(renewed!.cancelToken)).toMatchObject({ reference: formatReference(hers) });
+    expect((await noticesTo(others[0]!.email!)).map((sent) => sent.names)).toEqual([formatReference(strangers), formatReference(hers)]);
+
+    expect(await getRequestStatus({ reference: hers, loginName: admin.loginName }, someIp())).toMatchObject({ ok: true, title: 'Received' });
+    const submitted = await db().auditEvent.findMany({ where: { targetId: reopened!.id, action: 'SUPER_ADMIN_RESET_SUBMITTED' } });
+    expect(submitted.map((event) => JSON.parse(event.details!))).toEqual([
+      { reference: hers, matchesAdmin: true, noticesQueued: 2, refiledFrom: strangers, repeatsMoved: 0 },
+    ]);
+    const cancelAudit = await db().auditEvent.findFirstOrThrow({ where: { targetId: cancelled!.id, action: 'SUPER_ADMIN_RESET_CANCELLED' } });
+    expect(JSON.parse(cancelAudit.details!)).toMatchObject({ refiledAs: hers });
+  });
+
+  it('[VERIFIER] rejecting a stranger’s request for its details leaves the owner’s later filing open, as a request of its own with its notice', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const strangers = await file(target, 'Mallory Stranger');
+    const hers = await file(target);
+    const [first] = await requestsFor(admin.id);
+
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: first!.id }, someIp()));
+    const rejected = await rejectRequest(vera, { requestId: first!.id, reason: 'The name given is not the administrator on record.' }, someIp());
+    expect(rejected).toMatchObject({ ok: true, message: expect.stringContaining(`now request ${formatReference(hers)}`) });
+
+    expect((await requestsFor(admin.id)).map((request) => [request.reference, request.state, request.openKey])).toEqual([
+      [strangers, 'REJECTED', null],
+      [hers, 'SUBMITTED', `user:${admin.id}`],
+    ]);
+    expect((await mailsTo(admin.email!, 'super-admin-rejected')).map((mail) => mail.textBody)).toEqual([expect.stringContaining(formatReference(strangers))]);
+    expect((await noticesTo(admin.email!)).map((notice) => notice.names)).toEqual([formatReference(strangers), formatReference(hers)]);
+    expect(await getRequestStatus({ reference: hers, loginName: admin.loginName }, someIp())).toMatchObject({ ok: true, title: 'Received' });
+  });
+
+  it('[SUPER_ADMIN alone] behind two filings of a stranger, her own becomes a request of its own after two answers, each new request with its repeats', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const strangers = await file(target, 'Mallory Stranger');
+    const strangersAgain = await file(target, 'Mallory Stranger');
+    const hers = await file(target);
+
+    const [notice] = await noticesTo(admin.email!);
+    await expectOk(cancelRequest(notice!.cancelToken, someIp()));
+    let requests = await requestsFor(admin.id);
+    expect(requests.map((request) => [request.reference, request.state, request.repeatCount])).toEqual([
+      [strangers, 'CANCELLED', 0],
+      [strangersAgain, 'SUBMITTED', 1],
+    ]);
+    const hersSubmission = await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: hers } });
+    expect(hersSubmission).toMatchObject({ requestId: requests[1]!.id, repeat: true });
+    expect(requests[1]!.lastRepeatAt).toEqual(hersSubmission.createdAt);
+    await expectSubmissionsAccountedFor(requests);
+    const page = (await getRequestForVerifier(await vendorActor(), requests[1]!.id))!;
+    expect(page.repeats.map((repeat) => repeat.reference)).toEqual([formatReference(hers)]);
+    expect(page.history[0]!.note).toContain(formatReference(strangers));
+
+    const [, second] = await noticesTo(admin.email!);
+    expect(second!.names).toBe(formatReference(strangersAgain));
+    await expectOk(cancelRequest(second!.cancelToken, someIp()));
+    requests = await requestsFor(admin.id);
+    expect(requests.map((request) => [request.reference, request.state, request.repeatCount, request.openKey])).toEqual([
+      [strangers, 'CANCELLED', 0, null],
+      [strangersAgain, 'CANCELLED', 0, null],
+      [hers, 'SUBMITTED', 0, `user:${admin.id}`],
+    ]);
+    await expectSubmissionsAccountedFor(requests);
+    expect((await noticesTo(admin.email!)).map((sent) => sent.names)).toEqual([strangers, strangersAgain, hers].map(formatReference));
+  });
+
+  it('[SUPER_ADMIN alone] a request with no repeats closes as before: no new request, no new notice', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const only = await file(target);
+    const [notice] = await noticesTo(admin.email!);
+    expect(await cancelRequest(notice!.cancelToken, someIp())).toEqual({ ok: true, reference: only });
+    expect((await requestsFor(admin.id)).map((request) => [request.reference, request.state, request.openKey])).toEqual([[only, 'CANCELLED', null]]);
+    expect(await noticesTo(admin.email!)).toHaveLength(1);
+    const cancelAudit = await db().auditEvent.findFirstOrThrow({ where: { action: 'SUPER_ADMIN_RESET_CANCELLED', details: { contains: only } } });
+    expect(JSON.parse(cancelAudit.details!)).toMatchObject({ refiledAs: null });
+
+    // Rejected, likewise.
+    const again = await file(target);
+    const [open] = (await requestsFor(admin.id)).filter((request) => request.reference === again);
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: open!.id }, someIp()));
+    expect(await rejectRequest(vera, { requestId: open!.id, reason: 'Could not reach the agency.' }, someIp())).toMatchObject({
+      ok: true,
+      message: 'Rejected. The reason was mailed to the address on record.',
+    });
+    expect((await requestsFor(admin.id)).map((request) => request.state)).toEqual(['CANCELLED', 'REJECTED']);
+  });
+
+  it('[VERIFIER] rejecting a request that matched nothing re-files its repeats the same way, with no notice and no cancel link', async () => {
+    const target = { providerCode: 'NO-SUCH-AGENCY', loginName: ghost('nobody') };
+    const first = await file(target);
+    const second = await file(target);
+    const third = await file(target);
+    const unmatched = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: first } });
+    expect(unmatched.repeatCount).toBe(2);
+    const mailsBefore = await db().outboxMessage.count();
+
+    const vera = await vendorActor();
+    await expectOk(rejectRequest(vera, { requestId: unmatched.id, reason: 'Matches no administrator account.' }, someIp()));
+    const reopened = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: second } });
+    expect(reopened).toMatchObject({ state: 'SUBMITTED', userId: null, openKey: unmatched.openKey, cancelTokenHash: null, repeatCount: 1 });
+    expect((await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: third } })).requestId).toBe(reopened.id);
+    expect(await db().outboxMessage.count()).toBe(mailsBefore);
+    await expectSubmissionsAccountedFor([{ ...unmatched, repeatCount: 0 }, reopened]);
+  });
+
+  it('[ANONYMOUS] a cancel racing new filings leaves one open request for the account, and every submission on exactly one request', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { agency, admin } = await agencyWithLoneSuperAdmin();
+      const target = { providerCode: agency.code, loginName: admin.loginName };
+      await file(target, 'Mallory Stranger');
+      const hers = await file(target);
+      const [notice] = await noticesTo(admin.email!);
+
+      const [cancelled, ...filed] = await Promise.all([cancelRequest(notice!.cancelToken, someIp()), file(target), file(target)]);
+      expect(cancelled.ok).toBe(true);
+      const requests = await requestsFor(admin.id);
+      const open = requests.filter((request) => request.openKey !== null);
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ openKey: `user:${admin.id}`, state: 'SUBMITTED' });
+      await expectSubmissionsAccountedFor(requests);
+      // Her filing, and those that raced the cancel, are on the open request, whichever came first.
+      const onOpen = await db().superAdminRequestSubmission.findMany({ where: { requestId: open[0]!.id }, select: { reference: true } });
+      expect(onOpen.map((submission) => submission.reference).sort()).toEqual([hers, ...filed].sort());
+      expect(await db().superAdminRequestSubmission.count({ where: { requestId: { in: requests.map((request) => request.id) } } })).toBe(4);
+    }
+  });
+
+  it('[ANONYMOUS] a close that cannot re-file its repeats changes nothing: the request, its submissions and its records stay as they were', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    const strangers = await file(target, 'Mallory Stranger');
+    const hers = await file(target);
+    const [before] = await requestsFor(admin.id);
+    // A request already holding her reference makes opening hers fail, halfway through the close.
+    const blocker = await db().superAdminResetRequest.create({
+      data: {
+        reference: hers,
+        providerCode: 'NO-SUCH-AGENCY',
+        loginName: ghost('blocker'),
+        fullName: 'Blocker',
+        jobTitle: 'None',
+        workEmail: 'blocker@elsewhere.example',
+        workPhone: '+1 737 555 0100',
+        reason: 'Holds the reference the re-filed request needs.',
+        expiresAt: new Date(Date.now() + 3600_000),
+      },
+    });
+    const auditsBefore = await db().auditEvent.count();
+    const mailsBefore = await db().outboxMessage.count();
+
+    const [notice] = await noticesTo(admin.email!);
+    await expect(cancelRequest(notice!.cancelToken, someIp())).rejects.toThrow();
+    expect(await requestsFor(admin.id)).toEqual([before]);
+    expect(before).toMatchObject({ reference: strangers, state: 'SUBMITTED', openKey: `user:${admin.id}`, repeatCount: 1 });
+    expect(await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: hers } })).toMatchObject({ requestId: before!.id, repeat: true });
+    expect(await db().auditEvent.count()).toBe(auditsBefore);
+    expect(await db().outboxMessage.count()).toBe(mailsBefore);
+    await db().superAdminResetRequest.delete({ where: { id: blocker.id } });
+  });
+});
