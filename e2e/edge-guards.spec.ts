@@ -316,8 +316,13 @@ test('[STAFF] a cookie whose name no browser would store is dropped: pages answe
   // Signing out beside such a cookie, without JavaScript, ends the session (next-auth threw writing the junk back).
   const junk = 'next-auth.session-token@=x';
   const signOut = formWithButton((await send('GET', '/account', { cookie: session, accept: 'text/html' })).body, 'Sign out');
-  const { body: signOutBody, type: signOutType } = multipartBody(signOut.hidden);
-  const signedOut = await send('POST', signOut.action || '/account', { origin: E2E_BASE_URL, 'content-type': signOutType, cookie: `${junk}; ${session}` }, signOutBody);
+  // A plain form with no fields: what a browser sends for it (app/(public)/sign-out/route.ts).
+  expect([signOut.action, signOut.hidden]).toEqual(['/sign-out', []]);
+  // Another site cannot sign anyone out: a state change like any other (proxy and route both check).
+  const forged = await send('POST', '/sign-out', { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded', 'content-length': 0, cookie: session }, '');
+  expect(forged.status).toBe(403);
+  expect((await send('GET', '/api/me', { cookie: session })).status).toBe(200);
+  const signedOut = await send('POST', signOut.action, { origin: E2E_BASE_URL, 'content-type': 'application/x-www-form-urlencoded', 'content-length': 0, cookie: `${junk}; ${session}` }, '');
   expect([signedOut.status, signedOut.headers.location]).toEqual([303, expect.stringMatching(/^\/login\?done=signed-out\./)]);
   expect((await send('GET', '/api/me', { cookie: session })).status).toBe(401);
 });
