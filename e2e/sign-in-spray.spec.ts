@@ -1,3 +1,4 @@
+import type { Browser, Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -51,66 +52,65 @@ test('[PROVIDER_ADMIN] after a spray sees the banner and unlocks every locked ac
   }
 });
 
-test('[STAFF] at an address slowed by a spraying machine, signs in from the browser they used before; a fresh browser is told to wait (JavaScript off)', async ({ browser }) => {
+type UsualAndFresh = {
+  user: Awaited<ReturnType<typeof createUser>>;
+  creds: { providerCode: string; loginName: string; password: string };
+  /** The person's usual browser (JavaScript off), signed in yesterday and signed out: it holds the known-device cookie. */
+  usual: Page;
+  /** A browser that never signed in as them (JavaScript off). */
+  fresh: Page;
+};
+
+/** A staff member with their usual browser and a fresh one (decisions 062, 065). */
+async function withUsualAndFreshBrowsers(browser: Browser, run: (setting: UsualAndFresh) => Promise<void>) {
   const agency = await createAgency(db());
-  const colleague = await createUser(db(), agency.id, TEST_PASSWORD);
-  const creds = { providerCode: agency.code, loginName: colleague.loginName, password: TEST_PASSWORD };
-  const usual = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
-  const fresh = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  const user = await createUser(db(), agency.id, TEST_PASSWORD);
+  const creds = { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD };
+  const usualContext = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  const freshContext = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
   try {
-    // Yesterday: the colleague signed in from their usual browser, and signed out.
-    const page = await usual.newPage();
-    await signInAsAgencyUser(page, creds);
-    await expect(page).toHaveURL(/\/account$/);
-    const device = (await usual.cookies()).find((cookie) => cookie.name === 'portal-known-device');
+    const usual = await usualContext.newPage();
+    await signInAsAgencyUser(usual, creds);
+    await expect(usual).toHaveURL(/\/account$/);
+    const device = (await usualContext.cookies()).find((cookie) => cookie.name === 'portal-known-device');
     expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(device!.value).not.toContain(TEST_PASSWORD);
-    await usual.clearCookies({ name: 'next-auth.session-token' });
+    await usualContext.clearCookies({ name: 'next-auth.session-token' });
+    await run({ user, creds, usual, fresh: await freshContext.newPage() });
+  } finally {
+    await usualContext.close();
+    await freshContext.close();
+  }
+}
 
+test('[STAFF] at an address slowed by a spraying machine, signs in from the browser they used before; a fresh browser is told to wait (JavaScript off)', async ({ browser }) => {
+  await withUsualAndFreshBrowsers(browser, async ({ user, creds, usual, fresh }) => {
     // Today a machine at the same address sprays the agency, from a browser of its own.
-    const sprayer = await fresh.newPage();
     for (let i = 0; i < SLOW_AFTER_ACCOUNTS; i++) {
-      await signInAsAgencyUser(sprayer, { providerCode: agency.code, loginName: `spray.${i}`, password: 'Password1234' });
-      await expect(sprayer.locator('.error-summary, .notice.error').first()).toContainText('not right');
+      await signInAsAgencyUser(fresh, { providerCode: creds.providerCode, loginName: `spray.${i}`, password: 'Password1234' });
+      await expect(fresh.locator('.error-summary, .notice.error').first()).toContainText('not right');
     }
     // The wait, however long the machine took to get here (moved in the database, not slept).
-    await db().signInAddressCheck.updateMany({ where: { key: { startsWith: `${agency.id}/` } }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
-    await signInAsAgencyUser(sprayer, creds);
-    await expect(sprayer.locator('.error-summary, .notice.error').first()).toContainText(/Wait \d+ seconds/);
+    await db().signInAddressCheck.updateMany({ where: { key: { startsWith: `${user.agencyId}/` } }, data: { lastCheckedAt: new Date(Date.now() + 60_000) } });
+    await signInAsAgencyUser(fresh, creds);
+    await expect(fresh.locator('.error-summary, .notice.error').first()).toContainText(/Wait \d+ seconds/);
 
-    await signInAsAgencyUser(page, creds);
-    await expect(page).toHaveURL(/\/account$/);
-    expect(await db().auditEvent.count({ where: { targetId: colleague.id, action: 'SIGN_IN_SUCCESS' } })).toBe(2);
-  } finally {
-    await usual.close();
-    await fresh.close();
-  }
+    await signInAsAgencyUser(usual, creds);
+    await expect(usual).toHaveURL(/\/account$/);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' } })).toBe(2);
+  });
 });
 
 test('[STAFF] hard-locked by a stranger’s paced guesses, signs in from the browser they used before; a fresh browser is refused (JavaScript off)', async ({ browser }) => {
-  const agency = await createAgency(db());
-  const owner = await createUser(db(), agency.id, TEST_PASSWORD);
-  const creds = { providerCode: agency.code, loginName: owner.loginName, password: TEST_PASSWORD };
-  const usual = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
-  const fresh = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
-  try {
-    const page = await usual.newPage();
-    await signInAsAgencyUser(page, creds);
-    await expect(page).toHaveURL(/\/account$/);
-    await usual.clearCookies({ name: 'next-auth.session-token' });
-
+  await withUsualAndFreshBrowsers(browser, async ({ user, creds, usual, fresh }) => {
     // Twenty wrong passwords over three hours, each after the last lock ended (decision 065): written, not waited.
-    await db().user.update({ where: { id: owner.id }, data: { failedSignInCount: 20, lastFailedSignInAt: new Date(), hardLockedAt: new Date() } });
+    await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 20, lastFailedSignInAt: new Date(), hardLockedAt: new Date() } });
 
-    const stranger = await fresh.newPage();
-    await signInAsAgencyUser(stranger, creds);
-    await expect(stranger.locator('.error-summary, .notice.error').first()).toContainText('not right');
+    await signInAsAgencyUser(fresh, creds);
+    await expect(fresh.locator('.error-summary, .notice.error').first()).toContainText('not right');
 
-    await signInAsAgencyUser(page, creds);
-    await expect(page).toHaveURL(/\/account$/);
-    expect(await db().user.findUniqueOrThrow({ where: { id: owner.id } })).toMatchObject({ hardLockedAt: null, failedSignInCount: 0 });
-  } finally {
-    await usual.close();
-    await fresh.close();
-  }
+    await signInAsAgencyUser(usual, creds);
+    await expect(usual).toHaveURL(/\/account$/);
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ hardLockedAt: null, failedSignInCount: 0 });
+  });
 });

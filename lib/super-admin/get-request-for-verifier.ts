@@ -8,6 +8,7 @@ import { contactDetailsChanged } from './contact-snapshot';
 import { describeDelivery } from './delivery-state';
 import { listAgencyAdmins } from './list-agency-admins';
 import { DESCRIBED_FIELDS, describeRequest, vendorNames } from './list-queue';
+import { TYPED_FIELDS } from './open-request';
 import { formatReference } from './reference';
 import { availableTransitions, isOpen } from './state-machine';
 import { HISTORY_LABEL, STATE_LABEL } from './state-words';
@@ -39,14 +40,7 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
       ...DESCRIBED_FIELDS,
       expiresAt: true,
       completedAt: true,
-      providerCode: true,
-      loginName: true,
-      fullName: true,
-      jobTitle: true,
-      workEmail: true,
-      workPhone: true,
-      reason: true,
-      ip: true,
+      ...TYPED_FIELDS,
       agencyId: true,
       userId: true,
       claimedById: true,

@@ -19,6 +19,18 @@ export function openKeyFor(userId: string | null, accountKey: string): string {
 export type MatchedAccount = { id: string; displayName: string; loginName: string; email: string | null; phone: string | null };
 export type RequestAgency = { id: string; code: string; name: string; timeZone: string };
 
+/** The columns of TypedRequest, on a request and on each of its submissions alike. */
+export const TYPED_FIELDS = {
+  providerCode: true,
+  loginName: true,
+  fullName: true,
+  jobTitle: true,
+  workEmail: true,
+  workPhone: true,
+  reason: true,
+  ip: true,
+} as const;
+
 /** What a requester typed, and the address it came from: the request's own words. */
 export type TypedRequest = {
   providerCode: string;

@@ -1,6 +1,6 @@
 import type { Tx } from '@/lib/db/client';
 import { listAgencyAdmins } from './list-agency-admins';
-import { openKeyFor, openRequest } from './open-request';
+import { openKeyFor, openRequest, TYPED_FIELDS } from './open-request';
 
 /**
  * Called in the transaction that closed a request by "this wasn't me" or a verifier's rejection,
@@ -22,14 +22,7 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
       reference: true,
       accountKey: true,
       createdAt: true,
-      providerCode: true,
-      loginName: true,
-      fullName: true,
-      jobTitle: true,
-      workEmail: true,
-      workPhone: true,
-      reason: true,
-      ip: true,
+      ...TYPED_FIELDS,
     },
   });
   const [first, ...rest] = repeats;

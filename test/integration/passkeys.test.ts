@@ -84,6 +84,19 @@ async function passwordless(passkey: SoftPasskey, kind: 'agency' | 'vendor' = 'a
   return signInWithPasskey(kind, JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge, extra))), IP);
 }
 
+/** A passwordless sign-in from `ip`, by a browser that knows the accounts `knows` says it does. */
+async function passwordlessFrom(passkey: SoftPasskey, ip: string, knows?: KnowsAccount) {
+  const options = await startPasskeySignIn(ip);
+  return signInWithPasskey('agency', JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge))), ip, knows);
+}
+
+/** The browser that has signed in as the user before: its known-device token, for the account as it is now. */
+async function usualBrowserOf(userId: string): Promise<KnowsAccount> {
+  const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: userId } });
+  const browser = rememberAccount(undefined, { kind: 'user', id: userId, version: sessionVersion });
+  return (account) => knowsAccount(browser, account);
+}
+
 /** The process's portal_sign_ins_total for agency passkey sign-ins with this outcome (0 before the first). */
 async function passkeySignIns(outcome: string): Promise<number> {
   const series = `portal_sign_ins_total{audience="agency",step="passkey",outcome="${outcome}"} `;
@@ -135,28 +148,16 @@ describe('passkeys', () => {
     const ip = `10.231.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
     const rule = RATE_LIMITS.signInFailuresPerAddress;
     await db().rateLimitBucket.upsert({ where: { key: `${rule.name}:${ip}` }, create: { key: `${rule.name}:${ip}`, count: rule.limit + 5, windowStart: new Date() }, update: { count: rule.limit + 5, windowStart: new Date() } });
-    const attempt = async (knows?: KnowsAccount) => {
-      const options = await startPasskeySignIn(ip);
-      return signInWithPasskey('agency', JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge))), ip, knows);
-    };
-    expect(await attempt()).toEqual({ ok: false, reason: 'THROTTLED' });
-    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
-    const browser = rememberAccount(undefined, { kind: 'user', id: user.id, version: sessionVersion });
-    expect(await attempt((account) => knowsAccount(browser, account))).toMatchObject({ ok: true });
+    expect(await passwordlessFrom(passkey, ip)).toEqual({ ok: false, reason: 'THROTTLED' });
+    expect(await passwordlessFrom(passkey, ip, await usualBrowserOf(user.id))).toMatchObject({ ok: true });
   });
 
   it('[STAFF] while strangers have hard-locked the account, its passkey signs in only from a browser that has signed in as it before (decision 065)', async () => {
     const { user, actor } = await staffSession('STAFF');
     const passkey = await enrolPasskey(actor);
     await db().user.update({ where: { id: user.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
-    const attempt = async (knows?: KnowsAccount) => {
-      const options = await startPasskeySignIn(IP);
-      return signInWithPasskey('agency', JSON.stringify(assertionResponse(passkey, ceremony(options!.challenge))), IP, knows);
-    };
-    expect(await attempt()).toEqual({ ok: false, reason: 'INVALID' });
-    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
-    const browser = rememberAccount(undefined, { kind: 'user', id: user.id, version: sessionVersion });
-    expect(await attempt((account) => knowsAccount(browser, account))).toMatchObject({ ok: true });
+    expect(await passwordlessFrom(passkey, IP)).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await passwordlessFrom(passkey, IP, await usualBrowserOf(user.id))).toMatchObject({ ok: true });
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ hardLockedAt: null, failedSignInCount: 0 });
   });
 
