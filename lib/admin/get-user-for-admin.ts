@@ -1,5 +1,5 @@
 import { requireAdminCapability } from '@/lib/admin/permissions';
-import { isLocked } from '@/lib/auth/lockout';
+import { accountLock, isLocked, LANES_SELECT } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
@@ -43,18 +43,22 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       failedSignInCount: true,
       firstFailedSignInAt: true,
       lastFailedSignInAt: true,
-      lockedUntil: true,
-      hardLockedAt: true,
+      knownDeviceFailedCount: true,
+      knownDeviceFirstFailedAt: true,
+      knownDeviceLastFailedAt: true,
+      ...LANES_SELECT,
       lastSignInAt: true,
       createdAt: true,
     },
   });
   if (!user) return null;
 
+  // Both lanes' streaks (lockout.ts): strangers' failures and those from browsers it signed in from before.
+  const firstFailedAt = earliest(user.firstFailedSignInAt, user.knownDeviceFirstFailedAt);
   const [failures, recentEvents, issuedBy] = await Promise.all([
-    user.firstFailedSignInAt
+    firstFailedAt
       ? db().auditEvent.findMany({
-          where: { targetId: user.id, action: 'SIGN_IN_FAILURE', createdAt: { gte: user.firstFailedSignInAt } },
+          where: { targetId: user.id, action: 'SIGN_IN_FAILURE', createdAt: { gte: firstFailedAt } },
           select: { ip: true },
           take: 200,
         })
@@ -70,16 +74,17 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       : Promise.resolve(null),
   ]);
 
-  const locked = isLocked(user, now);
+  const lock = accountLock(user);
+  const locked = isLocked(lock, now);
   return {
     user,
     lock: {
       locked,
-      hard: user.hardLockedAt !== null,
-      lockedUntil: locked && !user.hardLockedAt ? user.lockedUntil : null,
-      failures: user.failedSignInCount,
-      firstFailedAt: user.firstFailedSignInAt,
-      lastFailedAt: user.lastFailedSignInAt,
+      hard: lock.hardLockedAt !== null,
+      lockedUntil: locked && !lock.hardLockedAt ? lock.lockedUntil : null,
+      failures: user.failedSignInCount + user.knownDeviceFailedCount,
+      firstFailedAt,
+      lastFailedAt: latest(user.lastFailedSignInAt, user.knownDeviceLastFailedAt),
       addresses: [...new Set(failures.map((f) => f.ip).filter((ip): ip is string => Boolean(ip)))],
     },
     temporaryPassword: {
@@ -90,4 +95,14 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
     },
     recentEvents,
   };
+}
+
+function earliest(...dates: (Date | null)[]): Date | null {
+  const given = dates.filter((date): date is Date => date !== null);
+  return given.length ? new Date(Math.min(...given.map((date) => date.getTime()))) : null;
+}
+
+function latest(...dates: (Date | null)[]): Date | null {
+  const given = dates.filter((date): date is Date => date !== null);
+  return given.length ? new Date(Math.max(...given.map((date) => date.getTime()))) : null;
 }

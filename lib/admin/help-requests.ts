@@ -1,3 +1,4 @@
+import { LANES_SELECT } from '@/lib/auth/lockout';
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
@@ -20,7 +21,7 @@ const REQUEST_SELECT = {
   status: true,
   createdAt: true,
   handledAt: true,
-  user: { select: { id: true, displayName: true, loginName: true, lockedUntil: true, hardLockedAt: true, mustChangePassword: true } },
+  user: { select: { id: true, displayName: true, loginName: true, ...LANES_SELECT, mustChangePassword: true } },
 } as const;
 
 /** The inbox's address: a page, and a name or login name to find one person (as the users list's search). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireAdminCapability } from '@/lib/admin/permissions';
-import { isLocked, lockedConditions } from '@/lib/auth/lockout';
+import { accountLock, isLocked, LANES_SELECT, lockedConditions } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { config } from '@/lib/config';
 import { db } from '@/lib/db/client';
@@ -35,8 +35,7 @@ const LIST_SELECT = {
   role: true,
   status: true,
   mustChangePassword: true,
-  lockedUntil: true,
-  hardLockedAt: true,
+  ...LANES_SELECT,
   lastSignInAt: true,
 } as const;
 
@@ -45,7 +44,7 @@ type ListRow = Prisma.UserGetPayload<{ select: typeof LIST_SELECT }>;
 
 /**
  * What each filter picks, as one or more parts, each answered by one index on (agencyId, column):
- * locked is either kind of lock, read as two parts.
+ * locked is either kind of lock in either lane, read as four parts.
  */
 function filterParts(filter: Exclude<UserListQuery['filter'], 'all'>, now: Date): UserWhere[] {
   switch (filter) {
@@ -186,7 +185,7 @@ export async function listAgencyUsers(actor: AgencyActor, query: UserListQuery, 
   return {
     users: rows.slice(0, USERS_PAGE_SIZE).map((user) => ({
       ...user,
-      locked: isLocked(user, now),
+      locked: isLocked(accountLock(user), now),
     })),
     hasNextPage: rows.length > USERS_PAGE_SIZE,
   };

@@ -13,7 +13,8 @@ export async function listFailureLocks(actor: AgencyActor, now = new Date()) {
     where: {
       agencyId: actor.agencyId,
       lastFailedSignInAt: { gt: new Date(now.getTime() - FAILURE_LOCK_WINDOW_MS) },
-      OR: lockedConditions(now),
+      // A spray's locks: strangers' lane (lockout.ts); the console's user list shows every lock.
+      OR: lockedConditions(now, ['anyone']),
     },
     select: { id: true, agencyId: true, role: true, loginName: true },
     orderBy: { id: 'asc' },

@@ -23,7 +23,10 @@ export async function unlockUser(actor: AgencyActor, input: z.infer<typeof userI
  * unlock and audit it once; false when there was nothing left to unlock.
  */
 export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, ip: string, options: { stillLockedAt?: Date } = {}): Promise<boolean> {
-  const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { failedSignInCount: true, hardLockedAt: true } });
+  const before = await tx.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { failedSignInCount: true, hardLockedAt: true, knownDeviceFailedCount: true, knownDeviceHardLockedAt: true },
+  });
   const locked = options.stillLockedAt ? { OR: lockedConditions(options.stillLockedAt) } : {};
   const done = await tx.user.updateMany({ where: { id: userId, agencyId: actor.agencyId, ...locked }, data: UNLOCKED });
   if (done.count === 0) return false;
@@ -31,8 +34,8 @@ export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, 
   await forgetWrongCodes(tx, { kind: 'user', id: userId });
   await recordAdminAction(tx, actor, ip, 'ADMIN_ACCOUNT_UNLOCKED', { type: 'User', id: userId }, {
     ...(options.stillLockedAt ? { bulk: true } : {}),
-    failuresCleared: before.failedSignInCount,
-    wasHardLocked: before.hardLockedAt !== null,
+    failuresCleared: before.failedSignInCount + before.knownDeviceFailedCount,
+    wasHardLocked: before.hardLockedAt !== null || before.knownDeviceHardLockedAt !== null,
   });
   return true;
 }

@@ -27,9 +27,12 @@ export function isLocked(state: LockState, now: Date): boolean {
   return state.hardLockedAt !== null || (state.lockedUntil !== null && state.lockedUntil > now);
 }
 
-/** isLocked as query conditions, either of which makes an account locked (one index each). */
-export function lockedConditions(now: Date) {
-  return [{ hardLockedAt: { not: null } }, { lockedUntil: { gt: now } }];
+/**
+ * isLocked as query conditions, any of which makes an account locked in one of its lanes (one index
+ * each); `lanes`: only those (the spray banner counts strangers' locks).
+ */
+export function lockedConditions(now: Date, lanes: readonly Lane[] = ['anyone', 'knownDevice']) {
+  return lanes.flatMap((lane) => [{ [LANE_COLUMNS[lane].hardLockedAt]: { not: null } }, { [LANE_COLUMNS[lane].lockedUntil]: { gt: now } }]);
 }
 
 /**
@@ -65,8 +68,20 @@ export function laneLockState(row: LanesState, lane: Lane): LockState {
   return lane === 'anyone' ? row : { lockedUntil: row.knownDeviceLockedUntil, hardLockedAt: row.knownDeviceHardLockedAt };
 }
 
-/** The columns to select for laneLockState. */
+/** The columns to select for laneLockState and accountLock. */
 export const LANES_SELECT = { lockedUntil: true, hardLockedAt: true, knownDeviceLockedUntil: true, knownDeviceHardLockedAt: true } as const;
+
+/**
+ * The account's lock as people are shown it (the console, a verifier, `vendor:unlock`): locked when
+ * either lane is, hard when either is, until the later end. An admin's unlock ends both.
+ */
+export function accountLock(row: LanesState): LockState {
+  const ends = [row.lockedUntil, row.knownDeviceLockedUntil].filter((end): end is Date => end !== null);
+  return {
+    hardLockedAt: row.hardLockedAt ?? row.knownDeviceHardLockedAt,
+    lockedUntil: ends.length ? new Date(Math.max(...ends.map((end) => end.getTime()))) : null,
+  };
+}
 
 /**
  * What ending a streak writes: no failures counted, no lock of either kind, in either lane (a

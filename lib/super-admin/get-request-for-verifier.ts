@@ -1,5 +1,5 @@
 import type { VendorActor } from '@/lib/auth/session';
-import { isLocked } from '@/lib/auth/lockout';
+import { accountLock, isLocked, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
 import { maskEmail, maskPhone } from '@/lib/format/mask';
 import { normalizeKey } from '@/lib/validation/identifiers';
@@ -21,9 +21,10 @@ export const EARLIER_REQUESTS_MS = 30 * 24 * 3600_000;
 
 type LockState = 'not locked' | 'locked for a while' | 'locked until an admin unlocks it';
 
-function lockState(account: { lockedUntil: Date | null; hardLockedAt: Date | null }, now: Date): LockState {
-  if (account.hardLockedAt) return 'locked until an admin unlocks it';
-  return isLocked(account, now) ? 'locked for a while' : 'not locked';
+function lockState(account: LanesState, now: Date): LockState {
+  const lock = accountLock(account);
+  if (lock.hardLockedAt) return 'locked until an admin unlocks it';
+  return isLocked(lock, now) ? 'locked for a while' : 'not locked';
 }
 
 /**
@@ -75,8 +76,7 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
           email: true,
           phone: true,
           lastSignInAt: true,
-          lockedUntil: true,
-          hardLockedAt: true,
+          ...LANES_SELECT,
         },
       })
     : null;

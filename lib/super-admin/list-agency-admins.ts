@@ -1,3 +1,4 @@
+import { LANES_SELECT } from '@/lib/auth/lockout';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import type { Db, Tx } from '@/lib/db/client';
 
@@ -22,8 +23,7 @@ export async function listAgencyAdmins(database: Db | Tx, agencyId: string | nul
       role: true,
       email: true,
       lastSignInAt: true,
-      lockedUntil: true,
-      hardLockedAt: true,
+      ...LANES_SELECT,
     },
   });
 }

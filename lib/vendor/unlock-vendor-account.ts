@@ -1,4 +1,5 @@
 import { recordAudit } from '@/lib/audit/record';
+import { accountLock, isLocked, LANES_SELECT } from '@/lib/auth/lockout';
 import { clearFailures } from '@/lib/auth/password-attempt';
 import type { Db } from '@/lib/db/client';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
@@ -11,10 +12,15 @@ import { normalizeKey } from '@/lib/validation/identifiers';
  * back. Run by someone with shell access to the deployment; audited.
  */
 export async function unlockVendorAccount(database: Db, email: string, osUser: string): Promise<'unlocked' | 'not-locked' | 'no-such-account'> {
-  const account = await database.vendorAccount.findUnique({ where: { emailKey: normalizeKey(email) }, select: { id: true, lockedUntil: true, hardLockedAt: true, failedSignInCount: true } });
+  const account = await database.vendorAccount.findUnique({
+    where: { emailKey: normalizeKey(email) },
+    select: { id: true, ...LANES_SELECT, failedSignInCount: true, knownDeviceFailedCount: true },
+  });
   if (!account) return 'no-such-account';
   const owner = { kind: 'vendor', id: account.id } as const;
-  const locked = account.hardLockedAt !== null || (account.lockedUntil !== null && account.lockedUntil > new Date());
+  // Either lane (lockout.ts): strangers' locks, or those of browsers the account signed in from before.
+  const lock = accountLock(account);
+  const locked = isLocked(lock, new Date());
   await database.$transaction(async (tx) => {
     await clearFailures(tx, 'vendor', account.id);
     await forgetWrongCodes(tx, owner);
@@ -24,7 +30,7 @@ export async function unlockVendorAccount(database: Db, email: string, osUser: s
       targetType: 'VendorAccount',
       targetId: account.id,
       outcome: 'SUCCESS',
-      details: { hardLocked: account.hardLockedAt !== null, failedSignIns: account.failedSignInCount, by: `command line (${osUser})` },
+      details: { hardLocked: lock.hardLockedAt !== null, failedSignIns: account.failedSignInCount + account.knownDeviceFailedCount, by: `command line (${osUser})` },
     });
   });
   return locked ? 'unlocked' : 'not-locked';

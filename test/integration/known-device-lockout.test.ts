@@ -2,12 +2,16 @@
 // owner's usual browser. Attempts from a browser holding the account's known-device token count on a
 // streak of their own, with the same thresholds, so a stolen token is no way around a lock either.
 import { describe, expect, it } from 'vitest';
+import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
+import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import { unlockUser } from '@/lib/admin/unlock-user';
 import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
-import { resolveSession } from '@/lib/auth/session';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount, type KnowsAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 
 const PASSWORD = 'quiet meadow copper lantern';
@@ -152,5 +156,37 @@ describe('known devices meet a lock of their own', () => {
     const stale = usualBrowserOf({ kind: 'user', id: user.id, version: user.sessionVersion - 1 });
     expect(await signIn(PASSWORD, stale)).toEqual({ ok: false, reason: 'INVALID' });
     expect((await reload(user.id)).knownDeviceFailedCount).toBe(0);
+  });
+});
+
+describe('a lock in either lane is a lock to those who end locks', () => {
+  it('[PROVIDER_ADMIN] sees a lock of the usual browser’s lane, finds it among the locked, and the unlock ends it, audited as such', async () => {
+    const { user, agency, signIn, usual } = await staff();
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `admin.${Date.now()}.${ipCounter}@example.test` });
+    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
+    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
+    const adminActor = (await resolveSession(adminSignIn.sessionId)) as AgencyActor;
+    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`, usual);
+
+    const seen = (await getUserForAdmin(adminActor, user.id))!;
+    expect(seen.lock).toMatchObject({ locked: true, hard: false, failures: 5 });
+    expect(seen.lock.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    const locked = await listAgencyUsers(adminActor, userListQuerySchema.parse({ filter: 'locked' }));
+    expect(locked.users.map((row) => [row.id, row.locked])).toEqual([[user.id, true]]);
+
+    expect(await unlockUser(adminActor, { userId: user.id }, freshIp())).toMatchObject({ ok: true });
+    expect(await reload(user.id)).toMatchObject({ knownDeviceFailedCount: 0, knownDeviceLockedUntil: null });
+    const unlocked = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } });
+    expect(JSON.parse(unlocked.details!)).toMatchObject({ failuresCleared: 5, wasHardLocked: false });
+    expect((await signIn(PASSWORD, usual)).ok).toBe(true);
+  });
+
+  it('[VENDOR] `vendor:unlock` tells and ends a hard lock of the usual browser’s lane', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    await db().vendorAccount.update({ where: { id: account.id }, data: { knownDeviceFailedCount: 20, knownDeviceHardLockedAt: new Date() } });
+    expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('unlocked');
+    expect(await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ knownDeviceFailedCount: 0, knownDeviceHardLockedAt: null });
+    const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'VENDOR_ACCOUNT_UNLOCKED' } });
+    expect(JSON.parse(record.details!)).toMatchObject({ hardLocked: true, failedSignIns: 20 });
   });
 });

@@ -1,3 +1,4 @@
+import { accountLock, isLocked } from '@/lib/auth/lockout';
 import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -48,7 +49,7 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
                       asked {request.requests} times, first at {when(request.firstAskedAt)}, last at {when(request.createdAt)}
                     </>
                   )}
-                  {(request.user.hardLockedAt || (request.user.lockedUntil && request.user.lockedUntil > new Date())) && (
+                  {isLocked(accountLock(request.user), new Date()) && (
                     <> <span className="tag danger">Locked</span></>
                   )}
                 </p>

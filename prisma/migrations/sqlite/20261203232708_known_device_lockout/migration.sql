@@ -45,6 +45,8 @@ CREATE INDEX "User_agencyId_status_idx" ON "User"("agencyId", "status");
 CREATE INDEX "User_agencyId_mustChangePassword_idx" ON "User"("agencyId", "mustChangePassword");
 CREATE INDEX "User_agencyId_hardLockedAt_idx" ON "User"("agencyId", "hardLockedAt");
 CREATE INDEX "User_agencyId_lockedUntil_idx" ON "User"("agencyId", "lockedUntil");
+CREATE INDEX "User_agencyId_knownDeviceHardLockedAt_idx" ON "User"("agencyId", "knownDeviceHardLockedAt");
+CREATE INDEX "User_agencyId_knownDeviceLockedUntil_idx" ON "User"("agencyId", "knownDeviceLockedUntil");
 CREATE UNIQUE INDEX "User_agencyId_loginKey_key" ON "User"("agencyId", "loginKey");
 CREATE TABLE "new_VendorAccount" (
     "id" TEXT NOT NULL PRIMARY KEY,

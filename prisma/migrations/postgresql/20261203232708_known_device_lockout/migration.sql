@@ -11,3 +11,9 @@ ADD COLUMN     "knownDeviceFirstFailedAt" TIMESTAMP(3),
 ADD COLUMN     "knownDeviceHardLockedAt" TIMESTAMP(3),
 ADD COLUMN     "knownDeviceLastFailedAt" TIMESTAMP(3),
 ADD COLUMN     "knownDeviceLockedUntil" TIMESTAMP(3);
+
+-- CreateIndex
+CREATE INDEX "User_agencyId_knownDeviceHardLockedAt_idx" ON "User"("agencyId", "knownDeviceHardLockedAt");
+
+-- CreateIndex
+CREATE INDEX "User_agencyId_knownDeviceLockedUntil_idx" ON "User"("agencyId", "knownDeviceLockedUntil");
