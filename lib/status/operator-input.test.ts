@@ -51,10 +51,17 @@ describe('operator text that shows something other than what it holds', () => {
   it('refuses a letter under a pile of marks, and keeps the marks languages use and emoji as typed', () => {
     expect(titleSchema.safeParse(`Z${'\u0301'.repeat(40)}algo`).success).toBe(false);
     expect(messageSchema.safeParse(`Z${'\u0301'.repeat(40)}algo`).success).toBe(false);
-    for (const text of ['Tiếng Việt chậm', 'Warning ⚠️ sign-in', 'Team 👩‍💻 on it', 'Team 👩🏽‍💻 on it', 'We ❤️‍🔥 uptime']) {
-      expect(messageSchema.parse(text)).toBe(text);
+    // Review r25d: the emoji people type, and the joiners Persian and Hindi are written with.
+    for (const text of ['Tiếng Việt chậm', 'Warning ⚠️ sign-in', 'Team 👩‍💻 on it', 'Team 👩🏽‍💻 on it', 'We ❤️‍🔥 uptime', 'Step 1️⃣ then #️⃣', 'Pride 🏳️‍🌈', 'می‌خواهم', 'क्‍ष', 'main\u00ADtenance']) {
+      expect(messageSchema.parse(text), text).toBe(text);
     }
-    expect(titleSchema.parse('Warning ⚠️ sign-in slow')).toBe('Warning ⚠️ sign-in slow');
+    for (const title of ['Warning ⚠️ sign-in slow', 'Step 1️⃣ done', 'Team 👩‍💻 on it', 'Pride 🏳️‍🌈']) {
+      expect(titleSchema.parse(title), title).toBe(title);
+    }
+    // A joiner or selector with no emoji or letter around it is still refused.
+    for (const text of ['a \u200D b', '02:00 \uFE0F 04:00', 'x\u00AD']) {
+      expect(messageSchema.safeParse(text).success, JSON.stringify(text)).toBe(false);
+    }
   });
 });
 
