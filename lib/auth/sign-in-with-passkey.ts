@@ -11,10 +11,10 @@ import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-as
 import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
-import { revokeFourEyesLinksOf } from '@/lib/password-reset/issue-reset-link';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
+import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
 
 export const passkeySignInSchema = z.object({ passkey: webAuthnResponseField, callbackUrl: callbackUrlField });
 
@@ -124,10 +124,10 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   const sessionId = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
       await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
-      const fourEyesLinksRevoked = account.kind === 'user' ? await revokeFourEyesLinksOf(tx, account.id, now) : 0;
+      const fourEyesLinkRevoked = account.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, account.id, now, ip));
       await refundRateLimit(tx, addressRule, ip);
       const id = await openSession(tx, account, account.sessionVersion, ip);
-      const details = { factor: 'PASSKEY', factorId: passkey.id, passwordless: true, ...(fourEyesLinksRevoked > 0 && { fourEyesLinkRevoked: true }) };
+      const details = { factor: 'PASSKEY', factorId: passkey.id, passwordless: true, ...(fourEyesLinkRevoked && { fourEyesLinkRevoked }) };
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details });
       return id;
     }),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
-import { revokeFourEyesLinksOf } from '@/lib/password-reset/issue-reset-link';
 import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
@@ -10,6 +9,7 @@ import { checkSprayAlert, forgetVelocityFailures, recordVelocityFailure, velocit
 import { db, type Tx } from '@/lib/db/client';
 import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
+import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
@@ -151,7 +151,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
     await clearFailures(tx, owner.kind, owner.id, { lastSignInAt: now });
-    const fourEyesLinksRevoked = owner.kind === 'user' ? await revokeFourEyesLinksOf(tx, owner.id, now) : 0;
+    const fourEyesLinkRevoked = owner.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, owner.id, now, ip));
     await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
     await refundRateLimit(tx, addressRule, ip);
     if (velocity) await forgetVelocityFailures(tx, velocity);
@@ -159,7 +159,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       ...audit,
       action: 'SIGN_IN_SECOND_FACTOR_SUCCESS',
       outcome: 'SUCCESS',
-      details: { factor: used.kind, factorId: used.factorId, ...(fourEyesLinksRevoked > 0 && { fourEyesLinkRevoked: true }) },
+      details: { factor: used.kind, factorId: used.factorId, ...(fourEyesLinkRevoked && { fourEyesLinkRevoked }) },
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to sign in', now));
     return { ok: true, sessionId, account: { kind: owner.kind, id: owner.id, version: previous.sessionVersion } } as const;

@@ -70,16 +70,3 @@ export async function revokeResetLinksOf(tx: Tx, userId: string, now = new Date(
   });
   return revoked.count;
 }
-
-/**
- * Ends an account's live four-eyes link (a super-admin request's), which also clears the account's
- * second factors when used: it is for an admin who lost everything. A sign-in that used one of those
- * factors shows they did not, so it ends the link instead of leaving it in a mailbox for a day.
- */
-export async function revokeFourEyesLinksOf(tx: Tx, userId: string, now = new Date()): Promise<number> {
-  const revoked = await tx.passwordResetToken.updateMany({
-    where: { userId, purpose: 'SUPER_ADMIN_REQUEST', usedAt: null, expiresAt: { gt: now } },
-    data: { expiresAt: now },
-  });
-  return revoked.count;
-}

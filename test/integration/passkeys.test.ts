@@ -170,6 +170,7 @@ describe('passkeys', () => {
     expect((await passwordless(passkey)).ok).toBe(true);
     const after = await db().passwordResetToken.findUniqueOrThrow({ where: { id: fourEyes.id } });
     expect(after.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'four-eyes-link-ended' } })).toBe(1);
     const own = await link('ADMIN_LINK');
     expect((await passwordless(passkey)).ok).toBe(true);
     expect((await db().passwordResetToken.findUniqueOrThrow({ where: { id: own.id } })).expiresAt.getTime()).toBeGreaterThan(Date.now());

@@ -124,6 +124,9 @@ describe('an approval whose link died unused frees the account for a new request
     expect(await live()).toBe(0);
     const signedIn = await db().auditEvent.findFirstOrThrow({ where: { targetId: approved.admin.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } });
     expect(JSON.parse(signedIn.details!)).toMatchObject({ fourEyesLinkRevoked: true });
+    // She hears of it where the link went: someone else holding a factor of hers cannot end it unseen.
+    const [told] = await db().outboxMessage.findMany({ where: { toAddress: approved.admin.email!, template: 'four-eyes-link-ended' } });
+    expect(told?.subject).toBe('Your CareNotes reset link no longer works');
 
     // Whoever reads the mailbox later gets nothing from the link, and the factor stays.
     expect(await resetPasswordWithLink(approved.token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: false, linkInvalid: true });
