@@ -15,7 +15,7 @@ export type CancelResult = { ok: true; reference: string } | { ok: false; messag
 /**
  * "This wasn't me": whoever holds the link from the notice cancels the request, at any open
  * state; a link already mailed for it stops working. Verifiers see the reason in the queue.
- * Repeats attached to it are re-filed as a request of their own (refile-repeats.ts).
+ * Repeats attached to it are re-filed as a request of their own, once per chain (refile-repeats.ts).
  */
 export async function cancelRequest(token: string, ip: string): Promise<CancelResult> {
   const gone = {

@@ -60,8 +60,8 @@ export async function openRequest(
     agency: RequestAgency | null;
     account: MatchedAccount | null;
     otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
-    /** Added to the audit record's details. */
-    auditDetails?: Record<string, string | number | boolean | null>;
+    /** Opened by re-filing: the closed request's reference, and every reference it holds (its own first). */
+    refiled?: { from: string; references: string[] };
   },
 ): Promise<{ id: string }> {
   const { typed, reference, submittedAt, openKey, agency, account, otherAdmins } = args;
@@ -84,6 +84,7 @@ export async function openRequest(
       emailAtFiling: account?.email ?? null,
       phoneAtFiling: account?.phone ?? null,
       cancelTokenHash: account ? hashSecretToken(cancelToken) : null,
+      refiledFrom: args.refiled?.from ?? null,
       createdAt: submittedAt,
       expiresAt: new Date(submittedAt.getTime() + REQUEST_LIFETIME_MS),
     },
@@ -102,7 +103,12 @@ export async function openRequest(
     targetId: request.id,
     ip: typed.ip,
     outcome: 'SUCCESS',
-    details: { reference, matchesAdmin: account !== null, noticesQueued: notices.length, ...args.auditDetails },
+    details: {
+      reference,
+      matchesAdmin: account !== null,
+      noticesQueued: notices.length,
+      ...(args.refiled && { refiledFrom: args.refiled.from, repeatsMoved: args.refiled.references.length - 1 }),
+    },
   });
   await enqueueMailBatch(
     tx,
@@ -115,6 +121,7 @@ export async function openRequest(
         reference: formatReference(reference),
         submittedAt,
         cancelToken,
+        gathers: args.refiled?.references.map(formatReference),
       }),
     ),
   );

@@ -11,9 +11,18 @@ import { openKeyFor, openRequest, TYPED_FIELDS } from './open-request';
  * its requester was told, with the notices and audit record a new filing gets, and the other repeats
  * move onto it. Taking the slot here, before the close commits, means a filing racing the close
  * attaches to the new request or retries; it never finds the account free. Returns the new request's
- * reference, or null when there were no repeats. Expiry and a lapsed link still end their repeats.
+ * reference, or null when there were none to re-file. Expiry and a lapsed link still end their repeats.
+ *
+ * Once per chain: a request that was itself re-filed ends its repeats with it. Otherwise a stranger's
+ * pre-filed repeats would cost the owner one cancel, and everyone on record one notice, each; its
+ * notice names every reference it holds instead, so the owner can find hers before answering.
  */
 export async function refileRepeats(tx: Tx, closed: { id: string; reference: string }): Promise<string | null> {
+  const { agencyId, userId, refiledFrom } = await tx.superAdminResetRequest.findUniqueOrThrow({
+    where: { id: closed.id },
+    select: { agencyId: true, userId: true, refiledFrom: true },
+  });
+  if (refiledFrom !== null) return null;
   const repeats = await tx.superAdminRequestSubmission.findMany({
     where: { requestId: closed.id, repeat: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -28,7 +37,6 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
   const [first, ...rest] = repeats;
   if (!first) return null;
 
-  const { agencyId, userId } = await tx.superAdminResetRequest.findUniqueOrThrow({ where: { id: closed.id }, select: { agencyId: true, userId: true } });
   // The account as it is on record now: its notices and its contact details "at filing" are today's.
   const account = userId
     ? await tx.user.findUnique({ where: { id: userId }, select: { id: true, displayName: true, loginName: true, email: true, phone: true } })
@@ -45,7 +53,7 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
     agency,
     account,
     otherAdmins,
-    auditDetails: { refiledFrom: closed.reference, repeatsMoved: rest.length },
+    refiled: { from: closed.reference, references: repeats.map((repeat) => repeat.reference) },
   });
   await tx.superAdminRequestSubmission.update({ where: { id }, data: { requestId: request.id, repeat: false } });
   await tx.superAdminRequestSubmission.updateMany({ where: { id: { in: rest.map((repeat) => repeat.id) } }, data: { requestId: request.id } });

@@ -15,7 +15,7 @@ export const rejectSchema = requestIdSchema.extend({
 
 /**
  * Ends a request with a reason, mailed to the address on record when there is one. Repeats attached
- * to it are re-filed as a request of their own (refile-repeats.ts).
+ * to it are re-filed as a request of their own, once per chain (refile-repeats.ts).
  */
 export async function rejectRequest(actor: VendorActor, input: z.infer<typeof rejectSchema>, ip: string): Promise<ActionState> {
   const { request, account } = await findRequestWithAccount(actor, input.requestId);

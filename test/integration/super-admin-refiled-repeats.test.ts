@@ -27,6 +27,8 @@ const requestsFor = (userId: string) => db().superAdminResetRequest.findMany({ w
 async function noticesTo(to: string) {
   return (await mailsTo(to, 'super-admin-request-notice')).map((mail) => ({
     names: /Reference: ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(unseal(mail.textBody))?.[1],
+    /** The references a re-filed request's notice says it gathers; none for an ordinary one. */
+    gathers: /\(references? ([^)]*)\)/.exec(unseal(mail.textBody))?.[1]?.split(', ') ?? [],
     cancelToken: cancelTokenIn(mail.textBody),
   }));
 }
@@ -72,6 +74,8 @@ describe('a repeat outlives the request it joined', () => {
     const [, renewed, ...beyond] = await noticesTo(admin.email!);
     expect(beyond).toEqual([]);
     expect(renewed!.names).toBe(formatReference(hers));
+    expect(notice!.gathers).toEqual([]);
+    expect(renewed!.gathers).toEqual([formatReference(hers)]);
     expect(await getRequestForCancel(renewed!.cancelToken)).toMatchObject({ reference: formatReference(hers) });
     expect((await noticesTo(others[0]!.email!)).map((sent) => sent.names)).toEqual([formatReference(strangers), formatReference(hers)]);
 
@@ -105,7 +109,7 @@ describe('a repeat outlives the request it joined', () => {
     expect(await getRequestStatus({ reference: hers, loginName: admin.loginName }, someIp())).toMatchObject({ ok: true, title: 'Received' });
   });
 
-  it('[SUPER_ADMIN alone] behind two filings of a stranger, her own becomes a request of its own after two answers, each new request with its repeats', async () => {
+  it('[SUPER_ADMIN alone] behind two filings of a stranger, the re-filed request’s notice names hers; cancelling it anyway ends them all', async () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const target = { providerCode: agency.code, loginName: admin.loginName };
     const strangers = await file(target, 'Mallory Stranger');
@@ -115,29 +119,86 @@ describe('a repeat outlives the request it joined', () => {
     const [notice] = await noticesTo(admin.email!);
     await expectOk(cancelRequest(notice!.cancelToken, someIp()));
     let requests = await requestsFor(admin.id);
-    expect(requests.map((request) => [request.reference, request.state, request.repeatCount])).toEqual([
-      [strangers, 'CANCELLED', 0],
-      [strangersAgain, 'SUBMITTED', 1],
+    expect(requests.map((request) => [request.reference, request.state, request.repeatCount, request.refiledFrom])).toEqual([
+      [strangers, 'CANCELLED', 0, null],
+      [strangersAgain, 'SUBMITTED', 1, strangers],
     ]);
     const hersSubmission = await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: hers } });
     expect(hersSubmission).toMatchObject({ requestId: requests[1]!.id, repeat: true });
     expect(requests[1]!.lastRepeatAt).toEqual(hersSubmission.createdAt);
     await expectSubmissionsAccountedFor(requests);
     const page = (await getRequestForVerifier(await vendorActor(), requests[1]!.id))!;
+    expect(page.reference).toBe(formatReference(strangersAgain));
     expect(page.repeats.map((repeat) => repeat.reference)).toEqual([formatReference(hers)]);
     expect(page.history[0]!.note).toContain(formatReference(strangers));
 
-    const [, second] = await noticesTo(admin.email!);
+    // Her reference is in the re-filed request's notice, beside the stranger's: she can tell not to cancel.
+    const [, second, ...beyond] = await noticesTo(admin.email!);
+    expect(beyond).toEqual([]);
     expect(second!.names).toBe(formatReference(strangersAgain));
+    expect(second!.gathers).toEqual([strangersAgain, hers].map(formatReference));
+
+    // Cancelled all the same, it is not re-filed again: her filing ends with it, and no one is mailed.
     await expectOk(cancelRequest(second!.cancelToken, someIp()));
     requests = await requestsFor(admin.id);
     expect(requests.map((request) => [request.reference, request.state, request.repeatCount, request.openKey])).toEqual([
       [strangers, 'CANCELLED', 0, null],
-      [strangersAgain, 'CANCELLED', 0, null],
-      [hers, 'SUBMITTED', 0, `user:${admin.id}`],
+      [strangersAgain, 'CANCELLED', 1, null],
     ]);
     await expectSubmissionsAccountedFor(requests);
-    expect((await noticesTo(admin.email!)).map((sent) => sent.names)).toEqual([strangers, strangersAgain, hers].map(formatReference));
+    expect((await noticesTo(admin.email!)).map((sent) => sent.names)).toEqual([strangers, strangersAgain].map(formatReference));
+    const cancelAudit = await db().auditEvent.findFirstOrThrow({ where: { targetId: requests[1]!.id, action: 'SUPER_ADMIN_RESET_CANCELLED' } });
+    expect(JSON.parse(cancelAudit.details!)).toMatchObject({ refiledAs: null });
+  });
+
+  it('[ANONYMOUS] ten repeats pre-filed by a stranger make one re-filed request and one more notice each, whatever is cancelled after', async () => {
+    const { agency, admin, others } = await agencyWithLoneSuperAdmin({ otherAdmins: 1 });
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    await file(target, 'Mallory Stranger');
+    const repeats: string[] = [];
+    for (let i = 0; i < 10; i++) repeats.push(await file(target, 'Mallory Stranger'));
+
+    const [first] = await noticesTo(admin.email!);
+    await expectOk(cancelRequest(first!.cancelToken, someIp()));
+    const [, refiled] = await noticesTo(admin.email!);
+    expect(refiled!.gathers).toEqual(repeats.map(formatReference));
+    expect(await cancelRequest(refiled!.cancelToken, someIp())).toEqual({ ok: true, reference: repeats[0] });
+    // Any number of cancels more: every link is spent, nothing opens.
+    for (const sent of [first, refiled, first]) expect((await cancelRequest(sent!.cancelToken, someIp())).ok).toBe(false);
+
+    const requests = await requestsFor(admin.id);
+    expect(requests.map((request) => [request.state, request.openKey, request.repeatCount])).toEqual([
+      ['CANCELLED', null, 0],
+      ['CANCELLED', null, 9],
+    ]);
+    expect(requests.filter((request) => request.refiledFrom !== null).map((request) => request.reference)).toEqual([repeats[0]]);
+    await expectSubmissionsAccountedFor(requests);
+    for (const to of [admin.email!, others[0]!.email!]) expect(await noticesTo(to)).toHaveLength(2);
+  });
+
+  it('[VERIFIER] rejecting a re-filed request ends its repeats with it', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    await file(target, 'Mallory Stranger');
+    const [refiledAs, ...moved] = [await file(target, 'Mallory Stranger'), await file(target), await file(target)];
+    const [notice] = await noticesTo(admin.email!);
+    await expectOk(cancelRequest(notice!.cancelToken, someIp()));
+    const refiled = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: refiledAs } });
+    expect(refiled).toMatchObject({ state: 'SUBMITTED', repeatCount: moved.length });
+
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: refiled.id }, someIp()));
+    expect(await rejectRequest(vera, { requestId: refiled.id, reason: 'The name given is not the administrator on record.' }, someIp())).toMatchObject({
+      ok: true,
+      message: 'Rejected. The reason was mailed to the address on record.',
+    });
+    const requests = await requestsFor(admin.id);
+    expect(requests.map((request) => [request.reference, request.state, request.openKey])).toEqual([
+      [expect.any(String), 'CANCELLED', null],
+      [refiledAs, 'REJECTED', null],
+    ]);
+    await expectSubmissionsAccountedFor(requests);
+    expect(await noticesTo(admin.email!)).toHaveLength(2);
   });
 
   it('[SUPER_ADMIN alone] a request with no repeats closes as before: no new request, no new notice', async () => {

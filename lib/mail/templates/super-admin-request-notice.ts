@@ -13,6 +13,11 @@ export type RequestNoticeInput = {
   reference: string;
   submittedAt: Date;
   cancelToken: string;
+  /**
+   * Only for a request opened by re-filing: every reference it holds, its own first, formatted. Its
+   * repeats end with it, so whoever answers must be able to recognise their own filing among them.
+   */
+  gathers?: string[];
 };
 
 /**
@@ -31,14 +36,30 @@ export function superAdminRequestNoticeMail(input: RequestNoticeInput): MailMess
       : `Someone asked CareNotes to reset the password of ${account.displayName}`,
     paragraphs: [
       `On ${formatDateTime(input.submittedAt, agency.timeZone)}, someone filed the CareNotes super administrator password reset form for ${whose} at ${agency.name} (${agency.code}). Reference: ${input.reference}.`,
+      ...(input.gathers ? [gathered(input.gathers, input.toAccountHolder)] : []),
       'Before anything happens, CareNotes verifiers call your agency’s phone number on record. If they approve, a single-use link is e-mailed only to the address on record for that account.',
-      input.toAccountHolder
-        ? 'If you did not ask for this, cancel the request now with the link below.'
-        : 'If you know this request was not made by them, cancel it now with the link below.',
+      (input.gathers?.length ?? 1) > 1
+        ? input.toAccountHolder
+          ? 'If you made none of them, cancel the request now with the link below: that ends them all.'
+          : 'If you know none of them was made by them, cancel it now with the link below: that ends them all.'
+        : input.toAccountHolder
+          ? 'If you did not ask for this, cancel the request now with the link below.'
+          : 'If you know this request was not made by them, cancel it now with the link below.',
       NEVER_ASKS,
     ],
     action: { label: 'This wasn’t me: cancel the request', url: absoluteUrl(`/super-admin-reset/cancel/${input.cancelToken}`) },
     footer: [`You get this message because this address is on record for an administrator of ${agency.name}.`],
   });
   return { template: 'super-admin-request-notice', to: input.to, ...content, sensitive: true };
+}
+
+/** A re-filed request's paragraph: which filings it holds, and not to cancel one's own. */
+function gathered(references: string[], toAccountHolder: boolean): string {
+  const whose = toAccountHolder ? 'your account' : 'this account';
+  const filings =
+    references.length === 1
+      ? `This request was filed while an earlier request for ${whose} was open (reference ${references[0]}).`
+      : `This request gathers ${references.length} filings made while an earlier request for ${whose} was open (references ${references.join(', ')}).`;
+  const mine = references.length === 1 ? (toAccountHolder ? 'If it is yours' : 'If it is theirs') : toAccountHolder ? 'If one of them is yours' : 'If one of them is theirs';
+  return `${filings} ${mine}, do not cancel: a CareNotes verifier will call your agency’s phone number on record.`;
 }

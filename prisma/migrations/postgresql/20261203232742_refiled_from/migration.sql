@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SuperAdminResetRequest" ADD COLUMN     "refiledFrom" TEXT;
