@@ -34,6 +34,7 @@ function decoded(text) {
 // base64url characters. Any such word left in a line after the rules above, under a name or in a
 // path no rule knows (`?t%=<token>`), is a secret's shape and goes too: no page of ours has one.
 const SECRET_SHAPED = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+const HAS_SECRET_SHAPE = new RegExp(SECRET_SHAPED.source);
 
 /** `GET http://host/reset/<token>` (absolute form) names the same page as `GET /reset/<token>`. */
 function originForm(target) {
@@ -73,7 +74,10 @@ export function redactPath(target) {
 }
 
 function redacted(target) {
-  return redactedByRule(target).replace(SECRET_SHAPED, '[redacted]');
+  const byRule = redactedByRule(target).replace(SECRET_SHAPED, '[redacted]');
+  if (!HAS_SECRET_SHAPE.test(decoded(byRule))) return byRule;
+  // A secret's shape behind escapes ("%4B" for "K", review r25d): nothing past the first segment is logged.
+  return `${/^[/\\]*[^/\\?]*/.exec(byRule)[0]}/[redacted]`;
 }
 
 function redactedByRule(target) {

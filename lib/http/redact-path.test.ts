@@ -57,9 +57,13 @@ describe('redactPath', () => {
     `/x?t%=${TOKEN}`,
     `/status/unsubscribe?tok=${TOKEN}&s=1`,
     `/anything/${TOKEN}.json`,
+    // Partly escaped, under no rule's name or path.
+    `/status?x=${TOKEN.slice(0, 10)}%4B${TOKEN.slice(11)}`,
+    `/help/${TOKEN.slice(0, 30)}%2d${TOKEN.slice(31)}`,
   ])('%s loses its token, a malformed escape or an unknown name notwithstanding', (path) => {
     expect(TOKEN).toHaveLength(43);
     expect(redactPath(path)).not.toContain(TOKEN.slice(0, 20));
+    expect(redactPath(path)).not.toContain(TOKEN.slice(-20));
   });
 
   it('leaves words of other lengths alone', () => {
