@@ -207,7 +207,7 @@ export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Om
     },
   });
   if (reservation.lock.hardLock || reservation.firstLockOfStreak) {
-    const lock = { until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil, failures: reservation.failureCount, fromAddress: audit.ip ?? null, lane: reservation.lane };
+    const lock = { until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil, failures: reservation.failureCount, fromAddress: audit.ip ?? null, fromKnownBrowser: reservation.lane === 'knownDevice' };
     await mailLockToOwner(tx, reservation.account, lock);
   }
 }

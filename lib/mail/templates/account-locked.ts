@@ -1,10 +1,9 @@
-import type { Lane } from '@/lib/auth/lockout';
 import { formatDateTime } from '@/lib/format/date';
 import type { MailMessage } from '@/lib/mail/outbox';
 import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
-/** `lane`: whose tries locked it (lockout.ts): strangers' browsers, or one where the account had signed in before. */
-export type AccountLock = { until: Date | null; failures: number; fromAddress: string | null; lane: Lane };
+/** `fromKnownBrowser`: the tries came from a browser where the account had signed in before (its own lock), not a stranger's. */
+export type AccountLock = { until: Date | null; failures: number; fromAddress: string | null; fromKnownBrowser: boolean };
 
 /**
  * Tells the account's owner their account is locked (the streak's first lock, and the hard lock):
@@ -24,7 +23,7 @@ export function accountLockedMail(to: { email: string; displayName: string; time
         lock.until
           ? `After ${lock.failures} wrong passwords or codes in a row, your account is locked until ${formatDateTime(lock.until, to.timeZone)}. It unlocks by itself then; more wrong tries lock it for longer.${from}`
           : `After ${lock.failures} wrong passwords or codes in a row, your account is locked until an administrator unlocks it.${from}`,
-        lock.lane === 'anyone'
+        !lock.fromKnownBrowser
           ? 'The lock stops browsers where your account has not signed in before. On a computer or phone where you have signed in to it before, you can still sign in.'
           : 'The wrong tries came from a browser where your account had signed in before; such browsers are locked for now. A browser new to your account is not.',
         'If this was you, wait for the lock to end, or ask ' + ask + ' to unlock your account.',
