@@ -1,5 +1,5 @@
 import { requireAdminCapability } from '@/lib/admin/permissions';
-import { accountLock, isLocked, LANES_SELECT } from '@/lib/auth/lockout';
+import { accountLock, accountStreak, isLocked, LANES_SELECT, STREAKS_SELECT } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 
@@ -40,12 +40,7 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       temporaryPasswordExpiresAt: true,
       temporaryPasswordUsedAt: true,
       passwordChangedAt: true,
-      failedSignInCount: true,
-      firstFailedSignInAt: true,
-      lastFailedSignInAt: true,
-      knownDeviceFailedCount: true,
-      knownDeviceFirstFailedAt: true,
-      knownDeviceLastFailedAt: true,
+      ...STREAKS_SELECT,
       ...LANES_SELECT,
       lastSignInAt: true,
       createdAt: true,
@@ -54,11 +49,11 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
   if (!user) return null;
 
   // Both lanes' streaks (lockout.ts): strangers' failures and those from browsers it signed in from before.
-  const firstFailedAt = earliest(user.firstFailedSignInAt, user.knownDeviceFirstFailedAt);
+  const streak = accountStreak(user);
   const [failures, recentEvents, issuedBy] = await Promise.all([
-    firstFailedAt
+    streak.firstFailedAt
       ? db().auditEvent.findMany({
-          where: { targetId: user.id, action: 'SIGN_IN_FAILURE', createdAt: { gte: firstFailedAt } },
+          where: { targetId: user.id, action: 'SIGN_IN_FAILURE', createdAt: { gte: streak.firstFailedAt } },
           select: { ip: true },
           take: 200,
         })
@@ -82,9 +77,9 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       locked,
       hard: lock.hardLockedAt !== null,
       lockedUntil: locked && !lock.hardLockedAt ? lock.lockedUntil : null,
-      failures: user.failedSignInCount + user.knownDeviceFailedCount,
-      firstFailedAt,
-      lastFailedAt: latest(user.lastFailedSignInAt, user.knownDeviceLastFailedAt),
+      failures: streak.failures,
+      firstFailedAt: streak.firstFailedAt,
+      lastFailedAt: streak.lastFailedAt,
       addresses: [...new Set(failures.map((f) => f.ip).filter((ip): ip is string => Boolean(ip)))],
     },
     temporaryPassword: {
@@ -95,14 +90,4 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
     },
     recentEvents,
   };
-}
-
-function earliest(...dates: (Date | null)[]): Date | null {
-  const given = dates.filter((date): date is Date => date !== null);
-  return given.length ? new Date(Math.min(...given.map((date) => date.getTime()))) : null;
-}
-
-function latest(...dates: (Date | null)[]): Date | null {
-  const given = dates.filter((date): date is Date => date !== null);
-  return given.length ? new Date(Math.max(...given.map((date) => date.getTime()))) : null;
 }

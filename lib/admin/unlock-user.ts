@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
-import { lockedConditions, UNLOCKED } from '@/lib/auth/lockout';
+import { accountLock, accountStreak, LANES_SELECT, lockedConditions, STREAKS_SELECT, UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
@@ -25,7 +25,7 @@ export async function unlockUser(actor: AgencyActor, input: z.infer<typeof userI
 export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, ip: string, options: { stillLockedAt?: Date } = {}): Promise<boolean> {
   const before = await tx.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { failedSignInCount: true, hardLockedAt: true, knownDeviceFailedCount: true, knownDeviceHardLockedAt: true },
+    select: { ...STREAKS_SELECT, ...LANES_SELECT },
   });
   const locked = options.stillLockedAt ? { OR: lockedConditions(options.stillLockedAt) } : {};
   const done = await tx.user.updateMany({ where: { id: userId, agencyId: actor.agencyId, ...locked }, data: UNLOCKED });
@@ -34,8 +34,8 @@ export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, 
   await forgetWrongCodes(tx, { kind: 'user', id: userId });
   await recordAdminAction(tx, actor, ip, 'ADMIN_ACCOUNT_UNLOCKED', { type: 'User', id: userId }, {
     ...(options.stillLockedAt ? { bulk: true } : {}),
-    failuresCleared: before.failedSignInCount + before.knownDeviceFailedCount,
-    wasHardLocked: before.hardLockedAt !== null || before.knownDeviceHardLockedAt !== null,
+    failuresCleared: accountStreak(before).failures,
+    wasHardLocked: accountLock(before).hardLockedAt !== null,
   });
   return true;
 }

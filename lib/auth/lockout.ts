@@ -76,11 +76,45 @@ export const LANES_SELECT = { lockedUntil: true, hardLockedAt: true, knownDevice
  * either lane is, hard when either is, until the later end. An admin's unlock ends both.
  */
 export function accountLock(row: LanesState): LockState {
-  const ends = [row.lockedUntil, row.knownDeviceLockedUntil].filter((end): end is Date => end !== null);
+  return { hardLockedAt: row.hardLockedAt ?? row.knownDeviceHardLockedAt, lockedUntil: latest(row.lockedUntil, row.knownDeviceLockedUntil) };
+}
+
+/** The columns to select for accountStreak. */
+export const STREAKS_SELECT = {
+  failedSignInCount: true,
+  firstFailedSignInAt: true,
+  lastFailedSignInAt: true,
+  knownDeviceFailedCount: true,
+  knownDeviceFirstFailedAt: true,
+  knownDeviceLastFailedAt: true,
+} as const;
+
+type StreaksState = {
+  failedSignInCount: number;
+  firstFailedSignInAt: Date | null;
+  lastFailedSignInAt: Date | null;
+  knownDeviceFailedCount: number;
+  knownDeviceFirstFailedAt: Date | null;
+  knownDeviceLastFailedAt: Date | null;
+};
+
+/** Both lanes' failures as one streak, as people are shown it and the unlock records it. */
+export function accountStreak(row: StreaksState): { failures: number; firstFailedAt: Date | null; lastFailedAt: Date | null } {
   return {
-    hardLockedAt: row.hardLockedAt ?? row.knownDeviceHardLockedAt,
-    lockedUntil: ends.length ? new Date(Math.max(...ends.map((end) => end.getTime()))) : null,
+    failures: row.failedSignInCount + row.knownDeviceFailedCount,
+    firstFailedAt: earliest(row.firstFailedSignInAt, row.knownDeviceFirstFailedAt),
+    lastFailedAt: latest(row.lastFailedSignInAt, row.knownDeviceLastFailedAt),
   };
+}
+
+function earliest(...dates: (Date | null)[]): Date | null {
+  const given = dates.filter((date): date is Date => date !== null);
+  return given.length ? new Date(Math.min(...given.map((date) => date.getTime()))) : null;
+}
+
+function latest(...dates: (Date | null)[]): Date | null {
+  const given = dates.filter((date): date is Date => date !== null);
+  return given.length ? new Date(Math.max(...given.map((date) => date.getTime()))) : null;
 }
 
 /**

@@ -94,8 +94,8 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // address holding many leaked passwords cannot guess codes on all those accounts unseen. A browser that
   // has signed in as this account before passes that limit, as at the password step (decision 062): behind
   // a spraying machine's address, an admin who got past the password is not stopped at the code. It is
-  // counted all the same, and the account's own budget and lockout below apply as always.
-  // Its attempt also counts on the account's streak for known devices, which a stranger's lock does not stop (decision 065).
+  // counted all the same, and the account's own budget of wrong codes applies as always; its attempt counts
+  // on the account's streak for known devices, which a stranger's lock does not stop (decision 065).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   const knownDevice = await knownHere(actor, knows);
   if ((await consumeRateLimit(db(), addressRule, ip)).limited && !knownDevice) {

@@ -1,5 +1,5 @@
 import { recordAudit } from '@/lib/audit/record';
-import { accountLock, isLocked, LANES_SELECT } from '@/lib/auth/lockout';
+import { accountLock, accountStreak, isLocked, LANES_SELECT, STREAKS_SELECT } from '@/lib/auth/lockout';
 import { clearFailures } from '@/lib/auth/password-attempt';
 import type { Db } from '@/lib/db/client';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
@@ -14,7 +14,7 @@ import { normalizeKey } from '@/lib/validation/identifiers';
 export async function unlockVendorAccount(database: Db, email: string, osUser: string): Promise<'unlocked' | 'not-locked' | 'no-such-account'> {
   const account = await database.vendorAccount.findUnique({
     where: { emailKey: normalizeKey(email) },
-    select: { id: true, ...LANES_SELECT, failedSignInCount: true, knownDeviceFailedCount: true },
+    select: { id: true, ...LANES_SELECT, ...STREAKS_SELECT },
   });
   if (!account) return 'no-such-account';
   const owner = { kind: 'vendor', id: account.id } as const;
@@ -30,7 +30,7 @@ export async function unlockVendorAccount(database: Db, email: string, osUser: s
       targetType: 'VendorAccount',
       targetId: account.id,
       outcome: 'SUCCESS',
-      details: { hardLocked: lock.hardLockedAt !== null, failedSignIns: account.failedSignInCount + account.knownDeviceFailedCount, by: `command line (${osUser})` },
+      details: { hardLocked: lock.hardLockedAt !== null, failedSignIns: accountStreak(account).failures, by: `command line (${osUser})` },
     });
   });
   return locked ? 'unlocked' : 'not-locked';
