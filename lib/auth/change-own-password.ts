@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked } from '@/lib/auth/lockout';
-import { clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -98,8 +98,9 @@ export async function changeOwnPassword(
   }
   // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts):
   // a stolen session cannot keep guessing here after sign-in would have locked the account.
+  const failure = { ...audit, action: 'PASSWORD_CHANGE_FAILURE', outcome: 'FAILURE' } as const;
   const reservation = await db().$transaction((tx) =>
-    reserveAttempt(tx, { kind: 'user', id: isLocked(user, now) ? null : actor.userId, policy: user.agency }, now),
+    reserveAttempt(tx, { kind: 'user', id: isLocked(user, now) ? null : actor.userId, policy: user.agency }, { failure, pathway: 'change-password' }, now),
   );
   // Either proof is one attempt on the account's counter, as at sign-in.
   const proof = input.passkey ? 'passkey' : 'password';
@@ -112,9 +113,7 @@ export async function changeOwnPassword(
     await settleWrongSecret(
       reservation,
       {
-        ...audit,
-        action: 'PASSWORD_CHANGE_FAILURE',
-        outcome: 'FAILURE',
+        ...failure,
         details: reservation.counted
           ? { reason: proof === 'passkey' ? 'passkey refused' : 'wrong current password', consecutiveFailures: reservation.failureCount }
           : { reason: 'account locked' },
@@ -129,6 +128,7 @@ export async function changeOwnPassword(
   }
   await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
+      await markSettled(tx, reservation);
       await clearFailures(tx, 'user', actor.userId);
       await refundRateLimit(tx, addressRule, ip);
     }),

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { LANE_COLUMNS, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type Lane, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import { db, type Tx } from '@/lib/db/client';
+import { db, type Db, type Tx } from '@/lib/db/client';
+import { currentRequestContext } from '@/lib/http/request-context';
 import { failedBeforeWriting } from '@/lib/http/unexpected-error';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { accountLockedMail, type AccountLock } from '@/lib/mail/templates/account-locked';
@@ -27,9 +29,16 @@ export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: L
  * `account`: whose streak it counted on. `firstLockOfStreak`: this attempt set the streak's first
  * lock (the owner is told of it, and of a hard lock, not of every lock after).
  */
-export type Reservation =
+export type Reservation = { unsettledId: string } & (
   | { counted: true; failureCount: number; lock: LockDecision; account: { kind: PrincipalKind; id: string }; lane: Lane; firstLockOfStreak: boolean }
-  | { counted: false };
+  | { counted: false }
+);
+
+/**
+ * What an attempt's record says if the request never settles it (its process died, the database went
+ * away): the failure of its pathway, written by the status round (settleAbandonedAttempts).
+ */
+export type IfUnsettled = { failure: AuditInput; pathway: string };
 
 /** Tries of the step that settles a counted attempt, and the pause before each new one. */
 const SETTLE_TRIES = 4;
@@ -66,6 +75,7 @@ export async function settleWrongSecret(
   await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
       await first?.(tx);
+      if (reservation) await markSettled(tx, reservation);
       await recordAudit(tx, failure);
       if (reservation) await auditLockSetBy(tx, reservation, failure, pathway);
     }),
@@ -106,9 +116,11 @@ function lockoutTable(tx: Tx, kind: PrincipalKind): LockoutTable {
 /**
  * Counts one attempt (and sets the lock when it reaches a threshold) before the password is checked, so
  * a burst of parallel guesses gets at most `threshold` verifications. Not counted: attempts while locked.
- * Always the same four statements, whether or not the subject is a real, unlocked account, on either lane.
+ * Always the same five statements, whether or not the subject is a real, unlocked account, on either
+ * lane; the fifth leaves the attempt's record for the status round to write should nothing settle it
+ * (markSettled), counted or not.
  */
-export async function reserveAttempt(tx: Tx, subject: AttemptSubject, now = new Date()): Promise<Reservation> {
+export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettled: IfUnsettled, now = new Date()): Promise<Reservation> {
   const table = lockoutTable(tx, subject.kind);
   const lane = subject.lane ?? 'anyone';
   const c = LANE_COLUMNS[lane];
@@ -135,15 +147,38 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, now = new 
     where: { id: counted ? id : NO_ACCOUNT },
     data: { [c.first]: streakStart, [c.lockedUntil]: lock.lockedUntil, ...(lock.hardLock ? { [c.hardLockedAt]: now } : {}) },
   });
-  if (!counted) return { counted };
-  return {
-    counted,
-    failureCount,
-    lock,
-    account: { kind: subject.kind, id },
-    lane,
-    firstLockOfStreak: lock.lockedUntil !== null && failureCount === subject.policy.softLockThreshold,
-  };
+  const unsettledId = randomUUID();
+  const reservation: Reservation = counted
+    ? {
+        unsettledId,
+        counted,
+        failureCount,
+        lock,
+        account: { kind: subject.kind, id },
+        lane,
+        firstLockOfStreak: lock.lockedUntil !== null && failureCount === subject.policy.softLockThreshold,
+      }
+    : { unsettledId, counted };
+  const { failure, pathway } = ifUnsettled;
+  const details = { ...failure.details, reason: 'attempt not completed', reservedAt: now.toISOString(), ...(counted ? { consecutiveFailures: failureCount } : {}) };
+  await tx.unsettledAttempt.create({
+    data: {
+      id: unsettledId,
+      reservedAt: now,
+      pathway,
+      failure: JSON.stringify({ ...failure, details, requestId: failure.requestId ?? (await currentRequestContext())?.requestId ?? null }),
+      reservation: counted ? JSON.stringify(reservation) : null,
+    },
+  });
+  return reservation;
+}
+
+/**
+ * The attempt is settled: called in the transaction that writes its record (settleWrongSecret, or
+ * the right secret's own), so the status round never writes a second one.
+ */
+export async function markSettled(tx: Tx, reservation: Reservation): Promise<void> {
+  await tx.unsettledAttempt.deleteMany({ where: { id: reservation.unsettledId } });
 }
 
 /** The right password ends the streak, including the lock its own reservation set. */
@@ -215,4 +250,42 @@ export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Om
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {
   const owner = await accountContact(account, tx);
   if (owner) await enqueueMail(tx, accountLockedMail(owner, lock, account.kind === 'vendor' ? 'vendor' : 'agency'));
+}
+
+/**
+ * How long an attempt may stay unsettled before the status round takes it for abandoned: far past
+ * any request's life (argon2 and the admission queue take seconds), so it never settles one that a
+ * request is still working on.
+ */
+export const ABANDONED_AFTER_MS = 5 * 60_000;
+
+/**
+ * Writes the records of attempts nobody settled (decision 065): the failure, as "attempt not
+ * completed", and the lock its reservation set, with its mail. The count stays: an attempt whose
+ * outcome is unknown is not given back, or crashing a request would be a free guess. Each is claimed
+ * by deleting it in the transaction that writes its record, so of two instances only one writes it.
+ */
+export async function settleAbandonedAttempts(database: Db, now = new Date()): Promise<number> {
+  const abandoned = await database.unsettledAttempt.findMany({
+    where: { reservedAt: { lt: new Date(now.getTime() - ABANDONED_AFTER_MS) } },
+    orderBy: { reservedAt: 'asc' },
+    take: 100,
+  });
+  let settled = 0;
+  for (const attempt of abandoned) {
+    await database.$transaction(async (tx) => {
+      if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return;
+      const failure = JSON.parse(attempt.failure) as AuditInput;
+      await recordAudit(tx, failure);
+      if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway);
+      settled++;
+    });
+  }
+  return settled;
+}
+
+function revivedReservation(json: string): Reservation {
+  const reservation = JSON.parse(json) as Reservation;
+  if (reservation.counted && reservation.lock.lockedUntil) reservation.lock.lockedUntil = new Date(reservation.lock.lockedUntil);
+  return reservation;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
-import { clearFailures, laneOf, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import { clearFailures, laneOf, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import { NO_DEVICE, type KnowsAccount, type SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -116,13 +116,17 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   if (!account.active) return refuse(audit, 'account disabled');
   const lane = laneOf(knownDevice);
   if (isLocked(laneLockState(account.lock, lane), new Date())) return refuse(audit, 'account locked');
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, { kind: account.kind, id: account.id, policy: account.policy, lane }));
-  if (!reservation.counted) return refuse(audit, 'account locked');
+  const failure = { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { factor: 'PASSKEY' } } as const;
+  const reservation = await db().$transaction((tx) =>
+    reserveAttempt(tx, { kind: account.kind, id: account.id, policy: account.policy, lane }, { failure, pathway: 'passkey sign-in' }),
+  );
+  if (!reservation.counted) return refuse(audit, 'account locked', reservation);
   if (!(await checkAssertion(passkey, opened))) return refuse(audit, 'passkey refused', reservation);
 
   const now = new Date();
   const sessionId = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
+      await markSettled(tx, reservation);
       await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
       const fourEyesLinkRevoked = account.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, account.id, now, ip));
       await refundRateLimit(tx, addressRule, ip);

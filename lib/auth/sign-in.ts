@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
-import { clearFailures, giveBackAttempt, laneOf, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { clearFailures, giveBackAttempt, laneOf, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   checkSprayAlert,
@@ -217,7 +217,8 @@ async function attemptSignIn(
   // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
   const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane };
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
+  const failure = { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'sign-in' }));
 
   const verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
 
@@ -231,12 +232,7 @@ async function attemptSignIn(
           : (['account locked', 'locked'] as const);
     await settleWrongSecret(
       reservation,
-      {
-        ...audit,
-        action: 'SIGN_IN_FAILURE',
-        outcome: 'FAILURE',
-        details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason },
-      },
+      { ...failure, details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason } },
       'sign-in',
       async (tx) => velocity && (await recordVelocityFailure(tx, velocity.key)),
     );
@@ -251,6 +247,7 @@ async function attemptSignIn(
   // wrong codes, and its last sign-in wait for the factor to pass (typing a leaked password again
   // between wrong codes erased them).
   const settle = async (tx: Tx, extra: { lastSignInAt?: Date }, secondFactorPending = false) => {
+    await markSettled(tx, reservation);
     if (secondFactorPending) await giveBackAttempt(tx, account.kind, account.id, reservation);
     else await clearFailures(tx, account.kind, account.id, extra);
     await refundRateLimit(tx, addressRule, ip);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
-import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
@@ -54,21 +54,26 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   const owner = ownerOf(actor);
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false, refusal: WRONG_FRESH_FACTOR };
   const audit = auditSubject(actor, ip);
-  const reservation = await db().$transaction(async (tx) => reserveAttempt(tx, await attemptSubjectOf(owner.kind, owner.id)));
+  const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: { for: what } } as const;
+  const subject = await attemptSubjectOf(owner.kind, owner.id);
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'second factor' }));
   const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
   if (!used.ok) {
     await settleWrongSecret(
       reservation,
       {
-        ...audit,
-        action: 'SECOND_FACTOR_FAILURE',
-        outcome: 'FAILURE',
+        ...failure,
         details: reservation.counted ? { for: what, consecutiveFailures: reservation.failureCount } : { for: what, reason: 'account locked' },
       },
       'second factor',
     );
     return { ok: false, refusal: WRONG_FRESH_FACTOR };
   }
-  await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, owner.kind, owner.id)));
+  await settleReservedAttempt(() =>
+    db().$transaction(async (tx) => {
+      await markSettled(tx, reservation);
+      await clearFailures(tx, owner.kind, owner.id);
+    }),
+  );
   return used;
 }

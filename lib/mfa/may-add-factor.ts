@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
-import { attemptSubjectOf, clearFailures, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
@@ -68,21 +68,26 @@ async function refusalOfPassword(actor: Actor, password: string | undefined, ip:
     owner.kind === 'user'
       ? await db().user.findUnique({ where: { id: owner.id }, select: { passwordHash: true } })
       : await db().vendorAccount.findUnique({ where: { id: owner.id }, select: { passwordHash: true } });
-  const reservation = await db().$transaction(async (tx) => reserveAttempt(tx, await attemptSubjectOf(owner.kind, owner.id)));
+  const failure = { ...auditSubject(actor, ip), action: 'CURRENT_PASSWORD_FAILURE', outcome: 'FAILURE', details: { for: 'add a factor' } } as const;
+  const subject = await attemptSubjectOf(owner.kind, owner.id);
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'current password' }));
   const verified = reservation.counted && account ? await verifyPassword(account.passwordHash, password) : await verifyDummy(password);
   if (!verified) {
     await settleWrongSecret(
       reservation,
       {
-        ...auditSubject(actor, ip),
-        action: 'CURRENT_PASSWORD_FAILURE',
-        outcome: 'FAILURE',
+        ...failure,
         details: reservation.counted ? { for: 'add a factor', consecutiveFailures: reservation.failureCount } : { for: 'add a factor', reason: 'account locked' },
       },
       'current password',
     );
     return reservation.counted ? WRONG_PASSWORD : ACCOUNT_LOCKED;
   }
-  await settleReservedAttempt(() => db().$transaction((tx) => clearFailures(tx, owner.kind, owner.id)));
+  await settleReservedAttempt(() =>
+    db().$transaction(async (tx) => {
+      await markSettled(tx, reservation);
+      await clearFailures(tx, owner.kind, owner.id);
+    }),
+  );
   return null;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
-import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { NO_DEVICE, type KnowsAccount } from '@/lib/auth/sign-in';
@@ -80,11 +80,12 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     if (budget.limited) await lockAccountUntil(tx, owner.kind, owner.id, new Date(Date.now() + budget.retryAfterSeconds * 1000));
     return budget.limited;
   };
-  const endPending = async (details: { reason: string }) => {
+  const endPending = async (details: { reason: string }, reservation?: Reservation) => {
     await db().$transaction(async (tx) => {
       // The account before its sessions, as every change that ends them takes them (PostgreSQL deadlocks otherwise).
       await lockIfBudgetSpent(tx);
       await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null }, data: { endedAt: new Date() } });
+      if (reservation) await markSettled(tx, reservation);
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details });
     });
     return { ok: false, reason: 'LOCKED' } as const;
@@ -107,10 +108,11 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // guesses sent in parallel each meet the budget, instead of all passing a look at it first.
   if ((await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) return endPending({ reason: 'too many wrong codes' });
   const subject = await attemptSubjectOf(owner.kind, owner.id, laneOf(knownDevice));
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
+  const failure = { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'FAILURE' } as const;
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'second factor' }));
   if (!reservation.counted) {
     await refundRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey);
-    return endPending({ reason: 'account locked' });
+    return endPending({ reason: 'account locked' }, reservation);
   }
 
   const used = await proveSecondFactor(owner, proof, actor.sessionId);
@@ -119,9 +121,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     await settleWrongSecret(
       reservation,
       {
-        ...audit,
-        action: 'SIGN_IN_SECOND_FACTOR_FAILURE',
-        outcome: 'FAILURE',
+        ...failure,
         details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
       },
       'second factor',
@@ -142,6 +142,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     // The account before its sessions, the order of every change that ends them all (a reset, a
     // disable, cleared factors): this waits for such a change instead of deadlocking with it.
     await lockFactorOwner(tx, owner);
+    await markSettled(tx, reservation);
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
     if (old.count === 0) {
       // Ended meanwhile (a reset, a disable, cleared factors): the factor was used up for nothing, and that is on the record.

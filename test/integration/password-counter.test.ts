@@ -2,7 +2,7 @@
 // Guesses spread over sign-in and the change-password form meet the same counter and the same lock.
 import { describe, expect, it } from 'vitest';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
-import { clearFailures, giveBackAttempt, reserveAttempt } from '@/lib/auth/password-attempt';
+import { clearFailures, giveBackAttempt, markSettled, reserveAttempt } from '@/lib/auth/password-attempt';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -111,11 +111,15 @@ describe('a stronger hash after sign-in', () => {
   it('giving back a right password’s attempt never takes the count below zero, when the streak was cleared meanwhile', async () => {
     const { user } = await signedInStaff();
     const subject = { kind: 'user' as const, id: user.id, policy: { softLockThreshold: 5, hardLockThreshold: 20 } };
-    const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject));
+    const failure = { actorType: 'USER', actorId: user.id, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
+    const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'sign-in' }));
     expect(reservation).toMatchObject({ counted: true, failureCount: 1 });
     // The factor passed in another tab, or an admin unlocked, before this attempt was settled.
     await db().$transaction((tx) => clearFailures(tx, 'user', user.id));
-    await db().$transaction((tx) => giveBackAttempt(tx, 'user', user.id, reservation));
+    await db().$transaction(async (tx) => {
+      await markSettled(tx, reservation);
+      await giveBackAttempt(tx, 'user', user.id, reservation);
+    });
     expect(await reload(user.id)).toMatchObject({ failedSignInCount: 0, firstFailedSignInAt: null, lastFailedSignInAt: null });
   });
 });

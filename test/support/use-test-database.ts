@@ -1,6 +1,17 @@
 // Runs in each test worker before the test files: points the app's config at the
 // throw-away database of this project (SQLite or PostgreSQL).
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 
 process.env.DATABASE_URL = inject('databaseUrl');
 process.env.NEXTAUTH_SECRET ??= 'test-secret-that-is-long-enough-for-next-auth-0001';
+
+// Every check of a secret settles the attempt it reserved (lib/auth/password-attempt.ts): one left
+// unsettled by any pathway a test walks would get a second, "not completed" record from the status
+// round. A test that leaves one on purpose (a simulated crash) settles or removes it itself.
+afterEach(async () => {
+  const { db } = await import('@/lib/db/client');
+  const left = await db().unsettledAttempt.findMany({ select: { pathway: true, failure: true } });
+  if (left.length === 0) return;
+  await db().unsettledAttempt.deleteMany({});
+  throw new Error(`attempts left unsettled: ${left.map((attempt) => `${attempt.pathway} ${attempt.failure}`).join('; ')}`);
+});

@@ -1,0 +1,11 @@
+-- CreateTable
+CREATE TABLE "UnsettledAttempt" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "reservedAt" DATETIME NOT NULL,
+    "pathway" TEXT NOT NULL,
+    "failure" TEXT NOT NULL,
+    "reservation" TEXT
+);
+
+-- CreateIndex
+CREATE INDEX "UnsettledAttempt_reservedAt_idx" ON "UnsettledAttempt"("reservedAt");

@@ -1,0 +1,106 @@
+// Decision 065, part 2: an attempt counted before its secret is checked, whose request never writes
+// its record (the process died, the database refused the write), is recorded by the status round
+// as "attempt not completed", with the lock it set and its mail, exactly once.
+import { describe, expect, it } from 'vitest';
+import { ABANDONED_AFTER_MS, settleAbandonedAttempts } from '@/lib/auth/password-attempt';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
+import { createAgency, createUser } from '@/prisma/factories';
+
+const PASSWORD = 'amber harbour quiet violin';
+const WRONG = 'amber harbour quiet violins';
+let ipCounter = 0;
+const freshIp = () => `10.66.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+async function staff() {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, PASSWORD, { email: `unsettled.${Date.now()}.${ipCounter}@example.test` });
+  const signIn = (password: string, loginName = user.loginName) => signInAgencyUser({ providerCode: agency.code, loginName, password }, freshIp());
+  return { agency, user, signIn };
+}
+
+/**
+ * Runs `work` while the database refuses every audit record (the chain's head row is gone), so the
+ * attempt's reservation commits and the transaction that settles it fails: what a crash or an outage
+ * between the two leaves.
+ */
+async function whileRecordsFail<T>(work: () => Promise<T>): Promise<unknown> {
+  const head = await db().auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
+  await db().auditChainHead.delete({ where: { id: 1 } });
+  try {
+    return await work().then(
+      () => 'settled',
+      (error: unknown) => error,
+    );
+  } finally {
+    const now = await db().auditChainHead.findUnique({ where: { id: 1 } });
+    if (!now) await db().auditChainHead.create({ data: head });
+  }
+}
+
+const failuresOf = (userId: string) => db().auditEvent.findMany({ where: { targetId: userId, action: 'SIGN_IN_FAILURE' } });
+const later = () => new Date(Date.now() + ABANDONED_AFTER_MS + 60_000);
+
+describe('attempts a request never settled', () => {
+  it('[STAFF] a wrong password whose record could not be written is recorded by the status round, once, and stays counted', async () => {
+    const { user, signIn } = await staff();
+    expect(await whileRecordsFail(() => signIn(WRONG))).toBeInstanceOf(Error);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
+    expect(await failuresOf(user.id)).toHaveLength(0);
+
+    // A request may still be working on it: not yet.
+    expect((await runStatusRound(db())).abandonedAttemptsSettled).toBe(0);
+    expect(await failuresOf(user.id)).toHaveLength(0);
+
+    expect((await runStatusRound(db(), later())).abandonedAttemptsSettled).toBe(1);
+    const [record] = await failuresOf(user.id);
+    expect(record).toMatchObject({ actorType: 'USER', actorId: user.id, outcome: 'FAILURE' });
+    expect(JSON.parse(record!.details!)).toMatchObject({ reason: 'attempt not completed', consecutiveFailures: 1 });
+    expect((await runStatusRound(db(), later())).abandonedAttemptsSettled).toBe(0);
+    expect(await failuresOf(user.id)).toHaveLength(1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
+  });
+
+  it('[STAFF] a right password whose sign-in failed to open is not given back: crashing a request is no free guess', async () => {
+    const { user, signIn } = await staff();
+    expect(await whileRecordsFail(() => signIn(PASSWORD))).toBeInstanceOf(Error);
+    expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
+    await settleAbandonedAttempts(db(), later());
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
+    expect(await failuresOf(user.id)).toHaveLength(1);
+  });
+
+  it('[STAFF] the attempt that set the lock: the lock is recorded and mailed to the owner', async () => {
+    const { user, signIn } = await staff();
+    for (let i = 0; i < 4; i++) await signIn(WRONG);
+    expect(await whileRecordsFail(() => signIn(WRONG))).toBeInstanceOf(Error);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil).not.toBeNull();
+    const locks = () => db().auditEvent.findMany({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } });
+    expect(await locks()).toHaveLength(0);
+
+    await settleAbandonedAttempts(db(), later());
+    const [lock] = await locks();
+    expect(JSON.parse(lock!.details!)).toMatchObject({ consecutiveFailures: 5, pathway: 'sign-in' });
+    expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'account-locked' } })).toBe(1);
+  });
+
+  it('an unknown login name’s attempt is recorded too: a refusal leaves the same trace whatever the account', async () => {
+    const { agency, signIn } = await staff();
+    const name = `nobody-${ipCounter}`;
+    expect(await whileRecordsFail(() => signIn(WRONG, name))).toBeInstanceOf(Error);
+    await settleAbandonedAttempts(db(), later());
+    const records = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'SIGN_IN_FAILURE', actorType: 'ANONYMOUS' } });
+    expect(records).toHaveLength(1);
+    expect(JSON.parse(records[0]!.details!)).toMatchObject({ reason: 'attempt not completed' });
+  });
+
+  it('[STAFF] two instances’ rounds at once write each record once', async () => {
+    const { user, signIn } = await staff();
+    for (let i = 0; i < 3; i++) expect(await whileRecordsFail(() => signIn(WRONG))).toBeInstanceOf(Error);
+    const at = later();
+    const settled = await Promise.all([settleAbandonedAttempts(db(), at), settleAbandonedAttempts(db(), at)]);
+    expect(settled[0]! + settled[1]!).toBe(3);
+    expect(await failuresOf(user.id)).toHaveLength(3);
+  });
+});
