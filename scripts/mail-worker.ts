@@ -4,6 +4,7 @@ import { config } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { createConfiguredTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty, startDeliveryLoop } from '@/lib/mail/worker';
+import { DRAIN_MS } from '@/lib/runtime/serve-lifecycle.mjs';
 
 async function main() {
   const database = createDb(config().DATABASE_URL);
@@ -21,7 +22,11 @@ async function main() {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    await stop();
+    // As a server instance stops (README, "Shutdown"): the sends under way may finish within the drain
+    // time; one still waiting on its mail server then is cut off and its message given back at once,
+    // not after its lease, and not counted as a failed attempt.
+    console.log('mail worker: stopping');
+    await stop(AbortSignal.timeout(DRAIN_MS));
   }
   transport.close();
   await database.$disconnect();

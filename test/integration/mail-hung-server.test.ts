@@ -1,6 +1,7 @@
 // A mail server that accepts a connection and then never answers: the send fails within the SMTP
 // timeout as any failed attempt, and a shutdown past its drain time cuts the send off and gives
 // the message back. Real SMTP on loopback; the tests wait on recorded state, never on a guess of time.
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
@@ -134,5 +135,30 @@ describe('a mail server that accepts and never answers', () => {
     const ids = sink.received.map((m) => m.messageId);
     expect(ids).toHaveLength(2);
     expect(ids).toEqual(expect.arrayContaining([expect.stringContaining(hung), expect.stringContaining(delivered)]));
+  });
+
+  it('`npm run mail:worker` stops as an instance does: a hung send is cut off at the drain time and its message given back, uncounted', async () => {
+    sink.stallOn = () => true;
+    const hung = await queue('Hang');
+    // The transport's own timeout is far off (a minute, past the test's limit): only the drain's cut ends this send.
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts'], {
+      env: { ...process.env, SMTP_URL: `${sink.url}?socketTimeout=60000&greetingTimeout=60000`, MAIL_POLL_MS: '100' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    try {
+      await until(() => sink.hungConnections === 1, 'the worker’s send hung');
+      expect((await row(hung)).leaseOwner).not.toBeNull();
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      worker.kill('SIGKILL');
+    }
+    expect(output).toMatch(/mail worker: stopping/);
+    expect(await row(hung)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null, lastError: null });
+    await until(() => sink.hungConnections === 0, 'the hung connection closed');
   });
 });
