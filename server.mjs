@@ -14,7 +14,7 @@ import { answerFormRefusalWithPage } from './lib/runtime/form-refusal-page.mjs';
 import { answerDatabaseUnavailable } from './lib/runtime/database-unavailable-page.mjs';
 import { hasBody, whenBodyArrives } from './lib/runtime/request-body.mjs';
 import { observeRequest } from './lib/observability/access-log.mjs';
-import { logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
+import { errorFields, logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
 import { clientAddress } from './lib/http/client-address.mjs';
@@ -68,12 +68,16 @@ const bodiesPerClient = Math.ceil(bodiesHeldLimit / 4);
 /** Requests whose body is being received, by client address. @type {ReturnType<typeof createFairShares<import('node:http').IncomingMessage>>} */
 const receiving = createFairShares();
 provideAdmissionFigures(admission.figures);
-// Never wait behind clients: an orchestrator must see a busy instance as alive and ready. They have
-// a line of their own instead, as small as a balancer's probes need: past it, 50 keep-alive
-// connections asking for /api/health from one address slowed everyone else's sign-in 16 times, and
-// one connection with 5,000 of them pipelined started 5,000 Next.js handlers at once and the heap ran out.
+// Never wait behind clients: an orchestrator must see a busy instance as alive and ready. Once the app
+// is up this server answers them itself (answerProbe), so no number of clients asking can push a
+// probe out: a line of their own shared with anyone was filled by seventy addresses each asking for
+// /api/health (the guide's own check asks it), and every probe got 503. Before the app is up, and
+// for other methods, Next.js answers them in a small line of their own: past it, 50 keep-alive
+// connections from one address slowed everyone else's sign-in 16 times.
 const PROBES = new Set(['/api/live', '/api/ready', '/api/health']);
 const probeAdmission = createAdmission({ limit: 2, waitingLimit: 64 });
+/** The readiness check running now, which every probe asking meanwhile shares. @type {Promise<{ status: number, body: Record<string, unknown> }> | null} */
+let readinessRunning = null;
 // Requests a connection may have sent ahead of their answers. No browser pipelines (sends a request
 // before the answer to the one before), and a proxy in front does not either; Node.js hands every
 // request it reads to serve() at once, so 200 pipelined requests for /help were 200 answers in one
@@ -356,7 +360,9 @@ function route(request, response, { requestId, ip }) {
   answerDatabaseUnavailable(request, response, scope);
   const run = () => runInRequestScope(scope, () => handle(request, response));
   const busy = () => refuseAsBusy(request, response);
-  if (PROBES.has((request.url ?? '').split('?')[0])) {
+  const pathname = (request.url ?? '').split('?')[0];
+  if (PROBES.has(pathname)) {
+    if (answerProbe(pathname, request, response)) return;
     // A probe reads no session: whatever cookies come with it are no work of Next.js's.
     delete request.headers.cookie;
     if (!probeAdmission.admit(response, run, ip, busy, request.socket)) busy();
@@ -366,6 +372,37 @@ function route(request, response, { requestId, ip }) {
   // A place in the app, now or in the waiting line; refused with 503 when the line is full, now or
   // later to make room for someone else (lib/runtime/admission.mjs).
   if (!admission.admit(response, run, ip, busy, request.socket)) busy();
+}
+
+/**
+ * Answers a probe here, as /api/live and /api/ready (lib/runtime/readiness-answer.ts) say: liveness
+ * at once, readiness from one check at a time, whatever the number asking. False when Next.js must
+ * answer: the app is not up yet, or the method is not a read.
+ * @param {string} pathname
+ * @param {import('node:http').IncomingMessage} request
+ * @param {import('node:http').ServerResponse} response
+ */
+function answerProbe(pathname, request, response) {
+  const runtime = globalThis.portalRuntime;
+  if (!runtime?.summary || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+  /** @param {{ status: number, body: Record<string, unknown> }} report */
+  const send = ({ status, body }) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+    response.end(request.method === 'HEAD' ? undefined : text);
+  };
+  if (pathname === '/api/live') {
+    send({ status: 200, body: { status: 'ok' } });
+    return true;
+  }
+  readinessRunning ??= runtime.readiness().finally(() => {
+    readinessRunning = null;
+  });
+  readinessRunning.then(send, (error) => {
+    logger.error({ event: 'probe.readiness_failed', ...errorFields(error) });
+    send({ status: 503, body: { status: 'not-ready' } });
+  });
+  return true;
 }
 
 const SLOW_BODY_MESSAGE = 'Request Timeout: the form took too long to arrive. Check your connection and send it again.';

@@ -1,11 +1,15 @@
 import { checkReadiness } from '@/lib/runtime/check-readiness';
 
-/** The answer of /api/ready and its alias /api/health; never cached. */
+export type ReadinessReport = { status: 200 | 503; body: Record<string, unknown> };
+
+/** What /api/ready and its alias /api/health say: 200 when this instance can serve sign-ins, 503 with the failing check. */
+export async function readinessReport(): Promise<ReadinessReport> {
+  const { ready, ...checks } = await checkReadiness();
+  return { status: ready ? 200 : 503, body: { status: ready ? 'ok' : 'not-ready', ...checks, time: new Date().toISOString() } };
+}
+
+/** The answer of /api/ready and its alias /api/health when Next.js gives it (server.mjs answers them itself once the app is up); never cached. */
 export async function readinessAnswer(): Promise<Response> {
-  const readiness = await checkReadiness();
-  const { ready, ...checks } = readiness;
-  return Response.json(
-    { status: ready ? 'ok' : 'not-ready', ...checks, time: new Date().toISOString() },
-    { status: ready ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
-  );
+  const { status, body } = await readinessReport();
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 }

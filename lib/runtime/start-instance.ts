@@ -8,6 +8,7 @@ import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { startServerMailWorker, stopServerMailWorker } from '@/lib/mail/server-worker';
 import { raiseStopFlag, stopBackgroundWork } from '@/lib/runtime/stop-signal';
 import { startMaintenanceAnnouncer, stopMaintenanceAnnouncer } from '@/lib/maintenance/maintenance-announcer';
+import { readinessReport, type ReadinessReport } from '@/lib/runtime/readiness-answer';
 
 /**
  * What server.mjs reads after Next.js has prepared (lib/runtime/serve-lifecycle.mjs): the
@@ -26,6 +27,8 @@ export type PortalRuntime = {
   stopBackground: (drainOver?: AbortSignal) => Promise<void>;
   /** Once no request runs: waits for work started after a response, then closes the database. */
   close: () => Promise<void>;
+  /** What /api/ready says; server.mjs answers the probes with it, without Next.js. */
+  readiness: () => Promise<ReadinessReport>;
 };
 
 const holder = globalThis as { portalRuntime?: PortalRuntime };
@@ -92,7 +95,7 @@ export async function startInstance(): Promise<void> {
   const production = process.env.NODE_ENV === 'production';
   const problems = production ? await startupProblems() : [];
   if (problems.length > 0) {
-    holder.portalRuntime = { problems, summary: null, stopBackground: async () => {}, close: async () => {} };
+    holder.portalRuntime = { problems, summary: null, stopBackground: async () => {}, close: async () => {}, readiness: readinessReport };
     return;
   }
   startServerMailWorker();
@@ -115,5 +118,6 @@ export async function startInstance(): Promise<void> {
       await stopBackgroundWork();
       await db().$disconnect();
     },
+    readiness: readinessReport,
   };
 }
