@@ -19,9 +19,18 @@ export async function endAccountAccess(tx: Tx, userId: string, now: Date, { keep
  * one opened must close with it), or added one (a session that signed in with the password alone, while
  * the account had no factor to ask for, would otherwise pass for one that had shown it). Every other
  * session of their own account ends (and, for an agency user, every live reset link); the session
- * making the change goes on. Returns how many sessions ended.
+ * making the change goes on. The account's session version moves, and this session's with it, so the
+ * known-device cookies those sessions earned end too (known-device.ts): one earned with the password
+ * alone must not pass the address's limit once the account has a factor (review r26a). Called after
+ * lockFactorOwner, which holds the account's row. Returns how many sessions ended.
  */
 export async function endOtherSessions(tx: Tx, actor: Actor, now: Date): Promise<number> {
+  const moved = { sessionVersion: { increment: 1 } };
+  const { sessionVersion } =
+    actor.kind === 'agency'
+      ? await tx.user.update({ where: { id: actor.userId }, data: moved, select: { sessionVersion: true } })
+      : await tx.vendorAccount.update({ where: { id: actor.vendorAccountId }, data: moved, select: { sessionVersion: true } });
+  await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion } });
   if (actor.kind === 'agency') return endAccountAccess(tx, actor.userId, now, { keep: actor.sessionId });
   const ended = await tx.authSession.updateMany({ where: { vendorAccountId: actor.vendorAccountId, endedAt: null, id: { not: actor.sessionId } }, data: { endedAt: now } });
   return ended.count;

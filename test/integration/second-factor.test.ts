@@ -5,6 +5,7 @@ import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-us
 import { unlockUser } from '@/lib/admin/unlock-user';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
+import { knowsAccount, rememberAccount } from '@/lib/auth/known-device';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -346,6 +347,25 @@ describe('mandatory enrolment', () => {
     const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { enrolmentSessionId: owner.sessionId } })).secret!);
     expect(await confirmTotpEnrolment(actor, { code: await codeNow(secret) }, IP)).toMatchObject({ ok: true, message: expect.stringContaining('signed out everywhere else') });
     expect(await resolveSession(attacker.sessionId)).toBeNull();
+    expect(decideAccess(await actorOf(owner.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+  });
+
+  it('[ATTACKER with the password] the browser he signed in from stops being known to the account once the owner enrols (r26a F1)', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const attacker = await signIn();
+    const owner = await signIn();
+    if (!attacker.ok || !owner.ok) throw new Error('sign-in failed');
+    // What his browser holds: the account, as of his sign-in (known-device.ts).
+    const cookie = rememberAccount(undefined, attacker.account);
+    const asItIsNow = async () => ({ kind: 'user' as const, id: user.id, version: (await db().user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion });
+    expect(knowsAccount(cookie, await asItIsNow())).toBe(true);
+    const actor = await actorOf(owner.sessionId);
+    await startTotpEnrolment(actor, { name: 'New phone', currentPassword: PASSWORD }, IP);
+    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { enrolmentSessionId: owner.sessionId } })).secret!);
+    expect(await confirmTotpEnrolment(actor, { code: await codeNow(secret) }, IP)).toMatchObject({ ok: true });
+    // Past the address's limit, and on the usual browsers' lockout lane, his attempts are a stranger's again.
+    expect(knowsAccount(cookie, await asItIsNow())).toBe(false);
+    // The owner's own session goes on (its version moved with the account's).
     expect(decideAccess(await actorOf(owner.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
   });
 
