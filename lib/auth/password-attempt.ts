@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LANE_COLUMNS, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type Lane, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
+import { isLocked, LANE_COLUMNS, LANES_SELECT, laneLockState, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type Lane, type LanesState, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { currentRequestContext } from '@/lib/http/request-context';
@@ -242,9 +242,21 @@ export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Om
     },
   });
   if (reservation.lock.hardLock || reservation.firstLockOfStreak) {
-    const lock = { until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil, failures: reservation.failureCount, fromAddress: audit.ip ?? null, fromKnownBrowser: reservation.lane === 'knownDevice' };
+    const lock = {
+      until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil,
+      failures: reservation.failureCount,
+      fromAddress: audit.ip ?? null,
+      fromKnownBrowser: reservation.lane === 'knownDevice',
+      otherBrowsersLocked: await otherLaneLocked(tx, reservation.account, reservation.lane),
+    };
     await mailLockToOwner(tx, reservation.account, lock);
   }
+}
+
+/** Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does. */
+async function otherLaneLocked(tx: Tx, account: { kind: PrincipalKind; id: string }, lane: Lane): Promise<boolean> {
+  const row = (await lockoutTable(tx, account.kind).findUnique({ where: { id: account.id }, select: LANES_SELECT })) as LanesState | null;
+  return row !== null && isLocked(laneLockState(row, lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date());
 }
 
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {

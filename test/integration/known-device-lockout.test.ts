@@ -130,6 +130,20 @@ describe('known devices meet a lock of their own', () => {
     expect(await reload(user.id)).toMatchObject({ knownDeviceFailedCount: 0, knownDeviceLockedUntil: null });
   });
 
+  it('[STAFF] when both lanes are locked, the lock mail says every browser is, not that one still opens the account (r26a F2)', async () => {
+    const { user, signIn, usual } = await staff();
+    const mails = () => db().outboxMessage.findMany({ where: { toAddress: user.email!, template: 'account-locked' }, orderBy: { createdAt: 'asc' } });
+    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
+    expect((await mails()).map((mail) => mail.textBody)).toEqual([expect.stringMatching(/where you have signed in to it before, you can still sign in/)]);
+    // Then the owner mistypes five times at her usual browser: now nothing opens the account.
+    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`, usual);
+    const [, second] = await mails();
+    expect(second!.textBody).toMatch(/Every browser is locked out of your account for now/);
+    expect(second!.textBody).not.toMatch(/is not\.|can still sign in/);
+    expect(await signIn(PASSWORD, usual)).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await signIn(PASSWORD)).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
   it('[STAFF] a stolen token paced into the hard lock is stopped for good, like a stranger', async () => {
     const { user, signIn, usual } = await staff();
     const endKnownLock = () => db().user.update({ where: { id: user.id }, data: { knownDeviceLockedUntil: new Date(Date.now() - 1000) } });
