@@ -23,6 +23,10 @@ export const RATE_LIMITS = {
   // Requests mailed to one agency's admins: naming many of its accounts (from many addresses) must not
   // flood their inboxes. Past it a request is still stored and shown in the console; it is not mailed.
   helpRequestMailsPerAgency: { name: 'help-request-mail-agency', limit: 20, windowMs: 60 * 60_000 },
+  // Super-admin requests noticed to an agency's other admins: each account has one open request at a
+  // time, but requests naming each of its admins in turn mailed every admin once per admin. Past it
+  // only the account holder is told (the canary always sings); verifiers see every request.
+  superAdminNoticesToOthersPerAgency: { name: 'super-admin-notice-agency', limit: 10, windowMs: 60 * 60_000 },
   // Resets admins mail to one account (a reset link; a temporary password's or cleared factors' notice;
   // for an admin's account, a receipt to every super admin too): one who got no mail gets a few more
   // tries, a flood of clicks stops. Counted per account and per way (lib/admin/admin-target.ts), so a

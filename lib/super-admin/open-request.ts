@@ -3,6 +3,7 @@ import type { Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { superAdminRequestNoticeMail } from '@/lib/mail/templates/super-admin-request-notice';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { listAgencyAdmins } from './list-agency-admins';
 import { formatReference } from './reference';
 
@@ -66,11 +67,14 @@ export async function openRequest(
 ): Promise<{ id: string }> {
   const { typed, reference, submittedAt, openKey, agency, account, otherAdmins } = args;
   const cancelToken = newSecretToken();
+  // The other admins are told within the agency's budget (rate-limit.ts); the account holder always.
+  const othersHeldBack =
+    account !== null && agency !== null && otherAdmins.length > 0 && (await consumeRateLimit(tx, RATE_LIMITS.superAdminNoticesToOthersPerAgency, agency.id)).limited;
   const notices =
     account && agency
       ? [
           ...(account.email ? [{ to: account.email, toAccountHolder: true }] : []),
-          ...otherAdmins.flatMap((admin) => (admin.email ? [{ to: admin.email, toAccountHolder: false }] : [])),
+          ...(othersHeldBack ? [] : otherAdmins.flatMap((admin) => (admin.email ? [{ to: admin.email, toAccountHolder: false }] : []))),
         ]
       : [];
   const request = await tx.superAdminResetRequest.create({
@@ -90,11 +94,12 @@ export async function openRequest(
     },
     select: { id: true },
   });
-  // Every request opened for a real account warns the addresses on record: the canary must sing every
-  // time. Their inbox stays bounded without a count: the account has one open request at a time (a
+  // Every request opened for a real account warns its holder: the canary must sing every time. The
+  // holder's inbox stays bounded without a count: the account has one open request at a time (a
   // repeat attaches and mails nothing), so the next notice waits for this request to close, by their
   // own "this wasn't me", a verifier's decision or its expiry. A daily cap on notices let a stranger
-  // whose requests the owner cancelled file a sixth that warned no one.
+  // whose requests the owner cancelled file a sixth that warned no one. The other admins' inboxes
+  // take one notice per admin's request, so those are counted per agency (above; review r26b F2).
   await recordAudit(tx, {
     actorType: 'ANONYMOUS',
     agencyId: agency?.id ?? null,
@@ -107,6 +112,7 @@ export async function openRequest(
       reference,
       matchesAdmin: account !== null,
       noticesQueued: notices.length,
+      ...(othersHeldBack && { otherAdminsNotMailed: 'agency limit' }),
       ...(args.refiled && { refiledFrom: args.refiled.from, repeatsMoved: args.refiled.references.length - 1 }),
     },
   });

@@ -49,6 +49,22 @@ describe('the public super-admin reset form', () => {
     expect(JSON.parse(audit.details!)).toEqual({ reference: request.reference, matchesAdmin: true, noticesQueued: 3 });
   });
 
+  it('[ANONYMOUS] naming each admin of an agency in turn tells the other admins ten times an hour, each named admin every time (r26b F2)', async () => {
+    const { agency, admin, others } = await agencyWithLoneSuperAdmin({ otherAdmins: 11 });
+    const admins = [admin, ...others];
+    // Each from an address of its own: only the agency's budget applies.
+    for (const named of admins) expect((await submit(formFor({ providerCode: agency.code, loginName: named.loginName }), someIp())).ok).toBe(true);
+    const notices = await db().outboxMessage.findMany({ where: { template: 'super-admin-request-notice', toAddress: { in: admins.map((a) => a.email!) } } });
+    // Twelve requests: each named admin is told of theirs; the eleven others of only the first ten.
+    expect(notices).toHaveLength(12 + 10 * 11);
+    for (const each of admins) expect(notices.filter((notice) => notice.toAddress === each.email).length).toBeLessThanOrEqual(11);
+    const last = admins.at(-1)!;
+    const lastRequest = await db().superAdminResetRequest.findFirstOrThrow({ where: { userId: last.id } });
+    expect(await db().outboxMessage.count({ where: { template: 'super-admin-request-notice', toAddress: last.email!, createdAt: { gte: lastRequest.createdAt } } })).toBe(1);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: lastRequest.id, action: 'SUPER_ADMIN_RESET_SUBMITTED' } });
+    expect(JSON.parse(audit.details!)).toMatchObject({ noticesQueued: 1, otherAdminsNotMailed: 'agency limit' });
+  });
+
   it('[ANONYMOUS] gets the same answer for a request that matches no administrator; it is kept, marked unmatched, and mails no one', async () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const staff = await createUser(db(), agency.id, PASSWORD, { role: 'STAFF', email: 'staff@lonestar.example' });
