@@ -8,6 +8,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { accountLockedMail, type AccountLock } from '@/lib/mail/templates/account-locked';
 import { accountContact } from '@/lib/mfa/account';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
 // The one per-account failure counter and lock. Every pathway that checks a secret of the account
@@ -285,13 +286,19 @@ export async function settleAbandonedAttempts(database: Db, now = new Date()): P
   });
   let settled = 0;
   for (const attempt of abandoned) {
-    await database.$transaction(async (tx) => {
-      if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return;
-      const failure = JSON.parse(attempt.failure) as AuditInput;
-      await recordAudit(tx, failure);
-      if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway);
-      settled++;
-    });
+    try {
+      const written = await database.$transaction(async (tx) => {
+        if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return false;
+        const failure = JSON.parse(attempt.failure) as AuditInput;
+        await recordAudit(tx, failure);
+        if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway);
+        return true;
+      });
+      if (written) settled++;
+    } catch (error) {
+      // Kept for the next round; one that cannot be written holds up none of the others.
+      logger.error({ event: 'auth.unsettled_attempt_failed', unsettledId: attempt.id, ...errorFields(error) });
+    }
   }
   return settled;
 }
