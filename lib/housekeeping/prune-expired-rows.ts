@@ -8,6 +8,8 @@ import { deleteInBatches } from '@/lib/housekeeping/delete-in-batches';
 export const SENT_MAIL_KEPT_MS = 30 * 24 * 60 * 60_000;
 /** An authenticator-app enrolment nobody finished in a day is abandoned (its sealed secret goes too). */
 const UNFINISHED_ENROLMENT_MS = 24 * 60 * 60_000;
+/** A form's key outlives any resend of it (a double click, a browser's retry) by far. */
+const SENT_FORM_KEPT_MS = 24 * 60 * 60_000;
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 const HOUSEKEEPING_LEASE_MS = 5 * 60_000;
 const JOB = 'housekeeping';
@@ -20,6 +22,7 @@ export type PruneReport = {
   unfinishedEnrolments: number;
   passkeyChallenges: number;
   signInVelocity: number;
+  sentForms: number;
   /** Some kind still has rows due: run again at the next round. */
   more: boolean;
 };
@@ -92,7 +95,15 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
 
   const signInVelocity = tally(await pruneSignInVelocity(database, now));
 
-  return { rateLimitBuckets, sessions, sentMail, resetTokens, unfinishedEnrolments, passkeyChallenges, signInVelocity, more };
+  const formWhere = { createdAt: { lt: new Date(now.getTime() - SENT_FORM_KEPT_MS) } };
+  const sentForms = tally(
+    await deleteInBatches(
+      async (take) => (await database.sentForm.findMany({ where: formWhere, select: { key: true }, take })).map((row) => row.key),
+      (keys) => database.sentForm.deleteMany({ where: { ...formWhere, key: { in: keys } } }),
+    ),
+  );
+
+  return { rateLimitBuckets, sessions, sentMail, resetTokens, unfinishedEnrolments, passkeyChallenges, signInVelocity, sentForms, more };
 }
 
 /**

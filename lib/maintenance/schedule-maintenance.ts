@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { assertOperator, componentNames, operatorAudit, operatorChanged, operatorTextSchema, operatorTransaction, timeZoneSchema, titleSchema, wallTimeSchema, withComponentIds, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
@@ -12,7 +14,10 @@ export const scheduleMaintenanceSchema = withComponentIds({
   endsAt: wallTimeSchema('end'),
   timeZone: timeZoneSchema,
   blocksSignIn: z.literal('on').optional(),
+  ...formKeyField,
 }).transform(withUtcTimes({ startsAt: 'start', endsAt: 'end' }));
+
+const FORM = 'schedule-maintenance';
 
 // A form filled in a minute ago may name "now" as its start.
 const START_GRACE_MS = 5 * 60_000;
@@ -33,7 +38,8 @@ export async function scheduleMaintenance(
 
   const blocksSignIn = input.blocksSignIn === 'on';
   const description = input.description || null;
-  const done = await operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_SCHEDULED', async (tx) => {
+  const done = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_SCHEDULED', async (tx) => {
+    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
     const window = await tx.maintenanceWindow.create({
       data: {
         title: input.title,
@@ -63,7 +69,8 @@ export async function scheduleMaintenance(
       blocksSignIn,
       components: names,
     });
-  });
+  }));
+  if (done === ALREADY_SENT) return SENT_ALREADY;
   if (operatorChanged(done)) return done;
 
   return { ok: true, message: `Maintenance "${input.title}" scheduled.`, alerted: true };

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { assertOperator, componentNames, messageSchema, operatorAudit, operatorChanged, operatorTransaction, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_IMPACTS } from '@/lib/status/severity';
@@ -11,7 +13,10 @@ export const openIncidentSchema = withComponentIds({
   impact: z.enum(INCIDENT_IMPACTS, { error: 'Choose the impact' }),
   status: z.enum(['INVESTIGATING', 'IDENTIFIED', 'MONITORING'], { error: 'Choose the state' }),
   message: messageSchema,
+  ...formKeyField,
 });
+
+const FORM = 'open-incident';
 
 /** Opens an incident with its first update, and queues the alert to the subscribers. */
 export async function openIncident(actor: VendorActor, input: z.infer<typeof openIncidentSchema>, ip: string): Promise<OperatorResult> {
@@ -19,7 +24,8 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
   const names = await componentNames(db(), input.componentIds);
   if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
 
-  const done = await operatorTransaction(actor, ip, 'STATUS_INCIDENT_OPENED', async (tx) => {
+  const done = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, 'STATUS_INCIDENT_OPENED', async (tx) => {
+    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
     const created = await tx.incident.create({
       data: {
         title: input.title,
@@ -34,7 +40,8 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_INCIDENT_OPENED', { type: 'Incident', id: created.id }, { impact: input.impact, title: input.title }));
     const { title, impact, status, message } = input;
     await queueStatusAlert(tx, { kind: 'incident-opened', title, impact, status, message, components: names });
-  });
+  }));
+  if (done === ALREADY_SENT) return SENT_ALREADY;
   if (operatorChanged(done)) return done;
 
   return { ok: true, message: `Incident "${input.title}" opened.`, alerted: true };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { assertOperator, idSchema, messageSchema, operatorAudit, operatorChanged, operatorTransaction, type OperatorResult } from '@/lib/status/operator-input';
@@ -10,7 +12,10 @@ export const postIncidentUpdateSchema = z.object({
   incidentId: idSchema,
   status: z.enum(INCIDENT_STATUSES, { error: 'Choose the state' }),
   message: messageSchema,
+  ...formKeyField,
 });
+
+const FORM = 'post-incident-update';
 
 /** Adds an update to an open incident (the state RESOLVED resolves it) and queues the alert. */
 export async function postIncidentUpdate(
@@ -21,7 +26,8 @@ export async function postIncidentUpdate(
   assertOperator(actor);
   const now = new Date();
   const resolves = input.status === 'RESOLVED';
-  const incident = await operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
+  const incident = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
+    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
     // Only an open incident takes updates: the condition is part of the write, so two operators
     // resolving at once produce one resolution.
     const changed = await tx.incident.updateMany({
@@ -49,7 +55,8 @@ export async function postIncidentUpdate(
       components: namesInOrder(updated.components),
     });
     return updated;
-  });
+  }));
+  if (incident === ALREADY_SENT) return SENT_ALREADY;
   if (operatorChanged(incident)) return incident;
   if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.' };
 

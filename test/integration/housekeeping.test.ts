@@ -112,6 +112,14 @@ describe('housekeeping', () => {
     expect(left.map((row) => row.challenge)).toEqual([`${tag}-live`]);
   });
 
+  it('prunes the keys of forms sent more than a day ago, and keeps newer ones', async () => {
+    const tag = randomUUID();
+    await db().sentForm.createMany({ data: [{ key: `${tag}-old`, createdAt: ago(2 * DAY) }, { key: `${tag}-new`, createdAt: ago(MINUTE) }] });
+    expect((await pruneExpiredRows(db())).sentForms).toBeGreaterThanOrEqual(1);
+    const left = await db().sentForm.findMany({ where: { key: { startsWith: tag } }, select: { key: true } });
+    expect(left.map((row) => row.key)).toEqual([`${tag}-new`]);
+  });
+
   it('prunes sign-in velocity rows older than a day', async () => {
     const tag = randomUUID();
     const row = (suffix: string, at: Date) => ({ key: `${tag}/${suffix}`, agencyKey: tag, ip: '192.0.2.1', accountKey: suffix, attempts: 1, firstFailedAt: at, lastFailedAt: at });

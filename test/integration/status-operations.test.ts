@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
+import { newFormKey } from '@/lib/http/form-key';
+import { SENT_ALREADY } from '@/lib/http/sent-once';
 import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { formatUtc } from '@/lib/status/severity';
@@ -123,6 +125,53 @@ describe('incidents', () => {
     const [audit] = await auditOf('STATUS_COMPONENT_CHANGED', app.id);
     expect(JSON.parse(audit!.details!)).toEqual({ from: 'OPERATIONAL', to: 'DEGRADED_PERFORMANCE' });
     expect((await getStatusOverview(db())).overall).toBe('DEGRADED_PERFORMANCE');
+  });
+});
+
+describe('a form sent twice (r26c N1)', () => {
+  it('[OPERATOR] opens one incident, posts one update and schedules one window, with one alert each, whether the copies come one after the other or at once', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    await confirmedSubscribers(2);
+    const twice = async (send: () => Promise<OperatorResult>) => {
+      const [first, second] = await Promise.all([sent(send()), sent(send())]);
+      const third = await sent(send());
+      return [first, second, third];
+    };
+
+    const opening = openIncidentSchema.parse({ title: 'Down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'Down.', [`component-${signIn.id}`]: 'on', formKey: newFormKey() });
+    const opened = await twice(() => openIncident(operator, opening, IP));
+    expect(opened.every((answer) => answer.ok)).toBe(true);
+    expect(opened.map((answer) => answer.message)).toContain(SENT_ALREADY.message);
+    expect(await db().incident.count()).toBe(1);
+    expect(await alertsOf('status-incident-opened')).toBe(2);
+    const { id } = await db().incident.findFirstOrThrow();
+    expect(await auditOf('STATUS_INCIDENT_OPENED', id)).toHaveLength(1);
+
+    const update = { incidentId: id, status: 'IDENTIFIED' as const, message: 'Found it.', formKey: newFormKey() };
+    expect((await twice(() => postIncidentUpdate(operator, update, IP))).every((answer) => answer.ok)).toBe(true);
+    expect(await db().incidentUpdate.count({ where: { incidentId: id } })).toBe(2);
+    expect(await alertsOf('status-incident-updated')).toBe(2);
+    // Another rendering of the form is another update.
+    expect((await sent(postIncidentUpdate(operator, { ...update, message: 'Fixing it.', formKey: newFormKey() }, IP))).message).toBe('Update posted.');
+    expect(await db().incidentUpdate.count({ where: { incidentId: id } })).toBe(3);
+
+    const startsAt = new Date(Math.ceil((Date.now() + 24 * HOUR) / 60_000) * 60_000);
+    const form = { title: 'Upgrade', startsAt: utcInput(startsAt), endsAt: utcInput(new Date(startsAt.getTime() + HOUR)), [`component-${signIn.id}`]: 'on', formKey: newFormKey() };
+    const scheduling = scheduleMaintenanceSchema.parse(form);
+    expect((await twice(() => scheduleMaintenance(operator, scheduling, IP))).every((answer) => answer.ok)).toBe(true);
+    expect(await db().maintenanceWindow.count()).toBe(1);
+    expect(await alertsOf('status-maintenance-scheduled')).toBe(2);
+  });
+
+  it('a refused form keeps its key: sent again corrected, it does its work', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    const formKey = newFormKey();
+    const base = { title: 'Down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'Down.', formKey };
+    expect((await openIncident(operator, openIncidentSchema.parse(base), IP)).ok).toBe(false);
+    expect(await openIncident(operator, openIncidentSchema.parse({ ...base, [`component-${signIn.id}`]: 'on' }), IP)).toMatchObject({ ok: true, message: 'Incident "Down" opened.' });
+    expect(openIncidentSchema.safeParse({ ...base, formKey: 'short' }).success).toBe(false);
   });
 });
 
