@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
 import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -39,7 +41,10 @@ export const askAdminSchema = z.object({
   providerCode: agencyOrNameSchema,
   loginName: loginNameSchema,
   message: helpMessageSchema,
+  ...formKeyField,
 });
+
+const FORM = 'ask-admin';
 
 export type AskAdminInput = z.infer<typeof askAdminSchema>;
 
@@ -98,6 +103,8 @@ export async function requestAdminHelp(
 }
 
 async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskAdminOutcome> {
+  // The same form sent again (a double click, a retried POST) was received: nothing is counted, stored or mailed twice.
+  if (await sentBefore(FORM, input.formKey)) return { status: 'accepted' };
   const byAddress = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAddress, ip);
   if (byAddress.limited) {
     await auditThrottledAddress({
@@ -126,19 +133,25 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
     : null;
 
   if (!agency || !user || user.status !== 'ACTIVE') {
-    await recordAuditAlone(db(), {
-      actorType: 'ANONYMOUS',
-      agencyId: agency?.id ?? null,
-      action: 'HELP_REQUEST_UNMATCHED',
-      outcome: 'FAILURE',
-      ip,
-      details: { reason: !agency ? 'unknown agency' : !user ? 'unknown user' : 'account disabled' },
-    });
+    await onceForForm(FORM, input.formKey, () =>
+      db().$transaction(async (tx) => {
+        if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
+        await recordAudit(tx, {
+          actorType: 'ANONYMOUS',
+          agencyId: agency?.id ?? null,
+          action: 'HELP_REQUEST_UNMATCHED',
+          outcome: 'FAILURE',
+          ip,
+          details: { reason: !agency ? 'unknown agency' : !user ? 'unknown user' : 'account disabled' },
+        });
+      }),
+    );
     return { status: 'accepted' };
   }
 
   const audit = { actorType: 'ANONYMOUS', agencyId: agency.id, targetType: 'User', targetId: user.id, ip } as const;
-  await db().$transaction(async (tx) => {
+  await onceForForm(FORM, input.formKey, () => db().$transaction(async (tx) => {
+    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
     const request = await tx.helpRequest.create({
       data: { agencyId: agency.id, userId: user.id, message: input.message, ip },
       select: { id: true, createdAt: true },
@@ -184,6 +197,6 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
         withMessage: input.message !== null,
       },
     });
-  });
+  }));
   return { status: 'accepted' };
 }

@@ -13,15 +13,19 @@ export const SENT_ALREADY = { ok: true, message: 'Done. (The form was sent twice
 /** The sent-again signal of `onceForForm`. */
 export const ALREADY_SENT = Symbol('already sent');
 
+/** Whether this rendering of `form` was sent, and its work done, before. */
+export async function sentBefore(form: string, key: string | undefined, database: Pick<Tx, 'sentForm'> = db()): Promise<boolean> {
+  return key !== undefined && (await database.sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { key: true } })) !== null;
+}
+
 /**
  * Claims `key` for `form` in the caller's transaction: false when this rendering was sent before.
  * Without a key there is nothing to claim.
  */
 export async function claimFormKey(tx: Tx, form: string, key: string | undefined): Promise<boolean> {
   if (key === undefined) return true;
-  const stored = `${form}:${key}`;
-  if (await tx.sentForm.findUnique({ where: { key: stored }, select: { key: true } })) return false;
-  await tx.sentForm.create({ data: { key: stored } });
+  if (await sentBefore(form, key, tx)) return false;
+  await tx.sentForm.create({ data: { key: `${form}:${key}` } });
   return true;
 }
 
@@ -34,7 +38,7 @@ export async function onceForForm<T>(form: string, key: string | undefined, work
   try {
     return await work();
   } catch (error) {
-    if (key !== undefined && (await db().sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { key: true } }))) return ALREADY_SENT;
+    if (await sentBefore(form, key)) return ALREADY_SENT;
     throw error;
   }
 }

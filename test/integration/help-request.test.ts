@@ -10,6 +10,7 @@ import {
   requestAdminHelp,
   type AskAdminInput,
 } from '@/lib/help/request-admin-help';
+import { newFormKey } from '@/lib/http/form-key';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 
@@ -74,6 +75,28 @@ describe('asking one’s administrators for help', () => {
     expect(audit[0]).toMatchObject({ actorType: 'ANONYMOUS', agencyId: agency.id, outcome: 'SUCCESS', ip });
     expect(JSON.parse(audit[0]!.details!)).toMatchObject({ helpRequestId: requests[0]!.id, adminsNotified: 2, adminsWithoutAddress: 1, withMessage: true });
     expect(audit[0]!.details).not.toContain('back from leave');
+  });
+
+  it('[STAFF] sending the form twice (a double click, a retried POST, both at once) asks once: one request, one mail per admin (r26c N1)', async () => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    const ip = newIp();
+    const rendering = () => ({ ...input(agency.code, staff.loginName, 'Locked out'), formKey: newFormKey() });
+    const requests = () => db().helpRequest.count({ where: { agencyId: agency.id } });
+    const first = rendering();
+    expect(await requestAdminHelp({ ip }, first, QUICK)).toEqual({ status: 'accepted' });
+    expect(await requestAdminHelp({ ip }, first, QUICK)).toEqual({ status: 'accepted' });
+    expect([await requests(), (await mailsTo(suffix)).length]).toEqual([1, 2]);
+    // The copy used none of the person's three an hour: two more renderings are mailed too.
+    for (let i = 0; i < 2; i++) expect(await requestAdminHelp({ ip }, rendering(), QUICK)).toEqual({ status: 'accepted' });
+    expect([await requests(), (await mailsTo(suffix)).length]).toEqual([3, 6]);
+    // Two copies at once: one request.
+    const pair = rendering();
+    expect(await Promise.all([requestAdminHelp({ ip }, pair, QUICK), requestAdminHelp({ ip }, pair, QUICK)])).toEqual([{ status: 'accepted' }, { status: 'accepted' }]);
+    expect(await requests()).toBe(4);
+    // An unknown name sent twice at once is recorded once too.
+    const unknown = { ...input(agency.code, `nobody.${suffix}`), formKey: newFormKey() };
+    await Promise.all([requestAdminHelp({ ip }, unknown, QUICK), requestAdminHelp({ ip }, unknown, QUICK)]);
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'HELP_REQUEST_UNMATCHED' } })).toBe(1);
   });
 
   it('matches the provider code and login name in any case and Unicode form', async () => {

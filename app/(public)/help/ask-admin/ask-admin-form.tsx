@@ -8,7 +8,8 @@ import { AskAdminReceived } from './received';
 
 const MESSAGE_MAX_LENGTH = 500;
 
-export function AskAdminForm() {
+/** `formKey` is made by the page for this rendering: the form sent twice asks once (lib/http/sent-once.ts). */
+export function AskAdminForm({ formKey }: { formKey: string }) {
   const [state, formAction, pending] = useActionState<AskAdminState, FormData>(askAdminAction, { ok: true });
   const confirmation = useRef<HTMLHeadingElement>(null);
 
@@ -33,6 +34,7 @@ export function AskAdminForm() {
 
   return (
     <form action={formAction} noValidate>
+      <input type="hidden" name="formKey" value={formKey} />
       <ErrorSummary state={state} order={['providerCode', 'loginName', 'message']} />
       <Field
         name="providerCode"

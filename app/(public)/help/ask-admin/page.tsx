@@ -1,11 +1,15 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import { AskAdminForm } from './ask-admin-form';
 import { ProviderCodeHelp } from '@/components/help/provider-code-help';
 import { publicPage } from '@/lib/auth/guards';
+import { newFormKey } from '@/lib/http/form-key';
 
 export const metadata: Metadata = { title: 'Ask your administrators for help' };
 
-export default publicPage(function AskAdminPage() {
+export default publicPage(async function AskAdminPage() {
+  // Rendered per request, never prerendered: each rendering carries its own form key (sent-once.ts).
+  await connection();
   return (
     <>
       <p>
@@ -19,7 +23,7 @@ export default publicPage(function AskAdminPage() {
       <p>Enter the details you use to sign in. We do not need your password.</p>
       <p>Ask your supervisor if you don’t know who your administrator is: they can also reach them for you.</p>
       <ProviderCodeHelp />
-      <AskAdminForm />
+      <AskAdminForm formKey={newFormKey()} />
     </>
   );
 });
