@@ -34,7 +34,7 @@ export async function bulkUnlockUsers(
   let unlocked = 0;
   for (const target of allowed) {
     const done = await db().$transaction(async (tx) =>
-      (await holdActor(tx, actor, target.id)) ? unlockAccount(tx, actor, target.id, ip, { stillLockedAt: now }) : ('actor-changed' as const),
+      (await holdActor(tx, actor, target.id)) ? unlockAccount(tx, actor, target.id, ip, { at: now, bulk: true }) : ('actor-changed' as const),
     );
     if (done === 'actor-changed') {
       await auditAdminRefusal(actor, 'users:bulk-unlock', null, done, ip);

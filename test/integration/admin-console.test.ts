@@ -39,6 +39,12 @@ async function actorFor(agency: { code: string }, user: { loginName: string }): 
 }
 
 /** Two agencies: A with a super admin, a provider admin and staff; B with its own staff. */
+/** An Unlock that has something to unlock: the account is locked first, as a run of wrong passwords leaves it. */
+async function unlockLocked(actor: AgencyActor, userId: string, ip: string) {
+  await db().user.update({ where: { id: userId }, data: { failedSignInCount: 5, lockedUntil: new Date(Date.now() + 60_000) } });
+  expect(await unlockUser(actor, { userId }, ip)).toEqual({ ok: true, value: undefined });
+}
+
 async function twoAgencies() {
   const a = await createAgency(db(), { name: 'Agency Alpha' });
   const b = await createAgency(db(), { name: 'Agency Beta' });
@@ -240,6 +246,21 @@ describe('unlock, disable, roles', () => {
     expect(await unlockUser(adminActor, { userId: staff.id }, IP)).toEqual({ ok: true, value: undefined });
     expect(await resolveSession(session.ok ? session.sessionId : '')).not.toBeNull();
     expect((await signIn(a, staff)).ok).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] Unlock pressed on an account with nothing to unlock, or several times at once, changes and records nothing more (r26c N4)', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    const records = () => db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } });
+    expect(await unlockUser(adminActor, { userId: staff.id }, IP)).toEqual({ ok: false, message: 'This account is not locked: there was nothing to unlock.' });
+    expect(await records()).toBe(0);
+    await db().user.update({ where: { id: staff.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
+    const answers = await Promise.all(Array.from({ length: 3 }, () => unlockUser(adminActor, { userId: staff.id }, IP)));
+    expect(answers.filter((answer) => answer.ok)).toHaveLength(1);
+    expect(await records()).toBe(1);
+    // Failures short of a lock are something to clear.
+    await db().user.update({ where: { id: staff.id }, data: { failedSignInCount: 3 } });
+    expect((await unlockUser(adminActor, { userId: staff.id }, IP)).ok).toBe(true);
+    expect(await records()).toBe(2);
   });
 
   it('[PROVIDER_ADMIN] disabling ends the sessions; enabling lets the person in again', async () => {
@@ -448,7 +469,7 @@ describe('policy, lists, audit, help requests', () => {
 
   it('an export past its size holds the newest records and says the oldest were left out', async () => {
     const { adminActor, staff } = await twoAgencies();
-    for (let i = 0; i < 4; i++) await unlockUser(adminActor, { userId: staff.id }, IP);
+    for (let i = 0; i < 4; i++) await unlockLocked(adminActor, staff.id, IP);
     const events = await db().auditEvent.findMany({ where: { agencyId: adminActor.agencyId, action: 'ADMIN_ACCOUNT_UNLOCKED' }, orderBy: { seq: 'asc' } });
     const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, 3);
     const [, notice, ...rows] = csv.trimEnd().split('\r\n');
@@ -508,8 +529,8 @@ describe('policy, lists, audit, help requests', () => {
   it('the audit view and its CSV hold only the own agency’s records, with formulas defused', async () => {
     const { adminActor, foreign, staff, foreignSuper, b } = await twoAgencies();
     const foreignActor = await actorFor(b, foreignSuper);
-    await unlockUser(foreignActor, { userId: foreign.id }, '=cmd|calc');
-    await unlockUser(adminActor, { userId: staff.id }, '=HYPERLINK("x")');
+    await unlockLocked(foreignActor, foreign.id, '=cmd|calc');
+    await unlockLocked(adminActor, staff.id, '=HYPERLINK("x")');
     const { events } = await listAgencyAudit(adminActor, { page: 1 });
     expect(events.every((e) => e.targetId !== foreign.id)).toBe(true);
     const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' });
@@ -522,7 +543,7 @@ describe('policy, lists, audit, help requests', () => {
 
   it('a date range reaching the last day a date can name still holds the records in it', async () => {
     const { adminActor, staff } = await twoAgencies();
-    await unlockUser(adminActor, { userId: staff.id }, IP);
+    await unlockLocked(adminActor, staff.id, IP);
     const today = new Date().toISOString().slice(0, 10);
     for (const range of [{ to: '9999-12-31' }, { from: '0001-01-01', to: '9999-12-31' }, { from: today, to: today }, { to: '9999-12-30' }]) {
       const { events } = await listAgencyAudit(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED', ...range });
