@@ -6,13 +6,17 @@ import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { maskEmail } from '@/lib/format/mask';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, claimFormKey, onceForForm } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
 
-export const sendResetLinkSchema = userIdSchema;
+export const sendResetLinkSchema = userIdSchema.extend(formKeyField);
+
+const FORM = 'send-reset-link';
 
 /**
  * Instead of a temporary password: mails the account's owner a single-use link to the
@@ -32,11 +36,16 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   }
   const email = target.email;
   const lifetimeHours = (await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
-  return actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
-    const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
-    await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
-    await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
-    if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
-    return { sentTo: maskEmail(email) };
-  }, { reset: 'link' });
+  const done = await onceForForm(FORM, input.formKey, () =>
+    actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
+      await claimFormKey(tx, FORM, input.formKey);
+      const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
+      await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
+      await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
+      if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
+      return { sentTo: maskEmail(email) };
+    }, { reset: 'link' }),
+  );
+  // The same form sent again (a double click): the link is on its way; a second would end the first (review r26c N5).
+  return done === ALREADY_SENT ? { ok: true, value: { sentTo: maskEmail(email) } } : done;
 }

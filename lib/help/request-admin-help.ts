@@ -6,7 +6,7 @@ import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
+import { claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
 import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -135,7 +135,7 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
   if (!agency || !user || user.status !== 'ACTIVE') {
     await onceForForm(FORM, input.formKey, () =>
       db().$transaction(async (tx) => {
-        if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
+        await claimFormKey(tx, FORM, input.formKey);
         await recordAudit(tx, {
           actorType: 'ANONYMOUS',
           agencyId: agency?.id ?? null,
@@ -151,7 +151,7 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
 
   const audit = { actorType: 'ANONYMOUS', agencyId: agency.id, targetType: 'User', targetId: user.id, ip } as const;
   await onceForForm(FORM, input.formKey, () => db().$transaction(async (tx) => {
-    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
+    await claimFormKey(tx, FORM, input.formKey);
     const request = await tx.helpRequest.create({
       data: { agencyId: agency.id, userId: user.id, message: input.message, ip },
       select: { id: true, createdAt: true },

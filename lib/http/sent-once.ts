@@ -14,27 +14,22 @@ export const SENT_ALREADY = { ok: true, message: 'Done. (The form was sent twice
 export const ALREADY_SENT = Symbol('already sent');
 
 /** Whether this rendering of `form` was sent, and its work done, before. */
-export async function sentBefore(form: string, key: string | undefined, database: Pick<Tx, 'sentForm'> = db()): Promise<boolean> {
-  return key !== undefined && (await database.sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { key: true } })) !== null;
+export async function sentBefore(form: string, key: string | undefined): Promise<boolean> {
+  return key !== undefined && (await db().sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { key: true } })) !== null;
 }
 
 /**
- * Claims `key` for `form` in the caller's transaction: false when this rendering was sent before.
+ * Claims `key` for `form` in the caller's transaction. When this rendering was sent before (or by a
+ * copy committing at the same moment), the insert fails on the key's uniqueness and takes the whole
+ * transaction with it: nothing of this copy is written, not even what it counted before its claim.
  * Without a key there is nothing to claim.
  */
-export async function claimFormKey(tx: Tx, form: string, key: string | undefined): Promise<boolean> {
-  if (key === undefined) return true;
-  if (await sentBefore(form, key, tx)) return false;
-  await tx.sentForm.create({ data: { key: `${form}:${key}` } });
-  return true;
+export async function claimFormKey(tx: Tx, form: string, key: string | undefined): Promise<void> {
+  if (key !== undefined) await tx.sentForm.create({ data: { key: `${form}:${key}` } });
 }
 
-/**
- * Runs `work` (a transaction that calls claimFormKey first) and tells a copy sent again: ALREADY_SENT
- * when the key was claimed before, or by a copy committed while this one ran (its claim then fails
- * on the key's uniqueness and the transaction is rolled back: nothing of it was written).
- */
-export async function onceForForm<T>(form: string, key: string | undefined, work: () => Promise<T | typeof ALREADY_SENT>): Promise<T | typeof ALREADY_SENT> {
+/** Runs `work`, a transaction that calls claimFormKey: ALREADY_SENT when the claim failed because the form was sent before. */
+export async function onceForForm<T>(form: string, key: string | undefined, work: () => Promise<T>): Promise<T | typeof ALREADY_SENT> {
   try {
     return await work();
   } catch (error) {

@@ -39,7 +39,7 @@ export async function scheduleMaintenance(
   const blocksSignIn = input.blocksSignIn === 'on';
   const description = input.description || null;
   const done = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_SCHEDULED', async (tx) => {
-    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
+    await claimFormKey(tx, FORM, input.formKey);
     const window = await tx.maintenanceWindow.create({
       data: {
         title: input.title,

@@ -25,7 +25,7 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
   if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
 
   const done = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, 'STATUS_INCIDENT_OPENED', async (tx) => {
-    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
+    await claimFormKey(tx, FORM, input.formKey);
     const created = await tx.incident.create({
       data: {
         title: input.title,

@@ -27,7 +27,7 @@ export async function postIncidentUpdate(
   const now = new Date();
   const resolves = input.status === 'RESOLVED';
   const incident = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
-    if (!(await claimFormKey(tx, FORM, input.formKey))) return ALREADY_SENT;
+    await claimFormKey(tx, FORM, input.formKey);
     // Only an open incident takes updates: the condition is part of the write, so two operators
     // resolving at once produce one resolution.
     const changed = await tx.incident.updateMany({

@@ -589,6 +589,21 @@ describe('reset link by e-mail', () => {
     expect(JSON.stringify(await db().auditEvent.findMany({ where: { targetId: staff.id } }))).not.toContain(link);
   });
 
+  it('[PROVIDER_ADMIN] the form sent twice (a double click, both at once or one after the other) mails one live link and uses one of the five (r26c N5)', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { newFormKey } = await import('@/lib/http/form-key');
+    const sent = { userId: staff.id, formKey: newFormKey() };
+    const answers = await Promise.all([sendResetLink(adminActor, sent, IP), sendResetLink(adminActor, sent, IP)]);
+    answers.push(await sendResetLink(adminActor, sent, IP));
+    expect(answers).toEqual(Array.from({ length: 3 }, () => ({ ok: true, value: { sentTo: expect.any(String) } })));
+    expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(1);
+    expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(1);
+    // Four more renderings still send: the copies used none of the account's five an hour.
+    for (let i = 0; i < 4; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: newFormKey() }, IP)).toMatchObject({ ok: true });
+    expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
+  });
+
   it('refuses a disabled account: enabling it later must not bring a link back', async () => {
     const { a, adminActor } = await twoAgencies();
     const disabled = await member(a.id, 'STAFF', { status: 'DISABLED' });

@@ -18,6 +18,7 @@ import { clearSecondFactorsAction, sendResetLinkAction, setStatusAction, unlockA
 import { RoleChangeForm } from './role-change-form';
 import { ActionNotices } from '@/components/ui/action-notices';
 import { countSecondFactors } from '@/lib/mfa/policy';
+import { newFormKey } from '@/lib/http/form-key';
 import { ResetPasswordPanel } from './reset-password-panel';
 
 export const metadata: Metadata = { title: 'User' };
@@ -103,7 +104,8 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
           )}
           {user.email && may('users:send-reset-link').allowed && (
             <div className="actions-row">
-              <AccountActionForm action={sendResetLinkAction} fields={{ userId: user.id }} label="E-mail a reset link instead" secondary />
+              {/* A key per rendering: a double click mails one link, not two of which the first is dead; the page is drawn again (with a new key) after each. */}
+              <AccountActionForm action={sendResetLinkAction} fields={{ userId: user.id, formKey: newFormKey() }} label="E-mail a reset link instead" secondary refreshAfter />
             </div>
           )}
           <div className="actions-row">
