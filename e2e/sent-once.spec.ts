@@ -1,0 +1,28 @@
+// A form that creates something, sent twice the way a browser without JavaScript does on a double
+// click (the same rendering posted twice, here both at once): the work is done once (lib/http/sent-once.ts).
+import { formWithField, multipartBody } from '@/test/support/html-form';
+import { db, newMemberOfDemoAgency } from './support/data';
+import { E2E_BASE_URL } from './support/env';
+import { expect, test } from './support/test';
+
+test('[STAFF] "Ask my administrators" sent twice at once without JavaScript asks once; each visit to the page is a new form', async ({ request }) => {
+  const { agency, user } = await newMemberOfDemoAgency('acme-ny');
+  const page = async () => (await request.get('/help/ask-admin', { headers: { accept: 'text/html' } })).text();
+  const [first, second] = [await page(), await page()];
+  const keyOf = (html: string) => formWithField(html, 'providerCode').hidden.find(([name]) => name === 'formKey')?.[1];
+  expect(keyOf(first)).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  // Rendered per visit, not once at the build: two people never share a key.
+  expect(keyOf(second)).not.toBe(keyOf(first));
+
+  const form = formWithField(first, 'providerCode');
+  const { body, type } = multipartBody([...form.hidden, ['providerCode', agency.code], ['loginName', user.loginName], ['message', 'Locked out after leave']]);
+  const post = () => request.post(form.action || '/help/ask-admin', { headers: { 'content-type': type, origin: E2E_BASE_URL }, data: body, maxRedirects: 0 });
+  const answers = await Promise.all([post(), post()]);
+  // Each copy gets the answer the first got: the page saying the request was received.
+  expect(answers.map((answer) => [answer.status(), answer.headers().location])).toEqual([
+    [303, '/help/ask-admin/sent'],
+    [303, '/help/ask-admin/sent'],
+  ]);
+  expect(await db().helpRequest.count({ where: { userId: user.id } })).toBe(1);
+  expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'HELP_REQUEST_CREATED' } })).toBe(1);
+});
