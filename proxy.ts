@@ -5,7 +5,7 @@ import { ACTION_HEADER, isMalformedActionRequest } from '@/lib/http/action-reque
 import { clientIpFrom } from '@/lib/http/client-ip';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { CSP_HEADER, hashPolicy } from '@/lib/security/content-security-policy.mjs';
-import { strictTransportSecurity } from '@/lib/security/transport-security';
+import { strictTransportSecurity } from '@/lib/security/headers.mjs';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
 import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/maintenance/unavailable-page';

@@ -21,7 +21,7 @@ import { clientAddress } from './lib/http/client-address.mjs';
 import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
-import { cacheControlOnTheWire, SECRET_LINK_HEADERS, SECURITY_HEADERS } from './lib/security/headers.mjs';
+import { cacheControlOnTheWire, SECRET_LINK_HEADERS, SECURITY_HEADERS, strictTransportSecurity } from './lib/security/headers.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
@@ -217,6 +217,8 @@ function completeHeaders(request, response) {
       response.setHeader(CSP_HEADER, policy);
     }
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!response.hasHeader(name)) response.setHeader(name, value);
+    // Next.js's answers have it from proxy.ts; this server's own (the probes) get it here.
+    if (HSTS && !response.hasHeader('Strict-Transport-Security')) response.setHeader('Strict-Transport-Security', HSTS);
     if (secretLink) for (const [name, value] of Object.entries(SECRET_LINK_HEADERS)) response.setHeader(name, value);
     // (Not on this server's own fetch of a page to keep: it reads Next.js's mark, pages-in-memory.mjs.)
     const cacheControl = response.getHeader('cache-control');
@@ -233,6 +235,7 @@ function completeHeaders(request, response) {
 
 const APP_URL = process.env.APP_URL ?? 'http://localhost:3000';
 const APP_HOST = new URL(APP_URL).host;
+const HSTS = strictTransportSecurity(APP_URL);
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();

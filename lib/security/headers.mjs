@@ -33,3 +33,16 @@ const STARTS_KEPT_FOR_THE_BUILD = new RegExp(`^${KEPT_FOR_THE_BUILD}(?:,|$)`);
 export function cacheControlOnTheWire(written) {
   return STARTS_KEPT_FOR_THE_BUILD.test(written.trim()) ? 'no-cache' : written;
 }
+
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
+
+/**
+ * HSTS only when the portal is served over https: a local http demo must never pin a browser's
+ * localhost to https. Decided from the running configuration (proxy.ts for Next.js's answers,
+ * server.mjs for its own), not in next.config.js, whose headers() are frozen into the build: a
+ * build made with an http APP_URL and started with an https one must still send it.
+ * @param {string} appUrl
+ */
+export function strictTransportSecurity(appUrl) {
+  return appUrl.startsWith('https:') ? STRICT_TRANSPORT_SECURITY : null;
+}
