@@ -20,8 +20,8 @@ const STYLE =
   'header{background:#1d4f91;color:#fff;padding:.75rem 1rem;font-weight:700}main{max-width:40rem;margin:0 auto;padding:1.5rem 1rem 3rem}' +
   'h1{font-size:2rem;line-height:1.2;margin:.5rem 0 1.25rem}a{color:#1d4f91}:focus-visible{outline:3px solid #ffdd00;box-shadow:0 0 0 6px #0b0c0c}';
 
-/** @param {string} title @param {string} main */
-function page(title, main) {
+/** A page of the portal that reads without scripts or styles of the build. @param {string} title @param {string} main HTML */
+export function plainPage(title, main) {
   return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<meta name="robots" content="noindex"><title>${title} · CareNotes password help</title><style>${STYLE}</style></head>` +
@@ -38,7 +38,7 @@ function escapeHtml(text) {
 function databaseUnavailablePage(pathname, reference) {
   const quote = `<p>If you contact support, quote the reference <strong>${escapeHtml(reference)}</strong>.</p>`;
   if (pathname === '/status') {
-    return page(
+    return plainPage(
       'System status cannot be shown',
       '<h1>The system status cannot be shown just now</h1>' +
         '<p>This page cannot read the current status at the moment. Wait a few minutes and try again.</p>' +
@@ -46,7 +46,7 @@ function databaseUnavailablePage(pathname, reference) {
         quote,
     );
   }
-  return page(
+  return plainPage(
     'Service unavailable',
     '<h1>Sorry, this page is not working right now</h1>' +
       '<p>The service is busy or unavailable just now. Nothing you did caused it. Wait a few minutes and try again.</p>' +

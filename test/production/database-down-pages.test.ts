@@ -80,6 +80,22 @@ describe('[ANONYMOUS] an instance started while the database is down, with no co
     }
   });
 
+  it('answers a sign-out from a plain form with a page saying the person is not signed out yet, not JSON (r26c N6)', async () => {
+    const token = await encode({ token: { sid: 'a-session-the-database-would-know', kind: 'agency' }, secret: TEST_SECRET, maxAge: 3600 });
+    const response = await fetch(`${server.url}/sign-out`, {
+      method: 'POST',
+      headers: { accept: 'text/html', origin: server.url, 'content-type': 'application/x-www-form-urlencoded', cookie: `next-auth.session-token=${token}` },
+      body: '',
+      redirect: 'manual',
+    });
+    expect([response.status, response.headers.get('content-type'), response.headers.get('cache-control')]).toEqual([503, 'text/html; charset=utf-8', 'no-store']);
+    // The session could not be ended: its cookie is kept, and the page does not pretend otherwise.
+    expect(response.headers.get('set-cookie') ?? '').not.toMatch(/session-token=;/);
+    const text = bodyText(await response.text());
+    expect(text).toContain('You are not signed out yet');
+    expect(text).toContain('press Sign out again');
+  });
+
   it('still serves the guide, and says "alive, not ready" to a balancer', async () => {
     expect((await pageOf('/help')).status).toBe(200);
     expect((await fetch(`${server.url}/api/live`)).status).toBe(200);

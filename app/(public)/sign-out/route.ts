@@ -2,8 +2,20 @@ import { endBrowserSession } from '@/lib/auth/browser-session';
 import { defineRoute, getActor, PUBLIC } from '@/lib/auth/guards';
 import { SIGNED_OUT } from '@/lib/auth/sign-in-messages';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { logRequestError } from '@/lib/http/request-context';
+import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
+import { plainPage } from '@/lib/runtime/database-unavailable-page.mjs';
 
 export const dynamic = 'force-dynamic';
+
+// Said to the person at the browser, which posted a plain form: a page, not the JSON a script gets.
+const NOT_SIGNED_OUT = plainPage(
+  'Not signed out yet',
+  '<h1>You are not signed out yet</h1>' +
+    '<p>CareNotes cannot reach its records just now, so your session could not be ended. Nothing else changed.</p>' +
+    '<p>Wait a minute, go back and press Sign out again. On a shared computer, do not leave until a page says you are signed out.</p>' +
+    '<p>Check the <a href="/status">system status</a>.</p>',
+);
 
 /**
  * Signing out: a plain form POST here from every signed-in page, with JavaScript or without. A route
@@ -13,11 +25,18 @@ export const dynamic = 'force-dynamic';
  * that has already ended, can still sign out. Same origin only, as every state change (defineRoute).
  */
 export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, _request, { ip }) => {
-  const actor = await getActor();
-  await endBrowserSession(ip);
-  // The sign-in page then says so: on an agency's shared computer, the next person can tell a sign-out
-  // that worked from a session that ran out or a button that did nothing. The vendor's sign-in page is
-  // prerendered (its own staff, their own devices) and stays so: a notice would render it per request.
-  const next = actor?.kind === 'vendor' ? '/vendor/login' : donePath('/login', SIGNED_OUT, ANYONE);
-  return new Response(null, { status: 303, headers: { Location: next, 'Cache-Control': 'no-store' } });
+  try {
+    const actor = await getActor();
+    await endBrowserSession(ip);
+    // The sign-in page then says so: on an agency's shared computer, the next person can tell a sign-out
+    // that worked from a session that ran out or a button that did nothing. The vendor's sign-in page is
+    // prerendered (its own staff, their own devices) and stays so: a notice would render it per request.
+    const next = actor?.kind === 'vendor' ? '/vendor/login' : donePath('/login', SIGNED_OUT, ANYONE);
+    return new Response(null, { status: 303, headers: { Location: next, 'Cache-Control': 'no-store' } });
+  } catch (error) {
+    // The session stands (its row could not be ended), and the page says so rather than pretend (review r26c N6).
+    if (!isDatabaseUnavailable(error)) throw error;
+    await logRequestError('route sign-out', error);
+    return new Response(NOT_SIGNED_OUT, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '60' } });
+  }
 });
