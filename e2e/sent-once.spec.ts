@@ -1,9 +1,12 @@
 // A form that creates something, sent twice the way a browser without JavaScript does on a double
 // click (the same rendering posted twice, here both at once): the work is done once (lib/http/sent-once.ts).
+import { DEMO_PASSWORD } from '@/prisma/seed';
 import { formWithField, multipartBody } from '@/test/support/html-form';
 import { db, newMemberOfDemoAgency } from './support/data';
 import { E2E_BASE_URL } from './support/env';
-import { expect, test } from './support/test';
+import { expect, signInAsVendor, test } from './support/test';
+
+const OPERATOR = { email: 'otto.operator@carenotes.example', password: DEMO_PASSWORD };
 
 test('[STAFF] "Ask my administrators" sent twice at once without JavaScript asks once; each visit to the page is a new form', async ({ request }) => {
   const { agency, user } = await newMemberOfDemoAgency('acme-ny');
@@ -25,4 +28,26 @@ test('[STAFF] "Ask my administrators" sent twice at once without JavaScript asks
   ]);
   expect(await db().helpRequest.count({ where: { userId: user.id } })).toBe(1);
   expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'HELP_REQUEST_CREATED' } })).toBe(1);
+});
+
+test('[OPERATOR] with JavaScript, a second update posted from the same page without reloading is a second update: the page brings a new key', async ({ page }) => {
+  const title = `Queue slow ${Date.now().toString(36)}`;
+  await signInAsVendor(page, OPERATOR);
+  await page.goto('/vendor/status');
+  const opening = page.locator('form').filter({ has: page.getByRole('button', { name: 'Open incident' }) });
+  await opening.getByLabel('Title').fill(title);
+  await opening.getByLabel('Documentation').check();
+  await opening.getByLabel('First update').fill('Looking into it.');
+  await opening.getByRole('button', { name: 'Open incident' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Incident "${title}" opened.` })).toBeVisible();
+
+  const card = page.locator('div', { has: page.getByRole('heading', { name: title }) }).last();
+  for (const words of ['Found the cause.', 'Fix on its way.']) {
+    await card.getByLabel('Update').fill(words);
+    await card.getByRole('button', { name: 'Post update' }).click();
+    await expect(card.getByText(words)).toBeVisible();
+  }
+  const incident = await db().incident.findFirstOrThrow({ where: { title }, include: { updates: true } });
+  expect(incident.updates.map((update) => update.message).sort()).toEqual(['Fix on its way.', 'Found the cause.', 'Looking into it.']);
+  await db().incident.update({ where: { id: incident.id }, data: { resolvedAt: new Date(), status: 'RESOLVED' } });
 });
