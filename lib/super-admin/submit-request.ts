@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newFormKey } from '@/lib/http/form-key';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
@@ -25,10 +25,9 @@ export const ANSWER_FLOOR_MS = 500;
 export const FORM_EXPIRED = 'This form is out of date. Reload the page, fill it in again and send it.';
 
 /** The form's hidden idempotency key: random for each rendering of the form, so a retry of one
- * rendering (a double click, a resend after a network error) files once. */
-export function newIdempotencyKey(): string {
-  return randomBytes(18).toString('base64url');
-}
+ * rendering (a double click, a resend after a network error) files once. The same keys as every
+ * form that creates something (lib/http/form-key.ts); this form keeps its own field and storage. */
+export const newIdempotencyKey = newFormKey;
 
 export const superAdminRequestSchema = z.object({
   providerCode: providerCodeSchema,
