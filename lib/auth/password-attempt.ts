@@ -169,9 +169,37 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettle
       pathway,
       failure: JSON.stringify({ ...failure, details, requestId: failure.requestId ?? (await currentRequestContext())?.requestId ?? null }),
       reservation: counted ? JSON.stringify(reservation) : null,
+      setsLockOf: counted && (lock.lockedUntil !== null || lock.hardLock) ? streakKey(subject.kind, id, lane) : null,
     },
   });
   return reservation;
+}
+
+function streakKey(kind: PrincipalKind, id: string, lane: Lane): string {
+  return `${kind}:${id}:${lane}`;
+}
+
+/** How long a refused attempt waits for the one that set its streak's lock, and how old that one may be. */
+const LOCK_SETTER_WAIT_MS = 2_000;
+const LOCK_SETTER_MAX_AGE_MS = 30_000;
+
+/**
+ * After the check of an attempt that did not count because its streak was locked: whether that lock
+ * has ended since, so the attempt may be reserved and checked after all. Mostly the lock was set by
+ * another attempt of the same person checked at the same moment, whose password was right (Sign in
+ * pressed twice after a few typos, review r26c N3): while that attempt is unsettled this waits for
+ * it, up to LOCK_SETTER_WAIT_MS. `account` is the real account the attempt named, null for none; the
+ * same two reads for every refusal, against no row when there is no account to ask about.
+ */
+export async function lockEndedMeanwhile(reservation: Reservation, kind: PrincipalKind, account: string | null, lane: Lane): Promise<boolean> {
+  const id = reservation.counted || account === null ? NO_ACCOUNT : account;
+  const setter = { setsLockOf: streakKey(kind, id, lane), reservedAt: { gt: new Date(Date.now() - LOCK_SETTER_MAX_AGE_MS) } };
+  const giveUpAt = Date.now() + LOCK_SETTER_WAIT_MS;
+  for (let pause = 10; (await db().unsettledAttempt.count({ where: setter })) > 0 && Date.now() < giveUpAt; pause = Math.min(pause * 2, 200)) {
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+  const row = (await lockoutTable(db(), kind).findUnique({ where: { id }, select: LANES_SELECT })) as LanesState | null;
+  return row !== null && !isLocked(laneLockState(row, lane), new Date());
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
-import { clearFailures, giveBackAttempt, laneOf, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { clearFailures, giveBackAttempt, laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   checkSprayAlert,
@@ -180,8 +180,8 @@ async function attemptSignIn(
 
   // Every attempt past the slowing does the same work, whatever the account: one transaction that counts it
   // for the address, one that counts it for the account (against no row when there is no account it may
-  // count on), one argon2id verify, one transaction that audits the failure and counts it for the agency and the address, two reads for
-  // the spray gauge. A right password gives the counts back. So no refusal answers sooner than another
+  // count on), one argon2id verify, two reads for whether a lock ended meanwhile (lockEndedMeanwhile), one transaction that
+  // audits the failure and counts it for the agency and the address, two reads for the spray gauge. A right password gives the counts back. So no refusal answers sooner than another
   // (README, "Equal work for every refusal").
   const lane = laneOf(knownDevice);
   const eligible = candidate !== null && candidate.active && !isLocked(laneLockState(candidate.lock, lane), new Date());
@@ -218,9 +218,20 @@ async function attemptSignIn(
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
   const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane };
   const failure = { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'sign-in' }));
+  const ifUnsettled = { failure, pathway: 'sign-in' };
+  let reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, ifUnsettled));
 
-  const verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
+  let verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
+  // Stopped by a lock that has ended meanwhile, mostly because the attempt that set it was this
+  // person's, pressing Sign in twice after a few typos, with the right password: checked after all.
+  if (!verified && (await lockEndedMeanwhile(reservation, kind, candidate?.active ? candidate.id : null, lane))) {
+    const stopped = reservation;
+    reservation = await db().$transaction(async (tx) => {
+      await markSettled(tx, stopped);
+      return reserveAttempt(tx, { ...subject, id: candidate!.id }, ifUnsettled);
+    });
+    verified = reservation.counted && (await verifyPassword(candidate!.passwordHash, password));
+  }
 
   if (!verified) {
     const [reason, outcome] = !candidate

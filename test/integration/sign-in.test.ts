@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { hashPassword } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 
@@ -103,6 +104,37 @@ describe('agency sign-in', () => {
     expect((await reload(user.id)).failedSignInCount).toBe(5);
     const actions = await db().auditEvent.findMany({ where: { targetId: user.id }, select: { action: true } });
     expect(actions.filter((a) => a.action === 'ACCOUNT_LOCKED')).toHaveLength(1);
+  });
+
+  it('[STAFF] presses Sign in twice with the right password after four typos: both sign in, neither is refused as locked (review r26c N3)', async () => {
+    const { user, creds } = await agencyWithUser();
+    const ip = freshIp();
+    for (let i = 0; i < 4; i++) await signInAgencyUser({ ...creds, password: WRONG }, ip);
+    // Hashes queued first keep the first press's check waiting its turn, so the second comes while
+    // the lock that the first press's reservation set (its fifth attempt) stands.
+    const queued = Array.from({ length: 10 }, () => hashPassword('keeps the checks waiting'));
+    const first = signInAgencyUser(creds, ip);
+    while ((await db().unsettledAttempt.count({ where: { setsLockOf: { contains: user.id } } })) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const second = signInAgencyUser(creds, ip);
+    expect(await Promise.all([first, second])).toMatchObject([{ ok: true }, { ok: true }]);
+    await Promise.all(queued);
+    const records = await db().auditEvent.findMany({ where: { targetId: user.id, action: { startsWith: 'SIGN_IN' } }, select: { action: true, details: true } });
+    expect(records.map(({ action }) => action).sort()).toEqual([...Array(4).fill('SIGN_IN_FAILURE'), 'SIGN_IN_SUCCESS', 'SIGN_IN_SUCCESS']);
+    expect(records.filter(({ details }) => details?.includes('account locked'))).toEqual([]);
+    expect(await reload(user.id)).toMatchObject({ failedSignInCount: 0, lockedUntil: null });
+  });
+
+  it('[ATTACKER] a burst of wrong guesses that locks the account still gets five checks; the rest are refused as locked', async () => {
+    const { user, creds } = await agencyWithUser();
+    const before = await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } });
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => signInAgencyUser({ ...creds, password: `${WRONG} ${i}` }, freshIp())));
+    expect(results).toEqual(Array(12).fill({ ok: false, reason: 'INVALID' }));
+    const failures = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' }, select: { details: true } });
+    const reasons = failures.map(({ details }) => JSON.parse(details!).reason as string);
+    expect(reasons.filter((reason) => reason === 'wrong password')).toHaveLength(5);
+    expect(reasons.filter((reason) => reason === 'account locked')).toHaveLength(7);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } })).toBe(before + 1);
+    expect((await reload(user.id)).failedSignInCount).toBe(5);
   });
 
   it('[STAFF] is told by mail of the streak’s first lock and of the hard lock, not of every lock between', async () => {

@@ -4,8 +4,12 @@ CREATE TABLE "UnsettledAttempt" (
     "reservedAt" DATETIME NOT NULL,
     "pathway" TEXT NOT NULL,
     "failure" TEXT NOT NULL,
-    "reservation" TEXT
+    "reservation" TEXT,
+    "setsLockOf" TEXT
 );
 
 -- CreateIndex
 CREATE INDEX "UnsettledAttempt_reservedAt_idx" ON "UnsettledAttempt"("reservedAt");
+
+-- CreateIndex
+CREATE INDEX "UnsettledAttempt_setsLockOf_idx" ON "UnsettledAttempt"("setsLockOf");
