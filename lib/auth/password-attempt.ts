@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isLocked, LANE_COLUMNS, LANES_SELECT, laneLockState, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type Lane, type LanesState, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
@@ -195,8 +196,10 @@ export async function lockEndedMeanwhile(reservation: Reservation, kind: Princip
   const id = reservation.counted || account === null ? NO_ACCOUNT : account;
   const setter = { setsLockOf: streakKey(kind, id, lane), reservedAt: { gt: new Date(Date.now() - LOCK_SETTER_MAX_AGE_MS) } };
   const giveUpAt = Date.now() + LOCK_SETTER_WAIT_MS;
-  for (let pause = 10; (await db().unsettledAttempt.count({ where: setter })) > 0 && Date.now() < giveUpAt; pause = Math.min(pause * 2, 200)) {
-    await new Promise((resolve) => setTimeout(resolve, pause));
+  let pause = 10;
+  while ((await db().unsettledAttempt.count({ where: setter })) > 0 && Date.now() < giveUpAt) {
+    await sleep(pause);
+    pause = Math.min(pause * 2, 200);
   }
   const row = (await lockoutTable(db(), kind).findUnique({ where: { id }, select: LANES_SELECT })) as LanesState | null;
   return row !== null && !isLocked(laneLockState(row, lane), new Date());

@@ -106,22 +106,39 @@ describe('agency sign-in', () => {
     expect(actions.filter((a) => a.action === 'ACCOUNT_LOCKED')).toHaveLength(1);
   });
 
-  it('[STAFF] presses Sign in twice with the right password after four typos: both sign in, neither is refused as locked (review r26c N3)', async () => {
-    const { user, creds } = await agencyWithUser();
+  /**
+   * After four typos, the owner's right password and then `second` while the first press's
+   * reservation has set the lock (its fifth attempt) and its check still waits: hashes queued first
+   * keep the check waiting its turn.
+   */
+  async function secondDuringTheFirstsLock(creds: { providerCode: string; loginName: string; password: string }, userId: string, second: string) {
     const ip = freshIp();
     for (let i = 0; i < 4; i++) await signInAgencyUser({ ...creds, password: WRONG }, ip);
-    // Hashes queued first keep the first press's check waiting its turn, so the second comes while
-    // the lock that the first press's reservation set (its fifth attempt) stands.
     const queued = Array.from({ length: 10 }, () => hashPassword('keeps the checks waiting'));
     const first = signInAgencyUser(creds, ip);
-    while ((await db().unsettledAttempt.count({ where: { setsLockOf: { contains: user.id } } })) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-    const second = signInAgencyUser(creds, ip);
-    expect(await Promise.all([first, second])).toMatchObject([{ ok: true }, { ok: true }]);
+    while ((await db().unsettledAttempt.count({ where: { setsLockOf: { contains: userId } } })) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const results = await Promise.all([first, signInAgencyUser({ ...creds, password: second }, ip)]);
     await Promise.all(queued);
-    const records = await db().auditEvent.findMany({ where: { targetId: user.id, action: { startsWith: 'SIGN_IN' } }, select: { action: true, details: true } });
+    const records = await db().auditEvent.findMany({ where: { targetId: userId, action: { startsWith: 'SIGN_IN' } }, select: { action: true, details: true }, orderBy: { seq: 'asc' } });
+    return { results, records: records.map(({ action, details }) => ({ action, reason: details ? (JSON.parse(details) as { reason?: string }).reason : undefined })) };
+  }
+
+  it('[STAFF] presses Sign in twice with the right password after four typos: both sign in, neither is refused as locked (review r26c N3)', async () => {
+    const { user, creds } = await agencyWithUser();
+    const { results, records } = await secondDuringTheFirstsLock(creds, user.id, PASSWORD);
+    expect(results).toMatchObject([{ ok: true }, { ok: true }]);
     expect(records.map(({ action }) => action).sort()).toEqual([...Array(4).fill('SIGN_IN_FAILURE'), 'SIGN_IN_SUCCESS', 'SIGN_IN_SUCCESS']);
-    expect(records.filter(({ details }) => details?.includes('account locked'))).toEqual([]);
+    expect(records.filter(({ reason }) => reason === 'account locked')).toEqual([]);
     expect(await reload(user.id)).toMatchObject({ failedSignInCount: 0, lockedUntil: null });
+  });
+
+  it('[ATTACKER] a wrong guess sent while the owner’s right password is being checked is counted and checked, and gets nothing', async () => {
+    const { user, creds } = await agencyWithUser();
+    const { results, records } = await secondDuringTheFirstsLock(creds, user.id, WRONG);
+    expect(results).toMatchObject([{ ok: true }, { ok: false, reason: 'INVALID' }]);
+    // The owner's success ended the streak; the guess starts a new one, checked like any other.
+    expect(records.slice(-2)).toEqual([{ action: 'SIGN_IN_SUCCESS', reason: undefined }, { action: 'SIGN_IN_FAILURE', reason: 'wrong password' }]);
+    expect(await reload(user.id)).toMatchObject({ failedSignInCount: 1, lockedUntil: null });
   });
 
   it('[ATTACKER] a burst of wrong guesses that locks the account still gets five checks; the rest are refused as locked', async () => {
