@@ -31,7 +31,7 @@ function ensureChromium() {
     );
   }
   console.error(
-    `The end-to-end tests need Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install chromium) ` +
+    `The browser tests (end to end, and two instances) need Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install chromium) ` +
       'or point CHROMIUM_PATH at a Chromium or Chrome binary, then run npm test again.',
   );
   return false;
@@ -48,6 +48,7 @@ function counts(file, read) {
 const vitestReport = path.join(reports, 'vitest.json');
 const playwrightReport = path.join(reports, 'playwright.json');
 const productionReport = path.join(reports, 'production.json');
+let haveChromium = false;
 const steps = [
   () => run('type-check', bin('tsc'), ['--noEmit']),
   () => run('lint', bin('eslint'), ['.']),
@@ -62,10 +63,12 @@ const steps = [
       `--outputFile.json=${vitestReport}`,
     ]),
   () => run('production build', bin('next'), ['build', '--webpack']),
-  // server.mjs on the build as whole processes: start-up refusals, probes, shutdown.
+  // Before the first tests that drive a browser: one production server test does too (two instances).
+  () => (haveChromium = ensureChromium()),
+  // server.mjs on the build as whole processes: start-up refusals, probes, shutdown, two instances.
   () =>
     run('production server tests', bin('vitest'), ['run', '--project=production', '--reporter=default', '--reporter=json', `--outputFile.json=${productionReport}`]),
-  () => ensureChromium() && run('end-to-end tests (Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }),
+  () => haveChromium && run('end-to-end tests (Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }),
 ];
 
 let allOk = true;
