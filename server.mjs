@@ -17,7 +17,7 @@ import { observeRequest } from './lib/observability/access-log.mjs';
 import { errorFields, logger, routeConsoleToLog, runInRequestScope } from './lib/observability/logger.mjs';
 import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
-import { clientAddress } from './lib/http/client-address.mjs';
+import { clientAddress, forwardedAddress } from './lib/http/client-address.mjs';
 import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
@@ -114,7 +114,21 @@ function clientIp(request) {
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
-  return clientAddress(hops[hops.length - trustedProxyHops] ?? peer);
+  const entry = hops[hops.length - trustedProxyHops];
+  const forwarded = entry === undefined ? null : forwardedAddress(entry);
+  if (entry !== undefined && forwarded === null) warnOnceOfUnreadableForwardedFor();
+  // An entry that is no address counts as the proxy itself: a client of its own for each would escape every limit.
+  return clientAddress(forwarded ?? peer);
+}
+
+let unreadableForwardedForWarned = false;
+function warnOnceOfUnreadableForwardedFor() {
+  if (unreadableForwardedForWarned) return;
+  unreadableForwardedForWarned = true;
+  logger.warn({
+    event: 'http.forwarded_for_unreadable',
+    message: `the X-Forwarded-For entry of the proxy TRUSTED_PROXY_HOPS names holds no address: such requests count as the proxy's own (logged once)`,
+  });
 }
 
 // The methods the portal's pages, forms and routes use. Next.js answered others as it could: a

@@ -1,5 +1,5 @@
 // @ts-check
-import { isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * The address the portal knows a client by, for its limits, its waiting line, its records and its
@@ -15,6 +15,23 @@ export function clientAddress(address) {
   // The loopback is one host, not a network.
   if (!isIPv6(address) || address === '::1') return address;
   return `${groupsOf(address).slice(0, 4).join(':')}::/64`;
+}
+
+/**
+ * The address in one entry of `X-Forwarded-For` as proxies write it: bare (`192.0.2.1`,
+ * `2001:db8::1`) or with the port of the client's connection (`192.0.2.1:40001`,
+ * `[2001:db8::1]:443`, as Azure Application Gateway does by default). The port must go: every
+ * connection has its own, and kept, each would be a client of its own that no limit holds. Null
+ * for anything that is no address (`unknown`, an obfuscated name).
+ * @param {string} entry
+ * @returns {string | null}
+ */
+export function forwardedAddress(entry) {
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(entry);
+  if (bracketed) return isIPv6(/** @type {string} */ (bracketed[1])) ? /** @type {string} */ (bracketed[1]) : null;
+  const withPort = /^([\d.]+):\d{1,5}$/.exec(entry);
+  const address = withPort ? /** @type {string} */ (withPort[1]) : entry;
+  return isIPv4(address) || isIPv6(address) ? address : null;
 }
 
 /** The eight groups of a valid IPv6 address, each as short hex. @param {string} address */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from './client-address.mjs';
+import { clientAddress, forwardedAddress } from './client-address.mjs';
 
 describe('clientAddress', () => {
   it('counts every address of one IPv6 /64 as one client, however it is written', () => {
@@ -15,5 +15,18 @@ describe('clientAddress', () => {
     expect(clientAddress('::ffff:192.0.2.7')).toBe('192.0.2.7');
     expect(clientAddress('::FFFF:192.0.2.7')).toBe('192.0.2.7');
     expect(clientAddress('unknown')).toBe('unknown');
+  });
+});
+
+describe('forwardedAddress', () => {
+  it('reads an entry with or without the port of the client’s connection as the same address', () => {
+    for (const entry of ['192.0.2.7', '192.0.2.7:40001', '192.0.2.7:1']) expect(forwardedAddress(entry)).toBe('192.0.2.7');
+    for (const entry of ['2001:db8:1:2::a', '[2001:db8:1:2::a]', '[2001:db8:1:2::a]:443']) expect(forwardedAddress(entry)).toBe('2001:db8:1:2::a');
+    expect(forwardedAddress('::ffff:192.0.2.7')).toBe('::ffff:192.0.2.7');
+  });
+
+  it('gives nothing for what is no address, or an address with more than a port after it', () => {
+    const notAddresses = ['unknown', '_hidden', '', '192.0.2.7:', '192.0.2.7:123456', '192.0.2.7:80:80', '192.0.2', '192.0.2.7.8', '[192.0.2.7]:80', '[2001:db8::1', '2001:db8::1]:443', '[2001:db8::1]:', 'evil.example:80', '192.0.2.7 :80'];
+    for (const entry of notAddresses) expect(forwardedAddress(entry), entry).toBeNull();
   });
 });
