@@ -5,6 +5,7 @@ import { PrismaClient as PostgresClient } from '@/lib/generated/postgresql/clien
 import { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import { config } from '@/lib/config';
 import { databaseKind } from '@/lib/db/kind';
+import { SqliteOneAtATime } from '@/lib/db/sqlite-one-at-a-time';
 import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { markDatabaseUnavailable } from '@/lib/observability/logger.mjs';
 
@@ -47,7 +48,7 @@ export function createDb(
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs) });
     client = new PostgresClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   } else {
-    const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs });
+    const adapter = new SqliteOneAtATime(new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs }));
     client = new SqliteClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS });
   }
   if (onQuery) (client as unknown as QueryEvents).$on('query', (event) => onQuery({ sql: event.query, params: event.params }));
