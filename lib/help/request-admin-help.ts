@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { ADMIN_ROLES } from '@/lib/auth/access';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { formKeyField } from '@/lib/http/form-key';
 import { claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
@@ -79,11 +79,11 @@ export function normalizeAgencyName(name: string): string {
 // names (a few thousand short rows, read only when the code matched nothing, behind the answer's
 // time floor and the per-address limit). A name two agencies share names no one: the person gets
 // the same answer as for an unknown name, and no mail goes to the wrong agency.
-async function agencyByName(nameKey: string) {
-  const ids = (await db().agency.findMany({ select: { id: true, name: true } }))
+async function agencyByName(tx: Tx, nameKey: string) {
+  const ids = (await tx.agency.findMany({ select: { id: true, name: true } }))
     .filter((agency) => normalizeAgencyName(agency.name) === nameKey)
     .map((agency) => agency.id);
-  return ids.length === 1 ? db().agency.findUnique({ where: { id: ids[0] }, select: AGENCY_FIELDS }) : null;
+  return ids.length === 1 ? tx.agency.findUnique({ where: { id: ids[0] }, select: AGENCY_FIELDS }) : null;
 }
 
 /**
@@ -102,11 +102,23 @@ export async function requestAdminHelp(
   return answerNoSoonerThan(options.minDurationMs ?? ASK_ADMIN_MIN_DURATION_MS, () => handle(requester, input), (outcome) => outcome.status === 'throttled');
 }
 
+/** Thrown in the claiming transaction to undo it: a throttled form is not done, and may be sent again later. */
+class AddressThrottled extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('help requests from this address are over their limit');
+  }
+}
+
 async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskAdminOutcome> {
   // The same form sent again (a double click, a retried POST) was received: nothing is counted, stored or mailed twice.
   if (await sentBefore(FORM, input.formKey)) return { status: 'accepted' };
-  const byAddress = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAddress, ip);
-  if (byAddress.limited) {
+  try {
+    // The limits are counted in the transaction that claims the form, after the claim: a copy sent
+    // at the same moment fails at its claim, and what it counted goes with it (review r28b F2).
+    await onceForForm(FORM, input.formKey, () => db().$transaction((tx) => receive(tx, ip, input)));
+    return { status: 'accepted' };
+  } catch (error) {
+    if (!(error instanceof AddressThrottled)) throw error;
     await auditThrottledAddress({
       actorType: 'ANONYMOUS',
       action: 'HELP_REQUEST_THROTTLED',
@@ -114,89 +126,89 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
       ip,
       details: { limit: 'address' },
     });
-    return { status: 'throttled', retryAfterSeconds: byAddress.retryAfterSeconds };
+    return { status: 'throttled', retryAfterSeconds: error.retryAfterSeconds };
   }
+}
+
+/** The form's work, in the transaction that claims it. */
+async function receive(tx: Tx, ip: string, input: AskAdminInput): Promise<void> {
+  await claimFormKey(tx, FORM, input.formKey);
+  // "Too many requests from this address" depends on no account, so it is decided before any is looked for.
+  const byAddress = await consumeRateLimit(tx, RATE_LIMITS.helpRequestPerAddress, ip);
+  if (byAddress.limited) throw new AddressThrottled(byAddress.retryAfterSeconds);
 
   const codeKey = normalizeKey(input.providerCode);
   const loginKey = normalizeKey(input.loginName);
-  const agency =
-    (await db().agency.findUnique({ where: { codeKey }, select: AGENCY_FIELDS })) ??
-    (await agencyByName(normalizeAgencyName(input.providerCode)));
+  const agency = (await tx.agency.findUnique({ where: { codeKey }, select: AGENCY_FIELDS })) ?? (await agencyByName(tx, normalizeAgencyName(input.providerCode)));
   // Counted whether or not the account exists, so the limit itself reveals nothing; by agency id
   // when there is one, so asking by name and by code fill the same bucket.
-  const byAccount = await consumeRateLimit(db(), RATE_LIMITS.helpRequestPerAccount, accountSubject(agency?.id ?? codeKey, loginKey));
+  const byAccount = await consumeRateLimit(tx, RATE_LIMITS.helpRequestPerAccount, accountSubject(agency?.id ?? codeKey, loginKey));
   const user = agency
-    ? await db().user.findUnique({
+    ? await tx.user.findUnique({
         where: { agencyId_loginKey: { agencyId: agency.id, loginKey } },
         select: { id: true, loginName: true, displayName: true, status: true },
       })
     : null;
 
   if (!agency || !user || user.status !== 'ACTIVE') {
-    await onceForForm(FORM, input.formKey, () =>
-      db().$transaction(async (tx) => {
-        await claimFormKey(tx, FORM, input.formKey);
-        await recordAudit(tx, {
-          actorType: 'ANONYMOUS',
-          agencyId: agency?.id ?? null,
-          action: 'HELP_REQUEST_UNMATCHED',
-          outcome: 'FAILURE',
-          ip,
-          details: { reason: !agency ? 'unknown agency' : !user ? 'unknown user' : 'account disabled' },
-        });
-      }),
-    );
-    return { status: 'accepted' };
+    await recordAudit(tx, {
+      actorType: 'ANONYMOUS',
+      agencyId: agency?.id ?? null,
+      action: 'HELP_REQUEST_UNMATCHED',
+      outcome: 'FAILURE',
+      ip,
+      details: { reason: !agency ? 'unknown agency' : !user ? 'unknown user' : 'account disabled' },
+    });
+    return;
   }
 
-  const audit = { actorType: 'ANONYMOUS', agencyId: agency.id, targetType: 'User', targetId: user.id, ip } as const;
-  await onceForForm(FORM, input.formKey, () => db().$transaction(async (tx) => {
-    await claimFormKey(tx, FORM, input.formKey);
-    const request = await tx.helpRequest.create({
-      data: { agencyId: agency.id, userId: user.id, message: input.message, ip },
-      select: { id: true, createdAt: true },
-    });
-    // An admin asking for help is helped by the others: no one acts on their own account.
-    const admins = await tx.user.findMany({
-      where: { agencyId: agency.id, role: { in: [...ADMIN_ROLES] }, status: 'ACTIVE', id: { not: user.id } },
-      select: { displayName: true, email: true },
-    });
-    // Past a limit the request is still stored and listed in the console, not mailed. Past the
-    // account's, the admins were mailed about this person within the hour, and someone typing
-    // another person's name over and over must not flood them; but the request may be the person's
-    // own, after strangers named them, so it is never dropped.
-    const heldBack = byAccount.limited
-      ? 'account limit'
-      : (await consumeRateLimit(tx, RATE_LIMITS.helpRequestMailsPerAgency, agency.id)).limited
-        ? 'agency limit'
-        : null;
-    const recipients = heldBack ? [] : admins.filter((admin) => isDeliverable(admin.email));
-    const queued = await enqueueMailBatch(
-      tx,
-      recipients.map((admin) =>
-        helpRequestMail({
-          to: admin.email!,
-          adminName: admin.displayName,
-          agencyName: agency.name,
-          requester: { displayName: user.displayName, loginName: user.loginName },
-          message: input.message,
-          requestedAt: request.createdAt,
-          timeZone: agency.timeZone,
-        }),
-      ),
-    );
-    await recordAudit(tx, {
-      ...audit,
-      action: 'HELP_REQUEST_CREATED',
-      outcome: 'SUCCESS',
-      details: {
-        helpRequestId: request.id,
-        adminsNotified: queued,
-        adminsWithoutAddress: admins.filter((admin) => !isDeliverable(admin.email)).length,
-        ...(heldBack && { mailHeldBack: heldBack }),
-        withMessage: input.message !== null,
-      },
-    });
-  }));
-  return { status: 'accepted' };
+  const request = await tx.helpRequest.create({
+    data: { agencyId: agency.id, userId: user.id, message: input.message, ip },
+    select: { id: true, createdAt: true },
+  });
+  // An admin asking for help is helped by the others: no one acts on their own account.
+  const admins = await tx.user.findMany({
+    where: { agencyId: agency.id, role: { in: [...ADMIN_ROLES] }, status: 'ACTIVE', id: { not: user.id } },
+    select: { displayName: true, email: true },
+  });
+  // Past a limit the request is still stored and listed in the console, not mailed. Past the
+  // account's, the admins were mailed about this person within the hour, and someone typing
+  // another person's name over and over must not flood them; but the request may be the person's
+  // own, after strangers named them, so it is never dropped.
+  const heldBack = byAccount.limited
+    ? 'account limit'
+    : (await consumeRateLimit(tx, RATE_LIMITS.helpRequestMailsPerAgency, agency.id)).limited
+      ? 'agency limit'
+      : null;
+  const recipients = heldBack ? [] : admins.filter((admin) => isDeliverable(admin.email));
+  const queued = await enqueueMailBatch(
+    tx,
+    recipients.map((admin) =>
+      helpRequestMail({
+        to: admin.email!,
+        adminName: admin.displayName,
+        agencyName: agency.name,
+        requester: { displayName: user.displayName, loginName: user.loginName },
+        message: input.message,
+        requestedAt: request.createdAt,
+        timeZone: agency.timeZone,
+      }),
+    ),
+  );
+  await recordAudit(tx, {
+    actorType: 'ANONYMOUS',
+    agencyId: agency.id,
+    targetType: 'User',
+    targetId: user.id,
+    ip,
+    action: 'HELP_REQUEST_CREATED',
+    outcome: 'SUCCESS',
+    details: {
+      helpRequestId: request.id,
+      adminsNotified: queued,
+      adminsWithoutAddress: admins.filter((admin) => !isDeliverable(admin.email)).length,
+      ...(heldBack && { mailHeldBack: heldBack }),
+      withMessage: input.message !== null,
+    },
+  });
 }

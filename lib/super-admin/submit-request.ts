@@ -6,7 +6,7 @@ import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
-import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey, providerCodeSchema } from '@/lib/validation/identifiers';
 import { closeIfSpent } from './expire-requests';
 import { listAgencyAdmins } from './list-agency-admins';
@@ -178,7 +178,11 @@ async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<S
       // copy of this very submission won: give its answer). Each turn looks again.
       if (attempt < 5 && (isUniqueClash(error) || error instanceof OpenRequestClosed)) {
         const winner = await replay();
-        if (winner) return { ok: true, reference: winner.reference };
+        if (winner) {
+          // A copy of a form already filed files nothing: it gives back what it counted (review r28b F2).
+          await refundRateLimit(db(), RATE_LIMITS.superAdminRequestPerAddress, ip);
+          return { ok: true, reference: winner.reference };
+        }
         continue;
       }
       throw error;

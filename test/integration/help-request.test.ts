@@ -99,6 +99,21 @@ describe('asking one’s administrators for help', () => {
     expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'HELP_REQUEST_UNMATCHED' } })).toBe(1);
   });
 
+  it('[STAFF] eight copies of one form at once count once on the address’s and the account’s limits (review r28b F2)', async () => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    const ip = newIp();
+    const rendering = (loginName: string) => ({ ...input(agency.code, loginName), formKey: newFormKey() });
+    const form = rendering(staff.loginName);
+    expect(await Promise.all(Array.from({ length: 8 }, () => requestAdminHelp({ ip }, form, QUICK)))).toEqual(Array(8).fill({ status: 'accepted' }));
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
+    // The account's three an hour: two more renderings are still mailed to both admins.
+    for (let i = 0; i < 2; i++) await requestAdminHelp({ ip }, rendering(staff.loginName), QUICK);
+    expect(await mailsTo(suffix)).toHaveLength(6);
+    // The address's ten an hour: seven more, then it is throttled.
+    for (let i = 0; i < 7; i++) expect(await requestAdminHelp({ ip }, rendering(`nobody.${i}`), QUICK)).toEqual({ status: 'accepted' });
+    expect(await requestAdminHelp({ ip }, rendering('nobody.more'), QUICK)).toMatchObject({ status: 'throttled' });
+  });
+
   it('matches the provider code and login name in any case and Unicode form', async () => {
     const { agency, staff, suffix } = await agencyWithAdmins();
     const fullwidthCode = [...agency.code.toLowerCase()].map((c) => String.fromCodePoint(c.codePointAt(0)! + (/[a-z0-9]/.test(c) ? 0xfee0 : 0))).join('');

@@ -149,6 +149,17 @@ describe('the public super-admin reset form', () => {
     expect(performance.now() - began).toBeLessThan(30_000);
   });
 
+  it('[ANONYMOUS] copies of one form sent at once count once on the address’s limit (review r28b F2)', async () => {
+    const ip = someIp();
+    const form = formFor({ providerCode: 'ANY', loginName: 'sent.eight.times' });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => submit(form, ip)));
+    expect(new Set(answers.map((answer) => (answer.ok ? answer.reference : answer.message))).size).toBe(1);
+    expect(answers[0]!.ok).toBe(true);
+    // Ten an hour from one address: nine more, then it is throttled.
+    for (let i = 0; i < 9; i++) expect((await submit(formFor({ providerCode: 'ANY', loginName: `more.${i}` }), ip)).ok).toBe(true);
+    expect(await submit(formFor({ providerCode: 'ANY', loginName: 'more.last' }), ip)).toEqual({ ok: false, message: expect.stringMatching(/^Too many requests/) });
+  });
+
   it('[SUPER_ADMIN alone] every request opened for her account warns her, however many she cancelled before: a stranger cannot silence the canary', async () => {
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const notices = () => db().outboxMessage.count({ where: { template: 'super-admin-request-notice', toAddress: admin.email! } });
