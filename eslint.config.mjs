@@ -33,10 +33,19 @@ const databaseImports = {
   message: 'Pages and components call a use case in lib/ (which checks the actor), never the database client.',
 };
 
+// Inside a transaction, the transaction's client: on SQLite a db() call there waits for the very
+// transaction it is part of, until that times out (decision 066); on PostgreSQL it is another
+// connection, which neither sees the transaction's writes nor is undone with it.
+const dbInsideTransaction = {
+  selector: "CallExpression[callee.property.name='$transaction'] > :function CallExpression[callee.name='db']",
+  message: 'Use the transaction’s client (tx) inside $transaction, never db() (decision 066).',
+};
+
 const config = [
   ...nextVitals,
   ...nextTypescript,
   { ignores: ['lib/generated/**', '.next/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  { rules: { 'no-restricted-syntax': ['error', dbInsideTransaction] } },
   { files: SHARED_LAYERS, rules: { 'no-restricted-imports': ['error', { patterns: [featureImports, parentImports] }] } },
   { files: ['app/**', 'components/**'], rules: { 'no-restricted-imports': ['error', { patterns: [databaseImports] }] } },
   // Both rules at once: a later block's options replace an earlier one's for the same files.
