@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 
@@ -30,29 +31,16 @@ export class SqliteOneAtATime implements SqlMigrationAwareDriverAdapterFactory {
 }
 
 function oneAtATime(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  let last: Promise<void> = Promise.resolve();
-  /** Waits for everything taken before, and returns the release of this turn. */
-  const take = (): Promise<() => void> => {
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => (release = resolve));
-    const turn = last.then(() => release);
-    last = last.then(() => done);
-    return turn;
-  };
-  const alone = async <T>(work: () => Promise<T>): Promise<T> => {
-    const release = await take();
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  };
+  // One statement or transaction at a time, in the order they came.
+  const turns = pLimit(1);
+  /** A turn held past this call, until its release is called: a transaction's, from BEGIN to its end. */
+  const take = () => new Promise<() => void>((granted) => void turns(() => new Promise<void>((release) => granted(release))));
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    queryRaw: (query: SqlQuery) => alone(() => adapter.queryRaw(query)),
-    executeRaw: (query: SqlQuery) => alone(() => adapter.executeRaw(query)),
-    executeScript: (script: string) => alone(() => adapter.executeScript(script)),
+    queryRaw: (query: SqlQuery) => turns(() => adapter.queryRaw(query)),
+    executeRaw: (query: SqlQuery) => turns(() => adapter.executeRaw(query)),
+    executeScript: (script: string) => turns(() => adapter.executeScript(script)),
     getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel): Promise<Transaction> {

@@ -22,7 +22,7 @@ describe('forwardedAddress', () => {
   it('reads an entry with or without the port of the client’s connection as the same address', () => {
     for (const entry of ['192.0.2.7', '192.0.2.7:40001', '192.0.2.7:1']) expect(forwardedAddress(entry)).toBe('192.0.2.7');
     for (const entry of ['2001:db8:1:2::a', '[2001:db8:1:2::a]', '[2001:db8:1:2::a]:443']) expect(forwardedAddress(entry)).toBe('2001:db8:1:2::a');
-    expect(forwardedAddress('::ffff:192.0.2.7')).toBe('::ffff:192.0.2.7');
+    for (const entry of ['::ffff:192.0.2.7', '[::ffff:192.0.2.7]:443']) expect(forwardedAddress(entry)).toBe('::ffff:192.0.2.7');
   });
 
   it('gives nothing for what is no address, or an address with more than a port after it', () => {

@@ -11,7 +11,7 @@ import {
   type AskAdminInput,
 } from '@/lib/help/request-admin-help';
 import { newFormKey } from '@/lib/http/form-key';
-import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { forgetRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 
 const PASSWORD = 'copper lantern rainy tulip';
@@ -112,6 +112,20 @@ describe('asking one’s administrators for help', () => {
     // The address's ten an hour: seven more, then it is throttled.
     for (let i = 0; i < 7; i++) expect(await requestAdminHelp({ ip }, rendering(`nobody.${i}`), QUICK)).toEqual({ status: 'accepted' });
     expect(await requestAdminHelp({ ip }, rendering('nobody.more'), QUICK)).toMatchObject({ status: 'throttled' });
+  });
+
+  it('[STAFF] a form refused for its address is not taken as sent: the same form sent again once the hour is over asks', async () => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    const ip = newIp();
+    for (let i = 0; i < 10; i++) await requestAdminHelp({ ip }, { ...input(agency.code, `nobody.${i}`), formKey: newFormKey() }, QUICK);
+    const form = { ...input(agency.code, staff.loginName, 'Locked out'), formKey: newFormKey() };
+    expect(await requestAdminHelp({ ip }, form, QUICK)).toMatchObject({ status: 'throttled' });
+    expect(await db().helpRequest.count({ where: { userId: staff.id } })).toBe(0);
+    // The hour is over.
+    await forgetRateLimit(db(), RATE_LIMITS.helpRequestPerAddress, ip);
+    expect(await requestAdminHelp({ ip }, form, QUICK)).toEqual({ status: 'accepted' });
+    expect(await db().helpRequest.count({ where: { userId: staff.id } })).toBe(1);
+    expect(await mailsTo(suffix)).toHaveLength(2);
   });
 
   it('matches the provider code and login name in any case and Unicode form', async () => {
