@@ -171,10 +171,11 @@ function edgeRefusal(request) {
     return [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
   }
   if (!isSoundRouterState(request.headers[ROUTER_STATE_HEADER])) return [400, 'Bad Request: the page state your browser sent is not valid. Reload the page.'];
-  // A router request (an `.rsc` address, or the RSC header) is a GET of a page's payload. Posted with
-  // anything but an action, Next.js answers 500 and logs an invariant error ("Expected RSC response"),
-  // whatever proxy.ts answers: it expects a payload even of a refusal.
-  if (request.method === 'POST' && request.headers['next-action'] === undefined && (request.headers.rsc !== undefined || /\.rsc$/i.test(decodeURIComponent(request.url.split('?')[0])))) {
+  // A router request (an `.rsc` address, or the RSC header) is a GET of a page's payload. Posted,
+  // with or without an action, Next.js answers 500 and logs an invariant error ("Expected RSC
+  // response"), whatever proxy.ts answers: it expects a payload even of a refusal. React posts an
+  // action to the page's own address, without the RSC header.
+  if (request.method === 'POST' && (request.headers.rsc !== undefined || /\.rsc$/i.test(decodeURIComponent(request.url.split('?')[0])))) {
     return [400, 'Bad Request: this address is only read.'];
   }
   // Next.js sends an action posted to a page without it on to the page that has it, as a new request to

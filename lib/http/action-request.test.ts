@@ -180,6 +180,15 @@ describe('isMalformedActionRequest', () => {
     expect(await isMalformedActionRequest(new Request('http://localhost/login', { method: 'POST', body, headers: { 'content-type': 'multipart/form-data; boundary=b' } }))).toBe(false);
   });
 
+  it('refuses a call whose form type is written in capitals: Next.js takes only the lower-case type as a form, and parsed the body as JSON (r29a F1)', async () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="0"\r\n\r\n[]\r\n--b--\r\n';
+    const call = (type: string) => new Request('http://localhost/login', { method: 'POST', body, headers: { 'content-type': type, [ACTION_HEADER]: ID } });
+    for (const type of ['Multipart/Form-Data; boundary=b', 'MULTIPART/FORM-DATA; boundary=b', 'multipart/Form-data; boundary=b']) {
+      expect(await isMalformedActionRequest(call(type)), type).toBe(true);
+    }
+    expect(await isMalformedActionRequest(call('multipart/form-data; boundary=b'))).toBe(false);
+  });
+
   it('leaves other requests to the app', async () => {
     expect(await isMalformedActionRequest(new Request('http://localhost/login'))).toBe(false);
     const urlEncoded = new Request('http://localhost/login', { method: 'POST', body: new URLSearchParams({ $ACTION_REF_1: '' }) });

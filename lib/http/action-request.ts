@@ -18,7 +18,9 @@ export async function isMalformedActionRequest(request: Request): Promise<boolea
     const form = await formOf(request);
     return form === null || !boundArgumentsAreSound(form, newBudget());
   }
-  if (!/^multipart\/form-data;\s*boundary=/i.test(type)) return true;
+  // Case matters as it does to Next.js: "Multipart/Form-Data" is no form to it, and it parses the
+  // body as a JSON reply instead (a 500). React always sends the lower-case type.
+  if (!/^multipart\/form-data;\s*boundary=/.test(type)) return true;
   const form = await formOf(request);
   // The call's arguments are a list: anything else made Next.js throw applying them.
   return form === null || !isSoundReply(form, '', newBudget(), true);

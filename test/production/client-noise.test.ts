@@ -134,6 +134,27 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
   });
 
+  it('an action posted to a router address, or with its form type in capitals, is a 400 and no error: Next.js would parse it as something else (r29a)', async () => {
+    const { hidden } = formWithField(await (await fetch(`${server.url}/super-admin-reset`)).text(), 'reason');
+    const [, meta] = hidden.find(([name]) => /^\$ACTION_\d+:0$/.test(name))!;
+    const action = (JSON.parse(meta) as { id: string }).id;
+    const call = '--XB\r\nContent-Disposition: form-data; name="0"\r\n\r\n[]\r\n--XB--\r\n';
+    const post = (path: string, type: string) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { origin: server.url, 'next-action': action, 'content-type': type }, body: call, redirect: 'manual' });
+    for (const [path, type] of [
+      ['/super-admin-reset', 'Multipart/Form-Data; boundary=XB'],
+      ['/super-admin-reset', 'MULTIPART/FORM-DATA; boundary=XB'],
+      ['/super-admin-reset.rsc', 'multipart/form-data; boundary=XB'],
+      ['/help.rsc', 'multipart/form-data; boundary=XB'],
+      ['/status.segments/_tree.segment.rsc', 'multipart/form-data; boundary=XB'],
+      ['/index.rsc', 'multipart/form-data; boundary=XB'],
+    ] as const) {
+      expect([path, type, (await post(path, type)).status]).toEqual([path, type, 400]);
+    }
+    expect(server.output()).not.toMatch(/Invariant|Expected RSC response|SyntaxError/);
+    expect(server.logLines().filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('Next.js’s own error page is no address of ours: the not-found page, never a 500 a cache would keep', async () => {
     for (const method of ['GET', 'HEAD']) {
       const answer = await fetch(`${server.url}/_global-error`, { method });
