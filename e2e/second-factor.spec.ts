@@ -227,7 +227,7 @@ test('[SUPER_ADMIN] a recovery code works once; wrong codes lock the account', a
   expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
 });
 
-test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console; the staff member signs in with the password alone', async ({ page }) => {
+test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console, which resets the password with them; the old password is no way in, the temporary one is', async ({ page }) => {
   const { agency, creds: adminCreds } = await newAdmin();
   const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `lost.${uniqueSuffix()}` });
   const { addTotpFactor } = await import('@/prisma/factories');
@@ -236,14 +236,24 @@ test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console; th
   await page.goto(`/admin/users/${staff.id}`);
   await expect(page.getByText('1 set up')).toBeVisible();
   await page.getByRole('button', { name: 'Clear second factors' }).click();
-  // The page is redrawn with what is now on record.
+  await page.getByRole('button', { name: 'Yes, clear them and reset the password' }).click();
+  const temporaryPassword = await page.getByTestId('temporary-password').textContent();
+  expect(temporaryPassword).toMatch(/^[23456789A-HJ-NP-Z]{16}$/);
+  await expect(page.getByTestId('reset-result')).toBeFocused();
+  // The page is redrawn with what is now on record, and the password stays shown.
   await expect(page.getByText('None set up.')).toBeVisible();
+  await expect(page.getByTestId('temporary-password')).toHaveText(temporaryPassword!);
+  await expect(page.getByRole('button', { name: 'Clear second factors' })).toHaveCount(0);
   expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(0);
   expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_SECOND_FACTORS_CLEARED' } })).toBe(1);
+  await expectNoAxeViolations(page);
 
   await page.context().clearCookies();
   await signInAsAgencyUser(page, { providerCode: agency.code, loginName: staff.loginName, password: TEST_PASSWORD });
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('.error-summary')).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: staff.loginName, password: temporaryPassword! });
+  await expect(page).toHaveURL(/\/change-password$/);
 });
 
 test('[VERIFIER] a new vendor account is sent to /vendor/security to enrol; the page passes axe', async ({ page }) => {

@@ -1,33 +1,42 @@
 import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
+import { issueTemporaryPasswordSchema, newTemporaryPassword, setTemporaryPassword, whenSet, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
-import type { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
-import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
 import { enqueueMail } from '@/lib/mail/outbox';
-import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
+import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
 
-/** A lost phone: another admin clears the factors under the rules of a password reset, and the person enrols again. */
-export async function clearUserSecondFactors(actor: AgencyActor, input: z.infer<typeof userIdSchema>, ip: string): Promise<Result> {
+/**
+ * A lost phone: another admin clears the factors under the rules of a password reset, and the
+ * password is reset with them, to a temporary one the admin hands over. Cleared alone, the factors
+ * left the account to whoever knew its password, who could add their own factor before the owner
+ * and keep the owner out (review r29b F1); the temporary password is now the only way in.
+ */
+export async function clearUserSecondFactors(
+  actor: AgencyActor,
+  input: z.infer<typeof issueTemporaryPasswordSchema>,
+  ip: string,
+): Promise<Result<IssuedTemporaryPassword>> {
   const loaded = await loadAdminTarget(actor, 'users:clear-second-factors', input.userId, ip);
   if (!loaded.ok) return loaded;
-  const target = loaded.target;
-  const now = new Date();
-  return actOnTargetAsLoaded(actor, 'users:clear-second-factors', target, ip, async (tx) => {
-    const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
-    // Whoever holds a session of this account now may be the one who took the phone.
-    await tx.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
-    // And so may the one who reads the mailbox a reset link waits in.
-    await endAccountAccess(tx, target.id, now);
-    await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
-    if (target.role !== 'STAFF') {
-      await notifyAdminAccountReset(tx, actor, { ...target, agency: target.agency }, 'second factors cleared', now);
-    } else if (target.email) {
-      await enqueueMail(tx, secondFactorChangedMail({ email: target.email, displayName: target.displayName, timeZone: target.agency.timeZone }, 'second factors cleared by an administrator', now));
-    }
-    return undefined;
-  }, { reset: 'second-factors' });
+  const { target } = loaded;
+  const issued = await newTemporaryPassword(target.agency.temporaryPasswordHours);
+  return whenSet(
+    issued,
+    actOnTargetAsLoaded(actor, 'users:clear-second-factors', target, ip, async (tx) => {
+      // Ends every session and earlier reset link: whoever holds one may be the one who took the phone.
+      await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
+      const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
+      await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
+      if (target.role !== 'STAFF') {
+        await notifyAdminAccountReset(tx, actor, target, 'second factors cleared', issued.at);
+      } else if (target.email) {
+        const to = { email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone };
+        await enqueueMail(tx, passwordResetByAdminMail(to, actor.displayName, issued.at, { secondFactorsCleared: true }));
+      }
+    }, { reset: 'second-factors' }),
+  );
 }

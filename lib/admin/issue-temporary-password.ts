@@ -7,6 +7,7 @@ import { UNLOCKED } from '@/lib/auth/lockout';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
+import type { Tx } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
 import { hashPassword } from '@/lib/password/hash';
@@ -34,56 +35,84 @@ export async function issueTemporaryPassword(
   const loaded = await loadAdminTarget(actor, 'users:reset-password', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
+  const issued = await newTemporaryPassword(target.agency.temporaryPasswordHours);
+  return whenSet(
+    issued,
+    actOnTargetAsLoaded(actor, 'users:reset-password', target, ip, async (tx) => {
+      await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
+      if (target.role !== 'STAFF') {
+        await notifyAdminAccountReset(tx, actor, target, 'temporary password', issued.at);
+      } else if (target.email) {
+        await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone }, actor.displayName, issued.at));
+      }
+    }, { reset: 'temporary-password' }),
+  );
+}
 
+/** A temporary password about to be set: made and hashed before any transaction (argon2 takes a while). */
+export type NewTemporaryPassword = IssuedTemporaryPassword & { passwordHash: string; at: Date };
+
+export async function newTemporaryPassword(validHours: number): Promise<NewTemporaryPassword> {
   const temporaryPassword = generateTemporaryPassword();
   const passwordHash = await hashPassword(temporaryPassword);
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + target.agency.temporaryPasswordHours * 3600_000);
+  const at = new Date();
+  return { temporaryPassword, passwordHash, at, expiresAt: new Date(at.getTime() + validHours * 3600_000) };
+}
 
-  const done = await actOnTargetAsLoaded(actor, 'users:reset-password', target, ip, async (tx) => {
-    // Optimistic check: a double submit (or another admin's reset meanwhile) finds a new version.
-    const updated = await tx.user.updateMany({
-      where: { id: target.id, agencyId: actor.agencyId, sessionVersion: input.expectedVersion },
-      data: {
-        passwordHash,
-        mustChangePassword: true,
-        temporaryPasswordIssuedAt: now,
-        temporaryPasswordIssuedById: actor.userId,
-        temporaryPasswordExpiresAt: expiresAt,
-        temporaryPasswordUsedAt: null,
-        ...UNLOCKED,
-        sessionVersion: { increment: 1 },
-      },
-    });
-    // Thrown, so the transaction rolls back and the stale submit spends none of the account's resets.
-    if (updated.count !== 1) throw new FormStale();
-    await forgetWrongCodes(tx, { kind: 'user', id: target.id });
-    // Earlier reset links stop working too: the temporary password is now the way in.
-    await endAccountAccess(tx, target.id, now);
-    await recordAudit(tx, {
-      actorType: 'USER',
-      actorId: actor.userId,
-      agencyId: actor.agencyId,
-      action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED',
-      targetType: 'User',
-      targetId: target.id,
-      ip,
-      outcome: 'SUCCESS',
-      details: { targetRole: target.role, expiresAt: expiresAt.toISOString() },
-    });
-    if (target.role !== 'STAFF') {
-      await notifyAdminAccountReset(tx, actor, target, 'temporary password', now);
-    } else if (target.email) {
-      await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone }, actor.displayName, now));
-    }
-    return true;
-  }, { reset: 'temporary-password' }).catch((error: unknown) => {
+/**
+ * In the reset's transaction: the account's password becomes the temporary one, to be changed at
+ * its next sign-in; it is unlocked, signed out everywhere, and its earlier reset links stop working.
+ * Throws FormStale (rolling the transaction back) when the account is no longer at the version the
+ * admin saw: a double submit, or another admin's reset meanwhile.
+ */
+export async function setTemporaryPassword(
+  tx: Tx,
+  actor: AgencyActor,
+  target: { id: string; role: string },
+  expectedVersion: number,
+  issued: NewTemporaryPassword,
+  ip: string,
+): Promise<void> {
+  const updated = await tx.user.updateMany({
+    where: { id: target.id, agencyId: actor.agencyId, sessionVersion: expectedVersion },
+    data: {
+      passwordHash: issued.passwordHash,
+      mustChangePassword: true,
+      temporaryPasswordIssuedAt: issued.at,
+      temporaryPasswordIssuedById: actor.userId,
+      temporaryPasswordExpiresAt: issued.expiresAt,
+      temporaryPasswordUsedAt: null,
+      ...UNLOCKED,
+      sessionVersion: { increment: 1 },
+    },
+  });
+  // Thrown, so the transaction rolls back and the stale submit spends none of the account's resets.
+  if (updated.count !== 1) throw new FormStale();
+  await forgetWrongCodes(tx, { kind: 'user', id: target.id });
+  // Earlier reset links stop working too: the temporary password is now the way in.
+  await endAccountAccess(tx, target.id, issued.at);
+  await recordAudit(tx, {
+    actorType: 'USER',
+    actorId: actor.userId,
+    agencyId: actor.agencyId,
+    action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED',
+    targetType: 'User',
+    targetId: target.id,
+    ip,
+    outcome: 'SUCCESS',
+    details: { targetRole: target.role, expiresAt: issued.expiresAt.toISOString() },
+  });
+}
+
+/** The temporary password, once the reset that set it is done; a stale form changed nothing and is told so. */
+export async function whenSet(issued: NewTemporaryPassword, done: Promise<Result<unknown>>): Promise<Result<IssuedTemporaryPassword>> {
+  const result = await done.catch((error: unknown) => {
     // A second submit of the same form changes nothing and is no refusal: it is told what a changed account is.
     if (error instanceof FormStale) return { ok: false as const, message: TARGET_CHANGED_MESSAGE };
     throw error;
   });
-  if (!done.ok) return done;
-  return { ok: true, value: { temporaryPassword, expiresAt } };
+  if (!result.ok) return result;
+  return { ok: true, value: { temporaryPassword: issued.temporaryPassword, expiresAt: issued.expiresAt } };
 }
 
 /** The account's version moved since the form was loaded: a double submit, or another admin's reset meanwhile. */

@@ -705,7 +705,7 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
         () => issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP),
         () => sendResetLink(adminActor, { userId: staff.id }, IP),
         () => unlockUser(adminActor, { userId: staff.id }, IP),
-        () => clearUserSecondFactors(adminActor, { userId: staff.id }, IP),
+        () => clearUserSecondFactors(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP),
         () => setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP),
       ]) {
         expect(await attempt()).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
@@ -795,7 +795,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an ad
     expect(sent).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
     expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(0);
     const other = await member(staff.agencyId, 'STAFF');
-    const cleared = await whileCompetingTransactionHolds(promotion(other.id), () => clearUserSecondFactors(adminActor, { userId: other.id }, IP));
+    const cleared = await whileCompetingTransactionHolds(promotion(other.id), () => clearUserSecondFactors(adminActor, { userId: other.id, expectedVersion: other.sessionVersion }, IP));
     expect(cleared).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
   });
 

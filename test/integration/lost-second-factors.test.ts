@@ -29,17 +29,54 @@ async function fullActor(agency: { code: string }, user: { loginName: string }):
 const factorsOf = (userId: string) => db().mfaFactor.count({ where: { userId } });
 
 describe('lost second factors', () => {
-  it('[PROVIDER_ADMIN] clears a staff member’s factors: sessions end, audited, the person is mailed', async () => {
+  it('[PROVIDER_ADMIN] clears a staff member’s factors: the password is reset with them, sessions end, audited, the person is mailed once', async () => {
     const agency = await createAgency(db());
     const admin = await member(agency.id, 'PROVIDER_ADMIN');
     const staff = await member(agency.id);
     const staffSession = await fullActor(agency, staff);
-    const result = await clearUserSecondFactors(await fullActor(agency, admin), { userId: staff.id }, someIp());
-    expect(result.ok).toBe(true);
+    const result = await clearUserSecondFactors(await fullActor(agency, admin), { userId: staff.id, expectedVersion: staff.sessionVersion }, someIp());
+    if (!result.ok) throw new Error(result.message);
     expect(await factorsOf(staff.id)).toBe(0);
     expect(await resolveSession(staffSession.sessionId)).toBeNull();
-    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_SECOND_FACTORS_CLEARED' } })).toBe(1);
-    expect(await mailsTo(staff.email!, 'second-factor-changed')).toHaveLength(1);
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: { in: ['ADMIN_SECOND_FACTORS_CLEARED', 'ADMIN_TEMPORARY_PASSWORD_ISSUED'] } } })).toBe(2);
+    const [mail, ...more] = await mailsTo(staff.email!);
+    expect(more).toEqual([]);
+    expect(mail!.textBody).toContain('reset your CareNotes password and cleared your second factors');
+    expect(mail!.textBody).not.toContain(result.value.temporaryPassword);
+    // The old password is no way in; the temporary one is, to a new password first.
+    const signIn = (password: string) => signInAgencyUser({ providerCode: agency.code, loginName: staff.loginName, password }, someIp());
+    expect(await signIn(PASSWORD)).toMatchObject({ ok: false });
+    const withTemporary = await signIn(result.value.temporaryPassword);
+    if (!withTemporary.ok) throw new Error('the temporary password did not sign in');
+    expect(decideAccess(await resolveSession(withTemporary.sessionId), { principal: 'agency' })).toBe('password-change-required');
+  });
+
+  it('[PROVIDER_ADMIN] after a clearing, whoever knew the admin’s password cannot sign in to set up a factor of their own (r29b F1)', async () => {
+    const agency = await createAgency(db());
+    const superAdmin = await member(agency.id, 'SUPER_ADMIN');
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const cleared = await clearUserSecondFactors(await fullActor(agency, superAdmin), { userId: admin.id, expectedVersion: admin.sessionVersion }, someIp());
+    if (!cleared.ok) throw new Error(cleared.message);
+    const intruder = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, someIp());
+    expect(intruder).toMatchObject({ ok: false });
+    expect(await db().mfaFactor.count({ where: { userId: admin.id } })).toBe(0);
+    // The owner, with the temporary password from the super admin: a new password, then a new factor.
+    const owner = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: cleared.value.temporaryPassword }, someIp());
+    if (!owner.ok) throw new Error('the temporary password did not sign in');
+    expect(decideAccess(await resolveSession(owner.sessionId), { principal: 'agency' })).toBe('password-change-required');
+  });
+
+  it('[PROVIDER_ADMIN] a second press of the same clearing changes nothing more: the page’s version is spent', async () => {
+    const agency = await createAgency(db());
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const staff = await member(agency.id);
+    const actor = await fullActor(agency, admin);
+    const input = { userId: staff.id, expectedVersion: staff.sessionVersion };
+    const [first, second] = await Promise.all([clearUserSecondFactors(actor, input, someIp()), clearUserSecondFactors(actor, input, someIp())]);
+    expect([first, second].filter((result) => result.ok)).toHaveLength(1);
+    expect([first, second].find((result) => !result.ok)).toMatchObject({ message: expect.stringMatching(/changed while you were looking/) });
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED' } })).toBe(1);
+    expect(await mailsTo(staff.email!)).toHaveLength(1);
   });
 
   it('[PROVIDER_ADMIN] cannot clear their own factors, nor those of another agency; refusals are audited', async () => {
@@ -48,8 +85,8 @@ describe('lost second factors', () => {
     const other = await createAgency(db());
     const foreign = await member(other.id, 'SUPER_ADMIN');
     const actor = await fullActor(agency, admin);
-    expect(await clearUserSecondFactors(actor, { userId: admin.id }, someIp())).toMatchObject({ ok: false });
-    expect(await clearUserSecondFactors(actor, { userId: foreign.id }, someIp())).toMatchObject({ ok: false });
+    expect(await clearUserSecondFactors(actor, { userId: admin.id, expectedVersion: admin.sessionVersion }, someIp())).toMatchObject({ ok: false });
+    expect(await clearUserSecondFactors(actor, { userId: foreign.id, expectedVersion: foreign.sessionVersion }, someIp())).toMatchObject({ ok: false });
     expect(await factorsOf(admin.id)).toBe(1);
     expect(await factorsOf(foreign.id)).toBe(1);
     expect(await db().auditEvent.count({ where: { actorId: admin.id, action: 'ADMIN_ACTION_DENIED' } })).toBe(2);
@@ -59,7 +96,7 @@ describe('lost second factors', () => {
     const agency = await createAgency(db());
     const staff = await member(agency.id);
     const colleague = await member(agency.id);
-    expect(await clearUserSecondFactors(await fullActor(agency, staff), { userId: colleague.id }, someIp())).toMatchObject({ ok: false });
+    expect(await clearUserSecondFactors(await fullActor(agency, staff), { userId: colleague.id, expectedVersion: colleague.sessionVersion }, someIp())).toMatchObject({ ok: false });
     expect(await factorsOf(colleague.id)).toBe(1);
   });
 
@@ -70,11 +107,14 @@ describe('lost second factors', () => {
     const superAdmin = await member(agency.id, 'SUPER_ADMIN');
     const actor = await fullActor(agency, admin);
     await db().agency.update({ where: { id: agency.id }, data: { onlySuperAdminsResetAdmins: true } });
-    expect(await clearUserSecondFactors(actor, { userId: otherAdmin.id }, someIp())).toMatchObject({ ok: false });
+    const input = { userId: otherAdmin.id, expectedVersion: otherAdmin.sessionVersion };
+    expect(await clearUserSecondFactors(actor, input, someIp())).toMatchObject({ ok: false });
     await db().agency.update({ where: { id: agency.id }, data: { onlySuperAdminsResetAdmins: false } });
-    expect(await clearUserSecondFactors(actor, { userId: otherAdmin.id }, someIp())).toMatchObject({ ok: true });
+    const cleared = await clearUserSecondFactors(actor, input, someIp());
+    if (!cleared.ok) throw new Error(cleared.message);
     expect(await mailsTo(superAdmin.email!)).not.toHaveLength(0);
-    // Next sign-in: the admin must enrol again before anything else.
+    // Next sign-in, with the temporary password and then a new one of their own: the admin must enrol again before anything else.
+    await db().user.update({ where: { id: otherAdmin.id }, data: { passwordHash: (await db().user.findUniqueOrThrow({ where: { id: admin.id } })).passwordHash, mustChangePassword: false } });
     const again = await fullActor(agency, otherAdmin);
     expect(decideAccess(again, { principal: 'agency' })).toBe('enrolment-required');
   });

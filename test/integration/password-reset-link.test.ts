@@ -221,7 +221,7 @@ describe('a link outlives no change that ends the account’s sessions', () => {
   it('[PROVIDER_ADMIN] clearing the account’s second factors', async () => {
     const { agency, user, token } = await staffWithLink();
     const admin = await adminOf(agency);
-    await expectOk(clearUserSecondFactors(admin, { userId: user.id }, someIp()));
+    await expectOk(clearUserSecondFactors(admin, { userId: user.id, expectedVersion: (await db().user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion }, someIp()));
     expect((await reset(token)).linkInvalid).toBe(true);
   });
 

@@ -4,8 +4,14 @@ import { absoluteUrl, renderMail } from '@/lib/mail/render';
 
 type Account = { email: string; displayName: string; agencyName: string; timeZone?: string };
 
-/** To a staff member whose password an administrator reset. Never holds the temporary password. */
-export function passwordResetByAdminMail(to: Account, adminName: string, when: Date): MailMessage {
+/**
+ * To a staff member whose password an administrator reset (with their second factors, when
+ * `secondFactorsCleared`: a lost phone). Never holds the temporary password.
+ */
+export function passwordResetByAdminMail(to: Account, adminName: string, when: Date, { secondFactorsCleared = false } = {}): MailMessage {
+  const what = secondFactorsCleared
+    ? 'reset your CareNotes password and cleared your second factors (authenticator apps, passkeys and recovery codes)'
+    : 'reset your CareNotes password';
   return {
     template: 'password-reset-by-admin',
     to: to.email,
@@ -13,7 +19,7 @@ export function passwordResetByAdminMail(to: Account, adminName: string, when: D
       subject: 'Your CareNotes password was reset by your administrator',
       paragraphs: [
         `Hello ${to.displayName},`,
-        `${adminName}, an administrator at ${to.agencyName}, reset your CareNotes password on ${formatDateTime(when, to.timeZone)}.`,
+        `${adminName}, an administrator at ${to.agencyName}, ${what} on ${formatDateTime(when, to.timeZone)}.`,
         'They will give you a temporary password in person or by phone. It is never sent by e-mail. When you sign in with it, you will be asked to choose your own password.',
         'If you did not ask for this, contact your provider administrator.',
       ],
@@ -45,7 +51,7 @@ export function adminAccountResetReceiptMail(
       paragraphs: [
         `Hello ${to.displayName},`,
         factors
-          ? `The second factors (authenticator apps, passkeys and recovery codes) of ${account} were cleared ${when}. The account must add a new one at its next sign-in.`
+          ? `The second factors (authenticator apps, passkeys and recovery codes) of ${account} were cleared ${when}, and its password reset to a temporary one. The account must choose a new password and add a new factor at its next sign-in.`
           : `The password of ${account} was reset ${when} (${reset.method}).`,
         'This wasn’t expected? Someone may be trying to take over an administrator account. Contact your agency’s other administrators at once, and check the audit log in the admin console.',
       ],

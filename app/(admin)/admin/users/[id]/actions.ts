@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
-import { issueTemporaryPassword, issueTemporaryPasswordSchema } from '@/lib/admin/issue-temporary-password';
+import { issueTemporaryPassword, issueTemporaryPasswordSchema, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link';
 import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
 import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
@@ -27,18 +27,27 @@ function toState(result: Result<unknown>, success: string, userId: string): Acti
   return { ok: true, message: success };
 }
 
-export const resetPasswordAction = defineAction(
-  'admin-reset-password',
-  ADMIN_ACCESS,
-  issueTemporaryPasswordSchema.extend({ confirm: z.literal('yes').optional() }),
-  async (actor, { confirm, ...input }, { ip }): Promise<ResetState> => {
-    if (confirm !== 'yes') return { ok: false, confirming: true };
-    const result = await issueTemporaryPassword(actor, input, ip);
-    if (!result.ok) return { ok: false, message: result.message };
-    // The only time the temporary password leaves the server: in this answer, to this admin.
-    return { ok: true, temporaryPassword: result.value.temporaryPassword, expiresAt: formatDateTime(result.value.expiresAt, actor.agencyTimeZone) };
-  },
-);
+const resetSchema = issueTemporaryPasswordSchema.extend({ confirm: z.literal('yes').optional() });
+
+/** The only time a temporary password leaves the server: in this answer, to this admin. */
+function temporaryPasswordState(result: Result<IssuedTemporaryPassword>, timeZone: string): ResetState {
+  if (!result.ok) return { ok: false, message: result.message };
+  return { ok: true, temporaryPassword: result.value.temporaryPassword, expiresAt: formatDateTime(result.value.expiresAt, timeZone) };
+}
+
+export const resetPasswordAction = defineAction('admin-reset-password', ADMIN_ACCESS, resetSchema, async (actor, { confirm, ...input }, { ip }): Promise<ResetState> => {
+  if (confirm !== 'yes') return { ok: false, confirming: true };
+  return temporaryPasswordState(await issueTemporaryPassword(actor, input, ip), actor.agencyTimeZone);
+});
+
+/** A lost phone: the factors go, and the password is reset with them (lib/admin/clear-user-second-factors.ts). */
+export const clearSecondFactorsAction = defineAction('admin-clear-second-factors', ADMIN_ACCESS, resetSchema, async (actor, { confirm, ...input }, { ip }): Promise<ResetState> => {
+  if (confirm !== 'yes') return { ok: false, confirming: true };
+  const state = temporaryPasswordState(await clearUserSecondFactors(actor, input, ip), actor.agencyTimeZone);
+  // The page's count of factors is drawn again; the panel keeps the password it shows.
+  if (state.ok) revalidatePath(`/admin/users/${input.userId}`);
+  return state;
+});
 
 export const unlockAction = defineAction('admin-unlock', ADMIN_ACCESS, userIdSchema, async (actor, input, { ip }) =>
   toState(await unlockUser(actor, input, ip), 'The account is unlocked: they can sign in again with their current password, which has not changed.', input.userId),
@@ -92,12 +101,4 @@ export const sendResetLinkAction = defineAction(
   },
   // A reload of the answer would mail another link (and cancel this one).
   { afterSuccessWithoutJavaScript: (input, actor) => donePath(`/admin/users/${encodeURIComponent(input.userId)}`, 'admin-send-reset-link', actor) },
-);
-
-export const clearSecondFactorsAction = defineAction('admin-clear-second-factors', ADMIN_ACCESS, userIdSchema, async (actor, input, { ip }) =>
-  toState(
-    await clearUserSecondFactors(actor, input, ip),
-    'Their second factors are cleared and they are signed out. They set up a new one at their next sign-in.',
-    input.userId,
-  ),
 );

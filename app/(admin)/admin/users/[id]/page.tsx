@@ -14,7 +14,7 @@ import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { AccountActionForm } from './account-action-form';
-import { clearSecondFactorsAction, sendResetLinkAction, setStatusAction, unlockAction } from './actions';
+import { sendResetLinkAction, setStatusAction, unlockAction } from './actions';
 import { RoleChangeForm } from './role-change-form';
 import { ActionNotices } from '@/components/ui/action-notices';
 import { countSecondFactors } from '@/lib/mfa/policy';
@@ -128,9 +128,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
           <h3>Second factors</h3>
           <p>{secondFactors === 0 ? 'None set up.' : `${secondFactors} set up (authenticator apps or passkeys).`}</p>
           {may('users:clear-second-factors').allowed ? (
-            <div className={secondFactors > 0 ? 'actions-row' : undefined}>
-              <AccountActionForm action={clearSecondFactorsAction} fields={{ userId: user.id }} label="Clear second factors" secondary available={secondFactors > 0} />
-            </div>
+            <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} kind="second-factors" available={secondFactors > 0} />
           ) : (
             secondFactors > 0 && <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>
           )}

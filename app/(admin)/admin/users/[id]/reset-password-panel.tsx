@@ -1,14 +1,36 @@
 'use client';
 
 import { useActionState, useEffect, useRef, useState } from 'react';
-import { resetPasswordAction, type ResetState } from './actions';
+import { clearSecondFactorsAction, resetPasswordAction, type ResetState } from './actions';
+
+/** What the panel resets: the password alone, or the second factors with it (a lost phone). */
+type ResetKind = 'password' | 'second-factors';
+
+const WORDING: Record<ResetKind, { button: string; yes: string; pending: string }> = {
+  password: { button: 'Reset password', yes: 'Yes, reset the password', pending: 'Resetting…' },
+  'second-factors': { button: 'Clear second factors', yes: 'Yes, clear them and reset the password', pending: 'Clearing…' },
+};
 
 /**
  * Reset to a temporary password: a confirm step, then the password shown once in a large
  * box with a copy button. It lives only in this component's state: reloading the page loses it.
+ * `available`: false shows the button disabled (nothing to clear).
  */
-export function ResetPasswordPanel({ userId, expectedVersion, personName }: { userId: string; expectedVersion: number; personName: string }) {
-  const [state, formAction, pending] = useActionState<ResetState, FormData>(resetPasswordAction, { ok: false });
+export function ResetPasswordPanel({
+  userId,
+  expectedVersion,
+  personName,
+  kind = 'password',
+  available = true,
+}: {
+  userId: string;
+  expectedVersion: number;
+  personName: string;
+  kind?: ResetKind;
+  available?: boolean;
+}) {
+  const [state, formAction, pending] = useActionState<ResetState, FormData>(kind === 'password' ? resetPasswordAction : clearSecondFactorsAction, { ok: false });
+  const wording = WORDING[kind];
   const [confirming, setConfirming] = useState(false);
   const [copied, setCopied] = useState(false);
   const result = useRef<HTMLDivElement>(null);
@@ -36,7 +58,10 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
             {copied ? 'Copied' : 'Copy'}
           </button>
         </div>
-        <p>Do not write it down or e-mail it. {personName} must choose a new password when signing in with it.</p>
+        <p>
+          Do not write it down or e-mail it. {personName} must choose a new password when signing in with it
+          {kind === 'second-factors' ? ', and then set up a new second factor (administrators must).' : '.'}
+        </p>
       </div>
     );
   }
@@ -54,27 +79,36 @@ export function ResetPasswordPanel({ userId, expectedVersion, personName }: { us
           <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <button
             type="submit"
-            className="button"
+            className={kind === 'password' ? 'button' : 'button secondary'}
+            disabled={!available}
             onClick={(event) => {
               event.preventDefault();
               setConfirming(true);
             }}
           >
-            Reset password
+            {wording.button}
           </button>
         </form>
       ) : (
         <form action={formAction}>
           <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <input type="hidden" name="confirm" value="yes" />
-          <p>
-            <strong>Reset {personName}’s password?</strong> Their current password stops working, they are signed out
-            everywhere, and the account is unlocked. You will see a temporary password once. Their passkeys and
-            authenticator apps stay: if the account may be in someone else’s hands, also clear its second factors below.
-          </p>
+          {kind === 'password' ? (
+            <p>
+              <strong>Reset {personName}’s password?</strong> Their current password stops working, they are signed out
+              everywhere, and the account is unlocked. You will see a temporary password once. Their passkeys and
+              authenticator apps stay: if the account may be in someone else’s hands, clear its second factors below instead.
+            </p>
+          ) : (
+            <p>
+              <strong>Clear {personName}’s second factors?</strong> Their authenticator apps, passkeys and recovery codes
+              are removed, and their password is reset with them, so that whoever knows it cannot set up a factor of
+              their own: it stops working, they are signed out everywhere, and you will see a temporary password once.
+            </p>
+          )}
           <div className="actions-row">
             <button className="button" type="submit" disabled={pending}>
-              {pending ? 'Resetting…' : 'Yes, reset the password'}
+              {pending ? wording.pending : wording.yes}
             </button>
             {/* Without JavaScript, opening the page again is the way back. */}
             <a
