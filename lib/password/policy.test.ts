@@ -188,4 +188,12 @@ describe('matchesAnyHash', () => {
     }
     expect(await matchesAnyHash('second old\u200B passphrases', hashes)).toBe(false);
   });
+
+  it('finds an old password with a space doubled, or added at an end: it looks the same (r29b)', async () => {
+    const hashes = [await hashPassword('second old passphrase')];
+    for (const variant of ['second  old passphrase', ' second old passphrase', 'second old passphrase  ', 'second\u00A0old\u3000passphrase', 'second \u200Bold passphrase']) {
+      expect(await matchesAnyHash(variant, hashes), JSON.stringify(variant)).toBe(true);
+    }
+    expect(await matchesAnyHash('secondold passphrase', hashes)).toBe(false);
+  });
 });

@@ -169,9 +169,11 @@ export function containsMuchOf(password: string, known: string): boolean {
  */
 export async function matchesAnyHash(password: string, hashes: string[]): Promise<boolean> {
   // The password as it looks, too: an old one with a zero-width space or a soft hyphen added looks the
-  // same and is the same to whoever knew it (review r25c); checked only when there is something to take out.
+  // same and is the same to whoever knew it (review r25c), and so does one with a space doubled or
+  // added at an end (r29b). Each form is checked only when it differs from the others.
   const visible = password.replace(INVISIBLE, '');
-  const forms = visible === password ? [password] : [password, visible];
+  const spaced = visible.replace(/\s+/gu, ' ').trim();
+  const forms = [...new Set([password, visible, spaced])];
   for (const hash of hashes) {
     for (const form of forms) if (await verifyPassword(hash, form)) return true;
   }
