@@ -25,10 +25,26 @@ export const DATABASE_WAIT_MS = 2000;
 // Prisma's default of 2 s for that queue turned a busy minute into errors.
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
-function clientThatConnectsWithin(waitMs: number): typeof pg.Client {
+/**
+ * How long a statement sent on an open PostgreSQL connection may go unanswered: a server that stops
+ * answering (frozen, or its host gone without a word) held every request in flight until server.mjs
+ * cut it off without an answer (review r29c F2). Above the transaction timeout, so that a statement
+ * waiting its turn for a row another transaction holds is never cut short; pg keeps the connection
+ * in order (a later statement waits behind the late one), and the pool drops one that errs.
+ */
+export const QUERY_TIMEOUT_MS = TRANSACTION_OPTIONS.timeout + 5_000;
+
+function clientThatConnectsWithin(waitMs: number, queryTimeoutMs: number): typeof pg.Client {
   return class ClientThatConnectsFast extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
-      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: waitMs });
+      super({
+        ...(typeof config === 'string' ? { connectionString: config } : config),
+        connectionTimeoutMillis: waitMs,
+        query_timeout: queryTimeoutMs,
+        // A peer that vanished is noticed by the operating system within a minute, not two hours.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 30_000,
+      });
     }
   };
 }
@@ -38,14 +54,14 @@ export type SentQuery = { sql: string; params: string };
 
 export function createDb(
   databaseUrl: string,
-  { waitMs = DATABASE_WAIT_MS, onQuery }: { waitMs?: number; onQuery?: (query: SentQuery) => void } = {},
+  { waitMs = DATABASE_WAIT_MS, queryTimeoutMs = QUERY_TIMEOUT_MS, onQuery }: { waitMs?: number; queryTimeoutMs?: number; onQuery?: (query: SentQuery) => void } = {},
 ): Db {
   const logging = onQuery ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
   let client: Db;
   if (databaseKind(databaseUrl) === 'postgresql') {
     // The wait applies to opening a connection only: on the pool it would also cut short requests
     // that queue for a connection during a rush, which are slow but fine.
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs) });
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs, queryTimeoutMs) });
     client = new PostgresClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   } else {
     const adapter = new SqliteOneAtATime(new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs }));

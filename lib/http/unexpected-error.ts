@@ -10,7 +10,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /database is locked|database is busy|can't reach database|connection (terminated|refused|timeout|ended)|timeout exceeded when trying to connect|too many (clients|connections)|the database system is (starting up|shutting down|in recovery mode|not (yet )?accepting connections)|unable to open database/i;
+  /database is locked|database is busy|can't reach database|connection (terminated|refused|timeout|ended)|timeout exceeded when trying to connect|query read timeout|^timeout expired$|too many (clients|connections)|the database system is (starting up|shutting down|in recovery mode|not (yet )?accepting connections)|unable to open database/i;
 
 // Of those, the ones that leave a transaction unbegun or rolled back for certain: the database was
 // locked or busy, or could not be reached or give a connection at all. Not a connection lost mid-way,
