@@ -1,5 +1,6 @@
 // @ts-check
-// A page that fails because the database is unavailable gets from Next.js a 500 and the empty shell
+// A page that fails because the database is unavailable (opened, or drawn again around the answer to
+// a form sent without JavaScript) gets from Next.js a 500 and the empty shell
 // whose apology is only in its scripts (as notFound(), decision 059): blank without JavaScript, and
 // "a bug" to a balancer. It is answered here instead: 503, Retry-After, never stored, and words that
 // read without JavaScript. The request is known by its scope, which the app's database client marks
@@ -34,9 +35,21 @@ function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (mark) => `&#${mark.charCodeAt(0)};`);
 }
 
-/** @param {string} pathname @param {string} reference the request id, which the failure's log line names */
-function databaseUnavailablePage(pathname, reference) {
+/**
+ * @param {string} pathname @param {string} reference the request id, which the failure's log line names
+ * @param {boolean} posted a form was sent: what it asked for may not have been done
+ */
+function databaseUnavailablePage(pathname, reference, posted) {
   const quote = `<p>If you contact support, quote the reference <strong>${escapeHtml(reference)}</strong>.</p>`;
+  if (posted) {
+    return plainPage(
+      'Service unavailable',
+      '<h1>Sorry, what you sent could not be handled right now</h1>' +
+        '<p>The service is busy or unavailable just now, so it may not have been done. Nothing you did caused it. Wait a few minutes, then go back and send it again.</p>' +
+        '<p>If it keeps happening, check the <a href="/status">system status</a> or follow the <a href="/help">sign-in help guide</a>.</p>' +
+        quote,
+    );
+  }
   if (pathname === '/status') {
     return plainPage(
       'System status cannot be shown',
@@ -62,11 +75,14 @@ function databaseUnavailablePage(pathname, reference) {
  * @param {import('../observability/logger.mjs').RequestScope} scope
  */
 export function answerDatabaseUnavailable(request, response, scope) {
-  // Pages people open; a form's failure is its own action's to answer.
-  if (request.method !== 'GET' && request.method !== 'HEAD') return;
+  // Pages people open, and forms posted without JavaScript: such a form's action answers its own
+  // failure, but the page drawn again around that answer may read the database too (/status does),
+  // and then failed as an empty 500 (review r29c F3). A call made with JavaScript gets its action's
+  // answer as the page's script reads it, never HTML.
+  if (request.method !== 'GET' && request.method !== 'HEAD' && !(request.method === 'POST' && request.headers['next-action'] === undefined)) return;
   replaceAnswer(response, (status) => {
     if (status !== 500 || !scope.databaseUnavailable || !/^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) return undefined;
-    const body = Buffer.from(databaseUnavailablePage((request.url ?? '/').split('?')[0] ?? '/', scope.requestId));
+    const body = Buffer.from(databaseUnavailablePage((request.url ?? '/').split('?')[0] ?? '/', scope.requestId, request.method === 'POST'));
     for (const name of BYTES_HEADERS) response.removeHeader(name);
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
     response.setHeader('Content-Length', body.length);
