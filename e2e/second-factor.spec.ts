@@ -256,6 +256,30 @@ test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console, wh
   await expect(page).toHaveURL(/\/change-password$/);
 });
 
+test('[PROVIDER_ADMIN without JavaScript] clearing a staff member’s factors asks first, then shows the temporary password once', async ({ browser }) => {
+  const { agency, creds: adminCreds } = await newAdmin();
+  const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `lost.${uniqueSuffix()}` });
+  const { addTotpFactor } = await import('@/prisma/factories');
+  await addTotpFactor(db(), { userId: staff.id }, undefined, 'Lost phone');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, adminCreds);
+    await page.goto(`/admin/users/${staff.id}`);
+    await page.getByRole('button', { name: 'Clear second factors' }).click();
+    await expect(page.getByText(/Clear .*’s second factors\?/)).toBeVisible();
+    // Asked, not done; and the password reset's own question is not the one asked.
+    await expect(page.getByRole('button', { name: 'Yes, reset the password' })).toHaveCount(0);
+    expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(1);
+    await page.getByRole('button', { name: 'Yes, clear them and reset the password' }).click();
+    await expect(page.getByTestId('temporary-password')).toHaveText(/^[23456789A-HJ-NP-Z]{16}$/);
+    expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(0);
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).mustChangePassword).toBe(true);
+  } finally {
+    await context.close();
+  }
+});
+
 test('[VERIFIER] a new vendor account is sent to /vendor/security to enrol; the page passes axe', async ({ page }) => {
   const { createVendorAccount } = await import('@/prisma/factories');
   const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
