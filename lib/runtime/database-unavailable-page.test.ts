@@ -26,9 +26,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function answerOf(method: string, path: string) {
+function answerOf(method: string, path: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number | undefined; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const sent = httpRequest({ host: '127.0.0.1', port, method, path }, (response) => {
+    const sent = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString() }));
@@ -68,12 +68,22 @@ describe('answerDatabaseUnavailable', () => {
     expect(await answerOf('HEAD', '/status?marked')).toMatchObject({ status: 503, headers: { 'retry-after': '120' }, body: '' });
   });
 
-  it.each([
-    ['GET', '/account', 'a 500 the database did not cause (a bug)'],
-    ['POST', '/account?marked', 'a form, whose action answers for itself'],
-    ['GET', '/json?marked', 'a route: not a page'],
-  ])('[ANYONE] leaves %s %s alone: %s', async (method, path) => {
-    const answer = await answerOf(method, path);
+  it('[ANYONE without JavaScript] a form whose page could not be drawn again around its answer: 503, saying what was sent may not have been done (r29c F3)', async () => {
+    const answer = await answerOf('POST', '/status?marked');
+    expect([answer.status, answer.headers['retry-after'], answer.headers['cache-control']]).toEqual([503, '120', 'no-store']);
+    expect(answer.body).not.toMatch(/__next_error__|<script/);
+    expect(answer.body).toContain('<h1>Sorry, what you sent could not be handled right now</h1>');
+    expect(answer.body).toContain('so it may not have been done');
+    expect(answer.body).toContain('go back and send it again');
+  });
+
+  it.each<[string, string, Record<string, string>, string]>([
+    ['GET', '/account', {}, 'a 500 the database did not cause (a bug)'],
+    ['POST', '/account?marked', { 'next-action': '7f00' }, 'a call made with JavaScript, whose answer the page’s script reads'],
+    ['POST', '/account', {}, 'a form the database did not fail'],
+    ['GET', '/json?marked', {}, 'a route: not a page'],
+  ])('[ANYONE] leaves %s %s (%o) alone: %s', async (method, path, headers) => {
+    const answer = await answerOf(method, path, headers);
     expect(answer.status).toBe(500);
     expect(answer.headers['retry-after']).toBeUndefined();
     expect(answer.body).toMatch(/__next_error__|INTERNAL/);
