@@ -1,4 +1,3 @@
-import net from 'node:net';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
@@ -10,6 +9,7 @@ import { freePort } from '@/lib/net/free-port';
 import { apologize, isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { runInRequestScope, type RequestScope } from '@/lib/observability/logger.mjs';
 import { createAgency, createUser } from '@/prisma/factories';
+import { startDatabaseRelay } from '../support/database-relay';
 import { withFreshDatabase } from '../support/fresh-database';
 
 const PASSWORD = 'amber falcon river stone';
@@ -106,10 +106,8 @@ describe('a database that is down or locked', () => {
   it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
     'a PostgreSQL server that stops answering an open connection is "unavailable" within the query timeout, and the client recovers (r29c F2)',
     async () => {
-      const proxy = await freezingProxy(new URL(process.env.DATABASE_URL!));
-      const url = new URL(process.env.DATABASE_URL!);
-      url.host = `127.0.0.1:${proxy.port}`;
-      const client = createDb(url.toString(), { queryTimeoutMs: 1500 });
+      const relay = await startDatabaseRelay(process.env.DATABASE_URL!);
+      const client = createDb(relay.url, { queryTimeoutMs: 1500 });
       try {
         expect(await client.user.count()).toBeGreaterThanOrEqual(0);
         // A transaction under way when the server stops answering (its connection open and in use).
@@ -124,20 +122,20 @@ describe('a database that is down or locked', () => {
           }),
         );
         await begun;
-        proxy.freeze();
+        relay.set('frozen');
         for (const attempt of [() => underWay, () => failure(() => client.user.count()), () => failure(() => client.$transaction((tx) => tx.user.count()))]) {
           const { error, ms } = await attempt();
           expect(isDatabaseUnavailable(error)).toBe(true);
           expect(ms).toBeLessThan(20_000); // not held for ever: well under server.mjs's cut-off
           expect(apologize('test', error, null).status).toBe(503);
         }
-        proxy.thaw();
+        relay.set('passing');
         // The late answers arrive, and the next statements are answered as their own.
         expect(await client.user.count()).toBe(await db().user.count());
         expect(await client.$transaction((tx) => tx.agency.count())).toBe(await db().agency.count());
       } finally {
         await client.$disconnect().catch(() => undefined);
-        proxy.close();
+        relay.close();
       }
     },
   );
@@ -181,35 +179,3 @@ async function withDatabase<T>(url: string, work: () => Promise<T>): Promise<T> 
   }
 }
 
-/**
- * A TCP relay to the test database that can stop passing the server's answers on (a frozen server,
- * as `kill -STOP` makes one) and pass them again, holding what arrived meanwhile.
- */
-async function freezingProxy(target: URL) {
-  let frozen = false;
-  const held: Array<() => void> = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk) => upstream.write(chunk));
-    upstream.on('data', (chunk) => (frozen ? held.push(() => client.write(chunk)) : client.write(chunk)));
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-      a.on('error', () => b.destroy());
-      a.on('close', () => b.destroy());
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    freeze: () => (frozen = true),
-    thaw: () => {
-      frozen = false;
-      for (const send of held.splice(0)) send();
-    },
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
-}

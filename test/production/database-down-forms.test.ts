@@ -2,9 +2,9 @@
 // but the page drawn again around the answer may read the database too (/status does). It then
 // answered an empty 500 shell (review r29c F3); it answers 503 with words that read without
 // JavaScript, like a page opened then.
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/scripts/db/migrate';
+import { startDatabaseRelay, type DatabaseRelay } from '@/test/support/database-relay';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 import { formWithField, multipartBody } from '../support/html-form';
 import { startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
@@ -13,38 +13,21 @@ import { freePort } from '@/lib/net/free-port';
 let postgres: { url: string; stop: () => Promise<void> };
 let server: ProductionServer;
 // Between the server and PostgreSQL: passes connections on, or closes them at once (a stopped server).
-let relay: net.Server;
-let down = false;
-const relayed = new Set<net.Socket>();
+let relay: DatabaseRelay;
 
 beforeAll(async () => {
   postgres = await startThrowawayPostgres();
   await applyMigrations(postgres.url);
-  const upstream = new URL(postgres.url);
-  relay = net.createServer((socket) => {
-    socket.on('error', () => {});
-    if (down) return socket.destroy();
-    relayed.add(socket);
-    socket.on('close', () => relayed.delete(socket));
-    const onward = net.connect(Number(upstream.port), upstream.hostname);
-    onward.on('error', () => socket.destroy());
-    socket.on('close', () => onward.destroy());
-    onward.on('close', () => socket.destroy());
-    socket.pipe(onward).pipe(socket);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const viaRelay = new URL(postgres.url);
-  viaRelay.port = String((relay.address() as net.AddressInfo).port);
+  relay = await startDatabaseRelay(postgres.url);
   const port = await freePort();
   server = await startProductionServer(
-    { DATABASE_URL: viaRelay.toString(), APP_URL: `http://127.0.0.1:${port}`, NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: '/tmp/portal-down-forms-mail', MAIL_WORKER: 'off' },
+    { DATABASE_URL: relay.url, APP_URL: `http://127.0.0.1:${port}`, NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: '/tmp/portal-down-forms-mail', MAIL_WORKER: 'off' },
     port,
   );
 });
 
 afterAll(async () => {
   await server?.stop();
-  for (const socket of relayed) socket.destroy();
   relay?.close();
   await postgres?.stop().catch(() => {});
 });
@@ -64,8 +47,8 @@ describe('[ANONYMOUS without JavaScript] a form sent while the database is down'
   it('the status alert form answers 503 with Retry-After and words in its HTML, not an empty 500; it works again once the database is back', async () => {
     // Each instance renders /status into memory shortly after it starts, and sends that copy while the database is down.
     await expect.poll(async () => (await fetch(`${server.url}/status`)).headers.get('x-portal-from-memory'), { timeout: 60_000 }).toBe('1');
-    down = true;
-    for (const socket of relayed) socket.destroy();
+    relay.set('refusing');
+    relay.cutOpen();
     try {
       const answer = await subscribeWithoutJavaScript(await alertForm(), 'alerts@example.com');
       expect([answer.status, answer.headers.get('retry-after'), answer.headers.get('cache-control'), answer.headers.get('content-type')]).toEqual([503, '120', 'no-store', 'text/html; charset=utf-8']);
@@ -76,7 +59,7 @@ describe('[ANONYMOUS without JavaScript] a form sent while the database is down'
       // The status page itself is still sent from memory meanwhile.
       expect((await fetch(`${server.url}/status`)).status).toBe(200);
     } finally {
-      down = false;
+      relay.set('passing');
     }
     const again = await subscribeWithoutJavaScript(await alertForm(), 'alerts@example.com');
     expect(again.status).toBeLessThan(400);

@@ -1,8 +1,8 @@
 // Liveness must keep answering while the database is down (or an orchestrator would restart
 // every instance, including those serving the guide); readiness must say "not ready".
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/scripts/db/migrate';
+import { startDatabaseRelay, type DatabaseRelay } from '@/test/support/database-relay';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 import { eventLines, startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
 
@@ -10,9 +10,7 @@ let postgres: { url: string; stop: () => Promise<void> };
 let server: ProductionServer;
 // Between the server and PostgreSQL: passes connections on, or holds them unanswered (a database
 // that hangs, so anything waiting on it waits the whole DATABASE_WAIT_MS; a stopped one refuses at once).
-let relay: net.Server;
-let hanging = false;
-const relayed = new Set<net.Socket>();
+let relay: DatabaseRelay;
 // Set high for this server, so that a probe that waited on the database could not pass for a slow one.
 const DATABASE_WAIT_MS = 10_000;
 
@@ -24,23 +22,9 @@ async function probe(pathname: string) {
 beforeAll(async () => {
   postgres = await startThrowawayPostgres();
   await applyMigrations(postgres.url);
-  const upstream = new URL(postgres.url);
-  relay = net.createServer((socket) => {
-    relayed.add(socket);
-    socket.on('close', () => relayed.delete(socket));
-    socket.on('error', () => {});
-    if (hanging) return;
-    const onward = net.connect(Number(upstream.port), upstream.hostname);
-    onward.on('error', () => socket.destroy());
-    socket.on('close', () => onward.destroy());
-    onward.on('close', () => socket.destroy());
-    socket.pipe(onward).pipe(socket);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const viaRelay = new URL(postgres.url);
-  viaRelay.port = String((relay.address() as net.AddressInfo).port);
+  relay = await startDatabaseRelay(postgres.url);
   server = await startProductionServer({
-    DATABASE_URL: viaRelay.toString(),
+    DATABASE_URL: relay.url,
     DATABASE_WAIT_MS: String(DATABASE_WAIT_MS),
     APP_URL: 'http://127.0.0.1:9',
     NEXTAUTH_SECRET: TEST_SECRET,
@@ -52,7 +36,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  for (const socket of relayed) socket.destroy();
   relay?.close();
   await postgres?.stop().catch(() => {});
 });
@@ -71,8 +54,8 @@ describe('[OPERATOR] live and ready probes', () => {
 
   it('keeps answering live while the database is down; ready and health say why not', async () => {
     // First a database that hangs: every connection open now is cut, every new one held unanswered.
-    hanging = true;
-    for (const socket of relayed) socket.destroy();
+    relay.set('hanging');
+    relay.cutOpen();
     for (let i = 0; i < 3; i += 1) {
       const started = Date.now();
       expect(await probe('/api/live')).toEqual({ status: 200, body: { status: 'ok' }, cacheControl: 'no-store' });
@@ -82,8 +65,8 @@ describe('[OPERATOR] live and ready probes', () => {
     }
     // Then a database that is gone (refuses at once), so ready answers without the long wait.
     await postgres.stop();
-    hanging = false;
-    for (const socket of relayed) socket.destroy();
+    relay.set('passing');
+    relay.cutOpen();
     expect(await probe('/api/ready')).toMatchObject({ status: 503, body: { status: 'not-ready', database: 'unreachable' } });
     expect(await probe('/api/health')).toMatchObject({ status: 503, body: { status: 'not-ready', database: 'unreachable' } });
     // The guide is still served.
