@@ -82,6 +82,24 @@ test('the Caps Lock warning shows while the password field has focus', async ({ 
   await expect(warning).toBeVisible();
 });
 
+test('[STAFF on a slow phone] a password typed before the page’s script has run keeps its text and the focus once the script runs', async ({ page }) => {
+  // The page's scripts are held until the password is typed, as a slow connection holds them.
+  let holding = true;
+  const held: Array<() => Promise<void>> = [];
+  await page.route('**/_next/static/chunks/**', (route) => (holding ? void held.push(() => route.continue()) : route.continue()));
+  await page.goto('/login', { waitUntil: 'domcontentloaded' });
+  const password = page.getByLabel('Password', { exact: true });
+  const show = page.getByRole('button', { name: /^Show/ });
+  await password.fill('typed before the script');
+  await expect(show).toHaveCount(0);
+  holding = false;
+  for (const release of held.splice(0)) await release();
+  // The show-password button comes with the script: the page is hydrated.
+  await expect(show).toBeVisible();
+  await expect(password).toHaveValue('typed before the script');
+  await expect(password).toBeFocused();
+});
+
 test('a malformed session cookie is treated as signed out', async ({ page, context, baseURL }) => {
   await context.addCookies([{ name: 'next-auth.session-token', value: 'not-a-jwt.%%%.garbage', url: baseURL! }]);
   const response = await page.goto('/account');

@@ -38,7 +38,11 @@ function FieldFrame({ id, label, hint, errors, children }: FrameProps) {
 type Labelled = { name: string; label: string; hint?: string; errors?: string[] };
 
 type WithSuffix = {
-  /** A control beside the input (a show-password button), kept on its line. */
+  /**
+   * A control beside the input (a show-password button), kept on its line. Given at all (even as
+   * `false` until the page's script runs), the input sits in the same wrapper throughout: a wrapper
+   * added at hydration made React replace the input, and what was typed before it (and the focus) was lost.
+   */
   suffix?: ReactNode;
 };
 
@@ -47,7 +51,7 @@ export function Field({ name, label, hint, errors, id = name, suffix, ...input }
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors}>
       {(aria) =>
-        suffix ? (
+        suffix !== undefined ? (
           <div className="input-with-suffix">
             <input id={id} name={name} {...aria} {...input} />
             {suffix}
