@@ -1,10 +1,7 @@
 import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
-import { issueTemporaryPasswordSchema, newTemporaryPassword, setTemporaryPassword, whenSet, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
-import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
+import { issueTemporaryPasswordSchema, newTemporaryPassword, setTemporaryPassword, tellOfReset, whenSet, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
-import { enqueueMail } from '@/lib/mail/outbox';
-import { passwordResetByAdminMail } from '@/lib/mail/templates/password-reset-by-admin';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
@@ -31,12 +28,7 @@ export async function clearUserSecondFactors(
       await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
       const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
       await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
-      if (target.role !== 'STAFF') {
-        await notifyAdminAccountReset(tx, actor, target, 'second factors cleared', issued.at);
-      } else if (target.email) {
-        const to = { email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone };
-        await enqueueMail(tx, passwordResetByAdminMail(to, actor.displayName, issued.at, { secondFactorsCleared: true }));
-      }
+      await tellOfReset(tx, actor, target, 'second factors cleared', issued.at);
     }, { reset: 'second-factors' }),
   );
 }

@@ -40,11 +40,7 @@ export async function issueTemporaryPassword(
     issued,
     actOnTargetAsLoaded(actor, 'users:reset-password', target, ip, async (tx) => {
       await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
-      if (target.role !== 'STAFF') {
-        await notifyAdminAccountReset(tx, actor, target, 'temporary password', issued.at);
-      } else if (target.email) {
-        await enqueueMail(tx, passwordResetByAdminMail({ email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone }, actor.displayName, issued.at));
-      }
+      await tellOfReset(tx, actor, target, 'temporary password', issued.at);
     }, { reset: 'temporary-password' }),
   );
 }
@@ -102,6 +98,20 @@ export async function setTemporaryPassword(
     outcome: 'SUCCESS',
     details: { targetRole: target.role, expiresAt: issued.expiresAt.toISOString() },
   });
+}
+
+type ResetTarget = Parameters<typeof notifyAdminAccountReset>[2] & { role: string };
+
+/**
+ * Who is told of a temporary password (with the second factors, when they went too): an admin's
+ * account and the agency's super admins get the receipt; a staff member a notice, if on record.
+ * Neither holds the password.
+ */
+export async function tellOfReset(tx: Tx, actor: AgencyActor, target: ResetTarget, what: 'temporary password' | 'second factors cleared', at: Date): Promise<void> {
+  if (target.role !== 'STAFF') return notifyAdminAccountReset(tx, actor, target, what, at);
+  if (!target.email) return;
+  const to = { email: target.email, displayName: target.displayName, agencyName: target.agency.name, timeZone: target.agency.timeZone };
+  await enqueueMail(tx, passwordResetByAdminMail(to, actor.displayName, at, { secondFactorsCleared: what === 'second factors cleared' }));
 }
 
 /** The temporary password, once the reset that set it is done; a stale form changed nothing and is told so. */
