@@ -7,7 +7,7 @@ import { applyMigrations } from '@/scripts/db/migrate';
 import { startDatabaseRelay, type DatabaseRelay } from '@/test/support/database-relay';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 import { formWithField, multipartBody } from '../support/html-form';
-import { startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { startProductionServer, TEST_SECRET, throwawayMailDir, type ProductionServer } from '../support/production-server';
 import { freePort } from '@/lib/net/free-port';
 
 let postgres: { url: string; stop: () => Promise<void> };
@@ -21,7 +21,7 @@ beforeAll(async () => {
   relay = await startDatabaseRelay(postgres.url);
   const port = await freePort();
   server = await startProductionServer(
-    { DATABASE_URL: relay.url, APP_URL: `http://127.0.0.1:${port}`, NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: '/tmp/portal-down-forms-mail', MAIL_WORKER: 'off' },
+    { DATABASE_URL: relay.url, APP_URL: `http://127.0.0.1:${port}`, NEXTAUTH_SECRET: TEST_SECRET, MAIL_TRANSPORT: 'file', MAIL_DIR: throwawayMailDir(), MAIL_WORKER: 'off' },
     port,
   );
 });

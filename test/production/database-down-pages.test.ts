@@ -2,13 +2,10 @@
 // of /status to send, and every signed-in page fails on the session lookup. Each such page answers
 // 503 with Retry-After and words in its HTML (read here without JavaScript, as plain fetches), not
 // Next.js's 500 and its empty error shell. The probes show what a balancer sees meanwhile.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/net/free-port';
-import { startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { startProductionServer, TEST_SECRET, throwawayMailDir, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
 // A port nothing listens on: PostgreSQL refuses at once, as a stopped server does.
@@ -23,7 +20,7 @@ beforeAll(async () => {
       APP_URL: `http://127.0.0.1:${port}`,
       NEXTAUTH_SECRET: TEST_SECRET,
       MAIL_TRANSPORT: 'file',
-      MAIL_DIR: mkdtempSync(path.join(os.tmpdir(), 'portal-mail-')),
+      MAIL_DIR: throwawayMailDir(),
       MAIL_WORKER: 'off',
     },
     port,

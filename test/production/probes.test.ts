@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startDatabaseRelay, type DatabaseRelay } from '@/test/support/database-relay';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
-import { eventLines, startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { eventLines, startProductionServer, TEST_SECRET, throwawayMailDir, type ProductionServer } from '../support/production-server';
 
 let postgres: { url: string; stop: () => Promise<void> };
 let server: ProductionServer;
@@ -29,7 +29,7 @@ beforeAll(async () => {
     APP_URL: 'http://127.0.0.1:9',
     NEXTAUTH_SECRET: TEST_SECRET,
     MAIL_TRANSPORT: 'file',
-    MAIL_DIR: '/tmp/portal-probes-mail',
+    MAIL_DIR: throwawayMailDir(),
     MAIL_POLL_MS: '200',
   });
 });

@@ -1,7 +1,4 @@
 // Two production servers on one PostgreSQL: what they share lives in the database.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemoData } from '@/prisma/seed';
@@ -12,7 +9,7 @@ import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 import { formWithField } from '../support/html-form';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { startProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { startProductionServer, TEST_SECRET, throwawayMailDir, type ProductionServer } from '../support/production-server';
 
 const MESSAGES = 400;
 let postgres: { url: string; stop: () => Promise<void> } | undefined;
@@ -126,7 +123,7 @@ describe('[OPERATOR] two instances behind a round-robin balancer', () => {
       APP_URL: proxy.url,
       NEXTAUTH_SECRET: TEST_SECRET,
       MAIL_TRANSPORT: 'file',
-      MAIL_DIR: mkdtempSync(path.join(os.tmpdir(), 'portal-mail-')),
+      MAIL_DIR: throwawayMailDir(),
       MAIL_WORKER: 'off',
       // Same value on every instance (README "Several instances").
       NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),

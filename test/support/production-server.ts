@@ -31,6 +31,11 @@ export function requireBuild(): void {
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('these tests serve the production build: run `npx next build` first');
 }
 
+/** A folder of its own for the mail a server writes as files (MAIL_TRANSPORT=file). */
+export function throwawayMailDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'portal-mail-'));
+}
+
 export function throwawaySqliteUrl(): string {
   return `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'portal-prod-')), 'portal.db')}`;
 }
@@ -118,7 +123,7 @@ export async function startMigratedProductionServer(env: Record<string, string |
     APP_URL: `http://127.0.0.1:${port}`,
     NEXTAUTH_SECRET: TEST_SECRET,
     MAIL_TRANSPORT: 'file',
-    MAIL_DIR: mkdtempSync(path.join(os.tmpdir(), 'portal-mail-')),
+    MAIL_DIR: throwawayMailDir(),
   };
   return startProductionServer({ ...settings, ...env }, port);
 }
