@@ -44,7 +44,9 @@ function boundaryOf(contentType: string): string | null {
 }
 
 // A part as browsers and React send a form's fields: one header, naming the field, nothing else.
-const PLAIN_PART_HEAD = /^content-disposition:[ \t]*form-data;[ \t]*name="[^"\\;\r\n]*"[ \t]*$/i;
+// The name holds only what busboy (Next.js's parser) reads in a header: no control character but
+// the tab, and a head well inside its 16 KiB; anything else it refuses by throwing, a 500 (r30b).
+const PLAIN_PART_HEAD = /^content-disposition:[ \t]*form-data;[ \t]*name="[^"\\;\x00-\x08\x0a-\x1f\x7f]{0,1024}"[ \t]*$/i;
 
 /**
  * Whether every part of a multipart body is a plain field, as our pages' forms and React send them:
