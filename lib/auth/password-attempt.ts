@@ -38,7 +38,7 @@ export type Reservation = { unsettledId: string } & (
 
 /**
  * What an attempt's record says if the request never settles it (its process died, the database went
- * away): the failure of its pathway, written by the status round (settleAbandonedAttempts).
+ * away): the failure of its pathway, written by the status round (settleAttemptsLeftToTheRound).
  */
 export type IfUnsettled = { failure: AuditInput; pathway: string };
 
@@ -64,9 +64,12 @@ export async function settleReservedAttempt<T>(step: () => Promise<T>): Promise<
 }
 
 /**
- * Settles a reserved attempt whose secret was wrong: its failure on the audit chain, then the lock
- * the attempt set, if any. `first` writes what must come before the chain in every transaction's
- * lock order (a session, the address's rows).
+ * Settles a reserved attempt whose secret was wrong: its failure on the audit chain. The lock the
+ * attempt set, if any, is left to the status round (its record, the owner's mail): only a real
+ * account's lock makes that work, and an answer that waited for it came 2-3 ms later for a real
+ * account than for a made-up one (review r30a). The same statements either way: the attempt's row
+ * is deleted, or marked for the round. `first` writes what must come before the chain in every
+ * transaction's lock order (a session, the address's rows).
  */
 export async function settleWrongSecret(
   reservation: Reservation | null,
@@ -77,11 +80,23 @@ export async function settleWrongSecret(
   await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
       await first?.(tx);
-      if (reservation) await markSettled(tx, reservation);
+      if (reservation && setsLock(reservation)) await leaveLockToTheRound(tx, reservation);
+      else if (reservation) await markSettled(tx, reservation);
       await recordAudit(tx, failure);
-      if (reservation) await auditLockSetBy(tx, reservation, failure, pathway);
     }),
   );
+}
+
+function setsLock(reservation: Reservation): boolean {
+  return reservation.counted && (reservation.lock.hardLock || reservation.lock.lockedUntil !== null);
+}
+
+/**
+ * The failure's record is being written; the lock's is the status round's (settleAttemptsLeftToTheRound).
+ * Its outcome is known now, so an attempt the lock stopped no longer waits for it (lockEndedMeanwhile).
+ */
+async function leaveLockToTheRound(tx: Tx, reservation: Reservation): Promise<void> {
+  await tx.unsettledAttempt.updateMany({ where: { id: reservation.unsettledId }, data: { failureRecordedAt: new Date(), setsLockOf: null } });
 }
 
 /** The lockout thresholds that apply to an account: its agency's, or the vendor defaults. */
@@ -253,11 +268,10 @@ export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string,
 }
 
 /**
- * Audits the lock a counted failure has just set, if any, beside the failure's own record: the
- * same words whichever pathway counted it. The streak's first lock and a hard lock are also mailed
- * to the account's owner.
+ * Audits the lock a counted failure set, if any: the same words whichever pathway counted it. The
+ * streak's first lock and a hard lock are also mailed to the account's owner.
  */
-export async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string): Promise<void> {
+async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string): Promise<void> {
   if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
   countAccountLock(reservation.lock.hardLock ? 'hard' : 'temporary', pathway);
   await recordAudit(tx, {
@@ -304,35 +318,43 @@ async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: strin
 export const ABANDONED_AFTER_MS = 5 * 60_000;
 
 /**
- * Writes the records of attempts nobody settled (decision 065): the failure, as "attempt not
- * completed", and the lock its reservation set, with its mail. The count stays: an attempt whose
+ * Writes what requests left to the status round: the lock a wrong secret set (its record and mail;
+ * the request wrote the failure's), and the attempts nobody settled (decision 065): their failure,
+ * as "attempt not completed", and the lock their reservation set. The count stays: an attempt whose
  * outcome is unknown is not given back, or crashing a request would be a free guess. Each is claimed
  * by deleting it in the transaction that writes its record, so of two instances only one writes it.
  */
-export async function settleAbandonedAttempts(database: Db, now = new Date()): Promise<number> {
-  const abandoned = await database.unsettledAttempt.findMany({
-    where: { reservedAt: { lt: new Date(now.getTime() - ABANDONED_AFTER_MS) } },
-    orderBy: { reservedAt: 'asc' },
-    take: 100,
-  });
+export async function settleAttemptsLeftToTheRound(database: Db, now = new Date()): Promise<number> {
+  // In batches until none is left: a spray that locks many accounts at once is written in one round.
+  const kept: string[] = [];
   let settled = 0;
-  for (const attempt of abandoned) {
-    try {
-      const written = await database.$transaction(async (tx) => {
-        if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return false;
-        const failure = JSON.parse(attempt.failure) as AuditInput;
-        await recordAudit(tx, failure);
-        if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway);
-        return true;
-      });
-      if (written) settled++;
-    } catch (error) {
-      // Kept for the next round; one that cannot be written holds up none of the others.
-      logger.error({ event: 'auth.unsettled_attempt_failed', unsettledId: attempt.id, ...errorFields(error) });
+  for (;;) {
+    const left = await database.unsettledAttempt.findMany({
+      where: { id: { notIn: kept }, OR: [{ failureRecordedAt: { not: null } }, { reservedAt: { lt: new Date(now.getTime() - ABANDONED_AFTER_MS) } }] },
+      orderBy: { reservedAt: 'asc' },
+      take: SETTLE_BATCH,
+    });
+    for (const attempt of left) {
+      try {
+        const written = await database.$transaction(async (tx) => {
+          if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return false;
+          const failure = JSON.parse(attempt.failure) as AuditInput;
+          if (!attempt.failureRecordedAt) await recordAudit(tx, failure);
+          if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway);
+          return true;
+        });
+        if (written) settled++;
+      } catch (error) {
+        // Kept for the next round; one that cannot be written holds up none of the others.
+        kept.push(attempt.id);
+        logger.error({ event: 'auth.unsettled_attempt_failed', unsettledId: attempt.id, ...errorFields(error) });
+      }
     }
+    if (left.length < SETTLE_BATCH || kept.length >= SETTLE_BATCH) return settled;
   }
-  return settled;
 }
+
+const SETTLE_BATCH = 100;
 
 function revivedReservation(json: string): Reservation {
   const reservation = JSON.parse(json) as Reservation;

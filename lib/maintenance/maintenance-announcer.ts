@@ -4,7 +4,7 @@ import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
 import { runHousekeeping, type PruneReport } from '@/lib/housekeeping/prune-expired-rows';
-import { settleAbandonedAttempts } from '@/lib/auth/password-attempt';
+import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
@@ -15,8 +15,8 @@ export type StatusRound = {
   announced: number;
   alertsQueued: number;
   expiredSubscriptionsRemoved: number;
-  /** Sign-in attempts (and other checks of a secret) a request counted and never settled. */
-  abandonedAttemptsSettled: number;
+  /** Sign-in attempts (and other checks of a secret) a request left to the round: a lock's record, or all of one never settled. */
+  attemptsSettled: number;
   /** Null when another instance did the housekeeping or it was not due. */
   pruned: PruneReport | null;
 };
@@ -28,15 +28,16 @@ export type StatusRound = {
  * happen by the clock: no GET does them (mail scanners and pollers must not change state).
  * The same 30 s tick tells operators when the verification queue is too deep or too old, and
  * prunes what no rule reads any more (lib/housekeeping), and writes the records of attempts on a
- * secret that a dead process or an outage left unsettled (lib/auth/password-attempt.ts).
+ * secret that requests left to it: the locks they set, and those a dead process or an outage left
+ * unsettled (lib/auth/password-attempt.ts).
  */
 export async function runStatusRound(database: Db, now = new Date()): Promise<StatusRound> {
   const announced = await announceDueMaintenance(database, now);
   const alertsQueued = await runStatusAlertFanOuts(database);
   const expiredSubscriptionsRemoved = await removeExpiredSubscriptions(database, now);
-  const abandonedAttemptsSettled = await settleAbandonedAttempts(database, now);
+  const attemptsSettled = await settleAttemptsLeftToTheRound(database, now);
   const pruned = isStopping() ? null : await runHousekeeping(database, now);
-  return { announced, alertsQueued, expiredSubscriptionsRemoved, abandonedAttemptsSettled, pruned };
+  return { announced, alertsQueued, expiredSubscriptionsRemoved, attemptsSettled, pruned };
 }
 
 /** Each server instance runs the round every 30 s, whether or not anybody is looking. */

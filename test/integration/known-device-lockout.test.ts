@@ -9,6 +9,7 @@ import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/kno
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount, type KnowsAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
@@ -60,12 +61,14 @@ describe('a stranger’s paced guesses hard-lock strangers out, not the owner’
     const after = await reload(user.id);
     expect(after).toMatchObject({ failedSignInCount: 0, hardLockedAt: null, lockedUntil: null });
     expect((await signIn(PASSWORD)).ok).toBe(true);
+    await settleAttemptsLeftToTheRound(db());
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_HARD_LOCKED' } })).toBe(1);
   });
 
   it('[STAFF] the lock mail tells the owner their usual browser still signs in', async () => {
     const { user, signIn, endStrangersLock } = await staff();
     await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    await settleAttemptsLeftToTheRound(db());
     const mails = await db().outboxMessage.findMany({ where: { toAddress: user.email!, template: 'account-locked' }, orderBy: { createdAt: 'asc' } });
     expect(mails).toHaveLength(2);
     expect(mails.at(-1)!.textBody).toMatch(/until an administrator unlocks it/);
@@ -123,6 +126,7 @@ describe('known devices meet a lock of their own', () => {
     // Locked for known devices: even the right password is not checked there.
     expect(await signIn(PASSWORD, usual)).toEqual({ ok: false, reason: 'INVALID' });
     expect((await reload(user.id)).knownDeviceFailedCount).toBe(5);
+    await settleAttemptsLeftToTheRound(db());
     const lock = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } });
     expect(JSON.parse(lock.details!)).toMatchObject({ consecutiveFailures: 5, lane: 'known device' });
     // A new browser is a stranger's lane, which nobody has failed on: the owner gets in there.
@@ -134,9 +138,11 @@ describe('known devices meet a lock of their own', () => {
     const { user, signIn, usual } = await staff();
     const mails = () => db().outboxMessage.findMany({ where: { toAddress: user.email!, template: 'account-locked' }, orderBy: { createdAt: 'asc' } });
     for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
+    await settleAttemptsLeftToTheRound(db());
     expect((await mails()).map((mail) => mail.textBody)).toEqual([expect.stringMatching(/where you have signed in to it before, you can still sign in/)]);
     // Then the owner mistypes five times at her usual browser: now nothing opens the account.
     for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`, usual);
+    await settleAttemptsLeftToTheRound(db());
     const [, second] = await mails();
     expect(second!.textBody).toMatch(/Every browser is locked out of your account for now/);
     expect(second!.textBody).not.toMatch(/is not\.|can still sign in/);
@@ -150,6 +156,7 @@ describe('known devices meet a lock of their own', () => {
     await pacedGuesses(() => signIn(WRONG, usual), 20, endKnownLock);
     expect((await reload(user.id)).knownDeviceHardLockedAt).not.toBeNull();
     expect(await signIn(PASSWORD, usual)).toEqual({ ok: false, reason: 'INVALID' });
+    await settleAttemptsLeftToTheRound(db());
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_HARD_LOCKED' } })).toBe(1);
   });
 

@@ -6,6 +6,7 @@ import { clearFailures, giveBackAttempt, markSettled, reserveAttempt } from '@/l
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const PASSWORD = 'quiet meadow copper lantern';
@@ -53,6 +54,8 @@ describe('one failure counter for every pathway that checks a password', () => {
       where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE', details: { contains: 'wrong current password' } },
     });
     expect(checked).toBe(5);
+    // The lock's record is the status round's.
+    await settleAttemptsLeftToTheRound(db());
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } })).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { hashPassword } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
@@ -102,6 +103,7 @@ describe('agency sign-in', () => {
     expect(await signInAgencyUser(creds, ip)).toEqual({ ok: false, reason: 'INVALID' });
     // Attempts while locked are not counted.
     expect((await reload(user.id)).failedSignInCount).toBe(5);
+    await settleAttemptsLeftToTheRound(db());
     const actions = await db().auditEvent.findMany({ where: { targetId: user.id }, select: { action: true } });
     expect(actions.filter((a) => a.action === 'ACCOUNT_LOCKED')).toHaveLength(1);
   });
@@ -150,6 +152,7 @@ describe('agency sign-in', () => {
     const reasons = failures.map(({ details }) => JSON.parse(details!).reason as string);
     expect(reasons.filter((reason) => reason === 'wrong password')).toHaveLength(5);
     expect(reasons.filter((reason) => reason === 'account locked')).toHaveLength(7);
+    await settleAttemptsLeftToTheRound(db());
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } })).toBe(before + 1);
     expect((await reload(user.id)).failedSignInCount).toBe(5);
   });
@@ -163,6 +166,7 @@ describe('agency sign-in', () => {
       await signInAgencyUser({ ...creds, password: WRONG }, ip);
     }
     // Locks at the 5th, 6th and 7th failures; one mail, which says until when and from where.
+    await settleAttemptsLeftToTheRound(db());
     const [first, ...more] = await lockMails();
     expect(more).toHaveLength(0);
     expect(first!.textBody).toMatch(/After 5 wrong passwords or codes in a row, your account is locked until /);
@@ -172,6 +176,7 @@ describe('agency sign-in', () => {
     await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 19, lockedUntil: null } });
     await signInAgencyUser({ ...creds, password: WRONG }, ip);
     expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+    await settleAttemptsLeftToTheRound(db());
     const mails = await lockMails();
     expect(mails).toHaveLength(2);
     expect(mails[1]!.textBody).toContain('locked until an administrator unlocks it');
@@ -312,6 +317,7 @@ describe('vendor sign-in', () => {
     for (let i = 0; i < 5; i++) await signInVendorAccount({ email: account.email, password: WRONG }, freshIp());
     expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
     // Its owner is told, and sent to whoever runs the portal rather than to an agency.
+    await settleAttemptsLeftToTheRound(db());
     const [mail, ...more] = await db().outboxMessage.findMany({ where: { toAddress: account.email, template: 'account-locked' }, select: { textBody: true } });
     expect(more).toHaveLength(0);
     expect(mail!.textBody).toContain('the colleague who runs the CareNotes password help portal');

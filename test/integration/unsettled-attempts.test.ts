@@ -2,7 +2,7 @@
 // its record (the process died, the database refused the write), is recorded by the status round
 // as "attempt not completed", with the lock it set and its mail, exactly once.
 import { describe, expect, it } from 'vitest';
-import { ABANDONED_AFTER_MS, settleAbandonedAttempts } from '@/lib/auth/password-attempt';
+import { ABANDONED_AFTER_MS, settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
@@ -50,14 +50,14 @@ describe('attempts a request never settled', () => {
     expect(await failuresOf(user.id)).toHaveLength(0);
 
     // A request may still be working on it: not yet.
-    expect((await runStatusRound(db())).abandonedAttemptsSettled).toBe(0);
+    expect((await runStatusRound(db())).attemptsSettled).toBe(0);
     expect(await failuresOf(user.id)).toHaveLength(0);
 
-    expect((await runStatusRound(db(), later())).abandonedAttemptsSettled).toBe(1);
+    expect((await runStatusRound(db(), later())).attemptsSettled).toBe(1);
     const [record] = await failuresOf(user.id);
     expect(record).toMatchObject({ actorType: 'USER', actorId: user.id, outcome: 'FAILURE' });
     expect(JSON.parse(record!.details!)).toMatchObject({ reason: 'attempt not completed', consecutiveFailures: 1 });
-    expect((await runStatusRound(db(), later())).abandonedAttemptsSettled).toBe(0);
+    expect((await runStatusRound(db(), later())).attemptsSettled).toBe(0);
     expect(await failuresOf(user.id)).toHaveLength(1);
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
   });
@@ -66,7 +66,7 @@ describe('attempts a request never settled', () => {
     const { user, signIn } = await staff();
     expect(await whileRecordsFail(() => signIn(PASSWORD))).toBeInstanceOf(Error);
     expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
-    await settleAbandonedAttempts(db(), later());
+    await settleAttemptsLeftToTheRound(db(), later());
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
     expect(await failuresOf(user.id)).toHaveLength(1);
   });
@@ -79,7 +79,7 @@ describe('attempts a request never settled', () => {
     const locks = () => db().auditEvent.findMany({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } });
     expect(await locks()).toHaveLength(0);
 
-    await settleAbandonedAttempts(db(), later());
+    await settleAttemptsLeftToTheRound(db(), later());
     const [lock] = await locks();
     expect(JSON.parse(lock!.details!)).toMatchObject({ consecutiveFailures: 5, pathway: 'sign-in' });
     expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'account-locked' } })).toBe(1);
@@ -89,7 +89,7 @@ describe('attempts a request never settled', () => {
     const { agency, signIn } = await staff();
     const name = `nobody-${ipCounter}`;
     expect(await whileRecordsFail(() => signIn(WRONG, name))).toBeInstanceOf(Error);
-    await settleAbandonedAttempts(db(), later());
+    await settleAttemptsLeftToTheRound(db(), later());
     const records = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'SIGN_IN_FAILURE', actorType: 'ANONYMOUS' } });
     expect(records).toHaveLength(1);
     expect(JSON.parse(records[0]!.details!)).toMatchObject({ reason: 'attempt not completed' });
@@ -99,8 +99,43 @@ describe('attempts a request never settled', () => {
     const { user, signIn } = await staff();
     for (let i = 0; i < 3; i++) expect(await whileRecordsFail(() => signIn(WRONG))).toBeInstanceOf(Error);
     const at = later();
-    const settled = await Promise.all([settleAbandonedAttempts(db(), at), settleAbandonedAttempts(db(), at)]);
+    const settled = await Promise.all([settleAttemptsLeftToTheRound(db(), at), settleAttemptsLeftToTheRound(db(), at)]);
     expect(settled[0]! + settled[1]!).toBe(3);
     expect(await failuresOf(user.id)).toHaveLength(3);
+  });
+});
+
+describe('the lock a wrong secret sets is recorded by the status round, not before the answer (review r30a)', () => {
+  it('[ATTACKER] the guess that locks a real account answers after the same work as one at a made-up name; the round writes the lock and its mail, once', async () => {
+    const { user, signIn } = await staff();
+    for (let i = 0; i < 5; i++) expect(await signIn(WRONG)).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil).not.toBeNull();
+    // The request wrote the failures, and left the lock: no record, no mail yet, a row for the round.
+    const lockRecords = () => db().auditEvent.findMany({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } });
+    const lockMails = () => db().outboxMessage.count({ where: { toAddress: user.email!, template: 'account-locked' } });
+    expect(await failuresOf(user.id)).toHaveLength(5);
+    expect([await lockRecords(), await lockMails()]).toEqual([[], 0]);
+    const [left, ...more] = await db().unsettledAttempt.findMany({ where: { reservation: { contains: user.id } } });
+    expect(more).toEqual([]);
+    expect(left).toMatchObject({ failureRecordedAt: expect.any(Date), setsLockOf: null });
+
+    // The next round, on two instances at once: the lock once, the failure not again.
+    const settled = await Promise.all([settleAttemptsLeftToTheRound(db()), settleAttemptsLeftToTheRound(db())]);
+    expect(settled[0]! + settled[1]!).toBeGreaterThanOrEqual(1);
+    const [lock, ...again] = await lockRecords();
+    expect(again).toEqual([]);
+    expect(lock).toMatchObject({ actorType: 'SYSTEM', outcome: 'SUCCESS' });
+    expect(JSON.parse(lock!.details!)).toMatchObject({ consecutiveFailures: 5, pathway: 'sign-in' });
+    expect(await lockMails()).toBe(1);
+    expect(await failuresOf(user.id)).toHaveLength(5);
+    expect(await db().unsettledAttempt.count({ where: { reservation: { contains: user.id } } })).toBe(0);
+  });
+
+  it('[ATTACKER] guesses at a made-up name, and wrong guesses that lock nothing, leave nothing to the round', async () => {
+    const { agency, user, signIn } = await staff();
+    const name = `nobody-${ipCounter}`;
+    for (let i = 0; i < 5; i++) expect(await signIn(WRONG, name)).toEqual({ ok: false, reason: 'INVALID' });
+    for (let i = 0; i < 4; i++) expect(await signIn(WRONG)).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await db().unsettledAttempt.count({ where: { OR: [{ failure: { contains: agency.id } }, { reservation: { contains: user.id } }] } })).toBe(0);
   });
 });

@@ -7,9 +7,12 @@ process.env.NEXTAUTH_SECRET ??= 'test-secret-that-is-long-enough-for-next-auth-0
 
 // Every check of a secret settles the attempt it reserved (lib/auth/password-attempt.ts): one left
 // unsettled by any pathway a test walks would get a second, "not completed" record from the status
-// round. A test that leaves one on purpose (a simulated crash) settles or removes it itself.
+// round. A test that leaves one on purpose (a simulated crash) settles or removes it itself. The
+// locks a wrong secret left to the round (its failure recorded) are written here, as the round would.
 afterEach(async () => {
   const { db } = await import('@/lib/db/client');
+  const { settleAttemptsLeftToTheRound } = await import('@/lib/auth/password-attempt');
+  await settleAttemptsLeftToTheRound(db());
   const left = await db().unsettledAttempt.findMany({ select: { pathway: true, failure: true } });
   if (left.length === 0) return;
   await db().unsettledAttempt.deleteMany({});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "UnsettledAttempt" ADD COLUMN "failureRecordedAt" DATETIME;
