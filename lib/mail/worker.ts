@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@/lib/db/client';
 import { unseal } from '@/lib/mail/seal';
-import { logger } from '@/lib/observability/logger.mjs';
+import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import type { MailTransport } from '@/lib/mail/transport';
 
 /** Waits before each retry (PRODUCT.md: 1 min, 5 min, 15 min, 1 h, 3 h; then dead). */
@@ -69,15 +70,17 @@ export async function deliverDueMessages(
   });
   if (options.abandon?.aborted) onAbandon();
   else options.abandon?.addEventListener('abort', onAbandon, { once: true });
+  const recorder = new OutcomeRecorder(database, lease, report, options.abandon);
   try {
     const inTime = () => Date.now() < leaseUntil.getTime() - LEASE_LEFT_TO_START_MS;
-    await sendClaimed(database, transport, lease, claimed, report, { shouldStop: options.shouldStop, inTime, abandon: options.abandon, cutOff });
+    await sendClaimed(transport, claimed, recorder, { shouldStop: options.shouldStop, inTime, abandon: options.abandon, cutOff });
   } finally {
     options.abandon?.removeEventListener('abort', onAbandon);
     // A worker that stops (shutdown) or fails mid-batch gives back what it did not send, so another
-    // worker sends it now rather than after the lease, and nothing it sent is sent again.
+    // worker sends it now rather than after the lease; what it delivered and could not record stays
+    // leased, so it is not sent again before the lease ends.
     await database.outboxMessage.updateMany({
-      where: { leaseOwner: lease, status: 'PENDING' },
+      where: { leaseOwner: lease, status: 'PENDING', id: { notIn: [...recorder.delivered] } },
       data: { leaseOwner: null, leaseUntil: null },
     });
   }
@@ -86,29 +89,107 @@ export async function deliverDueMessages(
 
 const ABANDONED = Symbol('abandoned');
 
+type OutboxRow = Awaited<ReturnType<Db['outboxMessage']['findMany']>>[number];
+type Outcome = { message: OutboxRow; error: unknown };
+
+/**
+ * Sends the claimed messages, SEND_CONCURRENCY at a time, each started only while `inTime`, and
+ * records each outcome as soon as it is known: a record that waited for the slowest send beside it
+ * (up to the SMTP timeout) left delivered messages unrecorded, and a crash meanwhile sent them again
+ * when the lease ran out (review r30c F2).
+ */
 async function sendClaimed(
-  database: Db,
   transport: MailTransport,
-  lease: string,
-  claimed: Awaited<ReturnType<Db['outboxMessage']['findMany']>>,
-  report: DeliveryReport,
+  claimed: OutboxRow[],
+  recorder: OutcomeRecorder,
   { shouldStop, inTime, abandon, cutOff }: { shouldStop?: () => boolean; inTime: () => boolean; abandon?: AbortSignal; cutOff: Promise<typeof ABANDONED> },
 ): Promise<void> {
-  for (let i = 0; i < claimed.length && inTime() && !shouldStop?.() && !abandon?.aborted; i += SEND_CONCURRENCY) {
-    const chunk = claimed.slice(i, i + SEND_CONCURRENCY);
-    const settled = await Promise.all(chunk.map(async (message) => ({ message, error: await Promise.race([attempt(transport, message), cutOff]) })));
-    // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the
-    // batch. One that was over before the cut is recorded: above all a sent one, never to be sent again.
-    const cut = settled.filter((o) => o.error === ABANDONED);
-    const outcomes = settled.filter((o) => !cut.includes(o));
-    if (cut.length > 0) logger.warn({ event: 'mail.sends_abandoned', messageIds: cut.map((o) => o.message.id) });
-    // One write per chunk for the sent ones (a write per message would bound SQLite at its fsync rate).
-    const sent = outcomes.filter((o) => o.error === null).map((o) => o.message);
+  const cut: string[] = [];
+  let next = 0;
+  const sender = async () => {
+    while (next < claimed.length && inTime() && !shouldStop?.() && !abandon?.aborted) {
+      const message = claimed[next++]!;
+      const error = await Promise.race([attempt(transport, message), cutOff]);
+      // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the
+      // batch. One that was over before the cut is recorded: above all a sent one, never to be sent again.
+      if (error === ABANDONED) cut.push(message.id);
+      else recorder.add({ message, error });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: SEND_CONCURRENCY }, sender));
+  } finally {
+    if (cut.length > 0) logger.warn({ event: 'mail.sends_abandoned', messageIds: cut });
+    await recorder.done();
+  }
+}
+
+/**
+ * Writes outcomes as they come: those that arrive while a write is under way go together in the
+ * next one (a write per message would bound SQLite at its fsync rate). A write the database does not
+ * take is tried again until it does (review r30c F1: a delivered message left unrecorded went out
+ * again when its lease ran out); only a shutdown past its drain time gives up, and then the messages
+ * delivered stay leased, not given back, so none goes out again before its lease ends.
+ */
+class OutcomeRecorder {
+  /** Messages delivered in this batch, recorded or not: never given back. */
+  readonly delivered = new Set<string>();
+  private waiting: Outcome[] = [];
+  private writing: Promise<void> | null = null;
+  private failure: { error: unknown } | null = null;
+
+  constructor(
+    private readonly database: Db,
+    private readonly lease: string,
+    private readonly report: DeliveryReport,
+    private readonly abandon?: AbortSignal,
+  ) {}
+
+  add(outcome: Outcome): void {
+    if (outcome.error === null) this.delivered.add(outcome.message.id);
+    this.waiting.push(outcome);
+    this.writing ??= this.writeWhatIsWaiting();
+  }
+
+  /** Once everything added is written; throws what stopped the writes, if anything did. */
+  async done(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async writeWhatIsWaiting(): Promise<void> {
+    try {
+      while (this.waiting.length > 0 && !this.failure) {
+        const outcomes = this.waiting.splice(0);
+        const sent = outcomes.filter((o) => o.error === null).map((o) => o.message);
+        if (sent.length > 0) await this.untilWritten(() => this.recordSent(sent));
+        for (const outcome of outcomes) if (outcome.error !== null) await this.untilWritten(() => this.recordFailed(outcome));
+      }
+    } catch (error) {
+      this.failure = { error };
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private async untilWritten(write: () => Promise<void>): Promise<void> {
+    for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || this.abandon?.aborted) throw error;
+        logger.warn({ event: 'mail.record_retried', retryInMs: pause, ...errorFields(error) });
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  private async recordSent(sent: OutboxRow[]): Promise<void> {
     for (const sensitive of [false, true]) {
       const ids = sent.filter((m) => m.sensitive === sensitive).map((m) => m.id);
       if (ids.length === 0) continue;
-      await database.outboxMessage.updateMany({
-        where: { id: { in: ids }, leaseOwner: lease },
+      await this.database.outboxMessage.updateMany({
+        where: { id: { in: ids }, leaseOwner: this.lease },
         data: {
           status: 'SENT',
           sentAt: new Date(),
@@ -121,33 +202,33 @@ async function sendClaimed(
         },
       });
     }
-    report.sent += sent.length;
-    for (const { message, error } of outcomes) {
-      if (error === null) continue;
-      const attempts = message.attempts + 1;
-      const dead = attempts >= MAX_ATTEMPTS;
-      await database.outboxMessage.updateMany({
-        where: { id: message.id, leaseOwner: lease },
-        data: {
-          attempts,
-          status: dead ? 'DEAD' : 'PENDING',
-          nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)),
-          lastError: describe(error),
-          leaseOwner: null,
-          leaseUntil: null,
-        },
-      });
-      report[dead ? 'dead' : 'retried'] += 1;
-      // Who it was for stays in the outbox; the log says which message, how often, and why.
-      const line = { event: dead ? 'mail.dead' : 'mail.delivery_failed', messageId: message.id, template: message.template, attempts, error: withoutAddresses(describe(error)) };
-      if (dead) logger.error(line);
-      else logger.warn(line);
-    }
+    this.report.sent += sent.length;
+  }
+
+  private async recordFailed({ message, error }: Outcome): Promise<void> {
+    const attempts = message.attempts + 1;
+    const dead = attempts >= MAX_ATTEMPTS;
+    await this.database.outboxMessage.updateMany({
+      where: { id: message.id, leaseOwner: this.lease },
+      data: {
+        attempts,
+        status: dead ? 'DEAD' : 'PENDING',
+        nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)),
+        lastError: describe(error),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    this.report[dead ? 'dead' : 'retried'] += 1;
+    // Who it was for stays in the outbox; the log says which message, how often, and why.
+    const line = { event: dead ? 'mail.dead' : 'mail.delivery_failed', messageId: message.id, template: message.template, attempts, error: withoutAddresses(describe(error)) };
+    if (dead) logger.error(line);
+    else logger.warn(line);
   }
 }
 
 /** Null when sent, else why not. */
-async function attempt(transport: MailTransport, message: Awaited<ReturnType<Db['outboxMessage']['findMany']>>[number]): Promise<unknown> {
+async function attempt(transport: MailTransport, message: OutboxRow): Promise<unknown> {
   try {
     await transport.send({
       messageId: message.id,

@@ -1,0 +1,126 @@
+// What the mail worker records of a delivery, and when (review r30c): a message the mail server took
+// is recorded as sent when its own send ends, not when the slowest send beside it does, and a record
+// the database does not take is written again once it does. Either way a delivered message left
+// unrecorded went out a second time when its lease ran out. Real SMTP on loopback, a real database
+// made to fail (SQLite locked by another connection, PostgreSQL cut off by a relay).
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDb, db, type Db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { renderMail } from '@/lib/mail/render';
+import { createSmtpTransport, type MailTransport } from '@/lib/mail/transport';
+import { deliverDueMessages } from '@/lib/mail/worker';
+import { logger } from '@/lib/observability/logger.mjs';
+import { uniqueSuffix } from '@/prisma/factories';
+import { startDatabaseRelay } from '../support/database-relay';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+
+let sink: SmtpSink;
+const transports: MailTransport[] = [];
+function transportTo(url: string, timeoutMs: number): MailTransport {
+  const transport = createSmtpTransport(url, { timeoutMs });
+  transports.push(transport);
+  return transport;
+}
+
+beforeEach(async () => {
+  // Every test starts with an empty queue, so a worker round only sees that test's messages.
+  await db().outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { status: 'SENT' } });
+  sink = await startSmtpSink();
+});
+afterEach(async () => {
+  for (const transport of transports.splice(0)) transport.close();
+  await sink.stop();
+  vi.restoreAllMocks();
+});
+
+async function queue(subject: string): Promise<string> {
+  const tag = uniqueSuffix();
+  const mail = { template: 'test-message', to: `person.${tag}@example.test`, ...renderMail({ subject: `${subject} ${tag}`, paragraphs: ['Hello'] }) };
+  return db().$transaction((tx) => enqueueMail(tx, mail));
+}
+
+const row = (id: string) => db().outboxMessage.findUniqueOrThrow({ where: { id } });
+
+async function until(predicate: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (const deadline = Date.now() + 15_000; !(await predicate()); await new Promise((resolve) => setTimeout(resolve, 20))) {
+    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
+  }
+}
+
+describe('the mail worker records each delivery', () => {
+  it('as soon as its own send ends, while a send beside it still hangs', async () => {
+    sink.stallOn = (mail) => mail.subject.startsWith('Hang');
+    // The hung send ends only when the round is cut off below.
+    const transport = transportTo(sink.url, 10 * 60_000);
+    const hung = await queue('Hang');
+    const delivered = await Promise.all([queue('Deliver'), queue('Deliver'), queue('Deliver')]);
+    const cut = new AbortController();
+    vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    const round = deliverDueMessages(db(), transport, { abandon: cut.signal });
+
+    await until(() => sink.received.length === 3 && sink.hungConnections === 1, 'three received and one hung');
+    // Were the process to die now, these would not go out again.
+    await until(async () => (await db().outboxMessage.count({ where: { id: { in: delivered }, status: 'SENT' } })) === 3, 'the three recorded as sent');
+    expect((await row(hung)).status).toBe('PENDING');
+
+    cut.abort();
+    expect(await round).toMatchObject({ claimed: 4, sent: 3, retried: 0 });
+    expect(await row(hung)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null });
+    for (const id of delivered) expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 1, leaseOwner: null });
+  });
+
+  it('once the database takes the record again, when it failed just after the mail server took the message', async () => {
+    const kind = databaseKind(process.env.DATABASE_URL!);
+    // The worker's database, and how it is made to fail and come back.
+    let worker: Db;
+    let fail: () => void;
+    let recover: () => void;
+    let close = () => {};
+    if (kind === 'sqlite') {
+      worker = db();
+      const holder = new Database(process.env.DATABASE_URL!.slice('file:'.length));
+      fail = () => holder.exec('BEGIN EXCLUSIVE');
+      recover = () => holder.inTransaction && holder.exec('ROLLBACK');
+      close = () => holder.close();
+    } else {
+      const relay = await startDatabaseRelay(process.env.DATABASE_URL!);
+      const client = createDb(relay.url, { waitMs: 1000 });
+      worker = client;
+      fail = () => {
+        relay.set('refusing');
+        relay.cutOpen();
+      };
+      recover = () => relay.set('passing');
+      close = () => {
+        void client.$disconnect();
+        relay.close();
+      };
+    }
+    try {
+      const id = await queue('Outage');
+      // The database goes as the mail server takes the message; it is back when the worker has found it gone.
+      sink.stallOn = () => {
+        fail();
+        return false;
+      };
+      const retried = vi.spyOn(logger, 'warn').mockImplementation((line: unknown) => {
+        if ((line as { event?: string }).event === 'mail.record_retried') recover();
+      });
+      const round = await deliverDueMessages(worker, transportTo(sink.url, 5_000));
+      recover();
+      expect(round).toMatchObject({ claimed: 1, sent: 1 });
+      expect(retried).toHaveBeenCalledWith(expect.objectContaining({ event: 'mail.record_retried' }));
+      expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 1, leaseOwner: null });
+
+      // Nothing is left to send: the message went out once.
+      sink.stallOn = null;
+      expect(await deliverDueMessages(db(), transportTo(sink.url, 5_000), { now: new Date(Date.now() + 10 * 60_000) })).toMatchObject({ claimed: 0 });
+      expect(sink.received.map((mail) => mail.subject)).toEqual([expect.stringMatching(/^Outage /)]);
+    } finally {
+      recover();
+      close();
+    }
+  });
+});
