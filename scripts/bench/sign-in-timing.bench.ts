@@ -1,12 +1,13 @@
 // How long each kind of refused sign-in takes, in process against a real database (SQLite, then
-// PostgreSQL): unknown agency, unknown user, disabled, locked and wrong password. The answer's
+// PostgreSQL): unknown agency, unknown user, disabled, locked, wrong password, and the wrong password
+// that sets the account's lock (its record and mail are the status round's, review r30a). The answer's
 // timing must not tell them apart (PRODUCT.md: "in about the same time"). Prints the median per case
 // and a two-sample Kolmogorov–Smirnov p-value of each case against the wrong-password case.
 // A benchmark to read on a quiet machine, not a timed test.
 import { measureInChildPerDatabase } from './each-database';
 
 const SAMPLES = Number(process.env.BENCH_SIGNIN_SAMPLES ?? 200);
-const CASES = ['unknown agency', 'unknown user', 'disabled', 'locked', 'wrong password'] as const;
+const CASES = ['unknown agency', 'unknown user', 'disabled', 'locked', 'sets the lock', 'wrong password'] as const;
 type Case = (typeof CASES)[number];
 
 /** Two-sample KS statistic and its asymptotic p-value (Numerical Recipes' probks). */
@@ -40,6 +41,7 @@ async function measure(label: string) {
   const { signInAgencyUser } = await import('@/lib/auth/sign-in');
   const { createAgency, createUser, uniqueSuffix } = await import('@/prisma/factories');
   const { UNLOCKED } = await import('@/lib/auth/lockout');
+  const { settleAttemptsLeftToTheRound } = await import('@/lib/auth/password-attempt');
 
   const PASSWORD = 'bench passphrase nobody types';
   const WRONG = 'bench passphrase nobody typed';
@@ -47,6 +49,7 @@ async function measure(label: string) {
   const active = await createUser(db(), agency.id, PASSWORD);
   const disabled = await createUser(db(), agency.id, PASSWORD, { status: 'DISABLED' });
   const locked = await createUser(db(), agency.id, PASSWORD, { hardLockedAt: new Date(), failedSignInCount: 20 });
+  const aboutToLock = await createUser(db(), agency.id, PASSWORD);
   const input = (c: Case) => {
     switch (c) {
       case 'unknown agency':
@@ -57,6 +60,8 @@ async function measure(label: string) {
         return { providerCode: agency.code, loginName: disabled.loginName, password: WRONG };
       case 'locked':
         return { providerCode: agency.code, loginName: locked.loginName, password: WRONG };
+      case 'sets the lock':
+        return { providerCode: agency.code, loginName: aboutToLock.loginName, password: WRONG };
       case 'wrong password':
         return { providerCode: agency.code, loginName: active.loginName, password: WRONG };
     }
@@ -72,6 +77,11 @@ async function measure(label: string) {
     const order = [...CASES].sort(() => Math.random() - 0.5);
     for (const c of order) {
       const attempt = input(c);
+      // Outside the timing: one wrong password short of the agency's first lock.
+      if (c === 'sets the lock') {
+        const now = new Date();
+        await db().user.update({ where: { id: aboutToLock.id }, data: { ...UNLOCKED, failedSignInCount: agency.softLockThreshold - 1, firstFailedSignInAt: now, lastFailedSignInAt: now } });
+      }
       const started = performance.now();
       const result = await signInAgencyUser(attempt, nextIp());
       const elapsed = performance.now() - started;
@@ -79,6 +89,7 @@ async function measure(label: string) {
       if (round >= warmup) times[c].push(elapsed);
       // Outside the timing: the real account must stay below its lock threshold.
       if (c === 'wrong password') await db().user.update({ where: { id: active.id }, data: UNLOCKED });
+      if (c === 'sets the lock') await settleAttemptsLeftToTheRound(db());
     }
   }
   const reference = times['wrong password'];
