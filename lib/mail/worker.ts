@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@/lib/db/client';
 import { unseal } from '@/lib/mail/seal';
 import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
@@ -107,7 +108,7 @@ async function sendClaimed(
   const cut: string[] = [];
   let next = 0;
   const sender = async () => {
-    while (next < claimed.length && inTime() && !shouldStop?.() && !abandon?.aborted) {
+    while (next < claimed.length && recorder.takesMore && inTime() && !shouldStop?.() && !abandon?.aborted) {
       const message = claimed[next++]!;
       const error = await Promise.race([attempt(transport, message), cutOff]);
       // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the
@@ -128,8 +129,9 @@ async function sendClaimed(
  * Writes outcomes as they come: those that arrive while a write is under way go together in the
  * next one (a write per message would bound SQLite at its fsync rate). A write the database does not
  * take is tried again until it does (review r30c F1: a delivered message left unrecorded went out
- * again when its lease ran out); only a shutdown past its drain time gives up, and then the messages
- * delivered stay leased, not given back, so none goes out again before its lease ends.
+ * again when its lease ran out), and no new send starts meanwhile; only a shutdown past its drain
+ * time gives up, and then the messages delivered stay leased, not given back, so none goes out again
+ * before its lease ends. A write refused for any other reason ends the batch (review r30d).
  */
 class OutcomeRecorder {
   /** Messages delivered in this batch, recorded or not: never given back. */
@@ -137,6 +139,7 @@ class OutcomeRecorder {
   private waiting: Outcome[] = [];
   private writing: Promise<void> | null = null;
   private failure: { error: unknown } | null = null;
+  private retrying = false;
 
   constructor(
     private readonly database: Db,
@@ -145,15 +148,23 @@ class OutcomeRecorder {
     private readonly abandon?: AbortSignal,
   ) {}
 
+  /**
+   * Whether another send may start: not while the database does not take the records (each send
+   * then would be one more delivered message at risk of going out twice), nor once it has failed.
+   */
+  get takesMore(): boolean {
+    return !this.retrying && !this.failure;
+  }
+
   add(outcome: Outcome): void {
     if (outcome.error === null) this.delivered.add(outcome.message.id);
     this.waiting.push(outcome);
-    this.writing ??= this.writeWhatIsWaiting();
+    if (!this.writing && !this.failure) this.writing = this.writeWhatIsWaiting();
   }
 
   /** Once everything added is written; throws what stopped the writes, if anything did. */
   async done(): Promise<void> {
-    while (this.writing) await this.writing;
+    for (let writing = this.writing; writing; writing = this.writing === writing ? null : this.writing) await writing;
     if (this.failure) throw this.failure.error;
   }
 
@@ -175,11 +186,16 @@ class OutcomeRecorder {
   private async untilWritten(write: () => Promise<void>): Promise<void> {
     for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
       try {
-        return await write();
+        await write();
+        this.retrying = false;
+        return;
       } catch (error) {
         if (!isDatabaseUnavailable(error) || this.abandon?.aborted) throw error;
+        this.retrying = true;
         logger.warn({ event: 'mail.record_retried', retryInMs: pause, ...errorFields(error) });
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        // A shutdown past its drain time does not wait out the pause.
+        await sleep(pause, undefined, { signal: this.abandon }).catch(() => {});
+        if (this.abandon?.aborted) throw error;
       }
     }
   }

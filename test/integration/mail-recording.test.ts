@@ -123,4 +123,39 @@ describe('the mail worker records each delivery', () => {
       close();
     }
   });
+
+  it('and stops the batch, without hanging, when the database refuses the record for another reason than being away', async () => {
+    const kind = databaseKind(process.env.DATABASE_URL!);
+    // A real refusal by the database itself (neither away nor busy): a trigger that aborts the write of "sent".
+    const [create, drop] =
+      kind === 'sqlite'
+        ? [
+            [`CREATE TRIGGER refuse_sent BEFORE UPDATE ON "OutboxMessage" WHEN NEW."status" = 'SENT' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`],
+            ['DROP TRIGGER IF EXISTS refuse_sent'],
+          ]
+        : [
+            [
+              `CREATE OR REPLACE FUNCTION refuse_sent() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql`,
+              `CREATE TRIGGER refuse_sent BEFORE UPDATE ON "OutboxMessage" FOR EACH ROW WHEN (NEW."status" = 'SENT') EXECUTE FUNCTION refuse_sent()`,
+            ],
+            ['DROP TRIGGER IF EXISTS refuse_sent ON "OutboxMessage"', 'DROP FUNCTION IF EXISTS refuse_sent()'],
+          ];
+    const ids = await Promise.all(Array.from({ length: 50 }, () => queue('Refused')));
+    vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    for (const statement of create) await db().$executeRawUnsafe(statement);
+    try {
+      await expect(deliverDueMessages(db(), transportTo(sink.url, 5_000))).rejects.toThrow(/outboxMessage\.updateMany/);
+    } finally {
+      for (const statement of drop) await db().$executeRawUnsafe(statement);
+    }
+    // No send started after the refusal: of the 50, the ten in flight and hardly more went out.
+    const delivered = sink.received.length;
+    expect(delivered).toBeGreaterThan(0);
+    expect(delivered).toBeLessThan(40);
+    // What went out stays leased, not given back to be sent again at once; the rest is given back.
+    const rows = await db().outboxMessage.findMany({ where: { id: { in: ids } } });
+    expect(rows.filter((row) => row.leaseOwner !== null)).toHaveLength(delivered);
+    expect(rows.every((row) => row.status === 'PENDING')).toBe(true);
+    await db().outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: 'SENT', leaseOwner: null } });
+  });
 });
