@@ -4,12 +4,13 @@ import { isLocked, LANE_COLUMNS, LANES_SELECT, laneLockState, lockAfterFailure, 
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { currentRequestContext } from '@/lib/http/request-context';
-import { failedBeforeWriting } from '@/lib/http/unexpected-error';
+import { failedBeforeWriting, isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { accountLockedMail, type AccountLock } from '@/lib/mail/templates/account-locked';
 import { accountContact } from '@/lib/mfa/account';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
+import { isStopping } from '@/lib/runtime/stop-signal';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
 
 // The one per-account failure counter and lock. Every pathway that checks a secret of the account
@@ -268,10 +269,12 @@ export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string,
 }
 
 /**
- * Audits the lock a counted failure set, if any: the same words whichever pathway counted it. The
- * streak's first lock and a hard lock are also mailed to the account's owner.
+ * Audits the lock a counted failure set, if any, as of `lockedAt`: the same words whichever pathway
+ * counted it. The streak's first lock and a hard lock are also mailed to the account's owner, while
+ * the streak still stands: not once an admin's unlock or reset, or the owner's own sign-in, has ended
+ * it (the round writes this after the request; the mail would tell of a lock nobody faces any more).
  */
-async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string): Promise<void> {
+async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string, lockedAt: Date): Promise<void> {
   if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
   countAccountLock(reservation.lock.hardLock ? 'hard' : 'temporary', pathway);
   await recordAudit(tx, {
@@ -282,28 +285,29 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
     outcome: 'SUCCESS',
     details: {
       consecutiveFailures: reservation.failureCount,
+      lockedAt: lockedAt.toISOString(),
       lockedUntil: reservation.lock.lockedUntil?.toISOString() ?? null,
       pathway,
       ...(reservation.lane === 'knownDevice' ? { lane: 'known device' } : {}),
     },
   });
-  if (reservation.lock.hardLock || reservation.firstLockOfStreak) {
-    const lock = {
-      until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil,
-      failures: reservation.failureCount,
-      fromAddress: audit.ip ?? null,
-      fromKnownBrowser: reservation.lane === 'knownDevice',
-      otherBrowsersLocked: await otherLaneLocked(tx, reservation.account, reservation.lane),
-    };
-    await mailLockToOwner(tx, reservation.account, lock);
-  }
+  if (!reservation.lock.hardLock && !reservation.firstLockOfStreak) return;
+  const row = (await lockoutTable(tx, reservation.account.kind).findUnique({ where: { id: reservation.account.id }, select: LANES_AND_COUNTS_SELECT })) as
+    | (LanesState & Record<string, unknown>)
+    | null;
+  if (!row || (row[LANE_COLUMNS[reservation.lane].count] as number) < reservation.failureCount) return;
+  const lock = {
+    until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil,
+    failures: reservation.failureCount,
+    fromAddress: audit.ip ?? null,
+    fromKnownBrowser: reservation.lane === 'knownDevice',
+    // Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does.
+    otherBrowsersLocked: isLocked(laneLockState(row, reservation.lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date()),
+  };
+  await mailLockToOwner(tx, reservation.account, lock);
 }
 
-/** Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does. */
-async function otherLaneLocked(tx: Tx, account: { kind: PrincipalKind; id: string }, lane: Lane): Promise<boolean> {
-  const row = (await lockoutTable(tx, account.kind).findUnique({ where: { id: account.id }, select: LANES_SELECT })) as LanesState | null;
-  return row !== null && isLocked(laneLockState(row, lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date());
-}
+const LANES_AND_COUNTS_SELECT = { ...LANES_SELECT, [LANE_COLUMNS.anyone.count]: true, [LANE_COLUMNS.knownDevice.count]: true };
 
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {
   const owner = await accountContact(account, tx);
@@ -325,36 +329,38 @@ export const ABANDONED_AFTER_MS = 5 * 60_000;
  * by deleting it in the transaction that writes its record, so of two instances only one writes it.
  */
 export async function settleAttemptsLeftToTheRound(database: Db, now = new Date()): Promise<number> {
-  // In batches until none is left: a spray that locks many accounts at once is written in one round.
   const kept: string[] = [];
   let settled = 0;
-  for (;;) {
-    const left = await database.unsettledAttempt.findMany({
-      where: { id: { notIn: kept }, OR: [{ failureRecordedAt: { not: null } }, { reservedAt: { lt: new Date(now.getTime() - ABANDONED_AFTER_MS) } }] },
-      orderBy: { reservedAt: 'asc' },
-      take: SETTLE_BATCH,
-    });
-    for (const attempt of left) {
-      try {
-        const written = await database.$transaction(async (tx) => {
-          if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return false;
-          const failure = JSON.parse(attempt.failure) as AuditInput;
-          if (!attempt.failureRecordedAt) await recordAudit(tx, failure);
-          if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway);
-          return true;
-        });
-        if (written) settled++;
-      } catch (error) {
-        // Kept for the next round; one that cannot be written holds up none of the others.
-        kept.push(attempt.id);
-        logger.error({ event: 'auth.unsettled_attempt_failed', unsettledId: attempt.id, ...errorFields(error) });
+  // The locks the requests left first (they are due now), then the abandoned; in batches, so that a
+  // spray that locks many accounts at once is written within a round, up to a bound per round.
+  for (const due of [{ failureRecordedAt: { not: null } }, { failureRecordedAt: null, reservedAt: { lt: new Date(now.getTime() - ABANDONED_AFTER_MS) } }]) {
+    for (let batch = 0; batch < SETTLE_BATCHES_PER_ROUND && !isStopping(); batch++) {
+      const left = await database.unsettledAttempt.findMany({ where: { ...due, id: { notIn: kept } }, orderBy: { reservedAt: 'asc' }, take: SETTLE_BATCH });
+      for (const attempt of left) {
+        try {
+          const written = await database.$transaction(async (tx) => {
+            if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return false;
+            const failure = JSON.parse(attempt.failure) as AuditInput;
+            if (!attempt.failureRecordedAt) await recordAudit(tx, failure);
+            if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway, attempt.reservedAt);
+            return true;
+          });
+          if (written) settled++;
+        } catch (error) {
+          // Kept for the next round; one that cannot be written holds up none of the others.
+          kept.push(attempt.id);
+          logger.error({ event: 'auth.unsettled_attempt_failed', unsettledId: attempt.id, ...errorFields(error) });
+          if (isDatabaseUnavailable(error)) return settled;
+        }
       }
+      if (left.length < SETTLE_BATCH) break;
     }
-    if (left.length < SETTLE_BATCH || kept.length >= SETTLE_BATCH) return settled;
   }
+  return settled;
 }
 
 const SETTLE_BATCH = 100;
+const SETTLE_BATCHES_PER_ROUND = 10;
 
 function revivedReservation(json: string): Reservation {
   const reservation = JSON.parse(json) as Reservation;

@@ -32,10 +32,14 @@ export type StatusRound = {
  * unsettled (lib/auth/password-attempt.ts).
  */
 export async function runStatusRound(database: Db, now = new Date()): Promise<StatusRound> {
+  // First, and failing on its own: a lock's record and its owner's mail wait for no fan-out.
+  const attemptsSettled = await settleAttemptsLeftToTheRound(database, now).catch((error: unknown) => {
+    logger.error({ event: 'auth.settle_round_failed', ...errorFields(error) });
+    return 0;
+  });
   const announced = await announceDueMaintenance(database, now);
   const alertsQueued = await runStatusAlertFanOuts(database);
   const expiredSubscriptionsRemoved = await removeExpiredSubscriptions(database, now);
-  const attemptsSettled = await settleAttemptsLeftToTheRound(database, now);
   const pruned = isStopping() ? null : await runHousekeeping(database, now);
   return { announced, alertsQueued, expiredSubscriptionsRemoved, attemptsSettled, pruned };
 }

@@ -6,6 +6,8 @@ import { ABANDONED_AFTER_MS, settleAttemptsLeftToTheRound } from '@/lib/auth/pas
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
+import { unlockUser } from '@/lib/admin/unlock-user';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const PASSWORD = 'amber harbour quiet violin';
@@ -129,6 +131,23 @@ describe('the lock a wrong secret sets is recorded by the status round, not befo
     expect(await lockMails()).toBe(1);
     expect(await failuresOf(user.id)).toHaveLength(5);
     expect(await db().unsettledAttempt.count({ where: { reservation: { contains: user.id } } })).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] unlocks the account before the round runs: the lock is on the record as of when it was set, and its owner is not mailed of a lock nobody faces', async () => {
+    const { agency, user, signIn } = await staff();
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN' });
+    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
+    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
+    const adminActor = (await resolveSession(adminSignIn.sessionId)) as AgencyActor;
+    for (let i = 0; i < 5; i++) await signIn(WRONG);
+    const lockedAt = (await db().user.findUniqueOrThrow({ where: { id: user.id } })).lastFailedSignInAt!;
+    expect(await unlockUser(adminActor, { userId: user.id }, freshIp())).toMatchObject({ ok: true });
+
+    await settleAttemptsLeftToTheRound(db());
+    const [lock, ...again] = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } });
+    expect(again).toEqual([]);
+    expect(JSON.parse(lock!.details!)).toMatchObject({ consecutiveFailures: 5, lockedAt: lockedAt.toISOString() });
+    expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'account-locked' } })).toBe(0);
   });
 
   it('[ATTACKER] guesses at a made-up name, and wrong guesses that lock nothing, leave nothing to the round', async () => {
