@@ -108,7 +108,11 @@ async function sendClaimed(
   const cut: string[] = [];
   let next = 0;
   const sender = async () => {
-    while (next < claimed.length && recorder.takesMore && inTime() && !shouldStop?.() && !abandon?.aborted) {
+    while (next < claimed.length && !recorder.stopped && inTime() && !shouldStop?.() && !abandon?.aborted) {
+      if (recorder.behind) {
+        if (!(await recorder.caughtUp())) return;
+        continue;
+      }
       const message = claimed[next++]!;
       const error = await Promise.race([attempt(transport, message), cutOff]);
       // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the
@@ -140,6 +144,8 @@ class OutcomeRecorder {
   private writing: Promise<void> | null = null;
   private failure: { error: unknown } | null = null;
   private retrying = false;
+  /** Delivered, and not yet recorded: a write that hangs (a database that stopped answering) stops new sends too. */
+  private unrecorded = 0;
 
   constructor(
     private readonly database: Db,
@@ -148,16 +154,28 @@ class OutcomeRecorder {
     private readonly abandon?: AbortSignal,
   ) {}
 
-  /**
-   * Whether another send may start: not while the database does not take the records (each send
-   * then would be one more delivered message at risk of going out twice), nor once it has failed.
-   */
-  get takesMore(): boolean {
-    return !this.retrying && !this.failure;
+  /** The database does not take the records, or refused one: no new send starts (each would be one more delivered message at risk of going out twice). */
+  get stopped(): boolean {
+    return this.retrying || this.failure !== null;
+  }
+
+  /** As many delivered messages wait for their record as sends run side by side: the next send waits for the write (caughtUp). */
+  get behind(): boolean {
+    return this.unrecorded >= SEND_CONCURRENCY;
+  }
+
+  /** After the write under way; false when there is none to wait for (then nothing will catch up). */
+  async caughtUp(): Promise<boolean> {
+    if (!this.writing) return false;
+    await this.writing;
+    return true;
   }
 
   add(outcome: Outcome): void {
-    if (outcome.error === null) this.delivered.add(outcome.message.id);
+    if (outcome.error === null) {
+      this.delivered.add(outcome.message.id);
+      this.unrecorded += 1;
+    }
     this.waiting.push(outcome);
     if (!this.writing && !this.failure) this.writing = this.writeWhatIsWaiting();
   }
@@ -219,6 +237,7 @@ class OutcomeRecorder {
       });
     }
     this.report.sent += sent.length;
+    this.unrecorded -= sent.length;
   }
 
   private async recordFailed({ message, error }: Outcome): Promise<void> {

@@ -71,7 +71,7 @@ describe('the mail worker records each delivery', () => {
     for (const id of delivered) expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 1, leaseOwner: null });
   });
 
-  it('once the database takes the record again, when it failed just after the mail server took the message', async () => {
+  it('once the database takes the record again, when it failed just after the mail server took a message; no new send starts meanwhile', async () => {
     const kind = databaseKind(process.env.DATABASE_URL!);
     // The worker's database, and how it is made to fail and come back.
     let worker: Db;
@@ -85,13 +85,11 @@ describe('the mail worker records each delivery', () => {
       recover = () => holder.inTransaction && holder.exec('ROLLBACK');
       close = () => holder.close();
     } else {
+      // A server that stops answering: the record's write hangs until its statement times out.
       const relay = await startDatabaseRelay(process.env.DATABASE_URL!);
-      const client = createDb(relay.url, { waitMs: 1000 });
+      const client = createDb(relay.url, { waitMs: 1000, queryTimeoutMs: 2000 });
       worker = client;
-      fail = () => {
-        relay.set('refusing');
-        relay.cutOpen();
-      };
+      fail = () => relay.set('frozen');
       recover = () => relay.set('passing');
       close = () => {
         void client.$disconnect();
@@ -99,25 +97,38 @@ describe('the mail worker records each delivery', () => {
       };
     }
     try {
-      const id = await queue('Outage');
-      // The database goes as the mail server takes the message; it is back when the worker has found it gone.
+      const ids = await Promise.all(Array.from({ length: 30 }, () => queue('Outage')));
+      // The database goes as the mail server takes the first message; it is back when the worker has found it gone.
+      let gone = false;
       sink.stallOn = () => {
-        fail();
+        if (!gone) fail();
+        gone = true;
         return false;
       };
+      // How many the mail server had taken when the worker found the database gone: the sends under
+      // way then, and those that had waited for their record; not the whole batch.
+      let takenWhenFoundGone = -1;
       const retried = vi.spyOn(logger, 'warn').mockImplementation((line: unknown) => {
-        if ((line as { event?: string }).event === 'mail.record_retried') recover();
+        if ((line as { event?: string }).event !== 'mail.record_retried') return;
+        if (takenWhenFoundGone < 0) takenWhenFoundGone = sink.received.length;
+        recover();
       });
       const round = await deliverDueMessages(worker, transportTo(sink.url, 5_000));
       recover();
-      expect(round).toMatchObject({ claimed: 1, sent: 1 });
       expect(retried).toHaveBeenCalledWith(expect.objectContaining({ event: 'mail.record_retried' }));
-      expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 1, leaseOwner: null });
-
-      // Nothing is left to send: the message went out once.
+      expect(takenWhenFoundGone).toBeGreaterThan(0);
+      expect(takenWhenFoundGone).toBeLessThanOrEqual(20);
+      // Whatever the round sent is recorded; what it did not start was given back, and goes next.
+      expect(round).toMatchObject({ claimed: 30, sent: sink.received.length });
       sink.stallOn = null;
+      expect(await deliverDueMessages(db(), transportTo(sink.url, 5_000))).toMatchObject({ sent: 30 - round.sent });
+
+      // Nothing is left to send, now or when any lease would have run out: each message went out once.
+      expect(await db().outboxMessage.count({ where: { id: { in: ids }, status: 'SENT', attempts: 1, leaseOwner: null } })).toBe(30);
       expect(await deliverDueMessages(db(), transportTo(sink.url, 5_000), { now: new Date(Date.now() + 10 * 60_000) })).toMatchObject({ claimed: 0 });
-      expect(sink.received.map((mail) => mail.subject)).toEqual([expect.stringMatching(/^Outage /)]);
+      const subjects = sink.received.map((mail) => mail.subject);
+      expect(subjects).toHaveLength(30);
+      expect(new Set(subjects).size).toBe(30);
     } finally {
       recover();
       close();
