@@ -29,11 +29,12 @@ export type PrincipalKind = 'user' | 'vendor';
 export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy; lane?: Lane };
 
 /**
- * `account`: whose streak it counted on. `firstLockOfStreak`: this attempt set the streak's first
- * lock (the owner is told of it, and of a hard lock, not of every lock after).
+ * `account`: whose streak it counted on, and `streakStart` when that streak began. `firstLockOfStreak`:
+ * this attempt set the streak's first lock (the owner is told of it, and of a hard lock, not of every
+ * lock after).
  */
 export type Reservation = { unsettledId: string } & (
-  | { counted: true; failureCount: number; lock: LockDecision; account: { kind: PrincipalKind; id: string }; lane: Lane; firstLockOfStreak: boolean }
+  | { counted: true; failureCount: number; lock: LockDecision; account: { kind: PrincipalKind; id: string }; lane: Lane; streakStart: Date; firstLockOfStreak: boolean }
   | { counted: false }
 );
 
@@ -174,6 +175,7 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettle
         lock,
         account: { kind: subject.kind, id },
         lane,
+        streakStart,
         firstLockOfStreak: lock.lockedUntil !== null && failureCount === subject.policy.softLockThreshold,
       }
     : { unsettledId, counted };
@@ -270,9 +272,10 @@ export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string,
 
 /**
  * Audits the lock a counted failure set, if any, as of `lockedAt`: the same words whichever pathway
- * counted it. The streak's first lock and a hard lock are also mailed to the account's owner, while
- * the streak still stands: not once an admin's unlock or reset, or the owner's own sign-in, has ended
- * it (the round writes this after the request; the mail would tell of a lock nobody faces any more).
+ * counted it. The streak's first lock and a hard lock are also mailed to the account's owner while
+ * that lock still stands (the round writes this after the request): a hard lock until it is ended,
+ * the first lock while its streak goes on; not once an admin's unlock or reset, or the owner's own
+ * sign-in, has ended it, which would tell of a lock nobody faces any more.
  */
 async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string, lockedAt: Date): Promise<void> {
   if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
@@ -292,10 +295,13 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
     },
   });
   if (!reservation.lock.hardLock && !reservation.firstLockOfStreak) return;
-  const row = (await lockoutTable(tx, reservation.account.kind).findUnique({ where: { id: reservation.account.id }, select: LANES_AND_COUNTS_SELECT })) as
+  const c = LANE_COLUMNS[reservation.lane];
+  const row = (await lockoutTable(tx, reservation.account.kind).findUnique({ where: { id: reservation.account.id }, select: { ...LANES_SELECT, [c.first]: true } })) as
     | (LanesState & Record<string, unknown>)
     | null;
-  if (!row || (row[LANE_COLUMNS[reservation.lane].count] as number) < reservation.failureCount) return;
+  const streakStart = reservation.streakStart.getTime();
+  const stands = reservation.lock.hardLock ? row?.[c.hardLockedAt] != null : Number.isNaN(streakStart) || (row?.[c.first] as Date | null | undefined)?.getTime() === streakStart;
+  if (!row || !stands) return;
   const lock = {
     until: reservation.lock.hardLock ? null : reservation.lock.lockedUntil,
     failures: reservation.failureCount,
@@ -306,8 +312,6 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
   };
   await mailLockToOwner(tx, reservation.account, lock);
 }
-
-const LANES_AND_COUNTS_SELECT = { ...LANES_SELECT, [LANE_COLUMNS.anyone.count]: true, [LANE_COLUMNS.knownDevice.count]: true };
 
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {
   const owner = await accountContact(account, tx);
@@ -364,6 +368,10 @@ const SETTLE_BATCHES_PER_ROUND = 10;
 
 function revivedReservation(json: string): Reservation {
   const reservation = JSON.parse(json) as Reservation;
-  if (reservation.counted && reservation.lock.lockedUntil) reservation.lock.lockedUntil = new Date(reservation.lock.lockedUntil);
+  if (reservation.counted) {
+    if (reservation.lock.lockedUntil) reservation.lock.lockedUntil = new Date(reservation.lock.lockedUntil);
+    // A row an older version wrote names no streak start: its lock is taken to stand.
+    reservation.streakStart = new Date(reservation.streakStart ?? Number.NaN);
+  }
   return reservation;
 }
