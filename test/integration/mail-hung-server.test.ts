@@ -3,61 +3,27 @@
 // the message back. Real SMTP on loopback; the tests wait on recorded state, never on a guess of time.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
-import { enqueueMail } from '@/lib/mail/outbox';
-import { renderMail } from '@/lib/mail/render';
-import { createSmtpTransport, type MailTransport } from '@/lib/mail/transport';
 import { deliverDueMessages, deliverUntilEmpty, startDeliveryLoop } from '@/lib/mail/worker';
 import { logger } from '@/lib/observability/logger.mjs';
-import { uniqueSuffix } from '@/prisma/factories';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { outboxRow, queueTestMail, smtpSinkPerTest, until } from '../support/mail-worker-tests';
 
 // Short, so a hung send fails quickly, yet long enough for a live loopback server on a busy machine.
 const TIMEOUT_MS = 2000;
 
-let sink: SmtpSink;
-const transports: MailTransport[] = [];
-function transportTo(url: string, timeoutMs: number): MailTransport {
-  const transport = createSmtpTransport(url, { timeoutMs });
-  transports.push(transport);
-  return transport;
-}
-
-beforeEach(async () => {
-  // Every test starts with an empty queue, so a worker round only sees that test's messages.
-  await db().outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { status: 'SENT' } });
-  sink = await startSmtpSink();
-});
-afterEach(async () => {
-  for (const transport of transports.splice(0)) transport.close();
-  await sink.stop();
-  vi.restoreAllMocks();
-});
-
-async function queue(subject = 'Test'): Promise<string> {
-  const tag = uniqueSuffix();
-  const mail = { template: 'test-message', to: `person.${tag}@example.test`, ...renderMail({ subject: `${subject} ${tag}`, paragraphs: ['Hello'] }) };
-  return db().$transaction((tx) => enqueueMail(tx, mail));
-}
-
-const row = (id: string) => db().outboxMessage.findUniqueOrThrow({ where: { id } });
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 15_000; !predicate(); await new Promise((resolve) => setTimeout(resolve, 20))) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-  }
-}
+const mail = smtpSinkPerTest();
+const { transportTo } = mail;
 
 describe('a mail server that accepts and never answers', () => {
   // Without timeouts of its own the transport waited nodemailer's 10 minutes here (the test's limit is 30 s).
   it('fails a send whose message data is never answered: pending again, its attempt counted, retried on the usual schedule', async () => {
-    sink.stallOn = () => true;
-    const transport = transportTo(sink.url, TIMEOUT_MS);
-    const id = await queue();
+    mail.sink.stallOn = () => true;
+    const transport = transportTo(mail.sink.url, TIMEOUT_MS);
+    const id = await queueTestMail();
     expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
-    expect(sink.stalled).toHaveLength(1);
-    const failed = await row(id);
+    expect(mail.sink.stalled).toHaveLength(1);
+    const failed = await outboxRow(id);
     expect(failed).toMatchObject({ status: 'PENDING', attempts: 1, leaseOwner: null, leaseUntil: null });
     expect(failed.lastError).toMatch(/timeout/i);
     // The first retry waits about a minute (±20%), as after any failure.
@@ -66,10 +32,10 @@ describe('a mail server that accepts and never answers', () => {
     expect(waitMs).toBeLessThan(75_000);
 
     // The server answers again: the retry goes through, once, on the same transport.
-    sink.stallOn = null;
+    mail.sink.stallOn = null;
     await deliverDueMessages(db(), transport, { now: new Date(Date.now() + 2 * 60_000) });
-    expect(sink.received.map((m) => m.messageId)).toEqual([expect.stringContaining(id)]);
-    expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 2 });
+    expect(mail.sink.received.map((m) => m.messageId)).toEqual([expect.stringContaining(id)]);
+    expect(await outboxRow(id)).toMatchObject({ status: 'SENT', attempts: 2 });
   });
 
   it('fails a send to a server that never sends its greeting, and counts the attempt', async () => {
@@ -78,9 +44,9 @@ describe('a mail server that accepts and never answers', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const transport = transportTo(`smtp://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, TIMEOUT_MS);
-      const id = await queue();
+      const id = await queueTestMail();
       expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
-      const failed = await row(id);
+      const failed = await outboxRow(id);
       expect(failed).toMatchObject({ status: 'PENDING', attempts: 1, leaseOwner: null });
       expect(failed.lastError).toMatch(/greeting|timeout/i);
       expect(held.size).toBeGreaterThan(0);
@@ -91,58 +57,58 @@ describe('a mail server that accepts and never answers', () => {
   });
 
   it('starts no more sends once half of its batch lease is gone (hung chunks before), and gives the rest back for the next round', async () => {
-    const transport = transportTo(sink.url, TIMEOUT_MS);
-    const id = await queue();
+    const transport = transportTo(mail.sink.url, TIMEOUT_MS);
+    const id = await queueTestMail();
     // Claimed 3 minutes ago, as if its batch's earlier chunks had hung that long: 2 minutes of lease left.
     const claimedAt = new Date(Date.now() - 3 * 60_000);
     await db().outboxMessage.update({ where: { id }, data: { nextAttemptAt: claimedAt } });
     expect(await deliverDueMessages(db(), transport, { now: claimedAt })).toEqual({ claimed: 1, sent: 0, retried: 0, dead: 0 });
-    expect(await row(id)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null });
-    expect(sink.received).toHaveLength(0);
+    expect(await outboxRow(id)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null });
+    expect(mail.sink.received).toHaveLength(0);
     // The next round claims it with a fresh lease and sends it.
     expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 1, sent: 1 });
   });
 
   it('at shutdown, waits for a hung send only until the drain time is up, then closes its connection and gives its message back as it was', async () => {
-    sink.stallOn = (mail) => mail.subject.startsWith('Hang');
+    mail.sink.stallOn = (message) => message.subject.startsWith('Hang');
     // The transport's own timeout is far off: only the cut can end this send.
-    const transport = transportTo(sink.url, 10 * 60_000);
-    const hung = await queue('Hang');
-    const delivered = await queue('Deliver');
+    const transport = transportTo(mail.sink.url, 10 * 60_000);
+    const hung = await queueTestMail('Hang');
+    const delivered = await queueTestMail('Deliver');
     const stop = startDeliveryLoop(db(), transport, { intervalMs: 50 });
-    await until(() => sink.hungConnections === 1 && sink.received.length === 1, 'one message hung and the other received');
+    await until(() => mail.sink.hungConnections === 1 && mail.sink.received.length === 1, 'one message hung and the other received');
     const warned = vi.spyOn(logger, 'warn').mockImplementation(() => {});
 
     const drainOver = new AbortController();
     const stopping = stop(drainOver.signal);
     // Within the drain time the send is still the loop's: its message stays leased.
-    expect((await row(hung)).leaseOwner).not.toBeNull();
+    expect((await outboxRow(hung)).leaseOwner).not.toBeNull();
     drainOver.abort();
     await stopping;
 
     // Given back at once, no attempt counted: another instance (or the next start) sends it now.
-    const given = await row(hung);
+    const given = await outboxRow(hung);
     expect(given).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null, lastError: null });
     expect(given.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
     // The one its server had answered is recorded as sent, never to go out again.
-    expect(await row(delivered)).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(await outboxRow(delivered)).toMatchObject({ status: 'SENT', attempts: 1 });
     expect(warned).toHaveBeenCalledWith(expect.objectContaining({ event: 'mail.sends_abandoned', messageIds: [hung] }));
     // The hung connection is closed: nothing more can go over it.
-    await until(() => sink.hungConnections === 0, 'the hung connection closed');
+    await until(() => mail.sink.hungConnections === 0, 'the hung connection closed');
 
-    sink.stallOn = null;
-    expect(await deliverUntilEmpty(db(), transportTo(sink.url, TIMEOUT_MS))).toMatchObject({ sent: 1 });
-    const ids = sink.received.map((m) => m.messageId);
+    mail.sink.stallOn = null;
+    expect(await deliverUntilEmpty(db(), transportTo(mail.sink.url, TIMEOUT_MS))).toMatchObject({ sent: 1 });
+    const ids = mail.sink.received.map((m) => m.messageId);
     expect(ids).toHaveLength(2);
     expect(ids).toEqual(expect.arrayContaining([expect.stringContaining(hung), expect.stringContaining(delivered)]));
   });
 
   it('`npm run mail:worker` stops as an instance does: a hung send is cut off at the drain time and its message given back, uncounted', async () => {
-    sink.stallOn = () => true;
-    const hung = await queue('Hang');
+    mail.sink.stallOn = () => true;
+    const hung = await queueTestMail('Hang');
     // The transport's own timeout is far off (a minute, past the test's limit): only the drain's cut ends this send.
     const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts'], {
-      env: { ...process.env, SMTP_URL: `${sink.url}?socketTimeout=60000&greetingTimeout=60000`, MAIL_POLL_MS: '100' },
+      env: { ...process.env, SMTP_URL: `${mail.sink.url}?socketTimeout=60000&greetingTimeout=60000`, MAIL_POLL_MS: '100' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -150,15 +116,15 @@ describe('a mail server that accepts and never answers', () => {
     worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
     try {
-      await until(() => sink.hungConnections === 1, 'the worker’s send hung');
-      expect((await row(hung)).leaseOwner).not.toBeNull();
+      await until(() => mail.sink.hungConnections === 1, 'the worker’s send hung');
+      expect((await outboxRow(hung)).leaseOwner).not.toBeNull();
       worker.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
       worker.kill('SIGKILL');
     }
     expect(output).toMatch(/mail worker: stopping/);
-    expect(await row(hung)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null, lastError: null });
-    await until(() => sink.hungConnections === 0, 'the hung connection closed');
+    expect(await outboxRow(hung)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null, lastError: null });
+    await until(() => mail.sink.hungConnections === 0, 'the hung connection closed');
   });
 });

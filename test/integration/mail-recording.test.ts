@@ -4,71 +4,37 @@
 // unrecorded went out a second time when its lease ran out. Real SMTP on loopback, a real database
 // made to fail (SQLite locked by another connection, PostgreSQL cut off by a relay).
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createDb, db, type Db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
-import { enqueueMail } from '@/lib/mail/outbox';
-import { renderMail } from '@/lib/mail/render';
-import { createSmtpTransport, type MailTransport } from '@/lib/mail/transport';
 import { deliverDueMessages } from '@/lib/mail/worker';
 import { logger } from '@/lib/observability/logger.mjs';
-import { uniqueSuffix } from '@/prisma/factories';
 import { startDatabaseRelay } from '../support/database-relay';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { outboxRow, queueTestMail, smtpSinkPerTest, until } from '../support/mail-worker-tests';
 
-let sink: SmtpSink;
-const transports: MailTransport[] = [];
-function transportTo(url: string, timeoutMs: number): MailTransport {
-  const transport = createSmtpTransport(url, { timeoutMs });
-  transports.push(transport);
-  return transport;
-}
-
-beforeEach(async () => {
-  // Every test starts with an empty queue, so a worker round only sees that test's messages.
-  await db().outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { status: 'SENT' } });
-  sink = await startSmtpSink();
-});
-afterEach(async () => {
-  for (const transport of transports.splice(0)) transport.close();
-  await sink.stop();
-  vi.restoreAllMocks();
-});
-
-async function queue(subject: string): Promise<string> {
-  const tag = uniqueSuffix();
-  const mail = { template: 'test-message', to: `person.${tag}@example.test`, ...renderMail({ subject: `${subject} ${tag}`, paragraphs: ['Hello'] }) };
-  return db().$transaction((tx) => enqueueMail(tx, mail));
-}
-
-const row = (id: string) => db().outboxMessage.findUniqueOrThrow({ where: { id } });
-
-async function until(predicate: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (const deadline = Date.now() + 15_000; !(await predicate()); await new Promise((resolve) => setTimeout(resolve, 20))) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-  }
-}
+const mail = smtpSinkPerTest();
+const { transportTo } = mail;
 
 describe('the mail worker records each delivery', () => {
   it('as soon as its own send ends, while a send beside it still hangs', async () => {
-    sink.stallOn = (mail) => mail.subject.startsWith('Hang');
+    mail.sink.stallOn = (message) => message.subject.startsWith('Hang');
     // The hung send ends only when the round is cut off below.
-    const transport = transportTo(sink.url, 10 * 60_000);
-    const hung = await queue('Hang');
-    const delivered = await Promise.all([queue('Deliver'), queue('Deliver'), queue('Deliver')]);
+    const transport = transportTo(mail.sink.url, 10 * 60_000);
+    const hung = await queueTestMail('Hang');
+    const delivered = await Promise.all([queueTestMail('Deliver'), queueTestMail('Deliver'), queueTestMail('Deliver')]);
     const cut = new AbortController();
     vi.spyOn(logger, 'warn').mockImplementation(() => {});
     const round = deliverDueMessages(db(), transport, { abandon: cut.signal });
 
-    await until(() => sink.received.length === 3 && sink.hungConnections === 1, 'three received and one hung');
+    await until(() => mail.sink.received.length === 3 && mail.sink.hungConnections === 1, 'three received and one hung');
     // Were the process to die now, these would not go out again.
     await until(async () => (await db().outboxMessage.count({ where: { id: { in: delivered }, status: 'SENT' } })) === 3, 'the three recorded as sent');
-    expect((await row(hung)).status).toBe('PENDING');
+    expect((await outboxRow(hung)).status).toBe('PENDING');
 
     cut.abort();
     expect(await round).toMatchObject({ claimed: 4, sent: 3, retried: 0 });
-    expect(await row(hung)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null });
-    for (const id of delivered) expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 1, leaseOwner: null });
+    expect(await outboxRow(hung)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null });
+    for (const id of delivered) expect(await outboxRow(id)).toMatchObject({ status: 'SENT', attempts: 1, leaseOwner: null });
   });
 
   it('once the database takes the record again, when it failed just after the mail server took a message; no new send starts meanwhile', async () => {
@@ -97,10 +63,10 @@ describe('the mail worker records each delivery', () => {
       };
     }
     try {
-      const ids = await Promise.all(Array.from({ length: 30 }, () => queue('Outage')));
+      const ids = await Promise.all(Array.from({ length: 30 }, () => queueTestMail('Outage')));
       // The database goes as the mail server takes the first message; it is back when the worker has found it gone.
       let gone = false;
-      sink.stallOn = () => {
+      mail.sink.stallOn = () => {
         if (!gone) fail();
         gone = true;
         return false;
@@ -110,23 +76,23 @@ describe('the mail worker records each delivery', () => {
       let takenWhenFoundGone = -1;
       const retried = vi.spyOn(logger, 'warn').mockImplementation((line: unknown) => {
         if ((line as { event?: string }).event !== 'mail.record_retried') return;
-        if (takenWhenFoundGone < 0) takenWhenFoundGone = sink.received.length;
+        if (takenWhenFoundGone < 0) takenWhenFoundGone = mail.sink.received.length;
         recover();
       });
-      const round = await deliverDueMessages(worker, transportTo(sink.url, 5_000));
+      const round = await deliverDueMessages(worker, transportTo(mail.sink.url, 5_000));
       recover();
       expect(retried).toHaveBeenCalledWith(expect.objectContaining({ event: 'mail.record_retried' }));
       expect(takenWhenFoundGone).toBeGreaterThan(0);
       expect(takenWhenFoundGone).toBeLessThanOrEqual(20);
       // Whatever the round sent is recorded; what it did not start was given back, and goes next.
-      expect(round).toMatchObject({ claimed: 30, sent: sink.received.length });
-      sink.stallOn = null;
-      expect(await deliverDueMessages(db(), transportTo(sink.url, 5_000))).toMatchObject({ sent: 30 - round.sent });
+      expect(round).toMatchObject({ claimed: 30, sent: mail.sink.received.length });
+      mail.sink.stallOn = null;
+      expect(await deliverDueMessages(db(), transportTo(mail.sink.url, 5_000))).toMatchObject({ sent: 30 - round.sent });
 
       // Nothing is left to send, now or when any lease would have run out: each message went out once.
       expect(await db().outboxMessage.count({ where: { id: { in: ids }, status: 'SENT', attempts: 1, leaseOwner: null } })).toBe(30);
-      expect(await deliverDueMessages(db(), transportTo(sink.url, 5_000), { now: new Date(Date.now() + 10 * 60_000) })).toMatchObject({ claimed: 0 });
-      const subjects = sink.received.map((mail) => mail.subject);
+      expect(await deliverDueMessages(db(), transportTo(mail.sink.url, 5_000), { now: new Date(Date.now() + 10 * 60_000) })).toMatchObject({ claimed: 0 });
+      const subjects = mail.sink.received.map((message) => message.subject);
       expect(subjects).toHaveLength(30);
       expect(new Set(subjects).size).toBe(30);
     } finally {
@@ -151,16 +117,16 @@ describe('the mail worker records each delivery', () => {
             ],
             ['DROP TRIGGER IF EXISTS refuse_sent ON "OutboxMessage"', 'DROP FUNCTION IF EXISTS refuse_sent()'],
           ];
-    const ids = await Promise.all(Array.from({ length: 50 }, () => queue('Refused')));
+    const ids = await Promise.all(Array.from({ length: 50 }, () => queueTestMail('Refused')));
     vi.spyOn(logger, 'warn').mockImplementation(() => {});
     for (const statement of create) await db().$executeRawUnsafe(statement);
     try {
-      await expect(deliverDueMessages(db(), transportTo(sink.url, 5_000))).rejects.toThrow(/outboxMessage\.updateMany/);
+      await expect(deliverDueMessages(db(), transportTo(mail.sink.url, 5_000))).rejects.toThrow(/outboxMessage\.updateMany/);
     } finally {
       for (const statement of drop) await db().$executeRawUnsafe(statement);
     }
     // No send started after the refusal: of the 50, the ten in flight and hardly more went out.
-    const delivered = sink.received.length;
+    const delivered = mail.sink.received.length;
     expect(delivered).toBeGreaterThan(0);
     expect(delivered).toBeLessThan(40);
     // What went out stays leased, not given back to be sent again at once; the rest is given back.
