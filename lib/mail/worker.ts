@@ -189,6 +189,8 @@ class OutcomeRecorder {
   private async writeWhatIsWaiting(): Promise<void> {
     try {
       while (this.waiting.length > 0 && !this.failure) {
+        // Outcomes of sends that end in the same turn of the event loop go in one write.
+        await new Promise((resolve) => setImmediate(resolve));
         const outcomes = this.waiting.splice(0);
         const sent = outcomes.filter((o) => o.error === null).map((o) => o.message);
         if (sent.length > 0) await this.untilWritten(() => this.recordSent(sent));
