@@ -89,7 +89,8 @@ export async function settleWrongSecret(
   );
 }
 
-function setsLock(reservation: Reservation): boolean {
+/** Whether the attempt counted and, with it, set a lock (temporary or hard) on its streak. */
+function setsLock(reservation: Reservation): reservation is Extract<Reservation, { counted: true }> {
   return reservation.counted && (reservation.lock.hardLock || reservation.lock.lockedUntil !== null);
 }
 
@@ -188,7 +189,7 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettle
       pathway,
       failure: JSON.stringify({ ...failure, details, requestId: failure.requestId ?? (await currentRequestContext())?.requestId ?? null }),
       reservation: counted ? JSON.stringify(reservation) : null,
-      setsLockOf: counted && (lock.lockedUntil !== null || lock.hardLock) ? streakKey(subject.kind, id, lane) : null,
+      setsLockOf: setsLock(reservation) ? streakKey(subject.kind, id, lane) : null,
     },
   });
   return reservation;
@@ -278,7 +279,7 @@ export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string,
  * sign-in, has ended it, which would tell of a lock nobody faces any more.
  */
 async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string, lockedAt: Date): Promise<void> {
-  if (!reservation.counted || (!reservation.lock.hardLock && !reservation.lock.lockedUntil)) return;
+  if (!setsLock(reservation)) return;
   countAccountLock(reservation.lock.hardLock ? 'hard' : 'temporary', pathway);
   await recordAudit(tx, {
     ...audit,
