@@ -4,9 +4,10 @@ import { FEW_MATCHES, listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema,
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
-import { createDb, db, type Db, type SentQuery } from '@/lib/db/client';
+import { db, type Db, type SentQuery } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { createAgency, createUser } from '@/prisma/factories';
+import { statementsOf } from '@/test/support/statements-of';
 
 const PASSWORD = 'granite willow ocean falcon';
 
@@ -40,21 +41,6 @@ async function bulkUsers(
   await db().user.createMany({ data: rows });
   await db().userSearchTerm.createMany({ data: rows.flatMap(searchTermRows) });
   return rows;
-}
-
-/** Runs `run` with the app's client swapped for one that reports every statement it sends. */
-async function statementsOf(run: () => Promise<unknown>): Promise<{ probe: Db; sent: SentQuery[] }> {
-  const sent: SentQuery[] = [];
-  const probe = createDb(process.env.DATABASE_URL!, { onQuery: (query) => sent.push(query) });
-  const app = globalThis as { portalDb?: Db };
-  const previous = app.portalDb;
-  app.portalDb = probe;
-  try {
-    await run();
-  } finally {
-    app.portalDb = previous;
-  }
-  return { probe, sent };
 }
 
 /**

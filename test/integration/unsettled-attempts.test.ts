@@ -9,6 +9,7 @@ import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
 import { unlockUser } from '@/lib/admin/unlock-user';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { createAgency, createUser } from '@/prisma/factories';
+import { statementsOf } from '@/test/support/statements-of';
 
 const PASSWORD = 'amber harbour quiet violin';
 const WRONG = 'amber harbour quiet violins';
@@ -148,6 +149,28 @@ describe('the lock a wrong secret sets is recorded by the status round, not befo
     expect(again).toEqual([]);
     expect(JSON.parse(lock!.details!)).toMatchObject({ consecutiveFailures: 5, lockedAt: lockedAt.toISOString() });
     expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'account-locked' } })).toBe(0);
+  });
+
+  it('[ATTACKER] the guess that locks a real account sends the statements of any other refusal, an update where they delete', async () => {
+    const { user, signIn } = await staff();
+    for (let i = 0; i < 3; i++) await signIn(WRONG);
+    // The one statement allowed to differ: the attempt's row is marked for the round, not deleted.
+    const settlesTheRow = /^(UPDATE .UnsettledAttempt. SET .failureRecordedAt. = \S+, .setsLockOf. = \S+|DELETE FROM .UnsettledAttempt.) WHERE .UnsettledAttempt.\..id. = \S+$/;
+    const statementsOfGuess = async (guess: () => Promise<unknown>) => {
+      const { probe, sent } = await statementsOf(guess);
+      await probe.$disconnect();
+      const sql = sent.map((query) => query.sql.replace(/[`"](main|public)[`"]\./g, ''));
+      return sql.map((statement) => (settlesTheRow.test(statement) ? 'settles the attempt’s row' : statement));
+    };
+    const lockedUntil = async () => (await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil;
+    const beforeTheLock = await statementsOfGuess(() => signIn(WRONG));
+    expect(await lockedUntil()).toBeNull();
+    const theLock = await statementsOfGuess(() => signIn(WRONG));
+    expect(await lockedUntil()).not.toBeNull();
+    const madeUp = await statementsOfGuess(() => signIn(WRONG, `nobody-${ipCounter}`));
+    expect(beforeTheLock).toContain('settles the attempt’s row');
+    expect(theLock).toEqual(beforeTheLock);
+    expect(madeUp).toEqual(beforeTheLock);
   });
 
   it('[ATTACKER] guesses at a made-up name, and wrong guesses that lock nothing, leave nothing to the round', async () => {
