@@ -2,11 +2,16 @@
 // Guesses spread over sign-in and the change-password form meet the same counter and the same lock.
 import { describe, expect, it } from 'vitest';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
-import { clearFailures, giveBackAttempt, markSettled, reserveAttempt } from '@/lib/auth/password-attempt';
+import {
+  clearFailures,
+  giveBackAttempt,
+  markSettled,
+  reserveAttempt,
+  settleAttemptsLeftToTheRound,
+} from '@/lib/auth/password-attempt';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
-import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const PASSWORD = 'quiet meadow copper lantern';
