@@ -82,9 +82,9 @@ export async function settleWrongSecret(
   await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
       await first?.(tx);
-      if (reservation && setsLock(reservation)) await leaveLockToTheRound(tx, reservation);
-      else if (reservation) await markSettled(tx, reservation);
-      await recordAudit(tx, failure);
+      const ours = reservation === null || (setsLock(reservation) ? await leaveLockToTheRound(tx, reservation) : await markSettled(tx, reservation));
+      // A request so late that the round already wrote this attempt's record does not write a second.
+      if (ours) await recordAudit(tx, failure);
     }),
   );
 }
@@ -97,9 +97,11 @@ function setsLock(reservation: Reservation): reservation is Extract<Reservation,
 /**
  * The failure's record is being written; the lock's is the status round's (settleAttemptsLeftToTheRound).
  * Its outcome is known now, so an attempt the lock stopped no longer waits for it (lockEndedMeanwhile).
+ * False when the round already took the attempt as abandoned and wrote both.
  */
-async function leaveLockToTheRound(tx: Tx, reservation: Reservation): Promise<void> {
-  await tx.unsettledAttempt.updateMany({ where: { id: reservation.unsettledId }, data: { failureRecordedAt: new Date(), setsLockOf: null } });
+async function leaveLockToTheRound(tx: Tx, reservation: Reservation): Promise<boolean> {
+  const { count } = await tx.unsettledAttempt.updateMany({ where: { id: reservation.unsettledId }, data: { failureRecordedAt: new Date(), setsLockOf: null } });
+  return count === 1;
 }
 
 /** The lockout thresholds that apply to an account: its agency's, or the vendor defaults. */
@@ -226,10 +228,12 @@ export async function lockEndedMeanwhile(reservation: Reservation, kind: Princip
 
 /**
  * The attempt is settled: called in the transaction that writes its record (settleWrongSecret, or
- * the right secret's own), so the status round never writes a second one.
+ * the right secret's own), so the status round never writes a second one. False when the round
+ * already took it as abandoned (ABANDONED_AFTER_MS) and wrote its record.
  */
-export async function markSettled(tx: Tx, reservation: Reservation): Promise<void> {
-  await tx.unsettledAttempt.deleteMany({ where: { id: reservation.unsettledId } });
+export async function markSettled(tx: Tx, reservation: Reservation): Promise<boolean> {
+  const { count } = await tx.unsettledAttempt.deleteMany({ where: { id: reservation.unsettledId } });
+  return count === 1;
 }
 
 /** The right password ends the streak, including the lock its own reservation set. */

@@ -2,7 +2,7 @@
 // its record (the process died, the database refused the write), is recorded by the status round
 // as "attempt not completed", with the lock it set and its mail, exactly once.
 import { describe, expect, it } from 'vitest';
-import { ABANDONED_AFTER_MS, settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
+import { ABANDONED_AFTER_MS, reserveAttempt, settleAttemptsLeftToTheRound, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
@@ -96,6 +96,23 @@ describe('attempts a request never settled', () => {
     const records = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'SIGN_IN_FAILURE', actorType: 'ANONYMOUS' } });
     expect(records).toHaveLength(1);
     expect(JSON.parse(records[0]!.details!)).toMatchObject({ reason: 'attempt not completed' });
+  });
+
+  it('[STAFF] a request that settles its wrong guess after the round took it as abandoned writes no second record (review r30e)', async () => {
+    const { user } = await staff();
+    const subject = { kind: 'user' as const, id: user.id, policy: { softLockThreshold: 2, hardLockThreshold: 20 } };
+    const failure = { actorType: 'USER', actorId: user.id, targetType: 'USER', targetId: user.id, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
+    for (const setsALock of [false, true]) {
+      const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'sign-in' }));
+      expect(reservation).toMatchObject({ counted: true, lock: { lockedUntil: setsALock ? expect.any(Date) : null } });
+      // The request stalled past ABANDONED_AFTER_MS; the round wrote the attempt as not completed.
+      expect(await settleAttemptsLeftToTheRound(db(), later())).toBe(1);
+      await settleWrongSecret(reservation, { ...failure, details: { reason: 'INVALID' } }, 'sign-in');
+    }
+    const records = (await failuresOf(user.id)).map((record) => JSON.parse(record.details!) as { reason: string });
+    expect(records).toEqual([expect.objectContaining({ reason: 'attempt not completed' }), expect.objectContaining({ reason: 'attempt not completed' })]);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } })).toBe(1);
+    expect(await db().unsettledAttempt.count({ where: { reservation: { contains: user.id } } })).toBe(0);
   });
 
   it('[STAFF] two instances’ rounds at once write each record once', async () => {
