@@ -1,5 +1,6 @@
 import { DEMO_PASSWORD } from '@/prisma/seed';
-import { newStaffMember } from './support/data';
+import { db, newStaffMember } from './support/data';
+import { waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 const GENERIC_REFUSAL = /The details you entered are not right/;
@@ -16,8 +17,9 @@ test('[STAFF] demo staff member can sign in, see their account and sign out', as
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount/);
 });
 
-test('[STAFF] five wrong passwords lock the account; the right one is then refused with the same message', async ({ page }) => {
-  const { creds } = await newStaffMember();
+test('[STAFF] five wrong passwords lock the account; the right one is then refused with the same message, and the owner is mailed of the lock once', async ({ page }) => {
+  const email = `locked.${Date.now()}@example.test`;
+  const { creds } = await newStaffMember({ email });
   for (let attempt = 1; attempt <= 5; attempt++) {
     await signInAsAgencyUser(page, { ...creds, password: `wrong guess number ${attempt}` });
     await expect(page.locator('.error-summary')).toContainText(GENERIC_REFUSAL);
@@ -25,6 +27,15 @@ test('[STAFF] five wrong passwords lock the account; the right one is then refus
   await signInAsAgencyUser(page, creds);
   await expect(page.locator('.error-summary')).toContainText(GENERIC_REFUSAL);
   await expect(page).toHaveURL(/\/login/);
+
+  // The lock's record and mail are the status round's (decision 007): run it rather than wait for the
+  // server's own; whichever comes first, one mail.
+  const { runStatusRound } = await import('@/lib/maintenance/maintenance-announcer');
+  await runStatusRound(db());
+  const mail = await waitForMail({ to: email, subjectIncludes: 'account is locked' });
+  expect(mail.text).toContain('After 5 wrong passwords or codes in a row, your account is locked until');
+  await runStatusRound(db());
+  expect(await db().outboxMessage.count({ where: { toAddress: email, template: 'account-locked' } })).toBe(1);
 });
 
 test('an unknown agency or user gets the very same message as a wrong password', async ({ page }) => {
