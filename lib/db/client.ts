@@ -16,8 +16,8 @@ export type Db = SqliteClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 // How long a request waits for the database before it gives up with "try again in a few minutes":
-// a sign-in must fail fast rather than hang while the database is down or locked. On SQLite the
-// wait blocks the process (better-sqlite3 is synchronous), so it must stay short. The server takes
+// a sign-in must fail fast rather than hang while the database is down or locked. On SQLite,
+// statements take turns on one connection, so a locked file holds up every one queued behind. The server takes
 // DATABASE_WAIT_MS from its environment (lib/config.ts); this is the default.
 export const DATABASE_WAIT_MS = 2000;
 
@@ -64,7 +64,7 @@ export function createDb(
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs, queryTimeoutMs) });
     client = new PostgresClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   } else {
-    const adapter = new SqliteOneAtATime(new PrismaBetterSqlite3({ url: databaseUrl, timeout: waitMs }));
+    const adapter = new SqliteOneAtATime(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 0 }), waitMs);
     client = new SqliteClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS });
   }
   if (onQuery) (client as unknown as QueryEvents).$on('query', (event) => onQuery({ sql: event.query, params: event.params }));

@@ -57,24 +57,49 @@ describe('a database that is down or locked', () => {
   );
 
   it.runIf(databaseKind(process.env.DATABASE_URL!) === 'sqlite')(
+    'a statement that waits for a SQLite file another process holds leaves this process free, and goes through once the lock ends (review r29c F1)',
+    async () => {
+      await withFreshDatabase(async (database, url) => {
+        const agency = await createAgency(database);
+        const holder = new Database(url.slice('file:'.length));
+        holder.exec('BEGIN EXCLUSIVE');
+        const happened: string[] = [];
+        try {
+          const write = database.agency.update({ where: { id: agency.id }, data: { name: 'Renamed while locked' } }).then(() => happened.push('written'));
+          // Due long before the wait ends: it runs while the write waits. A wait that blocked the
+          // process (better-sqlite3's own) ran it only after the write had failed.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          happened.push('timer');
+          holder.exec('ROLLBACK');
+          holder.close();
+          await write;
+        } finally {
+          if (holder.open) holder.close();
+        }
+        expect(happened).toEqual(['timer', 'written']);
+        expect((await database.agency.findUniqueOrThrow({ where: { id: agency.id } })).name).toBe('Renamed while locked');
+      });
+    },
+  );
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'sqlite')(
     'a lock between an attempt\'s count and its record delays the record, and loses neither',
     async () => {
       await withFreshDatabase(async (database, url) => {
         const holder = new Database(url.slice('file:'.length));
         holder.exec('BEGIN EXCLUSIVE');
-        // Released once the first try has given up (better-sqlite3 waits synchronously, so no sooner).
-        const release = setTimeout(() => {
-          holder.exec('ROLLBACK');
-          holder.close();
-        }, 50);
         let tries = 0;
         try {
           await settleReservedAttempt(() => {
             tries += 1;
+            // Released once the first try has given up.
+            if (tries === 2) {
+              holder.exec('ROLLBACK');
+              holder.close();
+            }
             return database.$transaction((tx) => recordAudit(tx, { actorType: 'SYSTEM', action: 'TEST_SETTLED', outcome: 'FAILURE' }));
           });
         } finally {
-          clearTimeout(release);
           if (holder.open) holder.close();
         }
         expect(tries).toBeGreaterThan(1);
