@@ -61,8 +61,8 @@ export async function openRequest(
     agency: RequestAgency | null;
     account: MatchedAccount | null;
     otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
-    /** Opened by re-filing: the closed request's reference, and every reference it holds (its own first). */
-    refiled?: { from: string; references: string[] };
+    /** Opened by re-filing: the closed request's reference, how many filings it holds, the earliest's references (its own first). */
+    refiled?: { from: string; total: number; references: string[] };
   },
 ): Promise<{ id: string }> {
   const { typed, reference, submittedAt, openKey, agency, account, otherAdmins } = args;
@@ -113,7 +113,7 @@ export async function openRequest(
       matchesAdmin: account !== null,
       noticesQueued: notices.length,
       ...(othersHeldBack && { otherAdminsNotMailed: 'agency limit' }),
-      ...(args.refiled && { refiledFrom: args.refiled.from, repeatsMoved: args.refiled.references.length - 1 }),
+      ...(args.refiled && { refiledFrom: args.refiled.from, repeatsMoved: args.refiled.total - 1 }),
     },
   });
   await enqueueMailBatch(
@@ -127,7 +127,7 @@ export async function openRequest(
         reference: formatReference(reference),
         submittedAt,
         cancelToken,
-        gathers: args.refiled?.references.map(formatReference),
+        gathers: args.refiled && { total: args.refiled.total, references: args.refiled.references.map(formatReference) },
       }),
     ),
   );

@@ -1,4 +1,5 @@
 import type { Tx } from '@/lib/db/client';
+import { GATHERED_NAMED } from '@/lib/mail/templates/super-admin-request-notice';
 import { listAgencyAdmins } from './list-agency-admins';
 import { openKeyFor, openRequest, TYPED_FIELDS } from './open-request';
 
@@ -15,7 +16,8 @@ import { openKeyFor, openRequest, TYPED_FIELDS } from './open-request';
  *
  * Once per chain: a request that was itself re-filed ends its repeats with it. Otherwise a stranger's
  * pre-filed repeats would cost the owner one cancel, and everyone on record one notice, each; its
- * notice names every reference it holds instead, so the owner can find hers before answering.
+ * notice names the references it holds instead (the earliest, and how many more), so the owner can
+ * find hers before answering.
  */
 export async function refileRepeats(tx: Tx, closed: { id: string; reference: string }): Promise<string | null> {
   const { agencyId, userId, refiledFrom } = await tx.superAdminResetRequest.findUniqueOrThrow({
@@ -23,19 +25,18 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
     select: { agencyId: true, userId: true, refiledFrom: true },
   });
   if (refiledFrom !== null) return null;
-  const repeats = await tx.superAdminRequestSubmission.findMany({
-    where: { requestId: closed.id, repeat: true },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: {
-      id: true,
-      reference: true,
-      accountKey: true,
-      createdAt: true,
-      ...TYPED_FIELDS,
-    },
+  // Bounded reads whatever a stranger attached: the earliest repeat whole, the references the notice
+  // names, and a count (a flood of repeats once ran the instance out of memory here, review r31a F1).
+  const repeats = { requestId: closed.id, repeat: true };
+  const inFilingOrder = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+  const first = await tx.superAdminRequestSubmission.findFirst({
+    where: repeats,
+    orderBy: inFilingOrder,
+    select: { id: true, reference: true, accountKey: true, createdAt: true, ...TYPED_FIELDS },
   });
-  const [first, ...rest] = repeats;
   if (!first) return null;
+  const named = await tx.superAdminRequestSubmission.findMany({ where: repeats, orderBy: inFilingOrder, take: GATHERED_NAMED, select: { reference: true } });
+  const { _count, _max } = await tx.superAdminRequestSubmission.aggregate({ where: repeats, _count: { _all: true }, _max: { createdAt: true } });
 
   // The account as it is on record now: its notices and its contact details "at filing" are today's.
   const account = userId
@@ -53,13 +54,13 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
     agency,
     account,
     otherAdmins,
-    refiled: { from: closed.reference, references: repeats.map((repeat) => repeat.reference) },
+    refiled: { from: closed.reference, total: _count._all, references: named.map((repeat) => repeat.reference) },
   });
   await tx.superAdminRequestSubmission.update({ where: { id }, data: { requestId: request.id, repeat: false } });
-  await tx.superAdminRequestSubmission.updateMany({ where: { id: { in: rest.map((repeat) => repeat.id) } }, data: { requestId: request.id } });
+  const moved = await tx.superAdminRequestSubmission.updateMany({ where: repeats, data: { requestId: request.id } });
   await tx.superAdminResetRequest.update({
     where: { id: request.id },
-    data: { repeatCount: rest.length, lastRepeatAt: rest.at(-1)?.createdAt ?? null },
+    data: { repeatCount: moved.count, lastRepeatAt: moved.count > 0 ? _max.createdAt : null },
   });
   // Its repeats live on the new request now; the counts follow them.
   await tx.superAdminResetRequest.update({ where: { id: closed.id }, data: { repeatCount: 0, lastRepeatAt: null } });

@@ -8,6 +8,8 @@ import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifie
 import { getRequestStatus } from '@/lib/super-admin/get-request-status';
 import { formatReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
+import { GATHERED_NAMED } from '@/lib/mail/templates/super-admin-request-notice';
+import { statementsOf } from '@/test/support/statements-of';
 import { agencyWithLoneSuperAdmin, cancelTokenIn, expectOk, formFor, ghost, mailsTo, someIp, submit, vendorActor } from './super-admin-fixtures';
 
 // Whoever files first for a lone super admin (only her provider code and login name are needed) owns the
@@ -174,6 +176,51 @@ describe('a repeat outlives the request it joined', () => {
     expect(requests.filter((request) => request.refiledFrom !== null).map((request) => request.reference)).toEqual([repeats[0]]);
     await expectSubmissionsAccountedFor(requests);
     for (const to of [admin.email!, others[0]!.email!]) expect(await noticesTo(to)).toHaveLength(2);
+  });
+
+  it('[ANONYMOUS] thousands of repeats attached by a flood: the owner’s cancel still closes the request, re-filing reads a bounded few and names the earliest (review r31a F1)', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const target = { providerCode: agency.code, loginName: admin.loginName };
+    await file(target, 'Mallory Stranger');
+    const hers = await file(target);
+    const [original] = await requestsFor(admin.id);
+    // What weeks of filings from many addresses leave (inserted here: the form allows ten an hour per address).
+    const FLOOD = 3_000;
+    const hersRow = await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: hers } });
+    const { createdAt } = hersRow;
+    await db().superAdminRequestSubmission.createMany({
+      data: Array.from({ length: FLOOD }, (_, i) => ({
+        ...hersRow,
+        id: undefined,
+        reason: 'x'.repeat(2_000),
+        reference: `FL${String(i).padStart(8, '0')}`,
+        idempotencyKey: `flood-${i}`,
+        createdAt: new Date(createdAt.getTime() + 1_000 + i),
+      })),
+    });
+    await db().superAdminResetRequest.update({ where: { id: original!.id }, data: { repeatCount: { increment: FLOOD } } });
+
+    const [notice] = await noticesTo(admin.email!);
+    const { probe, sent } = await statementsOf(() => expectOk(cancelRequest(notice!.cancelToken, someIp())));
+    await probe.$disconnect();
+    // No statement reads the repeats whole: one row with what was typed, then the references named.
+    const reads = sent.filter(({ sql }) => /^SELECT .*FROM .*SuperAdminRequestSubmission/.test(sql) && /reason/.test(sql));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) {
+      // Prisma sends LIMIT -1 for "no limit".
+      expect(read.sql).toMatch(/LIMIT \S+ OFFSET \S+$/);
+      expect(Number((JSON.parse(read.params) as unknown[]).at(-2))).toBe(1);
+    }
+
+    const [cancelled, refiled, ...more] = await requestsFor(admin.id);
+    expect(more).toEqual([]);
+    expect(cancelled).toMatchObject({ state: 'CANCELLED', repeatCount: 0 });
+    expect(refiled).toMatchObject({ reference: hers, state: 'SUBMITTED', repeatCount: FLOOD, lastRepeatAt: new Date(createdAt.getTime() + 1_000 + FLOOD - 1) });
+    await expectSubmissionsAccountedFor([cancelled!, refiled!]);
+    const [, second] = await noticesTo(admin.email!);
+    expect(second!.names).toBe(formatReference(hers));
+    const floodReferences = Array.from({ length: GATHERED_NAMED - 1 }, (_, i) => formatReference(`FL${String(i).padStart(8, '0')}`));
+    expect(second!.gathers).toEqual([formatReference(hers), ...floodReferences, `and ${(FLOOD + 1 - GATHERED_NAMED).toLocaleString('en-US')} more`]);
   });
 
   it('[VERIFIER] rejecting a re-filed request ends its repeats with it', async () => {

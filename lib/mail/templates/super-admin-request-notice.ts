@@ -14,10 +14,11 @@ export type RequestNoticeInput = {
   submittedAt: Date;
   cancelToken: string;
   /**
-   * Only for a request opened by re-filing: every reference it holds, its own first, formatted. Its
-   * repeats end with it, so whoever answers must be able to recognise their own filing among them.
+   * Only for a request opened by re-filing: how many filings it holds, and the references of the
+   * earliest (its own first, formatted; at most GATHERED_NAMED). Its repeats end with it, so whoever
+   * answers must be able to recognise their own filing among them.
    */
-  gathers?: string[];
+  gathers?: { total: number; references: string[] };
 };
 
 /**
@@ -38,7 +39,7 @@ export function superAdminRequestNoticeMail(input: RequestNoticeInput): MailMess
       `On ${formatDateTime(input.submittedAt, agency.timeZone)}, someone filed the CareNotes super administrator password reset form for ${whose} at ${agency.name} (${agency.code}). Reference: ${input.reference}.`,
       ...(input.gathers ? [gathered(input.gathers, input.toAccountHolder)] : []),
       'Before anything happens, CareNotes verifiers call your agency’s phone number on record. If they approve, a single-use link is e-mailed only to the address on record for that account.',
-      (input.gathers?.length ?? 1) > 1
+      (input.gathers?.total ?? 1) > 1
         ? input.toAccountHolder
           ? 'If you made none of them, cancel the request now with the link below: that ends them all.'
           : 'If you know none of them was made by them, cancel it now with the link below: that ends them all.'
@@ -53,13 +54,20 @@ export function superAdminRequestNoticeMail(input: RequestNoticeInput): MailMess
   return { template: 'super-admin-request-notice', to: input.to, ...content, sensitive: true };
 }
 
+/**
+ * How many of a re-filed request's references its notice names: a stranger may have attached
+ * thousands of filings to the request it replaces (review r31a F1); the rest are counted.
+ */
+export const GATHERED_NAMED = 20;
+
 /** A re-filed request's paragraph: which filings it holds, and not to cancel one's own. */
-function gathered(references: string[], toAccountHolder: boolean): string {
+function gathered({ total, references }: { total: number; references: string[] }, toAccountHolder: boolean): string {
   const whose = toAccountHolder ? 'your account' : 'this account';
+  const more = total > references.length ? `, and ${(total - references.length).toLocaleString('en-US')} more` : '';
   const filings =
-    references.length === 1
+    total === 1
       ? `This request was filed while an earlier request for ${whose} was open (reference ${references[0]}).`
-      : `This request gathers ${references.length} filings made while an earlier request for ${whose} was open (references ${references.join(', ')}).`;
-  const mine = references.length === 1 ? (toAccountHolder ? 'If it is yours' : 'If it is theirs') : toAccountHolder ? 'If one of them is yours' : 'If one of them is theirs';
+      : `This request gathers ${total.toLocaleString('en-US')} filings made while an earlier request for ${whose} was open (references ${references.join(', ')}${more}).`;
+  const mine = total === 1 ? (toAccountHolder ? 'If it is yours' : 'If it is theirs') : toAccountHolder ? 'If one of them is yours' : 'If one of them is theirs';
   return `${filings} ${mine}, do not cancel: a CareNotes verifier will call your agency’s phone number on record.`;
 }
