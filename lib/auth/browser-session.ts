@@ -27,7 +27,9 @@ export async function startBrowserSession(sessionId: string, kind: 'agency' | 'v
 export async function endBrowserSession(ip: string): Promise<void> {
   const session = await getServerSession(authOptions());
   if (session?.sid) await signOutSession(session.sid, ip);
-  (await cookies()).delete(sessionCookieName());
+  // With the attributes it was set with: a `__Host-` cookie (https) is only ever replaced, removal
+  // included, by one that says Secure and Path=/, and a bare delete says neither (review r31b F1).
+  (await cookies()).set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
 }
 
 /** Which accounts this browser has signed in as before (known-device.ts), for the sign-in it is making. */
