@@ -28,6 +28,11 @@ import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from '
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
 const REQUEST_ID_HEADER = 'x-portal-request-id';
 const SENT_PATH_HEADER = 'x-portal-sent-path';
+// "1" when the request names a proxy (Forwarded, X-Forwarded-For, X-Real-IP, Via) while the portal
+// was told of none (TRUSTED_PROXY_HOPS 0): its address is then the proxy's, not the client's.
+// Read before Next.js, which adds an X-Forwarded-For of its own to every request.
+const UNTOLD_PROXY_HEADER = 'x-portal-untold-proxy';
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'];
 // A server action that ends in a redirect has Next.js fetch the target page from this server, with
 // the action's request headers, while the action still holds its place: waiting in admission, that
 // fetch would wait for its own parent (four such sign-ins from one address hung it for 300 s). Each
@@ -356,6 +361,9 @@ function route(request, response, { requestId, ip }) {
   request.headers[INNER_REQUEST_HEADER] = INNER_REQUEST_KEY;
   request.headers[REQUEST_ID_HEADER] = requestId;
   request.headers[CLIENT_IP_HEADER] = ip;
+  if (!madeByTheApp) {
+    request.headers[UNTOLD_PROXY_HEADER] = trustedProxyHops === 0 && PROXY_HEADERS.some((name) => request.headers[name] !== undefined) ? '1' : '0';
+  }
   request.headers[SENT_PATH_HEADER] = (request.url ?? '/').split('?')[0];
   if (request.headers.cookie !== undefined) request.headers.cookie = wellNamedCookies(request.headers.cookie);
   // The portal is APP_URL, whatever Host a proxy in front forwards or a client makes up: Next.js aborts

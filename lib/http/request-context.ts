@@ -8,6 +8,8 @@ export const REQUEST_ID_HEADER = 'x-portal-request-id';
 // And the path as the client sent it: Next.js hands the app a normalised one ("/x.rsc" becomes a
 // router request for "/x").
 export const SENT_PATH_HEADER = 'x-portal-sent-path';
+// And whether the request came through a proxy the portal was not told of (TRUSTED_PROXY_HOPS 0).
+export const UNTOLD_PROXY_HEADER = 'x-portal-untold-proxy';
 
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 
@@ -19,6 +21,14 @@ function privateHeader(headerBag: HeaderBag, name: string): string | undefined {
 export function clientIpFrom(headerBag: HeaderBag): string {
   const ip = privateHeader(headerBag, CLIENT_IP_HEADER);
   return ip && ip.length <= 64 ? ip : 'unknown';
+}
+
+/**
+ * Whether the request names a proxy the portal was not told of, so that its address (a loopback one,
+ * for a proxy on this machine) is the proxy's. Served some other way than by server.mjs: taken to.
+ */
+export function cameThroughAnUntoldProxy(headerBag: HeaderBag): boolean {
+  return privateHeader(headerBag, UNTOLD_PROXY_HEADER) !== '0';
 }
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { headers } from 'next/headers';
 import { config, devMailboxEnabled } from '@/lib/config';
-import { clientIpFrom } from '@/lib/http/request-context';
+import { cameThroughAnUntoldProxy, clientIpFrom } from '@/lib/http/request-context';
 
 // Reads the file transport's .eml files for the development mailbox page.
 const ID_PATTERN = /^[a-z0-9]+$/;
@@ -31,12 +31,13 @@ export function namesThisMachine(host: string | null): boolean {
 
 /**
  * Whether the mailbox answers the current request: only where it is switched on (devMailboxEnabled),
- * and only to the machine itself, under a name of its own. It holds every reset link, and the demo
- * listens on every interface.
+ * and only to the machine itself, under a name of its own, not through a proxy it was not told of (a
+ * proxy on this machine makes every client come from here, review r31a). It holds every reset link,
+ * and the demo listens on every interface.
  */
 export async function localMailboxOpenToThisRequest(): Promise<boolean> {
   const bag = await headers();
-  return devMailboxEnabled() && isLoopbackAddress(clientIpFrom(bag)) && namesThisMachine(bag.get('host'));
+  return devMailboxEnabled() && isLoopbackAddress(clientIpFrom(bag)) && namesThisMachine(bag.get('host')) && !cameThroughAnUntoldProxy(bag);
 }
 
 export type MailboxEntry = { id: string; to: string; subject: string; date: Date };

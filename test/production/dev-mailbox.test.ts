@@ -5,17 +5,22 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMigratedProductionServer, type ProductionServer } from '../support/production-server';
 
 let server: ProductionServer;
+let untold: ProductionServer;
 
 beforeAll(async () => {
-  server = await startMigratedProductionServer({
-    DEV_MAILBOX: 'on',
-    // One proxy in front: the client is the address it adds last (what a remote client looks like here).
-    TRUSTED_PROXY_HOPS: '1',
-  });
+  [server, untold] = await Promise.all([
+    startMigratedProductionServer({
+      DEV_MAILBOX: 'on',
+      // One proxy in front: the client is the address it adds last (what a remote client looks like here).
+      TRUSTED_PROXY_HOPS: '1',
+    }),
+    // No proxy it knows of: every client is the TCP peer.
+    startMigratedProductionServer({ DEV_MAILBOX: 'on' }),
+  ]);
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await Promise.all([server?.stop(), untold?.stop()]);
 });
 
 it('[ANYONE] the local mailbox answers a client on this machine, and 404 to any other', async () => {
@@ -39,4 +44,13 @@ it('[ATTACKER] a page of another site whose name points at this machine (DNS reb
   expect(await withHost(`localhost:${server.port}`)).toBe(200);
   expect(await withHost(`127.0.0.1:${server.port}`)).toBe(200);
   for (const host of [`rebind.attacker.example:${server.port}`, 'localhost.attacker.example']) expect(await withHost(host), host).toBe(404);
+});
+
+it('[ANYONE] behind a proxy on this machine the portal was not told of, the mailbox answers 404: every client would come from here (review r31a)', async () => {
+  const open = (headers: Record<string, string> = {}) => fetch(`${untold.url}/dev/mailbox`, { headers });
+  expect((await open()).status).toBe(200);
+  for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip', 'via']) {
+    const value = header === 'forwarded' ? 'for=192.0.2.2' : header === 'via' ? '1.1 nginx' : '192.0.2.2';
+    expect((await open({ [header]: value })).status, header).toBe(404);
+  }
 });
