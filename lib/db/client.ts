@@ -16,9 +16,9 @@ export type Db = SqliteClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 // How long a request waits for the database before it gives up with "try again in a few minutes":
-// a sign-in must fail fast rather than hang while the database is down or locked. On SQLite,
-// statements take turns on one connection, so a locked file holds up every one queued behind. The server takes
-// DATABASE_WAIT_MS from its environment (lib/config.ts); this is the default.
+// a sign-in must fail fast rather than hang while the database is down or locked. The server takes
+// DATABASE_WAIT_MS from its environment (lib/config.ts); this is the default. On SQLite statements
+// take turns on one connection, so a file locked from outside holds up every one queued behind.
 export const DATABASE_WAIT_MS = 2000;
 
 // A transaction may queue for its turn during a rush (audit appends are serialized by design);

@@ -40,25 +40,28 @@ export class SqliteOneAtATime implements SqlMigrationAwareDriverAdapterFactory {
 
 /**
  * Runs a statement again while SQLite answers SQLITE_BUSY (another connection holds the lock it
- * needs: nothing ran), with growing pauses, until `waitMs` is spent; then its error stands. Not the
- * other kinds of busy: a transaction whose snapshot went stale (SQLITE_BUSY_SNAPSHOT) would get the
- * same answer every time, and SQLite's own busy wait did not retry it either.
+ * needs: nothing ran), with growing pauses, until `waitMs` is spent or `mayWait` says no more; then
+ * its error stands.
  */
-async function whileBusy<T>(run: () => Promise<T>, waitMs: number): Promise<T> {
+async function whileBusy<T>(run: () => Promise<T>, waitMs: number, mayWait: () => boolean = () => true): Promise<T> {
   const giveUpAt = Date.now() + waitMs;
   for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
     try {
       return await run();
     } catch (error) {
-      if (!isPlainBusy(error) || Date.now() + pause > giveUpAt) throw error;
+      if (!isBusy(error) || !mayWait() || Date.now() + pause > giveUpAt) throw error;
       await new Promise((resolve) => setTimeout(resolve, pause));
+      if (!mayWait()) throw error;
     }
   }
 }
 
-function isPlainBusy(error: unknown): boolean {
-  return (error as { cause?: { originalCode?: unknown } } | null)?.cause?.originalCode === 'SQLITE_BUSY';
+function isBusy(error: unknown): boolean {
+  const code = (error as { cause?: { originalCode?: unknown } } | null)?.cause?.originalCode;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
+
+const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK|END)\b/i;
 
 function oneAtATime(adapter: SqlDriverAdapter, busyWaitMs: number): SqlDriverAdapter {
   // One statement or transaction at a time, in the order they came.
@@ -70,7 +73,8 @@ function oneAtATime(adapter: SqlDriverAdapter, busyWaitMs: number): SqlDriverAda
     adapterName: adapter.adapterName,
     queryRaw: (query: SqlQuery) => turns(() => whileBusy(() => adapter.queryRaw(query), busyWaitMs)),
     executeRaw: (query: SqlQuery) => turns(() => whileBusy(() => adapter.executeRaw(query), busyWaitMs)),
-    executeScript: (script: string) => turns(() => whileBusy(() => adapter.executeScript(script), busyWaitMs)),
+    // Not tried again: a script that met a lock part way would run its first statements twice.
+    executeScript: (script: string) => turns(() => adapter.executeScript(script)),
     getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel): Promise<Transaction> {
@@ -86,9 +90,37 @@ function oneAtATime(adapter: SqlDriverAdapter, busyWaitMs: number): SqlDriverAda
   };
 }
 
-/** The transaction, with this wrapper's turn given back once it has committed or rolled back. */
+/**
+ * The transaction, with this wrapper's turn given back once it has committed or rolled back.
+ *
+ * Only its first statement waits for a lock another connection holds, as SQLite's own busy wait
+ * did: once a statement has run, the transaction reads a snapshot, and a write that then meets
+ * another writer fails at once (it would mostly fail after the wait anyway, the snapshot gone
+ * stale), so that the caller can run the whole transaction again. And none waits once the
+ * transaction is ending: Prisma rolls back a transaction that ran out of time without waiting for
+ * a statement in flight, which would then run on the connection outside it, committed on its own
+ * (review r31d M1).
+ */
 function heldUntilEnded(transaction: Transaction, release: () => void, busyWaitMs: number): Transaction {
-  const ending = (end: () => Promise<void>) => async () => {
+  let readsASnapshot = false;
+  let ending = false;
+  const mayWait = () => !readsASnapshot && !ending;
+  const statement =
+    <T>(send: (query: SqlQuery) => Promise<T>) =>
+    async (query: SqlQuery): Promise<T> => {
+      if (ENDS_TRANSACTION.test(query.sql)) ending = true;
+      try {
+        const result = await whileBusy(() => send(query), busyWaitMs, mayWait);
+        readsASnapshot = true;
+        return result;
+      } catch (error) {
+        // A COMMIT that failed leaves the transaction open on the one connection: end it.
+        if (/^\s*COMMIT\b/i.test(query.sql)) await transaction.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => {});
+        throw error;
+      }
+    };
+  const ended = (end: () => Promise<void>) => async () => {
+    ending = true;
     try {
       await end();
     } finally {
@@ -99,12 +131,12 @@ function heldUntilEnded(transaction: Transaction, release: () => void, busyWaitM
     options: transaction.options,
     provider: transaction.provider,
     adapterName: transaction.adapterName,
-    queryRaw: (query: SqlQuery) => whileBusy(() => transaction.queryRaw(query), busyWaitMs),
-    executeRaw: (query: SqlQuery) => whileBusy(() => transaction.executeRaw(query), busyWaitMs),
+    queryRaw: statement((query) => transaction.queryRaw(query)),
+    executeRaw: statement((query) => transaction.executeRaw(query)),
     createSavepoint: transaction.createSavepoint?.bind(transaction),
     rollbackToSavepoint: transaction.rollbackToSavepoint?.bind(transaction),
     releaseSavepoint: transaction.releaseSavepoint?.bind(transaction),
-    commit: ending(() => transaction.commit()),
-    rollback: ending(() => transaction.rollback()),
+    commit: ended(() => transaction.commit()),
+    rollback: ended(() => transaction.rollback()),
   };
 }

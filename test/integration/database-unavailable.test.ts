@@ -83,6 +83,35 @@ describe('a database that is down or locked', () => {
   );
 
   it.runIf(databaseKind(process.env.DATABASE_URL!) === 'sqlite')(
+    'a transaction that runs out of time while its statement waits for the lock leaves nothing behind: the statement does not run after the rollback (review r31d M1)',
+    async () => {
+      await withFreshDatabase(async (database, url) => {
+        const agency = await createAgency(database);
+        const holder = new Database(url.slice('file:'.length));
+        holder.exec('BEGIN IMMEDIATE');
+        const release = () => {
+          if (!holder.open) return;
+          holder.exec('ROLLBACK');
+          holder.close();
+        };
+        // The lock ends just after Prisma has rolled the late transaction back, while its statement still waits.
+        const client = createDb(url, { onQuery: ({ sql }) => /^ROLLBACK/i.test(sql) && release() });
+        let outcome: unknown;
+        try {
+          outcome = await client
+            .$transaction((tx) => tx.$executeRaw`UPDATE "Agency" SET "name" = 'Renamed too late' WHERE "id" = ${agency.id}`, { timeout: 300 })
+            .then(() => 'committed', (error: unknown) => error);
+        } finally {
+          release();
+          await client.$disconnect();
+        }
+        expect(outcome).toBeInstanceOf(Error);
+        expect((await database.agency.findUniqueOrThrow({ where: { id: agency.id } })).name).toBe(agency.name);
+      });
+    },
+  );
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'sqlite')(
     'a lock between an attempt\'s count and its record delays the record, and loses neither',
     async () => {
       await withFreshDatabase(async (database, url) => {
