@@ -100,7 +100,8 @@ function setsLock(reservation: Reservation): reservation is Extract<Reservation,
  * False when the round already took the attempt as abandoned and wrote both.
  */
 async function leaveLockToTheRound(tx: Tx, reservation: Reservation): Promise<boolean> {
-  const { count } = await tx.unsettledAttempt.updateMany({ where: { id: reservation.unsettledId }, data: { failureRecordedAt: new Date(), setsLockOf: null } });
+  // Once: a try of the settle again after one that did commit must not write the failure twice (review r31d L2).
+  const { count } = await tx.unsettledAttempt.updateMany({ where: { id: reservation.unsettledId, failureRecordedAt: null }, data: { failureRecordedAt: new Date(), setsLockOf: null } });
   return count === 1;
 }
 
@@ -348,7 +349,9 @@ export async function settleAttemptsLeftToTheRound(database: Db, now = new Date(
       for (const attempt of left) {
         try {
           const written = await database.$transaction(async (tx) => {
-            if ((await tx.unsettledAttempt.deleteMany({ where: { id: attempt.id } })).count === 0) return false;
+            // Claimed as read: a late request may have written the failure since (failureRecordedAt set).
+            const claim = { id: attempt.id, failureRecordedAt: attempt.failureRecordedAt };
+            if ((await tx.unsettledAttempt.deleteMany({ where: claim })).count === 0) return false;
             const failure = JSON.parse(attempt.failure) as AuditInput;
             if (!attempt.failureRecordedAt) await recordAudit(tx, failure);
             if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway, attempt.reservedAt);

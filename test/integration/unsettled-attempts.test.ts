@@ -106,13 +106,26 @@ describe('attempts a request never settled', () => {
       const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'sign-in' }));
       expect(reservation).toMatchObject({ counted: true, lock: { lockedUntil: setsALock ? expect.any(Date) : null } });
       // The request stalled past ABANDONED_AFTER_MS; the round wrote the attempt as not completed.
-      expect(await settleAttemptsLeftToTheRound(db(), later())).toBe(1);
+      await settleAttemptsLeftToTheRound(db(), later());
+      expect(await db().unsettledAttempt.count({ where: { id: reservation.unsettledId } })).toBe(0);
       await settleWrongSecret(reservation, { ...failure, details: { reason: 'INVALID' } }, 'sign-in');
     }
     const records = (await failuresOf(user.id)).map((record) => JSON.parse(record.details!) as { reason: string });
     expect(records).toEqual([expect.objectContaining({ reason: 'attempt not completed' }), expect.objectContaining({ reason: 'attempt not completed' })]);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } })).toBe(1);
     expect(await db().unsettledAttempt.count({ where: { reservation: { contains: user.id } } })).toBe(0);
+  });
+
+  it('[STAFF] the settle of a guess that locks, tried again after a try that did commit, writes its failure once (review r31d L2)', async () => {
+    const { user } = await staff();
+    const subject = { kind: 'user' as const, id: user.id, policy: { softLockThreshold: 1, hardLockThreshold: 20 } };
+    const failure = { actorType: 'USER', actorId: user.id, targetType: 'USER', targetId: user.id, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
+    const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'sign-in' }));
+    expect(reservation).toMatchObject({ counted: true, lock: { lockedUntil: expect.any(Date) } });
+    for (let tried = 0; tried < 2; tried++) await settleWrongSecret(reservation, { ...failure, details: { reason: 'INVALID' } }, 'sign-in');
+    expect(await failuresOf(user.id)).toHaveLength(1);
+    await settleAttemptsLeftToTheRound(db());
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_LOCKED' } })).toBe(1);
   });
 
   it('[STAFF] two instances’ rounds at once write each record once', async () => {
@@ -172,7 +185,8 @@ describe('the lock a wrong secret sets is recorded by the status round, not befo
     const { user, signIn } = await staff();
     for (let i = 0; i < 3; i++) await signIn(WRONG);
     // The one statement allowed to differ: the attempt's row is marked for the round, not deleted.
-    const settlesTheRow = /^(UPDATE .UnsettledAttempt. SET .failureRecordedAt. = \S+, .setsLockOf. = \S+|DELETE FROM .UnsettledAttempt.) WHERE .UnsettledAttempt.\..id. = \S+$/;
+    const settlesTheRow =
+      /^(UPDATE .UnsettledAttempt. SET .failureRecordedAt. = \S+, .setsLockOf. = \S+ WHERE \(.UnsettledAttempt.\..id. = \S+ AND .UnsettledAttempt.\..failureRecordedAt. IS NULL\)|DELETE FROM .UnsettledAttempt. WHERE .UnsettledAttempt.\..id. = \S+)$/;
     const statementsOfGuess = async (guess: () => Promise<unknown>) => {
       const { probe, sent } = await statementsOf(guess);
       await probe.$disconnect();
