@@ -1,7 +1,7 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Tx } from '@/lib/db/client';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
-import { superAdminRequestNoticeMail } from '@/lib/mail/templates/super-admin-request-notice';
+import { superAdminRequestNoticeMail, type Gathered } from '@/lib/mail/templates/super-admin-request-notice';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { listAgencyAdmins } from './list-agency-admins';
@@ -61,8 +61,8 @@ export async function openRequest(
     agency: RequestAgency | null;
     account: MatchedAccount | null;
     otherAdmins: Awaited<ReturnType<typeof listAgencyAdmins>>;
-    /** Opened by re-filing: the closed request's reference, how many filings it holds, the earliest's references (its own first). */
-    refiled?: { from: string; total: number; references: string[] };
+    /** Opened by re-filing: the closed request's reference, and the filings it holds (the earliest, its own, first). */
+    refiled?: { from: string } & Gathered;
   },
 ): Promise<{ id: string }> {
   const { typed, reference, submittedAt, openKey, agency, account, otherAdmins } = args;
@@ -127,7 +127,7 @@ export async function openRequest(
         reference: formatReference(reference),
         submittedAt,
         cancelToken,
-        gathers: args.refiled && { total: args.refiled.total, references: args.refiled.references.map(formatReference) },
+        gathers: args.refiled && { total: args.refiled.total, earliest: args.refiled.earliest.map(formatReference), latest: args.refiled.latest.map(formatReference) },
       }),
     ),
   );

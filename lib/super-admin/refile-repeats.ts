@@ -1,5 +1,5 @@
 import type { Tx } from '@/lib/db/client';
-import { GATHERED_NAMED } from '@/lib/mail/templates/super-admin-request-notice';
+import { GATHERED_AT_EACH_END } from '@/lib/mail/templates/super-admin-request-notice';
 import { listAgencyAdmins } from './list-agency-admins';
 import { openKeyFor, openRequest, TYPED_FIELDS } from './open-request';
 
@@ -16,8 +16,8 @@ import { openKeyFor, openRequest, TYPED_FIELDS } from './open-request';
  *
  * Once per chain: a request that was itself re-filed ends its repeats with it. Otherwise a stranger's
  * pre-filed repeats would cost the owner one cancel, and everyone on record one notice, each; its
- * notice names the references it holds instead (the earliest, and how many more), so the owner can
- * find hers before answering.
+ * notice names the references it holds instead (the earliest and the latest, and how many between),
+ * so the owner can find hers before answering.
  */
 export async function refileRepeats(tx: Tx, closed: { id: string; reference: string }): Promise<string | null> {
   const { agencyId, userId, refiledFrom } = await tx.superAdminResetRequest.findUniqueOrThrow({
@@ -25,8 +25,8 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
     select: { agencyId: true, userId: true, refiledFrom: true },
   });
   if (refiledFrom !== null) return null;
-  // Bounded reads whatever a stranger attached: the earliest repeat whole, the references the notice
-  // names, and a count (a flood of repeats once ran the instance out of memory here, review r31a F1).
+  // Bounded reads whatever a stranger attached: the earliest repeat whole, a count, and the references
+  // the notice names (a flood of repeats once ran the instance out of memory here, review r31a F1).
   const repeats = { requestId: closed.id, repeat: true };
   const inFilingOrder = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
   const first = await tx.superAdminRequestSubmission.findFirst({
@@ -35,8 +35,12 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
     select: { id: true, reference: true, accountKey: true, createdAt: true, ...TYPED_FIELDS },
   });
   if (!first) return null;
-  const named = await tx.superAdminRequestSubmission.findMany({ where: repeats, orderBy: inFilingOrder, take: GATHERED_NAMED, select: { reference: true } });
   const { _count, _max } = await tx.superAdminRequestSubmission.aggregate({ where: repeats, _count: { _all: true }, _max: { createdAt: true } });
+  const total = _count._all;
+  const references = (order: 'asc' | 'desc', take: number) =>
+    tx.superAdminRequestSubmission.findMany({ where: repeats, orderBy: [{ createdAt: order }, { id: order }], take, select: { reference: true } });
+  const earliest = await references('asc', GATHERED_AT_EACH_END);
+  const latest = total > GATHERED_AT_EACH_END ? (await references('desc', Math.min(GATHERED_AT_EACH_END, total - GATHERED_AT_EACH_END))).reverse() : [];
 
   // The account as it is on record now: its notices and its contact details "at filing" are today's.
   const account = userId
@@ -54,7 +58,7 @@ export async function refileRepeats(tx: Tx, closed: { id: string; reference: str
     agency,
     account,
     otherAdmins,
-    refiled: { from: closed.reference, total: _count._all, references: named.map((repeat) => repeat.reference) },
+    refiled: { from: closed.reference, total, earliest: earliest.map((repeat) => repeat.reference), latest: latest.map((repeat) => repeat.reference) },
   });
   await tx.superAdminRequestSubmission.update({ where: { id }, data: { requestId: request.id, repeat: false } });
   const moved = await tx.superAdminRequestSubmission.updateMany({ where: repeats, data: { requestId: request.id } });

@@ -8,7 +8,7 @@ import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifie
 import { getRequestStatus } from '@/lib/super-admin/get-request-status';
 import { formatReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
-import { GATHERED_NAMED } from '@/lib/mail/templates/super-admin-request-notice';
+import { GATHERED_AT_EACH_END } from '@/lib/mail/templates/super-admin-request-notice';
 import { statementsOf } from '@/test/support/statements-of';
 import { agencyWithLoneSuperAdmin, cancelTokenIn, expectOk, formFor, ghost, mailsTo, someIp, submit, vendorActor } from './super-admin-fixtures';
 
@@ -219,8 +219,16 @@ describe('a repeat outlives the request it joined', () => {
     await expectSubmissionsAccountedFor([cancelled!, refiled!]);
     const [, second] = await noticesTo(admin.email!);
     expect(second!.names).toBe(formatReference(hers));
-    const floodReferences = Array.from({ length: GATHERED_NAMED - 1 }, (_, i) => formatReference(`FL${String(i).padStart(8, '0')}`));
-    expect(second!.gathers).toEqual([formatReference(hers), ...floodReferences, `and ${(FLOOD + 1 - GATHERED_NAMED).toLocaleString('en-US')} more`]);
+    // Hers (the earliest) and the flood's first and last; as many between counted.
+    const flooded = (i: number) => formatReference(`FL${String(i).padStart(8, '0')}`);
+    const between = FLOOD + 1 - 2 * GATHERED_AT_EACH_END;
+    expect(second!.gathers).toEqual([
+      formatReference(hers),
+      ...Array.from({ length: GATHERED_AT_EACH_END - 1 }, (_, i) => flooded(i)),
+      `then ${between.toLocaleString('en-US')} more`,
+      `then ${flooded(FLOOD - GATHERED_AT_EACH_END)}`,
+      ...Array.from({ length: GATHERED_AT_EACH_END - 1 }, (_, i) => flooded(FLOOD - GATHERED_AT_EACH_END + 1 + i)),
+    ]);
   });
 
   it('[VERIFIER] rejecting a re-filed request ends its repeats with it', async () => {

@@ -15,10 +15,10 @@ export type RequestNoticeInput = {
   cancelToken: string;
   /**
    * Only for a request opened by re-filing: how many filings it holds, and the references of the
-   * earliest (its own first, formatted; at most GATHERED_NAMED). Its repeats end with it, so whoever
-   * answers must be able to recognise their own filing among them.
+   * earliest and the latest (its own first, formatted; GATHERED_AT_EACH_END of each). Its repeats
+   * end with it, so whoever answers must be able to recognise their own filing among them.
    */
-  gathers?: { total: number; references: string[] };
+  gathers?: Gathered;
 };
 
 /**
@@ -55,19 +55,25 @@ export function superAdminRequestNoticeMail(input: RequestNoticeInput): MailMess
 }
 
 /**
- * How many of a re-filed request's references its notice names: a stranger may have attached
- * thousands of filings to the request it replaces (review r31a F1); the rest are counted.
+ * How many of a re-filed request's earliest references, and of its latest, its notice names: a
+ * stranger may have attached thousands of filings to the request it replaces (review r31a F1), and
+ * the owner's own may have come before them or after (review r31d); the rest are counted.
  */
-export const GATHERED_NAMED = 20;
+export const GATHERED_AT_EACH_END = 10;
+
+/** A re-filed request's filings: how many, the earliest references, and the latest if more. */
+export type Gathered = { total: number; earliest: string[]; latest: string[] };
 
 /** A re-filed request's paragraph: which filings it holds, and not to cancel one's own. */
-function gathered({ total, references }: { total: number; references: string[] }, toAccountHolder: boolean): string {
+function gathered({ total, earliest, latest }: Gathered, toAccountHolder: boolean): string {
   const whose = toAccountHolder ? 'your account' : 'this account';
-  const more = total > references.length ? `, and ${(total - references.length).toLocaleString('en-US')} more` : '';
+  const between = total - earliest.length - latest.length;
+  const references =
+    between > 0 ? `${earliest.join(', ')}, then ${between.toLocaleString('en-US')} more, then ${latest.join(', ')}` : [...earliest, ...latest].join(', ');
   const filings =
     total === 1
-      ? `This request was filed while an earlier request for ${whose} was open (reference ${references[0]}).`
-      : `This request gathers ${total.toLocaleString('en-US')} filings made while an earlier request for ${whose} was open (references ${references.join(', ')}${more}).`;
+      ? `This request was filed while an earlier request for ${whose} was open (reference ${earliest[0]}).`
+      : `This request gathers ${total.toLocaleString('en-US')} filings made while an earlier request for ${whose} was open (references ${references}).`;
   const mine = total === 1 ? (toAccountHolder ? 'If it is yours' : 'If it is theirs') : toAccountHolder ? 'If one of them is yours' : 'If one of them is theirs';
   return `${filings} ${mine}, do not cancel: a CareNotes verifier will call your agency’s phone number on record.`;
 }

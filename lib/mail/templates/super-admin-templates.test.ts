@@ -33,7 +33,7 @@ describe('super-admin and reset-link mail', () => {
   });
 
   it('a re-filed request’s notice names the filings it holds, so the owner can recognise hers; an ordinary one names none', () => {
-    const refiled = { account, agency, reference: '7K3QZ-M4T9P', submittedAt: WHEN, cancelToken: TOKEN, gathers: { total: 2, references: ['7K3QZ-M4T9P', 'B2C3D-E4F5G'] } };
+    const refiled = { account, agency, reference: '7K3QZ-M4T9P', submittedAt: WHEN, cancelToken: TOKEN, gathers: { total: 2, earliest: ['7K3QZ-M4T9P', 'B2C3D-E4F5G'], latest: [] } };
     const toHer = superAdminRequestNoticeMail({ ...refiled, to: 'olga@solocare.example', toAccountHolder: true });
     expect(toHer.text).toContain(
       'This request gathers 2 filings made while an earlier request for your account was open (references 7K3QZ-M4T9P, B2C3D-E4F5G). If one of them is yours, do not cancel:',
@@ -41,14 +41,21 @@ describe('super-admin and reset-link mail', () => {
     expect(toHer.text).toContain('If you made none of them, cancel the request now');
     const toOthers = superAdminRequestNoticeMail({ ...refiled, to: 'pat@solocare.example', toAccountHolder: false });
     expect(toOthers.text).toContain('an earlier request for this account was open (references 7K3QZ-M4T9P, B2C3D-E4F5G). If one of them is theirs, do not cancel:');
-    const alone = superAdminRequestNoticeMail({ ...refiled, gathers: { total: 1, references: ['7K3QZ-M4T9P'] }, to: 'olga@solocare.example', toAccountHolder: true });
+    const alone = superAdminRequestNoticeMail({ ...refiled, gathers: { total: 1, earliest: ['7K3QZ-M4T9P'], latest: [] }, to: 'olga@solocare.example', toAccountHolder: true });
     expect(alone.text).toContain('was open (reference 7K3QZ-M4T9P). If it is yours, do not cancel:');
     const ordinary = superAdminRequestNoticeMail({ ...refiled, gathers: undefined, to: 'olga@solocare.example', toAccountHolder: true });
     expect(ordinary.text).not.toContain('earlier request');
     expect(ordinary.text).toContain('If you did not ask for this, cancel the request now');
-    // Thousands of filings a stranger attached: the earliest are named, the rest counted (review r31a F1).
-    const flooded = superAdminRequestNoticeMail({ ...refiled, gathers: { total: 60_000, references: ['7K3QZ-M4T9P', 'B2C3D-E4F5G'] }, to: 'olga@solocare.example', toAccountHolder: true });
-    expect(flooded.text).toContain('This request gathers 60,000 filings made while an earlier request for your account was open (references 7K3QZ-M4T9P, B2C3D-E4F5G, and 59,998 more).');
+    // Thousands of filings a stranger attached: the earliest and the latest are named, those between counted (reviews r31a F1, r31d).
+    const flooded = superAdminRequestNoticeMail({
+      ...refiled,
+      gathers: { total: 60_000, earliest: ['7K3QZ-M4T9P', 'B2C3D-E4F5G'], latest: ['H7NKB-RSR7Q'] },
+      to: 'olga@solocare.example',
+      toAccountHolder: true,
+    });
+    expect(flooded.text).toContain(
+      'This request gathers 60,000 filings made while an earlier request for your account was open (references 7K3QZ-M4T9P, B2C3D-E4F5G, then 59,997 more, then H7NKB-RSR7Q).',
+    );
   });
 
   it('the reset link is absolute, sealed, and says when it stops working', () => {
