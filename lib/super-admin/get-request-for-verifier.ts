@@ -27,6 +27,9 @@ function lockState(account: LanesState, now: Date): LockState {
   return isLocked(lock, now) ? 'locked for a while' : 'not locked';
 }
 
+/** The newest history entries a request's page shows. */
+const HISTORY_LIMIT = 200;
+
 /**
  * One request as a verifier sees it: what was typed beside what is on record. Contact details on
  * record are masked, except the agency's phone number, which the verifier must call back. Every
@@ -81,11 +84,19 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
       })
     : null;
   const others = request.userId ? await listAgencyAdmins(db(), request.agencyId, request.userId) : [];
-  const history = await db().auditEvent.findMany({
-    where: { targetType: 'SuperAdminResetRequest', targetId: request.id },
-    orderBy: { seq: 'asc' },
-    select: { seq: true, createdAt: true, actorType: true, actorId: true, action: true, outcome: true, details: true },
-  });
+  // The repeats are shown on their own below (the earliest fifty, and their count), not one history
+  // line each: a stranger may file thousands, and reading their records ran the instance out of
+  // memory (review r31e F1). What is left, the verifiers' own steps, is bounded all the same.
+  const ofThisRequest = { targetType: 'SuperAdminResetRequest', targetId: request.id };
+  const history = (
+    await db().auditEvent.findMany({
+      where: { ...ofThisRequest, action: { not: 'SUPER_ADMIN_RESET_REPEATED' } },
+      orderBy: { seq: 'desc' },
+      take: HISTORY_LIMIT,
+      select: { seq: true, createdAt: true, actorType: true, actorId: true, action: true, outcome: true, details: true },
+    })
+  ).reverse();
+  const submitted = await db().auditEvent.findFirst({ where: { ...ofThisRequest, action: 'SUPER_ADMIN_RESET_SUBMITTED' }, select: { details: true } });
   const repeats = await db().superAdminRequestSubmission.findMany({
     where: { requestId: request.id, repeat: true },
     orderBy: { createdAt: 'asc' },
@@ -118,7 +129,6 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
   ]);
   const nameOf = (id: string | null) => (id ? (names.get(id) ?? 'a former vendor account') : null);
 
-  const submitted = history.find((event) => event.action === 'SUPER_ADMIN_RESET_SUBMITTED');
   const filing = submitted?.details ? (JSON.parse(submitted.details) as { noticesQueued?: number; noticesHeldBack?: string }) : {};
   const me = actor.vendorAccountId;
   const actions = availableTransitions(request, me);

@@ -8,9 +8,11 @@ import { listQueue } from '@/lib/super-admin/list-queue';
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { parseReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
+import { HISTORY_LABEL } from '@/lib/super-admin/state-words';
 import { submitRequest } from '@/lib/super-admin/submit-request';
 import { FORM_EXPIRED, newIdempotencyKey } from '@/lib/super-admin/submit-request';
 import { createVendorAccount } from '@/prisma/factories';
+import { statementsOf } from '@/test/support/statements-of';
 import { withFreshDatabase } from '../support/fresh-database';
 import { agencyWithLoneSuperAdmin, expectOk, formFor, PASSWORD, someIp, submit, vendorActor } from './super-admin-fixtures';
 
@@ -72,9 +74,18 @@ describe('one open request per account', () => {
     expect(await noticesFor([admin.email!, ...others.map((o) => o.email!)])).toBe(3);
     expect(await db().auditEvent.count({ where: { targetId: request!.id, action: 'SUPER_ADMIN_RESET_REPEATED' } })).toBe(4);
 
-    const page = await getRequestForVerifier(await vendorActor(), request!.id);
-    expect(page!.repeats.map((r) => [r.fullName, r.workEmail])).toEqual([1, 2, 3, 4].map((i) => [`Typed Name ${i}`, `typed${i}@elsewhere.example`]));
     const vera = await vendorActor();
+
+    const { probe, sent } = await statementsOf(() => getRequestForVerifier(vera, request!.id));
+    await probe.$disconnect();
+    const page = await getRequestForVerifier(vera, request!.id);
+    expect(page!.repeats.map((r) => [r.fullName, r.workEmail])).toEqual([1, 2, 3, 4].map((i) => [`Typed Name ${i}`, `typed${i}@elsewhere.example`]));
+    // One line for the filing, none per repeat, and every read of the request's records bounded: a
+    // stranger's thousands of repeats once ran the instance out of memory here (review r31e F1).
+    expect(page!.history.map((line) => line.what)).toEqual([HISTORY_LABEL.SUPER_ADMIN_RESET_SUBMITTED]);
+    const reads = sent.filter(({ sql }) => /FROM .*AuditEvent/.test(sql));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) expect(Number((JSON.parse(read.params) as unknown[]).at(-2))).toBeGreaterThan(0);
     for (const reference of answers) {
       expect((await listQueue(vera, { q: reference })).map((row) => [row.id, row.repeatCount])).toEqual([[request!.id, 4]]);
     }
