@@ -63,18 +63,31 @@ function isBusy(error: unknown): boolean {
 
 const ENDS_TRANSACTION = /^\s*(COMMIT|ROLLBACK|END)\b/i;
 
+/**
+ * A turn of the event loop. better-sqlite3 answers at once, so a loop of statements and transactions
+ * (an unlock of thousands of accounts, an alert's fan-out) ran on promise callbacks alone and let no
+ * other request in, not even the liveness probe, until it ended (review r31e). Each turn here starts
+ * with one.
+ */
+const nextTurnOfTheEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function oneAtATime(adapter: SqlDriverAdapter, busyWaitMs: number): SqlDriverAdapter {
   // One statement or transaction at a time, in the order they came.
   const turns = pLimit(1);
+  const inTurn = <T>(run: () => Promise<T>) =>
+    turns(async () => {
+      await nextTurnOfTheEventLoop();
+      return run();
+    });
   /** A turn held past this call, until its release is called: a transaction's, from BEGIN to its end. */
-  const take = () => new Promise<() => void>((granted) => void turns(() => new Promise<void>((release) => granted(release))));
+  const take = () => new Promise<() => void>((granted) => void inTurn(() => new Promise<void>((release) => granted(release))));
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    queryRaw: (query: SqlQuery) => turns(() => whileBusy(() => adapter.queryRaw(query), busyWaitMs)),
-    executeRaw: (query: SqlQuery) => turns(() => whileBusy(() => adapter.executeRaw(query), busyWaitMs)),
+    queryRaw: (query: SqlQuery) => inTurn(() => whileBusy(() => adapter.queryRaw(query), busyWaitMs)),
+    executeRaw: (query: SqlQuery) => inTurn(() => whileBusy(() => adapter.executeRaw(query), busyWaitMs)),
     // Not tried again: a script that met a lock part way would run its first statements twice.
-    executeScript: (script: string) => turns(() => adapter.executeScript(script)),
+    executeScript: (script: string) => inTurn(() => adapter.executeScript(script)),
     getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel): Promise<Transaction> {

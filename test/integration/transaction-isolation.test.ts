@@ -36,3 +36,19 @@ it('a write sent while another transaction is open is kept when that one rolls b
   expect(await db().rateLimitBucket.findMany({ where: { key: { startsWith: key } }, select: { key: true } })).toEqual([{ key: `${key}:outside` }]);
   await db().rateLimitBucket.deleteMany({ where: { key: { startsWith: key } } });
 });
+
+it('a long run of database work leaves the process free between its steps: a timer runs before it ends (review r31e)', async () => {
+  // On SQLite every statement completes at once (better-sqlite3 is synchronous), so without a turn of
+  // the event loop between steps, a loop over thousands of rows answered no other request, not even
+  // the liveness probe, until it ended.
+  let timerRan = false;
+  const timer = setTimeout(() => (timerRan = true), 0);
+  let ranBeforeTheEnd = false;
+  for (let step = 0; step < 200 && !ranBeforeTheEnd; step++) {
+    await db().$transaction((tx) => tx.rateLimitBucket.count());
+    await db().rateLimitBucket.count();
+    ranBeforeTheEnd = timerRan;
+  }
+  clearTimeout(timer);
+  expect(ranBeforeTheEnd).toBe(true);
+});
