@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
-import { listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { unlockAccount } from '@/lib/admin/unlock-user';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
@@ -12,23 +12,24 @@ export const bulkUnlockSchema = z.object({ confirm: z.literal('yes', { error: 'T
 
 /**
  * Ends the locks a spray of failed sign-ins set within the last hour, in the actor's agency, never on the
- * actor's own account. Each account is unlocked by a conditional update (still locked?) and audited on its own,
- * so two admins at once unlock and audit each account once.
+ * actor's own account, up to FAILURE_LOCKS_PER_UNLOCK of them; `more` are left for the next press. Each
+ * account is unlocked by a conditional update (still locked?) and audited on its own, so two admins at
+ * once unlock and audit each account once.
  */
 export async function bulkUnlockUsers(
   actor: AgencyActor,
   _input: z.infer<typeof bulkUnlockSchema>,
   ip: string,
-): Promise<Result<{ unlocked: number; leftOwn: boolean }>> {
+): Promise<Result<{ unlocked: number; leftOwn: boolean; more: number }>> {
   const decision = canAdmin(actor, 'users:bulk-unlock');
   if (!decision.allowed) {
     await auditAdminRefusal(actor, 'users:bulk-unlock', null, decision.reason, ip);
     return { ok: false, message: decision.message };
   }
   const now = new Date();
-  const locked = await listFailureLocks(actor, now);
-  const allowed = locked.filter((target) => canAdmin(actor, 'users:unlock', target).allowed);
-  const leftOwn = allowed.length < locked.length;
+  // One more than a press takes: the actor's own account may be among them.
+  const locked = await listFailureLocks(actor, now, FAILURE_LOCKS_PER_UNLOCK + 1);
+  const allowed = locked.filter((target) => canAdmin(actor, 'users:unlock', target).allowed).slice(0, FAILURE_LOCKS_PER_UNLOCK);
   // One transaction per account: one holding many accounts and the audit chain between them would
   // deadlock with any change that takes one of those accounts and then audits (PostgreSQL).
   let unlocked = 0;
@@ -42,5 +43,6 @@ export async function bulkUnlockUsers(
     }
     if (done) unlocked += 1;
   }
-  return { ok: true, value: { unlocked, leftOwn } };
+  const left = await countFailureLocks(actor, now);
+  return { ok: true, value: { unlocked, leftOwn: left.ownAmongThem, more: left.total - (left.ownAmongThem ? 1 : 0) } };
 }

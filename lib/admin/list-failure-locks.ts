@@ -6,17 +6,32 @@ import { db } from '@/lib/db/client';
 /** The console banner's window: accounts locked by failed sign-ins within the last hour. */
 export const FAILURE_LOCK_WINDOW_MS = 60 * 60_000;
 
-/** Accounts of the actor's agency that are locked now after a failed password within the window (the banner and bulk unlock). */
-export async function listFailureLocks(actor: AgencyActor, now = new Date()) {
+/**
+ * How many accounts one bulk unlock takes: a spray may lock thousands, and unlocking them all in one
+ * press held the instance for minutes (review r31e F2). The admin presses again for the next ones.
+ */
+export const FAILURE_LOCKS_PER_UNLOCK = 500;
+
+/** Accounts of the actor's agency locked now after a failed password within the window. */
+function failureLocksOf(actor: AgencyActor, now: Date) {
+  return {
+    agencyId: actor.agencyId,
+    lastFailedSignInAt: { gt: new Date(now.getTime() - FAILURE_LOCK_WINDOW_MS) },
+    // A spray's locks: strangers' lane (lockout.ts); the console's user list shows every lock.
+    OR: lockedConditions(now, ['anyone']),
+  };
+}
+
+/** Such accounts (bulk unlock), at most `take` of them. */
+export async function listFailureLocks(actor: AgencyActor, now = new Date(), take = FAILURE_LOCKS_PER_UNLOCK) {
   requireAdminCapability(actor, 'users:read');
-  return db().user.findMany({
-    where: {
-      agencyId: actor.agencyId,
-      lastFailedSignInAt: { gt: new Date(now.getTime() - FAILURE_LOCK_WINDOW_MS) },
-      // A spray's locks: strangers' lane (lockout.ts); the console's user list shows every lock.
-      OR: lockedConditions(now, ['anyone']),
-    },
-    select: { id: true, agencyId: true, role: true, loginName: true },
-    orderBy: { id: 'asc' },
-  });
+  return db().user.findMany({ where: failureLocksOf(actor, now), select: { id: true, agencyId: true, role: true, loginName: true }, orderBy: { id: 'asc' }, take });
+}
+
+/** How many there are, and whether the actor's own account is among them (the banner; nobody unlocks their own). */
+export async function countFailureLocks(actor: AgencyActor, now = new Date()): Promise<{ total: number; ownAmongThem: boolean }> {
+  requireAdminCapability(actor, 'users:read');
+  const where = failureLocksOf(actor, now);
+  const [total, own] = await Promise.all([db().user.count({ where }), db().user.count({ where: { ...where, id: actor.userId } })]);
+  return { total, ownAmongThem: own > 0 };
 }

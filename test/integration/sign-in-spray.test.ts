@@ -3,7 +3,7 @@
 // people who sign in correctly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
-import { listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
@@ -89,7 +89,7 @@ describe('a password spray over one agency', () => {
     const locked = await listFailureLocks(actor);
     expect(locked.map((u) => u.id).sort()).toEqual(targets.map((u) => u.id).sort());
     const unlocked = await bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.10');
-    expect(unlocked).toEqual({ ok: true, value: { unlocked: staff.length, leftOwn: true } });
+    expect(unlocked).toEqual({ ok: true, value: { unlocked: staff.length, leftOwn: true, more: 0 } });
     const audits = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } });
     expect(audits.map((a) => a.targetId).sort()).toEqual(staff.map((u) => u.id).sort());
     expect(audits.every((a) => a.actorId === admin.id && JSON.parse(a.details!).bulk === true)).toBe(true);
@@ -119,10 +119,37 @@ describe('a password spray over one agency', () => {
         { holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [second!.id] }, then: TAKE_AUDIT_HEAD },
         () => bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.11'),
       );
-      expect(unlocked).toEqual({ ok: true, value: { unlocked: 2, leftOwn: false } });
+      expect(unlocked).toEqual({ ok: true, value: { unlocked: 2, leftOwn: false, more: 0 } });
       expect(await listFailureLocks(actor)).toEqual([]);
     },
   );
+
+  it('[PROVIDER_ADMIN] a spray that locked more accounts than one press takes: each press unlocks a bounded number, and says how many are left (review r31e F2)', async () => {
+    const agency = await createAgency(db());
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN' });
+    const actor = await signedIn(admin, agency.code, '192.0.2.12');
+    const now = new Date();
+    const LOCKED = FAILURE_LOCKS_PER_UNLOCK + 7;
+    // Inserted whole (no password hashed for each): what a spray over a large agency leaves.
+    await db().user.createMany({
+      data: Array.from({ length: LOCKED }, (_, i) => ({
+        agencyId: agency.id,
+        displayName: `Sprayed ${i}`,
+        nameKey: `sprayed ${i}`,
+        loginName: `sprayed${i}.${agency.id}`,
+        loginKey: `sprayed${i}.${agency.id}`,
+        passwordHash: 'not used to sign in',
+        failedSignInCount: 5,
+        lastFailedSignInAt: now,
+        lockedUntil: new Date(now.getTime() + 15 * 60_000),
+      })),
+    });
+    expect(await countFailureLocks(actor)).toEqual({ total: LOCKED, ownAmongThem: false });
+    expect(await bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.12')).toEqual({ ok: true, value: { unlocked: FAILURE_LOCKS_PER_UNLOCK, leftOwn: false, more: 7 } });
+    expect(await bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.12')).toEqual({ ok: true, value: { unlocked: 7, leftOwn: false, more: 0 } });
+    expect(await countFailureLocks(actor)).toEqual({ total: 0, ownAmongThem: false });
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } })).toBe(LOCKED);
+  }, 120_000);
 
   it('alerts at most once an hour per agency, even with every failure in parallel', async () => {
     const suffix = uniqueSuffix();
@@ -404,7 +431,7 @@ describe('bulk unlock permissions', () => {
     await db().user.updateMany({ where: { id: { in: victims.map((v) => v.id) } }, data: { lastFailedSignInAt: new Date() } });
 
     expect(await bulkUnlockUsers(staffActor, { confirm: 'yes' }, ip!)).toMatchObject({ ok: false });
-    expect(await bulkUnlockUsers(foreignActor, { confirm: 'yes' }, ip!)).toEqual({ ok: true, value: { unlocked: 0, leftOwn: false } });
+    expect(await bulkUnlockUsers(foreignActor, { confirm: 'yes' }, ip!)).toEqual({ ok: true, value: { unlocked: 0, leftOwn: false, more: 0 } });
     const [a, b] = await Promise.all([bulkUnlockUsers(actorA, { confirm: 'yes' }, ip!), bulkUnlockUsers(actorB, { confirm: 'yes' }, ip!)]);
     expect((a.ok ? a.value.unlocked : 0) + (b.ok ? b.value.unlocked : 0)).toBe(victims.length);
     const audits = await db().auditEvent.findMany({ where: { action: 'ADMIN_ACCOUNT_UNLOCKED', targetId: { in: victims.map((v) => v.id) } } });

@@ -8,11 +8,12 @@ export const bulkUnlockAction = defineAction('admin-bulk-unlock', ADMIN_ACCESS, 
   const result = await bulkUnlockUsers(actor, input, ip);
   if (!result.ok) return { ok: false, message: result.message };
   // No revalidation here: it would take the banner, and this answer inside it, off the page before it is read.
-  const { unlocked, leftOwn } = result.value;
+  const { unlocked, leftOwn, more } = result.value;
   return {
     ok: true,
     message:
-      `${unlocked} account${unlocked === 1 ? ' is' : 's are'} unlocked. Passwords have not changed.` +
+      `${unlocked.toLocaleString('en-US')} account${unlocked === 1 ? ' is' : 's are'} unlocked. Passwords have not changed.` +
+      (more > 0 ? ` ${more.toLocaleString('en-US')} more ${more === 1 ? 'is' : 'are'} still locked: reload this page to unlock the next ones.` : '') +
       (leftOwn ? ' Your own account is locked too: ask another administrator to unlock it.' : ''),
   };
 });

@@ -6,8 +6,10 @@ import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
 import { bulkUnlockAction } from './actions';
 
-/** The spray banner's bulk unlock: one box to tick, one button. */
-export function BulkUnlockForm({ count }: { count: number }) {
+/** The spray banner's bulk unlock: one box to tick, one button; `perPress` accounts at most each time. */
+export function BulkUnlockForm({ count, perPress }: { count: number; perPress: number }) {
+  const now = Math.min(count, perPress);
+  const shown = (n: number) => n.toLocaleString('en-US');
   const [state, formAction, pending] = useActionState<ActionState, FormData>(bulkUnlockAction, { ok: false });
   const result = useRef<HTMLParagraphElement>(null);
   // The form gives way to its result: focus goes there rather than back to the top of the page.
@@ -28,11 +30,15 @@ export function BulkUnlockForm({ count }: { count: number }) {
         name="confirm"
         value="yes"
         required
-        label={`Yes, unlock these ${count} account${count === 1 ? '' : 's'}. Their passwords stay the same.`}
+        label={
+          now < count
+            ? `Yes, unlock ${shown(now)} of these ${shown(count)} accounts now. Their passwords stay the same.`
+            : `Yes, unlock these ${count} account${count === 1 ? '' : 's'}. Their passwords stay the same.`
+        }
         errors={state.fieldErrors?.confirm}
       />
       <button className="button" type="submit" disabled={pending}>
-        Unlock {count === 1 ? 'the account' : `all ${count} accounts`}
+        {now < count ? `Unlock ${shown(now)} accounts` : `Unlock ${count === 1 ? 'the account' : `all ${count} accounts`}`}
       </button>
     </form>
   );

@@ -5,7 +5,7 @@ import { AdminNav } from '@/components/admin/admin-nav';
 import { SelectField } from '@/components/ui/field';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { requirePageActor } from '@/lib/auth/guards';
@@ -33,9 +33,10 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
   const [{ users, hasNextPage }, superAdmins, failureLocks] = await Promise.all([
     listAgencyUsers(actor, query),
     countActiveSuperAdmins(actor.agencyId),
-    listFailureLocks(actor),
+    countFailureLocks(actor),
   ]);
-  const unlockable = failureLocks.filter((target) => canAdmin(actor, 'users:unlock', target).allowed).length;
+  // Nobody unlocks their own account (permissions.ts); every other one here, an admin may.
+  const unlockable = failureLocks.total - (failureLocks.ownAmongThem ? 1 : 0);
   const pageLink = (page: number) => `/admin?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), filter: query.filter, sort: query.sort, page: String(page) })}`;
 
   return (
@@ -47,17 +48,17 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           manage administrators. {actor.role === 'SUPER_ADMIN' ? 'Make a second person super administrator.' : 'Ask your super administrator to name a second one.'}
         </p>
       )}
-      {failureLocks.length > 0 && (
+      {failureLocks.total > 0 && (
         <section className="notice warning" aria-labelledby="failure-locks-heading" data-testid="failure-locks-banner">
           <h2 id="failure-locks-heading">
-            {failureLocks.length} account{failureLocks.length === 1 ? ' was' : 's were'} locked in the last hour by repeated failed sign-ins
+            {failureLocks.total.toLocaleString('en-US')} account{failureLocks.total === 1 ? ' was' : 's were'} locked in the last hour by repeated failed sign-ins
           </h2>
           <p>
             This can be someone guessing passwords across your agency. People whose passwords are right can sign in again once
             unlocked; nobody’s password changes.
           </p>
-          {canAdmin(actor, 'users:bulk-unlock').allowed && unlockable > 0 && <BulkUnlockForm count={unlockable} />}
-          {unlockable < failureLocks.length && <p>Your own account is among them: ask another administrator to unlock it.</p>}
+          {canAdmin(actor, 'users:bulk-unlock').allowed && unlockable > 0 && <BulkUnlockForm count={unlockable} perPress={FAILURE_LOCKS_PER_UNLOCK} />}
+          {failureLocks.ownAmongThem && <p>Your own account is among them: ask another administrator to unlock it.</p>}
         </section>
       )}
       <h1>Users</h1>
