@@ -45,7 +45,7 @@ export async function closeIfSpent(tx: Tx, request: Expirable, now = new Date())
 
 /**
  * Moves every open request past its 7 days to EXPIRED, one audited transaction each, and closes
- * every approval whose link died unused. Run on read (queue, request page, status lookup) so lists
+ * every approval whose link died unused. Run on read (the queue, a request page) so lists
  * never show a stale state; the transitions and the filing form do not rely on it (see expireRequest
  * and closeIfSpent).
  */

@@ -3,7 +3,7 @@ import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { db } from '@/lib/db/client';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
-import { expireRequests } from './expire-requests';
+import { closeIfSpent } from './expire-requests';
 import { REQUEST_LIFETIME_MS } from './open-request';
 import { parseReference } from './reference';
 import { singleLine } from './request-fields';
@@ -34,8 +34,9 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
     await auditThrottledAddress({ actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_STATUS_THROTTLED', outcome: 'DENIED', ip });
     return { ok: false, message: 'Too many look-ups from your network. Wait 15 minutes and try again.' };
   }
+  // Only the request looked up is closed if spent, not every one due (the queue's reads sweep those):
+  // a stranger's lookup set off up to a thousand transactions (review r31e F5).
   const now = new Date();
-  await expireRequests(now);
   const reference = parseReference(parsed.data.reference);
   // Every submission's reference (a repeat's too) leads to its own seven days, no more (state-words.ts).
   // A repeat's runs from its own filing: the request's expiry would tell its requester that someone
@@ -43,17 +44,21 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   const submission = reference
     ? await db().superAdminRequestSubmission.findUnique({
         where: { reference },
-        select: { loginName: true, repeat: true, createdAt: true, request: { select: { expiresAt: true } } },
+        select: { loginName: true, repeat: true, createdAt: true, request: { select: { id: true, reference: true, agencyId: true, expiresAt: true } } },
       })
     : null;
+  const filed =
+    !submission && reference
+      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { id: true, reference: true, agencyId: true, loginName: true, expiresAt: true } })
+      : null;
+  const filedOn = submission?.request ?? filed;
+  if (filedOn) await db().$transaction((tx) => closeIfSpent(tx, filedOn, now));
   const request = submission
     ? {
         loginName: submission.loginName,
         expiresAt: submission.repeat ? new Date(submission.createdAt.getTime() + REQUEST_LIFETIME_MS) : submission.request.expiresAt,
       }
-    : reference
-      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { loginName: true, expiresAt: true } })
-      : null;
+    : filed;
   if (!request || normalizeKey(request.loginName) !== normalizeKey(parsed.data.loginName)) {
     return { ok: false, message: NO_SUCH_REQUEST };
   }
