@@ -12,7 +12,8 @@ export const ADMIN_CAPABILITIES = {
   'users:reset-password': ADMINS,
   'users:send-reset-link': ADMINS,
   'users:unlock': ADMINS,
-  // Unlocks every account a spray locked in the last hour; each account under the rules of 'users:unlock'.
+  // Unlocks the accounts a spray locked in the last hour (500 a press); each under the rules of 'users:unlock',
+  // which refuse only one's own account (the console's banner counts on it).
   'users:bulk-unlock': ADMINS,
   'users:clear-second-factors': ADMINS,
   'users:set-status': ADMINS,

@@ -298,6 +298,21 @@ describe('looking up a request’s state', () => {
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actorType: 'SYSTEM', outcome: 'SUCCESS' });
   });
+
+  it('[ANONYMOUS] a lookup closes the request it names, not every other one past its 7 days (review r31e F5)', async () => {
+    const filed = await Promise.all(
+      [0, 1].map(async () => {
+        const { agency, admin } = await agencyWithLoneSuperAdmin();
+        const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+        await db().superAdminResetRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+        return { request, admin };
+      }),
+    );
+    const [looked, other] = filed;
+    expect(await getRequestStatus({ reference: looked!.request.reference, loginName: looked!.admin.loginName }, someIp())).toMatchObject({ title: 'Closed' });
+    const states = await db().superAdminResetRequest.findMany({ where: { id: { in: [looked!.request.id, other!.request.id] } }, select: { id: true, state: true } });
+    expect(Object.fromEntries(states.map((row) => [row.id, row.state]))).toEqual({ [looked!.request.id]: 'EXPIRED', [other!.request.id]: 'SUBMITTED' });
+  });
 });
 
 describe('“this wasn’t me”', () => {
