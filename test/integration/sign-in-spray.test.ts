@@ -27,7 +27,8 @@ let ipBase = 0;
 /** A block of addresses of its own for each test, so no test's addresses fail in another's counts. */
 const addresses = (n: number) => {
   const block = ++ipBase;
-  return Array.from({ length: n }, (_, i) => `10.${60 + block}.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+  // 10.201 and up: the other files' own ranges (10.65, 10.66, 10.77, 10.99) stay out of reach whatever order files run in.
+  return Array.from({ length: n }, (_, i) => `10.${200 + block}.${Math.floor(i / 250)}.${(i % 250) + 1}`);
 };
 
 beforeAll(async () => {
