@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
-import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, listFailureLocks, unlockableOf } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { unlockAccount } from '@/lib/admin/unlock-user';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
@@ -44,5 +44,5 @@ export async function bulkUnlockUsers(
     if (done) unlocked += 1;
   }
   const left = await countFailureLocks(actor, now);
-  return { ok: true, value: { unlocked, leftOwn: left.ownAmongThem, more: left.total - (left.ownAmongThem ? 1 : 0) } };
+  return { ok: true, value: { unlocked, leftOwn: left.ownAmongThem, more: unlockableOf(actor, left) } };
 }

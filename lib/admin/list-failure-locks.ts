@@ -1,4 +1,4 @@
-import { requireAdminCapability } from '@/lib/admin/permissions';
+import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
 import type { AgencyActor } from '@/lib/auth/session';
 import { lockedConditions } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
@@ -34,4 +34,14 @@ export async function countFailureLocks(actor: AgencyActor, now = new Date()): P
   const where = failureLocksOf(actor, now);
   const [total, own] = await Promise.all([db().user.count({ where }), db().user.count({ where: { ...where, id: actor.userId } })]);
   return { total, ownAmongThem: own > 0 };
+}
+
+/**
+ * How many of them the actor may unlock: all but their own, if it is among them and the permissions
+ * (canAdmin, 'users:unlock') refuse it. The others are not read one by one: that rule looks at whose
+ * account it is, not at the other accounts.
+ */
+export function unlockableOf(actor: AgencyActor, locks: { total: number; ownAmongThem: boolean }): number {
+  const own = { id: actor.userId, agencyId: actor.agencyId, role: actor.role };
+  return locks.total - (locks.ownAmongThem && !canAdmin(actor, 'users:unlock', own).allowed ? 1 : 0);
 }

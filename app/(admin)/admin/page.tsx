@@ -5,7 +5,7 @@ import { AdminNav } from '@/components/admin/admin-nav';
 import { SelectField } from '@/components/ui/field';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK } from '@/lib/admin/list-failure-locks';
+import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, unlockableOf } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { requirePageActor } from '@/lib/auth/guards';
@@ -35,8 +35,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
     countActiveSuperAdmins(actor.agencyId),
     countFailureLocks(actor),
   ]);
-  // Nobody unlocks their own account (permissions.ts); every other one here, an admin may.
-  const unlockable = failureLocks.total - (failureLocks.ownAmongThem ? 1 : 0);
+  const unlockable = unlockableOf(actor, failureLocks);
   const pageLink = (page: number) => `/admin?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), filter: query.filter, sort: query.sort, page: String(page) })}`;
 
   return (
