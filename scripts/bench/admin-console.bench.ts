@@ -138,6 +138,10 @@ async function bench(label: string) {
     await time('largest agency: filter admins + name search', (i) => listAgencyUsers(big, q({ filter: 'admins', q: FIRST[i % FIRST.length]! })));
     await time('small agency: list, by last sign-in', (i) => listAgencyUsers(small(i), q({})));
     await time('small agency: search name prefix', (i) => listAgencyUsers(small(i), q({ q: FIRST[i % FIRST.length]! })));
+    // A spray that locked the whole largest agency (review r31e): the locked filter picks everyone.
+    await database.user.updateMany({ where: { agencyId: 'agency-0' }, data: { lockedUntil: new Date(Date.now() + 3_600_000) } });
+    await time('largest agency, all locked: filter locked', () => listAgencyUsers(big, q({ filter: 'locked' })));
+    await time('largest agency, all locked: filter locked, by name', () => listAgencyUsers(big, q({ filter: 'locked', sort: 'name' })));
   } finally {
     await database.$disconnect();
   }

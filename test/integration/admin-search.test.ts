@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { namesForAudit } from '@/lib/admin/list-agency-audit';
-import { FEW_MATCHES, listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
+import { FEW_FILTERED, FEW_MATCHES, listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -237,6 +237,52 @@ describe('console search by any word', () => {
     expect(await pageThrough({ q: 'tanaka' })).toEqual(expected(many));
     expect(await pageThrough({ q: 'rossi' })).toEqual(expected(few));
     expect(await pageThrough({ filter: 'must-change' })).toEqual(expected(few.slice(0, 30)));
+  });
+
+  it('[PROVIDER_ADMIN] pages a filter that picks more than FEW_FILTERED users off the sort index, in the same order, never reading them all', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    const now = Date.now();
+    // A spray's locks: soft, hard and both, in either lane; every fifth never signed in.
+    const many = await bulkUsers(agency.id, FEW_FILTERED + 30, (i) => [`Cy ${String(i).padStart(5, '0')} Haddad`, `cy.haddad${i}`], (i) => (i % 5 === 0 ? null : new Date(now - (i % 300) * 60_000)));
+    const lane = (i: number) =>
+      [{ lockedUntil: new Date(now + 600_000) }, { hardLockedAt: new Date(now) }, { knownDeviceLockedUntil: new Date(now + 600_000) }, { knownDeviceHardLockedAt: new Date(now), lockedUntil: new Date(now + 600_000) }][i % 4]!;
+    for (let kind = 0; kind < 4; kind++) {
+      await db().user.updateMany({ where: { id: { in: many.filter((_, i) => i % 4 === kind).map((user) => user.id) } }, data: lane(kind) });
+    }
+    // Not locked: a lock run out, and people untouched.
+    const others = await bulkUsers(agency.id, 20, (i) => [`Ann ${String(i).padStart(2, '0')} Novak`, `ann.novak${i}`]);
+    await db().user.update({ where: { id: others[0]!.id }, data: { lockedUntil: new Date(now - 1000) } });
+    try {
+      const page = async (query: Record<string, string>, number: number) =>
+        (await listAgencyUsers(actor, userListQuerySchema.parse({ filter: 'locked', ...query, page: String(number) }))).users.map((user) => user.id);
+      const bySignIn = [...many]
+        .sort((a, b) => (b.lastSignInAt?.getTime() ?? -Infinity) - (a.lastSignInAt?.getTime() ?? -Infinity) || (a.id < b.id ? 1 : -1))
+        .map((user) => user.id);
+      const lastPage = Math.ceil(many.length / USERS_PAGE_SIZE);
+      expect([...(await page({}, 1)), ...(await page({}, 2))]).toEqual(bySignIn.slice(0, 2 * USERS_PAGE_SIZE));
+      expect(await page({}, lastPage)).toEqual(bySignIn.slice((lastPage - 1) * USERS_PAGE_SIZE));
+      expect(await page({ sort: 'name' }, lastPage)).toEqual(many.slice((lastPage - 1) * USERS_PAGE_SIZE).map((user) => user.id));
+      // With a search: its matches among the filter's, and no one else.
+      expect(await page({ sort: 'name', q: 'cy.haddad1999' }, 1)).toEqual([many[1999]!.id]);
+      expect(await page({ q: 'novak' }, 1)).toEqual([]);
+
+      for (const sort of ['last-sign-in', 'name']) {
+        const { probe, sent } = await statementsOf(() => page({ sort }, 2));
+        try {
+          const reads = sent.filter((query) => /FROM "(main|public)"\."User"/.test(query.sql.replaceAll('`', '"')) && !/COUNT\(/i.test(query.sql));
+          // One read of a page (its LIMIT among the parameters), in an order an index gives: nothing sorted.
+          expect(reads, sort).toHaveLength(1);
+          expect(reads[0]!.sql).toMatch(/LIMIT/);
+          expect((JSON.parse(reads[0]!.params) as unknown[]).map(Number), sort).toContain(USERS_PAGE_SIZE + 1);
+          expect(await planOf(probe, reads[0]!), sort).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort/);
+        } finally {
+          await probe.$disconnect();
+        }
+      }
+    } finally {
+      await db().user.deleteMany({ where: { agencyId: agency.id } });
+    }
   });
 
   it('[PROVIDER_ADMIN] finds users made before the search terms existed once the migrate step backfills them, and a second run changes nothing', async () => {
