@@ -104,16 +104,25 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     return { ok: false, reason: 'THROTTLED' };
   }
   const velocity = actor.kind === 'agency' ? velocityKey(actor.agencyId, normalizeKey(actor.agencyCode), normalizeKey(actor.loginName), ip) : null;
-  // Counted before the check and given back when the code is right, as the sign-in address rule is:
-  // guesses sent in parallel each meet the budget, instead of all passing a look at it first.
-  if ((await consumeRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) return endPending({ reason: 'too many wrong codes' });
   const subject = await attemptSubjectOf(owner.kind, owner.id, laneOf(knownDevice));
   const failure = { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'FAILURE' } as const;
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'second factor' }));
-  if (!reservation.counted) {
-    await refundRateLimit(db(), WRONG_CODES_PER_ACCOUNT, budgetKey);
-    return endPending({ reason: 'account locked' }, reservation);
-  }
+  // The budget counts the attempts the account's lock lets through, before the check (given back when
+  // the code is right), in the transaction that reserves them: guesses sent in parallel meet it one at
+  // a time, and those the lock refuses spend none of it (review r32c: a burst of 30 over three
+  // instances filled it with refused guesses and locked the account for the hour after 5 checks).
+  const reservation = await db()
+    .$transaction(async (tx) => {
+      const reserved = await reserveAttempt(tx, subject, { failure, pathway: 'second factor' });
+      // Thrown, so that the reservation goes with it: this attempt checks nothing and counts nowhere.
+      if (reserved.counted && (await consumeRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey)).limited) throw new BudgetSpent();
+      return reserved;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof BudgetSpent) return error;
+      throw error;
+    });
+  if (reservation instanceof BudgetSpent) return endPending({ reason: 'too many wrong codes' });
+  if (!reservation.counted) return endPending({ reason: 'account locked' }, reservation);
 
   const used = await proveSecondFactor(owner, proof, actor.sessionId);
   if (!used.ok) {
@@ -166,3 +175,6 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     return { ok: true, sessionId, account: { kind: owner.kind, id: owner.id, version: previous.sessionVersion } } as const;
   }));
 }
+
+/** The account's budget of wrong codes is spent: the attempt's reservation is rolled back. */
+class BudgetSpent extends Error {}

@@ -241,6 +241,26 @@ describe('second factor at sign-in', () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);
   });
 
+  it('[PROVIDER_ADMIN] a burst of wrong codes meets the lock after five: those it refuses spend none of the budget, so the lock is a minute, not the hour', async () => {
+    const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN');
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const right = await codeNow(secret);
+    const wrong = right === '000000' ? '111111' : '000000';
+    const sessions = [];
+    for (let i = 0; i < 30; i += 1) sessions.push(await pendingSession(user, signIn));
+    const outcomes = await Promise.all(sessions.map((pending) => verifySignInSecondFactor(pending, { code: wrong }, IP)));
+    const checked = await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'FAILURE' } });
+    expect(checked).toBe(5);
+    expect(outcomes.filter((outcome) => !outcome.ok && outcome.reason === 'LOCKED')).toHaveLength(26);
+    const refusals = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED' }, select: { details: true } });
+    expect(refusals.map((refusal) => JSON.parse(refusal.details!).reason)).toEqual(Array(25).fill('account locked'));
+    // The first soft lock: a minute (decision 009), and the budget holds the five checked.
+    const lockedUntil = (await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil!;
+    expect(lockedUntil.getTime()).toBeLessThan(Date.now() + 5 * 60_000);
+    const budget = await db().rateLimitBucket.findUniqueOrThrow({ where: { key: `${RATE_LIMITS.wrongCodesPerAccount.name}:user:${user.id}` } });
+    expect(budget.count).toBe(5);
+  });
+
   it('[PROVIDER_ADMIN] ten wrong codes lock the account until their hour is over: listed as locked in the console, and an unlock or a temporary password ends it', async () => {
     const { agency, user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 20, hardLockThreshold: 100 });
     const secret = await addTotpFactor(db(), { userId: user.id });
