@@ -49,7 +49,7 @@ export type VendorActor = {
 
 export type Actor = AgencyActor | VendorActor;
 
-function isIdleLimited(actor: Actor): boolean {
+export function isIdleLimited(actor: Actor): boolean {
   return actor.kind === 'vendor' || actor.role !== 'STAFF';
 }
 

@@ -24,14 +24,17 @@ const NOT_SIGNED_OUT = plainPage(
  * itself again signed in when the window ended. Public: a session that must change its password, or one
  * that has already ended, can still sign out. Same origin only, as every state change (defineRoute).
  */
-export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, _request, { ip }) => {
+export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, request, { ip }) => {
   try {
     const actor = await getActor();
+    // A session that has ended already (the idle sign-out comes at the server's own limit) names no
+    // kind of account: the vendor's pages say theirs in the form.
+    const vendor = actor ? actor.kind === 'vendor' : (await request.formData().catch(() => null))?.get('portal') === 'vendor';
     await endBrowserSession(ip);
     // The sign-in page then says so: on an agency's shared computer, the next person can tell a sign-out
     // that worked from a session that ran out or a button that did nothing. The vendor's sign-in page is
     // prerendered (its own staff, their own devices) and stays so: a notice would render it per request.
-    const next = actor?.kind === 'vendor' ? '/vendor/login' : donePath('/login', SIGNED_OUT, ANYONE);
+    const next = vendor ? '/vendor/login' : donePath('/login', SIGNED_OUT, ANYONE);
     return new Response(null, { status: 303, headers: { Location: next, 'Cache-Control': 'no-store' } });
   } catch (error) {
     // The session stands (its row could not be ended), and the page says so rather than pretend (review r26c N6).

@@ -95,7 +95,7 @@ export default async function VendorHomePage() {
           )}
         </section>
       )}
-      <SignOutButton />
+      <SignOutButton vendor />
     </>
   );
 }

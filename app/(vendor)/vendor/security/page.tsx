@@ -31,7 +31,7 @@ export default async function SecurityPage() {
         }}
       />
       <div className="no-print" style={{ marginTop: '2rem' }}>
-        <SignOutButton />
+        <SignOutButton vendor />
       </div>
     </>
   );

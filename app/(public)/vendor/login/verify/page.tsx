@@ -31,7 +31,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: PageS
       <h2>Lost your phone?</h2>
       <p>Type one of your recovery codes instead. If you have none, ask the colleague who runs this portal at CareNotes to clear your second factors.</p>
       <div className="no-print" style={{ marginTop: '2rem' }}>
-        <SignOutButton />
+        <SignOutButton vendor />
       </div>
     </>
   );

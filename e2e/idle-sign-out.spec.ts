@@ -1,0 +1,81 @@
+// The browser signs itself out at the server's idle limit (30 minutes, admins and vendor staff), so
+// the console is not left on the screen, nor behind Back, of a shared computer. The browser's clock is
+// Playwright's: each fastForward runs the page's due timers once, so nothing here waits for time.
+import { DEMO_PASSWORD } from '@/prisma/seed';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { db, TEST_PASSWORD } from './support/data';
+import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+async function newAccount(role: 'STAFF' | 'PROVIDER_ADMIN') {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, TEST_PASSWORD, { role, loginName: `idle.${uniqueSuffix()}` });
+  return { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD };
+}
+
+test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any tab; Back then shows no console page', async ({ browser }) => {
+  const context = await browser.newContext();
+  try {
+    await context.clock.install();
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, await newAccount('PROVIDER_ADMIN'));
+    await page.goto('/admin');
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+
+    // A page opened in another tab 20 minutes in keeps this one signed in past its own 30 minutes.
+    const other = await context.newPage();
+    await context.clock.fastForward('20:00');
+    await other.goto('/admin/help-requests');
+    await expect(other.getByRole('heading', { name: 'Help requests' })).toBeVisible();
+    await context.clock.fastForward('11:00');
+    // Had the tab started to sign out, this navigation would end on the sign-in page.
+    await page.getByRole('link', { name: 'Users' }).click();
+    await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    await expect(page).toHaveURL(/\/admin$/);
+
+    // Then 30 minutes with nothing opened anywhere: both tabs sign out and say so.
+    await context.clock.fastForward('30:00');
+    for (const tab of [page, other]) {
+      await expect(tab).toHaveURL(/\/login\?done=/);
+      await expect(tab.getByText('You are signed out.')).toBeVisible();
+    }
+    expect((await page.request.get('/api/me')).status()).toBe(401);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/login/);
+    await expect(page.getByRole('heading', { name: 'Users' })).toBeHidden();
+  } finally {
+    await context.close();
+  }
+});
+
+test('[STAFF] has no idle limit: the page stays signed in after 31 minutes', async ({ browser }) => {
+  const context = await browser.newContext();
+  try {
+    await context.clock.install();
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, await newAccount('STAFF'));
+    await expect(page).toHaveURL(/\/account$/);
+    await context.clock.fastForward('31:00');
+    await page.getByRole('link', { name: 'Change your password' }).click();
+    await expect(page).toHaveURL(/\/change-password$/);
+    expect((await page.request.get('/api/me')).status()).toBe(200);
+  } finally {
+    await context.close();
+  }
+});
+
+test('[VERIFIER] is signed out after 30 minutes idle and lands on the vendor sign-in page', async ({ browser }) => {
+  const context = await browser.newContext();
+  try {
+    await context.clock.install();
+    const page = await context.newPage();
+    await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
+    await page.goto('/vendor/queue');
+    await expect(page.getByRole('heading', { name: 'Super administrator reset requests' })).toBeVisible();
+    await context.clock.fastForward('31:00');
+    await expect(page).toHaveURL(/\/vendor\/login$/);
+    expect((await page.request.get('/api/me')).status()).toBe(401);
+  } finally {
+    await context.close();
+  }
+});
