@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mailboxKeyFor } from '../lib/mail/mailbox-key.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const envFile = path.join(root, '.env.local');
@@ -34,5 +35,5 @@ run(bin('tsx'), ['scripts/prepare-database.ts']);
 run(bin('next'), ['build', '--webpack']);
 // The demo keeps mail in local files and shows them at /dev/mailbox (never with SMTP_URL).
 const mailbox = process.env.SMTP_URL ? {} : { DEV_MAILBOX: 'on', MAIL_TRANSPORT: 'file' };
-if (!process.env.SMTP_URL) console.log('demo: mail is written to data/mail and listed at http://localhost:3000/dev/mailbox');
+if (!process.env.SMTP_URL) console.log(`demo: mail is written to data/mail and listed at ${env.APP_URL}/dev/mailbox?key=${mailboxKeyFor(env.NEXTAUTH_SECRET)}`);
 run(process.execPath, ['server.mjs'], { NODE_ENV: 'production', ...mailbox });

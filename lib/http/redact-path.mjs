@@ -7,8 +7,8 @@
 const SECRET_SEGMENTS = /^([/\\]+(?:reset|super-admin-reset[/\\]+cancel))[/\\]+[^/\\][\s\S]*$/i;
 // `reference` leads to a super-admin request's state: a lookup secret as much as a token; so does a
 // done notice that names a request just filed or cancelled (`done=submitted-<reference>…`), and every
-// done notice is read alike.
-const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference', 'done']);
+// done notice is read alike. `key` opens the demo's local mailbox (lib/mail/mailbox-key.mjs).
+const SECRET_QUERY_KEYS = new Set(['t', 'token', 'reference', 'done', 'key']);
 
 /**
  * The text with its percent escapes decoded. One malformed escape (`%`, `%E0`) makes

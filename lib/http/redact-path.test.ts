@@ -12,6 +12,7 @@ describe('redactPath', () => {
     ['/status/subscribe/confirm?t=secret&s=2', '/status/subscribe/confirm?t=[redacted]&s=2'],
     ['/status/unsubscribe?T=secret&token=two&t=three', '/status/unsubscribe?T=[redacted]&token=[redacted]&t=[redacted]'],
     ['/super-admin-reset/status?reference=REF123', '/super-admin-reset/status?reference=[redacted]'],
+    ['/dev/mailbox?key=K', '/dev/mailbox?key=[redacted]'],
     ['/help', '/help'],
     ['/help?tab=1', '/help?tab=1'],
   ])('%s → %s', (path, expected) => {
@@ -72,7 +73,7 @@ describe('redactPath', () => {
   });
 
   it('tells which targets carry a secret, in the path or the query, however written: their answers get no-store and no Referer', () => {
-    for (const target of ['/reset/T/', '//RESET/T', '/super-admin-reset/cancel/T/', '/status/subscribe/confirm/?s=1&e=2&t=T', '/status/unsubscribe?%74=T', '/status/stop-alerts?s=1&Token=T', '/super-admin-reset/submitted/?reference=R', '/super-admin-reset/submitted?done=submitted-R.1.S', '/x?t+=T']) {
+    for (const target of ['/reset/T/', '//RESET/T', '/super-admin-reset/cancel/T/', '/status/subscribe/confirm/?s=1&e=2&t=T', '/status/unsubscribe?%74=T', '/status/stop-alerts?s=1&Token=T', '/super-admin-reset/submitted/?reference=R', '/super-admin-reset/submitted?done=submitted-R.1.S', '/x?t+=T', '/dev/mailbox/abc?key=K']) {
       expect(carriesSecret(target), target).toBe(true);
     }
     for (const target of ['/help/', '/status?s=1', '/login?callbackUrl=%2Fadmin', '/reset', '/status?tt=1&at=2', '/status?t']) {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { headers } from 'next/headers';
 import { config, devMailboxEnabled } from '@/lib/config';
+import { signingSecret } from '@/lib/crypto/keyring';
 import { cameThroughAnUntoldProxy, clientIpFrom } from '@/lib/http/request-context';
+import { isMailboxKey } from '@/lib/mail/mailbox-key.mjs';
 
 // Reads the file transport's .eml files for the development mailbox page.
 const ID_PATTERN = /^[a-z0-9]+$/;
@@ -31,13 +33,20 @@ export function namesThisMachine(host: string | null): boolean {
 
 /**
  * Whether the mailbox answers the current request: only where it is switched on (devMailboxEnabled),
- * and only to the machine itself, under a name of its own, not through a proxy it was not told of (a
- * proxy on this machine makes every client come from here, review r31a). It holds every reset link,
- * and the demo listens on every interface.
+ * at an address holding its key (`npm run demo` prints it), and only to the machine itself, under a
+ * name of its own, not through a proxy it was not told of (a proxy on this machine makes every client
+ * come from here, review r31a). It holds every reset link, and the demo listens on every interface.
+ * The key is what a relay that names no proxy cannot pass (review r32a): the rest cannot see one.
  */
-export async function localMailboxOpenToThisRequest(): Promise<boolean> {
+export async function localMailboxOpenToThisRequest(key: string): Promise<boolean> {
   const bag = await headers();
-  return devMailboxEnabled() && isLoopbackAddress(clientIpFrom(bag)) && namesThisMachine(bag.get('host')) && !cameThroughAnUntoldProxy(bag);
+  return (
+    devMailboxEnabled() &&
+    isMailboxKey(signingSecret(), key) &&
+    isLoopbackAddress(clientIpFrom(bag)) &&
+    namesThisMachine(bag.get('host')) &&
+    !cameThroughAnUntoldProxy(bag)
+  );
 }
 
 export type MailboxEntry = { id: string; to: string; subject: string; date: Date };

@@ -4,12 +4,14 @@ import { notFound } from 'next/navigation';
 import { StackTable } from '@/components/ui/stack-table';
 import { listLocalMailbox, localMailboxOpenToThisRequest } from '@/lib/mail/local-mailbox';
 import { publicPage } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Local mailbox', robots: { index: false } };
 export const dynamic = 'force-dynamic';
 
-export default publicPage(async function LocalMailboxPage() {
-  if (!(await localMailboxOpenToThisRequest())) notFound();
+export default publicPage(async function LocalMailboxPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { key = '' } = await firstValues(searchParams);
+  if (!(await localMailboxOpenToThisRequest(key))) notFound();
   const messages = await listLocalMailbox();
   return (
     <>
@@ -24,7 +26,7 @@ export default publicPage(async function LocalMailboxPage() {
         columns={[
           { label: 'Received', cell: (message) => message.date.toISOString().replace('T', ' ').slice(0, 19) },
           { label: 'To', cell: (message) => message.to },
-          { label: 'Subject', cell: (message) => <Link href={`/dev/mailbox/${message.id}`}>{message.subject}</Link> },
+          { label: 'Subject', cell: (message) => <Link href={`/dev/mailbox/${message.id}?key=${encodeURIComponent(key)}`}>{message.subject}</Link> },
         ]}
       />
     </>

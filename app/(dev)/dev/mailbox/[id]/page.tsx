@@ -3,20 +3,22 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { localMailboxOpenToThisRequest, readLocalMail } from '@/lib/mail/local-mailbox';
 import { publicPage } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Message', robots: { index: false } };
 export const dynamic = 'force-dynamic';
 
 const LINK = /(https?:\/\/[^\s<>"]+)/g;
 
-export default publicPage(async function LocalMailPage({ params }: { params: Promise<{ id: string }> }) {
-  if (!(await localMailboxOpenToThisRequest())) notFound();
+export default publicPage(async function LocalMailPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: PageSearchParams }) {
+  const { key = '' } = await firstValues(searchParams);
+  if (!(await localMailboxOpenToThisRequest(key))) notFound();
   const mail = await readLocalMail((await params).id);
   if (!mail) notFound();
   return (
     <>
       <p>
-        <Link href="/dev/mailbox">Back to the mailbox</Link>
+        <Link href={`/dev/mailbox?key=${encodeURIComponent(key)}`}>Back to the mailbox</Link>
       </p>
       <h1>{mail.subject}</h1>
       <dl className="summary">
