@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
-import { SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
+import { sendDueSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
@@ -39,6 +39,8 @@ test('[PROVIDER_ADMIN] after a spray sees the banner and unlocks every locked ac
   await expect(page.getByTestId('failure-locks-banner')).toHaveCount(0);
   expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED', actorId: admin.id } })).toBe(6);
 
+  // The alert is the status round's (every 30 s on the server): run it now rather than wait.
+  await sendDueSprayAlerts(db());
   const operatorContext = await browser.newContext();
   try {
     const operator = await operatorContext.newPage();

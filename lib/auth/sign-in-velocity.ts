@@ -83,29 +83,36 @@ export async function forgetVelocityFailures(tx: Tx, key: VelocityKey): Promise<
   await tx.signInFailingAccount.deleteMany({ where: { key: accountRowKey(key) } });
 }
 
-export type SprayAgency = { id: string; signInAlertThreshold: number } | null;
-
 /**
- * After a failure: when distinct accounts failing in the agency within the window reach its threshold, alert its
- * admins, at most once an hour. Every failure runs the same two reads, whatever the account was; only a
- * threshold crossing writes, and a conditional write on the alert's `sentAt` lets exactly one through.
+ * The status round's: alerts the admins of each agency whose distinct accounts failing within the
+ * window reached its threshold, at most once an hour. Not on the failing request itself: the alert's
+ * writes (its figures, a mail per admin, the audit record) made the one failure that crossed a real
+ * agency's threshold slower than the same failure under a made-up code, which told a stranger the code
+ * exists (review r32b). Every failure now does the same work; the alert follows within a round (30 s).
+ * Made-up codes (`?code`) name no agency and are not looked at.
  */
-export async function checkSprayAlert(agency: SprayAgency, key: VelocityKey, now = new Date()): Promise<boolean> {
+export async function sendDueSprayAlerts(database: Db, now = new Date()): Promise<number> {
   const since = new Date(now.getTime() - VELOCITY_WINDOW_MS);
-  const [alert, accounts] = await Promise.all([
-    db().signInSprayAlert.findUnique({ where: { agencyId: agency?.id ?? key.agencyKey }, select: { sentAt: true } }),
-    db().signInFailingAccount.count({ where: { agencyKey: key.agencyKey, lastFailedAt: { gt: since } } }),
-  ]);
-  const threshold = agency?.signInAlertThreshold ?? POLICY_BOUNDS.signInAlertThreshold.default;
-  if (!agency || accounts < threshold) return false;
-  if (alert && alert.sentAt.getTime() > now.getTime() - ALERT_INTERVAL_MS) return false;
-  try {
-    return await db().$transaction((tx) => sendSprayAlert(tx, agency.id, now));
-  } catch (error) {
-    // Another instance created the alert row first: it sends this hour's alert.
-    if ((error as { code?: string }).code === 'P2002') return false;
-    throw error;
+  const failing = await database.signInFailingAccount.groupBy({
+    by: ['agencyKey'],
+    where: { lastFailedAt: { gt: since }, NOT: { agencyKey: { startsWith: '?' } } },
+    _count: { _all: true },
+    having: { agencyKey: { _count: { gte: POLICY_BOUNDS.signInAlertThreshold.min } } },
+  });
+  let sent = 0;
+  for (const { agencyKey, _count } of failing) {
+    const agency = await database.agency.findUnique({ where: { id: agencyKey }, select: { signInAlertThreshold: true } });
+    if (!agency || _count._all < agency.signInAlertThreshold) continue;
+    const alert = await database.signInSprayAlert.findUnique({ where: { agencyId: agencyKey }, select: { sentAt: true } });
+    if (alert && alert.sentAt.getTime() > now.getTime() - ALERT_INTERVAL_MS) continue;
+    try {
+      if (await database.$transaction((tx) => sendSprayAlert(tx, agencyKey, now))) sent += 1;
+    } catch (error) {
+      // Another instance's round created the alert row first: it sends this hour's alert.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+    }
   }
+  return sent;
 }
 
 async function sendSprayAlert(tx: Tx, agencyId: string, now: Date): Promise<boolean> {

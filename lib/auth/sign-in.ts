@@ -5,13 +5,11 @@ import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/au
 import { clearFailures, giveBackAttempt, laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
-  checkSprayAlert,
   claimCheck,
   forgetVelocityFailures,
   recordVelocityFailure,
   slowingWait,
   velocityKey,
-  type SprayAgency,
   type VelocityKey,
 } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
@@ -67,7 +65,7 @@ export type KnowsAccount = (account: KnownAccount) => boolean;
 export const NO_DEVICE: KnowsAccount = () => false;
 
 /** Agency sign-ins are counted per agency and per address in it; vendor sign-ins have no agency. */
-type Velocity = { key: VelocityKey; agency: SprayAgency } | null;
+type Velocity = { key: VelocityKey } | null;
 
 /** Attempts from one address queue on its rate-limit row (counted, given back), holding pool connections: allow more than the default 2 s to get one. */
 const ADDRESS_TURN = { maxWait: 10_000, timeout: 15_000 };
@@ -84,7 +82,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
 
   const agency = await db().agency.findUnique({
     where: { codeKey },
-    select: { id: true, softLockThreshold: true, hardLockThreshold: true, signInAlertThreshold: true },
+    select: { id: true, softLockThreshold: true, hardLockThreshold: true },
   });
   const user = await db().user.findUnique({
     where: { agencyId_loginKey: { agencyId: agency?.id ?? NO_AGENCY, loginKey } },
@@ -114,7 +112,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
           mustChangePassword: user.mustChangePassword,
         }
       : null;
-  const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip), agency };
+  const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip) };
   return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity, knows));
 }
 
@@ -248,7 +246,6 @@ async function attemptSignIn(
       'sign-in',
       async (tx) => velocity && (await recordVelocityFailure(tx, velocity.key)),
     );
-    if (velocity) await checkSprayAlert(velocity.agency, velocity.key);
     return { result: { ok: false, reason: 'INVALID' }, outcome };
   }
 

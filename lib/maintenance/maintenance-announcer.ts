@@ -5,6 +5,7 @@ import { alertQueueHealth } from '@/lib/super-admin/alert-queue-health';
 import { removeExpiredSubscriptions } from '@/lib/status/remove-expired-subscriptions';
 import { runHousekeeping, type PruneReport } from '@/lib/housekeeping/prune-expired-rows';
 import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
+import { sendDueSprayAlerts } from '@/lib/auth/sign-in-velocity';
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
@@ -17,6 +18,8 @@ export type StatusRound = {
   expiredSubscriptionsRemoved: number;
   /** Sign-in attempts (and other checks of a secret) a request left to the round: a lock's record, or all of one never settled. */
   attemptsSettled: number;
+  /** Agencies whose admins were alerted of a spray of failed sign-ins (lib/auth/sign-in-velocity.ts). */
+  sprayAlertsSent: number;
   /** Null when another instance did the housekeeping or it was not due. */
   pruned: PruneReport | null;
 };
@@ -29,7 +32,7 @@ export type StatusRound = {
  * The same 30 s tick tells operators when the verification queue is too deep or too old, and
  * prunes what no rule reads any more (lib/housekeeping), and writes the records of attempts on a
  * secret that requests left to it: the locks they set, and those a dead process or an outage left
- * unsettled (lib/auth/password-attempt.ts).
+ * unsettled (lib/auth/password-attempt.ts), and the alerts of agencies under a spray of sign-ins.
  */
 export async function runStatusRound(database: Db, now = new Date()): Promise<StatusRound> {
   // First, and failing on its own: a lock's record and its owner's mail wait for no fan-out.
@@ -37,11 +40,15 @@ export async function runStatusRound(database: Db, now = new Date()): Promise<St
     logger.error({ event: 'auth.settle_round_failed', ...errorFields(error) });
     return 0;
   });
+  const sprayAlertsSent = await sendDueSprayAlerts(database, now).catch((error: unknown) => {
+    logger.error({ event: 'auth.spray_alert_round_failed', ...errorFields(error) });
+    return 0;
+  });
   const announced = await announceDueMaintenance(database, now);
   const alertsQueued = await runStatusAlertFanOuts(database);
   const expiredSubscriptionsRemoved = await removeExpiredSubscriptions(database, now);
   const pruned = isStopping() ? null : await runHousekeeping(database, now);
-  return { announced, alertsQueued, expiredSubscriptionsRemoved, attemptsSettled, pruned };
+  return { announced, alertsQueued, expiredSubscriptionsRemoved, attemptsSettled, sprayAlertsSent, pruned };
 }
 
 /** Each server instance runs the round every 30 s, whether or not anybody is looking. */

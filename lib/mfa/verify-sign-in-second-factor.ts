@@ -5,7 +5,7 @@ import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, markSettled,
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { NO_DEVICE, type KnowsAccount } from '@/lib/auth/sign-in';
-import { checkSprayAlert, forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
+import { forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
 import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -44,7 +44,6 @@ export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof ve
 }
 
 /** The agency's spray alert threshold, for the alert a wrong code may set off. */
-const sprayAgency = (agencyId: string) => db().agency.findUniqueOrThrow({ where: { id: agencyId }, select: { id: true, signInAlertThreshold: true } });
 
 /**
  * The second step of a sign-in. The attempt is reserved on the account's one failure counter
@@ -141,7 +140,6 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
         if (velocity) await recordVelocityFailure(tx, velocity);
       },
     );
-    if (velocity && actor.kind === 'agency') await checkSprayAlert(await sprayAgency(actor.agencyId), velocity);
     return { ok: false, reason: nowLocked ? 'LOCKED' : 'passkey' in proof ? 'PASSKEY_REFUSED' : 'WRONG_CODE' };
   }
 

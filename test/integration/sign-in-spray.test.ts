@@ -8,7 +8,7 @@ import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
-import { listRecentSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
+import { listRecentSprayAlerts, sendDueSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
@@ -17,6 +17,7 @@ import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { statementsOf } from '@/test/support/statements-of';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
@@ -70,7 +71,10 @@ describe('a password spray over one agency', () => {
     const results = await inParallel(attempts);
     expect(results.every((r) => !r.ok)).toBe(true);
 
-    // (a) one alert, mailed to each admin with an address, read back from a real SMTP server.
+    // (a) one alert, sent by the status round (no failing request waits for it), mailed to each admin
+    // with an address, read back from a real SMTP server.
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } })).toBe(0);
+    expect(await sendDueSprayAlerts(db())).toBeGreaterThanOrEqual(1);
     const alerts = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } });
     expect(alerts).toHaveLength(1);
     const queued = await db().outboxMessage.findMany({ where: { template: 'sign-in-spray-alert', toAddress: { endsWith: `.${suffix}@spray.example` } } });
@@ -152,7 +156,7 @@ describe('a password spray over one agency', () => {
     expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } })).toBe(LOCKED);
   }, 120_000);
 
-  it('alerts at most once an hour per agency, even with every failure in parallel', async () => {
+  it('alerts at most once an hour per agency, even with the rounds of several instances at once', async () => {
     const suffix = uniqueSuffix();
     const agency = await createAgency(db(), { signInAlertThreshold: 3 });
     await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `owner.${suffix}@hourly.example` });
@@ -163,18 +167,41 @@ describe('a password spray over one agency', () => {
           signInAgencyUser({ providerCode: agency.code, loginName: `nobody.${suffix}.${from + i}`, password: COMMON[0] }, pool[(from + i) % pool.length]!),
         ),
       );
+    const rounds = () => Promise.all([1, 2, 3].map(() => sendDueSprayAlerts(db())));
     await spray(20, 0);
+    await rounds();
     await spray(20, 20);
+    await rounds();
     const count = () => db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } });
     const mails = () => db().outboxMessage.count({ where: { template: 'sign-in-spray-alert', toAddress: `owner.${suffix}@hourly.example` } });
     expect(await count()).toBe(1);
     expect(await mails()).toBe(1);
-    // An hour later, by the alert's own record, the next failure may alert again, once.
+    // An hour later, by the alert's own record, the next round may alert again, once.
     await db().signInSprayAlert.update({ where: { agencyId: agency.id }, data: { sentAt: new Date(Date.now() - 61 * 60_000) } });
     await spray(10, 40);
+    await rounds();
     expect(await count()).toBe(2);
     expect(await mails()).toBe(2);
   }, 120_000);
+
+  it('[ATTACKER] the failure that crosses a real agency\'s alert threshold does the same work as the one before it: no answer tells the code exists (review r32b)', async () => {
+    const agency = await createAgency(db(), { signInAlertThreshold: 3 });
+    const pool = addresses(4);
+    const fail = (i: number) => () => signInAgencyUser({ providerCode: agency.code, loginName: `nobody.${agency.id}.${i}`, password: COMMON[0] }, pool[i]!);
+    const statementsOfFailure = async (failure: () => Promise<unknown>) => {
+      const { probe, sent } = await statementsOf(failure);
+      await probe.$disconnect();
+      return sent.map((query) => query.sql);
+    };
+    await fail(0)();
+    const beforeTheThreshold = await statementsOfFailure(fail(1));
+    const crossing = await statementsOfFailure(fail(2));
+    expect(crossing).toEqual(beforeTheThreshold);
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } })).toBe(0);
+    // The round alerts; a made-up code, however sprayed, names no agency to alert.
+    expect(await sendDueSprayAlerts(db())).toBeGreaterThanOrEqual(1);
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } })).toBe(1);
+  });
 
   it('[OFFICE] 300 staff behind one address, many mistyping once: nobody is slowed, no alert', async () => {
     const agency = await createAgency(db(), { signInAlertThreshold: 10 });
