@@ -18,6 +18,11 @@ export type RequestStatusResult =
   | { ok: true; title: string; detail: string }
   | { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined> };
 
+/** What no row holds: looked up in place of a reference that is not one, and closed in place of a request that is not there. */
+const NO_REFERENCE = '~no-reference~';
+const NO_REQUEST = { id: '~no-request~', reference: NO_REFERENCE, agencyId: null };
+const REQUEST_SELECT = { id: true, reference: true, agencyId: true, loginName: true, expiresAt: true } as const;
+
 export const NO_SUCH_REQUEST =
   'We could not find a request with that reference number and login name. Check both and try again.';
 
@@ -37,28 +42,24 @@ export async function getRequestStatus(raw: unknown, ip: string): Promise<Reques
   // Only the request looked up is closed if spent, not every one due (the queue's reads sweep those):
   // a stranger's lookup set off up to a thousand transactions (review r31e F5).
   const now = new Date();
-  const reference = parseReference(parsed.data.reference);
+  // A made-up reference is looked up, and closed if spent, as a real one is, against rows that are
+  // not there: the lookup's work does not tell a stranger that a reference exists (review r32b).
+  const reference = parseReference(parsed.data.reference) ?? NO_REFERENCE;
   // Every submission's reference (a repeat's too) leads to its own seven days, no more (state-words.ts).
   // A repeat's runs from its own filing: the request's expiry would tell its requester that someone
   // filed for that name before them, and when.
-  const submission = reference
-    ? await db().superAdminRequestSubmission.findUnique({
-        where: { reference },
-        select: { loginName: true, repeat: true, createdAt: true, request: { select: { id: true, reference: true, agencyId: true, expiresAt: true } } },
-      })
-    : null;
-  const filed =
-    !submission && reference
-      ? await db().superAdminResetRequest.findUnique({ where: { reference }, select: { id: true, reference: true, agencyId: true, loginName: true, expiresAt: true } })
-      : null;
-  const filedOn = submission?.request ?? filed;
-  if (filedOn) await db().$transaction((tx) => closeIfSpent(tx, filedOn, now));
-  const request = submission
-    ? {
-        loginName: submission.loginName,
-        expiresAt: submission.repeat ? new Date(submission.createdAt.getTime() + REQUEST_LIFETIME_MS) : submission.request.expiresAt,
-      }
-    : filed;
+  // Three reads whatever is found (a relation read only when its row exists would be a fourth).
+  const submission = await db().superAdminRequestSubmission.findUnique({ where: { reference }, select: { loginName: true, repeat: true, createdAt: true, requestId: true } });
+  const submittedTo = await db().superAdminResetRequest.findUnique({ where: { id: submission?.requestId ?? NO_REQUEST.id }, select: REQUEST_SELECT });
+  const filed = await db().superAdminResetRequest.findUnique({ where: { reference }, select: REQUEST_SELECT });
+  await db().$transaction((tx) => closeIfSpent(tx, submittedTo ?? filed ?? NO_REQUEST, now));
+  const request =
+    submission && submittedTo
+      ? {
+          loginName: submission.loginName,
+          expiresAt: submission.repeat ? new Date(submission.createdAt.getTime() + REQUEST_LIFETIME_MS) : submittedTo.expiresAt,
+        }
+      : filed;
   if (!request || normalizeKey(request.loginName) !== normalizeKey(parsed.data.loginName)) {
     return { ok: false, message: NO_SUCH_REQUEST };
   }

@@ -9,6 +9,7 @@ import { formatReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { ANSWER_FLOOR_MS, submitRequest } from '@/lib/super-admin/submit-request';
 import { createUser } from '@/prisma/factories';
+import { statementsOf } from '@/test/support/statements-of';
 import {
   agencyWithLoneSuperAdmin,
   approvedRequest,
@@ -312,6 +313,21 @@ describe('looking up a request’s state', () => {
     expect(await getRequestStatus({ reference: looked!.request.reference, loginName: looked!.admin.loginName }, someIp())).toMatchObject({ title: 'Closed' });
     const states = await db().superAdminResetRequest.findMany({ where: { id: { in: [looked!.request.id, other!.request.id] } }, select: { id: true, state: true } });
     expect(Object.fromEntries(states.map((row) => [row.id, row.state]))).toEqual({ [looked!.request.id]: 'EXPIRED', [other!.request.id]: 'SUBMITTED' });
+  });
+
+  it('[ATTACKER] a lookup sends the same statements for a made-up reference as for a real one under a wrong login name (review r32b)', async () => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const statementsOfLookup = async (reference: string) => {
+      const { probe, sent } = await statementsOf(async () => expect(await getRequestStatus({ reference, loginName: 'someone.else' }, someIp())).toEqual({ ok: false, message: NO_SUCH_REQUEST }));
+      await probe.$disconnect();
+      // The address's own rate-limit row aside (its first look-up creates it).
+      return sent.map((query) => query.sql).filter((sql) => !/RateLimitBucket/.test(sql));
+    };
+    const real = await statementsOfLookup(formatReference(request.reference));
+    const madeUp = formatReference(request.reference === 'ZZZZZZZZZZ' ? 'YYYYYYYYYY' : 'ZZZZZZZZZZ');
+    expect(await statementsOfLookup(madeUp)).toEqual(real);
+    expect(await statementsOfLookup('not a reference')).toEqual(real);
   });
 });
 
