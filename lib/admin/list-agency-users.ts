@@ -76,21 +76,28 @@ export const FEW_FILTERED = 2000;
 /**
  * A filter usually picks a few users out of many. Asked for them in sort order with a LIMIT, a
  * database walks the agency's sort index until it has a page, all 100,000 users when the agency has
- * three locked ones (SQLite without statistics does exactly that). So while they are few, each part
- * is read through its own index alone (no ORDER BY, no search terms a planner could prefer), and the
- * matches are searched, sorted and paged here. When they are many, the walk is what we want.
+ * three locked ones (SQLite without statistics does exactly that). So the smaller side is read whole
+ * and sorted here: a rare search's users by id (FEW_MATCHES), else the filter's few users, each part
+ * through its own index alone (no ORDER BY, no search terms a planner could prefer). Only when both
+ * are many is the sort index walked, and then matches are common enough to fill a page soon.
  */
 async function filteredPage(agencyId: string, parts: UserWhere[], key: string, query: UserListQuery, skip: number) {
+  const order = query.sort === 'name' ? byName : byLastSignIn;
+  const page = (users: ListRow[]) => users.sort(order).slice(skip, skip + USERS_PAGE_SIZE + 1);
+  if (key) {
+    const hits = await db().userSearchTerm.findMany({ where: { agencyId, term: prefixRange(key) }, select: { userId: true }, take: FEW_MATCHES + 1 });
+    if (hits.length <= FEW_MATCHES) {
+      const ids = [...new Set(hits.map((hit) => hit.userId))];
+      return page(ofAgency(agencyId, await db().user.findMany({ where: { id: { in: ids }, OR: parts }, select: LIST_SELECT })));
+    }
+  }
   const counts = await Promise.all(parts.map((part) => db().user.count({ where: { agencyId, ...part }, take: FEW_FILTERED + 1 })));
   if (counts.reduce((sum, count) => sum + count, 0) > FEW_FILTERED) {
     return sortedPage({ agencyId, OR: parts, ...(key ? { searchTerms: { some: { term: prefixRange(key) } } } : {}) }, query, skip);
   }
   const found = await Promise.all(parts.map((part) => db().user.findMany({ where: { agencyId, ...part }, select: LIST_SELECT })));
-  const matches = [...new Map(found.flat().map((user) => [user.id, user])).values()].filter(
-    (user) => !key || matchesSearch(key, user),
-  );
-  matches.sort(query.sort === 'name' ? byName : byLastSignIn);
-  return matches.slice(skip, skip + USERS_PAGE_SIZE + 1);
+  const matches = [...new Map(found.flat().map((user) => [user.id, user])).values()].filter((user) => !key || matchesSearch(key, user));
+  return page(matches);
 }
 
 // Up to this many term hits (a user has a few terms), a search's users are asked for by id; beyond it

@@ -142,6 +142,8 @@ async function bench(label: string) {
     await database.user.updateMany({ where: { agencyId: 'agency-0' }, data: { lockedUntil: new Date(Date.now() + 3_600_000) } });
     await time('largest agency, all locked: filter locked', () => listAgencyUsers(big, q({ filter: 'locked' })));
     await time('largest agency, all locked: filter locked, by name', () => listAgencyUsers(big, q({ filter: 'locked', sort: 'name' })));
+    await time('largest agency, all locked: filter locked + rare word', (i) => listAgencyUsers(big, q({ filter: 'locked', q: `${LAST[i % LAST.length]}${i * 97}` })));
+    await time('largest agency, all locked: filter locked + surname', (i) => listAgencyUsers(big, q({ filter: 'locked', q: LAST[i % LAST.length]! })));
   } finally {
     await database.$disconnect();
   }

@@ -6,6 +6,7 @@ import { handleHelpRequest } from '@/lib/admin/help-requests';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { EXPORT_BUSY, exportAgencyAuditCsv, listAgencyAudit } from '@/lib/admin/list-agency-audit';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import { searchTermRows } from '@/lib/admin/user-search-terms';
 import { setUserStatus } from '@/lib/admin/set-user-status';
 import { unlockUser } from '@/lib/admin/unlock-user';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
@@ -437,6 +438,8 @@ describe('policy, lists, audit, help requests', () => {
     await db().user.createMany({ data: locked });
     const expired = { ...locked[0]!, loginName: 'was.locked', loginKey: 'was.locked', hardLockedAt: null, lockedUntil: new Date(now - 1000) };
     await db().user.create({ data: expired });
+    // Their search terms, as the app writes them with every user.
+    await db().userSearchTerm.createMany({ data: (await db().user.findMany({ where: { agencyId: agency.id, searchTerms: { none: {} } } })).flatMap(searchTermRows) });
     const list = async (query: Record<string, string>) => {
       const pages = [await listAgencyUsers(adminActor, userListQuerySchema.parse({ filter: 'locked', ...query }))];
       pages.push(await listAgencyUsers(adminActor, userListQuerySchema.parse({ filter: 'locked', page: '2', ...query })));

@@ -266,6 +266,16 @@ describe('console search by any word', () => {
       // With a search: its matches among the filter's, and no one else.
       expect(await page({ sort: 'name', q: 'cy.haddad1999' }, 1)).toEqual([many[1999]!.id]);
       expect(await page({ q: 'novak' }, 1)).toEqual([]);
+      // A rare word among the filter's many: its few users are read by id, the agency is not walked (review r32e M1).
+      const { probe: rare, sent: rareSent } = await statementsOf(() => page({ q: 'cy.haddad1999' }, 1));
+      try {
+        const reads = rareSent.filter((query) => /FROM "(main|public)"\."User"/.test(query.sql.replaceAll('`', '"')) && !/COUNT\(/i.test(query.sql));
+        expect(reads).toHaveLength(1);
+        expect(reads[0]!.sql).not.toMatch(/ORDER BY/);
+        expect(reads[0]!.sql).toMatch(/\."id" IN \(|\.`id` IN \(/);
+      } finally {
+        await rare.$disconnect();
+      }
 
       for (const sort of ['last-sign-in', 'name']) {
         const { probe, sent } = await statementsOf(() => page({ sort }, 2));
