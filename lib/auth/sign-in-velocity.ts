@@ -3,7 +3,9 @@ import { db, type Db, type Tx } from '@/lib/db/client';
 import { deleteInBatches } from '@/lib/housekeeping/delete-in-batches';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { signInSprayAlertMail } from '@/lib/mail/templates/sign-in-spray-alert';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+import { isStopping } from '@/lib/runtime/stop-signal';
 
 // Velocity of failed sign-ins per agency and per address within an agency (PRODUCT.md, "Under attack").
 // Rows live in the database so every instance sees the same figures.
@@ -101,18 +103,29 @@ export async function sendDueSprayAlerts(database: Db, now = new Date()): Promis
   });
   let sent = 0;
   for (const { agencyKey, _count } of failing) {
-    const agency = await database.agency.findUnique({ where: { id: agencyKey }, select: { signInAlertThreshold: true } });
-    if (!agency || _count._all < agency.signInAlertThreshold) continue;
-    const alert = await database.signInSprayAlert.findUnique({ where: { agencyId: agencyKey }, select: { sentAt: true } });
-    if (alert && alert.sentAt.getTime() > now.getTime() - ALERT_INTERVAL_MS) continue;
+    if (isStopping()) break;
+    // Each agency on its own: one that fails (gone meanwhile, say) keeps no other's alert back.
     try {
-      if (await database.$transaction((tx) => sendSprayAlert(tx, agencyKey, now))) sent += 1;
+      if (await alertIfDue(database, agencyKey, _count._all, now)) sent += 1;
     } catch (error) {
-      // Another instance's round created the alert row first: it sends this hour's alert.
-      if ((error as { code?: string }).code !== 'P2002') throw error;
+      logger.error({ event: 'auth.spray_alert_failed', agencyId: agencyKey, ...errorFields(error) });
     }
   }
   return sent;
+}
+
+async function alertIfDue(database: Db, agencyId: string, failingAccounts: number, now: Date): Promise<boolean> {
+  const agency = await database.agency.findUnique({ where: { id: agencyId }, select: { signInAlertThreshold: true } });
+  if (!agency || failingAccounts < agency.signInAlertThreshold) return false;
+  const alert = await database.signInSprayAlert.findUnique({ where: { agencyId }, select: { sentAt: true } });
+  if (alert && alert.sentAt.getTime() > now.getTime() - ALERT_INTERVAL_MS) return false;
+  try {
+    return await database.$transaction((tx) => sendSprayAlert(tx, agencyId, now));
+  } catch (error) {
+    // Another instance's round created the alert row first: it sends this hour's alert.
+    if ((error as { code?: string }).code === 'P2002') return false;
+    throw error;
+  }
 }
 
 async function sendSprayAlert(tx: Tx, agencyId: string, now: Date): Promise<boolean> {

@@ -179,8 +179,8 @@ async function attemptSignIn(
   // Every attempt past the slowing does the same work, whatever the account: one transaction that counts it
   // for the address, one that counts it for the account (against no row when there is no account it may
   // count on), one argon2id verify, two reads for whether a lock ended meanwhile (lockEndedMeanwhile), one
-  // transaction that audits the failure and counts it for the agency and the address, two reads for the
-  // spray gauge. A right password gives the counts back. So no refusal answers sooner than another
+  // transaction that audits the failure and counts it for the agency and the address (the status round
+  // alerts an agency whose count reached its threshold). A right password gives the counts back. So no refusal answers sooner than another
   // (README, "Equal work for every refusal").
   const lane = laneOf(knownDevice);
   const eligible = candidate !== null && candidate.active && !isLocked(laneLockState(candidate.lock, lane), new Date());

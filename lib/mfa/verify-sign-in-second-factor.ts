@@ -43,8 +43,6 @@ export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof ve
   return verifySignIn(actor, { passkey: input.passkey }, ip, knows);
 }
 
-/** The agency's spray alert threshold, for the alert a wrong code may set off. */
-
 /**
  * The second step of a sign-in. The attempt is reserved on the account's one failure counter
  * (lib/auth/password-attempt.ts) before the code or signature is checked, like a password.

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { config, configProblems } from '@/lib/config';
+import { config, configProblems, devMailboxEnabled } from '@/lib/config';
+import { signingSecret } from '@/lib/crypto/keyring';
+import { mailboxKeyFor } from '@/lib/mail/mailbox-key.mjs';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { pendingMigrations } from '@/lib/db/migration-status';
@@ -100,6 +102,9 @@ export async function startInstance(): Promise<void> {
   }
   startServerMailWorker();
   startMaintenanceAnnouncer();
+  // The development server's mailbox address, on the console only: its key is no line for the logs
+  // (`npm run demo` prints its own).
+  if (!production && devMailboxEnabled() && config().NEXTAUTH_SECRET) console.log(`Local mailbox: ${config().APP_URL}/dev/mailbox?key=${mailboxKeyFor(signingSecret())}`);
   const summary: StartSummary = {
     version: version(),
     environment: process.env.NODE_ENV ?? 'development',
