@@ -15,7 +15,8 @@ if (!/^NEXTAUTH_SECRET=/m.test(envText)) {
   writeFileSync(envFile, envText + (envText && !envText.endsWith('\n') ? '\n' : '') + line, { mode: 0o600 });
   console.log('demo: wrote a new NEXTAUTH_SECRET to .env.local');
 }
-const secret = /^NEXTAUTH_SECRET=(.*)$/m.exec(readFileSync(envFile, 'utf8'))[1];
+// As Next.js reads it: a value in quotes is the text inside them.
+const secret = /^NEXTAUTH_SECRET=(.*)$/m.exec(readFileSync(envFile, 'utf8'))[1].trim().replace(/^(['"])(.*)\1$/, '$2');
 // Production refuses to guess these (lib/config.ts); the demo's choices are the embedded defaults.
 const env = {
   ...process.env,
