@@ -1,11 +1,1 @@
-import type { ReactNode } from 'react';
-import { SignOutWhenIdle } from '@/components/auth/sign-out-when-idle';
-
-export default function SignedInLayout({ children }: { children: ReactNode }) {
-  return (
-    <>
-      {children}
-      <SignOutWhenIdle />
-    </>
-  );
-}
+export { default } from '@/components/auth/signed-in-layout';
