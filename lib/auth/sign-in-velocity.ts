@@ -132,7 +132,7 @@ async function sendSprayAlert(tx: Tx, agencyId: string, now: Date): Promise<bool
   const hourAgo = new Date(now.getTime() - ALERT_INTERVAL_MS);
   const figures = await sprayFigures(tx, agencyId, hourAgo);
   const data = { sentAt: now, since: figures.since, accounts: figures.accounts, attempts: figures.attempts, addresses: JSON.stringify(figures.addresses) };
-  // The claim: only one of several parallel failures moves sentAt past the hour (or creates the row).
+  // The claim: only one of several rounds at once (instances) moves sentAt past the hour (or creates the row).
   const claimed = await tx.signInSprayAlert.updateMany({ where: { agencyId, sentAt: { lte: hourAgo } }, data });
   if (claimed.count === 0) {
     if (await tx.signInSprayAlert.findUnique({ where: { agencyId }, select: { agencyId: true } })) return false;
