@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useSearchParams } from 'next/navigation';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { VendorPortalField } from './sign-out-button';
 
 /** Shared by the portal's tabs in this browser: a page opened in one keeps the others signed in. */
@@ -24,6 +24,11 @@ function shareLastActivity(at: number) {
   }
 }
 
+function recordActivity(lastActivity: RefObject<number>) {
+  lastActivity.current = Date.now();
+  shareLastActivity(lastActivity.current);
+}
+
 /**
  * Signs this browser out once its session has been idle as long as the server allows (admins and
  * vendor staff, 30 minutes). The server refuses the session by then, but the page it left on the
@@ -38,16 +43,10 @@ export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolea
   const pathname = usePathname();
   const search = useSearchParams().toString();
 
-  useEffect(() => {
-    lastActivity.current = Date.now();
-    shareLastActivity(lastActivity.current);
-  }, [pathname, search]);
+  useEffect(() => recordActivity(lastActivity), [pathname, search]);
 
   useEffect(() => {
-    const sent = () => {
-      lastActivity.current = Date.now();
-      shareLastActivity(lastActivity.current);
-    };
+    const sent = () => recordActivity(lastActivity);
     const check = () => {
       if (Date.now() - Math.max(lastActivity.current, sharedLastActivity()) >= idleMs) form.current?.submit();
     };
