@@ -1,6 +1,7 @@
 // The browser signs itself out at the server's idle limit (30 minutes, admins and vendor staff), so
 // the console is not left on the screen, nor behind Back, of a shared computer. The browser's clock is
 // Playwright's: each fastForward runs the page's due timers once, so nothing here waits for time.
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
@@ -12,11 +13,19 @@ async function newAccount(role: 'STAFF' | 'PROVIDER_ADMIN') {
   return { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD };
 }
 
-test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any tab; Back then shows no console page', async ({ browser }) => {
+/** A browser whose clock the test moves (a context of its own: the clock is the context's). */
+async function withBrowserClock(browser: Browser, run: (context: BrowserContext, page: Page) => Promise<void>) {
   const context = await browser.newContext();
   try {
     await context.clock.install();
-    const page = await context.newPage();
+    await run(context, await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any tab; Back then shows no console page', async ({ browser }) => {
+  await withBrowserClock(browser, async (context, page) => {
     await signInAsAgencyUser(page, await newAccount('PROVIDER_ADMIN'));
     await page.goto('/admin');
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -43,39 +52,31 @@ test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any
     await page.goBack();
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByRole('heading', { name: 'Users' })).toBeHidden();
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('[STAFF] has no idle limit: the page stays signed in after 31 minutes', async ({ browser }) => {
-  const context = await browser.newContext();
-  try {
-    await context.clock.install();
-    const page = await context.newPage();
+  await withBrowserClock(browser, async (context, page) => {
     await signInAsAgencyUser(page, await newAccount('STAFF'));
     await expect(page).toHaveURL(/\/account$/);
     await context.clock.fastForward('31:00');
     await page.getByRole('link', { name: 'Change your password' }).click();
     await expect(page).toHaveURL(/\/change-password$/);
     expect((await page.request.get('/api/me')).status()).toBe(200);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
-test('[VERIFIER] is signed out after 30 minutes idle and lands on the vendor sign-in page', async ({ browser }) => {
-  const context = await browser.newContext();
-  try {
-    await context.clock.install();
-    const page = await context.newPage();
+test('[VERIFIER] is signed out after 30 minutes idle and lands on the vendor sign-in page', async ({ browser, baseURL }) => {
+  await withBrowserClock(browser, async (context, page) => {
     await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
     await page.goto('/vendor/queue');
     await expect(page.getByRole('heading', { name: 'Super administrator reset requests' })).toBeVisible();
     await context.clock.fastForward('31:00');
     await expect(page).toHaveURL(/\/vendor\/login$/);
     expect((await page.request.get('/api/me')).status()).toBe(401);
-  } finally {
-    await context.close();
-  }
+    // With the session gone, only the vendor page's own field says where to land; without it, the agencies' page.
+    const signOut = (form: Record<string, string>) => page.request.post('/sign-out', { form, headers: { Origin: baseURL! }, maxRedirects: 0 });
+    expect((await signOut({ portal: 'vendor' })).headers().location).toBe('/vendor/login');
+    expect((await signOut({})).headers().location).toMatch(/^\/login\?done=/);
+  });
 });
