@@ -1,11 +1,15 @@
 // The demo's local mailbox holds every reset link, and the demo listens on every interface: it
 // answers the machine itself and no one else, whatever else the mailbox's switch says.
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mailboxKeyFor } from '@/lib/mail/mailbox-key.mjs';
-import { startMigratedProductionServer, TEST_SECRET, type ProductionServer } from '../support/production-server';
+import { startMigratedProductionServer, TEST_SECRET, throwawayMailDir, type ProductionServer } from '../support/production-server';
 
 const KEY = mailboxKeyFor(TEST_SECRET);
+/** Where the server without a proxy writes its mail: one message is put there to be opened. */
+const untoldMail = throwawayMailDir();
 
 let server: ProductionServer;
 let untold: ProductionServer;
@@ -18,8 +22,9 @@ beforeAll(async () => {
       TRUSTED_PROXY_HOPS: '1',
     }),
     // No proxy it knows of: every client is the TCP peer.
-    startMigratedProductionServer({ DEV_MAILBOX: 'on' }),
+    startMigratedProductionServer({ DEV_MAILBOX: 'on', MAIL_DIR: untoldMail }),
   ]);
+  writeFileSync(path.join(untoldMail, 'abc123.eml'), 'From: portal@example.test\r\nTo: someone@example.test\r\nSubject: Your reset link\r\n\r\nhttp://127.0.0.1/reset/token\r\n');
 });
 
 afterAll(async () => {
@@ -64,7 +69,9 @@ it('[ANYONE] without its key the mailbox answers 404, even to this machine: a re
   for (const query of ['', '?key=', `?key=${KEY.slice(0, -1)}`, `?key=${KEY}x`, `?key=${mailboxKeyFor('another-secret-0123456789abcdef0123456789')}`, `?KEY=${KEY}`]) {
     expect((await open(query)).status, query).toBe(404);
   }
-  expect((await fetch(`${untold.url}/dev/mailbox/abc123`)).status).toBe(404);
+  // The message itself, the same: the key opens it, nothing else does.
+  expect((await fetch(`${untold.url}/dev/mailbox/abc123?key=${KEY}`)).status).toBe(200);
+  for (const query of ['', `?key=${KEY.slice(0, -1)}`]) expect((await fetch(`${untold.url}/dev/mailbox/abc123${query}`)).status, query).toBe(404);
   // The page's links carry the key; its answer is kept by no cache and sent to no other site as a Referer.
   const page = await open(`?key=${KEY}`);
   expect(page.headers.get('cache-control')).toMatch(/no-store/);
