@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { namesForAudit } from '@/lib/admin/list-agency-audit';
-import { FEW_FILTERED, FEW_MATCHES, listAgencyUsers, NAME_SORTED_MATCHES, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
+import { FEW_FILTERED, FEW_MATCHES, filterParts, filterPicks, listAgencyUsers, NAME_SORTED_MATCHES, TOP_READ, userListQuerySchema, USERS_PAGE_SIZE } from '@/lib/admin/list-agency-users';
 import { backfillUserSearchTerms, searchTermRows } from '@/lib/admin/user-search-terms';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -277,21 +277,64 @@ describe('console search by any word', () => {
         await rare.$disconnect();
       }
 
+      const userReads = (sent: SentQuery[]) => sent.filter((query) => /FROM "(main|public)"\."User"/.test(query.sql.replaceAll('`', '"')) && !/COUNT\(/i.test(query.sql));
+      const limits = (query: SentQuery) => (JSON.parse(query.params) as unknown[]).map(Number);
       for (const sort of ['last-sign-in', 'name']) {
+        // Page 2 is among the top TOP_READ of the sort order: they are read, in an order an index gives
+        // (nothing sorted), and nothing else; no filter in the read, for no planner to go by it.
         const { probe, sent } = await statementsOf(() => page({ sort }, 2));
         try {
-          const reads = sent.filter((query) => /FROM "(main|public)"\."User"/.test(query.sql.replaceAll('`', '"')) && !/COUNT\(/i.test(query.sql));
-          // One read of a page (its LIMIT among the parameters), in an order an index gives: nothing sorted.
+          const reads = userReads(sent);
           expect(reads, sort).toHaveLength(1);
           expect(reads[0]!.sql).toMatch(/LIMIT/);
-          expect((JSON.parse(reads[0]!.params) as unknown[]).map(Number), sort).toContain(USERS_PAGE_SIZE + 1);
+          expect(reads[0]!.sql).not.toMatch(/lockedUntil" >|hardLockedAt" IS NOT NULL|lockedUntil` >|hardLockedAt` IS NOT NULL/);
+          expect(limits(reads[0]!), sort).toContain(TOP_READ);
           expect(await planOf(probe, reads[0]!), sort).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort/);
         } finally {
           await probe.$disconnect();
         }
+        // The last page is past them: then the database walks the sort index for that page alone.
+        const { probe: past, sent: pastSent } = await statementsOf(() => page({ sort }, lastPage));
+        try {
+          const reads = userReads(pastSent);
+          expect(reads.map(limits), sort).toEqual([expect.arrayContaining([TOP_READ]), expect.arrayContaining([USERS_PAGE_SIZE + 1])]);
+          expect(await planOf(past, reads[1]!), sort).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort/);
+        } finally {
+          await past.$disconnect();
+        }
       }
     } finally {
       await db().user.deleteMany({ where: { agencyId: agency.id } });
+    }
+  });
+
+  it('each filter picks the same users read from a row (filterPicks) as asked of the database (filterParts)', async () => {
+    const agency = await createAgency(db());
+    const now = new Date();
+    const later = new Date(now.getTime() + 600_000);
+    const earlier = new Date(now.getTime() - 1000);
+    const states = [
+      {},
+      { lockedUntil: later },
+      { lockedUntil: earlier },
+      { lockedUntil: now },
+      { hardLockedAt: earlier },
+      { knownDeviceLockedUntil: later },
+      { knownDeviceLockedUntil: earlier },
+      { knownDeviceHardLockedAt: earlier, lockedUntil: earlier },
+      { mustChangePassword: true },
+      { status: 'DISABLED' as const },
+      { role: 'PROVIDER_ADMIN' as const },
+      { role: 'SUPER_ADMIN' as const, mustChangePassword: true },
+      { role: 'STAFF' as const, status: 'DISABLED' as const, lockedUntil: later },
+    ];
+    const users = await bulkUsers(agency.id, states.length, (i) => [`State ${i}`, `state${i}`]);
+    for (const [i, state] of states.entries()) await db().user.update({ where: { id: users[i]!.id }, data: state });
+    const rows = await db().user.findMany({ where: { agencyId: agency.id } });
+    for (const filter of ['locked', 'must-change', 'disabled', 'admins'] as const) {
+      const asked = await db().user.findMany({ where: { agencyId: agency.id, OR: filterParts(filter, now) }, select: { id: true } });
+      expect(rows.filter(filterPicks(filter, now)).map((user) => user.id).sort(), filter).toEqual(asked.map((user) => user.id).sort());
+      expect(asked.length, filter).toBeGreaterThan(0);
     }
   });
 
