@@ -35,20 +35,24 @@ export type StatusRound = {
  * unsettled (lib/auth/password-attempt.ts), and the alerts of agencies under a spray of sign-ins.
  */
 export async function runStatusRound(database: Db, now = new Date()): Promise<StatusRound> {
-  // First, and failing on its own: a lock's record and its owner's mail wait for no fan-out.
-  const attemptsSettled = await settleAttemptsLeftToTheRound(database, now).catch((error: unknown) => {
-    logger.error({ event: 'auth.settle_round_failed', ...errorFields(error) });
-    return 0;
-  });
-  const sprayAlertsSent = await sendDueSprayAlerts(database, now).catch((error: unknown) => {
-    logger.error({ event: 'auth.spray_alert_round_failed', ...errorFields(error) });
-    return 0;
-  });
-  const announced = await announceDueMaintenance(database, now);
-  const alertsQueued = await runStatusAlertFanOuts(database);
-  const expiredSubscriptionsRemoved = await removeExpiredSubscriptions(database, now);
-  const pruned = isStopping() ? null : await runHousekeeping(database, now);
+  // Each piece fails on its own: one that cannot finish (a fan-out's error, a database hiccup)
+  // holds back neither a lock's record and its owner's mail nor the others (review r33a F1).
+  const attemptsSettled = await orLogged('auth.settle_round_failed', 0, () => settleAttemptsLeftToTheRound(database, now));
+  const sprayAlertsSent = await orLogged('auth.spray_alert_round_failed', 0, () => sendDueSprayAlerts(database, now));
+  const announced = await orLogged('status.announce_failed', 0, () => announceDueMaintenance(database, now));
+  const alertsQueued = await orLogged('status.fan_out_failed', 0, () => runStatusAlertFanOuts(database));
+  const expiredSubscriptionsRemoved = await orLogged('status.subscription_removal_failed', 0, () => removeExpiredSubscriptions(database, now));
+  const pruned = isStopping() ? null : await orLogged('housekeeping.failed', null, () => runHousekeeping(database, now));
   return { announced, alertsQueued, expiredSubscriptionsRemoved, attemptsSettled, sprayAlertsSent, pruned };
+}
+
+async function orLogged<T, F>(event: string, fallback: F, run: () => Promise<T>): Promise<T | F> {
+  try {
+    return await run();
+  } catch (error) {
+    logger.error({ event, ...errorFields(error) });
+    return fallback;
+  }
 }
 
 /** Each server instance runs the round every 30 s, whether or not anybody is looking. */

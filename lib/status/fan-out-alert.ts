@@ -6,7 +6,7 @@ import { statusAlertMail, type StatusAlertContent } from '@/lib/mail/templates/s
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { unsubscribePath } from '@/lib/status/subscription-token';
 import { statusAlertContent, type StatusAlertEvent } from '@/lib/status/status-alert-content';
-import { logger } from '@/lib/observability/logger.mjs';
+import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
 /** Subscribers written to the outbox per transaction: short transactions, bounded memory. */
 export const FAN_OUT_BATCH_SIZE = 500;
@@ -40,23 +40,39 @@ export async function queueStatusAlert(tx: Tx, event: StatusAlertEvent): Promise
 export async function runStatusAlertFanOuts(database: Db, clock: Clock = () => new Date()): Promise<number> {
   let queued = 0;
   while (!isStopping()) {
-    let lease = await claimStatusAlertFanOut(database, clock);
+    // A claim that fails (the database) ends the run.
+    const lease = await claimStatusAlertFanOut(database, clock);
     if (!lease) break;
+    queued += await runFanOut(database, lease, clock);
+  }
+  return queued;
+}
+
+/**
+ * One fan-out's batches, while its lease holds. One that fails keeps its lease until it runs out
+ * (then it is tried again), and the fan-outs after it go on now (review r33a F1: one that could
+ * never finish held back every later one, and the status round's other work with them).
+ */
+async function runFanOut(database: Db, lease: FanOutLease, clock: Clock): Promise<number> {
+  let queued = 0;
+  try {
     for (;;) {
       if (isStopping()) {
         // Shutdown: hand the fan-out over now rather than when the lease runs out; its cursor
         // says where the next runner starts.
         await database.statusAlertFanOut.updateMany({ where: { id: lease.id, leaseToken: lease.token }, data: { leaseToken: null, leaseExpiresAt: null } });
-        break;
+        return queued;
       }
       const outcome = await queueNextBatch(database, lease, clock);
       queued += outcome.queued;
       if (outcome.next === 'lease-lost') logger.warn({ event: 'status.fan_out_lease_lost', fanOutId: lease.id });
-      if (typeof outcome.next === 'string') break;
+      if (typeof outcome.next === 'string') return queued;
       lease = outcome.next;
     }
+  } catch (error) {
+    logger.error({ event: 'status.fan_out_failed', fanOutId: lease.id, ...errorFields(error) });
+    return queued;
   }
-  return queued;
 }
 
 /** Takes the oldest unfinished fan-out that nobody holds, or whose holder's lease ran out. */

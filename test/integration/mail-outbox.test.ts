@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { countDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
-import { enqueueMail, enqueueMailBatch, UnsafeMailError, type MailMessage } from '@/lib/mail/outbox';
+import { enqueueMail, enqueueMailBatch, SUBJECT_MAX, UnsafeMailError, type MailMessage } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { isSealed } from '@/lib/mail/seal';
 import { createFileTransport } from '@/lib/mail/transport';
@@ -86,6 +86,19 @@ describe('outbox', () => {
     }
     expect(await db().auditEvent.count({ where: { agencyId: agency.id } })).toBe(0);
     expect(await db().outboxMessage.count({ where: { status: 'PENDING' } })).toBe(0);
+  });
+
+  it('shortens a subject past SUBJECT_MAX characters instead of refusing the message', async () => {
+    // A name of astral characters: the cut never splits one in two.
+    const mail = message({ subject: `Status: ${'𝒜 long title '.repeat(30)}` });
+    const id = await db().$transaction((tx) => enqueueMail(tx, mail));
+    const { subject } = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
+    expect(Array.from(subject)).toHaveLength(SUBJECT_MAX);
+    expect(subject).toBe(`${Array.from(mail.subject).slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`);
+    expect(subject.isWellFormed()).toBe(true);
+    const short = message();
+    const shortId = await db().$transaction((tx) => enqueueMail(tx, short));
+    expect((await db().outboxMessage.findUniqueOrThrow({ where: { id: shortId } })).subject).toBe(short.subject);
   });
 
   it('delivers content and headers as sent, over real SMTP, exactly once', async () => {
