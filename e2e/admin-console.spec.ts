@@ -1,6 +1,6 @@
 import { DEMO_PASSWORD } from '@/prisma/seed';
-import { uniqueSuffix } from '@/prisma/factories';
-import { newMemberOfDemoAgency, newStaffMember } from './support/data';
+import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { db, newMemberOfDemoAgency, newStaffMember, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { findMail, waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
@@ -108,6 +108,40 @@ test('[SUPER_ADMIN] sees the single-super-admin warning and edits the policy wit
   await expect(page.locator('.error-summary')).toContainText('between 8 and 64');
   await page.reload();
   await expect(page.getByLabel('Minimum password length')).toHaveValue('15');
+});
+
+test('[SUPER_ADMIN] a policy form opened before another admin saved is refused, shows the policy as saved, and saves on the second try', async ({ page, browser }) => {
+  const agency = await createAgency(db());
+  const admins = [];
+  for (const name of ['Ines Early', 'Omar Later']) {
+    const user = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', displayName: name });
+    admins.push({ providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD });
+  }
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  try {
+    for (const [tab, creds] of [[page, admins[0]!], [other, admins[1]!]] as const) {
+      await signInAsAgencyUser(tab, creds);
+      await expect(tab).toHaveURL(/\/account/);
+      await tab.goto('/admin/policy');
+    }
+    await other.getByLabel('Minimum password length').fill('20');
+    await other.getByRole('button', { name: 'Save policy' }).click();
+    await expect(other.getByTestId('policy-saved')).toBeVisible();
+
+    await page.getByLabel('Time zone').selectOption('America/Chicago');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expect(page.getByText('Another administrator saved the policy after you opened this page')).toBeVisible();
+    await expect(page.getByLabel('Minimum password length')).toHaveValue('20');
+    expect(await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).toMatchObject({ minPasswordLength: 20, timeZone: agency.timeZone });
+
+    await page.getByLabel('Time zone').selectOption('America/Chicago');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expect(page.getByTestId('policy-saved')).toBeVisible();
+    expect(await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).toMatchObject({ minPasswordLength: 20, timeZone: 'America/Chicago' });
+  } finally {
+    await context.close();
+  }
 });
 
 test('[STAFF] and [VERIFIER] cannot reach the admin console', async ({ page, browser }) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
@@ -26,11 +27,28 @@ export async function getAgencyPolicy(agencyId: string): Promise<AgencyPolicy> {
   return db().agency.findUniqueOrThrow({ where: { id: agencyId }, select: POLICY_SELECT });
 }
 
+/** Which policy a form showed: a save from a page older than the last save is refused (policyVersion). */
+export function policyVersion(policy: AgencyPolicy): string {
+  const values = Object.keys(POLICY_SELECT).map((key) => policy[key as keyof AgencyPolicy]);
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 22);
+}
+
+export const POLICY_CHANGED_MESSAGE =
+  'Another administrator saved the policy after you opened this page. The form now shows the policy as saved: make your change again.';
+
 export const NO_OWN_PASSKEY =
   'Add a passkey to your own account first (Account, then Sign-in security): once this is on, administrators without one can only add one, and someone must be able to turn it off again.';
 
-/** Super admins edit their agency's policy within PRODUCT.md's bounds; the change is audited with before and after. */
-export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip: string): Promise<Result<AgencyPolicy> & { fieldErrors?: Record<string, string[] | undefined> }> {
+/** A refusal says which fields are wrong, or, when the policy was saved since the form was shown, what is saved now. */
+type PolicySaveResult = Result<AgencyPolicy> & { fieldErrors?: Record<string, string[] | undefined>; saved?: AgencyPolicy };
+
+/**
+ * Super admins edit their agency's policy within PRODUCT.md's bounds; the change is audited with
+ * before and after. The form saves every setting, so one sent from a page that showed an older
+ * policy (`seen`, its policyVersion) would quietly undo what another admin saved since, a tightening
+ * included (review r33d F1): it is refused with the policy as saved.
+ */
+export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip: string, { seen }: { seen?: string } = {}): Promise<PolicySaveResult> {
   const decision = canAdmin(actor, 'policy:edit');
   if (!decision.allowed) {
     await auditAdminRefusal(actor, 'policy:edit', null, decision.reason, ip);
@@ -48,6 +66,7 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     // below takes turns with the removal of their last passkey.
     if (!(await holdActor(tx, actor))) return false;
     const before = await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: POLICY_SELECT });
+    if (seen !== undefined && seen !== policyVersion(before)) return { changedSince: before };
     // Once on, an admin without a passkey reaches only the page that adds one. The super admin turning
     // it on must have one, or the agency may be left with no admin able to turn it off again.
     if (policy.requirePasskeyForAdmins && !before.requirePasskeyForAdmins && !(await hasPasskey({ kind: 'user', id: actor.userId }, tx))) return 'no-own-passkey';
@@ -60,6 +79,7 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     await recordAdminAction(tx, actor, ip, 'AGENCY_POLICY_UPDATED', { type: 'Agency', id: actor.agencyId }, changed);
     return true;
   });
+  if (typeof saved === 'object') return { ok: false, message: POLICY_CHANGED_MESSAGE, saved: saved.changedSince };
   if (saved === 'no-own-passkey') {
     return { ok: false, message: 'Check the values below.', fieldErrors: { requirePasskeyForAdmins: [NO_OWN_PASSKEY] } };
   }

@@ -9,7 +9,7 @@ import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-us
 import { searchTermRows } from '@/lib/admin/user-search-terms';
 import { setUserStatus } from '@/lib/admin/set-user-status';
 import { unlockUser } from '@/lib/admin/unlock-user';
-import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { getAgencyPolicy, POLICY_CHANGED_MESSAGE, policyVersion, updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { resolveSession, SESSION_IDLE_MS, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -390,6 +390,25 @@ describe('policy, lists, audit, help requests', () => {
     const good = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, minPasswordLength: '20', onlySuperAdminsResetAdmins: 'on' }, IP);
     expect(good.ok).toBe(true);
     expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, onlySuperAdminsResetAdmins: true });
+  });
+
+  it('[SUPER_ADMIN] a save from a page that showed an older policy is refused with the policy as saved, and undoes nothing (review r33d F1)', async () => {
+    const { a, superActor } = await twoAgencies();
+    const other = await actorFor(a, await member(a.id, 'SUPER_ADMIN', { displayName: 'Olu Other' }));
+    const shown = policyVersion(await getAgencyPolicy(a.id));
+    // Both opened the page; the other tightens first.
+    const tightened = { ...DEFAULT_POLICY, minPasswordLength: '20', requireSecondFactorForAllStaff: 'on' };
+    expect(await updateAgencyPolicy(other, tightened, IP, { seen: shown })).toMatchObject({ ok: true });
+    const auditBefore = await db().auditEvent.count({ where: { agencyId: a.id, action: 'AGENCY_POLICY_UPDATED' } });
+    // The first one's form still holds the old values, with its own change.
+    const stale = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, timeZone: 'America/Chicago' }, IP, { seen: shown });
+    expect(stale).toMatchObject({ ok: false, message: POLICY_CHANGED_MESSAGE, saved: { minPasswordLength: 20, requireSecondFactorForAllStaff: true, timeZone: DEFAULT_POLICY.timeZone } });
+    expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, requireSecondFactorForAllStaff: true, timeZone: DEFAULT_POLICY.timeZone });
+    expect(await db().auditEvent.count({ where: { agencyId: a.id, action: 'AGENCY_POLICY_UPDATED' } })).toBe(auditBefore);
+    // Made again on the form as saved, it goes through and keeps the other's tightening.
+    const again = await updateAgencyPolicy(superActor, { ...tightened, timeZone: 'America/Chicago' }, IP, { seen: policyVersion(stale.saved!) });
+    expect(again).toMatchObject({ ok: true });
+    expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, requireSecondFactorForAllStaff: true, timeZone: 'America/Chicago' });
   });
 
   it('[SUPER_ADMIN] a blank box, or a number written any other way than in digits, is refused and changes nothing', async () => {

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { canAdmin } from '@/lib/admin/permissions';
-import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
+import { getAgencyPolicy, policyVersion } from '@/lib/admin/update-agency-policy';
 import { requirePageActor } from '@/lib/auth/guards';
 import { supportedTimeZones } from '@/lib/format/date';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -31,7 +31,7 @@ export default async function PolicyPage() {
       <AdminNav actor={actor} current="/admin/policy" />
       <h1>Security policy</h1>
       <p>These settings apply to everyone in {actor.agencyName}. They can only be made stricter than the product’s limits allow.</p>
-      <PolicyForm policy={policy} settings={[...SETTINGS]} timeZones={supportedTimeZones()} />
+      <PolicyForm policy={policy} version={policyVersion(policy)} settings={[...SETTINGS]} timeZones={supportedTimeZones()} />
     </div>
   );
 }

@@ -17,7 +17,7 @@ type Switch = (typeof SWITCHES)[number]['name'];
 
 type NumberSetting = { name: Exclude<keyof AgencyPolicy, Switch | 'timeZone'>; label: string; hint: string };
 
-export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPolicy; settings: NumberSetting[]; timeZones: string[] }) {
+export function PolicyForm({ policy, version, settings, timeZones }: { policy: AgencyPolicy; version: string; settings: NumberSetting[]; timeZones: string[] }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(updatePolicyAction, { ok: false });
   const errors = state.fieldErrors ?? {};
   // After saving: the saved values; after a refusal: what was typed; before either: the page's.
@@ -27,6 +27,7 @@ export function PolicyForm({ policy, settings, timeZones }: { policy: AgencyPoli
   return (
     // `key` re-mounts the fields with those values (React resets a form after its action).
     <form action={formAction} noValidate key={JSON.stringify(values ?? {})}>
+      <input type="hidden" name="seen" value={values?.seen ?? version} />
       <ErrorSummary state={state} order={settings.map((setting) => setting.name)} />
       {state.ok && <SavedNotice message={state.message} />}
       {settings.map((setting) => (
