@@ -1,7 +1,7 @@
 import { LANES_SELECT } from '@/lib/auth/lockout';
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
-import { canAdmin, requireAdminCapability } from '@/lib/admin/permissions';
+import { canAdmin, requireAdminCapability, type AdminDecision } from '@/lib/admin/permissions';
 import { prefixRange } from '@/lib/admin/list-agency-users';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
@@ -21,7 +21,7 @@ const REQUEST_SELECT = {
   status: true,
   createdAt: true,
   handledAt: true,
-  user: { select: { id: true, displayName: true, loginName: true, ...LANES_SELECT, mustChangePassword: true } },
+  user: { select: { id: true, agencyId: true, role: true, displayName: true, loginName: true, ...LANES_SELECT, mustChangePassword: true } },
 } as const;
 
 /** The inbox's address: a page, and a name or login name to find one person (as the users list's search). */
@@ -118,12 +118,17 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
     await auditAdminRefusal(actor, 'help-requests:handle', null, decision.reason, ip);
     return { ok: false, message: decision.message };
   }
-  const done = await db().$transaction(async (tx): Promise<Result | 'actor-changed' | { otherAgencyId: string | null }> => {
+  const done = await db().$transaction(async (tx): Promise<Result | 'actor-changed' | { otherAgencyId: string | null } | { refused: Extract<AdminDecision, { allowed: false }> }> => {
     if (!(await holdActor(tx, actor))) return 'actor-changed';
-    const shown = await tx.helpRequest.findUnique({ where: { id: input.requestId }, select: { agencyId: true, userId: true, status: true, createdAt: true } });
+    const shown = await tx.helpRequest.findUnique({
+      where: { id: input.requestId },
+      select: { agencyId: true, userId: true, status: true, createdAt: true, user: { select: { role: true } } },
+    });
     // Another agency's request, or one that never was, is answered as one that is gone, and leaves the
     // same record in this agency's log (the other agency is named only where the vendor reads it).
     if (!shown || shown.agencyId !== actor.agencyId) return { otherAgencyId: shown?.agencyId ?? null };
+    const onPerson = canAdmin(actor, 'help-requests:handle', { id: shown.userId, agencyId: shown.agencyId, role: shown.user.role });
+    if (!onPerson.allowed) return { refused: onPerson };
     if (shown.status !== 'OPEN') return NO_LONGER_OPEN;
     // The entry stood for that person's requests up to its newest: those without words, and those whose
     // words it showed. One that came later, or whose words were not shown, stays open and is listed next.
@@ -147,6 +152,11 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
   if (done === 'actor-changed') {
     await auditAdminRefusal(actor, 'help-requests:handle', null, done, ip);
     return { ok: false, message: ACTOR_CHANGED_MESSAGE };
+  }
+  if ('refused' in done) {
+    // Only one's own requests get here (the agency and the role are checked above): the person is the actor.
+    await auditAdminRefusal(actor, 'help-requests:handle', actor.userId, done.refused.reason, ip);
+    return { ok: false, message: done.refused.message };
   }
   if ('otherAgencyId' in done) {
     await auditAdminRefusal(actor, 'help-requests:handle', null, 'other-agency', ip, done.otherAgencyId);

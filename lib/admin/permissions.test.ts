@@ -40,9 +40,9 @@ describe('canAdmin', () => {
     expect(canAdmin(actor('SUPER_ADMIN'), 'users:read', staffOfB)).toMatchObject({ allowed: false, reason: 'other-agency' });
   });
 
-  it('[PROVIDER_ADMIN] cannot reset, unlock, disable or demote themselves', () => {
+  it('[PROVIDER_ADMIN] cannot reset, unlock, disable or demote themselves, nor close help asked in their name', () => {
     const self = { id: 'admin-1', agencyId: 'agency-a', role: 'SUPER_ADMIN' as const };
-    for (const capability of ['users:reset-password', 'users:unlock', 'users:set-status', 'users:change-role'] as AdminCapability[]) {
+    for (const capability of ['users:reset-password', 'users:unlock', 'users:set-status', 'users:change-role', 'help-requests:handle'] as AdminCapability[]) {
       expect(canAdmin(actor('SUPER_ADMIN'), capability, self)).toMatchObject({ allowed: false, reason: 'self' });
     }
     expect(canAdmin(actor('SUPER_ADMIN'), 'users:read', self)).toEqual({ allowed: true });

@@ -33,6 +33,9 @@ const ON_ANOTHER_ACCOUNT = new Set<AdminCapability>([
   'users:clear-second-factors',
   'users:set-status',
   'users:change-role',
+  // Requests made in one's own name: whoever holds an admin's session must not clear a plea that the
+  // account was taken over from the other admins' inbox (review r33d F2).
+  'help-requests:handle',
 ]);
 // Clearing second factors hands the account to whoever knows the password: a reset in all but name.
 const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-reset-link', 'users:clear-second-factors']);

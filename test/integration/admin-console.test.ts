@@ -592,6 +592,25 @@ describe('policy, lists, audit, help requests', () => {
     const [madeUp, foreignOne] = events.filter((event) => event.actorId === adminActor.userId);
     expect([madeUp!.details, madeUp!.targetId]).toEqual([foreignOne!.details, foreignOne!.targetId]);
   });
+
+  it('an admin cannot close help asked in their own name; another admin can (review r33d F2)', async () => {
+    const { a, superAdmin, superActor, adminActor } = await twoAgencies();
+    const asked = await db().helpRequest.create({ data: { agencyId: a.id, userId: superAdmin.id, message: 'Someone took over my account' } });
+    for (const outcome of ['RESOLVED', 'DISMISSED'] as const) {
+      expect(await handleHelpRequest(superActor, { requestId: asked.id, shown: [asked.id], outcome }, IP)).toEqual({
+        ok: false,
+        message: 'You cannot do this to your own account. Ask another administrator of your agency.',
+      });
+    }
+    expect((await db().helpRequest.findUniqueOrThrow({ where: { id: asked.id } })).status).toBe('OPEN');
+    const refusals = await db().auditEvent.findMany({ where: { actorId: superAdmin.id, action: 'ADMIN_ACTION_DENIED' } });
+    expect(refusals.map((event) => JSON.parse(event.details!))).toEqual([
+      { capability: 'help-requests:handle', reason: 'self' },
+      { capability: 'help-requests:handle', reason: 'self' },
+    ]);
+    expect(await handleHelpRequest(adminActor, { requestId: asked.id, shown: [asked.id], outcome: 'RESOLVED' }, IP)).toMatchObject({ ok: true });
+    expect((await db().helpRequest.findUniqueOrThrow({ where: { id: asked.id } })).status).toBe('RESOLVED');
+  });
 });
 
 describe('reset link by e-mail', () => {

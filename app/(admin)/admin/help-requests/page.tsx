@@ -4,6 +4,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { canAdmin } from '@/lib/admin/permissions';
 import { HELP_INBOX_PEOPLE, helpInboxQuerySchema, listHelpRequests } from '@/lib/admin/help-requests';
 import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
@@ -66,8 +67,14 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
                   <Link className="button" href={`/admin/users/${request.user.id}`}>
                     Reset or unlock
                   </Link>
-                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'RESOLVED' }} label="Mark resolved" secondary refreshAfter />
-                  <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'DISMISSED' }} label="Dismiss" secondary refreshAfter />
+                  {canAdmin(actor, 'help-requests:handle', request.user).allowed ? (
+                    <>
+                      <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'RESOLVED' }} label="Mark resolved" secondary refreshAfter />
+                      <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'DISMISSED' }} label="Dismiss" secondary refreshAfter />
+                    </>
+                  ) : (
+                    <p className="muted">Asked in your name: another administrator of your agency closes it.</p>
+                  )}
                 </div>
               </li>
             ))}
