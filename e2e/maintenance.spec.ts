@@ -64,7 +64,7 @@ test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable
     expect(html).toContain(`datetime="${window.endsAt.toISOString()}"`);
     for (const href of ['/help', '/status', '/help/downtime']) expect(html).toContain(`href="${href}"`);
 
-    for (const path of ['/account', '/change-password', '/admin']) {
+    for (const path of ['/account', '/change-password', '/admin', '/reset/made-up-link-token', '/reset/done']) {
       const blocked = await request.get(path, { maxRedirects: 0 });
       expect(blocked.status(), path).toBe(503);
       expect(blocked.headers()['cache-control']).toBe('no-store');

@@ -14,8 +14,21 @@ const lookup = memoize(MAINTENANCE_LOOKUP_TTL_MS, async (): Promise<UnavailableW
   return window && { title: window.title, endsAt: window.endsAt };
 });
 
-/** The blocking window in progress, or null; a window whose end has passed is over at once. */
+// The last answer the database gave this instance.
+let lastKnown: UnavailableWindow | null = null;
+
+/**
+ * The blocking window in progress, or null; a window whose end has passed is over at once. When the
+ * database cannot be asked, a window this instance knew of holds until its end: the gate failed open
+ * there, and served the sign-in form mid-window (review r33c F2).
+ */
 export async function currentBlockingMaintenance(): Promise<UnavailableWindow | null> {
-  const window = await lookup();
+  let window: UnavailableWindow | null;
+  try {
+    window = lastKnown = await lookup();
+  } catch (error) {
+    if (!lastKnown || lastKnown.endsAt.getTime() <= Date.now()) throw error;
+    window = lastKnown;
+  }
   return window && window.endsAt.getTime() > Date.now() ? window : null;
 }

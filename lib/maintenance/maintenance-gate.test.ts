@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { actionClosedDuringMaintenance, gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
 
 describe('gateDuringMaintenance', () => {
-  it.each(['/login', '/account', '/change-password', '/admin', '/admin/users/123'])('turns away the app page %s', (path) => {
+  it.each(['/login', '/account', '/change-password', '/admin', '/admin/users/123', '/reset/some-link-token', '/reset/done'])('turns away the app page %s', (path) => {
     expect(gateDuringMaintenance(path)).toBe('unavailable-page');
     // An action called there with JavaScript is the kit's to close, in words its form shows.
     expect(gateDuringMaintenance(path, true)).toBe('pass');
@@ -20,6 +20,9 @@ describe('gateDuringMaintenance', () => {
     '/',
     '/help',
     '/help/ask-admin',
+    // The lone super admin's request to the vendor: a person verifies it; the link mailed later is closed.
+    '/super-admin-reset',
+    '/resetting',
     '/status',
     '/status/feed.atom',
     '/status/unsubscribe',

@@ -10,7 +10,8 @@ import { formatUtc } from '@/lib/status/severity';
  */
 export type GateAnswer = 'pass' | 'unavailable-page' | 'unavailable-json';
 
-const BLOCKED_PAGES = ['/login', '/account', '/change-password', '/admin'];
+// A reset link sets an agency account's password as /change-password does (review r33c F1).
+const BLOCKED_PAGES = ['/login', '/account', '/change-password', '/admin', '/reset'];
 // Probes stay up: a 503 from them would take every instance out of rotation, or restart it.
 const OPEN_API = ['/api/health', '/api/live', '/api/ready', '/api/status'];
 
@@ -18,13 +19,13 @@ function within(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);
 }
 
-const CLOSED_PUBLIC_ACTIONS = new Set(['sign-in', 'passkey-sign-in', 'passkey-sign-in-options']);
+const CLOSED_PUBLIC_ACTIONS = new Set(['sign-in', 'passkey-sign-in', 'passkey-sign-in-options', 'reset-with-link']);
 
 /**
  * The same rule for server actions, which the path cannot decide: an action is chosen by its id,
  * and every page that imports an action's module serves it at its own path (the vendor pages once
  * served agency sign-in so). The kit asks here, wherever the action was posted: every action of an
- * agency session is closed, and agency sign-in by password or passkey.
+ * agency session is closed, agency sign-in by password or passkey, and a reset link's new password.
  */
 export function actionClosedDuringMaintenance(name: string, principal: 'public' | 'agency' | 'vendor'): boolean {
   return principal === 'agency' || CLOSED_PUBLIC_ACTIONS.has(name);

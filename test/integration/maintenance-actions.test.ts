@@ -3,8 +3,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { db } from '@/lib/db/client';
-import { MAINTENANCE_LOOKUP_TTL_MS } from '@/lib/maintenance/blocking-maintenance-cache';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, db, type Db } from '@/lib/db/client';
+import { getBlockingMaintenance } from '@/lib/status/get-status-overview';
+import { currentBlockingMaintenance, MAINTENANCE_LOOKUP_TTL_MS } from '@/lib/maintenance/blocking-maintenance-cache';
 
 const requestHeaders = vi.hoisted(() => ({ current: new Headers() }));
 vi.mock('next/headers', () => ({ headers: async () => requestHeaders.current }));
@@ -45,8 +48,8 @@ function probe(name: string, access: Parameters<typeof defineAction>[1]) {
 }
 
 describe('actions during a window that blocks sign-in', () => {
-  it('[ANONYMOUS] agency sign-in, by password or passkey, is closed, and runs again once the window ends', async () => {
-    const probes = ['sign-in', 'passkey-sign-in', 'passkey-sign-in-options'].map((name) => probe(name, PUBLIC));
+  it('[ANONYMOUS] agency sign-in, by password or passkey, and a reset link\'s new password are closed, and run again once the window ends', async () => {
+    const probes = ['sign-in', 'passkey-sign-in', 'passkey-sign-in-options', 'reset-with-link'].map((name) => probe(name, PUBLIC));
     for (const { call, ran } of probes) {
       expect(await call()).toEqual({ ok: false, message: expect.stringMatching(CLOSED), values: {} });
       expect(ran.count).toBe(0);
@@ -62,6 +65,25 @@ describe('actions during a window that blocks sign-in', () => {
     const { call, ran } = probe('admin-unlock', { principal: 'agency' });
     expect(await call()).toMatchObject({ ok: false, message: expect.stringMatching(CLOSED) });
     expect(ran.count).toBe(0);
+  });
+
+  it('an instance that knew of the window keeps it closed while the database cannot be asked (review r33c F2)', async () => {
+    const { call, ran } = probe('sign-in', PUBLIC);
+    expect(await call()).toMatchObject({ ok: false, message: expect.stringMatching(CLOSED) });
+    const app = globalThis as { portalDb?: Db };
+    const reachable = app.portalDb;
+    const unreachable = createDb(`file:${path.join(os.tmpdir(), `no-such-folder-${process.pid}`, 'portal.db')}`, { waitMs: 200 });
+    app.portalDb = unreachable;
+    try {
+      await sleep(MAINTENANCE_LOOKUP_TTL_MS + 100);
+      await expect(getBlockingMaintenance(unreachable)).rejects.toThrow();
+      expect(await call()).toMatchObject({ ok: false, message: expect.stringMatching(CLOSED) });
+      expect(await currentBlockingMaintenance()).toMatchObject({ title: 'Kit test window' });
+      expect(ran.count).toBe(0);
+    } finally {
+      app.portalDb = reachable;
+      await unreachable.$disconnect();
+    }
   });
 
   it('[VERIFIER] vendor sign-in and the public forms stay open', async () => {
