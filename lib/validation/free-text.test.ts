@@ -112,8 +112,16 @@ describe('free text a stranger types for staff to read', () => {
       ['go to 1.2.3.4_ now', '1.2.3.4'],
       // A missed space before a word that is a top-level domain links too: the writer is told which.
       ['I was locked out.It says wrong password', 'out.It'],
+      // Network paths, which Windows mail programs link (review r33a S1).
+      ['open \\\\fileserver\\share\\reset.lnk', '\\\\fileserver\\'],
+      ['\\\\3232235777\\share', '\\\\3232235777\\'],
+      ['see \\\\127.1\\x', '\\\\127.1\\'],
+      ['\\\\attacker@SSL\\x', '\\\\attacker@SSL\\'],
+      ['＼＼fileserver＼share', '\\\\fileserver\\'],
+      ['file:\\\\host\\x', 'file:\\\\host\\x'],
     ] as const) {
       expect(clickableAddressIn(text), text).toBe(named);
+      expect(webAddressIn(text), text).toBeDefined();
     }
     for (const text of [
       'My login name is jane.doe and I am locked out',
@@ -124,6 +132,9 @@ describe('free text a stranger types for staff to read', () => {
       'Version 2.5 of the form, e.g. the job title. i.e. no.',
       // A login name with digits after a part that is also a country's domain.
       'my login is david.li2, or wei.ma2',
+      // A single backslash, or a path on the person's own computer.
+      'my login is ACME\\jsmith',
+      'the file is in C:\\Users\\jsmith\\Documents',
     ]) {
       expect(clickableAddressIn(text), text).toBeUndefined();
     }

@@ -38,12 +38,16 @@ const LABELS = String.raw`(?:${LABEL}\.){1,16}`;
 const SCHEME = String.raw`[a-z][a-z0-9+.-]{0,31}:\/\/\S{0,64}`;
 const WWW = String.raw`\bwww\.\S{0,64}`;
 const IPV4 = String.raw`(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)`;
+// A Windows network path ("\\host\share", any host: a bare name, a decimal IPv4, "host@SSL") or a file:
+// link without slashes: mail programs on Windows link them, and one click sends the reader's Windows
+// sign-in to that host (review r33a S1).
+const NETWORK_PATH = String.raw`\\\\[^\s\\]{1,64}\\|\bfile:\S{0,64}`;
 const LETTERS_OR_PUNYCODE = String.raw`(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})`;
 
 // A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
 // what a mail client turns into a link. NFKC first, so full-width letters and dots are read as the
 // ones they look like, and the ideographic full stop, which browsers take for a dot in host names, too.
-const WEB_ADDRESS = new RegExp([SCHEME, WWW, `${LABELS}${LETTERS_OR_PUNYCODE}`, IPV4].join('|'), 'iu');
+const WEB_ADDRESS = new RegExp([SCHEME, WWW, `${LABELS}${LETTERS_OR_PUNYCODE}`, IPV4, NETWORK_PATH].join('|'), 'iu');
 const IDEOGRAPHIC_FULL_STOP = /\u3002/g;
 // Invisible in a mail (zero-width space and joiner, soft hyphen, word joiner, direction marks) or
 // riding on the letter before it: "evil\u200B.example" still reads as an address, so they are looked past.
@@ -69,7 +73,7 @@ function readableForAddresses(text: string): string {
 // as mail programs know them: ".help", ".support" and ".ai" link as ".com" does). Narrower than
 // WEB_ADDRESS: a locked-out person names a login like "jane.doe" or a file like "report.pdf".
 const CLICKABLE_ADDRESS = new RegExp(
-  [SCHEME, WWW, String.raw`[\p{L}\p{N}._%+-]{1,64}@${LABELS}[\p{L}\p{N}-]{2,63}`, String.raw`${LABELS}${LETTERS_OR_PUNYCODE}\/`, IPV4].join('|'),
+  [SCHEME, WWW, String.raw`[\p{L}\p{N}._%+-]{1,64}@${LABELS}[\p{L}\p{N}-]{2,63}`, String.raw`${LABELS}${LETTERS_OR_PUNYCODE}\/`, IPV4, NETWORK_PATH].join('|'),
   'iu',
 );
 const HOST_NAME = new RegExp(String.raw`${LABEL}(?:\.${LABEL}){1,16}`, 'gu');
