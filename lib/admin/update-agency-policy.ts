@@ -4,7 +4,7 @@ import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/s
 import { auditAdminRefusal, lockAgency } from '@/lib/admin/admin-target';
 import { canAdmin } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { hasPasskey } from '@/lib/mfa/passkey-policy';
 import { agencyPolicySchema, type AgencyPolicy } from '@/lib/policy/agency-policy';
 import type { Result } from '@/lib/result';
@@ -71,6 +71,7 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     // it on must have one, or the agency may be left with no admin able to turn it off again.
     if (policy.requirePasskeyForAdmins && !before.requirePasskeyForAdmins && !(await hasPasskey({ kind: 'user', id: actor.userId }, tx))) return 'no-own-passkey';
     await tx.agency.update({ where: { id: actor.agencyId }, data: policy });
+    await shortenIssuedTemporaryPasswords(tx, actor.agencyId, before, policy);
     const changed = Object.fromEntries(
       (Object.keys(policy) as (keyof AgencyPolicy)[])
         .filter((key) => before[key] !== policy[key])
@@ -88,4 +89,21 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     return { ok: false, message: ACTOR_CHANGED_MESSAGE };
   }
   return { ok: true, value: policy };
+}
+
+/**
+ * A shorter lifetime applies to the temporary passwords already out, counted from when each was
+ * issued: an admin who shortens it after one leaked means that one too (review r33d F4). Only the
+ * agency's live ones are read. (Reset links live 24 hours at most, and keep theirs.)
+ */
+async function shortenIssuedTemporaryPasswords(tx: Tx, agencyId: string, before: AgencyPolicy, policy: AgencyPolicy) {
+  if (policy.temporaryPasswordHours >= before.temporaryPasswordHours) return;
+  const issued = await tx.user.findMany({
+    where: { agencyId, temporaryPasswordExpiresAt: { gt: new Date() }, temporaryPasswordIssuedAt: { not: null } },
+    select: { id: true, temporaryPasswordIssuedAt: true, temporaryPasswordExpiresAt: true },
+  });
+  for (const user of issued) {
+    const end = new Date(user.temporaryPasswordIssuedAt!.getTime() + policy.temporaryPasswordHours * 3_600_000);
+    if (end < user.temporaryPasswordExpiresAt!) await tx.user.update({ where: { id: user.id }, data: { temporaryPasswordExpiresAt: end } });
+  }
 }

@@ -411,6 +411,33 @@ describe('policy, lists, audit, help requests', () => {
     expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, requireSecondFactorForAllStaff: true, timeZone: 'America/Chicago' });
   });
 
+  it('[SUPER_ADMIN] a shorter temporary-password lifetime applies to those already issued, counted from their issue (review r33d F4)', async () => {
+    const { a, superActor, adminActor, staff } = await twoAgencies();
+    const other = await member(a.id, 'STAFF', { displayName: 'Tao Temp' });
+    expect(await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, temporaryPasswordHours: '168' }, IP)).toMatchObject({ ok: true });
+    const issue = async (user: { id: string; sessionVersion: number }) => {
+      const result = await issueTemporaryPassword(adminActor, { userId: user.id, expectedVersion: user.sessionVersion }, IP);
+      if (!result.ok) throw new Error(result.message);
+      return result.value.temporaryPassword;
+    };
+    const fresh = await issue(staff);
+    const older = await issue(other);
+    // Issued three hours ago, for a week.
+    const threeHoursAgo = new Date(Date.now() - 3 * 3_600_000);
+    await db().user.update({ where: { id: other.id }, data: { temporaryPasswordIssuedAt: threeHoursAgo, temporaryPasswordExpiresAt: new Date(threeHoursAgo.getTime() + 168 * 3_600_000) } });
+
+    expect(await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, temporaryPasswordHours: '2' }, IP)).toMatchObject({ ok: true });
+    const shortened = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    const expired = await db().user.findUniqueOrThrow({ where: { id: other.id } });
+    expect(shortened.temporaryPasswordExpiresAt!.getTime()).toBe(shortened.temporaryPasswordIssuedAt!.getTime() + 2 * 3_600_000);
+    expect(expired.temporaryPasswordExpiresAt!.getTime()).toBe(threeHoursAgo.getTime() + 2 * 3_600_000);
+    expect(await signIn(a, other, older)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    expect(await signIn(a, staff, fresh)).toMatchObject({ ok: true });
+    // A longer lifetime gives none back.
+    expect(await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, temporaryPasswordHours: '168' }, IP)).toMatchObject({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: other.id } })).temporaryPasswordExpiresAt).toEqual(expired.temporaryPasswordExpiresAt);
+  });
+
   it('[SUPER_ADMIN] a blank box, or a number written any other way than in digits, is refused and changes nothing', async () => {
     const { a, superActor } = await twoAgencies();
     for (const written of ['', '   ', '1e1', '0x10', '5.0', '-0', '٥', ['5'], null, true]) {
