@@ -113,12 +113,14 @@ describe('free text a stranger types for staff to read', () => {
       // A missed space before a word that is a top-level domain links too: the writer is told which.
       ['I was locked out.It says wrong password', 'out.It'],
       // Network paths, which Windows mail programs link (review r33a S1).
-      ['open \\\\fileserver\\share\\reset.lnk', '\\\\fileserver\\'],
-      ['\\\\3232235777\\share', '\\\\3232235777\\'],
-      ['see \\\\127.1\\x', '\\\\127.1\\'],
-      ['\\\\attacker@SSL\\x', '\\\\attacker@SSL\\'],
-      ['＼＼fileserver＼share', '\\\\fileserver\\'],
+      ['open \\\\fileserver\\share\\reset.lnk', '\\\\fileserver'],
+      ['\\\\3232235777\\share', '\\\\3232235777'],
+      ['see \\\\127.1\\x', '\\\\127.1'],
+      ['\\\\attacker@SSL\\x', '\\\\attacker@SSL'],
+      ['＼＼fileserver＼share', '\\\\fileserver'],
+      ['see \\\\fileserver', '\\\\fileserver'],
       ['file:\\\\host\\x', 'file:\\\\host\\x'],
+      ['FILE:/etc/x', 'FILE:/etc/x'],
     ] as const) {
       expect(clickableAddressIn(text), text).toBe(named);
       expect(webAddressIn(text), text).toBeDefined();
@@ -135,6 +137,8 @@ describe('free text a stranger types for staff to read', () => {
       // A single backslash, or a path on the person's own computer.
       'my login is ACME\\jsmith',
       'the file is in C:\\Users\\jsmith\\Documents',
+      'Called the number on file: no answer. Attached file: screenshot. FILE:',
+      'We did it \\o/',
     ]) {
       expect(clickableAddressIn(text), text).toBeUndefined();
     }

@@ -39,9 +39,9 @@ const SCHEME = String.raw`[a-z][a-z0-9+.-]{0,31}:\/\/\S{0,64}`;
 const WWW = String.raw`\bwww\.\S{0,64}`;
 const IPV4 = String.raw`(?<!\d)\d{1,3}(?:\.\d{1,3}){3}(?!\d)`;
 // A Windows network path ("\\host\share", any host: a bare name, a decimal IPv4, "host@SSL") or a file:
-// link without slashes: mail programs on Windows link them, and one click sends the reader's Windows
-// sign-in to that host (review r33a S1).
-const NETWORK_PATH = String.raw`\\\\[^\s\\]{1,64}\\|\bfile:\S{0,64}`;
+// link written with slashes either way: mail programs on Windows link them, and one click sends the
+// reader's Windows sign-in to that host (review r33a S1). "The number on file: no answer" is no link.
+const NETWORK_PATH = String.raw`\\\\[^\s\\]{1,64}|\bfile:[\\/]\S{0,64}`;
 const LETTERS_OR_PUNYCODE = String.raw`(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})`;
 
 // A scheme, "www.", a host name (labels, a dot, then letters or a punycode label), or an IPv4 address:
