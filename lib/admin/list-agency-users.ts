@@ -121,10 +121,13 @@ async function filteredPage(agencyId: string, filter: Filter, key: string, query
   const matches = (user: ListRow) => picks(user) && (!key || matchesSearch(key, user));
   const counts = await Promise.all(parts.map((part) => db().user.count({ where: { agencyId, ...part }, take: FEW_FILTERED + 1 })));
   if (counts.reduce((sum, count) => sum + count, 0) > FEW_FILTERED) {
-    const top = await sortedPage({ agencyId }, query, 0, TOP_READ);
-    const found = top.filter(matches);
-    // Held whole, or the top was all the agency has.
-    if (found.length > skip + USERS_PAGE_SIZE || top.length < TOP_READ) return found.slice(skip, skip + USERS_PAGE_SIZE + 1);
+    // A page past the top is walked for at once.
+    if (skip + USERS_PAGE_SIZE < TOP_READ) {
+      const top = await sortedPage({ agencyId }, query, 0, TOP_READ);
+      const found = top.filter(matches);
+      // Held whole, or the top was all the agency has.
+      if (found.length > skip + USERS_PAGE_SIZE || top.length < TOP_READ) return found.slice(skip, skip + USERS_PAGE_SIZE + 1);
+    }
     return sortedPage({ agencyId, OR: parts, ...(key ? { searchTerms: { some: { term: prefixRange(key) } } } : {}) }, query, skip);
   }
   const found = await Promise.all(parts.map((part) => db().user.findMany({ where: { agencyId, ...part }, select: LIST_SELECT })));

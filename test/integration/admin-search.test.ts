@@ -293,12 +293,12 @@ describe('console search by any word', () => {
         } finally {
           await probe.$disconnect();
         }
-        // The last page is past them: then the database walks the sort index for that page alone.
+        // The last page is past them: the database walks the sort index for that page alone.
         const { probe: past, sent: pastSent } = await statementsOf(() => page({ sort }, lastPage));
         try {
           const reads = userReads(pastSent);
-          expect(reads.map(limits), sort).toEqual([expect.arrayContaining([TOP_READ]), expect.arrayContaining([USERS_PAGE_SIZE + 1])]);
-          expect(await planOf(past, reads[1]!), sort).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort/);
+          expect(reads.map(limits), sort).toEqual([expect.arrayContaining([USERS_PAGE_SIZE + 1])]);
+          expect(await planOf(past, reads[0]!), sort).not.toMatch(/TEMP B-TREE FOR ORDER BY|Sort/);
         } finally {
           await past.$disconnect();
         }
