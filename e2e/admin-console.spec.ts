@@ -131,7 +131,7 @@ test('[SUPER_ADMIN] a policy form opened before another admin saved is refused, 
 
     await page.getByLabel('Time zone').selectOption('America/Chicago');
     await page.getByRole('button', { name: 'Save policy' }).click();
-    await expect(page.getByText('Another administrator saved the policy after you opened this page')).toBeVisible();
+    await expect(page.getByText('The policy was saved after you opened this page')).toBeVisible();
     await expect(page.getByLabel('Minimum password length')).toHaveValue('20');
     expect(await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).toMatchObject({ minPasswordLength: 20, timeZone: agency.timeZone });
 

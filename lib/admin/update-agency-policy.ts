@@ -34,7 +34,7 @@ export function policyVersion(policy: AgencyPolicy): string {
 }
 
 export const POLICY_CHANGED_MESSAGE =
-  'Another administrator saved the policy after you opened this page. The form now shows the policy as saved: make your change again.';
+  'The policy was saved after you opened this page (by another administrator, or in another tab). The form now shows the policy as saved: make your change again.';
 
 export const NO_OWN_PASSKEY =
   'Add a passkey to your own account first (Account, then Sign-in security): once this is on, administrators without one can only add one, and someone must be able to turn it off again.';
@@ -101,6 +101,8 @@ async function shortenIssuedTemporaryPasswords(tx: Tx, agencyId: string, before:
   const issued = await tx.user.findMany({
     where: { agencyId, temporaryPasswordExpiresAt: { gt: new Date() }, temporaryPasswordIssuedAt: { not: null } },
     select: { id: true, temporaryPasswordIssuedAt: true, temporaryPasswordExpiresAt: true },
+    // Rows are written in one order by everyone who writes several (holdActor too).
+    orderBy: { id: 'asc' },
   });
   for (const user of issued) {
     const end = new Date(user.temporaryPasswordIssuedAt!.getTime() + policy.temporaryPasswordHours * 3_600_000);

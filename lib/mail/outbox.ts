@@ -17,7 +17,9 @@ export const SUBJECT_MAX = 200;
  * which the operators' form allows (review r33a F1).
  */
 function fitSubject(subject: string): string {
-  const characters = Array.from(subject);
+  if (subject.length <= SUBJECT_MAX) return subject;
+  // Cut between characters as a reader sees them: no letter loses its accent, no emoji its halves.
+  const characters = Array.from(new Intl.Segmenter().segment(subject), (part) => part.segment);
   return characters.length <= SUBJECT_MAX ? subject : `${characters.slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`;
 }
 

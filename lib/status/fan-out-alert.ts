@@ -75,6 +75,14 @@ async function runFanOut(database: Db, lease: FanOutLease, clock: Clock): Promis
   }
 }
 
+function readContent(stored: string): FanOutLease['content'] | null {
+  try {
+    return contentSchema.parse(JSON.parse(stored));
+  } catch {
+    return null;
+  }
+}
+
 /** Takes the oldest unfinished fan-out that nobody holds, or whose holder's lease ran out. */
 export async function claimStatusAlertFanOut(database: Db, clock: Clock): Promise<FanOutLease | null> {
   for (;;) {
@@ -92,10 +100,11 @@ export async function claimStatusAlertFanOut(database: Db, clock: Clock): Promis
       where: { id: candidate.id, finishedAt: null, leaseToken: candidate.leaseToken },
       data: { leaseToken: token, leaseExpiresAt: new Date(now.getTime() + FAN_OUT_LEASE_MS) },
     });
-    if (claimed.count === 1) {
-      const content = contentSchema.parse(JSON.parse(candidate.content));
-      return { id: candidate.id, token, content, afterSubscriberId: candidate.afterSubscriberId };
-    }
+    if (claimed.count !== 1) continue;
+    const content = readContent(candidate.content);
+    if (content) return { id: candidate.id, token, content, afterSubscriberId: candidate.afterSubscriberId };
+    // Content this version cannot read: its lease keeps it aside, like a fan-out that fails (runFanOut).
+    logger.error({ event: 'status.fan_out_failed', fanOutId: candidate.id, reason: 'content does not read' });
   }
 }
 

@@ -89,12 +89,16 @@ describe('outbox', () => {
   });
 
   it('shortens a subject past SUBJECT_MAX characters instead of refusing the message', async () => {
-    // A name of astral characters: the cut never splits one in two.
-    const mail = message({ subject: `Status: ${'𝒜 long title '.repeat(30)}` });
+    // Astral letters, an accent riding on the letter before it, a family of four joined emoji: the
+    // cut splits none of them.
+    const word = '𝒜e\u0301👨‍👩‍👧‍👦 ';
+    const mail = message({ subject: `Status: ${word.repeat(60)}` });
     const id = await db().$transaction((tx) => enqueueMail(tx, mail));
     const { subject } = await db().outboxMessage.findUniqueOrThrow({ where: { id } });
-    expect(Array.from(subject)).toHaveLength(SUBJECT_MAX);
-    expect(subject).toBe(`${Array.from(mail.subject).slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`);
+    const seen = Array.from(new Intl.Segmenter().segment(subject), (part) => part.segment);
+    expect(seen).toHaveLength(SUBJECT_MAX);
+    expect(seen.at(-1)).toBe('…');
+    expect(`${mail.subject.slice(0, subject.length - 1).trimEnd()}…`).toBe(subject);
     expect(subject.isWellFormed()).toBe(true);
     const short = message();
     const shortId = await db().$transaction((tx) => enqueueMail(tx, short));

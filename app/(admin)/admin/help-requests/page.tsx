@@ -64,11 +64,11 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
                   </blockquote>
                 ))}
                 <div className="actions-row">
-                  <Link className="button" href={`/admin/users/${request.user.id}`}>
-                    Reset or unlock
-                  </Link>
                   {canAdmin(actor, 'help-requests:handle', request.user).allowed ? (
                     <>
+                      <Link className="button" href={`/admin/users/${request.user.id}`}>
+                        Reset or unlock
+                      </Link>
                       <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'RESOLVED' }} label="Mark resolved" secondary refreshAfter />
                       <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'DISMISSED' }} label="Dismiss" secondary refreshAfter />
                     </>
