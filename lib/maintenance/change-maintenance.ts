@@ -4,6 +4,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/maintenance/maintenance-event';
+import { LONGEST_WINDOW_MS } from '@/lib/maintenance/schedule-maintenance';
 import { assertOperator, idSchema, operatorAudit, operatorChanged, operatorTransaction, timeZoneSchema, wallTimeSchema, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
 // The operator's actions on a scheduled window. Each is one conditional write, so it applies
@@ -60,10 +61,13 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
   assertOperator(actor);
   const now = new Date();
   return operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_EXTENDED', async (tx) => {
-    const window = await tx.maintenanceWindow.findUnique({ where: { id: input.windowId }, select: { endsAt: true } });
+    const window = await tx.maintenanceWindow.findUnique({ where: { id: input.windowId }, select: { startsAt: true, endsAt: true } });
     if (!window) return notUpcomingOrRunning;
     if (input.endsAt <= window.endsAt || input.endsAt <= now) {
       return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: { endsAt: ['The new end must be later than the current end'] } };
+    }
+    if (input.endsAt.getTime() - window.startsAt.getTime() > LONGEST_WINDOW_MS) {
+      return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: { endsAt: ['A window lasts a week at most: plan longer work as another window'] } };
     }
     // Later only than the end it was read with: two operators extending at once never shorten it.
     const changed = await tx.maintenanceWindow.updateMany({

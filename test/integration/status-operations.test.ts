@@ -189,6 +189,13 @@ describe('maintenance', () => {
     const past = scheduleMaintenanceSchema.parse({ ...form, startsAt: utcInput(new Date(Date.now() - HOUR)) });
     expect((await sent(scheduleMaintenance(operator, past, IP))).fieldErrors).toHaveProperty('startsAt');
     expect(scheduleMaintenanceSchema.safeParse({ ...form, startsAt: 'tomorrow' }).success).toBe(false);
+    // A mistyped year, a window that would close sign-in for longer than a week (review r33c I2).
+    const nextYear = new Date(startsAt.getTime() + 367 * 24 * HOUR);
+    const farAhead = scheduleMaintenanceSchema.parse({ ...form, startsAt: utcInput(nextYear), endsAt: utcInput(new Date(nextYear.getTime() + HOUR)) });
+    expect((await sent(scheduleMaintenance(operator, farAhead, IP))).fieldErrors).toEqual({ startsAt: ['The start must be within a year from now'] });
+    const tooLong = scheduleMaintenanceSchema.parse({ ...form, endsAt: utcInput(new Date(startsAt.getTime() + 7 * 24 * HOUR + 60_000)) });
+    expect((await sent(scheduleMaintenance(operator, tooLong, IP))).fieldErrors).toEqual({ endsAt: ['A window lasts a week at most: plan longer work as several windows'] });
+    expect(await db().maintenanceWindow.count()).toBe(0);
 
     expect((await sent(scheduleMaintenance(operator, scheduleMaintenanceSchema.parse(form), IP))).ok).toBe(true);
     const window = await db().maintenanceWindow.findFirstOrThrow();
@@ -233,6 +240,8 @@ describe('maintenance', () => {
 
     const later = new Date(window.endsAt.getTime() + HOUR);
     expect((await extendMaintenance(operator, { windowId: window.id, endsAt: new Date(window.endsAt.getTime() - 60_000) }, IP)).fieldErrors).toHaveProperty('endsAt');
+    const pastAWeek = new Date(window.startsAt.getTime() + 7 * 24 * HOUR + 60_000);
+    expect((await extendMaintenance(operator, { windowId: window.id, endsAt: pastAWeek }, IP)).fieldErrors).toEqual({ endsAt: ['A window lasts a week at most: plan longer work as another window'] });
     expect((await sent(extendMaintenance(operator, { windowId: window.id, endsAt: later }, IP))).ok).toBe(true);
     expect((await getBlockingMaintenance(db()))!.endsAt).toEqual(later);
 
