@@ -1,10 +1,23 @@
 import type { ReactNode } from 'react';
+import { getActor } from '@/lib/auth/guards';
+import { SignOutButton } from './sign-out-button';
 import { SignOutWhenIdle } from './sign-out-when-idle';
 
-/** The layout of every group of signed-in pages: the page, and the idle sign-out where the session has one. */
-export default function SignedInLayout({ children }: { children: ReactNode }) {
+/**
+ * The layout of every group of signed-in pages: Sign out on top of each (a console page is long, and
+ * on a shared computer the way out should be in sight: review r33b F2), the page, and the idle sign-out
+ * where the session has one. The actor is the page's own (getActor is read once per request); a
+ * failure to read it is the page's to answer, not the layout's.
+ */
+export default async function SignedInLayout({ children }: { children: ReactNode }) {
+  const actor = await getActor().catch(() => null);
   return (
     <>
+      {actor && (
+        <div className="signed-in-bar no-print">
+          <SignOutButton vendor={actor.kind === 'vendor'} />
+        </div>
+      )}
       {children}
       <SignOutWhenIdle />
     </>

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { SignOutButton } from '@/components/auth/sign-out-button';
 import { DoneNotice } from '@/components/ui/done-notice';
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
@@ -39,7 +38,6 @@ export default async function AccountPage({ searchParams }: { searchParams: Page
           </li>
         )}
       </ul>
-      <SignOutButton />
     </>
   );
 }

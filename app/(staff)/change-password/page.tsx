@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
 import { getAgencyPasswordRules } from '@/lib/auth/get-agency-password-rules';
 import { hasPasskey } from '@/lib/mfa/passkey-policy';
@@ -20,10 +19,6 @@ export default async function ChangePasswordPage() {
         </p>
       )}
       <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} />
-      {/* A div, not a p: the sign-out button is a form, which a paragraph cannot hold. */}
-      <div className="no-print" style={{ marginTop: '2rem' }}>
-        <SignOutButton />
-      </div>
     </>
   );
 }

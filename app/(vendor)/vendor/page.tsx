@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { SignOutButton } from '@/components/auth/sign-out-button';
 import { requirePageActor } from '@/lib/auth/guards';
 import { QUEUE_ALERT_EVERY_MS } from '@/lib/super-admin/alert-queue-health';
 import { QUEUE_ALERT_DEPTH, QUEUE_ALERT_OLDEST_MS } from '@/lib/super-admin/get-queue-health';
@@ -95,7 +94,6 @@ export default async function VendorHomePage() {
           )}
         </section>
       )}
-      <SignOutButton vendor />
     </>
   );
 }

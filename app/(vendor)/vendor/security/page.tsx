@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { SignOutButton } from '@/components/auth/sign-out-button';
 import { SecurityPanel } from '@/components/mfa/security-panel';
 import { requirePageActor } from '@/lib/auth/guards';
 import {
@@ -30,9 +29,6 @@ export default async function SecurityPage() {
           passkeyConfirmationOptions: passkeyConfirmationOptionsAction,
         }}
       />
-      <div className="no-print" style={{ marginTop: '2rem' }}>
-        <SignOutButton vendor />
-      </div>
     </>
   );
 }
