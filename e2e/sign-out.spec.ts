@@ -1,4 +1,8 @@
-// Every signed-in page shows Sign out (review r33b F2).
+// A session that ends anywhere but in this tab leaves no console page readable in it: a sign-out in
+// another tab sends this one to the sign-in page at once, and a session ended on the server (a password
+// changed elsewhere) sends the next link there as a new document, so Back asks the server again
+// (review r33b F1). Every signed-in page shows Sign out (review r33b F2).
+import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
@@ -11,6 +15,60 @@ async function newConsole() {
   const member = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `out.member.${uniqueSuffix()}` });
   return { admin, member, creds: { providerCode: agency.code, loginName: admin.loginName, password: TEST_PASSWORD } };
 }
+
+/** Where the tab's document was opened: a client-side navigation leaves it as it was. */
+const documentPath = (page: Page) => page.evaluate(() => new URL((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).name).pathname);
+
+async function openMemberPage(page: Page, member: { displayName: string }) {
+  await page.getByRole('link', { name: member.displayName }).click();
+  await expect(page.getByRole('heading', { name: member.displayName })).toBeVisible();
+}
+
+test('[PROVIDER_ADMIN] signs out in one tab: the other tab shows the sign-in page at once, and Back there shows no console page', async ({ page }) => {
+  const { member, creds } = await newConsole();
+  await signInAsAgencyUser(page, creds);
+  await page.goto('/admin');
+  await openMemberPage(page, member);
+
+  const other = await page.context().newPage();
+  try {
+    await other.goto('/account');
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await expect(other).toHaveURL(/\/login\?done=/);
+  } finally {
+    await other.close();
+  }
+
+  // Nothing asked of this tab: it left by itself, replacing the person's page.
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: member.displayName })).toBeHidden();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fadmin$/);
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeHidden();
+});
+
+test('[PROVIDER_ADMIN] whose session ended elsewhere: the next link opens the sign-in page as a new document, and Back shows no console page', async ({ page }) => {
+  const { admin, member, creds } = await newConsole();
+  // Signed in on the sign-in page and then only by links: the tab's document is still the sign-in page's.
+  await signInAsAgencyUser(page, creds);
+  await page.getByRole('link', { name: 'Admin console' }).click();
+  await openMemberPage(page, member);
+  expect(await documentPath(page)).toBe('/login');
+
+  // The password changed on another computer: the server refuses this session from now on.
+  await db().user.update({ where: { id: admin.id }, data: { sessionVersion: { increment: 1 } } });
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fadmin$/);
+  await expect.poll(() => documentPath(page)).toBe('/login');
+  await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
+
+  // The router's memory of the console went with the old document: Back asks the server, which refuses.
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/login\\?callbackUrl=%2Fadmin%2Fusers%2F${member.id}$`));
+  await expect(page.getByRole('heading', { name: member.displayName })).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
+});
 
 test('[PROVIDER_ADMIN] signs out from a console page', async ({ page }) => {
   const { member, creds } = await newConsole();

@@ -2,31 +2,14 @@
 
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, type RefObject } from 'react';
+import { LAST_ACTIVITY, readShared, SIGNED_OUT, writeShared } from './between-tabs';
 import { VendorPortalField } from './sign-out-button';
 
-/** Shared by the portal's tabs in this browser: a page opened in one keeps the others signed in. */
-const LAST_ACTIVITY = 'carenotes:last-activity';
 const CHECK_EVERY_MS = 15_000;
-
-function sharedLastActivity(): number {
-  try {
-    return Number(localStorage.getItem(LAST_ACTIVITY)) || 0;
-  } catch {
-    return 0; // storage refused (a locked-down browser): this tab's own activity still counts
-  }
-}
-
-function shareLastActivity(at: number) {
-  try {
-    localStorage.setItem(LAST_ACTIVITY, String(at));
-  } catch {
-    // as above
-  }
-}
 
 function recordActivity(lastActivity: RefObject<number>) {
   lastActivity.current = Date.now();
-  shareLastActivity(lastActivity.current);
+  writeShared(LAST_ACTIVITY, String(lastActivity.current));
 }
 
 /**
@@ -36,6 +19,9 @@ function recordActivity(lastActivity: RefObject<number>) {
  * sits down next at a shared computer (review r31b). Activity is what reaches the server: a page
  * opened or a form sent, in any of the portal's tabs. Signing out is the sign-out button's own plain
  * POST, which leaves for the sign-in page as a new document and so drops the pages kept in memory.
+ *
+ * A sign-out in another tab ends this tab's session too: it leaves at once for the sign-in page, as
+ * a new document that replaces this page (review r33b F1).
  */
 export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolean }) {
   const form = useRef<HTMLFormElement>(null);
@@ -48,21 +34,27 @@ export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolea
   useEffect(() => {
     const sent = () => recordActivity(lastActivity);
     const check = () => {
-      if (Date.now() - Math.max(lastActivity.current, sharedLastActivity()) >= idleMs) form.current?.submit();
+      const shared = Number(readShared(LAST_ACTIVITY)) || 0;
+      if (Date.now() - Math.max(lastActivity.current, shared) >= idleMs) form.current?.submit();
     };
     // Timers sleep with the laptop: look again as soon as the page is seen.
     const whenSeen = () => document.visibilityState === 'visible' && check();
+    const signedOutElsewhere = (event: StorageEvent) => {
+      if (event.key === SIGNED_OUT) location.replace(vendor ? '/vendor/login' : '/login');
+    };
     document.addEventListener('submit', sent, true);
     document.addEventListener('visibilitychange', whenSeen);
     window.addEventListener('pageshow', check);
+    window.addEventListener('storage', signedOutElsewhere);
     const timer = setInterval(check, CHECK_EVERY_MS);
     return () => {
       document.removeEventListener('submit', sent, true);
       document.removeEventListener('visibilitychange', whenSeen);
       window.removeEventListener('pageshow', check);
+      window.removeEventListener('storage', signedOutElsewhere);
       clearInterval(timer);
     };
-  }, [idleMs]);
+  }, [idleMs, vendor]);
 
   return (
     <form ref={form} method="post" action="/sign-out" hidden>

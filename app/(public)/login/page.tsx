@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { FreshDocument } from '@/components/auth/fresh-document';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { SignedOutNotice } from '@/components/auth/signed-out-notice';
 import { ProviderCodeHelp } from '@/components/help/provider-code-help';
@@ -16,6 +17,7 @@ export default publicPage(async function LoginPage({ searchParams }: { searchPar
   const { callbackUrl, done } = await firstValues(searchParams);
   return (
     <>
+      <FreshDocument />
       <h1>Sign in to CareNotes</h1>
       <SignedOutNotice page="/login" done={done} />
       <SignInStatusBanner />

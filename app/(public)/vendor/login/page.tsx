@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { FreshDocument } from '@/components/auth/fresh-document';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { publicPage } from '@/lib/auth/guards';
@@ -9,6 +10,7 @@ export const metadata: Metadata = { title: 'Vendor staff sign in' };
 export default publicPage(function VendorLoginPage() {
   return (
     <>
+      <FreshDocument />
       <h1>Vendor staff sign in</h1>
       <p className="muted">For CareNotes verification and status staff only. Agency staff sign in on the main sign-in page.</p>
       <SignInForm

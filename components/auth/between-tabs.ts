@@ -1,0 +1,24 @@
+/**
+ * What the portal's tabs in one browser tell each other, through localStorage: the one place for
+ * its keys. A browser that refuses storage (a locked-down one) shares nothing; each tab then goes by
+ * what it sees itself.
+ */
+export const LAST_ACTIVITY = 'carenotes:last-activity';
+/** Written by the sign-out button as it posts; the other tabs hear it (the `storage` event) and leave. */
+export const SIGNED_OUT = 'carenotes:signed-out';
+
+export function readShared(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+export function writeShared(key: string, value: string) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // as above
+  }
+}
