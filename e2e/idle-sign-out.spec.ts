@@ -55,6 +55,27 @@ test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any
   });
 });
 
+test('[PROVIDER_ADMIN] going Back is no activity: the page it restores asked the server nothing', async ({ browser }) => {
+  await withBrowserClock(browser, async (context, page) => {
+    await signInAsAgencyUser(page, await newAccount('PROVIDER_ADMIN'));
+    await page.goto('/admin');
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+
+    await context.clock.fastForward('20:00');
+    // The router's prefetches of the links' routes aside, Back asks for no page.
+    const asked: string[] = [];
+    page.on('request', (request) => request.headers()['next-router-prefetch'] || asked.push(request.url()));
+    await page.goBack();
+    await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    expect(asked, 'Back brings the page out of the router’s memory').toEqual([]);
+
+    // 31 minutes since the server last heard from this browser: it signs out.
+    await context.clock.fastForward('11:00');
+    await expect(page).toHaveURL(/\/login\?done=/);
+  });
+});
+
 test('[STAFF] has no idle limit: the page stays signed in after 31 minutes', async ({ browser }) => {
   await withBrowserClock(browser, async (context, page) => {
     await signInAsAgencyUser(page, await newAccount('STAFF'));

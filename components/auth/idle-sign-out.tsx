@@ -7,6 +7,12 @@ import { VendorPortalField } from './sign-out-button';
 
 const CHECK_EVERY_MS = 15_000;
 
+/**
+ * The page Back or Forward brought back, out of the router's memory: it asked the server nothing, so
+ * it is no activity. Kept outside the component, which Back to another group of pages mounts anew.
+ */
+let restoredByHistory: string | null = null;
+
 function recordActivity(lastActivity: RefObject<number>) {
   lastActivity.current = Date.now();
   writeShared(LAST_ACTIVITY, String(lastActivity.current));
@@ -29,7 +35,17 @@ export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolea
   const pathname = usePathname();
   const search = useSearchParams().toString();
 
-  useEffect(() => recordActivity(lastActivity), [pathname, search]);
+  useEffect(() => {
+    const here = `${pathname}?${search}`;
+    // Told once the event that moved the page is over: the router renders the page Back restores (and
+    // runs this) inside its own `popstate` listener, which may be heard before this component's.
+    const told = setTimeout(() => {
+      const byHistory = restoredByHistory === here;
+      restoredByHistory = null;
+      if (!byHistory) recordActivity(lastActivity);
+    });
+    return () => clearTimeout(told);
+  }, [pathname, search]);
 
   useEffect(() => {
     const sent = () => recordActivity(lastActivity);
@@ -39,18 +55,23 @@ export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolea
     };
     // Timers sleep with the laptop: look again as soon as the page is seen.
     const whenSeen = () => document.visibilityState === 'visible' && check();
+    const historyMoved = () => {
+      restoredByHistory = `${location.pathname}?${new URLSearchParams(location.search)}`;
+    };
     const signedOutElsewhere = (event: StorageEvent) => {
       if (event.key === SIGNED_OUT) location.replace(vendor ? '/vendor/login' : '/login');
     };
     document.addEventListener('submit', sent, true);
     document.addEventListener('visibilitychange', whenSeen);
     window.addEventListener('pageshow', check);
+    window.addEventListener('popstate', historyMoved);
     window.addEventListener('storage', signedOutElsewhere);
     const timer = setInterval(check, CHECK_EVERY_MS);
     return () => {
       document.removeEventListener('submit', sent, true);
       document.removeEventListener('visibilitychange', whenSeen);
       window.removeEventListener('pageshow', check);
+      window.removeEventListener('popstate', historyMoved);
       window.removeEventListener('storage', signedOutElsewhere);
       clearInterval(timer);
     };
