@@ -189,10 +189,7 @@ describe('maintenance', () => {
     const past = scheduleMaintenanceSchema.parse({ ...form, startsAt: utcInput(new Date(Date.now() - HOUR)) });
     expect((await sent(scheduleMaintenance(operator, past, IP))).fieldErrors).toHaveProperty('startsAt');
     expect(scheduleMaintenanceSchema.safeParse({ ...form, startsAt: 'tomorrow' }).success).toBe(false);
-    // A mistyped year, a window that would close sign-in for longer than a week (review r33c I2).
-    const nextYear = new Date(startsAt.getTime() + 367 * 24 * HOUR);
-    const farAhead = scheduleMaintenanceSchema.parse({ ...form, startsAt: utcInput(nextYear), endsAt: utcInput(new Date(nextYear.getTime() + HOUR)) });
-    expect((await sent(scheduleMaintenance(operator, farAhead, IP))).fieldErrors).toEqual({ startsAt: ['The start must be within a year from now'] });
+    // A mistyped year in the end: a window that would close sign-in for longer than a week (review r33c I2).
     const tooLong = scheduleMaintenanceSchema.parse({ ...form, endsAt: utcInput(new Date(startsAt.getTime() + 7 * 24 * HOUR + 60_000)) });
     expect((await sent(scheduleMaintenance(operator, tooLong, IP))).fieldErrors).toEqual({ endsAt: ['A window lasts a week at most: plan longer work as several windows'] });
     expect(await db().maintenanceWindow.count()).toBe(0);
