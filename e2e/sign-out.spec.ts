@@ -17,7 +17,9 @@ async function newConsole() {
 }
 
 /** Where the tab's document was opened: a client-side navigation leaves it as it was. */
-const documentPath = (page: Page) => page.evaluate(() => new URL((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).name).pathname);
+// Null while the page is being replaced (the evaluation meets a document on its way out).
+const documentPath = (page: Page) =>
+  page.evaluate(() => new URL((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).name).pathname).catch(() => null);
 
 async function openMemberPage(page: Page, member: { displayName: string }) {
   await page.getByRole('link', { name: member.displayName }).click();

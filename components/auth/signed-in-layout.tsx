@@ -1,13 +1,15 @@
 import type { ReactNode } from 'react';
 import { getActor } from '@/lib/auth/guards';
+import { SignedInDocument } from './fresh-document';
 import { SignOutButton } from './sign-out-button';
 import { SignOutWhenIdle } from './sign-out-when-idle';
 
 /**
  * The layout of every group of signed-in pages: Sign out on top of each (a console page is long, and
  * on a shared computer the way out should be in sight: review r33b F2), the page, and the idle sign-out
- * where the session has one. The actor is the page's own (getActor is read once per request); a
- * failure to read it is the page's to answer, not the layout's.
+ * where the session has one; the document is marked as one that showed a signed-in page (FreshDocument).
+ * The actor is the page's own (getActor is read once per request); a failure to read it is the page's
+ * to answer, not the layout's.
  */
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const actor = await getActor().catch(() => null);
@@ -19,6 +21,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
         </div>
       )}
       {children}
+      <SignedInDocument />
       <SignOutWhenIdle />
     </>
   );
