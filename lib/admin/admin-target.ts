@@ -56,6 +56,9 @@ export async function actOnTargetAsLoaded<T>(
   options: { reset?: ResetWay } = {},
 ): Promise<Result<T>> {
   const done = await db().$transaction(async (tx) => {
+    // First, as a policy save does: the action takes turns with a save, and reads the policy it left
+    // (who may reset whom, how long a temporary password or link lives; review r33e L2).
+    await lockAgency(tx, actor.agencyId);
     if (!(await holdActor(tx, actor, target.id))) return 'actor-changed' as const;
     if (!(await targetStillAsLoaded(tx, actor, capability, target))) return 'target-changed' as const;
     if (options.reset) {

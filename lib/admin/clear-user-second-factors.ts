@@ -20,15 +20,16 @@ export async function clearUserSecondFactors(
   const loaded = await loadAdminTarget(actor, 'users:clear-second-factors', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
-  const issued = await newTemporaryPassword(target.agency.temporaryPasswordHours);
+  const issued = await newTemporaryPassword();
   return whenSet(
     issued,
     actOnTargetAsLoaded(actor, 'users:clear-second-factors', target, ip, async (tx) => {
       // Ends every session and earlier reset link: whoever holds one may be the one who took the phone.
-      await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
+      const expiresAt = await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
       const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
       await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
       await tellOfReset(tx, actor, target, 'second factors cleared', issued.at);
+      return expiresAt;
     }, { reset: 'second-factors' }),
   );
 }

@@ -35,31 +35,33 @@ export async function issueTemporaryPassword(
   const loaded = await loadAdminTarget(actor, 'users:reset-password', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
-  const issued = await newTemporaryPassword(target.agency.temporaryPasswordHours);
+  const issued = await newTemporaryPassword();
   return whenSet(
     issued,
     actOnTargetAsLoaded(actor, 'users:reset-password', target, ip, async (tx) => {
-      await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
+      const expiresAt = await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
       await tellOfReset(tx, actor, target, 'temporary password', issued.at);
+      return expiresAt;
     }, { reset: 'temporary-password' }),
   );
 }
 
 /** A temporary password about to be set: made and hashed before any transaction (argon2 takes a while). */
-export type NewTemporaryPassword = IssuedTemporaryPassword & { passwordHash: string; at: Date };
+export type NewTemporaryPassword = { temporaryPassword: string; passwordHash: string; at: Date };
 
-export async function newTemporaryPassword(validHours: number): Promise<NewTemporaryPassword> {
+export async function newTemporaryPassword(): Promise<NewTemporaryPassword> {
   const temporaryPassword = generateTemporaryPassword();
   const passwordHash = await hashPassword(temporaryPassword);
-  const at = new Date();
-  return { temporaryPassword, passwordHash, at, expiresAt: new Date(at.getTime() + validHours * 3600_000) };
+  return { temporaryPassword, passwordHash, at: new Date() };
 }
 
 /**
  * In the reset's transaction: the account's password becomes the temporary one, to be changed at
  * its next sign-in; it is unlocked, signed out everywhere, and its earlier reset links stop working.
  * Throws FormStale (rolling the transaction back) when the account is no longer at the version the
- * admin saw: a double submit, or another admin's reset meanwhile.
+ * admin saw: a double submit, or another admin's reset meanwhile. Returns when the password expires,
+ * by the agency's lifetime as read here, behind the agency's row (actOnTargetAsLoaded): a policy save
+ * that shortens it either comes first or finds this password among those to shorten.
  */
 export async function setTemporaryPassword(
   tx: Tx,
@@ -68,7 +70,9 @@ export async function setTemporaryPassword(
   expectedVersion: number,
   issued: NewTemporaryPassword,
   ip: string,
-): Promise<void> {
+): Promise<Date> {
+  const { temporaryPasswordHours } = await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { temporaryPasswordHours: true } });
+  const expiresAt = new Date(issued.at.getTime() + temporaryPasswordHours * 3_600_000);
   const updated = await tx.user.updateMany({
     where: { id: target.id, agencyId: actor.agencyId, sessionVersion: expectedVersion },
     data: {
@@ -76,7 +80,7 @@ export async function setTemporaryPassword(
       mustChangePassword: true,
       temporaryPasswordIssuedAt: issued.at,
       temporaryPasswordIssuedById: actor.userId,
-      temporaryPasswordExpiresAt: issued.expiresAt,
+      temporaryPasswordExpiresAt: expiresAt,
       temporaryPasswordUsedAt: null,
       ...UNLOCKED,
       sessionVersion: { increment: 1 },
@@ -96,8 +100,9 @@ export async function setTemporaryPassword(
     targetId: target.id,
     ip,
     outcome: 'SUCCESS',
-    details: { targetRole: target.role, expiresAt: issued.expiresAt.toISOString() },
+    details: { targetRole: target.role, expiresAt: expiresAt.toISOString() },
   });
+  return expiresAt;
 }
 
 type ResetTarget = Parameters<typeof notifyAdminAccountReset>[2] & { role: string };
@@ -115,14 +120,14 @@ export async function tellOfReset(tx: Tx, actor: AgencyActor, target: ResetTarge
 }
 
 /** The temporary password, once the reset that set it is done; a stale form changed nothing and is told so. */
-export async function whenSet(issued: NewTemporaryPassword, done: Promise<Result<unknown>>): Promise<Result<IssuedTemporaryPassword>> {
+export async function whenSet(issued: NewTemporaryPassword, done: Promise<Result<Date>>): Promise<Result<IssuedTemporaryPassword>> {
   const result = await done.catch((error: unknown) => {
     // A second submit of the same form changes nothing and is no refusal: it is told what a changed account is.
     if (error instanceof FormStale) return { ok: false as const, message: TARGET_CHANGED_MESSAGE };
     throw error;
   });
   if (!result.ok) return result;
-  return { ok: true, value: { temporaryPassword: issued.temporaryPassword, expiresAt: issued.expiresAt } };
+  return { ok: true, value: { temporaryPassword: issued.temporaryPassword, expiresAt: result.value } };
 }
 
 /** The account's version moved since the form was loaded: a double submit, or another admin's reset meanwhile. */

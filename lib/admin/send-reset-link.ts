@@ -35,10 +35,10 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
     return { ok: false, message: 'This person has no e-mail address on record. Give them a temporary password instead.' };
   }
   const email = target.email;
-  const lifetimeHours = (await db().agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
   const done = await onceForForm(FORM, input.formKey, () =>
     actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
       await claimFormKey(tx, FORM, input.formKey);
+      const lifetimeHours = (await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
       const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
       await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
       await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });

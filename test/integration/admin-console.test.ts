@@ -867,6 +867,21 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an ad
     expect(cleared).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
   });
 
+  it('[PROVIDER_ADMIN] a temporary password issued while a save shortens the lifetime waits for it and lives the new lifetime (review r33e L2)', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    await db().agency.update({ where: { id: a.id }, data: { temporaryPasswordHours: 168 } });
+    const save = {
+      holds: { sql: 'SELECT "id" FROM "Agency" WHERE "id" = $1 FOR UPDATE', params: [a.id] },
+      then: { sql: 'UPDATE "Agency" SET "temporaryPasswordHours" = 2 WHERE "id" = $1', params: [a.id] },
+    };
+    const result = await whileCompetingTransactionHolds(save, () => issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: staff.sessionVersion }, IP));
+    if (!result.ok) throw new Error(result.message);
+    const after = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    expect(after.temporaryPasswordExpiresAt!.getTime()).toBe(after.temporaryPasswordIssuedAt!.getTime() + 2 * 3_600_000);
+    // The admin is shown the lifetime the password has.
+    expect(result.value.expiresAt).toEqual(after.temporaryPasswordExpiresAt);
+  });
+
   for (const [what, act] of [
     ['a temporary password', (actor: AgencyActor, staff: { id: string; sessionVersion: number }) => issueTemporaryPassword(actor, { userId: staff.id, expectedVersion: staff.sessionVersion }, IP)],
     ['a bulk unlock', (actor: AgencyActor) => bulkUnlockUsers(actor, { confirm: 'yes' }, IP)],
