@@ -4,7 +4,6 @@ import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset'
 import { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
 import { maskEmail } from '@/lib/format/mask';
 import { formKeyField } from '@/lib/http/form-key';
 import { ALREADY_SENT, claimFormKey, onceForForm } from '@/lib/http/sent-once';
