@@ -110,39 +110,44 @@ test('[SUPER_ADMIN] sees the single-super-admin warning and edits the policy wit
   await expect(page.getByLabel('Minimum password length')).toHaveValue('15');
 });
 
-test('[SUPER_ADMIN] a policy form opened before another admin saved is refused, shows the policy as saved, and saves on the second try', async ({ page, browser }) => {
-  const agency = await createAgency(db());
-  const admins = [];
-  for (const name of ['Ines Early', 'Omar Later']) {
-    const user = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', displayName: name });
-    admins.push({ providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD });
-  }
-  const context = await browser.newContext();
-  const other = await context.newPage();
-  try {
-    for (const [tab, creds] of [[page, admins[0]!], [other, admins[1]!]] as const) {
-      await signInAsAgencyUser(tab, creds);
-      await expect(tab).toHaveURL(/\/account/);
-      await tab.goto('/admin/policy');
+for (const javaScriptEnabled of [true, false]) {
+  test(`[SUPER_ADMIN] a policy form opened before another admin saved is refused, shows the policy as saved, and saves on the second try (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const agency = await createAgency(db());
+    const admins = [];
+    for (const name of ['Ines Early', 'Omar Later']) {
+      const user = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', displayName: name });
+      admins.push({ providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD });
     }
-    await other.getByLabel('Minimum password length').fill('20');
-    await other.getByRole('button', { name: 'Save policy' }).click();
-    await expect(other.getByTestId('policy-saved')).toBeVisible();
+    const staleContext = await browser.newContext({ javaScriptEnabled });
+    const page = await staleContext.newPage();
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    try {
+      for (const [tab, creds] of [[page, admins[0]!], [other, admins[1]!]] as const) {
+        await signInAsAgencyUser(tab, creds);
+        await expect(tab).toHaveURL(/\/account/);
+        await tab.goto('/admin/policy');
+      }
+      await other.getByLabel('Minimum password length').fill('20');
+      await other.getByRole('button', { name: 'Save policy' }).click();
+      await expect(other.getByTestId('policy-saved')).toBeVisible();
 
-    await page.getByLabel('Time zone').selectOption('America/Chicago');
-    await page.getByRole('button', { name: 'Save policy' }).click();
-    await expect(page.getByText('The policy was saved after you opened this page')).toBeVisible();
-    await expect(page.getByLabel('Minimum password length')).toHaveValue('20');
-    expect(await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).toMatchObject({ minPasswordLength: 20, timeZone: agency.timeZone });
+      await page.getByLabel('Time zone').selectOption('America/Chicago');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await expect(page.getByText('The policy was saved after you opened this page')).toBeVisible();
+      await expect(page.getByLabel('Minimum password length')).toHaveValue('20');
+      expect(await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).toMatchObject({ minPasswordLength: 20, timeZone: agency.timeZone });
 
-    await page.getByLabel('Time zone').selectOption('America/Chicago');
-    await page.getByRole('button', { name: 'Save policy' }).click();
-    await expect(page.getByTestId('policy-saved')).toBeVisible();
-    expect(await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).toMatchObject({ minPasswordLength: 20, timeZone: 'America/Chicago' });
-  } finally {
-    await context.close();
-  }
-});
+      await page.getByLabel('Time zone').selectOption('America/Chicago');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await expect(page.getByTestId('policy-saved')).toBeVisible();
+      expect(await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).toMatchObject({ minPasswordLength: 20, timeZone: 'America/Chicago' });
+    } finally {
+      await context.close();
+      await staleContext.close();
+    }
+  });
+}
 
 test('[STAFF] and [VERIFIER] cannot reach the admin console', async ({ page, browser }) => {
   const { creds } = await newMemberOfDemoAgency('acme-ny');
