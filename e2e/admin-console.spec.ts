@@ -149,6 +149,34 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+test('[PROVIDER_ADMIN] the policy page is not theirs, and its form sent with their session is refused at the gate, before anything is read (review r34d I1)', async ({ page, browser }) => {
+  const agency = await createAgency(db());
+  const superAdmin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN' });
+  const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'PROVIDER_ADMIN' });
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: superAdmin.loginName, password: TEST_PASSWORD });
+  await expect(page).toHaveURL(/\/account/);
+  await page.goto('/admin/policy');
+  const context = await browser.newContext();
+  try {
+    const adminPage = await context.newPage();
+    await signInAsAgencyUser(adminPage, { providerCode: agency.code, loginName: admin.loginName, password: TEST_PASSWORD });
+    await expect(adminPage).toHaveURL(/\/account/);
+    expect((await adminPage.goto('/admin/policy'))!.status()).toBe(404);
+    // The super admin's form, sent with the provider admin's session (a bad value, which the gate must not get to read).
+    await page.context().clearCookies();
+    await page.context().addCookies(await context.cookies());
+  } finally {
+    await context.close();
+  }
+  await page.getByLabel('Minimum password length').fill('7');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByText('You are not allowed to do that.')).toBeVisible();
+  await expect(page.getByText('between 8 and 64')).toHaveCount(0);
+  expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).minPasswordLength).toBe(agency.minPasswordLength);
+  const refused = await db().auditEvent.findMany({ where: { actorId: admin.id, action: 'ACCESS_DENIED' }, select: { details: true } });
+  expect(refused.map((event) => JSON.parse(event.details!).what).sort()).toEqual(['action admin-update-policy', 'page /admin/policy']);
+});
+
 test('[STAFF] and [VERIFIER] cannot reach the admin console', async ({ page, browser }) => {
   const { creds } = await newMemberOfDemoAgency('acme-ny');
   await signInAsAgencyUser(page, creds);

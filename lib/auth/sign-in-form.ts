@@ -1,8 +1,7 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { ADMIN_CAPABILITIES } from '@/lib/admin/permissions';
+import { ADMIN_ACCESS, POLICY_ACCESS } from '@/lib/admin/access';
 import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { rememberAccountHere, startBrowserSession } from '@/lib/auth/browser-session';
 import type { ActionState } from '@/lib/auth/guards';
@@ -47,7 +46,7 @@ const SECTIONS: Record<SignedIn['kind'], readonly { root: string; access: Access
     { root: '/account', access: { principal: 'agency' } },
     { root: '/admin', access: ADMIN_ACCESS },
     // The policy page is the one console page a role of the console may not open.
-    { root: '/admin/policy', access: { principal: 'agency', roles: ADMIN_CAPABILITIES['policy:edit'] } },
+    { root: '/admin/policy', access: POLICY_ACCESS },
   ],
   vendor: [
     { root: '/vendor', access: { principal: 'vendor' } },

@@ -1,6 +1,6 @@
 'use server';
 
-import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { POLICY_ACCESS } from '@/lib/admin/access';
 import { POLICY_SELECT, policyVersion, updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { defineAction } from '@/lib/auth/guards';
 import type { AgencyPolicy } from '@/lib/policy/agency-policy';
@@ -14,7 +14,7 @@ const policyFormSchema = z.object({
   seen: z.string().max(64),
 });
 
-export const updatePolicyAction = defineAction('admin-update-policy', ADMIN_ACCESS, policyFormSchema, async (actor, { seen, ...input }, { ip }) => {
+export const updatePolicyAction = defineAction('admin-update-policy', POLICY_ACCESS, policyFormSchema, async (actor, { seen, ...input }, { ip }) => {
   const result = await updateAgencyPolicy(actor, input, ip, { seen });
   if (result.ok) return { ok: true, message: 'The security policy is saved.', values: formValues(result.value) };
   // Saved by someone else since the page was shown: the form shows what is saved now.

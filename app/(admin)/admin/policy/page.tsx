@@ -1,8 +1,6 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/admin-nav';
-import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { canAdmin } from '@/lib/admin/permissions';
+import { POLICY_ACCESS } from '@/lib/admin/access';
 import { getAgencyPolicy, policyVersion } from '@/lib/admin/update-agency-policy';
 import { requirePageActor } from '@/lib/auth/guards';
 import { supportedTimeZones } from '@/lib/format/date';
@@ -23,8 +21,7 @@ const SETTINGS = [
 ] as const;
 
 export default async function PolicyPage() {
-  const actor = await requirePageActor(ADMIN_ACCESS, '/admin/policy');
-  if (!canAdmin(actor, 'policy:edit').allowed) notFound();
+  const actor = await requirePageActor(POLICY_ACCESS, '/admin/policy');
   const policy = await getAgencyPolicy(actor.agencyId);
   return (
     <div className="wide-content">
