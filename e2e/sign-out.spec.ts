@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
+import { E2E_BASE_URL } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 /** An agency of its own: an administrator, and a staff member whose page the console shows. */
@@ -89,5 +90,26 @@ test('[VERIFIER] signs out from the queue and lands on the vendor sign-in page',
   await expect(page.getByRole('heading', { name: 'Super administrator reset requests' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/vendor\/login$/);
+  expect((await page.request.get('/api/me')).status()).toBe(401);
+});
+
+test('[STAFF] a sign-out notice someone else got, opened in a browser still signed in, says so and offers Sign out (review r34a F1)', async ({ page, playwright }) => {
+  const { member } = await newConsole();
+  await signInAsAgencyUser(page, { providerCode: (await db().agency.findUniqueOrThrow({ where: { id: member.agencyId } })).code, loginName: member.loginName, password: TEST_PASSWORD });
+  await expect(page).toHaveURL(/\/account/);
+  // Anyone gets such a link by signing out without a session.
+  const stranger = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
+  const minted = await stranger.post('/sign-out', { headers: { origin: E2E_BASE_URL }, maxRedirects: 0 });
+  await stranger.dispose();
+  expect(minted.status()).toBe(303);
+  const link = minted.headers()['location']!;
+  expect(link).toMatch(/^\/login\?done=/);
+
+  await page.goto(link);
+  await expect(page.getByText('You are still signed in on this browser.')).toBeVisible();
+  await expect(page.getByText('You are signed out.')).toHaveCount(0);
+  expect((await page.request.get('/api/me')).status()).toBe(200);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You are signed out.')).toBeVisible();
   expect((await page.request.get('/api/me')).status()).toBe(401);
 });
