@@ -4,7 +4,7 @@ import { db } from '@/lib/db/client';
 import { ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { challengeBytes, issueChallenge, relyingParty, transportsOf } from '@/lib/mfa/webauthn';
-import { consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 
 /**
  * Options to confirm it is this account's owner (the second step of a sign-in, or a fresh factor
@@ -23,13 +23,9 @@ export async function startPasskeyConfirmation(actor: Actor): Promise<PublicKeyC
   });
 }
 
-// Each passwordless attempt stores a challenge row for anyone who asks: enough for an office
-// behind one address (and autofill asking on every visit), not enough to fill the table.
-const SIGN_IN_CHALLENGES_PER_ADDRESS: RateLimitRule = { name: 'passkey-challenge-ip', limit: 1000, windowMs: 15 * 60_000 };
-
 /** Options for a passwordless sign-in: no account named, the browser offers its discoverable passkeys. Null when the address asked too often. */
 export async function startPasskeySignIn(ip: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
-  if ((await consumeRateLimit(db(), SIGN_IN_CHALLENGES_PER_ADDRESS, ip)).limited) return null;
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passkeySignInChallengesPerAddress, ip)).limited) return null;
   return generateAuthenticationOptions({
     rpID: relyingParty().id,
     challenge: challengeBytes(await issueChallenge('SIGN_IN', null)),

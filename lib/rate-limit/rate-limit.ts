@@ -4,9 +4,13 @@ import { countRateLimitRefusal } from '@/lib/observability/metrics.mjs';
 /** A client or a transaction: a limit may be counted inside the change it guards. */
 type Counter = Pick<Db | Tx, 'rateLimitBucket'>;
 
-export type RateLimitRule = { name: string; limit: number; windowMs: number };
+type RuleShape = { name: string; limit: number; windowMs: number };
 
-/** Limits shared by every app instance: counters live in the database, never in memory. */
+/**
+ * Limits shared by every app instance: counters live in the database, never in memory. Every rule is
+ * here, and only a rule here can count (RateLimitRule): the housekeeping round prunes the windows of
+ * these, and a rule declared elsewhere left a row per address for ever (review r34c F1).
+ */
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
   // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the password
@@ -39,7 +43,12 @@ export const RATE_LIMITS = {
   // submits a few times; 30 in 15 minutes leaves room for several such people behind one office
   // address, and stops one address sweeping tokens.
   tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
-} satisfies Record<string, RateLimitRule>;
+  // Each passwordless attempt stores a challenge row for anyone who asks: enough for an office
+  // behind one address (and autofill asking on every visit), not enough to fill the table.
+  passkeySignInChallengesPerAddress: { name: 'passkey-challenge-ip', limit: 1000, windowMs: 15 * 60_000 },
+} as const satisfies Record<string, RuleShape>;
+
+export type RateLimitRule = (typeof RATE_LIMITS)[keyof typeof RATE_LIMITS];
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
 

@@ -41,6 +41,17 @@ describe('housekeeping', () => {
     expect(left.map((row) => row.key).sort()).toEqual([`${long.name}:${tag}-running`, `${short.name}:${tag}-running`].sort());
   });
 
+  it('prunes the window a passwordless sign-in start counted for an address, once it has ended (review r34c F1)', async () => {
+    const { startPasskeySignIn } = await import('@/lib/mfa/start-passkey-assertion');
+    const address = `192.0.2.${Math.floor(Math.random() * 250) + 1}-${randomUUID()}`;
+    expect(await startPasskeySignIn(address)).not.toBeNull();
+    const where = { key: { endsWith: address } };
+    expect(await db().rateLimitBucket.count({ where })).toBe(1);
+    await db().rateLimitBucket.updateMany({ where, data: { windowStart: ago(RATE_LIMITS.passkeySignInChallengesPerAddress.windowMs + MINUTE) } });
+    await pruneExpiredRows(db());
+    expect(await db().rateLimitBucket.count({ where })).toBe(0);
+  });
+
   it('prunes a backlog larger than one batch, a batch at a time', async () => {
     const tag = randomUUID();
     const rule = RATE_LIMITS.tokenPagePerAddress;
