@@ -54,6 +54,39 @@ test('[PROVIDER_ADMIN] after a spray sees the banner and unlocks every locked ac
   }
 });
 
+test('[PROVIDER_ADMIN] without JavaScript, a bulk unlock lands on the console saying it is done, and a reload unlocks nothing more (review r34b F1)', async ({ browser }) => {
+  const agency = await createAgency(db());
+  const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'PROVIDER_ADMIN' });
+  const lock = async () => {
+    const user = await createUser(db(), agency.id, TEST_PASSWORD);
+    const now = new Date();
+    return db().user.update({ where: { id: user.id }, data: { failedSignInCount: 5, firstFailedSignInAt: now, lastFailedSignInAt: now, lockedUntil: new Date(now.getTime() + 15 * 60_000) } });
+  };
+  await lock();
+  await lock();
+  const context = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admin.loginName, password: TEST_PASSWORD });
+    await expect(page).toHaveURL(/\/account$/);
+    await page.goto('/admin');
+    const banner = page.getByTestId('failure-locks-banner');
+    await banner.getByLabel(/Yes, unlock these 2 accounts/).check();
+    await banner.getByRole('button', { name: 'Unlock all 2 accounts' }).click();
+    await expect(page).toHaveURL(/\/admin\?done=/);
+    await expect(page.getByText('The accounts are unlocked. Passwords have not changed.')).toBeVisible();
+    await expect(page.getByTestId('failure-locks-banner')).toHaveCount(0);
+
+    const lockedSince = await lock();
+    await page.reload();
+    await expect(page.getByTestId('failure-locks-banner').getByRole('heading')).toHaveText('1 account was locked in the last hour by repeated failed sign-ins');
+    expect(await db().user.findUniqueOrThrow({ where: { id: lockedSince.id } })).toMatchObject({ lockedUntil: lockedSince.lockedUntil });
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } })).toBe(2);
+  } finally {
+    await context.close();
+  }
+});
+
 type UsualAndFresh = {
   user: Awaited<ReturnType<typeof createUser>>;
   creds: { providerCode: string; loginName: string; password: string };

@@ -7,18 +7,28 @@ import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/s
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 
-/** The one confirmation: a box the admin ticks. */
-export const bulkUnlockSchema = z.object({ confirm: z.literal('yes', { error: 'Tick the box to confirm' }) });
+/**
+ * The one confirmation, a box the admin ticks, and what the banner showed: how many accounts it asked
+ * to unlock, and when. A press unlocks no more than that, and no account whose failures began after:
+ * a page left open, or its answer sent again by a reload, once unlocked accounts locked since, a super
+ * admin's among them, that the admin never saw (review r34b F1).
+ */
+export const bulkUnlockSchema = z.object({
+  confirm: z.literal('yes', { error: 'Tick the box to confirm' }),
+  shown: z.coerce.number().int().min(1).max(FAILURE_LOCKS_PER_UNLOCK),
+  shownAt: z.coerce.number().int().min(0).max(8.64e15),
+});
 
 /**
  * Ends the locks a spray of failed sign-ins set within the last hour, in the actor's agency, never on the
- * actor's own account, up to FAILURE_LOCKS_PER_UNLOCK of them; `more` are left for the next press. Each
+ * actor's own account, as many as the banner showed at most (FAILURE_LOCKS_PER_UNLOCK or fewer); `more`
+ * are left for the next press. Each
  * account is unlocked by a conditional update (still locked?) and audited on its own, so two admins at
  * once unlock and audit each account once.
  */
 export async function bulkUnlockUsers(
   actor: AgencyActor,
-  _input: z.infer<typeof bulkUnlockSchema>,
+  input: z.infer<typeof bulkUnlockSchema>,
   ip: string,
 ): Promise<Result<{ unlocked: number; leftOwn: boolean; more: number }>> {
   const decision = canAdmin(actor, 'users:bulk-unlock');
@@ -28,8 +38,8 @@ export async function bulkUnlockUsers(
   }
   const now = new Date();
   // One more than a press takes: the actor's own account may be among them.
-  const locked = await listFailureLocks(actor, now, FAILURE_LOCKS_PER_UNLOCK + 1);
-  const allowed = locked.filter((target) => canAdmin(actor, 'users:unlock', target).allowed).slice(0, FAILURE_LOCKS_PER_UNLOCK);
+  const locked = await listFailureLocks(actor, now, input.shown + 1, new Date(input.shownAt));
+  const allowed = locked.filter((target) => canAdmin(actor, 'users:unlock', target).allowed).slice(0, input.shown);
   // One transaction per account: one holding many accounts and the audit chain between them would
   // deadlock with any change that takes one of those accounts and then audits (PostgreSQL).
   let unlocked = 0;

@@ -12,20 +12,24 @@ export const FAILURE_LOCK_WINDOW_MS = 60 * 60_000;
  */
 export const FAILURE_LOCKS_PER_UNLOCK = 500;
 
-/** Accounts of the actor's agency locked now after a failed password within the window. */
-function failureLocksOf(actor: AgencyActor, now: Date) {
+/**
+ * Accounts of the actor's agency locked now after a failed password within the window; with `shownAt`,
+ * only those whose streak of failures had begun by then (what a banner shown at that moment counted).
+ */
+function failureLocksOf(actor: AgencyActor, now: Date, shownAt?: Date) {
   return {
     agencyId: actor.agencyId,
     lastFailedSignInAt: { gt: new Date(now.getTime() - FAILURE_LOCK_WINDOW_MS) },
     // A spray's locks: strangers' lane (lockout.ts); the console's user list shows every lock.
     OR: lockedConditions(now, ['anyone']),
+    ...(shownAt && { AND: { OR: [{ firstFailedSignInAt: null }, { firstFailedSignInAt: { lte: shownAt } }] } }),
   };
 }
 
 /** Such accounts (bulk unlock), at most `take` of them. */
-export async function listFailureLocks(actor: AgencyActor, now = new Date(), take = FAILURE_LOCKS_PER_UNLOCK) {
+export async function listFailureLocks(actor: AgencyActor, now = new Date(), take = FAILURE_LOCKS_PER_UNLOCK, shownAt?: Date) {
   requireAdminCapability(actor, 'users:read');
-  return db().user.findMany({ where: failureLocksOf(actor, now), select: { id: true, agencyId: true, role: true, loginName: true }, orderBy: { id: 'asc' }, take });
+  return db().user.findMany({ where: failureLocksOf(actor, now, shownAt), select: { id: true, agencyId: true, role: true, loginName: true }, orderBy: { id: 'asc' }, take });
 }
 
 /** How many there are, and whether the actor's own account is among them (the banner; nobody unlocks their own). */

@@ -4,3 +4,8 @@ export const RESET_LINK_SENT_PROMISE = 'You will not see it, and the password st
 export const USER_PAGE_DONE = {
   'admin-send-reset-link': `A single-use reset link is on its way to their e-mail address on record. ${RESET_LINK_SENT_PROMISE}`,
 } as const;
+
+/** What the console's list says after a bulk unlock without JavaScript; its banner says what is still locked. */
+export const CONSOLE_DONE = {
+  'admin-bulk-unlock': 'The accounts are unlocked. Passwords have not changed.',
+} as const;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
+import { FAILURE_LOCKS_PER_UNLOCK } from '@/lib/admin/list-failure-locks';
 import { changeUserRole } from '@/lib/admin/change-user-role';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { handleHelpRequest } from '@/lib/admin/help-requests';
@@ -21,6 +22,9 @@ import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { logger } from '@/lib/observability/logger.mjs';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
+
+/** A press of the banner's bulk unlock as drawn now: up to a press's worth of accounts, locked by then. */
+const pressBulkUnlock = () => ({ confirm: 'yes' as const, shown: FAILURE_LOCKS_PER_UNLOCK, shownAt: Date.now() });
 
 const PASSWORD = 'granite willow ocean falcon';
 const IP = '192.0.2.10';
@@ -827,7 +831,7 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
     const locked = { failedSignInCount: 5, lastFailedSignInAt: new Date(), lockedUntil: new Date(Date.now() + 10 * 60_000) };
     await db().user.update({ where: { id: staff.id }, data: locked });
     await db().user.update({ where: { id: admin.id }, data: { status: 'DISABLED', sessionVersion: { increment: 1 } } });
-    expect(await bulkUnlockUsers(adminActor, { confirm: 'yes' }, IP)).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+    expect(await bulkUnlockUsers(adminActor, pressBulkUnlock(), IP)).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
     expect(await db().user.findUniqueOrThrow({ where: { id: staff.id } })).toMatchObject({ failedSignInCount: 5, lockedUntil: locked.lockedUntil });
     const denied = await db().auditEvent.findMany({ where: { actorId: admin.id, action: { in: ['ADMIN_ACTION_DENIED', 'ADMIN_ACCOUNT_UNLOCKED'] } } });
     expect(denied.map((event) => [event.action, JSON.parse(event.details!).reason])).toEqual([['ADMIN_ACTION_DENIED', 'actor-changed']]);
@@ -884,7 +888,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an ad
 
   for (const [what, act] of [
     ['a temporary password', (actor: AgencyActor, staff: { id: string; sessionVersion: number }) => issueTemporaryPassword(actor, { userId: staff.id, expectedVersion: staff.sessionVersion }, IP)],
-    ['a bulk unlock', (actor: AgencyActor) => bulkUnlockUsers(actor, { confirm: 'yes' }, IP)],
+    ['a bulk unlock', (actor: AgencyActor) => bulkUnlockUsers(actor, pressBulkUnlock(), IP)],
   ] as const) {
     it(`[PROVIDER_ADMIN] disabled by another admin at that very moment: ${what} waits for the disable, then changes nothing`, async () => {
       const { admin, adminActor, staff } = await twoAgencies();

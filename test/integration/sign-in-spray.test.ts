@@ -22,6 +22,9 @@ import { statementsOf } from '@/test/support/statements-of';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 
+/** A press of the banner's bulk unlock as drawn now: up to a press's worth of accounts, locked by then. */
+const pressBulkUnlock = () => ({ confirm: 'yes' as const, shown: FAILURE_LOCKS_PER_UNLOCK, shownAt: Date.now() });
+
 const PASSWORD = 'granite willow seven parcel';
 const COMMON = ['Password1234', 'Welcome2026!', 'Summer2026!!'];
 let sink: SmtpSink;
@@ -94,7 +97,7 @@ describe('a password spray over one agency', () => {
     // (b) the banner's data: every sprayed account is locked, the admin's own among them.
     const locked = await listFailureLocks(actor);
     expect(locked.map((u) => u.id).sort()).toEqual(targets.map((u) => u.id).sort());
-    const unlocked = await bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.10');
+    const unlocked = await bulkUnlockUsers(actor, pressBulkUnlock(), '192.0.2.10');
     expect(unlocked).toEqual({ ok: true, value: { unlocked: staff.length, leftOwn: true, more: 0 } });
     const audits = await db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } });
     expect(audits.map((a) => a.targetId).sort()).toEqual(staff.map((u) => u.id).sort());
@@ -123,7 +126,7 @@ describe('a password spray over one agency', () => {
       // Another admin's change to the account bulk unlock reaches second (as unlocking it alone would do).
       const unlocked = await whileCompetingTransactionHolds(
         { holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [second!.id] }, then: TAKE_AUDIT_HEAD },
-        () => bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.11'),
+        () => bulkUnlockUsers(actor, pressBulkUnlock(), '192.0.2.11'),
       );
       expect(unlocked).toEqual({ ok: true, value: { unlocked: 2, leftOwn: false, more: 0 } });
       expect(await listFailureLocks(actor)).toEqual([]);
@@ -151,11 +154,37 @@ describe('a password spray over one agency', () => {
       })),
     });
     expect(await countFailureLocks(actor)).toEqual({ total: LOCKED, ownAmongThem: false });
-    expect(await bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.12')).toEqual({ ok: true, value: { unlocked: FAILURE_LOCKS_PER_UNLOCK, leftOwn: false, more: 7 } });
-    expect(await bulkUnlockUsers(actor, { confirm: 'yes' }, '192.0.2.12')).toEqual({ ok: true, value: { unlocked: 7, leftOwn: false, more: 0 } });
+    expect(await bulkUnlockUsers(actor, pressBulkUnlock(), '192.0.2.12')).toEqual({ ok: true, value: { unlocked: FAILURE_LOCKS_PER_UNLOCK, leftOwn: false, more: 7 } });
+    expect(await bulkUnlockUsers(actor, pressBulkUnlock(), '192.0.2.12')).toEqual({ ok: true, value: { unlocked: 7, leftOwn: false, more: 0 } });
     expect(await countFailureLocks(actor)).toEqual({ total: 0, ownAmongThem: false });
     expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } })).toBe(LOCKED);
   }, 120_000);
+
+  it('[PROVIDER_ADMIN] a bulk unlock unlocks what its banner showed: no more accounts than it counted, none whose failures began after (review r34b F1)', async () => {
+    const agency = await createAgency(db());
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN' });
+    const actor = await signedIn(admin, agency.code, '192.0.2.13');
+    const lockAt = async (firstFailedSignInAt: Date) => {
+      const user = await createUser(db(), agency.id, PASSWORD);
+      const now = new Date();
+      return db().user.update({
+        where: { id: user.id },
+        data: { failedSignInCount: 5, firstFailedSignInAt, lastFailedSignInAt: now, lockedUntil: new Date(now.getTime() + 15 * 60_000) },
+      });
+    };
+    const before = await Promise.all([1, 2, 3].map(() => lockAt(new Date(Date.now() - 60_000))));
+    const shownAt = Date.now();
+    // Locked after the banner was drawn (a spray goes on, a reload sends the form again).
+    const after = await lockAt(new Date(shownAt + 1_000));
+    // The banner offered two of the three (a press's worth, as drawn).
+    const first = await bulkUnlockUsers(actor, { confirm: 'yes', shown: 2, shownAt }, '192.0.2.13');
+    expect(first).toEqual({ ok: true, value: { unlocked: 2, leftOwn: false, more: 2 } });
+    const second = await bulkUnlockUsers(actor, { confirm: 'yes', shown: 2, shownAt }, '192.0.2.13');
+    expect(second).toEqual({ ok: true, value: { unlocked: 1, leftOwn: false, more: 1 } });
+    const stillLocked = await listFailureLocks(actor);
+    expect(stillLocked.map((user) => user.id)).toEqual([after.id]);
+    expect(await db().auditEvent.count({ where: { targetId: { in: before.map((user) => user.id) }, action: 'ADMIN_ACCOUNT_UNLOCKED' } })).toBe(3);
+  });
 
   it('alerts at most once an hour per agency, even with the rounds of several instances at once', async () => {
     const suffix = uniqueSuffix();
@@ -459,9 +488,9 @@ describe('bulk unlock permissions', () => {
     );
     await db().user.updateMany({ where: { id: { in: victims.map((v) => v.id) } }, data: { lastFailedSignInAt: new Date() } });
 
-    expect(await bulkUnlockUsers(staffActor, { confirm: 'yes' }, ip!)).toMatchObject({ ok: false });
-    expect(await bulkUnlockUsers(foreignActor, { confirm: 'yes' }, ip!)).toEqual({ ok: true, value: { unlocked: 0, leftOwn: false, more: 0 } });
-    const [a, b] = await Promise.all([bulkUnlockUsers(actorA, { confirm: 'yes' }, ip!), bulkUnlockUsers(actorB, { confirm: 'yes' }, ip!)]);
+    expect(await bulkUnlockUsers(staffActor, pressBulkUnlock(), ip!)).toMatchObject({ ok: false });
+    expect(await bulkUnlockUsers(foreignActor, pressBulkUnlock(), ip!)).toEqual({ ok: true, value: { unlocked: 0, leftOwn: false, more: 0 } });
+    const [a, b] = await Promise.all([bulkUnlockUsers(actorA, pressBulkUnlock(), ip!), bulkUnlockUsers(actorB, pressBulkUnlock(), ip!)]);
     expect((a.ok ? a.value.unlocked : 0) + (b.ok ? b.value.unlocked : 0)).toBe(victims.length);
     const audits = await db().auditEvent.findMany({ where: { action: 'ADMIN_ACCOUNT_UNLOCKED', targetId: { in: victims.map((v) => v.id) } } });
     expect(audits).toHaveLength(victims.length);

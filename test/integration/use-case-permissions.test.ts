@@ -10,7 +10,7 @@ import { handleHelpRequest, listHelpRequests } from '@/lib/admin/help-requests';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { exportAgencyAuditCsv, listAgencyAudit, namesForAudit } from '@/lib/admin/list-agency-audit';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
-import { listFailureLocks } from '@/lib/admin/list-failure-locks';
+import { FAILURE_LOCKS_PER_UNLOCK, listFailureLocks } from '@/lib/admin/list-failure-locks';
 import { sendResetLink } from '@/lib/admin/send-reset-link';
 import { setUserStatus } from '@/lib/admin/set-user-status';
 import { unlockUser } from '@/lib/admin/unlock-user';
@@ -38,6 +38,9 @@ import { getOperatorOverview } from '@/lib/vendor/get-operator-overview';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { clearStatusData } from './status-support';
 import { agencyWithLoneSuperAdmin, fileRequest } from './super-admin-fixtures';
+
+/** A press of the banner's bulk unlock as drawn now: up to a press's worth of accounts, locked by then. */
+const pressBulkUnlock = () => ({ confirm: 'yes' as const, shown: FAILURE_LOCKS_PER_UNLOCK, shownAt: Date.now() });
 
 const PASSWORD = 'copper lantern meadow river';
 const IP = '198.51.100.23';
@@ -119,7 +122,7 @@ const USE_CASES: [string, AnyRole[], (actor: never, w: World) => Promise<unknown
   ['issueTemporaryPassword', ADMINS, (a: AgencyActor, w) => issueTemporaryPassword(a, { userId: w.target.id, expectedVersion: w.target.sessionVersion }, IP)],
   ['sendResetLink', ADMINS, (a: AgencyActor, w) => sendResetLink(a, { userId: w.target.id }, IP)],
   ['unlockUser', ADMINS, (a: AgencyActor, w) => unlockUser(a, { userId: w.target.id }, IP)],
-  ['bulkUnlockUsers', ADMINS, (a: AgencyActor) => bulkUnlockUsers(a, { confirm: 'yes' }, IP)],
+  ['bulkUnlockUsers', ADMINS, (a: AgencyActor) => bulkUnlockUsers(a, pressBulkUnlock(), IP)],
   ['clearUserSecondFactors', ADMINS, (a: AgencyActor, w) => clearUserSecondFactors(a, { userId: w.target.id, expectedVersion: w.target.sessionVersion }, IP)],
   ['setUserStatus', ADMINS, (a: AgencyActor, w) => setUserStatus(a, { userId: w.target.id, status: 'DISABLED' }, IP)],
   ['changeUserRole', SUPER_ADMINS, (a: AgencyActor, w) => changeUserRole(a, { userId: w.target.id, role: 'PROVIDER_ADMIN' }, IP)],

@@ -6,8 +6,12 @@ import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
 import { bulkUnlockAction } from './actions';
 
-/** The spray banner's bulk unlock: one box to tick, one button; `perPress` accounts at most each time. */
-export function BulkUnlockForm({ count, perPress }: { count: number; perPress: number }) {
+/**
+ * The spray banner's bulk unlock: one box to tick, one button; `perPress` accounts at most each time.
+ * The form says how many it asked to unlock and when the banner counted them (`shownAt`): the press
+ * unlocks those, not what was locked since (lib/admin/bulk-unlock-users.ts).
+ */
+export function BulkUnlockForm({ count, perPress, shownAt }: { count: number; perPress: number; shownAt: number }) {
   const now = Math.min(count, perPress);
   const shown = (n: number) => n.toLocaleString('en-US');
   const [state, formAction, pending] = useActionState<ActionState, FormData>(bulkUnlockAction, { ok: false });
@@ -26,6 +30,8 @@ export function BulkUnlockForm({ count, perPress }: { count: number; perPress: n
   return (
     <form action={formAction}>
       <ErrorSummary state={state} />
+      <input type="hidden" name="shown" value={now} />
+      <input type="hidden" name="shownAt" value={shownAt} />
       <CheckboxField
         name="confirm"
         value="yes"

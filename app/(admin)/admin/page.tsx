@@ -2,12 +2,14 @@ import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/admin-nav';
+import { DoneNotice } from '@/components/ui/done-notice';
 import { SelectField } from '@/components/ui/field';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, unlockableOf } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import { CONSOLE_DONE } from '@/lib/admin/user-page-done';
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
@@ -29,11 +31,14 @@ const SORTS = [
 
 export default async function AdminUsersPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin');
-  const query = userListQuerySchema.parse(await firstValues(searchParams));
+  const values = await firstValues(searchParams);
+  const query = userListQuerySchema.parse(values);
+  // When the banner counts the locks: its bulk unlock unlocks those (lib/admin/bulk-unlock-users.ts).
+  const shownAt = new Date();
   const [{ users, hasNextPage }, superAdmins, failureLocks] = await Promise.all([
     listAgencyUsers(actor, query),
     countActiveSuperAdmins(actor.agencyId),
-    countFailureLocks(actor),
+    countFailureLocks(actor, shownAt),
   ]);
   const unlockable = unlockableOf(actor, failureLocks);
   const pageLink = (page: number) => `/admin?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), filter: query.filter, sort: query.sort, page: String(page) })}`;
@@ -41,6 +46,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
   return (
     <div className="wide-content">
       <AdminNav actor={actor} current="/admin" />
+      <DoneNotice messages={CONSOLE_DONE} done={values.done} pathname="/admin" viewer={actor} />
       {superAdmins <= 1 && (
         <p className="notice warning" role="status" data-testid="single-super-admin-warning">
           Your agency has only one active super administrator. If that person is locked out, nobody in your agency can
@@ -56,7 +62,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
             This can be someone guessing passwords across your agency. People whose passwords are right can sign in again once
             unlocked; nobody’s password changes.
           </p>
-          {canAdmin(actor, 'users:bulk-unlock').allowed && unlockable > 0 && <BulkUnlockForm count={unlockable} perPress={FAILURE_LOCKS_PER_UNLOCK} />}
+          {canAdmin(actor, 'users:bulk-unlock').allowed && unlockable > 0 && <BulkUnlockForm count={unlockable} perPress={FAILURE_LOCKS_PER_UNLOCK} shownAt={shownAt.getTime()} />}
           {failureLocks.ownAmongThem && <p>Your own account is among them: ask another administrator to unlock it.</p>}
         </section>
       )}
