@@ -105,6 +105,32 @@ test.describe('with JavaScript off', () => {
       await db().statusComponent.update({ where: { slug: 'mobile-app' }, data: { status: 'OPERATIONAL' } });
     }
   });
+
+  test('[OPERATOR] a change refused because its incident or window moved on meanwhile is said on the page, not lost with its form (review r34b F1)', async ({ page }) => {
+    const title = unique('Queue stalled');
+    await signInAsVendor(page, OPERATOR);
+    await openIncidentAsOperator(page, title, 'Documentation');
+    const card = page.locator('div', { has: page.getByRole('heading', { name: title }) }).last();
+    await resolveIncident(title); // by another operator, in another tab
+    await card.getByLabel('New state').selectOption({ label: 'Monitoring' });
+    await card.getByLabel('Update').fill('Looks better now.');
+    await card.getByRole('button', { name: 'Post update' }).click();
+    await expect(page).toHaveURL(/\/vendor\/status\?done=status-update-incident-gone\./);
+    await expect(page.getByRole('status').filter({ hasText: 'Your update was not posted: that incident had already been resolved.' })).toBeVisible();
+    expect(await db().incidentUpdate.count({ where: { incident: { title }, message: 'Looks better now.' } })).toBe(0);
+
+    // A window planned far ahead, cancelled meanwhile.
+    const window = await db().maintenanceWindow.create({
+      data: { title: unique('Far ahead'), startsAt: new Date('2098-05-01T00:00:00Z'), endsAt: new Date('2098-05-01T02:00:00Z'), blocksSignIn: false },
+    });
+    await page.goto('/vendor/status');
+    const controls = page.locator('div', { has: page.getByRole('heading', { name: window.title }) }).last();
+    await db().maintenanceWindow.update({ where: { id: window.id }, data: { cancelledAt: new Date() } });
+    await controls.getByRole('button', { name: 'Start now' }).click();
+    await expect(page).toHaveURL(/\/vendor\/status\?done=status-start-maintenance-gone\./);
+    await expect(page.getByRole('status').filter({ hasText: 'Nothing was changed: that maintenance window had already started, ended or been cancelled.' })).toBeVisible();
+    expect(await db().maintenanceWindow.findUniqueOrThrow({ where: { id: window.id } })).toMatchObject({ startedAt: null, startsAt: window.startsAt });
+  });
 });
 
 test('[OPERATOR] a component state set by hand shows on /status at once', async ({ page }) => {

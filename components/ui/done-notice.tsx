@@ -9,16 +9,19 @@ export function DoneNotice({
   done,
   pathname,
   viewer,
+  tone = 'success',
 }: {
   messages: Readonly<Record<string, string>>;
   done: string | undefined;
   pathname: string;
   viewer: Doer;
+  /** `warning` for what was refused rather than done. */
+  tone?: 'success' | 'warning';
 }) {
   const name = doneAt(pathname, done, viewer);
   if (!name || !Object.hasOwn(messages, name)) return null;
   return (
-    <p className="notice success" role="status">
+    <p className={`notice ${tone}`} role="status">
       {messages[name]}
     </p>
   );

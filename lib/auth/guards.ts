@@ -121,6 +121,11 @@ export type ActionState = {
   values?: Record<string, string>;
   /** Set when the server failed: the reference a person can quote to support. */
   reference?: string;
+  /**
+   * A refusal because what the form was for has moved on (an incident resolved, a window over): the
+   * page drawn again no longer holds that form, nor a place for its message (afterGoneWithoutJavaScript).
+   */
+  gone?: true;
 };
 
 // Fields whose values never go back to the browser, even to refill a form: `password`, `newPassword`,
@@ -172,6 +177,12 @@ export type ActionOptions<I> = {
    * "see other" to it. With JavaScript a reload is a plain GET, and the answer stays in place.
    */
   afterSuccessWithoutJavaScript?: (input: I, actor: Actor) => string;
+  /**
+   * Without JavaScript a refusal's message is drawn in its form, on the page drawn again; a form drawn
+   * only while its subject lasts is gone from it with its subject (`gone`), and the message with it
+   * (review r34b F1). Such a refusal is answered with "see other" to the page that says it.
+   */
+  afterGoneWithoutJavaScript?: (input: I, actor: Actor) => string;
 };
 
 /**
@@ -184,7 +195,7 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
   access: A,
   schema: S,
   run: (actor: ActorFor<A>, input: z.infer<S>, context: RequestContext) => Promise<R>,
-  { afterSuccessWithoutJavaScript }: ActionOptions<z.infer<S>> = {},
+  { afterSuccessWithoutJavaScript, afterGoneWithoutJavaScript }: ActionOptions<z.infer<S>> = {},
 ) {
   const strict = refusingUnknownFields(schema);
   return async (_previous: R | ActionState, formData: FormData): Promise<R | ActionState> => {
@@ -222,7 +233,8 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       }
       const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
       // A form posted without JavaScript carries no Next-Action header (its action id is in the body).
-      if (result.ok && afterSuccessWithoutJavaScript && !bag.has('next-action')) redirect(afterSuccessWithoutJavaScript(parsed.data as z.infer<S>, actor as Actor));
+      const landing = result.ok ? afterSuccessWithoutJavaScript : result.gone && afterGoneWithoutJavaScript;
+      if (landing && !bag.has('next-action')) redirect(landing(parsed.data as z.infer<S>, actor as Actor));
       // A use case's refusal keeps what was typed too (never a secret field), unless it says what to show.
       return result.ok || result.values ? result : { ...result, values };
     } catch (error) {

@@ -15,7 +15,7 @@ export const extendMaintenanceSchema = z
   .object({ windowId: idSchema, endsAt: wallTimeSchema('new end'), timeZone: timeZoneSchema })
   .transform(withUtcTimes({ endsAt: 'new end' }));
 
-const notUpcomingOrRunning = { ok: false, message: 'That window has already ended, was cancelled, or does not exist.' };
+const notUpcomingOrRunning = { ok: false, message: 'That window has already ended, was cancelled, or does not exist.', gone: true } as const;
 
 /**
  * One step that moves a window by the clock and tells subscribers: a conditional write (the window
@@ -52,7 +52,7 @@ export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typ
     alert: 'maintenance-started',
   });
   if (operatorChanged(started)) return started;
-  if (!started) return { ok: false, message: 'Only a window that has not started yet can be started now.' };
+  if (!started) return { ok: false, message: 'Only a window that has not started yet can be started now.', gone: true };
   return { ok: true, message: 'Maintenance started.', alerted: true };
 }
 
@@ -104,7 +104,7 @@ export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeo
     alert: 'maintenance-ended',
   });
   if (operatorChanged(ended)) return ended;
-  if (!ended) return { ok: false, message: 'Only a window in progress can be ended.' };
+  if (!ended) return { ok: false, message: 'Only a window in progress can be ended.', gone: true };
   return { ok: true, message: 'Maintenance ended.', alerted: true };
 }
 
@@ -117,7 +117,7 @@ export async function cancelMaintenance(actor: VendorActor, input: z.infer<typeo
       where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now } },
       data: { cancelledAt: now },
     });
-    if (changed.count === 0) return { ok: false, message: 'Only a window that has not started yet can be cancelled.' };
+    if (changed.count === 0) return { ok: false, message: 'Only a window that has not started yet can be cancelled.', gone: true };
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_CANCELLED', { type: 'MaintenanceWindow', id: input.windowId }));
     // Subscribers were told it would happen: they hear that it will not.
     await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-cancelled'));

@@ -58,7 +58,7 @@ export async function postIncidentUpdate(
   }));
   if (incident === ALREADY_SENT) return SENT_ALREADY;
   if (operatorChanged(incident)) return incident;
-  if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.' };
+  if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.', gone: true };
 
   return { ok: true, message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.', alerted: true };
 }

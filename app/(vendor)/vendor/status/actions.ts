@@ -21,7 +21,7 @@ import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-
 import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus, setComponentStatusSchema } from '@/lib/status/set-component-status';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
-import { OPERATOR_DONE } from '@/lib/status/operator-done';
+import { OPERATOR_DONE, OPERATOR_GONE } from '@/lib/status/operator-done';
 
 /**
  * After a change: this instance's copy of /status in memory is rendered again at once (the other
@@ -45,6 +45,14 @@ async function published(result: OperatorResult): Promise<ActionState> {
  */
 const saysDone = (name: keyof typeof OPERATOR_DONE) => ({ afterSuccessWithoutJavaScript: (_input: unknown, actor: Actor) => donePath('/vendor/status', name, actor) });
 
+type Stem<K> = K extends `${infer Action}-gone` ? Action : never;
+
+/** For a form drawn only while its incident or window lasts: a refusal because it has moved on is said by the page too (ActionOptions). */
+const saysDoneOrGone = (name: Stem<keyof typeof OPERATOR_GONE>) => ({
+  ...saysDone(name),
+  afterGoneWithoutJavaScript: (_input: unknown, actor: Actor) => donePath('/vendor/status', `${name}-gone` satisfies keyof typeof OPERATOR_GONE, actor),
+});
+
 export const setComponentStatusAction = defineAction(
   'status-set-component',
   OPERATOR_ACCESS,
@@ -66,7 +74,7 @@ export const postIncidentUpdateAction = defineAction(
   OPERATOR_ACCESS,
   postIncidentUpdateSchema,
   async (actor, input, { ip }) => published(await postIncidentUpdate(actor, input, ip)),
-  saysDone('status-update-incident'),
+  saysDoneOrGone('status-update-incident'),
 );
 
 export const scheduleMaintenanceAction = defineAction(
@@ -82,7 +90,7 @@ export const startMaintenanceAction = defineAction(
   OPERATOR_ACCESS,
   windowIdSchema,
   async (actor, input, { ip }) => published(await startMaintenanceNow(actor, input, ip)),
-  saysDone('status-start-maintenance'),
+  saysDoneOrGone('status-start-maintenance'),
 );
 
 export const extendMaintenanceAction = defineAction(
@@ -90,7 +98,7 @@ export const extendMaintenanceAction = defineAction(
   OPERATOR_ACCESS,
   extendMaintenanceSchema,
   async (actor, input, { ip }) => published(await extendMaintenance(actor, input, ip)),
-  saysDone('status-extend-maintenance'),
+  saysDoneOrGone('status-extend-maintenance'),
 );
 
 export const endMaintenanceAction = defineAction(
@@ -98,7 +106,7 @@ export const endMaintenanceAction = defineAction(
   OPERATOR_ACCESS,
   windowIdSchema,
   async (actor, input, { ip }) => published(await endMaintenanceNow(actor, input, ip)),
-  saysDone('status-end-maintenance'),
+  saysDoneOrGone('status-end-maintenance'),
 );
 
 export const cancelMaintenanceAction = defineAction(
@@ -106,5 +114,5 @@ export const cancelMaintenanceAction = defineAction(
   OPERATOR_ACCESS,
   windowIdSchema,
   async (actor, input, { ip }) => published(await cancelMaintenance(actor, input, ip)),
-  saysDone('status-cancel-maintenance'),
+  saysDoneOrGone('status-cancel-maintenance'),
 );

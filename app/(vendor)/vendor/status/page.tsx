@@ -22,7 +22,7 @@ import {
 import { FormKey } from '@/components/ui/form-key';
 import { ActionForm, Checkbox, ComponentCheckboxes, OperatorNotices, Select, TextArea, TextField } from './form-controls';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
-import { OPERATOR_DONE } from '@/lib/status/operator-done';
+import { OPERATOR_DONE, OPERATOR_GONE } from '@/lib/status/operator-done';
 
 export const metadata: Metadata = { title: 'Status operations' };
 
@@ -74,6 +74,7 @@ export default async function VendorStatusPage({ searchParams }: { searchParams:
     <OperatorNotices>
       <h1>Status operations</h1>
       <DoneNotice messages={OPERATOR_DONE} done={done} pathname="/vendor/status" viewer={actor} />
+      <DoneNotice messages={OPERATOR_GONE} done={done} pathname="/vendor/status" viewer={actor} tone="warning" />
       <p>
         Changes show on the public <Link href="/status">status page</Link> at once. Opening or updating an incident and scheduling,
         starting or ending maintenance e-mail the {subscribers} confirmed {subscribers === 1 ? 'subscriber' : 'subscribers'}. Times
