@@ -30,6 +30,13 @@ export type SubscribeResult = { ok: true } | { ok: false; limited: true };
 export const SUBSCRIBE_ANSWER_FLOOR_MS = 250;
 
 /**
+ * A confirmation sent this recently is the answer to a second sign-up too: the form sent twice (a
+ * double click, a reload of its answer) mailed the link again, and the newer link voided the first
+ * (review r34b F2). The page is sent from memory, so its form carries no key of its own (decision 017).
+ */
+export const CONFIRMATION_RESENT_AFTER_MS = 60_000;
+
+/**
  * Asks for alerts. The answer and its time are the same whether the address is new, waiting for
  * confirmation, already subscribed or unsubscribed (no one learns who subscribes); only the mail
  * differs: a confirmation link unless the address is already confirmed. Nothing is sent to an
@@ -49,25 +56,28 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
   const emailKey = normalizeKey(input.email);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerClient, ip)).limited) return { ok: false, limited: true };
 
-  const existing = await db().statusSubscriber.findUnique({ where: { emailKey }, select: { id: true, confirmedAt: true, unsubscribedAt: true } });
+  const sentAt = new Date();
+  const resendAfter = new Date(sentAt.getTime() - CONFIRMATION_RESENT_AFTER_MS);
+  const existing = await db().statusSubscriber.findUnique({ where: { emailKey }, select: { id: true, confirmedAt: true, unsubscribedAt: true, confirmationSentAt: true } });
   if (existing?.confirmedAt && !existing.unsubscribedAt) return { ok: true };
+  if (existing && !existing.confirmedAt && existing.confirmationSentAt > resendAfter) return { ok: true };
   // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
   // The address is hashed in the limiter's key: it must not be readable there either. Counted per
   // inbox: "ann+1@x" and "ann+2@x", or Gmail's "a.nn@" and "ann@", reach the same one, so they share its limit.
   const addressKey = createHash('sha256').update(inboxKey(emailKey)).digest('hex').slice(0, 32);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey)).limited) return { ok: true };
 
-  const sentAt = new Date();
   try {
     await db().$transaction(async (tx) => {
-      // Renewed only while it is not a live subscription: a confirmation that landed since the read
-      // above must not be undone by this request.
+      // Renewed only while it is not a live subscription, nor one whose confirmation has just gone: a
+      // confirmation that landed since the read above must not be undone by this request, nor a copy
+      // of it sent in parallel mail a second link.
       const renewed = await tx.statusSubscriber.updateMany({
-        where: { emailKey, OR: [{ confirmedAt: null }, { unsubscribedAt: { not: null } }] },
+        where: { emailKey, OR: [{ confirmedAt: null, confirmationSentAt: { lte: resendAfter } }, { unsubscribedAt: { not: null } }] },
         data: { email: input.email, confirmedAt: null, unsubscribedAt: null, confirmationSentAt: sentAt },
       });
       const current = await tx.statusSubscriber.findUnique({ where: { emailKey }, select: { id: true } });
-      if (renewed.count === 0 && current) return; // confirmed meanwhile: nothing to confirm
+      if (renewed.count === 0 && current) return; // confirmed meanwhile, or its confirmation just sent
       // No row: a new address, or one the periodic round removed since the read above.
       const subscriber = current ?? (await tx.statusSubscriber.create({ data: { email: input.email, emailKey, confirmationSentAt: sentAt }, select: { id: true } }));
       await enqueueMail(tx, statusSubscriptionConfirmMail(input.email, confirmPath(subscriber.id, sentAt), CONFIRM_LINK_DAYS));
