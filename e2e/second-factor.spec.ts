@@ -67,6 +67,34 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`[PROVIDER_ADMIN] whose code step ran out of time: the code lands on the sign-in page saying so, not on an empty form (review r34b F3, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const { user, creds } = await newAdmin();
+    await ensureTotpFactor({ userId: user.id });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    try {
+      await page.goto('/login');
+      await page.getByLabel('Provider code').fill(creds.providerCode);
+      await page.getByLabel('Login name').fill(creds.loginName);
+      await page.getByLabel('Password', { exact: true }).fill(creds.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      // Eleven minutes at the code step.
+      await db().authSession.updateMany({ where: { userId: user.id, endedAt: null }, data: { createdAt: new Date(Date.now() - 11 * 60_000) } });
+      await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: user.id }));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page).toHaveURL(/\/login\?done=second-factor-timed-out\./);
+      await expect(page.getByRole('status').filter({ hasText: 'Your sign-in ran out of time: the code must be entered within 10 minutes of your password.' })).toBeVisible();
+      // The page of the code step says the same.
+      await page.goto('/login/verify');
+      await expect(page.getByRole('status').filter({ hasText: 'Your sign-in ran out of time' })).toBeVisible();
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 /** A page whose posts' answer statuses are recorded: a 307 to a post has the browser send the form again elsewhere. */
 async function pageRecordingPostAnswers(browser: Browser, javaScriptEnabled: boolean) {
   const context = await browser.newContext({ javaScriptEnabled });

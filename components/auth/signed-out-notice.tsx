@@ -1,28 +1,35 @@
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { getActor } from '@/lib/auth/guards';
-import { SIGNED_OUT } from '@/lib/auth/sign-in-messages';
+import { SECOND_FACTOR_PENDING_MS } from '@/lib/auth/session';
+import { SECOND_FACTOR_TIMED_OUT, SIGNED_OUT } from '@/lib/auth/sign-in-messages';
 import { ANYONE, doneAt } from '@/lib/http/done-notice';
 
+const SAID = {
+  [SIGNED_OUT]: 'You are signed out.',
+  [SECOND_FACTOR_TIMED_OUT]: `Your sign-in ran out of time: the code must be entered within ${SECOND_FACTOR_PENDING_MS / 60_000} minutes of your password. Sign in again.`,
+} as const;
+
 /**
- * "You are signed out", on the sign-in page a sign-out sent the browser to (its `?done=`, signed).
- * Anyone can get such a link, by signing out with no session, and send it on: the notice is shown
- * only to a browser that holds no session, and one that still does is told so (review r34a F1). On a
- * shared computer, the next person relies on it.
+ * What ended the session, on the sign-in page it sent the browser to (its `?done=`, signed): a
+ * sign-out, or a code step that ran out of time. Anyone can get such a link, by signing out with no
+ * session, and send it on: the notice is shown only to a browser that holds no session, and one that
+ * still does is told so (review r34a F1). On a shared computer, the next person relies on it.
  */
 export async function SignedOutNotice({ page, done }: { page: '/login'; done: string | undefined }) {
-  if (doneAt(page, done, ANYONE) !== SIGNED_OUT) return null;
+  const name = doneAt(page, done, ANYONE);
+  if (name !== SIGNED_OUT && name !== SECOND_FACTOR_TIMED_OUT) return null;
   const actor = await getActor();
   if (actor) {
-    return (
+    return name === SIGNED_OUT ? (
       <div className="notice warning" role="status">
         <p>You are still signed in on this browser.</p>
         <SignOutButton vendor={actor.kind === 'vendor'} />
       </div>
-    );
+    ) : null;
   }
   return (
-    <p className="notice success" role="status">
-      You are signed out.
+    <p className={`notice ${name === SIGNED_OUT ? 'success' : 'warning'}`} role="status">
+      {SAID[name]}
     </p>
   );
 }

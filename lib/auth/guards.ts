@@ -10,7 +10,9 @@ import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { authOptions } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
+import { SECOND_FACTOR_TIMED_OUT } from '@/lib/auth/sign-in-messages';
 import { db } from '@/lib/db/client';
+import { ANYONE, donePath } from '@/lib/http/done-notice';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
 import { acceptsCrossSitePost, isSameOriginRequest, isSentByAnotherSite, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
@@ -81,6 +83,16 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
   });
 }
 
+/**
+ * The sign-in page, for a page or action of a session that is gone. The code step's lasts ten minutes
+ * (SECOND_FACTOR_PENDING_MS): a code sent after that landed on an empty sign-in form, as if ignored, and
+ * the page now says why (review r34b F3). The vendor's sign-in page is prerendered and says nothing.
+ */
+function signedOutLanding(access: EntryAccess): string {
+  if (access.principal === 'vendor') return '/vendor/login';
+  return 'duringSecondFactor' in access && access.duringSecondFactor ? donePath('/login', SECOND_FACTOR_TIMED_OUT, ANYONE) : '/login';
+}
+
 function decide(actor: Actor | null, access: EntryAccess) {
   return access.principal === 'public' ? 'allowed' : decideAccess(actor, access);
 }
@@ -93,7 +105,7 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   const decision = decideAccess(actor, access);
   if (decision === 'allowed') return actor as ActorFor<A>;
   if (decision === 'signed-out') {
-    redirect(access.principal === 'vendor' ? '/vendor/login' : `/login?callbackUrl=${encodeURIComponent(path)}`);
+    redirect(access.duringSecondFactor ? signedOutLanding(access) : access.principal === 'vendor' ? '/vendor/login' : `/login?callbackUrl=${encodeURIComponent(path)}`);
   }
   if (isNextStepDecision(decision)) redirect(NEXT_STEP_PATH[access.principal][decision]);
   // Such pages do not exist for this audience. A link on another site may have sent the person's
@@ -214,7 +226,7 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       if (closed) return { ok: false, message: closedForMaintenanceMessage(closed), values };
       const actor = access.principal === 'public' ? null : await getActor();
       const decision = decide(actor, access);
-      if (decision === 'signed-out') redirect(access.principal === 'vendor' ? '/vendor/login' : '/login');
+      if (decision === 'signed-out') redirect(signedOutLanding(access));
       if (isNextStepDecision(decision) && access.principal !== 'public') {
         await auditRefusal(actor, context, `action ${name}`, decision);
         redirect(NEXT_STEP_PATH[access.principal][decision]);

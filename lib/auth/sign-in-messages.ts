@@ -26,3 +26,6 @@ export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number)
 
 /** The done notice sign-out leaves for the sign-in page; signed for anyone, it proves only that a sign-out sent the browser there just now. */
 export const SIGNED_OUT = 'signed-out';
+
+/** The done notice of a code step whose session ran out (SECOND_FACTOR_PENDING_MS) before the code came (review r34b F3). */
+export const SECOND_FACTOR_TIMED_OUT = 'second-factor-timed-out';
