@@ -93,7 +93,7 @@ export async function finishFormSignIn(
   typed: Record<string, string>,
   callback?: string,
 ): Promise<ActionState> {
-  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds), values: typed };
+  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds, kind), values: typed };
   await startBrowserSession(result.sessionId, kind);
   // A browser becomes a known device (decision 062) once the whole sign-in is done: the password alone
   // of an account with a second factor must not let its code be guessed past the address's limit.
@@ -110,7 +110,7 @@ export async function finishFormSignIn(
  * session is full at once (never held for /login/verify) and gets its cookie the same way.
  */
 export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' | 'vendor', callback?: string): Promise<ActionState> {
-  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds) };
+  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds, kind) };
   await startBrowserSession(result.sessionId, kind);
   await rememberAccountHere(result.account);
   redirect(afterSignInPath({ kind, role: result.role }, callback));

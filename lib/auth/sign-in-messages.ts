@@ -15,12 +15,19 @@ const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
     'Check what you entered. Codes and names cannot contain hidden or control characters, and a password can be at most 1024 characters.',
 };
 
-/** `retryAfterSeconds`: an address slowed while failing on many accounts waits seconds, not the quarter hour of its limit. */
-export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number): string {
+// Vendor staff have no provider administrator: their locks end with time, or by `npm run vendor:unlock`.
+const VENDOR_INVALID = SIGN_IN_MESSAGES.INVALID.replace('your provider administrator', 'the colleague who runs the CareNotes password help portal');
+
+/**
+ * `retryAfterSeconds`: an address slowed while failing on many accounts waits seconds, not the quarter
+ * hour of its limit. `kind`: whose sign-in page it is.
+ */
+export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number, kind: 'agency' | 'vendor' = 'agency'): string {
   if (reason === 'THROTTLED' && retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
     const wait = retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`;
     return `Too many failed sign-ins from your network just now. Wait ${wait} and try again.`;
   }
+  if (kind === 'vendor' && (reason === 'INVALID' || !Object.hasOwn(SIGN_IN_MESSAGES, reason))) return VENDOR_INVALID;
   return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;
 }
 
