@@ -12,8 +12,16 @@ import { matchesSearch } from './user-search-terms';
 
 export const USERS_PAGE_SIZE = 25;
 
+/** The console's search box holds this many characters (its maxLength). */
+export const SEARCH_MAX_LENGTH = 100;
+
 export const userListQuerySchema = z.object({
-  q: z.string().max(100).optional().catch(undefined),
+  // Longer (a link made by hand) searches for its start: dropped, it listed everyone (review r34b F4).
+  q: z
+    .string()
+    .optional()
+    .catch(undefined)
+    .transform((q) => (q === undefined ? q : Array.from(q).slice(0, SEARCH_MAX_LENGTH).join(''))),
   filter: z.enum(['all', 'locked', 'must-change', 'disabled', 'admins']).catch('all').default('all'),
   sort: z.enum(['last-sign-in', 'name']).catch('last-sign-in').default('last-sign-in'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),

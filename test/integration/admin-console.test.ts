@@ -467,6 +467,9 @@ describe('policy, lists, audit, help requests', () => {
     expect((await list({ filter: 'locked' })).users.map((u) => u.id)).toEqual([staff.id]);
     expect((await list({ filter: 'admins' })).users).toHaveLength(2);
     expect((await list({ filter: 'nonsense', page: '-3' })).users.length).toBeGreaterThan(0);
+    // A search longer than the box holds searches for its start, rather than listing everyone (review r34b F4).
+    expect((await list({ q: `${staff.loginName}${'x'.repeat(300)}` })).users).toEqual([]);
+    expect((await list({ q: staff.loginName.padEnd(300, ' ') })).users.map((u) => u.id)).toEqual([staff.id]);
   });
 
   it('pages a filter in its own order: latest sign-in first (never signed in last), or by name; each kind of lock once', async () => {

@@ -8,7 +8,7 @@ import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, unlockableOf } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
-import { countActiveSuperAdmins, listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
+import { countActiveSuperAdmins, listAgencyUsers, SEARCH_MAX_LENGTH, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { CONSOLE_DONE } from '@/lib/admin/user-page-done';
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
@@ -70,7 +70,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       <form method="get" className="filters" role="search">
         <div className="field">
           <label htmlFor="q">Name or login name</label>
-          <input id="q" name="q" type="search" defaultValue={query.q ?? ''} autoComplete="off" spellCheck={false} />
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ''} maxLength={SEARCH_MAX_LENGTH} autoComplete="off" spellCheck={false} />
         </div>
         <SelectField name="filter" label="Show" defaultValue={query.filter} options={FILTERS} />
         <SelectField name="sort" label="Sort by" defaultValue={query.sort} options={SORTS} />
