@@ -113,3 +113,16 @@ test('[STAFF] a sign-out notice someone else got, opened in a browser still sign
   await expect(page.getByText('You are signed out.')).toBeVisible();
   expect((await page.request.get('/api/me')).status()).toBe(401);
 });
+
+test('[PROVIDER_ADMIN] who types the sign-out address gets a page with the button, which signs out (review r34b F4)', async ({ page }) => {
+  const { creds } = await newConsole();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account/);
+  const shown = await page.goto('/sign-out');
+  expect(shown!.status()).toBe(200);
+  // Opening it signs no one out.
+  expect((await page.request.get('/api/me')).status()).toBe(200);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You are signed out.')).toBeVisible();
+  expect((await page.request.get('/api/me')).status()).toBe(401);
+});

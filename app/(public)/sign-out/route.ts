@@ -17,6 +17,19 @@ const NOT_SIGNED_OUT = plainPage(
     '<p>Check the <a href="/status">system status</a>.</p>',
 );
 
+// Typed in, or an old bookmark: a sign-out is a POST (a link from anywhere must not end a session), so
+// the address itself shows the button (it answered 405 with an empty page; review r34b F4).
+const SIGN_OUT_PAGE = plainPage(
+  'Sign out',
+  '<h1>Sign out</h1>' +
+    '<form method="post" action="/sign-out"><button type="submit">Sign out</button></form>' +
+    '<p>Or go to the <a href="/login">sign-in page</a>.</p>',
+);
+
+export const GET = defineRoute('sign-out-page', PUBLIC, async () =>
+  new Response(SIGN_OUT_PAGE, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } }),
+);
+
 /**
  * Signing out: a plain form POST here from every signed-in page, with JavaScript or without. A route
  * of its own, outside the pages a maintenance window closes: posted to the page it sits on (as a server
