@@ -5,10 +5,10 @@ const CHANGED_HOOK = Symbol.for('portal.livePageChanged');
 /**
  * After a change this instance made to what a page sent from memory shows: the copy is set aside
  * at once (Next.js answers until the new one is in), so whoever made the change sees it on their
- * next request. Other instances learn of it from the database within a second. A no-op without
- * server.mjs (tests, `next dev` alone).
+ * next request. Other instances learn of it from the database within a second. Settled once the
+ * new copy is in (or its render failed); at once without server.mjs (tests, `next dev` alone).
  */
-export function livePageChanged(pathname: string): void {
+export async function livePageChanged(pathname: string): Promise<void> {
   const changed = (globalThis as Record<symbol, unknown>)[CHANGED_HOOK];
-  if (typeof changed === 'function') changed(pathname);
+  if (typeof changed === 'function') await changed(pathname);
 }

@@ -92,7 +92,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   const renderKey = randomBytes(16).toString('hex');
   /** @type {Map<string, Page>} */
   const exact = new Map();
-  /** @typedef {{ page: Page | undefined; stale: boolean; query: 'ignored' | 'none'; versionPath: string; refresh: () => void; outOfDate: () => void }} LiveEntry */
+  /** @typedef {{ page: Page | undefined; stale: boolean; query: 'ignored' | 'none'; versionPath: string; refresh: () => Promise<void>; outOfDate: () => void }} LiveEntry */
   /** @type {Map<string, LiveEntry>} */
   const live = new Map();
   /** @type {NodeJS.Timeout[]} */
@@ -239,11 +239,15 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       stale: false,
       query,
       versionPath,
-      refresh: () => void tick(true),
+      refresh: () =>
+        new Promise((resolve) => {
+          waitingForNextRender.push(resolve);
+          void tick(true);
+        }),
       outOfDate() {
         if (onFailure === 'drop') entry.page = undefined;
         else entry.stale = true;
-        entry.refresh();
+        void entry.refresh();
       },
     };
     live.set(pathname, entry);
@@ -252,6 +256,8 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     let renderedAtMs = 0;
     let busy = false;
     let again = false;
+    /** Settled when a render that starts after they asked has ended, however it ended. @type {(() => void)[]} */
+    let waitingForNextRender = [];
 
     const exportTo = exported ? exportDir : undefined;
     const snapshot = exportTo ? readSnapshot(exportTo) : undefined;
@@ -269,6 +275,8 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         return;
       }
       busy = true;
+      const waiting = waitingForNextRender;
+      waitingForNextRender = [];
       try {
         let version;
         try {
@@ -306,6 +314,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         if (onFailure === 'keep') keepLastCopy();
       } finally {
         busy = false;
+        for (const settle of waiting) settle();
         if (again) {
           again = false;
           void tick(true);
@@ -366,16 +375,18 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     return true;
   }
 
-  /** @type {(pathname: string) => void} */
+  /** Settled once the pages it set aside are rendered again (or failed to be). @type {(pathname: string) => Promise<unknown>} */
   const changed = (pathname) => {
     const versionPath = live.get(pathname)?.versionPath;
+    const renders = [];
     // Every page drawn from the same tables (one version) changed with it.
     for (const entry of live.values()) {
       if (entry.versionPath !== versionPath) continue;
       // Until the new copy is in, Next.js answers: whoever made the change sees it at once.
       entry.stale = true;
-      entry.refresh();
+      renders.push(entry.refresh());
     }
+    return Promise.all(renders);
   };
   /** @type {Record<symbol, unknown>} */ (globalThis)[CHANGED_HOOK] = changed;
 

@@ -111,4 +111,16 @@ describe('createPagesInMemory: JSON kept live', () => {
     app.down = false;
     app.goodForMs = undefined;
   });
+
+  it('a change this instance made settles once its new copies are in, so what waits for it (the alerts’ fan-out) comes after (review r33c F3)', async () => {
+    const changed = (globalThis as Record<symbol, unknown>)[Symbol.for('portal.livePageChanged')] as (pathname: string) => Promise<unknown>;
+    app.version += 1;
+    const before = app.renders;
+    // Asked twice at once: the second waits for a render that starts after it asked, not for the one under way.
+    await Promise.all([changed('/api/status'), changed('/api/status')]);
+    const answer = await get();
+    expect(answer.fromMemory).toBe(true);
+    expect(JSON.parse(answer.body).render).toBeGreaterThan(before);
+    expect(app.renders).toBeLessThanOrEqual(before + 2);
+  });
 });

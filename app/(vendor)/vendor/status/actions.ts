@@ -26,16 +26,16 @@ import { OPERATOR_DONE, OPERATOR_GONE } from '@/lib/status/operator-done';
 /**
  * After a change: this instance's copy of /status in memory is rendered again at once (the other
  * instances see the change in the database within a second), and a queued alert goes out after
- * the response.
+ * the response, once that copy is in.
  */
 async function published(result: OperatorResult): Promise<ActionState> {
   const { alerted, ...state } = result;
   if (!state.ok) return state;
-  livePageChanged('/status');
+  const rendered = livePageChanged('/status');
   revalidatePath('/vendor/status');
   if (!alerted) return state;
   const subscribers = await countActiveSubscribers();
-  fanOutAfterResponse();
+  fanOutAfterResponse(rendered);
   return { ...state, message: `${state.message} Alerting ${subscribers} ${subscribers === 1 ? 'subscriber' : 'subscribers'} by e-mail.` };
 }
 
