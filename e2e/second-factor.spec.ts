@@ -89,6 +89,11 @@ for (const javaScriptEnabled of [true, false]) {
       // The page of the code step says the same.
       await page.goto('/login/verify');
       await expect(page.getByRole('status').filter({ hasText: 'Your sign-in ran out of time' })).toBeVisible();
+      // A browser that held no session (signed out, or never signed in) is not told so (review r34e F2).
+      await context.clearCookies();
+      await page.goto('/login/verify');
+      await expect(page).toHaveURL(/\/login$/);
+      await expect(page.getByText('Your sign-in ran out of time')).toHaveCount(0);
     } finally {
       await context.close();
     }

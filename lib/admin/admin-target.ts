@@ -25,7 +25,7 @@ export const TARGET_SELECT = {
 export async function loadAdminTarget(actor: AgencyActor, capability: AdminCapability, userId: string, ip: string) {
   const target = await db().user.findFirst({
     where: { id: userId, agencyId: actor.agencyId },
-    select: { ...TARGET_SELECT, agency: { select: { onlySuperAdminsResetAdmins: true, name: true, timeZone: true, temporaryPasswordHours: true } } },
+    select: { ...TARGET_SELECT, agency: { select: { onlySuperAdminsResetAdmins: true, name: true, timeZone: true } } },
   });
   const decision = target
     ? canAdmin(actor, capability, target, target.agency)

@@ -9,7 +9,7 @@ import type { Result } from '@/lib/result';
 
 /**
  * The one confirmation, a box the admin ticks, and what the banner showed: how many accounts it asked
- * to unlock, and when. A press unlocks no more than that, and no account whose failures began after:
+ * to unlock, and when. A press unlocks no more than that, and no account locked after:
  * a page left open, or its answer sent again by a reload, once unlocked accounts locked since, a super
  * admin's among them, that the admin never saw (review r34b F1).
  */

@@ -14,7 +14,8 @@ export const FAILURE_LOCKS_PER_UNLOCK = 500;
 
 /**
  * Accounts of the actor's agency locked now after a failed password within the window; with `shownAt`,
- * only those whose streak of failures had begun by then (what a banner shown at that moment counted).
+ * only those locked by then (what a banner shown at that moment counted): a locked account counts no
+ * more failures (lib/auth/sign-in.ts), so its last failure is the one that locked it.
  */
 function failureLocksOf(actor: AgencyActor, now: Date, shownAt?: Date) {
   return {
@@ -22,7 +23,7 @@ function failureLocksOf(actor: AgencyActor, now: Date, shownAt?: Date) {
     lastFailedSignInAt: { gt: new Date(now.getTime() - FAILURE_LOCK_WINDOW_MS) },
     // A spray's locks: strangers' lane (lockout.ts); the console's user list shows every lock.
     OR: lockedConditions(now, ['anyone']),
-    ...(shownAt && { AND: { OR: [{ firstFailedSignInAt: null }, { firstFailedSignInAt: { lte: shownAt } }] } }),
+    ...(shownAt && { AND: { lastFailedSignInAt: { lte: shownAt } } }),
   };
 }
 

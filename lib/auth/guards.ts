@@ -1,6 +1,6 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
-import { authOptions } from '@/lib/auth/options';
+import { authOptions, sessionCookieName } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { SECOND_FACTOR_TIMED_OUT } from '@/lib/auth/sign-in-messages';
 import { db } from '@/lib/db/client';
@@ -86,11 +86,13 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
 /**
  * The sign-in page, for a page or action of a session that is gone. The code step's lasts ten minutes
  * (SECOND_FACTOR_PENDING_MS): a code sent after that landed on an empty sign-in form, as if ignored, and
- * the page now says why (review r34b F3). The vendor's sign-in page is prerendered and says nothing.
+ * the page now says why (review r34b F3), when the browser still held the session that ran out (not
+ * after a sign-out, r34e F2). The vendor's sign-in page is prerendered and says nothing.
  */
-function signedOutLanding(access: EntryAccess): string {
+async function signedOutLanding(access: EntryAccess): Promise<string> {
   if (access.principal === 'vendor') return '/vendor/login';
-  return 'duringSecondFactor' in access && access.duringSecondFactor ? donePath('/login', SECOND_FACTOR_TIMED_OUT, ANYONE) : '/login';
+  const codeStepRanOut = 'duringSecondFactor' in access && access.duringSecondFactor && (await cookies()).has(sessionCookieName());
+  return codeStepRanOut ? donePath('/login', SECOND_FACTOR_TIMED_OUT, ANYONE) : '/login';
 }
 
 function decide(actor: Actor | null, access: EntryAccess) {
@@ -105,7 +107,7 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   const decision = decideAccess(actor, access);
   if (decision === 'allowed') return actor as ActorFor<A>;
   if (decision === 'signed-out') {
-    redirect(access.duringSecondFactor ? signedOutLanding(access) : access.principal === 'vendor' ? '/vendor/login' : `/login?callbackUrl=${encodeURIComponent(path)}`);
+    redirect(access.duringSecondFactor ? await signedOutLanding(access) : access.principal === 'vendor' ? '/vendor/login' : `/login?callbackUrl=${encodeURIComponent(path)}`);
   }
   if (isNextStepDecision(decision)) redirect(NEXT_STEP_PATH[access.principal][decision]);
   // Such pages do not exist for this audience. A link on another site may have sent the person's
@@ -226,7 +228,7 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       if (closed) return { ok: false, message: closedForMaintenanceMessage(closed), values };
       const actor = access.principal === 'public' ? null : await getActor();
       const decision = decide(actor, access);
-      if (decision === 'signed-out') redirect(signedOutLanding(access));
+      if (decision === 'signed-out') redirect(await signedOutLanding(access));
       if (isNextStepDecision(decision) && access.principal !== 'public') {
         await auditRefusal(actor, context, `action ${name}`, decision);
         redirect(NEXT_STEP_PATH[access.principal][decision]);

@@ -160,21 +160,21 @@ describe('a password spray over one agency', () => {
     expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'ADMIN_ACCOUNT_UNLOCKED' } })).toBe(LOCKED);
   }, 120_000);
 
-  it('[PROVIDER_ADMIN] a bulk unlock unlocks what its banner showed: no more accounts than it counted, none whose failures began after (review r34b F1)', async () => {
+  it('[PROVIDER_ADMIN] a bulk unlock unlocks what its banner showed: no more accounts than it counted, none locked after (review r34b F1, r34e F1)', async () => {
     const agency = await createAgency(db());
     const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN' });
     const actor = await signedIn(admin, agency.code, '192.0.2.13');
-    const lockAt = async (firstFailedSignInAt: Date) => {
+    const shownAt = Date.now();
+    const lockAt = async (at: Date) => {
       const user = await createUser(db(), agency.id, PASSWORD);
-      const now = new Date();
       return db().user.update({
         where: { id: user.id },
-        data: { failedSignInCount: 5, firstFailedSignInAt, lastFailedSignInAt: now, lockedUntil: new Date(now.getTime() + 15 * 60_000) },
+        data: { failedSignInCount: 5, firstFailedSignInAt: new Date(shownAt - 120_000), lastFailedSignInAt: at, lockedUntil: new Date(at.getTime() + 15 * 60_000) },
       });
     };
-    const before = await Promise.all([1, 2, 3].map(() => lockAt(new Date(Date.now() - 60_000))));
-    const shownAt = Date.now();
-    // Locked after the banner was drawn (a spray goes on, a reload sends the form again).
+    const before = await Promise.all([1, 2, 3].map(() => lockAt(new Date(shownAt - 60_000))));
+    // Its streak had begun when the banner was drawn; the failure that locked it came after (a spray
+    // goes on; a reload sends the form again).
     const after = await lockAt(new Date(shownAt + 1_000));
     // The banner offered two of the three (a press's worth, as drawn).
     const first = await bulkUnlockUsers(actor, { confirm: 'yes', shown: 2, shownAt }, '192.0.2.13');
