@@ -25,14 +25,24 @@ export async function lockFactorOwner(tx: Tx, owner: MfaOwner): Promise<void> {
 }
 
 /**
- * Whether the session is still open, read after lockFactorOwner: a factor is kept only for a
- * session that still stands, so an administrator's clearing of the factors (which ends every
- * session) is never outlived by an addition that was in flight.
+ * The first step of every change a person makes to their own factors and recovery codes, in its
+ * transaction: holds the account's row (lockFactorOwner), then says whether the acting session still
+ * stands. Every such change, and an administrator's clearing, ends the account's other sessions; a
+ * change in flight from one of them must not outlive that: an addition kept a factor for a session
+ * cleared away, and two "new recovery codes" at once each showed codes, only the last ones real
+ * (review r34f F1).
  */
-export async function sessionStillStands(tx: Tx, actor: Actor): Promise<boolean> {
+export async function holdOwnFactors(tx: Tx, actor: Actor): Promise<boolean> {
+  await lockFactorOwner(tx, ownerOf(actor));
   const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { endedAt: true } });
   return session !== null && session.endedAt === null;
 }
+
+/** The answer to a change whose session ended while it was on its way (holdOwnFactors). */
+export const SIGNED_OUT_MEANWHILE = {
+  ok: false,
+  message: 'This session was signed out meanwhile, by a change to your sign-in methods made elsewhere or by an administrator. Nothing was changed. Sign in again.',
+} as const;
 
 /**
  * Where notices about the account go (agency staff may have no e-mail on record); `database`: a

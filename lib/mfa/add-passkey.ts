@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, lockFactorOwner, ownerOf, sessionStillStands } from '@/lib/mfa/account';
+import { accountContact, auditSubject, holdOwnFactors, ownerOf } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
@@ -57,8 +57,7 @@ export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeyS
   const contact = await accountContact(owner);
   const now = new Date();
   return db().$transaction(async (tx) => {
-    await lockFactorOwner(tx, owner);
-    if (!(await sessionStillStands(tx, actor))) return SIGN_IN_AGAIN_TO_ADD;
+    if (!(await holdOwnFactors(tx, actor))) return SIGN_IN_AGAIN_TO_ADD;
     const factor = await tx.mfaFactor.create({
       data: {
         ...ownerWhere(owner),

@@ -5,7 +5,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
@@ -21,7 +21,7 @@ export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeo
   if (!used.ok) return used.refusal;
   const contact = await accountContact(owner);
   return db().$transaction(async (tx) => {
-    await lockFactorOwner(tx, owner);
+    if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
     // The last factor may have gone meanwhile: codes without a factor would be a way in of their own.
     if (!(await hasSecondFactor(owner, tx))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
     const recoveryCodes = await replaceRecoveryCodes(tx, owner);

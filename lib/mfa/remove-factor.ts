@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
@@ -46,7 +46,7 @@ export async function removeFactor(actor: Actor, input: z.infer<typeof removeFac
   if (!used.ok) return used.refusal;
   const contact = await accountContact(owner);
   const outcome = await db().$transaction(async (tx) => {
-    await lockFactorOwner(tx, owner);
+    if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE.message;
     // A removal of another factor in parallel may have left this one the last.
     const stillRefused = await mustKeep(actor, factor, tx);
     if (stillRefused) return stillRefused;

@@ -15,6 +15,7 @@ import { addPasskey } from '@/lib/mfa/add-passkey';
 import { confirmTotpEnrolment } from '@/lib/mfa/confirm-totp-enrolment';
 import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
 import { ADD_FACTOR_WITHIN_MS, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
+import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -537,6 +538,24 @@ describe('mandatory enrolment', () => {
       ['RECOVERY_CODES_REPLACED', 1],
       ['SECOND_FACTOR_REMOVED', 1],
     ]);
+  });
+
+  it('[PROVIDER_ADMIN] new recovery codes asked in two sessions at once: one is made, and the other session, signed out by it, changes nothing (review r34f F1)', async () => {
+    const { user, secret, spareSecret, actor, signIn } = await adminWithPhoneAndTablet();
+    const second = await verifySignInSecondFactor(await pendingSession(user, signIn), { code: await codeNow(spareSecret) }, IP);
+    if (!second.ok) throw new Error('verify failed');
+    const other = await actorOf(second.sessionId);
+    const results = await Promise.all([
+      regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, IP),
+      regenerateRecoveryCodes(other, { code: await codeNow(spareSecret, 1) }, IP),
+    ]);
+    const made = results.filter((result) => result.ok);
+    expect(made).toHaveLength(1);
+    expect(results.find((result) => !result.ok)).toEqual(SIGNED_OUT_MEANWHILE);
+    // The codes shown are the account's: one of them finishes a sign-in.
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: made[0]!.recoveryCodes![3]! }, IP)).toMatchObject({ ok: true });
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'RECOVERY_CODES_REPLACED' } })).toBe(1);
   });
 
   it('[PROVIDER_ADMIN] wrong codes to change the factors count on the account’s lock, as at sign-in; a right one ends the streak', async () => {
