@@ -531,7 +531,11 @@ describe('passkeys', () => {
     const results = await Promise.all([withPasskey(answer), withPasskey(answer)]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(after).toMatchObject({ mustChangePassword: false, failedSignInCount: 0 });
+    // The streak of three is over. The replay is a refused passkey like any other: settled after the
+    // change, it starts a new streak of one; before it, the change ends that one too (which comes
+    // first is the database's turn, not the test's).
+    expect(after.mustChangePassword).toBe(false);
+    expect(after.failedSignInCount).toBeLessThanOrEqual(1);
     const changed = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' }, orderBy: { seq: 'desc' } });
     expect(JSON.parse(changed.details!)).toMatchObject({ fromTemporaryPassword: true, proof: 'passkey' });
     expect(decideAccess(await actorOf(signedIn.sessionId), { principal: 'agency' })).toBe('allowed');
