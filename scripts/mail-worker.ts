@@ -18,10 +18,14 @@ async function main() {
       intervalMs: config().MAIL_POLL_MS,
       onError: (error) => console.error('mail worker:', error instanceof Error ? error.message : error),
     });
+    // The loop's waits do not hold a process open (a server's shutdown must not wait for them), nor
+    // does SQLite: without this the worker ended, exit code 0, a second after it started (review r34g F1).
+    const keepRunning = setInterval(() => {}, 60_000);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    clearInterval(keepRunning);
     // As a server instance stops (README, "Shutdown"): the sends under way may finish within the drain
     // time; one still waiting on its mail server then is cut off and its message given back at once,
     // not after its lease, and not counted as a failed attempt.

@@ -103,6 +103,29 @@ describe('a mail server that accepts and never answers', () => {
     expect(ids).toEqual(expect.arrayContaining([expect.stringContaining(hung), expect.stringContaining(delivered)]));
   });
 
+  it('`npm run mail:worker` keeps running with nothing to send, delivers what is queued later, and stops on SIGTERM (review r34g F1)', async () => {
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts'], {
+      env: { ...process.env, SMTP_URL: mail.sink.url, MAIL_POLL_MS: '100' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    try {
+      await until(() => output.includes('mail worker: delivering via SMTP'), 'the worker started');
+      // Many empty rounds (it ended about a second after it started, on SQLite): still running.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(worker.exitCode).toBeNull();
+      const later = await queueTestMail('Later');
+      await until(() => mail.sink.received.some((m) => m.messageId.includes(later)), 'the message queued later delivered');
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      worker.kill('SIGKILL');
+    }
+  });
+
   it('`npm run mail:worker` stops as an instance does: a hung send is cut off at the drain time and its message given back, uncounted', async () => {
     mail.sink.stallOn = () => true;
     const hung = await queueTestMail('Hang');
