@@ -31,6 +31,17 @@ describe('config', () => {
     expect(configProblems({ ...production, NEXT_PHASE: 'phase-production-build' })).toEqual([]);
   });
 
+  it('asks a process that opens queued mail for the secret, and one that delivers it for a transport chosen on purpose, wherever it runs (review r34g F2)', async () => {
+    const { mailProcessProblems } = await freshConfig({});
+    const names = (problems: string[]) => problems.map((line) => line.split(':')[0]);
+    expect(names(mailProcessProblems({ delivers: true }, { NODE_ENV: 'development' }))).toEqual(['NEXTAUTH_SECRET', 'SMTP_URL']);
+    expect(names(mailProcessProblems({ delivers: false }, {}))).toEqual(['NEXTAUTH_SECRET']);
+    const secret = { NEXTAUTH_SECRET: 'x'.repeat(32) };
+    expect(mailProcessProblems({ delivers: true }, { ...secret, SMTP_URL: 'smtp://mail:25' })).toEqual([]);
+    expect(mailProcessProblems({ delivers: true }, { ...secret, MAIL_TRANSPORT: 'file' })).toEqual([]);
+    expect(mailProcessProblems({ delivers: false }, secret)).toEqual([]);
+  });
+
   it('opens the local mailbox outside production, or in the demo that asks for it, never with SMTP', async () => {
     expect((await freshConfig({ NODE_ENV: 'development', SMTP_URL: undefined, DEV_MAILBOX: undefined })).devMailboxEnabled()).toBe(true);
     const production = { NODE_ENV: 'production', DATABASE_URL: 'file:./x.db', APP_URL: 'http://localhost:3000', NEXTAUTH_SECRET: 'x'.repeat(32), MAIL_TRANSPORT: 'file' };

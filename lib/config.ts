@@ -77,6 +77,18 @@ function productionProblems(env: Env): string[] {
   return problems;
 }
 
+/**
+ * What a process of its own that opens queued mail (`mail:worker`, `secrets:reseal`) needs wherever it
+ * runs, as a server does in production: the secret the mail is sealed with, and, to deliver, a transport
+ * chosen on purpose. Without them the worker "delivered" into local files, marked sent, or spent an
+ * attempt of every reset link, and reseal named every stored value unreadable (review r34g F2).
+ */
+export function mailProcessProblems({ delivers }: { delivers: boolean }, env: Env = process.env): string[] {
+  return productionProblems({ ...env, NODE_ENV: 'production' }).filter(
+    (line) => line.startsWith('NEXTAUTH_SECRET:') || (delivers && line.startsWith('SMTP_URL:')),
+  );
+}
+
 /** Every problem with the environment, one line each naming its variable; empty when it can serve. */
 export function configProblems(env: Env = process.env): string[] {
   const parsed = checkedEnvSchema.safeParse(env);

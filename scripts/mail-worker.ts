@@ -1,19 +1,25 @@
 // `npm run mail:worker`: delivers the outbox from a process of its own.
 //   --until-empty   deliver what is due, then exit (cron, tests)
-import { config } from '@/lib/config';
+import { config, mailProcessProblems } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { createConfiguredTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty, startDeliveryLoop } from '@/lib/mail/worker';
 import { DRAIN_MS } from '@/lib/runtime/serve-lifecycle.mjs';
 
 async function main() {
+  const problems = mailProcessProblems({ delivers: true });
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`mail worker: ${problem}`);
+    process.exit(1);
+  }
   const database = createDb(config().DATABASE_URL);
   const transport = createConfiguredTransport();
+  const via = transport.kind === 'smtp' ? 'SMTP' : `files in ${config().MAIL_DIR}`;
   if (process.argv.includes('--until-empty')) {
     const report = await deliverUntilEmpty(database, transport);
-    console.log(`mail worker: sent ${report.sent}, will retry ${report.retried}, dead ${report.dead}`);
+    console.log(`mail worker: sent ${report.sent}, will retry ${report.retried}, dead ${report.dead}, via ${via}`);
   } else {
-    console.log(`mail worker: delivering via ${transport.kind === 'smtp' ? 'SMTP' : `files in ${config().MAIL_DIR}`}`);
+    console.log(`mail worker: delivering via ${via}`);
     const stop = startDeliveryLoop(database, transport, {
       intervalMs: config().MAIL_POLL_MS,
       onError: (error) => console.error('mail worker:', error instanceof Error ? error.message : error),

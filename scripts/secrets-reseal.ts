@@ -2,10 +2,15 @@
 // seals every stored sealed value again under the new secret; then the previous one can go.
 // Exits 1 when some value opens with neither secret (listed by id), so nothing is dropped blindly.
 import { userInfo } from 'node:os';
-import { config } from '@/lib/config';
+import { config, mailProcessProblems } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { resealStoredSecrets } from '@/lib/secrets/reseal-stored-secrets';
 
+const problems = mailProcessProblems({ delivers: false });
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`secrets:reseal: ${problem}`);
+  process.exit(1);
+}
 const database = createDb(config().DATABASE_URL);
 try {
   const { outboxBodies, factorSecrets } = await resealStoredSecrets(database, userInfo().username);

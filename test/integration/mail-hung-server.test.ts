@@ -126,6 +126,21 @@ describe('a mail server that accepts and never answers', () => {
     }
   });
 
+  it('`npm run mail:worker` without a transport chosen on purpose, or without the secret, refuses to start and changes nothing (review r34g F2)', async () => {
+    const queued = await queueTestMail('Kept');
+    for (const [missing, env] of [
+      ['SMTP_URL', { ...process.env, SMTP_URL: undefined, MAIL_TRANSPORT: undefined }],
+      ['NEXTAUTH_SECRET', { ...process.env, SMTP_URL: mail.sink.url, NEXTAUTH_SECRET: undefined }],
+    ] as const) {
+      const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts', '--until-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
+      expect(await new Promise<number | null>((resolve) => worker.once('exit', resolve)), missing).toBe(1);
+      expect(output).toContain(`mail worker: ${missing}: required`);
+    }
+    expect(await outboxRow(queued)).toMatchObject({ status: 'PENDING', attempts: 0 });
+  });
+
   it('`npm run mail:worker` stops as an instance does: a hung send is cut off at the drain time and its message given back, uncounted', async () => {
     mail.sink.stallOn = () => true;
     const hung = await queueTestMail('Hang');
