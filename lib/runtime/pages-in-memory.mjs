@@ -46,6 +46,8 @@ const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLower
 // What a live page's render must be: a page, or the JSON or Atom feed of a route kept the same way.
 const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i, atom: /^application\/atom\+xml\b/i };
 const POLL_MS = 500;
+// While the version cannot be read (the database away), it is asked ever less often, up to this.
+const VERSION_BACKOFF_MAX_MS = 10_000;
 // An address no page has, and the mark of the empty shell Next.js renders a page's notFound() into.
 export const NO_SUCH_PAGE = '/_portal/no-such-page';
 const EMPTY_SHELL = 'id="__next_error__"';
@@ -97,6 +99,37 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   const live = new Map();
   /** @type {NodeJS.Timeout[]} */
   const timers = [];
+
+  /** @type {Map<string, { nextAt: number; failures: number; version: Promise<unknown> }>} */
+  const versionChecks = new Map();
+
+  /**
+   * The version every page drawn from `versionPath` compares with: one fetch for all of them, at most
+   * once per POLL_MS, and after each failure in a row half as often, up to VERSION_BACKOFF_MAX_MS.
+   * Each live page asked for itself twice a second, and with the database away each failed answer
+   * logged an error with its stack: eight a second (review r34g F7). Undefined when it cannot be read.
+   * @param {string} versionPath
+   */
+  function currentVersion(versionPath) {
+    const now = Date.now();
+    const last = versionChecks.get(versionPath);
+    if (last && now < last.nextAt) return last.version;
+    const check = { nextAt: now + POLL_MS, failures: last?.failures ?? 0, version: Promise.resolve(/** @type {unknown} */ (undefined)) };
+    check.version = fetchOwn(versionPath)
+      .then((answer) => {
+        if (answer.status !== 200) throw new Error(`${versionPath} answered ${answer.status}`);
+        check.failures = 0;
+        return /** @type {unknown} */ (JSON.parse(answer.body.toString('utf8')).version);
+      })
+      .catch(() => {
+        // This instance is not answering yet, is stopping, or its database is away.
+        check.failures += 1;
+        check.nextAt = Date.now() + Math.min(POLL_MS * 2 ** check.failures, VERSION_BACKOFF_MAX_MS);
+        return undefined;
+      });
+    versionChecks.set(versionPath, check);
+    return check.version;
+  }
 
   /** @param {string} pathname @returns {Promise<Fetched>} */
   function fetchOwn(pathname) {
@@ -278,13 +311,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       const waiting = waitingForNextRender;
       waitingForNextRender = [];
       try {
-        let version;
-        try {
-          const answer = await fetchOwn(versionPath);
-          if (answer.status === 200) version = JSON.parse(answer.body.toString('utf8')).version;
-        } catch {
-          // This instance is not answering yet, or is stopping: try again next time.
-        }
+        const version = await currentVersion(versionPath);
         const due = force || entry.stale || Date.now() - renderedAtMs >= LIVE_MAX_AGE_MS;
         if (version === undefined ? !due : !due && version === seenVersion) return;
         // Read before rendering: a change that lands during the render moves it again.

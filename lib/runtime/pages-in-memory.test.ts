@@ -6,7 +6,7 @@ import { createPagesInMemory } from './pages-in-memory.mjs';
 
 // A stand-in for Next.js behind the copies: a version to poll and a JSON answer that counts its
 // own renders and may mark a moment it stops being true, `goodForMs` after each render. `down` is the database away (503s).
-const app = { version: 1, renders: 0, goodForMs: undefined as number | undefined, markedMoment: 0, down: false };
+const app = { version: 1, renders: 0, versionChecks: 0, goodForMs: undefined as number | undefined, markedMoment: 0, down: false };
 let server: Server;
 let url: string;
 let pages: ReturnType<typeof createPagesInMemory>;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     if (pages.answer(request, response)) return;
     const pathname = (request.url ?? '').split('?')[0];
+    if (pathname === '/version') app.versionChecks += 1;
     if (app.down) return void response.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"UNAVAILABLE"}');
     if (pathname === '/version') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ version: app.version }));
     if (pathname === '/feed.atom') {
@@ -122,5 +123,22 @@ describe('createPagesInMemory: JSON kept live', () => {
     expect(answer.fromMemory).toBe(true);
     expect(JSON.parse(answer.body).render).toBeGreaterThan(before);
     expect(app.renders).toBeLessThanOrEqual(before + 2);
+  });
+
+  it('asks the version once per poll for all the pages drawn from it, and less and less often while it cannot be read (review r34g F7)', async () => {
+    const checksIn = async (ms: number) => {
+      const before = app.versionChecks;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return app.versionChecks - before;
+    };
+    // Two pages read /version: about four checks in two seconds, not eight (an upper bound: a busy machine polls less).
+    expect(await checksIn(2_000)).toBeLessThanOrEqual(6);
+    app.down = true;
+    try {
+      // After 1, 2, 4 s...: three or so in three seconds, not twelve, each a logged error on the server.
+      expect(await checksIn(3_000)).toBeLessThanOrEqual(4);
+    } finally {
+      app.down = false;
+    }
   });
 });
