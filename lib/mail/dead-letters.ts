@@ -22,6 +22,8 @@ export async function requeueDeadMessages(database: Db, which: { id: string } | 
       where: { status: 'DEAD', ...(which === 'all' ? {} : { id: which.id }) },
       data: { status: 'PENDING', attempts: 0, nextAttemptAt: new Date(), lastError: null },
     });
+    // A requeue that matched nothing changed nothing, and leaves no record (the typed id would be its target; review r34g F4).
+    if (result.count === 0) return 0;
     await recordAudit(tx, {
       actorType: 'SYSTEM',
       action: 'MAIL_REQUEUED',

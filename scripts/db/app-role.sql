@@ -19,8 +19,17 @@ BEGIN
   IF app = current_user THEN
     RAISE EXCEPTION 'the app role must not be the owner that runs migrations (%)', app;
   END IF;
+  -- PostgreSQL's own roles (pg_read_all_data, pg_monitor…) are held by people and tools meant to read
+  -- or watch: granting the app's rights to one gave them all write access (review r34g F5).
+  IF app LIKE 'pg\_%' OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = app AND oid < 16384) THEN
+    RAISE EXCEPTION 'role % is one of PostgreSQL''s own: name a role of the portal''s, e.g. portal_app', app;
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = app) THEN
     EXECUTE format('CREATE ROLE %I LOGIN', app);
+  END IF;
+  -- A role that cannot log in is a group: its members, whoever they are, would get the app's rights.
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = app AND NOT rolcanlogin) THEN
+    RAISE EXCEPTION 'role % cannot log in (a group role): the app serves as a role that logs in', app;
   END IF;
   -- A superuser or table owner passes every privilege check and may disable triggers.
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = app AND (rolsuper OR rolbypassrls OR rolreplication)) THEN

@@ -122,4 +122,22 @@ describe.skipIf(!onPostgres)('the app role on PostgreSQL', () => {
       await expect(applyAppRole(ownerUrl, member)).rejects.toThrow(/owns \(or is a member of the owner of\)/);
     });
   });
+
+  it('refuses PostgreSQL’s own roles and group roles, and grants them nothing (review r34g F5)', async () => {
+    await withFreshDatabase(async (_ownerDb, ownerUrl) => {
+      const group = `portal_group_${randomBytes(4).toString('hex')}`;
+      roles.push(group);
+      const client = new pg.Client({ connectionString: ownerUrl });
+      await client.connect();
+      try {
+        await client.query(`CREATE ROLE "${group}" NOLOGIN`);
+        await expect(applyAppRole(ownerUrl, 'pg_read_all_data')).rejects.toThrow(/one of PostgreSQL's own/);
+        await expect(applyAppRole(ownerUrl, group)).rejects.toThrow(/cannot log in/);
+        const granted = await client.query(`SELECT count(*)::int AS n FROM information_schema.role_table_grants WHERE grantee IN ('pg_read_all_data', $1)`, [group]);
+        expect(granted.rows[0].n).toBe(0);
+      } finally {
+        await client.end();
+      }
+    });
+  });
 });

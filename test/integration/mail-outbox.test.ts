@@ -180,7 +180,13 @@ describe('outbox', () => {
     expect(await countDeadMessages(db())).toBeGreaterThanOrEqual(1);
 
     await relay.sink.start();
+    // An id that is no dead message's (one typed wrong, a flag) changes nothing and leaves no record (review r34g F4).
+    const records = () => db().auditEvent.count({ where: { action: 'MAIL_REQUEUED' } });
+    const before = await records();
+    expect(await requeueDeadMessages(db(), { id: '--help' })).toBe(0);
+    expect(await records()).toBe(before);
     expect(await requeueDeadMessages(db(), { id })).toBe(1);
+    expect(await records()).toBe(before + 1);
     await deliverUntilEmpty(db(), relay.smtp);
     expect(relay.sink.received.filter((m) => m.to[0] === mail.to)).toHaveLength(1);
   });
