@@ -42,7 +42,12 @@ describe('db:backup', () => {
 
   it('[OPERATOR] prints the pg_dump command for PostgreSQL without the password', () => {
     const command = pgDumpCommand('postgresql://portal:very-secret@db.internal:5432/portal', 'data/backups', new Date('2026-12-01T01:02:03Z'));
-    expect(command).toBe('pg_dump --format=custom --no-owner --file="data/backups/portal-20261201T010203Z.dump" "postgresql://portal@db.internal:5432/portal"');
+    expect(command).toBe("pg_dump --format=custom --no-owner --file='data/backups/portal-20261201T010203Z.dump' 'postgresql://portal@db.internal:5432/portal'");
     expect(command).not.toContain('very-secret');
+    // A password in the query is left out too, and a folder's `$`, backtick or quote stays text for the shell (review r34g F8).
+    const odd = pgDumpCommand('postgresql://portal@db.internal/portal?sslmode=require&password=leak&sslpassword=leak2', "x/$(rm -rf ~)`id`/it's", new Date('2026-12-01T01:02:03Z'));
+    expect(odd).not.toContain('leak');
+    expect(odd).toContain('sslmode=require');
+    expect(odd).toContain(`--file='x/$(rm -rf ~)\`id\`/it'\\''s/portal-20261201T010203Z.dump'`);
   });
 });
