@@ -1,10 +1,9 @@
 // `npm run audit:verify`: recomputes the audit hash chain of DATABASE_URL; exits 1 on a break.
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
-import { config } from '@/lib/config';
-import { createDb } from '@/lib/db/client';
+import { readyDatabase } from './db/ready-database';
 
 async function main() {
-  const database = createDb(config().DATABASE_URL);
+  const database = await readyDatabase('audit:verify');
   try {
     const report = await verifyAuditChain(database);
     if (report.ok) {

@@ -3,21 +3,13 @@
 // but without the engine binary Prisma would download.
 import { backfillUserSearchTerms, needsSearchTermBackfill } from '../lib/admin/user-search-terms';
 import { createDb } from '../lib/db/client';
-import { databaseKind } from '../lib/db/kind';
 import { applyMigrations } from './db/migrate';
+import { describeDatabase } from './db/ready-database';
 
-/** The URL without its password, for messages. */
-function describe(url: string): string {
-  if (databaseKind(url) === 'sqlite') return `SQLite ${url}`;
-  const parsed = new URL(url);
-  parsed.password = '';
-  parsed.username = '';
-  return `PostgreSQL ${parsed.host}${parsed.pathname}`;
-}
 
 async function main() {
   const url = process.env.DATABASE_URL || 'file:./data/portal.db';
-  const target = describe(url);
+  const target = describeDatabase(url);
   const started = Date.now();
   const applied = await applyMigrations(url);
   if (applied.length === 0) {

@@ -1,11 +1,10 @@
 // `npm run mail:dead`                 lists messages that ran out of delivery attempts
 // `npm run mail:dead -- --requeue ID`  queues one again; `--requeue all` queues them all
-import { config } from '@/lib/config';
-import { createDb } from '@/lib/db/client';
+import { readyDatabase } from './db/ready-database';
 import { listDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
 
 async function main(): Promise<number> {
-  const database = createDb(config().DATABASE_URL);
+  const database = await readyDatabase('mail:dead');
   try {
     const index = process.argv.indexOf('--requeue');
     if (index !== -1) {

@@ -1,7 +1,7 @@
 // `npm run mail:worker`: delivers the outbox from a process of its own.
 //   --until-empty   deliver what is due, then exit (cron, tests)
 import { config, mailProcessProblems } from '@/lib/config';
-import { createDb } from '@/lib/db/client';
+import { readyDatabase } from './db/ready-database';
 import { createConfiguredTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty, startDeliveryLoop } from '@/lib/mail/worker';
 import { DRAIN_MS } from '@/lib/runtime/serve-lifecycle.mjs';
@@ -12,7 +12,7 @@ async function main() {
     for (const problem of problems) console.error(`mail worker: ${problem}`);
     process.exit(1);
   }
-  const database = createDb(config().DATABASE_URL);
+  const database = await readyDatabase('mail worker');
   const transport = createConfiguredTransport();
   const via = transport.kind === 'smtp' ? 'SMTP' : `files in ${config().MAIL_DIR}`;
   if (process.argv.includes('--until-empty')) {

@@ -3,7 +3,7 @@
 // Exits 1 when some value opens with neither secret (listed by id), so nothing is dropped blindly.
 import { userInfo } from 'node:os';
 import { config, mailProcessProblems } from '@/lib/config';
-import { createDb } from '@/lib/db/client';
+import { readyDatabase } from './db/ready-database';
 import { resealStoredSecrets } from '@/lib/secrets/reseal-stored-secrets';
 
 const problems = mailProcessProblems({ delivers: false });
@@ -11,7 +11,7 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(`secrets:reseal: ${problem}`);
   process.exit(1);
 }
-const database = createDb(config().DATABASE_URL);
+const database = await readyDatabase('secrets:reseal');
 try {
   const { outboxBodies, factorSecrets } = await resealStoredSecrets(database, userInfo().username);
   const lines = [

@@ -1,8 +1,7 @@
 // `npm run vendor:reset-mfa -- <email>`: clears a vendor account's second factors (lost phone);
 // the account enrols again at its next sign-in. Audited; the account is mailed.
 import { userInfo } from 'node:os';
-import { config } from '@/lib/config';
-import { createDb } from '@/lib/db/client';
+import { readyDatabase } from './db/ready-database';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
 
 const email = process.argv[2];
@@ -10,7 +9,7 @@ if (!email) {
   console.error('usage: npm run vendor:reset-mfa -- <work e-mail address>');
   process.exit(2);
 }
-const database = createDb(config().DATABASE_URL);
+const database = await readyDatabase('vendor:reset-mfa');
 try {
   const outcome = await resetVendorSecondFactors(database, email, userInfo().username);
   console.log(outcome === 'cleared' ? `second factors cleared for ${email}; they enrol again at their next sign-in` : `no vendor account ${email}`);

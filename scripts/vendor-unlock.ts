@@ -1,8 +1,7 @@
 // `npm run vendor:unlock -- <email>`: ends a vendor account's lock (wrong passwords, hard after 20);
 // the account signs in again with its password and second factor. Audited.
 import { userInfo } from 'node:os';
-import { config } from '@/lib/config';
-import { createDb } from '@/lib/db/client';
+import { readyDatabase } from './db/ready-database';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 
 const email = process.argv[2];
@@ -10,7 +9,7 @@ if (!email) {
   console.error('usage: npm run vendor:unlock -- <work e-mail address>');
   process.exit(2);
 }
-const database = createDb(config().DATABASE_URL);
+const database = await readyDatabase('vendor:unlock');
 try {
   const outcome = await unlockVendorAccount(database, email, userInfo().username);
   const said = { unlocked: `${email} is unlocked`, 'not-locked': `${email} was not locked; its count of failures is cleared`, 'no-such-account': `no vendor account ${email}` };

@@ -1,0 +1,42 @@
+// The database an operations command (mail:worker, mail:dead, audit:verify, secrets:reseal,
+// vendor:unlock, vendor:reset-mfa) works on: there, and at the code's migrations, or one line saying
+// which and what to do. A mistyped SQLite path made an empty file, and an unmigrated database answered
+// with a Prisma stack of 40 lines (review r34g F6).
+import { existsSync } from 'node:fs';
+import { config } from '@/lib/config';
+import { createDb, type Db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
+import { pendingMigrations } from '@/lib/db/pending-migrations.mjs';
+import { sqlitePath } from './schema-engine';
+
+/** The URL without its credentials, for messages. */
+export function describeDatabase(url: string): string {
+  if (databaseKind(url) === 'sqlite') return `SQLite ${url}`;
+  const parsed = new URL(url);
+  return `PostgreSQL ${parsed.host}${parsed.pathname}`;
+}
+
+/** What keeps `url` from being used, in one line; null when nothing does. */
+export async function databaseProblem(url: string): Promise<string | null> {
+  if (databaseKind(url) === 'sqlite' && !existsSync(sqlitePath(url))) {
+    return `no database at ${sqlitePath(url)}: check DATABASE_URL (npm run db:migrate creates one)`;
+  }
+  let pending: string[];
+  try {
+    pending = await pendingMigrations(url);
+  } catch (error) {
+    return `${describeDatabase(url)} cannot be reached: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return pending.length > 0 ? `${describeDatabase(url)} is behind the code by ${pending.length} migration(s): run npm run db:migrate first` : null;
+}
+
+/** The client for DATABASE_URL, or, when it cannot be used, the reason on stderr and exit code 1. */
+export async function readyDatabase(command: string): Promise<Db> {
+  const url = config().DATABASE_URL;
+  const problem = await databaseProblem(url);
+  if (problem) {
+    console.error(`${command}: ${problem}`);
+    process.exit(1);
+  }
+  return createDb(url);
+}
