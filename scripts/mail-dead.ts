@@ -4,15 +4,16 @@ import { readyDatabase } from './db/ready-database';
 import { listDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
 
 async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  // Nothing (list), or `--requeue <id | all>`; anything else is a mistake, not a listing (review r34g F4).
+  if (args.length > 0 && (args[0] !== '--requeue' || args.length !== 2 || args[1]!.startsWith('-'))) {
+    console.error('usage: npm run mail:dead   or   npm run mail:dead -- --requeue <message id | all>');
+    return 2;
+  }
   const database = await readyDatabase('mail:dead');
   try {
-    const index = process.argv.indexOf('--requeue');
-    if (index !== -1) {
-      const target = process.argv[index + 1];
-      if (!target) {
-        console.error('usage: npm run mail:dead -- --requeue <message id | all>');
-        return 2;
-      }
+    if (args[0] === '--requeue') {
+      const target = args[1]!;
       const count = await requeueDeadMessages(database, target === 'all' ? 'all' : { id: target });
       console.log(count ? `requeued ${count} message(s)` : 'no dead message matched');
       return count || target === 'all' ? 0 : 1;

@@ -4,9 +4,11 @@ import { userInfo } from 'node:os';
 import { readyDatabase } from './db/ready-database';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
 
-const email = process.argv[2];
-if (!email) {
-  console.error('usage: npm run vendor:reset-mfa -- <work e-mail address>');
+// One address, and nothing else: given two, it acted on the first alone and said nothing of the
+// second; `--help` was taken for an address (review r34g F4).
+const [email, ...extra] = process.argv.slice(2);
+if (!email || extra.length > 0 || email.startsWith('-')) {
+  console.error('usage: npm run vendor:reset-mfa -- <work e-mail address>   (one account at a time)');
   process.exit(2);
 }
 const database = await readyDatabase('vendor:reset-mfa');
