@@ -32,6 +32,12 @@ export type AgencyActor = {
 
 /** Where the session stands with the second factor; lib/auth/access.ts decides what follows. */
 export type SecondFactorState = {
+  /**
+   * The session version this request was let in at. A change of factors moves it, the acting
+   * session's too: another tab's change made meanwhile is told by it (holdOwnFactors). Absent on
+   * actors made by hand in tests.
+   */
+  resolvedAtVersion?: number;
   /** Opened by the password; the factor at /login/verify is still due. */
   secondFactorPending: boolean;
   /** Must have a second factor and has none: only enrolment is reachable. */
@@ -159,6 +165,7 @@ async function loadActor(session: {
       loginName: user.loginName,
       displayName: user.displayName,
       mustChangePassword: user.mustChangePassword,
+      resolvedAtVersion: session.sessionVersion,
       secondFactorPending: session.secondFactorPending,
       mustEnrolSecondFactor: required && !session.secondFactorPending && !(await hasSecondFactor({ kind: 'user', id: user.id })),
       mustEnrolPasskey: mustHavePasskey(user.role, user.agency) && !session.secondFactorPending && !(await hasPasskey({ kind: 'user', id: user.id })),
@@ -177,6 +184,7 @@ async function loadActor(session: {
       role: account.role,
       email: account.email,
       displayName: account.displayName,
+      resolvedAtVersion: session.sessionVersion,
       secondFactorPending: session.secondFactorPending,
       mustEnrolSecondFactor: !session.secondFactorPending && !(await hasSecondFactor({ kind: 'vendor', id: account.id })),
     };

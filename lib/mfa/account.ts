@@ -27,21 +27,24 @@ export async function lockFactorOwner(tx: Tx, owner: MfaOwner): Promise<void> {
 /**
  * The first step of every change a person makes to their own factors and recovery codes, in its
  * transaction: holds the account's row (lockFactorOwner), then says whether the acting session still
- * stands. Every such change, and an administrator's clearing, ends the account's other sessions; a
- * change in flight from one of them must not outlive that: an addition kept a factor for a session
- * cleared away, and two "new recovery codes" at once each showed codes, only the last ones real
- * (review r34f F1).
+ * stands as this request found it. Every such change, and an administrator's clearing, ends the
+ * account's other sessions and moves the version of the one that made it; a change in flight from
+ * another session, or another tab of this one, must not outlive that: an addition kept a factor for a
+ * session cleared away, and two "new recovery codes" at once each showed codes, only the last ones
+ * real (review r34f F1, r34h L1).
  */
 export async function holdOwnFactors(tx: Tx, actor: Actor): Promise<boolean> {
   await lockFactorOwner(tx, ownerOf(actor));
-  const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { endedAt: true } });
-  return session !== null && session.endedAt === null;
+  const session = await tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { endedAt: true, sessionVersion: true } });
+  if (session === null || session.endedAt !== null) return false;
+  return actor.resolvedAtVersion === undefined || session.sessionVersion === actor.resolvedAtVersion;
 }
 
-/** The answer to a change whose session ended while it was on its way (holdOwnFactors). */
+/** The answer to a change whose session ended, or changed its factors, while it was on its way (holdOwnFactors). */
 export const SIGNED_OUT_MEANWHILE = {
   ok: false,
-  message: 'This session was signed out meanwhile, by a change to your sign-in methods made elsewhere or by an administrator. Nothing was changed. Sign in again.',
+  message:
+    'Your sign-in methods changed while this was on its way (in another tab or device, or by an administrator). Nothing was changed. Reload the page and try again.',
 } as const;
 
 /**
