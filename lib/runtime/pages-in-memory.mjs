@@ -100,25 +100,28 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   /** @type {NodeJS.Timeout[]} */
   const timers = [];
 
-  /** @type {Map<string, { nextAt: number; failures: number; version: Promise<unknown> }>} */
+  /** @type {Map<string, { nextAt: number; inFlight: boolean; failures: number; version: Promise<unknown> }>} */
   const versionChecks = new Map();
 
   /**
    * The version every page drawn from `versionPath` compares with: one fetch for all of them, at most
-   * once per POLL_MS, and after each failure in a row half as often, up to VERSION_BACKOFF_MAX_MS.
-   * Each live page asked for itself twice a second, and with the database away each failed answer
-   * logged an error with its stack: eight a second (review r34g F7). Undefined when it cannot be read.
+   * about once per POLL_MS and never two at once, and after each failure in a row half as often, up to
+   * VERSION_BACKOFF_MAX_MS. Each live page asked for itself twice a second, and with the database away
+   * each failed answer logged an error with its stack: eight a second (review r34g F7, r34h L3).
+   * Undefined when it cannot be read.
    * @param {string} versionPath
    */
   function currentVersion(versionPath) {
-    const now = Date.now();
+    const started = Date.now();
     const last = versionChecks.get(versionPath);
-    if (last && now < last.nextAt) return last.version;
-    const check = { nextAt: now + POLL_MS, failures: last?.failures ?? 0, version: Promise.resolve(/** @type {unknown} */ (undefined)) };
+    if (last && (last.inFlight || started < last.nextAt)) return last.version;
+    const check = { nextAt: 0, inFlight: true, failures: last?.failures ?? 0, version: Promise.resolve(/** @type {unknown} */ (undefined)) };
     check.version = fetchOwn(versionPath)
       .then((answer) => {
         if (answer.status !== 200) throw new Error(`${versionPath} answered ${answer.status}`);
         check.failures = 0;
+        // The pages' ticks come every POLL_MS, each at its own moment: the first due one asks again.
+        check.nextAt = started + POLL_MS - 50;
         return /** @type {unknown} */ (JSON.parse(answer.body.toString('utf8')).version);
       })
       .catch(() => {
@@ -126,6 +129,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         check.failures += 1;
         check.nextAt = Date.now() + Math.min(POLL_MS * 2 ** check.failures, VERSION_BACKOFF_MAX_MS);
         return undefined;
+      })
+      .finally(() => {
+        check.inFlight = false;
       });
     versionChecks.set(versionPath, check);
     return check.version;
