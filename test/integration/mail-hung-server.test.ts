@@ -104,16 +104,9 @@ describe('a mail server that accepts and never answers', () => {
   });
 
   it('`npm run mail:worker` keeps running with nothing to send, delivers what is queued later, and stops on SIGTERM (review r34g F1)', async () => {
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts'], {
-      env: { ...process.env, SMTP_URL: mail.sink.url, MAIL_POLL_MS: '100' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    worker.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    const { worker, output, exited } = startWorker({ SMTP_URL: mail.sink.url, MAIL_POLL_MS: '100' });
     try {
-      await until(() => output.includes('mail worker: delivering via SMTP'), 'the worker started');
+      await until(() => output().includes('mail worker: delivering via SMTP'), 'the worker started');
       // Many empty rounds (it ended about a second after it started, on SQLite): still running.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(worker.exitCode).toBeNull();
@@ -132,11 +125,9 @@ describe('a mail server that accepts and never answers', () => {
       ['SMTP_URL', { ...process.env, SMTP_URL: undefined, MAIL_TRANSPORT: undefined }],
       ['NEXTAUTH_SECRET', { ...process.env, SMTP_URL: mail.sink.url, NEXTAUTH_SECRET: undefined }],
     ] as const) {
-      const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts', '--until-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
-      expect(await new Promise<number | null>((resolve) => worker.once('exit', resolve)), missing).toBe(1);
-      expect(output).toContain(`mail worker: ${missing}: required`);
+      const { output, exited } = startWorker(env, ['--until-empty']);
+      expect(await exited, missing).toBe(1);
+      expect(output()).toContain(`mail worker: ${missing}: required`);
     }
     expect(await outboxRow(queued)).toMatchObject({ status: 'PENDING', attempts: 0 });
   });
@@ -145,14 +136,7 @@ describe('a mail server that accepts and never answers', () => {
     mail.sink.stallOn = () => true;
     const hung = await queueTestMail('Hang');
     // The transport's own timeout is far off (a minute, past the test's limit): only the drain's cut ends this send.
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts'], {
-      env: { ...process.env, SMTP_URL: `${mail.sink.url}?socketTimeout=60000&greetingTimeout=60000`, MAIL_POLL_MS: '100' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    worker.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    const { worker, output, exited } = startWorker({ SMTP_URL: `${mail.sink.url}?socketTimeout=60000&greetingTimeout=60000`, MAIL_POLL_MS: '100' });
     try {
       await until(() => mail.sink.hungConnections === 1, 'the worker’s send hung');
       expect((await outboxRow(hung)).leaseOwner).not.toBeNull();
@@ -161,8 +145,18 @@ describe('a mail server that accepts and never answers', () => {
     } finally {
       worker.kill('SIGKILL');
     }
-    expect(output).toMatch(/mail worker: stopping/);
+    expect(output()).toMatch(/mail worker: stopping/);
     expect(await outboxRow(hung)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null, lastError: null });
     await until(() => mail.sink.hungConnections === 0, 'the hung connection closed');
   });
 });
+
+/** `npm run mail:worker` in a process of its own, with `env` over this one's: its output so far, and its exit code once it ends. */
+function startWorker(env: Record<string, string | undefined>, args: string[] = []) {
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'scripts/mail-worker.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  worker.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  worker.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+  return { worker, output: () => output, exited };
+}
