@@ -1,8 +1,10 @@
 // `npm run audit:verify`: recomputes the audit hash chain of DATABASE_URL; exits 1 on a break.
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
+import { argumentsOr, none } from './cli-arguments';
 import { readyDatabase } from './db/ready-database';
 
 async function main() {
+  argumentsOr('npm run audit:verify   (DATABASE_URL names the database)', none);
   const database = await readyDatabase('audit:verify');
   try {
     const report = await verifyAuditChain(database);

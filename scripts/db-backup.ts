@@ -1,8 +1,9 @@
 // npm run db:backup [-- --to <folder>]   (default folder: data/backups)
+import { argumentsOr, isValue, none } from './cli-arguments';
 import { backup } from './db/backup';
 
-const at = process.argv.indexOf('--to');
-const folder = at > 0 && process.argv[at + 1] ? process.argv[at + 1]! : 'data/backups';
+const args = argumentsOr('npm run db:backup [-- --to <folder>]   (default folder: data/backups)', (given) => none(given) || (given.length === 2 && given[0] === '--to' && isValue(given[1])));
+const folder = args[1] ?? 'data/backups';
 
 backup(process.env.DATABASE_URL || 'file:./data/portal.db', folder).then(
   (message) => console.log(message),

@@ -5,6 +5,9 @@ import { backfillUserSearchTerms, needsSearchTermBackfill } from '../lib/admin/u
 import { createDb } from '../lib/db/client';
 import { applyMigrations } from './db/migrate';
 import { describeDatabase } from './db/ready-database';
+import { argumentsOr, none } from './cli-arguments';
+
+argumentsOr('npm run db:migrate   (DATABASE_URL names the database)', none);
 
 
 async function main() {

@@ -1,15 +1,12 @@
 // `npm run mail:dead`                 lists messages that ran out of delivery attempts
 // `npm run mail:dead -- --requeue ID`  queues one again; `--requeue all` queues them all
+import { argumentsOr, isValue, none } from './cli-arguments';
 import { readyDatabase } from './db/ready-database';
 import { listDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  // Nothing (list), or `--requeue <id | all>`; anything else is a mistake, not a listing (review r34g F4).
-  if (args.length > 0 && (args[0] !== '--requeue' || args.length !== 2 || args[1]!.startsWith('-'))) {
-    console.error('usage: npm run mail:dead   or   npm run mail:dead -- --requeue <message id | all>');
-    return 2;
-  }
+  // Nothing (list), or `--requeue <id | all>`; anything else is a mistake, not a listing.
+  const args = argumentsOr('npm run mail:dead   or   npm run mail:dead -- --requeue <message id | all>', (given) => none(given) || (given.length === 2 && given[0] === '--requeue' && isValue(given[1])));
   const database = await readyDatabase('mail:dead');
   try {
     if (args[0] === '--requeue') {

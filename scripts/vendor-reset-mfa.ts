@@ -1,16 +1,11 @@
 // `npm run vendor:reset-mfa -- <email>`: clears a vendor account's second factors (lost phone);
 // the account enrols again at its next sign-in. Audited; the account is mailed.
 import { userInfo } from 'node:os';
+import { argumentsOr, isValue } from './cli-arguments';
 import { readyDatabase } from './db/ready-database';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
 
-// One address, and nothing else: given two, it acted on the first alone and said nothing of the
-// second; `--help` was taken for an address (review r34g F4).
-const [email, ...extra] = process.argv.slice(2);
-if (!email || extra.length > 0 || email.startsWith('-')) {
-  console.error('usage: npm run vendor:reset-mfa -- <work e-mail address>   (one account at a time)');
-  process.exit(2);
-}
+const [email] = argumentsOr('npm run vendor:reset-mfa -- <work e-mail address>   (one account at a time)', (args) => args.length === 1 && isValue(args[0])) as [string];
 const database = await readyDatabase('vendor:reset-mfa');
 try {
   const outcome = await resetVendorSecondFactors(database, email, userInfo().username);

@@ -1,16 +1,11 @@
 // `npm run vendor:unlock -- <email>`: ends a vendor account's lock (wrong passwords, hard after 20);
 // the account signs in again with its password and second factor. Audited.
 import { userInfo } from 'node:os';
+import { argumentsOr, isValue } from './cli-arguments';
 import { readyDatabase } from './db/ready-database';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 
-// One address, and nothing else: given two, it acted on the first alone and said nothing of the
-// second; `--help` was taken for an address (review r34g F4).
-const [email, ...extra] = process.argv.slice(2);
-if (!email || extra.length > 0 || email.startsWith('-')) {
-  console.error('usage: npm run vendor:unlock -- <work e-mail address>   (one account at a time)');
-  process.exit(2);
-}
+const [email] = argumentsOr('npm run vendor:unlock -- <work e-mail address>   (one account at a time)', (args) => args.length === 1 && isValue(args[0])) as [string];
 const database = await readyDatabase('vendor:unlock');
 try {
   const outcome = await unlockVendorAccount(database, email, userInfo().username);
