@@ -48,6 +48,8 @@ describe('db:backup', () => {
     const odd = pgDumpCommand('postgresql://portal@db.internal/portal?sslmode=require&password=leak&sslpassword=leak2', "x/$(rm -rf ~)`id`/it's", new Date('2026-12-01T01:02:03Z'));
     expect(odd).not.toContain('leak');
     expect(odd).toContain('sslmode=require');
+    // The rest of the query stays as written.
+    expect(pgDumpCommand('postgresql://portal@h/portal?options=-c%20search_path%3Dx&password=p&passfile=%2Fpgpass', 'b', new Date(0))).toContain("'postgresql://portal@h/portal?options=-c%20search_path%3Dx&passfile=%2Fpgpass'");
     expect(odd).toContain(`--file='x/$(rm -rf ~)\`id\`/it'\\''s/portal-20261201T010203Z.dump'`);
   });
 });

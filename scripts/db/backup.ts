@@ -39,7 +39,12 @@ export async function backupSqlite(databaseUrl: string, folder: string, now = ne
 export function pgDumpCommand(databaseUrl: string, folder: string, now = new Date()): string {
   const url = new URL(databaseUrl);
   url.password = '';
-  for (const name of [...url.searchParams.keys()]) if (/pass/i.test(name)) url.searchParams.delete(name);
+  // Taken out of the query as written (URLSearchParams would write the rest again, `%20` as `+`).
+  url.search = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !/^(ssl)?password=/i.test(pair))
+    .join('&');
   const target = path.join(folder, `portal-${timestamp(now)}.dump`);
   return `pg_dump --format=custom --no-owner --file=${shellQuoted(target)} ${shellQuoted(url.toString())}`;
 }
