@@ -4,7 +4,7 @@
 import { backfillUserSearchTerms, needsSearchTermBackfill } from '../lib/admin/user-search-terms';
 import { createDb } from '../lib/db/client';
 import { applyMigrations } from './db/migrate';
-import { describeDatabase } from './db/ready-database';
+import { describeDatabase } from '../lib/db/kind';
 import { argumentsOr, none } from './cli-arguments';
 
 argumentsOr('npm run db:migrate   (DATABASE_URL names the database)', none);

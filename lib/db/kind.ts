@@ -1,1 +1,1 @@
-export { databaseKind, type DatabaseKind } from './kind.mjs';
+export { databaseKind, describeDatabase, sqliteFile, type DatabaseKind } from './kind.mjs';

@@ -3,7 +3,7 @@
 // has, so that server.mjs can ask before anything else runs; applying them is scripts/db/migrate.ts.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { databaseKind } from './kind.mjs';
+import { databaseKind, sqliteFile } from './kind.mjs';
 
 /** prisma/migrations/<kind> under the working directory (the repo root). */
 export function migrationsDir(kind) {
@@ -25,7 +25,7 @@ export const APPLIED_MIGRATIONS_SQL = 'SELECT migration_name FROM _prisma_migrat
 
 async function appliedNames(databaseUrl) {
   if (databaseKind(databaseUrl) === 'sqlite') {
-    const file = path.resolve(process.cwd(), databaseUrl.slice('file:'.length).replace(/\?.*$/, ''));
+    const file = sqliteFile(databaseUrl);
     if (!existsSync(file)) return [];
     const { default: Database } = await import('better-sqlite3');
     const connection = new Database(file, { readonly: true, fileMustExist: true });

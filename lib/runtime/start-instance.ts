@@ -4,7 +4,7 @@ import { config, configProblems, devMailboxEnabled } from '@/lib/config';
 import { signingSecret } from '@/lib/crypto/keyring';
 import { mailboxKeyFor } from '@/lib/mail/mailbox-key.mjs';
 import { db } from '@/lib/db/client';
-import { databaseKind } from '@/lib/db/kind';
+import { databaseKind, describeDatabase } from '@/lib/db/kind';
 import { pendingMigrations } from '@/lib/db/migration-status';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { startServerMailWorker, stopServerMailWorker } from '@/lib/mail/server-worker';
@@ -42,13 +42,6 @@ export type StartSummary = {
   mail: { transport: string; loop: 'on' | 'off' };
   appUrl: string;
 };
-
-/** The database URL without credentials: kind, host and database name. */
-export function describeDatabase(url: string): string {
-  if (databaseKind(url) === 'sqlite') return `SQLite ${url.slice('file:'.length)}`;
-  const parsed = new URL(url);
-  return `PostgreSQL ${parsed.host}${parsed.pathname}`;
-}
 
 /** Where the database is, without credentials: the file, or host:port/name. */
 function databaseWhere(url: string): StartSummary['database'] {

@@ -2,8 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { databaseKind } from '@/lib/db/kind';
-import { sqlitePath } from './schema-engine';
+import { databaseKind, sqliteFile } from '@/lib/db/kind';
 
 function timestamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -16,7 +15,7 @@ function timestamp(now: Date): string {
  */
 export async function backupSqlite(databaseUrl: string, folder: string, now = new Date()): Promise<string> {
   // The path as the app reads it (a `?query` is not part of it); one that does not exist is named.
-  const file = sqlitePath(databaseUrl);
+  const file = sqliteFile(databaseUrl);
   if (!existsSync(file)) throw new Error(`no SQLite database at ${file}`);
   mkdirSync(folder, { recursive: true });
   const target = path.resolve(folder, `portal-${timestamp(now)}.db`);

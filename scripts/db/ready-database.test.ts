@@ -20,7 +20,7 @@ describe('an operations command’s database (review r34g F6)', () => {
   it('is sent to db:migrate when it is behind the code, and used when it is not', async () => {
     const file = path.join(dir, 'portal.db');
     new Database(file).close();
-    expect(await databaseProblem(`file:${file}`)).toBe(`SQLite file:${file} is behind the code by ${migrationNames('sqlite').length} migration(s): run npm run db:migrate first`);
+    expect(await databaseProblem(`file:${file}`)).toBe(`SQLite ${file} is behind the code by ${migrationNames('sqlite').length} migration(s): run npm run db:migrate first`);
     await applyMigrations(`file:${file}`);
     expect(await databaseProblem(`file:${file}`)).toBeNull();
   });

@@ -5,21 +5,13 @@
 import { existsSync } from 'node:fs';
 import { config } from '@/lib/config';
 import { createDb, type Db } from '@/lib/db/client';
-import { databaseKind } from '@/lib/db/kind';
+import { databaseKind, describeDatabase, sqliteFile } from '@/lib/db/kind';
 import { pendingMigrations } from '@/lib/db/pending-migrations.mjs';
-import { sqlitePath } from './schema-engine';
-
-/** The URL without its credentials, for messages. */
-export function describeDatabase(url: string): string {
-  if (databaseKind(url) === 'sqlite') return `SQLite ${url}`;
-  const parsed = new URL(url);
-  return `PostgreSQL ${parsed.host}${parsed.pathname}`;
-}
 
 /** What keeps `url` from being used, in one line; null when nothing does. */
 export async function databaseProblem(url: string): Promise<string | null> {
-  if (databaseKind(url) === 'sqlite' && !existsSync(sqlitePath(url))) {
-    return `no database at ${sqlitePath(url)}: check DATABASE_URL (npm run db:migrate creates one)`;
+  if (databaseKind(url) === 'sqlite' && !existsSync(sqliteFile(url))) {
+    return `no database at ${sqliteFile(url)}: check DATABASE_URL (npm run db:migrate creates one)`;
   }
   let pending: string[];
   try {
