@@ -84,15 +84,18 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
 }
 
 /**
- * The sign-in page, for a page or action of a session that is gone. The code step's lasts ten minutes
- * (SECOND_FACTOR_PENDING_MS): a code sent after that landed on an empty sign-in form, as if ignored, and
- * the page now says why (review r34b F3), when the browser still held the session that ran out (not
- * after a sign-out, r34e F2). The vendor's sign-in page is prerendered and says nothing.
+ * The sign-in page, for a page or action of a session that is gone; the agency's returns to `page`
+ * after it. The code step's lasts ten minutes (SECOND_FACTOR_PENDING_MS): a code sent after that
+ * landed on an empty sign-in form, as if ignored, and the page now says why (review r34b F3), when the
+ * browser still held the session that ran out (not after a sign-out, r34e F2). The vendor's sign-in
+ * page is prerendered and says nothing.
  */
-async function signedOutLanding(access: EntryAccess): Promise<string> {
+async function signedOutLanding(access: EntryAccess, page?: string): Promise<string> {
   if (access.principal === 'vendor') return '/vendor/login';
-  const codeStepRanOut = 'duringSecondFactor' in access && access.duringSecondFactor && (await cookies()).has(sessionCookieName());
-  return codeStepRanOut ? donePath('/login', SECOND_FACTOR_TIMED_OUT, ANYONE) : '/login';
+  if ('duringSecondFactor' in access && access.duringSecondFactor) {
+    return (await cookies()).has(sessionCookieName()) ? donePath('/login', SECOND_FACTOR_TIMED_OUT, ANYONE) : '/login';
+  }
+  return page ? `/login?callbackUrl=${encodeURIComponent(page)}` : '/login';
 }
 
 function decide(actor: Actor | null, access: EntryAccess) {
@@ -107,7 +110,7 @@ export async function requirePageActor<A extends Access>(access: A, path: string
   const decision = decideAccess(actor, access);
   if (decision === 'allowed') return actor as ActorFor<A>;
   if (decision === 'signed-out') {
-    redirect(access.duringSecondFactor ? await signedOutLanding(access) : access.principal === 'vendor' ? '/vendor/login' : `/login?callbackUrl=${encodeURIComponent(path)}`);
+    redirect(await signedOutLanding(access, path));
   }
   if (isNextStepDecision(decision)) redirect(NEXT_STEP_PATH[access.principal][decision]);
   // Such pages do not exist for this audience. A link on another site may have sent the person's
