@@ -104,6 +104,9 @@ const LIVE_PAGES_SERVED_FROM_MEMORY = [
   // The sign-in page's only per-request parts are its status banner (drawn from the same tables as
   // /status, kept 1 s) and the callbackUrl: a copy for the bare path, none while maintenance closes it.
   { pathname: '/login', versionPath: '/api/status/version', query: 'none', onFailure: 'drop', settleMs: 1100 },
+  // The vendor's: its only per-request part is the signed-out notice (`?done=`), so a copy for the bare
+  // path. It shows no status, but is kept on the same version as the others (one check for all).
+  { pathname: '/vendor/login', versionPath: '/api/status/version', query: 'none' },
   // Asked by every guide opened and polled by every Unavailable page; the route keeps its read 1 s.
   { pathname: '/api/status', versionPath: '/api/status/version', type: 'json', settleMs: 1100 },
   // Feed readers poll it; each render is two queries.

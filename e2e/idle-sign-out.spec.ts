@@ -93,11 +93,12 @@ test('[VERIFIER] is signed out after 30 minutes idle and lands on the vendor sig
     await page.goto('/vendor/queue');
     await expect(page.getByRole('heading', { name: 'Super administrator reset requests' })).toBeVisible();
     await context.clock.fastForward('31:00');
-    await expect(page).toHaveURL(/\/vendor\/login$/);
+    await expect(page).toHaveURL(/\/vendor\/login\?done=signed-out\./);
+    await expect(page.getByText('You are signed out.')).toBeVisible();
     expect((await page.request.get('/api/me')).status()).toBe(401);
     // With the session gone, only the vendor page's own field says where to land; without it, the agencies' page.
     const signOut = (form: Record<string, string>) => page.request.post('/sign-out', { form, headers: { Origin: baseURL! }, maxRedirects: 0 });
-    expect((await signOut({ portal: 'vendor' })).headers().location).toBe('/vendor/login');
+    expect((await signOut({ portal: 'vendor' })).headers().location).toMatch(/^\/vendor\/login\?done=/);
     expect((await signOut({})).headers().location).toMatch(/^\/login\?done=/);
   });
 });

@@ -81,8 +81,11 @@ test.describe('with JavaScript off', () => {
     await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
     await expect(page).toHaveURL(/\/vendor$/);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/vendor\/login$/);
-    expect((await page.goto('/vendor'))?.url()).toMatch(/\/vendor\/login/);
+    await expect(page).toHaveURL(/\/vendor\/login\?done=signed-out\./);
+    // Without JavaScript too, the vendor's page says the sign-out worked; the same page later says nothing.
+    await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
+    expect((await page.goto('/vendor'))?.url()).toMatch(/\/vendor\/login$/);
+    await expect(page.getByText('You are signed out.')).toHaveCount(0);
   });
 
   test('[ANONYMOUS] an address nobody has, or a page that is not there, gets a page that says so, with ways on, and a 404', async ({ page }) => {

@@ -100,6 +100,37 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`[VERIFIER] whose code step ran out of time: the code lands on the vendor sign-in page saying so, not on an empty form (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const { createVendorAccount } = await import('@/prisma/factories');
+    const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+    await ensureTotpFactor({ vendorAccountId: account.id });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    try {
+      await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD }, { verify: false });
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      // Eleven minutes at the code step.
+      await db().authSession.updateMany({ where: { vendorAccountId: account.id, endedAt: null }, data: { createdAt: new Date(Date.now() - 11 * 60_000) } });
+      await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ vendorAccountId: account.id }));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page).toHaveURL(/\/vendor\/login\?done=second-factor-timed-out\./);
+      await expect(page.getByRole('status').filter({ hasText: 'Your sign-in ran out of time: the code must be entered within 10 minutes of your password.' })).toBeVisible();
+      // The page of the code step says the same.
+      await page.goto('/vendor/login/verify');
+      await expect(page).toHaveURL(/\/vendor\/login\?done=second-factor-timed-out\./);
+      await expect(page.getByRole('status').filter({ hasText: 'Your sign-in ran out of time' })).toBeVisible();
+      // A browser that held no session (signed out, or never signed in) is not told so.
+      await context.clearCookies();
+      await page.goto('/vendor/login/verify');
+      await expect(page).toHaveURL(/\/vendor\/login$/);
+      await expect(page.getByText('Your sign-in ran out of time')).toHaveCount(0);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 /** A page whose posts' answer statuses are recorded: a 307 to a post has the browser send the form again elsewhere. */
 async function pageRecordingPostAnswers(browser: Browser, javaScriptEnabled: boolean) {
   const context = await browser.newContext({ javaScriptEnabled });

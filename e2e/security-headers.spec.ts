@@ -5,7 +5,7 @@ import type { APIResponse } from '@playwright/test';
 import { freePort } from '@/lib/net/free-port';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { serveBuild } from '@/scripts/serve-build';
-import { E2E_DATABASE_URL, E2E_SECRET } from './support/env';
+import { E2E_BASE_URL, E2E_DATABASE_URL, E2E_SECRET } from './support/env';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
 const CSP = 'content-security-policy';
@@ -73,13 +73,13 @@ test('[ANONYMOUS] every page answers with one strict policy that allows exactly 
 
 test('[ANONYMOUS] prerendered pages carry hashes, pages rendered per request a fresh nonce each', async ({ request }) => {
   // (/super-admin-reset is rendered per request: each rendering carries its own idempotency key.)
-  for (const pathname of ['/', '/help', '/status', '/vendor/login']) {
+  for (const pathname of ['/', '/help', '/status']) {
     const response = await request.get(pathname);
     expect(response.headers()['x-nextjs-prerender'] ?? response.headers()[FROM_MEMORY], pathname).toBeTruthy();
     expect(onePolicy(response), pathname).not.toContain("'nonce-");
   }
   // Many at once, so that no answer takes another's nonce.
-  // (/login itself comes from memory: with a callbackUrl it is rendered per request.)
+  // (/login and /vendor/login themselves come from memory: with a query they are rendered per request.)
   const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => request.get(i % 2 ? '/login?callbackUrl=%2Faccount' : '/super-admin-reset')));
   const nonces = await Promise.all(
     answers.map(async (answer) => {
@@ -135,10 +135,26 @@ test('[ANONYMOUS] /login comes from memory with hashes that fit its bytes; with 
   expect(navigation.headers()).not.toHaveProperty(FROM_MEMORY);
 });
 
+test('[ANONYMOUS] /vendor/login comes from memory with hashes that fit its bytes; with a signed-out notice, Next.js renders it', async ({ request }) => {
+  await expect.poll(async () => (await request.get('/vendor/login')).headers()[FROM_MEMORY], { timeout: 30_000 }).toBe('1');
+  const fromMemory = await request.get('/vendor/login');
+  const html = await fromMemory.text();
+  expect(html).toContain('Vendor staff sign in');
+  expect(onePolicy(fromMemory)).not.toContain("'nonce-");
+  expect(refusedInlineScripts(html, onePolicy(fromMemory))).toEqual([]);
+  expect(fromMemory.headers()['cache-control']).toBe('no-cache');
+  expect(fromMemory.headers()).not.toHaveProperty('set-cookie');
+
+  const signedOut = await request.post('/sign-out', { form: { portal: 'vendor' }, headers: { origin: E2E_BASE_URL }, maxRedirects: 0 });
+  const notice = await request.get(signedOut.headers().location!);
+  expect(notice.headers()).not.toHaveProperty(FROM_MEMORY);
+  expect(await notice.text()).toContain('You are signed out.');
+});
+
 test('[OPERATOR] no page is kept a year by a shared cache: after a deploy, its forms and scripts would point at the old build', async ({ request }) => {
   // Prerendered pages with forms, pages from memory, and the router's data for them.
   // (/help/ask-admin, in PAGES, is rendered per visit: each carries its own form key.)
-  const prerendered = ['/', '/help', '/vendor/login', '/super-admin-reset/status', '/login/locked', '/vendor/login/locked'];
+  const prerendered = ['/', '/help', '/super-admin-reset/status', '/login/locked', '/vendor/login/locked'];
   for (const pathname of [...PAGES, ...prerendered]) {
     for (const headers of [{}, { RSC: '1' }] as Record<string, string>[]) {
       const answer = await request.get(pathname, { headers, maxRedirects: 0 });

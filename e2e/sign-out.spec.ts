@@ -4,7 +4,7 @@
 // (review r33b F1). Every signed-in page shows Sign out (review r33b F2).
 import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
-import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
@@ -89,7 +89,8 @@ test('[VERIFIER] signs out from the queue and lands on the vendor sign-in page',
   await page.goto('/vendor/queue');
   await expect(page.getByRole('heading', { name: 'Super administrator reset requests' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/vendor\/login$/);
+  await expect(page).toHaveURL(/\/vendor\/login\?done=signed-out\./);
+  await expect(page.getByRole('status').filter({ hasText: 'You are signed out.' })).toBeVisible();
   expect((await page.request.get('/api/me')).status()).toBe(401);
 });
 
@@ -112,6 +113,43 @@ test('[STAFF] a sign-out notice someone else got, opened in a browser still sign
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByText('You are signed out.')).toBeVisible();
   expect((await page.request.get('/api/me')).status()).toBe(401);
+});
+
+test('[VERIFIER] a vendor sign-out notice someone else got, opened in a browser still signed in, says so and offers Sign out', async ({ page, playwright }) => {
+  const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+  await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD });
+  await expect(page).toHaveURL(/\/vendor$/);
+  // Anyone gets such a link by signing out without a session, from the vendor's pages.
+  const stranger = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
+  const minted = await stranger.post('/sign-out', { form: { portal: 'vendor' }, headers: { origin: E2E_BASE_URL }, maxRedirects: 0 });
+  await stranger.dispose();
+  expect(minted.status()).toBe(303);
+  const link = minted.headers()['location']!;
+  expect(link).toMatch(/^\/vendor\/login\?done=signed-out\./);
+
+  await page.goto(link);
+  await expect(page.getByText('You are still signed in on this browser.')).toBeVisible();
+  await expect(page.getByText('You are signed out.')).toHaveCount(0);
+  // Still signed in: the vendor's home page opens (signed out, it sends the browser to sign in).
+  expect((await page.request.get('/vendor', { maxRedirects: 0 })).status()).toBe(200);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/vendor\/login\?done=signed-out\./);
+  await expect(page.getByText('You are signed out.')).toBeVisible();
+  expect((await page.request.get('/api/me')).status()).toBe(401);
+});
+
+test('[ANONYMOUS] a vendor sign-in page whose notice is forged, or was signed for the agencies\' page, says nothing', async ({ page }) => {
+  const agencies = (await page.request.post('/sign-out', { headers: { origin: E2E_BASE_URL }, maxRedirects: 0 })).headers()['location']!;
+  const vendors = (await page.request.post('/sign-out', { form: { portal: 'vendor' }, headers: { origin: E2E_BASE_URL }, maxRedirects: 0 })).headers()['location']!;
+  const done = (link: string) => new URL(link, E2E_BASE_URL).searchParams.get('done')!;
+  const [name, seconds, signature] = done(vendors).split('.');
+  await page.goto(vendors);
+  await expect(page.getByText('You are signed out.')).toBeVisible();
+  for (const other of [done(agencies), `${name}.${Number(seconds) - 1}.${signature}`, `${name}.${seconds}.${signature!.slice(0, -2)}`, 'signed-out']) {
+    await page.goto(`/vendor/login?done=${encodeURIComponent(other)}`);
+    await expect(page.getByRole('heading', { name: 'Vendor staff sign in' })).toBeVisible();
+    await expect(page.getByText(/signed out|still signed in/), other).toHaveCount(0);
+  }
 });
 
 test('[PROVIDER_ADMIN] who types the sign-out address gets a page with the button, which signs out (review r34b F4)', async ({ page }) => {

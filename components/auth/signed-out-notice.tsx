@@ -1,7 +1,7 @@
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { getActor } from '@/lib/auth/guards';
 import { SECOND_FACTOR_PENDING_MS } from '@/lib/auth/session';
-import { SECOND_FACTOR_TIMED_OUT, SIGNED_OUT } from '@/lib/auth/sign-in-messages';
+import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH, SIGNED_OUT } from '@/lib/auth/sign-in-messages';
 import { ANYONE, doneAt } from '@/lib/http/done-notice';
 
 const SAID = {
@@ -14,8 +14,10 @@ const SAID = {
  * sign-out, or a code step that ran out of time. Anyone can get such a link, by signing out with no
  * session, and send it on: the notice is shown only to a browser that holds no session, and one that
  * still does is told so (review r34a F1). On a shared computer, the next person relies on it.
+ * The session is read only for a valid `done`: the bare page stays the same for everyone, and is
+ * sent from memory (server.mjs).
  */
-export async function SignedOutNotice({ page, done }: { page: '/login'; done: string | undefined }) {
+export async function SignedOutNotice({ page, done }: { page: (typeof SIGN_IN_PATH)[keyof typeof SIGN_IN_PATH]; done: string | undefined }) {
   const name = doneAt(page, done, ANYONE);
   if (name !== SIGNED_OUT && name !== SECOND_FACTOR_TIMED_OUT) return null;
   const actor = await getActor();

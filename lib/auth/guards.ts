@@ -10,7 +10,7 @@ import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { authOptions, sessionCookieName } from '@/lib/auth/options';
 import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
-import { SECOND_FACTOR_TIMED_OUT } from '@/lib/auth/sign-in-messages';
+import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH } from '@/lib/auth/sign-in-messages';
 import { db } from '@/lib/db/client';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
@@ -87,15 +87,16 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
  * The sign-in page, for a page or action of a session that is gone; the agency's returns to `page`
  * after it. The code step's lasts ten minutes (SECOND_FACTOR_PENDING_MS): a code sent after that
  * landed on an empty sign-in form, as if ignored, and the page now says why (review r34b F3), when the
- * browser still held the session that ran out (not after a sign-out, r34e F2). The vendor's sign-in
- * page is prerendered and says nothing.
+ * browser still held the session that ran out (not after a sign-out, r34e F2). The vendor's too.
  */
 async function signedOutLanding(access: EntryAccess, page?: string): Promise<string> {
-  if (access.principal === 'vendor') return '/vendor/login';
+  const signIn = SIGN_IN_PATH[access.principal === 'vendor' ? 'vendor' : 'agency'];
   if ('duringSecondFactor' in access && access.duringSecondFactor) {
-    return (await cookies()).has(sessionCookieName()) ? donePath('/login', SECOND_FACTOR_TIMED_OUT, ANYONE) : '/login';
+    return (await cookies()).has(sessionCookieName()) ? donePath(signIn, SECOND_FACTOR_TIMED_OUT, ANYONE) : signIn;
   }
-  return page ? `/login?callbackUrl=${encodeURIComponent(page)}` : '/login';
+  // The vendor's sign-in form takes no callbackUrl: it goes to the vendor's home.
+  if (access.principal === 'vendor' || !page) return signIn;
+  return `${signIn}?callbackUrl=${encodeURIComponent(page)}`;
 }
 
 function decide(actor: Actor | null, access: EntryAccess) {

@@ -31,6 +31,9 @@ export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number,
   return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;
 }
 
+/** Each kind of account's sign-in page: where a sign-out, or a code step that ran out of time, lands with its notice. */
+export const SIGN_IN_PATH = { agency: '/login', vendor: '/vendor/login' } as const;
+
 /** The done notice sign-out leaves for the sign-in page; signed for anyone, it proves only that a sign-out sent the browser there just now. */
 export const SIGNED_OUT = 'signed-out';
 

@@ -45,6 +45,10 @@ describe('the notice a page shows after an action', () => {
     // Victor's own link, opened by Vera: "You are working this request" would be a lie to her.
     expect(doneAt('/vendor/queue/abc', done, VERA, when)).toBeUndefined();
     expect(doneAt('/vendor/queue/other', done, VICTOR, when)).toBeUndefined();
+    // A notice for the agencies' sign-in page says nothing on the vendor's.
+    const signedOut = doneOf(donePath('/login', 'signed-out', { sessionId: '' }, when));
+    expect(doneAt('/login', signedOut, { sessionId: '' }, when)).toBe('signed-out');
+    expect(doneAt('/vendor/login', signedOut, { sessionId: '' }, when)).toBeUndefined();
     expect(doneAt('/vendor/queue/abc', undefined, VICTOR, when)).toBeUndefined();
   });
 });

@@ -5,17 +5,17 @@
 //
 // - Prerendered pages (/help, /): Next.js's own answer, fetched from this instance once at start,
 //   kept only when it is a page built once and never revalidated.
-// - Live pages (/status, /login, /api/status, which every open guide asks once, and the status feed): rendered per
-//   request by Next.js, fetched again from this instance
-//   when the database says the status changed (a version row bumped by triggers, polled twice a
-//   second on every instance), after a change on this instance, and at least every minute (the
-//   clock moves the uptime bars). While a render of /status fails (the database is down) the last
+// - Live pages (/status, /login, /vendor/login, /api/status, which every open guide asks once, and
+//   the status feed): rendered per request by Next.js, fetched again from this instance when the
+//   database says the status changed (a version row bumped by triggers, polled twice a second on
+//   every instance), after a change on this instance, and at least every minute (the clock moves
+//   the uptime bars). While a render of /status fails (the database is down) the last
 //   copy is kept and sent; each good render is also written to STATUS_EXPORT_DIR as a static page
 //   and feed, which a fresh instance also starts from when it cannot render.
 //
-// Only GET and HEAD of the exact path (/status: any query string, which it ignores; /login: none,
-// its callbackUrl is rendered into the form), never a client-side navigation (RSC request): those
-// go to Next.js. Of these pages only /login is closed during maintenance
+// Only GET and HEAD of the exact path (/status: any query string, which it ignores; the sign-in pages:
+// none, a callbackUrl is rendered into the form, a signed-out notice above it), never a client-side
+// navigation (RSC request): those go to Next.js. Of these pages only /login is closed during maintenance
 // (lib/maintenance/maintenance-gate.ts): its copy is dropped while a render is refused, and a copy
 // announcing a window is not sent from the window's start, so skipping proxy.ts changes nothing.
 import { createHash, randomBytes } from 'node:crypto';

@@ -11,7 +11,7 @@ import { loadLine, request, requireBuild, startPortal, untilFromMemory } from '.
 import { BENCH_DATABASE_LABEL, BENCH_PASSWORD, BENCH_PROVIDER_CODE, benchDatabaseWithStaff } from './support/staff';
 
 const FLOOD_CONNECTIONS = Number(process.env.BENCH_FLOOD_CONNECTIONS ?? 50);
-const FLOODED_PATH = process.env.BENCH_FLOOD_PATH ?? '/vendor/login';
+const FLOODED_PATH = process.env.BENCH_FLOOD_PATH ?? '/vendor/login/locked';
 const SAMPLES = Number(process.env.BENCH_FLOOD_SAMPLES ?? 40);
 
 // The flood, in a process of its own: in this one, its answers would hold up the measurements' own.

@@ -1,6 +1,6 @@
 import { endBrowserSession } from '@/lib/auth/browser-session';
 import { defineRoute, getActor, PUBLIC } from '@/lib/auth/guards';
-import { SIGNED_OUT } from '@/lib/auth/sign-in-messages';
+import { SIGN_IN_PATH, SIGNED_OUT } from '@/lib/auth/sign-in-messages';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
 import { logRequestError } from '@/lib/http/request-context';
 import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
@@ -44,10 +44,9 @@ export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, request, { i
     // kind of account: the vendor's pages say theirs in the form.
     const vendor = actor ? actor.kind === 'vendor' : (await request.formData().catch(() => null))?.get('portal') === 'vendor';
     await endBrowserSession(ip);
-    // The sign-in page then says so: on an agency's shared computer, the next person can tell a sign-out
-    // that worked from a session that ran out or a button that did nothing. The vendor's sign-in page is
-    // prerendered (its own staff, their own devices) and stays so: a notice would render it per request.
-    const next = vendor ? '/vendor/login' : donePath('/login', SIGNED_OUT, ANYONE);
+    // The sign-in page then says so: on a shared computer, the next person can tell a sign-out that
+    // worked from a session that ran out or a button that did nothing.
+    const next = donePath(SIGN_IN_PATH[vendor ? 'vendor' : 'agency'], SIGNED_OUT, ANYONE);
     return new Response(null, { status: 303, headers: { Location: next, 'Cache-Control': 'no-store' } });
   } catch (error) {
     // The session stands (its row could not be ended), and the page says so rather than pretend (review r26c N6).

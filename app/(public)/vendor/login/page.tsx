@@ -1,17 +1,21 @@
 import type { Metadata } from 'next';
 import { FreshDocument } from '@/components/auth/fresh-document';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { SignedOutNotice } from '@/components/auth/signed-out-notice';
 import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { publicPage } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { passkeySignInAction, passkeySignInOptionsAction, vendorSignInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Vendor staff sign in' };
 
-export default publicPage(function VendorLoginPage() {
+export default publicPage(async function VendorLoginPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { done } = await firstValues(searchParams);
   return (
     <>
       <FreshDocument />
       <h1>Vendor staff sign in</h1>
+      <SignedOutNotice page="/vendor/login" done={done} />
       <p className="muted">For CareNotes verification and status staff only. Agency staff sign in on the main sign-in page.</p>
       <SignInForm
         action={vendorSignInAction}
