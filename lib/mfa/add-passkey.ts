@@ -6,12 +6,11 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, holdOwnFactors, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
-import { SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
 import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
@@ -57,7 +56,7 @@ export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeyS
   const contact = await accountContact(owner);
   const now = new Date();
   return db().$transaction(async (tx) => {
-    if (!(await holdOwnFactors(tx, actor))) return SIGN_IN_AGAIN_TO_ADD;
+    if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
     const factor = await tx.mfaFactor.create({
       data: {
         ...ownerWhere(owner),

@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, holdOwnFactors, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -35,7 +35,7 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
   }
   const contact = await accountContact(owner);
   return db().$transaction(async (tx) => {
-    if (!(await holdOwnFactors(tx, actor))) return SIGN_IN_AGAIN_TO_ADD;
+    if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
     const confirmed = await tx.mfaFactor.updateMany({
       where: { id: pending.id, confirmedAt: null },
       data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now, enrolmentSessionId: null },

@@ -11,6 +11,7 @@ import { PASSKEY_REFUSAL_MIN_MS, signInWithPasskey } from '@/lib/auth/sign-in-wi
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
+import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { addPasskey } from '@/lib/mfa/add-passkey';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { FRESH_PASSKEY_REQUIRED } from '@/lib/mfa/check-fresh-second-factor';
@@ -142,6 +143,16 @@ describe('passkeys', () => {
     await enrolPasskey(actor);
     expect(await resolveSession(attacker.sessionId)).toBeNull();
     expect(decideAccess(await actorOf(actor.sessionId), { principal: 'agency', roles: ['PROVIDER_ADMIN'] })).toBe('allowed');
+  });
+
+  it('[STAFF] a passkey added from a tab whose session another tab\'s factor change moved on is refused as changed meanwhile, and not kept', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const staleTab = (await resolveSession(actor.sessionId))!;
+    await enrolPasskey(actor, 'Other tab');
+    const options = await registrationOptions(staleTab);
+    const answer = registrationResponse(newSoftPasskey(), { ...ceremony(options.challenge), userId: options.user.id });
+    expect(await addPasskey(staleTab, { name: 'Stale tab', passkey: JSON.stringify(answer), currentPassword: PASSWORD }, IP)).toEqual(SIGNED_OUT_MEANWHILE);
+    expect((await db().mfaFactor.findMany({ where: { userId: user.id }, select: { name: true } })).map((f) => f.name)).toEqual(['Other tab']);
   });
 
   it('[STAFF] at an address past its limit, a passkey signs in only from a browser that has signed in as its account before (decision 062)', async () => {

@@ -488,7 +488,7 @@ describe('mandatory enrolment', () => {
     // Nor once the session has ended (an administrator cleared the factors meanwhile, say).
     await openedAt(new Date());
     await db().authSession.update({ where: { id: actor.sessionId }, data: { endedAt: new Date() } });
-    expect(await confirmTotpEnrolment(actor, { code: await codeNow(unsealFactorSecret(pending.secret!)) }, IP)).toEqual(SIGN_IN_AGAIN_TO_ADD);
+    expect(await confirmTotpEnrolment(actor, { code: await codeNow(unsealFactorSecret(pending.secret!)) }, IP)).toEqual(SIGNED_OUT_MEANWHILE);
     await db().authSession.update({ where: { id: actor.sessionId }, data: { endedAt: null } });
     expect(await confirmTotpEnrolment(actor, { code: await codeNow(unsealFactorSecret(pending.secret!)) }, IP)).toMatchObject({ ok: true });
     expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
