@@ -109,6 +109,63 @@ test('[PROVIDER_ADMIN] without JavaScript, one click on a grouped entry closes w
   }
 });
 
+const RESOLVED_GONE = 'Not marked resolved: that request had already been resolved or dismissed';
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`[PROVIDER_ADMIN] presses "Mark resolved" on a request another admin resolved meanwhile, and is told so (review r34e, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const { agency, staff, admins } = await agencyWithAdmins();
+    await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, message: 'Locked out again' } });
+    const staleContext = await browser.newContext({ javaScriptEnabled });
+    const page = await staleContext.newPage();
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    try {
+      for (const [tab, admin] of [[page, admins[0]!], [other, admins[1]!]] as const) {
+        await signInAsAgencyUser(tab, { providerCode: agency.code, loginName: admin.loginName, password: TEST_PASSWORD });
+        await expect(tab).toHaveURL(/\/account/);
+        await tab.goto('/admin/help-requests');
+        await expect(tab.getByTestId('help-request')).toHaveCount(1);
+      }
+      await other.getByRole('button', { name: 'Mark resolved' }).click();
+      await expect(other.getByText('No open requests.')).toBeVisible();
+
+      await page.getByRole('button', { name: 'Mark resolved' }).click();
+      if (javaScriptEnabled) {
+        // The entry keeps its place, and the page's notices say why, as before.
+        await expect(page.getByTestId('action-result')).toHaveText('That request is no longer open.');
+        expect(page.url()).not.toContain('done=');
+      } else {
+        await expect(page).toHaveURL(/\/admin\/help-requests\?done=help-request-resolved-gone\.\d+\.[\w-]+$/);
+        await expect(page.getByRole('status').filter({ hasText: RESOLVED_GONE })).toBeVisible();
+        await expect(page.getByText('No open requests.')).toBeVisible();
+        expect((await page.reload())?.request().method()).toBe('GET');
+        await expect(page.getByRole('status').filter({ hasText: RESOLVED_GONE })).toBeVisible();
+        // Signed for this admin's session: a colleague given the same address, or anyone a bare name, is told nothing.
+        await other.goto(page.url());
+        await expect(other.getByText('No open requests.')).toBeVisible();
+        await expect(other.getByText(RESOLVED_GONE)).toHaveCount(0);
+        await page.goto('/admin/help-requests?done=help-request-resolved-gone');
+        await expect(page.getByText('No open requests.')).toBeVisible();
+        await expect(page.getByText(RESOLVED_GONE)).toHaveCount(0);
+
+        // Their own press, once the entry is theirs to close, says so too: the entry has left the page with its buttons.
+        await db().helpRequest.create({ data: { agencyId: agency.id, userId: staff.id, message: 'Still locked out' } });
+        await page.goto('/admin/help-requests');
+        await page.getByRole('button', { name: 'Mark resolved' }).click();
+        await expect(page).toHaveURL(/\/admin\/help-requests\?done=help-request-resolved\.\d+\.[\w-]+$/);
+        await expect(page.getByRole('status').filter({ hasText: 'Marked as resolved.' })).toBeVisible();
+        expect((await page.reload())?.request().method()).toBe('GET');
+      }
+      const handled = await db().helpRequest.findMany({ where: { userId: staff.id }, select: { status: true, handledById: true } });
+      expect(handled).toContainEqual({ status: 'RESOLVED', handledById: admins[1]!.id });
+      expect(handled.every((request) => request.status === 'RESOLVED')).toBe(true);
+    } finally {
+      await context.close();
+      await staleContext.close();
+    }
+  });
+}
+
 test('[PROVIDER_ADMIN] without JavaScript, reaches a person asking after a hundred others: by the next page, and by their name', async ({ browser }) => {
   const { agency, staff, admins } = await agencyWithAdmins();
   const since = Date.now() - 3_600_000;

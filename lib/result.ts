@@ -1,5 +1,8 @@
 /** What a use case answers when failing is an expected outcome: a value, or a message for a person. */
-export type Result<T = undefined> = { ok: true; value: T } | { ok: false; message: string };
+export type Result<T = undefined> =
+  | { ok: true; value: T }
+  /** `gone`: refused because what it was for has moved on (ActionState's `gone`). */
+  | { ok: false; message: string; gone?: true };
 
 export const REFUSED_MESSAGE = 'You are not allowed to do that.';
 

@@ -165,4 +165,5 @@ export async function handleHelpRequest(actor: AgencyActor, input: z.infer<typeo
   return done;
 }
 
-const NO_LONGER_OPEN = { ok: false, message: 'That request is no longer open.' } as const;
+// Handled by another admin, or gone: its entry and buttons are gone from the inbox with it.
+const NO_LONGER_OPEN = { ok: false, message: 'That request is no longer open.', gone: true } as const;

@@ -9,6 +9,8 @@ import { HELP_INBOX_PEOPLE, helpInboxQuerySchema, listHelpRequests } from '@/lib
 import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ActionNotices } from '@/components/ui/action-notices';
+import { DoneNotice } from '@/components/ui/done-notice';
+import { HELP_INBOX_DONE, HELP_INBOX_GONE } from '@/lib/admin/user-page-done';
 import { AccountActionForm } from '../users/[id]/account-action-form';
 import { handleHelpRequestAction } from './actions';
 
@@ -16,7 +18,8 @@ export const metadata: Metadata = { title: 'Help requests' };
 
 export default async function HelpRequestsPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor(ADMIN_ACCESS, '/admin/help-requests');
-  const query = helpInboxQuerySchema.parse(await firstValues(searchParams));
+  const values = await firstValues(searchParams);
+  const query = helpInboxQuerySchema.parse(values);
   const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
   const { open, morePeopleWaiting, handled } = await listHelpRequests(actor, query);
   const pageLink = (page: number) => `/admin/help-requests?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(page) })}`;
@@ -24,6 +27,8 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
     <div className="wide-content">
       <AdminNav actor={actor} current="/admin/help-requests" />
       <h1>Help requests</h1>
+      <DoneNotice messages={HELP_INBOX_DONE} done={values.done} pathname="/admin/help-requests" viewer={actor} />
+      <DoneNotice messages={HELP_INBOX_GONE} done={values.done} pathname="/admin/help-requests" viewer={actor} tone="warning" />
       <p>Staff who cannot sign in ask for help from the sign-in guide. Reset their password or unlock them, then mark the request resolved. Each person is listed once, however many times they were named, with the words of their newest requests: anyone can ask in someone’s name, so read them all. Marking resolved or dismissing covers the requests shown; any others stay listed.</p>
       <form method="get" className="filters" role="search">
         <div className="field">
