@@ -84,7 +84,9 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
         outcome: 'DENIED',
         details: { refused: outcome === 'expired' ? 'expired' : refusal, returnedToReview: outcome === 'taken' },
       });
-      return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : outcome === 'taken' ? CONTACT_CHANGED : MOVED_ON };
+      if (outcome === 'taken') return { ok: false, message: CONTACT_CHANGED };
+      // Moved on meanwhile: its Approve form is gone from the page drawn again.
+      return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON, gone: true };
     });
   }
   const target = !refusal && account && filed.email ? { ...account, email: filed.email } : null;
@@ -96,7 +98,8 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
       action: 'SUPER_ADMIN_RESET_APPROVED',
       transition: 'approve',
       options: { where: { emailAtFiling: filed.email }, data: { approvedById: actor.vendorAccountId, approvedAt }, now: approvedAt },
-      refusal: target ? null : { message: refusal ?? NO_EMAIL_ON_RECORD },
+      // Four eyes was read from the request as it stands: the page says it in place of the button.
+      refusal: target ? null : { message: refusal ?? NO_EMAIL_ON_RECORD, ...(refusal === SAME_VERIFIER ? { asRead: true as const } : {}) },
     },
     // No target means a refusal above: the step is not tried.
     (tx) => mailApprovalLink(tx, actor, request, target!),

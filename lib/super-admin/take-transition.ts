@@ -35,3 +35,20 @@ export async function takeTransition(
   if (moved.count === 1) return 'taken';
   return (await expireRequest(tx, request, now)) ? 'expired' : 'refused';
 }
+
+/**
+ * Whether the transition is still this actor's to take (its state, its actor, its expiry), without
+ * taking it: a step refused for a reason of its own (a checklist not done) asks this first, since a
+ * request another verifier moved on meanwhile is the answer then. A request found past its expiry is
+ * marked EXPIRED, as takeTransition does.
+ */
+export async function transitionStillOpen(
+  tx: Tx,
+  transition: Exclude<Transition, 'expire'>,
+  request: { id: string; reference: string; agencyId: string | null },
+  actorId: string | null,
+  now: Date = new Date(),
+): Promise<'open' | 'expired' | 'refused'> {
+  if ((await tx.superAdminResetRequest.count({ where: transitionWhere(transition, request.id, actorId, now) })) === 1) return 'open';
+  return (await expireRequest(tx, request, now)) ? 'expired' : 'refused';
+}

@@ -6,7 +6,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { Refused } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Transition } from './state-machine';
-import { EXPIRED_MESSAGE, takeTransition, type TransitionOptions, type TransitionOutcome } from './take-transition';
+import { EXPIRED_MESSAGE, takeTransition, transitionStillOpen, type TransitionOptions } from './take-transition';
 
 type AuditDetails = Record<string, string | number | boolean | null>;
 
@@ -66,8 +66,11 @@ export async function takeVerifierStep(
     action: string;
     transition: Exclude<Transition, 'expire'>;
     options?: TransitionOptions;
-    /** What the verifier is told, and (when it differs) what the audit record says. */
-    refusal?: { message: string; audited?: string } | null;
+    /**
+     * What the verifier is told, and (when it differs) what the audit record says. Said only while the
+     * step is still theirs to take, unless `asRead` (four eyes: the refusal is about who they are there).
+     */
+    refusal?: { message: string; audited?: string; asRead?: true } | null;
     details?: AuditDetails;
   },
   whenTaken: (tx: Tx) => Promise<{ message: string; details?: AuditDetails }>,
@@ -75,18 +78,36 @@ export async function takeVerifierStep(
   const { actor, request, ip, action, refusal } = step;
   return db().$transaction(async (tx) => {
     if (!(await holdActor(tx, actor))) return refuseChangedVerifier(tx, step);
-    const outcome: TransitionOutcome = refusal
-      ? 'refused'
-      : await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options);
+    const outcome = !refusal
+      ? await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options)
+      : refusal.asRead
+        ? 'open'
+        : await transitionStillOpen(tx, step.transition, request, actor.vendorAccountId, step.options?.now);
     if (outcome === 'taken') {
       const done = await whenTaken(tx);
       await recordRequestAudit(tx, { actor, request, ip, action, details: { ...step.details, ...done.details } });
       return { ok: true, message: done.message };
     }
-    const refused = refusal ? (refusal.audited ?? refusal.message) : outcome === 'expired' ? 'expired' : 'state or verifier did not allow it';
-    await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused } });
-    return { ok: false, message: refusal?.message ?? (outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON) };
+    if (outcome === 'open') {
+      await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused: refusal!.audited ?? refusal!.message } });
+      return { ok: false, message: refusal!.message };
+    }
+    return refuseMovedOn(tx, step, outcome);
   });
+}
+
+/**
+ * The step is refused, and audited, because the request moved on: another verifier's step, or its
+ * expiry. The page drawn again no longer holds the step's form, nor its answer (`gone`).
+ */
+async function refuseMovedOn(
+  tx: Tx,
+  step: { actor: VendorActor; request: { id: string; reference: string; agencyId: string | null }; ip: string; action: string; details?: AuditDetails },
+  outcome: 'expired' | 'refused',
+): Promise<ActionState> {
+  const refused = outcome === 'expired' ? 'expired' : 'state or verifier did not allow it';
+  await recordRequestAudit(tx, { ...step, outcome: 'DENIED', details: { ...step.details, refused } });
+  return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON, gone: true };
 }
 
 /** The step is refused, and audited, because the verifier changed meanwhile. */

@@ -63,7 +63,7 @@ describe('expiry is part of every transition', () => {
       reject: () => rejectRequest(actor, { ...id, reason: 'Too late for this one.' }, ip),
       approve: () => approveRequest(actor, id, ip),
     }[step]();
-    expect(result).toEqual({ ok: false, message: EXPIRED_MESSAGE });
+    expect(result).toEqual({ ok: false, message: EXPIRED_MESSAGE, gone: true });
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'EXPIRED', openKey: null });
     expect(await db().auditEvent.count({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_EXPIRED', actorType: 'SYSTEM' } })).toBe(1);
     expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);

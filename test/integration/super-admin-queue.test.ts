@@ -13,6 +13,7 @@ import { recordCallback } from '@/lib/super-admin/record-callback';
 import { formatReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { NO_ADDRESS_FOR_INFO, requestMoreInfo } from '@/lib/super-admin/request-more-info';
+import { MOVED_ON } from '@/lib/super-admin/verifier-guard';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
 import {
   agencyWithLoneSuperAdmin,
@@ -167,6 +168,27 @@ describe('working the verification queue', () => {
     expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).claimedById).toBe(victor.vendorAccountId);
     const takeover = await db().auditEvent.findFirstOrThrow({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CLAIMED', actorId: victor.vendorAccountId, outcome: 'SUCCESS' } });
     expect(JSON.parse(takeover.details!)).toMatchObject({ from: 'IN_REVIEW', previousClaimerId: vera.vendorAccountId });
+  });
+
+  it('[VERIFIER] whose request another verifier took over meanwhile is told it moved on (its form is gone), not that its checklist is undone', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    const victor = await vendorActor();
+    const id = { requestId: request.id };
+    await expectOk(claimRequest(vera, id, someIp()));
+    await expectOk(recordCallback(vera, { ...id, ...CHECKLIST_DONE }, someIp()));
+    // Victor takes it over, which unticks the checklist: Vera's open page still shows her Verify button.
+    await expectOk(claimRequest(victor, id, someIp()));
+    expect(await verifyRequest(vera, id, someIp())).toEqual({ ok: false, message: MOVED_ON, gone: true });
+    expect(await recordCallback(vera, { ...id, ...CHECKLIST_DONE }, someIp())).toEqual({ ok: false, message: MOVED_ON, gone: true });
+    // Its own refusal still stands while the step is the verifier's: Victor has not done the checks.
+    expect((await verifyRequest(victor, id, someIp())).message).toMatch(/^Complete and save the checklist first/);
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'IN_REVIEW', claimedById: victor.vendorAccountId, callbackDone: false });
+    const refusals = await db().auditEvent.findMany({ where: { targetId: request.id, actorId: vera.vendorAccountId, outcome: 'DENIED' }, orderBy: { seq: 'asc' } });
+    expect(refusals.map((event) => [event.action, JSON.parse(event.details!).refused])).toEqual([
+      ['SUPER_ADMIN_RESET_VERIFIED', 'state or verifier did not allow it'],
+      ['SUPER_ADMIN_RESET_CHECKLIST_SAVED', 'state or verifier did not allow it'],
+    ]);
   });
 
   it('[VERIFIER] a takeover unticks the checklist: who did the checks cannot approve what another only clicked through', async () => {

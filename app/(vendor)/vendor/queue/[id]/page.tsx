@@ -7,6 +7,7 @@ import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import { NO_EMAIL_STEPS_FOR_VERIFIER } from '@/lib/super-admin/state-words';
+import { STEP_DONE, STEP_GONE } from '@/lib/super-admin/step-done';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 import styles from '../queue.module.css';
 import { Comparison } from './comparison';
@@ -16,15 +17,6 @@ import { EarlierRequests } from './earlier-requests';
 import { Repeats } from './repeats';
 
 export const metadata: Metadata = { title: 'Reset request' };
-
-const DONE: Record<string, string> = {
-  claim: 'You are working this request.',
-  checklist: 'Checklist saved.',
-  verify: 'Verified. A second verifier must now approve it.',
-  'more-info': 'The request is on hold. The requester was written to at the address on record.',
-  approve: 'Approved. The system queued a single-use link for e-mail to the address on record at filing; its delivery shows below. No one at CareNotes sees it.',
-  reject: 'Rejected.',
-};
 
 export default async function RequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: PageSearchParams }) {
   const { id } = await params;
@@ -39,7 +31,8 @@ export default async function RequestPage({ params, searchParams }: { params: Pr
         <Link href="/vendor/queue">Back to the queue</Link>
       </p>
       <h1>Request {request.reference}</h1>
-      <DoneNotice messages={DONE} done={done} pathname={`/vendor/queue/${encodeURIComponent(id)}`} viewer={actor} />
+      <DoneNotice messages={STEP_DONE} done={done} pathname={`/vendor/queue/${encodeURIComponent(id)}`} viewer={actor} />
+      <DoneNotice messages={STEP_GONE} done={done} pathname={`/vendor/queue/${encodeURIComponent(id)}`} viewer={actor} tone="warning" />
       <dl className="summary">
         <dt>State</dt>
         <dd>
