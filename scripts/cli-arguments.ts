@@ -21,3 +21,10 @@ export const none = (args: string[]) => args.length === 0;
 
 /** A value that is not a flag. */
 export const isValue = (arg: string | undefined): arg is string => arg !== undefined && arg !== '' && !arg.startsWith('-');
+
+/** Each problem on its own line of stderr, named for the command, then exit code 1; nothing when there are none. */
+export function exitIfProblems(command: string, problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  for (const problem of problems) console.error(`${command}: ${problem}`);
+  process.exit(1);
+}

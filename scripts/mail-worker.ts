@@ -1,7 +1,7 @@
 // `npm run mail:worker`: delivers the outbox from a process of its own.
 //   --until-empty   deliver what is due, then exit (cron, tests)
 import { config, mailProcessProblems } from '@/lib/config';
-import { argumentsOr, none } from './cli-arguments';
+import { argumentsOr, exitIfProblems, none } from './cli-arguments';
 import { readyDatabase } from './db/ready-database';
 import { createConfiguredTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty, startDeliveryLoop } from '@/lib/mail/worker';
@@ -9,11 +9,7 @@ import { DRAIN_MS } from '@/lib/runtime/serve-lifecycle.mjs';
 
 async function main() {
   const args = argumentsOr('npm run mail:worker [-- --until-empty]', (given) => none(given) || (given.length === 1 && given[0] === '--until-empty'));
-  const problems = mailProcessProblems({ delivers: true });
-  if (problems.length > 0) {
-    for (const problem of problems) console.error(`mail worker: ${problem}`);
-    process.exit(1);
-  }
+  exitIfProblems('mail worker', mailProcessProblems({ delivers: true }));
   const database = await readyDatabase('mail worker');
   const transport = createConfiguredTransport();
   const via = transport.kind === 'smtp' ? 'SMTP' : `files in ${config().MAIL_DIR}`;

@@ -3,16 +3,12 @@
 // Exits 1 when some value opens with neither secret (listed by id), so nothing is dropped blindly.
 import { userInfo } from 'node:os';
 import { config, mailProcessProblems } from '@/lib/config';
-import { argumentsOr, none } from './cli-arguments';
+import { argumentsOr, exitIfProblems, none } from './cli-arguments';
 import { readyDatabase } from './db/ready-database';
 import { resealStoredSecrets } from '@/lib/secrets/reseal-stored-secrets';
 
 argumentsOr('npm run secrets:reseal   (NEXTAUTH_SECRET and NEXTAUTH_SECRET_PREVIOUS name the secrets)', none);
-const problems = mailProcessProblems({ delivers: false });
-if (problems.length > 0) {
-  for (const problem of problems) console.error(`secrets:reseal: ${problem}`);
-  process.exit(1);
-}
+exitIfProblems('secrets:reseal', mailProcessProblems({ delivers: false }));
 const database = await readyDatabase('secrets:reseal');
 try {
   const { outboxBodies, factorSecrets } = await resealStoredSecrets(database, userInfo().username);

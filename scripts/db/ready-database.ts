@@ -7,6 +7,7 @@ import { config } from '@/lib/config';
 import { createDb, type Db } from '@/lib/db/client';
 import { databaseKind, describeDatabase, sqliteFile } from '@/lib/db/kind';
 import { pendingMigrations } from '@/lib/db/pending-migrations.mjs';
+import { exitIfProblems } from '../cli-arguments';
 
 /** What keeps `url` from being used, in one line; null when nothing does. */
 export async function databaseProblem(url: string): Promise<string | null> {
@@ -26,9 +27,6 @@ export async function databaseProblem(url: string): Promise<string | null> {
 export async function readyDatabase(command: string): Promise<Db> {
   const url = config().DATABASE_URL;
   const problem = await databaseProblem(url);
-  if (problem) {
-    console.error(`${command}: ${problem}`);
-    process.exit(1);
-  }
+  exitIfProblems(command, problem ? [problem] : []);
   return createDb(url);
 }
