@@ -1,3 +1,4 @@
+// What the admin console's pages say after an action done there without JavaScript (`?done=<action>`, decision 060).
 export const RESET_LINK_SENT_PROMISE = 'You will not see it, and the password stays theirs alone.';
 
 /** What a user's page in the console says after an action done there without JavaScript (`?done=<action>`). */

@@ -9,7 +9,7 @@ import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { countFailureLocks, FAILURE_LOCKS_PER_UNLOCK, unlockableOf } from '@/lib/admin/list-failure-locks';
 import { canAdmin } from '@/lib/admin/permissions';
 import { countActiveSuperAdmins, listAgencyUsers, SEARCH_MAX_LENGTH, userListQuerySchema } from '@/lib/admin/list-agency-users';
-import { CONSOLE_DONE } from '@/lib/admin/user-page-done';
+import { CONSOLE_DONE } from '@/lib/admin/console-done';
 import { requirePageActor } from '@/lib/auth/guards';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';

@@ -2,7 +2,7 @@
 
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { handleHelpRequest, handleHelpRequestSchema } from '@/lib/admin/help-requests';
-import { HELP_INBOX_DONE, HELP_INBOX_GONE } from '@/lib/admin/user-page-done';
+import { HELP_INBOX_DONE, HELP_INBOX_GONE } from '@/lib/admin/console-done';
 import { defineAction } from '@/lib/auth/guards';
 import { donePath } from '@/lib/http/done-notice';
 

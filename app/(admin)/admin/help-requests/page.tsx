@@ -10,7 +10,7 @@ import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ActionNotices } from '@/components/ui/action-notices';
 import { DoneNotice } from '@/components/ui/done-notice';
-import { HELP_INBOX_DONE, HELP_INBOX_GONE } from '@/lib/admin/user-page-done';
+import { HELP_INBOX_DONE, HELP_INBOX_GONE } from '@/lib/admin/console-done';
 import { AccountActionForm } from '../users/[id]/account-action-form';
 import { handleHelpRequestAction } from './actions';
 

@@ -12,7 +12,7 @@ import { unlockUser, userIdSchema } from '@/lib/admin/unlock-user';
 import { formatDateTime } from '@/lib/format/date';
 import { defineAction, type ActionState } from '@/lib/auth/guards';
 import { donePath } from '@/lib/http/done-notice';
-import { RESET_LINK_SENT_PROMISE } from '@/lib/admin/user-page-done';
+import { RESET_LINK_SENT_PROMISE } from '@/lib/admin/console-done';
 import type { Result } from '@/lib/result';
 import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-labels';
 

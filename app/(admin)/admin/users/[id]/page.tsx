@@ -9,7 +9,7 @@ import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
-import { USER_PAGE_DONE } from '@/lib/admin/user-page-done';
+import { USER_PAGE_DONE } from '@/lib/admin/console-done';
 import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
