@@ -7,7 +7,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { formKeyField } from '@/lib/http/form-key';
 import { claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
-import { enqueueMailBatch, mailMessageSchema } from '@/lib/mail/outbox';
+import { enqueueMailBatch, isMailableAddress } from '@/lib/mail/outbox';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
@@ -65,8 +65,7 @@ function accountSubject(agencyKey: string, loginKey: string): string {
   return createHash('sha256').update(`${agencyKey}\n${loginKey}`).digest('hex');
 }
 
-const isDeliverable = (address: string | null): address is string =>
-  address !== null && mailMessageSchema.shape.to.safeParse(address).success;
+const isDeliverable = (address: string | null): address is string => address !== null && isMailableAddress(address);
 
 const AGENCY_FIELDS = { id: true, name: true, timeZone: true } as const;
 

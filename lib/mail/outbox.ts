@@ -1,7 +1,9 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
 import { carriesSecret } from '@/lib/http/redact-path.mjs';
 import { seal } from '@/lib/mail/seal';
+import { logger } from '@/lib/observability/logger.mjs';
 
 /** The only extra headers a message may carry; everything else is built by the transport. */
 const ALLOWED_HEADERS = ['List-Unsubscribe', 'List-Unsubscribe-Post', 'Auto-Submitted'] as const;
@@ -23,10 +25,31 @@ function fitSubject(subject: string): string {
   return characters.length <= SUBJECT_MAX ? subject : `${characters.slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`;
 }
 
+// RFC 5322's unquoted local part, letters of any script allowed (SMTPUTF8, RFC 6531; nodemailer asks
+// the server for it): nothing that would read as a second address, a comment or a header.
+const LOCAL_PART = /^[^<>()[\]\\.,;:\s@"\p{C}]+(?:\.[^<>()[\]\\.,;:\s@"\p{C}]+)*$/u;
+// The domain's ASCII form (an IDN's punycode, which nodemailer sends) checked as zod checks one.
+const ASCII_DOMAIN = new RegExp(z.regexes.email.source.replace(/^.*@/, '^'));
+
+/**
+ * Whether a mail server can be given this address: what ends up on record (imported, typed years ago)
+ * is not always what a form would take today, and `z.email()` refused addresses in real use
+ * (`olga.ówens@…`, `…@homecäre.example`, `first/last@…`; review r35a F1).
+ */
+export function isMailableAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at < 1 || at > 64 || address.length > 254) return false;
+  return LOCAL_PART.test(address.slice(0, at)) && ASCII_DOMAIN.test(domainToASCII(address.slice(at + 1)));
+}
+
+/** Why a message to an address that is not mailable is kept, and not sent (toRow). */
+export const UNMAILABLE = 'Not sent: the address on record is not one a mail server can take. Correct it; this message stays as it was.';
+
 // Header values reach SMTP: a CR or LF in any of them would let content forge headers.
 export const mailMessageSchema = z.object({
   template: z.string().regex(/^[a-z0-9-]+$/),
-  to: noLineBreaks('Recipient').pipe(z.email('Recipient must be an e-mail address').max(254)),
+  // Checked apart (isMailableAddress): a recipient that cannot be mailed is no fault of the change that mails it.
+  to: z.string(),
   subject: noLineBreaks('Subject').pipe(z.string().min(1)).transform(fitSubject),
   text: z.string().min(1),
   html: z.string().min(1),
@@ -65,6 +88,9 @@ function toRow(message: MailMessage) {
     throw new UnsafeMailError(`refused to queue mail "${message.template}": ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const { template, to, subject, text, html, headers } = parsed.data;
+  // A notice to an address on record that cannot be mailed must not undo what it tells of (a request
+  // filed, a lock recorded, an alert to the other admins): kept dead at once, for an operator to see.
+  const unmailable = !isMailableAddress(to);
   // Sealed whenever a link in it carries a secret, whatever the template says: one forgotten flag
   // left status alerts' unsubscribe links readable in every copy of the database.
   const sensitive = parsed.data.sensitive === true || holdsSecretLink(text, html, JSON.stringify(headers ?? {}));
@@ -76,7 +102,14 @@ function toRow(message: MailMessage) {
     htmlBody: sensitive ? seal(html) : html,
     headers: headers ? (sensitive ? seal(JSON.stringify(headers)) : JSON.stringify(headers)) : null,
     sensitive,
+    ...(unmailable ? { status: 'DEAD' as const, lastError: UNMAILABLE } : {}),
   };
+}
+
+function logUnmailable(rows: Array<ReturnType<typeof toRow>>): void {
+  for (const row of rows) {
+    if (row.status === 'DEAD') logger.error({ event: 'mail.unmailable', template: row.template, error: UNMAILABLE });
+  }
 }
 
 /**
@@ -84,13 +117,17 @@ function toRow(message: MailMessage) {
  * the mail itself commit together or not at all. Delivery happens later (lib/mail/worker.ts).
  */
 export async function enqueueMail(tx: Tx, message: MailMessage): Promise<string> {
-  const row = await tx.outboxMessage.create({ data: toRow(message), select: { id: true } });
+  const data = toRow(message);
+  const row = await tx.outboxMessage.create({ data, select: { id: true } });
+  logUnmailable([data]);
   return row.id;
 }
 
 /** Queues many messages in one statement (alert fan-out), still inside the caller's transaction. */
 export async function enqueueMailBatch(tx: Tx, messages: MailMessage[]): Promise<number> {
   if (messages.length === 0) return 0;
-  const result = await tx.outboxMessage.createMany({ data: messages.map(toRow) });
+  const rows = messages.map(toRow);
+  const result = await tx.outboxMessage.createMany({ data: rows });
+  logUnmailable(rows);
   return result.count;
 }

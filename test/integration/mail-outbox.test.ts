@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { countDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
-import { enqueueMail, enqueueMailBatch, SUBJECT_MAX, UnsafeMailError, type MailMessage } from '@/lib/mail/outbox';
+import { enqueueMail, enqueueMailBatch, SUBJECT_MAX, UNMAILABLE, UnsafeMailError, type MailMessage } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { isSealed } from '@/lib/mail/seal';
 import { createFileTransport } from '@/lib/mail/transport';
@@ -71,7 +71,6 @@ describe('outbox', () => {
     const agency = await createAgency(db());
     const attempts: Partial<MailMessage>[] = [
       { subject: 'Hello\r\nBcc: victim@example.test' },
-      { to: 'a@example.test\nBcc: victim@example.test' },
       { headers: { 'List-Unsubscribe': '<https://x.test>\r\nX-Evil: 1' } },
       { headers: { 'X-Custom': 'anything' } as never },
     ];
@@ -86,6 +85,19 @@ describe('outbox', () => {
     }
     expect(await db().auditEvent.count({ where: { agencyId: agency.id } })).toBe(0);
     expect(await db().outboxMessage.count({ where: { status: 'PENDING' } })).toBe(0);
+
+    // A recipient is an address on record: one with a line break is no fault of the change that mails
+    // it, which commits; the message is kept dead, never sent (review r35a F1).
+    const injected = 'a@example.test\nBcc: victim@example.test';
+    const id = await db().$transaction(async (tx) => {
+      await recordAudit(tx, { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS', agencyId: agency.id });
+      return enqueueMail(tx, message({ to: injected }));
+    });
+    expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', lastError: UNMAILABLE, toAddress: injected });
+    expect(await db().auditEvent.count({ where: { agencyId: agency.id } })).toBe(1);
+    await deliverUntilEmpty(db(), relay.smtp);
+    expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', attempts: 0 });
+    expect(relay.sink.received.filter((mail) => mail.to.some((to) => to.includes('victim')))).toEqual([]);
   });
 
   it('shortens a subject past SUBJECT_MAX characters instead of refusing the message', async () => {

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { isMailableAddress } from '@/lib/mail/outbox';
+
+describe('isMailableAddress', () => {
+  it('takes the addresses in real use that z.email() refused: other scripts, IDN domains, RFC 5322 characters (review r35a F1)', () => {
+    for (const address of ['olga.ówens@solocare.example', 'sam@acme-homecäre.example', 'first/last@x.example', 'a&b@x.example', 'ann~x@x.example', "o'brien@x.example", 'plain@example.test']) {
+      expect(isMailableAddress(address), address).toBe(true);
+    }
+  });
+
+  it('refuses whatever a mail program could read as another address, a comment or a header, and what no server takes', () => {
+    for (const address of ['a b@x.example', 'a@b', 'a,b@x.example', 'x@evil.example,y', 'a<b@x.example', '"q"@x.example', 'a\r\nBcc: x@x.example', 'a\u0000@x.example', 'a\u200b@x.example', 'a..b@x.example', '.a@x.example', 'a@x..example', 'a@-x.example', 'a@b@c.example', `${'a'.repeat(65)}@x.example`, '']) {
+      expect(isMailableAddress(address), JSON.stringify(address)).toBe(false);
+    }
+  });
+});
