@@ -5,30 +5,13 @@ import { ACTOR_CHANGED_MESSAGE, holdActor, type VendorActor } from '@/lib/auth/s
 import { recordAuditAlone, type AuditInput } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { Refused } from '@/lib/result';
-import { hasStackedMarks, refuseAddresses, STACKED_MARKS_MESSAGE, webAddressIn } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, refuseAddresses, STACKED_MARKS_MESSAGE, webAddressIn } from '@/lib/validation/free-text';
 
 // Shared by the operator's use cases in this folder: form parsing and audit fields.
 
-// Operator text reaches the status page, mail subjects and bodies, and the Atom feed, whose XML 1.0
-// cannot carry most control characters at all. Titles are one line: no control, format or separator
-// character. Long texts keep their line breaks and tabs (a textarea sends CRLF: stored as LF) but
-// refuse every other control, lone surrogates and the noncharacters U+FFFE/U+FFFF.
-const TITLE_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}]/u;
-const TEXT_FORBIDDEN = /(?![\n\t])\p{Cc}|[\p{Cs}\p{Noncharacter_Code_Point}]/u;
-// Neither may hold what shows nothing or turns text around (review r25b): direction marks and
-// overrides ("02:00 - 04:00" shown as "04:00 - 02:00"), zero-width characters, tag characters,
-// "ㅤ" Hangul fillers, the combining grapheme joiner, the blank braille pattern, a stray variation selector.
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
-// ...except where writing needs them, which is taken out before the check: the joiner and variation
-// selector inside an emoji ("👩‍💻", "⚠️", "1️⃣"), and in long texts the joiners and soft hyphen
-// between letters (Persian, the scripts of India).
-const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;
-const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})/gu;
-
-function showsWhatItHolds(text: string, forbidden: RegExp, glue: RegExp[]): boolean {
-  const bare = glue.reduce((rest, pattern) => rest.replace(pattern, ''), text);
-  return !forbidden.test(bare) && !INVISIBLE.test(bare);
-}
+// Operator text reaches the status page, mail subjects and bodies, and the Atom feed: titles are one
+// line, long texts keep their line breaks and tabs (a textarea sends CRLF: stored as LF); neither holds
+// a character that shows nothing or other than it holds (hasHiddenCharacters).
 
 // Alerts are mailed in CareNotes' name: they link to the portal's own pages only (lib/validation/free-text.ts).
 const noWebAddress = (label: string) =>
@@ -47,7 +30,7 @@ export const titleSchema = z
   .min(1, 'Enter a title')
   // Stops here when too long: the checks after it read the whole text (a long one took seconds).
   .max(200, { error: 'Title must be 200 characters or fewer', abort: true })
-  .refine((value) => showsWhatItHolds(value, TITLE_FORBIDDEN, [EMOJI_GLUE]), hiddenCharacterMessage('Title'))
+  .refine((value) => !hasHiddenCharacters(value, 'one line'), hiddenCharacterMessage('Title'))
   .refine((value) => !hasStackedMarks(value), `Title ${STACKED_MARKS_MESSAGE}`)
   .superRefine(noWebAddress('Title'));
 
@@ -57,7 +40,7 @@ export function operatorTextSchema(label: string, max: number) {
     .string()
     .transform((value) => value.replace(/\r\n?/g, '\n').trim())
     .pipe(z.string().max(max, { error: `${label} must be ${max} characters or fewer`, abort: true }))
-    .refine((value) => showsWhatItHolds(value, TEXT_FORBIDDEN, [EMOJI_GLUE, LETTER_GLUE]), hiddenCharacterMessage(label))
+    .refine((value) => !hasHiddenCharacters(value, 'paragraphs'), hiddenCharacterMessage(label))
     .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`)
     .superRefine(noWebAddress(label));
 }

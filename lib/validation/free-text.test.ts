@@ -15,12 +15,27 @@ describe('free text a stranger types for staff to read', () => {
     ['a paragraph separator', 'one\u2029two'],
     ['a NUL', 'a\u0000b'],
     ['an escape', 'a\u001b[31mb'],
+    // Review r35a F3: they draw nothing, or nothing any two fonts agree on.
+    ['a combining grapheme joiner', 'Olive\u034F Ownerson'],
+    ['a stray variation selector', 'Olive\uFE0F Ownerson'],
+    ['a supplementary variation selector', 'Olive\u{E0100} Ownerson'],
+    ['a Hangul filler', 'Olive \u3164 Ownerson'],
+    ['a halfwidth Hangul filler', 'Olive\uFFA0Ownerson'],
+    ['the blank braille pattern', 'Olive\u2800Ownerson'],
+    ['a private-use character', 'Olive\uE000Ownerson'],
+    ['a noncharacter', 'Olive\uFFFFOwnerson'],
+    ['a joiner between spaces', 'a \u200D b'],
   ])('refuses %s', (_what, text) => {
+    expect(hasHiddenCharacters(text, 'one line')).toBe(true);
     expect(hasHiddenCharacters(tidyFreeText(text), 'paragraphs')).toBe(true);
   });
 
-  it('accepts line breaks, tabs (made spaces) and the joiner emoji are typed with', () => {
+  it('accepts line breaks, tabs (made spaces), emoji as typed and the joiners of Persian and Hindi', () => {
     expect(hasHiddenCharacters(tidyFreeText('Line one\n\tLine two 👩\u200D💻'), 'paragraphs')).toBe(false);
+    for (const text of ['Warning ⚠️', 'Step 1️⃣', 'Pride 🏳️‍🌈', 'می‌خواهم', 'क्‍ष', 'main\u00ADtenance']) {
+      expect(hasHiddenCharacters(text, 'paragraphs'), text).toBe(false);
+    }
+    for (const name of ['Olive ⚠️ Ownerson', 'Team 👩‍💻']) expect(hasHiddenCharacters(name, 'one line'), name).toBe(false);
   });
 
   it('refuses a letter with marks stacked past any writing’s need, and keeps the marks languages use', () => {

@@ -5,18 +5,28 @@ import type { z } from 'zod';
 // verifier's notes): one rule for what it may hold, and one way it is tidied.
 
 /**
- * Control and format characters hide or reorder what staff read (zero-width, bidi overrides), and let
- * two identifiers look the same while differing; line and paragraph separators break lines where the
- * quoting does not see them; lone surrogates are no text (nor UTF-8).
+ * What shows nothing, or other than it holds, where staff read it: control and format characters
+ * (zero-width, direction marks and overrides: "02:00 - 04:00" shown as "04:00 - 02:00"), which also let
+ * two identifiers look the same while differing; line and paragraph separators, which break lines where
+ * the quoting does not see them; lone surrogates and noncharacters (no text, nor UTF-8, nor XML 1.0 for
+ * the feed); private-use characters (no two fonts draw them alike); and what draws nothing though it is
+ * no control ("ㅤ" Hangul fillers, the combining grapheme joiner, a stray variation selector, the blank
+ * braille pattern; reviews r25b, r35a F3). One rule for every text a person types for others to read.
  */
-const HIDDEN = String.raw`\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}`;
+const HIDDEN = String.raw`\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Noncharacter_Code_Point}\p{Default_Ignorable_Code_Point}\u2800`;
 const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]`, 'u');
-// Paragraphs keep their line breaks and tabs (tabs become spaces), and the zero-width joiner emoji are typed with.
-const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t\u200D])[${HIDDEN}]`, 'u');
+// Paragraphs keep their line breaks and tabs (tabs become spaces).
+const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]`, 'u');
+// ...except where writing needs them, taken out before the check: the joiner and variation selector
+// inside an emoji ("👩‍💻", "⚠️", "1️⃣"), and in paragraphs the joiners and soft hyphen between letters
+// (Persian, the scripts of India; review r25d).
+const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;
+const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})/gu;
 
-/** `one line`: a name, an identifier, an address; `paragraphs`: a message or a reason. */
+/** `one line`: a name, an identifier, an address, a title; `paragraphs`: a message or a reason. */
 export function hasHiddenCharacters(text: string, shape: 'one line' | 'paragraphs'): boolean {
-  return (shape === 'one line' ? HIDDEN_ON_ONE_LINE : HIDDEN_IN_PARAGRAPHS).test(text);
+  if (shape === 'one line') return HIDDEN_ON_ONE_LINE.test(text.replace(EMOJI_GLUE, ''));
+  return HIDDEN_IN_PARAGRAPHS.test(text.replace(EMOJI_GLUE, '').replace(LETTER_GLUE, ''));
 }
 
 // Writing stacks a few marks on a letter (Vietnamese two, pointed Hebrew or Tibetan up to four or five);
