@@ -311,18 +311,21 @@ test('[ANONYMOUS] a flood of cross-site posts is refused in full, leaves a bound
   await expect(page).not.toHaveURL(/\/login/);
 });
 
-test('[ANONYMOUS] a form with a field it does not have is refused, and nothing happens', async ({ page }) => {
-  const { creds, user } = await newStaffMember();
-  await page.goto('/login');
-  await page.evaluate(() => {
-    const input = Object.assign(document.createElement('input'), { type: 'hidden', name: 'role', value: 'SUPER_ADMIN' });
-    document.querySelector('form')!.append(input);
+// `__proto__` too: set on a plain object it was silently dropped, not refused (review r35a).
+for (const field of ['role', '__proto__']) {
+  test(`[ANONYMOUS] a form with a field it does not have (${field}) is refused, and nothing happens`, async ({ page }) => {
+    const { creds, user } = await newStaffMember();
+    await page.goto('/login');
+    await page.evaluate((name) => {
+      const input = Object.assign(document.createElement('input'), { type: 'hidden', name, value: 'SUPER_ADMIN' });
+      document.querySelector('form')!.append(input);
+    }, field);
+    await signInWithFilledForm(page, creds);
+    await expect(page.locator('.error-summary')).toContainText('This form sent a field it does not have');
+    await expect(page).toHaveURL(/\/login$/);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).toBeNull();
   });
-  await signInWithFilledForm(page, creds);
-  await expect(page.locator('.error-summary')).toContainText('This form sent a field it does not have');
-  await expect(page).toHaveURL(/\/login$/);
-  expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).toBeNull();
-});
+}
 
 test('requests no browser would send get a 4xx answer, never a 500', async ({ page }) => {
   await page.goto('/login');

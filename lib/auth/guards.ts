@@ -162,7 +162,8 @@ function readForm(formData: unknown): FormInput {
   if (!(formData instanceof FormData)) {
     return { ok: false, message: MALFORMED_FORM };
   }
-  const input: Record<string, string> = {};
+  // No prototype: a field named `__proto__` is then a field like any other, refused as unknown, not dropped.
+  const input: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of formData.entries()) {
     if (REACT_ACTION_FIELD.test(key)) continue;
     if (typeof value !== 'string' || Object.hasOwn(input, key)) {
