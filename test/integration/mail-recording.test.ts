@@ -11,6 +11,7 @@ import { deliverDueMessages } from '@/lib/mail/worker';
 import { logger } from '@/lib/observability/logger.mjs';
 import { startDatabaseRelay } from '../support/database-relay';
 import { outboxRow, queueTestMail, smtpSinkPerTest, until } from '../support/mail-worker-tests';
+import { whileOutboxRefuses } from '../support/refusing-trigger';
 
 const mail = smtpSinkPerTest();
 const { transportTo } = mail;
@@ -102,29 +103,12 @@ describe('the mail worker records each delivery', () => {
   });
 
   it('and stops the batch, without hanging, when the database refuses the record for another reason than being away', async () => {
-    const kind = databaseKind(process.env.DATABASE_URL!);
-    // A real refusal by the database itself (neither away nor busy): a trigger that aborts the write of "sent".
-    const [create, drop] =
-      kind === 'sqlite'
-        ? [
-            [`CREATE TRIGGER refuse_sent BEFORE UPDATE ON "OutboxMessage" WHEN NEW."status" = 'SENT' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`],
-            ['DROP TRIGGER IF EXISTS refuse_sent'],
-          ]
-        : [
-            [
-              `CREATE OR REPLACE FUNCTION refuse_sent() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql`,
-              `CREATE TRIGGER refuse_sent BEFORE UPDATE ON "OutboxMessage" FOR EACH ROW WHEN (NEW."status" = 'SENT') EXECUTE FUNCTION refuse_sent()`,
-            ],
-            ['DROP TRIGGER IF EXISTS refuse_sent ON "OutboxMessage"', 'DROP FUNCTION IF EXISTS refuse_sent()'],
-          ];
     const ids = await Promise.all(Array.from({ length: 50 }, () => queueTestMail('Refused')));
     vi.spyOn(logger, 'warn').mockImplementation(() => {});
-    for (const statement of create) await db().$executeRawUnsafe(statement);
-    try {
-      await expect(deliverDueMessages(db(), transportTo(mail.sink.url, 5_000))).rejects.toThrow(/outboxMessage\.updateMany/);
-    } finally {
-      for (const statement of drop) await db().$executeRawUnsafe(statement);
-    }
+    // The database refuses the record of "sent" (a trigger): not away, not busy.
+    await whileOutboxRefuses('UPDATE', `NEW."status" = 'SENT'`, () =>
+      expect(deliverDueMessages(db(), transportTo(mail.sink.url, 5_000))).rejects.toThrow(/outboxMessage\.updateMany/),
+    );
     // No send started after the refusal: of the 50, the ten in flight and hardly more went out.
     const delivered = mail.sink.received.length;
     expect(delivered).toBeGreaterThan(0);
