@@ -1,7 +1,6 @@
-/** Providers that deliver every spelling of a local part with or without dots to one inbox. */
-const DOTLESS_DOMAINS: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
 /** Providers whose domains are aliases of one another: one name reaches one inbox under each (review r25b). */
 const ALIAS_DOMAINS: Record<string, string> = {
+  'googlemail.com': 'gmail.com',
   'me.com': 'icloud.com',
   'mac.com': 'icloud.com',
   'protonmail.com': 'proton.me',
@@ -10,16 +9,16 @@ const ALIAS_DOMAINS: Record<string, string> = {
 };
 
 /**
- * The inbox a normalized address (normalizeKey) reaches, for limits on the mail sent to it: a
- * `+tag` is dropped, and at Gmail the dots and the googlemail.com alias, so "a.nn+1@googlemail.com"
- * and "ann@gmail.com" share one limit, as do "ann@me.com" and "ann@icloud.com". Never an address to write to.
+ * The inbox a normalized address (normalizeKey) may reach, for limits on the mail sent to it: the
+ * local part up to a `+` or `-` tag, without dots or underscores, at the domain or the domain it is an
+ * alias of. Gmail ignores dots, Proton dots, dashes and underscores, servers cut tags at `+` or `-`:
+ * a list of providers was always one short (review r35a F2), so every domain is read so. Two people
+ * whose names differ only so share a limit of a few mails an hour. Never an address to write to.
  */
 export function inboxKey(emailKey: string): string {
   const at = emailKey.lastIndexOf('@');
   if (at < 0) return emailKey;
   const given = emailKey.slice(at + 1);
-  const domain = ALIAS_DOMAINS[given] ?? given;
-  const local = emailKey.slice(0, at).replace(/\+.*$/, '');
-  const dotless = DOTLESS_DOMAINS[domain];
-  return dotless ? `${local.replaceAll('.', '')}@${dotless}` : `${local}@${domain}`;
+  const local = emailKey.slice(0, at).replace(/[+-].*$/, '').replace(/[._]/g, '');
+  return `${local}@${ALIAS_DOMAINS[given] ?? given}`;
 }
