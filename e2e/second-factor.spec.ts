@@ -4,6 +4,7 @@ import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
+import { E2E_BASE_URL } from './support/env';
 import { addAppForm, ensureTotpFactor, nextTotpCode } from './support/second-factor';
 import { completeSecondFactor, expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
@@ -89,8 +90,13 @@ for (const javaScriptEnabled of [true, false]) {
       // The page of the code step says the same.
       await page.goto('/login/verify');
       await expect(page.getByRole('status').filter({ hasText: 'Your sign-in ran out of time' })).toBeVisible();
-      // A browser that held no session (signed out, or never signed in) is not told so (review r34e F2).
+      // A browser that held no session (signed out, or never signed in) is not told so (review r34e F2),
+      // nor one whose session cookie is made up: anyone could then have the notice (review r35b F1).
       await context.clearCookies();
+      await page.goto('/login/verify');
+      await expect(page).toHaveURL(/\/login$/);
+      await expect(page.getByText('Your sign-in ran out of time')).toHaveCount(0);
+      await context.addCookies([{ name: 'next-auth.session-token', value: 'made-up', url: E2E_BASE_URL }]);
       await page.goto('/login/verify');
       await expect(page).toHaveURL(/\/login$/);
       await expect(page.getByText('Your sign-in ran out of time')).toHaveCount(0);

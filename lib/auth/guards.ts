@@ -1,6 +1,6 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
-import { cookies, headers } from 'next/headers';
+import { headers } from 'next/headers';
 import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
@@ -8,8 +8,8 @@ import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
-import { authOptions, sessionCookieName } from '@/lib/auth/options';
-import { resolveSession, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
+import { authOptions } from '@/lib/auth/options';
+import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH } from '@/lib/auth/sign-in-messages';
 import { db } from '@/lib/db/client';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
@@ -84,15 +84,26 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
 }
 
 /**
+ * Whether the browser's session cookie is a real one (signed by us) for a session that was at the code
+ * step and outlived it: a cookie of any value, made up, got the notice that the sign-in ran out of time
+ * (review r35b F1), and a sign-out leaves none (r34e F2).
+ */
+async function codeStepRanOut(): Promise<boolean> {
+  const sid = (await getServerSession(authOptions()))?.sid;
+  if (!sid) return false;
+  const session = await db().authSession.findUnique({ where: { id: sid }, select: { secondFactorPending: true, createdAt: true } });
+  return session !== null && session.secondFactorPending && Date.now() - session.createdAt.getTime() > SECOND_FACTOR_PENDING_MS;
+}
+
+/**
  * The sign-in page, for a page or action of a session that is gone; the agency's returns to `page`
  * after it. The code step's lasts ten minutes (SECOND_FACTOR_PENDING_MS): a code sent after that
- * landed on an empty sign-in form, as if ignored, and the page now says why (review r34b F3), when the
- * browser still held the session that ran out (not after a sign-out, r34e F2). The vendor's too.
+ * landed on an empty sign-in form, as if ignored, and the page now says why (review r34b F3). The vendor's too.
  */
 async function signedOutLanding(access: EntryAccess, page?: string): Promise<string> {
   const signIn = SIGN_IN_PATH[access.principal === 'vendor' ? 'vendor' : 'agency'];
   if ('duringSecondFactor' in access && access.duringSecondFactor) {
-    return (await cookies()).has(sessionCookieName()) ? donePath(signIn, SECOND_FACTOR_TIMED_OUT, ANYONE) : signIn;
+    return (await codeStepRanOut()) ? donePath(signIn, SECOND_FACTOR_TIMED_OUT, ANYONE) : signIn;
   }
   // The vendor's sign-in form takes no callbackUrl: it goes to the vendor's home.
   if (access.principal === 'vendor' || !page) return signIn;
