@@ -203,7 +203,8 @@ function refuse(request, response, [status, message], { closeConnection = false 
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
+    // As every other answer: no frame, no opener (review r35b I1: a framed 400 said "every response" false).
+    ...SECURITY_HEADERS,
     ...(status === 405 && { Allow: (request.url ?? '').startsWith('/_next/') ? 'GET, HEAD' : METHODS.join(', ') }),
     ...(closeConnection && { Connection: 'close' }),
   });

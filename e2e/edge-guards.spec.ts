@@ -201,6 +201,7 @@ test('[ANONYMOUS] methods the portal does not use get 405 with Allow, before Nex
       expect(answer.status, `${method} ${path}`).toBe(405);
       expect(answer.headers.allow).toBe('GET, HEAD, POST');
       expect(answer.headers['x-request-id']).toMatch(UUID);
+      expect(answer.headers).toMatchObject({ 'x-frame-options': 'DENY', 'cross-origin-opener-policy': 'same-origin', 'x-content-type-options': 'nosniff' });
     }
   }
   expect((await send('GET', '/api/health')).status).toBe(200);
@@ -340,6 +341,7 @@ test('[ANONYMOUS] a malformed percent-encoded path gets 400, never 500; well-for
       const answer = await send(method, path, method === 'POST' ? { ...FORM, 'content-length': 9 } : {}, method === 'POST' ? 'message=x' : undefined);
       expect(answer.status, `${method} ${path}`).toBe(400);
       if (method === 'GET') expect(answer.body).toMatch(/^Bad Request: the address is not valid/);
+      expect(answer.headers).toMatchObject({ 'x-frame-options': 'DENY', 'cross-origin-opener-policy': 'same-origin' });
     }
   }
   expect((await send('GET', '/status/%25')).status).toBe(404);
