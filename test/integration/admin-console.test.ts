@@ -613,7 +613,7 @@ describe('policy, lists, audit, help requests', () => {
     const { a, b, adminActor, staff, foreign } = await twoAgencies();
     const own = await db().helpRequest.create({ data: { agencyId: a.id, userId: staff.id, message: 'locked out' } });
     const other = await db().helpRequest.create({ data: { agencyId: b.id, userId: foreign.id } });
-    expect(await handleHelpRequest(adminActor, { requestId: other.id, shown: [], outcome: 'RESOLVED' }, IP)).toEqual({ ok: false, message: 'That request is no longer open.' });
+    expect(await handleHelpRequest(adminActor, { requestId: other.id, shown: [], outcome: 'RESOLVED' }, IP)).toEqual({ ok: false, message: 'That request is no longer open.', gone: true });
     expect((await db().helpRequest.findUniqueOrThrow({ where: { id: other.id } })).status).toBe('OPEN');
     // Answered like a request that is gone, and audited like any foreign id (in the actor's agency, with the other one named).
     const denied = await db().auditEvent.findFirstOrThrow({ where: { actorId: adminActor.userId, action: 'ADMIN_ACTION_DENIED' } });
