@@ -621,7 +621,7 @@ describe('policy, lists, audit, help requests', () => {
     expect(JSON.parse(denied.details!)).toEqual({ capability: 'help-requests:handle', reason: 'other-agency', targetAgencyId: b.id });
     expect(await handleHelpRequest(adminActor, { requestId: own.id, shown: [own.id], outcome: 'RESOLVED' }, IP)).toMatchObject({ ok: true });
     // A made-up id leaves, in the agency's own view, the very record a foreign one does.
-    expect(await handleHelpRequest(adminActor, { requestId: 'made-up-request-id', shown: [], outcome: 'RESOLVED' }, IP)).toEqual({ ok: false, message: 'That request is no longer open.' });
+    expect(await handleHelpRequest(adminActor, { requestId: 'made-up-request-id', shown: [], outcome: 'RESOLVED' }, IP)).toEqual({ ok: false, message: 'That request is no longer open.', gone: true });
     const { events } = await listAgencyAudit(adminActor, { page: 1, action: 'ADMIN_ACTION_DENIED' });
     const [madeUp, foreignOne] = events.filter((event) => event.actorId === adminActor.userId);
     expect([madeUp!.details, madeUp!.targetId]).toEqual([foreignOne!.details, foreignOne!.targetId]);
