@@ -7,7 +7,7 @@ import type { AgencyActor } from '@/lib/auth/session';
 import { maskEmail } from '@/lib/format/mask';
 import { formKeyField } from '@/lib/http/form-key';
 import { ALREADY_SENT, claimFormKey, onceForForm } from '@/lib/http/sent-once';
-import { enqueueMail } from '@/lib/mail/outbox';
+import { enqueueMail, mailableAddress } from '@/lib/mail/outbox';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import type { Result } from '@/lib/result';
@@ -30,10 +30,11 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   if (target.status !== 'ACTIVE') {
     return { ok: false, message: 'This account is disabled. Enable it first, then send the link.' };
   }
-  if (!target.email) {
-    return { ok: false, message: 'This person has no e-mail address on record. Give them a temporary password instead.' };
+  // An address no mail server takes is none: the link would never arrive, and the earlier ones would end.
+  const email = mailableAddress(target.email);
+  if (!email) {
+    return { ok: false, message: 'This person has no e-mail address on record that mail can reach. Give them a temporary password instead.' };
   }
-  const email = target.email;
   const done = await onceForForm(FORM, input.formKey, () =>
     actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
       await claimFormKey(tx, FORM, input.formKey);

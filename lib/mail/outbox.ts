@@ -42,8 +42,13 @@ export function isMailableAddress(address: string): boolean {
   return LOCAL_PART.test(address.slice(0, at)) && ASCII_DOMAIN.test(domainToASCII(address.slice(at + 1)));
 }
 
-/** Why a message to an address that is not mailable is kept, and not sent (toRow). */
-export const UNMAILABLE = 'Not sent: the address on record is not one a mail server can take. Correct it; this message stays as it was.';
+/** The address when mail can be sent to it; null for none, or one no mail server can take (treated as none). */
+export function mailableAddress(address: string | null | undefined): string | null {
+  return address && isMailableAddress(address) ? address : null;
+}
+
+/** Why a message to an address that is not mailable is kept, and not sent (toRow, and the worker again before each send). */
+export const UNMAILABLE = 'Not sent, and never to be: the address on record is not one a mail server can take (correct it on record for the mails to come).';
 
 // Header values reach SMTP: a CR or LF in any of them would let content forge headers.
 export const mailMessageSchema = z.object({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@/lib/db/client';
+import { isMailableAddress, UNMAILABLE } from '@/lib/mail/outbox';
 import { unseal } from '@/lib/mail/seal';
 import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
@@ -95,8 +96,8 @@ export async function deliverDueMessages(
 const ABANDONED = Symbol('abandoned');
 
 type OutboxRow = Awaited<ReturnType<Db['outboxMessage']['findMany']>>[number];
-/** `error` null when sent; `unopened` when the send never started because the body would not open. */
-type Outcome = { message: OutboxRow; error: unknown; unopened?: true };
+/** `error` null when sent; else, when the send never started, `unopened` (the body would not open) or `unmailable` (the recipient). */
+type Outcome = { message: OutboxRow; error: unknown; unopened?: true; unmailable?: true };
 
 /**
  * Sends the claimed messages, SEND_CONCURRENCY at a time, each started only while `inTime`, and
@@ -200,7 +201,8 @@ class OutcomeRecorder {
         const sent = outcomes.filter((o) => o.error === null).map((o) => o.message);
         if (sent.length > 0) await this.untilWritten(() => this.recordSent(sent));
         for (const outcome of outcomes) {
-          if (outcome.unopened) await this.untilWritten(() => this.recordUnopened(outcome));
+          if (outcome.unmailable) await this.untilWritten(() => this.recordUnmailable(outcome));
+          else if (outcome.unopened) await this.untilWritten(() => this.recordUnopened(outcome));
           else if (outcome.error !== null) await this.untilWritten(() => this.recordFailed(outcome));
         }
       }
@@ -264,6 +266,20 @@ class OutcomeRecorder {
     logger.error({ event: 'mail.unopened', messageId: message.id, template: message.template, attempts: message.attempts, error: describe(error) });
   }
 
+  /**
+   * A message queued dead for its recipient (outbox.ts) and queued again by hand: checked again before
+   * each send, as nodemailer reads "ann@x; bob@x" as two recipients and "not an address@x" as
+   * "address@x" (review r35c F1). Dead again, never sent.
+   */
+  private async recordUnmailable({ message }: Outcome): Promise<void> {
+    await this.database.outboxMessage.updateMany({
+      where: { id: message.id, leaseOwner: this.lease },
+      data: { status: 'DEAD', lastError: UNMAILABLE, leaseOwner: null, leaseUntil: null },
+    });
+    this.report.dead += 1;
+    logger.error({ event: 'mail.unmailable', messageId: message.id, template: message.template, error: UNMAILABLE });
+  }
+
   private async recordFailed({ message, error }: Outcome): Promise<void> {
     const attempts = message.attempts + 1;
     const dead = attempts >= MAX_ATTEMPTS;
@@ -288,6 +304,7 @@ class OutcomeRecorder {
 
 /** The message's outcome: sent (error null), refused by the mail server, or never sent because it would not open. */
 async function attempt(transport: MailTransport, message: OutboxRow): Promise<Outcome> {
+  if (!isMailableAddress(message.toAddress)) return { message, error: new Error(UNMAILABLE), unmailable: true };
   let opened;
   try {
     opened = {

@@ -5,7 +5,7 @@ import { holdActor, type VendorActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { maskEmail } from '@/lib/format/mask';
 import type { Role } from '@/lib/generated/sqlite/enums';
-import { enqueueMail } from '@/lib/mail/outbox';
+import { enqueueMail, mailableAddress } from '@/lib/mail/outbox';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { requestIdSchema } from './claim-request';
@@ -15,7 +15,7 @@ import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
 import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, recordRequestAudit, refuseChangedVerifier, takeVerifierStep } from './verifier-guard';
 
 export const NO_EMAIL_ON_RECORD =
-  'This account had no e-mail address on record when the request was filed, so it cannot be approved: the link can go nowhere else. Follow “No e-mail address on record” on this page.';
+  'This account had no e-mail address on record that mail can reach when the request was filed, so it cannot be approved: the link can go nowhere else. Follow “No e-mail address on record” on this page.';
 export const SAME_VERIFIER = 'You verified this request. A second verifier must approve it.';
 export const CONTACT_CHANGED =
   'Contact details changed since this request was filed: verify again. The request is back in review with its claimer, who must call back and complete the checklist again.';
@@ -46,6 +46,8 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
       })
     : null;
   const filed = { email: request.emailAtFiling, phone: request.phoneAtFiling };
+  // An address no mail server takes is none: approved, the link could never arrive.
+  const mailTo = mailableAddress(filed.email);
   const changed = account !== null && contactDetailsChanged(filed, account);
   const refusal =
     request.state === 'VERIFIED' && request.verifiedById === actor.vendorAccountId
@@ -54,7 +56,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
         ? 'The account on record is no longer an active administrator, so it cannot be approved. Reject the request.'
         : changed
           ? CONTACT_CHANGED
-          : !filed.email
+          : !mailTo
             ? NO_EMAIL_ON_RECORD
             : null;
 
@@ -89,7 +91,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
       return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON, gone: true };
     });
   }
-  const target = !refusal && account && filed.email ? { ...account, email: filed.email } : null;
+  const target = !refusal && account && mailTo ? { ...account, email: mailTo } : null;
   return takeVerifierStep(
     {
       actor,

@@ -1,6 +1,6 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Tx } from '@/lib/db/client';
-import { enqueueMailBatch } from '@/lib/mail/outbox';
+import { enqueueMailBatch, mailableAddress } from '@/lib/mail/outbox';
 import { superAdminRequestNoticeMail, type Gathered } from '@/lib/mail/templates/super-admin-request-notice';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -70,11 +70,13 @@ export async function openRequest(
   // The other admins are told within the agency's budget (rate-limit.ts); the account holder always.
   const othersHeldBack =
     account !== null && agency !== null && otherAdmins.length > 0 && (await consumeRateLimit(tx, RATE_LIMITS.superAdminNoticesToOthersPerAgency, agency.id)).limited;
+  // Only to addresses mail can reach: the verifiers are told how many were warned (noticesQueued).
+  const holder = mailableAddress(account?.email);
   const notices =
     account && agency
       ? [
-          ...(account.email ? [{ to: account.email, toAccountHolder: true }] : []),
-          ...(othersHeldBack ? [] : otherAdmins.flatMap((admin) => (admin.email ? [{ to: admin.email, toAccountHolder: false }] : []))),
+          ...(holder ? [{ to: holder, toAccountHolder: true }] : []),
+          ...(othersHeldBack ? [] : otherAdmins.flatMap((admin) => { const to = mailableAddress(admin.email); return to ? [{ to, toAccountHolder: false }] : []; })),
         ]
       : [];
   const request = await tx.superAdminResetRequest.create({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { enqueueMail } from '@/lib/mail/outbox';
+import { enqueueMail, mailableAddress } from '@/lib/mail/outbox';
 import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejected';
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';
@@ -27,8 +27,9 @@ export async function rejectRequest(actor: VendorActor, input: z.infer<typeof re
       // The reason is about this request's first filing: later ones for the account stay open on their own.
       const refiledAs = await refileRepeats(tx, request);
       const refiled = refiledAs ? ` Its later submissions are now request ${formatReference(refiledAs)}.` : '';
-      if (!account?.email) return { message: `Rejected.${refiled}`, details: { mailed: false, refiledAs } };
-      await enqueueMail(tx, superAdminRejectedMail({ to: account.email, displayName: account.displayName, reference: formatReference(request.reference), reason: input.reason }));
+      const to = mailableAddress(account?.email);
+      if (!account || !to) return { message: `Rejected.${refiled}`, details: { mailed: false, refiledAs } };
+      await enqueueMail(tx, superAdminRejectedMail({ to, displayName: account.displayName, reference: formatReference(request.reference), reason: input.reason }));
       return { message: `Rejected. The reason was mailed to the address on record.${refiled}`, details: { mailed: true, refiledAs } };
     },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { enqueueMail } from '@/lib/mail/outbox';
+import { enqueueMail, mailableAddress } from '@/lib/mail/outbox';
 import { superAdminNeedsInfoMail } from '@/lib/mail/templates/super-admin-needs-info';
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';
@@ -19,7 +19,8 @@ export const NO_ADDRESS_FOR_INFO =
 export async function requestMoreInfo(actor: VendorActor, input: z.infer<typeof moreInfoSchema>, ip: string): Promise<ActionState> {
   const { request, account } = await findRequestWithAccount(actor, input.requestId);
   if (!request) return NO_SUCH_REQUEST;
-  const recipient = account?.email ? { to: account.email, displayName: account.displayName } : null;
+  const to = mailableAddress(account?.email);
+  const recipient = account && to ? { to, displayName: account.displayName } : null;
 
   return takeVerifierStep(
     {

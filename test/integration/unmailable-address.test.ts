@@ -7,12 +7,16 @@ import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { sendDueSprayAlerts } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
-import { UNMAILABLE } from '@/lib/mail/outbox';
+import { sendResetLink } from '@/lib/admin/send-reset-link';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { requeueDeadMessages } from '@/lib/mail/dead-letters';
+import { enqueueMail, UNMAILABLE } from '@/lib/mail/outbox';
+import { approveRequest, NO_EMAIL_ON_RECORD } from '@/lib/super-admin/approve-request';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { agencyWithLoneSuperAdmin, formFor, someIp, submit } from './super-admin-fixtures';
+import { agencyWithLoneSuperAdmin, formFor, someIp, submit, vendorActor, verifiedRequest } from './super-admin-fixtures';
 
 const UNMAILABLE_ADDRESS = 'not an address@lonestar.example';
 let sink: SmtpSink;
@@ -32,7 +36,10 @@ describe('an address on record that cannot be mailed', () => {
 
     expect(await submit(formFor({ providerCode: agency.code, loginName: admin.loginName }), someIp())).toMatchObject({ ok: true });
     expect(await db().superAdminResetRequest.count({ where: { userId: admin.id } })).toBe(1);
-    expect(await noticesTo(UNMAILABLE_ADDRESS, 'super-admin-request-notice')).toMatchObject([{ status: 'DEAD', lastError: UNMAILABLE }]);
+    // Not mailed, and not counted among the addresses the verifiers are told were warned (review r35c F3).
+    expect(await noticesTo(UNMAILABLE_ADDRESS, 'super-admin-request-notice')).toEqual([]);
+    const submitted = await db().auditEvent.findFirstOrThrow({ where: { agencyId: agency.id, action: 'SUPER_ADMIN_RESET_SUBMITTED' } });
+    expect(JSON.parse(submitted.details!)).toMatchObject({ noticesQueued: 2 });
     expect(await noticesTo(others[1]!.email!, 'super-admin-request-notice')).toMatchObject([{ status: 'PENDING' }]);
     await deliverUntilEmpty(db(), createSmtpTransport(sink.url));
     await sink.waitFor((mail) => mail.to.includes(others[1]!.email!));
@@ -62,5 +69,33 @@ describe('an address on record that cannot be mailed', () => {
     expect(await sendDueSprayAlerts(db())).toBeGreaterThanOrEqual(1);
     expect(await noticesTo(reachable.email!, 'sign-in-spray-alert')).toMatchObject([{ status: 'PENDING' }]);
     expect(await db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } })).toBe(1);
+  });
+
+  it('[OPERATOR] a message kept dead for its recipient is never sent, not even queued again by hand: "ann@…; bob@…" would reach Bob (review r35c F1)', async () => {
+    const suffix = uniqueSuffix();
+    const twoInOne = `ann.${suffix}@x.example; bob.${suffix}@x.example`;
+    const id = await db().$transaction((tx) => enqueueMail(tx, { template: 'test-message', to: twoInOne, subject: 'Your link', text: 'Link', html: '<p>Link</p>' }));
+    expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', lastError: UNMAILABLE });
+    expect(await requeueDeadMessages(db(), { id })).toBe(0);
+    // Put back in the queue however (by hand in the database, or before this check existed): the worker finds it so again.
+    await db().outboxMessage.update({ where: { id }, data: { status: 'PENDING', lastError: null } });
+    await deliverUntilEmpty(db(), createSmtpTransport(sink.url));
+    expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', lastError: UNMAILABLE, sentAt: null });
+    expect(sink.received.filter((mail) => mail.to.some((to) => to.includes(suffix)))).toEqual([]);
+  });
+
+  it('[PROVIDER_ADMIN and VERIFIER] a step whose mail is the whole point is refused, as for no address, rather than said done (review r35c F2)', async () => {
+    const agency = await createAgency(db());
+    const admin = await createUser(db(), agency.id, 'granite willow seven parcel', { role: 'PROVIDER_ADMIN', email: `pat.${uniqueSuffix()}@agency.example` });
+    const staff = await createUser(db(), agency.id, 'granite willow seven parcel', { email: UNMAILABLE_ADDRESS });
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: 'granite willow seven parcel' }, someIp());
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    const adminActor = (await resolveSession(signedIn.sessionId)) as AgencyActor;
+    expect(await sendResetLink(adminActor, { userId: staff.id }, someIp())).toMatchObject({ ok: false, message: expect.stringContaining('no e-mail address on record that mail can reach') });
+    expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(0);
+
+    const { request } = await verifiedRequest({ email: UNMAILABLE_ADDRESS });
+    expect(await approveRequest(await vendorActor(), { requestId: request.id }, someIp())).toEqual({ ok: false, message: NO_EMAIL_ON_RECORD });
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('VERIFIED');
   });
 });
