@@ -22,11 +22,15 @@ const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]`, 'u');
 // (Persian, the scripts of India; review r25d).
 const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;
 const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})/gu;
+// And anywhere, the selectors a script's writing uses: ideographic variants of a Han character (names
+// written with a family's own form of it), Mongolian's free variation selectors (review r35c F8).
+const SCRIPT_GLUE = /(?<=\p{Script=Han})[\u{E0100}-\u{E01EF}\uFE00-\uFE0E]|(?<=\p{Script=Mongolian})[\u180B-\u180D\u180F]/gu;
 
 /** `one line`: a name, an identifier, an address, a title; `paragraphs`: a message or a reason. */
 export function hasHiddenCharacters(text: string, shape: 'one line' | 'paragraphs'): boolean {
-  if (shape === 'one line') return HIDDEN_ON_ONE_LINE.test(text.replace(EMOJI_GLUE, ''));
-  return HIDDEN_IN_PARAGRAPHS.test(text.replace(EMOJI_GLUE, '').replace(LETTER_GLUE, ''));
+  const glued = text.replace(EMOJI_GLUE, '').replace(SCRIPT_GLUE, '');
+  if (shape === 'one line') return HIDDEN_ON_ONE_LINE.test(glued);
+  return HIDDEN_IN_PARAGRAPHS.test(glued.replace(LETTER_GLUE, ''));
 }
 
 // Writing stacks a few marks on a letter (Vietnamese two, pointed Hebrew or Tibetan up to four or five);
