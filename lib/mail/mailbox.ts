@@ -10,15 +10,16 @@ const ALIAS_DOMAINS: Record<string, string> = {
 
 /**
  * The inbox a normalized address (normalizeKey) may reach, for limits on the mail sent to it: the
- * local part up to a `+` or `-` tag, without dots or underscores, at the domain or the domain it is an
- * alias of. Gmail ignores dots, Proton dots, dashes and underscores, servers cut tags at `+` or `-`:
- * a list of providers was always one short (review r35a F2), so every domain is read so. Two people
- * whose names differ only so share a limit of a few mails an hour. Never an address to write to.
+ * local part up to a `+` tag, without dots, dashes or underscores, at the domain or the domain it is
+ * an alias of. Gmail ignores dots, Proton dots, dashes and underscores: a list of providers was always
+ * one short (review r35a F2), so every domain is read so. Two people whose names differ only so
+ * ("ann.lee" and "annlee" at one domain) share a limit of a few mails an hour; a tag after a dash is
+ * not cut, or "mary-ann" and "mary-jane" would share one too (review r35c F5). Never an address to write to.
  */
 export function inboxKey(emailKey: string): string {
   const at = emailKey.lastIndexOf('@');
   if (at < 0) return emailKey;
   const given = emailKey.slice(at + 1);
-  const local = emailKey.slice(0, at).replace(/[+-].*$/, '').replace(/[._]/g, '');
+  const local = emailKey.slice(0, at).replace(/\+.*$/, '').replace(/[._-]/g, '');
   return `${local}@${ALIAS_DOMAINS[given] ?? given}`;
 }
