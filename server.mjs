@@ -203,8 +203,9 @@ function refuse(request, response, [status, message], { closeConnection = false 
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
-    // As every other answer: no frame, no opener (review r35b I1: a framed 400 said "every response" false).
+    // As every other answer: no frame, no opener, HTTPS only (review r35b I1: a 400 could be framed).
     ...SECURITY_HEADERS,
+    ...(HSTS && { 'Strict-Transport-Security': HSTS }),
     ...(status === 405 && { Allow: (request.url ?? '').startsWith('/_next/') ? 'GET, HEAD' : METHODS.join(', ') }),
     ...(closeConnection && { Connection: 'close' }),
   });
