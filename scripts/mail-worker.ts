@@ -17,7 +17,11 @@ async function main() {
     const report = await deliverUntilEmpty(database, transport);
     console.log(`mail worker: sent ${report.sent}, will retry ${report.retried}, dead ${report.dead}, via ${via}`);
     // Given back for a worker whose secrets open them (lib/mail/worker.ts, recordUnopened): this one's are not the app's.
-    if (report.unopened > 0) console.error(`mail worker: ${report.unopened} queued message(s) would not open with this worker's NEXTAUTH_SECRET or NEXTAUTH_SECRET_PREVIOUS; left queued, not counted as attempts`);
+    if (report.unopened > 0) {
+      console.error(`mail worker: ${report.unopened} queued message(s) would not open with this worker's NEXTAUTH_SECRET or NEXTAUTH_SECRET_PREVIOUS; left queued, not counted as attempts`);
+      // A cron run that left mail it cannot send says so in its exit code (review r35c F4).
+      process.exitCode = 1;
+    }
   } else {
     console.log(`mail worker: delivering via ${via}`);
     const stop = startDeliveryLoop(database, transport, {

@@ -39,9 +39,16 @@ function envWith(secrets: Secrets) {
   return env;
 }
 
-/** `npm run mail:worker -- --until-empty` in a process of its own, started with these secrets. */
-function deliverAs(secrets: Secrets) {
-  return run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/mail-worker.ts', '--until-empty'], { cwd: root, env: envWith(secrets) });
+/** `npm run mail:worker -- --until-empty` in a process of its own, started with these secrets: its output and exit code. */
+async function deliverAs(secrets: Secrets): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/mail-worker.ts', '--until-empty'], { cwd: root, env: envWith(secrets) });
+    return { code: 0, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stderr: string };
+    if (typeof failed.code !== 'number') throw error;
+    return failed;
+  }
 }
 
 /** `npm run secrets:reseal` with these secrets: its output and exit code. */
@@ -118,7 +125,7 @@ beforeEach(async () => {
 describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
   it('[SUPER_ADMIN] a reset link queued under the old secret is delivered after the rotation, and it works', async () => {
     const { admin, queued } = await resetLinkQueued();
-    await deliverAs(ROTATED);
+    expect((await deliverAs(ROTATED)).code).toBe(0);
     const token = await linkDelivered(admin.email!);
     expect(await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: 'SENT', textBody: WIPED, htmlBody: WIPED });
     const app = await appStartedWith(ROTATED);
@@ -128,8 +135,9 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
   it('a queued reset mail is not delivered by a worker that knows neither its secret, nothing of it leaks, and it is not counted against the mail', async () => {
     const { admin, queued } = await resetLinkQueued();
     const before = Date.now();
-    const { stderr } = await deliverAs(DROPPED);
+    const { code, stderr } = await deliverAs(DROPPED);
     expect(stderr).toMatch(/[1-9]\d* queued message\(s\) would not open/);
+    expect(code).toBe(1);
     const after = await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } });
     // Counted, six such rounds made the link dead before a worker with the right secret came by (review r34h L2).
     expect(after).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, textBody: queued.textBody });
@@ -138,7 +146,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     expect(sink.received.filter((m) => m.to.includes(admin.email!))).toEqual([]);
     // Put back as the old secret's, it goes out on the next round.
     await db().outboxMessage.update({ where: { id: queued.id }, data: { nextAttemptAt: new Date() } });
-    await deliverAs(ROTATED);
+    expect((await deliverAs(ROTATED)).code).toBe(0);
     await linkDelivered(admin.email!);
   });
 
@@ -187,7 +195,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     expect(await db().auditEvent.count({ where: { action: 'STORED_SECRETS_RESEALED' } })).toBeGreaterThanOrEqual(2);
 
     // NEXTAUTH_SECRET_PREVIOUS removed.
-    await deliverAs(DROPPED);
+    expect((await deliverAs(DROPPED)).code).toBe(0);
     const token = await linkDelivered(admin.email!);
     const app = await appStartedWith(DROPPED);
     expect(await app.consumeSecondFactor(owner, await codeNow(secret))).toMatchObject({ ok: true });
@@ -208,7 +216,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     expect(resealed.headers).not.toBe(queued.headers);
     expect(isSealed(resealed.headers!)).toBe(true);
 
-    await deliverAs(DROPPED);
+    expect((await deliverAs(DROPPED)).code).toBe(0);
     const mail = await sink.waitFor((m) => m.to.includes(email!));
     const list = mail.headers.get('list') as { unsubscribe?: { url?: string } } | undefined;
     const link = new URL(list!.unsubscribe!.url!);
@@ -239,7 +247,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
       expect(report.stdout).toContain(`unreadable: ${factor.id}`);
       expect(await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ textBody: changedBody, htmlBody: queued.htmlBody });
       expect((await db().mfaFactor.findUniqueOrThrow({ where: { id: factor.id } })).secret).toBe(changedSeed);
-      await deliverAs(ROTATED);
+      expect((await deliverAs(ROTATED)).code).toBe(1);
       expect(await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: 'PENDING', attempts: 0, lastError: expect.stringMatching(/neither/) });
       expect(sink.received.filter((m) => /\/reset\//.test(m.text))).toEqual([]);
       const app = await appStartedWith(ROTATED);
@@ -300,7 +308,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     const [reseal] = await Promise.all([resealAs(ROTATED), deliverAs(ROTATED)]);
     expect(reseal.code, reseal.stdout).toBe(0);
     // What the reseal wrote before the worker claimed a message is delivered by a last round.
-    await deliverAs(ROTATED);
+    expect((await deliverAs(ROTATED)).code).toBe(0);
     expect(sink.received).toHaveLength(150);
     for (const [i, mail] of mails.entries()) {
       expect(sink.received.filter((m) => m.to.includes(mail.to)).map((m) => m.text.includes(`secret body ${i} ${tag}`))).toEqual([true]);
