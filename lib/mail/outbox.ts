@@ -28,8 +28,9 @@ function fitSubject(subject: string): string {
 // RFC 5322's unquoted local part, letters of any script allowed (SMTPUTF8, RFC 6531; nodemailer asks
 // the server for it): nothing that would read as a second address, a comment or a header.
 const LOCAL_PART = /^[^<>()[\]\\.,;:\s@"\p{C}]+(?:\.[^<>()[\]\\.,;:\s@"\p{C}]+)*$/u;
-// The domain's ASCII form (an IDN's punycode, which nodemailer sends) checked as zod checks one.
-const ASCII_DOMAIN = new RegExp(z.regexes.email.source.replace(/^.*@/, '^'));
+// The domain's ASCII form (an IDN's punycode, which nodemailer sends) checked as zod checks one, and a
+// top-level domain in punycode too (".рф" is "xn--p1ai"; review r35c F6).
+const ASCII_DOMAIN = /^(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
 
 /**
  * Whether a mail server can be given this address: what ends up on record (imported, typed years ago)
