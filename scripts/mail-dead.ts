@@ -19,7 +19,7 @@ async function main(): Promise<number> {
     if (dead.length === 0) console.log('no dead messages');
     for (const message of dead) {
       console.log(
-        `${message.id}  ${message.createdAt.toISOString()}  ${message.template}  to ${message.toAddress}  ` +
+        `${message.id}  ${message.createdAt.toISOString()}  ${message.template}  to ${JSON.stringify(message.toAddress)}  ` +
           `attempts ${message.attempts}  last error: ${message.lastError ?? '-'}`,
       );
     }

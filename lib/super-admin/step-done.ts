@@ -10,7 +10,7 @@ export const STEP_DONE = {
 
 export type StepName = keyof typeof STEP_DONE;
 
-const MOVED_ON = 'this request had changed since you opened it (another verifier’s step, or its 7 days ran out). Nothing was changed: where it stands now is below.';
+const MOVED_ON = 'this request had changed since you opened it (a step taken meanwhile, by another verifier or in another tab, or its 7 days ran out). Nothing was changed: where it stands now is below.';
 
 /**
  * What it says when, without JavaScript, a step is refused because the request moved on: its form is
