@@ -478,10 +478,13 @@ describe('the ask-admin form’s input', () => {
     expect(parse({ message: 'x'.repeat(501) }).error?.issues[0]?.message).toBe('Your message must be 500 characters or fewer');
     expect(parse({ message: 'evil\u202Etxt.exe' }).success).toBe(false);
     expect(parse({ message: 'bell\u0007' }).success).toBe(false);
-    // Zero-width and direction marks hide or reorder what the admin reads.
-    for (const hidden of ['\u200B', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u00AD', '\u2028', '\u2029']) {
+    // Zero-width and direction marks hide or reorder what the admin reads; so do characters that draw nothing (review r35a F3).
+    for (const hidden of ['\u200B', '\u200E', '\u200F', '\u2060', '\uFEFF', '\u2028', '\u2029', '\u034F', '\u3164', '\u2800', '\uE000']) {
       expect(parse({ message: `call${hidden}me` }).success, JSON.stringify(hidden)).toBe(false);
     }
+    // A soft hyphen between letters is writing (one rule with the status page's texts), and hides no link: the address check reads past it.
+    expect(parse({ message: 'call\u00ADme' }).success).toBe(true);
+    expect(parse({ message: 'see carenotes\u00AD-help.example' }).success).toBe(false);
     expect(parse({ message: `help${'\u0300\u0301\u0302'.repeat(10)} me` }).error?.issues[0]?.message).toMatch(/^Your message has a letter with more accents or marks/);
     // What people type stays: line breaks, tabs, and emoji joined with a zero-width joiner.
     expect(parse({ message: 'line one\nline two\twith a tab \u{1F469}\u200D\u{1F4BB}' }).success).toBe(true);
@@ -492,8 +495,6 @@ describe('the ask-admin form’s input', () => {
       'Reset it at https://carenotes-reset.example/acme',
       'see www.carenotes-help.example',
       'write to me@home.example',
-      'go to carenotes-verify\u200D.example/id',
-      'reset at carenotes-help\u200D.com now',
       'ｃａｒｅｎｏｔｅｓ．ｃｏｍ',
       // Any top-level domain a mail program knows, and an IP address.
       'new password at carenotes-help.support',
@@ -502,6 +503,10 @@ describe('the ask-admin form’s input', () => {
       'go to 203.0.113.7',
     ]) {
       expect(parse({ message }).error?.issues[0]?.message, message).toMatch(/^Leave out web and e-mail addresses/);
+    }
+    // A joiner with no letter after it is refused before any address is looked for.
+    for (const message of ['go to carenotes-verify\u200D.example/id', 'reset at carenotes-help\u200D.com now']) {
+      expect(parse({ message }).error?.issues[0]?.message, message).toMatch(/hidden character/);
     }
     // The refusal names what it found, so that a missed space is easy to mend.
     expect(parse({ message: 'I was locked out.It says wrong password' }).error?.issues[0]?.message).toContain('“out.It” would be a link');
