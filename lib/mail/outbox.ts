@@ -1,9 +1,9 @@
-import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { Tx } from '@/lib/db/client';
 import { carriesSecret } from '@/lib/http/redact-path.mjs';
 import { seal } from '@/lib/mail/seal';
 import { logger } from '@/lib/observability/logger.mjs';
+import { isMailableAddress } from '@/lib/validation/email-address';
 
 /** The only extra headers a message may carry; everything else is built by the transport. */
 const ALLOWED_HEADERS = ['List-Unsubscribe', 'List-Unsubscribe-Post', 'Auto-Submitted'] as const;
@@ -23,24 +23,6 @@ function fitSubject(subject: string): string {
   // Cut between characters as a reader sees them: no letter loses its accent, no emoji its halves.
   const characters = Array.from(new Intl.Segmenter().segment(subject), (part) => part.segment);
   return characters.length <= SUBJECT_MAX ? subject : `${characters.slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`;
-}
-
-// RFC 5322's unquoted local part, letters of any script allowed (SMTPUTF8, RFC 6531; nodemailer asks
-// the server for it): nothing that would read as a second address, a comment or a header.
-const LOCAL_PART = /^[^<>()[\]\\.,;:\s@"\p{C}]+(?:\.[^<>()[\]\\.,;:\s@"\p{C}]+)*$/u;
-// The domain's ASCII form (an IDN's punycode, which nodemailer sends) checked as zod checks one, and a
-// top-level domain in punycode too (".рф" is "xn--p1ai"; review r35c F6).
-const ASCII_DOMAIN = /^(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
-
-/**
- * Whether a mail server can be given this address: what ends up on record (imported, typed years ago)
- * is not always what a form would take today, and `z.email()` refused addresses in real use
- * (`olga.ówens@…`, `…@homecäre.example`, `first/last@…`; review r35a F1).
- */
-export function isMailableAddress(address: string): boolean {
-  const at = address.lastIndexOf('@');
-  if (at < 1 || at > 64 || address.length > 254) return false;
-  return LOCAL_PART.test(address.slice(0, at)) && ASCII_DOMAIN.test(domainToASCII(address.slice(at + 1)));
 }
 
 /** The address when mail can be sent to it; null for none, or one no mail server can take (treated as none). */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@/lib/db/client';
-import { isMailableAddress, UNMAILABLE } from '@/lib/mail/outbox';
+import { UNMAILABLE } from '@/lib/mail/outbox';
+import { isMailableAddress } from '@/lib/validation/email-address';
 import { unseal } from '@/lib/mail/seal';
 import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { emailAddressSchema } from '@/lib/validation/email-address';
 import { db } from '@/lib/db/client';
 import { inboxKey } from '@/lib/mail/mailbox';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
@@ -18,7 +19,7 @@ export const subscribeSchema = z.object({
     .min(1, 'Enter your e-mail address')
     .max(254, 'E-mail address must be 254 characters or fewer')
     .refine((value) => !hasHiddenCharacters(value, 'one line'), 'E-mail address contains a hidden character. Type it in rather than pasting it')
-    .pipe(z.email('Enter an e-mail address in the correct format, like name@example.com')),
+    .pipe(emailAddressSchema),
 });
 
 export type SubscribeResult = { ok: true } | { ok: false; limited: true };

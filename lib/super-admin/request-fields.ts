@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddressSchema } from '@/lib/validation/email-address';
 import { hasHiddenCharacters, hasStackedMarks, oneLine, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText, webAddressIn } from '@/lib/validation/free-text';
 
 // Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
@@ -48,9 +49,7 @@ export const phoneSchema = singleLine('Work phone number', 'Enter your work phon
   PHONE_MESSAGE,
 );
 
-export const workEmailSchema = singleLine('Work e-mail address', 'Enter your work e-mail address', 254).pipe(
-  z.email('Enter an e-mail address in the correct format, like name@example.com'),
-);
+export const workEmailSchema = singleLine('Work e-mail address', 'Enter your work e-mail address', 254).pipe(emailAddressSchema);
 
 /** What a verifier writes to the address on record (a rejection's reason, a question): paragraphs without a web or e-mail address. */
 export function wordsToRecord(label: string, emptyMessage: string, min: number, max: number) {

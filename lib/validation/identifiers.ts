@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddressSchema } from '@/lib/validation/email-address';
 import { hasHiddenCharacters, hasStackedMarks, oneLine, STACKED_MARKS_MESSAGE } from '@/lib/validation/free-text';
 
 /**
@@ -38,9 +39,7 @@ export const agencyOrNameSchema = identifier('Provider code or agency name', 'En
 
 export const loginNameSchema = identifier('Login name', 'Enter your login name', 64);
 
-export const vendorEmailSchema = identifier('E-mail address', 'Enter your work e-mail address', 254).pipe(
-  z.email('Enter an e-mail address in the correct format, like name@example.com'),
-);
+export const vendorEmailSchema = identifier('E-mail address', 'Enter your work e-mail address', 254).pipe(emailAddressSchema);
 
 /**
  * Only a guard against absurd input (a 6 MB body would otherwise be hashed). Never trimmed or normalized

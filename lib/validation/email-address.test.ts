@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isMailableAddress } from '@/lib/mail/outbox';
+import { emailAddressSchema, isMailableAddress } from '@/lib/validation/email-address';
 
 describe('isMailableAddress', () => {
   it('takes the addresses in real use that z.email() refused: other scripts, IDN domains, RFC 5322 characters (review r35a F1)', () => {
@@ -12,5 +12,11 @@ describe('isMailableAddress', () => {
     for (const address of ['a b@x.example', 'a@b', 'a,b@x.example', 'x@evil.example,y', 'a<b@x.example', '"q"@x.example', 'a\r\nBcc: x@x.example', 'a\u0000@x.example', 'a\u200b@x.example', 'a..b@x.example', '.a@x.example', 'a@x..example', 'a@-x.example', 'a@b@c.example', `${'a'.repeat(65)}@x.example`, '']) {
       expect(isMailableAddress(address), JSON.stringify(address)).toBe(false);
     }
+  });
+
+  it('is what the forms take too: what the outbox can send to, no more, no less (review r35c F7)', () => {
+    expect(emailAddressSchema.safeParse('olga.ówens@solocare.example').success).toBe(true);
+    expect(emailAddressSchema.safeParse(`${'a'.repeat(65)}@x.example`).success).toBe(false);
+    expect(emailAddressSchema.safeParse('not an address').error?.issues[0]?.message).toBe('Enter an e-mail address in the correct format, like name@example.com');
   });
 });

@@ -1,0 +1,27 @@
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
+
+// What an e-mail address is, in one place: what the forms take and what the outbox sends to.
+
+// RFC 5322's unquoted local part, letters of any script allowed (SMTPUTF8, RFC 6531; nodemailer asks
+// the server for it): nothing that would read as a second address, a comment or a header.
+const LOCAL_PART = /^[^<>()[\]\\.,;:\s@"\p{C}]+(?:\.[^<>()[\]\\.,;:\s@"\p{C}]+)*$/u;
+// The domain's ASCII form (an IDN's punycode, which nodemailer sends) checked as zod checks one, and a
+// top-level domain in punycode too (".рф" is "xn--p1ai"; review r35c F6).
+const ASCII_DOMAIN = /^(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
+
+/**
+ * Whether a mail server can be given this address: what ends up on record (imported, typed years ago)
+ * is not always what a form would take today, and `z.email()` refused addresses in real use
+ * (`olga.ówens@…`, `…@homecäre.example`, `first/last@…`; review r35a F1).
+ */
+export function isMailableAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at < 1 || at > 64 || address.length > 254) return false;
+  return LOCAL_PART.test(address.slice(0, at)) && ASCII_DOMAIN.test(domainToASCII(address.slice(at + 1)));
+}
+
+export const EMAIL_FORMAT_MESSAGE = 'Enter an e-mail address in the correct format, like name@example.com';
+
+/** An address typed in a form: one the outbox can send to (z.email() took some it could not, and refused some in real use; review r35c F7). */
+export const emailAddressSchema = z.string().refine(isMailableAddress, EMAIL_FORMAT_MESSAGE);
