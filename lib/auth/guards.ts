@@ -91,8 +91,14 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
 async function codeStepRanOut(): Promise<boolean> {
   const sid = (await getServerSession(authOptions()))?.sid;
   if (!sid) return false;
-  const session = await db().authSession.findUnique({ where: { id: sid }, select: { secondFactorPending: true, createdAt: true } });
-  return session !== null && session.secondFactorPending && Date.now() - session.createdAt.getTime() > SECOND_FACTOR_PENDING_MS;
+  const session = await db()
+    .authSession.findUnique({ where: { id: sid }, select: { secondFactorPending: true, createdAt: true, endedAt: true } })
+    // The database away: the plain sign-in page, as before this was asked.
+    .catch(() => null);
+  if (!session?.secondFactorPending) return false;
+  const limit = session.createdAt.getTime() + SECOND_FACTOR_PENDING_MS;
+  // Ended by its limit (or not yet ended), not before it by a reset or a disable (review r35c F12).
+  return Date.now() > limit && (session.endedAt === null || session.endedAt.getTime() > limit);
 }
 
 /**
