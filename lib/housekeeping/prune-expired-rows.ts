@@ -11,6 +11,7 @@ const UNFINISHED_ENROLMENT_MS = 24 * 60 * 60_000;
 /** A form's key outlives any resend of it (a double click, a browser's retry) by far. */
 const SENT_FORM_KEPT_MS = 24 * 60 * 60_000;
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+export const ENDED_SESSION_KEPT_MS = 60 * 60_000;
 const HOUSEKEEPING_LEASE_MS = 5 * 60_000;
 const JOB = 'housekeeping';
 
@@ -50,8 +51,12 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
     );
   }
 
-  // Ended sessions, and those past the longest life any session has (the gate refuses both).
-  const sessionWhere = { OR: [{ endedAt: { not: null } }, { createdAt: { lt: new Date(now.getTime() - SESSION_ABSOLUTE_MS) } }] };
+  // Sessions ended an hour ago, and those past the longest life any session has (the gate refuses both).
+  // An ended one is kept that hour: the sign-in page reads it to say a code step ran out (guards.ts,
+  // codeStepRanOut); pruned at once, a round between the code and the next page made it say nothing.
+  const sessionWhere = {
+    OR: [{ endedAt: { lt: new Date(now.getTime() - ENDED_SESSION_KEPT_MS) } }, { createdAt: { lt: new Date(now.getTime() - SESSION_ABSOLUTE_MS) } }],
+  };
   const sessions = tally(
     await deleteInBatches(
       async (take) => (await database.authSession.findMany({ where: sessionWhere, select: { id: true }, take })).map((row) => row.id),

@@ -4,7 +4,7 @@ import { recordAuditAlone } from '@/lib/audit/record';
 import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { PRUNE_BATCH_SIZE } from '@/lib/housekeeping/delete-in-batches';
-import { pruneExpiredRows, runHousekeeping, SENT_MAIL_KEPT_MS } from '@/lib/housekeeping/prune-expired-rows';
+import { ENDED_SESSION_KEPT_MS, pruneExpiredRows, runHousekeeping, SENT_MAIL_KEPT_MS } from '@/lib/housekeeping/prune-expired-rows';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser } from '@/prisma/factories';
 
@@ -63,15 +63,16 @@ describe('housekeeping', () => {
     expect(await db().rateLimitBucket.count({ where: { key: { contains: tag } } })).toBe(0);
   });
 
-  it('prunes ended and outlived sessions, keeps live ones', async () => {
+  it('prunes sessions ended an hour ago and outlived ones, keeps live ones and those just ended', async () => {
     const agency = await createAgency(db());
     const user = await createUser(db(), agency.id, 'quiet meadow copper bicycle');
-    const ended = await db().authSession.create({ data: { userId: user.id, sessionVersion: 0, endedAt: ago(MINUTE) } });
+    const ended = await db().authSession.create({ data: { userId: user.id, sessionVersion: 0, endedAt: ago(ENDED_SESSION_KEPT_MS + MINUTE) } });
+    const justEnded = await db().authSession.create({ data: { userId: user.id, sessionVersion: 0, endedAt: ago(MINUTE) } });
     const outlived = await db().authSession.create({ data: { userId: user.id, sessionVersion: 0, createdAt: ago(SESSION_ABSOLUTE_MS + MINUTE), lastSeenAt: ago(MINUTE) } });
     const live = await db().authSession.create({ data: { userId: user.id, sessionVersion: 0, createdAt: ago(SESSION_ABSOLUTE_MS - 5 * MINUTE) } });
     await pruneExpiredRows(db());
     const left = await db().authSession.findMany({ where: { userId: user.id }, select: { id: true } });
-    expect(left.map((row) => row.id)).toEqual([live.id]);
+    expect(left.map((row) => row.id).sort()).toEqual([live.id, justEnded.id].sort());
     expect(ended.id).not.toBe(outlived.id);
   });
 
