@@ -83,7 +83,9 @@ describe('status alert subscriptions', () => {
     expect(await confirmationsTo(email)).toHaveLength(1);
     expect((await db().outboxMessage.findMany({ where: { toAddress: email.toUpperCase() } })).length).toBe(1);
 
-    const { id, link } = linkParams((await confirmationsTo(email))[0]!.textBody);
+    // The newest link confirms (the one sent again, to the address as typed then); an older one does
+    // not once a second has passed between them, as under load it did (the test failed, not the rule).
+    const { id, link } = linkParams((await confirmationsTo(email.toUpperCase()))[0]!.textBody);
     expect(await confirmStatusSubscription(link)).toBe('confirmed');
     answers.push(await subscribe({ email }, IP));
     expect(await db().outboxMessage.count({ where: { template: 'status-subscription-confirm' } })).toBe(2);
