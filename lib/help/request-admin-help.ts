@@ -8,7 +8,7 @@ import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { formKeyField } from '@/lib/http/form-key';
 import { claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
-import { isMailableAddress } from '@/lib/validation/email-address';
+import { mailableAddress } from '@/lib/validation/email-address';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
@@ -65,8 +65,6 @@ export const ASK_ADMIN_MIN_DURATION_MS = 400;
 function accountSubject(agencyKey: string, loginKey: string): string {
   return createHash('sha256').update(`${agencyKey}\n${loginKey}`).digest('hex');
 }
-
-const isDeliverable = (address: string | null): address is string => address !== null && isMailableAddress(address);
 
 const AGENCY_FIELDS = { id: true, name: true, timeZone: true } as const;
 
@@ -180,12 +178,15 @@ async function receive(tx: Tx, ip: string, input: AskAdminInput): Promise<void> 
     : (await consumeRateLimit(tx, RATE_LIMITS.helpRequestMailsPerAgency, agency.id)).limited
       ? 'agency limit'
       : null;
-  const recipients = heldBack ? [] : admins.filter((admin) => isDeliverable(admin.email));
+  const mailable = admins.flatMap((admin) => {
+    const to = mailableAddress(admin.email);
+    return to ? [{ admin, to }] : [];
+  });
   const queued = await enqueueMailBatch(
     tx,
-    recipients.map((admin) =>
+    (heldBack ? [] : mailable).map(({ admin, to }) =>
       helpRequestMail({
-        to: admin.email!,
+        to,
         adminName: admin.displayName,
         agencyName: agency.name,
         requester: { displayName: user.displayName, loginName: user.loginName },
@@ -206,7 +207,7 @@ async function receive(tx: Tx, ip: string, input: AskAdminInput): Promise<void> 
     details: {
       helpRequestId: request.id,
       adminsNotified: queued,
-      adminsWithoutAddress: admins.filter((admin) => !isDeliverable(admin.email)).length,
+      adminsWithoutAddress: admins.length - mailable.length,
       ...(heldBack && { mailHeldBack: heldBack }),
       withMessage: input.message !== null,
     },

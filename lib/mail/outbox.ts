@@ -25,11 +25,6 @@ function fitSubject(subject: string): string {
   return characters.length <= SUBJECT_MAX ? subject : `${characters.slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`;
 }
 
-/** The address when mail can be sent to it; null for none, or one no mail server can take (treated as none). */
-export function mailableAddress(address: string | null | undefined): string | null {
-  return address && isMailableAddress(address) ? address : null;
-}
-
 /** Why a message to an address that is not mailable is kept, and not sent (toRow, and the worker again before each send). */
 export const UNMAILABLE = 'Not sent, and never to be: the address on record is not one a mail server can take (correct it on record for the mails to come).';
 

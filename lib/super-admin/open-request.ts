@@ -1,6 +1,7 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Tx } from '@/lib/db/client';
-import { enqueueMailBatch, mailableAddress } from '@/lib/mail/outbox';
+import { enqueueMailBatch } from '@/lib/mail/outbox';
+import { mailableAddress } from '@/lib/validation/email-address';
 import { superAdminRequestNoticeMail, type Gathered } from '@/lib/mail/templates/super-admin-request-notice';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
-import { enqueueMail, mailableAddress } from '@/lib/mail/outbox';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { mailableAddress } from '@/lib/validation/email-address';
 import { superAdminRejectedMail } from '@/lib/mail/templates/super-admin-rejected';
 import { requestIdSchema } from './claim-request';
 import { formatReference } from './reference';

@@ -21,6 +21,11 @@ export function isMailableAddress(address: string): boolean {
   return LOCAL_PART.test(address.slice(0, at)) && ASCII_DOMAIN.test(domainToASCII(address.slice(at + 1)));
 }
 
+/** The address when mail can be sent to it; null for none, or one no mail server can take (treated as none). */
+export function mailableAddress(address: string | null | undefined): string | null {
+  return address && isMailableAddress(address) ? address : null;
+}
+
 export const EMAIL_FORMAT_MESSAGE = 'Enter an e-mail address in the correct format, like name@example.com';
 
 /** An address typed in a form: one the outbox can send to (z.email() took some it could not, and refused some in real use; review r35c F7). */
