@@ -78,21 +78,17 @@ export async function takeVerifierStep(
   const { actor, request, ip, action, refusal } = step;
   return db().$transaction(async (tx) => {
     if (!(await holdActor(tx, actor))) return refuseChangedVerifier(tx, step);
-    const outcome = !refusal
-      ? await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options)
-      : refusal.asRead
-        ? 'open'
-        : await transitionStillOpen(tx, step.transition, request, actor.vendorAccountId, step.options?.now);
-    if (outcome === 'taken') {
+    if (!refusal) {
+      const outcome = await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options);
+      if (outcome !== 'taken') return refuseMovedOn(tx, step, outcome);
       const done = await whenTaken(tx);
       await recordRequestAudit(tx, { actor, request, ip, action, details: { ...step.details, ...done.details } });
       return { ok: true, message: done.message };
     }
-    if (outcome === 'open') {
-      await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused: refusal!.audited ?? refusal!.message } });
-      return { ok: false, message: refusal!.message };
-    }
-    return refuseMovedOn(tx, step, outcome);
+    const outcome = refusal.asRead ? 'open' : await transitionStillOpen(tx, step.transition, request, actor.vendorAccountId, step.options?.now);
+    if (outcome !== 'open') return refuseMovedOn(tx, step, outcome);
+    await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused: refusal.audited ?? refusal.message } });
+    return { ok: false, message: refusal.message };
   });
 }
 
