@@ -97,8 +97,10 @@ export async function deliverDueMessages(
 const ABANDONED = Symbol('abandoned');
 
 type OutboxRow = Awaited<ReturnType<Db['outboxMessage']['findMany']>>[number];
-/** `error` null when sent; else, when the send never started, `unopened` (the body would not open) or `unmailable` (the recipient). */
-type Outcome = { message: OutboxRow; error: unknown; unopened?: true; unmailable?: true };
+/** Refused by the mail server (`failed`), or never sent because the body would not open (`unopened`). */
+type Refused = { message: OutboxRow; kind: 'failed' | 'unopened'; error: unknown };
+/** What became of one message: also sent, or never sent because no mail server can take its recipient (`unmailable`). */
+type Outcome = { message: OutboxRow; kind: 'sent' | 'unmailable' } | Refused;
 
 /**
  * Sends the claimed messages, SEND_CONCURRENCY at a time, each started only while `inTime`, and
@@ -179,7 +181,7 @@ class OutcomeRecorder {
   }
 
   add(outcome: Outcome): void {
-    if (outcome.error === null) {
+    if (outcome.kind === 'sent') {
       this.delivered.add(outcome.message.id);
       this.unrecorded += 1;
     }
@@ -199,12 +201,12 @@ class OutcomeRecorder {
         // Outcomes of sends that end in the same turn of the event loop go in one write.
         await new Promise((resolve) => setImmediate(resolve));
         const outcomes = this.waiting.splice(0);
-        const sent = outcomes.filter((o) => o.error === null).map((o) => o.message);
+        const sent = outcomes.filter((o) => o.kind === 'sent').map((o) => o.message);
         if (sent.length > 0) await this.untilWritten(() => this.recordSent(sent));
         for (const outcome of outcomes) {
-          if (outcome.unmailable) await this.untilWritten(() => this.recordUnmailable(outcome));
-          else if (outcome.unopened) await this.untilWritten(() => this.recordUnopened(outcome));
-          else if (outcome.error !== null) await this.untilWritten(() => this.recordFailed(outcome));
+          if (outcome.kind === 'unmailable') await this.untilWritten(() => this.recordUnmailable(outcome.message));
+          else if (outcome.kind === 'unopened') await this.untilWritten(() => this.recordUnopened(outcome));
+          else if (outcome.kind === 'failed') await this.untilWritten(() => this.recordFailed(outcome));
         }
       }
     } catch (error) {
@@ -258,7 +260,7 @@ class OutcomeRecorder {
    * one worker ran on a secret being rotated away (review r34h L2). The message goes back uncounted,
    * due again in a minute, for a worker that opens it; the log says so at error level, every time.
    */
-  private async recordUnopened({ message, error }: Outcome): Promise<void> {
+  private async recordUnopened({ message, error }: Refused): Promise<void> {
     await this.database.outboxMessage.updateMany({
       where: { id: message.id, leaseOwner: this.lease },
       data: { nextAttemptAt: new Date(Date.now() + retryDelayMs(1)), lastError: describe(error), leaseOwner: null, leaseUntil: null },
@@ -272,7 +274,7 @@ class OutcomeRecorder {
    * each send, as nodemailer reads "ann@x; bob@x" as two recipients and "not an address@x" as
    * "address@x" (review r35c F1). Dead again, never sent.
    */
-  private async recordUnmailable({ message }: Outcome): Promise<void> {
+  private async recordUnmailable(message: OutboxRow): Promise<void> {
     await this.database.outboxMessage.updateMany({
       where: { id: message.id, leaseOwner: this.lease },
       data: { status: 'DEAD', lastError: UNMAILABLE, leaseOwner: null, leaseUntil: null },
@@ -281,7 +283,7 @@ class OutcomeRecorder {
     logger.error({ event: 'mail.unmailable', messageId: message.id, template: message.template, error: UNMAILABLE });
   }
 
-  private async recordFailed({ message, error }: Outcome): Promise<void> {
+  private async recordFailed({ message, error }: Refused): Promise<void> {
     const attempts = message.attempts + 1;
     const dead = attempts >= MAX_ATTEMPTS;
     await this.database.outboxMessage.updateMany({
@@ -303,9 +305,9 @@ class OutcomeRecorder {
   }
 }
 
-/** The message's outcome: sent (error null), refused by the mail server, or never sent because it would not open. */
+/** The message's outcome: sent, refused by the mail server, or never sent (its recipient, or a body that would not open). */
 async function attempt(transport: MailTransport, message: OutboxRow): Promise<Outcome> {
-  if (!isMailableAddress(message.toAddress)) return { message, error: new Error(UNMAILABLE), unmailable: true };
+  if (!isMailableAddress(message.toAddress)) return { message, kind: 'unmailable' };
   let opened;
   try {
     opened = {
@@ -314,13 +316,13 @@ async function attempt(transport: MailTransport, message: OutboxRow): Promise<Ou
       headers: message.headers ? (JSON.parse(unseal(message.headers)) as Record<string, string>) : {},
     };
   } catch (error) {
-    return { message, error, unopened: true };
+    return { message, kind: 'unopened', error };
   }
   try {
     await transport.send({ messageId: message.id, to: message.toAddress, subject: message.subject, ...opened });
-    return { message, error: null };
+    return { message, kind: 'sent' };
   } catch (error) {
-    return { message, error };
+    return { message, kind: 'failed', error };
   }
 }
 
