@@ -38,10 +38,13 @@ type ActorFor<A extends EntryAccess> = A extends { principal: 'agency' }
 
 export type { RequestContext };
 
+/** The session id in the browser's cookie, when the cookie is one we signed; decoded once per request. */
+const sessionIdInCookie = cache(async (): Promise<string | null> => (await getServerSession(authOptions()))?.sid ?? null);
+
 /** The actor of the current request, or null; resolved once per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
-  const session = await getServerSession(authOptions());
-  return session?.sid ? resolveSession(session.sid) : null;
+  const sid = await sessionIdInCookie();
+  return sid ? resolveSession(sid) : null;
 });
 
 async function requestContextOf(): Promise<RequestContext> {
@@ -89,7 +92,7 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
  * (review r35b F1), and a sign-out leaves none (r34e F2).
  */
 async function codeStepRanOut(): Promise<boolean> {
-  const sid = (await getServerSession(authOptions()))?.sid;
+  const sid = await sessionIdInCookie();
   if (!sid) return false;
   const session = await db()
     .authSession.findUnique({ where: { id: sid }, select: { secondFactorPending: true, createdAt: true, endedAt: true } })
