@@ -1,5 +1,5 @@
 // What the admin console's pages say after an action done there without JavaScript (`?done=<action>`, decision 060).
-export const RESET_LINK_SENT_PROMISE = 'You will not see it, and the password stays theirs alone.';
+export const RESET_LINK_SENT_PROMISE = 'You will not see it, and the password stays theirs alone: a temporary password given earlier no longer works.';
 
 /** What a user's page in the console says after an action done there without JavaScript (`?done=<action>`). */
 export const USER_PAGE_DONE = {

@@ -21,7 +21,8 @@ export type IssueResetLinkInput = {
  * Creates a single-use reset link inside the caller's transaction and returns the token for the
  * caller to mail (lib/mail/templates/reset-link.ts) in the same transaction. Only the SHA-256 is
  * stored; the token must go nowhere but that mail: not to a log, an audit record or a response.
- * Any earlier unused link of the same user stops working, so at most one is ever live.
+ * Any earlier unused link of the same user stops working, so at most one is ever live, and so does
+ * a temporary password not yet replaced.
  */
 export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promise<{ token: string; expiresAt: Date }> {
   const { min, max } = POLICY_BOUNDS.resetLinkHours;
@@ -33,6 +34,9 @@ export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promis
   const expiresAt = input.notAfter && input.notAfter < byPolicy ? input.notAfter : byPolicy;
 
   await revokeResetLinksOf(tx, input.userId, now);
+  // The link is the way in now, as a temporary password is when it ends the links: one given earlier
+  // and not yet replaced stops working, at sign-in and in a session it opened (review r36b F1).
+  await tx.user.updateMany({ where: { id: input.userId, mustChangePassword: true, temporaryPasswordExpiresAt: { gt: now } }, data: { temporaryPasswordExpiresAt: now } });
   const token = newSecretToken();
   await tx.passwordResetToken.create({
     data: {

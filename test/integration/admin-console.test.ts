@@ -664,6 +664,38 @@ describe('reset link by e-mail', () => {
     expect(JSON.stringify(await db().auditEvent.findMany({ where: { targetId: staff.id } }))).not.toContain(link);
   });
 
+  it('[PROVIDER_ADMIN] a link sent after a temporary password ends it: it opens no sign-in, and a session it opened cannot change the password with it (review r36b F1)', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { changeOwnPassword } = await import('@/lib/auth/change-own-password');
+    const issue = async () => {
+      const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { sessionVersion: true } });
+      const issued = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: sessionVersion }, IP);
+      if (!issued.ok) throw new Error(issued.message);
+      return issued.value.temporaryPassword;
+    };
+    // Overheard and used before the link: that session may no longer set the password with it.
+    const used = await issue();
+    const opened = await signIn(a, staff, used);
+    if (!opened.ok) throw new Error(opened.reason);
+    expect(await sendResetLink(adminActor, { userId: staff.id }, IP)).toMatchObject({ ok: true });
+    const actor = (await resolveSession(opened.sessionId)) as AgencyActor;
+    const chosen = 'copper harbour signal evening';
+    expect(await changeOwnPassword(actor, { currentPassword: used, newPassword: chosen, confirmPassword: chosen }, IP)).toMatchObject({ ok: false });
+    // Not yet used: it opens no sign-in once the link is sent.
+    const unused = await issue();
+    expect(await sendResetLink(adminActor, { userId: staff.id }, IP)).toMatchObject({ ok: true });
+    expect(await signIn(a, staff, unused)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    expect((await getUserForAdmin(adminActor, staff.id))?.temporaryPassword.state).toBe('expired');
+    // The link is the way in.
+    const { unseal } = await import('@/lib/mail/seal');
+    const { resetPasswordWithLink } = await import('@/lib/password-reset/reset-password-with-link');
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: staff.email!, template: 'reset-link' }, orderBy: { createdAt: 'desc' } });
+    const link = /\/reset\/([A-Za-z0-9_-]+)/.exec(unseal(mail.textBody))![1]!;
+    expect((await resetPasswordWithLink(link, chosen, chosen, IP)).ok).toBe(true);
+    expect((await signIn(a, staff, chosen)).ok).toBe(true);
+  });
+
   it('[PROVIDER_ADMIN] the form sent twice (a double click, both at once or one after the other) mails one live link and uses one of the five (r26c N5)', async () => {
     const { adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
