@@ -85,7 +85,8 @@ export function afterSignInPath(who: SignedIn | SignedIn['kind'], callback: stri
 
 /**
  * Ends a form sign-in: a refusal becomes the one message the person may see (with what they
- * typed, never the password); a success gets its cookie and continues to a safe path.
+ * typed, never the password), or each field's own for input no account could have; a success gets
+ * its cookie and continues to a safe path.
  */
 export async function finishFormSignIn(
   result: SignInResult,
@@ -93,7 +94,7 @@ export async function finishFormSignIn(
   typed: Record<string, string>,
   callback?: string,
 ): Promise<ActionState> {
-  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds, kind), values: typed };
+  if (!result.ok) return { ok: false, message: signInMessage(result.reason, result.retryAfterSeconds, kind), fieldErrors: result.fieldErrors, values: typed };
   await startBrowserSession(result.sessionId, kind);
   // A browser becomes a known device (decision 062) once the whole sign-in is done: the password alone
   // of an account with a second factor must not let its code be guessed past the address's limit.

@@ -30,10 +30,13 @@ import {
 
 /** What the sign-in forms may tell a person. Everything else is INVALID: no enumeration. */
 export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'TEMPORARY_PASSWORD_USED' | 'BAD_INPUT';
-/** THROTTLED may say when to try again (an address slowed in an agency); no other refusal says more than its reason. */
+/**
+ * THROTTLED may say when to try again (an address slowed in an agency); BAD_INPUT, which field is
+ * wrong and why (only what was typed, nothing of any account). No other refusal says more than its reason.
+ */
 export type SignInResult =
   | { ok: true; sessionId: string; secondFactorPending: boolean; role: Role | VendorRole; account: KnownAccount }
-  | { ok: false; reason: SignInFailure; retryAfterSeconds?: number };
+  | { ok: false; reason: SignInFailure; retryAfterSeconds?: number; fieldErrors?: Record<string, string[]> };
 
 export const agencySignInSchema = z.object({
   providerCode: providerCodeSchema,
@@ -70,12 +73,21 @@ type Velocity = { key: VelocityKey } | null;
 /** Attempts from one address queue on its rate-limit row (counted, given back), holding pool connections: allow more than the default 2 s to get one. */
 const ADDRESS_TURN = { maxWait: 10_000, timeout: 15_000 };
 
+/**
+ * Input no account could have, refused before any is looked for, with each field's own message: a
+ * name pasted with a zero-width space was told only that "codes and names" cannot hold such characters.
+ */
+function badInput(error: z.ZodError): SignInResult {
+  const fieldErrors = Object.fromEntries(Object.entries(z.flattenError(error).fieldErrors).filter((entry): entry is [string, string[]] => !!entry[1]));
+  return { ok: false, reason: 'BAD_INPUT', ...(Object.keys(fieldErrors).length > 0 ? { fieldErrors } : {}) };
+}
+
 /** An agency id no row has: an unknown provider code still costs the user lookup a known one costs. */
 const NO_AGENCY = '~no-agency~';
 
 export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DEVICE): Promise<SignInResult> {
   const parsed = agencySignInSchema.safeParse(input);
-  if (!parsed.success) return counted('agency', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
+  if (!parsed.success) return counted('agency', { result: badInput(parsed.error), outcome: 'bad_input' });
   const { providerCode, loginName, password } = parsed.data;
   const codeKey = normalizeKey(providerCode);
   const loginKey = normalizeKey(loginName);
@@ -118,7 +130,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
 
 export async function signInVendorAccount(input: unknown, ip: string, knows = NO_DEVICE): Promise<SignInResult> {
   const parsed = vendorSignInSchema.safeParse(input);
-  if (!parsed.success) return counted('vendor', { result: { ok: false, reason: 'BAD_INPUT' }, outcome: 'bad_input' });
+  if (!parsed.success) return counted('vendor', { result: badInput(parsed.error), outcome: 'bad_input' });
   const account = await db().vendorAccount.findUnique({
     where: { emailKey: normalizeKey(parsed.data.email) },
     select: { id: true, role: true, active: true, passwordHash: true, ...LANES_SELECT, sessionVersion: true },

@@ -86,8 +86,15 @@ describe('agency sign-in', () => {
       { providerCode: 42, loginName: [], password: null },
       null,
     ];
-    for (const input of bad) expect(await signInAgencyUser(input, freshIp())).toEqual({ ok: false, reason: 'BAD_INPUT' });
+    for (const input of bad) expect(await signInAgencyUser(input, freshIp())).toMatchObject({ ok: false, reason: 'BAD_INPUT' });
     expect((await reload(user.id)).failedSignInCount).toBe(0);
+    // Each field says what is wrong with it, as the form shows it; nothing said of any account.
+    expect(await signInAgencyUser({ ...creds, loginName: 'bad\u200Bname' }, freshIp())).toEqual({
+      ok: false,
+      reason: 'BAD_INPUT',
+      fieldErrors: { loginName: ['Login name contains a hidden character. Type it in rather than pasting it'] },
+    });
+    expect(await signInAgencyUser(null, freshIp())).toEqual({ ok: false, reason: 'BAD_INPUT' });
   });
 
   it('locks the account after 5 consecutive failures; the right password is then refused generically', async () => {
