@@ -144,3 +144,30 @@ test('[ANONYMOUS] a confirm link older than 7 days says plainly that it expired;
   await page.reload();
   await expect(page.getByRole('status')).toContainText('This link has expired');
 });
+
+// An address in another script on both sides of the @ (SMTPUTF8, RFC 6531; lib/validation/email-address.ts):
+// the form takes it, the confirmation is sent to it as typed (asking the server for SMTPUTF8), and its link confirms.
+for (const [javaScriptEnabled, name, domain] of [
+  [true, 'jürgen', '例え.テスト'],
+  [false, 'δοκιμή', 'παράδειγμα.δοκιμή'],
+] as const) {
+  test.describe(`JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
+    test.use({ javaScriptEnabled });
+
+    test(`[ANONYMOUS] subscribes with an internationalised address (${name}@${domain}), gets the confirmation at it, and confirms from the mail`, async ({ page }) => {
+      const address = `${name}.${Date.now().toString(36)}@${domain}`;
+      await page.goto('/status');
+      await page.getByLabel('E-mail address').fill(address);
+      await page.getByRole('button', { name: 'Get alerts by e-mail' }).click();
+      if (!javaScriptEnabled) await expect(page).toHaveURL(/\/status\/subscribe\/requested$/);
+      await expect(page.getByRole('status').filter({ hasText: 'Check your e-mail' })).toBeVisible();
+
+      const confirmation = await waitForMail({ to: address, subjectIncludes: 'Confirm your CareNotes status alerts' });
+      expect(confirmation.envelope).toEqual({ rcptTo: [address], smtpUtf8: true });
+      await page.goto(linkTo(confirmation, '/status/subscribe/confirm'));
+      await page.getByRole('button', { name: 'Confirm my subscription' }).click();
+      await expect(page.getByRole('heading', { name: 'You will get status alerts' })).toBeVisible();
+      expect(await db().statusSubscriber.findFirstOrThrow({ where: { email: address } })).toMatchObject({ confirmedAt: expect.any(Date), unsubscribedAt: null });
+    });
+  });
+}

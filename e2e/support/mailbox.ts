@@ -3,10 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import type { SmtpEnvelope } from '../../test/support/smtp-sink';
 import { E2E_MAIL_DIR } from './env';
 
 export type DeliveredMail = {
   file: string;
+  /** Whom the server was asked to deliver it to, and whether with SMTPUTF8. */
+  envelope: SmtpEnvelope;
   to: string[];
   subject: string;
   text: string;
@@ -27,10 +30,12 @@ const parsedByFile = new Map<string, Promise<DeliveredMail>>();
 
 async function parse(file: string): Promise<DeliveredMail> {
   const raw = readFileSync(path.join(E2E_MAIL_DIR, file), 'utf8');
+  const envelope = JSON.parse(readFileSync(path.join(E2E_MAIL_DIR, `${file}.envelope.json`), 'utf8')) as SmtpEnvelope;
   const parsed = await simpleParser(raw);
   const text = parsed.text ?? '';
   return {
     file,
+    envelope,
     to: [parsed.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase())),
     subject: parsed.subject ?? '',
     text,

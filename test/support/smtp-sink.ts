@@ -5,7 +5,11 @@ import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
+/** What the client said around the message: whom to deliver it to (domains as the server reads them, in Unicode), and whether it asked for SMTPUTF8. */
+export type SmtpEnvelope = { rcptTo: string[]; smtpUtf8: boolean };
+
 export type ReceivedMail = {
+  envelope: SmtpEnvelope;
   to: string[];
   subject: string;
   text: string;
@@ -30,8 +34,9 @@ export type SmtpSink = {
   waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
 };
 
-function toReceived(parsed: ParsedMail, raw: string): ReceivedMail {
+function toReceived(parsed: ParsedMail, raw: string, envelope: SmtpEnvelope): ReceivedMail {
   return {
+    envelope,
     to: [parsed.to ?? []].flat().flatMap((a) => a.value.map((v) => v.address ?? '')),
     subject: parsed.subject ?? '',
     text: parsed.text ?? '',
@@ -71,18 +76,24 @@ export async function startSmtpSink(port = 0, options: { saveTo?: string } = {})
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));
           stream.on('end', () => {
             const raw = Buffer.concat(chunks).toString('utf8');
+            const envelope: SmtpEnvelope = {
+              rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
+              smtpUtf8: !!(session.envelope as { smtpUtf8?: boolean }).smtpUtf8,
+            };
             if (options.saveTo) {
               // Numbered as they arrive, not by what has been parsed so far: two messages that arrive
               // together on pooled connections must never share a name (one would overwrite the other).
               saved += 1;
               const name = `${Date.now()}-${String(saved).padStart(6, '0')}.eml`;
+              // Its envelope beside it, written first: a reader that sees the message sees the envelope.
+              writeFileSync(path.join(options.saveTo, `${name}.envelope.json`), JSON.stringify(envelope));
               // Written whole, then renamed: a reader never sees half a message.
               writeFileSync(path.join(options.saveTo, `${name}.tmp`), raw);
               renameSync(path.join(options.saveTo, `${name}.tmp`), path.join(options.saveTo, name));
             }
             simpleParser(raw).then(
               (parsed) => {
-                const mail = toReceived(parsed, raw);
+                const mail = toReceived(parsed, raw, envelope);
                 if (sink.stallOn?.(mail)) {
                   sink.stalled.push(mail);
                   hanging.add(session.id);
