@@ -6,8 +6,9 @@ import { z } from 'zod';
 // RFC 5322's unquoted local part, letters of any script allowed (SMTPUTF8, RFC 6531; nodemailer asks
 // the server for it): nothing that would read as a second address, a comment or a header.
 const LOCAL_PART = /^[^<>()[\]\\.,;:\s@"\p{C}]+(?:\.[^<>()[\]\\.,;:\s@"\p{C}]+)*$/u;
-// The domain's ASCII form (an IDN's punycode, which nodemailer sends) checked as zod checks one, and a
-// top-level domain in punycode too (".рф" is "xn--p1ai"; review r35c F6).
+// The domain checked in its ASCII form, as zod checks one (an IDN's punycode: what nodemailer sends
+// when the local part is ASCII; beside a non-ASCII one it sends the domain as typed, under SMTPUTF8),
+// and a top-level domain in punycode too (".рф" is "xn--p1ai"; review r35c F6).
 const ASCII_DOMAIN = /^(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
 
 /**
