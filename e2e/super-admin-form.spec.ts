@@ -40,6 +40,16 @@ test('[ANONYMOUS] the answer is the same page whether or not the details match a
   expect(texts[1]).toBe(texts[0]);
 });
 
+// Review r35c F8: a Persian keyboard types the non-joiner between letters (Shift+Space); it was refused as pasted.
+test('[ANONYMOUS] a name and job title written with the non-joiner between letters are filed as typed', async ({ page }) => {
+  const fullName = 'علی\u200Cرضا محمدی';
+  const jobTitle = 'سرپرست بخش\u200Cها';
+  const reference = await fileSuperAdminRequest(page, { providerCode: 'NO-SUCH-AGENCY', loginName: `alireza.${uniqueSuffix()}`, fullName, jobTitle });
+  const submission = await db().superAdminRequestSubmission.findUniqueOrThrow({ where: { reference: reference.replace('-', '') }, include: { request: true } });
+  expect(submission).toMatchObject({ fullName, jobTitle });
+  expect(submission.request).toMatchObject({ fullName, jobTitle });
+});
+
 test('[ANONYMOUS] each rendering of the form carries its own key; sending one rendering twice files one request', async ({ page }) => {
   await page.goto('/super-admin-reset');
   const key = page.locator('input[type=hidden][name=idempotencyKey]');

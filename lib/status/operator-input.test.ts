@@ -16,14 +16,21 @@ describe('operator titles', () => {
   it.each([...C0, ...C1_AND_DEL, ...NEVER, '\u200B', '\u200D', '\uFEFF', '\u2028', '\u2029'].map((c) => [hex(c), c]))(
     'refuse %s inside the text, with a message that says what to do',
     (_name, c) => {
-      // At either end, whitespace among them is trimmed away before the check, harmlessly.
-      for (const title of [`Sign-in${c}failing`, `a${c}${c}b`]) {
+      // At either end, whitespace among them is trimmed away before the check, harmlessly. The joiner
+      // between two letters is writing (below).
+      for (const title of [...(c === '\u200D' ? [] : [`Sign-in${c}failing`]), `Sign-in ${c} failing`, `a${c}${c}b`]) {
         const result = titleSchema.safeParse(title);
         expect(result.success, JSON.stringify(title)).toBe(false);
         expect(result.error!.issues[0]!.message).toBe('Title contains a control or hidden character. Type it in rather than pasting it');
       }
     },
   );
+
+  // Review r35c F8: a title is read, not matched, and keeps what a message keeps.
+  it('keep the joiners between letters, as messages do, and refuse one with no letter on either side', () => {
+    for (const title of ['ورود کند است برای علی\u200Cرضا', 'ශ්\u200Dරී ලංකා sign-in slow']) expect(titleSchema.parse(title), title).toBe(title);
+    for (const title of ['Sign-in \u200C failing', '\u200CSign-in', 'Sign\u200C\u200Cin']) expect(titleSchema.safeParse(title).success, JSON.stringify(title)).toBe(false);
+  });
 
   it('keep markup-looking text, quotes and emoji as typed (escaping is the renderers’ job)', () => {
     for (const title of ['Sign-in <slow> & "failing" ]]> <![CDATA[x]]>', 'Ümlaut façade ✓ 😀', '&amp; &#0; &#x1;']) {

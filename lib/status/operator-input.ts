@@ -30,7 +30,7 @@ export const titleSchema = z
   .min(1, 'Enter a title')
   // Stops here when too long: the checks after it read the whole text (a long one took seconds).
   .max(200, { error: 'Title must be 200 characters or fewer', abort: true })
-  .refine((value) => !hasHiddenCharacters(value, 'one line'), hiddenCharacterMessage('Title'))
+  .refine((value) => !hasHiddenCharacters(value, 'name'), hiddenCharacterMessage('Title'))
   .refine((value) => !hasStackedMarks(value), `Title ${STACKED_MARKS_MESSAGE}`)
   .superRefine(noWebAddress('Title'));
 

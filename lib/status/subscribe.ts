@@ -18,7 +18,7 @@ export const subscribeSchema = z.object({
     .trim()
     .min(1, 'Enter your e-mail address')
     .max(254, 'E-mail address must be 254 characters or fewer')
-    .refine((value) => !hasHiddenCharacters(value, 'one line'), 'E-mail address contains a hidden character. Type it in rather than pasting it')
+    .refine((value) => !hasHiddenCharacters(value, 'identifier'), 'E-mail address contains a hidden character. Type it in rather than pasting it')
     .pipe(emailAddressSchema),
 });
 

@@ -10,7 +10,7 @@ import { singleLine } from './request-fields';
 import { stateForRequester } from './state-words';
 
 export const requestStatusSchema = z.object({
-  reference: singleLine('Reference number', 'Enter your reference number, for example 7K3QZ-M4T9P', 32),
+  reference: singleLine('Reference number', 'Enter your reference number, for example 7K3QZ-M4T9P', 32, 'identifier'),
   loginName: loginNameSchema,
 });
 

@@ -17,9 +17,19 @@ describe('the public forms’ free-text fields', () => {
     expect(messages(phoneSchema.safeParse('1 '.repeat(2000)))).toEqual(['Work phone number must be 40 characters or fewer']);
     // A run of spaces of any kind is one space (the verifier reads the number as typed).
     expect(messages(phoneSchema.safeParse(`1${' \u2003'.repeat(1999)}1`))).toEqual(['Enter a phone number with 7 to 15 digits, like +1 512 555 0100']);
-    expect(singleLine('Full name', 'Enter your name', 100).parse(`Sam Super${'\u2003'.repeat(45)}CareNotes:\u00a0\u00a0ID verified`)).toBe('Sam Super CareNotes: ID verified');
-    expect(messages(singleLine('Full name', 'Enter your name', 10).safeParse(`a\u200b${'b'.repeat(20)}`))).toEqual(['Full name must be 10 characters or fewer']);
+    expect(singleLine('Full name', 'Enter your name', 100, 'name').parse(`Sam Super${'\u2003'.repeat(45)}CareNotes:\u00a0\u00a0ID verified`)).toBe('Sam Super CareNotes: ID verified');
+    expect(messages(singleLine('Full name', 'Enter your name', 10, 'name').safeParse(`a\u200b${'b'.repeat(20)}`))).toEqual(['Full name must be 10 characters or fewer']);
     expect(messages(paragraphs('Reason', 'Enter a reason', 2, 10).safeParse(`a\u200b${'b'.repeat(20)}`))).toEqual(['Reason must be 10 characters or fewer']);
+  });
+
+  // Review r35c F8: typed, not pasted (a Persian keyboard's Shift+Space), so a name keeps them; a number looked up does not.
+  it('a name or job title keeps the joiners between letters as typed, and the super-admin form takes them', () => {
+    const fullName = singleLine('Full name', 'Enter your name', 100, 'name');
+    for (const name of ['علی\u200Cرضا محمدی', 'ශ්\u200Dරී නිවාස']) expect(fullName.parse(name)).toBe(name);
+    expect(messages(fullName.safeParse('علی\u200C \u200Cرضا'))).toEqual(['Full name contains a hidden character. Type it in rather than pasting it']);
+    expect(messages(singleLine('Reference number', 'Enter your reference', 32, 'identifier').safeParse('7K3QZ\u200C-M4T9P'))).toEqual([
+      'Reference number contains a hidden character. Type it in rather than pasting it',
+    ]);
   });
 
   it('what a verifier writes to the address on record holds no web or e-mail address, and too long is still the one message', () => {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { emailAddressSchema } from '@/lib/validation/email-address';
-import { hasHiddenCharacters, hasStackedMarks, oneLine, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText, webAddressIn } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, oneLine, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText, webAddressIn, type OneLineShape } from '@/lib/validation/free-text';
 
 // Free-text fields of the public forms. Line breaks are allowed only where a paragraph makes sense;
 // hidden characters never (lib/validation/free-text.ts).
 
-export function singleLine(label: string, emptyMessage: string, max: number) {
+/** One line: a `name` (a person's name, a job title) lets through the joiners writing puts between letters, an `identifier` none. */
+export function singleLine(label: string, emptyMessage: string, max: number, shape: OneLineShape) {
   return z
     .string({ error: emptyMessage })
     .transform(oneLine)
@@ -16,7 +17,7 @@ export function singleLine(label: string, emptyMessage: string, max: number) {
         .min(1, { error: emptyMessage, abort: true })
         // Too long is the one message, and no later check reads what is too long (up to what the form lets through).
         .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
-        .refine((value) => !hasHiddenCharacters(value, 'one line'), `${label} contains a hidden character. Type it in rather than pasting it`)
+        .refine((value) => !hasHiddenCharacters(value, shape), `${label} contains a hidden character. Type it in rather than pasting it`)
         .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`),
     );
 }
@@ -38,7 +39,7 @@ export function paragraphs(label: string, emptyMessage: string, min: number, max
 
 const PHONE_MESSAGE = 'Enter a phone number with 7 to 15 digits, like +1 512 555 0100';
 
-export const phoneSchema = singleLine('Work phone number', 'Enter your work phone number, for example +1 512 555 0100', 40).refine(
+export const phoneSchema = singleLine('Work phone number', 'Enter your work phone number, for example +1 512 555 0100', 40, 'identifier').refine(
   (value) => {
     // Split on the marker alone, then trimmed: "\s*" on both sides of it took time growing with the square of a run of spaces.
     const [number = '', extension] = value.split(/ext\.?|x/i).map((piece) => piece.trim());
@@ -49,7 +50,7 @@ export const phoneSchema = singleLine('Work phone number', 'Enter your work phon
   PHONE_MESSAGE,
 );
 
-export const workEmailSchema = singleLine('Work e-mail address', 'Enter your work e-mail address', 254).pipe(emailAddressSchema);
+export const workEmailSchema = singleLine('Work e-mail address', 'Enter your work e-mail address', 254, 'identifier').pipe(emailAddressSchema);
 
 /** What a verifier writes to the address on record (a rejection's reason, a question): paragraphs without a web or e-mail address. */
 export function wordsToRecord(label: string, emptyMessage: string, min: number, max: number) {

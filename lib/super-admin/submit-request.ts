@@ -32,8 +32,8 @@ export const newIdempotencyKey = newFormKey;
 export const superAdminRequestSchema = z.object({
   providerCode: providerCodeSchema,
   loginName: loginNameSchema,
-  fullName: singleLine('Full name', 'Enter your full name', 100),
-  jobTitle: singleLine('Job title', 'Enter your job title, for example Director of Nursing', 100),
+  fullName: singleLine('Full name', 'Enter your full name', 100, 'name'),
+  jobTitle: singleLine('Job title', 'Enter your job title, for example Director of Nursing', 100, 'name'),
   workEmail: workEmailSchema,
   workPhone: phoneSchema,
   reason: paragraphs('Reason', 'Tell us why no other administrator of your agency can reset your password', 10, 2000),

@@ -25,8 +25,11 @@ describe('free text a stranger types for staff to read', () => {
     ['a private-use character', 'Olive\uE000Ownerson'],
     ['a noncharacter', 'Olive\uFFFFOwnerson'],
     ['a joiner between spaces', 'a \u200D b'],
+    // Review r35c F8: no character yet, so no font draws it (U+0378 in Greek, U+2FFFF past the CJK blocks).
+    ['an unassigned code point', 'Olive\u0378Ownerson'],
+    ['an unassigned supplementary code point', 'Olive \u{2FFFD} Ownerson'],
   ])('refuses %s', (_what, text) => {
-    expect(hasHiddenCharacters(text, 'one line')).toBe(true);
+    for (const shape of ['identifier', 'name'] as const) expect(hasHiddenCharacters(text, shape), shape).toBe(true);
     expect(hasHiddenCharacters(tidyFreeText(text), 'paragraphs')).toBe(true);
   });
 
@@ -36,7 +39,31 @@ describe('free text a stranger types for staff to read', () => {
       expect(hasHiddenCharacters(text, 'paragraphs'), text).toBe(false);
     }
     // A Han character in a family's own form (an ideographic variation selector), Mongolian with its selectors.
-    for (const name of ['Olive ⚠️ Ownerson', 'Team 👩‍💻', '葛\u{E0100}城', '辻\u{E0101}', 'ᠠ\u180Bᠢ']) expect(hasHiddenCharacters(name, 'one line'), name).toBe(false);
+    for (const name of ['Olive ⚠️ Ownerson', 'Team 👩‍💻', '葛\u{E0100}城', '辻\u{E0101}', 'ᠠ\u180Bᠢ']) {
+      for (const shape of ['identifier', 'name'] as const) expect(hasHiddenCharacters(name, shape), `${shape} ${name}`).toBe(false);
+    }
+  });
+
+  // Review r35c F8: a Persian keyboard types the non-joiner with Shift+Space; Sinhala's "Sri" is written with the joiner.
+  it('lets a name hold the joiners between letters, as paragraphs do, and an identifier none', () => {
+    for (const name of ['علی\u200Cرضا', 'Mohammad-Ali Rezaei (علی\u200Cرضا)', 'ශ්\u200Dරී ලංකා', 'Ann-Marie main\u00ADtenance']) {
+      expect(hasHiddenCharacters(name, 'name'), name).toBe(false);
+      expect(hasHiddenCharacters(name, 'paragraphs'), name).toBe(false);
+      expect(hasHiddenCharacters(name, 'identifier'), name).toBe(true);
+    }
+  });
+
+  it('refuses in a name a joiner with no letter on either side, or two in a row', () => {
+    for (const name of ['\u200Cعلی', 'علی\u200C', 'عل\u200C\u200Cی', 'a \u200D b', '1\u200C2', 'ශ්\u200D']) {
+      expect(hasHiddenCharacters(name, 'name'), JSON.stringify(name)).toBe(true);
+    }
+  });
+
+  it('lets through a code point kept for emoji that this server’s Unicode does not know yet: a phone’s newest emoji', () => {
+    for (const shape of ['identifier', 'name', 'paragraphs'] as const) {
+      expect(hasHiddenCharacters('Team \u{1FAFF}', shape), shape).toBe(false);
+      expect(hasHiddenCharacters('Team \u{1FAFF}\u200D💻', shape), shape).toBe(false);
+    }
   });
 
   it('refuses a letter with marks stacked past any writing’s need, and keeps the marks languages use', () => {
@@ -47,9 +74,10 @@ describe('free text a stranger types for staff to read', () => {
     }
   });
 
-  it('refuses on one line what paragraphs allow: a line break, a tab, the joiner', () => {
+  it('refuses on one line what paragraphs allow: a line break, a tab; in an identifier the joiner too', () => {
     for (const text of ['two\nlines', 'a\ttab', 'ac\u200Dme']) {
-      expect(hasHiddenCharacters(text, 'one line')).toBe(true);
+      expect(hasHiddenCharacters(text, 'identifier')).toBe(true);
+      expect(hasHiddenCharacters(text, 'name')).toBe(text !== 'ac\u200Dme');
       expect(hasHiddenCharacters(text, 'paragraphs')).toBe(false);
     }
   });

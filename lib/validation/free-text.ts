@@ -14,23 +14,34 @@ import type { z } from 'zod';
  * braille pattern; reviews r25b, r35a F3). One rule for every text a person types for others to read.
  */
 const HIDDEN = String.raw`\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Noncharacter_Code_Point}\p{Default_Ignorable_Code_Point}\u2800`;
-const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]`, 'u');
+// And what is no character yet (review r35c F8), but for the code points Unicode keeps for emoji: a
+// phone's newest emoji is one of them to a server whose Unicode is older, and there is no telling the two apart.
+const UNASSIGNED = String.raw`(?!\p{Extended_Pictographic})\p{Cn}`;
+const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]|${UNASSIGNED}`, 'u');
 // Paragraphs keep their line breaks and tabs (tabs become spaces).
-const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]`, 'u');
+const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]|${UNASSIGNED}`, 'u');
 // ...except where writing needs them, taken out before the check: the joiner and variation selector
-// inside an emoji ("👩‍💻", "⚠️", "1️⃣"), and in paragraphs the joiners and soft hyphen between letters
-// (Persian, the scripts of India; review r25d).
+// inside an emoji ("👩‍💻", "⚠️", "1️⃣"), and in names and paragraphs the joiners and soft hyphen between
+// letters (Persian "علی‌رضا", typed with Shift+Space; Sinhala "ශ්‍රී"; reviews r25d, r35c F8).
 const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;
 const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})/gu;
 // And anywhere, the selectors a script's writing uses: ideographic variants of a Han character (names
 // written with a family's own form of it), Mongolian's free variation selectors (review r35c F8).
 const SCRIPT_GLUE = /(?<=\p{Script=Han})[\u{E0100}-\u{E01EF}\uFE00-\uFE0E]|(?<=\p{Script=Mongolian})[\u180B-\u180D\u180F]/gu;
 
-/** `one line`: a name, an identifier, an address, a title; `paragraphs`: a message or a reason. */
-export function hasHiddenCharacters(text: string, shape: 'one line' | 'paragraphs'): boolean {
+/**
+ * What a text is: `identifier`, one line that is matched or looked up (a login name, a provider code, an
+ * address, a reference), where a joiner would make two that look alike differ; `name`, one line people
+ * read (a person's name, a job title, an incident's title); `paragraphs`, a message or a reason.
+ */
+export type TextShape = 'identifier' | 'name' | 'paragraphs';
+export type OneLineShape = Exclude<TextShape, 'paragraphs'>;
+
+export function hasHiddenCharacters(text: string, shape: TextShape): boolean {
   const glued = text.replace(EMOJI_GLUE, '').replace(SCRIPT_GLUE, '');
-  if (shape === 'one line') return HIDDEN_ON_ONE_LINE.test(glued);
-  return HIDDEN_IN_PARAGRAPHS.test(glued.replace(LETTER_GLUE, ''));
+  if (shape === 'identifier') return HIDDEN_ON_ONE_LINE.test(glued);
+  const written = glued.replace(LETTER_GLUE, '');
+  return (shape === 'name' ? HIDDEN_ON_ONE_LINE : HIDDEN_IN_PARAGRAPHS).test(written);
 }
 
 // Writing stacks a few marks on a letter (Vietnamese two, pointed Hebrew or Tibetan up to four or five);

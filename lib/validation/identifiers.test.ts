@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasHiddenCharacters } from '@/lib/validation/free-text';
 import {
+  agencyOrNameSchema,
   loginNameSchema,
   normalizeKey,
   providerCodeSchema,
@@ -30,7 +31,7 @@ describe('normalizeKey', () => {
   });
 });
 
-describe('hidden characters on one line (identifiers, names, addresses)', () => {
+describe('hidden characters in an identifier (a code, a login name, an address)', () => {
   it.each([
     ['zero-width space', 'ac\u200Bme'],
     ['NUL', 'acme\u0000'],
@@ -42,12 +43,12 @@ describe('hidden characters on one line (identifiers, names, addresses)', () => 
     ['tab', 'ac\tme'],
     ['lone surrogate', 'ac\uD800me'],
   ])('refuses a %s', (_name, input) => {
-    expect(hasHiddenCharacters(input, 'one line')).toBe(true);
+    expect(hasHiddenCharacters(input, 'identifier')).toBe(true);
   });
 
   it('accepts ordinary letters, accents, other scripts and punctuation', () => {
     for (const input of ['ACME-NY', 'José Núñez', 'Zoë', 'Łódź', 'Ñandú', '山田', "o'neil.smith_2"]) {
-      expect(hasHiddenCharacters(input, 'one line')).toBe(false);
+      expect(hasHiddenCharacters(input, 'identifier')).toBe(false);
     }
   });
 });
@@ -102,6 +103,19 @@ describe('loginNameSchema', () => {
     expect(vendorEmailSchema.safeParse(`ops${'\u0301'.repeat(6)}@vendor.example`).success).toBe(false);
     // Vietnamese spelled decomposed: two marks on a letter at most.
     expect(loginNameSchema.parse('nguyễn.thị'.normalize('NFD'))).toBe('nguyễn.thị'.normalize('NFD'));
+  });
+});
+
+describe('agencyOrNameSchema', () => {
+  // Review r35c F8: an agency's name is a name, written with the joiner between letters where its language is.
+  it('takes a Persian agency name as typed, and still refuses a joiner with no letters around it', () => {
+    expect(agencyOrNameSchema.parse(' مراقبت\u200Cهای خانگی ')).toBe('مراقبت\u200Cهای خانگی');
+    expect(agencyOrNameSchema.safeParse('Acme \u200C Care').success).toBe(false);
+  });
+
+  it('while a login name and a provider code refuse the joiner even between letters', () => {
+    expect(messages(loginNameSchema.safeParse('علی\u200Cرضا'))).toEqual(['Login name contains a hidden character. Type it in rather than pasting it']);
+    expect(providerCodeSchema.safeParse('ශ්\u200Dරී').success).toBe(false);
   });
 });
 

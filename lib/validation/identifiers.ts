@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emailAddressSchema } from '@/lib/validation/email-address';
-import { hasHiddenCharacters, hasStackedMarks, oneLine, STACKED_MARKS_MESSAGE } from '@/lib/validation/free-text';
+import { hasHiddenCharacters, hasStackedMarks, oneLine, STACKED_MARKS_MESSAGE, type OneLineShape } from '@/lib/validation/free-text';
 
 /**
  * The form under which provider codes, login names and vendor e-mails are stored and matched.
@@ -16,7 +16,7 @@ function invisibleCharacterMessage(label: string): string {
   return `${label} contains a hidden character. Type it in rather than pasting it`;
 }
 
-function identifier(label: string, emptyMessage: string, max: number) {
+function identifier(label: string, emptyMessage: string, max: number, shape: OneLineShape = 'identifier') {
   return z
     .string({ error: emptyMessage })
     .transform(oneLine)
@@ -25,7 +25,7 @@ function identifier(label: string, emptyMessage: string, max: number) {
         .string()
         .min(1, emptyMessage)
         .max(max, `${label} must be ${max} characters or fewer`)
-        .refine((value) => !hasHiddenCharacters(value, 'one line'), invisibleCharacterMessage(label))
+        .refine((value) => !hasHiddenCharacters(value, shape), invisibleCharacterMessage(label))
         .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`),
     );
 }
@@ -34,8 +34,11 @@ function identifier(label: string, emptyMessage: string, max: number) {
 // match on normalizeKey(value).
 export const providerCodeSchema = identifier('Provider code', 'Enter your provider code, for example ACME-NY', 32);
 
-/** Where a person may give their agency's name instead of its code (/help/ask-admin). */
-export const agencyOrNameSchema = identifier('Provider code or agency name', 'Enter your provider code or your agency’s name', 200);
+/**
+ * Where a person may give their agency's name instead of its code (/help/ask-admin). A name: a Persian
+ * agency's is written with the joiner between letters, and is found only as written (a code with one finds nothing).
+ */
+export const agencyOrNameSchema = identifier('Provider code or agency name', 'Enter your provider code or your agency’s name', 200, 'name');
 
 export const loginNameSchema = identifier('Login name', 'Enter your login name', 64);
 
