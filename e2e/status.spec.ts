@@ -150,6 +150,30 @@ test('[OPERATOR] a component state set by hand shows on /status at once', async 
   }
 });
 
+// Review r35c F10: the incident form keeps any field named component-…, and a `__proto__` among them was
+// dropped, not refused; a `constructor` or `toString` was taken for one of the form's own fields.
+for (const [field, refusal] of [
+  ['__proto__', 'This form was sent in a way our pages never send it'],
+  ['constructor', 'This form was sent in a way our pages never send it'],
+  ['toString', 'This form sent a field it does not have'],
+] as const) {
+  test(`[OPERATOR] an incident form sent with a field named ${field} is refused, and opens no incident`, async ({ page }) => {
+    const title = unique(`Forged ${field}`);
+    await signInAsVendor(page, OPERATOR);
+    await expect(page).toHaveURL(/\/vendor$/);
+    await page.goto('/vendor/status');
+    const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Open incident' }) });
+    await form.getByLabel('Title').fill(title);
+    await form.getByLabel('Impact').selectOption({ label: 'Partial outage' });
+    await form.getByLabel('Documentation').check();
+    await form.getByLabel('First update').fill(`We are looking into ${title}.`);
+    await form.evaluate((element, name) => element.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value: 'x' })), field);
+    await form.getByRole('button', { name: 'Open incident' }).click();
+    await expect(form.locator('.error-summary')).toContainText(refusal);
+    expect(await db().incident.count({ where: { title } })).toBe(0);
+  });
+}
+
 test('[VERIFIER] cannot reach /vendor/status, and a status action posted with their session is refused and audited', async ({ page, browser }) => {
   // The operator's page holds the actions; the verifier's cookies then replace the operator's.
   await signInAsVendor(page, OPERATOR);

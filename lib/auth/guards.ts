@@ -177,16 +177,20 @@ type FormInput = { ok: true; input: Record<string, string> } | { ok: false; mess
 
 const MALFORMED_FORM = 'This form was sent in a way our pages never send it. Reload the page and try again. Nothing was changed.';
 
-/** The form's fields as one string each; files and repeated fields are not what our forms send. */
+// Names no form of ours has and that objects read as their own workings: a schema with a catch-all
+// (zod's .catchall()) skipped `__proto__` silently rather than refusing it (review r35c F10).
+const OBJECT_WORKINGS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The form's fields as one string each; files, repeated fields and OBJECT_WORKINGS are not what our forms send. */
 function readForm(formData: unknown): FormInput {
   if (!(formData instanceof FormData)) {
     return { ok: false, message: MALFORMED_FORM };
   }
-  // No prototype: a field named `__proto__` is then a field like any other, refused as unknown, not dropped.
+  // No prototype: whatever a field is named, it is a field like any other.
   const input: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of formData.entries()) {
     if (REACT_ACTION_FIELD.test(key)) continue;
-    if (typeof value !== 'string' || Object.hasOwn(input, key)) {
+    if (typeof value !== 'string' || Object.hasOwn(input, key) || OBJECT_WORKINGS.has(key)) {
       return { ok: false, message: MALFORMED_FORM };
     }
     input[key] = value;

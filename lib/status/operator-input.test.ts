@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { extendMaintenanceSchema } from '@/lib/maintenance/change-maintenance';
 import { scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
+import { openIncidentSchema } from '@/lib/status/open-incident';
 import { describe, expect, it } from 'vitest';
 import { messageSchema, operatorTextSchema, titleSchema } from '@/lib/status/operator-input';
 
@@ -151,5 +152,16 @@ describe('maintenance times typed in a zone the operator picks', () => {
     expect(messageSchema.safeParse('Re-confirm your password today at https://carenotes-login.example/confirm').success).toBe(false);
     expect(operatorTextSchema('Description', 2000).safeParse('Write to help@carenotes-help.example').success).toBe(false);
     expect(messageSchema.parse('Sign-in is slow since 9:40. Call support on 512.555.0100.')).toBe('Sign-in is slow since 9:40. Call support on 512.555.0100.');
+  });
+});
+
+describe('the incident form’s fields', () => {
+  it('refuses a field named like an object’s own workings (toString) as one the form does not have, not taken for one it has', () => {
+    const form = { title: 'Sign-in slow', impact: 'PARTIAL_OUTAGE', status: 'INVESTIGATING', message: 'Looking into it.', 'component-c1': 'on' };
+    expect(openIncidentSchema.parse(form)).toMatchObject({ componentIds: ['c1'] });
+    for (const field of ['toString', 'hasOwnProperty', 'valueOf']) {
+      const issues = openIncidentSchema.safeParse({ ...form, [field]: 'x' }).error?.issues;
+      expect(issues?.map((issue) => issue.code), field).toEqual(['unrecognized_keys']);
+    }
   });
 });

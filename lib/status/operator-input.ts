@@ -102,7 +102,8 @@ export function withComponentIds<S extends z.ZodRawShape>(shape: S) {
     .object(shape)
     .catchall(z.string())
     .superRefine((values, context) => {
-      const unknown = Object.keys(values).filter((key) => !(key in shape) && !key.startsWith(COMPONENT_FIELD));
+      // Own fields only: `in` took a field named `toString` for one of the shape's.
+      const unknown = Object.keys(values).filter((key) => !Object.hasOwn(shape, key) && !key.startsWith(COMPONENT_FIELD));
       if (unknown.length > 0) context.addIssue({ code: 'unrecognized_keys', keys: unknown, input: values });
     })
     .transform((values) => ({
