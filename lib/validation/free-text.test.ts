@@ -23,6 +23,8 @@ describe('free text a stranger types for staff to read', () => {
     ['a halfwidth Hangul filler', 'Olive\uFFA0Ownerson'],
     ['the blank braille pattern', 'Olive\u2800Ownerson'],
     ['a private-use character', 'Olive\uE000Ownerson'],
+    ['tag characters after no flag', 'Olive\u{E0067}\u{E0062}\u{E007F}Ownerson'],
+    ['a text selector after a letter', 'Olive\uFE0E Ownerson'],
     ['a noncharacter', 'Olive\uFFFFOwnerson'],
     ['a joiner between spaces', 'a \u200D b'],
     // Review r35c F8: no character yet, so no font draws it (U+0378 in Greek, U+2FFFF past the CJK blocks).
@@ -39,7 +41,9 @@ describe('free text a stranger types for staff to read', () => {
       expect(hasHiddenCharacters(text, 'paragraphs'), text).toBe(false);
     }
     // A Han character in a family's own form (an ideographic variation selector), Mongolian with its selectors.
-    for (const name of ['Olive ⚠️ Ownerson', 'Team 👩‍💻', '葛\u{E0100}城', '辻\u{E0101}', 'ᠠ\u180Bᠢ']) {
+    // A region's flag (Scotland: a black flag, its tags, a cancel tag) and an emoji asked to be drawn as text (review r35c F8).
+    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    for (const name of ['Olive ⚠️ Ownerson', 'Team 👩‍💻', '葛\u{E0100}城', '辻\u{E0101}', 'ᠠ\u180Bᠢ', `Go ${scotland}`, 'Call \u260E\uFE0E']) {
       for (const shape of ['identifier', 'name'] as const) expect(hasHiddenCharacters(name, shape), `${shape} ${name}`).toBe(false);
     }
   });

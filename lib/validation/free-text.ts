@@ -20,10 +20,13 @@ const UNASSIGNED = String.raw`(?!\p{Extended_Pictographic})\p{Cn}`;
 const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]|${UNASSIGNED}`, 'u');
 // Paragraphs keep their line breaks and tabs (tabs become spaces).
 const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]|${UNASSIGNED}`, 'u');
-// ...except where writing needs them, taken out before the check: the joiner and variation selector
-// inside an emoji ("👩‍💻", "⚠️", "1️⃣"), and in names and paragraphs the joiners and soft hyphen between
-// letters (Persian "علی‌رضا", typed with Shift+Space; Sinhala "ශ්‍රී"; reviews r25d, r35c F8).
-const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;
+// ...except where writing needs them, taken out before the check: the joiner and variation selectors
+// inside an emoji ("👩‍💻", "⚠️", "1️⃣", or one asked to be drawn as text), the tags that name a region
+// after a black flag (Scotland's flag is 🏴 and the tags "gbsct"; review r35c F8), and in names and
+// paragraphs the joiners and soft hyphen between letters (Persian "علی‌رضا", typed with Shift+Space;
+// Sinhala "ශ්‍රී"; reviews r25d, r35c F8).
+const EMOJI_GLUE =
+  /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})[\uFE0E\uFE0F]|\uFE0F(?=\u20E3)|(?<=\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0020}-\u{E007F}]/gu;
 const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})/gu;
 // And anywhere, the selectors a script's writing uses: ideographic variants of a Han character (names
 // written with a family's own form of it), Mongolian's free variation selectors (review r35c F8).
