@@ -1,25 +1,26 @@
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { getActor } from '@/lib/auth/guards';
 import { SECOND_FACTOR_PENDING_MS } from '@/lib/auth/session';
-import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH, SIGNED_OUT } from '@/lib/auth/sign-in-messages';
+import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH, SIGNED_OUT, signInMessage, TEMPORARY_PASSWORD_CLAIMED } from '@/lib/auth/sign-in-messages';
 import { ANYONE, doneAt } from '@/lib/http/done-notice';
 
 const SAID = {
   [SIGNED_OUT]: 'You are signed out.',
   [SECOND_FACTOR_TIMED_OUT]: `Your sign-in ran out of time: the code must be entered within ${SECOND_FACTOR_PENDING_MS / 60_000} minutes of your password. Sign in again.`,
+  [TEMPORARY_PASSWORD_CLAIMED]: signInMessage('TEMPORARY_PASSWORD_USED'),
 } as const;
 
 /**
  * What ended the session, on the sign-in page it sent the browser to (its `?done=`, signed): a
- * sign-out, or a code step that ran out of time. Anyone can get such a link, by signing out with no
- * session, and send it on: the notice is shown only to a browser that holds no session, and one that
- * still does is told so (review r34a F1). On a shared computer, the next person relies on it.
- * The session is read only for a valid `done`: the bare page stays the same for everyone, and is
- * sent from memory (server.mjs).
+ * sign-out, a code step that ran out of time, or one whose temporary password another sign-in claimed
+ * first. Anyone can get such a link, by signing out with no session, and send it on: the notice is
+ * shown only to a browser that holds no session, and one that still does is told so (review r34a F1).
+ * On a shared computer, the next person relies on it. The session is read only for a valid `done`:
+ * the bare page stays the same for everyone, and is sent from memory (server.mjs).
  */
 export async function SignedOutNotice({ page, done }: { page: (typeof SIGN_IN_PATH)[keyof typeof SIGN_IN_PATH]; done: string | undefined }) {
   const name = doneAt(page, done, ANYONE);
-  if (name !== SIGNED_OUT && name !== SECOND_FACTOR_TIMED_OUT) return null;
+  if (name !== SIGNED_OUT && name !== SECOND_FACTOR_TIMED_OUT && name !== TEMPORARY_PASSWORD_CLAIMED) return null;
   const actor = await getActor();
   if (actor) {
     return name === SIGNED_OUT ? (

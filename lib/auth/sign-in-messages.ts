@@ -39,3 +39,6 @@ export const SIGNED_OUT = 'signed-out';
 
 /** The done notice of a code step whose session ran out (SECOND_FACTOR_PENDING_MS) before the code came (review r34b F3). */
 export const SECOND_FACTOR_TIMED_OUT = 'second-factor-timed-out';
+
+/** The done notice of a code step refused because another sign-in claimed the temporary password first (decision 058). */
+export const TEMPORARY_PASSWORD_CLAIMED = 'temporary-password-used';

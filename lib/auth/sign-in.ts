@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
+import { claimTemporaryPassword, temporaryPasswordUnclaimed, TEMPORARY_PASSWORD_USED_REASON } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { clearFailures, giveBackAttempt, laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
@@ -295,15 +296,18 @@ async function attemptSignIn(
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
   const session = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
-      // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
-      // password. Claimed in one conditional write, so of two sign-ins with it at once only one opens.
-      if (account.mustChangePassword && !(await claimTemporaryPassword(tx, account.id))) {
-        await settle(tx, {});
-        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: 'temporary password already used' } });
-        return null;
-      }
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
+      // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
+      // password. It is claimed by the step that proves the last factor (decision 058): here, unless a
+      // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
+      // must not use it up. A claimed one is refused here either way.
+      const open = secondFactorPending ? temporaryPasswordUnclaimed : claimTemporaryPassword;
+      if (account.mustChangePassword && !(await open(tx, account.id))) {
+        await settle(tx, {}, secondFactorPending);
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_USED_REASON } });
+        return null;
+      }
       await settle(tx, { lastSignInAt: now }, secondFactorPending);
       if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
       const sessionId = await openSession(tx, account, account.sessionVersion, ip, secondFactorPending);
@@ -321,10 +325,4 @@ async function attemptSignIn(
     result: { ok: true, ...session, role: account.role, account: { kind: account.kind, id: account.id, version: account.sessionVersion } },
     outcome: 'success',
   };
-}
-
-/** Marks the account's temporary password used; false when a sign-in used it already. */
-async function claimTemporaryPassword(tx: Tx, userId: string): Promise<boolean> {
-  const claimed = await tx.user.updateMany({ where: { id: userId, mustChangePassword: true, temporaryPasswordUsedAt: null }, data: { temporaryPasswordUsedAt: new Date() } });
-  return claimed.count === 1;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
+import { claimTemporaryPassword, TEMPORARY_PASSWORD_USED_REASON } from '@/lib/auth/claim-temporary-password';
 import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
@@ -32,7 +33,7 @@ export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnRespo
 
 export type VerifyOutcome =
   | { ok: true; sessionId: string; account: KnownAccount }
-  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' };
+  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | 'TEMPORARY_PASSWORD_USED' };
 
 /** `knows`: the accounts this browser has signed in as before (decision 062): they pass the address's limit here too, and count on their own streak (065). */
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string, knows = NO_DEVICE): Promise<VerifyOutcome> {
@@ -154,13 +155,26 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details: { reason: 'session ended meanwhile', factor: used.kind } });
       return { ok: false, reason: 'NOT_PENDING' } as const;
     }
+    // The code was right: its counts on the budget, the address and the agency's spray counts go back.
+    const giveBackRightCode = async () => {
+      await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
+      await refundRateLimit(tx, addressRule, ip);
+      if (velocity) await forgetVelocityFailures(tx, velocity);
+    };
+    // A pending session opened with a temporary password claims it only now, when every factor is proved
+    // (decision 058): of several opened with it, one completes; the others end, refused as at the password
+    // step, their right code settled as a right one.
+    if (owner.kind === 'user' && !(await claimTemporaryPassword(tx, owner.id))) {
+      await clearFailures(tx, owner.kind, owner.id, {});
+      await giveBackRightCode();
+      await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_USED_REASON, factor: used.kind } });
+      return { ok: false, reason: 'TEMPORARY_PASSWORD_USED' } as const;
+    }
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
     await clearFailures(tx, owner.kind, owner.id, { lastSignInAt: now });
     const fourEyesLinkRevoked = owner.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, owner.id, now, ip));
-    await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
-    await refundRateLimit(tx, addressRule, ip);
-    if (velocity) await forgetVelocityFailures(tx, velocity);
+    await giveBackRightCode();
     await recordAudit(tx, {
       ...audit,
       action: 'SIGN_IN_SECOND_FACTOR_SUCCESS',

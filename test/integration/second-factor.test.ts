@@ -328,6 +328,68 @@ describe('second factor at sign-in', () => {
   });
 });
 
+describe('temporary password with a second factor (decision 058)', () => {
+  const TEMPORARY = 'TEMPPASSWORD2345';
+
+  async function adminWithTemporaryPassword(factors = 1) {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, TEMPORARY, { role: 'PROVIDER_ADMIN' }, { expiresAt: new Date(Date.now() + 3600_000) });
+    const secrets = [];
+    for (let i = 0; i < factors; i += 1) secrets.push(await addTotpFactor(db(), { userId: user.id }, undefined, `App ${i + 1}`));
+    const signIn = (password = TEMPORARY) => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, IP);
+    const claimedAt = async () => (await db().user.findUniqueOrThrow({ where: { id: user.id } })).temporaryPasswordUsedAt;
+    return { user, secrets, signIn, claimedAt };
+  }
+
+  it('[ATTACKER with only the temporary password] passing the password step claims nothing: the person then signs in with it and the code', async () => {
+    const { user, secrets, signIn, claimedAt } = await adminWithTemporaryPassword();
+    const attacker = await pendingSession(user, signIn);
+    expect(await verifySignInSecondFactor(attacker, { code: 'not-a-code-1' }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await claimedAt()).toBeNull();
+
+    const own = await verifySignInSecondFactor(await pendingSession(user, signIn), { code: await codeNow(secrets[0]!) }, IP);
+    if (!own.ok) throw new Error(`code refused: ${own.reason}`);
+    expect(await claimedAt()).not.toBeNull();
+    expect(decideAccess(await actorOf(own.sessionId), { principal: 'agency' })).toBe('password-change-required');
+    // Claimed now: the password step refuses it, as before, and so does the code step of a session opened before.
+    expect(await signIn()).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    expect(await verifySignInSecondFactor(attacker, { code: await codeNow(secrets[0]!, 1) }, IP)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    expect(await resolveSession(attacker.sessionId)).toBeNull();
+    const refusals = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' }, orderBy: { seq: 'asc' } });
+    expect(refusals.map((event) => JSON.parse(event.details!))).toEqual([
+      { reason: 'temporary password already used' },
+      { reason: 'temporary password already used', factor: 'TOTP' },
+    ]);
+    // Refused for what they are, not counted as wrong secrets.
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] code steps of sessions opened with one temporary password, sent at once: one completes, the others end refused', async () => {
+    const { user, secrets, signIn, claimedAt } = await adminWithTemporaryPassword(3);
+    const sessions = await Promise.all(secrets.map(() => pendingSession(user, signIn)));
+    expect(await claimedAt()).toBeNull();
+    // Each with a code of its own app, so that each code passes and only the claim decides.
+    const codes = await Promise.all(secrets.map((secret) => codeNow(secret)));
+    const outcomes = await Promise.all(sessions.map((pending, i) => verifySignInSecondFactor(pending, { code: codes[i]! }, IP)));
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([
+      { ok: false, reason: 'TEMPORARY_PASSWORD_USED' },
+      { ok: false, reason: 'TEMPORARY_PASSWORD_USED' },
+    ]);
+    expect(await claimedAt()).not.toBeNull();
+    expect(await db().authSession.count({ where: { userId: user.id, endedAt: null } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } })).toBe(1);
+  });
+
+  it('[STAFF] without a factor still claims the temporary password at the password step', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, TEMPORARY, {}, { expiresAt: new Date(Date.now() + 3600_000) });
+    const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: TEMPORARY }, IP);
+    expect(result).toMatchObject({ ok: true, secondFactorPending: false });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).temporaryPasswordUsedAt).not.toBeNull();
+  });
+});
+
 describe('mandatory enrolment', () => {
   it('[PROVIDER_ADMIN] without a factor is sent to enrol before anything else, then enrols with an app', async () => {
     const { user, signIn } = await passwordSignIn();
