@@ -112,6 +112,41 @@ for (const javaScriptEnabled of [true, false]) {
 }
 
 for (const javaScriptEnabled of [true, false]) {
+  test(`[PROVIDER_ADMIN] with a temporary password: the password alone claims nothing; of two code steps, the second lands on the sign-in page told it was used (decision 058, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const temporary = javaScriptEnabled ? 'P3KX8QZ5MT2WRN7H' : 'H7NR2WT5ZQ8XK3PM';
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, temporary, { role: 'PROVIDER_ADMIN', loginName: `mfa.${uniqueSuffix()}` }, { expiresAt: new Date(Date.now() + 3600_000) });
+    await ensureTotpFactor({ userId: user.id });
+    const claimedAt = async () => (await db().user.findUniqueOrThrow({ where: { id: user.id } })).temporaryPasswordUsedAt;
+    const contexts = [await browser.newContext({ javaScriptEnabled }), await browser.newContext({ javaScriptEnabled })];
+    try {
+      const [overheard, own] = await Promise.all(contexts.map((context) => context.newPage()));
+      for (const page of [overheard!, own!]) {
+        await page.goto('/login');
+        await page.getByLabel('Provider code').fill(agency.code);
+        await page.getByLabel('Login name').fill(user.loginName);
+        await page.getByLabel('Password', { exact: true }).fill(temporary);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      }
+      expect(await claimedAt()).toBeNull();
+      await own!.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: user.id }));
+      await own!.getByRole('button', { name: 'Continue' }).click();
+      await expect(own!).toHaveURL(/\/change-password$/);
+      expect(await claimedAt()).not.toBeNull();
+
+      await overheard!.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: user.id }));
+      await overheard!.getByRole('button', { name: 'Continue' }).click();
+      await expect(overheard!).toHaveURL(/\/login\?done=temporary-password-used\./);
+      await expect(overheard!.getByRole('status').filter({ hasText: 'Your temporary password has been used to sign in already, and works only once.' })).toBeVisible();
+      expect((await overheard!.request.get('/api/me')).status()).toBe(401);
+    } finally {
+      await Promise.all(contexts.map((context) => context.close()));
+    }
+  });
+}
+
+for (const javaScriptEnabled of [true, false]) {
   test(`[VERIFIER] whose code step ran out of time: the code lands on the vendor sign-in page saying so, not on an empty form (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
     const { createVendorAccount } = await import('@/prisma/factories');
     const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
