@@ -164,7 +164,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     // A pending session opened with a temporary password claims it only now, when every factor is proved
     // (decision 058): of several opened with it, one completes; the others end, refused as at the password
     // step, their right code settled as a right one.
-    if (owner.kind === 'user' && !(await claimTemporaryPassword(tx, owner.id))) {
+    if (actor.kind === 'agency' && actor.mustChangePassword && !(await claimTemporaryPassword(tx, actor.userId))) {
       await clearFailures(tx, owner.kind, owner.id, {});
       await giveBackRightCode();
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_USED_REASON, factor: used.kind } });
