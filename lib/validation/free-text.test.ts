@@ -41,16 +41,39 @@ describe('free text a stranger types for staff to read', () => {
       expect(hasHiddenCharacters(text, 'paragraphs'), text).toBe(false);
     }
     // A Han character in a family's own form (an ideographic variation selector), Mongolian with its selectors.
-    // A region's flag (Scotland: a black flag, its tags, a cancel tag) and an emoji asked to be drawn as text (review r35c F8).
-    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
-    for (const name of ['Olive ⚠️ Ownerson', 'Team 👩‍💻', '葛\u{E0100}城', '辻\u{E0101}', 'ᠠ\u180Bᠢ', `Go ${scotland}`, 'Call \u260E\uFE0E']) {
+    for (const name of ['Olive ⚠️ Ownerson', 'Team 👩‍💻', '葛\u{E0100}城', '辻\u{E0101}', 'ᠠ\u180Bᠢ']) {
       for (const shape of ['identifier', 'name'] as const) expect(hasHiddenCharacters(name, shape), `${shape} ${name}`).toBe(false);
     }
   });
 
+  // Review r35c F8: a region's flag (Scotland: a black flag, its tags, a cancel tag) and an emoji asked to be
+  // drawn as text; review r36d F2: in names and paragraphs only, and only in a flag's own shape.
+  it('lets names and paragraphs hold a region flag and an emoji drawn as text, and an identifier neither', () => {
+    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    for (const text of [`Go ${scotland}`, 'Call \u260E\uFE0E']) {
+      expect(hasHiddenCharacters(text, 'name'), text).toBe(false);
+      expect(hasHiddenCharacters(text, 'paragraphs'), text).toBe(false);
+      expect(hasHiddenCharacters(text, 'identifier'), text).toBe(true);
+    }
+    // Tags that spell a message, not a region, after the flag: hidden text, as is a flag's tags with no cancel tag.
+    const smuggled = '\u{1F3F4}' + Array.from('ignore all', (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('') + '\u{E007F}';
+    for (const text of [`Go ${smuggled}`, 'Go \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}']) {
+      for (const shape of ['identifier', 'name', 'paragraphs'] as const) expect(hasHiddenCharacters(text, shape), shape).toBe(true);
+    }
+  });
+
+  it('reads a long run of tag characters in time growing with its length (review r36d F1)', () => {
+    // 64,000 tags (the most a form's body holds): a few milliseconds read forwards; looked back over from
+    // each tag, as the rule once did, about six seconds. The bound is far from both, for a busy machine.
+    const tags = '\u{1F3F4}' + '\u{E0061}'.repeat(64_000);
+    const started = performance.now();
+    for (const shape of ['identifier', 'name', 'paragraphs'] as const) expect(hasHiddenCharacters(tags, shape)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
   // Review r35c F8: a Persian keyboard types the non-joiner with Shift+Space; Sinhala's "Sri" is written with the joiner.
   it('lets a name hold the joiners between letters, as paragraphs do, and an identifier none', () => {
-    for (const name of ['علی\u200Cرضا', 'Mohammad-Ali Rezaei (علی\u200Cرضا)', 'ශ්\u200Dරී ලංකා', 'Ann-Marie main\u00ADtenance']) {
+    for (const name of ['علی\u200Cرضا', 'Mohammad-Ali Rezaei (علی\u200Cرضا)', 'ශ්\u200Dරී ලංකා', 'Ann-Marie main\u00ADtenance', 'র\u200D্যাব']) {
       expect(hasHiddenCharacters(name, 'name'), name).toBe(false);
       expect(hasHiddenCharacters(name, 'paragraphs'), name).toBe(false);
       expect(hasHiddenCharacters(name, 'identifier'), name).toBe(true);

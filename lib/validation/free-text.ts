@@ -20,14 +20,16 @@ const UNASSIGNED = String.raw`(?!\p{Extended_Pictographic})\p{Cn}`;
 const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]|${UNASSIGNED}`, 'u');
 // Paragraphs keep their line breaks and tabs (tabs become spaces).
 const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]|${UNASSIGNED}`, 'u');
-// ...except where writing needs them, taken out before the check: the joiner and variation selectors
-// inside an emoji ("👩‍💻", "⚠️", "1️⃣", or one asked to be drawn as text), the tags that name a region
-// after a black flag (Scotland's flag is 🏴 and the tags "gbsct"; review r35c F8), and in names and
-// paragraphs the joiners and soft hyphen between letters (Persian "علی‌رضا", typed with Shift+Space;
-// Sinhala "ශ්‍රී"; reviews r25d, r35c F8).
-const EMOJI_GLUE =
-  /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})[\uFE0E\uFE0F]|\uFE0F(?=\u20E3)|(?<=\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0020}-\u{E007F}]/gu;
-const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})/gu;
+// ...except where writing needs them, taken out before the check: the joiner and variation selector
+// inside an emoji ("👩‍💻", "⚠️", "1️⃣"); and in names and paragraphs, an emoji asked to be drawn as text
+// (U+FE0E), the tags that name a region after a black flag (Scotland's flag is 🏴, the tags "gbsct" and a
+// cancel tag: matched forwards and bounded, as a run of tags looked back over took time growing with its
+// square; review r36d F1), and the joiners and soft hyphen between letters (Persian "علی‌رضا", typed with
+// Shift+Space; Sinhala "ශ්‍රී"; Bengali "র‍্য", the joiner before a mark; reviews r25d, r35c F8, r36d F4).
+// An identifier takes none of these: two that look alike would differ (review r36d F2).
+const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;
+const WRITTEN_EMOJI = /(?<=\p{Extended_Pictographic})\uFE0E|(?<=\u{1F3F4})[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,7}\u{E007F}/gu;
+const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=[\p{L}\p{M}])/gu;
 // And anywhere, the selectors a script's writing uses: ideographic variants of a Han character (names
 // written with a family's own form of it), Mongolian's free variation selectors (review r35c F8).
 const SCRIPT_GLUE = /(?<=\p{Script=Han})[\u{E0100}-\u{E01EF}\uFE00-\uFE0E]|(?<=\p{Script=Mongolian})[\u180B-\u180D\u180F]/gu;
@@ -43,7 +45,7 @@ export type OneLineShape = Exclude<TextShape, 'paragraphs'>;
 export function hasHiddenCharacters(text: string, shape: TextShape): boolean {
   const glued = text.replace(EMOJI_GLUE, '').replace(SCRIPT_GLUE, '');
   if (shape === 'identifier') return HIDDEN_ON_ONE_LINE.test(glued);
-  const written = glued.replace(LETTER_GLUE, '');
+  const written = glued.replace(WRITTEN_EMOJI, '').replace(LETTER_GLUE, '');
   return (shape === 'name' ? HIDDEN_ON_ONE_LINE : HIDDEN_IN_PARAGRAPHS).test(written);
 }
 
