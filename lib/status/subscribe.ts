@@ -17,7 +17,8 @@ export const subscribeSchema = z.object({
     .string({ error: 'Enter your e-mail address' })
     .trim()
     .min(1, 'Enter your e-mail address')
-    .max(254, 'E-mail address must be 254 characters or fewer')
+    // Stops here when too long: the checks after it read the whole text (up to a form's 64 KB).
+    .max(254, { error: 'E-mail address must be 254 characters or fewer', abort: true })
     .refine((value) => !hasHiddenCharacters(value, 'identifier'), 'E-mail address contains a hidden character. Type it in rather than pasting it')
     .pipe(emailAddressSchema),
 });

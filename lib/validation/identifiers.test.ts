@@ -113,6 +113,11 @@ describe('agencyOrNameSchema', () => {
     expect(agencyOrNameSchema.safeParse('Acme \u200C Care').success).toBe(false);
   });
 
+  it('says only that a value is too long, and checks nothing else of it (review r36d F1: a form’s 64 KB were read)', () => {
+    expect(messages(agencyOrNameSchema.safeParse(`a\u200B${'b'.repeat(300)}`))).toEqual(['Provider code or agency name must be 200 characters or fewer']);
+    expect(messages(loginNameSchema.safeParse(`a\u200B${'b'.repeat(300)}`))).toEqual(['Login name must be 64 characters or fewer']);
+  });
+
   it('while a login name and a provider code refuse the joiner even between letters', () => {
     expect(messages(loginNameSchema.safeParse('علی\u200Cرضا'))).toEqual(['Login name contains a hidden character. Type it in rather than pasting it']);
     expect(providerCodeSchema.safeParse('ශ්\u200Dරී').success).toBe(false);

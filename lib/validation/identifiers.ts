@@ -24,7 +24,8 @@ function identifier(label: string, emptyMessage: string, max: number, shape: One
       z
         .string()
         .min(1, emptyMessage)
-        .max(max, `${label} must be ${max} characters or fewer`)
+        // Stops here when too long: the checks after it read the whole text (up to a form's 64 KB).
+        .max(max, { error: `${label} must be ${max} characters or fewer`, abort: true })
         .refine((value) => !hasHiddenCharacters(value, shape), invisibleCharacterMessage(label))
         .refine((value) => !hasStackedMarks(value), `${label} ${STACKED_MARKS_MESSAGE}`),
     );
