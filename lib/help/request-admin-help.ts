@@ -68,9 +68,13 @@ function accountSubject(agencyKey: string, loginKey: string): string {
 
 const AGENCY_FIELDS = { id: true, name: true, timeZone: true } as const;
 
-/** Names are matched like codes, and runs of spaces count as one ("Harbour  Care" is "Harbour Care"). */
+/**
+ * Names are matched like codes, runs of spaces count as one ("Harbour  Care" is "Harbour Care"), and
+ * the joiners and soft hyphen a name may hold between letters count as nothing: a name pasted with a
+ * soft hyphen, or typed without the joiner, found no agency, and the answer cannot say so (review r36d F4).
+ */
 export function normalizeAgencyName(name: string): string {
-  return normalizeKey(name).replace(/\s+/g, ' ');
+  return normalizeKey(name).replace(/[\u00AD\u200C\u200D]/g, '').replace(/\s+/g, ' ');
 }
 
 // Names are not unique and have no normalized column, so a name is looked for among all agencies'

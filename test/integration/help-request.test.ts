@@ -404,6 +404,16 @@ describe('asking one’s administrators for help', () => {
     expect((await mailsTo(suffix)).map((mail) => mail.toAddress).sort()).toEqual([admin.email, superAdmin.email].sort());
   });
 
+  it('[STAFF] asking by name finds the agency whether the name is typed with or without the joiners and soft hyphen it may hold (review r36d F4)', async () => {
+    const { agency, staff } = await agencyWithAdmins();
+    // The agency's name as written in Persian, with the non-joiner; asked for without it, and pasted with a soft hyphen.
+    await db().agency.update({ where: { id: agency.id }, data: { name: `مراقبت\u200Cهای خانگی ${agency.id}` } });
+    for (const typed of [`مراقبتهای خانگی ${agency.id}`, `مراقبت\u00ADهای خانگی ${agency.id}`]) {
+      expect(await requestAdminHelp({ ip: newIp() }, askAdminSchema.parse({ providerCode: typed, loginName: staff.loginName }), QUICK)).toEqual({ status: 'accepted' });
+    }
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id, userId: staff.id } })).toBe(2);
+  });
+
   it('[ANONYMOUS] a name two agencies share matches neither: same answer, nothing stored, nothing mailed', async () => {
     const first = await agencyWithAdmins();
     const second = await agencyWithAdmins();
