@@ -147,6 +147,30 @@ for (const javaScriptEnabled of [true, false]) {
 }
 
 for (const javaScriptEnabled of [true, false]) {
+  test(`[PROVIDER_ADMIN] at the code step when a reset link ends the temporary password: the code lands on the sign-in page told it expired (review r36d F3, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const temporary = javaScriptEnabled ? 'K7QX2MZ9PT4WRN3H' : 'H3NR4WT9ZM2XQ7KP';
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, temporary, { role: 'PROVIDER_ADMIN', loginName: `mfa.${uniqueSuffix()}` }, { expiresAt: new Date(Date.now() + 3600_000) });
+    await ensureTotpFactor({ userId: user.id });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    try {
+      await signInAsAgencyUser(page, { providerCode: agency.code, loginName: user.loginName, password: temporary }, { verify: false });
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      const { issueResetLink } = await import('@/lib/password-reset/issue-reset-link');
+      await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 1 }));
+      await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: user.id }));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect(page).toHaveURL(/\/login\?done=temporary-password-expired\./);
+      await expect(page.getByRole('status').filter({ hasText: 'Your temporary password has expired.' })).toBeVisible();
+      expect((await page.request.get('/api/me')).status()).toBe(401);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+for (const javaScriptEnabled of [true, false]) {
   test(`[VERIFIER] whose code step ran out of time: the code lands on the vendor sign-in page saying so, not on an empty form (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
     const { createVendorAccount } = await import('@/prisma/factories');
     const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);

@@ -1,13 +1,14 @@
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { getActor } from '@/lib/auth/guards';
 import { SECOND_FACTOR_PENDING_MS } from '@/lib/auth/session';
-import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH, SIGNED_OUT, signInMessage, TEMPORARY_PASSWORD_CLAIMED } from '@/lib/auth/sign-in-messages';
+import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH, SIGNED_OUT, signInMessage, TEMPORARY_PASSWORD_NOTICE } from '@/lib/auth/sign-in-messages';
 import { ANYONE, doneAt } from '@/lib/http/done-notice';
 
 const SAID = {
   [SIGNED_OUT]: 'You are signed out.',
   [SECOND_FACTOR_TIMED_OUT]: `Your sign-in ran out of time: the code must be entered within ${SECOND_FACTOR_PENDING_MS / 60_000} minutes of your password. Sign in again.`,
-  [TEMPORARY_PASSWORD_CLAIMED]: signInMessage('TEMPORARY_PASSWORD_USED'),
+  [TEMPORARY_PASSWORD_NOTICE.TEMPORARY_PASSWORD_USED]: signInMessage('TEMPORARY_PASSWORD_USED'),
+  [TEMPORARY_PASSWORD_NOTICE.TEMPORARY_PASSWORD_EXPIRED]: signInMessage('TEMPORARY_PASSWORD_EXPIRED'),
 } as const;
 
 /**
@@ -20,7 +21,7 @@ const SAID = {
  */
 export async function SignedOutNotice({ page, done }: { page: (typeof SIGN_IN_PATH)[keyof typeof SIGN_IN_PATH]; done: string | undefined }) {
   const name = doneAt(page, done, ANYONE);
-  if (name !== SIGNED_OUT && name !== SECOND_FACTOR_TIMED_OUT && name !== TEMPORARY_PASSWORD_CLAIMED) return null;
+  if (name === undefined || !Object.hasOwn(SAID, name)) return null;
   const actor = await getActor();
   if (actor) {
     return name === SIGNED_OUT ? (
@@ -32,7 +33,7 @@ export async function SignedOutNotice({ page, done }: { page: (typeof SIGN_IN_PA
   }
   return (
     <p className={`notice ${name === SIGNED_OUT ? 'success' : 'warning'}`} role="status">
-      {SAID[name]}
+      {SAID[name as keyof typeof SAID]}
     </p>
   );
 }

@@ -1,21 +1,35 @@
 import type { Tx } from '@/lib/db/client';
 
-/** The audit reason of a sign-in refused because its temporary password was claimed already (decision 058). */
-export const TEMPORARY_PASSWORD_USED_REASON = 'temporary password already used';
+/** Why a temporary password opens no sign-in (decision 058): used by another sign-in, or past its end (its time, or a reset link sent since). */
+export type TemporaryPasswordRefusal = 'TEMPORARY_PASSWORD_USED' | 'TEMPORARY_PASSWORD_EXPIRED';
+
+/** The audit record's reason for each. */
+export const TEMPORARY_PASSWORD_REFUSED_FOR: Record<TemporaryPasswordRefusal, string> = {
+  TEMPORARY_PASSWORD_USED: 'temporary password already used',
+  TEMPORARY_PASSWORD_EXPIRED: 'temporary password expired',
+};
 
 /**
- * Marks the account's temporary password used, in the transaction that completes a sign-in: false when
- * another sign-in claimed it first. One conditional write, so of sign-ins completing at once only one
- * opens. An account owing no temporary password has nothing to claim (true).
+ * Marks the account's temporary password used, in the transaction that completes a sign-in: one
+ * conditional write (unclaimed and not past its end), so of sign-ins completing at once only one opens,
+ * and none once a reset link has ended it (review r36d F3). Null when claimed, or when the account owes
+ * no temporary password; else why not.
  */
-export async function claimTemporaryPassword(tx: Tx, userId: string): Promise<boolean> {
-  const claimed = await tx.user.updateMany({ where: { id: userId, mustChangePassword: true, temporaryPasswordUsedAt: null }, data: { temporaryPasswordUsedAt: new Date() } });
-  if (claimed.count === 1) return true;
-  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { mustChangePassword: true } });
-  return !user.mustChangePassword;
+export async function claimTemporaryPassword(tx: Tx, userId: string, now: Date): Promise<TemporaryPasswordRefusal | null> {
+  const claimed = await tx.user.updateMany({
+    where: { id: userId, mustChangePassword: true, temporaryPasswordUsedAt: null, OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }] },
+    data: { temporaryPasswordUsedAt: now },
+  });
+  return claimed.count === 1 ? null : temporaryPasswordRefusal(tx, userId, now);
 }
 
-/** Whether the account's temporary password is still unclaimed (or it owes none): the password step of a sign-in that still owes its factor claims nothing. */
-export async function temporaryPasswordUnclaimed(tx: Tx, userId: string): Promise<boolean> {
-  return (await tx.user.count({ where: { id: userId, OR: [{ mustChangePassword: false }, { temporaryPasswordUsedAt: null }] } })) === 1;
+/**
+ * Why the account's temporary password may not open a sign-in now; null when it may (or none is owed).
+ * The password step of a sign-in that still owes its factor asks only this: it claims nothing.
+ */
+export async function temporaryPasswordRefusal(tx: Tx, userId: string, now: Date): Promise<TemporaryPasswordRefusal | null> {
+  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true } });
+  if (!user.mustChangePassword) return null;
+  if (user.temporaryPasswordUsedAt) return 'TEMPORARY_PASSWORD_USED';
+  return user.temporaryPasswordExpiresAt && user.temporaryPasswordExpiresAt <= now ? 'TEMPORARY_PASSWORD_EXPIRED' : null;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
-import { claimTemporaryPassword, temporaryPasswordUnclaimed, TEMPORARY_PASSWORD_USED_REASON } from '@/lib/auth/claim-temporary-password';
+import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { clearFailures, giveBackAttempt, laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
@@ -59,7 +59,6 @@ type Candidate = {
   lock: LanesState;
   sessionVersion: number;
   policy: { softLockThreshold: number; hardLockThreshold: number };
-  temporaryPasswordExpiresAt: Date | null;
   mustChangePassword: boolean;
 };
 
@@ -107,7 +106,6 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
       ...LANES_SELECT,
       sessionVersion: true,
       mustChangePassword: true,
-      temporaryPasswordExpiresAt: true,
     },
   });
   const candidate: Candidate | null =
@@ -121,7 +119,6 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
           lock: user,
           sessionVersion: user.sessionVersion,
           policy: agency,
-          temporaryPasswordExpiresAt: user.temporaryPasswordExpiresAt,
           mustChangePassword: user.mustChangePassword,
         }
       : null;
@@ -137,7 +134,7 @@ export async function signInVendorAccount(input: unknown, ip: string, knows = NO
     select: { id: true, role: true, active: true, passwordHash: true, ...LANES_SELECT, sessionVersion: true },
   });
   const candidate: Candidate | null = account
-    ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, temporaryPasswordExpiresAt: null, mustChangePassword: false }
+    ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, mustChangePassword: false }
     : null;
   return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, knows));
 }
@@ -278,21 +275,6 @@ async function attemptSignIn(
     if (velocity && !secondFactorPending && !turn.passedSlowing) await forgetVelocityFailures(tx, velocity.key);
   };
 
-  if (account.mustChangePassword && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt <= now) {
-    await settleReservedAttempt(() =>
-      db().$transaction(async (tx) => {
-        await settle(tx, {});
-        await recordAudit(tx, {
-          ...audit,
-          action: 'SIGN_IN_FAILURE',
-          outcome: 'FAILURE',
-          details: { reason: 'temporary password expired' },
-        });
-      }, ADDRESS_TURN),
-    );
-    return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' }, outcome: 'temporary_password_expired' };
-  }
-
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
   const session = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
@@ -301,12 +283,14 @@ async function attemptSignIn(
       // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
-      // must not use it up. A claimed one is refused here either way.
-      const open = secondFactorPending ? temporaryPasswordUnclaimed : claimTemporaryPassword;
-      if (account.mustChangePassword && !(await open(tx, account.id))) {
+      // must not use it up. One used, or past its end, is refused here either way, read in this
+      // transaction (a reset link sent meanwhile ends it; review r36d F3).
+      const refused = account.mustChangePassword ? await (secondFactorPending ? temporaryPasswordRefusal : claimTemporaryPassword)(tx, account.id, now) : null;
+      if (refused) {
+        // A refusal gives back only its own attempt while a code is owed (review r36d F5).
         await settle(tx, {}, secondFactorPending);
-        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_USED_REASON } });
-        return null;
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_REFUSED_FOR[refused] } });
+        return { refused };
       }
       await settle(tx, { lastSignInAt: now }, secondFactorPending);
       if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
@@ -320,7 +304,7 @@ async function attemptSignIn(
       return { sessionId, secondFactorPending };
     }, ADDRESS_TURN),
   );
-  if (!session) return { result: { ok: false, reason: 'TEMPORARY_PASSWORD_USED' }, outcome: 'temporary_password_used' };
+  if (session.refused) return { result: { ok: false, reason: session.refused }, outcome: session.refused === 'TEMPORARY_PASSWORD_USED' ? 'temporary_password_used' : 'temporary_password_expired' };
   return {
     result: { ok: true, ...session, role: account.role, account: { kind: account.kind, id: account.id, version: account.sessionVersion } },
     outcome: 'success',

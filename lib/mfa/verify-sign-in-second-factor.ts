@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
-import { claimTemporaryPassword, TEMPORARY_PASSWORD_USED_REASON } from '@/lib/auth/claim-temporary-password';
+import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, type TemporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
@@ -33,7 +33,7 @@ export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnRespo
 
 export type VerifyOutcome =
   | { ok: true; sessionId: string; account: KnownAccount }
-  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | 'TEMPORARY_PASSWORD_USED' };
+  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | TemporaryPasswordRefusal };
 
 /** `knows`: the accounts this browser has signed in as before (decision 062): they pass the address's limit here too, and count on their own streak (065). */
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string, knows = NO_DEVICE): Promise<VerifyOutcome> {
@@ -164,11 +164,14 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     // A pending session opened with a temporary password claims it only now, when every factor is proved
     // (decision 058): of several opened with it, one completes; the others end, refused as at the password
     // step, their right code settled as a right one.
-    if (actor.kind === 'agency' && actor.mustChangePassword && !(await claimTemporaryPassword(tx, actor.userId))) {
+    // One past its end (its time, or a reset link sent since) is refused too, before the sign-in ends a
+    // four-eyes link or opens anything (review r36d F3).
+    const refused = actor.kind === 'agency' && actor.mustChangePassword ? await claimTemporaryPassword(tx, actor.userId, now) : null;
+    if (refused) {
       await clearFailures(tx, owner.kind, owner.id, {});
       await giveBackRightCode();
-      await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_USED_REASON, factor: used.kind } });
-      return { ok: false, reason: 'TEMPORARY_PASSWORD_USED' } as const;
+      await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_REFUSED_FOR[refused], factor: used.kind } });
+      return { ok: false, reason: refused } as const;
     }
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);

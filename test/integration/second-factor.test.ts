@@ -23,6 +23,7 @@ import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
@@ -379,6 +380,29 @@ describe('temporary password with a second factor (decision 058)', () => {
     expect(await claimedAt()).not.toBeNull();
     expect(await db().authSession.count({ where: { userId: user.id, endedAt: null } })).toBe(1);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } })).toBe(1);
+  });
+
+  it('[PROVIDER_ADMIN] a code step whose temporary password a reset link ended meanwhile is refused before it opens anything (review r36d F3)', async () => {
+    const { user, secrets, signIn, claimedAt } = await adminWithTemporaryPassword();
+    const pending = await pendingSession(user, signIn);
+    await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 1 }));
+    expect(await verifySignInSecondFactor(pending, { code: await codeNow(secrets[0]!) }, IP)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    expect(await claimedAt()).toBeNull();
+    expect(await db().authSession.count({ where: { userId: user.id, endedAt: null } })).toBe(0);
+    // The link the admin sent is still the way in: a sign-in that got this far did not end it.
+    expect(await db().passwordResetToken.count({ where: { userId: user.id, usedAt: null, expiresAt: { gt: new Date() } } })).toBe(1);
+    expect(await signIn()).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    const refusals = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' }, orderBy: { seq: 'asc' } });
+    expect(refusals.map((event) => JSON.parse(event.details!))).toEqual([{ reason: 'temporary password expired', factor: 'TOTP' }, { reason: 'temporary password expired' }]);
+  });
+
+  it('[ATTACKER with an ended temporary password] the refusal gives back only its own attempt: the streak of wrong passwords stays (review r36d F5)', async () => {
+    const { user, signIn } = await adminWithTemporaryPassword();
+    expect(await signIn('not the password')).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
+    await db().user.update({ where: { id: user.id }, data: { temporaryPasswordExpiresAt: new Date(Date.now() - 1000) } });
+    expect(await signIn()).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
   });
 
   it('[STAFF] without a factor still claims the temporary password at the password step', async () => {
