@@ -150,9 +150,15 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     await lockFactorOwner(tx, owner);
     await markSettled(tx, reservation);
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
+    // A recovery code spent on a sign-in refused from here on is told to its owner too: it is gone, and
+    // someone holding it (with the temporary password) may have tried (review r36d F6).
+    const tellOfSpentCode = async () => {
+      if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used in a sign-in that did not go through', now));
+    };
     if (old.count === 0) {
       // Ended meanwhile (a reset, a disable, cleared factors): the factor was used up for nothing, and that is on the record.
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'DENIED', details: { reason: 'session ended meanwhile', factor: used.kind } });
+      await tellOfSpentCode();
       return { ok: false, reason: 'NOT_PENDING' } as const;
     }
     // The code was right: its counts on the budget, the address and the agency's spray counts go back.
@@ -171,6 +177,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       await clearFailures(tx, owner.kind, owner.id, {});
       await giveBackRightCode();
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_REFUSED_FOR[refused], factor: used.kind } });
+      await tellOfSpentCode();
       return { ok: false, reason: refused } as const;
     }
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });

@@ -16,6 +16,8 @@ import { confirmTotpEnrolment } from '@/lib/mfa/confirm-totp-enrolment';
 import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
 import { ADD_FACTOR_WITHIN_MS, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { unseal } from '@/lib/mail/seal';
+import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -394,6 +396,18 @@ describe('temporary password with a second factor (decision 058)', () => {
     expect(await signIn()).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
     const refusals = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' }, orderBy: { seq: 'asc' } });
     expect(refusals.map((event) => JSON.parse(event.details!))).toEqual([{ reason: 'temporary password expired', factor: 'TOTP' }, { reason: 'temporary password expired' }]);
+  });
+
+  it('[ATTACKER with the temporary password and a stolen recovery code] losing the claim still tells the owner the code was spent (review r36d F6)', async () => {
+    const { user, secrets, signIn } = await adminWithTemporaryPassword();
+    await db().user.update({ where: { id: user.id }, data: { email: `owner.${user.id}@agency.example` } });
+    const [recovery] = await db().$transaction((tx) => replaceRecoveryCodes(tx, { kind: 'user', id: user.id }));
+    const attacker = await pendingSession(user, signIn);
+    const own = await verifySignInSecondFactor(await pendingSession(user, signIn), { code: await codeNow(secrets[0]!) }, IP);
+    expect(own.ok).toBe(true);
+    expect(await verifySignInSecondFactor(attacker, { code: recovery! }, IP)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    const told = await db().outboxMessage.findMany({ where: { toAddress: `owner.${user.id}@agency.example`, template: 'second-factor-changed' } });
+    expect(told.map((mail) => unseal(mail.textBody))).toEqual([expect.stringContaining('recovery code used in a sign-in that did not go through')]);
   });
 
   it('[ATTACKER with an ended temporary password] the refusal gives back only its own attempt: the streak of wrong passwords stays (review r36d F5)', async () => {

@@ -8,6 +8,7 @@ export type SecondFactorChange =
   | 'second factor removed'
   | 'new recovery codes made'
   | 'recovery code used to sign in'
+  | 'recovery code used in a sign-in that did not go through'
   | 'second factors cleared by an administrator';
 
 /** Tells the account's owner that their second factors changed, so an unexpected change is noticed. No secret inside. */
