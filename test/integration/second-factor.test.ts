@@ -363,8 +363,12 @@ describe('temporary password with a second factor (decision 058)', () => {
       { reason: 'temporary password already used' },
       { reason: 'temporary password already used', factor: 'TOTP' },
     ]);
-    // Refused for what they are, not counted as wrong secrets.
+    // Refused for what they are, not counted as wrong secrets; and while a code is owed such a refusal
+    // gives back only its own attempt: a wrong password before it stays counted (review r36d F7).
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    expect(await signIn('not the password')).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await signIn()).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
   });
 
   it('[PROVIDER_ADMIN] code steps of sessions opened with one temporary password, sent at once: one completes, the others end refused', async () => {
