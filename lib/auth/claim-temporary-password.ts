@@ -1,4 +1,5 @@
 import type { Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 
 /** Why a temporary password opens no sign-in (decision 058): used by another sign-in, or past its end (its time, or a reset link sent since). */
 export type TemporaryPasswordRefusal = 'TEMPORARY_PASSWORD_USED' | 'TEMPORARY_PASSWORD_EXPIRED';
@@ -12,10 +13,13 @@ export const TEMPORARY_PASSWORD_REFUSED_FOR: Record<TemporaryPasswordRefusal, st
 /**
  * Marks the account's temporary password used, in the transaction that completes a sign-in: one
  * conditional write (unclaimed and not past its end), so of sign-ins completing at once only one opens,
- * and none once a reset link has ended it (review r36d F3). Null when claimed, or when the account owes
- * no temporary password; else why not.
+ * and none once a reset link has ended it (review r36d F3). Its time is read once the account's row is
+ * held: a link committed while the sign-in waited for it ended the password before that time, not after
+ * (review r36e F1). Null when claimed, or when the account owes no temporary password; else why not.
  */
-export async function claimTemporaryPassword(tx: Tx, userId: string, now: Date): Promise<TemporaryPasswordRefusal | null> {
+export async function claimTemporaryPassword(tx: Tx, userId: string): Promise<TemporaryPasswordRefusal | null> {
+  await lockRow(tx, 'User', userId);
+  const now = new Date();
   const claimed = await tx.user.updateMany({
     where: { id: userId, mustChangePassword: true, temporaryPasswordUsedAt: null, OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }] },
     data: { temporaryPasswordUsedAt: now },

@@ -285,7 +285,7 @@ async function attemptSignIn(
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
       // must not use it up. One used, or past its end, is refused here either way, read in this
       // transaction (a reset link sent meanwhile ends it; review r36d F3).
-      const refused = account.mustChangePassword ? await (secondFactorPending ? temporaryPasswordRefusal : claimTemporaryPassword)(tx, account.id, now) : null;
+      const refused = !account.mustChangePassword ? null : secondFactorPending ? await temporaryPasswordRefusal(tx, account.id, now) : await claimTemporaryPassword(tx, account.id);
       if (refused) {
         // A refusal gives back only its own attempt while a code is owed (review r36d F5).
         await settle(tx, {}, secondFactorPending);

@@ -172,7 +172,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     // step, their right code settled as a right one.
     // One past its end (its time, or a reset link sent since) is refused too, before the sign-in ends a
     // four-eyes link or opens anything (review r36d F3).
-    const refused = actor.kind === 'agency' && actor.mustChangePassword ? await claimTemporaryPassword(tx, actor.userId, now) : null;
+    const refused = actor.kind === 'agency' && actor.mustChangePassword ? await claimTemporaryPassword(tx, actor.userId) : null;
     if (refused) {
       await clearFailures(tx, owner.kind, owner.id, {});
       await giveBackRightCode();
