@@ -14,7 +14,7 @@ const SAID = {
 /**
  * What ended the session, on the sign-in page it sent the browser to (its `?done=`, signed): a
  * sign-out, a code step that ran out of time, or one whose temporary password another sign-in claimed
- * first. Anyone can get such a link, by signing out with no session, and send it on: the notice is
+ * first or that ended meanwhile. Anyone can get such a link, by signing out with no session, and send it on: the notice is
  * shown only to a browser that holds no session, and one that still does is told so (review r34a F1).
  * On a shared computer, the next person relies on it. The session is read only for a valid `done`:
  * the bare page stays the same for everyone, and is sent from memory (server.mjs).

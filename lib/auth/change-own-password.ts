@@ -87,7 +87,7 @@ export async function changeOwnPassword(
   // time cannot use it later. (A passkey is proof of its own; it needs no temporary password.)
   const temporaryExpired = user.mustChangePassword && user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now;
   if (temporaryExpired && !input.passkey) {
-    return fieldError('currentPassword', 'Your temporary password has expired. Ask your provider administrator for a new one.');
+    return fieldError('currentPassword', 'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.');
   }
 
   // A wrong current password is a failed sign-in like any other: it counts for the client's address on

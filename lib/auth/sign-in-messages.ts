@@ -7,8 +7,9 @@ const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
     'The details you entered are not right, or the account cannot sign in just now. Check them and try again. ' +
     'After several failed attempts an account is locked for a few minutes; your provider administrator can unlock it.',
   THROTTLED: 'Too many failed sign-ins from your network. Wait 15 minutes and try again.',
+  // A reset link sent since ends it too (decision 058): the link is then the way in, and a new temporary password would end it.
   TEMPORARY_PASSWORD_EXPIRED:
-    'Your temporary password has expired. Contact your provider administrator to get a new one.',
+    'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise contact your provider administrator to get a new one.',
   TEMPORARY_PASSWORD_USED:
     'Your temporary password has been used to sign in already, and works only once. Contact your provider administrator to get a new one.',
   BAD_INPUT:

@@ -147,7 +147,7 @@ describe('changing one’s own password', () => {
     const { user, actor } = await signedInWithTemporaryPassword();
     await db().user.update({ where: { id: user.id }, data: { temporaryPasswordExpiresAt: new Date(Date.now() - 1_000) } });
     const result = await change(actor, NEW_PASSWORD);
-    expect(result.fieldErrors?.currentPassword).toEqual(['Your temporary password has expired. Ask your provider administrator for a new one.']);
+    expect(result.fieldErrors?.currentPassword).toEqual(['Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.']);
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
   });
 
