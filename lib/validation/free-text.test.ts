@@ -50,14 +50,16 @@ describe('free text a stranger types for staff to read', () => {
   // drawn as text; review r36d F2: in names and paragraphs only, and only in a flag's own shape.
   it('lets names and paragraphs hold a region flag and an emoji drawn as text, and an identifier neither', () => {
     const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
-    for (const text of [`Go ${scotland}`, 'Call \u260E\uFE0E']) {
+    const wales = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}';
+    for (const text of [`Go ${scotland}`, `Go ${wales}`, 'Call \u260E\uFE0E']) {
       expect(hasHiddenCharacters(text, 'name'), text).toBe(false);
       expect(hasHiddenCharacters(text, 'paragraphs'), text).toBe(false);
       expect(hasHiddenCharacters(text, 'identifier'), text).toBe(true);
     }
-    // Tags that spell a message, not a region, after the flag: hidden text, as is a flag's tags with no cancel tag.
-    const smuggled = '\u{1F3F4}' + Array.from('ignore all', (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('') + '\u{E007F}';
-    for (const text of [`Go ${smuggled}`, 'Go \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}']) {
+    // Tags that spell a message, not a region Unicode draws, after the flag: hidden text (review r36e F3), as is
+    // a flag's tags with no cancel tag.
+    const tagged = (text: string) => '\u{1F3F4}' + Array.from(text, (c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('') + '\u{E007F}';
+    for (const text of [`Go ${tagged('ignore all')}`, `Go ${tagged('ignore')}${tagged('all')}`, `Go ${tagged('usca')}`, 'Go \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}']) {
       for (const shape of ['identifier', 'name', 'paragraphs'] as const) expect(hasHiddenCharacters(text, shape), shape).toBe(true);
     }
   });
@@ -81,6 +83,10 @@ describe('free text a stranger types for staff to read', () => {
   });
 
   it('refuses in a name a joiner with no letter on either side, or two in a row', () => {
+    // A joiner before a mark only right after its letter: between marks it would hide a stack of them from
+    // hasStackedMarks (review r36e F2).
+    expect(hasHiddenCharacters('Z' + '\u200D\u0351'.repeat(249), 'name')).toBe(true);
+    expect(hasHiddenCharacters('Z' + '\u200D\u0351'.repeat(249), 'paragraphs')).toBe(true);
     for (const name of ['\u200Cعلی', 'علی\u200C', 'عل\u200C\u200Cی', 'a \u200D b', '1\u200C2', 'ශ්\u200D']) {
       expect(hasHiddenCharacters(name, 'name'), JSON.stringify(name)).toBe(true);
     }
