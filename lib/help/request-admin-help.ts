@@ -69,12 +69,17 @@ function accountSubject(agencyKey: string, loginKey: string): string {
 const AGENCY_FIELDS = { id: true, name: true, timeZone: true } as const;
 
 /**
- * Names are matched like codes, runs of spaces count as one ("Harbour  Care" is "Harbour Care"), and
- * the joiners and soft hyphen a name may hold between letters count as nothing: a name pasted with a
- * soft hyphen, or typed without the joiner, found no agency, and the answer cannot say so (review r36d F4).
+ * What was typed for the agency, without the joiners and soft hyphen a name may hold between letters
+ * (the field takes a name's): as a code, or as a name, they count as nothing. One pasted with a soft
+ * hyphen, or typed without the joiner, found no agency, and the answer cannot say so (reviews r36d F4, r36e F5).
  */
+function withoutJoiners(typed: string): string {
+  return typed.replace(/[\u00AD\u200C\u200D]/g, '');
+}
+
+/** Names are matched like codes, joiners aside, and runs of spaces count as one ("Harbour  Care" is "Harbour Care"). */
 export function normalizeAgencyName(name: string): string {
-  return normalizeKey(name).replace(/[\u00AD\u200C\u200D]/g, '').replace(/\s+/g, ' ');
+  return normalizeKey(withoutJoiners(name)).replace(/\s+/g, ' ');
 }
 
 // Names are not unique and have no normalized column, so a name is looked for among all agencies'
@@ -139,7 +144,7 @@ async function receive(tx: Tx, ip: string, input: AskAdminInput): Promise<void> 
   const byAddress = await consumeRateLimit(tx, RATE_LIMITS.helpRequestPerAddress, ip);
   if (byAddress.limited) throw new AddressThrottled(byAddress.retryAfterSeconds);
 
-  const codeKey = normalizeKey(input.providerCode);
+  const codeKey = normalizeKey(withoutJoiners(input.providerCode));
   const loginKey = normalizeKey(input.loginName);
   const agency = (await tx.agency.findUnique({ where: { codeKey }, select: AGENCY_FIELDS })) ?? (await agencyByName(tx, normalizeAgencyName(input.providerCode)));
   // Counted whether or not the account exists, so the limit itself reveals nothing; by agency id

@@ -12,6 +12,7 @@ import {
 } from '@/lib/help/request-admin-help';
 import { newFormKey } from '@/lib/http/form-key';
 import { forgetRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { normalizeKey } from '@/lib/validation/identifiers';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 
 const PASSWORD = 'copper lantern rainy tulip';
@@ -412,6 +413,13 @@ describe('asking one’s administrators for help', () => {
       expect(await requestAdminHelp({ ip: newIp() }, askAdminSchema.parse({ providerCode: typed, loginName: staff.loginName }), QUICK)).toEqual({ status: 'accepted' });
     }
     expect(await db().helpRequest.count({ where: { agencyId: agency.id, userId: staff.id } })).toBe(2);
+    // And its code pasted with a soft hyphen, or with a joiner between letters (review r36e F5).
+    const code = `HARBOURCARE-${agency.id}`.toUpperCase();
+    await db().agency.update({ where: { id: agency.id }, data: { code, codeKey: normalizeKey(code) } });
+    for (const typed of [code.replace('HARBOUR', 'HARBOUR\u00AD'), code.replace('HARBOUR', 'HARBOUR\u200C')]) {
+      expect(await requestAdminHelp({ ip: newIp() }, askAdminSchema.parse({ providerCode: typed, loginName: staff.loginName }), QUICK)).toEqual({ status: 'accepted' });
+    }
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id, userId: staff.id } })).toBe(4);
   });
 
   it('[ANONYMOUS] a name two agencies share matches neither: same answer, nothing stored, nothing mailed', async () => {
