@@ -89,10 +89,10 @@ test('the new password must pass the policy; the form says why and keeps nothing
   await expect(page).toHaveURL(/\/change-password$/);
 });
 
-test('an expired temporary password cannot sign in and says to contact the provider administrator', async ({ page }) => {
+test('an expired temporary password cannot sign in and says to use the newest reset link or contact the provider administrator', async ({ page }) => {
   const { creds } = await newStaffMember({ temporaryPassword: 'M4KX7QZ2PW9RTN3H', temporaryExpiresAt: new Date(Date.now() - 60_000) });
   await signInAsAgencyUser(page, creds);
-  await expect(page.locator('.error-summary')).toContainText('Contact your provider administrator');
+  await expect(page.locator('.error-summary')).toContainText('Use the newest link if you have one; otherwise contact your provider administrator');
   await expect(page).toHaveURL(/\/login/);
 });
 

@@ -162,7 +162,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: user.id }));
       await page.getByRole('button', { name: 'Continue' }).click();
       await expect(page).toHaveURL(/\/login\?done=temporary-password-expired\./);
-      await expect(page.getByRole('status').filter({ hasText: 'Your temporary password has expired.' })).toBeVisible();
+      await expect(page.getByRole('status').filter({ hasText: 'Your temporary password has expired, or a reset link sent to your e-mail address replaced it.' })).toBeVisible();
       expect((await page.request.get('/api/me')).status()).toBe(401);
     } finally {
       await context.close();
