@@ -11,29 +11,52 @@ export const TEMPORARY_PASSWORD_REFUSED_FOR: Record<TemporaryPasswordRefusal, st
 };
 
 /**
+ * Whether a temporary password is past its end: its own time, or a reset link sent since, which sets
+ * that time to its own (decision 058). The claim's `WHERE` says the same to the database.
+ */
+export function temporaryPasswordExpired(user: { temporaryPasswordExpiresAt: Date | null }, now: Date): boolean {
+  return user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now;
+}
+
+/**
  * Marks the account's temporary password used, in the transaction that completes a sign-in: one
  * conditional write (unclaimed and not past its end), so of sign-ins completing at once only one opens,
  * and none once a reset link has ended it (review r36d F3). Its time is read once the account's row is
  * held: a link committed while the sign-in waited for it ended the password before that time, not after
- * (review r36e F1). Null when claimed, or when the account owes no temporary password; else why not.
+ * (review r36e F1). `checkedVersion` is the account's session version when the sign-in checked the
+ * password: a temporary password issued since (which moves it) is not the one typed, and stays unclaimed
+ * (review r36e F7). Null when claimed, or when the account owes no temporary password; else why not.
  */
-export async function claimTemporaryPassword(tx: Tx, userId: string): Promise<TemporaryPasswordRefusal | null> {
+export async function claimTemporaryPassword(tx: Tx, userId: string, checkedVersion: number): Promise<TemporaryPasswordRefusal | null> {
   await lockRow(tx, 'User', userId);
   const now = new Date();
   const claimed = await tx.user.updateMany({
-    where: { id: userId, mustChangePassword: true, temporaryPasswordUsedAt: null, OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }] },
+    where: {
+      id: userId,
+      sessionVersion: checkedVersion,
+      mustChangePassword: true,
+      temporaryPasswordUsedAt: null,
+      OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }],
+    },
     data: { temporaryPasswordUsedAt: now },
   });
-  return claimed.count === 1 ? null : temporaryPasswordRefusal(tx, userId, now);
+  return claimed.count === 1 ? null : temporaryPasswordRefusal(tx, userId, checkedVersion, now);
 }
 
 /**
  * Why the account's temporary password may not open a sign-in now; null when it may (or none is owed).
- * The password step of a sign-in that still owes its factor asks only this: it claims nothing.
+ * The password step of a sign-in that still owes its factor asks only this: it claims nothing. An
+ * account changed since `checkedVersion` (a newer temporary password, its own new password, a new role)
+ * no longer has the temporary password the sign-in checked: it is refused as replaced, which the
+ * "expired" message says.
  */
-export async function temporaryPasswordRefusal(tx: Tx, userId: string, now: Date): Promise<TemporaryPasswordRefusal | null> {
-  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true } });
+export async function temporaryPasswordRefusal(tx: Tx, userId: string, checkedVersion: number, now: Date): Promise<TemporaryPasswordRefusal | null> {
+  const user = await tx.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { sessionVersion: true, mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true },
+  });
+  if (user.sessionVersion !== checkedVersion) return 'TEMPORARY_PASSWORD_EXPIRED';
   if (!user.mustChangePassword) return null;
   if (user.temporaryPasswordUsedAt) return 'TEMPORARY_PASSWORD_USED';
-  return user.temporaryPasswordExpiresAt && user.temporaryPasswordExpiresAt <= now ? 'TEMPORARY_PASSWORD_EXPIRED' : null;
+  return temporaryPasswordExpired(user, now) ? 'TEMPORARY_PASSWORD_EXPIRED' : null;
 }

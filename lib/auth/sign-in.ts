@@ -284,8 +284,13 @@ async function attemptSignIn(
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
       // must not use it up. One used, or past its end, is refused here either way, read in this
-      // transaction (a reset link sent meanwhile ends it; review r36d F3).
-      const refused = !account.mustChangePassword ? null : secondFactorPending ? await temporaryPasswordRefusal(tx, account.id, now) : await claimTemporaryPassword(tx, account.id);
+      // transaction (a reset link sent meanwhile ends it; review r36d F3), as is one an admin replaced
+      // while this password was checked: the new one is not what was typed (review r36e F7).
+      const refused = !account.mustChangePassword
+        ? null
+        : secondFactorPending
+          ? await temporaryPasswordRefusal(tx, account.id, account.sessionVersion, now)
+          : await claimTemporaryPassword(tx, account.id, account.sessionVersion);
       if (refused) {
         // A refusal gives back only its own attempt while a code is owed (review r36d F5).
         await settle(tx, {}, secondFactorPending);

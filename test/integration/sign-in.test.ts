@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { databaseKind } from '@/lib/db/kind';
 import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -6,6 +7,7 @@ import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { hashPassword } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 const PASSWORD = 'tidy orange harbour violin';
 const WRONG = 'tidy orange harbour violins';
@@ -274,6 +276,27 @@ describe('agency sign-in', () => {
     // A wrong guess at an expired temporary password learns nothing more than any wrong guess.
     expect(await signInAgencyUser({ ...creds, password: WRONG }, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
   });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[STAFF] a sign-in with the old temporary password while an admin issues a new one claims nothing: the new one stays unused (review r36e F7)',
+    async () => {
+      const agency = await createAgency(db());
+      const user = await createUser(db(), agency.id, 'OLDTEMPORARY2345', {}, { expiresAt: new Date(Date.now() + 3600_000) });
+      const creds = { providerCode: agency.code, loginName: user.loginName, password: 'OLDTEMPORARY2345' };
+      // The admin's new temporary password lands while the sign-in, which read the account, waits for its row.
+      const issueNew = {
+        sql: 'UPDATE "User" SET "passwordHash" = $2, "sessionVersion" = "sessionVersion" + 1, "temporaryPasswordUsedAt" = NULL, "temporaryPasswordExpiresAt" = $3 WHERE "id" = $1',
+        params: [user.id, await hashPassword('NEWTEMPORARY2345'), new Date(Date.now() + 3600_000)],
+      };
+      const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: issueNew }, () =>
+        signInAgencyUser(creds, freshIp()),
+      );
+      expect(raced).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+      expect((await reload(user.id)).temporaryPasswordUsedAt).toBeNull();
+      expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
+      expect((await signInAgencyUser({ ...creds, password: 'NEWTEMPORARY2345' }, freshIp())).ok).toBe(true);
+    },
+  );
 
   it('throttles an address that keeps failing, across accounts', async () => {
     const { creds } = await agencyWithUser();
