@@ -1,4 +1,5 @@
 import { requireAdminCapability } from '@/lib/admin/permissions';
+import { temporaryPasswordExpired } from '@/lib/auth/claim-temporary-password';
 import { accountLock, accountStreak, isLocked, LANES_SELECT, STREAKS_SELECT } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
@@ -11,7 +12,7 @@ export function temporaryPasswordState(
 ): TemporaryPasswordState {
   if (!user.temporaryPasswordIssuedAt) return 'none';
   if (!user.mustChangePassword) return 'used';
-  if (user.temporaryPasswordExpiresAt && user.temporaryPasswordExpiresAt <= now) return 'expired';
+  if (temporaryPasswordExpired(user, now)) return 'expired';
   // It opened a sign-in (single use: it opens no other), and the new password is still to come.
   return user.temporaryPasswordUsedAt ? 'signed-in' : 'issued';
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
+import { temporaryPasswordExpired } from '@/lib/auth/claim-temporary-password';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked } from '@/lib/auth/lockout';
 import { clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
@@ -85,7 +86,7 @@ export async function changeOwnPassword(
   const now = new Date();
   // A temporary password works until it expires, here as at sign-in: a session opened with it in
   // time cannot use it later. (A passkey is proof of its own; it needs no temporary password.)
-  const temporaryExpired = user.mustChangePassword && user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now;
+  const temporaryExpired = user.mustChangePassword && temporaryPasswordExpired(user, now);
   if (temporaryExpired && !input.passkey) {
     return fieldError('currentPassword', 'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.');
   }
