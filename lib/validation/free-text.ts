@@ -20,20 +20,21 @@ const UNASSIGNED = String.raw`(?!\p{Extended_Pictographic})\p{Cn}`;
 const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]|${UNASSIGNED}`, 'u');
 // Paragraphs keep their line breaks and tabs (tabs become spaces).
 const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]|${UNASSIGNED}`, 'u');
-// ...except where writing needs them, taken out before the check: the joiner and variation selector
-// inside an emoji ("👩‍💻", "⚠️", "1️⃣"); and in names and paragraphs, an emoji asked to be drawn as text
-// (U+FE0E), the three region flags Unicode draws (England, Scotland, Wales: 🏴, the tags "gbeng", "gbsct"
-// or "gbwls", a cancel tag; matched forwards, whole: a run of tags looked back over took time growing with
-// its square, and any other run after a flag is text no one sees; reviews r36d F1, r36e F3), and the joiners
-// and soft hyphen between letters (Persian "علی‌رضا", typed with Shift+Space; Sinhala "ශ්‍රී"), and the joiner
-// right after a letter before its mark (Bengali "র‍্য"; one after a mark would hide a stack of them from
-// hasStackedMarks; reviews r25d, r35c F8, r36d F4, r36e F2).
-// An identifier takes none of these: two that look alike would differ (review r36d F2).
+// ...except where writing needs them, taken out before the check:
+// - in every text, the joiner and variation selector inside an emoji ("👩‍💻", "⚠️", "1️⃣");
 const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;
+// - in names and paragraphs, an emoji asked to be drawn as text (U+FE0E), and the three region flags
+//   Unicode draws (England, Scotland, Wales: 🏴, the tags "gbeng", "gbsct" or "gbwls", a cancel tag).
+//   Matched forwards, whole: a run of tags looked back over took time growing with its square, and any
+//   other run after a flag is text no one sees (reviews r36d F1, r36e F3);
 const WRITTEN_EMOJI = /(?<=\p{Extended_Pictographic})\uFE0E|(?<=\u{1F3F4})\u{E0067}\u{E0062}(?:\u{E0065}\u{E006E}\u{E0067}|\u{E0073}\u{E0063}\u{E0074}|\u{E0077}\u{E006C}\u{E0073})\u{E007F}/gu;
+// - in names and paragraphs, the joiners and soft hyphen between letters (Persian "علی‌رضا", typed with
+//   Shift+Space; Sinhala "ශ්‍රී"), and the joiner right after a letter before its mark (Bengali "র‍্য"; one
+//   after a mark would hide a stack of them from hasStackedMarks; reviews r25d, r35c F8, r36d F4, r36e F2);
 const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})|(?<=\p{L})\u200D(?=\p{M})/gu;
-// And anywhere, the selectors a script's writing uses: ideographic variants of a Han character (names
-// written with a family's own form of it), Mongolian's free variation selectors (review r35c F8).
+// - in every text, the selectors a script's writing uses: ideographic variants of a Han character (names
+//   written with a family's own form of it), Mongolian's free variation selectors (review r35c F8).
+// An identifier takes only the first and the last: two that look alike would differ (review r36d F2).
 const SCRIPT_GLUE = /(?<=\p{Script=Han})[\u{E0100}-\u{E01EF}\uFE00-\uFE0E]|(?<=\p{Script=Mongolian})[\u180B-\u180D\u180F]/gu;
 
 /**

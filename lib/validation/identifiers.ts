@@ -36,8 +36,9 @@ function identifier(label: string, emptyMessage: string, max: number, shape: One
 export const providerCodeSchema = identifier('Provider code', 'Enter your provider code, for example ACME-NY', 32);
 
 /**
- * Where a person may give their agency's name instead of its code (/help/ask-admin). A name: a Persian
- * agency's is written with the joiner between letters, and is found only as written (a code with one finds nothing).
+ * Where a person may give their agency's name instead of its code (/help/ask-admin). Checked as a name:
+ * a Persian agency's is written with the joiner between letters; the lookup ignores the joiners and
+ * soft hyphen, in a code or a name (lib/help/request-admin-help.ts).
  */
 export const agencyOrNameSchema = identifier('Provider code or agency name', 'Enter your provider code or your agency’s name', 200, 'name');
 
