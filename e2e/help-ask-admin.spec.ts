@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
@@ -10,9 +11,10 @@ const SUBJECT = 'Help request: someone in your agency cannot sign in to CareNote
 /** People on one page of the inbox (HELP_INBOX_PEOPLE). */
 const INBOX_PAGE = 100;
 
-async function agencyWithAdmins() {
+/** `name` and a suffix of its own: agencies' names are looked up among all of them (asking by name). */
+async function agencyWithAdmins(name = 'Riverside Care') {
   const suffix = uniqueSuffix();
-  const agency = await createAgency(db(), { name: `Riverside Care ${suffix}` });
+  const agency = await createAgency(db(), { name: `${name} ${suffix}` });
   const make = (loginName: string, role: 'STAFF' | 'PROVIDER_ADMIN' | 'SUPER_ADMIN', displayName: string) =>
     createUser(db(), agency.id, TEST_PASSWORD, { loginName, role, displayName, email: `${loginName}.${suffix}@riverside.example` });
   return {
@@ -22,12 +24,16 @@ async function agencyWithAdmins() {
   };
 }
 
-async function ask(page: Page, details: { providerCode: string; loginName: string; message?: string }) {
+async function sendRequest(page: Page, details: { providerCode: string; loginName: string; message?: string }) {
   await page.goto('/help/ask-admin');
   await page.getByLabel('Provider code').fill(details.providerCode);
   await page.getByLabel('Login name').fill(details.loginName);
   if (details.message) await page.getByLabel('Message (optional)').fill(details.message);
   await page.getByRole('button', { name: 'Send request' }).click();
+}
+
+async function ask(page: Page, details: { providerCode: string; loginName: string; message?: string }) {
+  await sendRequest(page, details);
   const answer = page.getByTestId('ask-admin-sent');
   await expect(answer).toBeVisible();
   return (await page.locator('main').innerText()).trim();
@@ -243,6 +249,49 @@ test('the form works without JavaScript', async ({ browser }) => {
   expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
   await context.close();
 });
+
+// A Persian agency's name holds the non-joiner between letters ("خانه‌های": ه, U+200C, ه); typed on a
+// keyboard without it, the name is the same to the person asking (reviews r36d F4, r36e F5).
+const PERSIAN_NAME = 'خانه\u200Cهای مراقبت';
+const NAME_HIDDEN_CHARACTER = 'Provider code or agency name contains a hidden character. Type it in rather than pasting it';
+
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
+    test.use({ javaScriptEnabled });
+
+    test(`[STAFF] asks by a Persian agency’s name ${javaScriptEnabled ? 'written with its non-joiner' : 'typed without its non-joiner'} and reaches that agency; a zero-width space in the name is refused and records nothing`, async ({
+      page,
+    }) => {
+      // The suite's other tests post this form from this same address: this one starts within its limit.
+      await db().rateLimitBucket.deleteMany({ where: { key: { startsWith: RATE_LIMITS.helpRequestPerAddress.name } } });
+      const { agency, staff, admins } = await agencyWithAdmins(PERSIAN_NAME);
+      expect(agency.name).toContain('\u0647\u200C\u0647');
+
+      // Not writing: looks the same as the joiner, and would make two names that look alike differ.
+      const hidden = agency.name.replace('\u200C', '\u200B');
+      const refused = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/help/ask-admin'));
+      await sendRequest(page, { providerCode: hidden, loginName: staff.loginName });
+      await expect(page.locator('.error-summary').getByRole('link', { name: NAME_HIDDEN_CHARACTER })).toHaveAttribute('href', '#providerCode');
+      await expect(page.locator('#providerCode-error')).toContainText(NAME_HIDDEN_CHARACTER);
+      await expect(page.getByLabel('Provider code')).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByLabel('Provider code')).toHaveValue(hidden);
+      await expect(page.getByTestId('ask-admin-sent')).toHaveCount(0);
+      // Refused before any agency is looked for: no request, and no audit record of one, matched or not.
+      expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(0);
+      expect(await db().auditEvent.count({ where: { requestId: (await refused).headers()['x-request-id'] } })).toBe(0);
+
+      const typed = javaScriptEnabled ? agency.name : agency.name.replace('\u200C', '');
+      await ask(page, { providerCode: typed, loginName: staff.loginName, message: 'Locked out' });
+      if (!javaScriptEnabled) await expect(page).toHaveURL(/\/help\/ask-admin\/sent$/);
+      await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+      expect(await db().helpRequest.findMany({ where: { userId: staff.id }, select: { agencyId: true, message: true, status: true } })).toEqual([
+        { agencyId: agency.id, message: 'Locked out', status: 'OPEN' },
+      ]);
+      const queued = await db().outboxMessage.findMany({ where: { template: 'help-request', toAddress: { in: admins.map((admin) => admin.email!) } }, select: { toAddress: true } });
+      expect(queued.map((mail) => mail.toAddress).sort()).toEqual(admins.map((admin) => admin.email!).sort());
+    });
+  });
+}
 
 test.describe('on a 375 px phone', () => {
   test.use({ viewport: { width: 375, height: 740 } });
