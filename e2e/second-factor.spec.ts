@@ -14,6 +14,14 @@ async function newAdmin(role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN
   return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD } };
 }
 
+/** A provider admin with an authenticator app, whose password is a temporary one an hour from expiry. */
+async function newAdminWithTemporaryPassword(temporary: string) {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, temporary, { role: 'PROVIDER_ADMIN', loginName: `mfa.${uniqueSuffix()}` }, { expiresAt: new Date(Date.now() + 3600_000) });
+  await ensureTotpFactor({ userId: user.id });
+  return { user, creds: { providerCode: agency.code, loginName: user.loginName, password: temporary } };
+}
+
 /** What the app would show now for the secret typed off the page. */
 async function codeFromPage(page: Page, offset = 0) {
   const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
@@ -113,19 +121,16 @@ for (const javaScriptEnabled of [true, false]) {
 
 for (const javaScriptEnabled of [true, false]) {
   test(`[PROVIDER_ADMIN] with a temporary password: the password alone claims nothing; of two code steps, the second lands on the sign-in page told it was used (decision 058, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
-    const temporary = javaScriptEnabled ? 'P3KX8QZ5MT2WRN7H' : 'H7NR2WT5ZQ8XK3PM';
-    const agency = await createAgency(db());
-    const user = await createUser(db(), agency.id, temporary, { role: 'PROVIDER_ADMIN', loginName: `mfa.${uniqueSuffix()}` }, { expiresAt: new Date(Date.now() + 3600_000) });
-    await ensureTotpFactor({ userId: user.id });
+    const { user, creds } = await newAdminWithTemporaryPassword(javaScriptEnabled ? 'P3KX8QZ5MT2WRN7H' : 'H7NR2WT5ZQ8XK3PM');
     const claimedAt = async () => (await db().user.findUniqueOrThrow({ where: { id: user.id } })).temporaryPasswordUsedAt;
     const contexts = [await browser.newContext({ javaScriptEnabled }), await browser.newContext({ javaScriptEnabled })];
     try {
       const [overheard, own] = await Promise.all(contexts.map((context) => context.newPage()));
       for (const page of [overheard!, own!]) {
         await page.goto('/login');
-        await page.getByLabel('Provider code').fill(agency.code);
-        await page.getByLabel('Login name').fill(user.loginName);
-        await page.getByLabel('Password', { exact: true }).fill(temporary);
+        await page.getByLabel('Provider code').fill(creds.providerCode);
+        await page.getByLabel('Login name').fill(creds.loginName);
+        await page.getByLabel('Password', { exact: true }).fill(creds.password);
         await page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
       }
@@ -148,14 +153,11 @@ for (const javaScriptEnabled of [true, false]) {
 
 for (const javaScriptEnabled of [true, false]) {
   test(`[PROVIDER_ADMIN] at the code step when a reset link ends the temporary password: the code lands on the sign-in page told it expired (review r36d F3, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
-    const temporary = javaScriptEnabled ? 'K7QX2MZ9PT4WRN3H' : 'H3NR4WT9ZM2XQ7KP';
-    const agency = await createAgency(db());
-    const user = await createUser(db(), agency.id, temporary, { role: 'PROVIDER_ADMIN', loginName: `mfa.${uniqueSuffix()}` }, { expiresAt: new Date(Date.now() + 3600_000) });
-    await ensureTotpFactor({ userId: user.id });
+    const { user, creds } = await newAdminWithTemporaryPassword(javaScriptEnabled ? 'K7QX2MZ9PT4WRN3H' : 'H3NR4WT9ZM2XQ7KP');
     const context = await browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
     try {
-      await signInAsAgencyUser(page, { providerCode: agency.code, loginName: user.loginName, password: temporary }, { verify: false });
+      await signInAsAgencyUser(page, creds, { verify: false });
       await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
       const { issueResetLink } = await import('@/lib/password-reset/issue-reset-link');
       await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 1 }));
