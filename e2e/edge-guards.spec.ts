@@ -2,6 +2,8 @@
 // malformed paths. Raw HTTP where a browser would never send such a request.
 import http from 'node:http';
 import net from 'node:net';
+import type { APIRequestContext } from '@playwright/test';
+import { uniqueSuffix } from '@/prisma/factories';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { formWithButton, formWithField, multipartBody } from '@/test/support/html-form';
 import { db, newStaffMember } from './support/data';
@@ -221,6 +223,62 @@ test('[ANONYMOUS] a form body that does not parse as what it claims gets 400 on 
       expect(answer.status, `${path} ${type}`).toBe(400);
     }
   }
+});
+
+// A black flag and tag letters after it ("gbsct" over and over, never the cancel tag that ends one of the
+// three flags Unicode draws): hidden text, four bytes a character, read by the checks on a form's fields.
+const TAGS = [...'gbsct'].map((letter) => String.fromCodePoint(0xe0000 + letter.codePointAt(0)!));
+const flagWithTags = (count: number) => `\u{1F3F4}${Array.from({ length: count }, (_, i) => TAGS[i % TAGS.length]).join('')}`;
+
+/**
+ * A public form as a browser without JavaScript posts it (read off its page), `field` holding `around` a
+ * flag with as many tags as fill the body to 64 KB; the answer, not followed.
+ */
+async function postFlagToTheCap(request: APIRequestContext, path: string, field: string, fields: [string, string][], around = (text: string) => text) {
+  const form = formWithField(await (await request.get(path, { headers: { accept: 'text/html' } })).text(), field);
+  const filled = (value: string) => multipartBody([...form.hidden, ...fields, [field, around(value)]], '----formboundaryflag');
+  const tags = Math.floor((CAP - Buffer.byteLength(filled(flagWithTags(0)).body)) / 4);
+  expect(tags).toBeGreaterThan(16_000);
+  const { body, type } = filled(flagWithTags(tags));
+  expect(Buffer.byteLength(body)).toBeGreaterThan(CAP - 4);
+  return request.post(form.action || path, {
+    headers: { origin: E2E_BASE_URL, 'content-type': type, accept: 'text/html' },
+    data: Buffer.from(body),
+    maxRedirects: 0,
+  });
+}
+
+/** The messages drawn beside a field of a page rendered on the server (components/ui/field.tsx). */
+const fieldErrorsIn = (html: string, field: string) =>
+  [...html.matchAll(new RegExp(`<span class="field-error" id="${field}-error"><span class="visually-hidden">Error: </span>([^<]*)</span>`, 'g'))].map(([, message]) => message);
+
+test('[ANONYMOUS] asks an administrator with a flag and 16,000 tags in the agency’s name or the message: the field’s refusal, nothing recorded, never a 5xx', async ({ request }) => {
+  const { user, creds } = await newStaffMember();
+  for (const [field, refusal] of [
+    ['providerCode', 'Provider code or agency name must be 200 characters or fewer'],
+    ['message', 'Your message must be 500 characters or fewer'],
+  ] as const) {
+    const typed: [string, string][] = [
+      ['providerCode', creds.providerCode],
+      ['loginName', creds.loginName],
+      ['message', 'Locked out'],
+    ];
+    const answer = await postFlagToTheCap(request, '/help/ask-admin', field, typed.filter(([name]) => name !== field));
+    expect(answer.status(), field).toBe(200);
+    expect(fieldErrorsIn(await answer.text(), field), field).toEqual([refusal]);
+    expect(await db().auditEvent.count({ where: { requestId: answer.headers()['x-request-id'] } }), field).toBe(0);
+  }
+  expect(await db().helpRequest.count({ where: { userId: user.id } })).toBe(0);
+});
+
+test('[ANONYMOUS] asks for status alerts with a flag and 16,000 tags in the address: the field’s refusal, nothing recorded, never a 5xx', async ({ request }) => {
+  const suffix = uniqueSuffix();
+  const answer = await postFlagToTheCap(request, '/status', 'email', [], (flag) => `alerts.${suffix}${flag}@example.com`);
+  expect(answer.status()).toBe(200);
+  expect(fieldErrorsIn(await answer.text(), 'email')).toEqual(['E-mail address must be 254 characters or fewer']);
+  expect(await db().statusSubscriber.count({ where: { email: { contains: suffix } } })).toBe(0);
+  expect(await db().outboxMessage.count({ where: { toAddress: { contains: suffix } } })).toBe(0);
+  expect(await db().auditEvent.count({ where: { requestId: answer.headers()['x-request-id'] } })).toBe(0);
 });
 
 /** The sign-in form as a browser without JavaScript posts it: its hidden fields (the action's reference and bound state among them) and the typed ones. */
