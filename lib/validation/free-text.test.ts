@@ -75,7 +75,8 @@ describe('free text a stranger types for staff to read', () => {
 
   // Review r35c F8: a Persian keyboard types the non-joiner with Shift+Space; Sinhala's "Sri" is written with the joiner.
   it('lets a name hold the joiners between letters, as paragraphs do, and an identifier none', () => {
-    for (const name of ['علی\u200Cرضا', 'Mohammad-Ali Rezaei (علی\u200Cرضا)', 'ශ්\u200Dරී ලංකා', 'Ann-Marie main\u00ADtenance', 'র\u200D্যাব']) {
+    // Malayalam's older chillu: letter, virama, joiner at a word's end (review r36d F4).
+    for (const name of ['علی\u200Cرضا', 'Mohammad-Ali Rezaei (علی\u200Cرضا)', 'ශ්\u200Dරී ලංකා', 'Ann-Marie main\u00ADtenance', 'র\u200D্যাব', 'അവന്\u200D', 'അവന്\u200D വന്നു']) {
       expect(hasHiddenCharacters(name, 'name'), name).toBe(false);
       expect(hasHiddenCharacters(name, 'paragraphs'), name).toBe(false);
       expect(hasHiddenCharacters(name, 'identifier'), name).toBe(true);
@@ -87,7 +88,8 @@ describe('free text a stranger types for staff to read', () => {
     // hasStackedMarks (review r36e F2).
     expect(hasHiddenCharacters('Z' + '\u200D\u0351'.repeat(249), 'name')).toBe(true);
     expect(hasHiddenCharacters('Z' + '\u200D\u0351'.repeat(249), 'paragraphs')).toBe(true);
-    for (const name of ['\u200Cعلی', 'علی\u200C', 'عل\u200C\u200Cی', 'a \u200D b', '1\u200C2', 'ශ්\u200D']) {
+    // Only Malayalam ends a word with virama and joiner; not after a virama alone, nor before more marks.
+    for (const name of ['\u200Cعلی', 'علی\u200C', 'عل\u200C\u200Cی', 'a \u200D b', '1\u200C2', 'ශ්\u200D', 'ന്്\u200D', '്\u200D', 'ന്\u200D\u0D4D', 'ന്\u200D\u200D']) {
       expect(hasHiddenCharacters(name, 'name'), JSON.stringify(name)).toBe(true);
     }
   });

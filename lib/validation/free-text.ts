@@ -30,8 +30,9 @@ const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u20
 const WRITTEN_EMOJI = /(?<=\p{Extended_Pictographic})\uFE0E|(?<=\u{1F3F4})\u{E0067}\u{E0062}(?:\u{E0065}\u{E006E}\u{E0067}|\u{E0073}\u{E0063}\u{E0074}|\u{E0077}\u{E006C}\u{E0073})\u{E007F}/gu;
 // - in names and paragraphs, the joiners and soft hyphen between letters (Persian "علی‌رضا", typed with
 //   Shift+Space; Sinhala "ශ්‍රී"), and the joiner right after a letter before its mark (Bengali "র‍্য"; one
-//   after a mark would hide a stack of them from hasStackedMarks; reviews r25d, r35c F8, r36d F4, r36e F2);
-const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})|(?<=\p{L})\u200D(?=\p{M})/gu;
+//   after a mark would hide a stack of them from hasStackedMarks; reviews r25d, r35c F8, r36d F4, r36e F2),
+//   and Malayalam's older spelling of a chillu: a letter, its virama, a joiner, at the end of a word ("അവന്‍");
+const LETTER_GLUE = /(?<=[\p{L}\p{M}])[\u200C\u200D\u00AD](?=\p{L})|(?<=\p{L})\u200D(?=\p{M})|(?<=\p{L}\u0D4D)(?<=\p{Script=Malayalam}\u0D4D)\u200D(?!\p{M})/gu;
 // - in every text, the selectors a script's writing uses: ideographic variants of a Han character (names
 //   written with a family's own form of it), Mongolian's free variation selectors (review r35c F8).
 // An identifier takes only the first and the last: two that look alike would differ (review r36d F2).
