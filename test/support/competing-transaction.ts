@@ -23,8 +23,12 @@ export async function whileCompetingTransactionHolds<T>(competitor: Competitor, 
     const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const running = work();
     running.catch(() => {}); // awaited below
-    const waiting = async () =>
-      (await other.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [otherPid])).rows[0]!.n;
+    const waiting = async () => {
+      // Inside a transaction PostgreSQL keeps its first look at pg_stat_activity: without clearing it,
+      // work that reached the row after the first poll would never be seen waiting (review r37b F5).
+      await other.query('SELECT pg_stat_clear_snapshot()');
+      return (await other.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [otherPid])).rows[0]!.n;
+    };
     for (let tries = 0; (await waiting()) === 0; tries++) {
       if (tries > 600) throw new Error('the work never waited for the held row');
       await new Promise((resolve) => setTimeout(resolve, 50));
