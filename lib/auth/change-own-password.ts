@@ -2,12 +2,13 @@ import 'server-only';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
-import { temporaryPasswordExpired } from '@/lib/auth/claim-temporary-password';
+import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth/claim-temporary-password';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked } from '@/lib/auth/lockout';
 import { clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { ownerOf } from '@/lib/mfa/account';
@@ -37,6 +38,9 @@ export const changePasswordSchema = z
     path: ['confirmPassword'],
     message: 'The passwords do not match. Type the new password again.',
   });
+
+const TEMPORARY_PASSWORD_ENDED =
+  'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.';
 
 /**
  * A signed-in user replaces their own password (the only step allowed after a temporary one). It is
@@ -88,7 +92,7 @@ export async function changeOwnPassword(
   // time cannot use it later. (A passkey is proof of its own; it needs no temporary password.)
   const temporaryExpired = user.mustChangePassword && temporaryPasswordExpired(user, now);
   if (temporaryExpired && !input.passkey) {
-    return fieldError('currentPassword', 'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.');
+    return fieldError('currentPassword', TEMPORARY_PASSWORD_ENDED);
   }
 
   // A wrong current password is a failed sign-in like any other: it counts for the client's address on
@@ -163,8 +167,13 @@ export async function changeOwnPassword(
     const session = await readSession();
     if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return changedJustNow(session);
     const version = user.sessionVersion + 1;
+    // Proved with the temporary password, it holds only while that does: a reset link sent since the
+    // check above ended it, and the link must not be ended by this change (review r37b F1). The time is
+    // read once the row is held, so a link committed while this waited counts (as in the claim).
+    await lockRow(tx, 'User', actor.userId);
+    const provedWithTemporary = user.mustChangePassword && proof === 'password';
     const updated = await tx.user.updateMany({
-      where: { id: actor.userId, sessionVersion: user.sessionVersion },
+      where: { id: actor.userId, sessionVersion: user.sessionVersion, ...(provedWithTemporary && temporaryPasswordUnexpired(new Date())) },
       data: {
         passwordHash,
         passwordChangedAt: new Date(),
@@ -174,7 +183,10 @@ export async function changeOwnPassword(
       },
     });
     // On PostgreSQL the other submit may commit while this one waits for the row: it is read again then.
-    if (updated.count !== 1) return changedJustNow(await readSession());
+    if (updated.count !== 1) {
+      const { sessionVersion } = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { sessionVersion: true } });
+      return sessionVersion === user.sessionVersion ? ('temporary-password-ended' as const) : changedJustNow(await readSession());
+    }
     await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends, and every reset link; this one carries on under the new version.
     await endAccountAccess(tx, actor.userId, new Date(), { keep: actor.sessionId });
@@ -190,6 +202,7 @@ export async function changeOwnPassword(
     }
     return true;
   });
+  if (changed === 'temporary-password-ended') return fieldError('currentPassword', TEMPORARY_PASSWORD_ENDED);
   if (changed === 'changed-just-now') {
     return { ok: false, message: 'Your password was changed a moment ago from this page (the form was sent twice). Use the new password from now on.' };
   }

@@ -12,10 +12,15 @@ export const TEMPORARY_PASSWORD_REFUSED_FOR: Record<TemporaryPasswordRefusal, st
 
 /**
  * Whether a temporary password is past its end: its own time, or a reset link sent since, which sets
- * that time to its own (decision 058). The claim's `WHERE` says the same to the database.
+ * that time to its own (decision 058).
  */
 export function temporaryPasswordExpired(user: { temporaryPasswordExpiresAt: Date | null }, now: Date): boolean {
   return user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now;
+}
+
+/** The same, said to the database: the `WHERE` of a write that holds only while the temporary password does. */
+export function temporaryPasswordUnexpired(now: Date) {
+  return { OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }] };
 }
 
 /**
@@ -36,7 +41,7 @@ export async function claimTemporaryPassword(tx: Tx, userId: string, checkedVers
       sessionVersion: checkedVersion,
       mustChangePassword: true,
       temporaryPasswordUsedAt: null,
-      OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }],
+      ...temporaryPasswordUnexpired(now),
     },
     data: { temporaryPasswordUsedAt: now },
   });

@@ -3,10 +3,12 @@ import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { rememberPassword } from '@/lib/password/history';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser } from '@/prisma/factories';
+import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 const TEMPORARY = 'K7MQ2XP9RT4WHN3B';
 const NEW_PASSWORD = 'lemon glacier paper trumpet';
@@ -150,6 +152,28 @@ describe('changing one’s own password', () => {
     expect(result.fieldErrors?.currentPassword).toEqual(['Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.']);
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
   });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[STAFF] a reset link sent while the change proved with the temporary password was in flight: the change is refused, and the link stays live (review r37b F1)',
+    async () => {
+      const { user, actor } = await signedInWithTemporaryPassword();
+      // What issueResetLink writes: the temporary password ends, a link is live.
+      const sendLink = {
+        sql: `WITH ended AS (UPDATE "User" SET "temporaryPasswordExpiresAt" = now() WHERE "id" = $1 AND "mustChangePassword" RETURNING "id")
+              INSERT INTO "PasswordResetToken" ("id", "userId", "tokenHash", "purpose", "expiresAt") SELECT 'link-' || "id", "id", 'hash-' || "id", 'ADMIN_LINK', now() + interval '1 hour' FROM ended`,
+        params: [user.id],
+      };
+      const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: sendLink }, () =>
+        change(actor, NEW_PASSWORD),
+      );
+      expect(raced.fieldErrors?.currentPassword).toEqual([
+        'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.',
+      ]);
+      expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
+      expect((await db().passwordResetToken.findUniqueOrThrow({ where: { id: `link-${user.id}` } })).expiresAt.getTime()).toBeGreaterThan(Date.now());
+      expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(0);
+    },
+  );
 
   it('refuses any of the last 5 passwords', async () => {
     const { actor } = await signedInWithTemporaryPassword();
