@@ -1,5 +1,4 @@
 import type { Tx } from '@/lib/db/client';
-import { lockRow } from '@/lib/db/lock-row';
 
 /** Why a temporary password opens no sign-in (decision 058): used by another sign-in, or past its end (its time, or a reset link sent since). */
 export type TemporaryPasswordRefusal = 'TEMPORARY_PASSWORD_USED' | 'TEMPORARY_PASSWORD_EXPIRED';
@@ -24,43 +23,28 @@ export function temporaryPasswordUnexpired(now: Date) {
 }
 
 /**
- * Marks the account's temporary password used, in the transaction that completes a sign-in: one
- * conditional write (unclaimed and not past its end), so of sign-ins completing at once only one opens,
- * and none once a reset link has ended it (review r36d F3). Its time is read once the account's row is
- * held: a link committed while the sign-in waited for it ended the password before that time, not after
- * (review r36e F1). `checkedVersion` is the account's session version when the sign-in checked the
- * password: a temporary password issued since (which moves it) is not the one typed, and stays unclaimed
- * (review r36e F7). Null when claimed, or when the account owes no temporary password; else why not.
+ * Marks the account's temporary password used, in the transaction that completes a sign-in, which holds
+ * the account's row already (holdAccountAsChecked at the password step, lockFactorOwner at the code step):
+ * one conditional write (unclaimed and not past its end), so of sign-ins completing at once only one opens,
+ * and none once a reset link has ended it (review r36d F3). Its time is read with the row held: a link
+ * committed while the sign-in waited for it ended the password before that time, not after (review r36e
+ * F1). Null when claimed, or when the account owes no temporary password; else why not.
  */
-export async function claimTemporaryPassword(tx: Tx, userId: string, checkedVersion: number): Promise<TemporaryPasswordRefusal | null> {
-  await lockRow(tx, 'User', userId);
+export async function claimTemporaryPassword(tx: Tx, userId: string): Promise<TemporaryPasswordRefusal | null> {
   const now = new Date();
   const claimed = await tx.user.updateMany({
-    where: {
-      id: userId,
-      sessionVersion: checkedVersion,
-      mustChangePassword: true,
-      temporaryPasswordUsedAt: null,
-      ...temporaryPasswordUnexpired(now),
-    },
+    where: { id: userId, mustChangePassword: true, temporaryPasswordUsedAt: null, ...temporaryPasswordUnexpired(now) },
     data: { temporaryPasswordUsedAt: now },
   });
-  return claimed.count === 1 ? null : temporaryPasswordRefusal(tx, userId, checkedVersion, now);
+  return claimed.count === 1 ? null : temporaryPasswordRefusal(tx, userId, now);
 }
 
 /**
  * Why the account's temporary password may not open a sign-in now; null when it may (or none is owed).
- * The password step of a sign-in that still owes its factor asks only this: it claims nothing. An
- * account changed since `checkedVersion` (a newer temporary password, its own new password, a new role)
- * no longer has the temporary password the sign-in checked: it is refused as replaced, which the
- * "expired" message says.
+ * The password step of a sign-in that still owes its factor asks only this: it claims nothing.
  */
-export async function temporaryPasswordRefusal(tx: Tx, userId: string, checkedVersion: number, now: Date): Promise<TemporaryPasswordRefusal | null> {
-  const user = await tx.user.findUniqueOrThrow({
-    where: { id: userId },
-    select: { sessionVersion: true, mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true },
-  });
-  if (user.sessionVersion !== checkedVersion) return 'TEMPORARY_PASSWORD_EXPIRED';
+export async function temporaryPasswordRefusal(tx: Tx, userId: string, now: Date): Promise<TemporaryPasswordRefusal | null> {
+  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true } });
   if (!user.mustChangePassword) return null;
   if (user.temporaryPasswordUsedAt) return 'TEMPORARY_PASSWORD_USED';
   return temporaryPasswordExpired(user, now) ? 'TEMPORARY_PASSWORD_EXPIRED' : null;

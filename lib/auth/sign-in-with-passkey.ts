@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
-import { clearFailures, laneOf, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth/account-as-checked';
+import { clearFailures, giveBackAttempt, laneOf, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import { NO_DEVICE, type KnowsAccount, type SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -123,9 +124,18 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   if (!reservation.counted) return refuse(audit, 'account locked', reservation);
   if (!(await checkAssertion(passkey, opened))) return refuse(audit, 'passkey refused', reservation);
 
-  const now = new Date();
   const sessionId = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
+      // A disable, a removed passkey or a reset committed while the signature was checked: this sign-in
+      // writes no success after it, ends no four-eyes link, and counts no failure (review r37b F3).
+      if (!(await holdAccountAsChecked(tx, account))) {
+        await markSettled(tx, reservation);
+        await giveBackAttempt(tx, account.kind, account.id, reservation);
+        await refundRateLimit(tx, addressRule, ip);
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: ACCOUNT_CHANGED_DURING_SIGN_IN, factor: 'PASSKEY' } });
+        return null;
+      }
+      const now = new Date();
       await markSettled(tx, reservation);
       await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
       const fourEyesLinkRevoked = account.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, account.id, now, ip));
@@ -136,6 +146,7 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
       return id;
     }),
   );
+  if (!sessionId) return { ok: false, reason: 'INVALID' };
   // A passkey with user verification was both factors.
   return { ok: true, sessionId, secondFactorPending: false, role: account.role, account: { kind: account.kind, id: account.id, version: account.sessionVersion } };
 }

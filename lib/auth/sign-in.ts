@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
+import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth/account-as-checked';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { clearFailures, giveBackAttempt, laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
@@ -150,8 +151,14 @@ type SignInOutcome =
   | 'slowed'
   | 'temporary_password_expired'
   | 'temporary_password_used'
+  | 'changed_meanwhile'
   | 'bad_input';
 type Decided = { result: SignInResult; outcome: SignInOutcome };
+const REFUSED_OUTCOME = {
+  INVALID: 'changed_meanwhile',
+  TEMPORARY_PASSWORD_USED: 'temporary_password_used',
+  TEMPORARY_PASSWORD_EXPIRED: 'temporary_password_expired',
+} as const satisfies Record<string, SignInOutcome>;
 
 /** Every sign-in's password step is counted here, once, by how it was decided. */
 function counted(audience: 'agency' | 'vendor', { result, outcome }: Decided): SignInResult {
@@ -260,41 +267,49 @@ async function attemptSignIn(
   }
 
   const account = candidate!;
-  const now = new Date();
   // The right password: this attempt was no failure, for the address or the account. An account that
   // still owes its second factor gets back only this attempt: its streak, the agency's spray counts of
   // wrong codes, and its last sign-in wait for the factor to pass (typing a leaked password again
-  // between wrong codes erased them).
-  const settle = async (tx: Tx, extra: { lastSignInAt?: Date }, secondFactorPending = false) => {
+  // between wrong codes erased them). So does a sign-in refused for what the password could not change.
+  const settle = async (tx: Tx, extra: { lastSignInAt?: Date }, onlyThisAttempt = false) => {
     await markSettled(tx, reservation);
-    if (secondFactorPending) await giveBackAttempt(tx, account.kind, account.id, reservation);
+    if (onlyThisAttempt) await giveBackAttempt(tx, account.kind, account.id, reservation);
     else await clearFailures(tx, account.kind, account.id, extra);
     await refundRateLimit(tx, addressRule, ip);
     // A known device let past a slowed address says nothing of that address's other attempts: the
     // spray's failure on this name stays counted, so its wait is neither shortened nor ended.
-    if (velocity && !secondFactorPending && !turn.passedSlowing) await forgetVelocityFailures(tx, velocity.key);
+    if (velocity && !onlyThisAttempt && !turn.passedSlowing) await forgetVelocityFailures(tx, velocity.key);
+  };
+  const refuse = async (tx: Tx, reason: string, onlyThisAttempt: boolean) => {
+    await settle(tx, {}, onlyThisAttempt);
+    await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason } });
   };
 
   const rehash = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
   const session = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
+      // A disable, a reset or a new temporary password committed while the password was checked: the
+      // account it was checked on is gone, and this sign-in writes no success after that change.
+      if (!(await holdAccountAsChecked(tx, account))) {
+        await refuse(tx, ACCOUNT_CHANGED_DURING_SIGN_IN, true);
+        return { refused: 'INVALID' as const };
+      }
+      const now = new Date();
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
       // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
       // must not use it up. One used, or past its end, is refused here either way, read in this
-      // transaction (a reset link sent meanwhile ends it; review r36d F3), as is one an admin replaced
-      // while this password was checked: the new one is not what was typed (review r36e F7).
+      // transaction (a reset link sent meanwhile ends it; review r36d F3).
       const refused = !account.mustChangePassword
         ? null
         : secondFactorPending
-          ? await temporaryPasswordRefusal(tx, account.id, account.sessionVersion, now)
-          : await claimTemporaryPassword(tx, account.id, account.sessionVersion);
+          ? await temporaryPasswordRefusal(tx, account.id, now)
+          : await claimTemporaryPassword(tx, account.id);
       if (refused) {
         // A refusal gives back only its own attempt while a code is owed (review r36d F5).
-        await settle(tx, {}, secondFactorPending);
-        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: TEMPORARY_PASSWORD_REFUSED_FOR[refused] } });
+        await refuse(tx, TEMPORARY_PASSWORD_REFUSED_FOR[refused], secondFactorPending);
         return { refused };
       }
       await settle(tx, { lastSignInAt: now }, secondFactorPending);
@@ -309,7 +324,7 @@ async function attemptSignIn(
       return { sessionId, secondFactorPending };
     }, ADDRESS_TURN),
   );
-  if (session.refused) return { result: { ok: false, reason: session.refused }, outcome: session.refused === 'TEMPORARY_PASSWORD_USED' ? 'temporary_password_used' : 'temporary_password_expired' };
+  if (session.refused) return { result: { ok: false, reason: session.refused }, outcome: REFUSED_OUTCOME[session.refused] };
   return {
     result: { ok: true, ...session, role: account.role, account: { kind: account.kind, id: account.id, version: account.sessionVersion } },
     outcome: 'success',

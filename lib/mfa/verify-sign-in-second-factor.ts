@@ -172,8 +172,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     // step, their right code settled as a right one.
     // One past its end (its time, or a reset link sent since) is refused too, before the sign-in ends a
     // four-eyes link or opens anything (review r36d F3).
-    const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
-    const refused = actor.kind === 'agency' && actor.mustChangePassword ? await claimTemporaryPassword(tx, actor.userId, previous.sessionVersion) : null;
+    const refused = actor.kind === 'agency' && actor.mustChangePassword ? await claimTemporaryPassword(tx, actor.userId) : null;
     if (refused) {
       await clearFailures(tx, owner.kind, owner.id, {});
       await giveBackRightCode();
@@ -181,6 +180,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       await tellOfSpentCode();
       return { ok: false, reason: refused } as const;
     }
+    const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
     await clearFailures(tx, owner.kind, owner.id, { lastSignInAt: now });
     const fourEyesLinkRevoked = owner.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, owner.id, now, ip));

@@ -189,6 +189,25 @@ describe('passkeys', () => {
     expect((await db().passwordResetToken.findUniqueOrThrow({ where: { id: own.id } })).expiresAt.getTime()).toBeGreaterThan(Date.now());
   });
 
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[STAFF] a passwordless sign-in whose account an admin disables while the signature is checked writes no success and counts no failure (review r37b F3)',
+    async () => {
+      const { user, actor } = await staffSession('STAFF');
+      const passkey = await enrolPasskey(actor);
+      const before = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+      const sessions = await db().authSession.count({ where: { userId: user.id } });
+      const disable = { sql: `UPDATE "User" SET "status" = 'DISABLED', "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1`, params: [user.id] };
+      const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: disable }, () =>
+        passwordless(passkey),
+      );
+      expect(raced).toEqual({ ok: false, reason: 'INVALID' });
+      expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ status: 'DISABLED', lastSignInAt: before.lastSignInAt, failedSignInCount: 0 });
+      expect(await db().authSession.count({ where: { userId: user.id } })).toBe(sessions);
+      const last = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id }, orderBy: { seq: 'desc' } });
+      expect({ action: last.action, details: JSON.parse(last.details!) }).toEqual({ action: 'SIGN_IN_FAILURE', details: { reason: 'account changed during sign-in', factor: 'PASSKEY' } });
+    },
+  );
+
   it('[STAFF] a passwordless sign-in counts once as a passkey success in portal_sign_ins_total; a replay counts as invalid', async () => {
     const { actor } = await staffSession('STAFF');
     const passkey = await enrolPasskey(actor);

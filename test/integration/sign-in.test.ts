@@ -291,10 +291,29 @@ describe('agency sign-in', () => {
       const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: issueNew }, () =>
         signInAgencyUser(creds, freshIp()),
       );
-      expect(raced).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
-      expect((await reload(user.id)).temporaryPasswordUsedAt).toBeNull();
+      // The password typed is no longer the account's: refused as any wrong one is, counting nothing.
+      expect(raced).toEqual({ ok: false, reason: 'INVALID' });
+      expect(await reload(user.id)).toMatchObject({ temporaryPasswordUsedAt: null, failedSignInCount: 0 });
       expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
       expect((await signInAgencyUser({ ...creds, password: 'NEWTEMPORARY2345' }, freshIp())).ok).toBe(true);
+    },
+  );
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[STAFF] a sign-in whose account an admin disables while its password is checked writes no success: no session, no last sign-in, no success on the record, no failure counted (review r37b F3)',
+    async () => {
+      const { user, creds } = await agencyWithUser({ failedSignInCount: 2 });
+      const disable = { sql: `UPDATE "User" SET "status" = 'DISABLED', "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1`, params: [user.id] };
+      const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: disable }, () =>
+        signInAgencyUser(creds, freshIp()),
+      );
+      expect(raced).toEqual({ ok: false, reason: 'INVALID' });
+      // The streak stands as the disable found it: this attempt neither cleared it nor added to it.
+      expect(await reload(user.id)).toMatchObject({ status: 'DISABLED', lastSignInAt: null, failedSignInCount: 2 });
+      expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
+      const records = await db().auditEvent.findMany({ where: { targetId: user.id }, select: { action: true, details: true } });
+      expect(records.map((record) => record.action)).toEqual(['SIGN_IN_FAILURE']);
+      expect(JSON.parse(records[0]!.details!)).toEqual({ reason: 'account changed during sign-in' });
     },
   );
 
