@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import type { ActionState } from '@/lib/auth/guards';
-import { holdActor, type VendorActor } from '@/lib/auth/session';
-import { db, type Tx } from '@/lib/db/client';
+import type { VendorActor } from '@/lib/auth/session';
+import type { Tx } from '@/lib/db/client';
 import { maskEmail } from '@/lib/format/mask';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -10,16 +10,18 @@ import { mailableAddress } from '@/lib/validation/email-address';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { requestIdSchema } from './claim-request';
-import { contactDetailsChanged } from './contact-snapshot';
+import { contactDetailsChanged, type ContactDetails } from './contact-snapshot';
 import { formatReference } from './reference';
 import { EXPIRED_MESSAGE, takeTransition } from './take-transition';
-import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, recordRequestAudit, refuseChangedVerifier, takeVerifierStep } from './verifier-guard';
+import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, recordRequestAudit, takeHeldStep, withAccountHeld } from './verifier-guard';
 
 export const NO_EMAIL_ON_RECORD =
   'This account had no e-mail address on record that mail can reach when the request was filed, so it cannot be approved: the link can go nowhere else. Follow “No e-mail address on record” on this page.';
 export const SAME_VERIFIER = 'You verified this request. A second verifier must approve it.';
 export const CONTACT_CHANGED =
   'Contact details changed since this request was filed: verify again. The request is back in review with its claimer, who must call back and complete the checklist again.';
+
+export const NOT_AN_ACTIVE_ADMIN = 'The account on record is no longer an active administrator, so it cannot be approved. Reject the request.';
 
 /**
  * The second verifier approves. Four eyes and expiry are enforced by the conditional UPDATE itself
@@ -28,7 +30,9 @@ export const CONTACT_CHANGED =
  * FILED: if the account's e-mail or phone has changed since, approval is refused and the request
  * goes back to review, because a change made after filing is exactly what someone hijacking the
  * account would do. The system, never a person, creates the link: the token lives only in that
- * sealed message, and this function returns nothing of it.
+ * sealed message, and this function returns nothing of it. The account is read in the step's own
+ * transaction, its row held (withAccountHeld): a disable, demotion or change of contact details
+ * committed a moment before is what the approval decides on (review r37b F2).
  */
 export async function approveRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
   const request = await findRequestForStep(actor, input.requestId, {
@@ -40,73 +44,69 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
     phoneAtFiling: true,
   });
   if (!request) return NO_SUCH_REQUEST;
-  const account = request.userId
-    ? await db().user.findUnique({
-        where: { id: request.userId },
-        select: { id: true, email: true, phone: true, displayName: true, status: true, role: true, agency: { select: { resetLinkHours: true, timeZone: true } } },
-      })
-    : null;
   const filed = { email: request.emailAtFiling, phone: request.phoneAtFiling };
-  // An address no mail server takes is none: approved, the link could never arrive.
-  const mailTo = mailableAddress(filed.email);
-  const changed = account !== null && contactDetailsChanged(filed, account);
-  const refusal =
-    request.state === 'VERIFIED' && request.verifiedById === actor.vendorAccountId
-      ? SAME_VERIFIER
-      : !account || account.status !== 'ACTIVE' || !(ADMIN_ROLES as readonly Role[]).includes(account.role)
-        ? 'The account on record is no longer an active administrator, so it cannot be approved. Reject the request.'
-        : changed
-          ? CONTACT_CHANGED
-          : !mailTo
-            ? NO_EMAIL_ON_RECORD
-            : null;
+  const step = { actor, request, ip, action: 'SUPER_ADMIN_RESET_APPROVED' };
+  return withAccountHeld(step, request.userId, async (tx, account) => {
+    // An address no mail server takes is none: approved, the link could never arrive.
+    const mailTo = mailableAddress(filed.email);
+    const refusal =
+      request.state === 'VERIFIED' && request.verifiedById === actor.vendorAccountId
+        ? SAME_VERIFIER
+        : !account || account.status !== 'ACTIVE' || !(ADMIN_ROLES as readonly Role[]).includes(account.role)
+          ? NOT_AN_ACTIVE_ADMIN
+          : contactDetailsChanged(filed, account)
+            ? CONTACT_CHANGED
+            : !mailTo
+              ? NO_EMAIL_ON_RECORD
+              : null;
+    const approvedAt = new Date();
+    if (refusal === CONTACT_CHANGED && account) return returnToReview(tx, step, filed, account, approvedAt);
+    const target = !refusal && account && mailTo ? { ...account, email: mailTo } : null;
+    return takeHeldStep(
+      tx,
+      {
+        ...step,
+        transition: 'approve',
+        // The snapshot read above, and no other, is what the link goes to and what was compared.
+        options: { where: { emailAtFiling: filed.email, phoneAtFiling: filed.phone }, data: { approvedById: actor.vendorAccountId, approvedAt }, now: approvedAt },
+        // Four eyes was read from the request as it stands: the page says it in place of the button.
+        refusal: target ? null : { message: refusal ?? NO_EMAIL_ON_RECORD, ...(refusal === SAME_VERIFIER ? { asRead: true as const } : {}) },
+      },
+      // No target means a refusal above: the step is not tried.
+      (tx) => mailApprovalLink(tx, actor, request, target!),
+    );
+  });
+}
 
-  const approvedAt = new Date();
-  if (refusal === CONTACT_CHANGED && account) {
-    return db().$transaction(async (tx) => {
-      if (!(await holdActor(tx, actor))) return refuseChangedVerifier(tx, { actor, request, ip, action: 'SUPER_ADMIN_RESET_APPROVED' });
-      // Back to review with the details now on record, so that the checklist is done against them.
-      const outcome = await takeTransition(tx, 'returnToReview', request, null, {
-        where: { verifiedById: request.verifiedById, emailAtFiling: filed.email, phoneAtFiling: filed.phone },
-        data: {
-          verifiedById: null,
-          verifiedAt: null,
-          callbackDone: false,
-          identityConfirmed: false,
-          noOtherAdminConfirmed: false,
-          emailAtFiling: account.email,
-          phoneAtFiling: account.phone,
-          contactChangedAt: approvedAt,
-        },
-      });
-      await recordRequestAudit(tx, {
-        actor,
-        request,
-        ip,
-        action: 'SUPER_ADMIN_RESET_APPROVED',
-        outcome: 'DENIED',
-        details: { refused: outcome === 'expired' ? 'expired' : refusal, returnedToReview: outcome === 'taken' },
-      });
-      if (outcome === 'taken') return { ok: false, message: CONTACT_CHANGED };
-      // Moved on meanwhile: its Approve form is gone from the page drawn again.
-      return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON, gone: true };
-    });
-  }
-  const target = !refusal && account && mailTo ? { ...account, email: mailTo } : null;
-  return takeVerifierStep(
-    {
-      actor,
-      request,
-      ip,
-      action: 'SUPER_ADMIN_RESET_APPROVED',
-      transition: 'approve',
-      options: { where: { emailAtFiling: filed.email }, data: { approvedById: actor.vendorAccountId, approvedAt }, now: approvedAt },
-      // Four eyes was read from the request as it stands: the page says it in place of the button.
-      refusal: target ? null : { message: refusal ?? NO_EMAIL_ON_RECORD, ...(refusal === SAME_VERIFIER ? { asRead: true as const } : {}) },
+/** Contact details changed since filing: back to review with the details now on record, so that the checklist is done against them. */
+async function returnToReview(
+  tx: Tx,
+  step: { actor: VendorActor; request: { id: string; reference: string; agencyId: string | null; verifiedById: string | null }; ip: string; action: string },
+  filed: ContactDetails,
+  account: ContactDetails,
+  at: Date,
+): Promise<ActionState> {
+  const outcome = await takeTransition(tx, 'returnToReview', step.request, null, {
+    where: { verifiedById: step.request.verifiedById, emailAtFiling: filed.email, phoneAtFiling: filed.phone },
+    data: {
+      verifiedById: null,
+      verifiedAt: null,
+      callbackDone: false,
+      identityConfirmed: false,
+      noOtherAdminConfirmed: false,
+      emailAtFiling: account.email,
+      phoneAtFiling: account.phone,
+      contactChangedAt: at,
     },
-    // No target means a refusal above: the step is not tried.
-    (tx) => mailApprovalLink(tx, actor, request, target!),
-  );
+  });
+  await recordRequestAudit(tx, {
+    ...step,
+    outcome: 'DENIED',
+    details: { refused: outcome === 'expired' ? 'expired' : CONTACT_CHANGED, returnedToReview: outcome === 'taken' },
+  });
+  if (outcome === 'taken') return { ok: false, message: CONTACT_CHANGED };
+  // Moved on meanwhile: its Approve form is gone from the page drawn again.
+  return { ok: false, message: outcome === 'expired' ? EXPIRED_MESSAGE : MOVED_ON, gone: true };
 }
 
 /** The system, never a person, creates the link: the token lives only in the sealed message. */

@@ -3,6 +3,7 @@ import { recordAudit, type AuditOutcome } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type VendorActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { Refused } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import type { Transition } from './state-machine';
@@ -52,44 +53,81 @@ export const VERIFIER_ACCESS = { principal: 'vendor', roles: ['VERIFIER'] } as c
 /** What a step needs of a request to take its transition and audit it. */
 const STEP_FIELDS = { id: true, reference: true, agencyId: true } as const;
 
+/** What a verifier's step is: who takes which transition on which request, audited as `action`. */
+export type VerifierStep = {
+  actor: VendorActor;
+  request: { id: string; reference: string; agencyId: string | null };
+  ip: string;
+  action: string;
+  transition: Exclude<Transition, 'expire'>;
+  options?: TransitionOptions;
+  /**
+   * What the verifier is told, and (when it differs) what the audit record says. Said only while the
+   * step is still theirs to take, unless `asRead` (four eyes: the refusal is about who they are there).
+   */
+  refusal?: { message: string; audited?: string; asRead?: true } | null;
+  details?: AuditDetails;
+};
+
+type WhenTaken = (tx: Tx) => Promise<{ message: string; details?: AuditDetails }>;
+
 /**
  * A verifier's step on a request, in one transaction: the transition's conditional UPDATE, then
  * what the step does once taken (its mail, its link), then its audit record, taken or refused.
  * A refusal known before the write (a checklist not done, no address to write to) is audited and
  * answered without trying the transition.
  */
-export async function takeVerifierStep(
-  step: {
-    actor: VendorActor;
-    request: { id: string; reference: string; agencyId: string | null };
-    ip: string;
-    action: string;
-    transition: Exclude<Transition, 'expire'>;
-    options?: TransitionOptions;
-    /**
-     * What the verifier is told, and (when it differs) what the audit record says. Said only while the
-     * step is still theirs to take, unless `asRead` (four eyes: the refusal is about who they are there).
-     */
-    refusal?: { message: string; audited?: string; asRead?: true } | null;
-    details?: AuditDetails;
-  },
-  whenTaken: (tx: Tx) => Promise<{ message: string; details?: AuditDetails }>,
+export async function takeVerifierStep(step: VerifierStep, whenTaken: WhenTaken): Promise<ActionState> {
+  return withAccountHeld(step, null, (tx) => takeHeldStep(tx, step, whenTaken));
+}
+
+/** What a step reads of the account its request names, to decide on and to write to. */
+const HELD_ACCOUNT = {
+  id: true,
+  email: true,
+  phone: true,
+  displayName: true,
+  status: true,
+  role: true,
+  agency: { select: { resetLinkHours: true, timeZone: true } },
+} as const;
+
+export type HeldAccount = Prisma.UserGetPayload<{ select: typeof HELD_ACCOUNT }>;
+
+/**
+ * One transaction for a step that acts on the account its request names (mails it, issues its link):
+ * the verifier's row first, as every step takes it, then the account's row (PostgreSQL), read as it
+ * is now and handed to `act`, which decides on that read alone. An account disabled, demoted or given
+ * new contact details by an agency admin meanwhile either commits first, and is seen, or waits for
+ * this step: no link goes to an account as it was a moment ago (review r37b F2).
+ */
+export async function withAccountHeld(
+  step: Pick<VerifierStep, 'actor' | 'request' | 'ip' | 'action' | 'details'>,
+  userId: string | null,
+  act: (tx: Tx, account: HeldAccount | null) => Promise<ActionState>,
 ): Promise<ActionState> {
-  const { actor, request, ip, action, refusal } = step;
   return db().$transaction(async (tx) => {
-    if (!(await holdActor(tx, actor))) return refuseChangedVerifier(tx, step);
-    if (!refusal) {
-      const outcome = await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options);
-      if (outcome !== 'taken') return refuseMovedOn(tx, step, outcome);
-      const done = await whenTaken(tx);
-      await recordRequestAudit(tx, { actor, request, ip, action, details: { ...step.details, ...done.details } });
-      return { ok: true, message: done.message };
-    }
-    const outcome = refusal.asRead ? 'open' : await transitionStillOpen(tx, step.transition, request, actor.vendorAccountId, step.options?.now);
-    if (outcome !== 'open') return refuseMovedOn(tx, step, outcome);
-    await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused: refusal.audited ?? refusal.message } });
-    return { ok: false, message: refusal.message };
+    if (!(await holdActor(tx, step.actor))) return refuseChangedVerifier(tx, step);
+    if (!userId) return act(tx, null);
+    await lockRow(tx, 'User', userId);
+    return act(tx, await tx.user.findUnique({ where: { id: userId }, select: HELD_ACCOUNT }));
   });
+}
+
+/** takeVerifierStep's work, in a transaction that already holds the verifier's row (withAccountHeld). */
+export async function takeHeldStep(tx: Tx, step: VerifierStep, whenTaken: WhenTaken): Promise<ActionState> {
+  const { actor, request, ip, action, refusal } = step;
+  if (!refusal) {
+    const outcome = await takeTransition(tx, step.transition, request, actor.vendorAccountId, step.options);
+    if (outcome !== 'taken') return refuseMovedOn(tx, step, outcome);
+    const done = await whenTaken(tx);
+    await recordRequestAudit(tx, { actor, request, ip, action, details: { ...step.details, ...done.details } });
+    return { ok: true, message: done.message };
+  }
+  const outcome = refusal.asRead ? 'open' : await transitionStillOpen(tx, step.transition, request, actor.vendorAccountId, step.options?.now);
+  if (outcome !== 'open') return refuseMovedOn(tx, step, outcome);
+  await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused: refusal.audited ?? refusal.message } });
+  return { ok: false, message: refusal.message };
 }
 
 /**
@@ -113,15 +151,6 @@ export async function refuseChangedVerifier(
 ): Promise<ActionState> {
   await recordRequestAudit(tx, { ...step, outcome: 'DENIED', details: { ...step.details, refused: 'actor-changed' } });
   return { ok: false, message: ACTOR_CHANGED_MESSAGE };
-}
-
-/** A request with the account on record it names, for the steps that write to that account (never to the typed address). */
-export async function findRequestWithAccount(actor: VendorActor, requestId: string) {
-  const request = await findRequestForStep(actor, requestId, { userId: true });
-  const account = request?.userId
-    ? await db().user.findUnique({ where: { id: request.userId }, select: { email: true, displayName: true } })
-    : null;
-  return { request, account };
 }
 
 export const NO_SUCH_REQUEST: ActionState = { ok: false, message: 'There is no such request.' };

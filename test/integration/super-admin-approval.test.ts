@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { deliverDueMessages, MAX_ATTEMPTS } from '@/lib/mail/worker';
-import { approveRequest, CONTACT_CHANGED, NO_EMAIL_ON_RECORD } from '@/lib/super-admin/approve-request';
+import { approveRequest, CONTACT_CHANGED, NO_EMAIL_ON_RECORD, NOT_AN_ACTIVE_ADMIN } from '@/lib/super-admin/approve-request';
 import { cancelRequest } from '@/lib/super-admin/cancel-request';
 import { claimRequest } from '@/lib/super-admin/claim-request';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
@@ -10,6 +12,7 @@ import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { requestMoreInfo } from '@/lib/super-admin/request-more-info';
 import { EXPIRED_MESSAGE } from '@/lib/super-admin/take-transition';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
+import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { withSmtpSink } from '../support/with-smtp-sink';
 import {
   agencyWithLoneSuperAdmin,
@@ -144,6 +147,95 @@ describe('the address as it was when the request was filed', () => {
     expect(await approveRequest(victor, { requestId: request.id }, someIp())).toEqual({ ok: false, message: CONTACT_CHANGED });
     expect(await stateOf(request.id)).toBe('IN_REVIEW');
     expect(await mailsTo('added.later@lonestar.example', 'reset-link')).toEqual([]);
+  });
+});
+
+/** What the approval left for the account: its live links, the reset links queued to it, the approval's audit record. */
+async function afterApproval(admin: { id: string; email: string | null }, requestId: string) {
+  return {
+    liveLinks: await db().passwordResetToken.count({ where: { userId: admin.id, usedAt: null, expiresAt: { gt: new Date() } } }),
+    linksMailed: (await mailsTo(admin.email!, 'reset-link')).length,
+    audited: (await db().auditEvent.findMany({ where: { targetId: requestId, action: 'SUPER_ADMIN_RESET_APPROVED' }, select: { outcome: true, details: true } })).map(
+      (event) => ({ outcome: event.outcome, refused: (JSON.parse(event.details ?? '{}') as { refused?: string }).refused }),
+    ),
+  };
+}
+
+describe('the account as it is when approved', () => {
+  it.each([
+    ['disabled', { status: 'DISABLED' }],
+    ['demoted', { role: 'STAFF' }],
+  ] as const)('[VERIFIER] cannot approve for an account %s after verifying: refused, no link, the audit says why', async (_what, change) => {
+    const { admin, request } = await verifiedRequest({ otherAdmins: 1 });
+    await db().user.update({ where: { id: admin.id }, data: change });
+    expect(await approveRequest(await vendorActor(), { requestId: request.id }, someIp())).toEqual({ ok: false, message: NOT_AN_ACTIVE_ADMIN });
+    expect(await stateOf(request.id)).toBe('VERIFIED');
+    expect(await afterApproval(admin, request.id)).toEqual({ liveLinks: 0, linksMailed: 0, audited: [{ outcome: 'DENIED', refused: NOT_AN_ACTIVE_ADMIN }] });
+  });
+});
+
+// An agency admin's change commits while the approval waits for the approver's own row, after its
+// first reads: the approval must decide on the account as that change left it (review r37b F2).
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an account changed by its agency at the moment of approval (PostgreSQL)', () => {
+  const holdingApprover = (approver: { vendorAccountId: string }) => ({ sql: 'SELECT "id" FROM "VendorAccount" WHERE "id" = $1 FOR UPDATE', params: [approver.vendorAccountId] });
+  // What set-user-status writes for a disable: status and version, sessions and links ended.
+  const DISABLE = `WITH disabled AS (UPDATE "User" SET "status" = 'DISABLED', "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1 RETURNING "id"),
+                        ended AS (UPDATE "AuthSession" SET "endedAt" = now() WHERE "userId" = $1 AND "endedAt" IS NULL RETURNING "id")
+                   UPDATE "PasswordResetToken" SET "expiresAt" = now() WHERE "userId" = $1 AND "usedAt" IS NULL AND "expiresAt" > now()`;
+  const DEMOTE = `UPDATE "User" SET "role" = 'STAFF', "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1`;
+  const NEW_EMAIL = `UPDATE "User" SET "email" = 'olive.moved.' || "id" || '@elsewhere.example' WHERE "id" = $1`;
+
+  it.each([
+    ['disables', DISABLE, NOT_AN_ACTIVE_ADMIN, 'VERIFIED'],
+    ['demotes', DEMOTE, NOT_AN_ACTIVE_ADMIN, 'VERIFIED'],
+    ['changes the e-mail of', NEW_EMAIL, CONTACT_CHANGED, 'IN_REVIEW'],
+  ])('[VERIFIER] an approval while an agency admin %s the account is refused: no live link, no mail, the audit says why', async (_what, sql, message, state) => {
+    const { admin, request } = await verifiedRequest({ otherAdmins: 1 });
+    const approver = await vendorActor();
+    const approved = await whileCompetingTransactionHolds({ holds: holdingApprover(approver), then: { sql, params: [admin.id] } }, () =>
+      approveRequest(approver, { requestId: request.id }, someIp()),
+    );
+    expect(approved).toEqual({ ok: false, message });
+    expect(await stateOf(request.id)).toBe(state);
+    expect(await afterApproval(admin, request.id)).toEqual({ liveLinks: 0, linksMailed: 0, audited: [{ outcome: 'DENIED', refused: message }] });
+    expect(await db().outboxMessage.count({ where: { template: 'reset-link', toAddress: { endsWith: '@elsewhere.example' } } })).toBe(0);
+  });
+
+  it('[VERIFIER] an approval waits for a disable that holds the account, then mails no link', async () => {
+    const { admin, request } = await verifiedRequest({ otherAdmins: 1 });
+    const approver = await vendorActor();
+    const holdingAccount = { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [admin.id] };
+    const approved = await whileCompetingTransactionHolds({ holds: holdingAccount, then: { sql: DISABLE, params: [admin.id] } }, () =>
+      approveRequest(approver, { requestId: request.id }, someIp()),
+    );
+    expect(approved).toEqual({ ok: false, message: NOT_AN_ACTIVE_ADMIN });
+    expect(await afterApproval(admin, request.id)).toEqual({ liveLinks: 0, linksMailed: 0, audited: [{ outcome: 'DENIED', refused: NOT_AN_ACTIVE_ADMIN }] });
+  });
+
+  it('[VERIFIER] an approval while the agency changes nothing that counts (a sign-in) mails its link', async () => {
+    const { admin, request } = await verifiedRequest({ otherAdmins: 1 });
+    const approver = await vendorActor();
+    const signIn = { sql: 'UPDATE "User" SET "lastSignInAt" = now() WHERE "id" = $1', params: [admin.id] };
+    const approved = await whileCompetingTransactionHolds({ holds: holdingApprover(approver), then: signIn }, () =>
+      approveRequest(approver, { requestId: request.id }, someIp()),
+    );
+    expect(approved).toMatchObject({ ok: true, message: expect.stringMatching(/^Approved\. A single-use link is queued/) });
+    expect(await stateOf(request.id)).toBe('APPROVED');
+    expect(await afterApproval(admin, request.id)).toEqual({ liveLinks: 1, linksMailed: 1, audited: [{ outcome: 'SUCCESS', refused: undefined }] });
+  });
+
+  it.each([
+    ['rejects', (actor: VendorActor, requestId: string) => rejectRequest(actor, { requestId, reason: 'We could not reach the agency.' }, someIp()), 'super-admin-rejected'],
+    ['asks for more information', (actor: VendorActor, requestId: string) => requestMoreInfo(actor, { requestId, message: 'Please call us back on Monday.' }, someIp()), 'super-admin-needs-info'],
+  ] as const)('[VERIFIER] who %s while the agency changes the e-mail writes to the address on record then, not the one replaced', async (_what, step, template) => {
+    const { agency, admin } = await agencyWithLoneSuperAdmin();
+    const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
+    const verifier = await vendorActor();
+    await expectOk(claimRequest(verifier, { requestId: request.id }, someIp()));
+    const moved = `olive.moved.${admin.id}@elsewhere.example`;
+    await expectOk(whileCompetingTransactionHolds({ holds: holdingApprover(verifier), then: { sql: NEW_EMAIL, params: [admin.id] } }, () => step(verifier, request.id)));
+    expect(await mailsTo(admin.email!, template)).toEqual([]);
+    expect(await mailsTo(moved, template)).toHaveLength(1);
   });
 });
 
