@@ -21,7 +21,8 @@ export async function whileCompetingTransactionHolds<T>(competitor: Competitor, 
     await other.query('BEGIN');
     await other.query(competitor.holds.sql, competitor.holds.params);
     const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const running = work();
+    let ended = false;
+    const running = work().finally(() => (ended = true));
     running.catch(() => {}); // awaited below
     const waiting = async () => {
       // Inside a transaction PostgreSQL keeps its first look at pg_stat_activity: without clearing it,
@@ -30,6 +31,11 @@ export async function whileCompetingTransactionHolds<T>(competitor: Competitor, 
       return (await other.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [otherPid])).rows[0]!.n;
     };
     for (let tries = 0; (await waiting()) === 0; tries++) {
+      // Work that ended without waiting failed before the row (its own error says why) or never took it.
+      if (ended) {
+        await running;
+        throw new Error('the work ended without waiting for the held row');
+      }
       if (tries > 600) throw new Error('the work never waited for the held row');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
