@@ -11,7 +11,7 @@ import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
-import { ownerOf } from '@/lib/mfa/account';
+import { ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { proveSecondFactor } from '@/lib/mfa/consume-second-factor';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
@@ -161,19 +161,27 @@ export async function changeOwnPassword(
     // change (even from this session, sent at the same moment), moved its session version meanwhile,
     // and must not be undone or repeated by this older request with the proof it no longer holds.
     const readSession = () => tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-    // This very session changed it a moment ago (the same form sent twice): it carries on, under the next version.
-    const changedJustNow = (session: Awaited<ReturnType<typeof readSession>>) =>
-      session !== null && !session.endedAt && session.sessionVersion === user.sessionVersion + 1 ? ('changed-just-now' as const) : false;
+    // What moved it on, when this session goes on: this very session's change a moment ago (the same form
+    // sent twice), which carries on under the next version; or another change of this session's own (a
+    // factor added, codes replaced, in another tab), which moves the version too but left the password as
+    // it was: nothing was changed here (review r37c F1).
+    const movedOn = async (session: Awaited<ReturnType<typeof readSession>>) => {
+      if (!session || session.endedAt) return false;
+      const current = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } });
+      return session.sessionVersion === user.sessionVersion + 1 && current.passwordHash !== user.passwordHash ? ('changed-just-now' as const) : ('moved-on' as const);
+    };
     const session = await readSession();
-    if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return changedJustNow(session);
+    if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return movedOn(session);
     const version = user.sessionVersion + 1;
     // Proved with the temporary password, it holds only while that does: a reset link sent since the
-    // check above ended it, and the link must not be ended by this change (review r37b F1). The time is
-    // read once the row is held, so a link committed while this waited counts (as in the claim).
+    // check above ended it, and the link must not be ended by this change (review r37b F1). Its end as read
+    // above, exactly (a link sent from an instance whose clock runs ahead moved it all the same; review
+    // r37c F2), and not past it, by the time read once the row is held.
     await lockRow(tx, 'User', actor.userId);
     const provedWithTemporary = user.mustChangePassword && proof === 'password';
+    const stillTemporary = provedWithTemporary && { temporaryPasswordExpiresAt: user.temporaryPasswordExpiresAt, ...temporaryPasswordUnexpired(new Date()) };
     const updated = await tx.user.updateMany({
-      where: { id: actor.userId, sessionVersion: user.sessionVersion, ...(provedWithTemporary && temporaryPasswordUnexpired(new Date())) },
+      where: { id: actor.userId, sessionVersion: user.sessionVersion, ...stillTemporary },
       data: {
         passwordHash,
         passwordChangedAt: new Date(),
@@ -185,7 +193,7 @@ export async function changeOwnPassword(
     // On PostgreSQL the other submit may commit while this one waits for the row: it is read again then.
     if (updated.count !== 1) {
       const { sessionVersion } = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { sessionVersion: true } });
-      return sessionVersion === user.sessionVersion ? ('temporary-password-ended' as const) : changedJustNow(await readSession());
+      return sessionVersion === user.sessionVersion ? ('temporary-password-ended' as const) : movedOn(await readSession());
     }
     await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends, and every reset link; this one carries on under the new version.
@@ -203,6 +211,7 @@ export async function changeOwnPassword(
     return true;
   });
   if (changed === 'temporary-password-ended') return fieldError('currentPassword', TEMPORARY_PASSWORD_ENDED);
+  if (changed === 'moved-on') return SIGNED_OUT_MEANWHILE;
   if (changed === 'changed-just-now') {
     return { ok: false, message: 'Your password was changed a moment ago from this page (the form was sent twice). Use the new password from now on.' };
   }

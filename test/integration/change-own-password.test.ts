@@ -3,6 +3,7 @@ import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { databaseKind } from '@/lib/db/kind';
 import { rememberPassword } from '@/lib/password/history';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -171,6 +172,44 @@ describe('changing one’s own password', () => {
       ]);
       expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
       expect((await db().passwordResetToken.findUniqueOrThrow({ where: { id: `link-${user.id}` } })).expiresAt.getTime()).toBeGreaterThan(Date.now());
+      expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(0);
+    },
+  );
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[STAFF] a reset link sent from an instance whose clock runs ahead, while the change was in flight: refused all the same (review r37c F2)',
+    async () => {
+      const { user, actor } = await signedInWithTemporaryPassword();
+      // The link's instance wrote its own time, 5 s ahead of this one's: still in this one's future.
+      const sendLinkAhead = {
+        sql: `WITH ended AS (UPDATE "User" SET "temporaryPasswordExpiresAt" = clock_timestamp() + interval '5 seconds' WHERE "id" = $1 AND "mustChangePassword" RETURNING "id")
+              INSERT INTO "PasswordResetToken" ("id", "userId", "tokenHash", "purpose", "expiresAt") SELECT 'link-' || "id", "id", 'hash-' || "id", 'ADMIN_LINK', now() + interval '1 hour' FROM ended`,
+        params: [user.id],
+      };
+      const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: sendLinkAhead }, () =>
+        change(actor, NEW_PASSWORD),
+      );
+      expect(raced.fieldErrors?.currentPassword?.[0]).toMatch(/^Your temporary password has expired, or a reset link/);
+      expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
+      expect((await db().passwordResetToken.findUniqueOrThrow({ where: { id: `link-${user.id}` } })).expiresAt.getTime()).toBeGreaterThan(Date.now());
+    },
+  );
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[STAFF] a factor change from another tab of this session while the change was in flight: told nothing was changed, not that the new password is in use (review r37c F1)',
+    async () => {
+      const { user, actor } = await signedInWithTemporaryPassword();
+      // What endOtherSessions writes for a passkey added or codes replaced in this session: both versions move on.
+      const factorChange = {
+        sql: `WITH moved AS (UPDATE "User" SET "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1 RETURNING "sessionVersion")
+              UPDATE "AuthSession" SET "sessionVersion" = (SELECT "sessionVersion" FROM moved) WHERE "id" = $2`,
+        params: [user.id, actor.sessionId],
+      };
+      const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: factorChange }, () =>
+        change(actor, NEW_PASSWORD),
+      );
+      expect(raced).toEqual(SIGNED_OUT_MEANWHILE);
+      expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
       expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(0);
     },
   );
