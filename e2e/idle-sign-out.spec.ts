@@ -2,6 +2,7 @@
 // the console is not left on the screen, nor behind Back, of a shared computer. The browser's clock is
 // Playwright's: each fastForward runs the page's due timers once, so nothing here waits for time.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { LAST_ACTIVITY } from '@/components/auth/between-tabs';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
@@ -32,10 +33,14 @@ test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any
     await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
 
     // A page opened in another tab 20 minutes in keeps this one signed in past its own 30 minutes.
+    const sharedActivity = (tab: Page) => tab.evaluate((key) => Number(localStorage.getItem(key)), LAST_ACTIVITY);
+    const firstActivity = await sharedActivity(page);
     const other = await context.newPage();
     await context.clock.fastForward('20:00');
     await other.goto('/admin/help-requests');
     await expect(other.getByRole('heading', { name: 'Help requests' })).toBeVisible();
+    // The tab records its opening once its scripts have run: on a busy machine, after its heading shows.
+    await expect.poll(() => sharedActivity(other)).toBeGreaterThanOrEqual(firstActivity + 20 * 60_000);
     await context.clock.fastForward('11:00');
     // Had the tab started to sign out, this navigation would end on the sign-in page.
     await page.getByRole('link', { name: 'Users' }).click();
