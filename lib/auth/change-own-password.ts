@@ -161,13 +161,15 @@ export async function changeOwnPassword(
     // change (even from this session, sent at the same moment), moved its session version meanwhile,
     // and must not be undone or repeated by this older request with the proof it no longer holds.
     const readSession = () => tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-    // What moved it on, when this session goes on: this very session's change a moment ago (the same form
-    // sent twice), which carries on under the next version; or another change of this session's own (a
-    // factor added, codes replaced, in another tab), which moves the version too but left the password as
-    // it was: nothing was changed here (review r37c F1).
+    // What moved it on, when this session goes on with the account: this very session's change a moment
+    // ago (the same form sent twice), which carries on under the next version; or another change of this
+    // session's own (a factor added, codes replaced, in another tab), which moves both versions too but
+    // left the password as it was: nothing was changed here (review r37c F1). Else the account moved on
+    // past this session (a reset elsewhere).
     const movedOn = async (session: Awaited<ReturnType<typeof readSession>>) => {
       if (!session || session.endedAt) return false;
-      const current = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true } });
+      const current = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, sessionVersion: true } });
+      if (session.sessionVersion !== current.sessionVersion) return false;
       return session.sessionVersion === user.sessionVersion + 1 && current.passwordHash !== user.passwordHash ? ('changed-just-now' as const) : ('moved-on' as const);
     };
     const session = await readSession();
