@@ -12,6 +12,7 @@ import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
+import { refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
 
 // The one per-account failure counter and lock. Every pathway that checks a secret of the account
 // (sign-in, the current password of a change, a second-factor code, a passkey's signature) reserves
@@ -235,6 +236,25 @@ export async function lockEndedMeanwhile(reservation: Reservation, kind: Princip
 export async function markSettled(tx: Tx, reservation: Reservation): Promise<boolean> {
   const { count } = await tx.unsettledAttempt.deleteMany({ where: { id: reservation.unsettledId } });
   return count === 1;
+}
+
+/**
+ * A right secret settles its attempt: the address gets its count back, and the account's streak ends
+ * (with the sign-in's time, if it completes one). `onlyThisAttempt`: the sign-in is not complete (a code
+ * is still owed) or was refused for what the secret could not change (an account changed meanwhile, a
+ * temporary password used up), and only this attempt is given back (giveBackAttempt).
+ */
+export async function settleRightSecret(
+  tx: Tx,
+  reservation: Reservation,
+  account: { kind: PrincipalKind; id: string },
+  address: { rule: RateLimitRule; ip: string },
+  ends: { onlyThisAttempt: boolean; lastSignInAt?: Date },
+): Promise<void> {
+  await markSettled(tx, reservation);
+  if (ends.onlyThisAttempt) await giveBackAttempt(tx, account.kind, account.id, reservation);
+  else await clearFailures(tx, account.kind, account.id, ends.lastSignInAt ? { lastSignInAt: ends.lastSignInAt } : {});
+  await refundRateLimit(tx, address.rule, address.ip);
 }
 
 /** The right password ends the streak, including the lock its own reservation set. */

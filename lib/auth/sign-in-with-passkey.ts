@@ -3,7 +3,7 @@ import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth/account-as-checked';
-import { clearFailures, giveBackAttempt, laneOf, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
+import { laneOf, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type PrincipalKind, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import { NO_DEVICE, type KnowsAccount, type SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -12,7 +12,7 @@ import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-as
 import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
-import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
@@ -129,17 +129,14 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
       // A disable, a removed passkey or a reset committed while the signature was checked: this sign-in
       // writes no success after it, ends no four-eyes link, and counts no failure (review r37b F3).
       if (!(await holdAccountAsChecked(tx, account))) {
-        await markSettled(tx, reservation);
-        await giveBackAttempt(tx, account.kind, account.id, reservation);
-        await refundRateLimit(tx, addressRule, ip);
+        await settleRightSecret(tx, reservation, account, { rule: addressRule, ip }, { onlyThisAttempt: true });
         await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: ACCOUNT_CHANGED_DURING_SIGN_IN, factor: 'PASSKEY' } });
         return null;
       }
       const now = new Date();
-      await markSettled(tx, reservation);
-      await clearFailures(tx, account.kind, account.id, { lastSignInAt: now });
+      // The four-eyes link before the address's count, in the order the code step takes them.
       const fourEyesLinkRevoked = account.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, account.id, now, ip));
-      await refundRateLimit(tx, addressRule, ip);
+      await settleRightSecret(tx, reservation, account, { rule: addressRule, ip }, { onlyThisAttempt: false, lastSignInAt: now });
       const id = await openSession(tx, account, account.sessionVersion, ip);
       const details = { factor: 'PASSKEY', factorId: passkey.id, passwordless: true, ...(fourEyesLinkRevoked && { fourEyesLinkRevoked }) };
       await recordAudit(tx, { ...audit, action: 'SIGN_IN_SUCCESS', outcome: 'SUCCESS', details });

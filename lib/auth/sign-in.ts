@@ -4,7 +4,7 @@ import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throt
 import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth/account-as-checked';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
-import { clearFailures, giveBackAttempt, laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   claimCheck,
@@ -21,7 +21,7 @@ import { hasSecondFactor } from '@/lib/mfa/policy';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
-import { checkRateLimit, consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
+import { checkRateLimit, consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import {
   loginNameSchema,
   normalizeKey,
@@ -271,17 +271,14 @@ async function attemptSignIn(
   // still owes its second factor gets back only this attempt: its streak, the agency's spray counts of
   // wrong codes, and its last sign-in wait for the factor to pass (typing a leaked password again
   // between wrong codes erased them). So does a sign-in refused for what the password could not change.
-  const settle = async (tx: Tx, extra: { lastSignInAt?: Date }, onlyThisAttempt = false) => {
-    await markSettled(tx, reservation);
-    if (onlyThisAttempt) await giveBackAttempt(tx, account.kind, account.id, reservation);
-    else await clearFailures(tx, account.kind, account.id, extra);
-    await refundRateLimit(tx, addressRule, ip);
+  const settle = async (tx: Tx, ends: { onlyThisAttempt: boolean; lastSignInAt?: Date }) => {
+    await settleRightSecret(tx, reservation, account, { rule: addressRule, ip }, ends);
     // A known device let past a slowed address says nothing of that address's other attempts: the
     // spray's failure on this name stays counted, so its wait is neither shortened nor ended.
-    if (velocity && !onlyThisAttempt && !turn.passedSlowing) await forgetVelocityFailures(tx, velocity.key);
+    if (velocity && !ends.onlyThisAttempt && !turn.passedSlowing) await forgetVelocityFailures(tx, velocity.key);
   };
   const refuse = async (tx: Tx, reason: string, onlyThisAttempt: boolean) => {
-    await settle(tx, {}, onlyThisAttempt);
+    await settle(tx, { onlyThisAttempt });
     await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason } });
   };
 
@@ -312,7 +309,7 @@ async function attemptSignIn(
         await refuse(tx, TEMPORARY_PASSWORD_REFUSED_FOR[refused], secondFactorPending);
         return { refused };
       }
-      await settle(tx, { lastSignInAt: now }, secondFactorPending);
+      await settle(tx, { onlyThisAttempt: secondFactorPending, lastSignInAt: now });
       if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
       const sessionId = await openSession(tx, account, account.sessionVersion, ip, secondFactorPending);
       await recordAudit(tx, {
