@@ -214,6 +214,25 @@ describe('changing one’s own password', () => {
     },
   );
 
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[STAFF] a factor change from another tab that lands just before the write, after the session was read: told nothing was changed all the same',
+    async () => {
+      const { user, actor } = await signedInWithTemporaryPassword();
+      const factorChange = {
+        sql: `WITH moved AS (UPDATE "User" SET "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1 RETURNING "sessionVersion")
+              UPDATE "AuthSession" SET "sessionVersion" = (SELECT "sessionVersion" FROM moved) WHERE "id" = $2`,
+        params: [user.id, actor.sessionId],
+      };
+      // A key-share lock lets the attempt's own updates of the row by and stops only the write's hold of it
+      // (lockRow): the factor change commits after the change read its session, before it writes.
+      const keyShare = { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR KEY SHARE', params: [user.id] };
+      const raced = await whileCompetingTransactionHolds({ holds: keyShare, then: factorChange }, () => change(actor, NEW_PASSWORD));
+      expect(raced).toEqual(SIGNED_OUT_MEANWHILE);
+      expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordHash: user.passwordHash, mustChangePassword: true });
+      expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(0);
+    },
+  );
+
   it('refuses any of the last 5 passwords', async () => {
     const { actor } = await signedInWithTemporaryPassword();
     const passwords = ['amber falcon river one', 'amber falcon river two', 'amber falcon river three'];

@@ -371,4 +371,21 @@ describe('vendor sign-in', () => {
     expect(more).toHaveLength(0);
     expect(mail!.textBody).toContain('the colleague who runs the CareNotes password help portal');
   });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[VERIFIER] a sign-in whose vendor account is deactivated while its password is checked writes no success: no session, no last sign-in, no failure counted',
+    async () => {
+      const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+      await db().vendorAccount.update({ where: { id: account.id }, data: { failedSignInCount: 2 } });
+      const deactivate = { sql: 'UPDATE "VendorAccount" SET "active" = false, "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1', params: [account.id] };
+      const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "VendorAccount" WHERE "id" = $1 FOR UPDATE', params: [account.id] }, then: deactivate }, () =>
+        signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp()),
+      );
+      expect(raced).toEqual({ ok: false, reason: 'INVALID' });
+      expect(await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ active: false, lastSignInAt: null, failedSignInCount: 2 });
+      expect(await db().authSession.count({ where: { vendorAccountId: account.id } })).toBe(0);
+      const records = await db().auditEvent.findMany({ where: { targetId: account.id }, select: { action: true, details: true } });
+      expect(records.map((record) => [record.action, JSON.parse(record.details!)])).toEqual([['SIGN_IN_FAILURE', { reason: 'account changed during sign-in' }]]);
+    },
+  );
 });
