@@ -107,12 +107,13 @@ export async function resetPasswordWithLink(
   const audit = { actorType: 'USER', actorId: user.id, agencyId: user.agencyId, ip } as const;
   try {
     await db().$transaction(async (tx) => {
-      const completedAt = new Date();
       // Rows in the order the other changes take them, so they wait for each other and never deadlock
       // (PostgreSQL): the account first and wholly (a request's completion clears its factors under
       // that lock), before its links (issuing a temporary password); the request before its links
       // (cancel, expiry); the audit chain last. A link that lost the race meanwhile rolls all of this back.
       await lockRow(tx, 'User', user.id);
+      // Read with the row held: a change that committed while this waited for it is before this time.
+      const completedAt = new Date();
       await tx.user.update({
         where: { id: user.id },
         data: {
@@ -129,8 +130,11 @@ export async function resetPasswordWithLink(
         select: { id: true },
       });
       if (request) await lockRow(tx, 'SuperAdminResetRequest', request.id);
+      // The link as read above, exactly: a change that revoked it meanwhile (a new link, a disable, the owner's
+      // own new password) moved its end to that change's time, which no clock reading here can be relied on to
+      // pass (review r38a F1); a revocation is a change of state, and is decided as one.
       const consumed = await tx.passwordResetToken.updateMany({
-        where: { id: link.id, usedAt: null, expiresAt: { gt: completedAt } },
+        where: { id: link.id, usedAt: null, expiresAt: { equals: link.expiresAt, gt: completedAt } },
         data: { usedAt: completedAt },
       });
       if (consumed.count !== 1) throw new LinkGone();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { changeUserRole } from '@/lib/admin/change-user-role';
 import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
+import { sendResetLink } from '@/lib/admin/send-reset-link';
 import { setUserStatus } from '@/lib/admin/set-user-status';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
@@ -12,8 +13,9 @@ import { getResetLinkDetails, getResetLinkState } from '@/lib/password-reset/get
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
+import { newFormKey } from '@/lib/http/form-key';
 import { createAgency, createUser } from '@/prisma/factories';
-import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { queuedBehindHeldRow, TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { approvedRequest, expectOk, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
 async function staffWithLink(options: { lifetimeHours?: number } = {}) {
@@ -26,6 +28,15 @@ async function staffWithLink(options: { lifetimeHours?: number } = {}) {
 }
 
 const reset = (token: string, password = NEW_PASSWORD, confirm = password) => resetPasswordWithLink(token, password, confirm, someIp());
+
+async function adminOf(agency: { id: string; code: string }) {
+  const admin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN' });
+  const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, someIp());
+  if (!signedIn.ok) throw new Error('sign-in failed');
+  // The admin's own second factor is not what this is about: the session stands in for a full one.
+  await db().authSession.update({ where: { id: signedIn.sessionId }, data: { secondFactorPending: false } });
+  return (await resolveSession(signedIn.sessionId)) as AgencyActor;
+}
 
 describe('issuing a reset link', () => {
   it('stores only the SHA-256 of a 256-bit token, valid for the agency’s lifetime', async () => {
@@ -183,15 +194,6 @@ describe('using a reset link', () => {
 });
 
 describe('a link outlives no change that ends the account’s sessions', () => {
-  async function adminOf(agency: { id: string; code: string }) {
-    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN' });
-    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, someIp());
-    if (!signedIn.ok) throw new Error('sign-in failed');
-    // The admin's own second factor is not what this is about: the session stands in for a full one.
-    await db().authSession.update({ where: { id: signedIn.sessionId }, data: { secondFactorPending: false } });
-    return (await resolveSession(signedIn.sessionId)) as AgencyActor;
-  }
-
   it('[STAFF] changing their own password', async () => {
     const { agency, user, token } = await staffWithLink();
     const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp());
@@ -259,6 +261,48 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
       () => reset(token),
     );
     expect(used).toEqual(linkInvalid);
+  });
+
+  // A change that revokes the link commits while the use waits for the account's row: the revocation's time
+  // is later than any the use read before it waited, and the use must lose all the same (review r38a F1).
+  const holdAccount = (userId: string) => ({ sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [userId] });
+  const liveLinks = (userId: string) => db().passwordResetToken.count({ where: { userId, usedAt: null, expiresAt: { gt: new Date() } } });
+
+  it('[PROVIDER_ADMIN] sends a new link while the old one is used: the old one loses, the new one lives (review r38a F1)', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const admin = await adminOf(agency);
+    const [sent, used] = await queuedBehindHeldRow(holdAccount(user.id), [
+      () => sendResetLink(admin, { userId: user.id, formKey: newFormKey() }, someIp()),
+      () => reset(token),
+    ]);
+    expect(sent).toMatchObject({ ok: true });
+    expect(used).toEqual(linkInvalid);
+    expect(await liveLinks(user.id)).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_RESET_WITH_LINK', outcome: 'SUCCESS' } })).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] disables the account while its link is used: no password is set on the disabled account (review r38a F1)', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const admin = await adminOf(agency);
+    const [disabled, used] = await queuedBehindHeldRow(holdAccount(user.id), [() => setUserStatus(admin, { userId: user.id, status: 'DISABLED' }, someIp()), () => reset(token)]);
+    expect(disabled).toMatchObject({ ok: true });
+    expect(used).toEqual(linkInvalid);
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ status: 'DISABLED', passwordHash: user.passwordHash });
+  });
+
+  it('[STAFF] changes their own password while their link is used: the change stands (review r38a F1)', async () => {
+    const { agency, user, token } = await staffWithLink();
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp());
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    const owner = (await resolveSession(signedIn.sessionId)) as AgencyActor;
+    // A key share lets the change's attempt update the row and stops its write's hold (lockRow), the link's behind it.
+    const [changed, used] = await queuedBehindHeldRow({ sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR KEY SHARE', params: [user.id] }, [
+      () => changeOwnPassword(owner, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, someIp()),
+      () => reset(token, 'someone else picks this one'),
+    ]);
+    expect(changed).toMatchObject({ ok: true });
+    expect(used).toEqual(linkInvalid);
+    expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: NEW_PASSWORD }, someIp())).ok).toBe(true);
   });
 
   it('a help request from the same account (a key-share on it, then the audit chain): the link waits, then completes', async () => {

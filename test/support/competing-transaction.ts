@@ -49,3 +49,41 @@ export async function whileCompetingTransactionHolds<T>(competitor: Competitor, 
 
 /** The audit chain's head row: every audited transaction takes it (lib/audit/record.ts). */
 export const TAKE_AUDIT_HEAD = { sql: 'SELECT "id" FROM "AuditChainHead" WHERE "id" = 1 FOR UPDATE', params: [] };
+
+/**
+ * Holds a row in a transaction of our own and starts `steps` one after another, each once the one before
+ * waits for the row (seen in pg_stat_activity, not guessed with a timer); then commits. PostgreSQL grants
+ * the row in the order they queued, so the steps take it in the order given. Returns what each returned.
+ */
+export async function queuedBehindHeldRow(holds: { sql: string; params: unknown[] }, steps: Array<() => Promise<unknown>>): Promise<unknown[]> {
+  const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(holds.sql, holds.params);
+    const running: Promise<unknown>[] = [];
+    for (const step of steps) {
+      let ended = false;
+      const started = step().finally(() => (ended = true));
+      started.catch(() => {}); // awaited below
+      running.push(started);
+      // A later step waits behind the step before it, not behind us: every waiting session is counted.
+      const waiting = async () => {
+        await holder.query('SELECT pg_stat_clear_snapshot()');
+        return (await holder.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0')).rows[0]!.n;
+      };
+      for (let tries = 0; (await waiting()) < running.length; tries++) {
+        if (ended) {
+          await started;
+          throw new Error(`step ${running.length} ended without waiting for the held row`);
+        }
+        if (tries > 600) throw new Error(`step ${running.length} never waited for the held row`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    await holder.query('COMMIT');
+    return await Promise.all(running);
+  } finally {
+    await holder.end();
+  }
+}
