@@ -14,11 +14,16 @@ export const changeUserRoleSchema = z.object({
   role: z.enum(['STAFF', 'PROVIDER_ADMIN', 'SUPER_ADMIN']),
   /** The answer to "are you sure?": without "yes" nothing changes, whoever sends the request. */
   confirm: z.enum(['yes', 'no']).optional(),
+  /** The role the question said the account has: a "yes" to a question about another role asks again. */
+  from: z.enum(['STAFF', 'PROVIDER_ADMIN', 'SUPER_ADMIN']).optional(),
 });
 
 export type RoleChangeOutcome = {
-  /** `ask`: nothing changed yet, confirm first; `cancelled`: the admin said no; `unchanged`: already that role. */
-  state: 'ask' | 'cancelled' | 'unchanged' | 'changed';
+  /**
+   * `ask`: nothing changed yet, confirm first; `ask-again`: the same, for the account's role changed since the
+   * question was asked; `cancelled`: the admin said no; `unchanged`: already that role.
+   */
+  state: 'ask' | 'ask-again' | 'cancelled' | 'unchanged' | 'changed';
   name: string;
   from: AgencyRole;
   to: AgencyRole;
@@ -26,7 +31,9 @@ export type RoleChangeOutcome = {
 
 /**
  * Grants or revokes admin roles (super admins only), in two steps: the first answers `ask`, and
- * only a second request with `confirm: 'yes'` changes the role. The agency is locked for the check,
+ * only a second request with `confirm: 'yes'` changes the role, and only from the role the question
+ * named: promoting a staff member is not demoting the super admin another tab made of them meanwhile
+ * (review r38b F2). The agency is locked for the check,
  * so two super admins demoting each other at once cannot leave it with none. A role change ends
  * the account's sessions, so new rights and lost rights both apply at once, and is mailed to the
  * account and the agency's super admins in the same transaction.
@@ -45,6 +52,7 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
     if (!(await actorStillAsResolved(tx, actor))) return 'actor-changed';
     const current = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } });
     if (current.role === input.role) return outcome('unchanged', current.role);
+    if (current.role !== input.from) return outcome('ask-again', current.role);
     if (
       current.role === 'SUPER_ADMIN' &&
       current.status === 'ACTIVE' &&

@@ -293,9 +293,9 @@ describe('unlock, disable, roles', () => {
   it('[SUPER_ADMIN] grants and revokes roles; [PROVIDER_ADMIN] cannot', async () => {
     const { adminActor, superActor, staff } = await twoAgencies();
     expect(await changeUserRole(adminActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: false });
-    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
     expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('PROVIDER_ADMIN');
-    expect(await changeUserRole(superActor, { userId: staff.id, role: 'STAFF', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'STAFF', confirm: 'yes', from: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
   });
 
   it('[SUPER_ADMIN] a role change without "yes" only asks, and "no" changes nothing; neither is audited or mailed', async () => {
@@ -317,7 +317,7 @@ describe('unlock, disable, roles', () => {
     const { a, superActor, superAdmin, staff } = await twoAgencies();
     const otherSuper = await member(a.id, 'SUPER_ADMIN', { displayName: 'Otto Other' });
     const noAddress = await member(a.id, 'SUPER_ADMIN', { email: null });
-    const result = await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP);
+    const result = await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP);
     expect(result).toMatchObject({ ok: true, value: { state: 'changed', from: 'STAFF', to: 'PROVIDER_ADMIN' } });
     const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } });
     const mails = await db().outboxMessage.findMany({ where: { template: 'role-changed-receipt', createdAt: { gte: audit.createdAt } }, select: { toAddress: true, textBody: true } });
@@ -330,8 +330,21 @@ describe('unlock, disable, roles', () => {
       expect(mail.textBody).toContain('This wasn’t expected?');
     }
     // Confirming again changes nothing more and mails nobody.
-    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'unchanged' } });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: true, value: { state: 'unchanged' } });
     expect(await db().outboxMessage.count({ where: { template: 'role-changed-receipt', toAddress: staff.email! } })).toBe(1);
+  });
+
+  it('[SUPER_ADMIN] a yes to a question about another role asks again: a stale tab does not demote the super admin another tab made (review r38b F2)', async () => {
+    const { superActor, staff } = await twoAgencies();
+    // Tab A asks to make the staff member a provider administrator; tab B makes them a super administrator meanwhile.
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: true, value: { state: 'ask', from: 'STAFF' } });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
+    const stale = await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP);
+    expect(stale).toMatchObject({ ok: true, value: { state: 'ask-again', from: 'SUPER_ADMIN', to: 'PROVIDER_ADMIN' } });
+    // A yes that names no role (no browser sends one) is asked again too.
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'ask-again' } });
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('SUPER_ADMIN');
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } })).toBe(1);
   });
 
   it('never leaves an agency without an active super admin, even when two demote each other at once', async () => {
@@ -339,8 +352,8 @@ describe('unlock, disable, roles', () => {
     const second = await member(a.id, 'SUPER_ADMIN');
     const secondActor = await actorFor(a, second);
     const results = await Promise.all([
-      changeUserRole(superActor, { userId: second.id, role: 'STAFF', confirm: 'yes' }, IP),
-      changeUserRole(secondActor, { userId: superAdmin.id, role: 'STAFF', confirm: 'yes' }, IP),
+      changeUserRole(superActor, { userId: second.id, role: 'STAFF', confirm: 'yes', from: 'SUPER_ADMIN' }, IP),
+      changeUserRole(secondActor, { userId: superAdmin.id, role: 'STAFF', confirm: 'yes', from: 'SUPER_ADMIN' }, IP),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await db().user.count({ where: { agencyId: a.id, role: 'SUPER_ADMIN', status: 'ACTIVE' } })).toBe(1);
@@ -838,7 +851,7 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
     // Another super admin, so the demotion leaves the agency one.
     await member(superAdmin.agencyId, 'SUPER_ADMIN');
     await db().user.update({ where: { id: superAdmin.id }, data: { role: 'PROVIDER_ADMIN', sessionVersion: { increment: 1 } } });
-    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
     expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('STAFF');
   });
 

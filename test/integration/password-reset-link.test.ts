@@ -216,7 +216,7 @@ describe('a link outlives no change that ends the account’s sessions', () => {
   it('[SUPER_ADMIN] changing the account’s role', async () => {
     const { agency, user, token } = await staffWithLink();
     const admin = await adminOf(agency);
-    await expectOk(changeUserRole(admin, { userId: user.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, someIp()));
+    await expectOk(changeUserRole(admin, { userId: user.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, someIp()));
     expect((await reset(token)).linkInvalid).toBe(true);
   });
 

@@ -19,7 +19,7 @@ import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-la
 /** `confirming`: the reset waits for a "yes" (a second submit, so it works without JavaScript). */
 export type ResetState = ActionState & { temporaryPassword?: string; expiresAt?: string; confirming?: boolean };
 /** `confirm`: the role change waits for a "yes" to this question (a second submit, so it works without JavaScript). */
-export type RoleChangeState = ActionState & { confirm?: { role: AgencyRole; question: string; yes: string } };
+export type RoleChangeState = ActionState & { confirm?: { role: AgencyRole; from: AgencyRole; question: string; yes: string } };
 
 function toState(result: Result<unknown>, success: string, userId: string): ActionState {
   if (!result.ok) return { ok: false, message: result.message };
@@ -69,11 +69,13 @@ export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, 
   const { state, name, from, to } = result.value;
   switch (state) {
     case 'ask':
+    case 'ask-again':
       return {
         ok: false,
         confirm: {
           role: to,
-          question: `Make ${name} ${roleWithArticle(to)}? They are now ${roleWithArticle(from)}. They will be signed out everywhere, and they and your agency’s super administrators will get an e-mail about the change.`,
+          from,
+          question: `${state === 'ask-again' ? `Nothing changed yet: ${name}’s role changed while you were looking. ` : ''}Make ${name} ${roleWithArticle(to)}? They are now ${roleWithArticle(from)}. They will be signed out everywhere, and they and your agency’s super administrators will get an e-mail about the change.`,
           yes: `Yes, make ${name} ${roleWithArticle(to)}`,
         },
       };

@@ -26,6 +26,7 @@ export function RoleChangeForm({ userId, currentRole }: { userId: string; curren
       <form action={formAction} className="notice warning" data-testid="role-change-confirm">
         <input type="hidden" name="userId" value={userId} />
         <input type="hidden" name="role" value={state.confirm.role} />
+        <input type="hidden" name="from" value={state.confirm.from} />
         <p tabIndex={-1} ref={question}>
           <strong>{state.confirm.question}</strong>
         </p>
