@@ -106,6 +106,7 @@ async function shortenIssuedTemporaryPasswords(tx: Tx, agencyId: string, before:
   });
   for (const user of issued) {
     const end = new Date(user.temporaryPasswordIssuedAt!.getTime() + policy.temporaryPasswordHours * 3_600_000);
-    if (end < user.temporaryPasswordExpiresAt!) await tx.user.update({ where: { id: user.id }, data: { temporaryPasswordExpiresAt: end } });
+    // Only the end as read: a reset link sent meanwhile ended the password, a new one gave it its own end.
+    if (end < user.temporaryPasswordExpiresAt!) await tx.user.updateMany({ where: { id: user.id, temporaryPasswordExpiresAt: user.temporaryPasswordExpiresAt }, data: { temporaryPasswordExpiresAt: end } });
   }
 }

@@ -934,6 +934,22 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an ad
     expect(result.value.expiresAt).toEqual(after.temporaryPasswordExpiresAt);
   });
 
+  it('[SUPER_ADMIN] a shorter lifetime saved while a reset link ends a temporary password does not bring that password back', async () => {
+    const { a, superActor, adminActor, staff } = await twoAgencies();
+    await db().agency.update({ where: { id: a.id }, data: { temporaryPasswordHours: 168 } });
+    const issued = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: staff.sessionVersion }, IP);
+    if (!issued.ok) throw new Error(issued.message);
+    // What a reset link (an approval's, an admin's) writes on the account it mails: the temporary password ends now.
+    const linkSent = {
+      holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [staff.id] },
+      then: { sql: 'UPDATE "User" SET "temporaryPasswordExpiresAt" = now() WHERE "id" = $1', params: [staff.id] },
+    };
+    const saved = await whileCompetingTransactionHolds(linkSent, () => updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, temporaryPasswordHours: '2' }, IP));
+    expect(saved).toMatchObject({ ok: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).temporaryPasswordExpiresAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await signIn(a, staff, issued.value.temporaryPassword)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+  });
+
   for (const [what, act] of [
     ['a temporary password', (actor: AgencyActor, staff: { id: string; sessionVersion: number }) => issueTemporaryPassword(actor, { userId: staff.id, expectedVersion: staff.sessionVersion }, IP)],
     ['a bulk unlock', (actor: AgencyActor) => bulkUnlockUsers(actor, pressBulkUnlock(), IP)],
