@@ -2,8 +2,11 @@ import { config } from '@/lib/config';
 import type { Tx } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 
-/** The tables whose rows guard a rule across transactions (an agency's super admins, an account's factors, a request's links). */
-export type LockableTable = 'Agency' | 'User' | 'VendorAccount' | 'SuperAdminResetRequest';
+/**
+ * The tables whose rows guard a rule across transactions (an agency's super admins, an account's factors, a
+ * request's links), or whose state a change records as it found it (a component's).
+ */
+export type LockableTable = 'Agency' | 'User' | 'VendorAccount' | 'SuperAdminResetRequest' | 'StatusComponent';
 
 /**
  * Holds one row until the transaction ends, so changes that must keep a rule about it take turns

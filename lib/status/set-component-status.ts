@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
+import { lockRow } from '@/lib/db/lock-row';
 import { assertOperator, idSchema, operatorAudit, operatorTransaction, type OperatorResult } from '@/lib/status/operator-input';
 import { COMPONENT_STATUS_LABEL, COMPONENT_STATUSES } from '@/lib/status/severity';
 
@@ -20,6 +21,8 @@ export async function setComponentStatus(
 ): Promise<OperatorResult> {
   assertOperator(actor);
   return operatorTransaction(actor, ip, 'STATUS_COMPONENT_CHANGED', async (tx) => {
+    // Read with the row held: two operators at once each record the state the other left (review r38a F2).
+    await lockRow(tx, 'StatusComponent', input.componentId);
     const before = await tx.statusComponent.findUnique({ where: { id: input.componentId }, select: { name: true, status: true } });
     if (!before) return { ok: false, message: 'That component does not exist.' };
     await tx.statusComponent.update({ where: { id: input.componentId }, data: { status: input.status } });

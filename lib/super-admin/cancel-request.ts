@@ -4,6 +4,7 @@ import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link
 import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { refileRepeats } from './refile-repeats';
+import { stateAsHeld } from './state-as-held';
 import { takeTransition } from './take-transition';
 
 export const CANCEL_REASON =
@@ -28,7 +29,7 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
   const request = looksLikeSecretToken(token)
     ? await db().superAdminResetRequest.findUnique({
         where: { cancelTokenHash: hashSecretToken(token) },
-        select: { id: true, reference: true, agencyId: true, state: true },
+        select: { id: true, reference: true, agencyId: true },
       })
     : null;
   if (!request) {
@@ -36,6 +37,8 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
     return gone;
   }
   return db().$transaction(async (tx) => {
+    // Read as the row is taken: a verifier's step committed since the read above is what this cancels.
+    const from = await stateAsHeld(tx, request.id);
     const ok = (await takeTransition(tx, 'cancel', request, null, { data: { stateReason: CANCEL_REASON } })) === 'taken';
     const linksRevoked = ok ? await revokeResetLinksOfRequest(tx, request.id) : 0;
     // "This wasn't me" answers the filing the notice named, not later ones for the same account.
@@ -48,7 +51,7 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
       targetId: request.id,
       ip,
       outcome: ok ? 'SUCCESS' : 'DENIED',
-      details: { reference: request.reference, from: request.state, linksRevoked, refiledAs },
+      details: { reference: request.reference, from, linksRevoked, refiledAs },
     });
     return ok ? { ok: true as const, reference: request.reference } : gone;
   });

@@ -24,8 +24,10 @@ export async function claimRequest(actor: VendorActor, input: z.infer<typeof req
       ip,
       action: 'SUPER_ADMIN_RESET_CLAIMED',
       transition: 'claim',
-      // Only from the claimer read above: a claim that moved on meanwhile would make `takenOver` wrong.
-      options: { where: { claimedById: request.claimedById }, data: { claimedById: actor.vendorAccountId, ...(takenOver ? CHECKLIST_UNTICKED : {}) } },
+      // Only from the claimer and the state read above: a claim that moved on meanwhile would make `takenOver`
+      // wrong, and a state that moved on (put on hold, say) is not the request the verifier chose to take, nor
+      // the `from` its record says (review r38a F2).
+      options: { where: { claimedById: request.claimedById, state: request.state }, data: { claimedById: actor.vendorAccountId, ...(takenOver ? CHECKLIST_UNTICKED : {}) } },
       // The notes of the call the previous claimer made stay on record here, not in the form.
       details: { from: request.state, previousClaimerId: request.claimedById, ...(takenOver && request.callbackNotes ? { previousCallbackNotes: request.callbackNotes } : {}) },
     },

@@ -3,6 +3,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { lapseApproval, lapseApprovals } from './lapse-approval';
 import { OPEN_STATES, transitionData, transitionWhere } from './state-machine';
+import { stateAsHeld } from './state-as-held';
 
 export const EXPIRED_REASON = 'Not completed within 7 days.';
 
@@ -15,7 +16,7 @@ type Expirable = { id: string; reference: string; agencyId: string | null };
  * is marked so at that moment, not when a page next reads it.
  */
 export async function expireRequest(tx: Tx, request: Expirable, now = new Date()): Promise<boolean> {
-  const before = await tx.superAdminResetRequest.findUnique({ where: { id: request.id }, select: { state: true } });
+  const from = await stateAsHeld(tx, request.id);
   const moved = await tx.superAdminResetRequest.updateMany({
     where: transitionWhere('expire', request.id, null, now),
     data: transitionData('expire', { stateReason: EXPIRED_REASON }),
@@ -29,7 +30,7 @@ export async function expireRequest(tx: Tx, request: Expirable, now = new Date()
     targetType: 'SuperAdminResetRequest',
     targetId: request.id,
     outcome: 'SUCCESS',
-    details: { reference: request.reference, from: before?.state ?? null, linksRevoked },
+    details: { reference: request.reference, from, linksRevoked },
   });
   return true;
 }

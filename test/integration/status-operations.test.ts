@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import { newFormKey } from '@/lib/http/form-key';
 import { SENT_ALREADY } from '@/lib/http/sent-once';
 import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
@@ -15,6 +16,7 @@ import { postIncidentUpdate } from '@/lib/status/post-incident-update';
 import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus } from '@/lib/status/set-component-status';
 import { IP, clearStatusData, confirmedSubscribers, newComponent, newOperator } from './status-support';
+import { queuedBehindHeldRow } from '../support/competing-transaction';
 
 const HOUR = 3_600_000;
 
@@ -395,5 +397,22 @@ describe('GET /api/status', () => {
     expect(Object.keys(body).sort()).toEqual(['activeIncidents', 'components', 'generatedAt', 'maintenance', 'overall']);
     expect(Object.keys(body.components[0]).sort()).toEqual(['name', 'slug', 'status']);
     expect(Object.keys(body.maintenance).sort()).toEqual(['active', 'next']);
+  });
+});
+
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two operators at once (PostgreSQL)', () => {
+  it('[OPERATOR] two set one component: each record says the state the change found (review r38a F2)', async () => {
+    const api = await newComponent('API');
+    const [otto, olga] = [await newOperator(), await newOperator()];
+    const [first, second] = await queuedBehindHeldRow({ sql: 'SELECT "id" FROM "StatusComponent" WHERE "id" = $1 FOR UPDATE', params: [api.id] }, [
+      () => setComponentStatus(otto, { componentId: api.id, status: 'MAJOR_OUTAGE' }, IP),
+      () => setComponentStatus(olga, { componentId: api.id, status: 'DEGRADED_PERFORMANCE' }, IP),
+    ]);
+    expect([first, second]).toMatchObject([{ ok: true }, { ok: true }]);
+    const records = await db().auditEvent.findMany({ where: { action: 'STATUS_COMPONENT_CHANGED', targetId: api.id }, orderBy: { seq: 'asc' } });
+    expect(records.map((record) => JSON.parse(record.details!))).toEqual([
+      { from: 'OPERATIONAL', to: 'MAJOR_OUTAGE' },
+      { from: 'MAJOR_OUTAGE', to: 'DEGRADED_PERFORMANCE' },
+    ]);
   });
 });

@@ -5,7 +5,9 @@ import { databaseKind } from '@/lib/db/kind';
 import { unseal } from '@/lib/mail/seal';
 import { Refused } from '@/lib/result';
 import { approveRequest, NO_EMAIL_ON_RECORD, SAME_VERIFIER } from '@/lib/super-admin/approve-request';
+import { cancelRequest } from '@/lib/super-admin/cancel-request';
 import { claimRequest } from '@/lib/super-admin/claim-request';
+import { expireRequests } from '@/lib/super-admin/expire-requests';
 import { exportQueue } from '@/lib/super-admin/export-queue';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
 import { listQueue, MAX_QUEUE_ROWS } from '@/lib/super-admin/list-queue';
@@ -17,6 +19,7 @@ import { MOVED_ON } from '@/lib/super-admin/verifier-guard';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
 import {
   agencyWithLoneSuperAdmin,
+  cancelTokenIn,
   CHECKLIST_DONE,
   expectOk,
   fileRequest,
@@ -26,7 +29,7 @@ import {
   vendorActor,
   verifiedRequest,
 } from './super-admin-fixtures';
-import { whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { queuedBehindHeldRow, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { withFreshDatabase } from '../support/fresh-database';
 import { createAgency, createSuperAdminRequest, createUser } from '@/prisma/factories';
 
@@ -411,5 +414,52 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a ver
     expect(result).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
     expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('VERIFIED');
     expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
+  });
+});
+
+// Each audit record says the state its step moved the request from: read with the request's row held, or
+// pinned in the step's own UPDATE, never read before another step moved it on (review r38a F2).
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two steps on one request at once (PostgreSQL)', () => {
+  const holdRequest = (id: string) => ({ sql: 'SELECT "id" FROM "SuperAdminResetRequest" WHERE "id" = $1 FOR UPDATE', params: [id] });
+  const fromOf = async (requestId: string, action: string) =>
+    (await db().auditEvent.findMany({ where: { targetId: requestId, action, outcome: 'SUCCESS' }, orderBy: { seq: 'asc' } })).map((event) => JSON.parse(event.details!).from);
+
+  it('[ANONYMOUS with the notice] cancels as a verifier claims: the cancel is recorded from review, where the claim left it', async () => {
+    const { admin, request } = await newRequest();
+    const [notice] = await mailsTo(admin.email!, 'super-admin-request-notice');
+    const vera = await vendorActor();
+    const [claimed, cancelled] = await queuedBehindHeldRow(holdRequest(request.id), [
+      () => claimRequest(vera, { requestId: request.id }, someIp()),
+      () => cancelRequest(cancelTokenIn(notice!.textBody), someIp()),
+    ]);
+    expect(claimed).toMatchObject({ ok: true });
+    expect(cancelled).toMatchObject({ ok: true });
+    expect(await fromOf(request.id, 'SUPER_ADMIN_RESET_CLAIMED')).toEqual(['SUBMITTED']);
+    expect(await fromOf(request.id, 'SUPER_ADMIN_RESET_CANCELLED')).toEqual(['IN_REVIEW']);
+  });
+
+  it('[VERIFIER] taking over a request its claimer puts on hold at that moment is told it moved on: it was no longer the request in review they chose', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    const victor = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    const [onHold, takeover] = await queuedBehindHeldRow(holdRequest(request.id), [
+      () => requestMoreInfo(vera, { requestId: request.id, message: 'Please send the number on your staff badge.' }, someIp()),
+      () => claimRequest(victor, { requestId: request.id }, someIp()),
+    ]);
+    expect(onHold).toMatchObject({ ok: true });
+    expect(takeover).toEqual({ ok: false, message: MOVED_ON, gone: true });
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'NEEDS_INFO', claimedById: vera.vendorAccountId });
+    expect(await fromOf(request.id, 'SUPER_ADMIN_RESET_CLAIMED')).toEqual(['SUBMITTED']);
+  });
+
+  it('a request expiring as a step taken a moment before its end commits: the expiry is recorded from the state that step left', async () => {
+    const { request } = await newRequest();
+    await db().superAdminResetRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    // A claim that read its clock just before the end, and wrote once the expiry round had read the request.
+    const claim = { holds: holdRequest(request.id), then: { sql: `UPDATE "SuperAdminResetRequest" SET "state" = 'IN_REVIEW' WHERE "id" = $1`, params: [request.id] } };
+    await whileCompetingTransactionHolds(claim, () => expireRequests());
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('EXPIRED');
+    expect(await fromOf(request.id, 'SUPER_ADMIN_RESET_EXPIRED')).toEqual(['IN_REVIEW']);
   });
 });
