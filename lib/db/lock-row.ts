@@ -4,9 +4,9 @@ import { databaseKind } from '@/lib/db/kind';
 
 /**
  * The tables whose rows guard a rule across transactions (an agency's super admins, an account's factors, a
- * request's links), or whose state a change records as it found it (a component's).
+ * request's links), or whose state a change records as it found it (a component's, an incident's timeline).
  */
-export type LockableTable = 'Agency' | 'User' | 'VendorAccount' | 'SuperAdminResetRequest' | 'StatusComponent';
+export type LockableTable = 'Agency' | 'User' | 'VendorAccount' | 'SuperAdminResetRequest' | 'StatusComponent' | 'Incident';
 
 /**
  * Holds one row until the transaction ends, so changes that must keep a rule about it take turns

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
+import type { Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { formKeyField } from '@/lib/http/form-key';
 import { ALREADY_SENT, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
@@ -24,10 +26,10 @@ export async function postIncidentUpdate(
   ip: string,
 ): Promise<OperatorResult> {
   assertOperator(actor);
-  const now = new Date();
   const resolves = input.status === 'RESOLVED';
   const incident = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
     await claimFormKey(tx, FORM, input.formKey);
+    const now = await nextUpdateTime(tx, input.incidentId);
     // Only an open incident takes updates: the condition is part of the write, so two operators
     // resolving at once produce one resolution.
     const changed = await tx.incident.updateMany({
@@ -61,4 +63,17 @@ export async function postIncidentUpdate(
   if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.', gone: true };
 
   return { ok: true, message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.', alerted: true };
+}
+
+/**
+ * The time of an update about to be posted, with the incident's row held until the transaction ends: later
+ * than every update already posted, so the timeline ends with the state this leaves the incident in. Read
+ * before the row was held, an update that waited while another was posted took the earlier time and set the
+ * incident's state last (review r38a F3); and a clock running behind another instance's must not reorder them.
+ */
+async function nextUpdateTime(tx: Tx, incidentId: string): Promise<Date> {
+  await lockRow(tx, 'Incident', incidentId);
+  const latest = await tx.incidentUpdate.findFirst({ where: { incidentId }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
+  const now = new Date();
+  return latest && latest.createdAt >= now ? new Date(latest.createdAt.getTime() + 1) : now;
 }

@@ -16,7 +16,7 @@ import { postIncidentUpdate } from '@/lib/status/post-incident-update';
 import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { setComponentStatus } from '@/lib/status/set-component-status';
 import { IP, clearStatusData, confirmedSubscribers, newComponent, newOperator } from './status-support';
-import { queuedBehindHeldRow } from '../support/competing-transaction';
+import { queuedBehindHeldRow, whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 const HOUR = 3_600_000;
 
@@ -414,5 +414,23 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two o
       { from: 'OPERATIONAL', to: 'MAJOR_OUTAGE' },
       { from: 'MAJOR_OUTAGE', to: 'DEGRADED_PERFORMANCE' },
     ]);
+  });
+
+  it('[OPERATOR] an update that waited while another was posted comes after it in the timeline, as in the incident’s state (review r38a F3)', async () => {
+    const api = await newComponent('API');
+    const [otto, olga] = [await newOperator(), await newOperator()];
+    const opened = openIncidentSchema.parse({ title: 'API slow', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Looking into it.', formKey: newFormKey(), [`component-${api.id}`]: 'on' });
+    await sent(openIncident(otto, opened, IP));
+    const { id: incidentId } = await db().incident.findFirstOrThrow({ where: { title: 'API slow' } });
+    // Otto's update waits (its session check, for one) while Olga's is posted: his lands last.
+    const ottoWaits = { sql: 'SELECT "id" FROM "VendorAccount" WHERE "id" = $1 FOR UPDATE', params: [otto.vendorAccountId] };
+    const olgasUpdate = () => postIncidentUpdate(olga, { incidentId, status: 'IDENTIFIED', message: 'A bad deploy.', formKey: newFormKey() }, IP);
+    const ottos = await whileCompetingTransactionHolds({ holds: ottoWaits, then: { meanwhile: olgasUpdate } }, () =>
+      postIncidentUpdate(otto, { incidentId, status: 'MONITORING', message: 'Rolled back; watching.', formKey: newFormKey() }, IP),
+    );
+    expect(ottos).toMatchObject({ ok: true });
+    const incident = await db().incident.findUniqueOrThrow({ where: { id: incidentId }, include: { updates: { orderBy: { createdAt: 'desc' } } } });
+    expect(incident.updates.map((update) => update.status)).toEqual(['MONITORING', 'IDENTIFIED', 'INVESTIGATING']);
+    expect(incident.status).toBe('MONITORING');
   });
 });

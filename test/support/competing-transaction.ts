@@ -5,8 +5,11 @@ import pg from 'pg';
 type Competitor = {
   /** What the competing transaction locks first, e.g. `SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE`. */
   holds: { sql: string; params: unknown[] };
-  /** What it does next, once `work` waits for it: usually what `work` holds if it took the wrong order. */
-  then: { sql: string; params: unknown[] };
+  /**
+   * What it does next, once `work` waits for it: usually what `work` holds if it took the wrong order. Or
+   * `meanwhile`: other work, run to its end elsewhere while `work` waits (it must not need the held row).
+   */
+  then: { sql: string; params: unknown[] } | { meanwhile: () => Promise<unknown> };
 };
 
 /**
@@ -39,7 +42,8 @@ export async function whileCompetingTransactionHolds<T>(competitor: Competitor, 
       if (tries > 600) throw new Error('the work never waited for the held row');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await other.query(competitor.then.sql, competitor.then.params);
+    if ('meanwhile' in competitor.then) await competitor.then.meanwhile();
+    else await other.query(competitor.then.sql, competitor.then.params);
     await other.query('COMMIT');
     return await running;
   } finally {
