@@ -28,6 +28,12 @@ function fitSubject(subject: string): string {
 /** Why a message to an address that is not mailable is kept, and not sent (toRow, and the worker again before each send). */
 export const UNMAILABLE = 'Not sent, and never to be: the address on record is not one a mail server can take (correct it on record for the mails to come).';
 
+/**
+ * Why a status alert is kept, and not sent: its subscriber unsubscribed after it was queued (the worker, just
+ * before sending). Kept for the same reason as UNMAILABLE: what was not sent, and why, is on record.
+ */
+export const UNSUBSCRIBED = 'Not sent: its subscriber unsubscribed from status alerts after it was queued.';
+
 // Header values reach SMTP: a CR or LF in any of them would let content forge headers.
 export const mailMessageSchema = z.object({
   template: z.string().regex(/^[a-z0-9-]+$/),
@@ -43,6 +49,8 @@ export const mailMessageSchema = z.object({
    * copy of the database hands out no link.
    */
   sensitive: z.boolean().optional(),
+  /** A status alert's subscriber: the worker sends it only while they are still subscribed (UNSUBSCRIBED). */
+  statusSubscriberId: z.string().min(1).optional(),
 });
 
 export type MailMessage = z.input<typeof mailMessageSchema>;
@@ -70,7 +78,7 @@ function toRow(message: MailMessage) {
   if (!parsed.success) {
     throw new UnsafeMailError(`refused to queue mail "${message.template}": ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
-  const { template, to, subject, text, html, headers } = parsed.data;
+  const { template, to, subject, text, html, headers, statusSubscriberId } = parsed.data;
   // A notice to an address on record that cannot be mailed must not undo what it tells of (a request
   // filed, a lock recorded, an alert to the other admins): kept dead at once, for an operator to see.
   const unmailable = !isMailableAddress(to);
@@ -85,6 +93,7 @@ function toRow(message: MailMessage) {
     htmlBody: sensitive ? seal(html) : html,
     headers: headers ? (sensitive ? seal(JSON.stringify(headers)) : JSON.stringify(headers)) : null,
     sensitive,
+    statusSubscriberId: statusSubscriberId ?? null,
     ...(unmailable ? { status: 'DEAD' as const, lastError: UNMAILABLE } : {}),
   };
 }

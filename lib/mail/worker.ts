@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@/lib/db/client';
-import { UNMAILABLE } from '@/lib/mail/outbox';
+import { UNMAILABLE, UNSUBSCRIBED } from '@/lib/mail/outbox';
 import { isMailableAddress } from '@/lib/validation/email-address';
 import { unseal } from '@/lib/mail/seal';
 import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
@@ -65,6 +65,7 @@ export async function deliverDueMessages(
   });
   const claimed = await database.outboxMessage.findMany({ where: { leaseOwner: lease, status: 'PENDING' } });
   report.claimed = claimed.length;
+  const unsubscribed = await unsubscribedSinceQueued(database, claimed);
 
   // Shutdown past its drain time: the sends in flight are cut off, their connections closed before
   // their leases go back below (a send left running could still deliver what another worker sends).
@@ -80,7 +81,7 @@ export async function deliverDueMessages(
   const recorder = new OutcomeRecorder(database, lease, report, options.abandon);
   try {
     const inTime = () => Date.now() < leaseUntil.getTime() - LEASE_LEFT_TO_START_MS;
-    await sendClaimed(transport, claimed, recorder, { shouldStop: options.shouldStop, inTime, abandon: options.abandon, cutOff });
+    await sendClaimed(transport, claimed, recorder, { unsubscribed, shouldStop: options.shouldStop, inTime, abandon: options.abandon, cutOff });
   } finally {
     options.abandon?.removeEventListener('abort', onAbandon);
     // A worker that stops (shutdown) or fails mid-batch gives back what it did not send, so another
@@ -96,11 +97,30 @@ export async function deliverDueMessages(
 
 const ABANDONED = Symbol('abandoned');
 
+/**
+ * The claimed status alerts whose subscriber is no longer subscribed (unsubscribed, waiting to confirm again, or
+ * removed) since the alert was queued: PRODUCT.md's one-click unsubscribe holds for an alert already in the
+ * outbox, which retries for hours (review r38a F4). One read for a batch that holds alerts, none for one that does not.
+ */
+async function unsubscribedSinceQueued(database: Db, claimed: OutboxRow[]): Promise<Set<string>> {
+  const subscriberIds = [...new Set(claimed.flatMap((message) => (message.statusSubscriberId ? [message.statusSubscriberId] : [])))];
+  if (subscriberIds.length === 0) return new Set();
+  const subscribed = await database.statusSubscriber.findMany({
+    where: { id: { in: subscriberIds }, confirmedAt: { not: null }, unsubscribedAt: null },
+    select: { id: true },
+  });
+  const still = new Set(subscribed.map((subscriber) => subscriber.id));
+  return new Set(claimed.filter((message) => message.statusSubscriberId && !still.has(message.statusSubscriberId)).map((message) => message.id));
+}
+
 type OutboxRow = Awaited<ReturnType<Db['outboxMessage']['findMany']>>[number];
 /** Refused by the mail server (`failed`), or never sent because the body would not open (`unopened`). */
 type Refused = { message: OutboxRow; kind: 'failed' | 'unopened'; error: unknown };
-/** What became of one message: also sent, or never sent because no mail server can take its recipient (`unmailable`). */
-type Outcome = { message: OutboxRow; kind: 'sent' | 'unmailable' } | Refused;
+/**
+ * What became of one message: also sent, or never sent because no mail server can take its recipient
+ * (`unmailable`) or its recipient unsubscribed from it (`unsubscribed`).
+ */
+type Outcome = { message: OutboxRow; kind: 'sent' | 'unmailable' | 'unsubscribed' } | Refused;
 
 /**
  * Sends the claimed messages, SEND_CONCURRENCY at a time, each started only while `inTime`, and
@@ -112,7 +132,13 @@ async function sendClaimed(
   transport: MailTransport,
   claimed: OutboxRow[],
   recorder: OutcomeRecorder,
-  { shouldStop, inTime, abandon, cutOff }: { shouldStop?: () => boolean; inTime: () => boolean; abandon?: AbortSignal; cutOff: Promise<typeof ABANDONED> },
+  {
+    unsubscribed,
+    shouldStop,
+    inTime,
+    abandon,
+    cutOff,
+  }: { unsubscribed: Set<string>; shouldStop?: () => boolean; inTime: () => boolean; abandon?: AbortSignal; cutOff: Promise<typeof ABANDONED> },
 ): Promise<void> {
   const cut: string[] = [];
   let next = 0;
@@ -123,7 +149,7 @@ async function sendClaimed(
         continue;
       }
       const message = claimed[next++]!;
-      const outcome = await Promise.race([attempt(transport, message), cutOff]);
+      const outcome = unsubscribed.has(message.id) ? { message, kind: 'unsubscribed' as const } : await Promise.race([attempt(transport, message), cutOff]);
       // A send cut off is no attempt of its own: its message goes back as it was, with the rest of the
       // batch. One that was over before the cut is recorded: above all a sent one, never to be sent again.
       if (outcome === ABANDONED) cut.push(message.id);
@@ -205,6 +231,7 @@ class OutcomeRecorder {
         if (sent.length > 0) await this.untilWritten(() => this.recordSent(sent));
         for (const outcome of outcomes) {
           if (outcome.kind === 'unmailable') await this.untilWritten(() => this.recordUnmailable(outcome.message));
+          else if (outcome.kind === 'unsubscribed') await this.untilWritten(() => this.recordUnsubscribed(outcome.message));
           else if (outcome.kind === 'unopened') await this.untilWritten(() => this.recordUnopened(outcome));
           else if (outcome.kind === 'failed') await this.untilWritten(() => this.recordFailed(outcome));
         }
@@ -281,6 +308,25 @@ class OutcomeRecorder {
     });
     this.report.dead += 1;
     logger.error({ event: 'mail.unmailable', messageId: message.id, template: message.template, error: UNMAILABLE });
+  }
+
+  /**
+   * A status alert its subscriber unsubscribed from while it waited: dead, never sent (nor requeued), and why
+   * on record; its unsubscribe link, never to be sent, is wiped as a sent one's is.
+   */
+  private async recordUnsubscribed(message: OutboxRow): Promise<void> {
+    await this.database.outboxMessage.updateMany({
+      where: { id: message.id, leaseOwner: this.lease },
+      data: {
+        status: 'DEAD',
+        lastError: UNSUBSCRIBED,
+        leaseOwner: null,
+        leaseUntil: null,
+        ...(message.sensitive ? { textBody: WIPED, htmlBody: WIPED, headers: null } : {}),
+      },
+    });
+    this.report.dead += 1;
+    logger.info({ event: 'mail.unsubscribed', messageId: message.id, template: message.template });
   }
 
   private async recordFailed({ message, error }: Refused): Promise<void> {

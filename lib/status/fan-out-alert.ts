@@ -123,7 +123,7 @@ export async function queueNextBatch(database: Db, lease: FanOutLease, clock: Cl
   });
   const last = subscribers.at(-1)?.id ?? after;
   const finished = subscribers.length < FAN_OUT_BATCH_SIZE;
-  const messages = subscribers.map((s) => statusAlertMail(s.email, lease.content, unsubscribePath(s.id)));
+  const messages = subscribers.map((s) => statusAlertMail(s.email, lease.content, { subscriberId: s.id, unsubscribePath: unsubscribePath(s.id) }));
   const token = randomUUID();
   return database.$transaction(async (tx): Promise<BatchOutcome> => {
     const now = clock();

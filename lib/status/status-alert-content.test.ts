@@ -17,7 +17,7 @@ describe('status mail templates', () => {
       message: 'Some people cannot <b>sign in</b>.',
       components: ['Sign-in'],
     });
-    const mail = statusAlertMail('a@example.com', content, '/status/unsubscribe?s=x&t=y');
+    const mail = statusAlertMail('a@example.com', content, { subscriberId: 'x', unsubscribePath: '/status/unsubscribe?s=x&t=y' });
     expect(mail.template).toBe('status-incident-opened');
     expect(mail.subject).toBe('[CareNotes status] Incident: Sign-in <slow>');
     expect(mail.text).toContain('Investigating: Some people cannot <b>sign in</b>.');

@@ -206,7 +206,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     const [email] = await confirmedSubscribers(1, 'rotation-header');
     const { id } = await db().statusSubscriber.findFirstOrThrow({ where: { email } });
     const content = { template: 'status-alert-rotation', subject: 'Sign-in is slow', paragraphs: ['We are looking into it.'] };
-    await db().$transaction((tx) => enqueueMailBatch(tx, [statusAlertMail(email!, content, unsubscribePath(id))]));
+    await db().$transaction((tx) => enqueueMailBatch(tx, [statusAlertMail(email!, content, { subscriberId: id, unsubscribePath: unsubscribePath(id) })]));
     const queued = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: email, template: content.template } });
     expect(isSealed(queued.headers!) && isSealed(queued.textBody)).toBe(true);
 

@@ -1,8 +1,12 @@
+import { randomInt } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, db } from '@/lib/db/client';
+import { requeueDeadMessages } from '@/lib/mail/dead-letters';
+import { UNSUBSCRIBED } from '@/lib/mail/outbox';
 import { unseal } from '@/lib/mail/seal';
+import { deliverUntilEmpty } from '@/lib/mail/worker';
 import {
   claimStatusAlertFanOut,
   FAN_OUT_BATCH_SIZE,
@@ -20,6 +24,8 @@ import { confirmToken, unsubscribeToken } from '@/lib/status/subscription-token'
 import { uniqueSuffix } from '@/prisma/factories';
 import { IP, clearStatusData, confirmedSubscribers } from './status-support';
 import { whileOutboxRefuses } from '../support/refusing-trigger';
+import { statementsOf } from '../support/statements-of';
+import { withSmtpSink } from '../support/with-smtp-sink';
 
 const event = {
   kind: 'incident-opened' as const,
@@ -419,5 +425,51 @@ describe('alert fan-out', () => {
     expect(next).toBe('finished');
     const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true } });
     expect(rows.map((r) => r.toAddress).sort()).toEqual([...addresses].sort());
+  });
+});
+
+// PRODUCT.md promises a one-click unsubscribe: it holds for an alert already queued, which the outbox
+// retries for hours when the mail server is down (review r38a F4).
+describe('an alert waiting in the outbox when its subscriber unsubscribes', () => {
+  const relay = withSmtpSink();
+  // Only this test's messages are due: a worker round sends nothing else to the sink.
+  beforeEach(() => db().outboxMessage.updateMany({ where: { status: 'PENDING' }, data: { status: 'SENT' } }));
+  const receivedBy = (email: string) => relay.sink.received.filter((mail) => mail.to.some((to) => to.toLowerCase().includes(email.toLowerCase())));
+  // Sign-ups from an address of their own: the file's other tests use up IP's.
+  const signUp = (email: string) => subscribe({ email }, `10.38.${randomInt(256)}.${randomInt(1, 255)}`);
+
+  it('[ANONYMOUS] who unsubscribes after the alert was queued is not sent it: it is kept dead, saying why, and never requeued', async () => {
+    const [leaving, staying] = await confirmedSubscribers(2, 'in-flight');
+    const subscriber = await db().statusSubscriber.findFirstOrThrow({ where: { email: leaving } });
+    expect(await fanOut()).toBe(2);
+    expect(await unsubscribeStatusSubscriber(subscriber.id, unsubscribeToken(subscriber.id))).toBe(true);
+
+    expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: 1, dead: 1 });
+    expect(receivedBy(leaving!)).toEqual([]);
+    expect(receivedBy(staying!)).toHaveLength(1);
+    const dropped = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: leaving } });
+    // Its unsubscribe link is never to be sent: no copy of it is kept, sealed or not.
+    expect(dropped).toMatchObject({ status: 'DEAD', lastError: UNSUBSCRIBED, sentAt: null, headers: null, textBody: '[removed after delivery]' });
+    expect(await requeueDeadMessages(db(), { id: dropped.id })).toBe(0);
+  });
+
+  it('one who unsubscribed and signed up again is not sent it while the new subscription waits for its confirmation', async () => {
+    const [email] = await confirmedSubscribers(1, 'again');
+    const subscriber = await db().statusSubscriber.findFirstOrThrow({ where: { email } });
+    expect(await fanOut()).toBe(1);
+    await unsubscribeStatusSubscriber(subscriber.id, unsubscribeToken(subscriber.id));
+    expect(await signUp(email!)).toEqual({ ok: true });
+    await deliverUntilEmpty(db(), relay.smtp);
+    expect(receivedBy(email!).map((mail) => mail.subject)).toEqual([expect.stringMatching(/confirm/i)]);
+    expect(await db().outboxMessage.findFirstOrThrow({ where: { toAddress: email, template: 'status-incident-opened' } })).toMatchObject({ status: 'DEAD', lastError: UNSUBSCRIBED });
+  });
+
+  it('a round that holds no alert reads no subscriber: other mail costs nothing more', async () => {
+    const email = address();
+    expect(await signUp(email)).toEqual({ ok: true });
+    const { probe, sent } = await statementsOf(() => deliverUntilEmpty(db(), relay.smtp));
+    await probe.$disconnect();
+    expect(receivedBy(email)).toHaveLength(1);
+    expect(sent.filter(({ sql }) => sql.includes('StatusSubscriber'))).toEqual([]);
   });
 });

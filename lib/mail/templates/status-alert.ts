@@ -7,8 +7,10 @@ export type StatusAlertContent = { template: string; subject: string; paragraphs
 /**
  * One subscriber's copy. Every alert carries a one-click unsubscribe: the link in the body, and
  * List-Unsubscribe with List-Unsubscribe-Post (RFC 8058) so mail programs offer their own button.
+ * It names its subscriber, so that one who unsubscribes while it waits in the outbox is not sent it.
  */
-export function statusAlertMail(to: string, content: StatusAlertContent, unsubscribePath: string): MailMessage {
+export function statusAlertMail(to: string, content: StatusAlertContent, subscription: { subscriberId: string; unsubscribePath: string }): MailMessage {
+  const { subscriberId, unsubscribePath } = subscription;
   const unsubscribeUrl = absoluteUrl(unsubscribePath);
   const { subject, text, html } = renderMail({
     subject: content.subject,
@@ -29,5 +31,6 @@ export function statusAlertMail(to: string, content: StatusAlertContent, unsubsc
     },
     // The unsubscribe link never expires: no copy of it stays readable in the outbox.
     sensitive: true,
+    statusSubscriberId: subscriberId,
   };
 }
