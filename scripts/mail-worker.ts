@@ -15,7 +15,7 @@ async function main() {
   const via = transport.kind === 'smtp' ? 'SMTP' : `files in ${config().MAIL_DIR}`;
   if (args[0] === '--until-empty') {
     const report = await deliverUntilEmpty(database, transport);
-    console.log(`mail worker: sent ${report.sent}, will retry ${report.retried}, dead ${report.dead}, via ${via}`);
+    console.log(`mail worker: sent ${report.sent}, will retry ${report.retried}, dead ${report.dead}, withdrawn ${report.withdrawn}, via ${via}`);
     // Given back for a worker whose secrets open them (lib/mail/worker.ts, recordUnopened): this one's are not the app's.
     if (report.unopened > 0) {
       console.error(`mail worker: ${report.unopened} queued message(s) would not open with this worker's NEXTAUTH_SECRET or NEXTAUTH_SECRET_PREVIOUS; left queued, not counted as attempts`);

@@ -64,7 +64,9 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
     ),
   );
 
-  const mailWhere = { status: 'SENT' as const, sentAt: { lt: new Date(now.getTime() - SENT_MAIL_KEPT_MS) } };
+  // A withdrawn alert (never sent) is kept as long, counted from its queueing: it was withdrawn within hours.
+  const mailKeptSince = new Date(now.getTime() - SENT_MAIL_KEPT_MS);
+  const mailWhere = { OR: [{ status: 'SENT' as const, sentAt: { lt: mailKeptSince } }, { status: 'WITHDRAWN' as const, createdAt: { lt: mailKeptSince } }] };
   const sentMail = tally(
     await deleteInBatches(
       async (take) => (await database.outboxMessage.findMany({ where: mailWhere, select: { id: true }, take })).map((row) => row.id),

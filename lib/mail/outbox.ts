@@ -29,8 +29,8 @@ function fitSubject(subject: string): string {
 export const UNMAILABLE = 'Not sent, and never to be: the address on record is not one a mail server can take (correct it on record for the mails to come).';
 
 /**
- * Why a status alert is kept, and not sent: its subscriber unsubscribed after it was queued (the worker, just
- * before sending). Kept for the same reason as UNMAILABLE: what was not sent, and why, is on record.
+ * Why a status alert was withdrawn, not sent: its subscriber unsubscribed after it was queued (the worker, just
+ * before sending). Kept, as UNMAILABLE is: what was not sent, and why, is on record.
  */
 export const UNSUBSCRIBED = 'Not sent: its subscriber unsubscribed from status alerts after it was queued.';
 

@@ -26,7 +26,7 @@ const WIPED = '[removed after delivery]';
  * `unopened`: sealed bodies this worker's secrets do not open (a worker left on the old secret while
  * NEXTAUTH_SECRET was rotated, or a changed row). Not the message's fault: given back uncounted.
  */
-export type DeliveryReport = { claimed: number; sent: number; retried: number; dead: number; unopened: number };
+export type DeliveryReport = { claimed: number; sent: number; retried: number; dead: number; withdrawn: number; unopened: number };
 
 export function retryDelayMs(attemptsMade: number, random = Math.random): number {
   const base = RETRY_DELAYS_MS[Math.min(attemptsMade, RETRY_DELAYS_MS.length) - 1] ?? RETRY_DELAYS_MS[0]!;
@@ -54,7 +54,7 @@ export async function deliverDueMessages(
     take: batchSize,
     select: { id: true },
   });
-  const report: DeliveryReport = { claimed: 0, sent: 0, retried: 0, dead: 0, unopened: 0 };
+  const report: DeliveryReport = { claimed: 0, sent: 0, retried: 0, dead: 0, withdrawn: 0, unopened: 0 };
   if (candidates.length === 0) return report;
 
   const lease = randomBytes(12).toString('hex');
@@ -311,21 +311,21 @@ class OutcomeRecorder {
   }
 
   /**
-   * A status alert its subscriber unsubscribed from while it waited: dead, never sent (nor requeued), and why
-   * on record; its unsubscribe link, never to be sent, is wiped as a sent one's is.
+   * A status alert its subscriber unsubscribed from while it waited: withdrawn, never sent (nor requeued, nor
+   * counted as dead mail), and why on record; its unsubscribe link, never to be sent, is wiped as a sent one's is.
    */
   private async recordUnsubscribed(message: OutboxRow): Promise<void> {
     await this.database.outboxMessage.updateMany({
       where: { id: message.id, leaseOwner: this.lease },
       data: {
-        status: 'DEAD',
+        status: 'WITHDRAWN',
         lastError: UNSUBSCRIBED,
         leaseOwner: null,
         leaseUntil: null,
         ...(message.sensitive ? { textBody: WIPED, htmlBody: WIPED, headers: null } : {}),
       },
     });
-    this.report.dead += 1;
+    this.report.withdrawn += 1;
     logger.info({ event: 'mail.unsubscribed', messageId: message.id, template: message.template });
   }
 
@@ -384,13 +384,14 @@ function describe(error: unknown): string {
 
 /** Delivers until nothing is due (tests, the command line worker's --until-empty). */
 export async function deliverUntilEmpty(database: Db, transport: MailTransport, batchSize = 50): Promise<DeliveryReport> {
-  const total: DeliveryReport = { claimed: 0, sent: 0, retried: 0, dead: 0, unopened: 0 };
+  const total: DeliveryReport = { claimed: 0, sent: 0, retried: 0, dead: 0, withdrawn: 0, unopened: 0 };
   for (;;) {
     const report = await deliverDueMessages(database, transport, { batchSize });
     total.claimed += report.claimed;
     total.sent += report.sent;
     total.retried += report.retried;
     total.dead += report.dead;
+    total.withdrawn += report.withdrawn;
     total.unopened += report.unopened;
     if (report.claimed === 0) return total;
   }

@@ -12,7 +12,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const ago = (ms: number) => new Date(Date.now() - ms);
 
-function mail(id: string, status: 'PENDING' | 'SENT' | 'DEAD', sentAt: Date | null, createdAt = new Date()) {
+function mail(id: string, status: 'PENDING' | 'SENT' | 'DEAD' | 'WITHDRAWN', sentAt: Date | null, createdAt = new Date()) {
   return db().outboxMessage.create({
     data: { id, template: 'test', toAddress: 'someone@example.test', subject: 's', textBody: 't', htmlBody: 'h', status, sentAt, createdAt },
   });
@@ -76,15 +76,17 @@ describe('housekeeping', () => {
     expect(ended.id).not.toBe(outlived.id);
   });
 
-  it('prunes mail sent more than 30 days ago, never mail still due or dead', async () => {
+  it('prunes mail sent (or withdrawn, counted from its queueing) more than 30 days ago, never mail still due or dead', async () => {
     const tag = randomUUID();
     await mail(`${tag}-old`, 'SENT', ago(SENT_MAIL_KEPT_MS + DAY), ago(40 * DAY));
     await mail(`${tag}-recent`, 'SENT', ago(SENT_MAIL_KEPT_MS - DAY), ago(40 * DAY));
     await mail(`${tag}-pending`, 'PENDING', null, ago(40 * DAY));
     await mail(`${tag}-dead`, 'DEAD', null, ago(40 * DAY));
+    await mail(`${tag}-withdrawn-old`, 'WITHDRAWN', null, ago(SENT_MAIL_KEPT_MS + DAY));
+    await mail(`${tag}-withdrawn-recent`, 'WITHDRAWN', null, ago(SENT_MAIL_KEPT_MS - DAY));
     await pruneExpiredRows(db());
     const left = await db().outboxMessage.findMany({ where: { id: { startsWith: tag } }, select: { id: true } });
-    expect(left.map((row) => row.id).sort()).toEqual([`${tag}-dead`, `${tag}-pending`, `${tag}-recent`]);
+    expect(left.map((row) => row.id).sort()).toEqual([`${tag}-dead`, `${tag}-pending`, `${tag}-recent`, `${tag}-withdrawn-recent`]);
   });
 
   it('prunes used and expired reset tokens and abandoned enrolments, keeps live ones', async () => {

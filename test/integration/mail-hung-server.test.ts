@@ -62,7 +62,7 @@ describe('a mail server that accepts and never answers', () => {
     // Claimed 3 minutes ago, as if its batch's earlier chunks had hung that long: 2 minutes of lease left.
     const claimedAt = new Date(Date.now() - 3 * 60_000);
     await db().outboxMessage.update({ where: { id }, data: { nextAttemptAt: claimedAt } });
-    expect(await deliverDueMessages(db(), transport, { now: claimedAt })).toEqual({ claimed: 1, sent: 0, retried: 0, dead: 0, unopened: 0 });
+    expect(await deliverDueMessages(db(), transport, { now: claimedAt })).toEqual({ claimed: 1, sent: 0, retried: 0, dead: 0, withdrawn: 0, unopened: 0 });
     expect(await outboxRow(id)).toMatchObject({ status: 'PENDING', attempts: 0, leaseOwner: null, leaseUntil: null });
     expect(mail.sink.received).toHaveLength(0);
     // The next round claims it with a fresh lease and sends it.

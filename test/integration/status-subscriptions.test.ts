@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, db } from '@/lib/db/client';
-import { requeueDeadMessages } from '@/lib/mail/dead-letters';
+import { countDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
 import { UNSUBSCRIBED } from '@/lib/mail/outbox';
 import { unseal } from '@/lib/mail/seal';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
@@ -438,19 +438,22 @@ describe('an alert waiting in the outbox when its subscriber unsubscribes', () =
   // Sign-ups from an address of their own: the file's other tests use up IP's.
   const signUp = (email: string) => subscribe({ email }, `10.38.${randomInt(256)}.${randomInt(1, 255)}`);
 
-  it('[ANONYMOUS] who unsubscribes after the alert was queued is not sent it: it is kept dead, saying why, and never requeued', async () => {
+  it('[ANONYMOUS] who unsubscribes after the alert was queued is not sent it: it is kept withdrawn, saying why, not as dead mail, and never requeued', async () => {
     const [leaving, staying] = await confirmedSubscribers(2, 'in-flight');
     const subscriber = await db().statusSubscriber.findFirstOrThrow({ where: { email: leaving } });
     expect(await fanOut()).toBe(2);
     expect(await unsubscribeStatusSubscriber(subscriber.id, unsubscribeToken(subscriber.id))).toBe(true);
 
-    expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: 1, dead: 1 });
+    const deadBefore = await countDeadMessages(db());
+    expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: 1, dead: 0, withdrawn: 1 });
     expect(receivedBy(leaving!)).toEqual([]);
     expect(receivedBy(staying!)).toHaveLength(1);
     const dropped = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: leaving } });
     // Its unsubscribe link is never to be sent: no copy of it is kept, sealed or not.
-    expect(dropped).toMatchObject({ status: 'DEAD', lastError: UNSUBSCRIBED, sentAt: null, headers: null, textBody: '[removed after delivery]' });
+    expect(dropped).toMatchObject({ status: 'WITHDRAWN', lastError: UNSUBSCRIBED, sentAt: null, headers: null, textBody: '[removed after delivery]' });
     expect(await requeueDeadMessages(db(), { id: dropped.id })).toBe(0);
+    // Nothing for an operator to see: it is no dead mail.
+    expect(await countDeadMessages(db())).toBe(deadBefore);
   });
 
   it('one who unsubscribed and signed up again is not sent it while the new subscription waits for its confirmation', async () => {
@@ -461,7 +464,7 @@ describe('an alert waiting in the outbox when its subscriber unsubscribes', () =
     expect(await signUp(email!)).toEqual({ ok: true });
     await deliverUntilEmpty(db(), relay.smtp);
     expect(receivedBy(email!).map((mail) => mail.subject)).toEqual([expect.stringMatching(/confirm/i)]);
-    expect(await db().outboxMessage.findFirstOrThrow({ where: { toAddress: email, template: 'status-incident-opened' } })).toMatchObject({ status: 'DEAD', lastError: UNSUBSCRIBED });
+    expect(await db().outboxMessage.findFirstOrThrow({ where: { toAddress: email, template: 'status-incident-opened' } })).toMatchObject({ status: 'WITHDRAWN', lastError: UNSUBSCRIBED });
   });
 
   it('a round that holds no alert reads no subscriber: other mail costs nothing more', async () => {

@@ -1,2 +1,5 @@
+-- AlterEnum
+ALTER TYPE "OutboxStatus" ADD VALUE 'WITHDRAWN';
+
 -- AlterTable
 ALTER TABLE "OutboxMessage" ADD COLUMN     "statusSubscriberId" TEXT;
