@@ -6,6 +6,7 @@ import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
+import { nextTotpCode } from './support/second-factor';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 test.use({ javaScriptEnabled: false });
@@ -111,4 +112,28 @@ test('[ANONYMOUS] asks for status alerts; reloading the page that says so sends 
   await expect(page.getByRole('status').filter({ hasText: 'Check your e-mail' })).toBeVisible();
   await reloadTwice(page);
   expect(await db().outboxMessage.count({ where: { toAddress: address } })).toBe(1);
+});
+
+test('[SUPER_ADMIN] makes new recovery codes; reloading the answer that showed them sends its used code again, which counts no wrong code and says they were made already (review r38b F1)', async ({ page }) => {
+  const agency = await createAgency(db());
+  const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `reload.codes.${uniqueSuffix()}` });
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admin.loginName, password: TEST_PASSWORD });
+  await page.goto('/account/security');
+  const form = formWith(page, 'Make new recovery codes');
+  await form.getByLabel('Code from your app, or a recovery code').fill(await nextTotpCode({ userId: admin.id }));
+  await form.getByRole('button', { name: 'Make new recovery codes' }).click();
+  await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+  // The answer is the POST's own: a reload sends the form again. Five such reloads locked the account.
+  for (let reload = 0; reload < 5; reload++) {
+    const answer = await page.reload();
+    expect(answer?.request().method()).toBe('POST');
+    await expect(page.getByRole('status').filter({ hasText: 'These recovery codes were made already, from this page; they were shown once.' })).toBeVisible();
+    await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
+    await expect(page.locator('.error-summary')).toHaveCount(0);
+  }
+  expect(await db().auditEvent.count({ where: { targetId: admin.id, action: { in: ['SECOND_FACTOR_FAILURE', 'ACCOUNT_LOCKED'] } } })).toBe(0);
+  expect(await db().auditEvent.count({ where: { targetId: admin.id, action: 'RECOVERY_CODES_REPLACED' } })).toBe(1);
+  const row = await db().user.findUniqueOrThrow({ where: { id: admin.id } });
+  expect(row.failedSignInCount).toBe(0);
+  expect(row.lockedUntil).toBeNull();
 });

@@ -44,6 +44,14 @@ test('[STAFF] adds an authenticator app without JavaScript, and is shown the rec
     await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
     await expect(page.getByRole('link', { name: 'I have saved my recovery codes' })).toBeVisible();
     expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
+    // A reload of that answer sends "Confirm" again: it says the app was added, not "Start again" beside it (review r38b F1).
+    const answer = await page.reload();
+    expect(answer?.request().method()).toBe('POST');
+    await expect(page.getByRole('status').filter({ hasText: 'This authenticator app was added already, from this page.' })).toBeVisible();
+    await expect(page.getByText('Start again')).toHaveCount(0);
+    await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_ADDED' } })).toBe(1);
     // Shown once: opening the page again shows the factor, not the codes.
     await page.goto('/account/security');
     await expect(page.getByRole('cell', { name: 'Desk phone' })).toBeVisible();
@@ -361,6 +369,27 @@ test('[SUPER_ADMIN] a recovery code works once; wrong codes lock the account', a
   await expect(page).toHaveURL(/\/login/);
   const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
   expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+});
+
+test('[SUPER_ADMIN] makes new recovery codes twice from one page with JavaScript: the second press makes codes, it is no copy of the first sent again', async ({ page }) => {
+  const { user, creds } = await newAdmin('SUPER_ADMIN');
+  await ensureTotpFactor({ userId: user.id });
+  const { addTotpFactor } = await import('@/prisma/factories');
+  const tablet = await addTotpFactor(db(), { userId: user.id }, undefined, 'Tablet');
+  await signInAsAgencyUser(page, creds);
+  await page.goto('/account/security');
+  const form = page.locator('form', { has: page.getByRole('button', { name: 'Make new recovery codes' }) });
+  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+  await form.getByLabel('Code from your app, or a recovery code').fill(await nextTotpCode({ userId: user.id }));
+  await form.getByRole('button', { name: 'Make new recovery codes' }).click();
+  await expect(codes).toHaveCount(10);
+  const first = await codes.first().textContent();
+  // The page is drawn again around the codes, so the form has a key of its own now.
+  await form.getByLabel('Code from your app, or a recovery code').fill(await totpCodeFor(tablet, totpStep(new Date())));
+  await form.getByRole('button', { name: 'Make new recovery codes' }).click();
+  await expect(codes.first()).not.toHaveText(first!);
+  await expect(codes).toHaveCount(10);
+  expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'RECOVERY_CODES_REPLACED' } })).toBe(2);
 });
 
 test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console, which resets the password with them; the old password is no way in, the temporary one is', async ({ page }) => {

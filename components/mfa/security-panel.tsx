@@ -3,6 +3,7 @@ import { CodeForm } from '@/components/mfa/code-form';
 import type { PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
+import { newFormKey } from '@/lib/http/form-key';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { holdsFactorFromBefore } from '@/lib/mfa/may-add-factor';
 
@@ -121,6 +122,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
         doneHref={home}
         submitLabel="Confirm"
         field={{ name: 'code', label: 'The 6-digit code your app shows', inputMode: 'numeric', autoComplete: 'one-time-code' }}
+        hidden={{ formKey: newFormKey() }}
         answerOnly={!enrolment}
       />
       {!enrolment && (
@@ -150,7 +152,14 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
           ))}
           <h2>New recovery codes</h2>
           <p>Makes ten new codes; the old ones stop working.</p>
-          <CodeForm action={actions.regenerateCodes} submitLabel="Make new recovery codes" field={freshCode} passkeyOptions={freshPasskey} />
+          {/* Keyed per rendering: a reload of the answer that showed the codes sends its used code again. */}
+          <CodeForm
+            action={actions.regenerateCodes}
+            submitLabel="Make new recovery codes"
+            field={freshCode}
+            hidden={{ formKey: newFormKey() }}
+            passkeyOptions={freshPasskey}
+          />
         </>
       )}
     </>

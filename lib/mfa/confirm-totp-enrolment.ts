@@ -4,6 +4,8 @@ import { endOtherSessions, SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-a
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
@@ -15,7 +17,21 @@ import { matchTotpCode, typedCode } from '@/lib/mfa/totp';
 
 export const confirmTotpSchema = z.object({
   code: z.string().max(20).transform(typedCode).pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code your app shows')),
+  ...formKeyField,
 });
+
+const FORM = 'confirm-totp-enrolment';
+
+/**
+ * The same rendering of "Confirm" sent again (without JavaScript, a reload of the page that said the
+ * app was added): the app is on the account, and "Start again" beside it would say otherwise. The
+ * recovery codes of a first factor are not kept, so they are not shown again.
+ */
+export const TOTP_ADDED_ALREADY = {
+  ok: true,
+  message:
+    'This authenticator app was added already, from this page. If it was your first sign-in method, its recovery codes were shown then, once: if you did not keep them, make new ones on this page.',
+} as const;
 
 export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
 
@@ -24,6 +40,7 @@ export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
  * confirms it; an account's first factor also gets its recovery codes.
  */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
+  if (await sentBefore(FORM, input.formKey)) return TOTP_ADDED_ALREADY;
   if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   const pending = await pendingEnrolmentOf(actor);
@@ -34,13 +51,14 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
     return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right. Check the time on your phone and type the code your app shows now.'] } };
   }
   const contact = await accountContact(owner);
-  return db().$transaction(async (tx) => {
+  const added = await onceForForm(FORM, input.formKey, () => db().$transaction(async (tx): Promise<WithRecoveryCodes> => {
     if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
     const confirmed = await tx.mfaFactor.updateMany({
       where: { id: pending.id, confirmedAt: null },
       data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now, enrolmentSessionId: null },
     });
     if (confirmed.count === 0) return { ok: false, message: 'Start again: add an authenticator app.' };
+    await claimFormKey(tx, FORM, input.formKey);
     const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
     const otherSessionsEnded = await endOtherSessions(tx, actor, now);
     await recordAudit(tx, {
@@ -51,5 +69,6 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'authenticator app added', now));
     return { ok: true, message: `Your authenticator app has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
-  });
+  }));
+  return added === ALREADY_SENT ? TOTP_ADDED_ALREADY : added;
 }

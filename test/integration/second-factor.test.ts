@@ -12,13 +12,14 @@ import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
-import { confirmTotpEnrolment } from '@/lib/mfa/confirm-totp-enrolment';
+import { newFormKey } from '@/lib/http/form-key';
+import { confirmTotpEnrolment, TOTP_ADDED_ALREADY } from '@/lib/mfa/confirm-totp-enrolment';
 import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
 import { ADD_FACTOR_WITHIN_MS, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { unseal } from '@/lib/mail/seal';
 import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
-import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
+import { RECOVERY_CODES_MADE_ALREADY, regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
@@ -713,5 +714,50 @@ describe('mandatory enrolment', () => {
       results.find((result) => !result.ok)?.message,
     );
     expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
+  });
+
+  it('[PROVIDER_ADMIN] the same “new recovery codes” form sent again (a reload of its answer without JavaScript) counts no wrong code, makes nothing and says the codes were made already (review r38b F1)', async () => {
+    const { user, secret, spareSecret, actor } = await adminWithPhoneAndTablet();
+    const sent = { code: await codeNow(secret, 1), formKey: newFormKey() };
+    const made = await regenerateRecoveryCodes(actor, sent, IP);
+    expect(made).toMatchObject({ ok: true });
+    expect(made.recoveryCodes).toHaveLength(10);
+    // Five reloads locked the account: each sent the used code again.
+    for (let reload = 0; reload < 5; reload += 1) {
+      const again = await regenerateRecoveryCodes(await actorOf(actor.sessionId), sent, IP);
+      expect(again).toEqual(RECOVERY_CODES_MADE_ALREADY);
+      expect(again.recoveryCodes).toBeUndefined();
+    }
+    const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.failedSignInCount).toBe(0);
+    expect(row.lockedUntil).toBeNull();
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: { in: ['SECOND_FACTOR_FAILURE', 'ACCOUNT_LOCKED'] } } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'RECOVERY_CODES_REPLACED' } })).toBe(1);
+    // The codes shown the first time are the account's.
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
+    // A new rendering of the form, with a fresh code, makes new codes again.
+    const remade = await regenerateRecoveryCodes(await actorOf(actor.sessionId), { code: await codeNow(spareSecret), formKey: newFormKey() }, IP);
+    expect(remade).toMatchObject({ ok: true });
+    expect(remade.recoveryCodes).toHaveLength(10);
+  });
+
+  it('[PROVIDER_ADMIN] the same “Confirm” of a new app sent again (a reload of its answer without JavaScript) says the app was added already, not “Start again”, and adds nothing (review r38b F1)', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const result = await signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    const actor = await actorOf(result.sessionId);
+    await startTotpEnrolment(actor, { name: 'Work phone', currentPassword: PASSWORD }, IP);
+    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
+    const sent = { code: await codeNow(secret), formKey: newFormKey() };
+    const confirmed = await confirmTotpEnrolment(actor, sent, IP);
+    expect(confirmed).toMatchObject({ ok: true });
+    expect(confirmed.recoveryCodes).toHaveLength(10);
+    const again = await confirmTotpEnrolment(await actorOf(actor.sessionId), sent, IP);
+    expect(again).toEqual(TOTP_ADDED_ALREADY);
+    expect(again.recoveryCodes).toBeUndefined();
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: { not: null } } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_ADDED' } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
   });
 });

@@ -32,9 +32,13 @@ export const removeFactorAction = defineAction('remove-second-factor', ACCESS, r
   return result;
 });
 
-export const regenerateCodesAction = defineAction('regenerate-recovery-codes', ACCESS, regenerateRecoveryCodesSchema, async (actor, input, { ip }) =>
-  regenerateRecoveryCodes(actor, input, ip),
-);
+// Drawn again with JavaScript too, so that the form gets a new key while its state shows the codes:
+// making codes again on purpose is not the same rendering sent again (lib/http/sent-once.ts).
+export const regenerateCodesAction = defineAction('regenerate-recovery-codes', ACCESS, regenerateRecoveryCodesSchema, async (actor, input, { ip }) => {
+  const result = await regenerateRecoveryCodes(actor, input, ip);
+  revalidatePath('/vendor/security');
+  return result;
+});
 
 export const passkeyRegistrationOptionsAction = defineAction('passkey-registration-options', ACCESS, z.object({}), async (actor) =>
   startPasskeyRegistration(actor),
