@@ -211,6 +211,33 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`[STAFF] removes an authenticator app and is told so: the factor's form leaves the page with it (review r38b I3, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `remove.${uniqueSuffix()}` });
+    const { addTotpFactor } = await import('@/prisma/factories');
+    await addTotpFactor(db(), { userId: user.id }, undefined, 'Old phone');
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    try {
+      await signInAsAgencyUser(page, { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD });
+      await page.goto('/account/security');
+      const remove = page.getByRole('region', { name: 'Remove Old phone' });
+      await remove.getByLabel('Code from your app, or a recovery code').fill(await nextTotpCode({ userId: user.id }));
+      await remove.getByRole('button', { name: 'Remove Old phone' }).click();
+      await expect(page).toHaveURL(/\/account\/security\?done=factor-removed\.\d+\.[\w-]+$/);
+      await expect(page.getByRole('status').filter({ hasText: 'The second factor has been removed, and you were signed out everywhere else.' })).toBeVisible();
+      await expect(page.getByText('None yet.')).toBeVisible();
+      expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
+      // A reload of it is a GET.
+      const answer = await page.reload();
+      expect(answer?.request().method()).toBe('GET');
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 /** A page whose posts' answer statuses are recorded: a 307 to a post has the browser send the form again elsewhere. */
 async function pageRecordingPostAnswers(browser: Browser, javaScriptEnabled: boolean) {
   const context = await browser.newContext({ javaScriptEnabled });

@@ -1,11 +1,13 @@
 import { AddPasskeyForm } from '@/components/mfa/add-passkey-form';
 import { CodeForm } from '@/components/mfa/code-form';
 import type { PasskeyOptionsAction } from '@/components/mfa/passkey-button';
+import { DoneNotice } from '@/components/ui/done-notice';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { newFormKey } from '@/lib/http/form-key';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { holdsFactorFromBefore } from '@/lib/mfa/may-add-factor';
+import { REMOVAL_DONE } from '@/lib/mfa/remove-factor';
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -25,8 +27,8 @@ function when(date: Date | null): string {
   return date ? date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'Never';
 }
 
-/** The body of /account/security and /vendor/security: the account's factors and the forms that change them. */
-export async function SecurityPanel({ actor, actions }: { actor: Actor; actions: SecurityActions }) {
+/** The body of /account/security and /vendor/security: the account's factors and the forms that change them; `done`: the page's `?done=`. */
+export async function SecurityPanel({ actor, actions, done }: { actor: Actor; actions: SecurityActions; done?: string }) {
   const { factors, enrolment, unusedRecoveryCodes } = await listOwnFactors(actor);
   const freshCode = { name: 'code', label: 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
   // Adding a factor asks for one the account held before this sign-in, or else for the password (lib/mfa/may-add-factor.ts).
@@ -45,6 +47,7 @@ export async function SecurityPanel({ actor, actions }: { actor: Actor; actions:
   const home = actor.kind === 'agency' ? '/account/security' : '/vendor/security';
   return (
     <>
+      <DoneNotice messages={REMOVAL_DONE} done={done} pathname={home} viewer={actor} />
       <h1>Sign-in security</h1>
       {actor.mustEnrolSecondFactor && (
         <p className="notice warning" role="status">

@@ -13,6 +13,12 @@ import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
 
 export const removeFactorSchema = z.object({ factorId: z.string().min(1).max(40), ...freshFactorFields });
 
+/**
+ * What the security page says after a removal (`?done=`): the removed factor's form, and the answer
+ * drawn in it, leave the page with the factor (review r38b I3).
+ */
+export const REMOVAL_DONE = { 'factor-removed': 'The second factor has been removed, and you were signed out everywhere else.' } as const;
+
 const KEEP_A_FACTOR = 'Your account must keep a second factor. Add another one before you remove this one.';
 const KEEP_A_PASSKEY = 'Your agency requires administrators to keep a passkey. Add another passkey before you remove this one.';
 

@@ -4,10 +4,11 @@ import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/guards';
+import { donePath } from '@/lib/http/done-notice';
 import { addPasskey, addPasskeySchema } from '@/lib/mfa/add-passkey';
 import { confirmTotpEnrolment, confirmTotpSchema } from '@/lib/mfa/confirm-totp-enrolment';
 import { regenerateRecoveryCodes, regenerateRecoveryCodesSchema } from '@/lib/mfa/regenerate-recovery-codes';
-import { removeFactor, removeFactorSchema } from '@/lib/mfa/remove-factor';
+import { REMOVAL_DONE, removeFactor, removeFactorSchema } from '@/lib/mfa/remove-factor';
 import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
 import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { startTotpEnrolment, startTotpEnrolmentSchema } from '@/lib/mfa/start-totp-enrolment';
@@ -28,6 +29,8 @@ export const confirmTotpAction = defineAction('confirm-totp-enrolment', ACCESS, 
 
 export const removeFactorAction = defineAction('remove-second-factor', ACCESS, removeFactorSchema, async (actor, input, { ip }) => {
   const result = await removeFactor(actor, input, ip);
+  // The factor's form leaves the page with it, and its answer with the form: the page says it.
+  if (result.ok) redirect(donePath('/account/security', 'factor-removed' satisfies keyof typeof REMOVAL_DONE, actor));
   revalidatePath('/account/security');
   return result;
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { SecurityPanel } from '@/components/mfa/security-panel';
 import { requirePageActor } from '@/lib/auth/guards';
+import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import {
   addPasskeyAction,
   confirmTotpAction,
@@ -13,12 +14,14 @@ import {
 
 export const metadata: Metadata = { title: 'Sign-in security' };
 
-export default async function SecurityPage() {
+export default async function SecurityPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor({ principal: 'vendor', duringEnrolment: true } as const, '/vendor/security');
+  const { done } = await firstValues(searchParams);
   return (
     <>
       <SecurityPanel
         actor={actor}
+        done={done}
         actions={{
           startTotp: startTotpAction,
           confirmTotp: confirmTotpAction,
