@@ -72,7 +72,7 @@ export async function postIncidentUpdate(
  * incident's state last (review r38a F3); and a clock running behind another instance's must not reorder them.
  */
 async function nextUpdateTime(tx: Tx, incidentId: string): Promise<Date> {
-  await lockRow(tx, 'Incident', incidentId);
+  await lockRow(tx, 'Incident', incidentId, { asItsUpdate: true });
   const latest = await tx.incidentUpdate.findFirst({ where: { incidentId }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
   const now = new Date();
   return latest && latest.createdAt >= now ? new Date(latest.createdAt.getTime() + 1) : now;

@@ -22,7 +22,8 @@ export async function setComponentStatus(
   assertOperator(actor);
   return operatorTransaction(actor, ip, 'STATUS_COMPONENT_CHANGED', async (tx) => {
     // Read with the row held: two operators at once each record the state the other left (review r38a F2).
-    await lockRow(tx, 'StatusComponent', input.componentId);
+    // No more strongly than the update below: an incident or a window being opened on it names it (r38d F1).
+    await lockRow(tx, 'StatusComponent', input.componentId, { asItsUpdate: true });
     const before = await tx.statusComponent.findUnique({ where: { id: input.componentId }, select: { name: true, status: true } });
     if (!before) return { ok: false, message: 'That component does not exist.' };
     await tx.statusComponent.update({ where: { id: input.componentId }, data: { status: input.status } });

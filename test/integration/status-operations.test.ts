@@ -416,6 +416,24 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two o
     ]);
   });
 
+  it('[OPERATOR] a component set while another operator opens an incident on it: both go through, no deadlock (review r38d F1)', async () => {
+    const api = await newComponent('API');
+    const otto = await newOperator();
+    const other = await newComponent('Other');
+    const opened = openIncidentSchema.parse({ title: 'Elsewhere', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Looking.', formKey: newFormKey(), [`component-${other.id}`]: 'on' });
+    await sent(openIncident(otto, opened, IP));
+    const { id: incidentId } = await db().incident.findFirstOrThrow({ where: { title: 'Elsewhere' } });
+    // Another operator's incident in flight: it holds the status version (every status write does) and then
+    // names the component, whose foreign-key check waits for nothing but a lock stronger than an update's.
+    const openingOnApi = {
+      holds: { sql: 'UPDATE "StatusVersion" SET "version" = "version" + 1 WHERE "id" = 1', params: [] },
+      then: { sql: 'INSERT INTO "IncidentComponent" ("incidentId", "componentId") VALUES ($1, $2)', params: [incidentId, api.id] },
+    };
+    const set = await whileCompetingTransactionHolds(openingOnApi, () => setComponentStatus(otto, { componentId: api.id, status: 'MAJOR_OUTAGE' }, IP));
+    expect(set).toMatchObject({ ok: true });
+    expect(await db().incidentComponent.count({ where: { incidentId, componentId: api.id } })).toBe(1);
+  });
+
   it('[OPERATOR] an update that waited while another was posted comes after it in the timeline, as in the incident’s state (review r38a F3)', async () => {
     const api = await newComponent('API');
     const [otto, olga] = [await newOperator(), await newOperator()];
