@@ -130,9 +130,9 @@ export async function resetPasswordWithLink(
         select: { id: true },
       });
       if (request) await lockRow(tx, 'SuperAdminResetRequest', request.id);
-      // The link as read above, exactly: a change that revoked it meanwhile (a new link, a disable, the owner's
-      // own new password) moved its end to that change's time, which no clock reading here can be relied on to
-      // pass (review r38a F1); a revocation is a change of state, and is decided as one.
+      // The link as read above, exactly: a change that revoked it since (a new link, a disable, the owner's own
+      // new password) moved its end to that change's time, which a clock reading here cannot be relied on to
+      // pass, another instance's clock may run ahead (review r38a F1, r38d F2).
       const consumed = await tx.passwordResetToken.updateMany({
         where: { id: link.id, usedAt: null, expiresAt: { equals: link.expiresAt, gt: completedAt } },
         data: { usedAt: completedAt },

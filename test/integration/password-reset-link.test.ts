@@ -238,6 +238,10 @@ describe('a link outlives no change that ends the account’s sessions', () => {
 
 describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a link used while another change holds its rows (PostgreSQL)', () => {
   const linkInvalid = { ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE };
+  // Why each use since `seq` was refused: one that lost the race, not one that read the link already ended.
+  const lastAuditSeq = async () => (await db().auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0;
+  const refusalsSince = async (seq: number) =>
+    (await db().auditEvent.findMany({ where: { action: 'RESET_LINK_REFUSED', seq: { gt: seq } }, orderBy: { seq: 'asc' } })).map((record) => JSON.parse(record.details!).reason);
 
   it('an admin’s reset of the account (its row, then its links): the link waits, then finds itself used', async () => {
     const { user, token } = await staffWithLink();
@@ -263,6 +267,20 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
     expect(used).toEqual(linkInvalid);
   });
 
+  it('a revocation from an instance whose clock runs ahead, while the use waits: the link is refused all the same (review r38d F2)', async () => {
+    const { user, token } = await staffWithLink();
+    const since = await lastAuditSeq();
+    const used = await whileCompetingTransactionHolds(
+      {
+        holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] },
+        then: { sql: `UPDATE "PasswordResetToken" SET "expiresAt" = clock_timestamp() + interval '5 seconds' WHERE "userId" = $1 AND "usedAt" IS NULL`, params: [user.id] },
+      },
+      () => reset(token),
+    );
+    expect(used).toEqual(linkInvalid);
+    expect(await refusalsSince(since)).toEqual(['link used or revoked meanwhile']);
+  });
+
   // A change that revokes the link commits while the use waits for the account's row: the revocation's time
   // is later than any the use read before it waited, and the use must lose all the same (review r38a F1).
   const holdAccount = (userId: string) => ({ sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [userId] });
@@ -270,6 +288,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
 
   it('[PROVIDER_ADMIN] sends a new link while the old one is used: the old one loses, the new one lives (review r38a F1)', async () => {
     const { agency, user, token } = await staffWithLink();
+    const since = await lastAuditSeq();
     const admin = await adminOf(agency);
     const [sent, used] = await queuedBehindHeldRow(holdAccount(user.id), [
       () => sendResetLink(admin, { userId: user.id, formKey: newFormKey() }, someIp()),
@@ -277,21 +296,25 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
     ]);
     expect(sent).toMatchObject({ ok: true });
     expect(used).toEqual(linkInvalid);
+    expect(await refusalsSince(since)).toEqual(['link used or revoked meanwhile']);
     expect(await liveLinks(user.id)).toBe(1);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_RESET_WITH_LINK', outcome: 'SUCCESS' } })).toBe(0);
   });
 
   it('[PROVIDER_ADMIN] disables the account while its link is used: no password is set on the disabled account (review r38a F1)', async () => {
     const { agency, user, token } = await staffWithLink();
+    const since = await lastAuditSeq();
     const admin = await adminOf(agency);
     const [disabled, used] = await queuedBehindHeldRow(holdAccount(user.id), [() => setUserStatus(admin, { userId: user.id, status: 'DISABLED' }, someIp()), () => reset(token)]);
     expect(disabled).toMatchObject({ ok: true });
     expect(used).toEqual(linkInvalid);
+    expect(await refusalsSince(since)).toEqual(['link used or revoked meanwhile']);
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ status: 'DISABLED', passwordHash: user.passwordHash });
   });
 
   it('[STAFF] changes their own password while their link is used: the change stands (review r38a F1)', async () => {
     const { agency, user, token } = await staffWithLink();
+    const since = await lastAuditSeq();
     const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp());
     if (!signedIn.ok) throw new Error('sign-in failed');
     const owner = (await resolveSession(signedIn.sessionId)) as AgencyActor;
@@ -302,6 +325,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
     ]);
     expect(changed).toMatchObject({ ok: true });
     expect(used).toEqual(linkInvalid);
+    expect(await refusalsSince(since)).toEqual(['link used or revoked meanwhile']);
     expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: NEW_PASSWORD }, someIp())).ok).toBe(true);
   });
 

@@ -42,7 +42,17 @@ export async function whileCompetingTransactionHolds<T>(competitor: Competitor, 
       if (tries > 600) throw new Error('the work never waited for the held row');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    if ('meanwhile' in competitor.then) await competitor.then.meanwhile();
+    if ('meanwhile' in competitor.then) {
+      // Work that needs the held row would wait for this very commit: give up rather than hang (the held row is
+      // let go with the connection below).
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the meanwhile work waited for the held row')), 20_000)));
+      try {
+        await Promise.race([competitor.then.meanwhile(), stuck]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     else await other.query(competitor.then.sql, competitor.then.params);
     await other.query('COMMIT');
     return await running;
@@ -71,10 +81,12 @@ export async function queuedBehindHeldRow(holds: { sql: string; params: unknown[
       const started = step().finally(() => (ended = true));
       started.catch(() => {}); // awaited below
       running.push(started);
-      // A later step waits behind the step before it, not behind us: every waiting session is counted.
+      // A later step waits behind the step before it, not behind us: every session of this database waiting
+      // for a lock is counted.
       const waiting = async () => {
         await holder.query('SELECT pg_stat_clear_snapshot()');
-        return (await holder.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0')).rows[0]!.n;
+        const sql = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND cardinality(pg_blocking_pids(pid)) > 0`;
+        return (await holder.query<{ n: number }>(sql)).rows[0]!.n;
       };
       for (let tries = 0; (await waiting()) < running.length; tries++) {
         if (ended) {
