@@ -21,6 +21,7 @@ const SEND_CONCURRENCY = 10;
  */
 const LEASE_LEFT_TO_START_MS = LEASE_MS / 2;
 const WIPED = '[removed after delivery]';
+const WITHDRAWN_WIPED = '[removed: withdrawn, never sent]';
 
 /**
  * `unopened`: sealed bodies this worker's secrets do not open (a worker left on the old secret while
@@ -106,6 +107,7 @@ async function unsubscribedSinceQueued(database: Db, claimed: OutboxRow[]): Prom
   const subscriberIds = [...new Set(claimed.flatMap((message) => (message.statusSubscriberId ? [message.statusSubscriberId] : [])))];
   if (subscriberIds.length === 0) return new Set();
   const subscribed = await database.statusSubscriber.findMany({
+    // The fan-out's rule (ACTIVE_SUBSCRIBER, lib/status/count-active-subscribers.ts), said again: a shared layer imports no feature.
     where: { id: { in: subscriberIds }, confirmedAt: { not: null }, unsubscribedAt: null },
     select: { id: true },
   });
@@ -322,7 +324,7 @@ class OutcomeRecorder {
         lastError: UNSUBSCRIBED,
         leaseOwner: null,
         leaseUntil: null,
-        ...(message.sensitive ? { textBody: WIPED, htmlBody: WIPED, headers: null } : {}),
+        ...(message.sensitive ? { textBody: WITHDRAWN_WIPED, htmlBody: WITHDRAWN_WIPED, headers: null } : {}),
       },
     });
     this.report.withdrawn += 1;

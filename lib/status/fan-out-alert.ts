@@ -5,6 +5,7 @@ import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { statusAlertMail, type StatusAlertContent } from '@/lib/mail/templates/status-alert';
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { unsubscribePath } from '@/lib/status/subscription-token';
+import { ACTIVE_SUBSCRIBER } from '@/lib/status/count-active-subscribers';
 import { statusAlertContent, type StatusAlertEvent } from '@/lib/status/status-alert-content';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
@@ -116,7 +117,7 @@ export async function claimStatusAlertFanOut(database: Db, clock: Clock): Promis
 export async function queueNextBatch(database: Db, lease: FanOutLease, clock: Clock): Promise<BatchOutcome> {
   const after = lease.afterSubscriberId;
   const subscribers = await database.statusSubscriber.findMany({
-    where: { confirmedAt: { not: null }, unsubscribedAt: null, ...(after ? { id: { gt: after } } : {}) },
+    where: { ...ACTIVE_SUBSCRIBER, ...(after ? { id: { gt: after } } : {}) },
     orderBy: { id: 'asc' },
     take: FAN_OUT_BATCH_SIZE,
     select: { id: true, email: true },

@@ -450,7 +450,7 @@ describe('an alert waiting in the outbox when its subscriber unsubscribes', () =
     expect(receivedBy(staying!)).toHaveLength(1);
     const dropped = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: leaving } });
     // Its unsubscribe link is never to be sent: no copy of it is kept, sealed or not.
-    expect(dropped).toMatchObject({ status: 'WITHDRAWN', lastError: UNSUBSCRIBED, sentAt: null, headers: null, textBody: '[removed after delivery]' });
+    expect(dropped).toMatchObject({ status: 'WITHDRAWN', lastError: UNSUBSCRIBED, sentAt: null, headers: null, textBody: '[removed: withdrawn, never sent]' });
     expect(await requeueDeadMessages(db(), { id: dropped.id })).toBe(0);
     // Nothing for an operator to see: it is no dead mail.
     expect(await countDeadMessages(db())).toBe(deadBefore);
