@@ -106,7 +106,8 @@ async function shortenIssuedTemporaryPasswords(tx: Tx, agencyId: string, before:
   });
   for (const user of issued) {
     const end = new Date(user.temporaryPasswordIssuedAt!.getTime() + policy.temporaryPasswordHours * 3_600_000);
-    // Only the end as read: a reset link sent meanwhile ended the password, a new one gave it its own end.
+    // Only the end as read: a four-eyes approval's link (it takes no agency row) ended the password meanwhile,
+    // or a link's use or its owner's own change replaced it.
     if (end < user.temporaryPasswordExpiresAt!) await tx.user.updateMany({ where: { id: user.id, temporaryPasswordExpiresAt: user.temporaryPasswordExpiresAt }, data: { temporaryPasswordExpiresAt: end } });
   }
 }
