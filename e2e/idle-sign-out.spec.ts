@@ -25,6 +25,20 @@ async function withBrowserClock(browser: Browser, run: (context: BrowserContext,
   }
 }
 
+/** The activity the portal's tabs share: when a page was last opened (or a form sent) in any of them. */
+const sharedActivity = (tab: Page) => tab.evaluate((key) => Number(localStorage.getItem(key)), LAST_ACTIVITY);
+
+/**
+ * Opens a page in the tab and waits until the tab has recorded it as activity. Its heading shows
+ * before its scripts have run (or before their zero-delay timer has): moved then, the clock would
+ * see the page recorded only at the new time. The browser's clock runs on, so the record grows.
+ */
+async function openAndRecorded(tab: Page, open: () => Promise<unknown>) {
+  const before = await sharedActivity(tab);
+  await open();
+  await expect.poll(() => sharedActivity(tab)).toBeGreaterThan(before);
+}
+
 test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any tab; Back then shows no console page', async ({ browser }) => {
   await withBrowserClock(browser, async (context, page) => {
     await signInAsAgencyUser(page, await newAccount('PROVIDER_ADMIN'));
@@ -33,7 +47,6 @@ test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any
     await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
 
     // A page opened in another tab 20 minutes in keeps this one signed in past its own 30 minutes.
-    const sharedActivity = (tab: Page) => tab.evaluate((key) => Number(localStorage.getItem(key)), LAST_ACTIVITY);
     const firstActivity = await sharedActivity(page);
     const other = await context.newPage();
     await context.clock.fastForward('20:00');
@@ -43,8 +56,10 @@ test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any
     await expect.poll(() => sharedActivity(other)).toBeGreaterThanOrEqual(firstActivity + 20 * 60_000);
     await context.clock.fastForward('11:00');
     // Had the tab started to sign out, this navigation would end on the sign-in page.
-    await page.getByRole('link', { name: 'Users' }).click();
-    await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    await openAndRecorded(page, async () => {
+      await page.getByRole('link', { name: 'Users' }).click();
+      await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    });
     await expect(page).toHaveURL(/\/admin$/);
 
     // Then 30 minutes with nothing opened anywhere: both tabs sign out and say so.
@@ -64,8 +79,10 @@ test('[PROVIDER_ADMIN] going Back is no activity: the page it restores asked the
   await withBrowserClock(browser, async (context, page) => {
     await signInAsAgencyUser(page, await newAccount('PROVIDER_ADMIN'));
     await page.goto('/admin');
-    await page.getByRole('link', { name: 'Audit log' }).click();
-    await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+    await openAndRecorded(page, async () => {
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+    });
 
     await context.clock.fastForward('20:00');
     // The router's prefetches of the links' routes aside, Back asks for no page.
@@ -95,8 +112,10 @@ test('[STAFF] has no idle limit: the page stays signed in after 31 minutes', asy
 test('[VERIFIER] is signed out after 30 minutes idle and lands on the vendor sign-in page', async ({ browser, baseURL }) => {
   await withBrowserClock(browser, async (context, page) => {
     await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
-    await page.goto('/vendor/queue');
-    await expect(page.getByRole('heading', { name: 'Super administrator reset requests' })).toBeVisible();
+    await openAndRecorded(page, async () => {
+      await page.goto('/vendor/queue');
+      await expect(page.getByRole('heading', { name: 'Super administrator reset requests' })).toBeVisible();
+    });
     await context.clock.fastForward('31:00');
     await expect(page).toHaveURL(/\/vendor\/login\?done=signed-out\./);
     await expect(page.getByText('You are signed out.')).toBeVisible();
