@@ -7,7 +7,7 @@ import { runHousekeeping, type PruneReport } from '@/lib/housekeeping/prune-expi
 import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { sendDueSprayAlerts } from '@/lib/auth/sign-in-velocity';
 import { isStopping } from '@/lib/runtime/stop-signal';
-import { errorFields, logger } from '@/lib/observability/logger.mjs';
+import { errorFields, logger, runInRoundScope } from '@/lib/observability/logger.mjs';
 
 const CHECK_EVERY_MS = 30_000;
 const holder = globalThis as { portalMaintenanceAnnouncer?: NodeJS.Timeout; portalStatusRound?: Promise<void> };
@@ -61,7 +61,8 @@ export function startMaintenanceAnnouncer(): void {
   holder.portalMaintenanceAnnouncer = setInterval(() => {
     // A round still running (a long fan-out) is not doubled up; the next tick comes soon enough.
     if (holder.portalStatusRound || isStopping()) return;
-    holder.portalStatusRound = (async () => {
+    // Its own id on its lines: an error here, with no request behind it, still names its round.
+    holder.portalStatusRound = runInRoundScope(async () => {
       try {
         await runStatusRound(db());
       } catch (error) {
@@ -72,7 +73,7 @@ export function startMaintenanceAnnouncer(): void {
       } catch (error) {
         logger.error({ event: 'super_admin.queue_alert_failed', ...errorFields(error) });
       }
-    })().finally(() => {
+    }).finally(() => {
       holder.portalStatusRound = undefined;
     });
   }, CHECK_EVERY_MS);

@@ -1,5 +1,5 @@
 // The one logger: JSON lines on stdout (pino), each line written while serving a request carrying
-// that request's id. server.mjs loads this module itself and Next.js bundles its own copy for the
+// that request's id, and each line of a background round its round's id. server.mjs loads this module itself and Next.js bundles its own copy for the
 // app's code, so the logger and the request scope live on globalThis: both copies share them.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { format, stripVTControlCharacters } from 'node:util';
@@ -8,6 +8,7 @@ import pino from 'pino';
 const HOLDER = Symbol.for('portal.observability.logger');
 
 /** @typedef {{ requestId: string; databaseUnavailable?: boolean }} RequestScope */
+/** @typedef {RequestScope | { roundId: string }} WorkScope */
 
 // Field names that hold a secret in an event or one level down: never written, even if a future
 // caller passes one by mistake. `code` (a second-factor code) only at the top:
@@ -34,7 +35,7 @@ function isoTimeOncePerMillisecond() {
 }
 
 function createLogger() {
-  /** @type {AsyncLocalStorage<RequestScope>} */
+  /** @type {AsyncLocalStorage<WorkScope>} */
   const scope = new AsyncLocalStorage();
   const options = {
     level: process.env.LOG_LEVEL || 'info',
@@ -42,7 +43,8 @@ function createLogger() {
     // The caller's own fields win: the access line names its request explicitly.
     mixin: () => {
       const store = scope.getStore();
-      return store ? { requestId: store.requestId } : {};
+      if (!store) return {};
+      return 'roundId' in store ? { roundId: store.roundId } : { requestId: store.requestId };
     },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
@@ -91,7 +93,7 @@ function linesJoinedPerTurn() {
   };
 }
 
-/** @type {{ logger: import('pino').Logger; access: import('pino').Logger; scope: AsyncLocalStorage<RequestScope> }} */
+/** @type {{ logger: import('pino').Logger; access: import('pino').Logger; scope: AsyncLocalStorage<WorkScope> }} */
 const shared = (globalThis[HOLDER] ??= createLogger());
 
 export const logger = shared.logger;
@@ -136,7 +138,15 @@ export function runInRequestScope(request, run) {
  */
 export function markDatabaseUnavailable() {
   const store = shared.scope.getStore();
-  if (store) store.databaseUnavailable = true;
+  if (store && 'requestId' in store) store.databaseUnavailable = true;
+}
+
+/**
+ * Runs one round of background work (the 30 s status round) so that every line it logs names the
+ * round, by an id of its own: an error no request caused still says which work wrote it.
+ */
+export function runInRoundScope(run) {
+  return shared.scope.run({ roundId: crypto.randomUUID() }, run);
 }
 
 /** Starts work that outlives any request (timers, loops) without a request's id on its lines. */

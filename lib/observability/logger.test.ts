@@ -8,7 +8,7 @@ const LOGGER = path.resolve(import.meta.dirname, 'logger.mjs');
 
 // The logger writes to the process's stdout (fd 1): each case runs in a process of its own and reads it back.
 async function linesFrom(script: string, env: Record<string, string> = {}): Promise<string[]> {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `import { logger, accessLogger, runInRequestScope, runOutsideRequests, errorFields } from ${JSON.stringify(LOGGER)};\n${script}`], {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `import { logger, accessLogger, runInRequestScope, runInRoundScope, runOutsideRequests, errorFields } from ${JSON.stringify(LOGGER)};\n${script}`], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -37,6 +37,24 @@ describe('logger', () => {
     expect(byEvent['after-await'].requestId).toBe('req-1');
     expect(byEvent.outside.requestId).toBeUndefined();
     expect(byEvent['timer-started-outside'].requestId).toBeUndefined();
+  });
+
+  it('names the round on every line a background round writes, however deep, with an id of its own each time', async () => {
+    const lines = await linesFrom(`
+      const round = () => runInRoundScope(async () => {
+        logger.error({ event: 'round-failed' });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        logger.error({ event: 'round-after-await' });
+      });
+      await round();
+      await round();`);
+    const entries = lines.map((line) => JSON.parse(line));
+    expect(entries.map((entry) => entry.event)).toEqual(['round-failed', 'round-after-await', 'round-failed', 'round-after-await']);
+    for (const entry of entries) expect(entry).not.toHaveProperty('requestId');
+    const [first, second, third] = entries.map((entry) => entry.roundId);
+    expect(first).toEqual(expect.any(String));
+    expect(second).toBe(first);
+    expect(third).not.toBe(first);
   });
 
   it('never writes a secret passed under a secret field name, at the top or one level down', async () => {
