@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIRequestContext, APIResponse, Page } from '@playwright/test';
-import { MAINTENANCE_LOOKUP_TTL_MS } from '@/lib/maintenance/blocking-maintenance-cache';
+import { POLL_SECONDS } from '@/lib/maintenance/unavailable-page';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { expectNoAxeViolations } from './support/axe';
 import { db, newStaffMember } from './support/data';
@@ -36,6 +36,32 @@ async function signInFormFilledBeforeTheWindow(page: Page) {
 async function endWindow(id: string, request: APIRequestContext) {
   await db().maintenanceWindow.updateMany({ where: { id, endedAt: null }, data: { endedAt: new Date() } });
   await expect.poll(async () => (await request.get('/login')).status()).toBe(200);
+}
+
+/**
+ * Ends the window and waits until what the Unavailable page's own check reads says so: the status
+ * summary (a copy kept in memory, turned within a second or so) and /login, where it then goes.
+ */
+async function endWindowAsTheUnavailablePageSees(id: string, request: APIRequestContext) {
+  await endWindow(id, request);
+  await expect.poll(async () => (await (await request.get('/api/status')).json()).maintenance.active).toBeNull();
+}
+
+/**
+ * Waits until the app's own lookup (a copy apart from the proxy's) closes sign-in too: from a tab
+ * opened before the window, a sign-in that never runs in any case (it sends a field the form does
+ * not have) until it is refused for the window.
+ */
+async function untilTheAppClosesSignIn(probe: Page) {
+  await expect(async () => {
+    for (const label of ['Provider code', 'Login name']) await probe.getByLabel(label).fill('probe');
+    await probe.getByLabel('Password', { exact: true }).fill('probe');
+    await probe.locator('form', { has: probe.getByLabel('Login name') }).evaluate((form) => {
+      if (!form.querySelector('input[name="probe"]')) form.insertAdjacentHTML('beforeend', '<input type="hidden" name="probe" value="1">');
+    });
+    await probe.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(probe.getByText(/CareNotes is unavailable for planned maintenance until .+\. Nothing was changed\./)).toBeVisible({ timeout: 1_000 });
+  }).toPass();
 }
 
 test('[ANONYMOUS] during maintenance sign-in and the app answer 503 "Unavailable" that no cache may keep', async ({ request }) => {
@@ -129,20 +155,24 @@ test('[STAFF] in Chromium: the Unavailable page, an operator ends the window, th
 });
 
 test('[STAFF] the Unavailable page notices by itself that the window ended and opens the sign-in page', async ({ page, request }) => {
+  // The page's clock is the test's: its own check runs once what it reads has turned.
+  await page.clock.install();
   const window = await startBlockingWindow(60);
   try {
     await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
     await page.goto('/login');
     await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
     // The operator ends it early; nobody touches the tab.
-    await db().maintenanceWindow.update({ where: { id: window.id }, data: { endedAt: new Date() } });
-    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible({ timeout: 20_000 });
+    await endWindowAsTheUnavailablePageSees(window.id, request);
+    await page.clock.fastForward(POLL_SECONDS * 1000);
+    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
   } finally {
     await endWindow(window.id, request);
   }
 });
 
 test('[STAFF] a sign-in posted before the page’s scripts ran meets the Unavailable page: when the window ends, it opens the sign-in page and sends nothing again', async ({ page, request }) => {
+  await page.clock.install();
   const user = await signInFormFilledBeforeTheWindow(page);
   const posts: string[] = [];
   page.on('request', (sent) => {
@@ -154,8 +184,9 @@ test('[STAFF] a sign-in posted before the page’s scripts ran meets the Unavail
     // A plain form post, as a browser sends one before the page's scripts have loaded.
     await Promise.all([page.waitForEvent('load'), page.evaluate(() => document.querySelector('form')!.submit())]);
     await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
-    await db().maintenanceWindow.update({ where: { id: window.id }, data: { endedAt: new Date() } });
-    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible({ timeout: 20_000 });
+    await endWindowAsTheUnavailablePageSees(window.id, request);
+    await page.clock.fastForward(POLL_SECONDS * 1000);
+    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
   } finally {
     await endWindow(window.id, request);
   }
@@ -188,11 +219,13 @@ test('[ANONYMOUS] the sign-in page announces a window that blocks sign-in from 7
 
 test('[STAFF] signing in with JavaScript from a page opened before the window says the portal is closed until its end, and nothing happens', async ({ page, request }) => {
   const user = await signInFormFilledBeforeTheWindow(page);
+  const probe = await page.context().newPage();
+  await probe.goto('/login');
   const window = await startBlockingWindow(60);
   try {
     await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
-    // The proxy sees the window; the app's own lookup, a separate copy, is at most this much older.
-    await new Promise((resolve) => setTimeout(resolve, MAINTENANCE_LOOKUP_TTL_MS));
+    // The proxy sees the window; the app's own lookup is a separate copy, a moment older.
+    await untilTheAppClosesSignIn(probe);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByText(/CareNotes is unavailable for planned maintenance until .+\. Nothing was changed\./)).toBeVisible();
     await expect(page).toHaveURL(/\/login$/);
