@@ -12,6 +12,7 @@ import { createDb, type Db } from '@/lib/db/client';
 import { applyMigrations } from '@/scripts/db/migrate';
 import { startThrowawayPostgres } from '@/test/support/throwaway-postgres';
 import { freePort } from '@/lib/net/free-port';
+import { POLL_MS } from '@/lib/runtime/pages-in-memory.mjs';
 import { seedDemoData } from '@/prisma/seed';
 import { serveBuild } from '@/scripts/serve-build';
 import { expect, test } from './support/test';
@@ -79,6 +80,11 @@ test('[OPERATOR] a change written on one instance reaches /status on another wit
   expect(before.headers()['x-portal-from-memory']).toBe('1');
   expect(await before.text()).not.toContain(change);
 
+  // What one check of the status version costs the second instance now: the part of the delay that
+  // is the machine's, not the instance's (lib/runtime/pages-in-memory.test.ts times the rest exactly).
+  const asked = performance.now();
+  expect((await request.get(`${second!.url}/api/status/version`)).status()).toBe(200);
+  const oneCheck = performance.now() - asked;
   // Written straight to the database, as any instance (or the periodic round) would.
   await database.statusComponent.update({ where: { slug: 'api' }, data: { description: change, status: 'DEGRADED_PERFORMANCE' } });
   const written = Date.now();
@@ -94,9 +100,10 @@ test('[OPERATOR] a change written on one instance reaches /status on another wit
       { intervals: [50], timeout: 30_000 },
     )
     .toBe(true);
-  // The instance noticed the change and began the new copy within a second (its own record of when
-  // the render started); how long the render then takes depends on the machine's load, not on us.
-  expect(Date.parse(renderedAt) - written).toBeLessThanOrEqual(1_000);
+  // The instance noticed the change and began the new copy (its own record of when the render
+  // started) by its next poll: one that read the version just before the write, then the next, and
+  // that one's check. How long the render then takes depends on the machine's load, not on us.
+  expect(Date.parse(renderedAt) - written).toBeLessThanOrEqual(POLL_MS * 2 + oneCheck);
   // The summary every guide asks for is kept the same way.
   await expect
     .poll(async () => {

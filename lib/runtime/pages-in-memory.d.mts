@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const NO_SUCH_PAGE: string;
 export const FROM_MEMORY_HEADER: string;
 export const RENDERED_AT_HEADER: string;
+/** How often a live page asks whether the status changed. */
+export const POLL_MS: number;
 
 export function createPagesInMemory(options: {
   host: string;

@@ -45,7 +45,8 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'd
 const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), COPY_UNTIL_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
 // What a live page's render must be: a page, or the JSON or Atom feed of a route kept the same way.
 const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i, atom: /^application\/atom\+xml\b/i };
-const POLL_MS = 500;
+/** How often a live page asks whether the status changed (one version check for all of them). */
+export const POLL_MS = 500;
 // While the version cannot be read (the database away), it is asked ever less often, up to this.
 const VERSION_BACKOFF_MAX_MS = 10_000;
 // An address no page has, and the mark of the empty shell Next.js renders a page's notFound() into.

@@ -142,3 +142,57 @@ describe('createPagesInMemory: JSON kept live', () => {
     }
   });
 });
+
+describe('createPagesInMemory: how soon a change made elsewhere is seen (issue 14)', () => {
+  it('[OPERATOR] begins the new copy within a second of a change on another instance, even one landing just after a poll read the old version', async () => {
+    // The test moves the instance's clock (its polls and the times it reads): while the polls'
+    // answers travel the clock stands still, so what is measured is the instance's own timing,
+    // whatever the machine's load. The e2e (status-snapshot.spec.ts) shows it on two real instances.
+    vi.useFakeTimers({ toFake: ['setInterval', 'Date'] });
+    const stand = { version: 1, checks: 0, open: 0, rendersAt: [] as number[] };
+    const standIn = createServer((request, response) => {
+      stand.open += 1;
+      response.on('close', () => (stand.open -= 1));
+      if (request.url === '/version') {
+        stand.checks += 1;
+        return void response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ version: stand.version }));
+      }
+      stand.rendersAt.push(Date.now());
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    const { port } = standIn.address() as AddressInfo;
+    const instance = createPagesInMemory({ host: '127.0.0.1', port, dev: false, appUrl: `http://127.0.0.1:${port}`, log: { warn: () => {} } });
+    // Until what the instance started at this moment is over: its requests answered and taken in.
+    const settled = async () => {
+      await vi.waitFor(() => expect(stand.open).toBe(0), { timeout: 10_000, interval: 5 });
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    try {
+      instance.keepLive('/api/status', { versionPath: '/version', type: 'json' });
+      await vi.waitFor(() => expect(stand.rendersAt).toHaveLength(1), { timeout: 10_000, interval: 5 });
+      for (const after of [0, 100, 250, 450]) {
+        // A poll reads the version, then the change lands `after` ms later.
+        const checks = stand.checks;
+        while (stand.checks === checks) {
+          vi.advanceTimersByTime(50);
+          await settled();
+        }
+        vi.advanceTimersByTime(after);
+        await settled();
+        const renders = stand.rendersAt.length;
+        stand.version += 1;
+        const written = Date.now();
+        while (stand.rendersAt.length === renders) {
+          vi.advanceTimersByTime(50);
+          await settled();
+        }
+        expect(stand.rendersAt[renders]! - written, `a change ${after} ms after a poll`).toBeLessThanOrEqual(1_000);
+      }
+    } finally {
+      instance.stop();
+      vi.useRealTimers();
+      await new Promise<void>((resolve) => standIn.close(() => resolve()));
+    }
+  });
+});
