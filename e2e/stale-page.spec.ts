@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { STALE_CHECK_SECONDS } from '@/lib/help/stale-page';
 import { expectNoAxeViolations } from './support/axe';
 import { db } from './support/data';
 import { expect, test } from './support/test';
@@ -9,19 +10,21 @@ async function changeTheStatus() {
   await db().statusComponent.update({ where: { id: notes.id }, data: { status: notes.status } });
 }
 
-async function versionRead(page: Page) {
-  return page.waitForResponse((response) => response.url().endsWith('/api/status/version') && response.ok());
-}
+// The pages' clocks are the test's (page.clock.install): each check that reads the version again is
+// run once what it should see is written, and once the page has read its own version (and so set its
+// timer), not waited for against a timeout.
+const nextCheck = (page: Page) => page.clock.fastForward(STALE_CHECK_SECONDS * 1000);
 
 test('[ANYONE] the guide notices a status change after it was opened, and one click brings a fresh page without the notice', async ({ page }) => {
-  const firstRead = versionRead(page);
+  await page.clock.install();
   await page.goto('/help');
-  await firstRead;
   const notice = page.getByTestId('stale-page-notice');
+  await expect(notice).toHaveAttribute('data-versions-read', '1');
   await expect(notice).toBeEmpty();
 
   await changeTheStatus();
-  await expect(notice).toContainText('The status has changed since this page was opened.', { timeout: 20_000 });
+  await nextCheck(page);
+  await expect(notice).toContainText('The status has changed since this page was opened.');
   await expectNoAxeViolations(page);
 
   await page.evaluate(() => ((window as unknown as { beforeReload?: boolean }).beforeReload = true));
@@ -32,19 +35,25 @@ test('[ANYONE] the guide notices a status change after it was opened, and one cl
   await fresh;
   expect(await page.evaluate(() => (window as unknown as { beforeReload?: boolean }).beforeReload)).toBeUndefined();
   // Only a second read can make a page stale: wait until the fresh page has compared one.
-  await expect(page.getByTestId('stale-page-notice')).toHaveAttribute('data-versions-read', '2', { timeout: 30_000 });
+  await expect(page.getByTestId('stale-page-notice')).toHaveAttribute('data-versions-read', '1');
+  await nextCheck(page);
+  await expect(page.getByTestId('stale-page-notice')).toHaveAttribute('data-versions-read', '2');
   await expect(page.getByTestId('stale-page-notice')).toBeEmpty();
 });
 
 test('[ANYONE] a guide opened after the change shows no notice', async ({ page }) => {
+  await page.clock.install();
   await changeTheStatus();
   await page.goto('/help');
   // A second read of the same version, compared: still nothing to say.
-  await expect(page.getByTestId('stale-page-notice')).toHaveAttribute('data-versions-read', '2', { timeout: 30_000 });
+  await expect(page.getByTestId('stale-page-notice')).toHaveAttribute('data-versions-read', '1');
+  await nextCheck(page);
+  await expect(page.getByTestId('stale-page-notice')).toHaveAttribute('data-versions-read', '2');
   await expect(page.getByTestId('stale-page-notice')).toBeEmpty();
 });
 
 test('[STAFF] the Unavailable page notices a status change and reloads past every cache on one click', async ({ page, request }) => {
+  await page.clock.install();
   const signIn = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'sign-in' } });
   const window = await db().maintenanceWindow.create({
     data: {
@@ -58,14 +67,14 @@ test('[STAFF] the Unavailable page notices a status change and reloads past ever
   });
   try {
     await expect.poll(async () => (await request.get('/login')).status()).toBe(503);
-    const firstRead = versionRead(page);
     await page.goto('/login');
-    await firstRead;
     await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
+    await expect(page.locator('#stale-notice')).toHaveAttribute('data-versions-read', '1');
     await expect(page.getByRole('button', { name: 'Reload this page' })).toBeHidden();
 
     await changeTheStatus();
-    await expect(page.getByRole('status').filter({ hasText: 'The status has changed since this page was opened.' })).toBeVisible({ timeout: 20_000 });
+    await nextCheck(page);
+    await expect(page.getByRole('status').filter({ hasText: 'The status has changed since this page was opened.' })).toBeVisible();
     await expectNoAxeViolations(page);
 
     await page.evaluate(() => ((window as unknown as { beforeReload?: boolean }).beforeReload = true));
@@ -74,7 +83,9 @@ test('[STAFF] the Unavailable page notices a status change and reloads past ever
     await fresh;
     expect(await page.evaluate(() => (window as unknown as { beforeReload?: boolean }).beforeReload)).toBeUndefined();
     await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
-    await expect(page.locator('#stale-notice')).toHaveAttribute('data-versions-read', '2', { timeout: 30_000 });
+    await expect(page.locator('#stale-notice')).toHaveAttribute('data-versions-read', '1');
+    await nextCheck(page);
+    await expect(page.locator('#stale-notice')).toHaveAttribute('data-versions-read', '2');
     await expect(page.getByRole('button', { name: 'Reload this page' })).toBeHidden();
   } finally {
     await db().maintenanceWindow.updateMany({ where: { id: window.id, endedAt: null }, data: { endedAt: new Date() } });
