@@ -53,12 +53,24 @@ async function copyOf(render: number) {
   await vi.waitFor(async () => expect(await get()).toMatchObject({ fromMemory: true, body: JSON.stringify({ render }) }), { timeout: 10_000, interval: 20 });
 }
 
-/** The clock past the moment the last render marked: a moment the test set, not a wait for background work. */
-async function pastMarkedMoment() {
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, app.markedMoment - Date.now() + 1)));
+/** The clock moved past the moment the last render marked: by the test, not waited for. */
+function pastMarkedMoment() {
+  vi.setSystemTime(app.markedMoment + 1);
 }
 
+// A copy marked good for half a minute, on a clock that runs on its own and that the test moves
+// past the mark: a copy that must be seen before its mark passes is seen however slow the machine.
+// (Less than the minute after which every copy is rendered again anyway.)
+const GOOD_FOR_MS = 30_000;
+
 describe('createPagesInMemory: JSON kept live', () => {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
   it('[ANYONE] gets the API answer from memory, any query string, never cached, without the marks meant for the copy', async () => {
     await copyOf(1);
     const answer = await get('/api/status?t=123');
@@ -83,11 +95,11 @@ describe('createPagesInMemory: JSON kept live', () => {
   });
 
   it('[ANYONE] past the moment a render marked (a window starting), is answered afresh, then from the new copy', async () => {
-    app.goodForMs = 1_000;
+    app.goodForMs = GOOD_FOR_MS;
     app.version += 1;
     await copyOf(3);
     app.goodForMs = undefined;
-    await pastMarkedMoment();
+    pastMarkedMoment();
     expect(await get()).toMatchObject({ fromMemory: false, body: '{"render":0}' });
     await vi.waitFor(
       async () => {
@@ -99,12 +111,12 @@ describe('createPagesInMemory: JSON kept live', () => {
   });
 
   it('[ANYONE] while renders fail (the database away), gets the last copy, even past the moment it marked', async () => {
-    app.goodForMs = 1_000;
+    app.goodForMs = GOOD_FOR_MS;
     app.version += 1;
     const before = app.renders;
     await copyOf(before + 1);
     app.down = true;
-    await pastMarkedMoment();
+    pastMarkedMoment();
     // The first request past the moment may reach the app while the render is tried; then the copy again.
     await get();
     await vi.waitFor(async () => expect(await get()).toMatchObject({ status: 200, fromMemory: true, body: JSON.stringify({ render: before + 1 }) }), { timeout: 10_000, interval: 20 });
