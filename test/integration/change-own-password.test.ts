@@ -30,6 +30,13 @@ async function signedInWithTemporaryPassword() {
 const change = (actor: AgencyActor, newPassword: string, currentPassword = TEMPORARY) =>
   changeOwnPassword(actor, { currentPassword, newPassword, confirmPassword: newPassword }, '127.0.0.1');
 
+/** What endOtherSessions writes for a passkey added or codes replaced in this session: both versions move on. */
+const factorChangeInThisSession = (userId: string, sessionId: string) => ({
+  sql: `WITH moved AS (UPDATE "User" SET "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1 RETURNING "sessionVersion")
+        UPDATE "AuthSession" SET "sessionVersion" = (SELECT "sessionVersion" FROM moved) WHERE "id" = $2`,
+  params: [userId, sessionId],
+});
+
 describe('changing one’s own password', () => {
   it('[STAFF with a temporary password] is marked as having to change it', async () => {
     const { actor } = await signedInWithTemporaryPassword();
@@ -199,12 +206,7 @@ describe('changing one’s own password', () => {
     '[STAFF] a factor change from another tab of this session while the change was in flight: told nothing was changed, not that the new password is in use (review r37c F1)',
     async () => {
       const { user, actor } = await signedInWithTemporaryPassword();
-      // What endOtherSessions writes for a passkey added or codes replaced in this session: both versions move on.
-      const factorChange = {
-        sql: `WITH moved AS (UPDATE "User" SET "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1 RETURNING "sessionVersion")
-              UPDATE "AuthSession" SET "sessionVersion" = (SELECT "sessionVersion" FROM moved) WHERE "id" = $2`,
-        params: [user.id, actor.sessionId],
-      };
+      const factorChange = factorChangeInThisSession(user.id, actor.sessionId);
       const raced = await whileCompetingTransactionHolds({ holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [user.id] }, then: factorChange }, () =>
         change(actor, NEW_PASSWORD),
       );
@@ -218,11 +220,7 @@ describe('changing one’s own password', () => {
     '[STAFF] a factor change from another tab that lands just before the write, after the session was read: told nothing was changed all the same',
     async () => {
       const { user, actor } = await signedInWithTemporaryPassword();
-      const factorChange = {
-        sql: `WITH moved AS (UPDATE "User" SET "sessionVersion" = "sessionVersion" + 1 WHERE "id" = $1 RETURNING "sessionVersion")
-              UPDATE "AuthSession" SET "sessionVersion" = (SELECT "sessionVersion" FROM moved) WHERE "id" = $2`,
-        params: [user.id, actor.sessionId],
-      };
+      const factorChange = factorChangeInThisSession(user.id, actor.sessionId);
       // A key-share lock lets the attempt's own updates of the row by and stops only the write's hold of it
       // (lockRow): the factor change commits after the change read its session, before it writes.
       const keyShare = { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR KEY SHARE', params: [user.id] };
