@@ -1,5 +1,6 @@
 import { recordAudit } from '@/lib/audit/record';
 import { db, type Db, type Tx } from '@/lib/db/client';
+import { isUniqueClash } from '@/lib/db/unique-clash';
 import { deleteInBatches } from '@/lib/housekeeping/delete-in-batches';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { signInSprayAlertMail } from '@/lib/mail/templates/sign-in-spray-alert';
@@ -123,7 +124,7 @@ async function alertIfDue(database: Db, agencyId: string, failingAccounts: numbe
     return await database.$transaction((tx) => sendSprayAlert(tx, agencyId, now));
   } catch (error) {
     // Another instance's round created the alert row first: it sends this hour's alert.
-    if ((error as { code?: string }).code === 'P2002') return false;
+    if (isUniqueClash(error)) return false;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/lib/db/client';
+import { isUniqueClash } from '@/lib/db/unique-clash';
 import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { pruneSignInVelocity } from '@/lib/auth/sign-in-velocity';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -123,7 +124,7 @@ export async function runHousekeeping(database: Db, now = new Date()): Promise<P
     await database.periodicJob.create({ data: { name: JOB, nextRunAt: new Date(0) } });
   } catch (error) {
     // Every later run, and the losers of the very first: the row is there.
-    if ((error as { code?: string }).code !== 'P2002') throw error;
+    if (!isUniqueClash(error)) throw error;
   }
   const token = randomUUID();
   const claimed = await database.periodicJob.updateMany({

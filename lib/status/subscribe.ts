@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { emailAddressSchema } from '@/lib/validation/email-address';
 import { db } from '@/lib/db/client';
+import { isUniqueClash } from '@/lib/db/unique-clash';
 import { inboxKey } from '@/lib/mail/mailbox';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -86,7 +87,7 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
     });
   } catch (error) {
     // The same new address signed up by a parallel request, which sends the one confirmation.
-    if ((error as { code?: string }).code !== 'P2002') throw error;
+    if (!isUniqueClash(error)) throw error;
   }
   return { ok: true };
 }

@@ -1,5 +1,6 @@
 import { recordAudit } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
+import { isUniqueClash } from '@/lib/db/unique-clash';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { superAdminQueueAlertMail } from '@/lib/mail/templates/super-admin-queue-alert';
 import { getQueueHealth } from './get-queue-health';
@@ -50,7 +51,7 @@ export async function alertQueueHealth(database: Db, now = new Date()): Promise<
     });
   } catch (error) {
     // Another instance created the row first: its round is this round.
-    if ((error as { code?: string }).code === 'P2002') return 0;
+    if (isUniqueClash(error)) return 0;
     throw error;
   }
 }

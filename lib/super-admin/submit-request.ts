@@ -4,6 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { ADMIN_ROLES } from '@/lib/auth/access';
 import { db } from '@/lib/db/client';
+import { isUniqueClash } from '@/lib/db/unique-clash';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
@@ -84,7 +85,6 @@ const THROTTLED_BY_ADDRESS: SubmitRequestResult = { ok: false, message: THROTTLE
 const ANSWERED_AT_ONCE = new WeakSet<SubmitRequestResult>([THROTTLED_BY_ADDRESS]);
 
 /** A unique index refused the write: someone else filed, repeated or took the reference first. */
-const isUniqueClash = (error: unknown) => (error as { code?: string }).code === 'P2002';
 class OpenRequestClosed extends Error {}
 
 async function fileRequest(input: SuperAdminRequestInput, ip: string): Promise<SubmitRequestResult> {
