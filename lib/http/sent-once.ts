@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { db, type Tx } from '@/lib/db/client';
+import { isUniqueClash } from '@/lib/db/unique-clash';
+import { RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 
 // A form that creates something (an incident, an update, a maintenance window, a help request, a
 // reset link) carries a key made for its rendering. The transaction that does the work claims the
@@ -6,6 +9,10 @@ import { db, type Tx } from '@/lib/db/client';
 // a proxy sent again) does the work, and sends its mail, once: also when both copies arrive at once.
 // Decision 017 made the super-admin form so; this is the same rule for every such form. The page
 // renders the key with <FormKey /> (components/ui/form-key.tsx).
+//
+// A form whose work uses up what the person typed (a one-time code) holds its key before that work
+// instead (withFormKeyHeld): a copy sent at the same moment must not spend the used code again and be
+// told it is wrong, nor count it on the account's lock.
 
 /** What a form sent again answers: the first copy did the work. */
 export const SENT_ALREADY = { ok: true, message: 'Done. (The form was sent twice; it was done once.)' } as const;
@@ -34,6 +41,79 @@ export async function onceForForm<T>(form: string, key: string | undefined, work
     return await work();
   } catch (error) {
     if (await sentBefore(form, key)) return ALREADY_SENT;
+    throw error;
+  }
+}
+
+/** What withFormKeyHeld answers for a key another account's rendering holds: it was not drawn for this person. */
+export const NOT_THIS_RENDERING = Symbol('another account’s rendering');
+
+/** What a form sent with NOT_THIS_RENDERING's key is told. */
+export const STALE_RENDERING = { ok: false, message: RELOAD_AND_SEND_AGAIN } as const;
+
+/** How long a copy holds a rendering's key while at its work: a copy of the same rendering waits that long at most, then takes the key over. */
+const HOLD_MS = 30_000;
+
+/**
+ * Runs `work` with the rendering's key held by this copy, for `claimedBy` (the account), from before
+ * anything is checked. A copy of the same rendering that comes meanwhile waits for this one's outcome:
+ * ALREADY_SENT once the work called `claim` in its transaction and committed; its own turn when the
+ * work was refused (the hold is freed: a wrong code leaves the rendering free to be sent again). A key
+ * another account holds is NOT_THIS_RENDERING. Without a key, `work` just runs.
+ */
+export async function withFormKeyHeld<T>(
+  form: string,
+  key: string | undefined,
+  claimedBy: string,
+  work: (claim: (tx: Tx) => Promise<void>) => Promise<T>,
+): Promise<T | typeof ALREADY_SENT | typeof NOT_THIS_RENDERING> {
+  if (key === undefined) return work(async () => {});
+  const id = `${form}:${key}`;
+  const held = await holdFormKey(id, claimedBy);
+  if (typeof held === 'symbol') return held;
+  try {
+    // Done: no longer under way. An upsert, as a copy that took over a lapsed hold may have freed the row.
+    return await work(async (tx) => {
+      await tx.sentForm.upsert({ where: { key: id }, create: { key: id, claimedBy }, update: { underWayUntil: null } });
+    });
+  } finally {
+    // Refused or failed: the rendering is free again. A claimed key is no longer under way and stays;
+    // a database gone meanwhile leaves the hold to lapse.
+    await db()
+      .sentForm.deleteMany({ where: { key: id, underWayUntil: held } })
+      .catch(() => undefined);
+  }
+}
+
+/** The end of this copy's hold on the key, or what to answer when the rendering was done or is not this account's. */
+async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof ALREADY_SENT | typeof NOT_THIS_RENDERING> {
+  let pause = 10;
+  for (;;) {
+    const until = new Date(Date.now() + HOLD_MS);
+    const row = await db().sentForm.findUnique({ where: { key: id }, select: { claimedBy: true, underWayUntil: true } });
+    if (row === null) {
+      if (await createdHold(id, claimedBy, until)) return until;
+      continue;
+    }
+    if (row.claimedBy !== claimedBy) return NOT_THIS_RENDERING;
+    if (row.underWayUntil === null) return ALREADY_SENT;
+    if (row.underWayUntil.getTime() <= Date.now()) {
+      // The copy that held it stopped half-way (its instance died): this one takes its turn.
+      const { count } = await db().sentForm.updateMany({ where: { key: id, underWayUntil: row.underWayUntil }, data: { underWayUntil: until } });
+      if (count === 1) return until;
+      continue;
+    }
+    await sleep(pause);
+    pause = Math.min(pause * 2, 200);
+  }
+}
+
+async function createdHold(id: string, claimedBy: string, until: Date): Promise<boolean> {
+  try {
+    await db().sentForm.create({ data: { key: id, claimedBy, underWayUntil: until } });
+    return true;
+  } catch (error) {
+    if (isUniqueClash(error)) return false;
     throw error;
   }
 }

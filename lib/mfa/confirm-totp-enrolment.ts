@@ -5,7 +5,7 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
+import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
@@ -22,9 +22,11 @@ export const confirmTotpSchema = z.object({
 
 const FORM = 'confirm-totp-enrolment';
 
+const START_AGAIN = { ok: false, message: 'Start again: add an authenticator app.' } as const;
+
 /**
  * The same rendering of "Confirm" sent again (without JavaScript, a reload of the page that said the
- * app was added): the app is on the account, and "Start again" beside it would say otherwise. The
+ * app was added; a double click, whose copy waits for the first): the app is on the account, and "Start again" beside it would say otherwise. The
  * recovery codes of a first factor are not kept, so they are not shown again.
  */
 export const TOTP_ADDED_ALREADY = {
@@ -40,35 +42,38 @@ export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
  * confirms it; an account's first factor also gets its recovery codes.
  */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
-  if (await sentBefore(FORM, input.formKey)) return TOTP_ADDED_ALREADY;
-  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
-  const pending = await pendingEnrolmentOf(actor);
-  if (!pending?.secret) return { ok: false, message: 'Start again: add an authenticator app.' };
-  const now = new Date();
-  const step = await matchTotpCode(unsealFactorSecret(pending.secret), input.code, null, now);
-  if (step === null) {
-    return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right. Check the time on your phone and type the code your app shows now.'] } };
-  }
-  const contact = await accountContact(owner);
-  const added = await onceForForm(FORM, input.formKey, () => db().$transaction(async (tx): Promise<WithRecoveryCodes> => {
-    if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
-    const confirmed = await tx.mfaFactor.updateMany({
-      where: { id: pending.id, confirmedAt: null },
-      data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now, enrolmentSessionId: null },
+  const added = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, async (claim): Promise<WithRecoveryCodes> => {
+    if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
+    const pending = await pendingEnrolmentOf(actor);
+    if (!pending?.secret) return START_AGAIN;
+    const now = new Date();
+    const step = await matchTotpCode(unsealFactorSecret(pending.secret), input.code, null, now);
+    if (step === null) {
+      return { ok: false, message: 'That code is not right.', fieldErrors: { code: ['That code is not right. Check the time on your phone and type the code your app shows now.'] } };
+    }
+    const contact = await accountContact(owner);
+    return db().$transaction(async (tx): Promise<WithRecoveryCodes> => {
+      if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
+      const confirmed = await tx.mfaFactor.updateMany({
+        where: { id: pending.id, confirmedAt: null },
+        data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now, enrolmentSessionId: null },
+      });
+      if (confirmed.count === 0) return START_AGAIN;
+      await claim(tx);
+      const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
+      const otherSessionsEnded = await endOtherSessions(tx, actor, now);
+      await recordAudit(tx, {
+        ...auditSubject(actor, ip),
+        action: 'SECOND_FACTOR_ADDED',
+        outcome: 'SUCCESS',
+        details: { factor: 'TOTP', factorId: pending.id, recoveryCodesMade: recoveryCodes !== undefined, otherSessionsEnded },
+      });
+      if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'authenticator app added', now));
+      return { ok: true, message: `Your authenticator app has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
     });
-    if (confirmed.count === 0) return { ok: false, message: 'Start again: add an authenticator app.' };
-    await claimFormKey(tx, FORM, input.formKey);
-    const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
-    const otherSessionsEnded = await endOtherSessions(tx, actor, now);
-    await recordAudit(tx, {
-      ...auditSubject(actor, ip),
-      action: 'SECOND_FACTOR_ADDED',
-      outcome: 'SUCCESS',
-      details: { factor: 'TOTP', factorId: pending.id, recoveryCodesMade: recoveryCodes !== undefined, otherSessionsEnded },
-    });
-    if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'authenticator app added', now));
-    return { ok: true, message: `Your authenticator app has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
-  }));
-  return added === ALREADY_SENT ? TOTP_ADDED_ALREADY : added;
+  });
+  if (added === ALREADY_SENT) return TOTP_ADDED_ALREADY;
+  if (added === NOT_THIS_RENDERING) return STALE_RENDERING;
+  return added;
 }

@@ -4,7 +4,7 @@ import { endOtherSessions } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
+import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
@@ -17,10 +17,13 @@ export const regenerateRecoveryCodesSchema = z.object({ ...freshFactorFields, ..
 
 const FORM = 'regenerate-recovery-codes';
 
+const ADD_A_FACTOR_FIRST = { ok: false, message: 'Add an authenticator app or a passkey first.' } as const;
+
 /**
  * The same rendering of the form sent again (without JavaScript, a reload of the page that showed the
- * codes): its code was used by the first copy, and checking it again would count a wrong code on the
- * account's lock. It is told what happened instead; the codes are not kept, so they are not shown again.
+ * codes; a double click, whose copy waits for the first): its code was used by the first copy, and
+ * checking it again would count a wrong code on the account's lock. It is told what happened instead;
+ * the codes are not kept, so they are not shown again.
  */
 export const RECOVERY_CODES_MADE_ALREADY = {
   ok: true,
@@ -29,23 +32,26 @@ export const RECOVERY_CODES_MADE_ALREADY = {
 
 /** Ten new recovery codes; every earlier one stops working, and so does every other session (one may have been opened with an old code). */
 export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeof regenerateRecoveryCodesSchema>, ip: string): Promise<WithRecoveryCodes> {
-  if (await sentBefore(FORM, input.formKey)) return RECOVERY_CODES_MADE_ALREADY;
   const owner = ownerOf(actor);
-  if (!(await hasSecondFactor(owner))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
-  const used = await checkFreshSecondFactor(actor, input, ip, 'new recovery codes');
-  if (!used.ok) return used.refusal;
-  const contact = await accountContact(owner);
-  const made = await onceForForm(FORM, input.formKey, () => db().$transaction(async (tx): Promise<WithRecoveryCodes> => {
-    if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
-    // The last factor may have gone meanwhile: codes without a factor would be a way in of their own.
-    if (!(await hasSecondFactor(owner, tx))) return { ok: false, message: 'Add an authenticator app or a passkey first.' };
-    // Claimed only by the work itself: a refused copy leaves its rendering free to be sent again.
-    await claimFormKey(tx, FORM, input.formKey);
-    const recoveryCodes = await replaceRecoveryCodes(tx, owner);
-    const otherSessionsEnded = await endOtherSessions(tx, actor, new Date());
-    await recordAudit(tx, { ...auditSubject(actor, ip), action: 'RECOVERY_CODES_REPLACED', outcome: 'SUCCESS', details: { confirmedWith: used.kind, otherSessionsEnded } });
-    if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'new recovery codes made', new Date()));
-    return { ok: true, message: 'New recovery codes made. The old ones no longer work, and you were signed out everywhere else.', recoveryCodes };
-  }));
-  return made === ALREADY_SENT ? RECOVERY_CODES_MADE_ALREADY : made;
+  const made = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, async (claim): Promise<WithRecoveryCodes> => {
+    if (!(await hasSecondFactor(owner))) return ADD_A_FACTOR_FIRST;
+    const used = await checkFreshSecondFactor(actor, input, ip, 'new recovery codes');
+    if (!used.ok) return used.refusal;
+    const contact = await accountContact(owner);
+    return db().$transaction(async (tx): Promise<WithRecoveryCodes> => {
+      if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
+      // The last factor may have gone meanwhile: codes without a factor would be a way in of their own.
+      if (!(await hasSecondFactor(owner, tx))) return ADD_A_FACTOR_FIRST;
+      // Claimed only by the work itself: a refused copy leaves its rendering free to be sent again.
+      await claim(tx);
+      const recoveryCodes = await replaceRecoveryCodes(tx, owner);
+      const otherSessionsEnded = await endOtherSessions(tx, actor, new Date());
+      await recordAudit(tx, { ...auditSubject(actor, ip), action: 'RECOVERY_CODES_REPLACED', outcome: 'SUCCESS', details: { confirmedWith: used.kind, otherSessionsEnded } });
+      if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'new recovery codes made', new Date()));
+      return { ok: true, message: 'New recovery codes made. The old ones no longer work, and you were signed out everywhere else.', recoveryCodes };
+    });
+  });
+  if (made === ALREADY_SENT) return RECOVERY_CODES_MADE_ALREADY;
+  if (made === NOT_THIS_RENDERING) return STALE_RENDERING;
+  return made;
 }

@@ -760,4 +760,66 @@ describe('mandatory enrolment', () => {
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
     expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
   });
+
+  it('[PROVIDER_ADMIN] copies of one “new recovery codes” rendering sent at the same moment make the codes once; the others wait for it and say so, and no wrong code is counted (review r38e F1)', async () => {
+    const { user, secret, actor } = await adminWithPhoneAndTablet();
+    const sent = { code: await codeNow(secret, 1), formKey: newFormKey() };
+    const answers = await Promise.all(Array.from({ length: 6 }, async () => regenerateRecoveryCodes(await actorOf(actor.sessionId), sent, IP)));
+    const made = answers.filter((answer) => answer.recoveryCodes !== undefined);
+    expect(made).toHaveLength(1);
+    expect(answers.filter((answer) => answer !== made[0])).toEqual(Array.from({ length: 5 }, () => RECOVERY_CODES_MADE_ALREADY));
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'RECOVERY_CODES_REPLACED' } })).toBe(1);
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
+  });
+
+  it('[PROVIDER_ADMIN] copies of one rendering with a wrong code sent at once are each refused as wrong, never “made already”; the rendering stays free for the right code', async () => {
+    const { user, secret, actor } = await adminWithPhoneAndTablet();
+    const formKey = newFormKey();
+    const wrong = String((Number(await codeNow(secret, 1)) + 1) % 1_000_000).padStart(6, '0');
+    const answers = await Promise.all([0, 1, 2].map(async () => regenerateRecoveryCodes(await actorOf(actor.sessionId), { code: wrong, formKey }, IP)));
+    expect(answers.map((answer) => answer.message)).toEqual(['That code is not right.', 'That code is not right.', 'That code is not right.']);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(3);
+    // Each refusal freed the key at once (a copy behind it did not wait for a hold to lapse).
+    expect(await db().sentForm.count({ where: { key: { endsWith: formKey } } })).toBe(0);
+    const made = await regenerateRecoveryCodes(await actorOf(actor.sessionId), { code: await codeNow(secret, 1), formKey }, IP);
+    expect(made).toMatchObject({ ok: true });
+    expect(made.recoveryCodes).toHaveLength(10);
+  });
+
+  it('[PROVIDER_ADMIN] a rendering whose first copy stopped half-way (its instance died) is taken over once its hold has lapsed', async () => {
+    const { user, secret, actor } = await adminWithPhoneAndTablet();
+    const formKey = newFormKey();
+    await db().sentForm.create({ data: { key: `regenerate-recovery-codes:${formKey}`, claimedBy: `user:${user.id}`, underWayUntil: new Date(Date.now() - 1) } });
+    const made = await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1), formKey }, IP);
+    expect(made).toMatchObject({ ok: true });
+    expect(made.recoveryCodes).toHaveLength(10);
+    expect(await regenerateRecoveryCodes(await actorOf(actor.sessionId), { code: await codeNow(secret, 1), formKey }, IP)).toEqual(RECOVERY_CODES_MADE_ALREADY);
+  });
+
+  it('[PROVIDER_ADMIN] a rendering’s key sent by another account is refused as stale, counts nothing and never says “made already” (review r38e F2)', async () => {
+    const first = await adminWithPhoneAndTablet();
+    const sent = { code: await codeNow(first.secret, 1), formKey: newFormKey() };
+    expect(await regenerateRecoveryCodes(first.actor, sent, IP)).toMatchObject({ ok: true });
+    const other = await adminWithPhoneAndTablet();
+    const answer = await regenerateRecoveryCodes(other.actor, { code: '000000', formKey: sent.formKey }, IP);
+    expect(answer).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    expect(await db().auditEvent.count({ where: { targetId: other.user.id, action: { in: ['SECOND_FACTOR_FAILURE', 'RECOVERY_CODES_REPLACED'] } } })).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] copies of one “Confirm” of a new app sent at once add it once; the others say it was added, never “Start again” (review r38e F1)', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const result = await signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    const actor = await actorOf(result.sessionId);
+    await startTotpEnrolment(actor, { name: 'Work phone', currentPassword: PASSWORD }, IP);
+    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
+    const sent = { code: await codeNow(secret), formKey: newFormKey() };
+    const answers = await Promise.all(Array.from({ length: 4 }, async () => confirmTotpEnrolment(await actorOf(actor.sessionId), sent, IP)));
+    const added = answers.filter((answer) => answer.recoveryCodes !== undefined);
+    expect(added).toHaveLength(1);
+    expect(answers.filter((answer) => answer !== added[0])).toEqual([TOTP_ADDED_ALREADY, TOTP_ADDED_ALREADY, TOTP_ADDED_ALREADY]);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_ADDED' } })).toBe(1);
+  });
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SentForm" ADD COLUMN     "claimedBy" TEXT,
+ADD COLUMN     "underWayUntil" TIMESTAMP(3);
