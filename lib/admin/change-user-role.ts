@@ -52,6 +52,8 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
     if (!(await actorStillAsResolved(tx, actor))) return 'actor-changed';
     const current = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } });
     if (current.role === input.role) return outcome('unchanged', current.role);
+    // A yes that names no role (no page sends one) is asked plainly: nothing says the role changed.
+    if (input.from === undefined) return outcome('ask', current.role);
     if (current.role !== input.from) return outcome('ask-again', current.role);
     if (
       current.role === 'SUPER_ADMIN' &&
