@@ -95,7 +95,8 @@ async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof
       if (await createdHold(id, claimedBy, until)) return until;
       continue;
     }
-    if (row.claimedBy !== claimedBy) return NOT_THIS_RENDERING;
+    // (A key claimed before keys had owners names none: taken as this account's.)
+    if (row.claimedBy !== null && row.claimedBy !== claimedBy) return NOT_THIS_RENDERING;
     if (row.underWayUntil === null) return ALREADY_SENT;
     if (row.underWayUntil.getTime() <= Date.now()) {
       // The copy that held it stopped half-way (its instance died): this one takes its turn.
