@@ -15,9 +15,9 @@ export async function getResetLinkDetails(token: string, now = new Date()): Prom
   if (!looksLikeSecretToken(token)) return null;
   const link = await db().passwordResetToken.findUnique({
     where: { tokenHash: hashSecretToken(token) },
-    select: { userId: true, purpose: true, requestId: true, usedAt: true, expiresAt: true },
+    select: { userId: true, purpose: true, requestId: true, usedAt: true, expiresAt: true, endedAt: true },
   });
-  if (!link || link.usedAt || link.expiresAt <= now) return null;
+  if (!link || link.usedAt || link.endedAt || link.expiresAt <= now) return null;
   if (link.purpose === 'SUPER_ADMIN_REQUEST') {
     const request = link.requestId
       ? await db().superAdminResetRequest.findUnique({ where: { id: link.requestId }, select: { state: true } })

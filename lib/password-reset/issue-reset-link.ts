@@ -52,12 +52,20 @@ export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promis
   return { token, expiresAt };
 }
 
+/** A link that may still be used at `now`: not used, not ended by a change, not past its time. */
+export const LIVE_LINK = (now: Date) => ({ usedAt: null, endedAt: null, expiresAt: { gt: now } });
+
+/**
+ * What ends a link before its time: the mark every use checks, whatever its clock (an instance whose
+ * clock runs ahead writes an end another still reads as ahead), and its end moved to that moment.
+ */
+export const ENDED_AT = (now: Date) => ({ endedAt: now, expiresAt: now });
+
 /** Ends every live link of a request (cancelled, expired): used by the super-admin use cases. */
-export async function revokeResetLinksOfRequest(tx: Tx, requestId: string): Promise<number> {
-  const now = new Date();
+export async function revokeResetLinksOfRequest(tx: Tx, requestId: string, now = new Date()): Promise<number> {
   const revoked = await tx.passwordResetToken.updateMany({
-    where: { requestId, usedAt: null, expiresAt: { gt: now } },
-    data: { expiresAt: now },
+    where: { requestId, ...LIVE_LINK(now) },
+    data: ENDED_AT(now),
   });
   return revoked.count;
 }
@@ -69,8 +77,8 @@ export async function revokeResetLinksOfRequest(tx: Tx, requestId: string): Prom
  */
 export async function revokeResetLinksOf(tx: Tx, userId: string, now = new Date()): Promise<number> {
   const revoked = await tx.passwordResetToken.updateMany({
-    where: { userId, usedAt: null, expiresAt: { gt: now } },
-    data: { expiresAt: now },
+    where: { userId, ...LIVE_LINK(now) },
+    data: ENDED_AT(now),
   });
   return revoked.count;
 }

@@ -60,11 +60,12 @@ export async function resetPasswordWithLink(
   const link = tokenHash
     ? await db().passwordResetToken.findUnique({
         where: { tokenHash },
-        select: { id: true, userId: true, purpose: true, requestId: true, usedAt: true, expiresAt: true },
+        select: { id: true, userId: true, purpose: true, requestId: true, usedAt: true, expiresAt: true, endedAt: true },
       })
     : null;
   if (!link) return invalid('unknown link');
   if (link.usedAt) return invalid('link already used');
+  if (link.endedAt) return invalid('link ended');
   if (link.expiresAt <= now) return invalid('link expired');
 
   const user = await db().user.findUniqueOrThrow({
@@ -131,10 +132,10 @@ export async function resetPasswordWithLink(
       });
       if (request) await lockRow(tx, 'SuperAdminResetRequest', request.id);
       // The link as read above, exactly: a change that revoked it since (a new link, a disable, the owner's own
-      // new password) moved its end to that change's time, which a clock reading here cannot be relied on to
-      // pass, another instance's clock may run ahead (review r38a F1, r38d F2).
+      // new password) marked it ended and moved its end to that change's time, which a clock reading here
+      // cannot be relied on to pass: another instance's clock may run ahead (review r38a F1, r38d F2).
       const consumed = await tx.passwordResetToken.updateMany({
-        where: { id: link.id, usedAt: null, expiresAt: { equals: link.expiresAt, gt: completedAt } },
+        where: { id: link.id, usedAt: null, endedAt: null, expiresAt: { equals: link.expiresAt, gt: completedAt } },
         data: { usedAt: completedAt },
       });
       if (consumed.count !== 1) throw new LinkGone();

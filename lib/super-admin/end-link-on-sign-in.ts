@@ -1,5 +1,6 @@
 import type { Tx } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
+import { ENDED_AT, LIVE_LINK } from '@/lib/password-reset/issue-reset-link';
 import { fourEyesLinkEndedMail } from '@/lib/mail/templates/four-eyes-link-ended';
 import { accountContact } from '@/lib/mfa/account';
 
@@ -11,8 +12,8 @@ import { accountContact } from '@/lib/mfa/account';
  */
 export async function endFourEyesLinkOnSignIn(tx: Tx, userId: string, signedInAt: Date, ip: string): Promise<boolean> {
   const ended = await tx.passwordResetToken.updateMany({
-    where: { userId, purpose: 'SUPER_ADMIN_REQUEST', usedAt: null, expiresAt: { gt: signedInAt } },
-    data: { expiresAt: signedInAt },
+    where: { userId, purpose: 'SUPER_ADMIN_REQUEST', ...LIVE_LINK(signedInAt) },
+    data: ENDED_AT(signedInAt),
   });
   if (ended.count === 0) return false;
   const holder = await accountContact({ kind: 'user', id: userId }, tx);

@@ -2,6 +2,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import type { Prisma } from '@/lib/generated/sqlite/client';
+import { LIVE_LINK } from '@/lib/password-reset/issue-reset-link';
 import { transitionData, transitionWhere } from './state-machine';
 
 export const LINK_LAPSED_REASON =
@@ -17,7 +18,7 @@ type Lapsable = { id: string; reference: string; agencyId: string | null };
  * way back for the rest of the 7 days: a new filing would only attach to it, and no verifier step
  * applies to APPROVED.
  */
-const linkStillCounts = (now: Date): Prisma.PasswordResetTokenWhereInput => ({ OR: [{ usedAt: { not: null } }, { expiresAt: { gt: now } }] });
+const linkStillCounts = (now: Date): Prisma.PasswordResetTokenWhereInput => ({ OR: [{ usedAt: { not: null } }, LIVE_LINK(now)] });
 
 /**
  * Closes an approved request whose link died unused (the `lapse` transition, to EXPIRED, freeing

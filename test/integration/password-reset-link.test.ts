@@ -10,10 +10,11 @@ import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { getResetLinkDetails, getResetLinkState } from '@/lib/password-reset/get-reset-link-state';
-import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
+import { issueResetLink, revokeResetLinksOf, revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
 import { newFormKey } from '@/lib/http/form-key';
+import { lapseApprovals } from '@/lib/super-admin/lapse-approval';
 import { createAgency, createUser } from '@/prisma/factories';
 import { queuedBehindHeldRow, TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { approvedRequest, expectOk, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
@@ -233,6 +234,32 @@ describe('a link outlives no change that ends the account’s sessions', () => {
     const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     await expectOk(issueTemporaryPassword(admin, { userId: user.id, expectedVersion: sessionVersion }, someIp()));
     expect((await reset(token)).linkInvalid).toBe(true);
+  });
+});
+
+describe('a link ended by an instance whose clock runs ahead of the one that reads it (decision 005 addendum)', () => {
+  // The change ended the link at its own time, which is still ahead on this instance's clock: only the
+  // mark it left can tell the link is over.
+  const ahead = () => new Date(Date.now() + 60_000);
+
+  it('an account’s links (a new link, a disable, a password set another way): the page and the use refuse it', async () => {
+    const { user, token } = await staffWithLink();
+    expect(await db().$transaction((tx) => revokeResetLinksOf(tx, user.id, ahead()))).toBe(1);
+    expect(await getResetLinkState(token)).toBe('invalid');
+    const since = (await db().auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0;
+    expect((await reset(token)).linkInvalid).toBe(true);
+    const refused = await db().auditEvent.findFirstOrThrow({ where: { action: 'RESET_LINK_REFUSED', seq: { gt: since } } });
+    expect(JSON.parse(refused.details!)).toEqual({ reason: 'link ended' });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(user.passwordHash);
+  });
+
+  it('an approved request’s link (its request cancelled or expired): refused, and the approval lapses at once', async () => {
+    const { request, token } = await approvedRequest();
+    expect(await db().$transaction((tx) => revokeResetLinksOfRequest(tx, request.id, ahead()))).toBe(1);
+    expect(await getResetLinkState(token)).toBe('invalid');
+    expect((await reset(token)).linkInvalid).toBe(true);
+    expect(await lapseApprovals()).toBeGreaterThanOrEqual(1);
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('EXPIRED');
   });
 });
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PasswordResetToken" ADD COLUMN     "endedAt" TIMESTAMP(3);
