@@ -53,12 +53,15 @@ export async function actOnTargetAsLoaded<T>(
   target: AdminTargetRow,
   ip: string,
   act: (tx: Tx) => Promise<T>,
-  options: { reset?: ResetWay } = {},
+  options: { reset?: ResetWay; claim?: (tx: Tx) => Promise<void> } = {},
 ): Promise<Result<T>> {
   const done = await db().$transaction(async (tx) => {
     // First, as a policy save does: the action takes turns with a save, and reads the policy it left
     // (who may reset whom, how long a temporary password or link lives; review r33e L2).
     await lockAgency(tx, actor.agencyId);
+    // The form's key before anything is counted: a copy of a form that was done fails here and
+    // counts no turn of the limit (the fifth link's double click was told none was sent; review r39a F2).
+    await options.claim?.(tx);
     if (!(await holdActor(tx, actor, target.id))) return 'actor-changed' as const;
     if (!(await targetStillAsLoaded(tx, actor, capability, target))) return 'target-changed' as const;
     if (options.reset) {

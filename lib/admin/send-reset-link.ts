@@ -38,14 +38,13 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   }
   const done = await onceForForm(FORM, input.formKey, () =>
     actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
-      await claimFormKey(tx, FORM, input.formKey);
       const lifetimeHours = (await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
       const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
       await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
       await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
       if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
       return { sentTo: maskEmail(email) };
-    }, { reset: 'link' }),
+    }, { reset: 'link', claim: (tx) => claimFormKey(tx, FORM, input.formKey) }),
   );
   // The same form sent again (a double click): the link is on its way; a second would end the first (review r26c N5).
   return done === ALREADY_SENT ? { ok: true, value: { sentTo: maskEmail(email) } } : done;

@@ -724,6 +724,19 @@ describe('reset link by e-mail', () => {
     expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
   });
 
+  it('[PROVIDER_ADMIN] the hour’s fifth link sent twice: the copy is told the link is on its way, not “nothing was sent”, and no refusal is audited (review r39a F2)', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { newFormKey } = await import('@/lib/http/form-key');
+    for (let i = 0; i < 4; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: newFormKey() }, IP)).toMatchObject({ ok: true });
+    const sent = { userId: staff.id, formKey: newFormKey() };
+    const answers = await Promise.all([sendResetLink(adminActor, sent, IP), sendResetLink(adminActor, sent, IP)]);
+    answers.push(await sendResetLink(adminActor, sent, IP));
+    expect(answers).toEqual(Array.from({ length: 3 }, () => ({ ok: true, value: { sentTo: expect.any(String) } })));
+    expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, outcome: 'DENIED' } })).toBe(0);
+  });
+
   it('refuses a disabled account: enabling it later must not bring a link back', async () => {
     const { a, adminActor } = await twoAgencies();
     const disabled = await member(a.id, 'STAFF', { status: 'DISABLED' });
