@@ -51,8 +51,12 @@ export const NOT_THIS_RENDERING = Symbol('another account’s rendering');
 /** What a form sent with NOT_THIS_RENDERING's key is told. */
 export const STALE_RENDERING = { ok: false, message: RELOAD_AND_SEND_AGAIN } as const;
 
-/** How long a copy holds a rendering's key while at its work: a copy of the same rendering waits that long at most, then takes the key over. */
-const HOLD_MS = 30_000;
+/**
+ * How long a copy holds a rendering's key while at its work: a copy of the same rendering waits that
+ * long at most, then takes the key over. Longer than any work's transactions may take (each waits at
+ * most 10 s for a connection and runs at most 15 s), so only a holder that died is taken over.
+ */
+const HOLD_MS = 120_000;
 
 /**
  * Runs `work` with the rendering's key held by this copy, for `claimedBy` (the account), from before
@@ -72,9 +76,11 @@ export async function withFormKeyHeld<T>(
   const held = await holdFormKey(id, claimedBy);
   if (typeof held === 'symbol') return held;
   try {
-    // Done: no longer under way. An upsert, as a copy that took over a lapsed hold may have freed the row.
+    // Done: no longer under way. Only while this copy still holds the key: a holder stalled past its hold
+    // was taken over, and its work is undone rather than done twice (review r39a F3).
     return await work(async (tx) => {
-      await tx.sentForm.upsert({ where: { key: id }, create: { key: id, claimedBy }, update: { underWayUntil: null } });
+      const { count } = await tx.sentForm.updateMany({ where: { key: id, underWayUntil: held }, data: { underWayUntil: null } });
+      if (count !== 1) throw new Error(`the hold on form key ${form} lapsed and was taken over while its work ran`);
     });
   } finally {
     // Refused or failed: the rendering is free again. A claimed key is no longer under way and stays;
@@ -95,8 +101,8 @@ async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof
       if (await createdHold(id, claimedBy, until)) return until;
       continue;
     }
-    // (A key claimed before keys had owners names none: taken as this account's.)
-    if (row.claimedBy !== null && row.claimedBy !== claimedBy) return NOT_THIS_RENDERING;
+    // A key claimed before keys had owners names none: it cannot be told this account's (review r39a F4).
+    if (row.claimedBy !== claimedBy) return NOT_THIS_RENDERING;
     if (row.underWayUntil === null) return ALREADY_SENT;
     if (row.underWayUntil.getTime() <= Date.now()) {
       // The copy that held it stopped half-way (its instance died): this one takes its turn.

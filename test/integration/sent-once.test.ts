@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { newFormKey } from '@/lib/http/form-key';
+import { ALREADY_SENT, NOT_THIS_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
+
+const FORM = 'sent-once-test';
+
+describe('a form key held while its work runs (withFormKeyHeld)', () => {
+  it('a holder stalled past its hold is taken over; its own claim then fails and its work is undone, so the work is done once (review r39a F3)', async () => {
+    const key = newFormKey();
+    let done = 0;
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const holding = new Promise<void>((resolve) => (started = resolve));
+    const first = withFormKeyHeld(FORM, key, 'user:one', async (claim) => {
+      started();
+      await stalled;
+      await db().$transaction(async (tx) => {
+        await claim(tx);
+        done += 1;
+      });
+      return 'first';
+    });
+    await holding;
+    // The hold runs out while the first copy is still at its work (as if its instance had died).
+    await db().sentForm.updateMany({ where: { key: `${FORM}:${key}` }, data: { underWayUntil: new Date(Date.now() - 1) } });
+    const second = await withFormKeyHeld(FORM, key, 'user:one', async (claim) => {
+      await db().$transaction(async (tx) => {
+        await claim(tx);
+        done += 1;
+      });
+      return 'second';
+    });
+    release();
+    await expect(first).rejects.toThrow(/lapsed and was taken over/);
+    expect(second).toBe('second');
+    expect(done).toBe(1);
+    expect(await withFormKeyHeld(FORM, key, 'user:one', async () => 'third')).toBe(ALREADY_SENT);
+  });
+
+  it('a key claimed before keys had owners is no account’s: it is never answered as done (review r39a F4)', async () => {
+    const key = newFormKey();
+    await db().sentForm.create({ data: { key: `${FORM}:${key}` } });
+    let ran = false;
+    expect(
+      await withFormKeyHeld(FORM, key, 'user:one', async () => {
+        ran = true;
+        return 'ran';
+      }),
+    ).toBe(NOT_THIS_RENDERING);
+    expect(ran).toBe(false);
+  });
+});
