@@ -21,6 +21,7 @@ export function AddPasskeyForm({
   doneHref,
   passkeyRequired = false,
   proof,
+  formKey,
 }: {
   action: (previous: State, formData: FormData) => Promise<State>;
   optionsAction: PasskeyOptionsAction;
@@ -29,6 +30,8 @@ export function AddPasskeyForm({
   passkeyRequired?: boolean;
   /** The proof adding asks for: a code from the app (or a recovery code) when the account already has a factor, else the password. */
   proof: FieldSpec;
+  /** This rendering's key (lib/http/sent-once.ts): a copy of the form sent again waits for the first, and is told the passkey was added. */
+  formKey: string;
 }) {
   const [state, formAction] = useActionState<State, FormData>(action, { ok: false });
   const [clientError, setClientError] = useState<string | null>(null);
@@ -60,6 +63,7 @@ export function AddPasskeyForm({
       <TypedField spec={proof} id={proofId} errors={proofErrors} />
       <Field id="passkey-name" name="name" label="Name for this passkey" hint='For example "Work laptop" or "My phone"' errors={nameErrors} autoComplete="off" defaultValue={state.values?.name} />
       <input type="hidden" name="passkey" />
+      <input type="hidden" name="formKey" value={formKey} />
       <PasskeyButton
         mode="register"
         optionsAction={optionsAction}

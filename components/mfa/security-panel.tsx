@@ -98,6 +98,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
         doneHref={home}
         passkeyRequired={actor.kind === 'agency' && actor.mustEnrolPasskey === true}
         proof={proofToAdd}
+        formKey={newFormKey()}
       />
 
       <h2>Add an authenticator app</h2>
@@ -135,6 +136,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
           field={{ name: 'name', label: 'Name for this app', hint: 'For example "Work phone"', autoComplete: 'off', refill: true }}
           freshField={proofToAdd}
           passkeyOptions={addingAsksForFactor ? freshPasskey : undefined}
+          hidden={{ formKey: newFormKey() }}
         />
       )}
 
@@ -148,7 +150,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
                 action={actions.removeFactor}
                 submitLabel={`Remove ${factor.name}`}
                 field={freshCode}
-                hidden={{ factorId: factor.id }}
+                hidden={{ factorId: factor.id, formKey: newFormKey() }}
                 passkeyOptions={freshPasskey}
               />
             </section>

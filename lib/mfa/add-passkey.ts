@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { endOtherSessions, SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
@@ -16,7 +18,19 @@ import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
 import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
 
 // `passkey` is the new passkey's registration; the proof asked for is a typed code, or the password for a first factor.
-export const addPasskeySchema = z.object({ name: factorNameSchema, passkey: webAuthnResponseField, code: freshFactorFields.code, currentPassword: currentPasswordField });
+export const addPasskeySchema = z.object({ name: factorNameSchema, passkey: webAuthnResponseField, code: freshFactorFields.code, currentPassword: currentPasswordField, ...formKeyField });
+
+const FORM = 'add-passkey';
+
+/**
+ * The same rendering sent again (a retried POST, whose copy waits for the first): the first used the
+ * code and the challenge, and checking them again would say the passkey was not added. Its recovery
+ * codes, for a first factor, are not kept, so they are not shown again.
+ */
+export const PASSKEY_ADDED_ALREADY = {
+  ok: true,
+  message: 'This passkey was added already, from this page. If it was your first sign-in method, its recovery codes were shown then, once: if you did not keep them, make new ones on this page.',
+} as const;
 
 const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your fingerprint, face or PIN when asked.';
 
@@ -27,6 +41,14 @@ const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your f
  * also gets its recovery codes. Audited and mailed like every other factor change.
  */
 export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
+  const owner = ownerOf(actor);
+  const added = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, (claim) => addHeld(actor, input, ip, claim));
+  if (added === ALREADY_SENT) return PASSKEY_ADDED_ALREADY;
+  if (added === NOT_THIS_RENDERING) return STALE_RENDERING;
+  return added;
+}
+
+async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<WithRecoveryCodes> {
   const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip);
   if (refusal) return refusal;
   const owner = ownerOf(actor);
@@ -57,6 +79,7 @@ export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeyS
   const now = new Date();
   return db().$transaction(async (tx) => {
     if (!(await holdOwnFactors(tx, actor))) return SIGNED_OUT_MEANWHILE;
+    await claim(tx);
     const factor = await tx.mfaFactor.create({
       data: {
         ...ownerWhere(owner),

@@ -4,6 +4,8 @@ import type { ActionState } from '@/lib/auth/guards';
 import { endOtherSessions } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
@@ -11,7 +13,9 @@ import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh
 import { mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
 
-export const removeFactorSchema = z.object({ factorId: z.string().min(1).max(40), ...freshFactorFields });
+export const removeFactorSchema = z.object({ factorId: z.string().min(1).max(40), ...freshFactorFields, ...formKeyField });
+
+const FORM = 'remove-second-factor';
 
 /**
  * What the security page says after a removal (`?done=`): the removed factor's form, and the answer
@@ -41,7 +45,21 @@ async function mustKeep(actor: Actor, factor: { id: string; kind: string }, data
   return null;
 }
 
+/**
+ * The same rendering of "Remove" sent again (a double click, whose copy waits for the first): the first
+ * used its code, and checking it again would count a wrong code. Its page says the factor was removed.
+ */
+export const REMOVED_ALREADY = { ok: true, message: 'That factor was removed already, from this page.' } as const;
+
 export async function removeFactor(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string): Promise<ActionState> {
+  const owner = ownerOf(actor);
+  const removed = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, (claim) => removeHeld(actor, input, ip, claim));
+  if (removed === ALREADY_SENT) return REMOVED_ALREADY;
+  if (removed === NOT_THIS_RENDERING) return STALE_RENDERING;
+  return removed;
+}
+
+async function removeHeld(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<ActionState> {
   const owner = ownerOf(actor);
   const factor = await db().mfaFactor.findFirst({ where: { id: input.factorId, ...ownerWhere(owner), confirmedAt: { not: null } } });
   if (!factor) return { ok: false, message: 'That factor is no longer on your account.' };
@@ -58,6 +76,7 @@ export async function removeFactor(actor: Actor, input: z.infer<typeof removeFac
     if (stillRefused) return stillRefused;
     const deleted = await tx.mfaFactor.deleteMany({ where: { id: factor.id } });
     if (deleted.count === 0) return 'That factor is no longer on your account.';
+    await claim(tx);
     const left = await tx.mfaFactor.count({ where: { ...ownerWhere(owner), confirmedAt: { not: null } } });
     if (left === 0) await tx.recoveryCode.deleteMany({ where: ownerWhere(owner) });
     // A passkey is a whole sign-in: the sessions it opened (perhaps someone else's) end with it.

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
 import { lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
@@ -10,7 +12,9 @@ import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
 
 export const factorNameSchema = z.string().trim().min(1, 'Name the factor, for example "Phone"').max(60, 'Use at most 60 characters');
-export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...freshFactorFields, currentPassword: currentPasswordField });
+export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...freshFactorFields, currentPassword: currentPasswordField, ...formKeyField });
+
+const FORM = 'start-totp-enrolment';
 
 /**
  * Makes a new, unconfirmed app secret for this session (replacing any earlier unconfirmed one); it
@@ -18,15 +22,23 @@ export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...fr
  * (refusalToAddFactor) is shown a secret.
  */
 export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof startTotpEnrolmentSchema>, ip: string): Promise<ActionState> {
-  const refusal = await refusalToAddFactor(actor, input, ip);
-  if (refusal) return refusal;
   const owner = ownerOf(actor);
-  await db().$transaction(async (tx) => {
-    await lockFactorOwner(tx, owner); // two tabs starting at once leave one app waiting, not two
-    await tx.mfaFactor.deleteMany({ where: { ...ownerWhere(owner), confirmedAt: null } });
-    await tx.mfaFactor.create({ data: { ...ownerWhere(owner), kind: 'TOTP', name: input.name, secret: sealFactorSecret(newTotpSecret()), enrolmentSessionId: actor.sessionId } });
+  // The same rendering sent again (a double click, whose copy waits for the first) finds the app
+  // waiting to be set up, as the first copy left it: checking its code again would count a wrong one.
+  const started = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, async (claim): Promise<ActionState> => {
+    const refusal = await refusalToAddFactor(actor, input, ip);
+    if (refusal) return refusal;
+    await db().$transaction(async (tx) => {
+      await lockFactorOwner(tx, owner); // two tabs starting at once leave one app waiting, not two
+      await claim(tx);
+      await tx.mfaFactor.deleteMany({ where: { ...ownerWhere(owner), confirmedAt: null } });
+      await tx.mfaFactor.create({ data: { ...ownerWhere(owner), kind: 'TOTP', name: input.name, secret: sealFactorSecret(newTotpSecret()), enrolmentSessionId: actor.sessionId } });
+    });
+    return { ok: true };
   });
-  return { ok: true };
+  if (started === ALREADY_SENT) return { ok: true };
+  if (started === NOT_THIS_RENDERING) return STALE_RENDERING;
+  return started;
 }
 
 /**

@@ -20,7 +20,7 @@ import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { unseal } from '@/lib/mail/seal';
 import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
 import { RECOVERY_CODES_MADE_ALREADY, regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
-import { removeFactor } from '@/lib/mfa/remove-factor';
+import { REMOVED_ALREADY, removeFactor } from '@/lib/mfa/remove-factor';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { startPasskeyRegistration } from '@/lib/mfa/start-passkey-registration';
 import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
@@ -806,6 +806,26 @@ describe('mandatory enrolment', () => {
     const answer = await regenerateRecoveryCodes(other.actor, { code: '000000', formKey: sent.formKey }, IP);
     expect(answer).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
     expect(await db().auditEvent.count({ where: { targetId: other.user.id, action: { in: ['SECOND_FACTOR_FAILURE', 'RECOVERY_CODES_REPLACED'] } } })).toBe(0);
+  });
+
+  it('[PROVIDER_ADMIN] copies of one “Remove” sent at once remove the factor once; the others wait and say it was removed, and no wrong code is counted (review r39a F1)', async () => {
+    const { user, spareSecret, actor, tablet } = await adminWithPhoneAndTablet();
+    const sent = { factorId: tablet.id, code: await codeNow(spareSecret), formKey: newFormKey() };
+    const answers = await Promise.all([0, 1, 2].map(async () => removeFactor(await actorOf(actor.sessionId), sent, IP)));
+    expect(answers.filter((answer) => answer.message.endsWith('has been removed, and you were signed out everywhere else.'))).toHaveLength(1);
+    expect(answers.filter((answer) => answer === REMOVED_ALREADY)).toHaveLength(2);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
+    expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('[PROVIDER_ADMIN] copies of one “Add an authenticator app”, confirmed with a code, sent at once start one app; none is told its code is wrong (review r39a F1)', async () => {
+    const { user, spareSecret, actor } = await adminWithPhoneAndTablet();
+    const sent = { name: 'Laptop', code: await codeNow(spareSecret), formKey: newFormKey() };
+    const answers = await Promise.all([0, 1, 2].map(async () => startTotpEnrolment(await actorOf(actor.sessionId), sent, IP)));
+    expect(answers).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
+    expect(await db().mfaFactor.count({ where: { userId: user.id, confirmedAt: null } })).toBe(1);
   });
 
   it('[PROVIDER_ADMIN] copies of one “Confirm” of a new app sent at once add it once; the others say it was added, never “Start again” (review r38e F1)', async () => {
