@@ -812,7 +812,7 @@ describe('mandatory enrolment', () => {
     const { user, spareSecret, actor, tablet } = await adminWithPhoneAndTablet();
     const sent = { factorId: tablet.id, code: await codeNow(spareSecret), formKey: newFormKey() };
     const answers = await Promise.all([0, 1, 2].map(async () => removeFactor(await actorOf(actor.sessionId), sent, IP)));
-    expect(answers.filter((answer) => answer.message.endsWith('has been removed, and you were signed out everywhere else.'))).toHaveLength(1);
+    expect(answers.filter((answer) => answer.message?.endsWith('has been removed, and you were signed out everywhere else.'))).toHaveLength(1);
     expect(answers.filter((answer) => answer === REMOVED_ALREADY)).toHaveLength(2);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
