@@ -55,29 +55,42 @@ export async function actOnTargetAsLoaded<T>(
   act: (tx: Tx) => Promise<T>,
   options: { reset?: ResetWay; claim?: (tx: Tx) => Promise<void> } = {},
 ): Promise<Result<T>> {
-  const done = await db().$transaction(async (tx) => {
-    // First, as a policy save does: the action takes turns with a save, and reads the policy it left
-    // (who may reset whom, how long a temporary password or link lives; review r33e L2).
-    await lockAgency(tx, actor.agencyId);
-    // The form's key before anything is counted: a copy of a form that was done fails here and
-    // counts no turn of the limit (the fifth link's double click was told none was sent; review r39a F2).
-    await options.claim?.(tx);
-    if (!(await holdActor(tx, actor, target.id))) return 'actor-changed' as const;
-    if (!(await targetStillAsLoaded(tx, actor, capability, target))) return 'target-changed' as const;
-    if (options.reset) {
-      // Counted in the reset's own transaction: a reset that fails (rolled back) gives its turn back.
-      const limit = await consumeRateLimit(tx, RATE_LIMITS.adminResetsPerAccount, `${options.reset}:${target.id}`);
-      if (limit.limited) return { tooManyResets: limit.retryAfterSeconds };
-    }
-    return { ok: true as const, value: await act(tx) };
-  });
-  if (typeof done === 'object' && done.ok) return done;
+  const done = await db()
+    .$transaction(async (tx) => {
+      // First, as a policy save does: the action takes turns with a save, and reads the policy it left
+      // (who may reset whom, how long a temporary password or link lives; review r33e L2).
+      await lockAgency(tx, actor.agencyId);
+      // The form's key before anything is counted: a copy of a form that was done fails here and
+      // counts no turn of the limit (the fifth link's double click was told none was sent; review r39a F2).
+      // A refusal below is thrown, so that it takes the claim back with it (review r39b F2).
+      await options.claim?.(tx);
+      if (!(await holdActor(tx, actor, target.id))) throw new NotActed('actor-changed');
+      if (!(await targetStillAsLoaded(tx, actor, capability, target))) throw new NotActed('target-changed');
+      if (options.reset) {
+        // Counted in the reset's own transaction: a reset that fails (rolled back) gives its turn back.
+        const limit = await consumeRateLimit(tx, RATE_LIMITS.adminResetsPerAccount, `${options.reset}:${target.id}`);
+        if (limit.limited) throw new NotActed({ tooManyResets: limit.retryAfterSeconds });
+      }
+      return { ok: true as const, value: await act(tx) };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof NotActed) return error.why;
+      throw error;
+    });
+  if (typeof done === 'object' && 'ok' in done) return done;
   if (typeof done === 'object') {
     await auditAdminRefusal(actor, capability, target.id, 'too-many-resets', ip, target.agencyId);
     return { ok: false, message: tooManyResetsMessage(options.reset!, done.tooManyResets) };
   }
   await auditAdminRefusal(actor, capability, target.id, done, ip, target.agencyId);
   return { ok: false, message: done === 'actor-changed' ? ACTOR_CHANGED_MESSAGE : TARGET_CHANGED_MESSAGE };
+}
+
+/** Why actOnTargetAsLoaded's transaction did not act: thrown, so that nothing it wrote stays. */
+class NotActed extends Error {
+  constructor(readonly why: 'actor-changed' | 'target-changed' | { tooManyResets: number }) {
+    super('not acted');
+  }
 }
 
 /**

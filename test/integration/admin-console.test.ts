@@ -737,6 +737,18 @@ describe('reset link by e-mail', () => {
     expect(await db().auditEvent.count({ where: { targetId: staff.id, outcome: 'DENIED' } })).toBe(0);
   });
 
+  it('[PROVIDER_ADMIN] a link refused by the hourly limit leaves its rendering free: the same form sent again is refused again, never told a link is on its way (review r39b F2)', async () => {
+    const { adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { newFormKey } = await import('@/lib/http/form-key');
+    for (let i = 0; i < 5; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: newFormKey() }, IP)).toMatchObject({ ok: true });
+    const sixth = { userId: staff.id, formKey: newFormKey() };
+    expect(await sendResetLink(adminActor, sixth, IP)).toMatchObject({ ok: false, message: expect.stringContaining('the most allowed') });
+    expect(await sendResetLink(adminActor, sixth, IP)).toMatchObject({ ok: false, message: expect.stringContaining('the most allowed') });
+    expect(await db().sentForm.count({ where: { key: { endsWith: sixth.formKey } } })).toBe(0);
+    expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
+  });
+
   it('refuses a disabled account: enabling it later must not bring a link back', async () => {
     const { a, adminActor } = await twoAgencies();
     const disabled = await member(a.id, 'STAFF', { status: 'DISABLED' });
