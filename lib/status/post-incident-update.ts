@@ -28,7 +28,6 @@ export async function postIncidentUpdate(
   assertOperator(actor);
   const resolves = input.status === 'RESOLVED';
   const incident = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
-    await claimFormKey(tx, FORM, input.formKey);
     const now = await nextUpdateTime(tx, input.incidentId);
     // Only an open incident takes updates: the condition is part of the write, so two operators
     // resolving at once produce one resolution.
@@ -37,6 +36,8 @@ export async function postIncidentUpdate(
       data: { status: input.status, ...(resolves ? { resolvedAt: now } : {}) },
     });
     if (changed.count === 0) return null;
+    // Claimed with the work only: a refusal (resolved meanwhile) leaves the rendering free (review r39b F2).
+    await claimFormKey(tx, FORM, input.formKey);
     await tx.incidentUpdate.create({
       data: { incidentId: input.incidentId, status: input.status, message: input.message, createdById: actor.vendorAccountId, createdAt: now },
     });
