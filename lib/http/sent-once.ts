@@ -46,10 +46,16 @@ export async function onceForForm<T>(form: string, key: string | undefined, work
 }
 
 /** What withFormKeyHeld answers for a key another account's rendering holds: it was not drawn for this person. */
-export const NOT_THIS_RENDERING = Symbol('another account’s rendering');
-
-/** What a form sent with NOT_THIS_RENDERING's key is told. */
 export const STALE_RENDERING = { ok: false, message: RELOAD_AND_SEND_AGAIN } as const;
+
+/** What withFormKeyHeld answers a copy that waited WAIT_MS for the first, still at its work (or stopped half-way). */
+export const STILL_UNDER_WAY = {
+  ok: false,
+  message: 'This form is still being done, from this page. Open the page again in a minute or two to see what it did.',
+} as const;
+
+/** How long a copy waits for the first copy's outcome before it answers STILL_UNDER_WAY: well within a proxy's patience. */
+const WAIT_MS = 15_000;
 
 /**
  * How long a copy holds a rendering's key while at its work: a copy of the same rendering waits that
@@ -61,20 +67,23 @@ const HOLD_MS = 120_000;
 /**
  * Runs `work` with the rendering's key held by this copy, for `claimedBy` (the account), from before
  * anything is checked. A copy of the same rendering that comes meanwhile waits for this one's outcome:
- * ALREADY_SENT once the work called `claim` in its transaction and committed; its own turn when the
- * work was refused (the hold is freed: a wrong code leaves the rendering free to be sent again). A key
- * another account holds is NOT_THIS_RENDERING. Without a key, `work` just runs.
+ * `sentAlready` once the work called `claim` in its transaction and committed; its own turn when the
+ * work was refused (the hold is freed: a wrong code leaves the rendering free to be sent again);
+ * STILL_UNDER_WAY when that takes longer than WAIT_MS. A key another account holds is STALE_RENDERING.
+ * Without a key, `work` just runs.
  */
-export async function withFormKeyHeld<T>(
+export async function withFormKeyHeld<T, A>(
   form: string,
   key: string | undefined,
   claimedBy: string,
+  sentAlready: A,
   work: (claim: (tx: Tx) => Promise<void>) => Promise<T>,
-): Promise<T | typeof ALREADY_SENT | typeof NOT_THIS_RENDERING> {
+): Promise<T | A | typeof STALE_RENDERING | typeof STILL_UNDER_WAY> {
   if (key === undefined) return work(async () => {});
   const id = `${form}:${key}`;
   const held = await holdFormKey(id, claimedBy);
-  if (typeof held === 'symbol') return held;
+  if (held === ALREADY_SENT) return sentAlready;
+  if (!(held instanceof Date)) return held;
   try {
     // Done: no longer under way. Only while this copy still holds the key: a holder stalled past its hold
     // was taken over, and its work is undone rather than done twice (review r39a F3).
@@ -92,7 +101,8 @@ export async function withFormKeyHeld<T>(
 }
 
 /** The end of this copy's hold on the key, or what to answer when the rendering was done or is not this account's. */
-async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof ALREADY_SENT | typeof NOT_THIS_RENDERING> {
+async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof ALREADY_SENT | typeof STALE_RENDERING | typeof STILL_UNDER_WAY> {
+  const giveUpAt = Date.now() + WAIT_MS;
   let pause = 10;
   for (;;) {
     const until = new Date(Date.now() + HOLD_MS);
@@ -102,7 +112,7 @@ async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof
       continue;
     }
     // A key claimed before keys had owners names none: it cannot be told this account's (review r39a F4).
-    if (row.claimedBy !== claimedBy) return NOT_THIS_RENDERING;
+    if (row.claimedBy !== claimedBy) return STALE_RENDERING;
     if (row.underWayUntil === null) return ALREADY_SENT;
     if (row.underWayUntil.getTime() <= Date.now()) {
       // The copy that held it stopped half-way (its instance died): this one takes its turn.
@@ -110,6 +120,7 @@ async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof
       if (count === 1) return until;
       continue;
     }
+    if (Date.now() >= giveUpAt) return STILL_UNDER_WAY;
     await sleep(pause);
     pause = Math.min(pause * 2, 200);
   }

@@ -9,6 +9,11 @@ export function ownerOf(actor: Actor): MfaOwner {
   return actor.kind === 'agency' ? { kind: 'user', id: actor.userId } : { kind: 'vendor', id: actor.vendorAccountId };
 }
 
+/** Whose a form's rendering is (withFormKeyHeld's `claimedBy`): the account, of either kind. */
+export function formOwner(owner: MfaOwner): string {
+  return `${owner.kind}:${owner.id}`;
+}
+
 export function auditSubject(actor: Actor, ip: string): Omit<AuditInput, 'action' | 'outcome'> {
   return actor.kind === 'agency'
     ? { actorType: 'USER', actorId: actor.userId, agencyId: actor.agencyId, targetType: 'User', targetId: actor.userId, ip }

@@ -5,10 +5,10 @@ import { endOtherSessions, SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-a
 import type { Actor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, auditSubject, formOwner, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
@@ -42,10 +42,7 @@ const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your f
  */
 export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
   const owner = ownerOf(actor);
-  const added = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, (claim) => addHeld(actor, input, ip, claim));
-  if (added === ALREADY_SENT) return PASSKEY_ADDED_ALREADY;
-  if (added === NOT_THIS_RENDERING) return STALE_RENDERING;
-  return added;
+  return withFormKeyHeld(FORM, input.formKey, formOwner(owner), PASSKEY_ADDED_ALREADY, (claim) => addHeld(actor, input, ip, claim));
 }
 
 async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<WithRecoveryCodes> {

@@ -5,10 +5,10 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, auditSubject, formOwner, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -43,7 +43,7 @@ export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
  */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
   const owner = ownerOf(actor);
-  const added = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, async (claim): Promise<WithRecoveryCodes> => {
+  return withFormKeyHeld(FORM, input.formKey, formOwner(owner), TOTP_ADDED_ALREADY, async (claim): Promise<WithRecoveryCodes> => {
     if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
     const pending = await pendingEnrolmentOf(actor);
     if (!pending?.secret) return START_AGAIN;
@@ -73,7 +73,4 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
       return { ok: true, message: `Your authenticator app has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
     });
   });
-  if (added === ALREADY_SENT) return TOTP_ADDED_ALREADY;
-  if (added === NOT_THIS_RENDERING) return STALE_RENDERING;
-  return added;
 }

@@ -5,10 +5,10 @@ import { endOtherSessions } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, auditSubject, formOwner, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { mustHavePasskey } from '@/lib/mfa/passkey-policy';
 import { mustHaveSecondFactor, ownerWhere } from '@/lib/mfa/policy';
@@ -53,10 +53,7 @@ export const REMOVED_ALREADY = { ok: true, message: 'That factor was removed alr
 
 export async function removeFactor(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string): Promise<ActionState> {
   const owner = ownerOf(actor);
-  const removed = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, (claim) => removeHeld(actor, input, ip, claim));
-  if (removed === ALREADY_SENT) return REMOVED_ALREADY;
-  if (removed === NOT_THIS_RENDERING) return STALE_RENDERING;
-  return removed;
+  return withFormKeyHeld(FORM, input.formKey, formOwner(owner), REMOVED_ALREADY, (claim) => removeHeld(actor, input, ip, claim));
 }
 
 async function removeHeld(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<ActionState> {

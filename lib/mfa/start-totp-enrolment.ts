@@ -3,8 +3,8 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, NOT_THIS_RENDERING, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
-import { lockFactorOwner, ownerOf } from '@/lib/mfa/account';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { formOwner, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
@@ -16,6 +16,9 @@ export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...fr
 
 const FORM = 'start-totp-enrolment';
 
+/** Started: the page shows the app waiting to be set up for this session (also to a copy of the form sent again, which finds it so). */
+const STARTED = { ok: true } as const;
+
 /**
  * Makes a new, unconfirmed app secret for this session (replacing any earlier unconfirmed one); it
  * counts once a code typed in this session confirms it. Only a session that may add a factor
@@ -25,7 +28,7 @@ export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof sta
   const owner = ownerOf(actor);
   // The same rendering sent again (a double click, whose copy waits for the first) finds the app
   // waiting to be set up, as the first copy left it: checking its code again would count a wrong one.
-  const started = await withFormKeyHeld(FORM, input.formKey, `${owner.kind}:${owner.id}`, async (claim): Promise<ActionState> => {
+  return withFormKeyHeld(FORM, input.formKey, formOwner(owner), STARTED, async (claim): Promise<ActionState> => {
     const refusal = await refusalToAddFactor(actor, input, ip);
     if (refusal) return refusal;
     await db().$transaction(async (tx) => {
@@ -36,9 +39,6 @@ export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof sta
     });
     return { ok: true };
   });
-  if (started === ALREADY_SENT) return { ok: true };
-  if (started === NOT_THIS_RENDERING) return STALE_RENDERING;
-  return started;
 }
 
 /**

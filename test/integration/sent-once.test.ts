@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { newFormKey } from '@/lib/http/form-key';
-import { ALREADY_SENT, NOT_THIS_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
+import { STALE_RENDERING, STILL_UNDER_WAY, withFormKeyHeld } from '@/lib/http/sent-once';
 
 const FORM = 'sent-once-test';
+const SENT_ALREADY = 'sent already';
 
 describe('a form key held while its work runs (withFormKeyHeld)', () => {
   it('a holder stalled past its hold is taken over; its own claim then fails and its work is undone, so the work is done once (review r39a F3)', async () => {
@@ -13,7 +14,7 @@ describe('a form key held while its work runs (withFormKeyHeld)', () => {
     const stalled = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
     const holding = new Promise<void>((resolve) => (started = resolve));
-    const first = withFormKeyHeld(FORM, key, 'user:one', async (claim) => {
+    const first = withFormKeyHeld(FORM, key, 'user:one', SENT_ALREADY, async (claim) => {
       started();
       await stalled;
       await db().$transaction(async (tx) => {
@@ -25,7 +26,7 @@ describe('a form key held while its work runs (withFormKeyHeld)', () => {
     await holding;
     // The hold runs out while the first copy is still at its work (as if its instance had died).
     await db().sentForm.updateMany({ where: { key: `${FORM}:${key}` }, data: { underWayUntil: new Date(Date.now() - 1) } });
-    const second = await withFormKeyHeld(FORM, key, 'user:one', async (claim) => {
+    const second = await withFormKeyHeld(FORM, key, 'user:one', SENT_ALREADY, async (claim) => {
       await db().$transaction(async (tx) => {
         await claim(tx);
         done += 1;
@@ -36,7 +37,7 @@ describe('a form key held while its work runs (withFormKeyHeld)', () => {
     await expect(first).rejects.toThrow(/lapsed and was taken over/);
     expect(second).toBe('second');
     expect(done).toBe(1);
-    expect(await withFormKeyHeld(FORM, key, 'user:one', async () => 'third')).toBe(ALREADY_SENT);
+    expect(await withFormKeyHeld(FORM, key, 'user:one', SENT_ALREADY, async () => 'third')).toBe(SENT_ALREADY);
   });
 
   it('a key claimed before keys had owners is no account’s: it is never answered as done (review r39a F4)', async () => {
@@ -44,11 +45,27 @@ describe('a form key held while its work runs (withFormKeyHeld)', () => {
     await db().sentForm.create({ data: { key: `${FORM}:${key}` } });
     let ran = false;
     expect(
-      await withFormKeyHeld(FORM, key, 'user:one', async () => {
+      await withFormKeyHeld(FORM, key, 'user:one', SENT_ALREADY, async () => {
         ran = true;
         return 'ran';
       }),
-    ).toBe(NOT_THIS_RENDERING);
+    ).toBe(STALE_RENDERING);
     expect(ran).toBe(false);
   });
+
+  it('a copy waiting for a first copy that takes too long is told so, within a proxy’s patience, and does nothing (review r39b 3)', async () => {
+    const key = newFormKey();
+    // The first copy holds the key for another minute and a half (an instance that died half-way).
+    await db().sentForm.create({ data: { key: `${FORM}:${key}`, claimedBy: 'user:one', underWayUntil: new Date(Date.now() + 90_000) } });
+    let ran = false;
+    const waitedFrom = Date.now();
+    expect(
+      await withFormKeyHeld(FORM, key, 'user:one', SENT_ALREADY, async () => {
+        ran = true;
+        return 'ran';
+      }),
+    ).toBe(STILL_UNDER_WAY);
+    expect(Date.now() - waitedFrom).toBeLessThan(30_000);
+    expect(ran).toBe(false);
+  }, 60_000);
 });
