@@ -108,6 +108,11 @@ describe('incidents', () => {
     ];
     const results = await Promise.all(resolveAt);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
+    // An update refused because the incident is resolved leaves its rendering free: sent again, it is refused
+    // again, never told it was done (review r39b F2).
+    const late = { incidentId: id, status: 'MONITORING' as const, message: 'Watching.', formKey: newFormKey() };
+    expect(await sent(postIncidentUpdate(operator, late, IP))).toMatchObject({ ok: false, message: 'That incident is already resolved or does not exist.' });
+    expect(await sent(postIncidentUpdate(operator, late, IP))).toMatchObject({ ok: false, message: 'That incident is already resolved or does not exist.' });
     expect(await alertsOf('status-incident-updated')).toBe(2);
     expect(await alertsOf('status-incident-resolved')).toBe(2);
     expect(await auditOf('STATUS_INCIDENT_RESOLVED', id)).toHaveLength(1);
