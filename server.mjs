@@ -28,6 +28,7 @@ import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from '
 const CLIENT_IP_HEADER = 'x-portal-client-ip';
 const REQUEST_ID_HEADER = 'x-portal-request-id';
 const SENT_PATH_HEADER = 'x-portal-sent-path';
+const SENT_METHOD_HEADER = 'x-portal-sent-method';
 // "1" when the request names a proxy (Forwarded, X-Forwarded-For, X-Real-IP, Via) while the portal
 // was told of none (TRUSTED_PROXY_HOPS 0): its address is then the proxy's, not the client's.
 // Read before Next.js, which adds an X-Forwarded-For of its own to every request.
@@ -370,6 +371,7 @@ function route(request, response, { requestId, ip }) {
     request.headers[UNTOLD_PROXY_HEADER] = trustedProxyHops === 0 && PROXY_HEADERS.some((name) => request.headers[name] !== undefined) ? '1' : '0';
   }
   request.headers[SENT_PATH_HEADER] = (request.url ?? '/').split('?')[0];
+  request.headers[SENT_METHOD_HEADER] = request.method ?? 'GET';
   if (request.headers.cookie !== undefined) request.headers.cookie = wellNamedCookies(request.headers.cookie);
   // The portal is APP_URL, whatever Host a proxy in front forwards or a client makes up: Next.js aborts
   // a server action (500) whose Origin differs from the forwarded host. proxy.ts has already refused

@@ -232,6 +232,15 @@ for (const javaScriptEnabled of [true, false]) {
       // A reload of it is a GET.
       const answer = await page.reload();
       expect(answer?.request().method()).toBe('GET');
+      // Without JavaScript, a form of that page posts to the `?done=` address: its refusal is drawn alone,
+      // not below the removal's notice (review r38b I2).
+      if (!javaScriptEnabled) {
+        await page.getByLabel('Name for this app').fill('New phone');
+        await addAppForm(page).getByLabel('Your password').fill('not my password at all');
+        await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+        await expect(addAppForm(page).getByText('Your password is not right. Type it again.')).toBeVisible();
+        await expect(page.getByText('The second factor has been removed')).toHaveCount(0);
+      }
     } finally {
       await context.close();
     }

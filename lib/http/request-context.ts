@@ -8,6 +8,9 @@ export const REQUEST_ID_HEADER = 'x-portal-request-id';
 // And the path as the client sent it: Next.js hands the app a normalised one ("/x.rsc" becomes a
 // router request for "/x").
 export const SENT_PATH_HEADER = 'x-portal-sent-path';
+// And the method the client sent: the page an action redirects to, which Next.js fetches with the
+// action's own headers, is a GET all the same.
+export const SENT_METHOD_HEADER = 'x-portal-sent-method';
 // And whether the request came through a proxy the portal was not told of (TRUSTED_PROXY_HOPS 0).
 export const UNTOLD_PROXY_HEADER = 'x-portal-untold-proxy';
 
