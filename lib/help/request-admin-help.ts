@@ -122,7 +122,7 @@ async function handle({ ip }: HelpRequester, input: AskAdminInput): Promise<AskA
   try {
     // The limits are counted in the transaction that claims the form, after the claim: a copy sent
     // at the same moment fails at its claim, and what it counted goes with it (review r28b F2).
-    await onceForForm(FORM, input.formKey, () => db().$transaction((tx) => receive(tx, ip, input)));
+    await onceForForm(FORM, input.formKey, null, undefined, () => db().$transaction((tx) => receive(tx, ip, input)));
     return { status: 'accepted' };
   } catch (error) {
     if (!(error instanceof AddressThrottled)) throw error;

@@ -17,36 +17,54 @@ import { RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 /** What a form sent again answers: the first copy did the work. */
 export const SENT_ALREADY = { ok: true, message: 'Done. (The form was sent twice; it was done once.)' } as const;
 
-/** The sent-again signal of `onceForForm`. */
-export const ALREADY_SENT = Symbol('already sent');
+/** What a form sent with a key another account's rendering claimed or holds is told: it was not drawn for this person. */
+export const STALE_RENDERING = { ok: false, message: RELOAD_AND_SEND_AGAIN } as const;
 
-/** Whether this rendering of `form` was sent, and its work done, before. */
-export async function sentBefore(form: string, key: string | undefined): Promise<boolean> {
-  return key !== undefined && (await db().sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { key: true } })) !== null;
+/** Whether onceForForm answered by the key alone (SENT_ALREADY or STALE_RENDERING), for the operators' forms. */
+export function answeredByKey<T>(answer: T | typeof SENT_ALREADY | typeof STALE_RENDERING): answer is typeof SENT_ALREADY | typeof STALE_RENDERING {
+  return answer === SENT_ALREADY || answer === STALE_RENDERING;
+}
+
+/** The sent-again signal of holdFormKey. */
+const ALREADY_SENT = Symbol('already sent');
+
+/** Whether this rendering of `form` was sent, and its work done, before, by `claimedBy` (null: a form anyone may send). */
+export async function sentBefore(form: string, key: string | undefined, claimedBy: string | null = null): Promise<boolean> {
+  if (key === undefined) return false;
+  const row = await db().sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { claimedBy: true } });
+  return row !== null && row.claimedBy === claimedBy;
 }
 
 /**
- * Claims `key` for `form` in the caller's transaction. When this rendering was sent before (or by a
- * copy committing at the same moment), the insert fails on the key's uniqueness and takes the whole
- * transaction with it: nothing of this copy is written, not even what it counted before its claim.
- * Without a key there is nothing to claim.
+ * Claims `key` for `form` in the caller's transaction, for `claimedBy` (the account whose rendering it
+ * is; null for a form anyone may send). When this rendering was sent before (or by a copy committing at
+ * the same moment), the insert fails on the key's uniqueness and takes the whole transaction with it:
+ * nothing of this copy is written, not even what it counted before its claim. Without a key there is
+ * nothing to claim.
  */
-export async function claimFormKey(tx: Tx, form: string, key: string | undefined): Promise<void> {
-  if (key !== undefined) await tx.sentForm.create({ data: { key: `${form}:${key}` } });
+export async function claimFormKey(tx: Tx, form: string, key: string | undefined, claimedBy: string | null = null): Promise<void> {
+  if (key !== undefined) await tx.sentForm.create({ data: { key: `${form}:${key}`, claimedBy } });
 }
 
-/** Runs `work`, a transaction that calls claimFormKey: ALREADY_SENT when the claim failed because the form was sent before. */
-export async function onceForForm<T>(form: string, key: string | undefined, work: () => Promise<T>): Promise<T | typeof ALREADY_SENT> {
+/**
+ * Runs `work`, a transaction that calls claimFormKey: `sentAlready` when the claim failed because
+ * `claimedBy` sent this rendering before; STALE_RENDERING when the key is another account's (review r39a F4).
+ */
+export async function onceForForm<T, A>(
+  form: string,
+  key: string | undefined,
+  claimedBy: string | null,
+  sentAlready: A,
+  work: () => Promise<T>,
+): Promise<T | A | typeof STALE_RENDERING> {
   try {
     return await work();
   } catch (error) {
-    if (await sentBefore(form, key)) return ALREADY_SENT;
-    throw error;
+    const row = key === undefined ? null : await db().sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { claimedBy: true } });
+    if (row === null) throw error;
+    return row.claimedBy === claimedBy ? sentAlready : STALE_RENDERING;
   }
 }
-
-/** What withFormKeyHeld answers for a key another account's rendering holds: it was not drawn for this person. */
-export const STALE_RENDERING = { ok: false, message: RELOAD_AND_SEND_AGAIN } as const;
 
 /** What withFormKeyHeld answers a copy that waited WAIT_MS for the first, still at its work (or stopped half-way). */
 export const STILL_UNDER_WAY = {

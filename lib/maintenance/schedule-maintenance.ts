@@ -3,7 +3,8 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { answeredByKey, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { assertOperator, componentNames, operatorAudit, operatorChanged, operatorTextSchema, operatorTransaction, timeZoneSchema, titleSchema, wallTimeSchema, withComponentIds, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
@@ -42,8 +43,8 @@ export async function scheduleMaintenance(
 
   const blocksSignIn = input.blocksSignIn === 'on';
   const description = input.description || null;
-  const done = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_SCHEDULED', async (tx) => {
-    await claimFormKey(tx, FORM, input.formKey);
+  const done = await onceForForm(FORM, input.formKey, formOwnerOf(actor), SENT_ALREADY, () => operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_SCHEDULED', async (tx) => {
+    await claimFormKey(tx, FORM, input.formKey, formOwnerOf(actor));
     const window = await tx.maintenanceWindow.create({
       data: {
         title: input.title,
@@ -74,7 +75,7 @@ export async function scheduleMaintenance(
       components: names,
     });
   }));
-  if (done === ALREADY_SENT) return SENT_ALREADY;
+  if (answeredByKey(done)) return done;
   if (operatorChanged(done)) return done;
 
   return { ok: true, message: `Maintenance "${input.title}" scheduled.`, alerted: true };

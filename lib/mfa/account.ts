@@ -9,8 +9,9 @@ export function ownerOf(actor: Actor): MfaOwner {
   return actor.kind === 'agency' ? { kind: 'user', id: actor.userId } : { kind: 'vendor', id: actor.vendorAccountId };
 }
 
-/** Whose a form's rendering is (withFormKeyHeld's `claimedBy`): the account, of either kind. */
-export function formOwner(owner: MfaOwner): string {
+/** Whose a form's rendering is (the `claimedBy` of lib/http/sent-once.ts): the account, of either kind. */
+export function formOwnerOf(actor: Actor): string {
+  const owner = ownerOf(actor);
   return `${owner.kind}:${owner.id}`;
 }
 

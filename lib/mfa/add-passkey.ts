@@ -8,7 +8,7 @@ import { formKeyField } from '@/lib/http/form-key';
 import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, formOwner, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, auditSubject, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
@@ -41,8 +41,7 @@ const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your f
  * also gets its recovery codes. Audited and mailed like every other factor change.
  */
 export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
-  const owner = ownerOf(actor);
-  return withFormKeyHeld(FORM, input.formKey, formOwner(owner), PASSKEY_ADDED_ALREADY, (claim) => addHeld(actor, input, ip, claim));
+  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), PASSKEY_ADDED_ALREADY, (claim) => addHeld(actor, input, ip, claim));
 }
 
 async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<WithRecoveryCodes> {

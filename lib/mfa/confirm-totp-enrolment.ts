@@ -8,7 +8,7 @@ import { formKeyField } from '@/lib/http/form-key';
 import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, formOwner, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, auditSubject, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -43,7 +43,7 @@ export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
  */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
   const owner = ownerOf(actor);
-  return withFormKeyHeld(FORM, input.formKey, formOwner(owner), TOTP_ADDED_ALREADY, async (claim): Promise<WithRecoveryCodes> => {
+  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), TOTP_ADDED_ALREADY, async (claim): Promise<WithRecoveryCodes> => {
     if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
     const pending = await pendingEnrolmentOf(actor);
     if (!pending?.secret) return START_AGAIN;

@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
 import { withFormKeyHeld } from '@/lib/http/sent-once';
-import { formOwner, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
+import { formOwnerOf, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
@@ -28,7 +28,7 @@ export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof sta
   const owner = ownerOf(actor);
   // The same rendering sent again (a double click, whose copy waits for the first) finds the app
   // waiting to be set up, as the first copy left it: checking its code again would count a wrong one.
-  return withFormKeyHeld(FORM, input.formKey, formOwner(owner), STARTED, async (claim): Promise<ActionState> => {
+  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), STARTED, async (claim): Promise<ActionState> => {
     const refusal = await refusalToAddFactor(actor, input, ip);
     if (refusal) return refusal;
     await db().$transaction(async (tx) => {

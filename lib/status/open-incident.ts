@@ -3,7 +3,8 @@ import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { answeredByKey, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { assertOperator, componentNames, messageSchema, operatorAudit, operatorChanged, operatorTransaction, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_IMPACTS } from '@/lib/status/severity';
@@ -24,8 +25,8 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
   const names = await componentNames(db(), input.componentIds);
   if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
 
-  const done = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, 'STATUS_INCIDENT_OPENED', async (tx) => {
-    await claimFormKey(tx, FORM, input.formKey);
+  const done = await onceForForm(FORM, input.formKey, formOwnerOf(actor), SENT_ALREADY, () => operatorTransaction(actor, ip, 'STATUS_INCIDENT_OPENED', async (tx) => {
+    await claimFormKey(tx, FORM, input.formKey, formOwnerOf(actor));
     const created = await tx.incident.create({
       data: {
         title: input.title,
@@ -41,7 +42,7 @@ export async function openIncident(actor: VendorActor, input: z.infer<typeof ope
     const { title, impact, status, message } = input;
     await queueStatusAlert(tx, { kind: 'incident-opened', title, impact, status, message, components: names });
   }));
-  if (done === ALREADY_SENT) return SENT_ALREADY;
+  if (answeredByKey(done)) return done;
   if (operatorChanged(done)) return done;
 
   return { ok: true, message: `Incident "${input.title}" opened.`, alerted: true };

@@ -4,7 +4,8 @@ import type { VendorActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { formKeyField } from '@/lib/http/form-key';
-import { ALREADY_SENT, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { answeredByKey, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { assertOperator, idSchema, messageSchema, operatorAudit, operatorChanged, operatorTransaction, type OperatorResult } from '@/lib/status/operator-input';
@@ -27,7 +28,7 @@ export async function postIncidentUpdate(
 ): Promise<OperatorResult> {
   assertOperator(actor);
   const resolves = input.status === 'RESOLVED';
-  const incident = await onceForForm(FORM, input.formKey, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
+  const incident = await onceForForm(FORM, input.formKey, formOwnerOf(actor), SENT_ALREADY, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
     const now = await nextUpdateTime(tx, input.incidentId);
     // Only an open incident takes updates: the condition is part of the write, so two operators
     // resolving at once produce one resolution.
@@ -37,7 +38,7 @@ export async function postIncidentUpdate(
     });
     if (changed.count === 0) return null;
     // Claimed with the work only: a refusal (resolved meanwhile) leaves the rendering free (review r39b F2).
-    await claimFormKey(tx, FORM, input.formKey);
+    await claimFormKey(tx, FORM, input.formKey, formOwnerOf(actor));
     await tx.incidentUpdate.create({
       data: { incidentId: input.incidentId, status: input.status, message: input.message, createdById: actor.vendorAccountId, createdAt: now },
     });
@@ -59,7 +60,7 @@ export async function postIncidentUpdate(
     });
     return updated;
   }));
-  if (incident === ALREADY_SENT) return SENT_ALREADY;
+  if (answeredByKey(incident)) return incident;
   if (operatorChanged(incident)) return incident;
   if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.', gone: true };
 

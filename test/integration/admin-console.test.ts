@@ -749,6 +749,17 @@ describe('reset link by e-mail', () => {
     expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
   });
 
+  it('[SUPER_ADMIN] a rendering’s key another admin claimed is stale: nothing is sent, and it is not told a link is on its way (review r39a F4)', async () => {
+    const { a, adminActor, superActor, staff } = await twoAgencies();
+    const other = await member(a.id, 'STAFF', { displayName: 'Olly Other' });
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { newFormKey } = await import('@/lib/http/form-key');
+    const formKey = newFormKey();
+    expect(await sendResetLink(adminActor, { userId: staff.id, formKey }, IP)).toMatchObject({ ok: true });
+    expect(await sendResetLink(superActor, { userId: other.id, formKey }, IP)).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    expect(await db().outboxMessage.count({ where: { toAddress: other.email!, template: 'reset-link' } })).toBe(0);
+  });
+
   it('refuses a disabled account: enabling it later must not bring a link back', async () => {
     const { a, adminActor } = await twoAgencies();
     const disabled = await member(a.id, 'STAFF', { status: 'DISABLED' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { newFormKey } from '@/lib/http/form-key';
-import { STALE_RENDERING, STILL_UNDER_WAY, withFormKeyHeld } from '@/lib/http/sent-once';
+import { claimFormKey, onceForForm, sentBefore, STALE_RENDERING, STILL_UNDER_WAY, withFormKeyHeld } from '@/lib/http/sent-once';
 
 const FORM = 'sent-once-test';
 const SENT_ALREADY = 'sent already';
@@ -68,4 +68,24 @@ describe('a form key held while its work runs (withFormKeyHeld)', () => {
     expect(Date.now() - waitedFrom).toBeLessThan(30_000);
     expect(ran).toBe(false);
   }, 60_000);
+
+  it('a key claimed with its work is its account’s: sent again by that account it was done, by another it is stale and does nothing (review r39a F4)', async () => {
+    const key = newFormKey();
+    let done = 0;
+    const send = (claimedBy: string) =>
+      onceForForm(FORM, key, claimedBy, SENT_ALREADY, () =>
+        db().$transaction(async (tx) => {
+          await claimFormKey(tx, FORM, key, claimedBy);
+          done += 1;
+          return 'done';
+        }),
+      );
+    expect(await send('user:one')).toBe('done');
+    expect(await send('user:one')).toBe(SENT_ALREADY);
+    expect(await send('user:two')).toBe(STALE_RENDERING);
+    expect(done).toBe(1);
+    expect(await sentBefore(FORM, key, 'user:one')).toBe(true);
+    expect(await sentBefore(FORM, key, 'user:two')).toBe(false);
+    expect(await sentBefore(FORM, key)).toBe(false);
+  });
 });
