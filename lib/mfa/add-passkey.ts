@@ -1,19 +1,16 @@
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit/record';
-import { endOtherSessions, SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
+import { SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
 import { withFormKeyHeld } from '@/lib/http/sent-once';
-import { enqueueMail } from '@/lib/mail/outbox';
-import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
-import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
+import { recordFactorAdded } from '@/lib/mfa/factor-added';
 import { factorNameSchema } from '@/lib/mfa/start-totp-enrolment';
 import { challengeIn, consumeChallenge, parseRegistrationResponse, relyingParty, webAuthnResponseField } from '@/lib/mfa/webauthn';
 
@@ -90,15 +87,7 @@ async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip
       },
       select: { id: true },
     });
-    const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
-    const otherSessionsEnded = await endOtherSessions(tx, actor, now);
-    await recordAudit(tx, {
-      ...auditSubject(actor, ip),
-      action: 'SECOND_FACTOR_ADDED',
-      outcome: 'SUCCESS',
-      details: { factor: 'PASSKEY', factorId: factor.id, backedUp: credentialBackedUp, recoveryCodesMade: recoveryCodes !== undefined, otherSessionsEnded },
-    });
-    if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'passkey added', now));
+    const recoveryCodes = await recordFactorAdded(tx, actor, ip, contact, { factor: 'PASSKEY', factorId: factor.id, details: { backedUp: credentialBackedUp } }, now);
     return { ok: true, message: `Your passkey "${input.name}" has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
   });
 }

@@ -1,16 +1,13 @@
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit/record';
-import { endOtherSessions, SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
+import { SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
 import { withFormKeyHeld } from '@/lib/http/sent-once';
-import { enqueueMail } from '@/lib/mail/outbox';
-import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
-import { recoveryCodesForNewFactor } from '@/lib/mfa/recovery-codes';
+import { recordFactorAdded } from '@/lib/mfa/factor-added';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { pendingEnrolmentOf } from '@/lib/mfa/start-totp-enrolment';
 import { matchTotpCode, typedCode } from '@/lib/mfa/totp';
@@ -61,15 +58,7 @@ export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof c
       });
       if (confirmed.count === 0) return START_AGAIN;
       await claim(tx);
-      const recoveryCodes = await recoveryCodesForNewFactor(tx, owner);
-      const otherSessionsEnded = await endOtherSessions(tx, actor, now);
-      await recordAudit(tx, {
-        ...auditSubject(actor, ip),
-        action: 'SECOND_FACTOR_ADDED',
-        outcome: 'SUCCESS',
-        details: { factor: 'TOTP', factorId: pending.id, recoveryCodesMade: recoveryCodes !== undefined, otherSessionsEnded },
-      });
-      if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'authenticator app added', now));
+      const recoveryCodes = await recordFactorAdded(tx, actor, ip, contact, { factor: 'TOTP', factorId: pending.id }, now);
       return { ok: true, message: `Your authenticator app has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
     });
   });
