@@ -612,6 +612,17 @@ describe('mandatory enrolment', () => {
     return { user, secret, spareSecret, actor, phone, tablet, signIn };
   }
 
+  /** An admin signed in with the password alone, whose first authenticator app is waiting for its code. */
+  async function appBeingAdded() {
+    const { user, signIn } = await passwordSignIn();
+    const result = await signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    const actor = await actorOf(result.sessionId);
+    await startTotpEnrolment(actor, { name: 'Work phone', currentPassword: PASSWORD }, IP);
+    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
+    return { user, actor, secret };
+  }
+
   it('[PROVIDER_ADMIN] cannot remove the last factor, and removing another asks for a fresh code', async () => {
     const { user, secret, spareSecret, actor, phone, tablet } = await adminWithPhoneAndTablet();
     expect(await removeFactor(actor, { factorId: tablet.id, code: '12345' }, IP)).toMatchObject({ ok: false });
@@ -742,12 +753,7 @@ describe('mandatory enrolment', () => {
   });
 
   it('[PROVIDER_ADMIN] the same “Confirm” of a new app sent again (a reload of its answer without JavaScript) says the app was added already, not “Start again”, and adds nothing (review r38b F1)', async () => {
-    const { user, signIn } = await passwordSignIn();
-    const result = await signIn();
-    if (!result.ok) throw new Error('sign-in failed');
-    const actor = await actorOf(result.sessionId);
-    await startTotpEnrolment(actor, { name: 'Work phone', currentPassword: PASSWORD }, IP);
-    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
+    const { user, actor, secret } = await appBeingAdded();
     const sent = { code: await codeNow(secret), formKey: newFormKey() };
     const confirmed = await confirmTotpEnrolment(actor, sent, IP);
     expect(confirmed).toMatchObject({ ok: true });
@@ -829,12 +835,7 @@ describe('mandatory enrolment', () => {
   });
 
   it('[PROVIDER_ADMIN] copies of one “Confirm” of a new app sent at once add it once; the others say it was added, never “Start again” (review r38e F1)', async () => {
-    const { user, signIn } = await passwordSignIn();
-    const result = await signIn();
-    if (!result.ok) throw new Error('sign-in failed');
-    const actor = await actorOf(result.sessionId);
-    await startTotpEnrolment(actor, { name: 'Work phone', currentPassword: PASSWORD }, IP);
-    const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
+    const { user, actor, secret } = await appBeingAdded();
     const sent = { code: await codeNow(secret), formKey: newFormKey() };
     const answers = await Promise.all(Array.from({ length: 4 }, async () => confirmTotpEnrolment(await actorOf(actor.sessionId), sent, IP)));
     const added = answers.filter((answer) => answer.recoveryCodes !== undefined);
