@@ -8,6 +8,7 @@ import { maskEmail } from '@/lib/format/mask';
 import { formKeyField } from '@/lib/http/form-key';
 import { claimFormKey, onceForForm } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { mailableAddress } from '@/lib/validation/email-address';
 import { resetLinkMail } from '@/lib/mail/templates/reset-link';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
@@ -38,7 +39,7 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   }
   // The same form sent again (a double click): the link is on its way; a second would end the first (review r26c N5).
   const sentAlready = { ok: true as const, value: { sentTo: maskEmail(email) } };
-  const claimedBy = `user:${actor.userId}`;
+  const claimedBy = formOwnerOf(actor);
   return onceForForm(FORM, input.formKey, claimedBy, sentAlready, () =>
     actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
       const lifetimeHours = (await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
