@@ -1,4 +1,5 @@
 import { db } from '@/lib/db/client';
+import { whyLinkIsDead } from './issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetLinkState = 'valid' | 'invalid';
@@ -17,7 +18,7 @@ export async function getResetLinkDetails(token: string, now = new Date()): Prom
     where: { tokenHash: hashSecretToken(token) },
     select: { userId: true, purpose: true, requestId: true, usedAt: true, expiresAt: true, endedAt: true },
   });
-  if (!link || link.usedAt || link.endedAt || link.expiresAt <= now) return null;
+  if (!link || whyLinkIsDead(link, now)) return null;
   if (link.purpose === 'SUPER_ADMIN_REQUEST') {
     const request = link.requestId
       ? await db().superAdminResetRequest.findUnique({ where: { id: link.requestId }, select: { state: true } })

@@ -55,6 +55,16 @@ export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promis
 /** A link that may still be used at `now`: not used, not ended by a change, not past its time. */
 export const LIVE_LINK = (now: Date) => ({ usedAt: null, endedAt: null, expiresAt: { gt: now } });
 
+type LinkEnds = { usedAt: Date | null; endedAt: Date | null; expiresAt: Date };
+
+/** LIVE_LINK for a link already read: why it may no longer be used at `now` (for the audit), or null when it is live. */
+export function whyLinkIsDead(link: LinkEnds, now: Date): 'link already used' | 'link ended' | 'link expired' | null {
+  if (link.usedAt) return 'link already used';
+  if (link.endedAt) return 'link ended';
+  if (link.expiresAt <= now) return 'link expired';
+  return null;
+}
+
 /**
  * What ends a link before its time: the mark every use checks, whatever its clock (an instance whose
  * clock runs ahead writes an end another still reads as ahead), and its end moved to that moment.

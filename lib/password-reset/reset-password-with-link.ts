@@ -15,6 +15,7 @@ import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { completeRequest, findRequestToComplete } from '@/lib/super-admin/complete-request';
+import { whyLinkIsDead } from './issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
@@ -64,9 +65,8 @@ export async function resetPasswordWithLink(
       })
     : null;
   if (!link) return invalid('unknown link');
-  if (link.usedAt) return invalid('link already used');
-  if (link.endedAt) return invalid('link ended');
-  if (link.expiresAt <= now) return invalid('link expired');
+  const dead = whyLinkIsDead(link, now);
+  if (dead) return invalid(dead);
 
   const user = await db().user.findUniqueOrThrow({
     where: { id: link.userId },
