@@ -37,7 +37,7 @@ export async function startTotpEnrolment(actor: Actor, input: z.infer<typeof sta
       await tx.mfaFactor.deleteMany({ where: { ...ownerWhere(owner), confirmedAt: null } });
       await tx.mfaFactor.create({ data: { ...ownerWhere(owner), kind: 'TOTP', name: input.name, secret: sealFactorSecret(newTotpSecret()), enrolmentSessionId: actor.sessionId } });
     });
-    return { ok: true };
+    return STARTED;
   });
 }
 
