@@ -10,9 +10,10 @@ import { signInAgencyUser, type KnowsAccount } from '@/lib/auth/sign-in';
 import { PASSKEY_REFUSAL_MIN_MS, signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
+import { newFormKey } from '@/lib/http/form-key';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
-import { addPasskey } from '@/lib/mfa/add-passkey';
+import { addPasskey, PASSKEY_ADDED_ALREADY } from '@/lib/mfa/add-passkey';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { FRESH_PASSKEY_REQUIRED } from '@/lib/mfa/check-fresh-second-factor';
 import { hashRecoveryCode } from '@/lib/mfa/recovery-codes';
@@ -153,6 +154,22 @@ describe('passkeys', () => {
     const answer = registrationResponse(newSoftPasskey(), { ...ceremony(options.challenge), userId: options.user.id });
     expect(await addPasskey(staleTab, { name: 'Stale tab', passkey: JSON.stringify(answer), currentPassword: PASSWORD }, IP)).toEqual(SIGNED_OUT_MEANWHILE);
     expect((await db().mfaFactor.findMany({ where: { userId: user.id }, select: { name: true } })).map((f) => f.name)).toEqual(['Other tab']);
+  });
+
+  it('[STAFF] copies of one “Add a passkey” rendering sent at the same moment add it once; the other waits and says so, and no wrong password is counted', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    const options = await registrationOptions(actor);
+    const response = registrationResponse(newSoftPasskey(), { ...ceremony(options.challenge), userId: options.user.id });
+    const sent = { name: 'Laptop', passkey: JSON.stringify(response), currentPassword: PASSWORD, formKey: newFormKey() };
+    const answers = await Promise.all([0, 1].map(async () => addPasskey(await actorOf(actor.sessionId), sent, IP)));
+    const added = answers.filter((answer) => answer.recoveryCodes !== undefined);
+    expect(added).toHaveLength(1);
+    expect(answers.filter((answer) => answer !== added[0])).toEqual([PASSKEY_ADDED_ALREADY]);
+    expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_ADDED' } })).toBe(1);
+    expect(await db().outboxMessage.count({ where: { toAddress: user.email!, template: 'second-factor-changed' } })).toBe(1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, outcome: { not: 'SUCCESS' } } })).toBe(0);
   });
 
   it('[STAFF] at an address past its limit, a passkey signs in only from a browser that has signed in as its account before (decision 062)', async () => {
