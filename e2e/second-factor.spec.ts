@@ -232,6 +232,9 @@ for (const javaScriptEnabled of [true, false]) {
       // A reload of it is a GET.
       const answer = await page.reload();
       expect(answer?.request().method()).toBe('GET');
+      // The method is the one the client sent, never one it claims: server.mjs writes the header itself.
+      const claimed = await page.request.get(page.url(), { headers: { 'x-portal-sent-method': 'POST', accept: 'text/html' } });
+      expect(await claimed.text()).toContain('The second factor has been removed, and you were signed out everywhere else.');
       // Without JavaScript, a form of that page posts to the `?done=` address: its refusal is drawn alone,
       // not below the removal's notice (review r38b I2).
       if (!javaScriptEnabled) {
