@@ -1,4 +1,5 @@
 import type { Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { expireRequest } from './expire-requests';
 import { transitionData, transitionWhere, type Transition } from './state-machine';
@@ -27,7 +28,7 @@ export async function takeTransition(
   actorId: string | null,
   options: TransitionOptions = {},
 ): Promise<TransitionOutcome> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? (await clockWithRowHeld(tx, request.id));
   const moved = await tx.superAdminResetRequest.updateMany({
     where: { ...options.where, ...transitionWhere(transition, request.id, actorId, now) },
     data: transitionData(transition, options.data),
@@ -47,8 +48,19 @@ export async function transitionStillOpen(
   transition: Exclude<Transition, 'expire'>,
   request: { id: string; reference: string; agencyId: string | null },
   actorId: string | null,
-  now: Date = new Date(),
+  given?: Date,
 ): Promise<'open' | 'expired' | 'refused'> {
+  const now = given ?? (await clockWithRowHeld(tx, request.id));
   if ((await tx.superAdminResetRequest.count({ where: transitionWhere(transition, request.id, actorId, now) })) === 1) return 'open';
   return (await expireRequest(tx, request, now)) ? 'expired' : 'refused';
+}
+
+/**
+ * The time a step is judged at (the request's expiry), read once the request's row is this transaction's
+ * (PostgreSQL): a step that waited for another's commit goes through, or not, at the time it does, not at
+ * the time it began to wait, which may be before the request's end (review b38a).
+ */
+async function clockWithRowHeld(tx: Tx, requestId: string): Promise<Date> {
+  await lockRow(tx, 'SuperAdminResetRequest', requestId, { asItsUpdate: true });
+  return new Date();
 }

@@ -15,6 +15,7 @@ import { recordCallback } from '@/lib/super-admin/record-callback';
 import { formatReference } from '@/lib/super-admin/reference';
 import { rejectRequest } from '@/lib/super-admin/reject-request';
 import { NO_ADDRESS_FOR_INFO, requestMoreInfo } from '@/lib/super-admin/request-more-info';
+import { EXPIRED_MESSAGE } from '@/lib/super-admin/take-transition';
 import { MOVED_ON } from '@/lib/super-admin/verifier-guard';
 import { verifyRequest } from '@/lib/super-admin/verify-request';
 import {
@@ -451,6 +452,18 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two s
     expect(takeover).toEqual({ ok: false, message: MOVED_ON, gone: true });
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'NEEDS_INFO', claimedById: vera.vendorAccountId });
     expect(await fromOf(request.id, 'SUPER_ADMIN_RESET_CLAIMED')).toEqual(['SUBMITTED']);
+  });
+
+  it('[VERIFIER] a step that waited for the request’s row past its end is refused as expired: it is judged when it goes through, not when it began to wait (b38a)', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
+    // What the step waits for ends just after it began waiting: the request's end has come meanwhile.
+    const endsWhileWaiting = { holds: holdRequest(request.id), then: { sql: `UPDATE "SuperAdminResetRequest" SET "expiresAt" = clock_timestamp() - interval '1 millisecond' WHERE "id" = $1`, params: [request.id] } };
+    const verified = await whileCompetingTransactionHolds(endsWhileWaiting, () => verifyRequest(vera, { requestId: request.id }, someIp()));
+    expect(verified).toMatchObject({ ok: false, message: EXPIRED_MESSAGE });
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'EXPIRED', verifiedById: null });
   });
 
   it('a request expiring as a step taken a moment before its end commits: the expiry is recorded from the state that step left', async () => {
