@@ -7,7 +7,7 @@ import { db } from '@/lib/db/client';
 export type TemporaryPasswordState = 'none' | 'issued' | 'signed-in' | 'used' | 'expired';
 
 export function temporaryPasswordState(
-  user: { mustChangePassword: boolean; temporaryPasswordIssuedAt: Date | null; temporaryPasswordExpiresAt: Date | null; temporaryPasswordUsedAt: Date | null },
+  user: { mustChangePassword: boolean; temporaryPasswordIssuedAt: Date | null; temporaryPasswordExpiresAt: Date | null; temporaryPasswordEndedAt: Date | null; temporaryPasswordUsedAt: Date | null },
   now: Date,
 ): TemporaryPasswordState {
   if (!user.temporaryPasswordIssuedAt) return 'none';
@@ -39,6 +39,7 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       temporaryPasswordIssuedAt: true,
       temporaryPasswordIssuedById: true,
       temporaryPasswordExpiresAt: true,
+      temporaryPasswordEndedAt: true,
       temporaryPasswordUsedAt: true,
       passwordChangedAt: true,
       ...STREAKS_SELECT,

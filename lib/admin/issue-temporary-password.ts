@@ -81,6 +81,7 @@ export async function setTemporaryPassword(
       temporaryPasswordIssuedAt: issued.at,
       temporaryPasswordIssuedById: actor.userId,
       temporaryPasswordExpiresAt: expiresAt,
+      temporaryPasswordEndedAt: null,
       temporaryPasswordUsedAt: null,
       ...UNLOCKED,
       sessionVersion: { increment: 1 },

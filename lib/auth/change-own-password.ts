@@ -70,6 +70,7 @@ export async function changeOwnPassword(
       passwordHash: true,
       mustChangePassword: true,
       temporaryPasswordExpiresAt: true,
+      temporaryPasswordEndedAt: true,
       lockedUntil: true,
       hardLockedAt: true,
       loginName: true,
@@ -189,6 +190,7 @@ export async function changeOwnPassword(
         passwordChangedAt: new Date(),
         mustChangePassword: false,
         temporaryPasswordExpiresAt: null,
+        temporaryPasswordEndedAt: null,
         sessionVersion: version,
       },
     });

@@ -10,16 +10,20 @@ export const TEMPORARY_PASSWORD_REFUSED_FOR: Record<TemporaryPasswordRefusal, st
 };
 
 /**
- * Whether a temporary password is past its end: its own time, or a reset link sent since, which sets
- * that time to its own (decision 058).
+ * What a reset link sent since writes on the account: the temporary password ends at that moment, and
+ * is marked ended, which every check reads whatever its clock (an instance whose clock runs ahead
+ * writes an end another still reads as ahead), as a link's own end is (decision 058, 005 addendum).
  */
-export function temporaryPasswordExpired(user: { temporaryPasswordExpiresAt: Date | null }, now: Date): boolean {
-  return user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now;
+export const TEMPORARY_PASSWORD_ENDED_AT = (now: Date) => ({ temporaryPasswordExpiresAt: now, temporaryPasswordEndedAt: now });
+
+/** Whether a temporary password is past its end: its own time, or ended by a reset link sent since. */
+export function temporaryPasswordExpired(user: { temporaryPasswordExpiresAt: Date | null; temporaryPasswordEndedAt: Date | null }, now: Date): boolean {
+  return user.temporaryPasswordEndedAt !== null || (user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now);
 }
 
 /** The same, said to the database: the `WHERE` of a write that holds only while the temporary password does. */
 export function temporaryPasswordUnexpired(now: Date) {
-  return { OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }] };
+  return { temporaryPasswordEndedAt: null, OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }] };
 }
 
 /**
@@ -44,7 +48,7 @@ export async function claimTemporaryPassword(tx: Tx, userId: string): Promise<Te
  * The password step of a sign-in that still owes its factor asks only this: it claims nothing.
  */
 export async function temporaryPasswordRefusal(tx: Tx, userId: string, now: Date): Promise<TemporaryPasswordRefusal | null> {
-  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true } });
+  const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true, temporaryPasswordEndedAt: true } });
   if (!user.mustChangePassword) return null;
   if (user.temporaryPasswordUsedAt) return 'TEMPORARY_PASSWORD_USED';
   return temporaryPasswordExpired(user, now) ? 'TEMPORARY_PASSWORD_EXPIRED' : null;

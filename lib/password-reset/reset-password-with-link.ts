@@ -124,6 +124,7 @@ export async function resetPasswordWithLink(
           temporaryPasswordIssuedAt: null,
           temporaryPasswordIssuedById: null,
           temporaryPasswordExpiresAt: null,
+          temporaryPasswordEndedAt: null,
           ...UNLOCKED,
           // Every session opened before this moment is refused on its next request.
           sessionVersion: { increment: 1 },

@@ -709,6 +709,37 @@ describe('reset link by e-mail', () => {
     expect((await signIn(a, staff, chosen)).ok).toBe(true);
   });
 
+  it('[PROVIDER_ADMIN] a link sent by an instance whose clock runs ahead ends a temporary password all the same: the mark it leaves is read, not its time (review r37c F2)', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { changeOwnPassword } = await import('@/lib/auth/change-own-password');
+    const issue = async () => {
+      const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { sessionVersion: true } });
+      const issued = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: sessionVersion }, IP);
+      if (!issued.ok) throw new Error(issued.message);
+      return issued.value.temporaryPassword;
+    };
+    // The end that instance wrote, still a minute ahead on this one's clock.
+    const sendLinkAhead = async () => {
+      expect(await sendResetLink(adminActor, { userId: staff.id }, IP)).toMatchObject({ ok: true });
+      await db().user.update({ where: { id: staff.id }, data: { temporaryPasswordExpiresAt: new Date(Date.now() + 60_000) } });
+    };
+    const used = await issue();
+    const opened = await signIn(a, staff, used);
+    if (!opened.ok) throw new Error(opened.reason);
+    await sendLinkAhead();
+    const actor = (await resolveSession(opened.sessionId)) as AgencyActor;
+    const chosen = 'copper harbour signal evening';
+    expect(await changeOwnPassword(actor, { currentPassword: used, newPassword: chosen, confirmPassword: chosen }, IP)).toMatchObject({ ok: false });
+    const unused = await issue();
+    await sendLinkAhead();
+    expect(await signIn(a, staff, unused)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    expect((await getUserForAdmin(adminActor, staff.id))?.temporaryPassword.state).toBe('expired');
+    // A temporary password issued after it is the way in again: the mark went with the ended one.
+    const next = await issue();
+    expect((await signIn(a, staff, next)).ok).toBe(true);
+  });
+
   it('[PROVIDER_ADMIN] the form sent twice (a double click, both at once or one after the other) mails one live link and uses one of the five (r26c N5)', async () => {
     const { adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
