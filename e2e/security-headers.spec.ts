@@ -154,7 +154,7 @@ test('[ANONYMOUS] /vendor/login comes from memory with hashes that fit its bytes
 test('[OPERATOR] no page is kept a year by a shared cache: after a deploy, its forms and scripts would point at the old build', async ({ request }) => {
   // Prerendered pages with forms, pages from memory, and the router's data for them.
   // (/help/ask-admin, in PAGES, is rendered per visit: each carries its own form key.)
-  const prerendered = ['/', '/help', '/super-admin-reset/status', '/login/locked', '/vendor/login/locked'];
+  const prerendered = ['/', '/help', '/super-admin-reset/status'];
   for (const pathname of [...PAGES, ...prerendered]) {
     for (const headers of [{}, { RSC: '1' }] as Record<string, string>[]) {
       const answer = await request.get(pathname, { headers, maxRedirects: 0 });

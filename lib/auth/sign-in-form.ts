@@ -6,7 +6,7 @@ import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { rememberAccountHere, startBrowserSession } from '@/lib/auth/browser-session';
 import type { ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
-import { SIGN_IN_PATH, signInMessage, TEMPORARY_PASSWORD_NOTICE } from '@/lib/auth/sign-in-messages';
+import { SECOND_FACTOR_LOCKED, SIGN_IN_PATH, signInMessage, TEMPORARY_PASSWORD_NOTICE } from '@/lib/auth/sign-in-messages';
 import { config } from '@/lib/config';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
@@ -118,13 +118,6 @@ export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' |
   redirect(afterSignInPath({ kind, role: result.role }, callback));
 }
 
-/** Said on the page a second step ends on when it locks the account (its pending session has ended). */
-export const SECOND_FACTOR_LOCKED_MESSAGE =
-  'Too many wrong codes. Your account is locked for a while: sign in again later, or ask your administrator to unlock it.';
-
-/** Where a second step that locked the account ends, with JavaScript or without. */
-export const SECOND_FACTOR_LOCKED_PATH = { agency: '/login/locked', vendor: '/vendor/login/locked' } as const;
-
 // The refusals said on the code step itself; LOCKED, NOT_PENDING and the temporary password's leave it (finishSecondFactor).
 const SECOND_FACTOR_MESSAGES: Record<Exclude<Exclude<VerifyOutcome, { ok: true }>['reason'], 'LOCKED' | 'NOT_PENDING' | keyof typeof TEMPORARY_PASSWORD_NOTICE>, string> = {
   PASSKEY_REQUIRED: 'Your agency requires administrators to finish signing in with a passkey. Use your passkey, or a recovery code if you lost it.',
@@ -136,10 +129,10 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<Exclude<VerifyOutcome, { ok: true }
 /**
  * Ends a sign-in's second step: a full session gets its cookie and goes where the sign-in was going
  * (or home); a session no longer waiting for its factor (it passed in another tab) goes home too;
- * one that locked the account goes to a page that says so (the code step is no longer open to it,
- * and without JavaScript its page would be rendered again, for a session that has ended), one whose
- * temporary password another sign-in claimed, or that ended meanwhile, to the sign-in page, saying so; any other
- * refusal is said on the code step.
+ * one that locked the account, or whose temporary password another sign-in claimed or that ended
+ * meanwhile, goes to the sign-in page, saying so (the code step is no longer open to it, and without
+ * JavaScript its page would be rendered again, for a session that has ended); any other refusal is
+ * said on the code step.
  */
 export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, callback?: string): Promise<ActionState> {
   if (outcome.ok) {
@@ -148,8 +141,8 @@ export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, 
     redirect(afterSignInPath(who, callback));
   }
   if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[who.kind]);
-  if (outcome.reason === 'LOCKED') redirect(SECOND_FACTOR_LOCKED_PATH[who.kind]);
   // Its pending session has ended: the sign-in page says why, as at the password step.
+  if (outcome.reason === 'LOCKED') redirect(donePath(SIGN_IN_PATH[who.kind], SECOND_FACTOR_LOCKED, ANYONE));
   if (outcome.reason === 'TEMPORARY_PASSWORD_USED' || outcome.reason === 'TEMPORARY_PASSWORD_EXPIRED') redirect(donePath(SIGN_IN_PATH[who.kind], TEMPORARY_PASSWORD_NOTICE[outcome.reason], ANYONE));
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
 }

@@ -32,7 +32,7 @@ export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number,
   return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;
 }
 
-/** Each kind of account's sign-in page: where a sign-out, or a code step that ran out of time or was refused its temporary password, lands with its notice. */
+/** Each kind of account's sign-in page: where a sign-out, or a code step that ran out of time, locked the account or was refused its temporary password, lands with its notice. */
 export const SIGN_IN_PATH = { agency: '/login', vendor: '/vendor/login' } as const;
 
 /** The done notice sign-out leaves for the sign-in page; signed for anyone, it proves only that a sign-out sent the browser there just now. */
@@ -40,6 +40,12 @@ export const SIGNED_OUT = 'signed-out';
 
 /** The done notice of a code step whose session ran out (SECOND_FACTOR_PENDING_MS) before the code came (review r34b F3). */
 export const SECOND_FACTOR_TIMED_OUT = 'second-factor-timed-out';
+
+/**
+ * The done notice of a code step whose wrong codes locked the account (its pending session ended). Signed, as
+ * the others are: a page anyone could link to would back an impostor's "your account is locked, call us" (review r38b I1).
+ */
+export const SECOND_FACTOR_LOCKED = 'second-factor-locked';
 
 /** The done notices of a code step whose temporary password another sign-in claimed first, or that ended meanwhile (decision 058). */
 export const TEMPORARY_PASSWORD_NOTICE = { TEMPORARY_PASSWORD_USED: 'temporary-password-used', TEMPORARY_PASSWORD_EXPIRED: 'temporary-password-expired' } as const;

@@ -61,7 +61,7 @@ describe('[OPERATOR] admission in front of the app', () => {
     for (let i = 0; i < 200 && !(await get('/help')).headers.get('x-portal-from-memory'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect((await get('/vendor/login/locked')).status).toBe(200);
+    expect((await get('/super-admin-reset/status')).status).toBe(200);
     await until(async () => (await admissionFigures()).inFlight === 0);
 
     const signIn = await rawFailedSignIn(server, 'POST /login');
@@ -78,14 +78,14 @@ describe('[OPERATOR] admission in front of the app', () => {
     // A place is given on in the turn after its answer ends (decision 052): with no room to wait, a
     // request read in between would be refused.
     await until(async () => (await admissionFigures()).inFlight === 0);
-    expect((await get('/vendor/login/locked')).status).toBe(200);
+    expect((await get('/super-admin-reset/status')).status).toBe(200);
   });
 
   it('a form whose body is still coming holds no place: the app answers others meanwhile, then the form', async () => {
     await until(async () => (await admissionFigures()).inFlight === 0);
     const held = await slowSignInPost(server.port);
     const slow = Array.from({ length: 3 }, () => slowSignInPost(server.port));
-    expect((await get('/vendor/login/locked')).status).toBe(200);
+    expect((await get('/super-admin-reset/status')).status).toBe(200);
     expect(await admissionFigures()).toEqual({ inFlight: 0, waiting: 0 });
 
     held.finish();
@@ -148,7 +148,7 @@ describe('[OPERATOR] admission in front of the app', () => {
       await until(async () => more.answer() !== '');
       expect(more.answer()).toMatch(/^HTTP\/1\.1 503 /);
       expect(newcomer.answer()).toBe('');
-      expect((await get('/vendor/login/locked')).status).toBe(200);
+      expect((await get('/super-admin-reset/status')).status).toBe(200);
       for (const extra of [newcomer, more]) extra.socket.destroy();
     } finally {
       for (const post of posts) post.socket.destroy();
@@ -200,6 +200,6 @@ describe('[OPERATOR] admission in front of the app', () => {
     const early = openFor.filter((ms) => ms < 15_000).length;
     expect(early).toBe(530 - 512);
     expect(Math.min(...openFor.filter((ms) => ms >= 15_000))).toBeGreaterThanOrEqual(19_000);
-    expect((await get('/vendor/login/locked')).status).toBe(200);
+    expect((await get('/super-admin-reset/status')).status).toBe(200);
   });
 });
