@@ -2,13 +2,13 @@ import { LANES_SELECT } from '@/lib/auth/lockout';
 import { z } from 'zod';
 import { auditAdminRefusal } from '@/lib/admin/admin-target';
 import { canAdmin, requireAdminCapability, type AdminDecision } from '@/lib/admin/permissions';
-import { prefixRange } from '@/lib/admin/list-agency-users';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { Result } from '@/lib/result';
 import { normalizeKey } from '@/lib/validation/identifiers';
+import { prefixRange, searchTextSchema } from '@/lib/validation/search-text';
 
 /** How many people waiting for help one page of the inbox shows, those waiting longest first. */
 export const HELP_INBOX_PEOPLE = 100;
@@ -26,7 +26,7 @@ const REQUEST_SELECT = {
 
 /** The inbox's address: a page, and a name or login name to find one person (as the users list's search). */
 export const helpInboxQuerySchema = z.object({
-  q: z.string().max(100).optional().catch(undefined),
+  q: searchTextSchema,
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 

@@ -8,31 +8,19 @@ import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import type { Prisma, Role } from '@/lib/generated/sqlite/client';
 import { normalizeKey } from '@/lib/validation/identifiers';
+import { prefixRange, searchTextSchema } from '@/lib/validation/search-text';
 import { matchesSearch } from './user-search-terms';
 
 export const USERS_PAGE_SIZE = 25;
 
-/** The console's search box holds this many characters (its maxLength). */
-export const SEARCH_MAX_LENGTH = 100;
-
 export const userListQuerySchema = z.object({
-  // Longer (a link made by hand) searches for its start: dropped, it listed everyone (review r34b F4).
-  q: z
-    .string()
-    .optional()
-    .catch(undefined)
-    .transform((q) => (q === undefined ? q : Array.from(q).slice(0, SEARCH_MAX_LENGTH).join(''))),
+  q: searchTextSchema,
   filter: z.enum(['all', 'locked', 'must-change', 'disabled', 'admins']).catch('all').default('all'),
   sort: z.enum(['last-sign-in', 'name']).catch('last-sign-in').default('last-sign-in'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 
 export type UserListQuery = z.infer<typeof userListQuerySchema>;
-
-/** Prefix match as an index range on a normalized key (works alike on SQLite and PostgreSQL). */
-export function prefixRange(prefix: string) {
-  return { gte: prefix, lt: `${prefix}\uffff` };
-}
 
 const LIST_SELECT = {
   id: true,

@@ -102,6 +102,20 @@ describe('console search by any word', () => {
     expect(await found('smith jordan')).toEqual([]);
   });
 
+  it('[PROVIDER_ADMIN] finds a name whose next character lies beyond U+FFFF, on every path; a search with a NUL or other controls finds what it names, never a 500 (review r40a F1, F2)', async () => {
+    const agency = await createAgency(db());
+    const actor = await adminOf(agency);
+    const jordan = await createUser(db(), agency.id, PASSWORD, { displayName: 'Jordan 田𠮷 Smith', loginName: 'jtian' });
+    await createUser(db(), agency.id, PASSWORD, { displayName: 'Tian 由 Ito', loginName: 'tito' }); // 由 is 田 + 1: past the range
+    for (const filter of ['all', 'must-change']) {
+      if (filter === 'must-change') await db().user.update({ where: { id: jordan.id }, data: { mustChangePassword: true } });
+      for (const sort of ['last-sign-in', 'name']) {
+        const found = async (q: string) => (await listAgencyUsers(actor, userListQuerySchema.parse({ q, sort, filter }))).users.map((user) => user.id);
+        for (const q of ['田', 'jordan 田', '田𠮷', '田𠮷 s', 'jor\u0000dan', '\u0000田', 'j\u0007tian\u001f']) expect(await found(q), `${q} ${sort} ${filter}`).toEqual([jordan.id]);
+      }
+    }
+  });
+
   it('[PROVIDER_ADMIN] never finds another agency’s user, whatever the word', async () => {
     const mine = await createAgency(db());
     const theirs = await createAgency(db());

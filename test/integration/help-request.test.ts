@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleHelpRequest, HELP_INBOX_PEOPLE, HELP_INBOX_WORDS, listHelpRequests } from '@/lib/admin/help-requests';
+import { handleHelpRequest, HELP_INBOX_PEOPLE, HELP_INBOX_WORDS, helpInboxQuerySchema, listHelpRequests } from '@/lib/admin/help-requests';
 import { searchTermRows } from '@/lib/admin/user-search-terms';
 import { ACTOR_CHANGED_MESSAGE, resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -359,6 +359,12 @@ describe('asking one’s administrators for help', () => {
 
     // An admin told by phone finds the person by name or login name, whatever page they are on.
     for (const q of ['riley', 'Novak', 'RILEY.ST']) expect(logins(await listHelpRequests(actor, { q, page: 1 }))).toEqual([staff.loginName]);
+    // As the page reads its address: controls dropped (a NUL was a 500 on PostgreSQL), a longer search cut, not
+    // dropped to list everyone (review r40a F2, F4).
+    const search = async (q: string) => logins(await listHelpRequests(actor, helpInboxQuerySchema.parse({ q, page: '1' })));
+    expect(await search('ril\u0000ey')).toEqual([staff.loginName]);
+    expect(await search('\u0000')).toHaveLength(HELP_INBOX_PEOPLE);
+    expect(await search('z'.repeat(101))).toEqual([]);
     expect(logins(await listHelpRequests(actor, { q: 'flooded.11', page: 1 }))).toEqual(['flooded.11', 'flooded.110', 'flooded.111', 'flooded.112', 'flooded.113', 'flooded.114', 'flooded.115', 'flooded.116', 'flooded.117', 'flooded.118', 'flooded.119']);
 
     const everyUserShown = [first, second].flatMap((inbox) => inbox.open.map((entry) => entry.user.id));

@@ -6,6 +6,7 @@ import { AdminNav } from '@/components/admin/admin-nav';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { canAdmin } from '@/lib/admin/permissions';
 import { HELP_INBOX_PEOPLE, helpInboxQuerySchema, listHelpRequests } from '@/lib/admin/help-requests';
+import { SEARCH_MAX_LENGTH } from '@/lib/validation/search-text';
 import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ActionNotices } from '@/components/ui/action-notices';
@@ -33,7 +34,7 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
       <form method="get" className="filters" role="search">
         <div className="field">
           <label htmlFor="q">Name or login name</label>
-          <input id="q" name="q" type="search" defaultValue={query.q ?? ''} autoComplete="off" spellCheck={false} />
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ''} maxLength={SEARCH_MAX_LENGTH} autoComplete="off" spellCheck={false} />
         </div>
         <button className="button" type="submit">
           Find

@@ -7,6 +7,7 @@ import { formatWhen } from '@/lib/mail/templates/super-admin-shared';
 import { listQueue, MAX_QUEUE_ROWS, parseQueueView, type QueueView } from '@/lib/super-admin/list-queue';
 import { STATE_LABEL } from '@/lib/super-admin/state-words';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
+import { searchTextSchema } from '@/lib/validation/search-text';
 import styles from './queue.module.css';
 
 export const metadata: Metadata = { title: 'Verification queue' };
@@ -31,7 +32,7 @@ export default async function QueuePage({ searchParams }: { searchParams: PageSe
   const actor = await requirePageActor(VERIFIER_ACCESS, '/vendor/queue');
   const params = await firstValues(searchParams);
   const view = parseQueueView(params.view);
-  const q = params.q?.slice(0, 100);
+  const q = searchTextSchema.parse(params.q);
   const rows = await listQueue(actor, { view, q });
 
   return (
