@@ -195,6 +195,16 @@ test('[STAFF] and [VERIFIER] cannot reach the admin console', async ({ page, bro
   }
 });
 
+test('[PROVIDER_ADMIN] of an agency whose code is beyond Latin-1 downloads its audit log, named in UTF-8 (review r40a F3)', async ({ page }) => {
+  const agency = await createAgency(db(), { code: `ŁÓDŹ-${uniqueSuffix().toUpperCase()}` });
+  const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'PROVIDER_ADMIN', loginName: `admin.${uniqueSuffix()}` });
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: admin.loginName, password: TEST_PASSWORD });
+  const response = await page.request.get('/admin/audit/export');
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-disposition']).toContain(`filename*=UTF-8''audit-${encodeURIComponent(agency.code)}-`);
+  expect((await response.text()).split('\r\n')[0]).toContain('seq,time,actor_type');
+});
+
 test('[PROVIDER_ADMIN] downloads the agency audit log as CSV', async ({ page }) => {
   await signInAsAgencyUser(page, ADMIN);
   await expect(page).toHaveURL(/\/account$/);

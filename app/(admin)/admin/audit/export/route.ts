@@ -1,6 +1,7 @@
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { auditQuerySchema, EXPORT_BUSY, exportAgencyAuditCsv } from '@/lib/admin/list-agency-audit';
 import { defineRoute } from '@/lib/auth/guards';
+import { attachment } from '@/lib/http/attachment';
 import { firstValuesOf } from '@/lib/http/search-params';
 
 export const dynamic = 'force-dynamic';
@@ -18,7 +19,7 @@ export const GET = defineRoute('admin-audit-export', ADMIN_ACCESS, async (actor,
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="audit-${actor.agencyCode}-${new Date().toISOString().slice(0, 10)}.csv"`,
+      'Content-Disposition': attachment(`audit-${actor.agencyCode}-${new Date().toISOString().slice(0, 10)}.csv`),
       'Cache-Control': 'no-store',
     },
   });

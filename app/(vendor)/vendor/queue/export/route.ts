@@ -1,6 +1,8 @@
 import { defineRoute } from '@/lib/auth/guards';
+import { attachment } from '@/lib/http/attachment';
 import { exportQueue } from '@/lib/super-admin/export-queue';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
+import { searchTextSchema } from '@/lib/validation/search-text';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,14 +11,14 @@ export const GET = defineRoute('super-admin-queue-export', VERIFIER_ACCESS, asyn
   const url = new URL(request.url);
   const csv = await exportQueue(
     actor,
-    { view: url.searchParams.get('view') ?? undefined, q: url.searchParams.get('q')?.slice(0, 100) ?? undefined },
+    { view: url.searchParams.get('view') ?? undefined, q: searchTextSchema.parse(url.searchParams.get('q') ?? undefined) },
     ip,
   );
   const day = new Date().toISOString().slice(0, 10);
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="super-admin-requests-${day}.csv"`,
+      'Content-Disposition': attachment(`super-admin-requests-${day}.csv`),
       'Cache-Control': 'no-store',
     },
   });
