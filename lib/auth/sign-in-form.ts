@@ -118,8 +118,17 @@ export async function finishPasskeySignIn(result: SignInResult, kind: 'agency' |
   redirect(afterSignInPath({ kind, role: result.role }, callback));
 }
 
-// The refusals said on the code step itself; LOCKED, NOT_PENDING and the temporary password's leave it (finishSecondFactor).
-const SECOND_FACTOR_MESSAGES: Record<Exclude<Exclude<VerifyOutcome, { ok: true }>['reason'], 'LOCKED' | 'NOT_PENDING' | keyof typeof TEMPORARY_PASSWORD_NOTICE>, string> = {
+type SecondFactorRefusal = Exclude<VerifyOutcome, { ok: true }>['reason'];
+
+// The refusals that end the pending session, each with the notice the sign-in page says it with.
+const SESSION_ENDED_NOTICE = { LOCKED: SECOND_FACTOR_LOCKED, ...TEMPORARY_PASSWORD_NOTICE } as const;
+
+function endsTheSession(reason: SecondFactorRefusal): reason is keyof typeof SESSION_ENDED_NOTICE {
+  return Object.hasOwn(SESSION_ENDED_NOTICE, reason);
+}
+
+// The refusals said on the code step itself; NOT_PENDING and those that end the session leave it (finishSecondFactor).
+const SECOND_FACTOR_MESSAGES: Record<Exclude<SecondFactorRefusal, 'NOT_PENDING' | keyof typeof SESSION_ENDED_NOTICE>, string> = {
   PASSKEY_REQUIRED: 'Your agency requires administrators to finish signing in with a passkey. Use your passkey, or a recovery code if you lost it.',
   THROTTLED: signInMessage('THROTTLED'),
   WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now, or use your passkey again.',
@@ -142,7 +151,6 @@ export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, 
   }
   if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[who.kind]);
   // Its pending session has ended: the sign-in page says why, as at the password step.
-  if (outcome.reason === 'LOCKED') redirect(donePath(SIGN_IN_PATH[who.kind], SECOND_FACTOR_LOCKED, ANYONE));
-  if (outcome.reason === 'TEMPORARY_PASSWORD_USED' || outcome.reason === 'TEMPORARY_PASSWORD_EXPIRED') redirect(donePath(SIGN_IN_PATH[who.kind], TEMPORARY_PASSWORD_NOTICE[outcome.reason], ANYONE));
+  if (endsTheSession(outcome.reason)) redirect(donePath(SIGN_IN_PATH[who.kind], SESSION_ENDED_NOTICE[outcome.reason], ANYONE));
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
 }
