@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { encodeWord } from 'nodemailer/lib/mime-funcs';
 import { config } from '@/lib/config';
 
 export type OutgoingMail = {
@@ -24,14 +25,24 @@ function messageIdFor(id: string): string {
   return `<${id}@${new URL(config().APP_URL).hostname}>`;
 }
 
+/**
+ * The subject as its reader will see it. A mail program decodes an RFC 2047 encoded word ("=?UTF-8?B?…?=")
+ * wherever it stands in a subject, and an ASCII subject goes out as it is: a title made of one showed its
+ * reader text the title's rules never saw, an address or a bidi override (review r40b F1). A subject that
+ * holds "=?" goes out wholly encoded (null: as it is), which decodes to its own text, "=?" and all.
+ */
+export function encodedSubject(subject: string): { value: string; prepared: true; foldLines: true } | null {
+  return subject.includes('=?') ? { value: encodeWord(subject, 'B', 52), prepared: true, foldLines: true } : null;
+}
+
 function toNodemailer(mail: OutgoingMail) {
+  const encoded = encodedSubject(mail.subject);
   return {
     from: config().MAIL_FROM,
     to: mail.to,
-    subject: mail.subject,
+    ...(encoded ? { headers: { ...mail.headers, Subject: encoded } } : { subject: mail.subject, headers: mail.headers }),
     text: mail.text,
     html: mail.html,
-    headers: mail.headers,
     messageId: messageIdFor(mail.messageId),
   };
 }

@@ -142,6 +142,15 @@ describe('outbox', () => {
     expect(row).toMatchObject({ status: 'SENT', attempts: 1, headers: null });
   });
 
+  it('a subject holding an encoded word reaches the reader as typed, never decoded into text its rules did not see (review r40b F1)', async () => {
+    const hidden = Buffer.from('Login moved: visit carenotes-help.example/reset \u202Eevil').toString('base64');
+    const subjects = [`[CareNotes status] Incident: =?UTF-8?B?${hidden}?=`, 'a =?iso-8859-1?q?=E9?= b', `=?UTF-8?B?${hidden}?= ${'long words '.repeat(6)}é`, 'Plain =? and ?= apart'];
+    for (const subject of subjects) await db().$transaction((tx) => enqueueMail(tx, message({ subject })));
+    expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: subjects.length });
+    expect(relay.sink.received.map((mail) => mail.subject).sort()).toEqual([...subjects].sort());
+    expect(relay.sink.received.every((mail) => /^Subject: =\?UTF-8\?B\?/m.test(mail.raw))).toBe(true);
+  });
+
   it('keeps messages queued while the SMTP server is down and delivers each exactly once when it is back', async () => {
     const mails = [message(), message(), message()];
     await db().$transaction((tx) => enqueueMailBatch(tx, mails));
