@@ -10,8 +10,10 @@ import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
+import { singleLine } from '@/lib/validation/text-fields';
 
-export const factorNameSchema = z.string().trim().min(1, 'Name the factor, for example "Phone"').max(60, 'Use at most 60 characters');
+// A name like any other its owner types: no hidden characters (review r40b F2).
+export const factorNameSchema = singleLine('Name', 'Name the factor, for example "Phone"', 60, 'name');
 export const startTotpEnrolmentSchema = z.object({ name: factorNameSchema, ...freshFactorFields, currentPassword: currentPasswordField, ...formKeyField });
 
 const FORM = 'start-totp-enrolment';

@@ -6,7 +6,7 @@ import { loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 import { closeIfSpent } from './expire-requests';
 import { REQUEST_LIFETIME_MS } from './open-request';
 import { parseReference } from './reference';
-import { singleLine } from './request-fields';
+import { singleLine } from '@/lib/validation/text-fields';
 import { stateForRequester } from './state-words';
 
 export const requestStatusSchema = z.object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import type { VendorActor } from '@/lib/auth/session';
 import { requestIdSchema } from './claim-request';
-import { paragraphs } from './request-fields';
+import { paragraphs } from '@/lib/validation/text-fields';
 import { findRequestForStep, NO_SUCH_REQUEST, takeVerifierStep } from './verifier-guard';
 
 const ticked = z

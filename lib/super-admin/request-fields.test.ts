@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { paragraphs, phoneSchema, singleLine, wordsToRecord } from './request-fields';
+import { paragraphs, singleLine } from '@/lib/validation/text-fields';
+import { phoneSchema, wordsToRecord } from './request-fields';
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((issue) => issue.message) ?? [];
 

@@ -14,7 +14,8 @@ import { listAgencyAdmins } from './list-agency-admins';
 import { openKeyFor, openRequest, type TypedRequest } from './open-request';
 import { isOpen } from './state-machine';
 import { generateReference } from './reference';
-import { paragraphs, phoneSchema, singleLine, workEmailSchema } from './request-fields';
+import { paragraphs, singleLine } from '@/lib/validation/text-fields';
+import { phoneSchema, workEmailSchema } from './request-fields';
 
 /**
  * Every accepted or throttled answer waits until this long after the submission arrived. A match
