@@ -386,6 +386,28 @@ test('[STAFF] a cookie whose name no browser would store is dropped: pages answe
   expect((await send('GET', '/api/me', { cookie: session })).status).toBe(401);
 });
 
+test('[STAFF] a NUL in any field of any form is that field’s refusal, before any schema or query reads it; nothing is stored (review r40b F2)', async () => {
+  const { creds, user } = await newStaffMember();
+  const { action, hidden } = await signInForm();
+  const signInBody = multipartBody([...hidden, ['providerCode', creds.providerCode], ['loginName', creds.loginName], ['password', creds.password]]);
+  const signedIn = await send('POST', action, { origin: E2E_BASE_URL, 'content-type': signInBody.type }, signInBody.body);
+  const session = ([] as string[]).concat(signedIn.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]!).find((pair) => /session-token=/.test(pair))!;
+  const security = await send('GET', '/account/security', { cookie: session, accept: 'text/html' });
+  const addApp = formWithField(security.body, 'name');
+  // A stored name, and a hidden field a query would read: each refused alike, with no other field's rules.
+  for (const [field, value] of [['name', 'Ph\u0000one'], ['formKey', '\u0000']] as const) {
+    const fields = new Map<string, string>([...addApp.hidden, ['name', 'Phone'], ['currentPassword', creds.password]]);
+    fields.set(field, value);
+    const { body, type } = multipartBody([...fields]);
+    const answer = await send('POST', addApp.action || '/account/security', { origin: E2E_BASE_URL, 'content-type': type, cookie: session, accept: 'text/html' }, body);
+    expect(answer.status, field).toBe(200);
+    expect(answer.body, field).toContain('There is a problem with what you entered.');
+    if (field === 'name') expect(answer.body).toContain('This contains a hidden character. Type it in rather than pasting it.');
+    expect(answer.body, field).not.toContain('Something went wrong');
+  }
+  expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(0);
+});
+
 test('[ANONYMOUS] Next.js’s image optimizer is off: its endpoint renders none of the portal’s pages', async () => {
   for (const url of ['/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/login', '/status']) {
     const answer = await send('GET', `/_next/image?url=${encodeURIComponent(url)}&w=64&q=75`);

@@ -198,6 +198,16 @@ function readForm(formData: unknown): FormInput {
   return { ok: true, input };
 }
 
+/**
+ * The fields that hold a NUL, each with its refusal, or null when none does. No text of ours may hold one,
+ * and PostgreSQL refuses it in any query: an id or a name that reached a query with it answered "Something
+ * went wrong" (review r40b F2). One check for every form's every field, before any schema reads them.
+ */
+function fieldsHoldingNul(input: Record<string, string>): Record<string, string[]> | null {
+  const fields = Object.keys(input).filter((key) => input[key]!.includes('\u0000'));
+  return fields.length === 0 ? null : Object.fromEntries(fields.map((key) => [key, ['This contains a hidden character. Type it in rather than pasting it.']]));
+}
+
 function typedValues(input: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(input).filter(([key]) => !SECRET_FIELD.test(key)).map(([key, value]) => [key, value.slice(0, 2000)]));
 }
@@ -267,6 +277,8 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         return { ok: false, message: 'You are not allowed to do that.' };
       }
       if (!form.ok) return { ok: false, message: form.message };
+      const holdingNul = fieldsHoldingNul(form.input);
+      if (holdingNul) return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: holdingNul, values };
       const parsed = strict.safeParse(form.input);
       if (!parsed.success) {
         const unknown = parsed.error.issues.some((issue) => issue.code === 'unrecognized_keys');
