@@ -404,8 +404,8 @@ test('[SUPER_ADMIN] a recovery code works once; wrong codes lock the account', a
   // The third wrong code locks the account, and the sign-in ends on the page that says so.
   await page.getByLabel('Code', { exact: true }).fill('000001');
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(/\/login\/locked$/);
-  await expect(page.locator('main p[role="alert"]')).toContainText('Your account is locked');
+  await expect(page).toHaveURL(/\/login\?done=second-factor-locked\./);
+  await expect(page.getByRole('status').filter({ hasText: 'Your account is locked' })).toBeVisible();
   expect(await refusals()).toBe(3);
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login/);
