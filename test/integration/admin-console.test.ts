@@ -50,6 +50,14 @@ async function unlockLocked(actor: AgencyActor, userId: string, ip: string) {
   expect(await unlockUser(actor, { userId }, ip)).toEqual({ ok: true, value: undefined });
 }
 
+/** A temporary password for `userId`, issued by `admin` at the account's version as it is now. */
+async function temporaryPasswordFor(admin: AgencyActor, userId: string): Promise<string> {
+  const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: userId }, select: { sessionVersion: true } });
+  const issued = await issueTemporaryPassword(admin, { userId, expectedVersion: sessionVersion }, IP);
+  if (!issued.ok) throw new Error(issued.message);
+  return issued.value.temporaryPassword;
+}
+
 async function twoAgencies() {
   const a = await createAgency(db(), { name: 'Agency Alpha' });
   const b = await createAgency(db(), { name: 'Agency Beta' });
@@ -681,12 +689,7 @@ describe('reset link by e-mail', () => {
     const { a, adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
     const { changeOwnPassword } = await import('@/lib/auth/change-own-password');
-    const issue = async () => {
-      const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { sessionVersion: true } });
-      const issued = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: sessionVersion }, IP);
-      if (!issued.ok) throw new Error(issued.message);
-      return issued.value.temporaryPassword;
-    };
+    const issue = () => temporaryPasswordFor(adminActor, staff.id);
     // Overheard and used before the link: that session may no longer set the password with it.
     const used = await issue();
     const opened = await signIn(a, staff, used);
@@ -713,12 +716,7 @@ describe('reset link by e-mail', () => {
     const { a, adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
     const { changeOwnPassword } = await import('@/lib/auth/change-own-password');
-    const issue = async () => {
-      const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { sessionVersion: true } });
-      const issued = await issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: sessionVersion }, IP);
-      if (!issued.ok) throw new Error(issued.message);
-      return issued.value.temporaryPassword;
-    };
+    const issue = () => temporaryPasswordFor(adminActor, staff.id);
     // The end that instance wrote, still a minute ahead on this one's clock.
     const sendLinkAhead = async () => {
       expect(await sendResetLink(adminActor, { userId: staff.id }, IP)).toMatchObject({ ok: true });
