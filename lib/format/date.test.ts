@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, isSupportedTimeZone, zonedWallTimeToUtc } from './date';
+import { formatDateTime, isSupportedTimeZone, supportedTimeZones, timeZoneLabel, zonedWallTimeToUtc } from './date';
 
 describe('formatDateTime', () => {
   it('names the zone, in UTC unless told otherwise, with plain spaces', () => {
@@ -28,5 +28,24 @@ describe('time zones', () => {
     expect(zonedWallTimeToUtc('2026-12-01T09:05', 'UTC')?.toISOString()).toBe('2026-12-01T09:05:00.000Z');
     expect(zonedWallTimeToUtc('2026-02-30T09:05', 'UTC')).toBeNull();
     expect(zonedWallTimeToUtc('2026-12-01T09:05', 'Mars/Olympus')).toBeNull();
+  });
+});
+
+describe('timeZoneLabel', () => {
+  it('shows a zone IANA renamed by its name today, and keeps its value the runtime’s, so a saved zone stays in the list', () => {
+    expect(timeZoneLabel('Europe/Kiev')).toBe('Europe/Kyiv');
+    expect(timeZoneLabel('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(timeZoneLabel('Asia/Saigon')).toBe('Asia/Ho Chi Minh');
+    expect(timeZoneLabel('America/New_York')).toBe('America/New York');
+    expect(timeZoneLabel('UTC')).toBe('UTC');
+    expect(timeZoneLabel('__proto__')).toBe('  proto  ');
+    for (const zone of ['Europe/Kiev', 'Asia/Calcutta']) expect(supportedTimeZones()).toContain(zone);
+    // Each renamed zone is one this runtime accepts under its new name too, at the same offset.
+    const at = new Date('2026-07-01T12:00:00Z');
+    for (const zone of supportedTimeZones().filter((name) => timeZoneLabel(name) !== name.replaceAll('_', ' '))) {
+      const now = timeZoneLabel(zone).replaceAll(' ', '_');
+      const offset = (name: string) => new Intl.DateTimeFormat('en', { timeZone: name, timeZoneName: 'longOffset' }).format(at);
+      expect(offset(now), zone).toBe(offset(zone));
+    }
   });
 });

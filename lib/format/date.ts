@@ -49,6 +49,26 @@ export function supportedTimeZones(): string[] {
   return [...zones];
 }
 
+// Zones IANA has renamed whose old name the runtime's list still gives (its ICU keeps them as canonical):
+// an admin in Kyiv looks for Kyiv. The value stays the runtime's, so a saved zone is always in the list.
+const RENAMED_ZONES: Readonly<Record<string, string>> = {
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'America/Godthab': 'America/Nuuk',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Truk': 'Pacific/Chuuk',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+};
+
+/** A zone as a list shows it: today's IANA name, with spaces ("Europe/Kyiv", "America/New York"). */
+export function timeZoneLabel(zone: string): string {
+  return (Object.hasOwn(RENAMED_ZONES, zone) ? RENAMED_ZONES[zone]! : zone).replaceAll('_', ' ');
+}
+
 export function isSupportedTimeZone(name: string): boolean {
   if (!zones) supportedTimeZones();
   return zones!.has(name);

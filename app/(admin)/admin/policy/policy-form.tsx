@@ -5,6 +5,7 @@ import { CheckboxField } from '@/components/ui/checkbox-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field, SelectField } from '@/components/ui/field';
 import type { ActionState } from '@/lib/auth/guards';
+import { timeZoneLabel } from '@/lib/format/date';
 import type { AgencyPolicy } from '@/lib/policy/agency-policy';
 import { updatePolicyAction } from './actions';
 
@@ -42,7 +43,7 @@ export function PolicyForm({ policy, version, settings, timeZones }: { policy: A
         hint="Times in mails to your agency and in this console are shown in this zone."
         defaultValue={values?.timeZone ?? policy.timeZone}
         errors={errors.timeZone}
-        options={timeZones.map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }))}
+        options={timeZones.map((zone) => ({ value: zone, label: timeZoneLabel(zone) }))}
       />
       <button className="button" type="submit" disabled={pending}>
         Save policy

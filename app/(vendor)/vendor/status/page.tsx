@@ -5,7 +5,7 @@ import { DoneNotice } from '@/components/ui/done-notice';
 import styles from '@/components/status/status.module.css';
 import { requirePageActor } from '@/lib/auth/guards';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
-import { DEFAULT_TIME_ZONE, supportedTimeZones } from '@/lib/format/date';
+import { DEFAULT_TIME_ZONE, supportedTimeZones, timeZoneLabel } from '@/lib/format/date';
 import { countActiveSubscribers } from '@/lib/status/count-active-subscribers';
 import { getStatusOverview, type MaintenanceView } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, COMPONENT_STATUSES, INCIDENT_IMPACTS, INCIDENT_STATUS_LABEL, INCIDENT_STATUSES, formatUtc } from '@/lib/status/severity';
@@ -32,7 +32,7 @@ const openStateOptions = INCIDENT_STATUSES.filter((s) => s !== 'RESOLVED').map((
 const updateStateOptions = INCIDENT_STATUSES.map((value) => ({ value, label: INCIDENT_STATUS_LABEL[value] }));
 
 // UTC first (the default, and what the rest of this page shows), then every zone by name.
-const TIME_ZONE_OPTIONS = supportedTimeZones().map((zone) => ({ value: zone, label: zone }));
+const TIME_ZONE_OPTIONS = supportedTimeZones().map((zone) => ({ value: zone, label: timeZoneLabel(zone) }));
 
 function WindowControls({ window }: { window: MaintenanceView }) {
   return (
