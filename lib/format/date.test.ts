@@ -29,6 +29,12 @@ describe('time zones', () => {
     expect(zonedWallTimeToUtc('2026-02-30T09:05', 'UTC')).toBeNull();
     expect(zonedWallTimeToUtc('2026-12-01T09:05', 'Mars/Olympus')).toBeNull();
   });
+
+  it('reads a year below 100 as that year, not as 19xx: a real time, refused later as past, not as a clock change', () => {
+    expect(zonedWallTimeToUtc('0050-06-01T00:00', 'UTC')?.getUTCFullYear()).toBe(50);
+    expect(zonedWallTimeToUtc('0050-06-01T00:00', 'America/New_York')?.getUTCFullYear()).toBe(50);
+    expect(zonedWallTimeToUtc('0001-01-01T10:00', 'Europe/London')?.getUTCFullYear()).toBe(1);
+  });
 });
 
 describe('timeZoneLabel', () => {

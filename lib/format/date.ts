@@ -83,11 +83,19 @@ export function isSupportedTimeZone(name: string): boolean {
  * A wall-clock "YYYY-MM-DDTHH:MM" as UTC milliseconds, or null unless every part is in its range:
  * Date.UTC rolls month 13 into January and minute 75 into the next hour (review r25b).
  */
+/** Date.UTC, with a year below 100 taken as that year: Date.UTC reads 50 as 1950 (review r40b). */
+function utcMillis(year: number, monthIndex: number, day: number, hour: number, minute: number, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
 function calendarWallTime(local: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!match) return null;
   const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  const asUtc = utcMillis(year, month - 1, day, hour, minute);
   const back = new Date(asUtc);
   const same =
     back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day && back.getUTCHours() === hour && back.getUTCMinutes() === minute;
@@ -130,6 +138,6 @@ function offsetAt(instant: number, timeZone: string): number {
     offsetFormats.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const wall = utcMillis(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return wall - Math.floor(instant / 1000) * 1000;
 }
