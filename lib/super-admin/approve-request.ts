@@ -68,7 +68,7 @@ export async function approveRequest(actor: VendorActor, input: z.infer<typeof r
         ...step,
         transition: 'approve',
         // The snapshot read above, and no other, is what the link goes to and what was compared.
-        options: { where: { emailAtFiling: filed.email, phoneAtFiling: filed.phone }, data: { approvedById: actor.vendorAccountId, approvedAt }, now: approvedAt },
+        options: { where: { emailAtFiling: filed.email, phoneAtFiling: filed.phone }, data: { approvedById: actor.vendorAccountId, approvedAt } },
         // Four eyes was read from the request as it stands: the page says it in place of the button.
         refusal: target ? null : { message: refusal ?? NO_EMAIL_ON_RECORD, ...(refusal === SAME_VERIFIER ? { asRead: true as const } : {}) },
       },

@@ -35,7 +35,7 @@ type CompletedAccount = {
  * the whole transaction back.
  */
 export async function completeRequest(tx: Tx, request: RequestToComplete, account: CompletedAccount, completedAt: Date, ip: string): Promise<boolean> {
-  const outcome = await takeTransition(tx, 'complete', request, null, { data: { completedAt }, now: completedAt });
+  const outcome = await takeTransition(tx, 'complete', request, null, { data: { completedAt } });
   if (outcome !== 'taken') return false;
   // The four-eyes link is for a lone super admin who lost everything: their factors go too,
   // and enrolment follows at the next sign-in. An admin's own link leaves them in place.

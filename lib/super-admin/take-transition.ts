@@ -13,7 +13,6 @@ export type TransitionOptions = {
   data?: Parameters<typeof transitionData>[1];
   /** Further conditions the row must meet (e.g. the checklist done before verifying). */
   where?: Prisma.SuperAdminResetRequestWhereInput;
-  now?: Date;
 };
 
 /**
@@ -28,7 +27,7 @@ export async function takeTransition(
   actorId: string | null,
   options: TransitionOptions = {},
 ): Promise<TransitionOutcome> {
-  const now = options.now ?? (await clockWithRowHeld(tx, request.id));
+  const now = await clockWithRowHeld(tx, request.id);
   const moved = await tx.superAdminResetRequest.updateMany({
     where: { ...options.where, ...transitionWhere(transition, request.id, actorId, now) },
     data: transitionData(transition, options.data),
@@ -48,9 +47,8 @@ export async function transitionStillOpen(
   transition: Exclude<Transition, 'expire'>,
   request: { id: string; reference: string; agencyId: string | null },
   actorId: string | null,
-  given?: Date,
 ): Promise<'open' | 'expired' | 'refused'> {
-  const now = given ?? (await clockWithRowHeld(tx, request.id));
+  const now = await clockWithRowHeld(tx, request.id);
   if ((await tx.superAdminResetRequest.count({ where: transitionWhere(transition, request.id, actorId, now) })) === 1) return 'open';
   return (await expireRequest(tx, request, now)) ? 'expired' : 'refused';
 }
@@ -58,7 +56,8 @@ export async function transitionStillOpen(
 /**
  * The time a step is judged at (the request's expiry), read once the request's row is this transaction's
  * (PostgreSQL): a step that waited for another's commit goes through, or not, at the time it does, not at
- * the time it began to wait, which may be before the request's end (review b38a).
+ * the time it began to wait, which may be before the request's end (review b38a). Whatever time the step
+ * records (approvedAt, completedAt) is its own: only this one decides (review r40c F2).
  */
 async function clockWithRowHeld(tx: Tx, requestId: string): Promise<Date> {
   await lockRow(tx, 'SuperAdminResetRequest', requestId, { asItsUpdate: true });

@@ -124,7 +124,7 @@ export async function takeHeldStep(tx: Tx, step: VerifierStep, whenTaken: WhenTa
     await recordRequestAudit(tx, { actor, request, ip, action, details: { ...step.details, ...done.details } });
     return { ok: true, message: done.message };
   }
-  const outcome = refusal.asRead ? 'open' : await transitionStillOpen(tx, step.transition, request, actor.vendorAccountId, step.options?.now);
+  const outcome = refusal.asRead ? 'open' : await transitionStillOpen(tx, step.transition, request, actor.vendorAccountId);
   if (outcome !== 'open') return refuseMovedOn(tx, step, outcome);
   await recordRequestAudit(tx, { actor, request, ip, action, outcome: 'DENIED', details: { ...step.details, refused: refusal.audited ?? refusal.message } });
   return { ok: false, message: refusal.message };

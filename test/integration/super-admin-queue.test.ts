@@ -466,6 +466,16 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two s
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'EXPIRED', verifiedById: null });
   });
 
+  it('[VERIFIER] an approval that waited for the request’s row past its end is refused as expired and mails no link, though it records its own time (review r40c F2)', async () => {
+    const { request } = await verifiedRequest();
+    const victor = await vendorActor();
+    const endsWhileWaiting = { holds: holdRequest(request.id), then: { sql: `UPDATE "SuperAdminResetRequest" SET "expiresAt" = clock_timestamp() - interval '1 millisecond' WHERE "id" = $1`, params: [request.id] } };
+    const approved = await whileCompetingTransactionHolds(endsWhileWaiting, () => approveRequest(victor, { requestId: request.id }, someIp()));
+    expect(approved).toMatchObject({ ok: false, message: EXPIRED_MESSAGE });
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'EXPIRED', approvedById: null });
+    expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
+  });
+
   it('a request expiring as a step taken a moment before its end commits: the expiry is recorded from the state that step left', async () => {
     const { request } = await newRequest();
     await db().superAdminResetRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
