@@ -23,6 +23,9 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
  * A session's new challenge replaces its earlier one of the same purpose: one ceremony at a time,
  * and a signed-in client asking again and again keeps one row, not one per ask.
  */
+/** What issueChallenge makes: 32 random bytes, base64url. */
+const ISSUED_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
 export async function issueChallenge(purpose: WebAuthnPurpose, sessionId: string | null, now = new Date()): Promise<string> {
   const challenge = randomBytes(32).toString('base64url');
   if (sessionId) await db().webAuthnChallenge.deleteMany({ where: { sessionId, purpose } });
@@ -54,7 +57,9 @@ export function challengeIn(response: { response: { clientDataJSON: string } }):
  * Consumed before the signature is checked, so a failed attempt burns it too.
  */
 export async function consumeChallenge(challenge: string | null, purpose: WebAuthnPurpose, sessionId: string | null, now = new Date()): Promise<boolean> {
-  if (!challenge || challenge.length > 200) return false;
+  // Only what issueChallenge makes is looked up: the browser's clientDataJSON may name any text, a NUL
+  // too, which PostgreSQL refuses in a query (it answered "Something went wrong": review r40c F1).
+  if (!challenge || !ISSUED_CHALLENGE.test(challenge)) return false;
   const deleted = await db().webAuthnChallenge.deleteMany({ where: { challenge, purpose, sessionId, expiresAt: { gt: now } } });
   return deleted.count === 1;
 }

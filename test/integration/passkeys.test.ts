@@ -286,6 +286,18 @@ describe('passkeys', () => {
     expect(await consumeChallenge(old, 'SIGN_IN', null)).toBe(false);
   });
 
+  it('[anonymous] a signed answer naming a challenge of another shape, a NUL in it above all, is refused like a wrong one, never a 500 (review r40c F1)', async () => {
+    const { actor } = await staffSession('STAFF');
+    const passkey = await enrolPasskey(actor);
+    const issued = (await startPasskeySignIn(IP))!.challenge;
+    for (const challenge of [`${issued.slice(0, 20)}\u0000${issued.slice(21)}`, '\u0000', `${issued}=`, issued.slice(1), `${issued} `]) {
+      const answer = JSON.stringify(assertionResponse(passkey, ceremony(challenge)));
+      expect(await signInWithPasskey('agency', answer, IP), JSON.stringify(challenge)).toEqual({ ok: false, reason: 'INVALID' });
+    }
+    // The challenge issued is still there for the right answer.
+    expect((await signInWithPasskey('agency', JSON.stringify(assertionResponse(passkey, ceremony(issued))), IP)).ok).toBe(true);
+  });
+
   it('[STAFF] a session asking for challenges again and again holds one per purpose: the newest', async () => {
     const sessionId = `session-${randomUUID()}`;
     const asked = [];
