@@ -10,11 +10,16 @@ export const TEMPORARY_PASSWORD_REFUSED_FOR: Record<TemporaryPasswordRefusal, st
 };
 
 /**
- * What a reset link sent since writes on the account: the temporary password ends at that moment, and
- * is marked ended, which every check reads whatever its clock (an instance whose clock runs ahead
- * writes an end another still reads as ahead), as a link's own end is (decision 058, 005 addendum).
+ * Ends the account's temporary password, if one is owed, for a reset link sent at `now` (decision 058): it
+ * is marked ended, which every check reads whatever its clock (an instance whose clock runs ahead writes an
+ * end another still reads as ahead), as a link's own end is (decision 005 addendum). Marked whatever this
+ * clock says of its time: one with less time left than the clock's lead was left unmarked (review r40c F3).
+ * Its time, for the console, is moved to `now` only when that is sooner.
  */
-export const TEMPORARY_PASSWORD_ENDED_AT = (now: Date) => ({ temporaryPasswordExpiresAt: now, temporaryPasswordEndedAt: now });
+export async function endTemporaryPassword(tx: Tx, userId: string, now: Date): Promise<void> {
+  await tx.user.updateMany({ where: { id: userId, mustChangePassword: true, temporaryPasswordExpiresAt: { not: null }, temporaryPasswordEndedAt: null }, data: { temporaryPasswordEndedAt: now } });
+  await tx.user.updateMany({ where: { id: userId, mustChangePassword: true, temporaryPasswordExpiresAt: { gt: now } }, data: { temporaryPasswordExpiresAt: now } });
+}
 
 /** Whether a temporary password is past its end: its own time, or ended by a reset link sent since. */
 export function temporaryPasswordExpired(user: { temporaryPasswordExpiresAt: Date | null; temporaryPasswordEndedAt: Date | null }, now: Date): boolean {

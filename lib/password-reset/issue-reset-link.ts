@@ -1,4 +1,4 @@
-import { TEMPORARY_PASSWORD_ENDED_AT } from '@/lib/auth/claim-temporary-password';
+import { endTemporaryPassword } from '@/lib/auth/claim-temporary-password';
 import type { Tx } from '@/lib/db/client';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { hashSecretToken, newSecretToken } from './secret-token';
@@ -37,7 +37,7 @@ export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promis
   await revokeResetLinksOf(tx, input.userId, now);
   // The link is the way in now, as a temporary password is when it ends the links: one given earlier
   // and not yet replaced stops working, at sign-in and in a session it opened (review r36b F1).
-  await tx.user.updateMany({ where: { id: input.userId, mustChangePassword: true, temporaryPasswordExpiresAt: { gt: now } }, data: TEMPORARY_PASSWORD_ENDED_AT(now) });
+  await endTemporaryPassword(tx, input.userId, now);
   const token = newSecretToken();
   await tx.passwordResetToken.create({
     data: {

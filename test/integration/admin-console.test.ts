@@ -738,6 +738,25 @@ describe('reset link by e-mail', () => {
     expect((await signIn(a, staff, next)).ok).toBe(true);
   });
 
+  it('[PROVIDER_ADMIN] a link sent by an instance whose clock runs ahead of a temporary password’s last minutes ends it all the same (review r40c F3)', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const unused = await temporaryPasswordFor(adminActor, staff.id);
+    const lastMinutes = new Date(Date.now() + 30_000);
+    await db().user.update({ where: { id: staff.id }, data: { temporaryPasswordExpiresAt: lastMinutes } });
+    // That instance's clock is a minute ahead: to it, the temporary password has run out already.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000);
+      expect(await sendResetLink(adminActor, { userId: staff.id }, IP)).toMatchObject({ ok: true });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await signIn(a, staff, unused)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    // Its time stays its own: the link's came later.
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).temporaryPasswordExpiresAt).toEqual(lastMinutes);
+  });
+
   it('[PROVIDER_ADMIN] the form sent twice (a double click, both at once or one after the other) mails one live link and uses one of the five (r26c N5)', async () => {
     const { adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
