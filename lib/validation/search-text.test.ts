@@ -23,7 +23,10 @@ describe('prefixRange', () => {
 
 describe('searchTextSchema', () => {
   it('drops controls and lone surrogates, and cuts a longer search to its start, by characters', () => {
-    expect(searchTextSchema.parse('jor\u0000dan\u0007\u001f\u007f\u0085')).toBe('jordan');
+    expect(searchTextSchema.parse('jor\u0000dan\u0007\u001f\u007f')).toBe('jordan');
+    // Breaks and tabs between words are spaces, and runs of them one, as in a saved name.
+    expect(searchTextSchema.parse('Jordan\tSmith')).toBe('Jordan Smith');
+    expect(searchTextSchema.parse(' jordan  \r\n smith\u0085x\u2028y ')).toBe('jordan smith x y');
     expect(searchTextSchema.parse('a\ud800b')).toBe('ab');
     expect(searchTextSchema.parse('𠮷'.repeat(SEARCH_MAX_LENGTH + 1))).toBe('𠮷'.repeat(SEARCH_MAX_LENGTH));
     expect(searchTextSchema.parse(undefined)).toBeUndefined();

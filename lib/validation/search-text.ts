@@ -1,11 +1,20 @@
 import { z } from 'zod';
+import { oneLine } from '@/lib/validation/free-text';
 
 /** A list's search box holds this many characters (its maxLength). */
 export const SEARCH_MAX_LENGTH = 100;
 
-// What no name or login name holds (the fields refuse them), and PostgreSQL refuses in text at all
+// The breaks and tabs a paste brings (a spreadsheet's cell, two lines) stand between words: spaces, as
+// a name's own are when it is saved (review r40c F4).
+const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+// What else no name or login name holds (the fields refuse them), and PostgreSQL refuses in text at all
 // (a NUL answered the console with a 500: review r40a F2): dropped from a search, which finds the rest.
 const NEVER_IN_A_NAME = /[\p{Cc}\p{Cs}]/gu;
+
+/** The words a search names, spaced as a saved name's are, at most SEARCH_MAX_LENGTH characters. */
+function searchedWords(q: string): string {
+  return Array.from(oneLine(q.replace(BREAKS, ' ').replace(NEVER_IN_A_NAME, ''))).slice(0, SEARCH_MAX_LENGTH).join('');
+}
 
 /**
  * A list's `?q=`, from its box or a link made by hand: never refused, since a search changes nothing.
@@ -15,7 +24,7 @@ export const searchTextSchema = z
   .string()
   .optional()
   .catch(undefined)
-  .transform((q) => (q === undefined ? q : Array.from(q.replace(NEVER_IN_A_NAME, '')).slice(0, SEARCH_MAX_LENGTH).join('')))
+  .transform((q) => (q === undefined ? q : searchedWords(q)))
   .optional();
 
 /**
