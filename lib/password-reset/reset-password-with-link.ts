@@ -113,7 +113,9 @@ export async function resetPasswordWithLink(
       // that lock), before its links (issuing a temporary password); the request before its links
       // (cancel, expiry); the audit chain last. A link that lost the race meanwhile rolls all of this back.
       await lockRow(tx, 'User', user.id);
-      // Read with the row held: a change that committed while this waited for it is before this time.
+      if (request) await lockRow(tx, 'SuperAdminResetRequest', request.id);
+      // Read with the rows held: a change that committed while this waited for them is before this time, and
+      // a link whose end came meanwhile is past it (review r40d F1).
       const completedAt = new Date();
       await tx.user.update({
         where: { id: user.id },
@@ -131,7 +133,6 @@ export async function resetPasswordWithLink(
         },
         select: { id: true },
       });
-      if (request) await lockRow(tx, 'SuperAdminResetRequest', request.id);
       // The link as read above, exactly: a change that revoked it since (a new link, a disable, the owner's own
       // new password) marked it ended and moved its end to that change's time, which a clock reading here
       // cannot be relied on to pass: another instance's clock may run ahead (review r38a F1, r38d F2).

@@ -308,6 +308,24 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
     expect(await refusalsSince(since)).toEqual(['link used or revoked meanwhile']);
   });
 
+  it('[SUPER_ADMIN] a use that waited for its request’s row past the link’s end is refused: it is judged when it goes through (review r40d F1)', async () => {
+    const { request, token } = await approvedRequest();
+    const endsAt = new Date(Date.now() + 4_000);
+    await db().passwordResetToken.updateMany({ where: { requestId: request.id }, data: { expiresAt: endsAt } });
+    const since = await lastAuditSeq();
+    const used = await whileCompetingTransactionHolds(
+      {
+        holds: { sql: 'SELECT "id" FROM "SuperAdminResetRequest" WHERE "id" = $1 FOR UPDATE', params: [request.id] },
+        // No change to anything: only the link's end passes while the use waits.
+        then: { meanwhile: () => new Promise((resolve) => setTimeout(resolve, Math.max(0, endsAt.getTime() - Date.now()) + 20)) },
+      },
+      () => reset(token),
+    );
+    expect(used).toEqual(linkInvalid);
+    expect(await refusalsSince(since)).toEqual(['link used or revoked meanwhile']);
+    expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('APPROVED');
+  });
+
   // A change that revokes the link commits while the use waits for the account's row: the revocation's time
   // is later than any the use read before it waited, and the use must lose all the same (review r38a F1).
   const holdAccount = (userId: string) => ({ sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [userId] });
