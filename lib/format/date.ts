@@ -74,15 +74,6 @@ export function isSupportedTimeZone(name: string): boolean {
   return zones!.has(name);
 }
 
-/**
- * The UTC instant of a wall-clock time ("2026-03-08T02:30" from a datetime-local field) in `timeZone`.
- * A time that does not exist (skipped by a spring-forward) or exists twice (fall-back) is refused:
- * the operator must say which moment they mean rather than have one picked for them.
- */
-/**
- * A wall-clock "YYYY-MM-DDTHH:MM" as UTC milliseconds, or null unless every part is in its range:
- * Date.UTC rolls month 13 into January and minute 75 into the next hour (review r25b).
- */
 /** Date.UTC, with a year below 100 taken as that year: Date.UTC reads 50 as 1950 (review r40b). */
 function utcMillis(year: number, monthIndex: number, day: number, hour: number, minute: number, second = 0): number {
   const date = new Date(0);
@@ -91,6 +82,10 @@ function utcMillis(year: number, monthIndex: number, day: number, hour: number, 
   return date.getTime();
 }
 
+/**
+ * A wall-clock "YYYY-MM-DDTHH:MM" as UTC milliseconds, or null unless every part is in its range:
+ * Date.UTC rolls month 13 into January and minute 75 into the next hour (review r25b).
+ */
 function calendarWallTime(local: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!match) return null;
@@ -107,6 +102,11 @@ export function isCalendarWallTime(local: string): boolean {
   return calendarWallTime(local) !== null;
 }
 
+/**
+ * The UTC instant of a wall-clock time ("2026-03-08T02:30" from a datetime-local field) in `timeZone`.
+ * A time that does not exist (skipped by a spring-forward) or exists twice (fall-back) is refused:
+ * the operator must say which moment they mean rather than have one picked for them.
+ */
 export function zonedWallTimeToUtc(local: string, timeZone: string): Date | null {
   if (!isSupportedTimeZone(timeZone)) return null;
   const asUtc = calendarWallTime(local);

@@ -18,14 +18,14 @@ export function relyingParty(): { id: string; name: string; origin: string } {
 // Long enough to find a phone or a security key; short enough that a copied challenge is soon worth nothing.
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
+/** What issueChallenge makes: 32 random bytes, base64url. */
+const ISSUED_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
 /**
  * Stores a fresh challenge for one ceremony and returns it (base64url, as the browser will echo it).
  * A session's new challenge replaces its earlier one of the same purpose: one ceremony at a time,
  * and a signed-in client asking again and again keeps one row, not one per ask.
  */
-/** What issueChallenge makes: 32 random bytes, base64url. */
-const ISSUED_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-
 export async function issueChallenge(purpose: WebAuthnPurpose, sessionId: string | null, now = new Date()): Promise<string> {
   const challenge = randomBytes(32).toString('base64url');
   if (sessionId) await db().webAuthnChallenge.deleteMany({ where: { sessionId, purpose } });
