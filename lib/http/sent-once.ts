@@ -28,10 +28,18 @@ export function answeredByKey<T>(answer: T | typeof SENT_ALREADY | typeof STALE_
 /** The sent-again signal of holdFormKey. */
 const ALREADY_SENT = Symbol('already sent');
 
+/** The SentForm row of a rendering's `key` for `form`. */
+const formKeyId = (form: string, key: string) => `${form}:${key}`;
+
+/** Who claimed (or holds) a rendering's key, and until when it is under way; null while no copy has come. */
+function keyClaim(id: string) {
+  return db().sentForm.findUnique({ where: { key: id }, select: { claimedBy: true, underWayUntil: true } });
+}
+
 /** Whether this rendering of `form` was sent, and its work done, before, by `claimedBy` (null: a form anyone may send). */
 export async function sentBefore(form: string, key: string | undefined, claimedBy: string | null = null): Promise<boolean> {
   if (key === undefined) return false;
-  const row = await db().sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { claimedBy: true } });
+  const row = await keyClaim(formKeyId(form, key));
   return row !== null && row.claimedBy === claimedBy;
 }
 
@@ -43,7 +51,7 @@ export async function sentBefore(form: string, key: string | undefined, claimedB
  * nothing to claim.
  */
 export async function claimFormKey(tx: Tx, form: string, key: string | undefined, claimedBy: string | null = null): Promise<void> {
-  if (key !== undefined) await tx.sentForm.create({ data: { key: `${form}:${key}`, claimedBy } });
+  if (key !== undefined) await tx.sentForm.create({ data: { key: formKeyId(form, key), claimedBy } });
 }
 
 /**
@@ -60,7 +68,7 @@ export async function onceForForm<T, A>(
   try {
     return await work();
   } catch (error) {
-    const row = key === undefined ? null : await db().sentForm.findUnique({ where: { key: `${form}:${key}` }, select: { claimedBy: true } });
+    const row = key === undefined ? null : await keyClaim(formKeyId(form, key));
     if (row === null) throw error;
     return row.claimedBy === claimedBy ? sentAlready : STALE_RENDERING;
   }
@@ -98,7 +106,7 @@ export async function withFormKeyHeld<T, A>(
   work: (claim: (tx: Tx) => Promise<void>) => Promise<T>,
 ): Promise<T | A | typeof STALE_RENDERING | typeof STILL_UNDER_WAY> {
   if (key === undefined) return work(async () => {});
-  const id = `${form}:${key}`;
+  const id = formKeyId(form, key);
   const held = await holdFormKey(id, claimedBy);
   if (held === ALREADY_SENT) return sentAlready;
   if (!(held instanceof Date)) return held;
@@ -124,7 +132,7 @@ async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof
   let pause = 10;
   for (;;) {
     const until = new Date(Date.now() + HOLD_MS);
-    const row = await db().sentForm.findUnique({ where: { key: id }, select: { claimedBy: true, underWayUntil: true } });
+    const row = await keyClaim(id);
     if (row === null) {
       if (await createdHold(id, claimedBy, until)) return until;
       continue;
