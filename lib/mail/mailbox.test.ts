@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inboxKey } from './mailbox';
+import { addressKey, inboxKey } from './mailbox';
 
 describe('inboxKey', () => {
   it('gives every spelling of one Gmail inbox one key', () => {
@@ -20,5 +20,16 @@ describe('inboxKey', () => {
     expect(inboxKey('ann@mail.gmail.com.evil.example')).toBe('ann@mail.gmail.com.evil.example');
     // Names told apart by what follows a dash stay apart (review r35c F5).
     expect(new Set(['mary-ann@acme.example', 'mary-jane@acme.example', 'mary@acme.example'].map(inboxKey)).size).toBe(3);
+  });
+});
+
+describe('addressKey', () => {
+  it('gives one key to an address however its domain is spelt, as a mail server reads it (review r41b F1)', () => {
+    const spellings = ['Ann@Bücher.Example', 'ann@xn--bcher-kva.example', 'ANN@XN--BCHER-KVA.EXAMPLE', 'ann@bücher。example', 'ann@bücher｡example', 'ann@bücher．example'];
+    expect(new Set(spellings.map(addressKey))).toEqual(new Set(['ann@xn--bcher-kva.example']));
+    expect(new Set(['ann@example.com', 'ann@example。com', 'ann@EXAMPLE｡COM'].map(addressKey))).toEqual(new Set(['ann@example.com']));
+    // The local part is kept as normalizeKey makes it; tags and dots are inboxKey's.
+    expect(addressKey('Ann.Lee+x@example.com')).toBe('ann.lee+x@example.com');
+    expect(inboxKey(addressKey('a.nn+x@Bücher。example'))).toBe('ann@xn--bcher-kva.example');
   });
 });

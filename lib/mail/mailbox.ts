@@ -1,3 +1,6 @@
+import { domainToASCII } from 'node:url';
+import { normalizeKey } from '@/lib/validation/identifiers';
+
 /** Providers whose domains are aliases of one another: one name reaches one inbox under each (review r25b). */
 const ALIAS_DOMAINS: Record<string, string> = {
   'googlemail.com': 'gmail.com',
@@ -9,7 +12,19 @@ const ALIAS_DOMAINS: Record<string, string> = {
 };
 
 /**
- * The inbox a normalized address (normalizeKey) may reach, for limits on the mail sent to it: the
+ * One key for an address however its domain is spelt: a mail server reads the domain as UTS 46 does, so
+ * "example。com" is "example.com" and "bücher.example" is "xn--bcher-kva.example" (review r41b F1). The
+ * local part is normalizeKey's (NFKC, lower case). Never an address to write to.
+ */
+export function addressKey(address: string): string {
+  const key = normalizeKey(address);
+  const at = key.lastIndexOf('@');
+  if (at < 0) return key;
+  return `${key.slice(0, at)}@${domainToASCII(key.slice(at + 1)) || key.slice(at + 1)}`;
+}
+
+/**
+ * The inbox an address key (addressKey) may reach, for limits on the mail sent to it: the
  * local part up to a `+` tag, without dots, dashes or underscores, at the domain or the domain it is
  * an alias of. Gmail ignores dots, Proton dots, dashes and underscores: a list of providers was always
  * one short (review r35a F2), so every domain is read so. Two people whose names differ only so

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { emailAddressSchema } from '@/lib/validation/email-address';
 import { db } from '@/lib/db/client';
 import { isUniqueClash } from '@/lib/db/unique-clash';
-import { inboxKey } from '@/lib/mail/mailbox';
+import { addressKey, inboxKey } from '@/lib/mail/mailbox';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
@@ -11,7 +11,6 @@ import { RATE_LIMITS, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
 import { CONFIRM_LINK_DAYS } from '@/lib/status/confirm-link-lifetime';
 import { confirmPath } from '@/lib/status/subscription-token';
 import { hasHiddenCharacters } from '@/lib/validation/free-text';
-import { normalizeKey } from '@/lib/validation/identifiers';
 
 export const subscribeSchema = z.object({
   email: z
@@ -56,7 +55,8 @@ export async function requestStatusSubscription(
 }
 
 async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Promise<SubscribeResult> {
-  const emailKey = normalizeKey(input.email);
+  // One subscription, and one limit, per address however its domain is spelt.
+  const emailKey = addressKey(input.email);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerClient, ip)).limited) return { ok: false, limited: true };
 
   const sentAt = new Date();
@@ -67,8 +67,8 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
   // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
   // The address is hashed in the limiter's key: it must not be readable there either. Counted per
   // inbox: "ann+1@x" and "ann+2@x", or Gmail's "a.nn@" and "ann@", reach the same one, so they share its limit.
-  const addressKey = createHash('sha256').update(inboxKey(emailKey)).digest('hex').slice(0, 32);
-  if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, addressKey)).limited) return { ok: true };
+  const inboxLimitKey = createHash('sha256').update(inboxKey(emailKey)).digest('hex').slice(0, 32);
+  if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, inboxLimitKey)).limited) return { ok: true };
 
   try {
     await db().$transaction(async (tx) => {

@@ -161,6 +161,23 @@ describe('status alert subscriptions', () => {
     expect(sent).toBe(3);
   });
 
+  it('counts every spelling of one domain (a dot written 。 or ｡, an IDN or its punycode) as that domain: one subscription, at most 3 confirmations (review r41b F1)', async () => {
+    const local = `idn${uniqueSuffix()}`.toLowerCase();
+    const spellings = [`${local}@bücher.example`, `${local}@xn--bcher-kva.example`, `${local}@XN--BCHER-KVA.example`, `${local}@bücher。example`, `${local}@bücher｡example`];
+    for (const [i, email] of spellings.entries()) {
+      expect(await subscribe({ email }, `198.51.100.${60 + i}`)).toEqual({ ok: true });
+      await db().statusSubscriber.updateMany({ where: { emailKey: `${local}@xn--bcher-kva.example` }, data: { confirmationSentAt: new Date(Date.now() - CONFIRMATION_RESENT_AFTER_MS - 1_000) } });
+    }
+    expect(await db().statusSubscriber.findMany({ where: { email: { startsWith: `${local}@` } }, select: { emailKey: true } })).toEqual([{ emailKey: `${local}@xn--bcher-kva.example` }]);
+    expect(await db().outboxMessage.count({ where: { toAddress: { in: spellings } } })).toBe(3);
+    // A dot in another script at an ASCII domain too.
+    const [name, domain] = address().split('@');
+    for (const [i, email] of [`${name}@${domain}`, `${name}@${domain!.replace('.', '。')}`, `${name}+2@${domain!.replace('.', '｡')}`, `${name}+3@${domain}`, `${name}+4@${domain!.replace('.', '。')}`].entries()) {
+      expect(await subscribe({ email }, `198.51.100.${70 + i}`)).toEqual({ ok: true });
+    }
+    expect(await db().outboxMessage.count({ where: { toAddress: { startsWith: `${name}` } } })).toBe(3);
+  });
+
   it('refuses a client that signs up too many addresses', async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
     const results = [];
