@@ -1,18 +1,22 @@
 // The admin user page: each action's result is announced and takes focus; a role change asks
 // first (with or without JavaScript) and mails a receipt to the account and the super admins.
-import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
-/** An agency of its own: a super admin who acts, a second one who gets receipts, and a staff member with an address. */
-async function agencyWithStaff() {
+/**
+ * An agency of its own: a super admin who acts, a second one who gets receipts, and a staff member with an
+ * address and (`withFactor`, so an admin role may be given) an authenticator app.
+ */
+async function agencyWithStaff({ withFactor = true } = {}) {
   const agency = await createAgency(db());
   const suffix = uniqueSuffix();
   const actor = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `sue.${suffix}`, displayName: 'Sue Super', email: `sue.${suffix}@console.example` });
   const other = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `omar.${suffix}`, displayName: 'Omar Other', email: `omar.${suffix}@console.example` });
   const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `casey.${suffix}`, displayName: 'Casey Staff', email: `casey.${suffix}@console.example` });
+  if (withFactor) await addTotpFactor(db(), { userId: staff.id });
   return { agency, actor, other, staff, creds: { providerCode: agency.code, loginName: actor.loginName, password: TEST_PASSWORD } };
 }
 
@@ -74,6 +78,18 @@ test('[SUPER_ADMIN] without JavaScript the role change still asks, and only "yes
   } finally {
     await context.close();
   }
+});
+
+test('[SUPER_ADMIN] a staff member with no second factor is not made an admin: the page says why and what to do (review r41c F1)', async ({ page }) => {
+  const { staff, creds } = await agencyWithStaff({ withFactor: false });
+  await signInAsAgencyUser(page, creds);
+  await page.goto(`/admin/users/${staff.id}`);
+  await page.getByRole('button', { name: 'Make provider administrator' }).click();
+  const result = page.getByTestId('action-result');
+  await expect(result).toContainText('Casey Staff has no second factor yet, so they cannot be made a provider administrator');
+  await expect(result).toContainText('Nothing was changed.');
+  await expect(page.getByTestId('role-change-confirm')).toHaveCount(0);
+  expect(await roleOf(staff.id)).toBe('STAFF');
 });
 
 test('[SUPER_ADMIN] without JavaScript the password reset still asks, and only "yes" issues the temporary password', async ({ browser }) => {

@@ -3,10 +3,12 @@ import { ACTOR_CHANGED_MESSAGE, actorStillAsResolved, type AgencyActor } from '@
 import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins } from '@/lib/admin/admin-target';
 import { recordAudit } from '@/lib/audit/record';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
-import { ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';
+import { AGENCY_ROLES, ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-labels';
 import { db, type Tx } from '@/lib/db/client';
+import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { roleChangedReceiptMail } from '@/lib/mail/templates/role-changed';
+import { hasSecondFactor, ROLES_REQUIRING_SECOND_FACTOR } from '@/lib/mfa/policy';
 import type { Result } from '@/lib/result';
 
 export const changeUserRoleSchema = z.object({
@@ -45,11 +47,14 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
   const outcome = (state: RoleChangeOutcome['state'], from: AgencyRole) => ({ ok: true as const, value: { state, name: target.displayName, from, to: input.role } });
   if (input.confirm !== 'yes') {
     if (target.role === input.role) return outcome('unchanged', target.role);
+    if (input.confirm !== 'no' && (await raisedWithoutFactor(db(), target.id, target.role, input.role))) return noFactorYet(target.displayName, input.role);
     return outcome(input.confirm === 'no' ? 'cancelled' : 'ask', target.role);
   }
   const done = await db().$transaction(async (tx): Promise<Result<RoleChangeOutcome> | 'actor-changed'> => {
     await lockAgency(tx, actor.agencyId);
     if (!(await actorStillAsResolved(tx, actor))) return 'actor-changed';
+    // Held (as the role's update will hold it) so a factor removed meanwhile is counted: the removal holds it too.
+    await lockRow(tx, 'User', target.id, { asItsUpdate: true });
     const current = await tx.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } });
     if (current.role === input.role) return outcome('unchanged', current.role);
     // A yes that names no role (no page sends one) is asked plainly: nothing says the role changed.
@@ -62,6 +67,7 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
     ) {
       return { ok: false, message: 'This is the agency’s only active super administrator: make someone else a super administrator first.' };
     }
+    if (await raisedWithoutFactor(tx, target.id, current.role, input.role)) return noFactorYet(target.displayName, input.role);
     const now = new Date();
     await tx.user.update({ where: { id: target.id }, data: { role: input.role, sessionVersion: { increment: 1 } } });
     await endAccountAccess(tx, target.id, now);
@@ -82,6 +88,25 @@ export async function changeUserRole(actor: AgencyActor, input: z.infer<typeof c
   if (done !== 'actor-changed') return done;
   await auditAdminRefusal(actor, 'users:change-role', target.id, done, ip, target.agencyId);
   return { ok: false, message: ACTOR_CHANGED_MESSAGE };
+}
+
+/**
+ * Whether the change raises the account into a role that needs a second factor while it holds none. Its
+ * password would then be its only proof: whoever knew it would sign in, be asked to add a first factor
+ * with that password (decision 061), add theirs and hold the console, and the owner's next sign-in would
+ * ask for their code (review r41c F1). Lowering a role is never refused for it.
+ */
+async function raisedWithoutFactor(database: Pick<Tx, 'mfaFactor'>, userId: string, from: AgencyRole, to: AgencyRole): Promise<boolean> {
+  const raised = AGENCY_ROLES.indexOf(to) > AGENCY_ROLES.indexOf(from);
+  const needsFactor = (ROLES_REQUIRING_SECOND_FACTOR as readonly AgencyRole[]).includes(to);
+  return raised && needsFactor && !(await hasSecondFactor({ kind: 'user', id: userId }, database));
+}
+
+function noFactorYet(name: string, to: AgencyRole): Result<never> {
+  return {
+    ok: false,
+    message: `${name} has no second factor yet, so they cannot be made ${roleWithArticle(to)}: whoever knows their password could add one first and take the account. Ask them to add an authenticator app or a passkey on their Sign-in security page, then try again. Nothing was changed.`,
+  };
 }
 
 type Account = { id: string; agencyId: string; loginName: string; displayName: string; email: string | null; agencyName: string };

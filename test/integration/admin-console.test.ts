@@ -19,7 +19,7 @@ import type { Role } from '@/lib/generated/sqlite/enums';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { recordAudit } from '@/lib/audit/record';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { logger } from '@/lib/observability/logger.mjs';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 
@@ -300,6 +300,7 @@ describe('unlock, disable, roles', () => {
 
   it('[SUPER_ADMIN] grants and revokes roles; [PROVIDER_ADMIN] cannot', async () => {
     const { adminActor, superActor, staff } = await twoAgencies();
+    await addTotpFactor(db(), { userId: staff.id });
     expect(await changeUserRole(adminActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: false });
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
     expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('PROVIDER_ADMIN');
@@ -308,6 +309,7 @@ describe('unlock, disable, roles', () => {
 
   it('[SUPER_ADMIN] a role change without "yes" only asks, and "no" changes nothing; neither is audited or mailed', async () => {
     const { superActor, staff } = await twoAgencies();
+    await addTotpFactor(db(), { userId: staff.id });
     const before = await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { role: true, sessionVersion: true } });
     const asked = await Promise.all([
       changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN' }, IP),
@@ -323,6 +325,7 @@ describe('unlock, disable, roles', () => {
 
   it('[SUPER_ADMIN] a confirmed role change is audited and mailed once to the account and each super admin with an address', async () => {
     const { a, superActor, superAdmin, staff } = await twoAgencies();
+    await addTotpFactor(db(), { userId: staff.id });
     const otherSuper = await member(a.id, 'SUPER_ADMIN', { displayName: 'Otto Other' });
     const noAddress = await member(a.id, 'SUPER_ADMIN', { email: null });
     const result = await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP);
@@ -344,6 +347,7 @@ describe('unlock, disable, roles', () => {
 
   it('[SUPER_ADMIN] a yes to a question about another role asks again: a stale tab does not demote the super admin another tab made (review r38b F2)', async () => {
     const { superActor, staff } = await twoAgencies();
+    await addTotpFactor(db(), { userId: staff.id });
     // Tab A asks to make the staff member a provider administrator; tab B makes them a super administrator meanwhile.
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: true, value: { state: 'ask', from: 'STAFF' } });
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
@@ -353,6 +357,37 @@ describe('unlock, disable, roles', () => {
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes' }, IP)).toMatchObject({ ok: true, value: { state: 'ask', from: 'SUPER_ADMIN' } });
     expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('SUPER_ADMIN');
     expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } })).toBe(1);
+  });
+
+  it('[SUPER_ADMIN] an account with no second factor is not raised to an admin role, asked or confirmed: its password alone would add the first factor, for whoever knows it (review r41c F1)', async () => {
+    const { a, superActor, staff } = await twoAgencies();
+    const before = await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { role: true, sessionVersion: true } });
+    const refusal = {
+      ok: false,
+      message: 'Sam Staff has no second factor yet, so they cannot be made a provider administrator: whoever knows their password could add one first and take the account. Ask them to add an authenticator app or a passkey on their Sign-in security page, then try again. Nothing was changed.',
+    };
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN' }, IP)).toEqual(refusal);
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toEqual(refusal);
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: false, message: expect.stringContaining('cannot be made a super administrator') });
+    // An enrolment begun but not confirmed is no factor: it signs no one in.
+    await db().mfaFactor.create({ data: { userId: staff.id, kind: 'TOTP', name: 'Phone', secret: 'sealed' } });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toEqual(refusal);
+    // "No" is still no.
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'no' }, IP)).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    expect(await db().user.findUniqueOrThrow({ where: { id: staff.id }, select: { role: true, sessionVersion: true } })).toEqual(before);
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } })).toBe(0);
+    expect(await db().outboxMessage.count({ where: { template: 'role-changed-receipt', toAddress: staff.email! } })).toBe(0);
+
+    // Lowering a role is never refused for it, and a provider administrator with no factor is not raised further.
+    const admin = await member(a.id, 'PROVIDER_ADMIN');
+    expect(await changeUserRole(superActor, { userId: admin.id, role: 'SUPER_ADMIN', confirm: 'yes', from: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: false, message: expect.stringContaining('has no second factor yet') });
+    const formerSuper = await member(a.id, 'SUPER_ADMIN');
+    expect(await changeUserRole(superActor, { userId: formerSuper.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'SUPER_ADMIN' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
+    expect(await changeUserRole(superActor, { userId: admin.id, role: 'STAFF', confirm: 'yes', from: 'PROVIDER_ADMIN' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
+
+    // Once the account holds a factor of its own, it is raised.
+    await addTotpFactor(db(), { userId: staff.id });
+    expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: true, value: { state: 'changed' } });
   });
 
   it('never leaves an agency without an active super admin, even when two demote each other at once', async () => {
@@ -967,6 +1002,23 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
     expect(await db().user.findUniqueOrThrow({ where: { id: staff.id } })).toMatchObject({ failedSignInCount: 5, lockedUntil: locked.lockedUntil });
     const denied = await db().auditEvent.findMany({ where: { actorId: admin.id, action: { in: ['ADMIN_ACTION_DENIED', 'ADMIN_ACCOUNT_UNLOCKED'] } } });
     expect(denied.map((event) => [event.action, JSON.parse(event.details!).reason])).toEqual([['ADMIN_ACTION_DENIED', 'actor-changed']]);
+  });
+});
+
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a promotion while the account’s last factor is removed (PostgreSQL)', () => {
+  it('[SUPER_ADMIN] waits for the removal, which holds the account, and counts what it left: refused, nothing changed (review r41c F1)', async () => {
+    const { superActor, staff } = await twoAgencies();
+    await addTotpFactor(db(), { userId: staff.id });
+    // The person's own removal of their factor holds their row first (holdOwnFactors), then deletes it.
+    const removal = {
+      holds: { sql: 'SELECT "id" FROM "User" WHERE "id" = $1 FOR UPDATE', params: [staff.id] },
+      then: { sql: 'DELETE FROM "MfaFactor" WHERE "userId" = $1', params: [staff.id] },
+    };
+    const result = await whileCompetingTransactionHolds(removal, () =>
+      changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP),
+    );
+    expect(result).toMatchObject({ ok: false, message: expect.stringContaining('has no second factor yet') });
+    expect((await db().user.findUniqueOrThrow({ where: { id: staff.id } })).role).toBe('STAFF');
   });
 });
 

@@ -15,7 +15,7 @@ import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-rese
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
 import { newFormKey } from '@/lib/http/form-key';
 import { lapseApprovals } from '@/lib/super-admin/lapse-approval';
-import { createAgency, createUser } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
 import { queuedBehindHeldRow, TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { approvedRequest, expectOk, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
@@ -217,6 +217,7 @@ describe('a link outlives no change that ends the account’s sessions', () => {
   it('[SUPER_ADMIN] changing the account’s role', async () => {
     const { agency, user, token } = await staffWithLink();
     const admin = await adminOf(agency);
+    await addTotpFactor(db(), { userId: user.id });
     await expectOk(changeUserRole(admin, { userId: user.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, someIp()));
     expect((await reset(token)).linkInvalid).toBe(true);
   });
