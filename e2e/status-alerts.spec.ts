@@ -126,6 +126,29 @@ test('[ANONYMOUS] a mail program’s one-click POST unsubscribes, and a forged l
   expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt).not.toBeNull();
 });
 
+test('[ANONYMOUS] a one-click POST laid out as any RFC 7578 multipart body unsubscribes, not only as a browser lays it out (review r41a F1)', async ({ page }) => {
+  const { unsubscribePath } = await import('@/lib/status/subscription-token');
+  const boundary = '----=_Part_0_12345.67890';
+  const field = 'One-Click';
+  const layouts: Record<string, string> = {
+    'a part with its own Content-Type': `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n${field}\r\n--${boundary}--\r\n`,
+    'a Content-Transfer-Encoding': `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${field}\r\n--${boundary}--\r\n`,
+    'a preamble before the first boundary': `\r\n--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n${field}\r\n--${boundary}--\r\n`,
+    'an unquoted name': `--${boundary}\r\nContent-Disposition: form-data; name=List-Unsubscribe\r\n\r\n${field}\r\n--${boundary}--\r\n`,
+    'bare line feeds': `--${boundary}\nContent-Disposition: form-data; name="List-Unsubscribe"\n\n${field}\n--${boundary}--\n`,
+  };
+  for (const [layout, body] of Object.entries(layouts)) {
+    const address = `layout.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const subscriber = await db().statusSubscriber.create({ data: { email: address, emailKey: address, confirmedAt: new Date() } });
+    const response = await page.request.post(unsubscribePath(subscriber.id), {
+      headers: { Origin: 'https://mail.example.net', 'Content-Type': `multipart/form-data; boundary="${boundary}"` },
+      data: Buffer.from(body),
+    });
+    expect([response.status(), await response.text()], layout).toEqual([200, 'Unsubscribed.\n']);
+    expect((await db().statusSubscriber.findUniqueOrThrow({ where: { id: subscriber.id } })).unsubscribedAt, layout).not.toBeNull();
+  }
+});
+
 test('[ANONYMOUS] a confirm link older than 7 days says plainly that it expired; the periodic round removes the row, and the link still says so', async ({ page }) => {
   const address = `late.${Date.now().toString(36)}@example.com`;
   const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
