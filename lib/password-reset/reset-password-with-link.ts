@@ -13,6 +13,7 @@ import { hashPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+import { TRIES_FROM_YOUR_NETWORK } from '@/lib/rate-limit/token-page-window';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { completeRequest, findRequestToComplete } from '@/lib/super-admin/complete-request';
 import { whyLinkIsDead } from './issue-reset-link';
@@ -20,8 +21,7 @@ import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
 
-export const LINK_INVALID_MESSAGE =
-  'This link cannot be used. It has already been used, it has expired, or it is not a complete link.';
+export const LINK_INVALID_MESSAGE = `This link cannot be used. It has already been used, it has expired, or it is not a complete link. ${TRIES_FROM_YOUR_NETWORK}`;
 
 const passwordsSchema = z
   .object({

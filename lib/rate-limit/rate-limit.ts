@@ -1,5 +1,6 @@
 import type { Db, Tx } from '@/lib/db/client';
 import { countRateLimitRefusal } from '@/lib/observability/metrics.mjs';
+import { TOKEN_PAGE_WINDOW_MINUTES } from '@/lib/rate-limit/token-page-window';
 
 /** A client or a transaction: a limit may be counted inside the change it guards. */
 type Counter = Pick<Db | Tx, 'rateLimitBucket'>;
@@ -42,7 +43,7 @@ export const RATE_LIMITS = {
   // What is submitted on pages opened from a secret link (lib/rate-limit/token-pages.ts): a person
   // submits a few times; 30 in 15 minutes leaves room for several such people behind one office
   // address, and stops one address sweeping tokens.
-  tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
+  tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: TOKEN_PAGE_WINDOW_MINUTES * 60_000 },
   // Each passwordless attempt stores a challenge row for anyone who asks: enough for an office
   // behind one address (and autofill asking on every visit), not enough to fill the table.
   passkeySignInChallengesPerAddress: { name: 'passkey-challenge-ip', limit: 1000, windowMs: 15 * 60_000 },

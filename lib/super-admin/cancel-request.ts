@@ -2,6 +2,7 @@ import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
+import { TOKEN_PAGE_WINDOW_MINUTES } from '@/lib/rate-limit/token-page-window';
 import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
 import { refileRepeats } from './refile-repeats';
 import { stateAsHeld } from './state-as-held';
@@ -22,7 +23,7 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
   const gone = {
     ok: false as const,
     message:
-      'This link no longer works: the request may already be cancelled, completed, rejected or expired. If you did not ask for a password reset, try again in 15 minutes, and tell your agency’s other administrators.',
+      `This link no longer works: the request may already be cancelled, completed, rejected or expired. If you did not ask for a password reset, try again in ${TOKEN_PAGE_WINDOW_MINUTES} minutes, and tell your agency’s other administrators.`,
   };
   // Throttled: the same answer as a wrong link (see tokenPageThrottled).
   if (await tokenPageThrottled(ip)) return gone;
