@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, inboxKey } from './mailbox';
+import { addressKey, addressKeySpellings, inboxKey } from './mailbox';
 
 describe('inboxKey', () => {
   it('gives every spelling of one Gmail inbox one key', () => {
@@ -31,5 +31,13 @@ describe('addressKey', () => {
     // The local part is kept as normalizeKey makes it; tags and dots are inboxKey's.
     expect(addressKey('Ann.Lee+x@example.com')).toBe('ann.lee+x@example.com');
     expect(inboxKey(addressKey('a.nn+x@Bücher。example'))).toBe('ann@xn--bcher-kva.example');
+  });
+});
+
+describe('addressKeySpellings', () => {
+  it('names the keys a row of the address was saved under before addressKey, its own first (review r41e F1)', () => {
+    expect(addressKeySpellings('Ann@Bücher。Example')).toEqual(['ann@xn--bcher-kva.example', 'ann@bücher。example', 'ann@bücher.example']);
+    expect(addressKeySpellings('ann@xn--bcher-kva.example')).toEqual(['ann@xn--bcher-kva.example', 'ann@bücher.example']);
+    expect(addressKeySpellings('Ann@Example.com')).toEqual(['ann@example.com']);
   });
 });

@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 /** Providers whose domains are aliases of one another: one name reaches one inbox under each (review r25b). */
@@ -21,6 +21,17 @@ export function addressKey(address: string): string {
   const at = key.lastIndexOf('@');
   if (at < 0) return key;
   return `${key.slice(0, at)}@${domainToASCII(key.slice(at + 1)) || key.slice(at + 1)}`;
+}
+
+/**
+ * The keys a row of this address may have been saved under before addressKey: its normalizeKey as typed,
+ * and with its domain in Unicode (as a form took it then), after addressKey's own, first.
+ */
+export function addressKeySpellings(address: string): string[] {
+  const key = addressKey(address);
+  const at = key.lastIndexOf('@');
+  const unicode = at < 0 ? key : `${key.slice(0, at)}@${domainToUnicode(key.slice(at + 1))}`;
+  return [...new Set([key, normalizeKey(address), normalizeKey(unicode)])];
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { emailAddressSchema } from '@/lib/validation/email-address';
 import { db } from '@/lib/db/client';
 import { isUniqueClash } from '@/lib/db/unique-clash';
-import { addressKey, inboxKey } from '@/lib/mail/mailbox';
+import { addressKeySpellings, inboxKey } from '@/lib/mail/mailbox';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
@@ -55,19 +55,22 @@ export async function requestStatusSubscription(
 }
 
 async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Promise<SubscribeResult> {
-  // One subscription, and one limit, per address however its domain is spelt.
-  const emailKey = addressKey(input.email);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerClient, ip)).limited) return { ok: false, limited: true };
 
   const sentAt = new Date();
   const resendAfter = new Date(sentAt.getTime() - CONFIRMATION_RESENT_AFTER_MS);
-  const existing = await db().statusSubscriber.findUnique({ where: { emailKey }, select: { id: true, confirmedAt: true, unsubscribedAt: true, confirmationSentAt: true } });
+  // One subscription, and one limit, per address however its domain is spelt (addressKey). A row made
+  // before that was keyed as typed: it is still this address's (review r41e F1).
+  const keys = addressKeySpellings(input.email);
+  const rows = await db().statusSubscriber.findMany({ where: { emailKey: { in: keys } }, select: { id: true, emailKey: true, confirmedAt: true, unsubscribedAt: true, confirmationSentAt: true } });
+  const existing = rows.find((row) => row.emailKey === keys[0]) ?? rows[0];
+  const emailKey = existing?.emailKey ?? keys[0]!;
   if (existing?.confirmedAt && !existing.unsubscribedAt) return { ok: true };
   if (existing && !existing.confirmedAt && existing.confirmationSentAt > resendAfter) return { ok: true };
   // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
   // The address is hashed in the limiter's key: it must not be readable there either. Counted per
   // inbox: "ann+1@x" and "ann+2@x", or Gmail's "a.nn@" and "ann@", reach the same one, so they share its limit.
-  const inboxLimitKey = createHash('sha256').update(inboxKey(emailKey)).digest('hex').slice(0, 32);
+  const inboxLimitKey = createHash('sha256').update(inboxKey(keys[0]!)).digest('hex').slice(0, 32);
   if ((await consumeRateLimit(db(), RATE_LIMITS.statusSubscribePerEmail, inboxLimitKey)).limited) return { ok: true };
 
   try {

@@ -178,6 +178,16 @@ describe('status alert subscriptions', () => {
     expect(await db().outboxMessage.count({ where: { toAddress: { startsWith: `${name}` } } })).toBe(3);
   });
 
+  it('a subscription made before domains were keyed as mail servers read them is still the address’s own: signing up again mails nothing more (review r41e F1)', async () => {
+    const local = `legacy${uniqueSuffix()}`.toLowerCase();
+    const typed = `${local}@bücher.example`;
+    // As subscribe keyed it before: the domain as typed.
+    await db().statusSubscriber.create({ data: { email: typed, emailKey: typed, confirmedAt: new Date() } });
+    for (const [i, email] of [typed, `${local}@xn--bcher-kva.example`].entries()) expect(await subscribe({ email }, `198.51.100.${80 + i}`)).toEqual({ ok: true });
+    expect(await db().statusSubscriber.count({ where: { email: { startsWith: `${local}@` } } })).toBe(1);
+    expect(await db().outboxMessage.count({ where: { toAddress: { startsWith: `${local}@` } } })).toBe(0);
+  });
+
   it('refuses a client that signs up too many addresses', async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
     const results = [];
