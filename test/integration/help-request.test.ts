@@ -250,6 +250,9 @@ describe('asking one’s administrators for help', () => {
       [staff.loginName, 141, ['It is me, after all that', ...Array.from({ length: HELP_INBOX_WORDS - 1 }, (_, i) => `flood ${279 - 2 * i}`)]],
       [other.loginName, 1, ['Locked out, please help']],
     ]);
+    // "Recently handled" lists the press once, with who pressed it and how many requests it closed: by row,
+    // it was 20 lines of one person (review r41g F2).
+    expect(after.handled.map(({ name, status, by, requests }) => ({ name, status, by, requests }))).toEqual([{ name: staff.displayName, status: 'DISMISSED', by: admin.displayName, requests: 160 }]);
     // Handled once: a second admin's click on the same entry changes nothing more, and says so, as a
     // refusal whose entry has left the inbox (without JavaScript the page says it, review r34e).
     expect(await handleHelpRequest(adminActor, { requestId: entry.id, shown, outcome: 'RESOLVED' }, newIp())).toEqual({ ok: false, message: 'That request is no longer open.', gone: true });

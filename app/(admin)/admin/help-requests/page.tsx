@@ -101,9 +101,11 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
         <>
           <h2>Recently handled</h2>
           <ul>
-            {handled.map((request) => (
-              <li key={request.id}>
-                {request.user.displayName}: {request.status.toLowerCase()} {when(request.handledAt)}
+            {handled.map((press) => (
+              <li key={press.key}>
+                {press.name}: {press.status.toLowerCase()} {when(press.handledAt)}
+                {press.by && ` by ${press.by}`}
+                {press.requests > 1 && ` (${press.requests} requests)`}
               </li>
             ))}
           </ul>
