@@ -2,6 +2,8 @@ import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { waitForMail } from './support/mailbox';
+import { formWithField, multipartBody } from '@/test/support/html-form';
+import { E2E_BASE_URL } from './support/env';
 import { expect, test } from './support/test';
 import { fileSuperAdminRequest, vendorSession } from './super-admin-support';
 
@@ -164,4 +166,15 @@ test('[ANONYMOUS and VERIFIER] the form with errors, the status page and a reque
   await expect(vera.page.getByRole('status')).toHaveText('You are working this request.');
   await expectNoAxeViolations(vera.page);
   await vera.close();
+});
+
+test('[ANONYMOUS] a status look-up that leaves a field out, as no browser does, is told what an empty one is: the portal’s words, not a parser’s (review r41g F3)', async ({ page }) => {
+  const { action, hidden } = formWithField(await (await page.request.get('/super-admin-reset/status')).text(), 'reference');
+  const { body, type } = multipartBody([...hidden, ['reference', '7K3QZ-M4T9P']]);
+  const answer = await page.request.post(action || '/super-admin-reset/status', { headers: { origin: E2E_BASE_URL, 'content-type': type, accept: 'text/html' }, data: Buffer.from(body) });
+  const html = await answer.text();
+  expect(answer.status()).toBe(200);
+  expect(html).toContain('There is a problem with what you entered.');
+  expect(html).toContain('Enter your login name');
+  expect(html).not.toContain('Invalid input');
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { AskAdminForm } from './ask-admin-form';
+import { OnlyAdministrator } from './only-administrator';
 import { ProviderCodeHelp } from '@/components/help/provider-code-help';
 import { publicPage } from '@/lib/auth/guards';
 import { newFormKey } from '@/lib/http/form-key';
@@ -22,6 +23,7 @@ export default publicPage(async function AskAdminPage() {
       </p>
       <p>Enter the details you use to sign in. We do not need your password.</p>
       <p>Ask your supervisor if you don’t know who your administrator is: they can also reach them for you.</p>
+      <OnlyAdministrator />
       <ProviderCodeHelp />
       <AskAdminForm formKey={newFormKey()} />
     </>
