@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { VendorActor } from '@/lib/auth/session';
+import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
 import { maintenanceAlertEvent } from '@/lib/maintenance/maintenance-event';
@@ -33,9 +34,12 @@ async function moveWindowNow(
   },
 ): Promise<boolean | OperatorResult> {
   return operatorTransaction(actor, ip, step.action, async (tx) => {
+    const before = await tx.maintenanceWindow.findUnique({ where: { id: windowId }, select: { startsAt: true, endsAt: true } });
     const changed = await tx.maintenanceWindow.updateMany({ where: { id: windowId, cancelledAt: null, endedAt: null, ...step.where }, data: step.data });
-    if (changed.count === 0) return false;
-    await recordAudit(tx, operatorAudit(actor, ip, step.action, { type: 'MaintenanceWindow', id: windowId }, { early: true }));
+    if (changed.count === 0 || !before) return false;
+    // The times it moved from, so a record tells what the window was planned as (review r41f I1).
+    const planned = { plannedStart: before.startsAt.toISOString(), plannedEnd: before.endsAt.toISOString() };
+    await recordAudit(tx, operatorAudit(actor, ip, step.action, { type: 'MaintenanceWindow', id: windowId }, { early: true, ...planned }));
     await queueStatusAlert(tx, await maintenanceAlertEvent(tx, windowId, step.alert));
     return true;
   });
@@ -45,14 +49,20 @@ async function moveWindowNow(
 export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
   assertOperator(actor);
   const now = new Date();
+  // Started now, it lasts from now to its planned end: a week at most, as any window (review r41f F1).
+  const endsWithinAWeek = { lte: new Date(now.getTime() + LONGEST_WINDOW_MS) };
   const started = await moveWindowNow(actor, input.windowId, ip, {
-    where: { startsAt: { gt: now } },
+    where: { startsAt: { gt: now }, endsAt: endsWithinAWeek },
     data: { startsAt: now, startedAt: now },
     action: 'STATUS_MAINTENANCE_STARTED',
     alert: 'maintenance-started',
   });
   if (operatorChanged(started)) return started;
-  if (!started) return { ok: false, message: 'Only a window that has not started yet can be started now.', gone: true };
+  if (!started) {
+    const tooLong = await db().maintenanceWindow.count({ where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now }, endsAt: { gt: endsWithinAWeek.lte } } });
+    if (tooLong) return { ok: false, message: 'Started now, this window would last more than a week, which no window may: cancel it and schedule it again with the right times.' };
+    return { ok: false, message: 'Only a window that has not started yet can be started now.', gone: true };
+  }
   return { ok: true, message: 'Maintenance started.', alerted: true };
 }
 
@@ -61,7 +71,8 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
   assertOperator(actor);
   const now = new Date();
   return operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_EXTENDED', async (tx) => {
-    const window = await tx.maintenanceWindow.findUnique({ where: { id: input.windowId }, select: { startsAt: true, endsAt: true } });
+    const window = await tx.maintenanceWindow.findFirst({ where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now } }, select: { startsAt: true, endsAt: true } });
+    // Ended or cancelled (a stale tab): told so, as every other step, before anything about the time it gives (review r41f I1).
     if (!window) return notUpcomingOrRunning;
     if (input.endsAt <= window.endsAt || input.endsAt <= now) {
       return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: { endsAt: ['The new end must be later than the current end'] } };

@@ -30,3 +30,12 @@ export function actualInterval(window: WindowTimes, now: Date): { start: Date; e
   const end = new Date(Math.min((window.endedAt ?? window.endsAt).getTime(), now.getTime()));
   return end.getTime() > window.startsAt.getTime() ? { start: window.startsAt, end } : null;
 }
+
+/** Where a window stands at `now`, for what the public reads of it (the feed): the same rules as isInProgress. */
+export type WindowState = 'planned' | 'in-progress' | 'completed' | 'cancelled';
+
+export function windowState(window: WindowTimes, now: Date): WindowState {
+  if (window.cancelledAt) return 'cancelled';
+  if (isInProgress(window, now)) return 'in-progress';
+  return window.endedAt || window.endsAt.getTime() <= now.getTime() ? 'completed' : 'planned';
+}

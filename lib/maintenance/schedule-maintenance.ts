@@ -23,8 +23,12 @@ const FORM = 'schedule-maintenance';
 // A form filled in a minute ago may name "now" as its start.
 const START_GRACE_MS = 5 * 60_000;
 // A window lasts a week at most: a mistyped end (2036 for 2026) closed sign-in for a decade and
-// alerted every subscriber (review r33c I2). Longer work is several windows.
+// alerted every subscriber (review r33c I2). Longer work is several windows. Every step that moves a
+// start or an end keeps to it: "Start now" too, which moves the start (review r41f F1).
 export const LONGEST_WINDOW_MS = 7 * 86_400_000;
+// And starts within a year: the same year mistyped in both fields (2036 for 2026) made a window of the
+// right length that "Start now" then turned into ten years, and mailed every subscriber about 2036.
+const FURTHEST_START_MS = 366 * 86_400_000;
 
 /** Schedules a window and queues its alert; it starts by itself at `startsAt` or when an operator starts it. */
 export async function scheduleMaintenance(
@@ -34,8 +38,12 @@ export async function scheduleMaintenance(
 ): Promise<OperatorResult> {
   assertOperator(actor);
   const fieldErrors: Record<string, string[]> = {};
-  if (input.startsAt.getTime() < Date.now() - START_GRACE_MS) fieldErrors.startsAt = ['The start must be in the future'];
+  const now = Date.now();
+  if (input.startsAt.getTime() < now - START_GRACE_MS) fieldErrors.startsAt = ['The start must be in the future'];
+  else if (input.startsAt.getTime() > now + FURTHEST_START_MS) fieldErrors.startsAt = ['The start must be within a year from now: check the year'];
   if (input.endsAt <= input.startsAt) fieldErrors.endsAt = ['The end must be after the start'];
+  // A start a minute ago is "now"; a window already over would be announced as planned, then as ended (review r41f F2).
+  else if (input.endsAt.getTime() <= now) fieldErrors.endsAt = ['The end must be in the future'];
   else if (input.endsAt.getTime() - input.startsAt.getTime() > LONGEST_WINDOW_MS) fieldErrors.endsAt = ['A window lasts a week at most: plan longer work as several windows'];
   const names = await componentNames(db(), input.componentIds);
   if (!names) fieldErrors.components = ['Choose at least one affected component'];

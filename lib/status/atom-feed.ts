@@ -1,10 +1,20 @@
 import { db, type Db } from '@/lib/db/client';
 import { absoluteUrl } from '@/lib/mail/render';
+import { actualInterval, windowState, type WindowState } from '@/lib/maintenance/maintenance-window';
+import { RECENT_INCIDENT_DAYS } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, INCIDENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
 
 export const FEED_ENTRIES = 50;
 
-export type FeedEntry = { key: string; title: string; published: Date; updated: Date; text: string; anchor: string };
+/** `anchor`: where the status page draws it, when it does (an open or recent incident, a window not over). */
+export type FeedEntry = { key: string; title: string; published: Date; updated: Date; text: string; anchor?: string };
+
+const WINDOW_STATE_LABEL: Record<WindowState, string> = {
+  planned: 'Planned maintenance',
+  'in-progress': 'Maintenance in progress',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
 
 // Everything outside XML 1.0's Char production (most C0 controls, lone surrogates, U+FFFE/U+FFFF)
 // makes the whole feed unreadable to a strict parser. Operator input refuses them, but rows written
@@ -21,7 +31,8 @@ function xml(value: string): string {
 }
 
 /** Incidents (with their timeline) and maintenance windows, newest change first. */
-export async function listFeedEntries(database: Db = db()): Promise<FeedEntry[]> {
+export async function listFeedEntries(database: Db = db(), now = new Date()): Promise<FeedEntry[]> {
+  const recentSince = now.getTime() - RECENT_INCIDENT_DAYS * 86_400_000;
   const names = { select: { component: { select: { name: true } } } };
   const [incidents, windows] = await Promise.all([
     database.incident.findMany({
@@ -34,7 +45,7 @@ export async function listFeedEntries(database: Db = db()): Promise<FeedEntry[]>
   const entries: FeedEntry[] = [
     ...incidents.map((incident) => ({
       key: `incident/${incident.id}`,
-      anchor: `incident-${incident.id}`,
+      anchor: !incident.resolvedAt || incident.resolvedAt.getTime() >= recentSince ? `incident-${incident.id}` : undefined,
       title: `${incident.resolvedAt ? 'Resolved' : INCIDENT_STATUS_LABEL[incident.status]}: ${incident.title}`,
       published: incident.startedAt,
       updated: incident.updates[0]?.createdAt ?? incident.startedAt,
@@ -44,17 +55,28 @@ export async function listFeedEntries(database: Db = db()): Promise<FeedEntry[]>
       ].join('\n\n'),
     })),
     ...windows.map((window) => {
-      const state = window.cancelledAt ? 'Cancelled' : window.endedAt ? 'Completed' : 'Planned maintenance';
+      // What the window is at this moment: one the clock started is in progress, one ended early ran until
+      // then, not until its planned end (review r41f F3).
+      const state = windowState(window, now);
+      const over = state === 'completed' || state === 'cancelled';
+      const ran = state === 'completed' ? actualInterval(window, now) : null;
+      const when =
+        state === 'cancelled'
+          ? `Was planned from ${formatUtc(window.startsAt)} to ${formatUtc(window.endsAt)}; it did not take place.`
+          : ran
+            ? `From ${formatUtc(ran.start)} to ${formatUtc(ran.end)}.`
+            : `From ${formatUtc(window.startsAt)} to ${formatUtc(window.endsAt)}.`;
+      const signIn = window.blocksSignIn ? (over ? 'Sign-in was not possible during this time.' : 'Sign-in is not possible during this time.') : over ? 'Sign-in worked during this time.' : 'Sign-in works during this time.';
       return {
         key: `maintenance/${window.id}`,
-        anchor: `maintenance-${window.id}`,
-        title: `${state}: ${window.title}`,
+        anchor: over ? undefined : `maintenance-${window.id}`,
+        title: `${WINDOW_STATE_LABEL[state]}: ${window.title}`,
         published: window.createdAt,
         updated: window.updatedAt,
         text: [
-          `From ${formatUtc(window.startsAt)} to ${formatUtc(window.endsAt)}.`,
+          when,
           ...(window.description ? [window.description] : []),
-          window.blocksSignIn ? 'Sign-in is not possible during this time.' : 'Sign-in works during this time.',
+          ...(state === 'cancelled' ? [] : [signIn]),
           `Affects: ${window.components.map((c) => c.component.name).join(', ')}.`,
         ].join('\n\n'),
       };
@@ -74,7 +96,7 @@ export function renderAtomFeed(entries: FeedEntry[], now = new Date()): string {
     <title type="text">${xml(entry.title)}</title>
     <published>${entry.published.toISOString()}</published>
     <updated>${entry.updated.toISOString()}</updated>
-    <link rel="alternate" type="text/html" href="${xml(`${statusUrl}#${entry.anchor}`)}"/>
+    <link rel="alternate" type="text/html" href="${xml(entry.anchor ? `${statusUrl}#${entry.anchor}` : statusUrl)}"/>
     <content type="text">${xml(entry.text)}</content>
   </entry>`,
   );

@@ -45,7 +45,8 @@ export function statusAlertContent(event: StatusAlertEvent): StatusAlertContent 
     } else if (event.kind === 'maintenance-started') {
       paragraphs = [`The maintenance has started. We expect it to end by ${formatUtc(event.endsAt)}.`, signIn];
     } else if (event.kind === 'maintenance-extended') {
-      paragraphs = [`The maintenance takes longer than planned: it now runs from ${formatUtc(event.startsAt)} to ${formatUtc(event.endsAt)}.`, signIn];
+      // True of a window extended before it started too (review r41f I1).
+      paragraphs = [`The maintenance will end later than planned: it now runs from ${formatUtc(event.startsAt)} to ${formatUtc(event.endsAt)}.`, signIn];
     } else if (event.kind === 'maintenance-cancelled') {
       paragraphs = [`The maintenance planned from ${formatUtc(event.startsAt)} to ${formatUtc(event.endsAt)} will not take place. Nothing changes for you.`];
     } else {

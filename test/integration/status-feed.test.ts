@@ -4,6 +4,7 @@ import { db } from '@/lib/db/client';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
 import { postIncidentUpdate, postIncidentUpdateSchema } from '@/lib/status/post-incident-update';
 import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
+import { listFeedEntries } from '@/lib/status/atom-feed';
 import { childrenNamed, parseStrictXml } from '@/test/support/strict-xml';
 import { IP, clearStatusData, newComponent, newOperator } from './status-support';
 
@@ -83,5 +84,35 @@ describe('hostile operator text', () => {
     const content = entries.map((entry) => childrenNamed(entry, 'content')[0]!.text).join('\n');
     expect(content).toContain(`Investigating: First line\n\tindented ${MARKUP}`);
     expect(content).toContain(`Step 1\nStep 2 ${MARKUP}`);
+  });
+});
+
+describe('maintenance windows in the feed', () => {
+  it('[ANONYMOUS] says where each window stands now: in progress, ended early (until when), completed, cancelled; links only to what the page shows (review r41f F3)', async () => {
+    const now = Date.now();
+    const at = (offset: number) => new Date(now + offset);
+    const window = (title: string, data: object) => db().maintenanceWindow.create({ data: { title, blocksSignIn: true, ...data } as never });
+    const running = await window('Running', { startsAt: at(-HOUR), endsAt: at(HOUR) });
+    await window('Ended early', { startsAt: at(-3 * HOUR), endsAt: at(20 * 24 * HOUR), endedAt: at(-2 * HOUR) });
+    await window('On time', { startsAt: at(-5 * HOUR), endsAt: at(-4 * HOUR) });
+    await window('Called off', { startsAt: at(2 * HOUR), endsAt: at(3 * HOUR), cancelledAt: at(-HOUR) });
+    const planned = await window('Later', { startsAt: at(2 * HOUR), endsAt: at(3 * HOUR) });
+
+    const entries = new Map((await listFeedEntries(db(), new Date(now))).map((entry) => [entry.title, entry]));
+    expect([...entries.keys()].sort()).toEqual(['Cancelled: Called off', 'Completed: Ended early', 'Completed: On time', 'Maintenance in progress: Running', 'Planned maintenance: Later']);
+    const { formatUtc } = await import('@/lib/status/severity');
+    expect(entries.get('Completed: Ended early')!.text).toContain(`From ${formatUtc(at(-3 * HOUR))} to ${formatUtc(at(-2 * HOUR))}.\n\nSign-in was not possible during this time.`);
+    expect(entries.get('Cancelled: Called off')!.text).toMatch(/^Was planned from .* it did not take place\./);
+    expect(entries.get('Cancelled: Called off')!.text).not.toContain('Sign-in');
+    expect(entries.get('Maintenance in progress: Running')!.text).toContain('Sign-in is not possible during this time.');
+    expect(Object.fromEntries([...entries].map(([title, entry]) => [title, entry.anchor]))).toEqual({
+      'Maintenance in progress: Running': `maintenance-${running.id}`,
+      'Planned maintenance: Later': `maintenance-${planned.id}`,
+      'Completed: Ended early': undefined,
+      'Completed: On time': undefined,
+      'Cancelled: Called off': undefined,
+    });
+    const links = childrenNamed(parseStrictXml(await readFeed()), 'entry').map((entry) => childrenNamed(entry, 'link')[0]!.attributes.href);
+    expect(links.filter((href) => href!.endsWith('/status'))).toHaveLength(3);
   });
 });

@@ -213,6 +213,54 @@ describe('maintenance', () => {
     expect(await getBlockingMaintenance(db())).toBeNull();
   });
 
+  it('[OPERATOR] cannot schedule a window that is already over, nor one starting more than a year ahead (a year mistyped in both fields); nothing is announced (review r41f F1, F2)', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    await confirmedSubscribers(1);
+    const form = (startsAt: Date, endsAt: Date) =>
+      scheduleMaintenanceSchema.parse({ title: 'Upgrade', startsAt: utcInput(startsAt), endsAt: utcInput(endsAt), blocksSignIn: 'on', [`component-${signIn.id}`]: 'on' });
+    const over = await sent(scheduleMaintenance(operator, form(new Date(Date.now() - 4 * 60_000), new Date(Date.now() - 2 * 60_000)), IP));
+    expect(over.fieldErrors).toEqual({ endsAt: ['The end must be in the future'] });
+    const tenYears = new Date(Date.now() + 10 * 365 * 24 * HOUR);
+    const farAhead = await sent(scheduleMaintenance(operator, form(tenYears, new Date(tenYears.getTime() + 2 * HOUR)), IP));
+    expect(farAhead.fieldErrors).toEqual({ startsAt: ['The start must be within a year from now: check the year'] });
+    expect(await db().maintenanceWindow.count()).toBe(0);
+    expect(await db().outboxMessage.count()).toBe(0);
+    // A start a minute ago is still "now".
+    expect((await sent(scheduleMaintenance(operator, form(new Date(Date.now() - 60_000), new Date(Date.now() + HOUR)), IP))).ok).toBe(true);
+  });
+
+  it('[OPERATOR] “Start now” keeps a window to a week, counted from now: a window planned far ahead is refused, unchanged and unannounced (review r41f F1)', async () => {
+    const operator = await newOperator();
+    const signIn = await newComponent('Sign-in');
+    await confirmedSubscribers(1);
+    const farAhead = await windowAt(10 * 24 * HOUR, 10 * 24 * HOUR + 2 * HOUR, true, signIn.id);
+    const refused = await sent(startMaintenanceNow(operator, { windowId: farAhead.id }, IP));
+    expect(refused).toEqual({ ok: false, message: 'Started now, this window would last more than a week, which no window may: cancel it and schedule it again with the right times.' });
+    expect(await db().maintenanceWindow.findUniqueOrThrow({ where: { id: farAhead.id } })).toMatchObject({ startsAt: farAhead.startsAt, startedAt: null });
+    expect(await getBlockingMaintenance(db())).toBeNull();
+    expect(await alertsOf('status-maintenance-started')).toBe(0);
+    expect(await auditOf('STATUS_MAINTENANCE_STARTED', farAhead.id)).toHaveLength(0);
+    // Within a week of now it starts, and its record says what it was planned as.
+    const withinAWeek = await windowAt(5 * 24 * HOUR, 6 * 24 * HOUR, true, signIn.id);
+    expect((await sent(startMaintenanceNow(operator, { windowId: withinAWeek.id }, IP))).ok).toBe(true);
+    const [record] = await auditOf('STATUS_MAINTENANCE_STARTED', withinAWeek.id);
+    expect(JSON.parse(record!.details!)).toEqual({ early: true, plannedStart: withinAWeek.startsAt.toISOString(), plannedEnd: withinAWeek.endsAt.toISOString() });
+  });
+
+  it('[OPERATOR] extending a window that ended or was cancelled, from a stale tab, is told so whatever end it gives (review r41f I1)', async () => {
+    const operator = await newOperator();
+    const ended = await windowAt(-2 * HOUR, HOUR);
+    await db().maintenanceWindow.update({ where: { id: ended.id }, data: { endedAt: new Date() } });
+    const cancelled = await windowAt(HOUR, 2 * HOUR);
+    await db().maintenanceWindow.update({ where: { id: cancelled.id }, data: { cancelledAt: new Date() } });
+    for (const window of [ended, cancelled]) {
+      for (const endsAt of [new Date(window.endsAt.getTime() - 30 * 60_000), new Date(window.endsAt.getTime() + HOUR)]) {
+        expect(await extendMaintenance(operator, { windowId: window.id, endsAt }, IP)).toMatchObject({ ok: false, gone: true });
+      }
+    }
+  });
+
   it('refuses a time past the year 9999 in UTC, which SQLite would order before today: such a window was announced as started at once', async () => {
     const operator = await newOperator();
     const signIn = await newComponent('Sign-in');
