@@ -80,15 +80,16 @@ export async function extendMaintenance(actor: VendorActor, input: z.infer<typeo
     if (input.endsAt.getTime() - window.startsAt.getTime() > LONGEST_WINDOW_MS) {
       return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: { endsAt: ['A window lasts a week at most: plan longer work as another window'] } };
     }
-    // Later only than the end it was read with: two operators extending at once never shorten it.
+    // Later only than the end it was read with: two operators extending at once never shorten it. And
+    // from the start it was read with: one started now meanwhile would last more than a week (review r41h F1).
     const changed = await tx.maintenanceWindow.updateMany({
-      where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now, equals: window.endsAt } },
+      where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: window.startsAt, endsAt: { gt: now, equals: window.endsAt } },
       data: { endsAt: input.endsAt },
     });
     if (changed.count === 0) {
       const still = await tx.maintenanceWindow.findFirst({ where: { id: input.windowId, cancelledAt: null, endedAt: null, endsAt: { gt: now } } });
       return still
-        ? { ok: false, message: 'Someone changed this window’s end a moment ago. Reload the page, check the new end, and extend again if needed.' }
+        ? { ok: false, message: 'Someone changed this window a moment ago. Reload the page, check its times, and extend again if needed.' }
         : notUpcomingOrRunning;
     }
     await recordAudit(

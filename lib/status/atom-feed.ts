@@ -6,8 +6,17 @@ import { COMPONENT_STATUS_LABEL, INCIDENT_STATUS_LABEL, formatUtc } from '@/lib/
 
 export const FEED_ENTRIES = 50;
 
-/** `anchor`: where the status page draws it, when it does (an open or recent incident, a window not over). */
-export type FeedEntry = { key: string; title: string; published: Date; updated: Date; text: string; anchor?: string };
+/**
+ * `anchor`: where the status page draws it, when it does (an open or recent incident, a window not over).
+ * `changesAt`: when the clock alone changes what it says (a window starting or ending).
+ */
+export type FeedEntry = { key: string; title: string; published: Date; updated: Date; text: string; anchor?: string; changesAt?: Date };
+
+/** The first moment the clock alone changes the feed, for the copy server.mjs keeps (COPY_UNTIL_HEADER). */
+export function feedChangesAt(entries: FeedEntry[]): Date | null {
+  const moments = entries.flatMap((entry) => (entry.changesAt ? [entry.changesAt.getTime()] : []));
+  return moments.length > 0 ? new Date(Math.min(...moments)) : null;
+}
 
 const WINDOW_STATE_LABEL: Record<WindowState, string> = {
   planned: 'Planned maintenance',
@@ -70,6 +79,7 @@ export async function listFeedEntries(database: Db = db(), now = new Date()): Pr
       return {
         key: `maintenance/${window.id}`,
         anchor: over ? undefined : `maintenance-${window.id}`,
+        changesAt: state === 'planned' ? window.startsAt : state === 'in-progress' ? window.endsAt : undefined,
         title: `${WINDOW_STATE_LABEL[state]}: ${window.title}`,
         published: window.createdAt,
         updated: window.updatedAt,

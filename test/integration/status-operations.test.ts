@@ -453,6 +453,22 @@ describe('GET /api/status', () => {
   });
 });
 
+describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an extension while another operator starts the window now (PostgreSQL)', () => {
+  it('[OPERATOR] the extension, measured from the start it read, lands on nothing once the start moved: no window past a week (review r41h F1)', async () => {
+    const operator = await newOperator();
+    const window = await windowAt(3 * 24 * HOUR, 4 * 24 * HOUR);
+    // Within a week of its planned start, past a week of now.
+    const endsAt = new Date(window.startsAt.getTime() + 6 * 24 * HOUR);
+    const startNow = {
+      holds: { sql: 'SELECT "id" FROM "MaintenanceWindow" WHERE "id" = $1 FOR UPDATE', params: [window.id] },
+      then: { sql: 'UPDATE "MaintenanceWindow" SET "startsAt" = now(), "startedAt" = now() WHERE "id" = $1', params: [window.id] },
+    };
+    const extended = await whileCompetingTransactionHolds(startNow, () => extendMaintenance(operator, { windowId: window.id, endsAt }, IP));
+    expect(extended).toEqual({ ok: false, message: 'Someone changed this window a moment ago. Reload the page, check its times, and extend again if needed.' });
+    expect((await db().maintenanceWindow.findUniqueOrThrow({ where: { id: window.id } })).endsAt).toEqual(window.endsAt);
+  });
+});
+
 describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two operators at once (PostgreSQL)', () => {
   it('[OPERATOR] two set one component: each record says the state the change found (review r38a F2)', async () => {
     const api = await newComponent('API');

@@ -6,8 +6,8 @@ export function AskAdminReceived() {
   return (
     <>
       <p>
-        If the provider code and login name match a CareNotes account, we have told that agency’s other administrators, if
-        it has any, that you need help signing in.
+        If the provider code and login name match a CareNotes account, we have told that agency’s administrators that you
+        need help signing in.
       </p>
       <p>
         An administrator should contact you. They can reset your password or unlock your account. For your account’s
