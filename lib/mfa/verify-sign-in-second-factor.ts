@@ -12,7 +12,8 @@ import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { accountContact, auditSubject, formOwnerOf, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
@@ -51,7 +52,13 @@ export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof ve
  * session's cookie can never be replayed as a full session; once locked, the pending session ends too.
  */
 async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string, knows: KnowsAccount): Promise<VerifyOutcome> {
-  const outcome = await checkSecondFactor(actor, proof, ip, knows);
+  // One code step per pending session at a time, held before anything is counted: a copy of the same
+  // press (a double click without JavaScript, a POST sent again) waits for the first, and once that one
+  // signed in it is answered as a step no longer pending, counting nothing. It found the code spent and
+  // was counted as a wrong one, on the account's lock and the agency's spray counts (review r41i F1).
+  const held = await withFormKeyHeld(CODE_STEP_FORM, actor.sessionId, formOwnerOf(actor), NOT_PENDING, (claim) => checkSecondFactor(actor, proof, ip, knows, claim));
+  // STILL_UNDER_WAY (the first still at it after 15 s) or STALE_RENDERING (no other account holds a session's id): nothing counted here either.
+  const outcome: VerifyOutcome = 'message' in held ? NOT_PENDING : held;
   countSignIn(ownerOf(actor).kind === 'vendor' ? 'vendor' : 'agency', 'second_factor', outcome.ok ? 'success' : outcome.reason.toLowerCase());
   return outcome;
 }
@@ -63,7 +70,11 @@ async function knownHere(actor: Actor, knows: KnowsAccount): Promise<boolean> {
   return knows({ kind, id, version: session.sessionVersion });
 }
 
-async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: string, knows: KnowsAccount): Promise<VerifyOutcome> {
+/** The key withFormKeyHeld holds for a pending session's code step, and what a copy of a step that signed in is answered. */
+const CODE_STEP_FORM = 'sign-in-code-step';
+const NOT_PENDING = { ok: false, reason: 'NOT_PENDING' } as const;
+
+async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: string, knows: KnowsAccount, claim: (tx: Tx) => Promise<void>): Promise<VerifyOutcome> {
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
@@ -161,6 +172,8 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       await tellOfSpentCode();
       return { ok: false, reason: 'NOT_PENDING' } as const;
     }
+    // This step ended the pending session, signed in or refused below: a copy of it is answered so.
+    await claim(tx);
     // The code was right: its counts on the budget, the address and the agency's spray counts go back.
     const giveBackRightCode = async () => {
       await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);

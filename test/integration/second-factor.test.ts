@@ -157,6 +157,31 @@ describe('second factor at sign-in', () => {
     expect(await verifySignInSecondFactor(again, { code: await codeNow(secret, -1) }, IP)).toMatchObject({ ok: false });
   });
 
+  it('[PROVIDER_ADMIN] one code step sent twice at once (a double click without JavaScript) signs in once and counts no wrong code (review r41i F1)', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    const code = await codeNow(secret);
+    const outcomes = await Promise.all([1, 2, 3].map(() => verifySignInSecondFactor(pending, { code }, IP)));
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => !outcome.ok)).toEqual([
+      { ok: false, reason: 'NOT_PENDING' },
+      { ok: false, reason: 'NOT_PENDING' },
+    ]);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_FAILURE' } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SECOND_FACTOR_SUCCESS' } })).toBe(1);
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { failedSignInCount: true } })).toEqual({ failedSignInCount: 0 });
+    const budget = await db().rateLimitBucket.findMany({ where: { key: { startsWith: `${RATE_LIMITS.wrongCodesPerAccount.name}:` }, count: { gt: 0 } } });
+    expect(budget.filter((bucket) => bucket.key.includes(user.id))).toEqual([]);
+    // A wrong code sent twice is still two tries, each counted: the hold is let go when a step is refused.
+    const again = await pendingSession(user, signIn);
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect(await Promise.all([1, 2].map(() => verifySignInSecondFactor(again, { code: wrong }, IP)))).toEqual([
+      { ok: false, reason: 'WRONG_CODE' },
+      { ok: false, reason: 'WRONG_CODE' },
+    ]);
+  });
+
   it('[PROVIDER_ADMIN] wrong codes lock the account on the password lockout, and the right code then fails', async () => {
     const { user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 3 });
     const secret = await addTotpFactor(db(), { userId: user.id });
