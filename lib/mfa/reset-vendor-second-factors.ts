@@ -2,12 +2,17 @@ import { recordAudit } from '@/lib/audit/record';
 import type { Db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
+import { clearFailures } from '@/lib/auth/password-attempt';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
+import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 /**
  * `npm run vendor:reset-mfa -- <email>`: vendor staff who lost their factors are cleared by
- * someone with shell access to the deployment (no web page can do it), audited and mailed.
+ * someone with shell access to the deployment (no web page can do it), audited and mailed. The lock
+ * their wrong codes set (and its budget) ends with them, as a temporary password ends an agency
+ * account's: kept, the right password was refused until it ran out, while the command said the
+ * account enrols again at its next sign-in (review r41i F4).
  */
 export async function resetVendorSecondFactors(database: Db, email: string, osUser: string): Promise<'cleared' | 'no-such-account'> {
   const account = await database.vendorAccount.findUnique({ where: { emailKey: normalizeKey(email) } });
@@ -16,6 +21,8 @@ export async function resetVendorSecondFactors(database: Db, email: string, osUs
   await database.$transaction(async (tx) => {
     const cleared = await clearSecondFactorsOf(tx, { kind: 'vendor', id: account.id });
     await tx.vendorAccount.update({ where: { id: account.id }, data: { sessionVersion: { increment: 1 } } });
+    await clearFailures(tx, 'vendor', account.id);
+    await forgetWrongCodes(tx, { kind: 'vendor', id: account.id });
     await tx.authSession.updateMany({ where: { vendorAccountId: account.id, endedAt: null }, data: { endedAt: now } });
     await recordAudit(tx, {
       actorType: 'SYSTEM',

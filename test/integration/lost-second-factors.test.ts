@@ -137,6 +137,18 @@ describe('lost second factors', () => {
     expect(await resetVendorSecondFactors(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');
   });
 
+  it('[VERIFIER] locked by wrong codes on a lost phone, signs in with the password once the command cleared the factors (review r41i F4)', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    await addTotpFactor(db(), { vendorAccountId: account.id });
+    // The budget of wrong codes spent, and the lock it set.
+    await db().rateLimitBucket.create({ data: { key: `${RATE_LIMITS.wrongCodesPerAccount.name}:vendor:${account.id}`, windowStart: new Date(), count: RATE_LIMITS.wrongCodesPerAccount.limit } });
+    await db().vendorAccount.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() + 3_600_000), failedSignInCount: 5, lastFailedSignInAt: new Date() } });
+    expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, someIp())).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared');
+    expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, someIp())).toMatchObject({ ok: true });
+    expect(await db().rateLimitBucket.count({ where: { key: `${RATE_LIMITS.wrongCodesPerAccount.name}:vendor:${account.id}` } })).toBe(0);
+  });
+
   it('[VERIFIER] locked by a stranger’s wrong passwords, hard or not, is unlocked by the command, audited', async () => {
     const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
     const signIn = (password: string) => signInVendorAccount({ email: account.email, password }, someIp());
