@@ -53,13 +53,17 @@ export const SIGNED_OUT_MEANWHILE = {
     'Your sign-in methods changed while this was on its way (in another tab or device, or by an administrator). Nothing was changed. Reload the page and try again.',
 } as const;
 
+/** `vendor`: a vendor staff member's, told to turn to the vendor's own team, not to an agency's administrators. */
+export type AccountContact = { email: string; displayName: string; timeZone?: string; vendor?: boolean };
+
 /**
  * Where notices about the account go (agency staff may have no e-mail on record); `database`: a
  * transaction's, when read inside one.
  */
-export async function accountContact(owner: MfaOwner, database: Db | Tx = db()): Promise<{ email: string; displayName: string; timeZone?: string } | null> {
+export async function accountContact(owner: MfaOwner, database: Db | Tx = db()): Promise<AccountContact | null> {
   if (owner.kind === 'vendor') {
-    return database.vendorAccount.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
+    const account = await database.vendorAccount.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true } });
+    return { ...account, vendor: true };
   }
   const user = await database.user.findUniqueOrThrow({ where: { id: owner.id }, select: { email: true, displayName: true, agency: { select: { timeZone: true } } } });
   return user.email ? { email: user.email, displayName: user.displayName, timeZone: user.agency.timeZone } : null;

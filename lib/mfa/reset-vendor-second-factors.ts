@@ -32,7 +32,7 @@ export async function resetVendorSecondFactors(database: Db, email: string, osUs
       outcome: 'SUCCESS',
       details: { ...cleared, by: `command line (${osUser})` },
     });
-    await enqueueMail(tx, secondFactorChangedMail(account, 'second factors cleared by an administrator', now));
+    await enqueueMail(tx, secondFactorChangedMail({ ...account, vendor: true }, 'second factors cleared by an administrator', now));
   });
   return 'cleared';
 }
