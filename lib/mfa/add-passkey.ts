@@ -42,9 +42,10 @@ export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeyS
 }
 
 async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<WithRecoveryCodes> {
-  const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip);
-  if (refusal) return refusal;
   const owner = ownerOf(actor);
+  // The passkey is checked before the proof is asked for and used up: a refused one (its challenge past
+  // its time, or replaced from another tab) spent a recovery code, an account's only proof here when it
+  // has passkeys alone (review r41i F3). Each press asks for a new challenge, so one spent here costs nothing.
   const response = parseRegistrationResponse(input.passkey);
   const challenge = response ? challengeIn(response) : null;
   if (!response || !challenge || !(await consumeChallenge(challenge, 'REGISTRATION', actor.sessionId))) {
@@ -64,6 +65,8 @@ async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip
     return { ok: false, message: NOT_ADDED };
   }
   if (!verification.verified || !verification.registrationInfo.userVerified) return { ok: false, message: NOT_ADDED };
+  const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip);
+  if (refusal) return refusal;
   const { credential, credentialBackedUp } = verification.registrationInfo;
   if (await db().mfaFactor.findUnique({ where: { credentialId: credential.id }, select: { id: true } })) {
     return { ok: false, message: 'That passkey is already on an account.' };

@@ -521,6 +521,25 @@ describe('passkeys', () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(passwordBefore);
   });
 
+  it('[STAFF with passkeys only] a passkey refused at “Add a passkey” spends no recovery code: the passkey is checked before the proof (review r41i F3)', async () => {
+    const { user, actor } = await staffSession('STAFF');
+    await enrolPasskey(actor, 'Laptop');
+    await db().recoveryCode.deleteMany({ where: { userId: user.id } });
+    await db().recoveryCode.create({ data: { userId: user.id, codeHash: hashRecoveryCode('MNPQR-STVWX') } });
+    await signedInAgainSince(actor.sessionId);
+    const now = await actorOf(actor.sessionId);
+    const options = await registrationOptions(now);
+    // Made for a challenge this session was never given (one replaced from another tab, or past its time).
+    const refused = JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony('A'.repeat(43)), userId: options.user.id }));
+    expect(await addPasskey(now, { name: 'Phone', passkey: refused, code: 'MNPQR-STVWX' }, IP)).toMatchObject({ ok: false, message: expect.stringContaining('not added') });
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(1);
+    // The same code then adds a good one, once.
+    const fresh = await registrationOptions(now);
+    const good = JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony(fresh.challenge), userId: fresh.user.id }));
+    expect(await addPasskey(now, { name: 'Phone', passkey: good, code: 'MNPQR-STVWX' }, IP)).toMatchObject({ ok: true });
+    expect(await db().recoveryCode.findFirst({ where: { userId: user.id, codeHash: hashRecoveryCode('MNPQR-STVWX'), usedAt: null } })).toBeNull();
+  });
+
   it('[STAFF] removing a passkey asks for a fresh factor, which a passkey held before this sign-in can give', async () => {
     const { user, actor } = await staffSession('STAFF');
     const keep = await enrolPasskey(actor, 'Laptop');
