@@ -49,8 +49,10 @@ test('[OPERATOR] a refused maintenance window keeps every field and marks the wr
   const title = `Database upgrade ${uniqueSuffix()}`;
   await form.getByLabel('Title').fill(title);
   await form.getByLabel('Description (optional)').fill('Sign-in will be unavailable.');
-  await form.getByLabel('Start', { exact: true }).fill('2099-01-02T03:00');
-  await form.getByLabel('End', { exact: true }).fill('2099-01-02T02:00');
+  // A month ahead (a start must lie within a year), the end an hour before the start.
+  const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  await form.getByLabel('Start', { exact: true }).fill(`${day}T15:00`);
+  await form.getByLabel('End', { exact: true }).fill(`${day}T14:00`);
   await form.getByRole('checkbox').first().check();
   await form.getByLabel(/Blocks sign-in/).check();
   await form.getByRole('button', { name: 'Schedule maintenance' }).click();
@@ -59,9 +61,9 @@ test('[OPERATOR] a refused maintenance window keeps every field and marks the wr
   await expect(summary).toContainText('The end must be after the start');
   await expect(form.getByLabel('Title')).toHaveValue(title);
   await expect(form.getByLabel('Description (optional)')).toHaveValue('Sign-in will be unavailable.');
-  await expect(form.getByLabel('Start', { exact: true })).toHaveValue('2099-01-02T03:00');
+  await expect(form.getByLabel('Start', { exact: true })).toHaveValue(`${day}T15:00`);
   const end = form.getByLabel('End', { exact: true });
-  await expect(end).toHaveValue('2099-01-02T02:00');
+  await expect(end).toHaveValue(`${day}T14:00`);
   await expect(end).toHaveAttribute('aria-invalid', 'true');
   await expect(end).toHaveAccessibleDescription(/The end must be after the start/);
   await expect(form.getByLabel('Start', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');

@@ -59,6 +59,16 @@ test.describe('without JavaScript', () => {
   });
 });
 
+/** The next night New York springs forward (the second Sunday of March), as `YYYY-MM-DD`: within the coming year, as a start must be. */
+function nextSpringForward(): string {
+  const now = Date.now();
+  for (const year of [new Date(now).getUTCFullYear(), new Date(now).getUTCFullYear() + 1]) {
+    const secondSunday = 8 + ((7 - new Date(Date.UTC(year, 2, 1)).getUTCDay()) % 7);
+    if (Date.UTC(year, 2, secondSunday, 6, 30) > now + 10 * 60_000) return new Date(Date.UTC(year, 2, secondSunday)).toISOString().slice(0, 10);
+  }
+  throw new Error('no spring-forward night ahead');
+}
+
 test('[OPERATOR] schedules maintenance in a zone they pick; a time the clock change skips is refused on its field', async ({ page }) => {
   await signInAsVendor(page, OPERATOR);
   await page.goto('/vendor/status');
@@ -66,8 +76,9 @@ test('[OPERATOR] schedules maintenance in a zone they pick; a time the clock cha
   const title = `Zoned window ${uniqueSuffix()}`;
   await form.getByLabel('Title').fill(title);
   // 02:30 on the night New York springs forward does not exist there.
-  await form.getByLabel('Start', { exact: true }).fill('2098-03-09T02:30');
-  await form.getByLabel('End', { exact: true }).fill('2098-03-09T05:00');
+  const night = nextSpringForward();
+  await form.getByLabel('Start', { exact: true }).fill(`${night}T02:30`);
+  await form.getByLabel('End', { exact: true }).fill(`${night}T05:00`);
   await form.getByLabel('Time zone of the start and end').selectOption('America/New_York');
   await form.getByRole('checkbox').first().check();
   await form.getByRole('button', { name: 'Schedule maintenance' }).click();
@@ -77,12 +88,12 @@ test('[OPERATOR] schedules maintenance in a zone they pick; a time the clock cha
   await expect(form.getByLabel('Time zone of the start and end')).toHaveValue('America/New_York');
   expect(await db().maintenanceWindow.count({ where: { title } })).toBe(0);
 
-  await start.fill('2098-03-09T01:30');
+  await start.fill(`${night}T01:30`);
   await form.getByRole('button', { name: 'Schedule maintenance' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Maintenance "${title}" scheduled.` })).toBeVisible();
   const saved = await db().maintenanceWindow.findFirstOrThrow({ where: { title } });
   // 01:30 EST is 06:30 UTC; 05:00 is already EDT, 09:00 UTC.
-  expect(saved.startsAt.toISOString()).toBe('2098-03-09T06:30:00.000Z');
-  expect(saved.endsAt.toISOString()).toBe('2098-03-09T09:00:00.000Z');
+  expect(saved.startsAt.toISOString()).toBe(`${night}T06:30:00.000Z`);
+  expect(saved.endsAt.toISOString()).toBe(`${night}T09:00:00.000Z`);
   await db().maintenanceWindow.delete({ where: { id: saved.id } });
 });
