@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { openIncident, openIncidentSchema } from '@/lib/status/open-incident';
@@ -22,6 +22,7 @@ async function readFeed(): Promise<string> {
 }
 
 beforeEach(clearStatusData);
+afterAll(clearStatusData);
 
 describe('hostile operator text', () => {
   it('[OPERATOR] cannot put a control character in a title, an update or a maintenance note; each field says why', async () => {

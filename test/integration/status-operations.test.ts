@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { newFormKey } from '@/lib/http/form-key';
@@ -55,6 +55,7 @@ async function windowAt(startOffsetMs: number, endOffsetMs: number, blocksSignIn
 }
 
 beforeEach(clearStatusData);
+afterAll(clearStatusData);
 
 describe('incidents', () => {
   it('[OPERATOR] can open an incident: first update, components, audit, one alert per subscriber', async () => {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, db } from '@/lib/db/client';
@@ -68,6 +68,7 @@ function linkParams(text: string) {
 }
 
 beforeEach(clearStatusData);
+afterAll(clearStatusData);
 
 describe('status alert subscriptions', () => {
   it('[ANONYMOUS] can subscribe: one confirmation mail, nothing else until confirmed', async () => {

@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { getStatusVersion } from '@/lib/status/get-status-version';
 import { clearStatusData, confirmedSubscribers, newComponent } from './status-support';
 
 beforeEach(clearStatusData);
+afterAll(clearStatusData);
 
 /** The version moves after `write`, whoever writes: server.mjs renders /status again when it does. */
 async function expectBump(write: () => Promise<unknown>) {

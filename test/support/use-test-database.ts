@@ -1,6 +1,6 @@
 // Runs in each test worker before the test files: points the app's config at the
 // throw-away database of this project (SQLite or PostgreSQL).
-import { afterEach, inject } from 'vitest';
+import { afterAll, afterEach, inject } from 'vitest';
 
 process.env.DATABASE_URL = inject('databaseUrl');
 process.env.NEXTAUTH_SECRET ??= 'test-secret-that-is-long-enough-for-next-auth-0001';
@@ -17,4 +17,16 @@ afterEach(async () => {
   if (left.length === 0) return;
   await db().unsettledAttempt.deleteMany({});
   throw new Error(`attempts left unsettled: ${left.map((attempt) => `${attempt.pathway} ${attempt.failure}`).join('; ')}`);
+});
+
+// Integration files share one database and run in an order of vitest's choosing: a maintenance window
+// blocking sign-in that a file leaves behind closes sign-in for the files after it, which then fail far
+// from the cause. The file that left it fails here instead, and the window is removed.
+afterAll(async () => {
+  const { db } = await import('@/lib/db/client');
+  const { getBlockingMaintenance } = await import('@/lib/status/get-status-overview');
+  const left = await getBlockingMaintenance(db());
+  if (!left) return;
+  await db().maintenanceWindow.deleteMany({});
+  throw new Error(`a maintenance window blocking sign-in was left open: ${left.title}`);
 });
