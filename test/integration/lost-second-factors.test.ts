@@ -144,9 +144,23 @@ describe('lost second factors', () => {
     await db().rateLimitBucket.create({ data: { key: `${RATE_LIMITS.wrongCodesPerAccount.name}:vendor:${account.id}`, windowStart: new Date(), count: RATE_LIMITS.wrongCodesPerAccount.limit } });
     await db().vendorAccount.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() + 3_600_000), failedSignInCount: 5, lastFailedSignInAt: new Date() } });
     expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, someIp())).toEqual({ ok: false, reason: 'INVALID' });
-    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared');
+    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared-and-unlocked');
     expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, someIp())).toMatchObject({ ok: true });
     expect(await db().rateLimitBucket.count({ where: { key: `${RATE_LIMITS.wrongCodesPerAccount.name}:vendor:${account.id}` } })).toBe(0);
+  });
+
+  it('[VERIFIER] hard-locked by a stranger’s wrong passwords when the command clears the factors: the lock ends, and the record and the command say so (review r41j F2)', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    await addTotpFactor(db(), { vendorAccountId: account.id });
+    await db().vendorAccount.update({ where: { id: account.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20, lastFailedSignInAt: new Date() } });
+    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared-and-unlocked');
+    const audited = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' } });
+    expect(JSON.parse(audited.details!)).toMatchObject({ endedLock: 'hard', failedSignIns: 20, by: 'command line (ops)' });
+    // Cleared again, with no lock left: nothing is said of one.
+    await addTotpFactor(db(), { vendorAccountId: account.id });
+    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared');
+    const records = await db().auditEvent.findMany({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' }, orderBy: { createdAt: 'asc' } });
+    expect(JSON.parse(records[1]!.details!)).not.toHaveProperty('endedLock');
   });
 
   it('[VERIFIER] locked by a stranger’s wrong passwords, hard or not, is unlocked by the command, audited', async () => {
