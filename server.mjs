@@ -176,13 +176,14 @@ function edgeRefusal(request) {
   // Next.js decodes the path and answers 500 when that throws (/%E0%A4%A, /status/%). A control character
   // is in no address of this service, and a NUL in an id reached PostgreSQL, which refuses one in text: a
   // 500 for /admin/users/%00 (review r41e F2).
+  const notValid = [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
   let path;
   try {
     path = decodeURIComponent((request.url ?? '/').split('?')[0]);
   } catch {
-    return [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
+    return notValid;
   }
-  if (/[\u0000-\u001f\u007f]/.test(path)) return [400, 'Bad Request: the address is not valid. Check the link or type the address again.'];
+  if (/[\u0000-\u001f\u007f]/.test(path)) return notValid;
   if (!isSoundRouterState(request.headers[ROUTER_STATE_HEADER])) return [400, 'Bad Request: the page state your browser sent is not valid. Reload the page.'];
   // A router request (an `.rsc` address, or the RSC header) is a GET of a page's payload. Posted,
   // with or without an action, Next.js answers 500 and logs an invariant error ("Expected RSC

@@ -8,7 +8,7 @@ import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { accountContact, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
-import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
+import { openedRecently, sessionOpenedAt, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { currentPasswordField, refusalToAddFactor } from '@/lib/mfa/may-add-factor';
 import { recordFactorAdded } from '@/lib/mfa/factor-added';
@@ -44,7 +44,8 @@ export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeyS
 
 async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<WithRecoveryCodes> {
   // A sign-in too long ago is told so first: no passkey made for it could be kept.
-  if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
+  const opened = await sessionOpenedAt(actor);
+  if (!openedRecently(opened)) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   // The passkey is checked before the proof is asked for and used up: a refused one (its challenge past
   // its time, or replaced from another tab) spent a recovery code, an account's only proof here when it
@@ -68,7 +69,7 @@ async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip
     return { ok: false, message: NOT_ADDED };
   }
   if (!verification.verified || !verification.registrationInfo.userVerified) return { ok: false, message: NOT_ADDED };
-  const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip);
+  const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip, opened);
   if (refusal) return refusal;
   const { credential, credentialBackedUp } = verification.registrationInfo;
   if (await db().mfaFactor.findUnique({ where: { credentialId: credential.id }, select: { id: true } })) {

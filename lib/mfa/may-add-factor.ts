@@ -45,10 +45,10 @@ export async function holdsFactorFromBefore(actor: Actor, opened?: Date): Promis
  * that outlives every session (a passkey is a whole sign-in), so a borrowed unlocked screen or a
  * stolen cookie must not plant one beside the owner's: it needs a sign-in within the last minutes
  * and proof from the owner now: the factor the account held before this session opened, or, when it
- * held none, its password (decision 061).
+ * held none, its password (decision 061). `opened` is when the session opened, when the caller read it already.
  */
-export async function refusalToAddFactor(actor: Actor, input: AddFactorInput, ip: string): Promise<ActionState | null> {
-  const opened = await sessionOpenedAt(actor);
+export async function refusalToAddFactor(actor: Actor, input: AddFactorInput, ip: string, opened?: Date): Promise<ActionState | null> {
+  opened ??= await sessionOpenedAt(actor);
   if (!openedRecently(opened)) return SIGN_IN_AGAIN_TO_ADD;
   if (!(await holdsFactorFromBefore(actor, opened))) return refusalOfPassword(actor, input.currentPassword, ip);
   const fresh = await checkFreshSecondFactor(actor, input, ip, 'add a factor');

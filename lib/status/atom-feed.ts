@@ -1,7 +1,7 @@
 import { db, type Db } from '@/lib/db/client';
 import { absoluteUrl } from '@/lib/mail/render';
 import { actualInterval, windowState, type WindowState } from '@/lib/maintenance/maintenance-window';
-import { RECENT_INCIDENT_DAYS } from '@/lib/status/get-status-overview';
+import { isDrawnOnStatusPage } from '@/lib/status/get-status-overview';
 import { COMPONENT_STATUS_LABEL, INCIDENT_STATUS_LABEL, formatUtc } from '@/lib/status/severity';
 
 export const FEED_ENTRIES = 50;
@@ -41,7 +41,6 @@ function xml(value: string): string {
 
 /** Incidents (with their timeline) and maintenance windows, newest change first. */
 export async function listFeedEntries(database: Db = db(), now = new Date()): Promise<FeedEntry[]> {
-  const recentSince = now.getTime() - RECENT_INCIDENT_DAYS * 86_400_000;
   const names = { select: { component: { select: { name: true } } } };
   const [incidents, windows] = await Promise.all([
     database.incident.findMany({
@@ -54,7 +53,7 @@ export async function listFeedEntries(database: Db = db(), now = new Date()): Pr
   const entries: FeedEntry[] = [
     ...incidents.map((incident) => ({
       key: `incident/${incident.id}`,
-      anchor: !incident.resolvedAt || incident.resolvedAt.getTime() >= recentSince ? `incident-${incident.id}` : undefined,
+      anchor: isDrawnOnStatusPage(incident, now) ? `incident-${incident.id}` : undefined,
       title: `${incident.resolvedAt ? 'Resolved' : INCIDENT_STATUS_LABEL[incident.status]}: ${incident.title}`,
       published: incident.startedAt,
       updated: incident.updates[0]?.createdAt ?? incident.startedAt,

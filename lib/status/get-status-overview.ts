@@ -9,7 +9,12 @@ import { UPTIME_DAYS, computeUptime, type ComponentUptime } from '@/lib/status/u
 
 const DAY_MS = 86_400_000;
 /** Resolved incidents stay listed on /status for this long. */
-export const RECENT_INCIDENT_DAYS = 7;
+const RECENT_INCIDENT_DAYS = 7;
+
+/** Whether /status draws an incident: open, or resolved within the last RECENT_INCIDENT_DAYS. */
+export function isDrawnOnStatusPage(incident: { resolvedAt: Date | null }, now: Date): boolean {
+  return incident.resolvedAt === null || incident.resolvedAt.getTime() >= now.getTime() - RECENT_INCIDENT_DAYS * DAY_MS;
+}
 
 export type IncidentView = {
   id: string;
@@ -129,13 +134,12 @@ export async function getStatusOverview(database: Db = db(), now = new Date()): 
     components: namesInOrder(incident.components),
     updates: incident.updates.map((u) => ({ id: u.id, status: u.status, message: u.message, createdAt: u.createdAt.toISOString() })),
   });
-  const recentSince = now.getTime() - RECENT_INCIDENT_DAYS * DAY_MS;
 
   return {
     overall: worstStatus(componentViews.map((c) => c.status)),
     components: componentViews,
     activeIncidents: incidents.filter((i) => i.resolvedAt === null).map(incidentView),
-    recentIncidents: incidents.filter((i) => i.resolvedAt && i.resolvedAt.getTime() >= recentSince).map(incidentView),
+    recentIncidents: incidents.filter((i) => i.resolvedAt && isDrawnOnStatusPage(i, now)).map(incidentView),
     maintenance: {
       inProgress: inProgress.map((w) => maintenanceView(w, now)),
       upcoming: windows.filter((w) => w.endedAt === null && w.startsAt > now).map((w) => maintenanceView(w, now)),
