@@ -81,7 +81,8 @@ export async function listFeedEntries(database: Db = db(), now = new Date()): Pr
         changesAt: state === 'planned' ? window.startsAt : state === 'in-progress' ? window.endsAt : undefined,
         title: `${WINDOW_STATE_LABEL[state]}: ${window.title}`,
         published: window.createdAt,
-        updated: window.updatedAt,
+        // Started or ended by the clock, with no write: the entry changed then all the same (review r41j F5).
+        updated: new Date(Math.max(window.updatedAt.getTime(), state === 'in-progress' ? window.startsAt.getTime() : (ran?.end.getTime() ?? 0))),
         text: [
           when,
           ...(window.description ? [window.description] : []),

@@ -93,9 +93,10 @@ describe('maintenance windows in the feed', () => {
     const now = Date.now();
     const at = (offset: number) => new Date(now + offset);
     const window = (title: string, data: object) => db().maintenanceWindow.create({ data: { title, blocksSignIn: true, ...data } as never });
-    const running = await window('Running', { startsAt: at(-HOUR), endsAt: at(HOUR) });
+    // Last written before the clock started or ended them.
+    const running = await window('Running', { startsAt: at(-HOUR), endsAt: at(HOUR), updatedAt: at(-2 * HOUR) });
     await window('Ended early', { startsAt: at(-3 * HOUR), endsAt: at(20 * 24 * HOUR), endedAt: at(-2 * HOUR) });
-    await window('On time', { startsAt: at(-5 * HOUR), endsAt: at(-4 * HOUR) });
+    await window('On time', { startsAt: at(-5 * HOUR), endsAt: at(-4 * HOUR), updatedAt: at(-6 * HOUR) });
     await window('Called off', { startsAt: at(2 * HOUR), endsAt: at(3 * HOUR), cancelledAt: at(-HOUR) });
     const planned = await window('Later', { startsAt: at(2 * HOUR), endsAt: at(3 * HOUR) });
 
@@ -106,6 +107,9 @@ describe('maintenance windows in the feed', () => {
     expect(entries.get('Cancelled: Called off')!.text).toMatch(/^Was planned from .* it did not take place\./);
     expect(entries.get('Cancelled: Called off')!.text).not.toContain('Sign-in');
     expect(entries.get('Maintenance in progress: Running')!.text).toContain('Sign-in is not possible during this time.');
+    // A reader sees each entry changed when the clock changed it (review r41j F5).
+    expect(entries.get('Maintenance in progress: Running')!.updated).toEqual(at(-HOUR));
+    expect(entries.get('Completed: On time')!.updated).toEqual(at(-4 * HOUR));
     expect(Object.fromEntries([...entries].map(([title, entry]) => [title, entry.anchor]))).toEqual({
       'Maintenance in progress: Running': `maintenance-${running.id}`,
       'Planned maintenance: Later': `maintenance-${planned.id}`,
