@@ -69,12 +69,13 @@ async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip
     return { ok: false, message: NOT_ADDED };
   }
   if (!verification.verified || !verification.registrationInfo.userVerified) return { ok: false, message: NOT_ADDED };
-  const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip, opened);
-  if (refusal) return refusal;
   const { credential, credentialBackedUp } = verification.registrationInfo;
+  // A passkey kept already is refused before the proof too (review r41j F4): the browser offers the one it has.
   if (await db().mfaFactor.findUnique({ where: { credentialId: credential.id }, select: { id: true } })) {
     return { ok: false, message: 'That passkey is already on an account.' };
   }
+  const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip, opened);
+  if (refusal) return refusal;
   const contact = await accountContact(owner);
   const now = new Date();
   return db().$transaction(async (tx) => {

@@ -521,9 +521,9 @@ describe('passkeys', () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(passwordBefore);
   });
 
-  it('[STAFF with passkeys only] a passkey refused at “Add a passkey” spends no recovery code: the passkey is checked before the proof (review r41i F3)', async () => {
+  it('[STAFF with passkeys only] a passkey refused at “Add a passkey” spends no recovery code: the passkey is checked before the proof (review r41i F3, r41j F4)', async () => {
     const { user, actor } = await staffSession('STAFF');
-    await enrolPasskey(actor, 'Laptop');
+    const laptop = await enrolPasskey(actor, 'Laptop');
     await db().recoveryCode.deleteMany({ where: { userId: user.id } });
     await db().recoveryCode.create({ data: { userId: user.id, codeHash: hashRecoveryCode('MNPQR-STVWX') } });
     await signedInAgainSince(actor.sessionId);
@@ -532,6 +532,11 @@ describe('passkeys', () => {
     // Made for a challenge this session was never given (one replaced from another tab, or past its time).
     const refused = JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony('A'.repeat(43)), userId: options.user.id }));
     expect(await addPasskey(now, { name: 'Phone', passkey: refused, code: 'MNPQR-STVWX' }, IP)).toMatchObject({ ok: false, message: expect.stringContaining('not added') });
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(1);
+    // The passkey the account keeps already, offered again by the browser.
+    const again = await registrationOptions(now);
+    const kept = JSON.stringify(registrationResponse(laptop, { ...ceremony(again.challenge), userId: again.user.id }));
+    expect(await addPasskey(now, { name: 'Laptop again', passkey: kept, code: 'MNPQR-STVWX' }, IP)).toEqual({ ok: false, message: 'That passkey is already on an account.' });
     expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(1);
     // The same code then adds a good one, once.
     const fresh = await registrationOptions(now);
