@@ -2,6 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { formWithField, multipartBody } from '@/test/support/html-form';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
@@ -83,6 +84,34 @@ for (const javaScriptEnabled of [true, false]) {
     }
   });
 }
+
+test('[PROVIDER_ADMIN without JavaScript] whose code is sent twice at once (a double click) lands where the sign-in was going from either copy (review r41j F1)', async ({ browser }) => {
+  const { user, creds } = await newAdmin();
+  await ensureTotpFactor({ userId: user.id });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await page.goto('/admin/help-requests');
+    await page.getByLabel('Provider code').fill(creds.providerCode);
+    await page.getByLabel('Login name').fill(creds.loginName);
+    await page.getByLabel('Password', { exact: true }).fill(creds.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+    // The step's form as the browser would send it, twice, with the pending session's cookie.
+    const form = formWithField(await page.content(), 'code');
+    const { body, type } = multipartBody([...form.hidden, ['code', await nextTotpCode({ userId: user.id })]]);
+    const post = () => context.request.post(form.action || page.url(), { headers: { 'content-type': type, origin: E2E_BASE_URL, accept: 'text/html' }, data: body, maxRedirects: 0 });
+    const answers = await Promise.all([post(), post()]);
+    expect(answers.map((answer) => [answer.status(), answer.headers().location])).toEqual([
+      [303, '/admin/help-requests'],
+      [303, '/admin/help-requests'],
+    ]);
+    const steps = await db().auditEvent.findMany({ where: { targetId: user.id, action: { startsWith: 'SIGN_IN_SECOND_FACTOR' } } });
+    expect(steps.map((step) => step.action)).toEqual(['SIGN_IN_SECOND_FACTOR_SUCCESS']);
+  } finally {
+    await context.close();
+  }
+});
 
 for (const javaScriptEnabled of [true, false]) {
   test(`[PROVIDER_ADMIN] whose code step ran out of time: the code lands on the sign-in page saying so, not on an empty form (review r34b F3, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {

@@ -137,7 +137,7 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<SecondFactorRefusal, 'NOT_PENDING' 
 
 /**
  * Ends a sign-in's second step: a full session gets its cookie and goes where the sign-in was going
- * (or home); a session no longer waiting for its factor (it passed in another tab) goes home too;
+ * (or home); a session no longer waiting for its factor (it passed in another tab) goes there too;
  * one that locked the account, or whose temporary password another sign-in claimed or that ended
  * meanwhile, goes to the sign-in page, saying so (the code step is no longer open to it, and without
  * JavaScript its page would be rendered again, for a session that has ended); any other refusal is
@@ -149,7 +149,9 @@ export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, 
     await rememberAccountHere(outcome.account);
     redirect(afterSignInPath(who, callback));
   }
-  if (outcome.reason === 'NOT_PENDING') redirect(AFTER_SIGN_IN[who.kind]);
+  // Passed in another tab, or by the first copy of a press sent twice (a double click without JavaScript):
+  // it goes on where the sign-in was going, as that copy did (review r41j F1).
+  if (outcome.reason === 'NOT_PENDING') redirect(afterSignInPath(who, callback));
   // Its pending session has ended: the sign-in page says why, as at the password step.
   if (endsTheSession(outcome.reason)) redirect(donePath(SIGN_IN_PATH[who.kind], SESSION_ENDED_NOTICE[outcome.reason], ANYONE));
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
