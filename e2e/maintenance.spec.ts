@@ -326,12 +326,16 @@ test('[ANONYMOUS] the sign-in page kept in memory stops at the start of the wind
   }
 });
 
-test('[ANONYMOUS] the status summary kept in memory turns to a window at its start, by the clock alone', async ({ request }) => {
+test('[ANONYMOUS] the status summary and feed kept in memory turn to a window at its start, by the clock alone', async ({ request }) => {
   test.setTimeout(240_000);
   const api = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'api' } });
   const summary = async () => {
     const answer = await request.get('/api/status');
     return { fromMemory: answer.headers()['x-portal-from-memory'] === '1', ...(await answer.json()) };
+  };
+  const feed = async () => {
+    const answer = await request.get('/status/feed.atom');
+    return { fromMemory: answer.headers()['x-portal-from-memory'] === '1', text: await answer.text() };
   };
   const version = async () => (await db().statusVersion.findUniqueOrThrow({ where: { id: 1 } })).version;
   // Marked started already, so that no round writes anything when it starts.
@@ -349,7 +353,8 @@ test('[ANONYMOUS] the status summary kept in memory turns to a window at its sta
       }),
     async (made) => {
       const now = await summary();
-      return now.fromMemory && now.maintenance.next?.id === made.id;
+      const feedNow = await feed();
+      return now.fromMemory && now.maintenance.next?.id === made.id && feedNow.fromMemory && feedNow.text.includes('Planned maintenance: Summary turns');
     },
   );
   try {
@@ -357,7 +362,9 @@ test('[ANONYMOUS] the status summary kept in memory turns to a window at its sta
     expect(Date.now()).toBeLessThan(startsAt.getTime());
     await expect.poll(async () => (await summary()).maintenance.active?.id, { timeout: startsAt.getTime() - Date.now() + 15_000 }).toBe(window.id);
     expect(Date.now()).toBeGreaterThanOrEqual(startsAt.getTime());
-    // Nothing was written since the copy announced it: the copy's own mark ended it, not a write.
+    // The feed's copy too says where the window stands now (review r41h I1).
+    await expect.poll(async () => (await feed()).text).toContain('Maintenance in progress: Summary turns');
+    // Nothing was written since the copies announced it: each copy's own mark ended it, not a write.
     expect(await version()).toBe(announced);
     await expect.poll(async () => (await summary()).fromMemory).toBe(true);
   } finally {

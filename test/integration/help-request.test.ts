@@ -253,6 +253,11 @@ describe('asking one’s administrators for help', () => {
     // "Recently handled" lists the press once, with who pressed it and how many requests it closed: by row,
     // it was 20 lines of one person (review r41g F2).
     expect(after.handled.map(({ name, status, by, requests }) => ({ name, status, by, requests }))).toEqual([{ name: staff.displayName, status: 'DISMISSED', by: admin.displayName, requests: 160 }]);
+    // A handler outside the agency (a row no form writes so) is named to no one here.
+    const stranger = await createUser(db(), (await createAgency(db(), { name: `Elsewhere Care ${uniqueSuffix()}` })).id, PASSWORD, { role: 'PROVIDER_ADMIN', displayName: 'Stranger Outside' });
+    await db().helpRequest.updateMany({ where: { userId: staff.id, status: 'DISMISSED' }, data: { handledById: stranger.id } });
+    expect((await listHelpRequests(adminActor)).handled.map(({ by, requests }) => ({ by, requests }))).toEqual([{ by: null, requests: 160 }]);
+    await db().helpRequest.updateMany({ where: { userId: staff.id, status: 'DISMISSED' }, data: { handledById: admin.id } });
     // Handled once: a second admin's click on the same entry changes nothing more, and says so, as a
     // refusal whose entry has left the inbox (without JavaScript the page says it, review r34e).
     expect(await handleHelpRequest(adminActor, { requestId: entry.id, shown, outcome: 'RESOLVED' }, newIp())).toEqual({ ok: false, message: 'That request is no longer open.', gone: true });

@@ -533,6 +533,11 @@ describe('mandatory enrolment', () => {
     expect(await confirmTotpEnrolment(actor, { code: await codeNow(secret) }, IP)).toMatchObject({ ok: true });
     expect(await resolveSession(attacker.sessionId)).toBeNull();
     expect(decideAccess(await actorOf(owner.sessionId), { principal: 'vendor', roles: ['OPERATOR'] })).toBe('allowed');
+    // The owner is told at the account's address, as vendor staff: the team that runs the portal helps, no agency admin.
+    const [told, ...more] = await db().outboxMessage.findMany({ where: { toAddress: account.email, template: 'second-factor-changed' } });
+    expect(more).toEqual([]);
+    expect(told!.textBody).toContain('tell the team that runs CareNotes password help now');
+    expect(told!.textBody).not.toMatch(/administrator/i);
   });
 
   it('[STAFF] of an agency that requires a factor for all staff must enrol; elsewhere not', async () => {

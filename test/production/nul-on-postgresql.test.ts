@@ -99,6 +99,9 @@ describe('[ANONYMOUS, STAFF, PROVIDER_ADMIN on PostgreSQL] a NUL sent in a form 
       const inbox = await get('/admin/help-requests?q=%00', admin);
       expect(inbox.status).toBe(200);
       for (const page of [users, inbox]) expect(page.html).not.toContain('Something went wrong');
+      // A path holding one, signed in: refused at the edge as for anyone (review r41e F2), before the session is read.
+      const nulPath = await get(`/admin/users/${jordan.id}%00`, admin);
+      expect([nulPath.status, nulPath.html.includes('Bad Request: the address is not valid.')]).toEqual([400, true]);
       // A signed-in form's id, which no schema reads as more than text: the first form on an account's page that names it.
       expectRefusedAsItsField(await sendForm(`/admin/users/${jordan.id}`, 'userId', { userId: `${jordan.id}\u0000` }, admin), 'userId');
 
