@@ -7,6 +7,7 @@ import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/s
 import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { Result } from '@/lib/result';
+import { listAgencyAdmins } from '@/lib/super-admin/list-agency-admins';
 import { normalizeKey } from '@/lib/validation/identifiers';
 import { prefixRange, searchTextSchema } from '@/lib/validation/search-text';
 
@@ -81,7 +82,9 @@ export async function listHelpRequests(actor: AgencyActor, query: HelpInboxQuery
     const words = [newest, ...older].filter((row) => row.message !== null).map(({ id, message, createdAt }) => ({ id, message, createdAt }));
     return [{ ...newest, requests: person._count._all, firstAskedAt: person._min.createdAt!, words }];
   });
-  return { open, morePeopleWaiting: people.length > HELP_INBOX_PEOPLE, handled: await handledPresses(actor.agencyId, handled) };
+  // An entry in the reader's own name is closed by another administrator (canAdmin): an agency's only one is told none can.
+  const noOtherAdministrator = open.some((entry) => entry.user.id === actor.userId) && (await listAgencyAdmins(db(), actor.agencyId, actor.userId)).length === 0;
+  return { open, morePeopleWaiting: people.length > HELP_INBOX_PEOPLE, handled: await handledPresses(actor.agencyId, handled), noOtherAdministrator };
 }
 
 /** How many presses "Recently handled" lists, and how many handled rows are read to find them. */

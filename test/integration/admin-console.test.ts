@@ -3,7 +3,7 @@ import { bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
 import { FAILURE_LOCKS_PER_UNLOCK } from '@/lib/admin/list-failure-locks';
 import { changeUserRole } from '@/lib/admin/change-user-role';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
-import { handleHelpRequest } from '@/lib/admin/help-requests';
+import { handleHelpRequest, listHelpRequests } from '@/lib/admin/help-requests';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { EXPORT_BUSY, exportAgencyAuditCsv, listAgencyAudit } from '@/lib/admin/list-agency-audit';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
@@ -698,8 +698,13 @@ describe('policy, lists, audit, help requests', () => {
       { capability: 'help-requests:handle', reason: 'self' },
       { capability: 'help-requests:handle', reason: 'self' },
     ]);
+    expect((await listHelpRequests(superActor)).noOtherAdministrator).toBe(false);
     expect(await handleHelpRequest(adminActor, { requestId: asked.id, shown: [asked.id], outcome: 'RESOLVED' }, IP)).toMatchObject({ ok: true });
     expect((await db().helpRequest.findUniqueOrThrow({ where: { id: asked.id } })).status).toBe('RESOLVED');
+    // Once the agency's only administrator, the page tells them no one can close one (review r41g F1's rest).
+    await db().helpRequest.create({ data: { agencyId: a.id, userId: superAdmin.id, message: 'Someone took over my account, again' } });
+    await db().user.updateMany({ where: { agencyId: a.id, role: { in: ['PROVIDER_ADMIN', 'SUPER_ADMIN'] }, NOT: { id: superAdmin.id } }, data: { status: 'DISABLED' } });
+    expect((await listHelpRequests(superActor)).noOtherAdministrator).toBe(true);
   });
 });
 

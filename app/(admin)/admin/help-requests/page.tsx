@@ -22,7 +22,7 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
   const values = await firstValues(searchParams);
   const query = helpInboxQuerySchema.parse(values);
   const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
-  const { open, morePeopleWaiting, handled } = await listHelpRequests(actor, query);
+  const { open, morePeopleWaiting, handled, noOtherAdministrator } = await listHelpRequests(actor, query);
   const pageLink = (page: number) => `/admin/help-requests?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(page) })}`;
   return (
     <div className="wide-content">
@@ -79,7 +79,17 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
                       <AccountActionForm action={handleHelpRequestAction} fields={{ requestId: request.id, shown: request.words.map((said) => said.id).join(','), outcome: 'DISMISSED' }} label="Dismiss" secondary refreshAfter />
                     </>
                   ) : (
-                    <p className="muted">Asked in your name: another administrator of your agency closes it.</p>
+                    <p className="muted">
+                      {noOtherAdministrator ? (
+                        <>
+                          Asked in your name. No one can close it: you cannot close a request about yourself, and your agency has no other
+                          administrator. If you did not ask, someone may be trying to get into your account: check your{' '}
+                          <Link href="/account/security">sign-in methods</Link>.
+                        </>
+                      ) : (
+                        'Asked in your name: another administrator of your agency closes it.'
+                      )}
+                    </p>
                   )}
                 </div>
               </li>
