@@ -128,6 +128,15 @@ async function targetStillAsLoaded(tx: Tx, actor: AgencyActor, capability: Admin
 
 type AdminTargetRow = { id: string; agencyId: string; role: Role; status: UserStatus };
 
+/**
+ * A way in handed to a disabled account would open once it is enabled again (decision 005): no reset link,
+ * temporary password or clearing of second factors (which sets one) is given to one (review r42e F1). Read
+ * at load: a disable meanwhile moves the account's version, which the reset's write expects.
+ */
+export function refusalWhileDisabled(target: { status: UserStatus }, then: string): { ok: false; message: string } | null {
+  return target.status === 'ACTIVE' ? null : { ok: false, message: `This account is disabled. Enable it first, then ${then}.` };
+}
+
 /** What an admin is told when the account changed between their page and their request. */
 export const TARGET_CHANGED_MESSAGE =
   'This account changed while you were looking at it (perhaps it was just reset, or its role changed). Reload the page and check before trying again.';

@@ -1,4 +1,4 @@
-import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget, refusalWhileDisabled } from '@/lib/admin/admin-target';
 import { issueTemporaryPasswordSchema, newTemporaryPassword, setTemporaryPassword, tellOfReset, whenSet, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
@@ -20,6 +20,8 @@ export async function clearUserSecondFactors(
   const loaded = await loadAdminTarget(actor, 'users:clear-second-factors', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
+  const disabled = refusalWhileDisabled(target, 'clear the second factors');
+  if (disabled) return disabled;
   const issued = await newTemporaryPassword();
   return whenSet(
     issued,

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { actOnTargetAsLoaded, loadAdminTarget, TARGET_CHANGED_MESSAGE } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget, refusalWhileDisabled, TARGET_CHANGED_MESSAGE } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
 import { UNLOCKED } from '@/lib/auth/lockout';
@@ -35,6 +35,8 @@ export async function issueTemporaryPassword(
   const loaded = await loadAdminTarget(actor, 'users:reset-password', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
+  const disabled = refusalWhileDisabled(target, 'reset the password');
+  if (disabled) return disabled;
   const issued = await newTemporaryPassword();
   return whenSet(
     issued,

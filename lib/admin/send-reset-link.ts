@@ -1,5 +1,5 @@
 import 'server-only';
-import { actOnTargetAsLoaded, loadAdminTarget } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget, refusalWhileDisabled } from '@/lib/admin/admin-target';
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { userIdSchema } from '@/lib/admin/unlock-user';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
@@ -28,10 +28,8 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   const loaded = await loadAdminTarget(actor, 'users:send-reset-link', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
-  // Enabling an account later must not bring a link back to life (decision 005): none is sent to a disabled one.
-  if (target.status !== 'ACTIVE') {
-    return { ok: false, message: 'This account is disabled. Enable it first, then send the link.' };
-  }
+  const disabled = refusalWhileDisabled(target, 'send the link');
+  if (disabled) return disabled;
   // An address no mail server takes is none: the link would never arrive, and the earlier ones would end.
   const email = mailableAddress(target.email);
   if (!email) {

@@ -4,6 +4,7 @@ import { auditAdminRefusal, loadAdminTarget, lockAgency, otherActiveSuperAdmins 
 import { canAdmin, type AdminDecision } from '@/lib/admin/permissions';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
+import { endTemporaryPassword } from '@/lib/auth/claim-temporary-password';
 import { db } from '@/lib/db/client';
 import type { Result } from '@/lib/result';
 
@@ -34,7 +35,11 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
       data: { status: input.status, ...(input.status === 'DISABLED' ? { sessionVersion: { increment: 1 } } : {}) },
     });
     if (input.status === 'DISABLED') {
-      await endAccountAccess(tx, target.id, new Date());
+      const now = new Date();
+      await endAccountAccess(tx, target.id, now);
+      // An unused temporary password is a way in too: enabled again, the account opens only with its owner's
+      // own password, or a new reset (review r42e F1).
+      await endTemporaryPassword(tx, target.id, now);
     }
     await recordAdminAction(tx, actor, ip, input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED', { type: 'User', id: target.id });
     return { ok: true, value: undefined };

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bulkUnlockUsers } from '@/lib/admin/bulk-unlock-users';
 import { FAILURE_LOCKS_PER_UNLOCK } from '@/lib/admin/list-failure-locks';
 import { changeUserRole } from '@/lib/admin/change-user-role';
+import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { handleHelpRequest, listHelpRequests } from '@/lib/admin/help-requests';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
@@ -284,6 +285,21 @@ describe('unlock, disable, roles', () => {
     expect(await signIn(a, staff)).toEqual({ ok: false, reason: 'INVALID' });
     expect((await setUserStatus(adminActor, { userId: staff.id, status: 'ACTIVE' }, IP)).ok).toBe(true);
     expect((await signIn(a, staff)).ok).toBe(true);
+  });
+
+  it('[PROVIDER_ADMIN] a temporary password given before a disable does not open the account once enabled again; a disabled account is given none, nor a clearing of its factors (review r42e F1)', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const temporary = await temporaryPasswordFor(adminActor, staff.id);
+    expect((await setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP)).ok).toBe(true);
+    const disabled = await db().user.findUniqueOrThrow({ where: { id: staff.id } });
+    const asSeen = { userId: staff.id, expectedVersion: disabled.sessionVersion };
+    expect(await issueTemporaryPassword(adminActor, asSeen, IP)).toEqual({ ok: false, message: 'This account is disabled. Enable it first, then reset the password.' });
+    expect(await clearUserSecondFactors(adminActor, asSeen, IP)).toEqual({ ok: false, message: 'This account is disabled. Enable it first, then clear the second factors.' });
+    expect(await db().user.findUniqueOrThrow({ where: { id: staff.id } })).toMatchObject({ passwordHash: disabled.passwordHash, sessionVersion: disabled.sessionVersion });
+    expect((await setUserStatus(adminActor, { userId: staff.id, status: 'ACTIVE' }, IP)).ok).toBe(true);
+    expect((await signIn(a, staff, temporary)).ok).toBe(false);
+    // A reset after the enable gives one that works.
+    expect((await signIn(a, staff, await temporaryPasswordFor(adminActor, staff.id))).ok).toBe(true);
   });
 
   it('[PROVIDER_ADMIN] enabling an active account, or disabling a disabled one, is said to change nothing and records nothing', async () => {
