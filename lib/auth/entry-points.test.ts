@@ -77,16 +77,16 @@ describe('the entry-point kit', () => {
 });
 
 // Modules that create, hold or check secrets (sessions, passwords, temporary passwords, reset links)
-// import `server-only`, so a client component that imports one fails the build. The hashing,
-// sealing and token helpers are shared with the scripts (seed, mail worker, migrations) that run
-// outside Next.js's server bundle, where `server-only` would throw; they are kept out of this list.
+// import `server-only`, so a client component that imports one fails the build. The hashing, sealing,
+// token and password-making helpers are shared with the scripts (seed, mail worker, migrations,
+// vendor:reset-mfa) that run outside Next.js's server bundle, where `server-only` would throw; they are
+// kept out of this list.
 const SECRET_MODULES = [
   'lib/auth/guards.ts',
   'lib/auth/options.ts',
   'lib/auth/browser-session.ts',
   'lib/auth/sign-in-form.ts',
   'lib/auth/change-own-password.ts',
-  'lib/password/temporary.ts',
   'lib/password-reset/reset-password-with-link.ts',
   'lib/admin/issue-temporary-password.ts',
   'lib/admin/send-reset-link.ts',

@@ -1,4 +1,4 @@
-import 'server-only';
+// Shared with `vendor:reset-mfa`, which runs outside Next.js's server bundle: no `server-only` here.
 import { randomInt } from 'node:crypto';
 
 // No 0/O or 1/I/L: the password is read aloud over the phone or copied from a screen by hand.

@@ -128,24 +128,37 @@ describe('lost second factors', () => {
     expect(JSON.parse(audit.details!)).toMatchObject({ secondFactorsCleared: 1 });
   });
 
-  it('[VERIFIER] vendor staff factors are cleared only by the command, audited and mailed', async () => {
+  it('[VERIFIER] vendor staff factors are cleared only by the command, with the password: the old one opens nothing, the new one enrols; audited and mailed (review r42d F2)', async () => {
     const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
     await addTotpFactor(db(), { vendorAccountId: account.id });
-    expect(await resetVendorSecondFactors(db(), account.email.toUpperCase(), 'ops')).toBe('cleared');
+    const reset = await resetVendorSecondFactors(db(), account.email.toUpperCase(), 'ops');
+    if (reset === 'no-such-account') throw new Error('not found');
+    expect(reset).toEqual({ newPassword: expect.stringMatching(/^[2-9A-HJKMNP-Z]{16}$/), endedLock: false });
     expect(await db().mfaFactor.count({ where: { vendorAccountId: account.id } })).toBe(0);
-    expect(await db().auditEvent.count({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' } })).toBe(1);
+    const [record, ...more] = await db().auditEvent.findMany({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' } });
+    expect(more).toEqual([]);
+    expect(JSON.parse(record!.details!)).toMatchObject({ passwordReplaced: true, by: 'command line (ops)' });
+    expect(JSON.parse(record!.details!)).not.toHaveProperty('endedLock');
+    expect(record!.details).not.toContain(reset.newPassword);
+    // Whoever knew the old password can no longer enrol their own app with it.
+    expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, someIp())).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await signInVendorAccount({ email: account.email, password: reset.newPassword }, someIp())).toMatchObject({ ok: true });
+    const [mail] = await db().outboxMessage.findMany({ where: { toAddress: account.email, template: 'second-factor-changed' } });
+    expect(mail!.textBody).toContain('second factors cleared and password replaced by an administrator');
+    expect(mail!.textBody).not.toContain(reset.newPassword);
     expect(await resetVendorSecondFactors(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');
   });
 
-  it('[VERIFIER] locked by wrong codes on a lost phone, signs in with the password once the command cleared the factors (review r41i F4)', async () => {
+  it('[VERIFIER] locked by wrong codes on a lost phone, signs in with the new password once the command cleared the factors (review r41i F4)', async () => {
     const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
     await addTotpFactor(db(), { vendorAccountId: account.id });
     // The budget of wrong codes spent, and the lock it set.
     await db().rateLimitBucket.create({ data: { key: `${RATE_LIMITS.wrongCodesPerAccount.name}:vendor:${account.id}`, windowStart: new Date(), count: RATE_LIMITS.wrongCodesPerAccount.limit } });
     await db().vendorAccount.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() + 3_600_000), failedSignInCount: 5, lastFailedSignInAt: new Date() } });
     expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, someIp())).toEqual({ ok: false, reason: 'INVALID' });
-    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared-and-unlocked');
-    expect(await signInVendorAccount({ email: account.email, password: PASSWORD }, someIp())).toMatchObject({ ok: true });
+    const reset = await resetVendorSecondFactors(db(), account.email, 'ops');
+    expect(reset).toMatchObject({ endedLock: true });
+    expect(await signInVendorAccount({ email: account.email, password: (reset as { newPassword: string }).newPassword }, someIp())).toMatchObject({ ok: true });
     expect(await db().rateLimitBucket.count({ where: { key: `${RATE_LIMITS.wrongCodesPerAccount.name}:vendor:${account.id}` } })).toBe(0);
   });
 
@@ -153,14 +166,9 @@ describe('lost second factors', () => {
     const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
     await addTotpFactor(db(), { vendorAccountId: account.id });
     await db().vendorAccount.update({ where: { id: account.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20, lastFailedSignInAt: new Date() } });
-    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared-and-unlocked');
+    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toMatchObject({ endedLock: true });
     const audited = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' } });
     expect(JSON.parse(audited.details!)).toMatchObject({ endedLock: 'hard', failedSignIns: 20, by: 'command line (ops)' });
-    // Cleared again, with no lock left: nothing is said of one.
-    await addTotpFactor(db(), { vendorAccountId: account.id });
-    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('cleared');
-    const records = await db().auditEvent.findMany({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' }, orderBy: { createdAt: 'asc' } });
-    expect(JSON.parse(records[1]!.details!)).not.toHaveProperty('endedLock');
   });
 
   it('[VERIFIER] locked by a stranger’s wrong passwords, hard or not, is unlocked by the command, audited', async () => {

@@ -20,8 +20,8 @@ describe('secondFactorChangedMail', () => {
   });
 
   it('does not say “if you did this” of a clearing someone else ran', () => {
-    const mail = secondFactorChangedMail({ email: 'vera@vendor.example', displayName: 'Vera', vendor: true }, 'second factors cleared by an administrator', WHEN);
-    expect(mail.text).toContain('If you asked for this, add a second factor when you next sign in.');
+    const mail = secondFactorChangedMail({ email: 'vera@vendor.example', displayName: 'Vera', vendor: true }, 'second factors cleared and password replaced by an administrator', WHEN);
+    expect(mail.text).toContain('If you asked for this, sign in with the new password the team gave you, and add a second factor.');
     expect(mail.text).toContain('If you did not ask for this, tell the team');
     expect(mail.text).not.toContain('If you did this');
   });

@@ -9,7 +9,7 @@ export type SecondFactorChange =
   | 'new recovery codes made'
   | 'recovery code used to sign in'
   | 'recovery code used in a sign-in that did not go through'
-  | 'second factors cleared by an administrator';
+  | 'second factors cleared and password replaced by an administrator';
 
 /**
  * Tells the account's owner that their second factors changed, so an unexpected change is noticed. No secret
@@ -18,7 +18,7 @@ export type SecondFactorChange =
  * administrator has no other (review r41i F2).
  */
 export function secondFactorChangedMail(to: { email: string; displayName: string; timeZone?: string; vendor?: boolean }, change: SecondFactorChange, when: Date): MailMessage {
-  const byOthers = change === 'second factors cleared by an administrator';
+  const byOthers = change === 'second factors cleared and password replaced by an administrator';
   return {
     template: 'second-factor-changed',
     to: to.email,
@@ -27,7 +27,7 @@ export function secondFactorChangedMail(to: { email: string; displayName: string
       paragraphs: [
         `Hello ${to.displayName},`,
         `On ${formatDateTime(when, to.timeZone)}: ${change}.`,
-        byOthers ? 'If you asked for this, add a second factor when you next sign in.' : 'If you did this, you do not need to do anything.',
+        byOthers ? 'If you asked for this, sign in with the new password the team gave you, and add a second factor.' : 'If you did this, you do not need to do anything.',
         to.vendor
           ? `If you did not${byOthers ? ' ask for this' : ''}, tell the team that runs CareNotes password help now: they can clear your second factors and replace your password.`
           : `If you did not${byOthers ? ' ask for this' : ''}, contact your agency’s CareNotes administrator now: they can reset your password and your second factors. If you are your agency’s only administrator, send a super administrator password reset request from the sign-in help page.`,
