@@ -6,7 +6,7 @@ import { db, type Db, type Tx } from '@/lib/db/client';
 import { currentRequestContext } from '@/lib/http/request-context';
 import { failedBeforeWriting, isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { enqueueMail } from '@/lib/mail/outbox';
-import { accountLockedMail, type AccountLock } from '@/lib/mail/templates/account-locked';
+import { accountLockedMail, type AccountLock, type LockSetBy } from '@/lib/mail/templates/account-locked';
 import { accountContact } from '@/lib/mfa/account';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
@@ -335,8 +335,18 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
     fromKnownBrowser: reservation.lane === 'knownDevice',
     // Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does.
     otherBrowsersLocked: isLocked(laneLockState(row, reservation.lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date()),
+    setBy: lockSetBy(pathway),
   };
   await mailLockToOwner(tx, reservation.account, lock);
+}
+
+/** The pathways that check a secret of a session signed in as the account: its guesses are someone inside it. */
+const SIGNED_IN_PATHWAYS = new Set(['signed-in second factor', 'current password', 'change-password']);
+
+/** What the try that set a lock proves of whoever made it, by the pathway that counted it. */
+function lockSetBy(pathway: string): LockSetBy {
+  if (pathway === 'second factor') return 'codes after the password';
+  return SIGNED_IN_PATHWAYS.has(pathway) ? 'a signed-in session' : 'guesses';
 }
 
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {

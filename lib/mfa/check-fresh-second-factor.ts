@@ -56,7 +56,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   const audit = auditSubject(actor, ip);
   const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: { for: what } } as const;
   const subject = await attemptSubjectOf(owner.kind, owner.id);
-  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'second factor' }));
+  const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'signed-in second factor' }));
   const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
   if (!used.ok) {
     await settleWrongSecret(
@@ -65,7 +65,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
         ...failure,
         details: reservation.counted ? { for: what, consecutiveFailures: reservation.failureCount } : { for: what, reason: 'account locked' },
       },
-      'second factor',
+      'signed-in second factor',
     );
     return { ok: false, refusal: WRONG_FRESH_FACTOR };
   }

@@ -6,6 +6,7 @@ import { unlockUser } from '@/lib/admin/unlock-user';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { knowsAccount, rememberAccount } from '@/lib/auth/known-device';
+import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -40,6 +41,14 @@ async function passwordSignIn(role: Role = 'PROVIDER_ADMIN', agencyOverrides = {
   const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${Date.now()}@example.test` });
   const signIn = () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, IP);
   return { agency, user, signIn };
+}
+
+/** The lock mail the status round writes for the lock a test set. */
+async function lockMailTo(email: string) {
+  await settleAttemptsLeftToTheRound(db());
+  const [mail, ...more] = await db().outboxMessage.findMany({ where: { toAddress: email, template: 'account-locked' } });
+  expect(more).toEqual([]);
+  return mail!.textBody;
 }
 
 async function actorOf(sessionId: string): Promise<Actor> {
@@ -191,6 +200,11 @@ describe('second factor at sign-in', () => {
     expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'LOCKED' });
+    // The owner is told what the wrong codes prove: whoever typed them knows the password (review r42d F1).
+    const told = await lockMailTo(user.email!);
+    expect(told).toContain('someone knows your password: it was typed right, then the codes were wrong.');
+    expect(told).toContain('ask your provider administrator to reset your password now');
+    expect(told).not.toContain('still work');
     const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.failedSignInCount).toBe(3);
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
@@ -732,6 +746,10 @@ describe('mandatory enrolment', () => {
     const locked = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(locked.failedSignInCount).toBe(3);
     expect(locked.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Guesses from a signed-in session: the owner is told someone is inside the account, never that nobody signed in (review r42d F1).
+    const told = await lockMailTo(user.email!);
+    expect(told).toContain('The wrong tries came from a browser signed in to your account. If it was not you, someone is signed in as you');
+    expect(told).not.toContain('Nobody signed in');
     // Locked: nothing more is checked, not even a right recovery code (still unused after), and nothing more is counted.
     const unused = await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } });
     expect(await regenerateRecoveryCodes(actor, { code: made.recoveryCodes![0]! }, IP)).toMatchObject({ ok: false });

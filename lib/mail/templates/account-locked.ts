@@ -5,14 +5,36 @@ import { absoluteUrl, renderMail } from '@/lib/mail/render';
 /**
  * `fromKnownBrowser`: the tries came from a browser where the account had signed in before (its own
  * lock), not a stranger's. `otherBrowsersLocked`: the other kind of browser is locked out as well.
+ * `setBy`: what the try that set the lock proves of whoever made it (lockSetBy in password-attempt.ts).
  */
-export type AccountLock = { until: Date | null; failures: number; fromAddress: string | null; fromKnownBrowser: boolean; otherBrowsersLocked: boolean };
+export type AccountLock = { until: Date | null; failures: number; fromAddress: string | null; fromKnownBrowser: boolean; otherBrowsersLocked: boolean; setBy: LockSetBy };
+
+/**
+ * `guesses`: wrong passwords (or passkeys) at a sign-in; `codes after the password`: the right password, then wrong
+ * codes at the sign-in's second step; `a signed-in session`: wrong codes or passwords from a session signed in as the account.
+ */
+export type LockSetBy = 'guesses' | 'codes after the password' | 'a signed-in session';
 
 /**
  * Tells the account's owner their account is locked (the streak's first lock, and the hard lock):
  * a stranger who guesses at a known account, a lone super admin's above all, must not lock it
  * without anyone knowing. No secret inside; the password is unchanged.
  */
+// What the tries prove, said to an owner who did not make them: a right password typed before wrong codes
+// is a known password, and a signed-in session is someone inside the account (review r42d F1).
+function ifItWasNotYou(setBy: LockSetBy, who: 'agency' | 'vendor', ask: string): string {
+  const lone = who === 'agency' ? '; if you are your agency’s only super administrator, ask CareNotes for a reset link at the sign-in help page' : '';
+  const reset = `ask ${ask} to ${who === 'agency' ? 'reset' : 'replace'} your password now`;
+  switch (setBy) {
+    case 'guesses':
+      return `If it was not you, someone may be guessing at your password. Nobody signed in: your password and second factors still work. Tell ${ask}${lone}.`;
+    case 'codes after the password':
+      return `If it was not you, someone knows your password: it was typed right, then the codes were wrong. Nobody signed in. To stop them, ${reset}${lone}.`;
+    case 'a signed-in session':
+      return `The wrong tries came from a browser signed in to your account. If it was not you, someone is signed in as you: ${reset}, which signs out every browser${lone}.`;
+  }
+}
+
 export function accountLockedMail(to: { email: string; displayName: string; timeZone?: string }, lock: AccountLock, who: 'agency' | 'vendor'): MailMessage {
   const from = lock.fromAddress ? ` The last one came from the network address ${lock.fromAddress}.` : '';
   const ask = who === 'agency' ? 'your provider administrator' : 'the colleague who runs the CareNotes password help portal';
@@ -32,7 +54,7 @@ export function accountLockedMail(to: { email: string; displayName: string; time
             ? 'The lock stops browsers where your account has not signed in before. On a computer or phone where you have signed in to it before, you can still sign in.'
             : 'The wrong tries came from a browser where your account had signed in before; such browsers are locked for now. A browser new to your account is not.',
         'If this was you, wait for the lock to end, or ask ' + ask + ' to unlock your account.',
-        `If it was not you, someone may be guessing at your password. Nobody signed in: your password and second factors still work. Tell ${ask}${who === 'agency' ? '; if you are your agency’s only super administrator, ask CareNotes for a reset link at the sign-in help page' : ''}.`,
+        ifItWasNotYou(lock.setBy, who, ask),
       ],
       action: { label: 'Sign-in help', url: absoluteUrl('/help') },
       footer: ['CareNotes staff will never ask for your password, codes or recovery codes.'],
