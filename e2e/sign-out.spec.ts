@@ -4,9 +4,10 @@
 // (review r33b F1). Every signed-in page shows Sign out (review r33b F2).
 import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
-import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
+import { fileSuperAdminRequest } from './super-admin-support';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 /** An agency of its own: an administrator, and a staff member whose page the console shows. */
@@ -94,10 +95,9 @@ test('[VERIFIER] signs out from the queue and lands on the vendor sign-in page',
   expect((await page.request.get('/api/me')).status()).toBe(401);
 });
 
-test('[STAFF] a sign-out notice someone else got, opened in a browser still signed in, says so and offers Sign out (review r34a F1)', async ({ page, playwright }) => {
+test('[STAFF] a sign-out notice someone else got says nothing in this browser, signed in or not; this browser’s own, opened again once signed in, says it still is and offers Sign out (reviews r34a F1, r42a F1)', async ({ page, playwright }) => {
   const { member } = await newConsole();
-  await signInAsAgencyUser(page, { providerCode: (await db().agency.findUniqueOrThrow({ where: { id: member.agencyId } })).code, loginName: member.loginName, password: TEST_PASSWORD });
-  await expect(page).toHaveURL(/\/account/);
+  const creds = { providerCode: (await db().agency.findUniqueOrThrow({ where: { id: member.agencyId } })).code, loginName: member.loginName, password: TEST_PASSWORD };
   // Anyone gets such a link by signing out without a session.
   const stranger = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
   const minted = await stranger.post('/sign-out', { headers: { origin: E2E_BASE_URL }, maxRedirects: 0 });
@@ -105,8 +105,25 @@ test('[STAFF] a sign-out notice someone else got, opened in a browser still sign
   expect(minted.status()).toBe(303);
   const link = minted.headers()['location']!;
   expect(link).toMatch(/^\/login\?done=/);
+  for (const signedIn of [false, true]) {
+    if (signedIn) {
+      await signInAsAgencyUser(page, creds);
+      await expect(page).toHaveURL(/\/account/);
+    }
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
+    await expect(page.getByText(/signed out|still signed in/)).toHaveCount(0);
+  }
 
-  await page.goto(link);
+  // Its own notice, opened again after signing in once more: still signed in, and Sign out works.
+  expect((await page.request.get('/api/me')).status()).toBe(200);
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You are signed out.')).toBeVisible();
+  const own = page.url();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account/);
+  await page.goto(own);
   await expect(page.getByText('You are still signed in on this browser.')).toBeVisible();
   await expect(page.getByText('You are signed out.')).toHaveCount(0);
   expect((await page.request.get('/api/me')).status()).toBe(200);
@@ -115,27 +132,54 @@ test('[STAFF] a sign-out notice someone else got, opened in a browser still sign
   expect((await page.request.get('/api/me')).status()).toBe(401);
 });
 
-test('[VERIFIER] a vendor sign-out notice someone else got, opened in a browser still signed in, says so and offers Sign out', async ({ page, playwright }) => {
+test('[VERIFIER] a vendor sign-out notice someone else got says nothing in this browser, signed in or not', async ({ page, playwright }) => {
   const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
-  await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD });
-  await expect(page).toHaveURL(/\/vendor$/);
-  // Anyone gets such a link by signing out without a session, from the vendor's pages.
   const stranger = await playwright.request.newContext({ baseURL: E2E_BASE_URL });
   const minted = await stranger.post('/sign-out', { form: { portal: 'vendor' }, headers: { origin: E2E_BASE_URL }, maxRedirects: 0 });
   await stranger.dispose();
-  expect(minted.status()).toBe(303);
   const link = minted.headers()['location']!;
   expect(link).toMatch(/^\/vendor\/login\?done=signed-out\./);
+  for (const signedIn of [false, true]) {
+    if (signedIn) {
+      await signInAsVendor(page, { email: account.email, password: TEST_PASSWORD });
+      await expect(page).toHaveURL(/\/vendor$/);
+    }
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Vendor staff sign in' })).toBeVisible();
+    await expect(page.getByText(/signed out|still signed in/)).toHaveCount(0);
+  }
+});
 
-  await page.goto(link);
-  await expect(page.getByText('You are still signed in on this browser.')).toBeVisible();
-  await expect(page.getByText('You are signed out.')).toHaveCount(0);
-  // Still signed in: the vendor's home page opens (signed out, it sends the browser to sign in).
-  expect((await page.request.get('/vendor', { maxRedirects: 0 })).status()).toBe(200);
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/vendor\/login\?done=signed-out\./);
-  await expect(page.getByText('You are signed out.')).toBeVisible();
-  expect((await page.request.get('/api/me')).status()).toBe(401);
+test('[ATTACKER] the notices the portal gave another browser say nothing here: an account locked by wrong codes, a super-admin request received (review r42a F1)', async ({ page, browser }) => {
+  const impostor = await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false });
+  try {
+    const theirs = await impostor.newPage();
+    // A request filed by someone with no account, for a name that matches nothing.
+    const reference = await fileSuperAdminRequest(theirs, { providerCode: 'ACME-NY', loginName: `nobody.${uniqueSuffix()}` });
+    const received = theirs.url();
+    await page.goto(received);
+    await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+    await expect(page.getByTestId('reference')).toHaveCount(0);
+    await expect(page.getByText(reference)).toHaveCount(0);
+
+    // Their own account with an app, locked by their own wrong codes.
+    const agency = await createAgency(db(), { softLockThreshold: 2 });
+    const own = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'PROVIDER_ADMIN', loginName: `locker.${uniqueSuffix()}` });
+    await addTotpFactor(db(), { userId: own.id });
+    await signInAsAgencyUser(theirs, { providerCode: agency.code, loginName: own.loginName, password: TEST_PASSWORD }, { verify: false });
+    for (let guess = 0; guess < 2; guess += 1) {
+      await theirs.getByLabel('Code', { exact: true }).fill('000000');
+      await theirs.getByRole('button', { name: 'Continue' }).click();
+      if (guess === 0) await expect(theirs.locator('#code-error')).toContainText('That code is not right');
+    }
+    await expect(theirs).toHaveURL(/\/login\?done=second-factor-locked\./);
+    await expect(theirs.getByText(/Too many wrong codes/)).toBeVisible();
+    await page.goto(theirs.url());
+    await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
+    await expect(page.getByText(/Too many wrong codes/)).toHaveCount(0);
+  } finally {
+    await impostor.close();
+  }
 });
 
 test('[ANONYMOUS] a vendor sign-in page whose notice is forged, or was signed for the agencies\' page, says nothing', async ({ page }) => {

@@ -2,6 +2,7 @@ import { SignOutButton } from '@/components/auth/sign-out-button';
 import { getActor } from '@/lib/auth/guards';
 import { SECOND_FACTOR_PENDING_MS } from '@/lib/auth/session';
 import { SECOND_FACTOR_LOCKED, SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH, SIGNED_OUT, signInMessage, TEMPORARY_PASSWORD_NOTICE } from '@/lib/auth/sign-in-messages';
+import { thisBrowser } from '@/lib/auth/browser-session';
 import { ANYONE, doneAt } from '@/lib/http/done-notice';
 
 const SAID = {
@@ -15,13 +16,16 @@ const SAID = {
 /**
  * What ended the session, on the sign-in page it sent the browser to (its `?done=`, signed): a
  * sign-out, a code step that ran out of time or locked the account, or one whose temporary password another sign-in claimed
- * first or that ended meanwhile. Anyone can get such a link, by signing out with no session, and send it on: the notice is
- * shown only to a browser that holds no session, and one that still does is told so (review r34a F1).
+ * first or that ended meanwhile. Each is signed for the browser it was sent to (its notice cookie), so a link someone else
+ * got says nothing here (review r42a F1); the code step's time-out alone is said to anyone. The notice is shown only to a
+ * browser that holds no session, and one that still does is told so (review r34a F1).
  * On a shared computer, the next person relies on it. The session is read only for a valid `done`:
  * the bare page stays the same for everyone, and is sent from memory (server.mjs).
  */
 export async function SignedOutNotice({ page, done }: { page: (typeof SIGN_IN_PATH)[keyof typeof SIGN_IN_PATH]; done: string | undefined }) {
-  const name = doneAt(page, done, ANYONE);
+  if (done === undefined) return null;
+  // Signed for this browser by what ended its session; for anyone only a code step that ran out (a page's guard, which sets no cookie).
+  const name = doneAt(page, done, await thisBrowser()) ?? doneAt(page, done, ANYONE);
   if (name === undefined || !Object.hasOwn(SAID, name)) return null;
   const actor = await getActor();
   if (actor) {

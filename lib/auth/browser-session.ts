@@ -3,10 +3,12 @@ import { getServerSession } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { knowsAccount, KNOWN_DEVICE_DAYS, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
-import { authOptions, decodeSessionToken, knownDeviceCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
+import { randomBytes } from 'node:crypto';
+import { authOptions, decodeSessionToken, knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
 import { signingSecret } from '@/lib/crypto/keyring';
+import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
 
 /**
  * Hands the browser a cookie for a server-side session that sign-in has just opened. The session this
@@ -44,4 +46,21 @@ export async function rememberAccountHere(account: KnownAccount): Promise<void> 
   const value = rememberAccount(jar.get(knownDeviceCookieName())?.value, account);
   // Strict: only the portal's own forms ever send it; it opens nothing, it only lets an attempt be checked.
   jar.set(knownDeviceCookieName(), value, { ...sessionCookieOptions(), sameSite: 'strict', maxAge: KNOWN_DEVICE_DAYS * 86_400 });
+}
+
+/**
+ * The browser an action sends to a page without a session, named by a random value in a cookie of its own that
+ * lasts as long as its notice: signed for ANYONE, "your account is locked" or "Request received, your reference
+ * is …" was a link an impostor could get and pass on, shown by the genuine portal for ten minutes (review r42a F1).
+ * Only where a cookie can be set: an action or a route handler.
+ */
+export async function thisBrowserFromNow(): Promise<Doer> {
+  const value = randomBytes(16).toString('base64url');
+  (await cookies()).set(noticeCookieName(), value, { ...sessionCookieOptions(), maxAge: SAID_FOR_SECONDS });
+  return { sessionId: `browser:${value}` };
+}
+
+/** The browser reading a page, as thisBrowserFromNow named it; one without the cookie is named as no action ever signs. */
+export async function thisBrowser(): Promise<Doer> {
+  return { sessionId: `browser:${(await cookies()).get(noticeCookieName())?.value ?? ''}` };
 }

@@ -75,6 +75,11 @@ export function sessionCookieName(): string {
   return usesSecureCookies() ? '__Host-next-auth.session-token' : 'next-auth.session-token';
 }
 
+/** The cookie that names this browser to a notice on a page without a session (done-notice.ts). */
+export function noticeCookieName(): string {
+  return usesSecureCookies() ? '__Host-portal-notice' : 'portal-notice';
+}
+
 /** The cookie that makes this browser a known device for the accounts signed in here (known-device.ts). */
 export function knownDeviceCookieName(): string {
   return usesSecureCookies() ? '__Host-portal-known-device' : 'portal-known-device';

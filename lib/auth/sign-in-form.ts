@@ -3,12 +3,12 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { ADMIN_ACCESS, POLICY_ACCESS } from '@/lib/admin/access';
 import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
-import { rememberAccountHere, startBrowserSession } from '@/lib/auth/browser-session';
+import { rememberAccountHere, startBrowserSession, thisBrowserFromNow } from '@/lib/auth/browser-session';
 import type { ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { SECOND_FACTOR_LOCKED, SIGN_IN_PATH, signInMessage, TEMPORARY_PASSWORD_NOTICE } from '@/lib/auth/sign-in-messages';
 import { config } from '@/lib/config';
-import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { donePath } from '@/lib/http/done-notice';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import type { VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
@@ -153,6 +153,6 @@ export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, 
   // it goes on where the sign-in was going, as that copy did (review r41j F1).
   if (outcome.reason === 'NOT_PENDING') redirect(afterSignInPath(who, callback));
   // Its pending session has ended: the sign-in page says why, as at the password step.
-  if (endsTheSession(outcome.reason)) redirect(donePath(SIGN_IN_PATH[who.kind], SESSION_ENDED_NOTICE[outcome.reason], ANYONE));
+  if (endsTheSession(outcome.reason)) redirect(donePath(SIGN_IN_PATH[who.kind], SESSION_ENDED_NOTICE[outcome.reason], await thisBrowserFromNow()));
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
 }

@@ -8,12 +8,16 @@ import { hmacSign, hmacVerify } from '@/lib/crypto/keyring';
 // they did not, and a bookmark of it says nothing later.
 const DONE = { salt: 'portal-done-notice', info: 'done notice v1' } as const;
 /** How long after the action its page still says it was done (a reload, a slow redirect). */
-const SAID_FOR_SECONDS = 10 * 60;
+export const SAID_FOR_SECONDS = 10 * 60;
 
 /** Whose notice it is: the session that did the action, and the only one its page says it to. */
 export type Doer = { sessionId: string };
 
-/** The doer on a public page, where there is no session: its notice proves only that the portal sent someone there, just now. */
+/**
+ * The doer on a public page, where there is no session: its notice proves only that the portal sent someone
+ * there, just now, and anyone may pass its link on. Only for what is harmless said to anyone (a code step that
+ * ran out of time); else the browser itself (thisBrowserFromNow, lib/auth/browser-session.ts).
+ */
 export const ANYONE: Doer = { sessionId: '' };
 
 /** The page at `pathname`, saying to `doer` that they just did the action `name` there. */

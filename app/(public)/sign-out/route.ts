@@ -1,7 +1,7 @@
-import { endBrowserSession } from '@/lib/auth/browser-session';
+import { endBrowserSession, thisBrowserFromNow } from '@/lib/auth/browser-session';
 import { defineRoute, getActor, PUBLIC } from '@/lib/auth/guards';
 import { SIGN_IN_PATH, SIGNED_OUT } from '@/lib/auth/sign-in-messages';
-import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { donePath } from '@/lib/http/done-notice';
 import { logRequestError } from '@/lib/http/request-context';
 import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { plainPage } from '@/lib/runtime/database-unavailable-page.mjs';
@@ -46,7 +46,7 @@ export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, request, { i
     await endBrowserSession(ip);
     // The sign-in page then says so: on a shared computer, the next person can tell a sign-out that
     // worked from a session that ran out or a button that did nothing.
-    const next = donePath(SIGN_IN_PATH[vendor ? 'vendor' : 'agency'], SIGNED_OUT, ANYONE);
+    const next = donePath(SIGN_IN_PATH[vendor ? 'vendor' : 'agency'], SIGNED_OUT, await thisBrowserFromNow());
     return new Response(null, { status: 303, headers: { Location: next, 'Cache-Control': 'no-store' } });
   } catch (error) {
     // The session stands (its row could not be ended), and the page says so rather than pretend (review r26c N6).

@@ -3,7 +3,8 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
-import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { thisBrowserFromNow } from '@/lib/auth/browser-session';
+import { donePath } from '@/lib/http/done-notice';
 import { requestNotice } from '@/lib/super-admin/reference';
 import { submitRequest } from '@/lib/super-admin/submit-request';
 
@@ -24,8 +25,8 @@ const requestFormSchema = z.object({
 export const submitRequestAction = defineAction('super-admin-request', PUBLIC, requestFormSchema, async (_actor, input, { ip }): Promise<RequestFormState> => {
   const result = await submitRequest(input, ip);
   // The same page for every accepted request, whether or not it matched an administrator; it shows the
-  // reference only as the portal signed it here.
-  if (result.ok) redirect(donePath(SUBMITTED_PAGE, requestNotice('submitted', result.reference), ANYONE));
+  // reference only as the portal signed it here, for this browser.
+  if (result.ok) redirect(donePath(SUBMITTED_PAGE, requestNotice('submitted', result.reference), await thisBrowserFromNow()));
   const typed = Object.entries(input).flatMap(([name, value]) => ((ECHOED as readonly string[]).includes(name) && typeof value === 'string' ? [[name, value.slice(0, 2000)]] : []));
   return { ...result, values: Object.fromEntries(typed) };
 });

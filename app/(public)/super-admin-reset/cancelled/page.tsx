@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { publicPage } from '@/lib/auth/guards';
-import { ANYONE, doneAt } from '@/lib/http/done-notice';
+import { thisBrowser } from '@/lib/auth/browser-session';
+import { doneAt } from '@/lib/http/done-notice';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { formatReference, referenceInNotice } from '@/lib/super-admin/reference';
 
@@ -9,13 +10,13 @@ export const metadata: Metadata = { title: 'Request cancelled' };
 
 /**
  * Where “this wasn't me” lands once the request is cancelled, with JavaScript or without. It says so
- * only when the cancel sent the browser here (`?done=`, signed): a link from an impostor to this page
+ * only when the cancel sent this browser here (`?done=`, signed for it): a link from an impostor to this page
  * must not reassure an admin who has not used the link in their notice, and it names the request, so
  * one cancelled by someone else and sent on does not pass for theirs.
  */
 export default publicPage(async function RequestCancelledPage({ searchParams }: { searchParams: PageSearchParams }) {
   const { done } = await firstValues(searchParams);
-  const reference = referenceInNotice('cancelled', doneAt('/super-admin-reset/cancelled', done, ANYONE));
+  const reference = referenceInNotice('cancelled', doneAt('/super-admin-reset/cancelled', done, await thisBrowser()));
   const cancelled = reference !== undefined;
   return (
     <>

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { publicPage } from '@/lib/auth/guards';
-import { ANYONE, doneAt } from '@/lib/http/done-notice';
+import { thisBrowser } from '@/lib/auth/browser-session';
+import { doneAt } from '@/lib/http/done-notice';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { formatReference, parseReference, referenceInNotice } from '@/lib/super-admin/reference';
 import { NO_EMAIL_FOR_REQUESTER } from '@/lib/super-admin/state-words';
@@ -10,11 +11,11 @@ export const metadata: Metadata = { title: 'Request received' };
 
 // Every accepted request lands here, whether or not it matched an administrator account:
 // the page must not differ in any way between the two. It shows the reference only when the filing
-// sent the browser here (`?done=`, signed, decision 060): a link to this page with a reference of an
+// sent this browser here (`?done=`, signed for it, decision 060): a link to this page with a reference of an
 // impostor's choosing must not pass for a request the person filed before "a verifier" calls.
 export default publicPage(async function RequestReceivedPage({ searchParams }: { searchParams: PageSearchParams }) {
   const { done } = await firstValues(searchParams);
-  const parsed = parseReference(referenceInNotice('submitted', doneAt('/super-admin-reset/submitted', done, ANYONE)) ?? '');
+  const parsed = parseReference(referenceInNotice('submitted', doneAt('/super-admin-reset/submitted', done, await thisBrowser())) ?? '');
   return (
     <>
       <h1>Request received</h1>

@@ -3,7 +3,8 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction, PUBLIC, type ActionState } from '@/lib/auth/guards';
-import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { thisBrowserFromNow } from '@/lib/auth/browser-session';
+import { donePath } from '@/lib/http/done-notice';
 import { cancelRequest } from '@/lib/super-admin/cancel-request';
 import { requestNotice } from '@/lib/super-admin/reference';
 
@@ -18,5 +19,5 @@ export const cancelRequestAction = defineAction('super-admin-cancel', PUBLIC, z.
   // The reference goes into the signed notice: a cancelled page someone else reached and sent on names
   // their request, not the one in this admin's notice.
   if (!result.ok) return result;
-  redirect(donePath(CANCELLED_PAGE, requestNotice('cancelled', result.reference), ANYONE));
+  redirect(donePath(CANCELLED_PAGE, requestNotice('cancelled', result.reference), await thisBrowserFromNow()));
 });
