@@ -2,7 +2,7 @@ import 'server-only';
 import { getServerSession } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
-import { knowsAccount, KNOWN_DEVICE_DAYS, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
+import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { randomBytes } from 'node:crypto';
 import { authOptions, decodeSessionToken, knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
@@ -38,6 +38,11 @@ export async function endBrowserSession(ip: string): Promise<void> {
 export async function accountsKnownHere(): Promise<KnowsAccount> {
   const cookie = (await cookies()).get(knownDeviceCookieName())?.value;
   return (account) => knowsAccount(cookie, account);
+}
+
+/** The account this browser signed in as most recently (known-device.ts), before any account is named. */
+export async function lastAccountKnownHere(): Promise<KnownAccount | null> {
+  return lastKnownAccount((await cookies()).get(knownDeviceCookieName())?.value);
 }
 
 /** Makes this browser a known device for an account that has just proved its password or passkey here. */

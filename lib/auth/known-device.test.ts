@@ -43,6 +43,15 @@ describe('known devices', () => {
     expect(stranger.knowsAccount(cookie, ANNA)).toBe(false);
   });
 
+  it('names the account a browser signed in as last, before any account is named; none from a cookie it did not sign (review r42b F1)', async () => {
+    const { lastKnownAccount, rememberAccount } = await startedWith(NEW_SECRET);
+    expect(lastKnownAccount(rememberAccount(rememberAccount(undefined, ANNA), BEN))).toEqual(BEN);
+    expect(lastKnownAccount(`junk~${rememberAccount(undefined, ANNA)}`)).toEqual(ANNA);
+    expect(lastKnownAccount(undefined)).toBeNull();
+    const stranger = await startedWith(STRANGER_SECRET);
+    expect(stranger.lastKnownAccount(rememberAccount(undefined, ANNA))).toBeNull();
+  });
+
   it('forgets an account after 90 days, and takes no sign-in from the future', async () => {
     const { knowsAccount, rememberAccount, KNOWN_DEVICE_DAYS } = await startedWith(NEW_SECRET);
     const signedIn = new Date('2026-03-01T09:00:00Z');

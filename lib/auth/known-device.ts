@@ -52,6 +52,12 @@ export function knowsAccount(cookie: string | undefined, account: KnownAccount, 
   return validTokens(cookie, now).some((token) => sameAccount(token, account) && token.version === account.version);
 }
 
+/** The account this browser signed in as most recently, by a token still valid (not checked against the account's version); none when it holds none. */
+export function lastKnownAccount(cookie: string | undefined, now = new Date()): KnownAccount | null {
+  const [token] = validTokens(cookie, now);
+  return token ? { kind: token.kind, id: token.id, version: token.version } : null;
+}
+
 /** The cookie's new value once `account` has signed in: its fresh token first, then the others still valid. */
 export function rememberAccount(cookie: string | undefined, account: KnownAccount, now = new Date()): string {
   const issuedAtSeconds = Math.floor(now.getTime() / 1000);

@@ -1,4 +1,5 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { KnownAccount } from '@/lib/auth/known-device';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { ownerOf } from '@/lib/mfa/account';
@@ -23,9 +24,16 @@ export async function startPasskeyConfirmation(actor: Actor): Promise<PublicKeyC
   });
 }
 
-/** Options for a passwordless sign-in: no account named, the browser offers its discoverable passkeys. Null when the address asked too often. */
-export async function startPasskeySignIn(ip: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
-  if ((await consumeRateLimit(db(), RATE_LIMITS.passkeySignInChallengesPerAddress, ip)).limited) return null;
+/**
+ * Options for a passwordless sign-in: no account named, the browser offers its discoverable passkeys. Null when the
+ * address asked too often, unless the browser has signed in as an account before (`known`): it passes the address's
+ * limit as it does at the sign-in itself (decision 062), on a budget of that account's, or a stranger flooding a shared
+ * address shut every passkey out of it at the first step (review r42b F1).
+ */
+export async function startPasskeySignIn(ip: string, known: KnownAccount | null = null): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passkeySignInChallengesPerAddress, ip)).limited) {
+    if (!known || (await consumeRateLimit(db(), RATE_LIMITS.passkeySignInChallengesPerKnownAccount, `${known.kind}:${known.id}`)).limited) return null;
+  }
   return generateAuthenticationOptions({
     rpID: relyingParty().id,
     challenge: challengeBytes(await issueChallenge('SIGN_IN', null)),

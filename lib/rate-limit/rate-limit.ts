@@ -47,6 +47,8 @@ export const RATE_LIMITS = {
   // Each passwordless attempt stores a challenge row for anyone who asks: enough for an office
   // behind one address (and autofill asking on every visit), not enough to fill the table.
   passkeySignInChallengesPerAddress: { name: 'passkey-challenge-ip', limit: 1000, windowMs: 15 * 60_000 },
+  // Past the address's, a browser an account signed in from before (decision 062) asks on a budget of that account's.
+  passkeySignInChallengesPerKnownAccount: { name: 'passkey-challenge-known', limit: 100, windowMs: 15 * 60_000 },
 } as const satisfies Record<string, RuleShape>;
 
 export type RateLimitRule = (typeof RATE_LIMITS)[keyof typeof RATE_LIMITS];

@@ -182,6 +182,21 @@ describe('passkeys', () => {
     expect(await passwordlessFrom(passkey, ip, await usualBrowserOf(user.id))).toMatchObject({ ok: true });
   });
 
+  it('[STAFF] at an address strangers flooded with passkey challenges, a browser that has signed in as an account before still gets one, on a budget of that account’s (review r42b F1)', async () => {
+    const { user } = await staffSession('STAFF');
+    const ip = `10.232.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
+    const fill = (key: string, count: number) => db().rateLimitBucket.upsert({ where: { key }, create: { key, count, windowStart: new Date() }, update: { count, windowStart: new Date() } });
+    const { passkeySignInChallengesPerAddress: perAddress, passkeySignInChallengesPerKnownAccount: perAccount } = RATE_LIMITS;
+    await fill(`${perAddress.name}:${ip}`, perAddress.limit);
+    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    const known = { kind: 'user', id: user.id, version: sessionVersion } as const;
+    expect(await startPasskeySignIn(ip)).toBeNull();
+    expect(await startPasskeySignIn(ip, known)).toMatchObject({ challenge: expect.any(String) });
+    // Its own budget bounds the challenge rows a cookie can make past the address's limit.
+    await fill(`${perAccount.name}:user:${user.id}`, perAccount.limit);
+    expect(await startPasskeySignIn(ip, known)).toBeNull();
+  });
+
   it('[STAFF] while strangers have hard-locked the account, its passkey signs in only from a browser that has signed in as it before (decision 065)', async () => {
     const { user, actor } = await staffSession('STAFF');
     const passkey = await enrolPasskey(actor);

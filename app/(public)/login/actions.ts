@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { accountsKnownHere } from '@/lib/auth/browser-session';
+import { accountsKnownHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { agencySignInFormSchema, finishFormSignIn, finishPasskeySignIn } from '@/lib/auth/sign-in-form';
@@ -15,7 +15,7 @@ export const signInAction = defineAction('sign-in', PUBLIC, agencySignInFormSche
 });
 
 export const passkeySignInOptionsAction = defineAction('passkey-sign-in-options', PUBLIC, z.object({}), async (_actor, _input, { ip }) => {
-  const options = await startPasskeySignIn(ip);
+  const options = await startPasskeySignIn(ip, await lastAccountKnownHere());
   return options ? { ok: true, options } : { ok: false, message: 'Too many passkey sign-ins from your network. Wait 15 minutes and try again.' };
 });
 

@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { accountsKnownHere } from '@/lib/auth/browser-session';
+import { accountsKnownHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInVendorAccount } from '@/lib/auth/sign-in';
 import { finishFormSignIn, finishPasskeySignIn, vendorSignInFormSchema } from '@/lib/auth/sign-in-form';
@@ -13,7 +13,7 @@ export const vendorSignInAction = defineAction('vendor-sign-in', PUBLIC, vendorS
 );
 
 export const passkeySignInOptionsAction = defineAction('vendor-passkey-sign-in-options', PUBLIC, z.object({}), async (_actor, _input, { ip }) => {
-  const options = await startPasskeySignIn(ip);
+  const options = await startPasskeySignIn(ip, await lastAccountKnownHere());
   return options ? { ok: true, options } : { ok: false, message: 'Too many passkey sign-ins from your network. Wait 15 minutes and try again.' };
 });
 
