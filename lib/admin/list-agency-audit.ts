@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordAuditAlone } from '@/lib/audit/record';
 import { ofAgency } from '@/lib/admin/list-agency-users';
 import { requireAdminCapability } from '@/lib/admin/permissions';
 import { csvDocument } from '@/lib/format/csv';
@@ -102,16 +103,29 @@ const EXPORT_BATCH = 2_000;
 /**
  * CSV of the records matching the query, oldest first: the newest AUDIT_EXPORT_MAX_ROWS of them. When
  * there are more, its first row says so (the oldest were kept before, and the newest, a sign-in a
- * minute ago included, were silently left out).
+ * minute ago included, were silently left out). Audited, as the verifiers' queue export is: the file
+ * carries names and addresses out of the portal (review r42e F4).
  */
-export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery, maxRows = AUDIT_EXPORT_MAX_ROWS): Promise<string | typeof EXPORT_BUSY> {
+export async function exportAgencyAuditCsv(actor: AgencyActor, query: AuditQuery, ip: string, maxRows = AUDIT_EXPORT_MAX_ROWS): Promise<string | typeof EXPORT_BUSY> {
   requireAdminCapability(actor, 'audit:read');
   // One at a time on an instance: each holds its rows and its file in memory (a few exports at once
   // took 380 MB and held every other request for 20 s); the next admin is asked to wait a moment.
   if (exportsRunning.count > 0) return EXPORT_BUSY;
   exportsRunning.count += 1;
   try {
-    return await auditCsv(actor, query, maxRows);
+    const { csv, rows } = await auditCsv(actor, query, maxRows);
+    await recordAuditAlone(db(), {
+      actorType: 'USER',
+      actorId: actor.userId,
+      agencyId: actor.agencyId,
+      action: 'ADMIN_AUDIT_EXPORTED',
+      targetType: 'Agency',
+      targetId: actor.agencyId,
+      ip,
+      outcome: 'SUCCESS',
+      details: { rows, action: query.action ?? null, from: query.from ?? null, to: query.to ?? null },
+    });
+    return csv;
   } finally {
     exportsRunning.count -= 1;
   }
@@ -122,7 +136,7 @@ export const EXPORT_BUSY = 'busy';
 // On globalThis: the bundler may give each route its own copy of this module.
 const exportsRunning = ((globalThis as unknown as { portalAuditExports?: { count: number } }).portalAuditExports ??= { count: 0 });
 
-async function auditCsv(actor: AgencyActor, query: AuditQuery, maxRows: number): Promise<string> {
+async function auditCsv(actor: AgencyActor, query: AuditQuery, maxRows: number): Promise<{ csv: string; rows: number }> {
   // Read in batches, letting other requests run between them: on SQLite each read holds the process,
   // and 50,000 rows at once held it for two seconds per export.
   const newestFirst: Prisma.AuditEventGetPayload<{ select: typeof EVENT_SELECT }>[] = [];
@@ -158,5 +172,5 @@ async function auditCsv(actor: AgencyActor, query: AuditQuery, maxRows: number):
   const lines = rows.map((r) =>
     [r.seq, r.createdAt, r.actorType, r.actorType === 'VENDOR' ? 'CareNotes staff' : (names.get(r.actorId ?? '') ?? r.actorId), r.action, auditActionLabel(r.action), r.targetType, names.get(r.targetId ?? '') ?? r.targetId, r.ip, r.outcome, r.details],
   );
-  return csvDocument(header, leftOut ? [notice, ...lines] : lines);
+  return { csv: csvDocument(header, leftOut ? [notice, ...lines] : lines), rows: lines.length };
 }

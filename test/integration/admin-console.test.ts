@@ -224,7 +224,7 @@ describe('one agency only, never oneself', () => {
       details: { capability: 'users:unlock', reason: 'other-agency' },
     });
     // The agency's own export cannot serve as an oracle for which foreign ids exist.
-    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACTION_DENIED' });
+    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACTION_DENIED' }, IP);
     expect(csv).toContain(foreign.id);
     expect(csv).not.toContain(b.id);
     expect(csv).not.toContain('targetAgencyId');
@@ -599,19 +599,19 @@ describe('policy, lists, audit, help requests', () => {
     const { adminActor, staff } = await twoAgencies();
     for (let i = 0; i < 4; i++) await unlockLocked(adminActor, staff.id, IP);
     const events = await db().auditEvent.findMany({ where: { agencyId: adminActor.agencyId, action: 'ADMIN_ACCOUNT_UNLOCKED' }, orderBy: { seq: 'asc' } });
-    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, 3);
+    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, IP, 3);
     const [, notice, ...rows] = csv.trimEnd().split('\r\n');
     expect(notice).toContain('"EXPORT_INCOMPLETE","Only the newest 3 records are in this file: choose dates to export the older ones"');
     expect(rows.map((row) => Number(row.split(',')[0]!.replaceAll('"', '')))).toEqual(events.slice(-3).map((event) => event.seq));
-    expect((await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, 4)).split('\r\n')[1]).not.toContain('EXPORT_INCOMPLETE');
+    expect((await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, IP, 4)).split('\r\n')[1]).not.toContain('EXPORT_INCOMPLETE');
   });
 
   it('one audit export at a time on an instance: the second asked meanwhile is told to wait, the next one runs', async () => {
     const { adminActor } = await twoAgencies();
-    const [first, second] = await Promise.all([exportAgencyAuditCsv(adminActor, { page: 1 }), exportAgencyAuditCsv(adminActor, { page: 1 })]);
+    const [first, second] = await Promise.all([exportAgencyAuditCsv(adminActor, { page: 1 }, IP), exportAgencyAuditCsv(adminActor, { page: 1 }, IP)]);
     expect(first).toMatch(/^seq,time,/);
     expect(second).toBe(EXPORT_BUSY);
-    expect(await exportAgencyAuditCsv(adminActor, { page: 1 })).toMatch(/^seq,time,/);
+    expect(await exportAgencyAuditCsv(adminActor, { page: 1 }, IP)).toMatch(/^seq,time,/);
   });
 
   it('the agency’s audit view and export name the vendor’s staff “CareNotes staff”, without their id, address or their own notes', async () => {
@@ -647,7 +647,7 @@ describe('policy, lists, audit, help requests', () => {
     const { events } = await listAgencyAudit(adminActor, { page: 1, action: 'SUPER_ADMIN_RESET_CLAIMED' });
     expect(events.map((event) => [event.actorId, event.ip])).toEqual([[null, null]]);
     for (const action of ['SUPER_ADMIN_RESET_CLAIMED', 'SUPER_ADMIN_RESET_APPROVED']) {
-      const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action });
+      const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action }, IP);
       expect(csv).toContain('"CareNotes staff"');
       expect(csv).toContain('ABCDE12345');
       for (const secret of [verifier.id, '203.0.113.99', 'vendor-1', 'vendor-2', 'Mary', 'previousCallbackNotes', 'verifiedById']) expect(csv, action).not.toContain(secret);
@@ -661,7 +661,7 @@ describe('policy, lists, audit, help requests', () => {
     await unlockLocked(adminActor, staff.id, '=HYPERLINK("x")');
     const { events } = await listAgencyAudit(adminActor, { page: 1 });
     expect(events.every((e) => e.targetId !== foreign.id)).toBe(true);
-    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' });
+    const csv = await exportAgencyAuditCsv(adminActor, { page: 1, action: 'ADMIN_ACCOUNT_UNLOCKED' }, IP);
     expect(csv.split('\r\n')[0]).toBe('seq,time,actor_type,actor,action,action_label,target_type,target,address,outcome,details');
     expect(csv).toContain('"ADMIN_ACCOUNT_UNLOCKED","Account unlocked by an admin"');
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);

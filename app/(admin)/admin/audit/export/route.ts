@@ -6,21 +6,22 @@ import { firstValuesOf } from '@/lib/http/search-params';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = defineRoute('admin-audit-export', ADMIN_ACCESS, async (actor, request) => {
+export const GET = defineRoute('admin-audit-export', ADMIN_ACCESS, async (actor, request, { ip }) => {
+  const headers = {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': attachment(`audit-${actor.agencyCode}-${new Date().toISOString().slice(0, 10)}.csv`),
+    'Cache-Control': 'no-store',
+  };
+  // Next.js answers HEAD with GET: an export audited as taken must not be made for a request that takes nothing (review r42c F1).
+  if (request.method === 'HEAD') return new Response(null, { headers });
   // Each field's first value, as the page reads it, so the file holds what the page showed.
   const query = auditQuerySchema.parse(firstValuesOf(new URL(request.url).searchParams));
-  const csv = await exportAgencyAuditCsv(actor, query);
+  const csv = await exportAgencyAuditCsv(actor, query, ip);
   if (csv === EXPORT_BUSY) {
     return new Response('Another audit export is being prepared on this server. Try again in a minute.\n', {
       status: 503,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '30', 'Cache-Control': 'no-store' },
     });
   }
-  return new Response(csv, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': attachment(`audit-${actor.agencyCode}-${new Date().toISOString().slice(0, 10)}.csv`),
-      'Cache-Control': 'no-store',
-    },
-  });
+  return new Response(csv, { headers });
 });
