@@ -91,6 +91,9 @@ test('[PROVIDER_ADMIN] cannot open a user of another agency, nor act on their ow
   await expect(page).toHaveURL(/\/account$/);
   const response = await page.goto(`/admin/users/${foreign.id}`);
   expect(response?.status()).toBe(404);
+  // The try is on the record, as one through an action is (review r42e F2).
+  const tried = await db().auditEvent.findMany({ where: { targetId: foreign.id, action: 'ADMIN_ACTION_DENIED' } });
+  expect(tried.map((event) => JSON.parse(event.details!))).toEqual([{ capability: 'users:read', reason: 'other-agency', targetAgencyId: foreign.agencyId }]);
   await page.goto('/admin?q=pat.admin');
   await page.getByRole('link', { name: 'Pat Lee' }).click();
   await expect(page.getByText('This is your own account')).toBeVisible();
@@ -203,6 +206,12 @@ test('[PROVIDER_ADMIN] of an agency whose code is beyond Latin-1 downloads its a
   expect(response.status()).toBe(200);
   expect(response.headers()['content-disposition']).toContain(`filename*=UTF-8''audit-${encodeURIComponent(agency.code)}-`);
   expect((await response.text()).split('\r\n')[0]).toContain('seq,time,actor_type');
+  // The export is on the record, once; a HEAD takes nothing and records nothing (reviews r42e F4, r42c F1).
+  const exports = () => db().auditEvent.findMany({ where: { agencyId: agency.id, action: 'ADMIN_AUDIT_EXPORTED' } });
+  expect((await exports()).map((event) => event.actorId)).toEqual([admin.id]);
+  const head = await page.request.head('/admin/audit/export');
+  expect([head.status(), head.headers()['content-type']]).toEqual([200, 'text/csv; charset=utf-8']);
+  expect(await exports()).toHaveLength(1);
 });
 
 test('[PROVIDER_ADMIN] downloads the agency audit log as CSV', async ({ page }) => {

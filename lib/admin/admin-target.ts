@@ -142,6 +142,16 @@ export const TARGET_CHANGED_MESSAGE =
   'This account changed while you were looking at it (perhaps it was just reset, or its role changed). Reload the page and check before trying again.';
 
 /**
+ * An id a console page was opened with that names no user of the actor's agency: on the record as an
+ * action's refusal is, so walking the pages is not the quiet way to try ids (review r42e F2). The id is
+ * kept as far as an id can be long.
+ */
+export async function auditForeignTargetRead(actor: AgencyActor, userId: string, ip: string): Promise<void> {
+  const id = userId.slice(0, 64);
+  await auditAdminRefusal(actor, 'users:read', id, 'other-agency', ip, await agencyOfAnyUser(id));
+}
+
+/**
  * For the investigators only: which agency a refused id belongs to, if any. The actor gets the
  * same "no such user" either way, and the agency's own export leaves it out (list-agency-audit.ts).
  */

@@ -6,11 +6,14 @@ import { AdminNav } from '@/components/admin/admin-nav';
 import { DoneNotice } from '@/components/ui/done-notice';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
+import { auditForeignTargetRead } from '@/lib/admin/admin-target';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { USER_PAGE_DONE } from '@/lib/admin/console-done';
+import { auditActionLabel } from '@/lib/audit/action-labels';
 import { requirePageActor } from '@/lib/auth/guards';
+import { requestClientIp } from '@/lib/http/client-ip';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { AccountActionForm } from './account-action-form';
@@ -38,8 +41,11 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
   const actor = await requirePageActor(ADMIN_ACCESS, `/admin/users/${id}`);
   const when = (date: Date | null) => (date ? formatDateTime(date, actor.agencyTimeZone) : '—');
   const detail = await getUserForAdmin(actor, id);
-  // Another agency's user simply does not exist here.
-  if (!detail) notFound();
+  // Another agency's user simply does not exist here; the try is on the record.
+  if (!detail) {
+    await auditForeignTargetRead(actor, id, await requestClientIp());
+    notFound();
+  }
   const { user, lock, temporaryPassword, recentEvents } = detail;
   const rules = await getAgencyPolicy(actor.agencyId);
   const may = (capability: Parameters<typeof canAdmin>[1]) => canAdmin(actor, capability, user, rules);
@@ -142,7 +148,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
         empty="No recorded activity."
         columns={[
           { label: 'When', cell: (event) => when(event.createdAt) },
-          { label: 'What', cell: (event) => event.action.toLowerCase().replaceAll('_', ' ') },
+          { label: 'What', cell: (event) => auditActionLabel(event.action) },
           { label: 'Outcome', cell: (event) => event.outcome.toLowerCase() },
           { label: 'Address', cell: (event) => event.ip ?? '—' },
         ]}
