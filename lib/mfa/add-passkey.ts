@@ -2,6 +2,7 @@ import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { SIGNED_OUT_ELSEWHERE } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
+import { isUniqueClash } from '@/lib/db/unique-clash';
 import { db, type Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
 import { withFormKeyHeld } from '@/lib/http/sent-once';
@@ -70,10 +71,10 @@ async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip
   }
   if (!verification.verified || !verification.registrationInfo.userVerified) return { ok: false, message: NOT_ADDED };
   const { credential, credentialBackedUp } = verification.registrationInfo;
-  // A passkey kept already is refused before the proof too (review r41j F4): the browser offers the one it has.
-  if (await db().mfaFactor.findUnique({ where: { credentialId: credential.id }, select: { id: true } })) {
-    return { ok: false, message: 'That passkey is already on an account.' };
-  }
+  // A passkey this account keeps already is refused before the proof too (review r41j F4): the browser offers the one
+  // it has. Whether another account keeps it is no business of a session that has proved nothing yet (review r42d F3).
+  const kept = await db().mfaFactor.findUnique({ where: { credentialId: credential.id }, select: { userId: true, vendorAccountId: true } });
+  if (kept) return { ok: false, message: (kept.userId ?? kept.vendorAccountId) === owner.id ? 'That passkey is already on your account.' : NOT_ADDED };
   const refusal = await refusalToAddFactor(actor, { code: input.code, currentPassword: input.currentPassword }, ip, opened);
   if (refusal) return refusal;
   const contact = await accountContact(owner);
@@ -97,5 +98,9 @@ async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip
     });
     const recoveryCodes = await recordFactorAdded(tx, actor, ip, contact, { factor: 'PASSKEY', factorId: factor.id, details: { backedUp: credentialBackedUp } }, now);
     return { ok: true, message: `Your passkey "${input.name}" has been added. ${SIGNED_OUT_ELSEWHERE}`, recoveryCodes };
+  }).catch((error: unknown): WithRecoveryCodes => {
+    // Kept a moment ago by another add of the same passkey (an answer sent twice at once from two renderings): not added, no error page.
+    if (isUniqueClash(error)) return { ok: false, message: NOT_ADDED };
+    throw error;
   });
 }

@@ -551,7 +551,14 @@ describe('passkeys', () => {
     // The passkey the account keeps already, offered again by the browser.
     const again = await registrationOptions(now);
     const kept = JSON.stringify(registrationResponse(laptop, { ...ceremony(again.challenge), userId: again.user.id }));
-    expect(await addPasskey(now, { name: 'Laptop again', passkey: kept, code: 'MNPQR-STVWX' }, IP)).toEqual({ ok: false, message: 'That passkey is already on an account.' });
+    expect(await addPasskey(now, { name: 'Laptop again', passkey: kept, code: 'MNPQR-STVWX' }, IP)).toEqual({ ok: false, message: 'That passkey is already on your account.' });
+    expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(1);
+    // Another account's passkey is not added, and the answer does not say it is anyone's (review r42d F3).
+    const other = await staffSession('STAFF');
+    const theirs = await enrolPasskey(other.actor, 'Theirs');
+    const offered = await registrationOptions(now);
+    const answer = await addPasskey(now, { name: 'Theirs', passkey: JSON.stringify(registrationResponse(theirs, { ...ceremony(offered.challenge), userId: offered.user.id })), code: 'MNPQR-STVWX' }, IP);
+    expect(answer).toEqual({ ok: false, message: expect.stringContaining('not added') });
     expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(1);
     // The same code then adds a good one, once.
     const fresh = await registrationOptions(now);
