@@ -9,6 +9,11 @@ describe('isSentByAnotherSite', () => {
     [{ 'sec-fetch-site': 'same-site' }, true],
     [{ 'sec-fetch-site': 'same-origin' }, false],
     [{ 'sec-fetch-site': 'none' }, false],
+    // No browser sends another spelling or a list: refused, not read as ours.
+    [{ 'sec-fetch-site': 'Cross-Site' }, true],
+    [{ 'sec-fetch-site': 'cross-site, same-origin' }, true],
+    [{ 'sec-fetch-site': 'SAME-ORIGIN' }, true],
+    [{ 'sec-fetch-site': '' }, true],
     // Fetch Metadata decides when present, whatever the referrer says.
     [{ 'sec-fetch-site': 'same-origin', referer: 'https://elsewhere.example/' }, false],
     // Without it, the referrer: another origin (another site, a sibling, another port or scheme) is another site.

@@ -29,7 +29,9 @@ export function isSameOriginRequest(headers: HeaderBag, appOrigin: string): bool
  */
 export function isSentByAnotherSite(headers: HeaderBag, appOrigin: string): boolean {
   const site = headers.get('sec-fetch-site');
-  if (site !== null) return site === 'cross-site' || site === 'same-site';
+  // Only the two values that say "not sent by another site" pass: any other spelling (`Cross-Site`, a list) is no browser's
+  // and is refused, not read as ours (review r42a I1).
+  if (site !== null) return site !== 'same-origin' && site !== 'none';
   const referer = headers.get('referer');
   return referer !== null && originOf(referer) !== appOrigin;
 }
