@@ -1,9 +1,9 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 import { getServerSession } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
-import { randomBytes } from 'node:crypto';
 import { authOptions, decodeSessionToken, knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
