@@ -177,6 +177,9 @@ test('[ATTACKER] the notices the portal gave another browser say nothing here: a
     await page.goto(theirs.url());
     await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
     await expect(page.getByText(/Too many wrong codes/)).toHaveCount(0);
+    // In the browser they were given to, a second notice leaves the first one's page as it was (review r42f F2).
+    await theirs.goto(received);
+    await expect(theirs.getByTestId('reference')).toHaveText(reference);
   } finally {
     await impostor.close();
   }

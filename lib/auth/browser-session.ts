@@ -57,13 +57,19 @@ export async function rememberAccountHere(account: KnownAccount): Promise<void> 
  * The browser an action sends to a page without a session, named by a random value in a cookie of its own that
  * lasts as long as its notice: signed for ANYONE, "your account is locked" or "Request received, your reference
  * is …" was a link an impostor could get and pass on, shown by the genuine portal for ten minutes (review r42a F1).
- * Only where a cookie can be set: an action or a route handler.
+ * The value a browser holds already is kept (its time renewed): a second notice, from another tab, must not blank
+ * the first one's page (review r42f F2). Only where a cookie can be set: an action or a route handler.
  */
 export async function thisBrowserFromNow(): Promise<Doer> {
-  const value = randomBytes(16).toString('base64url');
-  (await cookies()).set(noticeCookieName(), value, { ...sessionCookieOptions(), maxAge: SAID_FOR_SECONDS });
+  const jar = await cookies();
+  const held = jar.get(noticeCookieName())?.value;
+  const value = held && NOTICE_VALUE.test(held) ? held : randomBytes(16).toString('base64url');
+  jar.set(noticeCookieName(), value, { ...sessionCookieOptions(), maxAge: SAID_FOR_SECONDS });
   return { sessionId: `browser:${value}` };
 }
+
+// The shape thisBrowserFromNow gives: a value of another shape (set by no action of ours) is replaced, not reused.
+const NOTICE_VALUE = /^[A-Za-z0-9_-]{22}$/;
 
 /** The browser reading a page, as thisBrowserFromNow named it; one without the cookie is named as no action ever signs. */
 export async function thisBrowser(): Promise<Doer> {
