@@ -92,8 +92,13 @@ test('[PROVIDER_ADMIN] cannot open a user of another agency, nor act on their ow
   const response = await page.goto(`/admin/users/${foreign.id}`);
   expect(response?.status()).toBe(404);
   // The try is on the record, as one through an action is (review r42e F2).
-  const tried = await db().auditEvent.findMany({ where: { targetId: foreign.id, action: 'ADMIN_ACTION_DENIED' } });
-  expect(tried.map((event) => JSON.parse(event.details!))).toEqual([{ capability: 'users:read', reason: 'other-agency', targetAgencyId: foreign.agencyId }]);
+  // A link on another site that sends the admin's browser there is on the record as such (review r42f F1).
+  expect((await page.request.get(`/admin/users/${foreign.id}`, { headers: { 'sec-fetch-site': 'cross-site' } })).status()).toBe(404);
+  const tried = await db().auditEvent.findMany({ where: { targetId: foreign.id, action: 'ADMIN_ACTION_DENIED' }, orderBy: { seq: 'asc' } });
+  expect(tried.map((event) => JSON.parse(event.details!))).toEqual([
+    { capability: 'users:read', reason: 'other-agency', targetAgencyId: foreign.agencyId },
+    { capability: 'users:read', reason: 'other-agency', targetAgencyId: foreign.agencyId, sentByAnotherSite: true },
+  ]);
   await page.goto('/admin?q=pat.admin');
   await page.getByRole('link', { name: 'Pat Lee' }).click();
   await expect(page.getByText('This is your own account')).toBeVisible();

@@ -146,9 +146,9 @@ export const TARGET_CHANGED_MESSAGE =
  * action's refusal is, so walking the pages is not the quiet way to try ids (review r42e F2). The id is
  * kept as far as an id can be long.
  */
-export async function auditForeignTargetRead(actor: AgencyActor, userId: string, ip: string): Promise<void> {
+export async function auditForeignTargetRead(actor: AgencyActor, userId: string, ip: string, sentByAnotherSite: boolean): Promise<void> {
   const id = userId.slice(0, 64);
-  await auditAdminRefusal(actor, 'users:read', id, 'other-agency', ip, await agencyOfAnyUser(id));
+  await auditAdminRefusal(actor, 'users:read', id, 'other-agency', ip, await agencyOfAnyUser(id), sentByAnotherSite);
 }
 
 /**
@@ -168,6 +168,8 @@ export async function auditAdminRefusal(
   reason: string,
   ip: string,
   targetAgencyId: string | null = null,
+  // A link on another site may have sent the admin's browser here: the record says so, as the page guard's does (review r42f F1).
+  sentByAnotherSite = false,
 ) {
   // A vendor actor handed in past the gate has no place in an agency's log: the kit audits it instead.
   if (actor.kind !== 'agency') throw new Refused(capability);
@@ -180,7 +182,7 @@ export async function auditAdminRefusal(
     targetId,
     ip,
     outcome: 'DENIED',
-    details: { capability, reason, ...(targetAgencyId && { targetAgencyId }) },
+    details: { capability, reason, ...(targetAgencyId && { targetAgencyId }), ...(sentByAnotherSite && { sentByAnotherSite }) },
   });
 }
 

@@ -1,6 +1,7 @@
 import { formatDateTime } from '@/lib/format/date';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { DoneNotice } from '@/components/ui/done-notice';
@@ -12,8 +13,10 @@ import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { USER_PAGE_DONE } from '@/lib/admin/console-done';
 import { auditActionLabel } from '@/lib/audit/action-labels';
+import { appOrigin } from '@/lib/auth/cross-site';
 import { requirePageActor } from '@/lib/auth/guards';
 import { requestClientIp } from '@/lib/http/client-ip';
+import { isSentByAnotherSite } from '@/lib/http/same-origin';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { AccountActionForm } from './account-action-form';
@@ -43,7 +46,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
   const detail = await getUserForAdmin(actor, id);
   // Another agency's user simply does not exist here; the try is on the record.
   if (!detail) {
-    await auditForeignTargetRead(actor, id, await requestClientIp());
+    await auditForeignTargetRead(actor, id, await requestClientIp(), isSentByAnotherSite(await headers(), appOrigin()));
     notFound();
   }
   const { user, lock, temporaryPassword, recentEvents } = detail;
