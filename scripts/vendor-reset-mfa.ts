@@ -5,7 +5,6 @@ import { userInfo } from 'node:os';
 import { argumentsOr, isValue } from './cli-arguments';
 import { readyDatabase } from './db/ready-database';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
-import { formatForReading } from '@/lib/password/temporary';
 
 const [email] = argumentsOr('npm run vendor:reset-mfa -- <work e-mail address>   (one account at a time)', (args) => args.length === 1 && isValue(args[0])) as [string];
 const database = await readyDatabase('vendor:reset-mfa');
@@ -13,12 +12,15 @@ try {
   const outcome = await resetVendorSecondFactors(database, email, userInfo().username);
   if (outcome === 'no-such-account') {
     console.log(`no vendor account ${email}`);
+  } else if (outcome === 'disabled') {
+    console.log(`vendor account ${email} is disabled: nothing was changed`);
   } else {
     console.log(`second factors cleared for ${email}, and its password replaced${outcome.endedLock ? "; the account's lock ended" : ''}.`);
-    console.log(`New password, shown once: ${formatForReading(outcome.newPassword)}`);
-    console.log('Give it to them in person or by phone, never by e-mail. They sign in with it (without the spaces) and set up a second factor.');
+    // As it is typed: no spaces (a password typed with them is another password, and a wrong one counts).
+    console.log(`New password, shown once: ${outcome.newPassword}`);
+    console.log('Give it to them in person or by phone, never by e-mail. They sign in with it and set up a second factor.');
   }
-  process.exitCode = outcome === 'no-such-account' ? 1 : 0;
+  process.exitCode = typeof outcome === 'string' ? 1 : 0;
 } finally {
   await database.$disconnect();
 }

@@ -23,9 +23,11 @@ export type VendorFactorsReset = { newPassword: string; endedLock: boolean };
  * until it ran out (review r41i F4). Every lock ends so, strangers' wrong passwords' too, as `vendor:unlock`
  * would: the record and the command say so (review r41j F2), read with the account's row held.
  */
-export async function resetVendorSecondFactors(database: Db, email: string, osUser: string): Promise<VendorFactorsReset | 'no-such-account'> {
-  const account = await database.vendorAccount.findUnique({ where: { emailKey: normalizeKey(email) }, select: { id: true } });
+export async function resetVendorSecondFactors(database: Db, email: string, osUser: string): Promise<VendorFactorsReset | 'no-such-account' | 'disabled'> {
+  const account = await database.vendorAccount.findUnique({ where: { emailKey: normalizeKey(email) }, select: { id: true, active: true } });
   if (!account) return 'no-such-account';
+  // A disabled account is given no way in, as an agency's is given no reset (decision 005 addendum; review r42f F3).
+  if (!account.active) return 'disabled';
   const newPassword = generateTemporaryPassword();
   const passwordHash = await hashPassword(newPassword);
   const now = new Date();

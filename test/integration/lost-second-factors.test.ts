@@ -132,7 +132,7 @@ describe('lost second factors', () => {
     const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
     await addTotpFactor(db(), { vendorAccountId: account.id });
     const reset = await resetVendorSecondFactors(db(), account.email.toUpperCase(), 'ops');
-    if (reset === 'no-such-account') throw new Error('not found');
+    if (typeof reset === 'string') throw new Error(reset);
     expect(reset).toEqual({ newPassword: expect.stringMatching(/^[2-9A-HJKMNP-Z]{16}$/), endedLock: false });
     expect(await db().mfaFactor.count({ where: { vendorAccountId: account.id } })).toBe(0);
     const [record, ...more] = await db().auditEvent.findMany({ where: { targetId: account.id, action: 'VENDOR_SECOND_FACTORS_CLEARED' } });
@@ -147,6 +147,11 @@ describe('lost second factors', () => {
     expect(mail!.textBody).toContain('second factors cleared and password replaced by an administrator');
     expect(mail!.textBody).not.toContain(reset.newPassword);
     expect(await resetVendorSecondFactors(db(), 'nobody@vendor.test', 'ops')).toBe('no-such-account');
+    // A disabled account is given no new way in (review r42f F3).
+    await db().vendorAccount.update({ where: { id: account.id }, data: { active: false } });
+    const { passwordHash } = await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('disabled');
+    expect((await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } })).passwordHash).toBe(passwordHash);
   });
 
   it('[VERIFIER] locked by wrong codes on a lost phone, signs in with the new password once the command cleared the factors (review r41i F4)', async () => {
