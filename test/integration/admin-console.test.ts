@@ -14,6 +14,8 @@ import { unlockUser } from '@/lib/admin/unlock-user';
 import { getAgencyPolicy, POLICY_CHANGED_MESSAGE, policyVersion, updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { resolveSession, SESSION_IDLE_MS, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
+import { sealFactorSecret } from '@/lib/mfa/secret-box';
+import { newTotpSecret } from '@/lib/mfa/totp';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
@@ -386,7 +388,7 @@ describe('unlock, disable, roles', () => {
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toEqual(refusal);
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'SUPER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toMatchObject({ ok: false, message: expect.stringContaining('cannot be made a super administrator') });
     // An enrolment begun but not confirmed is no factor: it signs no one in.
-    await db().mfaFactor.create({ data: { userId: staff.id, kind: 'TOTP', name: 'Phone', secret: 'sealed' } });
+    await db().mfaFactor.create({ data: { userId: staff.id, kind: 'TOTP', name: 'Phone', secret: sealFactorSecret(newTotpSecret()) } });
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, IP)).toEqual(refusal);
     // "No" is still no.
     expect(await changeUserRole(superActor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'no' }, IP)).toMatchObject({ ok: true, value: { state: 'cancelled' } });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
+import { sealFactorSecret } from '@/lib/mfa/secret-box';
+import { newTotpSecret } from '@/lib/mfa/totp';
 import { db } from '@/lib/db/client';
 import { PRUNE_BATCH_SIZE } from '@/lib/housekeeping/delete-in-batches';
 import { ENDED_SESSION_KEPT_MS, pruneExpiredRows, runHousekeeping, SENT_MAIL_KEPT_MS } from '@/lib/housekeeping/prune-expired-rows';
@@ -98,7 +100,7 @@ describe('housekeeping', () => {
     const expired = await token('expired', ago(MINUTE));
     const live = await token('live', new Date(Date.now() + DAY));
     const factor = (name: string, createdAt: Date, confirmedAt: Date | null) =>
-      db().mfaFactor.create({ data: { userId: user.id, kind: 'TOTP', name, secret: 'sealed', createdAt, confirmedAt } });
+      db().mfaFactor.create({ data: { userId: user.id, kind: 'TOTP', name, secret: sealFactorSecret(newTotpSecret()), createdAt, confirmedAt } });
     await factor('abandoned', ago(2 * DAY), null);
     await factor('in progress', ago(MINUTE), null);
     await factor('confirmed long ago', ago(300 * DAY), ago(300 * DAY));
