@@ -7,7 +7,7 @@ import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, typ
 import { authOptions, decodeSessionToken, knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
-import { signingSecret } from '@/lib/crypto/keyring';
+import { hmacSign, signingSecret } from '@/lib/crypto/keyring';
 import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
 
 /**
@@ -17,12 +17,18 @@ import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
  */
 export async function startBrowserSession(sessionId: string, kind: 'agency' | 'vendor'): Promise<void> {
   const jar = await cookies();
-  const before = jar.get(sessionCookieName())?.value;
-  const previous = before ? (await decodeSessionToken({ token: before, secret: signingSecret() }))?.sid : undefined;
-  if (typeof previous === 'string' && previous !== sessionId) await endSession(previous);
+  const previous = await cookieSessionId();
+  if (previous !== undefined && previous !== sessionId) await endSession(previous);
   const maxAge = SESSION_ABSOLUTE_MS / 1000;
   const token = await encode({ token: { sid: sessionId, kind }, secret: signingSecret(), maxAge });
   jar.set(sessionCookieName(), token, { ...sessionCookieOptions(), maxAge });
+}
+
+/** The session id this browser's session cookie names, ended or not; none without a cookie we signed. */
+async function cookieSessionId(): Promise<string | undefined> {
+  const token = (await cookies()).get(sessionCookieName())?.value;
+  const sid = token ? (await decodeSessionToken({ token, secret: signingSecret() }))?.sid : undefined;
+  return typeof sid === 'string' ? sid : undefined;
 }
 
 /** Signs the browser out: ends its server-side session (if any, audited) and removes the cookie. */
@@ -58,18 +64,23 @@ export async function rememberAccountHere(account: KnownAccount): Promise<void> 
  * lasts as long as its notice: signed for ANYONE, "your account is locked" or "Request received, your reference
  * is …" was a link an impostor could get and pass on, shown by the genuine portal for ten minutes (review r42a F1).
  * The value a browser holds already is kept (its time renewed): a second notice, from another tab, must not blank
- * the first one's page (review r42f F2). Only where a cookie can be set: an action or a route handler.
+ * the first one's page (review r42f F2). A browser with a session cookie gets a value derived from it, so two tabs
+ * that end one session at the same moment (the idle sign-out) get the same one, whichever answer is kept last.
+ * Only where a cookie can be set, and before the session cookie is removed: an action or a route handler.
  */
 export async function thisBrowserFromNow(): Promise<Doer> {
   const jar = await cookies();
   const held = jar.get(noticeCookieName())?.value;
-  const value = held && NOTICE_VALUE.test(held) ? held : randomBytes(16).toString('base64url');
+  const session = await cookieSessionId();
+  const value =
+    held && NOTICE_VALUE.test(held) ? held : session !== undefined ? hmacSign(NOTICE, [session]).slice(0, 22) : randomBytes(16).toString('base64url');
   jar.set(noticeCookieName(), value, { ...sessionCookieOptions(), maxAge: SAID_FOR_SECONDS });
   return { sessionId: `browser:${value}` };
 }
 
 // The shape thisBrowserFromNow gives: a value of another shape (set by no action of ours) is replaced, not reused.
 const NOTICE_VALUE = /^[A-Za-z0-9_-]{22}$/;
+const NOTICE = { salt: 'portal-notice-browser', info: 'notice browser v1' } as const;
 
 /** The browser reading a page, as thisBrowserFromNow named it; one without the cookie is named as no action ever signs. */
 export async function thisBrowser(): Promise<Doer> {

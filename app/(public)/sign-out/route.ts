@@ -43,10 +43,12 @@ export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, request, { i
     // A session that has ended already (the idle sign-out comes at the server's own limit) names no
     // kind of account: the vendor's pages say theirs in the form.
     const vendor = actor ? actor.kind === 'vendor' : (await request.formData().catch(() => null))?.get('portal') === 'vendor';
+    // Named before the session cookie goes: two tabs signing out at once are one browser.
+    const browser = await thisBrowserFromNow();
     await endBrowserSession(ip);
     // The sign-in page then says so: on a shared computer, the next person can tell a sign-out that
     // worked from a session that ran out or a button that did nothing.
-    const next = donePath(SIGN_IN_PATH[vendor ? 'vendor' : 'agency'], SIGNED_OUT, await thisBrowserFromNow());
+    const next = donePath(SIGN_IN_PATH[vendor ? 'vendor' : 'agency'], SIGNED_OUT, browser);
     return new Response(null, { status: 303, headers: { Location: next, 'Cache-Control': 'no-store' } });
   } catch (error) {
     // The session stands (its row could not be ended), and the page says so rather than pretend (review r26c N6).
