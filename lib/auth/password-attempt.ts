@@ -43,7 +43,14 @@ export type Reservation = { unsettledId: string } & (
  * What an attempt's record says if the request never settles it (its process died, the database went
  * away): the failure of its pathway, written by the status round (settleAttemptsLeftToTheRound).
  */
-export type IfUnsettled = { failure: AuditInput; pathway: string };
+export type IfUnsettled = { failure: AuditInput; pathway: AttemptPathway };
+
+/**
+ * The pathways that count a try at a secret of the account: the metrics' `pathway` label, and what a
+ * lock proves of whoever set it (lockSetBy), which every new pathway must answer.
+ */
+export const ATTEMPT_PATHWAYS = ['sign-in', 'passkey sign-in', 'second factor', 'signed-in second factor', 'current password', 'change-password'] as const;
+export type AttemptPathway = (typeof ATTEMPT_PATHWAYS)[number];
 
 /** Tries of the step that settles a counted attempt, and the pause before each new one. */
 const SETTLE_TRIES = 4;
@@ -77,7 +84,7 @@ export async function settleReservedAttempt<T>(step: () => Promise<T>): Promise<
 export async function settleWrongSecret(
   reservation: Reservation | null,
   failure: AuditInput,
-  pathway: string,
+  pathway: AttemptPathway,
   first?: (tx: Tx) => Promise<unknown>,
 ): Promise<void> {
   await settleReservedAttempt(() =>
@@ -303,7 +310,7 @@ export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string,
  * the first lock while its streak goes on; not once an admin's unlock or reset, or the owner's own
  * sign-in, has ended it, which would tell of a lock nobody faces any more.
  */
-async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: string, lockedAt: Date): Promise<void> {
+async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<AuditInput, 'action' | 'outcome' | 'details'>, pathway: AttemptPathway, lockedAt: Date): Promise<void> {
   if (!setsLock(reservation)) return;
   countAccountLock(reservation.lock.hardLock ? 'hard' : 'temporary', pathway);
   await recordAudit(tx, {
@@ -340,13 +347,25 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
   await mailLockToOwner(tx, reservation.account, lock);
 }
 
-/** The pathways that check a secret of a session signed in as the account: its guesses are someone inside it. */
-const SIGNED_IN_PATHWAYS = new Set(['signed-in second factor', 'current password', 'change-password']);
-
 /** What the try that set a lock proves of whoever made it, by the pathway that counted it. */
-function lockSetBy(pathway: string): LockSetBy {
-  if (pathway === 'second factor') return 'codes after the password';
-  return SIGNED_IN_PATHWAYS.has(pathway) ? 'a signed-in session' : 'guesses';
+export function lockSetBy(pathway: AttemptPathway): LockSetBy {
+  switch (pathway) {
+    case 'sign-in':
+    case 'passkey sign-in':
+      return 'guesses';
+    case 'second factor':
+      return 'codes after the password';
+    // A secret of a session signed in as the account: its guesses are someone inside it.
+    case 'signed-in second factor':
+    case 'current password':
+    case 'change-password':
+      return 'a signed-in session';
+  }
+}
+
+/** The pathway a stored attempt names; one no version of the portal wrote is read as a stranger's guesses. */
+function storedPathway(pathway: string): AttemptPathway {
+  return (ATTEMPT_PATHWAYS as readonly string[]).includes(pathway) ? (pathway as AttemptPathway) : 'sign-in';
 }
 
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {
@@ -384,7 +403,7 @@ export async function settleAttemptsLeftToTheRound(database: Db, now = new Date(
             if ((await tx.unsettledAttempt.deleteMany({ where: claim })).count === 0) return false;
             const failure = JSON.parse(attempt.failure) as AuditInput;
             if (!attempt.failureRecordedAt) await recordAudit(tx, failure);
-            if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, attempt.pathway, attempt.reservedAt);
+            if (attempt.reservation) await auditLockSetBy(tx, revivedReservation(attempt.reservation), failure, storedPathway(attempt.pathway), attempt.reservedAt);
             return true;
           });
           if (written) settled++;

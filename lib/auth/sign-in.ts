@@ -4,7 +4,7 @@ import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throt
 import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth/account-as-checked';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
-import { laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type PrincipalKind } from '@/lib/auth/password-attempt';
+import { laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type IfUnsettled, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession } from '@/lib/auth/session';
 import {
   claimCheck,
@@ -234,7 +234,7 @@ async function attemptSignIn(
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
   const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane };
   const failure = { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
-  const ifUnsettled = { failure, pathway: 'sign-in' };
+  const ifUnsettled: IfUnsettled = { failure, pathway: 'sign-in' };
   let reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, ifUnsettled));
 
   let verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
