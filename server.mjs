@@ -489,13 +489,8 @@ server.on('upgrade', (request, socket) => {
   requestArrived(request);
   if (dev && (request.url ?? '').startsWith('/_next/webpack-hmr')) return;
   logger.info({ event: 'http.upgrade_refused', path: redactPath(request.url ?? '/'), peer: socket.remoteAddress });
-  const body = 'Bad Request: this service does not upgrade connections.\n';
   socket.on('error', () => {});
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
+  socket.end(answerOnSocket('400 Bad Request', 'Bad Request: this service does not upgrade connections.\n'), () => socket.destroy());
 });
 // What Node.js's parser refuses itself (a malformed head, headers over 16 KB, no Host, a head too
 // slow) never reaches serve(): one line each here, so a scanner leaves a trace, and the answer
@@ -506,8 +501,23 @@ server.on('clientError', (error, socket) => {
   logger.info({ event: 'http.refused_by_parser', parserError: code, peer: socket.remoteAddress });
   if (code === 'ECONNRESET' || !socket.writable) return socket.destroy();
   const status = PARSER_REFUSALS[/** @type {keyof typeof PARSER_REFUSALS} */ (code)] ?? '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n`);
+  socket.end(answerOnSocket(status));
 });
+/**
+ * An answer written straight on the socket, where Node.js has no response to give (an upgrade, a head
+ * its parser refused): the security headers of every other answer, and the connection closed after it.
+ */
+function answerOnSocket(status, body = '') {
+  const headers = {
+    ...(body && { 'Content-Type': 'text/plain; charset=utf-8' }),
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...(HSTS && { 'Strict-Transport-Security': HSTS }),
+    Connection: 'close',
+  };
+  return `HTTP/1.1 ${status}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;
+}
 // A client that waits for "100 Continue" before sending its body gets the refusal instead.
 server.on('checkContinue', (request, response) => {
   requestArrived(request);
@@ -521,6 +531,15 @@ server.on('checkContinue', (request, response) => {
   observeRequest(request, response, { requestId, clientIp: clientIp(request) });
   // A client told to wait for "100 Continue" may never send its body.
   refuse(request, response, refusal, { closeConnection: true });
+});
+// An expectation other than "100-continue" cannot be met (RFC 9110, 10.1.1): Node.js answered it with a
+// bare 417 of its own, without the security headers, request id or access line of every other answer.
+server.on('checkExpectation', (request, response) => {
+  requestArrived(request);
+  const requestId = randomUUID();
+  response.setHeader('X-Request-Id', requestId);
+  observeRequest(request, response, { requestId, clientIp: clientIp(request) });
+  refuse(request, response, [417, 'Expectation Failed: this service meets no expectation but "100-continue".'], { closeConnection: true });
 });
 installGracefulShutdown(server);
 startMetricsServer(port);

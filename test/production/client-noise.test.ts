@@ -43,9 +43,18 @@ describe('[OPERATOR] a client’s junk in the log', () => {
         socket.on('close', () => resolve(answer));
         socket.write(text);
       });
-    expect(await raw('GET /help HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
-    expect(await raw(`GET /help HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
-    expect(await raw('GET /reset/SECRETTOKEN HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    const answers = [
+      [await raw('GET /help HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n'), 400],
+      [await raw(`GET /help HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`), 431],
+      [await raw('GET /reset/SECRETTOKEN HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'), 400],
+    ] as const;
+    for (const [answer, status] of answers) {
+      expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      // As every other answer: no frame, no sniffing, no opener (review r43c F2).
+      expect(answer).toMatch(/\r\nX-Frame-Options: DENY\r\n/);
+      expect(answer).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/);
+      expect(answer).toMatch(/\r\nCross-Origin-Opener-Policy: same-origin\r\n/);
+    }
     // The log reaches stdout a moment after the answer.
     for (let i = 0; i < 100 && !server.logLines().some((line) => line.event === 'http.upgrade_refused'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     const lines = server.logLines();
@@ -54,6 +63,24 @@ describe('[OPERATOR] a client’s junk in the log', () => {
     );
     expect(lines.filter((line) => line.event === 'http.upgrade_refused').map((line) => line.path)).toEqual(['/reset/[redacted]']);
     expect(server.output()).not.toContain('SECRETTOKEN');
+  });
+
+  it('an expectation other than 100-continue is refused with the headers, request id and access line of every answer (review r43c F1)', async () => {
+    const before = server.output().length;
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${server.url}/help`, { headers: { expect: '200-ok' } }, resolve).on('error', reject),
+    );
+    answer.resume();
+    expect(answer.statusCode).toBe(417);
+    expect(answer.headers['x-frame-options']).toBe('DENY');
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const requestId = answer.headers['x-request-id'];
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const accessLine = () => server.logLines().find((line) => line.event === 'http.request' && line.requestId === requestId);
+    for (let i = 0; i < 100 && !accessLine(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(accessLine()).toMatchObject({ status: 417 });
+    expect(server.output().slice(before)).not.toMatch(/\n\s+at /);
   });
 
   it('a form post that is no action, or names an action no build has (forged, or open across a deploy), is a 4xx and one warning line without a stack', async () => {
