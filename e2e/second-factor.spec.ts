@@ -7,7 +7,7 @@ import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { addAppForm, ensureTotpFactor, nextTotpCode } from './support/second-factor';
-import { completeSecondFactor, expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+import { completeSecondFactor, expect, signInAsAgencyUser, signInAsVendor, submitAgencySignIn, test } from './support/test';
 
 async function newAdmin(role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN') {
   const agency = await createAgency(db());
@@ -71,10 +71,7 @@ for (const javaScriptEnabled of [true, false]) {
     try {
       await page.goto('/admin/help-requests');
       await expect(page).toHaveURL(/\/login\?callbackUrl=/);
-      await page.getByLabel('Provider code').fill(creds.providerCode);
-      await page.getByLabel('Login name').fill(creds.loginName);
-      await page.getByLabel('Password', { exact: true }).fill(creds.password);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await submitAgencySignIn(page, creds);
       await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
       await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: user.id }));
       await page.getByRole('button', { name: 'Continue' }).click();
@@ -92,10 +89,7 @@ test('[PROVIDER_ADMIN without JavaScript] whose code is sent twice at once (a do
   const page = await context.newPage();
   try {
     await page.goto('/admin/help-requests');
-    await page.getByLabel('Provider code').fill(creds.providerCode);
-    await page.getByLabel('Login name').fill(creds.loginName);
-    await page.getByLabel('Password', { exact: true }).fill(creds.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await submitAgencySignIn(page, creds);
     await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
     // The step's form as the browser would send it, twice, with the pending session's cookie.
     const form = formWithField(await page.content(), 'code');
@@ -165,10 +159,7 @@ for (const javaScriptEnabled of [true, false]) {
       const [overheard, own] = await Promise.all(contexts.map((context) => context.newPage()));
       for (const page of [overheard!, own!]) {
         await page.goto('/login');
-        await page.getByLabel('Provider code').fill(creds.providerCode);
-        await page.getByLabel('Login name').fill(creds.loginName);
-        await page.getByLabel('Password', { exact: true }).fill(creds.password);
-        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await submitAgencySignIn(page, creds);
         await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
       }
       expect(await claimedAt()).toBeNull();

@@ -83,11 +83,16 @@ export async function signInAsAgencyUser(page: Page, creds: { providerCode: stri
   const account = await agencyOwner(creds);
   if (account?.required && options.enrol !== false) await ensureTotpFactor(account.owner);
   await page.goto('/login');
+  await submitAgencySignIn(page, creds);
+  if (account && options.verify !== false) await completeSecondFactor(page, account.owner);
+}
+
+/** Fills and sends the staff sign-in form of the page the browser is on (one reached with a callbackUrl, say). */
+export async function submitAgencySignIn(page: Page, creds: { providerCode: string; loginName: string; password: string }) {
   await page.getByLabel('Provider code').fill(creds.providerCode);
   await page.getByLabel('Login name').fill(creds.loginName);
   await page.getByLabel('Password', { exact: true }).fill(creds.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  if (account && options.verify !== false) await completeSecondFactor(page, account.owner);
 }
 
 export async function signInAsVendor(page: Page, creds: { email: string; password: string }, options: SignInOptions = {}) {
