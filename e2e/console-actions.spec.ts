@@ -155,6 +155,9 @@ test('[SUPER_ADMIN] unlock, disable and enable say what happened, and focus move
   await expect(result).toContainText('The account is disabled');
   await expect(result).toBeFocused();
   await expect(page.locator('dl.summary')).toContainText('Disabled');
+  // No reset is offered to a disabled account, only why (review r43e F2): each would be refused.
+  await expect(page.getByText('This account is disabled. Enable it first, then reset the password, send a reset link or clear the second factors.')).toBeVisible();
+  await expect(page.getByRole('button', { name: /^(Reset password|E-mail a reset link instead|Clear second factors)$/ })).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Enable account' }).click();
   await expect(result).toContainText('The account is enabled');

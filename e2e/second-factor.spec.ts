@@ -454,8 +454,8 @@ test('[SUPER_ADMIN] makes new recovery codes twice from one page with JavaScript
   expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'RECOVERY_CODES_REPLACED' } })).toBe(2);
 });
 
-test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console, which resets the password with them; the old password is no way in, the temporary one is', async ({ page }) => {
-  const { agency, creds: adminCreds } = await newAdmin();
+test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console with a code of their own, which resets the password with them; the old password is no way in, the temporary one is', async ({ page }) => {
+  const { agency, user: adminUser, creds: adminCreds } = await newAdmin();
   const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `lost.${uniqueSuffix()}` });
   const { addTotpFactor } = await import('@/prisma/factories');
   await addTotpFactor(db(), { userId: staff.id }, undefined, 'Lost phone');
@@ -463,6 +463,11 @@ test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console, wh
   await page.goto(`/admin/users/${staff.id}`);
   await expect(page.getByText('1 set up')).toBeVisible();
   await page.getByRole('button', { name: 'Clear second factors' }).click();
+  // The session alone clears nothing: the admin's own code is asked for (review r43d F1).
+  await page.getByRole('button', { name: 'Yes, clear them and reset the password' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Confirm it is you first.' })).toBeVisible();
+  expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(1);
+  await page.getByLabel('Your code: from your app, or one of your recovery codes').fill(await nextTotpCode({ userId: adminUser.id }));
   await page.getByRole('button', { name: 'Yes, clear them and reset the password' }).click();
   const temporaryPassword = await page.getByTestId('temporary-password').textContent();
   expect(temporaryPassword).toMatch(/^[23456789A-HJ-NP-Z]{16}$/);
@@ -483,8 +488,8 @@ test('[PROVIDER_ADMIN] clears a staff member’s lost factors in the console, wh
   await expect(page).toHaveURL(/\/change-password$/);
 });
 
-test('[PROVIDER_ADMIN without JavaScript] clearing a staff member’s factors asks first, then shows the temporary password once', async ({ browser }) => {
-  const { agency, creds: adminCreds } = await newAdmin();
+test('[PROVIDER_ADMIN without JavaScript] clearing a staff member’s factors asks first, and for the admin’s own code, then shows the temporary password once', async ({ browser }) => {
+  const { agency, user: adminUser, creds: adminCreds } = await newAdmin();
   const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `lost.${uniqueSuffix()}` });
   const { addTotpFactor } = await import('@/prisma/factories');
   await addTotpFactor(db(), { userId: staff.id }, undefined, 'Lost phone');
@@ -498,6 +503,13 @@ test('[PROVIDER_ADMIN without JavaScript] clearing a staff member’s factors as
     // Asked, not done; and the password reset's own question is not the one asked.
     await expect(page.getByRole('button', { name: 'Yes, reset the password' })).toHaveCount(0);
     expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(1);
+    // A wrong code: the question is asked again, with what was wrong, and nothing is cleared.
+    const code = page.getByLabel('Your code: from your app, or one of your recovery codes');
+    await code.fill('000000');
+    await page.getByRole('button', { name: 'Yes, clear them and reset the password' }).click();
+    await expect(page.getByText('That code is not right, or it was already used.', { exact: false })).toBeVisible();
+    expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(1);
+    await code.fill(await nextTotpCode({ userId: adminUser.id }));
     await page.getByRole('button', { name: 'Yes, clear them and reset the password' }).click();
     await expect(page.getByTestId('temporary-password')).toHaveText(/^[23456789A-HJ-NP-Z]{16}$/);
     expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(0);

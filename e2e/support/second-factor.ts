@@ -4,8 +4,6 @@ import type { Page } from '@playwright/test';
 import './env';
 import { db } from '@/lib/db/client';
 import { mustHaveSecondFactor } from '@/lib/mfa/policy';
-import { unsealFactorSecret } from '@/lib/mfa/secret-box';
-import { TOTP_PERIOD_S, totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { normalizeKey } from '@/lib/validation/identifiers';
 import { addTotpFactor } from '@/prisma/factories';
 
@@ -39,16 +37,4 @@ export async function ensureTotpFactor(owner: FactorOwner): Promise<void> {
   if (!(await hasConfirmedFactor(owner))) await addTotpFactor(db(), owner);
 }
 
-/**
- * The code an app shows for the first time step the account has not used yet. A code is
- * accepted once, so when this step's code was used (an earlier sign-in within 30 s), the next
- * step's is computed; the server accepts one step ahead. Past that, wait for the clock.
- */
-export async function nextTotpCode(owner: FactorOwner): Promise<string> {
-  const factor = await db().mfaFactor.findFirstOrThrow({ where: { ...owner, kind: 'TOTP', confirmedAt: { not: null } }, orderBy: { createdAt: 'asc' } });
-  const now = totpStep(new Date());
-  const step = Math.max(now, (factor.lastUsedStep ?? -1) + 1);
-  const waitMs = (step - 1) * TOTP_PERIOD_S * 1000 - Date.now();
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs + 50));
-  return totpCodeFor(unsealFactorSecret(factor.secret!), step);
-}
+export { nextTotpCode } from '@/test/support/next-totp-code';

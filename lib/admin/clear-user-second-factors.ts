@@ -1,27 +1,43 @@
-import { actOnTargetAsLoaded, loadAdminTarget, refusalWhileDisabled } from '@/lib/admin/admin-target';
+import { actOnTargetAsLoaded, loadAdminTarget, refusalWhileDisabled, TARGET_CHANGED_MESSAGE } from '@/lib/admin/admin-target';
 import { issueTemporaryPasswordSchema, newTemporaryPassword, setTemporaryPassword, tellOfReset, whenSet, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
+import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
+
+/** The account as the page showed it, and the acting admin's own fresh factor: a code, or a passkey's answer. */
+export const clearSecondFactorsSchema = issueTemporaryPasswordSchema.extend(freshFactorFields);
+
+/** Nothing changed: the acting admin's fresh factor was missing or wrong, and is asked for again. */
+export type FreshFactorRefused = { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined>; askAgain: true };
 
 /**
  * A lost phone: another admin clears the factors under the rules of a password reset, and the
  * password is reset with them, to a temporary one the admin hands over. Cleared alone, the factors
  * left the account to whoever knew its password, who could add their own factor before the owner
  * and keep the owner out (review r29b F1); the temporary password is now the only way in.
+ *
+ * The one console action that hands over a whole account, second factor and all: the acting admin
+ * confirms it is them with a factor held before this session opened (as for a change to their own
+ * factors, decision 061), so a borrowed screen or a stolen cookie cannot take an administrator's
+ * account, a super admin's above all (review r43d F1).
  */
 export async function clearUserSecondFactors(
   actor: AgencyActor,
-  input: z.infer<typeof issueTemporaryPasswordSchema>,
+  input: z.infer<typeof clearSecondFactorsSchema>,
   ip: string,
-): Promise<Result<IssuedTemporaryPassword>> {
+): Promise<Result<IssuedTemporaryPassword> | FreshFactorRefused> {
   const loaded = await loadAdminTarget(actor, 'users:clear-second-factors', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
   const disabled = refusalWhileDisabled(target, 'clear the second factors');
   if (disabled) return disabled;
+  // A copy of a form already used (a double click) is told so before a code is asked for and used up.
+  if (target.sessionVersion !== input.expectedVersion) return { ok: false, message: TARGET_CHANGED_MESSAGE };
+  const fresh = await checkFreshSecondFactor(actor, input, ip, 'clear second factors');
+  if (!fresh.ok) return { ok: false, message: fresh.refusal.message ?? 'Confirm it is you first.', fieldErrors: fresh.refusal.fieldErrors, askAgain: true };
   const issued = await newTemporaryPassword();
   return whenSet(
     issued,

@@ -37,8 +37,8 @@ export async function setUserStatus(actor: AgencyActor, input: z.infer<typeof se
     if (input.status === 'DISABLED') {
       const now = new Date();
       await endAccountAccess(tx, target.id, now);
-      // An unused temporary password is a way in too: enabled again, the account opens only with its owner's
-      // own password, or a new reset (review r42e F1).
+      // An unused temporary password is a way in too: enabled again, such an account opens only after a new
+      // reset, the temporary password having replaced the owner's (review r42e F1).
       await endTemporaryPassword(tx, target.id, now);
     }
     await recordAdminAction(tx, actor, ip, input.status === 'DISABLED' ? 'ADMIN_ACCOUNT_DISABLED' : 'ADMIN_ACCOUNT_ENABLED', { type: 'User', id: target.id });

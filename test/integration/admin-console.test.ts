@@ -25,6 +25,7 @@ import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { logger } from '@/lib/observability/logger.mjs';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { codeOfAppHeldBefore } from '../support/next-totp-code';
 
 /** A press of the banner's bulk unlock as drawn now: up to a press's worth of accounts, locked by then. */
 const pressBulkUnlock = () => ({ confirm: 'yes' as const, shown: FAILURE_LOCKS_PER_UNLOCK, shownAt: Date.now() });
@@ -967,7 +968,7 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
         () => issueTemporaryPassword(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP),
         () => sendResetLink(adminActor, { userId: staff.id }, IP),
         () => unlockUser(adminActor, { userId: staff.id }, IP),
-        () => clearUserSecondFactors(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion }, IP),
+        async () => clearUserSecondFactors(adminActor, { userId: staff.id, expectedVersion: before.sessionVersion, code: await codeOfAppHeldBefore({ userId: admin.id }) }, IP),
         () => setUserStatus(adminActor, { userId: staff.id, status: 'DISABLED' }, IP),
       ]) {
         expect(await attempt()).toMatchObject({ ok: false, message: expect.stringMatching(/Your own account changed/) });
@@ -1074,7 +1075,8 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an ad
     expect(sent).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
     expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(0);
     const other = await member(staff.agencyId, 'STAFF');
-    const cleared = await whileCompetingTransactionHolds(promotion(other.id), () => clearUserSecondFactors(adminActor, { userId: other.id, expectedVersion: other.sessionVersion }, IP));
+    const code = await codeOfAppHeldBefore({ userId: adminActor.userId });
+    const cleared = await whileCompetingTransactionHolds(promotion(other.id), () => clearUserSecondFactors(adminActor, { userId: other.id, expectedVersion: other.sessionVersion, code }, IP));
     expect(cleared).toMatchObject({ ok: false, message: expect.stringMatching(/changed while you were looking/) });
   });
 

@@ -11,6 +11,7 @@ import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { addTotpFactor, createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
+import { codeOfAppHeldBefore } from '../support/next-totp-code';
 
 const PASSWORD = 'copper lantern rainy tulip';
 
@@ -76,7 +77,7 @@ describe('agency time zone', () => {
     const suffix = uniqueSuffix();
     const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', loginName: 'pat', email: `pat.${suffix}@tz.example` });
     await addTotpFactor(db(), { userId: admin.id });
-    expect(await clearUserSecondFactors(actor, { userId: admin.id, expectedVersion: admin.sessionVersion }, '192.0.2.43')).toMatchObject({ ok: true });
+    expect(await clearUserSecondFactors(actor, { userId: admin.id, expectedVersion: admin.sessionVersion, code: await codeOfAppHeldBefore({ userId: actor.userId }) }, '192.0.2.43')).toMatchObject({ ok: true });
     const receipt = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: `pat.${suffix}@tz.example`, template: 'admin-reset-receipt' } });
     expect(receipt.subject).toBe(`Administrator second factors cleared at ${agency.name}`);
     expect(receipt.textBody).toContain('were cleared by');

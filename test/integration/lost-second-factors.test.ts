@@ -9,7 +9,9 @@ import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors'
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
+import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { nextTotpCode } from '../support/next-totp-code';
 import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
 async function member(agencyId: string, role: Role = 'STAFF') {
@@ -34,7 +36,7 @@ describe('lost second factors', () => {
     const admin = await member(agency.id, 'PROVIDER_ADMIN');
     const staff = await member(agency.id);
     const staffSession = await fullActor(agency, staff);
-    const result = await clearUserSecondFactors(await fullActor(agency, admin), { userId: staff.id, expectedVersion: staff.sessionVersion }, someIp());
+    const result = await clearUserSecondFactors(await fullActor(agency, admin), { userId: staff.id, expectedVersion: staff.sessionVersion, code: await nextTotpCode({ userId: admin.id }) }, someIp());
     if (!result.ok) throw new Error(result.message);
     expect(await factorsOf(staff.id)).toBe(0);
     expect(await resolveSession(staffSession.sessionId)).toBeNull();
@@ -55,7 +57,7 @@ describe('lost second factors', () => {
     const agency = await createAgency(db());
     const superAdmin = await member(agency.id, 'SUPER_ADMIN');
     const admin = await member(agency.id, 'PROVIDER_ADMIN');
-    const cleared = await clearUserSecondFactors(await fullActor(agency, superAdmin), { userId: admin.id, expectedVersion: admin.sessionVersion }, someIp());
+    const cleared = await clearUserSecondFactors(await fullActor(agency, superAdmin), { userId: admin.id, expectedVersion: admin.sessionVersion, code: await nextTotpCode({ userId: superAdmin.id }) }, someIp());
     if (!cleared.ok) throw new Error(cleared.message);
     const intruder = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, someIp());
     expect(intruder).toMatchObject({ ok: false });
@@ -66,17 +68,58 @@ describe('lost second factors', () => {
     expect(decideAccess(await resolveSession(owner.sessionId), { principal: 'agency' })).toBe('password-change-required');
   });
 
-  it('[PROVIDER_ADMIN] a second press of the same clearing changes nothing more: the page’s version is spent', async () => {
+  it('[PROVIDER_ADMIN] a second press of the same clearing changes nothing more: the page’s version is spent, and the code sent with it is not used up', async () => {
     const agency = await createAgency(db());
     const admin = await member(agency.id, 'PROVIDER_ADMIN');
     const staff = await member(agency.id);
     const actor = await fullActor(agency, admin);
     const input = { userId: staff.id, expectedVersion: staff.sessionVersion };
-    const [first, second] = await Promise.all([clearUserSecondFactors(actor, input, someIp()), clearUserSecondFactors(actor, input, someIp())]);
-    expect([first, second].filter((result) => result.ok)).toHaveLength(1);
-    expect([first, second].find((result) => !result.ok)).toMatchObject({ message: expect.stringMatching(/changed while you were looking/) });
+    expect(await clearUserSecondFactors(actor, { ...input, code: await nextTotpCode({ userId: admin.id }) }, someIp())).toMatchObject({ ok: true });
+    const lastUsedStep = async () => (await db().mfaFactor.findFirstOrThrow({ where: { userId: admin.id } })).lastUsedStep;
+    const usedBefore = await lastUsedStep();
+    expect(await clearUserSecondFactors(actor, { ...input, code: await nextTotpCode({ userId: admin.id }) }, someIp())).toEqual({
+      ok: false,
+      message: expect.stringMatching(/changed while you were looking/),
+    });
+    expect(await lastUsedStep()).toBe(usedBefore);
+    expect(await db().auditEvent.count({ where: { actorId: admin.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
     expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED' } })).toBe(1);
     expect(await mailsTo(staff.email!)).toHaveLength(1);
+  });
+
+  it('[PROVIDER_ADMIN] copies of one clearing sent at once clear once: one temporary password, one receipt', async () => {
+    const agency = await createAgency(db());
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const staff = await member(agency.id);
+    const actor = await fullActor(agency, admin);
+    const input = { userId: staff.id, expectedVersion: staff.sessionVersion, code: await nextTotpCode({ userId: admin.id }) };
+    const answers = await Promise.all([clearUserSecondFactors(actor, input, someIp()), clearUserSecondFactors(actor, input, someIp())]);
+    expect(answers.filter((result) => result.ok)).toHaveLength(1);
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED' } })).toBe(1);
+    expect(await mailsTo(staff.email!)).toHaveLength(1);
+  });
+
+  it('[PROVIDER_ADMIN session alone, a borrowed screen or a stolen cookie] cannot take a super admin’s account: the clearing asks for a factor the admin held before the session (review r43d F1)', async () => {
+    const agency = await createAgency(db());
+    const superAdmin = await member(agency.id, 'SUPER_ADMIN');
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const actor = await fullActor(agency, admin);
+    const input = { userId: superAdmin.id, expectedVersion: superAdmin.sessionVersion };
+    const unchanged = async () => {
+      expect(await factorsOf(superAdmin.id)).toBe(1);
+      expect((await db().user.findUniqueOrThrow({ where: { id: superAdmin.id } })).sessionVersion).toBe(superAdmin.sessionVersion);
+      expect(await db().auditEvent.count({ where: { targetId: superAdmin.id, action: { in: ['ADMIN_SECOND_FACTORS_CLEARED', 'ADMIN_TEMPORARY_PASSWORD_ISSUED'] } } })).toBe(0);
+      expect(await mailsTo(superAdmin.email!)).toHaveLength(0);
+    };
+    expect(await clearUserSecondFactors(actor, input, someIp())).toMatchObject({ ok: false, askAgain: true, fieldErrors: { code: [expect.any(String)] } });
+    expect(await clearUserSecondFactors(actor, { ...input, code: '000000' }, someIp())).toMatchObject({ ok: false, askAgain: true });
+    // An app the session added itself does not count: it is the borrowed session's own.
+    const secret = await addTotpFactor(db(), { userId: admin.id }, undefined, 'Added in this session');
+    const ownStep = totpStep(new Date());
+    expect(await clearUserSecondFactors(actor, { ...input, code: await totpCodeFor(secret, ownStep) }, someIp())).toMatchObject({ ok: false, askAgain: true });
+    await unchanged();
+    // Each wrong code counts on the acting admin's own lock, as at sign-in (the missing one is no try).
+    expect(await db().auditEvent.count({ where: { actorId: admin.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(2);
   });
 
   it('[PROVIDER_ADMIN] cannot clear their own factors, nor those of another agency; refusals are audited', async () => {
@@ -110,7 +153,7 @@ describe('lost second factors', () => {
     const input = { userId: otherAdmin.id, expectedVersion: otherAdmin.sessionVersion };
     expect(await clearUserSecondFactors(actor, input, someIp())).toMatchObject({ ok: false });
     await db().agency.update({ where: { id: agency.id }, data: { onlySuperAdminsResetAdmins: false } });
-    const cleared = await clearUserSecondFactors(actor, input, someIp());
+    const cleared = await clearUserSecondFactors(actor, { ...input, code: await nextTotpCode({ userId: admin.id }) }, someIp());
     if (!cleared.ok) throw new Error(cleared.message);
     expect(await mailsTo(superAdmin.email!)).not.toHaveLength(0);
     // Next sign-in, with the temporary password and then a new one of their own: the admin must enrol again before anything else.

@@ -18,6 +18,7 @@ import { lapseApprovals } from '@/lib/super-admin/lapse-approval';
 import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
 import { queuedBehindHeldRow, TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { approvedRequest, expectOk, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
+import { codeOfAppHeldBefore } from '../support/next-totp-code';
 
 async function staffWithLink(options: { lifetimeHours?: number } = {}) {
   const agency = await createAgency(db(), { name: 'Riverbend Care' });
@@ -225,7 +226,8 @@ describe('a link outlives no change that ends the account’s sessions', () => {
   it('[PROVIDER_ADMIN] clearing the account’s second factors', async () => {
     const { agency, user, token } = await staffWithLink();
     const admin = await adminOf(agency);
-    await expectOk(clearUserSecondFactors(admin, { userId: user.id, expectedVersion: (await db().user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion }, someIp()));
+    const { sessionVersion } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    await expectOk(clearUserSecondFactors(admin, { userId: user.id, expectedVersion: sessionVersion, code: await codeOfAppHeldBefore({ userId: admin.userId }) }, someIp()));
     expect((await reset(token)).linkInvalid).toBe(true);
   });
 

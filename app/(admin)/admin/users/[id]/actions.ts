@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
+import { clearSecondFactorsSchema, clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
 import { issueTemporaryPassword, issueTemporaryPasswordSchema, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link';
@@ -41,9 +41,12 @@ export const resetPasswordAction = defineAction('admin-reset-password', ADMIN_AC
 });
 
 /** A lost phone: the factors go, and the password is reset with them (lib/admin/clear-user-second-factors.ts). */
-export const clearSecondFactorsAction = defineAction('admin-clear-second-factors', ADMIN_ACCESS, resetSchema, async (actor, { confirm, ...input }, { ip }): Promise<ResetState> => {
+export const clearSecondFactorsAction = defineAction('admin-clear-second-factors', ADMIN_ACCESS, clearSecondFactorsSchema.extend({ confirm: z.literal('yes').optional() }), async (actor, { confirm, ...input }, { ip }): Promise<ResetState> => {
   if (confirm !== 'yes') return { ok: false, confirming: true };
-  const state = temporaryPasswordState(await clearUserSecondFactors(actor, input, ip), actor.agencyTimeZone);
+  const result = await clearUserSecondFactors(actor, input, ip);
+  // The acting admin's own factor was missing or wrong: the question stays, with the code field's error.
+  if (!result.ok && 'askAgain' in result) return { ok: false, message: result.message, fieldErrors: result.fieldErrors, confirming: true };
+  const state = temporaryPasswordState(result, actor.agencyTimeZone);
   // The page's count of factors is drawn again; the panel keeps the password it shows.
   if (state.ok) revalidatePath(`/admin/users/${input.userId}`);
   return state;

@@ -7,7 +7,7 @@ import { AdminNav } from '@/components/admin/admin-nav';
 import { DoneNotice } from '@/components/ui/done-notice';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { auditForeignTargetRead } from '@/lib/admin/admin-target';
+import { auditForeignTargetRead, refusalWhileDisabled } from '@/lib/admin/admin-target';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
@@ -26,6 +26,8 @@ import { ActionNotices } from '@/components/ui/action-notices';
 import { countSecondFactors } from '@/lib/mfa/policy';
 import { newFormKey } from '@/lib/http/form-key';
 import { ResetPasswordPanel } from './reset-password-panel';
+import { passkeyConfirmationOptionsAction } from '@/app/(staff)/account/security/actions';
+import { hasPasskey } from '@/lib/mfa/passkey-policy';
 
 export const metadata: Metadata = { title: 'User' };
 
@@ -53,7 +55,9 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
   const rules = await getAgencyPolicy(actor.agencyId);
   const may = (capability: Parameters<typeof canAdmin>[1]) => canAdmin(actor, capability, user, rules);
   const self = user.id === actor.userId;
+  const disabled = refusalWhileDisabled(user, '') !== null;
   const secondFactors = await countSecondFactors({ kind: 'user', id: user.id });
+  const actorHasPasskey = await hasPasskey({ kind: 'user', id: actor.userId });
 
   return (
     <div className="wide-content">
@@ -106,12 +110,15 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
         <p className="notice">This is your own account. To reset or unlock it, ask another administrator of your agency.</p>
       ) : (
         <ActionNotices>
-          {may('users:reset-password').allowed ? (
-            <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} />
-          ) : (
+          {!may('users:reset-password').allowed ? (
             <p className="muted">{(may('users:reset-password') as { message: string }).message}</p>
+          ) : disabled ? (
+            // Each reset would be refused (refusalWhileDisabled): the page says so, rather than offer them.
+            <p className="muted">{refusalWhileDisabled(user, 'reset the password, send a reset link or clear the second factors')!.message}</p>
+          ) : (
+            <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} />
           )}
-          {user.email && may('users:send-reset-link').allowed && (
+          {user.email && !disabled && may('users:send-reset-link').allowed && (
             <div className="actions-row">
               {/* A key per rendering: a double click mails one link, not two of which the first is dead; the page is drawn again (with a new key) after each. */}
               <AccountActionForm action={sendResetLinkAction} fields={{ userId: user.id, formKey: newFormKey() }} label="E-mail a reset link instead" secondary refreshAfter />
@@ -136,10 +143,17 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
           )}
           <h3>Second factors</h3>
           <p>{secondFactors === 0 ? 'None set up.' : `${secondFactors} set up (authenticator apps or passkeys).`}</p>
-          {may('users:clear-second-factors').allowed ? (
-            <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} kind="second-factors" available={secondFactors > 0} />
+          {may('users:clear-second-factors').allowed && !disabled ? (
+            <ResetPasswordPanel
+              userId={user.id}
+              expectedVersion={user.sessionVersion}
+              personName={user.displayName}
+              kind="second-factors"
+              available={secondFactors > 0}
+              freshPasskey={actorHasPasskey ? passkeyConfirmationOptionsAction : undefined}
+            />
           ) : (
-            secondFactors > 0 && <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>
+            secondFactors > 0 && !disabled && <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>
           )}
         </ActionNotices>
       )}

@@ -1,6 +1,8 @@
 'use client';
 
 import { useActionState, useEffect, useRef, useState } from 'react';
+import { TypedField } from '@/components/mfa/code-form';
+import { PasskeyButton, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { clearSecondFactorsAction, resetPasswordAction, type ResetState } from './actions';
 
 /** What the panel resets: the password alone, or the second factors with it (a lost phone). */
@@ -14,7 +16,9 @@ const WORDING: Record<ResetKind, { button: string; yes: string; pending: string 
 /**
  * Reset to a temporary password: a confirm step, then the password shown once in a large
  * box with a copy button. It lives only in this component's state: reloading the page loses it.
- * `available`: false shows the button disabled (nothing to clear).
+ * `available`: false shows the button disabled (nothing to clear). Clearing the factors hands over
+ * the whole account, so its confirm step asks for the acting admin's own code, or their passkey
+ * (`freshPasskey`, when they have one).
  */
 export function ResetPasswordPanel({
   userId,
@@ -22,17 +26,20 @@ export function ResetPasswordPanel({
   personName,
   kind = 'password',
   available = true,
+  freshPasskey,
 }: {
   userId: string;
   expectedVersion: number;
   personName: string;
   kind?: ResetKind;
   available?: boolean;
+  freshPasskey?: PasskeyOptionsAction;
 }) {
   const [state, formAction, pending] = useActionState<ResetState, FormData>(kind === 'password' ? resetPasswordAction : clearSecondFactorsAction, { ok: false });
   const wording = WORDING[kind];
   const [confirming, setConfirming] = useState(false);
   const [copied, setCopied] = useState(false);
+  const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const result = useRef<HTMLDivElement>(null);
   // Focus moves to what the reset answered: the password box, or why it was refused.
   useEffect(() => {
@@ -68,9 +75,9 @@ export function ResetPasswordPanel({
 
   return (
     <div>
-      {state.message && !state.ok && (
+      {(passkeyError ?? (state.message && !state.ok)) && (
         <div className="notice warning" role="alert" tabIndex={-1} ref={result}>
-          {state.message}
+          {passkeyError ?? state.message}
         </div>
       )}
       {!confirming && !state.confirming ? (
@@ -106,10 +113,29 @@ export function ResetPasswordPanel({
               their own: it stops working, they are signed out everywhere, and you will see a temporary password once.
             </p>
           )}
+          {kind === 'second-factors' && (
+            <>
+              <TypedField
+                spec={{
+                  name: 'code',
+                  label: 'Your code: from your app, or one of your recovery codes',
+                  hint: `Confirm it is you: clearing them lets whoever holds the temporary password into ${personName}’s account.`,
+                  inputMode: 'text',
+                  autoComplete: 'one-time-code',
+                }}
+                id={`fresh-code-${userId}`}
+                errors={state.fieldErrors?.code}
+              />
+              <input type="hidden" name="passkey" />
+            </>
+          )}
           <div className="actions-row">
             <button className="button" type="submit" disabled={pending}>
               {pending ? wording.pending : wording.yes}
             </button>
+            {kind === 'second-factors' && freshPasskey && (
+              <PasskeyButton mode="authenticate" optionsAction={freshPasskey} label="Use your passkey instead" onError={setPasskeyError} />
+            )}
             {/* Without JavaScript, opening the page again is the way back. */}
             <a
               className="button secondary"
