@@ -62,7 +62,9 @@ async function planOf(probe: Db, { sql, params }: SentQuery): Promise<string> {
   });
 }
 
-describe('console search by any word', () => {
+// Thousands of users per test, and a backfill that reads the whole shared database: on a busy machine late in
+// a full run (the final run of session 43, with reviewers' servers beside it) two took over the default 30 s.
+describe('console search by any word', { timeout: 120_000 }, () => {
   it('[PROVIDER_ADMIN] lists a whole agency, by latest sign-in or by name, straight off an index: nothing sorted', async () => {
     const agency = await createAgency(db());
     const actor = await adminOf(agency);
