@@ -342,7 +342,7 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
     fromKnownBrowser: reservation.lane === 'knownDevice',
     // Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does.
     otherBrowsersLocked: isLocked(laneLockState(row, reservation.lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date()),
-    setBy: lockSetBy(pathway),
+    setBy: await whatTheStreakProves(tx, reservation, pathway),
   };
   await mailLockToOwner(tx, reservation.account, lock);
 }
@@ -361,6 +361,36 @@ export function lockSetBy(pathway: AttemptPathway): LockSetBy {
     case 'change-password':
       return 'a signed-in session';
   }
+}
+
+/** What each counted failure's record (outcome FAILURE) proves of whoever made it, as lockSetBy says of its pathway. */
+const FAILURE_PROVES: Record<string, LockSetBy> = {
+  SIGN_IN_FAILURE: 'guesses',
+  SIGN_IN_SECOND_FACTOR_FAILURE: 'codes after the password',
+  SECOND_FACTOR_FAILURE: 'a signed-in session',
+  CURRENT_PASSWORD_FAILURE: 'a signed-in session',
+  PASSWORD_CHANGE_FAILURE: 'a signed-in session',
+};
+const PROOF_STRENGTH: readonly LockSetBy[] = ['guesses', 'codes after the password', 'a signed-in session'];
+
+/**
+ * What the failures of the lock's streak prove, the most any of them does: wrong passwords and wrong codes
+ * count on one streak, and whoever knows the password may make the try that sets the lock a wrong password,
+ * which alone would tell the owner "nobody signed in; your password still works" (review r43e F1). The
+ * streak's failures are read from their records since it began (on either of the account's lanes: each is
+ * true of the account).
+ */
+async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { counted: true }>, pathway: AttemptPathway): Promise<LockSetBy> {
+  const since = reservation.streakStart;
+  const failures = Number.isNaN(since.getTime())
+    ? []
+    : await tx.auditEvent.findMany({
+        where: { targetId: reservation.account.id, outcome: 'FAILURE', action: { in: Object.keys(FAILURE_PROVES) }, createdAt: { gte: since } },
+        select: { action: true },
+        distinct: ['action'],
+      });
+  const proofs = [lockSetBy(pathway), ...failures.map((failure) => FAILURE_PROVES[failure.action]!)];
+  return proofs.reduce((most, proof) => (PROOF_STRENGTH.indexOf(proof) > PROOF_STRENGTH.indexOf(most) ? proof : most));
 }
 
 /** The pathway a stored attempt names; one no version of the portal wrote is read as a stranger's guesses. */

@@ -214,6 +214,21 @@ describe('second factor at sign-in', () => {
     expect(await verifySignInSecondFactor(pending, { code: right }, IP)).toMatchObject({ ok: false });
   });
 
+  it('[PROVIDER_ADMIN] wrong codes after the right password, then a wrong password that sets the lock: the mail tells what the codes proved, not a stranger’s guesses (review r43e F1)', async () => {
+    const { agency, user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 3 });
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const pending = await pendingSession(user, signIn);
+    const wrong = (await codeNow(secret)) === '000000' ? '111111' : '000000';
+    expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await verifySignInSecondFactor(pending, { code: wrong }, IP)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    // The third failure, the one that locks, is a wrong password: alone, it proves nothing more than a guess.
+    expect(await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: 'not the password at all' }, IP)).toMatchObject({ ok: false });
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    const told = await lockMailTo(user.email!);
+    expect(told).toContain('someone knows your password: it was typed right, then the codes were wrong.');
+    expect(told).not.toContain('someone may be guessing');
+  });
+
   it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
     '[PROVIDER_ADMIN] the wrong code that locks takes the session before the audit chain, as the others do: no deadlock',
     async () => {

@@ -5,7 +5,7 @@ import { absoluteUrl, renderMail } from '@/lib/mail/render';
 /**
  * `fromKnownBrowser`: the tries came from a browser where the account had signed in before (its own
  * lock), not a stranger's. `otherBrowsersLocked`: the other kind of browser is locked out as well.
- * `setBy`: what the try that set the lock proves of whoever made it (lockSetBy in password-attempt.ts).
+ * `setBy`: what the tries of the lock's streak prove of whoever made them (whatTheStreakProves in password-attempt.ts).
  */
 export type AccountLock = { until: Date | null; failures: number; fromAddress: string | null; fromKnownBrowser: boolean; otherBrowsersLocked: boolean; setBy: LockSetBy };
 
