@@ -36,8 +36,10 @@ export async function resetVendorSecondFactors(database: Db, email: string, osUs
     await lockFactorOwner(tx, owner);
     const held = await tx.vendorAccount.findUniqueOrThrow({
       where: { id: account.id },
-      select: { email: true, displayName: true, ...LANES_SELECT, ...STREAKS_SELECT },
+      select: { email: true, displayName: true, active: true, ...LANES_SELECT, ...STREAKS_SELECT },
     });
+    // Read again with the row held: a disable that landed since the first look is honoured (review r43e F4).
+    if (!held.active) return 'disabled';
     const lock = accountLock(held);
     const endedLock = isLocked(lock, now) ? { endedLock: lock.hardLockedAt ? 'hard' : 'for a time', failedSignIns: accountStreak(held).failures } : undefined;
     const cleared = await clearSecondFactorsOf(tx, owner);

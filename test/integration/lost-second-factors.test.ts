@@ -4,6 +4,7 @@ import { decideAccess } from '@/lib/auth/access';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -11,6 +12,7 @@ import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
+import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { nextTotpCode } from '../support/next-totp-code';
 import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
@@ -196,6 +198,22 @@ describe('lost second factors', () => {
     expect(await resetVendorSecondFactors(db(), account.email, 'ops')).toBe('disabled');
     expect((await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } })).passwordHash).toBe(passwordHash);
   });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[VERIFIER] disabled while the command waits for the account’s row: given no new password (review r43e F4)',
+    async () => {
+      const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+      await addTotpFactor(db(), { vendorAccountId: account.id });
+      const disable = {
+        holds: { sql: 'SELECT "id" FROM "VendorAccount" WHERE "id" = $1 FOR UPDATE', params: [account.id] },
+        then: { sql: 'UPDATE "VendorAccount" SET "active" = false WHERE "id" = $1', params: [account.id] },
+      };
+      expect(await whileCompetingTransactionHolds(disable, () => resetVendorSecondFactors(db(), account.email, 'ops'))).toBe('disabled');
+      const after = await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } });
+      expect(after.passwordHash).toBe(account.passwordHash);
+      expect(await db().mfaFactor.count({ where: { vendorAccountId: account.id } })).toBe(1);
+    },
+  );
 
   it('[VERIFIER] locked by wrong codes on a lost phone, signs in with the new password once the command cleared the factors (review r41i F4)', async () => {
     const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
