@@ -85,6 +85,34 @@ test('[PROVIDER_ADMIN] signs out from a console page', async ({ page }) => {
   expect((await page.request.get('/api/me')).status()).toBe(401);
 });
 
+test('[STAFF] two sign-outs of one session at the same moment (two tabs, the idle limit) give one notice: whichever answer the browser keeps, both links say it is signed out', async ({ page, playwright }) => {
+  const { member } = await newConsole();
+  const creds = { providerCode: (await db().agency.findUniqueOrThrow({ where: { id: member.agencyId } })).code, loginName: member.loginName, password: TEST_PASSWORD };
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/account/);
+  const cookies = await page.context().cookies();
+  // Two posts with the session's cookies, sent together, as two tabs signed out by the idle limit send them.
+  const tab = await playwright.request.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: { cookie: cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ') } });
+  try {
+    const answers = await Promise.all([1, 2].map(() => tab.post('/sign-out', { headers: { origin: E2E_BASE_URL }, maxRedirects: 0 })));
+    const notices = answers.map((answer) => {
+      expect(answer.status()).toBe(303);
+      const notice = answer.headersArray().find((header) => header.name.toLowerCase() === 'set-cookie' && /^(__Host-)?portal-notice=/.test(header.value));
+      return { link: answer.headers()['location']!, cookie: notice!.value.split(';')[0]!.split('=') as [string, string] };
+    });
+    expect(notices[1]).toEqual(notices[0]);
+    for (const { link, cookie } of notices) {
+      const [name, value] = cookie;
+      await page.context().addCookies([{ name, value, url: E2E_BASE_URL }]);
+      await page.goto(link);
+      await expect(page.getByText('You are signed out.')).toBeVisible();
+    }
+    expect((await page.request.get('/api/me')).status()).toBe(401);
+  } finally {
+    await tab.dispose();
+  }
+});
+
 test('[VERIFIER] signs out from the queue and lands on the vendor sign-in page', async ({ page }) => {
   await signInAsVendor(page, { email: 'vera.verifier@carenotes.example', password: DEMO_PASSWORD });
   await page.goto('/vendor/queue');
