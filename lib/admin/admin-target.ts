@@ -1,3 +1,4 @@
+import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { ACTOR_CHANGED_MESSAGE, holdActor, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
@@ -141,14 +142,20 @@ export function refusalWhileDisabled(target: { status: UserStatus }, then: strin
 export const TARGET_CHANGED_MESSAGE =
   'This account changed while you were looking at it (perhaps it was just reset, or its role changed). Reload the page and check before trying again.';
 
+/** Which reads of a page for no user of the agency get a record: a flood of them (a link on another site, reloaded) is sampled. */
+const foreignReadToRecord = floodSampler();
+
 /**
  * An id a console page was opened with that names no user of the actor's agency: on the record as an
  * action's refusal is, so walking the pages is not the quiet way to try ids (review r42e F2). The id is
- * kept as far as an id can be long.
+ * kept as far as an id can be long. A GET that anyone's link can send, so one admin's thousands are
+ * sampled, each record counting them (review r43e F5), as the page guard's refusals are.
  */
 export async function auditForeignTargetRead(actor: AgencyActor, userId: string, ip: string, sentByAnotherSite: boolean): Promise<void> {
+  const readsThisMinute = foreignReadToRecord(`user:${actor.userId}`, { scope: actor.agencyId });
+  if (readsThisMinute === null) return;
   const id = userId.slice(0, 64);
-  await auditAdminRefusal(actor, 'users:read', id, 'other-agency', ip, await agencyOfAnyUser(id), sentByAnotherSite);
+  await auditAdminRefusal(actor, 'users:read', id, 'other-agency', ip, await agencyOfAnyUser(id), sentByAnotherSite, { readsThisMinute });
 }
 
 /**
@@ -170,6 +177,7 @@ export async function auditAdminRefusal(
   targetAgencyId: string | null = null,
   // A link on another site may have sent the admin's browser here: the record says so, as the page guard's does (review r42f F1).
   sentByAnotherSite = false,
+  more: Record<string, unknown> = {},
 ) {
   // A vendor actor handed in past the gate has no place in an agency's log: the kit audits it instead.
   if (actor.kind !== 'agency') throw new Refused(capability);
@@ -182,7 +190,7 @@ export async function auditAdminRefusal(
     targetId,
     ip,
     outcome: 'DENIED',
-    details: { capability, reason, ...(targetAgencyId && { targetAgencyId }), ...(sentByAnotherSite && { sentByAnotherSite }) },
+    details: { capability, reason, ...(targetAgencyId && { targetAgencyId }), ...(sentByAnotherSite && { sentByAnotherSite }), ...more },
   });
 }
 

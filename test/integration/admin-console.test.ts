@@ -1029,6 +1029,17 @@ describe('an admin’s request in flight while the admin is disabled, demoted or
   });
 });
 
+describe('a user page for an id of no user of the agency', () => {
+  it('[PROVIDER_ADMIN] user pages opened for ids of no user of the agency are each on the record, up to a flood, which is sampled with its count (review r43e F5)', async () => {
+    const { adminActor, foreign } = await twoAgencies();
+    const { auditForeignTargetRead } = await import('@/lib/admin/admin-target');
+    for (let i = 0; i < 120; i++) await auditForeignTargetRead(adminActor, foreign.id, IP, true);
+    const records = await db().auditEvent.findMany({ where: { actorId: adminActor.userId, action: 'ADMIN_ACTION_DENIED' }, orderBy: { seq: 'asc' } });
+    expect(records.map((record) => JSON.parse(record.details!).readsThisMinute)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]);
+    expect(records.every((record) => record.targetId === foreign.id && JSON.parse(record.details!).sentByAnotherSite === true)).toBe(true);
+  });
+});
+
 describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a promotion while the account’s last factor is removed (PostgreSQL)', () => {
   it('[SUPER_ADMIN] waits for the removal, which holds the account, and counts what it left: refused, nothing changed (review r41c F1)', async () => {
     const { superActor, staff } = await twoAgencies();
