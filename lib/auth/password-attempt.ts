@@ -342,7 +342,7 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
     fromKnownBrowser: reservation.lane === 'knownDevice',
     // Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does.
     otherBrowsersLocked: isLocked(laneLockState(row, reservation.lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date()),
-    setBy: await whatTheStreakProves(tx, reservation, pathway),
+    setBy: await whatTheStreakProves(tx, reservation, pathway, lockedAt),
   };
   await mailLockToOwner(tx, reservation.account, lock);
 }
@@ -376,16 +376,23 @@ const PROOF_STRENGTH: readonly LockSetBy[] = ['guesses', 'codes after the passwo
 /**
  * What the failures of the lock's streak prove, the most any of them does: wrong passwords and wrong codes
  * count on one streak, and whoever knows the password may make the try that sets the lock a wrong password,
- * which alone would tell the owner "nobody signed in; your password still works" (review r43e F1). The
- * streak's failures are read from their records since it began (on either of the account's lanes: each is
- * true of the account).
+ * which alone would tell the owner "nobody signed in; your password still works" (review r43e F1). Read from
+ * the records of the tries the streak counted (those carry `consecutiveFailures`; a try refused unchecked
+ * while locked, the owner's right password among them, proves nothing: review r43f F1), from the streak's
+ * start to the lock (on either of the account's lanes: each is true of the account).
  */
-async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { counted: true }>, pathway: AttemptPathway): Promise<LockSetBy> {
+async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { counted: true }>, pathway: AttemptPathway, lockedAt: Date): Promise<LockSetBy> {
   const since = reservation.streakStart;
   const failures = Number.isNaN(since.getTime())
     ? []
     : await tx.auditEvent.findMany({
-        where: { targetId: reservation.account.id, outcome: 'FAILURE', action: { in: Object.keys(FAILURE_PROVES) }, createdAt: { gte: since } },
+        where: {
+          targetId: reservation.account.id,
+          outcome: 'FAILURE',
+          action: { in: Object.keys(FAILURE_PROVES) },
+          details: { contains: '"consecutiveFailures"' },
+          createdAt: { gte: since, lte: lockedAt },
+        },
         select: { action: true },
         distinct: ['action'],
       });

@@ -14,6 +14,7 @@ import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
 import { newFormKey } from '@/lib/http/form-key';
+import { checkFreshSecondFactor } from '@/lib/mfa/check-fresh-second-factor';
 import { confirmTotpEnrolment, TOTP_ADDED_ALREADY } from '@/lib/mfa/confirm-totp-enrolment';
 import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
 import { ADD_FACTOR_WITHIN_MS, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
@@ -227,6 +228,28 @@ describe('second factor at sign-in', () => {
     const told = await lockMailTo(user.email!);
     expect(told).toContain('someone knows your password: it was typed right, then the codes were wrong.');
     expect(told).not.toContain('someone may be guessing');
+  });
+
+  it('[STAFF] locked by a stranger’s wrong passwords, then refused their own right code while locked: the lock mails still tell of guesses, not of someone signed in (review r43f F1)', async () => {
+    const { agency, user, signIn } = await passwordSignIn('STAFF', { softLockThreshold: 3, hardLockThreshold: 10 });
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const owner = await pendingSession(user, signIn);
+    const stranger = (i: number) => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: 'a stranger’s guess' }, `198.51.100.${i}`);
+    for (let i = 1; i <= 3; i++) await stranger(i);
+    // The owner's own right code, refused unchecked while the stranger's lock stands: it proves nothing.
+    expect(await checkFreshSecondFactor(owner, { code: await codeNow(secret) }, IP, 'remove factor')).toMatchObject({ ok: false });
+    for (let i = 4; i <= 10; i++) {
+      await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+      await stranger(i);
+    }
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).hardLockedAt).not.toBeNull();
+    await settleAttemptsLeftToTheRound(db());
+    const mails = await db().outboxMessage.findMany({ where: { toAddress: user.email!, template: 'account-locked' } });
+    expect(mails).toHaveLength(2);
+    for (const mail of mails) {
+      expect(mail.textBody).toContain('someone may be guessing at your password');
+      expect(mail.textBody).not.toContain('signed in to your account');
+    }
   });
 
   it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
