@@ -2,13 +2,29 @@ import { actOnTargetAsLoaded, loadAdminTarget, refusalWhileDisabled, TARGET_CHAN
 import { issueTemporaryPasswordSchema, newTemporaryPassword, setTemporaryPassword, tellOfReset, whenSet, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
+import type { Tx } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
 
-/** The account as the page showed it, and the acting admin's own fresh factor: a code, or a passkey's answer. */
-export const clearSecondFactorsSchema = issueTemporaryPasswordSchema.extend(freshFactorFields);
+/** The account as the page showed it, the acting admin's own fresh factor (a code, or a passkey's answer), and the page's form key. */
+export const clearSecondFactorsSchema = issueTemporaryPasswordSchema.extend({ ...freshFactorFields, ...formKeyField });
+
+const FORM = 'clear-second-factors';
+
+/**
+ * What a copy of the same confirmation, sent while the first was at work (a double press without JavaScript),
+ * is told: the first used the code and cleared the factors, and only its answer held the temporary password.
+ */
+export const CLEARED_ALREADY = {
+  ok: false,
+  message:
+    'The second factors were cleared from this page already, and the temporary password was shown in the answer to the first press. If you did not see it, reset the password to get a new one.',
+} as const;
 
 /** Nothing changed: the acting admin's fresh factor was missing or wrong, and is asked for again. */
 export type FreshFactorRefused = { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined>; askAgain: true };
@@ -29,6 +45,17 @@ export async function clearUserSecondFactors(
   input: z.infer<typeof clearSecondFactorsSchema>,
   ip: string,
 ): Promise<Result<IssuedTemporaryPassword> | FreshFactorRefused> {
+  // Held before the code is checked: a copy sent at the same moment waits, and does not spend the used code
+  // again, nor count it on the admin's lock (review r43f F2).
+  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), CLEARED_ALREADY, (claim) => clearHeld(actor, input, ip, claim));
+}
+
+async function clearHeld(
+  actor: AgencyActor,
+  input: z.infer<typeof clearSecondFactorsSchema>,
+  ip: string,
+  claim: (tx: Tx) => Promise<void>,
+): Promise<Result<IssuedTemporaryPassword> | FreshFactorRefused> {
   const loaded = await loadAdminTarget(actor, 'users:clear-second-factors', input.userId, ip);
   if (!loaded.ok) return loaded;
   const { target } = loaded;
@@ -44,6 +71,7 @@ export async function clearUserSecondFactors(
     actOnTargetAsLoaded(actor, 'users:clear-second-factors', target, ip, async (tx) => {
       // Ends every session and earlier reset link: whoever holds one may be the one who took the phone.
       const expiresAt = await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
+      await claim(tx);
       const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
       await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
       await tellOfReset(tx, actor, target, 'second factors cleared', issued.at);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
+import { CLEARED_ALREADY, clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
+import { newFormKey } from '@/lib/http/form-key';
 import { decideAccess } from '@/lib/auth/access';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
@@ -89,14 +90,16 @@ describe('lost second factors', () => {
     expect(await mailsTo(staff.email!)).toHaveLength(1);
   });
 
-  it('[PROVIDER_ADMIN] copies of one clearing sent at once clear once: one temporary password, one receipt', async () => {
+  it('[PROVIDER_ADMIN] copies of one confirmation sent at once (a double press without JavaScript) clear once; the other waits, spends no code and says so (review r43f F2)', async () => {
     const agency = await createAgency(db());
     const admin = await member(agency.id, 'PROVIDER_ADMIN');
     const staff = await member(agency.id);
     const actor = await fullActor(agency, admin);
-    const input = { userId: staff.id, expectedVersion: staff.sessionVersion, code: await nextTotpCode({ userId: admin.id }) };
+    const input = { userId: staff.id, expectedVersion: staff.sessionVersion, code: await nextTotpCode({ userId: admin.id }), formKey: newFormKey() };
     const answers = await Promise.all([clearUserSecondFactors(actor, input, someIp()), clearUserSecondFactors(actor, input, someIp())]);
     expect(answers.filter((result) => result.ok)).toHaveLength(1);
+    expect(answers.find((result) => !result.ok)).toEqual(CLEARED_ALREADY);
+    expect(await db().auditEvent.count({ where: { actorId: admin.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
     expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED' } })).toBe(1);
     expect(await mailsTo(staff.email!)).toHaveLength(1);
   });

@@ -151,6 +151,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
               kind="second-factors"
               available={secondFactors > 0}
               freshPasskey={actorHasPasskey ? passkeyConfirmationOptionsAction : undefined}
+              formKey={newFormKey()}
             />
           ) : (
             secondFactors > 0 && !disabled && <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>

@@ -27,6 +27,7 @@ export function ResetPasswordPanel({
   kind = 'password',
   available = true,
   freshPasskey,
+  formKey,
 }: {
   userId: string;
   expectedVersion: number;
@@ -34,6 +35,8 @@ export function ResetPasswordPanel({
   kind?: ResetKind;
   available?: boolean;
   freshPasskey?: PasskeyOptionsAction;
+  /** The page's key for the clearing: copies of one confirmation (a double press) take turns and clear once. */
+  formKey?: string;
 }) {
   const [state, formAction, pending] = useActionState<ResetState, FormData>(kind === 'password' ? resetPasswordAction : clearSecondFactorsAction, { ok: false });
   const wording = WORDING[kind];
@@ -127,6 +130,7 @@ export function ResetPasswordPanel({
                 errors={state.fieldErrors?.code}
               />
               <input type="hidden" name="passkey" />
+              {formKey && <input type="hidden" name="formKey" value={formKey} />}
             </>
           )}
           <div className="actions-row">
