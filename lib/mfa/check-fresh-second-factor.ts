@@ -30,6 +30,13 @@ const WRONG_FRESH_FACTOR: ActionState = {
   fieldErrors: { code: ['That code is not right, or it was already used. A sign-in method added since you signed in does not count here.'] },
 };
 
+// Said to the account's own session, so it tells nobody else anything: its right code was not even checked (review r43f F3).
+const LOCKED_NOW: ActionState = {
+  ok: false,
+  message: 'Your account is locked for now, after too many wrong passwords or codes.',
+  fieldErrors: { code: ['Nothing can be checked until the lock ends. Try again later, or ask to have your account unlocked.'] },
+};
+
 export const FRESH_PASSKEY_REQUIRED: ActionState = {
   ok: false,
   message: 'Your agency requires administrators to confirm it is them with a passkey.',
@@ -67,7 +74,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
       },
       'signed-in second factor',
     );
-    return { ok: false, refusal: WRONG_FRESH_FACTOR };
+    return { ok: false, refusal: reservation.counted ? WRONG_FRESH_FACTOR : LOCKED_NOW };
   }
   await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {

@@ -790,7 +790,11 @@ describe('mandatory enrolment', () => {
     expect(told).not.toContain('Nobody signed in');
     // Locked: nothing more is checked, not even a right recovery code (still unused after), and nothing more is counted.
     const unused = await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } });
-    expect(await regenerateRecoveryCodes(actor, { code: made.recoveryCodes![0]! }, IP)).toMatchObject({ ok: false });
+    // And it is told so, not that its right code was wrong (review r43f F3).
+    expect(await regenerateRecoveryCodes(actor, { code: made.recoveryCodes![0]! }, IP)).toMatchObject({
+      ok: false,
+      message: 'Your account is locked for now, after too many wrong passwords or codes.',
+    });
     expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(unused);
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(3);
     const audits = await db().auditEvent.findMany({ where: { targetId: user.id, action: { in: ['SECOND_FACTOR_FAILURE', 'ACCOUNT_LOCKED'] } }, orderBy: { seq: 'asc' } });
