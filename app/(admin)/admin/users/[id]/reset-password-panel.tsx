@@ -100,7 +100,8 @@ export function ResetPasswordPanel({
           </button>
         </form>
       ) : (
-        <form action={formAction}>
+        // A typed code sent after a passkey that was not used: the passkey's message gives way to the answer.
+        <form action={formAction} onSubmit={() => setPasskeyError(null)}>
           <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <input type="hidden" name="confirm" value="yes" />
           {kind === 'password' ? (
