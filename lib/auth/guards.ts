@@ -39,7 +39,7 @@ type ActorFor<A extends EntryAccess> = A extends { principal: 'agency' }
 export type { RequestContext };
 
 /** The session id in the browser's cookie, when the cookie is one we signed; decoded once per request. */
-const sessionIdInCookie = cache(async (): Promise<string | null> => (await getServerSession(authOptions()))?.sid ?? null);
+export const sessionIdInCookie = cache(async (): Promise<string | null> => (await getServerSession(authOptions()))?.sid ?? null);
 
 /** The actor of the current request, or null; resolved once per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
@@ -224,6 +224,11 @@ function refusingUnknownFields(schema: z.ZodType): z.ZodType {
 
 export type ActionOptions<I> = {
   /**
+   * Where an action of a session that is gone sends the browser, from the form as it was sent, when it
+   * knows better than the sign-in page (null: the sign-in page).
+   */
+  whenSignedOut?: (sent: Record<string, string>) => Promise<string | null>;
+  /**
    * Without JavaScript the browser shows an action's answer as the page itself, and reloading it
    * sends the form again. An action whose success must not happen twice on a reload (a mail, an
    * incident) names the page that says it was done: a success without JavaScript is answered with
@@ -248,7 +253,7 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
   access: A,
   schema: S,
   run: (actor: ActorFor<A>, input: z.infer<S>, context: RequestContext) => Promise<R>,
-  { afterSuccessWithoutJavaScript, afterGoneWithoutJavaScript }: ActionOptions<z.infer<S>> = {},
+  { afterSuccessWithoutJavaScript, afterGoneWithoutJavaScript, whenSignedOut }: ActionOptions<z.infer<S>> = {},
 ) {
   const strict = refusingUnknownFields(schema);
   return async (_previous: R | ActionState, formData: FormData): Promise<R | ActionState> => {
@@ -267,7 +272,7 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       if (closed) return { ok: false, message: closedForMaintenanceMessage(closed), values };
       const actor = access.principal === 'public' ? null : await getActor();
       const decision = decide(actor, access);
-      if (decision === 'signed-out') redirect(await signedOutLanding(access));
+      if (decision === 'signed-out') redirect((form.ok ? await whenSignedOut?.(form.input) : null) ?? (await signedOutLanding(access)));
       if (isNextStepDecision(decision) && access.principal !== 'public') {
         await auditRefusal(actor, context, `action ${name}`, decision);
         redirect(NEXT_STEP_PATH[access.principal][decision]);

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { ADMIN_ACCESS, POLICY_ACCESS } from '@/lib/admin/access';
 import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { rememberAccountHere, startBrowserSession, thisBrowserFromNow } from '@/lib/auth/browser-session';
-import type { ActionState } from '@/lib/auth/guards';
+import { sessionIdInCookie, type ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
 import { SECOND_FACTOR_LOCKED, SIGN_IN_PATH, signInMessage, TEMPORARY_PASSWORD_NOTICE } from '@/lib/auth/sign-in-messages';
 import { config } from '@/lib/config';
 import { donePath } from '@/lib/http/done-notice';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
-import type { VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
+import { codeStepDone, type VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 
@@ -134,6 +134,18 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<SecondFactorRefusal, 'NOT_PENDING' 
   WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now, or use your passkey again.',
   PASSKEY_REFUSED: 'The passkey was not accepted. Try it again, or type the code your app shows now.',
 };
+
+/**
+ * Where a copy of a code step's press goes that came once the first had signed in and ended the pending
+ * session (a double click without JavaScript, its second copy late): on where the sign-in was going, as the
+ * first did, not to the sign-in page (review r41j F1; found late by a full run on a loaded machine).
+ */
+export function codeStepCopyLanding(kind: SignedIn['kind']) {
+  return async (sent: Record<string, string>): Promise<string | null> => {
+    const sid = await sessionIdInCookie();
+    return sid !== null && (await codeStepDone(sid)) ? afterSignInPath(kind, sent.callbackUrl) : null;
+  };
+}
 
 /**
  * Ends a sign-in's second step: a full session gets its cookie and goes where the sign-in was going

@@ -12,7 +12,7 @@ import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { sentBefore, withFormKeyHeld } from '@/lib/http/sent-once';
 import { accountContact, auditSubject, formOwnerOf, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
@@ -68,6 +68,13 @@ async function knownHere(actor: Actor, knows: KnowsAccount): Promise<boolean> {
   const { kind, id } = ownerOf(actor);
   const session = await db().authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
   return knows({ kind, id, version: session.sessionVersion });
+}
+
+/** Whether `sessionId` names a pending session whose code step was done: a copy of that press, come once the first had ended it. */
+export async function codeStepDone(sessionId: string): Promise<boolean> {
+  const session = await db().authSession.findUnique({ where: { id: sessionId }, select: { userId: true, vendorAccountId: true, secondFactorPending: true } });
+  if (!session?.secondFactorPending) return false;
+  return sentBefore(CODE_STEP_FORM, sessionId, session.userId ? `user:${session.userId}` : `vendor:${session.vendorAccountId}`);
 }
 
 /** The key withFormKeyHeld holds for a pending session's code step, and what a copy of a step that signed in is answered. */

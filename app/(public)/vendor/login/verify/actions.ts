@@ -3,7 +3,7 @@
 import { accountsKnownHere } from '@/lib/auth/browser-session';
 import { defineAction } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
-import { finishSecondFactor } from '@/lib/auth/sign-in-form';
+import { codeStepCopyLanding, finishSecondFactor } from '@/lib/auth/sign-in-form';
 import { z } from 'zod';
 import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
 import {
@@ -19,6 +19,7 @@ export const verifySecondFactorAction = defineAction(
   { principal: 'vendor', duringSecondFactor: true },
   verifySecondFactorSchema,
   async (actor, input, { ip }) => settle(actor, await verifySignInSecondFactor(actor, input, ip, await accountsKnownHere()), input.callbackUrl),
+  { whenSignedOut: codeStepCopyLanding('vendor') },
 );
 
 export const passkeyOptionsAction = defineAction('passkey-second-factor-options-vendor', { principal: 'vendor', duringSecondFactor: true }, z.object({}), async (actor) => ({
@@ -28,6 +29,7 @@ export const passkeyOptionsAction = defineAction('passkey-second-factor-options-
 
 export const verifyPasskeyAction = defineAction('verify-passkey-vendor', { principal: 'vendor', duringSecondFactor: true }, verifyPasskeySecondFactorSchema, async (actor, input, { ip }) =>
   settle(actor, await verifySignInPasskey(actor, input, ip, await accountsKnownHere()), input.callbackUrl),
+  { whenSignedOut: codeStepCopyLanding('vendor') },
 );
 
 const settle = (actor: Actor, outcome: VerifyOutcome, callback: string | undefined) => finishSecondFactor(outcome, actor, callback);
