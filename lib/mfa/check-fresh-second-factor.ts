@@ -8,7 +8,7 @@ import { isAppCode, proveSecondFactor, type SecondFactorProof, type UsedFactor }
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
-import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 
 /** A fresh factor, as the forms that change factors post it: a typed code, or a passkey's answer (the other left empty). */
 export const freshFactorFields = {
@@ -37,6 +37,12 @@ const LOCKED_NOW: ActionState = {
   fieldErrors: { code: ['Nothing can be checked until the lock ends. Try again later, or ask to have your account unlocked.'] },
 };
 
+const TOO_MANY_TRIES: ActionState = {
+  ok: false,
+  message: 'Too many attempts.',
+  fieldErrors: { code: ['Too many wrong codes just now. Wait 15 minutes and try again.'] },
+};
+
 export const FRESH_PASSKEY_REQUIRED: ActionState = {
   ok: false,
   message: 'Your agency requires administrators to confirm it is them with a passkey.',
@@ -59,7 +65,9 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   if (!proof) return { ok: false, refusal: FRESH_FACTOR_MISSING };
   if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, refusal: FRESH_PASSKEY_REQUIRED };
   const owner = ownerOf(actor);
-  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false, refusal: WRONG_FRESH_FACTOR };
+  // Spent by wrong tries only: a right one gives its count back (below), so an admin who clears many accounts'
+  // factors in an incident, each with a code, is not refused; a spent budget says so, not that the code was wrong (review r43g F2).
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false, refusal: TOO_MANY_TRIES };
   const audit = auditSubject(actor, ip);
   const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: { for: what } } as const;
   const subject = await attemptSubjectOf(owner.kind, owner.id);
@@ -80,6 +88,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
     db().$transaction(async (tx) => {
       await markSettled(tx, reservation);
       await clearFailures(tx, owner.kind, owner.id);
+      await refundRateLimit(tx, RATE_LIMITS.passwordChangePerUser, owner.id);
     }),
   );
   return used;

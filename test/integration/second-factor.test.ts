@@ -30,7 +30,7 @@ import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
-import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 
@@ -228,6 +228,22 @@ describe('second factor at sign-in', () => {
     const told = await lockMailTo(user.email!);
     expect(told).toContain('someone knows your password: it was typed right, then the codes were wrong.');
     expect(told).not.toContain('someone may be guessing');
+  });
+
+  it('[PROVIDER_ADMIN] a right fresh code gives its count back to the budget of tries; a spent budget says so, not that the code was wrong (review r43g F2)', async () => {
+    const { user, signIn } = await passwordSignIn();
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const actor = await pendingSession(user, signIn);
+    const budget = RATE_LIMITS.passwordChangePerUser;
+    for (let i = 1; i < budget.limit; i++) await consumeRateLimit(db(), budget, user.id);
+    const spent = async () => (await db().rateLimitBucket.findMany({ where: { key: { startsWith: `${budget.name}:` } } })).find((bucket) => bucket.key.includes(user.id))?.count;
+    expect(await spent()).toBe(budget.limit - 1);
+    // The last try left, with a right code: it passes and is given back, as many clearings in an incident need.
+    expect(await checkFreshSecondFactor(actor, { code: await codeNow(secret) }, IP, 'clear second factors')).toMatchObject({ ok: true });
+    expect(await spent()).toBe(budget.limit - 1);
+    const wrong = (await codeNow(secret, 1)) === '000000' ? '111111' : '000000';
+    expect(await checkFreshSecondFactor(actor, { code: wrong }, IP, 'clear second factors')).toMatchObject({ ok: false, refusal: { message: 'That code is not right.' } });
+    expect(await checkFreshSecondFactor(actor, { code: await codeNow(secret, 1) }, IP, 'clear second factors')).toMatchObject({ ok: false, refusal: { message: 'Too many attempts.' } });
   });
 
   it('[STAFF] locked by a stranger’s wrong passwords, then refused their own right code while locked: the lock mails still tell of guesses, not of someone signed in (review r43f F1)', async () => {
