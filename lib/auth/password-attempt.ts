@@ -342,7 +342,7 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
     fromKnownBrowser: reservation.lane === 'knownDevice',
     // Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does.
     otherBrowsersLocked: isLocked(laneLockState(row, reservation.lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date()),
-    setBy: await whatTheStreakProves(tx, reservation, pathway, lockedAt),
+    setBy: await whatTheStreakProves(tx, reservation, pathway),
   };
   await mailLockToOwner(tx, reservation.account, lock);
 }
@@ -378,10 +378,12 @@ const PROOF_STRENGTH: readonly LockSetBy[] = ['guesses', 'codes after the passwo
  * count on one streak, and whoever knows the password may make the try that sets the lock a wrong password,
  * which alone would tell the owner "nobody signed in; your password still works" (review r43e F1). Read from
  * the records of the tries the streak counted (those carry `consecutiveFailures`; a try refused unchecked
- * while locked, the owner's right password among them, proves nothing: review r43f F1), from the streak's
- * start to the lock (on either of the account's lanes: each is true of the account).
+ * while locked, the owner's right password among them, proves nothing: review r43f F1), since the streak's
+ * start (on either of the account's lanes: each is true of the account). Not only up to the lock: a record is
+ * written after its try was counted, so codes counted just before the locking password may be written just
+ * after it (review r43g F1); a try counted after the lock, on the other lane, is true of the account too.
  */
-async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { counted: true }>, pathway: AttemptPathway, lockedAt: Date): Promise<LockSetBy> {
+async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { counted: true }>, pathway: AttemptPathway): Promise<LockSetBy> {
   const since = reservation.streakStart;
   const failures = Number.isNaN(since.getTime())
     ? []
@@ -391,7 +393,7 @@ async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { c
           outcome: 'FAILURE',
           action: { in: Object.keys(FAILURE_PROVES) },
           details: { contains: '"consecutiveFailures"' },
-          createdAt: { gte: since, lte: lockedAt },
+          createdAt: { gte: since },
         },
         select: { action: true },
         distinct: ['action'],
