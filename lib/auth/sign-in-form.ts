@@ -11,7 +11,7 @@ import { config } from '@/lib/config';
 import { donePath } from '@/lib/http/done-notice';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
-import { codeStepDone, type VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
+import { codeStepDoneBy, type VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 
@@ -143,7 +143,8 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<SecondFactorRefusal, 'NOT_PENDING' 
 export function codeStepCopyLanding(kind: SignedIn['kind']) {
   return async (sent: Record<string, string>): Promise<string | null> => {
     const sid = await sessionIdInCookie();
-    return sid !== null && (await codeStepDone(sid)) ? afterSignInPath(kind, sent.callbackUrl) : null;
+    const who = sid === null ? null : await codeStepDoneBy(sid);
+    return who?.kind === kind ? afterSignInPath(who, sent.callbackUrl) : null;
   };
 }
 

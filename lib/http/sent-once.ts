@@ -40,7 +40,8 @@ function keyClaim(id: string) {
 export async function sentBefore(form: string, key: string | undefined, claimedBy: string | null = null): Promise<boolean> {
   if (key === undefined) return false;
   const row = await keyClaim(formKeyId(form, key));
-  return row !== null && row.claimedBy === claimedBy;
+  // A key still held by a copy at its work (withFormKeyHeld) is not done yet (review r43g F4).
+  return row !== null && row.claimedBy === claimedBy && row.underWayUntil === null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, type TemporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
@@ -70,11 +71,23 @@ async function knownHere(actor: Actor, knows: KnowsAccount): Promise<boolean> {
   return knows({ kind, id, version: session.sessionVersion });
 }
 
-/** Whether `sessionId` names a pending session whose code step was done: a copy of that press, come once the first had ended it. */
-export async function codeStepDone(sessionId: string): Promise<boolean> {
-  const session = await db().authSession.findUnique({ where: { id: sessionId }, select: { userId: true, vendorAccountId: true, secondFactorPending: true } });
-  if (!session?.secondFactorPending) return false;
-  return sentBefore(CODE_STEP_FORM, sessionId, session.userId ? `user:${session.userId}` : `vendor:${session.vendorAccountId}`);
+/**
+ * Who signed in, when `sessionId` names a pending session whose code step was done: a copy of that press,
+ * come once the first had ended it. Null otherwise (no such session, still pending, its step at work).
+ */
+export async function codeStepDoneBy(sessionId: string): Promise<{ kind: 'agency' | 'vendor'; role: Role | VendorRole } | null> {
+  const session = await db().authSession.findUnique({ where: { id: sessionId }, select: { secondFactorPending: true, userId: true, vendorAccountId: true } });
+  if (!session?.secondFactorPending) return null;
+  const { userId, vendorAccountId } = session;
+  if (userId && (await sentBefore(CODE_STEP_FORM, sessionId, `user:${userId}`))) {
+    const user = await db().user.findUnique({ where: { id: userId }, select: { role: true } });
+    return user && { kind: 'agency', role: user.role };
+  }
+  if (vendorAccountId && (await sentBefore(CODE_STEP_FORM, sessionId, `vendor:${vendorAccountId}`))) {
+    const account = await db().vendorAccount.findUnique({ where: { id: vendorAccountId }, select: { role: true } });
+    return account && { kind: 'vendor', role: account.role };
+  }
+  return null;
 }
 
 /** The key withFormKeyHeld holds for a pending session's code step, and what a copy of a step that signed in is answered. */

@@ -7,6 +7,18 @@ const FORM = 'sent-once-test';
 const SENT_ALREADY = 'sent already';
 
 describe('a form key held while its work runs (withFormKeyHeld)', () => {
+  it('is not "sent before" while a copy holds it at its work, only once that work claimed it (review r43g F4)', async () => {
+    const key = newFormKey();
+    const answer = await withFormKeyHeld(FORM, key, 'user:one', SENT_ALREADY, async (claim) => {
+      expect(await sentBefore(FORM, key, 'user:one')).toBe(false);
+      await db().$transaction(async (tx) => claim(tx));
+      return 'done';
+    });
+    expect(answer).toBe('done');
+    expect(await sentBefore(FORM, key, 'user:one')).toBe(true);
+    expect(await sentBefore(FORM, key, 'user:two')).toBe(false);
+  });
+
   it('a holder stalled past its hold is taken over; its own claim then fails and its work is undone, so the work is done once (review r39a F3)', async () => {
     const key = newFormKey();
     let done = 0;
