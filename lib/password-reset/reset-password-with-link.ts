@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
@@ -13,15 +13,14 @@ import { hashPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
-import { TRIES_FROM_YOUR_NETWORK } from '@/lib/rate-limit/token-page-window';
-import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
+import { recordWrongLink } from '@/lib/rate-limit/token-pages';
 import { completeRequest, findRequestToComplete } from '@/lib/super-admin/complete-request';
 import { whyLinkIsDead } from './issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
 
-export const LINK_INVALID_MESSAGE = `This link cannot be used. It has already been used, it has expired, or it is not a complete link. ${TRIES_FROM_YOUR_NETWORK}`;
+export const LINK_INVALID_MESSAGE = `This link cannot be used. It has already been used, it has expired, or it is not a complete link.`;
 
 const passwordsSchema = z
   .object({
@@ -49,10 +48,9 @@ export async function resetPasswordWithLink(
   ip: string,
 ): Promise<ResetWithLinkResult> {
   const linkInvalid: ResetWithLinkResult = { ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE };
-  // Throttled: the same answer as a wrong link (see tokenPageThrottled).
-  if (await tokenPageThrottled(ip)) return linkInvalid;
+  // Only a wrong link is counted on the address, and audited within its budget; a right one always goes on (recordWrongLink).
   const invalid = async (reason: string): Promise<ResetWithLinkResult> => {
-    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'RESET_LINK_REFUSED', outcome: 'DENIED', ip, details: { reason } });
+    await recordWrongLink(ip, { actorType: 'ANONYMOUS', action: 'RESET_LINK_REFUSED', outcome: 'DENIED', details: { reason } });
     return linkInvalid;
   };
 

@@ -1,6 +1,5 @@
 import type { Db, Tx } from '@/lib/db/client';
 import { countRateLimitRefusal } from '@/lib/observability/metrics.mjs';
-import { TOKEN_PAGE_WINDOW_MINUTES } from '@/lib/rate-limit/token-page-window';
 
 /** A client or a transaction: a limit may be counted inside the change it guards. */
 type Counter = Pick<Db | Tx, 'rateLimitBucket'>;
@@ -40,10 +39,10 @@ export const RATE_LIMITS = {
   // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },
-  // What is submitted on pages opened from a secret link (lib/rate-limit/token-pages.ts): a person
-  // submits a few times; 30 in 15 minutes leaves room for several such people behind one office
-  // address, and stops one address sweeping tokens.
-  tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: TOKEN_PAGE_WINDOW_MINUTES * 60_000 },
+  // Wrong links submitted to the reset and "this wasn't me" pages (lib/rate-limit/token-pages.ts): each is
+  // audited up to this many per address; past it, it is answered as before and not audited. A right link
+  // is never counted and never turned away.
+  tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
   // Each passwordless attempt stores a challenge row for anyone who asks: enough for an office
   // behind one address (and autofill asking on every visit), not enough to fill the table.
   passkeySignInChallengesPerAddress: { name: 'passkey-challenge-ip', limit: 1000, windowMs: 15 * 60_000 },

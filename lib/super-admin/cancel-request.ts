@@ -1,9 +1,8 @@
-import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
+import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
-import { TOKEN_PAGE_WINDOW_MINUTES } from '@/lib/rate-limit/token-page-window';
-import { tokenPageThrottled } from '@/lib/rate-limit/token-pages';
+import { recordWrongLink } from '@/lib/rate-limit/token-pages';
 import { refileRepeats } from './refile-repeats';
 import { stateAsHeld } from './state-as-held';
 import { takeTransition } from './take-transition';
@@ -23,10 +22,8 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
   const gone = {
     ok: false as const,
     message:
-      `This link no longer works: the request may already be cancelled, completed, rejected or expired. If you did not ask for a password reset, try again in ${TOKEN_PAGE_WINDOW_MINUTES} minutes, and tell your agency’s other administrators.`,
+      'This link no longer works: the request may already be cancelled, completed, rejected or expired. If you did not ask for a password reset, tell your agency’s other administrators.',
   };
-  // Throttled: the same answer as a wrong link (see tokenPageThrottled).
-  if (await tokenPageThrottled(ip)) return gone;
   const request = looksLikeSecretToken(token)
     ? await db().superAdminResetRequest.findUnique({
         where: { cancelTokenHash: hashSecretToken(token) },
@@ -34,7 +31,8 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
       })
     : null;
   if (!request) {
-    await recordAuditAlone(db(), { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_CANCEL_REFUSED', outcome: 'DENIED', ip });
+    // Only an unknown token is counted on the address, and audited within its budget; a right one always goes on (recordWrongLink).
+    await recordWrongLink(ip, { actorType: 'ANONYMOUS', action: 'SUPER_ADMIN_RESET_CANCEL_REFUSED', outcome: 'DENIED' });
     return gone;
   }
   return db().$transaction(async (tx) => {

@@ -1,17 +1,12 @@
 import Link from 'next/link';
-import { TRIES_FROM_YOUR_NETWORK } from '@/lib/rate-limit/token-page-window';
 
-/**
- * One message for a used, expired, revoked or unknown link: which of them it was helps no one. `sent`: the
- * answer to the form, which a throttled right link gets too (opening the page is never throttled).
- */
-export function LinkCannotBeUsed({ sent = false }: { sent?: boolean }) {
+/** One message for a used, expired, revoked or unknown link, opened or sent with the form: which of them it was helps no one. */
+export function LinkCannotBeUsed() {
   return (
     <div className="notice warning" role="status">
       <h2 style={{ marginTop: 0 }}>This link cannot be used</h2>
       <p>
         It has already been used, it has expired, or it is not a complete link. Each link works only once, for a limited time.
-        {sent && ` ${TRIES_FROM_YOUR_NETWORK}`}
       </p>
       <p style={{ marginBottom: 0 }}>
         <Link href="/help">Follow the sign-in help guide</Link> to get back into your account: another administrator of your

@@ -11,7 +11,7 @@ type Props = { token: string; loginName: string; agencyCode: string; minLength: 
 
 export function ResetForm({ token, loginName, agencyCode, minLength }: Props) {
   const [state, formAction, pending] = useActionState<ResetWithLinkResult, FormData>(resetWithLinkAction, { ok: false });
-  if (!state.ok && state.linkInvalid) return <LinkCannotBeUsed sent />;
+  if (!state.ok && state.linkInvalid) return <LinkCannotBeUsed />;
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate>

@@ -6,7 +6,7 @@ import { LinkDoesNotWork } from './link-does-not-work';
 
 export function StopAlertsForm({ subscriberId, token }: { subscriberId: string; token: string }) {
   const [state, formAction, pending] = useActionState<StopAlertsState, FormData>(stopAlertsAction, { ok: false });
-  if (state.linkInvalid) return <LinkDoesNotWork sent />;
+  if (state.linkInvalid) return <LinkDoesNotWork />;
   return (
     <form action={formAction}>
       <input type="hidden" name="s" value={subscriberId} />

@@ -6,7 +6,7 @@ import { LinkProblem } from './link-problem';
 
 export function ConfirmForm({ subscriberId, issuedAt, token }: { subscriberId: string; issuedAt: string; token: string }) {
   const [state, formAction, pending] = useActionState<ConfirmState, FormData>(confirmSubscriptionAction, { ok: false });
-  if (state.problem) return <LinkProblem problem={state.problem} sent />;
+  if (state.problem) return <LinkProblem problem={state.problem} />;
   return (
     <form action={formAction}>
       <input type="hidden" name="s" value={subscriberId} />

@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: 'Confirm status alerts', referrer: 'n
 const param = (value: string | undefined) => (value ?? '').slice(0, 64);
 
 // Confirming takes a button press, not just opening the link: mail scanners that open every
-// link must not sign anyone up. Opening it only reads (and counts against the token-page limit).
+// link must not sign anyone up. Opening it only reads.
 export default publicPage(async function ConfirmSubscriptionPage({ searchParams }: { searchParams: PageSearchParams }) {
   const query = await firstValues(searchParams);
   const link = { s: param(query.s), e: param(query.e), t: param(query.t) };
