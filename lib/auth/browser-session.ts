@@ -1,10 +1,10 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { getServerSession } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
-import { authOptions, decodeSessionToken, knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
+import { sessionIdInCookie } from '@/lib/auth/guards';
+import { knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
 import { hmacSign, signingSecret } from '@/lib/crypto/keyring';
@@ -17,24 +17,17 @@ import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
  */
 export async function startBrowserSession(sessionId: string, kind: 'agency' | 'vendor'): Promise<void> {
   const jar = await cookies();
-  const previous = await cookieSessionId();
-  if (previous !== undefined && previous !== sessionId) await endSession(previous);
+  const previous = await sessionIdInCookie();
+  if (previous !== null && previous !== sessionId) await endSession(previous);
   const maxAge = SESSION_ABSOLUTE_MS / 1000;
   const token = await encode({ token: { sid: sessionId, kind }, secret: signingSecret(), maxAge });
   jar.set(sessionCookieName(), token, { ...sessionCookieOptions(), maxAge });
 }
 
-/** The session id this browser's session cookie names, ended or not; none without a cookie we signed. */
-async function cookieSessionId(): Promise<string | undefined> {
-  const token = (await cookies()).get(sessionCookieName())?.value;
-  const sid = token ? (await decodeSessionToken({ token, secret: signingSecret() }))?.sid : undefined;
-  return typeof sid === 'string' ? sid : undefined;
-}
-
 /** Signs the browser out: ends its server-side session (if any, audited) and removes the cookie. */
 export async function endBrowserSession(ip: string): Promise<void> {
-  const session = await getServerSession(authOptions());
-  if (session?.sid) await signOutSession(session.sid, ip);
+  const session = await sessionIdInCookie();
+  if (session !== null) await signOutSession(session, ip);
   // With the attributes it was set with: a `__Host-` cookie (https) is only ever replaced, removal
   // included, by one that says Secure and Path=/, and a bare delete says neither (review r31b F1).
   (await cookies()).set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
@@ -71,9 +64,9 @@ export async function rememberAccountHere(account: KnownAccount): Promise<void> 
 export async function thisBrowserFromNow(): Promise<Doer> {
   const jar = await cookies();
   const held = jar.get(noticeCookieName())?.value;
-  const session = await cookieSessionId();
+  const session = await sessionIdInCookie();
   const value =
-    held && NOTICE_VALUE.test(held) ? held : session !== undefined ? hmacSign(NOTICE, [session]).slice(0, 22) : randomBytes(16).toString('base64url');
+    held && NOTICE_VALUE.test(held) ? held : session !== null ? hmacSign(NOTICE, [session]).slice(0, 22) : randomBytes(16).toString('base64url');
   jar.set(noticeCookieName(), value, { ...sessionCookieOptions(), maxAge: SAID_FOR_SECONDS });
   return { sessionId: `browser:${value}` };
 }

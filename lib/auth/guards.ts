@@ -38,7 +38,7 @@ type ActorFor<A extends EntryAccess> = A extends { principal: 'agency' }
 
 export type { RequestContext };
 
-/** The session id in the browser's cookie, when the cookie is one we signed; decoded once per request. */
+/** The session id in the browser's session cookie, ended or not, when the cookie is one we signed; decoded once per request. */
 export const sessionIdInCookie = cache(async (): Promise<string | null> => (await getServerSession(authOptions()))?.sid ?? null);
 
 /** The actor of the current request, or null; resolved once per request. */
