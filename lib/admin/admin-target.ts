@@ -135,7 +135,12 @@ type AdminTargetRow = { id: string; agencyId: string; role: Role; status: UserSt
  * at load: a disable meanwhile moves the account's version, which the reset's write expects.
  */
 export function refusalWhileDisabled(target: { status: UserStatus }, then: string): { ok: false; message: string } | null {
-  return target.status === 'ACTIVE' ? null : { ok: false, message: `This account is disabled. Enable it first, then ${then}.` };
+  return !isDisabled(target) ? null : { ok: false, message: `This account is disabled. Enable it first, then ${then}.` };
+}
+
+/** Whether the account is disabled: no way in is handed to it (refusalWhileDisabled), and its page offers none. */
+export function isDisabled(target: { status: UserStatus }): boolean {
+  return target.status !== 'ACTIVE';
 }
 
 /** What an admin is told when the account changed between their page and their request. */

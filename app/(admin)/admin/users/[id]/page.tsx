@@ -7,7 +7,7 @@ import { AdminNav } from '@/components/admin/admin-nav';
 import { DoneNotice } from '@/components/ui/done-notice';
 import { StackTable } from '@/components/ui/stack-table';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
-import { auditForeignTargetRead, refusalWhileDisabled } from '@/lib/admin/admin-target';
+import { auditForeignTargetRead, isDisabled, refusalWhileDisabled } from '@/lib/admin/admin-target';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { canAdmin } from '@/lib/admin/permissions';
 import { getAgencyPolicy } from '@/lib/admin/update-agency-policy';
@@ -55,7 +55,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
   const rules = await getAgencyPolicy(actor.agencyId);
   const may = (capability: Parameters<typeof canAdmin>[1]) => canAdmin(actor, capability, user, rules);
   const self = user.id === actor.userId;
-  const disabled = refusalWhileDisabled(user, '') !== null;
+  const disabled = isDisabled(user);
   const secondFactors = await countSecondFactors({ kind: 'user', id: user.id });
   const actorHasPasskey = await hasPasskey({ kind: 'user', id: actor.userId });
 
