@@ -121,7 +121,7 @@ export async function changeOwnPassword(
       {
         ...failure,
         details: reservation.counted
-          ? { reason: proof === 'passkey' ? 'passkey refused' : 'wrong current password', consecutiveFailures: reservation.failureCount }
+          ? { reason: proof === 'passkey' ? 'passkey refused' : 'wrong current password' }
           : { reason: 'account locked' },
       },
       'change-password',

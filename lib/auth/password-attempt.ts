@@ -92,9 +92,19 @@ export async function settleWrongSecret(
       await first?.(tx);
       const ours = reservation === null || (setsLock(reservation) ? await leaveLockToTheRound(tx, reservation) : await markSettled(tx, reservation));
       // A request so late that the round already wrote this attempt's record does not write a second.
-      if (ours) await recordAudit(tx, failure);
+      if (ours) await recordAudit(tx, recordOfTry(failure, reservation));
     }),
   );
+}
+
+/**
+ * A try's failure record says whether its try counted on the account's streak, and as which failure: the lock
+ * mail reads the streak's counted tries by it (whatTheStreakProves). Written here and by reserveAttempt only.
+ */
+const COUNTED_TRY = 'consecutiveFailures';
+
+function recordOfTry(failure: AuditInput, reservation: Reservation | null): AuditInput {
+  return reservation?.counted ? { ...failure, details: { ...failure.details, [COUNTED_TRY]: reservation.failureCount } } : failure;
 }
 
 /** Whether the attempt counted and, with it, set a lock (temporary or hard) on its streak. */
@@ -192,7 +202,7 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettle
       }
     : { unsettledId, counted };
   const { failure, pathway } = ifUnsettled;
-  const details = { ...failure.details, reason: 'attempt not completed', reservedAt: now.toISOString(), ...(counted ? { consecutiveFailures: failureCount } : {}) };
+  const details = { ...failure.details, reason: 'attempt not completed', reservedAt: now.toISOString(), ...(counted ? { [COUNTED_TRY]: failureCount } : {}) };
   await tx.unsettledAttempt.create({
     data: {
       id: unsettledId,
@@ -377,7 +387,7 @@ const PROOF_STRENGTH: readonly LockSetBy[] = ['guesses', 'codes after the passwo
  * What the failures of the lock's streak prove, the most any of them does: wrong passwords and wrong codes
  * count on one streak, and whoever knows the password may make the try that sets the lock a wrong password,
  * which alone would tell the owner "nobody signed in; your password still works" (review r43e F1). Read from
- * the records of the tries the streak counted (those carry `consecutiveFailures`; a try refused unchecked
+ * the records of the tries the streak counted (recordOfTry marks them; a try refused unchecked
  * while locked, the owner's right password among them, proves nothing: review r43f F1), since the streak's
  * start (on either of the account's lanes: each is true of the account). Not only up to the lock: a record is
  * written after its try was counted, so codes counted just before the locking password may be written just
@@ -392,7 +402,7 @@ async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { c
           targetId: reservation.account.id,
           outcome: 'FAILURE',
           action: { in: Object.keys(FAILURE_PROVES) },
-          details: { contains: '"consecutiveFailures"' },
+          details: { contains: `"${COUNTED_TRY}"` },
           createdAt: { gte: since },
         },
         select: { action: true },

@@ -84,8 +84,7 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
   // sent at once each meet the address's limit, instead of all passing a look at it first.
   const { limited } = await consumeRateLimit(db(), addressRule, ip);
   const refuse = async (audit: Omit<AuditInput, 'action' | 'outcome'>, reason: string, reservation?: Reservation): Promise<SignInResult> => {
-    const counted: Record<string, number> = reservation?.counted ? { consecutiveFailures: reservation.failureCount } : {};
-    await settleWrongSecret(reservation ?? null, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY', ...counted } }, 'passkey sign-in');
+    await settleWrongSecret(reservation ?? null, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason, factor: 'PASSKEY' } }, 'passkey sign-in');
     return { ok: false, reason: 'INVALID' };
   };
 

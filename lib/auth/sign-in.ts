@@ -259,7 +259,7 @@ async function attemptSignIn(
           : (['account locked', 'locked'] as const);
     await settleWrongSecret(
       reservation,
-      { ...failure, details: reservation.counted ? { reason, consecutiveFailures: reservation.failureCount } : { reason } },
+      { ...failure, details: { reason } },
       'sign-in',
       async (tx) => velocity && (await recordVelocityFailure(tx, velocity.key)),
     );

@@ -78,7 +78,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
       reservation,
       {
         ...failure,
-        details: reservation.counted ? { for: what, consecutiveFailures: reservation.failureCount } : { for: what, reason: 'account locked' },
+        details: reservation.counted ? { for: what } : { for: what, reason: 'account locked' },
       },
       'signed-in second factor',
     );

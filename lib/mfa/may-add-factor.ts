@@ -77,7 +77,7 @@ async function refusalOfPassword(actor: Actor, password: string | undefined, ip:
       reservation,
       {
         ...failure,
-        details: reservation.counted ? { for: 'add a factor', consecutiveFailures: reservation.failureCount } : { for: 'add a factor', reason: 'account locked' },
+        details: reservation.counted ? { for: 'add a factor' } : { for: 'add a factor', reason: 'account locked' },
       },
       'current password',
     );

@@ -160,7 +160,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       reservation,
       {
         ...failure,
-        details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code', consecutiveFailures: reservation.failureCount },
+        details: { reason: 'passkey' in proof ? 'passkey refused' : 'wrong code' },
       },
       'second factor',
       async (tx) => {
