@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { NO_OWN_PASSKEY, updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
@@ -472,6 +473,27 @@ describe('passkeys', () => {
     const options = await startPasskeyConfirmation(held);
     expect(await removeFactor(held, { factorId: app, passkey: JSON.stringify(assertionResponse(passkey, ceremony(options.challenge))) }, IP)).toMatchObject({ ok: true });
     expect(await db().mfaFactor.count({ where: { id: app } })).toBe(0);
+  });
+
+  it('[SUPER_ADMIN] held to passkeys, clears another admin’s factors with the passkey: an app code is refused there, before it is checked', async () => {
+    const { agency, user, actor } = await staffSession('SUPER_ADMIN');
+    const passkey = await enrolPasskey(actor);
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
+    await signedInAgainSince(actor.sessionId);
+    const held = await actorOf(actor.sessionId);
+    if (held.kind !== 'agency') throw new Error('not an agency session');
+    const target = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `cleared.${Date.now()}@example.test` });
+    await addTotpFactor(db(), { userId: target.id });
+    const input = { userId: target.id, expectedVersion: target.sessionVersion };
+    const appCode = await totpCodeFor(secret, totpStep(new Date()));
+    expect(await clearUserSecondFactors(held, { ...input, code: appCode }, IP)).toEqual({ ...FRESH_PASSKEY_REQUIRED, askAgain: true });
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0 });
+    expect(await db().mfaFactor.count({ where: { userId: target.id } })).toBe(1);
+    const options = await startPasskeyConfirmation(held);
+    const cleared = await clearUserSecondFactors(held, { ...input, passkey: JSON.stringify(assertionResponse(passkey, ceremony(options.challenge))) }, IP);
+    expect(cleared).toMatchObject({ ok: true, value: { temporaryPassword: expect.any(String) } });
+    expect(await db().mfaFactor.count({ where: { userId: target.id } })).toBe(0);
   });
 
   it('[ATTACKER with a borrowed session] cannot add a first factor without the account’s password: wrong ones count and lock as at sign-in', async () => {
