@@ -6,10 +6,10 @@ import { formWithField, multipartBody } from '@/test/support/html-form';
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
-import { addAppForm, ensureTotpFactor, nextTotpCode } from './support/second-factor';
+import { addAppForm, ensureTotpFactor, nextTotpCode, type FactorOwner } from './support/second-factor';
 import { completeSecondFactor, expect, signInAsAgencyUser, signInAsVendor, submitAgencySignIn, test } from './support/test';
 
-async function newAdmin(role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN') {
+async function newAdmin(role: 'STAFF' | 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN') {
   const agency = await createAgency(db());
   const user = await createUser(db(), agency.id, TEST_PASSWORD, { role, loginName: `mfa.${uniqueSuffix()}`, email: `mfa.${uniqueSuffix()}@example.test` });
   return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD } };
@@ -82,39 +82,70 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
-test('[PROVIDER_ADMIN without JavaScript] whose code is sent twice (a double click) lands where the sign-in was going from either copy, at once or late (review r41j F1)', async ({ browser, playwright }) => {
-  const { user, creds } = await newAdmin();
-  await ensureTotpFactor({ userId: user.id });
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  try {
-    await page.goto('/admin/help-requests');
-    await submitAgencySignIn(page, creds);
-    await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
-    // The step's form as the browser would send it, twice, with the pending session's cookie.
-    const form = formWithField(await page.content(), 'code');
-    const { body, type } = multipartBody([...form.hidden, ['code', await nextTotpCode({ userId: user.id })]]);
-    const post = () => context.request.post(form.action || page.url(), { headers: { 'content-type': type, origin: E2E_BASE_URL, accept: 'text/html' }, data: body, maxRedirects: 0 });
-    const pendingCookies = (await context.cookies()).map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
-    const answers = await Promise.all([post(), post()]);
-    expect(answers.map((answer) => [answer.status(), answer.headers().location])).toEqual([
-      [303, '/admin/help-requests'],
-      [303, '/admin/help-requests'],
-    ]);
-    // A copy that comes once the first has signed in, and ended the pending session its cookie names, goes there too.
-    const late = await playwright.request.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: { cookie: pendingCookies } });
+/**
+ * A code step sent twice without JavaScript (a double click), and a third copy late: where each lands. `sends`: the
+ * callbackUrl the copies carry, set by hand (the vendor's sign-in takes none from the page it was sent from); to a
+ * page the account's role does not open, they land on the role's home.
+ */
+const CODE_STEP_COPIES = [
+  { role: 'PROVIDER_ADMIN', opens: '/admin/help-requests', lands: '/admin/help-requests' },
+  { role: 'STAFF', opens: '/account/security', sends: '/admin/help-requests', lands: '/account' },
+  { role: 'VERIFIER', opens: '/vendor/queue', sends: '/vendor/queue', lands: '/vendor/queue' },
+  { role: 'VERIFIER', opens: '/vendor/queue', sends: '/vendor/status', lands: '/vendor' },
+] as const;
+
+for (const copies of CODE_STEP_COPIES) {
+  const sends = 'sends' in copies ? `, sent by hand to ${copies.sends}` : '';
+  test(`[${copies.role} without JavaScript] whose code is sent twice (a double click) lands on ${copies.lands} from either copy, at once or late${sends} (review r41j F1)`, async ({ browser, playwright }) => {
+    const vendor = copies.role === 'VERIFIER';
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
     try {
-      const answer = await late.post(form.action || page.url(), { headers: { 'content-type': type, origin: E2E_BASE_URL, accept: 'text/html' }, data: body, maxRedirects: 0 });
-      expect([answer.status(), answer.headers().location]).toEqual([303, '/admin/help-requests']);
+      let owner: FactorOwner;
+      await page.goto(copies.opens);
+      if (vendor) {
+        const { createVendorAccount } = await import('@/prisma/factories');
+        const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+        owner = { vendorAccountId: account.id };
+        await ensureTotpFactor(owner);
+        await page.getByLabel('Work e-mail address').fill(account.email);
+        await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      } else {
+        const { user, creds } = await newAdmin(copies.role === 'STAFF' ? 'STAFF' : 'PROVIDER_ADMIN');
+        owner = { userId: user.id };
+        await ensureTotpFactor(owner);
+        await submitAgencySignIn(page, creds);
+      }
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      // The step's form as the browser would send it, twice, with the pending session's cookie.
+      const form = formWithField(await page.content(), 'code');
+      const hidden = form.hidden.filter(([name]) => !('sends' in copies && name === 'callbackUrl'));
+      const fields: [string, string][] = [...hidden, ...('sends' in copies ? [['callbackUrl', copies.sends] as [string, string]] : []), ['code', await nextTotpCode(owner)]];
+      const { body, type } = multipartBody(fields);
+      const post = () => context.request.post(form.action || page.url(), { headers: { 'content-type': type, origin: E2E_BASE_URL, accept: 'text/html' }, data: body, maxRedirects: 0 });
+      const pendingCookies = (await context.cookies()).map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+      const answers = await Promise.all([post(), post()]);
+      expect(answers.map((answer) => [answer.status(), answer.headers().location])).toEqual([
+        [303, copies.lands],
+        [303, copies.lands],
+      ]);
+      // A copy that comes once the first has signed in, and ended the pending session its cookie names, goes there too.
+      const late = await playwright.request.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: { cookie: pendingCookies } });
+      try {
+        const answer = await late.post(form.action || page.url(), { headers: { 'content-type': type, origin: E2E_BASE_URL, accept: 'text/html' }, data: body, maxRedirects: 0 });
+        expect([answer.status(), answer.headers().location]).toEqual([303, copies.lands]);
+      } finally {
+        await late.dispose();
+      }
+      const target = 'userId' in owner ? owner.userId : owner.vendorAccountId;
+      const steps = await db().auditEvent.findMany({ where: { targetId: target, action: { startsWith: 'SIGN_IN_SECOND_FACTOR' } } });
+      expect(steps.map((step) => step.action)).toEqual(['SIGN_IN_SECOND_FACTOR_SUCCESS']);
     } finally {
-      await late.dispose();
+      await context.close();
     }
-    const steps = await db().auditEvent.findMany({ where: { targetId: user.id, action: { startsWith: 'SIGN_IN_SECOND_FACTOR' } } });
-    expect(steps.map((step) => step.action)).toEqual(['SIGN_IN_SECOND_FACTOR_SUCCESS']);
-  } finally {
-    await context.close();
-  }
-});
+  });
+}
 
 for (const javaScriptEnabled of [true, false]) {
   test(`[PROVIDER_ADMIN] whose code step ran out of time: the code lands on the sign-in page saying so, not on an empty form (review r34b F3, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
