@@ -167,9 +167,10 @@ export type ActionState = {
 };
 
 // Fields whose values never go back to the browser, even to refill a form: `password`, `newPassword`,
-// any token or secret. Anchored at the end so that settings about passwords (`minPasswordLength`,
-// `passwordHistoryCount`) are refilled like any other number.
-const SECRET_FIELD = /password$|token|secret/i;
+// any token or secret, and a second factor's `code` or `passkey` answer (a recovery code typed with one
+// character wrong is most of a live one: review r44d F3). Anchored so that settings about passwords
+// (`minPasswordLength`, `passwordHistoryCount`) and the agency's `providerCode` are refilled like any other field.
+const SECRET_FIELD = /password$|token|secret|^code$|^passkey$/i;
 // React's own fields for forms that work before (or without) JavaScript.
 const REACT_ACTION_FIELD = /^\$ACTION_/;
 

@@ -51,6 +51,14 @@ describe('the kit and typed refusals', () => {
     expect(await refusalsAudited('action probe-refused')).toBe(before + 1);
   });
 
+  it('[anyone] a refusal refills what was typed, but never a password, a second factor’s code or a passkey’s answer (review r44d F3)', async () => {
+    const typed = { providerCode: 'ACME-NY', name: 'Work phone', code: 'ABCDE-FGHIJ', passkey: '{"id":"credential"}', currentPassword: 'quiet meadow', minPasswordLength: '12' };
+    const action = defineAction('probe-refill', PUBLIC, z.object(Object.fromEntries(Object.keys(typed).map((key) => [key, z.string()]))), async () => ({ ok: false, message: 'no' }));
+    const form = new FormData();
+    for (const [key, value] of Object.entries(typed)) form.set(key, value);
+    expect(await action({ ok: false }, form)).toEqual({ ok: false, message: 'no', values: { providerCode: 'ACME-NY', name: 'Work phone', minPasswordLength: '12' } });
+  });
+
   it('an unexpected error is still an apology with a reference (500), not a refusal', async () => {
     const route = defineRoute('probe-broken', PUBLIC, async () => {
       throw new Error('boom');
