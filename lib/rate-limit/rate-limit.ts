@@ -27,10 +27,12 @@ export const RATE_LIMITS = {
   // Requests mailed to one agency's admins: naming many of its accounts (from many addresses) must not
   // flood their inboxes. Past it a request is still stored and shown in the console; it is not mailed.
   helpRequestMailsPerAgency: { name: 'help-request-mail-agency', limit: 20, windowMs: 60 * 60_000 },
+  helpRequestMailsPerAgencyDay: { name: 'help-request-mail-agency-day', limit: 60, windowMs: 24 * 60 * 60_000 },
   // Super-admin requests noticed to an agency's other admins: each account has one open request at a
   // time, but requests naming each of its admins in turn mailed every admin once per admin. Past it
   // only the account holder is told (the canary always sings); verifiers see every request.
   superAdminNoticesToOthersPerAgency: { name: 'super-admin-notice-agency', limit: 10, windowMs: 60 * 60_000 },
+  superAdminNoticesToOthersPerAgencyDay: { name: 'super-admin-notice-agency-day', limit: 20, windowMs: 24 * 60 * 60_000 },
   // Resets admins mail to one account (a reset link; a temporary password's or cleared factors' notice;
   // for an admin's account, a receipt to every super admin too): one who got no mail gets a few more
   // tries, a flood of clicks stops. Counted per account and per way (lib/admin/admin-target.ts), so a
@@ -39,6 +41,7 @@ export const RATE_LIMITS = {
   // Status alerts: sign-ups per client; confirmation mails per (hashed) address.
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },
+  statusSubscribePerEmailWeek: { name: 'status-subscribe-email-week', limit: 6, windowMs: 7 * 24 * 60 * 60_000 },
   // Wrong links submitted to the reset and "this wasn't me" pages (lib/rate-limit/token-pages.ts): each is
   // audited up to this many per address; past it, it is answered as before and not audited. A right link
   // is never counted and never turned away.
@@ -122,6 +125,17 @@ export async function consumeRateLimit(database: Counter, rule: RateLimitRule, s
   // Labelled by the rule's name, never the subject (an address, an account): a fixed set of values.
   if (limited) countRateLimitRefusal(rule.name);
   return { ...stateOf(rule, bucket, now), limited };
+}
+
+/**
+ * Mail that strangers cause to be sent (a confirmation to a typed address, a notice to an agency's admins) is
+ * limited twice: per hour against a burst, and over a longer span against a steady drip, which the hour's
+ * window alone let through for ever (review r44b F1). Counted in order; a limited rule stops the count, so a
+ * burst past the hour's limit does not spend the longer budget.
+ */
+export async function consumeMailBudget(database: Counter, rules: readonly RateLimitRule[], subject: string): Promise<{ limited: boolean }> {
+  for (const rule of rules) if ((await consumeRateLimit(database, rule, subject)).limited) return { limited: true };
+  return { limited: false };
 }
 
 /** Forgets every event counted for the subject (an administrator's unlock). */

@@ -409,6 +409,18 @@ describe('asking one’s administrators for help', () => {
     expect(await mailsTo(other.suffix)).toHaveLength(2);
   });
 
+  it('mails one agency’s admins about at most 60 requests a day, not 20 every hour for ever; the rest still reach the console (review r44b F1)', async () => {
+    const { agency, staff, suffix } = await agencyWithAdmins();
+    // The day's budget spent, hour after hour (the hour's window is new).
+    const { name, limit } = RATE_LIMITS.helpRequestMailsPerAgencyDay;
+    await db().rateLimitBucket.create({ data: { key: `${name}:${agency.id}`, windowStart: new Date(Date.now() - 3_600_000), count: limit } });
+    expect(await requestAdminHelp({ ip: newIp() }, input(agency.code, staff.loginName), QUICK)).toEqual({ status: 'accepted' });
+    expect(await mailsTo(suffix)).toHaveLength(0);
+    const created = await db().auditEvent.findFirstOrThrow({ where: { agencyId: agency.id, action: 'HELP_REQUEST_CREATED' } });
+    expect(JSON.parse(created.details!)).toMatchObject({ adminsNotified: 0, mailHeldBack: 'agency limit' });
+    expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(1);
+  });
+
   it('[STAFF] who does not know the code can ask by the agency’s name, typed in any case and spacing', async () => {
     const { agency, staff, admin, superAdmin, suffix } = await agencyWithAdmins();
     const typed = `  ${agency.name.toUpperCase().replace(' ', '   ')} `;

@@ -19,6 +19,7 @@ import {
 import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
 import { CONFIRMATION_RESENT_AFTER_MS, requestStatusSubscription, SUBSCRIBE_ANSWER_FLOOR_MS } from '@/lib/status/subscribe';
 import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { titleSchema } from '@/lib/status/operator-input';
 import { confirmToken, unsubscribeToken } from '@/lib/status/subscription-token';
 import { uniqueSuffix } from '@/prisma/factories';
@@ -145,6 +146,21 @@ describe('status alert subscriptions', () => {
     const began = performance.now();
     expect(await requestStatusSubscription({ email }, '198.51.100.9', { answerFloorMs: 400 })).toEqual({ ok: true });
     expect(performance.now() - began).toBeGreaterThanOrEqual(400);
+  });
+
+  it('[ATTACKER signing up someone else’s inbox hour after hour] gets at most 6 confirmations a week to it, not 3 every hour for ever (review r44b F1)', async () => {
+    const email = address();
+    for (let hour = 0; hour < 4; hour++) {
+      for (let i = 0; i < 3; i++) {
+        expect(await subscribe({ email }, '198.51.100.20')).toEqual({ ok: true });
+        await confirmationSentLongAgo(email);
+      }
+      // The hour's window over: only the longer budget stands.
+      await db().rateLimitBucket.updateMany({ where: { key: { startsWith: 'status-subscribe-email:' } }, data: { windowStart: new Date(Date.now() - 2 * 3_600_000) } });
+    }
+    expect(await confirmationsTo(email)).toHaveLength(RATE_LIMITS.statusSubscribePerEmailWeek.limit);
+    // And the mail no longer promises what a stranger's sign-ups could break: it promises no alerts.
+    expect((await confirmationsTo(email))[0]!.textBody).toContain('no alert is sent to you unless this link is followed');
   });
 
   it('counts tagged forms of one address (“ann+1@…”, “ann+2@…”) as that address: at most 3 confirmations reach its inbox', async () => {

@@ -7,7 +7,7 @@ export function statusSubscriptionConfirmMail(to: string, confirmPath: string, v
     subject: 'Confirm your CareNotes status alerts',
     paragraphs: [
       'Someone, probably you, asked to get an e-mail when CareNotes has an incident or planned maintenance.',
-      `To start getting these alerts, confirm your subscription within ${validDays} days. If you did not ask for this, ignore this message: you will get nothing more.`,
+      `To start getting these alerts, confirm your subscription within ${validDays} days. If you did not ask for this, ignore this message: no alert is sent to you unless this link is followed.`,
     ],
     action: { label: 'Confirm my subscription', url: absoluteUrl(confirmPath) },
     footer: [`Current status: ${absoluteUrl('/status')}`],
