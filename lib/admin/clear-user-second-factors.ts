@@ -63,7 +63,7 @@ async function clearHeld(
   if (disabled) return disabled;
   // A copy of a form already used (a double click) is told so before a code is asked for and used up.
   if (target.sessionVersion !== input.expectedVersion) return { ok: false, message: TARGET_CHANGED_MESSAGE };
-  const fresh = await checkFreshSecondFactor(actor, input, ip, 'clear second factors');
+  const fresh = await checkFreshSecondFactor(actor, input, ip, 'clear second factors', { userId: target.id });
   if (!fresh.ok) return { ok: false, message: fresh.refusal.message ?? 'Confirm it is you first.', fieldErrors: fresh.refusal.fieldErrors, askAgain: true };
   const issued = await newTemporaryPassword();
   return whenSet(
@@ -73,7 +73,7 @@ async function clearHeld(
       const expiresAt = await setTemporaryPassword(tx, actor, target, input.expectedVersion, issued, ip);
       await claim(tx);
       const cleared = await clearSecondFactorsOf(tx, { kind: 'user', id: target.id });
-      await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role });
+      await recordAdminAction(tx, actor, ip, 'ADMIN_SECOND_FACTORS_CLEARED', { type: 'User', id: target.id }, { ...cleared, targetRole: target.role, confirmedWith: fresh.kind });
       await tellOfReset(tx, actor, target, 'second factors cleared', issued.at);
       return expiresAt;
     }, { reset: 'second-factors' }),

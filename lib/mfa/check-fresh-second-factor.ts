@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
+import { floodSampler } from '@/lib/audit/flood-sampler';
+import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { attemptSubjectOf, clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { auditSubject, ownerOf } from '@/lib/mfa/account';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
+import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
@@ -60,16 +64,26 @@ export type FreshFactor = Extract<UsedFactor, { ok: true }> | { ok: false; refus
  * password-change budget. The factor must be one that would finish this account's sign-in: not an
  * app code for an admin held to passkeys.
  */
-export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInput, ip: string, what: string): Promise<FreshFactor> {
+export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInput, ip: string, what: string, about?: { userId: string }): Promise<FreshFactor> {
   const proof: SecondFactorProof | null = input.passkey ? { passkey: input.passkey } : input.code ? { code: input.code } : null;
   if (!proof) return { ok: false, refusal: FRESH_FACTOR_MISSING };
-  if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, refusal: FRESH_PASSKEY_REQUIRED };
+  const audit = auditSubject(actor, ip);
+  // Each record names the action and, for one on another's account (a clearing), whose (review r44d F2).
+  const purpose = { for: what, ...(about ? { aboutUserId: about.userId } : {}) };
   const owner = ownerOf(actor);
+  // Refused before any code is checked, so counted nowhere; on the record all the same, sampled as the gate's refusals are.
+  const refuseUnchecked = async (refusal: ActionState, reason: string): Promise<FreshFactor> => {
+    const refusalsThisMinute = uncheckedRefusalsToRecord(`${owner.kind}:${owner.id}`, { scope: actor.kind === 'agency' ? actor.agencyId : 'vendor' });
+    if (refusalsThisMinute !== null) {
+      await recordAuditAlone(db(), { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'DENIED', details: { ...purpose, reason, refusalsThisMinute } });
+    }
+    return { ok: false, refusal };
+  };
+  if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return refuseUnchecked(FRESH_PASSKEY_REQUIRED, 'app code where a passkey is required');
   // Spent by wrong tries only: a right one gives its count back (below), so an admin who clears many accounts'
   // factors in an incident, each with a code, is not refused; a spent budget says so, not that the code was wrong (review r43g F2).
-  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return { ok: false, refusal: TOO_MANY_TRIES };
-  const audit = auditSubject(actor, ip);
-  const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: { for: what } } as const;
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return refuseUnchecked(TOO_MANY_TRIES, 'too many tries');
+  const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: purpose } as const;
   const subject = await attemptSubjectOf(owner.kind, owner.id);
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'signed-in second factor' }));
   const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
@@ -78,18 +92,27 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
       reservation,
       {
         ...failure,
-        details: reservation.counted ? { for: what } : { for: what, reason: 'account locked' },
+        details: reservation.counted ? purpose : { ...purpose, reason: 'account locked' },
       },
       'signed-in second factor',
     );
     return { ok: false, refusal: reservation.counted ? WRONG_FRESH_FACTOR : LOCKED_NOW };
   }
+  // A recovery code is gone once used, whatever the action then does: on the record, and its owner told, as at sign-in (review r44d F1).
+  const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;
   await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
       await markSettled(tx, reservation);
       await clearFailures(tx, owner.kind, owner.id);
       await refundRateLimit(tx, RATE_LIMITS.passwordChangePerUser, owner.id);
+      if (used.kind === 'RECOVERY_CODE') {
+        await recordAudit(tx, { ...audit, action: 'RECOVERY_CODE_USED', outcome: 'SUCCESS', details: purpose });
+        if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to confirm it was you', new Date()));
+      }
     }),
   );
   return used;
 }
+
+/** Which refusals that check nothing get a record: one session's flood of them is sampled (flood-sampler.ts). */
+const uncheckedRefusalsToRecord = floodSampler();

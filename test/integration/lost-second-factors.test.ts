@@ -7,6 +7,8 @@ import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
+import { unseal } from '@/lib/mail/seal';
+import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
 import { resetVendorSecondFactors } from '@/lib/mfa/reset-vendor-second-factors';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
@@ -125,6 +127,26 @@ describe('lost second factors', () => {
     await unchanged();
     // Each wrong code counts on the acting admin's own lock, as at sign-in (the missing one is no try).
     expect(await db().auditEvent.count({ where: { actorId: admin.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(2);
+  });
+
+  it('[PROVIDER_ADMIN] confirms a clearing with a recovery code: the clearing says so, the code’s use is on the record and its owner is told; a wrong code’s record names whose factors (review r44d F1, F2)', async () => {
+    const agency = await createAgency(db());
+    const admin = await member(agency.id, 'PROVIDER_ADMIN');
+    const staff = await member(agency.id);
+    const [recovery] = await db().$transaction((tx) => replaceRecoveryCodes(tx, { kind: 'user', id: admin.id }));
+    const actor = await fullActor(agency, admin);
+    const input = { userId: staff.id, expectedVersion: staff.sessionVersion };
+    expect(await clearUserSecondFactors(actor, { ...input, code: '000000' }, someIp())).toMatchObject({ ok: false, askAgain: true });
+    const wrong = await db().auditEvent.findFirstOrThrow({ where: { actorId: admin.id, action: 'SECOND_FACTOR_FAILURE' } });
+    expect(JSON.parse(wrong.details!)).toMatchObject({ for: 'clear second factors', aboutUserId: staff.id });
+
+    expect(await clearUserSecondFactors(actor, { ...input, code: recovery! }, someIp())).toMatchObject({ ok: true });
+    const cleared = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, action: 'ADMIN_SECOND_FACTORS_CLEARED' } });
+    expect(JSON.parse(cleared.details!)).toMatchObject({ confirmedWith: 'RECOVERY_CODE' });
+    const used = await db().auditEvent.findMany({ where: { actorId: admin.id, action: 'RECOVERY_CODE_USED' } });
+    expect(used.map((record) => JSON.parse(record.details!))).toEqual([{ for: 'clear second factors', aboutUserId: staff.id }]);
+    const told = await mailsTo(admin.email!, 'second-factor-changed');
+    expect(told.map((mail) => unseal(mail.textBody))).toEqual([expect.stringContaining('recovery code used to confirm it was you')]);
   });
 
   it('[PROVIDER_ADMIN] cannot clear their own factors, nor those of another agency; refusals are audited', async () => {

@@ -489,6 +489,11 @@ describe('passkeys', () => {
     const appCode = await totpCodeFor(secret, totpStep(new Date()));
     expect(await clearUserSecondFactors(held, { ...input, code: appCode }, IP)).toEqual({ ...FRESH_PASSKEY_REQUIRED, askAgain: true });
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0 });
+    // Counted nowhere, but on the record, with whose factors it was for (review r44d F2).
+    const refused = await db().auditEvent.findMany({ where: { actorId: user.id, action: 'SECOND_FACTOR_FAILURE' } });
+    expect(refused.map((record) => [record.outcome, JSON.parse(record.details!)])).toEqual([
+      ['DENIED', expect.objectContaining({ for: 'clear second factors', aboutUserId: target.id, reason: 'app code where a passkey is required' })],
+    ]);
     expect(await db().mfaFactor.count({ where: { userId: target.id } })).toBe(1);
     const options = await startPasskeyConfirmation(held);
     const cleared = await clearUserSecondFactors(held, { ...input, passkey: JSON.stringify(assertionResponse(passkey, ceremony(options.challenge))) }, IP);

@@ -9,6 +9,7 @@ export type SecondFactorChange =
   | 'new recovery codes made'
   | 'recovery code used to sign in'
   | 'recovery code used in a sign-in that did not go through'
+  | 'recovery code used to confirm it was you'
   | 'second factors cleared and password replaced by an administrator';
 
 /**
