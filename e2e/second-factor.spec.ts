@@ -380,6 +380,27 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+test('[PROVIDER_ADMIN without JavaScript] whose factors were cleared changes the temporary password and is told so on the page that asks for a factor next (review r44a F1)', async ({ browser }) => {
+  const temporary = 'K4TR8WQ2MZ7XNB5P';
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, temporary, { role: 'PROVIDER_ADMIN', loginName: `mfa.${uniqueSuffix()}` }, { expiresAt: new Date(Date.now() + 3600_000) });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signInAsAgencyUser(page, { providerCode: agency.code, loginName: user.loginName, password: temporary }, { enrol: false });
+    await expect(page).toHaveURL(/\/change-password$/);
+    await page.getByLabel('Current password').fill(temporary);
+    await page.getByLabel('New password', { exact: true }).fill(TEST_PASSWORD);
+    await page.getByLabel('Confirm new password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page).toHaveURL(/\/account\/security\?done=password-changed\.\d+\.[\w-]+$/);
+    await expect(page.getByText('Your password has been changed. You have been signed out everywhere else.')).toBeVisible();
+    await expect(page.getByText('Your account must have a second factor')).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
 test('[PROVIDER_ADMIN] new admin is forced to enrol, enrols an app by keyboard alone, then signs in with codes', async ({ page }) => {
   const { user, creds } = await newAdmin();
   await signInAsAgencyUser(page, creds, { enrol: false });

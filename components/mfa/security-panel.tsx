@@ -8,6 +8,7 @@ import { newFormKey } from '@/lib/http/form-key';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { holdsFactorFromBefore } from '@/lib/mfa/may-add-factor';
 import { REMOVAL_DONE } from '@/lib/mfa/remove-factor';
+import { PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -47,7 +48,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
   const home = actor.kind === 'agency' ? '/account/security' : '/vendor/security';
   return (
     <>
-      <DoneNotice messages={REMOVAL_DONE} done={done} pathname={home} viewer={actor} />
+      <DoneNotice messages={{ ...REMOVAL_DONE, ...PASSWORD_CHANGED_DONE }} done={done} pathname={home} viewer={actor} />
       <h1>Sign-in security</h1>
       {actor.mustEnrolSecondFactor && (
         <p className="notice warning" role="status">

@@ -22,6 +22,9 @@ import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { signInPasswordSchema } from '@/lib/validation/identifiers';
 
+/** What the page a password change lands on says (/account, or /account/security when a second factor must be added first). */
+export const PASSWORD_CHANGED_DONE = { 'password-changed': 'Your password has been changed. You have been signed out everywhere else.' } as const;
+
 export const changePasswordSchema = z
   .object({
     // The current password, or a fresh passkey answer instead (the form sends both fields, one empty).

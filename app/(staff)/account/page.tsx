@@ -2,19 +2,19 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DoneNotice } from '@/components/ui/done-notice';
 import { requirePageActor } from '@/lib/auth/guards';
+import { PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
 import { ROLE_LABEL } from '@/lib/auth/role-labels';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Your account' };
 
-const DONE = { 'password-changed': 'Your password has been changed. You have been signed out everywhere else.' };
 
 export default async function AccountPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor({ principal: 'agency' }, '/account');
   const { done } = await firstValues(searchParams);
   return (
     <>
-      <DoneNotice messages={DONE} done={done} pathname="/account" viewer={actor} />
+      <DoneNotice messages={PASSWORD_CHANGED_DONE} done={done} pathname="/account" viewer={actor} />
       <h1>You are signed in</h1>
       <dl className="summary">
         <dt>Name</dt>
