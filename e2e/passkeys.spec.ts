@@ -1,4 +1,5 @@
 // Passkey journeys; the virtual authenticator and the enrolment steps are in ./support/passkeys.
+import { RECOVERY_CODE_ONLY_LABEL } from '@/components/mfa/fresh-code-label';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { hashPassword } from '@/lib/password/hash';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
@@ -191,6 +192,32 @@ test('[SUPER_ADMIN] "require passkeys for admins": refused to one without a pass
   await addPasskeyByKeyboard(page, 'Security key', (await agencyOwner(creds))!.owner);
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/admin$/);
+});
+
+test('[SUPER_ADMIN held to passkeys] is asked for a recovery code, not an app code, and clears another account’s factors with the passkey', async ({ page }) => {
+  const { agency, creds } = await newAccount('SUPER_ADMIN');
+  await signInAndAddPasskey(page, creds, 'Laptop');
+  await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
+  // Signed in again with it: the passkey is now one held before the session, as a fresh factor must be.
+  await signOut(page);
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto('/account/security');
+  await expect(page.getByLabel(RECOVERY_CODE_ONLY_LABEL).first()).toBeVisible();
+  await expect(page.getByLabel('Code from your app, or a recovery code')).toHaveCount(0);
+
+  const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `lost.${uniqueSuffix()}` });
+  await ensureTotpFactor({ userId: staff.id });
+  await page.goto(`/admin/users/${staff.id}`);
+  await page.getByRole('button', { name: 'Clear second factors' }).click();
+  await expect(page.getByLabel(RECOVERY_CODE_ONLY_LABEL)).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Use your passkey instead' }).click();
+  await expect(page.getByTestId('temporary-password')).toHaveText(/^[23456789A-HJ-NP-Z]{16}$/);
+  expect(await db().mfaFactor.count({ where: { userId: staff.id } })).toBe(0);
+  const cleared = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, action: 'ADMIN_SECOND_FACTORS_CLEARED' } });
+  expect(JSON.parse(cleared.details!)).toMatchObject({ confirmedWith: 'PASSKEY' });
 });
 
 test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers it through autofill and signs in with it', async ({ page }) => {

@@ -1,11 +1,13 @@
 import { AddPasskeyForm } from '@/components/mfa/add-passkey-form';
 import { CodeForm } from '@/components/mfa/code-form';
+import { RECOVERY_CODE_ONLY_LABEL } from '@/components/mfa/fresh-code-label';
 import type { PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { DoneNotice } from '@/components/ui/done-notice';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { newFormKey } from '@/lib/http/form-key';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
+import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { holdsFactorFromBefore } from '@/lib/mfa/may-add-factor';
 import { REMOVAL_DONE } from '@/lib/mfa/remove-factor';
 import { PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
@@ -31,7 +33,7 @@ function when(date: Date | null): string {
 /** The body of /account/security and /vendor/security: the account's factors and the forms that change them; `done`: the page's `?done=`. */
 export async function SecurityPanel({ actor, actions, done }: { actor: Actor; actions: SecurityActions; done?: string }) {
   const { factors, enrolment, unusedRecoveryCodes } = await listOwnFactors(actor);
-  const freshCode = { name: 'code', label: 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
+  const freshCode = { name: 'code', label: (await appCodesRefused(actor)) ? RECOVERY_CODE_ONLY_LABEL : 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
   // Adding a factor asks for one the account held before this sign-in, or else for the password (lib/mfa/may-add-factor.ts).
   const addingAsksForFactor = await holdsFactorFromBefore(actor);
   const freshCodeToAdd = { ...freshCode, hint: 'You already have a sign-in method: confirm it is you with it.' };

@@ -27,7 +27,7 @@ import { countSecondFactors } from '@/lib/mfa/policy';
 import { newFormKey } from '@/lib/http/form-key';
 import { ResetPasswordPanel } from './reset-password-panel';
 import { passkeyConfirmationOptionsAction } from '@/app/(staff)/account/security/actions';
-import { hasPasskey } from '@/lib/mfa/passkey-policy';
+import { appCodesRefused, hasPasskey } from '@/lib/mfa/passkey-policy';
 
 export const metadata: Metadata = { title: 'User' };
 
@@ -58,6 +58,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
   const disabled = isDisabled(user);
   const secondFactors = await countSecondFactors({ kind: 'user', id: user.id });
   const actorHasPasskey = await hasPasskey({ kind: 'user', id: actor.userId });
+  const actorAppCodesRefused = await appCodesRefused(actor);
 
   return (
     <div className="wide-content">
@@ -151,6 +152,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
               kind="second-factors"
               available={secondFactors > 0}
               freshPasskey={actorHasPasskey ? passkeyConfirmationOptionsAction : undefined}
+              appCodesRefused={actorAppCodesRefused}
               formKey={newFormKey()}
             />
           ) : (

@@ -2,6 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { TypedField } from '@/components/mfa/code-form';
+import { RECOVERY_CODE_ONLY_LABEL } from '@/components/mfa/fresh-code-label';
 import { PasskeyButton, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { clearSecondFactorsAction, resetPasswordAction, type ResetState } from './actions';
 
@@ -27,6 +28,7 @@ export function ResetPasswordPanel({
   kind = 'password',
   available = true,
   freshPasskey,
+  appCodesRefused = false,
   formKey,
 }: {
   userId: string;
@@ -35,6 +37,8 @@ export function ResetPasswordPanel({
   kind?: ResetKind;
   available?: boolean;
   freshPasskey?: PasskeyOptionsAction;
+  /** The acting admin is held to passkeys: their app codes are refused, a recovery code is not. */
+  appCodesRefused?: boolean;
   /** The page's key for the clearing: copies of one confirmation (a double press) take turns and clear once. */
   formKey?: string;
 }) {
@@ -122,7 +126,7 @@ export function ResetPasswordPanel({
               <TypedField
                 spec={{
                   name: 'code',
-                  label: 'Your code: from your app, or one of your recovery codes',
+                  label: appCodesRefused ? RECOVERY_CODE_ONLY_LABEL : 'Your code: from your app, or one of your recovery codes',
                   hint: `Confirm it is you: clearing them lets whoever holds the temporary password into ${personName}’s account.`,
                   inputMode: 'text',
                   autoComplete: 'one-time-code',

@@ -1,0 +1,5 @@
+/**
+ * What the field asking for a fresh factor's code says to an admin held to passkeys (appCodesRefused): their app
+ * codes are refused there, so it asks only for a recovery code; the passkey is the button beside it.
+ */
+export const RECOVERY_CODE_ONLY_LABEL = 'A recovery code, if you cannot use your passkey';
