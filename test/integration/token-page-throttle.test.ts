@@ -101,6 +101,18 @@ describe('secret-link pages from an address over the limit', () => {
     expect(await state()).toBe('CANCELLED');
   });
 
+  it('[ANONYMOUS] a cancel link on record that can cancel nothing any more, pressed again and again, is a wrong link: counted, and audited only within the budget (review r44e F1)', async () => {
+    const { token, state } = await openRequestWithCancelLink();
+    const ip = someIp();
+    expect((await cancelRequest(token, ip)).ok).toBe(true);
+    const wrong = await cancelRequest(newSecretToken(), someIp());
+    for (let i = 0; i < RULE.limit + 5; i += 1) expect(await cancelRequest(token, ip)).toEqual(wrong);
+    expect(await db().auditEvent.count({ where: { action: 'SUPER_ADMIN_RESET_CANCELLED', outcome: 'DENIED', ip } })).toBe(RULE.limit);
+    expect(await db().auditEvent.count({ where: { action: 'SUPER_ADMIN_RESET_CANCELLED', outcome: 'SUCCESS', ip } })).toBe(1);
+    expect(await counted(ip)).toBe(RULE.limit + 5);
+    expect(await state()).toBe('CANCELLED');
+  });
+
   it('[ANONYMOUS] a right reset link’s new passwords that the policy refuses are not counted on the address', async () => {
     const { token, used } = await resetLink();
     const ip = someIp();
