@@ -13,6 +13,7 @@ import { hashPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { recordWrongLink } from '@/lib/rate-limit/token-pages';
 import { completeRequest, findRequestToComplete } from '@/lib/super-admin/complete-request';
 import { whyLinkIsDead } from './issue-reset-link';
@@ -96,11 +97,19 @@ export async function resetPasswordWithLink(
     { loginName: user.loginName, displayName: user.displayName, agencyCode: user.agency.code, agencyName: user.agency.name },
   );
   if (problems.length > 0) return { ok: false, message: 'Choose a different password.', fieldErrors: { newPassword: problems } };
+  // The history check is argon2 work (up to 75 verifies at the longest history), and a password it refuses leaves the
+  // link unused: a budget per account, the signed-in password change's, bounds what a link's holder can make the server
+  // do; a password the check passes gives its count back (review r44e F2).
+  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, user.id)).limited) {
+    const message = 'Too many attempts just now. Wait 15 minutes and try again: your link still works until it expires.';
+    return { ok: false, message, fieldErrors: { newPassword: [message] } };
+  }
   const recent = user.passwordHistory.slice(0, user.agency.passwordHistoryCount).map((entry) => entry.passwordHash);
   if (await matchesAnyHash(newPassword, [user.passwordHash, ...recent])) {
     const message = 'Choose a password you have not used recently.';
     return { ok: false, message, fieldErrors: { newPassword: [message] } };
   }
+  await refundRateLimit(db(), RATE_LIMITS.passwordChangePerUser, user.id);
 
   const passwordHash = await hashPassword(newPassword);
   const audit = { actorType: 'USER', actorId: user.id, agencyId: user.agencyId, ip } as const;

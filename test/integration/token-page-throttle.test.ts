@@ -113,6 +113,22 @@ describe('secret-link pages from an address over the limit', () => {
     expect(await state()).toBe('CANCELLED');
   });
 
+  it('[HOLDER of a live reset link] sending passwords the history refuses, again and again, is bounded per account, as the signed-in change is; the link stays usable (review r44e F2)', async () => {
+    const { token, used } = await resetLink();
+    const ip = someIp();
+    const { limit } = RATE_LIMITS.passwordChangePerUser;
+    // The account's own password: each try costs the history check's argon2 work, and leaves the link unused.
+    for (let i = 0; i < limit; i += 1) expect(await resetPasswordWithLink(token, PASSWORD, PASSWORD, ip)).toMatchObject({ ok: false, message: 'Choose a password you have not used recently.' });
+    expect(await resetPasswordWithLink(token, PASSWORD, PASSWORD, someIp())).toMatchObject({ ok: false, message: expect.stringContaining('Too many attempts') });
+    expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: false, message: expect.stringContaining('your link still works') });
+    expect(await used()).toBe(false);
+    expect(await counted(ip)).toBe(0);
+    // Fifteen minutes later (the window forgotten), a new password sets it.
+    await db().rateLimitBucket.deleteMany({ where: { key: { startsWith: `${RATE_LIMITS.passwordChangePerUser.name}:` } } });
+    expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, ip)).toMatchObject({ ok: true });
+    expect(await used()).toBe(true);
+  });
+
   it('[ANONYMOUS] a right reset link’s new passwords that the policy refuses are not counted on the address', async () => {
     const { token, used } = await resetLink();
     const ip = someIp();
