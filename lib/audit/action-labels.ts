@@ -31,6 +31,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   SECOND_FACTOR_FAILURE: 'Wrong second-factor code',
   RECOVERY_CODES_REPLACED: 'Recovery codes replaced',
   RECOVERY_CODE_USED: 'Recovery code used to confirm a change',
+  FRESH_FACTOR_REFUSED: 'Confirmation refused before any code was checked',
   HELP_REQUEST_CREATED: 'Asked the admins for help',
   HELP_REQUEST_THROTTLED: 'Help request refused (too many)',
   HELP_REQUEST_UNMATCHED: 'Help request for an unknown account',

@@ -75,7 +75,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   const refuseUnchecked = async (refusal: ActionState, reason: string): Promise<FreshFactor> => {
     const refusalsThisMinute = uncheckedRefusalsToRecord(`${owner.kind}:${owner.id}`, { scope: actor.kind === 'agency' ? actor.agencyId : 'vendor' });
     if (refusalsThisMinute !== null) {
-      await recordAuditAlone(db(), { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'DENIED', details: { ...purpose, reason, refusalsThisMinute } });
+      await recordAuditAlone(db(), { ...audit, action: 'FRESH_FACTOR_REFUSED', outcome: 'DENIED', details: { ...purpose, reason, refusalsThisMinute } });
     }
     return { ok: false, refusal };
   };
@@ -98,8 +98,9 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
     );
     return { ok: false, refusal: reservation.counted ? WRONG_FRESH_FACTOR : LOCKED_NOW };
   }
-  // A recovery code is gone once used, whatever the action then does: on the record, and its owner told, as at sign-in (review r44d F1).
-  const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;
+  // A recovery code is gone once used, whatever the action then does: on the record (review r44d F1). Its owner is told
+  // when it confirmed an action on another's account; a change to their own factors mails them that change (review r44e F3).
+  const contact = used.kind === 'RECOVERY_CODE' && about ? await accountContact(owner) : null;
   await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
       await markSettled(tx, reservation);

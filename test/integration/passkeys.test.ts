@@ -489,8 +489,10 @@ describe('passkeys', () => {
     const appCode = await totpCodeFor(secret, totpStep(new Date()));
     expect(await clearUserSecondFactors(held, { ...input, code: appCode }, IP)).toEqual({ ...FRESH_PASSKEY_REQUIRED, askAgain: true });
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0 });
+    // Not checked: the app's code is not spent (a code checked and right would be).
+    expect((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'TOTP' } })).lastUsedStep).toBeNull();
     // Counted nowhere, but on the record, with whose factors it was for (review r44d F2).
-    const refused = await db().auditEvent.findMany({ where: { actorId: user.id, action: 'SECOND_FACTOR_FAILURE' } });
+    const refused = await db().auditEvent.findMany({ where: { actorId: user.id, action: 'FRESH_FACTOR_REFUSED' } });
     expect(refused.map((record) => [record.outcome, JSON.parse(record.details!)])).toEqual([
       ['DENIED', expect.objectContaining({ for: 'clear second factors', aboutUserId: target.id, reason: 'app code where a passkey is required' })],
     ]);
