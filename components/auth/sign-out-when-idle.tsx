@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import { getActor } from '@/lib/auth/guards';
-import { isIdleLimited, SESSION_IDLE_MS } from '@/lib/auth/session';
+import { BROWSER_IDLE_MS, isIdleLimited } from '@/lib/auth/session';
 import { IdleSignOut } from './idle-sign-out';
 
 /**
@@ -13,7 +13,7 @@ export async function SignOutWhenIdle() {
   if (!actor || !isIdleLimited(actor)) return null;
   return (
     <Suspense fallback={null}>
-      <IdleSignOut idleMs={SESSION_IDLE_MS} vendor={actor.kind === 'vendor'} />
+      <IdleSignOut idleMs={BROWSER_IDLE_MS} vendor={actor.kind === 'vendor'} />
     </Suspense>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, signOutSession } from '@/lib/auth/session';
+import { BROWSER_IDLE_MS, resolveSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, signOutSession } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import type { Role } from '@/lib/generated/sqlite/enums';
@@ -63,6 +63,15 @@ describe('server-side sessions', () => {
     const later = new Date(Date.now() + SESSION_IDLE_MS + 1000);
     expect(await resolveSession(staff.sessionId, later)).not.toBeNull();
     expect(await resolveSession(admin.sessionId, later)).toBeNull();
+  });
+
+  it('[PROVIDER_ADMIN] a request made just before lastSeenAt is due to be written again still counts in time: the tab signs out before the server would refuse its form (review r44f F2)', async () => {
+    const admin = await signedIn('PROVIDER_ADMIN');
+    const signedInAt = Date.now();
+    // A page opened 59 s after the sign-in's write: not written, as the minute has not passed.
+    expect(await resolveSession(admin.sessionId, new Date(signedInAt + 59_000))).not.toBeNull();
+    // The tab counts from that page; a form sent the moment before it signs itself out still finds the session.
+    expect(await resolveSession(admin.sessionId, new Date(signedInAt + 59_000 + BROWSER_IDLE_MS - 1000))).not.toBeNull();
   });
 
   it('ends a vendor session after 30 idle minutes', async () => {
