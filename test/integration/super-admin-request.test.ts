@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { isSealed } from '@/lib/mail/seal';
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { cancelRequest } from '@/lib/super-admin/cancel-request';
 import { getRequestForCancel } from '@/lib/super-admin/get-request-for-cancel';
 import { getRequestStatus, NO_SUCH_REQUEST } from '@/lib/super-admin/get-request-status';
@@ -63,6 +64,19 @@ describe('the public super-admin reset form', () => {
     const lastRequest = await db().superAdminResetRequest.findFirstOrThrow({ where: { userId: last.id } });
     expect(await db().outboxMessage.count({ where: { template: 'super-admin-request-notice', toAddress: last.email!, createdAt: { gte: lastRequest.createdAt } } })).toBe(1);
     const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: lastRequest.id, action: 'SUPER_ADMIN_RESET_SUBMITTED' } });
+    expect(JSON.parse(audit.details!)).toMatchObject({ noticesQueued: 1, otherAdminsNotMailed: 'agency limit' });
+  });
+
+  it('[ANONYMOUS] naming an agency’s admins day after day tells the other admins at most 20 times a day, not 10 every hour for ever; the named admin always (review r44b F1)', async () => {
+    const { agency, admin, others } = await agencyWithLoneSuperAdmin({ otherAdmins: 1 });
+    // The day's budget spent, hour after hour (the hour's window is new).
+    const { name, limit } = RATE_LIMITS.superAdminNoticesToOthersPerAgencyDay;
+    await db().rateLimitBucket.create({ data: { key: `${name}:${agency.id}`, windowStart: new Date(Date.now() - 3_600_000), count: limit } });
+    expect((await submit(formFor({ providerCode: agency.code, loginName: admin.loginName }), someIp())).ok).toBe(true);
+    expect(await db().outboxMessage.count({ where: { template: 'super-admin-request-notice', toAddress: admin.email! } })).toBe(1);
+    expect(await db().outboxMessage.count({ where: { template: 'super-admin-request-notice', toAddress: others[0]!.email! } })).toBe(0);
+    const request = await db().superAdminResetRequest.findFirstOrThrow({ where: { userId: admin.id } });
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_SUBMITTED' } });
     expect(JSON.parse(audit.details!)).toMatchObject({ noticesQueued: 1, otherAdminsNotMailed: 'agency limit' });
   });
 
