@@ -98,9 +98,10 @@ export async function resetPasswordWithLink(
   );
   if (problems.length > 0) return { ok: false, message: 'Choose a different password.', fieldErrors: { newPassword: problems } };
   // The history check is argon2 work (up to 75 verifies at the longest history), and a password it refuses leaves the
-  // link unused: a budget per account, the signed-in password change's, bounds what a link's holder can make the server
-  // do; a password the check passes gives its count back (review r44e F2).
-  if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, user.id)).limited) {
+  // link unused: a budget of the link's own bounds what its holder can make the server do (review r44e F2); a session
+  // of the account cannot spend it and so hold the owner's link off (review r44g F1). A password the check passes
+  // gives its count back.
+  if ((await consumeRateLimit(db(), RATE_LIMITS.resetLinkHistoryChecksPerLink, link.id)).limited) {
     const message = 'Too many attempts just now. Wait 15 minutes and try again: your link still works until it expires.';
     return { ok: false, message, fieldErrors: { newPassword: [message] } };
   }
@@ -109,7 +110,7 @@ export async function resetPasswordWithLink(
     const message = 'Choose a password you have not used recently.';
     return { ok: false, message, fieldErrors: { newPassword: [message] } };
   }
-  await refundRateLimit(db(), RATE_LIMITS.passwordChangePerUser, user.id);
+  await refundRateLimit(db(), RATE_LIMITS.resetLinkHistoryChecksPerLink, link.id);
 
   const passwordHash = await hashPassword(newPassword);
   const audit = { actorType: 'USER', actorId: user.id, agencyId: user.agencyId, ip } as const;

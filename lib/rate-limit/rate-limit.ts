@@ -46,6 +46,9 @@ export const RATE_LIMITS = {
   // audited up to this many per address; past it, it is answered as before and not audited. A right link
   // is never counted and never turned away.
   tokenPagePerAddress: { name: 'token-page-ip', limit: 30, windowMs: 15 * 60_000 },
+  // New passwords a live reset link's holder sends that the history check refuses (argon2 work that leaves the link
+  // unused): per link, so that only its holder spends it, never a session of the account (review r44g F1).
+  resetLinkHistoryChecksPerLink: { name: 'reset-link-history', limit: 10, windowMs: 15 * 60_000 },
   // Each passwordless attempt stores a challenge row for anyone who asks: enough for an office
   // behind one address (and autofill asking on every visit), not enough to fill the table.
   passkeySignInChallengesPerAddress: { name: 'passkey-challenge-ip', limit: 1000, windowMs: 15 * 60_000 },

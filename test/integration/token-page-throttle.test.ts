@@ -4,7 +4,7 @@ import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { SENT_PATH_HEADER } from '@/lib/http/request-context';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
-import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unsubscribePath } from '@/lib/status/subscription-token';
 import { cancelRequest } from '@/lib/super-admin/cancel-request';
 import { createAgency, createSuperAdminRequest, createUser, uniqueSuffix } from '@/prisma/factories';
@@ -20,7 +20,7 @@ async function resetLink() {
   const agency = await createAgency(db());
   const user = await createUser(db(), agency.id, PASSWORD, { email: null });
   const { token } = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
-  return { token, used: async () => !!(await db().passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashSecretToken(token) } })).usedAt };
+  return { token, user, used: async () => !!(await db().passwordResetToken.findUniqueOrThrow({ where: { tokenHash: hashSecretToken(token) } })).usedAt };
 }
 
 async function openRequestWithCancelLink() {
@@ -113,10 +113,10 @@ describe('secret-link pages from an address over the limit', () => {
     expect(await state()).toBe('CANCELLED');
   });
 
-  it('[HOLDER of a live reset link] sending passwords the history refuses, again and again, is bounded per account, as the signed-in change is; the link stays usable (review r44e F2)', async () => {
+  it('[HOLDER of a live reset link] sending passwords the history refuses, again and again, is bounded per link; the link stays usable (review r44e F2)', async () => {
     const { token, used } = await resetLink();
     const ip = someIp();
-    const { limit } = RATE_LIMITS.passwordChangePerUser;
+    const { limit } = RATE_LIMITS.resetLinkHistoryChecksPerLink;
     // The account's own password: each try costs the history check's argon2 work, and leaves the link unused.
     for (let i = 0; i < limit; i += 1) expect(await resetPasswordWithLink(token, PASSWORD, PASSWORD, ip)).toMatchObject({ ok: false, message: 'Choose a password you have not used recently.' });
     expect(await resetPasswordWithLink(token, PASSWORD, PASSWORD, someIp())).toMatchObject({ ok: false, message: expect.stringContaining('Too many attempts') });
@@ -124,8 +124,17 @@ describe('secret-link pages from an address over the limit', () => {
     expect(await used()).toBe(false);
     expect(await counted(ip)).toBe(0);
     // Fifteen minutes later (the window forgotten), a new password sets it.
-    await db().rateLimitBucket.deleteMany({ where: { key: { startsWith: `${RATE_LIMITS.passwordChangePerUser.name}:` } } });
+    await db().rateLimitBucket.deleteMany({ where: { key: { startsWith: `${RATE_LIMITS.resetLinkHistoryChecksPerLink.name}:` } } });
     expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, ip)).toMatchObject({ ok: true });
+    expect(await used()).toBe(true);
+  });
+
+  it('[INTRUDER holding a session of the account] spending its budget of password changes does not hold off the owner’s reset link (review r44g F1)', async () => {
+    const { token, user, used } = await resetLink();
+    const { limit } = RATE_LIMITS.passwordChangePerUser;
+    for (let i = 0; i <= limit; i += 1) await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, user.id);
+    expect((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, user.id)).limited).toBe(true);
+    expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: true });
     expect(await used()).toBe(true);
   });
 
