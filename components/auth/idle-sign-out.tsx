@@ -19,8 +19,8 @@ function recordActivity(lastActivity: RefObject<number>) {
 }
 
 /**
- * Signs this browser out once its session has been idle as long as the server allows (admins and
- * vendor staff, 30 minutes). The server refuses the session by then, but the page it left on the
+ * Signs this browser out once its session has been idle nearly as long as the server allows (admins and
+ * vendor staff, 30 minutes; the tab goes at 28, BROWSER_IDLE_MS). The server refuses the session soon after, but the page it left on the
  * screen, and those Back brings out of the browser's memory, still show people's accounts to whoever
  * sits down next at a shared computer (review r31b). Activity is what reaches the server: a page
  * opened or a form sent, in any of the portal's tabs. Signing out is the sign-out button's own plain

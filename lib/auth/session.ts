@@ -10,10 +10,11 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 export const SESSION_IDLE_MS = 30 * 60_000;
 // lastSeenAt is written at most this often, so a busy page does not write on every request.
 const TOUCH_EVERY_MS = 60_000;
-// When a tab left alone signs itself out (decision 067): a request made within a minute of the last write of lastSeenAt
-// is not on record, so the server's limit may come up to a minute before the tab's; the tab goes first, before a form
-// sent in that minute could be refused as signed out and lose what was typed (review r44f F2).
-export const BROWSER_IDLE_MS = SESSION_IDLE_MS - TOUCH_EVERY_MS;
+// When a tab left alone signs itself out (decision 067): two minutes before the server's limit. A request made within a
+// minute of the last write of lastSeenAt is not on record, so the server's limit may come up to a minute before the
+// tab's count; the tab also looks every 15 s and counts a page from when it has loaded. Going first, it signs out before
+// a form it sends could be refused as signed out and lose what was typed (reviews r44f F2, r44g F2).
+export const BROWSER_IDLE_MS = SESSION_IDLE_MS - 2 * TOUCH_EVERY_MS;
 // A password-only session waiting for its second factor is for typing one code, not for keeping.
 export const SECOND_FACTOR_PENDING_MS = 10 * 60_000;
 

@@ -40,7 +40,7 @@ export const GET = defineRoute('sign-out-page', PUBLIC, async () =>
 export const POST = defineRoute('sign-out', PUBLIC, async (_anyone, request, { ip }) => {
   try {
     const actor = await getActor();
-    // A session that has ended already (the idle sign-out comes at the server's own limit) names no
+    // A session that has ended already (a tab asleep past the idle limit signs out when it wakes) names no
     // kind of account: the vendor's pages say theirs in the form.
     const vendor = actor ? actor.kind === 'vendor' : (await request.formData().catch(() => null))?.get('portal') === 'vendor';
     // Named before the session cookie goes: two tabs signing out at once are one browser.
