@@ -1,4 +1,4 @@
-import { recordAudit } from '@/lib/audit/record';
+import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
 import { revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from '@/lib/password-reset/secret-token';
@@ -48,9 +48,12 @@ export async function cancelRequest(token: string, ip: string): Promise<CancelRe
     return { ok };
   });
   if (cancelled.ok) return { ok: true, reference: request.reference };
-  // A link on record that can cancel nothing any more (the request closed; the link never expires) is a wrong link
-  // like an unknown one: counted on the address and audited within its budget, or each press of it, sent again and
-  // again, would append to the audit chain and push the request's real steps out of its history (review r44e F1).
-  await recordWrongLink(ip, cancelled.record);
+  // The first refused press of a request's link is always on the record: on a request completed, it is the owner
+  // saying a reset they did not ask for went through (review r44g F4). Its repeats are wrong links like unknown ones,
+  // counted on the address and audited within its budget: the link never expires, and each press recorded would
+  // append to the audit chain and push the request's real steps out of its history (review r44e F1).
+  const refusedBefore = await db().auditEvent.findFirst({ where: { targetId: request.id, action: cancelled.record.action, outcome: 'DENIED' }, select: { seq: true } });
+  if (refusedBefore) await recordWrongLink(ip, cancelled.record);
+  else await recordAuditAlone(db(), { ...cancelled.record, ip });
   return gone;
 }
