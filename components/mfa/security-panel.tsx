@@ -1,6 +1,6 @@
 import { AddPasskeyForm } from '@/components/mfa/add-passkey-form';
 import { CodeForm } from '@/components/mfa/code-form';
-import { RECOVERY_CODE_ONLY_LABEL } from '@/components/mfa/fresh-code-label';
+import { RECOVERY_CODE_ONLY_LABEL, RECOVERY_CODE_TO_ADD_PASSKEY_LABEL } from '@/components/mfa/fresh-code-label';
 import type { PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { DoneNotice } from '@/components/ui/done-notice';
 import type { ActionState } from '@/lib/auth/guards';
@@ -33,7 +33,8 @@ function when(date: Date | null): string {
 /** The body of /account/security and /vendor/security: the account's factors and the forms that change them; `done`: the page's `?done=`. */
 export async function SecurityPanel({ actor, actions, done }: { actor: Actor; actions: SecurityActions; done?: string }) {
   const { factors, enrolment, unusedRecoveryCodes } = await listOwnFactors(actor);
-  const freshCode = { name: 'code', label: (await appCodesRefused(actor)) ? RECOVERY_CODE_ONLY_LABEL : 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
+  const codesRefused = await appCodesRefused(actor);
+  const freshCode = { name: 'code', label: codesRefused ? RECOVERY_CODE_ONLY_LABEL : 'Code from your app, or a recovery code', inputMode: 'text' as const, autoComplete: 'one-time-code' };
   // Adding a factor asks for one the account held before this sign-in, or else for the password (lib/mfa/may-add-factor.ts).
   const addingAsksForFactor = await holdsFactorFromBefore(actor);
   const freshCodeToAdd = { ...freshCode, hint: 'You already have a sign-in method: confirm it is you with it.' };
@@ -100,7 +101,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
         optionsAction={actions.passkeyRegistrationOptions}
         doneHref={home}
         passkeyRequired={actor.kind === 'agency' && actor.mustEnrolPasskey === true}
-        proof={proofToAdd}
+        proof={addingAsksForFactor && codesRefused ? { ...freshCodeToAdd, label: RECOVERY_CODE_TO_ADD_PASSKEY_LABEL } : proofToAdd}
         formKey={newFormKey()}
       />
 
