@@ -31,7 +31,7 @@ import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 const PASSWORD = 'quiet meadow copper bicycle';
@@ -51,7 +51,8 @@ const ownAddress = () => `2001:db8:2fa:${(addressesGiven += 1).toString(16)}::/6
 /** `ip`: where the password is typed from; an address of the test's own (ownAddress) when its counts matter to the test. */
 async function passwordSignIn(role: Role = 'PROVIDER_ADMIN', agencyOverrides = {}, ip = IP) {
   const agency = await createAgency(db(), agencyOverrides);
-  const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${Date.now()}@example.test` });
+  // Mail is looked up by address (lockMailTo): one no other test's account has, in any file (a clock's millisecond is not).
+  const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${uniqueSuffix()}@example.test` });
   const signIn = () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip);
   return { agency, user, signIn };
 }
@@ -78,6 +79,15 @@ async function pendingSession(user: { id: string }, signIn: () => ReturnType<typ
 }
 
 const codeNow = (secret: string, offset = 0) => totpCodeFor(secret, totpStep(new Date()) + offset);
+
+/**
+ * A code that is wrong whenever it is sent: none of the steps a check allows (one of drift each way) takes it,
+ * even once the step has turned meanwhile (a busy machine). Not only the current step's code avoided.
+ */
+async function wrongCode(secret: string): Promise<string> {
+  const near = new Set(await Promise.all([-2, -1, 0, 1, 2].map((offset) => codeNow(secret, offset))));
+  return ['000000', '111111', '222222', '333333', '444444', '555555'].find((code) => !near.has(code))!;
+}
 
 describe('second factor at sign-in', () => {
   it('[PROVIDER_ADMIN] with an app reaches only /login/verify until the code, then gets a new full session', async () => {
@@ -212,7 +222,7 @@ describe('second factor at sign-in', () => {
     const secret = await addTotpFactor(db(), { userId: user.id });
     const pending = await pendingSession(user, signIn);
     const right = await codeNow(secret);
-    const wrong = right === '000000' ? '111111' : '000000';
+    const wrong = await wrongCode(secret);
     expect(await verifySignInSecondFactor(pending, { code: wrong }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     expect(await verifySignInSecondFactor(pending, { code: wrong }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     expect(await verifySignInSecondFactor(pending, { code: wrong }, ip)).toEqual({ ok: false, reason: 'LOCKED' });
@@ -235,7 +245,7 @@ describe('second factor at sign-in', () => {
     const { agency, user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 3 }, ip);
     const secret = await addTotpFactor(db(), { userId: user.id });
     const pending = await pendingSession(user, signIn);
-    const wrong = (await codeNow(secret)) === '000000' ? '111111' : '000000';
+    const wrong = await wrongCode(secret);
     expect(await verifySignInSecondFactor(pending, { code: wrong }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     expect(await verifySignInSecondFactor(pending, { code: wrong }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     // The third failure, the one that locks, is a wrong password: alone, it proves nothing more than a guess. Checked, not throttled.
@@ -257,7 +267,7 @@ describe('second factor at sign-in', () => {
     // The last try left, with a right code: it passes and is given back, as many clearings in an incident need.
     expect(await checkFreshSecondFactor(actor, { code: await codeNow(secret) }, IP, 'clear second factors')).toMatchObject({ ok: true });
     expect(await spent()).toBe(budget.limit - 1);
-    const wrong = (await codeNow(secret, 1)) === '000000' ? '111111' : '000000';
+    const wrong = await wrongCode(secret);
     expect(await checkFreshSecondFactor(actor, { code: wrong }, IP, 'clear second factors')).toMatchObject({ ok: false, refusal: { message: 'That code is not right.' } });
     expect(await checkFreshSecondFactor(actor, { code: await codeNow(secret, 1) }, IP, 'clear second factors')).toMatchObject({ ok: false, refusal: { message: 'Too many attempts.' } });
   });
@@ -815,7 +825,7 @@ describe('mandatory enrolment', () => {
   it('[PROVIDER_ADMIN] wrong codes to change the factors count on the account’s lock, as at sign-in; a right one ends the streak', async () => {
     const { user, secret, actor } = await adminWithPhoneAndTablet();
     await db().agency.update({ where: { id: actor.kind === 'agency' ? actor.agencyId : '' }, data: { softLockThreshold: 3 } });
-    const wrong = (await codeNow(secret, 1)) === '000000' ? '111111' : '000000';
+    const wrong = await wrongCode(secret);
     expect(await regenerateRecoveryCodes(actor, { code: wrong }, IP)).toMatchObject({ ok: false });
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(1);
     const made = await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, IP);
