@@ -454,6 +454,11 @@ function refuseAsBusy(request, response) {
 // Node.js checks both only every `connectionsCheckingInterval` (30 s by default, which let a slow
 // request run for up to a minute): every 5 s, the backstop holds within 5 s.
 const server = createServer({ headersTimeout: 20_000, requestTimeout: 30_000, connectionsCheckingInterval: 5_000 }, serve);
+// An idle keep-alive connection stays open 65 s, not Node.js's 5: a load balancer or proxy in front keeps its connections
+// to an instance for about a minute (60 s is common), and a connection the server closes first may be the one a request
+// is already on its way over, which the proxy answers 502 (a client that does not retry sees ECONNRESET; one e2e run
+// did). Longer than the proxy's, so the proxy is the one that closes an idle connection. A shutdown closes idle ones.
+server.keepAliveTimeout = 65_000;
 // Connections, whatever comes on them. One that sends nothing at all is no request, and the
 // timeouts above start only at its first byte: 20,000 such connections held every file descriptor
 // and the instance answered no one, probes included. So a connection that has sent no request

@@ -41,6 +41,28 @@ function probeFromElsewhere(path: string): Promise<number> {
   });
 }
 
+describe('[LOAD BALANCER] in front of the instance', () => {
+  it('finds its idle keep-alive connection still open after more than Node.js’s 5 s: the instance does not close one a request may be on its way over', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; port: number }>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: server.port, path: '/api/live', agent }, (response) => {
+          // Read now: once the answer has ended, the socket goes back to the agent.
+          const port = response.socket.localPort ?? 0;
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, port }));
+        }).on('error', reject);
+      });
+    const first = await get();
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const second = await get();
+    agent.destroy();
+    expect([first.status, second.status]).toEqual([200, 200]);
+    // The same connection: its local port is the same.
+    expect(second.port).toBe(first.port);
+  });
+});
+
 describe('[ATTACKER] one address before the app', () => {
   it('a connection sending more requests ahead of their answers than any browser is closed; four ahead are answered, in order', async () => {
     expect(await pipelined('/api/live', 4)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200']);
