@@ -454,11 +454,13 @@ function refuseAsBusy(request, response) {
 // Node.js checks both only every `connectionsCheckingInterval` (30 s by default, which let a slow
 // request run for up to a minute): every 5 s, the backstop holds within 5 s.
 const server = createServer({ headersTimeout: 20_000, requestTimeout: 30_000, connectionsCheckingInterval: 5_000 }, serve);
-// An idle keep-alive connection stays open 65 s, not Node.js's 5: a load balancer or proxy in front keeps its connections
-// to an instance for about a minute (60 s is common), and a connection the server closes first may be the one a request
-// is already on its way over, which the proxy answers 502 (a client that does not retry sees ECONNRESET; one e2e run
-// did). Longer than the proxy's, so the proxy is the one that closes an idle connection. A shutdown closes idle ones.
-server.keepAliveTimeout = 65_000;
+// Behind a proxy (TRUSTED_PROXY_HOPS), an idle keep-alive connection stays open 65 s, not Node.js's 5: the proxy keeps its
+// connections to an instance for about a minute (60 s is common), and a connection the instance closes first may be the
+// one a request is already on its way over, which the proxy answers 502. Longer than the proxy's, so the proxy is the one
+// that closes an idle connection. Facing clients directly, Node.js's default stays: idle connections count against each
+// address's share of connections (below), 11 times as long at 65 s, and a browser sends an idempotent request again on
+// a connection closed under it (review r44h F2). A shutdown closes idle connections either way.
+if (trustedProxyHops > 0) server.keepAliveTimeout = 65_000;
 // Connections, whatever comes on them. One that sends nothing at all is no request, and the
 // timeouts above start only at its first byte: 20,000 such connections held every file descriptor
 // and the instance answered no one, probes included. So a connection that has sent no request

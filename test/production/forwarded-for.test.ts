@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDb, type Db } from '@/lib/db/client';
 import { burst } from '../support/raw-burst';
-import { eventLines, rawFailedSignIn, startMigratedProductionServer, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
+import { eventLines, keepAliveHeader, rawFailedSignIn, startMigratedProductionServer, throwawaySqliteUrl, type ProductionServer } from '../support/production-server';
 
 const databaseUrl = throwawaySqliteUrl();
 let server: ProductionServer;
@@ -48,4 +48,8 @@ it('[OPERATOR] an entry that is no address counts as the proxy itself, and says 
     expect(await signInForwardedAs(entry), entry).toEqual({ recorded: '127.0.0.1', logged: '127.0.0.1' });
   }
   expect(eventLines(server, 'http.forwarded_for_unreadable')).toHaveLength(1);
+});
+
+it('[LOAD BALANCER] in front is told an idle connection stays open 65 s, longer than its own minute: the instance never closes one a request may be on its way over', async () => {
+  expect(await keepAliveHeader(server.port)).toBe('timeout=65');
 });

@@ -3,6 +3,7 @@
 // Needs a production build (`npx next build`) in the working tree.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@/lib/net/free-port';
@@ -141,4 +142,18 @@ export async function rawFailedSignIn(server: ProductionServer, label: string, e
       `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nAccept: text/html\r\n${extraHeaders}` +
       `Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   };
+}
+
+/** The Keep-Alive header of an answer on a kept-alive connection: how long the instance keeps it open idle. */
+export function keepAliveHeader(port: number): Promise<string | undefined> {
+  const agent = new http.Agent({ keepAlive: true });
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/api/live', agent }, (response) => {
+      response.resume();
+      response.on('end', () => {
+        agent.destroy();
+        resolve(String(response.headers['keep-alive']));
+      });
+    }).on('error', reject);
+  });
 }
