@@ -10,7 +10,7 @@ import { claimFormKey, onceForForm, sentBefore } from '@/lib/http/sent-once';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { mailableAddress } from '@/lib/validation/email-address';
 import { helpRequestMail } from '@/lib/mail/templates/help-request';
-import { consumeMailBudget, consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeMailBudget, consumeRateLimit, MAIL_BUDGETS, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { clickableAddressIn, hasHiddenCharacters, hasStackedMarks, refuseAddresses, STACKED_MARKS_MESSAGE, tidyFreeText } from '@/lib/validation/free-text';
 import { agencyOrNameSchema, loginNameSchema, normalizeKey } from '@/lib/validation/identifiers';
 
@@ -184,7 +184,7 @@ async function receive(tx: Tx, ip: string, input: AskAdminInput): Promise<void> 
   // own, after strangers named them, so it is never dropped.
   const heldBack = byAccount.limited
     ? 'account limit'
-    : (await consumeMailBudget(tx, [RATE_LIMITS.helpRequestMailsPerAgency, RATE_LIMITS.helpRequestMailsPerAgencyDay], agency.id)).limited
+    : (await consumeMailBudget(tx, MAIL_BUDGETS.helpRequestMailsPerAgency, agency.id)).limited
       ? 'agency limit'
       : null;
   const mailable = admins.flatMap((admin) => {

@@ -133,11 +133,23 @@ export async function consumeRateLimit(database: Counter, rule: RateLimitRule, s
 /**
  * Mail that strangers cause to be sent (a confirmation to a typed address, a notice to an agency's admins) is
  * limited twice: per hour against a burst, and over a longer span against a steady drip, which the hour's
- * window alone let through for ever (review r44b F1). Counted in order; a limited rule stops the count, so a
+ * window alone let through for ever (review r44b F1). Each budget pairs its two rules here, so that a caller
+ * names one budget and cannot count the hour alone (nor pair it with another budget's longer span).
+ */
+export const MAIL_BUDGETS = {
+  helpRequestMailsPerAgency: { hour: RATE_LIMITS.helpRequestMailsPerAgency, longer: RATE_LIMITS.helpRequestMailsPerAgencyDay },
+  superAdminNoticesToOthersPerAgency: { hour: RATE_LIMITS.superAdminNoticesToOthersPerAgency, longer: RATE_LIMITS.superAdminNoticesToOthersPerAgencyDay },
+  statusSubscribePerEmail: { hour: RATE_LIMITS.statusSubscribePerEmail, longer: RATE_LIMITS.statusSubscribePerEmailWeek },
+} as const satisfies Record<string, { hour: RateLimitRule; longer: RateLimitRule }>;
+
+export type MailBudget = (typeof MAIL_BUDGETS)[keyof typeof MAIL_BUDGETS];
+
+/**
+ * Counts one mail against both windows of the budget, the hour's first; a limited rule stops the count, so a
  * burst past the hour's limit does not spend the longer budget.
  */
-export async function consumeMailBudget(database: Counter, rules: readonly RateLimitRule[], subject: string): Promise<{ limited: boolean }> {
-  for (const rule of rules) if ((await consumeRateLimit(database, rule, subject)).limited) return { limited: true };
+export async function consumeMailBudget(database: Counter, budget: MailBudget, subject: string): Promise<{ limited: boolean }> {
+  for (const rule of [budget.hour, budget.longer]) if ((await consumeRateLimit(database, rule, subject)).limited) return { limited: true };
   return { limited: false };
 }
 

@@ -7,7 +7,7 @@ import { addressKeySpellings, inboxKey } from '@/lib/mail/mailbox';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
-import { RATE_LIMITS, consumeMailBudget, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
+import { MAIL_BUDGETS, RATE_LIMITS, consumeMailBudget, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
 import { CONFIRM_LINK_DAYS } from '@/lib/status/confirm-link-lifetime';
 import { confirmPath } from '@/lib/status/subscription-token';
 import { hasHiddenCharacters } from '@/lib/validation/free-text';
@@ -71,7 +71,7 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
   // The address is hashed in the limiter's key: it must not be readable there either. Counted per
   // inbox: "ann+1@x" and "ann+2@x", or Gmail's "a.nn@" and "ann@", reach the same one, so they share its limit.
   const inboxLimitKey = createHash('sha256').update(inboxKey(keys[0]!)).digest('hex').slice(0, 32);
-  if ((await consumeMailBudget(db(), [RATE_LIMITS.statusSubscribePerEmail, RATE_LIMITS.statusSubscribePerEmailWeek], inboxLimitKey)).limited) return { ok: true };
+  if ((await consumeMailBudget(db(), MAIL_BUDGETS.statusSubscribePerEmail, inboxLimitKey)).limited) return { ok: true };
 
   try {
     await db().$transaction(async (tx) => {

@@ -4,7 +4,7 @@ import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { mailableAddress } from '@/lib/validation/email-address';
 import { superAdminRequestNoticeMail, type Gathered } from '@/lib/mail/templates/super-admin-request-notice';
 import { hashSecretToken, newSecretToken } from '@/lib/password-reset/secret-token';
-import { consumeMailBudget, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeMailBudget, MAIL_BUDGETS } from '@/lib/rate-limit/rate-limit';
 import { listAgencyAdmins } from './list-agency-admins';
 import { formatReference } from './reference';
 
@@ -70,7 +70,7 @@ export async function openRequest(
   const cancelToken = newSecretToken();
   // The other admins are told within the agency's budget (rate-limit.ts); the account holder always.
   const othersHeldBack =
-    account !== null && agency !== null && otherAdmins.length > 0 && (await consumeMailBudget(tx, [RATE_LIMITS.superAdminNoticesToOthersPerAgency, RATE_LIMITS.superAdminNoticesToOthersPerAgencyDay], agency.id)).limited;
+    account !== null && agency !== null && otherAdmins.length > 0 && (await consumeMailBudget(tx, MAIL_BUDGETS.superAdminNoticesToOthersPerAgency, agency.id)).limited;
   // Only to addresses mail can reach: the verifiers are told how many were warned (noticesQueued).
   const holder = mailableAddress(account?.email);
   const notices =
