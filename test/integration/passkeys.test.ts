@@ -57,6 +57,21 @@ async function staffSession(role: Role = 'STAFF', agencyOverrides = {}) {
 }
 
 /**
+ * A super admin held to passkeys (requirePasskeyForAdmins) who holds a passkey and an app: `held` is
+ * their session as found after the policy came in, `secret` the app's, `passkey` the one to confirm with.
+ */
+async function superAdminHeldToPasskeys() {
+  const { agency, user, actor } = await staffSession('SUPER_ADMIN');
+  const passkey = await enrolPasskey(actor);
+  const secret = await addTotpFactor(db(), { userId: user.id });
+  await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
+  await signedInAgainSince(actor.sessionId);
+  const held = await actorOf(actor.sessionId);
+  if (held.kind !== 'agency') throw new Error('not an agency session');
+  return { agency, user, passkey, secret, held };
+}
+
+/**
  * The session as if opened after what the test set up so far: the owner signed in again later. A
  * change to the factors counts only factors held before the session opened (sessionOpenedAt).
  */
@@ -457,12 +472,7 @@ describe('passkeys', () => {
   });
 
   it('[SUPER_ADMIN] held to passkeys, confirms a change to the factors with the passkey: an app code is not enough there either', async () => {
-    const { agency, user, actor } = await staffSession('SUPER_ADMIN');
-    const passkey = await enrolPasskey(actor);
-    const secret = await addTotpFactor(db(), { userId: user.id });
-    await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
-    await signedInAgainSince(actor.sessionId);
-    const held = await actorOf(actor.sessionId);
+    const { user, passkey, secret, held } = await superAdminHeldToPasskeys();
     const app = (await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, kind: 'TOTP' } })).id;
     const appCode = await totpCodeFor(secret, totpStep(new Date()));
     expect(await removeFactor(held, { factorId: app, code: appCode }, IP)).toEqual(FRESH_PASSKEY_REQUIRED);
@@ -476,13 +486,7 @@ describe('passkeys', () => {
   });
 
   it('[SUPER_ADMIN] held to passkeys, clears another admin’s factors with the passkey: an app code is refused there, before it is checked', async () => {
-    const { agency, user, actor } = await staffSession('SUPER_ADMIN');
-    const passkey = await enrolPasskey(actor);
-    const secret = await addTotpFactor(db(), { userId: user.id });
-    await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
-    await signedInAgainSince(actor.sessionId);
-    const held = await actorOf(actor.sessionId);
-    if (held.kind !== 'agency') throw new Error('not an agency session');
+    const { agency, user, passkey, secret, held } = await superAdminHeldToPasskeys();
     const target = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `cleared.${Date.now()}@example.test` });
     await addTotpFactor(db(), { userId: target.id });
     const input = { userId: target.id, expectedVersion: target.sessionVersion };
