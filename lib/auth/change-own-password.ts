@@ -6,7 +6,7 @@ import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { isLocked } from '@/lib/auth/lockout';
 import { clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
-import type { AgencyActor } from '@/lib/auth/session';
+import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -42,6 +42,10 @@ export const changePasswordSchema = z
     message: 'The passwords do not match. Type the new password again.',
   });
 
+/** A change that landed. `secondFactorDue`: the account must add a second factor (or, an admin held to passkeys, a passkey) before anything else. */
+export type PasswordChanged = ActionState & { ok: true; secondFactorDue: boolean };
+type Refusal = ActionState & { ok: false };
+
 const TEMPORARY_PASSWORD_ENDED =
   'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.';
 
@@ -54,7 +58,7 @@ export async function changeOwnPassword(
   actor: AgencyActor,
   input: z.infer<typeof changePasswordSchema>,
   ip: string,
-): Promise<ActionState> {
+): Promise<PasswordChanged | Refusal> {
   const audit = {
     actorType: 'USER',
     actorId: actor.userId,
@@ -70,6 +74,7 @@ export async function changeOwnPassword(
   const user = await db().user.findUniqueOrThrow({
     where: { id: actor.userId },
     select: {
+      role: true,
       passwordHash: true,
       mustChangePassword: true,
       temporaryPasswordExpiresAt: true,
@@ -81,7 +86,17 @@ export async function changeOwnPassword(
       email: true,
       sessionVersion: true,
       agency: {
-        select: { code: true, name: true, timeZone: true, minPasswordLength: true, passwordHistoryCount: true, softLockThreshold: true, hardLockThreshold: true },
+        select: {
+          code: true,
+          name: true,
+          timeZone: true,
+          minPasswordLength: true,
+          passwordHistoryCount: true,
+          softLockThreshold: true,
+          hardLockThreshold: true,
+          requireSecondFactorForAllStaff: true,
+          requirePasskeyForAdmins: true,
+        },
       },
       passwordHistory: {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -225,9 +240,12 @@ export async function changeOwnPassword(
   if (!changed) {
     return { ok: false, message: 'Your password was not changed: it was reset, or changed elsewhere, while you were typing. Sign in again.' };
   }
-  return { ok: true, message: 'Your password has been changed.' };
+  // Whether the session, carrying on, must add a factor before anything else: the factors as they stand after the
+  // change (an admin's reset cleared them with the password), the role and rules as read above.
+  const due = await enrolmentDue({ id: actor.userId, role: user.role, agency: user.agency });
+  return { ok: true, message: 'Your password has been changed.', secondFactorDue: due.secondFactor || due.passkey };
 }
 
-function fieldError(field: string, message: string): ActionState {
+function fieldError(field: string, message: string): Refusal {
   return { ok: false, message, fieldErrors: { [field]: [message] } };
 }

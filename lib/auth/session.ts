@@ -157,7 +157,8 @@ async function loadActor(session: {
       },
     });
     if (!user || user.status !== 'ACTIVE' || user.sessionVersion !== session.sessionVersion) return null;
-    const required = mustHaveSecondFactor({ kind: 'agency', role: user.role, ...user.agency });
+    // A session still owing its factor at sign-in is not asked to enrol one.
+    const due = session.secondFactorPending ? { secondFactor: false, passkey: false } : await enrolmentDue(user);
     return {
       kind: 'agency',
       sessionId: session.id,
@@ -172,8 +173,8 @@ async function loadActor(session: {
       mustChangePassword: user.mustChangePassword,
       resolvedAtVersion: session.sessionVersion,
       secondFactorPending: session.secondFactorPending,
-      mustEnrolSecondFactor: required && !session.secondFactorPending && !(await hasSecondFactor({ kind: 'user', id: user.id })),
-      mustEnrolPasskey: mustHavePasskey(user.role, user.agency) && !session.secondFactorPending && !(await hasPasskey({ kind: 'user', id: user.id })),
+      mustEnrolSecondFactor: due.secondFactor,
+      mustEnrolPasskey: due.passkey,
     };
   }
   if (session.vendorAccountId) {
@@ -195,6 +196,22 @@ async function loadActor(session: {
     };
   }
   return null;
+}
+
+/**
+ * What an agency user must add before anything else (lib/auth/access.ts: 'enrolment-required'), by their role, their
+ * agency's rules and their factors as they stand: a second factor the agency requires, a passkey it requires of admins.
+ */
+export async function enrolmentDue(user: {
+  id: string;
+  role: Role;
+  agency: { requireSecondFactorForAllStaff: boolean; requirePasskeyForAdmins: boolean };
+}): Promise<{ secondFactor: boolean; passkey: boolean }> {
+  const owner = { kind: 'user', id: user.id } as const;
+  return {
+    secondFactor: mustHaveSecondFactor({ kind: 'agency', role: user.role, ...user.agency }) && !(await hasSecondFactor(owner)),
+    passkey: mustHavePasskey(user.role, user.agency) && !(await hasPasskey(owner)),
+  };
 }
 
 export async function endSession(sessionId: string): Promise<void> {

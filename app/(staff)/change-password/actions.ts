@@ -2,10 +2,9 @@
 
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { decideAccess, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
+import { NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema } from '@/lib/auth/change-own-password';
 import { defineAction } from '@/lib/auth/guards';
-import { resolveSession } from '@/lib/auth/session';
 import { donePath } from '@/lib/http/done-notice';
 import { startPasskeyConfirmation } from '@/lib/mfa/start-passkey-assertion';
 
@@ -20,9 +19,7 @@ export const changePasswordAction = defineAction(
     if (!result.ok) return result;
     // Where the session may go now, which says it was done: an account that must still add a second factor (its
     // factors were cleared with the password) is sent on to its security page, and the notice went with it (review r44a F1).
-    const changed = await resolveSession(actor.sessionId);
-    const enrolFirst = changed !== null && decideAccess(changed, { principal: 'agency' }) === 'enrolment-required';
-    redirect(donePath(enrolFirst ? NEXT_STEP_PATH.agency['enrolment-required'] : '/account', 'password-changed', actor));
+    redirect(donePath(result.secondFactorDue ? NEXT_STEP_PATH.agency['enrolment-required'] : '/account', 'password-changed', actor));
   },
 );
 
