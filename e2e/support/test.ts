@@ -1,6 +1,6 @@
 // The `test` every spec uses: a console error, an uncaught page error or a Content-Security-Policy
-// violation fails the test.
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+// violation fails the test; an API request's GET or HEAD is sent again when its connection is reset.
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import './env';
 import { agencyOwner, ensureTotpFactor, hasConfirmedFactor, nextTotpCode, vendorOwner, type FactorOwner } from './second-factor';
 
@@ -29,7 +29,35 @@ async function watchForCspViolations(context: BrowserContext, violations: string
   });
 }
 
-export const test = base.extend<{ failOnConsoleErrors: void; cspViolations: string[] }>({
+/**
+ * Makes every GET and HEAD of the API client (`request`, `page.request`, `context.request`,
+ * `playwright.request.newContext()`: one class, hence its prototype) be sent again, twice at most,
+ * when its connection is reset. The server closes a keep-alive connection idle for 5 s (Node.js's
+ * default when no proxy is in front); a request written on it in that instant meets ECONNRESET. A
+ * browser sends an idempotent request again then; Playwright's API client only when asked
+ * (`maxRetries`, per request). Never a POST or another method: sent twice, it could do its work
+ * twice and hide a bug. A request's own `maxRetries` is kept.
+ */
+function retryIdempotentRequestsOnReset(prototype: APIRequestContext) {
+  const fetch = prototype.fetch;
+  prototype.fetch = function (this: APIRequestContext, urlOrRequest, options) {
+    const method = options?.method ?? (typeof urlOrRequest === 'string' ? 'GET' : urlOrRequest.method());
+    if (!['GET', 'HEAD'].includes(method.toUpperCase()) || options?.maxRetries !== undefined) return fetch.call(this, urlOrRequest, options);
+    return fetch.call(this, urlOrRequest, { ...options, maxRetries: 2 });
+  } as typeof fetch;
+}
+
+export const test = base.extend<{ failOnConsoleErrors: void; cspViolations: string[] }, { retryIdempotentOnReset: void }>({
+  retryIdempotentOnReset: [
+    async ({ playwright }, use) => {
+      // A context of the class, to reach its prototype; the worker's process keeps the change.
+      const probe = await playwright.request.newContext();
+      retryIdempotentRequestsOnReset(Object.getPrototypeOf(probe));
+      await probe.dispose();
+      await use();
+    },
+    { scope: 'worker', auto: true },
+  ],
   // Every violation on any page the test opens, its own ones too (browser.newPage, browser.newContext);
   // any left at the end fails the test.
   cspViolations: [
