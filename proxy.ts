@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { BROWSER_KEY_MAX_AGE_SECONDS, browserKeyCookieName, isBrowserKey, newBrowserKey, SIGN_IN_PAGES } from '@/lib/auth/browser-key.mjs';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { config as appConfig } from '@/lib/config';
 import { ACTION_HEADER, isMalformedActionRequest } from '@/lib/http/action-request';
@@ -15,14 +16,30 @@ import { errorFields, logger } from '@/lib/observability/logger.mjs';
  * Routing decisions before any page, action or route runs, in this order: a state-changing
  * request from another site is refused (403); while a window that blocks sign-in is in progress,
  * sign-in and the app answer 503 "Unavailable" (see lib/maintenance/maintenance-gate.ts for what stays
- * up); a server-action body that is not what React sends is refused (400). Every answer gets HSTS
+ * up); a server-action body that is not what React sends is refused (400); a sign-in page names a browser
+ * that has no key yet (lib/auth/browser-key.mjs). Every answer gets HSTS
  * when the portal is served over https. Pages, actions and routes still check sessions
  * themselves; script nonces are set in server.mjs (see there why).
  */
 export async function proxy(request: NextRequest) {
-  const answer = (await refuseCrossSite(request)) ?? (await unavailableAnswer(request)) ?? (await refuseMalformedAction(request)) ?? NextResponse.next();
+  const refused = (await refuseCrossSite(request)) ?? (await unavailableAnswer(request)) ?? (await refuseMalformedAction(request));
+  const answer = refused ?? nameTheBrowser(request, NextResponse.next());
   const hsts = strictTransportSecurity(appConfig().APP_URL);
   if (hsts) answer.headers.set('Strict-Transport-Security', hsts);
+  return answer;
+}
+
+/**
+ * A sign-in page Next.js renders (with a query string, or while server.mjs has no copy in memory) names a
+ * browser without a key, as server.mjs does for the copies it sends (lib/auth/browser-key.mjs). Those
+ * renders are per request (no-store): no cache keeps the cookie. server.mjs's own renders for its copies
+ * get one too, which it never keeps.
+ */
+function nameTheBrowser(request: NextRequest, answer: NextResponse): NextResponse {
+  if (!SAFE_METHODS.has(request.method) || !SIGN_IN_PAGES.has(request.nextUrl.pathname)) return answer;
+  const secure = appConfig().APP_URL.startsWith('https:');
+  if (isBrowserKey(request.cookies.get(browserKeyCookieName(secure))?.value)) return answer;
+  answer.cookies.set(browserKeyCookieName(secure), newBrowserKey(), { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: BROWSER_KEY_MAX_AGE_SECONDS });
   return answer;
 }
 

@@ -19,6 +19,7 @@ import { startMetricsServer } from './lib/observability/metrics-server.mjs';
 import { provideAdmissionFigures } from './lib/observability/metrics.mjs';
 import { clientAddress, forwardedAddress } from './lib/http/client-address.mjs';
 import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
+import { browserKeyCookie, holdsBrowserKey, SIGN_IN_PAGES } from './lib/auth/browser-key.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
 import { cacheControlOnTheWire, SECRET_LINK_HEADERS, SECURITY_HEADERS, strictTransportSecurity } from './lib/security/headers.mjs';
@@ -365,9 +366,22 @@ function wellNamedCookies(header) {
     .join('; ');
 }
 
+const SECURE_COOKIES = APP_URL.startsWith('https:');
+
+/**
+ * A sign-in page sent from memory to a browser without a key names it (lib/auth/browser-key.mjs; proxy.ts
+ * does the same for the pages Next.js renders). That answer is this browser's alone: no shared cache may
+ * keep it and hand the key to others.
+ * @param {import('node:http').IncomingMessage} request
+ */
+function browserKeyHeaders(request) {
+  if (!SIGN_IN_PAGES.has(request.url ?? '') || holdsBrowserKey(request.headers.cookie, SECURE_COOKIES)) return undefined;
+  return { 'Set-Cookie': browserKeyCookie(SECURE_COOKIES), 'Cache-Control': 'private, no-cache' };
+}
+
 /** A request whose body (if any) has arrived: a page from memory, a probe, or Next.js through admission. */
 function route(request, response, { requestId, ip }) {
-  if (pagesInMemory.answer(request, response)) return;
+  if (pagesInMemory.answer(request, response, browserKeyHeaders(request))) return;
   const madeByTheApp = request.headers[INNER_REQUEST_HEADER] === INNER_REQUEST_KEY;
   request.headers[INNER_REQUEST_HEADER] = INNER_REQUEST_KEY;
   request.headers[REQUEST_ID_HEADER] = requestId;

@@ -1,6 +1,6 @@
 import { DEMO_TEMPORARY_PASSWORD } from '@/prisma/seed';
 import { uniqueSuffix } from '@/prisma/factories';
-import { newStaffMember } from './support/data';
+import { db, newStaffMember } from './support/data';
 import { waitForMail } from './support/mailbox';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
@@ -74,6 +74,50 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
   });
 }
+
+test('[STAFF] pressing Sign in twice without JavaScript, with a temporary password, lands on the password change, not on “already used”: one session, the password used once (review r44a F3)', async ({ browser }) => {
+  const temporary = 'T6WQ2MX9KR4PZN7H';
+  const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel('Provider code').fill(creds.providerCode);
+    await page.getByLabel('Login name').fill(creds.loginName);
+    const password = page.getByLabel('Password', { exact: true });
+    await password.fill(creds.password);
+    // The first press's answer is slow to come (held here until the second press is sent): the browser sends the
+    // form again and shows only the second answer. The first copy reaches the server first, as it would.
+    let posts = 0;
+    let secondSent!: () => void;
+    const second = new Promise<void>((resolve) => (secondSent = resolve));
+    let firstDone: Promise<unknown> = Promise.resolve();
+    await page.route('**/login', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      posts += 1;
+      if (posts === 1) {
+        const answer = route.fetch({ maxRedirects: 0 });
+        firstDone = answer;
+        await second;
+        // The browser left this copy for the second: its answer is dropped.
+        await route.fulfill({ response: await answer }).catch(() => undefined);
+      } else {
+        secondSent();
+        await firstDone;
+        await route.continue();
+      }
+    });
+    await password.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/change-password$/);
+    expect(posts).toBe(2);
+    await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
+    expect(await db().authSession.count({ where: { userId: user.id } })).toBe(1);
+  } finally {
+    await context.close();
+  }
+});
 
 test('the new password must pass the policy; the form says why and keeps nothing typed', async ({ page }) => {
   const temporary = 'R8NW3KQ5ZT2MXP4H';

@@ -4,7 +4,8 @@ import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { sessionIdInCookie } from '@/lib/auth/guards';
-import { knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions } from '@/lib/auth/options';
+import { browserKeyCookieName, browserKeyDigest, isBrowserKey } from '@/lib/auth/browser-key.mjs';
+import { knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions, usesSecureCookies } from '@/lib/auth/options';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
 import { hmacSign, signingSecret } from '@/lib/crypto/keyring';
@@ -37,6 +38,12 @@ export async function endBrowserSession(ip: string): Promise<void> {
 export async function accountsKnownHere(): Promise<KnowsAccount> {
   const cookie = (await cookies()).get(knownDeviceCookieName())?.value;
   return (account) => knowsAccount(cookie, account);
+}
+
+/** The digest of the key the sign-in page gave this browser (browser-key.mjs), for the sign-in it is making; null without one. */
+export async function browserKeyHere(): Promise<string | null> {
+  const value = (await cookies()).get(browserKeyCookieName(usesSecureCookies()))?.value;
+  return isBrowserKey(value) ? browserKeyDigest(value) : null;
 }
 
 /** The account this browser signed in as most recently (known-device.ts), before any account is named. */

@@ -235,17 +235,23 @@ export async function signOutSession(sessionId: string, ip: string): Promise<voi
   });
 }
 
+type SessionOwner = { kind: 'user' | 'vendor'; id: string };
+
+const ownedBy = (owner: SessionOwner) => (owner.kind === 'user' ? { userId: owner.id } : { vendorAccountId: owner.id });
+
 /**
  * The one place a session row is written; every sign-in pathway opens its session here, inside its own
  * transaction. `secondFactorPending`: a password sign-in of an account with a second factor, born
- * reaching only /login/verify, so no moment exists in which the row is a full session.
+ * reaching only /login/verify, so no moment exists in which the row is a full session. `browserKey`: the
+ * digest of the sign-in page's key the password step came with (browser-key.mjs), for sessionJustOpenedHere.
  */
 export async function openSession(
   tx: Tx,
-  owner: { kind: 'user' | 'vendor'; id: string },
+  owner: SessionOwner,
   sessionVersion: number,
   ip: string,
   secondFactorPending = false,
+  browserKey: string | null = null,
 ): Promise<string> {
   const session = await tx.authSession.create({
     data: {
@@ -254,8 +260,39 @@ export async function openSession(
       sessionVersion,
       ip,
       secondFactorPending,
+      browserKey,
     },
     select: { id: true },
   });
   return session.id;
+}
+
+/**
+ * How long after a password step opened a session the same form sent again from the same browser is answered
+ * with that session: a double press, or a POST the browser sent again, arrives within seconds, queued behind
+ * its first copy at worst (the address's turn waits at most 10 s, its transaction runs at most 15 s).
+ */
+export const SENT_AGAIN_WITHIN_MS = 60_000;
+
+/**
+ * The session a password step from this browser (`browserKey`, its digest) opened for this account moments ago,
+ * still live, at the account's session version, and of the kind this step opens: a copy of the same sign-in form
+ * is answered with it, not with a second session no cookie would name, nor refused because its first copy used
+ * the temporary password (decision 058, session 45 addendum). Never a session past its second factor for a
+ * password alone. Read in the transaction that holds the account's row, so a copy waits for its first to commit.
+ */
+export async function sessionJustOpenedHere(
+  tx: Tx,
+  owner: SessionOwner,
+  sessionVersion: number,
+  secondFactorPending: boolean,
+  browserKey: string,
+  now: Date,
+): Promise<string | null> {
+  const session = await tx.authSession.findFirst({
+    where: { ...ownedBy(owner), browserKey, sessionVersion, secondFactorPending, endedAt: null, createdAt: { gt: new Date(now.getTime() - SENT_AGAIN_WITHIN_MS) } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true },
+  });
+  return session?.id ?? null;
 }

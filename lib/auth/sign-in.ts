@@ -5,7 +5,7 @@ import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type IfUnsettled, type PrincipalKind } from '@/lib/auth/password-attempt';
-import { openSession } from '@/lib/auth/session';
+import { openSession, sessionJustOpenedHere } from '@/lib/auth/session';
 import {
   claimCheck,
   forgetVelocityFailures,
@@ -86,7 +86,11 @@ function badInput(error: z.ZodError): SignInResult {
 /** An agency id no row has: an unknown provider code still costs the user lookup a known one costs. */
 const NO_AGENCY = '~no-agency~';
 
-export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DEVICE): Promise<SignInResult> {
+/**
+ * `browserKey`: the digest of the key the sign-in page gave this browser (browser-session.ts, browserKeyHere),
+ * or null (a script, a test): the same form sent again from it is answered with the session its first copy opened.
+ */
+export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DEVICE, browserKey: string | null = null): Promise<SignInResult> {
   const parsed = agencySignInSchema.safeParse(input);
   if (!parsed.success) return counted('agency', { result: badInput(parsed.error), outcome: 'bad_input' });
   const { providerCode, loginName, password } = parsed.data;
@@ -124,10 +128,10 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip) };
-  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity, knows));
+  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity, { knows, key: browserKey }));
 }
 
-export async function signInVendorAccount(input: unknown, ip: string, knows = NO_DEVICE): Promise<SignInResult> {
+export async function signInVendorAccount(input: unknown, ip: string, knows = NO_DEVICE, browserKey: string | null = null): Promise<SignInResult> {
   const parsed = vendorSignInSchema.safeParse(input);
   if (!parsed.success) return counted('vendor', { result: badInput(parsed.error), outcome: 'bad_input' });
   const account = await db().vendorAccount.findUnique({
@@ -137,7 +141,7 @@ export async function signInVendorAccount(input: unknown, ip: string, knows = NO
   const candidate: Candidate | null = account
     ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, mustChangePassword: false }
     : null;
-  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, knows));
+  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, { knows, key: browserKey }));
 }
 
 /** How a password step ended, for the sign-in metric: finer than what the person is told (no enumeration there). */
@@ -172,7 +176,7 @@ async function attemptSignIn(
   ip: string,
   agencyId: string | null,
   velocity: Velocity,
-  knows: KnowsAccount,
+  browser: { knows: KnowsAccount; key: string | null },
 ): Promise<Decided> {
   const audit = {
     actorType: candidate?.kind === 'vendor' ? 'VENDOR' : candidate ? 'USER' : 'ANONYMOUS',
@@ -186,7 +190,7 @@ async function attemptSignIn(
   // A browser that has signed in as this account before passes the address's limit and its slowing: a
   // colleague behind the same NAT as a spraying machine still signs in (known-device.ts). Its attempt is
   // counted all the same, and on the account's own streak for known devices: a stranger's lock does not stop it (decision 065).
-  const knownDevice = candidate !== null && knows({ kind: candidate.kind, id: candidate.id, version: candidate.sessionVersion });
+  const knownDevice = candidate !== null && browser.knows({ kind: candidate.kind, id: candidate.id, version: candidate.sessionVersion });
 
   if (!knownDevice && (await checkRateLimit(db(), addressRule, ip)).limited) {
     await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
@@ -294,29 +298,39 @@ async function attemptSignIn(
       const now = new Date();
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
+      // The same form sent again from this browser (a double press without JavaScript): its first copy's session.
+      const sentAgain =
+        browser.key === null ? null : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, browser.key, now);
       // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
       // must not use it up. One used, or past its end, is refused here either way, read in this
-      // transaction (a reset link sent meanwhile ends it; review r36d F3).
+      // transaction (a reset link sent meanwhile ends it; review r36d F3). A copy of the form whose first
+      // copy claimed it is answered with the session that claim opened, and claims nothing.
       const refused = !account.mustChangePassword
         ? null
-        : secondFactorPending
+        : secondFactorPending || sentAgain
           ? await temporaryPasswordRefusal(tx, account.id, now)
           : await claimTemporaryPassword(tx, account.id);
-      if (refused) {
+      const claimedByFirstCopy = sentAgain !== null && !secondFactorPending && refused === 'TEMPORARY_PASSWORD_USED';
+      if (refused && !claimedByFirstCopy) {
         // A refusal gives back only its own attempt while a code is owed (review r36d F5).
         await refuse(tx, TEMPORARY_PASSWORD_REFUSED_FOR[refused], secondFactorPending);
         return { refused };
       }
       await settle(tx, { onlyThisAttempt: secondFactorPending, lastSignInAt: now });
       if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
-      const sessionId = await openSession(tx, account, account.sessionVersion, ip, secondFactorPending);
+      const sessionId = sentAgain ?? (await openSession(tx, account, account.sessionVersion, ip, secondFactorPending, browser.key));
       await recordAudit(tx, {
         ...audit,
         action: 'SIGN_IN_SUCCESS',
         outcome: 'SUCCESS',
-        details: { temporaryPassword: account.mustChangePassword, passwordRehashed: rehash !== null, secondFactorPending },
+        details: {
+          temporaryPassword: account.mustChangePassword,
+          passwordRehashed: rehash !== null,
+          secondFactorPending,
+          ...(sentAgain && { sameSessionAsCopySentBefore: true }),
+        },
       });
       return { sessionId, secondFactorPending };
     }, ADDRESS_TURN),

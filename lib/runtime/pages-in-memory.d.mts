@@ -14,7 +14,7 @@ export function createPagesInMemory(options: {
   exportDir?: string;
   log?: Pick<import('pino').Logger, 'warn'>;
 }): {
-  answer(request: IncomingMessage, response: ServerResponse): boolean;
+  answer(request: IncomingMessage, response: ServerResponse, ownHeaders?: Record<string, string>): boolean;
   isOwnFetch(request: IncomingMessage): boolean;
   keepPrerendered(pathname: string): Promise<void>;
   keepNotFound(): Promise<void>;

@@ -382,8 +382,11 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     void tick(true);
   }
 
-  /** @param {NonNullable<import('node:http').IncomingMessage>} request @param {import('node:http').ServerResponse} response */
-  function answer(request, response) {
+  /**
+   * @param {NonNullable<import('node:http').IncomingMessage>} request @param {import('node:http').ServerResponse} response
+   * @param {Record<string, string>} [ownHeaders] headers of this answer alone, over the copy's (a cookie for this browser)
+   */
+  function answer(request, response, ownHeaders) {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     if (request.headers[RENDER_HEADER] === renderKey) return false;
     if (ROUTER_HEADERS.some((name) => name in request.headers)) return false;
@@ -400,12 +403,13 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       }
     }
     if (!page) return false;
+    const withOwn = (/** @type {Record<string, string>} */ head) => (ownHeaders ? { ...head, ...ownHeaders } : head);
     if (page.etag && request.headers['if-none-match'] === page.etag) {
-      response.writeHead(304, page.head.notModified).end();
+      response.writeHead(304, withOwn(page.head.notModified)).end();
       return true;
     }
     const gzipped = acceptsGzip(request);
-    response.writeHead(200, gzipped ? page.head.gzipped : page.head.identity).end(request.method === 'HEAD' ? undefined : gzipped ? page.gzipped : page.body);
+    response.writeHead(200, withOwn(gzipped ? page.head.gzipped : page.head.identity)).end(request.method === 'HEAD' ? undefined : gzipped ? page.gzipped : page.body);
     return true;
   }
 

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+// The sign-in pages name the browser they are sent to with a random key in a cookie of its own. A sign-in
+// form sent twice without JavaScript (a double press, a POST sent again) reaches the server as two sign-ins,
+// and the browser keeps only the later answer's cookie: the key tells the second copy from a second sign-in,
+// and it is answered with the session the first opened (decision 058, session 45 addendum). The key opens
+// nothing: only a copy that proves the same account's password again is answered so.
+// Plain JavaScript: server.mjs sets it on the sign-in pages it sends from memory, proxy.ts on those Next.js renders.
+
+const WELL_FORMED = /^[A-Za-z0-9_-]{22}$/;
+
+/** Long enough that a sign-in page left open is still named when its form is sent; it names nothing else. */
+export const BROWSER_KEY_MAX_AGE_SECONDS = 30 * 86_400;
+
+/** The bare paths of the sign-in pages that set it. */
+export const SIGN_IN_PAGES = new Set(['/login', '/vendor/login']);
+
+/** @param {boolean} secure */
+export function browserKeyCookieName(secure) {
+  return secure ? '__Host-portal-browser' : 'portal-browser';
+}
+
+/** A new key's value: 128 random bits. */
+export function newBrowserKey() {
+  return randomBytes(16).toString('base64url');
+}
+
+/** @param {string | undefined} value */
+export function isBrowserKey(value) {
+  return value !== undefined && WELL_FORMED.test(value);
+}
+
+/**
+ * The Set-Cookie header of a new key. Lax: a sign-in page reached by a link from another site must keep
+ * the key the browser has, not draw a new one.
+ * @param {boolean} secure
+ */
+export function browserKeyCookie(secure) {
+  return `${browserKeyCookieName(secure)}=${newBrowserKey()}; Path=/; Max-Age=${BROWSER_KEY_MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+/**
+ * Whether a Cookie header holds a well-formed key.
+ * @param {string | undefined} cookieHeader
+ * @param {boolean} secure
+ */
+export function holdsBrowserKey(cookieHeader, secure) {
+  const name = `${browserKeyCookieName(secure)}=`;
+  return (cookieHeader ?? '').split(';').some((pair) => {
+    const trimmed = pair.trim();
+    return trimmed.startsWith(name) && isBrowserKey(trimmed.slice(name.length));
+  });
+}
+
+/**
+ * What a session records of the key: its digest, so the table names no cookie a browser holds.
+ * @param {string} value
+ */
+export function browserKeyDigest(value) {
+  return createHash('sha256').update(value).digest('base64url');
+}

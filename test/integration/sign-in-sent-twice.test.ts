@@ -1,0 +1,117 @@
+// A sign-in form sent twice from one browser (a double press without JavaScript, a POST sent again): the
+// browser keeps only the later answer's cookie, so the copy is answered with the session its first copy
+// opened (decision 058, session 45 addendum). Only the same browser's key, the same account's password, the
+// same kind of session, live, within a minute; anything else is a sign-in of its own, as before.
+import { describe, expect, it } from 'vitest';
+import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
+import { resolveSession, SENT_AGAIN_WITHIN_MS } from '@/lib/auth/session';
+import { NO_DEVICE, signInAgencyUser, signInVendorAccount, type SignInResult } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+import { nextTotpCode } from '../support/next-totp-code';
+
+const PASSWORD = 'tidy orange harbour violin';
+const TEMPORARY = 'TEMPPASSWORD2345';
+let ipCounter = 0;
+const freshIp = () => `10.98.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+const aBrowser = () => browserKeyDigest(newBrowserKey());
+const sessionOf = (result: SignInResult) => (result.ok ? result.sessionId : `refused: ${result.reason}`);
+
+async function staffWithTemporaryPassword() {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, TEMPORARY, {}, { expiresAt: new Date(Date.now() + 3600_000) });
+  return { user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEMPORARY } };
+}
+
+const liveSessions = (userId: string) => db().authSession.findMany({ where: { userId, endedAt: null }, select: { id: true } });
+
+describe('a sign-in form sent twice from one browser', () => {
+  it('[STAFF] with a temporary password: the copy after the first is answered with the session that used it, not “already used”', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    expect(first.ok).toBe(true);
+    const again = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    expect(sessionOf(again)).toBe(sessionOf(first));
+    expect(await liveSessions(user.id)).toEqual([{ id: sessionOf(first) }]);
+    // The temporary password was used once; the session still owes the new password.
+    expect(await resolveSession(sessionOf(first))).toMatchObject({ kind: 'agency', mustChangePassword: true });
+    const successes = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' }, orderBy: { seq: 'asc' } });
+    expect(successes.map((record) => JSON.parse(record.details!).sameSessionAsCopySentBefore ?? false)).toEqual([false, true]);
+  });
+
+  it('[STAFF] both copies at once, in any order: one session, the temporary password used once, neither refused', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    const browser = aBrowser();
+    const copies = await Promise.all([1, 2, 3].map(() => signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)));
+    expect(copies.every((copy) => copy.ok)).toBe(true);
+    expect(new Set(copies.map(sessionOf)).size).toBe(1);
+    expect(await db().authSession.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('[STAFF] with a password of their own: one session, not a second that no cookie names', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, PASSWORD);
+    const creds = { providerCode: agency.code, loginName: user.loginName, password: PASSWORD };
+    const browser = aBrowser();
+    const copies = await Promise.all([1, 2].map(() => signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)));
+    expect(sessionOf(copies[1]!)).toBe(sessionOf(copies[0]!));
+    expect(await db().authSession.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('[VERIFIER] a vendor sign-in sent twice is answered the same way', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const browser = aBrowser();
+    const first = await signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp(), NO_DEVICE, browser);
+    const again = await signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp(), NO_DEVICE, browser);
+    expect(first.ok && sessionOf(again)).toBe(sessionOf(first));
+  });
+
+  it('[ATTACKER] who overheard a temporary password gets nothing from another browser, nor from none, nor after the owner signed out', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    const owner = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, owner);
+    expect(first.ok).toBe(true);
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, aBrowser())).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    expect(await signInAgencyUser(creds, freshIp())).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    // The owner signed out (the session ended): the same browser's copy is a new sign-in, refused as before.
+    await db().authSession.update({ where: { id: sessionOf(first) }, data: { endedAt: new Date() } });
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, owner)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    expect(await liveSessions(user.id)).toEqual([]);
+  });
+
+  it('[STAFF] a minute on, the same browser’s sign-in is one of its own: the temporary password is refused as used', async () => {
+    const { creds } = await staffWithTemporaryPassword();
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    await db().authSession.update({ where: { id: sessionOf(first) }, data: { createdAt: new Date(Date.now() - SENT_AGAIN_WITHIN_MS - 1000) } });
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+  });
+
+  it('[ATTACKER] a wrong password from the owner’s browser gets no session, however soon after the owner’s', async () => {
+    const { creds } = await staffWithTemporaryPassword();
+    const browser = aBrowser();
+    expect((await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)).ok).toBe(true);
+    expect(await signInAgencyUser({ ...creds, password: 'TEMPPASSWORD2346' }, freshIp(), NO_DEVICE, browser)).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('[STAFF] never hands a password alone the session past the second factor: after the code step, a copy of the password step opens a pending session of its own', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, PASSWORD);
+    await addTotpFactor(db(), { userId: user.id });
+    const creds = { providerCode: agency.code, loginName: user.loginName, password: PASSWORD };
+    const browser = aBrowser();
+    const pending = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    expect(pending).toMatchObject({ ok: true, secondFactorPending: true });
+    // The password step sent twice: the same pending session.
+    expect(sessionOf(await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser))).toBe(sessionOf(pending));
+    const actor = await resolveSession(sessionOf(pending));
+    const verified = await verifySignInSecondFactor(actor!, { code: await nextTotpCode({ userId: user.id }) }, freshIp());
+    expect(verified.ok).toBe(true);
+    const full = verified.ok ? verified.sessionId : '';
+    const later = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    expect(later).toMatchObject({ ok: true, secondFactorPending: true });
+    expect([sessionOf(pending), full]).not.toContain(sessionOf(later));
+  });
+});
