@@ -8,7 +8,6 @@ import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
 
 export const metadata: Metadata = { title: 'Your account' };
 
-
 export default async function AccountPage({ searchParams }: { searchParams: PageSearchParams }) {
   const actor = await requirePageActor({ principal: 'agency' }, '/account');
   const { done } = await firstValues(searchParams);
