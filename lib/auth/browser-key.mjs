@@ -40,16 +40,18 @@ export function browserKeyCookie(secure) {
 }
 
 /**
- * Whether a Cookie header holds a well-formed key.
+ * Whether a Cookie header holds a well-formed key, read as the sign-in reads it (Next.js's cookies(): of a
+ * name sent twice, the last): a well-formed copy before junk must not keep a new key from being sent (review r45a F2).
  * @param {string | undefined} cookieHeader
  * @param {boolean} secure
  */
 export function holdsBrowserKey(cookieHeader, secure) {
   const name = `${browserKeyCookieName(secure)}=`;
-  return (cookieHeader ?? '').split(';').some((pair) => {
-    const trimmed = pair.trim();
-    return trimmed.startsWith(name) && isBrowserKey(trimmed.slice(name.length));
-  });
+  const last = (cookieHeader ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .findLast((pair) => pair.startsWith(name));
+  return isBrowserKey(last?.slice(name.length));
 }
 
 /**

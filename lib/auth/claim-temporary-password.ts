@@ -50,11 +50,17 @@ export async function claimTemporaryPassword(tx: Tx, userId: string): Promise<Te
 
 /**
  * Why the account's temporary password may not open a sign-in now; null when it may (or none is owed).
- * The password step of a sign-in that still owes its factor asks only this: it claims nothing.
+ * The password step of a sign-in that still owes its factor asks only this: it claims nothing. So does a
+ * copy of a sign-in form whose first copy claimed it (`claimedByThisSignIn`): its use is that sign-in's own.
  */
-export async function temporaryPasswordRefusal(tx: Tx, userId: string, now: Date): Promise<TemporaryPasswordRefusal | null> {
+export async function temporaryPasswordRefusal(
+  tx: Tx,
+  userId: string,
+  now: Date,
+  { claimedByThisSignIn = false } = {},
+): Promise<TemporaryPasswordRefusal | null> {
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { mustChangePassword: true, temporaryPasswordUsedAt: true, temporaryPasswordExpiresAt: true, temporaryPasswordEndedAt: true } });
   if (!user.mustChangePassword) return null;
-  if (user.temporaryPasswordUsedAt) return 'TEMPORARY_PASSWORD_USED';
+  if (user.temporaryPasswordUsedAt && !claimedByThisSignIn) return 'TEMPORARY_PASSWORD_USED';
   return temporaryPasswordExpired(user, now) ? 'TEMPORARY_PASSWORD_EXPIRED' : null;
 }

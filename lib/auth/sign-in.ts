@@ -306,14 +306,14 @@ async function attemptSignIn(
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
       // must not use it up. One used, or past its end, is refused here either way, read in this
       // transaction (a reset link sent meanwhile ends it; review r36d F3). A copy of the form whose first
-      // copy claimed it is answered with the session that claim opened, and claims nothing.
+      // copy claimed it is answered with the session that claim opened, and claims nothing: the claim is
+      // its own, and only an end since refuses it (review r45a F1).
       const refused = !account.mustChangePassword
         ? null
         : secondFactorPending || sentAgain
-          ? await temporaryPasswordRefusal(tx, account.id, now)
+          ? await temporaryPasswordRefusal(tx, account.id, now, { claimedByThisSignIn: sentAgain !== null && !secondFactorPending })
           : await claimTemporaryPassword(tx, account.id);
-      const claimedByFirstCopy = sentAgain !== null && !secondFactorPending && refused === 'TEMPORARY_PASSWORD_USED';
-      if (refused && !claimedByFirstCopy) {
+      if (refused) {
         // A refusal gives back only its own attempt while a code is owed (review r36d F5).
         await refuse(tx, TEMPORARY_PASSWORD_REFUSED_FOR[refused], secondFactorPending);
         return { refused };

@@ -4,6 +4,7 @@
 // same kind of session, live, within a minute; anything else is a sign-in of its own, as before.
 import { describe, expect, it } from 'vitest';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
+import { endTemporaryPassword } from '@/lib/auth/claim-temporary-password';
 import { resolveSession, SENT_AGAIN_WITHIN_MS } from '@/lib/auth/session';
 import { NO_DEVICE, signInAgencyUser, signInVendorAccount, type SignInResult } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -87,6 +88,16 @@ describe('a sign-in form sent twice from one browser', () => {
     const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
     await db().authSession.update({ where: { id: sessionOf(first) }, data: { createdAt: new Date(Date.now() - SENT_AGAIN_WITHIN_MS - 1000) } });
     expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+  });
+
+  it('[STAFF] a copy after the temporary password ended (a reset link sent meanwhile) is refused as ended, not answered with the session (review r45a F1)', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    const browser = aBrowser();
+    expect((await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)).ok).toBe(true);
+    await db().$transaction((tx) => endTemporaryPassword(tx, user.id, new Date()));
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_EXPIRED' });
+    const successes = await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' } });
+    expect(successes).toBe(1);
   });
 
   it('[ATTACKER] a wrong password from the owner’s browser gets no session, however soon after the owner’s', async () => {
