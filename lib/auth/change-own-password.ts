@@ -94,8 +94,6 @@ export async function changeOwnPassword(
           passwordHistoryCount: true,
           softLockThreshold: true,
           hardLockThreshold: true,
-          requireSecondFactorForAllStaff: true,
-          requirePasskeyForAdmins: true,
         },
       },
       passwordHistory: {
@@ -240,9 +238,14 @@ export async function changeOwnPassword(
   if (!changed) {
     return { ok: false, message: 'Your password was not changed: it was reset, or changed elsewhere, while you were typing. Sign in again.' };
   }
-  // Whether the session, carrying on, must add a factor before anything else: the factors as they stand after the
-  // change (an admin's reset cleared them with the password), the role and rules as read above.
-  const due = await enrolmentDue({ id: actor.userId, role: user.role, agency: user.agency });
+  // Whether the session, carrying on, must add a factor before anything else: the factors (an admin's reset cleared
+  // them with the password) and the agency's rules as they stand after the change; a rule saved while it ran
+  // counts (review r45b F3). The role is as read above: a change of it ended the session, and the change failed.
+  const rules = await db().agency.findUniqueOrThrow({
+    where: { id: actor.agencyId },
+    select: { requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true },
+  });
+  const due = await enrolmentDue({ id: actor.userId, role: user.role, agency: rules });
   return { ok: true, message: 'Your password has been changed.', secondFactorDue: due.secondFactor || due.passkey };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decideAccess } from '@/lib/auth/access';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
@@ -8,7 +9,7 @@ import { databaseKind } from '@/lib/db/kind';
 import { rememberPassword } from '@/lib/password/history';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { createAgency, createUser } from '@/prisma/factories';
+import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 
 const TEMPORARY = 'K7MQ2XP9RT4WHN3B';
@@ -264,4 +265,60 @@ describe('password history', () => {
     const rows = await db().passwordHistory.findMany({ where: { userId: user.id }, select: { passwordHash: true } });
     expect(rows.map((row) => row.passwordHash).sort()).toEqual(Array.from({ length: keep }, (_, i) => `hash-${i + 3}`).sort());
   });
+});
+
+describe('where a password change lands', () => {
+  // The action sends the session on to add a factor when the change says one is due; the session resolver
+  // must say the same of the session after the change (lib/auth/access.ts 'enrolment-required'): the two cannot drift (review r45b F2).
+  const nothing = async () => {};
+  it.each([
+    ['STAFF, no rule', false, 'STAFF', nothing],
+    [
+      'STAFF of an agency requiring a second factor, with none',
+      true,
+      'STAFF',
+      (_userId: string, agencyId: string) => db().agency.update({ where: { id: agencyId }, data: { requireSecondFactorForAllStaff: true } }),
+    ],
+    ['PROVIDER_ADMIN with no factor', true, 'PROVIDER_ADMIN', nothing],
+    ['PROVIDER_ADMIN with an app', false, 'PROVIDER_ADMIN', (userId: string) => addTotpFactor(db(), { userId })],
+    [
+      'SUPER_ADMIN held to passkeys, with an app but no passkey',
+      true,
+      'SUPER_ADMIN',
+      async (userId: string, agencyId: string) => {
+        await addTotpFactor(db(), { userId });
+        await db().agency.update({ where: { id: agencyId }, data: { requirePasskeyForAdmins: true } });
+      },
+    ],
+  ] as const)('%s: a factor due: %s', async (_who, due, role, then) => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, TEMPORARY, { role }, { expiresAt: new Date(Date.now() + 3600_000) });
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: TEMPORARY }, '127.0.0.1');
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    await then(user.id, agency.id);
+    const result = await change((await resolveSession(signedIn.sessionId)) as AgencyActor, NEW_PASSWORD);
+    expect(result).toMatchObject({ ok: true, secondFactorDue: due });
+    const after = await resolveSession(signedIn.sessionId);
+    expect(decideAccess(after!, { principal: 'agency' }) === 'enrolment-required').toBe(due);
+  });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'sqlite')(
+    '[STAFF] a rule the agency turned on while the password was changed is read after the change: the person is sent on to add a factor (review r45b F3)',
+    async () => {
+      const agency = await createAgency(db());
+      const user = await createUser(db(), agency.id, TEMPORARY, {}, { expiresAt: new Date(Date.now() + 3600_000) });
+      const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: TEMPORARY }, '127.0.0.1');
+      if (!signedIn.ok) throw new Error('sign-in failed');
+      const actor = (await resolveSession(signedIn.sessionId)) as AgencyActor;
+      // An admin's save of the rule, committed with the change (after the change read the account).
+      await db().$executeRawUnsafe(
+        `CREATE TRIGGER rule_saved_meanwhile AFTER UPDATE OF passwordHash ON "User" WHEN NEW.id = '${user.id}' BEGIN UPDATE "Agency" SET requireSecondFactorForAllStaff = 1 WHERE id = '${agency.id}'; END`,
+      );
+      try {
+        expect(await change(actor, NEW_PASSWORD)).toMatchObject({ ok: true, secondFactorDue: true });
+      } finally {
+        await db().$executeRawUnsafe('DROP TRIGGER rule_saved_meanwhile');
+      }
+    },
+  );
 });
