@@ -30,9 +30,9 @@ async function watchForCspViolations(context: BrowserContext, violations: string
 }
 
 /**
- * Makes every GET and HEAD of the API client (`request`, `page.request`, `context.request`,
- * `playwright.request.newContext()`: one class, hence its prototype) be sent again, twice at most,
- * when its connection is reset. The server closes a keep-alive connection idle for 5 s (Node.js's
+ * Makes every GET and HEAD sent through the API client's fetch, get or head (`request`, `page.request`,
+ * `context.request`, `playwright.request.newContext()`: one class, hence its prototype; not a route's
+ * `route.fetch()`, which goes round it) be sent again, twice at most, when its connection is reset. The server closes a keep-alive connection idle for 5 s (Node.js's
  * default when no proxy is in front); a request written on it in that instant meets ECONNRESET. A
  * browser sends an idempotent request again then; Playwright's API client only when asked
  * (`maxRetries`, per request). Never a POST or another method: sent twice, it could do its work
