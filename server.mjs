@@ -54,10 +54,15 @@ const MAX_CONNECTIONS = 8192;
 const MAX_CONNECTIONS_PER_PEER = 512;
 const FIRST_REQUEST_WITHIN_MS = 20_000;
 const ANSWERED_WITHIN_MS = 60_000;
-/** A new connection's timer, cleared by its first request. @type {WeakMap<import('node:net').Socket, NodeJS.Timeout>} */
+/** A new connection's timer, until its first request (cleared then). @type {WeakMap<import('node:net').Socket, NodeJS.Timeout>} */
 const waitingForFirstRequest = new WeakMap();
 /** @param {import('node:http').IncomingMessage} request */
-const requestArrived = (request) => clearTimeout(waitingForFirstRequest.get(request.socket));
+const requestArrived = (request) => {
+  clearTimeout(waitingForFirstRequest.get(request.socket));
+  waitingForFirstRequest.delete(request.socket);
+};
+/** @param {import('node:net').Socket} socket */
+const hasSentNothing = (socket) => waitingForFirstRequest.has(socket);
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
@@ -324,14 +329,16 @@ function pipelinedTooDeep(request, response) {
 }
 
 /**
- * Whether one more body may be held: under the limit, or once a longer waiting line or an address
- * sending more bodies gave one up (its newest body's connection is closed: it is still arriving).
+ * Whether one more body may be held: under the limit, or once a longer waiting line, an address
+ * sending more bodies, or else the body arriving longest gave one up (its connection is closed: it is still arriving).
  * @param {string} ip
  */
 function roomForABody(ip) {
   if (receiving.size() + admission.figures().waiting < bodiesHeldLimit) return true;
   if (admission.makeRoomFor(ip)) return true;
-  const pushedOut = receiving.pushOutFor(ip);
+  // Else the body arriving longest, of an address sending more than this one: a form's body arrives in moments,
+  // so that is a slow one (review r45d F1).
+  const pushedOut = receiving.pushOutFor(ip) ?? receiving.pushOutOldestFor(ip);
   pushedOut?.socket.destroy();
   return pushedOut !== undefined;
 }
@@ -493,9 +500,10 @@ server.on('connection', (socket) => {
   if (trustedProxyHops > 0) return;
   const peer = clientAddress(socket.remoteAddress ?? 'unknown');
   if (connections.countOf(peer) >= MAX_CONNECTIONS_PER_PEER) return socket.destroy();
-  // Sixteen addresses at their share hold every connection: the heaviest gives up its newest.
+  // Sixteen addresses at their share hold every connection: the heaviest gives up its newest. Thousands holding
+  // one each: the oldest connection that has sent nothing yet, of an address holding more than the newcomer's, goes (review r45d F1).
   if (connections.size() >= MAX_CONNECTIONS) {
-    const pushedOut = connections.pushOutFor(peer);
+    const pushedOut = connections.pushOutFor(peer) ?? connections.pushOutOldestFor(peer, hasSentNothing);
     if (!pushedOut) return socket.destroy();
     pushedOut.destroy();
   }

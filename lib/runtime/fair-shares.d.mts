@@ -4,4 +4,5 @@ export declare function createFairShares<T>(): {
   add(client: string, item: T): void;
   release(client: string, item: T): void;
   pushOutFor(client: string): T | undefined;
+  pushOutOldestFor(client: string, mayGo?: (item: T) => boolean): T | undefined;
 };

@@ -4,6 +4,10 @@
 // sixteen at 512 connections, would hold everything and shut every other client out. So when the
 // whole is taken, a newcomer from an address holding at least two fewer than the heaviest one takes
 // the place of that address's newest (lib/runtime/admission.mjs does the same for the waiting line).
+// Many addresses holding one each (a botnet, an IPv6 /48 at a /64 apiece) are never heavier than a
+// newcomer: then the newcomer takes the place of the oldest item the caller lets go (the body arriving
+// longest, a connection that has sent nothing) of an address holding more than its own, which a client
+// doing its business is never for long (review r45d F1).
 
 /**
  * @template T
@@ -11,6 +15,8 @@
 export function createFairShares() {
   /** Each address's items, oldest first (a Set keeps insertion order). @type {Map<string, Set<T>>} */
   const held = new Map();
+  /** Every item's address, oldest item first (a Map keeps insertion order). @type {Map<T, string>} */
+  const addressOf = new Map();
   let size = 0;
   return {
     /** How many all addresses hold. */
@@ -22,12 +28,14 @@ export function createFairShares() {
       const items = held.get(client) ?? new Set();
       items.add(item);
       held.set(client, items);
+      addressOf.set(item, client);
       size += 1;
     },
     /** Idempotent: an item pushed out is released once. @param {string} client @param {T} item */
     release(client, item) {
       const items = held.get(client);
       if (!items?.delete(item)) return;
+      addressOf.delete(item);
       size -= 1;
       if (items.size === 0) held.delete(client);
     },
@@ -45,6 +53,23 @@ export function createFairShares() {
       const newest = /** @type {T} */ ([...heaviest[1]].at(-1));
       this.release(heaviest[0], newest);
       return newest;
+    },
+    /**
+     * When pushOutFor found none: the oldest item that `mayGo` lets go of an address holding more than `client`,
+     * released here for the caller to let go; undefined when none. An address never gives up a place to one
+     * holding as many: the heaviest gets nothing this way.
+     * @param {string} client
+     * @param {(item: T) => boolean} [mayGo]
+     * @returns {T | undefined}
+     */
+    pushOutOldestFor(client, mayGo = () => true) {
+      const own = held.get(client)?.size ?? 0;
+      for (const [item, address] of addressOf) {
+        if ((held.get(address)?.size ?? 0) <= own || !mayGo(item)) continue;
+        this.release(address, item);
+        return item;
+      }
+      return undefined;
     },
   };
 }

@@ -40,3 +40,29 @@ describe('fair shares of what an instance holds per client address', () => {
     expect(shares.pushOutFor('b')).toBe('a4');
   });
 });
+
+describe('fair shares when every address holds as little as the newcomer could take (review r45d F1)', () => {
+  it('a newcomer takes the place of the oldest item of an address holding more than its own, that the caller lets go', () => {
+    const shares = createFairShares<string>();
+    // Thousands of addresses holding one each (a botnet, an IPv6 /48 at a /64 apiece): none is heavier by two.
+    for (const address of ['a', 'b', 'c', 'd']) shares.add(address, `${address}1`);
+    expect(shares.pushOutFor('newcomer')).toBeUndefined();
+    expect(shares.pushOutOldestFor('newcomer')).toBe('a1');
+    // Only what the caller lets go (a connection that has sent nothing): b1 is at work, c1 goes.
+    expect(shares.pushOutOldestFor('newcomer', (item) => item !== 'b1')).toBe('c1');
+    expect([shares.size(), shares.countOf('a'), shares.countOf('c')]).toEqual([2, 0, 0]);
+    shares.release('a', 'a1');
+    expect(shares.size()).toBe(2);
+  });
+
+  it('never for an address holding as many as the others: the heaviest gets nothing this way', () => {
+    const shares = createFairShares<string>();
+    for (const address of ['a', 'b']) shares.add(address, `${address}1`);
+    expect(shares.pushOutOldestFor('a')).toBeUndefined();
+    shares.add('a', 'a2');
+    expect(shares.pushOutOldestFor('a')).toBeUndefined();
+    // b, lighter than a, takes a's oldest.
+    expect(shares.pushOutOldestFor('b')).toBe('a1');
+    expect(createFairShares<string>().pushOutOldestFor('a')).toBeUndefined();
+  });
+});

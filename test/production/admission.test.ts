@@ -155,6 +155,36 @@ describe('[OPERATOR] admission in front of the app', () => {
     }
   });
 
+  it('past 64 bodies held, one each from as many addresses (a botnet, an IPv6 /48), a newcomer takes the place of a body arriving longest, not a 503 (review r45d F1)', async () => {
+    const slowPost = (localAddress: string) => {
+      const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
+      let answer = '';
+      let closed = false;
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', () => {});
+      socket.on('close', () => (closed = true));
+      socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
+      return { socket, answer: () => answer, closedUnanswered: () => closed && answer === '' };
+    };
+    const held = Array.from({ length: 64 }, (_, i) => slowPost(`127.0.3.${i + 1}`));
+    // Newcomers from addresses of their own, one by one, until the whole is taken and one of them makes room.
+    const newcomers: ReturnType<typeof slowPost>[] = [];
+    try {
+      const refused = () => [...held, ...newcomers].filter((post) => post.answer().startsWith('HTTP/1.1 503 '));
+      await until(async () => {
+        if (held.some((post) => post.closedUnanswered()) || refused().length > 0) return true;
+        newcomers.push(slowPost(`127.0.4.${newcomers.length + 1}`));
+        return false;
+      });
+      // No one was refused: the body that has been arriving longest gave its place up (its connection closed, unanswered).
+      expect(refused()).toEqual([]);
+      expect(newcomers.filter((post) => post.closedUnanswered())).toEqual([]);
+      expect((await get('/super-admin-reset/status')).status).toBe(200);
+    } finally {
+      for (const post of [...held, ...newcomers]) post.socket.destroy();
+    }
+  });
+
   it('refuses more than 64 cookies with 431 before Next.js reads them (its time grows with their square), on probes too', async () => {
     const cookies = (count: number) => Array.from({ length: count }, (_, i) => `c${i}=1`).join('; ');
     for (const path of ['/api/live', '/account', '/login']) {
