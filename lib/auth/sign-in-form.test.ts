@@ -23,6 +23,15 @@ describe('where a sign-in continues', () => {
     expect(afterSignInPath('vendor', '/vendor/queue')).toBe('/vendor/queue');
   });
 
+  it('never continues to a sign-in page, which lies under the vendor section: signed in, the person would see an empty sign-in form (review r45c F1)', () => {
+    for (const written of ['/vendor/login', '/vendor/login/verify', '/vendor/login?x=1', '/vendor/login/', '/vendor//login', '/vendor/%6Cogin']) {
+      expect(afterSignInPath('vendor', written), written).toBe('/vendor');
+      expect(afterSignInPath({ kind: 'vendor', role: 'VERIFIER' }, written), written).toBe('/vendor');
+    }
+    expect(afterSignInPath('agency', '/login')).toBe('/account');
+    expect(afterSignInPath('vendor', '/vendor/loginx')).toBe('/vendor/loginx');
+  });
+
   it('never continues to a page’s router data or a file (a browser would show it as raw text), however the dot is written', () => {
     const pages = ['/account/security', '/admin/audit', '/admin/users/abc', '/vendor/queue/abc', '/vendor'];
     for (const page of pages) {
