@@ -14,10 +14,11 @@ import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { codeStepDoneBy, type VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
+import { PASSWORD_TOO_LONG } from '@/lib/validation/identifiers';
 
 // What the sign-in forms post. Only presence and size are checked here; the sign-in itself
 // normalises and validates, so every bad identifier gets the same treatment on every path.
-const password = z.string().min(1, 'Enter your password').max(4096, 'A password can be at most 1024 characters');
+const password = z.string().min(1, 'Enter your password').max(4096, PASSWORD_TOO_LONG);
 
 export const agencySignInFormSchema = z.object({
   providerCode: z.string().trim().min(1, 'Enter your provider code, for example ACME-NY').max(200, 'That provider code is too long'),

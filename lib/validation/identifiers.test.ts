@@ -158,6 +158,6 @@ describe('signInPasswordSchema', () => {
   it('accepts 1024 characters and refuses a 6 MB string before any hashing', () => {
     expect(signInPasswordSchema.safeParse('x'.repeat(1024)).success).toBe(true);
     const result = signInPasswordSchema.safeParse('x'.repeat(6 * 1024 * 1024));
-    expect(messages(result)).toEqual(['Password must be 1024 characters or fewer']);
+    expect(messages(result)).toEqual(['A password can be at most 1024 characters']);
   });
 });

@@ -46,6 +46,9 @@ export const loginNameSchema = identifier('Login name', 'Enter your login name',
 
 export const vendorEmailSchema = identifier('E-mail address', 'Enter your work e-mail address', 254).pipe(emailAddressSchema);
 
+/** What a password too long for any account is told, by the sign-in's and the signed-in forms' guards alike (review r45c F2). */
+export const PASSWORD_TOO_LONG = 'A password can be at most 1024 characters';
+
 /**
  * Only a guard against absurd input (a 6 MB body would otherwise be hashed). Never trimmed or normalized
  * here: spaces are part of a password, and hashing applies NFKC itself.
@@ -53,4 +56,4 @@ export const vendorEmailSchema = identifier('E-mail address', 'Enter your work e
 export const signInPasswordSchema = z
   .string({ error: 'Enter your password' })
   .min(1, 'Enter your password')
-  .max(1024, 'Password must be 1024 characters or fewer');
+  .max(1024, PASSWORD_TOO_LONG);
