@@ -54,15 +54,10 @@ const MAX_CONNECTIONS = 8192;
 const MAX_CONNECTIONS_PER_PEER = 512;
 const FIRST_REQUEST_WITHIN_MS = 20_000;
 const ANSWERED_WITHIN_MS = 60_000;
-/** A new connection's timer, until its first request (cleared then). @type {WeakMap<import('node:net').Socket, NodeJS.Timeout>} */
+/** A new connection's timer, cleared by its first request. @type {WeakMap<import('node:net').Socket, NodeJS.Timeout>} */
 const waitingForFirstRequest = new WeakMap();
 /** @param {import('node:http').IncomingMessage} request */
-const requestArrived = (request) => {
-  clearTimeout(waitingForFirstRequest.get(request.socket));
-  waitingForFirstRequest.delete(request.socket);
-};
-/** @param {import('node:net').Socket} socket */
-const hasSentNothing = (socket) => waitingForFirstRequest.has(socket);
+const requestArrived = (request) => clearTimeout(waitingForFirstRequest.get(request.socket));
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 const trustedProxyHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0);
@@ -97,6 +92,14 @@ let readinessRunning = null;
 const MAX_REQUESTS_AHEAD_ON_A_CONNECTION = 4;
 /** Requests not yet answered, by connection. @type {WeakMap<import('node:net').Socket, number>} */
 const unanswered = new WeakMap();
+/** A connection waiting for nothing of ours: silent, idle between requests, or still sending a request's head. @param {import('node:net').Socket} socket */
+const awaitsNoAnswer = (socket) => !unanswered.get(socket);
+/** When each body being received began to arrive. @type {WeakMap<import('node:http').IncomingMessage, number>} */
+const bodyBegan = new WeakMap();
+/** A body still arriving after this long is a slow one: a form's body arrives in moments, even on a poor line. */
+const SLOW_BODY_MS = 1_000;
+/** @param {import('node:http').IncomingMessage} request */
+const arrivingSlowly = (request) => Date.now() - (bodyBegan.get(request) ?? Date.now()) >= SLOW_BODY_MS;
 // Next.js's page for an error in the root layout, and its router copies (see route()).
 const NEXT_ERROR_PAGE = /^\/_global-error(?:\/?$|\.rsc$|\.segments\/)/;
 const BUSY_MESSAGE = 'Service Unavailable: the portal is very busy right now. Wait a few seconds and try again.';
@@ -301,6 +304,7 @@ function serve(request, response) {
   if (!hasBody(request)) return route(request, response, stamp);
   if (receiving.countOf(stamp.ip) >= bodiesPerClient || !roomForABody(stamp.ip)) return refuseAsBusy(request, response);
   receiving.add(stamp.ip, request);
+  bodyBegan.set(request, Date.now());
   void whenBodyArrives(request, response).then((outcome) => {
     receiving.release(stamp.ip, request);
     if (outcome === 'arrived') route(request, response, stamp);
@@ -336,9 +340,9 @@ function pipelinedTooDeep(request, response) {
 function roomForABody(ip) {
   if (receiving.size() + admission.figures().waiting < bodiesHeldLimit) return true;
   if (admission.makeRoomFor(ip)) return true;
-  // Else the body arriving longest, of an address sending more than this one: a form's body arrives in moments,
-  // so that is a slow one (review r45d F1).
-  const pushedOut = receiving.pushOutFor(ip) ?? receiving.pushOutOldestFor(ip);
+  // Else the body arriving longest, of an address sending more than this one, once it is a slow one (review r45d
+  // F1; r45e F3: in a rush of real forms, none is pushed out).
+  const pushedOut = receiving.pushOutFor(ip) ?? receiving.pushOutOldestFor(ip, arrivingSlowly);
   pushedOut?.socket.destroy();
   return pushedOut !== undefined;
 }
@@ -501,9 +505,11 @@ server.on('connection', (socket) => {
   const peer = clientAddress(socket.remoteAddress ?? 'unknown');
   if (connections.countOf(peer) >= MAX_CONNECTIONS_PER_PEER) return socket.destroy();
   // Sixteen addresses at their share hold every connection: the heaviest gives up its newest. Thousands holding
-  // one each: the oldest connection that has sent nothing yet, of an address holding more than the newcomer's, goes (review r45d F1).
+  // one each: the oldest connection of an address holding more than the newcomer's that awaits no answer goes
+  // (review r45d F1): silent, idle between requests (a cheap request first must not make one unmovable, r45e F1),
+  // or still sending a request's head; a browser opens another for its next request.
   if (connections.size() >= MAX_CONNECTIONS) {
-    const pushedOut = connections.pushOutFor(peer) ?? connections.pushOutOldestFor(peer, hasSentNothing);
+    const pushedOut = connections.pushOutFor(peer) ?? connections.pushOutOldestFor(peer, awaitsNoAnswer);
     if (!pushedOut) return socket.destroy();
     pushedOut.destroy();
   }

@@ -9,10 +9,11 @@ import { ownerWhere } from '@/lib/mfa/policy';
 import { openedRecently, sessionOpenedAt, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { PASSWORD_TOO_LONG } from '@/lib/validation/identifiers';
+import { MAX_TYPED_PASSWORD, PASSWORD_TOO_LONG } from '@/lib/validation/identifiers';
 
 /** The account's password, asked when adding its first factor (never sent back to refill the form). */
-export const currentPasswordField = z.string().max(4096, PASSWORD_TOO_LONG).optional();
+// Refused before it is checked, as at sign-in: a longer one was checked, and counted a wrong password on the lock (review r45e F4).
+export const currentPasswordField = z.string().max(MAX_TYPED_PASSWORD, PASSWORD_TOO_LONG).optional();
 
 export type AddFactorInput = FreshFactorInput & { currentPassword?: string };
 

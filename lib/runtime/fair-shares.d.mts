@@ -1,3 +1,4 @@
+export declare const OLDEST_LOOKED_AT: number;
 export declare function createFairShares<T>(): {
   size(): number;
   countOf(client: string): number;

@@ -9,6 +9,9 @@
 // longest, a connection that has sent nothing) of an address holding more than its own, which a client
 // doing its business is never for long (review r45d F1).
 
+/** How many of the oldest items pushOutOldestFor looks at. */
+export const OLDEST_LOOKED_AT = 64;
+
 /**
  * @template T
  */
@@ -55,16 +58,19 @@ export function createFairShares() {
       return newest;
     },
     /**
-     * When pushOutFor found none: the oldest item that `mayGo` lets go of an address holding more than `client`,
-     * released here for the caller to let go; undefined when none. An address never gives up a place to one
-     * holding as many: the heaviest gets nothing this way.
+     * When pushOutFor found none: of the OLDEST_LOOKED_AT oldest items, the first that `mayGo` lets go of an address
+     * holding more than `client`, released here for the caller to let go; undefined when none. An address never
+     * gives up a place to one holding as many: the heaviest gets nothing this way. Only the oldest are looked at:
+     * they are the ones to go, and a refusal at saturation must not cost a walk through thousands (review r45e F2).
      * @param {string} client
      * @param {(item: T) => boolean} [mayGo]
      * @returns {T | undefined}
      */
     pushOutOldestFor(client, mayGo = () => true) {
       const own = held.get(client)?.size ?? 0;
+      let looked = 0;
       for (const [item, address] of addressOf) {
+        if (++looked > OLDEST_LOOKED_AT) return undefined;
         if ((held.get(address)?.size ?? 0) <= own || !mayGo(item)) continue;
         this.release(address, item);
         return item;

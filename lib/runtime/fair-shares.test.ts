@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFairShares } from './fair-shares.mjs';
+import { createFairShares, OLDEST_LOOKED_AT } from './fair-shares.mjs';
 
 describe('fair shares of what an instance holds per client address', () => {
   it('counts per address and in all; releasing an item twice, or one never added, changes nothing', () => {
@@ -64,5 +64,18 @@ describe('fair shares when every address holds as little as the newcomer could t
     // b, lighter than a, takes a's oldest.
     expect(shares.pushOutOldestFor('b')).toBe('a1');
     expect(createFairShares<string>().pushOutOldestFor('a')).toBeUndefined();
+  });
+});
+
+describe('the cost of looking for the oldest (review r45e F2)', () => {
+  it('looks at the oldest OLDEST_LOOKED_AT items only: a refusal at saturation is no walk through thousands', () => {
+    const shares = createFairShares<string>();
+    for (let i = 0; i < 5000; i += 1) shares.add(`address-${i}`, `item-${i}`);
+    let asked = 0;
+    expect(shares.pushOutOldestFor('newcomer', () => (asked += 1) < 0)).toBeUndefined();
+    expect(asked).toBe(OLDEST_LOOKED_AT);
+    // The first of them that may go, goes.
+    expect(shares.pushOutOldestFor('newcomer', (item) => item === `item-${OLDEST_LOOKED_AT - 1}`)).toBe(`item-${OLDEST_LOOKED_AT - 1}`);
+    expect(shares.pushOutOldestFor('newcomer', (item) => item === `item-${OLDEST_LOOKED_AT + 1}`)).toBeUndefined();
   });
 });

@@ -46,8 +46,10 @@ export const loginNameSchema = identifier('Login name', 'Enter your login name',
 
 export const vendorEmailSchema = identifier('E-mail address', 'Enter your work e-mail address', 254).pipe(emailAddressSchema);
 
+/** No account's password is longer: past it a typed one is refused before any check, by every form that asks for it. */
+export const MAX_TYPED_PASSWORD = 1024;
 /** What a password too long for any account is told, by the sign-in's and the signed-in forms' guards alike (review r45c F2). */
-export const PASSWORD_TOO_LONG = 'A password can be at most 1024 characters';
+export const PASSWORD_TOO_LONG = `A password can be at most ${MAX_TYPED_PASSWORD} characters`;
 
 /**
  * Only a guard against absurd input (a 6 MB body would otherwise be hashed). Never trimmed or normalized
@@ -56,4 +58,4 @@ export const PASSWORD_TOO_LONG = 'A password can be at most 1024 characters';
 export const signInPasswordSchema = z
   .string({ error: 'Enter your password' })
   .min(1, 'Enter your password')
-  .max(1024, PASSWORD_TOO_LONG);
+  .max(MAX_TYPED_PASSWORD, PASSWORD_TOO_LONG);
