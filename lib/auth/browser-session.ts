@@ -6,7 +6,7 @@ import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, typ
 import { sessionIdInCookie } from '@/lib/auth/guards';
 import { browserKeyCookieName, browserKeyDigest, isBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions, usesSecureCookies } from '@/lib/auth/options';
-import type { KnowsAccount } from '@/lib/auth/sign-in';
+import type { KnowsAccount, SigningBrowser } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
 import { hmacSign, signingSecret } from '@/lib/crypto/keyring';
 import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
@@ -40,10 +40,10 @@ export async function accountsKnownHere(): Promise<KnowsAccount> {
   return (account) => knowsAccount(cookie, account);
 }
 
-/** The digest of the key the sign-in page gave this browser (browser-key.mjs), for the sign-in it is making; null without one. */
-export async function browserKeyHere(): Promise<string | null> {
+/** This browser as a sign-in it is making sees it (sign-in.ts, SigningBrowser): its key's digest (browser-key.mjs), the session its cookie names. */
+export async function signingBrowserHere(): Promise<SigningBrowser> {
   const value = (await cookies()).get(browserKeyCookieName(usesSecureCookies()))?.value;
-  return isBrowserKey(value) ? browserKeyDigest(value) : null;
+  return { key: isBrowserKey(value) ? browserKeyDigest(value) : null, sessionHeld: await sessionIdInCookie() };
 }
 
 /** The account this browser signed in as most recently (known-device.ts), before any account is named. */

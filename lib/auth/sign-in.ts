@@ -87,10 +87,16 @@ function badInput(error: z.ZodError): SignInResult {
 const NO_AGENCY = '~no-agency~';
 
 /**
- * `browserKey`: the digest of the key the sign-in page gave this browser (browser-session.ts, browserKeyHere),
- * or null (a script, a test): the same form sent again from it is answered with the session its first copy opened.
+ * The browser a sign-in comes from, as far as a copy of its form goes (browser-session.ts, signingBrowserHere): `key`, the
+ * digest of the key the sign-in page gave it, or null (a script, a test); `sessionHeld`, the session its cookie names.
+ * The same form sent again from it is answered with the session its first copy opened; a browser that holds that
+ * session's cookie already saw the first copy's answer, and signs in anew (a copy of its old cookie must open nothing).
  */
-export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DEVICE, browserKey: string | null = null): Promise<SignInResult> {
+export type SigningBrowser = { key: string | null; sessionHeld: string | null };
+/** A client that sent no key (a test, a script): every sign-in is one of its own. */
+export const NO_BROWSER_KEY: SigningBrowser = { key: null, sessionHeld: null };
+
+export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DEVICE, browser = NO_BROWSER_KEY): Promise<SignInResult> {
   const parsed = agencySignInSchema.safeParse(input);
   if (!parsed.success) return counted('agency', { result: badInput(parsed.error), outcome: 'bad_input' });
   const { providerCode, loginName, password } = parsed.data;
@@ -128,10 +134,10 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip) };
-  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity, { knows, key: browserKey }));
+  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity, { knows, ...browser }));
 }
 
-export async function signInVendorAccount(input: unknown, ip: string, knows = NO_DEVICE, browserKey: string | null = null): Promise<SignInResult> {
+export async function signInVendorAccount(input: unknown, ip: string, knows = NO_DEVICE, browser = NO_BROWSER_KEY): Promise<SignInResult> {
   const parsed = vendorSignInSchema.safeParse(input);
   if (!parsed.success) return counted('vendor', { result: badInput(parsed.error), outcome: 'bad_input' });
   const account = await db().vendorAccount.findUnique({
@@ -141,7 +147,7 @@ export async function signInVendorAccount(input: unknown, ip: string, knows = NO
   const candidate: Candidate | null = account
     ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, mustChangePassword: false }
     : null;
-  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, { knows, key: browserKey }));
+  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, { knows, ...browser }));
 }
 
 /** How a password step ended, for the sign-in metric: finer than what the person is told (no enumeration there). */
@@ -176,7 +182,7 @@ async function attemptSignIn(
   ip: string,
   agencyId: string | null,
   velocity: Velocity,
-  browser: { knows: KnowsAccount; key: string | null },
+  browser: { knows: KnowsAccount } & SigningBrowser,
 ): Promise<Decided> {
   const audit = {
     actorType: candidate?.kind === 'vendor' ? 'VENDOR' : candidate ? 'USER' : 'ANONYMOUS',
@@ -300,7 +306,9 @@ async function attemptSignIn(
       const secondFactorPending = await hasSecondFactor(account, tx);
       // The same form sent again from this browser (a double press without JavaScript): its first copy's session.
       const sentAgain =
-        browser.key === null ? null : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, browser.key, now);
+        browser.key === null
+          ? null
+          : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, { key: browser.key, sessionHeld: browser.sessionHeld }, now);
       // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { endTemporaryPassword } from '@/lib/auth/claim-temporary-password';
 import { resolveSession, SENT_AGAIN_WITHIN_MS } from '@/lib/auth/session';
-import { NO_DEVICE, signInAgencyUser, signInVendorAccount, type SignInResult } from '@/lib/auth/sign-in';
+import { NO_DEVICE, signInAgencyUser, signInVendorAccount, type SignInResult, type SigningBrowser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
@@ -16,7 +16,8 @@ const PASSWORD = 'tidy orange harbour violin';
 const TEMPORARY = 'TEMPPASSWORD2345';
 let ipCounter = 0;
 const freshIp = () => `10.98.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
-const aBrowser = () => browserKeyDigest(newBrowserKey());
+/** A browser that has its key and holds no session: its copies of a form are sent before any answer comes back. */
+const aBrowser = (): SigningBrowser => ({ key: browserKeyDigest(newBrowserKey()), sessionHeld: null });
 const sessionOf = (result: SignInResult) => (result.ok ? result.sessionId : `refused: ${result.reason}`);
 
 async function staffWithTemporaryPassword() {
@@ -67,6 +68,17 @@ describe('a sign-in form sent twice from one browser', () => {
     const first = await signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp(), NO_DEVICE, browser);
     const again = await signInVendorAccount({ email: account.email, password: PASSWORD }, freshIp(), NO_DEVICE, browser);
     expect(first.ok && sessionOf(again)).toBe(sessionOf(first));
+  });
+
+  it('[STAFF] signing in again from a browser that holds the first session’s cookie is a sign-in of its own: a new session, so a copy of the old cookie opens nothing', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, PASSWORD);
+    const creds = { providerCode: agency.code, loginName: user.loginName, password: PASSWORD };
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    // The first answer came back: the browser now sends that session's cookie with the form.
+    const again = await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(first) });
+    expect(again.ok && sessionOf(again)).not.toBe(sessionOf(first));
   });
 
   it('[ATTACKER] who overheard a temporary password gets nothing from another browser, nor from none, nor after the owner signed out', async () => {

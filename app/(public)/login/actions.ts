@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { accountsKnownHere, browserKeyHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
+import { accountsKnownHere, signingBrowserHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { agencySignInFormSchema, finishFormSignIn, finishPasskeySignIn } from '@/lib/auth/sign-in-form';
@@ -11,7 +11,7 @@ import { startPasskeySignIn } from '@/lib/mfa/start-passkey-assertion';
 export const signInAction = defineAction('sign-in', PUBLIC, agencySignInFormSchema, async (_actor, input, { ip }) => {
   const { callbackUrl, ...credentials } = input;
   const typed = { providerCode: input.providerCode, loginName: input.loginName, callbackUrl: callbackUrl ?? '' };
-  return finishFormSignIn(await signInAgencyUser(credentials, ip, await accountsKnownHere(), await browserKeyHere()), 'agency', typed, callbackUrl);
+  return finishFormSignIn(await signInAgencyUser(credentials, ip, await accountsKnownHere(), await signingBrowserHere()), 'agency', typed, callbackUrl);
 });
 
 export const passkeySignInOptionsAction = defineAction('passkey-sign-in-options', PUBLIC, z.object({}), async (_actor, _input, { ip }) => {

@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { accountsKnownHere, browserKeyHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
+import { accountsKnownHere, signingBrowserHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInVendorAccount } from '@/lib/auth/sign-in';
 import { finishFormSignIn, finishPasskeySignIn, vendorSignInFormSchema } from '@/lib/auth/sign-in-form';
@@ -9,7 +9,7 @@ import { passkeySignInSchema, signInWithPasskey } from '@/lib/auth/sign-in-with-
 import { startPasskeySignIn } from '@/lib/mfa/start-passkey-assertion';
 
 export const vendorSignInAction = defineAction('vendor-sign-in', PUBLIC, vendorSignInFormSchema, async (_actor, input, { ip }) =>
-  finishFormSignIn(await signInVendorAccount(input, ip, await accountsKnownHere(), await browserKeyHere()), 'vendor', { email: input.email }),
+  finishFormSignIn(await signInVendorAccount(input, ip, await accountsKnownHere(), await signingBrowserHere()), 'vendor', { email: input.email }),
 );
 
 export const passkeySignInOptionsAction = defineAction('vendor-passkey-sign-in-options', PUBLIC, z.object({}), async (_actor, _input, { ip }) => {
