@@ -275,7 +275,7 @@ export async function openSession(
 export const SENT_AGAIN_WITHIN_MS = 60_000;
 
 /**
- * The session a password step from this browser (`browser.key`, its key's digest) opened for this account moments ago,
+ * The session a password step from this browser (`browserKey`, its key's digest) opened for this account moments ago,
  * still live, at the account's session version, and of the kind this step opens: a copy of the same sign-in form
  * is answered with it, not with a second session no cookie would name, nor refused because its first copy used
  * the temporary password (decision 058, session 45 addendum). Never a session past its second factor for a
@@ -286,20 +286,11 @@ export async function sessionJustOpenedHere(
   owner: SessionOwner,
   sessionVersion: number,
   secondFactorPending: boolean,
-  browser: { key: string; sessionHeld: string | null },
+  browserKey: string,
   now: Date,
 ): Promise<string | null> {
   const session = await tx.authSession.findFirst({
-    where: {
-      ...ownedBy(owner),
-      browserKey: browser.key,
-      sessionVersion,
-      secondFactorPending,
-      endedAt: null,
-      createdAt: { gt: new Date(now.getTime() - SENT_AGAIN_WITHIN_MS) },
-      // The session the browser's cookie names: its answer came back, so this is a new sign-in, not a copy.
-      ...(browser.sessionHeld !== null && { id: { not: browser.sessionHeld } }),
-    },
+    where: { ...ownedBy(owner), browserKey, sessionVersion, secondFactorPending, endedAt: null, createdAt: { gt: new Date(now.getTime() - SENT_AGAIN_WITHIN_MS) } },
     orderBy: { createdAt: 'desc' },
     select: { id: true },
   });

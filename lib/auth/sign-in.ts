@@ -304,22 +304,24 @@ async function attemptSignIn(
       const now = new Date();
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
-      // The same form sent again from this browser (a double press without JavaScript): its first copy's session.
-      const sentAgain =
-        browser.key === null
-          ? null
-          : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, { key: browser.key, sessionHeld: browser.sessionHeld }, now);
+      // A session this browser's password step opened moments ago. A copy of the same form sent before its answer
+      // came back (a double press without JavaScript) is answered with it: the browser keeps only the later answer.
+      // A browser whose cookie names it saw that answer, and signs in anew: a new session, that one ended (a copy of
+      // the old cookie must open nothing).
+      const justOpened =
+        browser.key === null ? null : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, browser.key, now);
+      const sentAgain = justOpened !== null && justOpened !== browser.sessionHeld ? justOpened : null;
       // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a
       // code is still owed, which claims it when it passes; someone who overheard it but holds no factor
       // must not use it up. One used, or past its end, is refused here either way, read in this
-      // transaction (a reset link sent meanwhile ends it; review r36d F3). A copy of the form whose first
-      // copy claimed it is answered with the session that claim opened, and claims nothing: the claim is
-      // its own, and only an end since refuses it (review r45a F1).
+      // transaction (a reset link sent meanwhile ends it; review r36d F3). A sign-in from the browser whose
+      // session just claimed it claims nothing: the claim is that session's, which it is answered with or
+      // replaces, and only an end since refuses it (review r45a F1).
       const refused = !account.mustChangePassword
         ? null
-        : secondFactorPending || sentAgain
-          ? await temporaryPasswordRefusal(tx, account.id, now, { claimedByThisSignIn: sentAgain !== null && !secondFactorPending })
+        : secondFactorPending || justOpened
+          ? await temporaryPasswordRefusal(tx, account.id, now, { claimedByThisSignIn: justOpened !== null && !secondFactorPending })
           : await claimTemporaryPassword(tx, account.id);
       if (refused) {
         // A refusal gives back only its own attempt while a code is owed (review r36d F5).
@@ -328,6 +330,7 @@ async function attemptSignIn(
       }
       await settle(tx, { onlyThisAttempt: secondFactorPending, lastSignInAt: now });
       if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
+      if (justOpened !== null && sentAgain === null) await tx.authSession.updateMany({ where: { id: justOpened, endedAt: null }, data: { endedAt: now } });
       const sessionId = sentAgain ?? (await openSession(tx, account, account.sessionVersion, ip, secondFactorPending, browser.key));
       await recordAudit(tx, {
         ...audit,
@@ -338,6 +341,7 @@ async function attemptSignIn(
           passwordRehashed: rehash !== null,
           secondFactorPending,
           ...(sentAgain && { sameSessionAsCopySentBefore: true }),
+          ...(justOpened !== null && sentAgain === null && { replacesSessionJustOpenedHere: true }),
         },
       });
       return { sessionId, secondFactorPending };

@@ -70,15 +70,19 @@ describe('a sign-in form sent twice from one browser', () => {
     expect(first.ok && sessionOf(again)).toBe(sessionOf(first));
   });
 
-  it('[STAFF] signing in again from a browser that holds the first session’s cookie is a sign-in of its own: a new session, so a copy of the old cookie opens nothing', async () => {
-    const agency = await createAgency(db());
-    const user = await createUser(db(), agency.id, PASSWORD);
-    const creds = { providerCode: agency.code, loginName: user.loginName, password: PASSWORD };
+  it('[STAFF] signing in again from a browser whose cookie names the first session (its answer came back) gets a new session and ends that one: a copy of the old cookie opens nothing', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
     const browser = aBrowser();
     const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
-    // The first answer came back: the browser now sends that session's cookie with the form.
+    // The first answer came back: the browser now sends that session's cookie with the form (pressed again as the page changed).
     const again = await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(first) });
-    expect(again.ok && sessionOf(again)).not.toBe(sessionOf(first));
+    expect(again.ok).toBe(true);
+    expect(sessionOf(again)).not.toBe(sessionOf(first));
+    // One live session: the temporary password opened one sign-in, carried on in the new session.
+    expect(await liveSessions(user.id)).toEqual([{ id: sessionOf(again) }]);
+    expect(await resolveSession(sessionOf(again))).toMatchObject({ mustChangePassword: true });
+    // Another browser still gets nothing.
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, aBrowser())).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
   });
 
   it('[ATTACKER] who overheard a temporary password gets nothing from another browser, nor from none, nor after the owner signed out', async () => {
