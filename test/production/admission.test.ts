@@ -55,6 +55,18 @@ async function get(pathname: string) {
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
+/** A POST whose body never completes, from a loopback address of its own choosing. */
+function slowPost(localAddress: string) {
+  const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
+  let answer = '';
+  let closed = false;
+  socket.on('data', (chunk) => (answer += chunk.toString()));
+  socket.on('error', () => {});
+  socket.on('close', () => (closed = true));
+  socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
+  return { socket, answer: () => answer, closedUnanswered: () => closed && answer === '' };
+}
+
 describe('[OPERATOR] admission in front of the app', () => {
   it('refuses with 503 and Retry-After when every place is taken and no one may wait; probes and pages from memory still answer', async () => {
     // /help is kept in memory once the instance has fetched it after start.
@@ -117,17 +129,6 @@ describe('[OPERATOR] admission in front of the app', () => {
   });
 
   it('holds at most 64 bodies arriving at once here (MAX_REQUESTS_WAITING, never fewer than 64), 16 from one address: past them, a lighter address makes room', async () => {
-    /** A POST whose body never completes, from a loopback address of its own choosing. */
-    const slowPost = (localAddress: string) => {
-      const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
-      let answer = '';
-      let closed = false;
-      socket.on('data', (chunk) => (answer += chunk.toString()));
-      socket.on('error', () => {});
-      socket.on('close', () => (closed = true));
-      socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
-      return { socket, answer: () => answer, closedUnanswered: () => closed && answer === '' };
-    };
     // Five addresses: the first sends 30 at once, the others 12 each (60 in all).
     const posts = [
       ...Array.from({ length: 30 }, () => ({ from: '127.0.0.2', ...slowPost('127.0.0.2') })),
@@ -156,16 +157,6 @@ describe('[OPERATOR] admission in front of the app', () => {
   });
 
   it('past 64 bodies held, one each from as many addresses (a botnet, an IPv6 /48), a newcomer takes the place of the body arriving longest once it is a slow one, not a 503 (review r45d F1, r45e F3)', async () => {
-    const slowPost = (localAddress: string) => {
-      const socket = net.connect({ port: server.port, host: '127.0.0.1', localAddress });
-      let answer = '';
-      let closed = false;
-      socket.on('data', (chunk) => (answer += chunk.toString()));
-      socket.on('error', () => {});
-      socket.on('close', () => (closed = true));
-      socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.url}\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nsome`);
-      return { socket, answer: () => answer, closedUnanswered: () => closed && answer === '' };
-    };
     const held = Array.from({ length: 64 }, (_, i) => slowPost(`127.0.3.${i + 1}`));
     const pushedOut = () => held.filter((post) => post.closedUnanswered()).length;
     // Newcomers from addresses of their own, one by one. While the bodies held are young (a rush of real forms),
