@@ -51,7 +51,8 @@ export async function claimTemporaryPassword(tx: Tx, userId: string): Promise<Te
 /**
  * Why the account's temporary password may not open a sign-in now; null when it may (or none is owed).
  * The password step of a sign-in that still owes its factor asks only this: it claims nothing. So does a
- * copy of a sign-in form whose first copy claimed it (`claimedByThisSignIn`): its use is that sign-in's own.
+ * sign-in from the browser whose session just claimed it (`claimedByThisSignIn`: a copy of the same form,
+ * answered with that session, or one that replaces it): its use is that session's own.
  */
 export async function temporaryPasswordRefusal(
   tx: Tx,

@@ -278,8 +278,9 @@ export const SENT_AGAIN_WITHIN_MS = 60_000;
  * The session a password step from this browser (`browserKey`, its key's digest) opened for this account moments ago,
  * still live, at the account's session version, and of the kind this step opens: a copy of the same sign-in form
  * is answered with it, not with a second session no cookie would name, nor refused because its first copy used
- * the temporary password (decision 058, session 45 addendum). Never a session past its second factor for a
- * password alone. Read in the transaction that holds the account's row, so a copy waits for its first to commit.
+ * the temporary password; a browser holding its cookie gets a new session replacing it (sign-in.ts; decision
+ * 058, session 45 addendum). Never a session past its second factor for a password alone. Read in the
+ * transaction that holds the account's row, so a copy waits for its first to commit.
  */
 export async function sessionJustOpenedHere(
   tx: Tx,

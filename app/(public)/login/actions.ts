@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { accountsKnownHere, signingBrowserHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
+import { accountsKnownHere, lastAccountKnownHere, signingBrowserHere } from '@/lib/auth/browser-session';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { agencySignInFormSchema, finishFormSignIn, finishPasskeySignIn } from '@/lib/auth/sign-in-form';

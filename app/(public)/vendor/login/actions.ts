@@ -1,7 +1,7 @@
 'use server';
 
 import { z } from 'zod';
-import { accountsKnownHere, signingBrowserHere, lastAccountKnownHere } from '@/lib/auth/browser-session';
+import { accountsKnownHere, lastAccountKnownHere, signingBrowserHere } from '@/lib/auth/browser-session';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInVendorAccount } from '@/lib/auth/sign-in';
 import { finishFormSignIn, finishPasskeySignIn, vendorSignInFormSchema } from '@/lib/auth/sign-in-form';
