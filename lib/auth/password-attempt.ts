@@ -308,9 +308,10 @@ export async function giveBackAttempt(tx: Tx, kind: PrincipalKind, id: string, r
 /**
  * Stores a stronger hash of the password just verified, only while the account still has the hash
  * it was verified against: a reset or a change that landed meanwhile is never undone by the old password.
+ * Whether it stored it (a copy of the same sign-in finds the first copy's rehash already there).
  */
-export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string, verified: string, stronger: string): Promise<void> {
-  await lockoutTable(tx, kind).updateMany({ where: { id, passwordHash: verified }, data: { passwordHash: stronger } });
+export async function rehashIfUnchanged(tx: Tx, kind: PrincipalKind, id: string, verified: string, stronger: string): Promise<boolean> {
+  return (await lockoutTable(tx, kind).updateMany({ where: { id, passwordHash: verified }, data: { passwordHash: stronger } })).count === 1;
 }
 
 /**

@@ -328,9 +328,17 @@ async function attemptSignIn(
         await refuse(tx, TEMPORARY_PASSWORD_REFUSED_FOR[refused], secondFactorPending);
         return { refused };
       }
+      // The session this browser's cookie names ends here, so a copy of the old cookie opens nothing. Only one still
+      // open is carried on: a sign-out committed since it was read leaves the temporary password it claimed used
+      // (review r45f F1); a pending session claimed nothing, and the next one is a sign-in like any other.
+      const replacing = justOpened !== null && sentAgain === null;
+      const replaced = replacing && (await tx.authSession.updateMany({ where: { id: justOpened, endedAt: null }, data: { endedAt: now } })).count === 1;
+      if (replacing && !replaced && account.mustChangePassword && !secondFactorPending) {
+        await refuse(tx, TEMPORARY_PASSWORD_REFUSED_FOR.TEMPORARY_PASSWORD_USED, false);
+        return { refused: 'TEMPORARY_PASSWORD_USED' as const };
+      }
       await settle(tx, { onlyThisAttempt: secondFactorPending, lastSignInAt: now });
-      if (rehash) await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash);
-      if (justOpened !== null && sentAgain === null) await tx.authSession.updateMany({ where: { id: justOpened, endedAt: null }, data: { endedAt: now } });
+      const rehashed = rehash !== null && (await rehashIfUnchanged(tx, account.kind, account.id, account.passwordHash, rehash));
       const sessionId = sentAgain ?? (await openSession(tx, account, account.sessionVersion, ip, secondFactorPending, browser.key));
       await recordAudit(tx, {
         ...audit,
@@ -338,10 +346,10 @@ async function attemptSignIn(
         outcome: 'SUCCESS',
         details: {
           temporaryPassword: account.mustChangePassword,
-          passwordRehashed: rehash !== null,
+          passwordRehashed: rehashed,
           secondFactorPending,
           ...(sentAgain && { sameSessionAsCopySentBefore: true }),
-          ...(justOpened !== null && sentAgain === null && { replacesSessionJustOpenedHere: true }),
+          ...(replaced && { replacesSessionJustOpenedHere: true }),
         },
       });
       return { sessionId, secondFactorPending };

@@ -2,14 +2,18 @@
 // browser keeps only the later answer's cookie, so the copy is answered with the session its first copy
 // opened (decision 058, session 45 addendum). Only the same browser's key, the same account's password, the
 // same kind of session, live, within a minute; anything else is a sign-in of its own, as before.
+import { hash } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { endTemporaryPassword } from '@/lib/auth/claim-temporary-password';
 import { resolveSession, SENT_AGAIN_WITHIN_MS } from '@/lib/auth/session';
 import { NO_DEVICE, signInAgencyUser, signInVendorAccount, type SignInResult, type SigningBrowser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { databaseKind } from '@/lib/db/kind';
+import { ARGON2_PARAMS } from '@/lib/password/hash';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+import { whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { nextTotpCode } from '../support/next-totp-code';
 
 const PASSWORD = 'tidy orange harbour violin';
@@ -18,6 +22,8 @@ let ipCounter = 0;
 const freshIp = () => `10.98.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
 /** A browser that has its key and holds no session: its copies of a form are sent before any answer comes back. */
 const aBrowser = (): SigningBrowser => ({ key: browserKeyDigest(newBrowserKey()), sessionHeld: null });
+/** A hash of an older, weaker cost: the next sign-in stores a stronger one (rehashIfUnchanged). */
+const weakerHashOf = (password: string) => hash(password, { ...ARGON2_PARAMS, timeCost: 1 });
 const sessionOf = (result: SignInResult) => (result.ok ? result.sessionId : `refused: ${result.reason}`);
 
 async function staffWithTemporaryPassword() {
@@ -83,6 +89,79 @@ describe('a sign-in form sent twice from one browser', () => {
     expect(await resolveSession(sessionOf(again))).toMatchObject({ mustChangePassword: true });
     // Another browser still gets nothing.
     expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, aBrowser())).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+  });
+
+  it('[STAFF] with a second factor: a browser whose cookie names its pending session gets a new pending one, that one ended, and the temporary password still unclaimed', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    await addTotpFactor(db(), { userId: user.id });
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    expect(first).toMatchObject({ ok: true, secondFactorPending: true });
+    const again = await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(first) });
+    expect(again).toMatchObject({ ok: true, secondFactorPending: true });
+    expect(await liveSessions(user.id)).toEqual([{ id: sessionOf(again) }]);
+    // The code step claims it: nothing before it did.
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).temporaryPasswordUsedAt).toBeNull();
+    const verified = await verifySignInSecondFactor((await resolveSession(sessionOf(again)))!, { code: await nextTotpCode({ userId: user.id }) }, freshIp());
+    expect(verified.ok).toBe(true);
+  });
+
+  it('[STAFF] a browser whose cookie names another account’s session: the copy is answered with the session no cookie names, the other left alone', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    const colleague = await createUser(db(), user.agencyId, PASSWORD);
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    const theirs = await signInAgencyUser({ providerCode: creds.providerCode, loginName: colleague.loginName, password: PASSWORD }, freshIp(), NO_DEVICE, aBrowser());
+    const again = await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(theirs) });
+    expect(sessionOf(again)).toBe(sessionOf(first));
+    expect(await liveSessions(colleague.id)).toEqual([{ id: sessionOf(theirs) }]);
+  });
+
+  it('[STAFF] a copy sent with the first session’s cookie and one without, at once: both signed in, one live session, the temporary password used once', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    const copies = await Promise.all([
+      signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(first) }),
+      signInAgencyUser(creds, freshIp(), NO_DEVICE, browser),
+    ]);
+    expect(copies.map((copy) => copy.ok)).toEqual([true, true]);
+    const live = await liveSessions(user.id);
+    expect(live).toHaveLength(1);
+    expect(live.map((session) => session.id)).toContain(sessionOf(copies[0]!));
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, aBrowser())).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+  });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[ATTACKER] a sign-out that commits while the browser’s new sign-in is ending its session: the temporary password is not carried on (review r45f F1)',
+    async () => {
+      const { user, creds } = await staffWithTemporaryPassword();
+      const browser = aBrowser();
+      const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+      const session = sessionOf(first);
+      // The sign-in reads the session as open, then waits to end it while the sign-out holds its row and commits.
+      const raced = await whileCompetingTransactionHolds(
+        {
+          holds: { sql: 'SELECT "id" FROM "AuthSession" WHERE "id" = $1 FOR UPDATE', params: [session] },
+          then: { sql: 'UPDATE "AuthSession" SET "endedAt" = now() WHERE "id" = $1', params: [session] },
+        },
+        () => signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: session }),
+      );
+      expect(raced).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+      expect(await liveSessions(user.id)).toEqual([]);
+      expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' } })).toBe(1);
+    },
+  );
+
+  it('[STAFF] copies of a rehashing sign-in record the rehash once: the copy finds it done', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, PASSWORD);
+    await db().user.update({ where: { id: user.id }, data: { passwordHash: await weakerHashOf(PASSWORD) } });
+    const creds = { providerCode: agency.code, loginName: user.loginName, password: PASSWORD };
+    const browser = aBrowser();
+    await Promise.all([1, 2].map(() => signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)));
+    const successes = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' } });
+    expect(successes.map((record) => JSON.parse(record.details!).passwordRehashed).sort()).toEqual([false, true]);
   });
 
   it('[ATTACKER] who overheard a temporary password gets nothing from another browser, nor from none, nor after the owner signed out', async () => {
