@@ -3,7 +3,7 @@ import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { sendDueSprayAlerts, SLOW_AFTER_ACCOUNTS } from '@/lib/auth/sign-in-velocity';
-import { db, TEST_PASSWORD } from './support/data';
+import { db, newStaffMember, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
@@ -148,4 +148,37 @@ test('[STAFF] hard-locked by a stranger’s paced guesses, signs in from the bro
     await expect(usual).toHaveURL(/\/account$/);
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ hardLockedAt: null, failedSignInCount: 0 });
   });
+});
+
+test('[STAFF] locked out by strangers while signed in, changes the password in their own browser; the session cookie copied alone is told the account is locked (review r45d F2)', async ({ browser }) => {
+  const { user, creds } = await newStaffMember();
+  const own = await browser.newContext();
+  const elsewhere = await browser.newContext();
+  const changePassword = async (page: Page) => {
+    const newPassword = 'orchard quartz lantern meadow';
+    await page.goto('/change-password');
+    await page.getByLabel('Current password').fill(creds.password);
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByLabel('Confirm new password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+  };
+  try {
+    const page = await own.newPage();
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/account$/);
+    // Strangers' five wrong passwords since, as they leave the account's row.
+    const now = new Date();
+    await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 5, firstFailedSignInAt: now, lastFailedSignInAt: now, lockedUntil: new Date(now.getTime() + 15 * 60_000) } });
+    // The session's cookie, copied into a browser that never signed in as this account: a stranger's tries.
+    await elsewhere.addCookies((await own.cookies()).filter((cookie) => cookie.name.endsWith('next-auth.session-token')));
+    const copy = await elsewhere.newPage();
+    await changePassword(copy);
+    await expect(copy.getByText('Your account is locked after too many wrong passwords.', { exact: false })).toBeVisible();
+    // The owner's own browser presents its known-device token with the session: its try counts on its own lane.
+    await changePassword(page);
+    await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
+  } finally {
+    await own.close();
+    await elsewhere.close();
+  }
 });

@@ -4,8 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth/claim-temporary-password';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
-import { isLocked } from '@/lib/auth/lockout';
-import { clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
@@ -79,8 +78,6 @@ export async function changeOwnPassword(
       mustChangePassword: true,
       temporaryPasswordExpiresAt: true,
       temporaryPasswordEndedAt: true,
-      lockedUntil: true,
-      hardLockedAt: true,
       loginName: true,
       displayName: true,
       email: true,
@@ -118,11 +115,11 @@ export async function changeOwnPassword(
   if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
     return { ok: false, message: 'Too many failed attempts from your network. Wait 15 minutes and try again.' };
   }
-  // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts):
-  // a stolen session cannot keep guessing here after sign-in would have locked the account.
+  // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts), on the
+  // lane of the browser presenting the session: a stolen session cannot keep guessing here after sign-in would have locked the account.
   const failure = { ...audit, action: 'PASSWORD_CHANGE_FAILURE', outcome: 'FAILURE' } as const;
   const reservation = await db().$transaction((tx) =>
-    reserveAttempt(tx, { kind: 'user', id: isLocked(user, now) ? null : actor.userId, policy: user.agency }, { failure, pathway: 'change-password' }, now),
+    reserveAttempt(tx, { kind: 'user', id: actor.userId, policy: user.agency, lane: laneOfSession(actor) }, { failure, pathway: 'change-password' }, now),
   );
   // Either proof is one attempt on the account's counter, as at sign-in.
   const proof = input.passkey ? 'passkey' : 'password';

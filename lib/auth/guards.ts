@@ -1,6 +1,6 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
@@ -8,7 +8,8 @@ import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
-import { authOptions } from '@/lib/auth/options';
+import { knowsAccount } from '@/lib/auth/known-device';
+import { authOptions, knownDeviceCookieName } from '@/lib/auth/options';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH } from '@/lib/auth/sign-in-messages';
 import { db } from '@/lib/db/client';
@@ -18,6 +19,7 @@ import { acceptsCrossSitePost, isSameOriginRequest, isSentByAnotherSite, SAFE_ME
 import { apologize } from '@/lib/http/unexpected-error';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { actionClosedDuringMaintenance, closedForMaintenanceMessage } from '@/lib/maintenance/maintenance-gate';
+import { ownerOf } from '@/lib/mfa/account';
 import { Refused } from '@/lib/result';
 
 // The entry-point kit. Every page, server action and route handler is built with one of
@@ -44,8 +46,15 @@ export const sessionIdInCookie = cache(async (): Promise<string | null> => (awai
 /** The actor of the current request, or null; resolved once per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
   const sid = await sessionIdInCookie();
-  return sid ? resolveSession(sid) : null;
+  const actor = sid ? await resolveSession(sid) : null;
+  return actor && { ...actor, fromKnownBrowser: await presentedByKnownBrowser(actor) };
 });
+
+/** Whether this browser has signed in as the session's account before, at its session version (known-device.ts). */
+async function presentedByKnownBrowser(actor: Actor): Promise<boolean> {
+  const cookie = (await cookies()).get(knownDeviceCookieName())?.value;
+  return actor.resolvedAtVersion !== undefined && knowsAccount(cookie, { ...ownerOf(actor), version: actor.resolvedAtVersion });
+}
 
 async function requestContextOf(): Promise<RequestContext> {
   const bag = await headers();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isLocked, LANE_COLUMNS, LANES_SELECT, laneLockState, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type Lane, type LanesState, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
+import type { Actor } from '@/lib/auth/session';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { currentRequestContext } from '@/lib/http/request-context';
 import { failedBeforeWriting, isDatabaseUnavailable } from '@/lib/http/unexpected-error';
@@ -141,6 +142,15 @@ export async function attemptSubjectOf(kind: PrincipalKind, id: string, lane: La
 /** The lane of an attempt: `knownDevice` when the browser holds the account's known-device token. */
 export function laneOf(knownDevice: boolean): Lane {
   return knownDevice ? 'knownDevice' : 'anyone';
+}
+
+/**
+ * The lane of a signed-in form's try at the account's password or factor: the browser presenting the session's
+ * (decision 065, session 46). Strangers who lock their lane do not lock its owner out of their own forms; a thief
+ * holding the session cookie alone, without the browser's known-device token, tries on strangers' lane.
+ */
+export function laneOfSession(actor: Actor): Lane {
+  return laneOf(actor.fromKnownBrowser === true);
 }
 
 /** An id no row has: refusals run the reservation's statements against it, so they cost what a real one costs. */

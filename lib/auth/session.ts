@@ -47,6 +47,12 @@ export type SecondFactorState = {
   secondFactorPending: boolean;
   /** Must have a second factor and has none: only enrolment is reachable. */
   mustEnrolSecondFactor: boolean;
+  /**
+   * The browser presenting the session holds the account's known-device token (decision 062): the signed-in
+   * forms' tries at its password or factor count on the owner's streak, not strangers' (decision 065). Read per
+   * request (guards.ts, getActor); absent, so strangers', on actors made by hand in tests.
+   */
+  fromKnownBrowser?: boolean;
 };
 
 export type VendorActor = {

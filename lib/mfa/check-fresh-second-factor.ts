@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
-import { attemptSubjectOf, clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -84,7 +84,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   // factors in an incident, each with a code, is not refused; a spent budget says so, not that the code was wrong (review r43g F2).
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return refuseUnchecked(TOO_MANY_TRIES, 'too many tries');
   const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: purpose } as const;
-  const subject = await attemptSubjectOf(owner.kind, owner.id);
+  const subject = await attemptSubjectOf(owner.kind, owner.id, laneOfSession(actor));
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'signed-in second factor' }));
   const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
   if (!used.ok) {

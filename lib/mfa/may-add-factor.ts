@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
-import { attemptSubjectOf, clearFailures, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
@@ -71,7 +71,7 @@ async function refusalOfPassword(actor: Actor, password: string | undefined, ip:
       ? await db().user.findUnique({ where: { id: owner.id }, select: { passwordHash: true } })
       : await db().vendorAccount.findUnique({ where: { id: owner.id }, select: { passwordHash: true } });
   const failure = { ...auditSubject(actor, ip), action: 'CURRENT_PASSWORD_FAILURE', outcome: 'FAILURE', details: { for: 'add a factor' } } as const;
-  const subject = await attemptSubjectOf(owner.kind, owner.id);
+  const subject = await attemptSubjectOf(owner.kind, owner.id, laneOfSession(actor));
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'current password' }));
   const verified = reservation.counted && account ? await verifyPassword(account.passwordHash, password) : await verifyDummy(password);
   if (!verified) {

@@ -5,15 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { unlockUser } from '@/lib/admin/unlock-user';
+import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount, type KnowsAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
+import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
+import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
+import { codeOfAppHeldBefore } from '../support/next-totp-code';
 
 const PASSWORD = 'quiet meadow copper lantern';
 const WRONG = 'quiet meadow copper lanterns';
@@ -209,5 +213,58 @@ describe('a lock in either lane is a lock to those who end locks', () => {
     expect(await db().vendorAccount.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ knownDeviceFailedCount: 0, knownDeviceHardLockedAt: null });
     const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: account.id, action: 'VENDOR_ACCOUNT_UNLOCKED' } });
     expect(JSON.parse(record.details!)).toMatchObject({ hardLocked: true, failedSignIns: 20 });
+  });
+});
+
+// Review r45d F2: the forms of a signed-in session count on the lane of the browser presenting it, as sign-in would.
+describe('a signed-in owner’s forms, while strangers hold the account locked', () => {
+  /** The owner signed in from the usual browser; then strangers lock their lane (five wrong passwords). */
+  async function signedInThenLockedByStrangers() {
+    const who = await staff();
+    const session = await who.signIn(PASSWORD, who.usual);
+    if (!session.ok) throw new Error('the usual browser was refused');
+    for (let i = 0; i < 5; i++) await who.signIn(`${WRONG} ${i}`);
+    expect((await reload(who.user.id)).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    const actor = (await resolveSession(session.sessionId)) as AgencyActor;
+    // The owner's browser presents its known-device token with the session; a thief holding the cookie alone does not.
+    return { ...who, owner: { ...actor, fromKnownBrowser: true }, cookieAlone: { ...actor, fromKnownBrowser: false } };
+  }
+  const NEW_PASSWORD = 'lantern copper meadow quietly';
+  const changeTo = (actor: AgencyActor, currentPassword = PASSWORD) => changeOwnPassword(actor, { currentPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshIp());
+
+  it('[STAFF] changes the password from the usual browser; the session cookie alone meets the strangers’ lock', async () => {
+    const { user, owner, cookieAlone } = await signedInThenLockedByStrangers();
+    expect(await changeTo(cookieAlone)).toMatchObject({ ok: false, message: expect.stringMatching(/^Your account is locked/) });
+    expect(await changeTo(owner)).toMatchObject({ ok: true });
+    expect((await reload(user.id)).passwordHash).not.toBe(user.passwordHash);
+  });
+
+  it('[ATTACKER] a thief with the session cookie alone guesses the current password on the strangers’ lane: the owner’s browsers stay open', async () => {
+    const who = await staff();
+    const session = await who.signIn(PASSWORD, who.usual);
+    if (!session.ok) throw new Error('the usual browser was refused');
+    const actor = (await resolveSession(session.sessionId)) as AgencyActor;
+    for (let i = 0; i < 5; i++) await changeTo({ ...actor, fromKnownBrowser: false }, `${WRONG} ${i}`);
+    expect(await reload(who.user.id)).toMatchObject({ failedSignInCount: 5, knownDeviceFailedCount: 0, knownDeviceLockedUntil: null });
+    expect((await who.signIn(PASSWORD, who.usual)).ok).toBe(true);
+  });
+
+  it('[STAFF] the usual browser’s wrong current password counts on its own lane, not the strangers’', async () => {
+    const { user, owner } = await signedInThenLockedByStrangers();
+    expect(await changeTo(owner, WRONG)).toMatchObject({ ok: false, fieldErrors: { currentPassword: [expect.stringMatching(/not right/)] } });
+    expect(await reload(user.id)).toMatchObject({ failedSignInCount: 5, knownDeviceFailedCount: 1 });
+  });
+
+  it('[STAFF] confirms a step-up with a fresh code from the usual browser; the cookie alone is told the account is locked, its code unchecked', async () => {
+    const { user, owner, cookieAlone } = await signedInThenLockedByStrangers();
+    const code = await codeOfAppHeldBefore({ userId: user.id });
+    expect(await regenerateRecoveryCodes(cookieAlone, { code }, freshIp())).toMatchObject({ ok: false, message: expect.stringMatching(/^Your account is locked/) });
+    expect(await regenerateRecoveryCodes(owner, { code }, freshIp())).toMatchObject({ ok: true });
+  });
+
+  it('[STAFF] gives the password to add a first factor from the usual browser; the cookie alone meets the lock', async () => {
+    const { owner, cookieAlone } = await signedInThenLockedByStrangers();
+    expect(await startTotpEnrolment(cookieAlone, { name: 'Phone', currentPassword: PASSWORD }, freshIp())).toMatchObject({ ok: false, message: expect.stringMatching(/^Your account is locked/) });
+    expect(await startTotpEnrolment(owner, { name: 'Phone', currentPassword: PASSWORD }, freshIp())).toEqual({ ok: true });
   });
 });
