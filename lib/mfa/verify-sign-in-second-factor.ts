@@ -3,10 +3,9 @@ import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, type TemporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
-import { attemptSubjectOf, clearFailures, laneOf, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
+import { attemptSubjectOf, clearFailures, laneOfSession, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
-import { NO_DEVICE, type KnowsAccount } from '@/lib/auth/sign-in';
 import { forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
 import { callbackUrlField } from '@/lib/http/safe-redirect';
@@ -37,13 +36,13 @@ export type VerifyOutcome =
   | { ok: true; sessionId: string; account: KnownAccount }
   | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | TemporaryPasswordRefusal };
 
-/** `knows`: the accounts this browser has signed in as before (decision 062): they pass the address's limit here too, and count on their own streak (065). */
-export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string, knows = NO_DEVICE): Promise<VerifyOutcome> {
-  return verifySignIn(actor, { code: input.code }, ip, knows);
+/** A browser that has signed in as the account before (`actor.fromKnownBrowser`, decision 062) passes the address's limit here too, and counts on its own streak (065). */
+export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
+  return verifySignIn(actor, { code: input.code }, ip);
 }
 
-export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof verifyPasskeySecondFactorSchema>, ip: string, knows = NO_DEVICE): Promise<VerifyOutcome> {
-  return verifySignIn(actor, { passkey: input.passkey }, ip, knows);
+export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof verifyPasskeySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
+  return verifySignIn(actor, { passkey: input.passkey }, ip);
 }
 
 /**
@@ -52,23 +51,16 @@ export async function verifySignInPasskey(actor: Actor, input: z.infer<typeof ve
  * Success ends the pending session and opens a new full one (a new id), so the pending
  * session's cookie can never be replayed as a full session; once locked, the pending session ends too.
  */
-async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string, knows: KnowsAccount): Promise<VerifyOutcome> {
+async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string): Promise<VerifyOutcome> {
   // One code step per pending session at a time, held before anything is counted: a copy of the same
   // press (a double click without JavaScript, a POST sent again) waits for the first, and once that one
   // signed in it is answered as a step no longer pending, counting nothing. It found the code spent and
   // was counted as a wrong one, on the account's lock and the agency's spray counts (review r41i F1).
-  const held = await withFormKeyHeld(CODE_STEP_FORM, actor.sessionId, formOwnerOf(actor), NOT_PENDING, (claim) => checkSecondFactor(actor, proof, ip, knows, claim));
+  const held = await withFormKeyHeld(CODE_STEP_FORM, actor.sessionId, formOwnerOf(actor), NOT_PENDING, (claim) => checkSecondFactor(actor, proof, ip, claim));
   // STILL_UNDER_WAY (the first still at it after 15 s) or STALE_RENDERING (no other account holds a session's id): nothing counted here either.
   const outcome: VerifyOutcome = 'message' in held ? NOT_PENDING : held;
   countSignIn(ownerOf(actor).kind === 'vendor' ? 'vendor' : 'agency', 'second_factor', outcome.ok ? 'success' : outcome.reason.toLowerCase());
   return outcome;
-}
-
-/** Whether this browser has signed in as the pending session's account before (its version is the account's: resolveSession checked). */
-async function knownHere(actor: Actor, knows: KnowsAccount): Promise<boolean> {
-  const { kind, id } = ownerOf(actor);
-  const session = await db().authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
-  return knows({ kind, id, version: session.sessionVersion });
 }
 
 /**
@@ -94,7 +86,7 @@ export async function codeStepDoneBy(sessionId: string): Promise<{ kind: 'agency
 const CODE_STEP_FORM = 'sign-in-code-step';
 const NOT_PENDING = { ok: false, reason: 'NOT_PENDING' } as const;
 
-async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: string, knows: KnowsAccount, claim: (tx: Tx) => Promise<void>): Promise<VerifyOutcome> {
+async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: string, claim: (tx: Tx) => Promise<void>): Promise<VerifyOutcome> {
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
@@ -127,13 +119,12 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // counted all the same, and the account's own budget of wrong codes applies as always; its attempt counts
   // on the account's streak for known devices, which a stranger's lock does not stop (decision 065).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
-  const knownDevice = await knownHere(actor, knows);
-  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !knownDevice) {
+  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !actor.fromKnownBrowser) {
     await auditThrottledAddress({ ...audit, ip, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'second factor' } });
     return { ok: false, reason: 'THROTTLED' };
   }
   const velocity = actor.kind === 'agency' ? velocityKey(actor.agencyId, normalizeKey(actor.agencyCode), normalizeKey(actor.loginName), ip) : null;
-  const subject = await attemptSubjectOf(owner.kind, owner.id, laneOf(knownDevice));
+  const subject = await attemptSubjectOf(owner.kind, owner.id, laneOfSession(actor));
   const failure = { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'FAILURE' } as const;
   // The budget counts the attempts the account's lock lets through, before the check (given back when
   // the code is right), in the transaction that reserves them: guesses sent in parallel meet it one at

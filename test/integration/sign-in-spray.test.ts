@@ -411,10 +411,10 @@ describe('a known device at an address past its limit, at the second factor', ()
 
     // A browser that never signed in as the admin (the spraying machine's) is told to wait, right code or not.
     expect(await verifySignInSecondFactor(await pendingActor(), { code: now }, ip!)).toEqual({ ok: false, reason: 'THROTTLED' });
-    expect(await verifySignInSecondFactor(await pendingActor(), { code: now }, ip!, knows)).toMatchObject({ ok: true });
+    expect(await verifySignInSecondFactor({ ...(await pendingActor()), fromKnownBrowser: true }, { code: now }, ip!)).toMatchObject({ ok: true });
     // Counted all the same: a wrong code there counts on the account, on its streak for known devices (decision 065).
     const wrong = ['000000', '111111', '222222'].find((code) => code !== now && code !== next)!;
-    expect(await verifySignInSecondFactor(await pendingActor(), { code: wrong }, ip!, knows)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await verifySignInSecondFactor({ ...(await pendingActor()), fromKnownBrowser: true }, { code: wrong }, ip!)).toEqual({ ok: false, reason: 'WRONG_CODE' });
     expect(await db().user.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({ knownDeviceFailedCount: 1, failedSignInCount: 0 });
   }, 120_000);
 });

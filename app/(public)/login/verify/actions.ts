@@ -1,6 +1,5 @@
 'use server';
 
-import { accountsKnownHere } from '@/lib/auth/browser-session';
 import { defineAction } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { codeStepCopyLanding, finishSecondFactor } from '@/lib/auth/sign-in-form';
@@ -18,7 +17,7 @@ export const verifySecondFactorAction = defineAction(
   'verify-second-factor-agency',
   { principal: 'agency', duringSecondFactor: true },
   verifySecondFactorSchema,
-  async (actor, input, { ip }) => settle(actor, await verifySignInSecondFactor(actor, input, ip, await accountsKnownHere()), input.callbackUrl),
+  async (actor, input, { ip }) => settle(actor, await verifySignInSecondFactor(actor, input, ip), input.callbackUrl),
   { whenSignedOut: codeStepCopyLanding('agency') },
 );
 
@@ -28,7 +27,7 @@ export const passkeyOptionsAction = defineAction('passkey-second-factor-options-
 }));
 
 export const verifyPasskeyAction = defineAction('verify-passkey-agency', { principal: 'agency', duringSecondFactor: true }, verifyPasskeySecondFactorSchema, async (actor, input, { ip }) =>
-  settle(actor, await verifySignInPasskey(actor, input, ip, await accountsKnownHere()), input.callbackUrl),
+  settle(actor, await verifySignInPasskey(actor, input, ip), input.callbackUrl),
   { whenSignedOut: codeStepCopyLanding('agency') },
 );
 
