@@ -6,7 +6,7 @@
 // the place of that address's newest (lib/runtime/admission.mjs does the same for the waiting line).
 // Many addresses holding one each (a botnet, an IPv6 /48 at a /64 apiece) are never heavier than a
 // newcomer: then the newcomer takes the place of the oldest item the caller lets go (the body arriving
-// longest, a connection that has sent nothing) of an address holding more than its own, which a client
+// longest, a connection that awaits no answer) of an address holding more than its own, which a client
 // doing its business is never for long (review r45d F1).
 
 /** How many of the oldest items pushOutOldestFor looks at. */
