@@ -1,12 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { BROWSER_KEY_MAX_AGE_SECONDS, browserKeyCookieName, isBrowserKey, newBrowserKey, SIGN_IN_PAGES } from '@/lib/auth/browser-key.mjs';
+import { browserKeyCookie, browserKeyCookieName, isBrowserKey, SIGN_IN_PAGES } from '@/lib/auth/browser-key.mjs';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { config as appConfig } from '@/lib/config';
 import { ACTION_HEADER, isMalformedActionRequest } from '@/lib/http/action-request';
 import { clientIpFrom } from '@/lib/http/client-ip';
 import { acceptsCrossSitePost, isSameOriginRequest, SAFE_METHODS } from '@/lib/http/same-origin';
 import { CSP_HEADER, hashPolicy } from '@/lib/security/content-security-policy.mjs';
-import { strictTransportSecurity } from '@/lib/security/headers.mjs';
+import { servedOverHttps, strictTransportSecurity } from '@/lib/security/headers.mjs';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { gateDuringMaintenance } from '@/lib/maintenance/maintenance-gate';
 import { renderUnavailablePage, unavailableHeaders, unavailableJson } from '@/lib/maintenance/unavailable-page';
@@ -37,9 +37,9 @@ export async function proxy(request: NextRequest) {
  */
 function nameTheBrowser(request: NextRequest, answer: NextResponse): NextResponse {
   if (!SAFE_METHODS.has(request.method) || !SIGN_IN_PAGES.has(request.nextUrl.pathname)) return answer;
-  const secure = appConfig().APP_URL.startsWith('https:');
+  const secure = servedOverHttps(appConfig().APP_URL);
   if (isBrowserKey(request.cookies.get(browserKeyCookieName(secure))?.value)) return answer;
-  answer.cookies.set(browserKeyCookieName(secure), newBrowserKey(), { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: BROWSER_KEY_MAX_AGE_SECONDS });
+  answer.headers.append('Set-Cookie', browserKeyCookie(secure));
   return answer;
 }
 

@@ -22,7 +22,7 @@ import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
 import { browserKeyCookie, holdsBrowserKey, SIGN_IN_PAGES } from './lib/auth/browser-key.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
-import { cacheControlOnTheWire, SECRET_LINK_HEADERS, SECURITY_HEADERS, strictTransportSecurity } from './lib/security/headers.mjs';
+import { cacheControlOnTheWire, SECRET_LINK_HEADERS, SECURITY_HEADERS, servedOverHttps, strictTransportSecurity } from './lib/security/headers.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
@@ -377,7 +377,7 @@ function wellNamedCookies(header) {
     .join('; ');
 }
 
-const SECURE_COOKIES = APP_URL.startsWith('https:');
+const SECURE_COOKIES = servedOverHttps(APP_URL);
 
 /**
  * A sign-in page sent from memory to a browser without a key names it (lib/auth/browser-key.mjs; proxy.ts

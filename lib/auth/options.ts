@@ -5,6 +5,7 @@ import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { config } from '@/lib/config';
 import { signingSecret, verifyingSecrets } from '@/lib/crypto/keyring';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
+import { servedOverHttps } from '@/lib/security/headers.mjs';
 
 /**
  * next-auth signs and reads the session cookie (a JWT carrying only the server-side session's
@@ -62,7 +63,7 @@ export async function decodeSessionToken(params: JWTDecodeParams): Promise<JWT |
 
 /** Cookies marked Secure (and named __Host-…) whenever the portal is served over https. */
 export function usesSecureCookies(): boolean {
-  return config().APP_URL.startsWith('https:');
+  return servedOverHttps(config().APP_URL);
 }
 
 /**

@@ -37,6 +37,15 @@ export function cacheControlOnTheWire(written) {
 export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
 
 /**
+ * Whether the portal is served over https, as APP_URL says: then its cookies are Secure and `__Host-` named
+ * (lib/auth/options.ts, server.mjs, proxy.ts) and every answer carries HSTS. The one place that decides it.
+ * @param {string} appUrl
+ */
+export function servedOverHttps(appUrl) {
+  return appUrl.startsWith('https:');
+}
+
+/**
  * HSTS only when the portal is served over https: a local http demo must never pin a browser's
  * localhost to https. Decided from the running configuration (proxy.ts for Next.js's answers,
  * server.mjs for its own), not in next.config.js, whose headers() are frozen into the build: a
@@ -44,5 +53,5 @@ export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
  * @param {string} appUrl
  */
 export function strictTransportSecurity(appUrl) {
-  return appUrl.startsWith('https:') ? STRICT_TRANSPORT_SECURITY : null;
+  return servedOverHttps(appUrl) ? STRICT_TRANSPORT_SECURITY : null;
 }
