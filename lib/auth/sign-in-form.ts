@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { ADMIN_ACCESS, POLICY_ACCESS } from '@/lib/admin/access';
 import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
+import { SIGN_IN_PAGES } from '@/lib/auth/browser-key.mjs';
 import { rememberAccountHere, startBrowserSession, thisBrowserFromNow } from '@/lib/auth/browser-session';
 import { sessionIdInCookie, type ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
@@ -62,8 +63,6 @@ const SECTIONS: Record<SignedIn['kind'], readonly { root: string; access: Access
  * finds every route handler of the app, so a new one cannot be missed here.)
  */
 const NOT_PAGES = ['/admin/audit/export', '/vendor/queue/export'];
-/** The sign-in's own pages, which lie under the vendor section's root: signed in, the person would see an empty sign-in form (review r45c F1). */
-const SIGN_IN_STEPS = ['/login', '/vendor/login'];
 // No page of these sections has a dot in its last segment: such an address is a file, or a page's
 // router data (`/account/security.rsc`), which a browser would show as raw text.
 const NAMES_A_FILE = /\.[^/]*$/;
@@ -81,7 +80,9 @@ export function afterSignInPath(who: SignedIn | SignedIn['kind'], callback: stri
   const sections = SECTIONS[kind];
   const path = safeRedirectPath(callback, config().APP_URL, home, sections.map((section) => section.root));
   const { pathname } = new URL(path, 'http://portal.invalid');
-  if ([...NOT_PAGES, ...SIGN_IN_STEPS].some((route) => isUnder(pathname, route)) || NAMES_A_FILE.test(pathname)) return home;
+  // The sign-in's own pages (and steps under them) lie under the vendor section's root: signed in, the person would
+  // see an empty sign-in form (review r45c F1).
+  if ([...NOT_PAGES, ...SIGN_IN_PAGES].some((route) => isUnder(pathname, route)) || NAMES_A_FILE.test(pathname)) return home;
   if (typeof who === 'string') return path;
   const section = sections.filter((each) => isUnder(pathname, each.root)).sort((a, b) => b.root.length - a.root.length)[0];
   return section && holdsRole(section.access, who.role) ? path : home;
