@@ -154,10 +154,9 @@ test('[STAFF] locked out by strangers while signed in, changes the password in t
   const { user, creds } = await newStaffMember();
   const own = await browser.newContext();
   const elsewhere = await browser.newContext();
-  const changePassword = async (page: Page) => {
-    const newPassword = 'orchard quartz lantern meadow';
+  const changePassword = async (page: Page, from = creds.password, newPassword = 'orchard quartz lantern meadow') => {
     await page.goto('/change-password');
-    await page.getByLabel('Current password').fill(creds.password);
+    await page.getByLabel('Current password').fill(from);
     await page.getByLabel('New password', { exact: true }).fill(newPassword);
     await page.getByLabel('Confirm new password').fill(newPassword);
     await page.getByRole('button', { name: 'Change password' }).click();
@@ -167,8 +166,11 @@ test('[STAFF] locked out by strangers while signed in, changes the password in t
     await signInAsAgencyUser(page, creds);
     await expect(page).toHaveURL(/\/account$/);
     // Strangers' five wrong passwords since, as they leave the account's row.
-    const now = new Date();
-    await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 5, firstFailedSignInAt: now, lastFailedSignInAt: now, lockedUntil: new Date(now.getTime() + 15 * 60_000) } });
+    const lockedByStrangers = () => {
+      const now = new Date();
+      return db().user.update({ where: { id: user.id }, data: { failedSignInCount: 5, firstFailedSignInAt: now, lastFailedSignInAt: now, lockedUntil: new Date(now.getTime() + 15 * 60_000) } });
+    };
+    await lockedByStrangers();
     // The session's cookie, copied into a browser that never signed in as this account: a stranger's tries.
     await elsewhere.addCookies((await own.cookies()).filter((cookie) => cookie.name.endsWith('next-auth.session-token')));
     const copy = await elsewhere.newPage();
@@ -177,6 +179,13 @@ test('[STAFF] locked out by strangers while signed in, changes the password in t
     // The owner's own browser presents its known-device token with the session: its try counts on its own lane.
     await changePassword(page);
     await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
+    // The change moved the account's session version, and this session's with it: the browser is still known to the
+    // next form, not a stranger until it signs in again (review r46a F1).
+    await lockedByStrangers();
+    await changePassword(page, 'orchard quartz lantern meadow', 'violet harbour copper quill');
+    await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
+    // The copied cookie alone was never given the token.
+    expect((await elsewhere.cookies()).some((cookie) => cookie.name.endsWith('portal-known-device'))).toBe(false);
   } finally {
     await own.close();
     await elsewhere.close();

@@ -2,11 +2,10 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { encode } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
-import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { sessionIdInCookie } from '@/lib/auth/guards';
 import { browserKeyCookieName, browserKeyDigest, isBrowserKey } from '@/lib/auth/browser-key.mjs';
-import { knownDeviceCookieName, noticeCookieName, sessionCookieName, sessionCookieOptions, usesSecureCookies } from '@/lib/auth/options';
-import type { KnowsAccount, SigningBrowser } from '@/lib/auth/sign-in';
+import { noticeCookieName, sessionCookieName, sessionCookieOptions, usesSecureCookies } from '@/lib/auth/options';
+import type { SigningBrowser } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
 import { hmacSign, signingSecret } from '@/lib/crypto/keyring';
 import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
@@ -34,29 +33,10 @@ export async function endBrowserSession(ip: string): Promise<void> {
   (await cookies()).set(sessionCookieName(), '', { ...sessionCookieOptions(), maxAge: 0 });
 }
 
-/** Which accounts this browser has signed in as before (known-device.ts), for the sign-in it is making. */
-export async function accountsKnownHere(): Promise<KnowsAccount> {
-  const cookie = (await cookies()).get(knownDeviceCookieName())?.value;
-  return (account) => knowsAccount(cookie, account);
-}
-
 /** This browser as a sign-in it is making sees it (sign-in.ts, SigningBrowser): its key's digest (browser-key.mjs), the session its cookie names. */
 export async function signingBrowserHere(): Promise<SigningBrowser> {
   const value = (await cookies()).get(browserKeyCookieName(usesSecureCookies()))?.value;
   return { key: isBrowserKey(value) ? browserKeyDigest(value) : null, sessionHeld: await sessionIdInCookie() };
-}
-
-/** The account this browser signed in as most recently (known-device.ts), before any account is named. */
-export async function lastAccountKnownHere(): Promise<KnownAccount | null> {
-  return lastKnownAccount((await cookies()).get(knownDeviceCookieName())?.value);
-}
-
-/** Makes this browser a known device for an account that has just proved its password or passkey here. */
-export async function rememberAccountHere(account: KnownAccount): Promise<void> {
-  const jar = await cookies();
-  const value = rememberAccount(jar.get(knownDeviceCookieName())?.value, account);
-  // Strict: only the portal's own forms ever send it; it opens nothing, it only lets an attempt be checked.
-  jar.set(knownDeviceCookieName(), value, { ...sessionCookieOptions(), sameSite: 'strict', maxAge: KNOWN_DEVICE_DAYS * 86_400 });
 }
 
 /**

@@ -110,9 +110,10 @@ export async function changeOwnPassword(
   }
 
   // A wrong current password is a failed sign-in like any other: it counts for the client's address on
-  // the limit wrong passwords and codes share (PRODUCT.md, "Under attack"); the right one gives it back.
+  // the limit wrong passwords and codes share (PRODUCT.md, "Under attack"); the right one gives it back. The
+  // owner's own browser passes that limit, as at sign-in and the code step (decision 062; review r46a F2).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
-  if ((await consumeRateLimit(db(), addressRule, ip)).limited) {
+  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !actor.fromKnownBrowser) {
     return { ok: false, message: 'Too many failed attempts from your network. Wait 15 minutes and try again.' };
   }
   // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts), on the

@@ -1,6 +1,6 @@
 import 'server-only';
 import { getServerSession } from 'next-auth';
-import { cookies, headers } from 'next/headers';
+import { headers } from 'next/headers';
 import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { z } from 'zod';
@@ -8,8 +8,8 @@ import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
 import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
-import { knowsAccount } from '@/lib/auth/known-device';
-import { authOptions, knownDeviceCookieName } from '@/lib/auth/options';
+import { keepKnownAcrossOwnChange, presentedByKnownBrowser } from '@/lib/auth/known-browser';
+import { authOptions } from '@/lib/auth/options';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH } from '@/lib/auth/sign-in-messages';
 import { db } from '@/lib/db/client';
@@ -19,7 +19,6 @@ import { acceptsCrossSitePost, isSameOriginRequest, isSentByAnotherSite, SAFE_ME
 import { apologize } from '@/lib/http/unexpected-error';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { actionClosedDuringMaintenance, closedForMaintenanceMessage } from '@/lib/maintenance/maintenance-gate';
-import { ownerOf } from '@/lib/mfa/account';
 import { Refused } from '@/lib/result';
 
 // The entry-point kit. Every page, server action and route handler is built with one of
@@ -49,12 +48,6 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   const actor = sid ? await resolveSession(sid) : null;
   return actor && { ...actor, fromKnownBrowser: await presentedByKnownBrowser(actor) };
 });
-
-/** Whether this browser has signed in as the session's account before, at its session version (known-device.ts). */
-async function presentedByKnownBrowser(actor: Actor): Promise<boolean> {
-  const cookie = (await cookies()).get(knownDeviceCookieName())?.value;
-  return actor.resolvedAtVersion !== undefined && knowsAccount(cookie, { ...ownerOf(actor), version: actor.resolvedAtVersion });
-}
 
 async function requestContextOf(): Promise<RequestContext> {
   const bag = await headers();
@@ -301,7 +294,8 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         const { fieldErrors } = z.flattenError(parsed.error);
         return { ok: false, message: 'There is a problem with what you entered.', fieldErrors, values };
       }
-      const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context);
+      // Run to its end or to a redirect (which throws): a change of the account's version it made keeps this browser known.
+      const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context).finally(() => actor && keepKnownAcrossOwnChange(actor));
       // A form posted without JavaScript carries no Next-Action header (its action id is in the body).
       const landing = result.ok ? afterSuccessWithoutJavaScript : result.gone && afterGoneWithoutJavaScript;
       if (landing && !bag.has('next-action')) redirect(landing(parsed.data as z.infer<S>, actor as Actor));

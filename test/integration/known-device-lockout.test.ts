@@ -15,6 +15,7 @@ import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { startTotpEnrolment } from '@/lib/mfa/start-totp-enrolment';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { codeOfAppHeldBefore } from '../support/next-totp-code';
@@ -247,6 +248,17 @@ describe('a signed-in owner’s forms, while strangers hold the account locked',
     for (let i = 0; i < 5; i++) await changeTo({ ...actor, fromKnownBrowser: false }, `${WRONG} ${i}`);
     expect(await reload(who.user.id)).toMatchObject({ failedSignInCount: 5, knownDeviceFailedCount: 0, knownDeviceLockedUntil: null });
     expect((await who.signIn(PASSWORD, who.usual)).ok).toBe(true);
+  });
+
+  it('[STAFF] behind an address a spray has spent, changes the password from the usual browser; the cookie alone is told to wait (review r46a F2)', async () => {
+    const { user, owner, cookieAlone } = await signedInThenLockedByStrangers();
+    const ip = freshIp();
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, count: rule.limit + 5, windowStart: new Date() } });
+    const changeFrom = (actor: AgencyActor) => changeOwnPassword(actor, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, ip);
+    expect(await changeFrom(cookieAlone)).toEqual({ ok: false, message: 'Too many failed attempts from your network. Wait 15 minutes and try again.' });
+    expect(await changeFrom(owner)).toMatchObject({ ok: true });
+    expect((await reload(user.id)).passwordHash).not.toBe(user.passwordHash);
   });
 
   it('[STAFF] the usual browser’s wrong current password counts on its own lane, not the strangers’', async () => {

@@ -1,7 +1,8 @@
 'use server';
 
 import { z } from 'zod';
-import { accountsKnownHere, lastAccountKnownHere, signingBrowserHere } from '@/lib/auth/browser-session';
+import { signingBrowserHere } from '@/lib/auth/browser-session';
+import { accountsKnownHere, lastAccountKnownHere } from '@/lib/auth/known-browser';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { agencySignInFormSchema, finishFormSignIn, finishPasskeySignIn } from '@/lib/auth/sign-in-form';
