@@ -4,6 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth/claim-temporary-password';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
+import { carrySessionOn } from '@/lib/auth/own-change';
 import { clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
@@ -216,7 +217,7 @@ export async function changeOwnPassword(
     await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends, and every reset link; this one carries on under the new version.
     await endAccountAccess(tx, actor.userId, new Date(), { keep: actor.sessionId });
-    await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion: version } });
+    await carrySessionOn(tx, actor.sessionId, version);
     await recordAudit(tx, {
       ...audit,
       action: 'PASSWORD_CHANGED',

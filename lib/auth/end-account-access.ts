@@ -1,3 +1,4 @@
+import { carrySessionOn } from '@/lib/auth/own-change';
 import type { Actor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { revokeResetLinksOf } from '@/lib/password-reset/issue-reset-link';
@@ -30,7 +31,7 @@ export async function endOtherSessions(tx: Tx, actor: Actor, now: Date): Promise
     actor.kind === 'agency'
       ? await tx.user.update({ where: { id: actor.userId }, data: moved, select: { sessionVersion: true } })
       : await tx.vendorAccount.update({ where: { id: actor.vendorAccountId }, data: moved, select: { sessionVersion: true } });
-  await tx.authSession.update({ where: { id: actor.sessionId }, data: { sessionVersion } });
+  await carrySessionOn(tx, actor.sessionId, sessionVersion);
   if (actor.kind === 'agency') return endAccountAccess(tx, actor.userId, now, { keep: actor.sessionId });
   const ended = await tx.authSession.updateMany({ where: { vendorAccountId: actor.vendorAccountId, endedAt: null, id: { not: actor.sessionId } }, data: { endedAt: now } });
   return ended.count;

@@ -9,6 +9,7 @@ import { recordAuditAlone } from '@/lib/audit/record';
 import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { keepKnownAcrossOwnChange, presentedByKnownBrowser } from '@/lib/auth/known-browser';
+import { noteOwnChange } from '@/lib/auth/own-change';
 import { authOptions } from '@/lib/auth/options';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor, type VendorActor } from '@/lib/auth/session';
 import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH } from '@/lib/auth/sign-in-messages';
@@ -294,8 +295,13 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         const { fieldErrors } = z.flattenError(parsed.error);
         return { ok: false, message: 'There is a problem with what you entered.', fieldErrors, values };
       }
-      // Run to its end or to a redirect (which throws): a change of the account's version it made keeps this browser known.
-      const result = await run(actor as ActorFor<A>, parsed.data as z.infer<S>, context).finally(() => actor && keepKnownAcrossOwnChange(actor));
+      // A change of the account's session version this action made keeps its browser known (own-change.ts).
+      const result = await noteOwnChange(
+        () => run(actor as ActorFor<A>, parsed.data as z.infer<S>, context),
+        async (moved) => {
+          if (actor) await keepKnownAcrossOwnChange(actor, moved);
+        },
+      );
       // A form posted without JavaScript carries no Next-Action header (its action id is in the body).
       const landing = result.ok ? afterSuccessWithoutJavaScript : result.gone && afterGoneWithoutJavaScript;
       if (landing && !bag.has('next-action')) redirect(landing(parsed.data as z.infer<S>, actor as Actor));

@@ -36,19 +36,20 @@ export async function rememberAccountHere(account: KnownAccount): Promise<void> 
 }
 
 /**
- * After an action of a session presented by a known browser: when the action moved the account's session
- * version and the session with it (a password changed, a factor added or removed, new recovery codes), the
- * browser's token is given again at the version the session now has. Otherwise the owner's own browser would be
- * a stranger's until its next sign-in, on the strangers' lane of the next form (review r46a F1). Sessions and
- * browsers the change ended keep nothing (decision 062, session 26 addendum); a browser that held no token, the
- * session cookie copied alone, gets none. At worst (the database gone) the browser stays unknown: logged, not thrown.
+ * After an action of a session presented by a known browser: when the action itself moved the account's session
+ * version and the session with it (`moved`, own-change.ts: a password changed, a factor added or removed, new
+ * recovery codes), the browser's token is given again at that version, once the session is seen at it (the change
+ * committed, and no later one moved it on). Otherwise the owner's own browser would be a stranger's until its next
+ * sign-in, on the strangers' lane of the next form (review r46a F1). Sessions and browsers the change ended keep
+ * nothing (decision 062, session 26 addendum); a browser that held no token, the session cookie copied alone, gets
+ * none. At worst (the database gone) the browser stays unknown: logged, not thrown.
  */
-export async function keepKnownAcrossOwnChange(actor: Actor): Promise<void> {
-  if (!actor.fromKnownBrowser) return;
+export async function keepKnownAcrossOwnChange(actor: Actor, moved: { sessionId: string; version: number } | null): Promise<void> {
+  if (!actor.fromKnownBrowser || moved?.sessionId !== actor.sessionId) return;
   try {
     const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-    if (!session || session.endedAt || session.sessionVersion === actor.resolvedAtVersion) return;
-    await rememberAccountHere({ ...ownerOf(actor), version: session.sessionVersion });
+    if (!session || session.endedAt || session.sessionVersion !== moved.version) return;
+    await rememberAccountHere({ ...ownerOf(actor), version: moved.version });
   } catch (error) {
     logger.warn({ event: 'known_browser.renew_failed', ...errorFields(error) });
   }
