@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { vendorActor } from './super-admin-fixtures';
 
 const requestHeaders = vi.hoisted(() => ({ current: new Headers() }));
-vi.mock('next/headers', () => ({ headers: async () => requestHeaders.current }));
+// A browser without cookies of ours: no known-device token (known-browser.ts).
+vi.mock('next/headers', () => ({ headers: async () => requestHeaders.current, cookies: async () => ({ get: () => undefined }) }));
 const signedIn = vi.hoisted(() => ({ session: null as { sid: string } | null }));
 vi.mock('next-auth', () => ({ getServerSession: async () => signedIn.session }));
 

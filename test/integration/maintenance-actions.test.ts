@@ -10,7 +10,8 @@ import { getBlockingMaintenance } from '@/lib/status/get-status-overview';
 import { currentBlockingMaintenance, MAINTENANCE_LOOKUP_TTL_MS } from '@/lib/maintenance/blocking-maintenance-cache';
 
 const requestHeaders = vi.hoisted(() => ({ current: new Headers() }));
-vi.mock('next/headers', () => ({ headers: async () => requestHeaders.current }));
+// A browser without cookies of ours: no known-device token (known-browser.ts).
+vi.mock('next/headers', () => ({ headers: async () => requestHeaders.current, cookies: async () => ({ get: () => undefined }) }));
 vi.mock('next-auth', () => ({ getServerSession: async () => null }));
 
 const { defineAction, PUBLIC } = await import('@/lib/auth/guards');
