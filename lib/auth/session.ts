@@ -75,10 +75,17 @@ export function isIdleLimited(actor: Actor): boolean {
  * has ended, outlived its limits, or predates a change of the principal's session version.
  */
 export async function resolveSession(sessionId: string, now = new Date()): Promise<Actor | null> {
-  const session = await db().authSession.findUnique({ where: { id: sessionId } });
+  let session = await db().authSession.findUnique({ where: { id: sessionId } });
   if (!session || session.endedAt) return null;
 
-  const actor = await loadActor(session);
+  let actor = await loadActor(session);
+  if (!actor) {
+    // The session's own change (its password changed, a factor added, in another tab) may commit between the reads of
+    // the session and of its account, moving both to a new version: read again, the session goes on with it rather
+    // than being ended as one that predates a change (review r46c F2).
+    const again = await db().authSession.findUnique({ where: { id: sessionId } });
+    if (again && !again.endedAt && again.sessionVersion !== session.sessionVersion) [session, actor] = [again, await loadActor(again)];
+  }
   if (!actor || hasOutlivedItsLimits(session, actor, now)) {
     await endSession(sessionId);
     return null;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BROWSER_IDLE_MS, resolveSession, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, signOutSession } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -40,6 +40,28 @@ describe('server-side sessions', () => {
     const { user, sessionId } = await signedIn();
     await db().user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } });
     expect(await resolveSession(sessionId)).toBeNull();
+  });
+
+  it('[STAFF] goes on when its own change (another tab’s) commits between the reads of the session and of its account (review r46c F2)', async () => {
+    const { user, sessionId } = await signedIn();
+    const moveBoth = () =>
+      db().$transaction([
+        db().user.update({ where: { id: user.id }, data: { sessionVersion: { increment: 1 } } }),
+        db().authSession.update({ where: { id: sessionId }, data: { sessionVersion: { increment: 1 } } }),
+      ]);
+    // The change commits right after the session was read at its old version, before its account is.
+    const accountRead = db().user.findUnique.bind(db().user);
+    const spy = vi.spyOn(db().user, 'findUnique').mockImplementationOnce((async (args: Parameters<typeof accountRead>[0]) => {
+      await moveBoth();
+      return accountRead(args);
+    }) as unknown as typeof accountRead);
+    try {
+      expect(await resolveSession(sessionId)).toMatchObject({ kind: 'agency', userId: user.id, resolvedAtVersion: user.sessionVersion + 1 });
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await db().authSession.findUniqueOrThrow({ where: { id: sessionId } })).endedAt).toBeNull();
   });
 
   it('is refused once the user is disabled', async () => {
