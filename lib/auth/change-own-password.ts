@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth/claim-temporary-password';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
-import { carrySessionOn } from '@/lib/auth/own-change';
+import { carrySessionOn, noteOwnMove } from '@/lib/auth/own-change';
 import { clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
@@ -186,7 +186,10 @@ export async function changeOwnPassword(
       if (!session || session.endedAt) return false;
       const current = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, sessionVersion: true } });
       if (session.sessionVersion !== current.sessionVersion) return false;
-      return session.sessionVersion === user.sessionVersion + 1 && current.passwordHash !== user.passwordHash ? ('changed-just-now' as const) : ('moved-on' as const);
+      if (session.sessionVersion !== user.sessionVersion + 1 || current.passwordHash === user.passwordHash) return 'moved-on' as const;
+      // This copy proved the password too, and its answer is the one the browser shows: kept known as the first's.
+      noteOwnMove(actor.sessionId, session.sessionVersion);
+      return 'changed-just-now' as const;
     };
     const session = await readSession();
     if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return movedOn(session);

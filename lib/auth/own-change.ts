@@ -17,6 +17,15 @@ const notes = (holder.portalOwnChange ??= new AsyncLocalStorage<Note>());
 /** Moves the changing session to the account's new version, noted for the action it runs in (noteOwnChange). */
 export async function carrySessionOn(tx: Tx, sessionId: string, version: number): Promise<void> {
   await tx.authSession.update({ where: { id: sessionId }, data: { sessionVersion: version } });
+  noteOwnMove(sessionId, version);
+}
+
+/**
+ * Notes, for the action it runs in, that its session is at `version` by a change of its own: its own move, or the
+ * same form's first copy's when this copy found the change made (a double press without JavaScript: the browser
+ * shows this copy's answer, not the first's; review r46c F1).
+ */
+export function noteOwnMove(sessionId: string, version: number): void {
   const note = notes.getStore();
   if (note) note.moved = { sessionId, version };
 }

@@ -1,9 +1,11 @@
 // An action's own change of its session's version is noted for that action alone (own-change.ts): its browser is
 // kept known at the new version, and a request that only saw the version move (a thief's copy of the session cookie,
 // acting while the owner changed the password) is told of no change (review r46b F1).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { carrySessionOn, noteOwnChange } from '@/lib/auth/own-change';
-import { openSession } from '@/lib/auth/session';
+import { openSession, resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { createAgency, createUser } from '@/prisma/factories';
 
@@ -54,6 +56,31 @@ describe('an action’s own change of its session’s version', () => {
       noteOwnChange(() => moved, async (change) => void (seen.copy = change)),
     ]);
     expect(seen).toEqual({ owner: { sessionId, version: 2 }, copy: null });
+  });
+
+  it('[STAFF] is told to the password change’s second copy too, which found it made by the first: the browser shows the copy’s answer (review r46c F1)', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, 'quiet meadow copper lantern');
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: 'quiet meadow copper lantern' }, '192.0.2.2');
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    const actor = (await resolveSession(signedIn.sessionId)) as AgencyActor;
+    const input = { currentPassword: 'quiet meadow copper lantern', newPassword: 'violet harbour copper quill', confirmPassword: 'violet harbour copper quill' };
+    const seen: Record<string, unknown> = {};
+    // The copy reads the account as it was; the first copy's change commits before the copy goes on.
+    const accountRead = db().user.findUniqueOrThrow.bind(db().user);
+    const spy = vi.spyOn(db().user, 'findUniqueOrThrow').mockImplementationOnce((async (args: Parameters<typeof accountRead>[0]) => {
+      const asItWas = await accountRead(args);
+      await noteOwnChange(() => changeOwnPassword(actor, input, '192.0.2.2'), async (moved) => void (seen.first = moved));
+      return asItWas;
+    }) as unknown as typeof accountRead);
+    try {
+      const copy = await noteOwnChange(() => changeOwnPassword(actor, input, '192.0.2.2'), async (moved) => void (seen.copy = moved));
+      expect(copy).toMatchObject({ ok: false, message: expect.stringMatching(/^Your password was changed a moment ago/) });
+    } finally {
+      spy.mockRestore();
+    }
+    const moved = { sessionId: actor.sessionId, version: user.sessionVersion + 1 };
+    expect(seen).toEqual({ first: moved, copy: moved });
   });
 
   it('outside an action, moves the session and notes nothing', async () => {
