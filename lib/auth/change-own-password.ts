@@ -172,6 +172,8 @@ export async function changeOwnPassword(
   }
 
   const passwordHash = await hashPassword(input.newPassword);
+  // The change this session made a moment ago, when this request finds one: the password and version it left.
+  let changedJustNow: { passwordHash: string; version: number } | null = null;
   const changed = await db().$transaction(async (tx) => {
     // Only on the account as its password was checked above: an administrator's reset, or another
     // change (even from this session, sent at the same moment), moved its session version meanwhile,
@@ -187,8 +189,7 @@ export async function changeOwnPassword(
       const current = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, sessionVersion: true } });
       if (session.sessionVersion !== current.sessionVersion) return false;
       if (session.sessionVersion !== user.sessionVersion + 1 || current.passwordHash === user.passwordHash) return 'moved-on' as const;
-      // This copy proved the password too, and its answer is the one the browser shows: kept known as the first's.
-      noteOwnMove(actor.sessionId, session.sessionVersion);
+      changedJustNow = { passwordHash: current.passwordHash, version: session.sessionVersion };
       return 'changed-just-now' as const;
     };
     const session = await readSession();
@@ -234,7 +235,15 @@ export async function changeOwnPassword(
   });
   if (changed === 'temporary-password-ended') return fieldError('currentPassword', TEMPORARY_PASSWORD_ENDED);
   if (changed === 'moved-on') return SIGNED_OUT_MEANWHILE;
-  if (changed === 'changed-just-now') {
+  if (changed === 'changed-just-now' && changedJustNow) {
+    // The same form sent twice (a double press without JavaScript) set the very password this copy carries: the
+    // browser shows this copy's answer, so it is kept known as the first copy's would have (review r46c F1). Another
+    // page's change, to another password, is not this one's (review r46d F1).
+    const { passwordHash: setJustNow, version } = changedJustNow;
+    if (!(await verifyPassword(setJustNow, input.newPassword))) {
+      return { ok: false, message: 'Your password was changed a moment ago from another page, to the password typed there. The one typed here was not set.' };
+    }
+    noteOwnMove(actor.sessionId, version);
     return { ok: false, message: 'Your password was changed a moment ago from this page (the form was sent twice). Use the new password from now on.' };
   }
   if (!changed) {

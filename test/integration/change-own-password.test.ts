@@ -125,9 +125,10 @@ describe('changing one’s own password', () => {
     const results = await Promise.all(['first brass meadow lantern', 'second copper river lantern', 'third silver harbor lantern'].map((next) => change(actor, next)));
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(results.filter((result) => !result.ok)).toHaveLength(2);
-    // Each other one is told the password was just changed (or, checked after it, that the old one is no longer right): never to sign in again.
+    // Each other one is told the password was just changed to the one typed on another page (or, checked after it, that
+    // the old one is no longer right): never to sign in again, nor that its own new password is now in use.
     for (const other of results.filter((result) => !result.ok)) {
-      expect(other.message).toMatch(/^(Your password was changed a moment ago from this page|Your current password is not right)/);
+      expect(other.message).toMatch(/^(Your password was changed a moment ago from another page, to the password typed there|Your current password is not right)/);
     }
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(1);
     expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(1);

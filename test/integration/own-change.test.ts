@@ -58,29 +58,39 @@ describe('an action’s own change of its session’s version', () => {
     expect(seen).toEqual({ owner: { sessionId, version: 2 }, copy: null });
   });
 
-  it('[STAFF] is told to the password change’s second copy too, which found it made by the first: the browser shows the copy’s answer (review r46c F1)', async () => {
+  /** A password change whose first copy (`first`) commits after the second (`input`) read the account, before it goes on. */
+  async function changedTwice(first: { newPassword: string }, second: { newPassword: string }) {
     const agency = await createAgency(db());
     const user = await createUser(db(), agency.id, 'quiet meadow copper lantern');
     const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: 'quiet meadow copper lantern' }, '192.0.2.2');
     if (!signedIn.ok) throw new Error('sign-in failed');
     const actor = (await resolveSession(signedIn.sessionId)) as AgencyActor;
-    const input = { currentPassword: 'quiet meadow copper lantern', newPassword: 'violet harbour copper quill', confirmPassword: 'violet harbour copper quill' };
+    const change = (newPassword: string) => changeOwnPassword(actor, { currentPassword: 'quiet meadow copper lantern', newPassword, confirmPassword: newPassword }, '192.0.2.2');
     const seen: Record<string, unknown> = {};
-    // The copy reads the account as it was; the first copy's change commits before the copy goes on.
     const accountRead = db().user.findUniqueOrThrow.bind(db().user);
     const spy = vi.spyOn(db().user, 'findUniqueOrThrow').mockImplementationOnce((async (args: Parameters<typeof accountRead>[0]) => {
       const asItWas = await accountRead(args);
-      await noteOwnChange(() => changeOwnPassword(actor, input, '192.0.2.2'), async (moved) => void (seen.first = moved));
+      await noteOwnChange(() => change(first.newPassword), async (moved) => void (seen.first = moved));
       return asItWas;
     }) as unknown as typeof accountRead);
     try {
-      const copy = await noteOwnChange(() => changeOwnPassword(actor, input, '192.0.2.2'), async (moved) => void (seen.copy = moved));
-      expect(copy).toMatchObject({ ok: false, message: expect.stringMatching(/^Your password was changed a moment ago/) });
+      const answer = await noteOwnChange(() => change(second.newPassword), async (moved) => void (seen.second = moved));
+      return { answer, seen, moved: { sessionId: actor.sessionId, version: user.sessionVersion + 1 } };
     } finally {
       spy.mockRestore();
     }
-    const moved = { sessionId: actor.sessionId, version: user.sessionVersion + 1 };
-    expect(seen).toEqual({ first: moved, copy: moved });
+  }
+
+  it('[STAFF] is told to the password change’s second copy too, which found it made by the first: the browser shows the copy’s answer (review r46c F1)', async () => {
+    const { answer, seen, moved } = await changedTwice({ newPassword: 'violet harbour copper quill' }, { newPassword: 'violet harbour copper quill' });
+    expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/^Your password was changed a moment ago from this page/) });
+    expect(seen).toEqual({ first: moved, second: moved });
+  });
+
+  it('[ATTACKER] is not told to another page’s change at that moment, to another password, even one that proved the old password (review r46d F1)', async () => {
+    const { answer, seen, moved } = await changedTwice({ newPassword: 'violet harbour copper quill' }, { newPassword: 'orchard quartz lantern meadow' });
+    expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/^Your password was changed a moment ago from another page, to the password typed there/) });
+    expect(seen).toEqual({ first: moved, second: null });
   });
 
   it('outside an action, moves the session and notes nothing', async () => {
