@@ -95,7 +95,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
   const renderKey = randomBytes(16).toString('hex');
   /** @type {Map<string, Page>} */
   const exact = new Map();
-  /** @typedef {{ page: Page | undefined; stale: boolean; query: 'ignored' | 'none'; versionPath: string; refresh: () => Promise<void>; outOfDate: () => void }} LiveEntry */
+  /** @typedef {{ page: Page | undefined; stale: boolean; setAside: () => void; query: 'ignored' | 'none'; versionPath: string; refresh: () => Promise<void>; outOfDate: () => void }} LiveEntry */
   /** @type {Map<string, LiveEntry>} */
   const live = new Map();
   /** @type {NodeJS.Timeout[]} */
@@ -273,10 +273,17 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
    * kept so is sent on with no such moment (it is the last state known).
    */
   function keepLive(pathname, { versionPath, feedPath, exported = false, query = 'ignored', onFailure = 'keep', settleMs, type = 'html' }) {
+    // How often the copy was set aside: a render under way meanwhile may show the state before.
+    let setAsides = 0;
     /** @type {LiveEntry} */
     const entry = {
       page: undefined,
       stale: false,
+      // Until a render that starts after this is in, Next.js answers (see tick()).
+      setAside() {
+        entry.stale = true;
+        setAsides += 1;
+      },
       query,
       versionPath,
       refresh: () =>
@@ -286,7 +293,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         }),
       outOfDate() {
         if (onFailure === 'drop') entry.page = undefined;
-        else entry.stale = true;
+        else entry.setAside();
         void entry.refresh();
       },
     };
@@ -325,6 +332,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         const rendering = version;
         const renderedAt = new Date();
         renderedAtMs = renderedAt.getTime();
+        const setAsidesBefore = setAsides;
         const answer = await fetchOwn(pathname);
         if (answer.status !== 200 || !LIVE_TYPES[type].test(String(answer.headers['content-type'] ?? ''))) {
           if (onFailure === 'drop') {
@@ -337,7 +345,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
           return;
         }
         entry.page = await livePage(answer.body, answer, renderedAt.toISOString(), type);
-        entry.stale = false;
+        // Set aside while this render was under way (the next one is asked for): it may predate the
+        // change, and who made or saw the change must not get it back (the maintenance e2e did).
+        entry.stale = setAsides !== setAsidesBefore;
         if (settleMs !== undefined && seenVersion !== undefined && rendering !== seenVersion) {
           setTimeout(() => void tick(true), settleMs).unref();
         }
@@ -421,7 +431,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     for (const entry of live.values()) {
       if (entry.versionPath !== versionPath) continue;
       // Until the new copy is in, Next.js answers: whoever made the change sees it at once.
-      entry.stale = true;
+      entry.setAside();
       renders.push(entry.refresh());
     }
     return Promise.all(renders);

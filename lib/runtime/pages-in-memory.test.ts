@@ -6,7 +6,8 @@ import { createPagesInMemory } from './pages-in-memory.mjs';
 
 // A stand-in for Next.js behind the copies: a version to poll and a JSON answer that counts its
 // own renders and may mark a moment it stops being true, `goodForMs` after each render. `down` is the database away (503s).
-const app = { version: 1, renders: 0, versionChecks: 0, goodForMs: undefined as number | undefined, markedMoment: 0, down: false };
+// While `holding`, a render waits to be answered until the test calls its entry in `held`.
+const app = { version: 1, renders: 0, versionChecks: 0, goodForMs: undefined as number | undefined, markedMoment: 0, down: false, holding: false, held: [] as (() => void)[] };
 let server: Server;
 let url: string;
 let pages: ReturnType<typeof createPagesInMemory>;
@@ -28,7 +29,9 @@ beforeAll(async () => {
       app.markedMoment = Date.now() + app.goodForMs;
       headers[COPY_UNTIL_HEADER] = new Date(app.markedMoment).toISOString();
     }
-    response.writeHead(200, headers).end(JSON.stringify({ render }));
+    const answer = () => response.writeHead(200, headers).end(JSON.stringify({ render }));
+    if (render && app.holding) app.held.push(answer);
+    else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -135,6 +138,30 @@ describe('createPagesInMemory: JSON kept live', () => {
     expect(answer.fromMemory).toBe(true);
     expect(JSON.parse(answer.body).render).toBeGreaterThan(before);
     expect(app.renders).toBeLessThanOrEqual(before + 2);
+  });
+
+  it('[OPERATOR] who made a change while a render was under way never gets that render’s copy: it may show the state before the change', async () => {
+    const changed = (globalThis as Record<symbol, unknown>)[Symbol.for('portal.livePageChanged')] as (pathname: string) => Promise<unknown>;
+    const renderWaits = (count: number) => vi.waitFor(() => expect(app.held).toHaveLength(count), { timeout: 10_000, interval: 5 });
+    app.holding = true;
+    try {
+      app.version += 1;
+      await renderWaits(1);
+      const underWay = app.renders;
+      const settled = changed('/api/status');
+      // The render under way comes in after the change; the one the change asked for is then under way.
+      app.held.shift()?.();
+      await renderWaits(1);
+      expect(app.renders).toBe(underWay + 1);
+      for (let i = 0; i < 3; i++) expect(await get()).toMatchObject({ fromMemory: false, body: '{"render":0}' });
+      app.holding = false;
+      app.held.shift()?.();
+      await settled;
+      expect(await get()).toMatchObject({ fromMemory: true, body: JSON.stringify({ render: underWay + 1 }) });
+    } finally {
+      app.holding = false;
+      for (const release of app.held.splice(0)) release();
+    }
   });
 
   it('asks the version once per poll for all the pages drawn from it, and less and less often while it cannot be read (review r34g F7)', async () => {
