@@ -1,4 +1,5 @@
 import { db } from '@/lib/db/client';
+import { livePageChanged } from '@/lib/runtime/live-page-changed';
 import { getBlockingMaintenance } from '@/lib/status/get-status-overview';
 import { memoize } from '@/lib/status/memo';
 import type { UnavailableWindow } from '@/lib/maintenance/unavailable-page';
@@ -14,8 +15,11 @@ const lookup = memoize(MAINTENANCE_LOOKUP_TTL_MS, async (): Promise<UnavailableW
   return window && { title: window.title, endsAt: window.endsAt };
 });
 
-// The last answer the database gave this instance.
-let lastKnown: UnavailableWindow | null = null;
+// The last answer the database gave this instance; undefined until the first.
+let lastKnown: UnavailableWindow | null | undefined;
+
+const sameWindow = (a: UnavailableWindow | null, b: UnavailableWindow | null) =>
+  a === b || (a !== null && b !== null && a.title === b.title && a.endsAt.getTime() === b.endsAt.getTime());
 
 /**
  * The blocking window in progress, or null; a window whose end has passed is over at once. When the
@@ -25,7 +29,12 @@ let lastKnown: UnavailableWindow | null = null;
 export async function currentBlockingMaintenance(): Promise<UnavailableWindow | null> {
   let window: UnavailableWindow | null;
   try {
-    window = lastKnown = await lookup();
+    window = await lookup();
+    // The sign-in page's copy in memory shows the state before: once this instance answers by the new
+    // one, that copy is set aside at once, not when the version poll sees the change (CI's e2e got the
+    // form just after a 503).
+    if (lastKnown !== undefined && !sameWindow(lastKnown, window)) void livePageChanged('/login');
+    lastKnown = window;
   } catch (error) {
     if (!lastKnown || lastKnown.endsAt.getTime() <= Date.now()) throw error;
     window = lastKnown;

@@ -16,8 +16,9 @@
 // Only GET and HEAD of the exact path (/status: any query string, which it ignores; the sign-in pages:
 // none, a callbackUrl is rendered into the form, a signed-out notice above it), never a client-side
 // navigation (RSC request): those go to Next.js. Of these pages only /login is closed during maintenance
-// (lib/maintenance/maintenance-gate.ts): its copy is dropped while a render is refused, and a copy
-// announcing a window is not sent from the window's start, so skipping proxy.ts changes nothing.
+// (lib/maintenance/maintenance-gate.ts): its copy is dropped while a render is refused, a copy
+// announcing a window is not sent from the window's start, and the copy is set aside as soon as the
+// instance's maintenance lookup sees a window start or end, so skipping proxy.ts changes nothing.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';

@@ -87,6 +87,35 @@ describe('actions during a window that blocks sign-in', () => {
     }
   });
 
+  it('an instance whose lookup sees a window start or end sets the sign-in page’s copy in memory aside at once, not at the next version poll', async () => {
+    const hook = Symbol.for('portal.livePageChanged');
+    const setAside: string[] = [];
+    const app = globalThis as Record<symbol, unknown>;
+    app[hook] = async (pathname: string) => void setAside.push(pathname);
+    const lookUpAfresh = async () => {
+      await sleep(MAINTENANCE_LOOKUP_TTL_MS + 100);
+      return currentBlockingMaintenance();
+    };
+    try {
+      expect(await lookUpAfresh()).toMatchObject({ title: 'Kit test window' });
+      setAside.length = 0;
+      // The same window asked again: nothing changed.
+      expect(await lookUpAfresh()).toMatchObject({ title: 'Kit test window' });
+      expect(setAside).toEqual([]);
+      await endWindow();
+      expect(await currentBlockingMaintenance()).toBeNull();
+      expect(setAside).toEqual(['/login']);
+      windowId = (await db().maintenanceWindow.create({
+        data: { title: 'Started now', startsAt: new Date(Date.now() - 1_000), endsAt: new Date(Date.now() + 3_600_000), startedAt: new Date(), blocksSignIn: true },
+      })).id;
+      expect(await lookUpAfresh()).toMatchObject({ title: 'Started now' });
+      expect(await currentBlockingMaintenance()).toMatchObject({ title: 'Started now' });
+      expect(setAside).toEqual(['/login', '/login']);
+    } finally {
+      delete app[hook];
+    }
+  });
+
   it('[VERIFIER] vendor sign-in and the public forms stay open', async () => {
     for (const name of ['vendor-sign-in', 'ask-admin', 'super-admin-request', 'status-subscribe', 'sign-out']) {
       const { call, ran } = probe(name, PUBLIC);
