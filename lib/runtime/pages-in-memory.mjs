@@ -294,7 +294,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         }),
       outOfDate() {
         if (onFailure === 'drop') entry.page = undefined;
-        else entry.setAside();
+        entry.setAside();
         void entry.refresh();
       },
     };
@@ -337,7 +337,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         const answer = await fetchOwn(pathname);
         if (answer.status !== 200 || !LIVE_TYPES[type].test(String(answer.headers['content-type'] ?? ''))) {
           if (onFailure === 'drop') {
+            // No copy to send: rendered again on the next change, not on every poll while refused.
             entry.page = undefined;
+            entry.stale = false;
             seenVersion = rendering;
             return;
           }

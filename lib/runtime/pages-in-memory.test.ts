@@ -6,8 +6,9 @@ import { createPagesInMemory } from './pages-in-memory.mjs';
 
 // A stand-in for Next.js behind the copies: a version to poll and a JSON answer that counts its
 // own renders and may mark a moment it stops being true, `goodForMs` after each render. `down` is the database away (503s).
-// While `holding`, a render waits to be answered until the test calls its entry in `held`.
-const app = { version: 1, renders: 0, versionChecks: 0, goodForMs: undefined as number | undefined, markedMoment: 0, down: false, holding: false, held: [] as (() => void)[] };
+// While `holding`, a render waits to be answered until the test calls its entry in `held`. `/closed`
+// is a page refused as during a window (503), the instance's renders of it counted apart.
+const app = { version: 1, renders: 0, versionChecks: 0, goodForMs: undefined as number | undefined, markedMoment: 0, down: false, holding: false, held: [] as (() => void)[], refusals: 0 };
 let server: Server;
 let url: string;
 let pages: ReturnType<typeof createPagesInMemory>;
@@ -19,6 +20,10 @@ beforeAll(async () => {
     if (pathname === '/version') app.versionChecks += 1;
     if (app.down) return void response.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"UNAVAILABLE"}');
     if (pathname === '/version') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ version: app.version }));
+    if (pathname === '/closed') {
+      if ('x-portal-render' in request.headers) app.refusals += 1;
+      return void response.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8' }).end('Unavailable');
+    }
     if (pathname === '/feed.atom') {
       return void response.writeHead(200, { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=60' }).end('<feed/>');
     }
@@ -39,6 +44,7 @@ beforeAll(async () => {
   pages = createPagesInMemory({ host: '127.0.0.1', port, dev: false, appUrl: url, log: { warn: () => {} } });
   pages.keepLive('/api/status', { versionPath: '/version', type: 'json' });
   pages.keepLive('/feed.atom', { versionPath: '/version', type: 'atom' });
+  pages.keepLive('/closed', { versionPath: '/version', onFailure: 'drop' });
 });
 
 afterAll(async () => {
@@ -162,6 +168,19 @@ describe('createPagesInMemory: JSON kept live', () => {
       app.holding = false;
       for (const release of app.held.splice(0)) release();
     }
+  });
+
+  it('a page refused for a window is rendered again on the next change, not on every poll while it stays refused', async () => {
+    const changed = (globalThis as Record<symbol, unknown>)[Symbol.for('portal.livePageChanged')] as (pathname: string) => Promise<unknown>;
+    const before = app.refusals;
+    await changed('/closed');
+    // (Twice when a poll was under way: it renders too.)
+    const afterTheChange = app.refusals;
+    expect(afterTheChange - before).toBeGreaterThanOrEqual(1);
+    expect((await get('/closed')).fromMemory).toBe(false);
+    // Four polls or so, with nothing changed.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(app.refusals).toBe(afterTheChange);
   });
 
   it('asks the version once per poll for all the pages drawn from it, and less and less often while it cannot be read (review r34g F7)', async () => {
