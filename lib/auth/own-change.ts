@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Tx } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 
 // A change an account makes from one of its sessions (a password changed, a factor added or removed, new recovery
 // codes) moves the account's session version, and that session's with it: it carries on, every other ends. Once
@@ -28,6 +28,18 @@ export async function carrySessionOn(tx: Tx, sessionId: string, version: number)
 export function noteOwnMove(sessionId: string, version: number): void {
   const note = notes.getStore();
   if (note) note.moved = { sessionId, version };
+}
+
+/**
+ * Notes, for the action it runs in, the move a form's first copy made: this copy carries the same rendering's key
+ * (drawn into the account's own page) and found its work done (withFormKeyHeld's `sentAlready`; a double press
+ * without JavaScript), and the browser shows this copy's answer (review r46d F2). The version is the session's
+ * now: a later change of its own on the same session is that browser's too.
+ */
+export async function noteFirstCopysMove(sessionId: string): Promise<void> {
+  if (!notes.getStore()) return;
+  const session = await db().authSession.findUnique({ where: { id: sessionId }, select: { sessionVersion: true, endedAt: true } });
+  if (session && !session.endedAt) noteOwnMove(sessionId, session.sessionVersion);
 }
 
 /**

@@ -6,6 +6,7 @@ import { unlockUser } from '@/lib/admin/unlock-user';
 import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { knowsAccount, rememberAccount } from '@/lib/auth/known-device';
+import { noteOwnChange } from '@/lib/auth/own-change';
 import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
@@ -964,6 +965,39 @@ describe('mandatory enrolment', () => {
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_REMOVED' } })).toBe(1);
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  /** Copies of one rendering sent at once, each in an action of its own: what each answered, and what each was told its session moved to. */
+  async function copiesAtOnce<T>(copies: number, send: () => Promise<T>) {
+    const moves: unknown[] = [];
+    const answers = await Promise.all(Array.from({ length: copies }, () => noteOwnChange(send, async (moved) => void moves.push(moved))));
+    return { answers, moves };
+  }
+
+  it('[PROVIDER_ADMIN] every copy of one “Remove”, “New recovery codes” or “Confirm” is told of the move the first made: the browser shows a copy’s answer and stays known (review r46d F2)', async () => {
+    const movedTo = async (sessionId: string) => ({ sessionId, version: (await db().authSession.findUniqueOrThrow({ where: { id: sessionId } })).sessionVersion });
+
+    const removing = await adminWithPhoneAndTablet();
+    const removal = { factorId: removing.tablet.id, code: await codeNow(removing.spareSecret), formKey: newFormKey() };
+    const removed = await copiesAtOnce(3, async () => removeFactor(await actorOf(removing.actor.sessionId), removal, IP));
+    expect(removed.answers.filter((answer) => answer === REMOVED_ALREADY)).toHaveLength(2);
+    const removedAt = await movedTo(removing.actor.sessionId);
+    expect(removedAt.version).toBeGreaterThan(removing.actor.resolvedAtVersion!);
+    expect(removed.moves).toEqual([removedAt, removedAt, removedAt]);
+
+    const replacing = await adminWithPhoneAndTablet();
+    const replacement = { code: await codeNow(replacing.secret, 1), formKey: newFormKey() };
+    const replaced = await copiesAtOnce(3, async () => regenerateRecoveryCodes(await actorOf(replacing.actor.sessionId), replacement, IP));
+    expect(replaced.answers.filter((answer) => answer === RECOVERY_CODES_MADE_ALREADY)).toHaveLength(2);
+    const replacedAt = await movedTo(replacing.actor.sessionId);
+    expect(replaced.moves).toEqual([replacedAt, replacedAt, replacedAt]);
+
+    const adding = await appBeingAdded();
+    const confirmation = { code: await codeNow(adding.secret), formKey: newFormKey() };
+    const added = await copiesAtOnce(3, async () => confirmTotpEnrolment(await actorOf(adding.actor.sessionId), confirmation, IP));
+    expect(added.answers.filter((answer) => answer === TOTP_ADDED_ALREADY)).toHaveLength(2);
+    const addedAt = await movedTo(adding.actor.sessionId);
+    expect(added.moves).toEqual([addedAt, addedAt, addedAt]);
   });
 
   it('[PROVIDER_ADMIN] copies of one “Add an authenticator app”, confirmed with a code, sent at once start one app; none is told its code is wrong (review r39a F1)', async () => {
