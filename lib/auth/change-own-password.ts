@@ -5,7 +5,7 @@ import type { ActionState } from '@/lib/auth/guards';
 import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth/claim-temporary-password';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { carrySessionOn, noteOwnMove } from '@/lib/auth/own-change';
-import { clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
@@ -111,10 +111,10 @@ export async function changeOwnPassword(
   }
 
   // A wrong current password is a failed sign-in like any other: it counts for the client's address on
-  // the limit wrong passwords and codes share (PRODUCT.md, "Under attack"); the right one gives it back. The
-  // owner's own browser passes that limit, as at sign-in and the code step (decision 062; review r46a F2).
+  // the limit wrong passwords and codes share; the right one gives it back. The owner's own browser passes
+  // that limit, as at sign-in and the code step (review r46a F2).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
-  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !actor.fromKnownBrowser) {
+  if (await addressLimitRefusesSession(actor, ip)) {
     return { ok: false, message: 'Too many failed attempts from your network. Wait 15 minutes and try again.' };
   }
   // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts), on the

@@ -13,7 +13,7 @@ import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { isStopping } from '@/lib/runtime/stop-signal';
 import { countAccountLock } from '@/lib/observability/metrics.mjs';
-import { refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit, type RateLimitRule } from '@/lib/rate-limit/rate-limit';
 
 // The one per-account failure counter and lock. Every pathway that checks a secret of the account
 // (sign-in, the current password of a change, a second-factor code, a passkey's signature) reserves
@@ -151,6 +151,16 @@ export function laneOf(knownDevice: boolean): Lane {
  */
 export function laneOfSession(actor: Actor): Lane {
   return laneOf(actor.fromKnownBrowser === true);
+}
+
+/**
+ * Counts a signed-in form's try at the account's password or factor on its address's share of the limit failed
+ * sign-ins share (PRODUCT.md, "Under attack"; refunded when the secret is right), and says whether that limit
+ * refuses it. The browser presenting the session passes it when it has signed in as the account before, as at
+ * sign-in (decision 062): behind a spraying machine's address, the owner is not stopped at their own forms.
+ */
+export async function addressLimitRefusesSession(actor: Actor, ip: string): Promise<boolean> {
+  return (await consumeRateLimit(db(), RATE_LIMITS.signInFailuresPerAddress, ip)).limited && !actor.fromKnownBrowser;
 }
 
 /** An id no row has: refusals run the reservation's statements against it, so they cost what a real one costs. */

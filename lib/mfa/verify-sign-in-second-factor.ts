@@ -3,7 +3,7 @@ import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, type TemporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
-import { attemptSubjectOf, clearFailures, laneOfSession, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
@@ -119,7 +119,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // counted all the same, and the account's own budget of wrong codes applies as always; its attempt counts
   // on the account's streak for known devices, which a stranger's lock does not stop (decision 065).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
-  if ((await consumeRateLimit(db(), addressRule, ip)).limited && !actor.fromKnownBrowser) {
+  if (await addressLimitRefusesSession(actor, ip)) {
     await auditThrottledAddress({ ...audit, ip, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'second factor' } });
     return { ok: false, reason: 'THROTTLED' };
   }
