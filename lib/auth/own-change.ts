@@ -34,7 +34,8 @@ export function noteOwnMove(sessionId: string, version: number): void {
  * Notes, for the action it runs in, the move a form's first copy made: this copy carries the same rendering's key
  * (drawn into the account's own page) and found its work done (withFormKeyHeld's `sentAlready`; a double press
  * without JavaScript), and the browser shows this copy's answer (review r46d F2). The version is the session's
- * now: a later change of its own on the same session is that browser's too.
+ * now: a later change of its own on the same session is that browser's too. It helps only a copy whose browser
+ * was known at the version it was read at (keepKnownAcrossOwnChange), one read before the first copy committed.
  */
 export async function noteFirstCopysMove(sessionId: string): Promise<void> {
   if (!notes.getStore()) return;
