@@ -124,6 +124,55 @@ test('[STAFF] pressing Sign in twice without JavaScript, with a temporary passwo
   }
 });
 
+test('[STAFF] pressing Change password twice without JavaScript lands on the account page, “changed”, not on “current password not right”: changed once, no failure counted', async ({ browser }) => {
+  const temporary = 'M3XK8QW2RT5ZNP7H';
+  const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/change-password$/);
+    await page.getByLabel('Current password').fill(temporary);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    const confirm = page.getByLabel('Confirm new password');
+    await confirm.fill(NEW_PASSWORD);
+    // The first press's answer comes back after the second press is sent (held here): the browser shows only the
+    // second's. The second reaches the server once the first has changed the password, as a late second press does.
+    let posts = 0;
+    let firstSent!: () => void;
+    const first = new Promise<void>((resolve) => (firstSent = resolve));
+    let secondSent!: () => void;
+    const second = new Promise<void>((resolve) => (secondSent = resolve));
+    let firstDone: Promise<unknown> = Promise.resolve();
+    await page.route('**/change-password', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      posts += 1;
+      if (posts === 1) {
+        const answer = route.fetch({ maxRedirects: 0 });
+        firstDone = answer;
+        firstSent();
+        await second;
+        await route.fulfill({ response: await answer }).catch(() => undefined);
+      } else {
+        secondSent();
+        await firstDone;
+        await route.continue();
+      }
+    });
+    await confirm.focus();
+    await page.keyboard.press('Enter');
+    await first;
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
+    expect(posts).toBe(2);
+    await expect(page.getByText('Your password has been changed')).toBeVisible();
+    const audited = await db().auditEvent.findMany({ where: { targetId: user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } }, select: { action: true } });
+    expect(audited.map((event) => event.action)).toEqual(['PASSWORD_CHANGED']);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the new password must pass the policy; the form says why and keeps nothing typed', async ({ page }) => {
   const temporary = 'R8NW3KQ5ZT2MXP4H';
   const { creds } = await newStaffMember({ temporaryPassword: temporary });

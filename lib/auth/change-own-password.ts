@@ -7,11 +7,13 @@ import { endAccountAccess } from '@/lib/auth/end-account-access';
 import { carrySessionOn, noteOwnMove } from '@/lib/auth/own-change';
 import { addressLimitRefusesSession, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
+import { formKeyField } from '@/lib/http/form-key';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
-import { ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { formOwnerOf, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { proveSecondFactor } from '@/lib/mfa/consume-second-factor';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
@@ -32,6 +34,7 @@ export const changePasswordSchema = z
     passkey: webAuthnResponseField.optional().or(z.literal('')),
     newPassword: z.string().min(1, 'Enter a new password').max(1024, 'Password must be 128 characters or fewer'),
     confirmPassword: z.string().max(1024, 'Password must be 128 characters or fewer'),
+    ...formKeyField,
   })
   .refine((input) => Boolean(input.currentPassword) || Boolean(input.passkey), {
     path: ['currentPassword'],
@@ -58,6 +61,25 @@ export async function changeOwnPassword(
   actor: AgencyActor,
   input: z.infer<typeof changePasswordSchema>,
   ip: string,
+): Promise<PasswordChanged | Refusal> {
+  const answer = await withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), CHANGED_BY_FIRST_COPY, (claim) => changeHeld(actor, input, ip, claim));
+  if (answer !== CHANGED_BY_FIRST_COPY) return answer;
+  // The same rendering sent again (a double press without JavaScript, a browser sending the POST again), whose first
+  // copy changed the password: this copy is answered as the first was, since the browser shows this one (and is told
+  // of its move, sent-once.ts). Checked again, the current password it carries is the old one: it was told wrong and
+  // counted as a failure.
+  return { ok: true, message: 'Your password has been changed.', secondFactorDue: await secondFactorDueAfterChange(actor, actor.role) };
+}
+
+const FORM = 'change-own-password';
+/** withFormKeyHeld's answer to a copy of a rendering whose first copy changed the password: answered above. */
+const CHANGED_BY_FIRST_COPY = Symbol('changed by the first copy');
+
+async function changeHeld(
+  actor: AgencyActor,
+  input: z.infer<typeof changePasswordSchema>,
+  ip: string,
+  claim: (tx: Tx) => Promise<void>,
 ): Promise<PasswordChanged | Refusal> {
   const audit = {
     actorType: 'USER',
@@ -218,6 +240,7 @@ export async function changeOwnPassword(
       const { sessionVersion } = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { sessionVersion: true } });
       return sessionVersion === user.sessionVersion ? ('temporary-password-ended' as const) : movedOn(await readSession());
     }
+    await claim(tx);
     await rememberPassword(tx, actor.userId, passwordHash);
     // Every other session ends, and every reset link; this one carries on under the new version.
     await endAccountAccess(tx, actor.userId, new Date(), { keep: actor.sessionId });
@@ -236,9 +259,10 @@ export async function changeOwnPassword(
   if (changed === 'temporary-password-ended') return fieldError('currentPassword', TEMPORARY_PASSWORD_ENDED);
   if (changed === 'moved-on') return SIGNED_OUT_MEANWHILE;
   if (changed === 'changed-just-now' && changedJustNow) {
-    // The same form sent twice (a double press without JavaScript) set the very password this copy carries: the
-    // browser shows this copy's answer, so it is kept known as the first copy's would have (review r46c F1). Another
-    // page's change, to another password, is not this one's (review r46d F1).
+    // A change a moment ago set the very password this request carries: the same form sent twice without its
+    // rendering's key (a script; a browser's copy holds the key and is answered above), whose browser shows this
+    // answer, so it is kept known as the first copy's would have (review r46c F1). Another page's change, to
+    // another password, is not this one's (review r46d F1).
     const { passwordHash: setJustNow, version } = changedJustNow;
     if (!(await verifyPassword(setJustNow, input.newPassword))) {
       return { ok: false, message: 'Your password was changed a moment ago from another page, to the password typed there. The one typed here was not set.' };
@@ -249,15 +273,22 @@ export async function changeOwnPassword(
   if (!changed) {
     return { ok: false, message: 'Your password was not changed: it was reset, or changed elsewhere, while you were typing. Sign in again.' };
   }
-  // Whether the session, carrying on, must add a factor before anything else: the factors (an admin's reset cleared
-  // them with the password) and the agency's rules as they stand after the change; a rule saved while it ran
-  // counts (review r45b F3). The role is as read above: a change of it ended the session, and the change failed.
+  // The role is as read above: a change of it ended the session, and the change failed.
+  return { ok: true, message: 'Your password has been changed.', secondFactorDue: await secondFactorDueAfterChange(actor, user.role) };
+}
+
+/**
+ * Whether the session, carrying on, must add a factor before anything else: the factors (an admin's reset cleared
+ * them with the password) and the agency's rules as they stand after the change; a rule saved while it ran counts
+ * (review r45b F3).
+ */
+async function secondFactorDueAfterChange(actor: AgencyActor, role: AgencyActor['role']): Promise<boolean> {
   const rules = await db().agency.findUniqueOrThrow({
     where: { id: actor.agencyId },
     select: { requireSecondFactorForAllStaff: true, requirePasskeyForAdmins: true },
   });
-  const due = await enrolmentDue({ id: actor.userId, role: user.role, agency: rules });
-  return { ok: true, message: 'Your password has been changed.', secondFactorDue: due.secondFactor || due.passkey };
+  const due = await enrolmentDue({ id: actor.userId, role, agency: rules });
+  return due.secondFactor || due.passkey;
 }
 
 function fieldError(field: string, message: string): Refusal {

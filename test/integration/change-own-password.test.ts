@@ -6,6 +6,7 @@ import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { databaseKind } from '@/lib/db/kind';
+import { newFormKey } from '@/lib/http/form-key';
 import { rememberPassword } from '@/lib/password/history';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -134,6 +135,35 @@ describe('changing one’s own password', () => {
     expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(1);
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).sessionVersion).toBe(user.sessionVersion + 1);
     expect(await resolveSession(actor.sessionId)).toMatchObject({ mustChangePassword: false });
+  });
+
+  it('[STAFF] the same rendering sent again after its first copy changed the password (a double press without JavaScript) is told it was changed, and counts no failure', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    const sent = { currentPassword: TEMPORARY, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, formKey: newFormKey() };
+    expect(await changeOwnPassword(actor, sent, '127.0.0.1')).toMatchObject({ ok: true });
+    // The copy's session is read after the change: at the new version, the temporary password no longer the current one.
+    const again = await changeOwnPassword((await resolveSession(actor.sessionId)) as AgencyActor, sent, '127.0.0.1');
+    expect(again).toEqual({ ok: true, message: 'Your password has been changed.', secondFactorDue: false });
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } } })).toBe(1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    // Copies sent at once: one changes it, each says so, none is checked against a password already gone.
+    const next = { currentPassword: NEW_PASSWORD, newPassword: 'orchard quartz lantern meadow', confirmPassword: 'orchard quartz lantern meadow', formKey: newFormKey() };
+    const copies = await Promise.all([0, 1, 2].map(async () => changeOwnPassword((await resolveSession(actor.sessionId)) as AgencyActor, next, '127.0.0.1')));
+    expect(copies.map((copy) => copy.message)).toEqual(Array.from({ length: 3 }, () => 'Your password has been changed.'));
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(2);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
+  });
+
+  it('[STAFF] a rendering refused (a wrong current password) may be sent again; another account’s rendering is refused as stale and checks nothing', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    const formKey = newFormKey();
+    const sent = (currentPassword: string) => ({ currentPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, formKey });
+    expect(await changeOwnPassword(actor, sent('not the temporary one'), '127.0.0.1')).toMatchObject({ ok: false, fieldErrors: { currentPassword: expect.any(Array) } });
+    expect(await changeOwnPassword(actor, sent(TEMPORARY), '127.0.0.1')).toMatchObject({ ok: true });
+    const other = await signedInWithTemporaryPassword();
+    expect(await changeOwnPassword(other.actor, sent(TEMPORARY), '127.0.0.1')).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    expect(await db().auditEvent.count({ where: { targetId: other.user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(1);
   });
 
   it('refuses a new password that holds the temporary one, or half of it in a row, in any case and with anything put in', async () => {

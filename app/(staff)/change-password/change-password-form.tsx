@@ -7,7 +7,8 @@ import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
 import { changePasswordAction, changePasswordPasskeyOptionsAction } from './actions';
 
-export function ChangePasswordForm({ minLength, withPasskey }: { minLength: number; withPasskey: boolean }) {
+/** `formKey` is made by the page for this rendering: sent twice, the form changes the password once and both copies say so (lib/http/sent-once.ts). */
+export function ChangePasswordForm({ minLength, withPasskey, formKey }: { minLength: number; withPasskey: boolean; formKey: string }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(changePasswordAction, { ok: false });
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const fieldErrors = state.fieldErrors ?? {};
@@ -16,6 +17,7 @@ export function ChangePasswordForm({ minLength, withPasskey }: { minLength: numb
     // Passwords are never echoed back: after a failed submit the fields start empty, and the summary
     // (which takes focus) says which one to type again.
     <form action={formAction} noValidate>
+      <input type="hidden" name="formKey" value={formKey} />
       {passkeyError ? (
         <ErrorSummary errors={[{ message: passkeyError }]} focusKey={passkeyError} />
       ) : (

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { getAgencyPasswordRules } from '@/lib/auth/get-agency-password-rules';
+import { newFormKey } from '@/lib/http/form-key';
 import { hasPasskey } from '@/lib/mfa/passkey-policy';
 import { ChangePasswordForm } from './change-password-form';
 
@@ -18,7 +19,7 @@ export default async function ChangePasswordPage() {
           You signed in with a temporary password. Choose your own password to continue.
         </p>
       )}
-      <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} />
+      <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} formKey={newFormKey()} />
     </>
   );
 }
