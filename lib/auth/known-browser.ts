@@ -44,8 +44,10 @@ export async function rememberAccountHere(account: KnownAccount): Promise<void> 
  * nothing (decision 062, session 26 addendum); a browser that held no token, the session cookie copied alone, gets
  * none. At worst (the database gone) the browser stays unknown: logged, not thrown.
  */
-export async function keepKnownAcrossOwnChange(actor: Actor, moved: { sessionId: string; version: number } | null): Promise<void> {
+export async function keepKnownAcrossOwnChange(actor: Actor, moved: { sessionId: string; version: number; from?: number } | null): Promise<void> {
   if (!actor.fromKnownBrowser || moved?.sessionId !== actor.sessionId) return;
+  // A form's first copy's move, told to a copy of it: only one read before that move, at the version it moved from.
+  if (moved.from !== undefined && moved.from !== actor.resolvedAtVersion) return;
   try {
     const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
     if (!session || session.endedAt || session.sessionVersion !== moved.version) return;

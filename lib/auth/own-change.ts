@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { db, type Tx } from '@/lib/db/client';
+import type { Tx } from '@/lib/db/client';
+import { formKeyHeldNow, noteFormCopies, type FirstCopysMove } from '@/lib/http/sent-once';
 
 // A change an account makes from one of its sessions (a password changed, a factor added or removed, new recovery
 // codes) moves the account's session version, and that session's with it: it carries on, every other ends. Once
@@ -7,16 +8,25 @@ import { db, type Tx } from '@/lib/db/client';
 // that action's: a request that merely saw the version move (another tab's, or a thief's copy of the session cookie
 // while the owner made the change) gets nothing (review r46b F1).
 
-type Moved = { sessionId: string; version: number } | null;
+/** `from`: only for a move made by a form's first copy, told to a copy of it: the version it moved the session from. */
+type Moved = { sessionId: string; version: number; from?: number } | null;
 type Note = { moved: Moved };
 
 // Kept on globalThis: the bundler may give each route its own copy of this module.
 const holder = globalThis as unknown as { portalOwnChange?: AsyncLocalStorage<Note> };
 const notes = (holder.portalOwnChange ??= new AsyncLocalStorage<Note>());
 
-/** Moves the changing session to the account's new version, noted for the action it runs in (noteOwnChange). */
+/**
+ * Moves the changing session to the account's new version, noted for the action it runs in (noteOwnChange), and
+ * recorded with the form key its work holds, for a copy of the same rendering (firstCopysMove below).
+ */
 export async function carrySessionOn(tx: Tx, sessionId: string, version: number): Promise<void> {
+  const heldFormKey = formKeyHeldNow();
+  const before = heldFormKey && (await tx.authSession.findUniqueOrThrow({ where: { id: sessionId }, select: { sessionVersion: true } }));
   await tx.authSession.update({ where: { id: sessionId }, data: { sessionVersion: version } });
+  if (heldFormKey && before) {
+    await tx.sentForm.updateMany({ where: { key: heldFormKey }, data: { movedSessionId: sessionId, movedFromVersion: before.sessionVersion, movedToVersion: version } });
+  }
   noteOwnMove(sessionId, version);
 }
 
@@ -31,23 +41,21 @@ export function noteOwnMove(sessionId: string, version: number): void {
 }
 
 /**
- * Notes, for the action it runs in, the move a form's first copy made: this copy carries the same rendering's key
- * (drawn into the account's own page) and found its work done (withFormKeyHeld's `sentAlready`; a double press
- * without JavaScript), and the browser shows this copy's answer (review r46d F2). The version is the session's
- * now: a later change of its own on the same session is that browser's too. It helps only a copy whose browser
- * was known at the version it was read at (keepKnownAcrossOwnChange), one read before the first copy committed.
- */
-export async function noteFirstCopysMove(sessionId: string): Promise<void> {
-  if (!notes.getStore()) return;
-  const session = await db().authSession.findUnique({ where: { id: sessionId }, select: { sessionVersion: true, endedAt: true } });
-  if (session && !session.endedAt) noteOwnMove(sessionId, session.sessionVersion);
-}
-
-/**
  * Runs an action's work, then `after` with the version its own change moved its session to (null when it made
  * none), whether the work returned or threw (a redirect throws). The move may not have committed: `after` checks.
  */
 export function noteOwnChange<T>(work: () => Promise<T>, after: (moved: Moved) => Promise<void>): Promise<T> {
   const note: Note = { moved: null };
-  return notes.run(note, work).finally(() => after(note.moved));
+  const copies: { firstCopysMove?: FirstCopysMove } = {};
+  return notes.run(note, () => noteFormCopies(copies, work)).finally(() => after(note.moved ?? firstCopysMove(copies.firstCopysMove)));
+}
+
+/**
+ * The move a form's first copy made, for a copy of the same rendering that found its work done (a double press
+ * without JavaScript: the browser shows this copy's answer; review r46d F2). keepKnownAcrossOwnChange acts on it
+ * only for a copy read at the version it moved from, on the same session, while the session is still where it moved
+ * it: an old key sent again, or a copy that straddled another change, gets nothing (review r47a F1).
+ */
+function firstCopysMove(move: FirstCopysMove | undefined): Moved {
+  return move ? { sessionId: move.sessionId, version: move.to, from: move.from } : null;
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { db, type Tx } from '@/lib/db/client';
 import { isUniqueClash } from '@/lib/db/unique-clash';
@@ -25,15 +26,49 @@ export function answeredByKey<T>(answer: T | typeof SENT_ALREADY | typeof STALE_
   return answer === SENT_ALREADY || answer === STALE_RENDERING;
 }
 
-/** The sent-again signal of holdFormKey. */
-const ALREADY_SENT = Symbol('already sent');
+/** A move of the acting session's version the first copy's work made, recorded with its key (lib/auth/own-change.ts). */
+export type FirstCopysMove = { sessionId: string; from: number; to: number };
+
+/**
+ * What a form's work leaves for the action around it: the key the work holds now (where a move it makes is
+ * recorded), and the move a rendering's first copy recorded, when this copy found its work done (a double press
+ * without JavaScript: the browser shows this copy's answer). Kept on globalThis: the bundler may give each route
+ * its own copy of this module.
+ */
+type FormCopyNote = { heldKey?: string; firstCopysMove?: FirstCopysMove };
+const holder = globalThis as unknown as { portalFormCopies?: AsyncLocalStorage<FormCopyNote> };
+const formCopyNotes = (holder.portalFormCopies ??= new AsyncLocalStorage<FormCopyNote>());
+
+/** Runs an action's work; `note` then holds what its forms left (the first copy's move). */
+export function noteFormCopies<T>(note: FormCopyNote, work: () => Promise<T>): Promise<T> {
+  return formCopyNotes.run(note, work);
+}
+
+/** The SentForm row of the form key the running work holds, if any. */
+export function formKeyHeldNow(): string | undefined {
+  return formCopyNotes.getStore()?.heldKey;
+}
+
+/** Runs `work` noting that it holds the key `id`, in an action or not. */
+function whileHolding<T>(id: string, work: () => Promise<T>): Promise<T> {
+  const note = formCopyNotes.getStore();
+  if (!note) return formCopyNotes.run({ heldKey: id }, work);
+  note.heldKey = id;
+  return work().finally(() => (note.heldKey = undefined));
+}
+
+/** The sent-again answer of holdFormKey: the row of the first copy's claim. */
+type AlreadySent = { sent: NonNullable<Awaited<ReturnType<typeof keyClaim>>> };
 
 /** The SentForm row of a rendering's `key` for `form`. */
 const formKeyId = (form: string, key: string) => `${form}:${key}`;
 
 /** Who claimed (or holds) a rendering's key, and until when it is under way; null while no copy has come. */
 function keyClaim(id: string) {
-  return db().sentForm.findUnique({ where: { key: id }, select: { claimedBy: true, underWayUntil: true } });
+  return db().sentForm.findUnique({
+    where: { key: id },
+    select: { claimedBy: true, underWayUntil: true, movedSessionId: true, movedFromVersion: true, movedToVersion: true },
+  });
 }
 
 /** Whether this rendering of `form` was sent, and its work done, before, by `claimedBy` (null: a form anyone may send). */
@@ -109,15 +144,22 @@ export async function withFormKeyHeld<T, A>(
   if (key === undefined) return work(async () => {});
   const id = formKeyId(form, key);
   const held = await holdFormKey(id, claimedBy);
-  if (held === ALREADY_SENT) return sentAlready;
+  if (typeof held === 'object' && 'sent' in held) {
+    const { movedSessionId: sessionId, movedFromVersion: from, movedToVersion: to } = held.sent;
+    const note = formCopyNotes.getStore();
+    if (note && sessionId !== null && from !== null && to !== null) note.firstCopysMove = { sessionId, from, to };
+    return sentAlready;
+  }
   if (!(held instanceof Date)) return held;
   try {
     // Done: no longer under way. Only while this copy still holds the key: a holder stalled past its hold
     // was taken over, and its work is undone rather than done twice (review r39a F3).
-    return await work(async (tx) => {
-      const { count } = await tx.sentForm.updateMany({ where: { key: id, underWayUntil: held }, data: { underWayUntil: null } });
-      if (count !== 1) throw new Error(`the hold on form key ${form} lapsed and was taken over while its work ran`);
-    });
+    return await whileHolding(id, () =>
+      work(async (tx) => {
+        const { count } = await tx.sentForm.updateMany({ where: { key: id, underWayUntil: held }, data: { underWayUntil: null } });
+        if (count !== 1) throw new Error(`the hold on form key ${form} lapsed and was taken over while its work ran`);
+      }),
+    );
   } finally {
     // Refused or failed: the rendering is free again. A claimed key is no longer under way and stays;
     // a database gone meanwhile leaves the hold to lapse.
@@ -128,7 +170,7 @@ export async function withFormKeyHeld<T, A>(
 }
 
 /** The end of this copy's hold on the key, or what to answer when the rendering was done or is not this account's. */
-async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof ALREADY_SENT | typeof STALE_RENDERING | typeof STILL_UNDER_WAY> {
+async function holdFormKey(id: string, claimedBy: string): Promise<Date | AlreadySent | typeof STALE_RENDERING | typeof STILL_UNDER_WAY> {
   const giveUpAt = Date.now() + WAIT_MS;
   let pause = 10;
   for (;;) {
@@ -140,7 +182,7 @@ async function holdFormKey(id: string, claimedBy: string): Promise<Date | typeof
     }
     // A key claimed before keys had owners names none: it cannot be told this account's (review r39a F4).
     if (row.claimedBy !== claimedBy) return STALE_RENDERING;
-    if (row.underWayUntil === null) return ALREADY_SENT;
+    if (row.underWayUntil === null) return { sent: row };
     if (row.underWayUntil.getTime() <= Date.now()) {
       // The copy that held it stopped half-way (its instance died): this one takes its turn.
       const { count } = await db().sentForm.updateMany({ where: { key: id, underWayUntil: row.underWayUntil }, data: { underWayUntil: until } });

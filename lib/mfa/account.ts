@@ -1,9 +1,7 @@
 import type { AuditInput } from '@/lib/audit/record';
-import { noteFirstCopysMove } from '@/lib/auth/own-change';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
-import { withFormKeyHeld } from '@/lib/http/sent-once';
 import type { MfaOwner } from '@/lib/mfa/policy';
 
 /** The account a second-factor use case acts on, and how its audit records name it. */
@@ -15,23 +13,6 @@ export function ownerOf(actor: Actor): MfaOwner {
 export function formOwnerOf(actor: Actor): string {
   const owner = ownerOf(actor);
   return `${owner.kind}:${owner.id}`;
-}
-
-/**
- * withFormKeyHeld for a change a person makes to their own factors or recovery codes, which moves the acting
- * session's version (holdOwnFactors): a copy of the same rendering answered `sentAlready` is told of the move its
- * first copy made, so its browser stays known as the first copy's answer would have kept it (noteFirstCopysMove).
- */
-export async function ownFactorFormOnce<T, A>(
-  form: string,
-  actor: Actor,
-  formKey: string | undefined,
-  sentAlready: A,
-  work: (claim: (tx: Tx) => Promise<void>) => Promise<T>,
-): ReturnType<typeof withFormKeyHeld<T, A>> {
-  const answer = await withFormKeyHeld(form, formKey, formOwnerOf(actor), sentAlready, work);
-  if (answer === sentAlready) await noteFirstCopysMove(actor.sessionId);
-  return answer;
 }
 
 export function auditSubject(actor: Actor, ip: string): Omit<AuditInput, 'action' | 'outcome'> {

@@ -5,7 +5,8 @@ import type { Actor } from '@/lib/auth/session';
 import { isUniqueClash } from '@/lib/db/unique-clash';
 import { db, type Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { accountContact, holdOwnFactors, ownerOf, ownFactorFormOnce, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { accountContact, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { ownerWhere } from '@/lib/mfa/policy';
 import { openedRecently, sessionOpenedAt, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
@@ -39,7 +40,7 @@ const NOT_ADDED = 'The passkey was not added. Try again, and confirm with your f
  * also gets its recovery codes. Audited and mailed like every other factor change.
  */
 export async function addPasskey(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string): Promise<WithRecoveryCodes> {
-  return ownFactorFormOnce(FORM, actor, input.formKey, PASSKEY_ADDED_ALREADY, (claim) => addHeld(actor, input, ip, claim));
+  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), PASSKEY_ADDED_ALREADY, (claim) => addHeld(actor, input, ip, claim));
 }
 
 async function addHeld(actor: Actor, input: z.infer<typeof addPasskeySchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<WithRecoveryCodes> {

@@ -4,7 +4,8 @@ import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { accountContact, holdOwnFactors, ownerOf, ownFactorFormOnce, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { accountContact, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { signedInRecently, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { recordFactorAdded } from '@/lib/mfa/factor-added';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
@@ -39,7 +40,7 @@ export type WithRecoveryCodes = ActionState & { recoveryCodes?: string[] };
  */
 export async function confirmTotpEnrolment(actor: Actor, input: z.infer<typeof confirmTotpSchema>, ip: string): Promise<WithRecoveryCodes> {
   const owner = ownerOf(actor);
-  return ownFactorFormOnce(FORM, actor, input.formKey, TOTP_ADDED_ALREADY, async (claim): Promise<WithRecoveryCodes> => {
+  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), TOTP_ADDED_ALREADY, async (claim): Promise<WithRecoveryCodes> => {
     if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
     const pending = await pendingEnrolmentOf(actor);
     if (!pending?.secret) return START_AGAIN;

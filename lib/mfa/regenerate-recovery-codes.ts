@@ -4,9 +4,10 @@ import { endOtherSessions } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
+import { withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, holdOwnFactors, ownerOf, ownFactorFormOnce, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
+import { accountContact, auditSubject, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import type { WithRecoveryCodes } from '@/lib/mfa/confirm-totp-enrolment';
 import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
@@ -32,7 +33,7 @@ export const RECOVERY_CODES_MADE_ALREADY = {
 /** Ten new recovery codes; every earlier one stops working, and so does every other session (one may have been opened with an old code). */
 export async function regenerateRecoveryCodes(actor: Actor, input: z.infer<typeof regenerateRecoveryCodesSchema>, ip: string): Promise<WithRecoveryCodes> {
   const owner = ownerOf(actor);
-  return ownFactorFormOnce(FORM, actor, input.formKey, RECOVERY_CODES_MADE_ALREADY, async (claim): Promise<WithRecoveryCodes> => {
+  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), RECOVERY_CODES_MADE_ALREADY, async (claim): Promise<WithRecoveryCodes> => {
     if (!(await hasSecondFactor(owner))) return ADD_A_FACTOR_FIRST;
     const used = await checkFreshSecondFactor(actor, input, ip, 'new recovery codes');
     if (!used.ok) return used.refusal;

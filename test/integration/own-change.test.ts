@@ -3,7 +3,7 @@
 // acting while the owner changed the password) is told of no change (review r46b F1).
 import { describe, expect, it, vi } from 'vitest';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
-import { carrySessionOn, noteFirstCopysMove, noteOwnChange } from '@/lib/auth/own-change';
+import { carrySessionOn, noteOwnChange } from '@/lib/auth/own-change';
 import { openSession, resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -96,7 +96,6 @@ describe('an action’s own change of its session’s version', () => {
   it('outside an action (a script, a test), moves the session all the same: there is no action to note it for', async () => {
     const { sessionId } = await aSession();
     await moveTo(sessionId, 3);
-    await noteFirstCopysMove(sessionId);
     expect((await db().authSession.findUniqueOrThrow({ where: { id: sessionId } })).sessionVersion).toBe(3);
   });
 });

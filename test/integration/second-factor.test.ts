@@ -974,30 +974,35 @@ describe('mandatory enrolment', () => {
     return { answers, moves };
   }
 
-  it('[PROVIDER_ADMIN] every copy of one “Remove”, “New recovery codes” or “Confirm” is told of the move the first made: the browser shows a copy’s answer and stays known (review r46d F2)', async () => {
-    const movedTo = async (sessionId: string) => ({ sessionId, version: (await db().authSession.findUniqueOrThrow({ where: { id: sessionId } })).sessionVersion });
+  it('[PROVIDER_ADMIN] every copy of one “Remove”, “New recovery codes” or “Confirm” is told of the move the first made, from the version it was read at (review r46d F2)', async () => {
+    /** What the first copy's own change noted, and what each copy that waited for it was told: the same move, and where from. */
+    const expectMoves = async (moves: unknown[], sessionId: string, from: number) => {
+      const { sessionVersion } = await db().authSession.findUniqueOrThrow({ where: { id: sessionId } });
+      expect(sessionVersion).toBeGreaterThan(from);
+      expect(moves).toHaveLength(3);
+      expect(moves).toEqual(
+        expect.arrayContaining([{ sessionId, version: sessionVersion }, { sessionId, version: sessionVersion, from }, { sessionId, version: sessionVersion, from }]),
+      );
+      expect(moves.filter((moved) => (moved as { from?: number }).from === from)).toHaveLength(2);
+    };
 
     const removing = await adminWithPhoneAndTablet();
     const removal = { factorId: removing.tablet.id, code: await codeNow(removing.spareSecret), formKey: newFormKey() };
     const removed = await copiesAtOnce(3, async () => removeFactor(await actorOf(removing.actor.sessionId), removal, IP));
     expect(removed.answers.filter((answer) => answer === REMOVED_ALREADY)).toHaveLength(2);
-    const removedAt = await movedTo(removing.actor.sessionId);
-    expect(removedAt.version).toBeGreaterThan(removing.actor.resolvedAtVersion!);
-    expect(removed.moves).toEqual([removedAt, removedAt, removedAt]);
+    await expectMoves(removed.moves, removing.actor.sessionId, removing.actor.resolvedAtVersion!);
 
     const replacing = await adminWithPhoneAndTablet();
     const replacement = { code: await codeNow(replacing.secret, 1), formKey: newFormKey() };
     const replaced = await copiesAtOnce(3, async () => regenerateRecoveryCodes(await actorOf(replacing.actor.sessionId), replacement, IP));
     expect(replaced.answers.filter((answer) => answer === RECOVERY_CODES_MADE_ALREADY)).toHaveLength(2);
-    const replacedAt = await movedTo(replacing.actor.sessionId);
-    expect(replaced.moves).toEqual([replacedAt, replacedAt, replacedAt]);
+    await expectMoves(replaced.moves, replacing.actor.sessionId, replacing.actor.resolvedAtVersion!);
 
     const adding = await appBeingAdded();
     const confirmation = { code: await codeNow(adding.secret), formKey: newFormKey() };
     const added = await copiesAtOnce(3, async () => confirmTotpEnrolment(await actorOf(adding.actor.sessionId), confirmation, IP));
     expect(added.answers.filter((answer) => answer === TOTP_ADDED_ALREADY)).toHaveLength(2);
-    const addedAt = await movedTo(adding.actor.sessionId);
-    expect(added.moves).toEqual([addedAt, addedAt, addedAt]);
+    await expectMoves(added.moves, adding.actor.sessionId, adding.actor.resolvedAtVersion!);
   });
 
   it('[PROVIDER_ADMIN] copies of one “Add an authenticator app”, confirmed with a code, sent at once start one app; none is told its code is wrong (review r39a F1)', async () => {
