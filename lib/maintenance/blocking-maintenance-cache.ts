@@ -32,8 +32,9 @@ export async function currentBlockingMaintenance(): Promise<UnavailableWindow | 
     window = await lookup();
     // The sign-in page's copy in memory shows the state before: once this instance answers by the new
     // one, that copy is set aside at once, not when the version poll sees the change (CI's e2e got the
-    // form just after a 503).
-    if (lastKnown !== undefined && !sameWindow(lastKnown, window)) void livePageChanged('/login');
+    // form just after a 503). Before this instance's first answer (at start, the database perhaps away) the
+    // proxy let every page through: a window then is a change too (review r47a F2).
+    if (lastKnown === undefined ? window !== null : !sameWindow(lastKnown, window)) void livePageChanged('/login');
     lastKnown = window;
   } catch (error) {
     if (!lastKnown || lastKnown.endsAt.getTime() <= Date.now()) throw error;

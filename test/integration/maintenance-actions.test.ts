@@ -87,7 +87,7 @@ describe('actions during a window that blocks sign-in', () => {
     }
   });
 
-  it('an instance whose lookup sees a window start or end sets the sign-in page’s copy in memory aside at once, not at the next version poll', async () => {
+  it('an instance whose lookup sees a window start or end, or a window first, sets the sign-in page’s copy in memory aside at once, not at the next version poll', async () => {
     const hook = Symbol.for('portal.livePageChanged');
     const setAside: string[] = [];
     const app = globalThis as Record<symbol, unknown>;
@@ -97,6 +97,11 @@ describe('actions during a window that blocks sign-in', () => {
       return currentBlockingMaintenance();
     };
     try {
+      // An instance's first answer (at start, the database perhaps away until now) that names a window.
+      vi.resetModules();
+      const justStarted = await import('@/lib/maintenance/blocking-maintenance-cache');
+      expect(await justStarted.currentBlockingMaintenance()).toMatchObject({ title: 'Kit test window' });
+      expect(setAside).toEqual(['/login']);
       expect(await lookUpAfresh()).toMatchObject({ title: 'Kit test window' });
       setAside.length = 0;
       // The same window asked again: nothing changed.
