@@ -9,7 +9,7 @@ import { addressLimitRefusesSession, clearFailures, laneOfSession, markSettled, 
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { firstCopysMoveOf, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
 import { lockRow } from '@/lib/db/lock-row';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
@@ -25,7 +25,11 @@ import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit
 import { signInPasswordSchema } from '@/lib/validation/identifiers';
 
 /** What the page a password change lands on says (/account, or /account/security when a second factor must be added first). */
-export const PASSWORD_CHANGED_DONE = { 'password-changed': 'Your password has been changed. You have been signed out everywhere else.' } as const;
+export const PASSWORD_CHANGED_DONE = {
+  'password-changed': 'Your password has been changed. You have been signed out everywhere else.',
+  'password-changed-once':
+    'The form was sent twice: your password was changed once, when it was first sent, to the new password typed then. You have been signed out everywhere else.',
+} as const;
 
 export const changePasswordSchema = z
   .object({
@@ -45,8 +49,11 @@ export const changePasswordSchema = z
     message: 'The passwords do not match. Type the new password again.',
   });
 
-/** A change that landed. `secondFactorDue`: the account must add a second factor (or, an admin held to passkeys, a passkey) before anything else. */
-export type PasswordChanged = ActionState & { ok: true; secondFactorDue: boolean };
+/**
+ * A change that landed. `secondFactorDue`: the account must add a second factor (or, an admin held to passkeys, a
+ * passkey) before anything else. `done`: what the page it lands on says (PASSWORD_CHANGED_DONE).
+ */
+export type PasswordChanged = ActionState & { ok: true; secondFactorDue: boolean; done: keyof typeof PASSWORD_CHANGED_DONE };
 type Refusal = ActionState & { ok: false };
 
 const TEMPORARY_PASSWORD_ENDED =
@@ -65,10 +72,14 @@ export async function changeOwnPassword(
   const answer = await withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), CHANGED_BY_FIRST_COPY, (claim) => changeHeld(actor, input, ip, claim));
   if (answer !== CHANGED_BY_FIRST_COPY) return answer;
   // The same rendering sent again (a double press without JavaScript, a browser sending the POST again), whose first
-  // copy changed the password: this copy is answered as the first was, since the browser shows this one (and is told
-  // of its move, sent-once.ts). Checked again, the current password it carries is the old one: it was told wrong and
-  // counted as a failure.
-  return { ok: true, message: 'Your password has been changed.', secondFactorDue: await secondFactorDueAfterChange(actor, actor.role) };
+  // copy changed the password: the browser shows this copy's answer. Checked again, the current password it carries
+  // is the old one, and it was told wrong and counted as a failure. It is told what the first copy did, on the session
+  // that change carried on while nothing moved it since; the password it carries is not compared with the one set
+  // (that would tell anyone holding the session whether a guess is the password, uncounted). Else the page is stale.
+  const move = await firstCopysMoveOf(FORM, input.formKey);
+  const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
+  if (move?.sessionId !== actor.sessionId || !session || session.endedAt || session.sessionVersion !== move.to) return STALE_RENDERING;
+  return { ok: true, message: PASSWORD_CHANGED_DONE['password-changed-once'], secondFactorDue: await secondFactorDueAfterChange(actor, actor.role), done: 'password-changed-once' };
 }
 
 const FORM = 'change-own-password';
@@ -274,7 +285,7 @@ async function changeHeld(
     return { ok: false, message: 'Your password was not changed: it was reset, or changed elsewhere, while you were typing. Sign in again.' };
   }
   // The role is as read above: a change of it ended the session, and the change failed.
-  return { ok: true, message: 'Your password has been changed.', secondFactorDue: await secondFactorDueAfterChange(actor, user.role) };
+  return { ok: true, message: 'Your password has been changed.', secondFactorDue: await secondFactorDueAfterChange(actor, user.role), done: 'password-changed' };
 }
 
 /**

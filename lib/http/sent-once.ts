@@ -71,6 +71,13 @@ function keyClaim(id: string) {
   });
 }
 
+/** The move of its session the work of this rendering of `form` recorded (lib/auth/own-change.ts), when it made one. */
+export async function firstCopysMoveOf(form: string, key: string | undefined): Promise<FirstCopysMove | null> {
+  const row = key === undefined ? null : await keyClaim(formKeyId(form, key));
+  if (row === null || row.movedSessionId === null || row.movedFromVersion === null || row.movedToVersion === null) return null;
+  return { sessionId: row.movedSessionId, from: row.movedFromVersion, to: row.movedToVersion };
+}
+
 /** Whether this rendering of `form` was sent, and its work done, before, by `claimedBy` (null: a form anyone may send). */
 export async function sentBefore(form: string, key: string | undefined, claimedBy: string | null = null): Promise<boolean> {
   if (key === undefined) return false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess } from '@/lib/auth/access';
-import { changeOwnPassword } from '@/lib/auth/change-own-password';
+import { changeOwnPassword, PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -137,20 +137,39 @@ describe('changing one’s own password', () => {
     expect(await resolveSession(actor.sessionId)).toMatchObject({ mustChangePassword: false });
   });
 
-  it('[STAFF] the same rendering sent again after its first copy changed the password (a double press without JavaScript) is told it was changed, and counts no failure', async () => {
+  it('[STAFF] the same rendering sent again after its first copy changed the password (a double press without JavaScript) is told it was changed once, and counts no failure', async () => {
     const { user, actor } = await signedInWithTemporaryPassword();
     const sent = { currentPassword: TEMPORARY, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, formKey: newFormKey() };
     expect(await changeOwnPassword(actor, sent, '127.0.0.1')).toMatchObject({ ok: true });
     // The copy's session is read after the change: at the new version, the temporary password no longer the current one.
     const again = await changeOwnPassword((await resolveSession(actor.sessionId)) as AgencyActor, sent, '127.0.0.1');
-    expect(again).toEqual({ ok: true, message: 'Your password has been changed.', secondFactorDue: false });
+    expect(again).toEqual({ ok: true, message: PASSWORD_CHANGED_DONE['password-changed-once'], secondFactorDue: false, done: 'password-changed-once' });
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } } })).toBe(1);
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
-    // Copies sent at once: one changes it, each says so, none is checked against a password already gone.
+    // Copies sent at once: one changes it, the others say it was changed once, none is checked against a password already gone.
     const next = { currentPassword: NEW_PASSWORD, newPassword: 'orchard quartz lantern meadow', confirmPassword: 'orchard quartz lantern meadow', formKey: newFormKey() };
     const copies = await Promise.all([0, 1, 2].map(async () => changeOwnPassword((await resolveSession(actor.sessionId)) as AgencyActor, next, '127.0.0.1')));
-    expect(copies.map((copy) => copy.message)).toEqual(Array.from({ length: 3 }, () => 'Your password has been changed.'));
+    expect(copies.map((copy) => copy.message).sort()).toEqual([PASSWORD_CHANGED_DONE['password-changed-once'], PASSWORD_CHANGED_DONE['password-changed-once'], 'Your password has been changed.']);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(2);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
+  });
+
+  it('[STAFF] a copy is told what the first did, never that its own new password was set; from another session, or once the session moved on, the page is stale (review r47b F1)', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    const formKey = newFormKey();
+    const sent = (newPassword: string, currentPassword = TEMPORARY) => ({ currentPassword, newPassword, confirmPassword: newPassword, formKey });
+    expect(await changeOwnPassword(actor, sent(NEW_PASSWORD), '127.0.0.1')).toMatchObject({ ok: true, done: 'password-changed' });
+    const now = async () => (await resolveSession(actor.sessionId)) as AgencyActor;
+    // Another new password typed into the same rendering (edited between the presses): told the first one counts.
+    expect(await changeOwnPassword(await now(), sent('orchard quartz lantern meadow'), '127.0.0.1')).toMatchObject({ ok: true, message: PASSWORD_CHANGED_DONE['password-changed-once'] });
+    // A session opened after the change, sending the key with a wrong current password: not its rendering.
+    const other = await signInAgencyUser({ providerCode: actor.agencyCode, loginName: actor.loginName, password: NEW_PASSWORD }, '127.0.0.1');
+    if (!other.ok) throw new Error('sign-in failed');
+    const otherActor = (await resolveSession(other.sessionId)) as AgencyActor;
+    expect(await changeOwnPassword(otherActor, sent('orchard quartz lantern meadow', 'not the password'), '127.0.0.1')).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    // The session moved on since (another change of its own): the rendering is stale there too.
+    expect(await changeOwnPassword(await now(), { ...sent('orchard quartz lantern meadow', NEW_PASSWORD), formKey: newFormKey() }, '127.0.0.1')).toMatchObject({ ok: true });
+    expect(await changeOwnPassword(await now(), sent(NEW_PASSWORD), '127.0.0.1')).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
   });
 

@@ -19,7 +19,7 @@ export const changePasswordAction = defineAction(
     if (!result.ok) return result;
     // Where the session may go now, which says it was done: an account that must still add a second factor (its
     // factors were cleared with the password) is sent on to its security page, and the notice went with it (review r44a F1).
-    redirect(donePath(result.secondFactorDue ? NEXT_STEP_PATH.agency['enrolment-required'] : '/account', 'password-changed', actor));
+    redirect(donePath(result.secondFactorDue ? NEXT_STEP_PATH.agency['enrolment-required'] : '/account', result.done, actor));
   },
 );
 
