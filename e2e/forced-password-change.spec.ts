@@ -1,3 +1,4 @@
+import type { Locator, Page } from '@playwright/test';
 import { DEMO_TEMPORARY_PASSWORD } from '@/prisma/seed';
 import { uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
@@ -75,6 +76,42 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+/**
+ * Presses Enter twice in `field`'s form without JavaScript, the first answer slow to come (held here until the second
+ * press is sent): the browser sends the form again and shows only the second answer. The first copy reaches the
+ * server first, and the second once the first's answer is in, as a late second press does. How many POSTs were sent.
+ */
+async function pressTwice(page: Page, path: string, field: Locator): Promise<() => number> {
+  let posts = 0;
+  let firstSent!: () => void;
+  const first = new Promise<void>((resolve) => (firstSent = resolve));
+  let secondSent!: () => void;
+  const second = new Promise<void>((resolve) => (secondSent = resolve));
+  let firstDone: Promise<unknown> = Promise.resolve();
+  await page.route(`**${path}`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts += 1;
+    if (posts === 1) {
+      const answer = route.fetch({ maxRedirects: 0 });
+      firstDone = answer;
+      firstSent();
+      await second;
+      // The browser left this copy for the second: its answer is dropped.
+      await route.fulfill({ response: await answer }).catch(() => undefined);
+    } else {
+      secondSent();
+      await firstDone;
+      await route.continue();
+    }
+  });
+  await field.focus();
+  await page.keyboard.press('Enter');
+  // Pressed again once the first is on its way (pressed before, the browser would send only the second).
+  await first;
+  await page.keyboard.press('Enter');
+  return () => posts;
+}
+
 test('[STAFF] pressing Sign in twice without JavaScript, with a temporary password, lands on the password change, not on “already used”: one live session, the password used once (review r44a F3)', async ({ browser }) => {
   const temporary = 'T6WQ2MX9KR4PZN7H';
   const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
@@ -86,37 +123,9 @@ test('[STAFF] pressing Sign in twice without JavaScript, with a temporary passwo
     await page.getByLabel('Login name').fill(creds.loginName);
     const password = page.getByLabel('Password', { exact: true });
     await password.fill(creds.password);
-    // The first press's answer is slow to come (held here until the second press is sent): the browser sends the
-    // form again and shows only the second answer. The first copy reaches the server first, as it would.
-    let posts = 0;
-    let firstSent!: () => void;
-    const first = new Promise<void>((resolve) => (firstSent = resolve));
-    let secondSent!: () => void;
-    const second = new Promise<void>((resolve) => (secondSent = resolve));
-    let firstDone: Promise<unknown> = Promise.resolve();
-    await page.route('**/login', async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      posts += 1;
-      if (posts === 1) {
-        const answer = route.fetch({ maxRedirects: 0 });
-        firstDone = answer;
-        firstSent();
-        await second;
-        // The browser left this copy for the second: its answer is dropped.
-        await route.fulfill({ response: await answer }).catch(() => undefined);
-      } else {
-        secondSent();
-        await firstDone;
-        await route.continue();
-      }
-    });
-    await password.focus();
-    await page.keyboard.press('Enter');
-    // Pressed again once the first is on its way (pressed before, the browser would send only the second).
-    await first;
-    await page.keyboard.press('Enter');
+    const posts = await pressTwice(page, '/login', password);
     await expect(page).toHaveURL(/\/change-password$/);
-    expect(posts).toBe(2);
+    expect(posts()).toBe(2);
     await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
     expect(await db().authSession.count({ where: { userId: user.id, endedAt: null } })).toBe(1);
   } finally {
@@ -136,35 +145,9 @@ test('[STAFF] pressing Change password twice without JavaScript lands on the acc
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     const confirm = page.getByLabel('Confirm new password');
     await confirm.fill(NEW_PASSWORD);
-    // The first press's answer comes back after the second press is sent (held here): the browser shows only the
-    // second's. The second reaches the server once the first has changed the password, as a late second press does.
-    let posts = 0;
-    let firstSent!: () => void;
-    const first = new Promise<void>((resolve) => (firstSent = resolve));
-    let secondSent!: () => void;
-    const second = new Promise<void>((resolve) => (secondSent = resolve));
-    let firstDone: Promise<unknown> = Promise.resolve();
-    await page.route('**/change-password', async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      posts += 1;
-      if (posts === 1) {
-        const answer = route.fetch({ maxRedirects: 0 });
-        firstDone = answer;
-        firstSent();
-        await second;
-        await route.fulfill({ response: await answer }).catch(() => undefined);
-      } else {
-        secondSent();
-        await firstDone;
-        await route.continue();
-      }
-    });
-    await confirm.focus();
-    await page.keyboard.press('Enter');
-    await first;
-    await page.keyboard.press('Enter');
+    const posts = await pressTwice(page, '/change-password', confirm);
     await expect(page).toHaveURL(/\/account\?done=password-changed-once\.\d+\.[\w-]+$/);
-    expect(posts).toBe(2);
+    expect(posts()).toBe(2);
     await expect(page.getByText('The form was sent twice: your password was changed once, when it was first sent')).toBeVisible();
     const audited = await db().auditEvent.findMany({ where: { targetId: user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } }, select: { action: true } });
     expect(audited.map((event) => event.action)).toEqual(['PASSWORD_CHANGED']);
