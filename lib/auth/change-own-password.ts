@@ -1,25 +1,25 @@
 import 'server-only';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
-import type { ActionState } from '@/lib/auth/guards';
 import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth/claim-temporary-password';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
-import { carrySessionOn, noteOwnMove } from '@/lib/auth/own-change';
+import type { ActionState } from '@/lib/auth/guards';
+import { carrySessionOn, sessionStillAt } from '@/lib/auth/own-change';
 import { addressLimitRefusesSession, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
-import { formKeyField } from '@/lib/http/form-key';
-import { firstCopysMoveOf, STALE_RENDERING, withFormKeyHeld } from '@/lib/http/sent-once';
 import { lockRow } from '@/lib/db/lock-row';
+import { formKeyField } from '@/lib/http/form-key';
+import { firstCopysMoveOf, withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { formOwnerOf, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { proveSecondFactor } from '@/lib/mfa/consume-second-factor';
+import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { hashPassword, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, containsMuchOf, matchesAnyHash } from '@/lib/password/policy';
-import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { signInPasswordSchema } from '@/lib/validation/identifiers';
@@ -56,6 +56,15 @@ export const changePasswordSchema = z
 export type PasswordChanged = ActionState & { ok: true; secondFactorDue: boolean; done: keyof typeof PASSWORD_CHANGED_DONE };
 type Refusal = ActionState & { ok: false };
 
+/** A copy of a rendering whose first copy changed the password, sent from another session or once this one moved on. */
+export const DONE_BEFORE_MOVED_ON = {
+  ok: false,
+  message: 'This form was sent before and done then, and your account has changed since. Open the page again to see where it stands.',
+} as const;
+
+const CHANGED_ELSEWHERE =
+  'Your password was changed a moment ago from another page, while this one was being sent. Nothing was changed from this page: use the password set there.';
+
 const TEMPORARY_PASSWORD_ENDED =
   'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise ask your provider administrator for a new one.';
 
@@ -75,10 +84,10 @@ export async function changeOwnPassword(
   // copy changed the password: the browser shows this copy's answer. Checked again, the current password it carries
   // is the old one, and it was told wrong and counted as a failure. It is told what the first copy did, on the session
   // that change carried on while nothing moved it since; the password it carries is not compared with the one set
-  // (that would tell anyone holding the session whether a guess is the password, uncounted). Else the page is stale.
+  // (that would tell anyone holding the session whether a guess is the password, uncounted). Elsewhere, or once the
+  // session moved on, it is told only that the form was done before: not to send it again (review r47c F6).
   const move = await firstCopysMoveOf(FORM, input.formKey);
-  const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-  if (move?.sessionId !== actor.sessionId || !session || session.endedAt || session.sessionVersion !== move.to) return STALE_RENDERING;
+  if (move?.sessionId !== actor.sessionId || !(await sessionStillAt(actor.sessionId, move.to))) return DONE_BEFORE_MOVED_ON;
   return { ok: true, message: PASSWORD_CHANGED_DONE['password-changed-once'], secondFactorDue: await secondFactorDueAfterChange(actor, actor.role), done: 'password-changed-once' };
 }
 
@@ -205,25 +214,23 @@ async function changeHeld(
   }
 
   const passwordHash = await hashPassword(input.newPassword);
-  // The change this session made a moment ago, when this request finds one: the password and version it left.
-  let changedJustNow: { passwordHash: string; version: number } | null = null;
   const changed = await db().$transaction(async (tx) => {
     // Only on the account as its password was checked above: an administrator's reset, or another
     // change (even from this session, sent at the same moment), moved its session version meanwhile,
     // and must not be undone or repeated by this older request with the proof it no longer holds.
     const readSession = () => tx.authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-    // What moved it on, when this session goes on with the account: this very session's change a moment
-    // ago (the same form sent twice), which carries on under the next version; or another change of this
-    // session's own (a factor added, codes replaced, in another tab), which moves both versions too but
-    // left the password as it was: nothing was changed here (review r37c F1). Else the account moved on
-    // past this session (a reset elsewhere).
+    // What moved it on, when this session goes on with the account: a password change of this session's own from
+    // another rendering (another tab, or a script sending the form twice without its key: a browser's copy of the
+    // same rendering holds the key and is answered in changeOwnPassword), which carries on under the next version;
+    // or another change of this session's own (a factor added, codes replaced), which moves both versions too but
+    // left the password as it was: nothing was changed here (review r37c F1). Else the account moved on past this
+    // session (a reset elsewhere).
     const movedOn = async (session: Awaited<ReturnType<typeof readSession>>) => {
       if (!session || session.endedAt) return false;
       const current = await tx.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { passwordHash: true, sessionVersion: true } });
       if (session.sessionVersion !== current.sessionVersion) return false;
       if (session.sessionVersion !== user.sessionVersion + 1 || current.passwordHash === user.passwordHash) return 'moved-on' as const;
-      changedJustNow = { passwordHash: current.passwordHash, version: session.sessionVersion };
-      return 'changed-just-now' as const;
+      return 'changed-elsewhere' as const;
     };
     const session = await readSession();
     if (!session || session.endedAt || session.sessionVersion !== user.sessionVersion) return movedOn(session);
@@ -269,18 +276,10 @@ async function changeHeld(
   });
   if (changed === 'temporary-password-ended') return fieldError('currentPassword', TEMPORARY_PASSWORD_ENDED);
   if (changed === 'moved-on') return SIGNED_OUT_MEANWHILE;
-  if (changed === 'changed-just-now' && changedJustNow) {
-    // A change a moment ago set the very password this request carries: the same form sent twice without its
-    // rendering's key (a script; a browser's copy holds the key and is answered above), whose browser shows this
-    // answer, so it is kept known as the first copy's would have (review r46c F1). Another page's change, to
-    // another password, is not this one's (review r46d F1).
-    const { passwordHash: setJustNow, version } = changedJustNow;
-    if (!(await verifyPassword(setJustNow, input.newPassword))) {
-      return { ok: false, message: 'Your password was changed a moment ago from another page, to the password typed there. The one typed here was not set.' };
-    }
-    noteOwnMove(actor.sessionId, version);
-    return { ok: false, message: 'Your password was changed a moment ago from this page (the form was sent twice). Use the new password from now on.' };
-  }
+  // Another rendering's change, to whichever password: this one is not told whether its own is the one set there (that
+  // would tell anyone holding the session whether a guess is the new password, uncounted), and its browser is not
+  // kept known by a change it did not make (review r47c F1).
+  if (changed === 'changed-elsewhere') return { ok: false, message: CHANGED_ELSEWHERE };
   if (!changed) {
     return { ok: false, message: 'Your password was not changed: it was reset, or changed elsewhere, while you were typing. Sign in again.' };
   }

@@ -2,9 +2,9 @@ import 'server-only';
 import { cookies } from 'next/headers';
 import { knowsAccount, KNOWN_DEVICE_DAYS, lastKnownAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { knownDeviceCookieName, sessionCookieOptions } from '@/lib/auth/options';
+import { sessionStillAt } from '@/lib/auth/own-change';
 import type { Actor } from '@/lib/auth/session';
 import type { KnowsAccount } from '@/lib/auth/sign-in';
-import { db } from '@/lib/db/client';
 import { ownerOf } from '@/lib/mfa/account';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 
@@ -49,8 +49,7 @@ export async function keepKnownAcrossOwnChange(actor: Actor, moved: { sessionId:
   // A form's first copy's move, told to a copy of it: only one read before that move, at the version it moved from.
   if (moved.from !== undefined && moved.from !== actor.resolvedAtVersion) return;
   try {
-    const session = await db().authSession.findUnique({ where: { id: actor.sessionId }, select: { sessionVersion: true, endedAt: true } });
-    if (!session || session.endedAt || session.sessionVersion !== moved.version) return;
+    if (!(await sessionStillAt(actor.sessionId, moved.version))) return;
     await rememberAccountHere({ ...ownerOf(actor), version: moved.version });
   } catch (error) {
     logger.warn({ event: 'known_browser.renew_failed', ...errorFields(error) });

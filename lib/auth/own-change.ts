@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Tx } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { formKeyHeldNow, noteFormCopies, type FirstCopysMove } from '@/lib/http/sent-once';
 
 // A change an account makes from one of its sessions (a password changed, a factor added or removed, new recovery
@@ -30,12 +30,8 @@ export async function carrySessionOn(tx: Tx, sessionId: string, version: number)
   noteOwnMove(sessionId, version);
 }
 
-/**
- * Notes, for the action it runs in, that its session is at `version` by a change of its own: its own move, or the
- * same form's first copy's when this copy found the change made (a double press without JavaScript: the browser
- * shows this copy's answer, not the first's; review r46c F1).
- */
-export function noteOwnMove(sessionId: string, version: number): void {
+/** Notes, for the action it runs in, that its session is at `version` by a change of its own. */
+function noteOwnMove(sessionId: string, version: number): void {
   const note = notes.getStore();
   if (note) note.moved = { sessionId, version };
 }
@@ -58,4 +54,10 @@ export function noteOwnChange<T>(work: () => Promise<T>, after: (moved: Moved) =
  */
 function firstCopysMove(move: FirstCopysMove | undefined): Moved {
   return move ? { sessionId: move.sessionId, version: move.to, from: move.from } : null;
+}
+
+/** Whether the session is still open at `version`, where a change of its own moved it: nothing ended or moved it since. */
+export async function sessionStillAt(sessionId: string, version: number): Promise<boolean> {
+  const session = await db().authSession.findUnique({ where: { id: sessionId }, select: { sessionVersion: true, endedAt: true } });
+  return session !== null && session.endedAt === null && session.sessionVersion === version;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess } from '@/lib/auth/access';
-import { changeOwnPassword, PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
+import { changeOwnPassword, DONE_BEFORE_MOVED_ON, PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -126,10 +126,10 @@ describe('changing one’s own password', () => {
     const results = await Promise.all(['first brass meadow lantern', 'second copper river lantern', 'third silver harbor lantern'].map((next) => change(actor, next)));
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(results.filter((result) => !result.ok)).toHaveLength(2);
-    // Each other one is told the password was just changed to the one typed on another page (or, checked after it, that
-    // the old one is no longer right): never to sign in again, nor that its own new password is now in use.
+    // Each other one is told the password was just changed from another page (or, checked after it, that the old one is
+    // no longer right): never to sign in again, nor that its own new password is now in use.
     for (const other of results.filter((result) => !result.ok)) {
-      expect(other.message).toMatch(/^(Your password was changed a moment ago from another page, to the password typed there|Your current password is not right)/);
+      expect(other.message).toMatch(/^(Your password was changed a moment ago from another page, while this one was being sent|Your current password is not right)/);
     }
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(1);
     expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(1);
@@ -154,7 +154,7 @@ describe('changing one’s own password', () => {
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
   });
 
-  it('[STAFF] a copy is told what the first did, never that its own new password was set; from another session, or once the session moved on, the page is stale (review r47b F1)', async () => {
+  it('[STAFF] a copy is told what the first did, never that its own new password was set; from another session, or once the session moved on, only that it was done before (reviews r47b F1, r47c F6)', async () => {
     const { user, actor } = await signedInWithTemporaryPassword();
     const formKey = newFormKey();
     const sent = (newPassword: string, currentPassword = TEMPORARY) => ({ currentPassword, newPassword, confirmPassword: newPassword, formKey });
@@ -166,10 +166,10 @@ describe('changing one’s own password', () => {
     const other = await signInAgencyUser({ providerCode: actor.agencyCode, loginName: actor.loginName, password: NEW_PASSWORD }, '127.0.0.1');
     if (!other.ok) throw new Error('sign-in failed');
     const otherActor = (await resolveSession(other.sessionId)) as AgencyActor;
-    expect(await changeOwnPassword(otherActor, sent('orchard quartz lantern meadow', 'not the password'), '127.0.0.1')).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
-    // The session moved on since (another change of its own): the rendering is stale there too.
+    expect(await changeOwnPassword(otherActor, sent('orchard quartz lantern meadow', 'not the password'), '127.0.0.1')).toEqual(DONE_BEFORE_MOVED_ON);
+    // The session moved on since (another change of its own): not told to send it again either.
     expect(await changeOwnPassword(await now(), { ...sent('orchard quartz lantern meadow', NEW_PASSWORD), formKey: newFormKey() }, '127.0.0.1')).toMatchObject({ ok: true });
-    expect(await changeOwnPassword(await now(), sent(NEW_PASSWORD), '127.0.0.1')).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    expect(await changeOwnPassword(await now(), sent(NEW_PASSWORD), '127.0.0.1')).toEqual(DONE_BEFORE_MOVED_ON);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
   });
 
