@@ -2,7 +2,7 @@
 // what the browser shows: its browser is kept known as the first copy's answer would have kept it, from the move
 // recorded with the form's key. Only a copy read at the version that move was from, on the same session, while the
 // session is still where it moved it: an old key sent again, or a copy straddling another change, gets nothing
-// (reviews r46d F2, r47a F1).
+// (reviews r46d F2, r47a F1). The password change and a factor form (add a passkey) alike.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const jar = vi.hoisted(() => new Map<string, string>());
@@ -14,7 +14,7 @@ vi.mock('next/headers', () => ({
   headers: async () => new Headers(),
 }));
 
-const { changeOwnPassword } = await import('@/lib/auth/change-own-password');
+const { changeOwnPassword, DONE_BEFORE_MOVED_ON } = await import('@/lib/auth/change-own-password');
 const { keepKnownAcrossOwnChange } = await import('@/lib/auth/known-browser');
 const { knowsAccount, rememberAccount } = await import('@/lib/auth/known-device');
 const { knownDeviceCookieName } = await import('@/lib/auth/options');
@@ -23,6 +23,10 @@ const { resolveSession } = await import('@/lib/auth/session');
 const { signInAgencyUser } = await import('@/lib/auth/sign-in');
 const { db } = await import('@/lib/db/client');
 const { newFormKey } = await import('@/lib/http/form-key');
+const { addPasskey, PASSKEY_ADDED_ALREADY } = await import('@/lib/mfa/add-passkey');
+const { startPasskeyRegistration } = await import('@/lib/mfa/start-passkey-registration');
+const { relyingParty } = await import('@/lib/mfa/webauthn');
+const { newSoftPasskey, registrationResponse } = await import('@/test/support/soft-authenticator');
 const { createAgency, createUser } = await import('@/prisma/factories');
 type AgencyActor = import('@/lib/auth/session').AgencyActor;
 
@@ -117,7 +121,25 @@ describe('a copy of a form whose first copy did the work', () => {
     expect(await changeOwnPassword(owner.actor, sent, '192.0.2.2')).toMatchObject({ ok: true });
     jar.clear();
     jar.set(knownDeviceCookieName(), rememberAccount(undefined, { kind: 'user', id: owner.user.id, version: v }));
-    await changeAsTheActionDoes(thief, sent);
+    // Told only that the form was done before (the change ended its session), and its browser gets nothing.
+    expect(await changeAsTheActionDoes(thief, sent)).toEqual(DONE_BEFORE_MOVED_ON);
     expect(owner.knownAt(v + 1)).toBe(false);
+  });
+
+  it('[STAFF] a double press of “Add a passkey”, a factor form, keeps its browser known at the version the first copy moved it to', async () => {
+    const { actor, read, knownAt } = await knownBrowserSignedIn();
+    const v = actor.resolvedAtVersion!;
+    const started = await startPasskeyRegistration(actor);
+    if (!('options' in started)) throw new Error(`no options: ${started.message}`);
+    const rp = relyingParty();
+    const response = registrationResponse(newSoftPasskey(), { challenge: started.options.challenge, rpId: rp.id, origin: rp.origin, userId: started.options.user.id });
+    const sent = { name: 'Laptop', passkey: JSON.stringify(response), currentPassword: PASSWORDS[0], formKey: newFormKey() };
+    expect(await addPasskey(actor, sent, '192.0.2.2')).toMatchObject({ ok: true, recoveryCodes: expect.any(Array) });
+    expect(knownAt(v + 1)).toBe(false);
+    // The copy, read before the first committed: the browser shows its answer, and keeps its token.
+    const addAsTheActionDoes = () => noteOwnChange(() => addPasskey(actor, sent, '192.0.2.2'), (moved) => keepKnownAcrossOwnChange(actor, moved));
+    expect(await addAsTheActionDoes()).toEqual(PASSKEY_ADDED_ALREADY);
+    expect((await read()).resolvedAtVersion).toBe(v + 1);
+    expect(knownAt(v + 1)).toBe(true);
   });
 });
