@@ -3,18 +3,24 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * The address the portal knows a client by, for its limits, its waiting line, its records and its
- * log: an IPv4 address as it is (also when it comes IPv4-mapped, `::ffff:192.0.2.1`), an IPv6 one as
+ * log: an IPv4 address as it is (also when it comes IPv4-mapped, `::ffff:192.0.2.1` or `::ffff:c000:201`), an IPv6 one as
  * its /64 network (`2001:db8:1:2::/64`). A host is handed a whole /64 and may use any address in it
  * (its own privacy addresses change daily): counted address by address, one IPv6 host was as many
  * clients as it liked, and no limit per address held.
  * @param {string} address
  */
 export function clientAddress(address) {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-  if (mapped) return /** @type {string} */ (mapped[1]);
+  if (!isIPv6(address)) return address;
+  const groups = groupsOf(address);
+  // IPv4-mapped in whichever form a proxy wrote it (`::ffff:192.0.2.1`, `::ffff:c000:201`): read as
+  // the /64 `::`, every IPv4 client behind it would be one, and one's flood would stop them all.
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+    const [high, low] = groups.slice(6).map((group) => parseInt(group, 16));
+    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  }
   // The loopback is one host, not a network.
-  if (!isIPv6(address) || address === '::1') return address;
-  return `${groupsOf(address).slice(0, 4).join(':')}::/64`;
+  if (groups.join(':') === '0:0:0:0:0:0:0:1') return '::1';
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
 /**

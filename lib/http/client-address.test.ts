@@ -14,6 +14,13 @@ describe('clientAddress', () => {
     expect(clientAddress('192.0.2.7')).toBe('192.0.2.7');
     expect(clientAddress('::ffff:192.0.2.7')).toBe('192.0.2.7');
     expect(clientAddress('::FFFF:192.0.2.7')).toBe('192.0.2.7');
+    // The same, written in hex or in full, as a proxy may forward it (review r48b F1): not the /64 `::` of everyone.
+    for (const mapped of ['::ffff:c000:207', '::FFFF:C000:0207', '0:0:0:0:0:ffff:c000:207', '0000:0000:0000:0000:0000:ffff:192.0.2.7']) {
+      expect(clientAddress(mapped), mapped).toBe('192.0.2.7');
+    }
+    expect(clientAddress('::ffff:0:0')).toBe('0.0.0.0');
+    expect(clientAddress('::ffff:ffff:ffff')).toBe('255.255.255.255');
+    expect(clientAddress('0:0:0:0:0:0:0:1')).toBe('::1');
     expect(clientAddress('unknown')).toBe('unknown');
   });
 });
