@@ -3,7 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * The address the portal knows a client by, for its limits, its waiting line, its records and its
- * log: an IPv4 address as it is (also when it comes IPv4-mapped, `::ffff:192.0.2.1` or `::ffff:c000:201`), an IPv6 one as
+ * log: an IPv4 address as it is (also when it comes carried in IPv6, `::ffff:192.0.2.1`), an IPv6 one as
  * its /64 network (`2001:db8:1:2::/64`). A host is handed a whole /64 and may use any address in it
  * (its own privacy addresses change daily): counted address by address, one IPv6 host was as many
  * clients as it liked, and no limit per address held.
@@ -12,9 +12,10 @@ import { isIPv4, isIPv6 } from 'node:net';
 export function clientAddress(address) {
   if (!isIPv6(address)) return address;
   const groups = groupsOf(address);
-  // IPv4-mapped in whichever form a proxy wrote it (`::ffff:192.0.2.1`, `::ffff:c000:201`): read as
-  // the /64 `::`, every IPv4 client behind it would be one, and one's flood would stop them all.
-  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+  // An IPv4 client carried in IPv6, in whichever form a proxy wrote it (`::ffff:192.0.2.1`,
+  // `::ffff:c000:201`, SIIT's `::ffff:0:192.0.2.1`, NAT64's `64:ff9b::192.0.2.1`): read as one /64,
+  // every IPv4 client behind it would be one, and one's flood would stop them all.
+  if (CARRYING_IPV4.includes(groups.slice(0, 6).join(':'))) {
     const [high, low] = groups.slice(6).map((group) => parseInt(group, 16));
     return [high >> 8, high & 255, low >> 8, low & 255].join('.');
   }
@@ -39,6 +40,9 @@ export function forwardedAddress(entry) {
   const address = withPort ? /** @type {string} */ (withPort[1]) : entry;
   return isIPv4(address) || isIPv6(address) ? address : null;
 }
+
+/** The first six groups of IPv6 addresses whose last 32 bits are an IPv4 client: mapped, SIIT-translated, NAT64 (RFC 6052). */
+const CARRYING_IPV4 = ['0:0:0:0:0:ffff', '0:0:0:0:ffff:0', '64:ff9b:0:0:0:0'];
 
 /** The eight groups of a valid IPv6 address, each as short hex. @param {string} address */
 function groupsOf(address) {

@@ -18,6 +18,13 @@ describe('clientAddress', () => {
     for (const mapped of ['::ffff:c000:207', '::FFFF:C000:0207', '0:0:0:0:0:ffff:c000:207', '0000:0000:0000:0000:0000:ffff:192.0.2.7']) {
       expect(clientAddress(mapped), mapped).toBe('192.0.2.7');
     }
+    // SIIT's translated form and NAT64's well-known prefix carry the IPv4 client too (review r48c F1).
+    for (const carried of ['::ffff:0:192.0.2.7', '::ffff:0:c000:207', '64:ff9b::192.0.2.7', '64:FF9B::c000:207', '64:ff9b:0:0:0:0:c000:207']) {
+      expect(clientAddress(carried), carried).toBe('192.0.2.7');
+    }
+    // Only those prefixes: an address that merely ends so is an IPv6 host.
+    expect(clientAddress('fe80::ffff:c000:207')).toBe('fe80:0:0:0::/64');
+    expect(clientAddress('64:ff9b:1::c000:207')).toBe('64:ff9b:1:0::/64');
     expect(clientAddress('::ffff:0:0')).toBe('0.0.0.0');
     expect(clientAddress('::ffff:ffff:ffff')).toBe('255.255.255.255');
     expect(clientAddress('0:0:0:0:0:0:0:1')).toBe('::1');
