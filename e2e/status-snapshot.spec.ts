@@ -82,15 +82,16 @@ test('[OPERATOR] a change written on one instance reaches /status on another wit
 
   // What the machine adds to the delay, not the instance (lib/runtime/pages-in-memory.test.ts times the rest exactly,
   // on a clock of its own): one check of the status version, and the slowest answer the instance gave while it was
-  // watched, which a stall of its event loop (a busy 2-core machine) holds up as it holds up its poll.
+  // watched, asked before its render began, which a stall of its event loop (a busy 2-core machine) held up as it
+  // held up its poll. Answers asked later wait on the render itself, which is not what is timed here (review r48c F2).
+  const answers: { took: number; askedAt: number }[] = [];
   const timed = async (path: string) => {
-    const asked = performance.now();
+    const [asked, askedAt] = [performance.now(), Date.now()];
     const answer = await request.get(`${second!.url}${path}`);
-    return { answer, took: performance.now() - asked };
+    answers.push({ took: performance.now() - asked, askedAt });
+    return answer;
   };
-  const check = await timed('/api/status/version');
-  expect(check.answer.status()).toBe(200);
-  let slowest = check.took;
+  expect((await timed('/api/status/version')).status()).toBe(200);
   // Written straight to the database, as any instance (or the periodic round) would.
   await database.statusComponent.update({ where: { slug: 'api' }, data: { description: change, status: 'DEGRADED_PERFORMANCE' } });
   const written = Date.now();
@@ -98,8 +99,7 @@ test('[OPERATOR] a change written on one instance reaches /status on another wit
   await expect
     .poll(
       async () => {
-        const { answer, took } = await timed('/status');
-        slowest = Math.max(slowest, took);
+        const answer = await timed('/status');
         const seen = answer.headers()['x-portal-from-memory'] === '1' && (await answer.text()).includes(change);
         if (seen) renderedAt = answer.headers()['x-portal-rendered-at'] ?? '';
         return seen;
@@ -110,9 +110,9 @@ test('[OPERATOR] a change written on one instance reaches /status on another wit
   // The instance noticed the change and began the new copy (its own record of when the render
   // started) by its next poll: one that read the version just before the write, then the next, and
   // that one's check. How long the render then takes depends on the machine's load, not on us.
-  const recheck = await timed('/api/status/version');
-  slowest = Math.max(slowest, recheck.took);
-  expect(Date.parse(renderedAt) - written, `the slowest answer while watched took ${Math.round(slowest)} ms`).toBeLessThanOrEqual(POLL_MS * 2 + slowest);
+  const renderBegan = Date.parse(renderedAt);
+  const slowest = Math.max(...answers.filter((answer) => answer.askedAt <= renderBegan).map((answer) => answer.took));
+  expect(renderBegan - written, `the slowest answer while watched took ${Math.round(slowest)} ms`).toBeLessThanOrEqual(POLL_MS * 2 + slowest);
   // The summary every guide asks for is kept the same way.
   await expect
     .poll(async () => {
