@@ -10,8 +10,9 @@ describe('answerNoSoonerThan', () => {
 
   it('gives an answer it is told to give at once without waiting, and holds the others', async () => {
     const began = performance.now();
-    expect(await answerNoSoonerThan(200, async () => 'throttled', (answer) => answer === 'throttled')).toBe('throttled');
-    expect(performance.now() - began).toBeLessThan(150);
+    // A floor far above any stall of a busy machine: only a wait for it could take that long.
+    expect(await answerNoSoonerThan(5_000, async () => 'throttled', (answer) => answer === 'throttled')).toBe('throttled');
+    expect(performance.now() - began).toBeLessThan(4_000);
     expect(await answerNoSoonerThan(60, async () => 'accepted', (answer) => answer === 'throttled')).toBe('accepted');
     expect(performance.now() - began).toBeGreaterThanOrEqual(59);
   });

@@ -185,11 +185,11 @@ describe('asking one’s administrators for help', () => {
     const real = await requestAdminHelp({ ip }, input(agency.code, staff.loginName), QUICK);
     const unknown = await requestAdminHelp({ ip }, input(agency.code, 'nobody.at.all'), QUICK);
     expect(real.status).toBe('throttled');
-    // The same answer; the seconds left may tick by one between the two requests.
+    // The same answer; the seconds left may tick by one or two between the two requests on a busy machine.
     expect(unknown.status).toBe('throttled');
     const secondsLeft = (outcome: typeof real) => (outcome.status === 'throttled' ? outcome.retryAfterSeconds : NaN);
     expect(secondsLeft(real) - secondsLeft(unknown)).toBeGreaterThanOrEqual(0);
-    expect(secondsLeft(real) - secondsLeft(unknown)).toBeLessThanOrEqual(1);
+    expect(secondsLeft(real) - secondsLeft(unknown)).toBeLessThanOrEqual(2);
     expect(await db().helpRequest.count({ where: { agencyId: agency.id } })).toBe(0);
     // Said at once, whatever the floor: it depends on no account, and must not hold the instance's places.
     const began = performance.now();

@@ -59,9 +59,9 @@ describe('[OPERATOR] live and ready probes', () => {
     for (let i = 0; i < 3; i += 1) {
       const started = Date.now();
       expect(await probe('/api/live')).toEqual({ status: 200, body: { status: 'ok' }, cacheControl: 'no-store' });
-      // Never waits on the database: a wait would take DATABASE_WAIT_MS, far above this bound,
-      // which leaves a busy machine plenty of room.
-      expect(Date.now() - started).toBeLessThan(DATABASE_WAIT_MS / 2);
+      // Never waits on the database: a wait would take DATABASE_WAIT_MS at least, and this bound
+      // leaves a busy machine (the server failing its version polls meanwhile) all the rest.
+      expect(Date.now() - started).toBeLessThan(DATABASE_WAIT_MS);
     }
     // Then a database that is gone (refuses at once), so ready answers without the long wait.
     await postgres.stop();
