@@ -156,6 +156,43 @@ test('[STAFF] pressing Change password twice without JavaScript lands on the acc
   }
 });
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`[STAFF] two tabs of the password change (JavaScript ${javaScriptEnabled ? 'on' : 'off'}): once one has changed it, the other is told the account changed, and its old password counts as no failure (review r48c F3)`, async ({ browser }) => {
+    const temporary = javaScriptEnabled ? 'H5QW8MZ3KT2XRN7P' : 'P2XR7KW4QZ9MTN3H';
+    const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
+    const context = await browser.newContext({ javaScriptEnabled });
+    try {
+      const first = await context.newPage();
+      await signInAsAgencyUser(first, creds);
+      await expect(first).toHaveURL(/\/change-password$/);
+      const second = await context.newPage();
+      await second.goto('/change-password');
+      for (const [tab, newPassword] of [
+        [first, NEW_PASSWORD],
+        [second, 'amber orchard river falcon'],
+      ] as const) {
+        await tab.getByLabel('Current password').fill(temporary);
+        await tab.getByLabel('New password', { exact: true }).fill(newPassword);
+        await tab.getByLabel('Confirm new password').fill(newPassword);
+        await tab.getByRole('button', { name: 'Change password' }).click();
+        if (tab === first) await expect(first).toHaveURL(/\/account\?done=password-changed\./);
+      }
+      await expect(second.locator('.error-summary')).toContainText('Your account changed after this page was opened');
+      const audited = await db().auditEvent.findMany({ where: { targetId: user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } }, select: { action: true } });
+      expect(audited.map((event) => event.action)).toEqual(['PASSWORD_CHANGED']);
+      // Opened again, the page asks for the password set in the first tab, and takes it.
+      await second.goto('/change-password');
+      await second.getByLabel('Current password').fill(NEW_PASSWORD);
+      await second.getByLabel('New password', { exact: true }).fill('amber orchard river falcon');
+      await second.getByLabel('Confirm new password').fill('amber orchard river falcon');
+      await second.getByRole('button', { name: 'Change password' }).click();
+      await expect(second).toHaveURL(/\/account\?done=password-changed\./);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 test('the new password must pass the policy; the form says why and keeps nothing typed', async ({ page }) => {
   const temporary = 'R8NW3KQ5ZT2MXP4H';
   const { creds } = await newStaffMember({ temporaryPassword: temporary });

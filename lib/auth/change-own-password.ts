@@ -9,7 +9,7 @@ import { addressLimitRefusesSession, clearFailures, laneOfSession, markSettled, 
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
-import { formKeyField } from '@/lib/http/form-key';
+import { formKeyField, RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 import { firstCopysMoveOf, withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
@@ -38,6 +38,12 @@ export const changePasswordSchema = z
     passkey: webAuthnResponseField.optional().or(z.literal('')),
     newPassword: z.string().min(1, 'Enter a new password').max(1024, 'Password must be 128 characters or fewer'),
     confirmPassword: z.string().max(1024, 'Password must be 128 characters or fewer'),
+    // The session's version when the page was drawn (the page gives it; a script may leave it out).
+    drawnAtVersion: z
+      .string()
+      .regex(/^\d{1,9}$/, { error: RELOAD_AND_SEND_AGAIN })
+      .transform(Number)
+      .optional(),
     ...formKeyField,
   })
   .refine((input) => Boolean(input.currentPassword) || Boolean(input.passkey), {
@@ -60,6 +66,12 @@ type Refusal = ActionState & { ok: false };
 export const DONE_BEFORE_MOVED_ON = {
   ok: false,
   message: 'This form was sent before and done then, and your account has changed since. Open the page again to see where it stands.',
+} as const;
+
+/** A page drawn before the session's version moved: what it was drawn for may be gone (the password it asks for, replaced). */
+export const DRAWN_BEFORE_A_CHANGE = {
+  ok: false,
+  message: 'Your account changed after this page was opened: its password or a sign-in method was changed from another page. Nothing was checked or changed here. Open the page again.',
 } as const;
 
 const CHANGED_ELSEWHERE =
@@ -109,6 +121,12 @@ async function changeHeld(
     targetId: actor.userId,
     ip,
   } as const;
+  // Drawn before another page of this session changed the password (or a sign-in method): the current password
+  // typed here may be the one replaced, and would be told wrong and counted on the account's lock (review r48c F3).
+  // Nothing is checked: a version sent lower than it was gains nothing but this answer.
+  if (input.drawnAtVersion !== undefined && actor.resolvedAtVersion !== undefined && input.drawnAtVersion < actor.resolvedAtVersion) {
+    return DRAWN_BEFORE_A_CHANGE;
+  }
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, actor.userId)).limited) {
     return { ok: false, message: 'Too many attempts. Wait 15 minutes and try again.' };
   }

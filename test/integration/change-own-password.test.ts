@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess } from '@/lib/auth/access';
-import { changeOwnPassword, DONE_BEFORE_MOVED_ON, PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
+import { changeOwnPassword, changePasswordSchema, DONE_BEFORE_MOVED_ON, DRAWN_BEFORE_A_CHANGE, PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -171,6 +171,27 @@ describe('changing one’s own password', () => {
     expect(await changeOwnPassword(await now(), { ...sent('orchard quartz lantern meadow', NEW_PASSWORD), formKey: newFormKey() }, '127.0.0.1')).toMatchObject({ ok: true });
     expect(await changeOwnPassword(await now(), sent(NEW_PASSWORD), '127.0.0.1')).toEqual(DONE_BEFORE_MOVED_ON);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
+  });
+
+  it('[STAFF] a page drawn before another tab changed the password is told so, checked against nothing and counted nowhere (review r48c F3)', async () => {
+    const { user, actor } = await signedInWithTemporaryPassword();
+    const drawnAt = actor.resolvedAtVersion!;
+    const fromTab = (newPassword: string, currentPassword: string, drawnAtVersion?: number) =>
+      changePasswordSchema.parse({ currentPassword, newPassword, confirmPassword: newPassword, formKey: newFormKey(), ...(drawnAtVersion !== undefined && { drawnAtVersion: String(drawnAtVersion) }) });
+    expect(await changeOwnPassword(actor, fromTab(NEW_PASSWORD, TEMPORARY, drawnAt), '127.0.0.1')).toMatchObject({ ok: true });
+    const now = (await resolveSession(actor.sessionId)) as AgencyActor;
+    // The other tab, drawn before, sends the password that was current then; or anything at all.
+    expect(await changeOwnPassword(now, fromTab('orchard quartz lantern meadow', TEMPORARY, drawnAt), '127.0.0.1')).toEqual(DRAWN_BEFORE_A_CHANGE);
+    expect(await changeOwnPassword(now, fromTab('orchard quartz lantern meadow', 'a guess at it', drawnAt), '127.0.0.1')).toEqual(DRAWN_BEFORE_A_CHANGE);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
+    // A page drawn now is checked as always; a script that sends no version too.
+    expect(await changeOwnPassword(now, fromTab('orchard quartz lantern meadow', TEMPORARY), '127.0.0.1')).toMatchObject({ ok: false, fieldErrors: { currentPassword: expect.any(Array) } });
+    expect(await changeOwnPassword(now, fromTab('orchard quartz lantern meadow', NEW_PASSWORD, now.resolvedAtVersion), '127.0.0.1')).toMatchObject({ ok: true });
+    // Only digits are a version.
+    for (const drawnAtVersion of ['-1', '1e3', '0x1', ' 1', '1234567890']) {
+      expect(changePasswordSchema.safeParse({ currentPassword: NEW_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, drawnAtVersion }).success, drawnAtVersion).toBe(false);
+    }
   });
 
   it('[STAFF] a rendering refused (a wrong current password) may be sent again; another account’s rendering is refused as stale and checks nothing', async () => {

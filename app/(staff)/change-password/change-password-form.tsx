@@ -7,8 +7,12 @@ import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
 import { changePasswordAction, changePasswordPasskeyOptionsAction } from './actions';
 
-/** `formKey` is made by the page for this rendering: sent twice, the form changes the password once and both copies say so (lib/http/sent-once.ts). */
-export function ChangePasswordForm({ minLength, withPasskey, formKey }: { minLength: number; withPasskey: boolean; formKey: string }) {
+/**
+ * `formKey` is made by the page for this rendering: sent twice, the form changes the password once and both copies say
+ * so (lib/http/sent-once.ts). `drawnAtVersion`: the session's version as the page was drawn, so a page drawn before
+ * another tab changed the password is not checked against the new one (lib/auth/change-own-password.ts).
+ */
+export function ChangePasswordForm({ minLength, withPasskey, formKey, drawnAtVersion }: { minLength: number; withPasskey: boolean; formKey: string; drawnAtVersion?: number }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(changePasswordAction, { ok: false });
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const fieldErrors = state.fieldErrors ?? {};
@@ -18,6 +22,7 @@ export function ChangePasswordForm({ minLength, withPasskey, formKey }: { minLen
     // (which takes focus) says which one to type again.
     <form action={formAction} noValidate>
       <input type="hidden" name="formKey" value={formKey} />
+      {drawnAtVersion !== undefined && <input type="hidden" name="drawnAtVersion" value={drawnAtVersion} />}
       {passkeyError ? (
         <ErrorSummary errors={[{ message: passkeyError }]} focusKey={passkeyError} />
       ) : (

@@ -19,7 +19,7 @@ export default async function ChangePasswordPage() {
           You signed in with a temporary password. Choose your own password to continue.
         </p>
       )}
-      <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} formKey={newFormKey()} />
+      <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} formKey={newFormKey()} drawnAtVersion={actor.resolvedAtVersion} />
     </>
   );
 }
