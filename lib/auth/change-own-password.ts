@@ -121,12 +121,6 @@ async function changeHeld(
     targetId: actor.userId,
     ip,
   } as const;
-  // Drawn before another page of this session changed the password (or a sign-in method): the current password
-  // typed here may be the one replaced, and would be told wrong and counted on the account's lock (review r48c F3).
-  // Nothing is checked: a version sent lower than it was gains nothing but this answer.
-  if (input.drawnAtVersion !== undefined && actor.resolvedAtVersion !== undefined && input.drawnAtVersion < actor.resolvedAtVersion) {
-    return DRAWN_BEFORE_A_CHANGE;
-  }
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, actor.userId)).limited) {
     return { ok: false, message: 'Too many attempts. Wait 15 minutes and try again.' };
   }
@@ -161,6 +155,13 @@ async function changeHeld(
       },
     },
   });
+
+  // Drawn before another page of this session changed the password (or a sign-in method): the current password
+  // typed here may be the one replaced, and would be told wrong and counted on the account's lock (review r48c F3).
+  // Against the version read with the password it would be checked against, so also when that change committed
+  // while this request was on its way (review r48e F1). Nothing is checked: a version sent lower than it was gains
+  // nothing but this answer.
+  if (input.drawnAtVersion !== undefined && input.drawnAtVersion < user.sessionVersion) return DRAWN_BEFORE_A_CHANGE;
 
   const now = new Date();
   // A temporary password works until it expires, here as at sign-in: a session opened with it in

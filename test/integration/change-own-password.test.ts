@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decideAccess } from '@/lib/auth/access';
 import { changeOwnPassword, changePasswordSchema, DONE_BEFORE_MOVED_ON, DRAWN_BEFORE_A_CHANGE, PASSWORD_CHANGED_DONE } from '@/lib/auth/change-own-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
@@ -188,6 +188,19 @@ describe('changing one’s own password', () => {
     // A page drawn now is checked as always; a script that sends no version too.
     expect(await changeOwnPassword(now, fromTab('orchard quartz lantern meadow', TEMPORARY), '127.0.0.1')).toMatchObject({ ok: false, fieldErrors: { currentPassword: expect.any(Array) } });
     expect(await changeOwnPassword(now, fromTab('orchard quartz lantern meadow', NEW_PASSWORD, now.resolvedAtVersion), '127.0.0.1')).toMatchObject({ ok: true });
+    // The other tab's change committing while this one is on its way, after its session was read (review r48e F1).
+    const racing = await signedInWithTemporaryPassword();
+    const accountRead = db().user.findUniqueOrThrow.bind(db().user);
+    const spy = vi.spyOn(db().user, 'findUniqueOrThrow').mockImplementationOnce((async (args: Parameters<typeof accountRead>[0]) => {
+      expect(await changeOwnPassword(racing.actor, fromTab(NEW_PASSWORD, TEMPORARY, racing.actor.resolvedAtVersion), '127.0.0.1')).toMatchObject({ ok: true });
+      return accountRead(args);
+    }) as unknown as typeof accountRead);
+    try {
+      expect(await changeOwnPassword(racing.actor, fromTab('orchard quartz lantern meadow', TEMPORARY, racing.actor.resolvedAtVersion), '127.0.0.1')).toEqual(DRAWN_BEFORE_A_CHANGE);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await db().auditEvent.count({ where: { targetId: racing.user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
     // Only digits are a version.
     for (const drawnAtVersion of ['-1', '1e3', '0x1', ' 1', '1234567890']) {
       expect(changePasswordSchema.safeParse({ currentPassword: NEW_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, drawnAtVersion }).success, drawnAtVersion).toBe(false);
