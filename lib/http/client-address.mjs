@@ -1,5 +1,5 @@
 // @ts-check
-import { isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
 /**
  * The address the portal knows a client by, for its limits, its waiting line, its records and its
@@ -15,9 +15,13 @@ export function clientAddress(address) {
   // An IPv4 client carried in IPv6, in whichever form a proxy wrote it (`::ffff:192.0.2.1`,
   // `::ffff:c000:201`, SIIT's `::ffff:0:192.0.2.1`, NAT64's `64:ff9b::192.0.2.1`): read as one /64,
   // every IPv4 client behind it would be one, and one's flood would stop them all.
-  if (CARRYING_IPV4.includes(groups.slice(0, 6).join(':'))) {
+  const prefix = groups.slice(0, 6).join(':');
+  if (prefix === MAPPED || TRANSLATED.includes(prefix)) {
     const [high, low] = groups.slice(6).map((group) => parseInt(group, 16));
-    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+    const ipv4 = [high >> 8, high & 255, low >> 8, low & 255].join('.');
+    // The translated forms are ordinary IPv6 sources, and carry only global IPv4 (RFC 6052 3.1): one naming the
+    // loopback or a private network is an IPv6 host posing as this machine or a neighbour (review r48e F2).
+    if (prefix === MAPPED || !NOT_GLOBAL.check(ipv4, 'ipv4')) return ipv4;
   }
   // The loopback is one host, not a network.
   if (groups.join(':') === '0:0:0:0:0:0:0:1') return '::1';
@@ -41,8 +45,24 @@ export function forwardedAddress(entry) {
   return isIPv4(address) || isIPv6(address) ? address : null;
 }
 
-/** The first six groups of IPv6 addresses whose last 32 bits are an IPv4 client: mapped, SIIT-translated, NAT64 (RFC 6052). */
-const CARRYING_IPV4 = ['0:0:0:0:0:ffff', '0:0:0:0:ffff:0', '64:ff9b:0:0:0:0'];
+/** The first six groups of IPv6 addresses whose last 32 bits are an IPv4 client: mapped (a dual-stack socket's IPv4 peer). */
+const MAPPED = '0:0:0:0:0:ffff';
+/** The same for SIIT's translated form and NAT64's well-known prefix (RFC 6052). */
+const TRANSLATED = ['0:0:0:0:ffff:0', '64:ff9b:0:0:0:0'];
+
+/** IPv4 networks a translated address never carries: this network, private, shared, loopback, link-local. */
+const NOT_GLOBAL = new BlockList();
+for (const [network, prefix] of /** @type {const} */ ([
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+])) {
+  NOT_GLOBAL.addSubnet(network, prefix, 'ipv4');
+}
 
 /** The eight groups of a valid IPv6 address, each as short hex. @param {string} address */
 function groupsOf(address) {

@@ -22,6 +22,10 @@ describe('clientAddress', () => {
     for (const carried of ['::ffff:0:192.0.2.7', '::ffff:0:c000:207', '64:ff9b::192.0.2.7', '64:FF9B::c000:207', '64:ff9b:0:0:0:0:c000:207']) {
       expect(clientAddress(carried), carried).toBe('192.0.2.7');
     }
+    // Never a loopback or private IPv4 address that way: an IPv6 host posing as this machine (review r48e F2).
+    for (const posing of ['64:ff9b::127.0.0.1', '64:ff9b::7f00:1', '::ffff:0:127.0.0.1', '64:ff9b::10.0.0.1', '64:ff9b::192.168.1.1', '64:ff9b::169.254.0.1']) {
+      expect(clientAddress(posing), posing).toMatch(/::\/64$/);
+    }
     // Only those prefixes: an address that merely ends so is an IPv6 host.
     expect(clientAddress('fe80::ffff:c000:207')).toBe('fe80:0:0:0::/64');
     expect(clientAddress('64:ff9b:1::c000:207')).toBe('64:ff9b:1:0::/64');
