@@ -73,7 +73,11 @@ function keyClaim(id: string) {
 
 /** The move of its session the work of this rendering of `form` recorded (lib/auth/own-change.ts), when it made one. */
 export async function firstCopysMoveOf(form: string, key: string | undefined): Promise<FirstCopysMove | null> {
-  const row = key === undefined ? null : await keyClaim(formKeyId(form, key));
+  return key === undefined ? null : moveRecordedIn(await keyClaim(formKeyId(form, key)));
+}
+
+/** The move a key's row records, when its work made one. */
+function moveRecordedIn(row: Awaited<ReturnType<typeof keyClaim>>): FirstCopysMove | null {
   if (row === null || row.movedSessionId === null || row.movedFromVersion === null || row.movedToVersion === null) return null;
   return { sessionId: row.movedSessionId, from: row.movedFromVersion, to: row.movedToVersion };
 }
@@ -152,9 +156,9 @@ export async function withFormKeyHeld<T, A>(
   const id = formKeyId(form, key);
   const held = await holdFormKey(id, claimedBy);
   if (typeof held === 'object' && 'sent' in held) {
-    const { movedSessionId: sessionId, movedFromVersion: from, movedToVersion: to } = held.sent;
     const note = formCopyNotes.getStore();
-    if (note && sessionId !== null && from !== null && to !== null) note.firstCopysMove = { sessionId, from, to };
+    const move = moveRecordedIn(held.sent);
+    if (note && move) note.firstCopysMove = move;
     return sentAlready;
   }
   if (!(held instanceof Date)) return held;
