@@ -6,6 +6,7 @@ import { DoneNotice } from '@/components/ui/done-notice';
 import type { ActionState } from '@/lib/auth/guards';
 import type { Actor } from '@/lib/auth/session';
 import { newFormKey } from '@/lib/http/form-key';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { holdsFactorFromBefore } from '@/lib/mfa/may-add-factor';
@@ -102,7 +103,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
         doneHref={home}
         passkeyRequired={actor.kind === 'agency' && actor.mustEnrolPasskey === true}
         proof={addingAsksForFactor && codesRefused ? { ...freshCodeToAdd, label: RECOVERY_CODE_TO_ADD_PASSKEY_LABEL } : proofToAdd}
-        formKey={newFormKey()}
+        formKey={newFormKey(formOwnerOf(actor))}
       />
 
       <h2>Add an authenticator app</h2>
@@ -130,7 +131,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
         doneHref={home}
         submitLabel="Confirm"
         field={{ name: 'code', label: 'The 6-digit code your app shows', inputMode: 'numeric', autoComplete: 'one-time-code' }}
-        hidden={{ formKey: newFormKey() }}
+        hidden={{ formKey: newFormKey(formOwnerOf(actor)) }}
         answerOnly={!enrolment}
       />
       {!enrolment && (
@@ -140,7 +141,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
           field={{ name: 'name', label: 'Name for this app', hint: 'For example "Work phone"', autoComplete: 'off', refill: true }}
           freshField={proofToAdd}
           passkeyOptions={addingAsksForFactor ? freshPasskey : undefined}
-          hidden={{ formKey: newFormKey() }}
+          hidden={{ formKey: newFormKey(formOwnerOf(actor)) }}
         />
       )}
 
@@ -154,7 +155,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
                 action={actions.removeFactor}
                 submitLabel={`Remove ${factor.name}`}
                 field={freshCode}
-                hidden={{ factorId: factor.id, formKey: newFormKey() }}
+                hidden={{ factorId: factor.id, formKey: newFormKey(formOwnerOf(actor)) }}
                 passkeyOptions={freshPasskey}
               />
             </section>
@@ -166,7 +167,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
             action={actions.regenerateCodes}
             submitLabel="Make new recovery codes"
             field={freshCode}
-            hidden={{ formKey: newFormKey() }}
+            hidden={{ formKey: newFormKey(formOwnerOf(actor)) }}
             passkeyOptions={freshPasskey}
           />
         </>

@@ -1,13 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { hmacSign, hmacVerify } from '@/lib/crypto/keyring';
 
-/** A fresh key for one rendering of a form that creates something (sent-once.ts). */
-export function newFormKey(): string {
-  return randomBytes(18).toString('base64url');
+const DRAWN_FOR = { salt: 'portal-form-key', info: 'form key drawn for v1' } as const;
+/** The random part of a key: 18 bytes, base64url. A key drawn for an account carries its signature after it. */
+const RANDOM_CHARS = 24;
+
+/**
+ * A fresh key for one rendering of a form (sent-once.ts). `drawnFor`: the account the page was drawn for
+ * (formOwnerOf), signed into the key, so that the page sent after another account signed in on the same
+ * browser (a shared computer) is refused as not this person's, not done as theirs (review r48e F3).
+ */
+export function newFormKey(drawnFor?: string): string {
+  const random = randomBytes(18).toString('base64url');
+  return drawnFor === undefined ? random : random + hmacSign(DRAWN_FOR, [drawnFor, random]);
+}
+
+/** Whether `key` was drawn for the account `owner` (newFormKey). */
+export function keyDrawnFor(key: string, owner: string): boolean {
+  return hmacVerify(DRAWN_FOR, [owner, key.slice(0, RANDOM_CHARS)], key.slice(RANDOM_CHARS));
 }
 
 /** What a form whose key is not this rendering's (malformed, or drawn for someone else) is told. */
 export const RELOAD_AND_SEND_AGAIN = 'Reload the page and send the form again.';
 
 /** The form's hidden field: optional, as a client of the use case that is no browser form (a script, a test) sends none. */
-export const formKeyField = { formKey: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, { error: RELOAD_AND_SEND_AGAIN }).optional() };
+export const formKeyField = { formKey: z.string().regex(/^[A-Za-z0-9_-]{20,80}$/, { error: RELOAD_AND_SEND_AGAIN }).optional() };

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { db, type Tx } from '@/lib/db/client';
 import { isUniqueClash } from '@/lib/db/unique-clash';
-import { RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
+import { keyDrawnFor, RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 
 // A form that creates something (an incident, an update, a maintenance window, a help request, a
 // reset link) carries a key made for its rendering. The transaction that does the work claims the
@@ -18,7 +18,7 @@ import { RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 /** What a form sent again answers: the first copy did the work. */
 export const SENT_ALREADY = { ok: true, message: 'Done. (The form was sent twice; it was done once.)' } as const;
 
-/** What a form sent with a key another account's rendering claimed or holds is told: it was not drawn for this person. */
+/** What a form sent with a key drawn for another account, or one another account claimed or holds, is told: it was not drawn for this person. */
 export const STALE_RENDERING = { ok: false, message: RELOAD_AND_SEND_AGAIN } as const;
 
 /** Whether onceForForm answered by the key alone (SENT_ALREADY or STALE_RENDERING), for the operators' forms. */
@@ -101,9 +101,15 @@ export async function claimFormKey(tx: Tx, form: string, key: string | undefined
   if (key !== undefined) await tx.sentForm.create({ data: { key: formKeyId(form, key), claimedBy } });
 }
 
+/** Whether a rendering's `key` may be sent by `claimedBy`: a key of a form anyone may send (null), or one drawn for that account. */
+function keyIsSenders(key: string | undefined, claimedBy: string | null): boolean {
+  return key === undefined || claimedBy === null || keyDrawnFor(key, claimedBy);
+}
+
 /**
  * Runs `work`, a transaction that calls claimFormKey: `sentAlready` when the claim failed because
- * `claimedBy` sent this rendering before; STALE_RENDERING when the key is another account's (review r39a F4).
+ * `claimedBy` sent this rendering before; STALE_RENDERING, doing nothing, when the key was drawn for
+ * another account, or another account claimed it (review r39a F4).
  */
 export async function onceForForm<T, A>(
   form: string,
@@ -112,6 +118,7 @@ export async function onceForForm<T, A>(
   sentAlready: A,
   work: () => Promise<T>,
 ): Promise<T | A | typeof STALE_RENDERING> {
+  if (!keyIsSenders(key, claimedBy)) return STALE_RENDERING;
   try {
     return await work();
   } catch (error) {
@@ -142,10 +149,21 @@ const HOLD_MS = 120_000;
  * anything is checked. A copy of the same rendering that comes meanwhile waits for this one's outcome:
  * `sentAlready` once the work called `claim` in its transaction and committed; its own turn when the
  * work was refused (the hold is freed: a wrong code leaves the rendering free to be sent again);
- * STILL_UNDER_WAY when that takes longer than WAIT_MS. A key another account holds is STALE_RENDERING.
- * Without a key, `work` just runs.
+ * STILL_UNDER_WAY when that takes longer than WAIT_MS. A key drawn for another account, or one another
+ * account holds, is STALE_RENDERING, and nothing is checked. Without a key, `work` just runs.
  */
 export async function withFormKeyHeld<T, A>(
+  form: string,
+  key: string | undefined,
+  claimedBy: string,
+  sentAlready: A,
+  work: (claim: (tx: Tx) => Promise<void>) => Promise<T>,
+): Promise<T | A | typeof STALE_RENDERING | typeof STILL_UNDER_WAY> {
+  return keyIsSenders(key, claimedBy) ? withKeyHeld(form, key, claimedBy, sentAlready, work) : STALE_RENDERING;
+}
+
+/** withFormKeyHeld for a key that is no page's rendering (a pending session's id, for its code step): whoever holds it first owns it. */
+export async function withKeyHeld<T, A>(
   form: string,
   key: string | undefined,
   claimedBy: string,

@@ -12,7 +12,7 @@ import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { sentBefore, withFormKeyHeld } from '@/lib/http/sent-once';
+import { sentBefore, withKeyHeld } from '@/lib/http/sent-once';
 import { accountContact, auditSubject, formOwnerOf, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
@@ -56,7 +56,7 @@ async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string):
   // press (a double click without JavaScript, a POST sent again) waits for the first, and once that one
   // signed in it is answered as a step no longer pending, counting nothing. It found the code spent and
   // was counted as a wrong one, on the account's lock and the agency's spray counts (review r41i F1).
-  const held = await withFormKeyHeld(CODE_STEP_FORM, actor.sessionId, formOwnerOf(actor), NOT_PENDING, (claim) => checkSecondFactor(actor, proof, ip, claim));
+  const held = await withKeyHeld(CODE_STEP_FORM, actor.sessionId, formOwnerOf(actor), NOT_PENDING, (claim) => checkSecondFactor(actor, proof, ip, claim));
   // STILL_UNDER_WAY (the first still at it after 15 s) or STALE_RENDERING (no other account holds a session's id): nothing counted here either.
   const outcome: VerifyOutcome = 'message' in held ? NOT_PENDING : held;
   countSignIn(ownerOf(actor).kind === 'vendor' ? 'vendor' : 'agency', 'second_factor', outcome.ok ? 'success' : outcome.reason.toLowerCase());
@@ -82,7 +82,7 @@ export async function codeStepDoneBy(sessionId: string): Promise<{ kind: 'agency
   return null;
 }
 
-/** The key withFormKeyHeld holds for a pending session's code step, and what a copy of a step that signed in is answered. */
+/** The key withKeyHeld holds for a pending session's code step, and what a copy of a step that signed in is answered. */
 const CODE_STEP_FORM = 'sign-in-code-step';
 const NOT_PENDING = { ok: false, reason: 'NOT_PENDING' } as const;
 

@@ -819,24 +819,24 @@ describe('reset link by e-mail', () => {
   it('[PROVIDER_ADMIN] the form sent twice (a double click, both at once or one after the other) mails one live link and uses one of the five (r26c N5)', async () => {
     const { adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
-    const { newFormKey } = await import('@/lib/http/form-key');
-    const sent = { userId: staff.id, formKey: newFormKey() };
+    const { formKeyFor } = await import('../support/form-key-for');
+    const sent = { userId: staff.id, formKey: formKeyFor(adminActor) };
     const answers = await Promise.all([sendResetLink(adminActor, sent, IP), sendResetLink(adminActor, sent, IP)]);
     answers.push(await sendResetLink(adminActor, sent, IP));
     expect(answers).toEqual(Array.from({ length: 3 }, () => ({ ok: true, value: { sentTo: expect.any(String) } })));
     expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(1);
     expect(await db().passwordResetToken.count({ where: { userId: staff.id } })).toBe(1);
     // Four more renderings still send: the copies used none of the account's five an hour.
-    for (let i = 0; i < 4; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: newFormKey() }, IP)).toMatchObject({ ok: true });
+    for (let i = 0; i < 4; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: formKeyFor(adminActor) }, IP)).toMatchObject({ ok: true });
     expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
   });
 
   it('[PROVIDER_ADMIN] the hour’s fifth link sent twice: the copy is told the link is on its way, not “nothing was sent”, and no refusal is audited (review r39a F2)', async () => {
     const { adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
-    const { newFormKey } = await import('@/lib/http/form-key');
-    for (let i = 0; i < 4; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: newFormKey() }, IP)).toMatchObject({ ok: true });
-    const sent = { userId: staff.id, formKey: newFormKey() };
+    const { formKeyFor } = await import('../support/form-key-for');
+    for (let i = 0; i < 4; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: formKeyFor(adminActor) }, IP)).toMatchObject({ ok: true });
+    const sent = { userId: staff.id, formKey: formKeyFor(adminActor) };
     const answers = await Promise.all([sendResetLink(adminActor, sent, IP), sendResetLink(adminActor, sent, IP)]);
     answers.push(await sendResetLink(adminActor, sent, IP));
     expect(answers).toEqual(Array.from({ length: 3 }, () => ({ ok: true, value: { sentTo: expect.any(String) } })));
@@ -847,23 +847,25 @@ describe('reset link by e-mail', () => {
   it('[PROVIDER_ADMIN] a link refused by the hourly limit leaves its rendering free: the same form sent again is refused again, never told a link is on its way (review r39b F2)', async () => {
     const { adminActor, staff } = await twoAgencies();
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
-    const { newFormKey } = await import('@/lib/http/form-key');
-    for (let i = 0; i < 5; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: newFormKey() }, IP)).toMatchObject({ ok: true });
-    const sixth = { userId: staff.id, formKey: newFormKey() };
+    const { formKeyFor } = await import('../support/form-key-for');
+    for (let i = 0; i < 5; i++) expect(await sendResetLink(adminActor, { userId: staff.id, formKey: formKeyFor(adminActor) }, IP)).toMatchObject({ ok: true });
+    const sixth = { userId: staff.id, formKey: formKeyFor(adminActor) };
     expect(await sendResetLink(adminActor, sixth, IP)).toMatchObject({ ok: false, message: expect.stringContaining('the most allowed') });
     expect(await sendResetLink(adminActor, sixth, IP)).toMatchObject({ ok: false, message: expect.stringContaining('the most allowed') });
     expect(await db().sentForm.count({ where: { key: { endsWith: sixth.formKey } } })).toBe(0);
     expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
   });
 
-  it('[SUPER_ADMIN] a rendering’s key another admin claimed is stale: nothing is sent, and it is not told a link is on its way (review r39a F4)', async () => {
+  it('[SUPER_ADMIN] a rendering’s key another admin claimed, or drawn for another admin, is stale: nothing is sent, and it is not told a link is on its way (reviews r39a F4, r48e F3)', async () => {
     const { a, adminActor, superActor, staff } = await twoAgencies();
     const other = await member(a.id, 'STAFF', { displayName: 'Olly Other' });
     const { sendResetLink } = await import('@/lib/admin/send-reset-link');
-    const { newFormKey } = await import('@/lib/http/form-key');
-    const formKey = newFormKey();
+    const { formKeyFor } = await import('../support/form-key-for');
+    const formKey = formKeyFor(adminActor);
     expect(await sendResetLink(adminActor, { userId: staff.id, formKey }, IP)).toMatchObject({ ok: true });
     expect(await sendResetLink(superActor, { userId: other.id, formKey }, IP)).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    // Nor one drawn for the other admin and never sent (the same browser, signed in as another: review r48e F3).
+    expect(await sendResetLink(superActor, { userId: other.id, formKey: formKeyFor(adminActor) }, IP)).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
     expect(await db().outboxMessage.count({ where: { toAddress: other.email!, template: 'reset-link' } })).toBe(0);
   });
 

@@ -12,6 +12,7 @@ import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { formKeyFor } from '../support/form-key-for';
 
 const TEMPORARY = 'K7MQ2XP9RT4WHN3B';
 const NEW_PASSWORD = 'lemon glacier paper trumpet';
@@ -139,7 +140,7 @@ describe('changing one’s own password', () => {
 
   it('[STAFF] the same rendering sent again after its first copy changed the password (a double press without JavaScript) is told it was changed once, and counts no failure', async () => {
     const { user, actor } = await signedInWithTemporaryPassword();
-    const sent = { currentPassword: TEMPORARY, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, formKey: newFormKey() };
+    const sent = { currentPassword: TEMPORARY, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, formKey: formKeyFor(actor) };
     expect(await changeOwnPassword(actor, sent, '127.0.0.1')).toMatchObject({ ok: true });
     // The copy's session is read after the change: at the new version, the temporary password no longer the current one.
     const again = await changeOwnPassword((await resolveSession(actor.sessionId)) as AgencyActor, sent, '127.0.0.1');
@@ -147,7 +148,7 @@ describe('changing one’s own password', () => {
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } } })).toBe(1);
     expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignInCount).toBe(0);
     // Copies sent at once: one changes it, the others say it was changed once, none is checked against a password already gone.
-    const next = { currentPassword: NEW_PASSWORD, newPassword: 'orchard quartz lantern meadow', confirmPassword: 'orchard quartz lantern meadow', formKey: newFormKey() };
+    const next = { currentPassword: NEW_PASSWORD, newPassword: 'orchard quartz lantern meadow', confirmPassword: 'orchard quartz lantern meadow', formKey: formKeyFor(actor) };
     const copies = await Promise.all([0, 1, 2].map(async () => changeOwnPassword((await resolveSession(actor.sessionId)) as AgencyActor, next, '127.0.0.1')));
     expect(copies.map((copy) => copy.message).sort()).toEqual([PASSWORD_CHANGED_DONE['password-changed-once'], PASSWORD_CHANGED_DONE['password-changed-once'], 'Your password has been changed.']);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGED' } })).toBe(2);
@@ -156,7 +157,7 @@ describe('changing one’s own password', () => {
 
   it('[STAFF] a copy is told what the first did, never that its own new password was set; from another session, or once the session moved on, only that it was done before (reviews r47b F1, r47c F6)', async () => {
     const { user, actor } = await signedInWithTemporaryPassword();
-    const formKey = newFormKey();
+    const formKey = formKeyFor(actor);
     const sent = (newPassword: string, currentPassword = TEMPORARY) => ({ currentPassword, newPassword, confirmPassword: newPassword, formKey });
     expect(await changeOwnPassword(actor, sent(NEW_PASSWORD), '127.0.0.1')).toMatchObject({ ok: true, done: 'password-changed' });
     const now = async () => (await resolveSession(actor.sessionId)) as AgencyActor;
@@ -168,7 +169,7 @@ describe('changing one’s own password', () => {
     const otherActor = (await resolveSession(other.sessionId)) as AgencyActor;
     expect(await changeOwnPassword(otherActor, sent('orchard quartz lantern meadow', 'not the password'), '127.0.0.1')).toEqual(DONE_BEFORE_MOVED_ON);
     // The session moved on since (another change of its own): not told to send it again either.
-    expect(await changeOwnPassword(await now(), { ...sent('orchard quartz lantern meadow', NEW_PASSWORD), formKey: newFormKey() }, '127.0.0.1')).toMatchObject({ ok: true });
+    expect(await changeOwnPassword(await now(), { ...sent('orchard quartz lantern meadow', NEW_PASSWORD), formKey: formKeyFor(actor) }, '127.0.0.1')).toMatchObject({ ok: true });
     expect(await changeOwnPassword(await now(), sent(NEW_PASSWORD), '127.0.0.1')).toEqual(DONE_BEFORE_MOVED_ON);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(0);
   });
@@ -176,8 +177,8 @@ describe('changing one’s own password', () => {
   it('[STAFF] a page drawn before another tab changed the password is told so, checked against nothing and counted nowhere (review r48c F3)', async () => {
     const { user, actor } = await signedInWithTemporaryPassword();
     const drawnAt = actor.resolvedAtVersion!;
-    const fromTab = (newPassword: string, currentPassword: string, drawnAtVersion?: number) =>
-      changePasswordSchema.parse({ currentPassword, newPassword, confirmPassword: newPassword, formKey: newFormKey(), ...(drawnAtVersion !== undefined && { drawnAtVersion: String(drawnAtVersion) }) });
+    const fromTab = (newPassword: string, currentPassword: string, drawnAtVersion?: number, drawnFor: AgencyActor = actor) =>
+      changePasswordSchema.parse({ currentPassword, newPassword, confirmPassword: newPassword, formKey: formKeyFor(drawnFor), ...(drawnAtVersion !== undefined && { drawnAtVersion: String(drawnAtVersion) }) });
     expect(await changeOwnPassword(actor, fromTab(NEW_PASSWORD, TEMPORARY, drawnAt), '127.0.0.1')).toMatchObject({ ok: true });
     const now = (await resolveSession(actor.sessionId)) as AgencyActor;
     // The other tab, drawn before, sends the password that was current then; or anything at all.
@@ -192,11 +193,11 @@ describe('changing one’s own password', () => {
     const racing = await signedInWithTemporaryPassword();
     const accountRead = db().user.findUniqueOrThrow.bind(db().user);
     const spy = vi.spyOn(db().user, 'findUniqueOrThrow').mockImplementationOnce((async (args: Parameters<typeof accountRead>[0]) => {
-      expect(await changeOwnPassword(racing.actor, fromTab(NEW_PASSWORD, TEMPORARY, racing.actor.resolvedAtVersion), '127.0.0.1')).toMatchObject({ ok: true });
+      expect(await changeOwnPassword(racing.actor, fromTab(NEW_PASSWORD, TEMPORARY, racing.actor.resolvedAtVersion, racing.actor), '127.0.0.1')).toMatchObject({ ok: true });
       return accountRead(args);
     }) as unknown as typeof accountRead);
     try {
-      expect(await changeOwnPassword(racing.actor, fromTab('orchard quartz lantern meadow', TEMPORARY, racing.actor.resolvedAtVersion), '127.0.0.1')).toEqual(DRAWN_BEFORE_A_CHANGE);
+      expect(await changeOwnPassword(racing.actor, fromTab('orchard quartz lantern meadow', TEMPORARY, racing.actor.resolvedAtVersion, racing.actor), '127.0.0.1')).toEqual(DRAWN_BEFORE_A_CHANGE);
     } finally {
       spy.mockRestore();
     }
@@ -207,14 +208,20 @@ describe('changing one’s own password', () => {
     }
   });
 
-  it('[STAFF] a rendering refused (a wrong current password) may be sent again; another account’s rendering is refused as stale and checks nothing', async () => {
+  it('[STAFF] a rendering refused (a wrong current password) may be sent again; another account’s rendering, sent or not, is refused as stale and checks nothing', async () => {
     const { user, actor } = await signedInWithTemporaryPassword();
-    const formKey = newFormKey();
+    const formKey = formKeyFor(actor);
     const sent = (currentPassword: string) => ({ currentPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, formKey });
     expect(await changeOwnPassword(actor, sent('not the temporary one'), '127.0.0.1')).toMatchObject({ ok: false, fieldErrors: { currentPassword: expect.any(Array) } });
     expect(await changeOwnPassword(actor, sent(TEMPORARY), '127.0.0.1')).toMatchObject({ ok: true });
     const other = await signedInWithTemporaryPassword();
     expect(await changeOwnPassword(other.actor, sent(TEMPORARY), '127.0.0.1')).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    // A page drawn for one account and never sent, sent once another signed in on the same browser (a shared
+    // computer), or a key made up by a script: not that account's rendering, and nothing checked (review r48e F3).
+    for (const formKey of [formKeyFor(actor), newFormKey(), `${formKeyFor(other.actor).slice(0, 24)}${formKeyFor(actor).slice(24)}`]) {
+      expect(await changeOwnPassword(other.actor, { ...sent('not their password'), formKey }, '127.0.0.1')).toEqual({ ok: false, message: 'Reload the page and send the form again.' });
+    }
+    expect((await db().user.findUniqueOrThrow({ where: { id: other.user.id } })).failedSignInCount).toBe(0);
     expect(await db().auditEvent.count({ where: { targetId: other.user.id, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } } })).toBe(0);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_CHANGE_FAILURE' } })).toBe(1);
   });

@@ -22,7 +22,7 @@ const { noteOwnChange } = await import('@/lib/auth/own-change');
 const { resolveSession } = await import('@/lib/auth/session');
 const { signInAgencyUser } = await import('@/lib/auth/sign-in');
 const { db } = await import('@/lib/db/client');
-const { newFormKey } = await import('@/lib/http/form-key');
+const { formKeyFor } = await import('@/test/support/form-key-for');
 const { addPasskey, PASSKEY_ADDED_ALREADY } = await import('@/lib/mfa/add-passkey');
 const { startPasskeyRegistration } = await import('@/lib/mfa/start-passkey-registration');
 const { relyingParty } = await import('@/lib/mfa/webauthn');
@@ -54,7 +54,7 @@ const changeAsTheActionDoes = (actor: AgencyActor, sent: Parameters<typeof chang
     (moved) => keepKnownAcrossOwnChange(actor, moved),
   );
 
-const changeFrom = (from: 0 | 1 | 2, to: 0 | 1 | 2, formKey = newFormKey()) => ({
+const changeFrom = (from: 0 | 1 | 2, to: 0 | 1 | 2, formKey: string) => ({
   currentPassword: PASSWORDS[from],
   newPassword: PASSWORDS[to],
   confirmPassword: PASSWORDS[to],
@@ -64,7 +64,7 @@ const changeFrom = (from: 0 | 1 | 2, to: 0 | 1 | 2, formKey = newFormKey()) => (
 describe('a copy of a form whose first copy did the work', () => {
   it('[STAFF] read before the first copy committed (a double press), keeps its browser known at the new version', async () => {
     const { actor, knownAt } = await knownBrowserSignedIn();
-    const sent = changeFrom(0, 1);
+    const sent = changeFrom(0, 1, formKeyFor(actor));
     const v = actor.resolvedAtVersion!;
     expect(await changeOwnPassword(actor, sent, '192.0.2.2')).toMatchObject({ ok: true });
     // The first copy's answer, and its cookie, never reached the browser: only the copy's does.
@@ -75,13 +75,13 @@ describe('a copy of a form whose first copy did the work', () => {
 
   it('[ATTACKER] with an old key of the account’s, sent while another change moves the session, gets nothing (review r47a F1)', async () => {
     const { actor, read, knownAt } = await knownBrowserSignedIn();
-    const oldKey = newFormKey();
+    const oldKey = formKeyFor(actor);
     expect(await changeOwnPassword(actor, changeFrom(0, 1, oldKey), '192.0.2.2')).toMatchObject({ ok: true });
     // The browser is known at the version that change left; a request of its is read there.
     const atV1 = await read();
     jar.set(knownDeviceCookieName(), rememberAccount(undefined, { kind: 'user', id: atV1.userId, version: atV1.resolvedAtVersion! }));
     // The owner changes the password again (another tab): v1 -> v2, while the request read at v1 is on its way.
-    expect(await changeOwnPassword(await read(), changeFrom(1, 2), '192.0.2.2')).toMatchObject({ ok: true });
+    expect(await changeOwnPassword(await read(), changeFrom(1, 2, formKeyFor(actor)), '192.0.2.2')).toMatchObject({ ok: true });
     const v2 = (await read()).resolvedAtVersion!;
     // It sends the old key: a stale page now, and the move recorded with it is not one it was read before.
     expect(await changeAsTheActionDoes(atV1, changeFrom(0, 1, oldKey))).toMatchObject({ ok: false });
@@ -90,9 +90,9 @@ describe('a copy of a form whose first copy did the work', () => {
 
   it('[STAFF] read before the first copy, but run after another change moved the session on, gets nothing: the move it saw is not its own', async () => {
     const { actor, read, knownAt } = await knownBrowserSignedIn();
-    const sent = changeFrom(0, 1);
+    const sent = changeFrom(0, 1, formKeyFor(actor));
     expect(await changeOwnPassword(actor, sent, '192.0.2.2')).toMatchObject({ ok: true });
-    expect(await changeOwnPassword(await read(), changeFrom(1, 2), '192.0.2.2')).toMatchObject({ ok: true });
+    expect(await changeOwnPassword(await read(), changeFrom(1, 2, formKeyFor(actor)), '192.0.2.2')).toMatchObject({ ok: true });
     const now = (await read()).resolvedAtVersion!;
     expect(await changeAsTheActionDoes(actor, sent)).toMatchObject({ ok: false });
     expect(knownAt(now)).toBe(false);
@@ -101,8 +101,8 @@ describe('a copy of a form whose first copy did the work', () => {
 
   it('[ATTACKER] read before another change, sending a key whose first copy came after it, gets nothing: the move is not from where it was read', async () => {
     const { actor, read, knownAt } = await knownBrowserSignedIn();
-    expect(await changeOwnPassword(actor, changeFrom(0, 1), '192.0.2.2')).toMatchObject({ ok: true });
-    const laterKey = newFormKey();
+    expect(await changeOwnPassword(actor, changeFrom(0, 1, formKeyFor(actor)), '192.0.2.2')).toMatchObject({ ok: true });
+    const laterKey = formKeyFor(actor);
     expect(await changeOwnPassword(await read(), changeFrom(1, 2, laterKey), '192.0.2.2')).toMatchObject({ ok: true });
     const now = (await read()).resolvedAtVersion!;
     // The request read at the first version, its browser known there, sends the later rendering's key.
@@ -112,7 +112,7 @@ describe('a copy of a form whose first copy did the work', () => {
 
   it('[ATTACKER] from another session of the account, with the owner’s key, gets nothing', async () => {
     const owner = await knownBrowserSignedIn();
-    const sent = changeFrom(0, 1);
+    const sent = changeFrom(0, 1, formKeyFor(owner.actor));
     const v = owner.actor.resolvedAtVersion!;
     // Another session, opened before the change (which ends it), carrying the owner's rendering's key.
     const other = await signInAgencyUser({ providerCode: owner.actor.agencyCode, loginName: owner.actor.loginName, password: PASSWORDS[0] }, '192.0.2.3');
@@ -133,7 +133,7 @@ describe('a copy of a form whose first copy did the work', () => {
     if (!('options' in started)) throw new Error(`no options: ${started.message}`);
     const rp = relyingParty();
     const response = registrationResponse(newSoftPasskey(), { challenge: started.options.challenge, rpId: rp.id, origin: rp.origin, userId: started.options.user.id });
-    const sent = { name: 'Laptop', passkey: JSON.stringify(response), currentPassword: PASSWORDS[0], formKey: newFormKey() };
+    const sent = { name: 'Laptop', passkey: JSON.stringify(response), currentPassword: PASSWORDS[0], formKey: formKeyFor(actor) };
     expect(await addPasskey(actor, sent, '192.0.2.2')).toMatchObject({ ok: true, recoveryCodes: expect.any(Array) });
     expect(knownAt(v + 1)).toBe(false);
     // The copy, read before the first committed: the browser shows its answer, and keeps its token.

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { CLEARED_ALREADY, clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
-import { newFormKey } from '@/lib/http/form-key';
 import { decideAccess } from '@/lib/auth/access';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
@@ -16,6 +15,7 @@ import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { formKeyFor } from '../support/form-key-for';
 import { nextTotpCode } from '../support/next-totp-code';
 import { approvedRequest, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
 
@@ -97,7 +97,7 @@ describe('lost second factors', () => {
     const admin = await member(agency.id, 'PROVIDER_ADMIN');
     const staff = await member(agency.id);
     const actor = await fullActor(agency, admin);
-    const input = { userId: staff.id, expectedVersion: staff.sessionVersion, code: await nextTotpCode({ userId: admin.id }), formKey: newFormKey() };
+    const input = { userId: staff.id, expectedVersion: staff.sessionVersion, code: await nextTotpCode({ userId: admin.id }), formKey: formKeyFor(actor) };
     const answers = await Promise.all([clearUserSecondFactors(actor, input, someIp()), clearUserSecondFactors(actor, input, someIp())]);
     expect(answers.filter((result) => result.ok)).toHaveLength(1);
     expect(answers.find((result) => !result.ok)).toEqual(CLEARED_ALREADY);

@@ -11,7 +11,6 @@ import { signInAgencyUser, type KnowsAccount } from '@/lib/auth/sign-in';
 import { PASSKEY_REFUSAL_MIN_MS, signInWithPasskey } from '@/lib/auth/sign-in-with-passkey';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
-import { newFormKey } from '@/lib/http/form-key';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { addPasskey, PASSKEY_ADDED_ALREADY } from '@/lib/mfa/add-passkey';
@@ -32,6 +31,7 @@ import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { assertionResponse, newSoftPasskey, registrationResponse, type SoftPasskey } from '@/test/support/soft-authenticator';
 import { whileCompetingTransactionHolds } from '@/test/support/competing-transaction';
+import { formKeyFor } from '@/test/support/form-key-for';
 
 const PASSWORD = 'quiet meadow copper bicycle';
 const IP = '127.0.0.1';
@@ -176,7 +176,7 @@ describe('passkeys', () => {
     const { user, actor } = await staffSession('STAFF');
     const options = await registrationOptions(actor);
     const response = registrationResponse(newSoftPasskey(), { ...ceremony(options.challenge), userId: options.user.id });
-    const sent = { name: 'Laptop', passkey: JSON.stringify(response), currentPassword: PASSWORD, formKey: newFormKey() };
+    const sent = { name: 'Laptop', passkey: JSON.stringify(response), currentPassword: PASSWORD, formKey: formKeyFor(actor) };
     const answers = await Promise.all([0, 1].map(async () => addPasskey(await actorOf(actor.sessionId), sent, IP)));
     const added = answers.filter((answer) => answer.recoveryCodes !== undefined);
     expect(added).toHaveLength(1);

@@ -13,11 +13,11 @@ import { getResetLinkDetails, getResetLinkState } from '@/lib/password-reset/get
 import { issueResetLink, revokeResetLinksOf, revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
-import { newFormKey } from '@/lib/http/form-key';
 import { lapseApprovals } from '@/lib/super-admin/lapse-approval';
 import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
 import { queuedBehindHeldRow, TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
 import { approvedRequest, expectOk, mailsTo, NEW_PASSWORD, PASSWORD, someIp } from './super-admin-fixtures';
+import { formKeyFor } from '../support/form-key-for';
 import { codeOfAppHeldBefore } from '../support/next-totp-code';
 
 async function staffWithLink(options: { lifetimeHours?: number } = {}) {
@@ -339,7 +339,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('a lin
     const since = await lastAuditSeq();
     const admin = await adminOf(agency);
     const [sent, used] = await queuedBehindHeldRow(holdAccount(user.id), [
-      () => sendResetLink(admin, { userId: user.id, formKey: newFormKey() }, someIp()),
+      () => sendResetLink(admin, { userId: user.id, formKey: formKeyFor(admin) }, someIp()),
       () => reset(token),
     ]);
     expect(sent).toMatchObject({ ok: true });

@@ -14,7 +14,6 @@ import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { addPasskey } from '@/lib/mfa/add-passkey';
-import { newFormKey } from '@/lib/http/form-key';
 import { checkFreshSecondFactor } from '@/lib/mfa/check-fresh-second-factor';
 import { confirmTotpEnrolment, TOTP_ADDED_ALREADY } from '@/lib/mfa/confirm-totp-enrolment';
 import { listOwnFactors, type FactorRow } from '@/lib/mfa/list-factors';
@@ -34,6 +33,7 @@ import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { formKeyFor } from '../support/form-key-for';
 
 const PASSWORD = 'quiet meadow copper bicycle';
 const IP = '127.0.0.1';
@@ -871,7 +871,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] the same “new recovery codes” form sent again (a reload of its answer without JavaScript) counts no wrong code, makes nothing and says the codes were made already (review r38b F1)', async () => {
     const { user, secret, spareSecret, actor } = await adminWithPhoneAndTablet();
-    const sent = { code: await codeNow(secret, 1), formKey: newFormKey() };
+    const sent = { code: await codeNow(secret, 1), formKey: formKeyFor(actor) };
     const made = await regenerateRecoveryCodes(actor, sent, IP);
     expect(made).toMatchObject({ ok: true });
     expect(made.recoveryCodes).toHaveLength(10);
@@ -889,14 +889,14 @@ describe('mandatory enrolment', () => {
     // The codes shown the first time are the account's.
     expect(await db().recoveryCode.count({ where: { userId: user.id, usedAt: null } })).toBe(10);
     // A new rendering of the form, with a fresh code, makes new codes again.
-    const remade = await regenerateRecoveryCodes(await actorOf(actor.sessionId), { code: await codeNow(spareSecret), formKey: newFormKey() }, IP);
+    const remade = await regenerateRecoveryCodes(await actorOf(actor.sessionId), { code: await codeNow(spareSecret), formKey: formKeyFor(actor) }, IP);
     expect(remade).toMatchObject({ ok: true });
     expect(remade.recoveryCodes).toHaveLength(10);
   });
 
   it('[PROVIDER_ADMIN] the same “Confirm” of a new app sent again (a reload of its answer without JavaScript) says the app was added already, not “Start again”, and adds nothing (review r38b F1)', async () => {
     const { user, actor, secret } = await appBeingAdded();
-    const sent = { code: await codeNow(secret), formKey: newFormKey() };
+    const sent = { code: await codeNow(secret), formKey: formKeyFor(actor) };
     const confirmed = await confirmTotpEnrolment(actor, sent, IP);
     expect(confirmed).toMatchObject({ ok: true });
     expect(confirmed.recoveryCodes).toHaveLength(10);
@@ -911,7 +911,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] copies of one “new recovery codes” rendering sent at the same moment make the codes once; the others wait for it and say so, and no wrong code is counted (review r38e F1)', async () => {
     const { user, secret, actor } = await adminWithPhoneAndTablet();
-    const sent = { code: await codeNow(secret, 1), formKey: newFormKey() };
+    const sent = { code: await codeNow(secret, 1), formKey: formKeyFor(actor) };
     const answers = await Promise.all(Array.from({ length: 6 }, async () => regenerateRecoveryCodes(await actorOf(actor.sessionId), sent, IP)));
     const made = answers.filter((answer) => answer.recoveryCodes !== undefined);
     expect(made).toHaveLength(1);
@@ -924,7 +924,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] copies of one rendering with a wrong code sent at once are each refused as wrong, never “made already”; the rendering stays free for the right code', async () => {
     const { user, secret, actor } = await adminWithPhoneAndTablet();
-    const formKey = newFormKey();
+    const formKey = formKeyFor(actor);
     const wrong = String((Number(await codeNow(secret, 1)) + 1) % 1_000_000).padStart(6, '0');
     const answers = await Promise.all([0, 1, 2].map(async () => regenerateRecoveryCodes(await actorOf(actor.sessionId), { code: wrong, formKey }, IP)));
     expect(answers.map((answer) => answer.message)).toEqual(['That code is not right.', 'That code is not right.', 'That code is not right.']);
@@ -938,7 +938,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] a rendering whose first copy stopped half-way (its instance died) is taken over once its hold has lapsed', async () => {
     const { user, secret, actor } = await adminWithPhoneAndTablet();
-    const formKey = newFormKey();
+    const formKey = formKeyFor(actor);
     await db().sentForm.create({ data: { key: `regenerate-recovery-codes:${formKey}`, claimedBy: `user:${user.id}`, underWayUntil: new Date(Date.now() - 1) } });
     const made = await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1), formKey }, IP);
     expect(made).toMatchObject({ ok: true });
@@ -948,7 +948,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] a rendering’s key sent by another account is refused as stale, counts nothing and never says “made already” (review r38e F2)', async () => {
     const first = await adminWithPhoneAndTablet();
-    const sent = { code: await codeNow(first.secret, 1), formKey: newFormKey() };
+    const sent = { code: await codeNow(first.secret, 1), formKey: formKeyFor(first.actor) };
     expect(await regenerateRecoveryCodes(first.actor, sent, IP)).toMatchObject({ ok: true });
     const other = await adminWithPhoneAndTablet();
     const answer = await regenerateRecoveryCodes(other.actor, { code: '000000', formKey: sent.formKey }, IP);
@@ -958,7 +958,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] copies of one “Remove” sent at once remove the factor once; the others wait and say it was removed, and no wrong code is counted (review r39a F1)', async () => {
     const { user, spareSecret, actor, tablet } = await adminWithPhoneAndTablet();
-    const sent = { factorId: tablet.id, code: await codeNow(spareSecret), formKey: newFormKey() };
+    const sent = { factorId: tablet.id, code: await codeNow(spareSecret), formKey: formKeyFor(actor) };
     const answers = await Promise.all([0, 1, 2].map(async () => removeFactor(await actorOf(actor.sessionId), sent, IP)));
     expect(answers.filter((answer) => answer.message?.endsWith('has been removed, and you were signed out everywhere else.'))).toHaveLength(1);
     expect(answers.filter((answer) => answer === REMOVED_ALREADY)).toHaveLength(2);
@@ -987,19 +987,19 @@ describe('mandatory enrolment', () => {
     };
 
     const removing = await adminWithPhoneAndTablet();
-    const removal = { factorId: removing.tablet.id, code: await codeNow(removing.spareSecret), formKey: newFormKey() };
+    const removal = { factorId: removing.tablet.id, code: await codeNow(removing.spareSecret), formKey: formKeyFor(removing.actor) };
     const removed = await copiesAtOnce(3, async () => removeFactor(await actorOf(removing.actor.sessionId), removal, IP));
     expect(removed.answers.filter((answer) => answer === REMOVED_ALREADY)).toHaveLength(2);
     await expectMoves(removed.moves, removing.actor.sessionId, removing.actor.resolvedAtVersion!);
 
     const replacing = await adminWithPhoneAndTablet();
-    const replacement = { code: await codeNow(replacing.secret, 1), formKey: newFormKey() };
+    const replacement = { code: await codeNow(replacing.secret, 1), formKey: formKeyFor(replacing.actor) };
     const replaced = await copiesAtOnce(3, async () => regenerateRecoveryCodes(await actorOf(replacing.actor.sessionId), replacement, IP));
     expect(replaced.answers.filter((answer) => answer === RECOVERY_CODES_MADE_ALREADY)).toHaveLength(2);
     await expectMoves(replaced.moves, replacing.actor.sessionId, replacing.actor.resolvedAtVersion!);
 
     const adding = await appBeingAdded();
-    const confirmation = { code: await codeNow(adding.secret), formKey: newFormKey() };
+    const confirmation = { code: await codeNow(adding.secret), formKey: formKeyFor(adding.actor) };
     const added = await copiesAtOnce(3, async () => confirmTotpEnrolment(await actorOf(adding.actor.sessionId), confirmation, IP));
     expect(added.answers.filter((answer) => answer === TOTP_ADDED_ALREADY)).toHaveLength(2);
     await expectMoves(added.moves, adding.actor.sessionId, adding.actor.resolvedAtVersion!);
@@ -1007,7 +1007,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] copies of one “Add an authenticator app”, confirmed with a code, sent at once start one app; none is told its code is wrong (review r39a F1)', async () => {
     const { user, spareSecret, actor } = await adminWithPhoneAndTablet();
-    const sent = { name: 'Laptop', code: await codeNow(spareSecret), formKey: newFormKey() };
+    const sent = { name: 'Laptop', code: await codeNow(spareSecret), formKey: formKeyFor(actor) };
     const answers = await Promise.all([0, 1, 2].map(async () => startTotpEnrolment(await actorOf(actor.sessionId), sent, IP)));
     expect(answers).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
@@ -1016,7 +1016,7 @@ describe('mandatory enrolment', () => {
 
   it('[PROVIDER_ADMIN] copies of one “Confirm” of a new app sent at once add it once; the others say it was added, never “Start again” (review r38e F1)', async () => {
     const { user, actor, secret } = await appBeingAdded();
-    const sent = { code: await codeNow(secret), formKey: newFormKey() };
+    const sent = { code: await codeNow(secret), formKey: formKeyFor(actor) };
     const answers = await Promise.all(Array.from({ length: 4 }, async () => confirmTotpEnrolment(await actorOf(actor.sessionId), sent, IP)));
     const added = answers.filter((answer) => answer.recoveryCodes !== undefined);
     expect(added).toHaveLength(1);

@@ -1,7 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
-import { newFormKey } from '@/lib/http/form-key';
 import { SENT_ALREADY } from '@/lib/http/sent-once';
 import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
@@ -17,6 +16,7 @@ import { scheduleMaintenance, scheduleMaintenanceSchema } from '@/lib/maintenanc
 import { setComponentStatus } from '@/lib/status/set-component-status';
 import { IP, clearStatusData, confirmedSubscribers, newComponent, newOperator } from './status-support';
 import { queuedBehindHeldRow, whileCompetingTransactionHolds } from '../support/competing-transaction';
+import { formKeyFor } from '../support/form-key-for';
 
 const HOUR = 3_600_000;
 
@@ -111,7 +111,7 @@ describe('incidents', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     // An update refused because the incident is resolved leaves its rendering free: sent again, it is refused
     // again, never told it was done (review r39b F2).
-    const late = { incidentId: id, status: 'MONITORING' as const, message: 'Watching.', formKey: newFormKey() };
+    const late = { incidentId: id, status: 'MONITORING' as const, message: 'Watching.', formKey: formKeyFor(operator) };
     expect(await sent(postIncidentUpdate(operator, late, IP))).toMatchObject({ ok: false, message: 'That incident is already resolved or does not exist.' });
     expect(await sent(postIncidentUpdate(operator, late, IP))).toMatchObject({ ok: false, message: 'That incident is already resolved or does not exist.' });
     expect(await alertsOf('status-incident-updated')).toBe(2);
@@ -147,7 +147,7 @@ describe('a form sent twice (r26c N1)', () => {
       return [first, second, third];
     };
 
-    const opening = openIncidentSchema.parse({ title: 'Down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'Down.', [`component-${signIn.id}`]: 'on', formKey: newFormKey() });
+    const opening = openIncidentSchema.parse({ title: 'Down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'Down.', [`component-${signIn.id}`]: 'on', formKey: formKeyFor(operator) });
     const opened = await twice(() => openIncident(operator, opening, IP));
     expect(opened.every((answer) => answer.ok)).toBe(true);
     expect(opened.map((answer) => answer.message)).toContain(SENT_ALREADY.message);
@@ -156,16 +156,16 @@ describe('a form sent twice (r26c N1)', () => {
     const { id } = await db().incident.findFirstOrThrow();
     expect(await auditOf('STATUS_INCIDENT_OPENED', id)).toHaveLength(1);
 
-    const update = { incidentId: id, status: 'IDENTIFIED' as const, message: 'Found it.', formKey: newFormKey() };
+    const update = { incidentId: id, status: 'IDENTIFIED' as const, message: 'Found it.', formKey: formKeyFor(operator) };
     expect((await twice(() => postIncidentUpdate(operator, update, IP))).every((answer) => answer.ok)).toBe(true);
     expect(await db().incidentUpdate.count({ where: { incidentId: id } })).toBe(2);
     expect(await alertsOf('status-incident-updated')).toBe(2);
     // Another rendering of the form is another update.
-    expect((await sent(postIncidentUpdate(operator, { ...update, message: 'Fixing it.', formKey: newFormKey() }, IP))).message).toBe('Update posted.');
+    expect((await sent(postIncidentUpdate(operator, { ...update, message: 'Fixing it.', formKey: formKeyFor(operator) }, IP))).message).toBe('Update posted.');
     expect(await db().incidentUpdate.count({ where: { incidentId: id } })).toBe(3);
 
     const startsAt = new Date(Math.ceil((Date.now() + 24 * HOUR) / 60_000) * 60_000);
-    const form = { title: 'Upgrade', startsAt: utcInput(startsAt), endsAt: utcInput(new Date(startsAt.getTime() + HOUR)), [`component-${signIn.id}`]: 'on', formKey: newFormKey() };
+    const form = { title: 'Upgrade', startsAt: utcInput(startsAt), endsAt: utcInput(new Date(startsAt.getTime() + HOUR)), [`component-${signIn.id}`]: 'on', formKey: formKeyFor(operator) };
     const scheduling = scheduleMaintenanceSchema.parse(form);
     expect((await twice(() => scheduleMaintenance(operator, scheduling, IP))).every((answer) => answer.ok)).toBe(true);
     expect(await db().maintenanceWindow.count()).toBe(1);
@@ -175,7 +175,7 @@ describe('a form sent twice (r26c N1)', () => {
   it('a refused form keeps its key: sent again corrected, it does its work', async () => {
     const operator = await newOperator();
     const signIn = await newComponent('Sign-in');
-    const formKey = newFormKey();
+    const formKey = formKeyFor(operator);
     const base = { title: 'Down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'Down.', formKey };
     expect((await openIncident(operator, openIncidentSchema.parse(base), IP)).ok).toBe(false);
     expect(await openIncident(operator, openIncidentSchema.parse({ ...base, [`component-${signIn.id}`]: 'on' }), IP)).toMatchObject({ ok: true, message: 'Incident "Down" opened.' });
@@ -491,7 +491,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two o
     const api = await newComponent('API');
     const otto = await newOperator();
     const other = await newComponent('Other');
-    const opened = openIncidentSchema.parse({ title: 'Elsewhere', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Looking.', formKey: newFormKey(), [`component-${other.id}`]: 'on' });
+    const opened = openIncidentSchema.parse({ title: 'Elsewhere', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Looking.', formKey: formKeyFor(otto), [`component-${other.id}`]: 'on' });
     await sent(openIncident(otto, opened, IP));
     const { id: incidentId } = await db().incident.findFirstOrThrow({ where: { title: 'Elsewhere' } });
     // Another operator's incident in flight: it holds the status version (every status write does) and then
@@ -508,14 +508,14 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two o
   it('[OPERATOR] an update that waited while another was posted comes after it in the timeline, as in the incident’s state (review r38a F3)', async () => {
     const api = await newComponent('API');
     const [otto, olga] = [await newOperator(), await newOperator()];
-    const opened = openIncidentSchema.parse({ title: 'API slow', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Looking into it.', formKey: newFormKey(), [`component-${api.id}`]: 'on' });
+    const opened = openIncidentSchema.parse({ title: 'API slow', impact: 'DEGRADED_PERFORMANCE', status: 'INVESTIGATING', message: 'Looking into it.', formKey: formKeyFor(otto), [`component-${api.id}`]: 'on' });
     await sent(openIncident(otto, opened, IP));
     const { id: incidentId } = await db().incident.findFirstOrThrow({ where: { title: 'API slow' } });
     // Otto's update waits (its session check, for one) while Olga's is posted: his lands last.
     const ottoWaits = { sql: 'SELECT "id" FROM "VendorAccount" WHERE "id" = $1 FOR UPDATE', params: [otto.vendorAccountId] };
-    const olgasUpdate = () => postIncidentUpdate(olga, { incidentId, status: 'IDENTIFIED', message: 'A bad deploy.', formKey: newFormKey() }, IP);
+    const olgasUpdate = () => postIncidentUpdate(olga, { incidentId, status: 'IDENTIFIED', message: 'A bad deploy.', formKey: formKeyFor(olga) }, IP);
     const ottos = await whileCompetingTransactionHolds({ holds: ottoWaits, then: { meanwhile: olgasUpdate } }, () =>
-      postIncidentUpdate(otto, { incidentId, status: 'MONITORING', message: 'Rolled back; watching.', formKey: newFormKey() }, IP),
+      postIncidentUpdate(otto, { incidentId, status: 'MONITORING', message: 'Rolled back; watching.', formKey: formKeyFor(otto) }, IP),
     );
     expect(ottos).toMatchObject({ ok: true });
     const incident = await db().incident.findUniqueOrThrow({ where: { id: incidentId }, include: { updates: { orderBy: { createdAt: 'desc' } } } });

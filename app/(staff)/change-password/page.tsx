@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/auth/guards';
 import { getAgencyPasswordRules } from '@/lib/auth/get-agency-password-rules';
 import { newFormKey } from '@/lib/http/form-key';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { hasPasskey } from '@/lib/mfa/passkey-policy';
 import { ChangePasswordForm } from './change-password-form';
 
@@ -19,7 +20,7 @@ export default async function ChangePasswordPage() {
           You signed in with a temporary password. Choose your own password to continue.
         </p>
       )}
-      <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} formKey={newFormKey()} drawnAtVersion={actor.resolvedAtVersion} />
+      <ChangePasswordForm minLength={rules.minPasswordLength} withPasskey={withPasskey} formKey={newFormKey(formOwnerOf(actor))} drawnAtVersion={actor.resolvedAtVersion} />
     </>
   );
 }

@@ -20,6 +20,7 @@ import {
   startMaintenanceAction,
 } from './actions';
 import { FormKey } from '@/components/ui/form-key';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { ActionForm, Checkbox, ComponentCheckboxes, OperatorNotices, Select, TextArea, TextField } from './form-controls';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 import { OPERATOR_DONE, OPERATOR_GONE } from '@/lib/status/operator-done';
@@ -118,7 +119,7 @@ export default async function VendorStatusPage({ searchParams }: { searchParams:
           <IncidentTimeline updates={incident.updates} />
           <ActionForm action={postIncidentUpdateAction} submit="Post update">
             <input type="hidden" name="incidentId" value={incident.id} />
-            <FormKey />
+            <FormKey drawnFor={formOwnerOf(actor)} />
             <Select name="status" label="New state" options={updateStateOptions} defaultValue={incident.status} />
             <TextArea name="message" label="Update" hint="Choose Resolved to close the incident." />
           </ActionForm>
@@ -127,7 +128,7 @@ export default async function VendorStatusPage({ searchParams }: { searchParams:
 
       <h2>Open an incident</h2>
       <ActionForm action={openIncidentAction} submit="Open incident">
-        <FormKey />
+        <FormKey drawnFor={formOwnerOf(actor)} />
         <TextField name="title" label="Title" hint="What people notice, for example: Sign-in is slow" />
         <Select name="impact" label="Impact" options={impactOptions} />
         <ComponentCheckboxes components={components} />
@@ -143,7 +144,7 @@ export default async function VendorStatusPage({ searchParams }: { searchParams:
 
       <h3>Schedule maintenance</h3>
       <ActionForm action={scheduleMaintenanceAction} submit="Schedule maintenance">
-        <FormKey />
+        <FormKey drawnFor={formOwnerOf(actor)} />
         <TextField name="title" label="Title" />
         <TextArea name="description" label="Description (optional)" />
         <TextField name="startsAt" label="Start" type="datetime-local" />

@@ -25,6 +25,7 @@ import { RoleChangeForm } from './role-change-form';
 import { ActionNotices } from '@/components/ui/action-notices';
 import { countSecondFactors } from '@/lib/mfa/policy';
 import { newFormKey } from '@/lib/http/form-key';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { ResetPasswordPanel } from './reset-password-panel';
 import { passkeyConfirmationOptionsAction } from '@/app/(staff)/account/security/actions';
 import { appCodesRefused, hasPasskey } from '@/lib/mfa/passkey-policy';
@@ -122,7 +123,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
           {user.email && !disabled && may('users:send-reset-link').allowed && (
             <div className="actions-row">
               {/* A key per rendering: a double click mails one link, not two of which the first is dead; the page is drawn again (with a new key) after each. */}
-              <AccountActionForm action={sendResetLinkAction} fields={{ userId: user.id, formKey: newFormKey() }} label="E-mail a reset link instead" secondary refreshAfter />
+              <AccountActionForm action={sendResetLinkAction} fields={{ userId: user.id, formKey: newFormKey(formOwnerOf(actor)) }} label="E-mail a reset link instead" secondary refreshAfter />
             </div>
           )}
           <div className="actions-row">
@@ -153,7 +154,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
               available={secondFactors > 0}
               freshPasskey={actorHasPasskey ? passkeyConfirmationOptionsAction : undefined}
               appCodesRefused={actorAppCodesRefused}
-              formKey={newFormKey()}
+              formKey={newFormKey(formOwnerOf(actor))}
             />
           ) : (
             secondFactors > 0 && !disabled && <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>
