@@ -304,9 +304,10 @@ export async function clearFailures(
   await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
 }
 
-/** Locks the account until `until` (its budget of wrong codes spent), unless it is locked longer already. */
-export async function lockAccountUntil(tx: Tx, kind: PrincipalKind, id: string, until: Date): Promise<void> {
-  await lockoutTable(tx, kind).updateMany({ where: { id, hardLockedAt: null, OR: [{ lockedUntil: null }, { lockedUntil: { lt: until } }] }, data: { lockedUntil: until } });
+/** Locks the account's `lane` until `until` (that lane's budget of wrong codes spent), unless it is locked longer already. */
+export async function lockAccountUntil(tx: Tx, kind: PrincipalKind, id: string, until: Date, lane: Lane): Promise<void> {
+  const c = LANE_COLUMNS[lane];
+  await lockoutTable(tx, kind).updateMany({ where: { id, [c.hardLockedAt]: null, OR: [{ [c.lockedUntil]: null }, { [c.lockedUntil]: { lt: until } }] }, data: { [c.lockedUntil]: until } });
 }
 
 /**

@@ -90,15 +90,18 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   if (!actor.secondFactorPending) return { ok: false, reason: 'NOT_PENDING' };
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
-  const budgetKey = wrongCodesSubject(owner);
+  const lane = laneOfSession(actor);
+  const budgetKey = wrongCodesSubject(owner, lane);
   // Not a guess at anything: the app code is simply not enough for this account.
   if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, reason: 'PASSKEY_REQUIRED' };
 
   // The budget of wrong codes spent is a lock until its hour is over, like one from wrong passwords: the
   // console shows it and lists it, and whatever ends a lock (an unlock, a reset) ends it (wrong-codes.ts).
+  // Each lane has its own, and locks only itself (review r49c F1): strangers with the password who spend
+  // theirs do not keep the owner's usual browser from its right code.
   const lockIfBudgetSpent = async (tx: Tx) => {
     const budget = await checkRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
-    if (budget.limited) await lockAccountUntil(tx, owner.kind, owner.id, new Date(Date.now() + budget.retryAfterSeconds * 1000));
+    if (budget.limited) await lockAccountUntil(tx, owner.kind, owner.id, new Date(Date.now() + budget.retryAfterSeconds * 1000), lane);
     return budget.limited;
   };
   const endPending = async (details: { reason: string }, reservation?: Reservation) => {
@@ -116,15 +119,15 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   // address holding many leaked passwords cannot guess codes on all those accounts unseen. A browser that
   // has signed in as this account before passes that limit, as at the password step (decision 062): behind
   // a spraying machine's address, an admin who got past the password is not stopped at the code. It is
-  // counted all the same, and the account's own budget of wrong codes applies as always; its attempt counts
-  // on the account's streak for known devices, which a stranger's lock does not stop (decision 065).
+  // counted all the same, on its lane's budget of wrong codes; its attempt counts on the account's streak
+  // for known devices, which a stranger's lock does not stop (decision 065).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   if (await addressLimitRefusesSession(actor, ip)) {
     await auditThrottledAddress({ ...audit, ip, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { factor: 'second factor' } });
     return { ok: false, reason: 'THROTTLED' };
   }
   const velocity = actor.kind === 'agency' ? velocityKey(actor.agencyId, normalizeKey(actor.agencyCode), normalizeKey(actor.loginName), ip) : null;
-  const subject = await attemptSubjectOf(owner.kind, owner.id, laneOfSession(actor));
+  const subject = await attemptSubjectOf(owner.kind, owner.id, lane);
   const failure = { ...audit, action: 'SIGN_IN_SECOND_FACTOR_FAILURE', outcome: 'FAILURE' } as const;
   // The budget counts the attempts the account's lock lets through, before the check (given back when
   // the code is right), in the transaction that reserves them: guesses sent in parallel meet it one at

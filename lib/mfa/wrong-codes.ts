@@ -1,3 +1,4 @@
+import type { Lane } from '@/lib/auth/lockout';
 import type { Db, Tx } from '@/lib/db/client';
 import type { MfaOwner } from '@/lib/mfa/policy';
 import { forgetRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -6,11 +7,15 @@ import { forgetRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 // the account until its hour is over (lib/mfa/verify-sign-in-second-factor.ts), so whatever ends a lock
 // (an administrator's unlock, a temporary password, a reset link, vendor:unlock) forgets it too: the
 // next wrong code would otherwise lock the account again at once.
+//
+// Each lane of the lockout (decision 065) has a budget of its own, and spent, it locks that lane only:
+// strangers who hold the password and spend theirs lock out strangers, never the owner's usual browsers,
+// whose wrong codes meet a budget of their own (a stolen known-device token is no way around it).
 
-/** The subject the account's wrong codes are counted under. */
-export const wrongCodesSubject = (owner: MfaOwner) => `${owner.kind}:${owner.id}`;
+/** The subject the account's wrong codes on `lane` are counted under. */
+export const wrongCodesSubject = (owner: MfaOwner, lane: Lane) => (lane === 'anyone' ? `${owner.kind}:${owner.id}` : `${owner.kind}:${owner.id}:${lane}`);
 
-/** Forgets the account's wrong codes, with the lock they set. */
+/** Forgets the account's wrong codes on both lanes, with the locks they set. */
 export async function forgetWrongCodes(tx: Tx | Db, owner: MfaOwner): Promise<void> {
-  await forgetRateLimit(tx, RATE_LIMITS.wrongCodesPerAccount, wrongCodesSubject(owner));
+  for (const lane of ['anyone', 'knownDevice'] as const) await forgetRateLimit(tx, RATE_LIMITS.wrongCodesPerAccount, wrongCodesSubject(owner, lane));
 }

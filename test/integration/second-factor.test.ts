@@ -429,6 +429,29 @@ describe('second factor at sign-in', () => {
     expect(await verifySignInSecondFactor(await actorOf(temporary.sessionId), { code: await codeNow(secret, 1) }, IP)).toMatchObject({ ok: true });
   });
 
+  it('[PROVIDER_ADMIN] strangers with the password who spend the budget of wrong codes lock out strangers only: the owner’s usual browser signs in with its right code, and its own wrong codes meet a budget of their own (review r49c F1)', async () => {
+    const ip = ownAddress();
+    const { agency, user, signIn } = await passwordSignIn('PROVIDER_ADMIN', { softLockThreshold: 20, hardLockThreshold: 100 }, ip);
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const wrong = await wrongCode(secret);
+    for (let i = 0; i < 9; i += 1) expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: wrong }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: wrong }, ip)).toEqual({ ok: false, reason: 'LOCKED' });
+    expect(await signIn()).toEqual({ ok: false, reason: 'INVALID' });
+    // The owner's usual browser (it holds the account's known-device token) is not stopped by the strangers' budget.
+    const token = rememberAccount(undefined, { kind: 'user', id: user.id, version: user.sessionVersion });
+    const fromUsualBrowser = async () => {
+      const result = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, ip, (account) => knowsAccount(token, account));
+      if (!result.ok) throw new Error(`the usual browser's password was refused: ${result.reason}`);
+      return { ...(await actorOf(result.sessionId)), fromKnownBrowser: true } as Actor;
+    };
+    expect(await verifySignInSecondFactor(await fromUsualBrowser(), { code: await codeNow(secret) }, ip)).toMatchObject({ ok: true });
+    // Its wrong codes (a stolen token's) spend a budget of its own, which locks its lane only.
+    for (let i = 0; i < 9; i += 1) expect(await verifySignInSecondFactor(await fromUsualBrowser(), { code: wrong }, ip)).toEqual({ ok: false, reason: 'WRONG_CODE' });
+    expect(await verifySignInSecondFactor(await fromUsualBrowser(), { code: wrong }, ip)).toEqual({ ok: false, reason: 'LOCKED' });
+    const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.knownDeviceLockedUntil!.getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);
+  });
+
   it('[SUPER_ADMIN] a recovery code signs in once, is mailed, and never again', async () => {
     const { user, signIn } = await passwordSignIn('SUPER_ADMIN');
     const secret = await addTotpFactor(db(), { userId: user.id });
