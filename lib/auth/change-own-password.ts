@@ -5,7 +5,7 @@ import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { ActionState } from '@/lib/auth/guards';
 import { carrySessionOn, sessionStillAt } from '@/lib/auth/own-change';
-import { addressLimitRefusesSession, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, clearFailures, TOO_MANY_FROM_NETWORK, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
@@ -176,7 +176,7 @@ async function changeHeld(
   // that limit, as at sign-in and the code step (review r46a F2).
   const addressRule = RATE_LIMITS.signInFailuresPerAddress;
   if (await addressLimitRefusesSession(actor, ip)) {
-    return { ok: false, message: 'Too many failed attempts from your network. Wait 15 minutes and try again.' };
+    return { ok: false, message: TOO_MANY_FROM_NETWORK };
   }
   // The current password is checked on the same counter and lock as sign-in (lib/auth/password-attempt.ts), on the
   // lane of the browser presenting the session: a stolen session cannot keep guessing here after sign-in would have locked the account.

@@ -163,6 +163,9 @@ export async function addressLimitRefusesSession(actor: Actor, ip: string): Prom
   return (await consumeRateLimit(db(), RATE_LIMITS.signInFailuresPerAddress, ip)).limited && !actor.fromKnownBrowser;
 }
 
+/** What a signed-in form is told when addressLimitRefusesSession refuses it. */
+export const TOO_MANY_FROM_NETWORK = 'Too many failed attempts from your network. Wait 15 minutes and try again.';
+
 /** An id no row has: refusals run the reservation's statements against it, so they cost what a real one costs. */
 const NO_ACCOUNT = '~no-account~';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
-import { attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, TOO_MANY_FROM_NETWORK } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -47,6 +47,8 @@ const TOO_MANY_TRIES: ActionState = {
   fieldErrors: { code: ['Too many wrong codes just now. Wait 15 minutes and try again.'] },
 };
 
+const TOO_MANY_FROM_ADDRESS: ActionState = { ok: false, message: TOO_MANY_FROM_NETWORK };
+
 export const FRESH_PASSKEY_REQUIRED: ActionState = {
   ok: false,
   message: 'Your agency requires administrators to confirm it is them with a passkey.',
@@ -83,6 +85,10 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   // Spent by wrong tries only: a right one gives its count back (below), so an admin who clears many accounts'
   // factors in an incident, each with a code, is not refused; a spent budget says so, not that the code was wrong (review r43g F2).
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return refuseUnchecked(TOO_MANY_TRIES, 'too many tries');
+  // A wrong code here is a failed sign-in like any other (PRODUCT.md, "Under attack"): it counts for the client's
+  // address, on the limit wrong passwords and codes share, so an address holding many accounts' sessions cannot guess
+  // on each unseen; the right one gives it back (review r49c F2). The owner's own browser passes it (decision 062).
+  if (await addressLimitRefusesSession(actor, ip)) return refuseUnchecked(TOO_MANY_FROM_ADDRESS, 'too many failures from the address');
   const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: purpose } as const;
   const subject = await attemptSubjectOf(owner.kind, owner.id, laneOfSession(actor));
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'signed-in second factor' }));
@@ -106,6 +112,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
       await markSettled(tx, reservation);
       await clearFailures(tx, owner.kind, owner.id);
       await refundRateLimit(tx, RATE_LIMITS.passwordChangePerUser, owner.id);
+      await refundRateLimit(tx, RATE_LIMITS.signInFailuresPerAddress, ip);
       if (used.kind === 'RECOVERY_CODE') {
         await recordAudit(tx, { ...audit, action: 'RECOVERY_CODE_USED', outcome: 'SUCCESS', details: purpose });
         if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to confirm it was you', new Date()));

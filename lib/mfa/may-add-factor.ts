@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
-import { attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, TOO_MANY_FROM_NETWORK } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { auditSubject, ownerOf } from '@/lib/mfa/account';
@@ -8,7 +8,7 @@ import { checkFreshSecondFactor, type FreshFactorInput } from '@/lib/mfa/check-f
 import { ownerWhere } from '@/lib/mfa/policy';
 import { openedRecently, sessionOpenedAt, SIGN_IN_AGAIN_TO_ADD } from '@/lib/mfa/recent-sign-in';
 import { verifyDummy, verifyPassword } from '@/lib/password/hash';
-import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { MAX_TYPED_PASSWORD, PASSWORD_TOO_LONG } from '@/lib/validation/identifiers';
 
 /** The account's password, asked when adding its first factor (never sent back to refill the form). */
@@ -66,6 +66,8 @@ async function refusalOfPassword(actor: Actor, password: string | undefined, ip:
   if (!password) return PASSWORD_MISSING;
   const owner = ownerOf(actor);
   if ((await consumeRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id)).limited) return TOO_MANY_TRIES;
+  // Counted for the client's address too, as every wrong password is; the right one gives it back (review r49c F2).
+  if (await addressLimitRefusesSession(actor, ip)) return { ok: false, message: TOO_MANY_FROM_NETWORK };
   const account =
     owner.kind === 'user'
       ? await db().user.findUnique({ where: { id: owner.id }, select: { passwordHash: true } })
@@ -89,6 +91,7 @@ async function refusalOfPassword(actor: Actor, password: string | undefined, ip:
     db().$transaction(async (tx) => {
       await markSettled(tx, reservation);
       await clearFailures(tx, owner.kind, owner.id);
+      await refundRateLimit(tx, RATE_LIMITS.signInFailuresPerAddress, ip);
     }),
   );
   return null;

@@ -7,7 +7,7 @@ import { updateAgencyPolicy } from '@/lib/admin/update-agency-policy';
 import { decideAccess } from '@/lib/auth/access';
 import { knowsAccount, rememberAccount } from '@/lib/auth/known-device';
 import { noteOwnChange } from '@/lib/auth/own-change';
-import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
+import { settleAttemptsLeftToTheRound, TOO_MANY_FROM_NETWORK } from '@/lib/auth/password-attempt';
 import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -779,6 +779,35 @@ describe('mandatory enrolment', () => {
     const secret = unsealFactorSecret((await db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, confirmedAt: null } })).secret!);
     return { user, actor, secret };
   }
+
+  it('[PROVIDER_ADMIN] a wrong fresh code, or a wrong password asked before adding a first factor, counts for the address; past its limit nothing is checked; the right one gives it back (review r49c F2)', async () => {
+    const ip = ownAddress();
+    const rule = RATE_LIMITS.signInFailuresPerAddress;
+    const key = `${rule.name}:${ip}`;
+    const addressCount = async () => (await db().rateLimitBucket.findUnique({ where: { key } }))?.count ?? 0;
+    const { secret, actor } = await adminWithPhoneAndTablet();
+    expect(await regenerateRecoveryCodes(actor, { code: await wrongCode(secret) }, ip)).toMatchObject({ ok: false, message: 'That code is not right.' });
+    expect(await addressCount()).toBe(1);
+    await db().rateLimitBucket.update({ where: { key }, data: { count: rule.limit } });
+    // The sign-in used this step's code: the next step's is the right one now.
+    expect(await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, ip)).toEqual({ ok: false, message: TOO_MANY_FROM_NETWORK });
+    await db().rateLimitBucket.update({ where: { key }, data: { count: 1 } });
+    expect(await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, ip)).toMatchObject({ ok: true });
+    expect(await addressCount()).toBe(1);
+
+    // The password asked of a session adding its account's first factor.
+    const { signIn } = await passwordSignIn();
+    const result = await signIn();
+    if (!result.ok) throw new Error('sign-in failed');
+    const firstFactor = await actorOf(result.sessionId);
+    expect(await startTotpEnrolment(firstFactor, { name: 'Phone', currentPassword: 'not the password' }, ip)).toMatchObject({ ok: false, message: 'Your password is not right.' });
+    expect(await addressCount()).toBe(2);
+    await db().rateLimitBucket.update({ where: { key }, data: { count: rule.limit } });
+    expect(await startTotpEnrolment(firstFactor, { name: 'Phone', currentPassword: PASSWORD }, ip)).toEqual({ ok: false, message: TOO_MANY_FROM_NETWORK });
+    await db().rateLimitBucket.update({ where: { key }, data: { count: 2 } });
+    expect(await startTotpEnrolment(firstFactor, { name: 'Phone', currentPassword: PASSWORD }, ip)).toEqual({ ok: true });
+    expect(await addressCount()).toBe(2);
+  });
 
   it('[PROVIDER_ADMIN] cannot remove the last factor, and removing another asks for a fresh code', async () => {
     const { user, secret, spareSecret, actor, phone, tablet } = await adminWithPhoneAndTablet();
