@@ -20,7 +20,7 @@
 // announcing a window is not sent from the window's start, and the copy is set aside as soon as the
 // instance's maintenance lookup sees a window start or end, so skipping proxy.ts changes nothing.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,7 @@ import { cacheControlOnTheWire, KEPT_FOR_THE_BUILD } from '../security/headers.m
 import { COPY_UNTIL_ATTRIBUTE, COPY_UNTIL_HEADER } from './copy-until.mjs';
 import { replaceAnswer } from './replace-answer.mjs';
 import { exportStatusPage } from './status-export.mjs';
+import { writeAtomically } from './write-atomically.mjs';
 
 const gzip = promisify(gzipCallback);
 
@@ -355,7 +356,12 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
           setTimeout(() => void tick(true), settleMs).unref();
         }
         seenVersion = rendering;
-        if (exportTo) await exportSnapshot(exportTo, answer.body, feedPath, renderedAt);
+        // The copy served from memory is good whatever becomes of its export: a failed export is only logged.
+        if (exportTo) {
+          await exportSnapshot(exportTo, answer.body, feedPath, renderedAt).catch((error) =>
+            log.warn({ event: 'server.status_export_failed', pathname, dir: exportTo, ...errorFields(error) }),
+          );
+        }
       } catch (error) {
         log.warn({ event: 'server.page_rerender_failed', pathname, servingCopyFrom: entry.page?.renderedAt ?? null, ...errorFields(error) });
         if (onFailure === 'keep') keepLastCopy();
@@ -386,6 +392,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         if (sheet.status === 200) css.set(href[1], sheet.body.toString('utf8'));
       }
       const files = exportStatusPage({ html: body.toString('utf8'), css, appUrl, takenAt });
+      // Instances may share the folder: a snapshot another took later stands.
+      const there = readSnapshot(dir);
+      if (there && Date.parse(there.takenAt) > takenAt.getTime()) return;
       mkdirSync(dir, { recursive: true });
       writeAtomically(path.join(dir, 'index.html'), files.html);
       if (feedAnswer?.status === 200) writeAtomically(path.join(dir, 'feed.atom'), feedAnswer.body);
@@ -471,12 +480,6 @@ function acceptsGzip(request) {
   return /\bgzip\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))/i.test(String(request.headers['accept-encoding'] ?? ''));
 }
 
-/** @param {string} file @param {string | Buffer} content */
-function writeAtomically(file, content) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, file);
-}
 
 /** The exported page, if an earlier run left one. @param {string} dir */
 function readSnapshot(dir) {

@@ -1,0 +1,1 @@
+export function writeAtomically(file: string, content: string | Buffer): void;
