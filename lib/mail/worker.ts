@@ -20,6 +20,13 @@ const SEND_CONCURRENCY = 10;
  * being sent when another worker may claim it. The rest of the batch goes back for the next round.
  */
 const LEASE_LEFT_TO_START_MS = LEASE_MS / 2;
+/**
+ * After the database comes back from an outage, a worker claims no message whose lease lapsed for this
+ * long: a worker that delivered messages just before the outage writes their records again every few
+ * seconds (at most 5 s apart, plus a connection's wait), and one that outlasted their leases would
+ * otherwise send them a second time, claimed by another instance first (review r49b F1).
+ */
+export const RECLAIM_AFTER_OUTAGE_MS = 30_000;
 const WIPED = '[removed after delivery]';
 const WITHDRAWN_WIPED = '[removed: withdrawn, never sent]';
 
@@ -44,11 +51,13 @@ export function retryDelayMs(attemptsMade: number, random = Math.random): number
 export async function deliverDueMessages(
   database: Db,
   transport: MailTransport,
-  options: { batchSize?: number; now?: Date; shouldStop?: () => boolean; abandon?: AbortSignal } = {},
+  options: { batchSize?: number; now?: Date; shouldStop?: () => boolean; abandon?: AbortSignal; reclaimLapsed?: boolean } = {},
 ): Promise<DeliveryReport> {
   const batchSize = options.batchSize ?? 50;
   const now = options.now ?? new Date();
-  const due = { status: 'PENDING' as const, nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
+  // `reclaimLapsed: false`: messages another worker claimed are left to it, its lease lapsed or not.
+  const unleased = options.reclaimLapsed === false ? [{ leaseUntil: null }] : [{ leaseUntil: null }, { leaseUntil: { lt: now } }];
+  const due = { status: 'PENDING' as const, nextAttemptAt: { lte: now }, OR: unleased };
   const candidates = await database.outboxMessage.findMany({
     where: due,
     orderBy: { nextAttemptAt: 'asc' },
@@ -266,7 +275,7 @@ class OutcomeRecorder {
     for (const sensitive of [false, true]) {
       const ids = sent.filter((m) => m.sensitive === sensitive).map((m) => m.id);
       if (ids.length === 0) continue;
-      await this.database.outboxMessage.updateMany({
+      const { count } = await this.database.outboxMessage.updateMany({
         where: { id: { in: ids }, leaseOwner: this.lease },
         data: {
           status: 'SENT',
@@ -279,6 +288,9 @@ class OutcomeRecorder {
           ...(sensitive ? { textBody: WIPED, htmlBody: WIPED, headers: null } : {}),
         },
       });
+      // Their leases lapsed while the record waited (an outage longer than the lease), and another worker
+      // claimed them: they may go out twice, with the same Message-ID. Said, as it cannot be undone.
+      if (count < ids.length) logger.warn({ event: 'mail.delivered_lease_lost', delivered: ids.length, recorded: count, messageIds: ids });
     }
     this.report.sent += sent.length;
     this.unrecorded -= sent.length;
@@ -407,20 +419,27 @@ export async function deliverUntilEmpty(database: Db, transport: MailTransport, 
 export function startDeliveryLoop(
   database: Db,
   transport: MailTransport,
-  options: { intervalMs: number; onError?: (error: unknown) => void; onRound?: () => void },
+  options: { intervalMs: number; onError?: (error: unknown) => void; onRound?: () => void; reclaimAfterOutageMs?: number },
 ): (abandon?: AbortSignal) => Promise<void> {
   let stopped = false;
   let wake: (() => void) | undefined;
   const cut = new AbortController();
+  const reclaimAfterOutageMs = options.reclaimAfterOutageMs ?? RECLAIM_AFTER_OUTAGE_MS;
+  // Whether the last round found the database away, and when one found it back.
+  let away = false;
+  let backAt: number | undefined;
   const loop = (async () => {
     while (!stopped) {
       let busy = false;
       options.onRound?.();
       try {
-        const report = await deliverDueMessages(database, transport, { shouldStop: () => stopped, abandon: cut.signal });
+        const reclaimLapsed = !away && (backAt === undefined || Date.now() - backAt >= reclaimAfterOutageMs);
+        const report = await deliverDueMessages(database, transport, { shouldStop: () => stopped, abandon: cut.signal, reclaimLapsed });
+        if (away) [away, backAt] = [false, Date.now()];
         busy = report.claimed > 0;
       } catch (error) {
         // The database may be down: keep polling, nothing is lost while it is.
+        if (isDatabaseUnavailable(error)) away = true;
         options.onError?.(error);
       }
       if (!busy && !stopped) {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { createDb, db, type Db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
-import { deliverDueMessages } from '@/lib/mail/worker';
+import { deliverDueMessages, startDeliveryLoop } from '@/lib/mail/worker';
 import { logger } from '@/lib/observability/logger.mjs';
 import { startDatabaseRelay } from '../support/database-relay';
 import { outboxRow, queueTestMail, smtpSinkPerTest, until } from '../support/mail-worker-tests';
@@ -118,5 +118,65 @@ describe('the mail worker records each delivery', () => {
     expect(rows.filter((row) => row.leaseOwner !== null)).toHaveLength(delivered);
     expect(rows.every((row) => row.status === 'PENDING')).toBe(true);
     await db().outboxMessage.updateMany({ where: { id: { in: ids } }, data: { status: 'SENT', leaseOwner: null } });
+  });
+
+  /** One worker's database, whose outbox statements that `fail` names fail as a database that is away does (P1001). */
+  const failingWhen = (fail: (statement: string, args: { data?: { status?: string } }) => boolean) => {
+    const real = db();
+    const outbox = new Proxy(real.outboxMessage, {
+      get(target, name, receiver) {
+        const statement = Reflect.get(target, name, receiver);
+        if (typeof name !== 'string' || typeof statement !== 'function') return statement;
+        return (args: { data?: { status?: string } }) =>
+          fail(name, args ?? {}) ? Promise.reject(Object.assign(new Error("Can't reach database server"), { code: 'P1001' })) : statement.call(target, args);
+      },
+    });
+    return new Proxy(real, { get: (target, name, receiver) => (name === 'outboxMessage' ? outbox : Reflect.get(target, name, receiver)) }) as Db;
+  };
+
+  it('a delivery whose record outlasted its lease (an outage longer than five minutes) is said in the log when another worker claimed it meanwhile', async () => {
+    const id = await queueTestMail('Outlasted');
+    let away = true;
+    const warned = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    // A's record of "sent" fails as a database that is away does; the claim before it went through.
+    const roundA = deliverDueMessages(failingWhen((statement, args) => away && statement === 'updateMany' && args.data?.status === 'SENT'), transportTo(mail.sink.url, 5_000));
+    await until(() => mail.sink.received.length === 1, 'A delivered it');
+    // Another worker that never saw the outage claims it once its lease has lapsed (at least once: decision 040).
+    await deliverDueMessages(db(), transportTo(mail.sink.url, 5_000), { now: new Date(Date.now() + 6 * 60_000) });
+    away = false;
+    await roundA;
+    expect(mail.sink.received).toHaveLength(2);
+    expect(warned).toHaveBeenCalledWith(expect.objectContaining({ event: 'mail.delivered_lease_lost', delivered: 1, recorded: 0, messageIds: [id] }));
+  });
+
+  it('a worker back from an outage leaves the messages whose leases lapsed meanwhile to the worker that delivered them, for a while; a worker that saw no outage takes them (review r49b F1)', async () => {
+    // Delivered by another worker just before the outage, its record still waiting: its lease lapsed during it.
+    const lapsed = await queueTestMail('Lapsed');
+    await db().outboxMessage.update({ where: { id: lapsed }, data: { leaseOwner: 'the-worker-that-delivered-it', leaseUntil: new Date(Date.now() - 60_000) } });
+    let away = true;
+    let roundsFailed = 0;
+    const stop = startDeliveryLoop(failingWhen(() => away), transportTo(mail.sink.url, 5_000), {
+      intervalMs: 20,
+      onError: () => void (roundsFailed += 1),
+      reclaimAfterOutageMs: 10 * 60_000,
+    });
+    try {
+      await until(() => roundsFailed >= 2, 'the worker found the database away');
+      away = false;
+      // Back: it sends what is new at once, and leaves the lapsed one alone.
+      const fresh = await queueTestMail('Fresh');
+      await until(async () => (await outboxRow(fresh)).status === 'SENT', 'the new message sent');
+      expect(await outboxRow(lapsed)).toMatchObject({ status: 'PENDING', leaseOwner: 'the-worker-that-delivered-it' });
+      expect(mail.sink.received.map((message) => message.subject.split(' ')[0])).toEqual(['Fresh']);
+    } finally {
+      await stop();
+    }
+    // A crashed worker's messages still go out: a loop that saw no outage claims the lapsed lease.
+    const stopOther = startDeliveryLoop(db(), transportTo(mail.sink.url, 5_000), { intervalMs: 20 });
+    try {
+      await until(async () => (await outboxRow(lapsed)).status === 'SENT', 'the lapsed message sent by a worker that saw no outage');
+    } finally {
+      await stopOther();
+    }
   });
 });
