@@ -12,11 +12,14 @@ const CHECKLIST_UNTICKED = { callbackDone: false, callbackNotes: null, identityC
  * A verifier takes a request to work it (new, back from "needs information", or taken over). Taken
  * over, its checklist is unticked: the verifier who marks it verified must be the one who called
  * back and checked, or the one who did the checks could approve what another only clicked through.
+ * Back from "needs information", it is unticked too, for its own claimer as well: the checks are made
+ * again with what the requester sent since, never verified on a call made before it (review r49a F1).
  */
 export async function claimRequest(actor: VendorActor, input: z.infer<typeof requestIdSchema>, ip: string): Promise<ActionState> {
   const request = await findRequestForStep(actor, input.requestId, { state: true, claimedById: true, callbackNotes: true });
   if (!request) return NO_SUCH_REQUEST;
   const takenOver = request.claimedById !== null && request.claimedById !== actor.vendorAccountId;
+  const checksAgain = takenOver || request.state === 'NEEDS_INFO';
   return takeVerifierStep(
     {
       actor,
@@ -27,12 +30,16 @@ export async function claimRequest(actor: VendorActor, input: z.infer<typeof req
       // Only from the claimer and the state read above: a claim that moved on meanwhile would make `takenOver`
       // wrong, and a state that moved on (put on hold, say) is not the request the verifier chose to take, nor
       // the `from` its record says (review r38a F2).
-      options: { where: { claimedById: request.claimedById, state: request.state }, data: { claimedById: actor.vendorAccountId, ...(takenOver ? CHECKLIST_UNTICKED : {}) } },
+      options: { where: { claimedById: request.claimedById, state: request.state }, data: { claimedById: actor.vendorAccountId, ...(checksAgain ? CHECKLIST_UNTICKED : {}) } },
       // The notes of the call the previous claimer made stay on record here, not in the form.
-      details: { from: request.state, previousClaimerId: request.claimedById, ...(takenOver && request.callbackNotes ? { previousCallbackNotes: request.callbackNotes } : {}) },
+      details: { from: request.state, previousClaimerId: request.claimedById, ...(checksAgain && request.callbackNotes ? { previousCallbackNotes: request.callbackNotes } : {}) },
     },
     async () => ({
-      message: takenOver ? 'You are working this request. Its checklist starts again: call back and check it yourself.' : 'You are working this request.',
+      message: takenOver
+        ? 'You are working this request. Its checklist starts again: call back and check it yourself.'
+        : checksAgain
+          ? 'You are working this request again. Its checklist starts again: call back and check it with what the requester sent.'
+          : 'You are working this request.',
     }),
   );
 }

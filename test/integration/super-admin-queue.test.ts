@@ -216,6 +216,26 @@ describe('working the verification queue', () => {
     await expectOk(approveRequest(vera, { requestId: request.id }, someIp()));
   });
 
+  it('[VERIFIER] back from “needs information”, even to the verifier who asked, a request’s checklist starts again: it is never verified on a call made before the answer (review r49a F1)', async () => {
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE, callbackNotes: 'Reached the office; the badge number did not match.' }, someIp()));
+    await expectOk(requestMoreInfo(vera, { requestId: request.id, message: 'Please send the number on your staff badge.' }, someIp()));
+    expect((await expectOk(claimRequest(vera, { requestId: request.id }, someIp()))).message).toMatch(/Its checklist starts again/);
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      state: 'IN_REVIEW',
+      callbackDone: false,
+      callbackNotes: null,
+      identityConfirmed: false,
+      noOtherAdminConfirmed: false,
+    });
+    expect((await verifyRequest(vera, { requestId: request.id }, someIp())).message).toMatch(/^Complete and save the checklist first/);
+    // The notes of the call made before stay on the record of the claim.
+    const claimed = await db().auditEvent.findFirstOrThrow({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CLAIMED' }, orderBy: { seq: 'desc' } });
+    expect(JSON.parse(claimed.details!)).toMatchObject({ from: 'NEEDS_INFO', previousCallbackNotes: 'Reached the office; the badge number did not match.' });
+  });
+
   it('[VERIFIER] can ask for more information: the mail goes to the address on record, and the request can be picked up again', async () => {
     const { admin, request } = await newRequest();
     const vera = await vendorActor();
