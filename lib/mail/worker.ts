@@ -27,6 +27,8 @@ const LEASE_LEFT_TO_START_MS = LEASE_MS / 2;
  * otherwise send them a second time, claimed by another instance first (review r49b F1).
  */
 export const RECLAIM_AFTER_OUTAGE_MS = 30_000;
+/** An outage this short is a blip (a busy SQLite, a pool's wait): no delivery's lease lapses in it, and a crashed instance's mail does not wait for it. */
+const OUTAGE_MS = 10_000;
 const WIPED = '[removed after delivery]';
 const WITHDRAWN_WIPED = '[removed: withdrawn, never sent]';
 
@@ -51,7 +53,15 @@ export function retryDelayMs(attemptsMade: number, random = Math.random): number
 export async function deliverDueMessages(
   database: Db,
   transport: MailTransport,
-  options: { batchSize?: number; now?: Date; shouldStop?: () => boolean; abandon?: AbortSignal; reclaimLapsed?: boolean } = {},
+  options: {
+    batchSize?: number;
+    now?: Date;
+    shouldStop?: () => boolean;
+    abandon?: AbortSignal;
+    reclaimLapsed?: boolean;
+    /** Told how long the database was away, each time the records of this round's deliveries waited it out. */
+    onDatabaseBack?: (awayMs: number) => void;
+  } = {},
 ): Promise<DeliveryReport> {
   const batchSize = options.batchSize ?? 50;
   const now = options.now ?? new Date();
@@ -88,7 +98,7 @@ export async function deliverDueMessages(
   });
   if (options.abandon?.aborted) onAbandon();
   else options.abandon?.addEventListener('abort', onAbandon, { once: true });
-  const recorder = new OutcomeRecorder(database, lease, report, options.abandon);
+  const recorder = new OutcomeRecorder(database, lease, report, options.abandon, options.onDatabaseBack);
   try {
     const inTime = () => Date.now() < leaseUntil.getTime() - LEASE_LEFT_TO_START_MS;
     await sendClaimed(transport, claimed, recorder, { unsubscribed, shouldStop: options.shouldStop, inTime, abandon: options.abandon, cutOff });
@@ -198,6 +208,7 @@ class OutcomeRecorder {
     private readonly lease: string,
     private readonly report: DeliveryReport,
     private readonly abandon?: AbortSignal,
+    private readonly onDatabaseBack?: (awayMs: number) => void,
   ) {}
 
   /** The database does not take the records, or refused one: no new send starts (each would be one more delivered message at risk of going out twice). */
@@ -255,13 +266,16 @@ class OutcomeRecorder {
   }
 
   private async untilWritten(write: () => Promise<void>): Promise<void> {
+    let awaySince: number | undefined;
     for (let pause = 250; ; pause = Math.min(pause * 2, 5_000)) {
       try {
         await write();
         this.retrying = false;
+        if (awaySince !== undefined) this.onDatabaseBack?.(Date.now() - awaySince);
         return;
       } catch (error) {
         if (!isDatabaseUnavailable(error) || this.abandon?.aborted) throw error;
+        awaySince ??= Date.now();
         this.retrying = true;
         logger.warn({ event: 'mail.record_retried', retryInMs: pause, ...errorFields(error) });
         // A shutdown past its drain time does not wait out the pause.
@@ -419,27 +433,32 @@ export async function deliverUntilEmpty(database: Db, transport: MailTransport, 
 export function startDeliveryLoop(
   database: Db,
   transport: MailTransport,
-  options: { intervalMs: number; onError?: (error: unknown) => void; onRound?: () => void; reclaimAfterOutageMs?: number },
+  options: { intervalMs: number; onError?: (error: unknown) => void; onRound?: () => void; reclaimAfterOutageMs?: number; outageMs?: number },
 ): (abandon?: AbortSignal) => Promise<void> {
   let stopped = false;
   let wake: (() => void) | undefined;
   const cut = new AbortController();
   const reclaimAfterOutageMs = options.reclaimAfterOutageMs ?? RECLAIM_AFTER_OUTAGE_MS;
-  // Whether the last round found the database away, and when one found it back.
-  let away = false;
+  // Since when the rounds find the database away (a round's claim failing), and when it came back from an
+  // outage, as a round's claim or the records of its deliveries found (they wait an outage out in the round).
+  let awaySince: number | undefined;
   let backAt: number | undefined;
+  const cameBack = (awayMs: number) => {
+    if (awayMs >= (options.outageMs ?? OUTAGE_MS)) backAt = Date.now();
+  };
   const loop = (async () => {
     while (!stopped) {
       let busy = false;
       options.onRound?.();
       try {
-        const reclaimLapsed = !away && (backAt === undefined || Date.now() - backAt >= reclaimAfterOutageMs);
-        const report = await deliverDueMessages(database, transport, { shouldStop: () => stopped, abandon: cut.signal, reclaimLapsed });
-        if (away) [away, backAt] = [false, Date.now()];
+        const reclaimLapsed = awaySince === undefined && (backAt === undefined || Date.now() - backAt >= reclaimAfterOutageMs);
+        const report = await deliverDueMessages(database, transport, { shouldStop: () => stopped, abandon: cut.signal, reclaimLapsed, onDatabaseBack: cameBack });
+        if (awaySince !== undefined) cameBack(Date.now() - awaySince);
+        awaySince = undefined;
         busy = report.claimed > 0;
       } catch (error) {
         // The database may be down: keep polling, nothing is lost while it is.
-        if (isDatabaseUnavailable(error)) away = true;
+        if (isDatabaseUnavailable(error)) awaySince ??= Date.now();
         options.onError?.(error);
       }
       if (!busy && !stopped) {

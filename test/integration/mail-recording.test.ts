@@ -149,7 +149,7 @@ describe('the mail worker records each delivery', () => {
     expect(warned).toHaveBeenCalledWith(expect.objectContaining({ event: 'mail.delivered_lease_lost', delivered: 1, recorded: 0, messageIds: [id] }));
   });
 
-  it('a worker back from an outage leaves the messages whose leases lapsed meanwhile to the worker that delivered them, for a while; a worker that saw no outage takes them (review r49b F1)', async () => {
+  it('a worker back from an outage leaves the messages whose leases lapsed meanwhile to the worker that delivered them, for a while; a worker that saw no outage, or a blip, takes them (reviews r49b F1, r49d F3)', async () => {
     // Delivered by another worker just before the outage, its record still waiting: its lease lapsed during it.
     const lapsed = await queueTestMail('Lapsed');
     await db().outboxMessage.update({ where: { id: lapsed }, data: { leaseOwner: 'the-worker-that-delivered-it', leaseUntil: new Date(Date.now() - 60_000) } });
@@ -159,6 +159,7 @@ describe('the mail worker records each delivery', () => {
       intervalMs: 20,
       onError: () => void (roundsFailed += 1),
       reclaimAfterOutageMs: 10 * 60_000,
+      outageMs: 0,
     });
     try {
       await until(() => roundsFailed >= 2, 'the worker found the database away');
@@ -171,12 +172,40 @@ describe('the mail worker records each delivery', () => {
     } finally {
       await stop();
     }
-    // A crashed worker's messages still go out: a loop that saw no outage claims the lapsed lease.
-    const stopOther = startDeliveryLoop(db(), transportTo(mail.sink.url, 5_000), { intervalMs: 20 });
+    // A blip (one round's claim failing, far shorter than any outage a lease could lapse in) holds nothing back.
+    let blip = true;
+    const stopBlipped = startDeliveryLoop(failingWhen(() => blip), transportTo(mail.sink.url, 5_000), { intervalMs: 20, onError: () => void (blip = false) });
     try {
-      await until(async () => (await outboxRow(lapsed)).status === 'SENT', 'the lapsed message sent by a worker that saw no outage');
+      await until(async () => (await outboxRow(lapsed)).status === 'SENT', 'the lapsed message sent after a blip');
     } finally {
-      await stopOther();
+      await stopBlipped();
+    }
+    expect(blip).toBe(false);
+  });
+
+  it('a worker whose own records waited an outage out leaves the leases that lapsed meanwhile to the worker that delivered them (review r49d F2)', async () => {
+    let away = true;
+    const retried = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    // Only the records of "sent" fail: the round's claim went through before the database went away.
+    const stop = startDeliveryLoop(failingWhen((statement, args) => away && statement === 'updateMany' && args.data?.status === 'SENT'), transportTo(mail.sink.url, 5_000), {
+      intervalMs: 20,
+      reclaimAfterOutageMs: 10 * 60_000,
+      outageMs: 0,
+    });
+    try {
+      const delivered = await queueTestMail('Delivered');
+      await until(() => retried.mock.calls.some(([line]) => (line as { event?: string }).event === 'mail.record_retried'), 'its record retried');
+      // Meanwhile another worker's delivery, its record waiting too, saw its lease lapse.
+      const lapsed = await queueTestMail('Lapsed');
+      await db().outboxMessage.update({ where: { id: lapsed }, data: { leaseOwner: 'the-worker-that-delivered-it', leaseUntil: new Date(Date.now() - 60_000) } });
+      away = false;
+      await until(async () => (await outboxRow(delivered)).status === 'SENT', 'its own record written');
+      const fresh = await queueTestMail('Fresh');
+      await until(async () => (await outboxRow(fresh)).status === 'SENT', 'the new message sent');
+      expect(await outboxRow(lapsed)).toMatchObject({ status: 'PENDING', leaseOwner: 'the-worker-that-delivered-it' });
+      expect(mail.sink.received.map((message) => message.subject.split(' ')[0]).sort()).toEqual(['Delivered', 'Fresh']);
+    } finally {
+      await stop();
     }
   });
 });
