@@ -9,6 +9,7 @@ import { failedBeforeWriting, isDatabaseUnavailable } from '@/lib/http/unexpecte
 import { enqueueMail } from '@/lib/mail/outbox';
 import { accountLockedMail, type AccountLock, type LockSetBy } from '@/lib/mail/templates/account-locked';
 import { accountContact } from '@/lib/mfa/account';
+import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { isStopping } from '@/lib/runtime/stop-signal';
@@ -297,7 +298,12 @@ export async function settleRightSecret(
   await refundRateLimit(tx, address.rule, address.ip);
 }
 
-/** The right password ends the streak, including the lock its own reservation set. */
+/**
+ * The right password ends the streak, including the lock its own reservation set, on both lanes; and the
+ * budgets of wrong codes, whose spending is a lock too (lib/mfa/wrong-codes.ts): one lane's spent budget
+ * left behind a cleared lock refused that lane's right code, with the console saying nothing was locked
+ * (review r49d F5).
+ */
 export async function clearFailures(
   tx: Tx,
   kind: PrincipalKind,
@@ -305,6 +311,7 @@ export async function clearFailures(
   extra: { lastSignInAt?: Date } = {},
 ): Promise<void> {
   await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
+  await forgetWrongCodes(tx, { kind, id });
 }
 
 /** Locks the account's `lane` until `until` (that lane's budget of wrong codes spent), unless it is locked longer already. */

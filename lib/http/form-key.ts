@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { hmacSign, hmacVerify } from '@/lib/crypto/keyring';
 
-const DRAWN_FOR = { salt: 'portal-form-key', info: 'form key drawn for v1' } as const;
+/** The keyring purpose of a key's signature (exported for the tests that forge one). */
+export const DRAWN_FOR = { salt: 'portal-form-key', info: 'form key drawn for v1' } as const;
 /** The random part of a key: 18 bytes, base64url. A key drawn for an account carries its signature after it. */
 const RANDOM_CHARS = 24;
 

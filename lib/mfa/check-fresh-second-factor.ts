@@ -88,7 +88,11 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   // A wrong code here is a failed sign-in like any other (PRODUCT.md, "Under attack"): it counts for the client's
   // address, on the limit wrong passwords and codes share, so an address holding many accounts' sessions cannot guess
   // on each unseen; the right one gives it back (review r49c F2). The owner's own browser passes it (decision 062).
-  if (await addressLimitRefusesSession(actor, ip)) return refuseUnchecked(TOO_MANY_FROM_ADDRESS, 'too many failures from the address');
+  if (await addressLimitRefusesSession(actor, ip)) {
+    // Not a wrong try: the account's budget gets it back (review r49d F8).
+    await refundRateLimit(db(), RATE_LIMITS.passwordChangePerUser, owner.id);
+    return refuseUnchecked(TOO_MANY_FROM_ADDRESS, 'too many failures from the address');
+  }
   const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: purpose } as const;
   const subject = await attemptSubjectOf(owner.kind, owner.id, laneOfSession(actor));
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'signed-in second factor' }));

@@ -6,7 +6,6 @@ import { accountLock, accountStreak, isLocked, LANES_SELECT, STREAKS_SELECT } fr
 import { clearFailures } from '@/lib/auth/password-attempt';
 import { lockFactorOwner } from '@/lib/mfa/account';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
-import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { hashPassword } from '@/lib/password/hash';
 import { generateTemporaryPassword } from '@/lib/password/temporary';
 import { normalizeKey } from '@/lib/validation/identifiers';
@@ -45,7 +44,6 @@ export async function resetVendorSecondFactors(database: Db, email: string, osUs
     const cleared = await clearSecondFactorsOf(tx, owner);
     await tx.vendorAccount.update({ where: { id: account.id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
     await clearFailures(tx, 'vendor', account.id);
-    await forgetWrongCodes(tx, owner);
     await tx.authSession.updateMany({ where: { vendorAccountId: account.id, endedAt: null }, data: { endedAt: now } });
     await recordAudit(tx, {
       actorType: 'SYSTEM',

@@ -188,9 +188,8 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     }
     // This step ended the pending session, signed in or refused below: a copy of it is answered so.
     await claim(tx);
-    // The code was right: its counts on the budget, the address and the agency's spray counts go back.
+    // The code was right: its counts on the address and the agency's spray counts go back (clearFailures forgets the budgets).
     const giveBackRightCode = async () => {
-      await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
       await refundRateLimit(tx, addressRule, ip);
       if (velocity) await forgetVelocityFailures(tx, velocity);
     };

@@ -17,5 +17,5 @@ export const wrongCodesSubject = (owner: MfaOwner, lane: Lane) => (lane === 'any
 
 /** Forgets the account's wrong codes on both lanes, with the locks they set. */
 export async function forgetWrongCodes(tx: Tx | Db, owner: MfaOwner): Promise<void> {
-  for (const lane of ['anyone', 'knownDevice'] as const) await forgetRateLimit(tx, RATE_LIMITS.wrongCodesPerAccount, wrongCodesSubject(owner, lane));
+  await forgetRateLimit(tx, RATE_LIMITS.wrongCodesPerAccount, wrongCodesSubject(owner, 'anyone'), wrongCodesSubject(owner, 'knownDevice'));
 }

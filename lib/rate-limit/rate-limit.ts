@@ -14,7 +14,8 @@ type RuleShape = { name: string; limit: number; windowMs: number };
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
   // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the password
-  // could sign in again between code guesses; this budget per account outlives that. An unlock clears it.
+  // could sign in again between code guesses; this budget outlives that. One per account and lane of the
+  // lockout (lib/mfa/wrong-codes.ts); whatever ends the lockout (a whole sign-in, an unlock, a reset) clears it.
   wrongCodesPerAccount: { name: 'second-factor-fail-account', limit: 10, windowMs: 60 * 60_000 },
   passwordChangePerUser: { name: 'password-change-user', limit: 10, windowMs: 15 * 60_000 },
   // The public super-admin form, per address. Per account named there is no count: one open request at
@@ -154,8 +155,8 @@ export async function consumeMailBudget(database: Counter, budget: MailBudget, s
 }
 
 /** Forgets every event counted for the subject (an administrator's unlock). */
-export async function forgetRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<void> {
-  await database.rateLimitBucket.deleteMany({ where: { key: bucketKey(rule, subject) } });
+export async function forgetRateLimit(database: Counter, rule: RateLimitRule, ...subjects: string[]): Promise<void> {
+  await database.rateLimitBucket.deleteMany({ where: { key: { in: subjects.map((subject) => bucketKey(rule, subject)) } } });
 }
 
 /** Gives back one event counted in advance (a sign-in counted before its password turned out right). */

@@ -47,6 +47,8 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'd
 const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), COPY_UNTIL_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
 // What a live page's render must be: a page, or the JSON or Atom feed of a route kept the same way.
 const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i, atom: /^application\/atom\+xml\b/i };
+/** How far ahead of this clock another instance's snapshot may be stamped and still be taken as later. */
+const SNAPSHOT_CLOCK_SKEW_MS = 60_000;
 /** How often a live page asks whether the status changed (one version check for all of them). */
 export const POLL_MS = 500;
 // While the version cannot be read (the database away), it is asked ever less often, up to this.
@@ -392,9 +394,10 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         if (sheet.status === 200) css.set(href[1], sheet.body.toString('utf8'));
       }
       const files = exportStatusPage({ html: body.toString('utf8'), css, appUrl, takenAt });
-      // Instances may share the folder: a snapshot another took later stands.
-      const there = readSnapshot(dir);
-      if (there && Date.parse(there.takenAt) > takenAt.getTime()) return;
+      // Instances may share the folder: a snapshot another took later stands (by the clocks, so at best: one
+      // stamped ahead of this clock by more than a skew, a folder copied from elsewhere, is not taken as later).
+      const there = Date.parse(readSnapshot(dir)?.takenAt ?? '');
+      if (there > takenAt.getTime() && there <= Date.now() + SNAPSHOT_CLOCK_SKEW_MS) return;
       mkdirSync(dir, { recursive: true });
       writeAtomically(path.join(dir, 'index.html'), files.html);
       if (feedAnswer?.status === 200) writeAtomically(path.join(dir, 'feed.atom'), feedAnswer.body);

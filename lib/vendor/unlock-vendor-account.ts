@@ -2,7 +2,6 @@ import { recordAudit } from '@/lib/audit/record';
 import { accountLock, accountStreak, isLocked, LANES_SELECT, STREAKS_SELECT } from '@/lib/auth/lockout';
 import { clearFailures } from '@/lib/auth/password-attempt';
 import type { Db } from '@/lib/db/client';
-import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { normalizeKey } from '@/lib/validation/identifiers';
 
 /**
@@ -17,13 +16,11 @@ export async function unlockVendorAccount(database: Db, email: string, osUser: s
     select: { id: true, ...LANES_SELECT, ...STREAKS_SELECT },
   });
   if (!account) return 'no-such-account';
-  const owner = { kind: 'vendor', id: account.id } as const;
   // Either lane (lockout.ts): strangers' locks, or those of browsers the account signed in from before.
   const lock = accountLock(account);
   const locked = isLocked(lock, new Date());
   await database.$transaction(async (tx) => {
     await clearFailures(tx, 'vendor', account.id);
-    await forgetWrongCodes(tx, owner);
     await recordAudit(tx, {
       actorType: 'SYSTEM',
       action: 'VENDOR_ACCOUNT_UNLOCKED',

@@ -450,6 +450,11 @@ describe('second factor at sign-in', () => {
     expect(await verifySignInSecondFactor(await fromUsualBrowser(), { code: wrong }, ip)).toEqual({ ok: false, reason: 'LOCKED' });
     const row = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.knownDeviceLockedUntil!.getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);
+    // The owner proves the account from a new browser: that ends every lock, the budgets spent with them, so the
+    // usual browser's right code is taken again, not refused by a budget left behind a cleared lock (review r49d F5).
+    expect(await verifySignInSecondFactor(await pendingSession(user, signIn), { code: await codeNow(secret, 1) }, ip)).toMatchObject({ ok: true });
+    const tablet = await addTotpFactor(db(), { userId: user.id }, undefined, 'Tablet');
+    expect(await verifySignInSecondFactor(await fromUsualBrowser(), { code: await codeNow(tablet) }, ip)).toMatchObject({ ok: true });
   });
 
   it('[SUPER_ADMIN] a recovery code signs in once, is mailed, and never again', async () => {

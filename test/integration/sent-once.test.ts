@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { newFormKey } from '@/lib/http/form-key';
+import { hmacSign } from '@/lib/crypto/keyring';
+import { DRAWN_FOR, newFormKey } from '@/lib/http/form-key';
 import { claimFormKey, onceForForm, sentBefore, STALE_RENDERING, STILL_UNDER_WAY, withFormKeyHeld, withKeyHeld } from '@/lib/http/sent-once';
 
 const FORM = 'sent-once-test';
@@ -107,7 +108,8 @@ describe('a form key held while its work runs (withFormKeyHeld)', () => {
       drawnForOne,
       newFormKey(), // drawn for no one: a key a script made up
       newFormKey('vendor:one'), // the same id, another kind of account
-      `${drawnForOne.slice(0, 24)}${newFormKey('user:two').slice(24)}`, // another's signature on this rendering
+      `${drawnForOne.slice(0, 24)}${newFormKey('user:two').slice(24)}`, // another rendering's signature
+      `${drawnForOne.slice(0, 24)}${hmacSign(DRAWN_FOR, ['user:two', drawnForOne.slice(0, 24)])}`, // this rendering signed for another account
       drawnForOne.slice(0, 24),
     ];
     let ran = 0;
@@ -127,5 +129,7 @@ describe('a form key held while its work runs (withFormKeyHeld)', () => {
     // A key that is no rendering (a pending session's id, for its code step) is held by whoever comes first.
     expect(await withKeyHeld(FORM, newFormKey(), 'user:two', SENT_ALREADY, work)).toBe('done');
     expect(ran).toBe(3);
+    // The rendering signed for another account is that account's: its signature is good, only not this sender's.
+    expect(await withFormKeyHeld(FORM, forged[4]!, 'user:two', SENT_ALREADY, work)).toBe('done');
   });
 });
