@@ -5,7 +5,7 @@ import { temporaryPasswordExpired, temporaryPasswordUnexpired } from '@/lib/auth
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { ActionState } from '@/lib/auth/guards';
 import { carrySessionOn, sessionStillAt } from '@/lib/auth/own-change';
-import { addressLimitRefusesSession, clearFailures, TOO_MANY_FROM_NETWORK, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, TOO_MANY_FROM_NETWORK } from '@/lib/auth/password-attempt';
 import { enrolmentDue, type AgencyActor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';

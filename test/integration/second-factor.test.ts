@@ -790,12 +790,16 @@ describe('mandatory enrolment', () => {
     const rule = RATE_LIMITS.signInFailuresPerAddress;
     const key = `${rule.name}:${ip}`;
     const addressCount = async () => (await db().rateLimitBucket.findUnique({ where: { key } }))?.count ?? 0;
-    const { secret, actor } = await adminWithPhoneAndTablet();
+    const { user, secret, actor } = await adminWithPhoneAndTablet();
     expect(await regenerateRecoveryCodes(actor, { code: await wrongCode(secret) }, ip)).toMatchObject({ ok: false, message: 'That code is not right.' });
     expect(await addressCount()).toBe(1);
     await db().rateLimitBucket.update({ where: { key }, data: { count: rule.limit } });
     // The sign-in used this step's code: the next step's is the right one now.
+    const triesOfTheAccount = async () => (await db().rateLimitBucket.findUnique({ where: { key: `${RATE_LIMITS.passwordChangePerUser.name}:${user.id}` } }))?.count ?? 0;
+    const triesBefore = await triesOfTheAccount();
     expect(await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, ip)).toEqual({ ok: false, message: TOO_MANY_FROM_NETWORK });
+    // Refused unchecked for the address, it is no wrong try of the account's: its own budget gets it back (review r49d F8).
+    expect(await triesOfTheAccount()).toBe(triesBefore);
     await db().rateLimitBucket.update({ where: { key }, data: { count: 1 } });
     expect(await regenerateRecoveryCodes(actor, { code: await codeNow(secret, 1) }, ip)).toMatchObject({ ok: true });
     expect(await addressCount()).toBe(1);
