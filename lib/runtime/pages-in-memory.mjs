@@ -20,9 +20,7 @@
 // announcing a window is not sent from the window's start, and the copy is set aside as soon as the
 // instance's maintenance lookup sees a window start or end, so skipping proxy.ts changes nothing.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { errorFields, logger } from '../observability/logger.mjs';
@@ -30,8 +28,7 @@ import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs'
 import { cacheControlOnTheWire, KEPT_FOR_THE_BUILD } from '../security/headers.mjs';
 import { COPY_UNTIL_ATTRIBUTE, COPY_UNTIL_HEADER } from './copy-until.mjs';
 import { replaceAnswer } from './replace-answer.mjs';
-import { exportStatusPage } from './status-export.mjs';
-import { writeAtomically } from './write-atomically.mjs';
+import { exportStatusPage, readSnapshot, writeSnapshot } from './status-export.mjs';
 
 const gzip = promisify(gzipCallback);
 
@@ -47,8 +44,6 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'd
 const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), COPY_UNTIL_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
 // What a live page's render must be: a page, or the JSON or Atom feed of a route kept the same way.
 const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i, atom: /^application\/atom\+xml\b/i };
-/** How far ahead of this clock another instance's snapshot may be stamped and still be taken as later. */
-const SNAPSHOT_CLOCK_SKEW_MS = 60_000;
 /** How often a live page asks whether the status changed (one version check for all of them). */
 export const POLL_MS = 500;
 // While the version cannot be read (the database away), it is asked ever less often, up to this.
@@ -393,14 +388,8 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
         const sheet = await fetchOwn(href[1] ?? '');
         if (sheet.status === 200) css.set(href[1], sheet.body.toString('utf8'));
       }
-      const files = exportStatusPage({ html: body.toString('utf8'), css, appUrl, takenAt });
-      // Instances may share the folder: a snapshot another took later stands (by the clocks, so at best: one
-      // stamped ahead of this clock by more than a skew, a folder copied from elsewhere, is not taken as later).
-      const there = Date.parse(readSnapshot(dir)?.takenAt ?? '');
-      if (there > takenAt.getTime() && there <= Date.now() + SNAPSHOT_CLOCK_SKEW_MS) return;
-      mkdirSync(dir, { recursive: true });
-      writeAtomically(path.join(dir, 'index.html'), files.html);
-      if (feedAnswer?.status === 200) writeAtomically(path.join(dir, 'feed.atom'), feedAnswer.body);
+      const { html } = exportStatusPage({ html: body.toString('utf8'), css, appUrl, takenAt });
+      writeSnapshot(dir, { html, feed: feedAnswer?.status === 200 ? feedAnswer.body : undefined, takenAt });
     }
 
     timers.push(setInterval(() => void tick(false), POLL_MS).unref());
@@ -481,17 +470,4 @@ function earliest(moments) {
 /** @param {import('node:http').IncomingMessage} request */
 function acceptsGzip(request) {
   return /\bgzip\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))/i.test(String(request.headers['accept-encoding'] ?? ''));
-}
-
-
-/** The exported page, if an earlier run left one. @param {string} dir */
-function readSnapshot(dir) {
-  try {
-    const file = path.join(dir, 'index.html');
-    const body = readFileSync(file);
-    const takenAt = /<meta name="portal-snapshot-taken" content="([^"]+)"/.exec(body.toString('utf8'))?.[1] ?? new Date(0).toISOString();
-    return { body, takenAt };
-  } catch {
-    return undefined;
-  }
 }

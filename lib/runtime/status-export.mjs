@@ -5,6 +5,13 @@
 // own may be unreachable), every link absolute to APP_URL but the feed, which sits beside it,
 // and the subscribe form (a server action, refused from another origin) turned into a link.
 // Our own markup, rendered by our own page: matched by pattern, not parsed.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeAtomically } from './write-atomically.mjs';
+
+/** How far ahead of this clock another instance's snapshot may be stamped and still be taken as later. */
+const SNAPSHOT_CLOCK_SKEW_MS = 60_000;
+const TAKEN_AT = /<meta name="portal-snapshot-taken" content="([^"]+)"/;
 
 /** @param {string} value */
 function escapeHtml(value) {
@@ -42,4 +49,35 @@ export function exportStatusPage({ html, css, appUrl, takenAt }) {
     `$1<p class="notice">A copy of the CareNotes status page, taken <time datetime="${taken}">${utc(takenAt)}</time>. The live page is at <a href="${escapeHtml(live)}">${escapeHtml(live)}</a>.</p>`,
   );
   return { html: page };
+}
+
+/**
+ * The exported page in `dir`, if there is one, and when it was taken (the epoch when it does not say).
+ * @param {string} dir
+ */
+export function readSnapshot(dir) {
+  try {
+    const body = readFileSync(path.join(dir, 'index.html'));
+    const takenAt = TAKEN_AT.exec(body.toString('utf8'))?.[1] ?? new Date(0).toISOString();
+    return { body, takenAt };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes an exported page (and its feed, when there is one) to `dir`, each file whole. Instances may share
+ * the folder: a snapshot another took later stands, as far as the clocks agree (one stamped ahead of this
+ * clock by more than a skew, say a folder copied from elsewhere, is not taken as later).
+ * @param {string} dir
+ * @param {{ html: string; feed?: Buffer | string; takenAt: Date; now?: number }} snapshot
+ * @returns {boolean} whether it was written
+ */
+export function writeSnapshot(dir, { html, feed, takenAt, now = Date.now() }) {
+  const there = Date.parse(readSnapshot(dir)?.takenAt ?? '');
+  if (there > takenAt.getTime() && there <= now + SNAPSHOT_CLOCK_SKEW_MS) return false;
+  mkdirSync(dir, { recursive: true });
+  writeAtomically(path.join(dir, 'index.html'), html);
+  if (feed !== undefined) writeAtomically(path.join(dir, 'feed.atom'), feed);
+  return true;
 }

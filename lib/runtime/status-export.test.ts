@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { exportStatusPage } from './status-export.mjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportStatusPage, readSnapshot, writeSnapshot } from './status-export.mjs';
 
 const APP_URL = 'https://help.example.com';
 const TAKEN = new Date('2026-12-01T09:30:00Z');
@@ -41,5 +44,51 @@ describe('exportStatusPage', () => {
     expect(html).toContain('<meta name="portal-snapshot-taken" content="2026-12-01T09:30:00.000Z">');
     expect(html).toContain('taken <time datetime="2026-12-01T09:30:00.000Z">2026-12-01 09:30 UTC</time>');
     expect(html).toContain('Write a nonce of trust');
+  });
+});
+
+describe('writeSnapshot: instances sharing one folder', () => {
+  let dir: string;
+  const page = (takenAt: Date, text: string) => exportStatusPage({ html: `<html><head></head><body><main>${text}</main></body></html>`, css: new Map(), appUrl: APP_URL, takenAt }).html;
+  const at = (minutes: number) => new Date(TAKEN.getTime() + minutes * 60_000);
+  const now = TAKEN.getTime();
+  const exported = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'portal-snapshot-test-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the first snapshot, page and feed, into a folder not there yet', () => {
+    const folder = path.join(dir, 'status');
+    expect(writeSnapshot(folder, { html: page(TAKEN, 'first'), feed: '<feed/>', takenAt: TAKEN, now })).toBe(true);
+    expect(readSnapshot(folder)?.takenAt).toBe(TAKEN.toISOString());
+    expect(readFileSync(path.join(folder, 'feed.atom'), 'utf8')).toBe('<feed/>');
+  });
+
+  it('replaces an earlier snapshot, and keeps the feed there when this one has none', () => {
+    writeSnapshot(dir, { html: page(at(-5), 'earlier'), feed: '<feed>earlier</feed>', takenAt: at(-5), now });
+    expect(writeSnapshot(dir, { html: page(TAKEN, 'later'), takenAt: TAKEN, now })).toBe(true);
+    expect(exported('index.html')).toContain('later');
+    expect(exported('feed.atom')).toBe('<feed>earlier</feed>');
+  });
+
+  it('leaves a snapshot another instance took later, page and feed', () => {
+    writeSnapshot(dir, { html: page(at(0.5), 'taken later elsewhere'), feed: '<feed>later</feed>', takenAt: at(0.5), now });
+    expect(writeSnapshot(dir, { html: page(TAKEN, 'this one'), feed: '<feed>this</feed>', takenAt: TAKEN, now })).toBe(false);
+    expect(exported('index.html')).toContain('taken later elsewhere');
+    expect(exported('feed.atom')).toBe('<feed>later</feed>');
+  });
+
+  it('does not believe a snapshot stamped more than a minute ahead of this clock', () => {
+    writeSnapshot(dir, { html: page(at(90), 'from a clock far ahead'), takenAt: at(90), now });
+    expect(writeSnapshot(dir, { html: page(TAKEN, 'this one'), takenAt: TAKEN, now })).toBe(true);
+    expect(exported('index.html')).toContain('this one');
+  });
+
+  it('replaces a page that does not say when it was taken', () => {
+    writeSnapshot(dir, { html: '<html><body>no stamp</body></html>', takenAt: at(0), now });
+    expect(readSnapshot(dir)?.takenAt).toBe(new Date(0).toISOString());
+    expect(writeSnapshot(dir, { html: page(TAKEN, 'stamped'), takenAt: TAKEN, now })).toBe(true);
   });
 });
