@@ -193,6 +193,47 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+test('[STAFF] a password change page drawn for one account, sent after another signed in on the same browser without JavaScript, is refused for a reload: neither account changed or counted (review r48e F3)', async ({ browser }) => {
+  const [first, second] = [await newStaffMember({ temporaryPassword: 'K4TZ8QN2XW7MRP3H' }), await newStaffMember({ temporaryPassword: 'W9PX3MK7RZ2QTN5H' })];
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const firstTab = await context.newPage();
+    await signInAsAgencyUser(firstTab, first.creds);
+    await expect(firstTab).toHaveURL(/\/change-password$/);
+    // The shared computer: the first person walks away; the next signs out and in again in another tab.
+    const secondTab = await context.newPage();
+    await secondTab.goto('/change-password');
+    await secondTab.getByRole('button', { name: 'Sign out' }).click();
+    await expect(secondTab).toHaveURL(/\/login\?done=/);
+    await signInAsAgencyUser(secondTab, second.creds);
+    await expect(secondTab).toHaveURL(/\/change-password$/);
+
+    // The first person's page is sent with the first person's password, now under the second's session.
+    await firstTab.getByLabel('Current password').fill(first.creds.password);
+    await firstTab.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await firstTab.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+    await firstTab.getByRole('button', { name: 'Change password' }).click();
+    await expect(firstTab.locator('.error-summary')).toContainText('Reload the page and send the form again');
+    const audited = await db().auditEvent.count({
+      where: { targetId: { in: [first.user.id, second.user.id] }, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } },
+    });
+    expect(audited).toBe(0);
+    const hashes = await db().user.findMany({ where: { id: { in: [first.user.id, second.user.id] } }, select: { passwordHash: true } });
+    expect(hashes.map((user) => user.passwordHash).sort()).toEqual([first.user.passwordHash, second.user.passwordHash].sort());
+
+    // Reloaded, the page is the second person's, and takes the second person's password.
+    await firstTab.goto('/change-password');
+    await firstTab.getByLabel('Current password').fill(second.creds.password);
+    await firstTab.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await firstTab.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+    await firstTab.getByRole('button', { name: 'Change password' }).click();
+    await expect(firstTab).toHaveURL(/\/account\?done=password-changed\./);
+    expect(await db().auditEvent.count({ where: { targetId: second.user.id, action: 'PASSWORD_CHANGED' } })).toBe(1);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the new password must pass the policy; the form says why and keeps nothing typed', async ({ page }) => {
   const temporary = 'R8NW3KQ5ZT2MXP4H';
   const { creds } = await newStaffMember({ temporaryPassword: temporary });
