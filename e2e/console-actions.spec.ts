@@ -118,6 +118,34 @@ test('[SUPER_ADMIN] without JavaScript the password reset still asks, and only "
   }
 });
 
+test('[SUPER_ADMIN] a reset confirmed on a page drawn for one admin, after another signed in on the same browser without JavaScript, is refused for a reload: nothing is reset in the other’s name (review r50c F1)', async ({ browser }) => {
+  const { staff, other, agency, creds } = await agencyWithStaff();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const passwordHash = async () => (await db().user.findUniqueOrThrow({ where: { id: staff.id } })).passwordHash;
+  const before = await passwordHash();
+  try {
+    const first = await context.newPage();
+    await signInAsAgencyUser(first, creds);
+    await first.goto(`/admin/users/${staff.id}`);
+    await first.getByRole('button', { name: 'Reset password' }).click();
+    await expect(first.getByText('Reset Casey Staff’s password?')).toBeVisible();
+    // The shared computer: the next admin signs out the first and signs in, in another tab.
+    const second = await context.newPage();
+    await second.goto('/account');
+    await second.getByRole('button', { name: 'Sign out' }).click();
+    await signInAsAgencyUser(second, { providerCode: agency.code, loginName: other.loginName, password: TEST_PASSWORD });
+    await expect(second).toHaveURL(/\/account$/);
+
+    await first.getByRole('button', { name: 'Yes, reset the password' }).click();
+    await expect(first.getByText('Reload the page and send the form again.')).toBeVisible();
+    await expect(first.getByTestId('temporary-password')).toHaveCount(0);
+    expect(await passwordHash()).toBe(before);
+    expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED' } })).toBe(0);
+  } finally {
+    await context.close();
+  }
+});
+
 test('[SUPER_ADMIN] a role-change request without the confirmation, as no page sends it, changes nothing', async ({ page }) => {
   const { staff, creds } = await agencyWithStaff();
   await signInAsAgencyUser(page, creds);

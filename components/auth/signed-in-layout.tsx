@@ -1,13 +1,17 @@
 import type { ReactNode } from 'react';
 import { getActor } from '@/lib/auth/guards';
+import { newFormKey } from '@/lib/http/form-key';
+import { formOwnerOf } from '@/lib/mfa/account';
+import { DrawnForProvider } from './drawn-for';
 import { SignedInDocument } from './fresh-document';
 import { SignOutButton } from './sign-out-button';
 import { SignOutWhenIdle } from './sign-out-when-idle';
 
 /**
  * The layout of every group of signed-in pages: Sign out on top of each (a console page is long, and
- * on a shared computer the way out should be in sight: review r33b F2), the page, and the idle sign-out
- * where the session has one; the document is marked as one that showed a signed-in page (FreshDocument).
+ * on a shared computer the way out should be in sight: review r33b F2), the page, whose forms say whose
+ * page it is (DrawnFor), and the idle sign-out where the session has one; the document is marked as one
+ * that showed a signed-in page (FreshDocument).
  * The actor is the page's own (getActor is read once per request); a failure to read it is the page's
  * to answer, not the layout's.
  */
@@ -20,7 +24,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
           <SignOutButton vendor={actor.kind === 'vendor'} />
         </div>
       )}
-      {children}
+      <DrawnForProvider drawnFor={actor && newFormKey(formOwnerOf(actor))}>{children}</DrawnForProvider>
       <SignedInDocument />
       <SignOutWhenIdle />
     </>

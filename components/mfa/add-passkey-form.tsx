@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { useHydrated } from '@/components/help/use-hydrated';
 import { FactorAdded, TypedField, type FieldSpec } from '@/components/mfa/code-form';
 import { PasskeyButton, useWebAuthnAvailable, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
@@ -47,6 +48,7 @@ export function AddPasskeyForm({
   const wrongField = proofErrors?.length ? proofId : nameErrors?.length ? 'passkey-name' : undefined;
   return (
     <form action={formAction} noValidate>
+      <DrawnFor />
       {message && <ErrorSummary errors={[{ field: wrongField, message }]} />}
       {hydrated && !available && (
         <p>

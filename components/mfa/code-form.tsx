@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useId, useState } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { PasskeyButton, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
@@ -47,6 +48,7 @@ export function CodeForm({ action, submitLabel, field, freshField, hidden = {}, 
   }
   return (
     <form action={formAction} noValidate>
+      <DrawnFor />
       {passkeyError ? (
         <ErrorSummary errors={[{ message: passkeyError }]} focusKey={passkeyError} />
       ) : (

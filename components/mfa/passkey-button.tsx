@@ -9,6 +9,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
 import { useState, useSyncExternalStore, type MouseEvent } from 'react';
+import { formDataDrawnFor } from '@/components/auth/drawn-for';
 import type { ActionState } from '@/lib/auth/guards';
 
 export type PasskeyOptionsState = ActionState & { options?: PublicKeyCredentialCreationOptionsJSON | PublicKeyCredentialRequestOptionsJSON };
@@ -65,7 +66,7 @@ export function PasskeyButton({ mode, optionsAction, label, ready, onError, prim
     if (notReady) return;
     setBusy(true);
     try {
-      const result = await optionsAction({ ok: false }, new FormData());
+      const result = await optionsAction({ ok: false }, formDataDrawnFor(form));
       if (!result.ok || !result.options) {
         onError(result.message ?? 'Passkeys cannot be used just now. Try again in a few minutes.');
         return;

@@ -2,6 +2,7 @@
 
 import { browserSupportsWebAuthnAutofill, startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { useActionState, useEffect, useRef, useState } from 'react';
+import { DrawnFor, formDataDrawnFor } from '@/components/auth/drawn-for';
 import { PasskeyButton, submitWithPasskey, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import type { ActionState } from '@/lib/auth/guards';
 
@@ -30,7 +31,7 @@ export function PasskeyForm({ action, optionsAction, label, callbackPath, primar
     const start = async () => {
       // Conditional mediation: the browser lists passkeys under the login field and asks nothing until one is picked.
       if (!(await browserSupportsWebAuthnAutofill())) return;
-      const result = await optionsAction({ ok: false }, new FormData());
+      const result = await optionsAction({ ok: false }, formDataDrawnFor(formRef.current));
       if (!live || !result.ok || !result.options) return;
       const answer = await startAuthentication({ optionsJSON: result.options as PublicKeyCredentialRequestOptionsJSON, useBrowserAutofill: true });
       if (live && formRef.current) submitWithPasskey(formRef.current, answer);
@@ -54,6 +55,7 @@ export function PasskeyForm({ action, optionsAction, label, callbackPath, primar
   const message = clientError ?? (!state.ok ? state.message : null);
   return (
     <form action={formAction} ref={formRef}>
+      <DrawnFor />
       {message && (
         <p className="notice warning" role="alert">
           {message}

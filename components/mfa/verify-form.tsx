@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field } from '@/components/ui/field';
 import type { ActionState } from '@/lib/auth/guards';
@@ -11,6 +12,7 @@ export function VerifyForm({ action, callbackPath }: { action: (previous: Action
   const errors = state.fieldErrors?.code ?? (state.message && !state.ok ? [state.message] : undefined);
   return (
     <form action={formAction} noValidate>
+      <DrawnFor />
       {errors && <ErrorSummary errors={errors.map((message) => ({ field: 'code', message }))} focusKey={state} />}
       <Field
         name="code"

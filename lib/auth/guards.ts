@@ -15,11 +15,14 @@ import { resolveSession, SECOND_FACTOR_PENDING_MS, type Actor, type AgencyActor,
 import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH } from '@/lib/auth/sign-in-messages';
 import { db } from '@/lib/db/client';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
+import { DRAWN_FOR_FIELD } from '@/lib/http/drawn-for-field';
+import { keyDrawnFor, RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
 import { acceptsCrossSitePost, isSameOriginRequest, isSentByAnotherSite, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { actionClosedDuringMaintenance, closedForMaintenanceMessage } from '@/lib/maintenance/maintenance-gate';
+import { formOwnerOf } from '@/lib/mfa/account';
 import { Refused } from '@/lib/result';
 
 // The entry-point kit. Every page, server action and route handler is built with one of
@@ -212,8 +215,21 @@ function fieldsHoldingNul(input: Record<string, string>): Record<string, string[
   return fields.length === 0 ? null : Object.fromEntries(fields.map((key) => [key, ['This contains a hidden character. Type it in rather than pasting it.']]));
 }
 
+/**
+ * A signed-in form's fields without its DRAWN_FOR_FIELD, or null when that does not say the page was drawn for
+ * `actor` (missing, forged, or drawn for another account, which signed in on this browser since): the person
+ * sending it is not who the page was for, and nothing of theirs is checked or done (review r50c F1).
+ */
+function drawnForThisActor(input: Record<string, string>, actor: Actor): Record<string, string> | null {
+  const drawnFor = input[DRAWN_FOR_FIELD];
+  if (drawnFor === undefined || !keyDrawnFor(drawnFor, formOwnerOf(actor))) return null;
+  const rest: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const key of Object.keys(input)) if (key !== DRAWN_FOR_FIELD) rest[key] = input[key]!;
+  return rest;
+}
+
 function typedValues(input: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(input).filter(([key]) => !SECRET_FIELD.test(key)).map(([key, value]) => [key, value.slice(0, 2000)]));
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !SECRET_FIELD.test(key) && key !== DRAWN_FOR_FIELD).map(([key, value]) => [key, value.slice(0, 2000)]));
 }
 
 /**
@@ -286,9 +302,11 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
         return { ok: false, message: 'You are not allowed to do that.' };
       }
       if (!form.ok) return { ok: false, message: form.message };
-      const holdingNul = fieldsHoldingNul(form.input);
+      const input = access.principal === 'public' ? form.input : drawnForThisActor(form.input, actor as Actor);
+      if (!input) return { ok: false, message: RELOAD_AND_SEND_AGAIN, values };
+      const holdingNul = fieldsHoldingNul(input);
       if (holdingNul) return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: holdingNul, values };
-      const parsed = strict.safeParse(form.input);
+      const parsed = strict.safeParse(input);
       if (!parsed.success) {
         const unknown = parsed.error.issues.some((issue) => issue.code === 'unrecognized_keys');
         if (unknown) return { ok: false, message: 'This form sent a field it does not have. Reload the page and try again. Nothing was changed.', values };

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useEffect, useRef } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { CheckboxField } from '@/components/ui/checkbox-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import type { ActionState } from '@/lib/auth/guards';
@@ -29,6 +30,7 @@ export function BulkUnlockForm({ count, perPress, shownAt }: { count: number; pe
   }
   return (
     <form action={formAction}>
+      <DrawnFor />
       <ErrorSummary state={state} />
       <input type="hidden" name="shown" value={now} />
       <input type="hidden" name="shownAt" value={shownAt} />

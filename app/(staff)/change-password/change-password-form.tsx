@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { NewPasswordFields, PasswordInputWithCapsLock } from '@/components/auth/password-input-with-caps-lock';
 import { PasskeyButton } from '@/components/mfa/passkey-button';
 import { ErrorSummary } from '@/components/ui/error-summary';
@@ -21,6 +22,7 @@ export function ChangePasswordForm({ minLength, withPasskey, formKey, drawnAtVer
     // Passwords are never echoed back: after a failed submit the fields start empty, and the summary
     // (which takes focus) says which one to type again.
     <form action={formAction} noValidate>
+      <DrawnFor />
       <input type="hidden" name="formKey" value={formKey} />
       {drawnAtVersion !== undefined && <input type="hidden" name="drawnAtVersion" value={drawnAtVersion} />}
       {passkeyError ? (

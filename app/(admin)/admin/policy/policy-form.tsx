@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useEffect, useRef } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { CheckboxField } from '@/components/ui/checkbox-field';
 import { ErrorSummary } from '@/components/ui/error-summary';
 import { Field, SelectField } from '@/components/ui/field';
@@ -28,6 +29,7 @@ export function PolicyForm({ policy, version, settings, timeZones }: { policy: A
   return (
     // `key` re-mounts the fields with those values (React resets a form after its action).
     <form action={formAction} noValidate key={JSON.stringify(values ?? {})}>
+      <DrawnFor />
       <input type="hidden" name="seen" value={values?.seen ?? version} />
       <ErrorSummary state={state} order={settings.map((setting) => setting.name)} />
       {state.ok && <SavedNotice message={state.message} />}

@@ -1,13 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { DrawnForProvider } from '@/components/auth/drawn-for';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { PasskeyForm } from '@/components/mfa/passkey-form';
 import { VerifyForm } from '@/components/mfa/verify-form';
 import { requirePageActor } from '@/lib/auth/guards';
 import { afterSignInPath } from '@/lib/auth/sign-in-form';
+import { newFormKey } from '@/lib/http/form-key';
 import { firstValues, type PageSearchParams } from '@/lib/http/search-params';
-import { ownerOf } from '@/lib/mfa/account';
+import { formOwnerOf, ownerOf } from '@/lib/mfa/account';
 import { hasPasskey } from '@/lib/mfa/passkey-policy';
 import { passkeyOptionsAction, verifyPasskeyAction, verifySecondFactorAction } from './actions';
 
@@ -21,14 +23,17 @@ export default async function VerifyPage({ searchParams }: { searchParams: PageS
     <>
       <h1>Confirm it is you</h1>
       <p>Your password was right. Now use your passkey, or type a code from your authenticator app, to finish signing in.</p>
-      {(await hasPasskey(ownerOf(actor))) && (
-        <>
-          <h2>Use a passkey</h2>
-          <PasskeyForm action={verifyPasskeyAction} optionsAction={passkeyOptionsAction} label="Use a passkey" callbackPath={callbackPath} primary />
-          <h2>Or type a code</h2>
-        </>
-      )}
-      <VerifyForm action={verifySecondFactorAction} callbackPath={callbackPath} />
+      {/* The code step's forms say whose step it is: another account's sign-in since replaced it (DrawnFor). */}
+      <DrawnForProvider drawnFor={newFormKey(formOwnerOf(actor))}>
+        {(await hasPasskey(ownerOf(actor))) && (
+          <>
+            <h2>Use a passkey</h2>
+            <PasskeyForm action={verifyPasskeyAction} optionsAction={passkeyOptionsAction} label="Use a passkey" callbackPath={callbackPath} primary />
+            <h2>Or type a code</h2>
+          </>
+        )}
+        <VerifyForm action={verifySecondFactorAction} callbackPath={callbackPath} />
+      </DrawnForProvider>
       <h2>Lost your phone?</h2>
       <p>
         Type one of your recovery codes instead. If you have none, ask an administrator of your agency to clear your second factors. If

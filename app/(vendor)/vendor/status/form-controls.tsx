@@ -1,6 +1,7 @@
 'use client';
 
 import { createContext, useActionState, useContext, useId, type ReactNode } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { useHydrated } from '@/components/help/use-hydrated';
 import { ActionNotices, useNotify } from '@/components/ui/action-notices';
 import { CheckboxField } from '@/components/ui/checkbox-field';
@@ -52,6 +53,7 @@ export function ActionForm({
     <FormState.Provider value={{ state, prefix }}>
       {/* `key` re-mounts the fields with what was typed after a refusal (React resets a form after its action). */}
       <form action={formAction} noValidate className={inline ? styles.inlineForm : undefined} key={JSON.stringify(state.values ?? {})}>
+        <DrawnFor />
         <ErrorSummary state={state} idPrefix={prefix} />
         {children}
         <button className={secondary ? 'button secondary' : 'button'} type="submit" disabled={pending}>

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useActionState, useEffect } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { useHydrated } from '@/components/help/use-hydrated';
 import { useNotify } from '@/components/ui/action-notices';
 import type { ActionState } from '@/lib/auth/guards';
@@ -43,6 +44,7 @@ export function AccountActionForm({ action, fields, label, secondary, available 
   if (!available) return inline || null;
   return (
     <form action={formAction}>
+      <DrawnFor />
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useEffect, useRef, useState } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { TypedField } from '@/components/mfa/code-form';
 import { RECOVERY_CODE_ONLY_LABEL } from '@/components/mfa/fresh-code-label';
 import { PasskeyButton, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
@@ -90,6 +91,7 @@ export function ResetPasswordPanel({
       {!confirming && !state.confirming ? (
         // Without JavaScript this posts without a "yes", and the action answers with the question.
         <form action={formAction}>
+          <DrawnFor />
           <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <button
             type="submit"
@@ -106,6 +108,7 @@ export function ResetPasswordPanel({
       ) : (
         // A typed code sent after a passkey that was not used: the passkey's message gives way to the answer.
         <form action={formAction} onSubmit={() => setPasskeyError(null)}>
+          <DrawnFor />
           <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <input type="hidden" name="confirm" value="yes" />
           {kind === 'password' ? (

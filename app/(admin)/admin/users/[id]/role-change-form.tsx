@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useEffect, useRef } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { useHydrated } from '@/components/help/use-hydrated';
 import { useNotify } from '@/components/ui/action-notices';
 import { AGENCY_ROLES, ROLE_LABEL, type AgencyRole } from '@/lib/auth/role-labels';
@@ -24,6 +25,7 @@ export function RoleChangeForm({ userId, currentRole }: { userId: string; curren
   if (state.confirm) {
     return (
       <form action={formAction} className="notice warning" data-testid="role-change-confirm">
+        <DrawnFor />
         <input type="hidden" name="userId" value={userId} />
         <input type="hidden" name="role" value={state.confirm.role} />
         <input type="hidden" name="from" value={state.confirm.from} />
@@ -43,6 +45,7 @@ export function RoleChangeForm({ userId, currentRole }: { userId: string; curren
   }
   return (
     <form action={formAction}>
+      <DrawnFor />
       <input type="hidden" name="userId" value={userId} />
       {!hydrated && state.message && (
         <p className={state.ok ? 'notice success' : 'notice warning'} role={state.ok ? 'status' : 'alert'}>

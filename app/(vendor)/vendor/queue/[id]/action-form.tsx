@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { DrawnFor } from '@/components/auth/drawn-for';
 import { CheckboxField } from '@/components/ui/checkbox-field';
 import { summaryOf } from '@/components/ui/form-errors';
 import { TextAreaField } from '@/components/ui/field';
@@ -32,6 +33,7 @@ export function ActionForm({ action, requestId, submitLabel, idPrefix, fields = 
   return (
     // `key` re-mounts the fields with what was typed after a refusal (React resets a form after its action).
     <form action={formAction} noValidate key={JSON.stringify(state.values ?? {})}>
+      <DrawnFor />
       <ErrorSummary errors={summary} focusKey={state} title={summary.length === 1 && !summary[0]!.field ? 'This could not be done' : undefined} />
       <input type="hidden" name="requestId" value={requestId} />
       {fields.map((field) =>
