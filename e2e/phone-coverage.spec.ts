@@ -2,6 +2,7 @@
 // screen, every password field there has its own show-password toggle, and the provider-code help
 // opens by keyboard.
 import { expectNoAxeViolations } from './support/axe';
+import { db } from './support/data';
 import { expect, test } from './support/test';
 
 test.use({ viewport: { width: 375, height: 740 } });
@@ -47,4 +48,30 @@ test('[ANYONE] on a phone: "Don’t know your provider code?" opens by keyboard 
   }
   await page.goto('/help/ask-admin');
   await expect(page.getByLabel('Provider code or agency name')).toHaveAccessibleDescription(/type your agency’s full name/);
+});
+
+test('[ANYONE] on a phone: an incident titled with one long word still fits 375 px, and its update keeps the lines it was typed in (review r50d F2, F3)', async ({ page }) => {
+  const title = `Unreachable${'x'.repeat(180)}${Date.now().toString(36)}`;
+  const api = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'api' } });
+  const incident = await db().incident.create({
+    data: {
+      title,
+      impact: 'DEGRADED_PERFORMANCE',
+      components: { create: [{ componentId: api.id }] },
+      updates: { create: [{ status: 'INVESTIGATING', message: 'Affected: exports.\nWorkaround: try again in an hour.' }] },
+    },
+  });
+  try {
+    // /status is sent from memory: the new copy follows the change within a second or so.
+    await expect(async () => {
+      await page.goto('/status');
+      await expect(page.locator(`#incident-${incident.id}`)).toBeVisible({ timeout: 100 });
+    }).toPass();
+    const article = page.locator(`#incident-${incident.id}`);
+    expect(await article.locator('li').first().innerText()).toContain('Affected: exports.\nWorkaround: try again in an hour.');
+    const width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+    expect(width, `/status is ${width} px wide`).toBeLessThanOrEqual(375);
+  } finally {
+    await db().incident.update({ where: { id: incident.id }, data: { resolvedAt: new Date(), status: 'RESOLVED' } });
+  }
 });

@@ -37,7 +37,7 @@ function Messages({ messages }: { messages: PostedMessage[] }) {
     <ul>
       {messages.map((m) => (
         <li key={`${m.title}${m.postedAt}`}>
-          <strong>{m.title}</strong> ({m.state}, {m.postedAt}){m.message ? `: ${m.message}` : ''}
+          <strong>{m.title}</strong> ({m.state}, {m.postedAt}){m.message && <span className="typed-lines">: {m.message}</span>}
         </li>
       ))}
     </ul>
@@ -145,7 +145,7 @@ function DowntimeResult({ summary }: { summary: StatusSummary }) {
       tone="warning"
       title={`${notice.kind === 'active' ? 'Downtime now' : 'Next planned downtime'}: ${notice.title}`}
     >
-      {notice.description && <p>{notice.description}</p>}
+      {notice.description && <p className="typed-lines">{notice.description}</p>}
       {notice.lines.map((line) => (
         <p key={line}>{line}</p>
       ))}

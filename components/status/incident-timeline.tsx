@@ -10,7 +10,7 @@ export function IncidentTimeline({ updates }: { updates: IncidentView['updates']
       {updates.map((update) => (
         <li key={update.id}>
           <LocalTime value={update.createdAt} />
-          <strong>{INCIDENT_STATUS_LABEL[update.status]}</strong>: {update.message}
+          <strong>{INCIDENT_STATUS_LABEL[update.status]}</strong>: <span className="typed-lines">{update.message}</span>
         </li>
       ))}
     </ol>

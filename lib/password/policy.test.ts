@@ -45,6 +45,15 @@ describe('checkNewPassword', () => {
     expect(checkNewPassword('violet kettle\nharbour', policy, context)).toEqual([CONTROL]);
   });
 
+  it('refuses a code point Unicode has not assigned (its normalized form may change with a later Node), but takes new emoji and private use (review r50d F4)', () => {
+    const UNASSIGNED = 'Password includes a character this system cannot read yet (one newer than its Unicode tables). Choose another.';
+    for (const character of ['\u0378', '\u{2FFFD}', '\uFFFF', '\u{E0080}']) {
+      expect(checkNewPassword(`violet kettle harbour ${character}`, policy, context), character.codePointAt(0)!.toString(16)).toEqual([UNASSIGNED]);
+    }
+    // A pictograph's range is kept for emoji: one a later Unicode adds is typed by phones already.
+    for (const character of ['\u{1FAFF}', '\u{E000}', '🫠']) expect(checkNewPassword(`violet kettle harbour ${character}`, policy, context)).toEqual([]);
+  });
+
   it('refuses a common password whatever its case or width', () => {
     expect(checkNewPassword('1qaz2wsx3edc4rfv', policy, context)).toEqual([COMMON]);
     expect(checkNewPassword('１ＱＡＺ２ＷＳＸ３ＥＤＣ４ＲＦＶ', policy, context)).toEqual([COMMON]);

@@ -10,7 +10,10 @@ const PHONE_MESSAGE = 'Enter a phone number with 7 to 15 digits, like +1 512 555
 export const phoneSchema = singleLine('Work phone number', 'Enter your work phone number, for example +1 512 555 0100', 40, 'identifier').refine(
   (value) => {
     // Split on the marker alone, then trimmed: "\s*" on both sides of it took time growing with the square of a run of spaces.
-    const [number = '', extension] = value.split(/ext\.?|x/i).map((piece) => piece.trim());
+    // One marker at most: what followed a second went unchecked (review r50d F1).
+    const pieces = value.split(/ext\.?|x/i).map((piece) => piece.trim());
+    if (pieces.length > 2) return false;
+    const [number = '', extension] = pieces;
     if (extension !== undefined && !/^\d{1,6}$/.test(extension)) return false;
     const digits = number.replace(/\D/g, '').length;
     return /^\+?[\d\s().-]+$/.test(number) && digits >= 7 && digits <= 15;

@@ -66,7 +66,7 @@ export default async function HelpRequestsPage({ searchParams }: { searchParams:
                 {request.words.map((said) => (
                   <blockquote key={said.id}>
                     {request.requests > 1 && <p className="muted">At {when(said.createdAt)}:</p>}
-                    {said.message}
+                    <span className="typed-lines">{said.message}</span>
                   </blockquote>
                 ))}
                 <div className="actions-row">

@@ -51,7 +51,7 @@ function Maintenance({ window }: { window: MaintenanceView }) {
         <LocalTime value={window.endsAt} />.{' '}
         {window.blocksSignIn ? <strong>Sign-in is not possible during this time.</strong> : 'Sign-in works during this time.'}
       </p>
-      {window.description && <p>{window.description}</p>}
+      {window.description && <p className="typed-lines">{window.description}</p>}
       <p className="muted">Affects: {window.components.join(', ')}</p>
     </article>
   );

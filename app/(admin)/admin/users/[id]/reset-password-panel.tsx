@@ -58,7 +58,10 @@ export function ResetPasswordPanel({
     return (
       <div className="notice success" role="status" aria-live="polite" tabIndex={-1} ref={result} data-testid="reset-result">
         <h3>Temporary password for {personName}</h3>
-        <p>Give it to {personName} by phone or in person. It is shown only now, and works once, until {state.expiresAt}.</p>
+        <p>
+          Give it to {personName} by phone or in person. It is shown only now, and works once, until {state.expiresAt}. It holds only capital
+          letters and digits: they type it exactly as shown, with no spaces.
+        </p>
         <p className="secret-box" data-testid="temporary-password">
           {state.temporaryPassword}
         </p>

@@ -80,7 +80,7 @@ export default async function RequestPage({ params, searchParams }: { params: Pr
       {request.stateReason && (
         <p className="notice warning">
           <strong>{request.state === 'CANCELLED' ? 'Cancelled: ' : 'Reason: '}</strong>
-          {request.stateReason}
+          <span className="typed-lines">{request.stateReason}</span>
         </p>
       )}
       {request.delivery && (
