@@ -10,6 +10,9 @@ test('[STAFF] demo staff member can sign in, see their account and sign out', as
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
   await expect(page.getByText('Jordan Smith')).toBeVisible();
+  // The session cookie ends with the browser: closed on a shared computer, it signs out (review r50c F2).
+  const session = (await page.context().cookies()).find((cookie) => cookie.name === 'next-auth.session-token');
+  expect(session?.expires).toBe(-1);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login/);

@@ -4,7 +4,7 @@ import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { formAbout, withFormKeyHeld } from '@/lib/http/sent-once';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
@@ -47,7 +47,7 @@ export async function clearUserSecondFactors(
 ): Promise<Result<IssuedTemporaryPassword> | FreshFactorRefused> {
   // Held before the code is checked: a copy sent at the same moment waits, and does not spend the used code
   // again, nor count it on the admin's lock (review r43f F2).
-  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), CLEARED_ALREADY, (claim) => clearHeld(actor, input, ip, claim));
+  return withFormKeyHeld(formAbout(FORM, input.userId), input.formKey, formOwnerOf(actor), CLEARED_ALREADY, (claim) => clearHeld(actor, input, ip, claim));
 }
 
 async function clearHeld(

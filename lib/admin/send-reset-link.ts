@@ -6,7 +6,7 @@ import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import type { AgencyActor } from '@/lib/auth/session';
 import { maskEmail } from '@/lib/format/mask';
 import { formKeyField } from '@/lib/http/form-key';
-import { claimFormKey, onceForForm } from '@/lib/http/sent-once';
+import { claimFormKey, formAbout, onceForForm } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { mailableAddress } from '@/lib/validation/email-address';
@@ -38,7 +38,8 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
   // The same form sent again (a double click): the link is on its way; a second would end the first (review r26c N5).
   const sentAlready = { ok: true as const, value: { sentTo: maskEmail(email) } };
   const claimedBy = formOwnerOf(actor);
-  return onceForForm(FORM, input.formKey, claimedBy, sentAlready, () =>
+  const form = formAbout(FORM, target.id);
+  return onceForForm(form, input.formKey, claimedBy, sentAlready, () =>
     actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
       const lifetimeHours = (await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
       const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
@@ -46,6 +47,6 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
       await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
       if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
       return { sentTo: maskEmail(email) };
-    }, { reset: 'link', claim: (tx) => claimFormKey(tx, FORM, input.formKey, claimedBy) }),
+    }, { reset: 'link', claim: (tx) => claimFormKey(tx, form, input.formKey, claimedBy) }),
   );
 }

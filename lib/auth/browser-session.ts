@@ -21,7 +21,9 @@ export async function startBrowserSession(sessionId: string, kind: 'agency' | 'v
   if (previous !== null && previous !== sessionId) await endSession(previous);
   const maxAge = SESSION_ABSOLUTE_MS / 1000;
   const token = await encode({ token: { sid: sessionId, kind }, secret: signingSecret(), maxAge });
-  jar.set(sessionCookieName(), token, { ...sessionCookieOptions(), maxAge });
+  // No Max-Age: the cookie ends with the browser, so closing it on a shared computer signs out (review r50c F2).
+  // The token's own 12 hours and the session's limits on the server hold whatever a browser keeps.
+  jar.set(sessionCookieName(), token, sessionCookieOptions());
 }
 
 /** Signs the browser out: ends its server-side session (if any, audited) and removes the cookie. */

@@ -60,6 +60,13 @@ function whileHolding<T>(id: string, work: () => Promise<T>): Promise<T> {
 /** The sent-again answer of holdFormKey: the row of the first copy's claim. */
 type AlreadySent = { sent: NonNullable<Awaited<ReturnType<typeof keyClaim>>> };
 
+/**
+ * The name of a form that acts on one record (an account, an incident, a factor): a rendering's key is that
+ * record's, and the same key sent with another record's id is another form's, done or refused on its own,
+ * not answered "done already" for a record it never touched (review r50a F1).
+ */
+export const formAbout = (form: string, recordId: string) => `${form}@${recordId}`;
+
 /** The SentForm row of a rendering's `key` for `form`. */
 const formKeyId = (form: string, key: string) => `${form}:${key}`;
 

@@ -5,7 +5,7 @@ import { endOtherSessions } from '@/lib/auth/end-account-access';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
-import { withFormKeyHeld } from '@/lib/http/sent-once';
+import { formAbout, withFormKeyHeld } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, formOwnerOf, holdOwnFactors, ownerOf, SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
@@ -52,7 +52,7 @@ async function mustKeep(actor: Actor, factor: { id: string; kind: string }, data
 export const REMOVED_ALREADY = { ok: true, message: 'That factor was removed already, from this page.' } as const;
 
 export async function removeFactor(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string): Promise<ActionState> {
-  return withFormKeyHeld(FORM, input.formKey, formOwnerOf(actor), REMOVED_ALREADY, (claim) => removeHeld(actor, input, ip, claim));
+  return withFormKeyHeld(formAbout(FORM, input.factorId), input.formKey, formOwnerOf(actor), REMOVED_ALREADY, (claim) => removeHeld(actor, input, ip, claim));
 }
 
 async function removeHeld(actor: Actor, input: z.infer<typeof removeFactorSchema>, ip: string, claim: (tx: Tx) => Promise<void>): Promise<ActionState> {

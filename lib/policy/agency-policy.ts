@@ -34,8 +34,12 @@ function bounded(key: BoundedKey, label: string) {
   );
 }
 
-// A form posts a ticked checkbox as "on" and an unticked one not at all.
-const checkbox = z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean());
+// A form posts a ticked checkbox as "on" and an unticked one not at all. Anything else is no form's tick (a
+// script's "ON" or "1"): refused, not saved as unticked, which turned a rule off (review r50a F2).
+const checkbox = z.preprocess(
+  (value) => value ?? false,
+  z.union([z.boolean(), z.enum(['on', 'true']).transform(() => true)], { error: 'Tick the box, or leave it empty' }),
+);
 
 export const agencyPolicySchema = z
   .object({

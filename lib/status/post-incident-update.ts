@@ -4,7 +4,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { formKeyField } from '@/lib/http/form-key';
-import { answeredByKey, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { answeredByKey, claimFormKey, formAbout, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
@@ -28,7 +28,8 @@ export async function postIncidentUpdate(
 ): Promise<OperatorResult> {
   assertOperator(actor);
   const resolves = input.status === 'RESOLVED';
-  const incident = await onceForForm(FORM, input.formKey, formOwnerOf(actor), SENT_ALREADY, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
+  const form = formAbout(FORM, input.incidentId);
+  const incident = await onceForForm(form, input.formKey, formOwnerOf(actor), SENT_ALREADY, () => operatorTransaction(actor, ip, resolves ? 'STATUS_INCIDENT_RESOLVED' : 'STATUS_INCIDENT_UPDATED', async (tx) => {
     const now = await nextUpdateTime(tx, input.incidentId);
     // Only an open incident takes updates: the condition is part of the write, so two operators
     // resolving at once produce one resolution.
@@ -38,7 +39,7 @@ export async function postIncidentUpdate(
     });
     if (changed.count === 0) return null;
     // Claimed with the work only: a refusal (resolved meanwhile) leaves the rendering free (review r39b F2).
-    await claimFormKey(tx, FORM, input.formKey, formOwnerOf(actor));
+    await claimFormKey(tx, form, input.formKey, formOwnerOf(actor));
     await tx.incidentUpdate.create({
       data: { incidentId: input.incidentId, status: input.status, message: input.message, createdById: actor.vendorAccountId, createdAt: now },
     });

@@ -2,6 +2,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import { accountLock, isLocked, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { db } from '@/lib/db/client';
 import { maskEmail, maskPhone } from '@/lib/format/mask';
+import { addressKey } from '@/lib/mail/mailbox';
 import { normalizeKey } from '@/lib/validation/identifiers';
 import { NO_EMAIL_ON_RECORD, SAME_VERIFIER } from './approve-request';
 import { contactDetailsChanged } from './contact-snapshot';
@@ -159,7 +160,7 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
       maskedEmail: account.email ? maskEmail(account.email) : null,
       maskedPhone: account.phone ? maskPhone(account.phone) : null,
       // Whether the typed contact details are those on record, without showing what is on record.
-      typedEmailMatches: account.email ? normalizeKey(account.email) === normalizeKey(request.workEmail) : null,
+      typedEmailMatches: account.email ? addressKey(account.email) === addressKey(request.workEmail) : null,
       typedNameMatches: normalizeKey(account.displayName) === normalizeKey(request.fullName),
       lastSignInAt: account.lastSignInAt,
       lock: lockState(account, now),

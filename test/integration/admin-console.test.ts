@@ -466,6 +466,13 @@ describe('policy, lists, audit, help requests', () => {
     expect(bad.fieldErrors?.minPasswordLength?.[0]).toMatch(/between 8 and 64/);
     expect(bad.fieldErrors?.hardLockThreshold?.[0]).toMatch(/between 10 and 100/);
     expect((await db().agency.findUniqueOrThrow({ where: { id: a.id } })).minPasswordLength).toBe(15);
+    // A box ticked some other way than a form does is refused, not saved as unticked (review r50a F2).
+    await db().agency.update({ where: { id: a.id }, data: { requirePasskeyForAdmins: true } });
+    for (const tick of ['ON', '1', 'yes', 'false', '']) {
+      const odd = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, requirePasskeyForAdmins: tick }, IP);
+      expect(odd.fieldErrors?.requirePasskeyForAdmins, tick).toEqual(['Tick the box, or leave it empty']);
+    }
+    expect((await db().agency.findUniqueOrThrow({ where: { id: a.id } })).requirePasskeyForAdmins).toBe(true);
     const good = await updateAgencyPolicy(superActor, { ...DEFAULT_POLICY, minPasswordLength: '20', onlySuperAdminsResetAdmins: 'on' }, IP);
     expect(good.ok).toBe(true);
     expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, onlySuperAdminsResetAdmins: true });
@@ -854,6 +861,18 @@ describe('reset link by e-mail', () => {
     expect(await sendResetLink(adminActor, sixth, IP)).toMatchObject({ ok: false, message: expect.stringContaining('the most allowed') });
     expect(await db().sentForm.count({ where: { key: { endsWith: sixth.formKey } } })).toBe(0);
     expect(await db().outboxMessage.count({ where: { toAddress: staff.email!, template: 'reset-link' } })).toBe(5);
+  });
+
+  it('[PROVIDER_ADMIN] a rendering’s key sent again naming another account is that account’s own form: its link is mailed, not answered “on its way” unsent (review r50a F1)', async () => {
+    const { a, adminActor, staff } = await twoAgencies();
+    const other = await member(a.id, 'STAFF', { displayName: 'Olly Other' });
+    const { sendResetLink } = await import('@/lib/admin/send-reset-link');
+    const { formKeyFor } = await import('../support/form-key-for');
+    const formKey = formKeyFor(adminActor);
+    expect(await sendResetLink(adminActor, { userId: staff.id, formKey }, IP)).toMatchObject({ ok: true });
+    expect(await sendResetLink(adminActor, { userId: other.id, formKey }, IP)).toMatchObject({ ok: true });
+    expect(await db().outboxMessage.count({ where: { toAddress: other.email!, template: 'reset-link' } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: other.id, action: 'ADMIN_RESET_LINK_SENT' } })).toBe(1);
   });
 
   it('[SUPER_ADMIN] a rendering’s key another admin claimed, or drawn for another admin, is stale: nothing is sent, and it is not told a link is on its way (reviews r39a F4, r48e F3)', async () => {

@@ -163,6 +163,11 @@ describe('a form sent twice (r26c N1)', () => {
     // Another rendering of the form is another update.
     expect((await sent(postIncidentUpdate(operator, { ...update, message: 'Fixing it.', formKey: formKeyFor(operator) }, IP))).message).toBe('Update posted.');
     expect(await db().incidentUpdate.count({ where: { incidentId: id } })).toBe(3);
+    // The first rendering's key naming another incident is an update of that one, not "done already" (review r50a F1).
+    const other = await db().incident.create({ data: { title: 'Slow', impact: 'DEGRADED_PERFORMANCE', updates: { create: [{ status: 'INVESTIGATING', message: 'Slow.' }] } } });
+    expect((await sent(postIncidentUpdate(operator, { ...update, incidentId: other.id }, IP))).message).toBe('Update posted.');
+    expect(await db().incidentUpdate.count({ where: { incidentId: other.id } })).toBe(2);
+    await db().incident.update({ where: { id: other.id }, data: { resolvedAt: new Date(), status: 'RESOLVED' } });
 
     const startsAt = new Date(Math.ceil((Date.now() + 24 * HOUR) / 60_000) * 60_000);
     const form = { title: 'Upgrade', startsAt: utcInput(startsAt), endsAt: utcInput(new Date(startsAt.getTime() + HOUR)), [`component-${signIn.id}`]: 'on', formKey: formKeyFor(operator) };

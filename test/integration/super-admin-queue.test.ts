@@ -394,6 +394,11 @@ describe('what a verifier sees', () => {
     ]);
     expect(JSON.stringify(page)).not.toContain(admin.email!);
     expect(JSON.stringify(page)).not.toContain('555 0178');
+
+    // The address on record typed with its domain spelt another way (as a mail server reads it) matches (review r50b I2).
+    await db().user.update({ where: { id: admin.id }, data: { email: 'olive@bücher.example' } });
+    await db().superAdminResetRequest.update({ where: { id: request.id }, data: { workEmail: 'Olive@XN--BCHER-KVA.example' } });
+    expect((await getRequestForVerifier(await vendorActor(), request.id))!.account!.typedEmailMatches).toBe(true);
   });
 
   it('[VERIFIER] gets nothing for an unknown request id', async () => {
