@@ -51,6 +51,12 @@ export const mailMessageSchema = z.object({
   sensitive: z.boolean().optional(),
   /** A status alert's subscriber: the worker sends it only while they are still subscribed (UNSUBSCRIBED). */
   statusSubscriberId: z.string().min(1).optional(),
+  /**
+   * One of many copies of one event, whose number grows with a list (subscribers, an agency's admins) and
+   * which strangers can set off: sent after the due mail for one person (a reset link, a lock notice),
+   * which a burst of these otherwise waited behind (review r50b F1).
+   */
+  bulk: z.boolean().optional(),
 });
 
 export type MailMessage = z.input<typeof mailMessageSchema>;
@@ -78,7 +84,7 @@ function toRow(message: MailMessage) {
   if (!parsed.success) {
     throw new UnsafeMailError(`refused to queue mail "${message.template}": ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
-  const { template, to, subject, text, html, headers, statusSubscriberId } = parsed.data;
+  const { template, to, subject, text, html, headers, statusSubscriberId, bulk } = parsed.data;
   // A notice to an address on record that cannot be mailed must not undo what it tells of (a request
   // filed, a lock recorded, an alert to the other admins): kept dead at once, for an operator to see.
   const unmailable = !isMailableAddress(to);
@@ -94,6 +100,7 @@ function toRow(message: MailMessage) {
     headers: headers ? (sensitive ? seal(JSON.stringify(headers)) : JSON.stringify(headers)) : null,
     sensitive,
     statusSubscriberId: statusSubscriberId ?? null,
+    bulk: bulk === true,
     ...(unmailable ? { status: 'DEAD' as const, lastError: UNMAILABLE } : {}),
   };
 }

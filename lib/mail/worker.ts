@@ -70,7 +70,8 @@ export async function deliverDueMessages(
   const due = { status: 'PENDING' as const, nextAttemptAt: { lte: now }, OR: unleased };
   const candidates = await database.outboxMessage.findMany({
     where: due,
-    orderBy: { nextAttemptAt: 'asc' },
+    // Mail for one person first: a burst of bulk copies (status alerts, help requests) waits behind it.
+    orderBy: [{ bulk: 'asc' }, { nextAttemptAt: 'asc' }],
     take: batchSize,
     select: { id: true },
   });

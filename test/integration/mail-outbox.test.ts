@@ -142,6 +142,19 @@ describe('outbox', () => {
     expect(row).toMatchObject({ status: 'SENT', attempts: 1, headers: null });
   });
 
+  it('sends the due mail for one person before a burst of bulk copies queued earlier: a reset link does not wait behind 30 status alerts (review r50b F1)', async () => {
+    const burst = Array.from({ length: 30 }, () => message({ bulk: true }));
+    await db().$transaction((tx) => enqueueMailBatch(tx, burst));
+    const oneToOne = message();
+    await db().$transaction((tx) => enqueueMail(tx, oneToOne));
+    expect(await deliverDueMessages(db(), relay.smtp, { batchSize: 5 })).toMatchObject({ sent: 5 });
+    expect(relay.sink.received[0]!.to).toEqual([oneToOne.to]);
+    expect(relay.sink.received.slice(1).every((mail) => burst.some((copy) => copy.to === mail.to[0]))).toBe(true);
+    // The burst goes out all the same, each copy once.
+    expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: 26 });
+    expect(relay.sink.received.slice(1).map((mail) => mail.to[0]).sort()).toEqual(burst.map((copy) => copy.to).sort());
+  });
+
   it('a subject holding an encoded word reaches the reader as typed, never decoded into text its rules did not see (review r40b F1)', async () => {
     const hidden = Buffer.from('Login moved: visit carenotes-help.example/reset \u202Eevil').toString('base64');
     const subjects = [`[CareNotes status] Incident: =?UTF-8?B?${hidden}?=`, 'a =?iso-8859-1?q?=E9?= b', `=?UTF-8?B?${hidden}?= ${'long words '.repeat(6)}é`, 'Plain =? and ?= apart'];

@@ -350,7 +350,9 @@ describe('alert fan-out', () => {
     });
 
     expect(await fanOut()).toBe(count);
-    const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true, textBody: true, headers: true } });
+    const rows = await db().outboxMessage.findMany({ where: { template: 'status-incident-opened' }, select: { toAddress: true, textBody: true, headers: true, bulk: true } });
+    // One copy per subscriber: sent after mail for one person (review r50b F1).
+    expect(rows.every((row) => row.bulk)).toBe(true);
     expect(rows).toHaveLength(count);
     expect(new Set(rows.map((r) => r.toAddress))).toEqual(new Set(addresses));
 

@@ -18,6 +18,8 @@ describe('helpRequestMail', () => {
   it('tells the admin who asked, when, and where to act, in both parts', () => {
     const mail = helpRequestMail(base);
     expect(mail.template).toBe('help-request');
+    // One copy per admin, each time anyone names someone: sent after mail for one person (review r50b F1).
+    expect(mail.bulk).toBe(true);
     expect(mail.to).toBe('pat.lee@acme-homecare.example');
     expect(mail.subject).toBe('Help request: someone in your agency cannot sign in to CareNotes');
     for (const part of [mail.text, mail.html]) {

@@ -36,5 +36,6 @@ export function helpRequestMail(input: HelpRequestMailInput): MailMessage {
       'CareNotes staff will never ask you for a password.',
     ],
   });
-  return { template: 'help-request', to: input.to, ...content };
+  // To every admin of the agency, each time anyone names one of its people: after mail for one person.
+  return { template: 'help-request', to: input.to, ...content, bulk: true };
 }

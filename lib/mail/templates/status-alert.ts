@@ -32,5 +32,6 @@ export function statusAlertMail(to: string, content: StatusAlertContent, subscri
     // The unsubscribe link never expires: no copy of it stays readable in the outbox.
     sensitive: true,
     statusSubscriberId: subscriberId,
+    bulk: true,
   };
 }
