@@ -146,13 +146,14 @@ describe('outbox', () => {
     const burst = Array.from({ length: 30 }, () => message({ bulk: true }));
     await db().$transaction((tx) => enqueueMailBatch(tx, burst));
     const oneToOne = message();
-    await db().$transaction((tx) => enqueueMail(tx, oneToOne));
+    const id = await db().$transaction((tx) => enqueueMail(tx, oneToOne));
+    // The first round of five takes it, with four of the burst (sent side by side, in whatever order they arrive).
     expect(await deliverDueMessages(db(), relay.smtp, { batchSize: 5 })).toMatchObject({ sent: 5 });
-    expect(relay.sink.received[0]!.to).toEqual([oneToOne.to]);
-    expect(relay.sink.received.slice(1).every((mail) => burst.some((copy) => copy.to === mail.to[0]))).toBe(true);
+    expect((await db().outboxMessage.findUniqueOrThrow({ where: { id } })).status).toBe('SENT');
+    expect(relay.sink.received.map((mail) => mail.to[0])).toContain(oneToOne.to);
     // The burst goes out all the same, each copy once.
     expect(await deliverUntilEmpty(db(), relay.smtp)).toMatchObject({ sent: 26 });
-    expect(relay.sink.received.slice(1).map((mail) => mail.to[0]).sort()).toEqual(burst.map((copy) => copy.to).sort());
+    expect(relay.sink.received.map((mail) => mail.to[0]).filter((to) => to !== oneToOne.to).sort()).toEqual(burst.map((copy) => copy.to).sort());
   });
 
   it('a subject holding an encoded word reaches the reader as typed, never decoded into text its rules did not see (review r40b F1)', async () => {
