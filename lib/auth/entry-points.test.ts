@@ -42,8 +42,16 @@ export function entryPointProblems(file: string, source: string): string[] {
     }
     if (/export\s*\{/.test(source) || /export\s+default\b/.test(source)) problems.push('server actions are exported one by one as defineAction(…)');
   }
+  // A signed-in form says whose page it was drawn for, or defineAction refuses it for everyone (components/auth/drawn-for.tsx).
+  const forms = source.match(/<form action=\{/g)?.length ?? 0;
+  if (forms > 0 && !PUBLIC_FORMS.test(file.split(path.sep).join('/')) && (source.match(/<DrawnFor \/>/g)?.length ?? 0) < forms) {
+    problems.push('each form of a signed-in action renders <DrawnFor /> (components/auth/drawn-for.tsx)');
+  }
   return problems;
 }
+
+/** The forms of public actions, which no one is signed in to send: the public pages', and the sign-in form. */
+const PUBLIC_FORMS = /(^|\/)app\/\(public\)\/(?!login\/verify|vendor\/login\/verify)|(^|\/)components\/auth\/sign-in-form\.tsx$/;
 
 describe('the entry-point kit', () => {
   const files = [...filesUnder(path.join(root, 'app')), ...filesUnder(path.join(root, 'components')), ...filesUnder(path.join(root, 'lib'))];
@@ -73,6 +81,11 @@ describe('the entry-point kit', () => {
     const readsQuery = (read: string) => `export default publicPage(async function P({ searchParams }) { const { q } = ${read}; })`;
     expect(entryPointProblems('app/x/page.tsx', readsQuery('await searchParams'))).not.toEqual([]);
     expect(entryPointProblems('app/x/page.tsx', readsQuery('await firstValues(searchParams)'))).toEqual([]);
+    const twoForms = (drawn: string) => `<form action={a}>${drawn}</form><form action={b}><DrawnFor /></form>`;
+    expect(entryPointProblems('app/(admin)/x/form.tsx', twoForms(''))).not.toEqual([]);
+    expect(entryPointProblems('components/mfa/x-form.tsx', twoForms(''))).not.toEqual([]);
+    expect(entryPointProblems('app/(admin)/x/form.tsx', twoForms('<DrawnFor />'))).toEqual([]);
+    expect(entryPointProblems('app/(public)/help/x-form.tsx', twoForms(''))).toEqual([]);
   });
 });
 
