@@ -74,6 +74,31 @@ test('[PROVIDER_ADMIN] whose session ended elsewhere: the next link opens the si
   await expect(page.getByRole('heading', { name: 'Sign in to CareNotes' })).toBeVisible();
 });
 
+test('[STAFF] once another person signs in on the same browser, a tab still showing the first person’s page reloads as the new person’s (review r50e F4)', async ({ page }) => {
+  const agency = await createAgency(db());
+  const suffix = uniqueSuffix();
+  const [first, next] = [
+    await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `first.${suffix}`, displayName: 'Fay First' }),
+    await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `next.${suffix}`, displayName: 'Ned Next' }),
+  ];
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: first.loginName, password: TEST_PASSWORD });
+  await expect(page.getByText('Fay First')).toBeVisible();
+
+  const other = await page.context().newPage();
+  try {
+    await other.goto('/account');
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await expect(other).toHaveURL(/\/login\?done=/);
+    await signInAsAgencyUser(other, { providerCode: agency.code, loginName: next.loginName, password: TEST_PASSWORD });
+    await expect(other.getByText('Ned Next')).toBeVisible();
+  } finally {
+    await other.close();
+  }
+  // Nothing asked of the first tab: it is the new person's page now, not a page of keys every form would refuse.
+  await expect(page.getByText('Ned Next')).toBeVisible();
+  await expect(page.getByText('Fay First')).toBeHidden();
+});
+
 test('[PROVIDER_ADMIN] signs out from a console page', async ({ page }) => {
   const { member, creds } = await newConsole();
   await signInAsAgencyUser(page, creds);

@@ -6,6 +6,8 @@
 export const LAST_ACTIVITY = 'carenotes:last-activity';
 /** Written by the sign-out button as it posts; the other tabs hear it (the `storage` event) and leave. */
 export const SIGNED_OUT = 'carenotes:signed-out';
+/** Written by every signed-in page: the mark of the account it was drawn for (lib/http/form-key.ts, tabMarkOf). */
+export const SIGNED_IN_AS = 'carenotes:signed-in-as';
 
 export function readShared(key: string): string | null {
   try {

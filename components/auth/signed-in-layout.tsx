@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { getActor } from '@/lib/auth/guards';
-import { newFormKey } from '@/lib/http/form-key';
+import { newFormKey, tabMarkOf } from '@/lib/http/form-key';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { DrawnForProvider } from './drawn-for';
 import { SignedInDocument } from './fresh-document';
@@ -24,7 +24,9 @@ export default async function SignedInLayout({ children }: { children: ReactNode
           <SignOutButton vendor={actor.kind === 'vendor'} />
         </div>
       )}
-      <DrawnForProvider drawnFor={actor && newFormKey(formOwnerOf(actor))}>{children}</DrawnForProvider>
+      <DrawnForProvider drawnFor={actor && newFormKey(formOwnerOf(actor))} tabMark={actor && tabMarkOf(formOwnerOf(actor))}>
+        {children}
+      </DrawnForProvider>
       <SignedInDocument />
       <SignOutWhenIdle />
     </>

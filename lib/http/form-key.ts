@@ -22,6 +22,18 @@ export function keyDrawnFor(key: string, owner: string): boolean {
   return hmacVerify(DRAWN_FOR, [owner, key.slice(0, RANDOM_CHARS)], key.slice(RANDOM_CHARS));
 }
 
+/** The keyring purpose of a tab mark (tabMarkOf). */
+const TAB_MARK = { salt: 'portal-tab-mark', info: 'signed-in tab mark v1' } as const;
+
+/**
+ * The same for every page drawn for one account, another for another, and telling nothing of the account: a
+ * browser's signed-in tabs compare it, and one drawn for an account no longer signed in there reloads
+ * (components/auth/drawn-for.tsx).
+ */
+export function tabMarkOf(owner: string): string {
+  return hmacSign(TAB_MARK, [owner]).slice(0, 22);
+}
+
 /** What a form whose key is not this rendering's (malformed, or drawn for someone else) is told. */
 export const RELOAD_AND_SEND_AGAIN = 'Reload the page and send the form again.';
 

@@ -24,7 +24,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: PageS
       <h1>Confirm it is you</h1>
       <p>Your password was right. Now use your passkey, or type a code from your authenticator app, to finish signing in.</p>
       {/* The code step's forms say whose step it is: another account's sign-in since replaced it (DrawnFor). */}
-      <DrawnForProvider drawnFor={newFormKey(formOwnerOf(actor))}>
+      <DrawnForProvider drawnFor={newFormKey(formOwnerOf(actor))} tabMark={null}>
         {(await hasPasskey(ownerOf(actor))) && (
           <>
             <h2>Use a passkey</h2>
