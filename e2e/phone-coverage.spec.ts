@@ -2,7 +2,7 @@
 // screen, every password field there has its own show-password toggle, and the provider-code help
 // opens by keyboard.
 import { expectNoAxeViolations } from './support/axe';
-import { db } from './support/data';
+import { db, openIncidentInDatabase } from './support/data';
 import { expect, test } from './support/test';
 
 test.use({ viewport: { width: 375, height: 740 } });
@@ -52,15 +52,7 @@ test('[ANYONE] on a phone: "Don’t know your provider code?" opens by keyboard 
 
 test('[ANYONE] on a phone: an incident titled with one long word still fits 375 px, and its update keeps the lines it was typed in (review r50d F2, F3)', async ({ page }) => {
   const title = `Unreachable${'x'.repeat(180)}${Date.now().toString(36)}`;
-  const api = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'api' } });
-  const incident = await db().incident.create({
-    data: {
-      title,
-      impact: 'DEGRADED_PERFORMANCE',
-      components: { create: [{ componentId: api.id }] },
-      updates: { create: [{ status: 'INVESTIGATING', message: 'Affected: exports.\nWorkaround: try again in an hour.' }] },
-    },
-  });
+  const incident = await openIncidentInDatabase(title, 'api', 'Affected: exports.\nWorkaround: try again in an hour.');
   try {
     // /status is sent from memory: the new copy follows the change within a second or so.
     await expect(async () => {

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { expectNoAxeViolations } from './support/axe';
-import { db } from './support/data';
+import { db, openIncidentInDatabase } from './support/data';
 import { expect, signInAsVendor, test } from './support/test';
 
 const OPERATOR = { email: 'otto.operator@carenotes.example', password: DEMO_PASSWORD };
@@ -228,15 +228,7 @@ test('[ANONYMOUS] the Atom feed is a well-formed Atom 1.0 document listing incid
 
 test('[ANONYMOUS] the sign-in page warns of an incident touching sign-in', async ({ page }) => {
   const title = unique('Sign-in slow');
-  const signIn = await db().statusComponent.findUniqueOrThrow({ where: { slug: 'sign-in' } });
-  await db().incident.create({
-    data: {
-      title,
-      impact: 'DEGRADED_PERFORMANCE',
-      components: { create: [{ componentId: signIn.id }] },
-      updates: { create: [{ status: 'INVESTIGATING', message: 'Signing in takes up to a minute.' }] },
-    },
-  });
+  await openIncidentInDatabase(title, 'sign-in', 'Signing in takes up to a minute.');
   try {
     // The banner's read is kept for up to a second per instance.
     await expect(async () => {

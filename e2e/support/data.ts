@@ -5,6 +5,19 @@ import { createAgency, createUser } from '@/prisma/factories';
 
 export const TEST_PASSWORD = 'velvet thunder garden kettle';
 
+/** An open incident on one component (by slug), with its first update, written straight to the database. */
+export async function openIncidentInDatabase(title: string, componentSlug: string, message: string) {
+  const component = await db().statusComponent.findUniqueOrThrow({ where: { slug: componentSlug } });
+  return db().incident.create({
+    data: {
+      title,
+      impact: 'DEGRADED_PERFORMANCE',
+      components: { create: [{ componentId: component.id }] },
+      updates: { create: [{ status: 'INVESTIGATING', message }] },
+    },
+  });
+}
+
 export async function newStaffMember(options: { temporaryPassword?: string; temporaryExpiresAt?: Date; email?: string } = {}) {
   const agency = await createAgency(db());
   const password = options.temporaryPassword ?? TEST_PASSWORD;

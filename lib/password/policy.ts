@@ -1,4 +1,4 @@
-import { hasStackedMarks, STACKED_MARKS_MESSAGE } from '@/lib/validation/free-text';
+import { hasStackedMarks, STACKED_MARKS_MESSAGE, UNASSIGNED_CODE_POINT } from '@/lib/validation/free-text';
 import { isCommonPassword } from './blocklist';
 import { verifyPassword } from './hash';
 
@@ -47,10 +47,6 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 // Refused like control characters: line and paragraph separators and the marks that turn text around
 // change what the field seems to hold, and no keyboard types them.
 const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
-// A code point Unicode has not assigned yet (pictographs excepted: Unicode keeps their ranges for emoji):
-// a later Node's Unicode may assign it a normalized form, and the password set today would stop matching
-// what the owner types (RFC 8265 refuses them for this; review r50d F4).
-const UNASSIGNED = /(?!\p{Extended_Pictographic})\p{Cn}/u;
 // A shorter run repeated to fill the whole ("zzzz…", "abababab…", "harbour7harbour7") is as guessable as
 // the run alone, whatever its length.
 const REPEATED = /^(.+)\1+$/su;
@@ -138,7 +134,9 @@ export function checkNewPassword(password: string, policy: PasswordPolicy, conte
   if (FORBIDDEN.test(normalized)) {
     messages.push('Password must not include tabs, line breaks or other control characters.');
   }
-  if (UNASSIGNED.test(password)) {
+  // A later Node's Unicode may give an unassigned code point a normalized form, and the password set today would
+  // stop matching what its owner types (RFC 8265 refuses them for this; review r50d F4).
+  if (UNASSIGNED_CODE_POINT.test(password)) {
     messages.push('Password includes a character this system cannot read yet (one newer than its Unicode tables). Choose another.');
   }
   // A letter under a pile of marks ("k" and fourteen accents) is one letter, however long it counts.

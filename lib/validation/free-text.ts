@@ -20,6 +20,8 @@ const UNASSIGNED = String.raw`(?!\p{Extended_Pictographic})\p{Cn}`;
 const HIDDEN_ON_ONE_LINE = new RegExp(`[${HIDDEN}]|${UNASSIGNED}`, 'u');
 // Paragraphs keep their line breaks and tabs (tabs become spaces).
 const HIDDEN_IN_PARAGRAPHS = new RegExp(String.raw`(?![\n\t])[${HIDDEN}]|${UNASSIGNED}`, 'u');
+/** A code point Unicode has not assigned yet, pictographs' kept ranges excepted (as above): for the password rules too. */
+export const UNASSIGNED_CODE_POINT = new RegExp(UNASSIGNED, 'u');
 // ...except where writing needs them, taken out before the check:
 // - in every text, the joiner and variation selector inside an emoji ("👩‍💻", "⚠️", "1️⃣");
 const EMOJI_GLUE = /(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F])\u200D(?=\p{Extended_Pictographic})|(?<=\p{Extended_Pictographic})\uFE0F|\uFE0F(?=\u20E3)/gu;

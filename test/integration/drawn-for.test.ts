@@ -29,7 +29,7 @@ function probe() {
     runs.push(input);
     return { ok: true };
   });
-  return { runs, send: (fields: Record<string, string>) => action({ ok: false }, formOf(fields)) };
+  return { runs, action, send: (fields: Record<string, string>) => action({ ok: false }, formOf(fields)) };
 }
 
 function formOf(fields: Record<string, string>) {
@@ -84,6 +84,19 @@ describe('a signed-in form names whose page it was drawn for', () => {
     ];
     for (const key of forged) expect(await send({ userId: 'u1', [DRAWN_FOR_FIELD]: key }), key).toMatchObject({ ok: false, message: RELOAD_AND_SEND_AGAIN });
     expect(await send({ userId: 'u1' })).toMatchObject({ ok: false, message: RELOAD_AND_SEND_AGAIN });
+    // The right key under another spelling of the field's name is no key (and a field the form does not have).
+    expect(await send({ userId: 'u1', DrawnFor: newFormKey(ownerOf(second)) })).toMatchObject({ ok: false, message: RELOAD_AND_SEND_AGAIN });
+    expect(runs).toEqual([]);
+  });
+
+  it('[STAFF] a request no page sends, with the field twice (the right key and another account’s), is refused whole', async () => {
+    const { first, second, ownerOf } = await signedInStaff();
+    const { runs, action } = probe();
+    for (const order of [[second, first], [first, second]]) {
+      const form = formOf({ userId: 'u1' });
+      for (const user of order) form.append(DRAWN_FOR_FIELD, newFormKey(ownerOf(user)));
+      expect(await action({ ok: false }, form)).toMatchObject({ ok: false });
+    }
     expect(runs).toEqual([]);
   });
 

@@ -1028,6 +1028,17 @@ describe('mandatory enrolment', () => {
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
   });
 
+  it('[PROVIDER_ADMIN] a “Remove” key used for one factor and sent again naming another is that factor’s own form: checked and refused on its own, never “removed already” (review r50a F1)', async () => {
+    const { user, secret, spareSecret, actor, tablet, phone } = await adminWithPhoneAndTablet();
+    const formKey = formKeyFor(actor);
+    expect(await removeFactor(await actorOf(actor.sessionId), { factorId: tablet.id, code: await codeNow(spareSecret), formKey }, IP)).toMatchObject({ ok: true });
+    // The last factor of an admin: refused for what it is, with nothing removed.
+    const again = await removeFactor(await actorOf(actor.sessionId), { factorId: phone.id, code: await codeNow(secret, 1), formKey }, IP);
+    expect(again).toMatchObject({ ok: false });
+    expect(again).not.toEqual(REMOVED_ALREADY);
+    expect(await db().mfaFactor.findMany({ where: { userId: user.id }, select: { id: true } })).toEqual([{ id: phone.id }]);
+  });
+
   /** Copies of one rendering sent at once, each in an action of its own: what each answered, and what each was told its session moved to. */
   async function copiesAtOnce<T>(copies: number, send: () => Promise<T>) {
     const moves: unknown[] = [];
