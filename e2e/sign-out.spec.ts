@@ -84,11 +84,9 @@ test('[STAFF] once another person signs in on the same browser, a tab still show
   await signInAsAgencyUser(page, { providerCode: agency.code, loginName: first.loginName, password: TEST_PASSWORD });
   await expect(page.getByText('Fay First')).toBeVisible();
 
+  // The next person signs in in another tab without the first having signed out (the sign-in page is open to anyone).
   const other = await page.context().newPage();
   try {
-    await other.goto('/account');
-    await other.getByRole('button', { name: 'Sign out' }).click();
-    await expect(other).toHaveURL(/\/login\?done=/);
     await signInAsAgencyUser(other, { providerCode: agency.code, loginName: next.loginName, password: TEST_PASSWORD });
     await expect(other.getByText('Ned Next')).toBeVisible();
   } finally {
@@ -97,6 +95,24 @@ test('[STAFF] once another person signs in on the same browser, a tab still show
   // Nothing asked of the first tab: it is the new person's page now, not a page of keys every form would refuse.
   await expect(page.getByText('Ned Next')).toBeVisible();
   await expect(page.getByText('Fay First')).toBeHidden();
+});
+
+test('[STAFF] signs out in one tab: the other tab shows the sign-in page at once, though a staff session has no idle limit', async ({ page }) => {
+  const agency = await createAgency(db());
+  const member = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `tabs.${uniqueSuffix()}`, displayName: 'Tess Tabs' });
+  await signInAsAgencyUser(page, { providerCode: agency.code, loginName: member.loginName, password: TEST_PASSWORD });
+  await expect(page.getByText('Tess Tabs')).toBeVisible();
+
+  const other = await page.context().newPage();
+  try {
+    await other.goto('/account');
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await expect(other).toHaveURL(/\/login\?done=/);
+  } finally {
+    await other.close();
+  }
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByText('Tess Tabs')).toBeHidden();
 });
 
 test('[PROVIDER_ADMIN] signs out from a console page', async ({ page }) => {

@@ -2,7 +2,7 @@
 
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, type RefObject } from 'react';
-import { LAST_ACTIVITY, readShared, SIGNED_OUT, writeShared } from './between-tabs';
+import { LAST_ACTIVITY, readShared, writeShared } from './between-tabs';
 import { VendorPortalField } from './sign-out-button';
 
 const CHECK_EVERY_MS = 15_000;
@@ -25,9 +25,7 @@ function recordActivity(lastActivity: RefObject<number>) {
  * sits down next at a shared computer (review r31b). Activity is what reaches the server: a page
  * opened or a form sent, in any of the portal's tabs. Signing out is the sign-out button's own plain
  * POST, which leaves for the sign-in page as a new document and so drops the pages kept in memory.
- *
- * A sign-out in another tab ends this tab's session too: it leaves at once for the sign-in page, as
- * a new document that replaces this page (review r33b F1).
+ * A sign-out in another tab is every signed-in page's (LeaveWhenSignedOutElsewhere).
  */
 export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolean }) {
   const form = useRef<HTMLFormElement>(null);
@@ -58,21 +56,16 @@ export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolea
     const historyMoved = () => {
       restoredByHistory = `${location.pathname}?${new URLSearchParams(location.search)}`;
     };
-    const signedOutElsewhere = (event: StorageEvent) => {
-      if (event.key === SIGNED_OUT) location.replace(vendor ? '/vendor/login' : '/login');
-    };
     document.addEventListener('submit', sent, true);
     document.addEventListener('visibilitychange', whenSeen);
     window.addEventListener('pageshow', check);
     window.addEventListener('popstate', historyMoved);
-    window.addEventListener('storage', signedOutElsewhere);
     const timer = setInterval(check, CHECK_EVERY_MS);
     return () => {
       document.removeEventListener('submit', sent, true);
       document.removeEventListener('visibilitychange', whenSeen);
       window.removeEventListener('pageshow', check);
       window.removeEventListener('popstate', historyMoved);
-      window.removeEventListener('storage', signedOutElsewhere);
       clearInterval(timer);
     };
   }, [idleMs, vendor]);

@@ -5,7 +5,7 @@ import { SIGNED_OUT, writeShared } from './between-tabs';
 /**
  * A plain POST form to the sign-out route, the same with JavaScript or without, and open during a
  * maintenance window (app/(public)/sign-out/route.ts). With JavaScript it first tells the portal's
- * other tabs, which leave their pages for the sign-in page at once (components/auth/idle-sign-out.tsx):
+ * other tabs, which leave their pages for the sign-in page at once (LeaveWhenSignedOutElsewhere):
  * the session they show ends with this one (review r33b F1). A new value each time, for a value
  * unchanged raises no `storage` event.
  */

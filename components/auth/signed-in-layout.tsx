@@ -4,14 +4,15 @@ import { newFormKey, tabMarkOf } from '@/lib/http/form-key';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { DrawnForProvider } from './drawn-for';
 import { SignedInDocument } from './fresh-document';
+import { LeaveWhenSignedOutElsewhere } from './leave-when-signed-out-elsewhere';
 import { SignOutButton } from './sign-out-button';
 import { SignOutWhenIdle } from './sign-out-when-idle';
 
 /**
  * The layout of every group of signed-in pages: Sign out on top of each (a console page is long, and
  * on a shared computer the way out should be in sight: review r33b F2), the page, whose forms say whose
- * page it is (DrawnFor), and the idle sign-out where the session has one; the document is marked as one
- * that showed a signed-in page (FreshDocument).
+ * page it is (DrawnFor), a sign-out in another tab heard, and the idle sign-out where the session has
+ * one; the document is marked as one that showed a signed-in page (FreshDocument).
  * The actor is the page's own (getActor is read once per request); a failure to read it is the page's
  * to answer, not the layout's.
  */
@@ -22,6 +23,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
       {actor && (
         <div className="signed-in-bar no-print">
           <SignOutButton vendor={actor.kind === 'vendor'} />
+          <LeaveWhenSignedOutElsewhere vendor={actor.kind === 'vendor'} />
         </div>
       )}
       <DrawnForProvider drawnFor={actor && newFormKey(formOwnerOf(actor))} tabMark={actor && tabMarkOf(formOwnerOf(actor))}>
