@@ -190,6 +190,28 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+/** What the signed-in frame carries: Sign out, the page's keys for the account (RSC props, escaped in the HTML), the idle timer. */
+const FRAME_PARTS = [/signed-in-bar/, /drawnFor\\?":\\?"/, /tabMark\\?":\\?"/, /idleMs/];
+
+test('[PROVIDER_ADMIN] at the code step: a console page, asked for as a document or by the router, carries nothing of the signed-in frame (review r51c F1)', async ({ page }) => {
+  const { user, creds } = await newAdmin();
+  await ensureTotpFactor({ userId: user.id });
+  await signInAsAgencyUser(page, creds, { verify: false });
+  await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+  for (const headers of [{}, { RSC: '1' }] as Record<string, string>[]) {
+    // The document's 307 carries a body; the router's request is first sent on to an address with its `_rsc` key.
+    const answer = await page.request.get('/admin', { headers, maxRedirects: 'RSC' in headers ? 2 : 0 });
+    const body = await answer.text();
+    expect(body, JSON.stringify(headers)).toContain('/login/verify');
+    for (const framePart of FRAME_PARTS) expect(framePart.test(body), `${framePart} ${JSON.stringify(headers)}`).toBe(false);
+  }
+  // Once the code is in, the frame is there: the check above looks for what a signed-in answer carries.
+  await completeSecondFactor(page, { userId: user.id });
+  await expect(page).toHaveURL(/\/account$/);
+  const signedIn = await (await page.request.get('/admin', { headers: { RSC: '1' } })).text();
+  for (const framePart of FRAME_PARTS) expect(framePart.test(signedIn), String(framePart)).toBe(true);
+});
+
 for (const javaScriptEnabled of [true, false]) {
   test(`[PROVIDER_ADMIN] with a temporary password: the password alone claims nothing; of two code steps, the second lands on the sign-in page told it was used (decision 058, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
     const { user, creds } = await newAdminWithTemporaryPassword(javaScriptEnabled ? 'P3KX8QZ5MT2WRN7H' : 'H7NR2WT5ZQ8XK3PM');

@@ -17,7 +17,7 @@ import { SignOutWhenIdle } from './sign-out-when-idle';
  * to answer, not the layout's.
  */
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
-  const actor = await getActor().catch(() => null);
+  const actor = await framedActor();
   return (
     <>
       {actor && (
@@ -30,7 +30,17 @@ export default async function SignedInLayout({ children }: { children: ReactNode
         {children}
       </DrawnForProvider>
       <SignedInDocument />
-      <SignOutWhenIdle />
+      <SignOutWhenIdle actor={actor} />
     </>
   );
+}
+
+/**
+ * Whom the frame is drawn for: nobody for a session still at its code step. Its only page is the code
+ * step's own, which gives its form's key itself; the page under this layout redirects there, and the
+ * answer carried Sign out, a key and the idle timer for the account all the same (review r51c F1).
+ */
+async function framedActor() {
+  const actor = await getActor().catch(() => null);
+  return actor?.secondFactorPending ? null : actor;
 }
