@@ -19,4 +19,15 @@ describe('isMailableAddress', () => {
     expect(emailAddressSchema.safeParse(`${'a'.repeat(65)}@x.example`).success).toBe(false);
     expect(emailAddressSchema.safeParse('not an address').error?.issues[0]?.message).toBe('Enter an e-mail address in the correct format, like name@example.com');
   });
+
+  it('takes a local part in full-width letters or ligatures as the letters they stand for, the mailbox its key names (review r51d F1)', () => {
+    expect(emailAddressSchema.parse('ｗａｔｃｈｅｒ@example.com')).toBe('watcher@example.com');
+    expect(emailAddressSchema.parse('ﬁona@example.com')).toBe('fiona@example.com');
+    // Letters of other scripts, and the domain, as typed (mail servers read the domain as addressKey does).
+    expect(emailAddressSchema.parse('olga.ówens@homecäre.example')).toBe('olga.ówens@homecäre.example');
+    // Checked after: what NFKC turns into a character no address may hold is refused.
+    for (const address of ['a＜b@x.example', 'a＠b@x.example', 'a　b@x.example', 'a\uFF0Cb@x.example']) {
+      expect(emailAddressSchema.safeParse(address).success, address).toBe(false);
+    }
+  });
 });

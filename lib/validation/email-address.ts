@@ -29,5 +29,16 @@ export function mailableAddress(address: string | null | undefined): string | nu
 
 export const EMAIL_FORMAT_MESSAGE = 'Enter an e-mail address in the correct format, like name@example.com';
 
+/**
+ * The address with its local part in NFKC: full-width letters and ligatures as the letters they stand for.
+ * Every address is keyed so (addressKey), and a form that kept the typed "ｗａｔｃｈｅｒ@…" mailed a
+ * look-alike mailbox under the key of "watcher@…", taking that person's subscription over (review r51d F1).
+ * Checked after this, as NFKC can make "<" or "@" of their full-width forms.
+ */
+function withPlainLocalPart(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? address : `${address.slice(0, at).normalize('NFKC')}${address.slice(at)}`;
+}
+
 /** An address typed in a form: one the outbox can send to (z.email() took some it could not, and refused some in real use; review r35c F7). */
-export const emailAddressSchema = z.string().refine(isMailableAddress, EMAIL_FORMAT_MESSAGE);
+export const emailAddressSchema = z.string().transform(withPlainLocalPart).refine(isMailableAddress, EMAIL_FORMAT_MESSAGE);

@@ -17,7 +17,7 @@ import {
   type FanOutLease,
 } from '@/lib/status/fan-out-alert';
 import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
-import { CONFIRMATION_RESENT_AFTER_MS, requestStatusSubscription, SUBSCRIBE_ANSWER_FLOOR_MS } from '@/lib/status/subscribe';
+import { CONFIRMATION_RESENT_AFTER_MS, requestStatusSubscription, SUBSCRIBE_ANSWER_FLOOR_MS, subscribeSchema } from '@/lib/status/subscribe';
 import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { titleSchema } from '@/lib/status/operator-input';
@@ -198,6 +198,17 @@ describe('status alert subscriptions', () => {
       expect(await subscribe({ email }, `198.51.100.${70 + i}`)).toEqual({ ok: true });
     }
     expect(await db().outboxMessage.count({ where: { toAddress: { startsWith: `${name}` } } })).toBe(3);
+  });
+
+  it('[ATTACKER with a look-alike mailbox] signing up “ｗａｔｃｈｅｒ@…” renews watcher@…’s unsubscribed row for watcher@…: the mail goes there, not to the look-alike (review r51d F1)', async () => {
+    const local = `watcher${uniqueSuffix()}`.toLowerCase();
+    const owner = `${local}@example.com`;
+    await db().statusSubscriber.create({ data: { email: owner, emailKey: owner, confirmedAt: new Date(), unsubscribedAt: new Date() } });
+    const lookAlike = `${[...local].map((c) => (/[a-z]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join('')}@example.com`;
+    expect(lookAlike).not.toBe(owner);
+    expect(await subscribe(subscribeSchema.parse({ email: lookAlike }), IP)).toEqual({ ok: true });
+    expect(await db().statusSubscriber.findMany({ where: { emailKey: owner }, select: { email: true, unsubscribedAt: true } })).toEqual([{ email: owner, unsubscribedAt: null }]);
+    expect(await db().outboxMessage.findMany({ where: { template: 'status-subscription-confirm', toAddress: { in: [owner, lookAlike] } }, select: { toAddress: true } })).toEqual([{ toAddress: owner }]);
   });
 
   it('a subscription made before domains were keyed as mail servers read them is still the address’s own: signing up again mails nothing more (review r41e F1)', async () => {
