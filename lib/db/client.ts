@@ -54,7 +54,12 @@ export type SentQuery = { sql: string; params: string };
 
 export function createDb(
   databaseUrl: string,
-  { waitMs = DATABASE_WAIT_MS, queryTimeoutMs = QUERY_TIMEOUT_MS, onQuery }: { waitMs?: number; queryTimeoutMs?: number; onQuery?: (query: SentQuery) => void } = {},
+  {
+    waitMs = DATABASE_WAIT_MS,
+    queryTimeoutMs = QUERY_TIMEOUT_MS,
+    onQuery,
+    sqliteFileMustExist = false,
+  }: { waitMs?: number; queryTimeoutMs?: number; onQuery?: (query: SentQuery) => void; sqliteFileMustExist?: boolean } = {},
 ): Db {
   const logging = onQuery ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
   let client: Db;
@@ -64,7 +69,7 @@ export function createDb(
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: 10, Client: clientThatConnectsWithin(waitMs, queryTimeoutMs) });
     client = new PostgresClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
   } else {
-    const adapter = new SqliteOneAtATime(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 0 }), waitMs);
+    const adapter = new SqliteOneAtATime(new PrismaBetterSqlite3({ url: databaseUrl, timeout: 0, fileMustExist: sqliteFileMustExist }), waitMs);
     client = new SqliteClient({ adapter, ...logging, transactionOptions: TRANSACTION_OPTIONS });
   }
   if (onQuery) (client as unknown as QueryEvents).$on('query', (event) => onQuery({ sql: event.query, params: event.params }));
@@ -97,6 +102,8 @@ export function markingUnavailability(client: Db): Db {
 
 /** The process-wide client for DATABASE_URL (one per process, survives dev reloads). */
 export function db(): Db {
-  globalForDb.portalDb ??= markingUnavailability(createDb(config().DATABASE_URL, { waitMs: config().DATABASE_WAIT_MS }));
+  // A SQLite file that is not there (a volume not mounted, a mistyped path) is a database down, not a
+  // new empty one to be told to migrate (review r51d F2); only the migration scripts create it.
+  globalForDb.portalDb ??= markingUnavailability(createDb(config().DATABASE_URL, { waitMs: config().DATABASE_WAIT_MS, sqliteFileMustExist: true }));
   return globalForDb.portalDb;
 }

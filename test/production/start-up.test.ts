@@ -1,5 +1,6 @@
 // What an operator sees when an instance must not serve (NODE_ENV=production): exit 1 and one
 // line per problem naming the variable; and the one summary line when it does.
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,9 +48,28 @@ describe('[OPERATOR] production start-up', () => {
   });
 
   it('refuses a database that was never migrated', async () => {
-    const server = await spawnProductionServer({ ...complete(), DATABASE_URL: throwawaySqliteUrl() });
+    const url = throwawaySqliteUrl();
+    new Database(url.slice('file:'.length)).close();
+    const server = await spawnProductionServer({ ...complete(), DATABASE_URL: url });
     expect(await server.exited).toBe(1);
     expect(refusals(server)).toEqual([expect.stringMatching(/DATABASE_URL: SQLite .* is behind by \d+ migration/)]);
+  });
+
+  it('takes a SQLite file that is not there (a volume not mounted) for a database down: it serves, makes no empty file, and is ready once the file is there (review r51d F2)', async () => {
+    const url = throwawaySqliteUrl();
+    const file = url.slice('file:'.length);
+    const server = await startProductionServer({ ...complete(), DATABASE_URL: url, MAIL_WORKER: 'off' });
+    try {
+      expect(eventLines(server, 'server.database_unreachable')).toEqual([expect.objectContaining({ database: { kind: 'sqlite', host: file } })]);
+      expect((await fetch(`${server.url}/api/ready`)).status).toBe(503);
+      expect((await fetch(`${server.url}/help`)).status).toBe(200);
+      expect(existsSync(file)).toBe(false);
+      // The volume mounted, with its database: the same instance serves it.
+      await applyMigrations(url);
+      await expect.poll(async () => (await fetch(`${server.url}/api/ready`)).status, { timeout: 30_000 }).toBe(200);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('says plainly when the port is taken', async () => {
