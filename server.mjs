@@ -110,7 +110,7 @@ routeConsoleToLog();
 // The pages everyone opens at once when sign-in breaks, sent from memory (see that module).
 const PAGES_SERVED_FROM_MEMORY = ['/help', '/'];
 const LIVE_PAGES_SERVED_FROM_MEMORY = [
-  { pathname: '/status', versionPath: '/api/status/version', feedPath: '/status/feed.atom', exported: true },
+  { pathname: '/status', versionPath: '/api/status/version', feedPath: '/status/feed.atom', exported: 'page' },
   // The sign-in page's only per-request parts are its status banner (drawn from the same tables as
   // /status, kept 1 s) and the callbackUrl: a copy for the bare path, none while maintenance closes it.
   { pathname: '/login', versionPath: '/api/status/version', query: 'none', onFailure: 'drop', settleMs: 1100 },
@@ -119,8 +119,8 @@ const LIVE_PAGES_SERVED_FROM_MEMORY = [
   { pathname: '/vendor/login', versionPath: '/api/status/version', query: 'none' },
   // Asked by every guide opened and polled by every Unavailable page; the route keeps its read 1 s.
   { pathname: '/api/status', versionPath: '/api/status/version', type: 'json', settleMs: 1100 },
-  // Feed readers poll it; each render is two queries.
-  { pathname: '/status/feed.atom', versionPath: '/api/status/version', type: 'atom' },
+  // Feed readers poll it; each render is two queries. Started, like /status, from its export.
+  { pathname: '/status/feed.atom', versionPath: '/api/status/version', type: 'atom', exported: 'feed' },
 ];
 
 /** The client's address, as the portal counts and records it (lib/http/client-address.mjs: an IPv6 host by its /64). */

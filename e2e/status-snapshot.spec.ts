@@ -179,6 +179,10 @@ test('[ANONYMOUS] an instance started while the database is down sends the expor
   const text = await answer.text();
   expect(text).toContain(change);
   expect(text).toContain('A copy of the CareNotes status page, taken');
+  // And the feed beside it, for the readers that poll it (review r51d F3).
+  const feed = await request.get(`${fresh.url}/status/feed.atom`);
+  expect([feed.status(), feed.headers()['content-type'], feed.headers()['x-portal-from-memory']]).toEqual([200, 'application/atom+xml; charset=utf-8', '1']);
+  expect(await feed.text()).toBe(readExport('feed.atom'));
 });
 
 test('[ANONYMOUS] an instance started while the database is down, without an export, says the status cannot be shown', async ({ browser }) => {

@@ -44,6 +44,8 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'd
 const PER_REQUEST_HEADERS = new Set(['cache-control', 'etag', CSP_HEADER.toLowerCase(), COPY_UNTIL_HEADER.toLowerCase(), 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time']);
 // What a live page's render must be: a page, or the JSON or Atom feed of a route kept the same way.
 const LIVE_TYPES = { html: /^text\/html\b/i, json: /^application\/json\b/i, atom: /^application\/atom\+xml\b/i };
+/** The type a copy started from STATUS_EXPORT_DIR is sent as (a page or its feed). */
+const STARTING_COPY_TYPE = { html: 'text/html; charset=utf-8', json: 'application/json', atom: 'application/atom+xml; charset=utf-8' };
 /** How often a live page asks whether the status changed (one version check for all of them). */
 export const POLL_MS = 500;
 // While the version cannot be read (the database away), it is asked ever less often, up to this.
@@ -259,8 +261,9 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
 
   /**
    * @param {string} pathname
-   * @param {{ versionPath: string; feedPath?: string; exported?: boolean; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number; type?: keyof typeof LIVE_TYPES }} options
-   * `exported`: the page written to (and started from) STATUS_EXPORT_DIR, with its feed.
+   * @param {{ versionPath: string; feedPath?: string; exported?: 'page' | 'feed'; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number; type?: keyof typeof LIVE_TYPES }} options
+   * `exported`: `page`, the page written to (and started from) STATUS_EXPORT_DIR, with its feed (`feedPath`);
+   * `feed`, that feed, started from the copy written beside the page (review r51d F3).
    * `query: 'none'`: only the bare path gets the copy (the page reads its query string).
    * `onFailure: 'drop'`: when a render is refused (a window that blocks the page), Next.js answers
    * until a render succeeds again, instead of the last copy being sent.
@@ -271,7 +274,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
    * next render is in, Next.js answers. When that render fails, `onFailure` decides as above; a copy
    * kept so is sent on with no such moment (it is the last state known).
    */
-  function keepLive(pathname, { versionPath, feedPath, exported = false, query = 'ignored', onFailure = 'keep', settleMs, type = 'html' }) {
+  function keepLive(pathname, { versionPath, feedPath, exported, query = 'ignored', onFailure = 'keep', settleMs, type = 'html' }) {
     // How often the copy was set aside: a render under way meanwhile may show the state before.
     let setAsides = 0;
     /** @type {LiveEntry} */
@@ -305,11 +308,13 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     /** Settled when a render that starts after they asked has ended, however it ended. @type {(() => void)[]} */
     let waitingForNextRender = [];
 
-    const exportTo = exported ? exportDir : undefined;
-    const snapshot = exportTo ? readSnapshot(exportTo) : undefined;
-    if (snapshot) {
+    const exportTo = exported === 'page' ? exportDir : undefined;
+    const snapshot = exported && exportDir ? readSnapshot(exportDir) : undefined;
+    const startingCopy = exported === 'feed' ? snapshot?.feed : snapshot?.body;
+    if (snapshot && startingCopy) {
       // Until the first render (or while the database is down from the start): the last export.
-      void livePage(snapshot.body, { status: 200, headers: {}, rawHeaders: ['Content-Type', 'text/html; charset=utf-8'], body: snapshot.body }, snapshot.takenAt).then((page) => {
+      const answer = { status: 200, headers: {}, rawHeaders: ['Content-Type', STARTING_COPY_TYPE[type]], body: startingCopy };
+      void livePage(startingCopy, answer, snapshot.takenAt, type).then((page) => {
         entry.page ??= page;
       });
     }

@@ -52,14 +52,24 @@ export function exportStatusPage({ html, css, appUrl, takenAt }) {
 }
 
 /**
- * The exported page in `dir`, if there is one, and when it was taken (the epoch when it does not say).
+ * The exported page in `dir`, if there is one, when it was taken (the epoch when it does not say), and
+ * the feed beside it, if there is one.
  * @param {string} dir
  */
 export function readSnapshot(dir) {
   try {
     const body = readFileSync(path.join(dir, 'index.html'));
     const takenAt = TAKEN_AT.exec(body.toString('utf8'))?.[1] ?? new Date(0).toISOString();
-    return { body, takenAt };
+    return { body, takenAt, feed: readIfThere(path.join(dir, 'feed.atom')) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** @param {string} file */
+function readIfThere(file) {
+  try {
+    return readFileSync(file);
   } catch {
     return undefined;
   }

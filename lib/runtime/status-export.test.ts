@@ -64,6 +64,13 @@ describe('writeSnapshot: instances sharing one folder', () => {
     expect(writeSnapshot(folder, { html: page(TAKEN, 'first'), feed: '<feed/>', takenAt: TAKEN, now })).toBe(true);
     expect(readSnapshot(folder)?.takenAt).toBe(TAKEN.toISOString());
     expect(readFileSync(path.join(folder, 'feed.atom'), 'utf8')).toBe('<feed/>');
+    // What an instance started while the database is down sends as /status/feed.atom (review r51d F3).
+    expect(readSnapshot(folder)?.feed?.toString('utf8')).toBe('<feed/>');
+  });
+
+  it('reads a page exported without its feed as a page with no feed', () => {
+    writeSnapshot(dir, { html: page(TAKEN, 'alone'), takenAt: TAKEN, now });
+    expect(readSnapshot(dir)).toMatchObject({ takenAt: TAKEN.toISOString(), feed: undefined });
   });
 
   it('replaces an earlier snapshot, and keeps the feed there when this one has none', () => {
