@@ -36,7 +36,8 @@ export async function queueStatusAlert(tx: Tx, event: StatusAlertEvent): Promise
 
 /**
  * Works through every unfinished fan-out, oldest first, including those an instance left
- * mid-way (its lease ran out). Returns how many messages this call queued.
+ * mid-way (its lease ran out). Returns how many messages this call queued. Alerts go out in the
+ * order of their changes: a later one waits while an earlier one is held (claimStatusAlertFanOut).
  */
 export async function runStatusAlertFanOuts(database: Db, clock: Clock = () => new Date()): Promise<number> {
   let queued = 0;
@@ -51,8 +52,8 @@ export async function runStatusAlertFanOuts(database: Db, clock: Clock = () => n
 
 /**
  * One fan-out's batches, while its lease holds. One that fails keeps its lease until it runs out
- * (then it is tried again), and the fan-outs after it go on now (review r33a F1: one that could
- * never finish held back every later one, and the status round's other work with them).
+ * (then it is tried again), marked failed, and the fan-outs after it go on now (review r33a F1: one
+ * that could never finish held back every later one, and the status round's other work with them).
  */
 async function runFanOut(database: Db, lease: FanOutLease, clock: Clock): Promise<number> {
   let queued = 0;
@@ -72,8 +73,18 @@ async function runFanOut(database: Db, lease: FanOutLease, clock: Clock): Promis
     }
   } catch (error) {
     logger.error({ event: 'status.fan_out_failed', fanOutId: lease.id, ...errorFields(error) });
+    await setAsideAsFailed(database, lease.id, lease.token, clock).catch(() => {});
     return queued;
   }
+}
+
+/**
+ * Marks a fan-out its runner failed on, keeping the lease: the fan-outs after it may go on until the
+ * lease runs out and it is tried again. Not marked (the database away), it holds them back meanwhile,
+ * as a fan-out whose runner is gone does.
+ */
+async function setAsideAsFailed(database: Db, id: string, token: string, clock: Clock): Promise<void> {
+  await database.statusAlertFanOut.updateMany({ where: { id, leaseToken: token }, data: { failedAt: clock() } });
 }
 
 function readContent(stored: string): FanOutLease['content'] | null {
@@ -84,28 +95,37 @@ function readContent(stored: string): FanOutLease['content'] | null {
   }
 }
 
-/** Takes the oldest unfinished fan-out that nobody holds, or whose holder's lease ran out. */
+/**
+ * Takes the oldest unfinished fan-out that nobody holds, or whose holder's lease ran out, unless an
+ * earlier one is held and not failed: its runner is at work on it, or gone with the lease still on
+ * (an instance killed mid-way). The later alert then waits, up to a lease, rather than reach every
+ * subscriber before the earlier one ("Resolved" before "Investigating"; review r51e F1).
+ */
 export async function claimStatusAlertFanOut(database: Db, clock: Clock): Promise<FanOutLease | null> {
   for (;;) {
     const now = clock();
-    const candidate = await database.statusAlertFanOut.findFirst({
-      where: { finishedAt: null, OR: [{ leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }] },
-      orderBy: { createdAt: 'asc' },
-      select: { id: true, leaseToken: true, content: true, afterSubscriberId: true },
+    // Unfinished fan-outs are a handful at most: one per operator's change not yet mailed.
+    const unfinished = await database.statusAlertFanOut.findMany({
+      where: { finishedAt: null },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true, leaseToken: true, leaseExpiresAt: true, failedAt: true, content: true, afterSubscriberId: true },
     });
-    if (!candidate) return null;
+    const held = (fanOut: (typeof unfinished)[number]) => fanOut.leaseExpiresAt !== null && fanOut.leaseExpiresAt >= now;
+    const candidate = unfinished.find((fanOut) => !held(fanOut) || fanOut.failedAt === null);
+    if (!candidate || held(candidate)) return null;
     const token = randomUUID();
     // Conditional on the token as read: if anyone wrote since (another claim, or a batch by the
     // holder we think is gone), this claim fails and the row is read again.
     const claimed = await database.statusAlertFanOut.updateMany({
       where: { id: candidate.id, finishedAt: null, leaseToken: candidate.leaseToken },
-      data: { leaseToken: token, leaseExpiresAt: new Date(now.getTime() + FAN_OUT_LEASE_MS) },
+      data: { leaseToken: token, leaseExpiresAt: new Date(now.getTime() + FAN_OUT_LEASE_MS), failedAt: null },
     });
     if (claimed.count !== 1) continue;
     const content = readContent(candidate.content);
     if (content) return { id: candidate.id, token, content, afterSubscriberId: candidate.afterSubscriberId };
     // Content this version cannot read: its lease keeps it aside, like a fan-out that fails (runFanOut).
     logger.error({ event: 'status.fan_out_failed', fanOutId: candidate.id, reason: 'content does not read' });
+    await setAsideAsFailed(database, candidate.id, token, clock);
   }
 }
 

@@ -466,6 +466,40 @@ describe('alert fan-out', () => {
     expect(await db().statusAlertFanOut.findFirstOrThrow()).toMatchObject({ queuedCount: FAN_OUT_BATCH_SIZE + 5, finishedAt: expect.any(Date) });
   });
 
+  it('[SUBSCRIBER] an alert whose runner is gone mid-way (its lease still on) holds back the next: each address gets them in the order of the changes (review r51e F1)', async () => {
+    const addresses = await confirmedSubscribers(FAN_OUT_BATCH_SIZE + 3);
+    await db().$transaction((tx) => queueStatusAlert(tx, event));
+    // The instance sending "Incident" is killed after its first batch: the lease stays on for its time.
+    const gone = (await claimStatusAlertFanOut(db(), () => new Date()))!;
+    expect((await queueNextBatch(db(), gone, () => new Date())).queued).toBe(FAN_OUT_BATCH_SIZE);
+    await db().$transaction((tx) => queueStatusAlert(tx, { ...event, kind: 'incident-resolved', status: 'RESOLVED', message: 'Fixed.' }));
+
+    // "Resolved" waits rather than reach everyone first.
+    expect(await runStatusAlertFanOuts(db())).toBe(0);
+    expect(await db().outboxMessage.count({ where: { template: 'status-incident-resolved' } })).toBe(0);
+    const later = () => new Date(Date.now() + FAN_OUT_LEASE_MS + 1000);
+    expect(await runStatusAlertFanOuts(db(), later)).toBe(3 + addresses.length);
+
+    const rows = await db().outboxMessage.findMany({ where: { template: { in: ['status-incident-opened', 'status-incident-resolved'] } }, select: { toAddress: true, template: true, createdAt: true } });
+    const opened = rows.filter((row) => row.template === 'status-incident-opened');
+    const resolved = rows.filter((row) => row.template === 'status-incident-resolved');
+    expect([opened.map((row) => row.toAddress).sort(), resolved.map((row) => row.toAddress).sort()]).toEqual([[...addresses].sort(), [...addresses].sort()]);
+    const lastOpened = Math.max(...opened.map((row) => row.createdAt.getTime()));
+    expect(resolved.every((row) => row.createdAt.getTime() >= lastOpened)).toBe(true);
+  });
+
+  it('a fan-out that failed does not hold back the next once marked, and is tried again, and held back by nothing, when its lease runs out', async () => {
+    const addresses = await confirmedSubscribers(2);
+    await db().$transaction((tx) => queueStatusAlert(tx, event));
+    await whileOutboxRefuses('INSERT', `NEW."template" = 'status-incident-opened'`, async () => expect(await runStatusAlertFanOuts(db())).toBe(0));
+    expect(await db().statusAlertFanOut.findFirstOrThrow({ where: { finishedAt: null } })).toMatchObject({ failedAt: expect.any(Date), leaseExpiresAt: expect.any(Date) });
+    await db().$transaction((tx) => queueStatusAlert(tx, { ...event, kind: 'incident-resolved', status: 'RESOLVED', message: 'Fixed.' }));
+    expect(await runStatusAlertFanOuts(db())).toBe(addresses.length);
+    const later = () => new Date(Date.now() + FAN_OUT_LEASE_MS + 1000);
+    expect(await runStatusAlertFanOuts(db(), later)).toBe(addresses.length);
+    expect(await db().statusAlertFanOut.count({ where: { finishedAt: null } })).toBe(0);
+  });
+
   it('a runner that stalls past its lease is taken over, and whatever it tries next is refused: nothing twice', async () => {
     const addresses = await confirmedSubscribers(FAN_OUT_BATCH_SIZE * 2 + 3);
     await db().$transaction((tx) => queueStatusAlert(tx, event));

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StatusAlertFanOut" ADD COLUMN "failedAt" DATETIME;
