@@ -1,5 +1,6 @@
 import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
+import { refusedWhat } from '@/lib/audit/refused-what';
 import { config } from '@/lib/config';
 import { db } from '@/lib/db/client';
 
@@ -19,7 +20,7 @@ export async function auditCrossSiteRefusal(ip: string, what: string, origin: st
     action: 'CROSS_SITE_REFUSED',
     outcome: 'DENIED',
     ip,
-    details: { what: what.slice(0, 200), origin: origin?.slice(0, 200) ?? null, refusalsThisMinute },
+    details: { what: refusedWhat(what), origin: origin?.slice(0, 200) ?? null, refusalsThisMinute },
   });
 }
 

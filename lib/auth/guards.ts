@@ -6,6 +6,7 @@ import { cache } from 'react';
 import { z } from 'zod';
 import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAuditAlone } from '@/lib/audit/record';
+import { refusedWhat } from '@/lib/audit/refused-what';
 import { decideAccess, isNextStepDecision, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { appOrigin, auditCrossSiteRefusal, CROSS_SITE_MESSAGE } from '@/lib/auth/cross-site';
 import { keepKnownAcrossOwnChange, presentedByKnownBrowser } from '@/lib/auth/known-browser';
@@ -88,7 +89,7 @@ async function auditRefusal(actor: Actor | null, context: RequestContext, what: 
     action: 'ACCESS_DENIED',
     outcome: 'DENIED',
     ip: context.ip,
-    details: { what: what.slice(0, 200), decision, ...more, refusalsThisMinute },
+    details: { what: refusedWhat(what), decision, ...more, refusalsThisMinute },
   });
 }
 

@@ -87,3 +87,15 @@ describe('a flood of refusals from one signed-in account', () => {
     expect(records.map((record) => JSON.parse(record.details!).refusalsThisMinute)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]);
   });
 });
+
+describe('[ATTACKER posting from another site] to a single-use link’s address', () => {
+  it('leaves a record of the refusal that does not hold the link’s token (review r51g F1)', async () => {
+    const { auditCrossSiteRefusal } = await import('@/lib/auth/cross-site');
+    const token = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde';
+    const ip = `203.0.113.${Math.floor(Math.random() * 200) + 20}`;
+    await auditCrossSiteRefusal(ip, `POST /reset/${token}`, 'null');
+    await auditCrossSiteRefusal(ip, `POST /super-admin-reset/cancel/${token}`, 'https://evil.example');
+    const records = await db().auditEvent.findMany({ where: { action: 'CROSS_SITE_REFUSED', ip }, orderBy: { seq: 'asc' }, select: { details: true } });
+    expect(records.map((record) => JSON.parse(record.details!).what)).toEqual(['POST /reset/[redacted]', 'POST /super-admin-reset/cancel/[redacted]']);
+  });
+});
