@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { isOwnLatestChange } from '@/lib/audit/own-latest-change';
 import { recordAudit } from '@/lib/audit/record';
+import { SENT_ALREADY } from '@/lib/http/sent-once';
 import type { VendorActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/sqlite/client';
@@ -17,6 +19,11 @@ export const extendMaintenanceSchema = z
   .transform(withUtcTimes({ endsAt: 'new end' }));
 
 const notUpcomingOrRunning = { ok: false, message: 'That window has already ended, was cancelled, or does not exist.', gone: true } as const;
+
+/** A step refused as the window moved on: done, when what moved it was this operator's same step just now (their form sent twice). */
+async function goneUnlessOwn(actor: VendorActor, windowId: string, action: string, gone: OperatorResult): Promise<OperatorResult> {
+  return (await isOwnLatestChange({ type: 'MaintenanceWindow', id: windowId }, action, actor.vendorAccountId)) ? SENT_ALREADY : gone;
+}
 
 /**
  * One step that moves a window by the clock and tells subscribers: a conditional write (the window
@@ -61,7 +68,7 @@ export async function startMaintenanceNow(actor: VendorActor, input: z.infer<typ
   if (!started) {
     const tooLong = await db().maintenanceWindow.count({ where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now }, endsAt: { gt: endsWithinAWeek.lte } } });
     if (tooLong) return { ok: false, message: 'Started now, this window would last more than a week, which no window may: cancel it and schedule it again with the right times.' };
-    return { ok: false, message: 'Only a window that has not started yet can be started now.', gone: true };
+    return goneUnlessOwn(actor, input.windowId, 'STATUS_MAINTENANCE_STARTED', { ok: false, message: 'Only a window that has not started yet can be started now.', gone: true });
   }
   return { ok: true, message: 'Maintenance started.', alerted: true };
 }
@@ -116,23 +123,26 @@ export async function endMaintenanceNow(actor: VendorActor, input: z.infer<typeo
     alert: 'maintenance-ended',
   });
   if (operatorChanged(ended)) return ended;
-  if (!ended) return { ok: false, message: 'Only a window in progress can be ended.', gone: true };
+  if (!ended) return goneUnlessOwn(actor, input.windowId, 'STATUS_MAINTENANCE_ENDED', { ok: false, message: 'Only a window in progress can be ended.', gone: true });
   return { ok: true, message: 'Maintenance ended.', alerted: true };
 }
+
+const notStartedYet = { ok: false, message: 'Only a window that has not started yet can be cancelled.', gone: true } as const;
 
 /** Cancels a window that has not started. */
 export async function cancelMaintenance(actor: VendorActor, input: z.infer<typeof windowIdSchema>, ip: string): Promise<OperatorResult> {
   assertOperator(actor);
   const now = new Date();
-  return operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_CANCELLED', async (tx) => {
+  const result = await operatorTransaction(actor, ip, 'STATUS_MAINTENANCE_CANCELLED', async (tx) => {
     const changed = await tx.maintenanceWindow.updateMany({
       where: { id: input.windowId, cancelledAt: null, endedAt: null, startsAt: { gt: now } },
       data: { cancelledAt: now },
     });
-    if (changed.count === 0) return { ok: false, message: 'Only a window that has not started yet can be cancelled.', gone: true };
+    if (changed.count === 0) return notStartedYet;
     await recordAudit(tx, operatorAudit(actor, ip, 'STATUS_MAINTENANCE_CANCELLED', { type: 'MaintenanceWindow', id: input.windowId }));
     // Subscribers were told it would happen: they hear that it will not.
     await queueStatusAlert(tx, await maintenanceAlertEvent(tx, input.windowId, 'maintenance-cancelled'));
-    return { ok: true, message: 'Maintenance cancelled.', alerted: true };
+    return { ok: true, message: 'Maintenance cancelled.', alerted: true } as const;
   });
+  return result === notStartedYet ? goneUnlessOwn(actor, input.windowId, 'STATUS_MAINTENANCE_CANCELLED', notStartedYet) : result;
 }

@@ -4,7 +4,7 @@ import type { VendorActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { formKeyField } from '@/lib/http/form-key';
-import { answeredByKey, claimFormKey, formAbout, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
+import { answeredByKey, claimFormKey, formAbout, onceForForm, SENT_ALREADY, sentBefore } from '@/lib/http/sent-once';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { COMPONENT_LINK_SELECT, namesInOrder } from '@/lib/status/component-names';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
@@ -63,7 +63,12 @@ export async function postIncidentUpdate(
   }));
   if (answeredByKey(incident)) return incident;
   if (operatorChanged(incident)) return incident;
-  if (!incident) return { ok: false, message: 'That incident is already resolved or does not exist.', gone: true };
+  if (!incident) {
+    // Resolved by this very rendering, sent before (a browser that sent both clicks, a POST sent again):
+    // it was done, and is said so, not "already resolved, nothing changed" (review r51f F1).
+    if (await sentBefore(form, input.formKey, formOwnerOf(actor))) return SENT_ALREADY;
+    return { ok: false, message: 'That incident is already resolved or does not exist.', gone: true };
+  }
 
   return { ok: true, message: resolves ? `Incident "${incident.title}" resolved.` : 'Update posted.', alerted: true };
 }

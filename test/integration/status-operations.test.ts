@@ -126,6 +126,17 @@ describe('incidents', () => {
     expect(overview.components[0]!.uptime.days.at(-1)!.state).toBe('partial');
   });
 
+  it('[OPERATOR] whose "Resolved" update is sent again (a browser that sent both clicks) is told it was done, and it was done once (review r51f F1)', async () => {
+    const operator = await newOperator();
+    const docs = await newComponent('Documentation');
+    await sent(openIncident(operator, openIncidentSchema.parse({ title: 'Slow', impact: 'PARTIAL_OUTAGE', status: 'INVESTIGATING', message: 'Slow.', [`component-${docs.id}`]: 'on' }), IP));
+    const { id } = await db().incident.findFirstOrThrow();
+    const resolving = { incidentId: id, status: 'RESOLVED' as const, message: 'Fixed.', formKey: formKeyFor(operator) };
+    expect((await sent(postIncidentUpdate(operator, resolving, IP))).ok).toBe(true);
+    expect(await sent(postIncidentUpdate(operator, resolving, IP))).toEqual(SENT_ALREADY);
+    expect(await auditOf('STATUS_INCIDENT_RESOLVED', id)).toHaveLength(1);
+  });
+
   it('[OPERATOR] can set a component’s own state, audited with before and after', async () => {
     const operator = await newOperator();
     const app = await newComponent('Mobile app');
@@ -291,7 +302,10 @@ describe('maintenance', () => {
 
     expect((await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(false);
     expect((await sent(startMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(true);
-    expect((await sent(startMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(false);
+    // Sent again by the same operator just now (a browser that sent both clicks): told it was done, and done
+    // once; by another operator, refused as moved on (review r51f F1).
+    expect(await sent(startMaintenanceNow(operator, { windowId: window.id }, IP))).toEqual(SENT_ALREADY);
+    expect(await sent(startMaintenanceNow(await newOperator(), { windowId: window.id }, IP))).toMatchObject({ ok: false, gone: true });
     expect(await getBlockingMaintenance(db())).toMatchObject({ id: window.id });
     const overview = await getStatusOverview(db());
     expect(overview.components[0]!.status).toBe('UNDER_MAINTENANCE');
@@ -305,6 +319,7 @@ describe('maintenance', () => {
     expect((await getBlockingMaintenance(db()))!.endsAt).toEqual(later);
 
     expect((await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(true);
+    expect(await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).toEqual(SENT_ALREADY);
     expect(await getBlockingMaintenance(db())).toBeNull();
     expect((await extendMaintenance(operator, { windowId: window.id, endsAt: new Date(later.getTime() + HOUR) }, IP)).ok).toBe(false);
 
@@ -329,7 +344,8 @@ describe('maintenance', () => {
     const running = await windowAt(-HOUR, HOUR);
     expect((await sent(cancelMaintenance(operator, { windowId: running.id }, IP))).ok).toBe(false);
     expect((await sent(cancelMaintenance(operator, { windowId: upcoming.id }, IP))).ok).toBe(true);
-    expect((await sent(cancelMaintenance(operator, { windowId: upcoming.id }, IP))).ok).toBe(false);
+    expect(await sent(cancelMaintenance(operator, { windowId: upcoming.id }, IP))).toEqual(SENT_ALREADY);
+    expect(await sent(cancelMaintenance(await newOperator(), { windowId: upcoming.id }, IP))).toMatchObject({ ok: false, gone: true });
     expect((await getStatusOverview(db())).maintenance.upcoming).toHaveLength(0);
     // Those told it would happen hear that it will not, once each.
     expect(await alertsOf('status-maintenance-cancelled')).toBe(2);

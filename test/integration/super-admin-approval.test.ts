@@ -267,3 +267,23 @@ describe('honest words about the link’s e-mail', () => {
     expect((await page())!.delivery).toMatchObject({ state: 'failed', words: expect.stringMatching(/^Failed: not delivered after 6 tries/) });
   });
 });
+
+describe('a step sent twice by the verifier who took it', () => {
+  it('[VERIFIER] whose approval is sent again is refused as moved on, and it reads as their own step just now; another verifier’s copy does not (review r51f F1)', async () => {
+    const { isOwnLatestStep } = await import('@/lib/super-admin/own-step');
+    const { request, verifier } = await verifiedRequest();
+    const approver = await vendorActor();
+    await expectOk(approveRequest(approver, { requestId: request.id }, someIp()));
+    expect(await approveRequest(approver, { requestId: request.id }, someIp())).toMatchObject({ ok: false, gone: true });
+    expect(await isOwnLatestStep(approver, request.id, 'approve')).toBe(true);
+    // The verifier's own step is no longer the latest, and nobody else's approval is theirs.
+    expect(await isOwnLatestStep(verifier, request.id, 'verify')).toBe(false);
+    expect(await isOwnLatestStep(await vendorActor(), request.id, 'approve')).toBe(false);
+    expect(await isOwnLatestStep(approver, request.id, 'reject')).toBe(false);
+    // A copy sent long after is no double click: it is told the request moved on.
+    const { isOwnLatestChange } = await import('@/lib/audit/own-latest-change');
+    const target = { type: 'SuperAdminResetRequest', id: request.id };
+    expect(await isOwnLatestChange(target, 'SUPER_ADMIN_RESET_APPROVED', approver.vendorAccountId, new Date(Date.now() + 9 * 60_000))).toBe(true);
+    expect(await isOwnLatestChange(target, 'SUPER_ADMIN_RESET_APPROVED', approver.vendorAccountId, new Date(Date.now() + 11 * 60_000))).toBe(false);
+  });
+});

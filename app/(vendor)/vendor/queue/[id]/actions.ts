@@ -7,6 +7,7 @@ import { donePath } from '@/lib/http/done-notice';
 import type { VendorActor } from '@/lib/auth/session';
 import { approveRequest } from '@/lib/super-admin/approve-request';
 import { claimRequest, requestIdSchema } from '@/lib/super-admin/claim-request';
+import { isOwnLatestStep } from '@/lib/super-admin/own-step';
 import { checklistSchema, recordCallback } from '@/lib/super-admin/record-callback';
 import { rejectRequest, rejectSchema } from '@/lib/super-admin/reject-request';
 import type { StepName, STEP_GONE } from '@/lib/super-admin/step-done';
@@ -29,7 +30,8 @@ function step<S extends z.ZodType<{ requestId: string }>>(
     schema,
     async (actor, input, { ip }) => {
       const result = await run(actor, input, ip);
-      if (result.ok) redirect(donePath(requestPage(input.requestId), name, actor));
+      // Refused as moved on by this very step of theirs (the form sent twice): it was done, and is said so.
+      if (result.ok || (result.gone && (await isOwnLatestStep(actor, input.requestId, name)))) redirect(donePath(requestPage(input.requestId), name, actor));
       return result;
     },
     // A step refused because another verifier (or the clock) moved the request on: without JavaScript

@@ -1,0 +1,24 @@
+import { db } from '@/lib/db/client';
+
+/** As long as a done notice is said for (lib/http/done-notice.ts): past it, a copy sent again is no double click. */
+const JUST_NOW_MS = 10 * 60_000;
+
+/**
+ * Whether the latest change CareNotes staff recorded on a record is `action`, by this staff member, just
+ * now. A step refused because the record moved on is then a second copy of their own form (a browser
+ * that sent both clicks, a POST sent again, another tab), and is told it was done, not that someone else
+ * changed the record and nothing was done (review r51f F1).
+ */
+export async function isOwnLatestChange(
+  target: { type: string; id: string },
+  action: string,
+  vendorAccountId: string,
+  now = new Date(),
+): Promise<boolean> {
+  const latest = await db().auditEvent.findFirst({
+    where: { targetType: target.type, targetId: target.id, actorType: 'VENDOR', outcome: 'SUCCESS' },
+    orderBy: { seq: 'desc' },
+    select: { action: true, actorId: true, createdAt: true },
+  });
+  return latest?.action === action && latest.actorId === vendorAccountId && now.getTime() - latest.createdAt.getTime() <= JUST_NOW_MS;
+}
