@@ -1,3 +1,4 @@
+import { logChainHead } from '@/lib/audit/log-chain-head';
 import { db, type Db } from '@/lib/db/client';
 import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenance';
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
@@ -43,6 +44,7 @@ export async function runStatusRound(database: Db, now = new Date()): Promise<St
   const alertsQueued = await orLogged('status.fan_out_failed', 0, () => runStatusAlertFanOuts(database));
   const expiredSubscriptionsRemoved = await orLogged('status.subscription_removal_failed', 0, () => removeExpiredSubscriptions(database, now));
   const pruned = isStopping() ? null : await orLogged('housekeeping.failed', null, () => runHousekeeping(database, now));
+  await orLogged('audit.chain_head_failed', null, () => logChainHead(database));
   return { announced, alertsQueued, expiredSubscriptionsRemoved, attemptsSettled, sprayAlertsSent, pruned };
 }
 

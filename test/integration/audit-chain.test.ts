@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chainHash, recordAuditAlone } from '@/lib/audit/record';
-import { verifyAuditChain } from '@/lib/audit/verify-chain';
+import { currentChainHead, verifyAuditChain } from '@/lib/audit/verify-chain';
 import { db, type Db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
 import { withFreshDatabase } from '../support/fresh-database';
@@ -12,9 +12,9 @@ import { withFreshDatabase } from '../support/fresh-database';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
-async function auditVerify(databaseUrl = process.env.DATABASE_URL) {
+async function auditVerify(databaseUrl = process.env.DATABASE_URL, args: string[] = []) {
   try {
-    const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/audit-verify.ts'], {
+    const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/audit-verify.ts', ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl },
     });
@@ -29,6 +29,7 @@ async function auditVerify(databaseUrl = process.env.DATABASE_URL) {
 async function disableAppendOnlyTriggers(database: Db) {
   if (databaseKind(process.env.DATABASE_URL!) === 'sqlite') {
     await database.$executeRawUnsafe('DROP TRIGGER "AuditEvent_no_update"');
+    await database.$executeRawUnsafe('DROP TRIGGER "AuditEvent_no_delete"');
   } else {
     await database.$executeRawUnsafe('ALTER TABLE "AuditEvent" DISABLE TRIGGER USER');
   }
@@ -82,6 +83,50 @@ describe('audit chain', () => {
       expect(code).toBe(1);
       expect(output).toMatch(/BROKEN/);
     });
+  });
+
+  it('[AUDITOR] finds records cut from the end, the head row moved back to match, with a head from the log; and a head row gone (review r51g F2)', async () => {
+    await withFreshDatabase(async (database, url) => {
+      for (let i = 0; i < 3; i++) await recordAuditAlone(database, { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS', details: { i } });
+      const logged = (await currentChainHead(database))!;
+      expect(logged.seq).toBeGreaterThanOrEqual(3);
+      const kept = await database.auditEvent.findFirstOrThrow({ where: { seq: logged.seq - 1 } });
+      await disableAppendOnlyTriggers(database);
+      await database.auditEvent.delete({ where: { seq: logged.seq } });
+      await database.auditChainHead.update({ where: { id: 1 }, data: { lastSeq: kept.seq, lastHash: kept.hash } });
+
+      // Inside the database the shortened chain holds together: only the head logged outside it tells.
+      expect(await verifyAuditChain(database)).toMatchObject({ ok: true, count: kept.seq });
+      expect(await verifyAuditChain(database, undefined, logged)).toMatchObject({ ok: false, brokenAtSeq: logged.seq });
+      const { code, output } = await auditVerify(url, ['--expect', `${logged.seq}:${logged.hash}`]);
+      expect([code, output]).toEqual([1, expect.stringMatching(/BROKEN .*the log saw record/)]);
+      // A head the chain still holds passes; one whose record was rewritten does not.
+      expect(await verifyAuditChain(database, undefined, { seq: kept.seq, hash: kept.hash })).toMatchObject({ ok: true });
+      expect(await verifyAuditChain(database, undefined, { seq: kept.seq, hash: '0'.repeat(64) })).toMatchObject({ ok: false, brokenAtSeq: kept.seq });
+      expect((await auditVerify(url, ['--expect', 'not-a-head'])).code).toBe(2);
+
+      await database.auditChainHead.delete({ where: { id: 1 } });
+      expect(await verifyAuditChain(database)).toMatchObject({ ok: false, reason: "the chain's head row is missing" });
+    });
+  });
+
+  it('[OPERATOR] the status round logs the chain’s head once it moved, for audit:verify --expect', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { logger } = await import('@/lib/observability/logger.mjs');
+    const spy = vi.spyOn(logger, 'info').mockImplementation(((line: Record<string, unknown>) => void lines.push(line)) as never);
+    try {
+      const { logChainHead } = await import('@/lib/audit/log-chain-head');
+      await recordAuditAlone(db(), { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS' });
+      await logChainHead(db());
+      await logChainHead(db());
+      const head = (await currentChainHead(db()))!;
+      expect(lines.filter((line) => line.event === 'audit.chain_head')).toEqual([{ event: 'audit.chain_head', seq: head.seq, hash: head.hash }]);
+      await recordAuditAlone(db(), { actorType: 'SYSTEM', action: 'TEST_EVENT', outcome: 'SUCCESS' });
+      await logChainHead(db());
+      expect(lines.filter((line) => line.event === 'audit.chain_head')).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('covers the request id: records without one keep the hash they were written with; changing or removing one breaks the chain', async () => {
