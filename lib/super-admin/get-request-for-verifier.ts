@@ -202,6 +202,8 @@ export async function getRequestForVerifier(actor: VendorActor, requestId: strin
       noOtherAdminConfirmed: request.noOtherAdminConfirmed,
     },
     claimedBy: nameOf(request.claimedById),
+    /** Whose claim the page shows: the claim form sends it back (claimSchema). */
+    claimedById: request.claimedById,
     verifiedBy: nameOf(request.verifiedById),
     verifiedAt: request.verifiedAt,
     approvedBy: nameOf(request.approvedById),

@@ -511,3 +511,28 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two s
     expect(await fromOf(request.id, 'SUPER_ADMIN_RESET_EXPIRED')).toEqual(['IN_REVIEW']);
   });
 });
+
+describe('a claim says whose claim its page showed (review r51h F1)', () => {
+  it('[two VERIFIERS] a "Claim this request" page drawn before another claimed is refused as moved on, not a takeover; "Take over" from the page that shows the claim takes it', async () => {
+    const { request } = await newRequest();
+    const [victor, vera] = [await vendorActor(), await vendorActor()];
+    await expectOk(claimRequest(victor, { requestId: request.id, claimerSeen: '' }, someIp()));
+    await expectOk(recordCallback(victor, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
+
+    expect(await claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp())).toEqual({ ok: false, message: MOVED_ON, gone: true });
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ claimedById: victor.vendorAccountId, callbackDone: true });
+
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: victor.vendorAccountId }, someIp()));
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ claimedById: vera.vendorAccountId, callbackDone: false });
+    expect(await db().auditEvent.count({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CLAIMED' } })).toBe(2);
+  });
+
+  it('[VERIFIER] whose claim is sent twice is refused the second time as moved on by their own step, which the page then says was done', async () => {
+    const { isOwnLatestStep } = await import('@/lib/super-admin/own-step');
+    const { request } = await newRequest();
+    const vera = await vendorActor();
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
+    expect(await claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp())).toMatchObject({ ok: false, gone: true });
+    expect(await isOwnLatestStep(vera, request.id, 'claim')).toBe(true);
+  });
+});

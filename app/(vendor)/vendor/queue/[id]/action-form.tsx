@@ -19,11 +19,13 @@ type Props = {
   /** Distinguishes field ids when a page has several forms. */
   idPrefix: string;
   fields?: FieldSpec[];
+  /** What the page showed that the step must still find (the claimer a claim would take over). */
+  seen?: Record<string, string>;
   secondary?: boolean;
 };
 
 /** One step of the workflow: a small form whose refusal (and why) shows above it. */
-export function ActionForm({ action, requestId, submitLabel, idPrefix, fields = [], secondary }: Props) {
+export function ActionForm({ action, requestId, submitLabel, idPrefix, fields = [], seen = {}, secondary }: Props) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, { ok: false });
   const errors = state.fieldErrors ?? {};
   const summary = summaryOf(state, fields.map((f) => f.name)).map((entry) => ({
@@ -36,6 +38,9 @@ export function ActionForm({ action, requestId, submitLabel, idPrefix, fields = 
       <DrawnFor />
       <ErrorSummary errors={summary} focusKey={state} title={summary.length === 1 && !summary[0]!.field ? 'This could not be done' : undefined} />
       <input type="hidden" name="requestId" value={requestId} />
+      {Object.entries(seen).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       {fields.map((field) =>
         field.kind === 'textarea' ? (
           <TextAreaField key={field.name} id={`${idPrefix}-${field.name}`} name={field.name} label={field.label} hint={field.hint} defaultValue={state.values?.[field.name] ?? field.defaultValue} errors={errors[field.name]} rows={4} />

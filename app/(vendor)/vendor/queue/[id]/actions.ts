@@ -6,7 +6,7 @@ import { defineAction, type ActionState } from '@/lib/auth/guards';
 import { donePath } from '@/lib/http/done-notice';
 import type { VendorActor } from '@/lib/auth/session';
 import { approveRequest } from '@/lib/super-admin/approve-request';
-import { claimRequest, requestIdSchema } from '@/lib/super-admin/claim-request';
+import { claimRequest, claimSchema, requestIdSchema } from '@/lib/super-admin/claim-request';
 import { isOwnLatestStep } from '@/lib/super-admin/own-step';
 import { checklistSchema, recordCallback } from '@/lib/super-admin/record-callback';
 import { rejectRequest, rejectSchema } from '@/lib/super-admin/reject-request';
@@ -40,7 +40,7 @@ function step<S extends z.ZodType<{ requestId: string }>>(
   );
 }
 
-export const claimAction = step('claim', requestIdSchema, claimRequest);
+export const claimAction = step('claim', claimSchema, claimRequest);
 export const recordCallbackAction = step('checklist', checklistSchema, recordCallback);
 export const verifyAction = step('verify', requestIdSchema, verifyRequest);
 export const requestMoreInfoAction = step('more-info', moreInfoSchema, requestMoreInfo);

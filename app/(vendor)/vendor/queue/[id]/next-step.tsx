@@ -49,6 +49,7 @@ export function NextStep({ request }: { request: RequestForVerifier }) {
             action={claimAction}
             requestId={request.id}
             idPrefix="claim"
+            seen={{ claimerSeen: request.claimedById ?? '' }}
             submitLabel={request.claimedBy && request.state === 'IN_REVIEW' ? 'Take over this request' : 'Claim this request'}
           />
         </section>
