@@ -70,13 +70,15 @@ export async function updateAgencyPolicy(actor: AgencyActor, input: unknown, ip:
     // Once on, an admin without a passkey reaches only the page that adds one. The super admin turning
     // it on must have one, or the agency may be left with no admin able to turn it off again.
     if (policy.requirePasskeyForAdmins && !before.requirePasskeyForAdmins && !(await hasPasskey({ kind: 'user', id: actor.userId }, tx))) return 'no-own-passkey';
-    await tx.agency.update({ where: { id: actor.agencyId }, data: policy });
-    await shortenIssuedTemporaryPasswords(tx, actor.agencyId, before, policy);
     const changed = Object.fromEntries(
       (Object.keys(policy) as (keyof AgencyPolicy)[])
         .filter((key) => before[key] !== policy[key])
         .map((key) => [key, `${before[key]} -> ${policy[key]}`]),
     );
+    // Saved as it was: nothing to write, and no "Security policy changed" record of no change (review r51g F3).
+    if (Object.keys(changed).length === 0) return true;
+    await tx.agency.update({ where: { id: actor.agencyId }, data: policy });
+    await shortenIssuedTemporaryPasswords(tx, actor.agencyId, before, policy);
     await recordAdminAction(tx, actor, ip, 'AGENCY_POLICY_UPDATED', { type: 'Agency', id: actor.agencyId }, changed);
     return true;
   });

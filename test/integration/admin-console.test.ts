@@ -497,6 +497,17 @@ describe('policy, lists, audit, help requests', () => {
     expect(await db().agency.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ minPasswordLength: 20, requireSecondFactorForAllStaff: true, timeZone: 'America/Chicago' });
   });
 
+  it('[SUPER_ADMIN] saving the policy as it is changes nothing and records no change (review r51g F3)', async () => {
+    const { a, superActor } = await twoAgencies();
+    const records = () => db().auditEvent.count({ where: { agencyId: a.id, action: 'AGENCY_POLICY_UPDATED' } });
+    const saved = await getAgencyPolicy(a.id);
+    const asShown = Object.fromEntries(Object.entries(saved).flatMap(([key, value]) => (value === false ? [] : [[key, value === true ? 'on' : String(value)]])));
+    expect(await updateAgencyPolicy(superActor, asShown, IP, { seen: policyVersion(saved) })).toMatchObject({ ok: true });
+    expect(await records()).toBe(0);
+    expect(await updateAgencyPolicy(superActor, { ...asShown, minPasswordLength: '20' }, IP, { seen: policyVersion(saved) })).toMatchObject({ ok: true });
+    expect(await records()).toBe(1);
+  });
+
   it('[SUPER_ADMIN] a shorter temporary-password lifetime applies to those already issued, counted from their issue (review r33d F4)', async () => {
     const { a, superActor, adminActor, staff } = await twoAgencies();
     const other = await member(a.id, 'STAFF', { displayName: 'Tao Temp' });
