@@ -95,6 +95,9 @@ test('[STAFF] once another person signs in on the same browser, a tab still show
   // Nothing asked of the first tab: it is the new person's page now, not a page of keys every form would refuse.
   await expect(page.getByText('Ned Next')).toBeVisible();
   await expect(page.getByText('Fay First')).toBeHidden();
+  // Fay's session ended with it, on the record as a sign-out by another sign-in here (review r51g F4).
+  const [ended] = await db().auditEvent.findMany({ where: { targetId: first.id, action: 'SIGNED_OUT' } });
+  expect(JSON.parse(ended?.details ?? '{}')).toEqual({ endedBy: 'another sign-in on this browser' });
 });
 
 test('[STAFF] signs out in one tab: the other tab shows the sign-in page at once, though a staff session has no idle limit', async ({ page }) => {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { encode } from 'next-auth/jwt';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { sessionIdInCookie } from '@/lib/auth/guards';
 import { browserKeyCookieName, browserKeyDigest, isBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { noticeCookieName, sessionCookieName, sessionCookieOptions, usesSecureCookies } from '@/lib/auth/options';
@@ -9,6 +9,7 @@ import type { SigningBrowser } from '@/lib/auth/sign-in';
 import { endSession, SESSION_ABSOLUTE_MS, signOutSession } from '@/lib/auth/session';
 import { hmacSign, signingSecret } from '@/lib/crypto/keyring';
 import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
+import { clientIpFrom } from '@/lib/http/request-context';
 
 /**
  * Hands the browser a cookie for a server-side session that sign-in has just opened. The session this
@@ -18,7 +19,12 @@ import { SAID_FOR_SECONDS, type Doer } from '@/lib/http/done-notice';
 export async function startBrowserSession(sessionId: string, kind: 'agency' | 'vendor'): Promise<void> {
   const jar = await cookies();
   const previous = await sessionIdInCookie();
-  if (previous !== null && previous !== sessionId) await endSession(previous);
+  if (previous !== null && previous !== sessionId) {
+    // Someone's session ends as a sign-out does, on the record (a shared computer: who left, and when);
+    // one at its code step (this sign-in's own, or one left there) just ends.
+    await signOutSession(previous, clientIpFrom(await headers()), { bySignInHere: true });
+    await endSession(previous);
+  }
   const maxAge = SESSION_ABSOLUTE_MS / 1000;
   const token = await encode({ token: { sid: sessionId, kind }, secret: signingSecret(), maxAge });
   // No Max-Age: the cookie ends with the browser, so closing it on a shared computer signs out (review r50c F2).

@@ -234,17 +234,22 @@ export async function endSession(sessionId: string): Promise<void> {
 /**
  * Ends a session its owner signed out of, on the audit record beside its sign-in (a shared computer:
  * who left, and when). A session that had already ended (ran out, was revoked, signed out in another
- * tab) records nothing: nothing happened.
+ * tab) records nothing: nothing happened. `bySignInHere`: ended because another sign-in took this
+ * browser, recorded as such (review r51g F4); one still at its code step is left to endSession, as the
+ * code step's own session is when its sign-in completes.
  */
-export async function signOutSession(sessionId: string, ip: string): Promise<void> {
+export async function signOutSession(sessionId: string, ip: string, { bySignInHere = false } = {}): Promise<void> {
   await db().$transaction(async (tx) => {
-    const ended = await tx.authSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
+    const ended = await tx.authSession.updateMany({
+      where: { id: sessionId, endedAt: null, ...(bySignInHere ? { secondFactorPending: false } : {}) },
+      data: { endedAt: new Date() },
+    });
     if (ended.count === 0) return;
     const { userId, vendorAccountId } = await tx.authSession.findUniqueOrThrow({ where: { id: sessionId }, select: { userId: true, vendorAccountId: true } });
     const who = userId
       ? ({ actorType: 'USER', actorId: userId, targetType: 'User', targetId: userId, agencyId: (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { agencyId: true } })).agencyId } as const)
       : ({ actorType: 'VENDOR', actorId: vendorAccountId, targetType: 'VendorAccount', targetId: vendorAccountId, agencyId: null } as const);
-    await recordAudit(tx, { ...who, ip, action: 'SIGNED_OUT', outcome: 'SUCCESS' });
+    await recordAudit(tx, { ...who, ip, action: 'SIGNED_OUT', outcome: 'SUCCESS', ...(bySignInHere ? { details: { endedBy: 'another sign-in on this browser' } } : {}) });
   });
 }
 

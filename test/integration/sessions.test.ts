@@ -21,6 +21,20 @@ describe('server-side sessions', () => {
     expect(await resolveSession(sessionId)).toMatchObject({ kind: 'agency', userId: user.id, agencyId: user.agencyId, role: 'STAFF' });
   });
 
+  it('[STAFF] a session another sign-in on the same browser ends is on the record as such; one at its code step just ends (review r51g F4)', async () => {
+    const { user, sessionId } = await signedIn();
+    await signOutSession(sessionId, '10.9.8.5', { bySignInHere: true });
+    expect(await resolveSession(sessionId)).toBeNull();
+    const [record] = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGNED_OUT' } });
+    expect(JSON.parse(record!.details!)).toEqual({ endedBy: 'another sign-in on this browser' });
+
+    const { user: atCodeStep, sessionId: pending } = await signedIn();
+    await db().authSession.update({ where: { id: pending }, data: { secondFactorPending: true } });
+    await signOutSession(pending, '10.9.8.5', { bySignInHere: true });
+    expect(await db().auditEvent.count({ where: { targetId: atCodeStep.id, action: 'SIGNED_OUT' } })).toBe(0);
+    expect((await db().authSession.findUniqueOrThrow({ where: { id: pending } })).endedAt).toBeNull();
+  });
+
   it('[STAFF] [VENDOR] a sign-out ends the session and is on the record once; signing out of an ended session records nothing', async () => {
     const { user, sessionId } = await signedIn();
     await Promise.all([signOutSession(sessionId, '10.9.8.7'), signOutSession(sessionId, '10.9.8.7')]);
