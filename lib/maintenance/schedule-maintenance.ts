@@ -6,7 +6,7 @@ import { formKeyField } from '@/lib/http/form-key';
 import { answeredByKey, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { assertOperator, componentNames, operatorAudit, operatorChanged, operatorTextSchema, operatorTransaction, timeZoneSchema, titleSchema, wallTimeSchema, withComponentIds, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, componentNames, NO_COMPONENT, operatorAudit, operatorChanged, operatorTextSchema, operatorTransaction, timeZoneSchema, titleSchema, wallTimeSchema, withComponentIds, withUtcTimes, type OperatorResult } from '@/lib/status/operator-input';
 
 export const scheduleMaintenanceSchema = withComponentIds({
   title: titleSchema,
@@ -46,7 +46,7 @@ export async function scheduleMaintenance(
   else if (input.endsAt.getTime() <= now) fieldErrors.endsAt = ['The end must be in the future'];
   else if (input.endsAt.getTime() - input.startsAt.getTime() > LONGEST_WINDOW_MS) fieldErrors.endsAt = ['A window lasts a week at most: plan longer work as several windows'];
   const names = await componentNames(db(), input.componentIds);
-  if (!names) fieldErrors.components = ['Choose at least one affected component'];
+  if (!names) fieldErrors.components = [NO_COMPONENT];
   if (Object.keys(fieldErrors).length > 0 || !names) return { ok: false, message: 'There is a problem with what you entered.', fieldErrors };
 
   const blocksSignIn = input.blocksSignIn === 'on';

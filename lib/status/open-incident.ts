@@ -6,7 +6,7 @@ import { formKeyField } from '@/lib/http/form-key';
 import { answeredByKey, claimFormKey, onceForForm, SENT_ALREADY } from '@/lib/http/sent-once';
 import { formOwnerOf } from '@/lib/mfa/account';
 import { queueStatusAlert } from '@/lib/status/fan-out-alert';
-import { assertOperator, componentNames, messageSchema, operatorAudit, operatorChanged, operatorTransaction, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
+import { assertOperator, componentNames, NO_COMPONENT, messageSchema, operatorAudit, operatorChanged, operatorTransaction, titleSchema, withComponentIds, type OperatorResult } from '@/lib/status/operator-input';
 import { INCIDENT_IMPACTS } from '@/lib/status/severity';
 
 export const openIncidentSchema = withComponentIds({
@@ -23,7 +23,7 @@ const FORM = 'open-incident';
 export async function openIncident(actor: VendorActor, input: z.infer<typeof openIncidentSchema>, ip: string): Promise<OperatorResult> {
   assertOperator(actor);
   const names = await componentNames(db(), input.componentIds);
-  if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: ['Choose at least one affected component'] } };
+  if (!names) return { ok: false, message: 'Choose the affected components.', fieldErrors: { components: [NO_COMPONENT] } };
 
   const done = await onceForForm(FORM, input.formKey, formOwnerOf(actor), SENT_ALREADY, () => operatorTransaction(actor, ip, 'STATUS_INCIDENT_OPENED', async (tx) => {
     await claimFormKey(tx, FORM, input.formKey, formOwnerOf(actor));

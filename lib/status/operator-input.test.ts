@@ -3,7 +3,7 @@ import { extendMaintenanceSchema } from '@/lib/maintenance/change-maintenance';
 import { scheduleMaintenanceSchema } from '@/lib/maintenance/schedule-maintenance';
 import { openIncidentSchema } from '@/lib/status/open-incident';
 import { describe, expect, it } from 'vitest';
-import { messageSchema, operatorTextSchema, titleSchema } from '@/lib/status/operator-input';
+import { messageSchema, NO_COMPONENT, operatorTextSchema, titleSchema } from '@/lib/status/operator-input';
 
 const hex = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i));
@@ -162,6 +162,14 @@ describe('the incident form’s fields', () => {
     for (const field of ['toString', 'hasOwnProperty', 'valueOf']) {
       const issues = openIncidentSchema.safeParse({ ...form, [field]: 'x' }).error?.issues;
       expect(issues?.map((issue) => issue.code), field).toEqual(['unrecognized_keys']);
+    }
+  });
+
+  it('says every field that is wrong at once, a component not chosen with the rest (review r51f F2)', () => {
+    for (const schema of [openIncidentSchema, scheduleMaintenanceSchema]) {
+      const issues = schema.safeParse({ title: '', impact: 'PARTIAL_OUTAGE', status: 'INVESTIGATING', message: 'Looking into it.' }).error?.issues ?? [];
+      expect(issues.map((issue) => issue.path.join('.'))).toEqual(expect.arrayContaining(['title', 'components']));
+      expect(issues.find((issue) => issue.path[0] === 'components')?.message).toBe(NO_COMPONENT);
     }
   });
 });

@@ -93,6 +93,9 @@ export function withUtcTimes<K extends string>(labels: Record<K, string>) {
 
 const COMPONENT_FIELD = 'component-';
 
+/** What a form with components to choose says when none is ticked. */
+export const NO_COMPONENT = 'Choose at least one affected component';
+
 /**
  * Checkboxes arrive as `component-<id>=on` fields (a FormData with repeated names would lose all
  * but the last through Object.fromEntries); this collects them into `componentIds`.
@@ -105,6 +108,12 @@ export function withComponentIds<S extends z.ZodRawShape>(shape: S) {
       // Own fields only: `in` took a field named `toString` for one of the shape's.
       const unknown = Object.keys(values).filter((key) => !Object.hasOwn(shape, key) && !key.startsWith(COMPONENT_FIELD));
       if (unknown.length > 0) context.addIssue({ code: 'unrecognized_keys', keys: unknown, input: values });
+    })
+    // Said with the other fields' errors, not only once they are right (review r51f F2): run whatever else failed.
+    .refine((values) => Object.keys(values).some((key) => key.startsWith(COMPONENT_FIELD)), {
+      message: NO_COMPONENT,
+      path: ['components'],
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
     })
     .transform((values) => ({
       ...values,

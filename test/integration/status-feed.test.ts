@@ -46,6 +46,7 @@ describe('hostile operator text', () => {
       description: 'Line one\u000bline two',
       startsAt: utcInput(startsAt),
       endsAt: utcInput(new Date(startsAt.getTime() + HOUR)),
+      'component-c1': 'on',
     });
     expect(Object.keys(z.flattenError(maintenance.error!).fieldErrors).sort()).toEqual(['description', 'title']);
   });

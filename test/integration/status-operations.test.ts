@@ -6,7 +6,7 @@ import { announceDueMaintenance } from '@/lib/maintenance/announce-due-maintenan
 import { runStatusAlertFanOuts } from '@/lib/status/fan-out-alert';
 import { formatUtc } from '@/lib/status/severity';
 import { unseal } from '@/lib/mail/seal';
-import type { OperatorResult } from '@/lib/status/operator-input';
+import { NO_COMPONENT, type OperatorResult } from '@/lib/status/operator-input';
 import { cancelMaintenance, endMaintenanceNow, extendMaintenance, extendMaintenanceSchema, startMaintenanceNow } from '@/lib/maintenance/change-maintenance';
 import { getBlockingMaintenance, getStatusOverview, toStatusSummary } from '@/lib/status/get-status-overview';
 import { getSignInNotice } from '@/lib/status/get-sign-in-notice';
@@ -90,7 +90,9 @@ describe('incidents', () => {
   it('refuses an incident without components or with an unknown one', async () => {
     const operator = await newOperator();
     const base = { title: 'x', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'y' };
-    expect((await sent(openIncident(operator, openIncidentSchema.parse(base), IP))).fieldErrors).toHaveProperty('components');
+    expect(openIncidentSchema.safeParse(base).error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['components', NO_COMPONENT]]);
+    // The use case's own check, for a caller past the form: none chosen, or one that is not there.
+    expect((await sent(openIncident(operator, { ...openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), componentIds: [] }, IP))).fieldErrors).toEqual({ components: [NO_COMPONENT] });
     expect((await sent(openIncident(operator, openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), IP))).ok).toBe(false);
     expect(await db().incident.count()).toBe(0);
   });
@@ -193,7 +195,7 @@ describe('a form sent twice (r26c N1)', () => {
     const signIn = await newComponent('Sign-in');
     const formKey = formKeyFor(operator);
     const base = { title: 'Down', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'Down.', formKey };
-    expect((await openIncident(operator, openIncidentSchema.parse(base), IP)).ok).toBe(false);
+    expect((await openIncident(operator, openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), IP)).ok).toBe(false);
     expect(await openIncident(operator, openIncidentSchema.parse({ ...base, [`component-${signIn.id}`]: 'on' }), IP)).toMatchObject({ ok: true, message: 'Incident "Down" opened.' });
     expect(openIncidentSchema.safeParse({ ...base, formKey: 'short' }).success).toBe(false);
   });
