@@ -136,7 +136,7 @@ function endsTheSession(reason: SecondFactorRefusal): reason is keyof typeof SES
 const SECOND_FACTOR_MESSAGES: Record<Exclude<SecondFactorRefusal, 'NOT_PENDING' | keyof typeof SESSION_ENDED_NOTICE>, string> = {
   PASSKEY_REQUIRED: 'Your agency requires administrators to finish signing in with a passkey. Use your passkey, or a recovery code if you lost it.',
   THROTTLED: signInMessage('THROTTLED'),
-  WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now, or use your passkey again.',
+  WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now.',
   PASSKEY_REFUSED: 'The passkey was not accepted. Try it again, or type the code your app shows now.',
 };
 

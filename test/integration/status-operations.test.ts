@@ -92,7 +92,7 @@ describe('incidents', () => {
     const base = { title: 'x', impact: 'MAJOR_OUTAGE', status: 'INVESTIGATING', message: 'y' };
     expect(openIncidentSchema.safeParse(base).error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['components', NO_COMPONENT]]);
     // The use case's own check, for a caller past the form: none chosen, or one that is not there.
-    expect((await sent(openIncident(operator, { ...openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), componentIds: [] }, IP))).fieldErrors).toEqual({ components: [NO_COMPONENT] });
+    expect((await sent(openIncident(operator, Object.assign(openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), { componentIds: [] as string[] }), IP))).fieldErrors).toEqual({ components: [NO_COMPONENT] });
     expect((await sent(openIncident(operator, openIncidentSchema.parse({ ...base, 'component-nope': 'on' }), IP))).ok).toBe(false);
     expect(await db().incident.count()).toBe(0);
   });

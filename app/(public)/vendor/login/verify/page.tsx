@@ -18,13 +18,15 @@ export default async function VerifyPage({ searchParams }: { searchParams: PageS
   const actor = await requirePageActor({ principal: 'vendor', duringSecondFactor: true }, '/vendor/login/verify');
   const callbackPath = afterSignInPath('vendor', (await firstValues(searchParams)).callbackUrl);
   if (!actor.secondFactorPending) redirect('/vendor');
+  // A passkey is offered only to an account that has one (review r51f F3).
+  const withPasskey = await hasPasskey(ownerOf(actor));
   return (
     <>
       <h1>Confirm it is you</h1>
-      <p>Your password was right. Now use your passkey, or type a code from your authenticator app, to finish signing in.</p>
+      <p>Your password was right. Now {withPasskey ? 'use your passkey, or type a code from your authenticator app,' : 'type a code from your authenticator app'} to finish signing in.</p>
       {/* The code step's forms say whose step it is: another account's sign-in since replaced it (DrawnFor). */}
       <DrawnForProvider drawnFor={newFormKey(formOwnerOf(actor))} tabMark={null}>
-        {(await hasPasskey(ownerOf(actor))) && (
+        {withPasskey && (
           <>
             <h2>Use a passkey</h2>
             <PasskeyForm action={verifyPasskeyAction} optionsAction={passkeyOptionsAction} label="Use a passkey" callbackPath={callbackPath} primary />
