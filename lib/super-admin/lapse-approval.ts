@@ -14,9 +14,9 @@ type Lapsable = { id: string; reference: string; agencyId: string | null };
  * The one rule of when an approval is spent: none of the request's links was used and none can be.
  * An approved request holds the account's one open slot while its link can still complete it; once
  * the link's hours have passed or anything revoked it (another admin's reset or link, a role change,
- * a disable, the mail given up), holding the slot would leave a locked-out lone super admin with no
- * way back for the rest of the 7 days: a new filing would only attach to it, and no verifier step
- * applies to APPROVED.
+ * a disable), holding the slot would leave a locked-out lone super admin with no way back for the rest
+ * of the 7 days: a new filing would only attach to it, and no verifier step applies to APPROVED. (Its
+ * mail given up as dead ends nothing: the slot is held until the link's own hours pass; review r51h I1.)
  */
 const linkStillCounts = (now: Date): Prisma.PasswordResetTokenWhereInput => ({ OR: [{ usedAt: { not: null } }, LIVE_LINK(now)] });
 
