@@ -23,6 +23,18 @@ async function newConsole() {
 const documentPath = (page: Page) =>
   page.evaluate(() => new URL((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).name).pathname).catch(() => null);
 
+/** Signs the browser out from another tab of it, which then closes. */
+async function signOutInAnotherTab(page: Page) {
+  const other = await page.context().newPage();
+  try {
+    await other.goto('/account');
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await expect(other).toHaveURL(/\/login\?done=/);
+  } finally {
+    await other.close();
+  }
+}
+
 async function openMemberPage(page: Page, member: { displayName: string }) {
   await page.getByRole('link', { name: member.displayName }).click();
   await expect(page.getByRole('heading', { name: member.displayName })).toBeVisible();
@@ -34,14 +46,7 @@ test('[PROVIDER_ADMIN] signs out in one tab: the other tab shows the sign-in pag
   await page.goto('/admin');
   await openMemberPage(page, member);
 
-  const other = await page.context().newPage();
-  try {
-    await other.goto('/account');
-    await other.getByRole('button', { name: 'Sign out' }).click();
-    await expect(other).toHaveURL(/\/login\?done=/);
-  } finally {
-    await other.close();
-  }
+  await signOutInAnotherTab(page);
 
   // Nothing asked of this tab: it left by itself, replacing the person's page.
   await expect(page).toHaveURL(/\/login$/);
@@ -106,14 +111,7 @@ test('[STAFF] signs out in one tab: the other tab shows the sign-in page at once
   await signInAsAgencyUser(page, { providerCode: agency.code, loginName: member.loginName, password: TEST_PASSWORD });
   await expect(page.getByText('Tess Tabs')).toBeVisible();
 
-  const other = await page.context().newPage();
-  try {
-    await other.goto('/account');
-    await other.getByRole('button', { name: 'Sign out' }).click();
-    await expect(other).toHaveURL(/\/login\?done=/);
-  } finally {
-    await other.close();
-  }
+  await signOutInAnotherTab(page);
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByText('Tess Tabs')).toBeHidden();
 });
