@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Tx } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { statusAlertMail, type StatusAlertContent } from '@/lib/mail/templates/status-alert';
 import { isStopping } from '@/lib/runtime/stop-signal';
@@ -61,8 +62,9 @@ async function runFanOut(database: Db, lease: FanOutLease, clock: Clock): Promis
     for (;;) {
       if (isStopping()) {
         // Shutdown: hand the fan-out over now rather than when the lease runs out; its cursor
-        // says where the next runner starts.
-        await database.statusAlertFanOut.updateMany({ where: { id: lease.id, leaseToken: lease.token }, data: { leaseToken: null, leaseExpiresAt: null } });
+        // says where the next runner starts. A fresh token, not none: a claim read before this
+        // runner's own claim (when the token was none) must not take it from an older cursor (review r51i F3).
+        await database.statusAlertFanOut.updateMany({ where: { id: lease.id, leaseToken: lease.token }, data: { leaseToken: randomUUID(), leaseExpiresAt: null } });
         return queued;
       }
       const outcome = await queueNextBatch(database, lease, clock);
@@ -73,7 +75,9 @@ async function runFanOut(database: Db, lease: FanOutLease, clock: Clock): Promis
     }
   } catch (error) {
     logger.error({ event: 'status.fan_out_failed', fanOutId: lease.id, ...errorFields(error) });
-    await setAsideAsFailed(database, lease.id, lease.token, clock).catch(() => {});
+    // The database busy or away for a moment: held, the later alerts wait for it, as for a runner gone
+    // (review r51i F2). Only a failure that comes back every time sets it aside for them.
+    if (!isDatabaseUnavailable(error)) await setAsideAsFailed(database, lease.id, lease.token, clock).catch(() => {});
     return queued;
   }
 }

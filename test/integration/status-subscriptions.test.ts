@@ -488,6 +488,30 @@ describe('alert fan-out', () => {
     expect(resolved.every((row) => row.createdAt.getTime() >= lastOpened)).toBe(true);
   });
 
+  it('a fan-out handed over at shutdown gets a fresh token, not none: a claim read before the runner’s own cannot take it from the older cursor (review r51i F3)', async () => {
+    await confirmedSubscribers(FAN_OUT_BATCH_SIZE + 2);
+    await db().$transaction((tx) => queueStatusAlert(tx, event));
+    const readBefore = await db().statusAlertFanOut.findFirstOrThrow({ where: { finishedAt: null }, select: { id: true, leaseToken: true } });
+    expect(readBefore.leaseToken).toBeNull();
+    const holder = globalThis as { portalStopping?: boolean };
+    let batches = 0;
+    try {
+      // Shutdown begins once the first batch is written: the runner hands the rest over.
+      const queued = await runStatusAlertFanOuts(db(), () => {
+        if (++batches > 1) holder.portalStopping = true;
+        return new Date();
+      });
+      expect(queued).toBe(FAN_OUT_BATCH_SIZE);
+    } finally {
+      holder.portalStopping = false;
+    }
+    const handedOver = await db().statusAlertFanOut.findUniqueOrThrow({ where: { id: readBefore.id } });
+    expect(handedOver).toMatchObject({ leaseToken: expect.any(String), leaseExpiresAt: null, finishedAt: null });
+    // The stale claim, conditional on the token it read, takes nothing; the next runner's takes the rest.
+    expect((await db().statusAlertFanOut.updateMany({ where: { id: readBefore.id, leaseToken: null }, data: { afterSubscriberId: null } })).count).toBe(0);
+    expect(await runStatusAlertFanOuts(db())).toBe(2);
+  });
+
   it('a fan-out that failed does not hold back the next once marked, and is tried again, and held back by nothing, when its lease runs out', async () => {
     const addresses = await confirmedSubscribers(2);
     await db().$transaction((tx) => queueStatusAlert(tx, event));

@@ -280,10 +280,16 @@ describe('a step sent twice by the verifier who took it', () => {
     expect(await isOwnLatestStep(verifier, request.id, 'verify')).toBe(false);
     expect(await isOwnLatestStep(await vendorActor(), request.id, 'approve')).toBe(false);
     expect(await isOwnLatestStep(approver, request.id, 'reject')).toBe(false);
+    // A step whose form carries words is never taken for a second copy: its words may differ.
+    expect(await isOwnLatestStep(verifier, request.id, 'checklist')).toBe(false);
     // A copy sent long after is no double click: it is told the request moved on.
     const { isOwnLatestChange } = await import('@/lib/audit/own-latest-change');
     const target = { type: 'SuperAdminResetRequest', id: request.id };
     expect(await isOwnLatestChange(target, 'SUPER_ADMIN_RESET_APPROVED', approver.vendorAccountId, new Date(Date.now() + 9 * 60_000))).toBe(true);
     expect(await isOwnLatestChange(target, 'SUPER_ADMIN_RESET_APPROVED', approver.vendorAccountId, new Date(Date.now() + 11 * 60_000))).toBe(false);
+    // Nor once anyone moved the request since, the system or a requester included (review r51i F1).
+    const { recordAuditAlone } = await import('@/lib/audit/record');
+    await recordAuditAlone(db(), { actorType: 'SYSTEM', action: 'SUPER_ADMIN_RESET_LINK_LAPSED', targetType: 'SuperAdminResetRequest', targetId: request.id, outcome: 'SUCCESS' });
+    expect(await isOwnLatestStep(approver, request.id, 'approve')).toBe(false);
   });
 });
