@@ -1,7 +1,8 @@
 import { db } from '@/lib/db/client';
+import { SAID_FOR_SECONDS } from '@/lib/http/done-notice';
 
-/** As long as a done notice is said for (lib/http/done-notice.ts): past it, a copy sent again is no double click. */
-const JUST_NOW_MS = 10 * 60_000;
+/** As long as a done notice is said for: past it, a copy sent again is no double click. */
+const JUST_NOW_MS = SAID_FOR_SECONDS * 1000;
 
 /**
  * Whether the latest change recorded on a record, by anyone (a requester's cancel, the clock's expiry

@@ -42,7 +42,7 @@ export async function verifyAuditChain(database: Db, pageSize = 5000, expected?:
   }
   // A migration made the head row, and every record moves it in its transaction: it is never missing.
   if (!head) return { ok: false, count, brokenAtSeq: count + 1, reason: "the chain's head row is missing" };
-  if (head && (head.lastSeq !== count || head.lastHash !== prevHash)) {
+  if (head.lastSeq !== count || head.lastHash !== prevHash) {
     return { ok: false, count, brokenAtSeq: count + 1, reason: 'records missing at the end of the chain' };
   }
   return { ok: true, count };
