@@ -319,6 +319,9 @@ describe('maintenance', () => {
     expect((await extendMaintenance(operator, { windowId: window.id, endsAt: pastAWeek }, IP)).fieldErrors).toEqual({ endsAt: ['A window lasts a week at most: plan longer work as another window'] });
     expect((await sent(extendMaintenance(operator, { windowId: window.id, endsAt: later }, IP))).ok).toBe(true);
     expect((await getBlockingMaintenance(db()))!.endsAt).toEqual(later);
+    // The same extension sent again by its operator is done; by another, the end it gives is no longer later.
+    expect(await sent(extendMaintenance(operator, { windowId: window.id, endsAt: later }, IP))).toEqual(SENT_ALREADY);
+    expect((await extendMaintenance(await newOperator(), { windowId: window.id, endsAt: later }, IP)).fieldErrors).toHaveProperty('endsAt');
 
     expect((await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).ok).toBe(true);
     expect(await sent(endMaintenanceNow(operator, { windowId: window.id }, IP))).toEqual(SENT_ALREADY);
