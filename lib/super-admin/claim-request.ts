@@ -6,11 +6,11 @@ import { findRequestForStep, MOVED_ON, NO_SUCH_REQUEST, takeVerifierStep } from 
 export const requestIdSchema = z.object({ requestId: z.string().min(1).max(64) });
 
 /**
- * The claim's form says whose claim its page showed (`claimerSeen`, empty for none): "Claim this request"
+ * The claim's form says whose claim its page showed (`claimerSeen`, empty for none; a claim without it is bad input): "Claim this request"
  * is not "Take over this request". Read only at the moment of sending, a claim another verifier made
  * meanwhile was taken over by a page that showed none, their checklist unticked (review r51h F1).
  */
-export const claimSchema = requestIdSchema.extend({ claimerSeen: z.string().max(64).optional() });
+export const claimSchema = requestIdSchema.extend({ claimerSeen: z.string().max(64) });
 
 /** What a verifier attests on the checklist: it is theirs alone, so a takeover starts it again. */
 const CHECKLIST_UNTICKED = { callbackDone: false, callbackNotes: null, identityConfirmed: false, noOtherAdminConfirmed: false };
@@ -25,7 +25,7 @@ const CHECKLIST_UNTICKED = { callbackDone: false, callbackNotes: null, identityC
 export async function claimRequest(actor: VendorActor, input: z.infer<typeof claimSchema>, ip: string): Promise<ActionState> {
   const request = await findRequestForStep(actor, input.requestId, { state: true, claimedById: true, callbackNotes: true });
   if (!request) return NO_SUCH_REQUEST;
-  if (input.claimerSeen !== undefined && input.claimerSeen !== (request.claimedById ?? '')) return { ok: false, message: MOVED_ON, gone: true };
+  if (input.claimerSeen !== (request.claimedById ?? '')) return { ok: false, message: MOVED_ON, gone: true };
   const takenOver = request.claimedById !== null && request.claimedById !== actor.vendorAccountId;
   const checksAgain = takenOver || request.state === 'NEEDS_INFO';
   return takeVerifierStep(

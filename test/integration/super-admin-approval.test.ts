@@ -50,7 +50,7 @@ describe('expiry is part of every transition', () => {
     ['approve', 'VERIFIED'],
   ] as const)('[VERIFIER] cannot %s a request past its expiry: refused, and the request is marked EXPIRED in the same transaction', async (step, from) => {
     const { request, verifier } = from === 'VERIFIED' ? await verifiedRequest() : await filedRequest();
-    if (from === 'IN_REVIEW') await expectOk(claimRequest(verifier, { requestId: request.id }, someIp()));
+    if (from === 'IN_REVIEW') await expectOk(claimRequest(verifier, { requestId: request.id, claimerSeen: '' }, someIp()));
     if (step === 'recordCallback' || step === 'verify') {
       await expectOk(recordCallback(verifier, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
     }
@@ -59,7 +59,7 @@ describe('expiry is part of every transition', () => {
     const ip = someIp();
     const actor = step === 'approve' ? await vendorActor() : verifier;
     const result = await {
-      claim: () => claimRequest(actor, id, ip),
+      claim: () => claimRequest(actor, { ...id, claimerSeen: '' }, ip),
       recordCallback: () => recordCallback(actor, { ...id, ...CHECKLIST_DONE }, ip),
       requestMoreInfo: () => requestMoreInfo(actor, { ...id, message: 'Please call us back on Monday.' }, ip),
       verify: () => verifyRequest(actor, id, ip),
@@ -231,7 +231,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('an ac
     const { agency, admin } = await agencyWithLoneSuperAdmin();
     const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
     const verifier = await vendorActor();
-    await expectOk(claimRequest(verifier, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(verifier, { requestId: request.id, claimerSeen: '' }, someIp()));
     const moved = `olive.moved.${admin.id}@elsewhere.example`;
     await expectOk(whileCompetingTransactionHolds({ holds: holdingApprover(verifier), then: { sql: NEW_EMAIL, params: [admin.id] } }, () => step(verifier, request.id)));
     expect(await mailsTo(admin.email!, template)).toEqual([]);

@@ -101,7 +101,7 @@ export async function verifiedRequest(options: { email?: string | null; otherAdm
   const request = await fileRequest({ providerCode: agency.code, loginName: admin.loginName });
   const verifier = await vendorActor();
   const ip = someIp();
-  await expectOk(claimRequest(verifier, { requestId: request.id }, ip));
+  await expectOk(claimRequest(verifier, { requestId: request.id, claimerSeen: '' }, ip));
   await expectOk(recordCallback(verifier, { requestId: request.id, ...CHECKLIST_DONE }, ip));
   await expectOk(verifyRequest(verifier, { requestId: request.id }, ip));
   return { agency, admin, others, request, verifier };

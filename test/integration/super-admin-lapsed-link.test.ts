@@ -83,7 +83,7 @@ describe('an approval whose link died unused frees the account for a new request
 
     // The new request is verified and approved again by four eyes, and mails a new link.
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: fresh.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: fresh.id, claimerSeen: '' }, someIp()));
     expect((await getRequestForVerifier(vera, fresh.id))!.actions).toContain('verify');
     expect(await approveRequest(await vendorActor(), { requestId: fresh.id }, someIp())).toMatchObject({ ok: false });
   });

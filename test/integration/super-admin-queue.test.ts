@@ -6,7 +6,7 @@ import { unseal } from '@/lib/mail/seal';
 import { Refused } from '@/lib/result';
 import { approveRequest, NO_EMAIL_ON_RECORD, SAME_VERIFIER } from '@/lib/super-admin/approve-request';
 import { cancelRequest } from '@/lib/super-admin/cancel-request';
-import { claimRequest } from '@/lib/super-admin/claim-request';
+import { claimRequest, claimSchema } from '@/lib/super-admin/claim-request';
 import { expireRequests } from '@/lib/super-admin/expire-requests';
 import { exportQueue } from '@/lib/super-admin/export-queue';
 import { getRequestForVerifier } from '@/lib/super-admin/get-request-for-verifier';
@@ -48,7 +48,7 @@ describe('working the verification queue', () => {
     const victor = await vendorActor();
     const ip = someIp();
 
-    await expectOk(claimRequest(vera, { requestId: request.id }, ip));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, ip));
     await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, ip));
     await expectOk(verifyRequest(vera, { requestId: request.id }, ip));
     const approved = await expectOk(approveRequest(victor, { requestId: request.id }, ip));
@@ -88,7 +88,7 @@ describe('working the verification queue', () => {
   it('[VERIFIER] cannot approve a request nobody verified', async () => {
     const { request } = await newRequest();
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     expect((await approveRequest(await vendorActor(), { requestId: request.id }, someIp())).ok).toBe(false);
     expect(await db().passwordResetToken.count({ where: { requestId: request.id } })).toBe(0);
   });
@@ -114,7 +114,7 @@ describe('working the verification queue', () => {
     const fresh = await newRequest();
     const vera = await vendorActor();
     await db().vendorAccount.update({ where: { id: vera.vendorAccountId }, data: { active: false } });
-    expect(await claimRequest(vera, { requestId: fresh.request.id }, someIp())).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
+    expect(await claimRequest(vera, { requestId: fresh.request.id, claimerSeen: '' }, someIp())).toEqual({ ok: false, message: ACTOR_CHANGED_MESSAGE });
     expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: fresh.request.id } })).state).toBe('SUBMITTED');
   });
 
@@ -126,7 +126,7 @@ describe('working the verification queue', () => {
       () => listQueue(otto),
       () => getRequestForVerifier(otto, request.id),
       () => exportQueue(otto, {}, someIp()),
-      () => claimRequest(otto, id, someIp()),
+      () => claimRequest(otto, { ...id, claimerSeen: '' }, someIp()),
       () => recordCallback(otto, { ...id, ...CHECKLIST_DONE }, someIp()),
       () => verifyRequest(otto, id, someIp()),
       () => approveRequest(otto, id, someIp()),
@@ -140,7 +140,7 @@ describe('working the verification queue', () => {
   it('[VERIFIER] cannot verify before the whole checklist is saved', async () => {
     const { request } = await newRequest();
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     await expectOk(recordCallback(vera, { ...CHECKLIST_DONE, requestId: request.id, noOtherAdminConfirmed: false }, someIp()));
     const refused = await verifyRequest(vera, { requestId: request.id }, someIp());
     expect(refused).toEqual({ ok: false, message: 'Complete and save the checklist first: that no other administrator is available.' });
@@ -150,7 +150,7 @@ describe('working the verification queue', () => {
   it('[VERIFIER] cannot verify a request that matches no administrator, only reject it (no mail goes anywhere)', async () => {
     const request = await fileRequest({ providerCode: 'NOT-AN-AGENCY', loginName: ghost('ghost') });
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
     expect((await verifyRequest(vera, { requestId: request.id }, someIp())).message).toMatch(/matches no administrator account/);
     expect((await requestMoreInfo(vera, { requestId: request.id, message: 'Who are you, please?' }, someIp())).message).toBe(NO_ADDRESS_FOR_INFO);
@@ -163,12 +163,12 @@ describe('working the verification queue', () => {
     const { request } = await newRequest();
     const vera = await vendorActor();
     const victor = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     expect((await recordCallback(victor, { requestId: request.id, ...CHECKLIST_DONE }, someIp())).ok).toBe(false);
     expect((await verifyRequest(victor, { requestId: request.id }, someIp())).ok).toBe(false);
-    expect((await claimRequest(vera, { requestId: request.id }, someIp())).ok).toBe(false);
+    expect((await claimRequest(vera, { requestId: request.id, claimerSeen: vera.vendorAccountId }, someIp())).ok).toBe(false);
 
-    await expectOk(claimRequest(victor, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(victor, { requestId: request.id, claimerSeen: vera.vendorAccountId }, someIp()));
     expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).claimedById).toBe(victor.vendorAccountId);
     const takeover = await db().auditEvent.findFirstOrThrow({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CLAIMED', actorId: victor.vendorAccountId, outcome: 'SUCCESS' } });
     expect(JSON.parse(takeover.details!)).toMatchObject({ from: 'IN_REVIEW', previousClaimerId: vera.vendorAccountId });
@@ -179,10 +179,10 @@ describe('working the verification queue', () => {
     const vera = await vendorActor();
     const victor = await vendorActor();
     const id = { requestId: request.id };
-    await expectOk(claimRequest(vera, id, someIp()));
+    await expectOk(claimRequest(vera, { ...id, claimerSeen: '' }, someIp()));
     await expectOk(recordCallback(vera, { ...id, ...CHECKLIST_DONE }, someIp()));
     // Victor takes it over, which unticks the checklist: Vera's open page still shows her Verify button.
-    await expectOk(claimRequest(victor, id, someIp()));
+    await expectOk(claimRequest(victor, { ...id, claimerSeen: vera.vendorAccountId }, someIp()));
     expect(await verifyRequest(vera, id, someIp())).toEqual({ ok: false, message: MOVED_ON, gone: true });
     expect(await recordCallback(vera, { ...id, ...CHECKLIST_DONE }, someIp())).toEqual({ ok: false, message: MOVED_ON, gone: true });
     // Its own refusal still stands while the step is the verifier's: Victor has not done the checks.
@@ -199,9 +199,9 @@ describe('working the verification queue', () => {
     const { request } = await newRequest();
     const vera = await vendorActor();
     const victor = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
-    await expectOk(claimRequest(victor, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(victor, { requestId: request.id, claimerSeen: vera.vendorAccountId }, someIp()));
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
       callbackDone: false,
       callbackNotes: null,
@@ -219,10 +219,10 @@ describe('working the verification queue', () => {
   it('[VERIFIER] back from “needs information”, even to the verifier who asked, a request’s checklist starts again: it is never verified on a call made before the answer (review r49a F1)', async () => {
     const { request } = await newRequest();
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE, callbackNotes: 'Reached the office; the badge number did not match.' }, someIp()));
     await expectOk(requestMoreInfo(vera, { requestId: request.id, message: 'Please send the number on your staff badge.' }, someIp()));
-    expect((await expectOk(claimRequest(vera, { requestId: request.id }, someIp()))).message).toMatch(/Its checklist starts again/);
+    expect((await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: vera.vendorAccountId }, someIp()))).message).toMatch(/Its checklist starts again/);
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
       state: 'IN_REVIEW',
       callbackDone: false,
@@ -239,21 +239,21 @@ describe('working the verification queue', () => {
   it('[VERIFIER] can ask for more information: the mail goes to the address on record, and the request can be picked up again', async () => {
     const { admin, request } = await newRequest();
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     await expectOk(requestMoreInfo(vera, { requestId: request.id, message: 'Please be at the office phone on Monday morning.' }, someIp()));
     const held = await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(held).toMatchObject({ state: 'NEEDS_INFO', stateReason: 'Please be at the office phone on Monday morning.' });
     const [mail] = await mailsTo(admin.email!, 'super-admin-needs-info');
     expect(mail!.textBody).toContain('Please be at the office phone on Monday morning.');
     expect(await mailsTo('attacker-controlled@elsewhere.example')).toEqual([]);
-    await expectOk(claimRequest(await vendorActor(), { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(await vendorActor(), { requestId: request.id, claimerSeen: held.claimedById ?? '' }, someIp()));
     expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe('IN_REVIEW');
   });
 
   it('[VERIFIER] can reject with a reason, mailed to the address on record; a closed request accepts nothing more', async () => {
     const { admin, request } = await newRequest();
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     await expectOk(rejectRequest(vera, { requestId: request.id, reason: 'The agency office says Olive left in May.' }, someIp()));
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
       state: 'REJECTED',
@@ -262,7 +262,7 @@ describe('working the verification queue', () => {
     const [mail] = await mailsTo(admin.email!, 'super-admin-rejected');
     expect(mail!.textBody).toContain('The agency office says Olive left in May.');
     for (const attempt of [
-      claimRequest(vera, { requestId: request.id }, someIp()),
+      claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()),
       rejectRequest(vera, { requestId: request.id, reason: 'again and again' }, someIp()),
       approveRequest(await vendorActor(), { requestId: request.id }, someIp()),
     ]) {
@@ -455,7 +455,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two s
     const [notice] = await mailsTo(admin.email!, 'super-admin-request-notice');
     const vera = await vendorActor();
     const [claimed, cancelled] = await queuedBehindHeldRow(holdRequest(request.id), [
-      () => claimRequest(vera, { requestId: request.id }, someIp()),
+      () => claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()),
       () => cancelRequest(cancelTokenIn(notice!.textBody), someIp()),
     ]);
     expect(claimed).toMatchObject({ ok: true });
@@ -468,10 +468,10 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two s
     const { request } = await newRequest();
     const vera = await vendorActor();
     const victor = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     const [onHold, takeover] = await queuedBehindHeldRow(holdRequest(request.id), [
       () => requestMoreInfo(vera, { requestId: request.id, message: 'Please send the number on your staff badge.' }, someIp()),
-      () => claimRequest(victor, { requestId: request.id }, someIp()),
+      () => claimRequest(victor, { requestId: request.id, claimerSeen: vera.vendorAccountId }, someIp()),
     ]);
     expect(onHold).toMatchObject({ ok: true });
     expect(takeover).toEqual({ ok: false, message: MOVED_ON, gone: true });
@@ -482,7 +482,7 @@ describe.skipIf(databaseKind(process.env.DATABASE_URL!) !== 'postgresql')('two s
   it('[VERIFIER] a step that waited for the request’s row past its end is refused as expired: it is judged when it goes through, not when it began to wait (b38a)', async () => {
     const { request } = await newRequest();
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: request.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: '' }, someIp()));
     await expectOk(recordCallback(vera, { requestId: request.id, ...CHECKLIST_DONE }, someIp()));
     // What the step waits for ends just after it began waiting: the request's end has come meanwhile.
     const endsWhileWaiting = { holds: holdRequest(request.id), then: { sql: `UPDATE "SuperAdminResetRequest" SET "expiresAt" = clock_timestamp() - interval '1 millisecond' WHERE "id" = $1`, params: [request.id] } };
@@ -525,6 +525,11 @@ describe('a claim says whose claim its page showed (review r51h F1)', () => {
     await expectOk(claimRequest(vera, { requestId: request.id, claimerSeen: victor.vendorAccountId }, someIp()));
     expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ claimedById: vera.vendorAccountId, callbackDone: false });
     expect(await db().auditEvent.count({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CLAIMED' } })).toBe(2);
+  });
+
+  it('a hand-made claim that does not say whose claim its page showed is bad input, never a takeover', () => {
+    expect(claimSchema.safeParse({ requestId: 'any' }).success).toBe(false);
+    expect(claimSchema.safeParse({ requestId: 'any', claimerSeen: '' }).success).toBe(true);
   });
 
   it('[VERIFIER] whose claim is sent twice is refused the second time as moved on by their own step, which the page then says was done', async () => {

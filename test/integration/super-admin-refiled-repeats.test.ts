@@ -98,7 +98,7 @@ describe('a repeat outlives the request it joined', () => {
     const [first] = await requestsFor(admin.id);
 
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: first!.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: first!.id, claimerSeen: '' }, someIp()));
     const rejected = await rejectRequest(vera, { requestId: first!.id, reason: 'The name given is not the administrator on record.' }, someIp());
     expect(rejected).toMatchObject({ ok: true, message: expect.stringContaining(`now request ${formatReference(hers)}`) });
 
@@ -242,7 +242,7 @@ describe('a repeat outlives the request it joined', () => {
     expect(refiled).toMatchObject({ state: 'SUBMITTED', repeatCount: moved.length });
 
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: refiled.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: refiled.id, claimerSeen: '' }, someIp()));
     expect(await rejectRequest(vera, { requestId: refiled.id, reason: 'The name given is not the administrator on record.' }, someIp())).toMatchObject({
       ok: true,
       message: 'Rejected. The reason was mailed to the address on record.',
@@ -271,7 +271,7 @@ describe('a repeat outlives the request it joined', () => {
     const again = await file(target);
     const [open] = (await requestsFor(admin.id)).filter((request) => request.reference === again);
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: open!.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: open!.id, claimerSeen: '' }, someIp()));
     expect(await rejectRequest(vera, { requestId: open!.id, reason: 'Could not reach the agency.' }, someIp())).toMatchObject({
       ok: true,
       message: 'Rejected. The reason was mailed to the address on record.',

@@ -129,7 +129,7 @@ describe('one open request per account', () => {
     const [firstReference] = references([await submit(formFor(target), someIp())]);
     const first = await db().superAdminResetRequest.findUniqueOrThrow({ where: { reference: firstReference } });
     const vera = await vendorActor();
-    await expectOk(claimRequest(vera, { requestId: first.id }, someIp()));
+    await expectOk(claimRequest(vera, { requestId: first.id, claimerSeen: '' }, someIp()));
     await expectOk(rejectRequest(vera, { requestId: first.id, reason: 'The agency did not confirm it.' }, someIp()));
     expect((await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: first.id } })).openKey).toBeNull();
 

@@ -62,7 +62,7 @@ describe('vendor staff never hold a secret', () => {
     // A repeat, attached to the open request with what it typed: shown to verifiers, still no secret.
     expect((await submit(formFor({ providerCode: agency.code, loginName: admin.loginName }), someIp())).ok).toBe(true);
     vendorSaw.push(await listQueue(vera), await getRequestForVerifier(vera, request.id));
-    vendorSaw.push(await claimRequest(vera, id, ip));
+    vendorSaw.push(await claimRequest(vera, { ...id, claimerSeen: '' }, ip));
     vendorSaw.push(
       await recordCallback(vera, { ...id, callbackDone: true, callbackNotes: 'Called the number on record.', identityConfirmed: true, noOtherAdminConfirmed: true }, ip),
     );

@@ -130,7 +130,7 @@ const USE_CASES: [string, AnyRole[], (actor: never, w: World) => Promise<unknown
   ['listQueue', VERIFIERS, (a: VendorActor) => listQueue(a)],
   ['getRequestForVerifier', VERIFIERS, (a: VendorActor, w) => getRequestForVerifier(a, w.request.id)],
   ['exportQueue', VERIFIERS, (a: VendorActor) => exportQueue(a, {}, IP)],
-  ['claimRequest', VERIFIERS, (a: VendorActor, w) => claimRequest(a, { requestId: w.request.id }, IP)],
+  ['claimRequest', VERIFIERS, (a: VendorActor, w) => claimRequest(a, { requestId: w.request.id, claimerSeen: '' }, IP)],
   [
     'recordCallback',
     VERIFIERS,
