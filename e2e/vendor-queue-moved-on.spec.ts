@@ -61,3 +61,29 @@ for (const javaScriptEnabled of [true, false]) {
     }
   });
 }
+
+test('[VERIFIER] whose "Claim this request" is sent twice without JavaScript is told both times that it was done, and claims once (closing-51)', async ({ browser }) => {
+  const agency = await createAgency(db());
+  const admin = await createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `twice.${uniqueSuffix()}`, email: `twice.${uniqueSuffix()}@example.test` });
+  const { request } = await createSuperAdminRequest(db(), agency, admin);
+  const vera = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await signInAsVendor(page, { email: vera.email, password: TEST_PASSWORD });
+    await expect(page).toHaveURL(/\/vendor$/);
+    await page.goto(`/vendor/queue/${request.id}`);
+    const claimPosted = page.waitForRequest((sent) => sent.method() === 'POST');
+    await page.getByRole('button', { name: 'Claim this request' }).click();
+    await expect(page).toHaveURL(/\?done=claim\./);
+    // The very same POST again, as a browser that sent both clicks does: refused as moved on by her own claim,
+    // which the step's answer turns into the page that says it was done.
+    const again = await page.request.fetch(await claimPosted, { maxRedirects: 0 });
+    expect(again.status()).toBe(303);
+    expect(again.headers()['location']).toMatch(new RegExp(`/vendor/queue/${request.id}\\?done=claim\\.\\d+\\.[\\w-]+$`));
+    expect(await db().auditEvent.count({ where: { targetId: request.id, action: 'SUPER_ADMIN_RESET_CLAIMED' } })).toBe(1);
+    expect(await db().superAdminResetRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'IN_REVIEW', claimedById: vera.id });
+  } finally {
+    await context.close();
+  }
+});
