@@ -25,6 +25,7 @@ import { confirmToken, unsubscribeToken } from '@/lib/status/subscription-token'
 import { uniqueSuffix } from '@/prisma/factories';
 import { IP, clearStatusData, confirmedSubscribers } from './status-support';
 import { whileOutboxRefuses } from '../support/refusing-trigger';
+import { databaseKind } from '@/lib/db/kind';
 import { statementsOf } from '../support/statements-of';
 import { withSmtpSink } from '../support/with-smtp-sink';
 
@@ -522,6 +523,21 @@ describe('alert fan-out', () => {
     const later = () => new Date(Date.now() + FAN_OUT_LEASE_MS + 1000);
     expect(await runStatusAlertFanOuts(db(), later)).toBe(addresses.length);
     expect(await db().statusAlertFanOut.count({ where: { finishedAt: null } })).toBe(0);
+  });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')('a fan-out the database failed for a moment stays held and unmarked: the later alert waits for it, and both go out in order (review r51i F2)', async () => {
+    const addresses = await confirmedSubscribers(2);
+    await db().$transaction((tx) => queueStatusAlert(tx, event));
+    await whileOutboxRefuses('INSERT', `NEW."template" = 'status-incident-opened'`, async () => expect(await runStatusAlertFanOuts(db())).toBe(0), 'busy');
+    expect(await db().statusAlertFanOut.findFirstOrThrow({ where: { finishedAt: null } })).toMatchObject({ failedAt: null, leaseExpiresAt: expect.any(Date) });
+    await db().$transaction((tx) => queueStatusAlert(tx, { ...event, kind: 'incident-resolved', status: 'RESOLVED', message: 'Fixed.' }));
+    expect(await runStatusAlertFanOuts(db())).toBe(0);
+    const later = () => new Date(Date.now() + FAN_OUT_LEASE_MS + 1000);
+    expect(await runStatusAlertFanOuts(db(), later)).toBe(2 * addresses.length);
+    const queuedAt = async (template: string) => (await db().outboxMessage.findMany({ where: { template }, select: { createdAt: true } })).map((message) => message.createdAt.getTime());
+    const [opened, resolved] = [await queuedAt('status-incident-opened'), await queuedAt('status-incident-resolved')];
+    expect([opened.length, resolved.length]).toEqual([addresses.length, addresses.length]);
+    expect(Math.max(...opened)).toBeLessThanOrEqual(Math.min(...resolved));
   });
 
   it('a runner that stalls past its lease is taken over, and whatever it tries next is refused: nothing twice', async () => {
