@@ -76,6 +76,23 @@ test('[STAFF] can ask their administrators: one request, one delivered mail per 
   expect(unknownAgency).toBe(realAnswer);
 });
 
+test('[STAFF] on a shared computer, Back to the request sent without JavaScript gives the next person none of its message (review r52c F1)', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await ask(page, { providerCode: 'NO-SUCH-AGENCY', loginName: 'shared.computer', message: 'Call me on my own phone, 555 0147' });
+    await page.goto('/help');
+    await page.goBack();
+    await page.goBack();
+    await expect(page).toHaveURL(/\/help\/ask-admin$/);
+    // The browser does give back what it may keep (so this test sees a restore at all), but not the message.
+    await expect(page.getByLabel('Login name')).toHaveValue('shared.computer');
+    await expect(page.getByLabel('Message (optional)')).toHaveValue('');
+  } finally {
+    await context.close();
+  }
+});
+
 test('[PROVIDER_ADMIN] sees a person named three times once, with every request’s words, and one click resolves all three', async ({ page }) => {
   const { agency, staff, admins } = await agencyWithAdmins();
   const messages = ['first', 'second', 'Still locked out, third time'];

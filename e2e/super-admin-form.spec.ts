@@ -178,3 +178,21 @@ test('[ANONYMOUS] a status look-up that leaves a field out, as no browser does, 
   expect(html).toContain('Enter your login name');
   expect(html).not.toContain('Invalid input');
 });
+
+test('[ANONYMOUS] on a shared computer, Back to a form sent without JavaScript gives the next person none of the free text written in it (review r52c F1)', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    const reason = `Only administrator, locked out ${uniqueSuffix()}`;
+    await fileSuperAdminRequest(page, { providerCode: 'NO-SUCH-AGENCY', loginName: 'shared.computer', reason });
+    await page.goto('/help');
+    await page.goBack();
+    await page.goBack();
+    await expect(page).toHaveURL(/\/super-admin-reset$/);
+    // The browser does give back what it may keep (so this test sees a restore at all), but no free text.
+    await expect(page.getByLabel('Login name')).toHaveValue('shared.computer');
+    await expect(page.getByLabel('Why can no other administrator reset your password?')).toHaveValue('');
+  } finally {
+    await context.close();
+  }
+});

@@ -83,11 +83,14 @@ export function SelectField({ name, label, hint, errors, id = name, options, ...
   );
 }
 
-/** A labelled multi-line field with its hint and errors. */
+/**
+ * A labelled multi-line field with its hint and errors. What is written in it is the writer's own: the
+ * browser keeps none of it to give back to whoever presses Back next on a shared computer (review r52c F1).
+ */
 export function TextAreaField({ name, label, hint, errors, id = name, rows = 5, ...textarea }: TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled) {
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors}>
-      {(aria) => <textarea id={id} name={name} rows={rows} {...aria} {...textarea} />}
+      {(aria) => <textarea id={id} name={name} rows={rows} autoComplete="off" {...aria} {...textarea} />}
     </FieldFrame>
   );
 }

@@ -71,6 +71,8 @@ export function AskAdminForm({ formKey }: { formKey: string }) {
           name="message"
           rows={4}
           maxLength={MESSAGE_MAX_LENGTH}
+          // Kept by no browser for the next person at a shared computer, as every free text (TextAreaField).
+          autoComplete="off"
           defaultValue={values?.message}
           aria-describedby={fieldErrors.message ? 'message-hint message-error' : 'message-hint'}
           aria-invalid={fieldErrors.message ? true : undefined}
