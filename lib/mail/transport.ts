@@ -58,28 +58,66 @@ function toNodemailer(mail: OutgoingMail) {
  */
 export const SMTP_TIMEOUT_MS = 30_000;
 
-type PooledConnection = { close(): void };
+/**
+ * How long one send may take in all, from the moment it is handed to the pool, in SMTP timeouts (90 s).
+ * The timeouts bound silence only: a server that trickles a multi-line reply, a line every 20 s, held
+ * one send for 7 minutes, past its message's lease, and another worker sent it again (review r52b F1).
+ * A slow but live relay finishes well within; a send started while half its batch's lease is left
+ * (lib/mail/worker.ts, LEASE_LEFT_TO_START_MS) ends with a minute of the lease to spare.
+ */
+const SEND_DEADLINE_IN_TIMEOUTS = 3;
 
-/** A pooled SMTP connection to SMTP_URL. `timeoutMs`: see SMTP_TIMEOUT_MS (tests pass short ones). */
-export function createSmtpTransport(smtpUrl: string, { timeoutMs = SMTP_TIMEOUT_MS } = {}): MailTransport {
-  const transporter = nodemailer.createTransport({
-    url: smtpUrl,
-    pool: true,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+type PooledConnection = { close(): void };
+type Transporter = ReturnType<typeof nodemailer.createTransport>;
+
+/** Closes the pool and every connection in it now: a send still in flight on it fails. */
+function closeNow(transporter: Transporter): void {
+  transporter.close();
+  // The pool closes a busy connection only once its send is over, which a server that never
+  // answers does not allow: closed now, its send fails (at shutdown, past the drain time).
+  const pool = transporter.transporter as unknown as { _connections?: PooledConnection[] };
+  for (const connection of [...(pool._connections ?? [])]) connection.close();
+}
+
+/**
+ * A pooled SMTP connection to SMTP_URL. `timeoutMs`: see SMTP_TIMEOUT_MS; `sendDeadlineMs`: see
+ * SEND_DEADLINE_IN_TIMEOUTS (tests pass short ones). A send past its deadline fails as a timed-out attempt,
+ * and the pool it ran on is closed (which of its connections holds the send is nodemailer's to
+ * know): sends after it open a new one.
+ */
+export function createSmtpTransport(
+  smtpUrl: string,
+  { timeoutMs = SMTP_TIMEOUT_MS, sendDeadlineMs = SEND_DEADLINE_IN_TIMEOUTS * timeoutMs }: { timeoutMs?: number; sendDeadlineMs?: number } = {},
+): MailTransport {
+  const open = () =>
+    nodemailer.createTransport({
+      url: smtpUrl,
+      pool: true,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
+  let transporter = open();
   return {
     kind: 'smtp',
     async send(mail) {
-      await transporter.sendMail(toNodemailer(mail));
+      const pool = transporter;
+      let timer: NodeJS.Timeout | undefined;
+      const pastDeadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          if (transporter === pool) transporter = open();
+          closeNow(pool);
+          reject(new Error(`Send timeout: the mail server took more than ${sendDeadlineMs} ms over this message`));
+        }, sendDeadlineMs);
+      });
+      try {
+        await Promise.race([pool.sendMail(toNodemailer(mail)), pastDeadline]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close() {
-      transporter.close();
-      // The pool closes a busy connection only once its send is over, which a server that never
-      // answers does not allow: closed now, its send fails (at shutdown, past the drain time).
-      const pool = transporter.transporter as unknown as { _connections?: PooledConnection[] };
-      for (const connection of [...(pool._connections ?? [])]) connection.close();
+      closeNow(transporter);
     },
   };
 }

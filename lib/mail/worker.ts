@@ -15,8 +15,8 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 export const LEASE_MS = 5 * 60_000;
 const SEND_CONCURRENCY = 10;
 /**
- * A chunk of sends starts only while this much of its batch's lease is left: with the SMTP timeouts
- * (lib/mail/transport.ts) even a chunk whose every send hangs ends within it, so no message is still
+ * A chunk of sends starts only while this much of its batch's lease is left: with each send's deadline
+ * (lib/mail/transport.ts) even a chunk whose every send hangs or trickles ends within it, so no message is still
  * being sent when another worker may claim it. The rest of the batch goes back for the next round.
  */
 const LEASE_LEFT_TO_START_MS = LEASE_MS / 2;

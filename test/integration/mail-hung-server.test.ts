@@ -56,6 +56,22 @@ describe('a mail server that accepts and never answers', () => {
     }
   });
 
+  it('fails a send whose server trickles its answer, a line at a time, never silent for a timeout: the send has a deadline of its own, and its connection is closed (review r52b F1)', async () => {
+    const trickler = await startTricklingServer();
+    try {
+      const transport = transportTo(trickler.url, TIMEOUT_MS);
+      const id = await queueTestMail();
+      expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
+      const failed = await outboxRow(id);
+      expect(failed).toMatchObject({ status: 'PENDING', attempts: 1, leaseOwner: null, leaseUntil: null });
+      expect(failed.lastError).toMatch(/Send timeout/);
+      expect(trickler.linesSent()).toBeGreaterThan(3);
+      await until(() => trickler.openConnections() === 0, 'the trickling connection closed');
+    } finally {
+      await trickler.stop();
+    }
+  });
+
   it('starts no more sends once half of its batch lease is gone (hung chunks before), and gives the rest back for the next round', async () => {
     const transport = transportTo(mail.sink.url, TIMEOUT_MS);
     const id = await queueTestMail();
@@ -150,6 +166,63 @@ describe('a mail server that accepts and never answers', () => {
     await until(() => mail.sink.hungConnections === 0, 'the hung connection closed');
   });
 });
+
+/**
+ * An SMTP server that takes a message and then answers its end, forever, one "250-" line of a multi-line
+ * reply at a time: each well within the transport's timeout for silence (a tarpit, or a scanner gone slow).
+ */
+async function startTricklingServer() {
+  const open = new Set<net.Socket>();
+  let lines = 0;
+  const server = net.createServer((socket) => {
+    open.add(socket);
+    let buffered = '';
+    let inData = false;
+    let trickle: NodeJS.Timeout | undefined;
+    socket.on('close', () => {
+      clearInterval(trickle);
+      open.delete(socket);
+    });
+    socket.on('error', () => {});
+    socket.write('220 trickle ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buffered.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          buffered = buffered.slice(end + 5);
+          inData = false;
+          trickle = setInterval(() => {
+            lines += 1;
+            socket.write('250-still scanning\r\n');
+          }, TIMEOUT_MS / 4);
+          continue;
+        }
+        const end = buffered.indexOf('\r\n');
+        if (end < 0) return;
+        const command = buffered.slice(0, 4).toUpperCase();
+        buffered = buffered.slice(end + 2);
+        if (command === 'EHLO') socket.write('250-trickle\r\n250 8BITMIME\r\n');
+        else if (command === 'DATA') {
+          inData = true;
+          socket.write('354 go on\r\n');
+        } else if (command === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    linesSent: () => lines,
+    openConnections: () => open.size,
+    async stop() {
+      for (const socket of open) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 /** `npm run mail:worker` in a process of its own, with `env` over this one's: its output so far, and its exit code once it ends. */
 function startWorker(env: Record<string, string | undefined>, args: string[] = []) {
