@@ -29,7 +29,8 @@ export type PrincipalKind = 'user' | 'vendor';
  * to the account: laneOf). `id` null (no such account, or one locked or not allowed to sign in) does
  * the same work against no row.
  */
-export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy; lane?: Lane };
+/** `throughLock`: counted even while its lane is locked, for a secret no guessing finds (an admin's temporary password). */
+export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy; lane?: Lane; throughLock?: boolean };
 
 /**
  * `account`: whose streak it counted on, and `streakStart` when that streak began. `firstLockOfStreak`:
@@ -197,7 +198,7 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettle
   // One conditional increment: concurrent attempts each see their own count
   // (row lock on PostgreSQL, write lock on SQLite).
   const increment = await table.updateMany({
-    where: { id, [c.hardLockedAt]: null, OR: [{ [c.lockedUntil]: null }, { [c.lockedUntil]: { lte: now } }] },
+    where: subject.throughLock ? { id } : { id, [c.hardLockedAt]: null, OR: [{ [c.lockedUntil]: null }, { [c.lockedUntil]: { lte: now } }] },
     data: { [c.count]: { increment: 1 }, [c.last]: now },
   });
   const counted = increment.count === 1;

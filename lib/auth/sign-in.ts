@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
 import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth/account-as-checked';
-import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
+import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordExpired, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type IfUnsettled, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession, sessionJustOpenedHere } from '@/lib/auth/session';
@@ -61,6 +61,12 @@ type Candidate = {
   sessionVersion: number;
   policy: { softLockThreshold: number; hardLockThreshold: number };
   mustChangePassword: boolean;
+  /**
+   * The password is an admin's temporary one, not yet used nor past its end: 16 random characters (79 bits),
+   * which no number of guesses finds, so no lock stops it. Strangers who lock the account as fast as an admin
+   * unlocks it no longer keep its owner out of the sign-in the admin gave them (review r52d F1).
+   */
+  temporaryPasswordOpen: boolean;
 };
 
 /** Whether the browser signing in has signed in as this account before (known-device.ts); none, when not given. */
@@ -117,6 +123,10 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
       ...LANES_SELECT,
       sessionVersion: true,
       mustChangePassword: true,
+      temporaryPasswordIssuedAt: true,
+      temporaryPasswordExpiresAt: true,
+      temporaryPasswordEndedAt: true,
+      temporaryPasswordUsedAt: true,
     },
   });
   const candidate: Candidate | null =
@@ -131,6 +141,8 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
           sessionVersion: user.sessionVersion,
           policy: agency,
           mustChangePassword: user.mustChangePassword,
+          temporaryPasswordOpen:
+            user.mustChangePassword && user.temporaryPasswordIssuedAt !== null && user.temporaryPasswordUsedAt === null && !temporaryPasswordExpired(user, new Date()),
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip) };
@@ -145,7 +157,7 @@ export async function signInVendorAccount(input: unknown, ip: string, knows = NO
     select: { id: true, role: true, active: true, passwordHash: true, ...LANES_SELECT, sessionVersion: true },
   });
   const candidate: Candidate | null = account
-    ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, mustChangePassword: false }
+    ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, mustChangePassword: false, temporaryPasswordOpen: false }
     : null;
   return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, { knows, ...browser }));
 }
@@ -210,7 +222,7 @@ async function attemptSignIn(
   // alerts an agency whose count reached its threshold). A right password gives the counts back. So no refusal answers sooner than another
   // (README, "Equal work for every refusal").
   const lane = laneOf(knownDevice);
-  const eligible = candidate !== null && candidate.active && !isLocked(laneLockState(candidate.lock, lane), new Date());
+  const eligible = candidate !== null && candidate.active && (candidate.temporaryPasswordOpen || !isLocked(laneLockState(candidate.lock, lane), new Date()));
   const turn = await db().$transaction(async (tx) => {
     // First the address's own counter: its row lock makes parallel attempts from one address take turns
     // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
@@ -242,7 +254,7 @@ async function attemptSignIn(
 
   // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
-  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane };
+  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane, throughLock: candidate?.temporaryPasswordOpen };
   const failure = { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
   const ifUnsettled: IfUnsettled = { failure, pathway: 'sign-in' };
   let reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, ifUnsettled));

@@ -3,6 +3,7 @@
 // streak of their own, with the same thresholds, so a stolen token is no way around a lock either.
 import { describe, expect, it } from 'vitest';
 import { getUserForAdmin } from '@/lib/admin/get-user-for-admin';
+import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { unlockUser } from '@/lib/admin/unlock-user';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
@@ -278,5 +279,43 @@ describe('a signed-in owner’s forms, while strangers hold the account locked',
     const { owner, cookieAlone } = await signedInThenLockedByStrangers();
     expect(await startTotpEnrolment(cookieAlone, { name: 'Phone', currentPassword: PASSWORD }, freshIp())).toMatchObject({ ok: false, message: expect.stringMatching(/^Your account is locked/) });
     expect(await startTotpEnrolment(owner, { name: 'Phone', currentPassword: PASSWORD }, freshIp())).toEqual({ ok: true });
+  });
+});
+
+describe('an admin’s temporary password is no guess a lock must stop (review r52d F1)', () => {
+  it('[STAFF] locked and locked again by a stranger after an admin’s reset, signs in with the temporary password from a new browser; the stranger’s guesses still count and fail', async () => {
+    const { user, agency, signIn, endStrangersLock } = await staff();
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `admin.${Date.now()}.${ipCounter}@example.test` });
+    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
+    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
+    const adminActor = (await resolveSession(adminSignIn.sessionId)) as AgencyActor;
+    const issued = await issueTemporaryPassword(adminActor, { userId: user.id, expectedVersion: user.sessionVersion }, freshIp());
+    if (!issued.ok) throw new Error(issued.message);
+
+    // The stranger paces guesses into the hard lock, as fast as anyone could unlock it.
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+    expect(await signIn(issued.value.temporaryPassword.toLowerCase())).toEqual({ ok: false, reason: 'INVALID' });
+    const opened = await signIn(issued.value.temporaryPassword);
+    expect(opened.ok).toBe(true);
+    expect(await reload(user.id)).toMatchObject({ hardLockedAt: null, lockedUntil: null, failedSignInCount: 0, temporaryPasswordUsedAt: expect.any(Date) });
+    await settleAttemptsLeftToTheRound(db());
+    const refusals = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' }, select: { details: true } });
+    expect(refusals.filter((refusal) => refusal.details?.includes('wrong password'))).toHaveLength(21);
+    expect(refusals.filter((refusal) => refusal.details?.includes('account locked'))).toHaveLength(0);
+  });
+
+  it('[STAFF] once the temporary password is used, or past its end, a lock stops its sign-in as any other, before its password is checked', async () => {
+    const { user, signIn } = await staff();
+    for (const ended of [{ temporaryPasswordUsedAt: new Date() }, { temporaryPasswordExpiresAt: new Date(Date.now() - 1000) }]) {
+      await db().user.update({
+        where: { id: user.id },
+        data: { mustChangePassword: true, temporaryPasswordIssuedAt: new Date(), temporaryPasswordExpiresAt: new Date(Date.now() + 3_600_000), temporaryPasswordUsedAt: null, hardLockedAt: new Date(), ...ended },
+      });
+      expect(await signIn(PASSWORD)).toEqual({ ok: false, reason: 'INVALID' });
+      await settleAttemptsLeftToTheRound(db());
+      const refused = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' }, orderBy: { seq: 'desc' } });
+      expect(JSON.parse(refused.details!)).toMatchObject({ reason: 'account locked' });
+    }
   });
 });
