@@ -32,7 +32,7 @@ export async function rejectRequest(actor: VendorActor, input: z.infer<typeof re
       const to = mailableAddress(account?.email);
       if (!account || !to) return { message: `Rejected.${refiled}`, details: { mailed: false, refiledAs } };
       await enqueueMail(tx, superAdminRejectedMail({ to, displayName: account.displayName, reference: formatReference(request.reference), reason: input.reason }));
-      return { message: `Rejected. The reason was mailed to the address on record.${refiled}`, details: { mailed: true, refiledAs } };
+      return { message: `Rejected. The reason is queued for e-mail to the address on record.${refiled}`, details: { mailed: true, refiledAs } };
     }),
   );
 }

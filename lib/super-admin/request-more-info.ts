@@ -28,7 +28,7 @@ export async function requestMoreInfo(actor: VendorActor, input: z.infer<typeof 
     const recipient = account && to ? { to, displayName: account.displayName } : null;
     return takeHeldStep(tx, { ...step, refusal: recipient ? null : { message: NO_ADDRESS_FOR_INFO, audited: 'no e-mail on record' } }, async (tx) => {
       await enqueueMail(tx, superAdminNeedsInfoMail({ ...recipient!, reference: formatReference(request.reference), message: input.message }));
-      return { message: 'The request is on hold. We wrote to the address on record.' };
+      return { message: 'The request is on hold. What we ask for is queued for e-mail to the address on record.' };
     });
   });
 }

@@ -3,7 +3,7 @@ export const STEP_DONE = {
   claim: 'You are working this request.',
   checklist: 'Checklist saved.',
   verify: 'Verified. A second verifier must now approve it.',
-  'more-info': 'The request is on hold. The requester was written to at the address on record.',
+  'more-info': 'The request is on hold. What we ask for is queued for e-mail to the address on record.',
   approve: 'Approved. The system queued a single-use link for e-mail to the address on record at filing; its delivery shows below. No one at CareNotes sees it.',
   reject: 'Rejected.',
 } as const;

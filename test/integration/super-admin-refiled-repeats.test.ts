@@ -245,7 +245,7 @@ describe('a repeat outlives the request it joined', () => {
     await expectOk(claimRequest(vera, { requestId: refiled.id, claimerSeen: '' }, someIp()));
     expect(await rejectRequest(vera, { requestId: refiled.id, reason: 'The name given is not the administrator on record.' }, someIp())).toMatchObject({
       ok: true,
-      message: 'Rejected. The reason was mailed to the address on record.',
+      message: 'Rejected. The reason is queued for e-mail to the address on record.',
     });
     const requests = await requestsFor(admin.id);
     expect(requests.map((request) => [request.reference, request.state, request.openKey])).toEqual([
@@ -274,7 +274,7 @@ describe('a repeat outlives the request it joined', () => {
     await expectOk(claimRequest(vera, { requestId: open!.id, claimerSeen: '' }, someIp()));
     expect(await rejectRequest(vera, { requestId: open!.id, reason: 'Could not reach the agency.' }, someIp())).toMatchObject({
       ok: true,
-      message: 'Rejected. The reason was mailed to the address on record.',
+      message: 'Rejected. The reason is queued for e-mail to the address on record.',
     });
     expect((await requestsFor(admin.id)).map((request) => request.state)).toEqual(['CANCELLED', 'REJECTED']);
   });
