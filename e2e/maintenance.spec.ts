@@ -153,6 +153,11 @@ test('[STAFF] in Chromium: the Unavailable page, an operator ends the window, th
     await expect(page.getByRole('heading', { name: 'CareNotes is unavailable for planned maintenance' })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Sign-in help guide' })).toHaveAttribute('href', '/help');
     await expectNoAxeViolations(page);
+    // The guide's live checks say sign-in is closed, not "Good: ask your administrator" (review r52d F3).
+    await page.goto('/help');
+    await expect(page.getByTestId('connection-check')).toContainText('sign-in is closed for planned maintenance');
+    await expect(page.getByTestId('vendor-website-check')).toContainText('sign-in is closed for planned maintenance');
+    expect((await page.goto('/login'))?.status()).toBe(503);
 
     // The vendor workspace stays up: the operator signs in during the window and ends it.
     const operatorContext = await browser.newContext();

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { connectionOutcome, type HealthResult } from '@/lib/help/connection-check';
 import { CheckLines, CheckResult } from './check-result';
-import { checkHealth, healthOnce } from './live-data';
+import { checkHealth, healthOnce, statusOnce } from './live-data';
 import { useHydrated } from './use-hydrated';
 
 function subscribeToOnline(onChange: () => void) {
@@ -20,6 +20,7 @@ export function ConnectionCheck() {
   const hydrated = useHydrated();
   const online = useSyncExternalStore(subscribeToOnline, () => navigator.onLine, () => true);
   const [health, setHealth] = useState<HealthResult | 'pending'>('pending');
+  const [signInClosed, setSignInClosed] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const asked = useRef(false);
 
@@ -29,14 +30,19 @@ export function ConnectionCheck() {
     // The first reading is shared with step 3; "Check again" and coming back online ask anew.
     const reading = asked.current ? checkHealth() : healthOnce();
     asked.current = true;
-    reading.then((result) => current && setHealth(result));
+    // With the status (shared with steps 3, 4 and 6): a window that closes sign-in is said here too.
+    Promise.all([reading, statusOnce()]).then(([result, summary]) => {
+      if (!current) return;
+      setSignInClosed(summary?.maintenance.active?.blocksSignIn === true);
+      setHealth(result);
+    });
     return () => {
       current = false;
     };
   }, [online, attempt]);
 
   if (!hydrated) return <div role="status" className="no-print" />;
-  const outcome = connectionOutcome(online, health);
+  const outcome = connectionOutcome(online, health, signInClosed);
   return (
     <div className="no-print">
       <div role="status" data-testid="connection-check">

@@ -35,6 +35,13 @@ describe('connectionOutcome', () => {
     expect(outcome.steps[0]).toBe('The problem is not your internet connection.');
   });
 
+  it('says sign-in is closed, not "ask your administrator", while a window that closes sign-in is in progress (review r52d F3)', () => {
+    const outcome = connectionOutcome(true, 'ok', true);
+    expect(outcome.tone).toBe('warning');
+    expect(outcome.title).toMatch(/sign-in is closed for planned maintenance/);
+    expect(outcome.steps.join(' ')).not.toMatch(/administrator \(step 7\)/);
+  });
+
   it('says CareNotes itself has a problem when it answers degraded', () => {
     const outcome = connectionOutcome(true, 'degraded');
     expect(outcome.tone).toBe('warning');

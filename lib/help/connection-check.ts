@@ -22,8 +22,13 @@ export function classifyHealth(response: { status: number; body: unknown } | nul
 const TRY_ANOTHER_SITE =
   'Open a well-known website, such as a search engine or your agency’s own website, to see whether other sites work.';
 
-/** The plain next steps for each combination of the browser's online state and the health answer. */
-export function connectionOutcome(online: boolean, health: HealthResult | 'pending'): CheckOutcome {
+/**
+ * The plain next steps for each combination of the browser's online state and the health answer.
+ * `signInClosed`: a maintenance window that closes sign-in is in progress (the status summary): the
+ * portal answers, but "ask your administrator" would send staff to someone who cannot sign in either
+ * (review r52d F3).
+ */
+export function connectionOutcome(online: boolean, health: HealthResult | 'pending', signInClosed = false): CheckOutcome {
   if (!online) {
     return {
       tone: 'problem',
@@ -40,6 +45,13 @@ export function connectionOutcome(online: boolean, health: HealthResult | 'pendi
     case 'pending':
       return { tone: 'pending', title: 'Checking your connection to CareNotes…', steps: [] };
     case 'ok':
+      if (signInClosed) {
+        return {
+          tone: 'warning',
+          title: 'Your connection works, and CareNotes is answering, but sign-in is closed for planned maintenance.',
+          steps: ['The problem is not your internet connection, your device or your account.', 'Step 6 says when sign-in opens again. Until then no one can sign in, administrators included.'],
+        };
+      }
       return {
         tone: 'ok',
         title: 'Your connection works, and CareNotes is answering.',

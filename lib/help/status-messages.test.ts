@@ -121,6 +121,13 @@ describe('describeVendorWebsite (step 3)', () => {
     });
   });
 
+  it('says sign-in is closed while a window that closes it is in progress, and is no "Good" then (review r52d F3)', () => {
+    const window = { id: 'w1', title: 'Upgrade', description: null, startsAt: '2026-11-27T13:00:00Z', endsAt: '2026-11-27T15:00:00Z', blocksSignIn: true };
+    const check = describeVendorWebsite('ok', summary({ maintenance: { active: window, next: null } }), utc);
+    expect(check).toMatchObject({ tone: 'warning', answering: 'CareNotes is answering, but sign-in is closed for planned maintenance: step 6 says until when.' });
+    expect(describeVendorWebsite('ok', summary({ maintenance: { active: { ...window, blocksSignIn: false }, next: null } }), utc).tone).toBe('ok');
+  });
+
   it('shows a posted outage message even when the portal answers', () => {
     const check = describeVendorWebsite('ok', summary({ activeIncidents: [outage] }), utc);
     expect(check.tone).toBe('warning');

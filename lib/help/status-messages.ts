@@ -101,10 +101,12 @@ export function describeVendorWebsite(health: HealthResult, summary: StatusSumma
     unexpected: { tone: 'problem', text: 'Something other than CareNotes answered. See step 2 for what to try.' },
   };
   const messages = summary ? postedMessages(summary, format) : [];
-  const tone = messages.length > 0 && answering[health].tone === 'ok' ? 'warning' : answering[health].tone;
+  // Answering, but with sign-in closed for maintenance: not "Good" (review r52d F3).
+  const signInClosed = health === 'ok' && summary?.maintenance.active?.blocksSignIn === true;
+  const tone = (messages.length > 0 || signInClosed) && answering[health].tone === 'ok' ? 'warning' : answering[health].tone;
   return {
     tone,
-    answering: answering[health].text,
+    answering: signInClosed ? 'CareNotes is answering, but sign-in is closed for planned maintenance: step 6 says until when.' : answering[health].text,
     messages,
     noMessages: summary ? (messages.length === 0 ? 'CareNotes has not posted any outage message.' : null) : STATUS_UNAVAILABLE,
   };
