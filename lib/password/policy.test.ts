@@ -17,6 +17,29 @@ const COMMON = 'This password is too common. Choose something less predictable.'
 const CONTEXT = 'Password must not contain your name, login name, agency or product name.';
 
 describe('checkNewPassword', () => {
+  it('refuses a listed word padded with digits or symbols at either end, look-alikes undone, and the quoted example (review r52d F2)', () => {
+    for (const password of [
+      'password123456789',
+      'password1234567890',
+      'P@ssw0rd12345678',
+      'Welcome12345678!',
+      'iloveyou12345678',
+      'letmein1234567890',
+      'qwertyuiop123456',
+      '2024letmein2024!!',
+      '!!!!dragon1234567',
+      'passwordpassword1',
+      'abc123abc123abc1',
+      'correct horse battery staple',
+    ]) {
+      expect(checkNewPassword(password, policy, context), password).toEqual([COMMON]);
+    }
+    // Digits and symbols inside a passphrase, or a word that is not listed, are no padding of a listed word.
+    for (const password of ['blue coffee mountain 77', '7 violet kettles harbour', 'violet kettle harbour', 'Tr0ub4dor&3 lantern kettle']) {
+      expect(checkNewPassword(password, policy, context), password).toEqual([]);
+    }
+  });
+
   it('accepts a 15-character passphrase with no digits, capitals or symbols', () => {
     expect(checkNewPassword('violet kettle h', policy, context)).toEqual([]);
     expect(checkNewPassword('violet kettle harbour', policy, context)).toEqual([]);
@@ -35,7 +58,8 @@ describe('checkNewPassword', () => {
   });
 
   it('accepts 128 characters and refuses 129', () => {
-    const words = 'violet kettle harbour lantern '.repeat(5);
+    // Words that do not repeat: a phrase typed again and again is as guessable as the phrase once.
+    const words = 'violet kettle harbour lantern meadow copper quiet river stone amber falcon willow thistle granite orchard beacon marble saffron juniper canyon harvest pebble';
     expect(checkNewPassword(words.slice(0, MAX_PASSWORD_LENGTH), policy, context)).toEqual([]);
     expect(checkNewPassword(words.slice(0, MAX_PASSWORD_LENGTH + 1), policy, context)).toEqual([TOO_LONG]);
   });

@@ -47,9 +47,55 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 // Refused like control characters: line and paragraph separators and the marks that turn text around
 // change what the field seems to hold, and no keyboard types them.
 const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
-// A shorter run repeated to fill the whole ("zzzz…", "abababab…", "harbour7harbour7") is as guessable as
-// the run alone, whatever its length.
-const REPEATED = /^(.+)\1+$/su;
+/**
+ * Whether a shorter run repeated fills the whole, the last copy perhaps cut short ("zzzz…", "abababab…",
+ * "harbour7harbour7", "abc123abc123abc1"): as guessable as the run alone, whatever its length.
+ */
+function isRepeated(text: string): boolean {
+  const characters = [...text];
+  for (let run = 1; run * 2 <= characters.length; run++) {
+    if (characters.every((character, i) => i < run || character === characters[i - run])) return true;
+  }
+  return false;
+}
+
+/** The word a password is built on is at least this long to be looked up ("dragon", "welcome"). */
+const MIN_WORD_LENGTH = 6;
+
+// Look-alike digits and symbols people put for letters ("P@ssw0rd"), undone: each is tried as every letter it stands for.
+const LEET: [RegExp, string[]][] = [
+  [/[@4]/gu, ['a']],
+  [/0/gu, ['o']],
+  [/[1!|]/gu, ['i', 'l']],
+  [/3/gu, ['e']],
+  [/[$5]/gu, ['s']],
+  [/7/gu, ['t']],
+];
+
+/** The password from its first letter to its last: without the digits and symbols padding either end. */
+function wordBetweenPadding(visible: string): string {
+  return /\p{L}(?:.*\p{L})?/su.exec(visible)?.[0] ?? '';
+}
+
+/** How `word` reads with its look-alikes undone, each as every letter it may stand for, then simplified. */
+function readingsOf(word: string): Set<string> {
+  let readings = [word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()];
+  for (const [lookAlike, letters] of LEET) readings = readings.flatMap((reading) => letters.map((letter) => reading.replace(lookAlike, letter)));
+  return new Set([simplify(word), ...readings.map(simplify)]);
+}
+
+/**
+ * Whether the password is a listed word, or a repeated run, padded with digits or symbols at either end,
+ * its letters perhaps written with look-alikes: "password1234567890", "Welcome12345678!", "P@ssw0rd12345678",
+ * "2024letmein2024" (review r52d F2). At a minimum of 15, barely 3,600 listed passwords are long enough to
+ * be refused whole.
+ */
+function isCommonWordPadded(visible: string): boolean {
+  return [...readingsOf(wordBetweenPadding(visible))].some((reading) => [...reading].length >= MIN_WORD_LENGTH && (isCommonPassword(reading) || isRepeated(reading)));
+}
+
+/** The passphrase every guide quotes as its example: in no list of leaked passwords, in every attacker's. */
+const QUOTED_EXAMPLES = new Set(['correcthorsebatterystaple', 'correcthorsebatterystable']);
 /** Fewer different characters than this, and a password is a run of a few keys ("aaaaaaaaaaaaaab"). */
 const MIN_DIFFERENT_CHARACTERS = 4;
 
@@ -92,8 +138,8 @@ const PADDING = /([^\p{L}\p{N}\p{M}])\1+/gu;
 /**
  * Whether the password is as guessable as a listed one: listed itself, or once spaces, punctuation and
  * accents are taken out ("password-1234567", "pass word 12345", "password" with invisible characters);
- * short but for a padding of one key; a repeated run, with or without its spaces ("iloveyou
- * iloveyou"); a few keys; a sequence.
+ * a listed word padded at either end; short but for a padding of one key; a repeated run, with or without
+ * its spaces ("iloveyou iloveyou"); a few keys; a sequence.
  */
 function isPredictable(visible: string, minLength: number): boolean {
   const letters = simplify(visible);
@@ -101,8 +147,10 @@ function isPredictable(visible: string, minLength: number): boolean {
     isCommonPassword(visible) ||
     [...visible.replace(PADDING, '$1')].length < minLength ||
     (letters.length > 0 && isCommonPassword(letters)) ||
-    REPEATED.test(visible) ||
-    (letters.length > 0 && REPEATED.test(letters)) ||
+    QUOTED_EXAMPLES.has(letters) ||
+    isCommonWordPadded(visible) ||
+    isRepeated(visible) ||
+    (letters.length > 0 && isRepeated(letters)) ||
     new Set(visible).size < MIN_DIFFERENT_CHARACTERS ||
     isSequence(letters) ||
     isSequence(lettersAsTyped(visible))
