@@ -418,7 +418,9 @@ test('[ANONYMOUS] Next.js’s image optimizer is off: its endpoint renders none 
 test('[ANONYMOUS] a malformed percent-encoded path, or one holding a control character, gets 400, never 500; well-formed ones and odd queries are Next.js’s', async () => {
   // A NUL in an id reached PostgreSQL, which refuses one in text (review r41e F2).
   const controls = ['/admin/users/%00', '/vendor/queue/%00', '/reset/%0A', '/help%7F', '/status/%09'];
-  for (const path of ['/%E0%A4%A', '/status/%', '/%', '/help/%C0%AF', '/admin/users/%zz', '/reset/%ED%A0%80', '/api/health/%', ...controls]) {
+  // Dot segments, which every browser resolves before it asks (review r52c I3).
+  const dots = ['/_next/static/../../account', '/_next/static/%2e%2e/%2e%2e/account', '/help/./', '/status/..', '/admin/..%2Faccount'];
+  for (const path of ['/%E0%A4%A', '/status/%', '/%', '/help/%C0%AF', '/admin/users/%zz', '/reset/%ED%A0%80', '/api/health/%', ...controls, ...dots]) {
     for (const method of ['GET', 'HEAD', 'POST']) {
       const answer = await send(method, path, method === 'POST' ? { ...FORM, 'content-length': 9 } : {}, method === 'POST' ? 'message=x' : undefined);
       expect(answer.status, `${method} ${path}`).toBe(400);
@@ -427,6 +429,7 @@ test('[ANONYMOUS] a malformed percent-encoded path, or one holding a control cha
     }
   }
   expect((await send('GET', '/status/%25')).status).toBe(404);
+  expect((await send('GET', '/help/..x')).status).toBe(404);
   expect((await send('GET', '/help?from=%')).status).toBe(200);
 });
 
