@@ -16,6 +16,24 @@ export function countDeadMessages(database: Db = db()) {
   return database.outboxMessage.count({ where: { status: 'DEAD' } });
 }
 
+/** Dead for their recipient (UNMAILABLE): no round of attempts can send them, so no requeue takes them. */
+const DEAD_FOR_RECIPIENT = { status: 'DEAD' as const, lastError: UNMAILABLE };
+/** Dead because every attempt failed: a requeue sends them again once the mail server works. */
+const DEAD_AFTER_ATTEMPTS = { status: 'DEAD' as const, OR: [{ lastError: null }, { lastError: { not: UNMAILABLE } }] };
+
+/**
+ * Dead messages as an operator acts on them: those a requeue would send again, and those it never will,
+ * which wait for an address on record to be corrected (review r52b F6: the one count, said to be "after
+ * every retry", never fell for the second kind).
+ */
+export async function countDeadMessagesByCause(database: Db = db()): Promise<{ afterAttempts: number; forRecipient: number }> {
+  const [afterAttempts, forRecipient] = await Promise.all([
+    database.outboxMessage.count({ where: DEAD_AFTER_ATTEMPTS }),
+    database.outboxMessage.count({ where: DEAD_FOR_RECIPIENT }),
+  ]);
+  return { afterAttempts, forRecipient };
+}
+
 /**
  * Puts dead messages back in the queue for a fresh round of attempts (one id, or all); not those dead
  * for their recipient, which no round can send (the worker would only find so again).
@@ -23,7 +41,7 @@ export function countDeadMessages(database: Db = db()) {
 export async function requeueDeadMessages(database: Db, which: { id: string } | 'all'): Promise<number> {
   return database.$transaction(async (tx) => {
     const result = await tx.outboxMessage.updateMany({
-      where: { status: 'DEAD', OR: [{ lastError: null }, { lastError: { not: UNMAILABLE } }], ...(which === 'all' ? {} : { id: which.id }) },
+      where: { ...DEAD_AFTER_ATTEMPTS, ...(which === 'all' ? {} : { id: which.id }) },
       data: { status: 'PENDING', attempts: 0, nextAttemptAt: new Date(), lastError: null },
     });
     // A requeue that matched nothing changed nothing, and leaves no record (the typed id would be its target; review r34g F4).

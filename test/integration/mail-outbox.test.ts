@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
 import { db } from '@/lib/db/client';
-import { countDeadMessages, requeueDeadMessages } from '@/lib/mail/dead-letters';
+import { countDeadMessages, countDeadMessagesByCause, requeueDeadMessages } from '@/lib/mail/dead-letters';
 import { enqueueMail, enqueueMailBatch, SUBJECT_MAX, UNMAILABLE, UnsafeMailError, type MailMessage } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { isSealed } from '@/lib/mail/seal';
@@ -213,6 +213,7 @@ describe('outbox', () => {
     }
     expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', attempts: MAX_ATTEMPTS });
     expect(await countDeadMessages(db())).toBeGreaterThanOrEqual(1);
+    expect((await countDeadMessagesByCause(db())).afterAttempts).toBeGreaterThanOrEqual(1);
 
     await relay.sink.start();
     // An id that is no dead message's (one typed wrong, a flag) changes nothing and leaves no record (review r34g F4).

@@ -9,7 +9,7 @@ import { sendDueSprayAlerts } from '@/lib/auth/sign-in-velocity';
 import { db } from '@/lib/db/client';
 import { sendResetLink } from '@/lib/admin/send-reset-link';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
-import { requeueDeadMessages } from '@/lib/mail/dead-letters';
+import { countDeadMessagesByCause, requeueDeadMessages } from '@/lib/mail/dead-letters';
 import { enqueueMail, UNMAILABLE } from '@/lib/mail/outbox';
 import { approveRequest, NO_EMAIL_ON_RECORD } from '@/lib/super-admin/approve-request';
 import { createSmtpTransport } from '@/lib/mail/transport';
@@ -74,8 +74,11 @@ describe('an address on record that cannot be mailed', () => {
   it('[OPERATOR] a message kept dead for its recipient is never sent, not even queued again by hand: "ann@…; bob@…" would reach Bob (review r35c F1)', async () => {
     const suffix = uniqueSuffix();
     const twoInOne = `ann.${suffix}@x.example; bob.${suffix}@x.example`;
+    const deadBefore = await countDeadMessagesByCause(db());
     const id = await db().$transaction((tx) => enqueueMail(tx, { template: 'test-message', to: twoInOne, subject: 'Your link', text: 'Link', html: '<p>Link</p>' }));
     expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', lastError: UNMAILABLE });
+    // Told apart on /vendor from mail a requeue would send again (review r52b F6).
+    expect(await countDeadMessagesByCause(db())).toEqual({ ...deadBefore, forRecipient: deadBefore.forRecipient + 1 });
     expect(await requeueDeadMessages(db(), { id })).toBe(0);
     // Put back in the queue however (by hand in the database, or before this check existed): the worker finds it so again.
     await db().outboxMessage.update({ where: { id }, data: { status: 'PENDING', lastError: null } });

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Vendor workspace' };
 
 export default async function VendorHomePage() {
   const actor = await requirePageActor({ principal: 'vendor' }, '/vendor');
-  const { deadMail, queue, sprays } = actor.role === 'OPERATOR' ? await getOperatorOverview(actor) : { deadMail: 0, queue: null, sprays: [] };
+  const { deadMail, queue, sprays } = actor.role === 'OPERATOR' ? await getOperatorOverview(actor) : { deadMail: { afterAttempts: 0, forRecipient: 0 }, queue: null, sprays: [] };
   return (
     <>
       <h1>Vendor workspace</h1>
@@ -30,13 +30,19 @@ export default async function VendorHomePage() {
       {actor.role === 'OPERATOR' && (
         <section aria-labelledby="mail-heading">
           <h2 id="mail-heading">Mail delivery</h2>
-          {deadMail === 0 ? (
-            <p>Every message has been delivered or is still being retried.</p>
-          ) : (
+          {deadMail.afterAttempts + deadMail.forRecipient === 0 && <p>Every message has been delivered or is still being retried.</p>}
+          {deadMail.afterAttempts > 0 && (
             <p className="notice warning" data-testid="dead-mail">
-              {deadMail} message{deadMail === 1 ? '' : 's'} could not be delivered after every retry. List them with{' '}
-              <code>npm run mail:dead</code> and queue them again with <code>npm run mail:dead -- --requeue all</code> once
-              the mail server works.
+              {deadMail.afterAttempts} message{deadMail.afterAttempts === 1 ? '' : 's'} could not be delivered after every retry. List them
+              with <code>npm run mail:dead</code> and queue them again with <code>npm run mail:dead -- --requeue all</code> once the
+              mail server works.
+            </p>
+          )}
+          {deadMail.forRecipient > 0 && (
+            <p className="notice warning" data-testid="unmailable-mail">
+              {deadMail.forRecipient} message{deadMail.forRecipient === 1 ? ' was' : 's were'} never sent, and never will be: the
+              address on record is not one a mail server can take. <code>npm run mail:dead</code> lists them; the mails to come
+              go out once the address is corrected on record.
             </p>
           )}
         </section>
