@@ -121,10 +121,14 @@ test('[PROVIDER_ADMIN] signs out from a console page', async ({ page }) => {
   await signInAsAgencyUser(page, creds);
   await page.goto(`/admin/users/${member.id}`);
   await expect(page.getByRole('heading', { name: member.displayName })).toBeVisible();
+  const signedInAs = () => page.evaluate(() => localStorage.getItem('carenotes:signed-in-as'));
+  expect(await signedInAs()).not.toBeNull();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login\?done=/);
   await expect(page.getByText('You are signed out.')).toBeVisible();
   expect((await page.request.get('/api/me')).status()).toBe(401);
+  // The next person at this computer finds no mark of whose tabs these were (review r52c I1).
+  expect(await signedInAs()).toBeNull();
 });
 
 test('[STAFF] two sign-outs of one session at the same moment (two tabs, the idle limit) give one notice: whichever answer the browser keeps, both links say it is signed out', async ({ page, playwright }) => {

@@ -24,3 +24,11 @@ export function writeShared(key: string, value: string) {
     // as above
   }
 }
+
+export function forgetShared(key: string) {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // as above
+  }
+}
