@@ -110,9 +110,16 @@ test('[SUPER_ADMIN] without JavaScript the password reset still asks, and only "
     expect(await passwordHash()).toBe(before);
 
     await page.getByRole('button', { name: 'Reset password' }).click();
+    await expect(page.getByTestId('reset-caution')).toHaveCount(0);
     await page.getByRole('button', { name: 'Yes, reset the password' }).click();
     await expect(page.getByTestId('temporary-password')).toHaveText(/^[23456789A-HJ-NP-Z]{16}$/);
     expect(await passwordHash()).not.toBe(before);
+
+    // Asked again (another admin answering the same help request, say), the confirm step says what a reset now ends (review r52d F4).
+    await page.goto(`/admin/users/${staff.id}`);
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await expect(page.getByTestId('reset-caution')).toContainText('gave a temporary password');
+    await expect(page.getByTestId('reset-caution')).toContainText('not used yet: resetting now ends it');
   } finally {
     await context.close();
   }

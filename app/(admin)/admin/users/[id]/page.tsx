@@ -53,6 +53,15 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
     notFound();
   }
   const { user, lock, temporaryPassword, recentEvents } = detail;
+  // Another admin may have given a temporary password a moment ago, answering the same help request: a reset
+  // now ends it, or the change of password its owner is making with it (review r52d F4).
+  const givenBy = `${temporaryPassword.issuedBy ?? 'An administrator'} gave a temporary password ${when(temporaryPassword.issuedAt)}`;
+  const resetCaution =
+    temporaryPassword.state === 'issued'
+      ? `${givenBy}, not used yet: resetting now ends it, and whoever was told it will need the new one.`
+      : temporaryPassword.state === 'signed-in'
+        ? `${givenBy}, and ${user.displayName} signed in with it and is choosing a new password now: resetting now signs them out of that.`
+        : null;
   const rules = await getAgencyPolicy(actor.agencyId);
   const may = (capability: Parameters<typeof canAdmin>[1]) => canAdmin(actor, capability, user, rules);
   const self = user.id === actor.userId;
@@ -118,7 +127,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
             // Each reset would be refused (refusalWhileDisabled): the page says so, rather than offer them.
             <p className="muted">{refusalWhileDisabled(user, 'reset the password, send a reset link or clear the second factors')!.message}</p>
           ) : (
-            <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} />
+            <ResetPasswordPanel userId={user.id} expectedVersion={user.sessionVersion} personName={user.displayName} caution={resetCaution} />
           )}
           {user.email && !disabled && may('users:send-reset-link').allowed && (
             <div className="actions-row">
@@ -155,6 +164,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
               freshPasskey={actorHasPasskey ? passkeyConfirmationOptionsAction : undefined}
               appCodesRefused={actorAppCodesRefused}
               formKey={newFormKey(formOwnerOf(actor))}
+              caution={resetCaution}
             />
           ) : (
             secondFactors > 0 && !disabled && <p className="muted">{(may('users:clear-second-factors') as { message: string }).message}</p>

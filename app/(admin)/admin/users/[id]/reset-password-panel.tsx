@@ -31,6 +31,7 @@ export function ResetPasswordPanel({
   freshPasskey,
   appCodesRefused = false,
   formKey,
+  caution = null,
 }: {
   userId: string;
   expectedVersion: number;
@@ -42,6 +43,8 @@ export function ResetPasswordPanel({
   appCodesRefused?: boolean;
   /** The page's key for the clearing: copies of one confirmation (a double press) take turns and clear once. */
   formKey?: string;
+  /** What the reset would end that someone is counting on: a temporary password given meanwhile (review r52d F4). */
+  caution?: string | null;
 }) {
   const [state, formAction, pending] = useActionState<ResetState, FormData>(kind === 'password' ? resetPasswordAction : clearSecondFactorsAction, { ok: false });
   const wording = WORDING[kind];
@@ -114,6 +117,11 @@ export function ResetPasswordPanel({
           <DrawnFor />
           <TargetFields userId={userId} expectedVersion={expectedVersion} />
           <input type="hidden" name="confirm" value="yes" />
+          {caution && (
+            <p className="notice warning" data-testid="reset-caution">
+              {caution}
+            </p>
+          )}
           {kind === 'password' ? (
             <p>
               <strong>Reset {personName}’s password?</strong> Their current password stops working, they are signed out
