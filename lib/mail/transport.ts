@@ -52,25 +52,27 @@ function toNodemailer(mail: OutgoingMail) {
  * together), for the greeting, and for each reply once connected. nodemailer's own (2 min, 30 s,
  * 10 min) let a server that accepts and never answers hold a send for twice a message's 5-minute
  * lease (lib/mail/worker.ts), and the delivery loop and shutdown with it. A live relay answers
- * within a second or two, even after scanning a message: 30 s leaves it fifteen times that, and
- * a chunk of sends that all hang (two turns of the pool's 5 connections) still ends within 2 min.
+ * within a second or two, even after scanning a message: 30 s leaves it fifteen times that.
  * Parameters in SMTP_URL (`?socketTimeout=60000`) override these, as nodemailer reads them last.
  */
 export const SMTP_TIMEOUT_MS = 30_000;
 
 /**
- * How long one send may take in all, from the moment it is handed to the pool, in SMTP timeouts (90 s).
- * The timeouts bound silence only: a server that trickles a multi-line reply, a line every 20 s, held
- * one send for 7 minutes, past its message's lease, and another worker sent it again (review r52b F1).
- * A slow but live relay finishes well within; a send started while half its batch's lease is left
- * (lib/mail/worker.ts, LEASE_LEFT_TO_START_MS) ends with a minute of the lease to spare.
+ * How long one send may take in all, in SMTP timeouts (90 s). The timeouts bound silence only: a server
+ * that trickles a multi-line reply, a line every 20 s, held one send for 7 minutes, past its message's
+ * lease, and another worker sent it again (review r52b F1). A slow but live relay finishes well within;
+ * a send started while half its batch's lease is left (lib/mail/worker.ts, LEASE_LEFT_TO_START_MS) ends
+ * with a minute of the lease to spare. A send cut off may have reached the server whole: its retry then
+ * delivers it again, with the same Message-ID.
  */
 const SEND_DEADLINE_IN_TIMEOUTS = 3;
 
 type PooledConnection = { close(): void };
 type Transporter = ReturnType<typeof nodemailer.createTransport>;
+/** One connection of the transport's, kept open between sends; `busy` while a send is on it. */
+type Lane = { transporter: Transporter; busy: boolean };
 
-/** Closes the pool and every connection in it now: a send still in flight on it fails. */
+/** Closes a pool and every connection in it now: a send still in flight on it fails. */
 function closeNow(transporter: Transporter): void {
   transporter.close();
   // The pool closes a busy connection only once its send is over, which a server that never
@@ -80,44 +82,61 @@ function closeNow(transporter: Transporter): void {
 }
 
 /**
- * A pooled SMTP connection to SMTP_URL. `timeoutMs`: see SMTP_TIMEOUT_MS; `sendDeadlineMs`: see
- * SEND_DEADLINE_IN_TIMEOUTS (tests pass short ones). A send past its deadline fails as a timed-out attempt,
- * and the pool it ran on is closed (which of its connections holds the send is nodemailer's to
- * know): sends after it open a new one.
+ * SMTP to SMTP_URL, each send on a connection of its own: a pool of one connection per send under way,
+ * kept open for the sends after it. A send past its deadline fails as a timed-out attempt, and only its
+ * own connection is closed: one shared pool closed for it failed every send on its other connections,
+ * some already received whole, and counted the sends waiting for a connection against the deadline
+ * too (review r52e F3). `timeoutMs`: see SMTP_TIMEOUT_MS; `sendDeadlineMs`: see SEND_DEADLINE_IN_TIMEOUTS
+ * (tests pass short ones).
  */
 export function createSmtpTransport(
   smtpUrl: string,
   { timeoutMs = SMTP_TIMEOUT_MS, sendDeadlineMs = SEND_DEADLINE_IN_TIMEOUTS * timeoutMs }: { timeoutMs?: number; sendDeadlineMs?: number } = {},
 ): MailTransport {
-  const open = () =>
-    nodemailer.createTransport({
+  const open = (): Lane => ({
+    transporter: nodemailer.createTransport({
       url: smtpUrl,
       pool: true,
+      maxConnections: 1,
+      // The worker owns retries, on its schedule and its count of attempts: nodemailer's own would send a
+      // message again within one send, on a new connection, where the outbox never sees it.
+      maxRequeues: 0,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
-    });
-  let transporter = open();
+    }),
+    busy: false,
+  });
+  const lanes: Lane[] = [];
+  let closed = false;
+  const freeLane = () => {
+    if (closed) throw new Error('The mail transport is closed');
+    const lane = lanes.find((candidate) => !candidate.busy) ?? lanes[lanes.push(open()) - 1]!;
+    lane.busy = true;
+    return lane;
+  };
   return {
     kind: 'smtp',
     async send(mail) {
-      const pool = transporter;
+      const lane = freeLane();
       let timer: NodeJS.Timeout | undefined;
       const pastDeadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          if (transporter === pool) transporter = open();
-          closeNow(pool);
+          lanes.splice(lanes.indexOf(lane), 1);
+          closeNow(lane.transporter);
           reject(new Error(`Send timeout: the mail server took more than ${sendDeadlineMs} ms over this message`));
         }, sendDeadlineMs);
       });
       try {
-        await Promise.race([pool.sendMail(toNodemailer(mail)), pastDeadline]);
+        await Promise.race([lane.transporter.sendMail(toNodemailer(mail)), pastDeadline]);
       } finally {
         clearTimeout(timer);
+        lane.busy = false;
       }
     },
     close() {
-      closeNow(transporter);
+      closed = true;
+      for (const lane of lanes.splice(0)) closeNow(lane.transporter);
     },
   };
 }

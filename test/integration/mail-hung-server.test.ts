@@ -72,6 +72,21 @@ describe('a mail server that accepts and never answers', () => {
     }
   });
 
+  it('cuts off only the send past its deadline: the sends on other connections, some slow, are delivered once each (review r52e F3)', async () => {
+    const trickler = await startTricklingServer({ trickles: (message) => message.includes('Trickle'), answerMs: 700 });
+    try {
+      const transport = transportTo(trickler.url, TIMEOUT_MS);
+      const stuck = await queueTestMail('Trickle');
+      for (let i = 0; i < 40; i++) await queueTestMail();
+      // Forty sends of 0.7 s each: one shared pool of five connections took longer than the stuck send's deadline.
+      expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 41, sent: 40, retried: 1 });
+      expect((await outboxRow(stuck)).lastError).toMatch(/Send timeout/);
+      expect(trickler.answered()).toBe(40);
+    } finally {
+      await trickler.stop();
+    }
+  });
+
   it('starts no more sends once half of its batch lease is gone (hung chunks before), and gives the rest back for the next round', async () => {
     const transport = transportTo(mail.sink.url, TIMEOUT_MS);
     const id = await queueTestMail();
@@ -169,11 +184,13 @@ describe('a mail server that accepts and never answers', () => {
 
 /**
  * An SMTP server that takes a message and then answers its end, forever, one "250-" line of a multi-line
- * reply at a time: each well within the transport's timeout for silence (a tarpit, or a scanner gone slow).
+ * reply at a time, each well within the transport's timeout for silence (a tarpit, or a scanner gone slow):
+ * for the messages `trickles` picks; the others it answers after `answerMs`.
  */
-async function startTricklingServer() {
+async function startTricklingServer({ trickles = (): boolean => true, answerMs = 0 }: { trickles?: (message: string) => boolean; answerMs?: number } = {}) {
   const open = new Set<net.Socket>();
   let lines = 0;
+  let answered = 0;
   const server = net.createServer((socket) => {
     open.add(socket);
     let buffered = '';
@@ -191,12 +208,20 @@ async function startTricklingServer() {
         if (inData) {
           const end = buffered.indexOf('\r\n.\r\n');
           if (end < 0) return;
+          const message = buffered.slice(0, end);
           buffered = buffered.slice(end + 5);
           inData = false;
-          trickle = setInterval(() => {
-            lines += 1;
-            socket.write('250-still scanning\r\n');
-          }, TIMEOUT_MS / 4);
+          if (trickles(message)) {
+            trickle = setInterval(() => {
+              lines += 1;
+              socket.write('250-still scanning\r\n');
+            }, TIMEOUT_MS / 4);
+          } else {
+            setTimeout(() => {
+              answered += 1;
+              socket.write('250 queued\r\n');
+            }, answerMs);
+          }
           continue;
         }
         const end = buffered.indexOf('\r\n');
@@ -216,6 +241,7 @@ async function startTricklingServer() {
   return {
     url: `smtp://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     linesSent: () => lines,
+    answered: () => answered,
     openConnections: () => open.size,
     async stop() {
       for (const socket of open) socket.destroy();
