@@ -204,14 +204,21 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettle
   const counted = increment.count === 1;
   const row = (await table.findUnique({
     where: { id: counted ? id : NO_ACCOUNT },
-    select: { [c.count]: true, [c.first]: true },
+    select: { [c.count]: true, [c.first]: true, [c.lockedUntil]: true, [c.hardLockedAt]: true },
   })) as Record<string, unknown> | null;
   const failureCount = (row?.[c.count] as number | undefined) ?? 0;
   const streakStart = (row?.[c.first] as Date | null | undefined) ?? now;
-  const lock = lockAfterFailure(failureCount, streakStart, now, subject.policy);
+  const hardLockedAt = (row?.[c.hardLockedAt] as Date | null | undefined) ?? null;
+  // Counted through a lock (`throughLock`): the lock stands as it is, but for the hard lock the count may now
+  // call for. The attempt's lock is only what it adds, so a lock it did not set is neither rewritten (nor a
+  // lock for wrong codes erased), nor recorded and mailed again for every guess, nor given back by a right
+  // password whose factor is still owed (review r52e F1, F2).
+  const wasLocked = isLocked({ lockedUntil: (row?.[c.lockedUntil] as Date | null | undefined) ?? null, hardLockedAt }, now);
+  const called = lockAfterFailure(failureCount, streakStart, now, subject.policy);
+  const lock: LockDecision = wasLocked ? { lockedUntil: null, hardLock: called.hardLock && hardLockedAt === null } : called;
   await table.updateMany({
     where: { id: counted ? id : NO_ACCOUNT },
-    data: { [c.first]: streakStart, [c.lockedUntil]: lock.lockedUntil, ...(lock.hardLock ? { [c.hardLockedAt]: now } : {}) },
+    data: { [c.first]: streakStart, ...(wasLocked ? {} : { [c.lockedUntil]: lock.lockedUntil }), ...(lock.hardLock ? { [c.hardLockedAt]: now } : {}) },
   });
   const unsettledId = randomUUID();
   const reservation: Reservation = counted

@@ -294,15 +294,43 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
 
     // The stranger paces guesses into the hard lock, as fast as anyone could unlock it.
     await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
-    expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+    const hardLockedAt = (await reload(user.id)).hardLockedAt;
+    expect(hardLockedAt).not.toBeNull();
+    // Guesses through the lock count, but set no lock again: no record or mail to the owner for each (review r52e F1).
+    await settleAttemptsLeftToTheRound(db());
+    const lockMails = () => db().outboxMessage.count({ where: { toAddress: user.email!, template: 'account-locked' } });
+    const mailsBefore = await lockMails();
+    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
+    await settleAttemptsLeftToTheRound(db());
+    expect(await lockMails()).toBe(mailsBefore);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_HARD_LOCKED' } })).toBe(1);
+    expect((await reload(user.id)).hardLockedAt).toEqual(hardLockedAt);
     expect(await signIn(issued.value.temporaryPassword.toLowerCase())).toEqual({ ok: false, reason: 'INVALID' });
     const opened = await signIn(issued.value.temporaryPassword);
     expect(opened.ok).toBe(true);
     expect(await reload(user.id)).toMatchObject({ hardLockedAt: null, lockedUntil: null, failedSignInCount: 0, temporaryPasswordUsedAt: expect.any(Date) });
     await settleAttemptsLeftToTheRound(db());
     const refusals = await db().auditEvent.findMany({ where: { targetId: user.id, action: 'SIGN_IN_FAILURE' }, select: { details: true } });
-    expect(refusals.filter((refusal) => refusal.details?.includes('wrong password'))).toHaveLength(21);
+    expect(refusals.filter((refusal) => refusal.details?.includes('wrong password'))).toHaveLength(26);
     expect(refusals.filter((refusal) => refusal.details?.includes('account locked'))).toHaveLength(0);
+  });
+
+  it('[PROVIDER_ADMIN] with a second factor, the temporary password passes the strangers’ lock, which stands until the factor passes: a right password alone gives back no lock it did not set (review r52e F2)', async () => {
+    const { user, agency, signIn, endStrangersLock } = await staff('PROVIDER_ADMIN');
+    const secret = await addTotpFactor(db(), { userId: user.id });
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `super.${Date.now()}.${ipCounter}@example.test` });
+    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
+    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
+    const issued = await issueTemporaryPassword((await resolveSession(adminSignIn.sessionId)) as AgencyActor, { userId: user.id, expectedVersion: user.sessionVersion }, freshIp());
+    if (!issued.ok) throw new Error(issued.message);
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    const opened = await signIn(issued.value.temporaryPassword);
+    if (!opened.ok) throw new Error('the temporary password was refused');
+    expect(opened.secondFactorPending).toBe(true);
+    expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+    // At the code step, the strangers' lock stands for a new browser, as for any password.
+    const pending = (await resolveSession(opened.sessionId))!;
+    expect(await verifySignInSecondFactor(pending, { code: await totpCodeFor(secret, totpStep(new Date())) }, freshIp())).toMatchObject({ ok: false, reason: 'LOCKED' });
   });
 
   it('[STAFF] once the temporary password is used, or past its end, a lock stops its sign-in as any other, before its password is checked', async () => {
