@@ -195,7 +195,8 @@ function edgeRefusal(request) {
   if (/[\u0000-\u001f\u007f]/.test(path)) return notValid;
   // A dot segment ("/_next/static/../../account") is resolved by every browser before it asks: sent as it
   // is, it reached a signed-in page by a path a cache keyed on the raw address might store (review r52c I3).
-  if (/(^|\/)\.{1,2}(\/|$)/.test(path)) return notValid;
+  // Next.js reads a backslash as a slash (the URL parser does), so "..\" is a dot segment too (review r52e F6).
+  if (/(^|\/)\.{1,2}(\/|$)/.test(path.replaceAll('\\', '/'))) return notValid;
   if (!isSoundRouterState(request.headers[ROUTER_STATE_HEADER])) return [400, 'Bad Request: the page state your browser sent is not valid. Reload the page.'];
   // A router request (an `.rsc` address, or the RSC header) is a GET of a page's payload. Posted,
   // with or without an action, Next.js answers 500 and logs an invariant error ("Expected RSC

@@ -431,7 +431,9 @@ test('[ANONYMOUS] a malformed percent-encoded path, or one holding a control cha
   expect((await send('GET', '/status/%25')).status).toBe(404);
   expect((await send('GET', '/help/..x')).status).toBe(404);
   // Under the built files too, where nothing may be posted (405): read, they reached a signed-in page.
-  for (const path of ['/_next/static/../../account', '/_next/static/%2e%2e/%2e%2e/account']) expect((await send('GET', path)).status, path).toBe(400);
+  for (const path of ['/_next/static/../../account', '/_next/static/%2e%2e/%2e%2e/account', '/_next/static/..\\..\\account', '/_next/static/..%5C..%5Caccount']) {
+    expect((await send('GET', path)).status, path).toBe(400);
+  }
   expect((await send('GET', '/help?from=%')).status).toBe(200);
 });
 

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { connectionOutcome, type HealthResult } from '@/lib/help/connection-check';
 import { CheckLines, CheckResult } from './check-result';
-import { checkHealth, healthOnce, statusOnce } from './live-data';
+import { checkHealth, checkStatus, healthOnce, statusOnce } from './live-data';
 import { useHydrated } from './use-hydrated';
 
 function subscribeToOnline(onChange: () => void) {
@@ -27,15 +27,12 @@ export function ConnectionCheck() {
   useEffect(() => {
     if (!online) return;
     let current = true;
-    // The first reading is shared with step 3; "Check again" and coming back online ask anew.
-    const reading = asked.current ? checkHealth() : healthOnce();
+    // The first readings are shared with steps 3, 4 and 6; "Check again" and coming back online ask anew.
+    const again = asked.current;
     asked.current = true;
-    // With the status (shared with steps 3, 4 and 6): a window that closes sign-in is said here too.
-    Promise.all([reading, statusOnce()]).then(([result, summary]) => {
-      if (!current) return;
-      setSignInClosed(summary?.maintenance.active?.blocksSignIn === true);
-      setHealth(result);
-    });
+    (again ? checkHealth() : healthOnce()).then((result) => current && setHealth(result));
+    // A window that closes sign-in is said here too, once the status is read (review r52d F3, r52e F7).
+    (again ? checkStatus() : statusOnce()).then((summary) => current && setSignInClosed(summary?.maintenance.active?.blocksSignIn === true));
     return () => {
       current = false;
     };

@@ -31,7 +31,13 @@ export function healthOnce(): Promise<HealthResult> {
 }
 
 /** The public status (GET /api/status), or null when it is missing, down or not what we expect. */
+export async function checkStatus(): Promise<StatusSummary | null> {
+  const answer = await getJson('/api/status');
+  return answer?.status === 200 ? parseStatusSummary(answer.body) : null;
+}
+
+/** The status as first read, shared by the guide's checks. */
 export function statusOnce(): Promise<StatusSummary | null> {
-  status ??= getJson('/api/status').then((answer) => (answer?.status === 200 ? parseStatusSummary(answer.body) : null));
+  status ??= checkStatus();
   return status;
 }
