@@ -30,12 +30,20 @@ describe('checkNewPassword', () => {
       '!!!!dragon1234567',
       'passwordpassword1',
       'abc123abc123abc1',
+      'passwordpasswor',
+      'iloveyouiloveyo',
+      '$unshine12345678',
+      '5unshine12345678',
+      '@lexander1234567',
+      '0liver1234567890!',
+      '4dministrator2024',
+      '3l3phant12345678',
       'correct horse battery staple',
     ]) {
       expect(checkNewPassword(password, policy, context), password).toEqual([COMMON]);
     }
     // Digits and symbols inside a passphrase, or a word that is not listed, are no padding of a listed word.
-    for (const password of ['blue coffee mountain 77', '7 violet kettles harbour', 'violet kettle harbour', 'Tr0ub4dor&3 lantern kettle']) {
+    for (const password of ['blue coffee mountain 77', '7 violet kettles harbour', 'violet kettle harbour', 'Tr0ub4dor&3 lantern kettle', 'garden path to the garden']) {
       expect(checkNewPassword(password, policy, context), password).toEqual([]);
     }
   });

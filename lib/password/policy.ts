@@ -48,12 +48,14 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 // change what the field seems to hold, and no keyboard types them.
 const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 /**
- * Whether a shorter run repeated fills the whole, the last copy perhaps cut short ("zzzz…", "abababab…",
- * "harbour7harbour7", "abc123abc123abc1"): as guessable as the run alone, whatever its length.
+ * Whether a shorter run typed one and a half times or more fills the whole, the last copy perhaps cut
+ * short ("zzzz…", "harbour7harbour7", "abc123abc123abc1", "passwordpasswor"): as guessable as the run
+ * alone, whatever its length (review r52e F5). A phrase that only ends as it began ("garden path to
+ * the garden") is its own words.
  */
 function isRepeated(text: string): boolean {
   const characters = [...text];
-  for (let run = 1; run * 2 <= characters.length; run++) {
+  for (let run = 1; (characters.length - run) * 2 >= run; run++) {
     if (characters.every((character, i) => i < run || character === characters[i - run])) return true;
   }
   return false;
@@ -72,9 +74,21 @@ const LEET: [RegExp, string[]][] = [
   [/7/gu, ['t']],
 ];
 
-/** The password from its first letter to its last: without the digits and symbols padding either end. */
-function wordBetweenPadding(visible: string): string {
-  return /\p{L}(?:.*\p{L})?/su.exec(visible)?.[0] ?? '';
+const LOOK_ALIKE = /^[@4013!|$57]$/u;
+
+/**
+ * The password from its first letter to its last, without the digits and symbols padding either end; and
+ * the same with a look-alike next to either end taken for a letter ("$unshine…", "0liver…"; review r52e F4).
+ */
+function wordsBetweenPadding(visible: string): string[] {
+  const letters = /\p{L}(?:.*\p{L})?/su.exec(visible);
+  if (!letters) return [];
+  const word = letters[0];
+  const before = visible.slice(0, letters.index).slice(-1);
+  const after = visible.slice(letters.index + word.length).slice(0, 1);
+  const left = LOOK_ALIKE.test(before) ? before : '';
+  const right = LOOK_ALIKE.test(after) ? after : '';
+  return [...new Set([word, left + word, word + right, left + word + right])];
 }
 
 /** How `word` reads with its look-alikes undone, each as every letter it may stand for, then simplified. */
@@ -91,7 +105,8 @@ function readingsOf(word: string): Set<string> {
  * be refused whole.
  */
 function isCommonWordPadded(visible: string): boolean {
-  return [...readingsOf(wordBetweenPadding(visible))].some((reading) => [...reading].length >= MIN_WORD_LENGTH && (isCommonPassword(reading) || isRepeated(reading)));
+  const readings = wordsBetweenPadding(visible).flatMap((word) => [...readingsOf(word)]);
+  return readings.some((reading) => [...reading].length >= MIN_WORD_LENGTH && (isCommonPassword(reading) || isRepeated(reading)));
 }
 
 /** The passphrase every guide quotes as its example: in no list of leaked passwords, in every attacker's. */
