@@ -27,9 +27,9 @@ export type PrincipalKind = 'user' | 'vendor';
 /**
  * Whose attempt this is, and on which of its streaks it counts (`anyone` unless the browser is known
  * to the account: laneOf). `id` null (no such account, or one locked or not allowed to sign in) does
- * the same work against no row.
+ * the same work against no row. `throughLock`: counted even while its lane is locked, for a secret no
+ * guessing finds (an admin's temporary password).
  */
-/** `throughLock`: counted even while its lane is locked, for a secret no guessing finds (an admin's temporary password). */
 export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy; lane?: Lane; throughLock?: boolean };
 
 /**
@@ -181,7 +181,8 @@ function lockoutTable(tx: Tx, kind: PrincipalKind): LockoutTable {
 
 /**
  * Counts one attempt (and sets the lock when it reaches a threshold) before the password is checked, so
- * a burst of parallel guesses gets at most `threshold` verifications. Not counted: attempts while locked.
+ * a burst of parallel guesses gets at most `threshold` verifications. Not counted: attempts while locked,
+ * unless `throughLock`.
  * Always the same five statements, whether or not the subject is a real, unlocked account, on either
  * lane; the fifth leaves the attempt's record for the status round to write should nothing settle it
  * (markSettled), counted or not.
