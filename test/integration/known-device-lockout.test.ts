@@ -52,6 +52,21 @@ async function staff(role: 'STAFF' | 'PROVIDER_ADMIN' = 'STAFF') {
 
 const reload = (id: string) => db().user.findUniqueOrThrow({ where: { id } });
 
+/** An admin of `agency`, signed in: their session as the console's use cases see it. */
+async function adminOf(agency: { id: string; code: string }, role: 'PROVIDER_ADMIN' | 'SUPER_ADMIN' = 'PROVIDER_ADMIN'): Promise<AgencyActor> {
+  const admin = await createUser(db(), agency.id, PASSWORD, { role, email: `admin.${Date.now()}.${++ipCounter}@example.test` });
+  const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
+  if (!signedIn.ok) throw new Error('admin sign-in failed');
+  return (await resolveSession(signedIn.sessionId)) as AgencyActor;
+}
+
+/** The temporary password an admin of the agency gives `user` now. */
+async function temporaryPasswordGivenTo(user: { id: string; sessionVersion: number }, agency: { id: string; code: string }): Promise<string> {
+  const issued = await issueTemporaryPassword(await adminOf(agency, 'SUPER_ADMIN'), { userId: user.id, expectedVersion: user.sessionVersion }, freshIp());
+  if (!issued.ok) throw new Error(issued.message);
+  return issued.value.temporaryPassword;
+}
+
 describe('a stranger’s paced guesses hard-lock strangers out, not the owner’s usual browser', () => {
   it('[STAFF] twenty paced wrong passwords: a new browser is refused the right one, the usual browser signs in, and that ends the lock', async () => {
     const { user, signIn, usual, endStrangersLock } = await staff();
@@ -189,10 +204,7 @@ describe('known devices meet a lock of their own', () => {
 describe('a lock in either lane is a lock to those who end locks', () => {
   it('[PROVIDER_ADMIN] sees a lock of the usual browser’s lane, finds it among the locked, and the unlock ends it, audited as such', async () => {
     const { user, agency, signIn, usual } = await staff();
-    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `admin.${Date.now()}.${ipCounter}@example.test` });
-    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
-    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
-    const adminActor = (await resolveSession(adminSignIn.sessionId)) as AgencyActor;
+    const adminActor = await adminOf(agency);
     for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`, usual);
 
     const seen = (await getUserForAdmin(adminActor, user.id))!;
@@ -285,12 +297,7 @@ describe('a signed-in owner’s forms, while strangers hold the account locked',
 describe('an admin’s temporary password is no guess a lock must stop (review r52d F1)', () => {
   it('[STAFF] locked and locked again by a stranger after an admin’s reset, signs in with the temporary password from a new browser; the stranger’s guesses still count and fail', async () => {
     const { user, agency, signIn, endStrangersLock } = await staff();
-    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `admin.${Date.now()}.${ipCounter}@example.test` });
-    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
-    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
-    const adminActor = (await resolveSession(adminSignIn.sessionId)) as AgencyActor;
-    const issued = await issueTemporaryPassword(adminActor, { userId: user.id, expectedVersion: user.sessionVersion }, freshIp());
-    if (!issued.ok) throw new Error(issued.message);
+    const temporaryPassword = await temporaryPasswordGivenTo(user, agency);
 
     // The stranger paces guesses into the hard lock, as fast as anyone could unlock it.
     await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
@@ -305,8 +312,8 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
     expect(await lockMails()).toBe(mailsBefore);
     expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'ACCOUNT_HARD_LOCKED' } })).toBe(1);
     expect((await reload(user.id)).hardLockedAt).toEqual(hardLockedAt);
-    expect(await signIn(issued.value.temporaryPassword.toLowerCase())).toEqual({ ok: false, reason: 'INVALID' });
-    const opened = await signIn(issued.value.temporaryPassword);
+    expect(await signIn(temporaryPassword.toLowerCase())).toEqual({ ok: false, reason: 'INVALID' });
+    const opened = await signIn(temporaryPassword);
     expect(opened.ok).toBe(true);
     expect(await reload(user.id)).toMatchObject({ hardLockedAt: null, lockedUntil: null, failedSignInCount: 0, temporaryPasswordUsedAt: expect.any(Date) });
     await settleAttemptsLeftToTheRound(db());
@@ -318,13 +325,9 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
   it('[PROVIDER_ADMIN] with a second factor, the temporary password passes the strangers’ lock, which stands until the factor passes: a right password alone gives back no lock it did not set (review r52e F2)', async () => {
     const { user, agency, signIn, endStrangersLock } = await staff('PROVIDER_ADMIN');
     const secret = await addTotpFactor(db(), { userId: user.id });
-    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `super.${Date.now()}.${ipCounter}@example.test` });
-    const adminSignIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
-    if (!adminSignIn.ok) throw new Error('admin sign-in failed');
-    const issued = await issueTemporaryPassword((await resolveSession(adminSignIn.sessionId)) as AgencyActor, { userId: user.id, expectedVersion: user.sessionVersion }, freshIp());
-    if (!issued.ok) throw new Error(issued.message);
+    const temporaryPassword = await temporaryPasswordGivenTo(user, agency);
     await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
-    const opened = await signIn(issued.value.temporaryPassword);
+    const opened = await signIn(temporaryPassword);
     if (!opened.ok) throw new Error('the temporary password was refused');
     expect(opened.secondFactorPending).toBe(true);
     expect((await reload(user.id)).hardLockedAt).not.toBeNull();
