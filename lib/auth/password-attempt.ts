@@ -27,10 +27,9 @@ export type PrincipalKind = 'user' | 'vendor';
 /**
  * Whose attempt this is, and on which of its streaks it counts (`anyone` unless the browser is known
  * to the account: laneOf). `id` null (no such account, or one locked or not allowed to sign in) does
- * the same work against no row. `throughLock`: counted even while its lane is locked, for a secret no
- * guessing finds (an admin's temporary password).
+ * the same work against no row.
  */
-export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy; lane?: Lane; throughLock?: boolean };
+export type AttemptSubject = { kind: PrincipalKind; id: string | null; policy: LockoutPolicy; lane?: Lane };
 
 /**
  * `account`: whose streak it counted on, and `streakStart` when that streak began. `firstLockOfStreak`:
@@ -181,8 +180,7 @@ function lockoutTable(tx: Tx, kind: PrincipalKind): LockoutTable {
 
 /**
  * Counts one attempt (and sets the lock when it reaches a threshold) before the password is checked, so
- * a burst of parallel guesses gets at most `threshold` verifications. Not counted: attempts while locked,
- * unless `throughLock`.
+ * a burst of parallel guesses gets at most `threshold` verifications. Not counted: attempts while locked.
  * Always the same five statements, whether or not the subject is a real, unlocked account, on either
  * lane; the fifth leaves the attempt's record for the status round to write should nothing settle it
  * (markSettled), counted or not.
@@ -199,27 +197,20 @@ export async function reserveAttempt(tx: Tx, subject: AttemptSubject, ifUnsettle
   // One conditional increment: concurrent attempts each see their own count
   // (row lock on PostgreSQL, write lock on SQLite).
   const increment = await table.updateMany({
-    where: subject.throughLock ? { id } : { id, [c.hardLockedAt]: null, OR: [{ [c.lockedUntil]: null }, { [c.lockedUntil]: { lte: now } }] },
+    where: { id, [c.hardLockedAt]: null, OR: [{ [c.lockedUntil]: null }, { [c.lockedUntil]: { lte: now } }] },
     data: { [c.count]: { increment: 1 }, [c.last]: now },
   });
   const counted = increment.count === 1;
   const row = (await table.findUnique({
     where: { id: counted ? id : NO_ACCOUNT },
-    select: { [c.count]: true, [c.first]: true, [c.lockedUntil]: true, [c.hardLockedAt]: true },
+    select: { [c.count]: true, [c.first]: true },
   })) as Record<string, unknown> | null;
   const failureCount = (row?.[c.count] as number | undefined) ?? 0;
   const streakStart = (row?.[c.first] as Date | null | undefined) ?? now;
-  const hardLockedAt = (row?.[c.hardLockedAt] as Date | null | undefined) ?? null;
-  // Counted through a lock (`throughLock`): the lock stands as it is, but for the hard lock the count may now
-  // call for. The attempt's lock is only what it adds, so a lock it did not set is neither rewritten (nor a
-  // lock for wrong codes erased), nor recorded and mailed again for every guess, nor given back by a right
-  // password whose factor is still owed (review r52e F1, F2).
-  const wasLocked = isLocked({ lockedUntil: (row?.[c.lockedUntil] as Date | null | undefined) ?? null, hardLockedAt }, now);
-  const called = lockAfterFailure(failureCount, streakStart, now, subject.policy);
-  const lock: LockDecision = wasLocked ? { lockedUntil: null, hardLock: called.hardLock && hardLockedAt === null } : called;
+  const lock = lockAfterFailure(failureCount, streakStart, now, subject.policy);
   await table.updateMany({
     where: { id: counted ? id : NO_ACCOUNT },
-    data: { [c.first]: streakStart, ...(wasLocked ? {} : { [c.lockedUntil]: lock.lockedUntil }), ...(lock.hardLock ? { [c.hardLockedAt]: now } : {}) },
+    data: { [c.first]: streakStart, [c.lockedUntil]: lock.lockedUntil, ...(lock.hardLock ? { [c.hardLockedAt]: now } : {}) },
   });
   const unsettledId = randomUUID();
   const reservation: Reservation = counted

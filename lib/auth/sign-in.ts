@@ -63,8 +63,7 @@ type Candidate = {
   mustChangePassword: boolean;
   /**
    * The password is an admin's temporary one, not yet used nor past its end: 16 random characters (79 bits),
-   * which no number of guesses finds, so no lock stops it. Strangers who lock the account as fast as an admin
-   * unlocks it no longer keep its owner out of the sign-in the admin gave them (review r52d F1).
+   * which no number of guesses finds, so it is checked even while the account is locked (attemptSignIn).
    */
   temporaryPasswordOpen: boolean;
 };
@@ -222,7 +221,7 @@ async function attemptSignIn(
   // alerts an agency whose count reached its threshold). A right password gives the counts back. So no refusal answers sooner than another
   // (README, "Equal work for every refusal").
   const lane = laneOf(knownDevice);
-  const eligible = candidate !== null && candidate.active && (candidate.temporaryPasswordOpen || !isLocked(laneLockState(candidate.lock, lane), new Date()));
+  const eligible = candidate !== null && candidate.active && !isLocked(laneLockState(candidate.lock, lane), new Date());
   const turn = await db().$transaction(async (tx) => {
     // First the address's own counter: its row lock makes parallel attempts from one address take turns
     // here (PostgreSQL; SQLite runs one writer at a time), so the limit and the slowing below hold for bursts.
@@ -254,12 +253,16 @@ async function attemptSignIn(
 
   // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
-  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane, throughLock: candidate?.temporaryPasswordOpen };
+  const subject = { kind, id: eligible ? candidate.id : null, policy: candidate?.policy ?? VENDOR_POLICY, lane };
   const failure = { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE' } as const;
   const ifUnsettled: IfUnsettled = { failure, pathway: 'sign-in' };
   let reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, ifUnsettled));
 
-  let verified = reservation.counted ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
+  // Locked, an admin's temporary password is checked all the same, uncounted (the lock stands, and no guess at
+  // 79 bits adds to it): the same work as the dummy verify, and strangers who keep the account locked no longer
+  // keep its owner out of the sign-in the admin gave them (review r52d F1, r52f F1).
+  const checkedThroughLock = !reservation.counted && candidate?.active === true && candidate.temporaryPasswordOpen;
+  let verified = reservation.counted || checkedThroughLock ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
   // Stopped by a lock that has ended meanwhile, mostly because the attempt that set it was this
   // person's, pressing Sign in twice after a few typos, with the right password: checked after all.
   if (!verified && (await lockEndedMeanwhile(reservation, kind, candidate?.active ? candidate.id : null, lane))) {
