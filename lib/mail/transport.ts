@@ -58,19 +58,23 @@ function toNodemailer(mail: OutgoingMail) {
 export const SMTP_TIMEOUT_MS = 30_000;
 
 /**
- * How long one send may take in all, in SMTP timeouts (90 s). The timeouts bound silence only: a server
- * that trickles a multi-line reply, a line every 20 s, held one send for 7 minutes, past its message's
- * lease, and another worker sent it again (review r52b F1). A slow but live relay finishes well within;
- * a send started while half its batch's lease is left (lib/mail/worker.ts, LEASE_LEFT_TO_START_MS) ends
- * with a minute of the lease to spare. A send cut off may have reached the server whole: its retry then
- * delivers it again, with the same Message-ID.
+ * How long one send may take once it holds a connection, in SMTP timeouts (60 s); a send waits at most
+ * as long again for a connection to come free. The timeouts bound silence only: a server that trickles
+ * a multi-line reply, a line every 20 s, held one send for 7 minutes, past its message's lease, and
+ * another worker sent it again (review r52b F1). A slow but live relay finishes well within; a send
+ * started while half its batch's lease is left (lib/mail/worker.ts, LEASE_LEFT_TO_START_MS) ends, waiting
+ * included, with half a minute of the lease to spare. A send cut off may have reached the server whole:
+ * its retry then delivers it again, with the same Message-ID.
  */
-const SEND_DEADLINE_IN_TIMEOUTS = 3;
+const SEND_DEADLINE_IN_TIMEOUTS = 2;
+/** nodemailer's own number of pooled connections, unless SMTP_URL says `?maxConnections=`. */
+const DEFAULT_MAX_CONNECTIONS = 5;
 
 type PooledConnection = { close(): void };
 type Transporter = ReturnType<typeof nodemailer.createTransport>;
-/** One connection of the transport's, kept open between sends; `busy` while a send is on it. */
+/** One connection of the transport's (a pool of one), kept open between sends; `busy` while a send is on it. */
 type Lane = { transporter: Transporter; busy: boolean };
+type Waiting = { take: (lane: Lane) => void; fail: (error: Error) => void };
 
 /** Closes a pool and every connection in it now: a send still in flight on it fails. */
 function closeNow(transporter: Transporter): void {
@@ -81,13 +85,17 @@ function closeNow(transporter: Transporter): void {
   for (const connection of [...(pool._connections ?? [])]) connection.close();
 }
 
+function maxConnectionsOf(smtpUrl: string): number {
+  const asked = Number(new URL(smtpUrl).searchParams.get('maxConnections'));
+  return Number.isInteger(asked) && asked > 0 ? asked : DEFAULT_MAX_CONNECTIONS;
+}
+
 /**
- * SMTP to SMTP_URL, each send on a connection of its own: a pool of one connection per send under way,
- * kept open for the sends after it. A send past its deadline fails as a timed-out attempt, and only its
- * own connection is closed: one shared pool closed for it failed every send on its other connections,
- * some already received whole, and counted the sends waiting for a connection against the deadline
- * too (review r52e F3). `timeoutMs`: see SMTP_TIMEOUT_MS; `sendDeadlineMs`: see SEND_DEADLINE_IN_TIMEOUTS
- * (tests pass short ones).
+ * SMTP to SMTP_URL over at most `?maxConnections=` connections (5), each send on one of its own: a send past
+ * its deadline fails as a timed-out attempt and closes only its own connection. One shared pool closed for
+ * it failed every send on its other connections, some already received whole (review r52e F3); a pool per
+ * send opened as many connections as sends under way (r52f F3). `timeoutMs`: see SMTP_TIMEOUT_MS;
+ * `sendDeadlineMs`: see SEND_DEADLINE_IN_TIMEOUTS (tests pass short ones).
  */
 export function createSmtpTransport(
   smtpUrl: string,
@@ -98,32 +106,68 @@ export function createSmtpTransport(
       url: smtpUrl,
       pool: true,
       maxConnections: 1,
-      // The worker owns retries, on its schedule and its count of attempts: nodemailer's own would send a
-      // message again within one send, on a new connection, where the outbox never sees it.
-      maxRequeues: 0,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
     }),
-    busy: false,
+    busy: true,
   });
+  const limit = maxConnectionsOf(smtpUrl);
   const lanes: Lane[] = [];
+  const waiting: Waiting[] = [];
   let closed = false;
-  const freeLane = () => {
-    if (closed) throw new Error('The mail transport is closed');
-    const lane = lanes.find((candidate) => !candidate.busy) ?? lanes[lanes.push(open()) - 1]!;
-    lane.busy = true;
-    return lane;
+
+  /** A free connection, a new one under the limit, or the next to come free (failing past one deadline). */
+  const takeLane = (): Promise<Lane> => {
+    if (closed) return Promise.reject(new Error('The mail transport is closed'));
+    const idle = lanes.find((lane) => !lane.busy);
+    if (idle) {
+      idle.busy = true;
+      return Promise.resolve(idle);
+    }
+    if (lanes.length < limit) return Promise.resolve(lanes[lanes.push(open()) - 1]!);
+    return new Promise((resolve, reject) => {
+      const entry: Waiting = {
+        take: (lane) => {
+          clearTimeout(timer);
+          resolve(lane);
+        },
+        fail: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiting.splice(waiting.indexOf(entry), 1);
+        reject(new Error(`Send timeout: no connection to the mail server came free within ${sendDeadlineMs} ms`));
+      }, sendDeadlineMs);
+      waiting.push(entry);
+    });
   };
+  /** The send on `lane` is over: the lane goes to the next waiting send, or waits for one. */
+  const release = (lane: Lane) => {
+    const next = waiting.shift();
+    if (next) next.take(lane);
+    else lane.busy = false;
+  };
+  /** The send on `lane` is past its deadline: its connection closed, a new one opened for the next waiting send. */
+  const retire = (lane: Lane) => {
+    lanes.splice(lanes.indexOf(lane), 1);
+    closeNow(lane.transporter);
+    const next = waiting.shift();
+    if (next) next.take(lanes[lanes.push(open()) - 1]!);
+  };
+
   return {
     kind: 'smtp',
     async send(mail) {
-      const lane = freeLane();
+      const lane = await takeLane();
       let timer: NodeJS.Timeout | undefined;
+      let pastItsDeadline = false;
       const pastDeadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          lanes.splice(lanes.indexOf(lane), 1);
-          closeNow(lane.transporter);
+          pastItsDeadline = true;
+          retire(lane);
           reject(new Error(`Send timeout: the mail server took more than ${sendDeadlineMs} ms over this message`));
         }, sendDeadlineMs);
       });
@@ -131,12 +175,13 @@ export function createSmtpTransport(
         await Promise.race([lane.transporter.sendMail(toNodemailer(mail)), pastDeadline]);
       } finally {
         clearTimeout(timer);
-        lane.busy = false;
+        if (!pastItsDeadline && !closed) release(lane);
       }
     },
     close() {
       closed = true;
       for (const lane of lanes.splice(0)) closeNow(lane.transporter);
+      for (const entry of waiting.splice(0)) entry.fail(new Error('The mail transport is closed'));
     },
   };
 }

@@ -87,6 +87,18 @@ describe('a mail server that accepts and never answers', () => {
     }
   });
 
+  it('opens no more connections than SMTP_URL’s `maxConnections`, the sends beyond them taking turns (review r52f F3)', async () => {
+    const server = await startTricklingServer({ trickles: () => false, answerMs: 200 });
+    try {
+      const transport = transportTo(`${server.url}?maxConnections=2`, TIMEOUT_MS);
+      for (let i = 0; i < 8; i++) await queueTestMail();
+      expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 8, sent: 8, retried: 0 });
+      expect(server.mostOpenAtOnce()).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('starts no more sends once half of its batch lease is gone (hung chunks before), and gives the rest back for the next round', async () => {
     const transport = transportTo(mail.sink.url, TIMEOUT_MS);
     const id = await queueTestMail();
@@ -191,8 +203,10 @@ async function startTricklingServer({ trickles = (): boolean => true, answerMs =
   const open = new Set<net.Socket>();
   let lines = 0;
   let answered = 0;
+  let mostOpen = 0;
   const server = net.createServer((socket) => {
     open.add(socket);
+    mostOpen = Math.max(mostOpen, open.size);
     let buffered = '';
     let inData = false;
     let trickle: NodeJS.Timeout | undefined;
@@ -243,6 +257,7 @@ async function startTricklingServer({ trickles = (): boolean => true, answerMs =
     linesSent: () => lines,
     answered: () => answered,
     openConnections: () => open.size,
+    mostOpenAtOnce: () => mostOpen,
     async stop() {
       for (const socket of open) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
