@@ -38,12 +38,16 @@ describe('checkNewPassword', () => {
       '0liver1234567890!',
       '4dministrator2024',
       '3l3phant12345678',
+      '$0ccer1234567890',
+      '4$hley1234567890',
+      'f0r3$71234567890',
+      '2024$0ccer2024!!',
       'correct horse battery staple',
     ]) {
       expect(checkNewPassword(password, policy, context), password).toEqual([COMMON]);
     }
     // Digits and symbols inside a passphrase, or a word that is not listed, are no padding of a listed word.
-    for (const password of ['blue coffee mountain 77', '7 violet kettles harbour', 'violet kettle harbour', 'Tr0ub4dor&3 lantern kettle', 'garden path to the garden']) {
+    for (const password of ['blue coffee mountain 77', '7 violet kettles harbour', 'violet kettle harbour', 'Tr0ub4dor&3 lantern kettle', 'garden path to the garden', 'champignon lune pluie champignon', 'dziewczyna-kwiat-kwiat-dziewczyna']) {
       expect(checkNewPassword(password, policy, context), password).toEqual([]);
     }
   });

@@ -48,14 +48,15 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 // change what the field seems to hold, and no keyboard types them.
 const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 /**
- * Whether a shorter run typed one and a half times or more fills the whole, the last copy perhaps cut
- * short ("zzzz…", "harbour7harbour7", "abc123abc123abc1", "passwordpasswor"): as guessable as the run
- * alone, whatever its length (review r52e F5). A phrase that only ends as it began ("garden path to
- * the garden") is its own words.
+ * Whether a run shorter than `minLength`, typed one and a half times or more, fills the whole, the last
+ * copy perhaps cut short ("zzzz…", "harbour7harbour7", "abc123abc123abc1", "passwordpasswor"): as
+ * guessable as the run alone, which is too short to be a password (review r52e F5). A run long enough to
+ * be one is judged on its own ("champignon lune pluie champignon", r52f F6); a phrase that only ends
+ * as it began ("garden path to the garden") is its own words.
  */
-function isRepeated(text: string): boolean {
+function isRepeated(text: string, minLength: number): boolean {
   const characters = [...text];
-  for (let run = 1; (characters.length - run) * 2 >= run; run++) {
+  for (let run = 1; run < minLength && (characters.length - run) * 2 >= run; run++) {
     if (characters.every((character, i) => i < run || character === characters[i - run])) return true;
   }
   return false;
@@ -74,21 +75,34 @@ const LEET: [RegExp, string[]][] = [
   [/7/gu, ['t']],
 ];
 
-const LOOK_ALIKE = /^[@4013!|$57]$/u;
+const LOOK_ALIKES = '@4013!|$57';
+/** At most this many look-alikes next to either end are tried as letters: "$0ccer…", "f0r3$7…" (review r52f F5). */
+const MOST_LOOK_ALIKES_AT_AN_END = 4;
+
+/** The run of look-alikes that `text` starts with (`from: 'start'`) or ends with, at most MOST_LOOK_ALIKES_AT_AN_END. */
+function lookAlikeRun(text: string, from: 'start' | 'end'): string {
+  const characters = from === 'start' ? [...text] : [...text].reverse();
+  let length = 0;
+  while (length < MOST_LOOK_ALIKES_AT_AN_END && length < characters.length && LOOK_ALIKES.includes(characters[length]!)) length++;
+  return from === 'start' ? characters.slice(0, length).join('') : characters.slice(0, length).reverse().join('');
+}
 
 /**
  * The password from its first letter to its last, without the digits and symbols padding either end; and
- * the same with a look-alike next to either end taken for a letter ("$unshine…", "0liver…"; review r52e F4).
+ * the same with look-alikes next to either end taken for letters, each number of them ("$unshine…",
+ * "0liver…", "f0r3$7…"; review r52e F4, r52f F5).
  */
 function wordsBetweenPadding(visible: string): string[] {
   const letters = /\p{L}(?:.*\p{L})?/su.exec(visible);
   if (!letters) return [];
   const word = letters[0];
-  const before = visible.slice(0, letters.index).slice(-1);
-  const after = visible.slice(letters.index + word.length).slice(0, 1);
-  const left = LOOK_ALIKE.test(before) ? before : '';
-  const right = LOOK_ALIKE.test(after) ? after : '';
-  return [...new Set([word, left + word, word + right, left + word + right])];
+  const before = lookAlikeRun(visible.slice(0, letters.index), 'end');
+  const after = lookAlikeRun(visible.slice(letters.index + word.length), 'start');
+  const words = new Set<string>();
+  for (let left = 0; left <= before.length; left++) {
+    for (let right = 0; right <= after.length; right++) words.add(before.slice(before.length - left) + word + after.slice(0, right));
+  }
+  return [...words];
 }
 
 /** How `word` reads with its look-alikes undone, each as every letter it may stand for, then simplified. */
@@ -104,9 +118,9 @@ function readingsOf(word: string): Set<string> {
  * "2024letmein2024" (review r52d F2). At a minimum of 15, barely 3,600 listed passwords are long enough to
  * be refused whole.
  */
-function isCommonWordPadded(visible: string): boolean {
+function isCommonWordPadded(visible: string, minLength: number): boolean {
   const readings = wordsBetweenPadding(visible).flatMap((word) => [...readingsOf(word)]);
-  return readings.some((reading) => [...reading].length >= MIN_WORD_LENGTH && (isCommonPassword(reading) || isRepeated(reading)));
+  return readings.some((reading) => [...reading].length >= MIN_WORD_LENGTH && (isCommonPassword(reading) || isRepeated(reading, minLength)));
 }
 
 /** The passphrase every guide quotes as its example: in no list of leaked passwords, in every attacker's. */
@@ -163,9 +177,9 @@ function isPredictable(visible: string, minLength: number): boolean {
     [...visible.replace(PADDING, '$1')].length < minLength ||
     (letters.length > 0 && isCommonPassword(letters)) ||
     QUOTED_EXAMPLES.has(letters) ||
-    isCommonWordPadded(visible) ||
-    isRepeated(visible) ||
-    (letters.length > 0 && isRepeated(letters)) ||
+    isCommonWordPadded(visible, minLength) ||
+    isRepeated(visible, minLength) ||
+    (letters.length > 0 && isRepeated(letters, minLength)) ||
     new Set(visible).size < MIN_DIFFERENT_CHARACTERS ||
     isSequence(letters) ||
     isSequence(lettersAsTyped(visible))
