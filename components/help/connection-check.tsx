@@ -20,7 +20,7 @@ export function ConnectionCheck() {
   const hydrated = useHydrated();
   const online = useSyncExternalStore(subscribeToOnline, () => navigator.onLine, () => true);
   const [health, setHealth] = useState<HealthResult | 'pending'>('pending');
-  const [signInClosed, setSignInClosed] = useState(false);
+  const [signInClosed, setSignInClosed] = useState<boolean | null>(null);
   const [attempt, setAttempt] = useState(0);
   const asked = useRef(false);
 
@@ -52,6 +52,7 @@ export function ConnectionCheck() {
         className="button secondary"
         onClick={() => {
           setHealth('pending');
+          setSignInClosed(null);
           setAttempt((n) => n + 1);
         }}
       >

@@ -33,6 +33,13 @@ describe('connectionOutcome', () => {
     const outcome = connectionOutcome(true, 'ok');
     expect(outcome.tone).toBe('ok');
     expect(outcome.steps[0]).toBe('The problem is not your internet connection.');
+    expect(outcome.steps.at(-1)).toBe('If you still cannot sign in, ask your provider administrator (step 7).');
+  });
+
+  it('sends no one to the administrator before the status says sign-in is open (review r52f F7)', () => {
+    const outcome = connectionOutcome(true, 'ok', null);
+    expect(outcome.tone).toBe('ok');
+    expect(outcome.steps.join(' ')).not.toMatch(/administrator/);
   });
 
   it('says sign-in is closed, not "ask your administrator", while a window that closes sign-in is in progress (review r52d F3)', () => {

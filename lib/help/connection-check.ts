@@ -24,11 +24,12 @@ const TRY_ANOTHER_SITE =
 
 /**
  * The plain next steps for each combination of the browser's online state and the health answer.
- * `signInClosed`: a maintenance window that closes sign-in is in progress (the status summary): the
- * portal answers, but "ask your administrator" would send staff to someone who cannot sign in either
- * (review r52d F3).
+ * `signInClosed`: a maintenance window that closes sign-in is in progress (the status summary), or null
+ * while the status is not read yet: the portal answers, but "ask your administrator" would send staff to
+ * someone who cannot sign in either, so it is said only once the status says sign-in is open (reviews
+ * r52d F3, r52f F7).
  */
-export function connectionOutcome(online: boolean, health: HealthResult | 'pending', signInClosed = false): CheckOutcome {
+export function connectionOutcome(online: boolean, health: HealthResult | 'pending', signInClosed: boolean | null = false): CheckOutcome {
   if (!online) {
     return {
       tone: 'problem',
@@ -49,7 +50,10 @@ export function connectionOutcome(online: boolean, health: HealthResult | 'pendi
         return {
           tone: 'warning',
           title: 'Your connection works, and CareNotes is answering, but sign-in is closed for planned maintenance.',
-          steps: ['The problem is not your internet connection, your device or your account.', 'Step 6 says when sign-in opens again. Until then no one can sign in, administrators included.'],
+          steps: [
+            'The problem is not your internet connection, your device or your account.',
+            'The CareNotes status page says when sign-in opens again. Until then no one can sign in, administrators included.',
+          ],
         };
       }
       return {
@@ -58,7 +62,7 @@ export function connectionOutcome(online: boolean, health: HealthResult | 'pendi
         steps: [
           'The problem is not your internet connection.',
           'Check Caps Lock (step 1) and the status (step 4), or clear your browser’s cache (step 5).',
-          'If you still cannot sign in, ask your provider administrator (step 7).',
+          ...(signInClosed === false ? ['If you still cannot sign in, ask your provider administrator (step 7).'] : []),
         ],
       };
     case 'degraded':
