@@ -69,6 +69,8 @@ test('[PROVIDER_ADMIN] is signed out after 30 minutes with no page opened in any
       await expect(tab.getByText('You are signed out.')).toBeVisible();
     }
     expect((await page.request.get('/api/me')).status()).toBe(401);
+    // Nothing in the browser's storage says whose tabs these were (review r52f F8).
+    expect(await page.evaluate(() => localStorage.getItem('carenotes:signed-in-as'))).toBeNull();
     await page.goBack();
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByRole('heading', { name: 'Users' })).toBeHidden();

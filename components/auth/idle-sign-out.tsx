@@ -2,7 +2,7 @@
 
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, type RefObject } from 'react';
-import { LAST_ACTIVITY, readShared, writeShared } from './between-tabs';
+import { forgetShared, LAST_ACTIVITY, readShared, SIGNED_IN_AS, writeShared } from './between-tabs';
 import { VendorPortalField } from './sign-out-button';
 
 const CHECK_EVERY_MS = 15_000;
@@ -49,7 +49,10 @@ export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolea
     const sent = () => recordActivity(lastActivity);
     const check = () => {
       const shared = Number(readShared(LAST_ACTIVITY)) || 0;
-      if (Date.now() - Math.max(lastActivity.current, shared) >= idleMs) form.current?.submit();
+      if (Date.now() - Math.max(lastActivity.current, shared) < idleMs) return;
+      // The person who walked away leaves no mark of whose tabs these were for the next one (review r52f F8).
+      forgetShared(SIGNED_IN_AS);
+      form.current?.submit();
     };
     // Timers sleep with the laptop: look again as soon as the page is seen.
     const whenSeen = () => document.visibilityState === 'visible' && check();
