@@ -21,15 +21,19 @@ const DEAD_FOR_RECIPIENT = { status: 'DEAD' as const, lastError: UNMAILABLE };
 /** Dead because every attempt failed: a requeue sends them again once the mail server works. */
 const DEAD_AFTER_ATTEMPTS = { status: 'DEAD' as const, OR: [{ lastError: null }, { lastError: { not: UNMAILABLE } }] };
 
+/** How far back /vendor counts mail dead for its address: it stays dead for good, and would be counted for good. */
+export const FOR_RECIPIENT_COUNTED_DAYS = 7;
+
 /**
  * Dead messages as an operator acts on them: those a requeue would send again, and those it never will,
- * which wait for an address on record to be corrected (review r52b F6: the one count, said to be "after
- * every retry", never fell for the second kind).
+ * which wait for an address on record to be corrected, queued in the last FOR_RECIPIENT_COUNTED_DAYS
+ * (review r52b F6: the one count, said to be "after every retry", never fell for the second kind; r52f F9).
  */
-export async function countDeadMessagesByCause(database: Db = db()): Promise<{ afterAttempts: number; forRecipient: number }> {
+export async function countDeadMessagesByCause(database: Db = db(), now = new Date()): Promise<{ afterAttempts: number; forRecipient: number }> {
+  const since = new Date(now.getTime() - FOR_RECIPIENT_COUNTED_DAYS * 86_400_000);
   const [afterAttempts, forRecipient] = await Promise.all([
     database.outboxMessage.count({ where: DEAD_AFTER_ATTEMPTS }),
-    database.outboxMessage.count({ where: DEAD_FOR_RECIPIENT }),
+    database.outboxMessage.count({ where: { ...DEAD_FOR_RECIPIENT, createdAt: { gte: since } } }),
   ]);
   return { afterAttempts, forRecipient };
 }

@@ -7,6 +7,6 @@ import { getQueueHealth } from '@/lib/super-admin/get-queue-health';
 /** What an operator watches on /vendor: undeliverable mail, the verifiers' queue, recent sprays. */
 export async function getOperatorOverview(actor: VendorActor, now = new Date()) {
   assertOperator(actor);
-  const [deadMail, queue, sprays] = await Promise.all([countDeadMessagesByCause(), getQueueHealth(undefined, now), listRecentSprayAlerts(now)]);
+  const [deadMail, queue, sprays] = await Promise.all([countDeadMessagesByCause(undefined, now), getQueueHealth(undefined, now), listRecentSprayAlerts(now)]);
   return { deadMail, queue, sprays };
 }

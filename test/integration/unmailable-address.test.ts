@@ -79,6 +79,8 @@ describe('an address on record that cannot be mailed', () => {
     expect(await db().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', lastError: UNMAILABLE });
     // Told apart on /vendor from mail a requeue would send again (review r52b F6).
     expect(await countDeadMessagesByCause(db())).toEqual({ ...deadBefore, forRecipient: deadBefore.forRecipient + 1 });
+    // Dead for good, it is counted for a week, not for good (review r52f F9).
+    expect(await countDeadMessagesByCause(db(), new Date(Date.now() + 8 * 86_400_000))).toMatchObject({ forRecipient: 0 });
     expect(await requeueDeadMessages(db(), { id })).toBe(0);
     // Put back in the queue however (by hand in the database, or before this check existed): the worker finds it so again.
     await db().outboxMessage.update({ where: { id }, data: { status: 'PENDING', lastError: null } });

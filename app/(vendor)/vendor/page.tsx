@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePageActor } from '@/lib/auth/guards';
+import { FOR_RECIPIENT_COUNTED_DAYS } from '@/lib/mail/dead-letters';
 import { QUEUE_ALERT_EVERY_MS } from '@/lib/super-admin/alert-queue-health';
 import { QUEUE_ALERT_DEPTH, QUEUE_ALERT_OLDEST_MS } from '@/lib/super-admin/get-queue-health';
 import { getOperatorOverview } from '@/lib/vendor/get-operator-overview';
@@ -40,9 +41,9 @@ export default async function VendorHomePage() {
           )}
           {deadMail.forRecipient > 0 && (
             <p className="notice warning" data-testid="unmailable-mail">
-              {deadMail.forRecipient} message{deadMail.forRecipient === 1 ? ' was' : 's were'} never sent, and never will be: the
-              address on record is not one a mail server can take. <code>npm run mail:dead</code> lists them; the mails to come
-              go out once the address is corrected on record.
+              In the last {FOR_RECIPIENT_COUNTED_DAYS} days, {deadMail.forRecipient} message{deadMail.forRecipient === 1 ? ' was' : 's were'} never
+              sent, and never will be: the address on record is not one a mail server can take. <code>npm run mail:dead</code> lists
+              them; the mails to come go out once the address is corrected on record.
             </p>
           )}
         </section>
