@@ -43,6 +43,13 @@ describe('checkNewPassword', () => {
       'f0r3$71234567890',
       '2024$0ccer2024!!',
       'correct horse battery staple',
+      // A refused password typed twice is still the refused password (review r52g F1).
+      '123456789012345123456789012345',
+      'abcdefghijklmnoabcdefghijklmno',
+      'password1234567password1234567',
+      'P@ssw0rd12345678P@ssw0rd12345678',
+      'qwertyuiop123456qwertyuiop123456',
+      'Welcome12345678!Welcome12345678!',
     ]) {
       expect(checkNewPassword(password, policy, context), password).toEqual([COMMON]);
     }

@@ -48,16 +48,19 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 // change what the field seems to hold, and no keyboard types them.
 const FORBIDDEN = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 /**
- * Whether a run shorter than `minLength`, typed one and a half times or more, fills the whole, the last
- * copy perhaps cut short ("zzzz…", "harbour7harbour7", "abc123abc123abc1", "passwordpasswor"): as
- * guessable as the run alone, which is too short to be a password (review r52e F5). A run long enough to
- * be one is judged on its own ("champignon lune pluie champignon", r52f F6); a phrase that only ends
- * as it began ("garden path to the garden") is its own words.
+ * Whether a run typed one and a half times or more fills the whole, the last copy perhaps cut short
+ * ("zzzz…", "harbour7harbour7", "abc123abc123abc1", "passwordpasswor"), and that run is predictable on
+ * its own: too short to be a password, or a common one ("Welcome12345678!Welcome12345678!"). A run that
+ * is a good password is judged so, typed twice or not ("champignon lune pluie champignon"); a phrase that
+ * only ends as it began ("garden path to the garden") is its own words (reviews r52e F5, r52f F6, r52g F1).
  */
 function isRepeated(text: string, minLength: number): boolean {
   const characters = [...text];
-  for (let run = 1; run < minLength && (characters.length - run) * 2 >= run; run++) {
-    if (characters.every((character, i) => i < run || character === characters[i - run])) return true;
+  for (let run = 1; (characters.length - run) * 2 >= run; run++) {
+    if (characters.every((character, i) => i < run || character === characters[i - run])) {
+      // The shortest run that fills it, always shorter than the text: judged as a password of its own.
+      return isPredictable(characters.slice(0, run).join(''), minLength);
+    }
   }
   return false;
 }
