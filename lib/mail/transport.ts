@@ -101,9 +101,13 @@ export function createSmtpTransport(
   smtpUrl: string,
   { timeoutMs = SMTP_TIMEOUT_MS, sendDeadlineMs = SEND_DEADLINE_IN_TIMEOUTS * timeoutMs }: { timeoutMs?: number; sendDeadlineMs?: number } = {},
 ): MailTransport {
+  // Each lane holds one connection: nodemailer reads the URL's parameters last, so a `maxConnections` there
+  // would let every lane open that many (review r52g F2). The cap is the lanes' own (maxConnectionsOf).
+  const laneUrl = new URL(smtpUrl);
+  laneUrl.searchParams.delete('maxConnections');
   const open = (): Lane => ({
     transporter: nodemailer.createTransport({
-      url: smtpUrl,
+      url: new URL(smtpUrl).searchParams.has('maxConnections') ? laneUrl.toString() : smtpUrl,
       pool: true,
       maxConnections: 1,
       connectionTimeout: timeoutMs,

@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
+import { enqueueMail } from '@/lib/mail/outbox';
+import { renderMail } from '@/lib/mail/render';
 import { deliverDueMessages, deliverUntilEmpty, startDeliveryLoop } from '@/lib/mail/worker';
 import { logger } from '@/lib/observability/logger.mjs';
 import { outboxRow, queueTestMail, smtpSinkPerTest, until } from '../support/mail-worker-tests';
@@ -93,6 +95,13 @@ describe('a mail server that accepts and never answers', () => {
       const transport = transportTo(`${server.url}?maxConnections=2`, TIMEOUT_MS);
       for (let i = 0; i < 8; i++) await queueTestMail();
       expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 8, sent: 8, retried: 0 });
+      expect(server.mostOpenAtOnce()).toBe(2);
+      // Recipients refused, each connection slow to reset after: still no more connections (review r52g F2).
+      for (let i = 0; i < 8; i++) {
+        const to = i % 2 ? `refused.${i}.${Date.now()}@example.test` : `person.${i}.${Date.now()}@example.test`;
+        await db().$transaction((tx) => enqueueMail(tx, { template: 'test-message', to, ...renderMail({ subject: 'Turns', paragraphs: ['Hello'] }) }));
+      }
+      expect(await deliverDueMessages(db(), transport)).toMatchObject({ claimed: 8, sent: 4, retried: 4 });
       expect(server.mostOpenAtOnce()).toBe(2);
     } finally {
       await server.stop();
@@ -240,9 +249,13 @@ async function startTricklingServer({ trickles = (): boolean => true, answerMs =
         }
         const end = buffered.indexOf('\r\n');
         if (end < 0) return;
-        const command = buffered.slice(0, 4).toUpperCase();
+        const line = buffered.slice(0, end);
+        const command = line.slice(0, 4).toUpperCase();
         buffered = buffered.slice(end + 2);
         if (command === 'EHLO') socket.write('250-trickle\r\n250 8BITMIME\r\n');
+        else if (command === 'RCPT' && line.includes('refused.')) socket.write('550 no such mailbox\r\n');
+        // Slow to reset after a refusal: the connection is not free again at once.
+        else if (command === 'RSET') setTimeout(() => socket.write('250 ok\r\n'), 300);
         else if (command === 'DATA') {
           inData = true;
           socket.write('354 go on\r\n');
