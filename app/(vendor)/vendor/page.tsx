@@ -31,7 +31,7 @@ export default async function VendorHomePage() {
       {actor.role === 'OPERATOR' && (
         <section aria-labelledby="mail-heading">
           <h2 id="mail-heading">Mail delivery</h2>
-          {deadMail.afterAttempts + deadMail.forRecipient === 0 && <p>Every message has been delivered or is still being retried.</p>}
+          {deadMail.afterAttempts + deadMail.forRecipient === 0 && <p>No dead mail waits to be queued again, and none in the last {FOR_RECIPIENT_COUNTED_DAYS} days went to an address no mail server takes.</p>}
           {deadMail.afterAttempts > 0 && (
             <p className="notice warning" data-testid="dead-mail">
               {deadMail.afterAttempts} message{deadMail.afterAttempts === 1 ? '' : 's'} could not be delivered after every retry. List them
