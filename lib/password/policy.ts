@@ -22,11 +22,12 @@ const MIN_CONTEXT_WORD_LENGTH = 4;
 // Letters and digits only, without accents, so "Acme-NY" is found in "my acmeny garden" and "García" in
 // "garcia1975": a person who avoids typing accents is no less guessable.
 function simplify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]/gu, '');
+  return withoutAccents(text).replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** `text` in lower case without accents ("García" → "garcia"); digits and symbols kept. */
+function withoutAccents(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 // Letters and digits as typed, in lower case: "й" stays "й", so the Cyrillic alphabet still counts up.
@@ -69,16 +70,16 @@ function isRepeated(text: string, minLength: number): boolean {
 const MIN_WORD_LENGTH = 6;
 
 // Look-alike digits and symbols people put for letters ("P@ssw0rd"), undone: each is tried as every letter it stands for.
-const LEET: [RegExp, string[]][] = [
-  [/[@4]/gu, ['a']],
-  [/0/gu, ['o']],
-  [/[1!|]/gu, ['i', 'l']],
-  [/3/gu, ['e']],
-  [/[$5]/gu, ['s']],
-  [/7/gu, ['t']],
+// A reading takes one letter for all of a group's look-alikes: "1!|" all "i" or all "l".
+const LEET: [lookAlikes: string, letters: string[]][] = [
+  ['@4', ['a']],
+  ['0', ['o']],
+  ['1!|', ['i', 'l']],
+  ['3', ['e']],
+  ['$5', ['s']],
+  ['7', ['t']],
 ];
-
-const LOOK_ALIKES = '@4013!|$57';
+const LOOK_ALIKES = LEET.map(([lookAlikes]) => lookAlikes).join('');
 /** At most this many look-alikes next to either end are tried as letters: "$0ccer…", "f0r3$7…" (review r52f F5). */
 const MOST_LOOK_ALIKES_AT_AN_END = 4;
 
@@ -110,8 +111,12 @@ function wordsBetweenPadding(visible: string): string[] {
 
 /** How `word` reads with its look-alikes undone, each as every letter it may stand for, then simplified. */
 function readingsOf(word: string): Set<string> {
-  let readings = [word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()];
-  for (const [lookAlike, letters] of LEET) readings = readings.flatMap((reading) => letters.map((letter) => reading.replace(lookAlike, letter)));
+  let readings = [withoutAccents(word)];
+  for (const [lookAlikes, letters] of LEET) {
+    readings = readings.flatMap((reading) =>
+      letters.map((letter) => [...reading].map((character) => (lookAlikes.includes(character) ? letter : character)).join('')),
+    );
+  }
   return new Set([simplify(word), ...readings.map(simplify)]);
 }
 
