@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { connectionOutcome, type HealthResult } from '@/lib/help/connection-check';
+import { isSignInClosedForMaintenance } from '@/lib/help/status-messages';
 import { CheckLines, CheckResult } from './check-result';
 import { checkHealth, checkStatus, healthOnce, statusOnce } from './live-data';
 import { useHydrated } from './use-hydrated';
@@ -32,7 +33,7 @@ export function ConnectionCheck() {
     asked.current = true;
     (again ? checkHealth() : healthOnce()).then((result) => current && setHealth(result));
     // A window that closes sign-in is said here too, once the status is read (review r52d F3, r52e F7).
-    (again ? checkStatus() : statusOnce()).then((summary) => current && setSignInClosed(summary?.maintenance.active?.blocksSignIn === true));
+    (again ? checkStatus() : statusOnce()).then((summary) => current && setSignInClosed(isSignInClosedForMaintenance(summary)));
     return () => {
       current = false;
     };

@@ -5,6 +5,7 @@ import {
   describeStatus,
   describeVendorWebsite,
   formatDuration,
+  isSignInClosedForMaintenance,
   parseStatusSummary,
   STATUS_UNAVAILABLE,
   timeFormat,
@@ -126,6 +127,14 @@ describe('describeVendorWebsite (step 3)', () => {
     const check = describeVendorWebsite('ok', summary({ maintenance: { active: window, next: null } }), utc);
     expect(check).toMatchObject({ tone: 'warning', answering: 'CareNotes is answering, but sign-in is closed for planned maintenance: step 6 says until when.' });
     expect(describeVendorWebsite('ok', summary({ maintenance: { active: { ...window, blocksSignIn: false }, next: null } }), utc).tone).toBe('ok');
+  });
+
+  it('knows sign-in is closed only from a window in progress that closes it, never from an unknown status', () => {
+    const window = { id: 'w1', title: 'Upgrade', description: null, startsAt: '2026-11-27T13:00:00Z', endsAt: '2026-11-27T15:00:00Z', blocksSignIn: true };
+    expect(isSignInClosedForMaintenance(summary({ maintenance: { active: window, next: null } }))).toBe(true);
+    expect(isSignInClosedForMaintenance(summary({ maintenance: { active: { ...window, blocksSignIn: false }, next: null } }))).toBe(false);
+    expect(isSignInClosedForMaintenance(summary({ maintenance: { active: null, next: window } }))).toBe(false);
+    expect(isSignInClosedForMaintenance(null)).toBe(false);
   });
 
   it('shows a posted outage message even when the portal answers', () => {

@@ -88,6 +88,11 @@ export function describeStatus(summary: StatusSummary, format: TimeFormat): Stat
 
 export type VendorWebsiteCheck = { tone: Tone; answering: string; messages: PostedMessage[]; noMessages: string | null };
 
+/** Whether a maintenance window that closes sign-in is in progress; false when the status is unknown (null). */
+export function isSignInClosedForMaintenance(summary: StatusSummary | null): boolean {
+  return summary?.maintenance.active?.blocksSignIn === true;
+}
+
 /**
  * Step 3: does the portal itself answer, and has the vendor posted a message about an outage?
  * `summary` is null when the status could not be loaded; the health answer still says whether
@@ -102,7 +107,7 @@ export function describeVendorWebsite(health: HealthResult, summary: StatusSumma
   };
   const messages = summary ? postedMessages(summary, format) : [];
   // Answering, but with sign-in closed for maintenance: not "Good" (review r52d F3).
-  const signInClosed = health === 'ok' && summary?.maintenance.active?.blocksSignIn === true;
+  const signInClosed = health === 'ok' && isSignInClosedForMaintenance(summary);
   const tone = (messages.length > 0 || signInClosed) && answering[health].tone === 'ok' ? 'warning' : answering[health].tone;
   return {
     tone,
