@@ -85,9 +85,17 @@ function closeNow(transporter: Transporter): void {
   for (const connection of [...(pool._connections ?? [])]) connection.close();
 }
 
-function maxConnectionsOf(smtpUrl: string): number {
-  const asked = Number(new URL(smtpUrl).searchParams.get('maxConnections'));
-  return Number.isInteger(asked) && asked > 0 ? asked : DEFAULT_MAX_CONNECTIONS;
+/**
+ * How many connections to open at most (SMTP_URL's `?maxConnections=`, else 5), and the URL each opens:
+ * SMTP_URL without that parameter, since nodemailer reads the URL's parameters last and each connection
+ * would otherwise open that many of its own (review r52g F2).
+ */
+function connectionsOf(smtpUrl: string): { maxConnections: number; connectionUrl: string } {
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('maxConnections')) return { maxConnections: DEFAULT_MAX_CONNECTIONS, connectionUrl: smtpUrl };
+  const asked = Number(url.searchParams.get('maxConnections'));
+  url.searchParams.delete('maxConnections');
+  return { maxConnections: Number.isInteger(asked) && asked > 0 ? asked : DEFAULT_MAX_CONNECTIONS, connectionUrl: url.toString() };
 }
 
 /**
@@ -101,13 +109,11 @@ export function createSmtpTransport(
   smtpUrl: string,
   { timeoutMs = SMTP_TIMEOUT_MS, sendDeadlineMs = SEND_DEADLINE_IN_TIMEOUTS * timeoutMs }: { timeoutMs?: number; sendDeadlineMs?: number } = {},
 ): MailTransport {
-  // Each lane holds one connection: nodemailer reads the URL's parameters last, so a `maxConnections` there
-  // would let every lane open that many (review r52g F2). The cap is the lanes' own (maxConnectionsOf).
-  const laneUrl = new URL(smtpUrl);
-  laneUrl.searchParams.delete('maxConnections');
+  const { maxConnections: limit, connectionUrl } = connectionsOf(smtpUrl);
+  // Each lane holds one connection; the cap is the lanes' own.
   const open = (): Lane => ({
     transporter: nodemailer.createTransport({
-      url: new URL(smtpUrl).searchParams.has('maxConnections') ? laneUrl.toString() : smtpUrl,
+      url: connectionUrl,
       pool: true,
       maxConnections: 1,
       connectionTimeout: timeoutMs,
@@ -116,7 +122,6 @@ export function createSmtpTransport(
     }),
     busy: true,
   });
-  const limit = maxConnectionsOf(smtpUrl);
   const lanes: Lane[] = [];
   const waiting: Waiting[] = [];
   let closed = false;
@@ -156,7 +161,8 @@ export function createSmtpTransport(
   };
   /** The send on `lane` is past its deadline: its connection closed, a new one opened for the next waiting send. */
   const retire = (lane: Lane) => {
-    lanes.splice(lanes.indexOf(lane), 1);
+    const at = lanes.indexOf(lane);
+    if (at !== -1) lanes.splice(at, 1);
     closeNow(lane.transporter);
     const next = waiting.shift();
     if (next) next.take(lanes[lanes.push(open()) - 1]!);
