@@ -341,6 +341,22 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
     expect(await verifySignInSecondFactor(pending, { code: await totpCodeFor(secret, totpStep(new Date())) }, freshIp())).toMatchObject({ ok: false, reason: 'LOCKED' });
   });
 
+  it('[ATTACKER] who overheard the temporary password sends it from three browsers at once while strangers hold the account locked: it opens one session, once', async () => {
+    const { user, agency, signIn, endStrangersLock } = await staff();
+    const temporaryPassword = await temporaryPasswordGivenTo(user, agency);
+    await pacedGuesses(() => signIn(WRONG), 20, endStrangersLock);
+    expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+
+    const results = await Promise.all([1, 2, 3].map(() => signIn(temporaryPassword)));
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.filter((result) => !result.ok)).toEqual([
+      { ok: false, reason: 'TEMPORARY_PASSWORD_USED' },
+      { ok: false, reason: 'TEMPORARY_PASSWORD_USED' },
+    ]);
+    expect(await db().authSession.count({ where: { userId: user.id } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'SIGN_IN_SUCCESS' } })).toBe(1);
+  });
+
   it('[STAFF] once the temporary password is used, or past its end, a lock stops its sign-in as any other, before its password is checked', async () => {
     const { user, signIn } = await staff();
     for (const ended of [{ temporaryPasswordUsedAt: new Date() }, { temporaryPasswordExpiresAt: new Date(Date.now() - 1000) }]) {
