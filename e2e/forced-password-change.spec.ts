@@ -76,6 +76,29 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`[STAFF] an admin's temporary password opens the account while strangers hold it locked (JavaScript ${javaScriptEnabled ? 'on' : 'off'}); a wrong one is still refused (review r52d F1)`, async ({ browser }) => {
+    const temporary = javaScriptEnabled ? 'M8QT3KX7PZ2WRN4H' : 'T6KW2QX9MZ4PRN8H';
+    const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
+    // A stranger paced guesses into the hard lock (as known-device-lockout drives it), from no browser of the owner's.
+    await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 20, lockedUntil: new Date(Date.now() + 3_600_000), hardLockedAt: new Date() } });
+
+    const context = await browser.newContext({ javaScriptEnabled });
+    try {
+      const page = await context.newPage();
+      await signInAsAgencyUser(page, { ...creds, password: temporary.toLowerCase() });
+      await expect(page.locator('.error-summary')).toBeVisible();
+      await expect(page).toHaveURL(/\/login/);
+      await signInAsAgencyUser(page, creds);
+      await expect(page).toHaveURL(/\/change-password$/);
+      await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
+      expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ hardLockedAt: null, lockedUntil: null, failedSignInCount: 0 });
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 /**
  * Presses Enter twice in `field`'s form without JavaScript, the first answer slow to come (held here until the second
  * press is sent): the browser sends the form again and shows only the second answer. The first copy reaches the
