@@ -293,23 +293,30 @@ export async function openSession(
 export const SENT_AGAIN_WITHIN_MS = 60_000;
 
 /**
- * The session a password step from this browser (`browserKey`, its key's digest) opened for this account moments ago,
- * still live, at the account's session version, and of the kind this step opens: a copy of the same sign-in form
+ * The session a password step from this browser (`browser.key`, its key's digest) opened for this account moments
+ * ago, still live, at the account's session version, and of the kind this step opens: a copy of the same sign-in form
  * is answered with it, not with a second session no cookie would name, nor refused because its first copy used
  * the temporary password; a browser holding its cookie gets a new session replacing it (sign-in.ts; decision
  * 058, session 45 addendum). Never a session past its second factor for a password alone. Read in the
- * transaction that holds the account's row, so a copy waits for its first to commit.
+ * transaction that holds the account's row, so a copy waits for its first to commit. The session the browser's
+ * cookie names (`browser.heldSession`) counts at any age within a session's limits: someone who went Back from the
+ * password change to the sign-in page minutes later and typed the temporary password again still holds the
+ * session it opened, and is not told the password was used (review r53a F1).
  */
 export async function sessionJustOpenedHere(
   tx: Tx,
   owner: SessionOwner,
   sessionVersion: number,
   secondFactorPending: boolean,
-  browserKey: string,
+  browser: { key: string; heldSession: string | null },
   now: Date,
 ): Promise<string | null> {
+  const since = (ms: number) => new Date(now.getTime() - ms);
+  // The held one within the limits of every kind of account (30 min idle is the strictest): one past them is over.
+  const withinLimits = { createdAt: { gt: since(secondFactorPending ? SECOND_FACTOR_PENDING_MS : SESSION_ABSOLUTE_MS) }, lastSeenAt: { gt: since(SESSION_IDLE_MS) } };
+  const openedHere = [{ createdAt: { gt: since(SENT_AGAIN_WITHIN_MS) } }, ...(browser.heldSession ? [{ id: browser.heldSession, ...withinLimits }] : [])];
   const session = await tx.authSession.findFirst({
-    where: { ...ownedBy(owner), browserKey, sessionVersion, secondFactorPending, endedAt: null, createdAt: { gt: new Date(now.getTime() - SENT_AGAIN_WITHIN_MS) } },
+    where: { ...ownedBy(owner), browserKey: browser.key, sessionVersion, secondFactorPending, endedAt: null, OR: openedHere },
     orderBy: { createdAt: 'desc' },
     select: { id: true },
   });

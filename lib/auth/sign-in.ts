@@ -319,12 +319,12 @@ async function attemptSignIn(
       const now = new Date();
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
-      // A session this browser's password step opened moments ago. A copy of the same form sent before its answer
+      // A session this browser's password step opened moments ago, or the one its cookie names. A copy of the same form sent before its answer
       // came back (a double press without JavaScript) is answered with it: the browser keeps only the later answer.
       // A browser whose cookie names it saw that answer, and signs in anew: a new session, that one ended (a copy of
       // the old cookie must open nothing).
       const justOpened =
-        browser.key === null ? null : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, browser.key, now);
+        browser.key === null ? null : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, { key: browser.key, heldSession: browser.sessionHeld }, now);
       const sentAgain = justOpened !== null && justOpened !== browser.sessionHeld ? justOpened : null;
       // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a

@@ -6,7 +6,7 @@ import { hash } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { endTemporaryPassword } from '@/lib/auth/claim-temporary-password';
-import { resolveSession, SENT_AGAIN_WITHIN_MS } from '@/lib/auth/session';
+import { resolveSession, SENT_AGAIN_WITHIN_MS, SESSION_IDLE_MS } from '@/lib/auth/session';
 import { NO_DEVICE, signInAgencyUser, signInVendorAccount, type SignInResult, type SigningBrowser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
@@ -183,6 +183,21 @@ describe('a sign-in form sent twice from one browser', () => {
     const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
     await db().authSession.update({ where: { id: sessionOf(first) }, data: { createdAt: new Date(Date.now() - SENT_AGAIN_WITHIN_MS - 1000) } });
     expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser)).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+  });
+
+  it('[STAFF] back on the sign-in page minutes later, the browser still holding the session the temporary password opened, signs in again: that session replaced, not told the password was used (review r53a F1)', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    await db().authSession.update({ where: { id: sessionOf(first) }, data: { createdAt: new Date(Date.now() - 5 * SENT_AGAIN_WITHIN_MS) } });
+    const again = await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(first) });
+    expect(again.ok).toBe(true);
+    expect(await liveSessions(user.id)).toEqual([{ id: sessionOf(again) }]);
+    expect(await resolveSession(sessionOf(again))).toMatchObject({ kind: 'agency', mustChangePassword: true });
+    // Another browser, or this one once its session is past the idle limit, is refused as before.
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...aBrowser(), sessionHeld: sessionOf(again) })).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    await db().authSession.update({ where: { id: sessionOf(again) }, data: { createdAt: new Date(Date.now() - 5 * SENT_AGAIN_WITHIN_MS), lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) } });
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(again) })).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
   });
 
   it('[STAFF] a copy after the temporary password ended (a reset link sent meanwhile) is refused as ended, not answered with the session (review r45a F1)', async () => {
