@@ -99,6 +99,31 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+test('[STAFF] Back from the password change to the sign-in page minutes later, without JavaScript: the temporary password typed again goes on to the password change, not “already used” (review r53a F1)', async ({ browser }) => {
+  const temporary = 'R7XK3QW9MZ2TPN4H';
+  const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/change-password$/);
+    // Minutes pass: the sign-in is no copy of a form sent moments ago.
+    await db().authSession.updateMany({ where: { userId: user.id }, data: { createdAt: new Date(Date.now() - 5 * 60_000) } });
+    await page.goBack();
+    await expect(page).toHaveURL(/\/login/);
+    await signInAsAgencyUser(page, creds);
+    await expect(page).toHaveURL(/\/change-password$/);
+    expect(await db().authSession.count({ where: { userId: user.id, endedAt: null } })).toBe(1);
+    await page.getByLabel('Current password').fill(temporary);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page).toHaveURL(/\/account\?done=password-changed\.\d+\.[\w-]+$/);
+  } finally {
+    await context.close();
+  }
+});
+
 /**
  * Presses Enter twice in `field`'s form without JavaScript, the first answer slow to come (held here until the second
  * press is sent): the browser sends the form again and shows only the second answer. The first copy reaches the
@@ -236,7 +261,7 @@ test('[STAFF] a password change page drawn for one account, sent after another s
     await firstTab.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await firstTab.getByLabel('Confirm new password').fill(NEW_PASSWORD);
     await firstTab.getByRole('button', { name: 'Change password' }).click();
-    await expect(firstTab.locator('.error-summary')).toContainText('Reload the page and send the form again');
+    await expect(firstTab.locator('.error-summary')).toContainText('Another account has signed in on this browser since this page was opened, so nothing was done');
     const audited = await db().auditEvent.count({
       where: { targetId: { in: [first.user.id, second.user.id] }, action: { in: ['PASSWORD_CHANGED', 'PASSWORD_CHANGE_FAILURE'] } },
     });
