@@ -144,7 +144,7 @@ test('[SUPER_ADMIN] a reset confirmed on a page drawn for one admin, after anoth
     await expect(second).toHaveURL(/\/account$/);
 
     await first.getByRole('button', { name: 'Yes, reset the password' }).click();
-    await expect(first.getByText('Reload the page and send the form again.')).toBeVisible();
+    await expect(first.getByText('Another account has signed in on this browser since this page was opened, so nothing was done.')).toBeVisible();
     await expect(first.getByTestId('temporary-password')).toHaveCount(0);
     expect(await passwordHash()).toBe(before);
     expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_TEMPORARY_PASSWORD_ISSUED' } })).toBe(0);

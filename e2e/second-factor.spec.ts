@@ -190,6 +190,30 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
+test('[PROVIDER_ADMIN] a code step replaced by another account’s sign-in in a second tab, without JavaScript: the first tab’s code is refused with why, and the reloaded step names the other account (review r53a F2)', async ({ browser }) => {
+  const [first, second] = [await newAdmin(), await newAdmin()];
+  for (const admin of [first, second]) await ensureTotpFactor({ userId: admin.user.id });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const firstTab = await context.newPage();
+    await signInAsAgencyUser(firstTab, first.creds, { verify: false });
+    await expect(firstTab.getByText(`Your password for ${first.creds.loginName} at ${first.creds.providerCode} was right.`, { exact: false })).toBeVisible();
+    const secondTab = await context.newPage();
+    await signInAsAgencyUser(secondTab, second.creds, { verify: false });
+    await expect(secondTab.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+
+    await firstTab.getByLabel('Code', { exact: true }).fill(await nextTotpCode({ userId: first.user.id }));
+    await firstTab.getByRole('button', { name: 'Continue' }).click();
+    await expect(firstTab.locator('.error-summary')).toContainText('Another account has signed in on this browser since this page was opened, so nothing was done');
+    await firstTab.reload();
+    await expect(firstTab.getByText(`Your password for ${second.creds.loginName} at ${second.creds.providerCode} was right.`, { exact: false })).toBeVisible();
+    // Nothing was counted against either account.
+    expect(await db().auditEvent.count({ where: { targetId: { in: [first.user.id, second.user.id] }, action: 'SECOND_FACTOR_FAILURE' } })).toBe(0);
+  } finally {
+    await context.close();
+  }
+});
+
 /** What the signed-in frame carries: Sign out, the page's keys for the account (RSC props, escaped in the HTML), the idle timer. */
 const FRAME_PARTS = [/signed-in-bar/, /drawnFor\\?":\\?"/, /tabMark\\?":\\?"/, /idleMs/];
 
@@ -199,7 +223,8 @@ test('[PROVIDER_ADMIN] at the code step: a console page, asked for as a document
   await signInAsAgencyUser(page, creds, { verify: false });
   await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
   // An account with an app and no passkey is not told to use one (review r51f F3).
-  await expect(page.getByText('Your password was right. Now type a code from your authenticator app to finish signing in.')).toBeVisible();
+  // It names whose step it is: another account may have signed in on this browser since (review r53a F2).
+  await expect(page.getByText(`Your password for ${creds.loginName} at ${creds.providerCode} was right. Now type a code from your authenticator app to finish signing in.`)).toBeVisible();
   await expect(page.getByText(/passkey/i)).toHaveCount(0);
   for (const headers of [{}, { RSC: '1' }] as Record<string, string>[]) {
     // The document's 307 carries a body; the router's request is first sent on to an address with its `_rsc` key.

@@ -36,6 +36,12 @@ export function tabMarkOf(owner: string): string {
 
 /** What a form whose key is not this rendering's (malformed, or drawn for someone else) is told. */
 export const RELOAD_AND_SEND_AGAIN = 'Reload the page and send the form again.';
+/**
+ * What a signed-in form drawn for another account is told: one that signed in on this browser since. Reloading
+ * shows that account's page, which the person must see is not theirs before sending anything (review r53a F2).
+ */
+export const DRAWN_FOR_ANOTHER_ACCOUNT =
+  'Another account has signed in on this browser since this page was opened, so nothing was done. Reload the page and check whose account it shows before you go on.';
 
 /** The form's hidden field: optional, as a client of the use case that is no browser form (a script, a test) sends none. */
 export const formKeyField = { formKey: z.string().regex(/^[A-Za-z0-9_-]{20,80}$/, { error: RELOAD_AND_SEND_AGAIN }).optional() };

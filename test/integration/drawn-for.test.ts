@@ -9,7 +9,7 @@ import { signInAgencyUser } from '@/lib/auth/sign-in';
 import { hmacSign } from '@/lib/crypto/keyring';
 import { db } from '@/lib/db/client';
 import { DRAWN_FOR_FIELD } from '@/lib/http/drawn-for-field';
-import { DRAWN_FOR, newFormKey, RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
+import { DRAWN_FOR, DRAWN_FOR_ANOTHER_ACCOUNT, newFormKey } from '@/lib/http/form-key';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const requestHeaders = vi.hoisted(() => ({ current: new Headers() }));
@@ -64,7 +64,7 @@ describe('a signed-in form names whose page it was drawn for', () => {
   it('[STAFF] a page drawn for the person signed in before, sent under the next one’s session, is refused for a reload and does nothing', async () => {
     const { first, ownerOf } = await signedInStaff();
     const { runs, send } = probe();
-    expect(await send({ userId: 'u1', [DRAWN_FOR_FIELD]: newFormKey(ownerOf(first)) })).toMatchObject({ ok: false, message: RELOAD_AND_SEND_AGAIN });
+    expect(await send({ userId: 'u1', [DRAWN_FOR_FIELD]: newFormKey(ownerOf(first)) })).toMatchObject({ ok: false, message: DRAWN_FOR_ANOTHER_ACCOUNT });
     expect(runs).toEqual([]);
   });
 
@@ -82,10 +82,10 @@ describe('a signed-in form names whose page it was drawn for', () => {
       random + hmacSign(DRAWN_FOR, [`vendor:${second.id}`, random]),
       otherKey.toUpperCase(),
     ];
-    for (const key of forged) expect(await send({ userId: 'u1', [DRAWN_FOR_FIELD]: key }), key).toMatchObject({ ok: false, message: RELOAD_AND_SEND_AGAIN });
-    expect(await send({ userId: 'u1' })).toMatchObject({ ok: false, message: RELOAD_AND_SEND_AGAIN });
+    for (const key of forged) expect(await send({ userId: 'u1', [DRAWN_FOR_FIELD]: key }), key).toMatchObject({ ok: false, message: DRAWN_FOR_ANOTHER_ACCOUNT });
+    expect(await send({ userId: 'u1' })).toMatchObject({ ok: false, message: DRAWN_FOR_ANOTHER_ACCOUNT });
     // The right key under another spelling of the field's name is no key (and a field the form does not have).
-    expect(await send({ userId: 'u1', DrawnFor: newFormKey(ownerOf(second)) })).toMatchObject({ ok: false, message: RELOAD_AND_SEND_AGAIN });
+    expect(await send({ userId: 'u1', DrawnFor: newFormKey(ownerOf(second)) })).toMatchObject({ ok: false, message: DRAWN_FOR_ANOTHER_ACCOUNT });
     expect(runs).toEqual([]);
   });
 

@@ -23,7 +23,10 @@ export default async function VerifyPage({ searchParams }: { searchParams: PageS
   return (
     <>
       <h1>Confirm it is you</h1>
-      <p>Your password was right. Now {withPasskey ? 'use your passkey, or type a code from your authenticator app,' : 'type a code from your authenticator app'} to finish signing in.</p>
+      <p>
+        {/* Whose step this is: another account may have signed in on this browser since a tab was opened (review r53a F2). */}
+        Your password for <strong>{actor.email}</strong> was right. Now {withPasskey ? 'use your passkey, or type a code from your authenticator app,' : 'type a code from your authenticator app'} to finish signing in.
+      </p>
       {/* The code step's forms say whose step it is: another account's sign-in since replaced it (DrawnFor). */}
       <DrawnForProvider drawnFor={newFormKey(formOwnerOf(actor))} tabMark={null}>
         {withPasskey && (
