@@ -262,7 +262,11 @@ async function attemptSignIn(
   // 79 bits adds to it): the same work as the dummy verify, and strangers who keep the account locked no longer
   // keep its owner out of the sign-in the admin gave them (review r52d F1, r52f F1).
   const checkedThroughLock = !reservation.counted && candidate?.active === true && candidate.temporaryPasswordOpen;
-  let verified = reservation.counted || checkedThroughLock ? await verifyPassword(candidate!.passwordHash, password) : await verifyDummy(password);
+  // One verify per attempt, whatever branch it takes: an active account's own hash even while locked (its answer
+  // used only if the attempt counts after all, below), the dummy for none. A second verify for a lock that ended
+  // meanwhile, which only a real account has, took one argon2 longer (review r53b F1).
+  const rightPassword = candidate?.active === true ? await verifyPassword(candidate.passwordHash, password) : await verifyDummy(password);
+  let verified = (reservation.counted || checkedThroughLock) && rightPassword;
   // Stopped by a lock that has ended meanwhile, mostly because the attempt that set it was this
   // person's, pressing Sign in twice after a few typos, with the right password: checked after all.
   if (!verified && (await lockEndedMeanwhile(reservation, kind, candidate?.active ? candidate.id : null, lane))) {
@@ -271,7 +275,7 @@ async function attemptSignIn(
       await markSettled(tx, stopped);
       return reserveAttempt(tx, { ...subject, id: candidate!.id }, ifUnsettled);
     });
-    verified = reservation.counted && (await verifyPassword(candidate!.passwordHash, password));
+    verified = reservation.counted && rightPassword;
   }
 
   if (!verified) {

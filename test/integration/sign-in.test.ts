@@ -4,7 +4,7 @@ import { verifyAuditChain } from '@/lib/audit/verify-chain';
 import { signInAgencyUser, signInVendorAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
-import { hashPassword } from '@/lib/password/hash';
+import { argon2VerifiesDone, hashPassword } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser, createVendorAccount, uniqueSuffix } from '@/prisma/factories';
 import { whileCompetingTransactionHolds } from '../support/competing-transaction';
@@ -144,6 +144,16 @@ describe('agency sign-in', () => {
     expect(records.map(({ action }) => action).sort()).toEqual([...Array(4).fill('SIGN_IN_FAILURE'), 'SIGN_IN_SUCCESS', 'SIGN_IN_SUCCESS']);
     expect(records.filter(({ reason }) => reason === 'account locked')).toEqual([]);
     expect(await reload(user.id)).toMatchObject({ failedSignInCount: 0, lockedUntil: null });
+  });
+
+  it('[ATTACKER] a guess whose lock ended while it was checked runs one argon2 verify, as every refusal does: no longer answer tells a real account (review r53b F1)', async () => {
+    const { creds, user } = await agencyWithUser();
+    const before = argon2VerifiesDone();
+    const { results, records } = await secondDuringTheFirstsLock(creds, user.id, WRONG);
+    expect(results).toMatchObject([{ ok: true }, { ok: false, reason: 'INVALID' }]);
+    // The lock ended meanwhile, so the guess was counted and checked after all, on its one verify.
+    expect(records.at(-1)).toEqual({ action: 'SIGN_IN_FAILURE', reason: 'wrong password' });
+    expect(argon2VerifiesDone() - before).toBe(4 + 2);
   });
 
   it('[ATTACKER] a wrong guess sent while the owner’s right password is being checked is counted and checked, and gets nothing', async () => {
