@@ -9,7 +9,7 @@ import { confirmPath, unsubscribePath } from '@/lib/status/subscription-token';
 import { createSuperAdminRequest, uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL } from './support/env';
-import { expect, test } from './support/test';
+import { expect, signInAsAgencyUser, test } from './support/test';
 
 // The reset and "this wasn't me" pages count each wrong link submitted per client address, and past the
 // budget answer it as before without an audit record; a right link is never counted and never turned away;
@@ -248,6 +248,36 @@ for (const tokenPage of PAGES) {
     } finally {
       await site.close();
       await emptyBucket();
+    }
+  });
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`[STAFF] the browser that set a new password with a reset link signs in with it while strangers hold the account hard-locked; a new browser is refused (JavaScript ${javaScriptEnabled ? 'on' : 'off'}; decision 062, session 53)`, async ({ browser }) => {
+    const newPassword = 'amber falcon river tulip';
+    const { user, creds } = await newStaffMember();
+    const { token } = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+    const linkBrowser = await browser.newContext({ javaScriptEnabled });
+    const otherBrowser = await browser.newContext({ javaScriptEnabled });
+    try {
+      const page = await linkBrowser.newPage();
+      await page.goto(`/reset/${token}`);
+      await page.getByLabel('New password', { exact: true }).fill(newPassword);
+      await page.getByLabel('Confirm new password').fill(newPassword);
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      await expect(page.getByRole('heading', { name: 'Your new password is set' })).toBeVisible();
+      // A stranger paced guesses into the hard lock (as known-device-lockout drives it).
+      await db().user.update({ where: { id: user.id }, data: { failedSignInCount: 20, lockedUntil: new Date(Date.now() + 3_600_000), hardLockedAt: new Date() } });
+
+      const other = await otherBrowser.newPage();
+      await signInAsAgencyUser(other, { ...creds, password: newPassword });
+      await expect(other.locator('.error-summary')).toBeVisible();
+      await expect(other).toHaveURL(/\/login/);
+      await signInAsAgencyUser(page, { ...creds, password: newPassword });
+      await expect(page).toHaveURL(/\/account$/);
+    } finally {
+      await linkBrowser.close();
+      await otherBrowser.close();
     }
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import type { ActionState } from '@/lib/auth/guards';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
+import type { KnownAccount } from '@/lib/auth/known-device';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { db } from '@/lib/db/client';
@@ -19,7 +20,11 @@ import { completeRequest, findRequestToComplete } from '@/lib/super-admin/comple
 import { whyLinkIsDead } from './issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
-export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean };
+/**
+ * `account`, when the password is set: the account at its new session version, for the browser that used the link
+ * to be one the account knows (decision 062, session 53 addendum).
+ */
+export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean; account?: KnownAccount };
 
 export const LINK_INVALID_MESSAGE = `This link cannot be used. It has already been used, it has expired, or it is not a complete link.`;
 
@@ -114,8 +119,9 @@ export async function resetPasswordWithLink(
 
   const passwordHash = await hashPassword(newPassword);
   const audit = { actorType: 'USER', actorId: user.id, agencyId: user.agencyId, ip } as const;
+  let sessionVersion: number;
   try {
-    await db().$transaction(async (tx) => {
+    sessionVersion = await db().$transaction(async (tx) => {
       // Rows in the order the other changes take them, so they wait for each other and never deadlock
       // (PostgreSQL): the account first and wholly (a request's completion clears its factors under
       // that lock), before its links (issuing a temporary password); the request before its links
@@ -125,7 +131,7 @@ export async function resetPasswordWithLink(
       // Read with the rows held: a change that committed while this waited for them is before this time, and
       // a link whose end came meanwhile is past it (review r40d F1).
       const completedAt = new Date();
-      await tx.user.update({
+      const updated = await tx.user.update({
         where: { id: user.id },
         data: {
           passwordHash,
@@ -139,7 +145,7 @@ export async function resetPasswordWithLink(
           // Every session opened before this moment is refused on its next request.
           sessionVersion: { increment: 1 },
         },
-        select: { id: true },
+        select: { sessionVersion: true },
       });
       // The link as read above, exactly: a change that revoked it since (a new link, a disable, the owner's own
       // new password) marked it ended and moved its end to that change's time, which a clock reading here
@@ -171,10 +177,11 @@ export async function resetPasswordWithLink(
       } else if (user.email) {
         await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name, timeZone: user.agency.timeZone }, completedAt));
       }
+      return updated.sessionVersion;
     });
   } catch (error) {
     if (error instanceof LinkGone) return invalid('link used or revoked meanwhile');
     throw error;
   }
-  return { ok: true, message: 'Your new password is set. Sign in with it now.' };
+  return { ok: true, message: 'Your new password is set. Sign in with it now.', account: { kind: 'user', id: user.id, version: sessionVersion } };
 }

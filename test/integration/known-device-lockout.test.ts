@@ -18,11 +18,14 @@ import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
+import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
+import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { codeOfAppHeldBefore } from '../support/next-totp-code';
 
 const PASSWORD = 'quiet meadow copper lantern';
 const WRONG = 'quiet meadow copper lanterns';
+const NEW_PASSWORD = 'amber falcon river tulip';
 let ipCounter = 0;
 // Every guess from an address of its own: no address limit, no spray slowing, only the account's streak.
 const freshIp = () => `10.65.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
@@ -134,6 +137,32 @@ describe('a stranger’s paced guesses hard-lock strangers out, not the owner’
     const code = await totpCodeFor(secret, totpStep(new Date()));
     // Sent without the browser's token, the same code is refused: it counts on the strangers' streak.
     expect(await verifySignInSecondFactor(pending, { code }, freshIp())).toMatchObject({ ok: false, reason: 'LOCKED' });
+  });
+});
+
+describe('a reset link is the owner’s proof as a sign-in is (decision 062, session 53 addendum)', () => {
+  it('[STAFF] the browser that set a new password with the link signs in with it while strangers hold the account hard-locked; a new browser is refused', async () => {
+    const { user, agency, endStrangersLock } = await staff();
+    const token = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+    const reset = await resetPasswordWithLink(token.token, NEW_PASSWORD, NEW_PASSWORD, freshIp());
+    expect(reset).toMatchObject({ ok: true, account: { kind: 'user', id: user.id, version: (await reload(user.id)).sessionVersion } });
+    const linkBrowser = usualBrowserOf(reset.account!);
+    const signIn = (knows?: KnowsAccount) => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: NEW_PASSWORD }, freshIp(), knows);
+    // A stranger paces guesses into the hard lock after the reset.
+    const guess = () => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: WRONG }, freshIp());
+    await pacedGuesses(guess, 20, endStrangersLock);
+    expect((await reload(user.id)).hardLockedAt).not.toBeNull();
+
+    expect(await signIn()).toEqual({ ok: false, reason: 'INVALID' });
+    expect((await signIn(linkBrowser)).ok).toBe(true);
+  });
+
+  it('[STAFF] a refused password gives no token: the link is still unused', async () => {
+    const { user } = await staff();
+    const token = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+    const refused = await resetPasswordWithLink(token.token, 'password', 'password', freshIp());
+    expect(refused.ok).toBe(false);
+    expect(refused.account).toBeUndefined();
   });
 });
 

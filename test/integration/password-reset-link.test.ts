@@ -100,7 +100,7 @@ describe('using a reset link', () => {
       data: { hardLockedAt: new Date(), failedSignInCount: 20, lockedUntil: new Date(Date.now() + 60_000), mustChangePassword: true },
     });
 
-    expect(await reset(token)).toEqual({ ok: true, message: expect.any(String) });
+    expect(await reset(token)).toEqual({ ok: true, message: expect.any(String), account: { kind: 'user', id: user.id, version: user.sessionVersion + 1 } });
     const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(after).toMatchObject({
       hardLockedAt: null,

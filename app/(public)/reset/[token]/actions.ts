@@ -3,6 +3,7 @@
 import { notFound, redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction, PUBLIC } from '@/lib/auth/guards';
+import { rememberAccountHere } from '@/lib/auth/known-browser';
 import { resetPasswordWithLink, type ResetWithLinkResult } from '@/lib/password-reset/reset-password-with-link';
 import { refusedAsVendor } from '@/lib/password-reset/refused-as-vendor';
 
@@ -21,6 +22,11 @@ const resetFormSchema = z.object({
 export const resetWithLinkAction = defineAction('reset-with-link', PUBLIC, resetFormSchema, async (_actor, input, { ip }): Promise<ResetWithLinkResult> => {
   if (await refusedAsVendor('action reset-with-link')) notFound();
   const result = await resetPasswordWithLink(input.token, input.newPassword, input.confirmPassword, ip);
-  if (result.ok) redirect('/reset/done');
+  if (result.ok) {
+    // The link was mailed to the address on record and this browser set the password with it: the owner's browser,
+    // let past strangers' lock on the account as after a sign-in here (decision 062, session 53 addendum).
+    if (result.account) await rememberAccountHere(result.account);
+    redirect('/reset/done');
+  }
   return result;
 });
