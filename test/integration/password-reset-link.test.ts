@@ -13,6 +13,8 @@ import { getResetLinkDetails, getResetLinkState } from '@/lib/password-reset/get
 import { issueResetLink, revokeResetLinksOf, revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
+import { hashPassword } from '@/lib/password/hash';
+import { rememberPassword } from '@/lib/password/history';
 import { lapseApprovals } from '@/lib/super-admin/lapse-approval';
 import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
 import { queuedBehindHeldRow, TAKE_AUDIT_HEAD, whileCompetingTransactionHolds } from '../support/competing-transaction';
@@ -112,8 +114,11 @@ describe('using a reset link', () => {
     });
     expect(await db().passwordHistory.count({ where: { userId: user.id } })).toBe(2);
     expect(await mailsTo(user.email!, 'password-changed')).toHaveLength(1);
-    expect(await resolveSession(signedIn.sessionId)).toBeNull();
+    // Ended by the reset itself, and said so in its record, not only refused when next seen (review r53c F3).
     expect((await db().authSession.findUniqueOrThrow({ where: { id: signedIn.sessionId } })).endedAt).not.toBeNull();
+    const record = await db().auditEvent.findFirstOrThrow({ where: { targetId: user.id, action: 'PASSWORD_RESET_WITH_LINK' } });
+    expect(JSON.parse(record.details!)).toMatchObject({ sessionsEnded: 1, wasLocked: true });
+    expect(await resolveSession(signedIn.sessionId)).toBeNull();
 
     expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, someIp())).ok).toBe(false);
     expect((await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: NEW_PASSWORD }, someIp())).ok).toBe(true);
@@ -133,6 +138,17 @@ describe('using a reset link', () => {
     expect(result.ok).toBe(false);
     expect(result.fieldErrors?.newPassword?.join(' ')).toContain(message);
     expect(await getResetLinkState(token)).toBe('valid');
+  });
+
+  it('refuses a password of the account’s history (not only the current one), leaves the link usable, and takes a fresh one (review r53c F1)', async () => {
+    const { user, token } = await staffWithLink();
+    const earlier = 'amber falcon river lantern';
+    const earlierHash = await hashPassword(earlier);
+    await db().$transaction((tx) => rememberPassword(tx, user.id, earlierHash));
+    const refused = await reset(token, earlier);
+    expect(refused.fieldErrors?.newPassword).toEqual(['Choose a password you have not used recently.']);
+    expect(await getResetLinkState(token)).toBe('valid');
+    expect((await reset(token)).ok).toBe(true);
   });
 
   it('refuses a confirmation that does not match, without using the link', async () => {

@@ -55,6 +55,19 @@ describe('agency sign-in', () => {
     expect(outcomes).toEqual(Array(4).fill({ ok: false, reason: 'INVALID' }));
   });
 
+  it('[ATTACKER] guesses at a disabled account count on no streak of it: recorded as disabled, never locking it (review r53c F4)', async () => {
+    const { agency } = await agencyWithUser();
+    const disabled = await createUser(db(), agency.id, PASSWORD, { status: 'DISABLED' });
+    const creds = { providerCode: agency.code, loginName: disabled.loginName };
+    for (const password of [PASSWORD, ...Array.from({ length: 6 }, (_, i) => `${WRONG} ${i}`)]) {
+      expect(await signInAgencyUser({ ...creds, password }, freshIp())).toEqual({ ok: false, reason: 'INVALID' });
+    }
+    await settleAttemptsLeftToTheRound(db());
+    const reasons = await db().auditEvent.findMany({ where: { targetId: disabled.id, action: 'SIGN_IN_FAILURE' }, select: { details: true } });
+    expect(reasons.map(({ details }) => JSON.parse(details!).reason)).toEqual(Array(7).fill('account disabled'));
+    expect(await reload(disabled.id)).toMatchObject({ failedSignInCount: 0, lockedUntil: null, hardLockedAt: null });
+  });
+
   it('takes about as long for an unknown account as for a wrong password', async () => {
     const { creds } = await agencyWithUser();
     const timed = async (attempt: Promise<unknown>, times: number[]) => {
