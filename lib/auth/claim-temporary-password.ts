@@ -26,6 +26,26 @@ export function temporaryPasswordExpired(user: { temporaryPasswordExpiresAt: Dat
   return user.temporaryPasswordEndedAt !== null || (user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt <= now);
 }
 
+/** The columns `temporaryPasswordOpen` reads. */
+export const TEMPORARY_PASSWORD_SELECT = {
+  mustChangePassword: true,
+  temporaryPasswordIssuedAt: true,
+  temporaryPasswordExpiresAt: true,
+  temporaryPasswordEndedAt: true,
+  temporaryPasswordUsedAt: true,
+} as const;
+
+/**
+ * Whether the account holds an admin's temporary password still to be used: given, unused, not past its end.
+ * Such a password is checked even while the account is locked (decision 065 addendum).
+ */
+export function temporaryPasswordOpen(
+  user: { mustChangePassword: boolean; temporaryPasswordIssuedAt: Date | null; temporaryPasswordUsedAt: Date | null; temporaryPasswordExpiresAt: Date | null; temporaryPasswordEndedAt: Date | null },
+  now: Date,
+): boolean {
+  return user.mustChangePassword && user.temporaryPasswordIssuedAt !== null && user.temporaryPasswordUsedAt === null && !temporaryPasswordExpired(user, now);
+}
+
 /** The same, said to the database: the `WHERE` of a write that holds only while the temporary password does. */
 export function temporaryPasswordUnexpired(now: Date) {
   return { temporaryPasswordEndedAt: null, OR: [{ temporaryPasswordExpiresAt: null }, { temporaryPasswordExpiresAt: { gt: now } }] };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TEMPORARY_PASSWORD_SELECT, temporaryPasswordOpen } from '@/lib/auth/claim-temporary-password';
 import { isLocked, LANE_COLUMNS, LANES_SELECT, laneLockState, lockAfterFailure, STREAK_RESET_MS, UNLOCKED, type Lane, type LanesState, type LockDecision, type LockoutPolicy } from '@/lib/auth/lockout';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
@@ -9,6 +10,7 @@ import { failedBeforeWriting, isDatabaseUnavailable } from '@/lib/http/unexpecte
 import { enqueueMail } from '@/lib/mail/outbox';
 import { accountLockedMail, type AccountLock, type LockSetBy } from '@/lib/mail/templates/account-locked';
 import { accountContact } from '@/lib/mfa/account';
+import { hasSecondFactor } from '@/lib/mfa/policy';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
@@ -385,6 +387,7 @@ async function auditLockSetBy(tx: Tx, reservation: Reservation, audit: Omit<Audi
     // Whether the account's other lane is locked as well: then no browser opens it, and the mail must not say one does.
     otherBrowsersLocked: isLocked(laneLockState(row, reservation.lane === 'knownDevice' ? 'anyone' : 'knownDevice'), new Date()),
     setBy: await whatTheStreakProves(tx, reservation, pathway),
+    ...(await temporaryPasswordThroughLock(tx, reservation.account)),
   };
   await mailLockToOwner(tx, reservation.account, lock);
 }
@@ -447,6 +450,17 @@ async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { c
 /** The pathway a stored attempt names; one no version of the portal wrote is read as a stranger's guesses. */
 function storedPathway(pathway: string): AttemptPathway {
   return (ATTEMPT_PATHWAYS as readonly string[]).includes(pathway) ? (pathway as AttemptPathway) : 'sign-in';
+}
+
+/**
+ * Whether an admin's temporary password still opens the account through the lock (decision 065 addendum), and
+ * whether a second factor's step, which the lock holds, comes after it. While one is open no browser is known to
+ * the account (the admin's reset ended them all), so the mail must not send the owner to one (review r53b F2).
+ */
+async function temporaryPasswordThroughLock(tx: Tx, account: { kind: PrincipalKind; id: string }): Promise<Pick<AccountLock, 'temporaryPasswordOpen' | 'secondFactor'>> {
+  const user = account.kind === 'user' ? await tx.user.findUnique({ where: { id: account.id }, select: TEMPORARY_PASSWORD_SELECT }) : null;
+  if (!user || !temporaryPasswordOpen(user, new Date())) return { temporaryPasswordOpen: false, secondFactor: false };
+  return { temporaryPasswordOpen: true, secondFactor: await hasSecondFactor(account, tx) };
 }
 
 async function mailLockToOwner(tx: Tx, account: { kind: PrincipalKind; id: string }, lock: AccountLock): Promise<void> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
 import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth/account-as-checked';
-import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, temporaryPasswordExpired, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
+import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, TEMPORARY_PASSWORD_SELECT, temporaryPasswordOpen, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type IfUnsettled, type PrincipalKind } from '@/lib/auth/password-attempt';
 import { openSession, sessionJustOpenedHere } from '@/lib/auth/session';
@@ -121,11 +121,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
       passwordHash: true,
       ...LANES_SELECT,
       sessionVersion: true,
-      mustChangePassword: true,
-      temporaryPasswordIssuedAt: true,
-      temporaryPasswordExpiresAt: true,
-      temporaryPasswordEndedAt: true,
-      temporaryPasswordUsedAt: true,
+      ...TEMPORARY_PASSWORD_SELECT,
     },
   });
   const candidate: Candidate | null =
@@ -140,8 +136,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
           sessionVersion: user.sessionVersion,
           policy: agency,
           mustChangePassword: user.mustChangePassword,
-          temporaryPasswordOpen:
-            user.mustChangePassword && user.temporaryPasswordIssuedAt !== null && user.temporaryPasswordUsedAt === null && !temporaryPasswordExpired(user, new Date()),
+          temporaryPasswordOpen: temporaryPasswordOpen(user, new Date()),
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip) };

@@ -370,6 +370,16 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
     expect(await verifySignInSecondFactor(pending, { code: await totpCodeFor(secret, totpStep(new Date())) }, freshIp())).toMatchObject({ ok: false, reason: 'LOCKED' });
   });
 
+  it('[STAFF] the lock mail sends the owner to the temporary password, not to a browser known to the account, which the reset ended (review r53b F2)', async () => {
+    const { user, agency, signIn } = await staff();
+    await temporaryPasswordGivenTo(user, agency);
+    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
+    await settleAttemptsLeftToTheRound(db());
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: user.email!, template: 'account-locked' } });
+    expect(mail.textBody).toContain('The temporary password your administrator gave you still opens your account from any browser');
+    expect(mail.textBody).not.toContain('where you have signed in to it before');
+  });
+
   it('[ATTACKER] who overheard the temporary password sends it from three browsers at once while strangers hold the account locked: it opens one session, once', async () => {
     const { user, agency, signIn, endStrangersLock } = await staff();
     const temporaryPassword = await temporaryPasswordGivenTo(user, agency);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accountLockedMail, type AccountLock } from './account-locked';
 
-const LOCK: AccountLock = { until: null, failures: 10, fromAddress: '203.0.113.7', fromKnownBrowser: false, otherBrowsersLocked: false, setBy: 'guesses' };
+const LOCK: AccountLock = { until: null, failures: 10, fromAddress: '203.0.113.7', fromKnownBrowser: false, otherBrowsersLocked: false, setBy: 'guesses', temporaryPasswordOpen: false, secondFactor: false };
 const AGENCY_OWNER = { email: 'pat@agency.example', displayName: 'Pat' };
 const VENDOR_OWNER = { email: 'vera@vendor.example', displayName: 'Vera' };
 
@@ -32,5 +32,15 @@ describe('accountLockedMail: what the tries prove, said to an owner who did not 
     const mail = accountLockedMail(VENDOR_OWNER, LOCK, 'vendor');
     expect(mail.text).toContain('someone may be guessing at your password. Nobody signed in');
     expect(mail.text).not.toContain('replace your password now');
+  });
+
+  it('sends the owner of an open temporary password to it, not to a browser known to the account, which the admin’s reset ended (review r53b F2)', () => {
+    const mail = accountLockedMail(AGENCY_OWNER, { ...LOCK, temporaryPasswordOpen: true }, 'agency');
+    expect(mail.text).toContain('The temporary password your administrator gave you still opens your account from any browser');
+    expect(mail.text).not.toContain('where you have signed in to it before');
+    const withFactor = accountLockedMail(AGENCY_OWNER, { ...LOCK, temporaryPasswordOpen: true, secondFactor: true }, 'agency');
+    expect(withFactor.text).toContain('no browser can finish signing in to your account, not even with the temporary password');
+    expect(withFactor.text).not.toContain('still opens your account');
+    expect(accountLockedMail(AGENCY_OWNER, LOCK, 'agency').text).toContain('where you have signed in to it before, you can still sign in');
   });
 });

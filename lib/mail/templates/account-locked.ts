@@ -6,8 +6,19 @@ import { absoluteUrl, renderMail } from '@/lib/mail/render';
  * `fromKnownBrowser`: the tries came from a browser where the account had signed in before (its own
  * lock), not a stranger's. `otherBrowsersLocked`: the other kind of browser is locked out as well.
  * `setBy`: what the tries of the lock's streak prove of whoever made them (whatTheStreakProves in password-attempt.ts).
+ * `temporaryPasswordOpen`: an admin's temporary password, still to be used, opens the account through the lock, up
+ * to its `secondFactor`'s step, which the lock holds (decision 065 addendum).
  */
-export type AccountLock = { until: Date | null; failures: number; fromAddress: string | null; fromKnownBrowser: boolean; otherBrowsersLocked: boolean; setBy: LockSetBy };
+export type AccountLock = {
+  until: Date | null;
+  failures: number;
+  fromAddress: string | null;
+  fromKnownBrowser: boolean;
+  otherBrowsersLocked: boolean;
+  setBy: LockSetBy;
+  temporaryPasswordOpen: boolean;
+  secondFactor: boolean;
+};
 
 /**
  * `guesses`: wrong passwords (or passkeys) at a sign-in; `codes after the password`: the right password, then wrong
@@ -48,7 +59,11 @@ export function accountLockedMail(to: { email: string; displayName: string; time
         lock.until
           ? `After ${lock.failures} wrong passwords or codes in a row, your account is locked until ${formatDateTime(lock.until, to.timeZone)}. It unlocks by itself then; more wrong tries lock it for longer.${from}`
           : `After ${lock.failures} wrong passwords or codes in a row, your account is locked until an administrator unlocks it.${from}`,
-        lock.otherBrowsersLocked
+        lock.temporaryPasswordOpen
+          ? lock.secondFactor
+            ? 'Until then, no browser can finish signing in to your account, not even with the temporary password your administrator gave you: the code step is locked too.'
+            : 'The temporary password your administrator gave you still opens your account from any browser until it expires: sign in with it and choose a new password.'
+          : lock.otherBrowsersLocked
           ? 'Every browser is locked out of your account for now, those where you have signed in to it before as well as new ones.'
           : !lock.fromKnownBrowser
             ? 'The lock stops browsers where your account has not signed in before. On a computer or phone where you have signed in to it before, you can still sign in.'
