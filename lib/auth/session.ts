@@ -66,8 +66,9 @@ export type VendorActor = {
 
 export type Actor = AgencyActor | VendorActor;
 
-export function isIdleLimited(actor: Actor): boolean {
-  return actor.kind === 'vendor' || actor.role !== 'STAFF';
+/** PRODUCT.md: admins' and vendor staff's sessions end after 30 min idle; staff's do not. An actor, or an account signing in. */
+export function isIdleLimited(account: { kind: string; role: string }): boolean {
+  return account.kind === 'vendor' || account.role !== 'STAFF';
 }
 
 /**
@@ -310,10 +311,14 @@ export async function sessionJustOpenedHere(
   secondFactorPending: boolean,
   browser: { key: string; heldSession: string | null },
   now: Date,
+  idleLimited: boolean,
 ): Promise<string | null> {
   const since = (ms: number) => new Date(now.getTime() - ms);
-  // The held one within the limits of every kind of account (30 min idle is the strictest): one past them is over.
-  const withinLimits = { createdAt: { gt: since(secondFactorPending ? SECOND_FACTOR_PENDING_MS : SESSION_ABSOLUTE_MS) }, lastSeenAt: { gt: since(SESSION_IDLE_MS) } };
+  // The held one within the limits resolveSession holds it to (hasOutlivedItsLimits): one past them is over.
+  const withinLimits = {
+    createdAt: { gt: since(secondFactorPending ? SECOND_FACTOR_PENDING_MS : SESSION_ABSOLUTE_MS) },
+    ...(idleLimited ? { lastSeenAt: { gt: since(SESSION_IDLE_MS) } } : {}),
+  };
   const openedHere = [{ createdAt: { gt: since(SENT_AGAIN_WITHIN_MS) } }, ...(browser.heldSession ? [{ id: browser.heldSession, ...withinLimits }] : [])];
   const session = await tx.authSession.findFirst({
     where: { ...ownedBy(owner), browserKey: browser.key, sessionVersion, secondFactorPending, endedAt: null, OR: openedHere },

@@ -5,7 +5,7 @@ import { ACCOUNT_CHANGED_DURING_SIGN_IN, holdAccountAsChecked } from '@/lib/auth
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, TEMPORARY_PASSWORD_SELECT, temporaryPasswordOpen, temporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { isLocked, laneLockState, LANES_SELECT, type LanesState } from '@/lib/auth/lockout';
 import { laneOf, lockEndedMeanwhile, markSettled, rehashIfUnchanged, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type IfUnsettled, type PrincipalKind } from '@/lib/auth/password-attempt';
-import { openSession, sessionJustOpenedHere } from '@/lib/auth/session';
+import { isIdleLimited, openSession, sessionJustOpenedHere } from '@/lib/auth/session';
 import {
   claimCheck,
   forgetVelocityFailures,
@@ -318,12 +318,12 @@ async function attemptSignIn(
       const now = new Date();
       // The password was one factor: an account with a second one gets a session that reaches only /login/verify.
       const secondFactorPending = await hasSecondFactor(account, tx);
-      // A session this browser's password step opened moments ago, or the one its cookie names. A copy of the same form sent before its answer
-      // came back (a double press without JavaScript) is answered with it: the browser keeps only the later answer.
-      // A browser whose cookie names it saw that answer, and signs in anew: a new session, that one ended (a copy of
-      // the old cookie must open nothing).
-      const justOpened =
-        browser.key === null ? null : await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, { key: browser.key, heldSession: browser.sessionHeld }, now);
+      // A session this browser's password step opened moments ago, or the one its cookie names. A copy of the same
+      // form sent before its answer came back (a double press without JavaScript) is answered with it: the browser
+      // keeps only the later answer. A browser whose cookie names it saw that answer, and signs in anew: a new
+      // session, that one ended (a copy of the old cookie must open nothing).
+      const here = browser.key === null ? null : { key: browser.key, heldSession: browser.sessionHeld };
+      const justOpened = here && (await sessionJustOpenedHere(tx, account, account.sessionVersion, secondFactorPending, here, now, isIdleLimited(account)));
       const sentAgain = justOpened !== null && justOpened !== browser.sessionHeld ? justOpened : null;
       // A temporary password is single use: it opens one sign-in, whose only way on is choosing a new
       // password. It is claimed by the step that proves the last factor (decision 058): here, unless a

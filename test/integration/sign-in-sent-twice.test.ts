@@ -6,7 +6,7 @@ import { hash } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { endTemporaryPassword } from '@/lib/auth/claim-temporary-password';
-import { resolveSession, SENT_AGAIN_WITHIN_MS, SESSION_IDLE_MS } from '@/lib/auth/session';
+import { resolveSession, SENT_AGAIN_WITHIN_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '@/lib/auth/session';
 import { NO_DEVICE, signInAgencyUser, signInVendorAccount, type SignInResult, type SigningBrowser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { databaseKind } from '@/lib/db/kind';
@@ -194,10 +194,23 @@ describe('a sign-in form sent twice from one browser', () => {
     expect(again.ok).toBe(true);
     expect(await liveSessions(user.id)).toEqual([{ id: sessionOf(again) }]);
     expect(await resolveSession(sessionOf(again))).toMatchObject({ kind: 'agency', mustChangePassword: true });
-    // Another browser, or this one once its session is past the idle limit, is refused as before.
+    // Another browser is refused as before.
     expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...aBrowser(), sessionHeld: sessionOf(again) })).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
-    await db().authSession.update({ where: { id: sessionOf(again) }, data: { createdAt: new Date(Date.now() - 5 * SENT_AGAIN_WITHIN_MS), lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) } });
-    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(again) })).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+    // Staff sessions have no idle limit: idle 35 minutes, it is still theirs (review r53d F3); past 12 hours, it is over.
+    await db().authSession.update({ where: { id: sessionOf(again) }, data: { createdAt: new Date(Date.now() - 5 * SENT_AGAIN_WITHIN_MS), lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 5 * 60_000) } });
+    const afterIdle = await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(again) });
+    expect(afterIdle.ok).toBe(true);
+    await db().authSession.update({ where: { id: sessionOf(afterIdle) }, data: { createdAt: new Date(Date.now() - SESSION_ABSOLUTE_MS - 1000) } });
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(afterIdle) })).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
+  });
+
+  it('[PROVIDER_ADMIN] whose held session is past the 30-minute idle limit is refused as used: that session is over', async () => {
+    const { user, creds } = await staffWithTemporaryPassword();
+    await db().user.update({ where: { id: user.id }, data: { role: 'PROVIDER_ADMIN' } });
+    const browser = aBrowser();
+    const first = await signInAgencyUser(creds, freshIp(), NO_DEVICE, browser);
+    await db().authSession.update({ where: { id: sessionOf(first) }, data: { createdAt: new Date(Date.now() - 5 * SENT_AGAIN_WITHIN_MS), lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) } });
+    expect(await signInAgencyUser(creds, freshIp(), NO_DEVICE, { ...browser, sessionHeld: sessionOf(first) })).toEqual({ ok: false, reason: 'TEMPORARY_PASSWORD_USED' });
   });
 
   it('[STAFF] a copy after the temporary password ended (a reset link sent meanwhile) is refused as ended, not answered with the session (review r45a F1)', async () => {
