@@ -5,6 +5,7 @@ import type { ActionState } from '@/lib/auth/guards';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
+import { hasSecondFactor } from '@/lib/mfa/policy';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
@@ -21,8 +22,9 @@ import { whyLinkIsDead } from './issue-reset-link';
 import { hashSecretToken, looksLikeSecretToken } from './secret-token';
 
 /**
- * `account`, when the password is set: the account at its new session version, for the browser that used the link
- * to be one the account knows (decision 062, session 53 addendum).
+ * `account`, when the password is set and the account has no second factor: the account at its new session version,
+ * for the browser that used the link to be one the account knows (decision 062, session 53 addendum). With a second
+ * factor, the link proves no more than a password would, and the token waits for the code step (review r53d F1).
  */
 export type ResetWithLinkResult = ActionState & { linkInvalid?: boolean; account?: KnownAccount };
 
@@ -119,9 +121,9 @@ export async function resetPasswordWithLink(
 
   const passwordHash = await hashPassword(newPassword);
   const audit = { actorType: 'USER', actorId: user.id, agencyId: user.agencyId, ip } as const;
-  let sessionVersion: number;
+  let completed: { sessionVersion: number; secondFactor: boolean };
   try {
-    sessionVersion = await db().$transaction(async (tx) => {
+    completed = await db().$transaction(async (tx) => {
       // Rows in the order the other changes take them, so they wait for each other and never deadlock
       // (PostgreSQL): the account first and wholly (a request's completion clears its factors under
       // that lock), before its links (issuing a temporary password); the request before its links
@@ -177,11 +179,14 @@ export async function resetPasswordWithLink(
       } else if (user.email) {
         await enqueueMail(tx, passwordChangedMail({ email: user.email, displayName: user.displayName, agencyName: user.agency.name, timeZone: user.agency.timeZone }, completedAt));
       }
-      return updated.sessionVersion;
+      // Read after the request's completion, which clears a lost second factor.
+      return { sessionVersion: updated.sessionVersion, secondFactor: await hasSecondFactor({ kind: 'user', id: user.id }, tx) };
     });
   } catch (error) {
     if (error instanceof LinkGone) return invalid('link used or revoked meanwhile');
     throw error;
   }
-  return { ok: true, message: 'Your new password is set. Sign in with it now.', account: { kind: 'user', id: user.id, version: sessionVersion } };
+  // A second factor still to be proved: the token waits for the code step, as after any password (decision 062).
+  const account = completed.secondFactor ? undefined : ({ kind: 'user', id: user.id, version: completed.sessionVersion } as const);
+  return { ok: true, message: 'Your new password is set. Sign in with it now.', ...(account && { account }) };
 }

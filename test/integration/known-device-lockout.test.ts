@@ -157,6 +157,15 @@ describe('a reset link is the owner’s proof as a sign-in is (decision 062, ses
     expect((await signIn(linkBrowser)).ok).toBe(true);
   });
 
+  it('[PROVIDER_ADMIN] with a second factor gets no token from the link: it proves no more than a password, and the token waits for the code step (review r53d F1)', async () => {
+    const { user } = await staff('PROVIDER_ADMIN');
+    await addTotpFactor(db(), { userId: user.id });
+    const token = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+    const reset = await resetPasswordWithLink(token.token, NEW_PASSWORD, NEW_PASSWORD, freshIp());
+    expect(reset.ok).toBe(true);
+    expect(reset.account).toBeUndefined();
+  });
+
   it('[STAFF] a refused password gives no token: the link is still unused', async () => {
     const { user } = await staff();
     const token = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
