@@ -389,6 +389,19 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
     expect(mail.textBody).not.toContain('where you have signed in to it before');
   });
 
+  it('[STAFF] who signed in since the reset (a passkey needs no password) is sent to that browser again, not told no browser can finish (review r53d F2)', async () => {
+    const { user, agency, signIn } = await staff();
+    await addTotpFactor(db(), { userId: user.id });
+    await temporaryPasswordGivenTo(user, agency);
+    // A passwordless passkey sign-in completes without the temporary password, and its browser is known again.
+    await db().user.update({ where: { id: user.id }, data: { lastSignInAt: new Date(Date.now() + 1000) } });
+    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
+    await settleAttemptsLeftToTheRound(db());
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: user.email!, template: 'account-locked' } });
+    expect(mail.textBody).toContain('where you have signed in to it before, you can still sign in');
+    expect(mail.textBody).not.toContain('temporary password');
+  });
+
   it('[ATTACKER] who overheard the temporary password sends it from three browsers at once while strangers hold the account locked: it opens one session, once', async () => {
     const { user, agency, signIn, endStrangersLock } = await staff();
     const temporaryPassword = await temporaryPasswordGivenTo(user, agency);
