@@ -17,7 +17,7 @@ import { SECOND_FACTOR_TIMED_OUT, SIGN_IN_PATH } from '@/lib/auth/sign-in-messag
 import { db } from '@/lib/db/client';
 import { ANYONE, donePath } from '@/lib/http/done-notice';
 import { DRAWN_FOR_FIELD } from '@/lib/http/drawn-for-field';
-import { DRAWN_FOR_ANOTHER_ACCOUNT, keyDrawnFor } from '@/lib/http/form-key';
+import { DRAWN_FOR_ANOTHER_ACCOUNT, keyDrawnFor, looksDrawnForAnAccount, RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
 import { acceptsCrossSitePost, isSameOriginRequest, isSentByAnotherSite, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
@@ -304,7 +304,11 @@ export function defineAction<A extends EntryAccess, S extends z.ZodType, R exten
       }
       if (!form.ok) return { ok: false, message: form.message };
       const input = access.principal === 'public' ? form.input : drawnForThisActor(form.input, actor as Actor);
-      if (!input) return { ok: false, message: DRAWN_FOR_ANOTHER_ACCOUNT, values };
+      if (!input) {
+        // Another account's key: one signed in on this browser since the page was drawn. None at all: a reload will do.
+        const message = looksDrawnForAnAccount(form.input[DRAWN_FOR_FIELD]) ? DRAWN_FOR_ANOTHER_ACCOUNT : RELOAD_AND_SEND_AGAIN;
+        return { ok: false, message, values };
+      }
       const holdingNul = fieldsHoldingNul(input);
       if (holdingNul) return { ok: false, message: 'There is a problem with what you entered.', fieldErrors: holdingNul, values };
       const parsed = strict.safeParse(input);

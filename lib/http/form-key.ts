@@ -17,6 +17,14 @@ export function newFormKey(drawnFor?: string): string {
   return drawnFor === undefined ? random : random + hmacSign(DRAWN_FOR, [drawnFor, random]);
 }
 
+/**
+ * Whether `key` has the shape of a key drawn for some account (its random part and a signature), whoever's: one
+ * that fails keyDrawnFor for this account was drawn for another, where a missing or unsigned one was never drawn.
+ */
+export function looksDrawnForAnAccount(key: string | undefined): boolean {
+  return key !== undefined && key.length > RANDOM_CHARS + 16 && /^[A-Za-z0-9_-]+$/.test(key);
+}
+
 /** Whether `key` was drawn for the account `owner` (newFormKey). */
 export function keyDrawnFor(key: string, owner: string): boolean {
   return hmacVerify(DRAWN_FOR, [owner, key.slice(0, RANDOM_CHARS)], key.slice(RANDOM_CHARS));
