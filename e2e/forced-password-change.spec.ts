@@ -1,8 +1,8 @@
-import type { Locator, Page } from '@playwright/test';
 import { DEMO_TEMPORARY_PASSWORD } from '@/prisma/seed';
 import { uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
 import { waitForMail } from './support/mailbox';
+import { pressTwice } from './support/press-twice';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
 const NEW_PASSWORD = 'saffron bridge winter compass';
@@ -123,42 +123,6 @@ test('[STAFF] Back from the password change to the sign-in page minutes later, w
     await context.close();
   }
 });
-
-/**
- * Presses Enter twice in `field`'s form without JavaScript, the first answer slow to come (held here until the second
- * press is sent): the browser sends the form again and shows only the second answer. The first copy reaches the
- * server first, and the second once the first's answer is in, as a late second press does. How many POSTs were sent.
- */
-async function pressTwice(page: Page, path: string, field: Locator): Promise<() => number> {
-  let posts = 0;
-  let firstSent!: () => void;
-  const first = new Promise<void>((resolve) => (firstSent = resolve));
-  let secondSent!: () => void;
-  const second = new Promise<void>((resolve) => (secondSent = resolve));
-  let firstDone: Promise<unknown> = Promise.resolve();
-  await page.route(`**${path}`, async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    posts += 1;
-    if (posts === 1) {
-      const answer = route.fetch({ maxRedirects: 0 });
-      firstDone = answer;
-      firstSent();
-      await second;
-      // The browser left this copy for the second: its answer is dropped.
-      await route.fulfill({ response: await answer }).catch(() => undefined);
-    } else {
-      secondSent();
-      await firstDone;
-      await route.continue();
-    }
-  });
-  await field.focus();
-  await page.keyboard.press('Enter');
-  // Pressed again once the first is on its way (pressed before, the browser would send only the second).
-  await first;
-  await page.keyboard.press('Enter');
-  return () => posts;
-}
 
 test('[STAFF] pressing Sign in twice without JavaScript, with a temporary password, lands on the password change, not on “already used”: one live session, the password used once (review r44a F3)', async ({ browser }) => {
   const temporary = 'T6WQ2MX9KR4PZN7H';

@@ -9,6 +9,7 @@ import { confirmPath, unsubscribePath } from '@/lib/status/subscription-token';
 import { createSuperAdminRequest, uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL } from './support/env';
+import { pressTwice } from './support/press-twice';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
 // The reset and "this wasn't me" pages count each wrong link submitted per client address, and past the
@@ -281,3 +282,23 @@ for (const javaScriptEnabled of [true, false]) {
     }
   });
 }
+
+test('[STAFF] pressing Set new password twice without JavaScript lands on “Your new password is set”, not on “This link cannot be used”: set once (review r53d F5)', async ({ browser }) => {
+  const newPassword = 'copper meadow lantern violet';
+  const { user } = await newStaffMember();
+  const { token } = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/reset/${token}`);
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    const confirm = page.getByLabel('Confirm new password');
+    await confirm.fill(newPassword);
+    const posts = await pressTwice(page, `/reset/${token}`, confirm);
+    await expect(page.getByRole('heading', { name: 'Your new password is set' })).toBeVisible();
+    expect(posts()).toBe(2);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_RESET_WITH_LINK' } })).toBe(1);
+  } finally {
+    await context.close();
+  }
+});

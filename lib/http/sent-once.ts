@@ -5,7 +5,7 @@ import { isUniqueClash } from '@/lib/db/unique-clash';
 import { keyDrawnFor, RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 
 // A form that creates something (an incident, an update, a maintenance window, a help request, a
-// reset link) carries a key made for its rendering. The transaction that does the work claims the
+// reset link, a reset link's new password) carries a key made for its rendering. The transaction that does the work claims the
 // key, so the same rendering sent twice (a double click without JavaScript, a POST the browser or
 // a proxy sent again) does the work, and sends its mail, once: also when both copies arrive at once.
 // Decision 017 made the super-admin form so; this is the same rule for every such form. The page

@@ -9,6 +9,8 @@ import { hasSecondFactor } from '@/lib/mfa/policy';
 import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
+import { isUniqueClash } from '@/lib/db/unique-clash';
+import { claimFormKey, formAbout, sentBefore } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
 import { hashPassword } from '@/lib/password/hash';
@@ -42,6 +44,10 @@ const passwordsSchema = z
 
 class LinkGone extends Error {}
 
+const PASSWORD_SET = 'Your new password is set. Sign in with it now.';
+/** What a copy of the form whose first copy set the password is told: set (without the first copy's token). */
+const SET_BY_FIRST_COPY: ResetWithLinkResult = { ok: true, message: PASSWORD_SET };
+
 /**
  * Sets a new password with a single-use link. The password is checked first (a refused password
  * leaves the link usable); then one transaction consumes the link with a conditional UPDATE (two
@@ -54,6 +60,7 @@ export async function resetPasswordWithLink(
   newPassword: string,
   confirmPassword: string,
   ip: string,
+  formKey?: string,
 ): Promise<ResetWithLinkResult> {
   const linkInvalid: ResetWithLinkResult = { ok: false, linkInvalid: true, message: LINK_INVALID_MESSAGE };
   // Only a wrong link is counted on the address, and audited within its budget; a right one always goes on (recordWrongLink).
@@ -71,6 +78,11 @@ export async function resetPasswordWithLink(
       })
     : null;
   if (!link) return invalid('unknown link');
+  // The same rendering of the form sent again (a double press without JavaScript, the browser showing only the
+  // second answer): its first copy set the password, and this one says so, not that the link cannot be used
+  // (review r53d F5). Keyed by the link: a key is the rendering's, for this link only (sent-once.ts).
+  const form = formAbout('reset-with-link', link.id);
+  if (await sentBefore(form, formKey)) return SET_BY_FIRST_COPY;
   const dead = whyLinkIsDead(link, now);
   if (dead) return invalid(dead);
 
@@ -130,6 +142,8 @@ export async function resetPasswordWithLink(
       // (cancel, expiry); the audit chain last. A link that lost the race meanwhile rolls all of this back.
       await lockRow(tx, 'User', user.id);
       if (request) await lockRow(tx, 'SuperAdminResetRequest', request.id);
+      // A copy sent at the same moment waited above for the first to commit, and fails here on the key's claim.
+      await claimFormKey(tx, form, formKey);
       // Read with the rows held: a change that committed while this waited for them is before this time, and
       // a link whose end came meanwhile is past it (review r40d F1).
       const completedAt = new Date();
@@ -184,9 +198,10 @@ export async function resetPasswordWithLink(
     });
   } catch (error) {
     if (error instanceof LinkGone) return invalid('link used or revoked meanwhile');
+    if (isUniqueClash(error) && (await sentBefore(form, formKey))) return SET_BY_FIRST_COPY;
     throw error;
   }
   // A second factor still to be proved: the token waits for the code step, as after any password (decision 062).
   const account = completed.secondFactor ? undefined : ({ kind: 'user', id: user.id, version: completed.sessionVersion } as const);
-  return { ok: true, message: 'Your new password is set. Sign in with it now.', ...(account && { account }) };
+  return { ok: true, message: PASSWORD_SET, ...(account && { account }) };
 }

@@ -13,6 +13,7 @@ import { getResetLinkDetails, getResetLinkState } from '@/lib/password-reset/get
 import { issueResetLink, revokeResetLinksOf, revokeResetLinksOfRequest } from '@/lib/password-reset/issue-reset-link';
 import { LINK_INVALID_MESSAGE, resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { hashSecretToken } from '@/lib/password-reset/secret-token';
+import { newFormKey } from '@/lib/http/form-key';
 import { hashPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { lapseApprovals } from '@/lib/super-admin/lapse-approval';
@@ -156,6 +157,21 @@ describe('using a reset link', () => {
     const result = await reset(token, NEW_PASSWORD, 'something else entirely');
     expect(result.fieldErrors?.confirmPassword).toEqual(['The passwords do not match. Type the new password again.']);
     expect(await getResetLinkState(token)).toBe('valid');
+  });
+
+  it('[STAFF] pressing Set new password twice without JavaScript: both copies of the page are told it is set, set once; another page’s is refused (review r53d F5)', async () => {
+    const { user, token } = await staffWithLink();
+    const formKey = newFormKey();
+    const copies = await Promise.all([1, 2].map(() => resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp(), formKey)));
+    expect(copies.map((copy) => copy.ok)).toEqual([true, true]);
+    expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_RESET_WITH_LINK' } })).toBe(1);
+    // A copy after the first committed, the same; a form of another rendering finds the link used, as before.
+    expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp(), formKey)).toEqual({ ok: true, message: expect.any(String) });
+    expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp(), newFormKey())).toMatchObject({ ok: false, linkInvalid: true });
+    // The key of this link's page says nothing for another link.
+    const other = await staffWithLink();
+    expect(await resetPasswordWithLink(other.token, 'a completely fresh phrase', 'a completely fresh phrase', someIp(), formKey)).toMatchObject({ ok: true });
+    expect(await db().auditEvent.count({ where: { targetId: other.user.id, action: 'PASSWORD_RESET_WITH_LINK' } })).toBe(1);
   });
 
   it('[two submits at once] exactly one sets the password', async () => {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { newFormKey } from '@/lib/http/form-key';
 import { getResetLinkDetails } from '@/lib/password-reset/get-reset-link-state';
 import { LinkCannotBeUsed } from './link-cannot-be-used';
 import { refusedAsVendor } from '@/lib/password-reset/refused-as-vendor';
@@ -27,7 +28,7 @@ export default publicPage(async function ResetWithLinkPage({ params }: { params:
             For <strong>{link.loginName}</strong> at <strong>{link.agencyCode}</strong>. Choosing a new password unlocks the
             account and signs it out everywhere.
           </p>
-          <ResetForm token={token} loginName={link.loginName} agencyCode={link.agencyCode} minLength={link.minPasswordLength} />
+          <ResetForm token={token} formKey={newFormKey()} loginName={link.loginName} agencyCode={link.agencyCode} minLength={link.minPasswordLength} />
         </>
       ) : (
         <LinkCannotBeUsed />

@@ -7,9 +7,10 @@ import type { ResetWithLinkResult } from '@/lib/password-reset/reset-password-wi
 import { resetWithLinkAction } from './actions';
 import { LinkCannotBeUsed } from './link-cannot-be-used';
 
-type Props = { token: string; loginName: string; agencyCode: string; minLength: number };
+/** `formKey`: this rendering's key (lib/http/sent-once.ts), made on the server with the page. */
+type Props = { token: string; formKey: string; loginName: string; agencyCode: string; minLength: number };
 
-export function ResetForm({ token, loginName, agencyCode, minLength }: Props) {
+export function ResetForm({ token, formKey, loginName, agencyCode, minLength }: Props) {
   const [state, formAction, pending] = useActionState<ResetWithLinkResult, FormData>(resetWithLinkAction, { ok: false });
   if (!state.ok && state.linkInvalid) return <LinkCannotBeUsed />;
   const errors = state.fieldErrors ?? {};
@@ -17,6 +18,7 @@ export function ResetForm({ token, loginName, agencyCode, minLength }: Props) {
     <form action={formAction} noValidate>
       <ErrorSummary state={state} order={['newPassword', 'confirmPassword']} />
       <input type="hidden" name="token" value={token} />
+      <input type="hidden" name="formKey" value={formKey} />
       {/* Lets a password manager file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={`${agencyCode} ${loginName}`} readOnly hidden />
       <NewPasswordFields minLength={minLength} errors={errors} />
