@@ -43,7 +43,9 @@ export async function sendResetLink(actor: AgencyActor, input: z.infer<typeof se
     actOnTargetAsLoaded(actor, 'users:send-reset-link', target, ip, async (tx) => {
       const lifetimeHours = (await tx.agency.findUniqueOrThrow({ where: { id: actor.agencyId }, select: { resetLinkHours: true } })).resetLinkHours;
       const link = await issueResetLink(tx, { userId: target.id, purpose: 'ADMIN_LINK', issuedById: actor.userId, lifetimeHours });
-      await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
+      const mailId = await enqueueMail(tx, resetLinkMail({ to: email, displayName: target.displayName, token: link.token, expiresAt: link.expiresAt, timeZone: actor.agencyTimeZone }));
+      // The mail is only queued: the user page reads its delivery through this id (getUserForAdmin).
+      await tx.passwordResetToken.update({ where: { id: link.id }, data: { mailId }, select: { id: true } });
       await recordAdminAction(tx, actor, ip, 'ADMIN_RESET_LINK_SENT', { type: 'User', id: target.id }, { targetRole: target.role, expiresAt: link.expiresAt.toISOString() });
       if (target.role !== 'STAFF') await notifyAdminAccountReset(tx, actor, target, 'reset link by e-mail', new Date());
       return { sentTo: maskEmail(email) };

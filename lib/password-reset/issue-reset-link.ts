@@ -25,7 +25,7 @@ export type IssueResetLinkInput = {
  * Any earlier unused link of the same user stops working, so at most one is ever live, and so does
  * a temporary password not yet replaced.
  */
-export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promise<{ token: string; expiresAt: Date }> {
+export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promise<{ id: string; token: string; expiresAt: Date }> {
   const { min, max } = POLICY_BOUNDS.resetLinkHours;
   if (!Number.isInteger(input.lifetimeHours) || input.lifetimeHours < min || input.lifetimeHours > max) {
     throw new RangeError(`reset link lifetime must be ${min}–${max} hours`);
@@ -39,7 +39,7 @@ export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promis
   // and not yet replaced stops working, at sign-in and in a session it opened (review r36b F1).
   await endTemporaryPassword(tx, input.userId, now);
   const token = newSecretToken();
-  await tx.passwordResetToken.create({
+  const created = await tx.passwordResetToken.create({
     data: {
       userId: input.userId,
       tokenHash: hashSecretToken(token),
@@ -50,7 +50,7 @@ export async function issueResetLink(tx: Tx, input: IssueResetLinkInput): Promis
     },
     select: { id: true },
   });
-  return { token, expiresAt };
+  return { id: created.id, token, expiresAt };
 }
 
 /** A link that may still be used at `now`: not used, not ended by a change, not past its time. */
