@@ -3,6 +3,7 @@ import { temporaryPasswordExpired } from '@/lib/auth/claim-temporary-password';
 import { accountLock, accountStreak, isLocked, LANES_SELECT, STREAKS_SELECT } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
+import { describeDelivery } from '@/lib/mail/delivery-state';
 
 export type TemporaryPasswordState = 'none' | 'issued' | 'signed-in' | 'used' | 'expired';
 
@@ -17,9 +18,22 @@ export function temporaryPasswordState(
   return user.temporaryPasswordUsedAt ? 'signed-in' : 'issued';
 }
 
+export type ResetLinkState = 'open' | 'used' | 'ended' | 'expired';
+
+/** Whether an admin's link may still be used at `now`; ended first, as a use checks it whatever the clock. */
+export function resetLinkState(link: { usedAt: Date | null; endedAt: Date | null; expiresAt: Date }, now: Date): ResetLinkState {
+  if (link.usedAt) return 'used';
+  if (link.endedAt) return 'ended';
+  return link.expiresAt <= now ? 'expired' : 'open';
+}
+
+// An agency admin cannot requeue dead mail (that is the vendor's `npm run mail:dead`): what they can do.
+const ADMIN_IF_FAILED = 'Check the e-mail address on record and send a new link, or give a temporary password instead and tell the person yourself.';
+
 /**
  * Everything the console shows beside one user: lock state and why, the temporary password's
- * state (never the password), recent audit events. Null for a user of another agency.
+ * state (never the password), the last reset link an admin mailed and its delivery (never the
+ * link or the mail's body), recent audit events. Null for a user of another agency.
  */
 export async function getUserForAdmin(actor: AgencyActor, userId: string, now = new Date()) {
   requireAdminCapability(actor, 'users:read');
@@ -71,6 +85,8 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       : Promise.resolve(null),
   ]);
 
+  const resetLink = await latestAdminResetLink(actor, user.id, now);
+
   const lock = accountLock(user);
   const locked = isLocked(lock, now);
   return {
@@ -90,6 +106,33 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
       issuedBy: issuedBy?.displayName ?? null,
       expiresAt: user.temporaryPasswordExpiresAt,
     },
+    resetLink,
     recentEvents,
+  };
+}
+
+/** The user (already scoped to the actor's agency) is the scope: their tokens carry no agency of their own. */
+async function latestAdminResetLink(actor: AgencyActor, userId: string, now: Date) {
+  const link = await db().passwordResetToken.findFirst({
+    where: { userId, purpose: 'ADMIN_LINK' },
+    orderBy: { createdAt: 'desc' },
+    select: { createdAt: true, expiresAt: true, usedAt: true, endedAt: true, issuedById: true, mailId: true },
+  });
+  if (!link) return null;
+  const [issuedBy, mail] = await Promise.all([
+    link.issuedById ? db().user.findFirst({ where: { id: link.issuedById, agencyId: actor.agencyId }, select: { displayName: true } }) : Promise.resolve(null),
+    // Only the delivery columns: the body holds the link. Links sent before mailId was kept have none to read.
+    link.mailId
+      ? db().outboxMessage.findUnique({ where: { id: link.mailId }, select: { status: true, attempts: true, nextAttemptAt: true, sentAt: true, createdAt: true } })
+      : Promise.resolve(null),
+  ]);
+  return {
+    state: resetLinkState(link, now),
+    issuedAt: link.createdAt,
+    issuedBy: issuedBy?.displayName ?? null,
+    expiresAt: link.expiresAt,
+    usedAt: link.usedAt,
+    endedAt: link.endedAt,
+    delivery: mail ? describeDelivery(mail, { timeZone: actor.agencyTimeZone, ifFailed: ADMIN_IF_FAILED }) : null,
   };
 }

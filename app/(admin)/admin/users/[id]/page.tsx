@@ -40,6 +40,13 @@ const TEMPORARY_LABELS = {
   expired: 'Expired before the person chose a new password',
 } as const;
 
+const RESET_LINK_LABELS = {
+  open: 'Sent, not used yet',
+  used: 'Used: the person chose their own password',
+  ended: 'Ended before it was used (a newer reset, a password change or a disabled account ends it)',
+  expired: 'Expired before it was used',
+} as const;
+
 
 export default async function AdminUserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: PageSearchParams }) {
   const { id } = await params;
@@ -52,7 +59,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
     await auditForeignTargetRead(actor, id, await requestClientIp(), isSentByAnotherSite(await headers(), appOrigin()));
     notFound();
   }
-  const { user, lock, temporaryPassword, recentEvents } = detail;
+  const { user, lock, temporaryPassword, resetLink, recentEvents } = detail;
   // Another admin may have given a temporary password a moment ago, answering the same help request: a reset
   // now ends it, or the change of password its owner is making with it (review r52d F4).
   const givenBy = `${temporaryPassword.issuedBy ?? 'An administrator'} gave a temporary password ${when(temporaryPassword.issuedAt)}`;
@@ -115,6 +122,26 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
         {TEMPORARY_LABELS[temporaryPassword.state]}
         {temporaryPassword.issuedAt && ` (issued ${when(temporaryPassword.issuedAt)}${temporaryPassword.issuedBy ? ` by ${temporaryPassword.issuedBy}` : ''}, valid until ${when(temporaryPassword.expiresAt)})`}
       </p>
+
+      {(resetLink || user.email) && (
+        <>
+          <h2>Reset link by e-mail</h2>
+          <p data-testid="reset-link-state">
+            {resetLink ? RESET_LINK_LABELS[resetLink.state] : 'None sent'}
+            {resetLink &&
+              ` (sent ${when(resetLink.issuedAt)}${resetLink.issuedBy ? ` by ${resetLink.issuedBy}` : ''}, ${
+                resetLink.state === 'used' ? `used ${when(resetLink.usedAt)}` : resetLink.state === 'ended' ? `ended ${when(resetLink.endedAt)}` : `valid until ${when(resetLink.expiresAt)}`
+              })`}
+          </p>
+          {/* Sending only queues the mail: whether it went out is the outbox's to say. Links from before this was kept have no delivery to show. */}
+          {resetLink?.delivery && (
+            <p className={`notice ${resetLink.delivery.state === 'sent' ? 'success' : resetLink.delivery.state === 'queued' ? '' : 'warning'}`} data-testid="reset-link-delivery">
+              <strong>The link’s e-mail: </strong>
+              {resetLink.delivery.words}
+            </p>
+          )}
+        </>
+      )}
 
       <h2>Actions</h2>
       {self ? (
