@@ -174,6 +174,30 @@ test('[SUPER_ADMIN] a role-change request without the confirmation, as no page s
   expect(await db().auditEvent.count({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } })).toBe(0);
 });
 
+test('[SUPER_ADMIN] e-mails a reset link and sees beside the user whether its mail went out (review r52b F4)', async ({ page }) => {
+  const { staff, creds } = await agencyWithStaff({ withFactor: false });
+  await signInAsAgencyUser(page, creds);
+  await page.goto(`/admin/users/${staff.id}`);
+  await expect(page.getByTestId('reset-link-state')).toHaveText('None sent');
+  await expect(page.getByTestId('reset-link-delivery')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'E-mail a reset link instead' }).click();
+  await expect(page.getByTestId('reset-link-state')).toContainText('Sent, not used yet (sent ');
+  await expect(page.getByTestId('reset-link-state')).toContainText('by Sue Super');
+
+  // The app's worker sends it on its own: wait for its row to say so, then for the person's mailbox.
+  const { mailId } = await db().passwordResetToken.findFirstOrThrow({ where: { userId: staff.id, purpose: 'ADMIN_LINK' }, select: { mailId: true } });
+  const mailStatus = async () => (await db().outboxMessage.findUniqueOrThrow({ where: { id: mailId! }, select: { status: true } })).status;
+  await expect.poll(mailStatus, { timeout: 20_000 }).toBe('SENT');
+  await waitForMail({ to: staff.email!, subjectIncludes: 'Your CareNotes password reset link' });
+
+  await page.reload();
+  const delivery = page.getByTestId('reset-link-delivery');
+  await expect(delivery).toContainText('The link’s e-mail: Sent at ');
+  await expect(delivery).toContainText('(handed to the mail server).');
+  await expectNoAxeViolations(page);
+});
+
 test('[SUPER_ADMIN] unlock, disable and enable say what happened, and focus moves to what they said', async ({ page }) => {
   const { staff, creds } = await agencyWithStaff();
   await db().user.update({ where: { id: staff.id }, data: { hardLockedAt: new Date(), failedSignInCount: 20 } });
