@@ -3,7 +3,8 @@ import { temporaryPasswordExpired } from '@/lib/auth/claim-temporary-password';
 import { accountLock, accountStreak, isLocked, LANES_SELECT, STREAKS_SELECT } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
-import { describeDelivery } from '@/lib/mail/delivery-state';
+import { describeDelivery, type Delivery } from '@/lib/mail/delivery-state';
+import { whyLinkIsDead } from '@/lib/password-reset/issue-reset-link';
 
 export type TemporaryPasswordState = 'none' | 'issued' | 'signed-in' | 'used' | 'expired';
 
@@ -20,12 +21,8 @@ export function temporaryPasswordState(
 
 export type ResetLinkState = 'open' | 'used' | 'ended' | 'expired';
 
-/** Whether an admin's link may still be used at `now`; ended first, as a use checks it whatever the clock. */
-export function resetLinkState(link: { usedAt: Date | null; endedAt: Date | null; expiresAt: Date }, now: Date): ResetLinkState {
-  if (link.usedAt) return 'used';
-  if (link.endedAt) return 'ended';
-  return link.expiresAt <= now ? 'expired' : 'open';
-}
+// What a use of the link would find (whyLinkIsDead, the one place that decides), in the console's words.
+const LINK_STATE = { 'link already used': 'used', 'link ended': 'ended', 'link expired': 'expired' } as const;
 
 // An agency admin cannot requeue dead mail (that is the vendor's `npm run mail:dead`): what they can do.
 const ADMIN_IF_FAILED = 'Check the e-mail address on record and send a new link, or give a temporary password instead and tell the person yourself.';
@@ -66,7 +63,7 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
 
   // Both lanes' streaks (lockout.ts): strangers' failures and those from browsers it signed in from before.
   const streak = accountStreak(user);
-  const [failures, recentEvents, issuedBy] = await Promise.all([
+  const [failures, recentEvents, issuedBy, resetLink] = await Promise.all([
     streak.firstFailedAt
       ? db().auditEvent.findMany({
           where: { targetId: user.id, action: 'SIGN_IN_FAILURE', createdAt: { gte: streak.firstFailedAt } },
@@ -83,9 +80,8 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
     user.temporaryPasswordIssuedById
       ? db().user.findFirst({ where: { id: user.temporaryPasswordIssuedById, agencyId: actor.agencyId }, select: { displayName: true } })
       : Promise.resolve(null),
+    latestAdminResetLink(actor, user.id, now),
   ]);
-
-  const resetLink = await latestAdminResetLink(actor, user.id, now);
 
   const lock = accountLock(user);
   const locked = isLocked(lock, now);
@@ -112,7 +108,15 @@ export async function getUserForAdmin(actor: AgencyActor, userId: string, now = 
 }
 
 /** The user (already scoped to the actor's agency) is the scope: their tokens carry no agency of their own. */
-async function latestAdminResetLink(actor: AgencyActor, userId: string, now: Date) {
+async function latestAdminResetLink(actor: AgencyActor, userId: string, now: Date): Promise<{
+  state: ResetLinkState;
+  issuedAt: Date;
+  issuedBy: string | null;
+  expiresAt: Date;
+  usedAt: Date | null;
+  endedAt: Date | null;
+  delivery: Delivery | null;
+} | null> {
   const link = await db().passwordResetToken.findFirst({
     where: { userId, purpose: 'ADMIN_LINK' },
     orderBy: { createdAt: 'desc' },
@@ -126,8 +130,9 @@ async function latestAdminResetLink(actor: AgencyActor, userId: string, now: Dat
       ? db().outboxMessage.findUnique({ where: { id: link.mailId }, select: { status: true, attempts: true, nextAttemptAt: true, sentAt: true, createdAt: true } })
       : Promise.resolve(null),
   ]);
+  const dead = whyLinkIsDead(link, now);
   return {
-    state: resetLinkState(link, now),
+    state: dead ? LINK_STATE[dead] : 'open',
     issuedAt: link.createdAt,
     issuedBy: issuedBy?.displayName ?? null,
     expiresAt: link.expiresAt,

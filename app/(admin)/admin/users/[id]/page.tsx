@@ -47,7 +47,6 @@ const RESET_LINK_LABELS = {
   expired: 'Expired before it was used',
 } as const;
 
-
 export default async function AdminUserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: PageSearchParams }) {
   const { id } = await params;
   const { done } = await firstValues(searchParams);
