@@ -7,6 +7,8 @@ import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { deleteInBatches } from '@/lib/housekeeping/delete-in-batches';
 
 export const SENT_MAIL_KEPT_MS = 30 * 24 * 60 * 60_000;
+/** A reset link's row, dead or alive, for as long as its mail: far past the longest a link lives (POLICY_BOUNDS). */
+export const RESET_LINK_KEPT_MS = SENT_MAIL_KEPT_MS;
 /** An authenticator-app enrolment nobody finished in a day is abandoned (its sealed secret goes too). */
 const UNFINISHED_ENROLMENT_MS = 24 * 60 * 60_000;
 /** A form's key outlives any resend of it (a double click, a browser's retry) by far. */
@@ -75,8 +77,10 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
     ),
   );
 
-  // A used or expired link opens nothing (its page reads both as "not valid"); only hashes are stored.
-  const tokenWhere = { OR: [{ usedAt: { not: null } }, { expiresAt: { lte: now } }] };
+  // A used or expired link opens nothing (its page reads both as "not valid"); only hashes are stored. Each is
+  // kept as long as its mail is, so the admin console can still say what became of the last link mailed and
+  // whether it went out (getUserForAdmin; review r53e F1): no link lives that long, so one this old is dead.
+  const tokenWhere = { createdAt: { lt: new Date(now.getTime() - RESET_LINK_KEPT_MS) } };
   const resetTokens = tally(
     await deleteInBatches(
       async (take) => (await database.passwordResetToken.findMany({ where: tokenWhere, select: { id: true }, take })).map((row) => row.id),

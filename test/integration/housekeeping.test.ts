@@ -6,11 +6,12 @@ import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
 import { db } from '@/lib/db/client';
 import { PRUNE_BATCH_SIZE } from '@/lib/housekeeping/delete-in-batches';
-import { ENDED_SESSION_KEPT_MS, pruneExpiredRows, runHousekeeping, SENT_MAIL_KEPT_MS } from '@/lib/housekeeping/prune-expired-rows';
+import { ENDED_SESSION_KEPT_MS, pruneExpiredRows, RESET_LINK_KEPT_MS, runHousekeeping, SENT_MAIL_KEPT_MS } from '@/lib/housekeeping/prune-expired-rows';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createAgency, createUser } from '@/prisma/factories';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * 60 * MINUTE;
 const ago = (ms: number) => new Date(Date.now() - ms);
 
@@ -91,14 +92,18 @@ describe('housekeeping', () => {
     expect(left.map((row) => row.id).sort()).toEqual([`${tag}-dead`, `${tag}-pending`, `${tag}-recent`, `${tag}-withdrawn-recent`]);
   });
 
-  it('prunes used and expired reset tokens and abandoned enrolments, keeps live ones', async () => {
+  it('prunes reset tokens once past the time their mail is kept, used, expired or not, and abandoned enrolments; keeps the rest (review r53e F1)', async () => {
     const agency = await createAgency(db());
     const user = await createUser(db(), agency.id, 'quiet meadow copper bicycle');
-    const token = (hash: string, expiresAt: Date, usedAt: Date | null = null) =>
-      db().passwordResetToken.create({ data: { userId: user.id, tokenHash: `${user.id}-${hash}`, purpose: 'ADMIN_LINK', expiresAt, usedAt } });
-    const used = await token('used', new Date(Date.now() + DAY), ago(MINUTE));
-    const expired = await token('expired', ago(MINUTE));
-    const live = await token('live', new Date(Date.now() + DAY));
+    const token = (hash: string, createdAt: Date, expiresAt: Date, usedAt: Date | null = null) =>
+      db().passwordResetToken.create({ data: { userId: user.id, tokenHash: `${user.id}-${hash}`, purpose: 'ADMIN_LINK', createdAt, expiresAt, usedAt } });
+    const old = ago(RESET_LINK_KEPT_MS + DAY);
+    const oldUsed = await token('old used', old, new Date(old.getTime() + DAY), new Date(old.getTime() + MINUTE));
+    const oldExpired = await token('old expired', old, new Date(old.getTime() + DAY));
+    // Dead, but recent: the console still says what became of them.
+    const used = await token('used', ago(HOUR), new Date(Date.now() + DAY), ago(MINUTE));
+    const expired = await token('expired', ago(2 * DAY), ago(MINUTE));
+    const live = await token('live', ago(MINUTE), new Date(Date.now() + DAY));
     const factor = (name: string, createdAt: Date, confirmedAt: Date | null) =>
       db().mfaFactor.create({ data: { userId: user.id, kind: 'TOTP', name, secret: sealFactorSecret(newTotpSecret()), createdAt, confirmedAt } });
     await factor('abandoned', ago(2 * DAY), null);
@@ -107,8 +112,9 @@ describe('housekeeping', () => {
 
     await pruneExpiredRows(db());
     const tokens = await db().passwordResetToken.findMany({ where: { userId: user.id }, select: { id: true } });
-    expect(tokens.map((row) => row.id)).toEqual([live.id]);
-    expect([used.id, expired.id]).not.toContain(live.id);
+    expect(tokens.map((row) => row.id).sort()).toEqual([used.id, expired.id, live.id].sort());
+    expect(tokens.map((row) => row.id)).not.toContain(oldUsed.id);
+    expect(tokens.map((row) => row.id)).not.toContain(oldExpired.id);
     const factors = await db().mfaFactor.findMany({ where: { userId: user.id }, select: { name: true }, orderBy: { name: 'asc' } });
     expect(factors.map((row) => row.name)).toEqual(['confirmed long ago', 'in progress']);
   });

@@ -41,7 +41,7 @@ const TEMPORARY_LABELS = {
 } as const;
 
 const RESET_LINK_LABELS = {
-  open: 'Sent, not used yet',
+  open: 'Not used yet',
   used: 'Used: the person chose their own password',
   ended: 'Ended before it was used (a newer reset, a password change or a disabled account ends it)',
   expired: 'Expired before it was used',
@@ -126,9 +126,10 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
         <>
           <h2>Reset link by e-mail</h2>
           <p data-testid="reset-link-state">
-            {resetLink ? RESET_LINK_LABELS[resetLink.state] : 'None sent'}
+            {/* Whether its mail went out is the delivery line's to say, never this one's (decision 020; review r53e F2). Links are kept 30 days. */}
+            {resetLink ? RESET_LINK_LABELS[resetLink.state] : 'None in the last 30 days'}
             {resetLink &&
-              ` (sent ${when(resetLink.issuedAt)}${resetLink.issuedBy ? ` by ${resetLink.issuedBy}` : ''}, ${
+              ` (issued ${when(resetLink.issuedAt)}${resetLink.issuedBy ? ` by ${resetLink.issuedBy}` : ''}, ${
                 resetLink.state === 'used' ? `used ${when(resetLink.usedAt)}` : resetLink.state === 'ended' ? `ended ${when(resetLink.endedAt)}` : `valid until ${when(resetLink.expiresAt)}`
               })`}
           </p>
