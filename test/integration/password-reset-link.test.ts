@@ -168,6 +168,11 @@ describe('using a reset link', () => {
     // A copy after the first committed, the same; a form of another rendering finds the link used, as before.
     expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp(), formKey)).toEqual({ ok: true, message: expect.any(String) });
     expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp(), newFormKey())).toMatchObject({ ok: false, linkInvalid: true });
+    // A copy from that page with another password (typed again after an answer that never came) is told which was set (review r53e F3).
+    expect(await resetPasswordWithLink(token, 'another phrase entirely new', 'another phrase entirely new', someIp(), formKey)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('A new password was already set from this page: the one sent first.'),
+    });
     // The key of this link's page says nothing for another link.
     const other = await staffWithLink();
     expect(await resetPasswordWithLink(other.token, 'a completely fresh phrase', 'a completely fresh phrase', someIp(), formKey)).toMatchObject({ ok: true });
