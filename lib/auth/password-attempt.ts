@@ -455,13 +455,15 @@ function storedPathway(pathway: string): AttemptPathway {
 /**
  * Whether an admin's temporary password still opens the account through the lock (decision 065 addendum), and
  * whether a second factor's step, which the lock holds, comes after it. The admin's reset ended every browser the
- * account knew, so the mail must not send the owner to one (review r53b F2), unless a sign-in completed since
- * (a passkey's, which uses no password) made one known again (review r53d F2).
+ * account knew, so the mail must not send the owner to one (review r53b F2), unless a whole sign-in at the
+ * account's present session version (a passkey's, which uses no password) made one known again: a session of it
+ * is read, not a clock (review r53d F2, r53e F4).
  */
 async function temporaryPasswordThroughLock(tx: Tx, account: { kind: PrincipalKind; id: string }): Promise<Pick<AccountLock, 'temporaryPasswordOpen' | 'secondFactor'>> {
-  const user = account.kind === 'user' ? await tx.user.findUnique({ where: { id: account.id }, select: { ...TEMPORARY_PASSWORD_SELECT, lastSignInAt: true } }) : null;
-  const signedInSince = user?.lastSignInAt != null && user.temporaryPasswordIssuedAt !== null && user.lastSignInAt >= user.temporaryPasswordIssuedAt;
-  if (!user || signedInSince || !temporaryPasswordOpen(user, new Date())) return { temporaryPasswordOpen: false, secondFactor: false };
+  const user = account.kind === 'user' ? await tx.user.findUnique({ where: { id: account.id }, select: { ...TEMPORARY_PASSWORD_SELECT, sessionVersion: true } }) : null;
+  if (!user || !temporaryPasswordOpen(user, new Date())) return { temporaryPasswordOpen: false, secondFactor: false };
+  const signedInSince = await tx.authSession.count({ where: { userId: account.id, sessionVersion: user.sessionVersion, secondFactorPending: false } });
+  if (signedInSince > 0) return { temporaryPasswordOpen: false, secondFactor: false };
   return { temporaryPasswordOpen: true, secondFactor: await hasSecondFactor(account, tx) };
 }
 

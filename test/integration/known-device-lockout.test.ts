@@ -8,7 +8,7 @@ import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-us
 import { unlockUser } from '@/lib/admin/unlock-user';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
 import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
-import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { openSession, resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount, type KnowsAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
@@ -393,8 +393,10 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
     const { user, agency, signIn } = await staff();
     await addTotpFactor(db(), { userId: user.id });
     await temporaryPasswordGivenTo(user, agency);
-    // A passwordless passkey sign-in completes without the temporary password, and its browser is known again.
-    await db().user.update({ where: { id: user.id }, data: { lastSignInAt: new Date(Date.now() + 1000) } });
+    // A passwordless passkey sign-in completes without the temporary password, and its browser is known again: its
+    // session, at the account's present version, is what says so (openSession, as signInWithPasskey opens it).
+    const { sessionVersion } = await reload(user.id);
+    await db().$transaction((tx) => openSession(tx, { kind: 'user', id: user.id }, sessionVersion, freshIp(), false, null));
     for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
     await settleAttemptsLeftToTheRound(db());
     const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: user.email!, template: 'account-locked' } });
