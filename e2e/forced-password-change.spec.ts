@@ -1,3 +1,4 @@
+import type { Browser } from '@playwright/test';
 import { DEMO_TEMPORARY_PASSWORD } from '@/prisma/seed';
 import { uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
@@ -6,6 +7,16 @@ import { pressTwice } from './support/press-twice';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
 const NEW_PASSWORD = 'saffron bridge winter compass';
+
+/** A browser without JavaScript where a new staff member signed in with `temporary`: on the password change. */
+async function atPasswordChangeWithoutJavaScript(browser: Browser, temporary: string) {
+  const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signInAsAgencyUser(page, creds);
+  await expect(page).toHaveURL(/\/change-password$/);
+  return { user, creds, context, page };
+}
 
 test('[STAFF] a temporary password leads only to the password change, then into the app', async ({ page }) => {
   const temporary = 'Q7MZ4KP2XR9TWH3N';
@@ -101,12 +112,8 @@ for (const javaScriptEnabled of [true, false]) {
 
 test('[STAFF] Back from the password change to the sign-in page minutes later, without JavaScript: the temporary password typed again goes on to the password change, not “already used” (review r53a F1)', async ({ browser }) => {
   const temporary = 'R7XK3QW9MZ2TPN4H';
-  const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { user, creds, context, page } = await atPasswordChangeWithoutJavaScript(browser, temporary);
   try {
-    const page = await context.newPage();
-    await signInAsAgencyUser(page, creds);
-    await expect(page).toHaveURL(/\/change-password$/);
     // Minutes pass: the sign-in is no copy of a form sent moments ago.
     await db().authSession.updateMany({ where: { userId: user.id }, data: { createdAt: new Date(Date.now() - 5 * 60_000) } });
     await page.goBack();
@@ -147,12 +154,8 @@ test('[STAFF] pressing Sign in twice without JavaScript, with a temporary passwo
 
 test('[STAFF] pressing Change password twice without JavaScript lands on the account page, “changed once”, not on “current password not right”: changed once, no failure counted', async ({ browser }) => {
   const temporary = 'M3XK8QW2RT5ZNP7H';
-  const { user, creds } = await newStaffMember({ temporaryPassword: temporary });
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { user, context, page } = await atPasswordChangeWithoutJavaScript(browser, temporary);
   try {
-    const page = await context.newPage();
-    await signInAsAgencyUser(page, creds);
-    await expect(page).toHaveURL(/\/change-password$/);
     await page.getByLabel('Current password').fill(temporary);
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     const confirm = page.getByLabel('Confirm new password');

@@ -332,6 +332,13 @@ describe('a signed-in owner’s forms, while strangers hold the account locked',
   });
 });
 
+/** The mail the owner gets when a stranger's five quick guesses lock the account. */
+async function lockMailAfterFiveGuesses(user: { email: string | null }, signIn: (password: string) => Promise<unknown>) {
+  for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
+  await settleAttemptsLeftToTheRound(db());
+  return db().outboxMessage.findFirstOrThrow({ where: { toAddress: user.email!, template: 'account-locked' } });
+}
+
 describe('an admin’s temporary password is no guess a lock must stop (review r52d F1)', () => {
   it('[STAFF] locked and locked again by a stranger after an admin’s reset, signs in with the temporary password from a new browser; the stranger’s guesses meanwhile count for nothing', async () => {
     const { user, agency, signIn, endStrangersLock } = await staff();
@@ -382,9 +389,7 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
   it('[STAFF] the lock mail sends the owner to the temporary password, not to a browser known to the account, which the reset ended (review r53b F2)', async () => {
     const { user, agency, signIn } = await staff();
     await temporaryPasswordGivenTo(user, agency);
-    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
-    await settleAttemptsLeftToTheRound(db());
-    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: user.email!, template: 'account-locked' } });
+    const mail = await lockMailAfterFiveGuesses(user, signIn);
     expect(mail.textBody).toContain('The temporary password your administrator gave you still opens your account from any browser');
     expect(mail.textBody).not.toContain('where you have signed in to it before');
   });
@@ -397,9 +402,7 @@ describe('an admin’s temporary password is no guess a lock must stop (review r
     // session, at the account's present version, is what says so (openSession, as signInWithPasskey opens it).
     const { sessionVersion } = await reload(user.id);
     await db().$transaction((tx) => openSession(tx, { kind: 'user', id: user.id }, sessionVersion, freshIp(), false, null));
-    for (let i = 0; i < 5; i++) await signIn(`${WRONG} ${i}`);
-    await settleAttemptsLeftToTheRound(db());
-    const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: user.email!, template: 'account-locked' } });
+    const mail = await lockMailAfterFiveGuesses(user, signIn);
     expect(mail.textBody).toContain('where you have signed in to it before, you can still sign in');
     expect(mail.textBody).not.toContain('temporary password');
   });
