@@ -47,6 +47,16 @@ const RESET_LINK_LABELS = {
   expired: 'Expired before it was used',
 } as const;
 
+/** How the link's life ended, or when it will. */
+function linkEnd(
+  link: { state: keyof typeof RESET_LINK_LABELS; usedAt: Date | null; endedAt: Date | null; expiresAt: Date },
+  when: (date: Date | null) => string,
+): string {
+  if (link.state === 'used') return `used ${when(link.usedAt)}`;
+  if (link.state === 'ended') return `ended ${when(link.endedAt)}`;
+  return `valid until ${when(link.expiresAt)}`;
+}
+
 export default async function AdminUserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: PageSearchParams }) {
   const { id } = await params;
   const { done } = await firstValues(searchParams);
@@ -127,11 +137,7 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
           <h2>Reset link by e-mail</h2>
           <p data-testid="reset-link-state">
             {/* Whether its mail went out is the delivery line's to say, never this one's (decision 020; review r53e F2). Links are kept 30 days. */}
-            {resetLink ? RESET_LINK_LABELS[resetLink.state] : 'None in the last 30 days'}
-            {resetLink &&
-              ` (issued ${when(resetLink.issuedAt)}${resetLink.issuedBy ? ` by ${resetLink.issuedBy}` : ''}, ${
-                resetLink.state === 'used' ? `used ${when(resetLink.usedAt)}` : resetLink.state === 'ended' ? `ended ${when(resetLink.endedAt)}` : `valid until ${when(resetLink.expiresAt)}`
-              })`}
+            {resetLink ? `${RESET_LINK_LABELS[resetLink.state]} (issued ${when(resetLink.issuedAt)}${resetLink.issuedBy ? ` by ${resetLink.issuedBy}` : ''}, ${linkEnd(resetLink, when)})` : 'None in the last 30 days'}
           </p>
           {/* Sending only queues the mail: whether it went out is the outbox's to say. Links from before this was kept have no delivery to show. */}
           {resetLink?.delivery && (
