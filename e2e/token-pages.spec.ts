@@ -10,6 +10,7 @@ import { createSuperAdminRequest, uniqueSuffix } from '@/prisma/factories';
 import { db, newStaffMember } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { pressTwice } from './support/press-twice';
+import { formWithField, multipartBody } from '@/test/support/html-form';
 import { expect, signInAsAgencyUser, test } from './support/test';
 
 // The reset and "this wasn't me" pages count each wrong link submitted per client address, and past the
@@ -282,6 +283,24 @@ for (const javaScriptEnabled of [true, false]) {
     }
   });
 }
+
+test('[STAFF] a copy of the used page, sent without JavaScript with another password, lands on “Your new password is set”, which says the first one sent is set (review r54a F1, F2)', async ({ request }) => {
+  const { user } = await newStaffMember();
+  const { token } = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+  // The page's form as a browser without JavaScript sends it: one rendering, sent twice with different passwords.
+  const form = formWithField(await (await request.get(`/reset/${token}`, { headers: { accept: 'text/html' } })).text(), 'newPassword');
+  const send = (password: string) => {
+    const { body, type } = multipartBody([...form.hidden, ['newPassword', password], ['confirmPassword', password]]);
+    return request.post(form.action || `/reset/${token}`, { headers: { origin: E2E_BASE_URL, 'content-type': type, accept: 'text/html' }, data: body, maxRedirects: 0 });
+  };
+  for (const password of ['copper meadow lantern violet', 'another phrase entirely new']) {
+    const answer = await send(password);
+    expect([answer.status(), answer.headers().location], password).toEqual([303, '/reset/done']);
+  }
+  const done = await (await request.get('/reset/done', { headers: { accept: 'text/html' } })).text();
+  expect(done).toContain('If you sent the form more than once, the password you sent first is the one that is set.');
+  expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_RESET_WITH_LINK' } })).toBe(1);
+});
 
 test('[STAFF] pressing Set new password twice without JavaScript lands on “Your new password is set”, not on “This link cannot be used”: set once (review r53d F5)', async ({ browser }) => {
   const newPassword = 'copper meadow lantern violet';

@@ -13,7 +13,7 @@ import { isUniqueClash } from '@/lib/db/unique-clash';
 import { claimFormKey, formAbout, sentBefore } from '@/lib/http/sent-once';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { passwordChangedMail } from '@/lib/mail/templates/password-changed';
-import { hashPassword, verifyPassword } from '@/lib/password/hash';
+import { hashPassword } from '@/lib/password/hash';
 import { rememberPassword } from '@/lib/password/history';
 import { checkNewPassword, matchesAnyHash } from '@/lib/password/policy';
 import { POLICY_BOUNDS } from '@/lib/policy/agency-policy';
@@ -47,16 +47,12 @@ class LinkGone extends Error {}
 const PASSWORD_SET = 'Your new password is set. Sign in with it now.';
 
 /**
- * What a copy of the form whose first copy set the password is told: set (without the first copy's token), when it
- * carries that password; else that this page set one before, the one first sent (typed again after an answer that
- * never came back: review r53e F3). One verify, on the link's own budget, like the history check.
+ * What a copy of the form whose first copy set the password is told (a double press without JavaScript; typed again
+ * after an answer that never came back): that it is set, as the first copy was, and no more, with no token. Which
+ * password was set is the done page's one sentence for both: the one sent first. Checking the copy's password against
+ * the account's told anyone holding the used page whether a guess was its password, uncounted (review r54a F1).
  */
-async function answerToCopy(link: { id: string; userId: string }, newPassword: string, confirmPassword: string): Promise<ResetWithLinkResult> {
-  const { passwordHash } = await db().user.findUniqueOrThrow({ where: { id: link.userId }, select: { passwordHash: true } });
-  const checkable = newPassword === confirmPassword && !(await consumeRateLimit(db(), RATE_LIMITS.resetLinkHistoryChecksPerLink, link.id)).limited;
-  if (checkable && (await verifyPassword(passwordHash, newPassword))) return { ok: true, message: PASSWORD_SET };
-  return { ok: false, message: 'A new password was already set from this page: the one sent first. Sign in with that one, or ask for a new link if you do not know it.' };
-}
+const ANSWER_TO_COPY: ResetWithLinkResult = { ok: true, message: PASSWORD_SET };
 
 /**
  * Sets a new password with a single-use link. The password is checked first (a refused password
@@ -92,7 +88,7 @@ export async function resetPasswordWithLink(
   // second answer): its first copy set the password, and this one says so, not that the link cannot be used
   // (review r53d F5). Keyed by the link: a key is the rendering's, for this link only (sent-once.ts).
   const form = formAbout('reset-with-link', link.id);
-  if (await sentBefore(form, formKey)) return answerToCopy(link, newPassword, confirmPassword);
+  if (await sentBefore(form, formKey)) return ANSWER_TO_COPY;
   const dead = whyLinkIsDead(link, now);
   if (dead) return invalid(dead);
 
@@ -208,7 +204,7 @@ export async function resetPasswordWithLink(
     });
   } catch (error) {
     if (error instanceof LinkGone) return invalid('link used or revoked meanwhile');
-    if (isUniqueClash(error) && (await sentBefore(form, formKey))) return answerToCopy(link, newPassword, confirmPassword);
+    if (isUniqueClash(error) && (await sentBefore(form, formKey))) return ANSWER_TO_COPY;
     throw error;
   }
   // A second factor still to be proved: the token waits for the code step, as after any password (decision 062).
