@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/lib/db/client';
 import { isUniqueClash } from '@/lib/db/unique-clash';
-import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
+import { SECOND_FACTOR_PENDING_MS, SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { pruneSignInVelocity } from '@/lib/auth/sign-in-velocity';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { deleteInBatches } from '@/lib/housekeeping/delete-in-batches';
@@ -57,8 +57,14 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
   // Sessions ended an hour ago, and those past the longest life any session has (the gate refuses both).
   // An ended one is kept that hour: the sign-in page reads it to say a code step ran out (guards.ts,
   // codeStepRanOut); pruned at once, a round between the code and the next page made it say nothing.
+  // A code step never finished ends with its ten minutes, unmarked, and is kept that hour after them: it
+  // outlived them by the whole session's life, which a password without its factor filled (review r54b F1).
   const sessionWhere = {
-    OR: [{ endedAt: { lt: new Date(now.getTime() - ENDED_SESSION_KEPT_MS) } }, { createdAt: { lt: new Date(now.getTime() - SESSION_ABSOLUTE_MS) } }],
+    OR: [
+      { endedAt: { lt: new Date(now.getTime() - ENDED_SESSION_KEPT_MS) } },
+      { secondFactorPending: true, createdAt: { lt: new Date(now.getTime() - SECOND_FACTOR_PENDING_MS - ENDED_SESSION_KEPT_MS) } },
+      { createdAt: { lt: new Date(now.getTime() - SESSION_ABSOLUTE_MS) } },
+    ],
   };
   const sessions = tally(
     await deleteInBatches(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { recordAuditAlone } from '@/lib/audit/record';
-import { SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
+import { SECOND_FACTOR_PENDING_MS, SESSION_ABSOLUTE_MS } from '@/lib/auth/session';
 import { sealFactorSecret } from '@/lib/mfa/secret-box';
 import { newTotpSecret } from '@/lib/mfa/totp';
 import { db } from '@/lib/db/client';
@@ -77,6 +77,18 @@ describe('housekeeping', () => {
     const left = await db().authSession.findMany({ where: { userId: user.id }, select: { id: true } });
     expect(left.map((row) => row.id).sort()).toEqual([live.id, justEnded.id].sort());
     expect(ended.id).not.toBe(outlived.id);
+  });
+
+  it('prunes a code step never finished an hour after its ten minutes, not a whole session as old (review r54b F1)', async () => {
+    const agency = await createAgency(db());
+    const user = await createUser(db(), agency.id, 'quiet meadow copper bicycle');
+    const pending = (createdAt: Date) => db().authSession.create({ data: { userId: user.id, sessionVersion: 0, secondFactorPending: true, createdAt } });
+    await pending(ago(SECOND_FACTOR_PENDING_MS + ENDED_SESSION_KEPT_MS + MINUTE));
+    const ranOutLately = await pending(ago(SECOND_FACTOR_PENDING_MS + ENDED_SESSION_KEPT_MS - MINUTE));
+    const whole = await db().authSession.create({ data: { userId: user.id, sessionVersion: 0, createdAt: ago(SECOND_FACTOR_PENDING_MS + ENDED_SESSION_KEPT_MS + MINUTE) } });
+    await pruneExpiredRows(db());
+    const left = await db().authSession.findMany({ where: { userId: user.id }, select: { id: true } });
+    expect(left.map((row) => row.id).sort()).toEqual([ranOutLately.id, whole.id].sort());
   });
 
   it('prunes mail sent (or withdrawn, counted from its queueing) more than 30 days ago, never mail still due or dead', async () => {
