@@ -657,3 +657,24 @@ test('[PROVIDER_ADMIN] the browser becomes a known device only once the code pas
     await context.close();
   }
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`[ATTACKER] who knows an admin’s password but holds no factor, once the account’s code steps are spent, is told to wait on the sign-in page; no code step opens (review r54b F1, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const { RATE_LIMITS } = await import('@/lib/rate-limit/rate-limit');
+    const { user, creds } = await newAdmin();
+    await ensureTotpFactor({ userId: user.id });
+    const rule = RATE_LIMITS.codeStepsPerAccount;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:user:${user.id}`, windowStart: new Date(), count: rule.limit } });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    try {
+      await page.goto('/login');
+      await submitAgencySignIn(page, creds);
+      await expect(page.getByTestId('error-summary')).toContainText('Too many sign-ins to this account in the last 15 minutes. Wait 15 minutes and try again.');
+      expect(new URL(page.url()).pathname).toBe('/login');
+      expect(await db().authSession.count({ where: { userId: user.id } })).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -11,3 +11,15 @@ describe('sign-in refusals', () => {
     expect(signInMessage('THROTTLED', 30, 'vendor')).toBe(signInMessage('THROTTLED', 30));
   });
 });
+
+describe('a refusal for the account’s own budget (review r54b F1, F2)', () => {
+  it('says how many minutes are left, and whom to tell: the agency’s administrator, or for vendor staff the colleague', () => {
+    expect(signInMessage('ACCOUNT_THROTTLED', 9 * 60 + 1)).toBe(
+      'Too many sign-ins to this account in the last 15 minutes. Wait 10 minutes and try again. If they were not all yours, someone may be trying to use your account: tell your provider administrator.',
+    );
+    expect(signInMessage('ACCOUNT_THROTTLED', 30)).toContain('Wait 1 minute and');
+    expect(signInMessage('ACCOUNT_THROTTLED')).toContain('Wait 15 minutes and');
+    expect(signInMessage('ACCOUNT_THROTTLED', 120, 'vendor')).toContain('Wait 2 minutes and');
+    expect(signInMessage('ACCOUNT_THROTTLED', 120, 'vendor')).toContain('tell the colleague who runs the CareNotes password help portal.');
+  });
+});

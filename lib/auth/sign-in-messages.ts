@@ -7,6 +7,10 @@ const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
     'The details you entered are not right, or the account cannot sign in just now. Check them and try again. ' +
     'After several failed attempts an account is locked for a few minutes; your provider administrator can unlock it.',
   THROTTLED: 'Too many failed sign-ins from your network. Wait 15 minutes and try again.',
+  // Told only to whoever typed the account's right password, or to a browser it signed in from before.
+  ACCOUNT_THROTTLED:
+    'Too many sign-ins to this account in the last 15 minutes. Wait 15 minutes and try again. ' +
+    'If they were not all yours, someone may be trying to use your account: tell your provider administrator.',
   // A reset link sent since ends it too (decision 058): the link is then the way in, and a new temporary password would end it.
   TEMPORARY_PASSWORD_EXPIRED:
     'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise contact your provider administrator to get a new one.',
@@ -17,7 +21,8 @@ const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
 };
 
 // Vendor staff have no provider administrator: their locks end with time, or by `npm run vendor:unlock`.
-const VENDOR_INVALID = SIGN_IN_MESSAGES.INVALID.replace('your provider administrator', 'the colleague who runs the CareNotes password help portal');
+const VENDOR_HELPER = 'the colleague who runs the CareNotes password help portal';
+const VENDOR_INVALID = SIGN_IN_MESSAGES.INVALID.replace('your provider administrator', VENDOR_HELPER);
 
 /**
  * `retryAfterSeconds`: an address slowed while failing on many accounts waits seconds, not the quarter
@@ -27,6 +32,11 @@ export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number,
   if (reason === 'THROTTLED' && retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
     const wait = retryAfterSeconds === 1 ? '1 second' : `${retryAfterSeconds} seconds`;
     return `Too many failed sign-ins from your network just now. Wait ${wait} and try again.`;
+  }
+  if (reason === 'ACCOUNT_THROTTLED') {
+    const minutes = Math.max(1, Math.ceil((retryAfterSeconds ?? 15 * 60) / 60));
+    const message = SIGN_IN_MESSAGES.ACCOUNT_THROTTLED.replace('Wait 15 minutes', `Wait ${minutes === 1 ? '1 minute' : `${minutes} minutes`}`);
+    return kind === 'vendor' ? message.replace('your provider administrator', VENDOR_HELPER) : message;
   }
   if (kind === 'vendor' && (reason === 'INVALID' || !Object.hasOwn(SIGN_IN_MESSAGES, reason))) return VENDOR_INVALID;
   return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;

@@ -18,6 +18,7 @@ import { db, type Tx } from '@/lib/db/client';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { hasSecondFactor } from '@/lib/mfa/policy';
+import { wrongCodesSubject } from '@/lib/mfa/wrong-codes';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
@@ -31,7 +32,7 @@ import {
 } from '@/lib/validation/identifiers';
 
 /** What the sign-in forms may tell a person. Everything else is INVALID: no enumeration. */
-export type SignInFailure = 'INVALID' | 'THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'TEMPORARY_PASSWORD_USED' | 'BAD_INPUT';
+export type SignInFailure = 'INVALID' | 'THROTTLED' | 'ACCOUNT_THROTTLED' | 'TEMPORARY_PASSWORD_EXPIRED' | 'TEMPORARY_PASSWORD_USED' | 'BAD_INPUT';
 /**
  * THROTTLED may say when to try again (an address slowed in an agency); BAD_INPUT, which field is
  * wrong and why (only what was typed, nothing of any account). No other refusal says more than its reason.
@@ -172,6 +173,7 @@ type SignInOutcome =
 type Decided = { result: SignInResult; outcome: SignInOutcome };
 const REFUSED_OUTCOME = {
   INVALID: 'changed_meanwhile',
+  ACCOUNT_THROTTLED: 'throttled',
   TEMPORARY_PASSWORD_USED: 'temporary_password_used',
   TEMPORARY_PASSWORD_EXPIRED: 'temporary_password_expired',
 } as const satisfies Record<string, SignInOutcome>;
@@ -226,8 +228,13 @@ async function attemptSignIn(
     // spraying address"). The refusal checks no password; it keeps its count on the address's limit,
     // so a slowed address's refusals, and the rows each made-up name adds here, stop at that limit.
     const wait = velocity && (knownDevice || !limited) ? await slowingWait(tx, velocity.key, now) : 0;
-    // A known device passes both; whether it had to decides what its success may clear (settle, below).
-    if (knownDevice) return { throttled: null, passedSlowing: limited || wait > 0 };
+    // A known device passes both; whether it had to decides what its success may clear (settle, below). Past the
+    // address's limit it tries on a budget of the account's (review r54b F2).
+    if (knownDevice) {
+      const budget = limited ? await consumeRateLimit(tx, RATE_LIMITS.signInAttemptsPerKnownAccount, `${candidate.kind}:${candidate.id}`) : null;
+      if (budget?.limited) return { throttled: 'account' as const, retryAfterSeconds: budget.retryAfterSeconds };
+      return { throttled: null, passedSlowing: limited || wait > 0 };
+    }
     if (limited) return { throttled: 'address' as const };
     if (velocity) {
       if (wait > 0) {
@@ -245,6 +252,10 @@ async function attemptSignIn(
     return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
   if (turn.throttled === 'slowed') return { result: { ok: false, reason: 'THROTTLED', retryAfterSeconds: turn.wait }, outcome: 'slowed' };
+  if (turn.throttled === 'account') {
+    await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { limit: 'known browser, per account' } });
+    return { result: { ok: false, reason: 'ACCOUNT_THROTTLED', retryAfterSeconds: turn.retryAfterSeconds }, outcome: 'throttled' };
+  }
 
   // The account's own count, in a transaction of its own so the address's row is held only for the steps above.
   const kind = candidate?.kind ?? (velocity ? 'user' : 'vendor');
@@ -342,6 +353,17 @@ async function attemptSignIn(
         await refuse(tx, TEMPORARY_PASSWORD_REFUSED_FOR[refused], secondFactorPending);
         return { refused };
       }
+      // A code step opened on the account's budget, on its lane: the password without the factor opens no
+      // more than that (review r54b F1). The refusal is a right password's, told only to whoever typed it.
+      if (secondFactorPending && sentAgain === null) {
+        const budget = await consumeRateLimit(tx, RATE_LIMITS.codeStepsPerAccount, wrongCodesSubject(account, lane));
+        if (budget.limited) {
+          await settle(tx, { onlyThisAttempt: true });
+          const record = sampledThrottle({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { limit: 'code steps per account' } });
+          if (record) await recordAudit(tx, record);
+          return { refused: 'ACCOUNT_THROTTLED' as const, retryAfterSeconds: budget.retryAfterSeconds };
+        }
+      }
       // The session this browser's cookie names ends here, so a copy of the old cookie opens nothing. Only one still
       // open is carried on: a sign-out committed since it was read leaves the temporary password it claimed used
       // (review r45f F1); a pending session claimed nothing, and the next one is a sign-in like any other.
@@ -369,7 +391,10 @@ async function attemptSignIn(
       return { sessionId, secondFactorPending };
     }, ADDRESS_TURN),
   );
-  if (session.refused) return { result: { ok: false, reason: session.refused }, outcome: REFUSED_OUTCOME[session.refused] };
+  if (session.refused) {
+    const wait = 'retryAfterSeconds' in session ? { retryAfterSeconds: session.retryAfterSeconds } : {};
+    return { result: { ok: false, reason: session.refused, ...wait }, outcome: REFUSED_OUTCOME[session.refused] };
+  }
   return {
     result: { ok: true, ...session, role: account.role, account: { kind: account.kind, id: account.id, version: account.sessionVersion } },
     outcome: 'success',

@@ -12,10 +12,15 @@ import { forgetRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 // strangers who hold the password and spend theirs lock out strangers, never the owner's usual browsers,
 // whose wrong codes meet a budget of their own (a stolen known-device token is no way around it).
 
-/** The subject the account's wrong codes on `lane` are counted under. */
+/** The subject the account's wrong codes, and the code steps its password opened, on `lane` are counted under. */
 export const wrongCodesSubject = (owner: MfaOwner, lane: Lane) => (lane === 'anyone' ? `${owner.kind}:${owner.id}` : `${owner.kind}:${owner.id}:${lane}`);
 
-/** Forgets the account's wrong codes on both lanes, with the locks they set. */
+/**
+ * Forgets the account's wrong codes on both lanes, with the locks they set, and the code steps its password opened
+ * (RATE_LIMITS.codeStepsPerAccount, counted on the same subjects): a reset after a leaked password was spun on must
+ * not leave its owner waiting out the thief's quarter hour.
+ */
 export async function forgetWrongCodes(tx: Tx | Db, owner: MfaOwner): Promise<void> {
-  await forgetRateLimit(tx, RATE_LIMITS.wrongCodesPerAccount, wrongCodesSubject(owner, 'anyone'), wrongCodesSubject(owner, 'knownDevice'));
+  const rules = [RATE_LIMITS.wrongCodesPerAccount, RATE_LIMITS.codeStepsPerAccount];
+  await forgetRateLimit(tx, rules, wrongCodesSubject(owner, 'anyone'), wrongCodesSubject(owner, 'knownDevice'));
 }

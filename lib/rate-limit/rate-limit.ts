@@ -13,6 +13,14 @@ type RuleShape = { name: string; limit: number; windowMs: number };
  */
 export const RATE_LIMITS = {
   signInFailuresPerAddress: { name: 'signin-fail-ip', limit: 100, windowMs: 15 * 60_000 },
+  // Past the address's limit, a browser an account signed in from before (decision 062) tries on a budget of that
+  // account's, as passkey challenges do: its own lane's lock counts its guesses for nothing, and a stolen token
+  // checked a password and wrote a record on every try without end (review r54b F2).
+  signInAttemptsPerKnownAccount: { name: 'signin-known-account', limit: 100, windowMs: 15 * 60_000 },
+  // A right password whose account still owes its second factor gives its counts back, so someone who knows the
+  // password but holds no factor opened code steps (a session and a record each) without end (review r54b F1).
+  // One budget per account and lane of the lockout: strangers spending it leave the owner's usual browser its own.
+  codeStepsPerAccount: { name: 'signin-code-step-account', limit: 30, windowMs: 15 * 60_000 },
   // A right password ends the lockout streak (lib/auth/sign-in.ts), so someone who knows the password
   // could sign in again between code guesses; this budget outlives that. One per account and lane of the
   // lockout (lib/mfa/wrong-codes.ts); whatever ends the lockout (a whole sign-in, an unlock, a reset) clears it.
@@ -154,9 +162,10 @@ export async function consumeMailBudget(database: Counter, budget: MailBudget, s
   return { limited: false };
 }
 
-/** Forgets every event counted for the subject (an administrator's unlock). */
-export async function forgetRateLimit(database: Counter, rule: RateLimitRule, ...subjects: string[]): Promise<void> {
-  await database.rateLimitBucket.deleteMany({ where: { key: { in: subjects.map((subject) => bucketKey(rule, subject)) } } });
+/** Forgets every event counted for the subjects under the rules (an administrator's unlock), in one statement. */
+export async function forgetRateLimit(database: Counter, rules: RateLimitRule | RateLimitRule[], ...subjects: string[]): Promise<void> {
+  const keys = [rules].flat().flatMap((rule) => subjects.map((subject) => bucketKey(rule, subject)));
+  await database.rateLimitBucket.deleteMany({ where: { key: { in: keys } } });
 }
 
 /** Gives back one event counted in advance (a sign-in counted before its password turned out right). */

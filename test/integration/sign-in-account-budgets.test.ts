@@ -1,0 +1,110 @@
+// Review r54b: two ways a sign-in went on past every limit, each now on a budget of the account's. A right password
+// whose account owes its second factor gave its counts back, so whoever knew the password and no factor opened code
+// steps (a session and an audit record each) without end (F1). A browser the account signed in from before passes
+// the address's limit, so a stolen token checked passwords and wrote records without end, its own lane locked (F2).
+import { describe, expect, it } from 'vitest';
+import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
+import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
+import { resolveSession, type AgencyActor } from '@/lib/auth/session';
+import { signInAgencyUser, type KnowsAccount } from '@/lib/auth/sign-in';
+import { db } from '@/lib/db/client';
+import { argon2VerifiesDone } from '@/lib/password/hash';
+import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
+import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
+
+const PASSWORD = 'quiet meadow copper lantern';
+const WRONG = 'quiet meadow copper lanterns';
+let ipCounter = 0;
+const freshIp = () => `10.66.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+const usualBrowserOf = (account: KnownAccount): KnowsAccount => {
+  const cookie = rememberAccount(undefined, account);
+  return (asked) => knowsAccount(cookie, asked);
+};
+
+async function accountOf(role: 'STAFF' | 'PROVIDER_ADMIN') {
+  const agency = await createAgency(db());
+  const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${Date.now()}.${++ipCounter}@example.test` });
+  if (role === 'PROVIDER_ADMIN') await addTotpFactor(db(), { userId: user.id });
+  const signIn = (password: string, ip = freshIp(), knows?: KnowsAccount) => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, ip, knows);
+  const usual = usualBrowserOf({ kind: 'user', id: user.id, version: user.sessionVersion });
+  return { agency, user, signIn, usual };
+}
+
+const sessionsOf = (userId: string) => db().authSession.count({ where: { userId } });
+const recordsOf = (userId: string, action: string) => db().auditEvent.count({ where: { targetId: userId, action } });
+
+/** The address's window of sign-in failures, filled to its limit: a stranger there is refused before anything is checked. */
+async function spentAddress(): Promise<string> {
+  const ip = freshIp();
+  const rule = RATE_LIMITS.signInFailuresPerAddress;
+  await db().rateLimitBucket.create({ data: { key: `${rule.name}:${ip}`, windowStart: new Date(), count: rule.limit } });
+  return ip;
+}
+
+describe('code steps a password opens, on the account’s budget (review r54b F1)', () => {
+  it('[ATTACKER] who knows an admin’s password and holds no factor opens 30 code steps in a quarter hour, then is told to wait: no session, nothing counted against the owner', async () => {
+    const { user, signIn } = await accountOf('PROVIDER_ADMIN');
+    const limit = RATE_LIMITS.codeStepsPerAccount.limit;
+    for (let i = 0; i < limit; i++) expect(await signIn(PASSWORD)).toMatchObject({ ok: true, secondFactorPending: true });
+    expect(await sessionsOf(user.id)).toBe(limit);
+
+    const ip = freshIp();
+    const refused = await signIn(PASSWORD, ip);
+    expect(refused).toMatchObject({ ok: false, reason: 'ACCOUNT_THROTTLED' });
+    expect(refused.ok === false && refused.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    expect(await sessionsOf(user.id)).toBe(limit);
+    expect(await recordsOf(user.id, 'SIGN_IN_SUCCESS')).toBe(limit);
+    // A right password is no failure: not for the account, not for the address.
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0, lockedUntil: null });
+    expect(await db().rateLimitBucket.findUnique({ where: { key: `${RATE_LIMITS.signInFailuresPerAddress.name}:${ip}` } })).toMatchObject({ count: 0 });
+    // Who does not know the password learns nothing of the budget: a wrong one is refused as any wrong one.
+    expect(await signIn(WRONG)).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('[PROVIDER_ADMIN] the owner’s usual browser has a budget of its own; an admin’s reset forgets the strangers’', async () => {
+    const { agency, user, signIn, usual } = await accountOf('PROVIDER_ADMIN');
+    const subject = `user:${user.id}`;
+    const rule = RATE_LIMITS.codeStepsPerAccount;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:${subject}`, windowStart: new Date(), count: rule.limit } });
+    expect(await signIn(PASSWORD)).toMatchObject({ ok: false, reason: 'ACCOUNT_THROTTLED' });
+    expect(await signIn(PASSWORD, freshIp(), usual)).toMatchObject({ ok: true, secondFactorPending: true });
+    expect(await db().rateLimitBucket.findUnique({ where: { key: `${rule.name}:${subject}:knownDevice` } })).toMatchObject({ count: 1 });
+
+    const superAdmin = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `super.${Date.now()}.${++ipCounter}@example.test` });
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: superAdmin.loginName, password: PASSWORD }, freshIp());
+    if (!signedIn.ok) throw new Error('super admin sign-in failed');
+    const actor = (await resolveSession(signedIn.sessionId)) as AgencyActor;
+    const fresh = await db().user.findUniqueOrThrow({ where: { id: user.id } });
+    const issued = await issueTemporaryPassword(actor, { userId: user.id, expectedVersion: fresh.sessionVersion }, freshIp());
+    if (!issued.ok) throw new Error(issued.message);
+    expect(await signIn(issued.value.temporaryPassword)).toMatchObject({ ok: true, secondFactorPending: true });
+  });
+
+  it('[STAFF] an account without a second factor spends no such budget: each sign-in is whole', async () => {
+    const { user, signIn } = await accountOf('STAFF');
+    expect(await signIn(PASSWORD)).toMatchObject({ ok: true, secondFactorPending: false });
+    expect(await db().rateLimitBucket.count({ where: { key: { startsWith: `${RATE_LIMITS.codeStepsPerAccount.name}:user:${user.id}` } } })).toBe(0);
+  });
+});
+
+describe('a known browser past the address’s limit, on the account’s budget (review r54b F2)', () => {
+  it('[STAFF] tries on the account’s budget, counted before the check; spent, it is told to wait, no password checked, while a stranger there is throttled as before', async () => {
+    const { user, signIn, usual } = await accountOf('STAFF');
+    const ip = await spentAddress();
+    const rule = RATE_LIMITS.signInAttemptsPerKnownAccount;
+    const budget = () => db().rateLimitBucket.findUnique({ where: { key: `${rule.name}:user:${user.id}` } });
+    expect(await signIn(WRONG, ip, usual)).toEqual({ ok: false, reason: 'INVALID' });
+    expect(await budget()).toMatchObject({ count: 1 });
+    expect(await signIn(WRONG, ip)).toEqual({ ok: false, reason: 'THROTTLED' });
+
+    await db().rateLimitBucket.update({ where: { key: `${rule.name}:user:${user.id}` }, data: { count: rule.limit } });
+    const verifies = argon2VerifiesDone();
+    const refused = await signIn(PASSWORD, ip, usual);
+    expect(refused).toMatchObject({ ok: false, reason: 'ACCOUNT_THROTTLED' });
+    expect(argon2VerifiesDone()).toBe(verifies);
+    expect(await sessionsOf(user.id)).toBe(0);
+    // From an address with room, the same browser signs in: the budget is only for going past the address's limit.
+    expect(await signIn(PASSWORD, freshIp(), usual)).toMatchObject({ ok: true });
+  });
+});
