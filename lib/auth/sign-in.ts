@@ -354,8 +354,10 @@ async function attemptSignIn(
         return { refused };
       }
       // A code step opened on the account's budget, on its lane: the password without the factor opens no
-      // more than that (review r54b F1). The refusal is a right password's, told only to whoever typed it.
-      if (secondFactorPending && sentAgain === null) {
+      // more than that (review r54b F1). A copy answered with the step it opened counts too: each is a verify and
+      // a record, and a script chooses its own browser key (review r54d F1). The refusal is a right password's,
+      // told only to whoever typed it.
+      if (secondFactorPending) {
         const budget = await consumeRateLimit(tx, RATE_LIMITS.codeStepsPerAccount, wrongCodesSubject(account, lane));
         if (budget.limited) {
           await settle(tx, { onlyThisAttempt: true });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
-import { signInAgencyUser, type KnowsAccount } from '@/lib/auth/sign-in';
+import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
+import { signInAgencyUser, type KnowsAccount, type SigningBrowser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { argon2VerifiesDone } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
@@ -26,7 +27,8 @@ async function accountOf(role: 'STAFF' | 'PROVIDER_ADMIN') {
   const agency = await createAgency(db());
   const user = await createUser(db(), agency.id, PASSWORD, { role, email: `${role.toLowerCase()}.${Date.now()}.${++ipCounter}@example.test` });
   if (role === 'PROVIDER_ADMIN') await addTotpFactor(db(), { userId: user.id });
-  const signIn = (password: string, ip = freshIp(), knows?: KnowsAccount) => signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, ip, knows);
+  const signIn = (password: string, ip = freshIp(), knows?: KnowsAccount, browser?: SigningBrowser) =>
+    signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password }, ip, knows, browser);
   const usual = usualBrowserOf({ kind: 'user', id: user.id, version: user.sessionVersion });
   return { agency, user, signIn, usual };
 }
@@ -60,6 +62,18 @@ describe('code steps a password opens, on the account’s budget (review r54b F1
     expect(await db().rateLimitBucket.findUnique({ where: { key: `${RATE_LIMITS.signInFailuresPerAddress.name}:${ip}` } })).toMatchObject({ count: 0 });
     // Who does not know the password learns nothing of the budget: a wrong one is refused as any wrong one.
     expect(await signIn(WRONG)).toEqual({ ok: false, reason: 'INVALID' });
+  });
+
+  it('[ATTACKER] whose script sends the form again and again with one browser key of its choosing, each copy answered with the code step it opened, spends the budget as well (review r54d F1)', async () => {
+    const { user, signIn } = await accountOf('PROVIDER_ADMIN');
+    const browser: SigningBrowser = { key: browserKeyDigest(newBrowserKey()), sessionHeld: null };
+    const limit = RATE_LIMITS.codeStepsPerAccount.limit;
+    const answers = [];
+    for (let i = 0; i <= limit; i++) answers.push(await signIn(PASSWORD, freshIp(), undefined, browser));
+    expect(answers.slice(0, limit).every((answer) => answer.ok)).toBe(true);
+    expect(await sessionsOf(user.id)).toBe(1);
+    expect(answers[limit]).toMatchObject({ ok: false, reason: 'ACCOUNT_THROTTLED' });
+    expect(await recordsOf(user.id, 'SIGN_IN_SUCCESS')).toBe(limit);
   });
 
   it('[PROVIDER_ADMIN] the owner’s usual browser has a budget of its own; an admin’s reset forgets the strangers’', async () => {
