@@ -284,7 +284,7 @@ for (const javaScriptEnabled of [true, false]) {
   });
 }
 
-test('[STAFF] a copy of the used page, sent without JavaScript with another password, lands on “Your new password is set”, which says the first one sent is set (review r54a F1, F2)', async ({ request }) => {
+test('[STAFF] a copy of the used page, sent without JavaScript with another password, lands on “Your new password is set”, which says only one of them is (review r54a F1, F2)', async ({ request }) => {
   const { user } = await newStaffMember();
   const { token } = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
   // The page's form as a browser without JavaScript sends it: one rendering, sent twice with different passwords.
@@ -298,7 +298,7 @@ test('[STAFF] a copy of the used page, sent without JavaScript with another pass
     expect([answer.status(), answer.headers().location], password).toEqual([303, '/reset/done']);
   }
   const done = await (await request.get('/reset/done', { headers: { accept: 'text/html' } })).text();
-  expect(done).toContain('If you sent the form more than once, the password you sent first is the one that is set.');
+  expect(done).toContain('If you sent the form more than once with different passwords, only one of them is set: if the first you try is refused, sign in with the other.');
   expect(await db().auditEvent.count({ where: { targetId: user.id, action: 'PASSWORD_RESET_WITH_LINK' } })).toBe(1);
 });
 

@@ -15,7 +15,7 @@ describe('sign-in refusals', () => {
 describe('a refusal for the account’s own budget (review r54b F1, F2)', () => {
   it('says how many minutes are left, and whom to tell: the agency’s administrator, or for vendor staff the colleague', () => {
     expect(signInMessage('ACCOUNT_THROTTLED', 9 * 60 + 1)).toBe(
-      'Too many sign-ins to this account in the last 15 minutes. Wait 10 minutes and try again. If they were not all yours, someone may be trying to use your account: tell your provider administrator.',
+      'Too many sign-ins to this account in the last 15 minutes. Wait 10 minutes and try again. If they were not all yours, someone may be trying to use your account: ask your provider administrator to reset your password.',
     );
     expect(signInMessage('ACCOUNT_THROTTLED', 30)).toContain('Wait 1 minute and');
     expect(signInMessage('ACCOUNT_THROTTLED')).toContain('Wait 15 minutes and');

@@ -48,9 +48,9 @@ const PASSWORD_SET = 'Your new password is set. Sign in with it now.';
 
 /**
  * What a copy of the form whose first copy set the password is told (a double press without JavaScript; typed again
- * after an answer that never came back): that it is set, as the first copy was, and no more, with no token. Which
- * password was set is the done page's one sentence for both: the one sent first. Checking the copy's password against
- * the account's told anyone holding the used page whether a guess was its password, uncounted (review r54a F1).
+ * after an answer that never came back): that it is set, as the first copy was, and no more, with no token; the done
+ * page says that of different passwords sent only one is set. Checking the copy's password against the account's
+ * told anyone holding the used page whether a guess was its password, uncounted (review r54a F1).
  */
 const ANSWER_TO_COPY: ResetWithLinkResult = { ok: true, message: PASSWORD_SET };
 

@@ -169,7 +169,7 @@ describe('using a reset link', () => {
     expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp(), formKey)).toEqual({ ok: true, message: expect.any(String) });
     expect(await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp(), newFormKey())).toMatchObject({ ok: false, linkInvalid: true });
     // A copy from that page with another password (typed again after an answer that never came) is told it is set,
-    // like the first: the done page says the one sent first is (review r53e F3, r54a F1).
+    // like the first: the done page says only one of them is (review r53e F3, r54a F1).
     expect(await resetPasswordWithLink(token, 'another phrase entirely new', 'another phrase entirely new', someIp(), formKey)).toEqual({ ok: true, message: expect.any(String) });
     // The key of this link's page says nothing for another link.
     const other = await staffWithLink();

@@ -11,8 +11,8 @@ export default publicPage(function ResetDonePage() {
       <h1>Your new password is set</h1>
       <div className="notice success" role="status">
         <p>Your account is unlocked and every earlier session has been signed out.</p>
-        {/* A copy of the form sent after the first is answered here too, whatever it carried (review r54a F1). */}
-        <p>If you sent the form more than once, the password you sent first is the one that is set.</p>
+        {/* A copy of the form sent after one was set is answered here too, whatever it carried (review r54a F1, r54d F3). */}
+        <p>If you sent the form more than once with different passwords, only one of them is set: if the first you try is refused, sign in with the other.</p>
         <p style={{ marginBottom: 0 }}>
           <Link className="button" href="/login">
             Sign in
