@@ -8,7 +8,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
-import { isAppCode, proveSecondFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
+import { isAppCode, matchSecondFactor, useUpFactor, type MatchedFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
@@ -96,8 +96,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   const failure = { ...audit, action: 'SECOND_FACTOR_FAILURE', outcome: 'FAILURE', details: purpose } as const;
   const subject = await attemptSubjectOf(owner.kind, owner.id, laneOfSession(actor));
   const reservation = await db().$transaction((tx) => reserveAttempt(tx, subject, { failure, pathway: 'signed-in second factor' }));
-  const used: UsedFactor = reservation.counted ? await proveSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
-  if (!used.ok) {
+  const refuse = async (): Promise<FreshFactor> => {
     await settleWrongSecret(
       reservation,
       {
@@ -107,12 +106,17 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
       'signed-in second factor',
     );
     return { ok: false, refusal: reservation.counted ? WRONG_FRESH_FACTOR : LOCKED_NOW };
-  }
-  // A recovery code is gone once used, whatever the action then does: on the record (review r44d F1). Its owner is told
-  // when it confirmed an action on another's account; a change to their own factors mails them that change (review r44e F3).
+  };
+  const used: MatchedFactor = reservation.counted ? await matchSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
+  if (!used.ok) return refuse();
+  // A recovery code is gone once used, whatever the action then does: on the record (review r44d F1), used up in the
+  // transaction that writes it (review r54e F1). Its owner is told when it confirmed an action on another's account; a
+  // change to their own factors mails them that change (review r44e F3).
   const contact = used.kind === 'RECOVERY_CODE' && about ? await accountContact(owner) : null;
-  await settleReservedAttempt(() =>
+  const spent = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
+      // Another press of the same code spent it first: this one is a wrong code.
+      if (!(await useUpFactor(tx, used))) return false;
       await markSettled(tx, reservation);
       await clearFailures(tx, owner.kind, owner.id);
       await refundRateLimit(tx, RATE_LIMITS.passwordChangePerUser, owner.id);
@@ -121,9 +125,10 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
         await recordAudit(tx, { ...audit, action: 'RECOVERY_CODE_USED', outcome: 'SUCCESS', details: purpose });
         if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to confirm it was you', new Date()));
       }
+      return true;
     }),
   );
-  return used;
+  return spent ? { ok: true, kind: used.kind, factorId: used.factorId } : refuse();
 }
 
 /** Which refusals that check nothing get a record: one session's flood of them is sampled (flood-sampler.ts). */

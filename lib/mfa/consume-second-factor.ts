@@ -1,4 +1,4 @@
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { confirmWithPasskey } from '@/lib/mfa/passkey-assertion';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
 import { hashRecoveryCode, looksLikeRecoveryCode } from '@/lib/mfa/recovery-codes';
@@ -20,11 +20,21 @@ export function isAppCode(typed: string): boolean {
 }
 
 /**
- * Checks and uses up either kind of proof. A passkey answers a SECOND_FACTOR challenge issued to
- * this very session, so an assertion made for another session (or for a sign-in) is refused.
- * `heldBefore`: only a factor (or recovery code) the account already had then counts.
+ * A proof that matched, and what using it up writes: an app code's time step (and every earlier one) or a recovery
+ * code passes once. A passkey's challenge is spent by its check (it answers a challenge issued to this very session).
  */
-export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string, heldBefore?: Date): Promise<UsedFactor> {
+type Spend = { factorId: string; step: number } | { recoveryCodeId: string } | null;
+export type MatchedFactor = (Extract<UsedFactor, { ok: true }> & { spend: Spend; at: Date }) | { ok: false };
+
+/**
+ * Checks either kind of proof, using up nothing but a passkey's challenge: `useUpFactor` spends a code in the
+ * transaction that records its use, so a database lost in between leaves the code for the person's next press, not
+ * spent without a record (review r54e F1). A passkey answers a SECOND_FACTOR challenge issued to this very session,
+ * so an assertion made for another session (or for a sign-in) is refused. `heldBefore`: only a factor (or recovery
+ * code) the account already had then counts.
+ */
+export async function matchSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string, heldBefore?: Date): Promise<MatchedFactor> {
+  const at = new Date();
   if ('passkey' in proof) {
     const used = await confirmWithPasskey(owner, proof.passkey, 'SECOND_FACTOR', sessionId);
     if (!used.ok) return { ok: false };
@@ -32,18 +42,9 @@ export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProo
       const factor = await db().mfaFactor.findUnique({ where: { id: used.factorId }, select: { confirmedAt: true } });
       if (!factor?.confirmedAt || factor.confirmedAt >= heldBefore) return { ok: false };
     }
-    return { ok: true, kind: 'PASSKEY', factorId: used.factorId };
+    return { ok: true, kind: 'PASSKEY', factorId: used.factorId, spend: null, at };
   }
-  return consumeSecondFactor(owner, proof.code, new Date(), heldBefore);
-}
-
-/**
- * Checks a code typed for a second factor and uses it up: an app code's time step (and every
- * earlier one) or a recovery code can pass once. Each use is one conditional write, so two
- * parallel submissions of the same code cannot both succeed.
- */
-export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = new Date(), heldBefore?: Date): Promise<UsedFactor> {
-  const code = typedCode(typed);
+  const code = typedCode(proof.code);
   if (isAppCode(code)) {
     const factors = await db().mfaFactor.findMany({
       where: { ...ownerWhere(owner), kind: 'TOTP', confirmedAt: heldBefore ? { lt: heldBefore } : { not: null } },
@@ -51,20 +52,41 @@ export async function consumeSecondFactor(owner: MfaOwner, typed: string, now = 
     });
     for (const factor of factors) {
       if (!factor.secret) continue;
-      const step = await matchTotpCode(unsealFactorSecret(factor.secret), code, factor.lastUsedStep, now);
-      if (step === null) continue;
-      const used = await db().mfaFactor.updateMany({
-        where: { id: factor.id, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: step } }] },
-        data: { lastUsedStep: step, lastUsedAt: now },
-      });
-      return used.count === 1 ? { ok: true, kind: 'TOTP', factorId: factor.id } : { ok: false };
+      const step = await matchTotpCode(unsealFactorSecret(factor.secret), code, factor.lastUsedStep, at);
+      if (step !== null) return { ok: true, kind: 'TOTP', factorId: factor.id, spend: { factorId: factor.id, step }, at };
     }
     return { ok: false };
   }
   if (!looksLikeRecoveryCode(code)) return { ok: false };
-  const used = await db().recoveryCode.updateMany({
+  const recoveryCode = await db().recoveryCode.findFirst({
     where: { ...ownerWhere(owner), codeHash: hashRecoveryCode(code), usedAt: null, ...(heldBefore && { createdAt: { lt: heldBefore } }) },
-    data: { usedAt: now },
+    select: { id: true },
   });
-  return used.count === 1 ? { ok: true, kind: 'RECOVERY_CODE', factorId: null } : { ok: false };
+  return recoveryCode ? { ok: true, kind: 'RECOVERY_CODE', factorId: null, spend: { recoveryCodeId: recoveryCode.id }, at } : { ok: false };
+}
+
+/**
+ * Uses up a matched code, in the caller's transaction: one conditional write, so of two presses of the same code
+ * (in parallel, or one that matched before the other committed) only one spends it. False for the other: its code
+ * was taken meanwhile, a wrong code like any other.
+ */
+export async function useUpFactor(tx: Tx, matched: Extract<MatchedFactor, { ok: true }>): Promise<boolean> {
+  const { spend, at } = matched;
+  if (spend === null) return true;
+  if ('step' in spend) {
+    const used = await tx.mfaFactor.updateMany({
+      where: { id: spend.factorId, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: spend.step } }] },
+      data: { lastUsedStep: spend.step, lastUsedAt: at },
+    });
+    return used.count === 1;
+  }
+  const used = await tx.recoveryCode.updateMany({ where: { id: spend.recoveryCodeId, usedAt: null }, data: { usedAt: at } });
+  return used.count === 1;
+}
+
+/** Checks and uses up a proof at once: for a check whose use has no record of its own to go with (tests, the password change's passkey). */
+export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string, heldBefore?: Date): Promise<UsedFactor> {
+  const matched = await matchSecondFactor(owner, proof, sessionId, heldBefore);
+  if (!matched.ok || !(await db().$transaction((tx) => useUpFactor(tx, matched)))) return { ok: false };
+  return { ok: true, kind: matched.kind, factorId: matched.factorId };
 }

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 // habit is not kept, so this test reads the source.
 
 const root = path.resolve(import.meta.dirname, '../..');
-// The sign-in's code step spends a code through proveSecondFactor itself (review r41i F1).
-const SPENDS_A_CODE = /\b(checkFreshSecondFactor|refusalToAddFactor|proveSecondFactor)\(/;
+// The sign-in's code step spends a code through matchSecondFactor itself (review r41i F1, r54e F1).
+const SPENDS_A_CODE = /\b(checkFreshSecondFactor|refusalToAddFactor|proveSecondFactor|matchSecondFactor)\(/;
 // Where the checks themselves are written, not used by a form; and the password change, whose passkey
 // proof its page's script sends once per press (a copy sent again is still counted as refused: left, r41i).
 const THE_CHECKS = ['lib/mfa/check-fresh-second-factor.ts', 'lib/mfa/may-add-factor.ts', 'lib/mfa/consume-second-factor.ts', 'lib/auth/change-own-password.ts'];

@@ -12,9 +12,9 @@ import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { sentBefore, withKeyHeld } from '@/lib/http/sent-once';
+import { sentBefore, STILL_UNDER_WAY, withKeyHeld } from '@/lib/http/sent-once';
 import { accountContact, auditSubject, formOwnerOf, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
-import { isAppCode, proveSecondFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
+import { isAppCode, matchSecondFactor, useUpFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { wrongCodesSubject } from '@/lib/mfa/wrong-codes';
@@ -34,7 +34,7 @@ export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnRespo
 
 export type VerifyOutcome =
   | { ok: true; sessionId: string; account: KnownAccount }
-  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | TemporaryPasswordRefusal };
+  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | 'STILL_UNDER_WAY' | TemporaryPasswordRefusal };
 
 /** A browser that has signed in as the account before (`actor.fromKnownBrowser`, decision 062) passes the address's limit here too, and counts on its own streak (065). */
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
@@ -57,8 +57,10 @@ async function verifySignIn(actor: Actor, proof: SecondFactorProof, ip: string):
   // signed in it is answered as a step no longer pending, counting nothing. It found the code spent and
   // was counted as a wrong one, on the account's lock and the agency's spray counts (review r41i F1).
   const held = await withKeyHeld(CODE_STEP_FORM, actor.sessionId, formOwnerOf(actor), NOT_PENDING, (claim) => checkSecondFactor(actor, proof, ip, claim));
-  // STILL_UNDER_WAY (the first still at it after 15 s) or STALE_RENDERING (no other account holds a session's id): nothing counted here either.
-  const outcome: VerifyOutcome = 'message' in held ? NOT_PENDING : held;
+  // STILL_UNDER_WAY (the first still at it after 15 s, or a press the database left holding the step: its hold lapses
+  // within two minutes) is said on the step, not answered as a step done, which sent the browser back to the same page
+  // without a word (review r54e F2). STALE_RENDERING (no other account holds a session's id). Nothing counted either way.
+  const outcome: VerifyOutcome = held === STILL_UNDER_WAY ? { ok: false, reason: 'STILL_UNDER_WAY' } : 'message' in held ? NOT_PENDING : held;
   countSignIn(ownerOf(actor).kind === 'vendor' ? 'vendor' : 'agency', 'second_factor', outcome.ok ? 'success' : outcome.reason.toLowerCase());
   return outcome;
 }
@@ -147,8 +149,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   if (reservation instanceof BudgetSpent) return endPending({ reason: 'too many wrong codes' });
   if (!reservation.counted) return endPending({ reason: 'account locked' }, reservation);
 
-  const used = await proveSecondFactor(owner, proof, actor.sessionId);
-  if (!used.ok) {
+  const refuseWrongProof = async (): Promise<VerifyOutcome> => {
     let nowLocked = reservation.lock.hardLock || reservation.lock.lockedUntil !== null;
     await settleWrongSecret(
       reservation,
@@ -165,14 +166,18 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
       },
     );
     return { ok: false, reason: nowLocked ? 'LOCKED' : 'passkey' in proof ? 'PASSKEY_REFUSED' : 'WRONG_CODE' };
-  }
+  };
+  const used = await matchSecondFactor(owner, proof, actor.sessionId);
+  if (!used.ok) return refuseWrongProof();
 
   const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;
   const now = new Date();
-  return settleReservedAttempt(() => db().$transaction(async (tx) => {
+  const settled = await settleReservedAttempt(() => db().$transaction(async (tx) => {
     // The account before its sessions, the order of every change that ends them all (a reset, a
     // disable, cleared factors): this waits for such a change instead of deadlocking with it.
     await lockFactorOwner(tx, owner);
+    // The code is used up here, with its record: a database lost before this commits leaves it unspent (review r54e F1).
+    if (!(await useUpFactor(tx, used))) throw new CodeTakenMeanwhile();
     await markSettled(tx, reservation);
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
     // A recovery code spent on a sign-in refused from here on is told to its owner too: it is gone, and
@@ -219,8 +224,16 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to sign in', now));
     return { ok: true, sessionId, account: { kind: owner.kind, id: owner.id, version: previous.sessionVersion } } as const;
-  }));
+  })).catch((error: unknown) => {
+    if (error instanceof CodeTakenMeanwhile) return error;
+    throw error;
+  });
+  // Another press of the same code spent it first: this one is a wrong code, as it was when the check spent it.
+  return settled instanceof CodeTakenMeanwhile ? refuseWrongProof() : settled;
 }
 
 /** The account's budget of wrong codes is spent: the attempt's reservation is rolled back. */
 class BudgetSpent extends Error {}
+
+/** The matched code was spent by another press meanwhile: the transaction that would record its use is rolled back. */
+class CodeTakenMeanwhile extends Error {}

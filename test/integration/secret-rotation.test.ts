@@ -154,8 +154,8 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     const { owner, secret } = await adminWithApp();
     const app = await appStartedWith(ROTATED);
     const code = await codeNow(secret);
-    expect(await app.consumeSecondFactor(owner, code)).toMatchObject({ ok: true, kind: 'TOTP' });
-    expect(await app.consumeSecondFactor(owner, code)).toEqual({ ok: false });
+    expect(await app.proveSecondFactor(owner, { code }, 'no session')).toMatchObject({ ok: true, kind: 'TOTP' });
+    expect(await app.proveSecondFactor(owner, { code }, 'no session')).toEqual({ ok: false });
   });
 
   it('[ANONYMOUS] an unsubscribe link signed under the old secret still stops the alerts; one signed under an unknown secret does not', async () => {
@@ -198,7 +198,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     expect((await deliverAs(DROPPED)).code).toBe(0);
     const token = await linkDelivered(admin.email!);
     const app = await appStartedWith(DROPPED);
-    expect(await app.consumeSecondFactor(owner, await codeNow(secret))).toMatchObject({ ok: true });
+    expect(await app.proveSecondFactor(owner, { code: await codeNow(secret) }, 'no session')).toMatchObject({ ok: true });
     expect(await app.resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: true });
   });
 
@@ -251,7 +251,7 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
       expect(await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: 'PENDING', attempts: 0, lastError: expect.stringMatching(/neither/) });
       expect(sink.received.filter((m) => /\/reset\//.test(m.text))).toEqual([]);
       const app = await appStartedWith(ROTATED);
-      await expect(app.consumeSecondFactor(owner, '123456')).rejects.toThrow(/neither/);
+      await expect(app.proveSecondFactor(owner, { code: '123456' }, 'no session')).rejects.toThrow(/neither/);
     } finally {
       // Nothing can open them: out of the way of the suite's last reseal.
       await db().outboxMessage.delete({ where: { id: queued.id } });
