@@ -7,7 +7,6 @@ import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { listAgencyUsers, userListQuerySchema } from '@/lib/admin/list-agency-users';
 import { unlockUser } from '@/lib/admin/unlock-user';
 import { changeOwnPassword } from '@/lib/auth/change-own-password';
-import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { openSession, resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { signInAgencyUser, signInVendorAccount, type KnowsAccount } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
@@ -22,6 +21,7 @@ import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { codeOfAppHeldBefore } from '../support/next-totp-code';
+import { usualBrowserOf } from '../support/usual-browser';
 
 const PASSWORD = 'quiet meadow copper lantern';
 const WRONG = 'quiet meadow copper lanterns';
@@ -30,11 +30,6 @@ let ipCounter = 0;
 // Every guess from an address of its own: no address limit, no spray slowing, only the account's streak.
 const freshIp = () => `10.65.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
 
-/** A browser that signed in as `account` before: its cookie, as the sign-in wrote it. */
-const usualBrowserOf = (account: KnownAccount): KnowsAccount => {
-  const cookie = rememberAccount(undefined, account);
-  return (asked) => knowsAccount(cookie, asked);
-};
 
 /** What pacing does: each soft lock is waited out before the next guess, so every guess is counted. */
 async function pacedGuesses(guess: () => Promise<unknown>, count: number, endLock: () => Promise<unknown>) {

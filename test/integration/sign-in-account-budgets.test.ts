@@ -4,7 +4,6 @@
 // the address's limit, so a stolen token checked passwords and wrote records without end, its own lane locked (F2).
 import { describe, expect, it } from 'vitest';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
-import { knowsAccount, rememberAccount, type KnownAccount } from '@/lib/auth/known-device';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { signInAgencyUser, type KnowsAccount, type SigningBrowser } from '@/lib/auth/sign-in';
@@ -12,16 +11,13 @@ import { db } from '@/lib/db/client';
 import { argon2VerifiesDone } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
+import { usualBrowserOf } from '../support/usual-browser';
 
 const PASSWORD = 'quiet meadow copper lantern';
 const WRONG = 'quiet meadow copper lanterns';
 let ipCounter = 0;
 const freshIp = () => `10.66.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
 
-const usualBrowserOf = (account: KnownAccount): KnowsAccount => {
-  const cookie = rememberAccount(undefined, account);
-  return (asked) => knowsAccount(cookie, asked);
-};
 
 async function accountOf(role: 'STAFF' | 'PROVIDER_ADMIN') {
   const agency = await createAgency(db());
