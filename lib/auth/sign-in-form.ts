@@ -138,7 +138,7 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<SecondFactorRefusal, 'NOT_PENDING' 
   THROTTLED: signInMessage('THROTTLED'),
   WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now.',
   PASSKEY_REFUSED: 'The passkey was not accepted. Try it again, or type the code your app shows now.',
-  STILL_UNDER_WAY: 'Your last try at this step is still being finished. Wait a minute, then type the code your app shows then, or use your passkey again.',
+  STILL_UNDER_WAY: 'Your last try at this step is still being finished. Wait two minutes, then type the code your app shows then, or use your passkey again.',
 };
 
 /**

@@ -7,7 +7,7 @@ import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
-import { accountContact, auditSubject, ownerOf } from '@/lib/mfa/account';
+import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, matchSecondFactor, useUpFactor, type MatchedFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
@@ -115,6 +115,8 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
   const contact = used.kind === 'RECOVERY_CODE' && about ? await accountContact(owner) : null;
   const spent = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {
+      // The account before its factors, as every change to them takes them (PostgreSQL deadlocks otherwise: review r54f F1).
+      await lockFactorOwner(tx, owner);
       // Another press of the same code spent it first: this one is a wrong code.
       if (!(await useUpFactor(tx, used))) return false;
       await markSettled(tx, reservation);

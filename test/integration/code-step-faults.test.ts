@@ -12,6 +12,10 @@ import { newFormKey } from '@/lib/http/form-key';
 import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
+import { checkFreshSecondFactor } from '@/lib/mfa/check-fresh-second-factor';
+import { databaseKind } from '@/lib/db/kind';
+import type { SentQuery } from '@/lib/db/client';
+import { statementsOf } from '@/test/support/statements-of';
 import { addTotpFactor, createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { nextTotpCode } from '../support/next-totp-code';
 
@@ -61,10 +65,13 @@ async function adminWithCodes(role: 'SUPER_ADMIN' | 'PROVIDER_ADMIN') {
   const user = await createUser(db(), agency.id, PASSWORD, { role, email });
   await addTotpFactor(db(), { userId: user.id });
   const codes = await db().$transaction((tx) => replaceRecoveryCodes(tx, { kind: 'user', id: user.id }));
-  const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, IP);
-  if (!signedIn.ok) throw new Error('sign-in failed');
-  const pending = (await resolveSession(signedIn.sessionId)) as Actor;
-  return { user, email, codes, pending };
+  /** A new browser's password step: its code step, pending. */
+  const pendingAgain = async () => {
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: PASSWORD }, IP);
+    if (!signedIn.ok) throw new Error('sign-in failed');
+    return (await resolveSession(signedIn.sessionId)) as Actor;
+  };
+  return { user, email, codes, pending: await pendingAgain(), pendingAgain };
 }
 
 /** The attempt the lost step reserved is the round's to write, as "not completed" (decision 065). */
@@ -131,5 +138,47 @@ describe('a press the database left holding the code step (review r54e F2)', () 
     expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ failedSignInCount: 0 });
     expect(await db().authSession.findUniqueOrThrow({ where: { id: pending.sessionId } })).toMatchObject({ secondFactorPending: true, endedAt: null });
   }, 60_000);
+});
+
+/** Whether, in the transaction that spends a code, the account's row is held before the code's row is written. */
+function accountHeldBeforeCodeSpent(sent: SentQuery[]) {
+  const sql = sent.map((query) => query.sql.replace(/"public"\./g, ''));
+  const spends = sql.findIndex((statement) => /^UPDATE "(RecoveryCode|MfaFactor)"/.test(statement));
+  // The statements since the transaction before it ended (the client reports each COMMIT, not each BEGIN).
+  const since = sql.slice(0, spends).lastIndexOf('COMMIT');
+  return spends > 0 && sql.slice(since, spends).some((statement) => /^SELECT "id" FROM "User" WHERE "id" = \$1 FOR UPDATE/.test(statement));
+}
+
+describe('one code, pressed in two places at once (review r54f)', () => {
+  it('[PROVIDER_ADMIN] the code step of one browser and a signed-in form of another send one recovery code together: it is used once, with one record', async () => {
+    const { user, codes, pending, pendingAgain } = await adminWithCodes('PROVIDER_ADMIN');
+    const full = await verifySignInSecondFactor(pending, { code: await nextTotpCode({ userId: user.id }) }, IP);
+    if (!full.ok) throw new Error('code step failed');
+    const signedIn = (await resolveSession(full.sessionId)) as Actor;
+    const [check, step] = await Promise.all([
+      checkFreshSecondFactor(signedIn, { code: codes[2]! }, IP, 'a test'),
+      verifySignInSecondFactor(await pendingAgain(), { code: codes[2]! }, IP),
+    ]);
+    expect([check.ok, step.ok].filter(Boolean)).toHaveLength(1);
+    expect(await spentCodes(user.id)).toBe(1);
+    const recorded = await db().auditEvent.findMany({ where: { targetId: user.id, action: { in: ['RECOVERY_CODE_USED', 'SIGN_IN_SECOND_FACTOR_SUCCESS'] } } });
+    expect(recorded.filter((record) => record.action === 'RECOVERY_CODE_USED' || JSON.parse(record.details ?? '{}').factor === 'RECOVERY_CODE')).toHaveLength(1);
+  });
+
+  it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
+    '[PROVIDER_ADMIN] the code step and a signed-in form each hold the account before they spend its code, as every change to factors does: no deadlock (review r54f F1)',
+    async () => {
+      const { user, codes, pending, pendingAgain } = await adminWithCodes('PROVIDER_ADMIN');
+      const step = await statementsOf(() => verifySignInSecondFactor(pending, { code: codes[0]! }, IP));
+      await step.probe.$disconnect();
+      expect(accountHeldBeforeCodeSpent(step.sent)).toBe(true);
+      const full = await verifySignInSecondFactor(await pendingAgain(), { code: await nextTotpCode({ userId: user.id }) }, IP);
+      if (!full.ok) throw new Error('code step failed');
+      const signedIn = (await resolveSession(full.sessionId)) as Actor;
+      const check = await statementsOf(() => checkFreshSecondFactor(signedIn, { code: codes[1]! }, IP, 'a test'));
+      await check.probe.$disconnect();
+      expect(accountHeldBeforeCodeSpent(check.sent)).toBe(true);
+    },
+  );
 });
 
