@@ -177,7 +177,8 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     // disable, cleared factors): this waits for such a change instead of deadlocking with it.
     await lockFactorOwner(tx, owner);
     // The code is used up here, with its record: a database lost before this commits leaves it unspent (review r54e F1).
-    if (!(await useUpFactor(tx, used))) throw new CodeTakenMeanwhile();
+    // Another press of the same code spent it first: nothing written, and this one is a wrong code (below).
+    if (!(await useUpFactor(tx, used))) return null;
     await markSettled(tx, reservation);
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
     // A recovery code spent on a sign-in refused from here on is told to its owner too: it is gone, and
@@ -224,16 +225,9 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     });
     if (contact) await enqueueMail(tx, secondFactorChangedMail(contact, 'recovery code used to sign in', now));
     return { ok: true, sessionId, account: { kind: owner.kind, id: owner.id, version: previous.sessionVersion } } as const;
-  })).catch((error: unknown) => {
-    if (error instanceof CodeTakenMeanwhile) return error;
-    throw error;
-  });
-  // Another press of the same code spent it first: this one is a wrong code, as it was when the check spent it.
-  return settled instanceof CodeTakenMeanwhile ? refuseWrongProof() : settled;
+  }));
+  return settled ?? refuseWrongProof();
 }
 
 /** The account's budget of wrong codes is spent: the attempt's reservation is rolled back. */
 class BudgetSpent extends Error {}
-
-/** The matched code was spent by another press meanwhile: the transaction that would record its use is rolled back. */
-class CodeTakenMeanwhile extends Error {}
