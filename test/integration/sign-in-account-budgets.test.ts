@@ -16,8 +16,8 @@ import { usualBrowserOf } from '../support/usual-browser';
 const PASSWORD = 'quiet meadow copper lantern';
 const WRONG = 'quiet meadow copper lanterns';
 let ipCounter = 0;
-const freshIp = () => `10.66.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
-
+// Addresses of this file's own: the test database is shared with the other files.
+const freshIp = () => `10.67.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
 
 async function accountOf(role: 'STAFF' | 'PROVIDER_ADMIN') {
   const agency = await createAgency(db());
