@@ -4,7 +4,7 @@ import { actOnTargetAsLoaded, loadAdminTarget, refusalWhileDisabled, TARGET_CHAN
 import { notifyAdminAccountReset } from '@/lib/admin/notify-admin-account-reset';
 import { recordAudit } from '@/lib/audit/record';
 import { UNLOCKED } from '@/lib/auth/lockout';
-import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
+import { forgetAccountBudgets } from '@/lib/mfa/wrong-codes';
 import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
@@ -91,7 +91,7 @@ export async function setTemporaryPassword(
   });
   // Thrown, so the transaction rolls back and the stale submit spends none of the account's resets.
   if (updated.count !== 1) throw new FormStale();
-  await forgetWrongCodes(tx, { kind: 'user', id: target.id });
+  await forgetAccountBudgets(tx, { kind: 'user', id: target.id });
   // Earlier reset links stop working too: the temporary password is now the way in.
   await endAccountAccess(tx, target.id, issued.at);
   await recordAudit(tx, {

@@ -4,7 +4,7 @@ import { recordAdminAction } from '@/lib/admin/record-admin-action';
 import { accountLock, accountStreak, LANES_SELECT, lockedConditions, STREAKS_SELECT, UNLOCKED } from '@/lib/auth/lockout';
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Tx } from '@/lib/db/client';
-import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
+import { forgetAccountBudgets } from '@/lib/mfa/wrong-codes';
 import type { Result } from '@/lib/result';
 
 export const userIdSchema = z.object({ userId: z.string().min(1).max(64) });
@@ -37,7 +37,7 @@ export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, 
   const done = await tx.user.updateMany({ where: { id: userId, agencyId: actor.agencyId, OR: left }, data: UNLOCKED });
   if (done.count === 0) return false;
   // The lock may be the one spent wrong second-factor codes set: they go with it (lib/mfa/wrong-codes.ts).
-  await forgetWrongCodes(tx, { kind: 'user', id: userId });
+  await forgetAccountBudgets(tx, { kind: 'user', id: userId });
   await recordAdminAction(tx, actor, ip, 'ADMIN_ACCOUNT_UNLOCKED', { type: 'User', id: userId }, {
     ...(bulk ? { bulk: true } : {}),
     failuresCleared: accountStreak(before).failures,

@@ -11,7 +11,7 @@ import { enqueueMail } from '@/lib/mail/outbox';
 import { accountLockedMail, type AccountLock, type LockSetBy } from '@/lib/mail/templates/account-locked';
 import { accountContact } from '@/lib/mfa/account';
 import { hasSecondFactor } from '@/lib/mfa/policy';
-import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
+import { forgetAccountBudgets } from '@/lib/mfa/wrong-codes';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
 import { errorFields, logger } from '@/lib/observability/logger.mjs';
 import { isStopping } from '@/lib/runtime/stop-signal';
@@ -313,7 +313,7 @@ export async function clearFailures(
   extra: { lastSignInAt?: Date } = {},
 ): Promise<void> {
   await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
-  await forgetWrongCodes(tx, { kind, id });
+  await forgetAccountBudgets(tx, { kind, id });
 }
 
 /** Locks the account's `lane` until `until` (that lane's budget of wrong codes spent), unless it is locked longer already. */

@@ -18,7 +18,7 @@ import { db, type Tx } from '@/lib/db/client';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { hasSecondFactor } from '@/lib/mfa/policy';
-import { wrongCodesSubject } from '@/lib/mfa/wrong-codes';
+import { accountBudgetSubject } from '@/lib/mfa/wrong-codes';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { hashPassword, needsRehash, verifyDummy, verifyPassword } from '@/lib/password/hash';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
@@ -231,7 +231,7 @@ async function attemptSignIn(
     // A known device passes both; whether it had to decides what its success may clear (settle, below). Past the
     // address's limit it tries on a budget of the account's (review r54b F2).
     if (knownDevice) {
-      const budget = limited ? await consumeRateLimit(tx, RATE_LIMITS.signInAttemptsPerKnownAccount, `${candidate.kind}:${candidate.id}`) : null;
+      const budget = limited ? await consumeRateLimit(tx, RATE_LIMITS.signInAttemptsPerKnownAccount, accountBudgetSubject(candidate, 'anyone')) : null;
       if (budget?.limited) return { throttled: 'account' as const, retryAfterSeconds: budget.retryAfterSeconds };
       return { throttled: null, passedSlowing: limited || wait > 0 };
     }
@@ -358,7 +358,7 @@ async function attemptSignIn(
       // a record, and a script chooses its own browser key (review r54d F1). The refusal is a right password's,
       // told only to whoever typed it.
       if (secondFactorPending) {
-        const budget = await consumeRateLimit(tx, RATE_LIMITS.codeStepsPerAccount, wrongCodesSubject(account, lane));
+        const budget = await consumeRateLimit(tx, RATE_LIMITS.codeStepsPerAccount, accountBudgetSubject(account, lane));
         if (budget.limited) {
           await settle(tx, { onlyThisAttempt: true });
           const record = sampledThrottle({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { limit: 'code steps per account' } });

@@ -17,7 +17,7 @@ import { accountContact, auditSubject, formOwnerOf, lockFactorOwner, ownerOf } f
 import { isAppCode, matchSecondFactor, useUpFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
-import { wrongCodesSubject } from '@/lib/mfa/wrong-codes';
+import { accountBudgetSubject } from '@/lib/mfa/wrong-codes';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
 import { checkRateLimit, consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 import { normalizeKey } from '@/lib/validation/identifiers';
@@ -93,7 +93,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
   const owner = ownerOf(actor);
   const audit = auditSubject(actor, ip);
   const lane = laneOfSession(actor);
-  const budgetKey = wrongCodesSubject(owner, lane);
+  const budgetKey = accountBudgetSubject(owner, lane);
   // Not a guess at anything: the app code is simply not enough for this account.
   if ('code' in proof && isAppCode(proof.code) && (await appCodesRefused(actor))) return { ok: false, reason: 'PASSKEY_REQUIRED' };
 

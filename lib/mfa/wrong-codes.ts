@@ -12,15 +12,17 @@ import { forgetRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 // strangers who hold the password and spend theirs lock out strangers, never the owner's usual browsers,
 // whose wrong codes meet a budget of their own (a stolen known-device token is no way around it).
 
-/** The subject the account's wrong codes, and the code steps its password opened, on `lane` are counted under. */
-export const wrongCodesSubject = (owner: MfaOwner, lane: Lane) => (lane === 'anyone' ? `${owner.kind}:${owner.id}` : `${owner.kind}:${owner.id}:${lane}`);
+/** The subject the account's budgets on `lane` are counted under (forgetAccountBudgets lists them). */
+export const accountBudgetSubject = (owner: MfaOwner, lane: Lane) => (lane === 'anyone' ? `${owner.kind}:${owner.id}` : `${owner.kind}:${owner.id}:${lane}`);
 
 /**
- * Forgets the account's wrong codes on both lanes, with the locks they set, and the code steps its password opened
- * (RATE_LIMITS.codeStepsPerAccount, counted on the same subjects): a reset after a leaked password was spun on must
- * not leave its owner waiting out the thief's quarter hour.
+ * Forgets the account's budgets, in one statement: its wrong codes on both lanes, with the locks they set; the code
+ * steps its password opened (RATE_LIMITS.codeStepsPerAccount, counted on the same subjects); the tries of its known
+ * browsers past their address's limit (signInAttemptsPerKnownAccount, on the first). Whatever ends a lock ends
+ * these: a reset after a leaked password or token was spun on must not leave its owner, at the browser the reset
+ * was made from, waiting out the thief's quarter hour (review r54g F1).
  */
-export async function forgetWrongCodes(tx: Tx | Db, owner: MfaOwner): Promise<void> {
-  const rules = [RATE_LIMITS.wrongCodesPerAccount, RATE_LIMITS.codeStepsPerAccount];
-  await forgetRateLimit(tx, rules, wrongCodesSubject(owner, 'anyone'), wrongCodesSubject(owner, 'knownDevice'));
+export async function forgetAccountBudgets(tx: Tx | Db, owner: MfaOwner): Promise<void> {
+  const rules = [RATE_LIMITS.wrongCodesPerAccount, RATE_LIMITS.codeStepsPerAccount, RATE_LIMITS.signInAttemptsPerKnownAccount];
+  await forgetRateLimit(tx, rules, accountBudgetSubject(owner, 'anyone'), accountBudgetSubject(owner, 'knownDevice'));
 }

@@ -6,7 +6,7 @@ import { endAccountAccess } from '@/lib/auth/end-account-access';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { isLocked, UNLOCKED } from '@/lib/auth/lockout';
 import { hasSecondFactor } from '@/lib/mfa/policy';
-import { forgetWrongCodes } from '@/lib/mfa/wrong-codes';
+import { forgetAccountBudgets } from '@/lib/mfa/wrong-codes';
 import { db } from '@/lib/db/client';
 import { lockRow } from '@/lib/db/lock-row';
 import { isUniqueClash } from '@/lib/db/unique-clash';
@@ -177,7 +177,7 @@ export async function resetPasswordWithLink(
         data: { usedAt: completedAt },
       });
       if (consumed.count !== 1) throw new LinkGone();
-      await forgetWrongCodes(tx, { kind: 'user', id: user.id });
+      await forgetAccountBudgets(tx, { kind: 'user', id: user.id });
       await rememberPassword(tx, user.id, passwordHash);
       const sessionsEnded = await endAccountAccess(tx, user.id, completedAt);
       await recordAudit(tx, {

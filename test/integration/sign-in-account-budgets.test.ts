@@ -8,6 +8,9 @@ import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { signInAgencyUser, type KnowsAccount, type SigningBrowser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
+import { newFormKey } from '@/lib/http/form-key';
+import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
+import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { argon2VerifiesDone } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
@@ -15,6 +18,7 @@ import { usualBrowserOf } from '../support/usual-browser';
 
 const PASSWORD = 'quiet meadow copper lantern';
 const WRONG = 'quiet meadow copper lanterns';
+const NEW_PASSWORD = 'amber falcon river tulip';
 let ipCounter = 0;
 // Addresses of this file's own: the test database is shared with the other files.
 const freshIp = () => `10.67.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
@@ -117,4 +121,15 @@ describe('a known browser past the address’s limit, on the account’s budget 
     // From an address with room, the same browser signs in: the budget is only for going past the address's limit.
     expect(await signIn(PASSWORD, freshIp(), usual)).toMatchObject({ ok: true });
   });
+
+  it('[STAFF] a reset link forgets it: the browser the link was used in, at a spent address, signs in with the new password (review r54g F1)', async () => {
+    const { user, signIn } = await accountOf('STAFF');
+    const rule = RATE_LIMITS.signInAttemptsPerKnownAccount;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:user:${user.id}`, windowStart: new Date(), count: rule.limit } });
+    const { token } = await db().$transaction((tx) => issueResetLink(tx, { userId: user.id, purpose: 'ADMIN_LINK', lifetimeHours: 24 }));
+    const reset = await resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, freshIp(), newFormKey());
+    if (!reset.ok || !reset.account) throw new Error('reset failed');
+    expect(await signIn(NEW_PASSWORD, await spentAddress(), usualBrowserOf(reset.account))).toMatchObject({ ok: true });
+  });
 });
+
