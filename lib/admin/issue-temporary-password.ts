@@ -91,7 +91,7 @@ export async function setTemporaryPassword(
   });
   // Thrown, so the transaction rolls back and the stale submit spends none of the account's resets.
   if (updated.count !== 1) throw new FormStale();
-  await forgetAccountBudgets(tx, { kind: 'user', id: target.id });
+  await forgetAccountBudgets(tx, { kind: 'user', id: target.id }, { knownBrowserTries: true });
   // Earlier reset links stop working too: the temporary password is now the way in.
   await endAccountAccess(tx, target.id, issued.at);
   await recordAudit(tx, {

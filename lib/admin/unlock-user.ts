@@ -37,7 +37,7 @@ export async function unlockAccount(tx: Tx, actor: AgencyActor, userId: string, 
   const done = await tx.user.updateMany({ where: { id: userId, agencyId: actor.agencyId, OR: left }, data: UNLOCKED });
   if (done.count === 0) return false;
   // The lock may be the one spent wrong second-factor codes set: they go with it (lib/mfa/wrong-codes.ts).
-  await forgetAccountBudgets(tx, { kind: 'user', id: userId });
+  await forgetAccountBudgets(tx, { kind: 'user', id: userId }, { knownBrowserTries: true });
   await recordAdminAction(tx, actor, ip, 'ADMIN_ACCOUNT_UNLOCKED', { type: 'User', id: userId }, {
     ...(bulk ? { bulk: true } : {}),
     failuresCleared: accountStreak(before).failures,

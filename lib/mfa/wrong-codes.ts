@@ -17,12 +17,15 @@ export const accountBudgetSubject = (owner: MfaOwner, lane: Lane) => (lane === '
 
 /**
  * Forgets the account's budgets, in one statement: its wrong codes on both lanes, with the locks they set; the code
- * steps its password opened (RATE_LIMITS.codeStepsPerAccount, counted on the same subjects); the tries of its known
- * browsers past their address's limit (signInAttemptsPerKnownAccount, on the first). Whatever ends a lock ends
- * these: a reset after a leaked password or token was spun on must not leave its owner, at the browser the reset
- * was made from, waiting out the thief's quarter hour (review r54g F1).
+ * steps its password opened (RATE_LIMITS.codeStepsPerAccount, counted on the same subjects); with `knownBrowserTries`,
+ * the tries of its known browsers past their address's limit (signInAttemptsPerKnownAccount, on the first). Whatever
+ * ends a lock ends these: a reset after a leaked password or token was spun on must not leave its owner, at the
+ * browser the reset was made from, waiting out the thief's quarter hour (review r54g F1). The known browsers' tries
+ * only by an administrator's unlock or reset, or a reset link: a right secret's transaction (clearFailures) gives
+ * the address's count back after this, and the address's turn takes the address's row before that budget's
+ * (PostgreSQL deadlocks when two transactions take two rows in opposite orders).
  */
-export async function forgetAccountBudgets(tx: Tx | Db, owner: MfaOwner): Promise<void> {
-  const rules = [RATE_LIMITS.wrongCodesPerAccount, RATE_LIMITS.codeStepsPerAccount, RATE_LIMITS.signInAttemptsPerKnownAccount];
+export async function forgetAccountBudgets(tx: Tx | Db, owner: MfaOwner, { knownBrowserTries = false } = {}): Promise<void> {
+  const rules = [RATE_LIMITS.wrongCodesPerAccount, RATE_LIMITS.codeStepsPerAccount, ...(knownBrowserTries ? [RATE_LIMITS.signInAttemptsPerKnownAccount] : [])];
   await forgetRateLimit(tx, rules, accountBudgetSubject(owner, 'anyone'), accountBudgetSubject(owner, 'knownDevice'));
 }

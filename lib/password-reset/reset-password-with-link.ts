@@ -177,7 +177,7 @@ export async function resetPasswordWithLink(
         data: { usedAt: completedAt },
       });
       if (consumed.count !== 1) throw new LinkGone();
-      await forgetAccountBudgets(tx, { kind: 'user', id: user.id });
+      await forgetAccountBudgets(tx, { kind: 'user', id: user.id }, { knownBrowserTries: true });
       await rememberPassword(tx, user.id, passwordHash);
       const sessionsEnded = await endAccountAccess(tx, user.id, completedAt);
       await recordAudit(tx, {

@@ -131,5 +131,13 @@ describe('a known browser past the address’s limit, on the account’s budget 
     if (!reset.ok || !reset.account) throw new Error('reset failed');
     expect(await signIn(NEW_PASSWORD, await spentAddress(), usualBrowserOf(reset.account))).toMatchObject({ ok: true });
   });
+
+  it('[STAFF] a whole sign-in does not forget it: its transaction gives the address its count back after forgetting, and the address’s turn takes the two rows the other way round (a deadlock on PostgreSQL)', async () => {
+    const { user, signIn, usual } = await accountOf('STAFF');
+    const rule = RATE_LIMITS.signInAttemptsPerKnownAccount;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:user:${user.id}`, windowStart: new Date(), count: 5 } });
+    expect(await signIn(PASSWORD, freshIp(), usual)).toMatchObject({ ok: true });
+    expect(await db().rateLimitBucket.findUnique({ where: { key: `${rule.name}:user:${user.id}` } })).toMatchObject({ count: 5 });
+  });
 });
 
