@@ -311,9 +311,10 @@ export async function clearFailures(
   kind: PrincipalKind,
   id: string,
   extra: { lastSignInAt?: Date } = {},
+  forget: { knownBrowserTries?: boolean } = {},
 ): Promise<void> {
   await lockoutTable(tx, kind).updateMany({ where: { id }, data: { ...UNLOCKED, ...extra } });
-  await forgetAccountBudgets(tx, { kind, id });
+  await forgetAccountBudgets(tx, { kind, id }, forget);
 }
 
 /** Locks the account's `lane` until `until` (that lane's budget of wrong codes spent), unless it is locked longer already. */

@@ -43,7 +43,7 @@ export async function resetVendorSecondFactors(database: Db, email: string, osUs
     const endedLock = isLocked(lock, now) ? { endedLock: lock.hardLockedAt ? 'hard' : 'for a time', failedSignIns: accountStreak(held).failures } : undefined;
     const cleared = await clearSecondFactorsOf(tx, owner);
     await tx.vendorAccount.update({ where: { id: account.id }, data: { passwordHash, sessionVersion: { increment: 1 } } });
-    await clearFailures(tx, 'vendor', account.id);
+    await clearFailures(tx, 'vendor', account.id, {}, { knownBrowserTries: true });
     await tx.authSession.updateMany({ where: { vendorAccountId: account.id, endedAt: null }, data: { endedAt: now } });
     await recordAudit(tx, {
       actorType: 'SYSTEM',

@@ -21,7 +21,7 @@ export const accountBudgetSubject = (owner: MfaOwner, lane: Lane) => (lane === '
  * the tries of its known browsers past their address's limit (signInAttemptsPerKnownAccount, on the first). Whatever
  * ends a lock ends these: a reset after a leaked password or token was spun on must not leave its owner, at the
  * browser the reset was made from, waiting out the thief's quarter hour (review r54g F1). The known browsers' tries
- * only by an administrator's unlock or reset, or a reset link: a right secret's transaction (clearFailures) gives
+ * only by an administrator's or operator's unlock or reset, or a reset link: a right secret's transaction gives
  * the address's count back after this, and the address's turn takes the address's row before that budget's
  * (PostgreSQL deadlocks when two transactions take two rows in opposite orders).
  */

@@ -20,7 +20,8 @@ export async function unlockVendorAccount(database: Db, email: string, osUser: s
   const lock = accountLock(account);
   const locked = isLocked(lock, new Date());
   await database.$transaction(async (tx) => {
-    await clearFailures(tx, 'vendor', account.id);
+    // The operator's unlock ends what an agency admin's does, the known browsers' budget too (review r54h F1).
+    await clearFailures(tx, 'vendor', account.id, {}, { knownBrowserTries: true });
     await recordAudit(tx, {
       actorType: 'SYSTEM',
       action: 'VENDOR_ACCOUNT_UNLOCKED',

@@ -6,14 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
-import { signInAgencyUser, type KnowsAccount, type SigningBrowser } from '@/lib/auth/sign-in';
+import { signInAgencyUser, signInVendorAccount, type KnowsAccount, type SigningBrowser } from '@/lib/auth/sign-in';
 import { db } from '@/lib/db/client';
 import { newFormKey } from '@/lib/http/form-key';
 import { issueResetLink } from '@/lib/password-reset/issue-reset-link';
 import { resetPasswordWithLink } from '@/lib/password-reset/reset-password-with-link';
 import { argon2VerifiesDone } from '@/lib/password/hash';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
-import { addTotpFactor, createAgency, createUser } from '@/prisma/factories';
+import { unlockVendorAccount } from '@/lib/vendor/unlock-vendor-account';
+import { addTotpFactor, createAgency, createUser, createVendorAccount } from '@/prisma/factories';
 import { usualBrowserOf } from '../support/usual-browser';
 
 const PASSWORD = 'quiet meadow copper lantern';
@@ -138,6 +139,19 @@ describe('a known browser past the address’s limit, on the account’s budget 
     await db().rateLimitBucket.create({ data: { key: `${rule.name}:user:${user.id}`, windowStart: new Date(), count: 5 } });
     expect(await signIn(PASSWORD, freshIp(), usual)).toMatchObject({ ok: true });
     expect(await db().rateLimitBucket.findUnique({ where: { key: `${rule.name}:user:${user.id}` } })).toMatchObject({ count: 5 });
+  });
+
+  it('[VERIFIER] the operator’s `vendor:unlock` forgets it, as an agency admin’s unlock does (review r54h F1)', async () => {
+    const account = await createVendorAccount(db(), 'VERIFIER', PASSWORD);
+    const usual = usualBrowserOf({ kind: 'vendor', id: account.id, version: account.sessionVersion });
+    const rule = RATE_LIMITS.signInAttemptsPerKnownAccount;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:vendor:${account.id}`, windowStart: new Date(), count: rule.limit } });
+    const ip = await spentAddress();
+    const signIn = () => signInVendorAccount({ email: account.email, password: PASSWORD }, ip, usual);
+    expect(await signIn()).toMatchObject({ ok: false, reason: 'ACCOUNT_THROTTLED' });
+    // No lock to report (the budget is none), and the budget goes all the same.
+    expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('not-locked');
+    expect(await signIn()).toMatchObject({ ok: true });
   });
 });
 
