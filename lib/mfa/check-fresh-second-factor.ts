@@ -8,7 +8,7 @@ import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
-import { isAppCode, matchSecondFactor, useUpFactor, type MatchedFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
+import { isAppCode, matchSecondFactor, spendFactor, type MatchedFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
@@ -118,7 +118,7 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
       // The account before its factors, as every change to them takes them (PostgreSQL deadlocks otherwise: review r54f F1).
       await lockFactorOwner(tx, owner);
       // Another press of the same code spent it first: this one is a wrong code.
-      if (!(await useUpFactor(tx, used))) return false;
+      if (!(await spendFactor(tx, used))) return false;
       await markSettled(tx, reservation);
       await clearFailures(tx, owner.kind, owner.id);
       await refundRateLimit(tx, RATE_LIMITS.passwordChangePerUser, owner.id);

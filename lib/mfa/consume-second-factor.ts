@@ -27,7 +27,7 @@ type Spend = { factorId: string; step: number } | { recoveryCodeId: string } | n
 export type MatchedFactor = (Extract<UsedFactor, { ok: true }> & { spend: Spend; at: Date }) | { ok: false };
 
 /**
- * Checks either kind of proof, using up nothing but a passkey's challenge: `useUpFactor` spends a code in the
+ * Checks either kind of proof, using up nothing but a passkey's challenge: `spendFactor` spends a code in the
  * transaction that records its use, so a database lost in between leaves the code for the person's next press, not
  * spent without a record (review r54e F1). A passkey answers a SECOND_FACTOR challenge issued to this very session,
  * so an assertion made for another session (or for a sign-in) is refused. `heldBefore`: only a factor (or recovery
@@ -66,11 +66,11 @@ export async function matchSecondFactor(owner: MfaOwner, proof: SecondFactorProo
 }
 
 /**
- * Uses up a matched code, in the caller's transaction: one conditional write, so of two presses of the same code
+ * Uses up a matched code, in the caller's transaction (or alone): one conditional write, so of two presses of the same code
  * (in parallel, or one that matched before the other committed) only one spends it. False for the other: its code
  * was taken meanwhile, a wrong code like any other.
  */
-export async function useUpFactor(tx: Tx, matched: Extract<MatchedFactor, { ok: true }>): Promise<boolean> {
+export async function spendFactor(tx: Pick<Tx, 'mfaFactor' | 'recoveryCode'>, matched: Extract<MatchedFactor, { ok: true }>): Promise<boolean> {
   const { spend, at } = matched;
   if (spend === null) return true;
   if ('step' in spend) {
@@ -87,6 +87,6 @@ export async function useUpFactor(tx: Tx, matched: Extract<MatchedFactor, { ok: 
 /** Checks and uses up a proof at once: for a check whose use has no record of its own to go with (tests, the password change's passkey). */
 export async function proveSecondFactor(owner: MfaOwner, proof: SecondFactorProof, sessionId: string, heldBefore?: Date): Promise<UsedFactor> {
   const matched = await matchSecondFactor(owner, proof, sessionId, heldBefore);
-  if (!matched.ok || !(await db().$transaction((tx) => useUpFactor(tx, matched)))) return { ok: false };
+  if (!matched.ok || !(await spendFactor(db(), matched))) return { ok: false };
   return { ok: true, kind: matched.kind, factorId: matched.factorId };
 }

@@ -14,7 +14,7 @@ import { endFourEyesLinkOnSignIn } from '@/lib/super-admin/end-link-on-sign-in';
 import { secondFactorChangedMail } from '@/lib/mail/templates/second-factor-changed';
 import { sentBefore, STILL_UNDER_WAY, withKeyHeld } from '@/lib/http/sent-once';
 import { accountContact, auditSubject, formOwnerOf, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
-import { isAppCode, matchSecondFactor, useUpFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
+import { isAppCode, matchSecondFactor, spendFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { accountBudgetSubject } from '@/lib/mfa/wrong-codes';
@@ -178,7 +178,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     await lockFactorOwner(tx, owner);
     // The code is used up here, with its record: a database lost before this commits leaves it unspent (review r54e F1).
     // Another press of the same code spent it first: nothing written, and this one is a wrong code (below).
-    if (!(await useUpFactor(tx, used))) return null;
+    if (!(await spendFactor(tx, used))) return null;
     await markSettled(tx, reservation);
     const old = await tx.authSession.updateMany({ where: { id: actor.sessionId, endedAt: null, secondFactorPending: true }, data: { endedAt: now } });
     // A recovery code spent on a sign-in refused from here on is told to its owner too: it is gone, and

@@ -3,7 +3,8 @@ import type { Db, Tx } from '@/lib/db/client';
 import type { MfaOwner } from '@/lib/mfa/policy';
 import { forgetRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 
-// An account's budget of wrong second-factor codes (RATE_LIMITS.wrongCodesPerAccount). Spent, it locks
+// An account's budgets: of wrong second-factor codes, and of sign-ins (forgetAccountBudgets lists them all).
+// The budget of wrong codes (RATE_LIMITS.wrongCodesPerAccount), spent, locks
 // the account until its hour is over (lib/mfa/verify-sign-in-second-factor.ts), so whatever ends a lock
 // (an administrator's unlock, a temporary password, a reset link, vendor:unlock) forgets it too: the
 // next wrong code would otherwise lock the account again at once.
