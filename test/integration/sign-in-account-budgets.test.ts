@@ -4,6 +4,7 @@
 // the address's limit, so a stolen token checked passwords and wrote records without end, its own lane locked (F2).
 import { describe, expect, it } from 'vitest';
 import { issueTemporaryPassword } from '@/lib/admin/issue-temporary-password';
+import { unlockUser } from '@/lib/admin/unlock-user';
 import { resolveSession, type AgencyActor } from '@/lib/auth/session';
 import { browserKeyDigest, newBrowserKey } from '@/lib/auth/browser-key.mjs';
 import { signInAgencyUser, signInVendorAccount, type KnowsAccount, type SigningBrowser } from '@/lib/auth/sign-in';
@@ -152,6 +153,20 @@ describe('a known browser past the address’s limit, on the account’s budget 
     // No lock to report (the budget is none), and the budget goes all the same.
     expect(await unlockVendorAccount(db(), account.email, 'ops')).toBe('not-locked');
     expect(await signIn()).toMatchObject({ ok: true });
+  });
+
+  it('[PROVIDER_ADMIN] an admin’s unlock of the usual browser’s lane forgets it: that browser signs in again at the spent address', async () => {
+    const { agency, user, signIn, usual } = await accountOf('STAFF');
+    const rule = RATE_LIMITS.signInAttemptsPerKnownAccount;
+    await db().rateLimitBucket.create({ data: { key: `${rule.name}:user:${user.id}`, windowStart: new Date(), count: rule.limit } });
+    await db().user.update({ where: { id: user.id }, data: { knownDeviceFailedCount: 5, knownDeviceLockedUntil: new Date(Date.now() + 15 * 60_000) } });
+    const ip = await spentAddress();
+    expect(await signIn(PASSWORD, ip, usual)).toMatchObject({ ok: false, reason: 'ACCOUNT_THROTTLED' });
+    const admin = await createUser(db(), agency.id, PASSWORD, { role: 'PROVIDER_ADMIN', email: `unlock.${Date.now()}.${++ipCounter}@example.test` });
+    const signedIn = await signInAgencyUser({ providerCode: agency.code, loginName: admin.loginName, password: PASSWORD }, freshIp());
+    if (!signedIn.ok) throw new Error('admin sign-in failed');
+    expect(await unlockUser((await resolveSession(signedIn.sessionId)) as AgencyActor, { userId: user.id }, freshIp())).toMatchObject({ ok: true });
+    expect(await signIn(PASSWORD, ip, usual)).toMatchObject({ ok: true });
   });
 });
 
