@@ -9,7 +9,7 @@ const [email] = argumentsOr('npm run vendor:unlock -- <work e-mail address>   (o
 const database = await readyDatabase('vendor:unlock');
 try {
   const outcome = await unlockVendorAccount(database, email, userInfo().username);
-  const said = { unlocked: `${email} is unlocked`, 'not-locked': `${email} was not locked; its count of failures is cleared`, 'no-such-account': `no vendor account ${email}` };
+  const said = { unlocked: `${email} is unlocked`, 'not-locked': `${email} was not locked; its counts of failures and of sign-ins are cleared`, 'no-such-account': `no vendor account ${email}` };
   console.log(said[outcome]);
   process.exitCode = outcome === 'no-such-account' ? 1 : 0;
 } finally {

@@ -1,5 +1,13 @@
 import type { SignInFailure } from '@/lib/auth/sign-in';
 
+function accountThrottled(minutes: number, whomToTell: string): string {
+  const wait = minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  return (
+    `Too many sign-ins to this account in the last 15 minutes. Wait ${wait} and try again. ` +
+    `If they were not all yours, someone may be trying to use your account: ${whomToTell}.`
+  );
+}
+
 // What each sign-in refusal tells a person. INVALID is deliberately the same for an
 // unknown agency, unknown user, wrong password, disabled or locked account.
 const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
@@ -8,9 +16,7 @@ const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
     'After several failed attempts an account is locked for a few minutes; your provider administrator can unlock it.',
   THROTTLED: 'Too many failed sign-ins from your network. Wait 15 minutes and try again.',
   // Told only to whoever typed the account's right password, or to a browser it signed in from before.
-  ACCOUNT_THROTTLED:
-    'Too many sign-ins to this account in the last 15 minutes. Wait 15 minutes and try again. ' +
-    'If they were not all yours, someone may be trying to use your account: ask your provider administrator to reset your password.',
+  ACCOUNT_THROTTLED: accountThrottled(15, 'ask your provider administrator to reset your password'),
   // A reset link sent since ends it too (decision 058): the link is then the way in, and a new temporary password would end it.
   TEMPORARY_PASSWORD_EXPIRED:
     'Your temporary password has expired, or a reset link sent to your e-mail address replaced it. Use the newest link if you have one; otherwise contact your provider administrator to get a new one.',
@@ -35,8 +41,7 @@ export function signInMessage(reason: SignInFailure, retryAfterSeconds?: number,
   }
   if (reason === 'ACCOUNT_THROTTLED') {
     const minutes = Math.max(1, Math.ceil((retryAfterSeconds ?? 15 * 60) / 60));
-    const message = SIGN_IN_MESSAGES.ACCOUNT_THROTTLED.replace('Wait 15 minutes', `Wait ${minutes === 1 ? '1 minute' : `${minutes} minutes`}`);
-    return kind === 'vendor' ? message.replace('ask your provider administrator to reset your password', `tell ${VENDOR_HELPER}`) : message;
+    return accountThrottled(minutes, kind === 'vendor' ? `tell ${VENDOR_HELPER}` : 'ask your provider administrator to reset your password');
   }
   if (kind === 'vendor' && (reason === 'INVALID' || !Object.hasOwn(SIGN_IN_MESSAGES, reason))) return VENDOR_INVALID;
   return SIGN_IN_MESSAGES[reason] ?? SIGN_IN_MESSAGES.INVALID;
