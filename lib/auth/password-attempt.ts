@@ -5,6 +5,7 @@ import { isLocked, LANE_COLUMNS, LANES_SELECT, laneLockState, lockAfterFailure, 
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import type { Actor } from '@/lib/auth/session';
 import { db, type Db, type Tx } from '@/lib/db/client';
+import { CLOCK_SKEW_TOLERATED_MS } from '@/lib/db/database-clock';
 import { currentRequestContext } from '@/lib/http/request-context';
 import { failedBeforeWriting, isDatabaseUnavailable } from '@/lib/http/unexpected-error';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -430,7 +431,9 @@ const PROOF_STRENGTH: readonly LockSetBy[] = ['guesses', 'codes after the passwo
  * after it (review r43g F1); a try counted after the lock, on the other lane, is true of the account too.
  */
 async function whatTheStreakProves(tx: Tx, reservation: Extract<Reservation, { counted: true }>, pathway: AttemptPathway): Promise<LockSetBy> {
-  const since = reservation.streakStart;
+  // The streak's start is one instance's clock, a record's time another's: a try recorded by an instance
+  // running behind must not fall out (review r55f F1). Erring early only ever says more is known.
+  const since = new Date(reservation.streakStart.getTime() - CLOCK_SKEW_TOLERATED_MS);
   const failures = Number.isNaN(since.getTime())
     ? []
     : await tx.auditEvent.findMany({

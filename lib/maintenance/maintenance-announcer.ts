@@ -8,6 +8,7 @@ import { runHousekeeping, type PruneReport } from '@/lib/housekeeping/prune-expi
 import { settleAttemptsLeftToTheRound } from '@/lib/auth/password-attempt';
 import { sendDueSprayAlerts } from '@/lib/auth/sign-in-velocity';
 import { isStopping } from '@/lib/runtime/stop-signal';
+import { warnWhenClockOutOfStep } from '@/lib/db/database-clock';
 import { errorFields, logger, runInRoundScope } from '@/lib/observability/logger.mjs';
 
 const CHECK_EVERY_MS = 30_000;
@@ -33,7 +34,8 @@ export type StatusRound = {
  * The same 30 s tick tells operators when the verification queue is too deep or too old, and
  * prunes what no rule reads any more (lib/housekeeping), and writes the records of attempts on a
  * secret that requests left to it: the locks they set, and those a dead process or an outage left
- * unsettled (lib/auth/password-attempt.ts), and the alerts of agencies under a spray of sign-ins.
+ * unsettled (lib/auth/password-attempt.ts), and the alerts of agencies under a spray of sign-ins. It warns
+ * while this instance's clock is out of step with the database's (lib/db/database-clock.ts).
  */
 export async function runStatusRound(database: Db, now = new Date()): Promise<StatusRound> {
   // Each piece fails on its own: one that cannot finish (a fan-out's error, a database hiccup)
@@ -45,6 +47,7 @@ export async function runStatusRound(database: Db, now = new Date()): Promise<St
   const expiredSubscriptionsRemoved = await orLogged('status.subscription_removal_failed', 0, () => removeExpiredSubscriptions(database, now));
   const pruned = isStopping() ? null : await orLogged('housekeeping.failed', null, () => runHousekeeping(database, now));
   await orLogged('audit.chain_head_failed', null, () => logChainHead(database));
+  await orLogged('clock.check_failed', null, () => warnWhenClockOutOfStep(database));
   return { announced, alertsQueued, expiredSubscriptionsRemoved, attemptsSettled, sprayAlertsSent, pruned };
 }
 
