@@ -147,6 +147,72 @@ for (const copies of CODE_STEP_COPIES) {
   });
 }
 
+/**
+ * A code step pressed twice without JavaScript whose first answer, and the session cookie in it, never reaches the
+ * browser (it showed the second copy's answer instead): the second lands signed in, not on an empty sign-in form with
+ * its code used up and its temporary password claimed (review r55c F1). The first copy goes out with the browser's
+ * cookies but its answer goes elsewhere; `late`: the browser's copy comes once the first is done, else at once.
+ */
+const CODE_STEP_DROPPED_ANSWERS = [
+  { role: 'PROVIDER_ADMIN', late: true },
+  { role: 'PROVIDER_ADMIN', late: false },
+  { role: 'PROVIDER_ADMIN', temporary: 'DRPD7KQ2MZ9PRT3W', late: true },
+  { role: 'VERIFIER', late: true },
+] as const;
+
+for (const copies of CODE_STEP_DROPPED_ANSWERS) {
+  const how = `${'temporary' in copies ? ' with a temporary password' : ''}, the browser's copy ${copies.late ? 'late' : 'at once'}`;
+  test(`[${copies.role} without JavaScript] presses the code step twice and the first answer is lost${how}: lands signed in (review r55c F1)`, async ({ browser, playwright }) => {
+    const vendor = copies.role === 'VERIFIER';
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    try {
+      let owner: FactorOwner;
+      if (vendor) {
+        const { createVendorAccount } = await import('@/prisma/factories');
+        const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
+        owner = { vendorAccountId: account.id };
+        await ensureTotpFactor(owner);
+        await page.goto('/vendor/login');
+        await page.getByLabel('Work e-mail address').fill(account.email);
+        await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      } else {
+        const { user, creds } = 'temporary' in copies ? await newAdminWithTemporaryPassword(copies.temporary) : await newAdmin();
+        owner = { userId: user.id };
+        await ensureTotpFactor(owner);
+        await page.goto('/login');
+        await submitAgencySignIn(page, creds);
+      }
+      await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+      const code = await nextTotpCode(owner);
+      const form = formWithField(await page.content(), 'code');
+      const { body, type } = multipartBody([...form.hidden, ['code', code]]);
+      const cookies = (await context.cookies()).map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+      const elsewhere = await playwright.request.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: { cookie: cookies } });
+      try {
+        const lost = elsewhere.post(form.action || page.url(), { headers: { 'content-type': type, origin: E2E_BASE_URL, accept: 'text/html' }, data: body, maxRedirects: 0 });
+        if (copies.late) expect((await lost).status()).toBe(303);
+        await page.getByLabel('Code', { exact: true }).fill(code);
+        await page.getByRole('button', { name: 'Continue' }).click();
+        expect((await lost).status()).toBe(303);
+      } finally {
+        await elsewhere.dispose();
+      }
+      const home = vendor ? /\/vendor$/ : 'temporary' in copies ? /\/change-password$/ : /\/account$/;
+      await expect(page).toHaveURL(home);
+      const target = 'userId' in owner ? owner.userId : owner.vendorAccountId;
+      const steps = await db().auditEvent.findMany({ where: { targetId: target, action: { startsWith: 'SIGN_IN_SECOND_FACTOR' } } });
+      expect(steps.map((step) => step.action)).toEqual(['SIGN_IN_SECOND_FACTOR_SUCCESS']);
+      // One full session, the one the browser now holds.
+      const live = await db().authSession.findMany({ where: { ...owner, endedAt: null, secondFactorPending: false } });
+      expect(live).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
 for (const javaScriptEnabled of [true, false]) {
   test(`[PROVIDER_ADMIN] whose code step ran out of time: the code lands on the sign-in page saying so, not on an empty form (review r34b F3, JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
     const { user, creds } = await newAdmin();

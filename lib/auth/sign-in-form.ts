@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ADMIN_ACCESS, POLICY_ACCESS } from '@/lib/admin/access';
 import { holdsRole, NEXT_STEP_PATH, type Access } from '@/lib/auth/access';
 import { SIGN_IN_PAGES } from '@/lib/auth/browser-key.mjs';
-import { startBrowserSession, thisBrowserFromNow } from '@/lib/auth/browser-session';
+import { signingBrowserHere, startBrowserSession, thisBrowserFromNow } from '@/lib/auth/browser-session';
 import { rememberAccountHere } from '@/lib/auth/known-browser';
 import { sessionIdInCookie, type ActionState } from '@/lib/auth/guards';
 import type { SignInResult } from '@/lib/auth/sign-in';
@@ -13,7 +13,7 @@ import { config } from '@/lib/config';
 import { donePath } from '@/lib/http/done-notice';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
-import { codeStepDoneBy, type VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
+import { codeStepDoneBy, sessionCodeStepOpenedHere, type VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
 import { PASSWORD_TOO_LONG } from '@/lib/validation/identifiers';
@@ -150,8 +150,21 @@ export function codeStepCopyLanding(kind: SignedIn['kind']) {
   return async (sent: Record<string, string>): Promise<string | null> => {
     const sid = await sessionIdInCookie();
     const who = sid === null ? null : await codeStepDoneBy(sid);
-    return who?.kind === kind ? afterSignInPath(who, sent.callbackUrl) : null;
+    if (who?.kind !== kind) return null;
+    await takeSessionCodeStepOpenedHere(sid!, kind);
+    return afterSignInPath(who, sent.callbackUrl);
   };
+}
+
+/**
+ * A copy of a code step's press, from the browser the step was done in moments ago: it gets the session that step
+ * opened, whose cookie the browser may have dropped with the first answer (review r55c F1). Anyone else, nothing.
+ */
+async function takeSessionCodeStepOpenedHere(pendingSessionId: string, kind: SignedIn['kind']): Promise<void> {
+  const opened = await sessionCodeStepOpenedHere(pendingSessionId, (await signingBrowserHere()).key);
+  if (!opened) return;
+  await startBrowserSession(opened.sessionId, kind);
+  await rememberAccountHere(opened.account);
 }
 
 /**
@@ -162,15 +175,18 @@ export function codeStepCopyLanding(kind: SignedIn['kind']) {
  * JavaScript its page would be rendered again, for a session that has ended); any other refusal is
  * said on the code step.
  */
-export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn, callback?: string): Promise<ActionState> {
+export async function finishSecondFactor(outcome: VerifyOutcome, who: SignedIn & { sessionId: string }, callback?: string): Promise<ActionState> {
   if (outcome.ok) {
     await startBrowserSession(outcome.sessionId, who.kind);
     await rememberAccountHere(outcome.account);
     redirect(afterSignInPath(who, callback));
   }
   // Passed in another tab, or by the first copy of a press sent twice (a double click without JavaScript):
-  // it goes on where the sign-in was going, as that copy did (review r41j F1).
-  if (outcome.reason === 'NOT_PENDING') redirect(afterSignInPath(who, callback));
+  // it goes on where the sign-in was going, as that copy did (review r41j F1), with its session (r55c F1).
+  if (outcome.reason === 'NOT_PENDING') {
+    await takeSessionCodeStepOpenedHere(who.sessionId, who.kind);
+    redirect(afterSignInPath(who, callback));
+  }
   // Its pending session has ended: the sign-in page says why, as at the password step.
   if (endsTheSession(outcome.reason)) redirect(donePath(SIGN_IN_PATH[who.kind], SESSION_ENDED_NOTICE[outcome.reason], await thisBrowserFromNow()));
   return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };

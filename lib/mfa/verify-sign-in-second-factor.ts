@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, type TemporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
 import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
-import { openSession, type Actor } from '@/lib/auth/session';
+import { openSession, resolveSession, SENT_AGAIN_WITHIN_MS, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
 import { db, type Tx } from '@/lib/db/client';
@@ -82,6 +82,28 @@ export async function codeStepDoneBy(sessionId: string): Promise<{ kind: 'agency
     return account && { kind: 'vendor', role: account.role };
   }
   return null;
+}
+
+/**
+ * The full session a code step opened moments ago in this browser, for a copy of its press: a double press without
+ * JavaScript whose first answer, and the cookie in it, the browser dropped. Answered only so far, it was sent to the
+ * sign-in page with its code used up and its temporary password claimed (review r55c F1). Only while the cookie still
+ * names the pending session that step ended, the browser's key (`browserKey`, its digest) is the one the password step
+ * came with, the step was done within SENT_AGAIN_WITHIN_MS, and the session it opened is still open: the same browser
+ * seconds later, as the password step's copies (decision 058, session 45 addendum). The key opens nothing alone.
+ */
+export async function sessionCodeStepOpenedHere(pendingSessionId: string, browserKey: string | null, now = new Date()): Promise<{ sessionId: string; account: KnownAccount } | null> {
+  if (browserKey === null) return null;
+  const pending = await db().authSession.findUnique({
+    where: { id: pendingSessionId },
+    select: { secondFactorPending: true, browserKey: true, endedAt: true, codeStepOpened: true },
+  });
+  if (!pending?.secondFactorPending || pending.codeStepOpened === null || pending.browserKey !== browserKey) return null;
+  if (pending.endedAt === null || now.getTime() - pending.endedAt.getTime() > SENT_AGAIN_WITHIN_MS) return null;
+  const opened = await resolveSession(pending.codeStepOpened, now);
+  if (!opened || opened.secondFactorPending || opened.resolvedAtVersion === undefined) return null;
+  const account = opened.kind === 'agency' ? { kind: 'user' as const, id: opened.userId } : { kind: 'vendor' as const, id: opened.vendorAccountId };
+  return { sessionId: opened.sessionId, account: { ...account, version: opened.resolvedAtVersion } };
 }
 
 /** The key withKeyHeld holds for a pending session's code step, and what a copy of a step that signed in is answered. */
@@ -214,6 +236,7 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     }
     const previous = await tx.authSession.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { sessionVersion: true } });
     const sessionId = await openSession(tx, owner, previous.sessionVersion, ip);
+    await tx.authSession.update({ where: { id: actor.sessionId }, data: { codeStepOpened: sessionId } });
     await clearFailures(tx, owner.kind, owner.id, { lastSignInAt: now });
     const fourEyesLinkRevoked = owner.kind === 'user' && (await endFourEyesLinkOnSignIn(tx, owner.id, now, ip));
     await giveBackRightCode();
