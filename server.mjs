@@ -22,7 +22,7 @@ import { carriesSecret, redactPath } from './lib/http/redact-path.mjs';
 import { browserKeyCookie, holdsBrowserKey, SIGN_IN_PAGES } from './lib/auth/browser-key.mjs';
 import { isSoundRouterState, ROUTER_STATE_HEADER } from './lib/http/router-state.mjs';
 import { CSP_HEADER, newNonce, noncePolicy } from './lib/security/content-security-policy.mjs';
-import { cacheControlOnTheWire, SECRET_LINK_HEADERS, SECURITY_HEADERS, servedOverHttps, strictTransportSecurity } from './lib/security/headers.mjs';
+import { cacheControlOnTheWire, SECRET_LINK_HEADERS, securityHeadersFor, servedOverHttps } from './lib/security/headers.mjs';
 import { askSelf, installGracefulShutdown, listen, refuseToServeIfUnfit } from './lib/runtime/serve-lifecycle.mjs';
 
 // Private request headers the app trusts (lib/http/request-context.ts): always overwritten here.
@@ -223,8 +223,7 @@ function refuse(request, response, [status, message], { closeConnection = false 
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
     // As every other answer: no frame, no opener, HTTPS only (review r35b I1: a 400 could be framed).
-    ...SECURITY_HEADERS,
-    ...(HSTS && { 'Strict-Transport-Security': HSTS }),
+    ...SECURITY_HEADERS_OF_EVERY_ANSWER,
     ...(status === 405 && { Allow: (request.url ?? '').startsWith('/_next/') ? 'GET, HEAD' : METHODS.join(', ') }),
     ...(closeConnection && { Connection: 'close' }),
   });
@@ -260,9 +259,8 @@ function completeHeaders(request, response) {
     if (!response.hasHeader(CSP_HEADER) && /^text\/html\b/i.test(String(response.getHeader('content-type') ?? ''))) {
       response.setHeader(CSP_HEADER, policy);
     }
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!response.hasHeader(name)) response.setHeader(name, value);
-    // Next.js's answers have it from proxy.ts; this server's own (the probes) get it here.
-    if (HSTS && !response.hasHeader('Strict-Transport-Security')) response.setHeader('Strict-Transport-Security', HSTS);
+    // Next.js's answers have them from next.config.js (HSTS from proxy.ts); this server's own (the probes) get them here.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS_OF_EVERY_ANSWER)) if (!response.hasHeader(name)) response.setHeader(name, value);
     if (secretLink) for (const [name, value] of Object.entries(SECRET_LINK_HEADERS)) response.setHeader(name, value);
     // (Not on this server's own fetch of a page to keep: it reads Next.js's mark, pages-in-memory.mjs.)
     const cacheControl = response.getHeader('cache-control');
@@ -279,7 +277,7 @@ function completeHeaders(request, response) {
 
 const APP_URL = process.env.APP_URL ?? 'http://localhost:3000';
 const APP_HOST = new URL(APP_URL).host;
-const HSTS = strictTransportSecurity(APP_URL);
+const SECURITY_HEADERS_OF_EVERY_ANSWER = securityHeadersFor(APP_URL);
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -551,8 +549,7 @@ function answerOnSocket(status, body = '') {
     ...(body && { 'Content-Type': 'text/plain; charset=utf-8' }),
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
-    ...SECURITY_HEADERS,
-    ...(HSTS && { 'Strict-Transport-Security': HSTS }),
+    ...SECURITY_HEADERS_OF_EVERY_ANSWER,
     Connection: 'close',
   };
   return `HTTP/1.1 ${status}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;

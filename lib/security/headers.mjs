@@ -1,7 +1,8 @@
 // @ts-check
 // The headers of the portal's answers, in one place: next.config.js adds them to what Next.js
-// renders, and server.mjs to what Next.js answers on its own before any of that (the permanent
-// redirects of `/reset/<token>/` or `//help`), which would otherwise go out without them.
+// renders, server.mjs to what Next.js answers on its own before any of that (the permanent
+// redirects of `/reset/<token>/` or `//help`), which would otherwise go out without them, and
+// pages-in-memory.mjs to every copy it sends (one started from a file has no render to take them from).
 
 /** Headers every response carries; pages that show secrets add no-store themselves. */
 export const SECURITY_HEADERS = Object.freeze({
@@ -54,4 +55,15 @@ export function servedOverHttps(appUrl) {
  */
 export function strictTransportSecurity(appUrl) {
   return servedOverHttps(appUrl) ? STRICT_TRANSPORT_SECURITY : null;
+}
+
+/**
+ * The headers every answer carries under the running configuration: SECURITY_HEADERS, and HSTS when
+ * served over https. server.mjs completes every answer with them, pages-in-memory.mjs every copy.
+ * @param {string} appUrl
+ * @returns {Readonly<Record<string, string>>}
+ */
+export function securityHeadersFor(appUrl) {
+  const hsts = strictTransportSecurity(appUrl);
+  return Object.freeze({ ...SECURITY_HEADERS, ...(hsts && { 'Strict-Transport-Security': hsts }) });
 }
