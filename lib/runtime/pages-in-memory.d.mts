@@ -21,7 +21,7 @@ export function createPagesInMemory(options: {
   answerNotFound(request: IncomingMessage, response: ServerResponse): void;
   keepLive(
     pathname: string,
-    options: { versionPath: string; feedPath?: string; exported?: boolean; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number; type?: 'html' | 'json' | 'atom' },
+    options: { versionPath: string; feedPath?: string; exported?: 'page' | 'feed'; query?: 'ignored' | 'none'; onFailure?: 'keep' | 'drop'; settleMs?: number; type?: 'html' | 'json' | 'atom' },
   ): void;
   stop(): void;
 };

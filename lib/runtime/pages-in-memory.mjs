@@ -25,7 +25,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { errorFields, logger } from '../observability/logger.mjs';
 import { CSP_HEADER, hashPolicy } from '../security/content-security-policy.mjs';
-import { cacheControlOnTheWire, KEPT_FOR_THE_BUILD } from '../security/headers.mjs';
+import { cacheControlOnTheWire, KEPT_FOR_THE_BUILD, securityHeadersFor } from '../security/headers.mjs';
 import { COPY_UNTIL_ATTRIBUTE, COPY_UNTIL_HEADER } from './copy-until.mjs';
 import { replaceAnswer } from './replace-answer.mjs';
 import { exportStatusPage, readSnapshot, writeSnapshot } from './status-export.mjs';
@@ -67,17 +67,22 @@ const CHANGED_HOOK = Symbol.for('portal.livePageChanged');
 
 /**
  * The head of each answer, built once per page rather than per request: a page's headers (a name
- * that comes twice is joined, as HTTP allows; no Set-Cookie is ever kept), the mark, and the length.
+ * that comes twice is joined, as HTTP allows; no Set-Cookie is ever kept), the security headers of
+ * every answer where the page has none of its own, the mark, and the length.
  * @param {Omit<Page, 'head'>} page
+ * @param {Readonly<Record<string, string>>} securityHeaders
  * @returns {Page}
  */
-function withHead(page) {
+function withHead(page, securityHeaders) {
   /** @type {Record<string, string>} */
   const common = {};
   for (const [name, value] of page.headers) {
     const key = name.toLowerCase();
     common[key] = key in common ? `${common[key]}, ${value}` : value;
   }
+  // Sent before server.mjs completes an answer's head, so each copy carries them itself: a copy started
+  // from STATUS_EXPORT_DIR has no render to take them from, and went out without them (review r55b F1).
+  for (const [name, value] of Object.entries(securityHeaders)) common[name.toLowerCase()] ??= value;
   common[FROM_MEMORY_HEADER.toLowerCase()] = '1';
   return {
     ...page,
@@ -94,6 +99,7 @@ function withHead(page) {
  */
 export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = logger }) {
   const renderKey = randomBytes(16).toString('hex');
+  const securityHeaders = securityHeadersFor(appUrl);
   /** @type {Map<string, Page>} */
   const exact = new Map();
   /** @typedef {{ page: Page | undefined; stale: boolean; setAside: () => void; query: 'ignored' | 'none'; versionPath: string; refresh: () => Promise<void>; outOfDate: () => void }} LiveEntry */
@@ -185,7 +191,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       const etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
       const headers = keptHeaders(answer, new Set(['cache-control']));
       headers.push(['Cache-Control', cacheControlOnTheWire(cacheControl)]);
-      exact.set(pathname, withHead({ headers, etag, body: answer.body, gzipped: await gzip(answer.body) }));
+      exact.set(pathname, withHead({ headers, etag, body: answer.body, gzipped: await gzip(answer.body) }, securityHeaders));
     } catch (error) {
       log.warn({ event: 'server.page_not_kept_in_memory', pathname, ...errorFields(error) });
     }
@@ -212,7 +218,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
       }
       const headers = keptHeaders(answer, PER_REQUEST_HEADERS);
       headers.push([CSP_HEADER, hashPolicy(html, { dev })], ['Cache-Control', 'no-store']);
-      notFound = withHead({ headers, etag: undefined, body: answer.body, gzipped: await gzip(answer.body) });
+      notFound = withHead({ headers, etag: undefined, body: answer.body, gzipped: await gzip(answer.body) }, securityHeaders);
     } catch (error) {
       log.warn({ event: 'server.page_not_kept_in_memory', pathname: NO_SUCH_PAGE, ...errorFields(error) });
       later();
@@ -256,7 +262,7 @@ export function createPagesInMemory({ host, port, dev, appUrl, exportDir, log = 
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     headers.push(['ETag', etag]);
     const goodUntil = earliest([...(type === 'html' ? copyUntilMarks(text) : []), String(answer.headers[COPY_UNTIL_HEADER.toLowerCase()] ?? '')]);
-    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt, goodUntil });
+    return withHead({ headers, etag, body, gzipped: await gzip(body), renderedAt, goodUntil }, securityHeaders);
   }
 
   /**

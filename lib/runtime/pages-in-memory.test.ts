@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { securityHeadersFor } from '../security/headers.mjs';
 import { COPY_UNTIL_HEADER } from './copy-until.mjs';
 import { createPagesInMemory } from './pages-in-memory.mjs';
+import { writeSnapshot } from './status-export.mjs';
 
 // A stand-in for Next.js behind the copies: a version to poll and a JSON answer that counts its
 // own renders and may mark a moment it stops being true, `goodForMs` after each render. `down` is the database away (503s).
@@ -254,5 +259,88 @@ describe('createPagesInMemory: how soon a change made elsewhere is seen (issue 1
       vi.useRealTimers();
       await new Promise<void>((resolve) => standIn.close(() => resolve()));
     }
+  });
+});
+
+describe('createPagesInMemory: the security headers of every answer (review r55b F1)', () => {
+  // Served over https: HSTS is one of them. The stand-in for Next.js answers without any of them, as
+  // no file in STATUS_EXPORT_DIR carries them: each copy must carry them itself.
+  const appUrl = 'https://help.example.com';
+  const securityHeaders = securityHeadersFor(appUrl);
+  const page = (text: string) => `<!doctype html><html><head><title>${text}</title></head><body><main>${text}</main></body></html>`;
+  let standIn: Server;
+  let base: string;
+  let instance: ReturnType<typeof createPagesInMemory>;
+  let exportDir: string;
+
+  beforeAll(async () => {
+    // The export an instance wrote before, while its database was up.
+    exportDir = mkdtempSync(path.join(os.tmpdir(), 'portal-export-'));
+    writeSnapshot(exportDir, { html: page('Exported status'), feed: '<feed/>', takenAt: new Date(Date.now() - 60_000) });
+    standIn = createServer((request, response) => {
+      if (instance.answer(request, response)) return;
+      const bare = (status: number, type: string, body: string, headers: Record<string, string> = {}) =>
+        void response.writeHead(status, { 'Content-Type': type, ...headers }).end(body);
+      switch (request.url) {
+        case '/version':
+          return bare(200, 'application/json', '{"version":1}');
+        case '/help':
+          return bare(200, 'text/html; charset=utf-8', page('Guide'), { 'Cache-Control': 's-maxage=31536000', 'X-Nextjs-Prerender': '1', ETag: '"guide"' });
+        case '/login':
+          return bare(200, 'text/html; charset=utf-8', page('Sign in'));
+        case '/api/status':
+          return bare(200, 'application/json', '{"status":"ok"}', { 'Cache-Control': 'no-store' });
+        default:
+          // The status page and its feed cannot be rendered (the database is down): their copies are the export's.
+          return bare(503, 'text/html; charset=utf-8', page('Unavailable'));
+      }
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    const { port } = standIn.address() as AddressInfo;
+    base = `http://127.0.0.1:${port}`;
+    instance = createPagesInMemory({ host: '127.0.0.1', port, dev: false, appUrl, exportDir, log: { warn: () => {} } });
+    await instance.keepPrerendered('/help');
+    instance.keepLive('/login', { versionPath: '/version', query: 'none' });
+    instance.keepLive('/api/status', { versionPath: '/version', type: 'json' });
+    instance.keepLive('/status', { versionPath: '/version', feedPath: '/status/feed.atom', exported: 'page' });
+    instance.keepLive('/status/feed.atom', { versionPath: '/version', type: 'atom', exported: 'feed' });
+  });
+
+  afterAll(async () => {
+    instance.stop();
+    await new Promise<void>((resolve) => standIn.close(() => resolve()));
+    rmSync(exportDir, { recursive: true, force: true });
+  });
+
+  /** Which of the security headers an answer lacks (or carries with another value). */
+  const lacking = (headers: Headers) => Object.entries(securityHeaders).flatMap(([name, value]) => (headers.get(name) === value ? [] : [name]));
+
+  it('[ANYONE] gets them with every page sent from memory: prerendered, live, started from an export, gzipped or not, HEAD, and 304', async () => {
+    const pathnames = ['/help', '/login', '/api/status', '/status', '/status/feed.atom'];
+    for (const pathname of pathnames) {
+      await vi.waitFor(async () => expect((await fetch(`${base}${pathname}`)).headers.get('x-portal-from-memory'), pathname).toBe('1'), { timeout: 10_000, interval: 20 });
+    }
+    const found: Record<string, string[]> = {};
+    for (const pathname of pathnames) {
+      const asked = [
+        ['GET gzip', await fetch(`${base}${pathname}`)],
+        ['GET identity', await fetch(`${base}${pathname}`, { headers: { 'accept-encoding': 'identity' } })],
+        ['HEAD', await fetch(`${base}${pathname}`, { method: 'HEAD' })],
+      ] as const;
+      const etag = asked[0][1].headers.get('etag');
+      expect(etag, pathname).toBeTruthy();
+      const notModified = await fetch(`${base}${pathname}`, { headers: { 'if-none-match': etag! } });
+      expect(notModified.status, pathname).toBe(304);
+      for (const [kind, answer] of [...asked, ['304', notModified] as const]) {
+        expect(answer.headers.get('x-portal-from-memory'), `${kind} ${pathname}`).toBe('1');
+        await answer.arrayBuffer();
+        found[`${kind} ${pathname}`] = lacking(answer.headers);
+      }
+    }
+    expect(Object.keys(found)).toHaveLength(pathnames.length * 4);
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((key) => [key, []])));
+    // The starting copies are the export's, not a render's.
+    expect(await (await fetch(`${base}/status`)).text()).toContain('Exported status');
+    expect(await (await fetch(`${base}/status/feed.atom`)).text()).toBe('<feed/>');
   });
 });
