@@ -6,6 +6,7 @@ import { LAST_ACTIVITY } from '@/components/auth/between-tabs';
 import { DEMO_PASSWORD } from '@/prisma/seed';
 import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, TEST_PASSWORD } from './support/data';
+import { E2E_BASE_URL } from './support/env';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
 
 async function newAccount(role: 'STAFF' | 'PROVIDER_ADMIN') {
@@ -96,6 +97,35 @@ test('[PROVIDER_ADMIN] going Back is no activity: the page it restores asked the
 
     // 31 minutes since the server last heard from this browser: it signs out.
     await context.clock.fastForward('11:00');
+    await expect(page).toHaveURL(/\/login\?done=/);
+  });
+});
+
+test('[PROVIDER_ADMIN] a page a link on another site opened is no activity, on the server nor in the tab: the tab counts from the last page opened in the portal (review r55b F2)', async ({ browser }) => {
+  await withBrowserClock(browser, async (context, page) => {
+    const account = await newAccount('PROVIDER_ADMIN');
+    await signInAsAgencyUser(page, account);
+    await openAndRecorded(page, async () => {
+      await page.goto('/admin');
+      await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    });
+
+    // 20 minutes later, by the browser's clock and by the session's record, a link in a webmail opens a console page.
+    await context.clock.fastForward('20:00');
+    const user = await db().user.findFirstOrThrow({ where: { loginName: account.loginName }, select: { id: true } });
+    const { id: sessionId } = await db().authSession.findFirstOrThrow({ where: { userId: user.id, endedAt: null } });
+    const lastSeenAt = new Date(Date.now() - 20 * 60_000);
+    await db().authSession.update({ where: { id: sessionId }, data: { lastSeenAt } });
+    await page.goto(`data:text/html,<a href="${E2E_BASE_URL}/admin/help-requests">open</a>`);
+    const answered = page.waitForResponse(`${E2E_BASE_URL}/admin/help-requests`);
+    await page.getByRole('link', { name: 'open' }).click();
+    expect((await (await answered).request().allHeaders())['sec-fetch-site']).toBe('cross-site');
+    // Answered signed in, and on the server the idle clock runs on (the page's router prefetches read no session).
+    await expect(page.getByRole('heading', { name: 'Help requests' })).toBeVisible();
+    expect((await db().authSession.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt).toEqual(lastSeenAt);
+
+    // 28½ minutes after the last page the admin opened in the portal, the tab signs out: the server's 30 would refuse its forms.
+    await context.clock.fastForward('08:30');
     await expect(page).toHaveURL(/\/login\?done=/);
   });
 });

@@ -26,10 +26,15 @@ function recordActivity(lastActivity: RefObject<number>) {
  * opened or a form sent, in any of the portal's tabs. Signing out is the sign-out button's own plain
  * POST, which leaves for the sign-in page as a new document and so drops the pages kept in memory.
  * A sign-out in another tab is every signed-in page's (LeaveWhenSignedOutElsewhere).
+ * `idleBeforePageMs`: how long the server had counted the session idle when it drew this page, which another
+ * site sent the browser to and so is no activity (a link in a webmail, review r55b F2): the tab counts from
+ * where the server does, not from the page, or a form sent after the server's limit would be refused and lost.
  */
-export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolean }) {
+export function IdleSignOut({ idleMs, idleBeforePageMs, vendor }: { idleMs: number; idleBeforePageMs: number; vendor: boolean }) {
   const form = useRef<HTMLFormElement>(null);
   const lastActivity = useRef(0);
+  // The layout is drawn once for the pages it holds: what it said is about the page it was drawn with.
+  const uncountedPage = useRef(idleBeforePageMs > 0 ? idleBeforePageMs : null);
   const pathname = usePathname();
   const search = useSearchParams().toString();
 
@@ -40,7 +45,11 @@ export function IdleSignOut({ idleMs, vendor }: { idleMs: number; vendor: boolea
     const told = setTimeout(() => {
       const byHistory = restoredByHistory === here;
       restoredByHistory = null;
-      if (!byHistory) recordActivity(lastActivity);
+      const idleBefore = uncountedPage.current;
+      uncountedPage.current = null;
+      // Not shared: another tab's later activity stands.
+      if (idleBefore !== null) lastActivity.current = Date.now() - idleBefore;
+      else if (!byHistory) recordActivity(lastActivity);
     });
     return () => clearTimeout(told);
   }, [pathname, search]);

@@ -7,7 +7,7 @@ export function SignOutWhenIdle({ actor }: { actor: Actor | null }) {
   if (!actor || !isIdleLimited(actor)) return null;
   return (
     <Suspense fallback={null}>
-      <IdleSignOut idleMs={BROWSER_IDLE_MS} vendor={actor.kind === 'vendor'} />
+      <IdleSignOut idleMs={BROWSER_IDLE_MS} idleBeforePageMs={actor.idleForMs ?? 0} vendor={actor.kind === 'vendor'} />
     </Suspense>
   );
 }

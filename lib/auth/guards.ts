@@ -19,7 +19,7 @@ import { ANYONE, donePath } from '@/lib/http/done-notice';
 import { DRAWN_FOR_FIELD } from '@/lib/http/drawn-for-field';
 import { DRAWN_FOR_ANOTHER_ACCOUNT, keyDrawnFor, looksDrawnForAnAccount, RELOAD_AND_SEND_AGAIN } from '@/lib/http/form-key';
 import { clientIpFrom, provideRequestContext, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
-import { acceptsCrossSitePost, isSameOriginRequest, isSentByAnotherSite, SAFE_METHODS } from '@/lib/http/same-origin';
+import { acceptsCrossSitePost, isRequestedAsSubresource, isSameOriginRequest, isSentByAnotherSite, SAFE_METHODS } from '@/lib/http/same-origin';
 import { apologize } from '@/lib/http/unexpected-error';
 import { currentBlockingMaintenance } from '@/lib/maintenance/blocking-maintenance-cache';
 import { actionClosedDuringMaintenance, closedForMaintenanceMessage } from '@/lib/maintenance/maintenance-gate';
@@ -47,10 +47,17 @@ export type { RequestContext };
 /** The session id in the browser's session cookie, ended or not, when the cookie is one we signed; decoded once per request. */
 export const sessionIdInCookie = cache(async (): Promise<string | null> => (await getServerSession(authOptions()))?.sid ?? null);
 
-/** The actor of the current request, or null; resolved once per request. */
+/**
+ * The actor of the current request, or null; resolved once per request. Only what the person does in the
+ * portal is activity: a request another site sent (a link there, a sibling subdomain's `<img>`, which takes
+ * the session cookie along) is answered without restarting the idle limit, and one asking for a page as an
+ * image, a script or a style is answered as to nobody, its session not even read (review r55b F2).
+ */
 export const getActor = cache(async (): Promise<Actor | null> => {
+  const bag = await headers();
+  if (isRequestedAsSubresource(bag)) return null;
   const sid = await sessionIdInCookie();
-  const actor = sid ? await resolveSession(sid) : null;
+  const actor = sid ? await resolveSession(sid, new Date(), { countsAsActivity: !isSentByAnotherSite(bag, appOrigin()) }) : null;
   return actor && { ...actor, fromKnownBrowser: await presentedByKnownBrowser(actor) };
 });
 

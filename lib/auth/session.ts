@@ -33,7 +33,8 @@ export type AgencyActor = {
   mustChangePassword: boolean;
   /** An admin of an agency requiring passkeys for admins, without one: only enrolment is reachable. */
   mustEnrolPasskey?: boolean;
-} & SecondFactorState;
+} & SecondFactorState &
+  SessionActivity;
 
 /** Where the session stands with the second factor; lib/auth/access.ts decides what follows. */
 export type SecondFactorState = {
@@ -55,6 +56,16 @@ export type SecondFactorState = {
   fromKnownBrowser?: boolean;
 };
 
+/** How the request that resolved the session stood with the idle limit. */
+export type SessionActivity = {
+  /**
+   * How long the session had been idle, by the server's count, when a request another site sent resolved it: such a
+   * request is no activity (resolveSession), and the tab counts from where the server does (IdleSignOut). 0 when the
+   * request was the person's own, which starts the count again; absent on actors made by hand in tests.
+   */
+  idleForMs?: number;
+};
+
 export type VendorActor = {
   kind: 'vendor';
   sessionId: string;
@@ -62,7 +73,8 @@ export type VendorActor = {
   role: VendorRole;
   email: string;
   displayName: string;
-} & SecondFactorState;
+} & SecondFactorState &
+  SessionActivity;
 
 export type Actor = AgencyActor | VendorActor;
 
@@ -74,8 +86,11 @@ export function isIdleLimited(account: { kind: string; role: string }): boolean 
 /**
  * Turns a session id from the cookie into the acting principal, or null when the session
  * has ended, outlived its limits, or predates a change of the principal's session version.
+ * `countsAsActivity`: false for a request another site sent (guards.ts, getActor), which is
+ * answered but leaves the idle limit counting from the person's own last request: a sibling
+ * subdomain's `<img>` kept an admin's session open for its 12 hours (review r55b F2).
  */
-export async function resolveSession(sessionId: string, now = new Date()): Promise<Actor | null> {
+export async function resolveSession(sessionId: string, now = new Date(), { countsAsActivity = true } = {}): Promise<Actor | null> {
   let session = await db().authSession.findUnique({ where: { id: sessionId } });
   if (!session || session.endedAt) return null;
 
@@ -91,10 +106,11 @@ export async function resolveSession(sessionId: string, now = new Date()): Promi
     await endSession(sessionId);
     return null;
   }
+  if (!countsAsActivity) return { ...actor, idleForMs: now.getTime() - session.lastSeenAt.getTime() };
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db().authSession.update({ where: { id: sessionId }, data: { lastSeenAt: now } });
   }
-  return actor;
+  return { ...actor, idleForMs: 0 };
 }
 
 type SessionTimes = { createdAt: Date; lastSeenAt: Date; secondFactorPending: boolean };

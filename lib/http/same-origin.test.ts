@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSentByAnotherSite } from './same-origin';
+import { isRequestedAsSubresource, isSentByAnotherSite } from './same-origin';
 
 const APP = 'https://portal.example';
 
@@ -27,5 +27,22 @@ describe('isSentByAnotherSite', () => {
     [{}, false],
   ])('%j → %s', (headers, expected) => {
     expect(isSentByAnotherSite(new Headers(headers as Record<string, string>), APP)).toBe(expected);
+  });
+});
+
+describe('isRequestedAsSubresource', () => {
+  it.each([
+    // A page opened, or a form posted; the router's and a server action's fetches.
+    [{ 'sec-fetch-dest': 'document' }, false],
+    [{ 'sec-fetch-dest': 'empty' }, false],
+    // Another page's `<img>`, `<script>`, `<link rel=stylesheet>`, `<iframe>` (review r55b F2).
+    [{ 'sec-fetch-dest': 'image' }, true],
+    [{ 'sec-fetch-dest': 'script' }, true],
+    [{ 'sec-fetch-dest': 'style' }, true],
+    [{ 'sec-fetch-dest': 'iframe' }, true],
+    // A browser without Fetch Metadata, or a client that sends none.
+    [{}, false],
+  ])('%j → %s', (headers, expected) => {
+    expect(isRequestedAsSubresource(new Headers(headers as Record<string, string>))).toBe(expected);
   });
 });

@@ -36,6 +36,18 @@ export function isSentByAnotherSite(headers: HeaderBag, appOrigin: string): bool
   return referer !== null && originOf(referer) !== appOrigin;
 }
 
+/**
+ * Whether the browser asks for the address as a part of another page (an image, a script, a style, a
+ * frame…), not as a page to show (`document`) nor for a script to read (`empty`: the router, a server
+ * action, a `fetch`). Our pages never load a signed-in page so, and none may be framed: such a request is
+ * some page's `<img src>` aimed at the portal, answered as to nobody (review r55b F2). Browsers without
+ * Fetch Metadata send no `Sec-Fetch-Dest`, and are answered as before.
+ */
+export function isRequestedAsSubresource(headers: HeaderBag): boolean {
+  const destination = headers.get('sec-fetch-dest');
+  return destination !== null && destination !== 'document' && destination !== 'empty';
+}
+
 function originOf(address: string): string | null {
   try {
     return new URL(address).origin;
