@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRequestedAsSubresource, isSentByAnotherSite } from './same-origin';
+import { isRequestedAsSubresource, isSameOriginRequest, isSentByAnotherSite } from './same-origin';
 
 const APP = 'https://portal.example';
 
@@ -27,6 +27,32 @@ describe('isSentByAnotherSite', () => {
     [{}, false],
   ])('%j → %s', (headers, expected) => {
     expect(isSentByAnotherSite(new Headers(headers as Record<string, string>), APP)).toBe(expected);
+  });
+});
+
+describe('isSameOriginRequest', () => {
+  it.each([
+    // What browsers send with a form or a fetch of our own pages.
+    [{ origin: APP, 'sec-fetch-site': 'same-origin' }, true],
+    // A form posted without JavaScript from a page that sends no referrer (the secret-link pages).
+    [{ origin: 'null', 'sec-fetch-site': 'same-origin' }, true],
+    // A client without Fetch Metadata is judged by its Origin.
+    [{ origin: APP }, true],
+    [{ origin: 'https://evil.example' }, false],
+    [{ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }, false],
+    // Our Origin beside another site's Fetch Metadata: a pair no browser sends, not ours (review r55b I1).
+    [{ origin: APP, 'sec-fetch-site': 'cross-site' }, false],
+    [{ origin: APP, 'sec-fetch-site': 'same-site' }, false],
+    [{ origin: APP, 'sec-fetch-site': 'none' }, false],
+    [{ origin: APP, 'sec-fetch-site': 'SAME-ORIGIN' }, false],
+    // A sandboxed frame's form.
+    [{ origin: 'null', 'sec-fetch-site': 'cross-site' }, false],
+    // Nothing to vouch for it.
+    [{ origin: 'null' }, false],
+    [{}, false],
+    [{ 'sec-fetch-site': 'same-origin' }, true],
+  ])('%j → %s', (headers, expected) => {
+    expect(isSameOriginRequest(new Headers(headers as Record<string, string>), APP)).toBe(expected);
   });
 });
 

@@ -12,11 +12,16 @@ type HeaderBag = Pick<Headers, 'get'>;
  * is `no-referrer` (the secret-link pages) carries `Origin: null`, and so does one from a sandboxed
  * frame, which the browser marks `cross-site`. A request with neither (curl, a scripted attacker,
  * an old proxy) is refused: a password portal's forms are only ever sent from its own pages.
+ * Where a browser sends `Sec-Fetch-Site`, it has the last word: a form or fetch of our own pages
+ * says `same-origin`, and anything else (our `Origin` beside `cross-site`, a pair no browser sends)
+ * is not ours (review r55b I1).
  */
 export function isSameOriginRequest(headers: HeaderBag, appOrigin: string): boolean {
+  const site = headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin') return false;
   const origin = headers.get('origin');
   if (origin !== null && origin !== 'null') return origin === appOrigin;
-  return headers.get('sec-fetch-site') === 'same-origin';
+  return site === 'same-origin';
 }
 
 /**
