@@ -47,7 +47,9 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
     autoComplete: 'current-password',
   };
   const proofToAdd = addingAsksForFactor ? freshCodeToAdd : passwordToAdd;
-  const hasPasskey = factors.some((factor) => factor.kind === 'PASSKEY');
+  // A suspended passkey confirms nothing: the passkey button is for one that works.
+  const hasPasskey = factors.some((factor) => factor.kind === 'PASSKEY' && !factor.suspendedAt);
+  const suspended = factors.filter((factor) => factor.suspendedAt);
   const freshPasskey = hasPasskey ? actions.passkeyConfirmationOptions : undefined;
   const home = actor.kind === 'agency' ? '/account/security' : '/vendor/security';
   return (
@@ -65,6 +67,12 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
         </p>
       )}
       <h2>Your second factors</h2>
+      {suspended.map((factor) => (
+        <p key={factor.id} className="notice warning" role="status">
+          Your passkey “{factor.name}” is suspended: on {when(factor.suspendedAt)} it was used with a count lower than before, so a copy of it may
+          exist. It cannot sign in or confirm anything. Add a new passkey below, then remove this one.
+        </p>
+      ))}
       {factors.length === 0 ? (
         <p>None yet.</p>
       ) : (
@@ -82,7 +90,7 @@ export async function SecurityPanel({ actor, actions, done }: { actor: Actor; ac
             {factors.map((factor) => (
               <tr key={factor.id}>
                 <td>{factor.name}</td>
-                <td>{KIND_LABEL[factor.kind]}</td>
+                <td>{factor.suspendedAt ? `${KIND_LABEL[factor.kind]} (suspended)` : KIND_LABEL[factor.kind]}</td>
                 <td>{when(factor.createdAt)}</td>
                 <td>{when(factor.lastUsedAt)}</td>
               </tr>

@@ -29,6 +29,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   SECOND_FACTOR_ADDED: 'Second factor added',
   SECOND_FACTOR_REMOVED: 'Second factor removed',
   SECOND_FACTOR_FAILURE: 'Wrong second-factor code',
+  PASSKEY_SUSPENDED: 'Passkey suspended: a copy of it may exist',
   RECOVERY_CODES_REPLACED: 'Recovery codes replaced',
   RECOVERY_CODE_USED: 'Recovery code used to confirm a change',
   FRESH_FACTOR_REFUSED: 'Confirmation refused before any code was checked',

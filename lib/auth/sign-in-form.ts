@@ -13,6 +13,7 @@ import { config } from '@/lib/config';
 import { donePath } from '@/lib/http/done-notice';
 import { callbackUrlField, safeRedirectPath } from '@/lib/http/safe-redirect';
 import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
+import { PASSKEY_SUSPENDED_MESSAGE } from '@/lib/mfa/suspend-passkey';
 import { codeStepDoneBy, sessionCodeStepOpenedHere, type VerifyOutcome } from '@/lib/mfa/verify-sign-in-second-factor';
 import { OPERATOR_ACCESS } from '@/lib/status/operator-access';
 import { VERIFIER_ACCESS } from '@/lib/super-admin/verifier-guard';
@@ -138,6 +139,7 @@ const SECOND_FACTOR_MESSAGES: Record<Exclude<SecondFactorRefusal, 'NOT_PENDING' 
   THROTTLED: signInMessage('THROTTLED'),
   WRONG_CODE: 'That code is not right, or it was already used. Type the code your app shows now.',
   PASSKEY_REFUSED: 'The passkey was not accepted. Try it again, or type the code your app shows now.',
+  PASSKEY_SUSPENDED: PASSKEY_SUSPENDED_MESSAGE,
   STILL_UNDER_WAY: 'Your last try at this step is still being finished. Wait two minutes, then type the code your app shows then, or use your passkey again.',
 };
 

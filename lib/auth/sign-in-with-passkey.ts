@@ -9,6 +9,7 @@ import { NO_DEVICE, type KnowsAccount, type SignInResult } from '@/lib/auth/sign
 import { db } from '@/lib/db/client';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { checkAssertion, findPasskey, openAssertion } from '@/lib/mfa/passkey-assertion';
+import { PASSKEY_SUSPENDED } from '@/lib/mfa/suspend-passkey';
 import { callbackUrlField } from '@/lib/http/safe-redirect';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { VENDOR_POLICY } from '@/lib/policy/agency-policy';
@@ -121,7 +122,18 @@ async function decidePasskeySignIn(kind: 'agency' | 'vendor', text: string, ip: 
     reserveAttempt(tx, { kind: account.kind, id: account.id, policy: account.policy, lane }, { failure, pathway: 'passkey sign-in' }),
   );
   if (!reservation.counted) return refuse(audit, 'account locked', reservation);
-  if (!(await checkAssertion(passkey, opened))) return refuse(audit, 'passkey refused', reservation);
+  const checked = await checkAssertion(passkey, opened);
+  if (checked === 'refused') return refuse(audit, 'passkey refused', reservation);
+  if (checked === 'suspended') {
+    // Its key signed rightly: no guess, so counted on no lock and given back to the address; only its record says why.
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        await settleRightSecret(tx, reservation, account, { rule: addressRule, ip }, { onlyThisAttempt: true });
+        await recordAudit(tx, { ...audit, action: 'SIGN_IN_FAILURE', outcome: 'FAILURE', details: { reason: PASSKEY_SUSPENDED, factor: 'PASSKEY', factorId: passkey.id } });
+      }),
+    );
+    return { ok: false, reason: 'INVALID' };
+  }
 
   const sessionId = await settleReservedAttempt(() =>
     db().$transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionState } from '@/lib/auth/guards';
 import { floodSampler } from '@/lib/audit/flood-sampler';
 import { recordAudit, recordAuditAlone } from '@/lib/audit/record';
-import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, TOO_MANY_FROM_NETWORK } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, markSettled, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, TOO_MANY_FROM_NETWORK } from '@/lib/auth/password-attempt';
 import type { Actor } from '@/lib/auth/session';
 import { db } from '@/lib/db/client';
 import { enqueueMail } from '@/lib/mail/outbox';
@@ -11,6 +11,7 @@ import { accountContact, auditSubject, lockFactorOwner, ownerOf } from '@/lib/mf
 import { isAppCode, matchSecondFactor, spendFactor, type MatchedFactor, type SecondFactorProof, type UsedFactor } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
 import { sessionOpenedAt } from '@/lib/mfa/recent-sign-in';
+import { PASSKEY_SUSPENDED, PASSKEY_SUSPENDED_MESSAGE } from '@/lib/mfa/suspend-passkey';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { consumeRateLimit, RATE_LIMITS, refundRateLimit } from '@/lib/rate-limit/rate-limit';
 
@@ -48,6 +49,8 @@ const TOO_MANY_TRIES: ActionState = {
 };
 
 const TOO_MANY_FROM_ADDRESS: ActionState = { ok: false, message: TOO_MANY_FROM_NETWORK };
+
+const SUSPENDED_PASSKEY: ActionState = { ok: false, message: PASSKEY_SUSPENDED_MESSAGE, fieldErrors: { code: ['Enter a code from your app or a recovery code, or use another passkey'] } };
 
 export const FRESH_PASSKEY_REQUIRED: ActionState = {
   ok: false,
@@ -107,8 +110,19 @@ export async function checkFreshSecondFactor(actor: Actor, input: FreshFactorInp
     );
     return { ok: false, refusal: reservation.counted ? WRONG_FRESH_FACTOR : LOCKED_NOW };
   };
+  // A suspended passkey whose key signed rightly is no guess: its attempt, the budget's count and the address's go back.
+  const refuseSuspendedPasskey = async (): Promise<FreshFactor> => {
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        await settleRightSecret(tx, reservation, owner, { rule: RATE_LIMITS.signInFailuresPerAddress, ip }, { onlyThisAttempt: true });
+        await refundRateLimit(tx, RATE_LIMITS.passwordChangePerUser, owner.id);
+        await recordAudit(tx, { ...failure, details: { ...purpose, reason: PASSKEY_SUSPENDED } });
+      }),
+    );
+    return { ok: false, refusal: SUSPENDED_PASSKEY };
+  };
   const used: MatchedFactor = reservation.counted ? await matchSecondFactor(owner, proof, actor.sessionId, await sessionOpenedAt(actor)) : { ok: false };
-  if (!used.ok) return refuse();
+  if (!used.ok) return used.passkeySuspended ? refuseSuspendedPasskey() : refuse();
   // A recovery code is gone once used, whatever the action then does: on the record (review r44d F1), used up in the
   // transaction that writes it (review r54e F1). Its owner is told when it confirmed an action on another's account; a
   // change to their own factors mails them that change (review r44e F3).

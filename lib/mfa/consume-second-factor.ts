@@ -24,7 +24,8 @@ export function isAppCode(typed: string): boolean {
  * code passes once. A passkey's challenge is spent by its check (it answers a challenge issued to this very session).
  */
 type Spend = { factorId: string; step: number } | { recoveryCodeId: string } | null;
-export type MatchedFactor = (Extract<UsedFactor, { ok: true }> & { spend: Spend; at: Date }) | { ok: false };
+/** `passkeySuspended`: a passkey whose key signed rightly, but which is suspended (a copy of it may exist): no guess. */
+export type MatchedFactor = (Extract<UsedFactor, { ok: true }> & { spend: Spend; at: Date }) | { ok: false; passkeySuspended?: true };
 
 /**
  * Checks either kind of proof, using up nothing but a passkey's challenge: `spendFactor` spends a code in the
@@ -37,7 +38,7 @@ export async function matchSecondFactor(owner: MfaOwner, proof: SecondFactorProo
   const at = new Date();
   if ('passkey' in proof) {
     const used = await confirmWithPasskey(owner, proof.passkey, 'SECOND_FACTOR', sessionId);
-    if (!used.ok) return { ok: false };
+    if (!used.ok) return used;
     if (heldBefore) {
       const factor = await db().mfaFactor.findUnique({ where: { id: used.factorId }, select: { confirmedAt: true } });
       if (!factor?.confirmedAt || factor.confirmedAt >= heldBefore) return { ok: false };

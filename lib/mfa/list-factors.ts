@@ -7,7 +7,8 @@ import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { pendingEnrolmentOf } from '@/lib/mfa/start-totp-enrolment';
 import { formatSecretForTyping, totpQrSvg, totpUri } from '@/lib/mfa/totp';
 
-export type FactorRow = { id: string; kind: 'TOTP' | 'PASSKEY'; name: string; createdAt: Date; lastUsedAt: Date | null };
+/** `suspendedAt`: a passkey that a copy of it may exist stopped (lib/mfa/suspend-passkey.ts). */
+export type FactorRow = { id: string; kind: 'TOTP' | 'PASSKEY'; name: string; createdAt: Date; lastUsedAt: Date | null; suspendedAt: Date | null };
 
 /**
  * What /account/security shows its owner: never a confirmed factor's secret, only that of the app
@@ -18,7 +19,7 @@ export async function listOwnFactors(actor: Actor) {
   const factors = await db().mfaFactor.findMany({
     where: { ...ownerWhere(owner), confirmedAt: { not: null } },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, kind: true, name: true, createdAt: true, lastUsedAt: true },
+    select: { id: true, kind: true, name: true, createdAt: true, lastUsedAt: true, suspendedAt: true },
   });
   const started = await pendingEnrolmentOf(actor);
   const pending = started && (await signedInRecently(actor)) ? started : null;

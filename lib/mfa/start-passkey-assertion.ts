@@ -9,11 +9,12 @@ import { consumeRateLimit, RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 
 /**
  * Options to confirm it is this account's owner (the second step of a sign-in, or a fresh factor
- * before changing factors): only the account's own passkeys, the challenge bound to this session.
+ * before changing factors): only the account's own passkeys, none suspended (the browser offers
+ * one that works), the challenge bound to this session.
  */
 export async function startPasskeyConfirmation(actor: Actor): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const passkeys = await db().mfaFactor.findMany({
-    where: { ...ownerWhere(ownerOf(actor)), kind: 'PASSKEY', confirmedAt: { not: null }, credentialId: { not: null } },
+    where: { ...ownerWhere(ownerOf(actor)), kind: 'PASSKEY', confirmedAt: { not: null }, credentialId: { not: null }, suspendedAt: null },
     select: { credentialId: true, transports: true },
   });
   return generateAuthenticationOptions({

@@ -9,7 +9,9 @@ import { challengeBytes, issueChallenge, relyingParty, transportsOf } from '@/li
 /**
  * Options for the browser to create a passkey: discoverable (so it can sign in without a name)
  * and with user verification required; the account's own passkeys are excluded, so one
- * authenticator is not added twice. The challenge is bound to this session.
+ * authenticator is not added twice. A suspended one is not: its owner replaces it with a new
+ * passkey on the same device before removing it (decision 046, session 55 addendum). The
+ * challenge is bound to this session.
  */
 export async function startPasskeyRegistration(
   actor: Actor,
@@ -18,7 +20,7 @@ export async function startPasskeyRegistration(
   if (!(await signedInRecently(actor))) return SIGN_IN_AGAIN_TO_ADD;
   const owner = ownerOf(actor);
   const existing = await db().mfaFactor.findMany({
-    where: { ...ownerWhere(owner), kind: 'PASSKEY', credentialId: { not: null } },
+    where: { ...ownerWhere(owner), kind: 'PASSKEY', credentialId: { not: null }, suspendedAt: null },
     select: { credentialId: true, transports: true },
   });
   const rp = relyingParty();

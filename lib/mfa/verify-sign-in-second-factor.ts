@@ -3,7 +3,7 @@ import type { Role, VendorRole } from '@/lib/generated/sqlite/enums';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress } from '@/lib/audit/record-throttled';
 import { claimTemporaryPassword, TEMPORARY_PASSWORD_REFUSED_FOR, type TemporaryPasswordRefusal } from '@/lib/auth/claim-temporary-password';
-import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
+import { addressLimitRefusesSession, attemptSubjectOf, clearFailures, laneOfSession, lockAccountUntil, markSettled, reserveAttempt, settleReservedAttempt, settleRightSecret, settleWrongSecret, type Reservation } from '@/lib/auth/password-attempt';
 import { openSession, resolveSession, SENT_AGAIN_WITHIN_MS, type Actor } from '@/lib/auth/session';
 import type { KnownAccount } from '@/lib/auth/known-device';
 import { forgetVelocityFailures, recordVelocityFailure, velocityKey } from '@/lib/auth/sign-in-velocity';
@@ -16,6 +16,7 @@ import { sentBefore, STILL_UNDER_WAY, withKeyHeld } from '@/lib/http/sent-once';
 import { accountContact, auditSubject, formOwnerOf, lockFactorOwner, ownerOf } from '@/lib/mfa/account';
 import { isAppCode, matchSecondFactor, spendFactor, type SecondFactorProof } from '@/lib/mfa/consume-second-factor';
 import { appCodesRefused } from '@/lib/mfa/passkey-policy';
+import { PASSKEY_SUSPENDED } from '@/lib/mfa/suspend-passkey';
 import { webAuthnResponseField } from '@/lib/mfa/webauthn';
 import { accountBudgetSubject } from '@/lib/mfa/wrong-codes';
 import { countSignIn } from '@/lib/observability/metrics.mjs';
@@ -34,7 +35,7 @@ export const verifyPasskeySecondFactorSchema = z.object({ passkey: webAuthnRespo
 
 export type VerifyOutcome =
   | { ok: true; sessionId: string; account: KnownAccount }
-  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | 'STILL_UNDER_WAY' | TemporaryPasswordRefusal };
+  | { ok: false; reason: 'WRONG_CODE' | 'PASSKEY_REFUSED' | 'PASSKEY_SUSPENDED' | 'LOCKED' | 'NOT_PENDING' | 'PASSKEY_REQUIRED' | 'THROTTLED' | 'STILL_UNDER_WAY' | TemporaryPasswordRefusal };
 
 /** A browser that has signed in as the account before (`actor.fromKnownBrowser`, decision 062) passes the address's limit here too, and counts on its own streak (065). */
 export async function verifySignInSecondFactor(actor: Actor, input: z.infer<typeof verifySecondFactorSchema>, ip: string): Promise<VerifyOutcome> {
@@ -189,8 +190,20 @@ async function checkSecondFactor(actor: Actor, proof: SecondFactorProof, ip: str
     );
     return { ok: false, reason: nowLocked ? 'LOCKED' : 'passkey' in proof ? 'PASSKEY_REFUSED' : 'WRONG_CODE' };
   };
+  // A suspended passkey whose key signed rightly is no guess: its attempt, its share of the budget and the address's
+  // count go back, and the pending session stays for another factor (decision 046, session 55 addendum).
+  const refuseSuspendedPasskey = async (): Promise<VerifyOutcome> => {
+    await settleReservedAttempt(() =>
+      db().$transaction(async (tx) => {
+        await settleRightSecret(tx, reservation, owner, { rule: addressRule, ip }, { onlyThisAttempt: true });
+        await refundRateLimit(tx, WRONG_CODES_PER_ACCOUNT, budgetKey);
+        await recordAudit(tx, { ...failure, details: { reason: PASSKEY_SUSPENDED } });
+      }),
+    );
+    return { ok: false, reason: 'PASSKEY_SUSPENDED' };
+  };
   const used = await matchSecondFactor(owner, proof, actor.sessionId);
-  if (!used.ok) return refuseWrongProof();
+  if (!used.ok) return used.passkeySuspended ? refuseSuspendedPasskey() : refuseWrongProof();
 
   const contact = used.kind === 'RECOVERY_CODE' ? await accountContact(owner) : null;
   const now = new Date();

@@ -36,9 +36,16 @@ export type SoftPasskey = {
   cosePublicKey: Buffer;
   userHandle: string | undefined;
   counter: number;
+  /** A synced passkey (a password manager's): its signature counter stays 0, as such providers report. */
+  synced?: boolean;
 };
 
-export function newSoftPasskey(): SoftPasskey {
+/** A copy of a passkey as a cloned authenticator holds it: the same key, its own counter from here on. */
+export function copyOf(passkey: SoftPasskey): SoftPasskey {
+  return { ...passkey };
+}
+
+export function newSoftPasskey({ synced = false } = {}): SoftPasskey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = publicKey.export({ format: 'jwk' });
   const cosePublicKey = cbor(
@@ -50,7 +57,7 @@ export function newSoftPasskey(): SoftPasskey {
       [-3, Buffer.from(jwk.y!, 'base64url')],
     ]),
   );
-  return { credentialId: randomBytes(16), privateKey, cosePublicKey, userHandle: undefined, counter: 0 };
+  return { credentialId: randomBytes(16), privateKey, cosePublicKey, userHandle: undefined, counter: 0, synced };
 }
 
 type Ceremony = { challenge: string; rpId: string; origin: string; userVerified?: boolean };
@@ -85,7 +92,7 @@ export function registrationResponse(passkey: SoftPasskey, ceremony: Ceremony & 
 
 /** What `navigator.credentials.get()` gives the page: a signature over authenticatorData ‖ SHA-256(clientDataJSON). */
 export function assertionResponse(passkey: SoftPasskey, ceremony: Ceremony) {
-  passkey.counter += 1;
+  if (!passkey.synced) passkey.counter += 1;
   const flags = 0x01 | (ceremony.userVerified === false ? 0 : 0x04);
   const authData = Buffer.concat([sha256(ceremony.rpId), Buffer.from([flags]), counterBytes(passkey.counter)]);
   const data = clientData('webauthn.get', ceremony);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MfaFactor" ADD COLUMN     "suspendedAt" TIMESTAMP(3);
