@@ -17,7 +17,7 @@ type Passkey = { id: string; userId: string | null; vendorAccountId: string | nu
 
 /**
  * A rightly signed assertion whose counter did not go up (counterWentBack): two authenticators hold the key, and
- * the one ahead may be a copy that signed in first. Neither can tell us which is the owner's, so the passkey stops
+ * the one ahead may be a copy that signed in first. Nothing tells which is the owner's, so the passkey stops
  * working for both until its owner removes it (decision 046, session 55 addendum). Once per suspension, in one
  * transaction: the suspension, its record with both counters, and the owner's mail.
  */
