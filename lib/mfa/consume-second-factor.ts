@@ -1,7 +1,7 @@
 import { db, type Tx } from '@/lib/db/client';
 import { confirmWithPasskey } from '@/lib/mfa/passkey-assertion';
 import { ownerWhere, type MfaOwner } from '@/lib/mfa/policy';
-import { hashRecoveryCode, looksLikeRecoveryCode } from '@/lib/mfa/recovery-codes';
+import { findUnusedRecoveryCode, looksLikeRecoveryCode } from '@/lib/mfa/recovery-codes';
 import { unsealFactorSecret } from '@/lib/mfa/secret-box';
 import { matchTotpCode, typedCode } from '@/lib/mfa/totp';
 
@@ -59,10 +59,7 @@ export async function matchSecondFactor(owner: MfaOwner, proof: SecondFactorProo
     return { ok: false };
   }
   if (!looksLikeRecoveryCode(code)) return { ok: false };
-  const recoveryCode = await db().recoveryCode.findFirst({
-    where: { ...ownerWhere(owner), codeHash: hashRecoveryCode(code), usedAt: null, ...(heldBefore && { createdAt: { lt: heldBefore } }) },
-    select: { id: true },
-  });
+  const recoveryCode = await findUnusedRecoveryCode(owner, code, heldBefore);
   return recoveryCode ? { ok: true, kind: 'RECOVERY_CODE', factorId: null, spend: { recoveryCodeId: recoveryCode.id }, at } : { ok: false };
 }
 

@@ -16,7 +16,7 @@ import { SIGNED_OUT_MEANWHILE } from '@/lib/mfa/account';
 import { addPasskey, PASSKEY_ADDED_ALREADY } from '@/lib/mfa/add-passkey';
 import { listOwnFactors } from '@/lib/mfa/list-factors';
 import { FRESH_PASSKEY_REQUIRED } from '@/lib/mfa/check-fresh-second-factor';
-import { hashRecoveryCode } from '@/lib/mfa/recovery-codes';
+import { sealRecoveryCode } from '@/lib/mfa/recovery-codes';
 import { regenerateRecoveryCodes } from '@/lib/mfa/regenerate-recovery-codes';
 import { removeFactor } from '@/lib/mfa/remove-factor';
 import { startPasskeyConfirmation, startPasskeySignIn } from '@/lib/mfa/start-passkey-assertion';
@@ -551,7 +551,7 @@ describe('passkeys', () => {
     expect(await startTotpEnrolment(actor, { name: 'Borrower' }, IP)).toMatchObject({ ok: false });
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
     // A recovery code made in this session is no proof either (adding a factor could have made it).
-    await db().recoveryCode.create({ data: { userId: user.id, codeHash: hashRecoveryCode('ABCDE-FGHJK') } });
+    await db().recoveryCode.create({ data: { userId: user.id, codeHash: sealRecoveryCode({ kind: 'user', id: user.id }, 'ABCDE-FGHJK') } });
     expect(await startTotpEnrolment(actor, { name: 'Borrower', code: 'ABCDE-FGHJK' }, IP)).toMatchObject({ ok: false });
     expect(await db().mfaFactor.count({ where: { userId: user.id } })).toBe(1);
 
@@ -573,7 +573,7 @@ describe('passkeys', () => {
     const { user, actor } = await staffSession('STAFF');
     const laptop = await enrolPasskey(actor, 'Laptop');
     await db().recoveryCode.deleteMany({ where: { userId: user.id } });
-    await db().recoveryCode.create({ data: { userId: user.id, codeHash: hashRecoveryCode('MNPQR-STVWX') } });
+    const recovery = await db().recoveryCode.create({ data: { userId: user.id, codeHash: sealRecoveryCode({ kind: 'user', id: user.id }, 'MNPQR-STVWX') } });
     await signedInAgainSince(actor.sessionId);
     const now = await actorOf(actor.sessionId);
     const options = await registrationOptions(now);
@@ -597,7 +597,7 @@ describe('passkeys', () => {
     const fresh = await registrationOptions(now);
     const good = JSON.stringify(registrationResponse(newSoftPasskey(), { ...ceremony(fresh.challenge), userId: fresh.user.id }));
     expect(await addPasskey(now, { name: 'Phone', passkey: good, code: 'MNPQR-STVWX' }, IP)).toMatchObject({ ok: true });
-    expect(await db().recoveryCode.findFirst({ where: { userId: user.id, codeHash: hashRecoveryCode('MNPQR-STVWX'), usedAt: null } })).toBeNull();
+    expect(await db().recoveryCode.findFirst({ where: { id: recovery.id, usedAt: null } })).toBeNull();
   });
 
   it('[STAFF] removing a passkey asks for a fresh factor, which a passkey held before this sign-in can give', async () => {
