@@ -11,16 +11,17 @@ argumentsOr('npm run secrets:reseal   (NEXTAUTH_SECRET and NEXTAUTH_SECRET_PREVI
 exitIfProblems('secrets:reseal', mailProcessProblems({ delivers: false }));
 const database = await readyDatabase('secrets:reseal');
 try {
-  const { outboxBodies, factorSecrets } = await resealStoredSecrets(database, userInfo().username);
+  const { outboxBodies, factorSecrets, recoveryCodes } = await resealStoredSecrets(database, userInfo().username);
   const lines = [
     ['queued mail bodies', outboxBodies],
     ['authenticator-app secrets', factorSecrets],
+    ['unused recovery codes', recoveryCodes],
   ] as const;
   for (const [what, report] of lines) {
     console.log(`${what}: ${report.checked} checked, ${report.resealed} sealed again under the current secret, ${report.unreadable.length} unreadable`);
     for (const id of report.unreadable) console.log(`  unreadable: ${id}`);
   }
-  const unreadable = outboxBodies.unreadable.length + factorSecrets.unreadable.length;
+  const unreadable = lines.reduce((sum, [, report]) => sum + report.unreadable.length, 0);
   if (unreadable > 0) console.log('Some values open with neither NEXTAUTH_SECRET nor NEXTAUTH_SECRET_PREVIOUS: they were sealed under another secret, or changed.');
   else if (config().NEXTAUTH_SECRET_PREVIOUS) console.log('Everything stored is sealed under NEXTAUTH_SECRET; see the README ("Rotating the secret") for when to remove NEXTAUTH_SECRET_PREVIOUS.');
   process.exitCode = unreadable > 0 ? 1 : 0;

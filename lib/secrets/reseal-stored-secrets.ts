@@ -2,13 +2,14 @@ import { recordAuditAlone } from '@/lib/audit/record';
 import { resealInBatches, type ResealReport } from '@/lib/crypto/reseal';
 import type { Db } from '@/lib/db/client';
 import { resealBody } from '@/lib/mail/seal';
+import { resealRecoveryCode } from '@/lib/mfa/recovery-codes';
 import { resealFactorSecret } from '@/lib/mfa/secret-box';
 
-export type StoredSecretsReport = { outboxBodies: ResealReport; factorSecrets: ResealReport };
+export type StoredSecretsReport = { outboxBodies: ResealReport; factorSecrets: ResealReport; recoveryCodes: ResealReport };
 
 /**
  * `npm run secrets:reseal`: after a rotation, seals every stored sealed value (queued mail that
- * holds a link, authenticator seeds) under the current NEXTAUTH_SECRET, so that
+ * holds a link, authenticator seeds, unused recovery codes) under the current NEXTAUTH_SECRET, so that
  * NEXTAUTH_SECRET_PREVIOUS can then be removed. Idempotent: a value already under the current key
  * is left as it is, so running it again, or while the app serves, is harmless.
  */
@@ -50,10 +51,28 @@ export async function resealStoredSecrets(database: Db, osUser: string, batchSiz
     },
     batchSize,
   );
+  // Unused codes only: a used one is never compared again. A legacy digest (no secret in it) is left as it is.
+  const recoveryCodes = await resealInBatches(
+    {
+      fields: ['codeHash'],
+      reseal: resealRecoveryCode,
+      batch: (afterId, take) =>
+        database.recoveryCode.findMany({
+          where: { usedAt: null, ...(afterId ? { id: { gt: afterId } } : {}) },
+          orderBy: { id: 'asc' },
+          take,
+          select: { id: true, codeHash: true },
+        }),
+      replace: async (id, before, after) =>
+        (await database.recoveryCode.updateMany({ where: { id, codeHash: before.codeHash! }, data: { codeHash: after.codeHash! } })).count === 1,
+    },
+    batchSize,
+  );
+  const unreadable = outboxBodies.unreadable.length + factorSecrets.unreadable.length + recoveryCodes.unreadable.length;
   await recordAuditAlone(database, {
     actorType: 'SYSTEM',
     action: 'STORED_SECRETS_RESEALED',
-    outcome: outboxBodies.unreadable.length + factorSecrets.unreadable.length === 0 ? 'SUCCESS' : 'FAILURE',
+    outcome: unreadable === 0 ? 'SUCCESS' : 'FAILURE',
     details: {
       by: `command line (${osUser})`,
       outboxChecked: outboxBodies.checked,
@@ -62,8 +81,11 @@ export async function resealStoredSecrets(database: Db, osUser: string, batchSiz
       factorsChecked: factorSecrets.checked,
       factorsResealed: factorSecrets.resealed,
       factorsUnreadable: factorSecrets.unreadable.length,
+      recoveryCodesChecked: recoveryCodes.checked,
+      recoveryCodesResealed: recoveryCodes.resealed,
+      recoveryCodesUnreadable: recoveryCodes.unreadable.length,
     },
     requestId: null,
   });
-  return { outboxBodies, factorSecrets };
+  return { outboxBodies, factorSecrets, recoveryCodes };
 }

@@ -12,6 +12,7 @@ import { enqueueMailBatch } from '@/lib/mail/outbox';
 import { renderMail } from '@/lib/mail/render';
 import { statusAlertMail } from '@/lib/mail/templates/status-alert';
 import { isSealed } from '@/lib/mail/seal';
+import { replaceRecoveryCodes } from '@/lib/mfa/recovery-codes';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { unsubscribePath } from '@/lib/status/subscription-token';
 import { approveRequest } from '@/lib/super-admin/approve-request';
@@ -202,6 +203,29 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
     expect(await app.resetPasswordWithLink(token, NEW_PASSWORD, NEW_PASSWORD, someIp())).toMatchObject({ ok: true });
   });
 
+  it('[PROVIDER_ADMIN] recovery codes made before the rotation pass while it is the previous secret, and after secrets:reseal without it, each once (review r55g F2)', async () => {
+    const { owner } = await adminWithApp();
+    const codes = await db().$transaction((tx) => replaceRecoveryCodes(tx, owner));
+    const storedBefore = await db().recoveryCode.findMany({ where: { userId: owner.id } });
+    const rotated = await appStartedWith(ROTATED);
+    expect(await rotated.proveSecondFactor(owner, { code: codes[0]! }, 'no session')).toMatchObject({ ok: true, kind: 'RECOVERY_CODE' });
+
+    const reseal = await resealAs(ROTATED);
+    expect(reseal.code, reseal.stdout).toBe(0);
+    expect(reseal.stdout).toMatch(/unused recovery codes: \d+ checked, [1-9]\d* sealed again under the current secret, 0 unreadable/);
+    const storedAfter = await db().recoveryCode.findMany({ where: { userId: owner.id } });
+    for (const row of storedAfter) {
+      const before = storedBefore.find((old) => old.id === row.id)!;
+      // A used code is never compared again: left as it was.
+      expect(row.codeHash === before.codeHash).toBe(row.usedAt !== null);
+    }
+
+    const dropped = await appStartedWith(DROPPED);
+    expect(await dropped.proveSecondFactor(owner, { code: codes[1]! }, 'no session')).toMatchObject({ ok: true, kind: 'RECOVERY_CODE' });
+    expect(await dropped.proveSecondFactor(owner, { code: codes[1]! }, 'no session')).toEqual({ ok: false });
+    expect(await dropped.proveSecondFactor(owner, { code: codes[0]! }, 'no session')).toEqual({ ok: false });
+  });
+
   it('[ANONYMOUS] a queued status alert keeps its unsubscribe header sealed through secrets:reseal, and a worker without the previous secret sends it whole', async () => {
     const [email] = await confirmedSubscribers(1, 'rotation-header');
     const { id } = await db().statusSubscriber.findFirstOrThrow({ where: { email } });
@@ -236,15 +260,22 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
       raw[raw.length - 1]! ^= 0x01;
       return prefix + raw.toString('base64');
     };
+    const [code] = await db().$transaction((tx) => replaceRecoveryCodes(tx, owner));
+    const recovery = await db().recoveryCode.findFirstOrThrow({ where: { userId: owner.id } });
+    await db().recoveryCode.deleteMany({ where: { userId: owner.id, id: { not: recovery.id } } });
     const changedBody = flip(queued.textBody, 'sealed:v1:');
     const changedSeed = flip(factor.secret!, 'mfa:v1:');
+    const changedCode = flip(recovery.codeHash, 'rc:v1:');
     await db().outboxMessage.update({ where: { id: queued.id }, data: { textBody: changedBody } });
     await db().mfaFactor.update({ where: { id: factor.id }, data: { secret: changedSeed } });
+    await db().recoveryCode.update({ where: { id: recovery.id }, data: { codeHash: changedCode } });
     try {
       const report = await resealAs(ROTATED);
       expect(report.code).toBe(1);
       expect(report.stdout).toContain(`unreadable: ${queued.id}`);
       expect(report.stdout).toContain(`unreadable: ${factor.id}`);
+      expect(report.stdout).toContain(`unreadable: ${recovery.id}`);
+      expect((await db().recoveryCode.findUniqueOrThrow({ where: { id: recovery.id } })).codeHash).toBe(changedCode);
       expect(await db().outboxMessage.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ textBody: changedBody, htmlBody: queued.htmlBody });
       expect((await db().mfaFactor.findUniqueOrThrow({ where: { id: factor.id } })).secret).toBe(changedSeed);
       expect((await deliverAs(ROTATED)).code).toBe(1);
@@ -252,10 +283,12 @@ describe('rotating NEXTAUTH_SECRET with NEXTAUTH_SECRET_PREVIOUS', () => {
       expect(sink.received.filter((m) => /\/reset\//.test(m.text))).toEqual([]);
       const app = await appStartedWith(ROTATED);
       await expect(app.proveSecondFactor(owner, { code: '123456' }, 'no session')).rejects.toThrow(/neither/);
+      await expect(app.proveSecondFactor(owner, { code: code! }, 'no session')).rejects.toThrow(/neither/);
     } finally {
       // Nothing can open them: out of the way of the suite's last reseal.
       await db().outboxMessage.delete({ where: { id: queued.id } });
       await db().mfaFactor.delete({ where: { id: factor.id } });
+      await db().recoveryCode.deleteMany({ where: { userId: owner.id } });
     }
   });
 
