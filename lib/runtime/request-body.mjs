@@ -25,8 +25,12 @@ export function hasBody(request) {
 export function whenBodyArrives(request, response, deadlineMs = BODY_DEADLINE_MS) {
   const expected = Number(request.headers['content-length'] ?? 0);
   return new Promise((resolve) => {
-    /** @type {Buffer[]} */
-    const chunks = [];
+    // The bytes so far, copied into one buffer, never the chunks as they came: each chunk costs ~300 B
+    // of heap whatever its size, and 2,000 bodies sent a byte at a time took an instance from 80 MB of
+    // heap to its 192 MB cap in 10 s with under 1 KB of data each (review r55d F1). The buffer doubles
+    // as it fills, up to the declared length, never allocated whole on the headers alone: 2,000
+    // connections that declare 64 KB and send nothing would hold 128 MB.
+    let body = Buffer.alloc(0);
     let received = 0;
     let settled = false;
     /** Once, whichever comes first. @param {'arrived' | 'late' | 'gone'} outcome */
@@ -36,14 +40,23 @@ export function whenBodyArrives(request, response, deadlineMs = BODY_DEADLINE_MS
       clearTimeout(deadline);
       request.off('readable', onReadable);
       // Back in front of the stream, before its end is announced (Node checks for this last unshift).
-      if (outcome === 'arrived' && received > 0) request.unshift(Buffer.concat(chunks, received));
+      if (outcome === 'arrived' && received > 0) request.unshift(body.subarray(0, received));
       resolve(outcome);
     };
-    const onReadable = () => {
-      for (let chunk = request.read(); chunk !== null; chunk = request.read()) {
-        chunks.push(chunk);
-        received += chunk.length;
+    /** @param {Buffer} chunk */
+    const keep = (chunk) => {
+      const needed = received + chunk.length;
+      if (needed > body.length) {
+        // Never from Node's shared pool: a small slice of it keeps the whole 8 KB slab alive.
+        const grown = Buffer.allocUnsafeSlow(Math.max(needed, Math.min(expected, body.length * 2)));
+        body.copy(grown, 0, 0, received);
+        body = grown;
       }
+      chunk.copy(body, received);
+      received = needed;
+    };
+    const onReadable = () => {
+      for (let chunk = request.read(); chunk !== null; chunk = request.read()) keep(chunk);
       if (received >= expected || request.complete) finish('arrived');
     };
     const deadline = setTimeout(() => finish('late'), deadlineMs);
