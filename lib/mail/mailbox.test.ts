@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, addressKeySpellings, inboxKey } from './mailbox';
+import { addressKey, addressKeySpellings, inboxDomain, inboxKey, LARGE_PROVIDER_DOMAINS } from './mailbox';
 
 describe('inboxKey', () => {
   it('gives every spelling of one Gmail inbox one key', () => {
@@ -20,6 +20,19 @@ describe('inboxKey', () => {
     expect(inboxKey('ann@mail.gmail.com.evil.example')).toBe('ann@mail.gmail.com.evil.example');
     // Names told apart by what follows a dash stay apart (review r35c F5).
     expect(new Set(['mary-ann@acme.example', 'mary-jane@acme.example', 'mary@acme.example'].map(inboxKey)).size).toBe(3);
+  });
+});
+
+describe('inboxDomain', () => {
+  it('names the domain of inboxKey’s inbox: an alias domain as the one it is an alias of', () => {
+    expect(['ann@googlemail.com', 'ann+x@gmail.com', 'ann@pm.me', 'ann@mac.com', 'victim-3@catchall.example'].map(inboxDomain)).toEqual(['gmail.com', 'gmail.com', 'proton.me', 'icloud.com', 'catchall.example']);
+    for (const email of ['ann@gmail.com', 'ann@googlemail.com', 'ann@proton.me', 'ann@pm.me']) expect(inboxKey(email).endsWith(`@${inboxDomain(email)}`)).toBe(true);
+  });
+
+  it('names each large provider by the domain inboxDomain gives it, so its larger budget is found', () => {
+    for (const domain of LARGE_PROVIDER_DOMAINS) expect(inboxDomain(`ann@${domain}`)).toBe(domain);
+    expect(LARGE_PROVIDER_DOMAINS.has(inboxDomain('ann@googlemail.com'))).toBe(true);
+    expect(LARGE_PROVIDER_DOMAINS.has(inboxDomain('ann@gmail.com.evil.example'))).toBe(false);
   });
 });
 

@@ -45,7 +45,30 @@ export function addressKeySpellings(address: string): string[] {
 export function inboxKey(emailKey: string): string {
   const at = emailKey.lastIndexOf('@');
   if (at < 0) return emailKey;
-  const given = emailKey.slice(at + 1);
   const local = emailKey.slice(0, at).replace(/\+.*$/, '').replace(/[._-]/g, '');
-  return `${local}@${ALIAS_DOMAINS[given] ?? given}`;
+  return `${local}@${inboxDomain(emailKey)}`;
 }
+
+/** The domain of an address key's inbox (inboxKey's): the domain, or the one it is an alias of. Never a domain to write to. */
+export function inboxDomain(emailKey: string): string {
+  const given = emailKey.slice(emailKey.lastIndexOf('@') + 1);
+  return ALIAS_DOMAINS[given] ?? given;
+}
+
+/**
+ * Large providers (as inboxDomain names them) where a stranger reaches an inbox only by the spellings inboxKey
+ * folds (`+` tags, dots, the aliases above): no catch-all, no subdomain addressing, no tag after a dash that works
+ * unless its owner made it. Many real people share each, so a domain's budget of mail strangers cause is larger
+ * there (lib/rate-limit/rate-limit.ts); anywhere else `ann-1@`, `ann-2@`… may all reach one inbox (review r55d F2).
+ */
+export const LARGE_PROVIDER_DOMAINS: ReadonlySet<string> = new Set([
+  'gmail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'yahoo.com',
+  'aol.com',
+  'proton.me',
+]);

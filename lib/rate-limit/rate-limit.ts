@@ -51,6 +51,18 @@ export const RATE_LIMITS = {
   statusSubscribePerClient: { name: 'status-subscribe-ip', limit: 20, windowMs: 60 * 60_000 },
   statusSubscribePerEmail: { name: 'status-subscribe-email', limit: 3, windowMs: 60 * 60_000 },
   statusSubscribePerEmailWeek: { name: 'status-subscribe-email-week', limit: 6, windowMs: 7 * 24 * 60 * 60_000 },
+  // Confirmation mails per recipient domain (hashed, as inboxDomain names it): at a domain with a catch-all, dash tags
+  // or subdomain addressing, "ann-1@", "ann-2@"… reach one inbox under as many keys as anyone likes (review r55d F2).
+  // The large providers' (LARGE_PROVIDER_DOMAINS) is larger: many real people share each, and there an inbox is
+  // reached only by spellings inboxKey folds. Above an agency's sign-up wave, or a real outage's at one provider.
+  statusSubscribePerDomain: { name: 'status-subscribe-domain', limit: 50, windowMs: 60 * 60_000 },
+  statusSubscribePerDomainDay: { name: 'status-subscribe-domain-day', limit: 200, windowMs: 24 * 60 * 60_000 },
+  statusSubscribePerLargeProvider: { name: 'status-subscribe-provider', limit: 500, windowMs: 60 * 60_000 },
+  statusSubscribePerLargeProviderDay: { name: 'status-subscribe-provider-day', limit: 2_500, windowMs: 24 * 60 * 60_000 },
+  // Every confirmation mail, from every instance: whoever signs up addresses at many domains from many client
+  // addresses had CareNotes' sender mail ~130,000 strangers an hour (review r55d F2), on the relay and the
+  // domain reset links and lock notices go out from. One bucket ("all") for the whole deployment.
+  statusSubscribeAll: { name: 'status-subscribe-all', limit: 2_000, windowMs: 60 * 60_000 },
   // Wrong links submitted to the reset and "this wasn't me" pages (lib/rate-limit/token-pages.ts): each is
   // audited up to this many per address; past it, it is answered as before and not audited. A right link
   // is never counted and never turned away.
@@ -68,6 +80,13 @@ export const RATE_LIMITS = {
 export type RateLimitRule = (typeof RATE_LIMITS)[keyof typeof RATE_LIMITS];
 
 export type RateLimitState = { limited: boolean; retryAfterSeconds: number };
+
+/**
+ * A counted event's state. `firstRefusal`: this event is the first its window refused. Each event's count is the
+ * one its own write left, so across instances exactly one event per window sees it: whoever tells of a refusal
+ * tells it once per window, not once per event.
+ */
+export type CountedState = RateLimitState & { firstRefusal: boolean };
 
 function bucketKey(rule: RateLimitRule, subject: string): string {
   return `${rule.name}:${subject}`;
@@ -128,7 +147,7 @@ async function openWindow(database: Counter, key: string, now: Date, windowOpene
 }
 
 /** Counts one event against the subject and tells whether it is now over the limit. */
-export async function consumeRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<RateLimitState> {
+export async function consumeRateLimit(database: Counter, rule: RateLimitRule, subject: string): Promise<CountedState> {
   const key = bucketKey(rule, subject);
   const now = new Date();
   const windowOpenedAfter = new Date(now.getTime() - rule.windowMs);
@@ -136,7 +155,7 @@ export async function consumeRateLimit(database: Counter, rule: RateLimitRule, s
   const limited = bucket.count > rule.limit;
   // Labelled by the rule's name, never the subject (an address, an account): a fixed set of values.
   if (limited) countRateLimitRefusal(rule.name);
-  return { ...stateOf(rule, bucket, now), limited };
+  return { ...stateOf(rule, bucket, now), limited, firstRefusal: bucket.count === rule.limit + 1 };
 }
 
 /**
@@ -149,16 +168,24 @@ export const MAIL_BUDGETS = {
   helpRequestMailsPerAgency: { hour: RATE_LIMITS.helpRequestMailsPerAgency, longer: RATE_LIMITS.helpRequestMailsPerAgencyDay },
   superAdminNoticesToOthersPerAgency: { hour: RATE_LIMITS.superAdminNoticesToOthersPerAgency, longer: RATE_LIMITS.superAdminNoticesToOthersPerAgencyDay },
   statusSubscribePerEmail: { hour: RATE_LIMITS.statusSubscribePerEmail, longer: RATE_LIMITS.statusSubscribePerEmailWeek },
+  statusSubscribePerDomain: { hour: RATE_LIMITS.statusSubscribePerDomain, longer: RATE_LIMITS.statusSubscribePerDomainDay },
+  statusSubscribePerLargeProvider: { hour: RATE_LIMITS.statusSubscribePerLargeProvider, longer: RATE_LIMITS.statusSubscribePerLargeProviderDay },
 } as const satisfies Record<string, { hour: RateLimitRule; longer: RateLimitRule }>;
 
 export type MailBudget = (typeof MAIL_BUDGETS)[keyof typeof MAIL_BUDGETS];
+
+/** Within the budget, or refused by one of its rules (`firstRefusal` as consumeRateLimit's). */
+export type MailBudgetState = { limited: false } | { limited: true; rule: RateLimitRule; firstRefusal: boolean };
 
 /**
  * Counts one mail against both windows of the budget, the hour's first; a limited rule stops the count, so a
  * burst past the hour's limit does not spend the longer budget.
  */
-export async function consumeMailBudget(database: Counter, budget: MailBudget, subject: string): Promise<{ limited: boolean }> {
-  for (const rule of [budget.hour, budget.longer]) if ((await consumeRateLimit(database, rule, subject)).limited) return { limited: true };
+export async function consumeMailBudget(database: Counter, budget: MailBudget, subject: string): Promise<MailBudgetState> {
+  for (const rule of [budget.hour, budget.longer]) {
+    const state = await consumeRateLimit(database, rule, subject);
+    if (state.limited) return { limited: true, rule, firstRefusal: state.firstRefusal };
+  }
   return { limited: false };
 }
 

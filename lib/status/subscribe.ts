@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { emailAddressSchema } from '@/lib/validation/email-address';
 import { db } from '@/lib/db/client';
 import { isUniqueClash } from '@/lib/db/unique-clash';
-import { addressKeySpellings, inboxKey } from '@/lib/mail/mailbox';
+import { addressKeySpellings } from '@/lib/mail/mailbox';
 import { answerNoSoonerThan } from '@/lib/http/answer-floor';
 import { enqueueMail } from '@/lib/mail/outbox';
 import { statusSubscriptionConfirmMail } from '@/lib/mail/templates/status-subscription-confirm';
-import { MAIL_BUDGETS, RATE_LIMITS, consumeMailBudget, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
+import { RATE_LIMITS, consumeRateLimit } from '@/lib/rate-limit/rate-limit';
+import { spendConfirmationBudgets } from '@/lib/status/confirmation-budgets';
 import { CONFIRM_LINK_DAYS } from '@/lib/status/confirm-link-lifetime';
 import { confirmPath } from '@/lib/status/subscription-token';
 import { hasHiddenCharacters } from '@/lib/validation/free-text';
@@ -43,7 +43,7 @@ export const CONFIRMATION_RESENT_AFTER_MS = 60_000;
  * confirmation, already subscribed or unsubscribed (no one learns who subscribes); only the mail
  * differs: a confirmation link unless the address is already confirmed. Nothing is sent to an
  * address until its owner confirms (double opt-in); sign-ups are limited per client, confirmation
- * mails per address.
+ * mails per inbox, per domain and in all (confirmation-budgets.ts).
  */
 export async function requestStatusSubscription(
   input: z.infer<typeof subscribeSchema>,
@@ -67,11 +67,9 @@ async function subscribe(input: z.infer<typeof subscribeSchema>, ip: string): Pr
   const emailKey = existing?.emailKey ?? keys[0]!;
   if (existing?.confirmedAt && !existing.unsubscribedAt) return { ok: true };
   if (existing && !existing.confirmedAt && existing.confirmationSentAt > resendAfter) return { ok: true };
-  // Over the per-address limit the answer stays "check your e-mail", but no more mail goes out.
-  // The address is hashed in the limiter's key: it must not be readable there either. Counted per
-  // inbox: "ann+1@x" and "ann+2@x", or Gmail's "a.nn@" and "ann@", reach the same one, so they share its limit.
-  const inboxLimitKey = createHash('sha256').update(inboxKey(keys[0]!)).digest('hex').slice(0, 32);
-  if ((await consumeMailBudget(db(), MAIL_BUDGETS.statusSubscribePerEmail, inboxLimitKey)).limited) return { ok: true };
+  // Past a budget (its inbox's, its domain's, or all confirmations') the answer stays "check your e-mail", and no
+  // more mail goes out: the same answer, in the same time, whether or not it was mailed.
+  if (!(await spendConfirmationBudgets(keys[0]!))) return { ok: true };
 
   try {
     await db().$transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, db } from '@/lib/db/client';
@@ -19,6 +19,7 @@ import {
 import { confirmStatusSubscription, unsubscribeStatusSubscriber } from '@/lib/status/manage-subscription';
 import { CONFIRMATION_RESENT_AFTER_MS, requestStatusSubscription, SUBSCRIBE_ANSWER_FLOOR_MS, subscribeSchema } from '@/lib/status/subscribe';
 import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
+import { logger } from '@/lib/observability/logger.mjs';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { titleSchema } from '@/lib/status/operator-input';
 import { confirmToken, unsubscribeToken } from '@/lib/status/subscription-token';
@@ -71,9 +72,11 @@ function linkParams(text: string) {
 
 // The tests share IP: each starts with its allowance whole, not after the sign-ups of the ones before (which passed
 // only because one of them ran the housekeeping that empties the buckets).
+// So do the budgets of example.com and of all confirmations, which every test's sign-ups spend.
 beforeEach(async () => {
   await clearStatusData();
-  await db().rateLimitBucket.deleteMany({ where: { key: `${RATE_LIMITS.statusSubscribePerClient.name}:${IP}` } });
+  const shared = [RATE_LIMITS.statusSubscribePerDomain, RATE_LIMITS.statusSubscribePerDomainDay, RATE_LIMITS.statusSubscribeAll];
+  await db().rateLimitBucket.deleteMany({ where: { OR: [{ key: `${RATE_LIMITS.statusSubscribePerClient.name}:${IP}` }, ...shared.map((rule) => ({ key: { startsWith: `${rule.name}:` } }))] } });
 });
 afterAll(clearStatusData);
 
@@ -222,6 +225,77 @@ describe('status alert subscriptions', () => {
     for (const [i, email] of [typed, `${local}@xn--bcher-kva.example`].entries()) expect(await subscribe({ email }, `198.51.100.${80 + i}`)).toEqual({ ok: true });
     expect(await db().statusSubscriber.count({ where: { email: { startsWith: `${local}@` } } })).toBe(1);
     expect(await db().outboxMessage.count({ where: { toAddress: { startsWith: `${local}@` } } })).toBe(0);
+  });
+
+  it('[ATTACKER signing up “victim-0@”, “victim-1@”… at a catch-all domain] gets at most the domain’s 50 confirmations an hour mailed there, answered the same; another domain still gets its mail (review r55d F2)', async () => {
+    const domain = `catchall-${uniqueSuffix()}.example`.toLowerCase();
+    const rule = RATE_LIMITS.statusSubscribePerDomain;
+    // From many client addresses, 10 each: the per-client limit (20 an hour) is not what holds them back.
+    const net = randomInt(0, 250);
+    const client = (i: number) => `198.18.${net}.${i}`;
+    const warned = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    try {
+      const answers = [];
+      for (let i = 0; i < rule.limit + 5; i++) answers.push(await subscribe({ email: `victim-${i}@${domain}` }, client(Math.floor(i / 10))));
+      expect(answers).toEqual(Array(rule.limit + 5).fill({ ok: true }));
+      expect(await db().outboxMessage.count({ where: { template: 'status-subscription-confirm', toAddress: { endsWith: `@${domain}` } } })).toBe(rule.limit);
+      // Held back, it is answered as when it is mailed, and no sooner: the floor hides that no mail went.
+      for (const email of [`victim-late@${domain}`, address()]) {
+        const began = performance.now();
+        expect(await requestStatusSubscription({ email }, client(99), { answerFloorMs: 400 }), email).toEqual({ ok: true });
+        expect(performance.now() - began, email).toBeGreaterThanOrEqual(400 - 5);
+      }
+      expect(await db().outboxMessage.count({ where: { toAddress: `victim-late@${domain}` } })).toBe(0);
+      // Another domain's people are still mailed.
+      const other = address();
+      expect(await subscribe({ email: other }, client(98))).toEqual({ ok: true });
+      expect(await confirmationsTo(other)).toHaveLength(1);
+      // Operators hear of it once in the window, by the domain (never an address), however many more are held back.
+      const heldBack = warned.mock.calls.map(([line]) => line as Record<string, unknown>).filter((line) => line.event === 'status.confirmations_held_back');
+      expect(heldBack).toEqual([{ event: 'status.confirmations_held_back', limit: rule.name, domain }]);
+      // The domain is hashed in the limiter's key, as an address is.
+      expect(await db().rateLimitBucket.count({ where: { key: { contains: domain } } })).toBe(0);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+
+  it('gives a large provider’s domain a larger budget: 60 Gmail inboxes signed up in an hour are each mailed', async () => {
+    const run = uniqueSuffix().toLowerCase().replace(/[^a-z0-9]/g, '');
+    await db().rateLimitBucket.deleteMany({ where: { key: { startsWith: `${RATE_LIMITS.statusSubscribePerLargeProvider.name}:` } } });
+    const emails = Array.from({ length: RATE_LIMITS.statusSubscribePerDomain.limit + 10 }, (_, i) => `person${i}x${run}@gmail.com`);
+    for (const [i, email] of emails.entries()) expect(await subscribe({ email }, `198.19.${randomInt(0, 250)}.${Math.floor(i / 10)}`)).toEqual({ ok: true });
+    expect(await db().outboxMessage.count({ where: { template: 'status-subscription-confirm', toAddress: { in: emails } } })).toBe(emails.length);
+  });
+
+  it('[ATTACKER signing up addresses at many domains from many client addresses] meets the ceiling on all confirmations: none mailed past it, answered the same, operators told once (review r55d F2)', async () => {
+    const ceiling = RATE_LIMITS.statusSubscribeAll;
+    // The hour as if all but one of its confirmations had gone out already (from any instance: the count is a row).
+    await db().rateLimitBucket.upsert({
+      where: { key: `${ceiling.name}:all` },
+      create: { key: `${ceiling.name}:all`, windowStart: new Date(), count: ceiling.limit - 1 },
+      update: { windowStart: new Date(), count: ceiling.limit - 1 },
+    });
+    const atDomain = () => `someone@domain-${uniqueSuffix()}.example`.toLowerCase();
+    const [last, past, later] = [atDomain(), atDomain(), atDomain()];
+    const warned = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    try {
+      expect(await subscribe({ email: last }, '198.51.100.201')).toEqual({ ok: true });
+      for (const email of [past, later]) {
+        const began = performance.now();
+        expect(await requestStatusSubscription({ email }, '198.51.100.202', { answerFloorMs: 400 })).toEqual({ ok: true });
+        expect(performance.now() - began).toBeGreaterThanOrEqual(400 - 5);
+      }
+      expect(await db().outboxMessage.findMany({ where: { toAddress: { in: [last, past, later] } }, select: { toAddress: true } })).toEqual([{ toAddress: last }]);
+      const heldBack = warned.mock.calls.map(([line]) => line as Record<string, unknown>).filter((line) => line.event === 'status.confirmations_held_back');
+      expect(heldBack).toEqual([{ event: 'status.confirmations_held_back', limit: ceiling.name }]);
+    } finally {
+      warned.mockRestore();
+    }
+    // A new hour, a new allowance.
+    await db().rateLimitBucket.update({ where: { key: `${ceiling.name}:all` }, data: { windowStart: new Date(Date.now() - ceiling.windowMs - 1_000) } });
+    expect(await subscribe({ email: later }, '198.51.100.203')).toEqual({ ok: true });
+    expect(await confirmationsTo(later)).toHaveLength(1);
   });
 
   it('refuses a client that signs up too many addresses', async () => {
