@@ -73,9 +73,18 @@ export async function pruneExpiredRows(database: Db, now = new Date()): Promise<
     ),
   );
 
-  // A withdrawn alert (never sent) is kept as long, counted from its queueing: it was withdrawn within hours.
+  // A withdrawn alert (never sent) is kept as long, counted from its queueing: it was withdrawn within hours. So is
+  // dead bulk mail (a confirmation a mail server refused for an address a stranger typed, an alert, a copy of a
+  // help request): a month on, no requeue should send it, and it stayed for ever (review r55d I1). Dead mail for
+  // one person (a reset link, a lock notice) is kept for operators to requeue.
   const mailKeptSince = new Date(now.getTime() - SENT_MAIL_KEPT_MS);
-  const mailWhere = { OR: [{ status: 'SENT' as const, sentAt: { lt: mailKeptSince } }, { status: 'WITHDRAWN' as const, createdAt: { lt: mailKeptSince } }] };
+  const mailWhere = {
+    OR: [
+      { status: 'SENT' as const, sentAt: { lt: mailKeptSince } },
+      { status: 'WITHDRAWN' as const, createdAt: { lt: mailKeptSince } },
+      { status: 'DEAD' as const, bulk: true, createdAt: { lt: mailKeptSince } },
+    ],
+  };
   const sentMail = tally(
     await deleteInBatches(
       async (take) => (await database.outboxMessage.findMany({ where: mailWhere, select: { id: true }, take })).map((row) => row.id),

@@ -15,9 +15,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * 60 * MINUTE;
 const ago = (ms: number) => new Date(Date.now() - ms);
 
-function mail(id: string, status: 'PENDING' | 'SENT' | 'DEAD' | 'WITHDRAWN', sentAt: Date | null, createdAt = new Date()) {
+function mail(id: string, status: 'PENDING' | 'SENT' | 'DEAD' | 'WITHDRAWN', sentAt: Date | null, createdAt = new Date(), bulk = false) {
   return db().outboxMessage.create({
-    data: { id, template: 'test', toAddress: 'someone@example.test', subject: 's', textBody: 't', htmlBody: 'h', status, sentAt, createdAt },
+    data: { id, template: 'test', toAddress: 'someone@example.test', subject: 's', textBody: 't', htmlBody: 'h', status, sentAt, createdAt, bulk },
   });
 }
 
@@ -102,6 +102,17 @@ describe('housekeeping', () => {
     await pruneExpiredRows(db());
     const left = await db().outboxMessage.findMany({ where: { id: { startsWith: tag } }, select: { id: true } });
     expect(left.map((row) => row.id).sort()).toEqual([`${tag}-dead`, `${tag}-pending`, `${tag}-recent`, `${tag}-withdrawn-recent`]);
+  });
+
+  it('prunes dead bulk mail (a confirmation a mail server refused) queued more than 30 days ago; keeps dead mail for one person (review r55d I1)', async () => {
+    const tag = randomUUID();
+    await mail(`${tag}-bulk-old`, 'DEAD', null, ago(SENT_MAIL_KEPT_MS + DAY), true);
+    await mail(`${tag}-bulk-recent`, 'DEAD', null, ago(SENT_MAIL_KEPT_MS - DAY), true);
+    await mail(`${tag}-bulk-pending`, 'PENDING', null, ago(SENT_MAIL_KEPT_MS + DAY), true);
+    await mail(`${tag}-personal-old`, 'DEAD', null, ago(SENT_MAIL_KEPT_MS + DAY));
+    expect((await pruneExpiredRows(db())).sentMail).toBeGreaterThanOrEqual(1);
+    const left = await db().outboxMessage.findMany({ where: { id: { startsWith: tag } }, select: { id: true } });
+    expect(left.map((row) => row.id).sort()).toEqual([`${tag}-bulk-pending`, `${tag}-bulk-recent`, `${tag}-personal-old`]);
   });
 
   it('prunes reset tokens once past the time their mail is kept, used, expired or not, and abandoned enrolments; keeps the rest (review r53e F1)', async () => {
