@@ -54,7 +54,7 @@ export const RATE_LIMITS = {
   // Confirmation mails per recipient domain (hashed, as inboxDomain names it): at a domain with a catch-all, dash tags
   // or subdomain addressing, "ann-1@", "ann-2@"… reach one inbox under as many keys as anyone likes (review r55d F2).
   // The large providers' (LARGE_PROVIDER_DOMAINS) is larger: many real people share each, and there an inbox is
-  // reached only by spellings inboxKey folds. Above an agency's sign-up wave, or a real outage's at one provider.
+  // reached only by spellings inboxKey folds. The numbers, and why: decision 025, review r55d addendum.
   statusSubscribePerDomain: { name: 'status-subscribe-domain', limit: 50, windowMs: 60 * 60_000 },
   statusSubscribePerDomainDay: { name: 'status-subscribe-domain-day', limit: 200, windowMs: 24 * 60 * 60_000 },
   statusSubscribePerLargeProvider: { name: 'status-subscribe-provider', limit: 500, windowMs: 60 * 60_000 },
