@@ -303,12 +303,15 @@ test('[ANONYMOUS] an action call React could not decode gets 400, with JavaScrip
     withBound('["$B5"]'),
     withBound(deep(8000)),
     withBound('[]', JSON.stringify({ id, bound: '$@9' })),
+    // More arguments than React binds (review r55d F3).
+    withBound(JSON.stringify(Array(1001).fill(0))),
   ];
   for (const { body, type } of noJs) {
     const answer = await send('POST', action, { origin: E2E_BASE_URL, 'content-type': type }, body);
     expect(answer.status, body.slice(0, 300)).toBe(400);
   }
-  for (const zero of ['[{},"$Q1"]', '[{},"$W1"]', '[{},"$i1"]', deep(5000)]) {
+  // The last: more arguments than Next.js applies (review r55d F3).
+  for (const zero of ['[{},"$Q1"]', '[{},"$W1"]', '[{},"$i1"]', deep(5000), JSON.stringify(Array(1001).fill(0))]) {
     const { body, type } = multipartBody([['1', '[]'], ['0', zero]]);
     const answer = await send('POST', '/login', { origin: E2E_BASE_URL, 'content-type': type, 'next-action': id }, body);
     expect(answer.status, zero.slice(0, 40)).toBe(400);

@@ -141,6 +141,23 @@ describe('isMalformedActionRequest', () => {
     for (const zero of ['1', '{"a":1}', '"text"', 'null']) expect(await isMalformedActionRequest(withJs(zero)), zero).toBe(true);
   });
 
+  it('refuses more arguments than any action of ours takes, passed with JavaScript or bound to a form: Next.js and React threw past 1,000 (review r55d F3)', async () => {
+    const zeros = (count: number) => JSON.stringify(Array(count).fill(0));
+    // With JavaScript: the call's own arguments, part 0.
+    for (const count of [2, 8]) expect(await isMalformedActionRequest(withJs(zeros(count))), `${count} with JS`).toBe(false);
+    for (const count of [9, 1001]) expect(await isMalformedActionRequest(withJs(zeros(count))), `${count} with JS`).toBe(true);
+    // Without: the arguments the form binds to its action, the part its `bound` names.
+    for (const count of [1, 8]) expect(await isMalformedActionRequest(withoutJs(META, zeros(count))), `${count} bound`).toBe(false);
+    for (const count of [9, 1001]) expect(await isMalformedActionRequest(withoutJs(META, zeros(count))), `${count} bound`).toBe(true);
+    // React reads the length of whatever is bound: an object or text claiming 5,000 threw as well.
+    for (const bound of ['{"length":5000}', JSON.stringify('x'.repeat(1001))]) expect(await isMalformedActionRequest(withoutJs(META, bound)), bound.slice(0, 20)).toBe(true);
+    // React binds a list reached through another part too: only the shape React writes passes.
+    const throughAnother = (bound: string, one: string) => withoutJs(JSON.stringify({ id: ID, bound }), one, [['$ACTION_1:2', zeros(1001)]]);
+    expect(await isMalformedActionRequest(throughAnother('$1', '"$@2"'))).toBe(true);
+    expect(await isMalformedActionRequest(throughAnother('$@1', '"$2"'))).toBe(true);
+    expect(await isMalformedActionRequest(withoutJs(JSON.stringify({ id: ID }), null))).toBe(true);
+  });
+
   it('refuses at once references whose paths name further references, whose work multiplies at each level', async () => {
     // Level i names the next through a path of two keys, and each key meets a reference again:
     // about 3^levels steps to follow (14 levels, 1 KB, held the event loop for over a minute).

@@ -77,7 +77,25 @@ function plainParts(body: string, boundary: string | null): boolean {
 function boundArgumentsAreSound(form: FormData, budget: Budget): boolean {
   const references = [...form.keys()].filter((name) => name.startsWith('$ACTION_REF_'));
   if (references.length > MAX_BOUND_ACTIONS || new Set(references).size !== references.length) return false;
-  return references.every((name) => isSoundReply(form, `$ACTION_${name.slice('$ACTION_REF_'.length)}:`, budget));
+  return references.every((name) => {
+    const prefix = `$ACTION_${name.slice('$ACTION_REF_'.length)}:`;
+    return isSoundReply(form, prefix, budget) && bindsFewArguments(form, prefix);
+  });
+}
+
+/**
+ * Whether a form binds its action no more arguments than ours take, written as React writes them: none
+ * (`bound: null`), or `bound: "$@<n>"` naming a part that is a list of at most MAX_ARGUMENTS. Any other
+ * shape is refused: React binds a list reached through further references too, and threw on one of
+ * more than 1,000 (review r55d F3).
+ */
+function bindsFewArguments(form: FormData, prefix: string): boolean {
+  const meta: unknown = JSON.parse(form.get(`${prefix}0`) as string);
+  const bound = meta !== null && typeof meta === 'object' ? (meta as { bound?: unknown }).bound : undefined;
+  if (bound === null) return true;
+  const [, hex] = /^\$@([0-9a-f]+)$/.exec(typeof bound === 'string' ? bound : '') ?? [];
+  const part = hex === undefined ? null : form.get(`${prefix}${parseInt(hex, 16)}`);
+  return typeof part === 'string' && isArgumentList(JSON.parse(part));
 }
 
 /** Deeper than any state of ours (counted across references); React decodes recursively, and thousands of levels overflow its stack. */
@@ -87,6 +105,12 @@ const MAX_PARTS = 64;
 
 /** More actions with bound arguments than one form of ours holds. */
 const MAX_BOUND_ACTIONS = 8;
+/**
+ * More arguments than any call of ours passes: every action takes its previous state and the form
+ * (defineAction). Next.js and React throw past 1,000 arguments (a 500, errors in the log).
+ */
+const MAX_ARGUMENTS = 8;
+const isArgumentList = (value: unknown): boolean => Array.isArray(value) && value.length <= MAX_ARGUMENTS;
 /**
  * Steps one request's check may take: each value visited, each reference and each key of a path
  * followed. A depth limit alone does not bound the work: references whose paths name further
@@ -122,7 +146,7 @@ function isSoundReply(form: FormData, prefix: string, budget: Budget, streamed =
     }
   }
   if (!parts.has(0)) return false;
-  if (streamed && !Array.isArray(parts.get(0)!.value)) return false;
+  if (streamed && !isArgumentList(parts.get(0)!.value)) return false;
   const checked = new Set<number>([0]);
 
   /** The value a reference from part `from` names, as React finds it; undefined when React would throw. */
