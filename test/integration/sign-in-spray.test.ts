@@ -14,6 +14,7 @@ import { runStatusRound } from '@/lib/maintenance/maintenance-announcer';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { verifySignInSecondFactor } from '@/lib/mfa/verify-sign-in-second-factor';
 import { databaseKind } from '@/lib/db/kind';
+import { normalizeKey } from '@/lib/validation/identifiers';
 import { RATE_LIMITS } from '@/lib/rate-limit/rate-limit';
 import { createSmtpTransport } from '@/lib/mail/transport';
 import { deliverUntilEmpty } from '@/lib/mail/worker';
@@ -47,6 +48,14 @@ async function signedIn(user: { loginName: string }, code: string, ip: string): 
   const result = await signInAgencyUser({ providerCode: code, loginName: user.loginName, password: PASSWORD }, ip);
   if (!result.ok) throw new Error(`sign-in failed: ${result.reason}`);
   return (await resolveSession(result.sessionId)) as AgencyActor;
+}
+
+/** Accounts of the agency made at once, their password hash copied from `like` (no password hashed for each). */
+async function accountsLike(like: { agencyId: string; passwordHash: string }, loginNames: string[]) {
+  await db().user.createMany({
+    data: loginNames.map((loginName) => ({ agencyId: like.agencyId, loginName, loginKey: normalizeKey(loginName), displayName: loginName, nameKey: normalizeKey(loginName), passwordHash: like.passwordHash })),
+  });
+  return loginNames;
 }
 
 /** Runs the attempts `width` at a time, as a botnet would: many in flight at once. */
@@ -87,7 +96,8 @@ describe('a password spray over one agency', () => {
     const mail = await sink.waitFor((m) => m.to.includes(superAdmin.email!) && m.subject.includes('Many failed sign-ins'));
     const stored = (await db().signInSprayAlert.findUniqueOrThrow({ where: { agencyId: agency.id } }));
     expect(stored.accounts).toBeGreaterThanOrEqual(10);
-    expect(mail.text).toContain(`${stored.attempts} sign-in attempts failed on ${stored.accounts} different accounts`);
+    expect(stored.accounts).toBe(targets.length);
+    expect(mail.text).toContain(`${stored.attempts} sign-in attempts failed at ${agency.name}; they tried ${stored.accounts} of its accounts`);
     expect(mail.text).toMatch(/10\.\d+\.0\.\d+ \(\d+ attempts?\)/);
     expect(mail.text).not.toContain(COMMON[0]);
     // Operators see it on /vendor, figures only.
@@ -109,6 +119,39 @@ describe('a password spray over one agency', () => {
     expect((await signInAgencyUser({ providerCode: agency.code, loginName: staff[3]!.loginName, password: PASSWORD }, pool[4]!)).ok).toBe(true);
     expect((await verifyAuditChain(db())).ok).toBe(true);
   }, 180_000);
+
+  it('[ATTACKER] one address making up login names past the threshold alerts nobody; the agency’s own accounts, however typed, still do (review r55d F4)', async () => {
+    const suffix = uniqueSuffix();
+    const agency = await createAgency(db(), { name: `Made Up Care ${suffix}` });
+    expect(agency.signInAlertThreshold).toBe(10);
+    const owner = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `owner.${suffix}@made-up.example` });
+    const [ip] = addresses(1);
+    const fail = (loginName: string) => signInAgencyUser({ providerCode: agency.code, loginName, password: COMMON[0] }, ip!);
+    const alerted = async () => [
+      await db().signInSprayAlert.count({ where: { agencyId: agency.id } }),
+      await db().auditEvent.count({ where: { agencyId: agency.id, action: 'SIGN_IN_SPRAY_ALERTED' } }),
+      await db().outboxMessage.count({ where: { template: 'sign-in-spray-alert', toAddress: owner.email! } }),
+    ];
+
+    // Eleven names no account has (slowed after five, the refusals counted under the names typed all the same).
+    for (let i = 0; i < 11; i++) await fail(`made.up.${suffix}.${i}`);
+    expect(await db().signInFailingAccount.count({ where: { agencyKey: agency.id } })).toBe(11);
+    await sendDueSprayAlerts(db());
+    expect(await alerted()).toEqual([0, 0, 0]);
+
+    // Nine of its accounts as well, typed in capitals with spaces around (sign-in takes them so): twenty names, nine accounts.
+    const names = await accountsLike(owner, Array.from({ length: 10 }, (_, i) => `Staff.${suffix}.${i}`));
+    for (const name of names.slice(0, 9)) await fail(` ${name.toUpperCase()} `);
+    await sendDueSprayAlerts(db());
+    expect(await alerted()).toEqual([0, 0, 0]);
+    // The tenth account: alerted, the figures counting accounts, not names made up.
+    await fail(names[9]!);
+    await sendDueSprayAlerts(db());
+    expect(await alerted()).toEqual([1, 1, 1]);
+    expect(await db().signInSprayAlert.findUniqueOrThrow({ where: { agencyId: agency.id } })).toMatchObject({ accounts: 10, attempts: 21 });
+    const mail = await db().outboxMessage.findFirstOrThrow({ where: { template: 'sign-in-spray-alert', toAddress: owner.email! } });
+    expect(mail.textBody).toContain(`21 sign-in attempts failed at ${agency.name}; they tried 10 of its accounts`);
+  }, 120_000);
 
   it.runIf(databaseKind(process.env.DATABASE_URL!) === 'postgresql')(
     'bulk unlock takes each account in a transaction of its own: no deadlock with a change that takes one of them, then audits',
@@ -189,12 +232,13 @@ describe('a password spray over one agency', () => {
   it('alerts at most once an hour per agency, even with the rounds of several instances at once', async () => {
     const suffix = uniqueSuffix();
     const agency = await createAgency(db(), { signInAlertThreshold: 3 });
-    await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `owner.${suffix}@hourly.example` });
+    const owner = await createUser(db(), agency.id, PASSWORD, { role: 'SUPER_ADMIN', email: `owner.${suffix}@hourly.example` });
+    const names = await accountsLike(owner, Array.from({ length: 50 }, (_, i) => `hourly.${suffix}.${i}`));
     const pool = addresses(40);
     const spray = (n: number, from: number) =>
       Promise.all(
         Array.from({ length: n }, (_, i) =>
-          signInAgencyUser({ providerCode: agency.code, loginName: `nobody.${suffix}.${from + i}`, password: COMMON[0] }, pool[(from + i) % pool.length]!),
+          signInAgencyUser({ providerCode: agency.code, loginName: names[from + i]!, password: COMMON[0] }, pool[(from + i) % pool.length]!),
         ),
       );
     const rounds = () => Promise.all([1, 2, 3].map(() => sendDueSprayAlerts(db())));
@@ -216,8 +260,10 @@ describe('a password spray over one agency', () => {
 
   it('[ATTACKER] the failure that crosses a real agency\'s alert threshold does the same work as the one before it: no answer tells the code exists (review r32b)', async () => {
     const agency = await createAgency(db(), { signInAlertThreshold: 3 });
+    // Accounts of the agency: only those count toward its threshold (review r55d F4).
+    const names = await accountsLike(await createUser(db(), agency.id, PASSWORD), [0, 1, 2].map((i) => `crossing.${agency.id}.${i}`));
     const pool = addresses(4);
-    const fail = (i: number) => () => signInAgencyUser({ providerCode: agency.code, loginName: `nobody.${agency.id}.${i}`, password: COMMON[0] }, pool[i]!);
+    const fail = (i: number) => () => signInAgencyUser({ providerCode: agency.code, loginName: names[i]!, password: COMMON[0] }, pool[i]!);
     const statementsOfFailure = async (failure: () => Promise<unknown>) => {
       const { probe, sent } = await statementsOf(failure);
       await probe.$disconnect();

@@ -63,8 +63,10 @@ describe('an address on record that cannot be mailed', () => {
     const agency = await createAgency(db(), { softLockThreshold: 3 });
     const reachable = await createUser(db(), agency.id, 'granite willow seven parcel', { role: 'SUPER_ADMIN', email: `owner.${suffix}@spray.example` });
     await createUser(db(), agency.id, 'granite willow seven parcel', { role: 'PROVIDER_ADMIN', email: UNMAILABLE_ADDRESS });
-    for (let i = 0; i < 12; i++) {
-      await signInAgencyUser({ providerCode: agency.code, loginName: `nobody.${i}.${suffix}`, password: 'Password1234' }, `10.251.0.${i + 1}`);
+    // Accounts of the agency: names no account has alert nobody (review r55d F4).
+    const staff = await Promise.all(Array.from({ length: 12 }, () => createUser(db(), agency.id, 'granite willow seven parcel')));
+    for (const [i, user] of staff.entries()) {
+      await signInAgencyUser({ providerCode: agency.code, loginName: user.loginName, password: 'Password1234' }, `10.251.0.${i + 1}`);
     }
     expect(await sendDueSprayAlerts(db())).toBeGreaterThanOrEqual(1);
     expect(await noticesTo(reachable.email!, 'sign-in-spray-alert')).toMatchObject([{ status: 'PENDING' }]);

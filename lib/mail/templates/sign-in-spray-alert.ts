@@ -18,7 +18,7 @@ export function signInSprayAlertMail(
       subject: `Many failed sign-ins at ${to.agencyName}`,
       paragraphs: [
         `Hello ${to.displayName},`,
-        `Since ${formatDateTime(figures.since, to.timeZone)}, ${figures.attempts} sign-in attempts failed on ${figures.accounts} different accounts of ${to.agencyName} (as of ${formatDateTime(when, to.timeZone)}).`,
+        `Since ${formatDateTime(figures.since, to.timeZone)}, ${figures.attempts} sign-in attempts failed at ${to.agencyName}; they tried ${figures.accounts} of its accounts (as of ${formatDateTime(when, to.timeZone)}).`,
         `They came from ${figures.addresses.length}${figures.addresses.length >= 20 ? ' or more' : ''} network address${figures.addresses.length === 1 ? '' : 'es'}: ${addresses || 'none recorded'}.`,
         'This looks like someone trying common passwords on many accounts. Addresses that keep failing are slowed down; people who type their own password still get in.',
         'Accounts locked by these attempts are listed in the admin console, where you can unlock them together. Ask staff to choose long passphrases that are not common.',
