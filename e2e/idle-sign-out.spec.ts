@@ -123,6 +123,8 @@ test('[PROVIDER_ADMIN] a page a link on another site opened is no activity, on t
     // Answered signed in, and on the server the idle clock runs on (the page's router prefetches read no session).
     await expect(page.getByRole('heading', { name: 'Help requests' })).toBeVisible();
     expect((await db().authSession.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt).toEqual(lastSeenAt);
+    // The tab counts from where the server does once its scripts have taken the page in: on a busy machine, after its heading shows.
+    await expect(page.locator('form[hidden][data-page-taken-in^="/admin/help-requests"]')).toHaveCount(1);
 
     // 28½ minutes after the last page the admin opened in the portal, the tab signs out: the server's 30 would refuse its forms.
     await context.clock.fastForward('08:30');

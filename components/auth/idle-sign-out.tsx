@@ -50,6 +50,8 @@ export function IdleSignOut({ idleMs, idleBeforePageMs, vendor }: { idleMs: numb
       // Not shared: another tab's later activity stands.
       if (idleBefore !== null) lastActivity.current = Date.now() - idleBefore;
       else if (!byHistory) recordActivity(lastActivity);
+      // Which page the tab has taken in, counted or not: a test moving the clock waits for it (its heading shows before this runs).
+      form.current?.setAttribute('data-page-taken-in', here);
     });
     return () => clearTimeout(told);
   }, [pathname, search]);
