@@ -31,11 +31,14 @@ export function passkeyErrorMessage(error: unknown, mode: 'register' | 'authenti
     : 'The passkey was not used. Try again, and confirm with your fingerprint, face or PIN when asked.';
 }
 
-/** Fills the form's hidden `passkey` field with the browser's answer and sends the form as a normal submit. */
+/**
+ * Fills the form's hidden `passkey` field with the browser's answer and sends the form as a normal submit: as a
+ * press of its button marked `data-passkey-submits` when it has one (a "yes" whose name and value the form must send).
+ */
 export function submitWithPasskey(form: HTMLFormElement, answer: unknown): void {
   const field = form.elements.namedItem('passkey');
   if (field instanceof HTMLInputElement) field.value = JSON.stringify(answer);
-  form.requestSubmit();
+  form.requestSubmit(form.querySelector<HTMLButtonElement>('button[data-passkey-submits]') ?? undefined);
 }
 
 type Props = {

@@ -6,7 +6,7 @@ import type { Tx } from '@/lib/db/client';
 import { formKeyField } from '@/lib/http/form-key';
 import { formAbout, withFormKeyHeld } from '@/lib/http/sent-once';
 import { formOwnerOf } from '@/lib/mfa/account';
-import { checkFreshSecondFactor, freshFactorFields } from '@/lib/mfa/check-fresh-second-factor';
+import { askAgain, checkFreshSecondFactor, freshFactorFields, type FreshFactorRefused } from '@/lib/mfa/check-fresh-second-factor';
 import { clearSecondFactorsOf } from '@/lib/mfa/clear-second-factors';
 import type { Result } from '@/lib/result';
 import type { z } from 'zod';
@@ -25,9 +25,6 @@ export const CLEARED_ALREADY = {
   message:
     'The second factors were cleared from this page already, and the temporary password was shown in the answer to the first press. If you did not see it, reset the password to get a new one.',
 } as const;
-
-/** Nothing changed: the acting admin's fresh factor was missing or wrong, and is asked for again. */
-export type FreshFactorRefused = { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined>; askAgain: true };
 
 /**
  * A lost phone: another admin clears the factors under the rules of a password reset, and the
@@ -63,8 +60,9 @@ async function clearHeld(
   if (disabled) return disabled;
   // A copy of a form already used (a double click) is told so before a code is asked for and used up.
   if (target.sessionVersion !== input.expectedVersion) return { ok: false, message: TARGET_CHANGED_MESSAGE };
+  // Always asked (needsFreshFactor): the clearing hands the whole account over.
   const fresh = await checkFreshSecondFactor(actor, input, ip, 'clear second factors', { userId: target.id });
-  if (!fresh.ok) return { ok: false, message: fresh.refusal.message ?? 'Confirm it is you first.', fieldErrors: fresh.refusal.fieldErrors, askAgain: true };
+  if (!fresh.ok) return askAgain(fresh);
   const issued = await newTemporaryPassword();
   return whenSet(
     issued,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canAdmin, type AdminCapability } from '@/lib/admin/permissions';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { canAdmin, FRESH_FACTOR_WHEN, needsFreshFactor, type AdminCapability } from '@/lib/admin/permissions';
+import { DEFAULT_POLICY } from '@/lib/policy/agency-policy';
 import type { AgencyActor } from '@/lib/auth/session';
 
 const actor = (role: AgencyActor['role'], overrides: Partial<AgencyActor> = {}): AgencyActor => ({
@@ -63,5 +66,35 @@ describe('canAdmin', () => {
     expect(canAdmin(actor('PROVIDER_ADMIN'), 'policy:edit').allowed).toBe(false);
     expect(canAdmin(actor('SUPER_ADMIN'), 'users:change-role', staffOfA).allowed).toBe(true);
     expect(canAdmin(actor('SUPER_ADMIN'), 'policy:edit').allowed).toBe(true);
+  });
+});
+
+describe('needsFreshFactor (review r55g F1)', () => {
+  it('a raise into an admin role, a provider admin’s too, asks for the acting admin’s own factor; a lowering does not', () => {
+    expect(needsFreshFactor('users:change-role', { from: 'STAFF', to: 'PROVIDER_ADMIN' })).toBe(true);
+    expect(needsFreshFactor('users:change-role', { from: 'STAFF', to: 'SUPER_ADMIN' })).toBe(true);
+    expect(needsFreshFactor('users:change-role', { from: 'PROVIDER_ADMIN', to: 'SUPER_ADMIN' })).toBe(true);
+    expect(needsFreshFactor('users:change-role', { from: 'SUPER_ADMIN', to: 'PROVIDER_ADMIN' })).toBe(false);
+    expect(needsFreshFactor('users:change-role', { from: 'PROVIDER_ADMIN', to: 'STAFF' })).toBe(false);
+  });
+
+  it('a policy save asks for it when it makes any setting less strict, whatever else it tightens', () => {
+    const strict = { ...DEFAULT_POLICY, requireSecondFactorForAllStaff: true };
+    expect(needsFreshFactor('policy:edit', { before: strict, after: { ...strict, minPasswordLength: 30, requireSecondFactorForAllStaff: false } })).toBe(true);
+    expect(needsFreshFactor('policy:edit', { before: strict, after: { ...strict, minPasswordLength: 30, timeZone: 'America/Chicago' } })).toBe(false);
+  });
+
+  it('clearing another account’s factors always asks for it', () => {
+    expect(needsFreshFactor('users:clear-second-factors', undefined as never)).toBe(true);
+  });
+
+  it('each capability that asks for it has a use case that checks the factor (a rule kept by habit is not kept)', () => {
+    const dir = path.resolve(import.meta.dirname);
+    const sources = readdirSync(dir)
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+      .map((name) => readFileSync(path.join(dir, name), 'utf8'));
+    for (const capability of Object.keys(FRESH_FACTOR_WHEN)) {
+      expect(sources.some((source) => source.includes(`'${capability}'`) && /\bcheckFreshSecondFactor\(/.test(source)), capability).toBe(true);
+    }
   });
 });

@@ -1,5 +1,7 @@
+import { AGENCY_ROLES } from '@/lib/auth/role-labels';
 import type { AgencyActor } from '@/lib/auth/session';
 import type { Role } from '@/lib/generated/sqlite/enums';
+import { loosenedSettings, type AgencyPolicy } from '@/lib/policy/agency-policy';
 import { Refused } from '@/lib/result';
 
 // The one table of what an agency administrator may do. Use cases enforce it on the
@@ -42,6 +44,30 @@ const RESETS = new Set<AdminCapability>(['users:reset-password', 'users:send-res
 // Disabling an administrator takes their admin powers away, and enabling one gives them back, as a
 // role change does: on an admin account, super admins only.
 const ON_ADMINS_BY_SUPER_ADMINS = new Set<AdminCapability>(['users:set-status']);
+
+/**
+ * The uses a session alone must not make: each gives whoever holds the session a way in or admin power that
+ * outlasts it, or weakens every account's sign-in. Their confirming submit asks for the acting admin's own
+ * second factor, one held before this session opened (checkFreshSecondFactor, decision 061), so a borrowed
+ * screen or a stolen cookie cannot make them (reviews r43d F1, r55g F1). Lowering a role or tightening the
+ * policy gives no one anything, and asks for none.
+ */
+export const FRESH_FACTOR_WHEN = {
+  // Hands the account to whoever holds the temporary password it shows.
+  'users:clear-second-factors': () => true,
+  // Every raise is into an admin role, a provider admin's too: one resets staff passwords and clears their
+  // factors, so an account of the intruder's made one holds the agency's staff accounts after the session ends.
+  'users:change-role': ({ from, to }: { from: Role; to: Role }) => ADMINS.includes(to) && AGENCY_ROLES.indexOf(to) > AGENCY_ROLES.indexOf(from),
+  // The policy's own table says which way each setting loosens (lib/policy/agency-policy.ts).
+  'policy:edit': ({ before, after }: { before: AgencyPolicy; after: AgencyPolicy }) => loosenedSettings(before, after).length > 0,
+} satisfies Partial<Record<AdminCapability, (change: never) => boolean>>;
+
+export type FreshFactorCapability = keyof typeof FRESH_FACTOR_WHEN;
+
+/** Whether this use of `capability` is confirmed with the acting admin's own fresh factor (FRESH_FACTOR_WHEN). */
+export function needsFreshFactor<C extends FreshFactorCapability>(capability: C, change: Parameters<(typeof FRESH_FACTOR_WHEN)[C]>[0]): boolean {
+  return (FRESH_FACTOR_WHEN[capability] as (change: unknown) => boolean)(change);
+}
 
 export type AdminTarget = { id: string; agencyId: string; role: Role };
 export type AgencyRules = { onlySuperAdminsResetAdmins: boolean };

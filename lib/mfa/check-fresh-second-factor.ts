@@ -61,6 +61,14 @@ export const FRESH_PASSKEY_REQUIRED: ActionState = {
 /** The factor that confirmed it, or the answer to give when none did. */
 export type FreshFactor = Extract<UsedFactor, { ok: true }> | { ok: false; refusal: ActionState };
 
+/** Nothing changed: the acting admin's fresh factor was missing or wrong, and is asked for again beside the question. */
+export type FreshFactorRefused = { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined>; askAgain: true };
+
+/** A console action's answer to a fresh factor that did not confirm it (lib/admin/permissions.ts, needsFreshFactor). */
+export function askAgain({ refusal }: Extract<FreshFactor, { ok: false }>): FreshFactorRefused {
+  return { ok: false, message: refusal.message ?? 'Confirm it is you first.', fieldErrors: refusal.fieldErrors, askAgain: true };
+}
+
 /**
  * Changes to the factors themselves ask for a factor now, one the account held before this session
  * opened (sessionOpenedAt), not only the session's sign-in, so a borrowed unlocked screen cannot

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE, isSupportedTimeZone } from '@/lib/format/date';
+import { DEFAULT_TIME_ZONE, isSupportedTimeZone, timeZoneLabel } from '@/lib/format/date';
 
 // PRODUCT.md's policy table: defaults, and the bounds within which an agency may tighten them.
 export const POLICY_BOUNDS = {
@@ -78,6 +78,74 @@ export const DEFAULT_POLICY: AgencyPolicy = {
   requirePasskeyForAdmins: false,
   timeZone: DEFAULT_TIME_ZONE,
 };
+
+/** What each setting is called: on the policy page, in the question before a looser save, and in the mail of a change. */
+export const POLICY_LABELS: Record<keyof AgencyPolicy, string> = {
+  minPasswordLength: 'Minimum password length',
+  passwordHistoryCount: 'Previous passwords that cannot be reused',
+  softLockThreshold: 'Failed sign-ins before a short lock',
+  hardLockThreshold: 'Failed sign-ins in 24 hours before a lock only an admin can end',
+  temporaryPasswordHours: 'Temporary password lifetime (hours)',
+  resetLinkHours: 'Reset link lifetime (hours)',
+  signInAlertThreshold: 'Accounts failing to sign in within 10 minutes before admins are alerted',
+  onlySuperAdminsResetAdmins: 'Only super administrators may reset an administrator’s password',
+  requireSecondFactorForAllStaff: 'Every staff member must set up a second factor (administrators always must)',
+  requirePasskeyForAdmins: 'Administrators must sign in with a passkey (an authenticator-app code alone is no longer enough)',
+  timeZone: 'Time zone',
+};
+
+/**
+ * Which way each setting weakens sign-in: a shorter or less remembered password, more guesses before a lock,
+ * a temporary password or reset link that lives longer, a spray that must be bigger to be heard of, a rule
+ * turned off. A save that moves any setting that way asks for the super admin's own fresh second factor
+ * (lib/admin/permissions.ts; review r55g F1). The time zone weakens nothing.
+ */
+const LOOSER_WHEN = {
+  minPasswordLength: 'lower',
+  passwordHistoryCount: 'lower',
+  softLockThreshold: 'higher',
+  hardLockThreshold: 'higher',
+  temporaryPasswordHours: 'higher',
+  resetLinkHours: 'higher',
+  signInAlertThreshold: 'higher',
+  onlySuperAdminsResetAdmins: 'off',
+  requireSecondFactorForAllStaff: 'off',
+  requirePasskeyForAdmins: 'off',
+  timeZone: null,
+} as const satisfies Record<keyof AgencyPolicy, 'lower' | 'higher' | 'off' | null>;
+
+/** The settings `after` makes looser than `before`, in the form's order. */
+export function loosenedSettings(before: AgencyPolicy, after: AgencyPolicy): (keyof AgencyPolicy)[] {
+  return (Object.keys(LOOSER_WHEN) as (keyof AgencyPolicy)[]).filter((key) => {
+    const [was, is] = [before[key], after[key]];
+    switch (LOOSER_WHEN[key]) {
+      case 'lower':
+        return Number(is) < Number(was);
+      case 'higher':
+        return Number(is) > Number(was);
+      case 'off':
+        return was === true && is === false;
+      default:
+        return false;
+    }
+  });
+}
+
+/** A setting's change in words, as the page's question and the change's mail say it; `looser`: it weakens sign-in. */
+export type PolicyChange = { setting: keyof AgencyPolicy; label: string; from: string; to: string; looser: boolean };
+
+/** Each setting `after` changes, in the form's order, with its value before and after in words. */
+export function policyChanges(before: AgencyPolicy, after: AgencyPolicy): PolicyChange[] {
+  const looser = loosenedSettings(before, after);
+  return (Object.keys(POLICY_LABELS) as (keyof AgencyPolicy)[])
+    .filter((setting) => before[setting] !== after[setting])
+    .map((setting) => ({ setting, label: POLICY_LABELS[setting], from: inWords(setting, before[setting]), to: inWords(setting, after[setting]), looser: looser.includes(setting) }));
+}
+
+function inWords(setting: keyof AgencyPolicy, value: AgencyPolicy[keyof AgencyPolicy]): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return setting === 'timeZone' ? timeZoneLabel(String(value)) : String(value);
+}
 
 /** Vendor staff have no agency; they get the defaults. */
 export const VENDOR_POLICY: AgencyPolicy = DEFAULT_POLICY;

@@ -47,7 +47,8 @@ describe('agency time zone', () => {
     const suffix = uniqueSuffix();
     const staff = await createUser(db(), agency.id, PASSWORD, { loginName: 'drew', email: `drew.${suffix}@tz.example` });
     await addTotpFactor(db(), { userId: staff.id });
-    const changed = await changeUserRole(actor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, '192.0.2.42');
+    const code = await codeOfAppHeldBefore({ userId: actor.userId });
+    const changed = await changeUserRole(actor, { userId: staff.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF', code }, '192.0.2.42');
     expect(changed.ok).toBe(true);
     const audit = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, outcome: 'SUCCESS' }, orderBy: { createdAt: 'desc' } });
     const mail = await db().outboxMessage.findFirstOrThrow({ where: { toAddress: `drew.${suffix}@tz.example` } });

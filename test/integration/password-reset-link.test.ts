@@ -270,7 +270,7 @@ describe('a link outlives no change that ends the account’s sessions', () => {
     const { agency, user, token } = await staffWithLink();
     const admin = await adminOf(agency);
     await addTotpFactor(db(), { userId: user.id });
-    await expectOk(changeUserRole(admin, { userId: user.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF' }, someIp()));
+    await expectOk(changeUserRole(admin, { userId: user.id, role: 'PROVIDER_ADMIN', confirm: 'yes', from: 'STAFF', code: await codeOfAppHeldBefore({ userId: admin.userId }) }, someIp()));
     expect((await reset(token)).linkInvalid).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { ADMIN_ACCESS } from '@/lib/admin/access';
 import { clearSecondFactorsSchema, clearUserSecondFactors } from '@/lib/admin/clear-user-second-factors';
-import { changeUserRole, changeUserRoleSchema } from '@/lib/admin/change-user-role';
+import { changeUserRole, changeUserRoleSchema, type RoleChangeOutcome } from '@/lib/admin/change-user-role';
 import { issueTemporaryPassword, issueTemporaryPasswordSchema, type IssuedTemporaryPassword } from '@/lib/admin/issue-temporary-password';
 import { sendResetLink, sendResetLinkSchema } from '@/lib/admin/send-reset-link';
 import { setUserStatus, setUserStatusSchema } from '@/lib/admin/set-user-status';
@@ -18,8 +18,11 @@ import { ROLE_LABEL, roleWithArticle, type AgencyRole } from '@/lib/auth/role-la
 
 /** `confirming`: the reset waits for a "yes" (a second submit, so it works without JavaScript). */
 export type ResetState = ActionState & { temporaryPassword?: string; expiresAt?: string; confirming?: boolean };
-/** `confirm`: the role change waits for a "yes" to this question (a second submit, so it works without JavaScript). */
-export type RoleChangeState = ActionState & { confirm?: { role: AgencyRole; from: AgencyRole; question: string; yes: string } };
+/**
+ * `confirm`: the role change waits for a "yes" to this question (a second submit, so it works without JavaScript);
+ * `freshFactor`: the "yes" carries the acting super admin's own code or passkey (a raise into an admin role).
+ */
+export type RoleChangeState = ActionState & { confirm?: { role: AgencyRole; from: AgencyRole; question: string; yes: string; freshFactor: boolean } };
 
 function toState(result: Result<unknown>, success: string, userId: string): ActionState {
   if (!result.ok) return { ok: false, message: result.message };
@@ -68,20 +71,14 @@ export const setStatusAction = defineAction('admin-set-status', ADMIN_ACCESS, se
 
 export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, changeUserRoleSchema, async (actor, input, { ip }): Promise<RoleChangeState> => {
   const result = await changeUserRole(actor, input, ip);
+  // The acting super admin's own factor was missing or wrong: the question stays, with the code field's error.
+  if (!result.ok && 'askAgain' in result) return { ok: false, message: result.message, fieldErrors: result.fieldErrors, confirm: question(result.asked) };
   if (!result.ok) return { ok: false, message: result.message };
   const { state, name, from, to } = result.value;
   switch (state) {
     case 'ask':
     case 'ask-again':
-      return {
-        ok: false,
-        confirm: {
-          role: to,
-          from,
-          question: `${state === 'ask-again' ? `Nothing changed yet: ${name}’s role changed while you were looking. ` : ''}Make ${name} ${roleWithArticle(to)}? They are now ${roleWithArticle(from)}. They will be signed out everywhere, and they and your agency’s super administrators will get an e-mail about the change.`,
-          yes: `Yes, make ${name} ${roleWithArticle(to)}`,
-        },
-      };
+      return { ok: false, confirm: question(result.value) };
     case 'cancelled':
       return { ok: true, message: `Nothing changed: ${name} is still ${roleWithArticle(from)}.` };
     case 'unchanged':
@@ -94,6 +91,17 @@ export const changeRoleAction = defineAction('admin-change-role', ADMIN_ACCESS, 
       };
   }
 });
+
+/** The role change's question, to be answered "yes" (with the acting super admin's own factor, for a raise). */
+function question({ state, name, from, to, freshFactor }: RoleChangeOutcome): NonNullable<RoleChangeState['confirm']> {
+  return {
+    role: to,
+    from,
+    question: `${state === 'ask-again' ? `Nothing changed yet: ${name}’s role changed while you were looking. ` : ''}Make ${name} ${roleWithArticle(to)}? They are now ${roleWithArticle(from)}. They will be signed out everywhere, and they and your agency’s super administrators will get an e-mail about the change.`,
+    yes: `Yes, make ${name} ${roleWithArticle(to)}`,
+    freshFactor,
+  };
+}
 
 export const sendResetLinkAction = defineAction(
   'admin-send-reset-link',

@@ -182,7 +182,13 @@ export default async function AdminUserPage({ params, searchParams }: { params: 
           {may('users:change-role').allowed && (
             <>
               <h3>Role</h3>
-              <RoleChangeForm userId={user.id} currentRole={user.role} />
+              <RoleChangeForm
+                userId={user.id}
+                currentRole={user.role}
+                formKey={newFormKey(formOwnerOf(actor))}
+                freshPasskey={actorHasPasskey ? passkeyConfirmationOptionsAction : undefined}
+                appCodesRefused={actorAppCodesRefused}
+              />
             </>
           )}
           <h3>Second factors</h3>

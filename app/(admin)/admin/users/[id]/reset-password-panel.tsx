@@ -2,8 +2,7 @@
 
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { DrawnFor } from '@/components/auth/drawn-for';
-import { TypedField } from '@/components/mfa/code-form';
-import { RECOVERY_CODE_ONLY_LABEL } from '@/components/mfa/fresh-code-label';
+import { OwnFactorField } from '@/components/mfa/own-factor-field';
 import { PasskeyButton, type PasskeyOptionsAction } from '@/components/mfa/passkey-button';
 import { clearSecondFactorsAction, resetPasswordAction, type ResetState } from './actions';
 
@@ -137,18 +136,12 @@ export function ResetPasswordPanel({
           )}
           {kind === 'second-factors' && (
             <>
-              <TypedField
-                spec={{
-                  name: 'code',
-                  label: appCodesRefused ? RECOVERY_CODE_ONLY_LABEL : 'Your code: from your app, or one of your recovery codes',
-                  hint: `Confirm it is you: clearing them lets whoever holds the temporary password into ${personName}’s account.`,
-                  inputMode: 'text',
-                  autoComplete: 'one-time-code',
-                }}
+              <OwnFactorField
                 id={`fresh-code-${userId}`}
+                hint={`Confirm it is you: clearing them lets whoever holds the temporary password into ${personName}’s account.`}
+                appCodesRefused={appCodesRefused}
                 errors={state.fieldErrors?.code}
               />
-              <input type="hidden" name="passkey" />
               {formKey && <input type="hidden" name="formKey" value={formKey} />}
             </>
           )}
