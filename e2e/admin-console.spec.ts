@@ -3,7 +3,12 @@ import { createAgency, createUser, uniqueSuffix } from '@/prisma/factories';
 import { db, newMemberOfDemoAgency, newStaffMember, TEST_PASSWORD } from './support/data';
 import { E2E_BASE_URL } from './support/env';
 import { findMail, waitForMail } from './support/mailbox';
+import { expectNoAxeViolations } from './support/axe';
+import { nextTotpCode } from './support/second-factor';
 import { expect, signInAsAgencyUser, signInAsVendor, test } from './support/test';
+
+/** The field a less strict policy's "yes" asks the super admin to fill with their own code (review r55g F1). */
+const OWN_CODE = 'Your code: from your app, or one of your recovery codes';
 
 const ADMIN = { providerCode: 'ACME-NY', loginName: 'pat.admin', password: DEMO_PASSWORD };
 const NEW_PASSWORD = 'orchid tractor velvet summit';
@@ -153,6 +158,68 @@ for (const javaScriptEnabled of [true, false]) {
     } finally {
       await context.close();
       await staleContext.close();
+    }
+  });
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`[SUPER_ADMIN] making the policy less strict asks for their own code, and each change is mailed to the super admins (JavaScript ${javaScriptEnabled ? 'on' : 'off'}; review r55g F1)`, async ({ browser }) => {
+    const agency = await createAgency(db());
+    await db().agency.update({ where: { id: agency.id }, data: { requireSecondFactorForAllStaff: true } });
+    const [owner, other] = await Promise.all(
+      ['ines', 'omar'].map((name) => {
+        const suffix = uniqueSuffix();
+        return createUser(db(), agency.id, TEST_PASSWORD, { role: 'SUPER_ADMIN', loginName: `${name}.${suffix}`, email: `${name}.${suffix}@policy.example` });
+      }),
+    );
+    const saved = () => db().agency.findUniqueOrThrow({ where: { id: agency.id }, select: { minPasswordLength: true, requireSecondFactorForAllStaff: true } });
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    try {
+      await signInAsAgencyUser(page, { providerCode: agency.code, loginName: owner!.loginName, password: TEST_PASSWORD });
+      await expect(page).toHaveURL(/\/account/);
+      await page.goto('/admin/policy');
+      await page.getByLabel('Minimum password length').fill('12');
+      await page.getByLabel('Every staff member must set up a second factor').uncheck();
+      await page.getByRole('button', { name: 'Save policy' }).click();
+
+      // Not saved: the page says which settings the save makes less strict, keeps what was typed, and asks for a code.
+      const question = page.getByTestId('policy-looser');
+      await expect(question).toContainText('Minimum password length: was 15, now 12');
+      await expect(question).toContainText('Every staff member must set up a second factor (administrators always must): was on, now off');
+      await expect(page.getByLabel('Minimum password length')).toHaveValue('12');
+      await expect(page.getByTestId('error-summary')).toHaveCount(0);
+      if (javaScriptEnabled) {
+        await expect(page.getByRole('heading', { name: 'Confirm it is you to make signing in less strict' })).toBeFocused();
+        await expectNoAxeViolations(page);
+      }
+      expect(await saved()).toEqual({ minPasswordLength: 15, requireSecondFactorForAllStaff: true });
+
+      await page.getByRole('button', { name: 'Yes, save the less strict policy' }).click();
+      const summary = page.getByTestId('error-summary');
+      await expect(summary.getByRole('link', { name: 'Enter a code from your app or a recovery code, or use a passkey' })).toHaveAttribute('href', '#code');
+      if (javaScriptEnabled) await expect(summary).toBeFocused();
+      await expect(page.getByLabel(OWN_CODE)).toHaveAttribute('aria-invalid', 'true');
+      expect(await saved()).toEqual({ minPasswordLength: 15, requireSecondFactorForAllStaff: true });
+
+      await page.getByLabel(OWN_CODE).fill(await nextTotpCode({ userId: owner!.id }));
+      await page.getByRole('button', { name: 'Yes, save the less strict policy' }).click();
+      await expect(page.getByTestId('policy-saved')).toBeVisible();
+      await expect(question).toHaveCount(0);
+      expect(await saved()).toEqual({ minPasswordLength: 12, requireSecondFactorForAllStaff: false });
+      for (const admin of [owner!, other!]) {
+        const mail = await waitForMail({ to: admin.email!, subjectIncludes: 'CareNotes security policy changed' });
+        expect(mail.text).toContain('- Minimum password length: was 15, now 12 (less strict)');
+      }
+
+      // Stricter again, from the same page: saved with the session alone, and mailed too.
+      await page.getByLabel('Minimum password length').fill('16');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await expect.poll(async () => (await saved()).minPasswordLength).toBe(16);
+      await expect(question).toHaveCount(0);
+      await expect.poll(async () => (await findMail({ to: other!.email!, subjectIncludes: 'CareNotes security policy changed' })).length).toBe(2);
+    } finally {
+      await context.close();
     }
   });
 }

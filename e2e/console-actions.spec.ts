@@ -4,7 +4,11 @@ import { addTotpFactor, createAgency, createUser, uniqueSuffix } from '@/prisma/
 import { expectNoAxeViolations } from './support/axe';
 import { db, TEST_PASSWORD } from './support/data';
 import { waitForMail } from './support/mailbox';
+import { nextTotpCode } from './support/second-factor';
 import { expect, signInAsAgencyUser, test } from './support/test';
+
+/** The field a raise's "yes" asks the acting super admin to fill with their own code (review r55g F1). */
+const OWN_CODE = 'Your code: from your app, or one of your recovery codes';
 
 /**
  * An agency of its own: a super admin who acts, a second one who gets receipts, and a staff member with an
@@ -43,6 +47,13 @@ test('[SUPER_ADMIN] a role change asks first, then changes, announces it with fo
   expect(await roleOf(staff.id)).toBe('STAFF');
 
   await page.getByRole('button', { name: 'Make provider administrator' }).click();
+  // The session alone makes no one an administrator: the "yes" asks for the super admin's own code.
+  await page.getByRole('button', { name: 'Yes, make Casey Staff a provider administrator' }).click();
+  await expect(confirm.getByRole('alert')).toContainText('Confirm it is you first.');
+  await expect(confirm.getByRole('alert')).toBeFocused();
+  await expect(confirm.getByLabel(OWN_CODE)).toHaveAttribute('aria-invalid', 'true');
+  expect(await roleOf(staff.id)).toBe('STAFF');
+  await confirm.getByLabel(OWN_CODE).fill(await nextTotpCode({ userId: actor.id }));
   await page.getByRole('button', { name: 'Yes, make Casey Staff a provider administrator' }).click();
   await expect(result).toContainText('Casey Staff is now a provider administrator');
   await expect(result).toBeFocused();
@@ -56,8 +67,8 @@ test('[SUPER_ADMIN] a role change asks first, then changes, announces it with fo
   }
 });
 
-test('[SUPER_ADMIN] without JavaScript the role change still asks, and only "yes" changes it', async ({ browser }) => {
-  const { staff, creds } = await agencyWithStaff();
+test('[SUPER_ADMIN] without JavaScript the role change still asks, and only "yes" with the super admin’s own code changes it', async ({ browser }) => {
+  const { staff, actor, creds } = await agencyWithStaff();
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   try {
@@ -72,6 +83,12 @@ test('[SUPER_ADMIN] without JavaScript the role change still asks, and only "yes
     expect(await roleOf(staff.id)).toBe('STAFF');
 
     await page.getByRole('button', { name: 'Make super administrator' }).click();
+    // A wrong code: the question is asked again, with what was wrong, and nothing changes.
+    await page.getByLabel(OWN_CODE).fill('000000');
+    await page.getByRole('button', { name: 'Yes, make Casey Staff a super administrator' }).click();
+    await expect(page.getByText('That code is not right, or it was already used.', { exact: false })).toBeVisible();
+    expect(await roleOf(staff.id)).toBe('STAFF');
+    await page.getByLabel(OWN_CODE).fill(await nextTotpCode({ userId: actor.id }));
     await page.getByRole('button', { name: 'Yes, make Casey Staff a super administrator' }).click();
     await expect(page.getByText('Casey Staff is now a super administrator')).toBeVisible();
     expect(await roleOf(staff.id)).toBe('SUPER_ADMIN');

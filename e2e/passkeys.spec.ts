@@ -222,6 +222,41 @@ test('[SUPER_ADMIN held to passkeys] is asked for a recovery code, not an app co
   expect(JSON.parse(cleared.details!)).toMatchObject({ confirmedWith: 'PASSKEY' });
 });
 
+test('[SUPER_ADMIN held to passkeys] makes a staff member an administrator, and turns the passkey rule off, confirming each with the passkey (review r55g F1)', async ({ page }) => {
+  const { agency, user, creds } = await newAccount('SUPER_ADMIN');
+  await signInAndAddPasskey(page, creds, 'Laptop');
+  await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
+  // Signed in again with it: the passkey is now one held before the session, as a fresh factor must be.
+  await signOut(page);
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `raised.${uniqueSuffix()}`, displayName: 'Rae Raised' });
+  await ensureTotpFactor({ userId: staff.id });
+  await page.goto(`/admin/users/${staff.id}`);
+  await page.getByRole('button', { name: 'Make provider administrator' }).click();
+  const confirm = page.getByTestId('role-change-confirm');
+  await expect(confirm.getByLabel(RECOVERY_CODE_ONLY_LABEL)).toBeVisible();
+  await expectNoAxeViolations(page);
+  // The passkey's answer is sent as a press of "yes".
+  await confirm.getByRole('button', { name: 'Use your passkey instead' }).click();
+  await expect(page.getByTestId('action-result')).toContainText('Rae Raised is now a provider administrator');
+  const raised = await db().auditEvent.findFirstOrThrow({ where: { targetId: staff.id, action: 'ADMIN_ROLE_CHANGED' } });
+  expect(JSON.parse(raised.details!)).toEqual({ from: 'STAFF', to: 'PROVIDER_ADMIN', confirmedWith: 'PASSKEY' });
+
+  await page.goto('/admin/policy');
+  await page.getByLabel('Administrators must sign in with a passkey').uncheck();
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByTestId('policy-looser')).toContainText('was on, now off');
+  await expect(page.getByLabel(RECOVERY_CODE_ONLY_LABEL)).toBeVisible();
+  await page.getByRole('button', { name: 'Use your passkey instead' }).click();
+  await expect(page.getByTestId('policy-saved')).toBeVisible();
+  expect((await db().agency.findUniqueOrThrow({ where: { id: agency.id } })).requirePasskeyForAdmins).toBe(false);
+  const saved = await db().auditEvent.findFirstOrThrow({ where: { agencyId: agency.id, actorId: user.id, action: 'AGENCY_POLICY_UPDATED' } });
+  expect(JSON.parse(saved.details!)).toMatchObject({ requirePasskeyForAdmins: 'true -> false', confirmedWith: 'PASSKEY' });
+});
+
 test('[VERIFIER] adds a passkey at /vendor/security; /vendor/login then offers it through autofill and signs in with it', async ({ page }) => {
   const account = await createVendorAccount(db(), 'VERIFIER', TEST_PASSWORD);
   await addVirtualAuthenticator(page, { autofill: true });
