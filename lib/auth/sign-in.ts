@@ -141,7 +141,8 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip) };
-  return counted('agency', await attemptSignIn(candidate, password, ip, agency?.id ?? null, velocity, { knows, ...browser }));
+  const typed = { agencyId: agency?.id ?? null, refusalScope: `provider code ${codeKey}` };
+  return counted('agency', await attemptSignIn(candidate, password, ip, typed, velocity, { knows, ...browser }));
 }
 
 export async function signInVendorAccount(input: unknown, ip: string, knows = NO_DEVICE, browser = NO_BROWSER_KEY): Promise<SignInResult> {
@@ -154,7 +155,7 @@ export async function signInVendorAccount(input: unknown, ip: string, knows = NO
   const candidate: Candidate | null = account
     ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, mustChangePassword: false, temporaryPasswordOpen: false }
     : null;
-  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, null, null, { knows, ...browser }));
+  return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, { agencyId: null, refusalScope: 'vendor staff' }, null, { knows, ...browser }));
 }
 
 /** How a password step ended, for the sign-in metric: finer than what the person is told (no enumeration there). */
@@ -188,10 +189,12 @@ async function attemptSignIn(
   candidate: Candidate | null,
   password: string,
   ip: string,
-  agencyId: string | null,
+  { agencyId, refusalScope }: { agencyId: string | null; refusalScope: string },
   velocity: Velocity,
   browser: { knows: KnowsAccount } & SigningBrowser,
 ): Promise<Decided> {
+  // Refusals that check nothing are sampled by what was typed, the same for a real and a made-up code or e-mail (review r55e F1).
+  const throttledRecord = { scope: refusalScope, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' } as const;
   const audit = {
     actorType: candidate?.kind === 'vendor' ? 'VENDOR' : candidate ? 'USER' : 'ANONYMOUS',
     actorId: candidate?.id ?? null,
@@ -207,7 +210,7 @@ async function attemptSignIn(
   const knownDevice = candidate !== null && browser.knows({ kind: candidate.kind, id: candidate.id, version: candidate.sessionVersion });
 
   if (!knownDevice && (await checkRateLimit(db(), addressRule, ip)).limited) {
-    await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
+    await auditThrottledAddress({ ...audit, ...throttledRecord });
     return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
 
@@ -239,7 +242,7 @@ async function attemptSignIn(
     if (velocity) {
       if (wait > 0) {
         await recordVelocityFailure(tx, velocity.key, now);
-        const record = sampledThrottle({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { slowedSeconds: wait } });
+        const record = sampledThrottle({ ...audit, ...throttledRecord, details: { slowedSeconds: wait } });
         if (record) await recordAudit(tx, record);
         return { throttled: 'slowed' as const, wait };
       }
@@ -248,12 +251,12 @@ async function attemptSignIn(
     return { throttled: null, passedSlowing: false };
   }, ADDRESS_TURN);
   if (turn.throttled === 'address') {
-    await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED' });
+    await auditThrottledAddress({ ...audit, ...throttledRecord });
     return { result: { ok: false, reason: 'THROTTLED' }, outcome: 'throttled' };
   }
   if (turn.throttled === 'slowed') return { result: { ok: false, reason: 'THROTTLED', retryAfterSeconds: turn.wait }, outcome: 'slowed' };
   if (turn.throttled === 'account') {
-    await auditThrottledAddress({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { limit: 'known browser, per account' } });
+    await auditThrottledAddress({ ...audit, ...throttledRecord, details: { limit: 'known browser, per account' } });
     return { result: { ok: false, reason: 'ACCOUNT_THROTTLED', retryAfterSeconds: turn.retryAfterSeconds }, outcome: 'throttled' };
   }
 
@@ -361,7 +364,7 @@ async function attemptSignIn(
         const budget = await consumeRateLimit(tx, RATE_LIMITS.codeStepsPerAccount, accountBudgetSubject(account, lane));
         if (budget.limited) {
           await settle(tx, { onlyThisAttempt: true });
-          const record = sampledThrottle({ ...audit, action: 'SIGN_IN_THROTTLED', outcome: 'DENIED', details: { limit: 'code steps per account' } });
+          const record = sampledThrottle({ ...audit, ...throttledRecord, details: { limit: 'code steps per account' } });
           if (record) await recordAudit(tx, record);
           return { refused: 'ACCOUNT_THROTTLED' as const, retryAfterSeconds: budget.retryAfterSeconds };
         }
