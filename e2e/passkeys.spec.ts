@@ -1,4 +1,5 @@
 // Passkey journeys; the virtual authenticator and the enrolment steps are in ./support/passkeys.
+import type { Page } from '@playwright/test';
 import { RECOVERY_CODE_ONLY_LABEL, RECOVERY_CODE_TO_ADD_PASSKEY_LABEL } from '@/components/mfa/fresh-code-label';
 import { totpCodeFor, totpStep } from '@/lib/mfa/totp';
 import { hashPassword } from '@/lib/password/hash';
@@ -18,6 +19,19 @@ async function newAccount(role: 'STAFF' | 'PROVIDER_ADMIN' | 'SUPER_ADMIN') {
   const agency = await createAgency(db());
   const user = await createUser(db(), agency.id, TEST_PASSWORD, { role, loginName: `pk.${uniqueSuffix()}`, email: `pk.${uniqueSuffix()}@example.test` });
   return { agency, user, creds: { providerCode: agency.code, loginName: user.loginName, password: TEST_PASSWORD } };
+}
+
+/**
+ * A super admin adds a passkey, the agency holds admins to passkeys, and they sign in again with it: the passkey is now
+ * one held before the session, as a fresh factor must be.
+ */
+async function heldToPasskeysAndSignedInWithOne(page: Page, agencyId: string, creds: { providerCode: string; loginName: string; password: string }) {
+  await signInAndAddPasskey(page, creds, 'Laptop');
+  await db().agency.update({ where: { id: agencyId }, data: { requirePasskeyForAdmins: true } });
+  await signOut(page);
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page).toHaveURL(/\/account$/);
 }
 
 test('[STAFF] adds a passkey at /account/security by keyboard, signs out, and signs in with it and no password', async ({ page }) => {
@@ -196,13 +210,7 @@ test('[SUPER_ADMIN] "require passkeys for admins": refused to one without a pass
 
 test('[SUPER_ADMIN held to passkeys] is asked for a recovery code, not an app code, and clears another account’s factors with the passkey', async ({ page }) => {
   const { agency, creds } = await newAccount('SUPER_ADMIN');
-  await signInAndAddPasskey(page, creds, 'Laptop');
-  await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
-  // Signed in again with it: the passkey is now one held before the session, as a fresh factor must be.
-  await signOut(page);
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await heldToPasskeysAndSignedInWithOne(page, agency.id, creds);
   await page.goto('/account/security');
   // Where a passkey button stands beside the field, the code is the fallback; the add-passkey form has none, and says so.
   await expect(page.getByRole('region', { name: 'Remove Laptop' }).getByLabel(RECOVERY_CODE_ONLY_LABEL)).toBeVisible();
@@ -224,13 +232,7 @@ test('[SUPER_ADMIN held to passkeys] is asked for a recovery code, not an app co
 
 test('[SUPER_ADMIN held to passkeys] makes a staff member an administrator, and turns the passkey rule off, confirming each with the passkey (review r55g F1)', async ({ page }) => {
   const { agency, user, creds } = await newAccount('SUPER_ADMIN');
-  await signInAndAddPasskey(page, creds, 'Laptop');
-  await db().agency.update({ where: { id: agency.id }, data: { requirePasskeyForAdmins: true } });
-  // Signed in again with it: the passkey is now one held before the session, as a fresh factor must be.
-  await signOut(page);
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await heldToPasskeysAndSignedInWithOne(page, agency.id, creds);
 
   const staff = await createUser(db(), agency.id, TEST_PASSWORD, { loginName: `raised.${uniqueSuffix()}`, displayName: 'Rae Raised' });
   await ensureTotpFactor({ userId: staff.id });
