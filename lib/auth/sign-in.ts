@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { recordAudit } from '@/lib/audit/record';
 import { auditThrottledAddress, sampledThrottle } from '@/lib/audit/record-throttled';
@@ -141,7 +142,7 @@ export async function signInAgencyUser(input: unknown, ip: string, knows = NO_DE
         }
       : null;
   const velocity = { key: velocityKey(agency?.id ?? null, codeKey, loginKey, ip) };
-  const typed = { agencyId: agency?.id ?? null, refusalScope: `provider code ${codeKey}` };
+  const typed = { agencyId: agency?.id ?? null, refusalScope: refusalScopeOf(codeKey) };
   return counted('agency', await attemptSignIn(candidate, password, ip, typed, velocity, { knows, ...browser }));
 }
 
@@ -156,6 +157,15 @@ export async function signInVendorAccount(input: unknown, ip: string, knows = NO
     ? { kind: 'vendor', ...account, lock: account, policy: VENDOR_POLICY, mustChangePassword: false, temporaryPasswordOpen: false }
     : null;
   return counted('vendor', await attemptSignIn(candidate, parsed.data.password, ip, { agencyId: null, refusalScope: 'vendor staff' }, null, { knows, ...browser }));
+}
+
+/**
+ * Where a staff sign-in refused unchecked is sampled (record-throttled.ts): one of 256 scopes, picked by the typed
+ * provider code alone. A real code and a made-up one in the same scope are sampled alike (review r55e F1), and made-up
+ * codes cannot each open a scope of their own, which lifted the bound on records a minute (r55h M1).
+ */
+export function refusalScopeOf(codeKey: string): string {
+  return `provider codes ${createHash('sha256').update(codeKey).digest('hex').slice(0, 2)}`;
 }
 
 /** How a password step ended, for the sign-in metric: finer than what the person is told (no enumeration there). */

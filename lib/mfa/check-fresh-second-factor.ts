@@ -50,7 +50,7 @@ const TOO_MANY_TRIES: ActionState = {
 
 const TOO_MANY_FROM_ADDRESS: ActionState = { ok: false, message: TOO_MANY_FROM_NETWORK };
 
-const SUSPENDED_PASSKEY: ActionState = { ok: false, message: PASSKEY_SUSPENDED_MESSAGE, fieldErrors: { code: ['Enter a code from your app or a recovery code, or use another passkey'] } };
+const SUSPENDED_PASSKEY: ActionState = { ok: false, message: PASSKEY_SUSPENDED_MESSAGE, fieldErrors: { code: ['Enter a recovery code (or a code from your app, where your agency accepts one), or use another passkey'] } };
 
 export const FRESH_PASSKEY_REQUIRED: ActionState = {
   ok: false,

@@ -11,7 +11,7 @@ export const PASSKEY_SUSPENDED = 'passkey suspended: a copy of it may exist';
 
 /** What its owner is told where a suspended passkey is refused to a session of theirs (the code step, a form that asks for a factor). */
 export const PASSKEY_SUSPENDED_MESSAGE =
-  'That passkey is suspended: a copy of it may exist. Use a code from your app, a recovery code or another passkey instead. Then, on your Sign-in security page, add a new passkey and remove the suspended one.';
+  'That passkey is suspended: a copy of it may exist. Use another passkey or a recovery code instead (or a code from your app, unless your agency requires administrators to use passkeys). Then, on your Sign-in security page, add a new passkey and remove the suspended one.';
 
 type Passkey = { id: string; userId: string | null; vendorAccountId: string | null; name: string };
 

@@ -14,6 +14,8 @@ describe('passkeySuspendedMail', () => {
     expect(mail.text).toContain('contact your agency’s CareNotes administrator');
     expect(mail.text).toMatch(/Open Sign-in security: https?:\/\/[^\s]+\/account\/security/);
     expect(mail.text).not.toMatch(/guessing/);
+    // An admin held to passkeys has no app code to fall back on: the mail does not promise one (review r55h M2).
+    expect(mail.text).toContain('and so does your authenticator app unless your agency requires administrators to use passkeys.');
   });
 
   it('sends vendor staff to their own security page and to the team that runs the portal', () => {
